@@ -1,0 +1,70 @@
+# armjit — top-level entry points.  Everything is built with CMake under build/.
+#   make check   install missing deps, build host + armhf + armel, run all tests
+#   make demo    run the tutorial and example traces (under qemu-arm on x86)
+#   make fuzz    random differential tests: make fuzz SEED=42 N=10000
+#   make bench   benchmarks (markdown table)
+
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+SEED    ?= $(shell date +%s)
+N       ?= 5000
+MACHINE := $(shell uname -m)
+CMAKE   ?= cmake
+CTEST   ?= ctest
+
+# On an ARM host the hard-float build is native: no toolchain file, no qemu.
+ifneq ($(filter arm%,$(MACHINE)),)
+  ARMHF_TC :=
+  RUN_ARMHF :=
+else
+  ARMHF_TC := -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/cmake/arm-linux-gnueabihf.cmake
+  RUN_ARMHF := qemu-arm -L /usr/arm-linux-gnueabihf
+endif
+ARMEL_TC := -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/cmake/arm-linux-gnueabi.cmake
+
+.PHONY: all deps host armhf armel check check-host check-armhf check-armel \
+        demo fuzz bench clean
+
+all: host armhf armel
+
+deps:
+	@bash scripts/deps.sh
+
+build/host/Makefile: | deps
+	$(CMAKE) -S . -B build/host -DCMAKE_BUILD_TYPE=Debug -DARMJIT_SANITIZE=ON
+build/armhf/Makefile: | deps
+	$(CMAKE) -S . -B build/armhf -DCMAKE_BUILD_TYPE=RelWithDebInfo $(ARMHF_TC)
+build/armel/Makefile: | deps
+	$(CMAKE) -S . -B build/armel -DCMAKE_BUILD_TYPE=RelWithDebInfo $(ARMEL_TC)
+
+host: build/host/Makefile
+	$(CMAKE) --build build/host -j $(JOBS)
+armhf: build/armhf/Makefile
+	$(CMAKE) --build build/armhf -j $(JOBS)
+armel: build/armel/Makefile
+	$(CMAKE) --build build/armel -j $(JOBS)
+
+check-host: host
+	cd build/host && $(CTEST) --output-on-failure -j $(JOBS)
+check-armhf: armhf
+	cd build/armhf && $(CTEST) --output-on-failure -j $(JOBS)
+check-armel: armel
+	cd build/armel && $(CTEST) --output-on-failure -j $(JOBS)
+
+check: deps
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory check-host && \
+	$(MAKE) --no-print-directory check-armhf && \
+	$(MAKE) --no-print-directory check-armel && \
+	echo "make check: host, armhf and armel passed in $$(( $$(date +%s) - start )) s"
+
+demo: deps armhf
+	@bash scripts/demo.sh build/armhf "$(RUN_ARMHF)"
+
+fuzz: deps armhf armel
+	@bash scripts/fuzz.sh "$(SEED)" "$(N)"
+
+bench: deps armhf
+	@bash bench/run.sh build/armhf "$(RUN_ARMHF)"
+
+clean:
+	rm -rf build

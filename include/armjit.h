@@ -1,0 +1,231 @@
+/* armjit.h — the public API of armjit, a code generator for 32-bit ARM.
+ *
+ * A user builds a *trace* of typed operations (by API or from text),
+ * compiles it to a *loop* of ARM machine code, and runs it on a
+ * caller-owned *frame* that holds the input values on entry and the values
+ * the taken exit lists on return.  The raw assembler is in <armjit/a32.h>.
+ *
+ * Errors: every fallible call returns a status (or NULL) and fills an
+ * armjit_error when one is passed.  Nothing aborts on user input.
+ * Threads: there is no global mutable state; each context is independent.
+ * A compiled loop may be run by several threads at once, each with its
+ * own frame.
+ */
+#ifndef ARMJIT_H
+#define ARMJIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "armjit/a32.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- errors -------------------------------------------------------------- */
+typedef enum {
+  ARMJIT_OK = 0,
+  ARMJIT_E_NOMEM,       /* memory (or the configured limit) exhausted */
+  ARMJIT_E_SYNTAX,      /* malformed text IR */
+  ARMJIT_E_TYPE,        /* type mismatch */
+  ARMJIT_E_INVALID,     /* trace breaks an IR rule (undefined value, ...) */
+  ARMJIT_E_ARG,         /* bad argument to an API call */
+  ARMJIT_E_LIMIT,       /* a size limit (args, frame, code) or step limit */
+  ARMJIT_E_ASM,         /* the assembler rejected an operand (internal) */
+  ARMJIT_E_UNSUPPORTED, /* not available on this host / CPU */
+  ARMJIT_E_EXECMEM      /* executable memory could not be mapped/protected */
+} armjit_status;
+
+typedef struct {
+  armjit_status code;
+  int line, col;        /* 1-based position in text input, 0 if none */
+  char msg[256];
+} armjit_error;
+
+const char *armjit_status_name(armjit_status s);
+
+/* ---- context ------------------------------------------------------------- */
+typedef enum { ARMJIT_ABI_DEFAULT, ARMJIT_ABI_HARD, ARMJIT_ABI_SOFT } armjit_abi;
+
+enum {
+  ARMJIT_RANDOM_RA  = 1u << 0, /* randomize register choices (testing) */
+  ARMJIT_NO_IDIV    = 1u << 1, /* never use SDIV/UDIV: call the helper */
+  ARMJIT_FEATURES_SET = 1u << 2 /* use options.features, skip detection */
+};
+
+typedef struct {
+  armjit_abi abi;         /* default: the ABI this library was built for */
+  unsigned flags;         /* ARMJIT_RANDOM_RA | ARMJIT_NO_IDIV | ... */
+  unsigned features;      /* A32_FEAT_* when ARMJIT_FEATURES_SET */
+  uint32_t seed;          /* for ARMJIT_RANDOM_RA */
+  size_t code_limit;      /* max bytes of executable memory, 0 = 64 MiB */
+  /* Allocator hooks (all three or none); ud is passed back. */
+  void *(*alloc)(void *ud, size_t n);
+  void *(*realloc)(void *ud, void *p, size_t n);
+  void (*free)(void *ud, void *p);
+  void *ud;
+} armjit_options;
+
+typedef struct armjit_ctx armjit_ctx;
+
+/* opts may be NULL for defaults. */
+armjit_ctx *armjit_ctx_new(const armjit_options *opts, armjit_error *err);
+void armjit_ctx_free(armjit_ctx *ctx);
+unsigned armjit_ctx_features(const armjit_ctx *ctx); /* A32_FEAT_* in use */
+armjit_abi armjit_ctx_abi(const armjit_ctx *ctx);    /* HARD or SOFT */
+/* CPU features of the machine we run on (getauxval(AT_HWCAP)); 0 when
+ * not running on ARM. */
+unsigned armjit_detect_features(void);
+
+/* ---- executable code from the raw assembler ------------------------------- */
+typedef struct armjit_code armjit_code;
+/* Link `buf` for its final address, copy it into fresh executable memory
+ * (mapped RW, filled, then switched to RX; never W and X at once) and
+ * flush the instruction cache. */
+armjit_code *armjit_code_new(armjit_ctx *ctx, a32_buf *buf, armjit_error *err);
+void *armjit_code_entry(const armjit_code *code);   /* first instruction */
+size_t armjit_code_size(const armjit_code *code);
+/* Overwrite words at a byte offset (RW, write, RX, flush). */
+armjit_status armjit_code_patch(armjit_code *code, size_t offset,
+                                const uint32_t *words, size_t nwords,
+                                armjit_error *err);
+void armjit_code_free(armjit_code *code);
+
+/* Disassemble ARM code with capstone, one instruction a line:
+ * "  <addr>: <word>  <mnemonic> <operands>". */
+armjit_status armjit_disasm(const void *code, size_t size, uint32_t address,
+                            FILE *out);
+
+/* ---- IR: types, values, opcodes -------------------------------------------- */
+typedef enum { ARMJIT_INT, ARMJIT_REF, ARMJIT_FLOAT, ARMJIT_VOID } armjit_type;
+
+/* A value in a frame: an int (i32), a ref (pointer) or a float (f64). */
+typedef union {
+  int32_t i;
+  uintptr_t r;
+  double f;
+  uint64_t bits;
+} armjit_value;
+
+/* Opcodes: ARMJIT_OP_<NAME>, defined in <armjit/opcodes.h>. */
+#include "armjit/opcodes.h"
+
+typedef struct armjit_trace armjit_trace;
+/* A value handle inside one trace: variables (inputs, op results) and
+ * constants.  ARMJIT_NOVAL marks "none" / an error. */
+typedef int32_t armjit_val;
+#define ARMJIT_NOVAL ((armjit_val)INT32_MIN)
+
+armjit_trace *armjit_trace_new(armjit_ctx *ctx);
+void armjit_trace_free(armjit_trace *t);
+
+/* Builder.  Calls never abort: the first misuse is remembered in the
+ * trace and reported by armjit_trace_validate / armjit_compile_loop. */
+armjit_val armjit_input(armjit_trace *t, armjit_type type);
+armjit_val armjit_const_int(armjit_trace *t, int32_t v);
+armjit_val armjit_const_ref(armjit_trace *t, uintptr_t v);
+armjit_val armjit_const_float(armjit_trace *t, double v);
+/* A plain operation; returns its result (ARMJIT_NOVAL for void ops). */
+armjit_val armjit_op(armjit_trace *t, armjit_opcode op, const armjit_val *args,
+                     unsigned nargs);
+/* A guard with its fail-arg list; returns its exit id (>= 0) or -1. */
+int armjit_guard(armjit_trace *t, armjit_opcode op, const armjit_val *args,
+                 unsigned nargs, const armjit_val *fail, unsigned nfail);
+/* label(args): returns the label id (>= 0) or -1. */
+int armjit_label(armjit_trace *t, const armjit_val *args, unsigned nargs);
+armjit_status armjit_jump(armjit_trace *t, int label, const armjit_val *args,
+                          unsigned nargs);
+/* finish(args): returns its exit id (>= 0) or -1. */
+int armjit_finish(armjit_trace *t, const armjit_val *args, unsigned nargs);
+/* Give the last guard/finish/label a name (text form "descr=NAME"). */
+armjit_status armjit_set_descr_name(armjit_trace *t, const char *name);
+
+armjit_type armjit_val_type(const armjit_trace *t, armjit_val v);
+unsigned armjit_trace_ninputs(const armjit_trace *t);
+unsigned armjit_trace_nops(const armjit_trace *t);
+
+/* Check every IR rule; also run by compile and interpret. */
+armjit_status armjit_trace_validate(armjit_trace *t, armjit_error *err);
+
+/* Text form (docs/ir.md).  Errors carry line:column. */
+armjit_trace *armjit_trace_parse(armjit_ctx *ctx, const char *text,
+                                 armjit_error *err);
+/* Print the trace in text form; returns the number of bytes written, or -1. */
+int armjit_trace_print(const armjit_trace *t, FILE *out);
+/* The same into a malloc'd string (free with free()); NULL on error. */
+char *armjit_trace_to_string(const armjit_trace *t);
+
+/* ---- exits and frames ------------------------------------------------------ */
+/* Every guard and finish of a trace is an *exit*, numbered 0, 1, 2, ... in
+ * trace order (guards and finishes share the numbering). */
+typedef enum { ARMJIT_EXIT_GUARD, ARMJIT_EXIT_FINISH } armjit_exit_kind;
+
+typedef struct {
+  armjit_exit_kind kind;
+  const char *name;          /* descr name, or NULL */
+  unsigned nvalues;          /* values it hands back */
+  const armjit_type *types;  /* their types */
+} armjit_exit_info;
+
+unsigned armjit_trace_nexits(const armjit_trace *t);
+armjit_status armjit_trace_exit_info(const armjit_trace *t, int exit_id,
+                                     armjit_exit_info *info);
+
+/* Caller-owned frame: inputs in values[0..ninputs), and after a run the
+ * exit id and the values it lists, in list order.  Layout is fixed (the
+ * compiled code reads and writes it): a 24-byte header, then the values. */
+typedef struct {
+  uint32_t capacity;   /* number of value slots */
+  uint32_t nvalues;    /* values written by the exit */
+  int32_t exit_id;     /* exit taken (-1 before any run) */
+  uint32_t reserved[3];/* runtime use */
+  armjit_value values[];
+} armjit_frame;
+
+/* A frame with room for `capacity` values (free with armjit_frame_free). */
+armjit_frame *armjit_frame_new(armjit_ctx *ctx, uint32_t capacity);
+void armjit_frame_free(armjit_ctx *ctx, armjit_frame *f);
+
+/* Reference interpreter (the semantic oracle).  Runs at most max_steps ops
+ * (0 = no limit) and returns ARMJIT_E_LIMIT past that. */
+armjit_status armjit_interpret(armjit_trace *t, armjit_frame *f,
+                               uint64_t max_steps, armjit_error *err);
+
+/* ---- compiling and running ------------------------------------------------- */
+typedef struct armjit_loop armjit_loop;
+
+/* Compile a validated trace.  The trace may be freed afterwards. */
+armjit_loop *armjit_compile_loop(armjit_ctx *ctx, armjit_trace *t,
+                                 armjit_error *err);
+void armjit_loop_free(armjit_loop *loop);
+
+/* Frame capacity the loop needs: max(inputs, values of any exit). */
+uint32_t armjit_loop_frame_capacity(const armjit_loop *loop);
+unsigned armjit_loop_nexits(const armjit_loop *loop);
+armjit_status armjit_loop_exit_info(const armjit_loop *loop, int exit_id,
+                                    armjit_exit_info *info);
+
+/* Run the loop on f (inputs in f->values).  Returns the exit id (>= 0),
+ * also stored in f->exit_id, with f->values holding its values; or -1 when
+ * it cannot run (f too small, not on ARM) with err filled. */
+int armjit_run(armjit_loop *loop, armjit_frame *f, armjit_error *err);
+
+/* Introspection. */
+const void *armjit_loop_code(const armjit_loop *loop, size_t *size);
+/* Byte offset of the first instruction of op `op_index` (-1 if it emitted
+ * none); ops are numbered in trace order. */
+long armjit_loop_op_offset(const armjit_loop *loop, unsigned op_index);
+/* Size of the guard recovery data (bytes) and number of fail args it covers. */
+void armjit_loop_recovery_stats(const armjit_loop *loop, size_t *bytes,
+                                size_t *fail_args);
+/* Disassembly annotated with the IR op each instruction belongs to and the
+ * exit stubs marked. */
+armjit_status armjit_loop_dis(const armjit_loop *loop, FILE *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,95 @@
+/* armjit/opcodes.h — the IR operation set as data.
+ *
+ * ARMJIT_OPS(_) expands _(NAME, text, args, result, flags) per operation:
+ *   args    one letter per argument: i int, r ref, f float, * any type
+ *           (all '*' arguments and a '*' result share one type);
+ *           "." means a variable-length list of any types.
+ *   result  'i', 'r', 'f', '*' (type of the '*' arguments) or 'v' (none).
+ *   flags   ARMJIT_OPF_* below.
+ * Semantics of every op, with edge cases, are in docs/ir.md.
+ */
+#ifndef ARMJIT_OPCODES_H
+#define ARMJIT_OPCODES_H
+
+enum {
+  ARMJIT_OPF_PURE  = 1u << 0, /* no side effect: may be dropped if unused */
+  ARMJIT_OPF_GUARD = 1u << 1, /* guard: has a fail-arg list and an exit id */
+  ARMJIT_OPF_CMP   = 1u << 2, /* comparison producing 0/1: fusable with a guard */
+  ARMJIT_OPF_OVF   = 1u << 3, /* must be followed by guard_(no_)overflow */
+  ARMJIT_OPF_FINAL = 1u << 4, /* ends the trace (jump, finish) */
+  ARMJIT_OPF_LABEL = 1u << 5
+};
+
+#define ARMJIT_OPS(_)                                                         \
+  /* integer arithmetic (32-bit, wrap-around) */                              \
+  _(INT_ADD,        "int_add",        "ii", 'i', ARMJIT_OPF_PURE)             \
+  _(INT_SUB,        "int_sub",        "ii", 'i', ARMJIT_OPF_PURE)             \
+  _(INT_MUL,        "int_mul",        "ii", 'i', ARMJIT_OPF_PURE)             \
+  _(INT_FLOORDIV,   "int_floordiv",   "ii", 'i', ARMJIT_OPF_PURE)             \
+  _(INT_MOD,        "int_mod",        "ii", 'i', ARMJIT_OPF_PURE)             \
+  _(INT_AND,        "int_and",        "ii", 'i', ARMJIT_OPF_PURE)             \
+  _(INT_OR,         "int_or",         "ii", 'i', ARMJIT_OPF_PURE)             \
+  _(INT_XOR,        "int_xor",        "ii", 'i', ARMJIT_OPF_PURE)             \
+  _(INT_LSHIFT,     "int_lshift",     "ii", 'i', ARMJIT_OPF_PURE)             \
+  _(INT_RSHIFT,     "int_rshift",     "ii", 'i', ARMJIT_OPF_PURE)             \
+  _(UINT_RSHIFT,    "uint_rshift",    "ii", 'i', ARMJIT_OPF_PURE)             \
+  _(INT_NEG,        "int_neg",        "i",  'i', ARMJIT_OPF_PURE)             \
+  _(INT_INVERT,     "int_invert",     "i",  'i', ARMJIT_OPF_PURE)             \
+  /* integer comparisons (result 0 or 1) */                                   \
+  _(INT_LT,         "int_lt",         "ii", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(INT_LE,         "int_le",         "ii", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(INT_EQ,         "int_eq",         "ii", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(INT_NE,         "int_ne",         "ii", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(INT_GT,         "int_gt",         "ii", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(INT_GE,         "int_ge",         "ii", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(UINT_LT,        "uint_lt",        "ii", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(UINT_LE,        "uint_le",        "ii", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(UINT_GT,        "uint_gt",        "ii", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(UINT_GE,        "uint_ge",        "ii", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(PTR_EQ,         "ptr_eq",         "rr", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(PTR_NE,         "ptr_ne",         "rr", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(INT_IS_TRUE,    "int_is_true",    "i",  'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(INT_IS_ZERO,    "int_is_zero",    "i",  'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(INT_FORCE_GE_ZERO, "int_force_ge_zero", "i", 'i', ARMJIT_OPF_PURE)        \
+  /* overflow-checked: the next op must be guard_no_overflow/guard_overflow */ \
+  _(INT_ADD_OVF,    "int_add_ovf",    "ii", 'i', ARMJIT_OPF_OVF)              \
+  _(INT_SUB_OVF,    "int_sub_ovf",    "ii", 'i', ARMJIT_OPF_OVF)              \
+  _(INT_MUL_OVF,    "int_mul_ovf",    "ii", 'i', ARMJIT_OPF_OVF)              \
+  /* floats (IEEE double) */                                                  \
+  _(FLOAT_ADD,      "float_add",      "ff", 'f', ARMJIT_OPF_PURE)             \
+  _(FLOAT_SUB,      "float_sub",      "ff", 'f', ARMJIT_OPF_PURE)             \
+  _(FLOAT_MUL,      "float_mul",      "ff", 'f', ARMJIT_OPF_PURE)             \
+  _(FLOAT_TRUEDIV,  "float_truediv",  "ff", 'f', ARMJIT_OPF_PURE)             \
+  _(FLOAT_NEG,      "float_neg",      "f",  'f', ARMJIT_OPF_PURE)             \
+  _(FLOAT_ABS,      "float_abs",      "f",  'f', ARMJIT_OPF_PURE)             \
+  _(FLOAT_SQRT,     "float_sqrt",     "f",  'f', ARMJIT_OPF_PURE)             \
+  _(FLOAT_LT,       "float_lt",       "ff", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(FLOAT_LE,       "float_le",       "ff", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(FLOAT_EQ,       "float_eq",       "ff", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(FLOAT_NE,       "float_ne",       "ff", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(FLOAT_GT,       "float_gt",       "ff", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(FLOAT_GE,       "float_ge",       "ff", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(CAST_FLOAT_TO_INT, "cast_float_to_int", "f", 'i', ARMJIT_OPF_PURE)        \
+  _(CAST_INT_TO_FLOAT, "cast_int_to_float", "i", 'f', ARMJIT_OPF_PURE)        \
+  _(SAME_AS,        "same_as",        "*",  '*', ARMJIT_OPF_PURE)             \
+  /* guards: fail-arg list in [...] in the text form */                       \
+  _(GUARD_TRUE,     "guard_true",     "i",  'v', ARMJIT_OPF_GUARD)            \
+  _(GUARD_FALSE,    "guard_false",    "i",  'v', ARMJIT_OPF_GUARD)            \
+  _(GUARD_VALUE,    "guard_value",    "**", 'v', ARMJIT_OPF_GUARD)            \
+  _(GUARD_NONNULL,  "guard_nonnull",  "r",  'v', ARMJIT_OPF_GUARD)            \
+  _(GUARD_ISNULL,   "guard_isnull",   "r",  'v', ARMJIT_OPF_GUARD)            \
+  _(GUARD_NO_OVERFLOW, "guard_no_overflow", "", 'v', ARMJIT_OPF_GUARD)        \
+  _(GUARD_OVERFLOW, "guard_overflow", "",   'v', ARMJIT_OPF_GUARD)            \
+  /* control */                                                               \
+  _(LABEL,          "label",          ".",  'v', ARMJIT_OPF_LABEL)            \
+  _(JUMP,           "jump",           ".",  'v', ARMJIT_OPF_FINAL)            \
+  _(FINISH,         "finish",         ".",  'v', ARMJIT_OPF_FINAL)
+
+typedef enum {
+#define ARMJIT_OP_ENUM(name, text, args, res, flags) ARMJIT_OP_##name,
+  ARMJIT_OPS(ARMJIT_OP_ENUM)
+#undef ARMJIT_OP_ENUM
+  ARMJIT_OP__COUNT
+} armjit_opcode;
+
+#endif

@@ -1,0 +1,110 @@
+/* IR internals: the trace as flat arrays.  Read by the validator, printer,
+ * interpreter, register allocator and lowering; written by the builder and
+ * the parser.
+ *
+ * Values are numbered: inputargs are 0..ninputs-1, then every op with a
+ * result defines the next number, in trace order.  A reference to a value
+ * (ir_ref, same as armjit_val) is >= 0 for a variable and < 0 for a
+ * constant: constant k is IR_CONST(k) == -1 - k.
+ *
+ * Loop rule (as in PyPy): after a label only that label's arguments and
+ * values defined after it are live; ops after a label may not use anything
+ * else.  jump(args) assigns args to the target label's arguments and
+ * continues after that label.
+ */
+#ifndef ARMJIT_IR_IR_H
+#define ARMJIT_IR_IR_H
+
+#include "armjit.h"
+#include "util/ctx.h"
+
+typedef armjit_val ir_ref;
+#define IR_NONE ARMJIT_NOVAL
+#define IR_CONST(k) ((ir_ref)(-1 - (int32_t)(k)))
+#define IR_IS_CONST(r) ((r) < 0 && (r) != IR_NONE)
+#define IR_CONST_INDEX(r) ((uint32_t)(-1 - (r)))
+
+typedef struct {
+  uint8_t type;           /* armjit_type */
+  armjit_value v;         /* v.i, v.r or v.f by type */
+} ir_const;
+
+typedef struct {
+  uint16_t opc;           /* armjit_opcode */
+  uint8_t type;           /* result type, ARMJIT_VOID if none */
+  uint8_t pad;
+  ir_ref res;             /* value defined, or IR_NONE */
+  uint32_t nargs, args;   /* arguments: t->refs[args .. args+nargs) */
+  uint32_t nfail, fail;   /* guards: fail args t->refs[fail .. fail+nfail) */
+  int32_t id;             /* guard/finish: exit id; label: label id;
+                             jump: target label id; else -1 */
+  int32_t descr;          /* descriptor index (memory/call ops), else -1 */
+  uint32_t line, col;     /* source position of text input, 0 if built by API */
+} ir_op;
+
+typedef struct {
+  uint32_t op;            /* index of the guard/finish op */
+  char *name;             /* descr name or NULL */
+  armjit_type *types;     /* types of the values it hands back */
+  uint32_t nvalues;
+} ir_exit;
+
+typedef struct {
+  uint32_t op;            /* index of the label op */
+  char *name;             /* descr name or NULL */
+} ir_label;
+
+struct armjit_trace {
+  armjit_ctx *ctx;
+  uint32_t ninputs;
+
+  uint32_t nvals, capvals;
+  uint8_t *vtype;         /* armjit_type per value */
+  int32_t *vdef;          /* defining op index, -1 for inputargs */
+
+  uint32_t nops, capops;
+  ir_op *ops;
+
+  uint32_t nrefs, caprefs;
+  ir_ref *refs;           /* argument and fail-arg pool */
+
+  uint32_t nconsts, capconsts;
+  ir_const *consts;
+
+  uint32_t nexits, capexits;
+  ir_exit *exits;
+
+  uint32_t nlabels, caplabels;
+  ir_label *labels;
+
+  armjit_error builder_err;  /* first builder misuse (code != OK) */
+  bool validated;
+};
+
+/* Opcode table (from <armjit/opcodes.h>). */
+typedef struct {
+  const char *name;       /* text form */
+  const char *args;       /* signature letters, "." = variadic */
+  char res;               /* 'i' 'r' 'f' '*' 'v' */
+  unsigned flags;         /* ARMJIT_OPF_* */
+} ir_opinfo;
+extern const ir_opinfo ir_opinfo_table[ARMJIT_OP__COUNT];
+static inline const ir_opinfo *ir_info(unsigned opc) { return &ir_opinfo_table[opc]; }
+/* Opcode by text name, or -1. */
+int ir_opcode_by_name(const char *name, size_t len);
+
+static inline const ir_ref *ir_args(const armjit_trace *t, const ir_op *op) {
+  return t->refs + op->args;
+}
+static inline const ir_ref *ir_fails(const armjit_trace *t, const ir_op *op) {
+  return t->refs + op->fail;
+}
+static inline armjit_type ir_ref_type(const armjit_trace *t, ir_ref r) {
+  return IR_IS_CONST(r) ? (armjit_type)t->consts[IR_CONST_INDEX(r)].type
+                        : (armjit_type)t->vtype[r];
+}
+static inline const ir_const *ir_const_of(const armjit_trace *t, ir_ref r) {
+  return &t->consts[IR_CONST_INDEX(r)];
+}
+
+#endif

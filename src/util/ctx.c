@@ -1,0 +1,140 @@
+/* Context: options, allocation hooks, errors. */
+#include "util/ctx.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *def_alloc(void *ud, size_t n) { (void)ud; return malloc(n); }
+static void *def_realloc(void *ud, void *p, size_t n) { (void)ud; return realloc(p, n); }
+static void def_free(void *ud, void *p) { (void)ud; free(p); }
+
+const char *armjit_status_name(armjit_status s) {
+  static const char *const names[] = {
+      "ok", "out of memory", "syntax error", "type error", "invalid trace",
+      "bad argument", "limit exceeded", "assembler error", "unsupported",
+      "executable memory error"};
+  return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "unknown status";
+}
+
+armjit_ctx *armjit_ctx_new(const armjit_options *opts, armjit_error *err) {
+  armjit_options o;
+  if (opts) o = *opts; else memset(&o, 0, sizeof o);
+  int hooks = (o.alloc != NULL) + (o.realloc != NULL) + (o.free != NULL);
+  if (hooks != 0 && hooks != 3) {
+    ajx_err(err, ARMJIT_E_ARG, "allocator hooks: give alloc, realloc and free, or none");
+    return NULL;
+  }
+  if (o.abi != ARMJIT_ABI_DEFAULT && o.abi != ARMJIT_ABI_HARD && o.abi != ARMJIT_ABI_SOFT) {
+    ajx_err(err, ARMJIT_E_ARG, "unknown ABI %d", (int)o.abi);
+    return NULL;
+  }
+  if (!hooks) { o.alloc = def_alloc; o.realloc = def_realloc; o.free = def_free; }
+  armjit_ctx *ctx = o.alloc(o.ud, sizeof *ctx);
+  if (!ctx) { ajx_err(err, ARMJIT_E_NOMEM, "out of memory allocating the context"); return NULL; }
+  memset(ctx, 0, sizeof *ctx);
+  ctx->opts = o;
+  if (ctx->opts.code_limit == 0) ctx->opts.code_limit = (size_t)64 << 20;
+  if (o.abi == ARMJIT_ABI_DEFAULT) {
+#if defined(__ARM_PCS_VFP)
+    ctx->abi = ARMJIT_ABI_HARD;
+#elif defined(__arm__)
+    ctx->abi = ARMJIT_ABI_SOFT;
+#else
+    ctx->abi = ARMJIT_ABI_HARD; /* cross code generation defaults to armhf */
+#endif
+  } else {
+    ctx->abi = o.abi;
+  }
+  if (o.flags & ARMJIT_FEATURES_SET) {
+    ctx->features = o.features & A32_FEAT_ALL;
+  } else {
+    ctx->features = armjit_detect_features();
+    if (!ctx->features) ctx->features = A32_FEAT_VFPV3; /* baseline off-target */
+  }
+  ctx->features |= A32_FEAT_VFPV3;
+  if (o.flags & ARMJIT_NO_IDIV) ctx->features &= ~(unsigned)A32_FEAT_IDIV;
+  ctx->rng = o.seed ? o.seed : 0x9e3779b9u;
+  ajx_err_clear(err);
+  return ctx;
+}
+
+void armjit_ctx_free(armjit_ctx *ctx) {
+  if (ctx) ctx->opts.free(ctx->opts.ud, ctx);
+}
+
+unsigned armjit_ctx_features(const armjit_ctx *ctx) { return ctx->features; }
+armjit_abi armjit_ctx_abi(const armjit_ctx *ctx) { return ctx->abi; }
+
+void *ajx_alloc(armjit_ctx *ctx, size_t n) { return ctx->opts.alloc(ctx->opts.ud, n ? n : 1); }
+
+void *ajx_calloc(armjit_ctx *ctx, size_t count, size_t size) {
+  if (size && count > SIZE_MAX / size) return NULL;
+  void *p = ajx_alloc(ctx, count * size);
+  if (p) memset(p, 0, count * size ? count * size : 1);
+  return p;
+}
+
+void *ajx_realloc(armjit_ctx *ctx, void *p, size_t n) {
+  return ctx->opts.realloc(ctx->opts.ud, p, n ? n : 1);
+}
+
+void ajx_free(armjit_ctx *ctx, void *p) {
+  if (p) ctx->opts.free(ctx->opts.ud, p);
+}
+
+char *ajx_strdup(armjit_ctx *ctx, const char *s) {
+  size_t n = strlen(s) + 1;
+  char *d = ajx_alloc(ctx, n);
+  if (d) memcpy(d, s, n);
+  return d;
+}
+
+bool ajx_grow(armjit_ctx *ctx, void **arr, uint32_t *cap, uint32_t need, size_t esz) {
+  if (need <= *cap) return true;
+  uint64_t ncap = *cap ? *cap : 8;
+  while (ncap < need) ncap *= 2;
+  if (ncap > UINT32_MAX || ncap * esz > SIZE_MAX / 2) return false;
+  void *p = ajx_realloc(ctx, *arr, (size_t)ncap * esz);
+  if (!p) return false;
+  *arr = p;
+  *cap = (uint32_t)ncap;
+  return true;
+}
+
+static armjit_status verr(armjit_error *err, armjit_status code, int line, int col,
+                          const char *fmt, va_list ap) {
+  if (err) {
+    err->code = code;
+    err->line = line;
+    err->col = col;
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+  }
+  return code;
+}
+
+armjit_status ajx_err(armjit_error *err, armjit_status code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  verr(err, code, 0, 0, fmt, ap);
+  va_end(ap);
+  return code;
+}
+
+armjit_status ajx_err_at(armjit_error *err, armjit_status code, int line, int col,
+                         const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  verr(err, code, line, col, fmt, ap);
+  va_end(ap);
+  return code;
+}
+
+uint32_t ajx_rand(armjit_ctx *ctx) {
+  uint32_t x = ctx->rng;
+  x ^= x << 13;
+  x ^= x >> 17;
+  x ^= x << 5;
+  ctx->rng = x;
+  return x;
+}

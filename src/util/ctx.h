@@ -1,0 +1,46 @@
+/* Context internals shared by every layer: allocation through the user's
+ * hooks, error reporting, options.  The lowest layer: includes nothing of
+ * ours but the public headers. */
+#ifndef ARMJIT_UTIL_CTX_H
+#define ARMJIT_UTIL_CTX_H
+
+#include "armjit.h"
+
+struct armjit_ctx {
+  armjit_options opts;   /* as given, defaults filled in */
+  unsigned features;     /* A32_FEAT_* in use */
+  armjit_abi abi;        /* ARMJIT_ABI_HARD or ARMJIT_ABI_SOFT */
+  size_t code_used;      /* bytes of executable memory mapped */
+  uint32_t rng;          /* ARMJIT_RANDOM_RA state (per context) */
+};
+
+void *ajx_alloc(armjit_ctx *ctx, size_t n);          /* NULL on exhaustion */
+void *ajx_calloc(armjit_ctx *ctx, size_t count, size_t size);
+void *ajx_realloc(armjit_ctx *ctx, void *p, size_t n);
+void ajx_free(armjit_ctx *ctx, void *p);
+char *ajx_strdup(armjit_ctx *ctx, const char *s);
+
+/* Grow *arr (element size `esz`) so that it holds at least `need` elements;
+ * *cap is updated.  Returns false on exhaustion (arr unchanged). */
+bool ajx_grow(armjit_ctx *ctx, void **arr, uint32_t *cap, uint32_t need, size_t esz);
+
+/* Fill err (if not NULL) and return code.  printf-style message. */
+armjit_status ajx_err(armjit_error *err, armjit_status code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+armjit_status ajx_err_at(armjit_error *err, armjit_status code, int line, int col,
+                         const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+static inline void ajx_err_clear(armjit_error *err) {
+  if (err) { err->code = ARMJIT_OK; err->line = err->col = 0; err->msg[0] = 0; }
+}
+
+/* Per-context xorshift random number (ARMJIT_RANDOM_RA). */
+uint32_t ajx_rand(armjit_ctx *ctx);
+
+#endif
