@@ -1,0 +1,77 @@
+/* Code objects: an assembler buffer linked for its final address and
+ * copied into executable memory (public armjit_code_* API). */
+#include "rt/execmem.h"
+
+#include <string.h>
+
+struct armjit_code {
+  armjit_ctx *ctx;
+  ajx_execmem mem;
+  size_t size;      /* bytes of code (mem.size is whole pages) */
+};
+
+armjit_code *armjit_code_new(armjit_ctx *ctx, a32_buf *buf, armjit_error *err) {
+  if (!ctx || !buf) {
+    ajx_err(err, ARMJIT_E_ARG, "armjit_code_new: NULL %s", ctx ? "buffer" : "context");
+    return NULL;
+  }
+  if (a32_buf_status(buf) != A32_OK) {
+    ajx_err(err, ARMJIT_E_ASM, "assembler buffer has an error: %s", a32_buf_errmsg(buf));
+    return NULL;
+  }
+  size_t size = a32_buf_size(buf);
+  if (size == 0) {
+    ajx_err(err, ARMJIT_E_ARG, "armjit_code_new: the buffer is empty");
+    return NULL;
+  }
+  armjit_code *code = ajx_alloc(ctx, sizeof *code);
+  if (!code) {
+    ajx_err(err, ARMJIT_E_NOMEM, "out of memory allocating a code object");
+    return NULL;
+  }
+  code->ctx = ctx;
+  code->size = size;
+  if (ajx_exec_alloc(ctx, size, &code->mem, err) != ARMJIT_OK) goto fail;
+  /* Absolute addresses (MOVW/MOVT) are 32-bit: on a 64-bit host the code
+   * can never run, so the truncated address is only for display. */
+  if (a32_buf_link(buf, (uint32_t)(uintptr_t)code->mem.base) != A32_OK) {
+    ajx_err(err, ARMJIT_E_ASM, "linking the code failed: %s", a32_buf_errmsg(buf));
+    goto fail;
+  }
+  memcpy(code->mem.base, a32_buf_data(buf), size);
+  if (ajx_exec_make_rx(&code->mem, err) != ARMJIT_OK) goto fail;
+  ajx_err_clear(err);
+  return code;
+fail:
+  ajx_exec_free(ctx, &code->mem);
+  ajx_free(ctx, code);
+  return NULL;
+}
+
+void *armjit_code_entry(const armjit_code *code) { return code ? code->mem.base : NULL; }
+size_t armjit_code_size(const armjit_code *code) { return code ? code->size : 0; }
+
+armjit_status armjit_code_patch(armjit_code *code, size_t offset, const uint32_t *words,
+                                size_t nwords, armjit_error *err) {
+  if (!code || (!words && nwords))
+    return ajx_err(err, ARMJIT_E_ARG, "armjit_code_patch: NULL %s", code ? "words" : "code");
+  if (offset % 4)
+    return ajx_err(err, ARMJIT_E_ARG, "armjit_code_patch: offset %zu is not word aligned",
+                   offset);
+  if (offset > code->size || nwords > (code->size - offset) / 4)
+    return ajx_err(err, ARMJIT_E_ARG,
+                   "armjit_code_patch: %zu words at offset %zu overrun the code (%zu bytes)",
+                   nwords, offset, code->size);
+  if (nwords == 0) return ARMJIT_OK;
+  armjit_status st = ajx_exec_make_rw(&code->mem, err);
+  if (st != ARMJIT_OK) return st;
+  memcpy((char *)code->mem.base + offset, words, nwords * 4);
+  return ajx_exec_make_rx(&code->mem, err);
+}
+
+void armjit_code_free(armjit_code *code) {
+  if (!code) return;
+  armjit_ctx *ctx = code->ctx;
+  ajx_exec_free(ctx, &code->mem);
+  ajx_free(ctx, code);
+}
