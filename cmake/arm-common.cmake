@@ -10,5 +10,9 @@ execute_process(COMMAND uname -m OUTPUT_VARIABLE _host_machine
                 OUTPUT_STRIP_TRAILING_WHITESPACE)
 if(NOT _host_machine MATCHES "^(arm|aarch64)")
   set(ARMJIT_QEMU_CPU "max" CACHE STRING "qemu-arm -cpu for running tests")
-  set(CMAKE_CROSSCOMPILING_EMULATOR qemu-arm -cpu ${ARMJIT_QEMU_CPU} -L /usr/${ARMJIT_TRIPLE})
+  # -L picks the cross toolchain's loader; LD_LIBRARY_PATH makes it load the
+  # cross libc next to it too, not the (newer) multiarch libc6:<arch> one:
+  # a loader/libc version mismatch crashes in pthread_create.
+  set(CMAKE_CROSSCOMPILING_EMULATOR qemu-arm -cpu ${ARMJIT_QEMU_CPU} -L /usr/${ARMJIT_TRIPLE}
+      -E LD_LIBRARY_PATH=/usr/${ARMJIT_TRIPLE}/lib)
 endif()
