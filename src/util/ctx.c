@@ -71,7 +71,7 @@ void *ajx_alloc(armjit_ctx *ctx, size_t n) { return ctx->opts.alloc(ctx->opts.ud
 void *ajx_calloc(armjit_ctx *ctx, size_t count, size_t size) {
   if (size && count > SIZE_MAX / size) return NULL;
   void *p = ajx_alloc(ctx, count * size);
-  if (p) memset(p, 0, count * size ? count * size : 1);
+  if (p) memset(p, 0, count * size != 0 ? count * size : 1);
   return p;
 }
 
