@@ -1,0 +1,317 @@
+/* armjit/a32.h — the raw ARMv7-A A32 / VFPv3 / NEON assembler.
+ *
+ * Every emitter appends one (or a few) 32-bit instruction words to a code
+ * buffer and returns A32_OK, or an error code when an operand cannot be
+ * encoded.  On error nothing is written, the buffer remembers the first error
+ * (a32_buf_status / a32_buf_errmsg) and later emitters keep working, so a
+ * caller may check once at the end.  Nothing here asserts or aborts on bad
+ * operands.
+ *
+ * Encodings are little-endian A32 words.  The buffer knows nothing of where
+ * the code will run: absolute addresses (MOVW/MOVT pairs) are resolved by
+ * a32_buf_link() once the load address is known.
+ */
+#ifndef ARMJIT_A32_H
+#define ARMJIT_A32_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- status ---------------------------------------------------------- */
+typedef enum {
+  A32_OK = 0,
+  A32_ERR_REG,      /* register out of range or not allowed here */
+  A32_ERR_IMM,      /* immediate out of range / not encodable */
+  A32_ERR_ALIGN,    /* misaligned offset (VLDR/VSTR multiple of 4, ...) */
+  A32_ERR_PAIR,     /* LDRD/STRD: Rt must be even and not lr */
+  A32_ERR_REGLIST,  /* empty list, sp/pc where forbidden, bad VFP range */
+  A32_ERR_RANGE,    /* branch or fixup target out of range */
+  A32_ERR_LABEL,    /* unknown label, bound twice, or never bound */
+  A32_ERR_FEATURE,  /* instruction/register needs a CPU feature not enabled */
+  A32_ERR_NOMEM,    /* out of memory */
+  A32_ERR_FULL,     /* buffer reached its maximum size */
+  A32_ERR_ARG       /* other invalid argument (bad enum value, ...) */
+} a32_status;
+
+const char *a32_status_name(a32_status s);
+
+/* ---- registers, conditions, shifts ------------------------------------ */
+typedef enum {
+  A32_R0, A32_R1, A32_R2, A32_R3, A32_R4, A32_R5, A32_R6, A32_R7,
+  A32_R8, A32_R9, A32_R10, A32_R11, A32_R12, A32_R13, A32_R14, A32_R15,
+  A32_FP = 11, A32_IP = 12, A32_SP = 13, A32_LR = 14, A32_PC = 15
+} a32_reg;
+
+/* VFP/NEON registers are plain numbers: d0..d31 (d16..d31 need D32) or
+ * s0..s31; which bank is meant is stated by the emitter (the `dbl` flag or
+ * the function name). */
+typedef unsigned a32_vreg;
+
+typedef enum {
+  A32_EQ, A32_NE, A32_CS, A32_CC, A32_MI, A32_PL, A32_VS, A32_VC,
+  A32_HI, A32_LS, A32_GE, A32_LT, A32_GT, A32_LE, A32_AL,
+  A32_HS = A32_CS, A32_LO = A32_CC
+} a32_cond;
+
+/* The opposite condition (EQ<->NE, GE<->LT, ...); AL has none. */
+static inline a32_cond a32_cond_invert(a32_cond c) { return (a32_cond)(c ^ 1); }
+
+typedef enum { A32_LSL, A32_LSR, A32_ASR, A32_ROR, A32_RRX } a32_shift;
+
+const char *a32_reg_name(a32_reg r);     /* "r0".."r10", "fp", "ip", "sp", "lr", "pc" */
+const char *a32_cond_name(a32_cond c);   /* "eq".."le", "" for AL */
+const char *a32_shift_name(a32_shift s); /* "lsl", ... */
+
+/* ---- CPU features the buffer may use ---------------------------------- */
+enum {
+  A32_FEAT_VFPV3 = 1u << 0, /* VFPv3 (always assumed by the code generator) */
+  A32_FEAT_D32   = 1u << 1, /* d16..d31 exist */
+  A32_FEAT_NEON  = 1u << 2, /* Advanced SIMD */
+  A32_FEAT_IDIV  = 1u << 3, /* SDIV/UDIV in A32 */
+  A32_FEAT_ALL   = 0xf
+};
+
+/* ---- modified immediates ---------------------------------------------- */
+/* The 12-bit "rotated 8-bit" field for v, or -1 when v has none. */
+int a32_modimm(uint32_t v);
+
+typedef enum {
+  A32_AND, A32_EOR, A32_SUB, A32_RSB, A32_ADD, A32_ADC, A32_SBC, A32_RSC,
+  A32_TST, A32_TEQ, A32_CMP, A32_CMN, A32_ORR, A32_MOV, A32_BIC, A32_MVN
+} a32_dp_op;
+
+/* When `v` is not a modified immediate for `*op`, try the inverse opcode
+ * with the negated or complemented value: ADD<->SUB, ADC<->SBC (complement),
+ * CMP<->CMN, AND<->BIC, MOV<->MVN.  On success *op and *v are rewritten and
+ * true is returned; the pair computes the same result.  When v already is
+ * a modified immediate, true is returned and nothing changes. */
+bool a32_modimm_inverse(a32_dp_op *op, uint32_t *v);
+
+/* ---- flexible second operand ------------------------------------------ */
+typedef enum { A32_OP_IMM, A32_OP_REG, A32_OP_RSR } a32_operand_kind;
+typedef struct {
+  uint8_t kind;    /* a32_operand_kind */
+  uint8_t rm;      /* register */
+  uint8_t shift;   /* a32_shift */
+  uint8_t amount;  /* immediate shift amount (OP_REG) or Rs (OP_RSR) */
+  uint32_t imm;    /* OP_IMM: the 32-bit value (must be a modified imm) */
+} a32_operand;
+
+static inline a32_operand a32_imm(uint32_t v) {
+  a32_operand o = {A32_OP_IMM, 0, 0, 0, v}; return o;
+}
+static inline a32_operand a32_r(a32_reg rm) {
+  a32_operand o = {A32_OP_REG, (uint8_t)rm, A32_LSL, 0, 0}; return o;
+}
+/* rm shifted by an immediate: LSL 0..31, LSR/ASR 1..32, ROR 1..31, RRX 0 */
+static inline a32_operand a32_rsi(a32_reg rm, a32_shift sh, unsigned n) {
+  a32_operand o = {A32_OP_REG, (uint8_t)rm, (uint8_t)sh, (uint8_t)n, 0}; return o;
+}
+/* rm shifted by register rs (RRX not allowed) */
+static inline a32_operand a32_rsr(a32_reg rm, a32_shift sh, a32_reg rs) {
+  a32_operand o = {A32_OP_RSR, (uint8_t)rm, (uint8_t)sh, (uint8_t)rs, 0}; return o;
+}
+
+/* ---- memory operands --------------------------------------------------- */
+typedef enum { A32_IDX_OFFSET, A32_IDX_PRE, A32_IDX_POST } a32_index;
+typedef struct {
+  uint8_t rn;       /* base */
+  uint8_t is_reg;   /* 0: immediate offset, 1: register offset */
+  uint8_t rm;       /* register offset */
+  uint8_t shift;    /* a32_shift applied to rm (word/byte forms only) */
+  uint8_t amount;   /* shift amount */
+  uint8_t index;    /* a32_index; PRE/POST imply writeback */
+  uint8_t sub;      /* register offset is subtracted */
+  int32_t off;      /* immediate offset (signed) */
+} a32_mem;
+
+static inline a32_mem a32_mem_imm(a32_reg rn, int32_t off) {
+  a32_mem m = {(uint8_t)rn, 0, 0, 0, 0, A32_IDX_OFFSET, 0, off}; return m;
+}
+static inline a32_mem a32_mem_pre(a32_reg rn, int32_t off) {
+  a32_mem m = {(uint8_t)rn, 0, 0, 0, 0, A32_IDX_PRE, 0, off}; return m;
+}
+static inline a32_mem a32_mem_post(a32_reg rn, int32_t off) {
+  a32_mem m = {(uint8_t)rn, 0, 0, 0, 0, A32_IDX_POST, 0, off}; return m;
+}
+/* [rn, ±rm, <shift> #n] with the given index mode */
+static inline a32_mem a32_mem_reg(a32_reg rn, a32_reg rm, bool sub, a32_shift sh,
+                                  unsigned n, a32_index idx) {
+  a32_mem m = {(uint8_t)rn, 1, (uint8_t)rm, (uint8_t)sh, (uint8_t)n,
+               (uint8_t)idx, (uint8_t)sub, 0};
+  return m;
+}
+
+/* ---- code buffer -------------------------------------------------------- */
+typedef struct a32_buf a32_buf;
+typedef uint32_t a32_label;
+
+/* max_bytes = 0: no limit other than memory.  Features default to
+ * A32_FEAT_ALL; restrict them to the target CPU with a32_buf_set_features. */
+a32_buf *a32_buf_new(size_t initial_bytes, size_t max_bytes);
+void a32_buf_free(a32_buf *b);
+void a32_buf_set_features(a32_buf *b, unsigned feats);
+unsigned a32_buf_features(const a32_buf *b);
+
+size_t a32_buf_size(const a32_buf *b);            /* bytes written */
+const uint8_t *a32_buf_data(const a32_buf *b);
+uint32_t a32_buf_word(const a32_buf *b, size_t offset);
+
+a32_status a32_buf_status(const a32_buf *b);      /* first error, or A32_OK */
+const char *a32_buf_errmsg(const a32_buf *b);     /* human-readable, "" if ok */
+void a32_buf_clear_error(a32_buf *b);
+
+/* Raw word (data or an instruction encoded elsewhere). */
+a32_status a32_word(a32_buf *b, uint32_t w);
+/* Pad with NOPs to a multiple of `align` bytes (power of two, >= 4). */
+a32_status a32_align(a32_buf *b, unsigned align);
+
+/* Labels: create, bind at the current position, reference before or after
+ * binding.  Branch fixups are resolved as soon as both ends are known.
+ * a32_label_new returns 0 (never a valid label) when out of memory;
+ * a32_label_offset returns (size_t)-1 for a label that is not bound. */
+a32_label a32_label_new(a32_buf *b);
+a32_status a32_label_bind(a32_buf *b, a32_label l);
+bool a32_label_bound(const a32_buf *b, a32_label l);
+size_t a32_label_offset(const a32_buf *b, a32_label l);
+
+/* Patching: a32_buf_patch_begin(b, off) makes following emitters overwrite
+ * the words at `off`, `off+4`, ... instead of appending; patch_end returns
+ * to appending.  Overwriting past the end is an error. */
+a32_status a32_buf_patch_begin(a32_buf *b, size_t offset);
+void a32_buf_patch_end(a32_buf *b);
+
+/* Resolve absolute-address fixups (a32_mov_label_abs) for code that will
+ * live at `load_address`, and check every referenced label is bound.
+ * May be called again for another address. */
+a32_status a32_buf_link(a32_buf *b, uint32_t load_address);
+
+/* ---- data processing ---------------------------------------------------- */
+/* rd = rn <op> op2 (MOV/MVN ignore rn, TST/TEQ/CMP/CMN ignore rd and always
+ * set flags).  s: set flags. */
+a32_status a32_dp(a32_buf *b, a32_cond c, a32_dp_op op, bool s, a32_reg rd,
+                  a32_reg rn, a32_operand op2);
+/* LSL/LSR/ASR/ROR by immediate (RRX: n ignored) and by register: these are
+ * MOV with a shifted operand. */
+a32_status a32_shift_imm(a32_buf *b, a32_cond c, a32_shift sh, bool s,
+                         a32_reg rd, a32_reg rm, unsigned n);
+a32_status a32_shift_reg(a32_buf *b, a32_cond c, a32_shift sh, bool s,
+                         a32_reg rd, a32_reg rm, a32_reg rs);
+a32_status a32_movw(a32_buf *b, a32_cond c, a32_reg rd, uint32_t imm16);
+a32_status a32_movt(a32_buf *b, a32_cond c, a32_reg rd, uint32_t imm16);
+/* rd = v using the cheapest of: MOV/MVN modified immediate, MOVW,
+ * MOVW+MOVT.  Emits 1 or 2 words. */
+a32_status a32_mov_imm32(a32_buf *b, a32_cond c, a32_reg rd, uint32_t v);
+/* rd = absolute address of label l, as a MOVW+MOVT pair resolved by
+ * a32_buf_link (the buffer records the fixup; link patches the pair in
+ * place, again at every call). */
+a32_status a32_mov_label_abs(a32_buf *b, a32_cond c, a32_reg rd, a32_label l);
+
+/* ---- multiply and divide ------------------------------------------------ */
+typedef enum {
+  A32_MUL, A32_MLA, A32_MLS,                       /* 32-bit result */
+  A32_UMAAL, A32_UMULL, A32_UMLAL, A32_SMULL, A32_SMLAL /* 64-bit result */
+} a32_mul_op;
+/* 32-bit forms: rd = rn*rm (+ra / ra-).  64-bit forms: rd = RdLo,
+ * ra = RdHi.  MLS and UMAAL have no S bit. */
+a32_status a32_mul(a32_buf *b, a32_cond c, a32_mul_op op, bool s, a32_reg rd,
+                   a32_reg rn, a32_reg rm, a32_reg ra);
+a32_status a32_sdiv(a32_buf *b, a32_cond c, a32_reg rd, a32_reg rn, a32_reg rm);
+a32_status a32_udiv(a32_buf *b, a32_cond c, a32_reg rd, a32_reg rn, a32_reg rm);
+a32_status a32_clz(a32_buf *b, a32_cond c, a32_reg rd, a32_reg rm);
+
+/* ---- loads and stores --------------------------------------------------- */
+typedef enum {
+  A32_LDR, A32_STR, A32_LDRB, A32_STRB,             /* ±12-bit imm, shifted reg */
+  A32_LDRH, A32_STRH, A32_LDRSB, A32_LDRSH,         /* ±8-bit imm, plain reg */
+  A32_LDRD, A32_STRD                                /* rt even, rt+1 implied */
+} a32_ldst_op;
+a32_status a32_ldst(a32_buf *b, a32_cond c, a32_ldst_op op, a32_reg rt, a32_mem m);
+
+typedef enum { A32_IA, A32_IB, A32_DA, A32_DB } a32_block_mode;
+/* LDM/STM rn{!}, {regs} (bit i of mask = ri). */
+a32_status a32_ldm(a32_buf *b, a32_cond c, a32_block_mode m, a32_reg rn,
+                   bool wb, uint16_t mask);
+a32_status a32_stm(a32_buf *b, a32_cond c, a32_block_mode m, a32_reg rn,
+                   bool wb, uint16_t mask);
+/* PUSH/POP: sp is never allowed in the list; PUSH may not contain pc. */
+a32_status a32_push(a32_buf *b, a32_cond c, uint16_t mask);
+a32_status a32_pop(a32_buf *b, a32_cond c, uint16_t mask);
+
+a32_status a32_ldrex(a32_buf *b, a32_cond c, a32_reg rt, a32_reg rn);
+/* rd = status (0 on success); rd must differ from rt and rn. */
+a32_status a32_strex(a32_buf *b, a32_cond c, a32_reg rd, a32_reg rt, a32_reg rn);
+
+/* ---- branches ------------------------------------------------------------ */
+/* B/BL to a label (±32 MB). */
+a32_status a32_b(a32_buf *b, a32_cond c, a32_label l);
+a32_status a32_bl(a32_buf *b, a32_cond c, a32_label l);
+/* B/BL by a byte offset relative to the branch instruction itself. */
+a32_status a32_b_rel(a32_buf *b, a32_cond c, bool link, int32_t offset);
+a32_status a32_bx(a32_buf *b, a32_cond c, a32_reg rm);
+a32_status a32_blx(a32_buf *b, a32_cond c, a32_reg rm);
+/* Encode a B/BL word for a branch at `from` to `to` (byte addresses) without
+ * a buffer — for patching code that is already in memory. */
+a32_status a32_encode_b(uint32_t *word, a32_cond c, bool link, uint32_t from,
+                        uint32_t to);
+
+/* ---- system -------------------------------------------------------------- */
+a32_status a32_nop(a32_buf *b, a32_cond c);
+a32_status a32_bkpt(a32_buf *b, uint32_t imm16);
+a32_status a32_mcr(a32_buf *b, a32_cond c, unsigned coproc, unsigned opc1,
+                   a32_reg rt, unsigned crn, unsigned crm, unsigned opc2);
+a32_status a32_mrc(a32_buf *b, a32_cond c, unsigned coproc, unsigned opc1,
+                   a32_reg rt, unsigned crn, unsigned crm, unsigned opc2);
+/* option: 15 = SY, 14 = ST, 11 = ISH, 10 = ISHST, 7 = NSH, 3 = OSH, ... */
+a32_status a32_dmb(a32_buf *b, unsigned option);
+a32_status a32_dsb(a32_buf *b, unsigned option);
+a32_status a32_isb(a32_buf *b, unsigned option);
+
+/* ---- VFP ----------------------------------------------------------------- */
+/* VLDR/VSTR dd or sd, [rn, #±off]; off multiple of 4, |off| <= 1020. */
+a32_status a32_vldr(a32_buf *b, a32_cond c, bool dbl, a32_vreg vd, a32_reg rn, int32_t off);
+a32_status a32_vstr(a32_buf *b, a32_cond c, bool dbl, a32_vreg vd, a32_reg rn, int32_t off);
+/* VPUSH/VPOP {d<first> .. d<first+count-1>} (1..16 registers). */
+a32_status a32_vpush(a32_buf *b, a32_cond c, a32_vreg first, unsigned count);
+a32_status a32_vpop(a32_buf *b, a32_cond c, a32_vreg first, unsigned count);
+
+typedef enum {
+  A32_VADD, A32_VSUB, A32_VMUL, A32_VDIV,  /* vd = vn op vm */
+  A32_VMOV, A32_VNEG, A32_VABS, A32_VSQRT, /* vd = op vm (vn ignored) */
+  A32_VCMP, A32_VCMPE                      /* compare vd with vm */
+} a32_vfp_op;
+a32_status a32_vfp(a32_buf *b, a32_cond c, a32_vfp_op op, bool dbl, a32_vreg vd,
+                   a32_vreg vn, a32_vreg vm);
+/* VCMP{E} vd, #0.0 */
+a32_status a32_vcmp_zero(a32_buf *b, a32_cond c, bool e, bool dbl, a32_vreg vd);
+
+/* VMOV between core and VFP registers. */
+a32_status a32_vmov_core_to_s(a32_buf *b, a32_cond c, a32_vreg sn, a32_reg rt);
+a32_status a32_vmov_s_to_core(a32_buf *b, a32_cond c, a32_reg rt, a32_vreg sn);
+a32_status a32_vmov_core_to_d(a32_buf *b, a32_cond c, a32_vreg dm, a32_reg rt, a32_reg rt2);
+a32_status a32_vmov_d_to_core(a32_buf *b, a32_cond c, a32_reg rt, a32_reg rt2, a32_vreg dm);
+
+typedef enum {
+  A32_CVT_F64_S32, A32_CVT_F64_U32,   /* dd = (double) sm */
+  A32_CVT_S32_F64, A32_CVT_U32_F64,   /* sd = (int) dm, round toward zero */
+  A32_CVT_F32_S32, A32_CVT_F32_U32,   /* sd = (float) sm */
+  A32_CVT_S32_F32, A32_CVT_U32_F32,   /* sd = (int) sm, round toward zero */
+  A32_CVT_F64_F32, A32_CVT_F32_F64    /* dd = sm, sd = dm */
+} a32_cvt_op;
+a32_status a32_vcvt(a32_buf *b, a32_cond c, a32_cvt_op op, a32_vreg vd, a32_vreg vm);
+/* VMRS APSR_nzcv, FPSCR */
+a32_status a32_vmrs_apsr(a32_buf *b, a32_cond c);
+
+/* ---- NEON (64-bit d registers, unconditional) ----------------------------- */
+typedef enum { A32_NADD_I64, A32_NSUB_I64, A32_NAND, A32_NORR, A32_NEOR } a32_neon_op;
+a32_status a32_neon3(a32_buf *b, a32_neon_op op, a32_vreg dd, a32_vreg dn, a32_vreg dm);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

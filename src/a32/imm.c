@@ -1,0 +1,50 @@
+/* imm.c — A32 modified immediates (A5.2.4): an 8-bit value rotated right
+ * by an even amount. */
+#include "a32_internal.h"
+
+static uint32_t rol32(uint32_t v, unsigned n) {
+  return n ? (v << n) | (v >> (32 - n)) : v;
+}
+
+int a32_modimm(uint32_t v) {
+  /* The smallest rotation wins, as GNU as and the ARM ARM's canonical
+   * encoding choose: imm12 = rot:imm8 with v = ROR(imm8, 2*rot). */
+  for (unsigned rot = 0; rot < 16; rot++) {
+    uint32_t imm8 = rol32(v, 2 * rot);
+    if (imm8 <= 0xff)
+      return (int)(rot << 8 | imm8);
+  }
+  return -1;
+}
+
+/* The opcode that computes the same result from the transformed value:
+ * x + v == x - (-v); x + v + C == x - ~v - !C; CMP x, v sets the flags of
+ * CMN x, -v (v != 0, and 0 is always encodable); x & v == x & ~(~v);
+ * v == ~(~v).  EOR, RSB, RSC, TST, TEQ and ORR have none. */
+enum { INV_NONE, INV_NEGATE, INV_COMPLEMENT };
+static const struct {
+  uint8_t how;     /* INV_* */
+  uint8_t inverse; /* a32_dp_op */
+} inverse_of[16] = {
+    [A32_AND] = {INV_COMPLEMENT, A32_BIC}, [A32_BIC] = {INV_COMPLEMENT, A32_AND},
+    [A32_ADD] = {INV_NEGATE, A32_SUB},     [A32_SUB] = {INV_NEGATE, A32_ADD},
+    [A32_ADC] = {INV_COMPLEMENT, A32_SBC}, [A32_SBC] = {INV_COMPLEMENT, A32_ADC},
+    [A32_CMP] = {INV_NEGATE, A32_CMN},     [A32_CMN] = {INV_NEGATE, A32_CMP},
+    [A32_MOV] = {INV_COMPLEMENT, A32_MVN}, [A32_MVN] = {INV_COMPLEMENT, A32_MOV},
+};
+
+bool a32_modimm_inverse(a32_dp_op *op, uint32_t *v) {
+  if (!op || !v || (unsigned)*op > A32_MVN)
+    return false;
+  if (a32_modimm(*v) >= 0)
+    return true;
+  unsigned how = inverse_of[*op].how;
+  if (how == INV_NONE)
+    return false;
+  uint32_t w = how == INV_NEGATE ? 0u - *v : ~*v;
+  if (a32_modimm(w) < 0)
+    return false;
+  *op = (a32_dp_op)inverse_of[*op].inverse;
+  *v = w;
+  return true;
+}

@@ -1,0 +1,748 @@
+/* test_a32_errors.c — every operand rejection of the A32 encoder returns its
+ * status, writes nothing and leaves a message; plus the buffer machinery:
+ * labels and branch fixups, MOVW/MOVT address fixups and link, patching,
+ * growth and the size limit.  Expected words were checked against GNU as
+ * (-march=armv7-a -mfpu=neon-vfpv4). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "armjit/a32.h"
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static int setup(void **state) {
+  a32_buf *b = a32_buf_new(0, 0);
+  if (!b)
+    return -1;
+  /* Something already in the buffer, so "nothing written" is meaningful. */
+  a32_nop(b, A32_AL);
+  a32_nop(b, A32_AL);
+  *state = b;
+  return 0;
+}
+
+static int teardown(void **state) {
+  a32_buf_free(*state);
+  return 0;
+}
+
+/* Run `call`, then check: it returned `want`, the buffer's size and bytes
+ * are unchanged, the buffer's status is `want` and its message is not
+ * empty.  The error is cleared afterwards. */
+static void check_reject(a32_buf *b, a32_status got, a32_status want, size_t size_before,
+                         const uint8_t *snap, const char *what) {
+  if (got != want)
+    fail_msg("%s: returned %s, want %s", what, a32_status_name(got), a32_status_name(want));
+  assert_int_equal(a32_buf_size(b), size_before);
+  assert_memory_equal(a32_buf_data(b), snap, size_before);
+  assert_int_equal(a32_buf_status(b), want);
+  assert_non_null(a32_buf_errmsg(b));
+  assert_true(strlen(a32_buf_errmsg(b)) > 0);
+  a32_buf_clear_error(b);
+  assert_int_equal(a32_buf_status(b), A32_OK);
+  assert_string_equal(a32_buf_errmsg(b), "");
+}
+
+#define REJECT(b, want, call)                                              \
+  do {                                                                     \
+    size_t size_ = a32_buf_size(b);                                        \
+    uint8_t *snap_ = malloc(size_ ? size_ : 1);                            \
+    assert_non_null(snap_);                                                \
+    if (size_)                                                             \
+      memcpy(snap_, a32_buf_data(b), size_);                               \
+    a32_status got_ = (call);                                              \
+    check_reject((b), got_, (want), size_, snap_, #call);                  \
+    free(snap_);                                                           \
+  } while (0)
+
+#define ACCEPT(b, call) assert_int_equal((call), A32_OK)
+
+/* ---- data processing ----------------------------------------------------- */
+
+static void test_dp_immediate(void **state) {
+  a32_buf *b = *state;
+  REJECT(b, A32_ERR_IMM, a32_dp(b, A32_AL, A32_ADD, false, A32_R0, A32_R1, a32_imm(0x101)));
+  /* The message names the value and the opcode. */
+  a32_dp(b, A32_AL, A32_ADD, false, A32_R0, A32_R1, a32_imm(0x101));
+  assert_non_null(strstr(a32_buf_errmsg(b), "0x101"));
+  assert_non_null(strstr(a32_buf_errmsg(b), "add"));
+  a32_buf_clear_error(b);
+  REJECT(b, A32_ERR_IMM, a32_dp(b, A32_AL, A32_MOV, false, A32_R0, 0, a32_imm(0xffff)));
+  REJECT(b, A32_ERR_IMM, a32_dp(b, A32_AL, A32_CMP, true, 0, A32_R0, a32_imm(0x1fe00001)));
+  ACCEPT(b, a32_dp(b, A32_AL, A32_ADD, false, A32_R0, A32_R1, a32_imm(0xff000000)));
+}
+
+static void test_dp_shift_amounts(void **state) {
+  a32_buf *b = *state;
+  static const struct { a32_shift sh; unsigned bad[3]; } cases[] = {
+      {A32_LSL, {32, 33, 255}},
+      {A32_LSR, {0, 33, 100}},
+      {A32_ASR, {0, 33, 64}},
+      {A32_ROR, {0, 32, 33}},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    for (size_t j = 0; j < 3; j++) {
+      a32_shift sh = cases[i].sh;
+      unsigned n = cases[i].bad[j];
+      REJECT(b, A32_ERR_IMM,
+             a32_dp(b, A32_AL, A32_ADD, false, A32_R0, A32_R1, a32_rsi(A32_R2, sh, n)));
+      REJECT(b, A32_ERR_IMM, a32_shift_imm(b, A32_AL, sh, false, A32_R0, A32_R1, n));
+    }
+  /* a32_shift_imm must not truncate a large amount into range. */
+  REJECT(b, A32_ERR_IMM, a32_shift_imm(b, A32_AL, A32_LSL, false, A32_R0, A32_R1, 256));
+  /* The edges that are fine. */
+  ACCEPT(b, a32_shift_imm(b, A32_AL, A32_LSL, false, A32_R0, A32_R1, 31));
+  ACCEPT(b, a32_shift_imm(b, A32_AL, A32_LSR, false, A32_R0, A32_R1, 32));
+  ACCEPT(b, a32_shift_imm(b, A32_AL, A32_ASR, false, A32_R0, A32_R1, 32));
+  ACCEPT(b, a32_shift_imm(b, A32_AL, A32_ROR, false, A32_R0, A32_R1, 31));
+  ACCEPT(b, a32_shift_imm(b, A32_AL, A32_RRX, false, A32_R0, A32_R1, 77));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 8), 0xe1a00fe1u); /* ror r0, r1, #31 */
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xe1a00061u); /* rrx r0, r1 */
+  ACCEPT(b, a32_shift_imm(b, A32_AL, A32_LSR, false, A32_R0, A32_R1, 32));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xe1a00021u); /* lsr r0, r1, #32 */
+}
+
+static void test_dp_registers(void **state) {
+  a32_buf *b = *state;
+  REJECT(b, A32_ERR_REG, a32_dp(b, A32_AL, A32_ADD, false, (a32_reg)16, A32_R1, a32_r(A32_R2)));
+  REJECT(b, A32_ERR_REG, a32_dp(b, A32_AL, A32_ADD, false, A32_R0, (a32_reg)16, a32_r(A32_R2)));
+  REJECT(b, A32_ERR_REG, a32_dp(b, A32_AL, A32_ADD, false, A32_R0, A32_R1, a32_r((a32_reg)16)));
+  /* Register-shifted register: no operand may be pc. */
+  REJECT(b, A32_ERR_REG,
+         a32_dp(b, A32_AL, A32_ADD, false, A32_PC, A32_R1, a32_rsr(A32_R2, A32_LSL, A32_R3)));
+  REJECT(b, A32_ERR_REG,
+         a32_dp(b, A32_AL, A32_ADD, false, A32_R0, A32_PC, a32_rsr(A32_R2, A32_LSL, A32_R3)));
+  REJECT(b, A32_ERR_REG,
+         a32_dp(b, A32_AL, A32_ADD, false, A32_R0, A32_R1, a32_rsr(A32_PC, A32_LSL, A32_R3)));
+  REJECT(b, A32_ERR_REG,
+         a32_dp(b, A32_AL, A32_ADD, false, A32_R0, A32_R1, a32_rsr(A32_R2, A32_LSL, A32_PC)));
+  REJECT(b, A32_ERR_REG, a32_shift_reg(b, A32_AL, A32_LSL, false, A32_PC, A32_R1, A32_R2));
+  REJECT(b, A32_ERR_REG, a32_shift_reg(b, A32_AL, A32_LSL, false, A32_R0, A32_PC, A32_R2));
+  REJECT(b, A32_ERR_REG, a32_shift_reg(b, A32_AL, A32_LSL, false, A32_R0, A32_R1, A32_PC));
+  /* pc is fine in the other forms; ignored operands are not checked. */
+  ACCEPT(b, a32_dp(b, A32_AL, A32_ADD, false, A32_PC, A32_PC, a32_r(A32_PC)));
+  ACCEPT(b, a32_dp(b, A32_AL, A32_MOV, false, A32_R0, (a32_reg)99, a32_imm(1)));
+  ACCEPT(b, a32_dp(b, A32_AL, A32_CMP, false, (a32_reg)99, A32_R0, a32_imm(1)));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xe3500001u); /* cmp r0, #1 */
+}
+
+static void test_dp_bad_args(void **state) {
+  a32_buf *b = *state;
+  REJECT(b, A32_ERR_ARG, a32_dp(b, (a32_cond)15, A32_ADD, false, A32_R0, A32_R1, a32_r(A32_R2)));
+  REJECT(b, A32_ERR_ARG, a32_dp(b, A32_AL, (a32_dp_op)16, false, A32_R0, A32_R1, a32_r(A32_R2)));
+  REJECT(b, A32_ERR_ARG,
+         a32_dp(b, A32_AL, A32_ADD, false, A32_R0, A32_R1, a32_rsi(A32_R2, (a32_shift)5, 1)));
+  a32_operand bad = a32_r(A32_R2);
+  bad.kind = 3;
+  REJECT(b, A32_ERR_ARG, a32_dp(b, A32_AL, A32_ADD, false, A32_R0, A32_R1, bad));
+  REJECT(b, A32_ERR_ARG,
+         a32_dp(b, A32_AL, A32_ADD, false, A32_R0, A32_R1, a32_rsr(A32_R2, A32_RRX, A32_R3)));
+  REJECT(b, A32_ERR_ARG, a32_shift_reg(b, A32_AL, A32_RRX, false, A32_R0, A32_R1, A32_R2));
+}
+
+static void test_wide_moves(void **state) {
+  a32_buf *b = *state;
+  REJECT(b, A32_ERR_IMM, a32_movw(b, A32_AL, A32_R0, 0x10000));
+  REJECT(b, A32_ERR_IMM, a32_movt(b, A32_AL, A32_R0, 0x10000));
+  REJECT(b, A32_ERR_REG, a32_movw(b, A32_AL, A32_PC, 1));
+  REJECT(b, A32_ERR_REG, a32_movt(b, A32_AL, A32_PC, 1));
+  REJECT(b, A32_ERR_REG, a32_mov_imm32(b, A32_AL, A32_PC, 0x12345678));
+  REJECT(b, A32_ERR_REG, a32_mov_imm32(b, A32_AL, (a32_reg)16, 1));
+  REJECT(b, A32_ERR_ARG, a32_mov_imm32(b, (a32_cond)15, A32_R0, 1));
+  /* The four choices. */
+  size_t at = a32_buf_size(b);
+  ACCEPT(b, a32_mov_imm32(b, A32_AL, A32_R0, 0xff000000u));
+  ACCEPT(b, a32_mov_imm32(b, A32_AL, A32_R0, 0xfffffffeu));
+  ACCEPT(b, a32_mov_imm32(b, A32_AL, A32_R0, 0xbeef));
+  ACCEPT(b, a32_mov_imm32(b, A32_EQ, A32_R3, 0x12345680));
+  assert_int_equal(a32_buf_size(b), at + 20);
+  assert_int_equal(a32_buf_word(b, at), 0xe3a004ffu);      /* mov r0, #0xff000000 */
+  assert_int_equal(a32_buf_word(b, at + 4), 0xe3e00001u);  /* mvn r0, #1 */
+  assert_int_equal(a32_buf_word(b, at + 8), 0xe30b0eefu);  /* movw r0, #0xbeef */
+  assert_int_equal(a32_buf_word(b, at + 12), 0x03053680u); /* movweq r3, #0x5680 */
+  assert_int_equal(a32_buf_word(b, at + 16), 0x03413234u); /* movteq r3, #0x1234 */
+}
+
+/* ---- multiply, divide, clz ------------------------------------------------ */
+
+static void test_multiply(void **state) {
+  a32_buf *b = *state;
+  REJECT(b, A32_ERR_REG, a32_mul(b, A32_AL, A32_MUL, false, A32_PC, A32_R1, A32_R2, 0));
+  REJECT(b, A32_ERR_REG, a32_mul(b, A32_AL, A32_MUL, false, A32_R0, A32_PC, A32_R2, 0));
+  REJECT(b, A32_ERR_REG, a32_mul(b, A32_AL, A32_MUL, false, A32_R0, A32_R1, A32_PC, 0));
+  REJECT(b, A32_ERR_REG, a32_mul(b, A32_AL, A32_MLA, false, A32_R0, A32_R1, A32_R2, A32_PC));
+  REJECT(b, A32_ERR_REG, a32_mul(b, A32_AL, A32_UMULL, false, A32_R0, A32_R1, A32_R2, A32_PC));
+  REJECT(b, A32_ERR_REG, a32_mul(b, A32_AL, A32_MUL, false, (a32_reg)16, A32_R1, A32_R2, 0));
+  /* RdLo == RdHi */
+  REJECT(b, A32_ERR_REG, a32_mul(b, A32_AL, A32_SMULL, false, A32_R3, A32_R1, A32_R2, A32_R3));
+  /* MLS and UMAAL have no S bit; bad op */
+  REJECT(b, A32_ERR_ARG, a32_mul(b, A32_AL, A32_MLS, true, A32_R0, A32_R1, A32_R2, A32_R3));
+  REJECT(b, A32_ERR_ARG, a32_mul(b, A32_AL, A32_UMAAL, true, A32_R0, A32_R1, A32_R2, A32_R3));
+  REJECT(b, A32_ERR_ARG, a32_mul(b, A32_AL, (a32_mul_op)8, false, A32_R0, A32_R1, A32_R2, A32_R3));
+  /* MUL ignores ra entirely. */
+  ACCEPT(b, a32_mul(b, A32_AL, A32_MUL, false, A32_R0, A32_R1, A32_R2, (a32_reg)99));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xe0000291u); /* mul r0, r1, r2 */
+}
+
+static void test_divide_and_clz(void **state) {
+  a32_buf *b = *state;
+  REJECT(b, A32_ERR_REG, a32_sdiv(b, A32_AL, A32_PC, A32_R1, A32_R2));
+  REJECT(b, A32_ERR_REG, a32_sdiv(b, A32_AL, A32_R0, A32_PC, A32_R2));
+  REJECT(b, A32_ERR_REG, a32_udiv(b, A32_AL, A32_R0, A32_R1, A32_PC));
+  REJECT(b, A32_ERR_REG, a32_clz(b, A32_AL, A32_PC, A32_R1));
+  REJECT(b, A32_ERR_REG, a32_clz(b, A32_AL, A32_R0, A32_PC));
+  a32_buf_set_features(b, A32_FEAT_ALL & ~A32_FEAT_IDIV);
+  assert_int_equal(a32_buf_features(b), A32_FEAT_ALL & ~A32_FEAT_IDIV);
+  REJECT(b, A32_ERR_FEATURE, a32_sdiv(b, A32_AL, A32_R0, A32_R1, A32_R2));
+  REJECT(b, A32_ERR_FEATURE, a32_udiv(b, A32_AL, A32_R0, A32_R1, A32_R2));
+  a32_buf_set_features(b, A32_FEAT_ALL);
+  ACCEPT(b, a32_sdiv(b, A32_AL, A32_R0, A32_R1, A32_R2));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xe710f211u); /* sdiv r0, r1, r2 */
+}
+
+/* ---- loads and stores ----------------------------------------------------- */
+
+static void test_ldst_offsets(void **state) {
+  a32_buf *b = *state;
+  REJECT(b, A32_ERR_IMM, a32_ldst(b, A32_AL, A32_LDR, A32_R0, a32_mem_imm(A32_R1, 4096)));
+  REJECT(b, A32_ERR_IMM, a32_ldst(b, A32_AL, A32_STRB, A32_R0, a32_mem_imm(A32_R1, -4096)));
+  REJECT(b, A32_ERR_IMM, a32_ldst(b, A32_AL, A32_LDR, A32_R0, a32_mem_imm(A32_R1, INT32_MIN)));
+  ACCEPT(b, a32_ldst(b, A32_AL, A32_LDR, A32_R0, a32_mem_imm(A32_R1, -4095)));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xe5110fffu);
+  REJECT(b, A32_ERR_IMM, a32_ldst(b, A32_AL, A32_LDRH, A32_R0, a32_mem_imm(A32_R1, 256)));
+  REJECT(b, A32_ERR_IMM, a32_ldst(b, A32_AL, A32_LDRSB, A32_R0, a32_mem_pre(A32_R1, -256)));
+  REJECT(b, A32_ERR_IMM, a32_ldst(b, A32_AL, A32_LDRD, A32_R0, a32_mem_post(A32_R2, 300)));
+  ACCEPT(b, a32_ldst(b, A32_AL, A32_LDRH, A32_R0, a32_mem_imm(A32_R1, -255)));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xe1510fbfu);
+  /* halfword/dual/signed take a plain register only */
+  REJECT(b, A32_ERR_ARG,
+         a32_ldst(b, A32_AL, A32_STRH, A32_R0,
+                  a32_mem_reg(A32_R1, A32_R2, false, A32_LSL, 1, A32_IDX_OFFSET)));
+  REJECT(b, A32_ERR_ARG,
+         a32_ldst(b, A32_AL, A32_LDRD, A32_R0,
+                  a32_mem_reg(A32_R1, A32_R2, false, A32_ASR, 4, A32_IDX_OFFSET)));
+  /* word/byte register offsets check their shift */
+  REJECT(b, A32_ERR_IMM,
+         a32_ldst(b, A32_AL, A32_LDR, A32_R0,
+                  a32_mem_reg(A32_R1, A32_R2, false, A32_LSR, 0, A32_IDX_OFFSET)));
+  REJECT(b, A32_ERR_IMM,
+         a32_ldst(b, A32_AL, A32_LDR, A32_R0,
+                  a32_mem_reg(A32_R1, A32_R2, false, A32_LSL, 32, A32_IDX_OFFSET)));
+  /* LDR pc, [pc, #off] must load from a word-aligned address */
+  REJECT(b, A32_ERR_ALIGN, a32_ldst(b, A32_AL, A32_LDR, A32_PC, a32_mem_imm(A32_PC, 6)));
+}
+
+static void test_ldst_registers(void **state) {
+  a32_buf *b = *state;
+  REJECT(b, A32_ERR_REG, a32_ldst(b, A32_AL, A32_LDR, (a32_reg)16, a32_mem_imm(A32_R1, 0)));
+  REJECT(b, A32_ERR_REG, a32_ldst(b, A32_AL, A32_LDR, A32_R0, a32_mem_imm((a32_reg)16, 0)));
+  REJECT(b, A32_ERR_REG,
+         a32_ldst(b, A32_AL, A32_LDR, A32_R0,
+                  a32_mem_reg(A32_R1, (a32_reg)16, false, A32_LSL, 0, A32_IDX_OFFSET)));
+  REJECT(b, A32_ERR_REG,
+         a32_ldst(b, A32_AL, A32_LDR, A32_R0,
+                  a32_mem_reg(A32_R1, A32_PC, false, A32_LSL, 0, A32_IDX_OFFSET)));
+  /* writeback with rn == rt or rn == pc */
+  REJECT(b, A32_ERR_REG, a32_ldst(b, A32_AL, A32_LDR, A32_R1, a32_mem_pre(A32_R1, 4)));
+  REJECT(b, A32_ERR_REG, a32_ldst(b, A32_AL, A32_STR, A32_R1, a32_mem_post(A32_R1, 4)));
+  REJECT(b, A32_ERR_REG, a32_ldst(b, A32_AL, A32_LDR, A32_R0, a32_mem_pre(A32_PC, 4)));
+  REJECT(b, A32_ERR_REG, a32_ldst(b, A32_AL, A32_LDRH, A32_R0, a32_mem_post(A32_PC, 4)));
+  REJECT(b, A32_ERR_REG, a32_ldst(b, A32_AL, A32_LDRD, A32_R2, a32_mem_pre(A32_R3, 8)));
+  /* byte/halfword/dual with rt = pc */
+  REJECT(b, A32_ERR_REG, a32_ldst(b, A32_AL, A32_LDRB, A32_PC, a32_mem_imm(A32_R1, 0)));
+  REJECT(b, A32_ERR_REG, a32_ldst(b, A32_AL, A32_STRH, A32_PC, a32_mem_imm(A32_R1, 0)));
+  /* LDRD register offset overlapping the pair */
+  REJECT(b, A32_ERR_REG,
+         a32_ldst(b, A32_AL, A32_LDRD, A32_R2,
+                  a32_mem_reg(A32_R1, A32_R3, false, A32_LSL, 0, A32_IDX_OFFSET)));
+  /* the pair itself */
+  REJECT(b, A32_ERR_PAIR, a32_ldst(b, A32_AL, A32_LDRD, A32_R1, a32_mem_imm(A32_R4, 0)));
+  REJECT(b, A32_ERR_PAIR, a32_ldst(b, A32_AL, A32_STRD, A32_R3, a32_mem_imm(A32_R4, 0)));
+  REJECT(b, A32_ERR_PAIR, a32_ldst(b, A32_AL, A32_LDRD, A32_LR, a32_mem_imm(A32_R4, 0)));
+  /* bad enums */
+  REJECT(b, A32_ERR_ARG, a32_ldst(b, A32_AL, (a32_ldst_op)10, A32_R0, a32_mem_imm(A32_R1, 0)));
+  a32_mem m = a32_mem_imm(A32_R1, 0);
+  m.index = 3;
+  REJECT(b, A32_ERR_ARG, a32_ldst(b, A32_AL, A32_LDR, A32_R0, m));
+  REJECT(b, A32_ERR_ARG, a32_ldst(b, (a32_cond)16, A32_LDR, A32_R0, a32_mem_imm(A32_R1, 0)));
+  ACCEPT(b, a32_ldst(b, A32_AL, A32_STRD, A32_R2, a32_mem_pre(A32_R4, -8)));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xe16420f8u); /* strd r2, r3, [r4, #-8]! */
+}
+
+static void test_block(void **state) {
+  a32_buf *b = *state;
+  REJECT(b, A32_ERR_REGLIST, a32_ldm(b, A32_AL, A32_IA, A32_R0, false, 0));
+  REJECT(b, A32_ERR_REGLIST, a32_stm(b, A32_AL, A32_DB, A32_R0, true, 0));
+  REJECT(b, A32_ERR_REG, a32_ldm(b, A32_AL, A32_IA, A32_PC, false, 0x3));
+  REJECT(b, A32_ERR_REG, a32_stm(b, A32_AL, A32_IA, (a32_reg)16, false, 0x3));
+  REJECT(b, A32_ERR_REGLIST, a32_ldm(b, A32_AL, A32_IA, A32_R1, true, 0x6));
+  REJECT(b, A32_ERR_REGLIST, a32_stm(b, A32_AL, A32_IA, A32_R2, true, 0x6));
+  REJECT(b, A32_ERR_ARG, a32_ldm(b, A32_AL, (a32_block_mode)4, A32_R0, false, 0x6));
+  ACCEPT(b, a32_stm(b, A32_AL, A32_IA, A32_R1, true, 0x6)); /* base is lowest: defined */
+  REJECT(b, A32_ERR_REGLIST, a32_push(b, A32_AL, 0));
+  REJECT(b, A32_ERR_REGLIST, a32_pop(b, A32_AL, 0));
+  REJECT(b, A32_ERR_REGLIST, a32_push(b, A32_AL, 1u << A32_SP | 0x10));
+  REJECT(b, A32_ERR_REGLIST, a32_pop(b, A32_AL, 1u << A32_SP));
+  REJECT(b, A32_ERR_REGLIST, a32_push(b, A32_AL, 1u << A32_PC | 0x10));
+  REJECT(b, A32_ERR_ARG, a32_push(b, (a32_cond)15, 0x10));
+  size_t at = a32_buf_size(b);
+  ACCEPT(b, a32_push(b, A32_AL, 0x4ff0));
+  ACCEPT(b, a32_pop(b, A32_AL, 0x8ff0));
+  ACCEPT(b, a32_push(b, A32_AL, 0x10));
+  ACCEPT(b, a32_pop(b, A32_AL, 0x10));
+  assert_int_equal(a32_buf_word(b, at), 0xe92d4ff0u);      /* push {r4-r11, lr} */
+  assert_int_equal(a32_buf_word(b, at + 4), 0xe8bd8ff0u);  /* pop {r4-r11, pc} */
+  assert_int_equal(a32_buf_word(b, at + 8), 0xe52d4004u);  /* push {r4} = str r4, [sp, #-4]! */
+  assert_int_equal(a32_buf_word(b, at + 12), 0xe49d4004u); /* pop {r4} = ldr r4, [sp], #4 */
+}
+
+static void test_exclusive(void **state) {
+  a32_buf *b = *state;
+  REJECT(b, A32_ERR_REG, a32_ldrex(b, A32_AL, A32_PC, A32_R1));
+  REJECT(b, A32_ERR_REG, a32_ldrex(b, A32_AL, A32_R0, A32_PC));
+  REJECT(b, A32_ERR_REG, a32_strex(b, A32_AL, A32_PC, A32_R1, A32_R2));
+  REJECT(b, A32_ERR_REG, a32_strex(b, A32_AL, A32_R0, A32_PC, A32_R2));
+  REJECT(b, A32_ERR_REG, a32_strex(b, A32_AL, A32_R0, A32_R1, A32_PC));
+  REJECT(b, A32_ERR_REG, a32_strex(b, A32_AL, A32_R1, A32_R1, A32_R2));
+  REJECT(b, A32_ERR_REG, a32_strex(b, A32_AL, A32_R2, A32_R1, A32_R2));
+  ACCEPT(b, a32_strex(b, A32_AL, A32_R0, A32_R1, A32_R2));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xe1820f91u);
+}
+
+/* ---- branches ---------------------------------------------------------------- */
+
+static void test_branch_ranges(void **state) {
+  a32_buf *b = *state;
+  REJECT(b, A32_ERR_RANGE, a32_b_rel(b, A32_AL, false, (1 << 25) + 8));
+  REJECT(b, A32_ERR_RANGE, a32_b_rel(b, A32_AL, true, -(1 << 25) + 4));
+  REJECT(b, A32_ERR_RANGE, a32_b_rel(b, A32_AL, false, 6));
+  REJECT(b, A32_ERR_RANGE, a32_b_rel(b, A32_AL, false, INT32_MIN));
+  REJECT(b, A32_ERR_ARG, a32_b_rel(b, (a32_cond)15, false, 8));
+  ACCEPT(b, a32_b_rel(b, A32_AL, false, (1 << 25) + 4));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xea7fffffu);
+  ACCEPT(b, a32_b_rel(b, A32_AL, true, -(1 << 25) + 8));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xeb800000u);
+  REJECT(b, A32_ERR_REG, a32_blx(b, A32_AL, A32_PC));
+  REJECT(b, A32_ERR_REG, a32_bx(b, A32_AL, (a32_reg)16));
+
+  uint32_t w = 0x12345678;
+  assert_int_equal(a32_encode_b(&w, A32_AL, false, 0x1000, 0x1000 + (1 << 25) + 8), A32_ERR_RANGE);
+  assert_int_equal(a32_encode_b(&w, A32_AL, false, 0x1000, 0x1002), A32_ERR_RANGE);
+  assert_int_equal(a32_encode_b(&w, (a32_cond)15, false, 0x1000, 0x1008), A32_ERR_ARG);
+  assert_int_equal(a32_encode_b(NULL, A32_AL, false, 0x1000, 0x1008), A32_ERR_ARG);
+  assert_int_equal(w, 0x12345678);
+  /* wrapping around the address space */
+  assert_int_equal(a32_encode_b(&w, A32_NE, true, 0xfffffffcu, 0x4), A32_OK);
+  assert_int_equal(w, 0x1b000000u); /* blne .+8 */
+  assert_int_equal(a32_encode_b(&w, A32_AL, false, 0x4, 0xfffffff8u), A32_OK);
+  assert_int_equal(w, 0xeafffffbu); /* b .-12 */
+}
+
+static void test_labels_rejections(void **state) {
+  a32_buf *b = *state;
+  a32_label l = a32_label_new(b);
+  assert_true(l != 0);
+  REJECT(b, A32_ERR_LABEL, a32_b(b, A32_AL, 0));
+  REJECT(b, A32_ERR_LABEL, a32_bl(b, A32_AL, l + 100));
+  REJECT(b, A32_ERR_LABEL, a32_mov_label_abs(b, A32_AL, A32_R0, l + 1));
+  REJECT(b, A32_ERR_REG, a32_mov_label_abs(b, A32_AL, A32_PC, l));
+  REJECT(b, A32_ERR_LABEL, a32_label_bind(b, l + 1));
+  REJECT(b, A32_ERR_ARG, a32_b(b, (a32_cond)15, l));
+  ACCEPT(b, a32_label_bind(b, l));
+  REJECT(b, A32_ERR_LABEL, a32_label_bind(b, l));
+}
+
+static void test_link_unbound(void **state) {
+  a32_buf *b = *state;
+  a32_label l = a32_label_new(b);
+  ACCEPT(b, a32_b(b, A32_AL, l));
+  REJECT(b, A32_ERR_LABEL, a32_buf_link(b, 0x8000));
+
+  a32_buf *c = a32_buf_new(0, 0);
+  a32_label m = a32_label_new(c);
+  ACCEPT(c, a32_mov_label_abs(c, A32_AL, A32_R0, m));
+  REJECT(c, A32_ERR_LABEL, a32_buf_link(c, 0x8000));
+  ACCEPT(c, a32_label_bind(c, m));
+  ACCEPT(c, a32_buf_link(c, 0x8000));
+  a32_buf_free(c);
+}
+
+static void test_branch_fixup_out_of_range(void **state) {
+  (void)state;
+  /* Forward: the fixup fails when the label is bound 64 MB later. */
+  a32_buf *b = a32_buf_new(0, 0);
+  a32_label l = a32_label_new(b);
+  ACCEPT(b, a32_b(b, A32_AL, l));
+  uint32_t placeholder = a32_buf_word(b, 0);
+  ACCEPT(b, a32_align(b, 1u << 26));
+  assert_int_equal(a32_buf_size(b), (size_t)1 << 26);
+  assert_int_equal(a32_label_bind(b, l), A32_ERR_RANGE);
+  assert_true(strlen(a32_buf_errmsg(b)) > 0);
+  assert_int_equal(a32_buf_word(b, 0), placeholder);
+  a32_buf_clear_error(b);
+  a32_buf_free(b);
+  /* Backward: a branch 32 MB + 8 back is refused at once. */
+  a32_buf *c = a32_buf_new(0, 0);
+  a32_label k = a32_label_new(c);
+  ACCEPT(c, a32_label_bind(c, k));
+  ACCEPT(c, a32_nop(c, A32_AL));
+  ACCEPT(c, a32_align(c, 1u << 25)); /* the next branch is at 32 MB */
+  assert_int_equal(a32_buf_size(c), (size_t)1 << 25);
+  REJECT(c, A32_ERR_RANGE, a32_b(c, A32_AL, k));
+  a32_buf_free(c);
+}
+
+/* ---- system ----------------------------------------------------------------------- */
+
+static void test_system(void **state) {
+  a32_buf *b = *state;
+  REJECT(b, A32_ERR_IMM, a32_bkpt(b, 0x10000));
+  REJECT(b, A32_ERR_IMM, a32_dmb(b, 16));
+  REJECT(b, A32_ERR_IMM, a32_dsb(b, 99));
+  REJECT(b, A32_ERR_IMM, a32_isb(b, 16));
+  REJECT(b, A32_ERR_ARG, a32_nop(b, (a32_cond)15));
+  REJECT(b, A32_ERR_REG, a32_mcr(b, A32_AL, 15, 0, A32_PC, 7, 5, 4));
+  REJECT(b, A32_ERR_IMM, a32_mcr(b, A32_AL, 16, 0, A32_R0, 7, 5, 4));
+  REJECT(b, A32_ERR_IMM, a32_mrc(b, A32_AL, 15, 8, A32_R0, 7, 5, 4));
+  REJECT(b, A32_ERR_IMM, a32_mrc(b, A32_AL, 15, 0, A32_R0, 16, 5, 4));
+  REJECT(b, A32_ERR_IMM, a32_mrc(b, A32_AL, 15, 0, A32_R0, 7, 16, 4));
+  REJECT(b, A32_ERR_IMM, a32_mrc(b, A32_AL, 15, 0, A32_R0, 7, 5, 8));
+  REJECT(b, A32_ERR_ARG, a32_mrc(b, A32_AL, 10, 0, A32_R0, 7, 5, 4));
+  REJECT(b, A32_ERR_ARG, a32_mcr(b, A32_AL, 11, 0, A32_R0, 7, 5, 4));
+  ACCEPT(b, a32_mrc(b, A32_AL, 15, 0, A32_R0, 13, 0, 3));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xee1d0f70u); /* mrc p15,0,r0,c13,c0,3 */
+  ACCEPT(b, a32_bkpt(b, 0xabcd));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xe12abc7du);
+  ACCEPT(b, a32_dmb(b, 11));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xf57ff05bu);
+}
+
+/* ---- VFP and NEON ------------------------------------------------------------------- */
+
+static void test_vfp_registers(void **state) {
+  a32_buf *b = *state;
+  REJECT(b, A32_ERR_REG, a32_vfp(b, A32_AL, A32_VADD, true, 32, 0, 1));
+  REJECT(b, A32_ERR_REG, a32_vfp(b, A32_AL, A32_VADD, true, 0, 32, 1));
+  REJECT(b, A32_ERR_REG, a32_vfp(b, A32_AL, A32_VADD, false, 0, 1, 32));
+  REJECT(b, A32_ERR_REG, a32_vcmp_zero(b, A32_AL, false, false, 32));
+  REJECT(b, A32_ERR_REG, a32_vcvt(b, A32_AL, A32_CVT_S32_F64, 32, 0));
+  REJECT(b, A32_ERR_REG, a32_vcvt(b, A32_AL, A32_CVT_F64_S32, 0, 32));
+  REJECT(b, A32_ERR_REG, a32_vmov_core_to_s(b, A32_AL, 32, A32_R0));
+  REJECT(b, A32_ERR_REG, a32_vmov_core_to_s(b, A32_AL, 3, A32_PC));
+  REJECT(b, A32_ERR_REG, a32_vmov_s_to_core(b, A32_AL, A32_PC, 3));
+  REJECT(b, A32_ERR_REG, a32_vmov_core_to_d(b, A32_AL, 3, A32_PC, A32_R1));
+  REJECT(b, A32_ERR_REG, a32_vmov_d_to_core(b, A32_AL, A32_R0, A32_PC, 3));
+  REJECT(b, A32_ERR_REG, a32_vmov_d_to_core(b, A32_AL, A32_R1, A32_R1, 3));
+  REJECT(b, A32_ERR_REG, a32_vmov_core_to_d(b, A32_AL, 32, A32_R0, A32_R1));
+  /* d16..d31 need D32 */
+  a32_buf_set_features(b, A32_FEAT_VFPV3);
+  REJECT(b, A32_ERR_FEATURE, a32_vfp(b, A32_AL, A32_VADD, true, 16, 0, 1));
+  REJECT(b, A32_ERR_FEATURE, a32_vfp(b, A32_AL, A32_VMOV, true, 0, 0, 31));
+  REJECT(b, A32_ERR_FEATURE, a32_vldr(b, A32_AL, true, 17, A32_R0, 0));
+  REJECT(b, A32_ERR_FEATURE, a32_vcvt(b, A32_AL, A32_CVT_F64_F32, 16, 0));
+  REJECT(b, A32_ERR_FEATURE, a32_vmov_d_to_core(b, A32_AL, A32_R0, A32_R1, 20));
+  REJECT(b, A32_ERR_FEATURE, a32_vpush(b, A32_AL, 8, 9));
+  ACCEPT(b, a32_vfp(b, A32_AL, A32_VADD, false, 31, 30, 29)); /* s31 is fine */
+  ACCEPT(b, a32_vpush(b, A32_AL, 8, 8));
+  a32_buf_set_features(b, A32_FEAT_ALL);
+  ACCEPT(b, a32_vfp(b, A32_AL, A32_VADD, true, 16, 0, 31));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xee700b2fu); /* vadd.f64 d16, d0, d31 */
+  /* bad enums */
+  REJECT(b, A32_ERR_ARG, a32_vfp(b, A32_AL, (a32_vfp_op)10, true, 0, 0, 0));
+  REJECT(b, A32_ERR_ARG, a32_vcvt(b, A32_AL, (a32_cvt_op)10, 0, 0));
+  REJECT(b, A32_ERR_ARG, a32_vmrs_apsr(b, (a32_cond)15));
+  REJECT(b, A32_ERR_ARG, a32_vfp(b, (a32_cond)15, A32_VADD, true, 0, 0, 0));
+}
+
+static void test_vfp_memory(void **state) {
+  a32_buf *b = *state;
+  REJECT(b, A32_ERR_ALIGN, a32_vldr(b, A32_AL, true, 0, A32_R0, 2));
+  REJECT(b, A32_ERR_ALIGN, a32_vstr(b, A32_AL, false, 0, A32_R0, -6));
+  REJECT(b, A32_ERR_IMM, a32_vldr(b, A32_AL, true, 0, A32_R0, 1024));
+  REJECT(b, A32_ERR_IMM, a32_vstr(b, A32_AL, false, 0, A32_R0, -1024));
+  REJECT(b, A32_ERR_REG, a32_vldr(b, A32_AL, true, 0, (a32_reg)16, 0));
+  REJECT(b, A32_ERR_REG, a32_vstr(b, A32_AL, false, 32, A32_R0, 0));
+  ACCEPT(b, a32_vldr(b, A32_AL, true, 1, A32_R2, -1020));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xed121bffu); /* vldr d1, [r2, #-1020] */
+  REJECT(b, A32_ERR_REGLIST, a32_vpush(b, A32_AL, 8, 0));
+  REJECT(b, A32_ERR_REGLIST, a32_vpush(b, A32_AL, 0, 17));
+  REJECT(b, A32_ERR_REGLIST, a32_vpop(b, A32_AL, 30, 3));
+  REJECT(b, A32_ERR_REGLIST, a32_vpop(b, A32_AL, 32, 1));
+  REJECT(b, A32_ERR_REGLIST, a32_vpop(b, A32_AL, 0xffffffffu, 2));
+  ACCEPT(b, a32_vpush(b, A32_AL, 8, 8));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xed2d8b10u); /* vpush {d8-d15} */
+  ACCEPT(b, a32_vpop(b, A32_AL, 16, 16));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xecfd0b20u); /* vpop {d16-d31} */
+}
+
+static void test_neon(void **state) {
+  a32_buf *b = *state;
+  REJECT(b, A32_ERR_REG, a32_neon3(b, A32_NADD_I64, 32, 0, 0));
+  REJECT(b, A32_ERR_REG, a32_neon3(b, A32_NAND, 0, 32, 0));
+  REJECT(b, A32_ERR_REG, a32_neon3(b, A32_NEOR, 0, 0, 32));
+  REJECT(b, A32_ERR_ARG, a32_neon3(b, (a32_neon_op)5, 0, 0, 0));
+  a32_buf_set_features(b, A32_FEAT_ALL & ~A32_FEAT_NEON);
+  REJECT(b, A32_ERR_FEATURE, a32_neon3(b, A32_NADD_I64, 0, 1, 2));
+  a32_buf_set_features(b, A32_FEAT_ALL);
+  ACCEPT(b, a32_neon3(b, A32_NSUB_I64, 17, 1, 31));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xf371182fu); /* vsub.i64 d17, d1, d31 */
+}
+
+/* ---- buffer ---------------------------------------------------------------------------- */
+
+static void test_sticky_first_error(void **state) {
+  a32_buf *b = *state;
+  assert_int_equal(a32_movw(b, A32_AL, A32_R0, 0x10000), A32_ERR_IMM);
+  char first[256];
+  strncpy(first, a32_buf_errmsg(b), sizeof first - 1);
+  first[sizeof first - 1] = '\0';
+  /* A later error returns its own code but does not replace the first. */
+  assert_int_equal(a32_ldm(b, A32_AL, A32_IA, A32_R0, false, 0), A32_ERR_REGLIST);
+  assert_int_equal(a32_buf_status(b), A32_ERR_IMM);
+  assert_string_equal(a32_buf_errmsg(b), first);
+  /* Emitters keep working. */
+  size_t at = a32_buf_size(b);
+  ACCEPT(b, a32_nop(b, A32_AL));
+  assert_int_equal(a32_buf_size(b), at + 4);
+  assert_int_equal(a32_buf_status(b), A32_ERR_IMM);
+  a32_buf_clear_error(b);
+}
+
+static void test_align_and_patch_rejections(void **state) {
+  a32_buf *b = *state;
+  REJECT(b, A32_ERR_ARG, a32_align(b, 0));
+  REJECT(b, A32_ERR_ARG, a32_align(b, 2));
+  REJECT(b, A32_ERR_ARG, a32_align(b, 12));
+  size_t end = a32_buf_size(b);
+  REJECT(b, A32_ERR_ALIGN, a32_buf_patch_begin(b, 2));
+  REJECT(b, A32_ERR_RANGE, a32_buf_patch_begin(b, end + 4));
+  /* Patching past the end */
+  ACCEPT(b, a32_buf_patch_begin(b, end - 4));
+  REJECT(b, A32_ERR_RANGE, a32_mov_imm32(b, A32_AL, A32_R0, 0x12345678));
+  ACCEPT(b, a32_word(b, 0xdeadbeef));
+  REJECT(b, A32_ERR_RANGE, a32_word(b, 0));
+  a32_buf_patch_end(b);
+  assert_int_equal(a32_buf_size(b), end);
+  assert_int_equal(a32_buf_word(b, end - 4), 0xdeadbeef);
+}
+
+static void test_full(void **state) {
+  (void)state;
+  a32_buf *b = a32_buf_new(4, 8);
+  assert_non_null(b);
+  ACCEPT(b, a32_nop(b, A32_AL));
+  /* Two words do not fit in the 4 bytes left: nothing is written. */
+  REJECT(b, A32_ERR_FULL, a32_mov_imm32(b, A32_AL, A32_R0, 0x12345678));
+  REJECT(b, A32_ERR_FULL, a32_align(b, 16));
+  ACCEPT(b, a32_word(b, 0x11223344));
+  REJECT(b, A32_ERR_FULL, a32_word(b, 0x55667788));
+  REJECT(b, A32_ERR_FULL, a32_nop(b, A32_AL));
+  assert_int_equal(a32_buf_size(b), 8);
+  assert_int_equal(a32_buf_word(b, 4), 0x11223344);
+  a32_buf_free(b);
+
+  /* max_bytes not a multiple of 4: whole words only. */
+  b = a32_buf_new(0, 3);
+  REJECT(b, A32_ERR_FULL, a32_nop(b, A32_AL));
+  a32_buf_free(b);
+}
+
+static void test_growth(void **state) {
+  (void)state;
+  a32_buf *b = a32_buf_new(4, 0);
+  for (uint32_t i = 0; i < 5000; i++)
+    ACCEPT(b, a32_word(b, i * 2654435761u));
+  assert_int_equal(a32_buf_size(b), 20000);
+  for (uint32_t i = 0; i < 5000; i++)
+    assert_int_equal(a32_buf_word(b, i * 4), i * 2654435761u);
+  /* Little-endian bytes. */
+  assert_int_equal(a32_buf_data(b)[4], (uint8_t)2654435761u);
+  assert_int_equal(a32_buf_word(b, 20000), 0); /* out of range reads 0 */
+  ACCEPT(b, a32_align(b, 64));
+  assert_int_equal(a32_buf_size(b) % 64, 0);
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xe320f000u);
+  a32_buf_free(b);
+}
+
+static void test_branch_fixups(void **state) {
+  (void)state;
+  a32_buf *b = a32_buf_new(0, 0);
+  a32_label fwd = a32_label_new(b), back = a32_label_new(b);
+  assert_false(a32_label_bound(b, fwd));
+  assert_int_equal(a32_label_offset(b, fwd), (size_t)-1);
+  ACCEPT(b, a32_label_bind(b, back));                 /* 0 */
+  ACCEPT(b, a32_b(b, A32_AL, fwd));                   /* 0: b fwd (forward) */
+  ACCEPT(b, a32_bl(b, A32_EQ, fwd));                  /* 4: bleq fwd */
+  ACCEPT(b, a32_b(b, A32_NE, back));                  /* 8: bne back */
+  ACCEPT(b, a32_label_bind(b, fwd));                  /* 12 */
+  ACCEPT(b, a32_bl(b, A32_AL, back));                 /* 12: bl back */
+  assert_true(a32_label_bound(b, fwd));
+  assert_int_equal(a32_label_offset(b, fwd), 12);
+  assert_int_equal(a32_buf_word(b, 0), 0xea000001u);  /* b .+12 */
+  assert_int_equal(a32_buf_word(b, 4), 0x0b000000u);  /* bleq .+8 */
+  assert_int_equal(a32_buf_word(b, 8), 0x1afffffcu);  /* bne .-8 */
+  assert_int_equal(a32_buf_word(b, 12), 0xebfffffbu); /* bl .-12 */
+  ACCEPT(b, a32_buf_link(b, 0));
+  a32_buf_free(b);
+}
+
+static void test_patch(void **state) {
+  (void)state;
+  a32_buf *b = a32_buf_new(0, 0);
+  for (int i = 0; i < 4; i++)
+    ACCEPT(b, a32_nop(b, A32_AL));
+  ACCEPT(b, a32_buf_patch_begin(b, 4));
+  ACCEPT(b, a32_mov_imm32(b, A32_AL, A32_R0, 0x12345678)); /* overwrites 4 and 8 */
+  a32_buf_patch_end(b);
+  assert_int_equal(a32_buf_size(b), 16);
+  assert_int_equal(a32_buf_word(b, 0), 0xe320f000u);
+  assert_int_equal(a32_buf_word(b, 4), 0xe3050678u);
+  assert_int_equal(a32_buf_word(b, 8), 0xe3410234u);
+  assert_int_equal(a32_buf_word(b, 12), 0xe320f000u);
+  ACCEPT(b, a32_nop(b, A32_NE)); /* appending again */
+  assert_int_equal(a32_buf_size(b), 20);
+  assert_int_equal(a32_buf_word(b, 16), 0x1320f000u);
+
+  /* Patching over a pending branch drops its fixup... */
+  a32_label l = a32_label_new(b);
+  ACCEPT(b, a32_b(b, A32_AL, l)); /* 20 */
+  ACCEPT(b, a32_b(b, A32_AL, l)); /* 24 */
+  ACCEPT(b, a32_buf_patch_begin(b, 20));
+  ACCEPT(b, a32_nop(b, A32_AL));
+  a32_buf_patch_end(b);
+  /* ...and a branch emitted while patching is fixed up like any other. */
+  ACCEPT(b, a32_nop(b, A32_AL)); /* 28 */
+  ACCEPT(b, a32_buf_patch_begin(b, 28));
+  ACCEPT(b, a32_b(b, A32_GT, l));
+  a32_buf_patch_end(b);
+  ACCEPT(b, a32_label_bind(b, l)); /* 32 */
+  assert_int_equal(a32_buf_word(b, 20), 0xe320f000u);
+  assert_int_equal(a32_buf_word(b, 24), 0xea000000u);
+  assert_int_equal(a32_buf_word(b, 28), 0xcaffffffu);
+  ACCEPT(b, a32_buf_link(b, 0));
+  a32_buf_free(b);
+}
+
+static void test_mov_label_abs(void **state) {
+  (void)state;
+  a32_buf *b = a32_buf_new(0, 0);
+  a32_label l = a32_label_new(b);
+  ACCEPT(b, a32_mov_label_abs(b, A32_AL, A32_R0, l)); /* 0, 4 */
+  ACCEPT(b, a32_label_bind(b, l));                    /* 8 */
+  ACCEPT(b, a32_mov_label_abs(b, A32_EQ, A32_R3, l)); /* 8, 12: backward */
+  ACCEPT(b, a32_buf_link(b, 0x10000));
+  assert_int_equal(a32_buf_word(b, 0), 0xe3000008u);  /* movw r0, #8 */
+  assert_int_equal(a32_buf_word(b, 4), 0xe3400001u);  /* movt r0, #1 */
+  assert_int_equal(a32_buf_word(b, 8), 0x03000008u | 3u << 12);
+  assert_int_equal(a32_buf_word(b, 12), 0x03400001u | 3u << 12);
+  /* Link again for another address. */
+  ACCEPT(b, a32_buf_link(b, 0x12345678));
+  assert_int_equal(a32_buf_word(b, 0), 0xe3050680u);  /* movw r0, #0x5680 */
+  assert_int_equal(a32_buf_word(b, 4), 0xe3410234u);  /* movt r0, #0x1234 */
+  assert_int_equal(a32_buf_word(b, 8), 0x03053680u);  /* movweq r3, #0x5680 */
+  assert_int_equal(a32_buf_word(b, 12), 0x03413234u); /* movteq r3, #0x1234 */
+  /* Overwriting the pair while patching drops its fixup. */
+  ACCEPT(b, a32_buf_patch_begin(b, 0));
+  ACCEPT(b, a32_word(b, 0));
+  ACCEPT(b, a32_word(b, 0));
+  a32_buf_patch_end(b);
+  ACCEPT(b, a32_buf_link(b, 0));
+  assert_int_equal(a32_buf_word(b, 0), 0);
+  assert_int_equal(a32_buf_word(b, 4), 0);
+  assert_int_equal(a32_buf_word(b, 8), 0x03003008u);
+  a32_buf_free(b);
+}
+
+static void test_modimm(void **state) {
+  (void)state;
+  assert_int_equal(a32_modimm(0), 0);
+  assert_int_equal(a32_modimm(0xff), 0xff);
+  assert_int_equal(a32_modimm(0xff000000u), 0x4ff);
+  assert_int_equal(a32_modimm(0x3fc), 0xfff);
+  assert_int_equal(a32_modimm(0x101), -1);
+  assert_int_equal(a32_modimm(0xffffffffu), -1);
+  a32_dp_op op = A32_ADD;
+  uint32_t v = 0xffffffffu;
+  assert_true(a32_modimm_inverse(&op, &v));
+  assert_int_equal(op, A32_SUB);
+  assert_int_equal(v, 1);
+  op = A32_ADC, v = 0xfffffff0u;
+  assert_true(a32_modimm_inverse(&op, &v));
+  assert_int_equal(op, A32_SBC);
+  assert_int_equal(v, 0xf);
+  op = A32_CMP, v = 0xffffff00u;
+  assert_true(a32_modimm_inverse(&op, &v));
+  assert_int_equal(op, A32_CMN);
+  assert_int_equal(v, 0x100);
+  op = A32_AND, v = 0xfffffeffu;
+  assert_true(a32_modimm_inverse(&op, &v));
+  assert_int_equal(op, A32_BIC);
+  assert_int_equal(v, 0x100);
+  op = A32_MVN, v = 0xffff00ffu;
+  assert_true(a32_modimm_inverse(&op, &v));
+  assert_int_equal(op, A32_MOV);
+  assert_int_equal(v, 0xff00);
+  op = A32_ADD, v = 4; /* already encodable: unchanged */
+  assert_true(a32_modimm_inverse(&op, &v));
+  assert_int_equal(op, A32_ADD);
+  assert_int_equal(v, 4);
+  op = A32_ORR, v = 0xffffff00u; /* no inverse */
+  assert_false(a32_modimm_inverse(&op, &v));
+  assert_int_equal(op, A32_ORR);
+  op = A32_ADD, v = 0x12345678; /* neither */
+  assert_false(a32_modimm_inverse(&op, &v));
+  assert_int_equal(v, 0x12345678);
+}
+
+static void test_names(void **state) {
+  (void)state;
+  assert_string_equal(a32_status_name(A32_ERR_PAIR), "A32_ERR_PAIR");
+  assert_string_equal(a32_reg_name(A32_R10), "r10");
+  assert_string_equal(a32_reg_name(A32_IP), "ip");
+  assert_string_equal(a32_reg_name(A32_PC), "pc");
+  assert_string_equal(a32_cond_name(A32_HS), "cs");
+  assert_string_equal(a32_cond_name(A32_AL), "");
+  assert_string_equal(a32_shift_name(A32_RRX), "rrx");
+  assert_non_null(a32_status_name((a32_status)99));
+  assert_non_null(a32_reg_name((a32_reg)99));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_dp_immediate, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_dp_shift_amounts, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_dp_registers, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_dp_bad_args, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_wide_moves, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_multiply, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_divide_and_clz, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_ldst_offsets, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_ldst_registers, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_block, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_exclusive, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_branch_ranges, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_labels_rejections, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_link_unbound, setup, teardown),
+      cmocka_unit_test(test_branch_fixup_out_of_range),
+      cmocka_unit_test_setup_teardown(test_system, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_vfp_registers, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_vfp_memory, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_neon, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_sticky_first_error, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_align_and_patch_rejections, setup, teardown),
+      cmocka_unit_test(test_full),
+      cmocka_unit_test(test_growth),
+      cmocka_unit_test(test_branch_fixups),
+      cmocka_unit_test(test_patch),
+      cmocka_unit_test(test_mov_label_abs),
+      cmocka_unit_test(test_modimm),
+      cmocka_unit_test(test_names),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
