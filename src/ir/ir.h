@@ -81,6 +81,13 @@ struct armjit_trace {
   bool validated;
 };
 
+/* Size limits (ARMJIT_E_LIMIT beyond them).  Per-op counts fit 16 bits so
+ * the recovery encoding and the allocator can use compact indices. */
+#define IR_MAX_INPUTS 65535u   /* inputargs of a trace */
+#define IR_MAX_ARGS   65535u   /* arguments of one op (label, jump, finish) */
+#define IR_MAX_FAIL   65535u   /* fail args of one guard */
+#define IR_MAX_VALUES (1u << 24) /* variables, constants and ops each */
+
 /* Opcode table (from <armjit/opcodes.h>). */
 typedef struct {
   const char *name;       /* text form */
@@ -92,6 +99,23 @@ extern const ir_opinfo ir_opinfo_table[ARMJIT_OP__COUNT];
 static inline const ir_opinfo *ir_info(unsigned opc) { return &ir_opinfo_table[opc]; }
 /* Opcode by text name, or -1. */
 int ir_opcode_by_name(const char *name, size_t len);
+
+static inline bool ir_is_guard(unsigned opc) {
+  return (ir_info(opc)->flags & ARMJIT_OPF_GUARD) != 0;
+}
+/* Guards and finish: the ops that carry an exit id. */
+static inline bool ir_is_exit(unsigned opc) {
+  return ir_is_guard(opc) || opc == ARMJIT_OP_FINISH;
+}
+/* Values exit `exit_id` hands back: a guard's fail args, a finish's args. */
+static inline const ir_ref *ir_exit_refs(const armjit_trace *t, const ir_op *op,
+                                         uint32_t *n) {
+  if (op->opc == ARMJIT_OP_FINISH) { *n = op->nargs; return t->refs + op->args; }
+  *n = op->nfail;
+  return t->refs + op->fail;
+}
+/* Frame slots a run needs: max(inputs, values of any exit). */
+uint32_t ir_frame_capacity(const armjit_trace *t);
 
 static inline const ir_ref *ir_args(const armjit_trace *t, const ir_op *op) {
   return t->refs + op->args;

@@ -1,0 +1,222 @@
+/* The public builder API.  Each call checks what only it can see (handles,
+ * NULL arrays, the op's signature) and never aborts: the first misuse is
+ * kept in t->builder_err, and the call returns ARMJIT_NOVAL / -1.  Rules
+ * that span ops (labels, overflow guards, the final op) are left to the
+ * validator, which also runs on parsed traces. */
+#include "ir/ir_impl.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static armjit_status berr(armjit_trace *t, armjit_status code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static armjit_status berr(armjit_trace *t, armjit_status code, const char *fmt, ...) {
+  if (t->builder_err.code == ARMJIT_OK) {
+    va_list ap;
+    va_start(ap, fmt);
+    t->builder_err.code = code;
+    t->builder_err.line = t->builder_err.col = 0;
+    vsnprintf(t->builder_err.msg, sizeof t->builder_err.msg, fmt, ap);
+    va_end(ap);
+  }
+  t->validated = false;
+  return code;
+}
+
+/* A failed raw append (memory or a limit). */
+static armjit_status emit_err(armjit_trace *t, const char *fn, armjit_status st) {
+  if (st == ARMJIT_E_NOMEM) return berr(t, st, "%s: out of memory", fn);
+  return berr(t, st, "%s: trace size limit exceeded", fn);
+}
+
+/* Every handle in refs[0..n) names an existing variable or constant. */
+static armjit_status check_refs(armjit_trace *t, const char *fn, const char *what,
+                                const ir_ref *refs, unsigned n, unsigned limit) {
+  if (n > limit)
+    return berr(t, ARMJIT_E_LIMIT, "%s: %u %ss, at most %u allowed", fn, n, what, limit);
+  if (n && !refs)
+    return berr(t, ARMJIT_E_ARG, "%s: %s list is NULL but its count is %u", fn, what, n);
+  for (unsigned k = 0; k < n; k++) {
+    ir_ref r = refs[k];
+    bool ok = r == IR_NONE ? false
+              : IR_IS_CONST(r) ? IR_CONST_INDEX(r) < t->nconsts
+                               : (uint32_t)r < t->nvals;
+    if (!ok) {
+      if (r == IR_NONE)
+        return berr(t, ARMJIT_E_ARG, "%s: %s %u is ARMJIT_NOVAL (from a failed call?)",
+                    fn, what, k + 1);
+      return berr(t, ARMJIT_E_ARG, "%s: %s %u is not a value of this trace (handle %ld)",
+                  fn, what, k + 1, (long)r);
+    }
+  }
+  return ARMJIT_OK;
+}
+
+static bool check_sig(armjit_trace *t, const char *fn, unsigned opc,
+                      const ir_ref *args, unsigned nargs, armjit_type *res) {
+  ir_sig_problem p;
+  if (ir_check_sig(t, opc, args, nargs, res, &p)) return true;
+  char msg[200];
+  ir_sig_message(t, NULL, opc, args, nargs, &p, msg, sizeof msg);
+  berr(t, p.code, "%s: op %u: %s", fn, t->nops, msg);
+  return false;
+}
+
+static bool check_opc(armjit_trace *t, const char *fn, armjit_opcode op) {
+  if ((unsigned)op >= ARMJIT_OP__COUNT) {
+    berr(t, ARMJIT_E_ARG, "%s: unknown opcode %d", fn, (int)op);
+    return false;
+  }
+  return true;
+}
+
+armjit_val armjit_input(armjit_trace *t, armjit_type type) {
+  if (!t) return ARMJIT_NOVAL;
+  if (type != ARMJIT_INT && type != ARMJIT_REF && type != ARMJIT_FLOAT) {
+    berr(t, ARMJIT_E_ARG, "armjit_input: bad type %d (int, ref or float)", (int)type);
+    return ARMJIT_NOVAL;
+  }
+  ir_ref r;
+  armjit_status st = ir_add_input(t, type, &r);
+  if (st == ARMJIT_E_ARG) {
+    berr(t, st, "armjit_input: inputs must be declared before any operation");
+    return ARMJIT_NOVAL;
+  }
+  if (st == ARMJIT_E_LIMIT) {
+    berr(t, st, "armjit_input: more than %u inputs", IR_MAX_INPUTS);
+    return ARMJIT_NOVAL;
+  }
+  if (st != ARMJIT_OK) { emit_err(t, "armjit_input", st); return ARMJIT_NOVAL; }
+  return r;
+}
+
+static armjit_val add_const(armjit_trace *t, armjit_type ty, armjit_value v) {
+  if (!t) return ARMJIT_NOVAL;
+  ir_ref r;
+  armjit_status st = ir_add_const(t, ty, v, &r);
+  if (st != ARMJIT_OK) { emit_err(t, "armjit_const", st); return ARMJIT_NOVAL; }
+  return r;
+}
+
+armjit_val armjit_const_int(armjit_trace *t, int32_t v) {
+  armjit_value x = {.bits = 0};
+  x.i = v;
+  return add_const(t, ARMJIT_INT, x);
+}
+
+armjit_val armjit_const_ref(armjit_trace *t, uintptr_t v) {
+  armjit_value x = {.bits = 0};
+  x.r = v;
+  return add_const(t, ARMJIT_REF, x);
+}
+
+armjit_val armjit_const_float(armjit_trace *t, double v) {
+  armjit_value x = {.f = v};
+  return add_const(t, ARMJIT_FLOAT, x);
+}
+
+armjit_val armjit_op(armjit_trace *t, armjit_opcode op, const armjit_val *args,
+                     unsigned nargs) {
+  static const char fn[] = "armjit_op";
+  if (!t) return ARMJIT_NOVAL;
+  if (!check_opc(t, fn, op)) return ARMJIT_NOVAL;
+  unsigned fl = ir_info(op)->flags;
+  if (fl & (ARMJIT_OPF_GUARD | ARMJIT_OPF_LABEL | ARMJIT_OPF_FINAL)) {
+    berr(t, ARMJIT_E_ARG, "%s: %s needs armjit_%s", fn, ir_info(op)->name,
+         (fl & ARMJIT_OPF_GUARD) ? "guard"
+         : op == ARMJIT_OP_LABEL ? "label"
+         : op == ARMJIT_OP_JUMP  ? "jump"
+                                 : "finish");
+    return ARMJIT_NOVAL;
+  }
+  armjit_type res;
+  if (ARMJIT_OK != check_refs(t, fn, "argument", args, nargs, IR_MAX_ARGS) ||
+      !check_sig(t, fn, op, args, nargs, &res))
+    return ARMJIT_NOVAL;
+  uint32_t idx;
+  armjit_status st = ir_emit(t, op, res, args, nargs, NULL, 0, -1, &idx);
+  if (st != ARMJIT_OK) { emit_err(t, fn, st); return ARMJIT_NOVAL; }
+  return t->ops[idx].res;
+}
+
+int armjit_guard(armjit_trace *t, armjit_opcode op, const armjit_val *args,
+                 unsigned nargs, const armjit_val *fail, unsigned nfail) {
+  static const char fn[] = "armjit_guard";
+  if (!t) return -1;
+  if (!check_opc(t, fn, op)) return -1;
+  if (!ir_is_guard(op)) {
+    berr(t, ARMJIT_E_ARG, "%s: %s is not a guard", fn, ir_info(op)->name);
+    return -1;
+  }
+  armjit_type res;
+  if (ARMJIT_OK != check_refs(t, fn, "argument", args, nargs, IR_MAX_ARGS) ||
+      ARMJIT_OK != check_refs(t, fn, "fail arg", fail, nfail, IR_MAX_FAIL) ||
+      !check_sig(t, fn, op, args, nargs, &res))
+    return -1;
+  uint32_t idx;
+  armjit_status st = ir_emit(t, op, ARMJIT_VOID, args, nargs, fail, nfail, -1, &idx);
+  if (st != ARMJIT_OK) { emit_err(t, fn, st); return -1; }
+  return t->ops[idx].id;
+}
+
+int armjit_label(armjit_trace *t, const armjit_val *args, unsigned nargs) {
+  static const char fn[] = "armjit_label";
+  if (!t) return -1;
+  if (ARMJIT_OK != check_refs(t, fn, "argument", args, nargs, IR_MAX_ARGS)) return -1;
+  uint32_t idx;
+  armjit_status st = ir_emit(t, ARMJIT_OP_LABEL, ARMJIT_VOID, args, nargs, NULL, 0,
+                             -1, &idx);
+  if (st != ARMJIT_OK) { emit_err(t, fn, st); return -1; }
+  return t->ops[idx].id;
+}
+
+armjit_status armjit_jump(armjit_trace *t, int label, const armjit_val *args,
+                          unsigned nargs) {
+  static const char fn[] = "armjit_jump";
+  if (!t) return ARMJIT_E_ARG;
+  if (label < 0 || (uint32_t)label >= t->nlabels)
+    return berr(t, ARMJIT_E_ARG, "%s: unknown label %d", fn, label);
+  armjit_status st = check_refs(t, fn, "argument", args, nargs, IR_MAX_ARGS);
+  if (st != ARMJIT_OK) return st;
+  st = ir_emit(t, ARMJIT_OP_JUMP, ARMJIT_VOID, args, nargs, NULL, 0,
+                             label, NULL);
+  if (st != ARMJIT_OK) return emit_err(t, fn, st);
+  return ARMJIT_OK;
+}
+
+int armjit_finish(armjit_trace *t, const armjit_val *args, unsigned nargs) {
+  static const char fn[] = "armjit_finish";
+  if (!t) return -1;
+  if (ARMJIT_OK != check_refs(t, fn, "argument", args, nargs, IR_MAX_ARGS)) return -1;
+  uint32_t idx;
+  armjit_status st = ir_emit(t, ARMJIT_OP_FINISH, ARMJIT_VOID, args, nargs, NULL, 0,
+                             -1, &idx);
+  if (st != ARMJIT_OK) { emit_err(t, fn, st); return -1; }
+  return t->ops[idx].id;
+}
+
+armjit_status armjit_set_descr_name(armjit_trace *t, const char *name) {
+  static const char fn[] = "armjit_set_descr_name";
+  if (!t) return ARMJIT_E_ARG;
+  if (!ir_is_ident(name))
+    return berr(t, ARMJIT_E_ARG, "%s: '%s' is not a name ([A-Za-z_][A-Za-z0-9_]*)",
+                fn, name ? name : "(null)");
+  const ir_op *last = t->nops ? &t->ops[t->nops - 1] : NULL;
+  if (!last || !(ir_is_exit(last->opc) || last->opc == ARMJIT_OP_LABEL))
+    return berr(t, ARMJIT_E_ARG, "%s: the last op is not a guard, finish or label", fn);
+  char **slot = last->opc == ARMJIT_OP_LABEL ? &t->labels[last->id].name
+                                             : &t->exits[last->id].name;
+  if (*slot && strcmp(*slot, name) == 0) return ARMJIT_OK;
+  if (ir_descr_name_used(t, name))
+    return berr(t, ARMJIT_E_INVALID, "%s: descr name %s is already used", fn, name);
+  char *copy = ajx_strdup(t->ctx, name);
+  if (!copy) return berr(t, ARMJIT_E_NOMEM, "%s: out of memory", fn);
+  ajx_free(t->ctx, *slot);
+  *slot = copy;
+  return ARMJIT_OK;
+}

@@ -1,0 +1,94 @@
+/* Internals shared by the files of src/ir only (builder, parser, validator,
+ * printer).  Other layers use ir.h. */
+#ifndef ARMJIT_IR_IMPL_H
+#define ARMJIT_IR_IMPL_H
+
+#include "ir/ir.h"
+
+/* Where a problem is in an op: the validator names the part, and the
+ * source map (text input only) turns it into a column. */
+typedef enum {
+  IR_AT_OP,     /* the op name */
+  IR_AT_RES,    /* the result variable */
+  IR_AT_ARG,    /* argument `idx` */
+  IR_AT_FAIL,   /* fail arg `idx` */
+  IR_AT_DESCR,  /* the descr=NAME */
+  IR_AT_END     /* end of the input (missing final op) */
+} ir_at_kind;
+
+/* Source positions of a parsed trace, kept only while parsing. */
+typedef struct {
+  const uint32_t *refcol;    /* column of each t->refs entry */
+  const uint32_t *rescol;    /* per op: column of the result name, 0 if none */
+  const uint32_t *descrcol;  /* per op: column of "descr", 0 if none */
+  char *const *vname;        /* per value: its name in the text */
+  uint32_t end_line, end_col;
+} ir_srcmap;
+
+/* Append raw pieces, no rule checks beyond memory and limits.  Both the
+ * builder (after its argument checks) and the parser go through these. */
+armjit_status ir_add_input(armjit_trace *t, armjit_type type, ir_ref *out);
+armjit_status ir_add_const(armjit_trace *t, armjit_type type, armjit_value v,
+                           ir_ref *out);
+/* `rtype` is the result type (ARMJIT_VOID: none); `target` is the label id
+ * of a jump.  Exit and label entries are created for guards/finish/label.
+ * *op_index receives the new op's index. */
+armjit_status ir_emit(armjit_trace *t, unsigned opc, armjit_type rtype,
+                      const ir_ref *args, uint32_t nargs, const ir_ref *fail,
+                      uint32_t nfail, int32_t target, uint32_t *op_index);
+
+/* Signature check of one op's arguments against the op table. */
+typedef struct {
+  armjit_status code;  /* ARMJIT_E_INVALID (arity) or ARMJIT_E_TYPE */
+  int arg;             /* offending argument (0-based), -1 for arity */
+  armjit_type got, want;
+  int want_from;       /* for '*': the argument that fixed the type, else -1 */
+} ir_sig_problem;
+/* Returns true when args fit the signature; *res gets the result type. */
+bool ir_check_sig(const armjit_trace *t, unsigned opc, const ir_ref *args,
+                  uint32_t nargs, armjit_type *res, ir_sig_problem *p);
+/* Human-readable text of a signature problem (no position). */
+void ir_sig_message(const armjit_trace *t, const ir_srcmap *sm, unsigned opc,
+                    const ir_ref *args, uint32_t nargs, const ir_sig_problem *p,
+                    char *buf, size_t n);
+
+/* Rule checks; errors located through `sm` when given. */
+armjit_status ir_validate(armjit_trace *t, armjit_error *err, const ir_srcmap *sm);
+
+/* Descr names: identifiers [A-Za-z_][A-Za-z0-9_]*. */
+bool ir_is_ident(const char *s);
+/* Is `name` already the descr name of an exit or label? */
+bool ir_descr_name_used(const armjit_trace *t, const char *name);
+
+/* Text of a value: its source name (sm), else type letter + number for
+ * variables and the literal for constants. */
+void ir_val_name(const armjit_trace *t, const ir_srcmap *sm, ir_ref r, char *buf,
+                 size_t n);
+void ir_format_const(const ir_const *c, char *buf, size_t n);
+/* %.17g, but always with a '.' or exponent, or inf/-inf/nan. */
+void ir_format_double(double d, char *buf, size_t n);
+/* strtod of a whole string in the C locale; false if not all of s is used. */
+bool ir_parse_double(const char *s, double *out);
+const char *ir_type_name(armjit_type ty);
+char ir_type_letter(armjit_type ty);
+
+/* Parser name tables: string -> value (with the line it was defined on). */
+typedef struct {
+  const char *key;     /* not owned */
+  uint32_t len;
+  int32_t val;
+  uint32_t line;
+} ir_name_ent;
+typedef struct {
+  ir_name_ent *e;
+  uint32_t cap, n;
+} ir_namemap;
+const ir_name_ent *ir_names_find(const ir_namemap *m, const char *s, size_t n);
+bool ir_names_put(armjit_ctx *ctx, ir_namemap *m, const char *key, size_t n,
+                  int32_t val, uint32_t line);
+void ir_names_free(armjit_ctx *ctx, ir_namemap *m);
+
+/* The canonical NaN float constants are stored as (ARM's default NaN). */
+#define IR_CANON_NAN_BITS UINT64_C(0x7ff8000000000000)
+
+#endif

@@ -1,0 +1,52 @@
+/* A small string -> int map (open addressing, FNV-1a) for the parser's
+ * variable and descr names.  Keys point into storage the caller keeps
+ * alive; lookups take (pointer, length) so tokens need no copying. */
+#include "ir/ir_impl.h"
+
+#include <string.h>
+
+static uint32_t hash(const char *s, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ (uint8_t)s[i]) * 16777619u;
+  return h;
+}
+
+static ir_name_ent *find_slot(ir_name_ent *e, uint32_t cap, const char *s, size_t n) {
+  uint32_t i = hash(s, n) & (cap - 1);
+  while (e[i].key && !(e[i].len == n && memcmp(e[i].key, s, n) == 0))
+    i = (i + 1) & (cap - 1);
+  return &e[i];
+}
+
+const ir_name_ent *ir_names_find(const ir_namemap *m, const char *s, size_t n) {
+  if (!m->cap) return NULL;
+  const ir_name_ent *e = find_slot(m->e, m->cap, s, n);
+  return e->key ? e : NULL;
+}
+
+bool ir_names_put(armjit_ctx *ctx, ir_namemap *m, const char *key, size_t n,
+                  int32_t val, uint32_t line) {
+  if ((m->n + 1) * 2 > m->cap) { /* keep the load under one half */
+    uint32_t cap = m->cap ? m->cap * 2 : 64;
+    ir_name_ent *e = ajx_calloc(ctx, cap, sizeof *e);
+    if (!e) return false;
+    for (uint32_t i = 0; i < m->cap; i++)
+      if (m->e[i].key) *find_slot(e, cap, m->e[i].key, m->e[i].len) = m->e[i];
+    ajx_free(ctx, m->e);
+    m->e = e;
+    m->cap = cap;
+  }
+  ir_name_ent *e = find_slot(m->e, m->cap, key, n);
+  if (!e->key) m->n++;
+  e->key = key;
+  e->len = (uint32_t)n;
+  e->val = val;
+  e->line = line;
+  return true;
+}
+
+void ir_names_free(armjit_ctx *ctx, ir_namemap *m) {
+  ajx_free(ctx, m->e);
+  m->e = NULL;
+  m->cap = m->n = 0;
+}

@@ -1,0 +1,178 @@
+/* The printer: a trace in the text form of docs/ir.md.  Its output parses
+ * back to the same trace (same value numbers, exits, names, constants), so
+ * printing that again gives the same text.  The string is malloc'd (the
+ * public contract says free()), not allocated through the context. */
+#include "ir/ir_impl.h"
+
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *ir_type_name(armjit_type ty) {
+  switch (ty) {
+  case ARMJIT_INT: return "int";
+  case ARMJIT_REF: return "ref";
+  case ARMJIT_FLOAT: return "float";
+  default: return "void";
+  }
+}
+
+char ir_type_letter(armjit_type ty) {
+  return ty == ARMJIT_INT ? 'i' : ty == ARMJIT_REF ? 'p' : ty == ARMJIT_FLOAT ? 'f' : 'v';
+}
+
+void ir_format_const(const ir_const *c, char *buf, size_t n) {
+  switch ((armjit_type)c->type) {
+  case ARMJIT_INT: snprintf(buf, n, "%" PRId32, c->v.i); break;
+  case ARMJIT_REF:
+    if (c->v.r == 0) snprintf(buf, n, "null");
+    else snprintf(buf, n, "ref(0x%" PRIxPTR ")", c->v.r);
+    break;
+  default: ir_format_double(c->v.f, buf, n); break;
+  }
+}
+
+void ir_val_name(const armjit_trace *t, const ir_srcmap *sm, ir_ref r, char *buf,
+                 size_t n) {
+  if (IR_IS_CONST(r)) {
+    ir_format_const(ir_const_of(t, r), buf, n);
+  } else if (sm && sm->vname && sm->vname[r]) {
+    snprintf(buf, n, "%s", sm->vname[r]);
+  } else {
+    snprintf(buf, n, "%c%" PRId32, ir_type_letter(ir_ref_type(t, r)), r);
+  }
+}
+
+/* ---- a growing string ------------------------------------------------------ */
+typedef struct {
+  char *p;
+  size_t len, cap;
+  bool failed;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s, size_t n) {
+  if (b->failed) return;
+  if (b->len + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + n + 1) cap *= 2;
+    char *p = realloc(b->p, cap);
+    if (!p) { b->failed = true; return; }
+    b->p = p;
+    b->cap = cap;
+  }
+  memcpy(b->p + b->len, s, n);
+  b->len += n;
+  b->p[b->len] = 0;
+}
+
+static void sb_puts(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
+
+static void sb_val(sbuf *b, const armjit_trace *t, ir_ref r) {
+  char tmp[64];
+  ir_val_name(t, NULL, r, tmp, sizeof tmp);
+  sb_puts(b, tmp);
+}
+
+static void sb_list(sbuf *b, const armjit_trace *t, const ir_ref *refs, uint32_t n) {
+  for (uint32_t k = 0; k < n; k++) {
+    if (k) sb_puts(b, ", ");
+    sb_val(b, t, refs[k]);
+  }
+}
+
+/* ---- label names ------------------------------------------------------------ */
+/* A jump must name its label, so unnamed labels get a generated name "L<id>"
+ * (with '_' appended until it clashes with no other name). */
+static bool name_taken(const armjit_trace *t, char **gen, uint32_t ngen, const char *s) {
+  if (ir_descr_name_used(t, s)) return true;
+  for (uint32_t i = 0; i < ngen; i++)
+    if (gen[i] && strcmp(gen[i], s) == 0) return true;
+  return false;
+}
+
+static char **label_names(const armjit_trace *t) {
+  char **gen = calloc(t->nlabels ? t->nlabels : 1, sizeof *gen);
+  if (!gen) return NULL;
+  for (uint32_t i = 0; i < t->nlabels; i++) {
+    if (t->labels[i].name) continue;
+    char tmp[64];
+    int len = snprintf(tmp, sizeof tmp, "L%" PRIu32, i);
+    while (name_taken(t, gen, i, tmp) && len + 1 < (int)sizeof tmp) {
+      tmp[len++] = '_';
+      tmp[len] = 0;
+    }
+    gen[i] = malloc((size_t)len + 1);
+    if (!gen[i]) {
+      for (uint32_t j = 0; j < i; j++) free(gen[j]);
+      free(gen);
+      return NULL;
+    }
+    memcpy(gen[i], tmp, (size_t)len + 1);
+  }
+  return gen;
+}
+
+static const char *label_name(const armjit_trace *t, char **gen, int32_t id) {
+  return t->labels[id].name ? t->labels[id].name : gen[id];
+}
+
+/* ---- the trace ----------------------------------------------------------------- */
+static char *print_trace(const armjit_trace *t, size_t *len) {
+  char **gen = label_names(t);
+  if (!gen) return NULL;
+  sbuf b = {0};
+  sb_puts(&b, "[");
+  for (uint32_t v = 0; v < t->ninputs; v++) {
+    if (v) sb_puts(&b, ", ");
+    sb_val(&b, t, (ir_ref)v);
+  }
+  sb_puts(&b, "]\n");
+  for (uint32_t i = 0; i < t->nops; i++) {
+    const ir_op *op = &t->ops[i];
+    if (op->res != IR_NONE) {
+      sb_val(&b, t, op->res);
+      sb_puts(&b, " = ");
+    }
+    sb_puts(&b, ir_info(op->opc)->name);
+    sb_puts(&b, "(");
+    sb_list(&b, t, ir_args(t, op), op->nargs);
+    const char *descr = NULL;
+    if (ir_is_exit(op->opc)) descr = t->exits[op->id].name;
+    else if (op->opc == ARMJIT_OP_LABEL || op->opc == ARMJIT_OP_JUMP)
+      descr = label_name(t, gen, op->id);
+    if (descr) {
+      sb_puts(&b, op->nargs ? ", descr=" : "descr=");
+      sb_puts(&b, descr);
+    }
+    sb_puts(&b, ")");
+    if (ir_is_guard(op->opc)) {
+      sb_puts(&b, " [");
+      sb_list(&b, t, ir_fails(t, op), op->nfail);
+      sb_puts(&b, "]");
+    }
+    sb_puts(&b, "\n");
+  }
+  for (uint32_t i = 0; i < t->nlabels; i++) free(gen[i]);
+  free(gen);
+  if (b.failed) { free(b.p); return NULL; }
+  *len = b.len;
+  return b.p;
+}
+
+char *armjit_trace_to_string(const armjit_trace *t) {
+  size_t len;
+  return t ? print_trace(t, &len) : NULL;
+}
+
+int armjit_trace_print(const armjit_trace *t, FILE *out) {
+  if (!t || !out) return -1;
+  size_t len;
+  char *s = print_trace(t, &len);
+  if (!s) return -1;
+  size_t w = fwrite(s, 1, len, out);
+  free(s);
+  return w == len && len <= INT_MAX ? (int)len : -1;
+}

@@ -1,0 +1,94 @@
+/* The semantics of the value ops (docs/ir.md), as portable C without
+ * undefined or implementation-defined behaviour.  The interpreter uses
+ * them; so may constant folding and the runtime helpers (division without
+ * SDIV), so that every path computes the same bits as ARM hardware. */
+#ifndef ARMJIT_IR_SEM_H
+#define ARMJIT_IR_SEM_H
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+/* uint32 -> int32 two's complement without an implementation-defined cast. */
+static inline int32_t ir_sem_wrap(uint32_t u) {
+  return u <= (uint32_t)INT32_MAX ? (int32_t)u
+                                  : (int32_t)(u - UINT32_C(0x80000000)) - INT32_MAX - 1;
+}
+
+static inline int32_t ir_sem_add(int32_t x, int32_t y) { return ir_sem_wrap((uint32_t)x + (uint32_t)y); }
+static inline int32_t ir_sem_sub(int32_t x, int32_t y) { return ir_sem_wrap((uint32_t)x - (uint32_t)y); }
+static inline int32_t ir_sem_mul(int32_t x, int32_t y) { return ir_sem_wrap((uint32_t)x * (uint32_t)y); }
+static inline int32_t ir_sem_neg(int32_t x) { return ir_sem_wrap(0u - (uint32_t)x); }
+
+/* SDIV: truncates toward zero; x/0 = 0; INT_MIN/-1 = INT_MIN. */
+static inline int32_t ir_sem_floordiv(int32_t x, int32_t y) {
+  if (y == 0) return 0;
+  if (y == -1) return ir_sem_neg(x);
+  return x / y;
+}
+/* x - (x/y)*y with the quotient above: x%0 = x, INT_MIN%-1 = 0. */
+static inline int32_t ir_sem_mod(int32_t x, int32_t y) {
+  if (y == 0) return x;
+  if (y == -1) return 0;
+  return x % y;
+}
+
+/* Register-specified shifts use the low byte of the count. */
+static inline int32_t ir_sem_lshift(int32_t x, int32_t n) {
+  uint32_t c = (uint32_t)n & 0xffu;
+  return c >= 32 ? 0 : ir_sem_wrap((uint32_t)x << c);
+}
+static inline int32_t ir_sem_rshift(int32_t x, int32_t n) {
+  uint32_t c = (uint32_t)n & 0xffu, u = (uint32_t)x;
+  if (c >= 32) return x < 0 ? -1 : 0;
+  return ir_sem_wrap(x < 0 ? ~(~u >> c) : u >> c);
+}
+static inline int32_t ir_sem_urshift(int32_t x, int32_t n) {
+  uint32_t c = (uint32_t)n & 0xffu;
+  return c >= 32 ? 0 : ir_sem_wrap((uint32_t)x >> c);
+}
+
+/* Overflow-checked ops: wrapped result, *ovf set when the exact result
+ * does not fit in 32 bits. */
+static inline int32_t ir_sem_add_ovf(int32_t x, int32_t y, bool *ovf) {
+  int64_t s = (int64_t)x + y;
+  *ovf = s < INT32_MIN || s > INT32_MAX;
+  return ir_sem_add(x, y);
+}
+static inline int32_t ir_sem_sub_ovf(int32_t x, int32_t y, bool *ovf) {
+  int64_t s = (int64_t)x - y;
+  *ovf = s < INT32_MIN || s > INT32_MAX;
+  return ir_sem_sub(x, y);
+}
+static inline int32_t ir_sem_mul_ovf(int32_t x, int32_t y, bool *ovf) {
+  int64_t p = (int64_t)x * y;
+  *ovf = p < INT32_MIN || p > INT32_MAX;
+  return ir_sem_mul(x, y);
+}
+
+/* Sign-bit operations work on the bits (NaN and -0.0 included). */
+static inline double ir_sem_fneg(double d) {
+  uint64_t b;
+  memcpy(&b, &d, 8);
+  b ^= UINT64_C(1) << 63;
+  memcpy(&d, &b, 8);
+  return d;
+}
+static inline double ir_sem_fabs(double d) {
+  uint64_t b;
+  memcpy(&b, &d, 8);
+  b &= ~(UINT64_C(1) << 63);
+  memcpy(&d, &b, 8);
+  return d;
+}
+
+/* VCVT.S32.F64: truncate toward zero, saturate, NaN -> 0. */
+static inline int32_t ir_sem_f2i(double d) {
+  if (isnan(d)) return 0;
+  if (!(d < 2147483648.0)) return INT32_MAX;
+  if (!(d > -2147483649.0)) return INT32_MIN;
+  return (int32_t)d;
+}
+
+#endif

@@ -1,0 +1,212 @@
+/* The trace container: creation, raw appends shared by the builder and the
+ * parser, and read-only queries (exits, counts). */
+#include "ir/ir_impl.h"
+
+#include <math.h>
+#include <string.h>
+
+armjit_trace *armjit_trace_new(armjit_ctx *ctx) {
+  if (!ctx) return NULL;
+  armjit_trace *t = ajx_calloc(ctx, 1, sizeof *t);
+  if (!t) return NULL;
+  t->ctx = ctx;
+  return t;
+}
+
+void armjit_trace_free(armjit_trace *t) {
+  if (!t) return;
+  armjit_ctx *ctx = t->ctx;
+  for (uint32_t i = 0; i < t->nexits; i++) {
+    ajx_free(ctx, t->exits[i].name);
+    ajx_free(ctx, t->exits[i].types);
+  }
+  for (uint32_t i = 0; i < t->nlabels; i++) ajx_free(ctx, t->labels[i].name);
+  ajx_free(ctx, t->vtype);
+  ajx_free(ctx, t->vdef);
+  ajx_free(ctx, t->ops);
+  ajx_free(ctx, t->refs);
+  ajx_free(ctx, t->consts);
+  ajx_free(ctx, t->exits);
+  ajx_free(ctx, t->labels);
+  ajx_free(ctx, t);
+}
+
+/* Room for one more value (type and defining op). */
+static armjit_status grow_vals(armjit_trace *t) {
+  if (t->nvals >= IR_MAX_VALUES) return ARMJIT_E_LIMIT;
+  uint32_t cap = t->capvals;
+  if (!ajx_grow(t->ctx, (void **)&t->vtype, &cap, t->nvals + 1, sizeof *t->vtype))
+    return ARMJIT_E_NOMEM;
+  cap = t->capvals;
+  if (!ajx_grow(t->ctx, (void **)&t->vdef, &cap, t->nvals + 1, sizeof *t->vdef))
+    return ARMJIT_E_NOMEM;
+  t->capvals = cap;
+  return ARMJIT_OK;
+}
+
+armjit_status ir_add_input(armjit_trace *t, armjit_type type, ir_ref *out) {
+  if (t->nops != 0) return ARMJIT_E_ARG;
+  if (t->ninputs >= IR_MAX_INPUTS) return ARMJIT_E_LIMIT;
+  armjit_status st = grow_vals(t);
+  if (st != ARMJIT_OK) return st;
+  uint32_t v = t->nvals++;
+  t->vtype[v] = (uint8_t)type;
+  t->vdef[v] = -1;
+  t->ninputs++;
+  t->validated = false;
+  *out = (ir_ref)v;
+  return ARMJIT_OK;
+}
+
+armjit_status ir_add_const(armjit_trace *t, armjit_type type, armjit_value v,
+                           ir_ref *out) {
+  if (t->nconsts >= IR_MAX_VALUES) return ARMJIT_E_LIMIT;
+  if (!ajx_grow(t->ctx, (void **)&t->consts, &t->capconsts, t->nconsts + 1,
+                sizeof *t->consts))
+    return ARMJIT_E_NOMEM;
+  ir_const c;
+  memset(&c, 0, sizeof c);
+  c.type = (uint8_t)type;
+  switch (type) {
+  case ARMJIT_INT: c.v.i = v.i; break;
+  case ARMJIT_REF: c.v.r = v.r; break;
+  default:
+    /* One NaN only: the text form cannot spell payloads, and every NaN
+     * behaves the same in every op. */
+    if (isnan(v.f)) c.v.bits = IR_CANON_NAN_BITS;
+    else c.v.f = v.f;
+    break;
+  }
+  t->consts[t->nconsts] = c;
+  *out = IR_CONST(t->nconsts);
+  t->nconsts++;
+  return ARMJIT_OK;
+}
+
+armjit_status ir_emit(armjit_trace *t, unsigned opc, armjit_type rtype,
+                      const ir_ref *args, uint32_t nargs, const ir_ref *fail,
+                      uint32_t nfail, int32_t target, uint32_t *op_index) {
+  armjit_ctx *ctx = t->ctx;
+  bool is_exit = ir_is_exit(opc), is_label = opc == ARMJIT_OP_LABEL;
+  if (t->nops >= IR_MAX_VALUES || nargs > IR_MAX_ARGS || nfail > IR_MAX_FAIL)
+    return ARMJIT_E_LIMIT;
+  if ((uint64_t)t->nrefs + nargs + nfail > UINT32_MAX / 2) return ARMJIT_E_LIMIT;
+  /* Every allocation first, so a failure leaves the trace as it was. */
+  if (!ajx_grow(ctx, (void **)&t->ops, &t->capops, t->nops + 1, sizeof *t->ops) ||
+      !ajx_grow(ctx, (void **)&t->refs, &t->caprefs, t->nrefs + nargs + nfail,
+                sizeof *t->refs))
+    return ARMJIT_E_NOMEM;
+  if (rtype != ARMJIT_VOID) {
+    armjit_status st = grow_vals(t);
+    if (st != ARMJIT_OK) return st;
+  }
+  armjit_type *types = NULL;
+  uint32_t nval = opc == ARMJIT_OP_FINISH ? nargs : nfail;
+  const ir_ref *vals = opc == ARMJIT_OP_FINISH ? args : fail;
+  if (is_exit) {
+    if (!ajx_grow(ctx, (void **)&t->exits, &t->capexits, t->nexits + 1,
+                  sizeof *t->exits))
+      return ARMJIT_E_NOMEM;
+    if (nval) {
+      types = ajx_alloc(ctx, nval * sizeof *types);
+      if (!types) return ARMJIT_E_NOMEM;
+      for (uint32_t k = 0; k < nval; k++) types[k] = ir_ref_type(t, vals[k]);
+    }
+  }
+  if (is_label && !ajx_grow(ctx, (void **)&t->labels, &t->caplabels,
+                            t->nlabels + 1, sizeof *t->labels))
+    return ARMJIT_E_NOMEM;
+
+  uint32_t idx = t->nops++;
+  ir_op *op = &t->ops[idx];
+  memset(op, 0, sizeof *op);
+  op->opc = (uint16_t)opc;
+  op->type = (uint8_t)rtype;
+  op->res = IR_NONE;
+  op->id = -1;
+  op->descr = -1;
+  op->args = t->nrefs;
+  op->nargs = nargs;
+  if (nargs) memcpy(t->refs + t->nrefs, args, nargs * sizeof *args);
+  t->nrefs += nargs;
+  op->fail = t->nrefs;
+  op->nfail = nfail;
+  if (nfail) memcpy(t->refs + t->nrefs, fail, nfail * sizeof *fail);
+  t->nrefs += nfail;
+  if (rtype != ARMJIT_VOID) {
+    uint32_t v = t->nvals++;
+    t->vtype[v] = (uint8_t)rtype;
+    t->vdef[v] = (int32_t)idx;
+    op->res = (ir_ref)v;
+  }
+  if (is_exit) {
+    ir_exit *e = &t->exits[t->nexits];
+    e->op = idx;
+    e->name = NULL;
+    e->types = types;
+    e->nvalues = nval;
+    op->id = (int32_t)t->nexits++;
+  } else if (is_label) {
+    t->labels[t->nlabels].op = idx;
+    t->labels[t->nlabels].name = NULL;
+    op->id = (int32_t)t->nlabels++;
+  } else if (opc == ARMJIT_OP_JUMP) {
+    op->id = target;
+  }
+  t->validated = false;
+  if (op_index) *op_index = idx;
+  return ARMJIT_OK;
+}
+
+/* ---- queries ------------------------------------------------------------- */
+
+armjit_type armjit_val_type(const armjit_trace *t, armjit_val v) {
+  if (!t || v == IR_NONE) return ARMJIT_VOID;
+  if (IR_IS_CONST(v)) {
+    return IR_CONST_INDEX(v) < t->nconsts ? ir_ref_type(t, v) : ARMJIT_VOID;
+  }
+  return (uint32_t)v < t->nvals ? ir_ref_type(t, v) : ARMJIT_VOID;
+}
+
+unsigned armjit_trace_ninputs(const armjit_trace *t) { return t ? t->ninputs : 0; }
+unsigned armjit_trace_nops(const armjit_trace *t) { return t ? t->nops : 0; }
+unsigned armjit_trace_nexits(const armjit_trace *t) { return t ? t->nexits : 0; }
+
+armjit_status armjit_trace_exit_info(const armjit_trace *t, int exit_id,
+                                     armjit_exit_info *info) {
+  if (!t || !info || exit_id < 0 || (uint32_t)exit_id >= t->nexits)
+    return ARMJIT_E_ARG;
+  const ir_exit *e = &t->exits[exit_id];
+  info->kind = t->ops[e->op].opc == ARMJIT_OP_FINISH ? ARMJIT_EXIT_FINISH
+                                                     : ARMJIT_EXIT_GUARD;
+  info->name = e->name;
+  info->nvalues = e->nvalues;
+  info->types = e->types;
+  return ARMJIT_OK;
+}
+
+uint32_t ir_frame_capacity(const armjit_trace *t) {
+  uint32_t cap = t->ninputs;
+  for (uint32_t i = 0; i < t->nexits; i++)
+    if (t->exits[i].nvalues > cap) cap = t->exits[i].nvalues;
+  return cap;
+}
+
+bool ir_is_ident(const char *s) {
+  if (!s) return false;
+  if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
+    return false;
+  for (s++; *s; s++)
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+          (*s >= '0' && *s <= '9') || *s == '_'))
+      return false;
+  return true;
+}
+
+bool ir_descr_name_used(const armjit_trace *t, const char *name) {
+  for (uint32_t i = 0; i < t->nexits; i++)
+    if (t->exits[i].name && strcmp(t->exits[i].name, name) == 0) return true;
+  for (uint32_t i = 0; i < t->nlabels; i++)
+    if (t->labels[i].name && strcmp(t->labels[i].name, name) == 0) return true;
+  return false;
+}

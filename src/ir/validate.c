@@ -1,0 +1,238 @@
+/* The validator: every IR rule of docs/ir.md that spans more than one
+ * builder call.  Parsed traces are validated with a source map, so each
+ * error points at the offending token. */
+#include "ir/ir_impl.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+  const armjit_trace *t;
+  armjit_error *err;
+  const ir_srcmap *sm;
+} vctx;
+
+static void position(const vctx *c, uint32_t opi, ir_at_kind at, uint32_t idx,
+                     int *line, int *col) {
+  const armjit_trace *t = c->t;
+  const ir_srcmap *sm = c->sm;
+  *line = *col = 0;
+  if (at == IR_AT_END) {
+    if (sm) { *line = (int)sm->end_line; *col = (int)sm->end_col; }
+    return;
+  }
+  const ir_op *op = &t->ops[opi];
+  *line = (int)op->line;
+  *col = (int)op->col;
+  if (!sm) return;
+  uint32_t col2 = 0;
+  switch (at) {
+  case IR_AT_RES: col2 = sm->rescol[opi]; break;
+  case IR_AT_ARG: col2 = sm->refcol[op->args + idx]; break;
+  case IR_AT_FAIL: col2 = sm->refcol[op->fail + idx]; break;
+  case IR_AT_DESCR: col2 = sm->descrcol[opi]; break;
+  default: break;
+  }
+  if (col2) *col = (int)col2;
+}
+
+static armjit_status verr(const vctx *c, armjit_status code, uint32_t opi,
+                          ir_at_kind at, uint32_t idx, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+
+static armjit_status verr(const vctx *c, armjit_status code, uint32_t opi,
+                          ir_at_kind at, uint32_t idx, const char *fmt, ...) {
+  if (!c->err) return code;
+  int line, col;
+  position(c, opi, at, idx, &line, &col);
+  char msg[sizeof c->err->msg];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  /* Without a source position, say which op. */
+  if (line == 0 && at != IR_AT_END)
+    return ajx_err(c->err, code, "op %" PRIu32 " (%s): %s", opi,
+                   ir_info(c->t->ops[opi].opc)->name, msg);
+  return ajx_err_at(c->err, code, line, col, "%s", msg);
+}
+
+static void label_desc(const armjit_trace *t, int32_t id, char *buf, size_t n) {
+  if (t->labels[id].name) snprintf(buf, n, "%s", t->labels[id].name);
+  else snprintf(buf, n, "L%" PRId32, id);
+}
+
+/* Per value: the region (number of labels before its definition) and the
+ * last region whose label lists it.  A variable is live in region r when it
+ * was defined there or is an argument of the label that starts r. */
+typedef struct {
+  int32_t *region, *mark;
+  int32_t cur;
+} liveness;
+
+static armjit_status check_use(const vctx *c, const liveness *lv, uint32_t opi,
+                               ir_at_kind at, uint32_t k, ir_ref r) {
+  const armjit_trace *t = c->t;
+  if (IR_IS_CONST(r)) return ARMJIT_OK;
+  char name[64];
+  ir_val_name(t, c->sm, r, name, sizeof name);
+  if (r < 0 || (uint32_t)r >= t->nvals || t->vdef[r] >= (int32_t)opi)
+    return verr(c, ARMJIT_E_INVALID, opi, at, k, "use of undefined variable %s", name);
+  if (lv->region[r] == lv->cur || lv->mark[r] == lv->cur) return ARMJIT_OK;
+  char lab[64];
+  label_desc(t, lv->cur - 1, lab, sizeof lab);
+  return verr(c, ARMJIT_E_INVALID, opi, at, k,
+              "%s is not live after label %s: not one of its arguments", name, lab);
+}
+
+static armjit_status check_label(const vctx *c, liveness *lv, uint32_t opi,
+                                 const ir_op *op) {
+  const armjit_trace *t = c->t;
+  const ir_ref *a = ir_args(t, op);
+  int32_t next = lv->cur + 1;
+  for (uint32_t k = 0; k < op->nargs; k++) {
+    char name[64];
+    ir_val_name(t, c->sm, a[k], name, sizeof name);
+    if (IR_IS_CONST(a[k]))
+      return verr(c, ARMJIT_E_INVALID, opi, IR_AT_ARG, k,
+                  "label arguments must be variables, not a constant (%s)", name);
+    if (lv->mark[a[k]] == next)
+      return verr(c, ARMJIT_E_INVALID, opi, IR_AT_ARG, k,
+                  "label arguments must be distinct: %s is listed twice", name);
+    lv->mark[a[k]] = next;
+  }
+  lv->cur = next;
+  return ARMJIT_OK;
+}
+
+static armjit_status check_jump(const vctx *c, uint32_t opi, const ir_op *op) {
+  const armjit_trace *t = c->t;
+  if (op->id < 0 || (uint32_t)op->id >= t->nlabels || t->labels[op->id].op >= opi)
+    return verr(c, ARMJIT_E_INVALID, opi, IR_AT_DESCR, 0, "jump to unknown label");
+  const ir_op *lab = &t->ops[t->labels[op->id].op];
+  char lname[64];
+  label_desc(t, op->id, lname, sizeof lname);
+  if (lab->nargs != op->nargs)
+    return verr(c, ARMJIT_E_INVALID, opi, IR_AT_OP, 0,
+                "jump passes %" PRIu32 " values but label %s has %" PRIu32 " arguments",
+                op->nargs, lname, lab->nargs);
+  const ir_ref *ja = ir_args(t, op), *la = ir_args(t, lab);
+  for (uint32_t k = 0; k < op->nargs; k++) {
+    armjit_type jt = ir_ref_type(t, ja[k]), lt = ir_ref_type(t, la[k]);
+    if (jt == lt) continue;
+    char jn[64], ln[64];
+    ir_val_name(t, c->sm, ja[k], jn, sizeof jn);
+    ir_val_name(t, c->sm, la[k], ln, sizeof ln);
+    return verr(c, ARMJIT_E_TYPE, opi, IR_AT_ARG, k,
+                "type mismatch: jump argument %" PRIu32 " (%s) is %s, but argument %"
+                PRIu32 " of label %s (%s) is %s",
+                k + 1, jn, ir_type_name(jt), k + 1, lname, ln, ir_type_name(lt));
+  }
+  return ARMJIT_OK;
+}
+
+static bool is_ovf_guard(unsigned opc) {
+  return opc == ARMJIT_OP_GUARD_NO_OVERFLOW || opc == ARMJIT_OP_GUARD_OVERFLOW;
+}
+
+static armjit_status check_op(const vctx *c, liveness *lv, uint32_t i) {
+  const armjit_trace *t = c->t;
+  const ir_op *op = &t->ops[i];
+  if (op->opc >= ARMJIT_OP__COUNT)
+    return verr(c, ARMJIT_E_INVALID, i, IR_AT_OP, 0, "unknown op %u", op->opc);
+  const ir_opinfo *in = ir_info(op->opc);
+  if (i > 0 && (ir_info(t->ops[i - 1].opc)->flags & ARMJIT_OPF_FINAL))
+    return verr(c, ARMJIT_E_INVALID, i, IR_AT_OP, 0,
+                "nothing may follow %s: it ends the trace", ir_info(t->ops[i - 1].opc)->name);
+  if (op->nargs > IR_MAX_ARGS || op->nfail > IR_MAX_FAIL)
+    return verr(c, ARMJIT_E_LIMIT, i, IR_AT_OP, 0, "too many arguments (at most %u)",
+                IR_MAX_ARGS);
+
+  const ir_ref *a = ir_args(t, op), *f = ir_fails(t, op);
+  for (uint32_t k = 0; k < op->nargs; k++) {
+    armjit_status st = check_use(c, lv, i, IR_AT_ARG, k, a[k]);
+    if (st != ARMJIT_OK) return st;
+  }
+  for (uint32_t k = 0; k < op->nfail; k++) {
+    armjit_status st = check_use(c, lv, i, IR_AT_FAIL, k, f[k]);
+    if (st != ARMJIT_OK) return st;
+  }
+  armjit_type res;
+  ir_sig_problem p;
+  if (!ir_check_sig(t, op->opc, a, op->nargs, &res, &p)) {
+    char msg[200];
+    ir_sig_message(t, c->sm, op->opc, a, op->nargs, &p, msg, sizeof msg);
+    return verr(c, p.code, i, p.arg < 0 ? IR_AT_OP : IR_AT_ARG,
+                p.arg < 0 ? 0 : (uint32_t)p.arg, "%s", msg);
+  }
+  if (res != (armjit_type)op->type)
+    return verr(c, ARMJIT_E_TYPE, i, IR_AT_RES, 0,
+                "type mismatch: %s gives %s, but its result is %s", in->name,
+                ir_type_name(res), ir_type_name((armjit_type)op->type));
+  if (!ir_is_guard(op->opc) && op->nfail)
+    return verr(c, ARMJIT_E_INVALID, i, IR_AT_FAIL, 0,
+                "only guards have fail args");
+
+  if (in->flags & ARMJIT_OPF_OVF) {
+    if (i + 1 >= t->nops || !is_ovf_guard(t->ops[i + 1].opc))
+      return verr(c, ARMJIT_E_INVALID, i, IR_AT_OP, 0,
+                  "%s must be followed by guard_no_overflow or guard_overflow",
+                  in->name);
+  }
+  if (is_ovf_guard(op->opc) &&
+      (i == 0 || !(ir_info(t->ops[i - 1].opc)->flags & ARMJIT_OPF_OVF)))
+    return verr(c, ARMJIT_E_INVALID, i, IR_AT_OP, 0,
+                "%s may only directly follow an overflow-checked op (int_*_ovf)",
+                in->name);
+  if (op->opc == ARMJIT_OP_LABEL) {
+    armjit_status st = check_label(c, lv, i, op);
+    if (st != ARMJIT_OK) return st;
+  }
+  if (op->opc == ARMJIT_OP_JUMP) {
+    armjit_status st = check_jump(c, i, op);
+    if (st != ARMJIT_OK) return st;
+  }
+  if (op->res != IR_NONE) lv->region[op->res] = lv->cur;
+  return ARMJIT_OK;
+}
+
+armjit_status ir_validate(armjit_trace *t, armjit_error *err, const ir_srcmap *sm) {
+  vctx c = {t, err, sm};
+  if (t->builder_err.code != ARMJIT_OK) {
+    if (err) *err = t->builder_err;
+    return t->builder_err.code;
+  }
+  liveness lv;
+  lv.cur = 0;
+  lv.region = ajx_alloc(t->ctx, (t->nvals ? t->nvals : 1) * sizeof *lv.region);
+  lv.mark = ajx_alloc(t->ctx, (t->nvals ? t->nvals : 1) * sizeof *lv.mark);
+  armjit_status st = ARMJIT_OK;
+  if (!lv.region || !lv.mark) {
+    st = ajx_err(err, ARMJIT_E_NOMEM, "out of memory validating the trace");
+    goto out;
+  }
+  for (uint32_t v = 0; v < t->nvals; v++) { lv.region[v] = 0; lv.mark[v] = -1; }
+  for (uint32_t i = 0; i < t->nops && st == ARMJIT_OK; i++) st = check_op(&c, &lv, i);
+  if (st == ARMJIT_OK &&
+      (t->nops == 0 || !(ir_info(t->ops[t->nops - 1].opc)->flags & ARMJIT_OPF_FINAL)))
+    st = verr(&c, ARMJIT_E_INVALID, 0, IR_AT_END, 0,
+              "the trace must end with jump or finish");
+out:
+  ajx_free(t->ctx, lv.region);
+  ajx_free(t->ctx, lv.mark);
+  if (st == ARMJIT_OK) {
+    t->validated = true;
+    ajx_err_clear(err);
+  }
+  return st;
+}
+
+armjit_status armjit_trace_validate(armjit_trace *t, armjit_error *err) {
+  if (!t) return ajx_err(err, ARMJIT_E_ARG, "armjit_trace_validate: trace is NULL");
+  return ir_validate(t, err, NULL);
+}
