@@ -8,18 +8,17 @@
 static const struct {
   uint32_t bits;
   uint8_t three; /* uses vn */
-  const char *name;
 } vfp_ops[] = {
-    [A32_VADD] = {0x0e300a00u, 1, "vadd"},   /* A8.8.283 VADD (fp) A2 */
-    [A32_VSUB] = {0x0e300a40u, 1, "vsub"},   /* A8.8.415 VSUB (fp) A2 */
-    [A32_VMUL] = {0x0e200a00u, 1, "vmul"},   /* A8.8.351 VMUL (fp) A2 */
-    [A32_VDIV] = {0x0e800a00u, 1, "vdiv"},   /* A8.8.309 VDIV */
-    [A32_VMOV] = {0x0eb00a40u, 0, "vmov"},   /* A8.8.340 VMOV (register) A2 */
-    [A32_VNEG] = {0x0eb10a40u, 0, "vneg"},   /* A8.8.355 VNEG A2 */
-    [A32_VABS] = {0x0eb00ac0u, 0, "vabs"},   /* A8.8.280 VABS A2 */
-    [A32_VSQRT] = {0x0eb10ac0u, 0, "vsqrt"}, /* A8.8.401 VSQRT */
-    [A32_VCMP] = {0x0eb40a40u, 0, "vcmp"},   /* A8.8.302 VCMP A1, E = 0 */
-    [A32_VCMPE] = {0x0eb40ac0u, 0, "vcmpe"}, /* A8.8.302 VCMP A1, E = 1 */
+    [A32_VADD] = {0x0e300a00u, 1}, /* vadd: A8.8.283 VADD (fp) A2 */
+    [A32_VSUB] = {0x0e300a40u, 1}, /* vsub: A8.8.415 VSUB (fp) A2 */
+    [A32_VMUL] = {0x0e200a00u, 1}, /* vmul: A8.8.351 VMUL (fp) A2 */
+    [A32_VDIV] = {0x0e800a00u, 1}, /* vdiv: A8.8.309 VDIV */
+    [A32_VMOV] = {0x0eb00a40u, 0}, /* vmov: A8.8.340 VMOV (register) A2 */
+    [A32_VNEG] = {0x0eb10a40u, 0}, /* vneg: A8.8.355 VNEG A2 */
+    [A32_VABS] = {0x0eb00ac0u, 0}, /* vabs: A8.8.280 VABS A2 */
+    [A32_VSQRT] = {0x0eb10ac0u, 0}, /* vsqrt: A8.8.401 VSQRT */
+    [A32_VCMP] = {0x0eb40a40u, 0}, /* vcmp: A8.8.302 VCMP A1, E = 0 */
+    [A32_VCMPE] = {0x0eb40ac0u, 0}, /* vcmpe: A8.8.302 VCMP A1, E = 1 */
 };
 
 #define VFP_SZ_DOUBLE 0x00000100u
@@ -110,18 +109,17 @@ a32_status a32_vmov_d_to_core(a32_buf *b, a32_cond c, a32_reg rt, a32_reg rt2,
 static const struct {
   uint32_t bits;
   uint8_t d_dbl, m_dbl; /* which operands are d registers */
-  const char *name;
 } cvt_ops[] = {
-    [A32_CVT_F64_S32] = {0x0eb80bc0u, 1, 0, "vcvt.f64.s32"},
-    [A32_CVT_F64_U32] = {0x0eb80b40u, 1, 0, "vcvt.f64.u32"},
-    [A32_CVT_S32_F64] = {0x0ebd0bc0u, 0, 1, "vcvt.s32.f64"},
-    [A32_CVT_U32_F64] = {0x0ebc0bc0u, 0, 1, "vcvt.u32.f64"},
-    [A32_CVT_F32_S32] = {0x0eb80ac0u, 0, 0, "vcvt.f32.s32"},
-    [A32_CVT_F32_U32] = {0x0eb80a40u, 0, 0, "vcvt.f32.u32"},
-    [A32_CVT_S32_F32] = {0x0ebd0ac0u, 0, 0, "vcvt.s32.f32"},
-    [A32_CVT_U32_F32] = {0x0ebc0ac0u, 0, 0, "vcvt.u32.f32"},
-    [A32_CVT_F64_F32] = {0x0eb70ac0u, 1, 0, "vcvt.f64.f32"},
-    [A32_CVT_F32_F64] = {0x0eb70bc0u, 0, 1, "vcvt.f32.f64"},
+    [A32_CVT_F64_S32] = {0x0eb80bc0u, 1, 0}, /* vcvt.f64.s32 */
+    [A32_CVT_F64_U32] = {0x0eb80b40u, 1, 0}, /* vcvt.f64.u32 */
+    [A32_CVT_S32_F64] = {0x0ebd0bc0u, 0, 1}, /* vcvt.s32.f64 */
+    [A32_CVT_U32_F64] = {0x0ebc0bc0u, 0, 1}, /* vcvt.u32.f64 */
+    [A32_CVT_F32_S32] = {0x0eb80ac0u, 0, 0}, /* vcvt.f32.s32 */
+    [A32_CVT_F32_U32] = {0x0eb80a40u, 0, 0}, /* vcvt.f32.u32 */
+    [A32_CVT_S32_F32] = {0x0ebd0ac0u, 0, 0}, /* vcvt.s32.f32 */
+    [A32_CVT_U32_F32] = {0x0ebc0ac0u, 0, 0}, /* vcvt.u32.f32 */
+    [A32_CVT_F64_F32] = {0x0eb70ac0u, 1, 0}, /* vcvt.f64.f32 */
+    [A32_CVT_F32_F64] = {0x0eb70bc0u, 0, 1}, /* vcvt.f32.f64 */
 };
 
 a32_status a32_vcvt(a32_buf *b, a32_cond c, a32_cvt_op op, a32_vreg vd, a32_vreg vm) {
