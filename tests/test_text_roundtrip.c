@@ -1,0 +1,169 @@
+/* Text IR round trip on every .ir file of examples/traces/ and
+ * tests/traces/: parse -> print -> parse -> print must reproduce the first
+ * printout exactly, and when the file has a '# args:' line the original
+ * and the reprinted trace must interpret to the same exit and values. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "armjit.h"
+
+#ifndef ARMJIT_SOURCE_DIR
+#error "ARMJIT_SOURCE_DIR must name the source tree"
+#endif
+
+static char *slurp(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *s = malloc((size_t)n + 1);
+  if (s && fread(s, 1, (size_t)n, f) != (size_t)n) { free(s); s = NULL; }
+  if (s) s[n] = '\0';
+  fclose(f);
+  return s;
+}
+
+static armjit_trace *parse_or_fail(armjit_ctx *ctx, const char *text, const char *what) {
+  armjit_error e;
+  armjit_trace *t = armjit_trace_parse(ctx, text, &e);
+  if (!t) fail_msg("%s:%d:%d: %s", what, e.line, e.col, e.msg);
+  return t;
+}
+
+/* Values of a '# args:' line, read by the trace's input types; false when
+ * there is none. */
+static bool read_args(const char *text, const armjit_trace *t, armjit_value *in) {
+  const char *p = strstr(text, "# args:");
+  if (!p) return false;
+  p += 7;
+  for (unsigned i = 0; i < armjit_trace_ninputs(t); i++) {
+    char *end;
+    in[i].bits = 0;
+    switch (armjit_val_type(t, (armjit_val)i)) {
+    case ARMJIT_INT: in[i].i = (int32_t)strtoll(p, &end, 0); break;
+    case ARMJIT_FLOAT: in[i].f = strtod(p, &end); break;
+    default: in[i].r = (uintptr_t)strtoull(p, &end, 0); break;
+    }
+    assert_true(end != p);
+    p = end;
+  }
+  return true;
+}
+
+static uint32_t capacity(const armjit_trace *t) {
+  uint32_t cap = armjit_trace_ninputs(t);
+  for (unsigned k = 0; k < armjit_trace_nexits(t); k++) {
+    armjit_exit_info info;
+    assert_int_equal(armjit_trace_exit_info(t, (int)k, &info), ARMJIT_OK);
+    if (info.nvalues > cap) cap = info.nvalues;
+  }
+  return cap ? cap : 1;
+}
+
+static armjit_frame *interpret(armjit_ctx *ctx, armjit_trace *t, const armjit_value *in,
+                               const char *what) {
+  armjit_frame *f = armjit_frame_new(ctx, capacity(t));
+  assert_non_null(f);
+  memcpy(f->values, in, armjit_trace_ninputs(t) * sizeof *in);
+  armjit_error e;
+  if (armjit_interpret(t, f, 10000000, &e) != ARMJIT_OK) fail_msg("%s: %s", what, e.msg);
+  return f;
+}
+
+static void check_same_run(armjit_ctx *ctx, const char *text, armjit_trace *a,
+                           armjit_trace *b, const char *path) {
+  armjit_value in[256];
+  assert_true(armjit_trace_ninputs(a) <= 256);
+  if (!read_args(text, a, in)) return;
+  armjit_frame *fa = interpret(ctx, a, in, path), *fb = interpret(ctx, b, in, path);
+  assert_int_equal(fa->exit_id, fb->exit_id);
+  assert_int_equal(fa->nvalues, fb->nvalues);
+  armjit_exit_info info;
+  assert_int_equal(armjit_trace_exit_info(a, fa->exit_id, &info), ARMJIT_OK);
+  for (unsigned k = 0; k < fa->nvalues; k++) {
+    if (info.types[k] == ARMJIT_INT) assert_int_equal(fa->values[k].i, fb->values[k].i);
+    else if (info.types[k] == ARMJIT_REF) assert_int_equal(fa->values[k].r, fb->values[k].r);
+    else assert_true((isnan(fa->values[k].f) && isnan(fb->values[k].f)) ||
+                     fa->values[k].bits == fb->values[k].bits);
+  }
+  armjit_frame_free(ctx, fa);
+  armjit_frame_free(ctx, fb);
+}
+
+static void roundtrip_file(armjit_ctx *ctx, const char *path) {
+  char *text = slurp(path);
+  if (!text) fail_msg("cannot read %s", path);
+  armjit_trace *t1 = parse_or_fail(ctx, text, path);
+  char *p1 = armjit_trace_to_string(t1);
+  assert_non_null(p1);
+  armjit_trace *t2 = parse_or_fail(ctx, p1, "first printout");
+  char *p2 = armjit_trace_to_string(t2);
+  assert_non_null(p2);
+  if (strcmp(p1, p2) != 0) {
+    fprintf(stderr, "---- %s, first printout:\n%s---- second:\n%s", path, p1, p2);
+    fail_msg("%s: printing the reparsed trace changed it", path);
+  }
+  armjit_error e;
+  assert_int_equal(armjit_trace_validate(t1, &e), ARMJIT_OK);
+  assert_int_equal(armjit_trace_validate(t2, &e), ARMJIT_OK);
+  assert_int_equal(armjit_trace_nops(t1), armjit_trace_nops(t2));
+  assert_int_equal(armjit_trace_nexits(t1), armjit_trace_nexits(t2));
+  check_same_run(ctx, text, t1, t2, path);
+  armjit_trace_free(t1);
+  armjit_trace_free(t2);
+  free(p1);
+  free(p2);
+  free(text);
+}
+
+/* Round-trips every .ir file of a directory; returns how many. */
+static unsigned roundtrip_dir(const char *sub) {
+  char dir[1024];
+  snprintf(dir, sizeof dir, "%s/%s", ARMJIT_SOURCE_DIR, sub);
+  DIR *d = opendir(dir);
+  if (!d) return 0;
+  armjit_ctx *ctx = armjit_ctx_new(NULL, NULL);
+  assert_non_null(ctx);
+  unsigned n = 0;
+  struct dirent *ent;
+  while ((ent = readdir(d)) != NULL) {
+    size_t len = strlen(ent->d_name);
+    if (len < 4 || strcmp(ent->d_name + len - 3, ".ir") != 0) continue;
+    char path[2048];
+    snprintf(path, sizeof path, "%s/%s", dir, ent->d_name);
+    roundtrip_file(ctx, path);
+    n++;
+  }
+  closedir(d);
+  armjit_ctx_free(ctx);
+  return n;
+}
+
+static void test_examples(void **state) {
+  (void)state;
+  assert_true(roundtrip_dir("examples/traces") >= 3);
+}
+
+static void test_test_traces(void **state) {
+  (void)state;
+  unsigned n = roundtrip_dir("tests/traces");
+  if (n == 0) skip(); /* nobody has added any yet */
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_examples),
+      cmocka_unit_test(test_test_traces),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
