@@ -1,0 +1,141 @@
+/* randdiff: compiled vs interpreted, one run. */
+#include "randdiff.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ir_support.h"
+#include "randframe.h"
+
+/* Frame slots a run of t needs: its inputs and its largest exit. */
+static uint32_t trace_cap(const armjit_trace *t) {
+  uint32_t cap = armjit_trace_ninputs(t);
+  unsigned n = armjit_trace_nexits(t);
+  for (unsigned e = 0; e < n; e++) {
+    armjit_exit_info info;
+    if (armjit_trace_exit_info(t, (int)e, &info) == ARMJIT_OK && info.nvalues > cap)
+      cap = info.nvalues;
+  }
+  return cap ? cap : 1;
+}
+
+static armjit_frame *frame_with(armjit_ctx *ctx, uint32_t cap, const armjit_value *in,
+                                uint32_t nin) {
+  armjit_frame *f = armjit_frame_new(ctx, cap > nin ? cap : nin);
+  if (f && nin) memcpy(f->values, in, nin * sizeof *in);
+  return f;
+}
+
+rt_verdict rt_diff_run(armjit_ctx *ctx, armjit_trace *t, const armjit_value *in,
+                       uint32_t nin, uint64_t max_steps, rt_diff *d) {
+  memset(d, 0, sizeof *d);
+  uint32_t cap = trace_cap(t);
+  d->fi = frame_with(ctx, cap, in, nin);
+  if (!d->fi) {
+    snprintf(d->ierr.msg, sizeof d->ierr.msg, "out of memory");
+    return RT_ORACLE;
+  }
+  if (armjit_interpret(t, d->fi, max_steps, &d->ierr) != ARMJIT_OK) return RT_ORACLE;
+
+  d->loop = armjit_compile_loop(ctx, t, &d->cerr);
+  if (!d->loop) {
+    snprintf(d->why, sizeof d->why, "compile failed: %s: %s",
+             armjit_status_name(d->cerr.code), d->cerr.msg);
+    return RT_DIFF;
+  }
+  uint32_t lcap = armjit_loop_frame_capacity(d->loop);
+  d->fc = frame_with(ctx, lcap > cap ? lcap : cap, in, nin);
+  if (!d->fc) {
+    snprintf(d->why, sizeof d->why, "out of memory");
+    return RT_DIFF;
+  }
+  int e = armjit_run(d->loop, d->fc, &d->cerr);
+  if (e < 0) {
+    snprintf(d->why, sizeof d->why, "run failed: %s: %s", armjit_status_name(d->cerr.code),
+             d->cerr.msg);
+    return RT_DIFF;
+  }
+  if (e != d->fc->exit_id) {
+    snprintf(d->why, sizeof d->why, "armjit_run returned %d but frame says exit %d", e,
+             (int)d->fc->exit_id);
+    return RT_DIFF;
+  }
+  char why[160];
+  if (!irs_frames_equal(t, d->fi, d->fc, why, sizeof why)) {
+    snprintf(d->why, sizeof d->why, "interpreter vs compiled: %s", why);
+    return RT_DIFF;
+  }
+  return RT_SAME;
+}
+
+void rt_diff_free(armjit_ctx *ctx, rt_diff *d) {
+  if (d->fi) armjit_frame_free(ctx, d->fi);
+  if (d->fc) armjit_frame_free(ctx, d->fc);
+  if (d->loop) armjit_loop_free(d->loop);
+  memset(d, 0, sizeof *d);
+}
+
+void rt_diff_report(FILE *out, armjit_trace *t, const armjit_value *in, uint32_t nin,
+                    const rt_diff *d, bool dis) {
+  fprintf(out, "mismatch: %s\n", d->why);
+  fprintf(out, "# args: ");
+  for (uint32_t k = 0; k < nin; k++) {
+    if (k) fputs(", ", out);
+    rt_print_value(out, armjit_val_type(t, (armjit_val)k), in[k]);
+  }
+  fputc('\n', out);
+  armjit_trace_print(t, out);
+  fprintf(out, "interpreter: ");
+  rt_print_frame(out, t, d->fi);
+  if (d->fc && d->fc->exit_id >= 0) {
+    fprintf(out, "compiled:    ");
+    rt_print_frame(out, t, d->fc);
+  }
+  if (dis && d->loop) {
+    fprintf(out, "disassembly:\n");
+    armjit_loop_dis(d->loop, out);
+  }
+  fflush(out);
+}
+
+armjit_value *rt_inputs(const rt_trace *g, uint32_t *n) {
+  armjit_value *v = calloc(g->ninputs + 1, sizeof *v);
+  uint32_t k = 0;
+  if (v)
+    for (uint32_t i = 0; i < g->ninputs; i++)
+      if (!g->input_dead[i]) v[k++] = g->input[i];
+  *n = k;
+  return v;
+}
+
+bool rt_diff_still_fails(const rt_trace *g, void *ud) {
+  rt_diff_pred *p = ud;
+  p->calls++;
+  armjit_ctx *ctx = armjit_ctx_new(&p->opts, NULL);
+  if (!ctx) return false;
+  bool fails = false;
+  armjit_trace *t = rt_build(ctx, g, false);
+  uint32_t n;
+  armjit_value *in = rt_inputs(g, &n);
+  if (t && in && armjit_trace_validate(t, NULL) == ARMJIT_OK) {
+    rt_diff d;
+    fails = rt_diff_run(ctx, t, in, n, p->max_steps, &d) == RT_DIFF;
+    rt_diff_free(ctx, &d);
+  }
+  free(in);
+  if (t) armjit_trace_free(t);
+  armjit_ctx_free(ctx);
+  return fails;
+}
+
+void rt_print_regress(FILE *out, armjit_ctx *ctx, const rt_trace *g, const char *comment) {
+  if (comment) fprintf(out, "# %s\n", comment);
+  fprintf(out, "# args: ");
+  rt_print_inputs(out, g);
+  fputc('\n', out);
+  armjit_trace *t = rt_build(ctx, g, false);
+  if (t) {
+    armjit_trace_print(t, out);
+    armjit_trace_free(t);
+  }
+}

@@ -1,0 +1,55 @@
+/* randdiff — one differential run: interpret a trace (the oracle), compile
+ * and run it on the same inputs, compare exit id and values (irs_frames_equal).
+ * Used by the random differential test, the regression traces and the
+ * shrinker's predicate.  Needs ARM to run compiled code. */
+#ifndef ARMJIT_TESTS_RANDDIFF_H
+#define ARMJIT_TESTS_RANDDIFF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "armjit.h"
+#include "randtrace.h"
+
+typedef enum {
+  RT_SAME,    /* compiled code agrees with the interpreter */
+  RT_DIFF,    /* it does not, or compiling/running failed */
+  RT_ORACLE   /* the interpreter itself failed (bad test input) */
+} rt_verdict;
+
+typedef struct {
+  armjit_error ierr;     /* interpreter error (RT_ORACLE) */
+  armjit_error cerr;     /* compile or run error */
+  armjit_frame *fi;      /* interpreter result */
+  armjit_frame *fc;      /* compiled-code result (NULL if not run) */
+  armjit_loop *loop;     /* NULL if compiling failed */
+  char why[320];         /* what differs */
+} rt_diff;
+
+/* Compare on inputs in[0..nin).  Free d with rt_diff_free either way. */
+rt_verdict rt_diff_run(armjit_ctx *ctx, armjit_trace *t, const armjit_value *in,
+                       uint32_t nin, uint64_t max_steps, rt_diff *d);
+void rt_diff_free(armjit_ctx *ctx, rt_diff *d);
+
+/* The mismatch in full: what differs, the trace text, "# args:" line,
+ * both results, and the disassembly when `dis` and the loop compiled. */
+void rt_diff_report(FILE *out, armjit_trace *t, const armjit_value *in, uint32_t nin,
+                    const rt_diff *d, bool dis);
+
+/* The live inputs of g as an array (caller frees); *n gets the count. */
+armjit_value *rt_inputs(const rt_trace *g, uint32_t *n);
+
+/* Shrink predicate: does the trace still differ when built and compiled
+ * in a fresh context with these options? */
+typedef struct {
+  armjit_options opts;
+  uint64_t max_steps;
+  unsigned calls;        /* predicate evaluations (statistics) */
+} rt_diff_pred;
+bool rt_diff_still_fails(const rt_trace *g, void *ud); /* ud: rt_diff_pred */
+
+/* Print g as a regression file: "# args:" header then the trace text. */
+void rt_print_regress(FILE *out, armjit_ctx *ctx, const rt_trace *g, const char *comment);
+
+#endif

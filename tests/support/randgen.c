@@ -1,0 +1,606 @@
+/* randtrace: generating a trace into rt_trace, and repairing guards so
+ * that runs go past them. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "randtrace.h"
+#include "randtrace_impl.h"
+
+/* Generation state.  `avail` holds the value ids usable at this point, in
+ * definition order (reset to the label args at the label). */
+typedef struct {
+  rt_rng *r;
+  const rt_config *c;
+  rt_trace *g;
+  int32_t *avail;
+  uint32_t navail, capavail;
+  int32_t *tmp;          /* scratch list */
+  uint32_t captmp;
+  bool oom;
+} gen;
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static const armjit_opcode int_bin[] = {
+    ARMJIT_OP_INT_ADD, ARMJIT_OP_INT_SUB, ARMJIT_OP_INT_MUL, ARMJIT_OP_INT_FLOORDIV,
+    ARMJIT_OP_INT_MOD, ARMJIT_OP_INT_AND, ARMJIT_OP_INT_OR, ARMJIT_OP_INT_XOR,
+    ARMJIT_OP_INT_LSHIFT, ARMJIT_OP_INT_RSHIFT, ARMJIT_OP_UINT_RSHIFT};
+static const armjit_opcode int_un[] = {ARMJIT_OP_INT_NEG, ARMJIT_OP_INT_INVERT,
+                                       ARMJIT_OP_INT_FORCE_GE_ZERO};
+static const armjit_opcode int_cmp[] = {
+    ARMJIT_OP_INT_LT, ARMJIT_OP_INT_LE, ARMJIT_OP_INT_EQ, ARMJIT_OP_INT_NE,
+    ARMJIT_OP_INT_GT, ARMJIT_OP_INT_GE, ARMJIT_OP_UINT_LT, ARMJIT_OP_UINT_LE,
+    ARMJIT_OP_UINT_GT, ARMJIT_OP_UINT_GE};
+static const armjit_opcode int_test[] = {ARMJIT_OP_INT_IS_TRUE, ARMJIT_OP_INT_IS_ZERO};
+static const armjit_opcode int_ovf[] = {ARMJIT_OP_INT_ADD_OVF, ARMJIT_OP_INT_SUB_OVF,
+                                        ARMJIT_OP_INT_MUL_OVF};
+static const armjit_opcode float_bin[] = {ARMJIT_OP_FLOAT_ADD, ARMJIT_OP_FLOAT_SUB,
+                                          ARMJIT_OP_FLOAT_MUL, ARMJIT_OP_FLOAT_TRUEDIV};
+static const armjit_opcode float_un[] = {ARMJIT_OP_FLOAT_NEG, ARMJIT_OP_FLOAT_ABS,
+                                         ARMJIT_OP_FLOAT_SQRT};
+static const armjit_opcode float_cmp[] = {ARMJIT_OP_FLOAT_LT, ARMJIT_OP_FLOAT_LE,
+                                          ARMJIT_OP_FLOAT_EQ, ARMJIT_OP_FLOAT_NE,
+                                          ARMJIT_OP_FLOAT_GT, ARMJIT_OP_FLOAT_GE};
+static const armjit_opcode ptr_cmp[] = {ARMJIT_OP_PTR_EQ, ARMJIT_OP_PTR_NE};
+
+static const int32_t shift_edges[] = {0, 1, 2, 7, 8, 15, 16, 24, 31, 32, 33, 63, 64, -1, 255, 256};
+
+static armjit_opcode pick_op(gen *s, const armjit_opcode *ops, size_t n) {
+  return ops[rt_below(s->r, (uint32_t)n)];
+}
+
+static bool avail_push(gen *s, int32_t v) {
+  if (!rt_grow((void **)&s->avail, &s->capavail, s->navail + 1, sizeof *s->avail)) {
+    s->oom = true;
+    return false;
+  }
+  s->avail[s->navail++] = v;
+  return true;
+}
+
+static int32_t *scratch(gen *s, uint32_t n) {
+  if (!rt_grow((void **)&s->tmp, &s->captmp, n + 1, sizeof *s->tmp)) {
+    s->oom = true;
+    return NULL;
+  }
+  return s->tmp;
+}
+
+static int32_t mk_const(gen *s, armjit_type ty, armjit_value v) {
+  int32_t c = rt_add_const(s->g, ty, v);
+  if (c == 0) {
+    s->oom = true; /* generation is abandoned; any reference will do */
+    return RT_CONST(0);
+  }
+  return c;
+}
+
+static int32_t rand_const(gen *s, armjit_type ty) {
+  return mk_const(s, ty, rt_rand_value(s->r, ty));
+}
+
+static int32_t int_const(gen *s, int32_t i) {
+  armjit_value v;
+  memset(&v, 0, sizeof v);
+  v.i = i;
+  return mk_const(s, ARMJIT_INT, v);
+}
+
+/* A variable of type ty among the `window` most recent available values
+ * (falling back to the newest one of that type), or -1. */
+static int32_t pick_var(gen *s, armjit_type ty, uint32_t window) {
+  uint32_t lo = s->navail > window ? s->navail - window : 0, cnt = 0;
+  for (uint32_t i = lo; i < s->navail; i++) cnt += s->g->vtype[s->avail[i]] == ty;
+  if (cnt) {
+    uint32_t k = rt_below(s->r, cnt);
+    for (uint32_t i = lo; i < s->navail; i++)
+      if (s->g->vtype[s->avail[i]] == ty && k-- == 0) return s->avail[i];
+  }
+  for (uint32_t i = lo; i-- > 0;)
+    if (s->g->vtype[s->avail[i]] == ty) return s->avail[i];
+  return -1;
+}
+
+/* An operand of type ty: a constant (const_pct) or a recent variable. */
+static int32_t operand(gen *s, armjit_type ty) {
+  if (rt_chance(s->r, s->c->const_pct)) return rand_const(s, ty);
+  int32_t v = pick_var(s, ty, s->c->live ? s->c->live : 1);
+  return v >= 0 ? v : rand_const(s, ty);
+}
+
+static armjit_type rand_type(gen *s) {
+  uint32_t k = rt_below(s->r, 100);
+  if (k < s->c->float_pct) return ARMJIT_FLOAT;
+  if (k < s->c->float_pct + s->c->ref_pct + 5) return ARMJIT_REF;
+  return ARMJIT_INT;
+}
+
+/* Any value for a fail/finish list: mostly recent, sometimes old (keeps
+ * values alive across the trace), sometimes a constant of any type. */
+static int32_t list_elem(gen *s) {
+  uint32_t k = rt_below(s->r, 10);
+  if (k == 0 || s->navail == 0) return rand_const(s, (armjit_type)rt_below(s->r, 3));
+  if (k <= 2) return s->avail[rt_below(s->r, s->navail)];
+  uint32_t w = s->c->live + 2;
+  uint32_t lo = s->navail > w ? s->navail - w : 0;
+  return s->avail[lo + rt_below(s->r, s->navail - lo)];
+}
+
+static uint32_t list_len(gen *s) {
+  uint32_t m = s->c->max_fail;
+  if (m == 0 || rt_chance(s->r, 10)) return 0;
+  if (rt_chance(s->r, 80)) return rt_below(s->r, (m < 6 ? m : 6) + 1);
+  return rt_below(s->r, m + 1);
+}
+
+/* Fill s->tmp with a fail list; returns its length. */
+static uint32_t fail_list(gen *s) {
+  uint32_t n = list_len(s);
+  int32_t *l = scratch(s, n);
+  if (!l) return 0;
+  for (uint32_t i = 0; i < n; i++) l[i] = list_elem(s);
+  if (n >= 2 && rt_chance(s->r, 20)) l[rt_below(s->r, n)] = l[rt_below(s->r, n)];
+  return n;
+}
+
+/* Result type of an op from the public op table ('*' = first operand). */
+static armjit_type res_type(const rt_trace *g, armjit_opcode opc, const int32_t *a) {
+  static const char res[] = {
+#define RT_RES(name, text, args, r, flags) r,
+      ARMJIT_OPS(RT_RES)
+#undef RT_RES
+  };
+  switch (res[opc]) {
+  case 'i': return ARMJIT_INT;
+  case 'r': return ARMJIT_REF;
+  case 'f': return ARMJIT_FLOAT;
+  case '*': return rt_ref_type(g, a[0]);
+  default: return ARMJIT_VOID;
+  }
+}
+
+static unsigned maybe_named(gen *s) { return rt_chance(s->r, 15) ? RT_OPF_NAMED : 0; }
+
+/* Emit a value op; its result becomes available.  Returns the value id. */
+static int32_t emit(gen *s, armjit_opcode opc, const int32_t *a, uint32_t na, unsigned flags) {
+  armjit_type rt = res_type(s->g, opc, a);
+  int32_t i = rt_add_op(s->g, opc, rt, a, na, NULL, 0, flags);
+  if (i < 0) { s->oom = true; return -1; }
+  int32_t v = s->g->ops[i].res;
+  avail_push(s, v);
+  return v;
+}
+
+static void emit_guard(gen *s, armjit_opcode opc, const int32_t *a, uint32_t na,
+                       unsigned flags) {
+  uint32_t n = fail_list(s);
+  if (s->oom) return;
+  if (rt_add_op(s->g, opc, ARMJIT_VOID, a, na, s->tmp, n, flags | maybe_named(s)) < 0)
+    s->oom = true;
+}
+
+/* ---- ops by family ---------------------------------------------------------- */
+static int32_t shift_amount(gen *s) {
+  if (rt_chance(s->r, 70)) {
+    if (rt_chance(s->r, 70)) return int_const(s, (int32_t)rt_below(s->r, 32));
+    return int_const(s, shift_edges[rt_below(s->r, N(shift_edges))]);
+  }
+  return operand(s, ARMJIT_INT);
+}
+
+static void gen_ovf(gen *s, unsigned flags) {
+  int32_t a[2] = {operand(s, ARMJIT_INT), operand(s, ARMJIT_INT)};
+  armjit_opcode opc = pick_op(s, int_ovf, N(int_ovf));
+  /* small operands rarely overflow: bias toward big ones sometimes */
+  if (rt_chance(s->r, 30)) a[1] = int_const(s, rt_chance(s->r, 50) ? INT32_MAX : INT32_MIN);
+  if (rt_add_op(s->g, opc, ARMJIT_INT, a, 2, NULL, 0, flags) < 0) { s->oom = true; return; }
+  int32_t v = s->g->ops[s->g->nops - 1].res;
+  emit_guard(s, rt_chance(s->r, 75) ? ARMJIT_OP_GUARD_NO_OVERFLOW : ARMJIT_OP_GUARD_OVERFLOW,
+             NULL, 0, flags);
+  avail_push(s, v); /* usable after the guard, whichever way it went */
+}
+
+static void gen_int(gen *s) {
+  uint32_t k = rt_below(s->r, 100);
+  int32_t a[2];
+  if (k < 42) {
+    armjit_opcode opc = pick_op(s, int_bin, N(int_bin));
+    a[0] = operand(s, ARMJIT_INT);
+    if (opc == ARMJIT_OP_INT_LSHIFT || opc == ARMJIT_OP_INT_RSHIFT ||
+        opc == ARMJIT_OP_UINT_RSHIFT)
+      a[1] = shift_amount(s);
+    else
+      a[1] = operand(s, ARMJIT_INT);
+    emit(s, opc, a, 2, 0);
+  } else if (k < 54) {
+    a[0] = operand(s, ARMJIT_INT);
+    emit(s, pick_op(s, int_un, N(int_un)), a, 1, 0);
+  } else if (k < 72) {
+    a[0] = operand(s, ARMJIT_INT);
+    a[1] = operand(s, ARMJIT_INT);
+    emit(s, pick_op(s, int_cmp, N(int_cmp)), a, 2, 0);
+  } else if (k < 77) {
+    a[0] = operand(s, ARMJIT_INT);
+    emit(s, pick_op(s, int_test, N(int_test)), a, 1, 0);
+  } else if (k < 87) {
+    gen_ovf(s, 0);
+  } else if (k < 93) {
+    a[0] = operand(s, ARMJIT_FLOAT);
+    emit(s, ARMJIT_OP_CAST_FLOAT_TO_INT, a, 1, 0);
+  } else {
+    a[0] = operand(s, ARMJIT_INT);
+    emit(s, ARMJIT_OP_SAME_AS, a, 1, 0);
+  }
+}
+
+static void gen_float(gen *s) {
+  uint32_t k = rt_below(s->r, 100);
+  int32_t a[2];
+  if (k < 45) {
+    a[0] = operand(s, ARMJIT_FLOAT);
+    a[1] = operand(s, ARMJIT_FLOAT);
+    emit(s, pick_op(s, float_bin, N(float_bin)), a, 2, 0);
+  } else if (k < 65) {
+    a[0] = operand(s, ARMJIT_FLOAT);
+    emit(s, pick_op(s, float_un, N(float_un)), a, 1, 0);
+  } else if (k < 80) {
+    a[0] = operand(s, ARMJIT_FLOAT);
+    a[1] = operand(s, ARMJIT_FLOAT);
+    emit(s, pick_op(s, float_cmp, N(float_cmp)), a, 2, 0);
+  } else if (k < 90) {
+    a[0] = operand(s, ARMJIT_INT);
+    emit(s, ARMJIT_OP_CAST_INT_TO_FLOAT, a, 1, 0);
+  } else {
+    a[0] = operand(s, ARMJIT_FLOAT);
+    emit(s, ARMJIT_OP_SAME_AS, a, 1, 0);
+  }
+}
+
+static void gen_ref(gen *s) {
+  int32_t a[2] = {operand(s, ARMJIT_REF), operand(s, ARMJIT_REF)};
+  if (rt_chance(s->r, 60)) {
+    if (rt_chance(s->r, 20)) a[1] = a[0]; /* equal pointers */
+    emit(s, pick_op(s, ptr_cmp, N(ptr_cmp)), a, 2, 0);
+  } else {
+    emit(s, ARMJIT_OP_SAME_AS, a, 1, 0);
+  }
+}
+
+/* A comparison of the op mix's flavour, emitted right before its guard so
+ * the compiler may fuse them. */
+static int32_t fresh_cmp(gen *s) {
+  int32_t a[2];
+  uint32_t k = rt_below(s->r, 100);
+  armjit_opcode opc;
+  if (k < s->c->float_pct) {
+    opc = pick_op(s, float_cmp, N(float_cmp));
+    a[0] = operand(s, ARMJIT_FLOAT);
+    a[1] = operand(s, ARMJIT_FLOAT);
+  } else if (k < s->c->float_pct + s->c->ref_pct) {
+    opc = pick_op(s, ptr_cmp, N(ptr_cmp));
+    a[0] = operand(s, ARMJIT_REF);
+    a[1] = operand(s, ARMJIT_REF);
+  } else if (rt_chance(s->r, 15)) {
+    opc = pick_op(s, int_test, N(int_test));
+    a[0] = operand(s, ARMJIT_INT);
+    return emit(s, opc, a, 1, 0);
+  } else {
+    opc = pick_op(s, int_cmp, N(int_cmp));
+    a[0] = operand(s, ARMJIT_INT);
+    a[1] = operand(s, ARMJIT_INT);
+  }
+  return emit(s, opc, a, 2, 0);
+}
+
+static void gen_guard(gen *s) {
+  uint32_t k = rt_below(s->r, 100);
+  int32_t a[2];
+  armjit_opcode tf = rt_chance(s->r, 50) ? ARMJIT_OP_GUARD_TRUE : ARMJIT_OP_GUARD_FALSE;
+  if (k < 45) {
+    a[0] = fresh_cmp(s);
+    if (a[0] >= 0) emit_guard(s, tf, a, 1, 0);
+  } else if (k < 60) {
+    a[0] = rt_chance(s->r, 3) ? int_const(s, (int32_t)rt_below(s->r, 2)) : operand(s, ARMJIT_INT);
+    emit_guard(s, tf, a, 1, 0);
+  } else if (k < 80) {
+    uint32_t t = rt_below(s->r, 100);
+    armjit_type ty = t < 60 ? ARMJIT_INT : t < 85 ? ARMJIT_REF : ARMJIT_FLOAT;
+    a[0] = pick_var(s, ty, s->c->live + 4);
+    if (a[0] < 0) a[0] = operand(s, ty);
+    a[1] = rt_chance(s->r, 85) ? rand_const(s, ty) : operand(s, ty);
+    emit_guard(s, ARMJIT_OP_GUARD_VALUE, a, 2, 0);
+  } else if (k < 93) {
+    a[0] = rt_chance(s->r, 5) ? rand_const(s, ARMJIT_REF) : operand(s, ARMJIT_REF);
+    emit_guard(s, rt_chance(s->r, 50) ? ARMJIT_OP_GUARD_NONNULL : ARMJIT_OP_GUARD_ISNULL, a,
+               1, 0);
+  } else {
+    gen_ovf(s, 0);
+  }
+}
+
+static void gen_body_op(gen *s) {
+  if (rt_chance(s->r, s->c->guard_pct)) { gen_guard(s); return; }
+  uint32_t k = rt_below(s->r, 100);
+  if (k < s->c->float_pct) gen_float(s);
+  else if (k < s->c->float_pct + s->c->ref_pct) gen_ref(s);
+  else gen_int(s);
+}
+
+/* ---- the trip counter -------------------------------------------------------- */
+/* Decrement the counter c and exit when it reaches 0, in one of several
+ * shapes (fusable compare, plain int, ovf, unsigned compare).  Returns the
+ * decremented counter. */
+static int32_t gen_counter(gen *s, int32_t c) {
+  const unsigned F = RT_OPF_COUNTER;
+  int32_t a[2], c1 = -1;
+  switch (rt_below(s->r, 6)) {
+  case 0: /* c1 = c - 1; guard_true(c1 >= 0) */
+    a[0] = c; a[1] = int_const(s, 1);
+    c1 = emit(s, ARMJIT_OP_INT_SUB, a, 2, F);
+    a[0] = c1; a[1] = int_const(s, 0);
+    a[0] = emit(s, ARMJIT_OP_INT_GE, a, 2, F);
+    emit_guard(s, ARMJIT_OP_GUARD_TRUE, a, 1, F);
+    break;
+  case 1: /* guard_true(c > 0); c1 = c - 1 */
+    a[0] = c; a[1] = int_const(s, 0);
+    a[0] = emit(s, ARMJIT_OP_INT_GT, a, 2, F);
+    emit_guard(s, ARMJIT_OP_GUARD_TRUE, a, 1, F);
+    a[0] = c; a[1] = int_const(s, 1);
+    c1 = emit(s, ARMJIT_OP_INT_SUB, a, 2, F);
+    break;
+  case 2: /* guard_false(int_is_zero(c)); c1 = c + -1 */
+    a[0] = c;
+    a[0] = emit(s, ARMJIT_OP_INT_IS_ZERO, a, 1, F);
+    emit_guard(s, ARMJIT_OP_GUARD_FALSE, a, 1, F);
+    a[0] = c; a[1] = int_const(s, -1);
+    c1 = emit(s, ARMJIT_OP_INT_ADD, a, 2, F);
+    break;
+  case 3: /* guard_false(c <= 0); c1 = c - 1 */
+    a[0] = c; a[1] = int_const(s, 0);
+    a[0] = emit(s, ARMJIT_OP_INT_LE, a, 2, F);
+    emit_guard(s, ARMJIT_OP_GUARD_FALSE, a, 1, F);
+    a[0] = c; a[1] = int_const(s, 1);
+    c1 = emit(s, ARMJIT_OP_INT_SUB, a, 2, F);
+    break;
+  case 4: /* guard_true(c) on the int itself */
+    a[0] = c;
+    emit_guard(s, ARMJIT_OP_GUARD_TRUE, a, 1, F);
+    a[0] = c; a[1] = int_const(s, 1);
+    c1 = emit(s, ARMJIT_OP_INT_SUB, a, 2, F);
+    break;
+  default: /* c1 = c -ovf 1 (never overflows); guard_true(uint c1 < 1000) */
+    a[0] = c; a[1] = int_const(s, 1);
+    if (rt_add_op(s->g, ARMJIT_OP_INT_SUB_OVF, ARMJIT_INT, a, 2, NULL, 0, F) < 0) {
+      s->oom = true;
+      return -1;
+    }
+    c1 = s->g->ops[s->g->nops - 1].res;
+    emit_guard(s, ARMJIT_OP_GUARD_NO_OVERFLOW, NULL, 0, F);
+    avail_push(s, c1);
+    a[0] = c1; a[1] = int_const(s, 1000);
+    a[0] = emit(s, ARMJIT_OP_UINT_LT, a, 2, F);
+    emit_guard(s, ARMJIT_OP_GUARD_TRUE, a, 1, F);
+    break;
+  }
+  return c1;
+}
+
+/* ---- jump arguments ------------------------------------------------------ */
+static void shuffle(rt_rng *r, int32_t *a, uint32_t n) {
+  for (uint32_t i = n; i > 1; i--) {
+    uint32_t j = rt_below(r, i);
+    int32_t t = a[i - 1];
+    a[i - 1] = a[j];
+    a[j] = t;
+  }
+}
+
+/* jump args for label args `largs`: permutations of the label args of each
+ * type (swaps, rotations, cycles for the move resolver), fresh values and
+ * constants into loop-carried slots; the counter slot gets c1. */
+static void jump_args(gen *s, const int32_t *largs, uint32_t n, int32_t c1, int32_t *out) {
+  uint32_t mode = rt_below(s->r, 4);
+  for (armjit_type ty = ARMJIT_INT; ty <= ARMJIT_FLOAT; ty++) {
+    uint32_t m = 0;
+    int32_t *slots = malloc((n + 1) * sizeof *slots), *vals = malloc((n + 1) * sizeof *vals);
+    if (!slots || !vals) { free(slots); free(vals); s->oom = true; return; }
+    for (uint32_t j = 0; j < n; j++)
+      if (largs[j] != s->g->counter && s->g->vtype[largs[j]] == ty) {
+        slots[m] = (int32_t)j;
+        vals[m++] = largs[j];
+      }
+    if (mode == 1) shuffle(s->r, vals, m);
+    if (mode == 2 && m > 1) { /* rotate by k */
+      uint32_t k = 1 + rt_below(s->r, m - 1);
+      for (uint32_t i = 0; i < m; i++) out[slots[i]] = vals[(i + k) % m];
+      for (uint32_t i = 0; i < m; i++) vals[i] = out[slots[i]];
+    }
+    if (mode == 3 && m > 1) { /* a few swaps */
+      for (uint32_t t = rt_below(s->r, 3) + 1; t > 0; t--) {
+        uint32_t i = rt_below(s->r, m), j = rt_below(s->r, m);
+        int32_t x = vals[i];
+        vals[i] = vals[j];
+        vals[j] = x;
+      }
+    }
+    unsigned fresh = mode == 0 ? 70 : 20;
+    for (uint32_t i = 0; i < m; i++) {
+      int32_t v = vals[i];
+      if (rt_chance(s->r, fresh)) {
+        if (rt_chance(s->r, s->c->const_pct + 10)) v = rand_const(s, ty);
+        else {
+          int32_t w = pick_var(s, ty, s->navail);
+          if (w >= 0) v = w;
+        }
+      }
+      out[slots[i]] = v;
+    }
+    free(slots);
+    free(vals);
+  }
+  for (uint32_t j = 0; j < n; j++)
+    if (largs[j] == s->g->counter) out[j] = c1;
+}
+
+/* ---- whole traces --------------------------------------------------------- */
+static void gen_loop(gen *s) {
+  rt_trace *g = s->g;
+  /* a few ops before the label, on the inputs */
+  uint32_t pre = rt_chance(s->r, 40) ? 1 + rt_below(s->r, 4) : 0;
+  for (uint32_t i = 0; i < pre && !s->oom; i++) {
+    uint32_t k = rt_below(s->r, 100);
+    uint32_t before = g->nops;
+    if (k < s->c->float_pct) gen_float(s);
+    else if (k < s->c->float_pct + s->c->ref_pct) gen_ref(s);
+    else if (rt_chance(s->r, 20)) gen_guard(s);
+    else gen_int(s);
+    for (uint32_t j = before; j < g->nops; j++) g->ops[j].flags |= RT_OPF_PRE;
+  }
+  /* label args: the counter, most inputs, some pre-label values */
+  int32_t *largs = scratch(s, s->navail);
+  if (!largs) return;
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < s->navail; i++) {
+    int32_t v = s->avail[i];
+    bool keep = v == g->counter || ((uint32_t)v < g->ninputs ? rt_chance(s->r, 90)
+                                                               : rt_chance(s->r, 50));
+    if (keep) largs[n++] = v;
+  }
+  shuffle(s->r, largs, n);
+  s->navail = 0;
+  for (uint32_t i = 0; i < n; i++) avail_push(s, largs[i]);
+  if (rt_add_op(g, ARMJIT_OP_LABEL, ARMJIT_VOID, NULL, 0, largs, n, RT_OPF_NAMED) < 0) {
+    s->oom = true;
+    return;
+  }
+  uint32_t label_op = g->nops - 1;
+
+  uint32_t at = rt_below(s->r, s->c->nops + 1);
+  int32_t c1 = -1;
+  for (uint32_t i = 0; i <= s->c->nops && !s->oom; i++) {
+    if (i == at) c1 = gen_counter(s, g->counter);
+    if (i < s->c->nops) gen_body_op(s);
+  }
+  if (s->oom) return;
+  n = g->ops[label_op].nlist;
+  int32_t *jargs = malloc((n + 1) * sizeof *jargs);
+  if (!jargs) { s->oom = true; return; }
+  jump_args(s, g->pool + g->ops[label_op].list, n, c1, jargs);
+  if (!s->oom && rt_add_op(g, ARMJIT_OP_JUMP, ARMJIT_VOID, NULL, 0, jargs, n, 0) < 0)
+    s->oom = true;
+  free(jargs);
+}
+
+static void gen_straight(gen *s) {
+  for (uint32_t i = 0; i < s->c->nops && !s->oom; i++) gen_body_op(s);
+  if (s->oom) return;
+  uint32_t n = list_len(s);
+  if (rt_chance(s->r, 30)) n += rt_below(s->r, 4);
+  int32_t *l = scratch(s, n);
+  if (!l) return;
+  for (uint32_t i = 0; i < n; i++) l[i] = list_elem(s);
+  if (rt_add_op(s->g, ARMJIT_OP_FINISH, ARMJIT_VOID, NULL, 0, l, n, maybe_named(s)) < 0)
+    s->oom = true;
+}
+
+static void repair(gen *s, armjit_ctx *ctx);
+
+bool rt_generate(rt_rng *r, const rt_config *cfg, armjit_ctx *ctx, rt_trace *out) {
+  memset(out, 0, sizeof *out);
+  out->counter = -1;
+  out->loop = cfg->loop;
+  gen s = {.r = r, .c = cfg, .g = out};
+
+  uint32_t nin = cfg->nargs + (cfg->loop ? 1 : 0);
+  out->ninputs = nin;
+  out->input = calloc(nin + 1, sizeof *out->input);
+  out->input_dead = calloc(nin + 1, sizeof *out->input_dead);
+  if (!out->input || !out->input_dead) s.oom = true;
+  uint32_t cpos = cfg->loop ? rt_below(r, nin) : UINT32_MAX;
+  for (uint32_t i = 0; i < nin && !s.oom; i++) {
+    armjit_type ty = i == cpos ? ARMJIT_INT : rand_type(&s);
+    int32_t v = rt_new_val(out, ty);
+    if (v < 0) { s.oom = true; break; }
+    if (i == cpos) {
+      out->counter = v;
+      memset(&out->input[i], 0, sizeof out->input[i]);
+      out->input[i].i = (int32_t)rt_below(r, cfg->max_trip + 1);
+    } else {
+      out->input[i] = rt_rand_value(r, ty);
+    }
+    avail_push(&s, v);
+  }
+  if (!s.oom) {
+    if (cfg->loop) gen_loop(&s);
+    else gen_straight(&s);
+  }
+  if (!s.oom && ctx && cfg->repair) repair(&s, ctx);
+  free(s.avail);
+  free(s.tmp);
+  if (s.oom) rt_trace_clear(out);
+  return !s.oom;
+}
+
+/* ---- repair ---------------------------------------------------------------- */
+int32_t rt_exit_op(const rt_trace *g, int exit_id) {
+  int n = 0;
+  for (uint32_t i = 0; i < g->nops; i++) {
+    const rt_op *op = &g->ops[i];
+    if (op->dead) continue;
+    bool exit = op->opc == ARMJIT_OP_FINISH || (op->opc >= ARMJIT_OP_GUARD_TRUE &&
+                                                op->opc <= ARMJIT_OP_GUARD_OVERFLOW);
+    if (exit && n++ == exit_id) return (int32_t)i;
+  }
+  return -1;
+}
+
+uint32_t rt_frame_cap(const rt_trace *g) {
+  uint32_t cap = g->ninputs;
+  for (uint32_t i = 0; i < g->nops; i++)
+    if (g->ops[i].nlist + g->ops[i].na > cap) cap = g->ops[i].nlist + g->ops[i].na;
+  return cap ? cap : 1;
+}
+
+bool rt_repair_guard(rt_trace *g, uint32_t i, const armjit_value *probe) {
+  rt_op *op = &g->ops[i];
+  switch (op->opc) {
+  case ARMJIT_OP_GUARD_TRUE: op->opc = ARMJIT_OP_GUARD_FALSE; return true;
+  case ARMJIT_OP_GUARD_FALSE: op->opc = ARMJIT_OP_GUARD_TRUE; return true;
+  case ARMJIT_OP_GUARD_NONNULL: op->opc = ARMJIT_OP_GUARD_ISNULL; return true;
+  case ARMJIT_OP_GUARD_ISNULL: op->opc = ARMJIT_OP_GUARD_NONNULL; return true;
+  case ARMJIT_OP_GUARD_NO_OVERFLOW: op->opc = ARMJIT_OP_GUARD_OVERFLOW; return true;
+  case ARMJIT_OP_GUARD_OVERFLOW: op->opc = ARMJIT_OP_GUARD_NO_OVERFLOW; return true;
+  case ARMJIT_OP_GUARD_VALUE: {
+    armjit_type ty = rt_ref_type(g, op->a[0]);
+    if (ty == ARMJIT_FLOAT && isnan(probe[0].f)) return false;
+    int32_t c = rt_add_const(g, ty, probe[0]);
+    if (c == 0) return false;
+    op->a[1] = c;
+    return true;
+  }
+  default:
+    return false;
+  }
+}
+
+/* Interpret the trace with probes; while it exits at a repairable guard,
+ * make that guard pass and try again. */
+static void repair(gen *s, armjit_ctx *ctx) {
+  rt_trace *g = s->g;
+  uint32_t rounds = 1 + rt_below(s->r, s->c->repair);
+  for (uint32_t round = 0; round < rounds; round++) {
+    armjit_trace *t = rt_build(ctx, g, true);
+    if (!t) return;
+    armjit_frame *f = rt_frame(ctx, g, rt_frame_cap(g));
+    armjit_error err;
+    bool ok = f && armjit_interpret(t, f, 1000000, &err) == ARMJIT_OK;
+    int32_t i = ok ? rt_exit_op(g, f->exit_id) : -1;
+    bool fixed = false;
+    if (i >= 0 && g->ops[i].opc != ARMJIT_OP_FINISH && !(g->ops[i].flags & RT_OPF_COUNTER))
+      fixed = rt_repair_guard(g, (uint32_t)i, &f->values[g->ops[i].nlist]);
+    if (f) armjit_frame_free(ctx, f);
+    armjit_trace_free(t);
+    if (!fixed) return;
+  }
+}

@@ -1,0 +1,259 @@
+/* randtrace: the generator.  See randtrace.h for the shapes produced. */
+#include "randtrace.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "randtrace_impl.h"
+
+/* ---- PRNG ------------------------------------------------------------------ */
+void rt_rng_seed(rt_rng *r, uint64_t seed) { r->s = seed; }
+
+uint64_t rt_next(rt_rng *r) {
+  uint64_t z = (r->s += UINT64_C(0x9e3779b97f4a7c15));
+  z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+  z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+  return z ^ (z >> 31);
+}
+
+uint32_t rt_below(rt_rng *r, uint32_t n) { return (uint32_t)((rt_next(r) >> 32) % n); }
+bool rt_chance(rt_rng *r, unsigned pct) { return rt_below(r, 100) < pct; }
+
+uint64_t rt_trace_seed(uint64_t seed, uint64_t index) {
+  rt_rng r;
+  rt_rng_seed(&r, seed ^ (index * UINT64_C(0xd1b54a32d192ed03)));
+  return rt_next(&r);
+}
+
+/* ---- config ------------------------------------------------------------------ */
+void rt_config_random(rt_rng *r, rt_config *c) {
+  memset(c, 0, sizeof *c);
+  /* Mostly small traces (fast, easy to read when they fail), some big
+   * ones for register pressure and long fail lists. */
+  c->nops = rt_chance(r, 70) ? 1 + rt_below(r, 30) : 30 + rt_below(r, 120);
+  c->float_pct = rt_below(r, 4) == 0 ? 0 : rt_below(r, 70);
+  c->ref_pct = rt_below(r, 15);
+  c->guard_pct = rt_below(r, 35);
+  c->max_fail = rt_chance(r, 80) ? rt_below(r, 8) : rt_below(r, 40);
+  c->const_pct = rt_below(r, 45);
+  c->live = rt_chance(r, 60) ? 2 + rt_below(r, 10) : 10 + rt_below(r, 40);
+  c->nargs = rt_chance(r, 70) ? rt_below(r, 8) : rt_below(r, 30);
+  c->repair = rt_chance(r, 75) ? 1 + rt_below(r, 12) : 0;
+  c->max_trip = 50;
+  c->loop = rt_chance(r, 70);
+}
+
+/* ---- growable arrays ------------------------------------------------------- */
+bool rt_grow(void **arr, uint32_t *cap, uint32_t need, size_t esz) {
+  if (need <= *cap) return true;
+  uint32_t n = *cap ? *cap : 16;
+  while (n < need) n *= 2;
+  void *p = realloc(*arr, (size_t)n * esz);
+  if (!p) return false;
+  *arr = p;
+  *cap = n;
+  return true;
+}
+
+void rt_trace_clear(rt_trace *g) {
+  free(g->vtype);
+  free(g->input);
+  free(g->input_dead);
+  free(g->ops);
+  free(g->consts);
+  free(g->pool);
+  memset(g, 0, sizeof *g);
+  g->counter = -1;
+}
+
+static void *dup_mem(const void *p, size_t n) {
+  if (n == 0) return NULL;
+  void *q = malloc(n);
+  if (q) memcpy(q, p, n);
+  return q;
+}
+
+bool rt_trace_copy(rt_trace *dst, const rt_trace *src) {
+  rt_trace d = *src;
+  d.capvals = src->nvals;
+  d.capops = src->nops;
+  d.capconsts = src->nconsts;
+  d.cappool = src->npool;
+  d.vtype = dup_mem(src->vtype, src->nvals * sizeof *src->vtype);
+  d.input = dup_mem(src->input, src->ninputs * sizeof *src->input);
+  d.input_dead = dup_mem(src->input_dead, src->ninputs * sizeof *src->input_dead);
+  d.ops = dup_mem(src->ops, src->nops * sizeof *src->ops);
+  d.consts = dup_mem(src->consts, src->nconsts * sizeof *src->consts);
+  d.pool = dup_mem(src->pool, src->npool * sizeof *src->pool);
+  if ((src->nvals && !d.vtype) || (src->ninputs && (!d.input || !d.input_dead)) ||
+      (src->nops && !d.ops) || (src->nconsts && !d.consts) || (src->npool && !d.pool)) {
+    rt_trace_clear(&d);
+    return false;
+  }
+  *dst = d;
+  return true;
+}
+
+armjit_type rt_ref_type(const rt_trace *g, int32_t ref) {
+  return RT_IS_CONST(ref) ? g->consts[RT_CONST_INDEX(ref)].type : g->vtype[ref];
+}
+
+/* ---- trace pieces ------------------------------------------------------------ */
+int32_t rt_new_val(rt_trace *g, armjit_type ty) {
+  if (!rt_grow((void **)&g->vtype, &g->capvals, g->nvals + 1, sizeof *g->vtype)) return -1;
+  g->vtype[g->nvals] = ty;
+  return (int32_t)g->nvals++;
+}
+
+int32_t rt_add_const(rt_trace *g, armjit_type ty, armjit_value v) {
+  if (!rt_grow((void **)&g->consts, &g->capconsts, g->nconsts + 1, sizeof *g->consts))
+    return 0; /* 0 is never a constant reference: callers check */
+  g->consts[g->nconsts].type = ty;
+  g->consts[g->nconsts].v = v;
+  return RT_CONST(g->nconsts++);
+}
+
+/* Append op; returns its index or -1 (out of memory). */
+int32_t rt_add_op(rt_trace *g, armjit_opcode opc, armjit_type rtype, const int32_t *a,
+                  uint32_t na, const int32_t *list, uint32_t nlist, unsigned flags) {
+  if (!rt_grow((void **)&g->ops, &g->capops, g->nops + 1, sizeof *g->ops)) return -1;
+  if (!rt_grow((void **)&g->pool, &g->cappool, g->npool + nlist, sizeof *g->pool)) return -1;
+  rt_op *op = &g->ops[g->nops];
+  memset(op, 0, sizeof *op);
+  op->opc = (uint16_t)opc;
+  op->rtype = (uint8_t)rtype;
+  op->flags = (uint8_t)flags;
+  op->res = -1;
+  for (uint32_t i = 0; i < na; i++) op->a[i] = a[i];
+  op->na = na;
+  op->list = g->npool;
+  op->nlist = nlist;
+  if (nlist) memcpy(g->pool + g->npool, list, nlist * sizeof *list);
+  g->npool += nlist;
+  if (rtype != ARMJIT_VOID) {
+    int32_t v = rt_new_val(g, rtype);
+    if (v < 0) return -1;
+    g->ops[g->nops].res = v;
+  }
+  return (int32_t)g->nops++;
+}
+
+/* ---- random values ------------------------------------------------------------ */
+static const int32_t int_edges[] = {
+    0, 1, -1, 2, -2, 3, 7, 31, 32, 33, 63, 64, INT32_MAX, INT32_MIN, INT32_MIN + 1,
+    INT32_MAX - 1, 0xff, 0x100, 0x101, 0xff00, 0xffff, 0x10000, 0x10001, 0xfffe,
+    (int32_t)0xff000000u, (int32_t)0xf000000fu, 0x3fc, 0x12345678, -256, -255, -257,
+    0x7fff, 0x8000, -0x8000, (int32_t)0xffff0000u, 0x00ff00ff, 0xabcd, 0x55555555,
+    (int32_t)0xaaaaaaaau, 100, 1000, 4095, 4096, 4097, 0x1fe, 0x102, -1000, 46341,
+    65536 * 3 + 7};
+
+static const double float_edges[] = {
+    0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 1.5, 2.0, 3.0, 0.1, -2.5, 1e10, -1e10, NAN, -NAN,
+    INFINITY, -INFINITY, DBL_MAX, -DBL_MAX, DBL_MIN, -DBL_MIN, 4.9e-324, 2147483647.0,
+    2147483648.0, -2147483648.0, -2147483649.0, 2147483647.5, -2147483648.5,
+    -2147483647.9, 4294967296.0, 0.125, 31.0, 1.0 / 3.0, 123456.789, 1e-300, 0.99999,
+    -0.99999, 16.0, 0.0625};
+
+static const uint32_t ref_edges[] = {0, 4, 8, 0x1000, 0x10000, 0x7ffffffc, 0x80000000u,
+                                     0xfffffffcu, 0xdeadbeecu, 0xffff, 0x12345678};
+
+int32_t rt_rand_int(rt_rng *r) {
+  switch (rt_below(r, 10)) {
+  case 0: case 1: case 2: case 3:
+    return int_edges[rt_below(r, sizeof int_edges / sizeof int_edges[0])];
+  case 4: case 5: case 6:
+    return (int32_t)rt_below(r, 601) - 300;
+  case 7: { /* powers of two and their neighbours */
+    uint32_t p = 1u << rt_below(r, 32);
+    return (int32_t)(p + (uint32_t)rt_below(r, 3) - 1u);
+  }
+  default:
+    return (int32_t)(uint32_t)rt_next(r);
+  }
+}
+
+double rt_rand_float(rt_rng *r) {
+  switch (rt_below(r, 10)) {
+  case 0: case 1: case 2: case 3:
+    return float_edges[rt_below(r, sizeof float_edges / sizeof float_edges[0])];
+  case 4: case 5:
+    return (double)((int32_t)rt_below(r, 201) - 100);
+  case 6: case 7:
+    return ((double)rt_below(r, 2000001) - 1000000.0) / 1000.0;
+  case 8: {
+    uint64_t bits = rt_next(r);
+    double d;
+    memcpy(&d, &bits, sizeof d);
+    return d;
+  }
+  default:
+    return (double)rt_rand_int(r);
+  }
+}
+
+uintptr_t rt_rand_ref(rt_rng *r) {
+  switch (rt_below(r, 4)) {
+  case 0: case 1:
+    return ref_edges[rt_below(r, sizeof ref_edges / sizeof ref_edges[0])];
+  case 2:
+    return (uintptr_t)((uint32_t)rt_next(r) & ~3u);
+  default:
+    return (uintptr_t)(uint32_t)rt_next(r);
+  }
+}
+
+armjit_value rt_rand_value(rt_rng *r, armjit_type ty) {
+  armjit_value v;
+  memset(&v, 0, sizeof v);
+  if (ty == ARMJIT_INT) v.i = rt_rand_int(r);
+  else if (ty == ARMJIT_REF) v.r = rt_rand_ref(r);
+  else v.f = rt_rand_float(r);
+  return v;
+}
+
+/* ---- frames and printing ---------------------------------------------------- */
+uint32_t rt_ninputs(const rt_trace *g) {
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < g->ninputs; i++) n += !g->input_dead[i];
+  return n;
+}
+
+armjit_frame *rt_frame(armjit_ctx *ctx, const rt_trace *g, uint32_t cap) {
+  uint32_t n = rt_ninputs(g);
+  armjit_frame *f = armjit_frame_new(ctx, cap > n ? cap : (n ? n : 1));
+  if (!f) return NULL;
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < g->ninputs; i++)
+    if (!g->input_dead[i]) f->values[k++] = g->input[i];
+  return f;
+}
+
+void rt_print_value(FILE *out, armjit_type ty, armjit_value v) {
+  if (ty == ARMJIT_INT) {
+    fprintf(out, "%d", (int)v.i);
+  } else if (ty == ARMJIT_REF) {
+    fprintf(out, "0x%llx", (unsigned long long)v.r);
+  } else if (isnan(v.f)) {
+    fprintf(out, "nan");
+  } else if (isinf(v.f)) {
+    fprintf(out, v.f < 0 ? "-inf" : "inf");
+  } else {
+    char buf[40];
+    snprintf(buf, sizeof buf, "%.17g", v.f);
+    /* keep a '.' or exponent so the text says "float" */
+    if (!strpbrk(buf, ".e")) strcat(buf, ".0");
+    fputs(buf, out);
+  }
+}
+
+void rt_print_inputs(FILE *out, const rt_trace *g) {
+  bool first = true;
+  for (uint32_t i = 0; i < g->ninputs; i++) {
+    if (g->input_dead[i]) continue;
+    if (!first) fputs(", ", out);
+    first = false;
+    rt_print_value(out, g->vtype[i], g->input[i]);
+  }
+}
