@@ -33,9 +33,9 @@
  *   - O(n log n) time, no allocation; at most 4n moves are produced.
  *
  * Not covered: a double passed in a core register pair (soft-float calls).
- * Resolve the other moves first with the pair's registers as dsts of
- * nothing else, then VMOV the doubles in (their srcs are d registers or
- * slots, which the int moves never write).
+ * Resolve the other moves first (they read the pair's old values), then
+ * VMOV the doubles in; this is right as long as no resolved move writes a
+ * double's src (true for d registers, which soft-float calls never target).
  */
 #ifndef ARMJIT_RA_PMOVE_H
 #define ARMJIT_RA_PMOVE_H
