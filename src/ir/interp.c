@@ -37,7 +37,7 @@ static void write_exit(const interp *in, armjit_frame *f, int32_t exit_id,
     switch (ir_ref_type(in->t, refs[k])) {
     case ARMJIT_INT: f->values[k].bits = (uint32_t)v.i; break;
     case ARMJIT_REF: f->values[k].bits = (uintptr_t)v.r; break;
-    default: f->values[k].f = v.f; break;
+    default: f->values[k].bits = v.bits; break; /* bits: NaN payloads kept */
     }
   }
   f->nvalues = n;
@@ -195,7 +195,7 @@ armjit_status armjit_interpret(armjit_trace *t, armjit_frame *f, uint64_t max_st
     switch ((armjit_type)t->vtype[v]) {
     case ARMJIT_INT: in.vals[v] = mki(f->values[v].i); break;
     case ARMJIT_REF: in.vals[v].r = f->values[v].r; break;
-    default: in.vals[v] = mkf(f->values[v].f); break;
+    default: in.vals[v].bits = f->values[v].bits; break;
     }
   }
   armjit_status st = run(&in, f, max_steps, in.vals + t->nvals, err);

@@ -1,0 +1,676 @@
+/* IR text form and builder: parse/print round trips covering every op,
+ * every parser/validator error with its position, builder misuse, and the
+ * same trace built by the API and parsed from text. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ir/ir.h"
+#include "ir_support.h"
+
+static int setup(void **state) {
+  *state = irs_ctx();
+  return 0;
+}
+static int teardown(void **state) {
+  armjit_ctx_free(*state);
+  return 0;
+}
+
+/* ---- round trips -------------------------------------------------------------- */
+static const char *const traces[] = {
+    /* 0: the counting loop of the docs */
+    "# a counting loop\n"
+    "[i0, i1, f2]\n"
+    "label(i0, i1, f2, descr=L)\n"
+    "i3 = int_add(i0, 1)\n"
+    "i4 = int_lt(i3, i1)\n"
+    "guard_true(i4, descr=g1) [i3, f2]\n"
+    "f5 = float_mul(f2, 1.5)\n"
+    "jump(i3, i1, f5, descr=L)\n",
+    /* 1: integer arithmetic */
+    "[i0, i1]\n"
+    "i2 = int_add(i0, i1)\n"
+    "i3 = int_sub(i2, -7)\n"
+    "i4 = int_mul(i3, 0x10)\n"
+    "i5 = int_floordiv(i4, i1)\n"
+    "i6 = int_mod(i5, 3)\n"
+    "i7 = int_and(i6, 0xff)\n"
+    "i8 = int_or(i7, -2147483648)\n"
+    "i9 = int_xor(i8, 2147483647)\n"
+    "i10 = int_lshift(i9, 31)\n"
+    "i11 = int_rshift(i10, 255)\n"
+    "i12 = uint_rshift(i11, 0)\n"
+    "i13 = int_neg(i12)\n"
+    "i14 = int_invert(i13)\n"
+    "finish(i14, i0, 0xffffffff, -0x80000000, descr=done)\n",
+    /* 2: integer comparisons feeding guards */
+    "[i0, i1]\n"
+    "i2 = int_lt(i0, i1)\n"
+    "guard_true(i2) [i0]\n"
+    "i3 = int_le(i0, i1)\n"
+    "i4 = int_eq(i0, i1)\n"
+    "guard_false(i4) []\n"
+    "i5 = int_ne(i3, 0)\n"
+    "i6 = int_gt(i5, i1)\n"
+    "i7 = int_ge(i6, i0)\n"
+    "i8 = uint_lt(i7, i0)\n"
+    "i9 = uint_le(i8, -1)\n"
+    "i10 = uint_gt(i9, 1)\n"
+    "i11 = uint_ge(i10, i1)\n"
+    "i12 = int_is_true(i11)\n"
+    "i13 = int_is_zero(i12)\n"
+    "i14 = int_force_ge_zero(i13)\n"
+    "finish(i14)\n",
+    /* 3: overflow-checked ops with both guards */
+    "[i0, i1]\n"
+    "i2 = int_add_ovf(i0, i1)\n"
+    "guard_no_overflow(descr=add_ok) [i0, i1]\n"
+    "i3 = int_sub_ovf(i2, 1)\n"
+    "guard_overflow() [i2]\n"
+    "i4 = int_mul_ovf(i3, i3)\n"
+    "guard_no_overflow() []\n"
+    "finish(i4)\n",
+    /* 4: float arithmetic and special constants */
+    "[f0, f1]\n"
+    "f2 = float_add(f0, f1)\n"
+    "f3 = float_sub(f2, -0.0)\n"
+    "f4 = float_mul(f3, 0.1)\n"
+    "f5 = float_truediv(f4, 1e300)\n"
+    "f6 = float_neg(f5)\n"
+    "f7 = float_abs(f6)\n"
+    "f8 = float_sqrt(f7)\n"
+    "f9 = float_add(f8, inf)\n"
+    "f10 = float_add(f9, -inf)\n"
+    "f11 = float_mul(f10, nan)\n"
+    "finish(f11, 5e-324, 2.5, -1.7976931348623157e308, 0.0, 3.0)\n",
+    /* 5: float comparisons and casts */
+    "[f0, f1, i2]\n"
+    "i3 = float_lt(f0, f1)\n"
+    "i4 = float_le(f0, f1)\n"
+    "i5 = float_eq(f0, f1)\n"
+    "i6 = float_ne(f0, f1)\n"
+    "i7 = float_gt(f0, f1)\n"
+    "i8 = float_ge(f0, f1)\n"
+    "i9 = cast_float_to_int(f0)\n"
+    "f10 = cast_int_to_float(i2)\n"
+    "guard_value(f10, 2.0, descr=gv) [i3, i4, i5, i6, i7, i8, i9]\n"
+    "finish(f10)\n",
+    /* 6: refs, same_as on every type, guard_value on every type */
+    "[p0, p1, i2, f3]\n"
+    "i4 = ptr_eq(p0, p1)\n"
+    "i5 = ptr_ne(p0, null)\n"
+    "guard_nonnull(p0) [p0]\n"
+    "guard_isnull(p1) [p1, null, ref(0x1234)]\n"
+    "p6 = same_as(p0)\n"
+    "i7 = same_as(i2)\n"
+    "f8 = same_as(f3)\n"
+    "guard_value(p6, ref(0xdeadbeef)) []\n"
+    "guard_value(i7, 42) [i4, i5]\n"
+    "guard_value(f8, -0.0) [f8]\n"
+    "finish(p6, i7, f8)\n",
+    /* 7: a preamble and two labels */
+    "[i0, p1]\n"
+    "i2 = int_add(i0, 1)\n"
+    "label(i2, p1, descr=pre)\n"
+    "i3 = int_sub(i2, 1)\n"
+    "label(i3, p1, descr=loop)\n"
+    "i4 = int_add(i3, 1)\n"
+    "guard_false(i4, descr=g) [p1]\n"
+    "jump(i4, p1, descr=loop)\n",
+    /* 8: nothing in, nothing out */
+    "[]\n"
+    "finish()\n",
+    /* 9: free-style names, spacing and comments */
+    "  # leading comment\n"
+    "\n"
+    "[i_count ,f_acc,p_obj]   # inputs\n"
+    "label( i_count , f_acc , p_obj , descr = top )\n"
+    "\t\n"
+    "i_next=int_sub(i_count,1)# no spaces\n"
+    "i_more = int_gt(i_next, 0)\n"
+    "guard_true(i_more, descr=out) [i_next, f_acc, p_obj]\n"
+    "f_new = float_add(f_acc, .5)\n"
+    "jump(i_next, f_new, p_obj, descr=top)\n",
+    /* 10: an unnamed label and an unnamed finish */
+    "[i0]\n"
+    "label(i0)\n"
+    "i1 = int_add(i0, 1)\n"
+    "finish(i1)\n",
+    /* 11: jump back to the first of two labels, constants in the jump */
+    "[i0, f1]\n"
+    "label(i0, f1, descr=A)\n"
+    "i2 = int_add(i0, 1)\n"
+    "guard_true(i2) [i2, f1]\n"
+    "label(i2, f1, descr=B)\n"
+    "i3 = int_sub(i2, 2)\n"
+    "guard_true(i3, descr=exit_b) [i3]\n"
+    "jump(-1, 1.25, descr=A)\n",
+};
+enum { NTRACES = sizeof traces / sizeof traces[0] };
+
+static void test_roundtrip_all(void **state) {
+  armjit_ctx *ctx = *state;
+  bool seen[ARMJIT_OP__COUNT] = {false};
+  for (int i = 0; i < NTRACES; i++) {
+    armjit_trace *t = irs_roundtrip(ctx, traces[i]);
+    for (uint32_t k = 0; k < t->nops; k++) seen[t->ops[k].opc] = true;
+    armjit_trace_free(t);
+  }
+  for (int op = 0; op < ARMJIT_OP__COUNT; op++)
+    if (!seen[op]) fail_msg("op %s is in no round-trip trace", ir_info(op)->name);
+}
+
+/* The printer's exact text for a trace with user names and comments. */
+static void test_print_canonical(void **state) {
+  armjit_trace *t = irs_parse(*state, traces[9]);
+  char *s = irs_print(t);
+  assert_string_equal(s,
+                      "[i0, f1, p2]\n"
+                      "label(i0, f1, p2, descr=top)\n"
+                      "i3 = int_sub(i0, 1)\n"
+                      "i4 = int_gt(i3, 0)\n"
+                      "guard_true(i4, descr=out) [i3, f1, p2]\n"
+                      "f5 = float_add(f1, 0.5)\n"
+                      "jump(i3, f5, p2, descr=top)\n");
+  free(s);
+  armjit_trace_free(t);
+}
+
+/* Constants survive exactly, including -0.0, the extremes and subnormals. */
+static void test_constants_exact(void **state) {
+  armjit_trace *t = irs_parse(*state, traces[4]);
+  char *s = irs_print(t);
+  assert_non_null(strstr(s, "float_sub(f2, -0.0)"));
+  assert_non_null(strstr(s, "float_mul(f10, nan)"));
+  assert_non_null(strstr(s, "finish(f11, 4.9406564584124654e-324, 2.5, "
+                            "-1.7976931348623157e+308, 0.0, 3.0)"));
+  uint32_t found = 0;
+  for (uint32_t k = 0; k < t->nconsts; k++)
+    if (t->consts[k].type == ARMJIT_FLOAT && t->consts[k].v.bits == 0x8000000000000000ull)
+      found++;
+  assert_int_equal(found, 1);
+  free(s);
+  armjit_trace_free(t);
+  t = irs_parse(*state, traces[1]);
+  s = irs_print(t);
+  assert_non_null(strstr(s, "finish(i14, i0, -1, -2147483648, descr=done)"));
+  free(s);
+  armjit_trace_free(t);
+}
+
+static void test_exit_info(void **state) {
+  armjit_trace *t = irs_parse(*state, traces[0]);
+  assert_int_equal(armjit_trace_nexits(t), 1);
+  armjit_exit_info info;
+  assert_int_equal(armjit_trace_exit_info(t, 0, &info), ARMJIT_OK);
+  assert_int_equal(info.kind, ARMJIT_EXIT_GUARD);
+  assert_string_equal(info.name, "g1");
+  assert_int_equal(info.nvalues, 2);
+  assert_int_equal(info.types[0], ARMJIT_INT);
+  assert_int_equal(info.types[1], ARMJIT_FLOAT);
+  assert_int_equal(armjit_trace_exit_info(t, 1, &info), ARMJIT_E_ARG);
+  assert_int_equal(armjit_trace_exit_info(t, -1, &info), ARMJIT_E_ARG);
+  armjit_trace_free(t);
+
+  /* guards and finishes share one numbering, in trace order */
+  t = irs_parse(*state, traces[6]);
+  assert_int_equal(armjit_trace_nexits(t), 6);
+  static const unsigned nvals[] = {1, 3, 0, 2, 1, 3};
+  for (int e = 0; e < 6; e++) {
+    assert_int_equal(armjit_trace_exit_info(t, e, &info), ARMJIT_OK);
+    assert_int_equal(info.kind, e == 5 ? ARMJIT_EXIT_FINISH : ARMJIT_EXIT_GUARD);
+    assert_null(info.name);
+    assert_int_equal(info.nvalues, nvals[e]);
+  }
+  assert_int_equal(info.types[0], ARMJIT_REF);
+  assert_int_equal(info.types[2], ARMJIT_FLOAT);
+  armjit_trace_free(t);
+}
+
+/* armjit_trace_print writes what armjit_trace_to_string returns. */
+static void test_print_to_file(void **state) {
+  armjit_trace *t = irs_parse(*state, traces[0]);
+  char *s = irs_print(t);
+  FILE *f = tmpfile();
+  assert_non_null(f);
+  int n = armjit_trace_print(t, f);
+  assert_int_equal(n, (int)strlen(s));
+  rewind(f);
+  char buf[1024];
+  size_t got = fread(buf, 1, sizeof buf - 1, f);
+  buf[got] = 0;
+  assert_string_equal(buf, s);
+  fclose(f);
+  assert_int_equal(armjit_trace_print(NULL, stdout), -1);
+  assert_int_equal(armjit_trace_print(t, NULL), -1);
+  assert_null(armjit_trace_to_string(NULL));
+  free(s);
+  armjit_trace_free(t);
+}
+
+/* ---- parser and validator errors ------------------------------------------------ */
+#define E(text, code, line, col, ...) \
+  irs_expect_error(ctx, text, ARMJIT_E_##code, line, col, __VA_ARGS__, (const char *)NULL)
+
+static void test_errors_syntax(void **state) {
+  armjit_ctx *ctx = *state;
+  E("", SYNTAX, 1, 1, "inputargs");
+  E("# only a comment\n\n", SYNTAX, 3, 1, "inputargs");
+  E("i1 = int_add(1, 2)\n", SYNTAX, 1, 1, "inputargs");
+  E("[i0\nfinish()\n", SYNTAX, 1, 4, "expected ',' or ']'");
+  E("[i0] x\nfinish()\n", SYNTAX, 1, 6, "unexpected", "'x'");
+  E("[x0]\nfinish()\n", SYNTAX, 1, 2, "x0", "must start with");
+  E("[inf]\nfinish()\n", SYNTAX, 1, 2, "inf", "constant");
+  E("[i0]\ni1 = int_foo(i0)\nfinish(i1)\n", SYNTAX, 2, 6, "unknown operation", "int_foo");
+  E("[i0]\ni1 = int_add i0, 1)\nfinish(i1)\n", SYNTAX, 2, 14, "expected '('");
+  E("[i0]\ni1 = int_add(i0, 1\nfinish(i1)\n", SYNTAX, 2, 19, "expected ',' or ')'");
+  E("[i0]\ni1 = int_add(i0, )\nfinish(i1)\n", SYNTAX, 2, 18, "expected a variable or constant");
+  E("[i0]\ni1 = int_add(i0, 1) i2 = int_add(i0, 2)\nfinish(i1)\n", SYNTAX, 2, 21,
+    "unexpected", "one operation per line");
+  E("[i0]\nint_add(i0, 1)\nfinish(i0)\n", SYNTAX, 2, 1, "must be assigned", "int_add");
+  E("[i0]\ni1 = guard_true(i0) []\nfinish(i0)\n", SYNTAX, 2, 1, "no result", "i1");
+  E("[i0]\ni1 = int_add(i0, 1) [i0]\nfinish(i1)\n", SYNTAX, 2, 21, "only guards");
+  E("[i0]\nguard_true(i0)\nfinish(i0)\n", SYNTAX, 2, 1, "fail-arg list", "guard_true");
+  E("[i0]\nguard_true(i0) [i0, descr=x]\nfinish(i0)\n", SYNTAX, 2, 21, "not allowed",
+    "fail-arg list");
+  E("[i0]\nfinish(i0, foo=3)\n", SYNTAX, 2, 12, "unknown keyword", "foo");
+  E("[i0]\ni1 = int_add(i0, 1, descr=d)\nfinish(i1)\n", SYNTAX, 2, 21, "descr=", "only");
+  E("[i0]\nfinish(descr=a, i0)\n", SYNTAX, 2, 17, "before descr=");
+  E("[i0]\nfinish(i0, descr=a, descr=b)\n", SYNTAX, 2, 21, "twice");
+  E("[i0]\nfinish(i0, descr=)\n", SYNTAX, 2, 18, "expected a name");
+  E("[i0]\nlabel(i0, descr=L)\njump(i0)\n", SYNTAX, 3, 1, "jump needs descr");
+  E("[i0]\ni1 = int_add(i0, 2147483648)\nfinish(i1)\n", SYNTAX, 2, 18, "2147483648",
+    "32 bits");
+  E("[i0]\ni1 = int_add(i0, -2147483649)\nfinish(i1)\n", SYNTAX, 2, 18, "32 bits");
+  E("[i0]\ni1 = int_add(i0, 0x100000000)\nfinish(i1)\n", SYNTAX, 2, 18, "32 bits");
+  E("[i0]\ni1 = int_add(i0, 12abc)\nfinish(i1)\n", SYNTAX, 2, 18, "malformed", "12abc");
+  E("[i0]\ni1 = int_add(i0, 0x)\nfinish(i1)\n", SYNTAX, 2, 18, "malformed");
+  E("[f0]\nf1 = float_add(f0, 1e)\nfinish(f1)\n", SYNTAX, 2, 20, "malformed");
+  E("[f0]\nf1 = float_add(f0, 1.5.2)\nfinish(f1)\n", SYNTAX, 2, 20, "malformed");
+  E("[f0]\nf1 = float_add(f0, 1e400)\nfinish(f1)\n", SYNTAX, 2, 20, "out of range");
+  E("[p0]\ni1 = ptr_eq(p0, ref(zz))\nfinish(i1)\n", SYNTAX, 2, 21, "malformed");
+  E("[p0]\ni1 = ptr_eq(p0, ref 5)\nfinish(i1)\n", SYNTAX, 2, 21, "expected '('");
+  E("[i0]\nfinish(i0) $\n", SYNTAX, 2, 12, "unexpected", "'$'");
+}
+
+static void test_errors_names_types(void **state) {
+  armjit_ctx *ctx = *state;
+  E("[i0]\ni1 = int_add(i0, i9)\nfinish(i1)\n", INVALID, 2, 18, "undefined", "i9");
+  E("[i0]\ni1 = int_add(i2, 1)\ni2 = int_add(i0, 1)\nfinish(i1)\n", INVALID, 2, 14,
+    "undefined", "i2");
+  E("[i0]\nguard_true(i0) [i0, i7]\nfinish(i0)\n", INVALID, 2, 21, "undefined", "i7");
+  E("[i0, f1, i0]\nfinish()\n", INVALID, 1, 10, "redefined", "i0", "line 1");
+  E("[i0]\ni1 = int_add(i0, 1)\ni1 = int_add(i0, 2)\nfinish(i1)\n", INVALID, 3, 1,
+    "redefined", "i1", "line 2");
+  E("[i0]\nf1 = int_add(i0, 1)\nfinish(f1)\n", TYPE, 2, 1, "prefix", "f1", "int");
+  E("[f0]\np1 = same_as(f0)\nfinish(p1)\n", TYPE, 2, 1, "prefix", "p1", "float");
+  E("[i0]\nq1 = int_add(i0, 1)\nfinish(q1)\n", SYNTAX, 2, 1, "q1", "must start with");
+  E("[i0, f1]\ni2 = int_add(i0, f1)\nfinish(i2)\n", TYPE, 2, 18, "type mismatch",
+    "argument 2", "f1", "float", "expected int");
+  E("[i0]\nf1 = float_neg(i0)\nfinish(f1)\n", TYPE, 2, 16, "argument 1", "i0", "int",
+    "expected float");
+  E("[i0]\nguard_value(i0, 1.5) []\nfinish(i0)\n", TYPE, 2, 17, "argument 2", "1.5",
+    "float", "like argument 1");
+  E("[p0]\nguard_nonnull(p0, p0) []\nfinish(p0)\n", INVALID, 2, 1,
+    "wrong number of arguments", "guard_nonnull", "1 argument", "got 2");
+  E("[i0]\ni1 = int_add(i0)\nfinish(i1)\n", INVALID, 2, 6, "wrong number", "2 arguments");
+  E("[i0]\ni1 = same_as()\nfinish(i1)\n", INVALID, 2, 6, "wrong number", "same_as");
+  E("[i0]\ni1 = int_add(i0, 1, 2)\nfinish(i1)\n", INVALID, 2, 6, "got 3");
+}
+
+static void test_errors_control(void **state) {
+  armjit_ctx *ctx = *state;
+  E("[i0, i1]\nlabel(i0, descr=L)\ni3 = int_add(i0, i1)\njump(i3, descr=L)\n", INVALID,
+    3, 18, "i1 is not live after label L: not one of its arguments");
+  E("[i0]\ni1 = int_add(i0, 1)\nlabel(i0, descr=L)\nfinish(i1)\n", INVALID, 4, 8,
+    "i1 is not live after label L");
+  E("[i0]\ni1 = int_add(i0, 1)\nlabel(i0, descr=L)\nguard_true(i0) [i1]\nfinish(i0)\n",
+    INVALID, 4, 17, "i1", "not live");
+  E("[i0]\nlabel(i0, 1, descr=L)\njump(i0, 1, descr=L)\n", INVALID, 2, 11, "label",
+    "constant");
+  E("[i0]\nlabel(i0, i0, descr=L)\njump(i0, i0, descr=L)\n", INVALID, 2, 11, "distinct",
+    "i0");
+  E("[i0]\nlabel(i0, descr=L)\njump(i0, descr=M)\n", INVALID, 3, 10, "unknown label", "M");
+  E("[i0]\nguard_true(i0, descr=g) []\njump(i0, descr=g)\n", INVALID, 3, 10, "not a label",
+    "line 2");
+  E("[i0, i1]\nlabel(i0, i1, descr=L)\njump(i0, descr=L)\n", INVALID, 3, 1,
+    "jump passes 1 values", "label L has 2 arguments");
+  E("[i0, f1]\nlabel(i0, f1, descr=L)\njump(i0, i0, descr=L)\n", TYPE, 3, 10,
+    "type mismatch", "jump argument 2", "i0", "int", "f1", "float");
+  E("[i0]\nguard_no_overflow() []\nfinish(i0)\n", INVALID, 2, 1, "guard_no_overflow",
+    "overflow-checked");
+  E("[i0]\ni1 = int_add(i0, 1)\nguard_overflow() []\nfinish(i0)\n", INVALID, 3, 1,
+    "guard_overflow", "overflow-checked");
+  E("[i0]\ni1 = int_mul_ovf(i0, 3)\ni2 = int_add(i1, 1)\nguard_no_overflow() []\n"
+    "finish(i2)\n",
+    INVALID, 2, 6, "int_mul_ovf", "must be followed by guard_no_overflow");
+  E("[i0]\ni1 = int_sub_ovf(i0, 3)\n", INVALID, 2, 6, "int_sub_ovf", "must be followed");
+  E("[i0]\ni1 = int_add(i0, 1)\n", INVALID, 3, 1, "must end with jump or finish");
+  E("[i0]\ni1 = int_add(i0, 1)", INVALID, 2, 20, "must end with jump or finish");
+  E("[i0]\n", INVALID, 2, 1, "must end");
+  E("[i0]\nfinish(i0)\ni1 = int_add(i0, 1)\n", INVALID, 3, 6, "nothing may follow finish");
+  E("[i0]\nfinish(i0)\nfinish(i0)\n", INVALID, 3, 1, "nothing may follow finish");
+  E("[i0]\nlabel(i0, descr=L)\njump(i0, descr=L)\nfinish(i0)\n", INVALID, 4, 1,
+    "nothing may follow jump");
+  E("[i0]\nguard_true(i0, descr=x) []\nfinish(i0, descr=x)\n", INVALID, 3, 12,
+    "descr name x already used", "line 2");
+  E("[i0]\nlabel(i0, descr=x)\nlabel(i0, descr=x)\njump(i0, descr=x)\n", INVALID, 3, 11,
+    "already used");
+}
+
+/* Many operands: limits are errors at the first operand past the limit. */
+static void test_errors_limits(void **state) {
+  armjit_ctx *ctx = *state;
+  size_t cap = 800000;
+  char *s = malloc(cap);
+  assert_non_null(s);
+  /* 65536 fail args */
+  size_t n = (size_t)snprintf(s, cap, "[i0]\nguard_true(i0) [");
+  for (int k = 0; k < 65536; k++) n += (size_t)snprintf(s + n, cap - n, k ? ", i0" : "i0");
+  snprintf(s + n, cap - n, "]\nfinish(i0)\n");
+  E(s, LIMIT, 2, (int)(17 + 4 * 65535), "too many fail args", "65535");
+  /* 65536 arguments of a finish */
+  n = (size_t)snprintf(s, cap, "[i0]\nfinish(");
+  for (int k = 0; k < 65536; k++) n += (size_t)snprintf(s + n, cap - n, k ? ", 1" : "1");
+  snprintf(s + n, cap - n, ")\n");
+  E(s, LIMIT, 2, (int)(8 + 3 * 65535), "too many arguments");
+  /* 65536 inputs; exactly 65535 are fine */
+  n = (size_t)snprintf(s, cap, "[");
+  size_t col65536 = 0;
+  for (int k = 0; k < 65536; k++) {
+    if (k == 65535) col65536 = n + (k ? 2 : 0) + 1;
+    n += (size_t)snprintf(s + n, cap - n, k ? ", i%d" : "i%d", k);
+  }
+  snprintf(s + n, cap - n, "]\nfinish()\n");
+  E(s, LIMIT, 1, (int)col65536, "too many inputs");
+  n = (size_t)snprintf(s, cap, "[");
+  for (int k = 0; k < 65535; k++) n += (size_t)snprintf(s + n, cap - n, k ? ", i%d" : "i%d", k);
+  snprintf(s + n, cap - n, "]\nfinish(i65534)\n");
+  armjit_trace *t = irs_parse(ctx, s);
+  assert_int_equal(armjit_trace_ninputs(t), 65535);
+  armjit_trace_free(t);
+  free(s);
+}
+
+static void test_parse_bad_args(void **state) {
+  armjit_error err;
+  assert_null(armjit_trace_parse(*state, NULL, &err));
+  irs_expect_err(&err, ARMJIT_E_ARG, "NULL", (const char *)NULL);
+  assert_null(armjit_trace_parse(NULL, "[]\nfinish()\n", &err));
+  irs_expect_err(&err, ARMJIT_E_ARG, "NULL", (const char *)NULL);
+  /* errors without an error struct are fine */
+  assert_null(armjit_trace_parse(*state, "[i0]\n", NULL));
+}
+
+/* ---- builder ---------------------------------------------------------------------- */
+static void expect_builder_err(armjit_trace *t, armjit_status code, const char *w1,
+                               const char *w2) {
+  armjit_error err;
+  assert_int_equal(armjit_trace_validate(t, &err), code);
+  irs_expect_err(&err, code, w1, w2, (const char *)NULL);
+  armjit_trace_free(t);
+}
+
+static void test_builder_misuse(void **state) {
+  armjit_ctx *ctx = *state;
+  armjit_trace *t;
+  armjit_val a[3];
+
+  t = armjit_trace_new(ctx);
+  a[0] = armjit_input(t, ARMJIT_INT);
+  assert_int_equal(armjit_op(t, ARMJIT_OP_INT_ADD, NULL, 2), ARMJIT_NOVAL);
+  expect_builder_err(t, ARMJIT_E_ARG, "armjit_op", "NULL");
+
+  t = armjit_trace_new(ctx);
+  a[0] = armjit_input(t, ARMJIT_INT);
+  a[1] = 12345;
+  assert_int_equal(armjit_op(t, ARMJIT_OP_INT_ADD, a, 2), ARMJIT_NOVAL);
+  expect_builder_err(t, ARMJIT_E_ARG, "argument 2", "not a value");
+
+  t = armjit_trace_new(ctx);
+  a[0] = armjit_input(t, ARMJIT_INT);
+  a[1] = -77; /* a constant index that does not exist */
+  assert_int_equal(armjit_op(t, ARMJIT_OP_INT_ADD, a, 2), ARMJIT_NOVAL);
+  expect_builder_err(t, ARMJIT_E_ARG, "argument 2", "not a value");
+
+  t = armjit_trace_new(ctx);
+  a[0] = armjit_input(t, ARMJIT_INT);
+  a[1] = ARMJIT_NOVAL;
+  assert_int_equal(armjit_op(t, ARMJIT_OP_INT_ADD, a, 2), ARMJIT_NOVAL);
+  expect_builder_err(t, ARMJIT_E_ARG, "ARMJIT_NOVAL", "argument 2");
+
+  t = armjit_trace_new(ctx);
+  a[0] = armjit_input(t, ARMJIT_INT);
+  a[1] = armjit_const_float(t, 1.0);
+  assert_int_equal(armjit_op(t, ARMJIT_OP_INT_ADD, a, 2), ARMJIT_NOVAL);
+  expect_builder_err(t, ARMJIT_E_TYPE, "argument 2", "expected int");
+
+  t = armjit_trace_new(ctx);
+  a[0] = armjit_input(t, ARMJIT_INT);
+  assert_int_equal(armjit_op(t, ARMJIT_OP_INT_ADD, a, 1), ARMJIT_NOVAL);
+  expect_builder_err(t, ARMJIT_E_INVALID, "wrong number of arguments", "int_add");
+
+  t = armjit_trace_new(ctx);
+  a[0] = armjit_input(t, ARMJIT_INT);
+  assert_int_equal(armjit_op(t, ARMJIT_OP_GUARD_TRUE, a, 1), ARMJIT_NOVAL);
+  expect_builder_err(t, ARMJIT_E_ARG, "guard_true", "armjit_guard");
+
+  t = armjit_trace_new(ctx);
+  a[0] = armjit_input(t, ARMJIT_INT);
+  assert_int_equal(armjit_op(t, ARMJIT_OP_JUMP, a, 1), ARMJIT_NOVAL);
+  expect_builder_err(t, ARMJIT_E_ARG, "jump", "armjit_jump");
+
+  t = armjit_trace_new(ctx);
+  a[0] = armjit_input(t, ARMJIT_INT);
+  assert_int_equal(armjit_op(t, (armjit_opcode)9999, a, 1), ARMJIT_NOVAL);
+  expect_builder_err(t, ARMJIT_E_ARG, "unknown opcode", "9999");
+
+  t = armjit_trace_new(ctx);
+  a[0] = armjit_input(t, ARMJIT_INT);
+  assert_int_equal(armjit_guard(t, ARMJIT_OP_INT_ADD, a, 1, NULL, 0), -1);
+  expect_builder_err(t, ARMJIT_E_ARG, "int_add", "not a guard");
+
+  t = armjit_trace_new(ctx);
+  a[0] = armjit_input(t, ARMJIT_INT);
+  assert_int_equal(armjit_guard(t, ARMJIT_OP_GUARD_TRUE, a, 1, NULL, 2), -1);
+  expect_builder_err(t, ARMJIT_E_ARG, "fail arg", "NULL");
+
+  t = armjit_trace_new(ctx);
+  assert_int_equal(armjit_input(t, ARMJIT_VOID), ARMJIT_NOVAL);
+  expect_builder_err(t, ARMJIT_E_ARG, "armjit_input", "type");
+
+  t = armjit_trace_new(ctx);
+  a[0] = armjit_input(t, ARMJIT_INT);
+  a[1] = armjit_op(t, ARMJIT_OP_INT_NEG, a, 1);
+  assert_int_equal(armjit_input(t, ARMJIT_INT), ARMJIT_NOVAL);
+  expect_builder_err(t, ARMJIT_E_ARG, "armjit_input", "before any operation");
+
+  t = armjit_trace_new(ctx);
+  a[0] = armjit_input(t, ARMJIT_INT);
+  assert_int_equal(armjit_jump(t, 0, a, 1), ARMJIT_E_ARG);
+  expect_builder_err(t, ARMJIT_E_ARG, "armjit_jump", "unknown label 0");
+
+  /* names: bad syntax, nothing to name, duplicates */
+  t = armjit_trace_new(ctx);
+  a[0] = armjit_input(t, ARMJIT_INT);
+  assert_int_equal(armjit_set_descr_name(t, "x"), ARMJIT_E_ARG);
+  expect_builder_err(t, ARMJIT_E_ARG, "last op", "guard, finish or label");
+
+  t = armjit_trace_new(ctx);
+  a[0] = armjit_input(t, ARMJIT_INT);
+  assert_int_equal(armjit_guard(t, ARMJIT_OP_GUARD_TRUE, a, 1, a, 1), 0);
+  assert_int_equal(armjit_set_descr_name(t, "no spaces"), ARMJIT_E_ARG);
+  expect_builder_err(t, ARMJIT_E_ARG, "no spaces", "not a name");
+
+  t = armjit_trace_new(ctx);
+  a[0] = armjit_input(t, ARMJIT_INT);
+  assert_int_equal(armjit_guard(t, ARMJIT_OP_GUARD_TRUE, a, 1, a, 1), 0);
+  assert_int_equal(armjit_set_descr_name(t, "g"), ARMJIT_OK);
+  assert_int_equal(armjit_set_descr_name(t, "g"), ARMJIT_OK); /* same op: fine */
+  assert_int_equal(armjit_finish(t, a, 1), 1);
+  assert_int_equal(armjit_set_descr_name(t, "g"), ARMJIT_E_INVALID);
+  expect_builder_err(t, ARMJIT_E_INVALID, "g", "already used");
+
+  /* the first misuse is the one reported */
+  t = armjit_trace_new(ctx);
+  a[0] = armjit_input(t, ARMJIT_INT);
+  assert_int_equal(armjit_op(t, ARMJIT_OP_INT_ADD, a, 1), ARMJIT_NOVAL);
+  assert_int_equal(armjit_op(t, ARMJIT_OP_INT_ADD, NULL, 2), ARMJIT_NOVAL);
+  assert_int_equal(armjit_finish(t, a, 1), 0);
+  expect_builder_err(t, ARMJIT_E_INVALID, "wrong number", "int_add");
+
+  /* too many arguments */
+  t = armjit_trace_new(ctx);
+  a[0] = armjit_input(t, ARMJIT_INT);
+  armjit_val *many = calloc(65536, sizeof *many);
+  assert_non_null(many);
+  for (int k = 0; k < 65536; k++) many[k] = a[0];
+  assert_int_equal(armjit_finish(t, many, 65536), -1);
+  free(many);
+  expect_builder_err(t, ARMJIT_E_LIMIT, "65536", "at most 65535");
+
+  /* a NULL trace is refused without a crash */
+  assert_int_equal(armjit_input(NULL, ARMJIT_INT), ARMJIT_NOVAL);
+  assert_int_equal(armjit_const_int(NULL, 1), ARMJIT_NOVAL);
+  assert_int_equal(armjit_op(NULL, ARMJIT_OP_INT_ADD, a, 2), ARMJIT_NOVAL);
+  assert_int_equal(armjit_guard(NULL, ARMJIT_OP_GUARD_TRUE, a, 1, a, 1), -1);
+  assert_int_equal(armjit_label(NULL, a, 1), -1);
+  assert_int_equal(armjit_jump(NULL, 0, a, 1), ARMJIT_E_ARG);
+  assert_int_equal(armjit_finish(NULL, a, 1), -1);
+  assert_int_equal(armjit_set_descr_name(NULL, "x"), ARMJIT_E_ARG);
+  assert_int_equal(armjit_val_type(NULL, 0), ARMJIT_VOID);
+  armjit_error err;
+  assert_int_equal(armjit_trace_validate(NULL, &err), ARMJIT_E_ARG);
+  armjit_trace_free(NULL);
+  assert_null(armjit_trace_new(NULL));
+}
+
+/* Rules that span ops are the validator's, for API traces too (no line). */
+static void test_builder_rules(void **state) {
+  armjit_ctx *ctx = *state;
+  armjit_error err;
+  armjit_val a[2];
+  armjit_trace *t = armjit_trace_new(ctx);
+  a[0] = armjit_input(t, ARMJIT_INT);
+  a[1] = armjit_const_int(t, 3);
+  assert_int_equal(armjit_label(t, a, 2), 0);
+  assert_int_equal(armjit_jump(t, 0, a, 2), ARMJIT_OK);
+  assert_int_equal(armjit_trace_validate(t, &err), ARMJIT_E_INVALID);
+  irs_expect_err(&err, ARMJIT_E_INVALID, "op 0 (label)", "constant", (const char *)NULL);
+  assert_int_equal(err.line, 0);
+  armjit_trace_free(t);
+
+  t = armjit_trace_new(ctx);
+  a[0] = armjit_input(t, ARMJIT_INT);
+  a[1] = armjit_op(t, ARMJIT_OP_INT_ADD_OVF, (armjit_val[]){a[0], a[0]}, 2);
+  assert_int_equal(armjit_finish(t, a, 2), 0);
+  assert_int_equal(armjit_trace_validate(t, &err), ARMJIT_E_INVALID);
+  irs_expect_err(&err, ARMJIT_E_INVALID, "op 0 (int_add_ovf)", "must be followed",
+                 (const char *)NULL);
+  armjit_trace_free(t);
+
+  t = armjit_trace_new(ctx);
+  a[0] = armjit_input(t, ARMJIT_INT);
+  assert_int_equal(armjit_trace_validate(t, &err), ARMJIT_E_INVALID);
+  irs_expect_err(&err, ARMJIT_E_INVALID, "must end with jump or finish", (const char *)NULL);
+  armjit_trace_free(t);
+}
+
+/* The counting loop built by the API prints exactly like the parsed text. */
+static void test_builder_equals_text(void **state) {
+  armjit_ctx *ctx = *state;
+  armjit_trace *t = armjit_trace_new(ctx);
+  armjit_val i0 = armjit_input(t, ARMJIT_INT), i1 = armjit_input(t, ARMJIT_INT);
+  armjit_val f2 = armjit_input(t, ARMJIT_FLOAT);
+  assert_int_equal(armjit_val_type(t, f2), ARMJIT_FLOAT);
+  int L = armjit_label(t, (armjit_val[]){i0, i1, f2}, 3);
+  assert_int_equal(L, 0);
+  assert_int_equal(armjit_set_descr_name(t, "L"), ARMJIT_OK);
+  armjit_val i3 = armjit_op(t, ARMJIT_OP_INT_ADD, (armjit_val[]){i0, armjit_const_int(t, 1)}, 2);
+  armjit_val i4 = armjit_op(t, ARMJIT_OP_INT_LT, (armjit_val[]){i3, i1}, 2);
+  assert_int_equal(armjit_guard(t, ARMJIT_OP_GUARD_TRUE, &i4, 1, (armjit_val[]){i3, f2}, 2), 0);
+  assert_int_equal(armjit_set_descr_name(t, "g1"), ARMJIT_OK);
+  armjit_val f5 =
+      armjit_op(t, ARMJIT_OP_FLOAT_MUL, (armjit_val[]){f2, armjit_const_float(t, 1.5)}, 2);
+  assert_int_equal(armjit_val_type(t, f5), ARMJIT_FLOAT);
+  assert_int_equal(armjit_jump(t, L, (armjit_val[]){i3, i1, f5}, 3), ARMJIT_OK);
+  armjit_error err;
+  assert_int_equal(armjit_trace_validate(t, &err), ARMJIT_OK);
+  assert_int_equal(armjit_trace_ninputs(t), 3);
+  assert_int_equal(armjit_trace_nops(t), 6);
+
+  armjit_trace *p = irs_parse(ctx, traces[0]);
+  char *a = irs_print(t), *b = irs_print(p);
+  assert_string_equal(a, b);
+  irs_assert_same_trace(t, p);
+  free(a);
+  free(b);
+  armjit_trace_free(p);
+  armjit_trace_free(t);
+}
+
+/* Unnamed labels get generated names that clash with nothing. */
+static void test_generated_label_names(void **state) {
+  armjit_ctx *ctx = *state;
+  armjit_trace *t = armjit_trace_new(ctx);
+  armjit_val i0 = armjit_input(t, ARMJIT_INT);
+  armjit_val one = armjit_const_int(t, 1);
+  assert_int_equal(armjit_guard(t, ARMJIT_OP_GUARD_TRUE, &i0, 1, NULL, 0), 0);
+  assert_int_equal(armjit_set_descr_name(t, "L0"), ARMJIT_OK);
+  assert_int_equal(armjit_label(t, &i0, 1), 0);
+  armjit_val i1 = armjit_op(t, ARMJIT_OP_INT_SUB, (armjit_val[]){i0, one}, 2);
+  assert_int_equal(armjit_jump(t, 0, &i1, 1), ARMJIT_OK);
+  char *s = irs_print(t);
+  assert_string_equal(s,
+                      "[i0]\n"
+                      "guard_true(i0, descr=L0) []\n"
+                      "label(i0, descr=L0_)\n"
+                      "i1 = int_sub(i0, 1)\n"
+                      "jump(i1, descr=L0_)\n");
+  armjit_trace *p = irs_roundtrip(ctx, s);
+  irs_assert_same_trace(t, p);
+  armjit_trace_free(p);
+  free(s);
+  armjit_trace_free(t);
+}
+
+/* NaN constants are stored as the one canonical NaN (what "nan" parses to). */
+static void test_nan_const_canonical(void **state) {
+  armjit_trace *t = armjit_trace_new(*state);
+  armjit_val c = armjit_const_float(t, irs_dbl(0xfff4000000000123ull));
+  assert_true(IR_IS_CONST(c));
+  assert_int_equal(ir_const_of(t, c)->v.bits, 0x7ff8000000000000ull);
+  armjit_trace_free(t);
+  t = irs_parse(*state, "[]\nfinish(nan)\n");
+  assert_int_equal(t->consts[0].v.bits, 0x7ff8000000000000ull);
+  armjit_trace_free(t);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_roundtrip_all),
+      cmocka_unit_test(test_print_canonical),
+      cmocka_unit_test(test_constants_exact),
+      cmocka_unit_test(test_exit_info),
+      cmocka_unit_test(test_print_to_file),
+      cmocka_unit_test(test_errors_syntax),
+      cmocka_unit_test(test_errors_names_types),
+      cmocka_unit_test(test_errors_control),
+      cmocka_unit_test(test_errors_limits),
+      cmocka_unit_test(test_parse_bad_args),
+      cmocka_unit_test(test_builder_misuse),
+      cmocka_unit_test(test_builder_rules),
+      cmocka_unit_test(test_builder_equals_text),
+      cmocka_unit_test(test_generated_label_names),
+      cmocka_unit_test(test_nan_const_canonical),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
