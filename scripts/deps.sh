@@ -9,7 +9,7 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 host_arch=$(dpkg --print-architecture 2>/dev/null || echo unknown)
 
 # Packages for building and testing everywhere.
-pkgs="cmake make gcc pkg-config libcapstone-dev libcmocka-dev"
+pkgs="cmake make gcc pkg-config libcapstone-dev libcmocka-dev libffi-dev"
 if [ "$host_arch" = amd64 ] || [ "$host_arch" = arm64 ]; then
   # Cross toolchains for both ARM ABIs, emulator, and target libraries.
   pkgs="$pkgs gcc-arm-linux-gnueabihf gcc-arm-linux-gnueabi
@@ -17,12 +17,13 @@ if [ "$host_arch" = amd64 ] || [ "$host_arch" = arm64 ]; then
         libc6-dev-armhf-cross libc6-dev-armel-cross
         libc6:armhf libc6:armel
         libcapstone-dev:armhf libcapstone-dev:armel
-        libcmocka-dev:armhf libcmocka-dev:armel"
+        libcmocka-dev:armhf libcmocka-dev:armel
+        libffi-dev:armhf libffi-dev:armel"
 elif [ "$host_arch" = armhf ]; then
   # Native ARM host: the native compiler is the hard-float one; soft-float
   # ABI still needs its cross compiler and libraries.
   pkgs="$pkgs binutils gcc-arm-linux-gnueabi libc6-dev-armel-cross libc6:armel
-        libcapstone-dev:armel libcmocka-dev:armel"
+        libcapstone-dev:armel libcmocka-dev:armel libffi-dev:armel"
 fi
 
 missing=""
