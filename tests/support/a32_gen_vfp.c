@@ -1,0 +1,167 @@
+/* a32_gen_vfp.c — generators for the VFP and NEON emitters: loads/stores,
+ * vpush/vpop, arithmetic, compares, conversions, core<->VFP moves, VMRS
+ * and the 64-bit NEON three-register ops.  Registers span d0..d31 and
+ * s0..s31 (the buffer has every feature). */
+#include "a32_gen.h"
+
+#define R(x) a32g_rname(x)
+#define C(c) a32g_csuffix(c)
+
+static a32_vreg vreg(a32g_rng *r) {
+  static const int32_t edge[] = {0, 1, 15, 16, 30, 31};
+  return (a32_vreg)a32g_edgy(r, 0, 31, edge, 6);
+}
+
+/* VLDR/VSTR: offsets are multiples of 4 up to +-1020.  VSTR to a pc base is
+ * deprecated (GNU as warns), VLDR from pc is the literal form. */
+static a32_status gen_vldst(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o, bool load) {
+  static const int32_t edge[] = {0, 1, -1, 255, -255, 254, -254};
+  bool dbl = i % 2;
+  a32_cond c = a32g_cond(r);
+  a32_vreg vd = vreg(r);
+  a32_reg rn = load && a32g_chance(r, 10) ? A32_PC : a32g_reg(r, false);
+  int32_t off = a32g_edgy(r, -255, 255, edge, 7) * 4;
+  a32g_printf(o, "%s%s %c%u, [%s, #%ld]", load ? "vldr" : "vstr", C(c), dbl ? 'd' : 's',
+              vd, R(rn), (long)off);
+  return load ? a32_vldr(b, c, dbl, vd, rn, off) : a32_vstr(b, c, dbl, vd, rn, off);
+}
+static a32_status gen_vldr(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
+  return gen_vldst(r, i, b, o, true);
+}
+static a32_status gen_vstr(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
+  return gen_vldst(r, i, b, o, false);
+}
+
+static a32_status gen_vpushpop(a32g_rng *r, a32_buf *b, a32g_out *o, bool pop) {
+  a32_cond c = a32g_cond(r);
+  unsigned count = 1 + a32g_below(r, 16);
+  if (a32g_chance(r, 4))
+    count = a32g_chance(r, 2) ? 1 : 16;
+  unsigned first = a32g_below(r, 32 - count + 1);
+  a32g_printf(o, "%s%s {d%u", pop ? "vpop" : "vpush", C(c), first);
+  if (count > 1)
+    a32g_printf(o, "-d%u", first + count - 1);
+  a32g_printf(o, "}");
+  return pop ? a32_vpop(b, c, first, count) : a32_vpush(b, c, first, count);
+}
+static a32_status gen_vpush(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
+  (void)i;
+  return gen_vpushpop(r, b, o, false);
+}
+static a32_status gen_vpop(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
+  (void)i;
+  return gen_vpushpop(r, b, o, true);
+}
+
+/* Variant = op (10) x precision. */
+static a32_status gen_vfp(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
+  static const char *const names[10] = {"vadd", "vsub", "vmul",  "vdiv", "vmov",
+                                        "vneg", "vabs", "vsqrt", "vcmp", "vcmpe"};
+  a32_vfp_op op = (a32_vfp_op)(i % 10);
+  bool dbl = (i / 10) % 2;
+  a32_cond c = a32g_cond(r);
+  a32_vreg vd = vreg(r), vn = vreg(r), vm = vreg(r);
+  char k = dbl ? 'd' : 's';
+  a32g_printf(o, "%s%s.%s %c%u, ", names[op], C(c), dbl ? "f64" : "f32", k, vd);
+  if (op <= A32_VDIV)
+    a32g_printf(o, "%c%u, ", k, vn);
+  else
+    vn = a32g_below(r, 64);  /* ignored: anything goes */
+  a32g_printf(o, "%c%u", k, vm);
+  return a32_vfp(b, c, op, dbl, vd, vn, vm);
+}
+
+static a32_status gen_vcmp_zero(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
+  bool e = i % 2, dbl = (i / 2) % 2;
+  a32_cond c = a32g_cond(r);
+  a32_vreg vd = vreg(r);
+  a32g_printf(o, "vcmp%s%s.%s %c%u, #0", e ? "e" : "", C(c), dbl ? "f64" : "f32",
+              dbl ? 'd' : 's', vd);
+  return a32_vcmp_zero(b, c, e, dbl, vd);
+}
+
+/* Core registers: anything but pc (sp is fine in A32). */
+static a32_status gen_vmov_cs(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
+  (void)i;
+  a32_cond c = a32g_cond(r);
+  a32_vreg sn = vreg(r);
+  a32_reg rt = a32g_reg(r, false);
+  a32g_printf(o, "vmov%s s%u, %s", C(c), sn, R(rt));
+  return a32_vmov_core_to_s(b, c, sn, rt);
+}
+static a32_status gen_vmov_sc(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
+  (void)i;
+  a32_cond c = a32g_cond(r);
+  a32_vreg sn = vreg(r);
+  a32_reg rt = a32g_reg(r, false);
+  a32g_printf(o, "vmov%s %s, s%u", C(c), R(rt), sn);
+  return a32_vmov_s_to_core(b, c, rt, sn);
+}
+static a32_status gen_vmov_cd(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
+  (void)i;
+  a32_cond c = a32g_cond(r);
+  a32_vreg dm = vreg(r);
+  a32_reg rt = a32g_reg(r, false), rt2 = a32g_reg(r, false);  /* may be equal */
+  a32g_printf(o, "vmov%s d%u, %s, %s", C(c), dm, R(rt), R(rt2));
+  return a32_vmov_core_to_d(b, c, dm, rt, rt2);
+}
+static a32_status gen_vmov_dc(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
+  (void)i;
+  a32_cond c = a32g_cond(r);
+  a32_vreg dm = vreg(r);
+  a32_reg rt = a32g_reg(r, false);
+  a32_reg rt2 = a32g_reg_avoid(r, (uint16_t)(1u << rt));
+  a32g_printf(o, "vmov%s %s, %s, d%u", C(c), R(rt), R(rt2), dm);
+  return a32_vmov_d_to_core(b, c, rt, rt2, dm);
+}
+
+static a32_status gen_vcvt(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
+  static const struct {
+    const char *types;
+    char d, m;
+  } cvt[10] = {
+      [A32_CVT_F64_S32] = {"f64.s32", 'd', 's'}, [A32_CVT_F64_U32] = {"f64.u32", 'd', 's'},
+      [A32_CVT_S32_F64] = {"s32.f64", 's', 'd'}, [A32_CVT_U32_F64] = {"u32.f64", 's', 'd'},
+      [A32_CVT_F32_S32] = {"f32.s32", 's', 's'}, [A32_CVT_F32_U32] = {"f32.u32", 's', 's'},
+      [A32_CVT_S32_F32] = {"s32.f32", 's', 's'}, [A32_CVT_U32_F32] = {"u32.f32", 's', 's'},
+      [A32_CVT_F64_F32] = {"f64.f32", 'd', 's'}, [A32_CVT_F32_F64] = {"f32.f64", 's', 'd'},
+  };
+  a32_cvt_op op = (a32_cvt_op)(i % 10);
+  a32_cond c = a32g_cond(r);
+  a32_vreg vd = vreg(r), vm = vreg(r);
+  a32g_printf(o, "vcvt%s.%s %c%u, %c%u", C(c), cvt[op].types, cvt[op].d, vd, cvt[op].m,
+              vm);
+  return a32_vcvt(b, c, op, vd, vm);
+}
+
+static a32_status gen_vmrs(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
+  (void)i;
+  a32_cond c = a32g_cond(r);
+  a32g_printf(o, "vmrs%s APSR_nzcv, fpscr", C(c));
+  return a32_vmrs_apsr(b, c);
+}
+
+static a32_status gen_neon3(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
+  static const char *const names[5] = {"vadd.i64", "vsub.i64", "vand", "vorr", "veor"};
+  a32_neon_op op = (a32_neon_op)(i % 5);
+  a32_vreg dd = vreg(r), dn = vreg(r), dm = vreg(r);
+  a32g_printf(o, "%s d%u, d%u, d%u", names[op], dd, dn, dm);
+  return a32_neon3(b, op, dd, dn, dm);
+}
+
+const a32g_encoder a32g_vfp_encoders[] = {
+    {"a32_vldr", gen_vldr, 2000},
+    {"a32_vstr", gen_vstr, 2000},
+    {"a32_vpush", gen_vpush, 1000},
+    {"a32_vpop", gen_vpop, 1000},
+    {"a32_vfp", gen_vfp, 8000},
+    {"a32_vcmp_zero", gen_vcmp_zero, 1000},
+    {"a32_vmov_core_to_s", gen_vmov_cs, 1000},
+    {"a32_vmov_s_to_core", gen_vmov_sc, 1000},
+    {"a32_vmov_core_to_d", gen_vmov_cd, 1000},
+    {"a32_vmov_d_to_core", gen_vmov_dc, 1000},
+    {"a32_vcvt", gen_vcvt, 4000},
+    {"a32_vmrs_apsr", gen_vmrs, 300},
+    {"a32_neon3", gen_neon3, 2000},
+};
+const size_t a32g_vfp_count = sizeof a32g_vfp_encoders / sizeof a32g_vfp_encoders[0];
