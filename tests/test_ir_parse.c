@@ -642,6 +642,24 @@ static void test_generated_label_names(void **state) {
   armjit_trace_free(t);
 }
 
+/* Renaming frees the old name for other ops and takes the new one. */
+static void test_descr_rename(void **state) {
+  armjit_trace *t = armjit_trace_new(*state);
+  armjit_val i0 = armjit_input(t, ARMJIT_INT);
+  assert_int_equal(armjit_guard(t, ARMJIT_OP_GUARD_TRUE, &i0, 1, NULL, 0), 0);
+  assert_int_equal(armjit_set_descr_name(t, "a"), ARMJIT_OK);
+  assert_int_equal(armjit_set_descr_name(t, "b"), ARMJIT_OK);
+  assert_int_equal(armjit_guard(t, ARMJIT_OP_GUARD_FALSE, &i0, 1, NULL, 0), 1);
+  assert_int_equal(armjit_set_descr_name(t, "a"), ARMJIT_OK);
+  assert_int_equal(armjit_finish(t, NULL, 0), 2);
+  assert_int_equal(armjit_set_descr_name(t, "b"), ARMJIT_E_INVALID);
+  char *s = irs_print(t);
+  assert_string_equal(s, "[i0]\nguard_true(i0, descr=b) []\nguard_false(i0, descr=a) []\n"
+                         "finish()\n");
+  free(s);
+  armjit_trace_free(t);
+}
+
 /* NaN constants are stored as the one canonical NaN (what "nan" parses to). */
 static void test_nan_const_canonical(void **state) {
   armjit_trace *t = armjit_trace_new(*state);
@@ -652,6 +670,59 @@ static void test_nan_const_canonical(void **state) {
   t = irs_parse(*state, "[]\nfinish(nan)\n");
   assert_int_equal(t->consts[0].v.bits, 0x7ff8000000000000ull);
   armjit_trace_free(t);
+}
+
+/* Allocation failure at every point of parsing and interpreting: a clean
+ * ARMJIT_E_NOMEM, no crash, no leak (ASan checks the leaks). */
+typedef struct { long budget; } alloc_budget;
+static void *b_alloc(void *ud, size_t n) {
+  alloc_budget *b = ud;
+  return b->budget-- > 0 ? malloc(n) : NULL;
+}
+static void *b_realloc(void *ud, void *p, size_t n) {
+  alloc_budget *b = ud;
+  return b->budget-- > 0 ? realloc(p, n) : NULL;
+}
+static void b_free(void *ud, void *p) { (void)ud; free(p); }
+
+static void test_out_of_memory(void **state) {
+  (void)state;
+  alloc_budget b = {1 << 30};
+  armjit_options o = {0};
+  o.alloc = b_alloc;
+  o.realloc = b_realloc;
+  o.free = b_free;
+  o.ud = &b;
+  armjit_error err;
+  armjit_ctx *ctx = armjit_ctx_new(&o, &err);
+  assert_non_null(ctx);
+  bool parsed = false;
+  for (long k = 0; k < 10000 && !parsed; k++) {
+    b.budget = k;
+    armjit_trace *t = armjit_trace_parse(ctx, traces[11], &err);
+    if (!t) {
+      assert_int_equal(err.code, ARMJIT_E_NOMEM);
+      continue;
+    }
+    parsed = true;
+    b.budget = 1 << 30;
+    armjit_frame *f = armjit_frame_new(ctx, 4);
+    assert_non_null(f);
+    /* the interpreter's own allocations */
+    for (long j = 0;; j++) {
+      b.budget = j;
+      f->values[0] = irs_i(1);
+      f->values[1] = irs_f(0.5);
+      armjit_status st = armjit_interpret(t, f, 0, &err);
+      if (st == ARMJIT_OK) break;
+      assert_int_equal(st, ARMJIT_E_NOMEM);
+    }
+    b.budget = 1 << 30;
+    armjit_frame_free(ctx, f);
+    armjit_trace_free(t);
+  }
+  assert_true(parsed);
+  armjit_ctx_free(ctx);
 }
 
 int main(void) {
@@ -670,7 +741,9 @@ int main(void) {
       cmocka_unit_test(test_builder_rules),
       cmocka_unit_test(test_builder_equals_text),
       cmocka_unit_test(test_generated_label_names),
+      cmocka_unit_test(test_descr_rename),
       cmocka_unit_test(test_nan_const_canonical),
+      cmocka_unit_test(test_out_of_memory),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -209,14 +209,12 @@ armjit_status armjit_set_descr_name(armjit_trace *t, const char *name) {
   const ir_op *last = t->nops ? &t->ops[t->nops - 1] : NULL;
   if (!last || !(ir_is_exit(last->opc) || last->opc == ARMJIT_OP_LABEL))
     return berr(t, ARMJIT_E_ARG, "%s: the last op is not a guard, finish or label", fn);
-  char **slot = last->opc == ARMJIT_OP_LABEL ? &t->labels[last->id].name
-                                             : &t->exits[last->id].name;
-  if (*slot && strcmp(*slot, name) == 0) return ARMJIT_OK;
+  const char *cur = last->opc == ARMJIT_OP_LABEL ? t->labels[last->id].name
+                                                 : t->exits[last->id].name;
+  if (cur && strcmp(cur, name) == 0) return ARMJIT_OK;
   if (ir_descr_name_used(t, name))
     return berr(t, ARMJIT_E_INVALID, "%s: descr name %s is already used", fn, name);
-  char *copy = ajx_strdup(t->ctx, name);
-  if (!copy) return berr(t, ARMJIT_E_NOMEM, "%s: out of memory", fn);
-  ajx_free(t->ctx, *slot);
-  *slot = copy;
+  if (ir_name_descr(t, t->nops - 1, name, strlen(name)) != ARMJIT_OK)
+    return berr(t, ARMJIT_E_NOMEM, "%s: out of memory", fn);
   return ARMJIT_OK;
 }

@@ -54,6 +54,19 @@ typedef struct {
   char *name;             /* descr name or NULL */
 } ir_label;
 
+/* A string -> int index (open addressing; src/ir/namemap.c).  Keys point
+ * to strings the owner keeps alive. */
+typedef struct {
+  const char *key;
+  uint32_t len;
+  int32_t val;
+  uint32_t line;
+} ir_name_ent;
+typedef struct {
+  ir_name_ent *e;
+  uint32_t cap, n;
+} ir_namemap;
+
 struct armjit_trace {
   armjit_ctx *ctx;
   uint32_t ninputs;
@@ -79,6 +92,8 @@ struct armjit_trace {
 
   armjit_error builder_err;  /* first builder misuse (code != OK) */
   bool validated;
+
+  ir_namemap descr_index;    /* descr name -> 2*label id, or 2*exit id + 1 */
 };
 
 /* Size limits (ARMJIT_E_LIMIT beyond them).  Per-op counts fit 16 bits so

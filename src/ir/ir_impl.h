@@ -59,6 +59,12 @@ armjit_status ir_validate(armjit_trace *t, armjit_error *err, const ir_srcmap *s
 bool ir_is_ident(const char *s);
 /* Is `name` already the descr name of an exit or label? */
 bool ir_descr_name_used(const armjit_trace *t, const char *name);
+/* The index entry of a descr name: 2*label id or 2*exit id + 1; -1 if none. */
+int32_t ir_descr_find(const armjit_trace *t, const char *name, size_t len);
+/* Give op `op_index` (a guard, finish or label) the descr name, replacing
+ * any name it had.  The caller has checked that no other op uses it. */
+armjit_status ir_name_descr(armjit_trace *t, uint32_t op_index, const char *name,
+                            size_t len);
 
 /* Text of a value: its source name (sm), else type letter + number for
  * variables and the literal for constants. */
@@ -72,17 +78,7 @@ bool ir_parse_double(const char *s, double *out);
 const char *ir_type_name(armjit_type ty);
 char ir_type_letter(armjit_type ty);
 
-/* Parser name tables: string -> value (with the line it was defined on). */
-typedef struct {
-  const char *key;     /* not owned */
-  uint32_t len;
-  int32_t val;
-  uint32_t line;
-} ir_name_ent;
-typedef struct {
-  ir_name_ent *e;
-  uint32_t cap, n;
-} ir_namemap;
+/* String index operations (ir_namemap is in ir.h). */
 const ir_name_ent *ir_names_find(const ir_namemap *m, const char *s, size_t n);
 bool ir_names_put(armjit_ctx *ctx, ir_namemap *m, const char *key, size_t n,
                   int32_t val, uint32_t line);

@@ -16,7 +16,7 @@ typedef struct {
   armjit_error *err;
   const char *p, *ls;       /* cursor, start of the current line */
   uint32_t line;
-  ir_namemap vars, descrs;  /* variable -> value; descr -> 2*label or 2*exit+1 */
+  ir_namemap vars;          /* variable name -> value */
   /* source map under construction */
   uint32_t *refcol, caprefcol;
   uint32_t *rescol, caprescol;
@@ -510,6 +510,12 @@ static armjit_status parse_op_syntax(parser *P, opline *L) {
   return ARMJIT_OK;
 }
 
+/* The line of the op a descr index entry names. */
+static uint32_t descr_line(const armjit_trace *t, int32_t e) {
+  uint32_t op = (e & 1) ? t->exits[e / 2].op : t->labels[e / 2].op;
+  return t->ops[op].line;
+}
+
 /* Where results, fail lists and descr= may be written. */
 static armjit_status check_op_shape(parser *P, const opline *L, int32_t *target) {
   const ir_opinfo *in = ir_info((unsigned)L->opc);
@@ -535,19 +541,19 @@ static armjit_status check_op_shape(parser *P, const opline *L, int32_t *target)
   if (L->opc == ARMJIT_OP_JUMP) {
     if (!d->name)
       return perr(P, ARMJIT_E_SYNTAX, L->opcol, "jump needs descr=NAME of its target label");
-    const ir_name_ent *e = ir_names_find(&P->descrs, d->name, d->len);
-    if (!e)
+    int32_t e = ir_descr_find(P->t, d->name, d->len);
+    if (e < 0)
       return perr(P, ARMJIT_E_INVALID, d->col, "jump to unknown label %.*s", (int)d->len, d->name);
-    if (e->val & 1)
+    if (e & 1)
       return perr(P, ARMJIT_E_INVALID, d->col,
                   "jump target %.*s is not a label (it names a guard or finish on line %u)",
-                  (int)d->len, d->name, e->line);
-    *target = e->val / 2;
+                  (int)d->len, d->name, descr_line(P->t, e));
+    *target = e / 2;
   } else if (d->name) {
-    const ir_name_ent *e = ir_names_find(&P->descrs, d->name, d->len);
-    if (e)
+    int32_t e = ir_descr_find(P->t, d->name, d->len);
+    if (e >= 0)
       return perr(P, ARMJIT_E_INVALID, d->col, "descr name %.*s already used on line %u",
-                  (int)d->len, d->name, e->line);
+                  (int)d->len, d->name, descr_line(P->t, e));
   }
   return ARMJIT_OK;
 }
@@ -610,16 +616,7 @@ static armjit_status parse_op(parser *P) {
   st = record_srcmap(P, idx, &L);
   if (st == ARMJIT_OK && L.res) st = name_var(P, op->res, L.res, L.reslen);
   if (st != ARMJIT_OK || !L.descr.name || L.opc == ARMJIT_OP_JUMP) return st;
-  char *name = ajx_alloc(P->ctx, L.descr.len + 1);
-  if (!name) return nomem(P);
-  memcpy(name, L.descr.name, L.descr.len);
-  name[L.descr.len] = 0;
-  bool label = L.opc == ARMJIT_OP_LABEL;
-  if (label) t->labels[op->id].name = name;
-  else t->exits[op->id].name = name;
-  if (!ir_names_put(P->ctx, &P->descrs, name, L.descr.len, op->id * 2 + (label ? 0 : 1),
-                    P->line))
-    return nomem(P);
+  if (ir_name_descr(t, idx, L.descr.name, L.descr.len) != ARMJIT_OK) return nomem(P);
   return ARMJIT_OK;
 }
 
@@ -635,7 +632,6 @@ static void parser_free(parser *P) {
   ajx_free(ctx, P->fails);
   ajx_free(ctx, P->failcol);
   ir_names_free(ctx, &P->vars);
-  ir_names_free(ctx, &P->descrs);
 }
 
 armjit_trace *armjit_trace_parse(armjit_ctx *ctx, const char *text, armjit_error *err) {

@@ -21,6 +21,7 @@ void armjit_trace_free(armjit_trace *t) {
     ajx_free(ctx, t->exits[i].types);
   }
   for (uint32_t i = 0; i < t->nlabels; i++) ajx_free(ctx, t->labels[i].name);
+  ir_names_free(ctx, &t->descr_index);
   ajx_free(ctx, t->vtype);
   ajx_free(ctx, t->vdef);
   ajx_free(ctx, t->ops);
@@ -203,10 +204,58 @@ bool ir_is_ident(const char *s) {
   return true;
 }
 
+int32_t ir_descr_find(const armjit_trace *t, const char *name, size_t len) {
+  const ir_name_ent *e = ir_names_find(&t->descr_index, name, len);
+  return e ? e->val : -1;
+}
+
 bool ir_descr_name_used(const armjit_trace *t, const char *name) {
-  for (uint32_t i = 0; i < t->nexits; i++)
-    if (t->exits[i].name && strcmp(t->exits[i].name, name) == 0) return true;
-  for (uint32_t i = 0; i < t->nlabels; i++)
-    if (t->labels[i].name && strcmp(t->labels[i].name, name) == 0) return true;
-  return false;
+  return ir_descr_find(t, name, strlen(name)) >= 0;
+}
+
+/* Index every current name into m (a fresh map). */
+static bool index_all(const armjit_trace *t, ir_namemap *m) {
+  for (uint32_t i = 0; i < t->nexits; i++) {
+    const char *n = t->exits[i].name;
+    if (n && !ir_names_put(t->ctx, m, n, strlen(n), (int32_t)(2 * i + 1), 0)) return false;
+  }
+  for (uint32_t i = 0; i < t->nlabels; i++) {
+    const char *n = t->labels[i].name;
+    if (n && !ir_names_put(t->ctx, m, n, strlen(n), (int32_t)(2 * i), 0)) return false;
+  }
+  return true;
+}
+
+armjit_status ir_name_descr(armjit_trace *t, uint32_t op_index, const char *name,
+                            size_t len) {
+  const ir_op *op = &t->ops[op_index];
+  bool label = op->opc == ARMJIT_OP_LABEL;
+  char **slot = label ? &t->labels[op->id].name : &t->exits[op->id].name;
+  char *copy = ajx_alloc(t->ctx, len + 1);
+  if (!copy) return ARMJIT_E_NOMEM;
+  memcpy(copy, name, len);
+  copy[len] = 0;
+  int32_t val = label ? 2 * op->id : 2 * op->id + 1;
+  if (!*slot) {
+    if (!ir_names_put(t->ctx, &t->descr_index, copy, len, val, 0)) {
+      ajx_free(t->ctx, copy);
+      return ARMJIT_E_NOMEM;
+    }
+    *slot = copy;
+    return ARMJIT_OK;
+  }
+  /* A rename (rare): rebuild the index, keeping the old state on failure. */
+  char *old = *slot;
+  ir_namemap m = {NULL, 0, 0};
+  *slot = copy;
+  if (!index_all(t, &m)) {
+    *slot = old;
+    ir_names_free(t->ctx, &m);
+    ajx_free(t->ctx, copy);
+    return ARMJIT_E_NOMEM;
+  }
+  ir_names_free(t->ctx, &t->descr_index);
+  t->descr_index = m;
+  ajx_free(t->ctx, old);
+  return ARMJIT_OK;
 }
