@@ -19,25 +19,18 @@ static const uint64_t canary = UINT64_C(0x5a5a5a5aa5a5a5a5);
 static const char *const variant_name[JC_NVARIANTS] = {"default", "random-ra",
                                                        "no-idiv"};
 
-double jc_bits_double(uint64_t bits) {
-  double d;
-  memcpy(&d, &bits, sizeof d);
-  return d;
-}
-
-bool jc_value_eq(armjit_type ty, armjit_value a, armjit_value b) {
-  switch (ty) {
-  case ARMJIT_INT: return a.i == b.i;
-  case ARMJIT_REF: return a.r == b.r;
-  case ARMJIT_FLOAT: return (isnan(a.f) && isnan(b.f)) || a.bits == b.bits;
-  default: return false;
-  }
-}
-
 void jc_value_fmt(armjit_type ty, armjit_value v, char *buf, size_t n) {
   switch (ty) {
-  case ARMJIT_INT: snprintf(buf, n, "%" PRId32, v.i); break;
-  case ARMJIT_REF: snprintf(buf, n, "0x%" PRIxPTR, v.r); break;
+  /* The whole slot when its upper half is not zero (docs/ir.md §5). */
+  case ARMJIT_INT:
+  case ARMJIT_REF:
+    if (ty == ARMJIT_INT) snprintf(buf, n, "%" PRId32, v.i);
+    else snprintf(buf, n, "0x%" PRIxPTR, v.r);
+    if (sizeof(uintptr_t) < 8 && v.bits >> 32) {
+      size_t len = strlen(buf);
+      snprintf(buf + len, n - len, " [slot 0x%016" PRIx64 "]", v.bits);
+    }
+    break;
   case ARMJIT_FLOAT:
     snprintf(buf, n, "%.17g [0x%016" PRIx64 "]", v.f, v.bits);
     break;
@@ -140,7 +133,7 @@ static void dump_mismatch(const jc_case *c, int v, const armjit_value *in,
     char b2[64];
     jc_value_fmt(info->types[k], c->fi->values[k], buf, sizeof buf);
     jc_value_fmt(info->types[k], c->fc->values[k], b2, sizeof b2);
-    bool eq = jc_value_eq(info->types[k], c->fi->values[k], c->fc->values[k]);
+    bool eq = irs_value_same(info->types[k], c->fi->values[k], c->fc->values[k]);
     fprintf(stderr, "  %s value %u: interp %s, compiled %s\n", eq ? "  " : "!!", k, buf, b2);
   }
 }
@@ -181,7 +174,7 @@ int jc_run(jc_case *c, const armjit_value *in) {
     assert_int_equal(c->fc->nvalues, ti.nvalues);
     for (unsigned k = 0; k < ti.nvalues; k++) {
       assert_int_equal(ci.types[k], ti.types[k]);
-      if (!jc_value_eq(ti.types[k], c->fi->values[k], c->fc->values[k])) {
+      if (!irs_value_same(ti.types[k], c->fi->values[k], c->fc->values[k])) {
         dump_mismatch(c, v, in, &ti);
         fail_msg("exit %d value %u differs (%s)", id, k, variant_name[v]);
       }

@@ -3,8 +3,8 @@
  *
  * A case is built once per context variant (default, randomized register
  * allocation, no SDIV/UDIV), compiled in each, and every run compares the
- * compiled exit id and values with the interpreter's: ints and refs exactly,
- * floats bit-exactly except that any NaN matches any NaN.  A mismatch fails
+ * compiled exit id and values with the interpreter's (irs_value_same: whole
+ * 8-byte slots bit-exactly, except that any NaN matches any NaN).  A mismatch fails
  * the current cmocka test after printing the trace, the inputs and both
  * results to stderr.
  *
@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "armjit.h"
+#include "ir_support.h"
 
 enum { JC_DEFAULT, JC_RANDOM_RA, JC_NO_IDIV, JC_NVARIANTS };
 
@@ -45,17 +46,7 @@ void jc_free(jc_case *c);
  * and compare.  Returns the exit id; c->fi->values hold the exit's values. */
 int jc_run(jc_case *c, const armjit_value *in);
 
-/* Values in the trace's canonical comparison sense (NaN == NaN). */
-bool jc_value_eq(armjit_type ty, armjit_value a, armjit_value b);
 /* Short printable form ("42", "0x10", "-0 [0x8000000000000000]"). */
 void jc_value_fmt(armjit_type ty, armjit_value v, char *buf, size_t n);
-
-/* Convenience constructors for input arrays. */
-static inline armjit_value jc_i(int32_t i) { armjit_value v; v.bits = 0; v.i = i; return v; }
-static inline armjit_value jc_f(double f) { armjit_value v; v.f = f; return v; }
-static inline armjit_value jc_r(uintptr_t r) { armjit_value v; v.bits = 0; v.r = r; return v; }
-
-/* A double from raw bits (NaN payloads, -0.0). */
-double jc_bits_double(uint64_t bits);
 
 #endif
