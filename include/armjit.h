@@ -67,6 +67,9 @@ typedef struct {
   void *(*realloc)(void *ud, void *p, size_t n);
   void (*free)(void *ud, void *p);
   void *ud;
+  /* guard_class / guard_nonnull_class compare the pointer-sized word at
+   * this byte offset of the object (its class or type pointer). */
+  int32_t class_offset;
 } armjit_options;
 
 typedef struct armjit_ctx armjit_ctx;
@@ -157,6 +160,100 @@ armjit_trace *armjit_trace_parse(armjit_ctx *ctx, const char *text,
 int armjit_trace_print(const armjit_trace *t, FILE *out);
 /* The same into a malloc'd string (free with free()); NULL on error. */
 char *armjit_trace_to_string(const armjit_trace *t);
+
+/* ---- descriptors: memory layouts and call signatures (docs/ir.md §10) ----- */
+/* Memory and call ops name a descriptor of their trace (armjit_op_descr;
+ * text: descr=NAME).  Offsets and sizes are in bytes.  A value in memory is
+ * an int of 1, 2 or 4 bytes (loads sign- or zero-extend 1 and 2), a ref of
+ * pointer size or a float (8-byte double); size 0 for a ref or float means
+ * that natural size.  Bounds are never checked. */
+typedef struct {
+  int32_t offset;         /* of the field from the object's address */
+  uint32_t size;          /* int: 1, 2, 4; ref: 0 or sizeof(void *); float: 0 or 8 */
+  bool is_signed;         /* int: sign-extend (else zero-extend) on load */
+  armjit_type type;       /* ARMJIT_INT, ARMJIT_REF or ARMJIT_FLOAT */
+} armjit_field_descr;
+
+typedef struct {
+  int32_t base;           /* offset of item 0 from the array's address */
+  uint32_t item_size;     /* size of an item, as a field's size */
+  bool is_signed;
+  armjit_type type;       /* the items' type */
+  bool has_len;           /* arraylen_gc needs the length */
+  int32_t len_offset;     /* offset of the int32 length */
+} armjit_array_descr;
+
+/* An array of structs: a field inside each item. */
+typedef struct {
+  int32_t base;           /* offset of item 0 */
+  uint32_t item_size;     /* stride between items (> 0) */
+  bool has_len;
+  int32_t len_offset;
+  int32_t offset;         /* of the field inside an item; it must fit the item */
+  uint32_t size;
+  bool is_signed;
+  armjit_type type;
+} armjit_interior_descr;
+
+/* str and unicode layouts: characters (unsigned) from base, int32 length. */
+typedef struct {
+  int32_t base;           /* offset of character 0 */
+  uint32_t item_size;     /* str: 1; unicode: 2 or 4 */
+  int32_t len_offset;
+} armjit_str_descr;
+
+enum {
+  ARMJIT_CALL_MAY_RAISE = 1u << 0, /* may armjit_raise: exception guards allowed */
+  ARMJIT_CALL_MAY_FORCE = 1u << 1  /* may armjit_force: needs call_may_force */
+};
+/* A C function's signature.  f32 and i64 are not supported. */
+typedef struct {
+  const armjit_type *args; /* argument types (int, ref, float), function excluded */
+  unsigned nargs;
+  armjit_type result;      /* int, ref, float or ARMJIT_VOID */
+  unsigned flags;          /* ARMJIT_CALL_* */
+} armjit_call_descr;
+
+/* Add a descriptor to t; returns its id (>= 0), or -1 with the error
+ * remembered like any builder misuse (reported by armjit_trace_validate). */
+int armjit_descr_field(armjit_trace *t, const armjit_field_descr *d);
+int armjit_descr_array(armjit_trace *t, const armjit_array_descr *d);
+int armjit_descr_interior(armjit_trace *t, const armjit_interior_descr *d);
+int armjit_descr_str(armjit_trace *t, const armjit_str_descr *d);
+int armjit_descr_unicode(armjit_trace *t, const armjit_str_descr *d);
+int armjit_descr_call(armjit_trace *t, const armjit_call_descr *d);
+/* Name a descriptor for the text form (unnamed ones print as D<id>). */
+armjit_status armjit_descr_set_name(armjit_trace *t, int descr, const char *name);
+unsigned armjit_trace_ndescrs(const armjit_trace *t);
+
+/* An op that needs a descriptor (memory ops, call, call_may_force);
+ * returns its result (ARMJIT_NOVAL for void ops and on misuse). */
+armjit_val armjit_op_descr(armjit_trace *t, armjit_opcode op, const armjit_val *args,
+                           unsigned nargs, int descr);
+/* guard_exception: returns the exception value (a ref) and stores the
+ * guard's exit id in *exit_id (when not NULL; -1 on misuse). */
+armjit_val armjit_guard_exception(armjit_trace *t, const armjit_val *fail,
+                                  unsigned nfail, int *exit_id);
+
+/* ---- calling out: symbols, exceptions, forcing (docs/ir.md §11) ----------- */
+/* Register a C function or object address under a name; the text form
+ * writes it sym(NAME) (a ref constant).  Names are C identifiers of at
+ * most 48 characters.  ARMJIT_E_ARG: bad name; ARMJIT_E_INVALID: the
+ * name is registered with another address. */
+armjit_status armjit_ctx_add_symbol(armjit_ctx *ctx, const char *name, uintptr_t addr);
+bool armjit_ctx_symbol(const armjit_ctx *ctx, const char *name, uintptr_t *addr);
+
+/* The context's pending exception (0 = none).  A C helper called from a
+ * trace raises by storing a non-zero value (ARMJIT_E_ARG for 0); the
+ * trace sees it in guard_no_exception / guard_exception.  One slot per
+ * context, not per thread. */
+armjit_status armjit_raise(armjit_ctx *ctx, uintptr_t value);
+uintptr_t armjit_exception(const armjit_ctx *ctx);
+void armjit_clear_exception(armjit_ctx *ctx);
+
+/* Force the trace activation that produced `token` (force_token): its
+ * next guard_not_forced fails.  Only valid while that activation runs. */
+void armjit_force(uintptr_t token);
 
 /* ---- exits and frames ------------------------------------------------------ */
 /* Every guard and finish of a trace is an *exit*, numbered 0, 1, 2, ... in

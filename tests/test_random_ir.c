@@ -23,6 +23,11 @@ static const char *const op_names[] = {
     ARMJIT_OPS(NAME)
 #undef NAME
 };
+static const unsigned op_flags[] = {
+#define FLAGS(name, text, args, res, flags) flags,
+    ARMJIT_OPS(FLAGS)
+#undef FLAGS
+};
 
 typedef struct {
   uint64_t seed;
@@ -140,8 +145,12 @@ static void test_roundtrip(void **state) {
   }
 
   unsigned missing = 0;
+  /* Memory, call, exception and forcing ops need real memory and helpers:
+   * test_ir_mem and test_ir_calls cover them. */
+  const unsigned untested = ARMJIT_OPF_DESCR | ARMJIT_OPF_LOAD | ARMJIT_OPF_STORE |
+                            ARMJIT_OPF_CALL | ARMJIT_OPF_RT;
   for (int k = 0; k < ARMJIT_OP__COUNT; k++)
-    if (!opcount[k]) {
+    if (!opcount[k] && !(op_flags[k] & untested)) {
       fprintf(stderr, "generator never produced %s\n", op_names[k]);
       missing++;
     }

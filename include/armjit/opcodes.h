@@ -2,9 +2,13 @@
  *
  * ARMJIT_OPS(_) expands _(NAME, text, args, result, flags) per operation:
  *   args    one letter per argument: i int, r ref, f float, * any type
- *           (all '*' arguments and a '*' result share one type);
- *           "." means a variable-length list of any types.
- *   result  'i', 'r', 'f', '*' (type of the '*' arguments) or 'v' (none).
+ *           (all '*' arguments and a '*' result share one type),
+ *           d the type the op's descriptor gives (field/item type);
+ *           "." means a variable-length list of any types (call: the
+ *           function, then the arguments its call descriptor lists).
+ *   result  'i', 'r', 'f', '*' (type of the '*' arguments), 'd' (type the
+ *           descriptor gives; none for a call whose result is void) or 'v'
+ *           (none).
  *   flags   ARMJIT_OPF_* below.
  * Semantics of every op, with edge cases, are in docs/ir.md.
  */
@@ -17,7 +21,12 @@ enum {
   ARMJIT_OPF_CMP   = 1u << 2, /* comparison producing 0/1: fusable with a guard */
   ARMJIT_OPF_OVF   = 1u << 3, /* must be followed by guard_(no_)overflow */
   ARMJIT_OPF_FINAL = 1u << 4, /* ends the trace (jump, finish) */
-  ARMJIT_OPF_LABEL = 1u << 5
+  ARMJIT_OPF_LABEL = 1u << 5,
+  ARMJIT_OPF_DESCR = 1u << 6, /* needs a descriptor (descr=NAME; armjit_op_descr) */
+  ARMJIT_OPF_LOAD  = 1u << 7, /* reads memory (no other effect) */
+  ARMJIT_OPF_STORE = 1u << 8, /* writes memory */
+  ARMJIT_OPF_CALL  = 1u << 9, /* calls a C function: anything may happen */
+  ARMJIT_OPF_RT    = 1u << 10 /* uses the exception slot or the force flag */
 };
 
 #define ARMJIT_OPS(_)                                                         \
@@ -83,7 +92,40 @@ enum {
   /* control */                                                               \
   _(LABEL,          "label",          ".",  'v', ARMJIT_OPF_LABEL)            \
   _(JUMP,           "jump",           ".",  'v', ARMJIT_OPF_FINAL)            \
-  _(FINISH,         "finish",         ".",  'v', ARMJIT_OPF_FINAL)
+  _(FINISH,         "finish",         ".",  'v', ARMJIT_OPF_FINAL)           \
+  /* memory by descriptor (addresses and widths: docs/ir.md) */             \
+  _(GETFIELD_GC,    "getfield_gc",    "r",   'd', ARMJIT_OPF_DESCR | ARMJIT_OPF_LOAD)  \
+  _(GETFIELD_RAW,   "getfield_raw",   "r",   'd', ARMJIT_OPF_DESCR | ARMJIT_OPF_LOAD)  \
+  _(SETFIELD_GC,    "setfield_gc",    "rd",  'v', ARMJIT_OPF_DESCR | ARMJIT_OPF_STORE) \
+  _(SETFIELD_RAW,   "setfield_raw",   "rd",  'v', ARMJIT_OPF_DESCR | ARMJIT_OPF_STORE) \
+  _(GETARRAYITEM_GC,  "getarrayitem_gc",  "ri",  'd', ARMJIT_OPF_DESCR | ARMJIT_OPF_LOAD)  \
+  _(GETARRAYITEM_RAW, "getarrayitem_raw", "ri",  'd', ARMJIT_OPF_DESCR | ARMJIT_OPF_LOAD)  \
+  _(SETARRAYITEM_GC,  "setarrayitem_gc",  "rid", 'v', ARMJIT_OPF_DESCR | ARMJIT_OPF_STORE) \
+  _(SETARRAYITEM_RAW, "setarrayitem_raw", "rid", 'v', ARMJIT_OPF_DESCR | ARMJIT_OPF_STORE) \
+  _(GETINTERIORFIELD_GC, "getinteriorfield_gc", "ri",  'd', ARMJIT_OPF_DESCR | ARMJIT_OPF_LOAD)  \
+  _(SETINTERIORFIELD_GC, "setinteriorfield_gc", "rid", 'v', ARMJIT_OPF_DESCR | ARMJIT_OPF_STORE) \
+  _(ARRAYLEN_GC,    "arraylen_gc",    "r",   'i', ARMJIT_OPF_DESCR | ARMJIT_OPF_LOAD)  \
+  _(RAW_LOAD,       "raw_load",       "ri",  'd', ARMJIT_OPF_DESCR | ARMJIT_OPF_LOAD)  \
+  _(RAW_STORE,      "raw_store",      "rid", 'v', ARMJIT_OPF_DESCR | ARMJIT_OPF_STORE) \
+  _(STRLEN,         "strlen",         "r",   'i', ARMJIT_OPF_DESCR | ARMJIT_OPF_LOAD)  \
+  _(STRGETITEM,     "strgetitem",     "ri",  'i', ARMJIT_OPF_DESCR | ARMJIT_OPF_LOAD)  \
+  _(STRSETITEM,     "strsetitem",     "rii", 'v', ARMJIT_OPF_DESCR | ARMJIT_OPF_STORE) \
+  _(UNICODELEN,     "unicodelen",     "r",   'i', ARMJIT_OPF_DESCR | ARMJIT_OPF_LOAD)  \
+  _(UNICODEGETITEM, "unicodegetitem", "ri",  'i', ARMJIT_OPF_DESCR | ARMJIT_OPF_LOAD)  \
+  _(UNICODESETITEM, "unicodesetitem", "rii", 'v', ARMJIT_OPF_DESCR | ARMJIT_OPF_STORE) \
+  _(COPYSTRCONTENT, "copystrcontent", "rriii", 'v',                             \
+    ARMJIT_OPF_DESCR | ARMJIT_OPF_LOAD | ARMJIT_OPF_STORE)                     \
+  _(COPYUNICODECONTENT, "copyunicodecontent", "rriii", 'v',                     \
+    ARMJIT_OPF_DESCR | ARMJIT_OPF_LOAD | ARMJIT_OPF_STORE)                     \
+  /* calls by call descriptor; exceptions; forcing */                        \
+  _(CALL,           "call",           ".",   'd', ARMJIT_OPF_DESCR | ARMJIT_OPF_CALL)  \
+  _(CALL_MAY_FORCE, "call_may_force", ".",   'd', ARMJIT_OPF_DESCR | ARMJIT_OPF_CALL)  \
+  _(GUARD_NOT_FORCED, "guard_not_forced", "", 'v', ARMJIT_OPF_GUARD | ARMJIT_OPF_RT) \
+  _(FORCE_TOKEN,    "force_token",    "",    'r', ARMJIT_OPF_RT)                \
+  _(GUARD_NO_EXCEPTION, "guard_no_exception", "", 'v', ARMJIT_OPF_GUARD | ARMJIT_OPF_RT) \
+  _(GUARD_EXCEPTION, "guard_exception", "",  'r', ARMJIT_OPF_GUARD | ARMJIT_OPF_RT) \
+  _(GUARD_CLASS,    "guard_class",    "rr",  'v', ARMJIT_OPF_GUARD | ARMJIT_OPF_LOAD) \
+  _(GUARD_NONNULL_CLASS, "guard_nonnull_class", "rr", 'v', ARMJIT_OPF_GUARD | ARMJIT_OPF_LOAD)
 
 typedef enum {
 #define ARMJIT_OP_ENUM(name, text, args, res, flags) ARMJIT_OP_##name,

@@ -3,6 +3,7 @@
  * kept in t->builder_err, and the call returns ARMJIT_NOVAL / -1.  Rules
  * that span ops (labels, overflow guards, the final op) are left to the
  * validator, which also runs on parsed traces. */
+#include "ir/descr_impl.h"
 #include "ir/ir_impl.h"
 
 #include <stdarg.h>
@@ -134,6 +135,11 @@ armjit_val armjit_op(armjit_trace *t, armjit_opcode op, const armjit_val *args,
                                  : "finish");
     return ARMJIT_NOVAL;
   }
+  if (fl & ARMJIT_OPF_DESCR) {
+    berr(t, ARMJIT_E_ARG, "%s: %s needs a descriptor: use armjit_op_descr", fn,
+         ir_info(op)->name);
+    return ARMJIT_NOVAL;
+  }
   armjit_type res;
   if (ARMJIT_OK != check_refs(t, fn, "argument", args, nargs, IR_MAX_ARGS) ||
       !check_sig(t, fn, op, args, nargs, &res))
@@ -151,6 +157,11 @@ int armjit_guard(armjit_trace *t, armjit_opcode op, const armjit_val *args,
   if (!check_opc(t, fn, op)) return -1;
   if (!ir_is_guard(op)) {
     berr(t, ARMJIT_E_ARG, "%s: %s is not a guard", fn, ir_info(op)->name);
+    return -1;
+  }
+  if (op == ARMJIT_OP_GUARD_EXCEPTION) { /* the one guard with a result */
+    berr(t, ARMJIT_E_ARG, "%s: guard_exception has a result: use armjit_guard_exception",
+         fn);
     return -1;
   }
   armjit_type res;
@@ -217,4 +228,9 @@ armjit_status armjit_set_descr_name(armjit_trace *t, const char *name) {
   if (ir_name_descr(t, t->nops - 1, name, strlen(name)) != ARMJIT_OK)
     return berr(t, ARMJIT_E_NOMEM, "%s: out of memory", fn);
   return ARMJIT_OK;
+}
+
+armjit_status ir_builder_check_refs(armjit_trace *t, const char *fn, const char *what,
+                                    const ir_ref *refs, unsigned n, unsigned limit) {
+  return check_refs(t, fn, what, refs, n, limit);
 }

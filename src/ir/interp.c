@@ -1,6 +1,7 @@
 /* The reference interpreter: the semantic oracle compiled code is compared
  * with.  Plain portable C (it runs on the host and under qemu-arm); every
  * op's meaning comes from sem.h so there is one definition of it. */
+#include "ir/descr_impl.h"
 #include "ir/ir.h"
 #include "ir/sem.h"
 
@@ -10,6 +11,7 @@
 typedef struct {
   const armjit_trace *t;
   armjit_value *vals;     /* one per value number */
+  ir_interp_rt rt;        /* force flag of this activation (interp_ext.c) */
 } interp;
 
 static inline armjit_value get(const interp *in, ir_ref r) {
@@ -156,7 +158,17 @@ static armjit_status run(interp *in, armjit_frame *f, uint64_t max_steps,
       continue;
     }
     default:
-      if (ir_is_guard(op->opc)) {
+      if (ir_is_ext_op(op->opc)) { /* memory, calls, exceptions, forcing */
+        bool pass;
+        armjit_value v;
+        armjit_status st = ir_interp_ext(t, op, in->vals, &in->rt, &v, &pass, err);
+        if (st != ARMJIT_OK) return st;
+        if (!pass) {
+          write_exit(in, f, op->id, t->refs + op->fail, op->nfail);
+          return ARMJIT_OK;
+        }
+        if (op->res != IR_NONE) in->vals[op->res] = v;
+      } else if (ir_is_guard(op->opc)) {
         if (!guard_passes(in, op, a, ovf)) {
           write_exit(in, f, op->id, t->refs + op->fail, op->nfail);
           return ARMJIT_OK;
@@ -187,7 +199,7 @@ armjit_status armjit_interpret(armjit_trace *t, armjit_frame *f, uint64_t max_st
                    "frame has %" PRIu32 " value slots, the trace needs %" PRIu32
                    " (its inputs and the values of its largest exit)",
                    f->capacity, need);
-  interp in = {t, NULL};
+  interp in = {t, NULL, {0}};
   uint32_t ntmp = max_jump_args(t);
   in.vals = ajx_calloc(t->ctx, (size_t)t->nvals + ntmp, sizeof *in.vals);
   if (!in.vals) return ajx_err(err, ARMJIT_E_NOMEM, "out of memory in the interpreter");

@@ -90,6 +90,10 @@ struct armjit_trace {
   uint32_t nlabels, caplabels;
   ir_label *labels;
 
+  uint32_t ndescrs, capdescrs;
+  struct ir_descr *descrs;   /* memory and call descriptors (ir/descr.h) */
+  ir_namemap descrs_index;   /* their names -> index in descrs */
+
   armjit_error builder_err;  /* first builder misuse (code != OK) */
   bool validated;
 

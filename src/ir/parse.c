@@ -2,6 +2,7 @@
  * has (syntax, names, where results and fail lists are written) and builds
  * the trace through the same raw appends as the builder; the validator then
  * checks the IR rules with a source map, so every error has line:column. */
+#include "ir/descr_impl.h"
 #include "ir/ir_impl.h"
 #include "ir/sem.h"
 
@@ -249,6 +250,20 @@ static armjit_status parse_refconst(parser *P, uint32_t c0, ir_ref *out) {
   return add_const(P, ARMJIT_REF, v, out);
 }
 
+/* The descriptor parts of the text live in parse_descr.c; they read from
+ * and advance the cursor through an ir_textpos. */
+static ir_textpos textpos(const parser *P) {
+  ir_textpos tp = {P->t, P->err, P->p, P->ls, P->line};
+  return tp;
+}
+
+static armjit_status parse_sym(parser *P, ir_ref *out) {
+  ir_textpos tp = textpos(P);
+  armjit_status st = ir_parse_sym(&tp, out);
+  P->p = tp.p;
+  return st;
+}
+
 /* ---- names ------------------------------------------------------------------------ */
 static armjit_status check_new_var(parser *P, const char *s, size_t n, uint32_t c0,
                                    armjit_type *ty) {
@@ -332,6 +347,7 @@ static armjit_status parse_item(parser *P, bool in_fail, item *it) {
   if (word_is(s, n, "inf")) { v.f = INFINITY; return add_const(P, ARMJIT_FLOAT, v, &it->ref); }
   if (word_is(s, n, "nan")) { v.f = NAN; return add_const(P, ARMJIT_FLOAT, v, &it->ref); }
   if (word_is(s, n, "ref")) return parse_refconst(P, c0, &it->ref);
+  if (word_is(s, n, "sym")) return parse_sym(P, &it->ref);
   const ir_name_ent *e = ir_names_find(&P->vars, s, n);
   if (!e)
     return perr(P, ARMJIT_E_INVALID, c0, "use of undefined variable %.*s", (int)n, s);
@@ -526,14 +542,15 @@ static armjit_status check_op_shape(parser *P, const opline *L, int32_t *target)
                 "%s needs a fail-arg list after it, e.g. [i1, f2] or []", in->name);
   if (!guard && L->has_fail)
     return perr(P, ARMJIT_E_SYNTAX, L->failcol, "only guards take a fail-arg list");
+  bool has_descr = (in->flags & ARMJIT_OPF_DESCR) != 0; /* memory and call ops */
   if (L->descr.name && !guard && L->opc != ARMJIT_OP_FINISH && L->opc != ARMJIT_OP_LABEL &&
-      L->opc != ARMJIT_OP_JUMP)
+      L->opc != ARMJIT_OP_JUMP && !has_descr)
     return perr(P, ARMJIT_E_SYNTAX, L->descr.col,
-                "descr= is only allowed on guards, finish, label and jump");
+                "descr= is only allowed on guards, finish, label, jump and memory/call ops");
   if (in->res == 'v' && L->res)
     return perr(P, ARMJIT_E_SYNTAX, L->rescol, "%s has no result; it cannot be assigned to %.*s",
                 in->name, (int)L->reslen, L->res);
-  if (in->res != 'v' && !L->res)
+  if (in->res != 'v' && in->res != 'd' && !L->res)
     return perr(P, ARMJIT_E_SYNTAX, L->opcol,
                 "the result of %s must be assigned to a variable (e.g. i5 = %s(...))",
                 in->name, in->name);
@@ -549,17 +566,22 @@ static armjit_status check_op_shape(parser *P, const opline *L, int32_t *target)
                   "jump target %.*s is not a label (it names a guard or finish on line %u)",
                   (int)d->len, d->name, descr_line(P->t, e));
     *target = e / 2;
-  } else if (d->name) {
+  } else if (d->name && !has_descr) {
     int32_t e = ir_descr_find(P->t, d->name, d->len);
     if (e >= 0)
       return perr(P, ARMJIT_E_INVALID, d->col, "descr name %.*s already used on line %u",
                   (int)d->len, d->name, descr_line(P->t, e));
+    e = ir_descr_by_name(P->t, d->name, d->len);
+    if (e >= 0)
+      return perr(P, ARMJIT_E_INVALID, d->col, "descr name %.*s already used on line %u",
+                  (int)d->len, d->name, P->t->descrs[e].line);
   }
   return ARMJIT_OK;
 }
 
 /* The result's type: from the op, and its name's prefix must agree. */
-static armjit_status result_type(parser *P, const opline *L, armjit_type *rtype) {
+static armjit_status result_type(parser *P, const opline *L, armjit_type dres,
+                                 armjit_type *rtype) {
   const ir_opinfo *in = ir_info((unsigned)L->opc);
   *rtype = ARMJIT_VOID;
   if (!L->res) return ARMJIT_OK;
@@ -568,7 +590,9 @@ static armjit_status result_type(parser *P, const opline *L, armjit_type *rtype)
   if (st != ARMJIT_OK) return st;
   armjit_type gives;
   ir_sig_problem p;
-  if (!ir_check_sig(P->t, (unsigned)L->opc, P->args, P->nargs, &gives, &p)) {
+  if (in->res == 'd') {
+    gives = dres; /* given by the descriptor */
+  } else if (!ir_check_sig(P->t, (unsigned)L->opc, P->args, P->nargs, &gives, &p)) {
     /* The validator reports the bad arguments; name the result anyway. */
     gives = in->res == 'i' ? ARMJIT_INT : in->res == 'r' ? ARMJIT_REF
           : in->res == 'f' ? ARMJIT_FLOAT
@@ -596,13 +620,37 @@ static armjit_status record_srcmap(parser *P, uint32_t idx, const opline *L) {
   return ARMJIT_OK;
 }
 
+/* descr=NAME of a memory or call op. */
+static armjit_status descr_use(parser *P, const opline *L, int32_t *descr, armjit_type *dres) {
+  ir_descr_use u = {(unsigned)L->opc, L->descr.name, L->descr.len, L->descr.col,
+                    L->opcol, L->rescol, L->res != NULL};
+  ir_textpos tp = textpos(P);
+  return ir_parse_descr_use(&tp, &u, descr, dres);
+}
+
+/* "descr NAME = ..." declares a memory or call descriptor. */
+static bool at_descr_decl(const parser *P) {
+  size_t n = ident_len(P->p);
+  return word_is(P->p, n, "descr") && (P->p[n] == ' ' || P->p[n] == '\t');
+}
+
+static armjit_status parse_descr_decl(parser *P) {
+  ir_textpos tp = textpos(P);
+  tp.p += 5;
+  armjit_status st = ir_parse_descr_decl(&tp);
+  P->p = tp.p;
+  return st;
+}
+
 static armjit_status parse_op(parser *P) {
   opline L;
-  int32_t target;
-  armjit_type rtype;
+  int32_t target, descr = -1;
+  armjit_type rtype, dres = ARMJIT_VOID;
   armjit_status st = parse_op_syntax(P, &L);
   if (st == ARMJIT_OK) st = check_op_shape(P, &L, &target);
-  if (st == ARMJIT_OK) st = result_type(P, &L, &rtype);
+  if (st == ARMJIT_OK && (ir_info((unsigned)L.opc)->flags & ARMJIT_OPF_DESCR))
+    st = descr_use(P, &L, &descr, &dres);
+  if (st == ARMJIT_OK) st = result_type(P, &L, dres, &rtype);
   if (st != ARMJIT_OK) return st;
   armjit_trace *t = P->t;
   uint32_t idx;
@@ -613,9 +661,10 @@ static armjit_status parse_op(parser *P) {
   ir_op *op = &t->ops[idx];
   op->line = P->line;
   op->col = L.opcol;
+  op->descr = descr;
   st = record_srcmap(P, idx, &L);
   if (st == ARMJIT_OK && L.res) st = name_var(P, op->res, L.res, L.reslen);
-  if (st != ARMJIT_OK || !L.descr.name || L.opc == ARMJIT_OP_JUMP) return st;
+  if (st != ARMJIT_OK || !L.descr.name || L.opc == ARMJIT_OP_JUMP || descr >= 0) return st;
   if (ir_name_descr(t, idx, L.descr.name, L.descr.len) != ARMJIT_OK) return nomem(P);
   return ARMJIT_OK;
 }
@@ -650,10 +699,15 @@ armjit_trace *armjit_trace_parse(armjit_ctx *ctx, const char *text, armjit_error
     ajx_err(err, ARMJIT_E_NOMEM, "out of memory while parsing");
     return NULL;
   }
-  armjit_status st = parse_inputs(&P);
+  armjit_status st = ARMJIT_OK;
+  while (st == ARMJIT_OK && next_content(&P) && at_descr_decl(&P)) {
+    st = parse_descr_decl(&P);
+    if (st == ARMJIT_OK) next_line(&P);
+  }
+  if (st == ARMJIT_OK) st = parse_inputs(&P);
   if (st == ARMJIT_OK) next_line(&P);
   while (st == ARMJIT_OK && next_content(&P)) {
-    st = parse_op(&P);
+    st = at_descr_decl(&P) ? parse_descr_decl(&P) : parse_op(&P);
     if (st == ARMJIT_OK) next_line(&P);
   }
   if (st == ARMJIT_OK) {

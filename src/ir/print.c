@@ -2,6 +2,7 @@
  * back to the same trace (same value numbers, exits, names, constants), so
  * printing that again gives the same text.  The string is malloc'd (the
  * public contract says free()), not allocated through the context. */
+#include "ir/descr_impl.h"
 #include "ir/ir_impl.h"
 
 #include <inttypes.h>
@@ -38,7 +39,8 @@ void ir_format_const(const ir_const *c, char *buf, size_t n) {
 void ir_val_name(const armjit_trace *t, const ir_srcmap *sm, ir_ref r, char *buf,
                  size_t n) {
   if (IR_IS_CONST(r)) {
-    ir_format_const(ir_const_of(t, r), buf, n);
+    const ir_const *c = ir_const_of(t, r);
+    if (c->type != ARMJIT_REF || !ir_format_sym(t, c->v.r, buf, n)) ir_format_const(c, buf, n);
   } else if (sm && sm->vname && sm->vname[r]) {
     snprintf(buf, n, "%s", sm->vname[r]);
   } else {
@@ -123,7 +125,14 @@ static const char *label_name(const armjit_trace *t, char **gen, int32_t id) {
 static char *print_trace(const armjit_trace *t, size_t *len) {
   char **gen = label_names(t);
   if (!gen) return NULL;
+  ir_descr_text dt; /* memory and call descriptors, declared first */
+  if (!ir_descr_text_make(t, &dt)) {
+    for (uint32_t i = 0; i < t->nlabels; i++) free(gen[i]);
+    free(gen);
+    return NULL;
+  }
   sbuf b = {0};
+  sb_puts(&b, dt.decls);
   sb_puts(&b, "[");
   for (uint32_t v = 0; v < t->ninputs; v++) {
     if (v) sb_puts(&b, ", ");
@@ -143,6 +152,8 @@ static char *print_trace(const armjit_trace *t, size_t *len) {
     if (ir_is_exit(op->opc)) descr = t->exits[op->id].name;
     else if (op->opc == ARMJIT_OP_LABEL || op->opc == ARMJIT_OP_JUMP)
       descr = label_name(t, gen, op->id);
+    else if (op->descr >= 0)
+      descr = dt.names[op->descr];
     if (descr) {
       sb_puts(&b, op->nargs ? ", descr=" : "descr=");
       sb_puts(&b, descr);
@@ -157,6 +168,7 @@ static char *print_trace(const armjit_trace *t, size_t *len) {
   }
   for (uint32_t i = 0; i < t->nlabels; i++) free(gen[i]);
   free(gen);
+  ir_descr_text_free(t, &dt);
   if (b.failed) { free(b.p); return NULL; }
   *len = b.len;
   return b.p;

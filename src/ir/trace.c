@@ -1,5 +1,6 @@
 /* The trace container: creation, raw appends shared by the builder and the
  * parser, and read-only queries (exits, counts). */
+#include "ir/descr.h"
 #include "ir/ir_impl.h"
 
 #include <math.h>
@@ -22,6 +23,7 @@ void armjit_trace_free(armjit_trace *t) {
   }
   for (uint32_t i = 0; i < t->nlabels; i++) ajx_free(ctx, t->labels[i].name);
   ir_names_free(ctx, &t->descr_index);
+  ir_descrs_free(t);
   ajx_free(ctx, t->vtype);
   ajx_free(ctx, t->vdef);
   ajx_free(ctx, t->ops);
@@ -210,7 +212,8 @@ int32_t ir_descr_find(const armjit_trace *t, const char *name, size_t len) {
 }
 
 bool ir_descr_name_used(const armjit_trace *t, const char *name) {
-  return ir_descr_find(t, name, strlen(name)) >= 0;
+  return ir_descr_find(t, name, strlen(name)) >= 0 ||
+         ir_descr_by_name(t, name, strlen(name)) >= 0; /* memory/call descriptors */
 }
 
 /* Index every current name into m (a fresh map). */

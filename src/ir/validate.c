@@ -1,6 +1,7 @@
 /* The validator: every IR rule of docs/ir.md that spans more than one
  * builder call.  Parsed traces are validated with a source map, so each
  * error points at the offending token. */
+#include "ir/descr_impl.h"
 #include "ir/ir_impl.h"
 
 #include <inttypes.h>
@@ -164,7 +165,11 @@ static armjit_status check_op(const vctx *c, liveness *lv, uint32_t i) {
   }
   armjit_type res;
   ir_sig_problem p;
-  if (!ir_check_sig(t, op->opc, a, op->nargs, &res, &p)) {
+  ir_ext_problem q; /* memory, call, exception and forcing ops: validate_ext.c */
+  if (ir_is_ext_op(op->opc)) {
+    if (!ir_check_ext_op(t, c->sm, i, &res, &q))
+      return verr(c, q.code, i, q.at, q.idx, "%s", q.msg);
+  } else if (!ir_check_sig(t, op->opc, a, op->nargs, &res, &p)) {
     char msg[200];
     ir_sig_message(t, c->sm, op->opc, a, op->nargs, &p, msg, sizeof msg);
     return verr(c, p.code, i, p.arg < 0 ? IR_AT_OP : IR_AT_ARG,

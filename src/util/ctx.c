@@ -1,5 +1,6 @@
 /* Context: options, allocation hooks, errors. */
 #include "util/ctx.h"
+#include "util/sym.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -60,7 +61,9 @@ armjit_ctx *armjit_ctx_new(const armjit_options *opts, armjit_error *err) {
 }
 
 void armjit_ctx_free(armjit_ctx *ctx) {
-  if (ctx) ctx->opts.free(ctx->opts.ud, ctx);
+  if (!ctx) return;
+  ajx_syms_free(ctx);
+  ctx->opts.free(ctx->opts.ud, ctx);
 }
 
 unsigned armjit_ctx_features(const armjit_ctx *ctx) { return ctx->features; }

@@ -12,6 +12,10 @@ struct armjit_ctx {
   armjit_abi abi;        /* ARMJIT_ABI_HARD or ARMJIT_ABI_SOFT */
   size_t code_used;      /* bytes of executable memory mapped */
   uint32_t rng;          /* ARMJIT_RANDOM_RA state (per context) */
+  /* The pending exception, 0 = none (util/exc.c).  Compiled code reads and
+   * clears it at this fixed address: &ctx->exc. */
+  uintptr_t exc;
+  struct ajx_symtab *syms; /* armjit_ctx_add_symbol (util/sym.c) */
 };
 
 void *ajx_alloc(armjit_ctx *ctx, size_t n);          /* NULL on exhaustion */

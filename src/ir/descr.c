@@ -1,0 +1,212 @@
+/* Descriptors: storage in the trace, the rules a descriptor must satisfy,
+ * and which ops take which kind. */
+#include "ir/descr.h"
+#include "ir/ir_impl.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const kind_names[IR_DESCR__COUNT] = {
+    "field", "array", "interior", "str", "unicode", "call"};
+
+const char *ir_descr_kind_name(unsigned kind) {
+  return kind < IR_DESCR__COUNT ? kind_names[kind] : "?";
+}
+
+uint32_t ir_natural_size(armjit_type ty) {
+  return ty == ARMJIT_REF ? (uint32_t)sizeof(uintptr_t) : ty == ARMJIT_FLOAT ? 8u : 0u;
+}
+
+unsigned ir_op_descr_kinds(unsigned opc) {
+  switch ((armjit_opcode)opc) {
+  case ARMJIT_OP_GETFIELD_GC: case ARMJIT_OP_GETFIELD_RAW:
+  case ARMJIT_OP_SETFIELD_GC: case ARMJIT_OP_SETFIELD_RAW:
+    return 1u << IR_DESCR_FIELD;
+  case ARMJIT_OP_GETARRAYITEM_GC: case ARMJIT_OP_GETARRAYITEM_RAW:
+  case ARMJIT_OP_SETARRAYITEM_GC: case ARMJIT_OP_SETARRAYITEM_RAW:
+  case ARMJIT_OP_RAW_LOAD: case ARMJIT_OP_RAW_STORE:
+    return 1u << IR_DESCR_ARRAY;
+  case ARMJIT_OP_ARRAYLEN_GC: /* an array of structs has a length too */
+    return 1u << IR_DESCR_ARRAY | 1u << IR_DESCR_INTERIOR;
+  case ARMJIT_OP_GETINTERIORFIELD_GC: case ARMJIT_OP_SETINTERIORFIELD_GC:
+    return 1u << IR_DESCR_INTERIOR;
+  case ARMJIT_OP_STRLEN: case ARMJIT_OP_STRGETITEM: case ARMJIT_OP_STRSETITEM:
+  case ARMJIT_OP_COPYSTRCONTENT:
+    return 1u << IR_DESCR_STR;
+  case ARMJIT_OP_UNICODELEN: case ARMJIT_OP_UNICODEGETITEM: case ARMJIT_OP_UNICODESETITEM:
+  case ARMJIT_OP_COPYUNICODECONTENT:
+    return 1u << IR_DESCR_UNICODE;
+  case ARMJIT_OP_CALL: case ARMJIT_OP_CALL_MAY_FORCE:
+    return 1u << IR_DESCR_CALL;
+  default:
+    return 0;
+  }
+}
+
+void ir_descr_kinds_text(unsigned kinds, char *buf, size_t n) {
+  size_t len = 0;
+  buf[0] = 0;
+  for (unsigned k = 0; k < IR_DESCR__COUNT && len < n; k++) {
+    if (!(kinds & (1u << k))) continue;
+    const char *name = kind_names[k];
+    const char *art = len ? " or " : (name[0] == 'a' || name[0] == 'i') ? "an " : "a ";
+    len += (size_t)snprintf(buf + len, n - len, "%s%s", art, name);
+  }
+}
+
+void ir_descr_desc(const armjit_trace *t, int32_t id, char *buf, size_t n) {
+  if (id >= 0 && (uint32_t)id < t->ndescrs && t->descrs[id].name)
+    snprintf(buf, n, "%s", t->descrs[id].name);
+  else
+    snprintf(buf, n, "#%ld", (long)id);
+}
+
+static bool is_value_type(unsigned ty) {
+  return ty == ARMJIT_INT || ty == ARMJIT_REF || ty == ARMJIT_FLOAT;
+}
+
+#define FAIL(key, ...) (*bad = (key), snprintf(msg, n, __VA_ARGS__), false)
+
+/* The value in memory: its type, size and signedness. */
+static bool check_value(const ir_descr *d, ir_descr_key size_key, ir_descr_key *bad,
+                        char *msg, size_t n) {
+  if (!is_value_type(d->type))
+    return FAIL(IR_DK_TYPE, "the value type must be int, ref or float");
+  switch ((armjit_type)d->type) {
+  case ARMJIT_INT:
+    if (d->size != 1 && d->size != 2 && d->size != 4)
+      return FAIL(size_key, "an int in memory has 1, 2 or 4 bytes, not %u", (unsigned)d->size);
+    return true;
+  case ARMJIT_REF:
+    if (d->size != sizeof(uintptr_t))
+      return FAIL(size_key, "a ref in memory has %u bytes (pointer size), not %u",
+                  (unsigned)sizeof(uintptr_t), (unsigned)d->size);
+    break;
+  default:
+    if (d->size != 8)
+      return FAIL(size_key, "a float in memory is an 8-byte double, not %u bytes", (unsigned)d->size);
+    break;
+  }
+  if (d->is_signed) return FAIL(IR_DK_SIGN, "signed applies to int values only");
+  return true;
+}
+
+static bool check_call(const ir_descr *d, ir_descr_key *bad, char *msg, size_t n) {
+  if (d->nargs > IR_MAX_ARGS - 1)
+    return FAIL(IR_DK_ARGS, "a call takes at most %u arguments, not %u",
+                IR_MAX_ARGS - 1, d->nargs);
+  for (uint32_t k = 0; k < d->nargs; k++)
+    if (!is_value_type(d->args[k]))
+      return FAIL(IR_DK_ARGS, "argument %u: the type must be int, ref or float", k + 1);
+  if (!is_value_type(d->type) && d->type != ARMJIT_VOID)
+    return FAIL(IR_DK_RESULT, "the result type must be int, ref, float or void");
+  if (d->flags & ~(unsigned)(ARMJIT_CALL_MAY_RAISE | ARMJIT_CALL_MAY_FORCE))
+    return FAIL(IR_DK_FLAGS, "unknown call flags 0x%x", d->flags);
+  return true;
+}
+
+bool ir_descr_check(const ir_descr *d, ir_descr_key *bad, char *msg, size_t n) {
+  switch ((ir_descr_kind)d->kind) {
+  case IR_DESCR_FIELD:
+    return check_value(d, IR_DK_SIZE, bad, msg, n);
+  case IR_DESCR_ARRAY:
+    return check_value(d, IR_DK_ITEM, bad, msg, n);
+  case IR_DESCR_INTERIOR:
+    if (!check_value(d, IR_DK_SIZE, bad, msg, n)) return false;
+    if (d->item_size == 0 || d->item_size > INT32_MAX)
+      return FAIL(IR_DK_ITEM, "the item size must be 1 .. %ld, not %lu", (long)INT32_MAX,
+                  (unsigned long)d->item_size);
+    if (d->offset < 0 || (uint64_t)d->offset + d->size > d->item_size)
+      return FAIL(IR_DK_OFFSET, "the field (offset %ld, %u bytes) does not fit in an "
+                  "item of %lu bytes", (long)d->offset, (unsigned)d->size,
+                  (unsigned long)d->item_size);
+    return true;
+  case IR_DESCR_STR:
+    if (d->item_size != 1)
+      return FAIL(IR_DK_ITEM, "str characters have 1 byte, not %lu (use unicode)",
+                  (unsigned long)d->item_size);
+    return d->has_len || FAIL(IR_DK_LEN, "a str layout needs its length offset");
+  case IR_DESCR_UNICODE:
+    if (d->item_size != 2 && d->item_size != 4)
+      return FAIL(IR_DK_ITEM, "unicode characters have 2 or 4 bytes, not %lu",
+                  (unsigned long)d->item_size);
+    return d->has_len || FAIL(IR_DK_LEN, "a unicode layout needs its length offset");
+  case IR_DESCR_CALL:
+    return check_call(d, bad, msg, n);
+  default:
+    return FAIL(IR_DK_KIND, "unknown descriptor kind %u", d->kind);
+  }
+}
+
+#undef FAIL
+
+armjit_status ir_descr_add(armjit_trace *t, const ir_descr *d, int32_t *id) {
+  armjit_ctx *ctx = t->ctx;
+  if (t->ndescrs >= IR_MAX_VALUES) return ARMJIT_E_LIMIT;
+  if (!ajx_grow(ctx, (void **)&t->descrs, &t->capdescrs, t->ndescrs + 1, sizeof *t->descrs))
+    return ARMJIT_E_NOMEM;
+  ir_descr c = *d;
+  c.args = NULL;
+  c.name = NULL;
+  if (d->nargs) {
+    c.args = ajx_alloc(ctx, d->nargs);
+    if (!c.args) return ARMJIT_E_NOMEM;
+    memcpy(c.args, d->args, d->nargs);
+  }
+  t->descrs[t->ndescrs] = c;
+  if (d->name && ir_descr_rename(t, (int32_t)t->ndescrs, d->name) != ARMJIT_OK) {
+    ajx_free(ctx, c.args);
+    return ARMJIT_E_NOMEM;
+  }
+  *id = (int32_t)t->ndescrs++;
+  t->validated = false;
+  return ARMJIT_OK;
+}
+
+armjit_status ir_descr_rename(armjit_trace *t, int32_t id, const char *name) {
+  armjit_ctx *ctx = t->ctx;
+  char *copy = ajx_strdup(ctx, name);
+  if (!copy) return ARMJIT_E_NOMEM;
+  ir_descr *d = &t->descrs[id];
+  if (!d->name) {
+    if (!ir_names_put(ctx, &t->descrs_index, copy, strlen(copy), id, d->line)) {
+      ajx_free(ctx, copy);
+      return ARMJIT_E_NOMEM;
+    }
+    d->name = copy;
+    return ARMJIT_OK;
+  }
+  /* A rename (rare): rebuild the index, keeping the old state on failure. */
+  char *old = d->name;
+  d->name = copy;
+  ir_namemap m = {NULL, 0, 0};
+  for (uint32_t i = 0; i < t->ndescrs; i++) {
+    const ir_descr *e = &t->descrs[i];
+    if (e->name && !ir_names_put(ctx, &m, e->name, strlen(e->name), (int32_t)i, e->line)) {
+      d->name = old;
+      ir_names_free(ctx, &m);
+      ajx_free(ctx, copy);
+      return ARMJIT_E_NOMEM;
+    }
+  }
+  ir_names_free(ctx, &t->descrs_index);
+  t->descrs_index = m;
+  ajx_free(ctx, old);
+  return ARMJIT_OK;
+}
+
+void ir_descrs_free(armjit_trace *t) {
+  for (uint32_t i = 0; i < t->ndescrs; i++) {
+    ajx_free(t->ctx, t->descrs[i].args);
+    ajx_free(t->ctx, t->descrs[i].name);
+  }
+  ajx_free(t->ctx, t->descrs);
+  ir_names_free(t->ctx, &t->descrs_index);
+  t->descrs = NULL;
+  t->ndescrs = t->capdescrs = 0;
+}
+
+int32_t ir_descr_by_name(const armjit_trace *t, const char *name, size_t len) {
+  const ir_name_ent *e = ir_names_find(&t->descrs_index, name, len);
+  return e ? e->val : -1;
+}
