@@ -17,7 +17,7 @@ ifneq ($(filter arm%,$(MACHINE)),)
   RUN_ARMHF :=
 else
   ARMHF_TC := -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/cmake/arm-linux-gnueabihf.cmake
-  RUN_ARMHF := qemu-arm -L /usr/arm-linux-gnueabihf
+  RUN_ARMHF := qemu-arm -L /usr/arm-linux-gnueabihf -E LD_LIBRARY_PATH=/usr/arm-linux-gnueabihf/lib
 endif
 ARMEL_TC := -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/cmake/arm-linux-gnueabi.cmake
 
