@@ -875,6 +875,100 @@ static void test_descr_api_errors(void **state) {
   expect_builder_error(t, ARMJIT_E_INVALID, "descr name G is already used");
 }
 
+/* ---- out of memory: every allocation of these paths may fail ------------------ */
+typedef struct { long budget; } alloc_budget;
+static void *b_alloc(void *ud, size_t n) {
+  alloc_budget *b = ud;
+  return b->budget-- > 0 ? malloc(n) : NULL;
+}
+static void *b_realloc(void *ud, void *p, size_t n) {
+  alloc_budget *b = ud;
+  return b->budget-- > 0 ? realloc(p, n) : NULL;
+}
+static void b_free(void *ud, void *p) { (void)ud; free(p); }
+
+static void test_out_of_memory(void **state) {
+  (void)state;
+  alloc_budget b = {1L << 30};
+  armjit_options o;
+  memset(&o, 0, sizeof o);
+  o.alloc = b_alloc;
+  o.realloc = b_realloc;
+  o.free = b_free;
+  o.ud = &b;
+  armjit_error err;
+  armjit_ctx *ctx = armjit_ctx_new(&o, &err);
+  assert_non_null(ctx);
+  /* symbols */
+  for (long k = 0;; k++) {
+    b.budget = k;
+    armjit_status st = armjit_ctx_add_symbol(ctx, "c20", (uintptr_t)c20);
+    if (st == ARMJIT_OK) break;
+    assert_int_equal(st, ARMJIT_E_NOMEM);
+  }
+  b.budget = 1L << 30;
+  for (unsigned k = 0; k < NHELPERS; k++)
+    assert_int_equal(armjit_ctx_add_symbol(ctx, helpers[k].name, helpers[k].fn), ARMJIT_OK);
+  /* parsing descriptors, symbols and calls; then the interpreter (a call of
+   * 20 arguments takes the heap path) */
+  static const char mem_text[] =
+      "descr F = field(offset=0, size=1, int)\n"
+      "descr C = call(args=[ref], result=void)\n"
+      "[p0]\n"
+      "i1 = getfield_gc(p0, descr=F)\n"
+      "call(sym(v1), p0, descr=C)\n"
+      "finish(i1)\n";
+  const char *texts[3] = {descr_text, call_text(&helpers[13]), mem_text};
+  for (int which = 0; which < 3; which++) {
+    char text[4096];
+    snprintf(text, sizeof text, "%s", texts[which]);
+    armjit_trace *t = NULL;
+    for (long k = 0; !t; k++) {
+      b.budget = k;
+      t = armjit_trace_parse(ctx, text, &err);
+      if (!t) assert_int_equal(err.code, ARMJIT_E_NOMEM);
+    }
+    b.budget = 1L << 30;
+    armjit_frame *f = armjit_frame_new(ctx, 20);
+    uint64_t word = 5;
+    for (long k = 0; which > 0; k++) {
+      for (unsigned j = 0; j < 20; j++) f->values[j] = j % 2 ? irs_f(j) : irs_i((int32_t)j);
+      if (which == 2) f->values[0] = irs_r((uintptr_t)&word);
+      b.budget = k;
+      armjit_status st = armjit_interpret(t, f, 0, &err);
+      if (st == ARMJIT_OK) break;
+      assert_int_equal(st, ARMJIT_E_NOMEM);
+    }
+    b.budget = 1L << 30;
+    if (which == 2) assert_true(word == 0x5151 && f->values[0].i == 5);
+    armjit_frame_free(ctx, f);
+    armjit_trace_free(t);
+  }
+  /* the builder: descriptors, names, ops */
+  for (long k = 0;; k++) {
+    armjit_trace *t = armjit_trace_new(ctx);
+    if (!t) { b.budget = k + 1; continue; }
+    b.budget = k;
+    armjit_type types[20];
+    for (unsigned j = 0; j < 20; j++) types[j] = j % 2 ? ARMJIT_FLOAT : ARMJIT_INT;
+    armjit_call_descr cd = {types, 20, ARMJIT_FLOAT, 0};
+    int d = armjit_descr_call(t, &cd);
+    armjit_descr_set_name(t, d, "C");
+    armjit_val a[21];
+    a[0] = armjit_const_ref(t, (uintptr_t)c20);
+    for (unsigned j = 0; j < 20; j++)
+      a[j + 1] = j % 2 ? armjit_const_float(t, j) : armjit_const_int(t, (int32_t)j);
+    armjit_val r = armjit_op_descr(t, ARMJIT_OP_CALL, a, 21, d);
+    armjit_finish(t, &r, 1);
+    armjit_status st = armjit_trace_validate(t, &err);
+    b.budget = 1L << 30;
+    armjit_trace_free(t);
+    if (st == ARMJIT_OK) break;
+    assert_int_equal(st, ARMJIT_E_NOMEM);
+  }
+  armjit_ctx_free(ctx);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_calls_text, ctx_setup, ctx_teardown),
@@ -887,6 +981,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_descr_api_roundtrip, ctx_setup, ctx_teardown),
       cmocka_unit_test_setup_teardown(test_descr_text_errors, ctx_setup, ctx_teardown),
       cmocka_unit_test_setup_teardown(test_descr_api_errors, ctx_setup, ctx_teardown),
+      cmocka_unit_test(test_out_of_memory),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

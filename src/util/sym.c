@@ -64,7 +64,7 @@ static bool grow(armjit_ctx *ctx, struct ajx_symtab *st) {
 }
 
 static const sym_ent *find(const struct ajx_symtab *st, const char *s, size_t n) {
-  if (!st) return NULL;
+  if (!st || !st->by_name) return NULL; /* no index yet: its first growth failed */
   for (uint32_t i = hash_name(s, n) & st->mask; st->by_name[i]; i = (i + 1) & st->mask)
     if (name_is(&st->e[st->by_name[i] - 1], s, n)) return &st->e[st->by_name[i] - 1];
   return NULL;
@@ -114,7 +114,7 @@ bool ajx_sym_addr(const armjit_ctx *ctx, const char *name, size_t len, uintptr_t
 
 const char *ajx_sym_name(const armjit_ctx *ctx, uintptr_t addr) {
   const struct ajx_symtab *st = ctx->syms;
-  if (!st) return NULL;
+  if (!st || !st->by_addr) return NULL;
   for (uint32_t i = hash_addr(addr) & st->mask; st->by_addr[i]; i = (i + 1) & st->mask)
     if (st->e[st->by_addr[i] - 1].addr == addr) return st->e[st->by_addr[i] - 1].name;
   return NULL;
