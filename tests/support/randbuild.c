@@ -48,7 +48,15 @@ armjit_trace *rt_build(armjit_ctx *ctx, const rt_trace *g, bool probe) {
   for (uint32_t i = 0; i < g->ninputs; i++)
     if (!g->input_dead[i]) b.vmap[i] = armjit_input(b.t, g->vtype[i]);
 
-  int label = -1;
+  int *label = malloc((g->nops + 1) * sizeof *label); /* op index -> label id */
+  int nlabels = 0;
+  if (!label) {
+    armjit_trace_free(b.t);
+    free(b.vmap);
+    free(b.cmap);
+    free(l);
+    return NULL;
+  }
   for (uint32_t i = 0; i < g->nops; i++) {
     const rt_op *op = &g->ops[i];
     if (op->dead) continue;
@@ -59,11 +67,15 @@ armjit_trace *rt_build(armjit_ctx *ctx, const rt_trace *g, bool probe) {
     char name[32];
     switch (op->opc) {
     case ARMJIT_OP_LABEL:
-      label = armjit_label(b.t, l, n);
-      if (op->flags & RT_OPF_NAMED) armjit_set_descr_name(b.t, "L");
+      label[i] = armjit_label(b.t, l, n);
+      if (op->flags & RT_OPF_NAMED) {
+        snprintf(name, sizeof name, nlabels ? "L%d" : "L", nlabels);
+        armjit_set_descr_name(b.t, name);
+      }
+      nlabels++;
       break;
     case ARMJIT_OP_JUMP:
-      armjit_jump(b.t, label, l, n);
+      armjit_jump(b.t, op->target >= 0 ? label[op->target] : -1, l, n);
       break;
     case ARMJIT_OP_FINISH:
       armjit_finish(b.t, l, n);
@@ -89,6 +101,7 @@ armjit_trace *rt_build(armjit_ctx *ctx, const rt_trace *g, bool probe) {
       break;
     }
   }
+  free(label);
   free(b.vmap);
   free(b.cmap);
   free(l);

@@ -1,8 +1,11 @@
 /* randdiff: compiled vs interpreted, one run. */
 #include "randdiff.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "ir_support.h"
 #include "randframe.h"
@@ -68,6 +71,44 @@ rt_verdict rt_diff_run(armjit_ctx *ctx, armjit_trace *t, const armjit_value *in,
   return RT_SAME;
 }
 
+rt_verdict rt_diff_run_isolated(armjit_ctx *ctx, armjit_trace *t, const armjit_value *in,
+                                uint32_t nin, uint64_t max_steps, unsigned timeout_s,
+                                char *why, size_t n) {
+  if (!why) n = 0;
+  fflush(NULL); /* nothing buffered may be written twice */
+  pid_t pid = fork();
+  if (pid < 0) {
+    if (n) snprintf(why, n, "fork failed");
+    return RT_ORACLE;
+  }
+  if (pid == 0) {
+    /* the child: default signal actions, and SIGALRM ends a hang */
+    int sigs[] = {SIGSEGV, SIGILL, SIGBUS, SIGFPE, SIGALRM, SIGABRT};
+    for (unsigned k = 0; k < sizeof sigs / sizeof sigs[0]; k++) signal(sigs[k], SIG_DFL);
+    alarm(timeout_s);
+    rt_diff d;
+    rt_verdict v = rt_diff_run(ctx, t, in, nin, max_steps, &d);
+    _exit((int)v);
+  }
+  int status;
+  while (waitpid(pid, &status, 0) < 0) {
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) <= RT_ORACLE) {
+    if (n) snprintf(why, n, "exit status %d", WEXITSTATUS(status));
+    return (rt_verdict)WEXITSTATUS(status);
+  }
+  if (n) {
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+      snprintf(why, n, "compiled code did not exit within %u s", timeout_s);
+    else if (WIFSIGNALED(status))
+      snprintf(why, n, "crashed with signal %d (%s)", WTERMSIG(status),
+               strsignal(WTERMSIG(status)));
+    else
+      snprintf(why, n, "child exited with status %d", WEXITSTATUS(status));
+  }
+  return RT_DIFF;
+}
+
 void rt_diff_free(armjit_ctx *ctx, rt_diff *d) {
   if (d->fi) armjit_frame_free(ctx, d->fi);
   if (d->fc) armjit_frame_free(ctx, d->fc);
@@ -80,7 +121,7 @@ void rt_diff_report(FILE *out, armjit_trace *t, const armjit_value *in, uint32_t
   fprintf(out, "mismatch: %s\n", d->why);
   fprintf(out, "# args: ");
   for (uint32_t k = 0; k < nin; k++) {
-    if (k) fputs(", ", out);
+    if (k) fputc(' ', out);
     rt_print_value(out, armjit_val_type(t, (armjit_val)k), in[k]);
   }
   fputc('\n', out);
@@ -108,24 +149,42 @@ armjit_value *rt_inputs(const rt_trace *g, uint32_t *n) {
   return v;
 }
 
-bool rt_diff_still_fails(const rt_trace *g, void *ud) {
-  rt_diff_pred *p = ud;
-  p->calls++;
-  armjit_ctx *ctx = armjit_ctx_new(&p->opts, NULL);
+uint32_t rt_regress_seed(unsigned k) { return (k + 1) * 0x9e3779b9u; }
+
+static bool fails_with(const rt_trace *g, const armjit_options *o, uint64_t max_steps,
+                       unsigned timeout_s) {
+  armjit_ctx *ctx = armjit_ctx_new(o, NULL);
   if (!ctx) return false;
   bool fails = false;
   armjit_trace *t = rt_build(ctx, g, false);
   uint32_t n;
   armjit_value *in = rt_inputs(g, &n);
   if (t && in && armjit_trace_validate(t, NULL) == ARMJIT_OK) {
-    rt_diff d;
-    fails = rt_diff_run(ctx, t, in, n, p->max_steps, &d) == RT_DIFF;
-    rt_diff_free(ctx, &d);
+    if (timeout_s) {
+      fails = rt_diff_run_isolated(ctx, t, in, n, max_steps, timeout_s, NULL, 0) == RT_DIFF;
+    } else {
+      rt_diff d;
+      fails = rt_diff_run(ctx, t, in, n, max_steps, &d) == RT_DIFF;
+      rt_diff_free(ctx, &d);
+    }
   }
   free(in);
   if (t) armjit_trace_free(t);
   armjit_ctx_free(ctx);
   return fails;
+}
+
+bool rt_diff_still_fails(const rt_trace *g, void *ud) {
+  rt_diff_pred *p = ud;
+  p->calls++;
+  if (!(p->opts.flags & ARMJIT_RANDOM_RA) || p->n_ra_seeds == 0)
+    return fails_with(g, &p->opts, p->max_steps, p->timeout_s);
+  armjit_options o = p->opts;
+  for (unsigned k = 0; k < p->n_ra_seeds; k++) {
+    o.seed = p->ra_seeds[k];
+    if (fails_with(g, &o, p->max_steps, p->timeout_s)) return true;
+  }
+  return false;
 }
 
 void rt_print_regress(FILE *out, armjit_ctx *ctx, const rt_trace *g, const char *comment) {

@@ -32,6 +32,14 @@ rt_verdict rt_diff_run(armjit_ctx *ctx, armjit_trace *t, const armjit_value *in,
                        uint32_t nin, uint64_t max_steps, rt_diff *d);
 void rt_diff_free(armjit_ctx *ctx, rt_diff *d);
 
+/* The same in a child process, so that compiled code that crashes or
+ * never exits (timeout_s seconds) becomes an RT_DIFF instead of taking the
+ * test down; `why` (may be NULL) says which signal or timeout.  Results
+ * are not returned: rerun with rt_diff_run for details unless it crashed. */
+rt_verdict rt_diff_run_isolated(armjit_ctx *ctx, armjit_trace *t, const armjit_value *in,
+                                uint32_t nin, uint64_t max_steps, unsigned timeout_s,
+                                char *why, size_t n);
+
 /* The mismatch in full: what differs, the trace text, "# args:" line,
  * both results, and the disassembly when `dis` and the loop compiled. */
 void rt_diff_report(FILE *out, armjit_trace *t, const armjit_value *in, uint32_t nin,
@@ -41,13 +49,25 @@ void rt_diff_report(FILE *out, armjit_trace *t, const armjit_value *in, uint32_t
 armjit_value *rt_inputs(const rt_trace *g, uint32_t *n);
 
 /* Shrink predicate: does the trace still differ when built and compiled
- * in a fresh context with these options? */
+ * in a fresh context with these options?  With ARMJIT_RANDOM_RA and
+ * ra_seeds, "differs under any of these allocator seeds": a trace that
+ * shrinks keeps failing under some seed even when the allocator's random
+ * choices shift. */
 typedef struct {
   armjit_options opts;
+  const uint32_t *ra_seeds;
+  unsigned n_ra_seeds;
   uint64_t max_steps;
+  unsigned timeout_s;    /* != 0: run each candidate isolated (crash/hang) */
   unsigned calls;        /* predicate evaluations (statistics) */
 } rt_diff_pred;
 bool rt_diff_still_fails(const rt_trace *g, void *ud); /* ud: rt_diff_pred */
+
+/* The ARMJIT_RANDOM_RA seeds tests/arm_regress.c runs every regression
+ * trace with (k < RT_REGRESS_SEEDS); a file may add its own with a
+ * "# ra-seed: N" line. */
+#define RT_REGRESS_SEEDS 8
+uint32_t rt_regress_seed(unsigned k);
 
 /* Print g as a regression file: "# args:" header then the trace text. */
 void rt_print_regress(FILE *out, armjit_ctx *ctx, const rt_trace *g, const char *comment);

@@ -396,6 +396,12 @@ static void shuffle(rt_rng *r, int32_t *a, uint32_t n) {
   }
 }
 
+static bool is_avail(const gen *s, int32_t v) {
+  for (uint32_t i = 0; i < s->navail; i++)
+    if (s->avail[i] == v) return true;
+  return false;
+}
+
 /* jump args for label args `largs`: permutations of the label args of each
  * type (swaps, rotations, cycles for the move resolver), fresh values and
  * constants into loop-carried slots; the counter slot gets c1. */
@@ -427,7 +433,9 @@ static void jump_args(gen *s, const int32_t *largs, uint32_t n, int32_t c1, int3
     unsigned fresh = mode == 0 ? 70 : 20;
     for (uint32_t i = 0; i < m; i++) {
       int32_t v = vals[i];
-      if (rt_chance(s->r, fresh)) {
+      /* a jump back past a later label: that label's args are what's live */
+      if (!is_avail(s, v) || rt_chance(s->r, fresh)) {
+        if (!is_avail(s, v)) v = rand_const(s, ty);
         if (rt_chance(s->r, s->c->const_pct + 10)) v = rand_const(s, ty);
         else {
           int32_t w = pick_var(s, ty, s->navail);
@@ -444,9 +452,9 @@ static void jump_args(gen *s, const int32_t *largs, uint32_t n, int32_t c1, int3
 }
 
 /* ---- whole traces --------------------------------------------------------- */
-static void gen_loop(gen *s) {
+/* A few ops on the inputs before the first label. */
+static void gen_pre(gen *s) {
   rt_trace *g = s->g;
-  /* a few ops before the label, on the inputs */
   uint32_t pre = rt_chance(s->r, 40) ? 1 + rt_below(s->r, 4) : 0;
   for (uint32_t i = 0; i < pre && !s->oom; i++) {
     uint32_t k = rt_below(s->r, 100);
@@ -457,42 +465,70 @@ static void gen_loop(gen *s) {
     else gen_int(s);
     for (uint32_t j = before; j < g->nops; j++) g->ops[j].flags |= RT_OPF_PRE;
   }
-  /* label args: the counter, most inputs, some pre-label values */
+}
+
+/* label(args): the counter (if any), most of the values that were label
+ * args or inputs, some of the others, shuffled.  Only they stay available
+ * after it.  Returns the label's op index, or -1. */
+static int32_t gen_label(gen *s, int32_t prev_label) {
+  rt_trace *g = s->g;
   int32_t *largs = scratch(s, s->navail);
-  if (!largs) return;
+  if (!largs) return -1;
+  const rt_op *pl = prev_label >= 0 ? &g->ops[prev_label] : NULL;
   uint32_t n = 0;
   for (uint32_t i = 0; i < s->navail; i++) {
     int32_t v = s->avail[i];
-    bool keep = v == g->counter || ((uint32_t)v < g->ninputs ? rt_chance(s->r, 90)
-                                                               : rt_chance(s->r, 50));
-    if (keep) largs[n++] = v;
+    bool carried = (uint32_t)v < g->ninputs;
+    for (uint32_t k = 0; pl && k < pl->nlist && !carried; k++) carried = g->pool[pl->list + k] == v;
+    if (v == g->counter || rt_chance(s->r, carried ? 90 : 50)) largs[n++] = v;
   }
   shuffle(s->r, largs, n);
   s->navail = 0;
   for (uint32_t i = 0; i < n; i++) avail_push(s, largs[i]);
-  if (rt_add_op(g, ARMJIT_OP_LABEL, ARMJIT_VOID, NULL, 0, largs, n, RT_OPF_NAMED) < 0) {
-    s->oom = true;
-    return;
-  }
-  uint32_t label_op = g->nops - 1;
+  int32_t li = rt_add_op(g, ARMJIT_OP_LABEL, ARMJIT_VOID, NULL, 0, largs, n,
+                         rt_chance(s->r, 80) ? RT_OPF_NAMED : 0);
+  if (li < 0) s->oom = true;
+  return li;
+}
 
-  uint32_t at = rt_below(s->r, s->c->nops + 1);
+/* [inputs] pre label(L0) (body label(L1)) body+counter jump(L1 or L0) */
+static void gen_loop(gen *s) {
+  rt_trace *g = s->g;
+  gen_pre(s);
+  int32_t l0 = gen_label(s, -1), target = l0;
+  if (l0 < 0) return;
+  uint32_t nbody = s->c->nops;
+  if (rt_chance(s->r, 20)) { /* a second label, as after a preamble */
+    uint32_t n1 = rt_below(s->r, nbody / 2 + 1);
+    for (uint32_t i = 0; i < n1 && !s->oom; i++) gen_body_op(s);
+    nbody -= n1;
+    int32_t l1 = gen_label(s, l0);
+    if (l1 < 0) return;
+    target = rt_chance(s->r, 70) ? l1 : l0;
+  }
+  uint32_t at = rt_below(s->r, nbody + 1);
   int32_t c1 = -1;
-  for (uint32_t i = 0; i <= s->c->nops && !s->oom; i++) {
+  for (uint32_t i = 0; i <= nbody && !s->oom; i++) {
     if (i == at) c1 = gen_counter(s, g->counter);
-    if (i < s->c->nops) gen_body_op(s);
+    if (i < nbody) gen_body_op(s);
   }
   if (s->oom) return;
-  n = g->ops[label_op].nlist;
+  uint32_t n = g->ops[target].nlist;
   int32_t *jargs = malloc((n + 1) * sizeof *jargs);
   if (!jargs) { s->oom = true; return; }
-  jump_args(s, g->pool + g->ops[label_op].list, n, c1, jargs);
-  if (!s->oom && rt_add_op(g, ARMJIT_OP_JUMP, ARMJIT_VOID, NULL, 0, jargs, n, 0) < 0)
-    s->oom = true;
+  jump_args(s, g->pool + g->ops[target].list, n, c1, jargs);
+  int32_t j = s->oom ? -1 : rt_add_op(g, ARMJIT_OP_JUMP, ARMJIT_VOID, NULL, 0, jargs, n, 0);
+  if (j < 0) s->oom = true;
+  else g->ops[j].target = target;
   free(jargs);
 }
 
+/* [inputs] (pre label(L)) body finish(args) */
 static void gen_straight(gen *s) {
+  if (rt_chance(s->r, 25)) {
+    gen_pre(s);
+    if (gen_label(s, -1) < 0) return;
+  }
   for (uint32_t i = 0; i < s->c->nops && !s->oom; i++) gen_body_op(s);
   if (s->oom) return;
   uint32_t n = list_len(s);

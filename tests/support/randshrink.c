@@ -154,37 +154,139 @@ static bool pass_lists(shrinker *s) {
   return progress;
 }
 
+static bool in_list(const rt_trace *g, const rt_op *op, int32_t v) {
+  for (uint32_t k = 0; k < op->nlist; k++)
+    if (g->pool[op->list + k] == v) return true;
+  return false;
+}
+
+/* Drop label arg k of label op L, and v from every later label (with the
+ * matching args of the jumps to them); uses of v after L become zero. */
+static bool drop_label_arg(rt_trace *c, uint32_t L, uint32_t k) {
+  int32_t v = c->pool[c->ops[L].list + k];
+  if (v == c->counter) return false;
+  int32_t z = zero_const(c, c->vtype[v]);
+  if (z == 0) return false;
+  for (uint32_t i = L; i < c->nops; i++) {
+    rt_op *op = &c->ops[i];
+    if (op->dead || op->opc != ARMJIT_OP_LABEL) continue;
+    for (uint32_t j = op->nlist; j-- > 0;) {
+      if (c->pool[op->list + j] != v) continue;
+      list_remove(c, op, j);
+      for (uint32_t m = i + 1; m < c->nops; m++)
+        if (!c->ops[m].dead && c->ops[m].opc == ARMJIT_OP_JUMP && c->ops[m].target == (int32_t)i)
+          list_remove(c, &c->ops[m], j);
+    }
+  }
+  for (uint32_t i = L + 1; i < c->nops; i++) {
+    rt_op *op = &c->ops[i];
+    if (op->dead || op->opc == ARMJIT_OP_LABEL) continue;
+    for (uint32_t j = 0; j < op->na + op->nlist; j++) {
+      int32_t *p = j < op->na ? &op->a[j] : &c->pool[op->list + j - op->na];
+      if (*p == v) *p = z;
+    }
+  }
+  return true;
+}
+
 static bool pass_label_args(shrinker *s) {
   bool progress = false;
-  int32_t L = -1, J = -1;
-  for (uint32_t i = 0; i < s->g->nops; i++) {
-    if (s->g->ops[i].dead) continue;
-    if (s->g->ops[i].opc == ARMJIT_OP_LABEL) L = (int32_t)i;
-    if (s->g->ops[i].opc == ARMJIT_OP_JUMP) J = (int32_t)i;
+  for (uint32_t L = 0; L < s->g->nops; L++) {
+    if (s->g->ops[L].dead || s->g->ops[L].opc != ARMJIT_OP_LABEL) continue;
+    for (uint32_t k = s->g->ops[L].nlist; k-- > 0;) {
+      if (k >= s->g->ops[L].nlist) continue;
+      rt_trace c;
+      if (!rt_trace_copy(&c, s->g)) return progress;
+      if (!drop_label_arg(&c, L, k)) { rt_trace_clear(&c); continue; }
+      progress |= accept(s, &c);
+    }
   }
-  if (L < 0) return false;
-  for (uint32_t k = s->g->ops[L].nlist; k-- > 0;) {
-    int32_t v = s->g->pool[s->g->ops[L].list + k];
-    if (v == s->g->counter) continue;
+  return progress;
+}
+
+/* A label no jump targets can go: before the next label everything
+ * defined so far is live anyway. */
+static bool pass_labels(shrinker *s) {
+  bool progress = false;
+  for (uint32_t L = 0; L < s->g->nops; L++) {
+    if (s->g->ops[L].dead || s->g->ops[L].opc != ARMJIT_OP_LABEL) continue;
+    bool target = false;
+    for (uint32_t i = L + 1; i < s->g->nops; i++)
+      target |= !s->g->ops[i].dead && s->g->ops[i].opc == ARMJIT_OP_JUMP &&
+                s->g->ops[i].target == (int32_t)L;
+    if (target) continue;
     rt_trace c;
     if (!rt_trace_copy(&c, s->g)) return progress;
-    list_remove(&c, &c.ops[L], k);
-    if (J >= 0) list_remove(&c, &c.ops[J], k);
-    /* uses before the label stay; uses after it become constants */
-    bool ok = true;
-    for (uint32_t i = (uint32_t)L + 1; i < c.nops && ok; i++) {
-      rt_op *op = &c.ops[i];
-      if (op->dead) continue;
-      for (uint32_t j = 0; j < op->na + op->nlist; j++) {
-        int32_t *p = j < op->na ? &op->a[j] : &c.pool[op->list + j - op->na];
-        if (*p != v) continue;
-        int32_t z = zero_const(&c, c.vtype[v]);
-        if (z == 0) { ok = false; break; }
-        *p = z;
-      }
-    }
-    if (!ok) { rt_trace_clear(&c); return progress; }
+    c.ops[L].dead = true;
     progress |= accept(s, &c);
+  }
+  return progress;
+}
+
+/* Op index defining v (-1 for inputs). */
+static int32_t def_op(const rt_trace *g, int32_t v) {
+  if ((uint32_t)v < g->ninputs) return -1;
+  for (uint32_t i = 0; i < g->nops; i++)
+    if (g->ops[i].res == v) return (int32_t)i;
+  return -1;
+}
+
+/* May op j use variable v (label rule)? */
+static bool live_at(const rt_trace *g, uint32_t j, int32_t v) {
+  int32_t d = def_op(g, v);
+  if (d >= (int32_t)j || (d >= 0 && g->ops[d].dead)) return false;
+  for (uint32_t i = j; i-- > 0;) {
+    const rt_op *op = &g->ops[i];
+    if (op->dead || op->opc != ARMJIT_OP_LABEL) continue;
+    return in_list(g, op, v) || d > (int32_t)i;
+  }
+  return true;
+}
+
+/* Operands become zero constants (their producers may then go). */
+static bool pass_operands(shrinker *s) {
+  bool progress = false;
+  for (uint32_t i = 0; i < s->g->nops; i++) {
+    const rt_op *op = &s->g->ops[i];
+    if (op->dead || (op->flags & RT_OPF_COUNTER)) continue;
+    for (uint32_t k = 0; k < s->g->ops[i].na; k++) {
+      int32_t v = s->g->ops[i].a[k];
+      if (RT_IS_CONST(v)) continue;
+      rt_trace c;
+      if (!rt_trace_copy(&c, s->g)) return progress;
+      int32_t z = zero_const(&c, c.vtype[v]);
+      if (z == 0) { rt_trace_clear(&c); return progress; }
+      c.ops[i].a[k] = z;
+      progress |= accept(s, &c);
+    }
+  }
+  return progress;
+}
+
+/* Jump args: the label's own arg (no move) or a zero constant. */
+static bool pass_jump_args(shrinker *s) {
+  bool progress = false;
+  for (uint32_t j = 0; j < s->g->nops; j++) {
+    const rt_op *op = &s->g->ops[j];
+    if (op->dead || op->opc != ARMJIT_OP_JUMP || op->target < 0) continue;
+    for (uint32_t k = 0; k < op->nlist; k++) {
+      const rt_op *L = &s->g->ops[s->g->ops[j].target];
+      int32_t la = s->g->pool[L->list + k], cur = s->g->pool[s->g->ops[j].list + k];
+      if (la == s->g->counter || cur == la) continue;
+      rt_trace c;
+      if (!rt_trace_copy(&c, s->g)) return progress;
+      if (live_at(&c, j, la)) {
+        c.pool[c.ops[j].list + k] = la;
+      } else if (!RT_IS_CONST(cur)) {
+        int32_t z = zero_const(&c, c.vtype[la]);
+        if (z == 0) { rt_trace_clear(&c); return progress; }
+        c.pool[c.ops[j].list + k] = z;
+      } else {
+        rt_trace_clear(&c);
+        continue;
+      }
+      progress |= accept(s, &c);
+    }
   }
   return progress;
 }
@@ -217,7 +319,10 @@ unsigned rt_shrink(rt_trace *g, rt_pred pred, void *ud) {
   for (unsigned round = 0; round < 20; round++) {
     bool p = pass_ops(&s);
     p |= pass_lists(&s);
+    p |= pass_labels(&s);
     p |= pass_label_args(&s);
+    p |= pass_jump_args(&s);
+    p |= pass_operands(&s);
     p |= pass_inputs(&s);
     if (!p) break;
   }

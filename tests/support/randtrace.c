@@ -126,6 +126,7 @@ int32_t rt_add_op(rt_trace *g, armjit_opcode opc, armjit_type rtype, const int32
   op->rtype = (uint8_t)rtype;
   op->flags = (uint8_t)flags;
   op->res = -1;
+  op->target = -1;
   for (uint32_t i = 0; i < na; i++) op->a[i] = a[i];
   op->na = na;
   op->list = g->npool;
@@ -252,7 +253,7 @@ void rt_print_inputs(FILE *out, const rt_trace *g) {
   bool first = true;
   for (uint32_t i = 0; i < g->ninputs; i++) {
     if (g->input_dead[i]) continue;
-    if (!first) fputs(", ", out);
+    if (!first) fputc(' ', out);
     first = false;
     rt_print_value(out, g->vtype[i], g->input[i]);
   }

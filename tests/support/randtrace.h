@@ -8,9 +8,11 @@
  *
  * Shapes:
  *   loop:      [inputs] (pre-label ops) label(args, descr=L) body jump(args')
- *              One label arg is a counter (input 0..50): the body decrements
- *              it and a guard exits when it reaches 0, so every loop ends.
- *   straight:  [inputs] body finish(args)
+ *              sometimes with a second label (jump to either one).  One
+ *              label arg is a counter (input 0..max_trip): the body after
+ *              the last label decrements it and a guard exits when it
+ *              reaches 0, so every loop ends.
+ *   straight:  [inputs] (pre-label ops label(args)) body finish(args)
  * Everything is a pure function of the seed and the config: no globals.
  */
 #ifndef ARMJIT_TESTS_RANDTRACE_H
@@ -69,6 +71,7 @@ typedef struct {
   int32_t a[2];          /* operands (value id >= 0, constant -1-k) */
   uint32_t na;
   uint32_t list, nlist;  /* fail args, or label/jump/finish args (pool) */
+  int32_t target;        /* jump: op index of its label */
 } rt_op;
 
 typedef struct {
@@ -123,7 +126,7 @@ uint32_t rt_ninputs(const rt_trace *g);
 /* Print one value as the regression header does ("# args: ..."): ints in
  * decimal, refs in hex, floats exactly (%.17g, nan, inf, -0.0). */
 void rt_print_value(FILE *out, armjit_type ty, armjit_value v);
-/* "a, b, c" of the live inputs. */
+/* "a b c": the live inputs, as a "# args:" line wants them. */
 void rt_print_inputs(FILE *out, const rt_trace *g);
 
 /* ---- shrinking ------------------------------------------------------------ */
