@@ -1,0 +1,34 @@
+/* Longevity pre-pass: for every value, where it is used.  The forward
+ * allocator asks "is v still needed after op i?" (last_use) and "when is v
+ * next needed in a register?" (real uses) to pick spill victims.
+ *
+ * A *real* use needs the value in a register: an argument of an ordinary op
+ * or guard.  Fail args, label, jump and finish args are *weak* uses: the
+ * value may sit in a stack slot or be a constant there, so a value whose
+ * remaining uses are all weak is the cheapest spill victim. */
+#ifndef ARMJIT_RA_LIVE_H
+#define ARMJIT_RA_LIVE_H
+
+#include "ir/ir.h"
+
+typedef struct {
+  uint32_t nvals;
+  int32_t *last_use;     /* per value: last op using it (any use), -1 none */
+  uint32_t *nuses;       /* per value: uses of any kind (counted per slot) */
+  uint32_t *real_start;  /* per value + 1: real uses of v are */
+  uint32_t *real;        /*   real[real_start[v] .. real_start[v+1]), ascending */
+  int32_t *jump_pos;     /* per value: first position in the final jump, -1 */
+  int32_t jump_op;       /* index of the final jump, -1 if the trace finishes */
+  bool *dead;            /* per op: pure op whose result is never used */
+} ra_live;
+
+armjit_status ra_live_build(armjit_ctx *ctx, const armjit_trace *t, ra_live *lv,
+                            armjit_error *err);
+void ra_live_free(armjit_ctx *ctx, ra_live *lv);
+
+/* First real use of v at an op index >= pos, or INT32_MAX when none.
+ * *cursor is a per-value memo that only moves forward (callers ask with
+ * non-decreasing pos). */
+int32_t ra_next_real_use(const ra_live *lv, uint32_t *cursor, ir_ref v, uint32_t pos);
+
+#endif
