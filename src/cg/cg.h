@@ -1,0 +1,54 @@
+/* Lowering of a validated trace into one A32 code buffer: prologue, body
+ * (one forward pass that allocates registers and selects instructions
+ * together), out-of-line exit stubs and the shared exit path.  The
+ * runtime (rt/loop.c) links the buffer into executable memory.
+ *
+ * cg knows nothing of the runtime: addresses of the C helpers it calls and
+ * of the runtime's per-loop metadata are parameters (cg_env). */
+#ifndef ARMJIT_CG_CG_H
+#define ARMJIT_CG_CG_H
+
+#include "ir/ir.h"
+
+/* Addresses baked into the code as MOVW/MOVT constants. */
+typedef struct {
+  uint32_t exit_helper;  /* int32_t fn(const uint32_t *save, uint32_t exit_id,
+                                       const uint8_t *fp, const void *meta) */
+  uint32_t exit_meta;    /* its last argument */
+  uint32_t div_helper;   /* int32_t fn(int32_t, int32_t): int_floordiv */
+  uint32_t mod_helper;   /* int32_t fn(int32_t, int32_t): int_mod */
+} cg_env;
+
+typedef struct {
+  uint32_t op;           /* index of the guard / finish op */
+  int32_t branch;        /* guard: offset of its b<cc> (the patch site);
+                            finish: -1 */
+  uint32_t stub;         /* offset of the exit stub (movw ip, #id; b common) */
+  uint32_t rec;          /* recovery string: rec[rec .. rec+rec_len) */
+  uint32_t rec_len;
+} cg_exit;
+
+typedef struct {
+  a32_buf *buf;          /* the code; owned by the result */
+  int32_t *op_off;       /* per op: offset of its first instruction, -1 none */
+  uint32_t nops;
+  cg_exit *exits;        /* per exit id */
+  uint32_t nexits;
+  uint8_t *rec;          /* recovery strings, deduplicated */
+  uint32_t rec_bytes;
+  uint64_t fail_args;    /* values covered by the recovery strings */
+  uint64_t *consts;      /* constant pool: frame bits of every trace constant */
+  uint32_t nconsts;
+  uint32_t body_end;     /* offset where the exit stubs start */
+  uint32_t common;       /* offset of the shared exit path */
+  int32_t frame_bytes;   /* spill area below fp */
+} cg_result;
+
+armjit_status cg_compile(armjit_ctx *ctx, const armjit_trace *t, const cg_env *env,
+                         cg_result *out, armjit_error *err);
+void cg_result_free(armjit_ctx *ctx, cg_result *r);
+
+/* Frame bits a constant is written as (ints zero-extended). */
+uint64_t cg_const_bits(const ir_const *c);
+
+#endif

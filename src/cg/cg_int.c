@@ -1,0 +1,242 @@
+/* Lowering of integer ops.  Invariant every function keeps: the result
+ * register is written only after every operand has been read, so the
+ * result may take the register of an operand that dies here. */
+#include "cg/cg_internal.h"
+
+static a32_reg def_int(cg *c, const ir_op *op) {
+  ra_release_dying(&c->ra);
+  return (a32_reg)ra_def(&c->ra, op->res, -1);
+}
+
+static void mov_reg(cg *c, a32_reg rd, a32_reg rn) {
+  if (rd != rn) a32_dp(c->b, A32_AL, A32_MOV, false, rd, 0, a32_r(rn));
+}
+
+/* add sub and or xor, and the flag-setting add/sub of *_ovf */
+static void lower_dp(cg *c, const ir_op *op, a32_dp_op dop, bool s) {
+  const ir_ref *a = ir_args(c->t, op);
+  ir_ref x = a[0], y = a[1];
+  bool comm = dop != A32_SUB;
+  if (cg_is_const(x) && !cg_is_const(y)) {
+    if (comm) {
+      ir_ref tmp = x; x = y; y = tmp;
+    } else if (a32_modimm(cg_const_word(c->t, x)) >= 0) {
+      /* k - y: reverse subtract with the immediate */
+      a32_reg rn = cg_reg(c, y);
+      a32_reg rd = def_int(c, op);
+      a32_dp(c->b, A32_AL, A32_RSB, s, rd, rn, a32_imm(cg_const_word(c->t, x)));
+      return;
+    }
+  }
+  a32_reg rn = cg_reg(c, x);
+  a32_operand o = cg_op2(c, y, &dop);
+  a32_reg rd = def_int(c, op);
+  a32_dp(c->b, A32_AL, dop, s, rd, rn, o);
+}
+
+void cg_lower_int_binop(cg *c, const ir_op *op) {
+  a32_dp_op dop;
+  switch (op->opc) {
+  case ARMJIT_OP_INT_ADD: dop = A32_ADD; break;
+  case ARMJIT_OP_INT_SUB: dop = A32_SUB; break;
+  case ARMJIT_OP_INT_AND: dop = A32_AND; break;
+  case ARMJIT_OP_INT_OR: dop = A32_ORR; break;
+  default: dop = A32_EOR; break;
+  }
+  lower_dp(c, op, dop, false);
+}
+
+static bool pow2(uint32_t v, unsigned *k) {
+  if (!v || (v & (v - 1))) return false;
+  unsigned n = 0;
+  while (!(v & 1)) { v >>= 1; n++; }
+  *k = n;
+  return true;
+}
+
+void cg_lower_int_mul(cg *c, const ir_op *op) {
+  const ir_ref *a = ir_args(c->t, op);
+  ir_ref x = a[0], y = a[1];
+  if (cg_is_const(x) && !cg_is_const(y)) { ir_ref t = x; x = y; y = t; }
+  unsigned k;
+  if (cg_is_const(y) && pow2(cg_const_word(c->t, y), &k)) {
+    /* x * 2^k wraps exactly like x << k */
+    a32_reg rn = cg_reg(c, x);
+    a32_reg rd = def_int(c, op);
+    if (k) a32_shift_imm(c->b, A32_AL, A32_LSL, false, rd, rn, k);
+    else mov_reg(c, rd, rn);
+    return;
+  }
+  a32_reg rn = cg_reg(c, x), rm = cg_reg(c, y);
+  a32_reg rd = def_int(c, op);
+  a32_mul(c->b, A32_AL, A32_MUL, false, rd, rn, rm, 0);
+}
+
+/* Division without SDIV: call the C helper (AAPCS: r0, r1 -> r0). */
+static void div_call(cg *c, const ir_op *op, uint32_t helper) {
+  const ir_ref *a = ir_args(c->t, op);
+  ra_call_prepare(&c->ra);
+  ra_loc dsts[2] = {ra_reg(A32_R0, ARMJIT_INT), ra_reg(A32_R1, ARMJIT_INT)};
+  ra_loc srcs[2] = {ra_where(&c->ra, a[0]), ra_where(&c->ra, a[1])};
+  cg_parallel_move(c, dsts, srcs, 2);
+  ra_release_dying(&c->ra);
+  ra_call_clobber(&c->ra);
+  cg_load_int(c, A32_IP, helper);
+  a32_blx(c->b, A32_AL, A32_IP);
+  ra_def_fixed(&c->ra, op->res, false, A32_R0);
+}
+
+void cg_lower_int_div(cg *c, const ir_op *op) {
+  bool mod = op->opc == ARMJIT_OP_INT_MOD;
+  if (!(c->ctx->features & A32_FEAT_IDIV)) {
+    div_call(c, op, mod ? c->env->mod_helper : c->env->div_helper);
+    return;
+  }
+  const ir_ref *a = ir_args(c->t, op);
+  a32_reg rn = cg_reg(c, a[0]), rm = cg_reg(c, a[1]);
+  if (!mod) {
+    a32_reg rd = def_int(c, op);
+    a32_sdiv(c->b, A32_AL, rd, rn, rm);
+    return;
+  }
+  /* x - (x / y) * y: SDIV's x/0 = 0 gives x % 0 = x */
+  int q = cg_scratch(c);
+  if (q < 0) q = ra_temp(&c->ra, false);
+  a32_sdiv(c->b, A32_AL, (a32_reg)q, rn, rm);
+  a32_reg rd = def_int(c, op);
+  a32_mul(c->b, A32_AL, A32_MLS, false, rd, (a32_reg)q, rm, rn);
+}
+
+void cg_lower_shift(cg *c, const ir_op *op) {
+  const ir_ref *a = ir_args(c->t, op);
+  a32_shift sh = op->opc == ARMJIT_OP_INT_LSHIFT   ? A32_LSL
+                 : op->opc == ARMJIT_OP_INT_RSHIFT ? A32_ASR
+                                                   : A32_LSR;
+  if (!cg_is_const(a[1])) {
+    /* register shifts use the count's low byte, exactly the IR rule */
+    a32_reg rn = cg_reg(c, a[0]), rs = cg_reg(c, a[1]);
+    a32_reg rd = def_int(c, op);
+    a32_shift_reg(c->b, A32_AL, sh, false, rd, rn, rs);
+    return;
+  }
+  unsigned n = cg_const_word(c->t, a[1]) & 0xffu;
+  a32_reg rn = cg_reg(c, a[0]);
+  a32_reg rd = def_int(c, op);
+  if (n == 0) mov_reg(c, rd, rn);
+  else if (n < 32) a32_shift_imm(c->b, A32_AL, sh, false, rd, rn, n);
+  else if (sh == A32_ASR) a32_shift_imm(c->b, A32_AL, A32_ASR, false, rd, rn, 32);
+  else a32_dp(c->b, A32_AL, A32_MOV, false, rd, 0, a32_imm(0));
+}
+
+void cg_lower_int_unary(cg *c, const ir_op *op) {
+  a32_reg rn = cg_reg(c, ir_args(c->t, op)[0]);
+  a32_reg rd = def_int(c, op);
+  switch (op->opc) {
+  case ARMJIT_OP_INT_NEG: a32_dp(c->b, A32_AL, A32_RSB, false, rd, rn, a32_imm(0)); break;
+  case ARMJIT_OP_INT_INVERT: a32_dp(c->b, A32_AL, A32_MVN, false, rd, 0, a32_r(rn)); break;
+  default: /* force_ge_zero: x & ~(x >> 31) clears negatives */
+    a32_dp(c->b, A32_AL, A32_BIC, false, rd, rn, a32_rsi(rn, A32_ASR, 31));
+    break;
+  }
+}
+
+bool cg_fusable(cg *c, const ir_op *op) {
+  uint32_t i = c->pos;
+  if (i + 1 >= c->t->nops || op->res < 0) return false;
+  const ir_op *g = &c->t->ops[i + 1];
+  if (g->opc != ARMJIT_OP_GUARD_TRUE && g->opc != ARMJIT_OP_GUARD_FALSE) return false;
+  return ir_args(c->t, g)[0] == op->res && c->lv.nuses[op->res] == 1;
+}
+
+void cg_set_bool(cg *c, const ir_op *op, a32_cond cc) {
+  if (cg_fusable(c, op)) {
+    c->fused = op->res;
+    c->fused_cc = cc;
+    return;
+  }
+  a32_reg rd = def_int(c, op);
+  a32_dp(c->b, A32_AL, A32_MOV, false, rd, 0, a32_imm(0));
+  a32_dp(c->b, cc, A32_MOV, false, rd, 0, a32_imm(1));
+}
+
+/* The condition of `y op x` given the one of `x op y`. */
+static a32_cond swap_cc(a32_cond cc) {
+  switch (cc) {
+  case A32_LT: return A32_GT;
+  case A32_GT: return A32_LT;
+  case A32_LE: return A32_GE;
+  case A32_GE: return A32_LE;
+  case A32_LO: return A32_HI;
+  case A32_HI: return A32_LO;
+  case A32_LS: return A32_HS;
+  case A32_HS: return A32_LS;
+  default: return cc;
+  }
+}
+
+void cg_lower_int_cmp(cg *c, const ir_op *op) {
+  const ir_ref *a = ir_args(c->t, op);
+  a32_cond cc;
+  switch (op->opc) {
+  case ARMJIT_OP_INT_LT: cc = A32_LT; break;
+  case ARMJIT_OP_INT_LE: cc = A32_LE; break;
+  case ARMJIT_OP_INT_GT: cc = A32_GT; break;
+  case ARMJIT_OP_INT_GE: cc = A32_GE; break;
+  case ARMJIT_OP_UINT_LT: cc = A32_LO; break;
+  case ARMJIT_OP_UINT_LE: cc = A32_LS; break;
+  case ARMJIT_OP_UINT_GT: cc = A32_HI; break;
+  case ARMJIT_OP_UINT_GE: cc = A32_HS; break;
+  case ARMJIT_OP_INT_EQ: case ARMJIT_OP_PTR_EQ: case ARMJIT_OP_INT_IS_ZERO: cc = A32_EQ; break;
+  default: cc = A32_NE; break;
+  }
+  if (op->opc == ARMJIT_OP_INT_IS_TRUE || op->opc == ARMJIT_OP_INT_IS_ZERO) {
+    a32_reg rn = cg_reg(c, a[0]);
+    a32_dp(c->b, A32_AL, A32_CMP, true, 0, rn, a32_imm(0));
+  } else {
+    ir_ref x = a[0], y = a[1];
+    if (cg_is_const(x) && !cg_is_const(y)) {
+      ir_ref t = x; x = y; y = t;
+      cc = swap_cc(cc);
+    }
+    a32_reg rn = cg_reg(c, x);
+    a32_dp_op dop = A32_CMP;  /* CMN with the negated constant keeps every flag
+                                 a condition here reads (the constant is not 0) */
+    a32_operand o = cg_op2(c, y, &dop);
+    a32_dp(c->b, A32_AL, dop, true, 0, rn, o);
+  }
+  cg_set_bool(c, op, cc);
+}
+
+void cg_lower_ovf(cg *c, const ir_op *op) {
+  if (op->opc == ARMJIT_OP_INT_ADD_OVF || op->opc == ARMJIT_OP_INT_SUB_OVF) {
+    /* the inverse opcode with the negated constant computes the same exact
+     * sum, so V is the same (INT_MIN is encodable and never inverted) */
+    lower_dp(c, op, op->opc == ARMJIT_OP_INT_ADD_OVF ? A32_ADD : A32_SUB, true);
+    c->ovf_cc = A32_VS;
+    return;
+  }
+  const ir_ref *a = ir_args(c->t, op);
+  a32_reg rn = cg_reg(c, a[0]), rm = cg_reg(c, a[1]);
+  int hi = cg_scratch(c);
+  if (hi < 0) hi = ra_temp(&c->ra, false);
+  a32_reg rd = def_int(c, op);
+  /* the 64-bit product fits in 32 bits iff hi is the sign of lo */
+  a32_mul(c->b, A32_AL, A32_SMULL, false, rd, rn, rm, (a32_reg)hi);
+  a32_dp(c->b, A32_AL, A32_CMP, true, 0, (a32_reg)hi, a32_rsi(rd, A32_ASR, 31));
+  c->ovf_cc = A32_NE;
+}
+
+void cg_lower_same_as(cg *c, const ir_op *op) {
+  ir_ref x = ir_args(c->t, op)[0];
+  if (ir_ref_type(c->t, x) == ARMJIT_FLOAT) {
+    unsigned dn = cg_vreg(c, x);
+    ra_release_dying(&c->ra);
+    unsigned dd = (unsigned)ra_def(&c->ra, op->res, (int)dn);
+    if (dd != dn) a32_vfp(c->b, A32_AL, A32_VMOV, true, dd, 0, dn);
+    return;
+  }
+  a32_reg rn = cg_reg(c, x);
+  ra_release_dying(&c->ra);
+  a32_reg rd = (a32_reg)ra_def(&c->ra, op->res, (int)rn);
+  mov_reg(c, rd, rn);
+}

@@ -1,0 +1,177 @@
+/* Moves between locations, frame memory access with any offset, constant
+ * loads, and the parallel moves of jumps and calls. */
+#include "cg/cg_internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#define BUSY_IP (1u << A32_IP)
+#define BUSY_LR (1u << A32_LR)
+
+void cg_fail(cg *c, armjit_status st, const char *fmt, ...) {
+  if (c->st != ARMJIT_OK) return;
+  c->st = st;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(c->msg, sizeof c->msg, fmt, ap);
+  va_end(ap);
+}
+
+int cg_scratch(cg *c) {
+  if (!(c->busy & BUSY_IP)) { c->busy |= BUSY_IP; return A32_IP; }
+  if (!(c->busy & BUSY_LR)) { c->busy |= BUSY_LR; return A32_LR; }
+  return -1;
+}
+
+/* A core register for a moment: ip or lr when not busy, else a register
+ * saved with push and restored by tmp_put (it may hold a live value).
+ * `avoid`: registers the caller is using in the same instruction. */
+typedef struct { a32_reg r; bool pushed; } cg_tmp;
+
+static cg_tmp tmp_get(cg *c, unsigned avoid) {
+  cg_tmp t = {A32_IP, false};
+  unsigned no = c->busy | avoid;
+  if (!(no & BUSY_IP)) { t.r = A32_IP; c->busy |= BUSY_IP; return t; }
+  if (!(no & BUSY_LR)) { t.r = A32_LR; c->busy |= BUSY_LR; return t; }
+  for (unsigned r = 0; r <= 10; r++)
+    if (!(avoid >> r & 1)) { t.r = (a32_reg)r; break; }
+  t.pushed = true;
+  a32_push(c->b, A32_AL, (uint16_t)(1u << t.r));
+  return t;
+}
+
+static void tmp_put(cg *c, cg_tmp t) {
+  if (t.pushed) a32_pop(c->b, A32_AL, (uint16_t)(1u << t.r));
+  else c->busy &= ~(1u << t.r);
+}
+
+void cg_mem(cg *c, cg_mem_kind k, unsigned reg, a32_reg base, int32_t off) {
+  bool vfp = k == CG_VLDR || k == CG_VSTR;
+  bool near = vfp ? (off % 4 == 0 && off >= -1020 && off <= 1020)
+                  : (off >= -4095 && off <= 4095);
+  if (near) {
+    switch (k) {
+    case CG_LDR: a32_ldst(c->b, A32_AL, A32_LDR, (a32_reg)reg, a32_mem_imm(base, off)); break;
+    case CG_STR: a32_ldst(c->b, A32_AL, A32_STR, (a32_reg)reg, a32_mem_imm(base, off)); break;
+    case CG_VLDR: a32_vldr(c->b, A32_AL, true, reg, base, off); break;
+    case CG_VSTR: a32_vstr(c->b, A32_AL, true, reg, base, off); break;
+    }
+    return;
+  }
+  /* Far: the offset in a register (register-offset LDR/STR; VLDR has no
+   * such form, so the address itself). */
+  unsigned avoid = 1u << base | (vfp ? 0 : 1u << reg);
+  cg_tmp t = tmp_get(c, avoid);
+  uint32_t mag = off < 0 ? 0u - (uint32_t)off : (uint32_t)off;
+  a32_mov_imm32(c->b, A32_AL, t.r, mag);
+  if (vfp) {
+    a32_dp(c->b, A32_AL, off < 0 ? A32_SUB : A32_ADD, false, t.r, base, a32_r(t.r));
+    if (k == CG_VLDR) a32_vldr(c->b, A32_AL, true, reg, t.r, 0);
+    else a32_vstr(c->b, A32_AL, true, reg, t.r, 0);
+  } else {
+    a32_mem m = a32_mem_reg(base, t.r, off < 0, A32_LSL, 0, A32_IDX_OFFSET);
+    a32_ldst(c->b, A32_AL, k == CG_LDR ? A32_LDR : A32_STR, (a32_reg)reg, m);
+  }
+  tmp_put(c, t);
+}
+
+void cg_load_int(cg *c, a32_reg rd, uint32_t v) { a32_mov_imm32(c->b, A32_AL, rd, v); }
+
+void cg_load_float(cg *c, unsigned dd, uint64_t bits) {
+  uint32_t lo = (uint32_t)bits, hi = (uint32_t)(bits >> 32);
+  cg_tmp a = tmp_get(c, 0);
+  cg_load_int(c, a.r, lo);
+  if (hi == lo) {
+    a32_vmov_core_to_d(c->b, A32_AL, dd, a.r, a.r);
+  } else {
+    cg_tmp h = tmp_get(c, 1u << a.r);
+    cg_load_int(c, h.r, hi);
+    a32_vmov_core_to_d(c->b, A32_AL, dd, a.r, h.r);
+    tmp_put(c, h);
+  }
+  tmp_put(c, a);
+}
+
+static bool loc_float(ra_loc l) {
+  return l.kind == LOC_VREG || (l.kind != LOC_REG && l.type == ARMJIT_FLOAT);
+}
+
+static uint64_t const_bits(cg *c, ra_loc k) {
+  return cg_const_bits(&c->t->consts[k.n]);
+}
+
+void cg_move(cg *c, ra_loc dst, ra_loc src) {
+  if (ra_loc_same(dst, src)) return;
+  bool f = loc_float(dst);
+  switch (dst.kind) {
+  case LOC_REG:
+    if (src.kind == LOC_REG) a32_dp(c->b, A32_AL, A32_MOV, false, (a32_reg)dst.n, 0, a32_r((a32_reg)src.n));
+    else if (src.kind == LOC_STACK) cg_mem(c, CG_LDR, (unsigned)dst.n, A32_FP, src.n);
+    else if (src.kind == LOC_CONST) cg_load_int(c, (a32_reg)dst.n, (uint32_t)const_bits(c, src));
+    else cg_fail(c, ARMJIT_E_INVALID, "move into r%d from nowhere (internal)", (int)dst.n);
+    return;
+  case LOC_VREG:
+    if (src.kind == LOC_VREG) a32_vfp(c->b, A32_AL, A32_VMOV, true, (unsigned)dst.n, 0, (unsigned)src.n);
+    else if (src.kind == LOC_STACK) cg_mem(c, CG_VLDR, (unsigned)dst.n, A32_FP, src.n);
+    else if (src.kind == LOC_CONST) cg_load_float(c, (unsigned)dst.n, const_bits(c, src));
+    else cg_fail(c, ARMJIT_E_INVALID, "move into d%d from nowhere (internal)", (int)dst.n);
+    return;
+  case LOC_STACK:
+    if (src.kind == LOC_REG) { cg_mem(c, CG_STR, (unsigned)src.n, A32_FP, dst.n); return; }
+    if (src.kind == LOC_VREG) { cg_mem(c, CG_VSTR, (unsigned)src.n, A32_FP, dst.n); return; }
+    if (src.kind != LOC_STACK && src.kind != LOC_CONST) break;
+    if (f) {
+      /* d15 is the float scratch; nothing else holds it across moves */
+      if (src.kind == LOC_STACK) cg_mem(c, CG_VLDR, 15, A32_FP, src.n);
+      else cg_load_float(c, 15, const_bits(c, src));
+      cg_mem(c, CG_VSTR, 15, A32_FP, dst.n);
+    } else {
+      cg_tmp t = tmp_get(c, 0);
+      if (src.kind == LOC_STACK) cg_mem(c, CG_LDR, t.r, A32_FP, src.n);
+      else cg_load_int(c, t.r, (uint32_t)const_bits(c, src));
+      cg_mem(c, CG_STR, t.r, A32_FP, dst.n);
+      tmp_put(c, t);
+    }
+    return;
+  default:
+    break;
+  }
+  cg_fail(c, ARMJIT_E_INVALID, "unsupported move kind %d <- %d (internal)", dst.kind, src.kind);
+}
+
+void cg_move_cb(void *ud, ra_loc dst, ra_loc src) { cg_move((cg *)ud, dst, src); }
+
+static bool grow_moves(cg *c, ra_move **arr, uint32_t *cap, uint32_t need) {
+  if (ajx_grow(c->ctx, (void **)arr, cap, need, sizeof **arr)) return true;
+  cg_fail(c, ARMJIT_E_NOMEM, "out of memory for parallel moves");
+  return false;
+}
+
+void cg_parallel_move(cg *c, const ra_loc *dsts, const ra_loc *srcs, uint32_t n) {
+  if (!grow_moves(c, &c->moves, &c->moves_cap, n + 1)) return;
+  uint32_t nm = 0;
+  for (uint32_t k = 0; k < n; k++) {
+    if (srcs[k].kind == LOC_CONST || ra_loc_same(dsts[k], srcs[k])) continue;
+    c->moves[nm].dst = dsts[k];
+    c->moves[nm].src = srcs[k];
+    nm++;
+  }
+  if (nm) {
+    if (!grow_moves(c, &c->pm, &c->pm_cap, RA_PMOVE_CAP(nm))) return;
+    unsigned nout = 0;
+    const char *why = NULL;
+    if (!ra_pmove_resolve_ex(c->moves, nm, c->pm, &nout, c->pm_cap, &why, NULL)) {
+      cg_fail(c, ARMJIT_E_INVALID, "parallel move rejected: %s (internal)", why ? why : "?");
+      return;
+    }
+    /* The resolver uses ip, lr and d15 itself: far frame accesses must
+     * not borrow them meanwhile. */
+    unsigned saved = c->busy;
+    c->busy |= BUSY_IP | BUSY_LR;
+    for (unsigned i = 0; i < nout; i++) cg_move(c, c->pm[i].dst, c->pm[i].src);
+    c->busy = saved;
+  }
+  /* Constants last: nothing reads the destinations any more. */
+  for (uint32_t k = 0; k < n; k++)
+    if (srcs[k].kind == LOC_CONST) cg_move(c, dsts[k], srcs[k]);
+}
