@@ -1,0 +1,87 @@
+/* Lowering of float ops (VFP, double precision) and int<->float casts.
+ * Conversions go through s30 (half of the scratch d15). */
+#include "cg/cg_internal.h"
+
+#define S_SCRATCH 30u
+
+static unsigned def_float(cg *c, const ir_op *op) {
+  ra_release_dying(&c->ra);
+  return (unsigned)ra_def(&c->ra, op->res, -1);
+}
+
+void cg_lower_float_binop(cg *c, const ir_op *op) {
+  const ir_ref *a = ir_args(c->t, op);
+  a32_vfp_op vop = op->opc == ARMJIT_OP_FLOAT_ADD   ? A32_VADD
+                   : op->opc == ARMJIT_OP_FLOAT_SUB ? A32_VSUB
+                   : op->opc == ARMJIT_OP_FLOAT_MUL ? A32_VMUL
+                                                    : A32_VDIV;
+  unsigned dn = cg_vreg(c, a[0]), dm = cg_vreg(c, a[1]);
+  unsigned dd = def_float(c, op);
+  a32_vfp(c->b, A32_AL, vop, true, dd, dn, dm);
+}
+
+void cg_lower_float_unary(cg *c, const ir_op *op) {
+  a32_vfp_op vop = op->opc == ARMJIT_OP_FLOAT_NEG   ? A32_VNEG
+                   : op->opc == ARMJIT_OP_FLOAT_ABS ? A32_VABS
+                                                    : A32_VSQRT;
+  unsigned dm = cg_vreg(c, ir_args(c->t, op)[0]);
+  unsigned dd = def_float(c, op);
+  a32_vfp(c->b, A32_AL, vop, true, dd, 0, dm);
+}
+
+/* vcmp a, b; vmrs.  Unordered sets C and V (N = Z = 0), so these
+ * conditions are false on NaN except NE: lt MI, le LS, gt GT, ge GE. */
+void cg_float_compare(cg *c, ir_ref x, ir_ref y) {
+  unsigned dn = cg_vreg(c, x);
+  if (cg_is_const(y) && (cg_const_bits(ir_const_of(c->t, y)) << 1) == 0) {
+    a32_vcmp_zero(c->b, A32_AL, false, true, dn);  /* +0.0 or -0.0 */
+  } else {
+    unsigned dm = cg_vreg(c, y);
+    a32_vfp(c->b, A32_AL, A32_VCMP, true, dn, 0, dm);
+  }
+  a32_vmrs_apsr(c->b, A32_AL);
+}
+
+void cg_lower_float_cmp(cg *c, const ir_op *op) {
+  const ir_ref *a = ir_args(c->t, op);
+  ir_ref x = a[0], y = a[1];
+  unsigned opc = op->opc;
+  if (cg_is_const(x) && !cg_is_const(y)) {
+    ir_ref t = x; x = y; y = t;
+    switch (opc) {  /* a < b  <=>  b > a */
+    case ARMJIT_OP_FLOAT_LT: opc = ARMJIT_OP_FLOAT_GT; break;
+    case ARMJIT_OP_FLOAT_GT: opc = ARMJIT_OP_FLOAT_LT; break;
+    case ARMJIT_OP_FLOAT_LE: opc = ARMJIT_OP_FLOAT_GE; break;
+    case ARMJIT_OP_FLOAT_GE: opc = ARMJIT_OP_FLOAT_LE; break;
+    default: break;
+    }
+  }
+  a32_cond cc;
+  switch (opc) {
+  case ARMJIT_OP_FLOAT_LT: cc = A32_MI; break;
+  case ARMJIT_OP_FLOAT_LE: cc = A32_LS; break;
+  case ARMJIT_OP_FLOAT_GT: cc = A32_GT; break;
+  case ARMJIT_OP_FLOAT_GE: cc = A32_GE; break;
+  case ARMJIT_OP_FLOAT_EQ: cc = A32_EQ; break;
+  default: cc = A32_NE; break;
+  }
+  cg_float_compare(c, x, y);
+  cg_set_bool(c, op, cc);
+}
+
+void cg_lower_cast(cg *c, const ir_op *op) {
+  ir_ref x = ir_args(c->t, op)[0];
+  if (op->opc == ARMJIT_OP_CAST_FLOAT_TO_INT) {
+    /* round toward zero, saturating, NaN -> 0: the IR rule */
+    unsigned dm = cg_vreg(c, x);
+    ra_release_dying(&c->ra);
+    a32_reg rd = (a32_reg)ra_def(&c->ra, op->res, -1);
+    a32_vcvt(c->b, A32_AL, A32_CVT_S32_F64, S_SCRATCH, dm);
+    a32_vmov_s_to_core(c->b, A32_AL, rd, S_SCRATCH);
+    return;
+  }
+  a32_reg rn = cg_reg(c, x);
+  unsigned dd = def_float(c, op);
+  a32_vmov_core_to_s(c->b, A32_AL, S_SCRATCH, rn);
+  a32_vcvt(c->b, A32_AL, A32_CVT_F64_S32, dd, S_SCRATCH);
+}
