@@ -1,0 +1,184 @@
+/* Exits: guards (one conditional branch to an out-of-line stub), finish,
+ * the recovery strings (recovery.h) and the shared exit path. */
+#include "cg/cg_internal.h"
+#include "cg/recovery.h"
+
+#include <string.h>
+
+/* ---- recovery strings ---------------------------------------------------- */
+static uint64_t rec_code(cg *c, ir_ref r) {
+  ra_loc l = ra_where(&c->ra, r);
+  switch (l.kind) {
+  case LOC_REG:
+  case LOC_VREG:
+    return (uint64_t)l.n << 2 | REC_REG;
+  case LOC_STACK:
+    return (uint64_t)(uint32_t)(-l.n / 4) << 2 | REC_SLOT;
+  case LOC_CONST: {
+    uint64_t pool = (uint64_t)(uint32_t)l.n << 2 | REC_CONST;
+    if (l.type != ARMJIT_INT) return pool;
+    uint64_t small = (uint64_t)rec_zigzag(c->t->consts[l.n].v.i) << 2 | REC_SMALL;
+    return rec_varint_len(small) <= rec_varint_len(pool) ? small : pool;
+  }
+  default:
+    cg_fail(c, ARMJIT_E_INVALID, "exit value %d has no location (internal)", (int)r);
+    return 0;
+  }
+}
+
+static uint32_t rec_hash(const uint8_t *p, uint32_t n) {
+  uint32_t h = 2166136261u;
+  for (uint32_t i = 0; i < n; i++) h = (h ^ p[i]) * 16777619u;
+  return h;
+}
+
+/* Entries of the dedupe table: offset + 1 (0 = empty) and length. */
+static bool rec_table_grow(cg *c) {
+  uint32_t ncap = c->hash_cap ? c->hash_cap * 2 : 64;
+  uint32_t *nh = ajx_calloc(c->ctx, (size_t)ncap * 2, sizeof *nh);
+  if (!nh) return false;
+  for (uint32_t i = 0; i < c->hash_cap; i++) {
+    uint32_t off1 = c->hash[2 * i], len = c->hash[2 * i + 1];
+    if (!off1) continue;
+    uint32_t j = rec_hash(c->out->rec + off1 - 1, len) & (ncap - 1);
+    while (nh[2 * j]) j = (j + 1) & (ncap - 1);
+    nh[2 * j] = off1;
+    nh[2 * j + 1] = len;
+  }
+  ajx_free(c->ctx, c->hash);
+  c->hash = nh;
+  c->hash_cap = ncap;
+  return true;
+}
+
+/* Offset of string p[0..n) in the pool, appending it when new. */
+static uint32_t rec_intern(cg *c, const uint8_t *p, uint32_t n) {
+  cg_result *o = c->out;
+  if (n == 0) return 0;
+  if ((c->hash_n + 1) * 2 > c->hash_cap && !rec_table_grow(c)) goto nomem;
+  uint32_t j = rec_hash(p, n) & (c->hash_cap - 1);
+  for (; c->hash[2 * j]; j = (j + 1) & (c->hash_cap - 1)) {
+    uint32_t off = c->hash[2 * j] - 1;
+    if (c->hash[2 * j + 1] == n && memcmp(o->rec + off, p, n) == 0) return off;
+  }
+  if (o->rec_bytes > UINT32_MAX - n - 1) {
+    cg_fail(c, ARMJIT_E_LIMIT, "recovery data exceeds 4 GiB");
+    return 0;
+  }
+  if (!ajx_grow(c->ctx, (void **)&o->rec, &c->rec_cap, o->rec_bytes + n, 1)) goto nomem;
+  uint32_t off = o->rec_bytes;
+  memcpy(o->rec + off, p, n);
+  o->rec_bytes += n;
+  c->hash[2 * j] = off + 1;
+  c->hash[2 * j + 1] = n;
+  c->hash_n++;
+  return off;
+nomem:
+  cg_fail(c, ARMJIT_E_NOMEM, "out of memory for recovery data");
+  return 0;
+}
+
+void cg_record_exit(cg *c, const ir_op *op, int32_t branch) {
+  uint32_t n;
+  const ir_ref *refs = ir_exit_refs(c->t, op, &n);
+  if (!ajx_grow(c->ctx, (void **)&c->tmp, &c->tmp_cap, n * 10u + 1, 1)) {
+    cg_fail(c, ARMJIT_E_NOMEM, "out of memory for recovery data");
+    return;
+  }
+  uint32_t len = 0;
+  for (uint32_t k = 0; k < n; k++) len += rec_put(c->tmp + len, rec_code(c, refs[k]));
+  cg_exit *e = &c->out->exits[op->id];
+  e->op = c->pos;
+  e->branch = branch;
+  e->rec = rec_intern(c, c->tmp, len);
+  e->rec_len = len;
+  c->out->fail_args += n;
+}
+
+/* ---- guards and finish ------------------------------------------------------ */
+void cg_lower_guard(cg *c, const ir_op *op) {
+  const ir_ref *a = ir_args(c->t, op);
+  a32_cond fail_cc = A32_AL;
+  switch (op->opc) {
+  case ARMJIT_OP_GUARD_TRUE:
+  case ARMJIT_OP_GUARD_FALSE: {
+    bool want = op->opc == ARMJIT_OP_GUARD_TRUE;
+    if (a[0] == c->fused && c->fused != IR_NONE) {
+      fail_cc = want ? a32_cond_invert(c->fused_cc) : c->fused_cc;
+    } else {
+      a32_reg rn = cg_reg(c, a[0]);
+      a32_dp(c->b, A32_AL, A32_CMP, true, 0, rn, a32_imm(0));
+      fail_cc = want ? A32_EQ : A32_NE;
+    }
+    break;
+  }
+  case ARMJIT_OP_GUARD_NONNULL:
+  case ARMJIT_OP_GUARD_ISNULL: {
+    a32_reg rn = cg_reg(c, a[0]);
+    a32_dp(c->b, A32_AL, A32_CMP, true, 0, rn, a32_imm(0));
+    fail_cc = op->opc == ARMJIT_OP_GUARD_NONNULL ? A32_EQ : A32_NE;
+    break;
+  }
+  case ARMJIT_OP_GUARD_VALUE: {
+    ir_ref x = a[0], y = a[1];
+    if (cg_is_const(x) && !cg_is_const(y)) { ir_ref t = x; x = y; y = t; }
+    if (ir_ref_type(c->t, x) == ARMJIT_FLOAT) {
+      cg_float_compare(c, x, y);  /* unordered: NE, so NaN never passes */
+    } else {
+      a32_reg rn = cg_reg(c, x);
+      a32_dp_op dop = A32_CMP;
+      a32_operand o = cg_op2(c, y, &dop);
+      a32_dp(c->b, A32_AL, dop, true, 0, rn, o);
+    }
+    fail_cc = A32_NE;
+    break;
+  }
+  case ARMJIT_OP_GUARD_NO_OVERFLOW: fail_cc = c->ovf_cc; break;
+  case ARMJIT_OP_GUARD_OVERFLOW: fail_cc = a32_cond_invert(c->ovf_cc); break;
+  default:
+    cg_fail(c, ARMJIT_E_UNSUPPORTED, "guard %s is not supported", ir_info(op->opc)->name);
+    return;
+  }
+  c->fused = IR_NONE;
+  int32_t at = (int32_t)a32_buf_size(c->b);
+  cg_record_exit(c, op, at);
+  a32_b(c->b, fail_cc, c->stub_at[op->id]);
+}
+
+static void stub(cg *c, int32_t id) {
+  cg_load_int(c, A32_IP, (uint32_t)id);
+  a32_b(c->b, A32_AL, c->common);
+}
+
+void cg_lower_finish(cg *c, const ir_op *op) {
+  cg_record_exit(c, op, -1);
+  c->out->exits[op->id].stub = (uint32_t)a32_buf_size(c->b);
+  stub(c, op->id);
+}
+
+/* Guard stubs after the body, then the shared exit path: save every
+ * register (the recovery strings name registers), call the C helper
+ * that fills the caller's frame, and return its exit id from the loop. */
+void cg_emit_stubs(cg *c) {
+  cg_result *o = c->out;
+  o->body_end = (uint32_t)a32_buf_size(c->b);
+  for (uint32_t id = 0; id < o->nexits; id++) {
+    if (o->exits[id].branch < 0) continue;
+    a32_label_bind(c->b, c->stub_at[id]);
+    o->exits[id].stub = (uint32_t)a32_buf_size(c->b);
+    stub(c, (int32_t)id);
+  }
+  a32_label_bind(c->b, c->common);
+  o->common = (uint32_t)a32_buf_size(c->b);
+  a32_push(c->b, A32_AL, 0x5fff);             /* r0-r12, lr: 56 bytes */
+  a32_vpush(c->b, A32_AL, 0, 16);             /* d0-d15: 128 bytes */
+  a32_dp(c->b, A32_AL, A32_MOV, false, A32_R0, 0, a32_r(A32_SP));
+  a32_dp(c->b, A32_AL, A32_MOV, false, A32_R1, 0, a32_r(A32_IP));
+  a32_dp(c->b, A32_AL, A32_MOV, false, A32_R2, 0, a32_r(A32_FP));
+  cg_load_int(c, A32_R3, c->env->exit_meta);
+  cg_load_int(c, A32_IP, c->env->exit_helper);
+  a32_blx(c->b, A32_AL, A32_IP);               /* C may be Thumb: never BL */
+  a32_dp(c->b, A32_AL, A32_MOV, false, A32_SP, 0, a32_r(A32_FP));
+  a32_vpop(c->b, A32_AL, 8, 8);
+  a32_pop(c->b, A32_AL, 0x9ff0);              /* r4-r12, pc */
+}

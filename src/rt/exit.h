@@ -1,0 +1,39 @@
+/* The exit helper: called by a loop's shared exit path with the saved
+ * registers, it decodes the taken exit's recovery string and writes the
+ * exit's values into the caller's frame. */
+#ifndef ARMJIT_RT_EXIT_H
+#define ARMJIT_RT_EXIT_H
+
+#include "armjit.h"
+
+typedef struct {
+  uint32_t rec, rec_len;       /* recovery string in ajx_loop_meta.rec */
+  uint32_t nvalues;
+  const armjit_type *types;
+} ajx_exit_meta;
+
+/* Per compiled loop; its address is baked into the loop's code. */
+typedef struct ajx_loop_meta {
+  uint32_t nexits;
+  const ajx_exit_meta *exits;
+  const uint8_t *rec;
+  const uint64_t *consts;      /* frame bits of each trace constant */
+  uint32_t nconsts;
+} ajx_loop_meta;
+
+/* Decode one recovery string into out[0..nvalues).  save: the register
+ * save area (recovery.h layout); fp: the loop's frame base.  Returns false
+ * on a malformed string (which compiled code never produces). */
+bool ajx_exit_decode(const ajx_loop_meta *m, uint32_t exit_id, const uint32_t *save,
+                     const uint8_t *fp, armjit_value *out);
+
+/* Called from generated code (AAPCS): fills the armjit_frame stored at
+ * [fp, #-4] and returns exit_id. */
+int32_t ajx_exit_helper(const uint32_t *save, uint32_t exit_id, const uint8_t *fp,
+                        const ajx_loop_meta *m);
+
+/* Division helpers for CPUs without SDIV (same results as SDIV/MLS). */
+int32_t ajx_helper_floordiv(int32_t x, int32_t y);
+int32_t ajx_helper_mod(int32_t x, int32_t y);
+
+#endif
