@@ -1,0 +1,86 @@
+/* Entry: int32_t entry(armjit_frame *f), AAPCS.
+ *
+ *   push  {r4-r12, lr}      callee-saved core regs (+ip to keep 8 alignment)
+ *   vpush {d8-d15}          callee-saved VFP regs, under both ABIs
+ *   mov   fp, sp            fp: frame base, 8-aligned
+ *   movw  ip, #lo(FRAME)    patched once allocation knows the frame size
+ *   movt  ip, #hi(FRAME)
+ *   sub   sp, sp, ip
+ *   str   r0, [fp, #-4]     the frame pointer f, for the exit helper
+ *   mov   lr, r0            f while the inputs are loaded
+ *   ...loads of the inputs into their registers / slots... */
+#include "cg/cg_internal.h"
+
+#include <stdlib.h>
+
+typedef struct { int32_t key; uint32_t v; } input_order;
+
+static int cmp_order(const void *a, const void *b) {
+  const input_order *x = a, *y = b;
+  if (x->key != y->key) return x->key < y->key ? -1 : 1;
+  return (x->v > y->v) - (x->v < y->v);
+}
+
+void cg_prologue(cg *c) {
+  a32_buf *b = c->b;
+  a32_push(b, A32_AL, 0x5ff0);
+  a32_vpush(b, A32_AL, 8, 8);
+  a32_dp(b, A32_AL, A32_MOV, false, A32_FP, 0, a32_r(A32_SP));
+  c->frame_patch = a32_buf_size(b);
+  a32_movw(b, A32_AL, A32_IP, 0);
+  a32_movt(b, A32_AL, A32_IP, 0);
+  a32_dp(b, A32_AL, A32_SUB, false, A32_SP, A32_SP, a32_r(A32_IP));
+  a32_ldst(b, A32_AL, A32_STR, A32_R0, a32_mem_imm(A32_FP, CG_FRAME_PTR_OFF));
+  a32_dp(b, A32_AL, A32_MOV, false, A32_LR, 0, a32_r(A32_R0));
+
+  /* Inputs used soonest get registers first. */
+  uint32_t n = c->t->ninputs, m = 0;
+  input_order *ord = ajx_alloc(c->ctx, (n ? n : 1) * sizeof *ord);
+  ra_loc *loc = ajx_alloc(c->ctx, (n ? n : 1) * sizeof *loc);
+  if (!ord || !loc) {
+    ajx_free(c->ctx, ord);
+    ajx_free(c->ctx, loc);
+    cg_fail(c, ARMJIT_E_NOMEM, "out of memory placing the inputs");
+    return;
+  }
+  for (uint32_t v = 0; v < n; v++) {
+    if (!c->lv.nuses[v]) continue;
+    uint32_t s = c->lv.real_start[v], e = c->lv.real_start[v + 1];
+    ord[m].key = s < e ? (int32_t)c->lv.real[s] : INT32_MAX;
+    ord[m].v = v;
+    m++;
+  }
+  qsort(ord, m, sizeof *ord, cmp_order);
+  for (uint32_t i = 0; i < m; i++) loc[i] = ra_place_input(&c->ra, (ir_ref)ord[i].v);
+
+  /* Slot inputs first, while every allocatable register is still free;
+   * ip, lr (holding f) and d15 carry them. */
+  c->busy = 1u << A32_IP | 1u << A32_LR;
+  for (int pass = 0; pass < 2; pass++) {
+    for (uint32_t i = 0; i < m; i++) {
+      bool on_stack = loc[i].kind == LOC_STACK;
+      if (on_stack != (pass == 0)) continue;
+      int32_t off = CG_FRAME_VALUES + 8 * (int32_t)ord[i].v;
+      bool f = loc[i].type == ARMJIT_FLOAT;
+      if (on_stack) {
+        unsigned tmp = f ? 15u : A32_IP;
+        cg_mem(c, f ? CG_VLDR : CG_LDR, tmp, A32_LR, off);
+        cg_mem(c, f ? CG_VSTR : CG_STR, tmp, A32_FP, loc[i].n);
+      } else {
+        cg_mem(c, f ? CG_VLDR : CG_LDR, (unsigned)loc[i].n, A32_LR, off);
+      }
+    }
+  }
+  c->busy = 0;
+  ajx_free(c->ctx, ord);
+  ajx_free(c->ctx, loc);
+}
+
+void cg_patch_frame(cg *c) {
+  uint32_t frame = (uint32_t)ra_frame_bytes(&c->ra);
+  c->out->frame_bytes = (int32_t)frame;
+  if (a32_buf_patch_begin(c->b, c->frame_patch) != A32_OK) return;
+  a32_movw(c->b, A32_AL, A32_IP, frame & 0xffffu);
+  a32_movt(c->b, A32_AL, A32_IP, frame >> 16);
+  a32_buf_patch_end(c->b);
+}

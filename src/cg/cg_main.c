@@ -1,0 +1,201 @@
+/* The compile driver of the code generator: longevity pre-pass, then one
+ * forward pass in which allocation and instruction selection go op by op
+ * (allocation decisions live in src/ra, instruction choice here), then
+ * exit stubs and the frame size patch. */
+#include "cg/cg_internal.h"
+
+#include <string.h>
+
+static const cg_fn lower[ARMJIT_OP__COUNT] = {
+    [ARMJIT_OP_INT_ADD] = cg_lower_int_binop,
+    [ARMJIT_OP_INT_SUB] = cg_lower_int_binop,
+    [ARMJIT_OP_INT_AND] = cg_lower_int_binop,
+    [ARMJIT_OP_INT_OR] = cg_lower_int_binop,
+    [ARMJIT_OP_INT_XOR] = cg_lower_int_binop,
+    [ARMJIT_OP_INT_MUL] = cg_lower_int_mul,
+    [ARMJIT_OP_INT_FLOORDIV] = cg_lower_int_div,
+    [ARMJIT_OP_INT_MOD] = cg_lower_int_div,
+    [ARMJIT_OP_INT_LSHIFT] = cg_lower_shift,
+    [ARMJIT_OP_INT_RSHIFT] = cg_lower_shift,
+    [ARMJIT_OP_UINT_RSHIFT] = cg_lower_shift,
+    [ARMJIT_OP_INT_NEG] = cg_lower_int_unary,
+    [ARMJIT_OP_INT_INVERT] = cg_lower_int_unary,
+    [ARMJIT_OP_INT_FORCE_GE_ZERO] = cg_lower_int_unary,
+    [ARMJIT_OP_INT_LT] = cg_lower_int_cmp,
+    [ARMJIT_OP_INT_LE] = cg_lower_int_cmp,
+    [ARMJIT_OP_INT_EQ] = cg_lower_int_cmp,
+    [ARMJIT_OP_INT_NE] = cg_lower_int_cmp,
+    [ARMJIT_OP_INT_GT] = cg_lower_int_cmp,
+    [ARMJIT_OP_INT_GE] = cg_lower_int_cmp,
+    [ARMJIT_OP_UINT_LT] = cg_lower_int_cmp,
+    [ARMJIT_OP_UINT_LE] = cg_lower_int_cmp,
+    [ARMJIT_OP_UINT_GT] = cg_lower_int_cmp,
+    [ARMJIT_OP_UINT_GE] = cg_lower_int_cmp,
+    [ARMJIT_OP_PTR_EQ] = cg_lower_int_cmp,
+    [ARMJIT_OP_PTR_NE] = cg_lower_int_cmp,
+    [ARMJIT_OP_INT_IS_TRUE] = cg_lower_int_cmp,
+    [ARMJIT_OP_INT_IS_ZERO] = cg_lower_int_cmp,
+    [ARMJIT_OP_INT_ADD_OVF] = cg_lower_ovf,
+    [ARMJIT_OP_INT_SUB_OVF] = cg_lower_ovf,
+    [ARMJIT_OP_INT_MUL_OVF] = cg_lower_ovf,
+    [ARMJIT_OP_FLOAT_ADD] = cg_lower_float_binop,
+    [ARMJIT_OP_FLOAT_SUB] = cg_lower_float_binop,
+    [ARMJIT_OP_FLOAT_MUL] = cg_lower_float_binop,
+    [ARMJIT_OP_FLOAT_TRUEDIV] = cg_lower_float_binop,
+    [ARMJIT_OP_FLOAT_NEG] = cg_lower_float_unary,
+    [ARMJIT_OP_FLOAT_ABS] = cg_lower_float_unary,
+    [ARMJIT_OP_FLOAT_SQRT] = cg_lower_float_unary,
+    [ARMJIT_OP_FLOAT_LT] = cg_lower_float_cmp,
+    [ARMJIT_OP_FLOAT_LE] = cg_lower_float_cmp,
+    [ARMJIT_OP_FLOAT_EQ] = cg_lower_float_cmp,
+    [ARMJIT_OP_FLOAT_NE] = cg_lower_float_cmp,
+    [ARMJIT_OP_FLOAT_GT] = cg_lower_float_cmp,
+    [ARMJIT_OP_FLOAT_GE] = cg_lower_float_cmp,
+    [ARMJIT_OP_CAST_FLOAT_TO_INT] = cg_lower_cast,
+    [ARMJIT_OP_CAST_INT_TO_FLOAT] = cg_lower_cast,
+    [ARMJIT_OP_SAME_AS] = cg_lower_same_as,
+    [ARMJIT_OP_GUARD_TRUE] = cg_lower_guard,
+    [ARMJIT_OP_GUARD_FALSE] = cg_lower_guard,
+    [ARMJIT_OP_GUARD_VALUE] = cg_lower_guard,
+    [ARMJIT_OP_GUARD_NONNULL] = cg_lower_guard,
+    [ARMJIT_OP_GUARD_ISNULL] = cg_lower_guard,
+    [ARMJIT_OP_GUARD_NO_OVERFLOW] = cg_lower_guard,
+    [ARMJIT_OP_GUARD_OVERFLOW] = cg_lower_guard,
+    [ARMJIT_OP_LABEL] = cg_lower_label,
+    [ARMJIT_OP_JUMP] = cg_lower_jump,
+    [ARMJIT_OP_FINISH] = cg_lower_finish,
+};
+
+void cg_result_free(armjit_ctx *ctx, cg_result *r) {
+  if (r->buf) a32_buf_free(r->buf);
+  ajx_free(ctx, r->op_off);
+  ajx_free(ctx, r->exits);
+  ajx_free(ctx, r->rec);
+  ajx_free(ctx, r->consts);
+  memset(r, 0, sizeof *r);
+}
+
+static void cg_cleanup(cg *c) {
+  if (c->label_locs)
+    for (uint32_t i = 0; i < c->t->nlabels; i++) ajx_free(c->ctx, c->label_locs[i]);
+  ajx_free(c->ctx, c->label_locs);
+  ajx_free(c->ctx, c->label_at);
+  ajx_free(c->ctx, c->stub_at);
+  ajx_free(c->ctx, c->hash);
+  ajx_free(c->ctx, c->tmp);
+  ajx_free(c->ctx, c->moves);
+  ajx_free(c->ctx, c->pm);
+  ajx_free(c->ctx, (void *)c->ra.calls);
+  ra_fini(&c->ra);
+  ra_live_free(c->ctx, &c->lv);
+}
+
+/* Ops that call a C helper (division without SDIV): values live across
+ * them prefer callee-saved registers. */
+static armjit_status find_calls(cg *c) {
+  if (c->ctx->features & A32_FEAT_IDIV) return ARMJIT_OK;
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < c->t->nops; i++) {
+    unsigned opc = c->t->ops[i].opc;
+    if (!c->lv.dead[i] && (opc == ARMJIT_OP_INT_FLOORDIV || opc == ARMJIT_OP_INT_MOD)) n++;
+  }
+  if (!n) return ARMJIT_OK;
+  uint32_t *calls = ajx_alloc(c->ctx, n * sizeof *calls);
+  if (!calls) return ARMJIT_E_NOMEM;
+  n = 0;
+  for (uint32_t i = 0; i < c->t->nops; i++) {
+    unsigned opc = c->t->ops[i].opc;
+    if (!c->lv.dead[i] && (opc == ARMJIT_OP_INT_FLOORDIV || opc == ARMJIT_OP_INT_MOD)) calls[n++] = i;
+  }
+  c->ra.calls = calls;
+  c->ra.ncalls = n;
+  return ARMJIT_OK;
+}
+
+static armjit_status setup(cg *c, cg_result *o, armjit_error *err) {
+  const armjit_trace *t = c->t;
+  armjit_ctx *ctx = c->ctx;
+  o->nops = t->nops;
+  o->nexits = t->nexits;
+  o->nconsts = t->nconsts;
+  o->op_off = ajx_alloc(ctx, (t->nops ? t->nops : 1) * sizeof *o->op_off);
+  o->exits = ajx_calloc(ctx, t->nexits ? t->nexits : 1, sizeof *o->exits);
+  o->consts = ajx_alloc(ctx, (t->nconsts ? t->nconsts : 1) * sizeof *o->consts);
+  c->label_at = ajx_alloc(ctx, (t->nlabels ? t->nlabels : 1) * sizeof *c->label_at);
+  c->label_locs = ajx_calloc(ctx, t->nlabels ? t->nlabels : 1, sizeof *c->label_locs);
+  c->stub_at = ajx_alloc(ctx, (t->nexits ? t->nexits : 1) * sizeof *c->stub_at);
+  o->buf = a32_buf_new(4096, ctx->opts.code_limit);
+  if (!o->op_off || !o->exits || !o->consts || !c->label_at || !c->label_locs ||
+      !c->stub_at || !o->buf || find_calls(c) != ARMJIT_OK)
+    return ajx_err(err, ARMJIT_E_NOMEM, "out of memory setting up code generation");
+  a32_buf_set_features(o->buf, ctx->features);
+  c->b = o->buf;
+  for (uint32_t i = 0; i < t->nops; i++) o->op_off[i] = -1;
+  for (uint32_t k = 0; k < t->nconsts; k++) o->consts[k] = cg_const_bits(&t->consts[k]);
+  for (uint32_t i = 0; i < t->nlabels; i++) c->label_at[i] = a32_label_new(c->b);
+  for (uint32_t i = 0; i < t->nexits; i++) {
+    c->stub_at[i] = a32_label_new(c->b);
+    o->exits[i].branch = -1;
+  }
+  c->common = a32_label_new(c->b);
+  return ARMJIT_OK;
+}
+
+static armjit_status status_of(cg *c, armjit_error *err) {
+  if (c->st != ARMJIT_OK) return ajx_err(err, c->st, "%s", c->msg);
+  if (c->ra.status != ARMJIT_OK) return ajx_err(err, c->ra.status, "%s", c->ra.why);
+  a32_status as = a32_buf_status(c->b);
+  if (as == A32_ERR_FULL)
+    return ajx_err(err, ARMJIT_E_LIMIT, "code exceeds the code limit: %s", a32_buf_errmsg(c->b));
+  if (as == A32_ERR_NOMEM)
+    return ajx_err(err, ARMJIT_E_NOMEM, "out of memory in the assembler");
+  if (as != A32_OK) return ajx_err(err, ARMJIT_E_ASM, "assembler: %s", a32_buf_errmsg(c->b));
+  return ARMJIT_OK;
+}
+
+armjit_status cg_compile(armjit_ctx *ctx, const armjit_trace *t, const cg_env *env,
+                         cg_result *out, armjit_error *err) {
+  memset(out, 0, sizeof *out);
+  cg c;
+  memset(&c, 0, sizeof c);
+  c.ctx = ctx;
+  c.t = t;
+  c.env = env;
+  c.out = out;
+  c.fused = IR_NONE;
+  c.ovf_cc = A32_VS;
+  armjit_status st = ra_live_build(ctx, t, &c.lv, err);
+  if (st != ARMJIT_OK) return st;
+  st = ra_init(&c.ra, ctx, t, &c.lv, CG_FIXED_BYTES, cg_move_cb, &c, err);
+  if (st == ARMJIT_OK) st = setup(&c, out, err);
+  if (st != ARMJIT_OK) goto done;
+
+  cg_prologue(&c);
+  for (uint32_t i = 0; i < t->nops; i++) {
+    if (c.lv.dead[i]) continue;  /* unused pure op */
+    const ir_op *op = &t->ops[i];
+    cg_fn fn = lower[op->opc];
+    if (!fn) {
+      cg_fail(&c, ARMJIT_E_UNSUPPORTED, "op %s is not supported by the code generator",
+              ir_info(op->opc)->name);
+      break;
+    }
+    size_t start = a32_buf_size(c.b);
+    c.pos = i;
+    c.busy = 0;
+    ra_begin_op(&c.ra, i);
+    fn(&c, op);
+    ra_end_op(&c.ra);
+    if (a32_buf_size(c.b) > start) out->op_off[i] = (int32_t)start;
+    if (c.st != ARMJIT_OK || c.ra.status != ARMJIT_OK || a32_buf_status(c.b) != A32_OK) break;
+  }
+  if (c.st == ARMJIT_OK && c.ra.status == ARMJIT_OK) {
+    cg_emit_stubs(&c);
+    cg_patch_frame(&c);
+  }
+  st = status_of(&c, err);
+done:
+  cg_cleanup(&c);
+  if (st != ARMJIT_OK) cg_result_free(ctx, out);
+  return st;
+}

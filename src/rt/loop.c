@@ -1,0 +1,201 @@
+/* Compiling a trace into a loop and running it (public armjit_loop_* and
+ * armjit_run). */
+#include "rt/loop.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cg/cg.h"
+#include "ir/ir.h"
+
+void armjit_loop_free(armjit_loop *loop) {
+  if (!loop) return;
+  armjit_ctx *ctx = loop->ctx;
+  armjit_code_free(loop->code);
+  if (loop->exits)
+    for (uint32_t i = 0; i < loop->nexits; i++) {
+      ajx_free(ctx, loop->exits[i].name);
+      ajx_free(ctx, loop->exits[i].types);
+    }
+  ajx_free(ctx, loop->exits);
+  ajx_free(ctx, loop->emeta);
+  ajx_free(ctx, loop->op_off);
+  ajx_free(ctx, loop->rec);
+  ajx_free(ctx, loop->consts);
+  ajx_free(ctx, loop->text);
+  ajx_free(ctx, loop->op_text);
+  ajx_free(ctx, loop);
+}
+
+/* Exit table and the helper's view of it (recovery offsets come later). */
+static bool copy_exits(armjit_loop *l, const armjit_trace *t) {
+  armjit_ctx *ctx = l->ctx;
+  l->nexits = t->nexits;
+  l->exits = ajx_calloc(ctx, t->nexits ? t->nexits : 1, sizeof *l->exits);
+  l->emeta = ajx_calloc(ctx, t->nexits ? t->nexits : 1, sizeof *l->emeta);
+  if (!l->exits || !l->emeta) return false;
+  for (uint32_t i = 0; i < t->nexits; i++) {
+    const ir_exit *x = &t->exits[i];
+    ajx_loop_exit *e = &l->exits[i];
+    e->kind = t->ops[x->op].opc == ARMJIT_OP_FINISH ? ARMJIT_EXIT_FINISH : ARMJIT_EXIT_GUARD;
+    e->op = x->op;
+    e->nvalues = x->nvalues;
+    if (x->name && !(e->name = ajx_strdup(ctx, x->name))) return false;
+    e->types = ajx_alloc(ctx, (x->nvalues ? x->nvalues : 1) * sizeof *e->types);
+    if (!e->types) return false;
+    if (x->nvalues) memcpy(e->types, x->types, x->nvalues * sizeof *e->types);
+    l->emeta[i].nvalues = x->nvalues;
+    l->emeta[i].types = e->types;
+  }
+  l->meta.nexits = t->nexits;
+  l->meta.exits = l->emeta;
+  return true;
+}
+
+/* The printed trace, kept for the annotated disassembly: line k+1 is op k
+ * (line 1 lists the inputs). */
+static void keep_text(armjit_loop *l, const armjit_trace *t) {
+  char *s = armjit_trace_to_string(t);
+  if (!s) return;
+  size_t len = strlen(s);
+  l->text = ajx_alloc(l->ctx, len + 1);
+  l->op_text = ajx_alloc(l->ctx, (t->nops ? t->nops : 1) * sizeof *l->op_text);
+  if (!l->text || !l->op_text || len > UINT32_MAX) goto drop;
+  memcpy(l->text, s, len + 1);
+  free(s);
+  s = NULL;
+  uint32_t line = 0;
+  char *p = l->text;
+  for (;;) {
+    char *nl = strchr(p, '\n');
+    if (line >= 1 && line - 1 < t->nops) l->op_text[line - 1] = (uint32_t)(p - l->text);
+    line++;
+    if (!nl) break;
+    *nl = 0;
+    p = nl + 1;
+    if (!*p) break;
+  }
+  if (line == t->nops + 1) return;
+drop:
+  free(s);
+  ajx_free(l->ctx, l->text);
+  ajx_free(l->ctx, l->op_text);
+  l->text = NULL;
+  l->op_text = NULL;
+}
+
+armjit_loop *armjit_compile_loop(armjit_ctx *ctx, armjit_trace *t, armjit_error *err) {
+  if (!ctx || !t) {
+    ajx_err(err, ARMJIT_E_ARG, "armjit_compile_loop: NULL %s", ctx ? "trace" : "context");
+    return NULL;
+  }
+  if (armjit_trace_validate(t, err) != ARMJIT_OK) return NULL;
+  armjit_loop *l = ajx_calloc(ctx, 1, sizeof *l);
+  if (!l) {
+    ajx_err(err, ARMJIT_E_NOMEM, "out of memory allocating a loop");
+    return NULL;
+  }
+  l->ctx = ctx;
+  l->ninputs = t->ninputs;
+  l->capacity = ir_frame_capacity(t);
+  if (!copy_exits(l, t)) {
+    ajx_err(err, ARMJIT_E_NOMEM, "out of memory copying the exit table");
+    armjit_loop_free(l);
+    return NULL;
+  }
+  cg_env env;
+  env.exit_helper = (uint32_t)(uintptr_t)ajx_exit_helper;
+  env.exit_meta = (uint32_t)(uintptr_t)&l->meta;
+  env.div_helper = (uint32_t)(uintptr_t)ajx_helper_floordiv;
+  env.mod_helper = (uint32_t)(uintptr_t)ajx_helper_mod;
+  cg_result r;
+  if (cg_compile(ctx, t, &env, &r, err) != ARMJIT_OK) {
+    armjit_loop_free(l);
+    return NULL;
+  }
+  l->code = armjit_code_new(ctx, r.buf, err);
+  if (!l->code) {
+    cg_result_free(ctx, &r);
+    armjit_loop_free(l);
+    return NULL;
+  }
+  /* Take the arrays the loop keeps. */
+  l->nops = r.nops;
+  l->op_off = r.op_off;
+  l->rec = r.rec;
+  l->consts = r.consts;
+  r.op_off = NULL;
+  r.rec = NULL;
+  r.consts = NULL;
+  l->rec_bytes = r.rec_bytes;
+  l->fail_args = (size_t)r.fail_args;
+  l->body_end = r.body_end;
+  l->common = r.common;
+  l->frame_bytes = r.frame_bytes;
+  for (uint32_t i = 0; i < l->nexits; i++) {
+    l->exits[i].branch = r.exits[i].branch;
+    l->exits[i].stub = r.exits[i].stub;
+    l->emeta[i].rec = r.exits[i].rec;
+    l->emeta[i].rec_len = r.exits[i].rec_len;
+  }
+  l->meta.rec = l->rec;
+  l->meta.consts = l->consts;
+  l->meta.nconsts = r.nconsts;
+  cg_result_free(ctx, &r);
+  keep_text(l, t);
+  ajx_err_clear(err);
+  return l;
+}
+
+uint32_t armjit_loop_frame_capacity(const armjit_loop *loop) { return loop ? loop->capacity : 0; }
+unsigned armjit_loop_nexits(const armjit_loop *loop) { return loop ? loop->nexits : 0; }
+
+armjit_status armjit_loop_exit_info(const armjit_loop *loop, int exit_id,
+                                    armjit_exit_info *info) {
+  if (!loop || !info || exit_id < 0 || (uint32_t)exit_id >= loop->nexits) return ARMJIT_E_ARG;
+  const ajx_loop_exit *e = &loop->exits[exit_id];
+  info->kind = e->kind;
+  info->name = e->name;
+  info->nvalues = e->nvalues;
+  info->types = e->types;
+  return ARMJIT_OK;
+}
+
+int armjit_run(armjit_loop *loop, armjit_frame *f, armjit_error *err) {
+  if (!loop || !f) {
+    ajx_err(err, ARMJIT_E_ARG, "armjit_run: NULL %s", loop ? "frame" : "loop");
+    return -1;
+  }
+  if (f->capacity < loop->capacity) {
+    ajx_err(err, ARMJIT_E_ARG, "armjit_run: the frame has %u value slots, the loop needs %u",
+            (unsigned)f->capacity, (unsigned)loop->capacity);
+    return -1;
+  }
+#if defined(__arm__)
+  int32_t (*entry)(armjit_frame *);
+  void *p = armjit_code_entry(loop->code);
+  memcpy(&entry, &p, sizeof entry);
+  f->exit_id = -1;
+  int32_t id = entry(f);
+  ajx_err_clear(err);
+  return id;
+#else
+  ajx_err(err, ARMJIT_E_UNSUPPORTED, "compiled code can only run on ARM");
+  return -1;
+#endif
+}
+
+const void *armjit_loop_code(const armjit_loop *loop, size_t *size) {
+  if (size) *size = loop ? armjit_code_size(loop->code) : 0;
+  return loop ? armjit_code_entry(loop->code) : NULL;
+}
+
+long armjit_loop_op_offset(const armjit_loop *loop, unsigned op_index) {
+  if (!loop || op_index >= loop->nops) return -1;
+  return loop->op_off[op_index];
+}
+
+void armjit_loop_recovery_stats(const armjit_loop *loop, size_t *bytes, size_t *fail_args) {
+  if (bytes) *bytes = loop ? loop->rec_bytes : 0;
+  if (fail_args) *fail_args = loop ? loop->fail_args : 0;
+}

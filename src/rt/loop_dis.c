@@ -1,0 +1,93 @@
+/* armjit_loop_dis: capstone listing of a loop, annotated with the IR op
+ * each instruction belongs to and the exit stubs. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ir/ir.h"
+#include "rt/disasm.h"
+#include "rt/loop.h"
+
+enum { ANN_PROLOGUE, ANN_OP, ANN_EXIT, ANN_COMMON };
+
+typedef struct {
+  uint32_t off;
+  uint8_t kind;
+  uint32_t index;
+} annot;
+
+typedef struct {
+  const armjit_loop *l;
+  FILE *out;
+  uint32_t base;
+  const annot *a;
+  uint32_t n, next;
+} dis_state;
+
+static int cmp_annot(const void *x, const void *y) {
+  const annot *a = x, *b = y;
+  if (a->off != b->off) return a->off < b->off ? -1 : 1;
+  if (a->kind != b->kind) return a->kind < b->kind ? -1 : 1;
+  return (a->index > b->index) - (a->index < b->index);
+}
+
+static void print_annot(const dis_state *s, const annot *a) {
+  const armjit_loop *l = s->l;
+  switch (a->kind) {
+  case ANN_PROLOGUE:
+    fprintf(s->out, "# prologue: save r4-r12, lr, d8-d15; load the inputs\n");
+    break;
+  case ANN_OP:
+    if (l->text) fprintf(s->out, "# %s\n", l->text + l->op_text[a->index]);
+    else fprintf(s->out, "# op %u\n", (unsigned)a->index);
+    break;
+  case ANN_EXIT: {
+    const ajx_loop_exit *e = &l->exits[a->index];
+    const char *what = e->kind == ARMJIT_EXIT_FINISH ? "finish" : "guard";
+    if (l->text) {
+      /* the op name: the text up to its '(' after an optional "x = " */
+      const char *t = l->text + l->op_text[e->op];
+      const char *eq = strstr(t, " = ");
+      const char *paren = strchr(t, '(');
+      if (eq && paren && eq < paren) t = eq + 3;
+      paren = strchr(t, '(');
+      int len = paren ? (int)(paren - t) : (int)strlen(t);
+      fprintf(s->out, "# exit %u (%.*s%s%s)\n", (unsigned)a->index, len, t,
+              e->name ? " " : "", e->name ? e->name : "");
+    } else {
+      fprintf(s->out, "# exit %u (%s%s%s)\n", (unsigned)a->index, what, e->name ? " " : "",
+              e->name ? e->name : "");
+    }
+    break;
+  }
+  default:
+    fprintf(s->out, "# exit path: save all registers, call the exit helper, return\n");
+    break;
+  }
+}
+
+static int on_word(void *ud, uint32_t address, uint32_t word, const char *text) {
+  dis_state *s = ud;
+  uint32_t off = address - s->base;
+  while (s->next < s->n && s->a[s->next].off <= off) print_annot(s, &s->a[s->next++]);
+  ajx_disasm_print_line(s->out, address, word, text);
+  return 0;
+}
+
+armjit_status armjit_loop_dis(const armjit_loop *loop, FILE *out) {
+  if (!loop || !out) return ARMJIT_E_ARG;
+  uint32_t n = 0, cap = loop->nops + loop->nexits + 2;
+  annot *a = ajx_alloc(loop->ctx, (size_t)cap * sizeof *a);
+  if (!a) return ARMJIT_E_NOMEM;
+  a[n++] = (annot){0, ANN_PROLOGUE, 0};
+  for (uint32_t i = 0; i < loop->nops; i++)
+    if (loop->op_off[i] >= 0) a[n++] = (annot){(uint32_t)loop->op_off[i], ANN_OP, i};
+  for (uint32_t i = 0; i < loop->nexits; i++) a[n++] = (annot){loop->exits[i].stub, ANN_EXIT, i};
+  a[n++] = (annot){loop->common, ANN_COMMON, 0};
+  qsort(a, n, sizeof *a, cmp_annot);
+  size_t size;
+  const void *code = armjit_loop_code(loop, &size);
+  dis_state s = {loop, out, (uint32_t)(uintptr_t)code, a, n, 0};
+  armjit_status st = ajx_disasm_each(code, size, s.base, on_word, &s);
+  ajx_free(loop->ctx, a);
+  return st;
+}
