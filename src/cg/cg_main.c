@@ -3,6 +3,7 @@
  * (allocation decisions live in src/ra, instruction choice here), then
  * exit stubs and the frame size patch. */
 #include "cg/cg_internal.h"
+#include "cg/cg_mem.h"
 
 #include <string.h>
 
@@ -64,6 +65,29 @@ static const cg_fn lower[ARMJIT_OP__COUNT] = {
     [ARMJIT_OP_LABEL] = cg_lower_label,
     [ARMJIT_OP_JUMP] = cg_lower_jump,
     [ARMJIT_OP_FINISH] = cg_lower_finish,
+    [ARMJIT_OP_GETFIELD_GC] = cg_lower_mem,
+    [ARMJIT_OP_GETFIELD_RAW] = cg_lower_mem,
+    [ARMJIT_OP_SETFIELD_GC] = cg_lower_mem,
+    [ARMJIT_OP_SETFIELD_RAW] = cg_lower_mem,
+    [ARMJIT_OP_GETARRAYITEM_GC] = cg_lower_mem,
+    [ARMJIT_OP_GETARRAYITEM_RAW] = cg_lower_mem,
+    [ARMJIT_OP_SETARRAYITEM_GC] = cg_lower_mem,
+    [ARMJIT_OP_SETARRAYITEM_RAW] = cg_lower_mem,
+    [ARMJIT_OP_GETINTERIORFIELD_GC] = cg_lower_mem,
+    [ARMJIT_OP_SETINTERIORFIELD_GC] = cg_lower_mem,
+    [ARMJIT_OP_ARRAYLEN_GC] = cg_lower_mem,
+    [ARMJIT_OP_RAW_LOAD] = cg_lower_mem,
+    [ARMJIT_OP_RAW_STORE] = cg_lower_mem,
+    [ARMJIT_OP_STRLEN] = cg_lower_mem,
+    [ARMJIT_OP_STRGETITEM] = cg_lower_mem,
+    [ARMJIT_OP_STRSETITEM] = cg_lower_mem,
+    [ARMJIT_OP_UNICODELEN] = cg_lower_mem,
+    [ARMJIT_OP_UNICODEGETITEM] = cg_lower_mem,
+    [ARMJIT_OP_UNICODESETITEM] = cg_lower_mem,
+    [ARMJIT_OP_COPYSTRCONTENT] = cg_lower_copy_content,
+    [ARMJIT_OP_COPYUNICODECONTENT] = cg_lower_copy_content,
+    [ARMJIT_OP_GUARD_CLASS] = cg_lower_guard_class,
+    [ARMJIT_OP_GUARD_NONNULL_CLASS] = cg_lower_guard_class,
 };
 
 void cg_result_free(armjit_ctx *ctx, cg_result *r) {

@@ -1,0 +1,74 @@
+/* copystrcontent / copyunicodecontent(src, dst, srcstart, dststart, n):
+ * memmove(dst + base + dststart*item, src + base + srcstart*item,
+ * n*item) unless n <= 0 (docs/ir.md §10.2).  A C call: values live after
+ * it leave r0-r3/d0-d7 first (ra_call_prepare), unconditionally, so the
+ * allocator state is the same whether or not the call is skipped. */
+#include "cg/cg_addr.h"
+#include "cg/cg_mem.h"
+#include "ir/descr.h"
+
+#include <string.h>
+
+/* rd = rb + off + i*item (item a power of two: 1, 2 or 4). */
+static void addr_into(cg *c, a32_reg rd, a32_reg rb, ir_ref i, a32_reg ri, uint32_t item,
+                      uint32_t off) {
+  unsigned k = 0;
+  cg_pow2(item, &k);
+  if (cg_is_const(i)) {
+    cg_add_const(c, rd, rb, off + cg_const_word(c->t, i) * item);
+    return;
+  }
+  a32_dp(c->b, A32_AL, A32_ADD, false, rd, rb, a32_rsi(ri, A32_LSL, k));
+  cg_add_const(c, rd, rd, off);
+}
+
+static a32_reg reg_unless_const(cg *c, ir_ref r) {
+  return cg_is_const(r) ? A32_IP : cg_reg(c, r);
+}
+
+void cg_lower_copy_content(cg *c, const ir_op *op) {
+  const ir_descr *d = ir_descr_at(c->t, op->descr);
+  const ir_ref *a = ir_args(c->t, op);
+  uint32_t item = d->item_size, off = (uint32_t)d->base;
+  unsigned k = 0;
+  if (!cg_pow2(item, &k)) {
+    cg_fail(c, ARMJIT_E_INVALID, "character size %u is not 1, 2 or 4 (internal)", item);
+    return;
+  }
+  ir_ref n = a[4];
+  bool n_const = cg_is_const(n);
+  int32_t nk = n_const ? (int32_t)cg_const_word(c->t, n) : 0;
+  if (n_const && nk <= 0) return;  /* copies nothing: no code at all */
+
+  cg_scratch(c);  /* ip: address arithmetic */
+  a32_reg rs = cg_reg(c, a[0]), rd = cg_reg(c, a[1]);
+  a32_reg rss = reg_unless_const(c, a[2]), rds = reg_unless_const(c, a[3]);
+  a32_reg rn = reg_unless_const(c, n);
+  /* Temporaries hold the arguments until they move to r0-r2; they hold
+   * no value, so ra_call_prepare leaves them alone. */
+  a32_reg tsrc = (a32_reg)ra_temp(&c->ra, false), tdst = (a32_reg)ra_temp(&c->ra, false);
+  a32_reg tbytes = !n_const && k ? (a32_reg)ra_temp(&c->ra, false) : rn;
+  ra_call_prepare(&c->ra);
+
+  a32_label skip = 0;
+  if (!n_const) {
+    a32_dp(c->b, A32_AL, A32_CMP, true, 0, rn, a32_imm(0));
+    skip = a32_label_new(c->b);
+    a32_b(c->b, A32_LE, skip);
+    if (k) a32_shift_imm(c->b, A32_AL, A32_LSL, false, tbytes, rn, k);
+  }
+  addr_into(c, tsrc, rs, a[2], rss, item, off);
+  addr_into(c, tdst, rd, a[3], rds, item, off);
+
+  ra_loc dsts[3] = {ra_reg(A32_R0, ARMJIT_REF), ra_reg(A32_R1, ARMJIT_REF),
+                    ra_reg(A32_R2, ARMJIT_INT)};
+  ra_loc srcs[3] = {ra_reg(tdst, ARMJIT_REF), ra_reg(tsrc, ARMJIT_REF),
+                    ra_reg(tbytes, ARMJIT_INT)};
+  cg_parallel_move(c, dsts, srcs, n_const ? 2 : 3);
+  if (n_const) cg_load_int(c, A32_R2, (uint32_t)nk * item);
+  ra_release_dying(&c->ra);
+  ra_call_clobber(&c->ra);
+  cg_load_int(c, A32_IP, (uint32_t)(uintptr_t)&memmove);
+  a32_blx(c->b, A32_AL, A32_IP);  /* libc may be Thumb: never BL */
+  if (skip) a32_label_bind(c->b, skip);
+}

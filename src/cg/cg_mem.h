@@ -1,0 +1,16 @@
+/* Lowering of memory ops by descriptor and of the class guards (one
+ * function per op family, registered in cg_main.c's table). */
+#ifndef ARMJIT_CG_MEM_H
+#define ARMJIT_CG_MEM_H
+
+#include "cg/cg_internal.h"
+
+/* get/set field, array item, interior field, raw_load/raw_store, lengths,
+ * str/unicode get/set item (cg_mem.c) */
+void cg_lower_mem(cg *c, const ir_op *op);
+/* copystrcontent, copyunicodecontent: a memmove call (cg_copy.c) */
+void cg_lower_copy_content(cg *c, const ir_op *op);
+/* guard_class, guard_nonnull_class (cg_guard_ext.c) */
+void cg_lower_guard_class(cg *c, const ir_op *op);
+
+#endif
