@@ -52,8 +52,8 @@ static bool copy_exits(armjit_loop *l, const armjit_trace *t) {
   return true;
 }
 
-/* The printed trace, kept for the annotated disassembly: line k+1 is op k
- * (line 1 lists the inputs). */
+/* The printed trace, kept for the annotated disassembly: descriptor
+ * declarations, then the inputs line "[...]", then one line per op. */
 static void keep_text(armjit_loop *l, const armjit_trace *t) {
   char *s = armjit_trace_to_string(t);
   if (!s) return;
@@ -64,18 +64,21 @@ static void keep_text(armjit_loop *l, const armjit_trace *t) {
   memcpy(l->text, s, len + 1);
   free(s);
   s = NULL;
-  uint32_t line = 0;
-  char *p = l->text;
-  for (;;) {
+  uint32_t op = 0;
+  bool in_ops = false;
+  for (char *p = l->text; *p;) {
     char *nl = strchr(p, '\n');
-    if (line >= 1 && line - 1 < t->nops) l->op_text[line - 1] = (uint32_t)(p - l->text);
-    line++;
+    if (nl) *nl = 0;
+    if (in_ops) {
+      if (op >= t->nops) goto drop;
+      l->op_text[op++] = (uint32_t)(p - l->text);
+    } else if (*p == '[') {
+      in_ops = true;
+    }
     if (!nl) break;
-    *nl = 0;
     p = nl + 1;
-    if (!*p) break;
   }
-  if (line == t->nops + 1) return;
+  if (op == t->nops) return;
 drop:
   free(s);
   ajx_free(l->ctx, l->text);

@@ -1,0 +1,411 @@
+/* Hand-written traces compiled and run, each compared with the reference
+ * interpreter in three contexts (default, ARMJIT_RANDOM_RA, no SDIV):
+ * counting and float loops, guard exits, finish with constants of every
+ * type, compare+guard fusion, SDIV and helper division, values live
+ * across helper calls, frames beyond the immediate offset ranges. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ir_support.h"
+#include "jitcheck.h"
+
+#ifndef ARMJIT_RANDOM_SEED
+#define ARMJIT_RANDOM_SEED 1
+#endif
+
+static const char counting_loop[] =
+    "[i0, i1]\n"
+    "label(i0, i1, descr=L)\n"
+    "i2 = int_add(i0, 1)\n"
+    "i3 = int_lt(i2, i1)\n"
+    "guard_true(i3, descr=done) [i2, i1]\n"
+    "jump(i2, i1, descr=L)\n";
+
+static void test_counting_loop(void **state) {
+  (void)state;
+  jc_case c;
+  jc_init_text(&c, counting_loop, ARMJIT_RANDOM_SEED);
+  const int32_t starts[] = {0, -5, 100, 2147483640};
+  const int32_t ends[] = {10, 1, 100, 2147483647};
+  for (unsigned k = 0; k < 4; k++) {
+    armjit_value in[2] = {irs_i(starts[k]), irs_i(ends[k])};
+    assert_int_equal(jc_run(&c, in), 0);
+  }
+  /* The loop body is add, cmp, b<cc>, b: the compare is fused into the
+   * guard's branch (one instruction each), the jump needs no moves. */
+  armjit_loop *l = c.loop[JC_DEFAULT];
+  long add = armjit_loop_op_offset(l, 1), cmp = armjit_loop_op_offset(l, 2);
+  long guard = armjit_loop_op_offset(l, 3), jump = armjit_loop_op_offset(l, 4);
+  assert_true(add >= 0);
+  assert_int_equal(cmp - add, 4);
+  assert_int_equal(guard - cmp, 4);
+  assert_int_equal(jump - guard, 4);
+  assert_int_equal(armjit_loop_op_offset(l, 0), -1); /* the label emits nothing here */
+  jc_free(&c);
+}
+
+/* Not fusable: the compare's result is also a fail arg, so it needs a
+ * register (mov #0, mov<cc> #1) and the guard tests it. */
+static void test_unfused_compare(void **state) {
+  (void)state;
+  jc_case c;
+  jc_init_text(&c,
+               "[i0, i1]\n"
+               "label(i0, i1, descr=L)\n"
+               "i2 = int_add(i0, 1)\n"
+               "i3 = int_lt(i2, i1)\n"
+               "guard_true(i3) [i2, i3]\n"
+               "jump(i2, i1, descr=L)\n",
+               ARMJIT_RANDOM_SEED);
+  armjit_value in[2] = {irs_i(3), irs_i(9)};
+  assert_int_equal(jc_run(&c, in), 0);
+  assert_int_equal(c.fc->values[1].i, 0);
+  armjit_loop *l = c.loop[JC_DEFAULT];
+  assert_int_equal(armjit_loop_op_offset(l, 3) - armjit_loop_op_offset(l, 2), 12);
+  assert_int_equal(armjit_loop_op_offset(l, 4) - armjit_loop_op_offset(l, 3), 8);
+  jc_free(&c);
+}
+
+static void test_float_loop(void **state) {
+  (void)state;
+  jc_case c;
+  jc_init_text(&c,
+               "[in, ilim, fsum, fx]\n"
+               "label(in, ilim, fsum, fx, descr=L)\n"
+               "fy = float_mul(fx, 1.5)\n"
+               "fs = float_add(fsum, fy)\n"
+               "fx2 = float_sub(fx, 0.25)\n"
+               "fq = float_truediv(fs, 3.0)\n"
+               "fr = float_sqrt(fq)\n"
+               "fa = float_abs(fx2)\n"
+               "fn = float_neg(fa)\n"
+               "in2 = int_add(in, 1)\n"
+               "ib = float_lt(fs, 1000000.0)\n"
+               "guard_true(ib, descr=big) [in2, fs, fx2, fr]\n"
+               "ic = int_lt(in2, ilim)\n"
+               "guard_true(ic, descr=done) [in2, fs, fx2, fr, fn]\n"
+               "jump(in2, ilim, fs, fx2, descr=L)\n",
+               ARMJIT_RANDOM_SEED);
+  const double xs[] = {1.0, -3.5, 1e5, 0.0};
+  for (unsigned k = 0; k < 4; k++) {
+    armjit_value in[4] = {irs_i(0), irs_i(20), irs_f(0.5), irs_f(xs[k])};
+    jc_run(&c, in);
+  }
+  armjit_value in[4] = {irs_i(0), irs_i(5), irs_f(NAN), irs_f(2.0)};
+  assert_int_equal(jc_run(&c, in), 0); /* NaN < x is false: leaves at once */
+  jc_free(&c);
+}
+
+/* Every float compare fused with guard_true and guard_false, on ordered
+ * and unordered inputs: a NaN operand must take the NaN-correct path. */
+static void test_float_compare_fusion(void **state) {
+  (void)state;
+  static const char *const cmps[] = {"float_lt", "float_le", "float_gt",
+                                     "float_ge", "float_eq", "float_ne"};
+  const double vals[] = {1.0, 2.0, -0.0, 0.0, NAN, INFINITY};
+  for (unsigned k = 0; k < 6; k++) {
+    for (int want = 0; want < 2; want++) {
+      char text[512];
+      snprintf(text, sizeof text,
+               "[fa, fb]\n"
+               "ic = %s(fa, fb)\n"
+               "%s(ic, descr=g) [fa, fb]\n"
+               "id = %s(fa, 0.0)\n"
+               "%s(id, descr=h) [fb]\n"
+               "finish(fa, descr=out)\n",
+               cmps[k], want ? "guard_true" : "guard_false", cmps[k],
+               want ? "guard_false" : "guard_true");
+      jc_case c;
+      jc_init_text(&c, text, ARMJIT_RANDOM_SEED + k);
+      for (unsigned x = 0; x < 6; x++)
+        for (unsigned y = 0; y < 6; y++) {
+          armjit_value in[2] = {irs_f(vals[x]), irs_f(vals[y])};
+          jc_run(&c, in);
+        }
+      /* fused: the compare is vcmp + vmrs, the guard one branch */
+      armjit_loop *l = c.loop[JC_DEFAULT];
+      assert_int_equal(armjit_loop_op_offset(l, 1) - armjit_loop_op_offset(l, 0), 8);
+      assert_int_equal(armjit_loop_op_offset(l, 2) - armjit_loop_op_offset(l, 1), 4);
+      jc_free(&c);
+    }
+  }
+}
+
+static void test_guard_exit_values(void **state) {
+  (void)state;
+  /* Values from registers, spill slots and constants at several guards. */
+  jc_case c;
+  jc_init_text(&c,
+               "[i0, i1, i2, f0, p0]\n"
+               "label(i0, i1, i2, f0, p0, descr=L)\n"
+               "i3 = int_mul(i0, i1)\n"
+               "i4 = int_sub(1000, i3)\n"
+               "i5 = int_xor(i4, 0x5555)\n"
+               "guard_value(i2, 7, descr=seven) [i3, i4, 7, f0, p0, -3, 1.25]\n"
+               "i6 = int_add_ovf(i5, i0)\n"
+               "guard_no_overflow(descr=ovf) [i5, i0, i6, null]\n"
+               "i7 = int_and(i6, 0xff00)\n"
+               "guard_nonnull(p0, descr=nn) [i7]\n"
+               "f1 = cast_int_to_float(i7)\n"
+               "f2 = float_add(f0, f1)\n"
+               "i8 = cast_float_to_int(f2)\n"
+               "i9 = int_is_zero(i8)\n"
+               "guard_false(i9, descr=z) [i8, f2, f1, i7, i6, i5, i4, i3]\n"
+               "i10 = int_sub(i0, 1)\n"
+               "i11 = int_gt(i10, 0)\n"
+               "guard_true(i11, descr=end) [i10, f2, p0]\n"
+               "jump(i10, i1, i2, f2, p0, descr=L)\n",
+               ARMJIT_RANDOM_SEED);
+  struct { int32_t a, b, c; double f; uintptr_t p; } cases[] = {
+      {5, 3, 7, 0.5, 0x1000},        {5, 3, 8, 0.5, 0x1000},
+      {2147483000, 0, 7, 0.0, 0x10}, {3, -1000, 7, -1e12, 0x10},
+      {4, 2, 7, 1.5, 0},             {1, 0, 7, 0.0, 4}};
+  for (unsigned k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    armjit_value in[5] = {irs_i(cases[k].a), irs_i(cases[k].b), irs_i(cases[k].c),
+                          irs_f(cases[k].f), irs_r(cases[k].p)};
+    jc_run(&c, in);
+  }
+  jc_free(&c);
+}
+
+/* finish hands back constants of every type and encoding size. */
+static void test_finish_constants(void **state) {
+  (void)state;
+  jc_case c;
+  jc_init_text(&c,
+               "[i0, f0, p0]\n"
+               "finish(i0, 0, -1, 15, -16, 16, 1000, -100000, 2147483647, -2147483648,"
+               " null, ref(0x12345678), ref(0xfffffffc), 1.5, -0.0, nan, inf, -inf, 0.1,"
+               " f0, p0, 3.0, 1.5, i0, descr=out)\n",
+               ARMJIT_RANDOM_SEED);
+  armjit_value in[3] = {irs_i(-42), irs_f(2.75), irs_r(0xabcdef0)};
+  assert_int_equal(jc_run(&c, in), 0);
+  assert_int_equal(c.fc->nvalues, 24);
+  assert_int_equal(c.fc->values[6].i, 1000);
+  assert_true(c.fc->values[12].r == (uintptr_t)0xfffffffcu);
+  assert_true(isnan(c.fc->values[15].f));
+  size_t bytes, nfail;
+  armjit_loop_recovery_stats(c.loop[JC_DEFAULT], &bytes, &nfail);
+  assert_int_equal(nfail, 24);
+  assert_true(bytes <= 2 * nfail);
+  jc_free(&c);
+}
+
+static const char division[] =
+    "[i0, i1]\n"
+    "i2 = int_floordiv(i0, i1)\n"
+    "i3 = int_mod(i0, i1)\n"
+    "i4 = int_floordiv(i0, 7)\n"
+    "i5 = int_mod(i0, -3)\n"
+    "i6 = int_floordiv(100, i1)\n"
+    "i7 = int_mod(i1, 0)\n"
+    "finish(i2, i3, i4, i5, i6, i7, descr=out)\n";
+
+static bool has_word(const armjit_loop *l, uint32_t mask, uint32_t pattern) {
+  size_t size;
+  const uint8_t *code = armjit_loop_code(l, &size);
+  for (size_t off = 0; off + 4 <= size; off += 4) {
+    uint32_t w;
+    memcpy(&w, code + off, 4);
+    if ((w & mask) == pattern) return true;
+  }
+  return false;
+}
+
+#define SDIV_MASK 0x0ff0f0f0u
+#define SDIV_BITS 0x0710f010u
+
+static void test_division_paths(void **state) {
+  (void)state;
+  jc_case c;
+  jc_init_text(&c, division, ARMJIT_RANDOM_SEED);
+  const int32_t pairs[][2] = {{7, 2},   {-7, 2},         {7, -2}, {-7, -2},
+                              {5, 0},   {INT32_MIN, -1}, {INT32_MIN, 1},
+                              {0, 3},   {INT32_MAX, -1}, {-1, INT32_MIN}};
+  for (unsigned k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
+    armjit_value in[2] = {irs_i(pairs[k][0]), irs_i(pairs[k][1])};
+    assert_int_equal(jc_run(&c, in), 0);
+  }
+  /* The helper path never uses SDIV; the default one does when the CPU
+   * has it (qemu's models differ). */
+  assert_false(has_word(c.loop[JC_NO_IDIV], SDIV_MASK, SDIV_BITS));
+  bool idiv = (armjit_ctx_features(c.ctx[JC_DEFAULT]) & A32_FEAT_IDIV) != 0;
+  assert_int_equal(has_word(c.loop[JC_DEFAULT], SDIV_MASK, SDIV_BITS), idiv);
+  jc_free(&c);
+}
+
+/* Many ints and floats live across helper calls: they must survive in
+ * callee-saved registers or slots (the call clobbers r0-r3, d0-d7). */
+static void test_values_across_calls(void **state) {
+  (void)state;
+  char text[4096];
+  int n = 0;
+  n += snprintf(text + n, sizeof text - (size_t)n, "[");
+  for (int k = 0; k < 12; k++) n += snprintf(text + n, sizeof text - (size_t)n, "i%d, ", k);
+  for (int k = 0; k < 12; k++) n += snprintf(text + n, sizeof text - (size_t)n, "f%d, ", k);
+  n += snprintf(text + n, sizeof text - (size_t)n, "ia, ib]\nlabel(");
+  for (int k = 0; k < 12; k++) n += snprintf(text + n, sizeof text - (size_t)n, "i%d, f%d, ", k, k);
+  n += snprintf(text + n, sizeof text - (size_t)n, "ia, ib, descr=L)\n");
+  n += snprintf(text + n, sizeof text - (size_t)n,
+                "iq = int_floordiv(ia, ib)\n"
+                "ir = int_mod(ia, iq)\n"
+                "fz = cast_int_to_float(ir)\n");
+  for (int k = 0; k < 12; k++)
+    n += snprintf(text + n, sizeof text - (size_t)n,
+                  "ij%d = int_add(i%d, iq)\nfg%d = float_add(f%d, fz)\n", k, k, k, k);
+  n += snprintf(text + n, sizeof text - (size_t)n,
+                "ib2 = int_sub(ib, 1)\nic = int_gt(ib2, 0)\nguard_true(ic, descr=end) [iq, ir");
+  for (int k = 0; k < 12; k++) n += snprintf(text + n, sizeof text - (size_t)n, ", ij%d, fg%d", k, k);
+  n += snprintf(text + n, sizeof text - (size_t)n, "]\njump(");
+  for (int k = 0; k < 12; k++) n += snprintf(text + n, sizeof text - (size_t)n, "ij%d, fg%d, ", k, k);
+  n += snprintf(text + n, sizeof text - (size_t)n, "ia, ib2, descr=L)\n");
+  assert_true(n < (int)sizeof text);
+  for (uint32_t seed = 0; seed < 4; seed++) {
+    jc_case c;
+    jc_init_text(&c, text, ARMJIT_RANDOM_SEED * 10 + seed);
+    armjit_value in[26];
+    for (int k = 0; k < 12; k++) {
+      in[k] = irs_i(k * 1000 - 3 + (int32_t)seed);
+      in[12 + k] = irs_f(k * 0.75 - 2.0);
+    }
+    in[24] = irs_i(1000003 + (int32_t)seed);
+    in[25] = irs_i(5);
+    assert_int_equal(jc_run(&c, in), 0);
+    jc_free(&c);
+  }
+}
+
+/* More carried values than fit in the immediate offsets of LDR (4095)
+ * and VLDR (1020): frame accesses, jump moves and exit recovery all go
+ * through the far-offset paths. */
+enum { FAR_INTS = 1100, FAR_FLOATS = 160 };
+
+static armjit_trace *build_far(armjit_ctx *ctx, const void *ud) {
+  (void)ud;
+  armjit_trace *t = armjit_trace_new(ctx);
+  static armjit_val v[FAR_INTS + FAR_FLOATS + 1], w[FAR_INTS + FAR_FLOATS + 1];
+  unsigned n = FAR_INTS + FAR_FLOATS;
+  for (unsigned k = 0; k < n; k++) v[k] = armjit_input(t, k < FAR_INTS ? ARMJIT_INT : ARMJIT_FLOAT);
+  v[n] = armjit_input(t, ARMJIT_INT);
+  int label = armjit_label(t, v, n + 1);
+  armjit_val one = armjit_const_int(t, 1), half = armjit_const_float(t, 0.5);
+  for (unsigned k = 0; k < n; k++) {
+    /* each new value depends on its neighbour, so the old ones stay live */
+    armjit_val a[2] = {v[k], v[(k + 1) % FAR_INTS]};
+    if (k < FAR_INTS) {
+      if (k % 2) a[1] = one;
+      w[k] = armjit_op(t, ARMJIT_OP_INT_ADD, a, 2);
+    } else {
+      armjit_val b[2] = {v[k], half};
+      w[k] = armjit_op(t, ARMJIT_OP_FLOAT_MUL, b, 2);
+    }
+  }
+  armjit_val a[2] = {v[n], one};
+  w[n] = armjit_op(t, ARMJIT_OP_INT_SUB, a, 2);
+  armjit_val z[2] = {w[n], armjit_const_int(t, 0)};
+  armjit_val ok = armjit_op(t, ARMJIT_OP_INT_GT, z, 2);
+  armjit_guard(t, ARMJIT_OP_GUARD_TRUE, &ok, 1, w, n + 1);
+  armjit_jump(t, label, w, n + 1);
+  return t;
+}
+
+static void test_far_frame(void **state) {
+  (void)state;
+  jc_case c;
+  jc_init(&c, build_far, NULL, ARMJIT_RANDOM_SEED);
+  unsigned n = FAR_INTS + FAR_FLOATS;
+  armjit_value *in = calloc(n + 1, sizeof *in);
+  assert_non_null(in);
+  for (unsigned k = 0; k < n; k++) in[k] = k < FAR_INTS ? irs_i((int32_t)k * 3) : irs_f(k * 1.25);
+  in[n] = irs_i(3);
+  assert_int_equal(jc_run(&c, in), 0);
+  free(in);
+  size_t bytes, nfail;
+  armjit_loop_recovery_stats(c.loop[JC_DEFAULT], &bytes, &nfail);
+  assert_int_equal(nfail, n + 1);
+  assert_true(bytes <= 2 * nfail);
+  jc_free(&c);
+}
+
+/* Random register allocation on a pressure loop, several seeds. */
+static void test_random_ra_seeds(void **state) {
+  (void)state;
+  for (uint32_t seed = 1; seed <= 12; seed++) {
+    jc_case c;
+    jc_init_text(&c,
+                 "[i0, i1, i2, i3, i4, i5, i6, i7, i8, i9, i10, i11, i12, f0, f1, f2]\n"
+                 "label(i0, i1, i2, i3, i4, i5, i6, i7, i8, i9, i10, i11, i12, f0, f1, f2, descr=L)\n"
+                 "ia0 = int_add(i0, i1)\n"
+                 "ia1 = int_sub(i2, ia0)\n"
+                 "ia2 = int_mul(i3, ia1)\n"
+                 "ia3 = int_xor(i4, ia2)\n"
+                 "ia4 = int_lshift(i5, i6)\n"
+                 "ia5 = int_rshift(ia3, 3)\n"
+                 "ia6 = uint_rshift(i7, i8)\n"
+                 "ia7 = int_or(i9, ia6)\n"
+                 "ia8 = int_and(i10, ia7)\n"
+                 "ia9 = int_floordiv(ia8, i11)\n"
+                 "fg0 = float_add(f0, f1)\n"
+                 "fg1 = float_mul(fg0, f2)\n"
+                 "fg2 = cast_int_to_float(ia9)\n"
+                 "fg3 = float_sub(fg1, fg2)\n"
+                 "ic0 = int_sub(i12, 1)\n"
+                 "ic1 = int_ge(ic0, 0)\n"
+                 "guard_true(ic1, descr=end) [ia0, ia1, ia2, ia3, ia4, ia5, ia6, ia7, ia8, ia9, fg0, fg1, fg2, fg3, i0]\n"
+                 "jump(ia1, ia2, ia3, ia4, ia5, ia6, ia7, ia8, ia9, i0, i1, i2, ic0, fg1, fg3, fg0, descr=L)\n",
+                 seed);
+    armjit_value in[16];
+    for (int k = 0; k < 13; k++) in[k] = irs_i(k * 7919 + (int32_t)seed);
+    in[11] = irs_i(3);
+    in[12] = irs_i(6);
+    in[13] = irs_f(1.5);
+    in[14] = irs_f(-0.25);
+    in[15] = irs_f(0.5);
+    jc_run(&c, in);
+    jc_free(&c);
+  }
+}
+
+static void test_run_errors(void **state) {
+  (void)state;
+  armjit_error err;
+  armjit_ctx *ctx = armjit_ctx_new(NULL, &err);
+  assert_non_null(ctx);
+  armjit_trace *t = armjit_trace_parse(ctx, counting_loop, &err);
+  assert_non_null(t);
+  armjit_loop *l = armjit_compile_loop(ctx, t, &err);
+  assert_non_null(l);
+  assert_int_equal(armjit_loop_frame_capacity(l), 2);
+  armjit_frame *f = armjit_frame_new(ctx, 1);
+  assert_int_equal(armjit_run(l, f, &err), -1);
+  assert_int_equal(err.code, ARMJIT_E_ARG);
+  armjit_frame_free(ctx, f);
+  armjit_loop_free(l);
+  armjit_trace_free(t);
+  armjit_ctx_free(ctx);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_counting_loop),
+      cmocka_unit_test(test_unfused_compare),
+      cmocka_unit_test(test_float_loop),
+      cmocka_unit_test(test_float_compare_fusion),
+      cmocka_unit_test(test_guard_exit_values),
+      cmocka_unit_test(test_finish_constants),
+      cmocka_unit_test(test_division_paths),
+      cmocka_unit_test(test_values_across_calls),
+      cmocka_unit_test(test_far_frame),
+      cmocka_unit_test(test_random_ra_seeds),
+      cmocka_unit_test(test_run_errors),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
