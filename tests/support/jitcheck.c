@@ -54,12 +54,18 @@ static uint32_t trace_capacity(const armjit_trace *t) {
 }
 
 void jc_init(jc_case *c, jc_build_fn build, const void *ud, uint32_t seed) {
+  jc_init_opts(c, build, ud, seed, NULL);
+}
+
+void jc_init_opts(jc_case *c, jc_build_fn build, const void *ud, uint32_t seed,
+                  const armjit_options *base) {
   memset(c, 0, sizeof *c);
   c->max_steps = 100000000;
   armjit_error e;
   for (int v = 0; v < JC_NVARIANTS; v++) {
     armjit_options o;
     memset(&o, 0, sizeof o);
+    if (base) o = *base;
     if (v == JC_RANDOM_RA) { o.flags = ARMJIT_RANDOM_RA; o.seed = seed ? seed : 1; }
     if (v == JC_NO_IDIV) o.flags = ARMJIT_NO_IDIV;
     c->ctx[v] = armjit_ctx_new(&o, &e);

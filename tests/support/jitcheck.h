@@ -38,6 +38,10 @@ typedef struct {
 /* Build, validate and compile the case in every variant (`seed` drives the
  * random allocator).  Failures fail the test with the error message. */
 void jc_init(jc_case *c, jc_build_fn build, const void *ud, uint32_t seed);
+/* The same with every variant's options starting from *base (e.g. its
+ * class_offset); the variant then sets its own flags and seed. */
+void jc_init_opts(jc_case *c, jc_build_fn build, const void *ud, uint32_t seed,
+                  const armjit_options *base);
 /* The same for a trace in text form. */
 void jc_init_text(jc_case *c, const char *text, uint32_t seed);
 void jc_free(jc_case *c);
