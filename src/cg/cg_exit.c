@@ -175,8 +175,8 @@ void cg_emit_stubs(cg *c) {
   a32_dp(c->b, A32_AL, A32_MOV, false, A32_R0, 0, a32_r(A32_SP));
   a32_dp(c->b, A32_AL, A32_MOV, false, A32_R1, 0, a32_r(A32_IP));
   a32_dp(c->b, A32_AL, A32_MOV, false, A32_R2, 0, a32_r(A32_FP));
-  cg_load_int(c, A32_R3, c->env->exit_meta);
-  cg_load_int(c, A32_IP, c->env->exit_helper);
+  cg_load_addr(c, A32_R3, c->env->exit_meta);
+  cg_load_addr(c, A32_IP, c->env->exit_helper);
   a32_blx(c->b, A32_AL, A32_IP);               /* C may be Thumb: never BL */
   a32_dp(c->b, A32_AL, A32_MOV, false, A32_SP, 0, a32_r(A32_FP));
   a32_vpop(c->b, A32_AL, 8, 8);

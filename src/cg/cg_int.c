@@ -81,7 +81,7 @@ static void div_call(cg *c, const ir_op *op, uint32_t helper) {
   cg_parallel_move(c, dsts, srcs, 2);
   ra_release_dying(&c->ra);
   ra_call_clobber(&c->ra);
-  cg_load_int(c, A32_IP, helper);
+  cg_load_addr(c, A32_IP, helper);
   a32_blx(c->b, A32_AL, A32_IP);
   ra_def_fixed(&c->ra, op->res, false, A32_R0);
 }

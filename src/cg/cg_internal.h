@@ -69,6 +69,8 @@ void cg_move_cb(void *ud, ra_loc dst, ra_loc src);
 /* Load a constant into a core register / d register. */
 void cg_load_int(cg *c, a32_reg rd, uint32_t v);
 void cg_load_float(cg *c, unsigned dd, uint64_t bits);
+/* An absolute address: always MOVW+MOVT (fixed size, patchable). */
+void cg_load_addr(cg *c, a32_reg rd, uint32_t addr);
 /* Scratch core register (ip, then lr) for this op, or -1 when both busy. */
 int cg_scratch(cg *c);
 /* Parallel assignment dsts[k] <- srcs[k] (jump, call arguments). */

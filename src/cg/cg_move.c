@@ -77,6 +77,11 @@ void cg_mem(cg *c, cg_mem_kind k, unsigned reg, a32_reg base, int32_t off) {
 
 void cg_load_int(cg *c, a32_reg rd, uint32_t v) { a32_mov_imm32(c->b, A32_AL, rd, v); }
 
+void cg_load_addr(cg *c, a32_reg rd, uint32_t addr) {
+  a32_movw(c->b, A32_AL, rd, addr & 0xffffu);
+  a32_movt(c->b, A32_AL, rd, addr >> 16);
+}
+
 void cg_load_float(cg *c, unsigned dd, uint64_t bits) {
   uint32_t lo = (uint32_t)bits, hi = (uint32_t)(bits >> 32);
   cg_tmp a = tmp_get(c, 0);

@@ -1,0 +1,255 @@
+/* Compilation without running (every build; under ASan/UBSan on the host):
+ * big traces in every allocator mode, determinism of ARMJIT_RANDOM_RA,
+ * op offsets, recovery data size, the annotated listing, the recovery
+ * decoder, and armjit_run's refusals. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bigtrace.h"
+#include "cg/recovery.h"
+#include "ir_support.h"
+#include "rt/exit.h"
+
+static armjit_ctx *ctx_with(unsigned flags, uint32_t seed) {
+  armjit_options o;
+  memset(&o, 0, sizeof o);
+  o.flags = flags;
+  o.seed = seed;
+  armjit_error err;
+  armjit_ctx *ctx = armjit_ctx_new(&o, &err);
+  assert_non_null(ctx);
+  return ctx;
+}
+
+static armjit_loop *compile_or_fail(armjit_ctx *ctx, armjit_trace *t) {
+  armjit_error err;
+  armjit_loop *l = armjit_compile_loop(ctx, t, &err);
+  if (!l) fail_msg("compile: %s (%s)", err.msg, armjit_status_name(err.code));
+  return l;
+}
+
+/* Ops that emit code start at increasing offsets inside the body. */
+static void check_offsets(const armjit_loop *l, unsigned nops) {
+  size_t size;
+  armjit_loop_code(l, &size);
+  long last = 0;
+  unsigned emitted = 0;
+  for (unsigned i = 0; i < nops; i++) {
+    long off = armjit_loop_op_offset(l, i);
+    if (off < 0) continue;
+    assert_true(off > last || (emitted == 0 && off >= last));
+    assert_true((size_t)off < size);
+    assert_int_equal(off % 4, 0);
+    last = off;
+    emitted++;
+  }
+  assert_true(emitted > nops / 2);
+  assert_int_equal(armjit_loop_op_offset(l, nops), -1);
+}
+
+static void test_big_traces_all_modes(void **state) {
+  (void)state;
+  static const unsigned flags[] = {0, ARMJIT_RANDOM_RA, ARMJIT_NO_IDIV,
+                                   ARMJIT_RANDOM_RA | ARMJIT_NO_IDIV};
+  for (unsigned m = 0; m < 4; m++) {
+    armjit_ctx *ctx = ctx_with(flags[m], 77 + m);
+    unsigned nops = m == 0 ? 10000 : 2000;
+    armjit_trace *t = bt_build(ctx, nops, 5 + m);
+    assert_non_null(t);
+    armjit_loop *l = compile_or_fail(ctx, t);
+    check_offsets(l, nops);
+    size_t bytes, nfail;
+    armjit_loop_recovery_stats(l, &bytes, &nfail);
+    assert_true(nfail > 0);
+    assert_true(bytes <= 2 * nfail);
+    assert_int_equal(armjit_loop_nexits(l), armjit_trace_nexits(t));
+    armjit_loop_free(l);
+    armjit_trace_free(t);
+    armjit_ctx_free(ctx);
+  }
+}
+
+static void code_of(armjit_ctx *ctx, uint32_t seed, uint8_t **bytes, size_t *size) {
+  armjit_trace *t = bt_build(ctx, 600, seed);
+  armjit_loop *l = compile_or_fail(ctx, t);
+  const void *code = armjit_loop_code(l, size);
+  *bytes = malloc(*size);
+  assert_non_null(*bytes);
+  memcpy(*bytes, code, *size);
+  armjit_loop_free(l);
+  armjit_trace_free(t);
+}
+
+/* Addresses baked into the code (exit helper, metadata) differ between
+ * compiles; compare with MOVW/MOVT words masked. */
+static bool same_code(const uint8_t *a, size_t na, const uint8_t *b, size_t nb) {
+  if (na != nb) return false;
+  for (size_t off = 0; off < na; off += 4) {
+    uint32_t x, y;
+    memcpy(&x, a + off, 4);
+    memcpy(&y, b + off, 4);
+    if ((x & 0x0ff00000u) == 0x03000000u || (x & 0x0ff00000u) == 0x03400000u) {
+      x &= 0xfff0f000u;
+      y &= 0xfff0f000u;
+    }
+    if (x != y) return false;
+  }
+  return true;
+}
+
+static void test_random_ra_is_deterministic(void **state) {
+  (void)state;
+  uint8_t *a, *b, *c;
+  size_t na, nb, nc;
+  armjit_ctx *x = ctx_with(ARMJIT_RANDOM_RA, 1234), *y = ctx_with(ARMJIT_RANDOM_RA, 1234);
+  armjit_ctx *z = ctx_with(ARMJIT_RANDOM_RA, 999);
+  code_of(x, 3, &a, &na);
+  code_of(y, 3, &b, &nb);
+  code_of(z, 3, &c, &nc);
+  assert_true(same_code(a, na, b, nb));
+  assert_false(same_code(a, na, c, nc));
+  free(a);
+  free(b);
+  free(c);
+  armjit_ctx_free(x);
+  armjit_ctx_free(y);
+  armjit_ctx_free(z);
+}
+
+static void test_listing_is_annotated(void **state) {
+  (void)state;
+  armjit_ctx *ctx = ctx_with(0, 0);
+  armjit_trace *t = irs_parse(ctx,
+                              "[i0, i1]\n"
+                              "label(i0, i1, descr=L)\n"
+                              "i2 = int_add(i0, 1)\n"
+                              "i3 = int_lt(i2, i1)\n"
+                              "guard_true(i3, descr=done) [i2, i1]\n"
+                              "jump(i2, i1, descr=L)\n");
+  armjit_loop *l = compile_or_fail(ctx, t);
+  char *text = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream(&text, &len);
+  assert_non_null(out);
+  assert_int_equal(armjit_loop_dis(l, out), ARMJIT_OK);
+  fclose(out);
+  assert_non_null(strstr(text, "# prologue"));
+  assert_non_null(strstr(text, "# i2 = int_add(i0, 1)\n"));
+  assert_non_null(strstr(text, "add r"));
+  assert_non_null(strstr(text, "# guard_true(i3, descr=done) [i2, i1]\n"));
+  assert_non_null(strstr(text, "# exit 0 (guard_true done)\n"));
+  assert_non_null(strstr(text, "# exit path"));
+  assert_non_null(strstr(text, "blx ip"));
+  /* the annotation comes right before the op's first instruction */
+  const char *at = strstr(text, "# i2 = int_add(i0, 1)\n");
+  assert_non_null(strstr(at, "\n") + 1);
+  assert_non_null(strstr(strstr(at, "\n") + 1, "add"));
+  free(text);
+  assert_int_equal(armjit_loop_dis(NULL, stdout), ARMJIT_E_ARG);
+  armjit_loop_free(l);
+  armjit_trace_free(t);
+  armjit_ctx_free(ctx);
+}
+
+/* Recovery strings of every location kind decode to the right values. */
+static void test_recovery_decode(void **state) {
+  (void)state;
+  uint32_t save[REC_SAVE_WORDS];
+  for (unsigned i = 0; i < REC_SAVE_WORDS; i++) save[i] = 0x1000u + i;
+  uint8_t stack[8200];
+  for (unsigned i = 0; i < sizeof stack; i++) stack[i] = (uint8_t)(i * 7 + 1);
+  const uint8_t *fp = stack + sizeof stack;
+  uint64_t consts[40];
+  for (unsigned k = 0; k < 40; k++) consts[k] = 0xabcd000000000000ull + k;
+  armjit_type types[9] = {ARMJIT_INT, ARMJIT_FLOAT, ARMJIT_INT, ARMJIT_FLOAT, ARMJIT_REF,
+                          ARMJIT_INT, ARMJIT_INT, ARMJIT_FLOAT, ARMJIT_INT};
+  uint64_t codes[9] = {
+      3u << 2 | REC_REG,                   /* r3 */
+      14u << 2 | REC_REG,                  /* d14 */
+      2000u << 2 | REC_SLOT,               /* [fp, #-8000] */
+      4u << 2 | REC_SLOT,                  /* [fp, #-16], 8 bytes */
+      39u << 2 | REC_CONST,                /* pool */
+      (uint64_t)rec_zigzag(-16) << 2 | REC_SMALL,
+      (uint64_t)rec_zigzag(INT32_MIN) << 2 | REC_SMALL,
+      0u << 2 | REC_CONST,
+      12u << 2 | REC_REG};                 /* ip (r12) */
+  uint8_t rec[64];
+  uint32_t len = 0;
+  for (unsigned k = 0; k < 9; k++) len += rec_put(rec + len, codes[k]);
+  assert_int_equal(rec_varint_len(codes[0]), 1);
+  ajx_exit_meta em = {0, len, 9, types};
+  ajx_loop_meta m = {1, &em, rec, consts, 40};
+  armjit_value out[9];
+  assert_true(ajx_exit_decode(&m, 0, save, fp, out));
+  assert_true(out[0].bits == 0x1000u + REC_SAVE_R0 + 3);
+  uint64_t d14;
+  memcpy(&d14, save + 28, 8);
+  assert_true(out[1].bits == d14);
+  uint32_t w;
+  memcpy(&w, fp - 8000, 4);
+  assert_true(out[2].bits == w);
+  uint64_t dw;
+  memcpy(&dw, fp - 16, 8);
+  assert_true(out[3].bits == dw);
+  assert_true(out[4].bits == consts[39]);
+  assert_true(out[5].bits == (uint32_t)-16);
+  assert_true(out[6].bits == 0x80000000u);
+  assert_true(out[7].bits == consts[0]);
+  assert_true(out[8].bits == 0x1000u + REC_SAVE_R0 + 12);
+  /* malformed: truncated string, bad exit id, pool index out of range */
+  em.rec_len = len - 1;
+  assert_false(ajx_exit_decode(&m, 0, save, fp, out));
+  em.rec_len = len;
+  assert_false(ajx_exit_decode(&m, 1, save, fp, out));
+  m.nconsts = 39;
+  assert_false(ajx_exit_decode(&m, 0, save, fp, out));
+}
+
+static void test_run_refusals(void **state) {
+  (void)state;
+  armjit_ctx *ctx = ctx_with(0, 0);
+  armjit_trace *t = irs_parse(ctx, "[i0, f0]\nfinish(f0, i0, 1, 2)\n");
+  armjit_loop *l = compile_or_fail(ctx, t);
+  assert_int_equal(armjit_loop_frame_capacity(l), 4);
+  armjit_error err;
+  armjit_frame *small = armjit_frame_new(ctx, 3), *f = armjit_frame_new(ctx, 4);
+  assert_int_equal(armjit_run(l, small, &err), -1);
+  assert_int_equal(err.code, ARMJIT_E_ARG);
+  assert_int_equal(armjit_run(NULL, f, &err), -1);
+  assert_int_equal(err.code, ARMJIT_E_ARG);
+#if !defined(__arm__)
+  assert_int_equal(armjit_run(l, f, &err), -1);
+  assert_int_equal(err.code, ARMJIT_E_UNSUPPORTED);
+#endif
+  armjit_exit_info info;
+  assert_int_equal(armjit_loop_exit_info(l, 0, &info), ARMJIT_OK);
+  assert_int_equal(info.kind, ARMJIT_EXIT_FINISH);
+  assert_int_equal(info.nvalues, 4);
+  assert_int_equal(info.types[0], ARMJIT_FLOAT);
+  assert_int_equal(armjit_loop_exit_info(l, 1, &info), ARMJIT_E_ARG);
+  assert_null(armjit_compile_loop(ctx, NULL, &err));
+  assert_int_equal(err.code, ARMJIT_E_ARG);
+  armjit_frame_free(ctx, small);
+  armjit_frame_free(ctx, f);
+  armjit_loop_free(l);
+  armjit_trace_free(t);
+  armjit_ctx_free(ctx);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_big_traces_all_modes),
+      cmocka_unit_test(test_random_ra_is_deterministic),
+      cmocka_unit_test(test_listing_is_annotated),
+      cmocka_unit_test(test_recovery_decode),
+      cmocka_unit_test(test_run_refusals),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
