@@ -7,14 +7,36 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "jitcheck.h"
 
 /* Slots past the frame's declared capacity, to catch stray writes. */
 enum { CANARY_SLOTS = 2 };
 static const uint64_t canary = UINT64_C(0x5a5a5a5aa5a5a5a5);
+
+/* Compiled code that never exits (a loop counter lost in a move) would
+ * hang the test until ctest's timeout, with no report.  While a run is
+ * armed, SIGALRM jumps back to jc_run, which reports the case.  A signal
+ * handler can only reach static data: this is the one piece of mutable
+ * global state here. */
+enum { HANG_S = 30 };
+static struct {
+  sigjmp_buf jb;
+  volatile sig_atomic_t armed;
+} hang;
+
+static void on_alarm(int sig) {
+  if (hang.armed) {
+    hang.armed = 0;
+    siglongjmp(hang.jb, sig);
+  }
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
 
 static const char *const variant_name[JC_NVARIANTS] = {"default", "random-ra",
                                                        "no-idiv"};
@@ -66,7 +88,7 @@ void jc_init_opts(jc_case *c, jc_build_fn build, const void *ud, uint32_t seed,
     armjit_options o;
     memset(&o, 0, sizeof o);
     if (base) o = *base;
-    if (v == JC_RANDOM_RA) { o.flags = ARMJIT_RANDOM_RA; o.seed = seed ? seed : 1; }
+    if (v == JC_RANDOM_RA) { o.flags = ARMJIT_RANDOM_RA; o.seed = c->seed = seed ? seed : 1; }
     if (v == JC_NO_IDIV) o.flags = ARMJIT_NO_IDIV;
     c->ctx[v] = armjit_ctx_new(&o, &e);
     if (!c->ctx[v]) fail_with(&e, "armjit_ctx_new");
@@ -124,8 +146,8 @@ static void dump_mismatch(const jc_case *c, int v, const armjit_value *in,
                           const armjit_exit_info *info) {
   char buf[64];
   const armjit_trace *t = c->t[0];
-  fprintf(stderr, "---- mismatch (%s variant)%s%s\n", variant_name[v], c->what ? ": " : "",
-          c->what ? c->what : "");
+  fprintf(stderr, "---- mismatch (%s variant, random-ra seed %" PRIu32 ")%s%s\n",
+          variant_name[v], c->seed, c->what ? ": " : "", c->what ? c->what : "");
   armjit_trace_print(t, stderr);
   for (unsigned i = 0; i < armjit_trace_ninputs(t); i++) {
     armjit_type ty = armjit_val_type(t, (armjit_val)i);
@@ -160,7 +182,21 @@ int jc_run(jc_case *c, const armjit_value *in) {
     for (unsigned k = nin; k < c->cap; k++) c->fc->values[k].bits = canary;
     memcpy(c->fc->values, in, nin * sizeof *in);
     c->fc->exit_id = -1;
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;
+    sigaction(SIGALRM, &sa, &old);
+    if (sigsetjmp(hang.jb, 1)) {
+      sigaction(SIGALRM, &old, NULL);
+      dump_mismatch(c, v, in, NULL);
+      fail_msg("compiled code did not exit within %d s (%s)", HANG_S, variant_name[v]);
+    }
+    hang.armed = 1;
+    alarm(HANG_S);
     int id = armjit_run(c->loop[v], c->fc, &e);
+    alarm(0);
+    hang.armed = 0;
+    sigaction(SIGALRM, &old, NULL);
     if (id < 0) fail_with(&e, "armjit_run");
     assert_int_equal(id, c->fc->exit_id);
     for (unsigned k = 0; k < CANARY_SLOTS; k++)

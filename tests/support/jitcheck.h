@@ -33,6 +33,7 @@ typedef struct {
   uint64_t max_steps;    /* interpreter limit (default 100M) */
   unsigned runs;         /* compared runs so far */
   const char *what;      /* optional label printed on mismatch */
+  uint32_t seed;         /* of the random-allocation variant */
 } jc_case;
 
 /* Build, validate and compile the case in every variant (`seed` drives the
