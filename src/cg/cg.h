@@ -41,6 +41,8 @@ typedef struct {
   uint32_t nconsts;
   uint32_t body_end;     /* offset where the exit stubs start */
   uint32_t common;       /* offset of the shared exit path */
+  uint32_t pool_off;     /* float constant pool (data, not code) */
+  uint32_t pool_bytes;
   int32_t frame_bytes;   /* spill area below fp */
 } cg_result;
 

@@ -43,6 +43,8 @@ typedef struct cg {
   ra_move *moves, *pm;       /* parallel move scratch */
   uint32_t moves_cap, pm_cap;
 
+  uint64_t pool[96];         /* float constant pool (cg_pool.c) */
+  uint32_t pool_n, pool_off;
   size_t frame_patch;        /* offset of the MOVW/MOVT pair sizing the frame */
   armjit_status st;
   char msg[200];
@@ -117,6 +119,11 @@ void cg_float_compare(cg *c, ir_ref x, ir_ref y);
 /* Encode exit `id`'s values where they are now. */
 void cg_record_exit(cg *c, const ir_op *op, int32_t branch);
 void cg_emit_stubs(cg *c);
+
+/* ---- float constant pool (cg_pool.c) ---- */
+void cg_emit_pool(cg *c);
+/* VLDR dd from the pool when bits is there and within reach. */
+bool cg_pool_load(cg *c, unsigned dd, uint64_t bits);
 
 /* ---- entry (cg_entry.c) ---- */
 void cg_prologue(cg *c);

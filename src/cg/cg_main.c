@@ -195,6 +195,7 @@ armjit_status cg_compile(armjit_ctx *ctx, const armjit_trace *t, const cg_env *e
   if (st != ARMJIT_OK) goto done;
 
   cg_prologue(&c);
+  cg_emit_pool(&c);
   for (uint32_t i = 0; i < t->nops; i++) {
     if (c.lv.dead[i]) continue;  /* unused pure op */
     const ir_op *op = &t->ops[i];

@@ -83,6 +83,7 @@ void cg_load_addr(cg *c, a32_reg rd, uint32_t addr) {
 }
 
 void cg_load_float(cg *c, unsigned dd, uint64_t bits) {
+  if (cg_pool_load(c, dd, bits)) return;
   uint32_t lo = (uint32_t)bits, hi = (uint32_t)(bits >> 32);
   cg_tmp a = tmp_get(c, 0);
   cg_load_int(c, a.r, lo);

@@ -134,6 +134,8 @@ armjit_loop *armjit_compile_loop(armjit_ctx *ctx, armjit_trace *t, armjit_error 
   l->fail_args = (size_t)r.fail_args;
   l->body_end = r.body_end;
   l->common = r.common;
+  l->pool_off = r.pool_off;
+  l->pool_bytes = r.pool_bytes;
   l->frame_bytes = r.frame_bytes;
   for (uint32_t i = 0; i < l->nexits; i++) {
     l->exits[i].branch = r.exits[i].branch;

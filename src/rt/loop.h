@@ -32,6 +32,7 @@ struct armjit_loop {
   size_t rec_bytes, fail_args;
   uint32_t body_end;      /* exit stubs start here */
   uint32_t common;        /* shared exit path */
+  uint32_t pool_off, pool_bytes; /* float constant pool (data) */
   int32_t frame_bytes;
   char *text;             /* the trace printed, one op per line (or NULL) */
   uint32_t *op_text;      /* per op: offset of its line in text */

@@ -7,7 +7,7 @@
 #include "rt/disasm.h"
 #include "rt/loop.h"
 
-enum { ANN_PROLOGUE, ANN_OP, ANN_EXIT, ANN_COMMON };
+enum { ANN_PROLOGUE, ANN_POOL, ANN_OP, ANN_EXIT, ANN_COMMON };
 
 typedef struct {
   uint32_t off;
@@ -35,6 +35,9 @@ static void print_annot(const dis_state *s, const annot *a) {
   switch (a->kind) {
   case ANN_PROLOGUE:
     fprintf(s->out, "# prologue: save r4-r12, lr, d8-d15; load the inputs\n");
+    break;
+  case ANN_POOL:
+    fprintf(s->out, "# float constant pool (%u doubles, data)\n", (unsigned)(l->pool_bytes / 8));
     break;
   case ANN_OP:
     if (l->text) fprintf(s->out, "# %s\n", l->text + l->op_text[a->index]);
@@ -69,13 +72,20 @@ static int on_word(void *ud, uint32_t address, uint32_t word, const char *text) 
   dis_state *s = ud;
   uint32_t off = address - s->base;
   while (s->next < s->n && s->a[s->next].off <= off) print_annot(s, &s->a[s->next++]);
+  if (off >= s->l->pool_off && off - s->l->pool_off < s->l->pool_bytes) {
+    char data[32];
+    snprintf(data, sizeof data, ".word 0x%08x", (unsigned)word);
+    text = data;
+    ajx_disasm_print_line(s->out, address, word, text);
+    return 0;
+  }
   ajx_disasm_print_line(s->out, address, word, text);
   return 0;
 }
 
 armjit_status armjit_loop_dis(const armjit_loop *loop, FILE *out) {
   if (!loop || !out) return ARMJIT_E_ARG;
-  uint32_t n = 0, cap = loop->nops + loop->nexits + 2;
+  uint32_t n = 0, cap = loop->nops + loop->nexits + 3;
   annot *a = ajx_alloc(loop->ctx, (size_t)cap * sizeof *a);
   if (!a) return ARMJIT_E_NOMEM;
   a[n++] = (annot){0, ANN_PROLOGUE, 0};
@@ -83,6 +93,7 @@ armjit_status armjit_loop_dis(const armjit_loop *loop, FILE *out) {
     if (loop->op_off[i] >= 0) a[n++] = (annot){(uint32_t)loop->op_off[i], ANN_OP, i};
   for (uint32_t i = 0; i < loop->nexits; i++) a[n++] = (annot){loop->exits[i].stub, ANN_EXIT, i};
   a[n++] = (annot){loop->common, ANN_COMMON, 0};
+  if (loop->pool_bytes) a[n++] = (annot){loop->pool_off, ANN_POOL, 0};
   qsort(a, n, sizeof *a, cmp_annot);
   size_t size;
   const void *code = armjit_loop_code(loop, &size);
