@@ -243,6 +243,58 @@ static void test_run_refusals(void **state) {
   armjit_ctx_free(ctx);
 }
 
+/* Allocation failures anywhere in compilation give ARMJIT_E_NOMEM and
+ * leak nothing (ASan checks the leaks on the host). */
+typedef struct {
+  long left;     /* allocations still allowed; < 0: unlimited */
+  unsigned failed;
+} oom_budget;
+
+static bool oom_take(oom_budget *b) {
+  if (b->left < 0) return true;
+  if (b->left == 0) { b->failed++; return false; }
+  b->left--;
+  return true;
+}
+static void *oom_alloc(void *ud, size_t n) { return oom_take(ud) ? malloc(n) : NULL; }
+static void *oom_realloc(void *ud, void *p, size_t n) { return oom_take(ud) ? realloc(p, n) : NULL; }
+static void oom_free(void *ud, void *p) { (void)ud; free(p); }
+
+static void test_out_of_memory(void **state) {
+  (void)state;
+  oom_budget budget = {-1, 0};
+  armjit_options o;
+  memset(&o, 0, sizeof o);
+  o.alloc = oom_alloc;
+  o.realloc = oom_realloc;
+  o.free = oom_free;
+  o.ud = &budget;
+  o.flags = ARMJIT_NO_IDIV;
+  armjit_error err;
+  armjit_ctx *ctx = armjit_ctx_new(&o, &err);
+  assert_non_null(ctx);
+  armjit_trace *t = bt_build(ctx, 200, 9);
+  assert_non_null(t);
+  assert_int_equal(armjit_trace_validate(t, &err), ARMJIT_OK);
+  long n;
+  for (n = 0;; n++) {
+    budget.left = n;
+    budget.failed = 0;
+    armjit_loop *l = armjit_compile_loop(ctx, t, &err);
+    budget.left = -1;
+    if (l) {
+      armjit_loop_free(l);
+      break;
+    }
+    assert_true(budget.failed > 0);
+    if (err.code != ARMJIT_E_NOMEM) fail_msg("budget %ld: %s (%s)", n, err.msg, armjit_status_name(err.code));
+    assert_true(n < 100000);
+  }
+  assert_true(n > 10);
+  armjit_trace_free(t);
+  armjit_ctx_free(ctx);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_big_traces_all_modes),
@@ -250,6 +302,7 @@ int main(void) {
       cmocka_unit_test(test_listing_is_annotated),
       cmocka_unit_test(test_recovery_decode),
       cmocka_unit_test(test_run_refusals),
+      cmocka_unit_test(test_out_of_memory),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
