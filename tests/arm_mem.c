@@ -205,9 +205,9 @@ static void test_fields(void **state) {
 }
 
 /* ---- arrays ----------------------------------------------------------------- */
-static const int32_t array_bases[] = {0, 8, -8, 252, 256, -256, 1020, 1024, 4092, 4096,
-                                      -4096, 70000, -70000, 0x101004};
-static const int32_t const_indexes[] = {0, 5, -3, 100000, -100000, 0x40000001};
+static const int32_t array_bases[] = {0,    8,     -8,    252,   256,     1024,
+                                      4092, 4096, -4096, 70000, 0x101004};
+static const int32_t const_indexes[] = {5, -3, 100000, 0x40000001};
 
 static void array_cases(ops_kind ops, arena *a) {
   for (unsigned k = 0; k < N_OF(kinds); k++) {
@@ -247,10 +247,10 @@ static void test_interior_fields(void **state) {
   arena a;
   arena_init(&a);
   /* items: powers of two, 2^j±1 times 2^k (shift-add), others (MLA) */
-  static const uint32_t items4[] = {8, 16, 64, 12, 20, 24, 28, 36, 44, 100};
+  static const uint32_t items4[] = {8, 64, 12, 20, 28, 44, 100};
   static const uint32_t items2[] = {2, 6, 10, 14, 22};
   static const uint32_t items1[] = {1, 3, 5, 7, 11, 13};
-  static const int32_t bases[] = {0, 8, 248, 1016, 4088, 70000, -4096};
+  static const int32_t bases[] = {0, 248, 4088, -70000};
   for (unsigned k = 0; k < N_OF(kinds); k++) {
     uint32_t size = kinds[k].size ? kinds[k].size : kinds[k].type == ARMJIT_FLOAT ? 8 : 4;
     const uint32_t *items = size == 1 ? items1 : size == 2 ? items2 : items4;
