@@ -22,7 +22,7 @@
 #define NO_OP ARMJIT_OP__COUNT
 
 /* Operand placement for the op that feeds the guard. */
-typedef enum { VARS, CONST_RIGHT, CONST_LEFT } placement;
+typedef enum { VARS, CONST_RIGHT, CONST_LEFT, CONST_BOTH } placement;
 
 typedef struct {
   armjit_opcode guard;
@@ -30,7 +30,8 @@ typedef struct {
   armjit_type ty;       /* operand type */
   unsigned arity;       /* operands of `pre` (or of the guard when NO_OP) */
   placement place;
-  armjit_value k;       /* the constant operand */
+  armjit_value k;       /* the constant operand (left one for CONST_BOTH) */
+  armjit_value k2;      /* right constant for CONST_BOTH */
 } gspec;
 
 static armjit_val constant(armjit_trace *t, armjit_type ty, armjit_value v) {
@@ -51,7 +52,8 @@ static armjit_trace *build_guard(armjit_ctx *ctx, const void *ud) {
   armjit_val x = armjit_input(t, ARMJIT_INT), y = armjit_input(t, ARMJIT_FLOAT),
              z = armjit_input(t, ARMJIT_REF);
   if (s->place == CONST_RIGHT) b = constant(t, s->ty, s->k);
-  if (s->place == CONST_LEFT) a = constant(t, s->ty, s->k);
+  if (s->place == CONST_LEFT || s->place == CONST_BOTH) a = constant(t, s->ty, s->k);
+  if (s->place == CONST_BOTH && s->arity == 2) b = constant(t, s->ty, s->k2);
   armjit_val ops[2] = {a, b}, r = ARMJIT_NOVAL;
   if (s->pre != NO_OP) r = armjit_op(t, s->pre, ops, s->arity);
 
@@ -139,7 +141,7 @@ static void test_guard_true_false_plain(void **state) {
   (void)state;
   for (int g = 0; g < 2; g++) {
     gspec s = {g ? ARMJIT_OP_GUARD_FALSE : ARMJIT_OP_GUARD_TRUE, NO_OP, ARMJIT_INT, 1, VARS,
-               {0}};
+               {0}, {0}};
     unsigned taken[2] = {0, 0};
     run_guard(&s, taken);
     assert_true(taken[0] > 0 && taken[1] > 0);
@@ -164,7 +166,7 @@ static void check_cmps(const armjit_opcode *cmps, unsigned ncmp, armjit_type ty,
     for (int g = 0; g < 2; g++) {
       unsigned taken[2] = {0, 0};
       gspec s = {g ? ARMJIT_OP_GUARD_FALSE : ARMJIT_OP_GUARD_TRUE, cmps[i], ty,
-                 unary ? 1 : 2, VARS, {0}};
+                 unary ? 1 : 2, VARS, {0}, {0}};
       run_guard(&s, taken);
       assert_true(taken[0] > 0 && taken[1] > 0);
       if (unary) continue;
@@ -200,7 +202,7 @@ static void test_guard_ptr_compare(void **state) {
 
 static void check_guard_value(armjit_type ty, const armjit_value *ks, unsigned nk) {
   unsigned taken[2] = {0, 0};
-  gspec s = {ARMJIT_OP_GUARD_VALUE, NO_OP, ty, 2, VARS, {0}};
+  gspec s = {ARMJIT_OP_GUARD_VALUE, NO_OP, ty, 2, VARS, {0}, {0}};
   run_guard(&s, taken);
   assert_true(taken[0] > 0 && taken[1] > 0);
   for (unsigned k = 0; k < nk; k++) {
@@ -236,7 +238,7 @@ static void test_guard_null(void **state) {
   const armjit_opcode g[2] = {ARMJIT_OP_GUARD_NONNULL, ARMJIT_OP_GUARD_ISNULL};
   for (int k = 0; k < 2; k++) {
     unsigned taken[2] = {0, 0};
-    gspec s = {g[k], NO_OP, ARMJIT_REF, 1, VARS, {0}};
+    gspec s = {g[k], NO_OP, ARMJIT_REF, 1, VARS, {0}, {0}};
     run_guard(&s, taken);
     assert_true(taken[0] > 0 && taken[1] > 0);
   }
@@ -251,7 +253,7 @@ static void test_guard_overflow(void **state) {
   for (unsigned i = 0; i < N_OF(ovf); i++)
     for (int k = 0; k < 2; k++) {
       unsigned taken[2] = {0, 0};
-      gspec s = {g[k], ovf[i], ARMJIT_INT, 2, VARS, {0}};
+      gspec s = {g[k], ovf[i], ARMJIT_INT, 2, VARS, {0}, {0}};
       run_guard(&s, taken);
       assert_true(taken[0] > 0 && taken[1] > 0);
       for (unsigned c = 0; c < N_OF(ks); c++) {
@@ -262,6 +264,52 @@ static void test_guard_overflow(void **state) {
         run_guard(&s, taken);
       }
     }
+}
+
+/* Guards whose operands are all constants: they always pass or always
+ * fail, and the compiler must still take the right exit with the values. */
+static void test_guard_constant_operands(void **state) {
+  (void)state;
+  static const armjit_opcode plain[] = {ARMJIT_OP_GUARD_TRUE, ARMJIT_OP_GUARD_FALSE};
+  for (unsigned g = 0; g < 2; g++)
+    for (unsigned k = 0; k < 4; k++) {
+      unsigned taken[2] = {0, 0};
+      gspec s = {plain[g], NO_OP, ARMJIT_INT, 1, CONST_BOTH, val(ARMJIT_INT, k), {0}};
+      run_guard(&s, taken);
+    }
+  static const armjit_opcode nulls[] = {ARMJIT_OP_GUARD_NONNULL, ARMJIT_OP_GUARD_ISNULL};
+  for (unsigned g = 0; g < 2; g++)
+    for (unsigned k = 0; k < 2; k++) {
+      unsigned taken[2] = {0, 0};
+      gspec s = {nulls[g], NO_OP, ARMJIT_REF, 1, CONST_BOTH, val(ARMJIT_REF, k), {0}};
+      run_guard(&s, taken);
+    }
+  /* guard_value and fused comparisons of two constants, equal or not. */
+  const armjit_type tys[3] = {ARMJIT_INT, ARMJIT_FLOAT, ARMJIT_REF};
+  for (unsigned ti = 0; ti < 3; ti++)
+    for (unsigned i = 0; i < 3; i++)
+      for (unsigned j = 0; j < 3; j++) {
+        unsigned taken[2] = {0, 0};
+        gspec s = {ARMJIT_OP_GUARD_VALUE, NO_OP, tys[ti], 2, CONST_BOTH, val(tys[ti], i),
+                   val(tys[ti], j)};
+        run_guard(&s, taken);
+      }
+  static const struct { armjit_opcode op; armjit_type ty; } cmps[] = {
+      {ARMJIT_OP_INT_LT, ARMJIT_INT},       {ARMJIT_OP_UINT_GE, ARMJIT_INT},
+      {ARMJIT_OP_INT_EQ, ARMJIT_INT},       {ARMJIT_OP_FLOAT_LE, ARMJIT_FLOAT},
+      {ARMJIT_OP_FLOAT_NE, ARMJIT_FLOAT},   {ARMJIT_OP_PTR_EQ, ARMJIT_REF},
+      {ARMJIT_OP_INT_ADD_OVF, ARMJIT_INT},  {ARMJIT_OP_INT_MUL_OVF, ARMJIT_INT}};
+  for (unsigned c = 0; c < sizeof cmps / sizeof cmps[0]; c++) {
+    bool ovf = cmps[c].op == ARMJIT_OP_INT_ADD_OVF || cmps[c].op == ARMJIT_OP_INT_MUL_OVF;
+    armjit_type ty = cmps[c].ty;
+    for (unsigned i = 0; i < nvals(ty); i += 3)
+      for (unsigned j = 0; j < nvals(ty); j += 2) {
+        unsigned taken[2] = {0, 0};
+        gspec s = {ovf ? ARMJIT_OP_GUARD_NO_OVERFLOW : ARMJIT_OP_GUARD_TRUE, cmps[c].op, ty, 2,
+                   CONST_BOTH, val(ty, i), val(ty, j)};
+        run_guard(&s, taken);
+      }
+  }
 }
 
 /* Several exits: ids in trace order (guards and finishes share them),
@@ -337,6 +385,7 @@ int main(void) {
       cmocka_unit_test(test_guard_value_float),
       cmocka_unit_test(test_guard_null),
       cmocka_unit_test(test_guard_overflow),
+      cmocka_unit_test(test_guard_constant_operands),
       cmocka_unit_test(test_exit_ids_and_names),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
