@@ -18,6 +18,7 @@ void cg_lower_label(cg *c, const ir_op *op) {
   /* Hints: values passed to the final jump prefer these registers. */
   if (c->lv.jump_op >= 0 && c->t->ops[c->lv.jump_op].id == op->id) {
     c->ra.jump_locs = locs;
+    c->ra.jump_vals = ir_args(c->t, op);
     c->ra.njump_locs = op->nargs;
   }
 }

@@ -144,11 +144,25 @@ static int pick_free(ra_state *ra, bool vfp, int hint, bool callee, bool dead_ok
   return best;
 }
 
+/* A value the final jump passes to a label argument that lives in a slot
+ * may spill straight into that slot once the argument is dead, so the
+ * jump has nothing to move.  The slot stays pinned. */
+static int32_t jump_slot(const ra_state *ra, ir_ref v) {
+  int32_t jp = ra->lv->jump_pos[v];
+  if (jp < 0 || !ra->jump_locs || (uint32_t)jp >= ra->njump_locs) return 0;
+  ra_loc l = ra->jump_locs[jp];
+  ir_ref u = ra->jump_vals[jp];
+  if (l.kind != LOC_STACK || u == v || ra->lv->last_use[u] >= (int32_t)ra->pos) return 0;
+  return l.n;
+}
+
 static void spill(ra_state *ra, bool vfp, int r) {
   ra_regstate *b = &bank(ra, vfp)[r];
   ir_ref v = b->val;
   if (!ra->slot[v]) {
-    ra->slot[v] = slot_new(ra, vfp);
+    int32_t hinted = jump_slot(ra, v);
+    if (hinted) ra->pinned[v] = 1;
+    ra->slot[v] = hinted ? hinted : slot_new(ra, vfp);
     ra->move(ra->ud, ra_stack(ra->slot[v], ir_ref_type(ra->t, v)), reg_loc(ra, v, r));
   }
   ra->reg[v] = -1;

@@ -55,6 +55,7 @@ typedef struct {
   uint32_t ncalls;
 
   const ra_loc *jump_locs; /* locations of the final jump's label, or NULL */
+  const ir_ref *jump_vals; /* that label's arguments */
   uint32_t njump_locs;
 
   ra_frame frame;          /* spill slots */
