@@ -106,6 +106,16 @@ typedef union {
   double f;
 } ffi_slot;
 
+/* The context's ABI (docs/ir.md §11.1): libffi has both ARM variants. */
+static ffi_abi ffi_abi_of(const armjit_ctx *ctx) {
+#if defined(__arm__)
+  return ctx->abi == ARMJIT_ABI_SOFT ? FFI_SYSV : FFI_VFP;
+#else
+  (void)ctx;
+  return FFI_DEFAULT_ABI;
+#endif
+}
+
 static armjit_status call(const env *e, const ir_op *op, armjit_value *res,
                           armjit_error *err) {
   const armjit_trace *t = e->t;
@@ -144,7 +154,7 @@ static armjit_status call(const env *e, const ir_op *op, armjit_value *res,
   ffi_cif cif;
   armjit_status st = ARMJIT_OK;
   armjit_type rty = (armjit_type)d->type;
-  if (ffi_prep_cif(&cif, FFI_DEFAULT_ABI, n, ffi_of(rty), types) != FFI_OK) {
+  if (ffi_prep_cif(&cif, ffi_abi_of(t->ctx), n, ffi_of(rty), types) != FFI_OK) {
     st = ajx_err(err, ARMJIT_E_UNSUPPORTED, "op %" PRIu32 " (%s): libffi cannot make this call",
                  (uint32_t)(op - t->ops), ir_info(op->opc)->name);
   } else {
