@@ -7,9 +7,11 @@
  *   movt  ip, #hi(FRAME)
  *   sub   sp, sp, ip
  *   str   r0, [fp, #-4]     the frame pointer f, for the exit helper
+ *   mov   ip, #0            the force flag starts clear (cg_rt.c)
+ *   str   ip, [fp, #-8]
  *   mov   lr, r0            f while the inputs are loaded
  *   ...loads of the inputs into their registers / slots... */
-#include "cg/cg_internal.h"
+#include "cg/cg_call.h"
 
 #include <stdlib.h>
 
@@ -31,6 +33,8 @@ void cg_prologue(cg *c) {
   a32_movt(b, A32_AL, A32_IP, 0);
   a32_dp(b, A32_AL, A32_SUB, false, A32_SP, A32_SP, a32_r(A32_IP));
   a32_ldst(b, A32_AL, A32_STR, A32_R0, a32_mem_imm(A32_FP, CG_FRAME_PTR_OFF));
+  a32_dp(b, A32_AL, A32_MOV, false, A32_IP, 0, a32_imm(0));
+  a32_ldst(b, A32_AL, A32_STR, A32_IP, a32_mem_imm(A32_FP, CG_FORCE_OFF));
   a32_dp(b, A32_AL, A32_MOV, false, A32_LR, 0, a32_r(A32_R0));
 
   /* Inputs used soonest get registers first. */

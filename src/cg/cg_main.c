@@ -3,6 +3,7 @@
  * (allocation decisions live in src/ra, instruction choice here), then
  * exit stubs and the frame size patch. */
 #include "cg/cg_internal.h"
+#include "cg/cg_call.h"
 #include "cg/cg_mem.h"
 
 #include <string.h>
@@ -88,6 +89,12 @@ static const cg_fn lower[ARMJIT_OP__COUNT] = {
     [ARMJIT_OP_COPYUNICODECONTENT] = cg_lower_copy_content,
     [ARMJIT_OP_GUARD_CLASS] = cg_lower_guard_class,
     [ARMJIT_OP_GUARD_NONNULL_CLASS] = cg_lower_guard_class,
+    [ARMJIT_OP_CALL] = cg_lower_call,
+    [ARMJIT_OP_CALL_MAY_FORCE] = cg_lower_call,
+    [ARMJIT_OP_FORCE_TOKEN] = cg_lower_force_token,
+    [ARMJIT_OP_GUARD_NOT_FORCED] = cg_lower_guard_rt,
+    [ARMJIT_OP_GUARD_NO_EXCEPTION] = cg_lower_guard_rt,
+    [ARMJIT_OP_GUARD_EXCEPTION] = cg_lower_guard_rt,
 };
 
 void cg_result_free(armjit_ctx *ctx, cg_result *r) {
@@ -105,6 +112,7 @@ static void cg_cleanup(cg *c) {
   ajx_free(c->ctx, c->label_locs);
   ajx_free(c->ctx, c->label_at);
   ajx_free(c->ctx, c->stub_at);
+  ajx_free(c->ctx, c->folded);
   ajx_free(c->ctx, c->hash);
   ajx_free(c->ctx, c->tmp);
   ajx_free(c->ctx, c->moves);
@@ -114,23 +122,18 @@ static void cg_cleanup(cg *c) {
   ra_live_free(c->ctx, &c->lv);
 }
 
-/* Ops that call a C helper (division without SDIV): values live across
- * them prefer callee-saved registers. */
+/* Ops that call C (cg_op_calls_c): values live across them prefer
+ * callee-saved registers. */
 static armjit_status find_calls(cg *c) {
-  if (c->ctx->features & A32_FEAT_IDIV) return ARMJIT_OK;
   uint32_t n = 0;
-  for (uint32_t i = 0; i < c->t->nops; i++) {
-    unsigned opc = c->t->ops[i].opc;
-    if (!c->lv.dead[i] && (opc == ARMJIT_OP_INT_FLOORDIV || opc == ARMJIT_OP_INT_MOD)) n++;
-  }
+  for (uint32_t i = 0; i < c->t->nops; i++)
+    if (!c->lv.dead[i] && cg_op_calls_c(c, c->t->ops[i].opc)) n++;
   if (!n) return ARMJIT_OK;
   uint32_t *calls = ajx_alloc(c->ctx, n * sizeof *calls);
   if (!calls) return ARMJIT_E_NOMEM;
   n = 0;
-  for (uint32_t i = 0; i < c->t->nops; i++) {
-    unsigned opc = c->t->ops[i].opc;
-    if (!c->lv.dead[i] && (opc == ARMJIT_OP_INT_FLOORDIV || opc == ARMJIT_OP_INT_MOD)) calls[n++] = i;
-  }
+  for (uint32_t i = 0; i < c->t->nops; i++)
+    if (!c->lv.dead[i] && cg_op_calls_c(c, c->t->ops[i].opc)) calls[n++] = i;
   c->ra.calls = calls;
   c->ra.ncalls = n;
   return ARMJIT_OK;
@@ -192,12 +195,14 @@ armjit_status cg_compile(armjit_ctx *ctx, const armjit_trace *t, const cg_env *e
   if (st != ARMJIT_OK) return st;
   st = ra_init(&c.ra, ctx, t, &c.lv, CG_FIXED_BYTES, cg_move_cb, &c, err);
   if (st == ARMJIT_OK) st = setup(&c, out, err);
+  if (st == ARMJIT_OK && cg_fold_shifts(&c) != ARMJIT_OK)
+    st = ajx_err(err, ARMJIT_E_NOMEM, "out of memory folding shifts");
   if (st != ARMJIT_OK) goto done;
 
   cg_prologue(&c);
   cg_emit_pool(&c);
   for (uint32_t i = 0; i < t->nops; i++) {
-    if (c.lv.dead[i]) continue;  /* unused pure op */
+    if (c.lv.dead[i] || c.folded[i]) continue;  /* unused pure op, folded shift */
     const ir_op *op = &t->ops[i];
     cg_fn fn = lower[op->opc];
     if (!fn) {

@@ -1,0 +1,200 @@
+/* call / call_may_force: a C call with the AAPCS of the context's ABI.
+ *
+ *   (values live after the call leave r0-r3 / d0-d7: ra_call_prepare)
+ *   sub   sp, sp, #STACK        outgoing area, a multiple of 8 (abi.c)
+ *   str   ..., [sp, #k]         stack arguments, read from their
+ *                               locations before anything is moved
+ *   mov   ip, rF                the function, if r0-r3 will be overwritten
+ *   ...parallel move into r0-r3 / d0-d7 (argument registers may hold
+ *      other arguments: the resolver orders the moves and breaks cycles)
+ *   vmov  r2, r3, dN            soft-float doubles into core pairs, last:
+ *                               the resolved moves read the pairs' old values
+ *   movw/movt ip, #fn           (or ldr ip from the function's slot)
+ *   blx   ip                    C may be Thumb: never BL
+ *   add   sp, sp, #STACK
+ *   result in r0, d0 or r0:r1 (soft-float double: vmov into a d register)
+ *
+ * sp is 8-byte aligned in the body (cg_entry.c), so it is at the BLX. */
+#include "cg/cg_call.h"
+
+#include "cg/abi.h"
+#include "ir/descr.h"
+
+#define BUSY_IP (1u << A32_IP)
+
+bool cg_op_calls_c(const cg *c, unsigned opc) {
+  switch (opc) {
+  case ARMJIT_OP_CALL:
+  case ARMJIT_OP_CALL_MAY_FORCE:
+  case ARMJIT_OP_COPYSTRCONTENT:
+  case ARMJIT_OP_COPYUNICODECONTENT:
+    return true;
+  case ARMJIT_OP_INT_FLOORDIV:
+  case ARMJIT_OP_INT_MOD:
+    return !(c->ctx->features & A32_FEAT_IDIV);
+  default:
+    return false;
+  }
+}
+
+static void adjust_sp(cg *c, a32_dp_op op, uint32_t bytes) {
+  if (!bytes) return;
+  if (a32_modimm(bytes) >= 0) {
+    a32_dp(c->b, A32_AL, op, false, A32_SP, A32_SP, a32_imm(bytes));
+    return;
+  }
+  cg_load_int(c, A32_IP, bytes);  /* ip is free before and after the call */
+  a32_dp(c->b, A32_AL, op, false, A32_SP, A32_SP, a32_r(A32_IP));
+}
+
+/* [sp, #off] <- src.  ip (ints) and d15 (floats) carry values that are
+ * not in a register; lr stays free for far offsets, so cg_mem never
+ * pushes (a push would move sp under the sp-relative stores). */
+static void store_stack_arg(cg *c, ra_loc src, uint32_t off) {
+  int32_t o = (int32_t)off;
+  bool f = src.type == ARMJIT_FLOAT;
+  unsigned saved = c->busy;
+  c->busy |= BUSY_IP;
+  switch (src.kind) {
+  case LOC_REG: cg_mem(c, CG_STR, (unsigned)src.n, A32_SP, o); break;
+  case LOC_VREG: cg_mem(c, CG_VSTR, (unsigned)src.n, A32_SP, o); break;
+  case LOC_STACK:
+    if (f) {
+      cg_mem(c, CG_VLDR, 15, A32_FP, src.n);
+      cg_mem(c, CG_VSTR, 15, A32_SP, o);
+    } else {
+      cg_mem(c, CG_LDR, A32_IP, A32_FP, src.n);
+      cg_mem(c, CG_STR, A32_IP, A32_SP, o);
+    }
+    break;
+  case LOC_CONST: {
+    uint64_t bits = cg_const_bits(&c->t->consts[src.n]);
+    cg_load_int(c, A32_IP, (uint32_t)bits);
+    cg_mem(c, CG_STR, A32_IP, A32_SP, o);
+    if (f) {
+      cg_load_int(c, A32_IP, (uint32_t)(bits >> 32));
+      cg_mem(c, CG_STR, A32_IP, A32_SP, o + 4);
+    }
+    break;
+  }
+  default:
+    cg_fail(c, ARMJIT_E_INVALID, "call argument has no location (internal)");
+    break;
+  }
+  c->busy = saved;
+}
+
+/* r<lo>:r<lo+1> <- a double (soft-float), low word first. */
+static void load_pair(cg *c, unsigned lo, ra_loc src) {
+  a32_reg r0 = (a32_reg)lo, r1 = (a32_reg)(lo + 1);
+  switch (src.kind) {
+  case LOC_VREG: a32_vmov_d_to_core(c->b, A32_AL, r0, r1, (unsigned)src.n); break;
+  case LOC_STACK:
+    cg_mem(c, CG_LDR, r0, A32_FP, src.n);
+    cg_mem(c, CG_LDR, r1, A32_FP, src.n + 4);
+    break;
+  case LOC_CONST: {
+    uint64_t bits = cg_const_bits(&c->t->consts[src.n]);
+    cg_load_int(c, r0, (uint32_t)bits);
+    cg_load_int(c, r1, (uint32_t)(bits >> 32));
+    break;
+  }
+  default:
+    cg_fail(c, ARMJIT_E_INVALID, "double argument has no location (internal)");
+    break;
+  }
+}
+
+typedef struct {
+  abi_loc *locs;
+  ra_loc *dst, *src;
+  abi_loc small_locs[16];
+  ra_loc small_dst[16], small_src[16];
+} call_scratch;
+
+static bool scratch_init(cg *c, call_scratch *s, uint32_t n) {
+  if (n <= 16) {
+    s->locs = s->small_locs;
+    s->dst = s->small_dst;
+    s->src = s->small_src;
+    return true;
+  }
+  s->locs = ajx_alloc(c->ctx, n * sizeof *s->locs);
+  s->dst = ajx_alloc(c->ctx, n * sizeof *s->dst);
+  s->src = ajx_alloc(c->ctx, n * sizeof *s->src);
+  if (s->locs && s->dst && s->src) return true;
+  cg_fail(c, ARMJIT_E_NOMEM, "out of memory placing call arguments");
+  return false;
+}
+
+static void scratch_free(cg *c, call_scratch *s) {
+  if (s->locs == s->small_locs) return;
+  ajx_free(c->ctx, s->locs);
+  ajx_free(c->ctx, s->dst);
+  ajx_free(c->ctx, s->src);
+}
+
+static void take_result(cg *c, const ir_op *op, abi_loc res) {
+  switch (res.kind) {
+  case ABI_CORE: ra_def_fixed(&c->ra, op->res, false, A32_R0); break;
+  case ABI_VFP: ra_def_fixed(&c->ra, op->res, true, 0); break;
+  case ABI_PAIR: {
+    /* any d register: r0:r1 are not disturbed by a spill the choice needs */
+    unsigned dd = (unsigned)ra_def(&c->ra, op->res, -1);
+    a32_vmov_core_to_d(c->b, A32_AL, dd, A32_R0, A32_R1);
+    break;
+  }
+  default: break;
+  }
+}
+
+void cg_lower_call(cg *c, const ir_op *op) {
+  const ir_descr *d = ir_descr_at(c->t, op->descr);
+  const ir_ref *a = ir_args(c->t, op);
+  uint32_t n = op->nargs - 1;
+  armjit_abi abi = c->ctx->abi;
+  call_scratch s;
+  if (!scratch_init(c, &s, n)) return;
+  uint32_t stack = abi_classify(abi, d->args, n, s.locs);
+
+  ra_call_prepare(&c->ra);
+  ra_loc fn = ra_where(&c->ra, a[0]);
+
+  adjust_sp(c, A32_SUB, stack);
+  for (uint32_t k = 0; k < n; k++)
+    if (s.locs[k].kind == ABI_STACK)
+      store_stack_arg(c, ra_where(&c->ra, a[k + 1]), s.locs[k].off);
+
+  /* The function in an argument register would be overwritten: take it
+   * into ip first (the resolver never writes ip when every destination
+   * is a register). */
+  bool fn_early = fn.kind == LOC_REG && fn.n < 4;
+  if (fn_early) {
+    cg_move(c, ra_reg(A32_IP, fn.type), fn);
+    c->busy |= BUSY_IP;
+  }
+
+  uint32_t m = 0;
+  for (uint32_t k = 0; k < n; k++) {
+    abi_loc l = s.locs[k];
+    if (l.kind == ABI_CORE) s.dst[m] = ra_reg(l.reg, l.type);
+    else if (l.kind == ABI_VFP) s.dst[m] = ra_vreg(l.reg);
+    else continue;
+    s.src[m++] = ra_where(&c->ra, a[k + 1]);
+  }
+  cg_parallel_move(c, s.dst, s.src, m);
+  for (uint32_t k = 0; k < n; k++)
+    if (s.locs[k].kind == ABI_PAIR) load_pair(c, s.locs[k].reg, ra_where(&c->ra, a[k + 1]));
+
+  ra_release_dying(&c->ra);
+  ra_call_clobber(&c->ra);
+  if (!fn_early) {
+    if (fn.kind == LOC_CONST) cg_load_addr(c, A32_IP, cg_const_word(c->t, a[0]));
+    else cg_move(c, ra_reg(A32_IP, fn.type), fn);
+  }
+  a32_blx(c->b, A32_AL, A32_IP);
+  adjust_sp(c, A32_ADD, stack);
+  c->busy = 0;
+  take_result(c, op, abi_result(abi, (armjit_type)d->type));
+  scratch_free(c, &s);
+}

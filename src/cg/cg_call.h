@@ -1,0 +1,25 @@
+/* Lowering of C calls (AAPCS, hard- and soft-float as the context says),
+ * the exception guards and forcing (docs/ir.md §11-12).  Registered in
+ * cg_main.c's table. */
+#ifndef ARMJIT_CG_CALL_H
+#define ARMJIT_CG_CALL_H
+
+#include "cg/cg_internal.h"
+
+/* [fp, #-8]: the force flag of the activation (force_token's address),
+ * zeroed by the prologue; inside CG_FIXED_BYTES. */
+#define CG_FORCE_OFF (-8)
+
+/* call, call_may_force (cg_call.c) */
+void cg_lower_call(cg *c, const ir_op *op);
+/* force_token, guard_not_forced, guard_no_exception, guard_exception
+ * (cg_rt.c) */
+void cg_lower_force_token(cg *c, const ir_op *op);
+void cg_lower_guard_rt(cg *c, const ir_op *op);
+
+/* Does op `opc` call C in this context (so values live across it belong
+ * in callee-saved registers)?  call, call_may_force, the string copies
+ * (memmove) and, without SDIV, int_floordiv / int_mod. */
+bool cg_op_calls_c(const cg *c, unsigned opc);
+
+#endif
