@@ -224,10 +224,55 @@ static void test_every_exit(void **state) {
   check_case(&k);
 }
 
+/* ---- C calls (cg_call.c) ---- */
+/* sp at the caller's call site.  misaligned() calls it, so it is no leaf
+ * and GCC keeps its calls 8-aligned relative to its own entry: the result
+ * is sp % 8 when misaligned() was entered. */
+__attribute__((naked, noinline)) static uintptr_t sp_at_call(void) {
+  __asm__ volatile("mov r0, sp\n\tbx lr");
+}
+static int32_t misaligned(void) { return (int32_t)(sp_at_call() & 7); }
+/* Five ints: one (hard-float) or three (soft-float) go on the stack. */
+static double call_f5(double a, int32_t b, int32_t c, int32_t d, int32_t e, int32_t f) {
+  return misaligned() * 1e6 + a * 0.5 + (b - c) + (d - e) + f;
+}
+static int32_t call_i3(int32_t a, int32_t b, int32_t c) {
+  return misaligned() * 1000 + (a ^ b ^ c);
+}
+
+/* A loop calling C with ints, floats and stack arguments, values live
+ * across the calls in callee-saved registers: r4-r11, d8-d15 and sp are
+ * kept, and every helper is entered with sp 8-aligned (a misaligned
+ * entry changes its result, which the interpreter's libffi calls get
+ * right). */
+static void test_calls_keep_abi(void **state) {
+  (void)state;
+  char text[1024];
+  snprintf(text, sizeof text,
+           "descr A = call(args=[float, int, int, int, int, int], result=float)\n"
+           "descr B = call(args=[int, int, int], result=int)\n"
+           "[i0, i1, f0, f1, f2]\n"
+           "label(i0, i1, f0, f1, f2, descr=L)\n"
+           "f3 = call(ref(0x%lx), f0, i0, i1, i0, i1, i0, descr=A)\n"
+           "i2 = call(ref(0x%lx), i0, i1, 7, descr=B)\n"
+           "f4 = float_add(f1, f3)\n"
+           "f5 = float_mul(f2, 1.5)\n"
+           "i3 = int_add(i0, 1)\n"
+           "i4 = int_lt(i3, 10)\n"
+           "guard_true(i4, descr=done) [i3, i2, f3, f4, f5, f0, i1]\n"
+           "jump(i3, i2, f4, f5, f3, descr=L)\n",
+           (unsigned long)(uintptr_t)call_f5, (unsigned long)(uintptr_t)call_i3);
+  abi_case k = {text, 0, {0, 3}, {0.25, -1.5, 2.0}};
+  check_case(&k);
+  k.flags = ARMJIT_RANDOM_RA;
+  check_case(&k);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_callee_saved_intact),
       cmocka_unit_test(test_every_exit),
+      cmocka_unit_test(test_calls_keep_abi),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
