@@ -8,7 +8,8 @@
  *   ARMJIT_SEED=S ARMJIT_INDEX=i arm_random_diff
  * Env: ARMJIT_SEED (default ARMJIT_RANDOM_SEED), ARMJIT_COUNT (default
  * ARMJIT_RANDOM_COUNT), ARMJIT_INDEX (one trace only), ARMJIT_SHRINK=0
- * (don't minimize mismatches), ARMJIT_VERBOSE=1 (print every trace).
+ * (don't minimize mismatches), ARMJIT_VERBOSE=1 (print every trace),
+ * ARMJIT_NO_CALLS=1 / ARMJIT_NO_MEM=1 (leave calls / memory ops out).
  * Crashes and hangs of compiled code count as mismatches.
  * The first few mismatches are printed in full (trace, inputs, both
  * results, disassembly) and minimized into a regression-file form. */
@@ -26,6 +27,7 @@
 
 #include "armjit.h"
 #include "randdiff.h"
+#include "randenv.h"
 #include "randtrace.h"
 
 enum { M_NORMAL, M_RANDOM_RA, M_NO_IDIV, M_COUNT };
@@ -40,7 +42,7 @@ typedef struct {
   uint64_t seed;
   unsigned count, noidiv_count;
   long only;             /* ARMJIT_INDEX, or -1 */
-  bool shrink, verbose;
+  bool shrink, verbose, no_calls, no_mem;
   unsigned done[M_COUNT];
   unsigned mismatches;
   double seconds;
@@ -85,7 +87,7 @@ static void on_crash(int sig) {
  * RT_DIFF with d->why saying so and *crashed set (d is left unfreed: the
  * library may be mid-operation, so its memory is leaked, not touched). */
 static rt_verdict guarded_run(armjit_ctx *ctx, armjit_trace *t, const armjit_value *in,
-                              uint32_t n, rt_diff *d, bool *crashed) {
+                              uint32_t n, rt_env *env, rt_diff *d, bool *crashed) {
   *crashed = false;
   int sig = sigsetjmp(crash.jb, 1);
   if (sig) {
@@ -100,7 +102,7 @@ static rt_verdict guarded_run(armjit_ctx *ctx, armjit_trace *t, const armjit_val
   }
   crash.armed = 1;
   alarm(HANG_S);
-  rt_verdict v = rt_diff_run(ctx, t, in, n, MAX_STEPS, d);
+  rt_verdict v = rt_diff_run(ctx, t, in, n, env, MAX_STEPS, d);
   alarm(0);
   crash.armed = 0;
   return v;
@@ -130,8 +132,10 @@ static void shrink_and_print(params *p, const rt_trace *g0, const armjit_options
       if (rt_diff_still_fails(&g, &one)) { fo.seed = seeds[k]; break; }
     }
   }
-  armjit_ctx *ctx = armjit_ctx_new(&fo, NULL);
-  if (ctx) {
+  armjit_ctx *ctx = rt_ctx_new(&fo);
+  rt_env env;
+  bool has_env = g.env && rt_env_init(&env, g.env_seed);
+  if (ctx && g.env == has_env) {
     fprintf(stderr, "---- minimized in %u steps (%u predicate runs) ----\n", steps, pred.calls);
     fprintf(stderr, "# seed %llu index %u (%s)\n", (unsigned long long)p->seed, index,
             mode_name[mode]);
@@ -140,17 +144,18 @@ static void shrink_and_print(params *p, const rt_trace *g0, const armjit_options
     fprintf(stderr, "---- end ----\n");
     armjit_trace *t = rt_build(ctx, &g, false);
     uint32_t n;
-    armjit_value *in = rt_inputs(&g, &n);
+    armjit_value *in = rt_inputs(&g, has_env ? &env : NULL, &n);
     if (t && in && !crashed) {
       rt_diff d;
-      if (rt_diff_run(ctx, t, in, n, MAX_STEPS, &d) == RT_DIFF)
-        rt_diff_report(stderr, t, in, n, &d, true);
+      if (rt_diff_run(ctx, t, in, n, has_env ? &env : NULL, MAX_STEPS, &d) == RT_DIFF)
+        rt_diff_report(stderr, t, &g, in, n, &d, true);
       rt_diff_free(ctx, &d);
     }
     free(in);
     if (t) armjit_trace_free(t);
-    armjit_ctx_free(ctx);
   }
+  if (ctx) armjit_ctx_free(ctx);
+  if (has_env) rt_env_free(&env);
   rt_trace_clear(&g);
 }
 
@@ -159,8 +164,13 @@ static bool check_one(params *p, const rt_trace *g, unsigned index, int mode,
                       uint64_t tseed) {
   armjit_options o = mode_options(mode, tseed);
   armjit_error err;
-  armjit_ctx *ctx = armjit_ctx_new(&o, &err);
+  armjit_ctx *ctx = rt_ctx_new(&o);
   assert_non_null(ctx);
+  rt_env env, *e = NULL;
+  if (g->env) {
+    assert_true(rt_env_init(&env, g->env_seed));
+    e = &env;
+  }
   armjit_trace *t = rt_build(ctx, g, false);
   assert_non_null(t);
   if (armjit_trace_validate(t, &err) != ARMJIT_OK) {
@@ -170,17 +180,16 @@ static bool check_one(params *p, const rt_trace *g, unsigned index, int mode,
     fail();
   }
   uint32_t n;
-  armjit_value *in = rt_inputs(g, &n);
+  armjit_value *in = rt_inputs(g, e, &n);
   assert_non_null(in);
   if (p->verbose) {
-    fprintf(stderr, "== index %u (%s)\n# args: ", index, mode_name[mode]);
-    rt_print_inputs(stderr, g);
-    fputc('\n', stderr);
+    fprintf(stderr, "== index %u (%s)\n", index, mode_name[mode]);
+    rt_print_args_header(stderr, g);
     armjit_trace_print(t, stderr);
   }
   rt_diff d;
   bool crashed;
-  rt_verdict v = guarded_run(ctx, t, in, n, &d, &crashed);
+  rt_verdict v = guarded_run(ctx, t, in, n, e, &d, &crashed);
   if (v == RT_ORACLE) {
     fprintf(stderr, "seed %llu index %u: interpreter failed: %s\n",
             (unsigned long long)p->seed, index, d.ierr.msg);
@@ -196,22 +205,22 @@ static bool check_one(params *p, const rt_trace *g, unsigned index, int mode,
       fprintf(stderr, "==== seed %llu index %u (%s): ", (unsigned long long)p->seed, index,
               mode_name[mode]);
       if (crashed) {
-        fprintf(stderr, "mismatch: %s\n# args: ", d.why);
-        rt_print_inputs(stderr, g);
-        fputc('\n', stderr);
+        fprintf(stderr, "mismatch: %s\n", d.why);
+        rt_print_args_header(stderr, g);
         armjit_trace_print(t, stderr);
       } else {
-        rt_diff_report(stderr, t, in, n, &d, true);
+        rt_diff_report(stderr, t, g, in, n, &d, true);
       }
       if (p->shrink) shrink_and_print(p, g, &o, index, mode, crashed);
     }
   }
-  if (crashed) { /* leak the context: it may be mid-operation */
+  if (crashed) { /* leak the context and arena: they may be mid-operation */
     free(in);
     return ok;
   }
   rt_diff_free(ctx, &d);
   free(in);
+  if (e) rt_env_free(e);
   armjit_trace_free(t);
   armjit_ctx_free(ctx);
   return ok;
@@ -223,7 +232,7 @@ static void test_random_diff(void **state) {
   static const int sigs[] = {SIGSEGV, SIGILL, SIGBUS, SIGFPE, SIGALRM};
   void (*old[5])(int);
   for (int k = 0; k < 5; k++) old[k] = signal(sigs[k], on_crash);
-  armjit_ctx *gctx = armjit_ctx_new(NULL, NULL); /* generation and guard repair */
+  armjit_ctx *gctx = rt_ctx_new(NULL); /* generation and guard repair */
   assert_non_null(gctx);
   clock_t t0 = clock();
   for (unsigned i = 0; i < p->count; i++) {
@@ -233,6 +242,8 @@ static void test_random_diff(void **state) {
     rt_rng_seed(&r, tseed);
     rt_config cfg;
     rt_config_random(&r, &cfg);
+    if (p->no_calls) cfg.call_pct = 0;
+    if (p->no_mem) cfg.mem_pct = 0;
     rt_trace g;
     assert_true(rt_generate(&r, &cfg, gctx, &g));
     for (int m = 0; m < M_COUNT; m++) {
@@ -258,6 +269,8 @@ int main(void) {
   p.only = only && *only ? strtol(only, NULL, 0) : -1;
   const char *sh = getenv("ARMJIT_SHRINK");
   p.shrink = !(sh && strcmp(sh, "0") == 0);
+  p.no_calls = env_u64("ARMJIT_NO_CALLS", 0) != 0;
+  p.no_mem = env_u64("ARMJIT_NO_MEM", 0) != 0;
   const char *vb = getenv("ARMJIT_VERBOSE");
   p.verbose = vb && strcmp(vb, "0") != 0;
 

@@ -15,6 +15,7 @@
 
 #include "armjit.h"
 #include "ir_support.h"
+#include "randenv.h"
 #include "randframe.h"
 #include "randtrace.h"
 
@@ -22,11 +23,6 @@ static const char *const op_names[] = {
 #define NAME(name, text, args, res, flags) text,
     ARMJIT_OPS(NAME)
 #undef NAME
-};
-static const unsigned op_flags[] = {
-#define FLAGS(name, text, args, res, flags) flags,
-    ARMJIT_OPS(FLAGS)
-#undef FLAGS
 };
 
 typedef struct {
@@ -43,19 +39,17 @@ static void dump(const char *what, uint64_t seed, unsigned i, const rt_trace *g,
                  armjit_trace *t, const armjit_error *err) {
   fprintf(stderr, "seed %llu index %u: %s%s%s\n", (unsigned long long)seed, i, what,
           err ? ": " : "", err ? err->msg : "");
-  fprintf(stderr, "# args: ");
-  rt_print_inputs(stderr, g);
-  fputc('\n', stderr);
+  rt_print_args_header(stderr, g);
   armjit_trace_print(t, stderr);
 }
 
 static void test_roundtrip(void **state) {
   const params *p = *state;
   armjit_error err;
-  armjit_ctx *ctx = armjit_ctx_new(NULL, &err);
+  armjit_ctx *ctx = rt_ctx_new(NULL); /* with the helpers' symbols */
   assert_non_null(ctx);
-  unsigned long opcount[ARMJIT_OP__COUNT] = {0};
-  unsigned exits_finish = 0, exits_counter = 0, exits_guard = 0, loops = 0;
+  unsigned long opcount[ARMJIT_OP__COUNT] = {0}, exitcount[ARMJIT_OP__COUNT] = {0};
+  unsigned exits_finish = 0, exits_counter = 0, exits_guard = 0, loops = 0, envs = 0;
   unsigned long ops_total = 0, iters_total = 0;
 
   for (unsigned i = 0; i < p->count; i++) {
@@ -66,6 +60,7 @@ static void test_roundtrip(void **state) {
     rt_trace g;
     assert_true(rt_generate(&r, &cfg, ctx, &g));
     loops += g.loop;
+    envs += g.env;
     for (uint32_t k = 0; k < g.nops; k++) opcount[g.ops[k].opc]++;
     ops_total += g.nops;
 
@@ -95,18 +90,37 @@ static void test_roundtrip(void **state) {
     uint32_t cap = rt_ninputs(&g) + 64;
     for (uint32_t k = 0; k < g.nops; k++)
       if (g.ops[k].nlist + 1 > cap) cap = g.ops[k].nlist + 1;
-    armjit_frame *f1 = rt_frame(ctx, &g, cap), *f2 = rt_frame(ctx, &g, cap);
+    /* memory and calls: both runs start from the same arena, and must
+     * leave the same arena and pending exception behind */
+    rt_env env, *e = NULL;
+    if (g.env) {
+      assert_true(rt_env_init(&env, g.env_seed));
+      e = &env;
+    }
+    armjit_frame *f1 = rt_frame(ctx, &g, e, cap), *f2 = rt_frame(ctx, &g, e, cap);
     assert_non_null(f1);
     assert_non_null(f2);
+    armjit_clear_exception(ctx);
     armjit_status st1 = armjit_interpret(t, f1, 10000000, &err);
     if (st1 != ARMJIT_OK) {
       dump("interpreter failed", p->seed, i, &g, t, &err);
       fail();
     }
+    uintptr_t exc1 = armjit_exception(ctx);
+    if (e) {
+      memcpy(e->after, e->arena, RT_NOBJS * RT_OBJ_SIZE);
+      rt_env_reset(e);
+    }
+    armjit_clear_exception(ctx);
     armjit_status st2 = armjit_interpret(t2, f2, 10000000, &err);
     assert_int_equal(st2, ARMJIT_OK);
-    char why[160];
-    if (!irs_frames_equal(t, f1, f2, why, sizeof why)) {
+    char why[160] = "";
+    bool same = irs_frames_equal(t, f1, f2, why, sizeof why) &&
+                (!e || rt_env_same_memory(e, why, sizeof why)) &&
+                exc1 == armjit_exception(ctx);
+    armjit_clear_exception(ctx);
+    if (e) rt_env_free(e);
+    if (!same) {
       dump("re-parsed trace interprets differently", p->seed, i, &g, t, NULL);
       fprintf(stderr, "%s\noriginal:  ", why);
       rt_print_frame(stderr, t, f1);
@@ -120,13 +134,9 @@ static void test_roundtrip(void **state) {
     if (info.kind == ARMJIT_EXIT_FINISH) {
       exits_finish++;
     } else {
-      int32_t op = -1, n = 0;
-      for (uint32_t k = 0; k < g.nops && op < 0; k++)
-        if ((g.ops[k].opc >= ARMJIT_OP_GUARD_TRUE && g.ops[k].opc <= ARMJIT_OP_GUARD_OVERFLOW) ||
-            g.ops[k].opc == ARMJIT_OP_FINISH) {
-          if (n++ == f1->exit_id) op = (int32_t)k;
-        }
+      int32_t op = rt_exit_op(&g, f1->exit_id);
       assert_true(op >= 0);
+      exitcount[g.ops[op].opc]++;
       if (g.ops[op].flags & RT_OPF_COUNTER) {
         exits_counter++;
         /* the counter guard exits after the trip count: g.input[counter] */
@@ -145,19 +155,25 @@ static void test_roundtrip(void **state) {
   }
 
   unsigned missing = 0;
-  /* Memory, call, exception and forcing ops need real memory and helpers:
-   * test_ir_mem and test_ir_calls cover them. */
-  const unsigned untested = ARMJIT_OPF_DESCR | ARMJIT_OPF_LOAD | ARMJIT_OPF_STORE |
-                            ARMJIT_OPF_CALL | ARMJIT_OPF_RT;
+  /* every op, memory and calls included (the arena and helpers of
+   * randenv.h give them real memory and functions) */
   for (int k = 0; k < ARMJIT_OP__COUNT; k++)
-    if (!opcount[k] && !(op_flags[k] & untested)) {
+    if (!opcount[k]) {
       fprintf(stderr, "generator never produced %s\n", op_names[k]);
       missing++;
     }
-  printf("random IR: %u traces (%u loops), %lu ops; exits: %u finish, %u trip counter "
-         "(%lu iterations), %u other guards; seed: %llu\n",
-         p->count, loops, ops_total, exits_finish, exits_counter, iters_total, exits_guard,
-         (unsigned long long)p->seed);
+  /* and every guard kind is seen failing (runs reach it and take it) */
+  printf("guard exits taken:");
+  for (int k = 0; k < ARMJIT_OP__COUNT; k++)
+    if (rt_is_exit((unsigned)k) && k != ARMJIT_OP_FINISH) {
+      printf(" %s %lu", op_names[k], exitcount[k]);
+      if (!exitcount[k]) missing++;
+    }
+  printf("\n");
+  printf("random IR: %u traces (%u loops, %u with memory/calls), %lu ops; exits: %u finish, "
+         "%u trip counter (%lu iterations), %u other guards; seed: %llu\n",
+         p->count, loops, envs, ops_total, exits_finish, exits_counter, iters_total,
+         exits_guard, (unsigned long long)p->seed);
   armjit_ctx_free(ctx);
   /* coverage only means something over a decent number of traces */
   if (p->count >= 500) assert_int_equal(missing, 0);

@@ -1,109 +1,146 @@
 /* randtrace: building an rt_trace through the public builder API. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "randenv.h"
 #include "randtrace.h"
 #include "randtrace_impl.h"
 
-static armjit_val make_const(armjit_trace *t, const rt_const *c) {
-  switch (c->type) {
-  case ARMJIT_INT: return armjit_const_int(t, c->v.i);
-  case ARMJIT_REF: return armjit_const_ref(t, c->v.r);
-  default: return armjit_const_float(t, c->v.f);
-  }
-}
-
 typedef struct {
+  armjit_ctx *ctx;
   const rt_trace *g;
   armjit_trace *t;
   armjit_val *vmap;   /* value id -> handle */
   armjit_val *cmap;   /* constant index -> handle (made on first use) */
+  int *dmap;          /* descriptor index -> descriptor id */
+  int *label;         /* op index -> label id */
+  armjit_val *l;      /* list scratch */
 } build;
+
+static armjit_val make_const(build *b, const rt_const *c) {
+  if (c->sym > 0) return armjit_const_ref(b->t, rt_helper_addr((unsigned)c->sym - 1));
+  if (c->sym < 0) return armjit_const_ref(b->t, (uintptr_t)b->ctx);
+  switch (c->type) {
+  case ARMJIT_INT: return armjit_const_int(b->t, c->v.i);
+  case ARMJIT_REF: return armjit_const_ref(b->t, c->v.r);
+  default: return armjit_const_float(b->t, c->v.f);
+  }
+}
 
 static armjit_val handle(build *b, int32_t ref) {
   if (!RT_IS_CONST(ref)) return b->vmap[ref];
   uint32_t k = RT_CONST_INDEX(ref);
-  if (b->cmap[k] == ARMJIT_NOVAL) b->cmap[k] = make_const(b->t, &b->g->consts[k]);
+  if (b->cmap[k] == ARMJIT_NOVAL) b->cmap[k] = make_const(b, &b->g->consts[k]);
   return b->cmap[k];
 }
 
+static armjit_type sig_type(char c) {
+  return c == 'i' ? ARMJIT_INT : c == 'f' ? ARMJIT_FLOAT : c == 'v' ? ARMJIT_VOID : ARMJIT_REF;
+}
+
+static int make_descr(armjit_trace *t, const rt_descr *d) {
+  switch (d->kind) {
+  case RT_D_FIELD: return armjit_descr_field(t, &d->u.field);
+  case RT_D_ARRAY: return armjit_descr_array(t, &d->u.array);
+  case RT_D_INTERIOR: return armjit_descr_interior(t, &d->u.interior);
+  case RT_D_STR: return armjit_descr_str(t, &d->u.str);
+  case RT_D_UNICODE: return armjit_descr_unicode(t, &d->u.str);
+  default: {
+    const rt_helper *h = &rt_helpers[d->u.helper];
+    armjit_type args[32];
+    unsigned n = (unsigned)strlen(h->sig);
+    for (unsigned k = 0; k < n; k++) args[k] = sig_type(h->sig[k]);
+    armjit_call_descr c = {args, n, sig_type(h->res),
+                           (h->flags & RT_H_RAISES ? ARMJIT_CALL_MAY_RAISE : 0u) |
+                               (h->flags & RT_H_FORCES ? ARMJIT_CALL_MAY_FORCE : 0u)};
+    return armjit_descr_call(t, &c);
+  }
+  }
+}
+
+static void build_op(build *b, uint32_t i, bool probe) {
+  const rt_trace *g = b->g;
+  const rt_op *op = &g->ops[i];
+  armjit_val a[RT_MAXA];
+  for (uint32_t k = 0; k < op->na; k++) a[k] = handle(b, op->a[k]);
+  uint32_t n = op->nlist;
+  armjit_val *l = b->l;
+  for (uint32_t k = 0; k < n; k++) l[k] = handle(b, g->pool[op->list + k]);
+  char name[32];
+  if (op->opc == ARMJIT_OP_LABEL) {
+    b->label[i] = armjit_label(b->t, l, n);
+    if (op->flags & RT_OPF_NAMED) {
+      int nl = 0;
+      for (uint32_t j = 0; j < i; j++) nl += !g->ops[j].dead && g->ops[j].opc == ARMJIT_OP_LABEL;
+      snprintf(name, sizeof name, nl ? "L%d" : "L", nl);
+      armjit_set_descr_name(b->t, name);
+    }
+  } else if (op->opc == ARMJIT_OP_JUMP) {
+    armjit_jump(b->t, op->target >= 0 ? b->label[op->target] : -1, l, n);
+  } else if (op->opc == ARMJIT_OP_FINISH) {
+    armjit_finish(b->t, l, n);
+    if (op->flags & RT_OPF_NAMED) {
+      snprintf(name, sizeof name, "done%u", (unsigned)i);
+      armjit_set_descr_name(b->t, name);
+    }
+  } else if (rt_is_exit(op->opc)) {
+    if (probe)
+      for (uint32_t k = 0; k < op->na; k++) l[n++] = a[k];
+    if (op->opc == ARMJIT_OP_GUARD_EXCEPTION)
+      b->vmap[op->res] = armjit_guard_exception(b->t, l, n, NULL);
+    else
+      armjit_guard(b->t, (armjit_opcode)op->opc, a, op->na, l, n);
+    if (op->flags & RT_OPF_NAMED) {
+      snprintf(name, sizeof name, "g%u", (unsigned)i);
+      armjit_set_descr_name(b->t, name);
+    }
+  } else {
+    armjit_val r;
+    if (op->descr >= 0 && g->descrs[op->descr].kind == RT_D_CALL)
+      r = armjit_op_descr(b->t, (armjit_opcode)op->opc, l, n, b->dmap[op->descr]);
+    else if (op->descr >= 0)
+      r = armjit_op_descr(b->t, (armjit_opcode)op->opc, a, op->na, b->dmap[op->descr]);
+    else
+      r = armjit_op(b->t, (armjit_opcode)op->opc, a, op->na);
+    if (op->res >= 0) b->vmap[op->res] = r;
+  }
+}
+
 armjit_trace *rt_build(armjit_ctx *ctx, const rt_trace *g, bool probe) {
-  build b = {.g = g};
+  build b = {.ctx = ctx, .g = g};
+  uint32_t maxl = 8;
+  for (uint32_t i = 0; i < g->nops; i++)
+    if (g->ops[i].nlist + RT_MAXA > maxl) maxl = g->ops[i].nlist + RT_MAXA;
   b.t = armjit_trace_new(ctx);
   b.vmap = malloc((g->nvals + 1) * sizeof *b.vmap);
   b.cmap = malloc((g->nconsts + 1) * sizeof *b.cmap);
-  uint32_t maxl = 4;
-  for (uint32_t i = 0; i < g->nops; i++)
-    if (g->ops[i].nlist + 2 > maxl) maxl = g->ops[i].nlist + 2;
-  armjit_val *l = malloc(maxl * sizeof *l);
-  if (!b.t || !b.vmap || !b.cmap || !l) {
-    if (b.t) armjit_trace_free(b.t);
-    free(b.vmap);
-    free(b.cmap);
-    free(l);
-    return NULL;
-  }
-  for (uint32_t i = 0; i < g->nvals; i++) b.vmap[i] = ARMJIT_NOVAL;
-  for (uint32_t i = 0; i < g->nconsts; i++) b.cmap[i] = ARMJIT_NOVAL;
-  for (uint32_t i = 0; i < g->ninputs; i++)
-    if (!g->input_dead[i]) b.vmap[i] = armjit_input(b.t, g->vtype[i]);
-
-  int *label = malloc((g->nops + 1) * sizeof *label); /* op index -> label id */
-  int nlabels = 0;
-  if (!label) {
-    armjit_trace_free(b.t);
-    free(b.vmap);
-    free(b.cmap);
-    free(l);
-    return NULL;
-  }
-  for (uint32_t i = 0; i < g->nops; i++) {
-    const rt_op *op = &g->ops[i];
-    if (op->dead) continue;
-    armjit_val a[2];
-    for (uint32_t k = 0; k < op->na; k++) a[k] = handle(&b, op->a[k]);
-    uint32_t n = op->nlist;
-    for (uint32_t k = 0; k < n; k++) l[k] = handle(&b, g->pool[op->list + k]);
-    char name[32];
-    switch (op->opc) {
-    case ARMJIT_OP_LABEL:
-      label[i] = armjit_label(b.t, l, n);
-      if (op->flags & RT_OPF_NAMED) {
-        snprintf(name, sizeof name, nlabels ? "L%d" : "L", nlabels);
-        armjit_set_descr_name(b.t, name);
-      }
-      nlabels++;
-      break;
-    case ARMJIT_OP_JUMP:
-      armjit_jump(b.t, op->target >= 0 ? label[op->target] : -1, l, n);
-      break;
-    case ARMJIT_OP_FINISH:
-      armjit_finish(b.t, l, n);
-      if (op->flags & RT_OPF_NAMED) {
-        snprintf(name, sizeof name, "done%u", (unsigned)i);
-        armjit_set_descr_name(b.t, name);
-      }
-      break;
-    case ARMJIT_OP_GUARD_TRUE: case ARMJIT_OP_GUARD_FALSE: case ARMJIT_OP_GUARD_VALUE:
-    case ARMJIT_OP_GUARD_NONNULL: case ARMJIT_OP_GUARD_ISNULL:
-    case ARMJIT_OP_GUARD_NO_OVERFLOW: case ARMJIT_OP_GUARD_OVERFLOW:
-      if (probe)
-        for (uint32_t k = 0; k < op->na; k++) l[n++] = a[k];
-      armjit_guard(b.t, (armjit_opcode)op->opc, a, op->na, l, n);
-      if (op->flags & RT_OPF_NAMED) {
-        snprintf(name, sizeof name, "g%u", (unsigned)i);
-        armjit_set_descr_name(b.t, name);
-      }
-      break;
-    default:
-      if (op->res >= 0) b.vmap[op->res] = armjit_op(b.t, (armjit_opcode)op->opc, a, op->na);
-      else armjit_op(b.t, (armjit_opcode)op->opc, a, op->na);
-      break;
+  b.dmap = malloc((g->ndescrs + 1) * sizeof *b.dmap);
+  b.label = malloc((g->nops + 1) * sizeof *b.label);
+  b.l = malloc(maxl * sizeof *b.l);
+  bool ok = b.t && b.vmap && b.cmap && b.dmap && b.label && b.l;
+  if (ok) {
+    for (uint32_t i = 0; i < g->nvals; i++) b.vmap[i] = ARMJIT_NOVAL;
+    for (uint32_t i = 0; i < g->nconsts; i++) b.cmap[i] = ARMJIT_NOVAL;
+    for (uint32_t i = 0; i < g->ninputs; i++)
+      if (!g->input_dead[i]) b.vmap[i] = armjit_input(b.t, g->vtype[i]);
+    /* only the descriptors live ops use (the shrinker leaves others) */
+    for (uint32_t k = 0; k < g->ndescrs; k++) b.dmap[k] = -1;
+    for (uint32_t i = 0; i < g->nops; i++) {
+      int32_t k = g->ops[i].descr;
+      if (!g->ops[i].dead && k >= 0 && b.dmap[k] < 0) b.dmap[k] = make_descr(b.t, &g->descrs[k]);
     }
+    for (uint32_t i = 0; i < g->nops; i++)
+      if (!g->ops[i].dead) build_op(&b, i, probe);
   }
-  free(label);
+  if (!ok && b.t) {
+    armjit_trace_free(b.t);
+    b.t = NULL;
+  }
   free(b.vmap);
   free(b.cmap);
-  free(l);
+  free(b.dmap);
+  free(b.label);
+  free(b.l);
   return b.t;
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "ir_support.h"
+#include "randenv.h"
 #include "randframe.h"
 
 /* Frame slots a run of t needs: its inputs and its largest exit. */
@@ -30,7 +31,7 @@ static armjit_frame *frame_with(armjit_ctx *ctx, uint32_t cap, const armjit_valu
 }
 
 rt_verdict rt_diff_run(armjit_ctx *ctx, armjit_trace *t, const armjit_value *in,
-                       uint32_t nin, uint64_t max_steps, rt_diff *d) {
+                       uint32_t nin, rt_env *env, uint64_t max_steps, rt_diff *d) {
   memset(d, 0, sizeof *d);
   uint32_t cap = trace_cap(t);
   d->fi = frame_with(ctx, cap, in, nin);
@@ -38,7 +39,15 @@ rt_verdict rt_diff_run(armjit_ctx *ctx, armjit_trace *t, const armjit_value *in,
     snprintf(d->ierr.msg, sizeof d->ierr.msg, "out of memory");
     return RT_ORACLE;
   }
-  if (armjit_interpret(t, d->fi, max_steps, &d->ierr) != ARMJIT_OK) return RT_ORACLE;
+  /* both runs start from the same memory and no pending exception */
+  if (env) rt_env_reset(env);
+  armjit_clear_exception(ctx);
+  armjit_status ist = armjit_interpret(t, d->fi, max_steps, &d->ierr);
+  d->exc_i = armjit_exception(ctx);
+  if (env) memcpy(env->after, env->arena, RT_NOBJS * RT_OBJ_SIZE);
+  if (env) rt_env_reset(env);
+  armjit_clear_exception(ctx);
+  if (ist != ARMJIT_OK) return RT_ORACLE;
 
   d->loop = armjit_compile_loop(ctx, t, &d->cerr);
   if (!d->loop) {
@@ -53,6 +62,8 @@ rt_verdict rt_diff_run(armjit_ctx *ctx, armjit_trace *t, const armjit_value *in,
     return RT_DIFF;
   }
   int e = armjit_run(d->loop, d->fc, &d->cerr);
+  d->exc_c = armjit_exception(ctx);
+  armjit_clear_exception(ctx);
   if (e < 0) {
     snprintf(d->why, sizeof d->why, "run failed: %s: %s", armjit_status_name(d->cerr.code),
              d->cerr.msg);
@@ -68,12 +79,22 @@ rt_verdict rt_diff_run(armjit_ctx *ctx, armjit_trace *t, const armjit_value *in,
     snprintf(d->why, sizeof d->why, "interpreter vs compiled: %s", why);
     return RT_DIFF;
   }
+  if (env && !rt_env_same_memory(env, why, sizeof why)) {
+    snprintf(d->why, sizeof d->why, "interpreter vs compiled: %s", why);
+    return RT_DIFF;
+  }
+  if (d->exc_i != d->exc_c) {
+    snprintf(d->why, sizeof d->why,
+             "interpreter vs compiled: pending exception 0x%llx vs 0x%llx",
+             (unsigned long long)d->exc_i, (unsigned long long)d->exc_c);
+    return RT_DIFF;
+  }
   return RT_SAME;
 }
 
 rt_verdict rt_diff_run_isolated(armjit_ctx *ctx, armjit_trace *t, const armjit_value *in,
-                                uint32_t nin, uint64_t max_steps, unsigned timeout_s,
-                                char *why, size_t n) {
+                                uint32_t nin, rt_env *env, uint64_t max_steps,
+                                unsigned timeout_s, char *why, size_t n) {
   if (!why) n = 0;
   fflush(NULL); /* nothing buffered may be written twice */
   pid_t pid = fork();
@@ -87,7 +108,7 @@ rt_verdict rt_diff_run_isolated(armjit_ctx *ctx, armjit_trace *t, const armjit_v
     for (unsigned k = 0; k < sizeof sigs / sizeof sigs[0]; k++) signal(sigs[k], SIG_DFL);
     alarm(timeout_s);
     rt_diff d;
-    rt_verdict v = rt_diff_run(ctx, t, in, nin, max_steps, &d);
+    rt_verdict v = rt_diff_run(ctx, t, in, nin, env, max_steps, &d);
     _exit((int)v);
   }
   int status;
@@ -116,15 +137,19 @@ void rt_diff_free(armjit_ctx *ctx, rt_diff *d) {
   memset(d, 0, sizeof *d);
 }
 
-void rt_diff_report(FILE *out, armjit_trace *t, const armjit_value *in, uint32_t nin,
-                    const rt_diff *d, bool dis) {
+void rt_diff_report(FILE *out, armjit_trace *t, const rt_trace *g, const armjit_value *in,
+                    uint32_t nin, const rt_diff *d, bool dis) {
   fprintf(out, "mismatch: %s\n", d->why);
-  fprintf(out, "# args: ");
-  for (uint32_t k = 0; k < nin; k++) {
-    if (k) fputc(' ', out);
-    rt_print_value(out, armjit_val_type(t, (armjit_val)k), in[k]);
+  if (g) {
+    rt_print_args_header(out, g);
+  } else {
+    fprintf(out, "# args: ");
+    for (uint32_t k = 0; k < nin; k++) {
+      if (k) fputc(' ', out);
+      rt_print_value(out, armjit_val_type(t, (armjit_val)k), in[k]);
+    }
+    fputc('\n', out);
   }
-  fputc('\n', out);
   armjit_trace_print(t, out);
   fprintf(out, "interpreter: ");
   rt_print_frame(out, t, d->fi);
@@ -139,35 +164,32 @@ void rt_diff_report(FILE *out, armjit_trace *t, const armjit_value *in, uint32_t
   fflush(out);
 }
 
-armjit_value *rt_inputs(const rt_trace *g, uint32_t *n) {
-  armjit_value *v = calloc(g->ninputs + 1, sizeof *v);
-  uint32_t k = 0;
-  if (v)
-    for (uint32_t i = 0; i < g->ninputs; i++)
-      if (!g->input_dead[i]) v[k++] = g->input[i];
-  *n = k;
-  return v;
-}
-
 uint32_t rt_regress_seed(unsigned k) { return (k + 1) * 0x9e3779b9u; }
 
 static bool fails_with(const rt_trace *g, const armjit_options *o, uint64_t max_steps,
                        unsigned timeout_s) {
-  armjit_ctx *ctx = armjit_ctx_new(o, NULL);
+  armjit_ctx *ctx = rt_ctx_new(o);
   if (!ctx) return false;
+  rt_env env;
+  if (g->env && !rt_env_init(&env, g->env_seed)) {
+    armjit_ctx_free(ctx);
+    return false;
+  }
+  rt_env *e = g->env ? &env : NULL;
   bool fails = false;
   armjit_trace *t = rt_build(ctx, g, false);
   uint32_t n;
-  armjit_value *in = rt_inputs(g, &n);
+  armjit_value *in = rt_inputs(g, e, &n);
   if (t && in && armjit_trace_validate(t, NULL) == ARMJIT_OK) {
     if (timeout_s) {
-      fails = rt_diff_run_isolated(ctx, t, in, n, max_steps, timeout_s, NULL, 0) == RT_DIFF;
+      fails = rt_diff_run_isolated(ctx, t, in, n, e, max_steps, timeout_s, NULL, 0) == RT_DIFF;
     } else {
       rt_diff d;
-      fails = rt_diff_run(ctx, t, in, n, max_steps, &d) == RT_DIFF;
+      fails = rt_diff_run(ctx, t, in, n, e, max_steps, &d) == RT_DIFF;
       rt_diff_free(ctx, &d);
     }
   }
+  if (e) rt_env_free(e);
   free(in);
   if (t) armjit_trace_free(t);
   armjit_ctx_free(ctx);
@@ -189,9 +211,7 @@ bool rt_diff_still_fails(const rt_trace *g, void *ud) {
 
 void rt_print_regress(FILE *out, armjit_ctx *ctx, const rt_trace *g, const char *comment) {
   if (comment) fprintf(out, "# %s\n", comment);
-  fprintf(out, "# args: ");
-  rt_print_inputs(out, g);
-  fputc('\n', out);
+  rt_print_args_header(out, g);
   armjit_trace *t = rt_build(ctx, g, false);
   if (t) {
     armjit_trace_print(t, out);

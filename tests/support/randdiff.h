@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "armjit.h"
+#include "randenv.h"
 #include "randtrace.h"
 
 typedef enum {
@@ -24,12 +25,15 @@ typedef struct {
   armjit_frame *fi;      /* interpreter result */
   armjit_frame *fc;      /* compiled-code result (NULL if not run) */
   armjit_loop *loop;     /* NULL if compiling failed */
+  uintptr_t exc_i, exc_c;/* pending exception after each run */
   char why[320];         /* what differs */
 } rt_diff;
 
-/* Compare on inputs in[0..nin).  Free d with rt_diff_free either way. */
+/* Compare on inputs in[0..nin), and for traces with memory and calls (env
+ * not NULL) also the arena afterwards and the pending exception.  ctx
+ * must come from rt_ctx_new for those.  Free d with rt_diff_free. */
 rt_verdict rt_diff_run(armjit_ctx *ctx, armjit_trace *t, const armjit_value *in,
-                       uint32_t nin, uint64_t max_steps, rt_diff *d);
+                       uint32_t nin, rt_env *env, uint64_t max_steps, rt_diff *d);
 void rt_diff_free(armjit_ctx *ctx, rt_diff *d);
 
 /* The same in a child process, so that compiled code that crashes or
@@ -37,16 +41,14 @@ void rt_diff_free(armjit_ctx *ctx, rt_diff *d);
  * test down; `why` (may be NULL) says which signal or timeout.  Results
  * are not returned: rerun with rt_diff_run for details unless it crashed. */
 rt_verdict rt_diff_run_isolated(armjit_ctx *ctx, armjit_trace *t, const armjit_value *in,
-                                uint32_t nin, uint64_t max_steps, unsigned timeout_s,
-                                char *why, size_t n);
+                                uint32_t nin, rt_env *env, uint64_t max_steps,
+                                unsigned timeout_s, char *why, size_t n);
 
-/* The mismatch in full: what differs, the trace text, "# args:" line,
- * both results, and the disassembly when `dis` and the loop compiled. */
-void rt_diff_report(FILE *out, armjit_trace *t, const armjit_value *in, uint32_t nin,
-                    const rt_diff *d, bool dis);
-
-/* The live inputs of g as an array (caller frees); *n gets the count. */
-armjit_value *rt_inputs(const rt_trace *g, uint32_t *n);
+/* The mismatch in full: what differs, the args header (g's when given,
+ * else in[] as "# args:"), the trace text, both results, and the
+ * disassembly when `dis` and the loop compiled. */
+void rt_diff_report(FILE *out, armjit_trace *t, const rt_trace *g, const armjit_value *in,
+                    uint32_t nin, const rt_diff *d, bool dis);
 
 /* Shrink predicate: does the trace still differ when built and compiled
  * in a fresh context with these options?  With ARMJIT_RANDOM_RA and

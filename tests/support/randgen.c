@@ -7,18 +7,7 @@
 #include "randtrace.h"
 #include "randtrace_impl.h"
 
-/* Generation state.  `avail` holds the value ids usable at this point, in
- * definition order (reset to the label args at the label). */
-typedef struct {
-  rt_rng *r;
-  const rt_config *c;
-  rt_trace *g;
-  int32_t *avail;
-  uint32_t navail, capavail;
-  int32_t *tmp;          /* scratch list */
-  uint32_t captmp;
-  bool oom;
-} gen;
+typedef rt_gen gen;
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -50,7 +39,7 @@ static armjit_opcode pick_op(gen *s, const armjit_opcode *ops, size_t n) {
   return ops[rt_below(s->r, (uint32_t)n)];
 }
 
-static bool avail_push(gen *s, int32_t v) {
+bool rt_g_avail_push(gen *s, int32_t v) {
   if (!rt_grow((void **)&s->avail, &s->capavail, s->navail + 1, sizeof *s->avail)) {
     s->oom = true;
     return false;
@@ -67,7 +56,7 @@ static int32_t *scratch(gen *s, uint32_t n) {
   return s->tmp;
 }
 
-static int32_t mk_const(gen *s, armjit_type ty, armjit_value v) {
+int32_t rt_g_const(gen *s, armjit_type ty, armjit_value v) {
   int32_t c = rt_add_const(s->g, ty, v);
   if (c == 0) {
     s->oom = true; /* generation is abandoned; any reference will do */
@@ -76,37 +65,46 @@ static int32_t mk_const(gen *s, armjit_type ty, armjit_value v) {
   return c;
 }
 
-static int32_t rand_const(gen *s, armjit_type ty) {
-  return mk_const(s, ty, rt_rand_value(s->r, ty));
+int32_t rt_g_rand_const(gen *s, armjit_type ty) {
+  return rt_g_const(s, ty, rt_rand_value(s->r, ty));
 }
 
-static int32_t int_const(gen *s, int32_t i) {
+int32_t rt_g_int_const(gen *s, int32_t i) {
   armjit_value v;
   memset(&v, 0, sizeof v);
   v.i = i;
-  return mk_const(s, ARMJIT_INT, v);
+  return rt_g_const(s, ARMJIT_INT, v);
 }
 
-/* A variable of type ty among the `window` most recent available values
- * (falling back to the newest one of that type), or -1. */
-static int32_t pick_var(gen *s, armjit_type ty, uint32_t window) {
+/* A variable of type ty and kind `kind` among the `window` most recent
+ * available values (falling back to the newest such one), or -1. */
+static int32_t pick(gen *s, armjit_type ty, uint8_t kind, uint32_t window) {
+  const rt_trace *g = s->g;
   uint32_t lo = s->navail > window ? s->navail - window : 0, cnt = 0;
-  for (uint32_t i = lo; i < s->navail; i++) cnt += s->g->vtype[s->avail[i]] == ty;
+#define FITS(v) (g->vtype[v] == ty && g->vkind[v] == kind)
+  for (uint32_t i = lo; i < s->navail; i++) cnt += FITS(s->avail[i]);
   if (cnt) {
     uint32_t k = rt_below(s->r, cnt);
     for (uint32_t i = lo; i < s->navail; i++)
-      if (s->g->vtype[s->avail[i]] == ty && k-- == 0) return s->avail[i];
+      if (FITS(s->avail[i]) && k-- == 0) return s->avail[i];
   }
   for (uint32_t i = lo; i-- > 0;)
-    if (s->g->vtype[s->avail[i]] == ty) return s->avail[i];
+    if (FITS(s->avail[i])) return s->avail[i];
+#undef FITS
   return -1;
 }
 
+int32_t rt_g_pick_var(gen *s, armjit_type ty, uint32_t window) {
+  return pick(s, ty, RT_K_PLAIN, window);
+}
+
+int32_t rt_g_pick_obj(gen *s, uint32_t window) { return pick(s, ARMJIT_REF, RT_K_OBJ, window); }
+
 /* An operand of type ty: a constant (const_pct) or a recent variable. */
-static int32_t operand(gen *s, armjit_type ty) {
-  if (rt_chance(s->r, s->c->const_pct)) return rand_const(s, ty);
-  int32_t v = pick_var(s, ty, s->c->live ? s->c->live : 1);
-  return v >= 0 ? v : rand_const(s, ty);
+int32_t rt_g_operand(gen *s, armjit_type ty) {
+  if (rt_chance(s->r, s->c->const_pct)) return rt_g_rand_const(s, ty);
+  int32_t v = rt_g_pick_var(s, ty, s->c->live ? s->c->live : 1);
+  return v >= 0 ? v : rt_g_rand_const(s, ty);
 }
 
 static armjit_type rand_type(gen *s) {
@@ -120,7 +118,7 @@ static armjit_type rand_type(gen *s) {
  * values alive across the trace), sometimes a constant of any type. */
 static int32_t list_elem(gen *s) {
   uint32_t k = rt_below(s->r, 10);
-  if (k == 0 || s->navail == 0) return rand_const(s, (armjit_type)rt_below(s->r, 3));
+  if (k == 0 || s->navail == 0) return rt_g_rand_const(s, (armjit_type)rt_below(s->r, 3));
   if (k <= 2) return s->avail[rt_below(s->r, s->navail)];
   uint32_t w = s->c->live + 2;
   uint32_t lo = s->navail > w ? s->navail - w : 0;
@@ -162,17 +160,29 @@ static armjit_type res_type(const rt_trace *g, armjit_opcode opc, const int32_t 
 
 static unsigned maybe_named(gen *s) { return rt_chance(s->r, 15) ? RT_OPF_NAMED : 0; }
 
+int32_t rt_g_emit_op(gen *s, armjit_opcode opc, armjit_type rtype, const int32_t *a,
+                     uint32_t na, int32_t descr, uint8_t kind) {
+  int32_t i = rt_add_op(s->g, opc, rtype, a, na, NULL, 0, 0);
+  if (i < 0) { s->oom = true; return -1; }
+  s->g->ops[i].descr = descr;
+  if (s->g->ops[i].res >= 0) {
+    s->g->vkind[s->g->ops[i].res] = kind;
+    if (kind != RT_K_TOKEN && kind != RT_K_FN) rt_g_avail_push(s, s->g->ops[i].res);
+  }
+  return i;
+}
+
 /* Emit a value op; its result becomes available.  Returns the value id. */
-static int32_t emit(gen *s, armjit_opcode opc, const int32_t *a, uint32_t na, unsigned flags) {
+int32_t rt_g_emit(gen *s, armjit_opcode opc, const int32_t *a, uint32_t na, unsigned flags) {
   armjit_type rt = res_type(s->g, opc, a);
   int32_t i = rt_add_op(s->g, opc, rt, a, na, NULL, 0, flags);
   if (i < 0) { s->oom = true; return -1; }
   int32_t v = s->g->ops[i].res;
-  avail_push(s, v);
+  rt_g_avail_push(s, v);
   return v;
 }
 
-static void emit_guard(gen *s, armjit_opcode opc, const int32_t *a, uint32_t na,
+void rt_g_emit_guard(gen *s, armjit_opcode opc, const int32_t *a, uint32_t na,
                        unsigned flags) {
   uint32_t n = fail_list(s);
   if (s->oom) return;
@@ -183,22 +193,22 @@ static void emit_guard(gen *s, armjit_opcode opc, const int32_t *a, uint32_t na,
 /* ---- ops by family ---------------------------------------------------------- */
 static int32_t shift_amount(gen *s) {
   if (rt_chance(s->r, 70)) {
-    if (rt_chance(s->r, 70)) return int_const(s, (int32_t)rt_below(s->r, 32));
-    return int_const(s, shift_edges[rt_below(s->r, N(shift_edges))]);
+    if (rt_chance(s->r, 70)) return rt_g_int_const(s, (int32_t)rt_below(s->r, 32));
+    return rt_g_int_const(s, shift_edges[rt_below(s->r, N(shift_edges))]);
   }
-  return operand(s, ARMJIT_INT);
+  return rt_g_operand(s, ARMJIT_INT);
 }
 
 static void gen_ovf(gen *s, unsigned flags) {
-  int32_t a[2] = {operand(s, ARMJIT_INT), operand(s, ARMJIT_INT)};
+  int32_t a[2] = {rt_g_operand(s, ARMJIT_INT), rt_g_operand(s, ARMJIT_INT)};
   armjit_opcode opc = pick_op(s, int_ovf, N(int_ovf));
   /* small operands rarely overflow: bias toward big ones sometimes */
-  if (rt_chance(s->r, 30)) a[1] = int_const(s, rt_chance(s->r, 50) ? INT32_MAX : INT32_MIN);
+  if (rt_chance(s->r, 30)) a[1] = rt_g_int_const(s, rt_chance(s->r, 50) ? INT32_MAX : INT32_MIN);
   if (rt_add_op(s->g, opc, ARMJIT_INT, a, 2, NULL, 0, flags) < 0) { s->oom = true; return; }
   int32_t v = s->g->ops[s->g->nops - 1].res;
-  emit_guard(s, rt_chance(s->r, 75) ? ARMJIT_OP_GUARD_NO_OVERFLOW : ARMJIT_OP_GUARD_OVERFLOW,
+  rt_g_emit_guard(s, rt_chance(s->r, 75) ? ARMJIT_OP_GUARD_NO_OVERFLOW : ARMJIT_OP_GUARD_OVERFLOW,
              NULL, 0, flags);
-  avail_push(s, v); /* usable after the guard, whichever way it went */
+  rt_g_avail_push(s, v); /* usable after the guard, whichever way it went */
 }
 
 static void gen_int(gen *s) {
@@ -206,31 +216,31 @@ static void gen_int(gen *s) {
   int32_t a[2];
   if (k < 42) {
     armjit_opcode opc = pick_op(s, int_bin, N(int_bin));
-    a[0] = operand(s, ARMJIT_INT);
+    a[0] = rt_g_operand(s, ARMJIT_INT);
     if (opc == ARMJIT_OP_INT_LSHIFT || opc == ARMJIT_OP_INT_RSHIFT ||
         opc == ARMJIT_OP_UINT_RSHIFT)
       a[1] = shift_amount(s);
     else
-      a[1] = operand(s, ARMJIT_INT);
-    emit(s, opc, a, 2, 0);
+      a[1] = rt_g_operand(s, ARMJIT_INT);
+    rt_g_emit(s, opc, a, 2, 0);
   } else if (k < 54) {
-    a[0] = operand(s, ARMJIT_INT);
-    emit(s, pick_op(s, int_un, N(int_un)), a, 1, 0);
+    a[0] = rt_g_operand(s, ARMJIT_INT);
+    rt_g_emit(s, pick_op(s, int_un, N(int_un)), a, 1, 0);
   } else if (k < 72) {
-    a[0] = operand(s, ARMJIT_INT);
-    a[1] = operand(s, ARMJIT_INT);
-    emit(s, pick_op(s, int_cmp, N(int_cmp)), a, 2, 0);
+    a[0] = rt_g_operand(s, ARMJIT_INT);
+    a[1] = rt_g_operand(s, ARMJIT_INT);
+    rt_g_emit(s, pick_op(s, int_cmp, N(int_cmp)), a, 2, 0);
   } else if (k < 77) {
-    a[0] = operand(s, ARMJIT_INT);
-    emit(s, pick_op(s, int_test, N(int_test)), a, 1, 0);
+    a[0] = rt_g_operand(s, ARMJIT_INT);
+    rt_g_emit(s, pick_op(s, int_test, N(int_test)), a, 1, 0);
   } else if (k < 87) {
     gen_ovf(s, 0);
   } else if (k < 93) {
-    a[0] = operand(s, ARMJIT_FLOAT);
-    emit(s, ARMJIT_OP_CAST_FLOAT_TO_INT, a, 1, 0);
+    a[0] = rt_g_operand(s, ARMJIT_FLOAT);
+    rt_g_emit(s, ARMJIT_OP_CAST_FLOAT_TO_INT, a, 1, 0);
   } else {
-    a[0] = operand(s, ARMJIT_INT);
-    emit(s, ARMJIT_OP_SAME_AS, a, 1, 0);
+    a[0] = rt_g_operand(s, ARMJIT_INT);
+    rt_g_emit(s, ARMJIT_OP_SAME_AS, a, 1, 0);
   }
 }
 
@@ -238,32 +248,32 @@ static void gen_float(gen *s) {
   uint32_t k = rt_below(s->r, 100);
   int32_t a[2];
   if (k < 45) {
-    a[0] = operand(s, ARMJIT_FLOAT);
-    a[1] = operand(s, ARMJIT_FLOAT);
-    emit(s, pick_op(s, float_bin, N(float_bin)), a, 2, 0);
+    a[0] = rt_g_operand(s, ARMJIT_FLOAT);
+    a[1] = rt_g_operand(s, ARMJIT_FLOAT);
+    rt_g_emit(s, pick_op(s, float_bin, N(float_bin)), a, 2, 0);
   } else if (k < 65) {
-    a[0] = operand(s, ARMJIT_FLOAT);
-    emit(s, pick_op(s, float_un, N(float_un)), a, 1, 0);
+    a[0] = rt_g_operand(s, ARMJIT_FLOAT);
+    rt_g_emit(s, pick_op(s, float_un, N(float_un)), a, 1, 0);
   } else if (k < 80) {
-    a[0] = operand(s, ARMJIT_FLOAT);
-    a[1] = operand(s, ARMJIT_FLOAT);
-    emit(s, pick_op(s, float_cmp, N(float_cmp)), a, 2, 0);
+    a[0] = rt_g_operand(s, ARMJIT_FLOAT);
+    a[1] = rt_g_operand(s, ARMJIT_FLOAT);
+    rt_g_emit(s, pick_op(s, float_cmp, N(float_cmp)), a, 2, 0);
   } else if (k < 90) {
-    a[0] = operand(s, ARMJIT_INT);
-    emit(s, ARMJIT_OP_CAST_INT_TO_FLOAT, a, 1, 0);
+    a[0] = rt_g_operand(s, ARMJIT_INT);
+    rt_g_emit(s, ARMJIT_OP_CAST_INT_TO_FLOAT, a, 1, 0);
   } else {
-    a[0] = operand(s, ARMJIT_FLOAT);
-    emit(s, ARMJIT_OP_SAME_AS, a, 1, 0);
+    a[0] = rt_g_operand(s, ARMJIT_FLOAT);
+    rt_g_emit(s, ARMJIT_OP_SAME_AS, a, 1, 0);
   }
 }
 
 static void gen_ref(gen *s) {
-  int32_t a[2] = {operand(s, ARMJIT_REF), operand(s, ARMJIT_REF)};
+  int32_t a[2] = {rt_g_operand(s, ARMJIT_REF), rt_g_operand(s, ARMJIT_REF)};
   if (rt_chance(s->r, 60)) {
     if (rt_chance(s->r, 20)) a[1] = a[0]; /* equal pointers */
-    emit(s, pick_op(s, ptr_cmp, N(ptr_cmp)), a, 2, 0);
+    rt_g_emit(s, pick_op(s, ptr_cmp, N(ptr_cmp)), a, 2, 0);
   } else {
-    emit(s, ARMJIT_OP_SAME_AS, a, 1, 0);
+    rt_g_emit(s, ARMJIT_OP_SAME_AS, a, 1, 0);
   }
 }
 
@@ -275,22 +285,22 @@ static int32_t fresh_cmp(gen *s) {
   armjit_opcode opc;
   if (k < s->c->float_pct) {
     opc = pick_op(s, float_cmp, N(float_cmp));
-    a[0] = operand(s, ARMJIT_FLOAT);
-    a[1] = operand(s, ARMJIT_FLOAT);
+    a[0] = rt_g_operand(s, ARMJIT_FLOAT);
+    a[1] = rt_g_operand(s, ARMJIT_FLOAT);
   } else if (k < s->c->float_pct + s->c->ref_pct) {
     opc = pick_op(s, ptr_cmp, N(ptr_cmp));
-    a[0] = operand(s, ARMJIT_REF);
-    a[1] = operand(s, ARMJIT_REF);
+    a[0] = rt_g_operand(s, ARMJIT_REF);
+    a[1] = rt_g_operand(s, ARMJIT_REF);
   } else if (rt_chance(s->r, 15)) {
     opc = pick_op(s, int_test, N(int_test));
-    a[0] = operand(s, ARMJIT_INT);
-    return emit(s, opc, a, 1, 0);
+    a[0] = rt_g_operand(s, ARMJIT_INT);
+    return rt_g_emit(s, opc, a, 1, 0);
   } else {
     opc = pick_op(s, int_cmp, N(int_cmp));
-    a[0] = operand(s, ARMJIT_INT);
-    a[1] = operand(s, ARMJIT_INT);
+    a[0] = rt_g_operand(s, ARMJIT_INT);
+    a[1] = rt_g_operand(s, ARMJIT_INT);
   }
-  return emit(s, opc, a, 2, 0);
+  return rt_g_emit(s, opc, a, 2, 0);
 }
 
 static void gen_guard(gen *s) {
@@ -299,20 +309,20 @@ static void gen_guard(gen *s) {
   armjit_opcode tf = rt_chance(s->r, 50) ? ARMJIT_OP_GUARD_TRUE : ARMJIT_OP_GUARD_FALSE;
   if (k < 45) {
     a[0] = fresh_cmp(s);
-    if (a[0] >= 0) emit_guard(s, tf, a, 1, 0);
+    if (a[0] >= 0) rt_g_emit_guard(s, tf, a, 1, 0);
   } else if (k < 60) {
-    a[0] = rt_chance(s->r, 3) ? int_const(s, (int32_t)rt_below(s->r, 2)) : operand(s, ARMJIT_INT);
-    emit_guard(s, tf, a, 1, 0);
+    a[0] = rt_chance(s->r, 3) ? rt_g_int_const(s, (int32_t)rt_below(s->r, 2)) : rt_g_operand(s, ARMJIT_INT);
+    rt_g_emit_guard(s, tf, a, 1, 0);
   } else if (k < 80) {
     uint32_t t = rt_below(s->r, 100);
     armjit_type ty = t < 60 ? ARMJIT_INT : t < 85 ? ARMJIT_REF : ARMJIT_FLOAT;
-    a[0] = pick_var(s, ty, s->c->live + 4);
-    if (a[0] < 0) a[0] = operand(s, ty);
-    a[1] = rt_chance(s->r, 85) ? rand_const(s, ty) : operand(s, ty);
-    emit_guard(s, ARMJIT_OP_GUARD_VALUE, a, 2, 0);
+    a[0] = rt_g_pick_var(s, ty, s->c->live + 4);
+    if (a[0] < 0) a[0] = rt_g_operand(s, ty);
+    a[1] = rt_chance(s->r, 85) ? rt_g_rand_const(s, ty) : rt_g_operand(s, ty);
+    rt_g_emit_guard(s, ARMJIT_OP_GUARD_VALUE, a, 2, 0);
   } else if (k < 93) {
-    a[0] = rt_chance(s->r, 5) ? rand_const(s, ARMJIT_REF) : operand(s, ARMJIT_REF);
-    emit_guard(s, rt_chance(s->r, 50) ? ARMJIT_OP_GUARD_NONNULL : ARMJIT_OP_GUARD_ISNULL, a,
+    a[0] = rt_chance(s->r, 5) ? rt_g_rand_const(s, ARMJIT_REF) : rt_g_operand(s, ARMJIT_REF);
+    rt_g_emit_guard(s, rt_chance(s->r, 50) ? ARMJIT_OP_GUARD_NONNULL : ARMJIT_OP_GUARD_ISNULL, a,
                1, 0);
   } else {
     gen_ovf(s, 0);
@@ -322,6 +332,12 @@ static void gen_guard(gen *s) {
 static void gen_body_op(gen *s) {
   if (rt_chance(s->r, s->c->guard_pct)) { gen_guard(s); return; }
   uint32_t k = rt_below(s->r, 100);
+  if (k < s->c->mem_pct) {
+    if (rt_g_mem(s)) return;
+  } else if (k < s->c->mem_pct + s->c->call_pct) {
+    if (rt_g_call(s)) return;
+  }
+  k = rt_below(s->r, 100);
   if (k < s->c->float_pct) gen_float(s);
   else if (k < s->c->float_pct + s->c->ref_pct) gen_ref(s);
   else gen_int(s);
@@ -336,51 +352,51 @@ static int32_t gen_counter(gen *s, int32_t c) {
   int32_t a[2], c1 = -1;
   switch (rt_below(s->r, 6)) {
   case 0: /* c1 = c - 1; guard_true(c1 >= 0) */
-    a[0] = c; a[1] = int_const(s, 1);
-    c1 = emit(s, ARMJIT_OP_INT_SUB, a, 2, F);
-    a[0] = c1; a[1] = int_const(s, 0);
-    a[0] = emit(s, ARMJIT_OP_INT_GE, a, 2, F);
-    emit_guard(s, ARMJIT_OP_GUARD_TRUE, a, 1, F);
+    a[0] = c; a[1] = rt_g_int_const(s, 1);
+    c1 = rt_g_emit(s, ARMJIT_OP_INT_SUB, a, 2, F);
+    a[0] = c1; a[1] = rt_g_int_const(s, 0);
+    a[0] = rt_g_emit(s, ARMJIT_OP_INT_GE, a, 2, F);
+    rt_g_emit_guard(s, ARMJIT_OP_GUARD_TRUE, a, 1, F);
     break;
   case 1: /* guard_true(c > 0); c1 = c - 1 */
-    a[0] = c; a[1] = int_const(s, 0);
-    a[0] = emit(s, ARMJIT_OP_INT_GT, a, 2, F);
-    emit_guard(s, ARMJIT_OP_GUARD_TRUE, a, 1, F);
-    a[0] = c; a[1] = int_const(s, 1);
-    c1 = emit(s, ARMJIT_OP_INT_SUB, a, 2, F);
+    a[0] = c; a[1] = rt_g_int_const(s, 0);
+    a[0] = rt_g_emit(s, ARMJIT_OP_INT_GT, a, 2, F);
+    rt_g_emit_guard(s, ARMJIT_OP_GUARD_TRUE, a, 1, F);
+    a[0] = c; a[1] = rt_g_int_const(s, 1);
+    c1 = rt_g_emit(s, ARMJIT_OP_INT_SUB, a, 2, F);
     break;
   case 2: /* guard_false(int_is_zero(c)); c1 = c + -1 */
     a[0] = c;
-    a[0] = emit(s, ARMJIT_OP_INT_IS_ZERO, a, 1, F);
-    emit_guard(s, ARMJIT_OP_GUARD_FALSE, a, 1, F);
-    a[0] = c; a[1] = int_const(s, -1);
-    c1 = emit(s, ARMJIT_OP_INT_ADD, a, 2, F);
+    a[0] = rt_g_emit(s, ARMJIT_OP_INT_IS_ZERO, a, 1, F);
+    rt_g_emit_guard(s, ARMJIT_OP_GUARD_FALSE, a, 1, F);
+    a[0] = c; a[1] = rt_g_int_const(s, -1);
+    c1 = rt_g_emit(s, ARMJIT_OP_INT_ADD, a, 2, F);
     break;
   case 3: /* guard_false(c <= 0); c1 = c - 1 */
-    a[0] = c; a[1] = int_const(s, 0);
-    a[0] = emit(s, ARMJIT_OP_INT_LE, a, 2, F);
-    emit_guard(s, ARMJIT_OP_GUARD_FALSE, a, 1, F);
-    a[0] = c; a[1] = int_const(s, 1);
-    c1 = emit(s, ARMJIT_OP_INT_SUB, a, 2, F);
+    a[0] = c; a[1] = rt_g_int_const(s, 0);
+    a[0] = rt_g_emit(s, ARMJIT_OP_INT_LE, a, 2, F);
+    rt_g_emit_guard(s, ARMJIT_OP_GUARD_FALSE, a, 1, F);
+    a[0] = c; a[1] = rt_g_int_const(s, 1);
+    c1 = rt_g_emit(s, ARMJIT_OP_INT_SUB, a, 2, F);
     break;
   case 4: /* guard_true(c) on the int itself */
     a[0] = c;
-    emit_guard(s, ARMJIT_OP_GUARD_TRUE, a, 1, F);
-    a[0] = c; a[1] = int_const(s, 1);
-    c1 = emit(s, ARMJIT_OP_INT_SUB, a, 2, F);
+    rt_g_emit_guard(s, ARMJIT_OP_GUARD_TRUE, a, 1, F);
+    a[0] = c; a[1] = rt_g_int_const(s, 1);
+    c1 = rt_g_emit(s, ARMJIT_OP_INT_SUB, a, 2, F);
     break;
   default: /* c1 = c -ovf 1 (never overflows); guard_true(uint c1 < 1000) */
-    a[0] = c; a[1] = int_const(s, 1);
+    a[0] = c; a[1] = rt_g_int_const(s, 1);
     if (rt_add_op(s->g, ARMJIT_OP_INT_SUB_OVF, ARMJIT_INT, a, 2, NULL, 0, F) < 0) {
       s->oom = true;
       return -1;
     }
     c1 = s->g->ops[s->g->nops - 1].res;
-    emit_guard(s, ARMJIT_OP_GUARD_NO_OVERFLOW, NULL, 0, F);
-    avail_push(s, c1);
-    a[0] = c1; a[1] = int_const(s, 1000);
-    a[0] = emit(s, ARMJIT_OP_UINT_LT, a, 2, F);
-    emit_guard(s, ARMJIT_OP_GUARD_TRUE, a, 1, F);
+    rt_g_emit_guard(s, ARMJIT_OP_GUARD_NO_OVERFLOW, NULL, 0, F);
+    rt_g_avail_push(s, c1);
+    a[0] = c1; a[1] = rt_g_int_const(s, 1000);
+    a[0] = rt_g_emit(s, ARMJIT_OP_UINT_LT, a, 2, F);
+    rt_g_emit_guard(s, ARMJIT_OP_GUARD_TRUE, a, 1, F);
     break;
   }
   return c1;
@@ -407,12 +423,19 @@ static bool is_avail(const gen *s, int32_t v) {
  * constants into loop-carried slots; the counter slot gets c1. */
 static void jump_args(gen *s, const int32_t *largs, uint32_t n, int32_t c1, int32_t *out) {
   uint32_t mode = rt_below(s->r, 4);
-  for (armjit_type ty = ARMJIT_INT; ty <= ARMJIT_FLOAT; ty++) {
+  /* slot classes: (type, kind); object slots only ever get objects */
+  static const struct { armjit_type ty; uint8_t kind; } cls[] = {
+      {ARMJIT_INT, RT_K_PLAIN}, {ARMJIT_REF, RT_K_PLAIN}, {ARMJIT_REF, RT_K_OBJ},
+      {ARMJIT_FLOAT, RT_K_PLAIN}};
+  for (unsigned c = 0; c < 4; c++) {
+    armjit_type ty = cls[c].ty;
+    bool obj = cls[c].kind == RT_K_OBJ;
     uint32_t m = 0;
     int32_t *slots = malloc((n + 1) * sizeof *slots), *vals = malloc((n + 1) * sizeof *vals);
     if (!slots || !vals) { free(slots); free(vals); s->oom = true; return; }
     for (uint32_t j = 0; j < n; j++)
-      if (largs[j] != s->g->counter && s->g->vtype[largs[j]] == ty) {
+      if (largs[j] != s->g->counter && s->g->vtype[largs[j]] == ty &&
+          s->g->vkind[largs[j]] == cls[c].kind) {
         slots[m] = (int32_t)j;
         vals[m++] = largs[j];
       }
@@ -434,11 +457,16 @@ static void jump_args(gen *s, const int32_t *largs, uint32_t n, int32_t c1, int3
     for (uint32_t i = 0; i < m; i++) {
       int32_t v = vals[i];
       /* a jump back past a later label: that label's args are what's live */
-      if (!is_avail(s, v) || rt_chance(s->r, fresh)) {
-        if (!is_avail(s, v)) v = rand_const(s, ty);
-        if (rt_chance(s->r, s->c->const_pct + 10)) v = rand_const(s, ty);
+      if (obj) {
+        if (!is_avail(s, v) || rt_chance(s->r, fresh)) {
+          int32_t w = rt_g_pick_obj(s, s->navail);
+          if (w >= 0) v = w;
+        }
+      } else if (!is_avail(s, v) || rt_chance(s->r, fresh)) {
+        if (!is_avail(s, v)) v = rt_g_rand_const(s, ty);
+        if (rt_chance(s->r, s->c->const_pct + 10)) v = rt_g_rand_const(s, ty);
         else {
-          int32_t w = pick_var(s, ty, s->navail);
+          int32_t w = rt_g_pick_var(s, ty, s->navail);
           if (w >= 0) v = w;
         }
       }
@@ -480,11 +508,12 @@ static int32_t gen_label(gen *s, int32_t prev_label) {
     int32_t v = s->avail[i];
     bool carried = (uint32_t)v < g->ninputs;
     for (uint32_t k = 0; pl && k < pl->nlist && !carried; k++) carried = g->pool[pl->list + k] == v;
-    if (v == g->counter || rt_chance(s->r, carried ? 90 : 50)) largs[n++] = v;
+    bool keep = v == g->counter || g->vkind[v] == RT_K_OBJ;
+    if (keep || rt_chance(s->r, carried ? 90 : 50)) largs[n++] = v;
   }
   shuffle(s->r, largs, n);
   s->navail = 0;
-  for (uint32_t i = 0; i < n; i++) avail_push(s, largs[i]);
+  for (uint32_t i = 0; i < n; i++) rt_g_avail_push(s, largs[i]);
   int32_t li = rt_add_op(g, ARMJIT_OP_LABEL, ARMJIT_VOID, NULL, 0, largs, n,
                          rt_chance(s->r, 80) ? RT_OPF_NAMED : 0);
   if (li < 0) s->oom = true;
@@ -548,24 +577,34 @@ bool rt_generate(rt_rng *r, const rt_config *cfg, armjit_ctx *ctx, rt_trace *out
   out->loop = cfg->loop;
   gen s = {.r = r, .c = cfg, .g = out};
 
-  uint32_t nin = cfg->nargs + (cfg->loop ? 1 : 0);
+  /* env traces get room for their object inputs */
+  uint32_t nin = cfg->nargs + (cfg->loop ? 1 : 0) + (cfg->mem_pct || cfg->call_pct ? 3 : 0);
   out->ninputs = nin;
   out->input = calloc(nin + 1, sizeof *out->input);
   out->input_dead = calloc(nin + 1, sizeof *out->input_dead);
   if (!out->input || !out->input_dead) s.oom = true;
   uint32_t cpos = cfg->loop ? rt_below(r, nin) : UINT32_MAX;
+  /* memory and calls: 1 to 3 inputs are arena objects */
+  out->env = cfg->mem_pct || cfg->call_pct;
+  out->env_seed = rt_next(r);
+  uint32_t nobj = out->env ? 1 + rt_below(r, 3) : 0;
   for (uint32_t i = 0; i < nin && !s.oom; i++) {
-    armjit_type ty = i == cpos ? ARMJIT_INT : rand_type(&s);
+    bool obj = i != cpos && nobj && rt_chance(r, 50);
+    armjit_type ty = i == cpos ? ARMJIT_INT : obj ? ARMJIT_REF : rand_type(&s);
     int32_t v = rt_new_val(out, ty);
     if (v < 0) { s.oom = true; break; }
+    memset(&out->input[i], 0, sizeof out->input[i]);
     if (i == cpos) {
       out->counter = v;
-      memset(&out->input[i], 0, sizeof out->input[i]);
       out->input[i].i = (int32_t)rt_below(r, cfg->max_trip + 1);
+    } else if (obj) {
+      nobj--;
+      out->vkind[v] = RT_K_OBJ;
+      out->input[i].r = rt_below(r, RT_NOBJS); /* the object's index */
     } else {
       out->input[i] = rt_rand_value(r, ty);
     }
-    avail_push(&s, v);
+    rt_g_avail_push(&s, v);
   }
   if (!s.oom) {
     if (cfg->loop) gen_loop(&s);
@@ -579,18 +618,6 @@ bool rt_generate(rt_rng *r, const rt_config *cfg, armjit_ctx *ctx, rt_trace *out
 }
 
 /* ---- repair ---------------------------------------------------------------- */
-int32_t rt_exit_op(const rt_trace *g, int exit_id) {
-  int n = 0;
-  for (uint32_t i = 0; i < g->nops; i++) {
-    const rt_op *op = &g->ops[i];
-    if (op->dead) continue;
-    bool exit = op->opc == ARMJIT_OP_FINISH || (op->opc >= ARMJIT_OP_GUARD_TRUE &&
-                                                op->opc <= ARMJIT_OP_GUARD_OVERFLOW);
-    if (exit && n++ == exit_id) return (int32_t)i;
-  }
-  return -1;
-}
-
 uint32_t rt_frame_cap(const rt_trace *g) {
   uint32_t cap = g->ninputs;
   for (uint32_t i = 0; i < g->nops; i++)
@@ -615,6 +642,33 @@ bool rt_repair_guard(rt_trace *g, uint32_t i, const armjit_value *probe) {
     op->a[1] = c;
     return true;
   }
+  case ARMJIT_OP_GUARD_CLASS:
+  case ARMJIT_OP_GUARD_NONNULL_CLASS: {
+    /* the object's class word (arena objects' classes never change) */
+    if (probe[0].r == 0) return false;
+    armjit_value cls;
+    memset(&cls, 0, sizeof cls);
+    memcpy(&cls.r, (const void *)(probe[0].r + RT_CLASS_OFFSET), sizeof cls.r);
+    int32_t c = rt_add_const(g, ARMJIT_REF, cls);
+    if (c == 0) return false;
+    op->a[1] = c;
+    return true;
+  }
+  case ARMJIT_OP_GUARD_NO_EXCEPTION: { /* catch it instead */
+    int32_t v = rt_new_val(g, ARMJIT_REF);
+    if (v < 0) return false;
+    g->ops[i].opc = ARMJIT_OP_GUARD_EXCEPTION;
+    g->ops[i].res = v;
+    g->ops[i].rtype = ARMJIT_REF;
+    return true;
+  }
+  case ARMJIT_OP_GUARD_EXCEPTION:
+    /* nothing was raised: expect nothing (the unused result goes) */
+    if (rt_value_used(g, op->res)) return false;
+    op->opc = ARMJIT_OP_GUARD_NO_EXCEPTION;
+    op->res = -1;
+    op->rtype = ARMJIT_VOID;
+    return true;
   default:
     return false;
   }
@@ -624,11 +678,15 @@ bool rt_repair_guard(rt_trace *g, uint32_t i, const armjit_value *probe) {
  * make that guard pass and try again. */
 static void repair(gen *s, armjit_ctx *ctx) {
   rt_trace *g = s->g;
+  rt_env env;
+  if (g->env && !rt_env_init(&env, g->env_seed)) return;
   uint32_t rounds = 1 + rt_below(s->r, s->c->repair);
   for (uint32_t round = 0; round < rounds; round++) {
     armjit_trace *t = rt_build(ctx, g, true);
-    if (!t) return;
-    armjit_frame *f = rt_frame(ctx, g, rt_frame_cap(g));
+    if (!t) break;
+    if (g->env) rt_env_reset(&env);
+    armjit_clear_exception(ctx);
+    armjit_frame *f = rt_frame(ctx, g, g->env ? &env : NULL, rt_frame_cap(g));
     armjit_error err;
     bool ok = f && armjit_interpret(t, f, 1000000, &err) == ARMJIT_OK;
     int32_t i = ok ? rt_exit_op(g, f->exit_id) : -1;
@@ -637,6 +695,8 @@ static void repair(gen *s, armjit_ctx *ctx) {
       fixed = rt_repair_guard(g, (uint32_t)i, &f->values[g->ops[i].nlist]);
     if (f) armjit_frame_free(ctx, f);
     armjit_trace_free(t);
-    if (!fixed) return;
+    if (!fixed) break;
   }
+  armjit_clear_exception(ctx);
+  if (g->env) rt_env_free(&env);
 }

@@ -7,8 +7,14 @@
 #include "randtrace.h"
 #include "randtrace_impl.h"
 
-static bool is_guard(unsigned opc) {
-  return opc >= ARMJIT_OP_GUARD_TRUE && opc <= ARMJIT_OP_GUARD_OVERFLOW;
+static bool is_guard(unsigned opc) { return opc != ARMJIT_OP_FINISH && rt_is_exit(opc); }
+
+static bool is_call(unsigned opc) {
+  return opc == ARMJIT_OP_CALL || opc == ARMJIT_OP_CALL_MAY_FORCE;
+}
+
+static bool is_exc_guard(unsigned opc) {
+  return opc == ARMJIT_OP_GUARD_NO_EXCEPTION || opc == ARMJIT_OP_GUARD_EXCEPTION;
 }
 
 static int32_t zero_const(rt_trace *g, armjit_type ty) {
@@ -18,9 +24,11 @@ static int32_t zero_const(rt_trace *g, armjit_type ty) {
 }
 
 /* Replace every use of value v by a zero constant.  False when v is a
- * label arg (label args must stay variables) or on out-of-memory. */
+ * label arg (label args must stay variables), a used pinned value (an
+ * object or call target: zero would be dereferenced) or on out-of-memory. */
 static bool replace_uses(rt_trace *g, int32_t v) {
   int32_t c = 0;
+  if (RT_PINNED(g->vkind[v]) && rt_value_used(g, v)) return false;
   for (uint32_t i = 0; i < g->nops; i++) {
     rt_op *op = &g->ops[i];
     if (op->dead) continue;
@@ -63,9 +71,29 @@ static armjit_opcode plain_of(unsigned opc) {
                                          : ARMJIT_OP_INT_MUL;
 }
 
-/* Remove op i (keeping the ovf+guard pairing rule). */
+/* Kill the guards that must directly follow call op `call`:
+ * guard_not_forced after call_may_force, then an exception guard. */
+static bool kill_call_guards(rt_trace *g, uint32_t call) {
+  int32_t j = next_live(g, call);
+  if (j >= 0 && g->ops[j].opc == ARMJIT_OP_GUARD_NOT_FORCED) {
+    g->ops[j].dead = true;
+    j = next_live(g, (uint32_t)j);
+  }
+  if (j >= 0 && is_exc_guard(g->ops[j].opc)) {
+    if (g->ops[j].res >= 0 && !replace_uses(g, g->ops[j].res)) return false;
+    g->ops[j].dead = true;
+  }
+  return true;
+}
+
+/* Remove op i (keeping the ovf+guard and call+guard pairing rules). */
 static bool kill_op(rt_trace *g, uint32_t i) {
   rt_op *op = &g->ops[i];
+  if (op->opc == ARMJIT_OP_GUARD_NOT_FORCED) { /* only with its call */
+    int32_t j = prev_live(g, i);
+    return j >= 0 && is_call(g->ops[j].opc) && kill_op(g, (uint32_t)j);
+  }
+  if (is_call(op->opc) && !kill_call_guards(g, i)) return false;
   if (op->res >= 0 && !replace_uses(g, op->res)) return false;
   if (is_ovf(op->opc)) {
     int32_t j = next_live(g, i);
@@ -85,18 +113,6 @@ static void list_remove(rt_trace *g, rt_op *op, uint32_t k) {
   int32_t *l = g->pool + op->list;
   memmove(l + k, l + k + 1, (op->nlist - k - 1) * sizeof *l);
   op->nlist--;
-}
-
-static bool used(const rt_trace *g, int32_t v) {
-  for (uint32_t i = 0; i < g->nops; i++) {
-    const rt_op *op = &g->ops[i];
-    if (op->dead) continue;
-    for (uint32_t k = 0; k < op->na; k++)
-      if (op->a[k] == v) return true;
-    for (uint32_t k = 0; k < op->nlist; k++)
-      if (g->pool[op->list + k] == v) return true;
-  }
-  return false;
 }
 
 typedef struct {
@@ -183,7 +199,9 @@ static bool drop_label_arg(rt_trace *c, uint32_t L, uint32_t k) {
     if (op->dead || op->opc == ARMJIT_OP_LABEL) continue;
     for (uint32_t j = 0; j < op->na + op->nlist; j++) {
       int32_t *p = j < op->na ? &op->a[j] : &c->pool[op->list + j - op->na];
-      if (*p == v) *p = z;
+      if (*p != v) continue;
+      if (RT_PINNED(c->vkind[v])) return false; /* an object stays an object */
+      *p = z;
     }
   }
   return true;
@@ -249,14 +267,18 @@ static bool pass_operands(shrinker *s) {
   for (uint32_t i = 0; i < s->g->nops; i++) {
     const rt_op *op = &s->g->ops[i];
     if (op->dead || (op->flags & RT_OPF_COUNTER)) continue;
-    for (uint32_t k = 0; k < s->g->ops[i].na; k++) {
-      int32_t v = s->g->ops[i].a[k];
-      if (RT_IS_CONST(v)) continue;
+    /* operands, and a call's arguments (its list after the target) */
+    uint32_t na = op->na, nl = is_call(op->opc) ? op->nlist : 0;
+    for (uint32_t k = 0; k < na + nl; k++) {
+      const rt_op *o = &s->g->ops[i];
+      int32_t v = k < na ? o->a[k] : s->g->pool[o->list + k - na];
+      if (RT_IS_CONST(v) || RT_PINNED(s->g->vkind[v]) || (k >= na && k == na)) continue;
       rt_trace c;
       if (!rt_trace_copy(&c, s->g)) return progress;
       int32_t z = zero_const(&c, c.vtype[v]);
       if (z == 0) { rt_trace_clear(&c); return progress; }
-      c.ops[i].a[k] = z;
+      if (k < na) c.ops[i].a[k] = z;
+      else c.pool[c.ops[i].list + k - na] = z;
       progress |= accept(s, &c);
     }
   }
@@ -277,7 +299,7 @@ static bool pass_jump_args(shrinker *s) {
       if (!rt_trace_copy(&c, s->g)) return progress;
       if (live_at(&c, j, la)) {
         c.pool[c.ops[j].list + k] = la;
-      } else if (!RT_IS_CONST(cur)) {
+      } else if (!RT_IS_CONST(cur) && !RT_PINNED(c.vkind[la])) {
         int32_t z = zero_const(&c, c.vtype[la]);
         if (z == 0) { rt_trace_clear(&c); return progress; }
         c.pool[c.ops[j].list + k] = z;
@@ -296,7 +318,7 @@ static bool pass_inputs(shrinker *s) {
   for (uint32_t i = 0; i < s->g->ninputs; i++) {
     if (s->g->input_dead[i]) continue;
     rt_trace c;
-    if (!used(s->g, (int32_t)i)) {
+    if (!rt_value_used(s->g, (int32_t)i)) {
       if (!rt_trace_copy(&c, s->g)) return progress;
       c.input_dead[i] = true;
       progress |= accept(s, &c);

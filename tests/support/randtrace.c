@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "randenv.h"
 #include "randtrace_impl.h"
 
 /* ---- PRNG ------------------------------------------------------------------ */
@@ -42,6 +43,10 @@ void rt_config_random(rt_rng *r, rt_config *c) {
   c->nargs = rt_chance(r, 70) ? rt_below(r, 8) : rt_below(r, 30);
   c->repair = rt_chance(r, 75) ? 1 + rt_below(r, 12) : 0;
   c->max_trip = 50;
+  if (rt_chance(r, 40)) { /* memory and calls: a trace in an rt_env */
+    c->mem_pct = rt_below(r, 40);
+    c->call_pct = rt_below(r, 4) == 0 ? 0 : rt_below(r, 20);
+  }
   c->loop = rt_chance(r, 70);
 }
 
@@ -59,6 +64,8 @@ bool rt_grow(void **arr, uint32_t *cap, uint32_t need, size_t esz) {
 
 void rt_trace_clear(rt_trace *g) {
   free(g->vtype);
+  free(g->vkind);
+  free(g->descrs);
   free(g->input);
   free(g->input_dead);
   free(g->ops);
@@ -81,13 +88,17 @@ bool rt_trace_copy(rt_trace *dst, const rt_trace *src) {
   d.capops = src->nops;
   d.capconsts = src->nconsts;
   d.cappool = src->npool;
+  d.capdescrs = src->ndescrs;
   d.vtype = dup_mem(src->vtype, src->nvals * sizeof *src->vtype);
+  d.vkind = dup_mem(src->vkind, src->nvals * sizeof *src->vkind);
+  d.descrs = dup_mem(src->descrs, src->ndescrs * sizeof *src->descrs);
   d.input = dup_mem(src->input, src->ninputs * sizeof *src->input);
   d.input_dead = dup_mem(src->input_dead, src->ninputs * sizeof *src->input_dead);
   d.ops = dup_mem(src->ops, src->nops * sizeof *src->ops);
   d.consts = dup_mem(src->consts, src->nconsts * sizeof *src->consts);
   d.pool = dup_mem(src->pool, src->npool * sizeof *src->pool);
-  if ((src->nvals && !d.vtype) || (src->ninputs && (!d.input || !d.input_dead)) ||
+  if ((src->nvals && (!d.vtype || !d.vkind)) || (src->ndescrs && !d.descrs) ||
+      (src->ninputs && (!d.input || !d.input_dead)) ||
       (src->nops && !d.ops) || (src->nconsts && !d.consts) || (src->npool && !d.pool)) {
     rt_trace_clear(&d);
     return false;
@@ -102,9 +113,23 @@ armjit_type rt_ref_type(const rt_trace *g, int32_t ref) {
 
 /* ---- trace pieces ------------------------------------------------------------ */
 int32_t rt_new_val(rt_trace *g, armjit_type ty) {
+  uint32_t cap = g->capvals;
   if (!rt_grow((void **)&g->vtype, &g->capvals, g->nvals + 1, sizeof *g->vtype)) return -1;
+  if (g->capvals != cap || !g->vkind) { /* vkind follows vtype's capacity */
+    uint8_t *k = realloc(g->vkind, g->capvals * sizeof *k);
+    if (!k) return -1;
+    g->vkind = k;
+  }
   g->vtype[g->nvals] = ty;
+  g->vkind[g->nvals] = RT_K_PLAIN;
   return (int32_t)g->nvals++;
+}
+
+int32_t rt_add_descr(rt_trace *g, const rt_descr *d) {
+  if (!rt_grow((void **)&g->descrs, &g->capdescrs, g->ndescrs + 1, sizeof *g->descrs))
+    return -1;
+  g->descrs[g->ndescrs] = *d;
+  return (int32_t)g->ndescrs++;
 }
 
 int32_t rt_add_const(rt_trace *g, armjit_type ty, armjit_value v) {
@@ -112,6 +137,7 @@ int32_t rt_add_const(rt_trace *g, armjit_type ty, armjit_value v) {
     return 0; /* 0 is never a constant reference: callers check */
   g->consts[g->nconsts].type = ty;
   g->consts[g->nconsts].v = v;
+  g->consts[g->nconsts].sym = 0;
   return RT_CONST(g->nconsts++);
 }
 
@@ -127,6 +153,7 @@ int32_t rt_add_op(rt_trace *g, armjit_opcode opc, armjit_type rtype, const int32
   op->flags = (uint8_t)flags;
   op->res = -1;
   op->target = -1;
+  op->descr = -1;
   for (uint32_t i = 0; i < na; i++) op->a[i] = a[i];
   op->na = na;
   op->list = g->npool;
@@ -221,14 +248,68 @@ uint32_t rt_ninputs(const rt_trace *g) {
   return n;
 }
 
-armjit_frame *rt_frame(armjit_ctx *ctx, const rt_trace *g, uint32_t cap) {
-  uint32_t n = rt_ninputs(g);
-  armjit_frame *f = armjit_frame_new(ctx, cap > n ? cap : (n ? n : 1));
-  if (!f) return NULL;
+armjit_value *rt_inputs(const rt_trace *g, const rt_env *env, uint32_t *n) {
+  armjit_value *v = calloc(g->ninputs + 1, sizeof *v);
   uint32_t k = 0;
-  for (uint32_t i = 0; i < g->ninputs; i++)
-    if (!g->input_dead[i]) f->values[k++] = g->input[i];
+  if (v)
+    for (uint32_t i = 0; i < g->ninputs; i++) {
+      if (g->input_dead[i]) continue;
+      v[k] = g->input[i];
+      if (g->vkind[i] == RT_K_OBJ) v[k].r = env ? rt_env_obj(env, (unsigned)g->input[i].r) : 0;
+      k++;
+    }
+  *n = k;
+  return v;
+}
+
+armjit_frame *rt_frame(armjit_ctx *ctx, const rt_trace *g, const rt_env *env, uint32_t cap) {
+  uint32_t n;
+  armjit_value *in = rt_inputs(g, env, &n);
+  armjit_frame *f = in ? armjit_frame_new(ctx, cap > n ? cap : (n ? n : 1)) : NULL;
+  if (f && n) memcpy(f->values, in, n * sizeof *in);
+  free(in);
   return f;
+}
+
+bool rt_value_used(const rt_trace *g, int32_t v) {
+  for (uint32_t i = 0; i < g->nops; i++) {
+    const rt_op *op = &g->ops[i];
+    if (op->dead) continue;
+    for (uint32_t k = 0; k < op->na; k++)
+      if (op->a[k] == v) return true;
+    for (uint32_t k = 0; k < op->nlist; k++)
+      if (g->pool[op->list + k] == v) return true;
+  }
+  return false;
+}
+
+bool rt_is_exit(unsigned opc) {
+  static const unsigned flags[] = {
+#define RT_FLAGS(name, text, args, res, fl) fl,
+      ARMJIT_OPS(RT_FLAGS)
+#undef RT_FLAGS
+  };
+  return opc == ARMJIT_OP_FINISH || (opc < ARMJIT_OP__COUNT && (flags[opc] & ARMJIT_OPF_GUARD));
+}
+
+int32_t rt_exit_op(const rt_trace *g, int exit_id) {
+  int n = 0;
+  for (uint32_t i = 0; i < g->nops; i++)
+    if (!g->ops[i].dead && rt_is_exit(g->ops[i].opc) && n++ == exit_id) return (int32_t)i;
+  return -1;
+}
+
+armjit_ctx *rt_ctx_new(const armjit_options *base) {
+  armjit_options o;
+  if (base) o = *base;
+  else memset(&o, 0, sizeof o);
+  rt_env_options(&o);
+  armjit_ctx *ctx = armjit_ctx_new(&o, NULL);
+  if (ctx && rt_env_register(ctx) != ARMJIT_OK) {
+    armjit_ctx_free(ctx);
+    return NULL;
+  }
+  return ctx;
 }
 
 void rt_print_value(FILE *out, armjit_type ty, armjit_value v) {
@@ -255,6 +336,14 @@ void rt_print_inputs(FILE *out, const rt_trace *g) {
     if (g->input_dead[i]) continue;
     if (!first) fputc(' ', out);
     first = false;
-    rt_print_value(out, g->vtype[i], g->input[i]);
+    if (g->vkind[i] == RT_K_OBJ) fprintf(out, "obj%u", (unsigned)g->input[i].r);
+    else rt_print_value(out, g->vtype[i], g->input[i]);
   }
+}
+
+void rt_print_args_header(FILE *out, const rt_trace *g) {
+  if (g->env) fprintf(out, "# env-seed: %llu\n# env-args: ", (unsigned long long)g->env_seed);
+  else fprintf(out, "# args: ");
+  rt_print_inputs(out, g);
+  fputc('\n', out);
 }

@@ -50,6 +50,10 @@ typedef struct {
   unsigned nargs;       /* inputs / label args besides the counter */
   unsigned repair;      /* max guard-repair rounds (0: guards stay random) */
   unsigned max_trip;    /* loop counter starts in [0, max_trip] */
+  unsigned mem_pct;     /* share of memory ops (field, array, str, copy, class
+                           guards) on arena objects; needs an rt_env */
+  unsigned call_pct;    /* share of calls of randenv's helpers (with their
+                           exception and force guards) */
   bool loop;            /* loop (label ... jump) or straight line (finish) */
 } rt_config;
 
@@ -62,28 +66,56 @@ enum {
   RT_OPF_PRE     = 1u << 1  /* before the label */
 };
 
+/* Kinds of values beyond their type.  Pinned kinds are never replaced by
+ * a constant (the shrinker would make the trace touch address 0). */
+enum {
+  RT_K_PLAIN = 0,
+  RT_K_OBJ,     /* ref: an arena object (memory ops may use it) */
+  RT_K_FN,      /* ref: a helper's address (call target) */
+  RT_K_TOKEN    /* ref: a force token (only ever passed to a helper) */
+};
+#define RT_PINNED(k) ((k) == RT_K_OBJ || (k) == RT_K_FN)
+
+#define RT_MAXA 5
 typedef struct {
   uint16_t opc;          /* armjit_opcode */
   uint8_t rtype;         /* result type, ARMJIT_VOID if none */
   uint8_t flags;         /* RT_OPF_* */
   bool dead;             /* removed by the shrinker */
   int32_t res;           /* value id defined, or -1 */
-  int32_t a[2];          /* operands (value id >= 0, constant -1-k) */
+  int32_t a[RT_MAXA];    /* operands (value id >= 0, constant -1-k) */
   uint32_t na;
-  uint32_t list, nlist;  /* fail args, or label/jump/finish args (pool) */
+  uint32_t list, nlist;  /* fail args, label/jump/finish args, or a call's
+                            function and arguments (pool) */
   int32_t target;        /* jump: op index of its label */
+  int32_t descr;         /* memory/call ops: index into descrs, else -1 */
 } rt_op;
 
 typedef struct {
   armjit_type type;
   armjit_value v;
+  int32_t sym;           /* 0; k+1: helper k's address; -1: the context */
 } rt_const;
+
+enum { RT_D_FIELD, RT_D_ARRAY, RT_D_INTERIOR, RT_D_STR, RT_D_UNICODE, RT_D_CALL };
+typedef struct {
+  uint8_t kind;          /* RT_D_* */
+  union {
+    armjit_field_descr field;
+    armjit_array_descr array;
+    armjit_interior_descr interior;
+    armjit_str_descr str;
+    unsigned helper;     /* RT_D_CALL: index into rt_helpers */
+  } u;
+} rt_descr;
 
 typedef struct {
   uint32_t ninputs;
   uint32_t nvals, capvals;
   armjit_type *vtype;    /* per value id; ids 0..ninputs-1 are the inputs */
-  armjit_value *input;   /* run inputs, ninputs of them */
+  uint8_t *vkind;        /* per value id: RT_K_* */
+  armjit_value *input;   /* run inputs, ninputs of them (objects: .r is the
+                            object's index; rt_inputs makes it an address) */
   bool *input_dead;      /* input removed by the shrinker */
 
   uint32_t nops, capops;
@@ -95,8 +127,13 @@ typedef struct {
   uint32_t npool, cappool;
   int32_t *pool;
 
+  uint32_t ndescrs, capdescrs;
+  rt_descr *descrs;
+
   int32_t counter;       /* counter value id (loops), else -1 */
   bool loop;
+  bool env;              /* uses memory or calls: runs need an rt_env */
+  uint64_t env_seed;     /* the arena contents it was generated for */
 } rt_trace;
 
 #define RT_CONST(k) (-1 - (int32_t)(k))
@@ -104,7 +141,8 @@ typedef struct {
 #define RT_CONST_INDEX(r) ((uint32_t)(-1 - (r)))
 
 /* Generate a trace.  When cfg->repair > 0, ctx is used to interpret it and
- * flip guards that exit early (pass NULL to skip repair).  Returns false
+ * flip guards that exit early (pass NULL to skip repair); ctx must come
+ * from rt_ctx_new when memory ops or calls are enabled.  Returns false
  * only on out-of-memory. */
 bool rt_generate(rt_rng *r, const rt_config *cfg, armjit_ctx *ctx, rt_trace *out);
 void rt_trace_clear(rt_trace *g);
@@ -114,8 +152,21 @@ bool rt_trace_copy(rt_trace *dst, const rt_trace *src);
  * its fail list (used by repair to see why a guard failed). */
 armjit_trace *rt_build(armjit_ctx *ctx, const rt_trace *g, bool probe);
 
-/* A frame holding the run inputs of g (capacity >= cap, >= inputs). */
-armjit_frame *rt_frame(armjit_ctx *ctx, const rt_trace *g, uint32_t cap);
+struct rt_env;
+/* A context for random traces: `base` options (may be NULL) plus what
+ * memory and call traces need (class offset, helper symbols). */
+armjit_ctx *rt_ctx_new(const armjit_options *base);
+
+/* The live inputs of g as run values (objects as addresses in env, which
+ * may be NULL for traces without env); caller frees.  *n gets the count. */
+armjit_value *rt_inputs(const rt_trace *g, const struct rt_env *env, uint32_t *n);
+/* A frame holding them (capacity >= cap, >= inputs). */
+armjit_frame *rt_frame(armjit_ctx *ctx, const rt_trace *g, const struct rt_env *env,
+                       uint32_t cap);
+/* Is op a guard or finish (an exit)? */
+bool rt_is_exit(unsigned opc);
+/* Index of the op of exit `exit_id`, or -1. */
+int32_t rt_exit_op(const rt_trace *g, int exit_id);
 
 /* Type of a value id or constant reference. */
 armjit_type rt_ref_type(const rt_trace *g, int32_t ref);
@@ -126,8 +177,12 @@ uint32_t rt_ninputs(const rt_trace *g);
 /* Print one value as the regression header does ("# args: ..."): ints in
  * decimal, refs in hex, floats exactly (%.17g, nan, inf, -0.0). */
 void rt_print_value(FILE *out, armjit_type ty, armjit_value v);
-/* "a b c": the live inputs, as a "# args:" line wants them. */
+/* "a b c": the live inputs, as a "# args:" line wants them (arena objects
+ * as objK: "# env-args:"). */
 void rt_print_inputs(FILE *out, const rt_trace *g);
+/* The regression-file header: "# env-seed: N" and "# env-args: ..." for
+ * env traces, "# args: ..." for the others. */
+void rt_print_args_header(FILE *out, const rt_trace *g);
 
 /* ---- shrinking ------------------------------------------------------------ */
 /* Returns true when the candidate still shows the problem. */

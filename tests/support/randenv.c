@@ -1,0 +1,180 @@
+/* randenv: the arena and the helpers random traces call. */
+#include "randenv.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "randtrace.h"
+
+#define ARENA_BYTES (RT_NOBJS * RT_OBJ_SIZE)
+
+bool rt_env_init(rt_env *e, uint64_t seed) {
+  memset(e, 0, sizeof *e);
+  e->block = malloc(3 * ARENA_BYTES + 16);
+  if (!e->block) return false;
+  uintptr_t a = ((uintptr_t)e->block + 15) & ~(uintptr_t)15;
+  e->arena = (uint8_t *)a;
+  e->image = e->arena + ARENA_BYTES;
+  e->after = e->image + ARENA_BYTES;
+  e->seed = seed;
+  rt_rng r;
+  rt_rng_seed(&r, seed);
+  for (size_t k = 0; k < ARENA_BYTES; k += 8) {
+    uint64_t x = rt_next(&r);
+    /* mostly small ints and plain doubles, so loads meet familiar values */
+    switch (rt_below(&r, 4)) {
+    case 0: x &= 0xff00ff; break;
+    case 1: { double d = (double)(int32_t)rt_below(&r, 2001) - 1000.0; memcpy(&x, &d, 8); break; }
+    default: break;
+    }
+    memcpy(e->image + k, &x, 8);
+  }
+  rt_env_reset(e);
+  return true;
+}
+
+void rt_env_free(rt_env *e) {
+  free(e->block);
+  memset(e, 0, sizeof *e);
+}
+
+uintptr_t rt_env_obj(const rt_env *e, unsigned k) {
+  return (uintptr_t)(e->arena + (size_t)k * RT_OBJ_SIZE);
+}
+
+uintptr_t rt_env_class(unsigned k) { return (uintptr_t)0x1000 * (k + 1); }
+
+void rt_env_reset(rt_env *e) {
+  /* links and classes hold arena addresses: written here, not in image */
+  for (unsigned k = 0; k < RT_NOBJS; k++) {
+    uintptr_t link = rt_env_obj(e, (k * 2 + 1) % RT_NOBJS), cls = rt_env_class(k % RT_NCLASSES);
+    memcpy(e->image + (size_t)k * RT_OBJ_SIZE, &link, sizeof link);
+    memcpy(e->image + (size_t)k * RT_OBJ_SIZE + RT_CLASS_OFFSET, &cls, sizeof cls);
+  }
+  memcpy(e->arena, e->image, ARENA_BYTES);
+}
+
+bool rt_env_same_memory(const rt_env *e, char *why, size_t n) {
+  for (size_t k = 0; k < ARENA_BYTES; k += 8) {
+    if (memcmp(e->arena + k, e->after + k, 8) == 0) continue;
+    double a, b;
+    memcpy(&a, e->arena + k, 8);
+    memcpy(&b, e->after + k, 8);
+    if (isnan(a) && isnan(b)) continue; /* stored float results: any NaN */
+    if (why && n) {
+      uint64_t x, y;
+      memcpy(&x, e->after + k, 8);
+      memcpy(&y, e->arena + k, 8);
+      snprintf(why, n, "memory differs at obj%u+%u: 0x%016llx (interpreter) vs 0x%016llx",
+               (unsigned)(k / RT_OBJ_SIZE), (unsigned)(k % RT_OBJ_SIZE),
+               (unsigned long long)x, (unsigned long long)y);
+    }
+    return false;
+  }
+  return true;
+}
+
+void rt_env_options(armjit_options *o) { o->class_offset = RT_CLASS_OFFSET; }
+
+/* ---- helpers: every argument feeds a hash; results are derived from it ---- */
+typedef int32_t i32;
+typedef uintptr_t ref;
+
+static uint64_t mix(uint64_t h, uint64_t x) {
+  h ^= x + UINT64_C(0x9e3779b97f4a7c15) + (h << 6) + (h >> 2);
+  return h * UINT64_C(0xff51afd7ed558ccd);
+}
+static uint64_t dbits(double d) {
+  uint64_t b;
+  memcpy(&b, &d, 8);
+  return b;
+}
+static i32 as_i32(uint64_t h) { return (i32)((h >> 13) & 0x7fffffff) - 0x40000000; }
+static double as_f64(uint64_t h) { return (double)(int64_t)(h >> 20) / 1024.0; }
+static ref as_ref(uint64_t h) { return (ref)(uint32_t)(h >> 7); }
+#define I(x) h = mix(h, (uint32_t)(x))
+#define R(x) h = mix(h, (uint64_t)(x))
+/* NaNs hash alike: which NaN an op gives is unspecified */
+#define F(x) h = mix(h, isnan(x) ? 1 : dbits(x))
+
+static i32 h_ii(i32 a, i32 b) { uint64_t h = 1; I(a); I(b); return as_i32(h); }
+static i32 h_6i(i32 a, i32 b, i32 c, i32 d, i32 e, i32 f) {
+  uint64_t h = 2; I(a); I(b); I(c); I(d); I(e); I(f); return as_i32(h);
+}
+static double h_ff(double a, double b) { uint64_t h = 3; F(a); F(b); return as_f64(h); }
+static double h_ifif(i32 a, double b, i32 c, double d) {
+  uint64_t h = 4; I(a); F(b); I(c); F(d); return as_f64(h);
+}
+static i32 h_10f(double a, double b, double c, double d, double e, double f, double g,
+                 double k, double l, double m) {
+  uint64_t h = 5; F(a); F(b); F(c); F(d); F(e); F(f); F(g); F(k); F(l); F(m);
+  return as_i32(h);
+}
+static ref h_mixr(ref a, double b, i32 c, double d, ref e, double f, i32 g) {
+  uint64_t h = 6; R(a); F(b); I(c); F(d); R(e); F(f); I(g); return as_ref(h);
+}
+/* stores d into obj's data (8-byte slot i & 7) */
+static void h_store(ref obj, i32 i, double d) {
+  memcpy((void *)(obj + RT_DATA + (uintptr_t)(i & 7) * 8), &d, 8);
+}
+/* reads the int32 slot i & 15 of obj's data, mixes it with x */
+static i32 h_load(ref obj, i32 i, i32 x) {
+  i32 v;
+  memcpy(&v, (const void *)(obj + RT_DATA + (uintptr_t)(i & 15) * 4), 4);
+  uint64_t h = 7; I(v); I(x); return as_i32(h);
+}
+static i32 h_raise(ref ctx, i32 a, double b) {
+  uint64_t h = 8; I(a); F(b);
+  if ((a & 3) == 1) armjit_raise((armjit_ctx *)ctx, 0x40 + ((uintptr_t)(uint32_t)a & 0xff0));
+  return as_i32(h);
+}
+static void h_force(ref token, i32 a) {
+  if (token && (a & 1)) armjit_force(token);
+}
+static double h_both(ref ctx, ref token, double d, i32 a) {
+  uint64_t h = 9; F(d); I(a);
+  if (token && (a & 2)) armjit_force(token);
+  if ((a & 12) == 4) armjit_raise((armjit_ctx *)ctx, 0x1234);
+  return as_f64(h);
+}
+static void h_void(void) {}
+static double h_many(i32 a, double b, i32 c, i32 d, double e, ref f, double g, double k,
+                     i32 l, double m, double n, double o, double p, ref q, i32 r, double s,
+                     double t, i32 u, double v, i32 w) {
+  uint64_t h = 10; I(a); F(b); I(c); I(d); F(e); R(f); F(g); F(k); I(l); F(m); F(n); F(o);
+  F(p); R(q); I(r); F(s); F(t); I(u); F(v); I(w);
+  return as_f64(h);
+}
+static ref h_rr(ref a) { uint64_t h = 11; R(a); return as_ref(h); }
+static i32 h_fi(double a) { uint64_t h = 12; F(a); return as_i32(h); }
+
+typedef void (*fnptr)(void);
+const rt_helper rt_helpers[] = {
+    {"rt_h_ii", (fnptr)h_ii, "ii", 'i', 0},
+    {"rt_h_6i", (fnptr)h_6i, "iiiiii", 'i', 0},
+    {"rt_h_ff", (fnptr)h_ff, "ff", 'f', 0},
+    {"rt_h_ifif", (fnptr)h_ifif, "ifif", 'f', 0},
+    {"rt_h_10f", (fnptr)h_10f, "ffffffffff", 'i', 0},
+    {"rt_h_mixr", (fnptr)h_mixr, "rfifrfi", 'r', 0},
+    {"rt_h_store", (fnptr)h_store, "oif", 'v', RT_H_WRITES},
+    {"rt_h_load", (fnptr)h_load, "oii", 'i', 0},
+    {"rt_h_raise", (fnptr)h_raise, "cif", 'i', RT_H_RAISES},
+    {"rt_h_force", (fnptr)h_force, "ti", 'v', RT_H_FORCES},
+    {"rt_h_both", (fnptr)h_both, "ctfi", 'f', RT_H_RAISES | RT_H_FORCES},
+    {"rt_h_void", (fnptr)h_void, "", 'v', 0},
+    {"rt_h_many", (fnptr)h_many, "ifiifrffiffffriffifi", 'f', 0},
+    {"rt_h_rr", (fnptr)h_rr, "r", 'r', 0},
+    {"rt_h_fi", (fnptr)h_fi, "f", 'i', 0},
+};
+const unsigned rt_nhelpers = sizeof rt_helpers / sizeof rt_helpers[0];
+
+uintptr_t rt_helper_addr(unsigned k) { return (uintptr_t)rt_helpers[k].fn; }
+
+armjit_status rt_env_register(armjit_ctx *ctx) {
+  armjit_status st = armjit_ctx_add_symbol(ctx, "rt_ctx", (uintptr_t)ctx);
+  for (unsigned k = 0; k < rt_nhelpers && st == ARMJIT_OK; k++)
+    st = armjit_ctx_add_symbol(ctx, rt_helpers[k].name, rt_helper_addr(k));
+  return st;
+}

@@ -1,0 +1,307 @@
+/* randtrace: memory ops on arena objects and calls of randenv's helpers.
+ *
+ * Every access stays inside an object's data (randenv.h): offsets are
+ * chosen inside it and variable indices are masked with int_and right
+ * before use (a shrinker that zeroes an index keeps it in range).  Only
+ * object refs (RT_K_OBJ) are dereferenced or stored into links. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "randenv.h"
+#include "randtrace.h"
+#include "randtrace_impl.h"
+
+#define PTR ((uint32_t)sizeof(void *))
+#define DATA_BYTES ((uint32_t)(RT_OBJ_SIZE - RT_DATA))
+
+static int32_t add_descr(rt_gen *s, const rt_descr *d) {
+  int32_t k = rt_add_descr(s->g, d);
+  if (k < 0) s->oom = true;
+  return k;
+}
+
+static armjit_type mem_type(rt_gen *s) {
+  uint32_t k = rt_below(s->r, 100);
+  return k < 50 ? ARMJIT_INT : k < 80 ? ARMJIT_FLOAT : ARMJIT_REF;
+}
+
+/* A value layout: size in memory (as the descriptor gives it: 0 = natural
+ * for refs and floats, sometimes), real size, alignment, sign. */
+typedef struct {
+  uint32_t dsize, size, align;
+  bool sgn;
+} layout;
+
+static layout rand_layout(rt_gen *s, armjit_type ty) {
+  layout l = {0, 0, 0, false};
+  if (ty == ARMJIT_INT) {
+    static const uint32_t sz[] = {1, 2, 4};
+    l.size = l.dsize = sz[rt_below(s->r, 3)];
+    l.align = l.size;
+    l.sgn = rt_chance(s->r, 50);
+  } else {
+    l.size = ty == ARMJIT_REF ? PTR : 8;
+    l.dsize = rt_chance(s->r, 50) ? 0 : l.size;
+    l.align = ty == ARMJIT_REF ? PTR : 4; /* doubles need only word alignment */
+  }
+  return l;
+}
+
+/* A random aligned offset in [lo, lo + span - size]. */
+static int32_t rand_offset(rt_gen *s, uint32_t lo, uint32_t span, const layout *l) {
+  return (int32_t)(lo + l->align * rt_below(s->r, (span - l->size) / l->align + 1));
+}
+
+/* Largest 2^k - 1 with 2^k <= n (n >= 1). */
+static uint32_t mask_below(uint32_t n) {
+  uint32_t m = 1;
+  while (m * 2 <= n) m *= 2;
+  return m - 1;
+}
+
+/* An index in [0, mask]: a constant, or int_and(x, mask) emitted now. */
+static int32_t index_operand(rt_gen *s, uint32_t mask, uint32_t step) {
+  if (rt_chance(s->r, 35)) return rt_g_int_const(s, (int32_t)(step * rt_below(s->r, mask / step + 1)));
+  int32_t a[2] = {rt_g_operand(s, ARMJIT_INT), rt_g_int_const(s, (int32_t)(mask & ~(step - 1)))};
+  int32_t i = rt_g_emit_op(s, ARMJIT_OP_INT_AND, ARMJIT_INT, a, 2, -1, RT_K_PLAIN);
+  return i < 0 ? rt_g_int_const(s, 0) : s->g->ops[i].res;
+}
+
+static int32_t obj_operand(rt_gen *s) { return rt_g_pick_obj(s, s->c->live + 4); }
+
+static void load_or_store(rt_gen *s, armjit_opcode ld, armjit_opcode st, armjit_type ty,
+                          int32_t *a, uint32_t na, int32_t descr) {
+  if (descr < 0) return;
+  if (rt_chance(s->r, 50)) {
+    rt_g_emit_op(s, ld, ty, a, na, descr, RT_K_PLAIN);
+  } else {
+    a[na] = rt_g_operand(s, ty);
+    rt_g_emit_op(s, st, ARMJIT_VOID, a, na + 1, descr, RT_K_PLAIN);
+  }
+}
+
+static void gen_field(rt_gen *s, int32_t obj) {
+  bool gc = rt_chance(s->r, 50);
+  armjit_opcode ld = gc ? ARMJIT_OP_GETFIELD_GC : ARMJIT_OP_GETFIELD_RAW;
+  armjit_opcode st = gc ? ARMJIT_OP_SETFIELD_GC : ARMJIT_OP_SETFIELD_RAW;
+  rt_descr d;
+  memset(&d, 0, sizeof d);
+  d.kind = RT_D_FIELD;
+  int32_t a[RT_MAXA] = {obj};
+  uint32_t k = rt_below(s->r, 100);
+  if (k < 20) { /* the link: objects in, objects out */
+    d.u.field = (armjit_field_descr){0, rt_chance(s->r, 50) ? 0 : PTR, false, ARMJIT_REF};
+    int32_t di = add_descr(s, &d);
+    if (di < 0) return;
+    if (rt_chance(s->r, 60)) {
+      rt_g_emit_op(s, ld, ARMJIT_REF, a, 1, di, RT_K_OBJ);
+    } else {
+      a[1] = obj_operand(s);
+      rt_g_emit_op(s, st, ARMJIT_VOID, a, 2, di, RT_K_PLAIN);
+    }
+    return;
+  }
+  if (k < 28) { /* the class word: read only */
+    d.u.field = (armjit_field_descr){RT_CLASS_OFFSET, 0, false, ARMJIT_REF};
+    int32_t di = add_descr(s, &d);
+    if (di >= 0) rt_g_emit_op(s, ld, ARMJIT_REF, a, 1, di, RT_K_PLAIN);
+    return;
+  }
+  armjit_type ty = mem_type(s);
+  layout l = rand_layout(s, ty);
+  d.u.field = (armjit_field_descr){rand_offset(s, RT_DATA, DATA_BYTES, &l), l.dsize, l.sgn, ty};
+  load_or_store(s, ld, st, ty, a, 1, add_descr(s, &d));
+}
+
+static void gen_array(rt_gen *s, int32_t obj) {
+  armjit_type ty = mem_type(s);
+  layout l = rand_layout(s, ty);
+  rt_descr d;
+  memset(&d, 0, sizeof d);
+  d.kind = RT_D_ARRAY;
+  uint32_t base = RT_DATA + 8 * rt_below(s->r, 3);
+  bool has_len = rt_chance(s->r, 40);
+  d.u.array = (armjit_array_descr){(int32_t)base, l.dsize, l.sgn, ty, has_len,
+                                   (int32_t)(RT_DATA + 4 * rt_below(s->r, 4))};
+  int32_t di = add_descr(s, &d);
+  if (di < 0) return;
+  int32_t a[RT_MAXA] = {obj};
+  uint32_t k = rt_below(s->r, 100);
+  if (has_len && k < 15) {
+    rt_g_emit_op(s, ARMJIT_OP_ARRAYLEN_GC, ARMJIT_INT, a, 1, di, RT_K_PLAIN);
+  } else if (k < 35) { /* raw: the index is an aligned byte offset */
+    uint32_t span = RT_OBJ_SIZE - base - l.size;
+    a[1] = index_operand(s, mask_below(span + 1), l.align);
+    load_or_store(s, ARMJIT_OP_RAW_LOAD, ARMJIT_OP_RAW_STORE, ty, a, 2, di);
+  } else {
+    bool gc = rt_chance(s->r, 50);
+    a[1] = index_operand(s, mask_below((RT_OBJ_SIZE - base) / l.size), 1);
+    load_or_store(s, gc ? ARMJIT_OP_GETARRAYITEM_GC : ARMJIT_OP_GETARRAYITEM_RAW,
+                  gc ? ARMJIT_OP_SETARRAYITEM_GC : ARMJIT_OP_SETARRAYITEM_RAW, ty, a, 2, di);
+  }
+}
+
+static void gen_interior(rt_gen *s, int32_t obj) {
+  static const uint32_t items[] = {12, 16, 20, 24};
+  uint32_t item = items[rt_below(s->r, 4)];
+  armjit_type ty = mem_type(s);
+  layout l = rand_layout(s, ty);
+  if (l.size > item) return;
+  rt_descr d;
+  memset(&d, 0, sizeof d);
+  d.kind = RT_D_INTERIOR;
+  bool has_len = rt_chance(s->r, 40);
+  d.u.interior = (armjit_interior_descr){RT_DATA, item, has_len, RT_DATA + 4,
+                                         rand_offset(s, 0, item, &l), l.dsize, l.sgn, ty};
+  int32_t di = add_descr(s, &d);
+  if (di < 0) return;
+  int32_t a[RT_MAXA] = {obj};
+  if (has_len && rt_chance(s->r, 15)) {
+    rt_g_emit_op(s, ARMJIT_OP_ARRAYLEN_GC, ARMJIT_INT, a, 1, di, RT_K_PLAIN);
+    return;
+  }
+  a[1] = index_operand(s, mask_below(DATA_BYTES / item), 1);
+  load_or_store(s, ARMJIT_OP_GETINTERIORFIELD_GC, ARMJIT_OP_SETINTERIORFIELD_GC, ty, a, 2, di);
+}
+
+/* str (item 1) or unicode (item 2 or 4) at base 24 or 32, length at 16 or
+ * 20; characters masked so that base + 2 * mask * item stays inside. */
+static void gen_string(rt_gen *s, int32_t obj) {
+  bool uni = rt_chance(s->r, 40);
+  rt_descr d;
+  memset(&d, 0, sizeof d);
+  d.kind = uni ? RT_D_UNICODE : RT_D_STR;
+  uint32_t item = uni ? (rt_chance(s->r, 50) ? 2 : 4) : 1;
+  d.u.str = (armjit_str_descr){24 + 8 * (int32_t)rt_below(s->r, 2), item,
+                               16 + 4 * (int32_t)rt_below(s->r, 2)};
+  int32_t di = add_descr(s, &d);
+  if (di < 0) return;
+  uint32_t mask = uni ? 7 : 31; /* per index: copies add two of them */
+  int32_t a[RT_MAXA] = {obj};
+  uint32_t k = rt_below(s->r, 100);
+  if (k < 15) {
+    rt_g_emit_op(s, uni ? ARMJIT_OP_UNICODELEN : ARMJIT_OP_STRLEN, ARMJIT_INT, a, 1, di,
+                 RT_K_PLAIN);
+  } else if (k < 45) {
+    a[1] = index_operand(s, mask, 1);
+    rt_g_emit_op(s, uni ? ARMJIT_OP_UNICODEGETITEM : ARMJIT_OP_STRGETITEM, ARMJIT_INT, a, 2,
+                 di, RT_K_PLAIN);
+  } else if (k < 75) {
+    a[1] = index_operand(s, mask, 1);
+    a[2] = rt_g_operand(s, ARMJIT_INT);
+    rt_g_emit_op(s, uni ? ARMJIT_OP_UNICODESETITEM : ARMJIT_OP_STRSETITEM, ARMJIT_VOID, a, 3,
+                 di, RT_K_PLAIN);
+  } else { /* copy(src, dst, srcstart, dststart, n), overlap allowed */
+    a[1] = rt_chance(s->r, 30) ? obj : obj_operand(s);
+    a[2] = index_operand(s, mask, 1);
+    a[3] = index_operand(s, mask, 1);
+    static const int32_t odd_n[] = {0, -1, -100, INT32_MIN};
+    a[4] = rt_chance(s->r, 15) ? rt_g_int_const(s, odd_n[rt_below(s->r, 4)])
+                               : index_operand(s, mask, 1);
+    rt_g_emit_op(s, uni ? ARMJIT_OP_COPYUNICODECONTENT : ARMJIT_OP_COPYSTRCONTENT,
+                 ARMJIT_VOID, a, 5, di, RT_K_PLAIN);
+  }
+}
+
+static void gen_class_guard(rt_gen *s, int32_t obj) {
+  armjit_value c;
+  memset(&c, 0, sizeof c);
+  c.r = rt_env_class(rt_below(s->r, RT_NCLASSES));
+  int32_t a[2] = {obj, rt_g_const(s, ARMJIT_REF, c)};
+  if (rt_chance(s->r, 50)) {
+    rt_g_emit_guard(s, ARMJIT_OP_GUARD_CLASS, a, 2, 0);
+  } else {
+    if (rt_chance(s->r, 10)) a[0] = rt_g_const(s, ARMJIT_REF, (armjit_value){.bits = 0});
+    rt_g_emit_guard(s, ARMJIT_OP_GUARD_NONNULL_CLASS, a, 2, 0);
+  }
+}
+
+bool rt_g_mem(rt_gen *s) {
+  int32_t obj = obj_operand(s);
+  if (obj < 0) return false;
+  uint32_t k = rt_below(s->r, 100);
+  if (k < 30) gen_field(s, obj);
+  else if (k < 50) gen_array(s, obj);
+  else if (k < 62) gen_interior(s, obj);
+  else if (k < 84) gen_string(s, obj);
+  else if (k < 92) gen_class_guard(s, obj);
+  else if (k < 96) rt_g_emit_op(s, ARMJIT_OP_SAME_AS, ARMJIT_REF, &obj, 1, -1, RT_K_OBJ);
+  else {
+    int32_t a[2] = {obj, obj_operand(s)};
+    rt_g_emit_op(s, rt_chance(s->r, 50) ? ARMJIT_OP_PTR_EQ : ARMJIT_OP_PTR_NE, ARMJIT_INT, a,
+                 2, -1, RT_K_PLAIN);
+  }
+  return true;
+}
+
+/* ---- calls ------------------------------------------------------------------ */
+static int32_t sym_const(rt_gen *s, int32_t sym) {
+  int32_t c = rt_g_const(s, ARMJIT_REF, (armjit_value){.bits = 0});
+  if (!s->oom) s->g->consts[RT_CONST_INDEX(c)].sym = sym;
+  return c;
+}
+
+static int32_t call_descr(rt_gen *s, unsigned h) {
+  for (uint32_t k = 0; k < s->g->ndescrs; k++)
+    if (s->g->descrs[k].kind == RT_D_CALL && s->g->descrs[k].u.helper == h) return (int32_t)k;
+  rt_descr d;
+  memset(&d, 0, sizeof d);
+  d.kind = RT_D_CALL;
+  d.u.helper = h;
+  return add_descr(s, &d);
+}
+
+static armjit_type res_of(char c) {
+  return c == 'i' ? ARMJIT_INT : c == 'r' ? ARMJIT_REF : c == 'f' ? ARMJIT_FLOAT : ARMJIT_VOID;
+}
+
+bool rt_g_call(rt_gen *s) {
+  unsigned h = rt_below(s->r, rt_nhelpers);
+  const rt_helper *hp = &rt_helpers[h];
+  if (strchr(hp->sig, 'o') && rt_g_pick_obj(s, s->navail) < 0) return false;
+  int32_t di = call_descr(s, h);
+  if (di < 0) return false;
+  uint32_t n = (uint32_t)strlen(hp->sig) + 1;
+  int32_t *l = malloc(n * sizeof *l);
+  if (!l) { s->oom = true; return false; }
+  l[0] = sym_const(s, (int32_t)h + 1);
+  if (rt_chance(s->r, 15)) { /* the target in a register */
+    int32_t i = rt_g_emit_op(s, ARMJIT_OP_SAME_AS, ARMJIT_REF, l, 1, -1, RT_K_FN);
+    if (i >= 0) l[0] = s->g->ops[i].res;
+  }
+  for (uint32_t k = 1; k < n && !s->oom; k++) {
+    switch (hp->sig[k - 1]) {
+    case 'i': l[k] = rt_g_operand(s, ARMJIT_INT); break;
+    case 'f': l[k] = rt_g_operand(s, ARMJIT_FLOAT); break;
+    case 'r': l[k] = rt_g_operand(s, ARMJIT_REF); break;
+    case 'o': l[k] = obj_operand(s); break;
+    case 'c': l[k] = sym_const(s, -1); break;
+    default: { /* 't': a fresh force token */
+      int32_t i = rt_g_emit_op(s, ARMJIT_OP_FORCE_TOKEN, ARMJIT_REF, NULL, 0, -1, RT_K_TOKEN);
+      l[k] = i >= 0 ? s->g->ops[i].res : rt_g_const(s, ARMJIT_REF, (armjit_value){.bits = 0});
+      break;
+    }
+    }
+  }
+  armjit_opcode opc = hp->flags & RT_H_FORCES ? ARMJIT_OP_CALL_MAY_FORCE : ARMJIT_OP_CALL;
+  int32_t i = s->oom ? -1 : rt_add_op(s->g, opc, res_of(hp->res), NULL, 0, l, n, 0);
+  free(l);
+  if (i < 0) { s->oom = true; return false; }
+  s->g->ops[i].descr = di;
+  if (s->g->ops[i].res >= 0) rt_g_avail_push(s, s->g->ops[i].res);
+  if (hp->flags & RT_H_FORCES) rt_g_emit_guard(s, ARMJIT_OP_GUARD_NOT_FORCED, NULL, 0, 0);
+  if ((hp->flags & RT_H_RAISES) && rt_chance(s->r, 75) && !s->oom) {
+    if (rt_chance(s->r, 50)) {
+      rt_g_emit_guard(s, ARMJIT_OP_GUARD_NO_EXCEPTION, NULL, 0, 0);
+    } else { /* catch: the exception value is a ref result */
+      rt_g_emit_guard(s, ARMJIT_OP_GUARD_EXCEPTION, NULL, 0, 0);
+      int32_t v = s->oom ? -1 : rt_new_val(s->g, ARMJIT_REF);
+      if (v < 0) { s->oom = true; return false; }
+      rt_op *op = &s->g->ops[s->g->nops - 1];
+      op->res = v;
+      op->rtype = ARMJIT_REF;
+      rt_g_avail_push(s, v);
+    }
+  }
+  return true;
+}
