@@ -4,7 +4,7 @@
 # Runs build/armhf and build/armel tests/arm_random_diff (under qemu-arm
 # on non-ARM hosts) and prints each one's summary line.  The full output,
 # including mismatch reports with minimized traces, is kept in
-# build/<abi>/fuzz-SEED.log.
+# build/<abi>/fuzz-SEED.log.  ARMJIT_BUILD overrides the build folder.
 set -u
 if [ $# -ne 2 ]; then
   echo "usage: $0 SEED N" >&2
@@ -13,6 +13,7 @@ fi
 seed=$1
 count=$2
 root=$(cd "$(dirname "$0")/.." && pwd)
+build=${ARMJIT_BUILD:-$root/build}
 case "$(uname -m)" in
   arm*) native=1 ;;
   *) native=0 ;;
@@ -24,7 +25,7 @@ for abi in armhf armel; do
     armhf) triple=arm-linux-gnueabihf ;;
     armel) triple=arm-linux-gnueabi ;;
   esac
-  bin="$root/build/$abi/tests/arm_random_diff"
+  bin="$build/$abi/tests/arm_random_diff"
   if [ ! -x "$bin" ]; then
     echo "$abi: $bin not built (make $abi)" >&2
     status=1
@@ -36,7 +37,7 @@ for abi in armhf armel; do
     # the cross libc next to the cross loader (as the ctest emulator does)
     runner=(qemu-arm -L "/usr/$triple" -E "LD_LIBRARY_PATH=/usr/$triple/lib")
   fi
-  log="$root/build/$abi/fuzz-$seed.log"
+  log="$build/$abi/fuzz-$seed.log"
   start=$(date +%s)
   ARMJIT_SEED=$seed ARMJIT_COUNT=$count "${runner[@]}" "$bin" >"$log" 2>&1
   rc=$?
