@@ -9,7 +9,7 @@ Signatures (i int32_t, r uintptr_t, f double; result i r f or v = void):
   - 7-12 arguments: corner cases (all ints, all doubles, nine or more
     doubles, a double after an odd number of ints, ints after doubles on
     the stack) and a fixed pseudo-random sample;
-  - three long lists (20, 40 and 160 arguments).
+  - three long lists (20, 40 and 700 arguments).
 Each helper checks that sp is 8-byte aligned (CM_SP), hashes its arguments in order (the hash depends on every value
 and its position) and returns a value derived from the hash; void helpers
 store it in the sink.  A direct caller per helper calls it from C with
@@ -53,8 +53,9 @@ def signatures():
         for _ in range(6):
             a = "".join(rnd.choice("iirff") for _ in range(n))
             sigs.append((a, rnd.choice("irfv")))
-    # Long lists: stack areas past the reach of VSTR's immediate (1020).
-    for n, res in ((20, "f"), (40, "i"), (160, "r")):
+    # Long lists: stack areas past the reach of VSTR (1020) and STR (4095)
+    # immediates.
+    for n, res in ((20, "f"), (40, "i"), (700, "r")):
         sigs.append(("".join(rnd.choice("irff") for _ in range(n)), res))
     seen, out = set(), []
     for s in sigs:

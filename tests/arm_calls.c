@@ -1,7 +1,8 @@
 /* Compiled C calls under both ARM ABIs (AAPCS hard- and soft-float).
  *
  * The calling-convention matrix: every helper of arm_calls_matrix.h (0-12
- * arguments over every mix of int/ref/float positions, three long lists,
+ * arguments over every mix of int/ref/float positions, three long lists
+ * (up to 700 arguments, past the reach of VSTR and STR offsets),
  * every result type) is called from compiled code, with the arguments as
  * variables or constants and the function as a constant or a variable,
  * and the result compared with the C compiler's own direct call of the
@@ -101,7 +102,7 @@ typedef struct {
 #undef CM_ATTR
 #undef CM
 
-enum { NMATRIX = sizeof cmn_table / sizeof cmn_table[0], MAXARGS = 160 };
+enum { NMATRIX = sizeof cmn_table / sizeof cmn_table[0], MAXARGS = 700 };
 
 static const cm_entry *table_of(armjit_abi abi) {
   return abi == NATIVE_ABI ? cmn_table : cmo_table;
