@@ -10,7 +10,8 @@
  *   vmov  r2, r3, dN            soft-float doubles into core pairs, last:
  *                               the resolved moves read the pairs' old values
  *   movw/movt ip, #fn           (or ldr ip from the function's slot)
- *   blx   ip                    C may be Thumb: never BL
+ *   blx   ip                    C may be Thumb: never BL (blx r4-r10 when
+ *                               the function is in a callee-saved register)
  *   add   sp, sp, #STACK
  *   result in r0, d0 or r0:r1 (soft-float double: vmov into a d register)
  *
@@ -188,11 +189,13 @@ void cg_lower_call(cg *c, const ir_op *op) {
 
   ra_release_dying(&c->ra);
   ra_call_clobber(&c->ra);
+  a32_reg target = A32_IP;
   if (!fn_early) {
     if (fn.kind == LOC_CONST) cg_load_addr(c, A32_IP, cg_const_word(c->t, a[0]));
+    else if (fn.kind == LOC_REG) target = (a32_reg)fn.n;  /* r4-r10: no move wrote it */
     else cg_move(c, ra_reg(A32_IP, fn.type), fn);
   }
-  a32_blx(c->b, A32_AL, A32_IP);
+  a32_blx(c->b, A32_AL, target);
   adjust_sp(c, A32_ADD, stack);
   c->busy = 0;
   take_result(c, op, abi_result(abi, (armjit_type)d->type));
