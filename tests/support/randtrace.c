@@ -48,6 +48,15 @@ void rt_config_random(rt_rng *r, rt_config *c) {
     c->call_pct = rt_below(r, 4) == 0 ? 0 : rt_below(r, 20);
   }
   c->loop = rt_chance(r, 70);
+  if (rt_chance(r, 2)) { /* huge: spill areas beyond LDR/VLDR immediate reach */
+    c->nops = 300 + rt_below(r, 600);
+    c->live = 100 + rt_below(r, 400);
+    c->float_pct = 20 + rt_below(r, 70);
+    c->nargs = 20 + rt_below(r, 80);
+    c->max_fail = 20 + rt_below(r, 120);
+    c->guard_pct = rt_below(r, 8);
+    c->const_pct = rt_below(r, 15);
+  }
 }
 
 /* ---- growable arrays ------------------------------------------------------- */
