@@ -374,6 +374,42 @@ static void test_random_ra_seeds(void **state) {
   }
 }
 
+/* A shift by a constant whose only use is the next add/sub/and/or/xor
+ * becomes that op's shifted operand: the shift emits nothing. */
+static void test_shift_folding(void **state) {
+  (void)state;
+  jc_case c;
+  jc_init_text(&c,
+               "[i0, i1, i2]\n"
+               "i3 = int_lshift(i1, 2)\n"
+               "i4 = int_add(i0, i3)\n"
+               "i5 = uint_rshift(i4, 3)\n"
+               "i6 = int_sub(i5, i2)\n"
+               "i7 = int_rshift(i2, 31)\n"
+               "i8 = int_sub(i7, i6)\n"
+               "i9 = int_lshift(i8, 33)\n"      /* count >= 32: not folded */
+               "i10 = int_xor(i8, i9)\n"
+               "i11 = int_rshift(i0, 5)\n"
+               "i12 = int_add_ovf(i11, i1)\n"
+               "guard_no_overflow(descr=ovf) [i4, i0]\n"
+               "finish(i4, i6, i8, i10, i12, i1, descr=out)\n",
+               ARMJIT_RANDOM_SEED);
+  const int32_t vals[] = {0, 1, -1, 12345, -98765, INT32_MAX, INT32_MIN, 0x40000000};
+  for (unsigned x = 0; x < 8; x++)
+    for (unsigned y = 0; y < 8; y++) {
+      armjit_value in[3] = {irs_i(vals[x]), irs_i(vals[y]), irs_i(vals[(x + y) % 8])};
+      jc_run(&c, in);
+    }
+  armjit_loop *l = c.loop[JC_DEFAULT];
+  assert_int_equal(armjit_loop_op_offset(l, 0), -1);  /* lshift folded */
+  assert_int_equal(armjit_loop_op_offset(l, 2), -1);  /* uint_rshift folded */
+  assert_int_equal(armjit_loop_op_offset(l, 4), -1);  /* int_rshift folded */
+  assert_true(armjit_loop_op_offset(l, 6) >= 0);      /* shift by 33: a mov #0 */
+  assert_int_equal(armjit_loop_op_offset(l, 8), -1);  /* folded into adds */
+  assert_int_equal(armjit_loop_op_offset(l, 3) - armjit_loop_op_offset(l, 1), 4);
+  jc_free(&c);
+}
+
 static void test_run_errors(void **state) {
   (void)state;
   armjit_error err;
@@ -405,6 +441,7 @@ int main(void) {
       cmocka_unit_test(test_values_across_calls),
       cmocka_unit_test(test_far_frame),
       cmocka_unit_test(test_random_ra_seeds),
+      cmocka_unit_test(test_shift_folding),
       cmocka_unit_test(test_run_errors),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,6 +17,16 @@ static void lower_dp(cg *c, const ir_op *op, a32_dp_op dop, bool s) {
   const ir_ref *a = ir_args(c->t, op);
   ir_ref x = a[0], y = a[1];
   bool comm = dop != A32_SUB;
+  /* One operand may be a shift folded into the shifter operand (cg_fold.c);
+   * x - (y << k) with the shift on the left is a reverse subtract. */
+  a32_operand sho;
+  bool left = false;
+  if (cg_folded_operand(c, y, &sho) || (left = cg_folded_operand(c, x, &sho))) {
+    a32_reg rn = cg_reg(c, left ? y : x);
+    a32_reg rd = def_int(c, op);
+    a32_dp(c->b, A32_AL, left && !comm ? A32_RSB : dop, s, rd, rn, sho);
+    return;
+  }
   if (cg_is_const(x) && !cg_is_const(y)) {
     if (comm) {
       ir_ref tmp = x; x = y; y = tmp;

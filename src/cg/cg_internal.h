@@ -44,6 +44,7 @@ typedef struct cg {
   ra_move *moves, *pm;       /* parallel move scratch */
   uint32_t moves_cap, pm_cap;
 
+  uint8_t *folded;           /* per op: shift folded into the next op */
   uint64_t pool[96];         /* float constant pool (cg_pool.c) */
   uint32_t pool_n, pool_off;
   size_t frame_patch;        /* offset of the MOVW/MOVT pair sizing the frame */
@@ -120,6 +121,12 @@ void cg_float_compare(cg *c, ir_ref x, ir_ref y);
 /* Encode exit `id`'s values where they are now. */
 void cg_record_exit(cg *c, const ir_op *op, int32_t branch);
 void cg_emit_stubs(cg *c);
+
+/* ---- shift folding (cg_fold.c) ---- */
+armjit_status cg_fold_shifts(cg *c);
+/* When r is the result of a folded shift: its source in a register with
+ * the shift, as a flexible operand. */
+bool cg_folded_operand(cg *c, ir_ref r, a32_operand *o);
 
 /* ---- float constant pool (cg_pool.c) ---- */
 void cg_emit_pool(cg *c);

@@ -112,6 +112,7 @@ static void cg_cleanup(cg *c) {
   ajx_free(c->ctx, c->label_locs);
   ajx_free(c->ctx, c->label_at);
   ajx_free(c->ctx, c->stub_at);
+  ajx_free(c->ctx, c->folded);
   ajx_free(c->ctx, c->hash);
   ajx_free(c->ctx, c->tmp);
   ajx_free(c->ctx, c->moves);
@@ -194,12 +195,14 @@ armjit_status cg_compile(armjit_ctx *ctx, const armjit_trace *t, const cg_env *e
   if (st != ARMJIT_OK) return st;
   st = ra_init(&c.ra, ctx, t, &c.lv, CG_FIXED_BYTES, cg_move_cb, &c, err);
   if (st == ARMJIT_OK) st = setup(&c, out, err);
+  if (st == ARMJIT_OK && cg_fold_shifts(&c) != ARMJIT_OK)
+    st = ajx_err(err, ARMJIT_E_NOMEM, "out of memory folding shifts");
   if (st != ARMJIT_OK) goto done;
 
   cg_prologue(&c);
   cg_emit_pool(&c);
   for (uint32_t i = 0; i < t->nops; i++) {
-    if (c.lv.dead[i]) continue;  /* unused pure op */
+    if (c.lv.dead[i] || c.folded[i]) continue;  /* unused pure op, folded shift */
     const ir_op *op = &t->ops[i];
     cg_fn fn = lower[op->opc];
     if (!fn) {

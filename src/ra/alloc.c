@@ -31,6 +31,7 @@ armjit_status ra_init(ra_state *ra, armjit_ctx *ctx, const armjit_trace *t,
   ra->random = (ctx->opts.flags & ARMJIT_RANDOM_RA) != 0;
   ra->move = move;
   ra->ud = ud;
+  ra->extra = IR_NONE;
   armjit_status st = ra_frame_init(&ra->frame, ctx, fixed_bytes, err);
   if (st != ARMJIT_OK) return st;
   uint32_t nv = t->nvals ? t->nvals : 1;
@@ -217,6 +218,7 @@ static void place(ra_state *ra, ir_ref v, bool vfp, int r) {
 /* ---- per-op interface ------------------------------------------------------------ */
 void ra_begin_op(ra_state *ra, uint32_t pos) {
   ra->pos = pos;
+  ra->extra = IR_NONE;
   ra->lock_core = ra->lock_vfp = 0;
   ra->temp_core = ra->temp_vfp = 0;
 }
@@ -259,7 +261,10 @@ void ra_release_dying(ra_state *ra) {
   for (uint32_t k = 0; k < op->nargs; k++) free_if_dead(ra, a[k]);
   const ir_ref *f = ir_fails(ra->t, op);
   for (uint32_t k = 0; k < op->nfail; k++) free_if_dead(ra, f[k]);
+  if (ra->extra != IR_NONE) free_if_dead(ra, ra->extra);
 }
+
+void ra_extra_use(ra_state *ra, ir_ref v) { ra->extra = v; }
 
 int ra_def(ra_state *ra, ir_ref v, int hint) {
   bool vfp = ra_is_float(ra, v);
@@ -286,6 +291,14 @@ void ra_end_op(ra_state *ra) {
   ra_release_dying(ra);
   const ir_op *op = &ra->t->ops[ra->pos];
   if (op->res >= 0) free_if_dead(ra, op->res);
+  /* Every dead value must be gone by now: one left behind would be
+   * clobbered silently later (cheap check, 26 registers). */
+  for (int r = 0; r < RA_NCORE; r++)
+    if (ra->core[r].val >= 0 && ra->lv->last_use[ra->core[r].val] <= (int32_t)ra->pos)
+      fail(ra, ARMJIT_E_INVALID, "dead value still holds a register (internal)");
+  for (int r = 0; r < RA_NVFP; r++)
+    if (ra->vfp[r].val >= 0 && ra->lv->last_use[ra->vfp[r].val] <= (int32_t)ra->pos)
+      fail(ra, ARMJIT_E_INVALID, "dead value still holds a register (internal)");
   ra->lock_core = ra->lock_vfp = 0;
   ra->temp_core = ra->temp_vfp = 0;
 }

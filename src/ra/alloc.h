@@ -48,6 +48,7 @@ typedef struct {
   uint32_t *cursor;        /* per value: memo for ra_next_real_use */
   ra_regstate core[RA_NCORE], vfp[RA_NVFP];
   uint32_t lock_core, lock_vfp;  /* registers the current op relies on */
+  ir_ref extra;            /* ra_extra_use of the current op, or IR_NONE */
   uint32_t temp_core, temp_vfp;  /* temporaries of the current op (the
                                     result may not take them) */
 
@@ -92,6 +93,10 @@ void ra_release_dying(ra_state *ra);
 int ra_def(ra_state *ra, ir_ref v, int hint);
 /* Put v in register r, which must be free (call results). */
 void ra_def_fixed(ra_state *ra, ir_ref v, bool vfp, int r);
+/* v is read by the current op although not one of its arguments (a folded
+ * shift's source): released with the dying arguments when this is its
+ * last use. */
+void ra_extra_use(ra_state *ra, ir_ref v);
 /* End of op: free everything dead after it, unlock. */
 void ra_end_op(ra_state *ra);
 

@@ -1,0 +1,54 @@
+/* Shift folding: a shift by a constant whose only use is the next op, an
+ * add/sub/and/or/xor (or add/sub with overflow check), becomes that op's
+ * shifted operand: int_add(x, int_lshift(y, 2)) is `add rd, rx, ry, lsl #2`.
+ * The shift op then emits nothing; its source must stay live one op
+ * longer. */
+#include "cg/cg_internal.h"
+
+static bool shift_op(unsigned opc) {
+  return opc == ARMJIT_OP_INT_LSHIFT || opc == ARMJIT_OP_INT_RSHIFT ||
+         opc == ARMJIT_OP_UINT_RSHIFT;
+}
+
+static bool takes_shifted(unsigned opc) {
+  switch (opc) {
+  case ARMJIT_OP_INT_ADD: case ARMJIT_OP_INT_SUB: case ARMJIT_OP_INT_AND:
+  case ARMJIT_OP_INT_OR: case ARMJIT_OP_INT_XOR: case ARMJIT_OP_INT_ADD_OVF:
+  case ARMJIT_OP_INT_SUB_OVF:
+    return true;
+  default:
+    return false;
+  }
+}
+
+armjit_status cg_fold_shifts(cg *c) {
+  const armjit_trace *t = c->t;
+  c->folded = ajx_calloc(c->ctx, t->nops ? t->nops : 1, 1);
+  if (!c->folded) return ARMJIT_E_NOMEM;
+  for (uint32_t i = 0; i + 1 < t->nops; i++) {
+    const ir_op *s = &t->ops[i], *u = &t->ops[i + 1];
+    if (c->lv.dead[i] || c->lv.dead[i + 1] || !shift_op(s->opc) || !takes_shifted(u->opc))
+      continue;
+    const ir_ref *a = ir_args(t, s);
+    if (IR_IS_CONST(a[0]) || !IR_IS_CONST(a[1]) || c->lv.nuses[s->res] != 1) continue;
+    unsigned n = cg_const_word(t, a[1]) & 0xffu;
+    if (n == 0 || n > 31) continue;
+    const ir_ref *b = ir_args(t, u);
+    if (b[0] != s->res && b[1] != s->res) continue;
+    c->folded[i] = 1;
+    if (c->lv.last_use[a[0]] < (int32_t)(i + 1)) c->lv.last_use[a[0]] = (int32_t)(i + 1);
+  }
+  return ARMJIT_OK;
+}
+
+bool cg_folded_operand(cg *c, ir_ref r, a32_operand *o) {
+  if (IR_IS_CONST(r) || c->t->vdef[r] < 0 || !c->folded[c->t->vdef[r]]) return false;
+  const ir_op *s = &c->t->ops[c->t->vdef[r]];
+  const ir_ref *a = ir_args(c->t, s);
+  a32_shift sh = s->opc == ARMJIT_OP_INT_LSHIFT   ? A32_LSL
+                 : s->opc == ARMJIT_OP_INT_RSHIFT ? A32_ASR
+                                                  : A32_LSR;
+  *o = a32_rsi((a32_reg)ra_use(&c->ra, a[0]), sh, cg_const_word(c->t, a[1]) & 0xffu);
+  ra_extra_use(&c->ra, a[0]);  /* its last use may be here, not at the shift */
+  return true;
+}
