@@ -199,6 +199,20 @@ static int32_t shift_amount(gen *s) {
   return rt_g_operand(s, ARMJIT_INT);
 }
 
+/* Divisors and multipliers a compiler may turn into shifts and adds:
+ * powers of two and their negations and neighbours, small odd numbers. */
+static int32_t strength_const(gen *s) {
+  static const int32_t odd[] = {3, 5, 7, 9, 10, 15, 17, 100, -3, -5, -7, INT32_MIN, -1, 1};
+  if (rt_chance(s->r, 30)) return rt_g_int_const(s, odd[rt_below(s->r, N(odd))]);
+  int32_t p = (int32_t)(1u << rt_below(s->r, 31));
+  switch (rt_below(s->r, 4)) {
+  case 0: return rt_g_int_const(s, p);
+  case 1: return rt_g_int_const(s, -p);
+  case 2: return rt_g_int_const(s, p + 1);
+  default: return rt_g_int_const(s, p - 1);
+  }
+}
+
 static void gen_ovf(gen *s, unsigned flags) {
   int32_t a[2] = {rt_g_operand(s, ARMJIT_INT), rt_g_operand(s, ARMJIT_INT)};
   armjit_opcode opc = pick_op(s, int_ovf, N(int_ovf));
@@ -220,15 +234,19 @@ static void gen_int(gen *s) {
     if (opc == ARMJIT_OP_INT_LSHIFT || opc == ARMJIT_OP_INT_RSHIFT ||
         opc == ARMJIT_OP_UINT_RSHIFT)
       a[1] = shift_amount(s);
+    else if (rt_chance(s->r, 30) && (opc == ARMJIT_OP_INT_FLOORDIV ||
+                                     opc == ARMJIT_OP_INT_MOD || opc == ARMJIT_OP_INT_MUL))
+      a[1] = strength_const(s); /* what a compiler may strength-reduce */
     else
       a[1] = rt_g_operand(s, ARMJIT_INT);
+    if (rt_chance(s->r, 8)) a[1] = a[0]; /* x op x */
     rt_g_emit(s, opc, a, 2, 0);
   } else if (k < 54) {
     a[0] = rt_g_operand(s, ARMJIT_INT);
     rt_g_emit(s, pick_op(s, int_un, N(int_un)), a, 1, 0);
   } else if (k < 72) {
     a[0] = rt_g_operand(s, ARMJIT_INT);
-    a[1] = rt_g_operand(s, ARMJIT_INT);
+    a[1] = rt_chance(s->r, 8) ? a[0] : rt_g_operand(s, ARMJIT_INT);
     rt_g_emit(s, pick_op(s, int_cmp, N(int_cmp)), a, 2, 0);
   } else if (k < 77) {
     a[0] = rt_g_operand(s, ARMJIT_INT);
@@ -249,7 +267,7 @@ static void gen_float(gen *s) {
   int32_t a[2];
   if (k < 45) {
     a[0] = rt_g_operand(s, ARMJIT_FLOAT);
-    a[1] = rt_g_operand(s, ARMJIT_FLOAT);
+    a[1] = rt_chance(s->r, 8) ? a[0] : rt_g_operand(s, ARMJIT_FLOAT);
     rt_g_emit(s, pick_op(s, float_bin, N(float_bin)), a, 2, 0);
   } else if (k < 65) {
     a[0] = rt_g_operand(s, ARMJIT_FLOAT);
