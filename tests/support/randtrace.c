@@ -49,13 +49,18 @@ void rt_config_random(rt_rng *r, rt_config *c) {
   }
   c->loop = rt_chance(r, 70);
   if (rt_chance(r, 2)) { /* huge: spill areas beyond LDR/VLDR immediate reach */
-    c->nops = 300 + rt_below(r, 600);
-    c->live = 100 + rt_below(r, 400);
+    c->nops = 300 + rt_below(r, 1200);
+    c->live = 100 + rt_below(r, 900);
     c->float_pct = 20 + rt_below(r, 70);
     c->nargs = 20 + rt_below(r, 80);
     c->max_fail = 20 + rt_below(r, 120);
     c->guard_pct = rt_below(r, 8);
     c->const_pct = rt_below(r, 15);
+    if (rt_chance(r, 25)) { /* giant: spill slots beyond LDR's 4 KiB reach */
+      c->nops = 2000 + rt_below(r, 2500);
+      c->live = 1500 + rt_below(r, 3000);
+      c->float_pct = rt_below(r, 50);
+    }
   }
 }
 
