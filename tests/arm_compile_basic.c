@@ -410,6 +410,44 @@ static void test_shift_folding(void **state) {
   jc_free(&c);
 }
 
+/* The constant ladder on ops without an immediate form (mul) and with one
+ * (and/or/xor/add/sub/cmp): values nearby a constant a register caches
+ * cost one ADD/SUB, repeated ones nothing, inverse opcodes and MOVW the
+ * rest. */
+static void test_constant_ladder(void **state) {
+  (void)state;
+  jc_case c;
+  jc_init_text(&c,
+               "[i0, i1]\n"
+               "i2 = int_mul(i0, 305419896)\n"    /* 0x12345678: MOVW+MOVT */
+               "i3 = int_mul(i1, 305419900)\n"    /* +4: ADD from the cached one */
+               "i4 = int_mul(i2, 305419640)\n"    /* -260: SUB */
+               "i5 = int_mul(i3, 305419896)\n"    /* cached: nothing */
+               "i6 = int_and(i4, -256)\n"         /* BIC #255 */
+               "i7 = int_add(i5, -1020)\n"        /* SUB #1020 */
+               "i8 = int_or(i6, 65535)\n"         /* MOVW */
+               "i9 = int_xor(i7, i8)\n"
+               "i10 = int_sub(-2147483648, i9)\n" /* RSB #0x80000000 */
+               "i11 = int_lt(i10, -100)\n"        /* CMN #100 */
+               "guard_false(i11, descr=neg) [i2, i3, i4, i5, i6, i7, i8, i9, i10]\n"
+               "finish(i2, i3, i4, i5, i6, i7, i8, i9, i10, descr=out)\n",
+               ARMJIT_RANDOM_SEED);
+  const int32_t vals[] = {0, 1, -1, 7, 12345, -98765, INT32_MAX, INT32_MIN};
+  for (unsigned x = 0; x < 8; x++)
+    for (unsigned y = 0; y < 8; y++) {
+      armjit_value in[2] = {irs_i(vals[x]), irs_i(vals[y])};
+      jc_run(&c, in);
+    }
+  armjit_loop *l = c.loop[JC_DEFAULT];
+  assert_int_equal(armjit_loop_op_offset(l, 2) - armjit_loop_op_offset(l, 1), 8);  /* add; mul */
+  assert_int_equal(armjit_loop_op_offset(l, 3) - armjit_loop_op_offset(l, 2), 8);  /* sub; mul */
+  assert_int_equal(armjit_loop_op_offset(l, 4) - armjit_loop_op_offset(l, 3), 4);  /* mul */
+  assert_int_equal(armjit_loop_op_offset(l, 5) - armjit_loop_op_offset(l, 4), 4);  /* bic */
+  assert_int_equal(armjit_loop_op_offset(l, 6) - armjit_loop_op_offset(l, 5), 4);  /* sub */
+  assert_int_equal(armjit_loop_op_offset(l, 10) - armjit_loop_op_offset(l, 9), 4); /* cmn */
+  jc_free(&c);
+}
+
 static void test_run_errors(void **state) {
   (void)state;
   armjit_error err;
@@ -442,6 +480,7 @@ int main(void) {
       cmocka_unit_test(test_far_frame),
       cmocka_unit_test(test_random_ra_seeds),
       cmocka_unit_test(test_shift_folding),
+      cmocka_unit_test(test_constant_ladder),
       cmocka_unit_test(test_run_errors),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

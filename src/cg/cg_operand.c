@@ -19,14 +19,36 @@ uint32_t cg_const_word(const armjit_trace *t, ir_ref k) {
   return (uint32_t)cg_const_bits(ir_const_of(t, k));
 }
 
+/* A constant that needs MOVW+MOVT but is a modified immediate away from
+ * one a register caches: one ADD/SUB from that register instead. */
+static bool load_by_delta(cg *c, a32_reg rd, uint32_t v) {
+  if (a32_modimm(v) >= 0 || a32_modimm(~v) >= 0 || v <= 0xffffu) return false;
+  for (int r = 0; r < RA_NCORE; r++) {
+    if (r == (int)rd) continue;  /* already marked as caching the new value */
+    ir_ref k = ra_cached_const(&c->ra, r);
+    if (k == IR_NONE || ir_ref_type(c->t, k) == ARMJIT_FLOAT) continue;
+    uint32_t d = v - cg_const_word(c->t, k);
+    if (a32_modimm(d) >= 0) {
+      a32_dp(c->b, A32_AL, A32_ADD, false, rd, (a32_reg)r, a32_imm(d));
+      return true;
+    }
+    if (a32_modimm(0u - d) >= 0) {
+      a32_dp(c->b, A32_AL, A32_SUB, false, rd, (a32_reg)r, a32_imm(0u - d));
+      return true;
+    }
+  }
+  return false;
+}
+
 a32_reg cg_reg(cg *c, ir_ref r) {
   if (!IR_IS_CONST(r)) return (a32_reg)ra_use(&c->ra, r);
   int reg = ra_const_reg(&c->ra, r);
   if (reg >= 0) return (a32_reg)reg;
+  uint32_t v = cg_const_word(c->t, r);
   reg = ra_const_take(&c->ra, r);
   if (reg < 0) reg = cg_scratch(c);
   if (reg < 0) reg = ra_temp(&c->ra, false);
-  cg_load_int(c, (a32_reg)reg, cg_const_word(c->t, r));
+  if (!load_by_delta(c, (a32_reg)reg, v)) cg_load_int(c, (a32_reg)reg, v);
   return (a32_reg)reg;
 }
 

@@ -139,7 +139,9 @@ static int pick_free(ra_state *ra, bool vfp, int hint, bool callee, bool dead_ok
   int best = cand[0], bs = 99;
   for (int i = 0; i < nc; i++) {
     int r = cand[i];
-    int s = (is_callee_saved(vfp, r) != callee) * 2 + (b[r].cnst != IR_NONE);
+    /* the bank half matters only around helper calls */
+    int side = ra->ncalls && is_callee_saved(vfp, r) != callee;
+    int s = side * 2 + (b[r].cnst != IR_NONE);
     if (s < bs) { bs = s; best = r; }
   }
   return best;
@@ -313,6 +315,11 @@ int ra_const_reg(ra_state *ra, ir_ref k) {
       return r;
     }
   return -1;
+}
+
+ir_ref ra_cached_const(const ra_state *ra, int r) {
+  if (r < 0 || r >= RA_NCORE || ra->core[r].val >= 0) return IR_NONE;
+  return ra->core[r].cnst;
 }
 
 int ra_const_take(ra_state *ra, ir_ref k) {

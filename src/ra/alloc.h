@@ -106,6 +106,8 @@ int ra_const_reg(ra_state *ra, ir_ref k);
 /* A free register to load constant k into (no spilling), or -1; the caller
  * emits the load, the register is recorded as caching k and locked. */
 int ra_const_take(ra_state *ra, ir_ref k);
+/* The constant free core register r caches, or IR_NONE. */
+ir_ref ra_cached_const(const ra_state *ra, int r);
 /* A locked temporary register of the class, spilling if necessary; it holds
  * no value (free again after the op). */
 int ra_temp(ra_state *ra, bool vfp);
