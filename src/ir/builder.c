@@ -10,13 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static armjit_status berr(armjit_trace *t, armjit_status code, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-static armjit_status berr(armjit_trace *t, armjit_status code, const char *fmt, ...) {
+armjit_status ir_builder_fail(armjit_trace *t, armjit_status code, const char *fmt, ...) {
   if (t->builder_err.code == ARMJIT_OK) {
     va_list ap;
     va_start(ap, fmt);
@@ -31,17 +25,19 @@ static armjit_status berr(armjit_trace *t, armjit_status code, const char *fmt, 
 
 /* A failed raw append (memory or a limit). */
 static armjit_status emit_err(armjit_trace *t, const char *fn, armjit_status st) {
-  if (st == ARMJIT_E_NOMEM) return berr(t, st, "%s: out of memory", fn);
-  return berr(t, st, "%s: trace size limit exceeded", fn);
+  if (st == ARMJIT_E_NOMEM) return ir_builder_fail(t, st, "%s: out of memory", fn);
+  return ir_builder_fail(t, st, "%s: trace size limit exceeded", fn);
 }
 
 /* Every handle in refs[0..n) names an existing variable or constant. */
 static armjit_status check_refs(armjit_trace *t, const char *fn, const char *what,
                                 const ir_ref *refs, unsigned n, unsigned limit) {
   if (n > limit)
-    return berr(t, ARMJIT_E_LIMIT, "%s: %u %ss, at most %u allowed", fn, n, what, limit);
+    return ir_builder_fail(t, ARMJIT_E_LIMIT, "%s: %u %ss, at most %u allowed", fn, n,
+                           what, limit);
   if (n && !refs)
-    return berr(t, ARMJIT_E_ARG, "%s: %s list is NULL but its count is %u", fn, what, n);
+    return ir_builder_fail(t, ARMJIT_E_ARG, "%s: %s list is NULL but its count is %u", fn,
+                           what, n);
   for (unsigned k = 0; k < n; k++) {
     ir_ref r = refs[k];
     bool ok = r == IR_NONE ? false
@@ -49,10 +45,12 @@ static armjit_status check_refs(armjit_trace *t, const char *fn, const char *wha
                                : (uint32_t)r < t->nvals;
     if (!ok) {
       if (r == IR_NONE)
-        return berr(t, ARMJIT_E_ARG, "%s: %s %u is ARMJIT_NOVAL (from a failed call?)",
-                    fn, what, k + 1);
-      return berr(t, ARMJIT_E_ARG, "%s: %s %u is not a value of this trace (handle %ld)",
-                  fn, what, k + 1, (long)r);
+        return ir_builder_fail(t, ARMJIT_E_ARG,
+                               "%s: %s %u is ARMJIT_NOVAL (from a failed call?)", fn, what,
+                               k + 1);
+      return ir_builder_fail(t, ARMJIT_E_ARG,
+                             "%s: %s %u is not a value of this trace (handle %ld)", fn,
+                             what, k + 1, (long)r);
     }
   }
   return ARMJIT_OK;
@@ -64,13 +62,13 @@ static bool check_sig(armjit_trace *t, const char *fn, unsigned opc,
   if (ir_check_sig(t, opc, args, nargs, res, &p)) return true;
   char msg[200];
   ir_sig_message(t, NULL, opc, args, nargs, &p, msg, sizeof msg);
-  berr(t, p.code, "%s: op %u: %s", fn, t->nops, msg);
+  ir_builder_fail(t, p.code, "%s: op %u: %s", fn, t->nops, msg);
   return false;
 }
 
 static bool check_opc(armjit_trace *t, const char *fn, armjit_opcode op) {
   if ((unsigned)op >= ARMJIT_OP__COUNT) {
-    berr(t, ARMJIT_E_ARG, "%s: unknown opcode %d", fn, (int)op);
+    ir_builder_fail(t, ARMJIT_E_ARG, "%s: unknown opcode %d", fn, (int)op);
     return false;
   }
   return true;
@@ -79,17 +77,18 @@ static bool check_opc(armjit_trace *t, const char *fn, armjit_opcode op) {
 armjit_val armjit_input(armjit_trace *t, armjit_type type) {
   if (!t) return ARMJIT_NOVAL;
   if (type != ARMJIT_INT && type != ARMJIT_REF && type != ARMJIT_FLOAT) {
-    berr(t, ARMJIT_E_ARG, "armjit_input: bad type %d (int, ref or float)", (int)type);
+    ir_builder_fail(t, ARMJIT_E_ARG, "armjit_input: bad type %d (int, ref or float)",
+                    (int)type);
     return ARMJIT_NOVAL;
   }
   ir_ref r;
   armjit_status st = ir_add_input(t, type, &r);
   if (st == ARMJIT_E_ARG) {
-    berr(t, st, "armjit_input: inputs must be declared before any operation");
+    ir_builder_fail(t, st, "armjit_input: inputs must be declared before any operation");
     return ARMJIT_NOVAL;
   }
   if (st == ARMJIT_E_LIMIT) {
-    berr(t, st, "armjit_input: more than %u inputs", IR_MAX_INPUTS);
+    ir_builder_fail(t, st, "armjit_input: more than %u inputs", IR_MAX_INPUTS);
     return ARMJIT_NOVAL;
   }
   if (st != ARMJIT_OK) { emit_err(t, "armjit_input", st); return ARMJIT_NOVAL; }
@@ -128,16 +127,16 @@ armjit_val armjit_op(armjit_trace *t, armjit_opcode op, const armjit_val *args,
   if (!check_opc(t, fn, op)) return ARMJIT_NOVAL;
   unsigned fl = ir_info(op)->flags;
   if (fl & (ARMJIT_OPF_GUARD | ARMJIT_OPF_LABEL | ARMJIT_OPF_FINAL)) {
-    berr(t, ARMJIT_E_ARG, "%s: %s needs armjit_%s", fn, ir_info(op)->name,
-         (fl & ARMJIT_OPF_GUARD) ? "guard"
-         : op == ARMJIT_OP_LABEL ? "label"
-         : op == ARMJIT_OP_JUMP  ? "jump"
-                                 : "finish");
+    ir_builder_fail(t, ARMJIT_E_ARG, "%s: %s needs armjit_%s", fn, ir_info(op)->name,
+                    (fl & ARMJIT_OPF_GUARD) ? "guard"
+                    : op == ARMJIT_OP_LABEL ? "label"
+                    : op == ARMJIT_OP_JUMP  ? "jump"
+                                            : "finish");
     return ARMJIT_NOVAL;
   }
   if (fl & ARMJIT_OPF_DESCR) {
-    berr(t, ARMJIT_E_ARG, "%s: %s needs a descriptor: use armjit_op_descr", fn,
-         ir_info(op)->name);
+    ir_builder_fail(t, ARMJIT_E_ARG, "%s: %s needs a descriptor: use armjit_op_descr", fn,
+                    ir_info(op)->name);
     return ARMJIT_NOVAL;
   }
   armjit_type res;
@@ -156,12 +155,12 @@ int armjit_guard(armjit_trace *t, armjit_opcode op, const armjit_val *args,
   if (!t) return -1;
   if (!check_opc(t, fn, op)) return -1;
   if (!ir_is_guard(op)) {
-    berr(t, ARMJIT_E_ARG, "%s: %s is not a guard", fn, ir_info(op)->name);
+    ir_builder_fail(t, ARMJIT_E_ARG, "%s: %s is not a guard", fn, ir_info(op)->name);
     return -1;
   }
   if (op == ARMJIT_OP_GUARD_EXCEPTION) { /* the one guard with a result */
-    berr(t, ARMJIT_E_ARG, "%s: guard_exception has a result: use armjit_guard_exception",
-         fn);
+    ir_builder_fail(t, ARMJIT_E_ARG,
+                    "%s: guard_exception has a result: use armjit_guard_exception", fn);
     return -1;
   }
   armjit_type res;
@@ -191,7 +190,7 @@ armjit_status armjit_jump(armjit_trace *t, int label, const armjit_val *args,
   static const char fn[] = "armjit_jump";
   if (!t) return ARMJIT_E_ARG;
   if (label < 0 || (uint32_t)label >= t->nlabels)
-    return berr(t, ARMJIT_E_ARG, "%s: unknown label %d", fn, label);
+    return ir_builder_fail(t, ARMJIT_E_ARG, "%s: unknown label %d", fn, label);
   armjit_status st = check_refs(t, fn, "argument", args, nargs, IR_MAX_ARGS);
   if (st != ARMJIT_OK) return st;
   st = ir_emit(t, ARMJIT_OP_JUMP, ARMJIT_VOID, args, nargs, NULL, 0,
@@ -215,18 +214,21 @@ armjit_status armjit_set_descr_name(armjit_trace *t, const char *name) {
   static const char fn[] = "armjit_set_descr_name";
   if (!t) return ARMJIT_E_ARG;
   if (!ir_is_ident(name))
-    return berr(t, ARMJIT_E_ARG, "%s: '%s' is not a name ([A-Za-z_][A-Za-z0-9_]*)",
-                fn, name ? name : "(null)");
+    return ir_builder_fail(t, ARMJIT_E_ARG,
+                           "%s: '%s' is not a name ([A-Za-z_][A-Za-z0-9_]*)", fn,
+                           name ? name : "(null)");
   const ir_op *last = t->nops ? &t->ops[t->nops - 1] : NULL;
   if (!last || !(ir_is_exit(last->opc) || last->opc == ARMJIT_OP_LABEL))
-    return berr(t, ARMJIT_E_ARG, "%s: the last op is not a guard, finish or label", fn);
+    return ir_builder_fail(t, ARMJIT_E_ARG,
+                           "%s: the last op is not a guard, finish or label", fn);
   const char *cur = last->opc == ARMJIT_OP_LABEL ? t->labels[last->id].name
                                                  : t->exits[last->id].name;
   if (cur && strcmp(cur, name) == 0) return ARMJIT_OK;
   if (ir_descr_name_used(t, name))
-    return berr(t, ARMJIT_E_INVALID, "%s: descr name %s is already used", fn, name);
+    return ir_builder_fail(t, ARMJIT_E_INVALID, "%s: descr name %s is already used", fn,
+                           name);
   if (ir_name_descr(t, t->nops - 1, name, strlen(name)) != ARMJIT_OK)
-    return berr(t, ARMJIT_E_NOMEM, "%s: out of memory", fn);
+    return ir_builder_fail(t, ARMJIT_E_NOMEM, "%s: out of memory", fn);
   return ARMJIT_OK;
 }
 

@@ -2,41 +2,22 @@
  * Like builder.c: misuse is remembered in t->builder_err (first one only)
  * and reported by the validator; nothing aborts. */
 #include "ir/descr_impl.h"
+#include "ir/ir_impl.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
-
-static armjit_status derr(armjit_trace *t, armjit_status code, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-static armjit_status derr(armjit_trace *t, armjit_status code, const char *fmt, ...) {
-  if (t->builder_err.code == ARMJIT_OK) {
-    va_list ap;
-    va_start(ap, fmt);
-    t->builder_err.code = code;
-    t->builder_err.line = t->builder_err.col = 0;
-    vsnprintf(t->builder_err.msg, sizeof t->builder_err.msg, fmt, ap);
-    va_end(ap);
-  }
-  t->validated = false;
-  return code;
-}
 
 static int32_t add(armjit_trace *t, const char *fn, ir_descr *d) {
   ir_descr_key bad;
   char msg[160];
   if (!ir_descr_check(d, &bad, msg, sizeof msg)) {
-    derr(t, ARMJIT_E_ARG, "%s: %s", fn, msg);
+    ir_builder_fail(t, ARMJIT_E_ARG, "%s: %s", fn, msg);
     return -1;
   }
   int32_t id;
   armjit_status st = ir_descr_add(t, d, &id);
   if (st != ARMJIT_OK) {
-    derr(t, st, "%s: %s", fn, st == ARMJIT_E_NOMEM ? "out of memory" : "too many descriptors");
+    ir_builder_fail(t, st, "%s: %s", fn,
+                    st == ARMJIT_E_NOMEM ? "out of memory" : "too many descriptors");
     return -1;
   }
   return id;
@@ -52,7 +33,8 @@ static void set_value(ir_descr *d, armjit_type type, uint32_t size, bool is_sign
 #define NULL_CHECK(fn)                                                        \
   do {                                                                        \
     if (!t) return -1;                                                        \
-    if (!d) return derr(t, ARMJIT_E_ARG, "%s: descriptor is NULL", fn), -1;  \
+    if (!d)                                                                   \
+      return ir_builder_fail(t, ARMJIT_E_ARG, "%s: descriptor is NULL", fn), -1; \
   } while (0)
 
 int armjit_descr_field(armjit_trace *t, const armjit_field_descr *d) {
@@ -121,13 +103,14 @@ int armjit_descr_call(armjit_trace *t, const armjit_call_descr *d) {
   static const char fn[] = "armjit_descr_call";
   NULL_CHECK(fn);
   if (d->nargs && !d->args)
-    return derr(t, ARMJIT_E_ARG, "%s: args is NULL but nargs is %u", fn, d->nargs), -1;
+    return ir_builder_fail(t, ARMJIT_E_ARG, "%s: args is NULL but nargs is %u", fn,
+                           d->nargs), -1;
   if (d->nargs > IR_MAX_ARGS - 1)
-    return derr(t, ARMJIT_E_LIMIT, "%s: %u arguments, at most %u allowed", fn, d->nargs,
-                IR_MAX_ARGS - 1), -1;
+    return ir_builder_fail(t, ARMJIT_E_LIMIT, "%s: %u arguments, at most %u allowed", fn,
+                           d->nargs, IR_MAX_ARGS - 1), -1;
   uint8_t small[16], *types = small;
   if (d->nargs > sizeof small && !(types = ajx_alloc(t->ctx, d->nargs)))
-    return derr(t, ARMJIT_E_NOMEM, "%s: out of memory", fn), -1;
+    return ir_builder_fail(t, ARMJIT_E_NOMEM, "%s: out of memory", fn), -1;
   for (unsigned k = 0; k < d->nargs; k++)
     types[k] = (uint8_t)((unsigned)d->args[k] <= 255 ? d->args[k] : 255);
   ir_descr x;
@@ -148,16 +131,18 @@ armjit_status armjit_descr_set_name(armjit_trace *t, int descr, const char *name
   static const char fn[] = "armjit_descr_set_name";
   if (!t) return ARMJIT_E_ARG;
   if (descr < 0 || (uint32_t)descr >= t->ndescrs)
-    return derr(t, ARMJIT_E_ARG, "%s: unknown descriptor %d", fn, descr);
+    return ir_builder_fail(t, ARMJIT_E_ARG, "%s: unknown descriptor %d", fn, descr);
   if (!ir_is_ident(name))
-    return derr(t, ARMJIT_E_ARG, "%s: '%s' is not a name ([A-Za-z_][A-Za-z0-9_]*)", fn,
-                name ? name : "(null)");
+    return ir_builder_fail(t, ARMJIT_E_ARG,
+                           "%s: '%s' is not a name ([A-Za-z_][A-Za-z0-9_]*)", fn,
+                           name ? name : "(null)");
   const char *cur = t->descrs[descr].name;
   if (cur && strcmp(cur, name) == 0) return ARMJIT_OK;
   if (ir_descr_name_used(t, name))
-    return derr(t, ARMJIT_E_INVALID, "%s: descr name %s is already used", fn, name);
+    return ir_builder_fail(t, ARMJIT_E_INVALID, "%s: descr name %s is already used", fn,
+                           name);
   if (ir_descr_rename(t, descr, name) != ARMJIT_OK)
-    return derr(t, ARMJIT_E_NOMEM, "%s: out of memory", fn);
+    return ir_builder_fail(t, ARMJIT_E_NOMEM, "%s: out of memory", fn);
   return ARMJIT_OK;
 }
 
@@ -168,25 +153,26 @@ armjit_val armjit_op_descr(armjit_trace *t, armjit_opcode op, const armjit_val *
   static const char fn[] = "armjit_op_descr";
   if (!t) return ARMJIT_NOVAL;
   if ((unsigned)op >= ARMJIT_OP__COUNT) {
-    derr(t, ARMJIT_E_ARG, "%s: unknown opcode %d", fn, (int)op);
+    ir_builder_fail(t, ARMJIT_E_ARG, "%s: unknown opcode %d", fn, (int)op);
     return ARMJIT_NOVAL;
   }
   const char *name = ir_info(op)->name;
   unsigned kinds = ir_op_descr_kinds(op);
   if (!kinds) {
-    derr(t, ARMJIT_E_ARG, "%s: %s takes no descriptor", fn, name);
+    ir_builder_fail(t, ARMJIT_E_ARG, "%s: %s takes no descriptor", fn, name);
     return ARMJIT_NOVAL;
   }
   if (descr < 0 || (uint32_t)descr >= t->ndescrs) {
-    derr(t, ARMJIT_E_ARG, "%s: unknown descriptor %d", fn, descr);
+    ir_builder_fail(t, ARMJIT_E_ARG, "%s: unknown descriptor %d", fn, descr);
     return ARMJIT_NOVAL;
   }
   if (!(kinds & (1u << t->descrs[descr].kind))) {
     char want[64], dn[64];
     ir_descr_kinds_text(kinds, want, sizeof want);
     ir_descr_desc(t, descr, dn, sizeof dn);
-    derr(t, ARMJIT_E_INVALID, "%s: %s needs %s descriptor; descr %s is a %s descriptor", fn,
-         name, want, dn, ir_descr_kind_name(t->descrs[descr].kind));
+    ir_builder_fail(t, ARMJIT_E_INVALID,
+                    "%s: %s needs %s descriptor; descr %s is a %s descriptor", fn, name,
+                    want, dn, ir_descr_kind_name(t->descrs[descr].kind));
     return ARMJIT_NOVAL;
   }
   if (ir_builder_check_refs(t, fn, "argument", args, nargs, IR_MAX_ARGS) != ARMJIT_OK)
@@ -197,13 +183,14 @@ armjit_val armjit_op_descr(armjit_trace *t, armjit_opcode op, const armjit_val *
   char msg[200];
   if (!ir_check_descr_sig(t, NULL, op, descr, args, nargs, &res, &code, &arg, msg,
                           sizeof msg)) {
-    derr(t, code, "%s: op %u: %s", fn, t->nops, msg);
+    ir_builder_fail(t, code, "%s: op %u: %s", fn, t->nops, msg);
     return ARMJIT_NOVAL;
   }
   uint32_t idx;
   armjit_status st = ir_emit(t, op, res, args, nargs, NULL, 0, -1, &idx);
   if (st != ARMJIT_OK) {
-    derr(t, st, "%s: %s", fn, st == ARMJIT_E_NOMEM ? "out of memory" : "trace size limit exceeded");
+    ir_builder_fail(t, st, "%s: %s", fn,
+                    st == ARMJIT_E_NOMEM ? "out of memory" : "trace size limit exceeded");
     return ARMJIT_NOVAL;
   }
   t->ops[idx].descr = descr;
@@ -221,7 +208,8 @@ armjit_val armjit_guard_exception(armjit_trace *t, const armjit_val *fail, unsig
   armjit_status st = ir_emit(t, ARMJIT_OP_GUARD_EXCEPTION, ARMJIT_REF, NULL, 0, fail, nfail,
                              -1, &idx);
   if (st != ARMJIT_OK) {
-    derr(t, st, "%s: %s", fn, st == ARMJIT_E_NOMEM ? "out of memory" : "trace size limit exceeded");
+    ir_builder_fail(t, st, "%s: %s", fn,
+                    st == ARMJIT_E_NOMEM ? "out of memory" : "trace size limit exceeded");
     return ARMJIT_NOVAL;
   }
   if (exit_id) *exit_id = t->ops[idx].id;

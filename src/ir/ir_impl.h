@@ -37,6 +37,14 @@ armjit_status ir_emit(armjit_trace *t, unsigned opc, armjit_type rtype,
                       const ir_ref *args, uint32_t nargs, const ir_ref *fail,
                       uint32_t nfail, int32_t target, uint32_t *op_index);
 
+/* Builder misuse: keeps the first error in t->builder_err (the validator
+ * reports it) and marks the trace unvalidated; returns `code`. */
+armjit_status ir_builder_fail(armjit_trace *t, armjit_status code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
 /* Signature check of one op's arguments against the op table. */
 typedef struct {
   armjit_status code;  /* ARMJIT_E_INVALID (arity) or ARMJIT_E_TYPE */
