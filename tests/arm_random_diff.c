@@ -7,7 +7,7 @@
  * context, so a single trace reproduces on its own:
  *   ARMJIT_SEED=S ARMJIT_INDEX=i arm_random_diff
  * Env: ARMJIT_SEED (default ARMJIT_RANDOM_SEED), ARMJIT_COUNT (default
- * ARMJIT_RANDOM_COUNT), ARMJIT_INDEX (one trace only), ARMJIT_SHRINK=0
+ * ARMJIT_DIFF_COUNT), ARMJIT_INDEX (one trace only), ARMJIT_SHRINK=0
  * (don't minimize mismatches), ARMJIT_VERBOSE=1 (print every trace),
  * ARMJIT_NO_CALLS=1 / ARMJIT_NO_MEM=1 (leave calls / memory ops out).
  * Crashes and hangs of compiled code count as mismatches.
@@ -44,6 +44,7 @@ typedef struct {
   long only;             /* ARMJIT_INDEX, or -1 */
   bool shrink, verbose, no_calls, no_mem;
   unsigned done[M_COUNT];
+  unsigned env_done[M_COUNT]; /* of those, traces with memory ops or calls */
   unsigned mismatches;
   double seconds;
 } params;
@@ -250,6 +251,7 @@ static void test_random_diff(void **state) {
       if (m == M_NO_IDIV && i >= p->noidiv_count && p->only < 0) continue;
       check_one(p, &g, i, m, tseed);
       p->done[m]++;
+      if (g.env) p->env_done[m]++;
     }
     rt_trace_clear(&g);
   }
@@ -263,7 +265,7 @@ int main(void) {
   params p;
   memset(&p, 0, sizeof p);
   p.seed = env_u64("ARMJIT_SEED", ARMJIT_RANDOM_SEED);
-  p.count = (unsigned)env_u64("ARMJIT_COUNT", ARMJIT_RANDOM_COUNT);
+  p.count = (unsigned)env_u64("ARMJIT_COUNT", ARMJIT_DIFF_COUNT);
   p.noidiv_count = p.count / 4 ? p.count / 4 : p.count;
   const char *only = getenv("ARMJIT_INDEX");
   p.only = only && *only ? strtol(only, NULL, 0) : -1;
@@ -279,6 +281,9 @@ int main(void) {
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   printf("random traces: %.1f s cpu\n", p.seconds);
+  printf("random traces with memory ops or calls: %u (%s), %u (%s), %u (%s)\n",
+         p.env_done[M_NORMAL], mode_name[M_NORMAL], p.env_done[M_RANDOM_RA],
+         mode_name[M_RANDOM_RA], p.env_done[M_NO_IDIV], mode_name[M_NO_IDIV]);
   printf("random traces: %u compared (%s), %u (%s), %u (%s); mismatches: %u; seed: %llu\n",
          p.done[M_NORMAL], mode_name[M_NORMAL], p.done[M_RANDOM_RA], mode_name[M_RANDOM_RA],
          p.done[M_NO_IDIV], mode_name[M_NO_IDIV], p.mismatches, (unsigned long long)p.seed);
