@@ -22,7 +22,7 @@ endif
 ARMEL_TC := -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/cmake/arm-linux-gnueabi.cmake
 
 .PHONY: all deps host armhf armel check check-host check-armhf check-armel \
-        demo fuzz bench clean
+        summary demo fuzz bench clean
 
 all: host armhf armel
 
@@ -55,7 +55,18 @@ check: deps
 	$(MAKE) --no-print-directory check-host && \
 	$(MAKE) --no-print-directory check-armhf && \
 	$(MAKE) --no-print-directory check-armel && \
+	$(MAKE) --no-print-directory summary && \
 	echo "make check: host, armhf and armel passed in $$(( $$(date +%s) - start )) s"
+
+# The totals the tests print (ctest keeps the output of passing tests in
+# its log only).
+SUMMARY_RE := ^(encoders covered|encodings compared|mismatches|random traces|random IR|calling-convention cases|regression traces)
+summary:
+	@for b in host armhf armel; do \
+	  f=build/$$b/Testing/Temporary/LastTest.log; \
+	  if [ -f $$f ]; then echo "== $$b"; \
+	    awk '/^[0-9]+\/[0-9]+ Testing: /{t=$$3} /$(SUMMARY_RE)/ && !/ s cpu$$/{print "  " t ": " $$0}' $$f; fi; \
+	done
 
 demo: deps armhf
 	@bash scripts/demo.sh build/armhf "$(RUN_ARMHF)"
