@@ -201,6 +201,8 @@ static void print_float(FILE *out, double d) {
     snprintf(buf, sizeof buf, "%.*g", prec, d);
     if (strtod(buf, NULL) == d) break;
   }
+  /* as the IR text writes floats: 1.0, not 1 (which reads as an int) */
+  if (!strpbrk(buf, ".eEn")) strcat(buf, ".0");
   fputs(buf, out);
 }
 
