@@ -4,6 +4,7 @@
  * checks the IR rules with a source map, so every error has line:column. */
 #include "ir/descr_impl.h"
 #include "ir/ir_impl.h"
+#include "ir/lex.h"
 #include "ir/sem.h"
 
 #include <math.h>
@@ -57,32 +58,9 @@ static armjit_status nomem(parser *P) {
 
 /* ---- lexing ------------------------------------------------------------------ */
 static uint32_t col(const parser *P) { return (uint32_t)(P->p - P->ls) + 1; }
-static bool is_id0(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-static bool is_id(char c) { return is_id0(c) || (c >= '0' && c <= '9'); }
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-static int hexval(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-static size_t ident_len(const char *s) {
-  size_t n = 0;
-  if (!is_id0(s[0])) return 0;
-  while (is_id(s[n])) n++;
-  return n;
-}
-static bool word_is(const char *s, size_t n, const char *w) {
-  return strlen(w) == n && memcmp(s, w, n) == 0;
-}
-
 /* Spaces and a trailing comment; stops at the newline. */
 static void skip_ws(parser *P) {
-  while (*P->p == ' ' || *P->p == '\t' || *P->p == '\r' || *P->p == '\f' ||
-         *P->p == '\v')
-    P->p++;
+  skip_blanks(&P->p);
   if (*P->p == '#')
     while (*P->p && *P->p != '\n') P->p++;
 }

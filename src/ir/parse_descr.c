@@ -9,6 +9,7 @@
  * plus sym(NAME) operands and the descr=NAME of descriptor ops.  parse.c
  * calls in here with its cursor; errors carry line:column. */
 #include "ir/descr_impl.h"
+#include "ir/lex.h"
 #include "util/sym.h"
 
 #include <stdarg.h>
@@ -36,21 +37,8 @@ static armjit_status terr(ir_textpos *tp, armjit_status code, const char *at,
   return code;
 }
 
-static bool is_id0(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-static bool is_id(char c) { return is_id0(c) || (c >= '0' && c <= '9'); }
-static size_t ident_len(const char *s) {
-  size_t n = 0;
-  if (!is_id0(s[0])) return 0;
-  while (is_id(s[n])) n++;
-  return n;
-}
-static bool word_is(const char *s, size_t n, const char *w) {
-  return strlen(w) == n && memcmp(s, w, n) == 0;
-}
-static void skip_ws(ir_textpos *tp) {
-  while (*tp->p == ' ' || *tp->p == '\t' || *tp->p == '\r' || *tp->p == '\f' || *tp->p == '\v')
-    tp->p++;
-}
+/* Blanks only; unlike parse.c's skip_ws it leaves a '#' comment alone. */
+static void skip_ws(ir_textpos *tp) { skip_blanks(&tp->p); }
 
 /* What the cursor is looking at, for messages. */
 static const char *here(const char *p, char *buf, size_t n) {
@@ -121,10 +109,8 @@ static armjit_status parse_int32(ir_textpos *tp, int32_t *out) {
   uint64_t v = 0;
   int nd = 0;
   for (;; q++, nd++) {
-    int dv = *q >= '0' && *q <= '9' ? *q - '0'
-           : hex && *q >= 'a' && *q <= 'f' ? *q - 'a' + 10
-           : hex && *q >= 'A' && *q <= 'F' ? *q - 'A' + 10 : -1;
-    if (dv < 0) break;
+    int dv = hexval(*q);
+    if (dv < 0 || (!hex && dv > 9)) break;
     if (v <= UINT64_C(0x100000000)) v = v * (hex ? 16 : 10) + (uint64_t)dv;
   }
   if (!nd || is_id(*q)) {
