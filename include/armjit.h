@@ -9,7 +9,8 @@
  * armjit_error when one is passed.  Nothing aborts on user input.
  * Threads: there is no global mutable state; each context is independent.
  * A compiled loop may be run by several threads at once, each with its
- * own frame.
+ * own frame, as long as its helpers do not raise: the pending-exception
+ * slot belongs to the context (see armjit_raise).
  */
 #ifndef ARMJIT_H
 #define ARMJIT_H
