@@ -25,9 +25,33 @@ char ir_type_letter(armjit_type ty) {
   return ty == ARMJIT_INT ? 'i' : ty == ARMJIT_REF ? 'p' : ty == ARMJIT_FLOAT ? 'f' : 'v';
 }
 
+/* Value names are formatted for every use the validator checks and every
+ * operand of every compile (the annotated disassembly keeps the printed
+ * trace), so the common cases avoid snprintf's per-call cost. */
+
+/* snprintf(buf, n, "%s", s) for s of length len. */
+static void put_trunc(char *buf, size_t n, const char *s, size_t len) {
+  if (!n) return;
+  if (len >= n) len = n - 1;
+  memcpy(buf, s, len);
+  buf[len] = 0;
+}
+
+/* snprintf(buf, n, "%c%" PRId32, letter, v), or without the letter when
+ * it is 0. */
+static void put_int(char *buf, size_t n, char letter, int32_t v) {
+  char tmp[16];
+  char *end = tmp + sizeof tmp, *p = end;
+  uint32_t u = v < 0 ? 0u - (uint32_t)v : (uint32_t)v;
+  do *--p = (char)('0' + u % 10); while (u /= 10);
+  if (v < 0) *--p = '-';
+  if (letter) *--p = letter;
+  put_trunc(buf, n, p, (size_t)(end - p));
+}
+
 void ir_format_const(const ir_const *c, char *buf, size_t n) {
   switch ((armjit_type)c->type) {
-  case ARMJIT_INT: snprintf(buf, n, "%" PRId32, c->v.i); break;
+  case ARMJIT_INT: put_int(buf, n, 0, c->v.i); break;
   case ARMJIT_REF:
     if (c->v.r == 0) snprintf(buf, n, "null");
     else snprintf(buf, n, "ref(0x%" PRIxPTR ")", c->v.r);
@@ -42,9 +66,9 @@ void ir_val_name(const armjit_trace *t, const ir_srcmap *sm, ir_ref r, char *buf
     const ir_const *c = ir_const_of(t, r);
     if (c->type != ARMJIT_REF || !ir_format_sym(t, c->v.r, buf, n)) ir_format_const(c, buf, n);
   } else if (sm && sm->vname && sm->vname[r]) {
-    snprintf(buf, n, "%s", sm->vname[r]);
+    put_trunc(buf, n, sm->vname[r], strlen(sm->vname[r]));
   } else {
-    snprintf(buf, n, "%c%" PRId32, ir_type_letter(ir_ref_type(t, r)), r);
+    put_int(buf, n, ir_type_letter(ir_ref_type(t, r)), r);
   }
 }
 
