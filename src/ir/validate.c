@@ -80,11 +80,19 @@ static armjit_status check_use(const vctx *c, const liveness *lv, uint32_t opi,
                                ir_at_kind at, uint32_t k, ir_ref r) {
   const armjit_trace *t = c->t;
   if (IR_IS_CONST(r)) return ARMJIT_OK;
+  /* Names are formatted on the error paths only, and only for in-range
+   * values (a value number past the table has no type to print). */
   char name[64];
-  ir_val_name(t, c->sm, r, name, sizeof name);
-  if (r < 0 || (uint32_t)r >= t->nvals || t->vdef[r] >= (int32_t)opi)
+  if (r < 0 || (uint32_t)r >= t->nvals) {
+    snprintf(name, sizeof name, "#%ld", (long)r);
     return verr(c, ARMJIT_E_INVALID, opi, at, k, "use of undefined variable %s", name);
+  }
+  if (t->vdef[r] >= (int32_t)opi) {
+    ir_val_name(t, c->sm, r, name, sizeof name);
+    return verr(c, ARMJIT_E_INVALID, opi, at, k, "use of undefined variable %s", name);
+  }
   if (lv->region[r] == lv->cur || lv->mark[r] == lv->cur) return ARMJIT_OK;
+  ir_val_name(t, c->sm, r, name, sizeof name);
   char lab[64];
   label_desc(t, lv->cur - 1, lab, sizeof lab);
   return verr(c, ARMJIT_E_INVALID, opi, at, k,
