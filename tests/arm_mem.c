@@ -29,25 +29,8 @@
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-enum { ARENA = 1024, TARGET = 512 };
+enum { TARGET = 512 };
 
-typedef struct {
-  uint8_t *mem;
-  uint8_t init[ARENA];
-  mc_region r;
-} arena;
-
-static void arena_init(arena *a) {
-  a->mem = aligned_alloc(16, ARENA);
-  assert_non_null(a->mem);
-  /* bytes with the top bit set and not, so extension shows */
-  for (unsigned k = 0; k < ARENA; k++) a->init[k] = (uint8_t)(k * 73u + 0x91u);
-  a->r.p = a->mem;
-  a->r.n = ARENA;
-  a->r.init = a->init;
-}
-
-static void arena_free(arena *a) { free(a->mem); }
 
 /* ---- value kinds ------------------------------------------------------------ */
 typedef struct {
@@ -166,7 +149,7 @@ static unsigned run_indexes(const aspec *s, int32_t *out) {
   return N_OF(any);
 }
 
-static void check_access(aspec *s, arena *a) {
+static void check_access(aspec *s, mc_arena *a) {
   s->target = (uintptr_t)a->mem + TARGET;
   jc_case c;
   jc_init(&c, build_access, s, ARMJIT_RANDOM_SEED + (uint32_t)s->base);
@@ -193,15 +176,15 @@ static const int32_t edge_offsets[] = {0,     3,     4,      255,     256,      
 
 static void test_fields(void **state) {
   (void)state;
-  arena a;
-  arena_init(&a);
+  mc_arena a;
+  mc_arena_init(&a, 73, 0x91);
   for (unsigned k = 0; k < N_OF(kinds); k++)
     for (unsigned o = 0; o < N_OF(edge_offsets); o++)
       for (int pc = 0; pc < 2; pc++) {
         aspec s = {OPS_FIELD, kinds[k], 0, edge_offsets[o], 0, IDX_NONE, 0, pc, 0};
         check_access(&s, &a);
       }
-  arena_free(&a);
+  mc_arena_free(&a);
 }
 
 /* ---- arrays ----------------------------------------------------------------- */
@@ -209,7 +192,7 @@ static const int32_t array_bases[] = {0,    8,     -8,    252,   256,     1024,
                                       4092, 4096, -4096, 70000, 0x101004};
 static const int32_t const_indexes[] = {5, -3, 100000, 0x40000001};
 
-static void array_cases(ops_kind ops, arena *a) {
+static void array_cases(ops_kind ops, mc_arena *a) {
   for (unsigned k = 0; k < N_OF(kinds); k++) {
     uint32_t item = kinds[k].size ? kinds[k].size : kinds[k].type == ARMJIT_FLOAT ? 8 : 4;
     for (unsigned b = 0; b < N_OF(array_bases); b++)
@@ -227,25 +210,25 @@ static void array_cases(ops_kind ops, arena *a) {
 
 static void test_array_items(void **state) {
   (void)state;
-  arena a;
-  arena_init(&a);
+  mc_arena a;
+  mc_arena_init(&a, 73, 0x91);
   array_cases(OPS_ARRAY, &a);
-  arena_free(&a);
+  mc_arena_free(&a);
 }
 
 static void test_raw_load_store(void **state) {
   (void)state;
-  arena a;
-  arena_init(&a);
+  mc_arena a;
+  mc_arena_init(&a, 73, 0x91);
   array_cases(OPS_RAW, &a);
-  arena_free(&a);
+  mc_arena_free(&a);
 }
 
 /* ---- interior fields ------------------------------------------------------------ */
 static void test_interior_fields(void **state) {
   (void)state;
-  arena a;
-  arena_init(&a);
+  mc_arena a;
+  mc_arena_init(&a, 73, 0x91);
   /* items: powers of two, 2^j±1 times 2^k (shift-add), others (MLA) */
   static const uint32_t items4[] = {8, 64, 12, 20, 28, 44, 100};
   static const uint32_t items2[] = {2, 6, 10, 14, 22};
@@ -272,14 +255,14 @@ static void test_interior_fields(void **state) {
       }
     }
   }
-  arena_free(&a);
+  mc_arena_free(&a);
 }
 
 /* ---- strings and unicode ------------------------------------------------------- */
 static void test_str_unicode_items(void **state) {
   (void)state;
-  arena a;
-  arena_init(&a);
+  mc_arena a;
+  mc_arena_init(&a, 73, 0x91);
   static const int32_t bases[] = {0, 12, 255, 256, 4095, 4096, -4096, 70000};
   static const struct { ops_kind ops; uint32_t item; } chars[] = {
       {OPS_STR, 1}, {OPS_UNICODE, 2}, {OPS_UNICODE, 4}};
@@ -294,7 +277,7 @@ static void test_str_unicode_items(void **state) {
           check_access(&s, &a);
         }
       }
-  arena_free(&a);
+  mc_arena_free(&a);
 }
 
 /* ---- lengths ------------------------------------------------------------------ */
@@ -325,8 +308,8 @@ static armjit_trace *build_len(armjit_ctx *ctx, const void *ud) {
 
 static void test_lengths(void **state) {
   (void)state;
-  arena a;
-  arena_init(&a);
+  mc_arena a;
+  mc_arena_init(&a, 73, 0x91);
   static const armjit_opcode ops[] = {ARMJIT_OP_ARRAYLEN_GC, ARMJIT_OP_STRLEN,
                                       ARMJIT_OP_UNICODELEN};
   static const int32_t lens[] = {0, 4, -4, 4095, 4096, -4096, 70000, 0x101004};
@@ -344,7 +327,7 @@ static void test_lengths(void **state) {
         assert_int_equal(c.fc->values[0].i, want);
         jc_free(&c);
       }
-  arena_free(&a);
+  mc_arena_free(&a);
 }
 
 int main(void) {

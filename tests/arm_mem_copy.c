@@ -21,22 +21,7 @@
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-enum { ARENA = 1024, BASE = 8 };
-
-typedef struct {
-  uint8_t *mem;
-  uint8_t init[ARENA];
-  mc_region r;
-} arena;
-
-static void arena_init(arena *a) {
-  a->mem = aligned_alloc(16, ARENA);
-  assert_non_null(a->mem);
-  for (unsigned k = 0; k < ARENA; k++) a->init[k] = (uint8_t)(k * 151u + 7u);
-  a->r.p = a->mem;
-  a->r.n = ARENA;
-  a->r.init = a->init;
-}
+enum { BASE = 8 };
 
 /* copy(src, dst, srcstart, dststart, n): which operands are constants */
 enum { K_SRC = 1, K_DST = 2, K_SS = 4, K_DS = 8, K_N = 16 };
@@ -71,7 +56,7 @@ static armjit_trace *build_copy(armjit_ctx *ctx, const void *ud) {
   return t;
 }
 
-static void run_copy(const cspec *s, arena *a) {
+static void run_copy(const cspec *s, mc_arena *a) {
   jc_case c;
   jc_init(&c, build_copy, s, ARMJIT_RANDOM_SEED + s->kmask);
   armjit_value in[8];
@@ -89,14 +74,14 @@ static void run_copy(const cspec *s, arena *a) {
   const uint8_t *src = a->init + (s->src - (uintptr_t)a->mem) + BASE + s->ss * (int32_t)s->item;
   const uint8_t *dst = a->mem + (s->dst - (uintptr_t)a->mem) + BASE + s->ds * (int32_t)s->item;
   if (s->n > 0) assert_memory_equal(dst, src, (size_t)s->n * s->item);
-  else assert_memory_equal(a->mem, a->init, ARENA);
+  else assert_memory_equal(a->mem, a->init, MC_ARENA);
   jc_free(&c);
 }
 
 static void test_copy_content(void **state) {
   (void)state;
-  arena a;
-  arena_init(&a);
+  mc_arena a;
+  mc_arena_init(&a, 151, 7);
   uintptr_t m = (uintptr_t)a.mem;
   /* src, dst offsets in the arena; starts; lengths */
   static const struct { uint32_t so, doff; int32_t ss, ds; } places[] = {
@@ -118,7 +103,7 @@ static void test_copy_content(void **state) {
                      places[p].ss, places[p].ds, lens[l]};
           run_copy(&s, &a);
         }
-  free(a.mem);
+  mc_arena_free(&a);
 }
 
 /* Many values of every type live across two copies: caller-saved
@@ -168,8 +153,8 @@ static armjit_trace *build_pressure(armjit_ctx *ctx, const void *ud) {
 
 static void test_pressure_across_copies(void **state) {
   (void)state;
-  arena a;
-  arena_init(&a);
+  mc_arena a;
+  mc_arena_init(&a, 151, 7);
   /* p at the start of the arena; the copies and stores land past the
    * loaded items (ints up to byte 56, floats bytes 128..240) */
   pspec s = {(uintptr_t)a.mem};
@@ -181,7 +166,7 @@ static void test_pressure_across_copies(void **state) {
     assert_int_equal(mc_run(&c, in, &a.r, 1), 0);
   }
   jc_free(&c);
-  free(a.mem);
+  mc_arena_free(&a);
 }
 
 int main(void) {

@@ -72,3 +72,14 @@ int mc_run(jc_case *c, const armjit_value *in, const mc_region *r, unsigned nr) 
   c->runs++;
   return c->fi->exit_id;
 }
+
+void mc_arena_init(mc_arena *a, unsigned mul, unsigned add) {
+  a->mem = aligned_alloc(16, MC_ARENA);
+  assert_non_null(a->mem);
+  for (unsigned k = 0; k < MC_ARENA; k++) a->init[k] = (uint8_t)(k * mul + add);
+  a->r.p = a->mem;
+  a->r.n = MC_ARENA;
+  a->r.init = a->init;
+}
+
+void mc_arena_free(mc_arena *a) { free(a->mem); }
