@@ -1,7 +1,8 @@
 /* Compiled C calls under both ARM ABIs (AAPCS hard- and soft-float).
  *
- * The calling-convention matrix: every helper of arm_calls_matrix.h (0-12
- * arguments over every mix of int/ref/float positions, three long lists
+ * The calling-convention matrix: every helper of arm_calls_helpers.h (every
+ * int/ref/float mix of 0-3 arguments, int/float mixes of 4-6, corner cases
+ * and a seeded sample of 7-12 (see scripts/gen_call_matrix.py), three long lists
  * (up to 700 arguments, past the reach of VSTR and STR offsets),
  * every result type) is called from compiled code, with the arguments as
  * variables or constants and the function as a constant or a variable,
