@@ -59,7 +59,7 @@ void cg_prologue(cg *c) {
 
   /* Slot inputs first, while every allocatable register is still free;
    * ip, lr (holding f) and d15 carry them. */
-  c->busy = 1u << A32_IP | 1u << A32_LR;
+  c->busy = CG_BUSY_IP | CG_BUSY_LR;
   for (int pass = 0; pass < 2; pass++) {
     for (uint32_t i = 0; i < m; i++) {
       bool on_stack = loc[i].kind == LOC_STACK;
@@ -67,7 +67,7 @@ void cg_prologue(cg *c) {
       int32_t off = CG_FRAME_VALUES + 8 * (int32_t)ord[i].v;
       bool f = loc[i].type == ARMJIT_FLOAT;
       if (on_stack) {
-        unsigned tmp = f ? 15u : A32_IP;
+        unsigned tmp = f ? (unsigned)CG_D_SCRATCH : A32_IP;
         cg_mem(c, f ? CG_VLDR : CG_LDR, tmp, A32_LR, off);
         cg_mem(c, f ? CG_VSTR : CG_STR, tmp, A32_FP, loc[i].n);
       } else {

@@ -7,7 +7,7 @@
 #include "rt/disasm.h"
 #include "rt/loop.h"
 
-enum { ANN_PROLOGUE, ANN_POOL, ANN_OP, ANN_EXIT, ANN_COMMON };
+enum { ANN_PROLOGUE, ANN_POOL, ANN_OP, ANN_COLD, ANN_EXIT, ANN_COMMON };
 
 typedef struct {
   uint32_t off;
@@ -42,6 +42,9 @@ static void print_annot(const dis_state *s, const annot *a) {
   case ANN_OP:
     if (l->text) fprintf(s->out, "# %s\n", l->text + l->op_text[a->index]);
     else fprintf(s->out, "# op %u\n", (unsigned)a->index);
+    break;
+  case ANN_COLD:
+    fprintf(s->out, "# cold paths: out of line, each returns to the body\n");
     break;
   case ANN_EXIT: {
     const ajx_loop_exit *e = &l->exits[a->index];
@@ -85,13 +88,14 @@ static int on_word(void *ud, uint32_t address, uint32_t word, const char *text) 
 
 armjit_status armjit_loop_dis(const armjit_loop *loop, FILE *out) {
   if (!loop || !out) return ARMJIT_E_ARG;
-  uint32_t n = 0, cap = loop->nops + loop->nexits + 3;
+  uint32_t n = 0, cap = loop->nops + loop->nexits + 4;
   annot *a = ajx_alloc(loop->ctx, (size_t)cap * sizeof *a);
   if (!a) return ARMJIT_E_NOMEM;
   a[n++] = (annot){0, ANN_PROLOGUE, 0};
   for (uint32_t i = 0; i < loop->nops; i++)
     if (loop->op_off[i] >= 0) a[n++] = (annot){(uint32_t)loop->op_off[i], ANN_OP, i};
   for (uint32_t i = 0; i < loop->nexits; i++) a[n++] = (annot){loop->exits[i].stub, ANN_EXIT, i};
+  if (loop->cold_off < loop->body_end) a[n++] = (annot){loop->cold_off, ANN_COLD, 0};
   a[n++] = (annot){loop->common, ANN_COMMON, 0};
   if (loop->pool_bytes) a[n++] = (annot){loop->pool_off, ANN_POOL, 0};
   qsort(a, n, sizeof *a, cmp_annot);
