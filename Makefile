@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # armjit — top-level entry points.  Everything is built with CMake under build/.
 #   make check   install missing deps, build host (gcc and clang) + armhf +
 #                armel, run all tests
