@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Cold code (src/cg/cg_cold.c) executed: a function built with the code
  * generator's own buffer whose fast path branches to two cold paths that
  * return.  Checks that each cold path runs exactly when its condition

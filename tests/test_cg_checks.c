@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The code generator's own checks (src/cg/cg_op.c, cg_cold.c):
  *   - which A32 instructions write the condition flags, over every
  *     instruction class the code generator emits plus the system ones;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Cold code: out-of-line paths that return.  A rarely taken path costs the
  * fast path one not-taken conditional branch; its instructions sit after
  * the loop body, out of the way of the hot loop, and end with a branch

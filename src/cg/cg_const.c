@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The constant ladder: every way a trace constant reaches an instruction,
  * cheapest first.  Constants are rematerialized, never spilled; a free
  * register may cache one (ra/alloc.h), which costs nothing to drop.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Exits: the recovery strings (recovery.h), the one conditional branch
  * every guard ends with (cg_exit_branch), finish, the out-of-line stubs
  * and the shared exit path.  The guards themselves: cg_guard.c, cg_rt.c. */

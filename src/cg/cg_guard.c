@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Guards on values (docs/ir.md §3): guard_true / guard_false (on a
  * compare fused into the flags, else on the value), guard_value,
  * guard_nonnull / guard_isnull, guard_no_overflow / guard_overflow, and

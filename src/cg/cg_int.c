@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lowering of integer ops, each in the per-op protocol (cg_op.c):
  * operands, then the result (def_int), then the instructions. */
 #include "cg/cg_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Moves between locations, frame memory access with any offset, and the
  * parallel moves of jumps and calls.  Constants come from the ladder
  * (cg_const.c), temporary registers from the scratch protocol

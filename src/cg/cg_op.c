@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The per-op protocol between lowering and the allocator, and the flags
  * invariant between ops.
  *

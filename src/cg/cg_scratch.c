@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Scratch registers: the registers lowering may write without asking the
  * allocator.  The allocator never hands them out (ra/alloc.h), so they
  * never hold a value from one op to the next.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The trace container: creation, raw appends shared by the builder and the
  * parser, and read-only queries (exits, counts). */
 #include "ir/descr.h"
@@ -5,6 +6,8 @@
 
 #include <math.h>
 #include <string.h>
+
+const ir_ref ir_no_refs[1] = {IR_NONE};
 
 armjit_trace *armjit_trace_new(armjit_ctx *ctx) {
   if (!ctx) return NULL;
