@@ -42,4 +42,13 @@ if [ -x "$cli" ] && [ ${#traces[@]} -gt 0 ]; then
 else
   printf '\n(no CLI or no examples/traces/*.ir yet: only the tutorial ran)\n'
 fi
+
+if [ -x "$build/examples/tinyvm/tinyvm" ]; then
+  heading "examples/tinyvm: a bytecode interpreter with a tracing JIT"
+  run "$build/examples/tinyvm/tinyvm" || status=1
+fi
+if [ -x "$build/examples/bf/bf" ]; then
+  heading "examples/bf: Brainfuck with its innermost loops compiled"
+  run "$build/examples/bf/bf" --stats "$here/examples/bf/hello.bf" </dev/null 2>&1 || status=1
+fi
 exit $status
