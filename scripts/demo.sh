@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Run the tutorial, the example traces and the example programs of one build.
 # Usage: scripts/demo.sh BUILD_DIR "RUNNER"
 #   RUNNER runs an ARM binary: e.g. "qemu-arm -L /usr/arm-linux-gnueabihf" on
 #   x86-64, empty on an ARM host.  `make demo` passes both.
-# A trace file examples/traces/*.ir may start with header comments that
+# A trace file examples/traces/*.ir or examples/cli/*.ir (these use the
+# CLI's buffers and built-in functions) may start with header comments that
 # `armjit run` reads itself: "# args: 10 20 1.5", "# alloc: buf=64",
 # "# dump: buf:i32".
 set -u
@@ -29,7 +31,7 @@ run "$build/tutorial" || status=1
 
 cli="$build/armjit"
 shopt -s nullglob
-traces=("$here"/examples/traces/*.ir)
+traces=("$here"/examples/traces/*.ir "$here"/examples/cli/*.ir)
 if [ -x "$cli" ] && [ ${#traces[@]} -gt 0 ]; then
   for f in "${traces[@]}"; do
     name=${f#"$here"/}

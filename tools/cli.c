@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The armjit command-line tool: run, disassemble or print a text IR trace,
  * with memory buffers and built-in C functions so that memory ops and calls
  * can be tried from a file.  Only the public API is used, so the tool
@@ -1024,12 +1025,7 @@ static int cmd_print(const char *name, armjit_trace *t, FILE *out, FILE *err) {
 /* ---- driver ---------------------------------------------------------------- */
 
 static int print_version(FILE *out) {
-#if defined(ARMJIT_VERSION_MAJOR) && defined(ARMJIT_VERSION_MINOR) && defined(ARMJIT_VERSION_PATCH)
-  fprintf(out, "armjit %d.%d.%d\n", ARMJIT_VERSION_MAJOR, ARMJIT_VERSION_MINOR,
-          ARMJIT_VERSION_PATCH);
-#else
-  fputs("armjit (no version set)\n", out);
-#endif
+  fprintf(out, "armjit %s\n", armjit_version());
   fprintf(out, "target: ARMv7-A A32, %s-float ABI by default; %s\n",
 #if defined(__arm__) && !defined(__ARM_PCS_VFP)
           "soft",

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bf: parser, interpreter and the innermost-loop compiler.
  *
  * The trace of an innermost loop [ body ] at op index OPEN (ptr = i0):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bf: a Brainfuck implementation on armjit's trace JIT.
  *
  * The program is parsed into runs (+++ is one "add 3", >> one "move 2")

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bf: run a Brainfuck program with the innermost loops compiled.
  *   bf [--no-jit] [--stats] FILE     (input from stdin; '-e PROGRAM' for text) */
 #include <stdio.h>

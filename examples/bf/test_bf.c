@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bf with compiled loops must print what a tiny reference interpreter
  * prints and leave the same tape, for programs with output, input, nested
  * loops and wrapping cells; and it must actually compile loops. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tinyvm demo: run the example programs with the tracing JIT and print
  * what ran where.
  *   tinyvm [--no-jit] [--hot N] [--traces] [PROGRAM...]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Example programs: a loop each for the common shapes a tracing JIT meets. */
 #include "programs.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The example programs of tinyvm (used by the demo and the test). */
 #ifndef TINYVM_PROGRAMS_H
 #define TINYVM_PROGRAMS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tinyvm with the JIT must compute exactly what the pure interpreter
  * computes (registers and memory), run the same number of loop iterations
  * in total, and actually run compiled code.  The interpreter's answers

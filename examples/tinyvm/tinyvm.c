@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tinyvm: the interpreter, the trace recorder and the JIT driver.
  *
  * One function, step(), both executes an instruction and (while a loop is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tinyvm: a small register bytecode machine with a tracing JIT on armjit.
  *
  * The machine has 8 int32 registers and 256 int32 words of memory.  The
