@@ -248,7 +248,8 @@ static void words_free(cli_words *w) {
 }
 
 /* false on memory exhaustion. */
-static bool words_from_header(const char *text, const char *key, cli_words *w) {
+static bool words_from_header(const char *text, const char *key, const char *seps,
+                              cli_words *w) {
   size_t klen = strlen(key);
   int ln = 1;
   for (const char *p = text; *p; ln++) {
@@ -269,7 +270,7 @@ static bool words_from_header(const char *text, const char *key, cli_words *w) {
         memcpy(s, q, m);
         s[m] = '\0';
         int k = 0;
-        for (char *tok = strtok(s, " \t\r"); tok; tok = strtok(NULL, " \t\r")) v[k++] = tok;
+        for (char *tok = strtok(s, seps); tok; tok = strtok(NULL, seps)) v[k++] = tok;
         w->v = w->own = v;
         w->store = s;
         w->n = k;
@@ -308,16 +309,19 @@ static int command_error(FILE *err, const cli_cmd *c, const char *what, const ch
   return 1;
 }
 
-/* Option NAME with the command bit it needs. */
+/* Option NAME, the command bit it needs, whether one value follows
+ * (--args takes the values up to the next option). */
 typedef struct {
   const char *name;
   unsigned bit;
+  bool value;
 } opt_def;
 static const opt_def options[] = {
-    {"--args", O_ARGS},       {"--interp", O_INTERP},   {"--max-steps", O_STEPS},
-    {"--no-idiv", O_COMPILE}, {"--random-ra", O_COMPILE}, {"--abi", O_TARGET},
-    {"--cpu", O_TARGET},      {"--features", O_TARGET}, {"--alloc", O_ALLOC},
-    {"--dump", O_DUMP},
+    {"--args", O_ARGS, false},      {"--interp", O_INTERP, false},
+    {"--max-steps", O_STEPS, true}, {"--no-idiv", O_COMPILE, false},
+    {"--random-ra", O_COMPILE, true}, {"--abi", O_TARGET, true},
+    {"--cpu", O_TARGET, true},      {"--features", O_TARGET, true},
+    {"--alloc", O_ALLOC, true},     {"--dump", O_DUMP, true},
 };
 
 /* Append argv[i] to a word list sized for all of argv. */
@@ -344,16 +348,12 @@ static int parse_cmdline(int argc, char **argv, cli_opts *o, FILE *err) {
     for (size_t k = 0; k < sizeof options / sizeof options[0]; k++)
       if (strcmp(a, options[k].name) == 0) d = &options[k];
     if (d && !(c->opts & d->bit)) return command_error(err, c, "option does not apply", a);
-    const char *val = d && strcmp(a, "--args") && strcmp(a, "--interp") &&
-                              strcmp(a, "--no-idiv")
-                          ? (i + 1 < argc ? argv[i + 1] : NULL)
-                          : NULL;
-    if (d && !val && strcmp(a, "--args") && strcmp(a, "--interp") && strcmp(a, "--no-idiv"))
-      return command_error(err, c, "option needs a value", a);
     if (!d && a[0] == '-' && a[1] != '\0') return command_error(err, c, "unknown option", a);
     if (!d && o->file) return command_error(err, c, "more than one FILE", a);
     if (!d) { o->file = a; continue; }
-    if (val) i++;
+    const char *val = NULL;
+    if (d->value && ++i >= argc) return command_error(err, c, "option needs a value", a);
+    if (d->value) val = argv[i];
     if (strcmp(a, "--args") == 0) {
       if (o->args.n >= 0) return command_error(err, c, "--args given twice", NULL);
       o->args.v = argv + i + 1;
@@ -1062,7 +1062,8 @@ static int run_command(cli_opts *o, FILE *out, FILE *err) {
     if ((k < 2 && lists[k]->n >= 0) || !(o->cmd->opts & bits[k])) continue;
     lists[k]->n = 0;
     lists[k]->own = NULL;
-    if (!words_from_header(text, keys[k], lists[k])) {
+    /* values of '# args:' may also be separated by commas */
+    if (!words_from_header(text, keys[k], k == 0 ? " \t\r," : " \t\r", lists[k])) {
       fprintf(err, "%s: error: out of memory\n", name);
       goto done;
     }

@@ -42,7 +42,8 @@ int main(int argc, char **argv) {
     src = slurp(f, &n);
     fclose(f);
   } else {
-    src = strdup(text);
+    n = strlen(text);
+    if ((src = malloc(n + 1))) memcpy(src, text, n + 1);
   }
   char *input = slurp(stdin, &nin);
   unsigned char *tape = calloc(BF_TAPE, 1);

@@ -2,6 +2,7 @@
 /* bf with compiled loops must print what a tiny reference interpreter
  * prints and leave the same tape, for programs with output, input, nested
  * loops and wrapping cells; and it must actually compile loops. */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

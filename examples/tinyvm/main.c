@@ -3,6 +3,7 @@
  * what ran where.
  *   tinyvm [--no-jit] [--hot N] [--traces] [PROGRAM...]
  * --traces prints each trace (armjit text form) when it is compiled. */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
