@@ -45,9 +45,11 @@ typedef struct {
   "                   i16 i32 u32 f64, or str:TEXT (the bytes of TEXT and a NUL).\n" \
   "                   Repeatable; 8-byte aligned.\n"
 
-#define HEADER_HELP                                                                \
-  "Without the option, header comment lines of FILE give the same:\n"               \
-  "  # args: V...     # alloc: NAME=SPEC...     # dump: NAME[:FMT]...\n"
+#define HEADER_HELP                                                                   \
+  "Header comment lines at the top of FILE:\n"                                         \
+  "  # args: V...          the --args when the option is not given\n"                  \
+  "  # dump: NAME[:FMT]... the --dump list when the option is not given\n"             \
+  "  # alloc: NAME=SPEC... buffers; --alloc adds more or replaces one by name\n"
 
 static const cli_cmd commands[] = {
     {"run", O_FILE | O_ARGS | O_INTERP | O_STEPS | O_COMPILE | O_ALLOC | O_DUMP,
@@ -93,10 +95,11 @@ static const cli_cmd commands[] = {
      "                   vfpv3 d32 neon idiv (vfpv3 is always on), or none\n" ALLOC_HELP
      "  --no-idiv        never use the SDIV/UDIV instructions\n"
      "  --random-ra SEED randomize register allocation (testing)\n"
-     "\n" HEADER_HELP},
+     "\nA '# alloc: NAME=SPEC...' comment line at the top of FILE makes buffers too.\n"},
     {"print", O_FILE | O_ALLOC, "print FILE [--alloc NAME=SPEC]...",
      "Parse the trace and print it back in canonical form (docs/ir.md 6.3).\n"
-     "\n" ALLOC_HELP},
+     "\n" ALLOC_HELP
+     "\nA '# alloc: NAME=SPEC...' comment line at the top of FILE makes buffers too.\n"},
     {"symbols", 0, "symbols",
      "List the built-in symbols every command registers: C functions a trace\n"
      "can call, with the call descriptor that fits them, and objects (the\n"
@@ -953,8 +956,9 @@ static int cmd_run(const cli_opts *o, const char *name, armjit_ctx *ctx, armjit_
             "%s: error: compiled code runs only on ARM; this armjit was built for "
             ARMJIT_CLI_HOST ".\n"
             "  Interpret the trace instead:  armjit run %s --interp ...\n"
-            "  or run the ARM build under qemu:  qemu-arm -L /usr/arm-linux-gnueabihf "
-            "build/armhf/armjit run %s ...\n",
+            "  or run the ARM build under qemu:\n"
+            "    qemu-arm -L /usr/arm-linux-gnueabihf -E LD_LIBRARY_PATH=/usr/arm-linux-gnueabihf/lib"
+            " build/armhf/armjit run %s ...\n",
             name, o->file, o->file);
     return 1;
   }
