@@ -14,10 +14,7 @@
 
 #include <stdint.h>
 
-#include "armjit.h"
-
-/* Argument types beyond armjit_type (kept clear of its values). */
-enum { ARM_TY_I64 = 16, ARM_TY_F32 = 17 };
+#include "arm/target.h"
 
 typedef enum {
   ABI_NONE,   /* void result */

@@ -30,6 +30,16 @@
 
 #include "armjit.h"
 
+/* ---- value storage types ------------------------------------------------- */
+/* Besides armjit_type's INT and REF (one word, a core register) and FLOAT
+ * (a double: a d register, 8 bytes): storage types the target can hold,
+ * pass and move although the IR has no values of them yet (kept clear of
+ * armjit_type's values). */
+enum {
+  ARM_TY_I64 = 16, /* int64_t: a core register pair, 8 bytes (8-aligned) */
+  ARM_TY_F32 = 17  /* float: an s register, one word */
+};
+
 /* ---- registers and roles ----------------------------------------------- */
 enum {
   ARM_NCORE = 11,        /* allocatable core registers r0..r10 */
