@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* AAPCS parameter passing (see abi.h).  The rule numbers are the
  * standard's stage C rules (§6.5.3 "Parameter marshaling"); stages A and
  * B add nothing for our types (no composites, nothing larger than 8

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Condition-code maps (see target.h). */
 #include "arm/target.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ARM target facts: the register file and the role of each register, the
  * save masks of the entry and the exit path, the frame header below fp,
  * the exit save area, and the condition-code maps.  Everything else in the
