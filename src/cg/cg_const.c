@@ -66,7 +66,7 @@ void cg_load_addr(cg *c, a32_reg rd, uint32_t addr) {
  * constant another register caches: one ADD/SUB from that register. */
 static bool load_by_delta(cg *c, a32_reg rd, uint32_t v) {
   if (a32_modimm(v) >= 0 || a32_modimm(~v) >= 0 || v <= 0xffffu) return false;
-  for (int r = 0; r < RA_NCORE; r++) {
+  for (int r = 0; r < ARM_NCORE; r++) {
     if (r == (int)rd) continue;  /* already marked as caching the new value */
     ir_ref k = ra_cached_const(&c->ra, r);
     if (k == IR_NONE || ir_ref_type(c->t, k) == ARMJIT_FLOAT) continue;

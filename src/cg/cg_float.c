@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Lowering of float ops (VFP, double precision) and int<->float casts.
- * Conversions go through s30 (CG_S_SCRATCH, half of the scratch d15). */
+ * Conversions go through s30 (ARM_SSCRATCH, half of the scratch d15). */
 #include "cg/cg_internal.h"
 
 /* The result in the per-op protocol (cg_op.c), after the operands. */
@@ -55,12 +55,12 @@ void cg_lower_float_cmp(cg *c, const ir_op *op) {
   }
   a32_cond cc;
   switch (opc) {
-  case ARMJIT_OP_FLOAT_LT: cc = A32_MI; break;
-  case ARMJIT_OP_FLOAT_LE: cc = A32_LS; break;
-  case ARMJIT_OP_FLOAT_GT: cc = A32_GT; break;
-  case ARMJIT_OP_FLOAT_GE: cc = A32_GE; break;
-  case ARMJIT_OP_FLOAT_EQ: cc = A32_EQ; break;
-  default: cc = A32_NE; break;
+  case ARMJIT_OP_FLOAT_LT: cc = arm_cc_float(ARM_CMP_LT); break;
+  case ARMJIT_OP_FLOAT_LE: cc = arm_cc_float(ARM_CMP_LE); break;
+  case ARMJIT_OP_FLOAT_GT: cc = arm_cc_float(ARM_CMP_GT); break;
+  case ARMJIT_OP_FLOAT_GE: cc = arm_cc_float(ARM_CMP_GE); break;
+  case ARMJIT_OP_FLOAT_EQ: cc = arm_cc_float(ARM_CMP_EQ); break;
+  default: cc = arm_cc_float(ARM_CMP_NE); break;
   }
   cg_float_compare(c, x, y);
   cg_set_bool(c, op, cc);
@@ -72,12 +72,12 @@ void cg_lower_cast(cg *c, const ir_op *op) {
     /* round toward zero, saturating, NaN -> 0: the IR rule */
     unsigned dm = cg_vreg(c, x);
     a32_reg rd = (a32_reg)cg_def(c, op, -1);
-    a32_vcvt(c->b, A32_AL, A32_CVT_S32_F64, CG_S_SCRATCH, dm);
-    a32_vmov_s_to_core(c->b, A32_AL, rd, CG_S_SCRATCH);
+    a32_vcvt(c->b, A32_AL, A32_CVT_S32_F64, ARM_SSCRATCH, dm);
+    a32_vmov_s_to_core(c->b, A32_AL, rd, ARM_SSCRATCH);
     return;
   }
   a32_reg rn = cg_reg(c, x);
   unsigned dd = def_float(c, op);
-  a32_vmov_core_to_s(c->b, A32_AL, CG_S_SCRATCH, rn);
-  a32_vcvt(c->b, A32_AL, A32_CVT_F64_S32, dd, CG_S_SCRATCH);
+  a32_vmov_core_to_s(c->b, A32_AL, ARM_SSCRATCH, rn);
+  a32_vcvt(c->b, A32_AL, A32_CVT_F64_S32, dd, ARM_SSCRATCH);
 }

@@ -7,12 +7,8 @@
 #include "ra/alloc.h"
 #include "ra/pmove.h"
 
-/* [fp, #-4] holds the armjit_frame pointer, [fp, #-8] the force flag
- * (cg_call.h); slots start below them. */
-#define CG_FRAME_PTR_OFF (-4)
-#define CG_FIXED_BYTES 8
-/* Offset of values[0] in armjit_frame. */
-#define CG_FRAME_VALUES 24
+/* The frame header below fp (ARM_FRAME_PTR_OFF, ARM_FORCE_OFF,
+ * ARM_FIXED_BYTES) and the register roles are target facts: arm/target.h. */
 
 typedef struct cg_cold cg_cold;
 
@@ -80,10 +76,10 @@ void cg_fail(cg *c, armjit_status st, const char *fmt, ...)
     ;
 
 /* ---- scratch registers (cg_scratch.c; the contract is written there) ---- */
-#define CG_BUSY_IP (1u << A32_IP)
-#define CG_BUSY_LR (1u << A32_LR)
+/* Claimed-scratch bits of cg.busy (the registers: arm/target.h). */
+#define CG_BUSY_IP (1u << ARM_SCRATCH1)
+#define CG_BUSY_LR (1u << ARM_SCRATCH2)
 #define CG_BUSY_D15 (1u << 16)
-enum { CG_D_SCRATCH = 15, CG_S_SCRATCH = 30 /* the low half of d15 */ };
 
 /* ip, then lr, for the rest of this op; -1 when both are busy. */
 int cg_scratch(cg *c);

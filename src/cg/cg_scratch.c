@@ -39,23 +39,23 @@
 #include "cg/cg_internal.h"
 
 int cg_scratch(cg *c) {
-  if (!(c->busy & CG_BUSY_IP)) { c->busy |= CG_BUSY_IP; return A32_IP; }
-  if (!(c->busy & CG_BUSY_LR)) { c->busy |= CG_BUSY_LR; return A32_LR; }
+  if (!(c->busy & CG_BUSY_IP)) { c->busy |= CG_BUSY_IP; return ARM_SCRATCH1; }
+  if (!(c->busy & CG_BUSY_LR)) { c->busy |= CG_BUSY_LR; return ARM_SCRATCH2; }
   return -1;
 }
 
 int cg_dscratch(cg *c) {
   if (c->busy & CG_BUSY_D15) return -1;
   c->busy |= CG_BUSY_D15;
-  return CG_D_SCRATCH;
+  return ARM_DSCRATCH;
 }
 
 cg_tmp cg_tmp_get(cg *c, unsigned avoid) {
-  cg_tmp t = {A32_IP, false};
+  cg_tmp t = {(a32_reg)ARM_SCRATCH1, false};
   unsigned no = c->busy | avoid;
-  if (!(no & CG_BUSY_IP)) { t.r = A32_IP; c->busy |= CG_BUSY_IP; return t; }
-  if (!(no & CG_BUSY_LR)) { t.r = A32_LR; c->busy |= CG_BUSY_LR; return t; }
-  for (unsigned r = 0; r <= 10; r++)
+  if (!(no & CG_BUSY_IP)) { t.r = (a32_reg)ARM_SCRATCH1; c->busy |= CG_BUSY_IP; return t; }
+  if (!(no & CG_BUSY_LR)) { t.r = (a32_reg)ARM_SCRATCH2; c->busy |= CG_BUSY_LR; return t; }
+  for (unsigned r = 0; r < ARM_NCORE; r++)
     if (!(avoid >> r & 1)) { t.r = (a32_reg)r; break; }
   t.pushed = true;
   a32_push(c->b, A32_AL, (uint16_t)(1u << t.r));
