@@ -241,8 +241,8 @@ typedef struct {
   int n;
   int line;          /* the header line's number, 0 for the command line */
   const char *from;  /* "--args" or "'# args:' line" */
-  char **own;        /* private copies of a header line */
-  char *store;
+  char **own;        /* the word array, when this list allocated it */
+  char *store;       /* the words of a header line (a private copy) */
 } cli_words;
 
 static void words_free(cli_words *w) {
