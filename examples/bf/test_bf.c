@@ -90,6 +90,9 @@ int main(void) {
   check("digits", "++++++++[>++++++<-]++++++++++[>.+<-]++++++++++.", "", true);
   /* nested: the inner loop is entered 64 times, 8 iterations each */
   check("nested", "++++++++[>++++++++[>++++++++[>+>+<<-]<-]<-]>>>.>.>+.", "", true);
+  /* two innermost loops moving 255, 254, ... between two cells, entered
+   * about 2000 times */
+  check("shuttle", "++++[>-[>-[>+<-]>[<+>-]<<-]<-]>>.", "", true);
   check("cat", ",[.,]", "input is echoed", true);
   check("reverse", ">,[>,]<[.<]", "stressed", true);
   /* cells wrap: 0 - 1 = 255, and a clear loop counts down from 255 */
