@@ -802,13 +802,12 @@ static int dump_buffers(const cli_words *w, const char *file, const cli_bufs *b,
     const cli_buf *buf = NULL;
     for (int j = 0; j < b->n; j++)
       if (strlen(b->v[j].name) == n && memcmp(b->v[j].name, s, n) == 0) buf = &b->v[j];
-    const elem_type *e = NULL;
-    if (s[n] && !(e = find_elem(s + n + 1, strlen(s + n + 1)))) {
+    const elem_type *e = NULL; /* NULL: hex */
+    if (s[n] && strcmp(s + n + 1, "hex") != 0 && !(e = find_elem(s + n + 1, strlen(s + n + 1)))) {
       fprintf(err, "%s: error: --dump %s: unknown format (hex u8 i8 u16 i16 u32 i32 f64 str)\n",
               file, s);
       return 1;
     }
-    if (s[n] && strcmp(s + n + 1, "hex") == 0) e = NULL;
     if (!buf) {
       fprintf(err, "%s: error: --dump %.*s: no --alloc buffer has that name\n", file, (int)n, s);
       return 1;
