@@ -506,6 +506,24 @@ static void test_exception_from_helper(void **state) {
 /* guard_exit.ir lists [i1, i0, 1.0]: positions, variables, a constant. */
 static void test_exit_value_sources(void **state) {
   (void)state;
+  /* the API the CLI prints from */
+  char *text = slurp(EXAMPLE("guard_exit.ir"));
+  armjit_ctx *ctx = armjit_ctx_new(NULL, NULL);
+  armjit_trace *t = armjit_trace_parse(ctx, text, NULL);
+  assert_non_null(t);
+  assert_int_equal(armjit_trace_exit_value(t, 0, 0), 1);
+  assert_int_equal(armjit_trace_exit_value(t, 0, 1), 0);
+  armjit_val c = armjit_trace_exit_value(t, 0, 2);
+  assert_true(c < 0 && c != ARMJIT_NOVAL);
+  assert_int_equal(armjit_val_type(t, c), ARMJIT_FLOAT);
+  assert_int_equal(armjit_trace_exit_value(t, 1, 0), 0); /* overflow: [i0, i1] */
+  assert_int_equal(armjit_trace_exit_value(t, 0, 3), ARMJIT_NOVAL);
+  assert_int_equal(armjit_trace_exit_value(t, 2, 0), ARMJIT_NOVAL);
+  assert_int_equal(armjit_trace_exit_value(t, -1, 0), ARMJIT_NOVAL);
+  assert_int_equal(armjit_trace_exit_value(NULL, 0, 0), ARMJIT_NOVAL);
+  armjit_trace_free(t);
+  armjit_ctx_free(ctx);
+  free(text);
   cli_result r = run_cli("run", EXAMPLE("guard_exit.ir"), "--interp", NULL);
   assert_int_equal(r.rc, 0);
   assert_string_equal(r.out, "exit 0 (guard reached_one)\n[0] i1 = 111\n[1] i0 = 1\n"
