@@ -431,7 +431,8 @@ static void test_alloc_and_dump(void **state) {
   /* Formats: u8, i8, u16, i16, u32, f64, str. */
   char *path = write_temp("# alloc: b=u8:1,255,0x80,0 f=f64:1.5,-0.0 s=str:Hi\\there\n"
                           "[]\nfinish()\n");
-  r = run_cli("run", path, "--interp", "--dump", "b", "--dump", "b:u8", "--dump", "b:i8", "--dump", "b:u16",
+  r = run_cli("run", path, "--interp", "--dump", "b", "--dump", "b:u8", "--dump", "b:i8",
+              "--dump", "b:u16",
               "--dump", "b:i16", "--dump", "b:u32", "--dump", "b:i32", "--dump", "f:f64",
               "--dump", "s:str", NULL);
   assert_int_equal(r.rc, 0);

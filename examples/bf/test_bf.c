@@ -104,7 +104,8 @@ int main(void) {
   check("noloop", "+++.>++.", "", false);
   /* Errors: the same message with and without compiled loops. */
   static unsigned char tape[BF_TAPE];
-  const char *bad[][2] = {{"+[<+]", "leaves the tape"}, {"[[]", "unmatched ["}, {"]", "unmatched ]"}};
+  const char *bad[][2] = {
+      {"+[<+]", "leaves the tape"}, {"[[]", "unmatched ["}, {"]", "unmatched ]"}};
   for (int k = 0; k < 3; k++)
     for (int jit = 0; jit <= 1; jit++) {
       memset(tape, 0, sizeof tape);

@@ -306,7 +306,10 @@ int tvm_run(const tvm_insn *code, int n, tvm_state *st, const tvm_config *cfg,
   if (!hot || !compiled) { verr(err, errlen, "out of memory"); goto done; }
   if (cfg->jit) {
     if (!(ctx = armjit_ctx_new(NULL, &e))) { verr(err, errlen, "%s", e.msg); goto done; }
-    if (!(frame = armjit_frame_new(ctx, TVM_NVALS))) { verr(err, errlen, "out of memory"); goto done; }
+    if (!(frame = armjit_frame_new(ctx, TVM_NVALS))) {
+      verr(err, errlen, "out of memory");
+      goto done;
+    }
   }
   for (int pc = 0;;) {
     if (compiled[pc].loop && !recording && !just_exited) {
