@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_alloc_hooks.c — nothing that armjit_compile_loop allocates bypasses
  * the context's allocator hooks.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* reloc.c — symbols, the emitters that refer to them, their relocation
  * records (a32.h: "symbols and relocations") and the link step that
  * resolves labels and symbols for a load address.
