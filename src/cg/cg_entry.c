@@ -25,9 +25,16 @@ static int cmp_order(const void *a, const void *b) {
 
 void cg_prologue(cg *c) {
   a32_buf *b = c->b;
-  a32_push(b, A32_AL, 0x5ff0);
-  a32_vpush(b, A32_AL, 8, 8);
+  cg_result *o = c->out;
+  o->saved_core = 0x5ff0;
+  o->vfp_first = 8;
+  o->vfp_count = 8;
+  a32_push(b, A32_AL, o->saved_core);
+  o->push_end = (uint32_t)a32_buf_size(b);
+  a32_vpush(b, A32_AL, o->vfp_first, o->vfp_count);
+  o->vpush_end = (uint32_t)a32_buf_size(b);
   a32_dp(b, A32_AL, A32_MOV, false, A32_FP, 0, a32_r(A32_SP));
+  o->fp_set = (uint32_t)a32_buf_size(b);
   c->frame_patch = a32_buf_size(b);
   a32_movw(b, A32_AL, A32_IP, 0);
   a32_movt(b, A32_AL, A32_IP, 0);
