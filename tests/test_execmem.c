@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Executable memory and code objects: W^X in /proc/self/maps, the
  * per-context code limit, linking, patch bounds and error paths.  Nothing
  * here executes generated code, so it runs in every build (under ASan on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Code objects: an assembler buffer linked for its final address and
  * copied into executable memory (public armjit_code_* API). */
 #include "rt/execmem.h"

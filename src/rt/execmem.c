@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Executable memory: mmap'd pages flipped between RW and RX (never both),
  * accounted per context against opts.code_limit. */
 #include "rt/execmem.h"

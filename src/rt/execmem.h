@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* execmem.h — executable memory with W^X: a mapping is either writable
  * (while code is copied or patched) or executable (while it runs), never
  * both.  Internal to the library; used by code objects and compiled loops.
