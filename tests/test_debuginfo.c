@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Debugging and profiling (every build): the perf map read back against
  * the loop's code, armjit_lookup_pc against the op offsets and exit stubs,
  * the ELF object gdb is given (parsed back here), and on ARM the GDB JIT

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The context's list of live code objects (armjit_lookup_pc). */
 #include "rt/debuginfo.h"
 

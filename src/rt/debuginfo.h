@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Generated code made visible to debuggers and profilers.
  *
  * Every code object the runtime creates (a compiled loop today; bridges

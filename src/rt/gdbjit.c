@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The GDB JIT interface: code objects as in-memory ELF files that gdb reads
  * (gdb manual, "JIT Compilation Interface").
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A compiled loop as seen by debuggers and profilers: its symbols, its
  * registration with gdb and the perf map (debuginfo.h), and the pc lookup
  * (armjit_lookup_pc).

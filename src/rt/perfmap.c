@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The perf map: perf's convention for code it finds no ELF file for
  * (tools/perf/Documentation/jit-interface.txt).  A process appends
  * "START SIZE symbolname\n" lines, START and SIZE in hex, to

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # gdb sees compiled loops through the GDB JIT interface: run jit_probe under
 # gdb, stop in the C helper its compiled loop calls, and check the
 # backtrace: helper, the loop (by its symbol), armjit_run, main; that gdb

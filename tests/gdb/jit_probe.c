@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The program the gdb test runs under qemu-arm -g: it compiles a loop that
  * calls jit_probe_helper on every iteration and runs it.  The test breaks
  * in the helper and checks the backtrace: helper, the loop, armjit_run,
