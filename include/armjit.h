@@ -154,6 +154,11 @@ armjit_status armjit_jump(armjit_trace *t, int label, const armjit_val *args,
                           unsigned nargs);
 /* finish(args): returns its exit id (>= 0) or -1. */
 int armjit_finish(armjit_trace *t, const armjit_val *args, unsigned nargs);
+/* debug_merge_point(text): the front end's own source position (PyPy's
+ * name), e.g. "loop at line 12".  No code; the text shows in listings
+ * (armjit_loop_dis) and in armjit_lookup_pc.  Any bytes but NUL, at most
+ * 4096.  Returns ARMJIT_OK or the error also remembered in the trace. */
+armjit_status armjit_debug_merge_point(armjit_trace *t, const char *text);
 /* Give the last guard/finish/label a name (text form "descr=NAME"). */
 armjit_status armjit_set_descr_name(armjit_trace *t, const char *name);
 

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ir/ir.h"
 #include "rt/debuginfo.h"
 #include "rt/loop.h"
 
@@ -380,12 +381,198 @@ static void test_elf_image(void **state) {
   armjit_ctx_free(ctx);
 }
 
+/* ---- debug_merge_point ----------------------------------------------------------- */
+static const char *const mp_text =
+    "[i0]\n"
+    "debug_merge_point(\"entry\")\n"
+    "label(i0, descr=mp)\n"
+    "debug_merge_point(\"line 12: i -= 1\")\n"
+    "i1 = int_sub(i0, 1)\n"
+    "debug_merge_point(\"line 13: if i > 0\")\n"
+    "i2 = int_gt(i1, 0)\n"
+    "guard_true(i2, descr=out) [i1]\n"
+    "debug_merge_point(\"tab\\t\\\"q\\\" \\\\ \\x7f\")\n"
+    "jump(i1, descr=mp)\n";
+
+static char *print_trace(const armjit_trace *t) {
+  char *s = armjit_trace_to_string(t);
+  assert_non_null(s);
+  return s;
+}
+
+static void test_merge_point_text(void **state) {
+  (void)state;
+  armjit_ctx *ctx = ctx_with(0);
+  armjit_error err;
+  armjit_trace *t = armjit_trace_parse(ctx, mp_text, &err);
+  if (!t) fail_msg("%d:%d: %s", err.line, err.col, err.msg);
+  assert_int_equal(armjit_trace_nops(t), 9);
+  assert_int_equal(t->ops[2].opc, ARMJIT_OP_DEBUG_MERGE_POINT);
+  assert_string_equal(ir_op_text(t, &t->ops[2]), "line 12: i -= 1");
+  assert_string_equal(ir_op_text(t, &t->ops[7]), "tab\t\"q\" \\ \x7f");
+  /* The printer writes the same text back (escapes included). */
+  char *s = print_trace(t);
+  assert_string_equal(s, mp_text);
+  free(s);
+  /* Built by API: the same trace prints the same. */
+  armjit_trace *b = armjit_trace_new(ctx);
+  armjit_val i0 = armjit_input(b, ARMJIT_INT);
+  assert_int_equal(armjit_debug_merge_point(b, "entry"), ARMJIT_OK);
+  int lab = armjit_label(b, &i0, 1);
+  armjit_set_descr_name(b, "mp");
+  armjit_debug_merge_point(b, "line 12: i -= 1");
+  armjit_val one = armjit_const_int(b, 1), a[2] = {i0, one};
+  armjit_val i1 = armjit_op(b, ARMJIT_OP_INT_SUB, a, 2);
+  armjit_debug_merge_point(b, "line 13: if i > 0");
+  armjit_val c[2] = {i1, armjit_const_int(b, 0)};
+  armjit_val i2 = armjit_op(b, ARMJIT_OP_INT_GT, c, 2);
+  armjit_guard(b, ARMJIT_OP_GUARD_TRUE, &i2, 1, &i1, 1);
+  armjit_set_descr_name(b, "out");
+  armjit_debug_merge_point(b, "tab\t\"q\" \\ \x7f");
+  armjit_jump(b, lab, &i1, 1);
+  assert_int_equal(armjit_trace_validate(b, &err), ARMJIT_OK);
+  s = print_trace(b);
+  assert_string_equal(s, mp_text);
+  free(s);
+  armjit_trace_free(b);
+  /* The interpreter ignores them: 5 -> 4 3 2 1 0, exit with 0. */
+  armjit_frame *f = armjit_frame_new(ctx, 2);
+  f->values[0].i = 5;
+  assert_int_equal(armjit_interpret(t, f, 0, &err), ARMJIT_OK);
+  assert_int_equal(f->exit_id, 0);
+  assert_int_equal(f->values[0].i, 0);
+  armjit_frame_free(ctx, f);
+  armjit_trace_free(t);
+  armjit_ctx_free(ctx);
+}
+
+static void test_merge_point_errors(void **state) {
+  (void)state;
+  armjit_ctx *ctx = ctx_with(0);
+  static const struct { const char *text, *msg; armjit_status code; int line, col; } bad[] = {
+      {"[]\ndebug_merge_point()\nfinish()\n", "takes one string", ARMJIT_E_SYNTAX, 2, 19},
+      {"[i0]\ndebug_merge_point(i0)\nfinish()\n", "takes one string", ARMJIT_E_SYNTAX, 2, 19},
+      {"[]\ndebug_merge_point(\"open)\nfinish()\n", "unterminated", ARMJIT_E_SYNTAX, 2, 19},
+      {"[]\ndebug_merge_point(\"a\\q\")\nfinish()\n", "unknown escape", ARMJIT_E_SYNTAX, 2, 21},
+      {"[]\ndebug_merge_point(\"\\x4\")\nfinish()\n", "two hex digits", ARMJIT_E_SYNTAX, 2, 20},
+      {"[]\ndebug_merge_point(\"\\x00\")\nfinish()\n", "x00", ARMJIT_E_SYNTAX, 2, 20},
+      {"[]\ndebug_merge_point(\"a\", \"b\")\nfinish()\n", "expected ')'", ARMJIT_E_SYNTAX, 2, 22},
+      {"[]\ni1 = debug_merge_point(\"a\")\nfinish()\n", "no result", ARMJIT_E_SYNTAX, 2, 1},
+  };
+  for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+    armjit_error err;
+    armjit_trace *t = armjit_trace_parse(ctx, bad[k].text, &err);
+    if (t) fail_msg("parsed: %s", bad[k].text);
+    if (err.code != bad[k].code || err.line != bad[k].line || err.col != bad[k].col ||
+        !strstr(err.msg, bad[k].msg))
+      fail_msg("%s: got %d:%d %s (%s), expected %d:%d ... %s", bad[k].text, err.line, err.col,
+               err.msg, armjit_status_name(err.code), bad[k].line, bad[k].col, bad[k].msg);
+  }
+  /* Too long: by text and by API. */
+  size_t n = IR_MAX_TEXT + 1;
+  char *big = malloc(n + 64);  /* the text plus the trace around it */
+  assert_non_null(big);
+  memset(big, 'x', n);
+  big[n] = 0;
+  armjit_trace *b = armjit_trace_new(ctx);
+  assert_int_equal(armjit_debug_merge_point(b, big), ARMJIT_E_LIMIT);
+  assert_int_equal(armjit_debug_merge_point(b, NULL), ARMJIT_E_ARG);
+  armjit_error err;
+  assert_int_equal(armjit_trace_validate(b, &err), ARMJIT_E_LIMIT);  /* the first misuse */
+  assert_non_null(strstr(err.msg, "armjit_debug_merge_point"));
+  armjit_trace_free(b);
+  /* the text form of the same: [] debug_merge_point("yyy...") finish() */
+  static const char head[] = "[]\ndebug_merge_point(\"", tail[] = "\")\nfinish()\n";
+  memcpy(big, head, sizeof head - 1);
+  memset(big + sizeof head - 1, 'y', n);
+  memcpy(big + sizeof head - 1 + n, tail, sizeof tail);
+  assert_null(armjit_trace_parse(ctx, big, &err));
+  assert_int_equal(err.code, ARMJIT_E_LIMIT);
+  free(big);
+  /* armjit_op refuses it (it needs its text). */
+  b = armjit_trace_new(ctx);
+  assert_int_equal(armjit_op(b, ARMJIT_OP_DEBUG_MERGE_POINT, NULL, 0), ARMJIT_NOVAL);
+  assert_int_equal(armjit_trace_validate(b, &err), ARMJIT_E_ARG);
+  assert_non_null(strstr(err.msg, "armjit_debug_merge_point"));
+  armjit_trace_free(b);
+  armjit_ctx_free(ctx);
+}
+
+static void test_merge_point_code(void **state) {
+  (void)state;
+  armjit_ctx *ctx = ctx_with(0);
+  armjit_loop *l = compile_text(ctx, mp_text);
+  /* No code for a merge point; the same loop without them is as long. */
+  for (unsigned i = 0; i < 9; i++)
+    if (i == 0 || i == 2 || i == 4 || i == 7) assert_int_equal(armjit_loop_op_offset(l, i), -1);
+  armjit_error err;
+  char plain[512];
+  size_t o = 0;
+  for (const char *p = mp_text; *p;) {
+    const char *nl = strchr(p, '\n');
+    if (strncmp(p, "debug_merge_point", 17) != 0) {
+      memcpy(plain + o, p, (size_t)(nl - p + 1));
+      o += (size_t)(nl - p + 1);
+    }
+    p = nl + 1;
+  }
+  plain[o] = 0;
+  armjit_loop *l0 = compile_text(ctx, plain);
+  size_t s1, s0;
+  armjit_loop_code(l, &s1);
+  armjit_loop_code(l0, &s0);
+  assert_int_equal(s1, s0);
+  /* The listing shows each merge point above the code of the op after it. */
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream(&buf, &len);
+  assert_non_null(out);
+  assert_int_equal(armjit_loop_dis(l, out), ARMJIT_OK);
+  fclose(out);
+  const char *a = strstr(buf, "# debug_merge_point(\"line 12: i -= 1\")\n");
+  const char *b = strstr(buf, "# i1 = int_sub(i0, 1)\n");
+  const char *c = strstr(buf, "# debug_merge_point(\"line 13: if i > 0\")\n");
+  assert_non_null(a);
+  assert_non_null(b);
+  assert_non_null(c);
+  assert_true(a < b && b < c);
+  /* right above the op whose code follows it */
+  assert_ptr_equal(strchr(a, '\n') + 1, b);
+  assert_non_null(strstr(buf, "# debug_merge_point(\"entry\")\n"));
+  assert_non_null(strstr(buf, "# debug_merge_point(\"tab\\t\\\"q\\\" \\\\ \\x7f\")\n"));
+  free(buf);
+  /* The lookup names the last merge point before the pc's op. */
+  uintptr_t start = (uintptr_t)armjit_loop_code(l, NULL);
+  armjit_pc_info info;
+  assert_true(armjit_lookup_pc(ctx, start + (uintptr_t)armjit_loop_op_offset(l, 3), &info));
+  assert_int_equal(info.op, 3);
+  assert_string_equal(info.merge_point, "line 12: i -= 1");
+  /* the guard's stub: the merge point before the guard */
+  assert_true(armjit_lookup_pc(ctx, start + l->exits[0].stub, &info));
+  assert_int_equal(info.exit_id, 0);
+  assert_string_equal(info.merge_point, "line 13: if i > 0");
+  /* the prologue comes before every op */
+  assert_true(armjit_lookup_pc(ctx, start, &info));
+  assert_null(info.merge_point);
+  /* without merge points: none */
+  uintptr_t start0 = (uintptr_t)armjit_loop_code(l0, NULL);
+  assert_true(armjit_lookup_pc(ctx, start0 + (uintptr_t)armjit_loop_op_offset(l0, 1), &info));
+  assert_null(info.merge_point);
+  armjit_loop_free(l0);
+  armjit_loop_free(l);
+  (void)err;
+  armjit_ctx_free(ctx);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_perf_map_ranges),
       cmocka_unit_test(test_perf_map_env),
       cmocka_unit_test(test_lookup_pc),
       cmocka_unit_test(test_elf_image),
+      cmocka_unit_test(test_merge_point_text),
+      cmocka_unit_test(test_merge_point_errors),
+      cmocka_unit_test(test_merge_point_code),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -65,9 +65,19 @@ armjit_status ajx_loop_debug_object(const armjit_loop *l, const ajx_dbg_frame *f
   return ARMJIT_OK;
 }
 
+/* The trace's debug_merge_points, kept for the lookup and the listing. */
 static bool keep_merge_points(armjit_loop *l, const armjit_trace *t) {
-  (void)l;
-  (void)t;
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < t->nops; i++) n += (ir_info(t->ops[i].opc)->flags & ARMJIT_OPF_TEXT) != 0;
+  if (!n) return true;
+  if (!(l->mps = ajx_calloc(l->ctx, n, sizeof *l->mps))) return false;
+  for (uint32_t i = 0; i < t->nops; i++) {
+    const ir_op *op = &t->ops[i];
+    if (!(ir_info(op->opc)->flags & ARMJIT_OPF_TEXT)) continue;
+    ajx_merge_point *m = &l->mps[l->nmps++];
+    m->op = i;
+    if (!(m->text = ajx_strdup(l->ctx, ir_op_text(t, op)))) return false;
+  }
   return true;
 }
 
