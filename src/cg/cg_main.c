@@ -152,7 +152,7 @@ static armjit_status setup(cg *c, cg_result *o, armjit_error *err) {
   c->label_at = ajx_alloc(ctx, (t->nlabels ? t->nlabels : 1) * sizeof *c->label_at);
   c->label_locs = ajx_calloc(ctx, t->nlabels ? t->nlabels : 1, sizeof *c->label_locs);
   c->stub_at = ajx_alloc(ctx, (t->nexits ? t->nexits : 1) * sizeof *c->stub_at);
-  o->buf = a32_buf_new(4096, ctx->opts.code_limit);
+  o->buf = armjit_buf_new(ctx, 4096, ctx->opts.code_limit);
   if (!o->op_off || !o->exits || !o->consts || !c->label_at || !c->label_locs ||
       !c->stub_at || !o->buf || find_calls(c) != ARMJIT_OK)
     return ajx_err(err, ARMJIT_E_NOMEM, "out of memory setting up code generation");
