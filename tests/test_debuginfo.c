@@ -438,6 +438,79 @@ static void test_threads(void **state) {
   remove_map();
 }
 
+/* ---- out of memory: every allocation of a compile failing in turn ---------- */
+typedef struct {
+  long budget;   /* allocations left, -1 = unlimited */
+  long live;     /* blocks allocated and not freed */
+} oom_state;
+
+static void *oom_alloc(void *ud, size_t n) {
+  oom_state *s = ud;
+  if (s->budget == 0) return NULL;
+  if (s->budget > 0) s->budget--;
+  void *p = malloc(n);
+  if (p) s->live++;
+  return p;
+}
+static void *oom_realloc(void *ud, void *p, size_t n) {
+  oom_state *s = ud;
+  if (s->budget == 0) return NULL;
+  if (s->budget > 0) s->budget--;
+  void *q = realloc(p, n);
+  if (q && !p) s->live++;
+  return q;
+}
+static void oom_free(void *ud, void *p) {
+  oom_state *s = ud;
+  if (p) s->live--;
+  free(p);
+}
+
+/* Each failure is a clean ARMJIT_E_NOMEM with nothing left allocated (the
+ * name, merge points, the gdb entry and its image, the perf map buffer and
+ * the lookup list all have failure paths). */
+static void test_compile_out_of_memory(void **state) {
+  (void)state;
+  remove_map();
+  oom_state s = {-1, 0};
+  armjit_options o;
+  memset(&o, 0, sizeof o);
+  o.flags = ARMJIT_PERF_MAP;
+  o.alloc = oom_alloc;
+  o.realloc = oom_realloc;
+  o.free = oom_free;
+  o.ud = &s;
+  armjit_error err;
+  armjit_ctx *ctx = armjit_ctx_new(&o, &err);
+  assert_non_null(ctx);
+  static const char *const src[] = {text, "[i0]\ndebug_merge_point(\"a\")\nfinish(i0)\n"};
+  for (int k = 0; k < 2; k++) {
+    armjit_trace *t = armjit_trace_parse(ctx, src[k], &err);
+    assert_non_null(t);
+    assert_int_equal(armjit_trace_validate(t, &err), ARMJIT_OK);
+    long base = s.live, failures = 0;
+    for (long n = 0;; n++) {
+      assert_true(n < 100000);
+      s.budget = n;
+      armjit_loop *l = armjit_compile_loop(ctx, t, &err);
+      s.budget = -1;
+      if (l) {
+        armjit_loop_free(l);
+        assert_int_equal(s.live, base);
+        break;
+      }
+      failures++;
+      assert_int_equal(err.code, ARMJIT_E_NOMEM);
+      assert_int_equal(s.live, base);
+    }
+    assert_true(failures > 10);
+    armjit_trace_free(t);
+  }
+  armjit_ctx_free(ctx);
+  assert_int_equal(s.live, 0);
+  remove_map();
+}
+
 /* ---- debug_merge_point ----------------------------------------------------------- */
 static const char *const mp_text =
     "[i0]\n"
@@ -628,6 +701,7 @@ int main(void) {
       cmocka_unit_test(test_lookup_pc),
       cmocka_unit_test(test_elf_image),
       cmocka_unit_test(test_threads),
+      cmocka_unit_test(test_compile_out_of_memory),
       cmocka_unit_test(test_merge_point_text),
       cmocka_unit_test(test_merge_point_errors),
       cmocka_unit_test(test_merge_point_code),
