@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* A small string -> int map (open addressing, util/hash.h) for the parser's
- * variable and descr names.  Keys point into storage the caller keeps
- * alive; lookups take (pointer, length) so tokens need no copying. */
+/* A small string -> int map (open addressing, util/hash.h) for the
+ * parser's variable names and the names of exits, labels and descriptors.
+ * Keys point into storage the caller keeps alive; lookups take (pointer,
+ * length) so tokens need no copying. */
 #include "ir/ir_impl.h"
 #include "util/hash.h"
 
