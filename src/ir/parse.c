@@ -671,7 +671,8 @@ static armjit_status parse_type(parser *P, bool void_ok, uint8_t *out) {
   else if (void_ok && word_is(s, n, "void")) *out = ARMJIT_VOID;
   else {
     char b[16];
-    if (!n) return perr(P, ARMJIT_E_SYNTAX, col(P), "expected a type, got %s", here(P, b, sizeof b));
+    if (!n)
+      return perr(P, ARMJIT_E_SYNTAX, col(P), "expected a type, got %s", here(P, b, sizeof b));
     return perr(P, ARMJIT_E_SYNTAX, col(P), "unknown type '%.*s' (int, ref, float%s)", (int)n, s,
                 void_ok ? " or void" : "");
   }

@@ -207,7 +207,8 @@ static void print_trace(const armjit_trace *t, ajx_sbuf *b) {
     b->failed = true;
     goto out;
   }
-  for (uint32_t i = 0; i < t->ndescrs; i++) put_decl(b, &t->descrs[i], descr_name(t, dgen, (int32_t)i));
+  for (uint32_t i = 0; i < t->ndescrs; i++)
+    put_decl(b, &t->descrs[i], descr_name(t, dgen, (int32_t)i));
   ajx_sb_puts(b, "[");
   for (uint32_t v = 0; v < t->ninputs; v++) {
     if (v) ajx_sb_puts(b, ", ");

@@ -69,8 +69,9 @@ bool ir_check_sig(const armjit_trace *t, const ir_srcmap *sm, unsigned opc, int3
     return d ? call_sig(t, sm, opc, descr, args, nargs, p) : true;
   size_t want = strlen(in->args);
   if (nargs != want) {
-    snprintf(p->msg, sizeof p->msg, "wrong number of arguments: %s takes %zu argument%s, got %u",
-             in->name, want, want == 1 ? "" : "s", nargs);
+    snprintf(p->msg, sizeof p->msg,
+             "wrong number of arguments: %s takes %zu argument%s, got %u", in->name, want,
+             want == 1 ? "" : "s", nargs);
     return problem(p, ARMJIT_E_INVALID, -1);
   }
   int star = -1;
@@ -87,8 +88,9 @@ bool ir_check_sig(const armjit_trace *t, const ir_srcmap *sm, unsigned opc, int3
     if (got == w) continue;
     char vn[64], dn[64];
     ir_val_name(t, sm, args[k], vn, sizeof vn);
-    int len = snprintf(p->msg, sizeof p->msg, "type mismatch: argument %u (%s) of %s is %s, expected %s",
-                       k + 1, vn, in->name, ir_type_name(got), ir_type_name(w));
+    int len = snprintf(p->msg, sizeof p->msg,
+                       "type mismatch: argument %u (%s) of %s is %s, expected %s", k + 1, vn,
+                       in->name, ir_type_name(got), ir_type_name(w));
     size_t at = len < 0 ? 0 : (size_t)len < sizeof p->msg ? (size_t)len : sizeof p->msg - 1;
     if (c == '*') {
       snprintf(p->msg + at, sizeof p->msg - at, " like argument %d", star + 1);

@@ -63,7 +63,8 @@ static armjit_status verr(const vctx *c, armjit_status code, uint32_t opi,
   /* Without a source position, say which op. */
   char who[64];
   bool say_op = line == 0 && at != IR_AT_END;
-  if (say_op) snprintf(who, sizeof who, "op %" PRIu32 " (%s)", opi, ir_info(c->t->ops[opi].opc)->name);
+  if (say_op)
+    snprintf(who, sizeof who, "op %" PRIu32 " (%s)", opi, ir_info(c->t->ops[opi].opc)->name);
   va_list ap;
   va_start(ap, fmt);
   ajx_errv(c->err, false, code, line, col, say_op ? who : NULL, fmt, ap);
