@@ -13,8 +13,9 @@
  * text without it reads the same on 32- and 64-bit hosts.  Ref constants
  * that are registered symbols print as sym(NAME).
  *
- * The text is built through the context's allocator; armjit_trace_to_string
- * hands out a malloc'd copy (the public contract says free()). */
+ * Everything is allocated through the trace's context; only
+ * armjit_trace_to_string hands out a malloc'd copy (the public contract
+ * says free()). */
 #include "ir/ir_impl.h"
 #include "util/sbuf.h"
 #include "util/sym.h"
@@ -247,6 +248,18 @@ out:
   free_names(t, dgen, t->ndescrs);
 }
 
+char *ir_trace_text(const armjit_trace *t, size_t *len) {
+  ajx_sbuf b;
+  ajx_sb_init(&b, t->ctx);
+  print_trace(t, &b);
+  if (b.failed) {
+    ajx_sb_free(&b);
+    return NULL;
+  }
+  *len = b.len;
+  return b.p; /* never NULL: the text has at least the inputs line */
+}
+
 char *armjit_trace_to_string(const armjit_trace *t) {
   if (!t) return NULL;
   ajx_sbuf b;
@@ -257,11 +270,10 @@ char *armjit_trace_to_string(const armjit_trace *t) {
 
 int armjit_trace_print(const armjit_trace *t, FILE *out) {
   if (!t || !out) return -1;
-  ajx_sbuf b;
-  ajx_sb_init(&b, t->ctx);
-  print_trace(t, &b);
-  size_t len = b.len;
-  bool ok = !b.failed && fwrite(b.p ? b.p : "", 1, len, out) == len && len <= INT_MAX;
-  ajx_sb_free(&b);
-  return ok ? (int)len : -1;
+  size_t len;
+  char *s = ir_trace_text(t, &len);
+  if (!s) return -1;
+  size_t w = fwrite(s, 1, len, out);
+  ajx_free(t->ctx, s);
+  return w == len && len <= INT_MAX ? (int)len : -1;
 }
