@@ -130,6 +130,29 @@ static const char *label_name(const armjit_trace *t, char **gen, int32_t id) {
   return t->labels[id].name ? t->labels[id].name : gen[id];
 }
 
+/* A debug_merge_point string as a literal: "..." with \\ \" \n \t \r and
+ * \xHH for the other control bytes (docs/ir.md). */
+static void sb_string(ajx_sbuf *b, const char *s) {
+  ajx_sb_puts(b, "\"");
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    char esc[5] = {'\\', 0, 0, 0, 0};
+    switch (c) {
+    case '\\': case '"': esc[1] = (char)c; break;
+    case '\n': esc[1] = 'n'; break;
+    case '\t': esc[1] = 't'; break;
+    case '\r': esc[1] = 'r'; break;
+    default:
+      if (c >= 0x20 && c != 0x7f) { ajx_sb_add(b, s, 1); continue; }
+      esc[1] = 'x';
+      esc[2] = "0123456789abcdef"[c >> 4];
+      esc[3] = "0123456789abcdef"[c & 15];
+    }
+    ajx_sb_puts(b, esc);
+  }
+  ajx_sb_puts(b, "\"");
+}
+
 /* ---- descriptors ------------------------------------------------------------- */
 /* ", size=S[, signed], TYPE" with `key` for the size. */
 static void put_value(ajx_sbuf *b, const ir_descr *d, const char *key, uint32_t size) {
@@ -224,6 +247,7 @@ static void print_trace(const armjit_trace *t, ajx_sbuf *b) {
     }
     ajx_sb_puts(b, ir_info(op->opc)->name);
     ajx_sb_puts(b, "(");
+    if (ir_info(op->opc)->flags & ARMJIT_OPF_TEXT) sb_string(b, ir_op_text(t, op));
     sb_list(b, t, ir_args(t, op), op->nargs);
     const char *name = NULL; /* written descr=NAME */
     if (ir_is_exit(op->opc)) name = t->exits[op->id].name;
