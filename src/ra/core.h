@@ -204,8 +204,8 @@ void ra_core_forget(ra_core *rc, uint32_t core_units, uint32_t vfp_units);
  * failure otherwise) and their cached constants are dropped. */
 void ra_core_clobber(ra_core *rc, uint32_t core_units, uint32_t vfp_units);
 
-/* Unit masks of the caller-saved allocatable registers (AAPCS). */
-#define RA_CORE_CALLER_UNITS ARM_CORE_CALLER
+/* The VFP unit mask (s registers) of a mask of d registers, e.g. of
+ * ARM_VFP_CALLER; core register masks are unit masks already. */
 uint32_t ra_vfp_units_of_d(uint32_t dmask);
 
 #endif
