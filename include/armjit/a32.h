@@ -19,9 +19,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "armjit/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
+ARMJIT_API_BEGIN /* everything declared below is exported */
 
 /* ---- status ---------------------------------------------------------- */
 typedef enum {
@@ -312,6 +315,7 @@ a32_status a32_vmrs_apsr(a32_buf *b, a32_cond c);
 typedef enum { A32_NADD_I64, A32_NSUB_I64, A32_NAND, A32_NORR, A32_NEOR } a32_neon_op;
 a32_status a32_neon3(a32_buf *b, a32_neon_op op, a32_vreg dd, a32_vreg dn, a32_vreg dm);
 
+ARMJIT_API_END
 #ifdef __cplusplus
 }
 #endif

@@ -24,7 +24,7 @@ typedef struct {
                      of the trace constant (ir_ref IR_CONST(k)) */
 } ra_loc;
 
-/* Fixed roles (DESIGN.md section 5): fp addresses the frame, ip and lr are
+/* Fixed roles: fp addresses the frame, ip and lr are
  * the core scratch registers, d15 the VFP scratch. */
 enum {
   RA_FP = A32_FP,
