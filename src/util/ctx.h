@@ -17,6 +17,10 @@ struct armjit_ctx {
    * clears it at this fixed address: &ctx->exc. */
   uintptr_t exc;
   struct ajx_symtab *syms; /* armjit_ctx_add_symbol (util/sym.c) */
+  /* Live code objects for armjit_lookup_pc and the count that numbers
+   * their symbols (rt/debuginfo.c); NULL while none is live. */
+  struct ajx_dbg_list *dbg;
+  uint32_t code_serial;
 };
 
 void *ajx_alloc(armjit_ctx *ctx, size_t n);          /* NULL on exhaustion */

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Symbol hygiene of the shipped libraries: every global symbol they define
-# starts with armjit_ or a32_.
+# starts with armjit_ or a32_ (besides the two names the GDB JIT interface
+# prescribes).
 #
 #   check_prefix.sh static NM LIBARMJIT_A INTERNAL_A
 #     nm -g --defined-only of libarmjit.a.  INTERNAL_A (the same objects,
@@ -25,7 +26,9 @@ globals() { # nm-flags file: the names of defined global symbols, sorted
   "$nm" "$1" --defined-only "$2" | awk 'NF >= 3 && $2 ~ /^[A-Z]$/ {print $3}' |
     sed 's/@.*//' | grep -Ev "$linker_markers" | sort -u
 }
-unprefixed() { grep -Ev '^(armjit_|a32_)' || true; }
+# The GDB JIT interface's two names are fixed by gdb (src/rt/gdbjit.c).
+gdb_names='^(__jit_debug_register_code|__jit_debug_descriptor)$'
+unprefixed() { grep -Ev '^(armjit_|a32_)' | grep -Ev "$gdb_names" || true; }
 
 case $mode in
 static)
