@@ -28,7 +28,11 @@ globals() { # nm-flags file: the names of defined global symbols, sorted
 }
 # The GDB JIT interface's two names are fixed by gdb (src/rt/gdbjit.c).
 gdb_names='^(__jit_debug_register_code|__jit_debug_descriptor)$'
-unprefixed() { grep -Ev '^(armjit_|a32_)' | grep -Ev "$gdb_names" || true; }
+# ASan builds add an ODR indicator __odr_asan.NAME per exported variable:
+# NAME is checked instead.
+unprefixed() {
+  sed 's/^__odr_asan\.//' | grep -Ev '^(armjit_|a32_)' | grep -Ev "$gdb_names" || true
+}
 
 case $mode in
 static)
