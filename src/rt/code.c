@@ -1,5 +1,6 @@
 /* Code objects: an assembler buffer linked for its final address and
- * copied into executable memory (public armjit_code_* API). */
+ * copied into a range of the context's code arena (public armjit_code_*
+ * API; the arena, its views and patching are in execmem.c). */
 #include "rt/execmem.h"
 
 #include <string.h>
@@ -7,7 +8,7 @@
 struct armjit_code {
   armjit_ctx *ctx;
   ajx_execmem mem;
-  size_t size;      /* bytes of code (mem.size is whole pages) */
+  size_t size;      /* bytes of code (mem.size is rounded to the arena's granule) */
 };
 
 armjit_code *armjit_code_new(armjit_ctx *ctx, a32_buf *buf, armjit_error *err) {
@@ -34,12 +35,11 @@ armjit_code *armjit_code_new(armjit_ctx *ctx, a32_buf *buf, armjit_error *err) {
   if (ajx_exec_alloc(ctx, size, &code->mem, err) != ARMJIT_OK) goto fail;
   /* Absolute addresses (MOVW/MOVT) are 32-bit: on a 64-bit host the code
    * can never run, so the truncated address is only for display. */
-  if (a32_buf_link(buf, (uint32_t)(uintptr_t)code->mem.base) != A32_OK) {
+  if (a32_buf_link(buf, (uint32_t)(uintptr_t)code->mem.rx) != A32_OK) {
     ajx_err(err, ARMJIT_E_ASM, "linking the code failed: %s", a32_buf_errmsg(buf));
     goto fail;
   }
-  memcpy(code->mem.base, a32_buf_data(buf), size);
-  if (ajx_exec_make_rx(&code->mem, err) != ARMJIT_OK) goto fail;
+  if (ajx_exec_copy(&code->mem, 0, a32_buf_data(buf), size, err) != ARMJIT_OK) goto fail;
   ajx_err_clear(err);
   return code;
 fail:
@@ -48,7 +48,7 @@ fail:
   return NULL;
 }
 
-void *armjit_code_entry(const armjit_code *code) { return code ? code->mem.base : NULL; }
+void *armjit_code_entry(const armjit_code *code) { return code ? code->mem.rx : NULL; }
 size_t armjit_code_size(const armjit_code *code) { return code ? code->size : 0; }
 
 armjit_status armjit_code_patch(armjit_code *code, size_t offset, const uint32_t *words,
@@ -63,10 +63,7 @@ armjit_status armjit_code_patch(armjit_code *code, size_t offset, const uint32_t
                    "armjit_code_patch: %zu words at offset %zu overrun the code (%zu bytes)",
                    nwords, offset, code->size);
   if (nwords == 0) return ARMJIT_OK;
-  armjit_status st = ajx_exec_make_rw(&code->mem, err);
-  if (st != ARMJIT_OK) return st;
-  memcpy((char *)code->mem.base + offset, words, nwords * 4);
-  return ajx_exec_make_rx(&code->mem, err);
+  return ajx_exec_patch(&code->mem, offset, words, nwords, err);
 }
 
 void armjit_code_free(armjit_code *code) {
