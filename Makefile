@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # armjit — top-level entry points.  Everything is built with CMake under build/.
 #   make check   install missing deps, build host + armhf + armel, run all tests
 #   make demo    run the tutorial and example traces (under qemu-arm on x86)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* compile_speed — how fast armjit_compile_loop is, in ns per IR op.
  *
  * usage: compile_speed [REPS]      (default 20)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Benchmarks, printed as a markdown table.
 # Usage: bench/run.sh ARM_BUILD_DIR "RUNNER"
 #   ARM_BUILD_DIR  an ARM build (make bench passes build/armhf)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared by both ARM toolchain files.  Libraries come from Debian multiarch
 # (/usr/lib/<triple>); headers that are not arch-specific from /usr/include.
 set(CMAKE_FIND_ROOT_PATH /usr/${ARMJIT_TRIPLE})

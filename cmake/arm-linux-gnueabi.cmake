@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Soft-float ABI (armel): VFP instructions, doubles passed in core registers.
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR arm)

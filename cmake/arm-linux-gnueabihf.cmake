@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Hard-float ABI (armhf): doubles passed in VFP registers.
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR arm)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tutorial.c — five minutes with armjit's raw assembler.
  *
  * Assembles  int sumsq(int n)  =  1*1 + 2*2 + ... + n*n  with a loop,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* armjit.h — the public API of armjit, a code generator for 32-bit ARM.
  *
  * A user builds a *trace* of typed operations (by API or from text),
@@ -21,6 +22,7 @@
 #include <stdio.h>
 
 #include "armjit/a32.h"
+#include "armjit/version.h" /* ARMJIT_VERSION_MAJOR/MINOR/PATCH */
 
 #ifdef __cplusplus
 extern "C" {
@@ -47,6 +49,11 @@ typedef struct {
 } armjit_error;
 
 const char *armjit_status_name(armjit_status s);
+
+/* The version of the library linked in, "MAJOR.MINOR.PATCH"; the headers'
+ * own is ARMJIT_VERSION_STRING.  They differ only when a program runs
+ * against another build of the shared library than it was compiled with. */
+const char *armjit_version(void);
 
 /* ---- context ------------------------------------------------------------- */
 typedef enum { ARMJIT_ABI_DEFAULT, ARMJIT_ABI_HARD, ARMJIT_ABI_SOFT } armjit_abi;

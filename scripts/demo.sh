@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Run the tutorial and the example traces of one build.
 # Usage: scripts/demo.sh BUILD_DIR "RUNNER"
 #   RUNNER runs an ARM binary: e.g. "qemu-arm -L /usr/arm-linux-gnueabihf" on

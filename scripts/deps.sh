@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Install what armjit needs from Debian's packages; does nothing when all is present.
 # Usage: scripts/deps.sh        (run as root, or with sudo available)
 set -u
@@ -9,7 +10,9 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 host_arch=$(dpkg --print-architecture 2>/dev/null || echo unknown)
 
 # Packages for building and testing everywhere.
-pkgs="cmake make gcc pkg-config libcapstone-dev libcmocka-dev libffi-dev"
+# pkg-config: the install/consume test; gdb-multiarch: the debugger tests
+# (ARM code under qemu-arm -g).
+pkgs="cmake make gcc binutils pkg-config gdb-multiarch libcapstone-dev libcmocka-dev libffi-dev"
 if [ "$host_arch" = amd64 ] || [ "$host_arch" = arm64 ]; then
   # Cross toolchains for both ARM ABIs, emulator, and target libraries.
   pkgs="$pkgs gcc-arm-linux-gnueabihf gcc-arm-linux-gnueabi

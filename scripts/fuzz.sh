@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Random differential testing on both ABIs with a chosen seed and count:
 #   scripts/fuzz.sh SEED N        (what `make fuzz SEED=.. N=..` runs)
 # Runs build/armhf and build/armel tests/arm_random_diff (under qemu-arm

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ABI conformance of compiled loops, checked mechanically: an assembly
  * harness (built with the a32 assembler) fills r4-r11 and d8-d15 with
  * sentinels, calls a loop's entry with its frame, and reports which

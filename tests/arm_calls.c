@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Compiled C calls under both ARM ABIs (AAPCS hard- and soft-float).
  *
  * The calling-convention matrix: every helper of arm_calls_helpers.h (every

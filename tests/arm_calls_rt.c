@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Exceptions and forcing in compiled code, under both ABIs, against the
  * interpreter (docs/ir.md §11.2-11.3).
  *

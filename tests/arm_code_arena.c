@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The code arena executing (ARM only, under qemu-arm on x86): branches
  * between code objects at the two ends of the largest arena, patched in
  * after both exist; what is written through the writable view is what

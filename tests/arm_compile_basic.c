@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Hand-written traces compiled and run, each compared with the reference
  * interpreter in three contexts (default, ARMJIT_RANDOM_RA, no SDIV):
  * counting and float loops, guard exits, finish with constants of every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* CPU feature detection comes from AT_HWCAP.  ctest runs this binary under
  * several qemu CPU models (see tests/CMakeLists.txt) with ARMJIT_EXPECT set
  * to what that model has, so both sides of every feature are checked. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Execution tests of the raw assembler: small functions built with the
  * public a32_* emitters, materialized with armjit_code_new and called from
  * C.  The oracle is the same computation in C (or the architecture's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* guard_class and guard_nonnull_class compiled against the interpreter:
  * class offsets near and far (the context's class_offset), the object and
  * the class as variables and constants (classes that are a modified

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Every guard kind, passing and failing: guard_true/false on plain values
  * and fused with every comparison (operands as variables and constants),
  * guard_value on ints, refs and floats, guard_nonnull/isnull, and

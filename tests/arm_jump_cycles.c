@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Jumps whose arguments permute the label's arguments: the parallel move
  * at the loop back-edge must resolve cycles (rotations, swaps), fan-out,
  * constants into loop-carried positions, ints and floats together, with

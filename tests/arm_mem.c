@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Compiled memory ops against the interpreter on real buffers: every op at
  * every width and signedness, offsets at the edges of each instruction's
  * immediate field (±255/256, ±1020/1024, ±4095/4096, 70000, offsets no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* copystrcontent / copyunicodecontent compiled against the interpreter:
  * str and unicode (2 and 4 bytes), overlapping ranges in one buffer
  * (forward and backward: memmove semantics), lengths 0, negative and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Loops over arrays, compiled against the interpreter, and the quality of
  * their code: an item load with a variable index must be one instruction
  * with scaled register addressing ([p, i, lsl #2]) when the array starts

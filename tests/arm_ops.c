@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Every int/float/ref operation of <armjit/opcodes.h>, compiled and
  * compared with the interpreter on edge values: operands as variables, as
  * the same variable twice, and as constants on the left, the right and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Register pressure: more live values than registers, carried across loops
  * and listed by guards, so values live in spill slots, move between slots
  * and registers at jumps, and are recovered from everywhere at exits.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Random differential testing: random traces (tests/support/randtrace.h)
  * compiled and run, compared with the reference interpreter.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* 32-bit readdir fails with EOVERFLOW on filesystems with 64-bit inode
  * numbers (armhf under qemu on an x86-64 host) unless it is the LFS one. */
 #define _FILE_OFFSET_BITS 64

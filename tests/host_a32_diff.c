@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host_a32_diff.c — differential test of every a32 encoder against two
  * independent oracles:
  *   1. GNU as: random valid operands (tests/support/a32_gen*.c) are emitted

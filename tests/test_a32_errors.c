@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_a32_errors.c — every operand rejection of the A32 encoder returns its
  * status, writes nothing and leaves a message; plus the buffer machinery:
  * labels and branch fixups, MOVW/MOVT address fixups and link, patching,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* AAPCS argument classification (src/cg/abi.c) for both ABIs, on every
  * build: signatures with their expected locations, written from the
  * standard's stage C rules (the ARM builds check the same placements

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The armjit CLI (tools/cli.c) driven in-process: output formats, exit
  * status, error messages with file:line:col.  Expected output is derived
  * from the library API (parser errors, interpreter results, printer), and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Compilation without running (every build; under ASan/UBSan on the host):
  * big traces in every allocator mode, determinism of ARMJIT_RANDOM_RA,
  * op offsets, recovery data size, the annotated listing, the recovery

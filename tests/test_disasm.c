@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* armjit_disasm and the per-instruction callback: known words decode to
  * capstone's text in the documented line format; undecodable words and
  * trailing bytes are shown as data instead of stopping the listing. */

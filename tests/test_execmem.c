@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Executable memory and code objects: the code arena (every object within
  * branch reach of every other, objects packed per page, freed space
  * reused, exhaustion), W^X of every mapping the arena makes in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Spill slot allocator (src/ra/frame.c) against an oracle: a word map of
  * the frame that the test keeps itself.  Every slot handed out must be
  * aligned, inside the frame, below the fixed area and disjoint from every

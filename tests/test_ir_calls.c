@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Calls, exceptions and forcing in the reference interpreter, and the text
  * form and validation of descriptors.
  *

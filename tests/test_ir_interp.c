@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The reference interpreter against the spec (docs/ir.md): every op on
  * edge values, every guard passing and failing, loops with parallel
  * assignment, the step limit and frame checks.  Expected values are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Memory ops by descriptor in the reference interpreter, on real buffers:
  * every op at every width and signedness, offsets around the ARM immediate
  * limits (±255 for halfwords and signed bytes, ±4095 for words and bytes,

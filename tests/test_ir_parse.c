@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* IR text form and builder: parse/print round trips covering every op,
  * every parser/validator error with its position, builder misuse, and the
  * same trace built by the API and parsed from text. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Parallel move resolver, checked on a model machine: core registers,
  * d registers and a byte-addressed stack start with distinct values, the
  * resolver's output runs on it one move at a time, and then every dst must

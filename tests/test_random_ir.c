@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Random traces through the IR front end: each generated trace must
  * validate, survive print -> parse -> print unchanged, and interpret to
  * the same result before and after the round trip.  Also checks that the

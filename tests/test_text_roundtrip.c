@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Text IR round trip on every .ir file of examples/traces/ and
  * tests/traces/: parse -> print -> parse -> print must reproduce the first
  * printout exactly, and when the file has a '# args:' line the original

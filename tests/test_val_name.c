@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Value names (ir_val_name) are formatted without snprintf for speed: they
  * must give exactly snprintf's text, truncation included, for variables
  * of every type and int constants at the extremes. */

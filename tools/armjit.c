@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* armjit — run, disassemble or print text IR traces (see tools/cli.c). */
 #include <stdio.h>
 

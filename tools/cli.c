@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The armjit command-line tool: run, disassemble or print a text IR trace.
  * Only the public API is used, so the tool doubles as an example of it. */
 #include "cli.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The armjit command-line tool as a function, so tests can drive it with
  * in-memory streams instead of spawning a process. */
 #ifndef ARMJIT_TOOLS_CLI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* armjit/a32.h — the raw ARMv7-A A32 / VFPv3 / NEON assembler.
  *
  * Every emitter appends one (or a few) 32-bit instruction words to a code

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* armjit/opcodes.h — the IR operation set as data.
  *
  * ARMJIT_OPS(_) expands _(NAME, text, args, result, flags) per operation:

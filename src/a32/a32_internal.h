@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* a32_internal.h — private to src/a32: the code buffer's layout and the
  * helpers every encoder shares (word output, error recording, operand
  * checks, register-field packing). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* buf.c — the code buffer: storage and growth, the sticky first error, raw
  * words, alignment and patch mode.  Labels and fixups live in label.c. */
 #include "a32_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check.c — operand checks shared by the encoders.  Each returns A32_OK or
  * records the error (with the emitter's name) and returns its code. */
 #include "a32_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* enc_block.c — block transfers (A5.5): LDM/STM and PUSH/POP. */
 #include "a32_internal.h"
 

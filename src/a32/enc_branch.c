@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* enc_branch.c — B/BL by offset (A8.8.18, A8.8.25) and BX/BLX by register
  * (A8.8.27, A8.8.26).  Branches to labels are in label.c. */
 #include "a32_internal.h"

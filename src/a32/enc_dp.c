@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* enc_dp.c — data-processing instructions (A5.2): the three operand
  * classes (immediate, immediate-shifted register, register-shifted
  * register), shifts as MOV aliases, MOVW/MOVT and 32-bit constants. */

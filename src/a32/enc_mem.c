@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* enc_mem.c — single loads and stores: word/byte (A5.3), halfword, signed
  * and dual ("extra load/store", A5.2.8), and exclusives (A5.2.10). */
 #include "a32_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* enc_misc.c — miscellaneous and system instructions: CLZ, NOP, BKPT,
  * coprocessor register transfers and barriers. */
 #include "a32_internal.h"

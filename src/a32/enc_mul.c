@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* enc_mul.c — multiply (A5.2.5) and divide (A5.4.4). */
 #include "a32_internal.h"
 

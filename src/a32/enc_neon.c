@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* enc_neon.c — Advanced SIMD "three registers of the same length" (A7.4.1)
  * on 64-bit d registers (Q = 0):
  *   1111 001U 0 D size Vn Vd opc N Q M o1 Vm

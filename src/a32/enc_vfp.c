@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* enc_vfp.c — VFP data processing (A7.5), conversions, core<->VFP moves
  * (A7.8) and VMRS. */
 #include "a32_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* enc_vfp_mem.c — VFP loads and stores (A7.6): VLDR/VSTR and VPUSH/VPOP. */
 #include "a32_internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* imm.c — A32 modified immediates (A5.2.4): an 8-bit value rotated right
  * by an even amount. */
 #include "a32_internal.h"

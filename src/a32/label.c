@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* label.c — labels, branch fixups (resolved as soon as both ends are
  * known), MOVW/MOVT absolute fixups (resolved by a32_buf_link) and the
  * label-taking emitters a32_b, a32_bl and a32_mov_label_abs. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* names.c — printable names of statuses, registers, conditions, shifts and
  * data-processing opcodes (GNU as spelling). */
 #include "a32_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* AAPCS parameter passing (see abi.h).  The rule numbers are the
  * standard's stage C rules; only the cases our three types reach are
  * written out:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* AAPCS argument classification (procedure call standard for the Arm
  * architecture, §6.5 "Parameter Passing"), for both variants a context may
  * ask for: the base standard (soft-float: doubles in core registers) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lowering of a validated trace into one A32 code buffer: prologue, body
  * (one forward pass that allocates registers and selects instructions
  * together), out-of-line exit stubs and the shared exit path.  The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Address arithmetic of memory ops (cg_addr.h). */
 #include "cg/cg_addr.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Addresses of memory ops (docs/ir.md §12): p + off + i*item as an A32
  * memory operand, folding into the instruction whatever its form allows.
  * Anything that does not fold is built in ip, which the caller reserves

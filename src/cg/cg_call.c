@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* call / call_may_force: a C call with the AAPCS of the context's ABI.
  *
  *   (values live after the call leave r0-r3 / d0-d7: ra_call_prepare)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lowering of C calls (AAPCS, hard- and soft-float as the context says),
  * the exception guards and forcing (docs/ir.md §11-12).  Registered in
  * cg_main.c's table. */

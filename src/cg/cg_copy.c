@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* copystrcontent / copyunicodecontent(src, dst, srcstart, dststart, n):
  * memmove(dst + base + dststart*item, src + base + srcstart*item,
  * n*item) unless n <= 0 (docs/ir.md §10.2).  A C call: values live after

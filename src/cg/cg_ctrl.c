@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* label and jump: a label fixes where its arguments live (the loop
  * header's register and slot map); a jump moves its arguments there in
  * parallel and branches back. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Entry: int32_t entry(armjit_frame *f), AAPCS.
  *
  *   push  {r4-r12, lr}      callee-saved core regs (+ip to keep 8 alignment)

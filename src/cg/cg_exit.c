@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Exits: guards (one conditional branch to an out-of-line stub), finish,
  * the recovery strings (recovery.h) and the shared exit path. */
 #include "cg/cg_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lowering of float ops (VFP, double precision) and int<->float casts.
  * Conversions go through s30 (half of the scratch d15). */
 #include "cg/cg_internal.h"

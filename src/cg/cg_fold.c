@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shift folding: a shift by a constant whose only use is the next op, an
  * add/sub/and/or/xor (or add/sub with overflow check), becomes that op's
  * shifted operand: int_add(x, int_lshift(y, 2)) is `add rd, rx, ry, lsl #2`.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* guard_class(p, c) and guard_nonnull_class(p, c) (docs/ir.md §11.4,
  * §12): the pointer-sized word at p + class_offset must equal c.
  *

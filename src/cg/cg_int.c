@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lowering of integer ops.  Invariant every function keeps: the result
  * register is written only after every operand has been read, so the
  * result may take the register of an operand that dies here. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared state of the lowering files (src/cg only). */
 #ifndef ARMJIT_CG_INTERNAL_H
 #define ARMJIT_CG_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The compile driver of the code generator: longevity pre-pass, then one
  * forward pass in which allocation and instruction selection go op by op
  * (allocation decisions live in src/ra, instruction choice here), then

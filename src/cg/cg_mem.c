@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lowering of the memory ops by descriptor (docs/ir.md §10, §12):
  * fields, array items, interior fields, raw loads/stores, lengths and
  * string characters.  One shape for all: the address p + off + i*item

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lowering of memory ops by descriptor and of the class guards (one
  * function per op family, registered in cg_main.c's table). */
 #ifndef ARMJIT_CG_MEM_H

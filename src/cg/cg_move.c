@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Moves between locations, frame memory access with any offset, constant
  * loads, and the parallel moves of jumps and calls. */
 #include "cg/cg_internal.h"

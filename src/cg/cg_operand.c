@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Operands: values into registers, and the constant ladder (modified
  * immediate, inverse opcode, a register already caching the constant,
  * MOVW, MOVW+MOVT).  Constants are rematerialized, never spilled. */

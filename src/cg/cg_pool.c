@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Float constant pool: the trace's float constants as doubles right after
  * the prologue (branched over once on entry), so a constant costs one
  * pc-relative VLDR instead of MOVW/MOVT pairs and a VMOV.  VLDR reaches

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Exceptions and forcing (docs/ir.md §11.2-11.3, §12).
  *
  * The exception slot is the context's word at &ctx->exc, fixed for the

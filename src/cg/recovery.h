@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Guard recovery data: for each exit, a byte string saying where each of
  * its values lives when the exit is taken.  Written by lowering (cg),
  * read by the exit helper (rt/exit.c).

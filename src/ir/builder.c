@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The public builder API.  Each call checks what only it can see (handles,
  * NULL arrays, the op's signature) and never aborts: the first misuse is
  * kept in t->builder_err, and the call returns ARMJIT_NOVAL / -1.  Rules

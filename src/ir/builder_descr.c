@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The builder API for descriptors, descriptor ops and guard_exception.
  * Like builder.c: misuse is remembered in t->builder_err (first one only)
  * and reported by the validator; nothing aborts. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Descriptors: storage in the trace, the rules a descriptor must satisfy,
  * and which ops take which kind. */
 #include "ir/descr.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Descriptors: the memory layouts and call signatures that memory and call
  * ops refer to (docs/ir.md §10).  A trace owns its descriptors; ops hold
  * an index into t->descrs (ir_op.descr).  Read by the validator, printer,

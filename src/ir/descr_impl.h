@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The descriptor, call, exception and forcing parts of src/ir that the
  * builder, parser, validator, printer and interpreter call into.  Other
  * layers use descr.h. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Caller-owned frames: a fixed 24-byte header, then the value slots.  The
  * compiled code addresses slots at fixed offsets, so the layout is checked
  * at compile time. */

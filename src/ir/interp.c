@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The reference interpreter: the semantic oracle compiled code is compared
  * with.  Plain portable C (it runs on the host and under qemu-arm); every
  * op's meaning comes from sem.h so there is one definition of it. */

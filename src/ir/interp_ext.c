@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The reference interpreter's memory, call, exception and forcing ops, on
  * real memory: ref values are real pointers.  Memory is accessed through
  * memcpy (no alignment or aliasing assumptions); calls go through libffi,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* IR internals: the trace as flat arrays.  Read by the validator, printer,
  * interpreter, register allocator and lowering; written by the builder and
  * the parser.

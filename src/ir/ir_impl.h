@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internals shared by the files of src/ir only (builder, parser, validator,
  * printer).  Other layers use ir.h. */
 #ifndef ARMJIT_IR_IMPL_H

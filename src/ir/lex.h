@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Character-level helpers of the text parsers (parse.c for ops,
  * parse_descr.c for descriptors), kept in one place so both read names,
  * numbers and blanks alike. */

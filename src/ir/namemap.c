@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A small string -> int map (open addressing, FNV-1a) for the parser's
  * variable and descr names.  Keys point into storage the caller keeps
  * alive; lookups take (pointer, length) so tokens need no copying. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Doubles to and from text in the C locale whatever the program's locale
  * is: the text form always uses '.', and 17 significant digits read back
  * to the same double. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The opcode table, generated from the ARMJIT_OPS X-macro so the text
  * names, signatures and flags are written down exactly once. */
 #include "ir/ir.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The text parser (grammar in docs/ir.md).  It checks what only the text
  * has (syntax, names, where results and fail lists are written) and builds
  * the trace through the same raw appends as the builder; the validator then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The descriptor parts of the text form (docs/ir.md §10.3):
  *
  *   descr NAME = KIND(PROP, PROP, ...)

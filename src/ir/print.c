@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The printer: a trace in the text form of docs/ir.md.  Its output parses
  * back to the same trace (same value numbers, exits, names, constants), so
  * printing that again gives the same text.  The string is malloc'd (the

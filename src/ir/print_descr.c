@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Printing descriptors: one "descr NAME = KIND(...)" line each, in id order
  * (so parsing the text gives the same ids), and sym(NAME) for ref constants
  * that are registered symbols.  Canonical property order:

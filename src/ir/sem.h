@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The semantics of the value ops (docs/ir.md), as portable C without
  * undefined or implementation-defined behaviour.  The interpreter uses
  * them; so may constant folding and the runtime helpers (division without

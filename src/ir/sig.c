@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Checking an op's arguments against its signature in the op table;
  * shared by the builder (at the call) and the validator (text input). */
 #include "ir/ir_impl.h"

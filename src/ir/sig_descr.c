@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Signatures of descriptor ops: the op table's letters with 'd' replaced by
  * the descriptor's value type, and for calls the function address followed
  * by the arguments the call descriptor lists.  Shared by the builder and the

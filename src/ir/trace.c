@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The trace container: creation, raw appends shared by the builder and the
  * parser, and read-only queries (exits, counts). */
 #include "ir/descr.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The validator: every IR rule of docs/ir.md that spans more than one
  * builder call.  Parsed traces are validated with a source map, so each
  * error points at the offending token. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Validator rules of the descriptor, call, exception and forcing ops
  * (docs/ir.md §10-11): the op has a descriptor of the right kind, its
  * arguments fit it, and the ordering rules

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Register allocator (see alloc.h): register state, register choice,
  * victim choice, stack slots. */
 #include "ra/alloc.h"

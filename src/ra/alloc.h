@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Register allocator state for one forward pass over a trace (PyPy's
  * shape): lowering walks the ops in order and asks, per op, for its
  * arguments in registers (ra_use), for a register for its result (ra_def)

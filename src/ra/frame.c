@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Spill slot allocator (see frame.h).
  *
  * The frame below `base` is an array of 4-byte words; word w covers fp

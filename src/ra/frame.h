@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Spill slots of a trace frame, addressed from fp with negative offsets.
  *
  * INT/REF values get 4-byte slots, FLOAT values 8-byte slots whose fp

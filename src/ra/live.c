@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Longevity pre-pass (see live.h).  One backward sweep finds dead pure ops
  * (dropping a dead op also drops its uses, so chains of dead code go in one
  * sweep) and counts uses; one forward sweep fills the real-use lists. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Longevity pre-pass: for every value, where it is used.  The forward
  * allocator asks "is v still needed after op i?" (last_use) and "when is v
  * next needed in a register?" (real uses) to pick spill victims.

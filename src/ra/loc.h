@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Where a value lives: a core register, a VFP register, a stack slot in the
  * trace frame, or a trace constant (rematerialized, never stored).  Shared
  * by the register allocator, the parallel move resolver and lowering.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Parallel move resolver (see pmove.h for the contract).
  *
  * The classic algorithm on the "reads" graph: move i depends on the move

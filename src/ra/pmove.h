@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Parallel move resolver: turns "all these dsts get their srcs' values at
  * once" (a jump to a label, the arguments of a call) into a sequence of
  * primitive moves that lowering emits one after another.

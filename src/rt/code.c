@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Code objects: an assembler buffer linked for its final address and
  * copied into a range of the context's code arena (public armjit_code_*
  * API; the arena, its views and patching are in execmem.c). */

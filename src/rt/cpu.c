@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* CPU feature detection from the kernel's hardware capability bits
  * (never /proc/cpuinfo: its text format varies between kernels). */
 #include "util/ctx.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Disassembly with capstone (ARM mode), word by word so that one
  * undecodable word (data, or an encoding capstone lacks) does not stop the
  * listing the way a single cs_disasm call would. */

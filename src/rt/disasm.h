@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* disasm.h — capstone disassembly, one callback per instruction word, for
  * listings that interleave their own annotations (IR ops, exit stubs). */
 #ifndef ARMJIT_RT_DISASM_H

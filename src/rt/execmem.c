@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The code arena (contract in execmem.h): one reserved region per context,
  * dual-mapped RX + RW when the platform allows, first-fit ranges with
  * coalescing free list, accounted against opts.code_limit. */

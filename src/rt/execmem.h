@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* execmem.h — the code arena: every code object of a context lives in one
  * reserved region, so a B/BL from any code object reaches any other.
  * Internal to the library; used by code objects (and through them by

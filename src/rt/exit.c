@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The exit helper (see exit.h) and the recovery decoder. */
 #include "rt/exit.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The exit helper: called by a loop's shared exit path with the saved
  * registers, it decodes the taken exit's recovery string and writes the
  * exit's values into the caller's frame. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Compiling a trace into a loop and running it (public armjit_loop_* and
  * armjit_run). */
 #include "rt/loop.h"

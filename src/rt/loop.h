@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A compiled loop: its code, exit table and metadata (internal layout,
  * shared with future bridge/patching code in src/rt). */
 #ifndef ARMJIT_RT_LOOP_H

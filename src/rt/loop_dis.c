@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* armjit_loop_dis: capstone listing of a loop, annotated with the IR op
  * each instruction belongs to and the exit stubs. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Context: options, allocation hooks, errors. */
 #include "util/ctx.h"
 #include "util/sym.h"

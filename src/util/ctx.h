@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Context internals shared by every layer: allocation through the user's
  * hooks, error reporting, options.  The lowest layer: includes nothing of
  * ours but the public headers. */

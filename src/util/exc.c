@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Exceptions and forcing: the runtime state that calls out of a trace
  * (compiled or interpreted) use to talk back to it.  docs/ir.md §11.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The symbol table of a context: an array of entries and two open-addressing
  * indexes over it (by name, by address), rebuilt whenever they grow. */
 #include "util/sym.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Symbols of a context: names for C function and object addresses, so the
  * text form can write sym(NAME) for them (armjit_ctx_add_symbol).  Names
  * are looked up by the parser and addresses by the printer, both hashed. */

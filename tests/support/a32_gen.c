@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* a32_gen.c — the shared pieces of the a32 operand generators: random
  * numbers, text output, register/condition/shift spelling and the
  * combined encoder list. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* a32_gen.h — random valid operands for every a32 emitter, each paired
  * with the same instruction written as GNU assembler text (unified
  * syntax).  The encoder differential test (tests/host_a32_diff.c) feeds the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* a32_gen_core.c — generators for the integer emitters: data processing,
  * shifts, wide moves, multiply/divide, CLZ, branches and system
  * instructions.  Operands are valid for the architecture (ARMv7-A ARM ARM

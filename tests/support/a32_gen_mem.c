@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* a32_gen_mem.c — generators for loads and stores: single (all ten ops,
  * every addressing form), block transfers, push/pop and exclusives. */
 #include "a32_gen.h"

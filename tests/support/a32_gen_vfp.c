@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* a32_gen_vfp.c — generators for the VFP and NEON emitters: loads/stores,
  * vpush/vpop, arithmetic, compares, conversions, core<->VFP moves, VMRS
  * and the 64-bit NEON three-register ops.  Registers span d0..d31 and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* /proc/self/maps readers for the code-memory tests (arena_maps.h). */
 #include "arena_maps.h"
 

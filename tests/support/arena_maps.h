@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* arena_maps.h — what /proc/self/maps says about a context's code arena:
  * the mappings of its views and their permissions (W^X checks for the
  * code-memory tests, in every build). */

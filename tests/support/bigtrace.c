@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Deterministic pseudo-random loop traces (see bigtrace.h). */
 #include "bigtrace.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bigtrace.h — deterministic pseudo-random loop traces of a given size, for
  * register-pressure tests and the compile-speed benchmark (no cmocka here:
  * bench/ links this file on its own).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gnu_as.c — run the GNU cross assembler on a batch of instructions.  One
  * `as` and one `objcopy` call per batch keeps the cost of the oracle far
  * below that of one process per instruction. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gnu_as.h — assemble a batch of A32 instructions with the GNU cross
  * assembler (arm-linux-gnueabihf-as) and read the words back, one word per
  * input line.  Used as an encoding oracle by host tests. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* IR test helpers (see ir_support.h). */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ir_support.h — test helpers for the IR layer: parse-or-fail, round trips,
  * expected errors, interpreter runs, frame comparison.  Failures fail the
  * current cmocka test with the library's message. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Differential checks: compiled code vs the reference interpreter. */
 #include <stdarg.h>
 #include <stddef.h>

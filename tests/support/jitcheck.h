@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* jitcheck.h — differential checks of compiled traces against the
  * reference interpreter (the oracle).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Differential checks with memory (memcheck.h). */
 #include <stdarg.h>
 #include <stddef.h>

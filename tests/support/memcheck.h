@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* memcheck.h — differential checks of traces that read and write memory.
  *
  * Like jc_run (jitcheck.h), but before the interpreter and before each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* randtrace: building an rt_trace through the public builder API. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* randdiff: compiled vs interpreted, one run. */
 #include "randdiff.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* randdiff — one differential run: interpret a trace (the oracle), compile
  * and run it on the same inputs, compare exit id and values (irs_frames_equal).
  * Used by the random differential test, the regression traces and the

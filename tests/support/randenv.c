@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* randenv: the arena and the helpers random traces call. */
 #include "randenv.h"
 

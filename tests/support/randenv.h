@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* randenv — the world random traces with memory ops and calls run in.
  *
  * An arena of RT_NOBJS objects of RT_OBJ_SIZE bytes.  Every object has

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* randframe: printing frames. */
 #include "randframe.h"
 

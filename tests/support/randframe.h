@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* randframe — printing run results (frames) of a trace for reports.
  * (Comparison is irs_frames_equal in ir_support.h.) */
 #ifndef ARMJIT_TESTS_RANDFRAME_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* randtrace: generating a trace into rt_trace, and repairing guards so
  * that runs go past them. */
 #include <math.h>

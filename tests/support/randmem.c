@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* randtrace: memory ops on arena objects and calls of randenv's helpers.
  *
  * Every access stays inside an object's data (randenv.h): offsets are

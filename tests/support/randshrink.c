@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* randtrace: shrinking a failing trace.  Greedy passes (drop an op, a fail
  * arg, a label arg, an input; lower the trip count; zero an input) each
  * kept only when the predicate still holds, repeated to a fixpoint. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* randtrace: the generator.  See randtrace.h for the shapes produced. */
 #include "randtrace.h"
 

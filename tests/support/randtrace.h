@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* randtrace — random valid traces for differential testing.
  *
  * A trace is first generated into a small description of our own

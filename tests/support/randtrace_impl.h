@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internals shared by the randtrace files (generator, builder, shrinker). */
 #ifndef ARMJIT_TESTS_RANDTRACE_IMPL_H
 #define ARMJIT_TESTS_RANDTRACE_IMPL_H

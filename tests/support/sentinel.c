@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The callee-saved register harness (see sentinel.h). */
 #include "sentinel.h"
 

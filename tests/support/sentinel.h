@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sentinel.h — ABI conformance harness for generated code.
  *
  * The harness is itself generated code: it fills the callee-saved
