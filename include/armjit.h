@@ -115,7 +115,10 @@ typedef struct armjit_code armjit_code;
  * had (no memfd_create, mapping refused), or with ARMJIT_CODE_MPROTECT
  * (or the environment variable ARMJIT_CODE_MPROTECT=1), the fallback is
  * one view whose pages flip between RW and RX, each object on pages of
- * its own.  Free code objects before their context.
+ * its own.  Free code objects before their context.  The dual mapping is
+ * shared memory: after fork() parent and child share the code of the
+ * contexts made before it, so only one of them may go on creating or
+ * patching code in those contexts.
  *
  * Link `buf` for its final address, copy it into a free range of the
  * arena and flush the instruction cache.  ARMJIT_E_LIMIT when the arena or

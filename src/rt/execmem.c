@@ -208,10 +208,11 @@ static armjit_status arena_get(armjit_ctx *ctx, ajx_arena **out, armjit_error *e
   bool dual = !(ctx->opts.flags & ARMJIT_CODE_MPROTECT) && !env_forces_mprotect();
   if (!(dual && map_dual(a)) && !map_single(a)) {
     int e = errno;
+    size_t size = a->size;
     ajx_free(ctx, a->free);
     ajx_free(ctx, a);
     return ajx_err(err, ARMJIT_E_EXECMEM, "reserving %zu bytes for the code arena failed: %s",
-                   round_up(ctx->opts.code_arena, page_size()), strerror(e));
+                   size, strerror(e));
   }
   a->granule = a->mode == AJX_ARENA_MPROTECT ? a->page : CODE_ALIGN;
   a->free[0] = (extent){0, (uint32_t)a->size};

@@ -44,8 +44,8 @@ armjit_ctx *armjit_ctx_new(const armjit_options *opts, armjit_error *err) {
     return NULL;
   }
   if (ctx->opts.code_arena == 0) ctx->opts.code_arena = (size_t)16 << 20;
-  long pg = sysconf(_SC_PAGESIZE); /* the arena is whole pages */
-  if (pg > 0) ctx->opts.code_arena = (ctx->opts.code_arena + (size_t)pg - 1) / (size_t)pg * (size_t)pg;
+  size_t pg = sysconf(_SC_PAGESIZE) > 0 ? (size_t)sysconf(_SC_PAGESIZE) : 4096;
+  ctx->opts.code_arena = (ctx->opts.code_arena + pg - 1) / pg * pg; /* whole pages */
   if (ctx->opts.code_limit == 0) ctx->opts.code_limit = ctx->opts.code_arena;
   if (o.abi == ARMJIT_ABI_DEFAULT) {
 #if defined(__ARM_PCS_VFP)
