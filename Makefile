@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 # armjit — top-level entry points.  Everything is built with CMake under build/.
-#   make check   install missing deps, build host + armhf + armel, run all tests
+#   make check   install missing deps, build host (gcc and clang) + armhf +
+#                armel, run all tests
 #   make demo    run the tutorial and example traces (under qemu-arm on x86)
 #   make fuzz    random differential tests: make fuzz SEED=42 N=10000
 #   make bench   benchmarks (markdown table)
@@ -22,16 +23,21 @@ else
 endif
 ARMEL_TC := -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/cmake/arm-linux-gnueabi.cmake
 
-.PHONY: all deps host armhf armel check check-host check-armhf check-armel \
+.PHONY: all deps host host-clang armhf armel check check-host check-host-clang \
+        check-armhf check-armel \
         summary demo fuzz bench clean
 
-all: host armhf armel
+all: host host-clang armhf armel
 
 deps:
 	@bash scripts/deps.sh
 
 build/host/Makefile: | deps
 	$(CMAKE) -S . -B build/host -DCMAKE_BUILD_TYPE=Debug -DARMJIT_SANITIZE=ON
+# The same host build with clang: its UBSan checks what gcc's does not
+# (pointer arithmetic on NULL, for one), and -Werror holds its warnings.
+build/host-clang/Makefile: | deps
+	CC=clang $(CMAKE) -S . -B build/host-clang -DCMAKE_BUILD_TYPE=Debug -DARMJIT_SANITIZE=ON
 build/armhf/Makefile: | deps
 	$(CMAKE) -S . -B build/armhf -DCMAKE_BUILD_TYPE=RelWithDebInfo $(ARMHF_TC)
 build/armel/Makefile: | deps
@@ -39,6 +45,8 @@ build/armel/Makefile: | deps
 
 host: build/host/Makefile
 	$(CMAKE) --build build/host -j $(JOBS)
+host-clang: build/host-clang/Makefile
+	$(CMAKE) --build build/host-clang -j $(JOBS)
 armhf: build/armhf/Makefile
 	$(CMAKE) --build build/armhf -j $(JOBS)
 armel: build/armel/Makefile
@@ -46,6 +54,8 @@ armel: build/armel/Makefile
 
 check-host: host
 	cd build/host && $(CTEST) --output-on-failure -j $(JOBS)
+check-host-clang: host-clang
+	cd build/host-clang && $(CTEST) --output-on-failure -j $(JOBS)
 check-armhf: armhf
 	cd build/armhf && $(CTEST) --output-on-failure -j $(JOBS)
 check-armel: armel
@@ -54,16 +64,17 @@ check-armel: armel
 check: deps
 	@start=$$(date +%s); \
 	$(MAKE) --no-print-directory check-host && \
+	$(MAKE) --no-print-directory check-host-clang && \
 	$(MAKE) --no-print-directory check-armhf && \
 	$(MAKE) --no-print-directory check-armel && \
 	$(MAKE) --no-print-directory summary && \
-	echo "make check: host, armhf and armel passed in $$(( $$(date +%s) - start )) s"
+	echo "make check: host (gcc, clang), armhf and armel passed in $$(( $$(date +%s) - start )) s"
 
 # The totals the tests print (ctest keeps the output of passing tests in
 # its log only).
 SUMMARY_RE := ^(encoders covered|encodings compared|mismatches|random traces|random IR|calling-convention cases|regression traces)
 summary:
-	@for b in host armhf armel; do \
+	@for b in host host-clang armhf armel; do \
 	  f=build/$$b/Testing/Temporary/LastTest.log; \
 	  if [ -f $$f ]; then echo "== $$b"; \
 	    awk '/^[0-9]+\/[0-9]+ Testing: /{t=$$3} /$(SUMMARY_RE)/ && !/ s cpu$$/{print "  " t ": " $$0}' $$f; fi; \

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ir/ir.h"
 #include "ir_support.h"
 
 #define IMIN INT32_MIN
@@ -613,6 +614,44 @@ static void test_interpret_invalid(void **state) {
   armjit_trace_free(t);
 }
 
+/* The smallest traces: no op has an argument, so the trace has no
+ * argument pool at all.  Validating, printing, interpreting and compiling
+ * them must not do arithmetic on the missing pool (clang's UBSan flags
+ * NULL + 0). */
+static void test_no_arguments(void **state) {
+  armjit_ctx *ctx = *state;
+  static const char *const texts[] = {"[]\nfinish()\n", "[i0]\nfinish()\n"};
+  for (unsigned k = 0; k < 2; k++) {
+    armjit_trace *t = irs_parse(ctx, texts[k]);
+    assert_int_equal(t->nrefs, 0);
+    char *s = irs_print(t);
+    assert_string_equal(s, texts[k]);
+    free(s);
+    armjit_value in[1] = {irs_i(7)};
+    armjit_frame *f = irs_run(ctx, t, in, 0);
+    assert_int_equal(f->exit_id, 0);
+    assert_int_equal(f->nvalues, 0);
+    armjit_frame_free(ctx, f);
+    armjit_error err;
+    armjit_loop *loop = armjit_compile_loop(ctx, t, &err);
+    if (!loop) fail_msg("compile: %s", err.msg);
+    assert_int_equal(armjit_loop_nexits(loop), 1);
+    armjit_loop_free(loop);
+    armjit_trace_free(t);
+  }
+  /* by the builder: finish with no values, and a NULL list of none */
+  armjit_trace *t = armjit_trace_new(ctx);
+  assert_int_equal(armjit_finish(t, NULL, 0), 0);
+  assert_int_equal(armjit_trace_validate(t, NULL), ARMJIT_OK);
+  armjit_exit_info info;
+  assert_int_equal(armjit_trace_exit_info(t, 0, &info), ARMJIT_OK);
+  assert_int_equal(info.nvalues, 0);
+  armjit_frame *f = irs_run(ctx, t, NULL, 0);
+  assert_int_equal(f->exit_id, 0);
+  armjit_frame_free(ctx, f);
+  armjit_trace_free(t);
+}
+
 static void test_frame_new(void **state) {
   armjit_ctx *ctx = *state;
   armjit_frame *f = armjit_frame_new(ctx, 5);
@@ -669,7 +708,7 @@ int main(void) {
       cmocka_unit_test(test_jump_parallel),  cmocka_unit_test(test_two_labels),
       cmocka_unit_test(test_step_limit),     cmocka_unit_test(test_frame_checks),
       cmocka_unit_test(test_interpret_invalid), cmocka_unit_test(test_frame_new),
-      cmocka_unit_test(test_frames_equal_helper),
+      cmocka_unit_test(test_frames_equal_helper), cmocka_unit_test(test_no_arguments),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

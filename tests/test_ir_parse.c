@@ -341,6 +341,75 @@ static void test_errors_syntax(void **state) {
   E("[i0]\nfinish(i0) $\n", SYNTAX, 2, 12, "unexpected", "'$'");
 }
 
+/* Defects a fuzzer found: blanks are exactly space, tab and \r (docs/ir.md
+ * §6.2); a stray byte is reported where it is; a ref address with a sign
+ * names what it read; an operand without a type letter gets the type-letter
+ * message of §8. */
+static void test_errors_fuzz_found(void **state) {
+  armjit_ctx *ctx = *state;
+  E("[i0]\ni1 =\fint_add(i0, 1)\nfinish(i1)\n", SYNTAX, 2, 5, "expected an operation",
+    "byte 0x0c");
+  E("[i0]\ni1 = int_add(i0,\v1)\nfinish(i1)\n", SYNTAX, 2, 17, "byte 0x0b");
+  E("\f[i0]\nfinish(i0)\n", SYNTAX, 1, 1, "inputargs", "byte 0x0c");
+  E("[i0]\nfinish(i0)\v\n", SYNTAX, 2, 11, "unexpected", "byte 0x0b");
+  /* \r and tabs still are blanks */
+  armjit_trace *t = irs_parse(ctx, "[i0]\r\n\ti1 =\tint_add(i0,\r1)\r\nfinish(i1)\r\n");
+  assert_int_equal(armjit_trace_nops(t), 2);
+  armjit_trace_free(t);
+  E("[i0]\ni\xff\xfe = int_add(i0, 1)\nfinish(i0)\n", SYNTAX, 2, 2, "unexpected byte 0xff");
+  E("[i0]\ni1 = int_add\x80(i0, 1)\nfinish(i1)\n", SYNTAX, 2, 13, "unexpected byte 0x80");
+  E("[i0]\ni1 = int_add(i0\xc3, 1)\nfinish(i1)\n", SYNTAX, 2, 16, "unexpected byte 0xc3");
+  E("[i0]\nfinish(ref(-1))\n", SYNTAX, 2, 12, "malformed ref address '-1'", "no sign");
+  E("[i0]\nfinish(ref(0x1g))\n", SYNTAX, 2, 12, "malformed ref address '0x1g'");
+  E("[i0]\nfinish(ref())\n", SYNTAX, 2, 12, "expected a ref address", "')'");
+  E("[i0]\nfinish(x0)\n", SYNTAX, 2, 8, "variable name x0 must start with its type");
+  E("[i0]\nguard_true(i0) [None]\nfinish(i0)\n", SYNTAX, 2, 17, "None",
+    "must start with its type", "i (int), p (ref) or f (float)");
+  E("[i0]\ni1 = int_add(i0, y)\nfinish(i1)\n", SYNTAX, 2, 18, "variable name y");
+  /* a name with a type letter still is an undefined variable */
+  E("[i0]\nfinish(p3)\n", INVALID, 2, 8, "use of undefined variable p3");
+}
+
+/* Unknown op names suggest the closest op name when it is close. */
+static void test_errors_did_you_mean(void **state) {
+  armjit_ctx *ctx = *state;
+  E("[i0]\ni1 = int_ad(i0, 1)\nfinish(i1)\n", SYNTAX, 2, 6, "unknown operation 'int_ad'",
+    "did you mean 'int_add'?");
+  E("[i0]\ni1 = itn_add(i0, 1)\nfinish(i1)\n", SYNTAX, 2, 6, "did you mean 'int_add'?");
+  E("[i0]\ni1 = INT_ADD(i0, 1)\nfinish(i1)\n", SYNTAX, 2, 6, "did you mean 'int_add'?");
+  E("[f0]\nf1 = float_mull(f0, f0)\nfinish(f1)\n", SYNTAX, 2, 6,
+    "did you mean 'float_mul'?");
+  E("[i0]\nguard_ture(i0) []\nfinish(i0)\n", SYNTAX, 2, 1, "did you mean 'guard_true'?");
+  E("[i0]\nfinsh(i0)\n", SYNTAX, 2, 1, "did you mean 'finish'?");
+  E("[p0]\ni1 = getfield_gcc(p0, descr=d)\nfinish(i1)\n", SYNTAX, 2, 6,
+    "did you mean 'getfield_gc'?");
+  /* nothing close: no suggestion */
+  armjit_error err;
+  assert_null(armjit_trace_parse(ctx, "[i0]\ni1 = int_wxyz(i0)\nfinish(i1)\n", &err));
+  assert_non_null(strstr(err.msg, "unknown operation 'int_wxyz'"));
+  assert_null(strstr(err.msg, "did you mean"));
+  assert_null(armjit_trace_parse(ctx, "[i0]\nfrobnicate(i0)\nfinish(i0)\n", &err));
+  assert_null(strstr(err.msg, "did you mean"));
+  assert_null(armjit_trace_parse(ctx, "[i0]\nx(i0)\nfinish(i0)\n", &err));
+  assert_string_equal(err.msg, "unknown operation 'x'");
+  /* every op is suggested for some typo of it: a 'z' inserted somewhere
+   * (other positions may be as close to another op: int_nez / int_neg) */
+  char text[128], want[96];
+  for (int op = 0; op < ARMJIT_OP__COUNT; op++) {
+    const char *name = ir_info(op)->name;
+    size_t len = strlen(name);
+    snprintf(want, sizeof want, "did you mean '%s'?", name);
+    bool found = false;
+    for (size_t k = 0; k <= len && !found; k++) {
+      snprintf(text, sizeof text, "[i0]\n%.*sz%s(i0)\nfinish(i0)\n", (int)k, name, name + k);
+      assert_null(armjit_trace_parse(ctx, text, &err));
+      assert_non_null(strstr(err.msg, "did you mean"));
+      found = strstr(err.msg, want) != NULL;
+    }
+    if (!found) fail_msg("no typo of %s suggests it", name);
+  }
+}
+
 static void test_errors_names_types(void **state) {
   armjit_ctx *ctx = *state;
   E("[i0]\ni1 = int_add(i0, i9)\nfinish(i1)\n", INVALID, 2, 18, "undefined", "i9");
@@ -773,6 +842,8 @@ int main(void) {
       cmocka_unit_test(test_exit_info),
       cmocka_unit_test(test_print_to_file),
       cmocka_unit_test(test_errors_syntax),
+      cmocka_unit_test(test_errors_fuzz_found),
+      cmocka_unit_test(test_errors_did_you_mean),
       cmocka_unit_test(test_errors_names_types),
       cmocka_unit_test(test_errors_control),
       cmocka_unit_test(test_errors_limits),

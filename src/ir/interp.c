@@ -143,7 +143,7 @@ static armjit_status run(interp *in, armjit_frame *f, uint64_t max_steps,
                      max_steps);
     steps++;
     const ir_op *op = &t->ops[pc];
-    const ir_ref *a = t->refs + op->args;
+    const ir_ref *a = ir_args(t, op);
     switch ((armjit_opcode)op->opc) {
     case ARMJIT_OP_LABEL: break;
     case ARMJIT_OP_FINISH:
@@ -151,7 +151,7 @@ static armjit_status run(interp *in, armjit_frame *f, uint64_t max_steps,
       return ARMJIT_OK;
     case ARMJIT_OP_JUMP: {
       const ir_op *lab = &t->ops[t->labels[op->id].op];
-      const ir_ref *la = t->refs + lab->args;
+      const ir_ref *la = ir_args(t, lab);
       /* Parallel assignment: read every source before writing any target. */
       for (uint32_t k = 0; k < op->nargs; k++) tmp[k] = get(in, a[k]);
       for (uint32_t k = 0; k < op->nargs; k++) in->vals[la[k]] = tmp[k];
@@ -165,13 +165,13 @@ static armjit_status run(interp *in, armjit_frame *f, uint64_t max_steps,
         armjit_status st = ir_interp_ext(t, op, in->vals, &in->rt, &v, &pass, err);
         if (st != ARMJIT_OK) return st;
         if (!pass) {
-          write_exit(in, f, op->id, t->refs + op->fail, op->nfail);
+          write_exit(in, f, op->id, ir_fails(t, op), op->nfail);
           return ARMJIT_OK;
         }
         if (op->res != IR_NONE) in->vals[op->res] = v;
       } else if (ir_is_guard(op->opc)) {
         if (!guard_passes(in, op, a, ovf)) {
-          write_exit(in, f, op->id, t->refs + op->fail, op->nfail);
+          write_exit(in, f, op->id, ir_fails(t, op), op->nfail);
           return ARMJIT_OK;
         }
       } else {

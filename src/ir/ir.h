@@ -119,6 +119,10 @@ extern const ir_opinfo ir_opinfo_table[ARMJIT_OP__COUNT];
 static inline const ir_opinfo *ir_info(unsigned opc) { return &ir_opinfo_table[opc]; }
 /* Opcode by text name, or -1. */
 int ir_opcode_by_name(const char *name, size_t len);
+/* The opcode whose name is closest to name[0..len) by edit distance, when
+ * it is close (at most 1, 2 or 3 edits for names of up to 4, up to 8 and
+ * more bytes; case ignored); else -1.  For "did you mean" messages. */
+int ir_opcode_closest(const char *name, size_t len);
 
 static inline bool ir_is_guard(unsigned opc) {
   return (ir_info(opc)->flags & ARMJIT_OPF_GUARD) != 0;
@@ -127,21 +131,28 @@ static inline bool ir_is_guard(unsigned opc) {
 static inline bool ir_is_exit(unsigned opc) {
   return ir_is_guard(opc) || opc == ARMJIT_OP_FINISH;
 }
+/* Entry `at` of the argument pool.  A trace whose ops have no arguments
+ * has no pool (t->refs is NULL, and NULL + 0 is undefined in C): its lists
+ * all point at one empty array instead. */
+extern const ir_ref ir_no_refs[1];
+static inline const ir_ref *ir_refs_at(const armjit_trace *t, uint32_t at) {
+  return t->refs ? t->refs + at : ir_no_refs;
+}
 /* Values exit `exit_id` hands back: a guard's fail args, a finish's args. */
 static inline const ir_ref *ir_exit_refs(const armjit_trace *t, const ir_op *op,
                                          uint32_t *n) {
-  if (op->opc == ARMJIT_OP_FINISH) { *n = op->nargs; return t->refs + op->args; }
+  if (op->opc == ARMJIT_OP_FINISH) { *n = op->nargs; return ir_refs_at(t, op->args); }
   *n = op->nfail;
-  return t->refs + op->fail;
+  return ir_refs_at(t, op->fail);
 }
 /* Frame slots a run needs: max(inputs, values of any exit). */
 uint32_t ir_frame_capacity(const armjit_trace *t);
 
 static inline const ir_ref *ir_args(const armjit_trace *t, const ir_op *op) {
-  return t->refs + op->args;
+  return ir_refs_at(t, op->args);
 }
 static inline const ir_ref *ir_fails(const armjit_trace *t, const ir_op *op) {
-  return t->refs + op->fail;
+  return ir_refs_at(t, op->fail);
 }
 static inline armjit_type ir_ref_type(const armjit_trace *t, ir_ref r) {
   return IR_IS_CONST(r) ? (armjit_type)t->consts[IR_CONST_INDEX(r)].type

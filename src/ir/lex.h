@@ -32,10 +32,17 @@ static inline size_t ident_len(const char *s) {
 static inline bool word_is(const char *s, size_t n, const char *w) {
   return strlen(w) == n && memcmp(s, w, n) == 0;
 }
-/* Advance *p over blanks; newlines (which end statements) and comments are
- * the caller's business. */
+/* Advance *p over blanks: spaces, tabs and \r (docs/ir.md §6.2; form feed
+ * and vertical tab are not blanks).  Newlines (which end statements) and
+ * comments are the caller's business. */
 static inline void skip_blanks(const char **p) {
-  while (**p == ' ' || **p == '\t' || **p == '\r' || **p == '\f' || **p == '\v') (*p)++;
+  while (**p == ' ' || **p == '\t' || **p == '\r') (*p)++;
+}
+/* A byte no token of the text form contains or starts with: control
+ * characters other than blanks and newline, DEL and non-ASCII bytes. */
+static inline bool is_stray(char c) {
+  unsigned char u = (unsigned char)c;
+  return (u < 0x20 && c != '\t' && c != '\r' && c != '\n' && c != 0) || u >= 0x7f;
 }
 
 #endif

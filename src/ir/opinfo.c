@@ -19,3 +19,51 @@ int ir_opcode_by_name(const char *name, size_t len) {
   }
   return -1;
 }
+
+/* Optimal-string-alignment distance (insert, delete, substitute, swap two
+ * neighbours; ASCII case ignored) of a[0..n) and b, or `cap` + 1 when it
+ * exceeds cap.  Names here are short: rows of 48 entries suffice. */
+#define IR_NAME_MAX 47
+static char lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c; }
+static unsigned edit_distance(const char *a, size_t n, const char *b, unsigned cap) {
+  size_t m = strlen(b);
+  if (n > IR_NAME_MAX || m > IR_NAME_MAX) return cap + 1;
+  unsigned rows[3][IR_NAME_MAX + 1];
+  unsigned *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
+  for (size_t j = 0; j <= m; j++) prev[j] = (unsigned)j;
+  for (size_t i = 1; i <= n; i++) {
+    char ai = lower(a[i - 1]);
+    cur[0] = (unsigned)i;
+    unsigned best = cur[0];
+    for (size_t j = 1; j <= m; j++) {
+      unsigned d = prev[j - 1] + (ai != b[j - 1]);
+      if (prev[j] + 1 < d) d = prev[j] + 1;
+      if (cur[j - 1] + 1 < d) d = cur[j - 1] + 1;
+      if (i > 1 && j > 1 && ai == b[j - 2] && b[j - 1] == lower(a[i - 2]) &&
+          prev2[j - 2] + 1 < d)
+        d = prev2[j - 2] + 1;
+      cur[j] = d;
+      if (d < best) best = d;
+    }
+    if (best > cap) return cap + 1; /* every later row is at least as far */
+    unsigned *t = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = t;
+  }
+  return prev[m];
+}
+
+int ir_opcode_closest(const char *name, size_t len) {
+  /* Close: one edit for names up to 4 bytes, two up to 8, else three. */
+  unsigned cap = len <= 4 ? 1 : len <= 8 ? 2 : 3;
+  int best = -1;
+  for (int i = 0; i < ARMJIT_OP__COUNT; i++) {
+    unsigned d = edit_distance(name, len, ir_opinfo_table[i].name, cap);
+    if (d <= cap) {
+      best = i;
+      cap = d == 0 ? 0 : d - 1; /* a later name must be strictly closer */
+    }
+  }
+  return best;
+}

@@ -105,6 +105,14 @@ static armjit_status expect(parser *P, char c, const char *after) {
               here(P, b, sizeof b));
 }
 
+/* A name must not run into a stray byte ("i\xff"): report the byte itself
+ * rather than whatever the truncated name would mean. */
+static armjit_status check_name_end(parser *P, const char *end) {
+  if (!is_stray(*end)) return ARMJIT_OK;
+  return perr(P, ARMJIT_E_SYNTAX, (uint32_t)(end - P->ls) + 1, "unexpected byte 0x%02x",
+              (unsigned char)*end);
+}
+
 /* ---- constants ------------------------------------------------------------------ */
 static armjit_status add_const(parser *P, armjit_type ty, armjit_value v, ir_ref *out) {
   armjit_status st = ir_add_const(P->t, ty, v, out);
@@ -216,8 +224,19 @@ static armjit_status parse_refconst(parser *P, uint32_t c0, ir_ref *out) {
   if (hex) q += 2;
   uint64_t u;
   bool range;
-  if (!scan_uint(&q, hex, (uint64_t)UINTPTR_MAX, &u, &range) || is_id(*q))
-    return malformed(P, s, q, col(P));
+  if (!scan_uint(&q, hex, (uint64_t)UINTPTR_MAX, &u, &range) || is_id(*q)) {
+    const char *e = q;
+    if (*e == '-' || *e == '+') e++;
+    while (is_id(*e) || *e == '.') e++;
+    char b[16];
+    if (e == s)
+      return perr(P, ARMJIT_E_SYNTAX, col(P),
+                  "expected a ref address (0x hex digits or decimal digits), got %s",
+                  here(P, b, sizeof b));
+    return perr(P, ARMJIT_E_SYNTAX, col(P),
+                "malformed ref address '%.*s' (0x hex digits or decimal digits, no sign)",
+                (int)(e - s), s);
+  }
   if (range)
     return perr(P, ARMJIT_E_SYNTAX, c0, "ref constant %.*s does not fit in a pointer",
                 (int)(q - s), s);
@@ -327,9 +346,16 @@ static armjit_status parse_item(parser *P, bool in_fail, item *it) {
   if (word_is(s, n, "nan")) { v.f = NAN; return add_const(P, ARMJIT_FLOAT, v, &it->ref); }
   if (word_is(s, n, "ref")) return parse_refconst(P, c0, &it->ref);
   if (word_is(s, n, "sym")) return parse_sym(P, &it->ref);
+  armjit_status st = check_name_end(P, s + n);
+  if (st != ARMJIT_OK) return st;
   const ir_name_ent *e = ir_names_find(&P->vars, s, n);
-  if (!e)
+  if (!e) {
+    if (s[0] != 'i' && s[0] != 'p' && s[0] != 'f') /* cannot be a variable at all */
+      return perr(P, ARMJIT_E_SYNTAX, c0,
+                  "variable name %.*s must start with its type: i (int), p (ref) or f (float)",
+                  (int)n, s);
     return perr(P, ARMJIT_E_INVALID, c0, "use of undefined variable %.*s", (int)n, s);
+  }
   it->ref = e->val;
   return ARMJIT_OK;
 }
@@ -420,6 +446,8 @@ static armjit_status parse_op_syntax(parser *P, opline *L) {
     char b[16];
     return perr(P, ARMJIT_E_SYNTAX, c0, "expected an operation, got %s", here(P, b, sizeof b));
   }
+  armjit_status st = check_name_end(P, s + n);
+  if (st != ARMJIT_OK) return st;
   P->p += n;
   skip_ws(P);
   if (*P->p == '=') {
@@ -436,13 +464,20 @@ static armjit_status parse_op_syntax(parser *P, opline *L) {
       return perr(P, ARMJIT_E_SYNTAX, c0, "expected an operation name after '=', got %s",
                   here(P, b, sizeof b));
     }
+    st = check_name_end(P, s + n);
+    if (st != ARMJIT_OK) return st;
     P->p += n;
   }
   L->opcol = c0;
   L->opc = ir_opcode_by_name(s, n);
-  if (L->opc < 0)
+  if (L->opc < 0) {
+    int near = ir_opcode_closest(s, n);
+    if (near >= 0)
+      return perr(P, ARMJIT_E_SYNTAX, c0, "unknown operation '%.*s'; did you mean '%s'?",
+                  (int)n, s, ir_info((unsigned)near)->name);
     return perr(P, ARMJIT_E_SYNTAX, c0, "unknown operation '%.*s'", (int)n, s);
-  armjit_status st = expect(P, '(', "after the operation name");
+  }
+  st = expect(P, '(', "after the operation name");
   if (st != ARMJIT_OK) return st;
   skip_ws(P);
   if (*P->p == ')') {

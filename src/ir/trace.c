@@ -7,6 +7,8 @@
 #include <math.h>
 #include <string.h>
 
+const ir_ref ir_no_refs[1] = {IR_NONE};
+
 armjit_trace *armjit_trace_new(armjit_ctx *ctx) {
   if (!ctx) return NULL;
   armjit_trace *t = ajx_calloc(ctx, 1, sizeof *t);
