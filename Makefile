@@ -80,10 +80,10 @@ summary:
 	    awk '/^[0-9]+\/[0-9]+ Testing: /{t=$$3} /$(SUMMARY_RE)/ && !/ s cpu$$/{print "  " t ": " $$0}' $$f; fi; \
 	done
 
-# Only the two programs the demo runs; compiler errors still reach stderr.
+# Only the programs the demo runs; compiler errors still reach stderr.
 demo: deps build/armhf/Makefile
-	@echo "building the tutorial and the armjit CLI (armhf)..."
-	@$(CMAKE) --build build/armhf -j $(JOBS) --target tutorial armjit-cli >/dev/null
+	@echo "building the tutorial, the armjit CLI and the examples (armhf)..."
+	@$(CMAKE) --build build/armhf -j $(JOBS) --target tutorial armjit-cli tinyvm bf >/dev/null
 	@bash scripts/demo.sh build/armhf "$(RUN_ARMHF)"
 
 fuzz: deps armhf armel

@@ -324,6 +324,13 @@ unsigned armjit_trace_nexits(const armjit_trace *t);
 armjit_status armjit_trace_exit_info(const armjit_trace *t, int exit_id,
                                      armjit_exit_info *info);
 
+/* Where value k of an exit comes from: the trace's variable or constant
+ * handle (a guard's k-th fail arg, a finish's k-th argument), or
+ * ARMJIT_NOVAL when exit_id or k is out of range.  A handle >= 0 is the
+ * variable's number (text: its type letter and that number, as
+ * armjit_trace_print writes it); < 0 is a constant. */
+armjit_val armjit_trace_exit_value(const armjit_trace *t, int exit_id, unsigned k);
+
 /* Caller-owned frame: inputs in values[0..ninputs), and after a run the
  * exit id and the values it lists, in list order.  Layout is fixed (the
  * compiled code reads and writes it): a 24-byte header, then the values. */

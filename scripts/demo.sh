@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Run the tutorial and the example traces of one build.
+# Run the tutorial, the example traces and the example programs of one build.
 # Usage: scripts/demo.sh BUILD_DIR "RUNNER"
 #   RUNNER runs an ARM binary: e.g. "qemu-arm -L /usr/arm-linux-gnueabihf" on
 #   x86-64, empty on an ARM host.  `make demo` passes both.
-# Each trace file examples/traces/*.ir may start with "# args: 10 20 1.5":
-# the inputs for `armjit run`.
+# A trace file examples/traces/*.ir or examples/cli/*.ir (these use the
+# CLI's buffers and built-in functions) may start with header comments that
+# `armjit run` reads itself: "# args: 10 20 1.5", "# alloc: buf=64",
+# "# dump: buf:i32".
 set -u
 build=${1:?usage: demo.sh BUILD_DIR \"RUNNER\"}
 runner=${2:-}
@@ -29,22 +31,26 @@ run "$build/tutorial" || status=1
 
 cli="$build/armjit"
 shopt -s nullglob
-traces=("$here"/examples/traces/*.ir)
+traces=("$here"/examples/traces/*.ir "$here"/examples/cli/*.ir)
 if [ -x "$cli" ] && [ ${#traces[@]} -gt 0 ]; then
   for f in "${traces[@]}"; do
     name=${f#"$here"/}
-    args=$(head -n 1 "$f" | sed -n 's/^#[[:space:]]*args:[[:space:]]*//p')
+    args=$(sed -n 's/^#[[:space:]]*args:[[:space:]]*//p' "$f" | head -n 1)
     heading "$name: compiled code"
     run "$cli" dis "$f" || status=1
     heading "$name: run with inputs ${args:-(none)}"
-    if [ -n "$args" ]; then
-      # shellcheck disable=SC2086
-      run "$cli" run "$f" --args $args || status=1
-    else
-      run "$cli" run "$f" || status=1
-    fi
+    run "$cli" run "$f" || status=1
   done
 else
   printf '\n(no CLI or no examples/traces/*.ir yet: only the tutorial ran)\n'
+fi
+
+if [ -x "$build/examples/tinyvm/tinyvm" ]; then
+  heading "examples/tinyvm: a bytecode interpreter with a tracing JIT"
+  run "$build/examples/tinyvm/tinyvm" || status=1
+fi
+if [ -x "$build/examples/bf/bf" ]; then
+  heading "examples/bf: Brainfuck with its innermost loops compiled"
+  run "$build/examples/bf/bf" --stats "$here/examples/bf/hello.bf" </dev/null 2>&1 || status=1
 fi
 exit $status

@@ -20,6 +20,8 @@
 #error "ARMJIT_SOURCE_DIR must name the source tree"
 #endif
 #define EXAMPLE(name) ARMJIT_SOURCE_DIR "/examples/traces/" name
+/* traces that need the CLI's buffers and built-in symbols */
+#define CLI_EXAMPLE(name) ARMJIT_SOURCE_DIR "/examples/cli/" name
 
 typedef struct {
   int rc;
@@ -128,7 +130,9 @@ static void test_syntax_error_position(void **state) {
   assert_null(armjit_trace_parse(ctx, text, &e));
   assert_int_equal(e.line, 4);
   char want[512];
-  snprintf(want, sizeof want, "%s:%d:%d: error: %s\n", path, e.line, e.col, e.msg);
+  /* The message, then the offending line and a caret under the column. */
+  snprintf(want, sizeof want, "%s:%d:%d: error: %s\n    4 | i2 = int_frob(i1)\n      | %*s^\n",
+           path, e.line, e.col, e.msg, e.col - 1, "");
   cli_result r = run_cli("print", path, NULL);
   assert_int_equal(r.rc, 1);
   assert_string_equal(r.out, "");
@@ -183,7 +187,10 @@ static char *expected_count(int32_t start, int32_t limit, int32_t sum) {
                    info.kind == ARMJIT_EXIT_GUARD ? "guard" : "finish", info.name);
   for (unsigned k = 0; k < info.nvalues; k++) {
     assert_int_equal(info.types[k], ARMJIT_INT);
-    n += snprintf(buf + n, 512 - (size_t)n, "i%u = %d\n", k, f->values[k].i);
+    /* "[position] variable = value": count.ir's lists name variables */
+    armjit_val src = armjit_trace_exit_value(t, f->exit_id, k);
+    assert_true(src >= 0);
+    n += snprintf(buf + n, 512 - (size_t)n, "[%u] i%d = %d\n", k, src, f->values[k].i);
   }
   armjit_frame_free(ctx, f);
   armjit_trace_free(t);
@@ -254,8 +261,9 @@ static void test_dis(void **state) {
 static void test_run_compiled_matches_interp(void **state) {
   (void)state;
   const char *files[] = {EXAMPLE("count.ir"), EXAMPLE("float_loop.ir"),
-                         EXAMPLE("guard_exit.ir")};
-  for (size_t k = 0; k < 3; k++) {
+                         EXAMPLE("guard_exit.ir"), CLI_EXAMPLE("array_sum.ir"),
+                         CLI_EXAMPLE("divide.ir")};
+  for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
     cli_result ri = run_cli("run", files[k], "--interp", NULL);
     assert_int_equal(ri.rc, 0);
 #if defined(__arm__)
@@ -267,14 +275,358 @@ static void test_run_compiled_matches_interp(void **state) {
       free_result(&rc);
     }
 #else
-    /* Off ARM the compiled code cannot run: a clear error, status 1. */
+    /* Off ARM the compiled code cannot run: a clear error, status 1,
+     * that says how to run it instead. */
     cli_result rc = run_cli("run", files[k], NULL);
     assert_int_equal(rc.rc, 1);
     assert_string_equal(rc.out, "");
-    assert_true(strlen(rc.err) > 0);
+    assert_non_null(strstr(rc.err, "compiled code runs only on ARM"));
+    assert_non_null(strstr(rc.err, "--interp"));
+    assert_non_null(strstr(rc.err, "qemu-arm -L /usr/arm-linux-gnueabihf"));
     free_result(&rc);
 #endif
     free_result(&ri);
+  }
+}
+
+/* `help COMMAND`, `COMMAND --help` and --version. */
+static void test_command_help(void **state) {
+  (void)state;
+  const char *cmds[] = {"run", "dis", "print", "symbols", "help"};
+  for (size_t k = 0; k < sizeof cmds / sizeof cmds[0]; k++) {
+    char want[64];
+    snprintf(want, sizeof want, "usage: armjit %s", cmds[k]);
+    cli_result a = run_cli("help", cmds[k], NULL);
+    cli_result b = run_cli(cmds[k], "--help", NULL);
+    assert_int_equal(a.rc, 0);
+    assert_int_equal(b.rc, 0);
+    assert_memory_equal(a.out, want, strlen(want));
+    assert_string_equal(a.out, b.out);
+    assert_string_equal(a.err, "");
+    free_result(&a);
+    free_result(&b);
+  }
+  cli_result r = run_cli("help", "frobnicate", NULL);
+  assert_int_equal(r.rc, 1);
+  assert_non_null(strstr(r.err, "armjit: error: "));
+  free_result(&r);
+  r = run_cli("help", "run", NULL);
+  assert_non_null(strstr(r.out, "--alloc NAME=SPEC"));
+  assert_non_null(strstr(r.out, "--max-steps N"));
+  free_result(&r);
+  r = run_cli("help", "dis", NULL);
+  assert_non_null(strstr(r.out, "--abi hard|soft"));
+  assert_non_null(strstr(r.out, "--features LIST"));
+  free_result(&r);
+  r = run_cli("--version", NULL);
+  assert_int_equal(r.rc, 0);
+  char want[64];
+  snprintf(want, sizeof want, "armjit %s\n", armjit_version());
+  assert_memory_equal(r.out, want, strlen(want));
+  free_result(&r);
+}
+
+/* Every built-in function is listed with a descriptor that parses and is
+ * registered under its name; the objects are too. */
+static void test_symbols(void **state) {
+  (void)state;
+  cli_result r = run_cli("symbols", NULL);
+  assert_int_equal(r.rc, 0);
+  assert_string_equal(r.err, "");
+  const char *names[] = {"abs", "memset", "memcpy", "memmove", "strlen", "fputc",
+                         "print_int", "checked_div", "armjit_raise", "out", "ctx"};
+  for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+    char want[64];
+    snprintf(want, sizeof want, "\n  %s ", names[k]);
+    assert_non_null(strstr(r.out, want));
+  }
+  unsigned ndescr = 0;
+  const char *objects = strstr(r.out, "\nObjects:");
+  assert_non_null(objects);
+  for (const char *p = strstr(r.out, "call("); p && p < objects; p = strstr(p + 1, "call(")) {
+    const char *end = strstr(p, ")  ");
+    assert_non_null(end);
+    char text[256];
+    snprintf(text, sizeof text, "descr D = %.*s\n[]\nfinish()\n", (int)(end + 1 - p), p);
+    armjit_ctx *ctx = armjit_ctx_new(NULL, NULL);
+    armjit_error e;
+    armjit_trace *t = armjit_trace_parse(ctx, text, &e);
+    if (!t) fail_msg("%s: %s", text, e.msg);
+    armjit_trace_free(t);
+    armjit_ctx_free(ctx);
+    ndescr++;
+  }
+  assert_true(ndescr >= 10);
+  /* A trace may name any of them: sym(NAME) resolves. */
+  char *path = write_temp("descr P = call(args=[ref, int])\n[i0]\n"
+                          "call(sym(print_int), sym(out), i0, descr=P)\n"
+                          "p1 = same_as(sym(abs))\np2 = same_as(sym(ctx))\nfinish(i0)\n");
+  r.rc = 0;
+  free_result(&r);
+  r = run_cli("print", path, NULL);
+  assert_int_equal(r.rc, 0);
+  assert_non_null(strstr(r.out, "call(sym(print_int), sym(out), i0, descr=P)"));
+  free_result(&r);
+  r = run_cli("run", path, "--interp", "--args", "-42", NULL);
+  assert_int_equal(r.rc, 0);
+  assert_string_equal(r.out, "-42\nexit 0 (finish)\n[0] i0 = -42\n");
+  free_result(&r);
+  remove(path);
+  free(path);
+}
+
+/* array_sum.ir: the '# alloc:' buffers, the ref input by symbol name, the
+ * print_int calls and the '# dump:' line, against the same sums in C. */
+static char *expected_array_sum(const int32_t *a, int n, int nsums) {
+  char *buf = malloc(1024);
+  int len = 0;
+  int32_t sum = 0, sums[64] = {0};
+  for (int k = 0; k < n; k++) {
+    sum = (int32_t)((uint32_t)sum + (uint32_t)a[k]); /* wraps like int_add */
+    sums[k] = sum;
+    len += snprintf(buf + len, 1024 - (size_t)len, "%d\n", sum);
+  }
+  len += snprintf(buf + len, 1024 - (size_t)len,
+                  "exit 0 (guard done)\n[0] i3 = %d\n[1] i2 = %d\ndump sums (%d bytes, i32):",
+                  sum, n, nsums * 4);
+  for (int k = 0; k < nsums; k++) len += snprintf(buf + len, 1024 - (size_t)len, " %d", sums[k]);
+  snprintf(buf + len, 1024 - (size_t)len, "\n");
+  return buf;
+}
+
+static void test_alloc_and_dump(void **state) {
+  (void)state;
+  const int32_t file_a[] = {3, 1, 4, 1, 5}; /* the file's '# alloc:' line */
+  char *want = expected_array_sum(file_a, 5, 5);
+  cli_result r = run_cli("run", CLI_EXAMPLE("array_sum.ir"), "--interp", NULL);
+  assert_int_equal(r.rc, 0);
+  assert_string_equal(r.err, "");
+  assert_string_equal(r.out, want);
+  free_result(&r);
+  free(want);
+  /* --alloc replaces the file's buffer of that name, keeps the others;
+   * --args names it; --dump replaces the file's dumps. */
+  const int32_t a2[] = {-7, 100000, 0x7fffffff, 2};
+  r = run_cli("run", CLI_EXAMPLE("array_sum.ir"), "--interp", "--alloc",
+              "a=32:i32:-7,100000,0x7fffffff,2", "--args", "a", "4", "--dump", "a", "--dump",
+              "sums:i32", NULL);
+  assert_int_equal(r.rc, 0);
+  want = expected_array_sum(a2, 4, 5);
+  char *dump_a = strstr(r.out, "dump a (32 bytes):\n  00000000  f9 ff ff ff a0 86 01 00  "
+                               "ff ff ff 7f 02 00 00 00\n  00000010  00 00 00 00");
+  assert_non_null(dump_a);
+  /* everything but the hex dump of a equals the C computation */
+  char *dump_sums = strstr(r.out, "dump sums");
+  assert_non_null(dump_sums);
+  char *got = malloc(strlen(r.out) + 1);
+  size_t head = (size_t)(dump_a - r.out);
+  memcpy(got, r.out, head);
+  strcpy(got + head, dump_sums);
+  /* the wrapped sum is what a 32-bit add gives */
+  assert_non_null(strstr(want, "\n-2147383656\n"));
+  assert_string_equal(got, want);
+  free(got);
+  free(want);
+  free_result(&r);
+  /* Formats: u8, i8, u16, i16, u32, f64, str. */
+  char *path = write_temp("# alloc: b=u8:1,255,0x80,0 f=f64:1.5,-0.0 s=str:Hi\\there\n"
+                          "[]\nfinish()\n");
+  r = run_cli("run", path, "--interp", "--dump", "b:u8", "--dump", "b:i8", "--dump", "b:u16",
+              "--dump", "b:i16", "--dump", "b:u32", "--dump", "b:i32", "--dump", "f:f64",
+              "--dump", "s:str", NULL);
+  assert_int_equal(r.rc, 0);
+  assert_string_equal(r.out, "exit 0 (finish)\n"
+                             "dump b (4 bytes, u8): 1 255 128 0\n"
+                             "dump b (4 bytes, i8): 1 -1 -128 0\n"
+                             "dump b (4 bytes, u16): 65281 128\n"
+                             "dump b (4 bytes, i16): -255 128\n"
+                             "dump b (4 bytes, u32): 8453889\n"
+                             "dump b (4 bytes, i32): 8453889\n"
+                             "dump f (16 bytes, f64): 1.5 -0.0\n"
+                             "dump s (9 bytes, str): \"Hi\\\\there\"\n");
+  free_result(&r);
+  remove(path);
+  free(path);
+}
+
+static void test_alloc_errors(void **state) {
+  (void)state;
+  const char *bad[][2] = {
+      {"a", "is not NAME=SPEC"},
+      {"=8", "is not NAME=SPEC"},
+      {"a=0", "size '0' is not 1 .."},
+      {"a=999999999999", "is not 1 .."},
+      {"a=8:q32:1", "expected TYPE:VALUES"},
+      {"a=8:i32", "expected TYPE:VALUES"},
+      {"a=4:i32:1,2", "the values need 8 bytes, the buffer has 4"},
+      {"a=u8:256", "'256' is not a valid u8"},
+      {"a=i8:-129", "'-129' is not a valid i8"},
+      {"a=i16:1,,2", "'' is not a valid i16"},
+      {"a=f64:x", "'x' is not a valid f64"},
+      {"abs=8", "the name is taken"},
+      {"1a=8", "not a C identifier"},
+  };
+  for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+    cli_result r = run_cli("run", EXAMPLE("count.ir"), "--interp", "--alloc", bad[k][0], NULL);
+    assert_int_equal(r.rc, 1);
+    assert_string_equal(r.out, "");
+    if (!strstr(r.err, bad[k][1])) fail_msg("--alloc %s: %s", bad[k][0], r.err);
+    free_result(&r);
+  }
+  cli_result r = run_cli("run", EXAMPLE("count.ir"), "--interp", "--dump", "nope", NULL);
+  assert_int_equal(r.rc, 1);
+  assert_non_null(strstr(r.err, "--dump nope: no --alloc buffer has that name"));
+  free_result(&r);
+  r = run_cli("run", EXAMPLE("count.ir"), "--interp", "--alloc", "x=4", "--dump", "x:q", NULL);
+  assert_int_equal(r.rc, 1);
+  assert_non_null(strstr(r.err, "unknown format"));
+  free_result(&r);
+  /* A ref input that is neither an address nor a symbol. */
+  r = run_cli("run", CLI_EXAMPLE("array_sum.ir"), "--interp", "--args", "nosuch", "1", NULL);
+  assert_int_equal(r.rc, 1);
+  assert_non_null(strstr(r.err, "input 0 'nosuch' (from --args) is not a valid ref"));
+  free_result(&r);
+}
+
+/* A helper that raises: the guard exit, then the pending exception. */
+static void test_exception_from_helper(void **state) {
+  (void)state;
+  int32_t sum = 0, d = 3;
+  for (; d != 0; d--) sum += 1000 / d;
+  char want[256];
+  snprintf(want, sizeof want,
+           "exit 0 (guard raised)\n[0] i1 = %d\n[1] i2 = %d\npending exception: 0x1\n", d, sum);
+  cli_result r = run_cli("run", CLI_EXAMPLE("divide.ir"), "--interp", NULL);
+  assert_int_equal(r.rc, 0);
+  assert_string_equal(r.out, want);
+  free_result(&r);
+}
+
+/* guard_exit.ir lists [i1, i0, 1.0]: positions, variables, a constant. */
+static void test_exit_value_sources(void **state) {
+  (void)state;
+  cli_result r = run_cli("run", EXAMPLE("guard_exit.ir"), "--interp", NULL);
+  assert_int_equal(r.rc, 0);
+  assert_string_equal(r.out, "exit 0 (guard reached_one)\n[0] i1 = 111\n[1] i0 = 1\n"
+                             "[2] 1.0 (constant)\n");
+  free_result(&r);
+}
+
+/* --max-steps limits the interpreter and is refused for compiled runs. */
+static void test_max_steps(void **state) {
+  (void)state;
+  char *path = write_temp("[i0]\nlabel(i0, descr=L)\ni1 = int_add(i0, 1)\njump(i1, descr=L)\n");
+  cli_result r = run_cli("run", path, "--interp", "--max-steps", "1000", "--args", "0", NULL);
+  assert_int_equal(r.rc, 1);
+  assert_non_null(strstr(r.err, "step limit of 1000 ops exceeded"));
+  free_result(&r);
+  r = run_cli("run", path, "--max-steps", "1000", "--args", "0", NULL);
+  assert_int_equal(r.rc, 1);
+  assert_string_equal(r.out, "");
+  assert_non_null(strstr(r.err, "--max-steps limits the interpreter (--interp)"));
+  free_result(&r);
+  remove(path);
+  free(path);
+}
+
+/* dis chooses the target on any host: the header line says which, and
+ * SDIV appears exactly when the features have IDIV. */
+static void test_dis_target(void **state) {
+  (void)state;
+  char *path = write_temp("[i0, i1]\ni2 = int_floordiv(i0, i1)\nfinish(i2)\n");
+  struct {
+    const char *opt, *val, *head;
+    bool sdiv;
+  } cases[] = {
+      {"--cpu", "generic", "# target: hard-float ABI, features: vfpv3\n", false},
+      {"--cpu", "cortex-a9", "# target: hard-float ABI, features: vfpv3 d32 neon\n", false},
+      {"--cpu", "cortex-a15", "# target: hard-float ABI, features: vfpv3 d32 neon idiv\n", true},
+      {"--features", "idiv", "# target: hard-float ABI, features: vfpv3 idiv\n", true},
+      {"--features", "none", "# target: hard-float ABI, features: vfpv3\n", false},
+      {"--abi", "soft", "# target: soft-float ABI, features: ", false},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    /* the ABI given, so the header does not depend on the build's default */
+    cli_result r = k == 5 ? run_cli("dis", path, "--abi", "soft", "--cpu", "generic", NULL)
+                          : run_cli("dis", path, "--abi", "hard", cases[k].opt, cases[k].val, NULL);
+    assert_int_equal(r.rc, 0);
+    assert_memory_equal(r.out, cases[k].head, strlen(cases[k].head));
+    assert_int_equal(strstr(r.out, "sdiv") != NULL, cases[k].sdiv);
+    free_result(&r);
+  }
+  /* Without --abi: the ABI this build was compiled for (hard-float off ARM). */
+  cli_result d = run_cli("dis", path, NULL);
+  assert_int_equal(d.rc, 0);
+#if defined(__arm__) && !defined(__ARM_PCS_VFP)
+  assert_memory_equal(d.out, "# target: soft-float ABI", 24);
+#else
+  assert_memory_equal(d.out, "# target: hard-float ABI", 24);
+#endif
+  free_result(&d);
+  const char *bad[][3] = {{"--cpu", "pentium", "unknown CPU"},
+                          {"--features", "neon,mmx", "unknown feature 'mmx'"},
+                          {"--abi", "medium", "--abi takes hard or soft"}};
+  for (size_t k = 0; k < 3; k++) {
+    cli_result r = run_cli("dis", path, bad[k][0], bad[k][1], NULL);
+    assert_int_equal(r.rc, 1);
+    assert_non_null(strstr(r.err, bad[k][2]));
+    free_result(&r);
+  }
+  cli_result r = run_cli("dis", path, "--cpu", "max", "--features", "idiv", NULL);
+  assert_int_equal(r.rc, 1);
+  assert_non_null(strstr(r.err, "not both"));
+  free_result(&r);
+  r = run_cli("run", path, "--cpu", "max", NULL); /* run keeps this CPU */
+  assert_int_equal(r.rc, 1);
+  assert_non_null(strstr(r.err, "option does not apply: --cpu"));
+  free_result(&r);
+  remove(path);
+  free(path);
+}
+
+/* The caret lines up under a tab-indented token. */
+static void test_caret_with_tabs(void **state) {
+  (void)state;
+  char *path = write_temp("[i0]\n\ti1 = int_add(i0,\tq)\nfinish(i1)\n");
+  cli_result r = run_cli("print", path, NULL);
+  assert_int_equal(r.rc, 1);
+  char *src = strstr(r.err, "\n    2 | \ti1 = int_add(i0,\tq)\n      | \t");
+  assert_non_null(src);
+  const char *caret = strchr(src + 1, '\n') + 1;
+  caret = strchr(caret, '|') + 2;
+  /* under the q: the tab, 16 spaces for "i1 = int_add(i0,", a tab */
+  assert_string_equal(caret, "\t                \t^\n");
+  free_result(&r);
+  remove(path);
+  free(path);
+}
+
+/* The CLI examples print and read back: print(parse(print(file))) is
+ * print(file), with the built-in and buffer symbols written sym(NAME). */
+static void test_cli_examples_roundtrip(void **state) {
+  (void)state;
+  const char *files[] = {CLI_EXAMPLE("array_sum.ir"), CLI_EXAMPLE("divide.ir")};
+  for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
+    cli_result a = run_cli("print", files[k], NULL);
+    assert_int_equal(a.rc, 0);
+    assert_non_null(strstr(a.out, "sym("));
+    /* keep the header lines: the buffers must exist when it is read back */
+    char *orig = slurp(files[k]);
+    size_t head = 0;
+    while (orig[head] == '#') head += strcspn(orig + head, "\n") + 1;
+    char *both = malloc(head + strlen(a.out) + 1);
+    memcpy(both, orig, head);
+    strcpy(both + head, a.out);
+    char *path = write_temp(both);
+    cli_result b = run_cli("print", path, NULL);
+    assert_int_equal(b.rc, 0);
+    assert_string_equal(b.out, a.out);
+    free_result(&a);
+    free_result(&b);
+    remove(path);
+    free(path);
+    free(both);
+    free(orig);
   }
 }
 
@@ -289,6 +641,16 @@ int main(void) {
       cmocka_unit_test(test_bad_args),
       cmocka_unit_test(test_dis),
       cmocka_unit_test(test_run_compiled_matches_interp),
+      cmocka_unit_test(test_command_help),
+      cmocka_unit_test(test_symbols),
+      cmocka_unit_test(test_alloc_and_dump),
+      cmocka_unit_test(test_alloc_errors),
+      cmocka_unit_test(test_exception_from_helper),
+      cmocka_unit_test(test_exit_value_sources),
+      cmocka_unit_test(test_max_steps),
+      cmocka_unit_test(test_dis_target),
+      cmocka_unit_test(test_caret_with_tabs),
+      cmocka_unit_test(test_cli_examples_roundtrip),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

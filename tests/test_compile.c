@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "bigtrace.h"
+#include "arm/target.h"
 #include "cg/recovery.h"
 #include "ir_support.h"
 #include "rt/exit.h"
@@ -162,8 +163,8 @@ static void test_listing_is_annotated(void **state) {
 /* Recovery strings of every location kind decode to the right values. */
 static void test_recovery_decode(void **state) {
   (void)state;
-  uint32_t save[REC_SAVE_WORDS];
-  for (unsigned i = 0; i < REC_SAVE_WORDS; i++) save[i] = 0x1000u + i;
+  uint32_t save[ARM_SAVE_WORDS];
+  for (unsigned i = 0; i < ARM_SAVE_WORDS; i++) save[i] = 0x1000u + i;
   uint8_t stack[8200];
   for (unsigned i = 0; i < sizeof stack; i++) stack[i] = (uint8_t)(i * 7 + 1);
   const uint8_t *fp = stack + sizeof stack;
@@ -189,7 +190,7 @@ static void test_recovery_decode(void **state) {
   ajx_loop_meta m = {1, &em, rec, consts, 40};
   armjit_value out[9];
   assert_true(ajx_exit_decode(&m, 0, save, fp, out));
-  assert_true(out[0].bits == 0x1000u + REC_SAVE_R0 + 3);
+  assert_true(out[0].bits == 0x1000u + ARM_SAVE_R0 + 3);
   uint64_t d14;
   memcpy(&d14, save + 28, 8);
   assert_true(out[1].bits == d14);
@@ -203,7 +204,7 @@ static void test_recovery_decode(void **state) {
   assert_true(out[5].bits == (uint32_t)-16);
   assert_true(out[6].bits == 0x80000000u);
   assert_true(out[7].bits == consts[0]);
-  assert_true(out[8].bits == 0x1000u + REC_SAVE_R0 + 12);
+  assert_true(out[8].bits == 0x1000u + ARM_SAVE_R0 + 12);
   /* malformed: truncated string, bad exit id, pool index out of range */
   em.rec_len = len - 1;
   assert_false(ajx_exit_decode(&m, 0, save, fp, out));

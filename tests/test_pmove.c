@@ -126,8 +126,8 @@ static unsigned run_case(const ra_move *mv, unsigned n) {
     } else if (const_seen) {
       /* after the first constant only stores of a loaded constant */
       bool store = o->dst.kind == LOC_STACK &&
-                   ((o->src.kind == LOC_REG && o->src.n == RA_SCRATCH1) ||
-                    (o->src.kind == LOC_VREG && o->src.n == RA_DSCRATCH));
+                   ((o->src.kind == LOC_REG && o->src.n == ARM_SCRATCH1) ||
+                    (o->src.kind == LOC_VREG && o->src.n == ARM_DSCRATCH));
       if (!store) fail_msg("move %u after the constant loads", i);
     }
     mexec(&m, o);
@@ -151,10 +151,10 @@ static unsigned run_case(const ra_move *mv, unsigned n) {
   }
   /* nothing else changed but the scratch registers */
   for (unsigned r = 0; r < 16; r++)
-    if (!rdst[r] && r != RA_SCRATCH1 && r != RA_SCRATCH2 && m.r[r] != m0.r[r])
+    if (!rdst[r] && r != ARM_SCRATCH1 && r != ARM_SCRATCH2 && m.r[r] != m0.r[r])
       fail_msg("r%u clobbered", r);
   for (unsigned r = 0; r < 32; r++)
-    if (!vdst[r] && r != RA_DSCRATCH && m.d[r] != m0.d[r]) fail_msg("d%u clobbered", r);
+    if (!vdst[r] && r != ARM_DSCRATCH && m.d[r] != m0.d[r]) fail_msg("d%u clobbered", r);
   for (unsigned b = 0; b < STACK_BYTES; b++)
     if (!sdst[b] && m.stack[b] != m0.stack[b])
       fail_msg("stack byte at fp%d clobbered", (int)b - STACK_BYTES);
@@ -178,8 +178,8 @@ static unsigned scratch_writes(const ra_move *mv0, unsigned n) {
   assert_true(ra_pmove_resolve(mv0, n, out, &nout, cap));
   for (unsigned i = 0; i < nout; i++) {
     ra_loc d = out[i].dst;
-    if ((d.kind == LOC_REG && (d.n == RA_SCRATCH1 || d.n == RA_SCRATCH2)) ||
-        (d.kind == LOC_VREG && d.n == RA_DSCRATCH))
+    if ((d.kind == LOC_REG && (d.n == ARM_SCRATCH1 || d.n == ARM_SCRATCH2)) ||
+        (d.kind == LOC_VREG && d.n == ARM_DSCRATCH))
       c++;
   }
   free(out);
@@ -333,7 +333,7 @@ static void expect_reject(const ra_move *m, unsigned n, int bad_index) {
 static void test_invalid(void **state) {
   (void)state;
   ra_loc ok_r = ra_reg(0, I), ok_d = ra_vreg(0);
-  const ra_loc bad_int[] = {ra_reg(RA_SCRATCH1, I), ra_reg(RA_SCRATCH2, I), ra_reg(13, I),
+  const ra_loc bad_int[] = {ra_reg(ARM_SCRATCH1, I), ra_reg(ARM_SCRATCH2, I), ra_reg(13, I),
                             ra_reg(15, I), ra_reg(16, I), ra_reg(-1, I), ra_reg(2, F),
                             ra_stack(-6, I), ra_none()};
   for (unsigned i = 0; i < sizeof bad_int / sizeof *bad_int; i++) {
@@ -342,14 +342,14 @@ static void test_invalid(void **state) {
     ra_move b[] = {mv(ra_reg(5, I), ra_reg(6, I)), mv(ok_r, bad_int[i])};
     expect_reject(b, 2, 1);
   }
-  const ra_loc bad_float[] = {ra_vreg(RA_DSCRATCH), ra_vreg(32), ra_loc_make(LOC_VREG, I, 3)};
+  const ra_loc bad_float[] = {ra_vreg(ARM_DSCRATCH), ra_vreg(32), ra_loc_make(LOC_VREG, I, 3)};
   for (unsigned i = 0; i < sizeof bad_float / sizeof *bad_float; i++) {
     ra_move a[] = {mv(bad_float[i], ok_d)};
     expect_reject(a, 1, 0);
     ra_move b[] = {mv(ok_d, bad_float[i])};
     expect_reject(b, 1, 0);
   }
-  ra_move fpdst[] = {mv(ra_reg(RA_FP, I), ok_r)};
+  ra_move fpdst[] = {mv(ra_reg(ARM_FP, I), ok_r)};
   expect_reject(fpdst, 1, 0);
   ra_move cdst[] = {mv(ra_const(0, I), ok_r)};
   expect_reject(cdst, 1, 0);
@@ -414,7 +414,7 @@ static unsigned random_case(rng *r, unsigned n, ra_move *mv0) {
   for (int i = 0; i <= 10; i++)
     if (rnd(r, 4)) loc[0][nloc[0]++] = ra_reg(i, rnd(r, 2) ? I : ARMJIT_REF);
   for (int i = 0; i < 32; i++)
-    if (i != RA_DSCRATCH && rnd(r, 4)) loc[1][nloc[1]++] = ra_vreg(i);
+    if (i != ARM_DSCRATCH && rnd(r, 4)) loc[1][nloc[1]++] = ra_vreg(i);
   unsigned nslots = n + 8 + rnd(r, 32), pfloat = rnd(r, 101);
   int32_t cur = -(int32_t)(4 * rnd(r, 4));
   for (unsigned i = 0; i < nslots; i++) {

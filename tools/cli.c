@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The armjit command-line tool: run, disassemble or print a text IR trace.
- * Only the public API is used, so the tool doubles as an example of it. */
+/* The armjit command-line tool: run, disassemble or print a text IR trace,
+ * with memory buffers and built-in C functions so that memory ops and calls
+ * can be tried from a file.  Only the public API is used, so the tool
+ * doubles as an example of it. */
 #include "cli.h"
 
 #include <ctype.h>
@@ -14,46 +16,119 @@
 
 #include "armjit.h"
 
-static const char usage_text[] =
-    "usage: armjit run FILE [--args V...] [--interp] [--max-steps N]\n"
-    "                       [--no-idiv] [--random-ra SEED]\n"
-    "       armjit dis FILE [--no-idiv] [--random-ra SEED]\n"
-    "       armjit print FILE\n"
-    "       armjit --help\n"
-    "\n"
-    "FILE is a trace in the text IR form (docs/ir.md); '-' reads stdin.\n"
-    "\n"
-    "  run    compile the trace and run it on the input values, then print\n"
-    "         the exit taken and the values it hands back:\n"
-    "           exit <id> (<guard|finish> [<name>])\n"
-    "           i0 = 42        (one line per value, in the exit's order;\n"
-    "           f1 = 1.5        the letter is the type, the number the\n"
-    "           p2 = 0x10       position in the exit's list)\n"
-    "  dis    compile the trace and print the annotated disassembly\n"
-    "  print  parse the trace and print it back in canonical form\n"
-    "\n"
-    "options:\n"
-    "  --args V...      input values, one per inputarg, read by its type\n"
-    "                   (int: decimal or 0x hex; float: any strtod form,\n"
-    "                   nan, inf; ref: null or an address).  Without\n"
-    "                   --args, a '# args: V...' comment line at the top of\n"
-    "                   FILE gives them.\n"
-    "  --interp         run the reference interpreter instead of compiled code\n"
-    "  --max-steps N    interpreter step limit (default: none)\n"
-    "  --no-idiv        never use the SDIV/UDIV instructions\n"
-    "  --random-ra SEED randomize register allocation (testing)\n"
-    "\n"
-    "Exit status: 0 on success, 1 on any error.\n";
+/* ---- commands and their help ---------------------------------------------- */
+
+/* Which options a command takes. */
+enum {
+  O_ARGS = 1u << 0,    /* --args V... */
+  O_INTERP = 1u << 1,  /* --interp */
+  O_STEPS = 1u << 2,   /* --max-steps N */
+  O_COMPILE = 1u << 3, /* --no-idiv, --random-ra SEED */
+  O_TARGET = 1u << 4,  /* --abi, --cpu, --features */
+  O_ALLOC = 1u << 5,   /* --alloc NAME=SPEC */
+  O_DUMP = 1u << 6,    /* --dump NAME[:FMT] */
+  O_FILE = 1u << 7     /* takes a FILE */
+};
 
 typedef struct {
-  const char *cmd;       /* "run", "dis" or "print" */
-  const char *file;      /* path, or "-" for stdin */
-  char **args;           /* --args values (NULL: take them from the file) */
-  int nargs;
-  bool interp;
-  uint64_t max_steps;
-  armjit_options jit;
-} cli_opts;
+  const char *name;
+  unsigned opts;
+  const char *synopsis; /* after "armjit " */
+  const char *help;     /* printed by `armjit help NAME` after the synopsis */
+} cli_cmd;
+
+#define ALLOC_HELP                                                                 \
+  "  --alloc NAME=SPEC  a buffer registered as the symbol NAME: sym(NAME) in the\n" \
+  "                   text, NAME as a ref value in --args.  SPEC is BYTES (zeroed),\n" \
+  "                   TYPE:V,V,... (the values, back to back) or BYTES:TYPE:V,...\n" \
+  "                   (zeroed, then the values at the start).  TYPE: u8 i8 u16\n" \
+  "                   i16 i32 u32 f64, or str:TEXT (the bytes of TEXT and a NUL).\n" \
+  "                   Repeatable; 8-byte aligned.\n"
+
+#define HEADER_HELP                                                                   \
+  "Header comment lines at the top of FILE:\n"                                         \
+  "  # args: V...          the --args when the option is not given\n"                  \
+  "  # dump: NAME[:FMT]... the --dump list when the option is not given\n"             \
+  "  # alloc: NAME=SPEC... buffers; --alloc adds more or replaces one by name\n"
+
+static const cli_cmd commands[] = {
+    {"run", O_FILE | O_ARGS | O_INTERP | O_STEPS | O_COMPILE | O_ALLOC | O_DUMP,
+     "run FILE [--args V...] [--alloc NAME=SPEC]... [--dump NAME[:FMT]]...\n"
+     "                  [--interp [--max-steps N]] [--no-idiv] [--random-ra SEED]",
+     "Compile the trace and run it on the input values (or interpret it with\n"
+     "--interp), then print the exit taken and the values it hands back, each\n"
+     "with its position in the exit's list and where it came from:\n"
+     "  exit <id> (<guard|finish> [<name>])\n"
+     "  [0] i1 = 111       value 0 of the list is the trace variable i1\n"
+     "  [1] f0 = 1.5       (its number as `armjit print` writes it)\n"
+     "  [2] 7 (constant)   the list names a constant\n"
+     "then a pending exception, if a helper raised one, and the --dump buffers.\n"
+     "\n"
+     "  --args V...      input values, one per inputarg, read by its type\n"
+     "                   (int: decimal or 0x hex; float: any strtod form, nan,\n"
+     "                   inf; ref: null, an address or a symbol's name)\n" ALLOC_HELP
+     "  --dump NAME[:FMT] print an --alloc buffer after the run: FMT hex (the\n"
+     "                   default), u8 i8 u16 i16 i32 u32 f64, or str\n"
+     "  --interp         run the reference interpreter instead of compiled code\n"
+     "  --max-steps N    interpreter step limit (--interp only: compiled loops\n"
+     "                   cannot be interrupted yet)\n"
+     "  --no-idiv        never use the SDIV/UDIV instructions\n"
+     "  --random-ra SEED randomize register allocation (testing)\n"
+     "\n" HEADER_HELP
+     "\n"
+     "Compiled code runs on ARM only; an x86-64 build runs traces with --interp\n"
+     "(or run the ARM build under qemu-arm).  `armjit symbols` lists the\n"
+     "built-in functions a trace can call.\n"},
+    {"dis", O_FILE | O_COMPILE | O_TARGET | O_ALLOC,
+     "dis FILE [--abi hard|soft] [--cpu NAME | --features LIST]\n"
+     "                  [--alloc NAME=SPEC]... [--no-idiv] [--random-ra SEED]",
+     "Compile the trace and print the target, then the disassembly annotated\n"
+     "with the IR op each instruction belongs to and the exit stubs.\n"
+     "\n"
+     "  --abi hard|soft  the calling convention of calls (default: this build's;\n"
+     "                   hard-float off ARM)\n"
+     "  --cpu NAME       the CPU to generate code for: generic (VFPv3-D16 only),\n"
+     "                   cortex-a8, cortex-a9 (VFPv3-D32, NEON), cortex-a7,\n"
+     "                   cortex-a15, max (also SDIV/UDIV).  Default: this CPU on\n"
+     "                   ARM, generic elsewhere\n"
+     "  --features LIST  the CPU features, exactly: a comma-separated subset of\n"
+     "                   vfpv3 d32 neon idiv (vfpv3 is always on), or none\n" ALLOC_HELP
+     "  --no-idiv        never use the SDIV/UDIV instructions\n"
+     "  --random-ra SEED randomize register allocation (testing)\n"
+     "\nA '# alloc: NAME=SPEC...' comment line at the top of FILE makes buffers too.\n"},
+    {"print", O_FILE | O_ALLOC, "print FILE [--alloc NAME=SPEC]...",
+     "Parse the trace and print it back in canonical form (docs/ir.md 6.3).\n"
+     "\n" ALLOC_HELP
+     "\nA '# alloc: NAME=SPEC...' comment line at the top of FILE makes buffers too.\n"},
+    {"symbols", 0, "symbols",
+     "List the built-in symbols every command registers: C functions a trace\n"
+     "can call, with the call descriptor that fits them, and objects (the\n"
+     "output stream, the context) to pass them.\n"},
+    {"help", 0, "help [COMMAND]", "Print the usage, or the help of one command.\n"},
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static const cli_cmd *find_command(const char *name) {
+  for (size_t k = 0; k < NCOMMANDS; k++)
+    if (strcmp(commands[k].name, name) == 0) return &commands[k];
+  return NULL;
+}
+
+static void print_usage(FILE *out) {
+  for (size_t k = 0; k < NCOMMANDS; k++)
+    fprintf(out, "%s armjit %s\n", k ? "      " : "usage:", commands[k].synopsis);
+  fputs("       armjit --help | --version\n"
+        "\n"
+        "FILE is a trace in the text IR form (docs/ir.md); '-' reads stdin.\n"
+        "`armjit help COMMAND` or `armjit COMMAND --help` describes a command.\n"
+        "\n"
+        "Exit status: 0 on success, 1 on any error.\n",
+        out);
+}
+
+static void print_command_help(FILE *out, const cli_cmd *c) {
+  fprintf(out, "usage: armjit %s\n\n%s", c->synopsis, c->help);
+}
 
 /* ---- small parsers --------------------------------------------------------- */
 
@@ -71,14 +146,21 @@ static bool parse_u64(const char *s, uint64_t max, uint64_t *out) {
   return true;
 }
 
+/* A signed integer in [lo, hi] (decimal or 0x hex, optional '-'). */
+static bool parse_range(const char *s, int64_t lo, int64_t hi, int64_t *out) {
+  bool neg = s[0] == '-';
+  uint64_t v;
+  if (!parse_u64(s + neg, neg ? (uint64_t)-lo : (uint64_t)hi, &v)) return false;
+  *out = neg ? -(int64_t)v : (int64_t)v;
+  return *out >= lo && *out <= hi;
+}
+
 /* An int32: -2^31 .. 2^32-1; values above INT32_MAX wrap (so 0xffffffff
  * is -1), as a 32-bit register sees them. */
 static bool parse_int(const char *s, int32_t *out) {
-  bool neg = s[0] == '-';
-  uint64_t v;
-  if (!parse_u64(s + neg, neg ? (uint64_t)1 << 31 : UINT32_MAX, &v)) return false;
+  int64_t v;
+  if (!parse_range(s, INT32_MIN, UINT32_MAX, &v)) return false;
   uint32_t u = (uint32_t)v;
-  if (neg) u = 0u - u;
   memcpy(out, &u, sizeof u); /* two's complement wrap without UB */
   return true;
 }
@@ -90,12 +172,12 @@ static bool parse_float(const char *s, double *out) {
   return *end == '\0';
 }
 
-static bool parse_ref(const char *s, uintptr_t *out) {
+/* null, an address, or the name of a registered symbol. */
+static bool parse_ref(const armjit_ctx *ctx, const char *s, uintptr_t *out) {
   uint64_t v;
   if (strcmp(s, "null") == 0) { *out = 0; return true; }
-  if (!parse_u64(s, UINTPTR_MAX, &v)) return false;
-  *out = (uintptr_t)v;
-  return true;
+  if (parse_u64(s, UINTPTR_MAX, &v)) { *out = (uintptr_t)v; return true; }
+  return armjit_ctx_symbol(ctx, s, out);
 }
 
 static const char *type_name(armjit_type t) {
@@ -151,13 +233,27 @@ static char *read_input(const char *file, FILE *err) {
   return buf;
 }
 
-/* Tokens of the '# args:' line among the leading comment/blank lines, split
- * in place of a private copy.  Returns the count (0 when there is no such
- * line, -1 on memory exhaustion); *line gets its line number. */
-static int args_from_text(const char *text, char ***toks, char **store, int *line) {
-  *toks = NULL;
-  *store = NULL;
-  *line = 0;
+/* Values of a header line: words given on the command line, or those of
+ * the '# KEY:' comment line among the leading comment/blank lines of the
+ * file (split in a private copy). */
+typedef struct {
+  char **v;
+  int n;
+  int line;          /* the header line's number, 0 for the command line */
+  const char *from;  /* "--args" or "'# args:' line" */
+  char **own;        /* the word array, when this list allocated it */
+  char *store;       /* the words of a header line (a private copy) */
+} cli_words;
+
+static void words_free(cli_words *w) {
+  free(w->own);
+  free(w->store);
+}
+
+/* false on memory exhaustion. */
+static bool words_from_header(const char *text, const char *key, const char *seps,
+                              cli_words *w) {
+  size_t klen = strlen(key);
   int ln = 1;
   for (const char *p = text; *p; ln++) {
     const char *eol = strchr(p, '\n');
@@ -168,24 +264,556 @@ static int args_from_text(const char *text, char ***toks, char **store, int *lin
     if (q < p + n) {
       q++;
       while (q < p + n && (*q == ' ' || *q == '\t')) q++;
-      if ((size_t)(p + n - q) >= 5 && memcmp(q, "args:", 5) == 0) {
-        q += 5;
+      if ((size_t)(p + n - q) > klen && memcmp(q, key, klen) == 0 && q[klen] == ':') {
+        q += klen + 1;
         size_t m = (size_t)(p + n - q);
         char *s = malloc(m + 1);
         char **v = malloc((m / 2 + 1) * sizeof *v);
-        if (!s || !v) { free(s); free(v); return -1; }
+        if (!s || !v) { free(s); free(v); return false; }
         memcpy(s, q, m);
         s[m] = '\0';
         int k = 0;
-        for (char *tok = strtok(s, " \t\r,"); tok; tok = strtok(NULL, " \t\r,")) v[k++] = tok;
-        *toks = v;
-        *store = s;
-        *line = ln;
-        return k;
+        for (char *tok = strtok(s, seps); tok; tok = strtok(NULL, seps)) v[k++] = tok;
+        w->v = w->own = v;
+        w->store = s;
+        w->n = k;
+        w->line = ln;
+        return true;
       }
     }
     if (!eol) break;
     p = eol + 1;
+  }
+  return true;
+}
+
+/* ---- the command line ------------------------------------------------------ */
+
+typedef struct {
+  const cli_cmd *cmd;
+  const char *file;   /* path, or "-" for stdin */
+  cli_words args, allocs, dumps; /* n < 0: not on the command line */
+  bool interp, max_steps_set;
+  uint64_t max_steps;
+  const char *cpu, *features;
+  armjit_options jit;
+} cli_opts;
+
+static int usage_error(FILE *err, const char *what, const char *arg) {
+  fprintf(err, "armjit: error: %s%s%s\n", what, arg ? ": " : "", arg ? arg : "");
+  fprintf(err, "try 'armjit --help'\n");
+  return 1;
+}
+
+static int command_error(FILE *err, const cli_cmd *c, const char *what, const char *arg) {
+  fprintf(err, "armjit: error: %s%s%s (armjit %s)\n", what, arg ? ": " : "", arg ? arg : "",
+          c->name);
+  fprintf(err, "try 'armjit help %s'\n", c->name);
+  return 1;
+}
+
+/* Option NAME, the command bit it needs, whether one value follows
+ * (--args takes the values up to the next option). */
+typedef struct {
+  const char *name;
+  unsigned bit;
+  bool value;
+} opt_def;
+static const opt_def options[] = {
+    {"--args", O_ARGS, false},      {"--interp", O_INTERP, false},
+    {"--max-steps", O_STEPS, true}, {"--no-idiv", O_COMPILE, false},
+    {"--random-ra", O_COMPILE, true}, {"--abi", O_TARGET, true},
+    {"--cpu", O_TARGET, true},      {"--features", O_TARGET, true},
+    {"--alloc", O_ALLOC, true},     {"--dump", O_DUMP, true},
+};
+
+/* Append argv[i] to a word list sized for all of argv. */
+static bool push_word(cli_words *w, char *word, int argc) {
+  if (w->n < 0) {
+    w->v = w->own = malloc((size_t)argc * sizeof *w->v);
+    if (!w->v) return false;
+    w->n = 0;
+  }
+  w->v[w->n++] = word;
+  return true;
+}
+
+static int parse_cmdline(int argc, char **argv, cli_opts *o, FILE *err) {
+  const cli_cmd *c = o->cmd;
+  o->args.n = o->allocs.n = o->dumps.n = -1;
+  o->args.from = "--args";
+  o->allocs.from = "--alloc";
+  o->dumps.from = "--dump";
+  for (int i = 2; i < argc; i++) {
+    char *a = argv[i];
+    uint64_t n;
+    const opt_def *d = NULL;
+    for (size_t k = 0; k < sizeof options / sizeof options[0]; k++)
+      if (strcmp(a, options[k].name) == 0) d = &options[k];
+    if (d && !(c->opts & d->bit)) return command_error(err, c, "option does not apply", a);
+    if (!d && a[0] == '-' && a[1] != '\0') return command_error(err, c, "unknown option", a);
+    if (!d && o->file) return command_error(err, c, "more than one FILE", a);
+    if (!d) { o->file = a; continue; }
+    const char *val = NULL;
+    if (d->value && ++i >= argc) return command_error(err, c, "option needs a value", a);
+    if (d->value) val = argv[i];
+    if (strcmp(a, "--args") == 0) {
+      if (o->args.n >= 0) return command_error(err, c, "--args given twice", NULL);
+      o->args.v = argv + i + 1;
+      o->args.n = 0;
+      /* Values run to the next option; '-1' or '-inf' are values. */
+      while (i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0) { i++; o->args.n++; }
+    } else if (strcmp(a, "--interp") == 0) {
+      o->interp = true;
+    } else if (strcmp(a, "--max-steps") == 0) {
+      if (!parse_u64(val, UINT64_MAX, &n))
+        return command_error(err, c, "--max-steps needs a number", val);
+      o->max_steps = n;
+      o->max_steps_set = true;
+    } else if (strcmp(a, "--no-idiv") == 0) {
+      o->jit.flags |= ARMJIT_NO_IDIV;
+    } else if (strcmp(a, "--random-ra") == 0) {
+      if (!parse_u64(val, UINT32_MAX, &n))
+        return command_error(err, c, "--random-ra needs a 32-bit seed", val);
+      o->jit.flags |= ARMJIT_RANDOM_RA;
+      o->jit.seed = (uint32_t)n;
+    } else if (strcmp(a, "--abi") == 0) {
+      if (strcmp(val, "hard") == 0) o->jit.abi = ARMJIT_ABI_HARD;
+      else if (strcmp(val, "soft") == 0) o->jit.abi = ARMJIT_ABI_SOFT;
+      else return command_error(err, c, "--abi takes hard or soft", val);
+    } else if (strcmp(a, "--cpu") == 0) {
+      o->cpu = val;
+    } else if (strcmp(a, "--features") == 0) {
+      o->features = val;
+    } else if (!push_word(strcmp(a, "--alloc") == 0 ? &o->allocs : &o->dumps, (char *)val,
+                          argc)) {
+      fprintf(err, "armjit: error: out of memory\n");
+      return 1;
+    }
+  }
+  if ((c->opts & O_FILE) && !o->file) return command_error(err, c, "missing FILE", NULL);
+  if (!(c->opts & O_FILE) && o->file) return command_error(err, c, "takes no FILE", o->file);
+  if (o->interp && (o->jit.flags & (ARMJIT_NO_IDIV | ARMJIT_RANDOM_RA)))
+    return command_error(err, c,
+                         "--interp does not compile: --no-idiv/--random-ra make no sense",
+                         NULL);
+  if (o->max_steps_set && !o->interp)
+    return command_error(err, c,
+                         "--max-steps limits the interpreter (--interp); compiled loops "
+                         "cannot be interrupted yet, so a compiled endless loop runs until "
+                         "killed",
+                         NULL);
+  if (o->cpu && o->features)
+    return command_error(err, c, "give --cpu or --features, not both", NULL);
+  return 0;
+}
+
+/* CPU presets for --cpu: the features code for that core may use. */
+typedef struct {
+  const char *name;
+  unsigned features;
+} cpu_def;
+static const cpu_def cpus[] = {
+    {"generic", A32_FEAT_VFPV3},
+    {"cortex-a8", A32_FEAT_VFPV3 | A32_FEAT_D32 | A32_FEAT_NEON},
+    {"cortex-a9", A32_FEAT_VFPV3 | A32_FEAT_D32 | A32_FEAT_NEON},
+    {"cortex-a7", A32_FEAT_ALL},
+    {"cortex-a15", A32_FEAT_ALL},
+    {"max", A32_FEAT_ALL},
+};
+static const struct {
+  const char *name;
+  unsigned bit;
+} feature_names[] = {
+    {"vfpv3", A32_FEAT_VFPV3}, {"d32", A32_FEAT_D32}, {"neon", A32_FEAT_NEON},
+    {"idiv", A32_FEAT_IDIV}};
+
+/* --cpu / --features into o->jit.features. */
+static int resolve_target(cli_opts *o, FILE *err) {
+  if (o->cpu) {
+    const cpu_def *d = NULL;
+    for (size_t k = 0; k < sizeof cpus / sizeof cpus[0]; k++)
+      if (strcmp(cpus[k].name, o->cpu) == 0) d = &cpus[k];
+    if (!d)
+      return command_error(err, o->cmd,
+                           "unknown CPU (generic, cortex-a7, cortex-a8, cortex-a9, "
+                           "cortex-a15, max)",
+                           o->cpu);
+    o->jit.features = d->features;
+    o->jit.flags |= ARMJIT_FEATURES_SET;
+  }
+  if (o->features) {
+    unsigned f = 0;
+    const char *p = o->features;
+    if (strcmp(p, "none") != 0) {
+      while (*p) {
+        size_t n = strcspn(p, ",");
+        unsigned bit = 0;
+        for (size_t k = 0; k < sizeof feature_names / sizeof feature_names[0]; k++)
+          if (strlen(feature_names[k].name) == n && memcmp(feature_names[k].name, p, n) == 0)
+            bit = feature_names[k].bit;
+        if (!bit) {
+          fprintf(err, "armjit: error: unknown feature '%.*s' (vfpv3, d32, neon, idiv)\n",
+                  (int)n, p);
+          return 1;
+        }
+        f |= bit;
+        p += n + (p[n] == ',');
+      }
+    }
+    o->jit.features = f;
+    o->jit.flags |= ARMJIT_FEATURES_SET;
+  }
+  return 0;
+}
+
+/* ---- built-in symbols ------------------------------------------------------- */
+
+/* Test helpers a trace can call (the libc ones are in the table below). */
+static void bi_print_int(FILE *out, int32_t v) { fprintf(out, "%" PRId32 "\n", v); }
+static void bi_print_float(FILE *out, double v) { fprintf(out, "%.17g\n", v); }
+/* a / b; raises 1 (through armjit_raise) when b is 0. */
+static int32_t bi_checked_div(armjit_ctx *ctx, int32_t a, int32_t b) {
+  if (b == 0) { armjit_raise(ctx, 1); return 0; }
+  if (a == INT32_MIN && b == -1) return INT32_MIN;
+  return a / b;
+}
+
+/* The run-time state the built-in objects stand for. */
+typedef struct {
+  armjit_ctx *ctx;
+  FILE *out;
+} cli_env;
+
+typedef enum { BI_OUT, BI_CTX, BI_FN } bi_kind;
+typedef struct {
+  const char *name;
+  bi_kind kind;
+  void (*fn)(void);  /* BI_FN */
+  const char *descr; /* a call descriptor that fits, text form */
+  const char *what;
+} builtin;
+
+#define FN(f) ((void (*)(void))(f))
+/* size_t arguments are declared int: the same register on ARM, and libffi
+ * sign-extends an int on the 64-bit host. */
+static const builtin builtins[] = {
+    {"out", BI_OUT, NULL, NULL, "the output stream (FILE *) of the command"},
+    {"ctx", BI_CTX, NULL, NULL, "the armjit context of the run (armjit_ctx *)"},
+    {"abs", BI_FN, FN(abs), "call(args=[int], result=int)", "libc abs(x)"},
+    {"memset", BI_FN, FN(memset), "call(args=[ref, int, int], result=ref)",
+     "libc memset(p, byte, n)"},
+    {"memcpy", BI_FN, FN(memcpy), "call(args=[ref, ref, int], result=ref)",
+     "libc memcpy(dst, src, n)"},
+    {"memmove", BI_FN, FN(memmove), "call(args=[ref, ref, int], result=ref)",
+     "libc memmove(dst, src, n)"},
+    {"memcmp", BI_FN, FN(memcmp), "call(args=[ref, ref, int], result=int)",
+     "libc memcmp(a, b, n)"},
+    {"strlen", BI_FN, FN(strlen), "call(args=[ref], result=int)", "libc strlen(s)"},
+    {"fputc", BI_FN, FN(fputc), "call(args=[int, ref], result=int)",
+     "libc fputc(c, stream): pass sym(out)"},
+    {"sqrt", BI_FN, FN(sqrt), "call(args=[float], result=float)", "libm sqrt(x)"},
+    {"hypot", BI_FN, FN(hypot), "call(args=[float, float], result=float)",
+     "libm hypot(x, y)"},
+    {"print_int", BI_FN, FN(bi_print_int), "call(args=[ref, int])",
+     "print_int(sym(out), v): v in decimal and a newline"},
+    {"print_float", BI_FN, FN(bi_print_float), "call(args=[ref, float])",
+     "print_float(sym(out), v): v (%.17g) and a newline"},
+    {"checked_div", BI_FN, FN(bi_checked_div), "call(args=[ref, int, int], result=int, may_raise)",
+     "checked_div(sym(ctx), a, b): a / b; raises 1 when b is 0"},
+    {"armjit_raise", BI_FN, FN(armjit_raise), "call(args=[ref, ref], result=int, may_raise)",
+     "armjit_raise(sym(ctx), value): raise value (non-zero)"},
+    {"armjit_force", BI_FN, FN(armjit_force), "call(args=[ref], may_force)",
+     "armjit_force(token): force the activation of force_token()"},
+};
+#undef FN
+
+static uintptr_t builtin_addr(const builtin *b, const cli_env *env) {
+  switch (b->kind) {
+  case BI_OUT: return (uintptr_t)env->out;
+  case BI_CTX: return (uintptr_t)env->ctx;
+  default: return (uintptr_t)b->fn;
+  }
+}
+
+static int add_builtins(const cli_env *env, FILE *err) {
+  for (size_t k = 0; k < sizeof builtins / sizeof builtins[0]; k++)
+    if (armjit_ctx_add_symbol(env->ctx, builtins[k].name, builtin_addr(&builtins[k], env)) !=
+        ARMJIT_OK) {
+      fprintf(err, "armjit: error: cannot register the built-in symbol %s\n", builtins[k].name);
+      return 1;
+    }
+  return 0;
+}
+
+static int cmd_symbols(FILE *out) {
+  fputs("Built-in symbols (sym(NAME) in a trace; NAME as a ref in --args).\n"
+        "Functions, with a call descriptor that fits them:\n",
+        out);
+  for (size_t k = 0; k < sizeof builtins / sizeof builtins[0]; k++)
+    if (builtins[k].kind == BI_FN)
+      fprintf(out, "  %-13s %-52s %s\n", builtins[k].name, builtins[k].descr, builtins[k].what);
+  fputs("Objects:\n", out);
+  for (size_t k = 0; k < sizeof builtins / sizeof builtins[0]; k++)
+    if (builtins[k].kind != BI_FN) fprintf(out, "  %-13s %s\n", builtins[k].name, builtins[k].what);
+  fputs("Example:\n"
+        "  descr P = call(args=[int, ref], result=int)\n"
+        "  [i0]\n"
+        "  i1 = call(sym(fputc), i0, sym(out), descr=P)\n"
+        "  finish(i1)\n",
+        out);
+  return 0;
+}
+
+/* ---- buffers (--alloc, --dump) --------------------------------------------- */
+
+typedef struct {
+  char *name;
+  size_t size;
+  unsigned char *mem;
+} cli_buf;
+
+typedef struct {
+  cli_buf *v;
+  int n;
+} cli_bufs;
+
+static void bufs_free(cli_bufs *b) {
+  for (int k = 0; k < b->n; k++) { free(b->v[k].name); free(b->v[k].mem); }
+  free(b->v);
+}
+
+/* Element types of --alloc values and --dump formats. */
+typedef struct {
+  const char *name;
+  unsigned size;   /* bytes; 0 for str */
+  bool is_signed, is_float;
+} elem_type;
+static const elem_type elem_types[] = {
+    {"u8", 1, false, false},  {"i8", 1, true, false},  {"u16", 2, false, false},
+    {"i16", 2, true, false},  {"u32", 4, false, false}, {"i32", 4, true, false},
+    {"f64", 8, false, true},  {"str", 0, false, false},
+};
+
+static const elem_type *find_elem(const char *s, size_t n) {
+  for (size_t k = 0; k < sizeof elem_types / sizeof elem_types[0]; k++)
+    if (strlen(elem_types[k].name) == n && memcmp(elem_types[k].name, s, n) == 0)
+      return &elem_types[k];
+  return NULL;
+}
+
+#define MAX_BUFFER ((uint64_t)1 << 28)
+
+/* One value of type e into dst; false when it does not parse or fit. */
+static bool store_elem(const elem_type *e, const char *s, unsigned char *dst) {
+  if (e->is_float) {
+    double d;
+    if (!parse_float(s, &d)) return false;
+    memcpy(dst, &d, 8);
+    return true;
+  }
+  int64_t lo = e->is_signed ? -((int64_t)1 << (e->size * 8 - 1)) : 0;
+  int64_t hi = e->is_signed ? ((int64_t)1 << (e->size * 8 - 1)) - 1
+                            : (int64_t)(((uint64_t)1 << (e->size * 8)) - 1);
+  int64_t v;
+  if (!parse_range(s, lo, hi, &v)) return false;
+  uint32_t u = (uint32_t)v;
+  uint16_t h = (uint16_t)u;
+  uint8_t b = (uint8_t)u;
+  memcpy(dst, e->size == 4 ? (void *)&u : e->size == 2 ? (void *)&h : (void *)&b, e->size);
+  return true;
+}
+
+/* NAME=SPEC (see ALLOC_HELP) into a new buffer; a message and false on error. */
+static bool make_buffer(const char *arg, cli_buf *out, const char *where, FILE *err) {
+  const char *eq = strchr(arg, '=');
+  if (!eq || eq == arg) {
+    fprintf(err, "%s: error: --alloc '%s' is not NAME=SPEC\n", where, arg);
+    return false;
+  }
+  const char *spec = eq + 1;
+  uint64_t size = 0;
+  bool sized = isdigit((unsigned char)*spec);
+  if (sized) {
+    size_t n = strcspn(spec, ":");
+    char num[24];
+    if (n >= sizeof num) n = sizeof num - 1;
+    memcpy(num, spec, n);
+    num[n] = '\0';
+    if (!parse_u64(num, MAX_BUFFER, &size) || size == 0) {
+      fprintf(err, "%s: error: --alloc %s: size '%s' is not 1 .. %" PRIu64 " bytes\n", where,
+              arg, num, MAX_BUFFER);
+      return false;
+    }
+    spec += strcspn(spec, ":");
+    spec += *spec == ':';
+  }
+  const elem_type *e = NULL;
+  const char *vals = NULL;
+  if (*spec) {
+    size_t n = strcspn(spec, ":");
+    if (!spec[n] || !(e = find_elem(spec, n))) {
+      fprintf(err,
+              "%s: error: --alloc %s: expected TYPE:VALUES after the size, TYPE one of u8 "
+              "i8 u16 i16 u32 i32 f64 str\n",
+              where, arg);
+      return false;
+    }
+    vals = spec + n + 1;
+  }
+  /* Count the values to size the buffer. */
+  uint64_t need = 0;
+  if (e && e->size == 0) need = strlen(vals) + 1;
+  else if (e) {
+    uint64_t count = 1;
+    for (const char *p = vals; *p; p++) count += *p == ',';
+    need = count * e->size;
+  }
+  if (!sized) size = need;
+  if (need > size) {
+    fprintf(err, "%s: error: --alloc %s: the values need %" PRIu64 " bytes, the buffer has %" PRIu64
+                 "\n", where, arg, need, size);
+    return false;
+  }
+  out->name = malloc((size_t)(eq - arg) + 1);
+  out->mem = calloc((size_t)((size + 7) & ~(uint64_t)7), 1);
+  out->size = (size_t)size;
+  if (!out->name || !out->mem) {
+    free(out->name);
+    free(out->mem);
+    fprintf(err, "%s: error: out of memory for --alloc %s\n", where, arg);
+    return false;
+  }
+  memcpy(out->name, arg, (size_t)(eq - arg));
+  out->name[eq - arg] = '\0';
+  if (e && e->size == 0) memcpy(out->mem, vals, strlen(vals));
+  else if (e) {
+    unsigned char *dst = out->mem;
+    for (const char *p = vals;; dst += e->size) {
+      size_t n = strcspn(p, ",");
+      char one[64];
+      bool ok = n < sizeof one;
+      if (ok) { memcpy(one, p, n); one[n] = '\0'; ok = store_elem(e, one, dst); }
+      if (!ok) {
+        fprintf(err, "%s: error: --alloc %s: '%.*s' is not a valid %s\n", where, out->name,
+                (int)n, p, e->name);
+        free(out->name);
+        free(out->mem);
+        return false;
+      }
+      if (!p[n]) break;
+      p += n + 1;
+    }
+  }
+  return true;
+}
+
+/* Where a word list came from, for messages: "FILE:LINE" or "armjit". */
+static void words_where(const cli_words *w, const char *file, char *buf, size_t n) {
+  if (w->line) snprintf(buf, n, "%s:%d", file, w->line);
+  else snprintf(buf, n, "armjit");
+}
+
+static bool same_name(const char *spec, const char *other) {
+  size_t n = strcspn(spec, "=");
+  return strncmp(spec, other, n) == 0 && other[n] == '=';
+}
+
+/* The buffers of the file's '# alloc:' line, then those of --alloc (which
+ * replace a file buffer of the same name), each registered as a symbol. */
+static int make_buffers(const cli_words *file_w, const cli_words *cmd_w, const char *file,
+                        armjit_ctx *ctx, cli_bufs *b, FILE *err) {
+  int nf = file_w->n > 0 ? file_w->n : 0, nc = cmd_w->n > 0 ? cmd_w->n : 0;
+  if (nf + nc == 0) return 0;
+  b->v = calloc((size_t)(nf + nc), sizeof *b->v);
+  if (!b->v) { fprintf(err, "armjit: error: out of memory\n"); return 1; }
+  for (int k = 0; k < nf + nc; k++) {
+    const cli_words *w = k < nf ? file_w : cmd_w;
+    const char *spec = k < nf ? file_w->v[k] : cmd_w->v[k - nf];
+    bool replaced = false;
+    for (int j = 0; k < nf && j < nc; j++) replaced |= same_name(spec, cmd_w->v[j]);
+    if (replaced) continue;
+    char where[512];
+    words_where(w, file, where, sizeof where);
+    if (!make_buffer(spec, &b->v[b->n], where, err)) return 1;
+    cli_buf *nb = &b->v[b->n++];
+    armjit_status st = armjit_ctx_add_symbol(ctx, nb->name, (uintptr_t)nb->mem);
+    if (st != ARMJIT_OK) {
+      fprintf(err, "%s: error: --alloc %s: %s\n", where, nb->name,
+              st == ARMJIT_E_INVALID ? "the name is taken (a built-in or another buffer)"
+                                     : "the name is not a C identifier of at most 48 characters");
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static void print_float(FILE *out, double d);
+
+static void dump_buffer(FILE *out, const cli_buf *b, const elem_type *e) {
+  fprintf(out, "dump %s (%zu bytes%s%s):", b->name, b->size, e ? ", " : "", e ? e->name : "");
+  if (!e) {
+    for (size_t k = 0; k < b->size; k++) {
+      if (k % 16 == 0) fprintf(out, "\n  %08zx ", k);
+      fprintf(out, "%s%02x", k % 16 == 8 ? "  " : " ", b->mem[k]);
+    }
+    fputc('\n', out);
+    return;
+  }
+  fputc(' ', out);
+  if (e->size == 0) {
+    fputc('"', out);
+    for (size_t k = 0; k < b->size && b->mem[k]; k++) {
+      unsigned char c = b->mem[k];
+      if (c == '"' || c == '\\') fprintf(out, "\\%c", c);
+      else if (c == '\n') fputs("\\n", out);
+      else if (c >= 32 && c < 127) fputc(c, out);
+      else fprintf(out, "\\x%02x", c);
+    }
+    fputs("\"\n", out);
+    return;
+  }
+  for (size_t k = 0; k + e->size <= b->size; k += e->size) {
+    if (k) fputc(' ', out);
+    const unsigned char *p = b->mem + k;
+    if (e->is_float) {
+      double d;
+      memcpy(&d, p, 8);
+      print_float(out, d);
+    } else {
+      uint32_t u = 0;
+      uint16_t h;
+      if (e->size == 4) memcpy(&u, p, 4);
+      else if (e->size == 2) { memcpy(&h, p, 2); u = h; }
+      else u = *p;
+      int64_t v = u;
+      if (e->is_signed && (u >> (e->size * 8 - 1)) & 1) v -= (int64_t)1 << (e->size * 8);
+      fprintf(out, "%" PRId64, v);
+    }
+  }
+  fputc('\n', out);
+}
+
+static int dump_buffers(const cli_words *w, const char *file, const cli_bufs *b, FILE *out,
+                        FILE *err, bool check_only) {
+  for (int k = 0; k < (w->n > 0 ? w->n : 0); k++) {
+    const char *s = w->v[k];
+    size_t n = strcspn(s, ":");
+    const cli_buf *buf = NULL;
+    for (int j = 0; j < b->n; j++)
+      if (strlen(b->v[j].name) == n && memcmp(b->v[j].name, s, n) == 0) buf = &b->v[j];
+    const elem_type *e = NULL;
+    if (s[n] && !(e = find_elem(s + n + 1, strlen(s + n + 1)))) {
+      fprintf(err, "%s: error: --dump %s: unknown format (hex u8 i8 u16 i16 u32 i32 f64 str)\n",
+              file, s);
+      return 1;
+    }
+    if (s[n] && strcmp(s + n + 1, "hex") == 0) e = NULL;
+    if (!buf) {
+      fprintf(err, "%s: error: --dump %.*s: no --alloc buffer has that name\n", file, (int)n, s);
+      return 1;
+    }
+    if (!check_only) dump_buffer(out, buf, e);
   }
   return 0;
 }
@@ -207,78 +835,97 @@ static void print_float(FILE *out, double d) {
   fputs(buf, out);
 }
 
-static void print_exit(FILE *out, int id, const armjit_exit_info *info,
+static void print_value(FILE *out, armjit_type ty, const armjit_value *v) {
+  switch (ty) {
+  case ARMJIT_INT: fprintf(out, "%" PRId32, v->i); break;
+  case ARMJIT_FLOAT: print_float(out, v->f); break;
+  case ARMJIT_REF:
+    if (v->r) fprintf(out, "0x%" PRIxPTR, v->r); else fputs("null", out);
+    break;
+  default: fputs("?", out); break;
+  }
+}
+
+/* One line per value: "[k] i3 = 42" for a variable, "[k] 42 (constant)". */
+static void print_exit(FILE *out, const armjit_trace *t, int id, const armjit_exit_info *info,
                        const armjit_frame *f) {
   fprintf(out, "exit %d (%s%s%s)\n", id,
           info->kind == ARMJIT_EXIT_GUARD ? "guard" : "finish",
           info->name ? " " : "", info->name ? info->name : "");
   for (unsigned k = 0; k < info->nvalues; k++) {
-    const armjit_value *v = &f->values[k];
-    fprintf(out, "%c%u = ", type_letter(info->types[k]), k);
-    switch (info->types[k]) {
-    case ARMJIT_INT: fprintf(out, "%" PRId32, v->i); break;
-    case ARMJIT_FLOAT: print_float(out, v->f); break;
-    case ARMJIT_REF:
-      if (v->r) fprintf(out, "0x%" PRIxPTR, v->r); else fputs("null", out);
-      break;
-    default: fputs("?", out); break;
+    armjit_val src = armjit_trace_exit_value(t, id, k);
+    fprintf(out, "[%u] ", k);
+    if (src >= 0) {
+      fprintf(out, "%c%" PRId32 " = ", type_letter(info->types[k]), src);
+      print_value(out, info->types[k], &f->values[k]);
+    } else {
+      print_value(out, info->types[k], &f->values[k]);
+      fputs(" (constant)", out);
     }
     fputc('\n', out);
   }
 }
 
-static int fail(FILE *err, const char *file, const armjit_error *e) {
+/* "FILE:LINE:COL: error: MSG", then the source line and a caret under the
+ * column (tabs copied so the caret lines up). */
+static int fail_at(FILE *err, const char *file, const char *text, const armjit_error *e) {
   const char *msg = e->msg[0] ? e->msg : armjit_status_name(e->code);
-  if (e->line > 0)
-    fprintf(err, "%s:%d:%d: error: %s\n", file, e->line, e->col, msg);
-  else
+  if (e->line <= 0) {
     fprintf(err, "%s: error: %s\n", file, msg);
+    return 1;
+  }
+  fprintf(err, "%s:%d:%d: error: %s\n", file, e->line, e->col, msg);
+  const char *p = text;
+  for (int ln = 1; p && ln < e->line; ln++) {
+    p = strchr(p, '\n');
+    if (p) p++;
+  }
+  if (!p || !*p) return 1; /* at the end of the input */
+  size_t n = strcspn(p, "\n");
+  if (n && p[n - 1] == '\r') n--;
+  fprintf(err, " %4d | %.*s\n      | ", e->line, (int)n, p);
+  for (int c = 1; c < e->col && (size_t)c <= n; c++) fputc(p[c - 1] == '\t' ? '\t' : ' ', err);
+  fputs("^\n", err);
   return 1;
+}
+
+/* An error without source text (compile, run). */
+static int fail(FILE *err, const char *file, const armjit_error *e) {
+  return fail_at(err, file, NULL, e);
 }
 
 /* ---- commands -------------------------------------------------------------- */
 
-/* Fill f->values[0..ninputs) from the option or '# args:' values. */
-static int load_inputs(const cli_opts *o, const char *name, const char *text,
-                       armjit_trace *t, armjit_frame *f, FILE *err) {
-  char **vals = o->args, **own = NULL, *store = NULL;
-  int nvals = o->nargs, line = 0;
-  const char *from = "--args";
-  if (!vals) {
-    nvals = args_from_text(text, &own, &store, &line);
-    if (nvals < 0) { fprintf(err, "%s: error: out of memory\n", name); return 1; }
-    vals = own;
-    from = "'# args:' line";
-  }
+/* Fill f->values[0..ninputs) from the --args or '# args:' values. */
+static int load_inputs(const cli_words *w, const char *name, armjit_ctx *ctx, armjit_trace *t,
+                       armjit_frame *f, FILE *err) {
   unsigned n = armjit_trace_ninputs(t);
-  int rc = 0;
+  int nvals = w->n > 0 ? w->n : 0;
   if ((unsigned)nvals != n) {
     fprintf(err, "%s:", name);
-    if (line) fprintf(err, "%d:", line);
+    if (w->line) fprintf(err, "%d:", w->line);
     fprintf(err, " error: the trace takes %u input value%s (", n, n == 1 ? "" : "s");
     for (unsigned i = 0; i < n; i++)
       fprintf(err, "%s%s", i ? ", " : "", type_name(armjit_val_type(t, (armjit_val)i)));
-    fprintf(err, "), %s gives %d\n", from, nvals);
-    rc = 1;
+    fprintf(err, "), %s gives %d\n", w->from, nvals);
+    return 1;
   }
-  for (unsigned i = 0; !rc && i < n; i++) {
+  for (unsigned i = 0; i < n; i++) {
     armjit_type ty = armjit_val_type(t, (armjit_val)i);
     armjit_value *v = &f->values[i];
     v->bits = 0;
-    bool ok = ty == ARMJIT_INT ? parse_int(vals[i], &v->i)
-            : ty == ARMJIT_FLOAT ? parse_float(vals[i], &v->f)
-            : ty == ARMJIT_REF ? parse_ref(vals[i], &v->r) : false;
+    bool ok = ty == ARMJIT_INT ? parse_int(w->v[i], &v->i)
+            : ty == ARMJIT_FLOAT ? parse_float(w->v[i], &v->f)
+            : ty == ARMJIT_REF ? parse_ref(ctx, w->v[i], &v->r) : false;
     if (!ok) {
       fprintf(err, "%s:", name);
-      if (line) fprintf(err, "%d:", line);
-      fprintf(err, " error: input %u '%s' (from %s) is not a valid %s\n", i, vals[i], from,
-              type_name(ty));
-      rc = 1;
+      if (w->line) fprintf(err, "%d:", w->line);
+      fprintf(err, " error: input %u '%s' (from %s) is not a valid %s%s\n", i, w->v[i], w->from,
+              type_name(ty), ty == ARMJIT_REF ? " (null, an address or a symbol's name)" : "");
+      return 1;
     }
   }
-  free(own);
-  free(store);
-  return rc;
+  return 0;
 }
 
 static uint32_t trace_capacity(const armjit_trace *t) {
@@ -291,12 +938,31 @@ static uint32_t trace_capacity(const armjit_trace *t) {
   return cap ? cap : 1;
 }
 
-static int cmd_run(const cli_opts *o, const char *name, const char *text,
-                   armjit_ctx *ctx, armjit_trace *t, FILE *out, FILE *err) {
+static int cmd_run(const cli_opts *o, const char *name, armjit_ctx *ctx, armjit_trace *t,
+                   const cli_bufs *bufs, FILE *out, FILE *err) {
   armjit_error e = {0};
   armjit_loop *loop = NULL;
   armjit_frame *f = NULL;
   int rc = 1;
+  if (dump_buffers(&o->dumps, name, bufs, out, err, true)) return 1;
+#if !defined(__arm__)
+#if defined(__x86_64__)
+#define ARMJIT_CLI_HOST "x86-64"
+#else
+#define ARMJIT_CLI_HOST "a non-ARM host"
+#endif
+  if (!o->interp) {
+    fprintf(err,
+            "%s: error: compiled code runs only on ARM; this armjit was built for "
+            ARMJIT_CLI_HOST ".\n"
+            "  Interpret the trace instead:  armjit run %s --interp ...\n"
+            "  or run the ARM build under qemu:\n"
+            "    qemu-arm -L /usr/arm-linux-gnueabihf -E LD_LIBRARY_PATH=/usr/arm-linux-gnueabihf/lib"
+            " build/armhf/armjit run %s ...\n",
+            name, o->file, o->file);
+    return 1;
+  }
+#endif
   if (!o->interp && !(loop = armjit_compile_loop(ctx, t, &e))) return fail(err, name, &e);
   uint32_t cap = loop ? armjit_loop_frame_capacity(loop) : trace_capacity(t);
   if (cap < armjit_trace_ninputs(t)) cap = armjit_trace_ninputs(t);
@@ -304,7 +970,7 @@ static int cmd_run(const cli_opts *o, const char *name, const char *text,
     fprintf(err, "%s: error: out of memory allocating the frame\n", name);
     goto done;
   }
-  if (load_inputs(o, name, text, t, f, err)) goto done;
+  if (load_inputs(&o->args, name, ctx, t, f, err)) goto done;
   armjit_exit_info info;
   int id;
   if (loop) {
@@ -322,7 +988,10 @@ static int cmd_run(const cli_opts *o, const char *name, const char *text,
       goto done;
     }
   }
-  print_exit(out, id, &info, f);
+  print_exit(out, t, id, &info, f);
+  if (armjit_exception(ctx))
+    fprintf(out, "pending exception: 0x%" PRIxPTR "\n", armjit_exception(ctx));
+  dump_buffers(&o->dumps, name, bufs, out, err, false);
   rc = 0;
 done:
   armjit_frame_free(ctx, f);
@@ -334,6 +1003,12 @@ static int cmd_dis(const char *name, armjit_ctx *ctx, armjit_trace *t, FILE *out
   armjit_error e = {0};
   armjit_loop *loop = armjit_compile_loop(ctx, t, &e);
   if (!loop) return fail(err, name, &e);
+  fprintf(out, "# target: %s-float ABI, features:",
+          armjit_ctx_abi(ctx) == ARMJIT_ABI_SOFT ? "soft" : "hard");
+  unsigned feats = armjit_ctx_features(ctx);
+  for (size_t k = 0; k < sizeof feature_names / sizeof feature_names[0]; k++)
+    if (feats & feature_names[k].bit) fprintf(out, " %s", feature_names[k].name);
+  fputc('\n', out);
   int rc = 0;
   if (armjit_loop_dis(loop, out) != ARMJIT_OK) {
     fprintf(err, "%s: error: disassembly failed\n", name);
@@ -353,80 +1028,100 @@ static int cmd_print(const char *name, armjit_trace *t, FILE *out, FILE *err) {
 
 /* ---- driver ---------------------------------------------------------------- */
 
-static int usage_error(FILE *err, const char *what, const char *arg) {
-  fprintf(err, "armjit: error: %s%s%s\n", what, arg ? ": " : "", arg ? arg : "");
-  fprintf(err, "try 'armjit --help'\n");
-  return 1;
+static int print_version(FILE *out) {
+  fprintf(out, "armjit %s\n", armjit_version());
+  fprintf(out, "target: ARMv7-A A32, %s-float ABI by default; %s\n",
+#if defined(__arm__) && !defined(__ARM_PCS_VFP)
+          "soft",
+#else
+          "hard",
+#endif
+#if defined(__arm__)
+          "runs compiled code"
+#else
+          "code generation only (run with --interp)"
+#endif
+  );
+  return 0;
 }
 
-static int parse_cmdline(int argc, char **argv, cli_opts *o, FILE *err) {
-  memset(o, 0, sizeof *o);
-  o->cmd = argv[1];
-  if (strcmp(o->cmd, "run") && strcmp(o->cmd, "dis") && strcmp(o->cmd, "print"))
-    return usage_error(err, "unknown command", o->cmd);
-  bool is_run = strcmp(o->cmd, "run") == 0, compiles = strcmp(o->cmd, "print") != 0;
-  for (int i = 2; i < argc; i++) {
-    const char *a = argv[i];
-    uint64_t n;
-    if (is_run && strcmp(a, "--args") == 0) {
-      if (o->args) return usage_error(err, "--args given twice", NULL);
-      o->args = argv + i + 1;
-      /* Values run to the next option; '-1' or '-inf' are values. */
-      while (i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0) { i++; o->nargs++; }
-    } else if (is_run && strcmp(a, "--interp") == 0) {
-      o->interp = true;
-    } else if (is_run && strcmp(a, "--max-steps") == 0) {
-      if (++i >= argc || !parse_u64(argv[i], UINT64_MAX, &n))
-        return usage_error(err, "--max-steps needs a number", i < argc ? argv[i] : NULL);
-      o->max_steps = n;
-    } else if (compiles && strcmp(a, "--no-idiv") == 0) {
-      o->jit.flags |= ARMJIT_NO_IDIV;
-    } else if (compiles && strcmp(a, "--random-ra") == 0) {
-      if (++i >= argc || !parse_u64(argv[i], UINT32_MAX, &n))
-        return usage_error(err, "--random-ra needs a 32-bit seed", i < argc ? argv[i] : NULL);
-      o->jit.flags |= ARMJIT_RANDOM_RA;
-      o->jit.seed = (uint32_t)n;
-    } else if (a[0] == '-' && a[1] != '\0') {
-      return usage_error(err, "unknown option", a);
-    } else if (o->file) {
-      return usage_error(err, "more than one FILE", a);
-    } else {
-      o->file = a;
+/* Parse, run one command, free everything. */
+static int run_command(cli_opts *o, FILE *out, FILE *err) {
+  const char *name = strcmp(o->file, "-") == 0 ? "<stdin>" : o->file;
+  if (resolve_target(o, err)) return 1;
+  char *text = read_input(o->file, err);
+  if (!text) return 1;
+  int rc = 1;
+  armjit_error e = {0};
+  armjit_trace *t = NULL;
+  cli_bufs bufs = {0};
+  /* Header lines: '# args:' and '# dump:' when the option is not given;
+   * '# alloc:' always (--alloc adds buffers or replaces them by name). */
+  cli_words file_allocs = {.from = "'# alloc:' line"};
+  static const char *const keys[] = {"args", "dump", "alloc"};
+  cli_words *lists[] = {&o->args, &o->dumps, &file_allocs};
+  static const unsigned bits[] = {O_ARGS, O_DUMP, O_ALLOC};
+  static const char *const froms[] = {"'# args:' line", "'# dump:' line", "'# alloc:' line"};
+  for (int k = 0; k < 3; k++) {
+    if ((k < 2 && lists[k]->n >= 0) || !(o->cmd->opts & bits[k])) continue;
+    lists[k]->n = 0;
+    lists[k]->own = NULL;
+    /* values of '# args:' may also be separated by commas */
+    if (!words_from_header(text, keys[k], k == 0 ? " \t\r," : " \t\r", lists[k])) {
+      fprintf(err, "%s: error: out of memory\n", name);
+      goto done;
     }
+    if (lists[k]->line) lists[k]->from = froms[k];
   }
-  if (!o->file) return usage_error(err, "missing FILE", NULL);
-  if (o->interp && (o->jit.flags & (ARMJIT_NO_IDIV | ARMJIT_RANDOM_RA)))
-    return usage_error(err, "--interp does not compile: --no-idiv/--random-ra make no sense",
-                       NULL);
-  return 0;
+  armjit_ctx *ctx = armjit_ctx_new(&o->jit, &e);
+  if (!ctx) { fail(err, name, &e); goto done; }
+  cli_env env = {ctx, out};
+  if (add_builtins(&env, err) || make_buffers(&file_allocs, &o->allocs, name, ctx, &bufs, err)) goto free_ctx;
+  t = armjit_trace_parse(ctx, text, &e);
+  if (!t) { fail_at(err, name, text, &e); goto free_ctx; }
+  if (armjit_trace_validate(t, &e) != ARMJIT_OK) { fail_at(err, name, text, &e); goto free_ctx; }
+  if (strcmp(o->cmd->name, "run") == 0) rc = cmd_run(o, name, ctx, t, &bufs, out, err);
+  else if (strcmp(o->cmd->name, "dis") == 0) rc = cmd_dis(name, ctx, t, out, err);
+  else rc = cmd_print(name, t, out, err);
+free_ctx:
+  armjit_trace_free(t);
+  armjit_ctx_free(ctx);
+done:
+  bufs_free(&bufs);
+  words_free(&file_allocs);
+  free(text);
+  return rc;
 }
 
 int armjit_cli_main(int argc, char **argv, FILE *out, FILE *err) {
   if (argc < 2) return usage_error(err, "missing command", NULL);
-  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-    fputs(usage_text, out);
+  const char *a1 = argv[1];
+  if (strcmp(a1, "--help") == 0 || strcmp(a1, "-h") == 0) {
+    print_usage(out);
+    return 0;
+  }
+  if (strcmp(a1, "--version") == 0) return print_version(out);
+  const cli_cmd *c = find_command(a1);
+  if (!c) return usage_error(err, "unknown command", a1);
+  for (int i = 2; i < argc; i++)
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+      print_command_help(out, c);
+      return 0;
+    }
+  if (strcmp(c->name, "help") == 0) {
+    if (argc == 2) { print_usage(out); return 0; }
+    const cli_cmd *h = argc == 3 ? find_command(argv[2]) : NULL;
+    if (!h) return usage_error(err, "help takes one command name", argv[2]);
+    print_command_help(out, h);
     return 0;
   }
   cli_opts o;
-  if (parse_cmdline(argc, argv, &o, err)) return 1;
-  const char *name = strcmp(o.file, "-") == 0 ? "<stdin>" : o.file;
-  char *text = read_input(o.file, err);
-  if (!text) return 1;
-
-  int rc = 1;
-  armjit_error e = {0};
-  armjit_trace *t = NULL;
-  armjit_ctx *ctx = armjit_ctx_new(&o.jit, &e);
-  if (!ctx) { fail(err, name, &e); goto done; }
-  t = armjit_trace_parse(ctx, text, &e);
-  if (!t) { fail(err, name, &e); goto done; }
-  if (armjit_trace_validate(t, &e) != ARMJIT_OK) { fail(err, name, &e); goto done; }
-  if (strcmp(o.cmd, "run") == 0) rc = cmd_run(&o, name, text, ctx, t, out, err);
-  else if (strcmp(o.cmd, "dis") == 0) rc = cmd_dis(name, ctx, t, out, err);
-  else rc = cmd_print(name, t, out, err);
-done:
-  armjit_trace_free(t);
-  armjit_ctx_free(ctx);
-  free(text);
+  memset(&o, 0, sizeof o);
+  o.cmd = c;
+  int rc = parse_cmdline(argc, argv, &o, err);
+  if (!rc) rc = strcmp(c->name, "symbols") == 0 ? cmd_symbols(out) : run_command(&o, out, err);
+  words_free(&o.args);
+  words_free(&o.allocs);
+  words_free(&o.dumps);
   return rc;
 }

@@ -19,7 +19,7 @@
  * sp is 8-byte aligned in the body (cg_entry.c), so it is at the BLX. */
 #include "cg/cg_call.h"
 
-#include "cg/abi.h"
+#include "arm/abi.h"
 #include "ir/descr.h"
 
 #define BUSY_IP (1u << A32_IP)
@@ -62,8 +62,8 @@ static void store_stack_arg(cg *c, ra_loc src, uint32_t off) {
   case LOC_VREG: cg_mem(c, CG_VSTR, (unsigned)src.n, A32_SP, o); break;
   case LOC_STACK:
     if (f) {
-      cg_mem(c, CG_VLDR, 15, A32_FP, src.n);
-      cg_mem(c, CG_VSTR, 15, A32_SP, o);
+      cg_mem(c, CG_VLDR, ARM_DSCRATCH, A32_FP, src.n);
+      cg_mem(c, CG_VSTR, ARM_DSCRATCH, A32_SP, o);
     } else {
       cg_mem(c, CG_LDR, A32_IP, A32_FP, src.n);
       cg_mem(c, CG_STR, A32_IP, A32_SP, o);

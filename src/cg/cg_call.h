@@ -7,9 +7,8 @@
 
 #include "cg/cg_internal.h"
 
-/* [fp, #-8]: the force flag of the activation (force_token's address),
- * zeroed by the prologue; inside CG_FIXED_BYTES. */
-#define CG_FORCE_OFF (-8)
+/* The force flag of the activation (force_token's address) is the frame
+ * header word [fp, #ARM_FORCE_OFF] (arm/target.h), zeroed by the prologue. */
 
 /* call, call_may_force (cg_call.c) */
 void cg_lower_call(cg *c, const ir_op *op);

@@ -26,16 +26,16 @@ static int cmp_order(const void *a, const void *b) {
 
 void cg_prologue(cg *c) {
   a32_buf *b = c->b;
-  a32_push(b, A32_AL, 0x5ff0);
-  a32_vpush(b, A32_AL, 8, 8);
+  a32_push(b, A32_AL, ARM_ENTRY_PUSH);
+  a32_vpush(b, A32_AL, ARM_ENTRY_VSAVE_FIRST, ARM_ENTRY_VSAVE_N);
   a32_dp(b, A32_AL, A32_MOV, false, A32_FP, 0, a32_r(A32_SP));
   c->frame_patch = a32_buf_size(b);
   a32_movw(b, A32_AL, A32_IP, 0);
   a32_movt(b, A32_AL, A32_IP, 0);
   a32_dp(b, A32_AL, A32_SUB, false, A32_SP, A32_SP, a32_r(A32_IP));
-  a32_ldst(b, A32_AL, A32_STR, A32_R0, a32_mem_imm(A32_FP, CG_FRAME_PTR_OFF));
+  a32_ldst(b, A32_AL, A32_STR, A32_R0, a32_mem_imm(A32_FP, ARM_FRAME_PTR_OFF));
   a32_dp(b, A32_AL, A32_MOV, false, A32_IP, 0, a32_imm(0));
-  a32_ldst(b, A32_AL, A32_STR, A32_IP, a32_mem_imm(A32_FP, CG_FORCE_OFF));
+  a32_ldst(b, A32_AL, A32_STR, A32_IP, a32_mem_imm(A32_FP, ARM_FORCE_OFF));
   a32_dp(b, A32_AL, A32_MOV, false, A32_LR, 0, a32_r(A32_R0));
 
   /* Inputs used soonest get registers first. */
@@ -65,10 +65,10 @@ void cg_prologue(cg *c) {
     for (uint32_t i = 0; i < m; i++) {
       bool on_stack = loc[i].kind == LOC_STACK;
       if (on_stack != (pass == 0)) continue;
-      int32_t off = CG_FRAME_VALUES + 8 * (int32_t)ord[i].v;
+      int32_t off = ARM_FRAME_VALUES + ARM_VALUE_SIZE * (int32_t)ord[i].v;
       bool f = loc[i].type == ARMJIT_FLOAT;
       if (on_stack) {
-        unsigned tmp = f ? 15u : A32_IP;
+        unsigned tmp = f ? (unsigned)ARM_DSCRATCH : (unsigned)ARM_SCRATCH1;
         cg_mem(c, f ? CG_VLDR : CG_LDR, tmp, A32_LR, off);
         cg_mem(c, f ? CG_VSTR : CG_STR, tmp, A32_FP, loc[i].n);
       } else {

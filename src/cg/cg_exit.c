@@ -171,8 +171,8 @@ void cg_emit_stubs(cg *c) {
   }
   a32_label_bind(c->b, c->common);
   o->common = (uint32_t)a32_buf_size(c->b);
-  a32_push(c->b, A32_AL, 0x5fff);             /* r0-r12, lr: 56 bytes */
-  a32_vpush(c->b, A32_AL, 0, 16);             /* d0-d15: 128 bytes */
+  a32_push(c->b, A32_AL, ARM_EXIT_PUSH);      /* r0-r12, lr: 56 bytes */
+  a32_vpush(c->b, A32_AL, ARM_EXIT_VSAVE_FIRST, ARM_EXIT_VSAVE_N); /* d0-d15: 128 bytes */
   a32_dp(c->b, A32_AL, A32_MOV, false, A32_R0, 0, a32_r(A32_SP));
   a32_dp(c->b, A32_AL, A32_MOV, false, A32_R1, 0, a32_r(A32_IP));
   a32_dp(c->b, A32_AL, A32_MOV, false, A32_R2, 0, a32_r(A32_FP));
@@ -180,6 +180,6 @@ void cg_emit_stubs(cg *c) {
   cg_load_addr(c, A32_IP, c->env->exit_helper);
   a32_blx(c->b, A32_AL, A32_IP);               /* C may be Thumb: never BL */
   a32_dp(c->b, A32_AL, A32_MOV, false, A32_SP, 0, a32_r(A32_FP));
-  a32_vpop(c->b, A32_AL, 8, 8);
-  a32_pop(c->b, A32_AL, 0x9ff0);              /* r4-r12, pc */
+  a32_vpop(c->b, A32_AL, ARM_ENTRY_VSAVE_FIRST, ARM_ENTRY_VSAVE_N);
+  a32_pop(c->b, A32_AL, ARM_ENTRY_POP);       /* r4-r12, pc */
 }

@@ -3,7 +3,7 @@
  * Conversions go through s30 (half of the scratch d15). */
 #include "cg/cg_internal.h"
 
-#define S_SCRATCH 30u
+#define S_SCRATCH ((unsigned)ARM_SSCRATCH)
 
 static unsigned def_float(cg *c, const ir_op *op) {
   ra_release_dying(&c->ra);
@@ -59,12 +59,12 @@ void cg_lower_float_cmp(cg *c, const ir_op *op) {
   }
   a32_cond cc;
   switch (opc) {
-  case ARMJIT_OP_FLOAT_LT: cc = A32_MI; break;
-  case ARMJIT_OP_FLOAT_LE: cc = A32_LS; break;
-  case ARMJIT_OP_FLOAT_GT: cc = A32_GT; break;
-  case ARMJIT_OP_FLOAT_GE: cc = A32_GE; break;
-  case ARMJIT_OP_FLOAT_EQ: cc = A32_EQ; break;
-  default: cc = A32_NE; break;
+  case ARMJIT_OP_FLOAT_LT: cc = arm_cc_float(ARM_CMP_LT); break;
+  case ARMJIT_OP_FLOAT_LE: cc = arm_cc_float(ARM_CMP_LE); break;
+  case ARMJIT_OP_FLOAT_GT: cc = arm_cc_float(ARM_CMP_GT); break;
+  case ARMJIT_OP_FLOAT_GE: cc = arm_cc_float(ARM_CMP_GE); break;
+  case ARMJIT_OP_FLOAT_EQ: cc = arm_cc_float(ARM_CMP_EQ); break;
+  default: cc = arm_cc_float(ARM_CMP_NE); break;
   }
   cg_float_compare(c, x, y);
   cg_set_bool(c, op, cc);

@@ -170,35 +170,20 @@ void cg_set_bool(cg *c, const ir_op *op, a32_cond cc) {
   a32_dp(c->b, cc, A32_MOV, false, rd, 0, a32_imm(1));
 }
 
-/* The condition of `y op x` given the one of `x op y`. */
-static a32_cond swap_cc(a32_cond cc) {
-  switch (cc) {
-  case A32_LT: return A32_GT;
-  case A32_GT: return A32_LT;
-  case A32_LE: return A32_GE;
-  case A32_GE: return A32_LE;
-  case A32_LO: return A32_HI;
-  case A32_HI: return A32_LO;
-  case A32_LS: return A32_HS;
-  case A32_HS: return A32_LS;
-  default: return cc;
-  }
-}
-
 void cg_lower_int_cmp(cg *c, const ir_op *op) {
   const ir_ref *a = ir_args(c->t, op);
   a32_cond cc;
   switch (op->opc) {
-  case ARMJIT_OP_INT_LT: cc = A32_LT; break;
-  case ARMJIT_OP_INT_LE: cc = A32_LE; break;
-  case ARMJIT_OP_INT_GT: cc = A32_GT; break;
-  case ARMJIT_OP_INT_GE: cc = A32_GE; break;
-  case ARMJIT_OP_UINT_LT: cc = A32_LO; break;
-  case ARMJIT_OP_UINT_LE: cc = A32_LS; break;
-  case ARMJIT_OP_UINT_GT: cc = A32_HI; break;
-  case ARMJIT_OP_UINT_GE: cc = A32_HS; break;
-  case ARMJIT_OP_INT_EQ: case ARMJIT_OP_PTR_EQ: case ARMJIT_OP_INT_IS_ZERO: cc = A32_EQ; break;
-  default: cc = A32_NE; break;
+  case ARMJIT_OP_INT_LT: cc = arm_cc_int(ARM_CMP_LT); break;
+  case ARMJIT_OP_INT_LE: cc = arm_cc_int(ARM_CMP_LE); break;
+  case ARMJIT_OP_INT_GT: cc = arm_cc_int(ARM_CMP_GT); break;
+  case ARMJIT_OP_INT_GE: cc = arm_cc_int(ARM_CMP_GE); break;
+  case ARMJIT_OP_UINT_LT: cc = arm_cc_int(ARM_CMP_ULT); break;
+  case ARMJIT_OP_UINT_LE: cc = arm_cc_int(ARM_CMP_ULE); break;
+  case ARMJIT_OP_UINT_GT: cc = arm_cc_int(ARM_CMP_UGT); break;
+  case ARMJIT_OP_UINT_GE: cc = arm_cc_int(ARM_CMP_UGE); break;
+  case ARMJIT_OP_INT_EQ: case ARMJIT_OP_PTR_EQ: case ARMJIT_OP_INT_IS_ZERO: cc = arm_cc_int(ARM_CMP_EQ); break;
+  default: cc = arm_cc_int(ARM_CMP_NE); break;
   }
   if (op->opc == ARMJIT_OP_INT_IS_TRUE || op->opc == ARMJIT_OP_INT_IS_ZERO) {
     a32_reg rn = cg_reg(c, a[0]);
@@ -207,7 +192,7 @@ void cg_lower_int_cmp(cg *c, const ir_op *op) {
     ir_ref x = a[0], y = a[1];
     if (cg_is_const(x) && !cg_is_const(y)) {
       ir_ref t = x; x = y; y = t;
-      cc = swap_cc(cc);
+      cc = arm_cc_swap(cc);
     }
     a32_reg rn = cg_reg(c, x);
     a32_dp_op dop = A32_CMP;  /* CMN with the negated constant keeps every flag

@@ -7,12 +7,8 @@
 #include "ra/alloc.h"
 #include "ra/pmove.h"
 
-/* [fp, #-4] holds the armjit_frame pointer, [fp, #-8] the force flag
- * (cg_call.h); slots start below them. */
-#define CG_FRAME_PTR_OFF (-4)
-#define CG_FIXED_BYTES 8
-/* Offset of values[0] in armjit_frame. */
-#define CG_FRAME_VALUES 24
+/* The frame header below fp (ARM_FRAME_PTR_OFF, ARM_FORCE_OFF,
+ * ARM_FIXED_BYTES) and the register roles are target facts: arm/target.h. */
 
 typedef struct cg {
   armjit_ctx *ctx;

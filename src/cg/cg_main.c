@@ -194,7 +194,7 @@ armjit_status cg_compile(armjit_ctx *ctx, const armjit_trace *t, const cg_env *e
   c.ovf_cc = A32_VS;
   armjit_status st = ra_live_build(ctx, t, &c.lv, err);
   if (st != ARMJIT_OK) return st;
-  st = ra_init(&c.ra, ctx, t, &c.lv, CG_FIXED_BYTES, cg_move_cb, &c, err);
+  st = ra_init(&c.ra, ctx, t, &c.lv, ARM_FIXED_BYTES, cg_move_cb, &c, err);
   if (st == ARMJIT_OK) st = setup(&c, out, err);
   if (st == ARMJIT_OK && cg_fold_shifts(&c) != ARMJIT_OK)
     st = ajx_err(err, ARMJIT_E_NOMEM, "out of memory folding shifts");

@@ -129,9 +129,9 @@ void cg_move(cg *c, ra_loc dst, ra_loc src) {
     if (src.kind != LOC_STACK && src.kind != LOC_CONST) break;
     if (f) {
       /* d15 is the float scratch; nothing else holds it across moves */
-      if (src.kind == LOC_STACK) cg_mem(c, CG_VLDR, 15, A32_FP, src.n);
-      else cg_load_float(c, 15, const_bits(c, src));
-      cg_mem(c, CG_VSTR, 15, A32_FP, dst.n);
+      if (src.kind == LOC_STACK) cg_mem(c, CG_VLDR, ARM_DSCRATCH, A32_FP, src.n);
+      else cg_load_float(c, ARM_DSCRATCH, const_bits(c, src));
+      cg_mem(c, CG_VSTR, ARM_DSCRATCH, A32_FP, dst.n);
     } else {
       cg_tmp t = tmp_get(c, 0);
       if (src.kind == LOC_STACK) cg_mem(c, CG_LDR, t.r, A32_FP, src.n);

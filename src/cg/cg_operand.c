@@ -24,7 +24,7 @@ uint32_t cg_const_word(const armjit_trace *t, ir_ref k) {
  * one a register caches: one ADD/SUB from that register instead. */
 static bool load_by_delta(cg *c, a32_reg rd, uint32_t v) {
   if (a32_modimm(v) >= 0 || a32_modimm(~v) >= 0 || v <= 0xffffu) return false;
-  for (int r = 0; r < RA_NCORE; r++) {
+  for (int r = 0; r < ARM_NCORE; r++) {
     if (r == (int)rd) continue;  /* already marked as caching the new value */
     ir_ref k = ra_cached_const(&c->ra, r);
     if (k == IR_NONE || ir_ref_type(c->t, k) == ARMJIT_FLOAT) continue;
@@ -60,7 +60,7 @@ unsigned cg_vreg(cg *c, ir_ref r) {
   reg = ra_const_take(&c->ra, r);
   if (reg < 0 && !(c->busy & BUSY_D15)) {
     c->busy |= BUSY_D15;
-    reg = 15;
+    reg = ARM_DSCRATCH;
   }
   if (reg < 0) reg = ra_temp(&c->ra, true);
   cg_load_float(c, (unsigned)reg, cg_const_bits(ir_const_of(c->t, r)));

@@ -3,7 +3,7 @@
  *
  * The exception slot is the context's word at &ctx->exc, fixed for the
  * context's lifetime, so its address is a MOVW/MOVT constant.  The force
- * flag is a word of the trace's own frame, [fp, #CG_FORCE_OFF], zeroed by
+ * flag is a word of the trace's own frame, [fp, #ARM_FORCE_OFF], zeroed by
  * the prologue; force_token is its address.  These guards directly follow
  * their call, so the values they hand back are already out of r0-r3 /
  * d0-d7 (or are the call's result). */
@@ -19,7 +19,7 @@ static void exit_branch(cg *c, const ir_op *op, a32_cond fail_cc) {
 
 void cg_lower_force_token(cg *c, const ir_op *op) {
   a32_reg rd = (a32_reg)ra_def(&c->ra, op->res, -1);
-  a32_dp(c->b, A32_AL, A32_SUB, false, rd, A32_FP, a32_imm((uint32_t)-CG_FORCE_OFF));
+  a32_dp(c->b, A32_AL, A32_SUB, false, rd, A32_FP, a32_imm((uint32_t)-ARM_FORCE_OFF));
 }
 
 /* ldr ip, flag; cmp ip, #0; mov ip, #0; str ip, flag; bne exit:
@@ -31,10 +31,10 @@ static void not_forced(cg *c, const ir_op *op) {
     return;
   }
   a32_reg r = (a32_reg)ip;
-  a32_ldst(c->b, A32_AL, A32_LDR, r, a32_mem_imm(A32_FP, CG_FORCE_OFF));
+  a32_ldst(c->b, A32_AL, A32_LDR, r, a32_mem_imm(A32_FP, ARM_FORCE_OFF));
   a32_dp(c->b, A32_AL, A32_CMP, true, 0, r, a32_imm(0));
   a32_dp(c->b, A32_AL, A32_MOV, false, r, 0, a32_imm(0));
-  a32_ldst(c->b, A32_AL, A32_STR, r, a32_mem_imm(A32_FP, CG_FORCE_OFF));
+  a32_ldst(c->b, A32_AL, A32_STR, r, a32_mem_imm(A32_FP, ARM_FORCE_OFF));
   exit_branch(c, op, A32_NE);
 }
 

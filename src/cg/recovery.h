@@ -51,8 +51,6 @@ static inline int rec_get(const uint8_t **p, const uint8_t *end, uint64_t *x) {
   return 0;
 }
 
-/* The save area exit_common builds on the stack: d0-d15 (vpush), then
- * r0-r12 and lr (push), as 32-bit words. */
-enum { REC_SAVE_D0 = 0, REC_SAVE_R0 = 32, REC_SAVE_WORDS = 46 };
+/* The save area the registers are read from: ARM_SAVE_* (arm/target.h). */
 
 #endif

@@ -191,6 +191,13 @@ armjit_status armjit_trace_exit_info(const armjit_trace *t, int exit_id,
   return ARMJIT_OK;
 }
 
+armjit_val armjit_trace_exit_value(const armjit_trace *t, int exit_id, unsigned k) {
+  if (!t || exit_id < 0 || (uint32_t)exit_id >= t->nexits) return ARMJIT_NOVAL;
+  uint32_t n;
+  const ir_ref *refs = ir_exit_refs(t, &t->ops[t->exits[exit_id].op], &n);
+  return k < n ? refs[k] : ARMJIT_NOVAL;
+}
+
 uint32_t ir_frame_capacity(const armjit_trace *t) {
   uint32_t cap = t->ninputs;
   for (uint32_t i = 0; i < t->nexits; i++)

@@ -7,7 +7,7 @@
 #include <string.h>
 
 static ra_regstate *bank(ra_state *ra, bool vfp) { return vfp ? ra->vfp : ra->core; }
-static int nregs(bool vfp) { return vfp ? RA_NVFP : RA_NCORE; }
+static int nregs(bool vfp) { return vfp ? ARM_NVFP : ARM_NCORE; }
 static uint32_t *locks(ra_state *ra, bool vfp) { return vfp ? &ra->lock_vfp : &ra->lock_core; }
 static uint32_t *temps(ra_state *ra, bool vfp) { return vfp ? &ra->temp_vfp : &ra->temp_core; }
 
@@ -46,8 +46,8 @@ armjit_status ra_init(ra_state *ra, armjit_ctx *ctx, const armjit_trace *t,
   }
   memset(ra->reg, -1, nv * sizeof *ra->reg);
   for (uint32_t v = 0; v < t->nvals; v++) ra->cursor[v] = lv->real_start[v];
-  for (int r = 0; r < RA_NCORE; r++) ra->core[r] = (ra_regstate){-1, IR_NONE};
-  for (int r = 0; r < RA_NVFP; r++) ra->vfp[r] = (ra_regstate){-1, IR_NONE};
+  for (int r = 0; r < ARM_NCORE; r++) ra->core[r] = (ra_regstate){-1, IR_NONE};
+  for (int r = 0; r < ARM_NVFP; r++) ra->vfp[r] = (ra_regstate){-1, IR_NONE};
   return ARMJIT_OK;
 }
 
@@ -104,7 +104,7 @@ static bool lives_across_call(const ra_state *ra, ir_ref v) {
   return lo < ra->ncalls && (int32_t)ra->calls[lo] < ra->lv->last_use[v];
 }
 
-static bool is_callee_saved(bool vfp, int r) { return vfp ? r >= 8 : r >= 4; }
+static bool is_callee_saved(bool vfp, int r) { return arm_callee_saved(vfp, r); }
 
 /* Constants are equal when they put the same bits in a register. */
 static bool const_same(const ra_state *ra, ir_ref a, ir_ref b) {
@@ -127,7 +127,7 @@ static bool const_same(const ra_state *ra, ir_ref a, ir_ref b) {
 static int pick_free(ra_state *ra, bool vfp, int hint, bool callee, bool dead_ok) {
   ra_regstate *b = bank(ra, vfp);
   uint32_t lk = *locks(ra, vfp), tp = *temps(ra, vfp);
-  int cand[RA_NVFP], nc = 0;
+  int cand[ARM_NVFP], nc = 0;
   for (int r = 0; r < nregs(vfp); r++) {
     if (b[r].val >= 0 || (tp >> r & 1)) continue;
     if ((lk >> r & 1) && !dead_ok) continue;
@@ -180,7 +180,7 @@ static void spill(ra_state *ra, bool vfp, int r) {
 static int pick_victim(ra_state *ra, bool vfp) {
   ra_regstate *b = bank(ra, vfp);
   uint32_t lk = *locks(ra, vfp) | *temps(ra, vfp);
-  int cand[RA_NVFP], nc = 0;
+  int cand[ARM_NVFP], nc = 0;
   for (int r = 0; r < nregs(vfp); r++)
     if (b[r].val >= 0 && !(lk >> r & 1)) cand[nc++] = r;
   if (!nc) return -1;
@@ -296,10 +296,10 @@ void ra_end_op(ra_state *ra) {
   if (op->res >= 0) free_if_dead(ra, op->res);
   /* Every dead value must be gone by now: one left behind would be
    * clobbered silently later (cheap check, 26 registers). */
-  for (int r = 0; r < RA_NCORE; r++)
+  for (int r = 0; r < ARM_NCORE; r++)
     if (ra->core[r].val >= 0 && ra->lv->last_use[ra->core[r].val] <= (int32_t)ra->pos)
       fail(ra, ARMJIT_E_INVALID, "dead value still holds a register (internal)");
-  for (int r = 0; r < RA_NVFP; r++)
+  for (int r = 0; r < ARM_NVFP; r++)
     if (ra->vfp[r].val >= 0 && ra->lv->last_use[ra->vfp[r].val] <= (int32_t)ra->pos)
       fail(ra, ARMJIT_E_INVALID, "dead value still holds a register (internal)");
   ra->lock_core = ra->lock_vfp = 0;
@@ -319,7 +319,7 @@ int ra_const_reg(ra_state *ra, ir_ref k) {
 }
 
 ir_ref ra_cached_const(const ra_state *ra, int r) {
-  if (r < 0 || r >= RA_NCORE || ra->core[r].val >= 0) return IR_NONE;
+  if (r < 0 || r >= ARM_NCORE || ra->core[r].val >= 0) return IR_NONE;
   return ra->core[r].cnst;
 }
 
@@ -343,7 +343,7 @@ void ra_call_prepare(ra_state *ra) {
   for (int pass = 0; pass < 2; pass++) {
     bool vfp = pass == 1;
     ra_regstate *b = bank(ra, vfp);
-    uint32_t caller = vfp ? RA_VFP_CALLER : RA_CORE_CALLER;
+    uint32_t caller = vfp ? ARM_VFP_CALLER : ARM_CORE_CALLER;
     for (int r = 0; r < nregs(vfp); r++) {
       ir_ref v = b[r].val;
       if (!(caller >> r & 1) || v < 0) continue;
@@ -362,13 +362,13 @@ void ra_call_prepare(ra_state *ra) {
 }
 
 void ra_call_clobber(ra_state *ra) {
-  for (int r = 0; r < RA_NCORE; r++)
-    if (RA_CORE_CALLER >> r & 1) {
+  for (int r = 0; r < ARM_NCORE; r++)
+    if (ARM_CORE_CALLER >> r & 1) {
       if (ra->core[r].val >= 0) fail(ra, ARMJIT_E_INVALID, "live value in a clobbered register (internal)");
       ra->core[r].cnst = IR_NONE;
     }
-  for (int r = 0; r < RA_NVFP; r++)
-    if (RA_VFP_CALLER >> r & 1) {
+  for (int r = 0; r < ARM_NVFP; r++)
+    if (ARM_VFP_CALLER >> r & 1) {
       if (ra->vfp[r].val >= 0) fail(ra, ARMJIT_E_INVALID, "live value in a clobbered register (internal)");
       ra->vfp[r].cnst = IR_NONE;
     }
@@ -391,8 +391,8 @@ ra_loc ra_place_input(ra_state *ra, ir_ref v) {
 }
 
 void ra_label(ra_state *ra, const ir_ref *args, uint32_t n, ra_loc *locs) {
-  for (int r = 0; r < RA_NCORE; r++) ra->core[r].cnst = IR_NONE;
-  for (int r = 0; r < RA_NVFP; r++) ra->vfp[r].cnst = IR_NONE;
+  for (int r = 0; r < ARM_NCORE; r++) ra->core[r].cnst = IR_NONE;
+  for (int r = 0; r < ARM_NVFP; r++) ra->vfp[r].cnst = IR_NONE;
   for (uint32_t k = 0; k < n; k++) {
     ir_ref v = args[k];
     bool vfp = ra_is_float(ra, v);

@@ -20,11 +20,8 @@
 #include "ra/live.h"
 #include "ra/loc.h"
 
-enum { RA_NCORE = 11, RA_NVFP = 15 };
-
-/* Masks of registers a helper call clobbers (AAPCS caller-saved). */
-#define RA_CORE_CALLER 0x000fu /* r0-r3 (ip, lr are scratch anyway) */
-#define RA_VFP_CALLER 0x00ffu  /* d0-d7 */
+/* Bank sizes (ARM_NCORE, ARM_NVFP) and the caller-saved masks
+ * (ARM_CORE_CALLER, ARM_VFP_CALLER) are target facts: arm/target.h. */
 
 typedef void (*ra_move_fn)(void *ud, ra_loc dst, ra_loc src);
 
@@ -47,7 +44,7 @@ typedef struct {
                               live, and the move resolver needs slots that
                               either coincide or are disjoint) */
   uint32_t *cursor;        /* per value: memo for ra_next_real_use */
-  ra_regstate core[RA_NCORE], vfp[RA_NVFP];
+  ra_regstate core[ARM_NCORE], vfp[ARM_NVFP];
   uint32_t lock_core, lock_vfp;  /* registers the current op relies on */
   ir_ref extra;            /* ra_extra_use of the current op, or IR_NONE */
   uint32_t temp_core, temp_vfp;  /* temporaries of the current op (the

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arm/target.h"
 #include "armjit.h"
 
 typedef enum { LOC_NONE, LOC_REG, LOC_VREG, LOC_STACK, LOC_CONST } ra_loc_kind;
@@ -24,14 +25,9 @@ typedef struct {
                      of the trace constant (ir_ref IR_CONST(k)) */
 } ra_loc;
 
-/* Fixed roles (DESIGN.md section 5): fp addresses the frame, ip and lr are
- * the core scratch registers, d15 the VFP scratch. */
-enum {
-  RA_FP = A32_FP,
-  RA_SCRATCH1 = A32_IP,   /* ip: stack->stack, const->stack of ints */
-  RA_SCRATCH2 = A32_LR,   /* lr: breaks int cycles */
-  RA_DSCRATCH = 15        /* d15: breaks float cycles, float stack copies */
-};
+/* Fixed roles (fp addresses the frame, ip and lr are the core scratch
+ * registers, d15 the VFP scratch): ARM_FP, ARM_SCRATCH1, ARM_SCRATCH2,
+ * ARM_DSCRATCH in arm/target.h. */
 
 static inline ra_loc ra_loc_make(ra_loc_kind kind, int type, int32_t n) {
   ra_loc l;

@@ -47,8 +47,8 @@ typedef struct {
   ra_loc d15_val;
 } emitter;
 
-static ra_loc ip_loc(int type) { return ra_reg(RA_SCRATCH1, type); }
-static ra_loc d15_loc(void) { return ra_vreg(RA_DSCRATCH); }
+static ra_loc ip_loc(int type) { return ra_reg(ARM_SCRATCH1, type); }
+static ra_loc d15_loc(void) { return ra_vreg(ARM_DSCRATCH); }
 static bool is_reg(ra_loc l, int kind, int n) { return l.kind == kind && l.n == n; }
 
 static void put(emitter *e, ra_loc dst, ra_loc src) {
@@ -59,9 +59,9 @@ static void put(emitter *e, ra_loc dst, ra_loc src) {
   e->out[e->nout].dst = dst;
   e->out[e->nout].src = src;
   e->nout++;
-  if (is_reg(dst, LOC_REG, RA_SCRATCH1)) {
+  if (is_reg(dst, LOC_REG, ARM_SCRATCH1)) {
     e->ip_val = src;
-  } else if (is_reg(dst, LOC_VREG, RA_DSCRATCH)) {
+  } else if (is_reg(dst, LOC_VREG, ARM_DSCRATCH)) {
     e->d15_val = src;
   } else {
     if (ra_loc_eq(e->ip_val, dst)) e->ip_val = ra_none();
@@ -106,14 +106,14 @@ static const char *check_loc(ra_loc l, bool is_dst) {
   case LOC_REG:
     if (f) return "float value in a core register";
     if (l.n < 0 || l.n > 15) return "bad core register number";
-    if (l.n == RA_SCRATCH1 || l.n == RA_SCRATCH2) return "scratch register ip/lr used";
+    if (l.n == ARM_SCRATCH1 || l.n == ARM_SCRATCH2) return "scratch register ip/lr used";
     if (l.n == A32_SP || l.n == A32_PC) return "sp/pc used";
-    if (is_dst && l.n == RA_FP) return "fp as dst";
+    if (is_dst && l.n == ARM_FP) return "fp as dst";
     return NULL;
   case LOC_VREG:
     if (!f) return "int value in a VFP register";
     if (l.n < 0 || l.n > 31) return "bad VFP register number";
-    if (l.n == RA_DSCRATCH) return "scratch register d15 used";
+    if (l.n == ARM_DSCRATCH) return "scratch register d15 used";
     return NULL;
   case LOC_STACK:
     if (l.n % 4 != 0) return "stack offset not a multiple of 4";
@@ -257,7 +257,7 @@ bool ra_pmove_resolve_ex(const ra_move *moves, unsigned n, ra_move *out,
       int32_t d = wget(w, DEF + (size_t)j);
       ra_loc src = moves[j].src;
       if (d == DEF_SCRATCH)
-        src = ra_type_is_float(src.type) ? d15_loc() : ra_reg(RA_SCRATCH2, src.type);
+        src = ra_type_is_float(src.type) ? d15_loc() : ra_reg(ARM_SCRATCH2, src.type);
       emit_move(&e, moves[j].dst, src);
       wset(w, RD + (size_t)j, -1);
       if (d == DEF_SCRATCH && ra_type_is_float(src.type)) e.d15_busy = false;
@@ -285,7 +285,7 @@ bool ra_pmove_resolve_ex(const ra_move *moves, unsigned n, ra_move *out,
       put(&e, d15_loc(), s);
       e.d15_busy = true;
     } else {
-      put(&e, ra_reg(RA_SCRATCH2, s.type), s);
+      put(&e, ra_reg(ARM_SCRATCH2, s.type), s);
     }
     int32_t d = wget(w, DEF + (size_t)brk);
     wset(w, DEF + (size_t)brk, DEF_SCRATCH);

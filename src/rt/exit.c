@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "arm/target.h"
 #include "cg/recovery.h"
 #include "ir/sem.h"
 
@@ -22,11 +23,11 @@ bool ajx_exit_decode(const ajx_loop_meta *m, uint32_t exit_id, const uint32_t *s
     switch ((unsigned)(x & 3)) {
     case REC_REG:
       if (f) {
-        if (payload > 15) return false;
-        memcpy(&v.bits, save + REC_SAVE_D0 + 2 * payload, 8);
+        if (payload > ARM_SAVE_MAX_VFP) return false;
+        memcpy(&v.bits, save + ARM_SAVE_D0 + 2 * payload, 8);
       } else {
-        if (payload > 14) return false;
-        v.bits = save[REC_SAVE_R0 + payload];
+        if (payload > ARM_SAVE_MAX_CORE) return false;
+        v.bits = save[ARM_SAVE_R0 + payload];
       }
       break;
     case REC_SLOT: {
@@ -51,7 +52,7 @@ bool ajx_exit_decode(const ajx_loop_meta *m, uint32_t exit_id, const uint32_t *s
 int32_t ajx_exit_helper(const uint32_t *save, uint32_t exit_id, const uint8_t *fp,
                         const ajx_loop_meta *m) {
   armjit_frame *f;
-  memcpy(&f, fp - 4, sizeof f);
+  memcpy(&f, fp + ARM_FRAME_PTR_OFF, sizeof f);
   ajx_exit_decode(m, exit_id, save, fp, f->values);
   f->nvalues = exit_id < m->nexits ? m->exits[exit_id].nvalues : 0;
   f->exit_id = (int32_t)exit_id;

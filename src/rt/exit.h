@@ -29,7 +29,7 @@ bool ajx_exit_decode(const ajx_loop_meta *m, uint32_t exit_id, const uint32_t *s
                      const uint8_t *fp, armjit_value *out);
 
 /* Called from generated code (AAPCS): fills the armjit_frame stored at
- * [fp, #-4] and returns exit_id.  It also stores sp mod 8 as seen at the
+ * [fp, #ARM_FRAME_PTR_OFF] and returns exit_id.  It also stores sp mod 8 as seen at the
  * call (save is the caller's sp) in f->reserved[0]: 0 when the generated
  * code kept the stack 8-aligned, which the ABI tests check. */
 int32_t ajx_exit_helper(const uint32_t *save, uint32_t exit_id, const uint8_t *fp,
