@@ -56,9 +56,9 @@ int main(int argc, char **argv) {
          feat & A32_FEAT_VFPV3 ? " vfpv3" : "", feat & A32_FEAT_D32 ? " d32" : "",
          feat & A32_FEAT_NEON ? " neon" : "", feat & A32_FEAT_IDIV ? " idiv" : "");
 
-  /* 1. Assemble into a buffer (it grows as needed). */
-  a32_buf *b = a32_buf_new(0, 0);
-  a32_buf_set_features(b, feat);
+  /* 1. Assemble into a buffer (it grows as needed; memory from the
+   *    context's allocator, instructions limited to the CPU's features). */
+  a32_buf *b = armjit_buf_new(ctx, 0, 0);
   int rc = 1;
   armjit_code *code = NULL;
   if (emit_sumsq(b) != 0) goto out;

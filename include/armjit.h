@@ -105,6 +105,11 @@ armjit_abi armjit_ctx_abi(const armjit_ctx *ctx);    /* HARD or SOFT */
 unsigned armjit_detect_features(void);
 
 /* ---- executable code from the raw assembler ------------------------------- */
+/* An assembler buffer (a32_buf_new_with) that allocates through the
+ * context's allocator hooks and may use the context's CPU features; free it
+ * with a32_buf_free before the context.  NULL when out of memory. */
+a32_buf *armjit_buf_new(armjit_ctx *ctx, size_t initial_bytes, size_t max_bytes);
+
 typedef struct armjit_code armjit_code;
 /* Code memory.  Every code object of a context is a range of the
  * context's code arena (options.code_arena), 64-byte aligned, so a B/BL
@@ -122,8 +127,14 @@ typedef struct armjit_code armjit_code;
  *
  * Link `buf` for its final address, copy it into a free range of the
  * arena and flush the instruction cache.  ARMJIT_E_LIMIT when the arena or
- * code_limit is full. */
+ * code_limit is full.  Symbols the buffer refers to (a32_bl_sym, ...) are
+ * looked up among the context's symbols (armjit_ctx_add_symbol);
+ * armjit_code_new_with takes a resolver instead (NULL: the context's).
+ * An unresolved symbol or a branch beyond ±32 MiB of its symbol fails
+ * with ARMJIT_E_ASM and the assembler's message. */
 armjit_code *armjit_code_new(armjit_ctx *ctx, a32_buf *buf, armjit_error *err);
+armjit_code *armjit_code_new_with(armjit_ctx *ctx, a32_buf *buf, a32_resolve_fn resolve,
+                                  void *ud, armjit_error *err);
 void *armjit_code_entry(const armjit_code *code);   /* first instruction */
 size_t armjit_code_size(const armjit_code *code);
 /* Overwrite nwords words at a 4-aligned byte offset, then flush the

@@ -32,8 +32,7 @@ static int setup(void **state) {
   armjit_error err;
   t->ctx = armjit_ctx_new(NULL, &err);
   if (!t->ctx) return -1;
-  t->b = a32_buf_new(0, 0);
-  a32_buf_set_features(t->b, armjit_ctx_features(t->ctx));
+  t->b = armjit_buf_new(t->ctx, 0, 0); /* the context's hooks and features */
   *state = t;
   return 0;
 }
@@ -57,8 +56,7 @@ static void *jit_at(T *t, size_t entry) {
   assert_true(t->ncodes < MAX_CODES);
   t->codes[t->ncodes++] = c;
   a32_buf_free(t->b);
-  t->b = a32_buf_new(0, 0);
-  a32_buf_set_features(t->b, armjit_ctx_features(t->ctx));
+  t->b = armjit_buf_new(t->ctx, 0, 0);
   return (char *)armjit_code_entry(c) + entry;
 }
 static void *jit(T *t) { return jit_at(t, 0); }
@@ -743,6 +741,102 @@ static void test_callee_saved(void **state) {
   assert_int_equal(harness(bad_d13, io), AJT_SENTINEL_D(13));
 }
 
+/* ---- symbols: two code objects linked against each other ---------------- */
+
+static const uint32_t sym_table[2] = {1000, 20000};
+
+typedef struct {
+  uint32_t f, tab;
+  unsigned calls;
+} link_syms;
+
+static bool resolve_link_syms(void *ud, a32_sym sym, const char *name, uint32_t *addr) {
+  link_syms *l = ud;
+  (void)sym;
+  l->calls++;
+  if (strcmp(name, "f") == 0 && l->f) *addr = l->f;
+  else if (strcmp(name, "tab") == 0 && l->tab) *addr = l->tab;
+  else return false;
+  return true;
+}
+
+/* g(x) calls into another code object by symbol (BL, BL+8, BLNE), loads
+ * tab[1] by MOVW/MOVT tab+4 and tab[0] through a .word tab literal, and
+ * tail-calls f by B.  With f(x) = x + 3 at f and x + 100 at f + 8:
+ *   y = (f+8)(f(x)); if (y != 0) y = f(y); return f(y + tab[1] + tab[0]) */
+static void emit_g(a32_buf *b) {
+  a32_sym f = a32_sym_new(b, "f"), tab = a32_sym_new(b, "tab");
+  a32_push(b, A32_AL, 1u << A32_R4 | 1u << A32_LR);
+  a32_bl_sym(b, A32_AL, f, 0);                     /* bl   f             R_ARM_CALL   */
+  a32_bl_sym(b, A32_AL, f, 8);                     /* bl   f+8                        */
+  a32_dp(b, A32_AL, A32_CMP, true, 0, A32_R0, a32_imm(0));
+  a32_bl_sym(b, A32_NE, f, 0);                     /* blne f             R_ARM_JUMP24 */
+  a32_mov_sym_abs(b, A32_AL, A32_R1, tab, 4);      /* movw/movt r1, tab+4             */
+  a32_ldst(b, A32_AL, A32_LDR, A32_R1, a32_mem_imm(A32_R1, 0));
+  a32_dp(b, A32_AL, A32_ADD, false, A32_R0, A32_R0, a32_r(A32_R1));
+  size_t ldr_at = a32_buf_size(b);                 /* ldr r2, lit  (pc + 8 + 12)      */
+  a32_ldst(b, A32_AL, A32_LDR, A32_R2, a32_mem_imm(A32_PC, 12));
+  a32_ldst(b, A32_AL, A32_LDR, A32_R2, a32_mem_imm(A32_R2, 0));
+  a32_dp(b, A32_AL, A32_ADD, false, A32_R0, A32_R0, a32_r(A32_R2));
+  a32_pop(b, A32_AL, 1u << A32_R4 | 1u << A32_LR);
+  a32_b_sym(b, A32_AL, f, 0);                      /* b    f  (tail call) R_ARM_JUMP24 */
+  assert_int_equal(a32_buf_size(b), ldr_at + 20);
+  a32_word_sym(b, tab, 0);                         /* lit: .word tab     R_ARM_ABS32  */
+}
+
+static int32_t g_ref(int32_t x) {
+  int32_t r = x + 3 + 100;
+  if (r != 0) r += 3;
+  return r + (int32_t)sym_table[1] + (int32_t)sym_table[0] + 3;
+}
+
+static void test_link_symbols(void **state) {
+  T *t = *state;
+  a32_dp(t->b, A32_AL, A32_ADD, false, A32_R0, A32_R0, a32_imm(3));
+  ret(t);
+  a32_dp(t->b, A32_AL, A32_ADD, false, A32_R0, A32_R0, a32_imm(100));
+  ret(t);
+  void *f = jit(t);
+
+  a32_buf *b = armjit_buf_new(t->ctx, 0, 0);
+  assert_non_null(b);
+  emit_g(b);
+  assert_int_equal(a32_buf_status(b), A32_OK);
+  assert_int_equal(a32_buf_nrelocs(b), 7);
+
+  /* Unresolved: the code object is refused and the symbol named. */
+  armjit_error err;
+  link_syms l = {(uint32_t)(uintptr_t)f, 0, 0};
+  assert_null(armjit_code_new_with(t->ctx, b, resolve_link_syms, &l, &err));
+  assert_int_equal(err.code, ARMJIT_E_ASM);
+  assert_non_null(strstr(err.msg, "'tab'"));
+  a32_buf_clear_error(b);
+
+  /* Through the resolver. */
+  l.tab = (uint32_t)(uintptr_t)sym_table;
+  l.calls = 0;
+  armjit_code *c = armjit_code_new_with(t->ctx, b, resolve_link_syms, &l, &err);
+  if (!c) fail_msg("%s", err.msg);
+  assert_int_equal(l.calls, 2);
+  fn_i_i g = FN(fn_i_i, armjit_code_entry(c));
+  static const int32_t xs[] = {0, 5, -106, -103, 1 << 20, -(1 << 20)};
+  for (size_t i = 0; i < sizeof xs / sizeof xs[0]; i++)
+    assert_int_equal(g(xs[i]), g_ref(xs[i]));
+  armjit_code_free(c);
+
+  /* Through the context's symbol table (the default), same buffer linked
+   * again at another address. */
+  assert_int_equal(armjit_ctx_add_symbol(t->ctx, "f", (uintptr_t)f), ARMJIT_OK);
+  assert_int_equal(armjit_ctx_add_symbol(t->ctx, "tab", (uintptr_t)sym_table), ARMJIT_OK);
+  c = armjit_code_new(t->ctx, b, &err);
+  if (!c) fail_msg("%s", err.msg);
+  g = FN(fn_i_i, armjit_code_entry(c));
+  for (size_t i = 0; i < sizeof xs / sizeof xs[0]; i++)
+    assert_int_equal(g(xs[i]), g_ref(xs[i]));
+  armjit_code_free(c);
+  a32_buf_free(b);
+}
+
 int main(void) {
 #define T_(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
   const struct CMUnitTest tests[] = {
@@ -756,7 +850,7 @@ int main(void) {
       T_(test_vcvt),              T_(test_vcmp_conditional),
       T_(test_double_native_abi), T_(test_ldrex_strex),
       T_(test_neon_i64),          T_(test_patch),
-      T_(test_callee_saved),
+      T_(test_callee_saved),      T_(test_link_symbols),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

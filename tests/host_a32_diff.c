@@ -10,6 +10,10 @@
  *      register lists, barrier names), GNU as on capstone's own text gives
  *      our word back.
  * A short list of invalid operands must be rejected without output.
+ * Symbol relocations: random references (BL, B<c>, MOVW/MOVT, .word, with
+ * addends) are assembled by GNU as into an object; its .text words must be
+ * our unlinked words (the REL addends in place) and its .rel.text records
+ * (readelf -r: offset, type, symbol) ours, record for record.
  * Seed: ARMJIT_SEED (default printed); everything is reproducible. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -433,9 +437,122 @@ static void test_invalid_operands_rejected(void **state) {
   a32_buf_free(b);
 }
 
+/* ---- symbol relocations ---------------------------------------------------- */
+#define RELOC_SAMPLES 800
+
+/* One random reference to one of `syms`: its words go to b, its text (one
+ * line per word) to lines[*nl...]. */
+static void emit_reference(a32g_rng *r, unsigned i, a32_buf *b, const a32_sym *syms,
+                           const char *const *names, char (*text)[TEXT_MAX],
+                           size_t *nl) {
+  static const int32_t qedge[] = {-(1 << 23) + 2, (1 << 23) + 1, 0, 1, -1, 2};
+  static const int32_t medge[] = {-32768, 32767, 0, 1, -1};
+  static const int32_t wedge[] = {INT32_MIN, INT32_MAX, 0, 4, -4};
+  unsigned k = a32g_below(r, 3);
+  a32_cond c = a32g_cond(r);
+  switch (i % 4) {
+  case 0:
+  case 1: {
+    bool link = i % 4 == 1;
+    int32_t off = 4 * a32g_edgy(r, -(1 << 23) + 2, (1 << 23) + 1, qedge, 6);
+    snprintf(text[(*nl)++], TEXT_MAX, "%s%s %s%+ld", link ? "bl" : "b", a32g_csuffix(c),
+             names[k], (long)off);
+    assert_int_equal(link ? a32_bl_sym(b, c, syms[k], off) : a32_b_sym(b, c, syms[k], off),
+                     A32_OK);
+    break;
+  }
+  case 2: {
+    a32_reg rd = a32g_reg(r, false);
+    int32_t off = a32g_edgy(r, -32768, 32767, medge, 5);
+    snprintf(text[(*nl)++], TEXT_MAX, "movw%s %s, #:lower16:%s%+ld", a32g_csuffix(c),
+             a32g_rname(rd), names[k], (long)off);
+    snprintf(text[(*nl)++], TEXT_MAX, "movt%s %s, #:upper16:%s%+ld", a32g_csuffix(c),
+             a32g_rname(rd), names[k], (long)off);
+    assert_int_equal(a32_mov_sym_abs(b, c, rd, syms[k], off), A32_OK);
+    break;
+  }
+  default: {
+    int32_t off = a32g_edgy(r, INT32_MIN, INT32_MAX, wedge, 5);
+    snprintf(text[(*nl)++], TEXT_MAX, ".word %s%+ld", names[k], (long)off);
+    assert_int_equal(a32_word_sym(b, syms[k], off), A32_OK);
+    break;
+  }
+  }
+}
+
+static void test_relocations_vs_gnu_as(void **state) {
+  (void)state;
+  static const char *const names[3] = {"ext_fn", "callee_2", "table"};
+  char why[300], dir[400], err[600];
+  if (!gas_available(why, sizeof why))
+    fail_msg("%s", why);
+  const char *env = getenv("ARMJIT_SEED");
+  uint64_t seed = env && *env ? strtoull(env, NULL, 0) : DEFAULT_SEED;
+  a32g_rng rng;
+  a32g_seed(&rng, seed ^ UINT64_C(0x7e10c));
+  assert_true(gas_tmpdir(dir, sizeof dir));
+
+  a32_buf *b = a32_buf_new(0, 0);
+  assert_non_null(b);
+  a32_sym syms[3];
+  for (int k = 0; k < 3; k++)
+    assert_int_not_equal(syms[k] = a32_sym_new(b, names[k]), 0);
+  char (*text)[TEXT_MAX] = calloc(2 * RELOC_SAMPLES, sizeof *text);
+  const char **lines = calloc(2 * RELOC_SAMPLES, sizeof *lines);
+  uint32_t *words = calloc(2 * RELOC_SAMPLES, sizeof *words);
+  gas_reloc *rel = calloc(2 * RELOC_SAMPLES, sizeof *rel);
+  assert_non_null(text);
+  assert_non_null(lines);
+  assert_non_null(words);
+  assert_non_null(rel);
+  size_t nl = 0;
+  for (unsigned i = 0; i < RELOC_SAMPLES; i++)
+    emit_reference(&rng, i, b, syms, names, text, &nl);
+  assert_int_equal(a32_buf_size(b), 4 * nl);
+  for (size_t k = 0; k < nl; k++)
+    lines[k] = text[k];
+
+  size_t nrel = 0, mismatches = 0;
+  if (!gas_assemble_relocs(dir, "relocs", lines, nl, words, rel, 2 * RELOC_SAMPLES, &nrel,
+                           err, sizeof err))
+    fail_msg("GNU as: %s", err);
+  for (size_t k = 0; k < nl; k++)
+    if (words[k] != a32_buf_word(b, 4 * k) && mismatches++ < SHOW_MAX)
+      printf("MISMATCH word %zu: ours %08" PRIx32 " as %08" PRIx32 "\n  text: %s\n", k,
+             a32_buf_word(b, 4 * k), words[k], lines[k]);
+  if (nrel != a32_buf_nrelocs(b)) {
+    printf("MISMATCH: GNU as has %zu relocations, we have %zu\n", nrel, a32_buf_nrelocs(b));
+    mismatches++;
+  }
+  for (size_t j = 0; j < nrel && j < a32_buf_nrelocs(b); j++) {
+    a32_reloc ours;
+    assert_true(a32_buf_reloc(b, j, &ours));
+    if ((ours.offset != rel[j].offset || (unsigned)ours.kind != rel[j].type ||
+         strcmp(ours.name, rel[j].sym) != 0) &&
+        mismatches++ < SHOW_MAX)
+      printf("MISMATCH relocation %zu: ours %zx type %u %s, as %" PRIx32 " type %u %s\n"
+             "  text: %s\n",
+             j, ours.offset, (unsigned)ours.kind, ours.name, rel[j].offset, rel[j].type,
+             rel[j].sym, lines[ours.offset / 4 < nl ? ours.offset / 4 : 0]);
+  }
+  printf("relocations: %zu references, %zu words and %zu records compared with GNU as\n",
+         (size_t)RELOC_SAMPLES, nl, nrel);
+  printf("relocation mismatches: %zu\n", mismatches);
+  gas_remove(dir, "relocs");
+  rmdir(dir);
+  free(rel);
+  free(words);
+  free(lines);
+  free(text);
+  a32_buf_free(b);
+  assert_int_equal(mismatches, 0);
+  assert_int_equal(nrel, nl); /* one record per word */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_invalid_operands_rejected),
+      cmocka_unit_test(test_relocations_vs_gnu_as),
       cmocka_unit_test(test_encoders_vs_gnu_as_and_capstone),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

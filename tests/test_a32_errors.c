@@ -2,8 +2,10 @@
 /* test_a32_errors.c — every operand rejection of the A32 encoder returns its
  * status, writes nothing and leaves a message; plus the buffer machinery:
  * labels and branch fixups, MOVW/MOVT address fixups and link, patching,
- * growth and the size limit.  Expected words were checked against GNU as
- * (-march=armv7-a -mfpu=neon-vfpv4). */
+ * growth and the size limit; symbol relocations (records, REL addends,
+ * link through a resolver, its errors) and the buffer's allocator.
+ * Expected words were checked against GNU as (-march=armv7-a
+ * -mfpu=neon-vfpv4). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -660,6 +662,274 @@ static void test_mov_label_abs(void **state) {
   a32_buf_free(b);
 }
 
+/* ---- symbols and relocations --------------------------------------------- */
+
+static void test_sym_rejections(void **state) {
+  a32_buf *b = *state;
+  a32_sym f = a32_sym_new(b, "f");
+  assert_int_not_equal(f, 0);
+  assert_string_equal(a32_sym_name(b, f), "f");
+  assert_null(a32_sym_name(b, f + 1));
+  assert_null(a32_sym_name(b, 0));
+  /* A name is required. */
+  assert_int_equal(a32_sym_new(b, ""), 0);
+  assert_int_equal(a32_buf_status(b), A32_ERR_ARG);
+  a32_buf_clear_error(b);
+  assert_int_equal(a32_sym_new(b, NULL), 0);
+  assert_int_equal(a32_buf_status(b), A32_ERR_ARG);
+  a32_buf_clear_error(b);
+  /* Unknown handles. */
+  REJECT(b, A32_ERR_SYMBOL, a32_bl_sym(b, A32_AL, 0, 0));
+  REJECT(b, A32_ERR_SYMBOL, a32_b_sym(b, A32_AL, f + 1, 0));
+  REJECT(b, A32_ERR_SYMBOL, a32_mov_sym_abs(b, A32_AL, A32_R0, 7, 0));
+  REJECT(b, A32_ERR_SYMBOL, a32_word_sym(b, f + 1, 0));
+  /* Branch offsets: multiples of 4 within imm24 (A = off - 8). */
+  REJECT(b, A32_ERR_ALIGN, a32_bl_sym(b, A32_AL, f, 2));
+  REJECT(b, A32_ERR_RANGE, a32_b_sym(b, A32_AL, f, (1 << 25) + 8));
+  REJECT(b, A32_ERR_RANGE, a32_b_sym(b, A32_AL, f, -(1 << 25) + 4));
+  REJECT(b, A32_ERR_ARG, a32_b_sym(b, (a32_cond)15, f, 0));
+  /* MOVW/MOVT: signed 16-bit REL addend, rd not pc. */
+  REJECT(b, A32_ERR_IMM, a32_mov_sym_abs(b, A32_AL, A32_R0, f, 32768));
+  REJECT(b, A32_ERR_IMM, a32_mov_sym_abs(b, A32_AL, A32_R0, f, -32769));
+  REJECT(b, A32_ERR_REG, a32_mov_sym_abs(b, A32_AL, A32_PC, f, 0));
+  assert_int_equal(a32_buf_nrelocs(b), 0);
+  /* The extremes are accepted. */
+  ACCEPT(b, a32_b_sym(b, A32_AL, f, (1 << 25) + 4));
+  ACCEPT(b, a32_b_sym(b, A32_AL, f, -(1 << 25) + 8));
+  ACCEPT(b, a32_mov_sym_abs(b, A32_AL, A32_R0, f, -32768));
+  ACCEPT(b, a32_mov_sym_abs(b, A32_AL, A32_R0, f, 32767));
+  assert_int_equal(a32_buf_nrelocs(b), 6);
+}
+
+typedef struct {
+  const char *name[4];
+  uint32_t addr[4];
+  unsigned calls;
+} resolver_table;
+
+static bool table_resolve(void *ud, a32_sym sym, const char *name, uint32_t *addr) {
+  resolver_table *t = ud;
+  (void)sym;
+  t->calls++;
+  for (int i = 0; i < 4 && t->name[i]; i++)
+    if (strcmp(t->name[i], name) == 0) {
+      *addr = t->addr[i];
+      return true;
+    }
+  return false;
+}
+
+static void expect_reloc(const a32_buf *b, size_t i, size_t off, a32_reloc_kind kind,
+                         const char *name, int32_t addend) {
+  a32_reloc r;
+  assert_true(a32_buf_reloc(b, i, &r));
+  assert_int_equal(r.offset, off);
+  assert_int_equal(r.kind, kind);
+  assert_string_equal(r.name, name);
+  assert_string_equal(a32_sym_name(b, r.sym), name);
+  assert_int_equal(r.addend, addend);
+}
+
+static void test_sym_records_and_link(void **state) {
+  (void)state;
+  a32_buf *b = a32_buf_new(0, 0);
+  a32_sym f = a32_sym_new(b, "f"), tab = a32_sym_new(b, "tab");
+  ACCEPT(b, a32_bl_sym(b, A32_AL, f, 0));               /* 0  */
+  ACCEPT(b, a32_bl_sym(b, A32_NE, f, 4));               /* 4  */
+  ACCEPT(b, a32_b_sym(b, A32_GT, f, -8));               /* 8  */
+  ACCEPT(b, a32_mov_sym_abs(b, A32_AL, A32_R3, tab, 4)); /* 12, 16 */
+  ACCEPT(b, a32_word_sym(b, tab, -100));                /* 20 */
+  /* Before link the words carry their REL addends, as GNU as writes them:
+   * bl sym / blne sym+4 / bgt sym-8 / movw, movt r3, #:lower16:/:upper16:
+   * tab+4 / .word tab-100. */
+  assert_int_equal(a32_buf_word(b, 0), 0xebfffffeu);
+  assert_int_equal(a32_buf_word(b, 4), 0x1bffffffu);
+  assert_int_equal(a32_buf_word(b, 8), 0xcafffffcu);
+  assert_int_equal(a32_buf_word(b, 12), 0xe3003004u);
+  assert_int_equal(a32_buf_word(b, 16), 0xe3403004u);
+  assert_int_equal(a32_buf_word(b, 20), 0xffffff9cu);
+  assert_int_equal(a32_buf_nrelocs(b), 6);
+  expect_reloc(b, 0, 0, A32_RELOC_CALL, "f", -8);
+  expect_reloc(b, 1, 4, A32_RELOC_JUMP24, "f", -4);
+  expect_reloc(b, 2, 8, A32_RELOC_JUMP24, "f", -16);
+  expect_reloc(b, 3, 12, A32_RELOC_MOVW_ABS_NC, "tab", 4);
+  expect_reloc(b, 4, 16, A32_RELOC_MOVT_ABS, "tab", 4);
+  expect_reloc(b, 5, 20, A32_RELOC_ABS32, "tab", -100);
+  a32_reloc r;
+  assert_false(a32_buf_reloc(b, 6, &r));
+  assert_int_equal(A32_RELOC_ABS32, 2); /* the ELF type numbers */
+  assert_int_equal(A32_RELOC_CALL, 28);
+  assert_int_equal(A32_RELOC_JUMP24, 29);
+  assert_int_equal(A32_RELOC_MOVW_ABS_NC, 43);
+  assert_int_equal(A32_RELOC_MOVT_ABS, 44);
+
+  /* Link at 0x10000 with f at 0x20000 and tab at 0x1234fff0. */
+  resolver_table t = {{"f", "tab"}, {0x20000, 0x1234fff0u}, 0};
+  ACCEPT(b, a32_buf_link_syms(b, 0x10000, table_resolve, &t));
+  assert_int_equal(t.calls, 2); /* once per symbol */
+  assert_int_equal(a32_buf_word(b, 0), 0xeb003ffeu);  /* bl 0x20000 from 0x10000 */
+  assert_int_equal(a32_buf_word(b, 4), 0x1b003ffeu);  /* blne 0x20004 from 0x10004 */
+  assert_int_equal(a32_buf_word(b, 8), 0xca003ffau);  /* bgt 0x1fff8 from 0x10008 */
+  assert_int_equal(a32_buf_word(b, 12), 0xe30f3ff4u); /* movw r3, #0xfff4 */
+  assert_int_equal(a32_buf_word(b, 16), 0xe3413234u); /* movt r3, #0x1234 */
+  assert_int_equal(a32_buf_word(b, 20), 0x1234ff8cu);
+  /* Again for another address: the fields come from the records. */
+  t.addr[0] = 0x10000;
+  t.addr[1] = 0xfffc;
+  ACCEPT(b, a32_buf_link_syms(b, 0x20000, table_resolve, &t));
+  assert_int_equal(a32_buf_word(b, 0), 0xebffbffeu);
+  assert_int_equal(a32_buf_word(b, 12), 0xe3003000u); /* 0xfffc + 4 = 0x10000 */
+  assert_int_equal(a32_buf_word(b, 16), 0xe3403001u);
+  assert_int_equal(a32_buf_word(b, 20), 0x0000ff98u);
+
+  /* Unresolved: named, nothing changes. */
+  uint8_t snap[24];
+  memcpy(snap, a32_buf_data(b), sizeof snap);
+  t.name[1] = "other";
+  assert_int_equal(a32_buf_link_syms(b, 0x10000, table_resolve, &t), A32_ERR_SYMBOL);
+  assert_non_null(strstr(a32_buf_errmsg(b), "'tab'"));
+  assert_memory_equal(a32_buf_data(b), snap, sizeof snap);
+  a32_buf_clear_error(b);
+  assert_int_equal(a32_buf_link(b, 0x10000), A32_ERR_SYMBOL); /* no resolver */
+  assert_non_null(strstr(a32_buf_errmsg(b), "'f'"));
+  a32_buf_clear_error(b);
+  /* Out of reach: f 32 MiB away; nothing changes either. */
+  t.name[1] = "tab";
+  t.addr[0] = 0x10000 + (1u << 25) + 8;
+  assert_int_equal(a32_buf_link_syms(b, 0x10000, table_resolve, &t), A32_ERR_RANGE);
+  assert_non_null(strstr(a32_buf_errmsg(b), "'f'"));
+  assert_memory_equal(a32_buf_data(b), snap, sizeof snap);
+  a32_buf_clear_error(b);
+  /* The last reachable target works, from both sides and across 0. */
+  t.addr[0] = 0x10000 + (1u << 25) + 4;
+  ACCEPT(b, a32_buf_link_syms(b, 0x10000, table_resolve, &t));
+  assert_int_equal(a32_buf_word(b, 0), 0xeb7fffffu);
+  t.addr[0] = 0xfff00000u;
+  ACCEPT(b, a32_buf_link_syms(b, 0x10000, table_resolve, &t));
+  assert_int_equal(a32_buf_word(b, 0), 0xebfbbffeu); /* back 0x110000 bytes */
+  /* A Thumb address cannot be reached by B/BL. */
+  t.addr[0] = 0x20001;
+  assert_int_equal(a32_buf_link_syms(b, 0x10000, table_resolve, &t), A32_ERR_ALIGN);
+  a32_buf_clear_error(b);
+
+  /* Patching over a word drops its record; a reference emitted while
+   * patching is inserted in offset order. */
+  ACCEPT(b, a32_buf_patch_begin(b, 4));
+  ACCEPT(b, a32_nop(b, A32_AL));
+  a32_buf_patch_end(b);
+  assert_int_equal(a32_buf_nrelocs(b), 5);
+  expect_reloc(b, 1, 8, A32_RELOC_JUMP24, "f", -16);
+  ACCEPT(b, a32_buf_patch_begin(b, 4));
+  ACCEPT(b, a32_word_sym(b, f, 12));
+  a32_buf_patch_end(b);
+  assert_int_equal(a32_buf_nrelocs(b), 6);
+  expect_reloc(b, 1, 4, A32_RELOC_ABS32, "f", 12);
+  expect_reloc(b, 2, 8, A32_RELOC_JUMP24, "f", -16);
+  assert_int_equal(a32_buf_word(b, 4), 12);
+  a32_buf_free(b);
+}
+
+/* Labels are checked before symbols, and a label error leaves the
+ * relocated words alone. */
+static void test_sym_link_with_labels(void **state) {
+  (void)state;
+  a32_buf *b = a32_buf_new(0, 0);
+  a32_sym f = a32_sym_new(b, "f");
+  a32_label l = a32_label_new(b);
+  ACCEPT(b, a32_mov_label_abs(b, A32_AL, A32_R0, l)); /* 0, 4 */
+  ACCEPT(b, a32_b_sym(b, A32_AL, f, 0));              /* 8 */
+  resolver_table t = {{"f"}, {0x1000}, 0};
+  assert_int_equal(a32_buf_link_syms(b, 0x2000, table_resolve, &t), A32_ERR_LABEL);
+  assert_int_equal(t.calls, 0);
+  assert_int_equal(a32_buf_word(b, 8), 0xeafffffeu);
+  a32_buf_clear_error(b);
+  ACCEPT(b, a32_label_bind(b, l));
+  ACCEPT(b, a32_buf_link_syms(b, 0x2000, table_resolve, &t));
+  assert_int_equal(a32_buf_word(b, 0), 0xe302000cu); /* movw r0, #0x200c */
+  assert_int_equal(a32_buf_word(b, 8), 0xeafffbfcu);           /* b 0x1000 from 0x2008 */
+  a32_buf_free(b);
+}
+
+/* ---- the buffer's allocator ------------------------------------------------ */
+typedef struct {
+  size_t allocs, reallocs, frees, live;
+  size_t fail_after; /* 0: never fail */
+} count_hooks;
+
+static void *ch_alloc(void *ud, size_t n) {
+  count_hooks *h = ud;
+  if (h->fail_after && h->allocs + h->reallocs >= h->fail_after)
+    return NULL;
+  h->allocs++;
+  h->live++;
+  return malloc(n);
+}
+static void *ch_realloc(void *ud, void *p, size_t n) {
+  count_hooks *h = ud;
+  assert_non_null(p); /* the contract: only blocks from alloc */
+  if (h->fail_after && h->allocs + h->reallocs >= h->fail_after)
+    return NULL;
+  h->reallocs++;
+  return realloc(p, n);
+}
+static void ch_free(void *ud, void *p) {
+  count_hooks *h = ud;
+  assert_non_null(p);
+  h->frees++;
+  h->live--;
+  free(p);
+}
+
+/* Everything a buffer allocates, with everything in use. */
+static a32_status fill_buffer(a32_buf *b) {
+  a32_sym s = a32_sym_new(b, "a_symbol_name");
+  a32_label l = a32_label_new(b);
+  for (int i = 0; i < 40; i++) {
+    a32_b(b, A32_AL, l);
+    a32_mov_label_abs(b, A32_AL, A32_R0, l);
+    a32_bl_sym(b, A32_AL, s, 0);
+    a32_word_sym(b, s, i);
+    a32_label_new(b);
+  }
+  a32_label_bind(b, l);
+  return a32_buf_status(b);
+}
+
+static void test_allocator_hooks(void **state) {
+  (void)state;
+  count_hooks h = {0};
+  a32_allocator al = {ch_alloc, ch_realloc, ch_free, &h};
+  a32_buf *b = a32_buf_new_with(&al, 16, 0);
+  assert_non_null(b);
+  assert_int_equal(fill_buffer(b), A32_OK);
+  assert_true(h.allocs >= 6); /* buffer, code, labels, fixups x2, syms, name, relocs */
+  assert_true(h.reallocs > 0);
+  a32_buf_free(b);
+  assert_int_equal(h.live, 0);
+  assert_int_equal(h.frees, h.allocs);
+
+  /* Every allocation failing in turn: a clean A32_ERR_NOMEM, no leak. */
+  size_t total = h.allocs + h.reallocs;
+  for (size_t k = 1; k <= total; k++) {
+    count_hooks f = {0, 0, 0, 0, k};
+    a32_allocator fal = {ch_alloc, ch_realloc, ch_free, &f};
+    a32_buf *fb = a32_buf_new_with(&fal, 16, 0);
+    if (fb) {
+      a32_status st = fill_buffer(fb);
+      assert_true(st == A32_OK || st == A32_ERR_NOMEM);
+      a32_buf_free(fb);
+    }
+    assert_int_equal(f.live, 0);
+  }
+
+  /* All three hooks or none. */
+  a32_allocator half = {ch_alloc, NULL, ch_free, &h};
+  assert_null(a32_buf_new_with(&half, 0, 0));
+  b = a32_buf_new_with(NULL, 0, 0);
+  assert_non_null(b);
+  a32_buf_free(b);
+}
+
 static void test_modimm(void **state) {
   (void)state;
   assert_int_equal(a32_modimm(0), 0);
@@ -704,6 +974,7 @@ static void test_modimm(void **state) {
 static void test_names(void **state) {
   (void)state;
   assert_string_equal(a32_status_name(A32_ERR_PAIR), "A32_ERR_PAIR");
+  assert_string_equal(a32_status_name(A32_ERR_SYMBOL), "A32_ERR_SYMBOL");
   assert_string_equal(a32_reg_name(A32_R10), "r10");
   assert_string_equal(a32_reg_name(A32_IP), "ip");
   assert_string_equal(a32_reg_name(A32_PC), "pc");
@@ -742,6 +1013,10 @@ int main(void) {
       cmocka_unit_test(test_branch_fixups),
       cmocka_unit_test(test_patch),
       cmocka_unit_test(test_mov_label_abs),
+      cmocka_unit_test_setup_teardown(test_sym_rejections, setup, teardown),
+      cmocka_unit_test(test_sym_records_and_link),
+      cmocka_unit_test(test_sym_link_with_labels),
+      cmocka_unit_test(test_allocator_hooks),
       cmocka_unit_test(test_modimm),
       cmocka_unit_test(test_names),
   };

@@ -408,7 +408,7 @@ static void test_alloc_and_dump(void **state) {
    * --args names it; --dump replaces the file's dumps. */
   const int32_t a2[] = {-7, 100000, 0x7fffffff, 2};
   r = run_cli("run", CLI_EXAMPLE("array_sum.ir"), "--interp", "--alloc",
-              "a=32:i32:-7,100000,0x7fffffff,2", "--args", "a", "4", "--dump", "a", "--dump",
+              "a=32:i32:-7,100000,0x7fffffff,2", "--args", "a", "4", "--dump", "a:hex", "--dump",
               "sums:i32", NULL);
   assert_int_equal(r.rc, 0);
   want = expected_array_sum(a2, 4, 5);
@@ -431,11 +431,13 @@ static void test_alloc_and_dump(void **state) {
   /* Formats: u8, i8, u16, i16, u32, f64, str. */
   char *path = write_temp("# alloc: b=u8:1,255,0x80,0 f=f64:1.5,-0.0 s=str:Hi\\there\n"
                           "[]\nfinish()\n");
-  r = run_cli("run", path, "--interp", "--dump", "b:u8", "--dump", "b:i8", "--dump", "b:u16",
+  r = run_cli("run", path, "--interp", "--dump", "b", "--dump", "b:u8", "--dump", "b:i8",
+              "--dump", "b:u16",
               "--dump", "b:i16", "--dump", "b:u32", "--dump", "b:i32", "--dump", "f:f64",
               "--dump", "s:str", NULL);
   assert_int_equal(r.rc, 0);
   assert_string_equal(r.out, "exit 0 (finish)\n"
+                             "dump b (4 bytes):\n  00000000  01 ff 80 00\n"
                              "dump b (4 bytes, u8): 1 255 128 0\n"
                              "dump b (4 bytes, i8): 1 -1 -128 0\n"
                              "dump b (4 bytes, u16): 65281 128\n"
@@ -505,6 +507,24 @@ static void test_exception_from_helper(void **state) {
 /* guard_exit.ir lists [i1, i0, 1.0]: positions, variables, a constant. */
 static void test_exit_value_sources(void **state) {
   (void)state;
+  /* the API the CLI prints from */
+  char *text = slurp(EXAMPLE("guard_exit.ir"));
+  armjit_ctx *ctx = armjit_ctx_new(NULL, NULL);
+  armjit_trace *t = armjit_trace_parse(ctx, text, NULL);
+  assert_non_null(t);
+  assert_int_equal(armjit_trace_exit_value(t, 0, 0), 1);
+  assert_int_equal(armjit_trace_exit_value(t, 0, 1), 0);
+  armjit_val c = armjit_trace_exit_value(t, 0, 2);
+  assert_true(c < 0 && c != ARMJIT_NOVAL);
+  assert_int_equal(armjit_val_type(t, c), ARMJIT_FLOAT);
+  assert_int_equal(armjit_trace_exit_value(t, 1, 0), 0); /* overflow: [i0, i1] */
+  assert_int_equal(armjit_trace_exit_value(t, 0, 3), ARMJIT_NOVAL);
+  assert_int_equal(armjit_trace_exit_value(t, 2, 0), ARMJIT_NOVAL);
+  assert_int_equal(armjit_trace_exit_value(t, -1, 0), ARMJIT_NOVAL);
+  assert_int_equal(armjit_trace_exit_value(NULL, 0, 0), ARMJIT_NOVAL);
+  armjit_trace_free(t);
+  armjit_ctx_free(ctx);
+  free(text);
   cli_result r = run_cli("run", EXAMPLE("guard_exit.ir"), "--interp", NULL);
   assert_int_equal(r.rc, 0);
   assert_string_equal(r.out, "exit 0 (guard reached_one)\n[0] i1 = 111\n[1] i0 = 1\n"

@@ -5,16 +5,9 @@
  * doubles as an example of it. */
 #include "cli.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <inttypes.h>
-#include <math.h>
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "armjit.h"
+#include "cli_impl.h"
 
 /* ---- commands and their help ---------------------------------------------- */
 
@@ -130,48 +123,6 @@ static void print_command_help(FILE *out, const cli_cmd *c) {
   fprintf(out, "usage: armjit %s\n\n%s", c->synopsis, c->help);
 }
 
-/* ---- small parsers --------------------------------------------------------- */
-
-/* Unsigned integer, decimal or 0x hex, whole string (strtoull alone would
- * also take spaces, a sign and an empty string). */
-static bool parse_u64(const char *s, uint64_t max, uint64_t *out) {
-  int base = 10;
-  if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) { base = 16; s += 2; }
-  if (!(base == 16 ? isxdigit((unsigned char)*s) : isdigit((unsigned char)*s))) return false;
-  char *end;
-  errno = 0;
-  unsigned long long v = strtoull(s, &end, base);
-  if (errno || *end || v > max) return false;
-  *out = v;
-  return true;
-}
-
-/* A signed integer in [lo, hi] (decimal or 0x hex, optional '-'). */
-static bool parse_range(const char *s, int64_t lo, int64_t hi, int64_t *out) {
-  bool neg = s[0] == '-';
-  uint64_t v;
-  if (!parse_u64(s + neg, neg ? (uint64_t)-lo : (uint64_t)hi, &v)) return false;
-  *out = neg ? -(int64_t)v : (int64_t)v;
-  return *out >= lo && *out <= hi;
-}
-
-/* An int32: -2^31 .. 2^32-1; values above INT32_MAX wrap (so 0xffffffff
- * is -1), as a 32-bit register sees them. */
-static bool parse_int(const char *s, int32_t *out) {
-  int64_t v;
-  if (!parse_range(s, INT32_MIN, UINT32_MAX, &v)) return false;
-  uint32_t u = (uint32_t)v;
-  memcpy(out, &u, sizeof u); /* two's complement wrap without UB */
-  return true;
-}
-
-static bool parse_float(const char *s, double *out) {
-  char *end;
-  if (!*s) return false;
-  *out = strtod(s, &end);
-  return *end == '\0';
-}
-
 /* null, an address, or the name of a registered symbol. */
 static bool parse_ref(const armjit_ctx *ctx, const char *s, uintptr_t *out) {
   uint64_t v;
@@ -232,18 +183,6 @@ static char *read_input(const char *file, FILE *err) {
   }
   return buf;
 }
-
-/* Values of a header line: words given on the command line, or those of
- * the '# KEY:' comment line among the leading comment/blank lines of the
- * file (split in a private copy). */
-typedef struct {
-  char **v;
-  int n;
-  int line;          /* the header line's number, 0 for the command line */
-  const char *from;  /* "--args" or "'# args:' line" */
-  char **own;        /* the word array, when this list allocated it */
-  char *store;       /* the words of a header line (a private copy) */
-} cli_words;
 
 static void words_free(cli_words *w) {
   free(w->own);
@@ -467,373 +406,7 @@ static int resolve_target(cli_opts *o, FILE *err) {
   return 0;
 }
 
-/* ---- built-in symbols ------------------------------------------------------- */
-
-/* Test helpers a trace can call (the libc ones are in the table below). */
-static void bi_print_int(FILE *out, int32_t v) { fprintf(out, "%" PRId32 "\n", v); }
-static void bi_print_float(FILE *out, double v) { fprintf(out, "%.17g\n", v); }
-/* a / b; raises 1 (through armjit_raise) when b is 0. */
-static int32_t bi_checked_div(armjit_ctx *ctx, int32_t a, int32_t b) {
-  if (b == 0) { armjit_raise(ctx, 1); return 0; }
-  if (a == INT32_MIN && b == -1) return INT32_MIN;
-  return a / b;
-}
-
-/* The run-time state the built-in objects stand for. */
-typedef struct {
-  armjit_ctx *ctx;
-  FILE *out;
-} cli_env;
-
-typedef enum { BI_OUT, BI_CTX, BI_FN } bi_kind;
-typedef struct {
-  const char *name;
-  bi_kind kind;
-  void (*fn)(void);  /* BI_FN */
-  const char *descr; /* a call descriptor that fits, text form */
-  const char *what;
-} builtin;
-
-#define FN(f) ((void (*)(void))(f))
-/* size_t arguments are declared int: the same register on ARM, and libffi
- * sign-extends an int on the 64-bit host. */
-static const builtin builtins[] = {
-    {"out", BI_OUT, NULL, NULL, "the output stream (FILE *) of the command"},
-    {"ctx", BI_CTX, NULL, NULL, "the armjit context of the run (armjit_ctx *)"},
-    {"abs", BI_FN, FN(abs), "call(args=[int], result=int)", "libc abs(x)"},
-    {"memset", BI_FN, FN(memset), "call(args=[ref, int, int], result=ref)",
-     "libc memset(p, byte, n)"},
-    {"memcpy", BI_FN, FN(memcpy), "call(args=[ref, ref, int], result=ref)",
-     "libc memcpy(dst, src, n)"},
-    {"memmove", BI_FN, FN(memmove), "call(args=[ref, ref, int], result=ref)",
-     "libc memmove(dst, src, n)"},
-    {"memcmp", BI_FN, FN(memcmp), "call(args=[ref, ref, int], result=int)",
-     "libc memcmp(a, b, n)"},
-    {"strlen", BI_FN, FN(strlen), "call(args=[ref], result=int)", "libc strlen(s)"},
-    {"fputc", BI_FN, FN(fputc), "call(args=[int, ref], result=int)",
-     "libc fputc(c, stream): pass sym(out)"},
-    {"sqrt", BI_FN, FN(sqrt), "call(args=[float], result=float)", "libm sqrt(x)"},
-    {"hypot", BI_FN, FN(hypot), "call(args=[float, float], result=float)",
-     "libm hypot(x, y)"},
-    {"print_int", BI_FN, FN(bi_print_int), "call(args=[ref, int])",
-     "print_int(sym(out), v): v in decimal and a newline"},
-    {"print_float", BI_FN, FN(bi_print_float), "call(args=[ref, float])",
-     "print_float(sym(out), v): v (%.17g) and a newline"},
-    {"checked_div", BI_FN, FN(bi_checked_div), "call(args=[ref, int, int], result=int, may_raise)",
-     "checked_div(sym(ctx), a, b): a / b; raises 1 when b is 0"},
-    {"armjit_raise", BI_FN, FN(armjit_raise), "call(args=[ref, ref], result=int, may_raise)",
-     "armjit_raise(sym(ctx), value): raise value (non-zero)"},
-    {"armjit_force", BI_FN, FN(armjit_force), "call(args=[ref], may_force)",
-     "armjit_force(token): force the activation of force_token()"},
-};
-#undef FN
-
-static uintptr_t builtin_addr(const builtin *b, const cli_env *env) {
-  switch (b->kind) {
-  case BI_OUT: return (uintptr_t)env->out;
-  case BI_CTX: return (uintptr_t)env->ctx;
-  default: return (uintptr_t)b->fn;
-  }
-}
-
-static int add_builtins(const cli_env *env, FILE *err) {
-  for (size_t k = 0; k < sizeof builtins / sizeof builtins[0]; k++)
-    if (armjit_ctx_add_symbol(env->ctx, builtins[k].name, builtin_addr(&builtins[k], env)) !=
-        ARMJIT_OK) {
-      fprintf(err, "armjit: error: cannot register the built-in symbol %s\n", builtins[k].name);
-      return 1;
-    }
-  return 0;
-}
-
-static int cmd_symbols(FILE *out) {
-  fputs("Built-in symbols (sym(NAME) in a trace; NAME as a ref in --args).\n"
-        "Functions, with a call descriptor that fits them:\n",
-        out);
-  for (size_t k = 0; k < sizeof builtins / sizeof builtins[0]; k++)
-    if (builtins[k].kind == BI_FN)
-      fprintf(out, "  %-13s %-52s %s\n", builtins[k].name, builtins[k].descr, builtins[k].what);
-  fputs("Objects:\n", out);
-  for (size_t k = 0; k < sizeof builtins / sizeof builtins[0]; k++)
-    if (builtins[k].kind != BI_FN) fprintf(out, "  %-13s %s\n", builtins[k].name, builtins[k].what);
-  fputs("Example:\n"
-        "  descr P = call(args=[int, ref], result=int)\n"
-        "  [i0]\n"
-        "  i1 = call(sym(fputc), i0, sym(out), descr=P)\n"
-        "  finish(i1)\n",
-        out);
-  return 0;
-}
-
-/* ---- buffers (--alloc, --dump) --------------------------------------------- */
-
-typedef struct {
-  char *name;
-  size_t size;
-  unsigned char *mem;
-} cli_buf;
-
-typedef struct {
-  cli_buf *v;
-  int n;
-} cli_bufs;
-
-static void bufs_free(cli_bufs *b) {
-  for (int k = 0; k < b->n; k++) { free(b->v[k].name); free(b->v[k].mem); }
-  free(b->v);
-}
-
-/* Element types of --alloc values and --dump formats. */
-typedef struct {
-  const char *name;
-  unsigned size;   /* bytes; 0 for str */
-  bool is_signed, is_float;
-} elem_type;
-static const elem_type elem_types[] = {
-    {"u8", 1, false, false},  {"i8", 1, true, false},  {"u16", 2, false, false},
-    {"i16", 2, true, false},  {"u32", 4, false, false}, {"i32", 4, true, false},
-    {"f64", 8, false, true},  {"str", 0, false, false},
-};
-
-static const elem_type *find_elem(const char *s, size_t n) {
-  for (size_t k = 0; k < sizeof elem_types / sizeof elem_types[0]; k++)
-    if (strlen(elem_types[k].name) == n && memcmp(elem_types[k].name, s, n) == 0)
-      return &elem_types[k];
-  return NULL;
-}
-
-#define MAX_BUFFER ((uint64_t)1 << 28)
-
-/* One value of type e into dst; false when it does not parse or fit. */
-static bool store_elem(const elem_type *e, const char *s, unsigned char *dst) {
-  if (e->is_float) {
-    double d;
-    if (!parse_float(s, &d)) return false;
-    memcpy(dst, &d, 8);
-    return true;
-  }
-  int64_t lo = e->is_signed ? -((int64_t)1 << (e->size * 8 - 1)) : 0;
-  int64_t hi = e->is_signed ? ((int64_t)1 << (e->size * 8 - 1)) - 1
-                            : (int64_t)(((uint64_t)1 << (e->size * 8)) - 1);
-  int64_t v;
-  if (!parse_range(s, lo, hi, &v)) return false;
-  uint32_t u = (uint32_t)v;
-  uint16_t h = (uint16_t)u;
-  uint8_t b = (uint8_t)u;
-  memcpy(dst, e->size == 4 ? (void *)&u : e->size == 2 ? (void *)&h : (void *)&b, e->size);
-  return true;
-}
-
-/* NAME=SPEC (see ALLOC_HELP) into a new buffer; a message and false on error. */
-static bool make_buffer(const char *arg, cli_buf *out, const char *where, FILE *err) {
-  const char *eq = strchr(arg, '=');
-  if (!eq || eq == arg) {
-    fprintf(err, "%s: error: --alloc '%s' is not NAME=SPEC\n", where, arg);
-    return false;
-  }
-  const char *spec = eq + 1;
-  uint64_t size = 0;
-  bool sized = isdigit((unsigned char)*spec);
-  if (sized) {
-    size_t n = strcspn(spec, ":");
-    char num[24];
-    if (n >= sizeof num) n = sizeof num - 1;
-    memcpy(num, spec, n);
-    num[n] = '\0';
-    if (!parse_u64(num, MAX_BUFFER, &size) || size == 0) {
-      fprintf(err, "%s: error: --alloc %s: size '%s' is not 1 .. %" PRIu64 " bytes\n", where,
-              arg, num, MAX_BUFFER);
-      return false;
-    }
-    spec += strcspn(spec, ":");
-    spec += *spec == ':';
-  }
-  const elem_type *e = NULL;
-  const char *vals = NULL;
-  if (*spec) {
-    size_t n = strcspn(spec, ":");
-    if (!spec[n] || !(e = find_elem(spec, n))) {
-      fprintf(err,
-              "%s: error: --alloc %s: expected TYPE:VALUES after the size, TYPE one of u8 "
-              "i8 u16 i16 u32 i32 f64 str\n",
-              where, arg);
-      return false;
-    }
-    vals = spec + n + 1;
-  }
-  /* Count the values to size the buffer. */
-  uint64_t need = 0;
-  if (e && e->size == 0) need = strlen(vals) + 1;
-  else if (e) {
-    uint64_t count = 1;
-    for (const char *p = vals; *p; p++) count += *p == ',';
-    need = count * e->size;
-  }
-  if (!sized) size = need;
-  if (need > size) {
-    fprintf(err, "%s: error: --alloc %s: the values need %" PRIu64 " bytes, the buffer has %" PRIu64
-                 "\n", where, arg, need, size);
-    return false;
-  }
-  out->name = malloc((size_t)(eq - arg) + 1);
-  out->mem = calloc((size_t)((size + 7) & ~(uint64_t)7), 1);
-  out->size = (size_t)size;
-  if (!out->name || !out->mem) {
-    free(out->name);
-    free(out->mem);
-    fprintf(err, "%s: error: out of memory for --alloc %s\n", where, arg);
-    return false;
-  }
-  memcpy(out->name, arg, (size_t)(eq - arg));
-  out->name[eq - arg] = '\0';
-  if (e && e->size == 0) memcpy(out->mem, vals, strlen(vals));
-  else if (e) {
-    unsigned char *dst = out->mem;
-    for (const char *p = vals;; dst += e->size) {
-      size_t n = strcspn(p, ",");
-      char one[64];
-      bool ok = n < sizeof one;
-      if (ok) { memcpy(one, p, n); one[n] = '\0'; ok = store_elem(e, one, dst); }
-      if (!ok) {
-        fprintf(err, "%s: error: --alloc %s: '%.*s' is not a valid %s\n", where, out->name,
-                (int)n, p, e->name);
-        free(out->name);
-        free(out->mem);
-        return false;
-      }
-      if (!p[n]) break;
-      p += n + 1;
-    }
-  }
-  return true;
-}
-
-/* Where a word list came from, for messages: "FILE:LINE" or "armjit". */
-static void words_where(const cli_words *w, const char *file, char *buf, size_t n) {
-  if (w->line) snprintf(buf, n, "%s:%d", file, w->line);
-  else snprintf(buf, n, "armjit");
-}
-
-static bool same_name(const char *spec, const char *other) {
-  size_t n = strcspn(spec, "=");
-  return strncmp(spec, other, n) == 0 && other[n] == '=';
-}
-
-/* The buffers of the file's '# alloc:' line, then those of --alloc (which
- * replace a file buffer of the same name), each registered as a symbol. */
-static int make_buffers(const cli_words *file_w, const cli_words *cmd_w, const char *file,
-                        armjit_ctx *ctx, cli_bufs *b, FILE *err) {
-  int nf = file_w->n > 0 ? file_w->n : 0, nc = cmd_w->n > 0 ? cmd_w->n : 0;
-  if (nf + nc == 0) return 0;
-  b->v = calloc((size_t)(nf + nc), sizeof *b->v);
-  if (!b->v) { fprintf(err, "armjit: error: out of memory\n"); return 1; }
-  for (int k = 0; k < nf + nc; k++) {
-    const cli_words *w = k < nf ? file_w : cmd_w;
-    const char *spec = k < nf ? file_w->v[k] : cmd_w->v[k - nf];
-    bool replaced = false;
-    for (int j = 0; k < nf && j < nc; j++) replaced |= same_name(spec, cmd_w->v[j]);
-    if (replaced) continue;
-    char where[512];
-    words_where(w, file, where, sizeof where);
-    if (!make_buffer(spec, &b->v[b->n], where, err)) return 1;
-    cli_buf *nb = &b->v[b->n++];
-    armjit_status st = armjit_ctx_add_symbol(ctx, nb->name, (uintptr_t)nb->mem);
-    if (st != ARMJIT_OK) {
-      fprintf(err, "%s: error: --alloc %s: %s\n", where, nb->name,
-              st == ARMJIT_E_INVALID ? "the name is taken (a built-in or another buffer)"
-                                     : "the name is not a C identifier of at most 48 characters");
-      return 1;
-    }
-  }
-  return 0;
-}
-
-static void print_float(FILE *out, double d);
-
-static void dump_buffer(FILE *out, const cli_buf *b, const elem_type *e) {
-  fprintf(out, "dump %s (%zu bytes%s%s):", b->name, b->size, e ? ", " : "", e ? e->name : "");
-  if (!e) {
-    for (size_t k = 0; k < b->size; k++) {
-      if (k % 16 == 0) fprintf(out, "\n  %08zx ", k);
-      fprintf(out, "%s%02x", k % 16 == 8 ? "  " : " ", b->mem[k]);
-    }
-    fputc('\n', out);
-    return;
-  }
-  fputc(' ', out);
-  if (e->size == 0) {
-    fputc('"', out);
-    for (size_t k = 0; k < b->size && b->mem[k]; k++) {
-      unsigned char c = b->mem[k];
-      if (c == '"' || c == '\\') fprintf(out, "\\%c", c);
-      else if (c == '\n') fputs("\\n", out);
-      else if (c >= 32 && c < 127) fputc(c, out);
-      else fprintf(out, "\\x%02x", c);
-    }
-    fputs("\"\n", out);
-    return;
-  }
-  for (size_t k = 0; k + e->size <= b->size; k += e->size) {
-    if (k) fputc(' ', out);
-    const unsigned char *p = b->mem + k;
-    if (e->is_float) {
-      double d;
-      memcpy(&d, p, 8);
-      print_float(out, d);
-    } else {
-      uint32_t u = 0;
-      uint16_t h;
-      if (e->size == 4) memcpy(&u, p, 4);
-      else if (e->size == 2) { memcpy(&h, p, 2); u = h; }
-      else u = *p;
-      int64_t v = u;
-      if (e->is_signed && (u >> (e->size * 8 - 1)) & 1) v -= (int64_t)1 << (e->size * 8);
-      fprintf(out, "%" PRId64, v);
-    }
-  }
-  fputc('\n', out);
-}
-
-static int dump_buffers(const cli_words *w, const char *file, const cli_bufs *b, FILE *out,
-                        FILE *err, bool check_only) {
-  for (int k = 0; k < (w->n > 0 ? w->n : 0); k++) {
-    const char *s = w->v[k];
-    size_t n = strcspn(s, ":");
-    const cli_buf *buf = NULL;
-    for (int j = 0; j < b->n; j++)
-      if (strlen(b->v[j].name) == n && memcmp(b->v[j].name, s, n) == 0) buf = &b->v[j];
-    const elem_type *e = NULL;
-    if (s[n] && !(e = find_elem(s + n + 1, strlen(s + n + 1)))) {
-      fprintf(err, "%s: error: --dump %s: unknown format (hex u8 i8 u16 i16 u32 i32 f64 str)\n",
-              file, s);
-      return 1;
-    }
-    if (s[n] && strcmp(s + n + 1, "hex") == 0) e = NULL;
-    if (!buf) {
-      fprintf(err, "%s: error: --dump %.*s: no --alloc buffer has that name\n", file, (int)n, s);
-      return 1;
-    }
-    if (!check_only) dump_buffer(out, buf, e);
-  }
-  return 0;
-}
-
 /* ---- output ---------------------------------------------------------------- */
-
-/* Shortest decimal that reads back as the same double.  Every NaN prints
- * as "nan": NaN sign and payload are not part of the IR semantics
- * (docs/ir.md), and compiled code and interpreter may differ there. */
-static void print_float(FILE *out, double d) {
-  if (isnan(d)) { fputs("nan", out); return; }
-  char buf[40];
-  for (int prec = 1; prec <= 17; prec++) {
-    snprintf(buf, sizeof buf, "%.*g", prec, d);
-    if (strtod(buf, NULL) == d) break;
-  }
-  /* as the IR text writes floats: 1.0, not 1 (which reads as an int) */
-  if (!strpbrk(buf, ".eEn")) strcat(buf, ".0");
-  fputs(buf, out);
-}
 
 static void print_value(FILE *out, armjit_type ty, const armjit_value *v) {
   switch (ty) {
@@ -944,7 +517,7 @@ static int cmd_run(const cli_opts *o, const char *name, armjit_ctx *ctx, armjit_
   armjit_loop *loop = NULL;
   armjit_frame *f = NULL;
   int rc = 1;
-  if (dump_buffers(&o->dumps, name, bufs, out, err, true)) return 1;
+  if (armjit_cli_dump_buffers(&o->dumps, name, bufs, out, err, true)) return 1;
 #if !defined(__arm__)
 #if defined(__x86_64__)
 #define ARMJIT_CLI_HOST "x86-64"
@@ -957,7 +530,8 @@ static int cmd_run(const cli_opts *o, const char *name, armjit_ctx *ctx, armjit_
             ARMJIT_CLI_HOST ".\n"
             "  Interpret the trace instead:  armjit run %s --interp ...\n"
             "  or run the ARM build under qemu:\n"
-            "    qemu-arm -L /usr/arm-linux-gnueabihf -E LD_LIBRARY_PATH=/usr/arm-linux-gnueabihf/lib"
+            "    qemu-arm -L /usr/arm-linux-gnueabihf"
+            " -E LD_LIBRARY_PATH=/usr/arm-linux-gnueabihf/lib"
             " build/armhf/armjit run %s ...\n",
             name, o->file, o->file);
     return 1;
@@ -991,7 +565,7 @@ static int cmd_run(const cli_opts *o, const char *name, armjit_ctx *ctx, armjit_
   print_exit(out, t, id, &info, f);
   if (armjit_exception(ctx))
     fprintf(out, "pending exception: 0x%" PRIxPTR "\n", armjit_exception(ctx));
-  dump_buffers(&o->dumps, name, bufs, out, err, false);
+  armjit_cli_dump_buffers(&o->dumps, name, bufs, out, err, false);
   rc = 0;
 done:
   armjit_frame_free(ctx, f);
@@ -1075,8 +649,9 @@ static int run_command(cli_opts *o, FILE *out, FILE *err) {
   }
   armjit_ctx *ctx = armjit_ctx_new(&o->jit, &e);
   if (!ctx) { fail(err, name, &e); goto done; }
-  cli_env env = {ctx, out};
-  if (add_builtins(&env, err) || make_buffers(&file_allocs, &o->allocs, name, ctx, &bufs, err)) goto free_ctx;
+  if (armjit_cli_add_builtins(ctx, out, err) ||
+      armjit_cli_make_buffers(&file_allocs, &o->allocs, name, ctx, &bufs, err))
+    goto free_ctx;
   t = armjit_trace_parse(ctx, text, &e);
   if (!t) { fail_at(err, name, text, &e); goto free_ctx; }
   if (armjit_trace_validate(t, &e) != ARMJIT_OK) { fail_at(err, name, text, &e); goto free_ctx; }
@@ -1087,7 +662,7 @@ free_ctx:
   armjit_trace_free(t);
   armjit_ctx_free(ctx);
 done:
-  bufs_free(&bufs);
+  armjit_cli_bufs_free(&bufs);
   words_free(&file_allocs);
   free(text);
   return rc;
@@ -1119,7 +694,8 @@ int armjit_cli_main(int argc, char **argv, FILE *out, FILE *err) {
   memset(&o, 0, sizeof o);
   o.cmd = c;
   int rc = parse_cmdline(argc, argv, &o, err);
-  if (!rc) rc = strcmp(c->name, "symbols") == 0 ? cmd_symbols(out) : run_command(&o, out, err);
+  if (!rc)
+    rc = strcmp(c->name, "symbols") == 0 ? armjit_cli_list_symbols(out) : run_command(&o, out, err);
   words_free(&o.args);
   words_free(&o.allocs);
   words_free(&o.dumps);

@@ -93,14 +93,15 @@ static bool innermost(const bf_op *ops, int open) {
 }
 
 /* A guard that leaves with [ptr, iterations]; resume_at is the op the
- * interpreter continues with. */
+ * interpreter continues with.  false only when out of memory. */
 static bool guard(armjit_trace *t, armjit_opcode op, armjit_val cond, armjit_val ptr,
                   armjit_val iters, int resume_at, int **resume, int *nexits) {
   armjit_val fail[2] = {ptr, iters};
   int id = armjit_guard(t, op, &cond, 1, fail, 2);
+  if (id < 0) return true; /* the trace keeps the error; compiling reports it */
   int *nr = realloc(*resume, (size_t)(*nexits + 1) * sizeof *nr);
-  if (id != *nexits || !nr) { if (nr) *resume = nr; return false; }
-  *resume = nr;
+  if (!nr) return false;   /* out of memory */
+  *resume = nr;           /* exit ids count 0, 1, ...: the trace has no finish */
   nr[(*nexits)++] = resume_at;
   return true;
 }

@@ -33,7 +33,10 @@ int main(int argc, char **argv) {
     else if (argv[i][0] != '-' && !file) file = argv[i];
     else { fprintf(stderr, "usage: bf [--no-jit] [--stats] FILE | -e PROGRAM\n"); return 2; }
   }
-  if (!file == !text) { fprintf(stderr, "usage: bf [--no-jit] [--stats] FILE | -e PROGRAM\n"); return 2; }
+  if (!file == !text) {
+    fprintf(stderr, "usage: bf [--no-jit] [--stats] FILE | -e PROGRAM\n");
+    return 2;
+  }
   size_t n, nin;
   char *src = NULL;
   if (file) {

@@ -57,6 +57,7 @@ static bool run(const tvm_program *p, bool jit, unsigned hot, tvm_state *st, tvm
 
 int main(void) {
   static const unsigned hots[] = {1, 2, 7, 20};
+  uint64_t compiled = 0, interpreted = 0;
   for (int k = 0; k < tvm_nprograms; k++) {
     const tvm_program *p = &tvm_programs[k];
     tvm_state pure, jit;
@@ -84,6 +85,8 @@ int main(void) {
       if (strcmp(p->name, "nested") == 0) /* the outer loop reaches the compiled inner one */
         CHECK(js.aborted >= 1 && js.entries >= 299, "%s: %u aborted, %llu entries", p->name,
               js.aborted, (unsigned long long)js.entries);
+      compiled += js.jit_iters;
+      interpreted += js.interp_iters;
       if (hots[h] == 20)
         printf("%-12s result %11d: %7llu iterations compiled, %5llu interpreted, %u traces, "
                "%u aborted, %llu guard exits\n",
@@ -109,6 +112,10 @@ int main(void) {
             strstr(err, "ST to mem[256]") && s.jit_iters > 200,
         "%s (%llu iterations compiled)", err, (unsigned long long)s.jit_iters);
   if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
-  else printf("tinyvm: the JIT agrees with the interpreter on %d programs\n", tvm_nprograms);
+  else
+    printf("tinyvm: the JIT agrees with the interpreter on %d programs x %zu thresholds "
+           "(%llu loop iterations compiled, %llu interpreted)\n",
+           tvm_nprograms, sizeof hots / sizeof hots[0], (unsigned long long)compiled,
+           (unsigned long long)interpreted);
   return failures != 0;
 }

@@ -63,7 +63,7 @@ typedef struct {
   int *resume;               /* per exit id: where the interpreter continues */
   unsigned nresume;
   unsigned len;
-  bool failed;               /* out of memory or a builder error */
+  bool failed;               /* out of memory */
 } rec;
 
 static bool is_const(armjit_val v) { return v < 0 && v != ARMJIT_NOVAL; }
@@ -74,7 +74,8 @@ static void rec_guard(rec *r, armjit_opcode op, armjit_val cond, int resume_pc) 
   memcpy(fail, r->v, sizeof r->v);
   fail[TVM_NREGS] = r->iter;
   int id = armjit_guard(r->t, op, &cond, 1, fail, TVM_NVALS);
-  if (id < 0 || (unsigned)id != r->nresume) { r->failed = true; return; }
+  if (id < 0) return; /* the trace keeps the error; compiling reports it */
+  /* exit ids count 0, 1, ... over the guards: the trace has no finish */
   int *nr = realloc(r->resume, (r->nresume + 1) * sizeof *nr);
   if (!nr) { r->failed = true; return; }
   r->resume = nr;
@@ -305,7 +306,10 @@ int tvm_run(const tvm_insn *code, int n, tvm_state *st, const tvm_config *cfg,
   if (!hot || !compiled) { verr(err, errlen, "out of memory"); goto done; }
   if (cfg->jit) {
     if (!(ctx = armjit_ctx_new(NULL, &e))) { verr(err, errlen, "%s", e.msg); goto done; }
-    if (!(frame = armjit_frame_new(ctx, TVM_NVALS))) { verr(err, errlen, "out of memory"); goto done; }
+    if (!(frame = armjit_frame_new(ctx, TVM_NVALS))) {
+      verr(err, errlen, "out of memory");
+      goto done;
+    }
   }
   for (int pc = 0;;) {
     if (compiled[pc].loop && !recording && !just_exited) {

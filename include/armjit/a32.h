@@ -9,8 +9,14 @@
  * operands.
  *
  * Encodings are little-endian A32 words.  The buffer knows nothing of where
- * the code will run: absolute addresses (MOVW/MOVT pairs) are resolved by
- * a32_buf_link() once the load address is known.
+ * the code will run: absolute addresses of labels (MOVW/MOVT pairs) and
+ * every reference to a symbol (see "symbols and relocations" below) are
+ * resolved by a32_buf_link_syms() once the load address is known.
+ *
+ * Memory: a buffer allocates its code, labels, fixups, symbols and
+ * relocation records through the a32_allocator it was made with
+ * (a32_buf_new: malloc/realloc/free; armjit_buf_new in armjit.h: the
+ * context's hooks).
  */
 #ifndef ARMJIT_A32_H
 #define ARMJIT_A32_H
@@ -36,7 +42,8 @@ typedef enum {
   A32_ERR_FEATURE,  /* instruction/register needs a CPU feature not enabled */
   A32_ERR_NOMEM,    /* out of memory */
   A32_ERR_FULL,     /* buffer reached its maximum size */
-  A32_ERR_ARG       /* other invalid argument (bad enum value, ...) */
+  A32_ERR_ARG,      /* other invalid argument (bad enum value, ...) */
+  A32_ERR_SYMBOL    /* unknown symbol, or one the resolver cannot resolve */
 } a32_status;
 
 const char *a32_status_name(a32_status s);
@@ -152,9 +159,23 @@ static inline a32_mem a32_mem_reg(a32_reg rn, a32_reg rm, bool sub, a32_shift sh
 typedef struct a32_buf a32_buf;
 typedef uint32_t a32_label;
 
+/* Where a buffer's memory comes from: all three hooks (ud is passed back).
+ * realloc is only called on a block that alloc returned, free never on
+ * NULL. */
+typedef struct {
+  void *(*alloc)(void *ud, size_t n);
+  void *(*realloc)(void *ud, void *p, size_t n);
+  void (*free)(void *ud, void *p);
+  void *ud;
+} a32_allocator;
+
 /* max_bytes = 0: no limit other than memory.  Features default to
- * A32_FEAT_ALL; restrict them to the target CPU with a32_buf_set_features. */
+ * A32_FEAT_ALL; restrict them to the target CPU with a32_buf_set_features.
+ * a32_buf_new allocates with malloc/realloc/free; a32_buf_new_with with
+ * *al (copied; NULL = malloc; NULL is returned when a hook is missing). */
 a32_buf *a32_buf_new(size_t initial_bytes, size_t max_bytes);
+a32_buf *a32_buf_new_with(const a32_allocator *al, size_t initial_bytes,
+                          size_t max_bytes);
 void a32_buf_free(a32_buf *b);
 void a32_buf_set_features(a32_buf *b, unsigned feats);
 unsigned a32_buf_features(const a32_buf *b);
@@ -187,9 +208,82 @@ size_t a32_label_offset(const a32_buf *b, a32_label l);
 a32_status a32_buf_patch_begin(a32_buf *b, size_t offset);
 void a32_buf_patch_end(a32_buf *b);
 
-/* Resolve absolute-address fixups (a32_mov_label_abs) for code that will
- * live at `load_address`, and check every referenced label is bound.
- * May be called again for another address. */
+/* ---- symbols and relocations ---------------------------------------------
+ * Besides labels (which live in the buffer), code may refer to SYMBOLS:
+ * addresses outside the buffer, known only when the code is linked (a C
+ * function, another code object, data).  Each reference becomes a
+ * relocation record {offset, kind, symbol, addend}, one per word, that
+ * a32_buf_link_syms resolves through a caller-supplied resolver, or that a
+ * caller reads back (a32_buf_reloc) to write an object file: the kinds are
+ * numbered as their ELF for the Arm Architecture (AAELF) relocation types.
+ *
+ * REL convention: as AAELF requires of these types in a .rel section, the
+ * addend A is stored in the word itself until link (the 16-bit immediate
+ * of MOVW/MOVT, imm24 = A / 4 of a branch, the whole data word), so the
+ * bytes of an unlinked buffer are what an ELF .text holds.  The record keeps
+ * A as well, so linking may be repeated for another address.  For branches
+ * A includes the PC bias: a branch to sym + off records A = off - 8
+ * (GNU as writes "bl sym" as ebfffffe, A = -8). */
+typedef uint32_t a32_sym;  /* 0 is never a valid symbol */
+
+typedef enum {
+  A32_RELOC_ABS32 = 2,        /* data word:      S + A      R_ARM_ABS32 */
+  A32_RELOC_CALL = 28,        /* BL (AL):        S + A - P  R_ARM_CALL */
+  A32_RELOC_JUMP24 = 29,      /* B<c>, BL<c!=AL>: S + A - P R_ARM_JUMP24 */
+  A32_RELOC_MOVW_ABS_NC = 43, /* MOVW: (S + A) & 0xffff     R_ARM_MOVW_ABS_NC */
+  A32_RELOC_MOVT_ABS = 44     /* MOVT: (S + A) >> 16        R_ARM_MOVT_ABS */
+} a32_reloc_kind;             /* S: symbol address, P: address of the word */
+
+typedef struct {
+  size_t offset;        /* byte offset of the word in the buffer */
+  a32_reloc_kind kind;
+  a32_sym sym;
+  const char *name;     /* the symbol's name (owned by the buffer) */
+  int32_t addend;       /* A, as described above */
+} a32_reloc;
+
+/* A new symbol named `name` (copied; non-empty).  Every call makes a new
+ * handle: make one per name and reuse it.  0 (and the buffer's error) when
+ * out of memory or for a NULL/empty name. */
+a32_sym a32_sym_new(a32_buf *b, const char *name);
+const char *a32_sym_name(const a32_buf *b, a32_sym s);  /* NULL if unknown */
+
+/* References, each recorded as a relocation (A32_ERR_SYMBOL for an unknown
+ * handle, nothing written on error):
+ *   a32_b_sym:       B<c> to s + off                     (JUMP24)
+ *   a32_bl_sym:      BL<c> to s + off           (CALL for AL, else JUMP24)
+ *   a32_mov_sym_abs: MOVW rd + MOVT rd = s + off  (MOVW_ABS_NC + MOVT_ABS)
+ *   a32_word_sym:    the data word s + off                (ABS32)
+ * Branch offsets must be multiples of 4 (A32_ERR_ALIGN) with A in imm24's
+ * reach (A32_ERR_RANGE); MOVW/MOVT offsets -32768..32767 (A32_ERR_IMM:
+ * the REL addend is the signed 16-bit immediate). */
+a32_status a32_b_sym(a32_buf *b, a32_cond c, a32_sym s, int32_t off);
+a32_status a32_bl_sym(a32_buf *b, a32_cond c, a32_sym s, int32_t off);
+a32_status a32_mov_sym_abs(a32_buf *b, a32_cond c, a32_reg rd, a32_sym s, int32_t off);
+a32_status a32_word_sym(a32_buf *b, a32_sym s, int32_t off);
+
+/* The records, sorted by offset (at most one per word; overwriting a word
+ * in patch mode drops its record).  a32_buf_reloc returns false for i out
+ * of range.  Pointers in *out stay valid until the buffer is freed. */
+size_t a32_buf_nrelocs(const a32_buf *b);
+bool a32_buf_reloc(const a32_buf *b, size_t i, a32_reloc *out);
+
+/* Resolver: set *addr to the address of symbol `sym` named `name` and
+ * return true, or return false when it is unknown.  Called at most once per
+ * symbol per link, only for symbols that some record uses. */
+typedef bool (*a32_resolve_fn)(void *ud, a32_sym sym, const char *name, uint32_t *addr);
+
+/* Link the buffer for code that will live at `load_address`: fill in the
+ * MOVW/MOVT pairs of a32_mov_label_abs, check every referenced label is
+ * bound, and resolve every relocation through `resolve` (NULL: there must be
+ * none).  All or nothing: every check is made before any word changes.
+ * Errors: A32_ERR_LABEL (label never bound), A32_ERR_SYMBOL (unresolved
+ * symbol, named in the message), A32_ERR_RANGE (branch beyond ±32 MiB of
+ * its symbol), A32_ERR_ALIGN (branch to an address that is not a multiple
+ * of 4, e.g. a Thumb function).  May be called again for another address
+ * or resolver.  a32_buf_link(b, a) is a32_buf_link_syms(b, a, NULL, NULL). */
+a32_status a32_buf_link_syms(a32_buf *b, uint32_t load_address, a32_resolve_fn resolve,
+                             void *ud);
 a32_status a32_buf_link(a32_buf *b, uint32_t load_address);
 
 /* ---- data processing ---------------------------------------------------- */

@@ -29,7 +29,23 @@ typedef struct {
   uint32_t next;  /* branch chains and the free list: index + 1, 0 = end */
 } a32_fixup;
 
+/* A symbol: its name (allocated) and, during a link, its address. */
+typedef struct {
+  char *name;
+  uint32_t addr;
+  bool resolved;  /* addr is valid for the link in progress */
+} a32_sym_rec;
+
+/* One relocation record (a32.h); kind is an a32_reloc_kind. */
+typedef struct {
+  size_t at;
+  int32_t addend;
+  a32_sym sym;
+  uint8_t kind;
+} a32_reloc_rec;
+
 struct a32_buf {
+  a32_allocator al;  /* every allocation below goes through it */
   uint8_t *data;
   size_t size;       /* bytes written */
   size_t cap;        /* bytes allocated */
@@ -53,6 +69,11 @@ struct a32_buf {
 
   a32_fixup *afix;   /* absolute MOVW/MOVT fixups (kept for relinking) */
   size_t nafix, capafix;
+
+  a32_sym_rec *syms; /* symbol s is syms[s - 1] */
+  size_t nsyms, capsyms;
+  a32_reloc_rec *relocs; /* sorted by `at`, at most one per word */
+  size_t nrelocs, caprelocs;
 };
 
 #define A32_TRY(expr)                       \
@@ -77,8 +98,12 @@ a32_status a32_put(a32_buf *b, uint32_t w);
 size_t a32_pos(const a32_buf *b);
 void a32_write_word(a32_buf *b, size_t off, uint32_t w);
 uint32_t a32_read_word(const a32_buf *b, size_t off);
+/* Allocation through the buffer's allocator (a32_mem_realloc: p != NULL). */
+void *a32_mem_alloc(a32_buf *b, size_t n);
+void *a32_mem_realloc(a32_buf *b, void *p, size_t n);
+void a32_mem_free(a32_buf *b, void *p);
 /* Grow an array of `elem`-sized items so that it holds at least `need`. */
-bool a32_grow_array(void **p, size_t *cap, size_t need, size_t elem);
+bool a32_grow_array(a32_buf *b, void **p, size_t *cap, size_t need, size_t elem);
 
 /* ---- label.c ----------------------------------------------------------- */
 /* Overwriting the word at `off` (patch mode) drops the fixups that would
@@ -86,6 +111,15 @@ bool a32_grow_array(void **p, size_t *cap, size_t need, size_t elem);
 void a32_fixups_forget(a32_buf *b, size_t off);
 /* Is l a label of this buffer? */
 bool a32_label_valid(const a32_buf *b, a32_label l);
+/* Link, first half: A32_ERR_LABEL (recorded for `who`) if a referenced
+ * label is unbound.  Second half: fill the MOVW/MOVT pairs for code at
+ * load_address (cannot fail). */
+a32_status a32_labels_check(a32_buf *b, const char *who);
+void a32_labels_apply(a32_buf *b, uint32_t load_address);
+
+/* ---- reloc.c ----------------------------------------------------------- */
+/* Overwriting the word at `off` (patch mode) drops its relocation. */
+void a32_relocs_forget(a32_buf *b, size_t off);
 
 /* ---- check.c ----------------------------------------------------------- */
 a32_status a32_chk_cond(a32_buf *b, const char *who, a32_cond c);

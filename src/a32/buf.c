@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* buf.c — the code buffer: storage and growth, the sticky first error, raw
- * words, alignment and patch mode.  Labels and fixups live in label.c. */
+/* buf.c — the code buffer: its allocator, storage and growth, the sticky
+ * first error, raw words, alignment and patch mode.  Labels and fixups live
+ * in label.c, symbols and relocations in reloc.c. */
 #include "a32_internal.h"
 
 #include <stdarg.h>
@@ -10,10 +11,31 @@
 
 #define A32_NOP_AL 0xe320f000u /* A8.8.120 NOP A1 (the v6K hint), cond AL */
 
-a32_buf *a32_buf_new(size_t initial_bytes, size_t max_bytes) {
-  a32_buf *b = calloc(1, sizeof *b);
+static void *std_alloc(void *ud, size_t n) { (void)ud; return malloc(n); }
+static void *std_realloc(void *ud, void *p, size_t n) { (void)ud; return realloc(p, n); }
+static void std_free(void *ud, void *p) { (void)ud; free(p); }
+
+void *a32_mem_alloc(a32_buf *b, size_t n) { return b->al.alloc(b->al.ud, n ? n : 1); }
+void *a32_mem_realloc(a32_buf *b, void *p, size_t n) {
+  return b->al.realloc(b->al.ud, p, n ? n : 1);
+}
+void a32_mem_free(a32_buf *b, void *p) {
+  if (p)
+    b->al.free(b->al.ud, p);
+}
+
+a32_buf *a32_buf_new_with(const a32_allocator *al, size_t initial_bytes,
+                          size_t max_bytes) {
+  static const a32_allocator std = {std_alloc, std_realloc, std_free, NULL};
+  if (!al)
+    al = &std;
+  if (!al->alloc || !al->realloc || !al->free)
+    return NULL;
+  a32_buf *b = al->alloc(al->ud, sizeof *b);
   if (!b)
     return NULL;
+  memset(b, 0, sizeof *b);
+  b->al = *al;
   b->limited = max_bytes != 0;
   b->max = max_bytes & ~(size_t)3;  /* whole words only */
   b->feats = A32_FEAT_ALL;
@@ -22,9 +44,9 @@ a32_buf *a32_buf_new(size_t initial_bytes, size_t max_bytes) {
   if (b->limited && cap > b->max)
     cap = b->max;
   if (cap) {
-    b->data = malloc(cap);
+    b->data = a32_mem_alloc(b, cap);
     if (!b->data) {
-      free(b);
+      a32_mem_free(b, b);
       return NULL;
     }
     b->cap = cap;
@@ -32,14 +54,22 @@ a32_buf *a32_buf_new(size_t initial_bytes, size_t max_bytes) {
   return b;
 }
 
+a32_buf *a32_buf_new(size_t initial_bytes, size_t max_bytes) {
+  return a32_buf_new_with(NULL, initial_bytes, max_bytes);
+}
+
 void a32_buf_free(a32_buf *b) {
   if (!b)
     return;
-  free(b->data);
-  free(b->labels);
-  free(b->bfix);
-  free(b->afix);
-  free(b);
+  a32_mem_free(b, b->data);
+  a32_mem_free(b, b->labels);
+  a32_mem_free(b, b->bfix);
+  a32_mem_free(b, b->afix);
+  for (size_t i = 0; i < b->nsyms; i++)
+    a32_mem_free(b, b->syms[i].name);
+  a32_mem_free(b, b->syms);
+  a32_mem_free(b, b->relocs);
+  a32_mem_free(b, b);
 }
 
 void a32_buf_set_features(a32_buf *b, unsigned feats) {
@@ -96,7 +126,7 @@ a32_status a32_fail(a32_buf *b, a32_status s, const char *who, const char *fmt,
   return s;
 }
 
-bool a32_grow_array(void **p, size_t *cap, size_t need, size_t elem) {
+bool a32_grow_array(a32_buf *b, void **p, size_t *cap, size_t need, size_t elem) {
   if (need <= *cap)
     return true;
   size_t n = *cap ? *cap : 8;
@@ -105,7 +135,7 @@ bool a32_grow_array(void **p, size_t *cap, size_t need, size_t elem) {
       return false;
     n *= 2;
   }
-  void *q = realloc(*p, n * elem);
+  void *q = *p ? a32_mem_realloc(b, *p, n * elem) : a32_mem_alloc(b, n * elem);
   if (!q)
     return false;
   *p = q;
@@ -140,7 +170,7 @@ a32_status a32_reserve(a32_buf *b, size_t nwords) {
     cap = cap > SIZE_MAX / 2 ? need : cap * 2;
   if (b->limited && cap > b->max)
     cap = b->max;
-  uint8_t *d = realloc(b->data, cap);
+  uint8_t *d = b->data ? a32_mem_realloc(b, b->data, cap) : a32_mem_alloc(b, cap);
   if (!d)
     return a32_fail(b, A32_ERR_NOMEM, "a32_buf", "cannot grow the buffer to %zu bytes",
                     cap);
@@ -154,6 +184,7 @@ a32_status a32_putn(a32_buf *b, const uint32_t *w, size_t n) {
   for (size_t i = 0; i < n; i++) {
     if (b->patching) {
       a32_fixups_forget(b, b->patch_pos);
+      a32_relocs_forget(b, b->patch_pos);
       a32_write_word(b, b->patch_pos, w[i]);
       b->patch_pos += 4;
     } else {

@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* label.c — labels, branch fixups (resolved as soon as both ends are
- * known), MOVW/MOVT absolute fixups (resolved by a32_buf_link) and the
+ * known), MOVW/MOVT absolute fixups (filled in at link, reloc.c) and the
  * label-taking emitters a32_b, a32_bl and a32_mov_label_abs. */
 #include "a32_internal.h"
-
-#include <stdlib.h>
 
 bool a32_label_valid(const a32_buf *b, a32_label l) {
   return b && l != 0 && l <= b->nlabels;
@@ -16,7 +14,7 @@ a32_label a32_label_new(a32_buf *b) {
   if (!b)
     return 0;
   if (b->nlabels >= UINT32_MAX - 1 ||
-      !a32_grow_array((void **)&b->labels, &b->caplabels, b->nlabels + 1,
+      !a32_grow_array(b, (void **)&b->labels, &b->caplabels, b->nlabels + 1,
                       sizeof *b->labels)) {
     a32_fail(b, A32_ERR_NOMEM, "a32_label_new", "cannot allocate a label");
     return 0;
@@ -137,7 +135,7 @@ static a32_status branch_to_label(a32_buf *b, const char *who, a32_cond c,
   /* Allocate the fixup first so that nothing is written on failure. */
   if (!b->bfree &&
       (b->nbfix >= UINT32_MAX - 1 ||
-       !a32_grow_array((void **)&b->bfix, &b->capbfix, b->nbfix + 1, sizeof *b->bfix)))
+       !a32_grow_array(b, (void **)&b->bfix, &b->capbfix, b->nbfix + 1, sizeof *b->bfix)))
     return a32_fail(b, A32_ERR_NOMEM, who, "cannot record a fixup");
   a32_branch_word(c, link, 0, &w);  /* "b ." until bound */
   A32_TRY(a32_put(b, w));
@@ -172,7 +170,7 @@ a32_status a32_mov_label_abs(a32_buf *b, a32_cond c, a32_reg rd, a32_label l) {
   A32_TRY(a32_chk_reg(b, who, "rd", rd, false));  /* MOVW/MOVT: d == 15 UNPREDICTABLE */
   if (!a32_label_valid(b, l))
     return a32_fail(b, A32_ERR_LABEL, who, "unknown label %u", (unsigned)l);
-  if (!a32_grow_array((void **)&b->afix, &b->capafix, b->nafix + 1, sizeof *b->afix))
+  if (!a32_grow_array(b, (void **)&b->afix, &b->capafix, b->nafix + 1, sizeof *b->afix))
     return a32_fail(b, A32_ERR_NOMEM, who, "cannot record a fixup");
   size_t at = a32_pos(b);
   /* MOVW rd, #0; MOVT rd, #0 — the immediates are filled in by link. */
@@ -185,11 +183,7 @@ a32_status a32_mov_label_abs(a32_buf *b, a32_cond c, a32_reg rd, a32_label l) {
   return A32_OK;
 }
 
-a32_status a32_buf_link(a32_buf *b, uint32_t load_address) {
-  static const char who[] = "a32_buf_link";
-  if (!b)
-    return A32_ERR_ARG;
-  /* Check everything before patching anything. */
+a32_status a32_labels_check(a32_buf *b, const char *who) {
   if (b->live_bfix) {
     for (size_t li = 0; li < b->nlabels; li++)
       if (b->labels[li].head)
@@ -204,6 +198,10 @@ a32_status a32_buf_link(a32_buf *b, uint32_t load_address) {
                       "label %u is never bound (address load at 0x%zx)",
                       (unsigned)f->label, f->at);
   }
+  return A32_OK;
+}
+
+void a32_labels_apply(a32_buf *b, uint32_t load_address) {
   for (size_t i = 0; i < b->nafix; i++) {
     const a32_fixup *f = &b->afix[i];
     if (!f->label)
@@ -212,5 +210,4 @@ a32_status a32_buf_link(a32_buf *b, uint32_t load_address) {
     a32_write_word(b, f->at, a32_movwt_set_imm(a32_read_word(b, f->at), addr & 0xffffu));
     a32_write_word(b, f->at + 4, a32_movwt_set_imm(a32_read_word(b, f->at + 4), addr >> 16));
   }
-  return A32_OK;
 }

@@ -17,6 +17,7 @@ const char *a32_status_name(a32_status s) {
       [A32_ERR_NOMEM] = "A32_ERR_NOMEM",
       [A32_ERR_FULL] = "A32_ERR_FULL",
       [A32_ERR_ARG] = "A32_ERR_ARG",
+      [A32_ERR_SYMBOL] = "A32_ERR_SYMBOL",
   };
   return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "A32_ERR_?";
 }

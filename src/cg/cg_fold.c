@@ -37,7 +37,7 @@ armjit_status cg_fold_shifts(cg *c) {
     const ir_ref *b = ir_args(t, u);
     if (b[0] != s->res && b[1] != s->res) continue;
     c->folded[i] = 1;
-    if (c->lv.last_use[a[0]] < (int32_t)(i + 1)) c->lv.last_use[a[0]] = (int32_t)(i + 1);
+    ra_live_extend(&c->lv, a[0], i + 1);
   }
   return ARMJIT_OK;
 }

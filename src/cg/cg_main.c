@@ -152,7 +152,7 @@ static armjit_status setup(cg *c, cg_result *o, armjit_error *err) {
   c->label_at = ajx_alloc(ctx, (t->nlabels ? t->nlabels : 1) * sizeof *c->label_at);
   c->label_locs = ajx_calloc(ctx, t->nlabels ? t->nlabels : 1, sizeof *c->label_locs);
   c->stub_at = ajx_alloc(ctx, (t->nexits ? t->nexits : 1) * sizeof *c->stub_at);
-  o->buf = a32_buf_new(4096, ctx->opts.code_limit);
+  o->buf = armjit_buf_new(ctx, 4096, ctx->opts.code_limit);
   if (!o->op_off || !o->exits || !o->consts || !c->label_at || !c->label_locs ||
       !c->stub_at || !o->buf || find_calls(c) != ARMJIT_OK)
     return ajx_err(err, ARMJIT_E_NOMEM, "out of memory setting up code generation");
@@ -171,7 +171,7 @@ static armjit_status setup(cg *c, cg_result *o, armjit_error *err) {
 
 static armjit_status status_of(cg *c, armjit_error *err) {
   if (c->st != ARMJIT_OK) return ajx_err(err, c->st, "%s", c->msg);
-  if (c->ra.status != ARMJIT_OK) return ajx_err(err, c->ra.status, "%s", c->ra.why);
+  if (ra_status(&c->ra) != ARMJIT_OK) return ajx_err(err, ra_status(&c->ra), "%s", ra_why(&c->ra));
   a32_status as = a32_buf_status(c->b);
   if (as == A32_ERR_FULL)
     return ajx_err(err, ARMJIT_E_LIMIT, "code exceeds the code limit: %s", a32_buf_errmsg(c->b));
@@ -218,9 +218,9 @@ armjit_status cg_compile(armjit_ctx *ctx, const armjit_trace *t, const cg_env *e
     fn(&c, op);
     ra_end_op(&c.ra);
     if (a32_buf_size(c.b) > start) out->op_off[i] = (int32_t)start;
-    if (c.st != ARMJIT_OK || c.ra.status != ARMJIT_OK || a32_buf_status(c.b) != A32_OK) break;
+    if (c.st != ARMJIT_OK || ra_status(&c.ra) != ARMJIT_OK || a32_buf_status(c.b) != A32_OK) break;
   }
-  if (c.st == ARMJIT_OK && c.ra.status == ARMJIT_OK) {
+  if (c.st == ARMJIT_OK && ra_status(&c.ra) == ARMJIT_OK) {
     cg_emit_stubs(&c);
     cg_patch_frame(&c);
   }

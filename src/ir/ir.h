@@ -162,4 +162,8 @@ static inline const ir_const *ir_const_of(const armjit_trace *t, ir_ref r) {
   return &t->consts[IR_CONST_INDEX(r)];
 }
 
+/* The trace in text form (print.c), allocated through t->ctx (free with
+ * ajx_free); *len gets its length.  NULL when out of memory. */
+char *ir_trace_text(const armjit_trace *t, size_t *len);
+
 #endif

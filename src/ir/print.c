@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The printer: a trace in the text form of docs/ir.md.  Its output parses
  * back to the same trace (same value numbers, exits, names, constants), so
- * printing that again gives the same text.  The string is malloc'd (the
- * public contract says free()), not allocated through the context. */
+ * printing that again gives the same text.  Everything is allocated through
+ * the trace's context; only armjit_trace_to_string hands out a malloc'd
+ * copy (the public contract says free()). */
 #include "ir/descr_impl.h"
 #include "ir/ir_impl.h"
 
@@ -75,6 +76,7 @@ void ir_val_name(const armjit_trace *t, const ir_srcmap *sm, ir_ref r, char *buf
 
 /* ---- a growing string ------------------------------------------------------ */
 typedef struct {
+  armjit_ctx *ctx;
   char *p;
   size_t len, cap;
   bool failed;
@@ -85,7 +87,7 @@ static void sb_add(sbuf *b, const char *s, size_t n) {
   if (b->len + n + 1 > b->cap) {
     size_t cap = b->cap ? b->cap : 256;
     while (cap < b->len + n + 1) cap *= 2;
-    char *p = realloc(b->p, cap);
+    char *p = ajx_realloc(b->ctx, b->p, cap);
     if (!p) { b->failed = true; return; }
     b->p = p;
     b->cap = cap;
@@ -120,8 +122,13 @@ static bool name_taken(const armjit_trace *t, char **gen, uint32_t ngen, const c
   return false;
 }
 
+static void free_names(const armjit_trace *t, char **gen) {
+  for (uint32_t i = 0; i < t->nlabels; i++) ajx_free(t->ctx, gen[i]);
+  ajx_free(t->ctx, gen);
+}
+
 static char **label_names(const armjit_trace *t) {
-  char **gen = calloc(t->nlabels ? t->nlabels : 1, sizeof *gen);
+  char **gen = ajx_calloc(t->ctx, t->nlabels ? t->nlabels : 1, sizeof *gen);
   if (!gen) return NULL;
   for (uint32_t i = 0; i < t->nlabels; i++) {
     if (t->labels[i].name) continue;
@@ -131,10 +138,9 @@ static char **label_names(const armjit_trace *t) {
       tmp[len++] = '_';
       tmp[len] = 0;
     }
-    gen[i] = malloc((size_t)len + 1);
+    gen[i] = ajx_alloc(t->ctx, (size_t)len + 1);
     if (!gen[i]) {
-      for (uint32_t j = 0; j < i; j++) free(gen[j]);
-      free(gen);
+      free_names(t, gen);
       return NULL;
     }
     memcpy(gen[i], tmp, (size_t)len + 1);
@@ -147,16 +153,15 @@ static const char *label_name(const armjit_trace *t, char **gen, int32_t id) {
 }
 
 /* ---- the trace ----------------------------------------------------------------- */
-static char *print_trace(const armjit_trace *t, size_t *len) {
+char *ir_trace_text(const armjit_trace *t, size_t *len) {
   char **gen = label_names(t);
   if (!gen) return NULL;
   ir_descr_text dt; /* memory and call descriptors, declared first */
   if (!ir_descr_text_make(t, &dt)) {
-    for (uint32_t i = 0; i < t->nlabels; i++) free(gen[i]);
-    free(gen);
+    free_names(t, gen);
     return NULL;
   }
-  sbuf b = {0};
+  sbuf b = {t->ctx, NULL, 0, 0, false};
   sb_puts(&b, dt.decls);
   sb_puts(&b, "[");
   for (uint32_t v = 0; v < t->ninputs; v++) {
@@ -191,25 +196,28 @@ static char *print_trace(const armjit_trace *t, size_t *len) {
     }
     sb_puts(&b, "\n");
   }
-  for (uint32_t i = 0; i < t->nlabels; i++) free(gen[i]);
-  free(gen);
+  free_names(t, gen);
   ir_descr_text_free(t, &dt);
-  if (b.failed) { free(b.p); return NULL; }
+  if (b.failed) { ajx_free(t->ctx, b.p); return NULL; }
   *len = b.len;
   return b.p;
 }
 
 char *armjit_trace_to_string(const armjit_trace *t) {
   size_t len;
-  return t ? print_trace(t, &len) : NULL;
+  char *s = t ? ir_trace_text(t, &len) : NULL;
+  char *copy = s ? malloc(len + 1) : NULL;
+  if (copy) memcpy(copy, s, len + 1);
+  if (s) ajx_free(t->ctx, s);
+  return copy;
 }
 
 int armjit_trace_print(const armjit_trace *t, FILE *out) {
   if (!t || !out) return -1;
   size_t len;
-  char *s = print_trace(t, &len);
+  char *s = ir_trace_text(t, &len);
   if (!s) return -1;
   size_t w = fwrite(s, 1, len, out);
-  free(s);
+  ajx_free(t->ctx, s);
   return w == len && len <= INT_MAX ? (int)len : -1;
 }

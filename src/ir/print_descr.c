@@ -19,6 +19,7 @@
 #include <string.h>
 
 typedef struct {
+  armjit_ctx *ctx;
   char *p;
   size_t len, cap;
   bool failed;
@@ -41,7 +42,7 @@ static void put(tbuf *b, const char *fmt, ...) {
     if (b->p && b->len + (size_t)n < b->cap) { b->len += (size_t)n; return; }
     size_t cap = b->cap ? b->cap : 256;
     while (cap <= b->len + (size_t)n) cap *= 2;
-    char *p = realloc(b->p, cap);
+    char *p = ajx_realloc(b->ctx, b->p, cap);
     if (!p) { b->failed = true; return; }
     b->p = p;
     b->cap = cap;
@@ -98,16 +99,16 @@ static char *gen_name(const armjit_trace *t, uint32_t id) {
     tmp[len++] = '_';
     tmp[len] = 0;
   }
-  char *s = malloc((size_t)len + 1);
+  char *s = ajx_alloc(t->ctx, (size_t)len + 1);
   if (s) memcpy(s, tmp, (size_t)len + 1);
   return s;
 }
 
 bool ir_descr_text_make(const armjit_trace *t, ir_descr_text *out) {
-  out->names = calloc(t->ndescrs ? t->ndescrs : 1, sizeof *out->names);
+  out->names = ajx_calloc(t->ctx, t->ndescrs ? t->ndescrs : 1, sizeof *out->names);
   out->decls = NULL;
   if (!out->names) return false;
-  tbuf b = {NULL, 0, 0, false};
+  tbuf b = {t->ctx, NULL, 0, 0, false};
   put(&b, "%s", "");
   for (uint32_t i = 0; i < t->ndescrs && !b.failed; i++) {
     const ir_descr *d = &t->descrs[i];
@@ -126,9 +127,9 @@ bool ir_descr_text_make(const armjit_trace *t, ir_descr_text *out) {
 void ir_descr_text_free(const armjit_trace *t, ir_descr_text *dt) {
   if (dt->names)
     for (uint32_t i = 0; i < t->ndescrs; i++)
-      if (dt->names[i] != t->descrs[i].name) free(dt->names[i]);
-  free(dt->names);
-  free(dt->decls);
+      if (dt->names[i] != t->descrs[i].name) ajx_free(t->ctx, dt->names[i]);
+  ajx_free(t->ctx, dt->names);
+  ajx_free(t->ctx, dt->decls);
   dt->names = NULL;
   dt->decls = NULL;
 }

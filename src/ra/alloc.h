@@ -1,54 +1,45 @@
 /* SPDX-License-Identifier: MIT */
-/* Register allocator state for one forward pass over a trace (PyPy's
- * shape): lowering walks the ops in order and asks, per op, for its
- * arguments in registers (ra_use), for a register for its result (ra_def)
- * and for temporaries; the allocator picks registers, chooses spill
- * victims (furthest next real use, values only needed by exits first,
- * values that already own a slot next) and hands out stack slots.
+/* Trace allocation policy: one forward pass over a trace (PyPy's shape),
+ * on top of the allocator core (ra/core.h).  Lowering walks the ops in
+ * order and asks, per op, for its arguments in registers (ra_use), for a
+ * register for its result (ra_def) and for temporaries; this file turns
+ * the trace into the core's requests and answers the core's questions:
+ *   - next use: the victim cost is the distance to the value's next real
+ *     use (live.h), so values only needed by exits go first, then values
+ *     that already own a slot;
+ *   - call positions: values live across a helper call prefer callee-saved
+ *     registers, and ra_call_prepare empties the caller-saved ones;
+ *   - the loop's label: its arguments' locations are pinned, and the final
+ *     jump's label locations serve as hints (a result defined for a jump
+ *     argument takes the label's register; a value spilled after its label
+ *     argument died spills straight into the label's slot).
  *
  * The allocator never encodes instructions: moves it needs (spill store,
  * reload, register-to-register) go through the `move` callback that
  * lowering provides.  Constants never get a slot: a free register may
  * *cache* one (the cache is dropped for free when the register is needed).
  *
- * Register classes: core r0..r10 (INT and REF values), VFP d0..d14
- * (FLOAT).  fp, ip, lr and d15 are reserved (loc.h). */
+ * Register classes (arm/target.h): core r0..r10 (INT and REF values), VFP
+ * d0..d14 (FLOAT).  fp, ip, lr and d15 are reserved. */
 #ifndef ARMJIT_RA_ALLOC_H
 #define ARMJIT_RA_ALLOC_H
 
-#include "ra/frame.h"
+#include "ra/core.h"
 #include "ra/live.h"
-#include "ra/loc.h"
-
-/* Bank sizes (ARM_NCORE, ARM_NVFP) and the caller-saved masks
- * (ARM_CORE_CALLER, ARM_VFP_CALLER) are target facts: arm/target.h. */
 
 typedef void (*ra_move_fn)(void *ud, ra_loc dst, ra_loc src);
 
 typedef struct {
-  int32_t val;   /* value in the register, -1 when free */
-  ir_ref cnst;   /* while free: constant it still holds, else IR_NONE */
-} ra_regstate;
-
-typedef struct {
+  ra_core core;            /* registers, slots, constant cache */
   armjit_ctx *ctx;
   const armjit_trace *t;
   const ra_live *lv;
   bool random;             /* ARMJIT_RANDOM_RA */
   uint32_t pos;            /* index of the op being lowered */
 
-  int8_t *reg;             /* per value: register, -1 none */
-  int32_t *slot;           /* per value: stack slot (negative fp offset), 0 none */
-  uint8_t *pinned;         /* per value: its slot is a label location, never
-                              reused (a jump writes it while other slots are
-                              live, and the move resolver needs slots that
-                              either coincide or are disjoint) */
+  uint8_t *types;          /* per value: its type (the core's type table) */
   uint32_t *cursor;        /* per value: memo for ra_next_real_use */
-  ra_regstate core[ARM_NCORE], vfp[ARM_NVFP];
-  uint32_t lock_core, lock_vfp;  /* registers the current op relies on */
   ir_ref extra;            /* ra_extra_use of the current op, or IR_NONE */
-  uint32_t temp_core, temp_vfp;  /* temporaries of the current op (the
-                                    result may not take them) */
 
   const uint32_t *calls;   /* ascending op indices of helper calls */
   uint32_t ncalls;
@@ -56,13 +47,6 @@ typedef struct {
   const ra_loc *jump_locs; /* locations of the final jump's label, or NULL */
   const ir_ref *jump_vals; /* that label's arguments */
   uint32_t njump_locs;
-
-  ra_frame frame;          /* spill slots */
-
-  ra_move_fn move;
-  void *ud;
-  armjit_status status;    /* first failure (NOMEM, LIMIT), OK otherwise */
-  char why[256];
 } ra_state;
 
 /* fixed_bytes: bytes below fp reserved before the first slot. */
@@ -70,6 +54,10 @@ armjit_status ra_init(ra_state *ra, armjit_ctx *ctx, const armjit_trace *t,
                       const ra_live *lv, int32_t fixed_bytes, ra_move_fn move,
                       void *ud, armjit_error *err);
 void ra_fini(ra_state *ra);
+
+/* The first failure (NOMEM, LIMIT, internal) and its message. */
+static inline armjit_status ra_status(const ra_state *ra) { return ra->core.status; }
+static inline const char *ra_why(const ra_state *ra) { return ra->core.why; }
 
 static inline bool ra_is_float(const ra_state *ra, ir_ref v) {
   return ir_ref_type(ra->t, v) == ARMJIT_FLOAT;
@@ -93,7 +81,7 @@ int ra_def(ra_state *ra, ir_ref v, int hint);
 void ra_def_fixed(ra_state *ra, ir_ref v, bool vfp, int r);
 /* v is read by the current op although not one of its arguments (a folded
  * shift's source): released with the dying arguments when this is its
- * last use. */
+ * last use (see ra_live_extend for making it live that long). */
 void ra_extra_use(ra_state *ra, ir_ref v);
 /* End of op: free everything dead after it, unlock. */
 void ra_end_op(ra_state *ra);

@@ -8,8 +8,8 @@
  * when no free slot of the needed size exists; ra_frame_size is the byte
  * count (multiple of 8) to patch into the prologue.
  *
- * Standalone component: the register allocator (alloc.c) has its own free
- * lists and may switch to this one; nothing else depends on it. */
+ * The allocator core (core.c) takes its slots from here: i64 values get
+ * the 8-byte slots of FLOAT, f32 values the 4-byte slots of INT. */
 #ifndef ARMJIT_RA_FRAME_H
 #define ARMJIT_RA_FRAME_H
 

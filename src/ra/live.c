@@ -89,6 +89,11 @@ void ra_live_free(armjit_ctx *ctx, ra_live *lv) {
   memset(lv, 0, sizeof *lv);
 }
 
+void ra_live_extend(ra_live *lv, ir_ref v, uint32_t pos) {
+  if (v >= 0 && (uint32_t)v < lv->nvals && lv->last_use[v] < (int32_t)pos)
+    lv->last_use[v] = (int32_t)pos;
+}
+
 int32_t ra_next_real_use(const ra_live *lv, uint32_t *cursor, ir_ref v, uint32_t pos) {
   uint32_t end = lv->real_start[v + 1];
   uint32_t c = *cursor;

@@ -32,4 +32,9 @@ void ra_live_free(armjit_ctx *ctx, ra_live *lv);
  * non-decreasing pos). */
 int32_t ra_next_real_use(const ra_live *lv, uint32_t *cursor, ir_ref v, uint32_t pos);
 
+/* v is also read at op pos although pos does not name it (a folded
+ * shift's source, read by the op the shift folds into): its last use
+ * becomes at least pos.  Call before allocation starts. */
+void ra_live_extend(ra_live *lv, ir_ref v, uint32_t pos);
+
 #endif

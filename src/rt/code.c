@@ -3,6 +3,7 @@
  * copied into a range of the context's code arena (public armjit_code_*
  * API; the arena, its views and patching are in execmem.c). */
 #include "rt/execmem.h"
+#include "util/sym.h"
 
 #include <string.h>
 
@@ -12,7 +13,34 @@ struct armjit_code {
   size_t size;      /* bytes of code (mem.size is rounded to the arena's granule) */
 };
 
+static void *hook_alloc(void *ud, size_t n) { return ajx_alloc(ud, n); }
+static void *hook_realloc(void *ud, void *p, size_t n) { return ajx_realloc(ud, p, n); }
+static void hook_free(void *ud, void *p) { ajx_free(ud, p); }
+
+a32_buf *armjit_buf_new(armjit_ctx *ctx, size_t initial_bytes, size_t max_bytes) {
+  if (!ctx) return NULL;
+  const a32_allocator al = {hook_alloc, hook_realloc, hook_free, ctx};
+  a32_buf *b = a32_buf_new_with(&al, initial_bytes, max_bytes);
+  if (b) a32_buf_set_features(b, ctx->features);
+  return b;
+}
+
+/* The default resolver: the context's symbol table.  Addresses are 32-bit:
+ * on a 64-bit host (where the code never runs) they are truncated. */
+static bool ctx_resolve(void *ud, a32_sym sym, const char *name, uint32_t *addr) {
+  (void)sym;
+  uintptr_t a;
+  if (!ajx_sym_addr(ud, name, strlen(name), &a)) return false;
+  *addr = (uint32_t)a;
+  return true;
+}
+
 armjit_code *armjit_code_new(armjit_ctx *ctx, a32_buf *buf, armjit_error *err) {
+  return armjit_code_new_with(ctx, buf, NULL, NULL, err);
+}
+
+armjit_code *armjit_code_new_with(armjit_ctx *ctx, a32_buf *buf, a32_resolve_fn resolve,
+                                  void *ud, armjit_error *err) {
   if (!ctx || !buf) {
     ajx_err(err, ARMJIT_E_ARG, "armjit_code_new: NULL %s", ctx ? "buffer" : "context");
     return NULL;
@@ -36,7 +64,11 @@ armjit_code *armjit_code_new(armjit_ctx *ctx, a32_buf *buf, armjit_error *err) {
   if (ajx_exec_alloc(ctx, size, &code->mem, err) != ARMJIT_OK) goto fail;
   /* Absolute addresses (MOVW/MOVT) are 32-bit: on a 64-bit host the code
    * can never run, so the truncated address is only for display. */
-  if (a32_buf_link(buf, (uint32_t)(uintptr_t)code->mem.rx) != A32_OK) {
+  if (!resolve) {
+    resolve = ctx_resolve;
+    ud = ctx;
+  }
+  if (a32_buf_link_syms(buf, (uint32_t)(uintptr_t)code->mem.rx, resolve, ud) != A32_OK) {
     ajx_err(err, ARMJIT_E_ASM, "linking the code failed: %s", a32_buf_errmsg(buf));
     goto fail;
   }

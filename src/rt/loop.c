@@ -56,15 +56,10 @@ static bool copy_exits(armjit_loop *l, const armjit_trace *t) {
 /* The printed trace, kept for the annotated disassembly: descriptor
  * declarations, then the inputs line "[...]", then one line per op. */
 static void keep_text(armjit_loop *l, const armjit_trace *t) {
-  char *s = armjit_trace_to_string(t);
-  if (!s) return;
-  size_t len = strlen(s);
-  l->text = ajx_alloc(l->ctx, len + 1);
+  size_t len;
+  l->text = ir_trace_text(t, &len);
   l->op_text = ajx_alloc(l->ctx, (t->nops ? t->nops : 1) * sizeof *l->op_text);
   if (!l->text || !l->op_text || len > UINT32_MAX) goto drop;
-  memcpy(l->text, s, len + 1);
-  free(s);
-  s = NULL;
   uint32_t op = 0;
   bool in_ops = false;
   for (char *p = l->text; *p;) {
@@ -81,7 +76,6 @@ static void keep_text(armjit_loop *l, const armjit_trace *t) {
   }
   if (op == t->nops) return;
 drop:
-  free(s);
   ajx_free(l->ctx, l->text);
   ajx_free(l->ctx, l->op_text);
   l->text = NULL;

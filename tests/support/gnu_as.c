@@ -186,3 +186,64 @@ bool gas_assemble(const char *dir, const char *tag, const char *const *lines, si
   remove(diag);
   return ok;
 }
+
+/* readelf -rW lines: "<offset> <info> <type name> <value> <symbol>". */
+static bool read_relocs(const char *path, gas_reloc *rel, size_t max, size_t *nrel) {
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return false;
+  char line[512];
+  *nrel = 0;
+  while (fgets(line, sizeof line, f)) {
+    unsigned long off, info, val;
+    char type[64], sym[64];
+    if (sscanf(line, "%lx %lx %63s %lx %63s", &off, &info, type, &val, sym) != 5 ||
+        strncmp(type, "R_ARM_", 6) != 0)
+      continue;
+    if (*nrel < max) {
+      gas_reloc *r = &rel[*nrel];
+      r->offset = (uint32_t)off;
+      r->type = (unsigned)(info & 0xff);
+      copy_str(r->sym, sizeof r->sym, sym);
+    }
+    (*nrel)++;
+  }
+  fclose(f);
+  return true;
+}
+
+bool gas_assemble_relocs(const char *dir, const char *tag, const char *const *lines,
+                         size_t n, uint32_t *words, gas_reloc *rel, size_t max,
+                         size_t *nrel, char *err, size_t errn) {
+  char rpath[512], obj[512], cmd[2600];
+  gas_result *res = calloc(n ? n : 1, sizeof *res);
+  if (!res) {
+    snprintf(err, errn, "out of memory");
+    return false;
+  }
+  bool ok = gas_assemble(dir, tag, lines, n, res, err, errn);
+  for (size_t k = 0; ok && k < n; k++) {
+    if (res[k].failed || res[k].warned) {
+      snprintf(err, errn, "line %zu \"%s\": %s", k, lines[k], res[k].diag);
+      ok = false;
+    }
+    words[k] = res[k].word;
+  }
+  free(res);
+  if (!ok)
+    return false;
+  /* gas_assemble removed its object: assemble once more for readelf. */
+  char src[512];
+  path_of(src, sizeof src, dir, tag, "s");
+  path_of(obj, sizeof obj, dir, tag, "o");
+  path_of(rpath, sizeof rpath, dir, tag, "rel");
+  snprintf(cmd, sizeof cmd,
+           "%sas -march=armv7-a -mfpu=neon-vfpv4 -o '%s' '%s' && %sreadelf -rW '%s' >'%s'",
+           GAS_PREFIX, obj, src, GAS_PREFIX, obj, rpath);
+  ok = system(cmd) == 0 && read_relocs(rpath, rel, max, nrel);
+  if (!ok)
+    snprintf(err, errn, "%sas/readelf failed on %s", GAS_PREFIX, src);
+  remove(obj);
+  remove(rpath);
+  return ok;
+}

@@ -37,4 +37,20 @@ bool gas_assemble(const char *dir, const char *tag, const char *const *lines, si
 /* Remove <dir>/<tag>.s (the only file gas_assemble leaves behind). */
 void gas_remove(const char *dir, const char *tag);
 
+/* One relocation of an assembled object, as readelf -r lists it. */
+typedef struct {
+  uint32_t offset;
+  unsigned type;   /* ELF r_type (ELF32_R_TYPE of r_info) */
+  char sym[64];    /* the symbol's name */
+} gas_reloc;
+
+/* Assemble lines[0..n-1] (one word each; they may use undefined symbols,
+ * which GNU as turns into relocations) like gas_assemble, and read back
+ * the .text words into words[0..n-1] and the .rel.text records into
+ * rel[0..max-1] (*nrel gets how many the object has, in offset order).
+ * Any diagnostic is a failure here: err says which line. */
+bool gas_assemble_relocs(const char *dir, const char *tag, const char *const *lines,
+                         size_t n, uint32_t *words, gas_reloc *rel, size_t max,
+                         size_t *nrel, char *err, size_t errn);
+
 #endif

@@ -1,0 +1,450 @@
+/* SPDX-License-Identifier: MIT */
+/* Register allocator core (see core.h): banks of units, requests, victim
+ * choice, spill slots, constant cache. */
+#include "ra/core.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---- types and register numbering ---------------------------------------- */
+static bool is_vfp(int type) { return ra_type_is_float(type); }
+static int width(int type) { return type == ARMJIT_FLOAT || type == ARM_TY_I64 ? 2 : 1; }
+static int nunits(bool vfp) { return vfp ? ARM_NSINGLE : ARM_NCORE; }
+/* Registers of the type's numbering: r0..r10 (pairs: low r0..r9), d0..d14,
+ * s0..s29. */
+static int nregs(int type) {
+  if (type == ARMJIT_FLOAT) return ARM_NVFP;
+  if (type == ARM_TY_F32) return ARM_NSINGLE;
+  return type == ARM_TY_I64 ? ARM_NCORE - 1 : ARM_NCORE;
+}
+static int unit_of(int type, int r) { return type == ARMJIT_FLOAT ? 2 * r : r; }
+static uint32_t range_mask(int type, int r) {
+  return ((1u << width(type)) - 1u) << unit_of(type, r);
+}
+/* The allocatable registers of the type when a request says 0: every
+ * register, pairs starting at an even register. */
+static uint32_t default_allow(int type) {
+  if (type == ARM_TY_I64) return ARM_RANGE(0, ARM_NCORE - 2) & 0x55555555u;
+  return ARM_RANGE(0, nregs(type) - 1);
+}
+static uint32_t allow_of(int type, const ra_req *rq) {
+  uint32_t all = type == ARM_TY_I64 ? ARM_RANGE(0, ARM_NCORE - 2) : ARM_RANGE(0, nregs(type) - 1);
+  return rq->allow ? rq->allow & all : default_allow(type);
+}
+static bool callee_saved(int type, int r) {
+  if (type == ARMJIT_FLOAT) return arm_callee_saved(1, r);
+  if (type == ARM_TY_F32) return arm_callee_saved(1, r / 2);
+  return arm_callee_saved(0, r);
+}
+static ra_loc reg_loc(int type, int r) {
+  switch (type) {
+  case ARMJIT_FLOAT: return ra_vreg(r);
+  case ARM_TY_F32: return ra_sreg(r);
+  case ARM_TY_I64: return ra_pair(r);
+  default: return ra_reg(r, type);
+  }
+}
+static int vtype(const ra_core *rc, uint32_t v) { return rc->type[v]; }
+
+void ra_core_fail(ra_core *rc, armjit_status st, const char *why) {
+  if (rc->status != ARMJIT_OK) return;
+  rc->status = st;
+  snprintf(rc->why, sizeof rc->why, "%s", why);
+}
+
+uint32_t ra_vfp_units_of_d(uint32_t dmask) {
+  uint32_t u = 0;
+  for (int d = 0; d < 16; d++)
+    if (dmask >> d & 1u) u |= 3u << (2 * d);
+  return u;
+}
+
+/* ---- life cycle ---------------------------------------------------------------- */
+armjit_status ra_core_init(ra_core *rc, armjit_ctx *ctx, uint32_t nvals, const uint8_t *types,
+                           int32_t fixed_bytes, const ra_client *cl, armjit_error *err) {
+  memset(rc, 0, sizeof *rc);
+  rc->ctx = ctx;
+  rc->cl = *cl;
+  rc->random = (ctx->opts.flags & ARMJIT_RANDOM_RA) != 0;
+  rc->nvals = nvals;
+  rc->type = types;
+  armjit_status st = ra_frame_init(&rc->frame, ctx, fixed_bytes, err);
+  if (st != ARMJIT_OK) return st;
+  uint32_t nv = nvals ? nvals : 1;
+  rc->reg = ajx_alloc(ctx, nv * sizeof *rc->reg);
+  rc->slot = ajx_calloc(ctx, nv, sizeof *rc->slot);
+  rc->pinned = ajx_calloc(ctx, nv, sizeof *rc->pinned);
+  if (!rc->reg || !rc->slot || !rc->pinned) {
+    ra_core_fini(rc);
+    return ajx_err(err, ARMJIT_E_NOMEM, "out of memory in the register allocator");
+  }
+  memset(rc->reg, -1, nv * sizeof *rc->reg);
+  for (int b = 0; b < 2; b++)
+    for (int u = 0; u < ARM_NSINGLE; u++) rc->unit[b][u] = (ra_unit){-1, 0, 0, 0};
+  return ARMJIT_OK;
+}
+
+void ra_core_fini(ra_core *rc) {
+  if (!rc->ctx) return;
+  ajx_free(rc->ctx, rc->reg);
+  ajx_free(rc->ctx, rc->slot);
+  ajx_free(rc->ctx, rc->pinned);
+  rc->reg = NULL;
+  rc->slot = NULL;
+  rc->pinned = NULL;
+  ra_frame_fini(&rc->frame);
+}
+
+/* ---- slots ------------------------------------------------------------------------ */
+static int slot_class(int type) { return ra_type_size(type) == 8 ? ARMJIT_FLOAT : ARMJIT_INT; }
+
+static void slot_release(ra_core *rc, int32_t off, int type) {
+  armjit_error e;
+  if (ra_frame_release(&rc->frame, off, slot_class(type), &e) != ARMJIT_OK)
+    ra_core_fail(rc, e.code, e.msg);
+}
+
+int32_t ra_core_new_slot(ra_core *rc, uint32_t v) {
+  armjit_error e;
+  int32_t off = 0;
+  if (ra_frame_alloc(&rc->frame, slot_class(vtype(rc, v)), &off, &e) != ARMJIT_OK) {
+    ra_core_fail(rc, e.code, e.msg);
+    off = -8;  /* keep going; the result is discarded */
+  }
+  rc->slot[v] = off;
+  return off;
+}
+
+void ra_core_drop_slot(ra_core *rc, uint32_t v) {
+  if (!rc->slot[v]) return;
+  if (!rc->pinned[v]) slot_release(rc, rc->slot[v], vtype(rc, v));
+  rc->slot[v] = 0;
+}
+
+void ra_core_pin(ra_core *rc, uint32_t v) { rc->pinned[v] = 1; }
+
+int32_t ra_core_frame_bytes(const ra_core *rc) { return ra_frame_size(&rc->frame); }
+
+/* ---- queries ------------------------------------------------------------------------ */
+int ra_core_reg(const ra_core *rc, uint32_t v) { return rc->reg[v]; }
+int32_t ra_core_slot(const ra_core *rc, uint32_t v) { return rc->slot[v]; }
+
+ra_loc ra_core_where(const ra_core *rc, uint32_t v) {
+  if (v >= rc->nvals) return ra_none();
+  if (rc->reg[v] >= 0) return reg_loc(vtype(rc, v), rc->reg[v]);
+  if (rc->slot[v]) return ra_stack(rc->slot[v], vtype(rc, v));
+  return ra_none();
+}
+
+int32_t ra_core_value_at(const ra_core *rc, bool vfp, int u) {
+  return u >= 0 && u < nunits(vfp) ? rc->unit[vfp][u].val : -1;
+}
+
+/* ---- units ----------------------------------------------------------------------------- */
+static bool units_free(const ra_core *rc, bool vfp, uint32_t m) {
+  for (int u = 0; u < nunits(vfp); u++)
+    if ((m >> u & 1u) && rc->unit[vfp][u].val >= 0) return false;
+  return true;
+}
+
+bool ra_core_is_free(const ra_core *rc, int type, int r) {
+  bool vfp = is_vfp(type);
+  if (r < 0 || r >= nregs(type)) return false;
+  uint32_t m = range_mask(type, r);
+  return units_free(rc, vfp, m) && !(rc->temp[vfp] & m);
+}
+
+/* Units the constant cached at unit u covers (0 when none is). */
+static uint32_t cache_units(const ra_unit *x, int u) {
+  return x->ctype ? ((1u << width(x->ctype - 1)) - 1u) << u : 0;
+}
+
+/* Drop every cached constant whose register overlaps the units in m. */
+static void drop_cache(ra_core *rc, bool vfp, uint32_t m) {
+  for (int u = 0; u < nunits(vfp); u++)
+    if (cache_units(&rc->unit[vfp][u], u) & m) rc->unit[vfp][u].ctype = 0;
+}
+
+static bool has_cache(const ra_core *rc, bool vfp, uint32_t m) {
+  for (int u = 0; u < nunits(vfp); u++)
+    if (cache_units(&rc->unit[vfp][u], u) & m) return true;
+  return false;
+}
+
+/* Constants are interchangeable when they fill the same storage with the
+ * same bits: INT and REF words alike. */
+static int cache_class(int type) { return type == ARMJIT_REF ? ARMJIT_INT : type; }
+
+static void place(ra_core *rc, uint32_t v, int r) {
+  int type = vtype(rc, v);
+  bool vfp = is_vfp(type);
+  uint32_t m = range_mask(type, r);
+  for (int u = 0; u < nunits(vfp); u++)
+    if (m >> u & 1u) rc->unit[vfp][u].val = (int32_t)v;
+  drop_cache(rc, vfp, m);
+  rc->reg[v] = (int8_t)r;
+}
+
+static void unplace(ra_core *rc, uint32_t v) {
+  int type = vtype(rc, v);
+  bool vfp = is_vfp(type);
+  uint32_t m = range_mask(type, rc->reg[v]);
+  for (int u = 0; u < nunits(vfp); u++)
+    if (m >> u & 1u) rc->unit[vfp][u].val = -1;
+  rc->reg[v] = -1;
+}
+
+void ra_core_spill(ra_core *rc, uint32_t v) {
+  int type = vtype(rc, v);
+  if (rc->reg[v] < 0) return;
+  if (!rc->slot[v]) {
+    int32_t hinted = rc->cl.spill_slot ? rc->cl.spill_slot(rc->cl.policy_ud, v) : 0;
+    if (hinted) {
+      rc->pinned[v] = 1;
+      rc->slot[v] = hinted;
+    } else {
+      ra_core_new_slot(rc, v);
+    }
+    rc->cl.move(rc->cl.move_ud, ra_stack(rc->slot[v], type), reg_loc(type, rc->reg[v]));
+  }
+  uint32_t m = range_mask(type, rc->reg[v]);
+  unplace(rc, v);
+  drop_cache(rc, is_vfp(type), m);
+}
+
+/* ---- choosing registers ------------------------------------------------------------------ */
+int ra_core_pick_free(ra_core *rc, int type, const ra_req *rq) {
+  bool vfp = is_vfp(type);
+  uint32_t allow = allow_of(type, rq), lk = rc->lock[vfp], tp = rc->temp[vfp];
+  int cand[ARM_NSINGLE], nc = 0;
+  for (int r = 0; r < nregs(type); r++) {
+    if (!(allow >> r & 1u)) continue;
+    uint32_t m = range_mask(type, r);
+    if (!units_free(rc, vfp, m) || (tp & m)) continue;
+    if ((lk & m) && !rq->dead_ok) continue;
+    cand[nc++] = r;
+  }
+  if (!nc) return -1;
+  for (int i = 0; i < nc; i++)
+    if (cand[i] == rq->hint) return rq->hint;
+  if (rc->random) return cand[ajx_rand(rc->ctx) % (uint32_t)nc];
+  int best = cand[0], bs = 99;
+  for (int i = 0; i < nc; i++) {
+    int r = cand[i];
+    int side = rq->prefer != RA_PREFER_ANY &&
+               callee_saved(type, r) != (rq->prefer == RA_PREFER_CALLEE);
+    int s = side * 2 + has_cache(rc, vfp, range_mask(type, r));
+    if (s < bs) { bs = s; best = r; }
+  }
+  return best;
+}
+
+/* Victim range: every occupant unlocked and not a temporary, free units
+ * usable as in pick_free; ranked by the lowest victim_cost among its
+ * occupants (a pair or d register is as cheap as its dearest value). */
+static int pick_victim(ra_core *rc, int type, const ra_req *rq) {
+  bool vfp = is_vfp(type);
+  uint32_t allow = allow_of(type, rq), lk = rc->lock[vfp], tp = rc->temp[vfp];
+  int cand[ARM_NSINGLE], nc = 0;
+  for (int r = 0; r < nregs(type); r++) {
+    if (!(allow >> r & 1u)) continue;
+    uint32_t m = range_mask(type, r);
+    bool ok = !(tp & m), occupied = false;
+    for (int u = 0; u < nunits(vfp) && ok; u++) {
+      if (!(m >> u & 1u)) continue;
+      if (rc->unit[vfp][u].val >= 0) {
+        occupied = true;
+        if (lk >> u & 1u) ok = false;
+      } else if ((lk >> u & 1u) && !rq->dead_ok) {
+        ok = false;
+      }
+    }
+    if (ok && occupied) cand[nc++] = r;
+  }
+  if (!nc) return -1;
+  if (rc->random) return cand[ajx_rand(rc->ctx) % (uint32_t)nc];
+  int best = -1;
+  int64_t bs = INT64_MIN;
+  for (int i = 0; i < nc; i++) {
+    uint32_t m = range_mask(type, cand[i]);
+    int64_t s = INT64_MAX;
+    for (int u = 0; u < nunits(vfp); u++) {
+      int32_t v = (m >> u & 1u) ? rc->unit[vfp][u].val : -1;
+      if (v < 0) continue;
+      int64_t c = rc->cl.victim_cost(rc->cl.policy_ud, (uint32_t)v);
+      if (c < s) s = c;
+    }
+    if (best < 0 || s > bs) { bs = s; best = cand[i]; }
+  }
+  return best;
+}
+
+/* A register for a new occupant: free if possible, else evict; locked,
+ * its cached constants dropped.  -1 when nothing qualifies (a failure
+ * unless `may_fail`). */
+static int obtain_or(ra_core *rc, int type, const ra_req *rq, bool may_fail) {
+  bool vfp = is_vfp(type);
+  int r = ra_core_pick_free(rc, type, rq);
+  if (r < 0) {
+    r = pick_victim(rc, type, rq);
+    if (r < 0) {
+      if (may_fail) return -1;
+      ra_core_fail(rc, ARMJIT_E_LIMIT, "no register left to allocate (internal)");
+      return 0;
+    }
+    uint32_t m = range_mask(type, r);
+    for (int u = 0; u < nunits(vfp); u++) {
+      int32_t v = (m >> u & 1u) ? rc->unit[vfp][u].val : -1;
+      if (v >= 0) ra_core_spill(rc, (uint32_t)v);
+    }
+  }
+  uint32_t m = range_mask(type, r);
+  drop_cache(rc, vfp, m);
+  rc->lock[vfp] |= m;
+  return r;
+}
+
+static int obtain(ra_core *rc, int type, const ra_req *rq) {
+  return obtain_or(rc, type, rq, false);
+}
+
+/* ---- per-value operations ------------------------------------------------------------------ */
+int ra_core_use(ra_core *rc, uint32_t v, const ra_req *rq) {
+  int type = vtype(rc, v);
+  bool vfp = is_vfp(type);
+  int cur = rc->reg[v];
+  if (cur >= 0) {
+    uint32_t old = range_mask(type, cur);
+    bool was_locked = (rc->lock[vfp] & old) == old;
+    rc->lock[vfp] |= old;
+    if (allow_of(type, rq) >> cur & 1u) return cur;
+    /* not where the op needs it: move it to an allowed register that does
+     * not overlap its own (a pair r1:r2 wanted in r2:r3 goes through its
+     * slot instead) */
+    ra_req q = *rq;
+    q.dead_ok = false;
+    int r = obtain_or(rc, type, &q, true);
+    if (!was_locked) rc->lock[vfp] &= ~old;
+    if (r >= 0) {
+      rc->cl.move(rc->cl.move_ud, reg_loc(type, r), reg_loc(type, cur));
+      unplace(rc, v);
+      place(rc, v, r);
+      return r;
+    }
+    ra_core_spill(rc, v);
+  }
+  if (!rc->slot[v]) {
+    ra_core_fail(rc, ARMJIT_E_INVALID, "value used before it has a location (internal)");
+    return 0;
+  }
+  ra_req q = *rq;
+  q.dead_ok = false;
+  int r = obtain(rc, type, &q);
+  place(rc, v, r);
+  rc->cl.move(rc->cl.move_ud, reg_loc(type, r), ra_stack(rc->slot[v], type));
+  return r;
+}
+
+int ra_core_def(ra_core *rc, uint32_t v, const ra_req *rq) {
+  int r = obtain(rc, vtype(rc, v), rq);
+  place(rc, v, r);
+  return r;
+}
+
+void ra_core_def_fixed(ra_core *rc, uint32_t v, int r) {
+  int type = vtype(rc, v);
+  bool vfp = is_vfp(type);
+  uint32_t m = range_mask(type, r);
+  for (int u = 0; u < nunits(vfp); u++) {
+    int32_t w = (m >> u & 1u) ? rc->unit[vfp][u].val : -1;
+    if (w >= 0) ra_core_spill(rc, (uint32_t)w);
+  }
+  place(rc, v, r);
+  rc->lock[vfp] |= m;
+}
+
+void ra_core_assign(ra_core *rc, uint32_t v, int r, bool reload) {
+  int type = vtype(rc, v);
+  place(rc, v, r);
+  if (reload) rc->cl.move(rc->cl.move_ud, reg_loc(type, r), ra_stack(rc->slot[v], type));
+}
+
+void ra_core_move_to(ra_core *rc, uint32_t v, int r) {
+  int type = vtype(rc, v);
+  bool vfp = is_vfp(type);
+  int cur = rc->reg[v];
+  rc->cl.move(rc->cl.move_ud, reg_loc(type, r), reg_loc(type, cur));
+  uint32_t m = range_mask(type, cur);
+  unplace(rc, v);
+  drop_cache(rc, vfp, m);
+  place(rc, v, r);
+}
+
+int ra_core_temp(ra_core *rc, int type, const ra_req *rq) {
+  int r = obtain(rc, type, rq);
+  rc->temp[is_vfp(type)] |= range_mask(type, r);
+  return r;
+}
+
+void ra_core_free(ra_core *rc, uint32_t v) {
+  if (rc->reg[v] >= 0) unplace(rc, v);
+  ra_core_drop_slot(rc, v);
+}
+
+void ra_core_end_op(ra_core *rc) {
+  rc->lock[0] = rc->lock[1] = 0;
+  rc->temp[0] = rc->temp[1] = 0;
+}
+
+/* ---- constants -------------------------------------------------------------------------------- */
+int ra_core_const_reg(ra_core *rc, int type, uint64_t bits) {
+  bool vfp = is_vfp(type);
+  for (int r = 0; r < nregs(type); r++) {
+    uint32_t m = range_mask(type, r);
+    const ra_unit *x = &rc->unit[vfp][unit_of(type, r)];
+    if (!x->ctype || cache_class(x->ctype - 1) != cache_class(type)) continue;
+    if (x->cbits != bits || !units_free(rc, vfp, m) || (rc->temp[vfp] & m)) continue;
+    rc->lock[vfp] |= m;
+    return r;
+  }
+  return -1;
+}
+
+int ra_core_const_take(ra_core *rc, int type, const ra_req *rq, uint64_t bits, int32_t tag) {
+  bool vfp = is_vfp(type);
+  ra_req q = *rq;
+  q.dead_ok = false;
+  int r = ra_core_pick_free(rc, type, &q);
+  if (r < 0) return -1;
+  uint32_t m = range_mask(type, r);
+  drop_cache(rc, vfp, m);
+  ra_unit *x = &rc->unit[vfp][unit_of(type, r)];
+  x->ctype = (uint8_t)(type + 1);
+  x->cbits = bits;
+  x->ctag = tag;
+  rc->lock[vfp] |= m;
+  return r;
+}
+
+bool ra_core_cached_word(const ra_core *rc, int r, int32_t *tag) {
+  if (r < 0 || r >= ARM_NCORE || rc->unit[0][r].val >= 0) return false;
+  int t = rc->unit[0][r].ctype - 1;
+  if (t != ARMJIT_INT && t != ARMJIT_REF) return false;
+  *tag = rc->unit[0][r].ctag;
+  return true;
+}
+
+void ra_core_forget(ra_core *rc, uint32_t core_units, uint32_t vfp_units) {
+  drop_cache(rc, false, core_units);
+  drop_cache(rc, true, vfp_units);
+}
+
+void ra_core_clobber(ra_core *rc, uint32_t core_units, uint32_t vfp_units) {
+  for (int b = 0; b < 2; b++) {
+    uint32_t m = b ? vfp_units : core_units;
+    for (int u = 0; u < nunits(b); u++)
+      if ((m >> u & 1u) && rc->unit[b][u].val >= 0)
+        ra_core_fail(rc, ARMJIT_E_INVALID, "live value in a clobbered register (internal)");
+  }
+  ra_core_forget(rc, core_units, vfp_units);
+}

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/* Internals of the armjit CLI shared by its files: number parsing and
+ * float printing (as the IR text writes them), word lists from the command
+ * line or a file's header lines, the --alloc buffers, the built-in
+ * symbols. */
+#ifndef ARMJIT_TOOLS_CLI_IMPL_H
+#define ARMJIT_TOOLS_CLI_IMPL_H
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "armjit.h"
+
+/* ---- numbers ------------------------------------------------------------ */
+
+/* Unsigned integer, decimal or 0x hex, whole string (strtoull alone would
+ * also take spaces, a sign and an empty string). */
+static inline bool parse_u64(const char *s, uint64_t max, uint64_t *out) {
+  int base = 10;
+  if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) { base = 16; s += 2; }
+  if (!(base == 16 ? isxdigit((unsigned char)*s) : isdigit((unsigned char)*s))) return false;
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, base);
+  if (errno || *end || v > max) return false;
+  *out = v;
+  return true;
+}
+
+/* A signed integer in [lo, hi] (decimal or 0x hex, optional '-'). */
+static inline bool parse_range(const char *s, int64_t lo, int64_t hi, int64_t *out) {
+  bool neg = s[0] == '-';
+  uint64_t v;
+  if (!parse_u64(s + neg, neg ? (uint64_t)-lo : (uint64_t)hi, &v)) return false;
+  *out = neg ? -(int64_t)v : (int64_t)v;
+  return *out >= lo && *out <= hi;
+}
+
+/* An int32: -2^31 .. 2^32-1; values above INT32_MAX wrap (so 0xffffffff
+ * is -1), as a 32-bit register sees them. */
+static inline bool parse_int(const char *s, int32_t *out) {
+  int64_t v;
+  if (!parse_range(s, INT32_MIN, UINT32_MAX, &v)) return false;
+  uint32_t u = (uint32_t)v;
+  memcpy(out, &u, sizeof u); /* two's complement wrap without UB */
+  return true;
+}
+
+static inline bool parse_float(const char *s, double *out) {
+  char *end;
+  if (!*s) return false;
+  *out = strtod(s, &end);
+  return *end == '\0';
+}
+
+/* Shortest decimal that reads back as the same double.  Every NaN prints
+ * as "nan": NaN sign and payload are not part of the IR semantics
+ * (docs/ir.md), and compiled code and interpreter may differ there. */
+static inline void print_float(FILE *out, double d) {
+  if (isnan(d)) { fputs("nan", out); return; }
+  char buf[40];
+  for (int prec = 1; prec <= 17; prec++) {
+    snprintf(buf, sizeof buf, "%.*g", prec, d);
+    if (strtod(buf, NULL) == d) break;
+  }
+  /* as the IR text writes floats: 1.0, not 1 (which reads as an int) */
+  if (!strpbrk(buf, ".eEn")) strcat(buf, ".0");
+  fputs(buf, out);
+}
+
+/* ---- word lists --------------------------------------------------------- */
+
+/* Values of a header line: words given on the command line, or those of
+ * the '# KEY:' comment line among the leading comment/blank lines of the
+ * file (split in a private copy). */
+typedef struct {
+  char **v;
+  int n;
+  int line;          /* the header line's number, 0 for the command line */
+  const char *from;  /* "--args" or "'# args:' line" */
+  char **own;        /* the word array, when this list allocated it */
+  char *store;       /* the words of a header line (a private copy) */
+} cli_words;
+
+/* ---- buffers (tools/cli_buffers.c) -------------------------------------- */
+
+typedef struct {
+  char *name;
+  size_t size;
+  unsigned char *mem;
+} cli_buf;
+
+typedef struct {
+  cli_buf *v;
+  int n;
+} cli_bufs;
+
+void armjit_cli_bufs_free(cli_bufs *b);
+/* The buffers of the file's '# alloc:' line, then those of --alloc (which
+ * replace a file buffer of the same name), each registered in ctx as a
+ * symbol.  0, or 1 after a message on err. */
+int armjit_cli_make_buffers(const cli_words *file_w, const cli_words *cmd_w, const char *file,
+                            armjit_ctx *ctx, cli_bufs *b, FILE *err);
+/* Print the --dump list (NAME[:FMT] words) of buffers b, or with
+ * check_only only check it.  0, or 1 after a message on err. */
+int armjit_cli_dump_buffers(const cli_words *w, const char *file, const cli_bufs *b, FILE *out,
+                            FILE *err, bool check_only);
+
+/* ---- built-in symbols (tools/cli_symbols.c) ----------------------------- */
+
+/* Register the built-in functions and objects (out: the output stream,
+ * ctx itself) in ctx.  0, or 1 after a message on err. */
+int armjit_cli_add_builtins(armjit_ctx *ctx, FILE *out, FILE *err);
+/* `armjit symbols`: the list with a call descriptor for each function. */
+int armjit_cli_list_symbols(FILE *out);
+
+#endif
