@@ -62,7 +62,10 @@ enum {
   ARMJIT_RANDOM_RA  = 1u << 0, /* randomize register choices (testing) */
   ARMJIT_NO_IDIV    = 1u << 1, /* never use SDIV/UDIV: call the helper */
   ARMJIT_FEATURES_SET = 1u << 2, /* use options.features, skip detection */
-  ARMJIT_CODE_MPROTECT = 1u << 3 /* code memory: the mprotect fallback, no dual
+  ARMJIT_PERF_MAP   = 1u << 3, /* list compiled code in /tmp/perf-<pid>.map (also
+                                  when the environment has ARMJIT_PERF_MAP=1) */
+  ARMJIT_NO_GDB_JIT = 1u << 4, /* do not register compiled code with gdb */
+  ARMJIT_CODE_MPROTECT = 1u << 5 /* code memory: the mprotect fallback, no dual
                                     mapping (see armjit_code_patch) */
 };
 
@@ -207,6 +210,11 @@ armjit_status armjit_jump(armjit_trace *t, int label, const armjit_val *args,
                           unsigned nargs);
 /* finish(args): returns its exit id (>= 0) or -1. */
 int armjit_finish(armjit_trace *t, const armjit_val *args, unsigned nargs);
+/* debug_merge_point(text): the front end's own source position (PyPy's
+ * name), e.g. "loop at line 12".  No code; the text shows in listings
+ * (armjit_loop_dis) and in armjit_lookup_pc.  Any bytes but NUL, at most
+ * 4096.  Returns ARMJIT_OK or the error also remembered in the trace. */
+armjit_status armjit_debug_merge_point(armjit_trace *t, const char *text);
 /* Give the last guard/finish/label a name (text form "descr=NAME"). */
 armjit_status armjit_set_descr_name(armjit_trace *t, const char *name);
 
@@ -392,6 +400,50 @@ void armjit_loop_recovery_stats(const armjit_loop *loop, size_t *bytes,
 /* Disassembly annotated with the IR op each instruction belongs to and the
  * exit stubs marked. */
 armjit_status armjit_loop_dis(const armjit_loop *loop, FILE *out);
+
+/* ---- debugging and profiling ------------------------------------------------ */
+/* Every compiled loop has a symbol name, unique in its context:
+ * "loop<N>" or "loop<N>_<label>" when its label has a descr name (N counts
+ * the context's loops from 1).  Its guard exit stubs are
+ * "<name>.exit<id>[_<descr>]" and the shared exit path "<name>.exit_path".
+ *
+ * gdb: on ARM, each loop is registered through the GDB JIT interface
+ * (__jit_debug_register_code / __jit_debug_descriptor) as an in-memory ELF
+ * object with those symbols, ARM mapping symbols and unwind information,
+ * and unregistered by armjit_loop_free; gdb then names the code in
+ * backtraces and unwinds through it.  ARMJIT_NO_GDB_JIT turns it off.
+ * perf: with ARMJIT_PERF_MAP (or ARMJIT_PERF_MAP=1 in the environment when
+ * the context is created) every compile appends one line per symbol to
+ * /tmp/perf-<pid>.map. */
+const char *armjit_loop_name(const armjit_loop *loop);
+
+typedef enum {
+  ARMJIT_PC_PROLOGUE,    /* entry: saving registers, loading the inputs */
+  ARMJIT_PC_POOL,        /* the float constant pool (data) */
+  ARMJIT_PC_OP,          /* the code of op `op` */
+  ARMJIT_PC_EXIT_STUB,   /* the stub of exit `exit_id` */
+  ARMJIT_PC_EXIT_PATH    /* the shared exit path (exit helper call, return) */
+} armjit_pc_region;
+
+typedef struct {
+  const armjit_loop *loop;  /* the loop whose code holds pc */
+  const char *name;         /* its symbol (armjit_loop_name) */
+  uintptr_t start;          /* its code: [start, start + size) */
+  size_t size;
+  size_t offset;            /* pc - start */
+  armjit_pc_region region;
+  int op;                   /* op whose code holds pc, -1 outside the ops */
+  int exit_id;              /* exit whose stub holds pc (a guard's stub, a
+                               finish's code), else -1 */
+  const char *merge_point;  /* text of the last debug_merge_point at or
+                               before `op` (or before the stub's guard);
+                               NULL if none */
+} armjit_pc_info;
+
+/* Which code of ctx holds pc (for crash reports and profilers): true and
+ * info filled, or false when pc is in none of ctx's live loops.  Linear in
+ * the number of live loops. */
+bool armjit_lookup_pc(const armjit_ctx *ctx, uintptr_t pc, armjit_pc_info *info);
 
 #ifdef __cplusplus
 }

@@ -193,6 +193,14 @@ static const char *const traces[] = {
     "guard_class(p0, ref(0x3000)) [p0]\n"
     "guard_nonnull_class(p16, ref(0x3000)) [p16]\n"
     "finish(i3, i4, i8, i11, i12, f14, p16)\n",
+    /* debug_merge_point: a source position, with every escape */
+    "[i0]\n"
+    "debug_merge_point(\"loop at line 12\")\n"
+    "label(i0, descr=L)\n"
+    "debug_merge_point(\"say \\\"hi\\\"\\t\\\\ \\x01 \\n # not a comment\")\n"
+    "i1 = int_sub(i0, 1)\n"
+    "guard_true(i1) [i1]\n"
+    "jump(i1, descr=L)\n",
 };
 enum { NTRACES = sizeof traces / sizeof traces[0] };
 

@@ -27,7 +27,9 @@ enum {
   ARMJIT_OPF_LOAD  = 1u << 7, /* reads memory (no other effect) */
   ARMJIT_OPF_STORE = 1u << 8, /* writes memory */
   ARMJIT_OPF_CALL  = 1u << 9, /* calls a C function: anything may happen */
-  ARMJIT_OPF_RT    = 1u << 10 /* uses the exception slot or the force flag */
+  ARMJIT_OPF_RT    = 1u << 10, /* uses the exception slot or the force flag */
+  ARMJIT_OPF_TEXT  = 1u << 11  /* carries a string, no values; emits no code
+                                  (debug_merge_point("...")) */
 };
 
 #define ARMJIT_OPS(_)                                                         \
@@ -94,6 +96,8 @@ enum {
   _(LABEL,          "label",          ".",  'v', ARMJIT_OPF_LABEL)            \
   _(JUMP,           "jump",           ".",  'v', ARMJIT_OPF_FINAL)            \
   _(FINISH,         "finish",         ".",  'v', ARMJIT_OPF_FINAL)           \
+  /* the front end's source position, for listings and pc lookup */          \
+  _(DEBUG_MERGE_POINT, "debug_merge_point", "", 'v', ARMJIT_OPF_TEXT)        \
   /* memory by descriptor (addresses and widths: docs/ir.md) */             \
   _(GETFIELD_GC,    "getfield_gc",    "r",   'd', ARMJIT_OPF_DESCR | ARMJIT_OPF_LOAD)  \
   _(GETFIELD_RAW,   "getfield_raw",   "r",   'd', ARMJIT_OPF_DESCR | ARMJIT_OPF_LOAD)  \

@@ -45,6 +45,14 @@ typedef struct {
   uint32_t pool_off;     /* float constant pool (data, not code) */
   uint32_t pool_bytes;
   int32_t frame_bytes;   /* spill area below fp */
+  /* The frame the prologue builds, for unwind information: push
+   * {saved_core} ends at push_end, vpush {d<vfp_first>..} (vfp_count
+   * registers) at vpush_end, and from fp_set on fp = sp.  The CFA is
+   * fp + 4 * (popcount(saved_core) + 2 * vfp_count) from there to the
+   * end of the code. */
+  uint16_t saved_core;
+  uint8_t vfp_first, vfp_count;
+  uint32_t push_end, vpush_end, fp_set;
 } cg_result;
 
 armjit_status cg_compile(armjit_ctx *ctx, const armjit_trace *t, const cg_env *env,

@@ -26,9 +26,16 @@ static int cmp_order(const void *a, const void *b) {
 
 void cg_prologue(cg *c) {
   a32_buf *b = c->b;
-  a32_push(b, A32_AL, ARM_ENTRY_PUSH);
-  a32_vpush(b, A32_AL, ARM_ENTRY_VSAVE_FIRST, ARM_ENTRY_VSAVE_N);
+  cg_result *o = c->out;
+  o->saved_core = ARM_ENTRY_PUSH;
+  o->vfp_first = ARM_ENTRY_VSAVE_FIRST;
+  o->vfp_count = ARM_ENTRY_VSAVE_N;
+  a32_push(b, A32_AL, o->saved_core);
+  o->push_end = (uint32_t)a32_buf_size(b);
+  a32_vpush(b, A32_AL, o->vfp_first, o->vfp_count);
+  o->vpush_end = (uint32_t)a32_buf_size(b);
   a32_dp(b, A32_AL, A32_MOV, false, A32_FP, 0, a32_r(A32_SP));
+  o->fp_set = (uint32_t)a32_buf_size(b);
   c->frame_patch = a32_buf_size(b);
   a32_movw(b, A32_AL, A32_IP, 0);
   a32_movt(b, A32_AL, A32_IP, 0);

@@ -9,7 +9,14 @@
 
 #include <string.h>
 
+/* debug_merge_point: text for listings and pc lookup only, no code. */
+static void lower_nothing(cg *c, const ir_op *op) {
+  (void)c;
+  (void)op;
+}
+
 static const cg_fn lower[ARMJIT_OP__COUNT] = {
+    [ARMJIT_OP_DEBUG_MERGE_POINT] = lower_nothing,
     [ARMJIT_OP_INT_ADD] = cg_lower_int_binop,
     [ARMJIT_OP_INT_SUB] = cg_lower_int_binop,
     [ARMJIT_OP_INT_AND] = cg_lower_int_binop,

@@ -140,6 +140,11 @@ armjit_val armjit_op(armjit_trace *t, armjit_opcode op, const armjit_val *args,
                     ir_info(op)->name);
     return ARMJIT_NOVAL;
   }
+  if (fl & ARMJIT_OPF_TEXT) {
+    ir_builder_fail(t, ARMJIT_E_ARG, "%s: %s carries a text: use armjit_debug_merge_point",
+                    fn, ir_info(op)->name);
+    return ARMJIT_NOVAL;
+  }
   armjit_type res;
   if (ARMJIT_OK != check_refs(t, fn, "argument", args, nargs, IR_MAX_ARGS) ||
       !check_sig(t, fn, op, args, nargs, &res))
@@ -209,6 +214,18 @@ int armjit_finish(armjit_trace *t, const armjit_val *args, unsigned nargs) {
                              -1, &idx);
   if (st != ARMJIT_OK) { emit_err(t, fn, st); return -1; }
   return t->ops[idx].id;
+}
+
+armjit_status armjit_debug_merge_point(armjit_trace *t, const char *text) {
+  static const char fn[] = "armjit_debug_merge_point";
+  if (!t) return ARMJIT_E_ARG;
+  if (!text) return ir_builder_fail(t, ARMJIT_E_ARG, "%s: NULL text", fn);
+  size_t n = strlen(text);
+  if (n > IR_MAX_TEXT)
+    return ir_builder_fail(t, ARMJIT_E_LIMIT, "%s: text of %zu bytes (at most %u)", fn, n,
+                           IR_MAX_TEXT);
+  armjit_status st = ir_emit_text(t, ARMJIT_OP_DEBUG_MERGE_POINT, text, n, NULL);
+  return st != ARMJIT_OK ? emit_err(t, fn, st) : ARMJIT_OK;
 }
 
 armjit_status armjit_set_descr_name(armjit_trace *t, const char *name) {

@@ -146,6 +146,7 @@ static armjit_status run(interp *in, armjit_frame *f, uint64_t max_steps,
     const ir_ref *a = ir_args(t, op);
     switch ((armjit_opcode)op->opc) {
     case ARMJIT_OP_LABEL: break;
+    case ARMJIT_OP_DEBUG_MERGE_POINT: break;  /* no effect */
     case ARMJIT_OP_FINISH:
       write_exit(in, f, op->id, a, op->nargs);
       return ARMJIT_OK;

@@ -38,7 +38,8 @@ typedef struct {
   uint32_t nargs, args;   /* arguments: t->refs[args .. args+nargs) */
   uint32_t nfail, fail;   /* guards: fail args t->refs[fail .. fail+nfail) */
   int32_t id;             /* guard/finish: exit id; label: label id;
-                             jump: target label id; else -1 */
+                             jump: target label id; debug_merge_point:
+                             index in texts; else -1 */
   int32_t descr;          /* descriptor index (memory/call ops), else -1 */
   uint32_t line, col;     /* source position of text input, 0 if built by API */
 } ir_op;
@@ -90,6 +91,9 @@ struct armjit_trace {
 
   uint32_t nlabels, caplabels;
   ir_label *labels;
+
+  uint32_t ntexts, captexts;
+  char **texts;              /* strings of ARMJIT_OPF_TEXT ops (op->id) */
 
   uint32_t ndescrs, capdescrs;
   struct ir_descr *descrs;   /* memory and call descriptors (ir/descr.h) */
@@ -145,6 +149,16 @@ static inline const ir_ref *ir_exit_refs(const armjit_trace *t, const ir_op *op,
   *n = op->nfail;
   return ir_refs_at(t, op->fail);
 }
+/* The string of a debug_merge_point op. */
+static inline const char *ir_op_text(const armjit_trace *t, const ir_op *op) {
+  return t->texts[op->id];
+}
+/* Append a debug_merge_point(text[0..n)) op (text copied; no NUL inside).
+ * ARMJIT_E_NOMEM / ARMJIT_E_LIMIT, the trace unchanged. */
+armjit_status ir_emit_text(armjit_trace *t, unsigned opc, const char *text, size_t n,
+                           uint32_t *op_index);
+#define IR_MAX_TEXT 4096u      /* bytes of a debug_merge_point string */
+
 /* Frame slots a run needs: max(inputs, values of any exit). */
 uint32_t ir_frame_capacity(const armjit_trace *t);
 

@@ -31,6 +31,8 @@ typedef struct {
   uint32_t *argcol, nargs, capargs, capargcol;
   ir_ref *fails;
   uint32_t *failcol, nfails, capfails, capfailcol;
+  char *str;                /* the string of a debug_merge_point, decoded */
+  uint32_t nstr, capstr;
 } parser;
 
 static armjit_status perr(parser *P, armjit_status code, uint32_t col, const char *fmt, ...)
@@ -435,6 +437,52 @@ typedef struct {
   item descr;        /* .name NULL if none */
 } opline;
 
+/* A string literal (docs/ir.md): "..." with the escapes \\ \" \n \t \r and
+ * \xHH (not \x00), decoded into P->str[0..nstr). */
+static armjit_status parse_string(parser *P, const char *opname) {
+  uint32_t c0 = col(P);
+  if (*P->p != '"') {
+    char b[16];
+    return perr(P, ARMJIT_E_SYNTAX, c0, "%s takes one string, e.g. %s(\"loop at line 12\"),"
+                " got %s", opname, opname, here(P, b, sizeof b));
+  }
+  P->p++;
+  P->nstr = 0;
+  for (;;) {
+    char c = *P->p;
+    if (c == '"') { P->p++; return ARMJIT_OK; }
+    if (c == 0 || c == '\n') return perr(P, ARMJIT_E_SYNTAX, c0, "unterminated string");
+    uint32_t ce = col(P);
+    P->p++;
+    if (c == '\\') {
+      char e = *P->p++;
+      switch (e) {
+      case '\\': case '"': c = e; break;
+      case 'n': c = '\n'; break;
+      case 't': c = '\t'; break;
+      case 'r': c = '\r'; break;
+      case 'x': {
+        int hi = hexval(P->p[0]), lo = hi < 0 ? -1 : hexval(P->p[1]);
+        if (lo < 0) return perr(P, ARMJIT_E_SYNTAX, ce, "\\x needs two hex digits");
+        if (hi == 0 && lo == 0)
+          return perr(P, ARMJIT_E_SYNTAX, ce, "a string cannot hold \\x00");
+        c = (char)(hi << 4 | lo);
+        P->p += 2;
+        break;
+      }
+      default:
+        P->p--;
+        return perr(P, ARMJIT_E_SYNTAX, ce,
+                    "unknown escape in a string (use \\\\ \\\" \\n \\t \\r \\xHH)");
+      }
+    }
+    if (P->nstr >= IR_MAX_TEXT)
+      return perr(P, ARMJIT_E_LIMIT, c0, "string longer than %u bytes", IR_MAX_TEXT);
+    if (!ajx_grow(P->ctx, (void **)&P->str, &P->capstr, P->nstr + 1, 1)) return nomem(P);
+    P->str[P->nstr++] = c;
+  }
+}
+
 /* opname(args[, descr=NAME]) [fail args] */
 static armjit_status parse_op_syntax(parser *P, opline *L) {
   memset(L, 0, sizeof *L);
@@ -480,7 +528,11 @@ static armjit_status parse_op_syntax(parser *P, opline *L) {
   st = expect(P, '(', "after the operation name");
   if (st != ARMJIT_OK) return st;
   skip_ws(P);
-  if (*P->p == ')') {
+  if (ir_info((unsigned)L->opc)->flags & ARMJIT_OPF_TEXT) {
+    st = parse_string(P, ir_info((unsigned)L->opc)->name);
+    if (st == ARMJIT_OK) st = expect(P, ')', "after the string");
+    if (st != ARMJIT_OK) return st;
+  } else if (*P->p == ')') {
     P->p++;
   } else {
     for (;;) {
@@ -668,7 +720,11 @@ static armjit_status parse_op(parser *P) {
   if (st != ARMJIT_OK) return st;
   armjit_trace *t = P->t;
   uint32_t idx;
-  st = ir_emit(t, (unsigned)L.opc, rtype, P->args, P->nargs, P->fails, P->nfails, target, &idx);
+  if (ir_info((unsigned)L.opc)->flags & ARMJIT_OPF_TEXT)
+    st = ir_emit_text(t, (unsigned)L.opc, P->str, P->nstr, &idx);
+  else
+    st = ir_emit(t, (unsigned)L.opc, rtype, P->args, P->nargs, P->fails, P->nfails, target,
+                 &idx);
   if (st == ARMJIT_E_LIMIT)
     return perr(P, st, L.opcol, "trace too large (at most %u ops)", IR_MAX_VALUES);
   if (st != ARMJIT_OK) return nomem(P);
@@ -693,6 +749,7 @@ static void parser_free(parser *P) {
   ajx_free(ctx, P->args);
   ajx_free(ctx, P->argcol);
   ajx_free(ctx, P->fails);
+  ajx_free(ctx, P->str);
   ajx_free(ctx, P->failcol);
   ir_names_free(ctx, &P->vars);
 }

@@ -152,6 +152,29 @@ static const char *label_name(const armjit_trace *t, char **gen, int32_t id) {
   return t->labels[id].name ? t->labels[id].name : gen[id];
 }
 
+/* A debug_merge_point string as a literal: "..." with \\ \" \n \t \r and
+ * \xHH for the other control bytes (docs/ir.md). */
+static void sb_string(sbuf *b, const char *s) {
+  sb_puts(b, "\"");
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    char esc[5] = {'\\', 0, 0, 0, 0};
+    switch (c) {
+    case '\\': case '"': esc[1] = (char)c; break;
+    case '\n': esc[1] = 'n'; break;
+    case '\t': esc[1] = 't'; break;
+    case '\r': esc[1] = 'r'; break;
+    default:
+      if (c >= 0x20 && c != 0x7f) { sb_add(b, s, 1); continue; }
+      esc[1] = 'x';
+      esc[2] = "0123456789abcdef"[c >> 4];
+      esc[3] = "0123456789abcdef"[c & 15];
+    }
+    sb_puts(b, esc);
+  }
+  sb_puts(b, "\"");
+}
+
 /* ---- the trace ----------------------------------------------------------------- */
 char *ir_trace_text(const armjit_trace *t, size_t *len) {
   char **gen = label_names(t);
@@ -177,6 +200,7 @@ char *ir_trace_text(const armjit_trace *t, size_t *len) {
     }
     sb_puts(&b, ir_info(op->opc)->name);
     sb_puts(&b, "(");
+    if (ir_info(op->opc)->flags & ARMJIT_OPF_TEXT) sb_string(&b, ir_op_text(t, op));
     sb_list(&b, t, ir_args(t, op), op->nargs);
     const char *descr = NULL;
     if (ir_is_exit(op->opc)) descr = t->exits[op->id].name;

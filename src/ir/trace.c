@@ -25,6 +25,8 @@ void armjit_trace_free(armjit_trace *t) {
     ajx_free(ctx, t->exits[i].types);
   }
   for (uint32_t i = 0; i < t->nlabels; i++) ajx_free(ctx, t->labels[i].name);
+  for (uint32_t i = 0; i < t->ntexts; i++) ajx_free(ctx, t->texts[i]);
+  ajx_free(ctx, t->texts);
   ir_names_free(ctx, &t->descr_index);
   ir_descrs_free(t);
   ajx_free(ctx, t->vtype);
@@ -160,6 +162,27 @@ armjit_status ir_emit(armjit_trace *t, unsigned opc, armjit_type rtype,
     op->id = target;
   }
   t->validated = false;
+  if (op_index) *op_index = idx;
+  return ARMJIT_OK;
+}
+
+armjit_status ir_emit_text(armjit_trace *t, unsigned opc, const char *text, size_t n,
+                           uint32_t *op_index) {
+  if (n > IR_MAX_TEXT || t->ntexts >= IR_MAX_VALUES) return ARMJIT_E_LIMIT;
+  if (!ajx_grow(t->ctx, (void **)&t->texts, &t->captexts, t->ntexts + 1, sizeof *t->texts))
+    return ARMJIT_E_NOMEM;
+  char *s = ajx_alloc(t->ctx, n + 1);
+  if (!s) return ARMJIT_E_NOMEM;
+  memcpy(s, text, n);
+  s[n] = 0;
+  uint32_t idx;
+  armjit_status st = ir_emit(t, opc, ARMJIT_VOID, NULL, 0, NULL, 0, -1, &idx);
+  if (st != ARMJIT_OK) {
+    ajx_free(t->ctx, s);
+    return st;
+  }
+  t->texts[t->ntexts] = s;
+  t->ops[idx].id = (int32_t)t->ntexts++;
   if (op_index) *op_index = idx;
   return ARMJIT_OK;
 }

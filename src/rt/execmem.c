@@ -5,7 +5,6 @@
 #include "rt/execmem.h"
 
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -175,11 +174,6 @@ static bool map_single(ajx_arena *a) {
   return true;
 }
 
-static bool env_forces_mprotect(void) {
-  const char *e = getenv("ARMJIT_CODE_MPROTECT");
-  return e && *e && strcmp(e, "0") != 0;
-}
-
 static void arena_release(armjit_ctx *ctx) {
   ajx_arena *a = ctx->arena;
   if (!a) return;
@@ -205,7 +199,7 @@ static armjit_status arena_get(armjit_ctx *ctx, ajx_arena **out, armjit_error *e
     ajx_free(ctx, a);
     return ajx_err(err, ARMJIT_E_NOMEM, "out of memory allocating the code arena");
   }
-  bool dual = !(ctx->opts.flags & ARMJIT_CODE_MPROTECT) && !env_forces_mprotect();
+  bool dual = !(ctx->opts.flags & ARMJIT_CODE_MPROTECT); /* also from the environment */
   if (!(dual && map_dual(a)) && !map_single(a)) {
     int e = errno;
     size_t size = a->size;

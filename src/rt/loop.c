@@ -12,6 +12,7 @@
 void armjit_loop_free(armjit_loop *loop) {
   if (!loop) return;
   armjit_ctx *ctx = loop->ctx;
+  ajx_loop_debug_fini(loop);  /* before the code goes */
   armjit_code_free(loop->code);
   if (loop->exits)
     for (uint32_t i = 0; i < loop->nexits; i++) {
@@ -141,8 +142,15 @@ armjit_loop *armjit_compile_loop(armjit_ctx *ctx, armjit_trace *t, armjit_error 
   l->meta.rec = l->rec;
   l->meta.consts = l->consts;
   l->meta.nconsts = r.nconsts;
+  ajx_dbg_frame frame = {true, r.saved_core, r.vfp_first, r.vfp_count,
+                         r.push_end, r.vpush_end, r.fp_set};
   cg_result_free(ctx, &r);
   keep_text(l, t);
+  /* The code is final and executable: make it visible to debuggers. */
+  if (ajx_loop_debug_init(l, t, &frame, err) != ARMJIT_OK) {
+    armjit_loop_free(l);
+    return NULL;
+  }
   ajx_err_clear(err);
   return l;
 }

@@ -86,12 +86,19 @@ static int on_word(void *ud, uint32_t address, uint32_t word, const char *text) 
 
 armjit_status armjit_loop_dis(const armjit_loop *loop, FILE *out) {
   if (!loop || !out) return ARMJIT_E_ARG;
-  uint32_t n = 0, cap = loop->nops + loop->nexits + 3;
+  uint32_t n = 0, cap = loop->nops + loop->nexits + loop->nmps + 3;
   annot *a = ajx_alloc(loop->ctx, (size_t)cap * sizeof *a);
   if (!a) return ARMJIT_E_NOMEM;
   a[n++] = (annot){0, ANN_PROLOGUE, 0};
   for (uint32_t i = 0; i < loop->nops; i++)
     if (loop->op_off[i] >= 0) a[n++] = (annot){(uint32_t)loop->op_off[i], ANN_OP, i};
+  /* A debug_merge_point has no code: it heads the code of the ops after it. */
+  for (uint32_t k = 0; k < loop->nmps; k++) {
+    uint32_t at = loop->body_end;
+    for (uint32_t i = loop->mps[k].op + 1; i < loop->nops; i++)
+      if (loop->op_off[i] >= 0) { at = (uint32_t)loop->op_off[i]; break; }
+    a[n++] = (annot){at, ANN_OP, loop->mps[k].op};
+  }
   for (uint32_t i = 0; i < loop->nexits; i++) a[n++] = (annot){loop->exits[i].stub, ANN_EXIT, i};
   a[n++] = (annot){loop->common, ANN_COMMON, 0};
   if (loop->pool_bytes) a[n++] = (annot){loop->pool_off, ANN_POOL, 0};

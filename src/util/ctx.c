@@ -67,6 +67,10 @@ armjit_ctx *armjit_ctx_new(const armjit_options *opts, armjit_error *err) {
   ctx->features |= A32_FEAT_VFPV3;
   if (o.flags & ARMJIT_NO_IDIV) ctx->features &= ~(unsigned)A32_FEAT_IDIV;
   ctx->rng = o.seed ? o.seed : 0x9e3779b9u;
+  const char *perf = getenv("ARMJIT_PERF_MAP");
+  if (perf && strcmp(perf, "1") == 0) ctx->opts.flags |= ARMJIT_PERF_MAP;
+  const char *mprot = getenv("ARMJIT_CODE_MPROTECT");
+  if (mprot && strcmp(mprot, "1") == 0) ctx->opts.flags |= ARMJIT_CODE_MPROTECT;
   ajx_err_clear(err);
   return ctx;
 }

@@ -21,6 +21,10 @@ struct armjit_ctx {
    * arena_release with it, so that freeing the context needs no rt header. */
   struct ajx_arena *arena;
   void (*arena_release)(armjit_ctx *ctx);
+  /* Live code objects for armjit_lookup_pc and the count that numbers
+   * their symbols (rt/debuginfo.c); NULL while none is live. */
+  struct ajx_dbg_list *dbg;
+  uint32_t code_serial;
 };
 
 void *ajx_alloc(armjit_ctx *ctx, size_t n);          /* NULL on exhaustion */

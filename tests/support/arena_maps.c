@@ -57,5 +57,5 @@ void arena_maps_perms(uintptr_t addr, char perms[5]) {
 
 int arena_env_forces_mprotect(void) {
   const char *e = getenv("ARMJIT_CODE_MPROTECT");
-  return e && *e && strcmp(e, "0") != 0;
+  return e && strcmp(e, "1") == 0;
 }

@@ -85,6 +85,10 @@ static void build_op(build *b, uint32_t i, bool probe) {
       snprintf(name, sizeof name, "done%u", (unsigned)i);
       armjit_set_descr_name(b->t, name);
     }
+  } else if (op->opc == ARMJIT_OP_DEBUG_MERGE_POINT) {
+    /* a text with every escape the printer writes */
+    snprintf(name, sizeof name, "op %u \"at\"\t\\%c", (unsigned)i, (char)(1 + i % 31));
+    armjit_debug_merge_point(b->t, name);
   } else if (rt_is_exit(op->opc)) {
     if (probe)
       for (uint32_t k = 0; k < op->na; k++) l[n++] = a[k];

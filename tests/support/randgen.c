@@ -349,6 +349,14 @@ static void gen_guard(gen *s) {
 }
 
 static void gen_body_op(gen *s) {
+  /* A source position now and then, between op groups (never between an
+   * op and the guard that must follow it).  Chosen by position, not by the
+   * random stream, so every other choice stays what it was. */
+  if (s->g->nops % 29 == 7 &&
+      rt_add_op(s->g, ARMJIT_OP_DEBUG_MERGE_POINT, ARMJIT_VOID, NULL, 0, NULL, 0, 0) < 0) {
+    s->oom = true;
+    return;
+  }
   if (rt_chance(s->r, s->c->guard_pct)) { gen_guard(s); return; }
   uint32_t k = rt_below(s->r, 100);
   if (k < s->c->mem_pct) {
