@@ -8,7 +8,9 @@
  *
  * Errors: every fallible call returns a status (or NULL) and fills an
  * armjit_error when one is passed.  Nothing aborts on user input.
- * Threads: there is no global mutable state; each context is independent.
+ * Threads: each context is independent.  The only global mutable state is
+ * the GDB JIT interface's descriptor (process-wide by gdb's design; see
+ * "debugging and profiling" below), guarded by a mutex.
  * A compiled loop may be run by several threads at once, each with its
  * own frame, as long as its helpers do not raise: the pending-exception
  * slot belongs to the context (see armjit_raise).

@@ -837,6 +837,100 @@ static void test_link_symbols(void **state) {
   a32_buf_free(b);
 }
 
+/* ---- media, status register, multiply-accumulate, VLD1/VST1 -------------- */
+
+static uint32_t bswap_ref(uint32_t x) {
+  return x >> 24 | (x >> 8 & 0xff00u) | (x << 8 & 0xff0000u) | x << 24;
+}
+static uint32_t rbit_ref(uint32_t x) {
+  uint32_t r = 0;
+  for (int i = 0; i < 32; i++) r |= ((x >> i) & 1u) << (31 - i);
+  return r;
+}
+
+static void test_media(void **state) {
+  T *t = *state;
+  static const uint32_t xs[] = {0, 1, 0x80, 0xff, 0x8000, 0x12345678u, 0x89abcdefu,
+                                0xffffffffu, 0x7fffffffu, 0x00ff8001u};
+  /* r0 = uxtab(r1, r0 ror 8) */
+  a32_extend(t->b, A32_AL, A32_UXTAB, A32_R0, A32_R1, A32_R0, 8); ret(t);
+  fn_i_ii uxtab = FN(fn_i_ii, jit(t));
+  a32_extend(t->b, A32_AL, A32_SXTH, A32_R0, 0, A32_R0, 16); ret(t);
+  fn_i_i sxth16 = FN(fn_i_i, jit(t));
+  a32_rev(t->b, A32_AL, A32_REV, A32_R0, A32_R0); ret(t);
+  fn_i_i rev = FN(fn_i_i, jit(t));
+  a32_rev(t->b, A32_AL, A32_REVSH, A32_R0, A32_R0); ret(t);
+  fn_i_i revsh = FN(fn_i_i, jit(t));
+  a32_rev(t->b, A32_AL, A32_RBIT, A32_R0, A32_R0); ret(t);
+  fn_i_i rbit = FN(fn_i_i, jit(t));
+  a32_bitfield(t->b, A32_AL, A32_SBFX, A32_R0, A32_R0, 4, 9); ret(t);
+  fn_i_i sbfx = FN(fn_i_i, jit(t));
+  a32_bitfield(t->b, A32_AL, A32_UBFX, A32_R0, A32_R0, 31, 1); ret(t);
+  fn_i_i ubfx = FN(fn_i_i, jit(t));
+  /* r0 = bfi(r0, r1, 8, 12) then bfc(r0, 0, 4) */
+  a32_bitfield(t->b, A32_AL, A32_BFI, A32_R0, A32_R1, 8, 12);
+  a32_bitfield(t->b, A32_AL, A32_BFC, A32_R0, 0, 0, 4); ret(t);
+  fn_i_ii bfi = FN(fn_i_ii, jit(t));
+  for (size_t i = 0; i < sizeof xs / sizeof xs[0]; i++) {
+    uint32_t x = xs[i], y = xs[(i + 3) % (sizeof xs / sizeof xs[0])];
+    assert_int_equal((uint32_t)uxtab((int32_t)x, (int32_t)y), y + ((x >> 8) & 0xffu));
+    assert_int_equal(sxth16((int32_t)x), (int32_t)(int16_t)(x >> 16));
+    assert_int_equal((uint32_t)rev((int32_t)x), bswap_ref(x));
+    assert_int_equal(revsh((int32_t)x), (int32_t)(int16_t)((x & 0xffu) << 8 | (x >> 8 & 0xffu)));
+    assert_int_equal((uint32_t)rbit((int32_t)x), rbit_ref(x));
+    assert_int_equal(sbfx((int32_t)x), ((int32_t)(x << 19)) >> 23);
+    assert_int_equal(ubfx((int32_t)x), (int32_t)(x >> 31));
+    uint32_t want = ((x & ~0x000fff00u) | ((y & 0xfffu) << 8)) & ~0xfu;
+    assert_int_equal((uint32_t)bfi((int32_t)x, (int32_t)y), want);
+  }
+}
+
+/* MSR APSR_nzcvq then MRS: the flags read back and steer a condition. */
+static void test_msr_mrs(void **state) {
+  T *t = *state;
+  a32_msr(t->b, A32_AL, A32_APSR_NZCVQ, A32_R0);
+  a32_mrs(t->b, A32_AL, A32_R1);
+  a32_dp(t->b, A32_AL, A32_MOV, false, A32_R0, 0, a32_imm(0));
+  a32_dp(t->b, A32_EQ, A32_ORR, false, A32_R0, A32_R0, a32_imm(1)); /* Z */
+  a32_dp(t->b, A32_MI, A32_ORR, false, A32_R0, A32_R0, a32_imm(2)); /* N */
+  a32_bitfield(t->b, A32_AL, A32_UBFX, A32_R1, A32_R1, 28, 4);
+  a32_dp(t->b, A32_AL, A32_ORR, false, A32_R0, A32_R0, a32_rsi(A32_R1, A32_LSL, 4));
+  ret(t);
+  fn_i_i f = FN(fn_i_i, jit(t));
+  for (uint32_t nzcv = 0; nzcv < 16; nzcv++) {
+    uint32_t got = (uint32_t)f((int32_t)(nzcv << 28));
+    assert_int_equal(got >> 4, nzcv);
+    assert_int_equal(got & 1u, (nzcv >> 2) & 1u);
+    assert_int_equal((got >> 1) & 1u, nzcv >> 3);
+  }
+}
+
+/* dst[i] = a[i] * b[i] + dst[i] as doubles (VMLA), and VNMUL; through
+ * VLD1/VST1 of two d registers with writeback. */
+typedef void (*fn_v_ppp)(double *, const double *, const double *);
+static void test_vmla_vld1(void **state) {
+  T *t = *state;
+  if (!(armjit_ctx_features(t->ctx) & A32_FEAT_NEON)) skip();
+  a32_buf *b = t->b;
+  a32_vld1(b, 64, 0, 2, A32_R0, 0, A32_PC);  /* d0, d1 = dst[0..1] */
+  a32_vld1(b, 64, 2, 2, A32_R1, 0, A32_SP);  /* d2, d3 = a[0..1], r1 += 16 */
+  a32_vld1(b, 64, 4, 2, A32_R2, 0, A32_PC);  /* d4, d5 = b[0..1] */
+  a32_vfp(b, A32_AL, A32_VMLA, true, 0, 2, 4);
+  a32_vfp(b, A32_AL, A32_VMLA, true, 1, 3, 5);
+  a32_vfp(b, A32_AL, A32_VNMUL, true, 6, 2, 4);
+  a32_vst1(b, 64, 0, 2, A32_R0, 0, A32_PC);
+  a32_vldr(b, A32_AL, true, 7, A32_R1, -16); /* r1 moved by the writeback */
+  a32_vfp(b, A32_AL, A32_VSUB, true, 6, 6, 7);
+  a32_vstr(b, A32_AL, true, 6, A32_R2, 16);  /* b[2] = -(a0*b0) - a[0] */
+  ret(t);
+  fn_v_ppp f = FN(fn_v_ppp, jit(t));
+  double dst[2] = {1.5, -2.0}, a[2] = {3.0, 0.25}, bb[3] = {-4.0, 8.0, 0};
+  f(dst, a, bb);
+  assert_true(dst[0] == 1.5 + 3.0 * -4.0);
+  assert_true(dst[1] == -2.0 + 0.25 * 8.0);
+  assert_true(bb[2] == -(3.0 * -4.0) - 3.0);
+}
+
 int main(void) {
 #define T_(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
   const struct CMUnitTest tests[] = {
@@ -851,6 +945,8 @@ int main(void) {
       T_(test_double_native_abi), T_(test_ldrex_strex),
       T_(test_neon_i64),          T_(test_patch),
       T_(test_callee_saved),      T_(test_link_symbols),
+      T_(test_media),             T_(test_msr_mrs),
+      T_(test_vmla_vld1),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -428,11 +428,24 @@ static void test_invalid_operands_rejected(void **state) {
   REJECT(a32_vpush(b, A32_AL, 0, 0));
   REJECT(a32_vpop(b, A32_AL, 0, 17));
   REJECT(a32_neon3(b, A32_NADD_I64, 0, 32, 0));
+  REJECT(a32_extend(b, A32_AL, A32_UXTB, A32_R0, 0, A32_R1, 4));
+  REJECT(a32_extend(b, A32_AL, A32_SXTAH, A32_R0, A32_PC, A32_R1, 0));
+  REJECT(a32_rev(b, A32_AL, A32_RBIT, A32_PC, A32_R1));
+  REJECT(a32_bitfield(b, A32_AL, A32_UBFX, A32_R0, A32_R1, 8, 25));
+  REJECT(a32_bitfield(b, A32_AL, A32_BFI, A32_R0, A32_PC, 0, 1));
+  REJECT(a32_svc(b, A32_AL, 0x1000000));
+  REJECT(a32_mrs(b, A32_AL, A32_PC));
+  REJECT(a32_msr(b, A32_AL, 0, A32_R0));
+  REJECT(a32_msr_imm(b, A32_AL, A32_APSR_NZCVQ, 0x101));
+  REJECT(a32_vld1(b, 32, 30, 3, A32_R0, 0, A32_PC));
+  REJECT(a32_vst1(b, 16, 0, 1, A32_R0, 16, A32_PC));
+  REJECT(a32_vld1(b, 8, 0, 2, A32_PC, 0, A32_PC));
   /* Features switched off must be refused too. */
   a32_buf_set_features(b, A32_FEAT_VFPV3);
   REJECT(a32_sdiv(b, A32_AL, A32_R0, A32_R1, A32_R2));
   REJECT(a32_vfp(b, A32_AL, A32_VADD, true, 16, 0, 0));
   REJECT(a32_neon3(b, A32_NEOR, 0, 1, 2));
+  REJECT(a32_vld1(b, 8, 0, 1, A32_R0, 0, A32_PC));
   assert_int_equal(a32_buf_size(b), 0);
   a32_buf_free(b);
 }

@@ -457,7 +457,8 @@ static void test_vfp_registers(void **state) {
   ACCEPT(b, a32_vfp(b, A32_AL, A32_VADD, true, 16, 0, 31));
   assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xee700b2fu); /* vadd.f64 d16, d0, d31 */
   /* bad enums */
-  REJECT(b, A32_ERR_ARG, a32_vfp(b, A32_AL, (a32_vfp_op)10, true, 0, 0, 0));
+  REJECT(b, A32_ERR_ARG, a32_vfp(b, A32_AL, (a32_vfp_op)15, true, 0, 0, 0));
+  REJECT(b, A32_ERR_REG, a32_vfp(b, A32_AL, A32_VMLA, true, 0, 32, 0));
   REJECT(b, A32_ERR_ARG, a32_vcvt(b, A32_AL, (a32_cvt_op)10, 0, 0));
   REJECT(b, A32_ERR_ARG, a32_vmrs_apsr(b, (a32_cond)15));
   REJECT(b, A32_ERR_ARG, a32_vfp(b, (a32_cond)15, A32_VADD, true, 0, 0, 0));
@@ -489,9 +490,24 @@ static void test_neon(void **state) {
   REJECT(b, A32_ERR_REG, a32_neon3(b, A32_NADD_I64, 32, 0, 0));
   REJECT(b, A32_ERR_REG, a32_neon3(b, A32_NAND, 0, 32, 0));
   REJECT(b, A32_ERR_REG, a32_neon3(b, A32_NEOR, 0, 0, 32));
-  REJECT(b, A32_ERR_ARG, a32_neon3(b, (a32_neon_op)5, 0, 0, 0));
+  REJECT(b, A32_ERR_ARG, a32_neon3(b, (a32_neon_op)17, 0, 0, 0));
+  REJECT(b, A32_ERR_REG, a32_neon3(b, A32_NMUL_F32, 32, 0, 0));
+  /* VLD1/VST1 */
+  REJECT(b, A32_ERR_ARG, a32_vld1(b, 12, 0, 1, A32_R0, 0, A32_PC));
+  REJECT(b, A32_ERR_REGLIST, a32_vld1(b, 8, 0, 0, A32_R0, 0, A32_PC));
+  REJECT(b, A32_ERR_REGLIST, a32_vst1(b, 8, 0, 5, A32_R0, 0, A32_PC));
+  REJECT(b, A32_ERR_REG, a32_vld1(b, 32, 30, 3, A32_R0, 0, A32_PC));
+  REJECT(b, A32_ERR_REG, a32_vld1(b, 32, 0, 1, A32_PC, 0, A32_PC));
+  REJECT(b, A32_ERR_REG, a32_vld1(b, 32, 0, 1, A32_R0, 0, (a32_reg)16));
+  REJECT(b, A32_ERR_ALIGN, a32_vld1(b, 32, 0, 1, A32_R0, 16, A32_PC));
+  REJECT(b, A32_ERR_ALIGN, a32_vst1(b, 32, 0, 2, A32_R0, 32, A32_PC));
+  REJECT(b, A32_ERR_ALIGN, a32_vst1(b, 32, 0, 3, A32_R0, 16, A32_PC));
+  REJECT(b, A32_ERR_ALIGN, a32_vld1(b, 32, 0, 4, A32_R0, 4, A32_PC));
+  ACCEPT(b, a32_vld1(b, 64, 28, 4, A32_R0, 32, A32_SP));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xf460c2fdu); /* vld1.64 {d28-d31}, [r0:256]! */
   a32_buf_set_features(b, A32_FEAT_ALL & ~A32_FEAT_NEON);
   REJECT(b, A32_ERR_FEATURE, a32_neon3(b, A32_NADD_I64, 0, 1, 2));
+  REJECT(b, A32_ERR_FEATURE, a32_vld1(b, 8, 0, 1, A32_R0, 0, A32_PC));
   a32_buf_set_features(b, A32_FEAT_ALL);
   ACCEPT(b, a32_neon3(b, A32_NSUB_I64, 17, 1, 31));
   assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xf371182fu); /* vsub.i64 d17, d1, d31 */
@@ -930,6 +946,45 @@ static void test_allocator_hooks(void **state) {
   a32_buf_free(b);
 }
 
+/* ---- media and status registers ------------------------------------------ */
+static void test_media(void **state) {
+  a32_buf *b = *state;
+  REJECT(b, A32_ERR_ARG, a32_extend(b, A32_AL, (a32_extend_op)12, A32_R0, 0, A32_R1, 0));
+  REJECT(b, A32_ERR_IMM, a32_extend(b, A32_AL, A32_SXTB, A32_R0, 0, A32_R1, 4));
+  REJECT(b, A32_ERR_IMM, a32_extend(b, A32_AL, A32_SXTB, A32_R0, 0, A32_R1, 32));
+  REJECT(b, A32_ERR_REG, a32_extend(b, A32_AL, A32_UXTH, A32_PC, 0, A32_R1, 0));
+  REJECT(b, A32_ERR_REG, a32_extend(b, A32_AL, A32_UXTH, A32_R0, 0, A32_PC, 0));
+  REJECT(b, A32_ERR_REG, a32_extend(b, A32_AL, A32_UXTAB, A32_R0, A32_PC, A32_R1, 0));
+  ACCEPT(b, a32_extend(b, A32_AL, A32_UXTH, A32_R0, A32_PC, A32_R1, 16)); /* rn ignored */
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xe6ff0871u);  /* uxth r0, r1, ror #16 */
+  REJECT(b, A32_ERR_ARG, a32_rev(b, A32_AL, (a32_rev_op)4, A32_R0, A32_R1));
+  REJECT(b, A32_ERR_REG, a32_rev(b, A32_AL, A32_REV, A32_R0, A32_PC));
+  REJECT(b, A32_ERR_ARG, a32_bitfield(b, A32_AL, (a32_bitfield_op)4, A32_R0, A32_R1, 0, 1));
+  REJECT(b, A32_ERR_IMM, a32_bitfield(b, A32_AL, A32_UBFX, A32_R0, A32_R1, 0, 0));
+  REJECT(b, A32_ERR_IMM, a32_bitfield(b, A32_AL, A32_SBFX, A32_R0, A32_R1, 32, 1));
+  REJECT(b, A32_ERR_IMM, a32_bitfield(b, A32_AL, A32_BFI, A32_R0, A32_R1, 1, 32));
+  REJECT(b, A32_ERR_IMM, a32_bitfield(b, A32_AL, A32_BFC, A32_R0, 0, 31, 2));
+  REJECT(b, A32_ERR_REG, a32_bitfield(b, A32_AL, A32_BFC, A32_PC, 0, 0, 1));
+  REJECT(b, A32_ERR_REG, a32_bitfield(b, A32_AL, A32_UBFX, A32_R0, A32_PC, 0, 1));
+  REJECT(b, A32_ERR_REG, a32_bitfield(b, A32_AL, A32_BFI, A32_R0, A32_PC, 0, 1));
+  ACCEPT(b, a32_bitfield(b, A32_AL, A32_BFC, A32_R3, A32_PC, 4, 8)); /* rn ignored */
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xe7cb321fu);  /* bfc r3, #4, #8 */
+}
+
+static void test_svc_mrs_msr(void **state) {
+  a32_buf *b = *state;
+  REJECT(b, A32_ERR_IMM, a32_svc(b, A32_AL, 0x1000000));
+  REJECT(b, A32_ERR_ARG, a32_svc(b, (a32_cond)15, 0));
+  REJECT(b, A32_ERR_REG, a32_mrs(b, A32_AL, A32_PC));
+  REJECT(b, A32_ERR_ARG, a32_msr(b, A32_AL, 0, A32_R0));
+  REJECT(b, A32_ERR_ARG, a32_msr(b, A32_AL, 16, A32_R0));
+  REJECT(b, A32_ERR_REG, a32_msr(b, A32_AL, A32_APSR_NZCVQ, A32_PC));
+  REJECT(b, A32_ERR_ARG, a32_msr_imm(b, A32_AL, 0, 0));  /* the hint space */
+  REJECT(b, A32_ERR_IMM, a32_msr_imm(b, A32_AL, A32_APSR_G, 0x101));
+  ACCEPT(b, a32_msr(b, A32_NE, A32_APSR_NZCVQ | A32_APSR_G, A32_R2));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0x112cf002u);  /* msrne APSR_nzcvqg, r2 */
+}
+
 static void test_modimm(void **state) {
   (void)state;
   assert_int_equal(a32_modimm(0), 0);
@@ -1013,6 +1068,8 @@ int main(void) {
       cmocka_unit_test(test_branch_fixups),
       cmocka_unit_test(test_patch),
       cmocka_unit_test(test_mov_label_abs),
+      cmocka_unit_test_setup_teardown(test_media, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_svc_mrs_msr, setup, teardown),
       cmocka_unit_test_setup_teardown(test_sym_rejections, setup, teardown),
       cmocka_unit_test(test_sym_records_and_link),
       cmocka_unit_test(test_sym_link_with_labels),

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include "ir/ir.h"
@@ -34,6 +35,13 @@ static const char *const text =
     "i7 = int_eq(i3, 7)\n"
     "guard_false(i7, descr=seven) [i3]\n"
     "jump(i3, f2, descr=dbg)\n";
+
+#if defined(__arm__)
+/* gdb's jit_code_entry and jit_descriptor (the library's definition). */
+struct entry { struct entry *next, *prev; const char *addr; uint64_t size; };
+extern struct jit_descriptor { uint32_t version, action; struct entry *relevant, *first; }
+    __jit_debug_descriptor;
+#endif
 
 static armjit_ctx *ctx_with(unsigned flags) {
   armjit_options o;
@@ -60,7 +68,8 @@ typedef struct {
   char name[128];
 } map_line;
 
-/* The lines of the perf map whose name starts with prefix. */
+/* The lines of the perf map for the symbol prefix and its sub-ranges
+ * (prefix.*); every line when prefix is NULL. */
 static unsigned read_map(const char *prefix, map_line *out, unsigned max) {
   char path[64];
   ajx_perfmap_path(path, sizeof path);
@@ -68,14 +77,14 @@ static unsigned read_map(const char *prefix, map_line *out, unsigned max) {
   if (!f) return 0;
   char line[256];
   unsigned n = 0;
-  size_t plen = strlen(prefix);
+  size_t plen = prefix ? strlen(prefix) : 0;
   while (fgets(line, sizeof line, f)) {
     map_line m;
     /* perf's format: hex start, hex size, the rest of the line is the name */
     if (sscanf(line, "%lx %lx %127[^\n]", &m.start, &m.size, m.name) != 3)
       fail_msg("malformed perf map line: %s", line);
-    if (strncmp(m.name, prefix, plen) == 0 && (m.name[plen] == 0 || m.name[plen] == '.') &&
-        n < max)
+    if ((!prefix || (strncmp(m.name, prefix, plen) == 0 &&
+                     (m.name[plen] == 0 || m.name[plen] == '.'))) && n < max)
       out[n++] = m;
   }
   fclose(f);
@@ -349,9 +358,6 @@ static void test_elf_image(void **state) {
 #if defined(__arm__)
   /* Registered with gdb: the newest entry of the descriptor is this
    * loop's image, and freeing the loop unlinks it. */
-  struct entry { struct entry *next, *prev; const char *addr; uint64_t size; };
-  extern struct { uint32_t version, action; struct entry *relevant, *first; }
-      __jit_debug_descriptor;
   assert_int_equal(__jit_debug_descriptor.version, 1);
   struct entry *first = __jit_debug_descriptor.first;
   assert_non_null(first);
@@ -379,6 +385,130 @@ static void test_elf_image(void **state) {
   armjit_loop_free(l);
 #endif
   armjit_ctx_free(ctx);
+}
+
+/* ---- threads: contexts compiling at once ------------------------------------ */
+enum { NTHREADS = 4, NLOOPS = 12 };
+
+static void *compile_many(void *arg) {
+  (void)arg;
+  armjit_ctx *ctx = ctx_with(ARMJIT_PERF_MAP);
+  armjit_loop *l[NLOOPS];
+  for (int k = 0; k < NLOOPS; k++) {
+    armjit_error err;
+    armjit_trace *t = armjit_trace_parse(ctx, text, &err);
+    l[k] = t ? armjit_compile_loop(ctx, t, &err) : NULL;
+    armjit_trace_free(t);
+    if (!l[k]) return "compile failed";
+  }
+  for (int k = 0; k < NLOOPS; k++) armjit_loop_free(l[k]);
+  armjit_ctx_free(ctx);
+  return NULL;
+}
+
+/* The gdb descriptor list and the perf map stay whole when several
+ * contexts compile and free loops at the same time. */
+static void test_threads(void **state) {
+  (void)state;
+  remove_map();
+  pthread_t th[NTHREADS];
+  for (int i = 0; i < NTHREADS; i++)
+    assert_int_equal(pthread_create(&th[i], NULL, compile_many, NULL), 0);
+  for (int i = 0; i < NTHREADS; i++) {
+    void *r;
+    assert_int_equal(pthread_join(th[i], &r), 0);
+    if (r) fail_msg("%s", (const char *)r);
+  }
+  /* every line well formed (read_map fails on any other), six per loop */
+  map_line m[NTHREADS * NLOOPS * 6 + 1];
+  unsigned n = read_map(NULL, m, NTHREADS * NLOOPS * 6 + 1);
+  assert_int_equal(n, NTHREADS * NLOOPS * 6);
+  /* each loop's lines together, in order: its name, 4 stubs, exit path */
+  for (unsigned k = 0; k < n; k += 6) {
+    size_t len = strlen(m[k].name);
+    assert_true(len > 4 && strchr(m[k].name, '.') == NULL);
+    for (unsigned j = 1; j < 6; j++) {
+      assert_memory_equal(m[k + j].name, m[k].name, len);
+      assert_int_equal(m[k + j].start, m[k + j - 1].start + m[k + j - 1].size);
+    }
+  }
+#if defined(__arm__)
+  assert_null(__jit_debug_descriptor.first);  /* every entry unlinked */
+#endif
+  remove_map();
+}
+
+/* ---- out of memory: every allocation of a compile failing in turn ---------- */
+typedef struct {
+  long budget;   /* allocations left, -1 = unlimited */
+  long live;     /* blocks allocated and not freed */
+} oom_state;
+
+static void *oom_alloc(void *ud, size_t n) {
+  oom_state *s = ud;
+  if (s->budget == 0) return NULL;
+  if (s->budget > 0) s->budget--;
+  void *p = malloc(n);
+  if (p) s->live++;
+  return p;
+}
+static void *oom_realloc(void *ud, void *p, size_t n) {
+  oom_state *s = ud;
+  if (s->budget == 0) return NULL;
+  if (s->budget > 0) s->budget--;
+  void *q = realloc(p, n);
+  if (q && !p) s->live++;
+  return q;
+}
+static void oom_free(void *ud, void *p) {
+  oom_state *s = ud;
+  if (p) s->live--;
+  free(p);
+}
+
+/* Each failure is a clean ARMJIT_E_NOMEM with nothing left allocated (the
+ * name, merge points, the gdb entry and its image, the perf map buffer and
+ * the lookup list all have failure paths). */
+static void test_compile_out_of_memory(void **state) {
+  (void)state;
+  remove_map();
+  oom_state s = {-1, 0};
+  armjit_options o;
+  memset(&o, 0, sizeof o);
+  o.flags = ARMJIT_PERF_MAP;
+  o.alloc = oom_alloc;
+  o.realloc = oom_realloc;
+  o.free = oom_free;
+  o.ud = &s;
+  armjit_error err;
+  armjit_ctx *ctx = armjit_ctx_new(&o, &err);
+  assert_non_null(ctx);
+  static const char *const src[] = {text, "[i0]\ndebug_merge_point(\"a\")\nfinish(i0)\n"};
+  for (int k = 0; k < 2; k++) {
+    armjit_trace *t = armjit_trace_parse(ctx, src[k], &err);
+    assert_non_null(t);
+    assert_int_equal(armjit_trace_validate(t, &err), ARMJIT_OK);
+    long base = s.live, failures = 0;
+    for (long n = 0;; n++) {
+      assert_true(n < 100000);
+      s.budget = n;
+      armjit_loop *l = armjit_compile_loop(ctx, t, &err);
+      s.budget = -1;
+      if (l) {
+        armjit_loop_free(l);
+        assert_int_equal(s.live, base);
+        break;
+      }
+      failures++;
+      assert_int_equal(err.code, ARMJIT_E_NOMEM);
+      assert_int_equal(s.live, base);
+    }
+    assert_true(failures > 10);
+    armjit_trace_free(t);
+  }
+  armjit_ctx_free(ctx);
+  assert_int_equal(s.live, 0);
+  remove_map();
 }
 
 /* ---- debug_merge_point ----------------------------------------------------------- */
@@ -570,6 +700,8 @@ int main(void) {
       cmocka_unit_test(test_perf_map_env),
       cmocka_unit_test(test_lookup_pc),
       cmocka_unit_test(test_elf_image),
+      cmocka_unit_test(test_threads),
+      cmocka_unit_test(test_compile_out_of_memory),
       cmocka_unit_test(test_merge_point_text),
       cmocka_unit_test(test_merge_point_errors),
       cmocka_unit_test(test_merge_point_code),

@@ -320,6 +320,34 @@ a32_status a32_sdiv(a32_buf *b, a32_cond c, a32_reg rd, a32_reg rn, a32_reg rm);
 a32_status a32_udiv(a32_buf *b, a32_cond c, a32_reg rd, a32_reg rn, a32_reg rm);
 a32_status a32_clz(a32_buf *b, a32_cond c, a32_reg rd, a32_reg rm);
 
+/* ---- media: extend, reverse, bit fields ---------------------------------- */
+typedef enum {
+  A32_SXTB, A32_SXTH, A32_SXTB16,    /* rd = extend(rm ror rot) */
+  A32_UXTB, A32_UXTH, A32_UXTB16,
+  A32_SXTAB, A32_SXTAH, A32_SXTAB16, /* rd = rn + extend(rm ror rot) */
+  A32_UXTAB, A32_UXTAH, A32_UXTAB16
+} a32_extend_op;
+/* rot: 0, 8, 16 or 24; rn is ignored by the forms without add. */
+a32_status a32_extend(a32_buf *b, a32_cond c, a32_extend_op op, a32_reg rd, a32_reg rn,
+                      a32_reg rm, unsigned rot);
+
+typedef enum {
+  A32_REV,   /* byte order of the word */
+  A32_REV16, /* byte order of each halfword */
+  A32_REVSH, /* low halfword byte-swapped, sign extended */
+  A32_RBIT   /* bit order of the word */
+} a32_rev_op;
+a32_status a32_rev(a32_buf *b, a32_cond c, a32_rev_op op, a32_reg rd, a32_reg rm);
+
+typedef enum {
+  A32_UBFX, A32_SBFX, /* rd = rn<lsb+width-1:lsb>, zero / sign extended */
+  A32_BFI,            /* rd<lsb+width-1:lsb> = rn<width-1:0> */
+  A32_BFC             /* rd<lsb+width-1:lsb> = 0 (rn ignored) */
+} a32_bitfield_op;
+/* lsb 0..31, width 1..32-lsb. */
+a32_status a32_bitfield(a32_buf *b, a32_cond c, a32_bitfield_op op, a32_reg rd,
+                        a32_reg rn, unsigned lsb, unsigned width);
+
 /* ---- loads and stores --------------------------------------------------- */
 typedef enum {
   A32_LDR, A32_STR, A32_LDRB, A32_STRB,             /* ±12-bit imm, shifted reg */
@@ -366,6 +394,19 @@ a32_status a32_mrc(a32_buf *b, a32_cond c, unsigned coproc, unsigned opc1,
 a32_status a32_dmb(a32_buf *b, unsigned option);
 a32_status a32_dsb(a32_buf *b, unsigned option);
 a32_status a32_isb(a32_buf *b, unsigned option);
+/* SVC #imm24 (imm24 <= 0xffffff). */
+a32_status a32_svc(a32_buf *b, a32_cond c, uint32_t imm24);
+/* MRS rd, APSR (the same encoding reads CPSR at PL1). */
+a32_status a32_mrs(a32_buf *b, a32_cond c, a32_reg rd);
+/* MSR <fields>, rn / #imm (a modified immediate).  mask: any non-empty
+ * combination of the CPSR fields; APSR_nzcvq is CPSR_f and APSR_g CPSR_s,
+ * the only ones unprivileged code may write. */
+enum {
+  A32_PSR_C = 1, A32_PSR_X = 2, A32_PSR_S = 4, A32_PSR_F = 8,
+  A32_APSR_G = A32_PSR_S, A32_APSR_NZCVQ = A32_PSR_F
+};
+a32_status a32_msr(a32_buf *b, a32_cond c, unsigned mask, a32_reg rn);
+a32_status a32_msr_imm(a32_buf *b, a32_cond c, unsigned mask, uint32_t imm);
 
 /* ---- VFP ----------------------------------------------------------------- */
 /* VLDR/VSTR dd or sd, [rn, #±off]; off multiple of 4, |off| <= 1020. */
@@ -378,7 +419,9 @@ a32_status a32_vpop(a32_buf *b, a32_cond c, a32_vreg first, unsigned count);
 typedef enum {
   A32_VADD, A32_VSUB, A32_VMUL, A32_VDIV,  /* vd = vn op vm */
   A32_VMOV, A32_VNEG, A32_VABS, A32_VSQRT, /* vd = op vm (vn ignored) */
-  A32_VCMP, A32_VCMPE                      /* compare vd with vm */
+  A32_VCMP, A32_VCMPE,                     /* compare vd with vm */
+  A32_VMLA, A32_VMLS,                      /* vd = vd + vn*vm, vd - vn*vm */
+  A32_VNMLA, A32_VNMLS, A32_VNMUL          /* vd = -vd - vn*vm, -vd + vn*vm, -(vn*vm) */
 } a32_vfp_op;
 a32_status a32_vfp(a32_buf *b, a32_cond c, a32_vfp_op op, bool dbl, a32_vreg vd,
                    a32_vreg vn, a32_vreg vm);
@@ -403,8 +446,25 @@ a32_status a32_vcvt(a32_buf *b, a32_cond c, a32_cvt_op op, a32_vreg vd, a32_vreg
 a32_status a32_vmrs_apsr(a32_buf *b, a32_cond c);
 
 /* ---- NEON (64-bit d registers, unconditional) ----------------------------- */
-typedef enum { A32_NADD_I64, A32_NSUB_I64, A32_NAND, A32_NORR, A32_NEOR } a32_neon_op;
+/* dd = dn op dm, lane by lane (.i8/.i16/.i32/.i64 integer lanes, .f32
+ * single-precision lanes; AND/ORR/EOR bitwise). */
+typedef enum {
+  A32_NADD_I64, A32_NSUB_I64, A32_NAND, A32_NORR, A32_NEOR,
+  A32_NADD_I8, A32_NADD_I16, A32_NADD_I32,
+  A32_NSUB_I8, A32_NSUB_I16, A32_NSUB_I32,
+  A32_NMUL_I8, A32_NMUL_I16, A32_NMUL_I32,
+  A32_NADD_F32, A32_NSUB_F32, A32_NMUL_F32
+} a32_neon_op;
 a32_status a32_neon3(a32_buf *b, a32_neon_op op, a32_vreg dd, a32_vreg dn, a32_vreg dm);
+/* VLD1/VST1.<esize> {d<first> .. d<first+n-1>}, [rn{:align}] (multiple
+ * single elements): esize 8, 16, 32 or 64 bits; n 1..4; align in bytes: 0
+ * (none), 8, 16 (n = 2 or 4), 32 (n = 4).  rm follows the encoding's Rm
+ * field: A32_PC = no writeback, A32_SP = "[rn]!" (rn += 8n), any other
+ * register = "[rn], rm" (rn += rm). */
+a32_status a32_vld1(a32_buf *b, unsigned esize, a32_vreg first, unsigned n, a32_reg rn,
+                    unsigned align, a32_reg rm);
+a32_status a32_vst1(a32_buf *b, unsigned esize, a32_vreg first, unsigned n, a32_reg rn,
+                    unsigned align, a32_reg rm);
 
 #ifdef __cplusplus
 }

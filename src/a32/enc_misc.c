@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* enc_misc.c — miscellaneous and system instructions: CLZ, NOP, BKPT,
- * coprocessor register transfers and barriers. */
+ * coprocessor register transfers, barriers, SVC and the status register
+ * moves MRS/MSR. */
 #include "a32_internal.h"
 
 /* A8.8.33 CLZ A1: cond 0001 0110 1111 Rd 1111 0001 Rm */
@@ -84,4 +85,58 @@ a32_status a32_dsb(a32_buf *b, unsigned option) {
 }
 a32_status a32_isb(a32_buf *b, unsigned option) {
   return barrier_emit(b, "a32_isb", 0xf57ff060u, option);
+}
+
+/* A8.8.228 SVC A1: cond 1111 imm24 */
+a32_status a32_svc(a32_buf *b, a32_cond c, uint32_t imm24) {
+  static const char who[] = "a32_svc";
+  if (!b)
+    return A32_ERR_ARG;
+  A32_TRY(a32_chk_cond(b, who, c));
+  if (imm24 > 0xffffffu)
+    return a32_fail(b, A32_ERR_IMM, who, "immediate 0x%x does not fit in 24 bits",
+                    (unsigned)imm24);
+  return a32_put(b, a32_cond_bits(c) | 0x0f000000u | imm24);
+}
+
+/* A8.8.109 MRS A1: cond 0001 0000 1111 Rd 0000 0000 0000 (R = 0) */
+a32_status a32_mrs(a32_buf *b, a32_cond c, a32_reg rd) {
+  static const char who[] = "a32_mrs";
+  if (!b)
+    return A32_ERR_ARG;
+  A32_TRY(a32_chk_cond(b, who, c));
+  A32_TRY(a32_chk_reg(b, who, "rd", rd, false));  /* d == 15 UNPREDICTABLE */
+  return a32_put(b, a32_cond_bits(c) | 0x010f0000u | (uint32_t)rd << 12);
+}
+
+/* MSR, R = 0, mask in bits 19:16 (f s x c):
+ *   A8.8.112 MSR (register) A1:  cond 0001 0010 mask 1111 0000 0000 Rn
+ *   A8.8.111 MSR (immediate) A1: cond 0011 0010 mask 1111 imm12
+ * mask<3:2> is the application-level APSR form; mask<1:0> (x, c) are the
+ * system-level CPSR fields of the same encodings.  mask = 0 is
+ * UNPREDICTABLE (register) or the hint space (immediate). */
+static a32_status msr_check(a32_buf *b, const char *who, a32_cond c, unsigned mask) {
+  if (!b)
+    return A32_ERR_ARG;
+  A32_TRY(a32_chk_cond(b, who, c));
+  if (mask == 0 || mask > 15)
+    return a32_fail(b, A32_ERR_ARG, who, "field mask %u: need a non-empty subset of f s x c",
+                    mask);
+  return A32_OK;
+}
+
+a32_status a32_msr(a32_buf *b, a32_cond c, unsigned mask, a32_reg rn) {
+  static const char who[] = "a32_msr";
+  A32_TRY(msr_check(b, who, c, mask));
+  A32_TRY(a32_chk_reg(b, who, "rn", rn, false));  /* n == 15 UNPREDICTABLE */
+  return a32_put(b, a32_cond_bits(c) | 0x0120f000u | (uint32_t)mask << 16 | rn);
+}
+
+a32_status a32_msr_imm(a32_buf *b, a32_cond c, unsigned mask, uint32_t imm) {
+  static const char who[] = "a32_msr_imm";
+  A32_TRY(msr_check(b, who, c, mask));
+  int imm12 = a32_modimm(imm);
+  if (imm12 < 0)
+    return a32_fail(b, A32_ERR_IMM, who, "0x%x is not a modified immediate", (unsigned)imm);
+  return a32_put(b, a32_cond_bits(c) | 0x0320f000u | (uint32_t)mask << 16 | (uint32_t)imm12);
 }

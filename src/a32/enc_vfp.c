@@ -20,6 +20,11 @@ static const struct {
     [A32_VSQRT] = {0x0eb10ac0u, 0}, /* vsqrt: A8.8.401 VSQRT */
     [A32_VCMP] = {0x0eb40a40u, 0}, /* vcmp: A8.8.302 VCMP A1, E = 0 */
     [A32_VCMPE] = {0x0eb40ac0u, 0}, /* vcmpe: A8.8.302 VCMP A1, E = 1 */
+    [A32_VMLA] = {0x0e000a00u, 1}, /* vmla: A8.8.337 VMLA (fp) A2, op = 0 */
+    [A32_VMLS] = {0x0e000a40u, 1}, /* vmls: A8.8.337 VMLS (fp) A2, op = 1 */
+    [A32_VNMLA] = {0x0e100a40u, 1}, /* vnmla: A8.8.356 VNMLA A1, op = 1 */
+    [A32_VNMLS] = {0x0e100a00u, 1}, /* vnmls: A8.8.356 VNMLS A1, op = 0 */
+    [A32_VNMUL] = {0x0e200a40u, 1}, /* vnmul: A8.8.356 VNMUL A2 */
 };
 
 #define VFP_SZ_DOUBLE 0x00000100u
@@ -30,7 +35,7 @@ a32_status a32_vfp(a32_buf *b, a32_cond c, a32_vfp_op op, bool dbl, a32_vreg vd,
   if (!b)
     return A32_ERR_ARG;
   A32_TRY(a32_chk_cond(b, who, c));
-  if ((unsigned)op > A32_VCMPE)
+  if ((unsigned)op > A32_VNMUL)
     return a32_fail(b, A32_ERR_ARG, who, "bad VFP op %u", (unsigned)op);
   A32_TRY(a32_chk_vreg(b, who, dbl, vd));
   A32_TRY(a32_chk_vreg(b, who, dbl, vm));

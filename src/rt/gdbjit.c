@@ -84,25 +84,25 @@ struct ajx_gdbjit_entry {
 };
 
 /* ---- building the ELF image ------------------------------------------------ */
+/* A buffer allocated once at its worst-case size (image_bound), so each
+ * byte is a plain store; `over` records a bound that was too small. */
 typedef struct {
-  armjit_ctx *ctx;
   uint8_t *p;
   uint32_t n, cap;
-  bool nomem;
+  bool over;
 } bytes;
 
 static void put(bytes *b, const void *src, uint32_t n) {
-  if (b->nomem) return;
-  if (!ajx_grow(b->ctx, (void **)&b->p, &b->cap, b->n + n, 1)) {
-    b->nomem = true;
+  if (n > b->cap - b->n) {
+    b->over = true;
     return;
   }
   memcpy(b->p + b->n, src, n);
   b->n += n;
 }
 static void put8(bytes *b, uint32_t v) {
-  uint8_t x = (uint8_t)v;
-  put(b, &x, 1);
+  if (b->n < b->cap) b->p[b->n++] = (uint8_t)v;
+  else b->over = true;
 }
 static void put16(bytes *b, uint32_t v) {
   put8(b, v);
@@ -120,11 +120,11 @@ static void put_uleb(bytes *b, uint32_t v) {
   } while (v);
 }
 static void set32(bytes *b, uint32_t at, uint32_t v) {
-  if (b->nomem) return;
+  if (b->over) return;
   for (int i = 0; i < 4; i++) b->p[at + i] = (uint8_t)(v >> 8 * i);
 }
 static void align(bytes *b, uint32_t a, uint8_t fill) {
-  while (!b->nomem && b->n % a) put8(b, fill);
+  while (!b->over && b->n % a) put8(b, fill);
 }
 static uint32_t put_str(bytes *b, const char *s) {
   uint32_t at = b->n;
@@ -148,7 +148,7 @@ enum { SEC_TEXT = 1, SEC_SYMTAB, SEC_STRTAB, SEC_FRAME, SEC_SHSTRTAB, NSEC };
  * (DWARF for the ARM architecture: r0-r15 = 0-15, d0-d31 = 256-287). */
 enum {
   DW_CFA_advance_loc = 0x40, DW_CFA_offset = 0x80, DW_CFA_advance_loc1 = 0x02,
-  DW_CFA_advance_loc2 = 0x03, DW_CFA_offset_extended = 0x05, DW_CFA_def_cfa = 0x0c,
+  DW_CFA_advance_loc2 = 0x03, DW_CFA_advance_loc4 = 0x04, DW_CFA_offset_extended = 0x05, DW_CFA_def_cfa = 0x0c,
   DW_CFA_def_cfa_register = 0x0d, DW_CFA_def_cfa_offset = 0x0e, DW_CFA_nop = 0,
   DWARF_SP = 13, DWARF_FP = 11, DWARF_LR = 14, DWARF_D0 = 256
 };
@@ -159,7 +159,8 @@ static void advance(bytes *b, uint32_t *at, uint32_t to) {
   uint32_t d = (to - *at) / CODE_ALIGN;
   if (d < 64) put8(b, DW_CFA_advance_loc | d);
   else if (d < 256) { put8(b, DW_CFA_advance_loc1); put8(b, d); }
-  else { put8(b, DW_CFA_advance_loc2); put16(b, d); }
+  else if (d < 65536) { put8(b, DW_CFA_advance_loc2); put16(b, d); }
+  else { put8(b, DW_CFA_advance_loc4); put32(b, d); }
   *at = to;
 }
 
@@ -268,12 +269,32 @@ static void shdr(bytes *b, uint32_t name, uint32_t type, uint32_t flags, uint32_
   put32(b, entsize);
 }
 
+/* Upper bounds of the string table and of the whole image. */
+static void image_bound(const ajx_dbg_object *o, size_t *strtab, size_t *all) {
+  size_t s = sizeof "\0$a\0$d";
+  for (uint32_t i = 0; i < o->nranges; i++) s += strlen(o->ranges[i].name) + 1;
+  size_t nsym = 1 + 2 * (size_t)o->ndata + 1 + o->nranges;
+  /* .debug_frame: CIE 16 bytes; FDE 16 + per register at most 11 bytes
+   * (opcode, register, offset), 3 advances, 2 CFA rules, padding. */
+  size_t frame = 16 + 16 + 11 * (16 + 32) + 3 * 5 + 2 * 6 + 2 + 3 + 4;
+  *strtab = s;
+  *all = EHDR_SIZE + SYM_SIZE * nsym + s + 3 + frame + 64 + 3 + SHDR_SIZE * NSEC;
+}
+
 armjit_status ajx_gdbjit_image(armjit_ctx *ctx, const ajx_dbg_object *o, uint8_t **image,
                                size_t *size, armjit_error *err) {
   armjit_status st = check_object(o, err);
   if (st != ARMJIT_OK) return st;
-  bytes b = {ctx, NULL, 0, 0, false};
-  bytes str = {ctx, NULL, 0, 0, false};
+  size_t str_cap, cap;
+  image_bound(o, &str_cap, &cap);
+  if (cap > UINT32_MAX) return ajx_err(err, ARMJIT_E_LIMIT, "debug info: too many symbols");
+  bytes b = {ajx_alloc(ctx, cap), 0, (uint32_t)cap, false};
+  bytes str = {ajx_alloc(ctx, str_cap), 0, (uint32_t)str_cap, false};
+  if (!b.p || !str.p) {
+    ajx_free(ctx, b.p);
+    ajx_free(ctx, str.p);
+    return ajx_err(err, ARMJIT_E_NOMEM, "out of memory building debug information");
+  }
   uint8_t zero[SHDR_SIZE] = {0};
   /* ELF header; e_shoff (at byte 32) is set at the end. */
   static const uint8_t ident[16] = {0x7f, 'E', 'L', 'F', 1 /* ELFCLASS32 */,
@@ -317,7 +338,7 @@ armjit_status ajx_gdbjit_image(armjit_ctx *ctx, const ajx_dbg_object *o, uint8_t
   put(&b, str.p, str.n);
   uint32_t strtab_size = b.n - strtab;
   ajx_free(ctx, str.p);
-  b.nomem |= str.nomem;
+  b.over |= str.over;
 
   align(&b, 4, 0);
   uint32_t frame = b.n;
@@ -342,9 +363,10 @@ armjit_status ajx_gdbjit_image(armjit_ctx *ctx, const ajx_dbg_object *o, uint8_t
   shdr(&b, name_at[SEC_STRTAB], SHT_STRTAB, 0, 0, strtab, strtab_size, 0, 0, 1, 0);
   shdr(&b, name_at[SEC_FRAME], SHT_PROGBITS, 0, 0, frame, frame_size, 0, 0, 4, 0);
   shdr(&b, name_at[SEC_SHSTRTAB], SHT_STRTAB, 0, 0, shstr, shstr_size, 0, 0, 1, 0);
-  if (b.nomem) {
+  if (b.over) {  /* image_bound is wrong: never with a checked object */
     ajx_free(ctx, b.p);
-    return ajx_err(err, ARMJIT_E_NOMEM, "out of memory building debug information");
+    return ajx_err(err, ARMJIT_E_INVALID, "debug info: the ELF image outgrew its bound "
+                   "(internal)");
   }
 
   set32(&b, 32, shoff);

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: MIT
 # gdb sees compiled loops through the GDB JIT interface: run jit_probe under
 # gdb, stop in the C helper its compiled loop calls, and check the
-# backtrace: helper, the loop (by its symbol), armjit_run, main; that gdb
-# decodes the loop's code as A32 (4-byte instructions); and that the
-# program still finishes correctly afterwards.
+# backtrace: helper, the loop (by its symbol), armjit_run, main; the same
+# from the exit helper (called from the loop's exit path); that gdb decodes
+# the loop's code as A32 (4-byte instructions); and that the program still
+# finishes correctly afterwards.
 #   backtrace.sh PROBE TRIPLE   under qemu-arm -g (TRIPLE: the cross sysroot)
 #   backtrace.sh PROBE          natively (an ARM host)
 # Exit 77 (skipped) when gdb-multiarch / gdb or qemu-arm is missing.
@@ -16,9 +17,11 @@ trap 'rm -f "$OUT".*' EXIT
 GDB=$(command -v gdb-multiarch || command -v gdb)
 [ -n "$GDB" ] || { echo "SKIP: no gdb-multiarch or gdb"; exit 77; }
 
-# The commands after the program stops in the helper.
+# Stop in the helper the loop calls, then in the exit helper the loop's
+# shared exit path calls; let the program finish.
 set -- -ex "break jit_probe_helper" -ex "continue" -ex "bt" \
-       -ex "frame 1" -ex "x/2i \$pc" -ex "delete" -ex "continue"
+       -ex "frame 1" -ex "x/2i \$pc" -ex "delete" \
+       -ex "break ajx_exit_helper" -ex "continue" -ex "bt" -ex "delete" -ex "continue"
 
 if [ -n "$TRIPLE" ]; then
   command -v qemu-arm >/dev/null || { echo "SKIP: no qemu-arm"; exit 77; }
@@ -66,6 +69,9 @@ check "frame 0 is the helper" '^#0 +jit_probe_helper '
 check "frame 1 is the compiled loop $name" "^#1 +0x[0-9a-f]+ in $name \(\)"
 check "frame 2 is armjit_run" '^#2 +0x[0-9a-f]+ in armjit_run '
 check "the backtrace reaches main" '^#3 +0x[0-9a-f]+ in main '
+check "the exit helper is called from the exit path" "^#1 +0x[0-9a-f]+ in $name\.exit_path \(\)"
+[ "$(grep -Ec '^#3 +0x[0-9a-f]+ in main ' "$OUT.gdb")" -eq 2 ] && echo "ok: both backtraces reach main" ||
+  { echo "FAIL: the backtrace from the exit helper does not reach main"; fail=1; }
 check "the loop's code is decoded as A32" "^=> 0x[0-9a-f]+ <$name\+[0-9]+>:"
 # the instruction after the call: 4 bytes on (Thumb would step 2)
 at=$(sed -n "s/^=> 0x[0-9a-f]* <$name+\([0-9]*\)>:.*/\1/p" "$OUT.gdb")

@@ -302,6 +302,102 @@ static a32_status gen_isb(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
   return a32_isb(b, i % 16);
 }
 
+/* Extends: variant = op (12); rotations cycle 0, 8, 16, 24. */
+static a32_status gen_extend(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
+  static const char *const names[12] = {"sxtb",  "sxth",  "sxtb16",  "uxtb",
+                                        "uxth",  "uxtb16", "sxtab",  "sxtah",
+                                        "sxtab16", "uxtab", "uxtah", "uxtab16"};
+  a32_extend_op op = (a32_extend_op)(i % 12);
+  unsigned rot = 8 * ((i / 12) % 4);
+  a32_cond c = a32g_cond(r);
+  a32_reg rd = a32g_reg(r, false), rn = a32g_reg(r, false), rm = a32g_reg(r, false);
+  a32g_printf(o, "%s%s %s, ", names[op], C(c), R(rd));
+  if (op >= A32_SXTAB)
+    a32g_printf(o, "%s, ", R(rn));
+  else
+    rn = (a32_reg)a32g_below(r, 16);  /* ignored: anything goes */
+  a32g_printf(o, "%s", R(rm));
+  if (rot)
+    a32g_printf(o, ", ror #%u", rot);
+  return a32_extend(b, c, op, rd, rn, rm, rot);
+}
+
+static a32_status gen_rev(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
+  static const char *const names[4] = {"rev", "rev16", "revsh", "rbit"};
+  a32_rev_op op = (a32_rev_op)(i % 4);
+  a32_cond c = a32g_cond(r);
+  a32_reg rd = a32g_reg(r, false), rm = a32g_reg(r, false);
+  a32g_printf(o, "%s%s %s, %s", names[op], C(c), R(rd), R(rm));
+  return a32_rev(b, c, op, rd, rm);
+}
+
+/* Bit fields: every (lsb, width) edge of the 32-bit word occurs. */
+static a32_status gen_bitfield(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
+  static const char *const names[4] = {"ubfx", "sbfx", "bfi", "bfc"};
+  static const int32_t edge[] = {0, 1, 31};
+  a32_bitfield_op op = (a32_bitfield_op)(i % 4);
+  a32_cond c = a32g_cond(r);
+  a32_reg rd = a32g_reg(r, false), rn = a32g_reg(r, false);
+  unsigned lsb = (unsigned)a32g_edgy(r, 0, 31, edge, 3);
+  int32_t wedge[] = {1, (int32_t)(32 - lsb)};
+  unsigned width = (unsigned)a32g_edgy(r, 1, (int32_t)(32 - lsb), wedge, 2);
+  a32g_printf(o, "%s%s %s, ", names[op], C(c), R(rd));
+  if (op == A32_BFC)
+    rn = (a32_reg)a32g_below(r, 16);  /* ignored */
+  else
+    a32g_printf(o, "%s, ", R(rn));
+  a32g_printf(o, "#%u, #%u", lsb, width);
+  return a32_bitfield(b, c, op, rd, rn, lsb, width);
+}
+
+static a32_status gen_svc(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
+  static const int32_t edge[] = {0, 1, 0xffffff, 0x800000};
+  (void)i;
+  a32_cond c = a32g_cond(r);
+  uint32_t imm = (uint32_t)a32g_edgy(r, 0, 0xffffff, edge, 4);
+  a32g_printf(o, "svc%s #%lu", C(c), (unsigned long)imm);
+  return a32_svc(b, c, imm);
+}
+
+static a32_status gen_mrs(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
+  (void)i;
+  a32_cond c = a32g_cond(r);
+  a32_reg rd = a32g_reg(r, false);
+  a32g_printf(o, "mrs%s %s, APSR", C(c), R(rd));
+  return a32_mrs(b, c, rd);
+}
+
+/* The field list: APSR_<nzcvq|g|nzcvqg> when only those are written,
+ * CPSR_<f s x c> otherwise. */
+static void psr_fields(a32g_out *o, unsigned mask) {
+  if ((mask & 3) == 0) {
+    a32g_printf(o, "APSR_%s%s", mask & 8 ? "nzcvq" : "", mask & 4 ? "g" : "");
+    return;
+  }
+  a32g_printf(o, "CPSR_%s%s%s%s", mask & 8 ? "f" : "", mask & 4 ? "s" : "",
+              mask & 2 ? "x" : "", mask & 1 ? "c" : "");
+}
+
+/* Variant = field mask 1..15. */
+static a32_status gen_msr(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
+  unsigned mask = 1 + i % 15;
+  a32_cond c = a32g_cond(r);
+  a32_reg rn = a32g_reg(r, false);
+  a32g_printf(o, "msr%s ", C(c));
+  psr_fields(o, mask);
+  a32g_printf(o, ", %s", R(rn));
+  return a32_msr(b, c, mask, rn);
+}
+static a32_status gen_msr_imm(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
+  unsigned mask = 1 + i % 15;
+  a32_cond c = a32g_cond(r);
+  uint32_t v = a32g_modimm(r);
+  a32g_printf(o, "msr%s ", C(c));
+  psr_fields(o, mask);
+  a32g_printf(o, ", #0x%lx", (unsigned long)v);
+  return a32_msr_imm(b, c, mask, v);
+}
+
 const a32g_encoder a32g_core_encoders[] = {
     {"a32_dp", gen_dp, 24000},
     {"a32_shift_imm", gen_shift_imm, 3000},
@@ -324,5 +420,12 @@ const a32g_encoder a32g_core_encoders[] = {
     {"a32_dmb", gen_dmb, 64},
     {"a32_dsb", gen_dsb, 64},
     {"a32_isb", gen_isb, 64},
+    {"a32_extend", gen_extend, 2400},
+    {"a32_rev", gen_rev, 800},
+    {"a32_bitfield", gen_bitfield, 2000},
+    {"a32_svc", gen_svc, 300},
+    {"a32_mrs", gen_mrs, 300},
+    {"a32_msr", gen_msr, 600},
+    {"a32_msr_imm", gen_msr_imm, 600},
 };
 const size_t a32g_core_count = sizeof a32g_core_encoders / sizeof a32g_core_encoders[0];

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* a32_gen_vfp.c — generators for the VFP and NEON emitters: loads/stores,
- * vpush/vpop, arithmetic, compares, conversions, core<->VFP moves, VMRS
- * and the 64-bit NEON three-register ops.  Registers span d0..d31 and
+ * vpush/vpop, arithmetic (multiply-accumulate included), compares,
+ * conversions, core<->VFP moves, VMRS, the 64-bit NEON three-register ops
+ * and VLD1/VST1.  Registers span d0..d31 and
  * s0..s31 (the buffer has every feature). */
 #include "a32_gen.h"
 
@@ -54,17 +55,18 @@ static a32_status gen_vpop(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
   return gen_vpushpop(r, b, o, true);
 }
 
-/* Variant = op (10) x precision. */
+/* Variant = op (15) x precision. */
 static a32_status gen_vfp(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
-  static const char *const names[10] = {"vadd", "vsub", "vmul",  "vdiv", "vmov",
-                                        "vneg", "vabs", "vsqrt", "vcmp", "vcmpe"};
-  a32_vfp_op op = (a32_vfp_op)(i % 10);
-  bool dbl = (i / 10) % 2;
+  static const char *const names[15] = {"vadd",  "vsub",  "vmul",  "vdiv",  "vmov",
+                                        "vneg",  "vabs",  "vsqrt", "vcmp",  "vcmpe",
+                                        "vmla",  "vmls",  "vnmla", "vnmls", "vnmul"};
+  a32_vfp_op op = (a32_vfp_op)(i % 15);
+  bool dbl = (i / 15) % 2;
   a32_cond c = a32g_cond(r);
   a32_vreg vd = vreg(r), vn = vreg(r), vm = vreg(r);
   char k = dbl ? 'd' : 's';
   a32g_printf(o, "%s%s.%s %c%u, ", names[op], C(c), dbl ? "f64" : "f32", k, vd);
-  if (op <= A32_VDIV)
+  if (op <= A32_VDIV || op >= A32_VMLA)  /* three registers */
     a32g_printf(o, "%c%u, ", k, vn);
   else
     vn = a32g_below(r, 64);  /* ignored: anything goes */
@@ -143,11 +145,45 @@ static a32_status gen_vmrs(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
 }
 
 static a32_status gen_neon3(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
-  static const char *const names[5] = {"vadd.i64", "vsub.i64", "vand", "vorr", "veor"};
-  a32_neon_op op = (a32_neon_op)(i % 5);
+  static const char *const names[17] = {
+      "vadd.i64", "vsub.i64", "vand",     "vorr",     "veor",     "vadd.i8",
+      "vadd.i16", "vadd.i32", "vsub.i8",  "vsub.i16", "vsub.i32", "vmul.i8",
+      "vmul.i16", "vmul.i32", "vadd.f32", "vsub.f32", "vmul.f32"};
+  a32_neon_op op = (a32_neon_op)(i % 17);
   a32_vreg dd = vreg(r), dn = vreg(r), dm = vreg(r);
   a32g_printf(o, "%s d%u, d%u, d%u", names[op], dd, dn, dm);
   return a32_neon3(b, op, dd, dn, dm);
+}
+
+/* VLD1/VST1: variant = element size (4) x register count (4) x writeback
+ * (none, "!", register); alignments drawn from those the count allows. */
+static a32_status gen_vldst1(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o, bool load) {
+  static const unsigned max_align[5] = {0, 8, 16, 8, 32};
+  unsigned esize = 8u << (i % 4), n = 1 + (i / 4) % 4, wb = (i / 16) % 3;
+  unsigned first = a32g_below(r, 32 - n + 1);
+  unsigned align = 0;
+  unsigned choice = a32g_below(r, 4);
+  if (choice > 0 && (4u << choice) <= max_align[n])
+    align = 4u << choice;  /* 8, 16, 32 */
+  a32_reg rn = a32g_reg(r, false);
+  a32_reg rm = wb == 0 ? A32_PC : wb == 1 ? A32_SP : a32g_reg_avoid(r, 1u << A32_SP);
+  a32g_printf(o, "%s.%u {d%u", load ? "vld1" : "vst1", esize, first);
+  if (n > 1)
+    a32g_printf(o, "-d%u", first + n - 1);
+  a32g_printf(o, "}, [%s", R(rn));
+  if (align)
+    a32g_printf(o, ":%u", 8 * align);
+  a32g_printf(o, "]%s", wb == 1 ? "!" : "");
+  if (wb == 2)
+    a32g_printf(o, ", %s", R(rm));
+  return load ? a32_vld1(b, esize, first, n, rn, align, rm)
+              : a32_vst1(b, esize, first, n, rn, align, rm);
+}
+static a32_status gen_vld1(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
+  return gen_vldst1(r, i, b, o, true);
+}
+static a32_status gen_vst1(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
+  return gen_vldst1(r, i, b, o, false);
 }
 
 const a32g_encoder a32g_vfp_encoders[] = {
@@ -155,7 +191,7 @@ const a32g_encoder a32g_vfp_encoders[] = {
     {"a32_vstr", gen_vstr, 2000},
     {"a32_vpush", gen_vpush, 1000},
     {"a32_vpop", gen_vpop, 1000},
-    {"a32_vfp", gen_vfp, 8000},
+    {"a32_vfp", gen_vfp, 12000},
     {"a32_vcmp_zero", gen_vcmp_zero, 1000},
     {"a32_vmov_core_to_s", gen_vmov_cs, 1000},
     {"a32_vmov_s_to_core", gen_vmov_sc, 1000},
@@ -163,6 +199,8 @@ const a32g_encoder a32g_vfp_encoders[] = {
     {"a32_vmov_d_to_core", gen_vmov_dc, 1000},
     {"a32_vcvt", gen_vcvt, 4000},
     {"a32_vmrs_apsr", gen_vmrs, 300},
-    {"a32_neon3", gen_neon3, 2000},
+    {"a32_neon3", gen_neon3, 3400},
+    {"a32_vld1", gen_vld1, 1200},
+    {"a32_vst1", gen_vst1, 1200},
 };
 const size_t a32g_vfp_count = sizeof a32g_vfp_encoders / sizeof a32g_vfp_encoders[0];
