@@ -217,8 +217,13 @@ int armjit_finish(armjit_trace *t, const armjit_val *args, unsigned nargs);
  * (armjit_loop_dis) and in armjit_lookup_pc.  Any bytes but NUL, at most
  * 4096.  Returns ARMJIT_OK or the error also remembered in the trace. */
 armjit_status armjit_debug_merge_point(armjit_trace *t, const char *text);
-/* Give the last guard/finish/label a name (text form "descr=NAME"). */
-armjit_status armjit_set_descr_name(armjit_trace *t, const char *name);
+/* Name the last guard, finish or label (text form "descr=NAME"; exit info
+ * reports it).  Names are identifiers, unique within a trace together with
+ * the descriptors' names.  A *name* marks a place in the trace; a
+ * *descriptor* (below) describes memory or a call. */
+armjit_status armjit_set_name(armjit_trace *t, const char *name);
+/* Deprecated spelling of armjit_set_name. */
+#define armjit_set_descr_name armjit_set_name
 
 armjit_type armjit_val_type(const armjit_trace *t, armjit_val v);
 unsigned armjit_trace_ninputs(const armjit_trace *t);
@@ -336,7 +341,7 @@ typedef enum { ARMJIT_EXIT_GUARD, ARMJIT_EXIT_FINISH } armjit_exit_kind;
 
 typedef struct {
   armjit_exit_kind kind;
-  const char *name;          /* descr name, or NULL */
+  const char *name;          /* its name (armjit_set_name, descr=NAME), or NULL */
   unsigned nvalues;          /* values it hands back */
   const armjit_type *types;  /* their types */
 } armjit_exit_info;

@@ -6,6 +6,7 @@
 #include "cg/cg_internal.h"
 #include "cg/cg_call.h"
 #include "cg/cg_mem.h"
+#include "util/err.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -108,11 +109,9 @@ static const cg_fn lower[ARMJIT_OP__COUNT] = {
 };
 
 void cg_fail(cg *c, armjit_status st, const char *fmt, ...) {
-  if (c->st != ARMJIT_OK) return;
-  c->st = st;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(c->msg, sizeof c->msg, fmt, ap);
+  if (ajx_record(c->msg, sizeof c->msg, c->st != ARMJIT_OK, NULL, fmt, ap)) c->st = st;
   va_end(ap);
 }
 
