@@ -31,19 +31,7 @@ static uint32_t allow_of(int type, const ra_req *rq) {
   uint32_t all = type == ARM_TY_I64 ? ARM_RANGE(0, ARM_NCORE - 2) : ARM_RANGE(0, nregs(type) - 1);
   return rq->allow ? rq->allow & all : default_allow(type);
 }
-static bool callee_saved(int type, int r) {
-  if (type == ARMJIT_FLOAT) return arm_callee_saved(1, r);
-  if (type == ARM_TY_F32) return arm_callee_saved(1, r / 2);
-  return arm_callee_saved(0, r);
-}
-static ra_loc reg_loc(int type, int r) {
-  switch (type) {
-  case ARMJIT_FLOAT: return ra_vreg(r);
-  case ARM_TY_F32: return ra_sreg(r);
-  case ARM_TY_I64: return ra_pair(r);
-  default: return ra_reg(r, type);
-  }
-}
+static ra_loc reg_loc(int type, int r) { return ra_core_reg_loc(type, r); }
 static int vtype(const ra_core *rc, uint32_t v) { return rc->type[v]; }
 
 void ra_core_fail(ra_core *rc, armjit_status st, const char *why) {
@@ -125,27 +113,8 @@ void ra_core_pin(ra_core *rc, uint32_t v) { rc->pinned[v] = 1; }
 
 int32_t ra_core_frame_bytes(const ra_core *rc) { return ra_frame_size(&rc->frame); }
 
-/* ---- queries ------------------------------------------------------------------------ */
-int ra_core_reg(const ra_core *rc, uint32_t v) { return rc->reg[v]; }
-int32_t ra_core_slot(const ra_core *rc, uint32_t v) { return rc->slot[v]; }
-
-ra_loc ra_core_where(const ra_core *rc, uint32_t v) {
-  if (v >= rc->nvals) return ra_none();
-  if (rc->reg[v] >= 0) return reg_loc(vtype(rc, v), rc->reg[v]);
-  if (rc->slot[v]) return ra_stack(rc->slot[v], vtype(rc, v));
-  return ra_none();
-}
-
-int32_t ra_core_value_at(const ra_core *rc, bool vfp, int u) {
-  return u >= 0 && u < nunits(vfp) ? rc->unit[vfp][u].val : -1;
-}
-
 /* ---- units ----------------------------------------------------------------------------- */
-static bool units_free(const ra_core *rc, bool vfp, uint32_t m) {
-  for (int u = 0; u < nunits(vfp); u++)
-    if ((m >> u & 1u) && rc->unit[vfp][u].val >= 0) return false;
-  return true;
-}
+static bool units_free(const ra_core *rc, bool vfp, uint32_t m) { return !(rc->occ[vfp] & m); }
 
 bool ra_core_is_free(const ra_core *rc, int type, int r) {
   bool vfp = is_vfp(type);
@@ -161,14 +130,14 @@ static uint32_t cache_units(const ra_unit *x, int u) {
 
 /* Drop every cached constant whose register overlaps the units in m. */
 static void drop_cache(ra_core *rc, bool vfp, uint32_t m) {
-  for (int u = 0; u < nunits(vfp); u++)
-    if (cache_units(&rc->unit[vfp][u], u) & m) rc->unit[vfp][u].ctype = 0;
-}
-
-static bool has_cache(const ra_core *rc, bool vfp, uint32_t m) {
-  for (int u = 0; u < nunits(vfp); u++)
-    if (cache_units(&rc->unit[vfp][u], u) & m) return true;
-  return false;
+  if (!(rc->cached[vfp] & m)) return;
+  uint32_t left = 0;
+  for (int u = 0; u < nunits(vfp); u++) {
+    uint32_t cu = cache_units(&rc->unit[vfp][u], u);
+    if (cu & m) rc->unit[vfp][u].ctype = 0;
+    else left |= cu;
+  }
+  rc->cached[vfp] = left;
 }
 
 /* Constants are interchangeable when they fill the same storage with the
@@ -179,8 +148,9 @@ static void place(ra_core *rc, uint32_t v, int r) {
   int type = vtype(rc, v);
   bool vfp = is_vfp(type);
   uint32_t m = range_mask(type, r);
-  for (int u = 0; u < nunits(vfp); u++)
-    if (m >> u & 1u) rc->unit[vfp][u].val = (int32_t)v;
+  for (int u = unit_of(type, r); u < unit_of(type, r) + width(type); u++)
+    rc->unit[vfp][u].val = (int32_t)v;
+  rc->occ[vfp] |= m;
   drop_cache(rc, vfp, m);
   rc->reg[v] = (int8_t)r;
 }
@@ -188,9 +158,9 @@ static void place(ra_core *rc, uint32_t v, int r) {
 static void unplace(ra_core *rc, uint32_t v) {
   int type = vtype(rc, v);
   bool vfp = is_vfp(type);
-  uint32_t m = range_mask(type, rc->reg[v]);
-  for (int u = 0; u < nunits(vfp); u++)
-    if (m >> u & 1u) rc->unit[vfp][u].val = -1;
+  int lo = unit_of(type, rc->reg[v]);
+  for (int u = lo; u < lo + width(type); u++) rc->unit[vfp][u].val = -1;
+  rc->occ[vfp] &= ~range_mask(type, rc->reg[v]);
   rc->reg[v] = -1;
 }
 
@@ -213,35 +183,63 @@ void ra_core_spill(ra_core *rc, uint32_t v) {
 }
 
 /* ---- choosing registers ------------------------------------------------------------------ */
+/* Registers of `type` (its numbering) all of whose units are in the unit
+ * mask f (all: `all` true) or any of whose units are (`all` false). */
+static uint32_t regs_of_units(int type, uint32_t f, bool all) {
+  if (width(type) == 1) return f;
+  uint32_t p = all ? f & (f >> 1) : f | (f >> 1);
+  if (type == ARM_TY_I64) return p;
+  /* FLOAT: d<k> is units 2k, 2k+1: gather the even bits */
+  p &= 0x55555555u;
+  p = (p | (p >> 1)) & 0x33333333u;
+  p = (p | (p >> 2)) & 0x0f0f0f0fu;
+  p = (p | (p >> 4)) & 0x00ff00ffu;
+  return (p | (p >> 8)) & 0x0000ffffu;
+}
+
+/* Registers preserved across calls, in the type's numbering. */
+static uint32_t callee_regs(int type) {
+  if (type == ARMJIT_FLOAT) return ~(uint32_t)ARM_VFP_CALLER;
+  if (type == ARM_TY_F32) return ~ra_vfp_units_of_d(ARM_VFP_CALLER);
+  return ~(uint32_t)ARM_CORE_CALLER;
+}
+
+static unsigned count(uint32_t m) {
+  unsigned n = 0;
+  for (; m; m &= m - 1) n++;
+  return n;
+}
+
+static int lowest(uint32_t m) { return ra_lowest_bit(m); }
+
 int ra_core_pick_free(ra_core *rc, int type, const ra_req *rq) {
   bool vfp = is_vfp(type);
-  uint32_t allow = allow_of(type, rq), lk = rc->lock[vfp], tp = rc->temp[vfp];
-  int cand[ARM_NSINGLE], nc = 0;
-  for (int r = 0; r < nregs(type); r++) {
-    if (!(allow >> r & 1u)) continue;
-    uint32_t m = range_mask(type, r);
-    if (!units_free(rc, vfp, m) || (tp & m)) continue;
-    if ((lk & m) && !rq->dead_ok) continue;
-    cand[nc++] = r;
+  uint32_t usable = ~rc->occ[vfp] & ~rc->temp[vfp] & (rq->dead_ok ? ~0u : ~rc->lock[vfp]);
+  uint32_t cand = regs_of_units(type, usable, true) & allow_of(type, rq);
+  if (!cand) return -1;
+  if (rq->hint >= 0 && rq->hint < 32 && (cand >> rq->hint & 1u)) return rq->hint;
+  if (rc->random) {
+    uint32_t k = ajx_rand(rc->ctx) % count(cand);
+    while (k--) cand &= cand - 1;
+    return lowest(cand);
   }
-  if (!nc) return -1;
-  for (int i = 0; i < nc; i++)
-    if (cand[i] == rq->hint) return rq->hint;
-  if (rc->random) return cand[ajx_rand(rc->ctx) % (uint32_t)nc];
-  int best = cand[0], bs = 99;
-  for (int i = 0; i < nc; i++) {
-    int r = cand[i];
-    int side = rq->prefer != RA_PREFER_ANY &&
-               callee_saved(type, r) != (rq->prefer == RA_PREFER_CALLEE);
-    int s = side * 2 + has_cache(rc, vfp, range_mask(type, r));
-    if (s < bs) { bs = s; best = r; }
-  }
-  return best;
+  /* the lowest register of the best tier: the preferred bank half first,
+   * then one not caching a constant */
+  uint32_t half = rq->prefer == RA_PREFER_ANY      ? ~0u
+                  : rq->prefer == RA_PREFER_CALLEE ? callee_regs(type)
+                                                   : ~callee_regs(type);
+  uint32_t cached = regs_of_units(type, rc->cached[vfp], false);
+  const uint32_t tier[4] = {cand & half & ~cached, cand & half & cached,
+                            cand & ~half & ~cached, cand & ~half & cached};
+  for (int t = 0; t < 4; t++)
+    if (tier[t]) return lowest(tier[t]);
+  return -1;
 }
 
 /* Victim range: every occupant unlocked and not a temporary, free units
  * usable as in pick_free; ranked by the lowest victim_cost among its
- * occupants (a pair or d register is as cheap as its dearest value). */
+ * occupants (evicting a pair or a d register over two values costs what
+ * evicting the more needed one costs). */
 static int pick_victim(ra_core *rc, int type, const ra_req *rq) {
   bool vfp = is_vfp(type);
   uint32_t allow = allow_of(type, rq), lk = rc->lock[vfp], tp = rc->temp[vfp];
@@ -249,27 +247,20 @@ static int pick_victim(ra_core *rc, int type, const ra_req *rq) {
   for (int r = 0; r < nregs(type); r++) {
     if (!(allow >> r & 1u)) continue;
     uint32_t m = range_mask(type, r);
-    bool ok = !(tp & m), occupied = false;
-    for (int u = 0; u < nunits(vfp) && ok; u++) {
-      if (!(m >> u & 1u)) continue;
-      if (rc->unit[vfp][u].val >= 0) {
-        occupied = true;
-        if (lk >> u & 1u) ok = false;
-      } else if ((lk >> u & 1u) && !rq->dead_ok) {
-        ok = false;
-      }
-    }
-    if (ok && occupied) cand[nc++] = r;
+    /* occupied units must be unlocked; free ones usable as in pick_free */
+    uint32_t occ = rc->occ[vfp] & m;
+    bool ok = !(tp & m) && occ && !(lk & occ) && (rq->dead_ok || !(lk & m & ~occ));
+    if (ok) cand[nc++] = r;
   }
   if (!nc) return -1;
   if (rc->random) return cand[ajx_rand(rc->ctx) % (uint32_t)nc];
   int best = -1;
   int64_t bs = INT64_MIN;
   for (int i = 0; i < nc; i++) {
-    uint32_t m = range_mask(type, cand[i]);
     int64_t s = INT64_MAX;
-    for (int u = 0; u < nunits(vfp); u++) {
-      int32_t v = (m >> u & 1u) ? rc->unit[vfp][u].val : -1;
+    int lo = unit_of(type, cand[i]);
+    for (int u = lo; u < lo + width(type); u++) {
+      int32_t v = rc->unit[vfp][u].val;
       if (v < 0) continue;
       int64_t c = rc->cl.victim_cost(rc->cl.policy_ud, (uint32_t)v);
       if (c < s) s = c;
@@ -422,6 +413,7 @@ int ra_core_const_take(ra_core *rc, int type, const ra_req *rq, uint64_t bits, i
   x->ctype = (uint8_t)(type + 1);
   x->cbits = bits;
   x->ctag = tag;
+  rc->cached[vfp] |= m;
   rc->lock[vfp] |= m;
   return r;
 }

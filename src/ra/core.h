@@ -104,6 +104,8 @@ typedef struct {
   uint8_t *pinned;         /* per value: its slot is never handed out again */
   ra_unit unit[2][ARM_NSINGLE]; /* [0] core r0..r10, [1] VFP s0..s29 */
   uint32_t lock[2], temp[2];    /* unit masks for the current op */
+  uint32_t occ[2], cached[2];   /* unit masks: covered by a value / by a
+                                   cached constant */
   ra_frame frame;
   armjit_status status;    /* first failure, ARMJIT_OK otherwise */
   char why[256];
@@ -117,13 +119,37 @@ void ra_core_fini(ra_core *rc);
 void ra_core_fail(ra_core *rc, armjit_status st, const char *why);
 
 /* ---- queries ---- */
-/* v's register (type's numbering) or -1; its slot or 0; where it is now
- * (its register if it has one, else its slot, else LOC_NONE). */
-int ra_core_reg(const ra_core *rc, uint32_t v);
-int32_t ra_core_slot(const ra_core *rc, uint32_t v);
-ra_loc ra_core_where(const ra_core *rc, uint32_t v);
+/* v's register (type's numbering) or -1; its slot or 0. */
+static inline int ra_core_reg(const ra_core *rc, uint32_t v) { return rc->reg[v]; }
+static inline int32_t ra_core_slot(const ra_core *rc, uint32_t v) { return rc->slot[v]; }
+/* The location of register r for a value of `type`. */
+static inline ra_loc ra_core_reg_loc(int type, int r) {
+  switch (type) {
+  case ARMJIT_FLOAT: return ra_vreg(r);
+  case ARM_TY_F32: return ra_sreg(r);
+  case ARM_TY_I64: return ra_pair(r);
+  default: return ra_reg(r, type);
+  }
+}
+/* Where v is now: its register if it has one, else its slot, else
+ * LOC_NONE. */
+static inline ra_loc ra_core_where(const ra_core *rc, uint32_t v) {
+  if (v >= rc->nvals) return ra_none();
+  if (rc->reg[v] >= 0) return ra_core_reg_loc(rc->type[v], rc->reg[v]);
+  if (rc->slot[v]) return ra_stack(rc->slot[v], rc->type[v]);
+  return ra_none();
+}
 /* The value covering unit u of the bank (core: r<u>, VFP: s<u>), or -1. */
-int32_t ra_core_value_at(const ra_core *rc, bool vfp, int u);
+static inline int32_t ra_core_value_at(const ra_core *rc, bool vfp, int u) {
+  return u >= 0 && u < (vfp ? ARM_NSINGLE : ARM_NCORE) ? rc->unit[vfp][u].val : -1;
+}
+/* Index of the lowest set bit of m (m != 0). */
+static inline int ra_lowest_bit(uint32_t m) {
+  static const uint8_t debruijn[32] = {0,  1,  28, 2,  29, 14, 24, 3,  30, 22, 20,
+                                       15, 25, 17, 4,  8,  31, 27, 13, 23, 21, 19,
+                                       16, 7,  26, 12, 18, 6,  11, 5,  10, 9};
+  return debruijn[((m & (0u - m)) * 0x077CB531u) >> 27];
+}
 /* Register r of `type` holds no value and is no temporary (a lock does
  * not matter). */
 bool ra_core_is_free(const ra_core *rc, int type, int r);
@@ -178,8 +204,8 @@ void ra_core_forget(ra_core *rc, uint32_t core_units, uint32_t vfp_units);
  * failure otherwise) and their cached constants are dropped. */
 void ra_core_clobber(ra_core *rc, uint32_t core_units, uint32_t vfp_units);
 
-/* Unit masks of the caller-saved allocatable registers (AAPCS). */
-#define RA_CORE_CALLER_UNITS ARM_CORE_CALLER
+/* The VFP unit mask (s registers) of a mask of d registers, e.g. of
+ * ARM_VFP_CALLER; core register masks are unit masks already. */
 uint32_t ra_vfp_units_of_d(uint32_t dmask);
 
 #endif
