@@ -288,6 +288,16 @@ static armjit_status call(const interp *in, const ir_op *op, armjit_value *res,
   }
   return st;
 }
+#else /* built with ARMJIT_WITH_LIBFFI=OFF */
+static armjit_status call(const interp *in, const ir_op *op, armjit_value *res,
+                          armjit_error *err) {
+  (void)res;
+  return ajx_err(err, ARMJIT_E_UNSUPPORTED,
+                 "op %" PRIu32 " (%s): the interpreter calls C through libffi, and this "
+                 "armjit was built without it (ARMJIT_WITH_LIBFFI=OFF)",
+                 (uint32_t)(op - in->t->ops), ir_info(op->opc)->name);
+}
+#endif
 
 #else /* built with ARMJIT_WITH_LIBFFI=OFF */
 static armjit_status call(const interp *in, const ir_op *op, armjit_value *res,
