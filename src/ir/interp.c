@@ -299,17 +299,6 @@ static armjit_status call(const interp *in, const ir_op *op, armjit_value *res,
 }
 #endif
 
-#else /* built with ARMJIT_WITH_LIBFFI=OFF */
-static armjit_status call(const interp *in, const ir_op *op, armjit_value *res,
-                          armjit_error *err) {
-  (void)res;
-  return ajx_err(err, ARMJIT_E_UNSUPPORTED,
-                 "op %" PRIu32 " (%s): the interpreter calls C through libffi, and this "
-                 "armjit was built without it (ARMJIT_WITH_LIBFFI=OFF)",
-                 (uint32_t)(op - in->t->ops), ir_info(op->opc)->name);
-}
-#endif
-
 /* The class word of object p: pointer-sized, at the context's class_offset. */
 static uintptr_t class_of(const armjit_trace *t, uintptr_t p) {
   uintptr_t c;
