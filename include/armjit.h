@@ -24,11 +24,13 @@
 #include <stdio.h>
 
 #include "armjit/a32.h"
+#include "armjit/export.h"
 #include "armjit/version.h" /* ARMJIT_VERSION_MAJOR/MINOR/PATCH */
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+ARMJIT_API_BEGIN /* everything declared below is exported */
 
 /* ---- errors -------------------------------------------------------------- */
 typedef enum {
@@ -167,7 +169,9 @@ armjit_status armjit_code_patch(armjit_code *code, size_t offset,
 void armjit_code_free(armjit_code *code);
 
 /* Disassemble ARM code with capstone, one instruction a line:
- * "  <addr>: <word>  <mnemonic> <operands>". */
+ * "  <addr>: <word>  <mnemonic> <operands>".  A library built without
+ * capstone (ARMJIT_WITH_CAPSTONE=OFF) prints one line saying so and returns
+ * ARMJIT_E_UNSUPPORTED; so does armjit_loop_dis. */
 armjit_status armjit_disasm(const void *code, size_t size, uint32_t address,
                             FILE *out);
 
@@ -217,8 +221,13 @@ int armjit_finish(armjit_trace *t, const armjit_val *args, unsigned nargs);
  * (armjit_loop_dis) and in armjit_lookup_pc.  Any bytes but NUL, at most
  * 4096.  Returns ARMJIT_OK or the error also remembered in the trace. */
 armjit_status armjit_debug_merge_point(armjit_trace *t, const char *text);
-/* Give the last guard/finish/label a name (text form "descr=NAME"). */
-armjit_status armjit_set_descr_name(armjit_trace *t, const char *name);
+/* Name the last guard, finish or label (text form "descr=NAME"; exit info
+ * reports it).  Names are identifiers, unique within a trace together with
+ * the descriptors' names.  A *name* marks a place in the trace; a
+ * *descriptor* (below) describes memory or a call. */
+armjit_status armjit_set_name(armjit_trace *t, const char *name);
+/* Deprecated spelling of armjit_set_name. */
+#define armjit_set_descr_name armjit_set_name
 
 armjit_type armjit_val_type(const armjit_trace *t, armjit_val v);
 unsigned armjit_trace_ninputs(const armjit_trace *t);
@@ -336,7 +345,7 @@ typedef enum { ARMJIT_EXIT_GUARD, ARMJIT_EXIT_FINISH } armjit_exit_kind;
 
 typedef struct {
   armjit_exit_kind kind;
-  const char *name;          /* descr name, or NULL */
+  const char *name;          /* its name (armjit_set_name, descr=NAME), or NULL */
   unsigned nvalues;          /* values it hands back */
   const armjit_type *types;  /* their types */
 } armjit_exit_info;
@@ -368,7 +377,9 @@ armjit_frame *armjit_frame_new(armjit_ctx *ctx, uint32_t capacity);
 void armjit_frame_free(armjit_ctx *ctx, armjit_frame *f);
 
 /* Reference interpreter (the semantic oracle).  Runs at most max_steps ops
- * (0 = no limit) and returns ARMJIT_E_LIMIT past that. */
+ * (0 = no limit) and returns ARMJIT_E_LIMIT past that.  `call` ops go
+ * through libffi: a library built without it (ARMJIT_WITH_LIBFFI=OFF)
+ * returns ARMJIT_E_UNSUPPORTED with a message when it reaches one. */
 armjit_status armjit_interpret(armjit_trace *t, armjit_frame *f,
                                uint64_t max_steps, armjit_error *err);
 
@@ -447,6 +458,7 @@ typedef struct {
  * the number of live loops. */
 bool armjit_lookup_pc(const armjit_ctx *ctx, uintptr_t pc, armjit_pc_info *info);
 
+ARMJIT_API_END
 #ifdef __cplusplus
 }
 #endif

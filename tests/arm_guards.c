@@ -81,10 +81,10 @@ static armjit_trace *build_guard(armjit_ctx *ctx, const void *ud) {
   if (b != ARMJIT_NOVAL) fail[nf++] = b;
   fail[nf++] = armjit_const_float(t, 1.5);
   armjit_guard(t, s->guard, gargs, ng, fail, nf);
-  armjit_set_descr_name(t, "g");
+  armjit_set_name(t, "g");
   armjit_val out[3] = {r != ARMJIT_NOVAL ? r : a, a, x};
   armjit_finish(t, out, 3);
-  armjit_set_descr_name(t, "ok");
+  armjit_set_name(t, "ok");
   return t;
 }
 

@@ -48,10 +48,10 @@ static armjit_trace *build_perm(armjit_ctx *ctx, const void *ud) {
   for (unsigned k = 0; k < s->n; k++) v[k] = armjit_input(t, s->ty[k]);
   v[s->n] = armjit_input(t, ARMJIT_INT);
   int label = armjit_label(t, v, s->n + 1);
-  armjit_set_descr_name(t, "L");
+  armjit_set_name(t, "L");
   armjit_val more = bin(t, ARMJIT_OP_INT_GT, v[s->n], armjit_const_int(t, 0));
   armjit_guard(t, ARMJIT_OP_GUARD_TRUE, &more, 1, v, s->n + 1);
-  armjit_set_descr_name(t, "done");
+  armjit_set_name(t, "done");
   for (unsigned k = 0; k < s->n; k++) {
     if (s->src[k] == CONST_SRC) { w[k] = constant_for(t, s->ty[k], k); continue; }
     w[k] = v[s->src[k]];

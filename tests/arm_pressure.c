@@ -45,7 +45,7 @@ static armjit_trace *build_carry(armjit_ctx *ctx, const void *ud) {
   for (unsigned k = 0; k < s->n; k++) fail[k] = v[s->n - 1 - k];
   fail[s->n] = cnt;
   armjit_guard(t, ARMJIT_OP_GUARD_TRUE, &ok, 1, fail, s->n + 1);
-  armjit_set_descr_name(t, "out");
+  armjit_set_name(t, "out");
   for (unsigned k = 0; k < s->n; k++) {
     armjit_val next = v[(k + 1) % s->n];
     if (s->ty == ARMJIT_INT) {
@@ -171,13 +171,13 @@ static armjit_trace *build_big_guard(armjit_ctx *ctx, const void *ud) {
     }
   }
   armjit_guard(t, ARMJIT_OP_GUARD_TRUE, &x, 1, fail, NFAIL);
-  armjit_set_descr_name(t, "g_x");
+  armjit_set_name(t, "g_x");
   armjit_guard(t, ARMJIT_OP_GUARD_FALSE, &y, 1, fail, NFAIL);
-  armjit_set_descr_name(t, "g_y");
+  armjit_set_name(t, "g_y");
   free(fail);
   armjit_val out[3] = {iv[G_INTS + 19], fv[G_FLOATS + 9], rv[0]};
   armjit_finish(t, out, 3);
-  armjit_set_descr_name(t, "passed");
+  armjit_set_name(t, "passed");
   return t;
 }
 

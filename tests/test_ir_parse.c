@@ -618,22 +618,22 @@ static void test_builder_misuse(void **state) {
   /* names: bad syntax, nothing to name, duplicates */
   t = armjit_trace_new(ctx);
   a[0] = armjit_input(t, ARMJIT_INT);
-  assert_int_equal(armjit_set_descr_name(t, "x"), ARMJIT_E_ARG);
+  assert_int_equal(armjit_set_name(t, "x"), ARMJIT_E_ARG);
   expect_builder_err(t, ARMJIT_E_ARG, "last op", "guard, finish or label");
 
   t = armjit_trace_new(ctx);
   a[0] = armjit_input(t, ARMJIT_INT);
   assert_int_equal(armjit_guard(t, ARMJIT_OP_GUARD_TRUE, a, 1, a, 1), 0);
-  assert_int_equal(armjit_set_descr_name(t, "no spaces"), ARMJIT_E_ARG);
+  assert_int_equal(armjit_set_name(t, "no spaces"), ARMJIT_E_ARG);
   expect_builder_err(t, ARMJIT_E_ARG, "no spaces", "not a name");
 
   t = armjit_trace_new(ctx);
   a[0] = armjit_input(t, ARMJIT_INT);
   assert_int_equal(armjit_guard(t, ARMJIT_OP_GUARD_TRUE, a, 1, a, 1), 0);
-  assert_int_equal(armjit_set_descr_name(t, "g"), ARMJIT_OK);
-  assert_int_equal(armjit_set_descr_name(t, "g"), ARMJIT_OK); /* same op: fine */
+  assert_int_equal(armjit_set_name(t, "g"), ARMJIT_OK);
+  assert_int_equal(armjit_set_name(t, "g"), ARMJIT_OK); /* same op: fine */
   assert_int_equal(armjit_finish(t, a, 1), 1);
-  assert_int_equal(armjit_set_descr_name(t, "g"), ARMJIT_E_INVALID);
+  assert_int_equal(armjit_set_name(t, "g"), ARMJIT_E_INVALID);
   expect_builder_err(t, ARMJIT_E_INVALID, "g", "already used");
 
   /* the first misuse is the one reported */
@@ -662,7 +662,7 @@ static void test_builder_misuse(void **state) {
   assert_int_equal(armjit_label(NULL, a, 1), -1);
   assert_int_equal(armjit_jump(NULL, 0, a, 1), ARMJIT_E_ARG);
   assert_int_equal(armjit_finish(NULL, a, 1), -1);
-  assert_int_equal(armjit_set_descr_name(NULL, "x"), ARMJIT_E_ARG);
+  assert_int_equal(armjit_set_name(NULL, "x"), ARMJIT_E_ARG);
   assert_int_equal(armjit_val_type(NULL, 0), ARMJIT_VOID);
   armjit_error err;
   assert_int_equal(armjit_trace_validate(NULL, &err), ARMJIT_E_ARG);
@@ -710,11 +710,11 @@ static void test_builder_equals_text(void **state) {
   assert_int_equal(armjit_val_type(t, f2), ARMJIT_FLOAT);
   int L = armjit_label(t, (armjit_val[]){i0, i1, f2}, 3);
   assert_int_equal(L, 0);
-  assert_int_equal(armjit_set_descr_name(t, "L"), ARMJIT_OK);
+  assert_int_equal(armjit_set_name(t, "L"), ARMJIT_OK);
   armjit_val i3 = armjit_op(t, ARMJIT_OP_INT_ADD, (armjit_val[]){i0, armjit_const_int(t, 1)}, 2);
   armjit_val i4 = armjit_op(t, ARMJIT_OP_INT_LT, (armjit_val[]){i3, i1}, 2);
   assert_int_equal(armjit_guard(t, ARMJIT_OP_GUARD_TRUE, &i4, 1, (armjit_val[]){i3, f2}, 2), 0);
-  assert_int_equal(armjit_set_descr_name(t, "g1"), ARMJIT_OK);
+  assert_int_equal(armjit_set_name(t, "g1"), ARMJIT_OK);
   armjit_val f5 =
       armjit_op(t, ARMJIT_OP_FLOAT_MUL, (armjit_val[]){f2, armjit_const_float(t, 1.5)}, 2);
   assert_int_equal(armjit_val_type(t, f5), ARMJIT_FLOAT);
@@ -741,7 +741,7 @@ static void test_generated_label_names(void **state) {
   armjit_val i0 = armjit_input(t, ARMJIT_INT);
   armjit_val one = armjit_const_int(t, 1);
   assert_int_equal(armjit_guard(t, ARMJIT_OP_GUARD_TRUE, &i0, 1, NULL, 0), 0);
-  assert_int_equal(armjit_set_descr_name(t, "L0"), ARMJIT_OK);
+  assert_int_equal(armjit_set_name(t, "L0"), ARMJIT_OK);
   assert_int_equal(armjit_label(t, &i0, 1), 0);
   armjit_val i1 = armjit_op(t, ARMJIT_OP_INT_SUB, (armjit_val[]){i0, one}, 2);
   assert_int_equal(armjit_jump(t, 0, &i1, 1), ARMJIT_OK);
@@ -764,12 +764,12 @@ static void test_descr_rename(void **state) {
   armjit_trace *t = armjit_trace_new(*state);
   armjit_val i0 = armjit_input(t, ARMJIT_INT);
   assert_int_equal(armjit_guard(t, ARMJIT_OP_GUARD_TRUE, &i0, 1, NULL, 0), 0);
-  assert_int_equal(armjit_set_descr_name(t, "a"), ARMJIT_OK);
-  assert_int_equal(armjit_set_descr_name(t, "b"), ARMJIT_OK);
+  assert_int_equal(armjit_set_name(t, "a"), ARMJIT_OK);
+  assert_int_equal(armjit_set_name(t, "b"), ARMJIT_OK);
   assert_int_equal(armjit_guard(t, ARMJIT_OP_GUARD_FALSE, &i0, 1, NULL, 0), 1);
-  assert_int_equal(armjit_set_descr_name(t, "a"), ARMJIT_OK);
+  assert_int_equal(armjit_set_name(t, "a"), ARMJIT_OK);
   assert_int_equal(armjit_finish(t, NULL, 0), 2);
-  assert_int_equal(armjit_set_descr_name(t, "b"), ARMJIT_E_INVALID);
+  assert_int_equal(armjit_set_name(t, "b"), ARMJIT_E_INVALID);
   char *s = irs_print(t);
   assert_string_equal(s, "[i0]\nguard_true(i0, descr=b) []\nguard_false(i0, descr=a) []\n"
                          "finish()\n");

@@ -3,6 +3,7 @@
  * first error, raw words, alignment and patch mode.  Labels and fixups live
  * in label.c, symbols and relocations in reloc.c. */
 #include "a32_internal.h"
+#include "util/err.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -113,15 +114,12 @@ void a32_buf_clear_error(a32_buf *b) {
 
 a32_status a32_fail(a32_buf *b, a32_status s, const char *who, const char *fmt,
                     ...) {
-  if (!b || b->err != A32_OK)
-    return s;
-  b->err = s;
-  int n = snprintf(b->msg, sizeof b->msg, "%s: ", who);
-  if (n < 0 || (size_t)n >= sizeof b->msg)
+  if (!b)
     return s;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(b->msg + n, sizeof b->msg - (size_t)n, fmt, ap);
+  if (ajx_record(b->msg, sizeof b->msg, b->err != A32_OK, who, fmt, ap))
+    b->err = s;
   va_end(ap);
   return s;
 }

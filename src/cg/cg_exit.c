@@ -3,6 +3,7 @@
  * the recovery strings (recovery.h) and the shared exit path. */
 #include "cg/cg_internal.h"
 #include "cg/recovery.h"
+#include "util/hash.h"
 
 #include <string.h>
 
@@ -27,11 +28,7 @@ static uint64_t rec_code(cg *c, ir_ref r) {
   }
 }
 
-static uint32_t rec_hash(const uint8_t *p, uint32_t n) {
-  uint32_t h = 2166136261u;
-  for (uint32_t i = 0; i < n; i++) h = (h ^ p[i]) * 16777619u;
-  return h;
-}
+static uint32_t rec_hash(const uint8_t *p, uint32_t n) { return ajx_hash(p, n); }
 
 /* Entries of the dedupe table: offset + 1 (0 = empty) and length. */
 static bool rec_table_grow(cg *c) {

@@ -2,6 +2,7 @@
 /* Moves between locations, frame memory access with any offset, constant
  * loads, and the parallel moves of jumps and calls. */
 #include "cg/cg_internal.h"
+#include "util/err.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,11 +11,9 @@
 #define BUSY_LR (1u << A32_LR)
 
 void cg_fail(cg *c, armjit_status st, const char *fmt, ...) {
-  if (c->st != ARMJIT_OK) return;
-  c->st = st;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(c->msg, sizeof c->msg, fmt, ap);
+  if (ajx_record(c->msg, sizeof c->msg, c->st != ARMJIT_OK, NULL, fmt, ap)) c->st = st;
   va_end(ap);
 }
 

@@ -3,23 +3,18 @@
  * NULL arrays, the op's signature) and never aborts: the first misuse is
  * kept in t->builder_err, and the call returns ARMJIT_NOVAL / -1.  Rules
  * that span ops (labels, overflow guards, the final op) are left to the
- * validator, which also runs on parsed traces. */
-#include "ir/descr_impl.h"
+ * validator, which also runs on parsed traces.  The builder API of
+ * descriptors themselves is in descr.c. */
 #include "ir/ir_impl.h"
 
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 armjit_status ir_builder_fail(armjit_trace *t, armjit_status code, const char *fmt, ...) {
-  if (t->builder_err.code == ARMJIT_OK) {
-    va_list ap;
-    va_start(ap, fmt);
-    t->builder_err.code = code;
-    t->builder_err.line = t->builder_err.col = 0;
-    vsnprintf(t->builder_err.msg, sizeof t->builder_err.msg, fmt, ap);
-    va_end(ap);
-  }
+  va_list ap;
+  va_start(ap, fmt);
+  ajx_errv(&t->builder_err, true, code, 0, 0, NULL, fmt, ap);
+  va_end(ap);
   t->validated = false;
   return code;
 }
@@ -57,13 +52,11 @@ static armjit_status check_refs(armjit_trace *t, const char *fn, const char *wha
   return ARMJIT_OK;
 }
 
-static bool check_sig(armjit_trace *t, const char *fn, unsigned opc,
+static bool check_sig(armjit_trace *t, const char *fn, unsigned opc, int32_t descr,
                       const ir_ref *args, unsigned nargs, armjit_type *res) {
   ir_sig_problem p;
-  if (ir_check_sig(t, opc, args, nargs, res, &p)) return true;
-  char msg[200];
-  ir_sig_message(t, NULL, opc, args, nargs, &p, msg, sizeof msg);
-  ir_builder_fail(t, p.code, "%s: op %u: %s", fn, t->nops, msg);
+  if (ir_check_sig(t, NULL, opc, descr, args, nargs, res, &p)) return true;
+  ir_builder_fail(t, p.code, "%s: op %u: %s", fn, t->nops, p.msg);
   return false;
 }
 
@@ -147,7 +140,7 @@ armjit_val armjit_op(armjit_trace *t, armjit_opcode op, const armjit_val *args,
   }
   armjit_type res;
   if (ARMJIT_OK != check_refs(t, fn, "argument", args, nargs, IR_MAX_ARGS) ||
-      !check_sig(t, fn, op, args, nargs, &res))
+      !check_sig(t, fn, op, -1, args, nargs, &res))
     return ARMJIT_NOVAL;
   uint32_t idx;
   armjit_status st = ir_emit(t, op, res, args, nargs, NULL, 0, -1, &idx);
@@ -172,7 +165,7 @@ int armjit_guard(armjit_trace *t, armjit_opcode op, const armjit_val *args,
   armjit_type res;
   if (ARMJIT_OK != check_refs(t, fn, "argument", args, nargs, IR_MAX_ARGS) ||
       ARMJIT_OK != check_refs(t, fn, "fail arg", fail, nfail, IR_MAX_FAIL) ||
-      !check_sig(t, fn, op, args, nargs, &res))
+      !check_sig(t, fn, op, -1, args, nargs, &res))
     return -1;
   uint32_t idx;
   armjit_status st = ir_emit(t, op, ARMJIT_VOID, args, nargs, fail, nfail, -1, &idx);
@@ -228,8 +221,8 @@ armjit_status armjit_debug_merge_point(armjit_trace *t, const char *text) {
   return st != ARMJIT_OK ? emit_err(t, fn, st) : ARMJIT_OK;
 }
 
-armjit_status armjit_set_descr_name(armjit_trace *t, const char *name) {
-  static const char fn[] = "armjit_set_descr_name";
+armjit_status armjit_set_name(armjit_trace *t, const char *name) {
+  static const char fn[] = "armjit_set_name";
   if (!t) return ARMJIT_E_ARG;
   if (!ir_is_ident(name))
     return ir_builder_fail(t, ARMJIT_E_ARG,
@@ -242,15 +235,61 @@ armjit_status armjit_set_descr_name(armjit_trace *t, const char *name) {
   const char *cur = last->opc == ARMJIT_OP_LABEL ? t->labels[last->id].name
                                                  : t->exits[last->id].name;
   if (cur && strcmp(cur, name) == 0) return ARMJIT_OK;
-  if (ir_descr_name_used(t, name))
+  if (ir_name_used(t, name))
     return ir_builder_fail(t, ARMJIT_E_INVALID, "%s: descr name %s is already used", fn,
                            name);
-  if (ir_name_descr(t, t->nops - 1, name, strlen(name)) != ARMJIT_OK)
+  if (ir_set_name(t, t->nops - 1, name, strlen(name)) != ARMJIT_OK)
     return ir_builder_fail(t, ARMJIT_E_NOMEM, "%s: out of memory", fn);
   return ARMJIT_OK;
 }
 
-armjit_status ir_builder_check_refs(armjit_trace *t, const char *fn, const char *what,
-                                    const ir_ref *refs, unsigned n, unsigned limit) {
-  return check_refs(t, fn, what, refs, n, limit);
+/* ---- descriptor ops and guard_exception ------------------------------------- */
+armjit_val armjit_op_descr(armjit_trace *t, armjit_opcode op, const armjit_val *args,
+                           unsigned nargs, int descr) {
+  static const char fn[] = "armjit_op_descr";
+  if (!t) return ARMJIT_NOVAL;
+  if (!check_opc(t, fn, op)) return ARMJIT_NOVAL;
+  const char *name = ir_info(op)->name;
+  unsigned kinds = ir_op_descr_kinds(op);
+  if (!kinds) {
+    ir_builder_fail(t, ARMJIT_E_ARG, "%s: %s takes no descriptor", fn, name);
+    return ARMJIT_NOVAL;
+  }
+  if (descr < 0 || (uint32_t)descr >= t->ndescrs) {
+    ir_builder_fail(t, ARMJIT_E_ARG, "%s: unknown descriptor %d", fn, descr);
+    return ARMJIT_NOVAL;
+  }
+  if (!(kinds & (1u << t->descrs[descr].kind))) {
+    char want[64], dn[64];
+    ir_descr_kinds_text(kinds, want, sizeof want);
+    ir_descr_desc(t, descr, dn, sizeof dn);
+    ir_builder_fail(t, ARMJIT_E_INVALID,
+                    "%s: %s needs %s descriptor; descr %s is a %s descriptor", fn, name,
+                    want, dn, ir_descr_kind_name(t->descrs[descr].kind));
+    return ARMJIT_NOVAL;
+  }
+  if (check_refs(t, fn, "argument", args, nargs, IR_MAX_ARGS) != ARMJIT_OK)
+    return ARMJIT_NOVAL;
+  armjit_type res;
+  if (!check_sig(t, fn, op, descr, args, nargs, &res)) return ARMJIT_NOVAL;
+  uint32_t idx;
+  armjit_status st = ir_emit(t, op, res, args, nargs, NULL, 0, -1, &idx);
+  if (st != ARMJIT_OK) { emit_err(t, fn, st); return ARMJIT_NOVAL; }
+  t->ops[idx].descr = descr;
+  return t->ops[idx].res;
+}
+
+armjit_val armjit_guard_exception(armjit_trace *t, const armjit_val *fail, unsigned nfail,
+                                  int *exit_id) {
+  static const char fn[] = "armjit_guard_exception";
+  if (exit_id) *exit_id = -1;
+  if (!t) return ARMJIT_NOVAL;
+  if (check_refs(t, fn, "fail arg", fail, nfail, IR_MAX_FAIL) != ARMJIT_OK)
+    return ARMJIT_NOVAL;
+  uint32_t idx;
+  armjit_status st = ir_emit(t, ARMJIT_OP_GUARD_EXCEPTION, ARMJIT_REF, NULL, 0, fail, nfail,
+                             -1, &idx);
+  if (st != ARMJIT_OK) { emit_err(t, fn, st); return ARMJIT_NOVAL; }
+  if (exit_id) *exit_id = t->ops[idx].id;
+  return t->ops[idx].res;
 }

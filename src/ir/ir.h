@@ -46,14 +46,14 @@ typedef struct {
 
 typedef struct {
   uint32_t op;            /* index of the guard/finish op */
-  char *name;             /* descr name or NULL */
+  char *name;             /* its name (text: descr=NAME) or NULL */
   armjit_type *types;     /* types of the values it hands back */
   uint32_t nvalues;
 } ir_exit;
 
 typedef struct {
   uint32_t op;            /* index of the label op */
-  char *name;             /* descr name or NULL */
+  char *name;             /* its name (text: descr=NAME) or NULL */
 } ir_label;
 
 /* A string -> int index (open addressing; src/ir/namemap.c).  Keys point
@@ -97,12 +97,12 @@ struct armjit_trace {
 
   uint32_t ndescrs, capdescrs;
   struct ir_descr *descrs;   /* memory and call descriptors (ir/descr.h) */
-  ir_namemap descrs_index;   /* their names -> index in descrs */
+  ir_namemap descrs_index;   /* descriptor names -> index in descrs */
 
   armjit_error builder_err;  /* first builder misuse (code != OK) */
   bool validated;
 
-  ir_namemap descr_index;    /* descr name -> 2*label id, or 2*exit id + 1 */
+  ir_namemap name_index;     /* exit/label name -> 2*label id, or 2*exit id + 1 */
 };
 
 /* Size limits (ARMJIT_E_LIMIT beyond them).  Per-op counts fit 16 bits so

@@ -1,9 +1,20 @@
 /* SPDX-License-Identifier: MIT */
-/* Internals shared by the files of src/ir only (builder, parser, validator,
- * printer).  Other layers use ir.h. */
+/* Internals shared by the files of src/ir only.  Other layers use ir.h and
+ * descr.h.  The files, by concern:
+ *   opinfo.c    types and the op table (names, signatures, flags)
+ *   trace.c     the trace container, raw appends, guard/label names
+ *   builder.c   the public builder API (every op, guard, label, ...)
+ *   descr.c     memory and call descriptors: storage, rules, builder API
+ *   sig.c       an op's arguments against its signature (every op)
+ *   lex.c       the one cursor of the text form; parse.c reads a trace,
+ *               print.c writes one; numtext.c doubles, namemap.c names
+ *   validate.c  every IR rule, located through the source map
+ *   interp.c    the reference interpreter (every op)
+ */
 #ifndef ARMJIT_IR_IMPL_H
 #define ARMJIT_IR_IMPL_H
 
+#include "ir/descr.h"
 #include "ir/ir.h"
 
 /* Where a problem is in an op: the validator names the part, and the
@@ -13,7 +24,7 @@ typedef enum {
   IR_AT_RES,    /* the result variable */
   IR_AT_ARG,    /* argument `idx` */
   IR_AT_FAIL,   /* fail arg `idx` */
-  IR_AT_DESCR,  /* the descr=NAME */
+  IR_AT_DESCR,  /* the text's descr=NAME (a name, a jump target or a descriptor) */
   IR_AT_END     /* end of the input (missing final op) */
 } ir_at_kind;
 
@@ -21,11 +32,12 @@ typedef enum {
 typedef struct {
   const uint32_t *refcol;    /* column of each t->refs entry */
   const uint32_t *rescol;    /* per op: column of the result name, 0 if none */
-  const uint32_t *descrcol;  /* per op: column of "descr", 0 if none */
+  const uint32_t *descrcol;  /* per op: column of "descr=", 0 if none */
   char *const *vname;        /* per value: its name in the text */
   uint32_t end_line, end_col;
 } ir_srcmap;
 
+/* ---- raw appends (trace.c) ---------------------------------------------------- */
 /* Append raw pieces, no rule checks beyond memory and limits.  Both the
  * builder (after its argument checks) and the parser go through these. */
 armjit_status ir_add_input(armjit_trace *t, armjit_type type, ir_ref *out);
@@ -38,6 +50,22 @@ armjit_status ir_emit(armjit_trace *t, unsigned opc, armjit_type rtype,
                       const ir_ref *args, uint32_t nargs, const ir_ref *fail,
                       uint32_t nfail, int32_t target, uint32_t *op_index);
 
+/* ---- names of guards, finishes and labels (trace.c) ------------------------------ */
+/* Names are identifiers [A-Za-z_][A-Za-z0-9_]*, unique within a trace
+ * together with the names of descriptors (the text form writes both as
+ * descr=NAME). */
+bool ir_is_ident(const char *s);
+/* Is `name` taken, by an exit, a label or a descriptor? */
+bool ir_name_used(const armjit_trace *t, const char *name);
+/* The exit or label named name[0..len): 2*label id or 2*exit id + 1; -1 if
+ * none. */
+int32_t ir_name_find(const armjit_trace *t, const char *name, size_t len);
+/* Name op `op_index` (a guard, finish or label), replacing any name it had.
+ * The caller has checked that nothing else has the name. */
+armjit_status ir_set_name(armjit_trace *t, uint32_t op_index, const char *name,
+                          size_t len);
+
+/* ---- the builder (builder.c) --------------------------------------------------- */
 /* Builder misuse: keeps the first error in t->builder_err (the validator
  * reports it) and marks the trace unvalidated; returns `code`. */
 armjit_status ir_builder_fail(armjit_trace *t, armjit_status code, const char *fmt, ...)
@@ -46,37 +74,30 @@ armjit_status ir_builder_fail(armjit_trace *t, armjit_status code, const char *f
 #endif
     ;
 
-/* Signature check of one op's arguments against the op table. */
+/* ---- signatures (sig.c) ----------------------------------------------------------- */
+/* Checks one op's arguments against the op table: arity and types, with
+ * the 'd' letters and a call's arguments taken from descriptor `descr`
+ * (ignored by ops without one; it must be of a kind the op accepts).
+ * *res gets the result type.  On a problem: false, with *p filled:
+ *   code  ARMJIT_E_INVALID (arity) or ARMJIT_E_TYPE
+ *   arg   the offending argument (0-based), -1 for arity
+ *   msg   the message (names located through sm when given) */
 typedef struct {
-  armjit_status code;  /* ARMJIT_E_INVALID (arity) or ARMJIT_E_TYPE */
-  int arg;             /* offending argument (0-based), -1 for arity */
-  armjit_type got, want;
-  int want_from;       /* for '*': the argument that fixed the type, else -1 */
+  armjit_status code;
+  int arg;
+  char msg[200];
 } ir_sig_problem;
-/* Returns true when args fit the signature; *res gets the result type. */
-bool ir_check_sig(const armjit_trace *t, unsigned opc, const ir_ref *args,
-                  uint32_t nargs, armjit_type *res, ir_sig_problem *p);
-/* Human-readable text of a signature problem (no position). */
-void ir_sig_message(const armjit_trace *t, const ir_srcmap *sm, unsigned opc,
-                    const ir_ref *args, uint32_t nargs, const ir_sig_problem *p,
-                    char *buf, size_t n);
+bool ir_check_sig(const armjit_trace *t, const ir_srcmap *sm, unsigned opc, int32_t descr,
+                  const ir_ref *args, uint32_t nargs, armjit_type *res, ir_sig_problem *p);
 
-/* Rule checks; errors located through `sm` when given. */
+/* ---- rules (validate.c) ------------------------------------------------------------ */
+/* Every rule; errors located through `sm` when given. */
 armjit_status ir_validate(armjit_trace *t, armjit_error *err, const ir_srcmap *sm);
 
-/* Descr names: identifiers [A-Za-z_][A-Za-z0-9_]*. */
-bool ir_is_ident(const char *s);
-/* Is `name` already the descr name of an exit or label? */
-bool ir_descr_name_used(const armjit_trace *t, const char *name);
-/* The index entry of a descr name: 2*label id or 2*exit id + 1; -1 if none. */
-int32_t ir_descr_find(const armjit_trace *t, const char *name, size_t len);
-/* Give op `op_index` (a guard, finish or label) the descr name, replacing
- * any name it had.  The caller has checked that no other op uses it. */
-armjit_status ir_name_descr(armjit_trace *t, uint32_t op_index, const char *name,
-                            size_t len);
-
+/* ---- text (print.c, numtext.c, namemap.c) ------------------------------------------- */
 /* Text of a value: its source name (sm), else type letter + number for
- * variables and the literal for constants. */
+ * variables, the literal for constants and sym(NAME) for registered
+ * symbols. */
 void ir_val_name(const armjit_trace *t, const ir_srcmap *sm, ir_ref r, char *buf,
                  size_t n);
 void ir_format_const(const ir_const *c, char *buf, size_t n);
@@ -86,6 +107,8 @@ void ir_format_double(double d, char *buf, size_t n);
 bool ir_parse_double(const char *s, double *out);
 const char *ir_type_name(armjit_type ty);
 char ir_type_letter(armjit_type ty);
+/* The type a signature letter stands for ('i', 'r', 'f'; else void). */
+armjit_type ir_letter_type(char c);
 
 /* String index operations (ir_namemap is in ir.h). */
 const ir_name_ent *ir_names_find(const ir_namemap *m, const char *s, size_t n);

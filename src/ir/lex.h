@@ -1,14 +1,23 @@
 /* SPDX-License-Identifier: MIT */
-/* Character-level helpers of the text parsers (parse.c for ops,
- * parse_descr.c for descriptors), kept in one place so both read names,
- * numbers and blanks alike. */
+/* The one cursor of the text form (docs/ir.md §6.2, §10.3): everything
+ * that reads text — trace lines, operands, descriptor declarations — reads
+ * names, numbers, blanks and comma lists through it, and reports errors at
+ * line:column through it. */
 #ifndef ARMJIT_IR_LEX_H
 #define ARMJIT_IR_LEX_H
 
-#include <stdbool.h>
-#include <stddef.h>
+#include "ir/ir_impl.h"
+
 #include <string.h>
 
+typedef struct {
+  armjit_ctx *ctx;
+  armjit_error *err;
+  const char *p, *ls;   /* cursor, start of its line */
+  uint32_t line;        /* 1-based */
+} ir_lex;
+
+/* ---- characters ------------------------------------------------------------ */
 static inline bool is_id0(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
@@ -32,17 +41,58 @@ static inline size_t ident_len(const char *s) {
 static inline bool word_is(const char *s, size_t n, const char *w) {
   return strlen(w) == n && memcmp(s, w, n) == 0;
 }
-/* Advance *p over blanks: spaces, tabs and \r (docs/ir.md §6.2; form feed
- * and vertical tab are not blanks).  Newlines (which end statements) and
- * comments are the caller's business. */
-static inline void skip_blanks(const char **p) {
-  while (**p == ' ' || **p == '\t' || **p == '\r') (*p)++;
-}
 /* A byte no token of the text form contains or starts with: control
  * characters other than blanks and newline, DEL and non-ASCII bytes. */
 static inline bool is_stray(char c) {
   unsigned char u = (unsigned char)c;
   return (u < 0x20 && c != '\t' && c != '\r' && c != '\n' && c != 0) || u >= 0x7f;
 }
+
+/* ---- the cursor -------------------------------------------------------------- */
+/* Column (1-based, in bytes) of `at`, a pointer into the current line. */
+static inline uint32_t ir_lex_col_of(const ir_lex *lx, const char *at) {
+  return (uint32_t)(at - lx->ls) + 1;
+}
+static inline uint32_t ir_lex_col(const ir_lex *lx) { return ir_lex_col_of(lx, lx->p); }
+
+/* Record an error at column `col` of the current line; returns code. */
+armjit_status ir_lex_err(ir_lex *lx, armjit_status code, uint32_t col, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+armjit_status ir_lex_nomem(ir_lex *lx);
+
+/* Blanks (space, tab, \r: form feed and vertical tab are not blanks) and a
+ * comment running to the end of the line; stops at the newline. */
+void ir_lex_ws(ir_lex *lx);
+/* ir_lex_ws, then: at the end of the line or of the input? */
+bool ir_lex_at_eol(ir_lex *lx);
+/* Past the next newline (the rest of the line is skipped). */
+void ir_lex_next_line(ir_lex *lx);
+/* Skip blank and comment-only lines; false at the end of the input. */
+bool ir_lex_next_content(ir_lex *lx);
+/* What the cursor is looking at, for messages: "'x'", "byte 0xff", "the
+ * end of the line", "the end of the input" (buf holds at least 16). */
+const char *ir_lex_here(const ir_lex *lx, char *buf, size_t n);
+/* After blanks, the character c (consumed), else an error "expected 'c'
+ * AFTER, got ...". */
+armjit_status ir_lex_expect(ir_lex *lx, char c, const char *after);
+/* A name at the cursor: its length (0 if none) with the cursor left on it.
+ * A name running into a stray byte ("i\xff") is an error at that byte
+ * (*st set, 0 returned), so the byte is reported rather than whatever the
+ * truncated name would mean. */
+size_t ir_lex_name(ir_lex *lx, armjit_status *st);
+
+/* A comma list after its opening bracket, up to and including `close`:
+ * empty, or items separated by ','.  `item` reads one item at the cursor
+ * (after blanks); errors "expected ',' or 'close' in WHAT, got ...". */
+typedef armjit_status (*ir_lex_item_fn)(ir_lex *lx, void *ud);
+armjit_status ir_lex_list(ir_lex *lx, char close, const char *what, ir_lex_item_fn item,
+                          void *ud);
+
+/* Unsigned hex (hex: after "0x") or decimal digits at *q, at most `max`
+ * (*range set when bigger); false when there is no digit. */
+bool ir_lex_uint(const char **q, bool hex, uint64_t max, uint64_t *out, bool *range);
 
 #endif

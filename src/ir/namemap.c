@@ -1,19 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* A small string -> int map (open addressing, FNV-1a) for the parser's
- * variable and descr names.  Keys point into storage the caller keeps
- * alive; lookups take (pointer, length) so tokens need no copying. */
+/* A small string -> int map (open addressing, util/hash.h) for the
+ * parser's variable names and the names of exits, labels and descriptors.
+ * Keys point into storage the caller keeps alive; lookups take (pointer,
+ * length) so tokens need no copying. */
 #include "ir/ir_impl.h"
+#include "util/hash.h"
 
 #include <string.h>
 
-static uint32_t hash(const char *s, size_t n) {
-  uint32_t h = 2166136261u;
-  for (size_t i = 0; i < n; i++) h = (h ^ (uint8_t)s[i]) * 16777619u;
-  return h;
-}
-
 static ir_name_ent *find_slot(ir_name_ent *e, uint32_t cap, const char *s, size_t n) {
-  uint32_t i = hash(s, n) & (cap - 1);
+  uint32_t i = ajx_hash(s, n) & (cap - 1);
   while (e[i].key && !(e[i].len == n && memcmp(e[i].key, s, n) == 0))
     i = (i + 1) & (cap - 1);
   return &e[i];

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The opcode table, generated from the ARMJIT_OPS X-macro so the text
- * names, signatures and flags are written down exactly once. */
-#include "ir/ir.h"
+/* Types and the op table: the table is generated from the ARMJIT_OPS
+ * X-macro so the text names, signatures and flags are written down exactly
+ * once; names of types; op lookup by name, exact and closest. */
+#include "ir/ir_impl.h"
 
 #include <string.h>
 
@@ -10,6 +11,19 @@ const ir_opinfo ir_opinfo_table[ARMJIT_OP__COUNT] = {
     ARMJIT_OPS(IR_OPINFO_ROW)
 #undef IR_OPINFO_ROW
 };
+
+const char *ir_type_name(armjit_type ty) {
+  switch (ty) {
+  case ARMJIT_INT: return "int";
+  case ARMJIT_REF: return "ref";
+  case ARMJIT_FLOAT: return "float";
+  default: return "void";
+  }
+}
+
+char ir_type_letter(armjit_type ty) {
+  return ty == ARMJIT_INT ? 'i' : ty == ARMJIT_REF ? 'p' : ty == ARMJIT_FLOAT ? 'f' : 'v';
+}
 
 int ir_opcode_by_name(const char *name, size_t len) {
   /* A linear scan is fine: ~60 ops, called once per parsed line. */

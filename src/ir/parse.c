@@ -1,24 +1,30 @@
 /* SPDX-License-Identifier: MIT */
-/* The text parser (grammar in docs/ir.md).  It checks what only the text
- * has (syntax, names, where results and fail lists are written) and builds
- * the trace through the same raw appends as the builder; the validator then
- * checks the IR rules with a source map, so every error has line:column. */
-#include "ir/descr_impl.h"
-#include "ir/ir_impl.h"
+/* The text parser (grammar in docs/ir.md §6.2 and §10.3).  It checks what
+ * only the text has (syntax, names, where results and fail lists are
+ * written) and builds the trace through the same raw appends as the
+ * builder; the validator then checks the IR rules with a source map, so
+ * every error has line:column.  All reading goes through the one cursor of
+ * lex.h, every comma list through ir_lex_list.
+ *
+ *   [VAR, ...]                                   inputs
+ *   [VAR =] OPNAME(OPERAND, ..., descr=NAME) [OPERAND, ...]
+ *   descr NAME = KIND(PROP, PROP, ...)           a descriptor
+ *     KIND  field | array | interior | str | unicode | call
+ *     PROP  offset=N | size=N | base=N | item=N | len=N      (N: int32)
+ *           signed | unsigned | int | ref | float
+ *           args=[TYPE, ...] | result=TYPE|void | may_raise | may_force */
 #include "ir/lex.h"
 #include "ir/sem.h"
+#include "util/sym.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 typedef struct {
+  ir_lex lx;
   armjit_ctx *ctx;
   armjit_trace *t;
-  armjit_error *err;
-  const char *p, *ls;       /* cursor, start of the current line */
-  uint32_t line;
   ir_namemap vars;          /* variable name -> value */
   /* source map under construction */
   uint32_t *refcol, caprefcol;
@@ -35,84 +41,12 @@ typedef struct {
   uint32_t nstr, capstr;
 } parser;
 
-static armjit_status perr(parser *P, armjit_status code, uint32_t col, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
-
-static armjit_status perr(parser *P, armjit_status code, uint32_t col, const char *fmt,
-                          ...) {
-  if (P->err) {
-    P->err->code = code;
-    P->err->line = (int)P->line;
-    P->err->col = (int)col;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(P->err->msg, sizeof P->err->msg, fmt, ap);
-    va_end(ap);
-  }
-  return code;
-}
-
-static armjit_status nomem(parser *P) {
-  return perr(P, ARMJIT_E_NOMEM, 0, "out of memory while parsing");
-}
-
-/* ---- lexing ------------------------------------------------------------------ */
-static uint32_t col(const parser *P) { return (uint32_t)(P->p - P->ls) + 1; }
-/* Spaces and a trailing comment; stops at the newline. */
-static void skip_ws(parser *P) {
-  skip_blanks(&P->p);
-  if (*P->p == '#')
-    while (*P->p && *P->p != '\n') P->p++;
-}
-static bool at_eol(parser *P) {
-  skip_ws(P);
-  return *P->p == '\n' || *P->p == 0;
-}
-static void next_line(parser *P) {
-  while (*P->p && *P->p != '\n') P->p++;
-  if (*P->p == '\n') {
-    P->p++;
-    P->line++;
-    P->ls = P->p;
-  }
-}
-/* Skip blank and comment-only lines; false at the end of the input. */
-static bool next_content(parser *P) {
-  for (;;) {
-    skip_ws(P);
-    if (*P->p == 0) return false;
-    if (*P->p != '\n') return true;
-    next_line(P);
-  }
-}
-
-/* What the cursor is looking at, for messages. */
+#define perr(P, ...) ir_lex_err(&(P)->lx, __VA_ARGS__)
+#define nomem(P) ir_lex_nomem(&(P)->lx)
+static uint32_t col(const parser *P) { return ir_lex_col(&P->lx); }
+static uint32_t col_of(const parser *P, const char *at) { return ir_lex_col_of(&P->lx, at); }
 static const char *here(const parser *P, char *buf, size_t n) {
-  char c = *P->p;
-  if (c == 0) return "the end of the input";
-  if (c == '\n') return "the end of the line";
-  if ((unsigned char)c < 0x20 || (unsigned char)c >= 0x7f) snprintf(buf, n, "byte 0x%02x", (unsigned char)c);
-  else snprintf(buf, n, "'%c'", c);
-  return buf;
-}
-
-static armjit_status expect(parser *P, char c, const char *after) {
-  skip_ws(P);
-  if (*P->p == c) { P->p++; return ARMJIT_OK; }
-  char b[16];
-  return perr(P, ARMJIT_E_SYNTAX, col(P), "expected '%c' %s, got %s", c, after,
-              here(P, b, sizeof b));
-}
-
-/* A name must not run into a stray byte ("i\xff"): report the byte itself
- * rather than whatever the truncated name would mean. */
-static armjit_status check_name_end(parser *P, const char *end) {
-  if (!is_stray(*end)) return ARMJIT_OK;
-  return perr(P, ARMJIT_E_SYNTAX, (uint32_t)(end - P->ls) + 1, "unexpected byte 0x%02x",
-              (unsigned char)*end);
+  return ir_lex_here(&P->lx, buf, n);
 }
 
 /* ---- constants ------------------------------------------------------------------ */
@@ -128,30 +62,14 @@ static armjit_status malformed(parser *P, const char *s, const char *end, uint32
   return perr(P, ARMJIT_E_SYNTAX, c0, "malformed number '%.*s'", (int)(end - s), s);
 }
 
-/* Unsigned hex (after "0x") or decimal digits at *q, at most `max`. */
-static bool scan_uint(const char **q, bool hex, uint64_t max, uint64_t *out, bool *range) {
-  uint64_t v = 0;
-  int nd = 0;
-  *range = false;
-  for (;; (*q)++, nd++) {
-    int d = hex ? hexval(**q) : (is_digit(**q) ? **q - '0' : -1);
-    if (d < 0) break;
-    unsigned base = hex ? 16 : 10;
-    if (v > (max - (uint64_t)d) / base) *range = true;
-    else v = v * base + (uint64_t)d;
-  }
-  *out = v;
-  return nd > 0;
-}
-
 static armjit_status parse_number(parser *P, ir_ref *out) {
-  const char *s = P->p, *q = s;
+  const char *s = P->lx.p, *q = s;
   uint32_t c0 = col(P);
   bool neg = *q == '-';
   if (neg) q++;
   armjit_value v = {.bits = 0};
   if (neg && strncmp(q, "inf", 3) == 0 && !is_id(q[3])) {
-    P->p = q + 3;
+    P->lx.p = q + 3;
     v.f = -INFINITY;
     return add_const(P, ARMJIT_FLOAT, v, out);
   }
@@ -159,12 +77,12 @@ static armjit_status parse_number(parser *P, ir_ref *out) {
     q += 2;
     uint64_t u;
     bool range;
-    if (!scan_uint(&q, true, UINT64_C(0xffffffff), &u, &range) || is_id(*q) || *q == '.')
+    if (!ir_lex_uint(&q, true, UINT64_C(0xffffffff), &u, &range) || is_id(*q) || *q == '.')
       return malformed(P, s, q, c0);
     if (range || (neg && u > UINT64_C(0x80000000)))
       return perr(P, ARMJIT_E_SYNTAX, c0, "integer constant %.*s does not fit in 32 bits",
                   (int)(q - s), s);
-    P->p = q;
+    P->lx.p = q;
     v.i = ir_sem_wrap(neg ? 0u - (uint32_t)u : (uint32_t)u);
     return add_const(P, ARMJIT_INT, v, out);
   }
@@ -200,33 +118,33 @@ static armjit_status parse_number(parser *P, ir_ref *out) {
     if (!ir_parse_double(buf, &d)) return malformed(P, s, q, c0);
     if (isinf(d))
       return perr(P, ARMJIT_E_SYNTAX, c0, "float constant %s is out of range (use inf)", buf);
-    P->p = q;
+    P->lx.p = q;
     v.f = d;
     return add_const(P, ARMJIT_FLOAT, v, out);
   }
   const char *d = m;
   uint64_t u;
   bool range;
-  scan_uint(&d, false, UINT64_C(0xffffffff), &u, &range);
+  ir_lex_uint(&d, false, UINT64_C(0xffffffff), &u, &range);
   if (range || u > (neg ? UINT64_C(0x80000000) : UINT64_C(0x7fffffff)))
     return perr(P, ARMJIT_E_SYNTAX, c0, "integer constant %.*s does not fit in 32 bits",
                 (int)len, s);
-  P->p = q;
+  P->lx.p = q;
   v.i = ir_sem_wrap(neg ? 0u - (uint32_t)u : (uint32_t)u);
   return add_const(P, ARMJIT_INT, v, out);
 }
 
 /* ref(ADDRESS): hex or decimal, up to the host's pointer width. */
 static armjit_status parse_refconst(parser *P, uint32_t c0, ir_ref *out) {
-  armjit_status st = expect(P, '(', "after ref");
+  armjit_status st = ir_lex_expect(&P->lx, '(', "after ref");
   if (st != ARMJIT_OK) return st;
-  skip_ws(P);
-  const char *s = P->p, *q = s;
+  ir_lex_ws(&P->lx);
+  const char *s = P->lx.p, *q = s;
   bool hex = q[0] == '0' && (q[1] == 'x' || q[1] == 'X');
   if (hex) q += 2;
   uint64_t u;
   bool range;
-  if (!scan_uint(&q, hex, (uint64_t)UINTPTR_MAX, &u, &range) || is_id(*q)) {
+  if (!ir_lex_uint(&q, hex, (uint64_t)UINTPTR_MAX, &u, &range) || is_id(*q)) {
     const char *e = q;
     if (*e == '-' || *e == '+') e++;
     while (is_id(*e) || *e == '.') e++;
@@ -242,26 +160,39 @@ static armjit_status parse_refconst(parser *P, uint32_t c0, ir_ref *out) {
   if (range)
     return perr(P, ARMJIT_E_SYNTAX, c0, "ref constant %.*s does not fit in a pointer",
                 (int)(q - s), s);
-  P->p = q;
-  st = expect(P, ')', "after the ref address");
+  P->lx.p = q;
+  st = ir_lex_expect(&P->lx, ')', "after the ref address");
   if (st != ARMJIT_OK) return st;
   armjit_value v = {.bits = 0};
   v.r = (uintptr_t)u;
   return add_const(P, ARMJIT_REF, v, out);
 }
 
-/* The descriptor parts of the text live in parse_descr.c; they read from
- * and advance the cursor through an ir_textpos. */
-static ir_textpos textpos(const parser *P) {
-  ir_textpos tp = {P->t, P->err, P->p, P->ls, P->line};
-  return tp;
-}
-
+/* sym(NAME), the cursor just after "sym": a ref constant holding the
+ * address registered under NAME (docs/ir.md §11.1). */
 static armjit_status parse_sym(parser *P, ir_ref *out) {
-  ir_textpos tp = textpos(P);
-  armjit_status st = ir_parse_sym(&tp, out);
-  P->p = tp.p;
-  return st;
+  armjit_status st = ir_lex_expect(&P->lx, '(', "after sym");
+  if (st != ARMJIT_OK) return st;
+  ir_lex_ws(&P->lx);
+  const char *s = P->lx.p;
+  size_t n = ir_lex_name(&P->lx, &st);
+  if (st != ARMJIT_OK) return st;
+  if (!n) {
+    char b[16];
+    return perr(P, ARMJIT_E_SYNTAX, col(P), "expected a symbol name, got %s",
+                here(P, b, sizeof b));
+  }
+  P->lx.p += n;
+  st = ir_lex_expect(&P->lx, ')', "after the symbol name");
+  if (st != ARMJIT_OK) return st;
+  armjit_value v = {.bits = 0};
+  if (!ajx_sym_addr(P->ctx, s, n, &v.r))
+    return perr(P, ARMJIT_E_INVALID, col_of(P, s),
+                "unknown symbol %.*s (register it with armjit_ctx_add_symbol)", (int)n, s);
+  st = ir_add_const(P->t, ARMJIT_REF, v, out);
+  if (st == ARMJIT_E_LIMIT)
+    return perr(P, st, col_of(P, s), "too many constants (at most %u)", IR_MAX_VALUES);
+  return st == ARMJIT_OK ? st : nomem(P);
 }
 
 /* ---- names ------------------------------------------------------------------------ */
@@ -294,11 +225,71 @@ static armjit_status name_var(parser *P, ir_ref v, const char *s, size_t n) {
   copy[n] = 0;
   P->vname[v] = copy;
   P->nvname = (uint32_t)v + 1;
-  if (!ir_names_put(P->ctx, &P->vars, copy, n, v, P->line)) return nomem(P);
+  if (!ir_names_put(P->ctx, &P->vars, copy, n, v, P->lx.line)) return nomem(P);
   return ARMJIT_OK;
 }
 
-/* ---- operands ------------------------------------------------------------------ */
+/* The line of the op a name index entry (ir_name_find) names. */
+static uint32_t name_line(const armjit_trace *t, int32_t e) {
+  uint32_t op = (e & 1) ? t->exits[e / 2].op : t->labels[e / 2].op;
+  return t->ops[op].line;
+}
+
+/* A new descr=NAME of a guard, finish or label, or a new descriptor's name:
+ * no exit, label or descriptor has it yet. */
+static armjit_status check_new_name(parser *P, const char *s, size_t n, uint32_t c0) {
+  const armjit_trace *t = P->t;
+  int32_t e = ir_name_find(t, s, n);
+  if (e >= 0)
+    return perr(P, ARMJIT_E_INVALID, c0, "descr name %.*s already used on line %u", (int)n, s,
+                name_line(t, e));
+  e = ir_descr_by_name(t, s, n);
+  if (e >= 0)
+    return perr(P, ARMJIT_E_INVALID, c0, "descr name %.*s already used on line %u", (int)n, s,
+                t->descrs[e].line);
+  return ARMJIT_OK;
+}
+
+/* ---- the inputs line --------------------------------------------------------------- */
+static armjit_status input_item(ir_lex *lx, void *ud) {
+  parser *P = ud;
+  const char *s = lx->p;
+  uint32_t c0 = col(P);
+  size_t n = ident_len(s);
+  if (!n) {
+    char b[16];
+    return perr(P, ARMJIT_E_SYNTAX, c0, "expected an input variable name, got %s",
+                here(P, b, sizeof b));
+  }
+  armjit_type ty;
+  armjit_status st = check_new_var(P, s, n, c0, &ty);
+  if (st != ARMJIT_OK) return st;
+  ir_ref v;
+  st = ir_add_input(P->t, ty, &v);
+  if (st == ARMJIT_E_LIMIT) return perr(P, st, c0, "too many inputs (at most %u)", IR_MAX_INPUTS);
+  if (st != ARMJIT_OK) return nomem(P);
+  lx->p += n;
+  return name_var(P, v, s, n);
+}
+
+static armjit_status parse_inputs(parser *P) {
+  if (!ir_lex_next_content(&P->lx))
+    return perr(P, ARMJIT_E_SYNTAX, col(P), "expected the inputargs list, e.g. [i0, f1]");
+  char b[16];
+  if (*P->lx.p != '[')
+    return perr(P, ARMJIT_E_SYNTAX, col(P),
+                "the first line must be the inputargs list, e.g. [i0, f1]; got %s",
+                here(P, b, sizeof b));
+  P->lx.p++;
+  armjit_status st = ir_lex_list(&P->lx, ']', "the inputargs list", input_item, P);
+  if (st != ARMJIT_OK) return st;
+  if (!ir_lex_at_eol(&P->lx))
+    return perr(P, ARMJIT_E_SYNTAX, col(P), "unexpected %s after the inputargs list",
+                here(P, b, sizeof b));
+  return ARMJIT_OK;
+}
+
+/* ---- operands ------------------------------------------------------------------------ */
 typedef struct {
   bool is_descr;
   ir_ref ref;
@@ -308,18 +299,18 @@ typedef struct {
 } item;
 
 static armjit_status parse_item(parser *P, bool in_fail, item *it) {
-  skip_ws(P);
-  const char *s = P->p;
+  const char *s = P->lx.p;
   uint32_t c0 = col(P);
   memset(it, 0, sizeof *it);
   it->col = c0;
   if (*s == '-' || *s == '.' || is_digit(*s)) return parse_number(P, &it->ref);
-  size_t n = ident_len(s);
-  if (!n) {
-    char b[16];
+  armjit_status st;
+  size_t n = ir_lex_name(&P->lx, &st);
+  if (st != ARMJIT_OK) return st;
+  char b[16];
+  if (!n)
     return perr(P, ARMJIT_E_SYNTAX, c0, "expected a variable or constant, got %s",
                 here(P, b, sizeof b));
-  }
   const char *q = s + n;
   while (*q == ' ' || *q == '\t') q++;
   if (*q == '=') { /* keyword argument */
@@ -328,28 +319,25 @@ static armjit_status parse_item(parser *P, bool in_fail, item *it) {
     if (!word_is(s, n, "descr"))
       return perr(P, ARMJIT_E_SYNTAX, c0,
                   "unknown keyword argument '%.*s' (only descr= is allowed)", (int)n, s);
-    P->p = q + 1;
-    skip_ws(P);
-    it->len = ident_len(P->p);
-    if (!it->len) {
-      char b[16];
+    P->lx.p = q + 1;
+    ir_lex_ws(&P->lx);
+    it->len = ir_lex_name(&P->lx, &st);
+    if (st != ARMJIT_OK) return st;
+    if (!it->len)
       return perr(P, ARMJIT_E_SYNTAX, col(P), "expected a name after descr=, got %s",
                   here(P, b, sizeof b));
-    }
     it->is_descr = true;
-    it->name = P->p;
-    P->p += it->len;
+    it->name = P->lx.p;
+    P->lx.p += it->len;
     return ARMJIT_OK;
   }
-  P->p = s + n;
+  P->lx.p = s + n;
   armjit_value v = {.bits = 0};
   if (word_is(s, n, "null")) return add_const(P, ARMJIT_REF, v, &it->ref);
   if (word_is(s, n, "inf")) { v.f = INFINITY; return add_const(P, ARMJIT_FLOAT, v, &it->ref); }
   if (word_is(s, n, "nan")) { v.f = NAN; return add_const(P, ARMJIT_FLOAT, v, &it->ref); }
   if (word_is(s, n, "ref")) return parse_refconst(P, c0, &it->ref);
   if (word_is(s, n, "sym")) return parse_sym(P, &it->ref);
-  armjit_status st = check_name_end(P, s + n);
-  if (st != ARMJIT_OK) return st;
   const ir_name_ent *e = ir_names_find(&P->vars, s, n);
   if (!e) {
     if (s[0] != 'i' && s[0] != 'p' && s[0] != 'f') /* cannot be a variable at all */
@@ -376,58 +364,7 @@ static armjit_status push(parser *P, ir_ref **refs, uint32_t **cols, uint32_t *n
   return ARMJIT_OK;
 }
 
-/* ---- lines ------------------------------------------------------------------------ */
-static armjit_status parse_inputs(parser *P) {
-  if (!next_content(P))
-    return perr(P, ARMJIT_E_SYNTAX, col(P), "expected the inputargs list, e.g. [i0, f1]");
-  if (*P->p != '[') {
-    char b[16];
-    return perr(P, ARMJIT_E_SYNTAX, col(P),
-                "the first line must be the inputargs list, e.g. [i0, f1]; got %s",
-                here(P, b, sizeof b));
-  }
-  P->p++;
-  skip_ws(P);
-  if (*P->p == ']') {
-    P->p++;
-  } else {
-    for (;;) {
-      skip_ws(P);
-      const char *s = P->p;
-      uint32_t c0 = col(P);
-      size_t n = ident_len(s);
-      if (!n) {
-        char b[16];
-        return perr(P, ARMJIT_E_SYNTAX, c0, "expected an input variable name, got %s",
-                    here(P, b, sizeof b));
-      }
-      armjit_type ty;
-      armjit_status st = check_new_var(P, s, n, c0, &ty);
-      if (st != ARMJIT_OK) return st;
-      ir_ref v;
-      st = ir_add_input(P->t, ty, &v);
-      if (st == ARMJIT_E_LIMIT)
-        return perr(P, st, c0, "too many inputs (at most %u)", IR_MAX_INPUTS);
-      if (st != ARMJIT_OK) return nomem(P);
-      P->p += n;
-      st = name_var(P, v, s, n);
-      if (st != ARMJIT_OK) return st;
-      skip_ws(P);
-      if (*P->p == ',') { P->p++; continue; }
-      if (*P->p == ']') { P->p++; break; }
-      char b[16];
-      return perr(P, ARMJIT_E_SYNTAX, col(P), "expected ',' or ']' in the inputargs list, got %s",
-                  here(P, b, sizeof b));
-    }
-  }
-  if (!at_eol(P)) {
-    char b[16];
-    return perr(P, ARMJIT_E_SYNTAX, col(P), "unexpected %s after the inputargs list",
-                here(P, b, sizeof b));
-  }
-  return ARMJIT_OK;
-}
-
+/* ---- op lines ------------------------------------------------------------------------ */
 typedef struct {
   const char *res;   /* result name, or NULL */
   size_t reslen;
@@ -437,41 +374,74 @@ typedef struct {
   item descr;        /* .name NULL if none */
 } opline;
 
+typedef struct {
+  parser *P;
+  opline *L;
+} op_ctx;
+
+static armjit_status arg_item(ir_lex *lx, void *ud) {
+  (void)lx;
+  op_ctx *o = ud;
+  item it;
+  armjit_status st = parse_item(o->P, false, &it);
+  if (st != ARMJIT_OK) return st;
+  if (it.is_descr) {
+    if (o->L->descr.name) return perr(o->P, ARMJIT_E_SYNTAX, it.col, "descr= given twice");
+    o->L->descr = it;
+    return ARMJIT_OK;
+  }
+  if (o->L->descr.name)
+    return perr(o->P, ARMJIT_E_SYNTAX, it.col, "arguments must come before descr=");
+  parser *P = o->P;
+  return push(P, &P->args, &P->argcol, &P->nargs, &P->capargs, &P->capargcol, IR_MAX_ARGS, &it,
+              "arguments");
+}
+
+static armjit_status fail_item(ir_lex *lx, void *ud) {
+  (void)lx;
+  parser *P = ud;
+  item it;
+  armjit_status st = parse_item(P, true, &it);
+  if (st != ARMJIT_OK) return st;
+  return push(P, &P->fails, &P->failcol, &P->nfails, &P->capfails, &P->capfailcol, IR_MAX_FAIL,
+              &it, "fail args");
+}
+
 /* A string literal (docs/ir.md): "..." with the escapes \\ \" \n \t \r and
  * \xHH (not \x00), decoded into P->str[0..nstr). */
 static armjit_status parse_string(parser *P, const char *opname) {
   uint32_t c0 = col(P);
-  if (*P->p != '"') {
+  if (*P->lx.p != '"') {
     char b[16];
     return perr(P, ARMJIT_E_SYNTAX, c0, "%s takes one string, e.g. %s(\"loop at line 12\"),"
                 " got %s", opname, opname, here(P, b, sizeof b));
   }
-  P->p++;
+  P->lx.p++;
   P->nstr = 0;
   for (;;) {
-    char c = *P->p;
-    if (c == '"') { P->p++; return ARMJIT_OK; }
+    char c = *P->lx.p;
+    if (c == '"') { P->lx.p++; return ARMJIT_OK; }
     if (c == 0 || c == '\n') return perr(P, ARMJIT_E_SYNTAX, c0, "unterminated string");
     uint32_t ce = col(P);
-    P->p++;
+    P->lx.p++;
     if (c == '\\') {
-      char e = *P->p++;
+      char e = *P->lx.p++;
       switch (e) {
       case '\\': case '"': c = e; break;
       case 'n': c = '\n'; break;
       case 't': c = '\t'; break;
       case 'r': c = '\r'; break;
       case 'x': {
-        int hi = hexval(P->p[0]), lo = hi < 0 ? -1 : hexval(P->p[1]);
+        int hi = hexval(P->lx.p[0]), lo = hi < 0 ? -1 : hexval(P->lx.p[1]);
         if (lo < 0) return perr(P, ARMJIT_E_SYNTAX, ce, "\\x needs two hex digits");
         if (hi == 0 && lo == 0)
           return perr(P, ARMJIT_E_SYNTAX, ce, "a string cannot hold \\x00");
         c = (char)(hi << 4 | lo);
-        P->p += 2;
+        P->lx.p += 2;
         break;
       }
       default:
-        P->p--;
+        P->lx.p--;
         return perr(P, ARMJIT_E_SYNTAX, ce,
                     "unknown escape in a string (use \\\\ \\\" \\n \\t \\r \\xHH)");
       }
@@ -483,119 +453,72 @@ static armjit_status parse_string(parser *P, const char *opname) {
   }
 }
 
+/* The op name at the cursor; unknown names suggest the closest op. */
+static armjit_status op_name(parser *P, opline *L, const char *s, size_t n) {
+  L->opc = ir_opcode_by_name(s, n);
+  if (L->opc >= 0) return ARMJIT_OK;
+  int near = ir_opcode_closest(s, n);
+  if (near >= 0)
+    return perr(P, ARMJIT_E_SYNTAX, L->opcol, "unknown operation '%.*s'; did you mean '%s'?",
+                (int)n, s, ir_info((unsigned)near)->name);
+  return perr(P, ARMJIT_E_SYNTAX, L->opcol, "unknown operation '%.*s'", (int)n, s);
+}
+
 /* opname(args[, descr=NAME]) [fail args] */
 static armjit_status parse_op_syntax(parser *P, opline *L) {
   memset(L, 0, sizeof *L);
   P->nargs = P->nfails = 0;
-  const char *s = P->p;
+  const char *s = P->lx.p;
   uint32_t c0 = col(P);
-  size_t n = ident_len(s);
-  if (!n) {
-    char b[16];
-    return perr(P, ARMJIT_E_SYNTAX, c0, "expected an operation, got %s", here(P, b, sizeof b));
-  }
-  armjit_status st = check_name_end(P, s + n);
+  armjit_status st;
+  size_t n = ir_lex_name(&P->lx, &st);
   if (st != ARMJIT_OK) return st;
-  P->p += n;
-  skip_ws(P);
-  if (*P->p == '=') {
+  char b[16];
+  if (!n)
+    return perr(P, ARMJIT_E_SYNTAX, c0, "expected an operation, got %s", here(P, b, sizeof b));
+  P->lx.p += n;
+  ir_lex_ws(&P->lx);
+  if (*P->lx.p == '=') {
     L->res = s;
     L->reslen = n;
     L->rescol = c0;
-    P->p++;
-    skip_ws(P);
-    s = P->p;
+    P->lx.p++;
+    ir_lex_ws(&P->lx);
+    s = P->lx.p;
     c0 = col(P);
-    n = ident_len(s);
-    if (!n) {
-      char b[16];
+    n = ir_lex_name(&P->lx, &st);
+    if (st != ARMJIT_OK) return st;
+    if (!n)
       return perr(P, ARMJIT_E_SYNTAX, c0, "expected an operation name after '=', got %s",
                   here(P, b, sizeof b));
-    }
-    st = check_name_end(P, s + n);
-    if (st != ARMJIT_OK) return st;
-    P->p += n;
+    P->lx.p += n;
   }
   L->opcol = c0;
-  L->opc = ir_opcode_by_name(s, n);
-  if (L->opc < 0) {
-    int near = ir_opcode_closest(s, n);
-    if (near >= 0)
-      return perr(P, ARMJIT_E_SYNTAX, c0, "unknown operation '%.*s'; did you mean '%s'?",
-                  (int)n, s, ir_info((unsigned)near)->name);
-    return perr(P, ARMJIT_E_SYNTAX, c0, "unknown operation '%.*s'", (int)n, s);
-  }
-  st = expect(P, '(', "after the operation name");
-  if (st != ARMJIT_OK) return st;
-  skip_ws(P);
+  if ((st = op_name(P, L, s, n)) != ARMJIT_OK) return st;
+  if ((st = ir_lex_expect(&P->lx, '(', "after the operation name")) != ARMJIT_OK) return st;
   if (ir_info((unsigned)L->opc)->flags & ARMJIT_OPF_TEXT) {
+    ir_lex_ws(&P->lx);
     st = parse_string(P, ir_info((unsigned)L->opc)->name);
-    if (st == ARMJIT_OK) st = expect(P, ')', "after the string");
+    if (st == ARMJIT_OK) st = ir_lex_expect(&P->lx, ')', "after the string");
     if (st != ARMJIT_OK) return st;
-  } else if (*P->p == ')') {
-    P->p++;
   } else {
-    for (;;) {
-      item it;
-      st = parse_item(P, false, &it);
-      if (st != ARMJIT_OK) return st;
-      if (it.is_descr) {
-        if (L->descr.name)
-          return perr(P, ARMJIT_E_SYNTAX, it.col, "descr= given twice");
-        L->descr = it;
-      } else {
-        if (L->descr.name)
-          return perr(P, ARMJIT_E_SYNTAX, it.col, "arguments must come before descr=");
-        st = push(P, &P->args, &P->argcol, &P->nargs, &P->capargs, &P->capargcol,
-                  IR_MAX_ARGS, &it, "arguments");
-        if (st != ARMJIT_OK) return st;
-      }
-      skip_ws(P);
-      if (*P->p == ',') { P->p++; continue; }
-      if (*P->p == ')') { P->p++; break; }
-      char b[16];
-      return perr(P, ARMJIT_E_SYNTAX, col(P), "expected ',' or ')' in the argument list, got %s",
-                  here(P, b, sizeof b));
-    }
+    op_ctx o = {P, L};
+    if ((st = ir_lex_list(&P->lx, ')', "the argument list", arg_item, &o)) != ARMJIT_OK)
+      return st;
   }
-  skip_ws(P);
-  if (*P->p == '[') {
+  ir_lex_ws(&P->lx);
+  if (*P->lx.p == '[') {
     L->has_fail = true;
     L->failcol = col(P);
-    P->p++;
-    skip_ws(P);
-    if (*P->p == ']') {
-      P->p++;
-    } else {
-      for (;;) {
-        item it;
-        st = parse_item(P, true, &it);
-        if (st != ARMJIT_OK) return st;
-        st = push(P, &P->fails, &P->failcol, &P->nfails, &P->capfails, &P->capfailcol,
-                  IR_MAX_FAIL, &it, "fail args");
-        if (st != ARMJIT_OK) return st;
-        skip_ws(P);
-        if (*P->p == ',') { P->p++; continue; }
-        if (*P->p == ']') { P->p++; break; }
-        char b[16];
-        return perr(P, ARMJIT_E_SYNTAX, col(P), "expected ',' or ']' in the fail-arg list, got %s",
-                    here(P, b, sizeof b));
-      }
-    }
+    P->lx.p++;
+    if ((st = ir_lex_list(&P->lx, ']', "the fail-arg list", fail_item, P)) != ARMJIT_OK)
+      return st;
   }
-  if (!at_eol(P)) {
-    char b[16];
+  if (!ir_lex_at_eol(&P->lx))
     return perr(P, ARMJIT_E_SYNTAX, col(P),
                 "unexpected %s after the operation (one operation per line)",
                 here(P, b, sizeof b));
-  }
   return ARMJIT_OK;
-}
-
-/* The line of the op a descr index entry names. */
-static uint32_t descr_line(const armjit_trace *t, int32_t e) {
-  uint32_t op = (e & 1) ? t->exits[e / 2].op : t->labels[e / 2].op;
-  return t->ops[op].line;
 }
 
 /* Where results, fail lists and descr= may be written. */
@@ -624,30 +547,54 @@ static armjit_status check_op_shape(parser *P, const opline *L, int32_t *target)
   if (L->opc == ARMJIT_OP_JUMP) {
     if (!d->name)
       return perr(P, ARMJIT_E_SYNTAX, L->opcol, "jump needs descr=NAME of its target label");
-    int32_t e = ir_descr_find(P->t, d->name, d->len);
+    int32_t e = ir_name_find(P->t, d->name, d->len);
     if (e < 0)
       return perr(P, ARMJIT_E_INVALID, d->col, "jump to unknown label %.*s", (int)d->len, d->name);
     if (e & 1)
       return perr(P, ARMJIT_E_INVALID, d->col,
                   "jump target %.*s is not a label (it names a guard or finish on line %u)",
-                  (int)d->len, d->name, descr_line(P->t, e));
+                  (int)d->len, d->name, name_line(P->t, e));
     *target = e / 2;
   } else if (d->name && !has_descr) {
-    int32_t e = ir_descr_find(P->t, d->name, d->len);
-    if (e >= 0)
-      return perr(P, ARMJIT_E_INVALID, d->col, "descr name %.*s already used on line %u",
-                  (int)d->len, d->name, descr_line(P->t, e));
-    e = ir_descr_by_name(P->t, d->name, d->len);
-    if (e >= 0)
-      return perr(P, ARMJIT_E_INVALID, d->col, "descr name %.*s already used on line %u",
-                  (int)d->len, d->name, P->t->descrs[e].line);
+    return check_new_name(P, d->name, d->len, d->col);
   }
   return ARMJIT_OK;
 }
 
+/* descr=NAME of a memory or call op: the descriptor, of a kind the op
+ * accepts; whether the op is written with a result; *dres its type. */
+static armjit_status descr_use(parser *P, const opline *L, int32_t *id, armjit_type *dres) {
+  const ir_opinfo *in = ir_info((unsigned)L->opc);
+  const item *u = &L->descr;
+  unsigned kinds = ir_op_descr_kinds((unsigned)L->opc);
+  char want[64];
+  ir_descr_kinds_text(kinds, want, sizeof want);
+  if (!u->name)
+    return perr(P, ARMJIT_E_SYNTAX, L->opcol, "%s needs descr=NAME of %s descriptor", in->name,
+                want);
+  *id = ir_descr_by_name(P->t, u->name, u->len);
+  if (*id < 0)
+    return perr(P, ARMJIT_E_INVALID, u->col,
+                "unknown descr %.*s (declare it first: descr %.*s = ...)", (int)u->len, u->name,
+                (int)u->len, u->name);
+  const ir_descr *d = ir_descr_at(P->t, *id);
+  if (!(kinds & (1u << d->kind)))
+    return perr(P, ARMJIT_E_INVALID, u->col,
+                "descr %.*s is a %s descriptor, but %s needs %s descriptor", (int)u->len,
+                u->name, ir_descr_kind_name(d->kind), in->name, want);
+  *dres = in->res == 'd' ? (armjit_type)d->type : ir_letter_type(in->res);
+  if (*dres == ARMJIT_VOID && L->res)
+    return perr(P, ARMJIT_E_SYNTAX, L->rescol,
+                "%s with descr %.*s has no result (void); it cannot be assigned", in->name,
+                (int)u->len, u->name);
+  if (*dres != ARMJIT_VOID && !L->res)
+    return perr(P, ARMJIT_E_SYNTAX, L->opcol, "the result of %s must be assigned to a variable",
+                in->name);
+  return ARMJIT_OK;
+}
+
 /* The result's type: from the op, and its name's prefix must agree. */
-static armjit_status result_type(parser *P, const opline *L, armjit_type dres,
-                                 armjit_type *rtype) {
+static armjit_status result_type(parser *P, const opline *L, int32_t descr, armjit_type *rtype) {
   const ir_opinfo *in = ir_info((unsigned)L->opc);
   *rtype = ARMJIT_VOID;
   if (!L->res) return ARMJIT_OK;
@@ -656,13 +603,9 @@ static armjit_status result_type(parser *P, const opline *L, armjit_type dres,
   if (st != ARMJIT_OK) return st;
   armjit_type gives;
   ir_sig_problem p;
-  if (in->res == 'd') {
-    gives = dres; /* given by the descriptor */
-  } else if (!ir_check_sig(P->t, (unsigned)L->opc, P->args, P->nargs, &gives, &p)) {
+  if (!ir_check_sig(P->t, NULL, (unsigned)L->opc, descr, P->args, P->nargs, &gives, &p)) {
     /* The validator reports the bad arguments; name the result anyway. */
-    gives = in->res == 'i' ? ARMJIT_INT : in->res == 'r' ? ARMJIT_REF
-          : in->res == 'f' ? ARMJIT_FLOAT
-          : P->nargs ? ir_ref_type(P->t, P->args[0]) : named;
+    if (in->res == '*') gives = P->nargs ? ir_ref_type(P->t, P->args[0]) : named;
   }
   if (gives != named)
     return perr(P, ARMJIT_E_TYPE, L->rescol,
@@ -686,37 +629,15 @@ static armjit_status record_srcmap(parser *P, uint32_t idx, const opline *L) {
   return ARMJIT_OK;
 }
 
-/* descr=NAME of a memory or call op. */
-static armjit_status descr_use(parser *P, const opline *L, int32_t *descr, armjit_type *dres) {
-  ir_descr_use u = {(unsigned)L->opc, L->descr.name, L->descr.len, L->descr.col,
-                    L->opcol, L->rescol, L->res != NULL};
-  ir_textpos tp = textpos(P);
-  return ir_parse_descr_use(&tp, &u, descr, dres);
-}
-
-/* "descr NAME = ..." declares a memory or call descriptor. */
-static bool at_descr_decl(const parser *P) {
-  size_t n = ident_len(P->p);
-  return word_is(P->p, n, "descr") && (P->p[n] == ' ' || P->p[n] == '\t');
-}
-
-static armjit_status parse_descr_decl(parser *P) {
-  ir_textpos tp = textpos(P);
-  tp.p += 5;
-  armjit_status st = ir_parse_descr_decl(&tp);
-  P->p = tp.p;
-  return st;
-}
-
 static armjit_status parse_op(parser *P) {
   opline L;
   int32_t target, descr = -1;
-  armjit_type rtype, dres = ARMJIT_VOID;
+  armjit_type rtype;
   armjit_status st = parse_op_syntax(P, &L);
   if (st == ARMJIT_OK) st = check_op_shape(P, &L, &target);
   if (st == ARMJIT_OK && (ir_info((unsigned)L.opc)->flags & ARMJIT_OPF_DESCR))
-    st = descr_use(P, &L, &descr, &dres);
-  if (st == ARMJIT_OK) st = result_type(P, &L, dres, &rtype);
+    st = descr_use(P, &L, &descr, &rtype);
+  if (st == ARMJIT_OK) st = result_type(P, &L, descr, &rtype);
   if (st != ARMJIT_OK) return st;
   armjit_trace *t = P->t;
   uint32_t idx;
@@ -729,16 +650,310 @@ static armjit_status parse_op(parser *P) {
     return perr(P, st, L.opcol, "trace too large (at most %u ops)", IR_MAX_VALUES);
   if (st != ARMJIT_OK) return nomem(P);
   ir_op *op = &t->ops[idx];
-  op->line = P->line;
+  op->line = P->lx.line;
   op->col = L.opcol;
   op->descr = descr;
   st = record_srcmap(P, idx, &L);
   if (st == ARMJIT_OK && L.res) st = name_var(P, op->res, L.res, L.reslen);
   if (st != ARMJIT_OK || !L.descr.name || L.opc == ARMJIT_OP_JUMP || descr >= 0) return st;
-  if (ir_name_descr(t, idx, L.descr.name, L.descr.len) != ARMJIT_OK) return nomem(P);
+  if (ir_set_name(t, idx, L.descr.name, L.descr.len) != ARMJIT_OK) return nomem(P);
   return ARMJIT_OK;
 }
 
+/* ---- descriptor declarations (docs/ir.md §10.3) ------------------------------------ */
+static const char *const key_names[IR_DK__COUNT] = {
+    "kind", "offset", "size", "base", "item", "len", "signed", "type", "args", "result",
+    "flags"};
+
+/* Properties each kind may have, and must have (size/item only for ints). */
+static const unsigned allowed[IR_DESCR__COUNT] = {
+    [IR_DESCR_FIELD] = 1u << IR_DK_OFFSET | 1u << IR_DK_SIZE | 1u << IR_DK_SIGN | 1u << IR_DK_TYPE,
+    [IR_DESCR_ARRAY] = 1u << IR_DK_BASE | 1u << IR_DK_ITEM | 1u << IR_DK_SIGN | 1u << IR_DK_TYPE |
+                       1u << IR_DK_LEN,
+    [IR_DESCR_INTERIOR] = 1u << IR_DK_BASE | 1u << IR_DK_ITEM | 1u << IR_DK_LEN |
+                          1u << IR_DK_OFFSET | 1u << IR_DK_SIZE | 1u << IR_DK_SIGN |
+                          1u << IR_DK_TYPE,
+    [IR_DESCR_STR] = 1u << IR_DK_BASE | 1u << IR_DK_ITEM | 1u << IR_DK_LEN,
+    [IR_DESCR_UNICODE] = 1u << IR_DK_BASE | 1u << IR_DK_ITEM | 1u << IR_DK_LEN,
+    [IR_DESCR_CALL] = 1u << IR_DK_ARGS | 1u << IR_DK_RESULT | 1u << IR_DK_FLAGS,
+};
+static const unsigned required[IR_DESCR__COUNT] = {
+    [IR_DESCR_FIELD] = 1u << IR_DK_OFFSET | 1u << IR_DK_TYPE,
+    [IR_DESCR_ARRAY] = 1u << IR_DK_BASE | 1u << IR_DK_TYPE,
+    [IR_DESCR_INTERIOR] = 1u << IR_DK_BASE | 1u << IR_DK_ITEM | 1u << IR_DK_OFFSET |
+                          1u << IR_DK_TYPE,
+    [IR_DESCR_STR] = 1u << IR_DK_BASE | 1u << IR_DK_ITEM | 1u << IR_DK_LEN,
+    [IR_DESCR_UNICODE] = 1u << IR_DK_BASE | 1u << IR_DK_ITEM | 1u << IR_DK_LEN,
+    [IR_DESCR_CALL] = 0,
+};
+
+typedef struct {
+  parser *P;
+  ir_descr d;
+  unsigned seen;                 /* ir_descr_key bits given */
+  const char *at[IR_DK__COUNT];  /* where each was given */
+  uint8_t *args;                 /* call argument types being read */
+  uint32_t capargs;
+} decl;
+
+/* [-](0xHEX | DIGITS) fitting an int32. */
+static armjit_status parse_int32(parser *P, int32_t *out) {
+  const char *s = P->lx.p, *q = s;
+  bool neg = *q == '-';
+  if (neg) q++;
+  bool hex = q[0] == '0' && (q[1] == 'x' || q[1] == 'X');
+  if (hex) q += 2;
+  uint64_t v;
+  bool range;
+  if (!ir_lex_uint(&q, hex, UINT64_C(0xffffffff), &v, &range) || is_id(*q)) {
+    while (is_id(*q)) q++;
+    return perr(P, ARMJIT_E_SYNTAX, col_of(P, s), "expected an integer, got '%.*s'",
+                (int)(q - s), s);
+  }
+  if (range || v > (neg ? UINT64_C(0x80000000) : UINT64_C(0x7fffffff)))
+    return perr(P, ARMJIT_E_SYNTAX, col_of(P, s), "%.*s does not fit in 32 bits", (int)(q - s), s);
+  P->lx.p = q;
+  *out = neg ? (int32_t)(0 - (int64_t)v) : (int32_t)v;
+  return ARMJIT_OK;
+}
+
+/* int | ref | float, and void when allowed. */
+static armjit_status parse_type(parser *P, bool void_ok, uint8_t *out) {
+  ir_lex_ws(&P->lx);
+  const char *s = P->lx.p;
+  armjit_status st;
+  size_t n = ir_lex_name(&P->lx, &st);
+  if (st != ARMJIT_OK) return st;
+  if (word_is(s, n, "int")) *out = ARMJIT_INT;
+  else if (word_is(s, n, "ref")) *out = ARMJIT_REF;
+  else if (word_is(s, n, "float")) *out = ARMJIT_FLOAT;
+  else if (void_ok && word_is(s, n, "void")) *out = ARMJIT_VOID;
+  else {
+    char b[16];
+    if (!n)
+      return perr(P, ARMJIT_E_SYNTAX, col(P), "expected a type, got %s", here(P, b, sizeof b));
+    return perr(P, ARMJIT_E_SYNTAX, col(P), "unknown type '%.*s' (int, ref, float%s)", (int)n, s,
+                void_ok ? " or void" : "");
+  }
+  P->lx.p += n;
+  return ARMJIT_OK;
+}
+
+static armjit_status arg_type_item(ir_lex *lx, void *ud) {
+  decl *D = ud;
+  parser *P = D->P;
+  if (D->d.nargs >= IR_MAX_ARGS - 1)
+    return perr(P, ARMJIT_E_LIMIT, col(P), "too many call arguments (at most %u)",
+                IR_MAX_ARGS - 1);
+  if (!ajx_grow(lx->ctx, (void **)&D->args, &D->capargs, D->d.nargs + 1, 1)) return nomem(P);
+  armjit_status st = parse_type(P, false, &D->args[D->d.nargs]);
+  if (st == ARMJIT_OK) D->d.nargs++;
+  return st;
+}
+
+/* One PROP; `s` is its word (length n), the cursor is after it. */
+static armjit_status parse_prop(decl *D, const char *s, size_t n) {
+  parser *P = D->P;
+  ir_descr *d = &D->d;
+  uint32_t c0 = col_of(P, s);
+  int key = -1;
+  static const char *const num_keys[] = {"offset", "size", "base", "item", "len"};
+  static const ir_descr_key num_key_ids[] = {IR_DK_OFFSET, IR_DK_SIZE, IR_DK_BASE,
+                                             IR_DK_ITEM, IR_DK_LEN};
+  for (unsigned k = 0; k < 5; k++)
+    if (word_is(s, n, num_keys[k])) key = (int)num_key_ids[k];
+  if (word_is(s, n, "args")) key = IR_DK_ARGS;
+  if (word_is(s, n, "result")) key = IR_DK_RESULT;
+  bool is_kv = key >= 0;
+  if (!is_kv) {
+    if (word_is(s, n, "signed") || word_is(s, n, "unsigned")) key = IR_DK_SIGN;
+    else if (word_is(s, n, "int") || word_is(s, n, "ref") || word_is(s, n, "float"))
+      key = IR_DK_TYPE;
+    else if (word_is(s, n, "may_raise") || word_is(s, n, "may_force")) key = IR_DK_FLAGS;
+    else
+      return perr(P, ARMJIT_E_SYNTAX, c0, "unknown descriptor property '%.*s'", (int)n, s);
+  }
+  const char *kind = ir_descr_kind_name(d->kind);
+  if (!(allowed[d->kind] & (1u << key)))
+    return perr(P, ARMJIT_E_SYNTAX, c0, "%.*s is not a property of %s descriptors", (int)n, s,
+                kind);
+  unsigned bit = 1u << key;
+  if (key == IR_DK_FLAGS) /* each flag once */
+    bit = word_is(s, n, "may_raise") ? ARMJIT_CALL_MAY_RAISE : ARMJIT_CALL_MAY_FORCE;
+  if (key == IR_DK_FLAGS ? (d->flags & bit) != 0 : (D->seen & bit) != 0)
+    return perr(P, ARMJIT_E_SYNTAX, c0, "%s given twice",
+                key == IR_DK_TYPE ? "the type" : key == IR_DK_SIGN ? "signedness"
+                : key == IR_DK_FLAGS ? (bit == ARMJIT_CALL_MAY_RAISE ? "may_raise" : "may_force")
+                : key_names[key]);
+  D->seen |= 1u << key;
+  D->at[key] = s;
+  if (!is_kv) {
+    if (key == IR_DK_SIGN) d->is_signed = word_is(s, n, "signed");
+    else if (key == IR_DK_TYPE) d->type = word_is(s, n, "int") ? ARMJIT_INT
+                                        : word_is(s, n, "ref") ? ARMJIT_REF : ARMJIT_FLOAT;
+    else d->flags |= bit;
+    return ARMJIT_OK;
+  }
+  armjit_status st = ir_lex_expect(&P->lx, '=', "after the property name");
+  if (st != ARMJIT_OK) return st;
+  ir_lex_ws(&P->lx);
+  if (key == IR_DK_ARGS) {
+    if ((st = ir_lex_expect(&P->lx, '[', "to start the argument types")) != ARMJIT_OK) return st;
+    return ir_lex_list(&P->lx, ']', "the argument types", arg_type_item, D);
+  }
+  if (key == IR_DK_RESULT) return parse_type(P, true, &d->type);
+  const char *vs = P->lx.p;
+  int32_t v = 0;
+  if ((st = parse_int32(P, &v)) != ARMJIT_OK) return st;
+  switch (key) {
+  case IR_DK_OFFSET: d->offset = v; break;
+  case IR_DK_BASE: d->base = v; break;
+  case IR_DK_LEN: d->len_offset = v; d->has_len = true; break;
+  default: /* size, item */
+    if (v <= 0) return perr(P, ARMJIT_E_INVALID, col_of(P, vs), "%s must be positive, not %ld",
+                            key_names[key], (long)v);
+    if (key == IR_DK_SIZE) d->size = (uint32_t)v;
+    else d->item_size = (uint32_t)v;
+    break;
+  }
+  return ARMJIT_OK;
+}
+
+static armjit_status prop_item(ir_lex *lx, void *ud) {
+  decl *D = ud;
+  const char *s = lx->p;
+  armjit_status st;
+  size_t len = ir_lex_name(lx, &st);
+  if (st != ARMJIT_OK) return st;
+  if (!len) {
+    char b[16];
+    return perr(D->P, ARMJIT_E_SYNTAX, col(D->P), "expected a descriptor property, got %s",
+                here(D->P, b, sizeof b));
+  }
+  lx->p += len;
+  return parse_prop(D, s, len);
+}
+
+/* Required properties present, natural sizes filled in, the rules of
+ * ir_descr_check; errors at the property concerned. */
+static armjit_status finish_decl(decl *D, const char *kind_at, const char *close) {
+  parser *P = D->P;
+  ir_descr *d = &D->d;
+  unsigned need = required[d->kind];
+  if (d->kind == IR_DESCR_FIELD || d->kind == IR_DESCR_INTERIOR)
+    if ((D->seen & (1u << IR_DK_TYPE)) && d->type == ARMJIT_INT) need |= 1u << IR_DK_SIZE;
+  if (d->kind == IR_DESCR_ARRAY && (D->seen & (1u << IR_DK_TYPE)) && d->type == ARMJIT_INT)
+    need |= 1u << IR_DK_ITEM;
+  for (unsigned k = 0; k < IR_DK__COUNT; k++)
+    if ((need & (1u << k)) && !(D->seen & (1u << k)))
+      return perr(P, ARMJIT_E_INVALID, col_of(P, close), "%s descriptor needs %s%s",
+                  ir_descr_kind_name(d->kind),
+                  k == IR_DK_TYPE ? "a type (int, ref or float)" : key_names[k],
+                  k == IR_DK_TYPE ? "" : "=");
+  switch ((ir_descr_kind)d->kind) {
+  case IR_DESCR_FIELD:
+    if (!d->size) d->size = ir_natural_size((armjit_type)d->type);
+    break;
+  case IR_DESCR_ARRAY:
+    if (!d->item_size) d->item_size = ir_natural_size((armjit_type)d->type);
+    d->size = d->item_size;
+    break;
+  case IR_DESCR_INTERIOR:
+    if (!d->size) d->size = ir_natural_size((armjit_type)d->type);
+    break;
+  case IR_DESCR_STR:
+  case IR_DESCR_UNICODE:
+    d->type = ARMJIT_INT;
+    d->size = d->item_size <= 4 ? d->item_size : 0;
+    break;
+  default:
+    if (!(D->seen & (1u << IR_DK_RESULT))) d->type = ARMJIT_VOID;
+    break;
+  }
+  d->args = D->args;
+  ir_descr_key bad;
+  char msg[160];
+  if (!ir_descr_check(d, &bad, msg, sizeof msg)) {
+    /* Point at what is wrong: a natural size is wrong only through the type. */
+    if (!D->at[bad] && (bad == IR_DK_SIZE || bad == IR_DK_ITEM)) bad = IR_DK_TYPE;
+    return perr(P, ARMJIT_E_INVALID, col_of(P, D->at[bad] ? D->at[bad] : kind_at), "%s", msg);
+  }
+  return ARMJIT_OK;
+}
+
+static armjit_status parse_decl_body(decl *D, char *name) {
+  parser *P = D->P;
+  ir_lex_ws(&P->lx);
+  const char *kind_at = P->lx.p;
+  armjit_status st;
+  size_t n = ir_lex_name(&P->lx, &st);
+  if (st != ARMJIT_OK) return st;
+  unsigned kind = IR_DESCR__COUNT;
+  for (unsigned k = 0; k < IR_DESCR__COUNT; k++)
+    if (word_is(kind_at, n, ir_descr_kind_name(k))) kind = k;
+  char b[16];
+  if (kind == IR_DESCR__COUNT) {
+    if (!n)
+      return perr(P, ARMJIT_E_SYNTAX, col(P), "expected a descriptor kind after '=', got %s",
+                  here(P, b, sizeof b));
+    return perr(P, ARMJIT_E_SYNTAX, col(P),
+                "unknown descriptor kind '%.*s' (field, array, interior, str, unicode or call)",
+                (int)n, kind_at);
+  }
+  P->lx.p += n;
+  D->d.kind = (uint8_t)kind;
+  D->at[IR_DK_KIND] = kind_at;
+  if ((st = ir_lex_expect(&P->lx, '(', "after the descriptor kind")) != ARMJIT_OK) return st;
+  if ((st = ir_lex_list(&P->lx, ')', "the descriptor", prop_item, D)) != ARMJIT_OK) return st;
+  const char *close = P->lx.p - 1;
+  if (!ir_lex_at_eol(&P->lx))
+    return perr(P, ARMJIT_E_SYNTAX, col(P), "unexpected %s after the descriptor",
+                here(P, b, sizeof b));
+  if ((st = finish_decl(D, kind_at, close)) != ARMJIT_OK) return st;
+  D->d.name = name;
+  D->d.line = P->lx.line;
+  int32_t id;
+  st = ir_descr_add(P->t, &D->d, &id);
+  if (st == ARMJIT_E_LIMIT)
+    return perr(P, st, col_of(P, kind_at), "too many descriptors (at most %u)", IR_MAX_VALUES);
+  return st == ARMJIT_OK ? st : nomem(P);
+}
+
+/* "descr NAME = KIND(...)" declares a memory or call descriptor. */
+static bool at_descr_decl(const parser *P) {
+  size_t n = ident_len(P->lx.p);
+  return word_is(P->lx.p, n, "descr") && (P->lx.p[n] == ' ' || P->lx.p[n] == '\t');
+}
+
+static armjit_status parse_descr_decl(parser *P) {
+  P->lx.p += 5; /* "descr" */
+  ir_lex_ws(&P->lx);
+  const char *s = P->lx.p;
+  armjit_status st;
+  size_t n = ir_lex_name(&P->lx, &st);
+  if (st != ARMJIT_OK) return st;
+  if (!n) {
+    char b[16];
+    return perr(P, ARMJIT_E_SYNTAX, col(P), "expected a descriptor name after 'descr', got %s",
+                here(P, b, sizeof b));
+  }
+  if ((st = check_new_name(P, s, n, col(P))) != ARMJIT_OK) return st;
+  P->lx.p += n;
+  if ((st = ir_lex_expect(&P->lx, '=', "after the descriptor name")) != ARMJIT_OK) return st;
+  char *name = ajx_alloc(P->ctx, n + 1);
+  if (!name) return nomem(P);
+  memcpy(name, s, n);
+  name[n] = 0;
+  decl D;
+  memset(&D, 0, sizeof D);
+  D.P = P;
+  st = parse_decl_body(&D, name);
+  ajx_free(P->ctx, D.args); /* ir_descr_add keeps copies */
+  ajx_free(P->ctx, name);
+  return st;
+}
+
+/* ---- the trace ---------------------------------------------------------------------- */
 static void parser_free(parser *P) {
   armjit_ctx *ctx = P->ctx;
   for (uint32_t v = 0; v < P->nvname; v++) ajx_free(ctx, P->vname[v]);
@@ -762,27 +977,28 @@ armjit_trace *armjit_trace_parse(armjit_ctx *ctx, const char *text, armjit_error
   parser P;
   memset(&P, 0, sizeof P);
   P.ctx = ctx;
-  P.err = err;
-  P.p = P.ls = text;
-  P.line = 1;
+  P.lx.ctx = ctx;
+  P.lx.err = err;
+  P.lx.p = P.lx.ls = text;
+  P.lx.line = 1;
   P.t = armjit_trace_new(ctx);
   if (!P.t) {
     ajx_err(err, ARMJIT_E_NOMEM, "out of memory while parsing");
     return NULL;
   }
   armjit_status st = ARMJIT_OK;
-  while (st == ARMJIT_OK && next_content(&P) && at_descr_decl(&P)) {
+  while (st == ARMJIT_OK && ir_lex_next_content(&P.lx) && at_descr_decl(&P)) {
     st = parse_descr_decl(&P);
-    if (st == ARMJIT_OK) next_line(&P);
+    if (st == ARMJIT_OK) ir_lex_next_line(&P.lx);
   }
   if (st == ARMJIT_OK) st = parse_inputs(&P);
-  if (st == ARMJIT_OK) next_line(&P);
-  while (st == ARMJIT_OK && next_content(&P)) {
+  if (st == ARMJIT_OK) ir_lex_next_line(&P.lx);
+  while (st == ARMJIT_OK && ir_lex_next_content(&P.lx)) {
     st = at_descr_decl(&P) ? parse_descr_decl(&P) : parse_op(&P);
-    if (st == ARMJIT_OK) next_line(&P);
+    if (st == ARMJIT_OK) ir_lex_next_line(&P.lx);
   }
   if (st == ARMJIT_OK) {
-    ir_srcmap sm = {P.refcol, P.rescol, P.descrcol, P.vname, P.line, col(&P)};
+    ir_srcmap sm = {P.refcol, P.rescol, P.descrcol, P.vname, P.lx.line, col(&P)};
     st = ir_validate(P.t, err, &sm);
   }
   parser_free(&P);

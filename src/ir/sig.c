@@ -1,77 +1,105 @@
 /* SPDX-License-Identifier: MIT */
-/* Checking an op's arguments against its signature in the op table;
- * shared by the builder (at the call) and the validator (text input). */
+/* An op's arguments against its signature in the op table, for every op;
+ * shared by the builder (at the call) and the validator (with the source
+ * map).  Signature letters: i r f a type, '*' any type but all '*' the same
+ * (the first one fixes it), 'd' the value type of the op's descriptor, "."
+ * a variadic list of any types, except for calls: the function address
+ * then the arguments the call descriptor lists. */
 #include "ir/ir_impl.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static armjit_type letter_type(char c) {
+armjit_type ir_letter_type(char c) {
   return c == 'i' ? ARMJIT_INT : c == 'r' ? ARMJIT_REF : c == 'f' ? ARMJIT_FLOAT
                                                                    : ARMJIT_VOID;
 }
 
-bool ir_check_sig(const armjit_trace *t, unsigned opc, const ir_ref *args,
-                  uint32_t nargs, armjit_type *res, ir_sig_problem *p) {
+static bool problem(ir_sig_problem *p, armjit_status code, int arg) {
+  p->code = code;
+  p->arg = arg;
+  return false;
+}
+
+/* call / call_may_force: function address (ref or int), then the
+ * descriptor's argument types. */
+static bool call_sig(const armjit_trace *t, const ir_srcmap *sm, unsigned opc,
+                     int32_t descr, const ir_ref *args, uint32_t nargs, ir_sig_problem *p) {
+  const ir_descr *d = ir_descr_at(t, descr);
+  const char *op = ir_info(opc)->name;
+  char dn[64], vn[64];
+  ir_descr_desc(t, descr, dn, sizeof dn);
+  if (nargs != d->nargs + 1) {
+    snprintf(p->msg, sizeof p->msg,
+             "wrong number of arguments: %s with descr %s takes the function and %u "
+             "argument%s, got %u value%s",
+             op, dn, d->nargs, d->nargs == 1 ? "" : "s", nargs, nargs == 1 ? "" : "s");
+    return problem(p, ARMJIT_E_INVALID, -1);
+  }
+  armjit_type fty = ir_ref_type(t, args[0]);
+  if (fty != ARMJIT_REF && fty != ARMJIT_INT) {
+    ir_val_name(t, sm, args[0], vn, sizeof vn);
+    snprintf(p->msg, sizeof p->msg,
+             "type mismatch: argument 1 (%s) of %s is %s, expected the function's "
+             "address (ref or int)", vn, op, ir_type_name(fty));
+    return problem(p, ARMJIT_E_TYPE, 0);
+  }
+  for (uint32_t k = 0; k < d->nargs; k++) {
+    armjit_type got = ir_ref_type(t, args[k + 1]);
+    if (got == (armjit_type)d->args[k]) continue;
+    ir_val_name(t, sm, args[k + 1], vn, sizeof vn);
+    snprintf(p->msg, sizeof p->msg,
+             "type mismatch: argument %u (%s) of %s is %s, but descr %s says %s", k + 2, vn,
+             op, ir_type_name(got), dn, ir_type_name((armjit_type)d->args[k]));
+    return problem(p, ARMJIT_E_TYPE, (int)k + 1);
+  }
+  return true;
+}
+
+bool ir_check_sig(const armjit_trace *t, const ir_srcmap *sm, unsigned opc, int32_t descr,
+                  const ir_ref *args, uint32_t nargs, armjit_type *res, ir_sig_problem *p) {
   const ir_opinfo *in = ir_info(opc);
+  const ir_descr *d = (in->flags & ARMJIT_OPF_DESCR) ? ir_descr_at(t, descr) : NULL;
+  armjit_type dty = d ? (armjit_type)d->type : ARMJIT_VOID;
   p->code = ARMJIT_OK;
   p->arg = -1;
-  p->got = p->want = ARMJIT_VOID;
-  p->want_from = -1;
-  *res = ARMJIT_VOID;
-  if (in->args[0] == '.') { /* variadic lists take any types */
-    *res = letter_type(in->res);
-    return true;
-  }
+  p->msg[0] = 0;
+  *res = in->res == 'd' ? dty : ir_letter_type(in->res);
+  if (in->args[0] == '.') /* variadic lists take any types; calls follow the descr */
+    return d ? call_sig(t, sm, opc, descr, args, nargs, p) : true;
   size_t want = strlen(in->args);
   if (nargs != want) {
-    p->code = ARMJIT_E_INVALID;
-    return false;
+    snprintf(p->msg, sizeof p->msg,
+             "wrong number of arguments: %s takes %zu argument%s, got %u", in->name, want,
+             want == 1 ? "" : "s", nargs);
+    return problem(p, ARMJIT_E_INVALID, -1);
   }
   int star = -1;
   armjit_type star_ty = ARMJIT_VOID;
   for (uint32_t k = 0; k < nargs; k++) {
-    armjit_type ty = ir_ref_type(t, args[k]);
-    armjit_type w;
-    int from = -1;
-    if (in->args[k] == '*') {
-      if (star < 0) { star = (int)k; star_ty = ty; continue; }
-      w = star_ty;
-      from = star;
-    } else {
-      w = letter_type(in->args[k]);
+    armjit_type got = ir_ref_type(t, args[k]), w;
+    char c = in->args[k];
+    if (c == '*' && star < 0) {
+      star = (int)k;
+      star_ty = got;
+      continue;
     }
-    if (ty != w) {
-      p->code = ARMJIT_E_TYPE;
-      p->arg = (int)k;
-      p->got = ty;
-      p->want = w;
-      p->want_from = from;
-      return false;
+    w = c == '*' ? star_ty : c == 'd' ? dty : ir_letter_type(c);
+    if (got == w) continue;
+    char vn[64], dn[64];
+    ir_val_name(t, sm, args[k], vn, sizeof vn);
+    int len = snprintf(p->msg, sizeof p->msg,
+                       "type mismatch: argument %u (%s) of %s is %s, expected %s", k + 1, vn,
+                       in->name, ir_type_name(got), ir_type_name(w));
+    size_t at = len < 0 ? 0 : (size_t)len < sizeof p->msg ? (size_t)len : sizeof p->msg - 1;
+    if (c == '*') {
+      snprintf(p->msg + at, sizeof p->msg - at, " like argument %d", star + 1);
+    } else if (c == 'd') {
+      ir_descr_desc(t, descr, dn, sizeof dn);
+      snprintf(p->msg + at, sizeof p->msg - at, " as descr %s", dn);
     }
+    return problem(p, ARMJIT_E_TYPE, (int)k);
   }
-  *res = in->res == '*' ? star_ty : letter_type(in->res);
+  if (in->res == '*') *res = star_ty;
   return true;
-}
-
-void ir_sig_message(const armjit_trace *t, const ir_srcmap *sm, unsigned opc,
-                    const ir_ref *args, uint32_t nargs, const ir_sig_problem *p,
-                    char *buf, size_t n) {
-  const ir_opinfo *in = ir_info(opc);
-  if (p->arg < 0) {
-    size_t want = strlen(in->args);
-    snprintf(buf, n, "wrong number of arguments: %s takes %zu argument%s, got %u",
-             in->name, want, want == 1 ? "" : "s", nargs);
-    return;
-  }
-  char name[64];
-  ir_val_name(t, sm, args[p->arg], name, sizeof name);
-  if (p->want_from >= 0)
-    snprintf(buf, n,
-             "type mismatch: argument %d (%s) of %s is %s, expected %s like argument %d",
-             p->arg + 1, name, in->name, ir_type_name(p->got), ir_type_name(p->want),
-             p->want_from + 1);
-  else
-    snprintf(buf, n, "type mismatch: argument %d (%s) of %s is %s, expected %s",
-             p->arg + 1, name, in->name, ir_type_name(p->got), ir_type_name(p->want));
 }

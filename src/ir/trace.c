@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The trace container: creation, raw appends shared by the builder and the
- * parser, and read-only queries (exits, counts). */
-#include "ir/descr.h"
+ * parser, read-only queries (exits, counts) and the names of guards,
+ * finishes and labels. */
 #include "ir/ir_impl.h"
 
 #include <math.h>
@@ -27,7 +27,7 @@ void armjit_trace_free(armjit_trace *t) {
   for (uint32_t i = 0; i < t->nlabels; i++) ajx_free(ctx, t->labels[i].name);
   for (uint32_t i = 0; i < t->ntexts; i++) ajx_free(ctx, t->texts[i]);
   ajx_free(ctx, t->texts);
-  ir_names_free(ctx, &t->descr_index);
+  ir_names_free(ctx, &t->name_index);
   ir_descrs_free(t);
   ajx_free(ctx, t->vtype);
   ajx_free(ctx, t->vdef);
@@ -239,13 +239,13 @@ bool ir_is_ident(const char *s) {
   return true;
 }
 
-int32_t ir_descr_find(const armjit_trace *t, const char *name, size_t len) {
-  const ir_name_ent *e = ir_names_find(&t->descr_index, name, len);
+int32_t ir_name_find(const armjit_trace *t, const char *name, size_t len) {
+  const ir_name_ent *e = ir_names_find(&t->name_index, name, len);
   return e ? e->val : -1;
 }
 
-bool ir_descr_name_used(const armjit_trace *t, const char *name) {
-  return ir_descr_find(t, name, strlen(name)) >= 0 ||
+bool ir_name_used(const armjit_trace *t, const char *name) {
+  return ir_name_find(t, name, strlen(name)) >= 0 ||
          ir_descr_by_name(t, name, strlen(name)) >= 0; /* memory/call descriptors */
 }
 
@@ -262,8 +262,8 @@ static bool index_all(const armjit_trace *t, ir_namemap *m) {
   return true;
 }
 
-armjit_status ir_name_descr(armjit_trace *t, uint32_t op_index, const char *name,
-                            size_t len) {
+armjit_status ir_set_name(armjit_trace *t, uint32_t op_index, const char *name,
+                          size_t len) {
   const ir_op *op = &t->ops[op_index];
   bool label = op->opc == ARMJIT_OP_LABEL;
   char **slot = label ? &t->labels[op->id].name : &t->exits[op->id].name;
@@ -273,7 +273,7 @@ armjit_status ir_name_descr(armjit_trace *t, uint32_t op_index, const char *name
   copy[len] = 0;
   int32_t val = label ? 2 * op->id : 2 * op->id + 1;
   if (!*slot) {
-    if (!ir_names_put(t->ctx, &t->descr_index, copy, len, val, 0)) {
+    if (!ir_names_put(t->ctx, &t->name_index, copy, len, val, 0)) {
       ajx_free(t->ctx, copy);
       return ARMJIT_E_NOMEM;
     }
@@ -290,8 +290,8 @@ armjit_status ir_name_descr(armjit_trace *t, uint32_t op_index, const char *name
     ajx_free(t->ctx, copy);
     return ARMJIT_E_NOMEM;
   }
-  ir_names_free(t->ctx, &t->descr_index);
-  t->descr_index = m;
+  ir_names_free(t->ctx, &t->name_index);
+  t->name_index = m;
   ajx_free(t->ctx, old);
   return ARMJIT_OK;
 }

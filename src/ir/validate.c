@@ -1,8 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* The validator: every IR rule of docs/ir.md that spans more than one
  * builder call.  Parsed traces are validated with a source map, so each
- * error points at the offending token. */
-#include "ir/descr_impl.h"
+ * error points at the offending token.  Besides uses, labels, jumps and
+ * overflow guards, the rules of descriptor, call, exception and forcing ops
+ * (docs/ir.md §10-11): the op has a descriptor of the right kind, its
+ * arguments fit it, and
+ *   call_may_force            is directly followed by guard_not_forced;
+ *   guard_not_forced          directly follows call_may_force;
+ *   guard_(no_)exception      directly follows a call whose descriptor has
+ *                             may_raise, or the guard_not_forced of such a
+ *                             call_may_force;
+ *   call                      has no may_force descriptor. */
 #include "ir/ir_impl.h"
 
 #include <inttypes.h>
@@ -52,16 +60,16 @@ static armjit_status verr(const vctx *c, armjit_status code, uint32_t opi,
   if (!c->err) return code;
   int line, col;
   position(c, opi, at, idx, &line, &col);
-  char msg[sizeof c->err->msg];
+  /* Without a source position, say which op. */
+  char who[64];
+  bool say_op = line == 0 && at != IR_AT_END;
+  if (say_op)
+    snprintf(who, sizeof who, "op %" PRIu32 " (%s)", opi, ir_info(c->t->ops[opi].opc)->name);
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  ajx_errv(c->err, false, code, line, col, say_op ? who : NULL, fmt, ap);
   va_end(ap);
-  /* Without a source position, say which op. */
-  if (line == 0 && at != IR_AT_END)
-    return ajx_err(c->err, code, "op %" PRIu32 " (%s): %s", opi,
-                   ir_info(c->t->ops[opi].opc)->name, msg);
-  return ajx_err_at(c->err, code, line, col, "%s", msg);
+  return code;
 }
 
 static void label_desc(const armjit_trace *t, int32_t id, char *buf, size_t n) {
@@ -146,6 +154,71 @@ static armjit_status check_jump(const vctx *c, uint32_t opi, const ir_op *op) {
   return ARMJIT_OK;
 }
 
+/* A descriptor op: a descriptor of a kind it accepts, that it can use. */
+static armjit_status check_descr(const vctx *c, uint32_t i) {
+  const armjit_trace *t = c->t;
+  const ir_op *op = &t->ops[i];
+  const char *name = ir_info(op->opc)->name;
+  unsigned kinds = ir_op_descr_kinds(op->opc);
+  char want[64], dn[64];
+  ir_descr_kinds_text(kinds, want, sizeof want);
+  if (op->descr < 0 || (uint32_t)op->descr >= t->ndescrs)
+    return verr(c, ARMJIT_E_INVALID, i, IR_AT_OP, 0, "%s needs %s descriptor", name, want);
+  const ir_descr *d = ir_descr_at(t, op->descr);
+  ir_descr_desc(t, op->descr, dn, sizeof dn);
+  if (!(kinds & (1u << d->kind)))
+    return verr(c, ARMJIT_E_INVALID, i, IR_AT_DESCR, 0,
+                "descr %s is a %s descriptor, but %s needs %s descriptor", dn,
+                ir_descr_kind_name(d->kind), name, want);
+  if (op->opc == ARMJIT_OP_ARRAYLEN_GC && !d->has_len)
+    return verr(c, ARMJIT_E_INVALID, i, IR_AT_DESCR, 0,
+                "descr %s has no length (len=): arraylen_gc cannot read it", dn);
+  if (op->opc == ARMJIT_OP_CALL && (d->flags & ARMJIT_CALL_MAY_FORCE))
+    return verr(c, ARMJIT_E_INVALID, i, IR_AT_DESCR, 0,
+                "descr %s has may_force: call it with call_may_force followed by "
+                "guard_not_forced", dn);
+  return ARMJIT_OK;
+}
+
+/* Is op j a call (or call_may_force) whose descriptor has may_raise? */
+static bool raising_call(const armjit_trace *t, uint32_t j) {
+  const ir_op *op = &t->ops[j];
+  if (op->opc != ARMJIT_OP_CALL && op->opc != ARMJIT_OP_CALL_MAY_FORCE) return false;
+  return op->descr >= 0 && (ir_descr_at(t, op->descr)->flags & ARMJIT_CALL_MAY_RAISE);
+}
+
+/* The ordering rules of forcing and exceptions (above). */
+static armjit_status check_order(const vctx *c, uint32_t i) {
+  const armjit_trace *t = c->t;
+  unsigned opc = t->ops[i].opc;
+  unsigned prev = i > 0 ? t->ops[i - 1].opc : ARMJIT_OP__COUNT;
+  switch (opc) {
+  case ARMJIT_OP_CALL_MAY_FORCE:
+    if (i + 1 >= t->nops || t->ops[i + 1].opc != ARMJIT_OP_GUARD_NOT_FORCED)
+      return verr(c, ARMJIT_E_INVALID, i, IR_AT_OP, 0,
+                  "call_may_force must be followed by guard_not_forced");
+    return ARMJIT_OK;
+  case ARMJIT_OP_GUARD_NOT_FORCED:
+    if (prev != ARMJIT_OP_CALL_MAY_FORCE)
+      return verr(c, ARMJIT_E_INVALID, i, IR_AT_OP, 0,
+                  "guard_not_forced may only directly follow call_may_force");
+    return ARMJIT_OK;
+  case ARMJIT_OP_GUARD_NO_EXCEPTION:
+  case ARMJIT_OP_GUARD_EXCEPTION: {
+    bool ok = i > 0 && (raising_call(t, i - 1) ||
+                        (prev == ARMJIT_OP_GUARD_NOT_FORCED && i > 1 && raising_call(t, i - 2)));
+    if (!ok)
+      return verr(c, ARMJIT_E_INVALID, i, IR_AT_OP, 0,
+                  "%s may only directly follow a call whose descr has may_raise "
+                  "(or the guard_not_forced after such a call_may_force)",
+                  ir_info(opc)->name);
+    return ARMJIT_OK;
+  }
+  default:
+    return ARMJIT_OK;
+  }
+}
+
 static bool is_ovf_guard(unsigned opc) {
   return opc == ARMJIT_OP_GUARD_NO_OVERFLOW || opc == ARMJIT_OP_GUARD_OVERFLOW;
 }
@@ -164,26 +237,22 @@ static armjit_status check_op(const vctx *c, liveness *lv, uint32_t i) {
                 IR_MAX_ARGS);
 
   const ir_ref *a = ir_args(t, op), *f = ir_fails(t, op);
-  for (uint32_t k = 0; k < op->nargs; k++) {
-    armjit_status st = check_use(c, lv, i, IR_AT_ARG, k, a[k]);
-    if (st != ARMJIT_OK) return st;
-  }
-  for (uint32_t k = 0; k < op->nfail; k++) {
-    armjit_status st = check_use(c, lv, i, IR_AT_FAIL, k, f[k]);
-    if (st != ARMJIT_OK) return st;
+  armjit_status st;
+  for (uint32_t k = 0; k < op->nargs; k++)
+    if ((st = check_use(c, lv, i, IR_AT_ARG, k, a[k])) != ARMJIT_OK) return st;
+  for (uint32_t k = 0; k < op->nfail; k++)
+    if ((st = check_use(c, lv, i, IR_AT_FAIL, k, f[k])) != ARMJIT_OK) return st;
+  if (in->flags & ARMJIT_OPF_DESCR) {
+    if ((st = check_descr(c, i)) != ARMJIT_OK) return st;
+  } else if (op->descr >= 0) {
+    return verr(c, ARMJIT_E_INVALID, i, IR_AT_DESCR, 0, "%s takes no descriptor", in->name);
   }
   armjit_type res;
   ir_sig_problem p;
-  ir_ext_problem q; /* memory, call, exception and forcing ops: validate_ext.c */
-  if (ir_is_ext_op(op->opc)) {
-    if (!ir_check_ext_op(t, c->sm, i, &res, &q))
-      return verr(c, q.code, i, q.at, q.idx, "%s", q.msg);
-  } else if (!ir_check_sig(t, op->opc, a, op->nargs, &res, &p)) {
-    char msg[200];
-    ir_sig_message(t, c->sm, op->opc, a, op->nargs, &p, msg, sizeof msg);
+  if (!ir_check_sig(t, c->sm, op->opc, op->descr, a, op->nargs, &res, &p))
     return verr(c, p.code, i, p.arg < 0 ? IR_AT_OP : IR_AT_ARG,
-                p.arg < 0 ? 0 : (uint32_t)p.arg, "%s", msg);
-  }
+                p.arg < 0 ? 0 : (uint32_t)p.arg, "%s", p.msg);
+  if ((st = check_order(c, i)) != ARMJIT_OK) return st;
   if (res != (armjit_type)op->type)
     return verr(c, ARMJIT_E_TYPE, i, IR_AT_RES, 0,
                 "type mismatch: %s gives %s, but its result is %s", in->name,
@@ -203,14 +272,8 @@ static armjit_status check_op(const vctx *c, liveness *lv, uint32_t i) {
     return verr(c, ARMJIT_E_INVALID, i, IR_AT_OP, 0,
                 "%s may only directly follow an overflow-checked op (int_*_ovf)",
                 in->name);
-  if (op->opc == ARMJIT_OP_LABEL) {
-    armjit_status st = check_label(c, lv, i, op);
-    if (st != ARMJIT_OK) return st;
-  }
-  if (op->opc == ARMJIT_OP_JUMP) {
-    armjit_status st = check_jump(c, i, op);
-    if (st != ARMJIT_OK) return st;
-  }
+  if (op->opc == ARMJIT_OP_LABEL && (st = check_label(c, lv, i, op)) != ARMJIT_OK) return st;
+  if (op->opc == ARMJIT_OP_JUMP && (st = check_jump(c, i, op)) != ARMJIT_OK) return st;
   if (op->res != IR_NONE) lv->region[op->res] = lv->cur;
   return ARMJIT_OK;
 }

@@ -10,7 +10,7 @@
 
 typedef struct {
   armjit_exit_kind kind;
-  char *name;             /* descr name or NULL */
+  char *name;             /* its name (armjit_set_name) or NULL */
   uint32_t nvalues;
   armjit_type *types;
   uint32_t op;            /* guard / finish op index */

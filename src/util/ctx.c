@@ -3,7 +3,6 @@
 #include "util/ctx.h"
 #include "util/sym.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -119,34 +118,6 @@ bool ajx_grow(armjit_ctx *ctx, void **arr, uint32_t *cap, uint32_t need, size_t 
   *arr = p;
   *cap = (uint32_t)ncap;
   return true;
-}
-
-static armjit_status verr(armjit_error *err, armjit_status code, int line, int col,
-                          const char *fmt, va_list ap) {
-  if (err) {
-    err->code = code;
-    err->line = line;
-    err->col = col;
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-  }
-  return code;
-}
-
-armjit_status ajx_err(armjit_error *err, armjit_status code, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  verr(err, code, 0, 0, fmt, ap);
-  va_end(ap);
-  return code;
-}
-
-armjit_status ajx_err_at(armjit_error *err, armjit_status code, int line, int col,
-                         const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  verr(err, code, line, col, fmt, ap);
-  va_end(ap);
-  return code;
 }
 
 uint32_t ajx_rand(armjit_ctx *ctx) {

@@ -7,6 +7,8 @@
 
 #include "armjit.h"
 
+#include <stdarg.h>
+
 struct armjit_ctx {
   armjit_options opts;   /* as given, defaults filled in */
   unsigned features;     /* A32_FEAT_* in use */
@@ -37,6 +39,12 @@ char *ajx_strdup(armjit_ctx *ctx, const char *s);
  * *cap is updated.  Returns false on exhaustion (arr unchanged). */
 bool ajx_grow(armjit_ctx *ctx, void **arr, uint32_t *cap, uint32_t need, size_t esz);
 
+/* The error recorder of util/err.h on an armjit_error (util/err.c): fill
+ * err (when not NULL; when `sticky`, only if it holds no error yet) with
+ * code, position (0 = none) and "PREFIX: message" (prefix may be NULL);
+ * return code. */
+armjit_status ajx_errv(armjit_error *err, bool sticky, armjit_status code, int line,
+                       int col, const char *prefix, const char *fmt, va_list ap);
 /* Fill err (if not NULL) and return code.  printf-style message. */
 armjit_status ajx_err(armjit_error *err, armjit_status code, const char *fmt, ...)
 #if defined(__GNUC__)

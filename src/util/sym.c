@@ -2,6 +2,7 @@
 /* The symbol table of a context: an array of entries and two open-addressing
  * indexes over it (by name, by address), rebuilt whenever they grow. */
 #include "util/sym.h"
+#include "util/hash.h"
 
 #include <string.h>
 
@@ -17,11 +18,7 @@ struct ajx_symtab {
   uint32_t mask;                /* index size - 1 (a power of two) */
 };
 
-static uint32_t hash_name(const char *s, size_t n) {
-  uint32_t h = 2166136261u; /* FNV-1a */
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
-  return h;
-}
+static uint32_t hash_name(const char *s, size_t n) { return ajx_hash(s, n); }
 
 static uint32_t hash_addr(uintptr_t a) {
   uint64_t x = (uint64_t)a * UINT64_C(0x9e3779b97f4a7c15);

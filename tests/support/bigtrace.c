@@ -156,7 +156,7 @@ armjit_trace *bt_build(armjit_ctx *ctx, unsigned nops, uint32_t seed) {
     push_float(&g, in[BT_NINTS + k] = armjit_input(g.t, ARMJIT_FLOAT));
   armjit_val count = in[BT_NINPUTS - 1] = armjit_input(g.t, ARMJIT_INT);
   int label = armjit_label(g.t, in, BT_NINPUTS);
-  armjit_set_descr_name(g.t, "loop");
+  armjit_set_name(g.t, "loop");
 
   const unsigned tail = 4; /* int_sub, int_gt, guard_true, jump */
   while (armjit_trace_nops(g.t) + tail < nops)
@@ -169,7 +169,7 @@ armjit_trace *bt_build(armjit_ctx *ctx, unsigned nops, uint32_t seed) {
   unsigned n = fail_sample(&g, fail, 20);
   fail[n++] = c1;
   armjit_guard(g.t, ARMJIT_OP_GUARD_TRUE, &more, 1, fail, n);
-  armjit_set_descr_name(g.t, "done");
+  armjit_set_name(g.t, "done");
   armjit_val out[BT_NINPUTS];
   for (unsigned k = 0; k < BT_NINTS; k++) out[k] = g.iv[pick(&g, g.ni)];
   for (unsigned k = 0; k < BT_NFLOATS; k++) out[BT_NINTS + k] = g.fv[pick(&g, g.nf)];

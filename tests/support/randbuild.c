@@ -75,7 +75,7 @@ static void build_op(build *b, uint32_t i, bool probe) {
       int nl = 0;
       for (uint32_t j = 0; j < i; j++) nl += !g->ops[j].dead && g->ops[j].opc == ARMJIT_OP_LABEL;
       snprintf(name, sizeof name, nl ? "L%d" : "L", nl);
-      armjit_set_descr_name(b->t, name);
+      armjit_set_name(b->t, name);
     }
   } else if (op->opc == ARMJIT_OP_JUMP) {
     armjit_jump(b->t, op->target >= 0 ? b->label[op->target] : -1, l, n);
@@ -83,7 +83,7 @@ static void build_op(build *b, uint32_t i, bool probe) {
     armjit_finish(b->t, l, n);
     if (op->flags & RT_OPF_NAMED) {
       snprintf(name, sizeof name, "done%u", (unsigned)i);
-      armjit_set_descr_name(b->t, name);
+      armjit_set_name(b->t, name);
     }
   } else if (op->opc == ARMJIT_OP_DEBUG_MERGE_POINT) {
     /* a text with every escape the printer writes */
@@ -98,7 +98,7 @@ static void build_op(build *b, uint32_t i, bool probe) {
       armjit_guard(b->t, (armjit_opcode)op->opc, a, op->na, l, n);
     if (op->flags & RT_OPF_NAMED) {
       snprintf(name, sizeof name, "g%u", (unsigned)i);
-      armjit_set_descr_name(b->t, name);
+      armjit_set_name(b->t, name);
     }
   } else {
     armjit_val r;

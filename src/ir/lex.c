@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/* The cursor of the text form (lex.h). */
+#include "ir/lex.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+armjit_status ir_lex_err(ir_lex *lx, armjit_status code, uint32_t col, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  ajx_errv(lx->err, false, code, (int)lx->line, (int)col, NULL, fmt, ap);
+  va_end(ap);
+  return code;
+}
+
+armjit_status ir_lex_nomem(ir_lex *lx) {
+  return ir_lex_err(lx, ARMJIT_E_NOMEM, 0, "out of memory while parsing");
+}
+
+void ir_lex_ws(ir_lex *lx) {
+  while (*lx->p == ' ' || *lx->p == '\t' || *lx->p == '\r') lx->p++;
+  if (*lx->p == '#')
+    while (*lx->p && *lx->p != '\n') lx->p++;
+}
+
+bool ir_lex_at_eol(ir_lex *lx) {
+  ir_lex_ws(lx);
+  return *lx->p == '\n' || *lx->p == 0;
+}
+
+void ir_lex_next_line(ir_lex *lx) {
+  while (*lx->p && *lx->p != '\n') lx->p++;
+  if (*lx->p == '\n') {
+    lx->p++;
+    lx->line++;
+    lx->ls = lx->p;
+  }
+}
+
+bool ir_lex_next_content(ir_lex *lx) {
+  for (;;) {
+    ir_lex_ws(lx);
+    if (*lx->p == 0) return false;
+    if (*lx->p != '\n') return true;
+    ir_lex_next_line(lx);
+  }
+}
+
+const char *ir_lex_here(const ir_lex *lx, char *buf, size_t n) {
+  char c = *lx->p;
+  if (c == 0) return "the end of the input";
+  if (c == '\n') return "the end of the line";
+  if ((unsigned char)c < 0x20 || (unsigned char)c >= 0x7f)
+    snprintf(buf, n, "byte 0x%02x", (unsigned char)c);
+  else
+    snprintf(buf, n, "'%c'", c);
+  return buf;
+}
+
+armjit_status ir_lex_expect(ir_lex *lx, char c, const char *after) {
+  ir_lex_ws(lx);
+  if (*lx->p == c) {
+    lx->p++;
+    return ARMJIT_OK;
+  }
+  char b[16];
+  return ir_lex_err(lx, ARMJIT_E_SYNTAX, ir_lex_col(lx), "expected '%c' %s, got %s", c, after,
+                    ir_lex_here(lx, b, sizeof b));
+}
+
+size_t ir_lex_name(ir_lex *lx, armjit_status *st) {
+  size_t n = ident_len(lx->p);
+  *st = ARMJIT_OK;
+  if (n && is_stray(lx->p[n])) {
+    *st = ir_lex_err(lx, ARMJIT_E_SYNTAX, ir_lex_col_of(lx, lx->p + n),
+                     "unexpected byte 0x%02x", (unsigned char)lx->p[n]);
+    return 0;
+  }
+  return n;
+}
+
+armjit_status ir_lex_list(ir_lex *lx, char close, const char *what, ir_lex_item_fn item,
+                          void *ud) {
+  ir_lex_ws(lx);
+  if (*lx->p == close) {
+    lx->p++;
+    return ARMJIT_OK;
+  }
+  for (;;) {
+    ir_lex_ws(lx);
+    armjit_status st = item(lx, ud);
+    if (st != ARMJIT_OK) return st;
+    ir_lex_ws(lx);
+    if (*lx->p == ',') { lx->p++; continue; }
+    if (*lx->p == close) { lx->p++; return ARMJIT_OK; }
+    char b[16];
+    return ir_lex_err(lx, ARMJIT_E_SYNTAX, ir_lex_col(lx), "expected ',' or '%c' in %s, got %s",
+                      close, what, ir_lex_here(lx, b, sizeof b));
+  }
+}
+
+bool ir_lex_uint(const char **q, bool hex, uint64_t max, uint64_t *out, bool *range) {
+  uint64_t v = 0;
+  int nd = 0;
+  *range = false;
+  for (;; (*q)++, nd++) {
+    int d = hex ? hexval(**q) : (is_digit(**q) ? **q - '0' : -1);
+    if (d < 0) break;
+    unsigned base = hex ? 16 : 10;
+    if (v > (max - (uint64_t)d) / base) *range = true;
+    else v = v * base + (uint64_t)d;
+  }
+  *out = v;
+  return nd > 0;
+}
