@@ -1,23 +1,30 @@
 /* SPDX-License-Identifier: MIT */
 /* Lowering of a validated trace into one A32 code buffer: prologue, body
  * (one forward pass that allocates registers and selects instructions
- * together), out-of-line exit stubs and the shared exit path.  The
- * runtime (rt/loop.c) links the buffer into executable memory.
+ * together), out-of-line cold paths, exit stubs and the shared exit path.
+ * The runtime (rt/loop.c) links the buffer into executable memory.
  *
- * cg knows nothing of the runtime: addresses of the C helpers it calls and
- * of the runtime's per-loop metadata are parameters (cg_env). */
+ * cg knows nothing of the runtime: every address the generated code uses
+ * (the C helpers it calls, memmove, the exception slot, the runtime's
+ * per-loop metadata) is a parameter (cg_env); src/cg takes no address of
+ * its own.  Call targets of `call` ops are trace constants. */
 #ifndef ARMJIT_CG_CG_H
 #define ARMJIT_CG_CG_H
 
 #include "ir/ir.h"
 
-/* Addresses baked into the code as MOVW/MOVT constants. */
+/* Addresses baked into the code as constants (MOVW/MOVT, or the shortest
+ * load for memmove, which is never patched). */
 typedef struct {
   uint32_t exit_helper;  /* int32_t fn(const uint32_t *save, uint32_t exit_id,
                                        const uint8_t *fp, const void *meta) */
   uint32_t exit_meta;    /* its last argument */
   uint32_t div_helper;   /* int32_t fn(int32_t, int32_t): int_floordiv */
   uint32_t mod_helper;   /* int32_t fn(int32_t, int32_t): int_mod */
+  uint32_t memmove_fn;   /* void *fn(void *, const void *, size_t):
+                            copystrcontent / copyunicodecontent */
+  uint32_t exc_slot;     /* the pending-exception word (uintptr_t, 0 none),
+                            fixed for the context's lifetime */
 } cg_env;
 
 typedef struct {
@@ -40,6 +47,7 @@ typedef struct {
   uint64_t fail_args;    /* values covered by the recovery strings */
   uint64_t *consts;      /* constant pool: frame bits of every trace constant */
   uint32_t nconsts;
+  uint32_t cold_off;     /* cold paths: [cold_off, body_end), after the body */
   uint32_t body_end;     /* offset where the exit stubs start */
   uint32_t common;       /* offset of the shared exit path */
   uint32_t pool_off;     /* float constant pool (data, not code) */

@@ -22,8 +22,6 @@
 #include "arm/abi.h"
 #include "ir/descr.h"
 
-#define BUSY_IP (1u << A32_IP)
-
 bool cg_op_calls_c(const cg *c, unsigned opc) {
   switch (opc) {
   case ARMJIT_OP_CALL:
@@ -56,7 +54,7 @@ static void store_stack_arg(cg *c, ra_loc src, uint32_t off) {
   int32_t o = (int32_t)off;
   bool f = src.type == ARMJIT_FLOAT;
   unsigned saved = c->busy;
-  c->busy |= BUSY_IP;
+  c->busy |= CG_BUSY_IP;
   switch (src.kind) {
   case LOC_REG: cg_mem(c, CG_STR, (unsigned)src.n, A32_SP, o); break;
   case LOC_VREG: cg_mem(c, CG_VSTR, (unsigned)src.n, A32_SP, o); break;
@@ -138,11 +136,11 @@ static void scratch_free(cg *c, call_scratch *s) {
 
 static void take_result(cg *c, const ir_op *op, abi_loc res) {
   switch (res.kind) {
-  case ABI_CORE: ra_def_fixed(&c->ra, op->res, false, A32_R0); break;
-  case ABI_VFP: ra_def_fixed(&c->ra, op->res, true, 0); break;
+  case ABI_CORE: cg_def_fixed(c, op, false, A32_R0); break;
+  case ABI_VFP: cg_def_fixed(c, op, true, 0); break;
   case ABI_PAIR: {
     /* any d register: r0:r1 are not disturbed by a spill the choice needs */
-    unsigned dd = (unsigned)ra_def(&c->ra, op->res, -1);
+    unsigned dd = (unsigned)cg_def(c, op, -1);
     a32_vmov_core_to_d(c->b, A32_AL, dd, A32_R0, A32_R1);
     break;
   }
@@ -173,7 +171,7 @@ void cg_lower_call(cg *c, const ir_op *op) {
   bool fn_early = fn.kind == LOC_REG && fn.n < 4;
   if (fn_early) {
     cg_move(c, ra_reg(A32_IP, fn.type), fn);
-    c->busy |= BUSY_IP;
+    c->busy |= CG_BUSY_IP;
   }
 
   uint32_t m = 0;
@@ -188,7 +186,7 @@ void cg_lower_call(cg *c, const ir_op *op) {
   for (uint32_t k = 0; k < n; k++)
     if (s.locs[k].kind == ABI_PAIR) load_pair(c, s.locs[k].reg, ra_where(&c->ra, a[k + 1]));
 
-  ra_release_dying(&c->ra);
+  cg_release(c);
   ra_call_clobber(&c->ra);
   a32_reg target = A32_IP;
   if (!fn_early) {

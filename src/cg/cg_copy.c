@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* copystrcontent / copyunicodecontent(src, dst, srcstart, dststart, n):
  * memmove(dst + base + dststart*item, src + base + srcstart*item,
- * n*item) unless n <= 0 (docs/ir.md §10.2).  A C call: values live after
+ * n*item) unless n <= 0 (docs/ir.md §10.2); memmove's address is
+ * cg_env.memmove_fn.  A C call: values live after
  * it leave r0-r3/d0-d7 first (ra_call_prepare), unconditionally, so the
  * allocator state is the same whether or not the call is skipped. */
 #include "cg/cg_addr.h"
 #include "cg/cg_mem.h"
 #include "ir/descr.h"
-
-#include <string.h>
 
 /* rd = rb + off + i*item (item a power of two: 1, 2 or 4). */
 static void addr_into(cg *c, a32_reg rd, a32_reg rb, ir_ref i, a32_reg ri, uint32_t item,
@@ -54,7 +53,9 @@ void cg_lower_copy_content(cg *c, const ir_op *op) {
   a32_label skip = 0;
   if (!n_const) {
     a32_dp(c->b, A32_AL, A32_CMP, true, 0, rn, a32_imm(0));
+    cg_flags_set(c);
     skip = a32_label_new(c->b);
+    cg_flags_take(c);
     a32_b(c->b, A32_LE, skip);
     if (k) a32_shift_imm(c->b, A32_AL, A32_LSL, false, tbytes, rn, k);
   }
@@ -67,9 +68,9 @@ void cg_lower_copy_content(cg *c, const ir_op *op) {
                     ra_reg(tbytes, ARMJIT_INT)};
   cg_parallel_move(c, dsts, srcs, n_const ? 2 : 3);
   if (n_const) cg_load_int(c, A32_R2, (uint32_t)nk * item);
-  ra_release_dying(&c->ra);
+  cg_release(c);
   ra_call_clobber(&c->ra);
-  cg_load_int(c, A32_IP, (uint32_t)(uintptr_t)&memmove);
+  cg_load_int(c, A32_IP, c->env->memmove_fn);
   a32_blx(c->b, A32_AL, A32_IP);  /* libc may be Thumb: never BL */
   if (skip) a32_label_bind(c->b, skip);
 }

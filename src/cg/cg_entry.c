@@ -67,7 +67,7 @@ void cg_prologue(cg *c) {
 
   /* Slot inputs first, while every allocatable register is still free;
    * ip, lr (holding f) and d15 carry them. */
-  c->busy = 1u << A32_IP | 1u << A32_LR;
+  c->busy = CG_BUSY_IP | CG_BUSY_LR;
   for (int pass = 0; pass < 2; pass++) {
     for (uint32_t i = 0; i < m; i++) {
       bool on_stack = loc[i].kind == LOC_STACK;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Exits: guards (one conditional branch to an out-of-line stub), finish,
- * the recovery strings (recovery.h) and the shared exit path. */
+/* Exits: the recovery strings (recovery.h), the one conditional branch
+ * every guard ends with (cg_exit_branch), finish, the out-of-line stubs
+ * and the shared exit path.  The guards themselves: cg_guard.c, cg_rt.c. */
 #include "cg/cg_internal.h"
 #include "cg/recovery.h"
 #include "util/hash.h"
@@ -93,56 +94,18 @@ void cg_record_exit(cg *c, const ir_op *op, int32_t branch) {
   c->out->fail_args += n;
 }
 
-/* ---- guards and finish ------------------------------------------------------ */
-void cg_lower_guard(cg *c, const ir_op *op) {
-  const ir_ref *a = ir_args(c->t, op);
-  a32_cond fail_cc = A32_AL;
-  switch (op->opc) {
-  case ARMJIT_OP_GUARD_TRUE:
-  case ARMJIT_OP_GUARD_FALSE: {
-    bool want = op->opc == ARMJIT_OP_GUARD_TRUE;
-    if (a[0] == c->fused && c->fused != IR_NONE) {
-      fail_cc = want ? a32_cond_invert(c->fused_cc) : c->fused_cc;
-    } else {
-      a32_reg rn = cg_reg(c, a[0]);
-      a32_dp(c->b, A32_AL, A32_CMP, true, 0, rn, a32_imm(0));
-      fail_cc = want ? A32_EQ : A32_NE;
-    }
-    break;
-  }
-  case ARMJIT_OP_GUARD_NONNULL:
-  case ARMJIT_OP_GUARD_ISNULL: {
-    a32_reg rn = cg_reg(c, a[0]);
-    a32_dp(c->b, A32_AL, A32_CMP, true, 0, rn, a32_imm(0));
-    fail_cc = op->opc == ARMJIT_OP_GUARD_NONNULL ? A32_EQ : A32_NE;
-    break;
-  }
-  case ARMJIT_OP_GUARD_VALUE: {
-    ir_ref x = a[0], y = a[1];
-    if (cg_is_const(x) && !cg_is_const(y)) { ir_ref t = x; x = y; y = t; }
-    if (ir_ref_type(c->t, x) == ARMJIT_FLOAT) {
-      cg_float_compare(c, x, y);  /* unordered: NE, so NaN never passes */
-    } else {
-      a32_reg rn = cg_reg(c, x);
-      a32_dp_op dop = A32_CMP;
-      a32_operand o = cg_op2(c, y, &dop);
-      a32_dp(c->b, A32_AL, dop, true, 0, rn, o);
-    }
-    fail_cc = A32_NE;
-    break;
-  }
-  case ARMJIT_OP_GUARD_NO_OVERFLOW: fail_cc = c->ovf_cc; break;
-  case ARMJIT_OP_GUARD_OVERFLOW: fail_cc = a32_cond_invert(c->ovf_cc); break;
-  default:
-    cg_fail(c, ARMJIT_E_UNSUPPORTED, "guard %s is not supported", ir_info(op->opc)->name);
-    return;
-  }
+/* ---- the exit branch -------------------------------------------------------- */
+void cg_exit_branch(cg *c, const ir_op *op, a32_cond fail_cc) {
+  if (fail_cc != A32_AL && !c->flags_live)
+    cg_fail(c, ARMJIT_E_INVALID, "op %u: guard branches on flags nothing set (internal)",
+            (unsigned)c->pos);
+  cg_flags_take(c);
   c->fused = IR_NONE;
-  int32_t at = (int32_t)a32_buf_size(c->b);
-  cg_record_exit(c, op, at);
+  cg_record_exit(c, op, (int32_t)a32_buf_size(c->b));
   a32_b(c->b, fail_cc, c->stub_at[op->id]);
 }
 
+/* ---- finish, stubs and the shared exit path -------------------------------- */
 static void stub(cg *c, int32_t id) {
   cg_load_int(c, A32_IP, (uint32_t)id);
   a32_b(c->b, A32_AL, c->common);

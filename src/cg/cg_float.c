@@ -1,14 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* Lowering of float ops (VFP, double precision) and int<->float casts.
- * Conversions go through s30 (half of the scratch d15). */
+ * Conversions go through s30 (ARM_SSCRATCH, half of the scratch d15). */
 #include "cg/cg_internal.h"
 
-#define S_SCRATCH ((unsigned)ARM_SSCRATCH)
-
-static unsigned def_float(cg *c, const ir_op *op) {
-  ra_release_dying(&c->ra);
-  return (unsigned)ra_def(&c->ra, op->res, -1);
-}
+/* The result in the per-op protocol (cg_op.c), after the operands. */
+static unsigned def_float(cg *c, const ir_op *op) { return (unsigned)cg_def(c, op, -1); }
 
 void cg_lower_float_binop(cg *c, const ir_op *op) {
   const ir_ref *a = ir_args(c->t, op);
@@ -75,14 +71,13 @@ void cg_lower_cast(cg *c, const ir_op *op) {
   if (op->opc == ARMJIT_OP_CAST_FLOAT_TO_INT) {
     /* round toward zero, saturating, NaN -> 0: the IR rule */
     unsigned dm = cg_vreg(c, x);
-    ra_release_dying(&c->ra);
-    a32_reg rd = (a32_reg)ra_def(&c->ra, op->res, -1);
-    a32_vcvt(c->b, A32_AL, A32_CVT_S32_F64, S_SCRATCH, dm);
-    a32_vmov_s_to_core(c->b, A32_AL, rd, S_SCRATCH);
+    a32_reg rd = (a32_reg)cg_def(c, op, -1);
+    a32_vcvt(c->b, A32_AL, A32_CVT_S32_F64, ARM_SSCRATCH, dm);
+    a32_vmov_s_to_core(c->b, A32_AL, rd, ARM_SSCRATCH);
     return;
   }
   a32_reg rn = cg_reg(c, x);
   unsigned dd = def_float(c, op);
-  a32_vmov_core_to_s(c->b, A32_AL, S_SCRATCH, rn);
-  a32_vcvt(c->b, A32_AL, A32_CVT_F64_S32, dd, S_SCRATCH);
+  a32_vmov_core_to_s(c->b, A32_AL, ARM_SSCRATCH, rn);
+  a32_vcvt(c->b, A32_AL, A32_CVT_F64_S32, dd, ARM_SSCRATCH);
 }

@@ -49,7 +49,7 @@ bool cg_folded_operand(cg *c, ir_ref r, a32_operand *o) {
   a32_shift sh = s->opc == ARMJIT_OP_INT_LSHIFT   ? A32_LSL
                  : s->opc == ARMJIT_OP_INT_RSHIFT ? A32_ASR
                                                   : A32_LSR;
-  *o = a32_rsi((a32_reg)ra_use(&c->ra, a[0]), sh, cg_const_word(c->t, a[1]) & 0xffu);
+  *o = a32_rsi(cg_reg(c, a[0]), sh, cg_const_word(c->t, a[1]) & 0xffu);
   ra_extra_use(&c->ra, a[0]);  /* its last use may be here, not at the shift */
   return true;
 }

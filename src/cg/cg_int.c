@@ -1,13 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Lowering of integer ops.  Invariant every function keeps: the result
- * register is written only after every operand has been read, so the
- * result may take the register of an operand that dies here. */
+/* Lowering of integer ops, each in the per-op protocol (cg_op.c):
+ * operands, then the result (def_int), then the instructions. */
 #include "cg/cg_internal.h"
 
-static a32_reg def_int(cg *c, const ir_op *op) {
-  ra_release_dying(&c->ra);
-  return (a32_reg)ra_def(&c->ra, op->res, -1);
-}
+static a32_reg def_int(cg *c, const ir_op *op) { return (a32_reg)cg_def(c, op, -1); }
 
 static void mov_reg(cg *c, a32_reg rd, a32_reg rn) {
   if (rd != rn) a32_dp(c->b, A32_AL, A32_MOV, false, rd, 0, a32_r(rn));
@@ -90,11 +86,11 @@ static void div_call(cg *c, const ir_op *op, uint32_t helper) {
   ra_loc dsts[2] = {ra_reg(A32_R0, ARMJIT_INT), ra_reg(A32_R1, ARMJIT_INT)};
   ra_loc srcs[2] = {ra_where(&c->ra, a[0]), ra_where(&c->ra, a[1])};
   cg_parallel_move(c, dsts, srcs, 2);
-  ra_release_dying(&c->ra);
+  cg_release(c);
   ra_call_clobber(&c->ra);
   cg_load_addr(c, A32_IP, helper);
   a32_blx(c->b, A32_AL, A32_IP);
-  ra_def_fixed(&c->ra, op->res, false, A32_R0);
+  cg_def_fixed(c, op, false, A32_R0);
 }
 
 void cg_lower_int_div(cg *c, const ir_op *op) {
@@ -163,6 +159,7 @@ void cg_set_bool(cg *c, const ir_op *op, a32_cond cc) {
   if (cg_fusable(c, op)) {
     c->fused = op->res;
     c->fused_cc = cc;
+    cg_flags_set(c);  /* read by the guard, the next op */
     return;
   }
   a32_reg rd = def_int(c, op);
@@ -209,6 +206,7 @@ void cg_lower_ovf(cg *c, const ir_op *op) {
      * sum, so V is the same (INT_MIN is encodable and never inverted) */
     lower_dp(c, op, op->opc == ARMJIT_OP_INT_ADD_OVF ? A32_ADD : A32_SUB, true);
     c->ovf_cc = A32_VS;
+    cg_flags_set(c);  /* read by the overflow guard */
     return;
   }
   const ir_ref *a = ir_args(c->t, op);
@@ -220,19 +218,18 @@ void cg_lower_ovf(cg *c, const ir_op *op) {
   a32_mul(c->b, A32_AL, A32_SMULL, false, rd, rn, rm, (a32_reg)hi);
   a32_dp(c->b, A32_AL, A32_CMP, true, 0, (a32_reg)hi, a32_rsi(rd, A32_ASR, 31));
   c->ovf_cc = A32_NE;
+  cg_flags_set(c);
 }
 
 void cg_lower_same_as(cg *c, const ir_op *op) {
   ir_ref x = ir_args(c->t, op)[0];
   if (ir_ref_type(c->t, x) == ARMJIT_FLOAT) {
     unsigned dn = cg_vreg(c, x);
-    ra_release_dying(&c->ra);
-    unsigned dd = (unsigned)ra_def(&c->ra, op->res, (int)dn);
+    unsigned dd = (unsigned)cg_def(c, op, (int)dn);
     if (dd != dn) a32_vfp(c->b, A32_AL, A32_VMOV, true, dd, 0, dn);
     return;
   }
   a32_reg rn = cg_reg(c, x);
-  ra_release_dying(&c->ra);
-  a32_reg rd = (a32_reg)ra_def(&c->ra, op->res, (int)rn);
+  a32_reg rd = (a32_reg)cg_def(c, op, (int)rn);
   mov_reg(c, rd, rn);
 }

@@ -10,6 +10,11 @@
 /* The frame header below fp (ARM_FRAME_PTR_OFF, ARM_FORCE_OFF,
  * ARM_FIXED_BYTES) and the register roles are target facts: arm/target.h. */
 
+typedef struct cg_cold cg_cold;
+
+/* Steps of the per-op protocol (cg_op.c). */
+typedef enum { CG_PHASE_OPERANDS, CG_PHASE_RELEASED, CG_PHASE_DEFINED } cg_phase;
+
 typedef struct cg {
   armjit_ctx *ctx;
   const armjit_trace *t;
@@ -20,7 +25,10 @@ typedef struct cg {
   cg_result *out;
 
   uint32_t pos;              /* op being lowered */
-  unsigned busy;             /* scratch registers in use: bit 12 ip, bit 14 lr */
+  unsigned busy;             /* scratch registers in use (CG_BUSY_*) */
+  cg_phase phase;            /* of the per-op protocol (cg_op.c) */
+  bool flags_live;           /* flags set for a later branch (cg_flags_set) */
+  uint32_t flags_from;       /* offset just after the instruction setting them */
 
   ir_ref fused;              /* compare result living only in the flags */
   a32_cond fused_cc;         /* true when that compare is true */
@@ -42,8 +50,10 @@ typedef struct cg {
   uint32_t moves_cap, pm_cap;
 
   uint8_t *folded;           /* per op: shift folded into the next op */
-  uint64_t pool[96];         /* float constant pool (cg_pool.c) */
+  uint64_t pool[96];         /* float constant pool (cg_const.c) */
   uint32_t pool_n, pool_off;
+  cg_cold *cold;             /* cold paths to emit after the body (cg_cold.c) */
+  uint32_t ncold, cold_cap;
   size_t frame_patch;        /* offset of the MOVW/MOVT pair sizing the frame */
   armjit_status st;
   char msg[200];
@@ -51,15 +61,59 @@ typedef struct cg {
 
 typedef void (*cg_fn)(cg *c, const ir_op *op);
 
+/* The driver in two halves (cg_compile is open, prologue, ops, cold
+ * paths, stubs, close): cg_open sets up *c for trace t (liveness,
+ * allocator, buffer, labels, shift folding); cg_close frees what *c owns
+ * but not *out. */
+armjit_status cg_open(cg *c, armjit_ctx *ctx, const armjit_trace *t, const cg_env *env,
+                      cg_result *out, armjit_error *err);
+void cg_close(cg *c);
+
 void cg_fail(cg *c, armjit_status st, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
 
+/* ---- scratch registers (cg_scratch.c; the contract is written there) ---- */
+/* Claimed-scratch bits of cg.busy (the registers: arm/target.h). */
+#define CG_BUSY_IP (1u << ARM_SCRATCH1)
+#define CG_BUSY_LR (1u << ARM_SCRATCH2)
+#define CG_BUSY_D15 (1u << 16)
+
+/* ip, then lr, for the rest of this op; -1 when both are busy. */
+int cg_scratch(cg *c);
+/* d15 for the rest of this op; -1 when busy. */
+int cg_dscratch(cg *c);
+/* A core register for a moment, any time during an op: ip or lr when
+ * free, else an allocatable register outside `avoid` (a mask of registers
+ * the caller uses in the same instruction) saved with PUSH and restored
+ * by cg_tmp_put, so every value survives. */
+typedef struct { a32_reg r; bool pushed; } cg_tmp;
+cg_tmp cg_tmp_get(cg *c, unsigned avoid);
+void cg_tmp_put(cg *c, cg_tmp t);
+
+/* ---- the constant ladder (cg_const.c) ---- */
+bool cg_is_const(ir_ref r);
+uint32_t cg_const_word(const armjit_trace *t, ir_ref k);
+/* Load a constant into a core register / d register. */
+void cg_load_int(cg *c, a32_reg rd, uint32_t v);
+void cg_load_float(cg *c, unsigned dd, uint64_t bits);
+/* An absolute address: always MOVW+MOVT (fixed size, patchable). */
+void cg_load_addr(cg *c, a32_reg rd, uint32_t addr);
+/* Constant k as an operand of the current op: a register caching it, else
+ * loaded into a free register (then cached), the scratch, a temporary. */
+a32_reg cg_const_reg(cg *c, ir_ref k);
+unsigned cg_const_vreg(cg *c, ir_ref k);
+/* Flexible second operand for *op (a modified immediate, possibly with the
+ * inverse opcode, else a register). */
+a32_operand cg_op2(cg *c, ir_ref r, a32_dp_op *op);
+/* The float constant pool after the prologue. */
+void cg_emit_pool(cg *c);
+
 /* ---- moves and memory (cg_move.c) ---- */
 /* ldr/str/vldr/vstr reg, [base, #off] for any offset; a far offset needs
- * an address register: a free scratch, else one pushed and popped. */
+ * an address register (cg_tmp_get). */
 typedef enum { CG_LDR, CG_STR, CG_VLDR, CG_VSTR } cg_mem_kind;
 void cg_mem(cg *c, cg_mem_kind k, unsigned reg, a32_reg base, int32_t off);
 /* dst <- src for any locations (the allocator's move callback and the
@@ -67,29 +121,39 @@ void cg_mem(cg *c, cg_mem_kind k, unsigned reg, a32_reg base, int32_t off);
  * scratch register. */
 void cg_move(cg *c, ra_loc dst, ra_loc src);
 void cg_move_cb(void *ud, ra_loc dst, ra_loc src);
-/* Load a constant into a core register / d register. */
-void cg_load_int(cg *c, a32_reg rd, uint32_t v);
-void cg_load_float(cg *c, unsigned dd, uint64_t bits);
-/* An absolute address: always MOVW+MOVT (fixed size, patchable). */
-void cg_load_addr(cg *c, a32_reg rd, uint32_t addr);
-/* Scratch core register (ip, then lr) for this op, or -1 when both busy. */
-int cg_scratch(cg *c);
 /* Parallel assignment dsts[k] <- srcs[k] (jump, call arguments). */
 void cg_parallel_move(cg *c, const ra_loc *dsts, const ra_loc *srcs, uint32_t n);
 
-/* ---- operands (cg_operand.c) ---- */
-uint32_t cg_const_word(const armjit_trace *t, ir_ref k);
-/* Value (variable or constant) in a core register; constants reuse a
- * register caching them, else load into a free register or a scratch. */
+/* ---- the per-op protocol (cg_op.c; the contract is written there) ---- */
+/* The driver, around each op's lowering. */
+void cg_op_begin(cg *c, uint32_t pos);
+void cg_op_end(cg *c);
+/* Step 1: a value (variable or constant) in a core / d register. */
 a32_reg cg_reg(cg *c, ir_ref r);
 unsigned cg_vreg(cg *c, ir_ref r);
-/* Flexible second operand for *op (a modified immediate, possibly with the
- * inverse opcode, else a register). */
-a32_operand cg_op2(cg *c, ir_ref r, a32_dp_op *op);
-bool cg_is_const(ir_ref r);
+/* Step 2: release the operands whose last use is this op. */
+void cg_release(cg *c);
+/* Step 3: the result's register (hint: preferred register or -1), after
+ * step 2 (done here when the lowering has not). */
+int cg_def(cg *c, const ir_op *op, int hint);
+/* Step 3 for a result a call left in register r (r0 or d0). */
+void cg_def_fixed(cg *c, const ir_op *op, bool vfp, int r);
+/* The result before step 2: it cannot take the register of an operand
+ * that dies here (those are released when the op ends). */
+int cg_def_keep(cg *c, const ir_op *op);
 
-/* ---- lowering, one function per op (cg_int.c, cg_float.c, cg_exit.c,
- * cg_ctrl.c) ---- */
+/* The flags between a compare and the branch that reads them: after the
+ * instruction setting the flags, cg_flags_set; the branch (or conditional
+ * instruction) reading them calls cg_flags_take, which in debug builds
+ * fails the compile when any instruction emitted in between sets the
+ * flags.  cg_exit_branch takes them itself. */
+void cg_flags_set(cg *c);
+void cg_flags_take(cg *c);
+/* Does A32 instruction w write N, Z, C or V? */
+bool cg_insn_sets_flags(uint32_t w);
+
+/* ---- lowering, one function per op family (cg_int.c, cg_float.c,
+ * cg_guard.c, cg_exit.c, cg_ctrl.c) ---- */
 void cg_lower_int_binop(cg *c, const ir_op *op);
 void cg_lower_int_mul(cg *c, const ir_op *op);
 void cg_lower_int_div(cg *c, const ir_op *op);
@@ -103,6 +167,7 @@ void cg_lower_float_unary(cg *c, const ir_op *op);
 void cg_lower_float_cmp(cg *c, const ir_op *op);
 void cg_lower_cast(cg *c, const ir_op *op);
 void cg_lower_guard(cg *c, const ir_op *op);
+void cg_lower_guard_class(cg *c, const ir_op *op);
 void cg_lower_finish(cg *c, const ir_op *op);
 void cg_lower_label(cg *c, const ir_op *op);
 void cg_lower_jump(cg *c, const ir_op *op);
@@ -117,6 +182,9 @@ void cg_float_compare(cg *c, ir_ref x, ir_ref y);
 /* ---- exits (cg_exit.c) ---- */
 /* Encode exit `id`'s values where they are now. */
 void cg_record_exit(cg *c, const ir_op *op, int32_t branch);
+/* The end of every guard: record the exit's values where they are now and
+ * branch to its stub when fail_cc holds (the exit's one patch site). */
+void cg_exit_branch(cg *c, const ir_op *op, a32_cond fail_cc);
 void cg_emit_stubs(cg *c);
 
 /* ---- shift folding (cg_fold.c) ---- */
@@ -125,10 +193,21 @@ armjit_status cg_fold_shifts(cg *c);
  * the shift, as a flexible operand. */
 bool cg_folded_operand(cg *c, ir_ref r, a32_operand *o);
 
-/* ---- float constant pool (cg_pool.c) ---- */
-void cg_emit_pool(cg *c);
-/* VLDR dd from the pool when bits is there and within reach. */
-bool cg_pool_load(cg *c, unsigned dd, uint64_t bits);
+/* ---- cold code (cg_cold.c; the emitted shape is drawn there) ---- */
+typedef void (*cg_cold_fn)(cg *c, const cg_cold *k);
+struct cg_cold {
+  a32_label entry, resume;
+  cg_cold_fn emit;           /* writes the path, without the branch back */
+  uint32_t op;               /* op that branched */
+  bool flags_live;           /* the fast path reads the flags after resuming */
+  uint32_t arg[4];           /* what emit needs: registers, offsets, values */
+};
+/* In the fast path: b<cc> to a cold path that `emit` writes after the
+ * body and that returns right after this branch.  Fill the record's arg;
+ * NULL on out of memory (the compile has failed). */
+cg_cold *cg_cold_branch(cg *c, a32_cond cc, cg_cold_fn emit);
+/* After the body, before the exit stubs: every cold path in order. */
+void cg_emit_cold(cg *c);
 
 /* ---- entry (cg_entry.c) ---- */
 void cg_prologue(cg *c);

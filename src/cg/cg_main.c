@@ -6,7 +6,10 @@
 #include "cg/cg_internal.h"
 #include "cg/cg_call.h"
 #include "cg/cg_mem.h"
+#include "util/err.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 /* debug_merge_point: text for listings and pc lookup only, no code. */
@@ -105,6 +108,13 @@ static const cg_fn lower[ARMJIT_OP__COUNT] = {
     [ARMJIT_OP_GUARD_EXCEPTION] = cg_lower_guard_rt,
 };
 
+void cg_fail(cg *c, armjit_status st, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  if (ajx_record(c->msg, sizeof c->msg, c->st != ARMJIT_OK, NULL, fmt, ap)) c->st = st;
+  va_end(ap);
+}
+
 void cg_result_free(armjit_ctx *ctx, cg_result *r) {
   if (r->buf) a32_buf_free(r->buf);
   ajx_free(ctx, r->op_off);
@@ -125,6 +135,7 @@ static void cg_cleanup(cg *c) {
   ajx_free(c->ctx, c->tmp);
   ajx_free(c->ctx, c->moves);
   ajx_free(c->ctx, c->pm);
+  ajx_free(c->ctx, c->cold);
   ajx_free(c->ctx, (void *)c->ra.calls);
   ra_fini(&c->ra);
   ra_live_free(c->ctx, &c->lv);
@@ -188,23 +199,31 @@ static armjit_status status_of(cg *c, armjit_error *err) {
   return ARMJIT_OK;
 }
 
+armjit_status cg_open(cg *c, armjit_ctx *ctx, const armjit_trace *t, const cg_env *env,
+                      cg_result *out, armjit_error *err) {
+  memset(out, 0, sizeof *out);
+  memset(c, 0, sizeof *c);
+  c->ctx = ctx;
+  c->t = t;
+  c->env = env;
+  c->out = out;
+  c->fused = IR_NONE;
+  c->ovf_cc = A32_VS;
+  armjit_status st = ra_live_build(ctx, t, &c->lv, err);
+  if (st != ARMJIT_OK) return st;
+  st = ra_init(&c->ra, ctx, t, &c->lv, ARM_FIXED_BYTES, cg_move_cb, c, err);
+  if (st == ARMJIT_OK) st = setup(c, out, err);
+  if (st == ARMJIT_OK && cg_fold_shifts(c) != ARMJIT_OK)
+    st = ajx_err(err, ARMJIT_E_NOMEM, "out of memory folding shifts");
+  return st;
+}
+
+void cg_close(cg *c) { cg_cleanup(c); }
+
 armjit_status cg_compile(armjit_ctx *ctx, const armjit_trace *t, const cg_env *env,
                          cg_result *out, armjit_error *err) {
-  memset(out, 0, sizeof *out);
   cg c;
-  memset(&c, 0, sizeof c);
-  c.ctx = ctx;
-  c.t = t;
-  c.env = env;
-  c.out = out;
-  c.fused = IR_NONE;
-  c.ovf_cc = A32_VS;
-  armjit_status st = ra_live_build(ctx, t, &c.lv, err);
-  if (st != ARMJIT_OK) return st;
-  st = ra_init(&c.ra, ctx, t, &c.lv, ARM_FIXED_BYTES, cg_move_cb, &c, err);
-  if (st == ARMJIT_OK) st = setup(&c, out, err);
-  if (st == ARMJIT_OK && cg_fold_shifts(&c) != ARMJIT_OK)
-    st = ajx_err(err, ARMJIT_E_NOMEM, "out of memory folding shifts");
+  armjit_status st = cg_open(&c, ctx, t, env, out, err);
   if (st != ARMJIT_OK) goto done;
 
   cg_prologue(&c);
@@ -219,21 +238,20 @@ armjit_status cg_compile(armjit_ctx *ctx, const armjit_trace *t, const cg_env *e
       break;
     }
     size_t start = a32_buf_size(c.b);
-    c.pos = i;
-    c.busy = 0;
-    ra_begin_op(&c.ra, i);
+    cg_op_begin(&c, i);
     fn(&c, op);
-    ra_end_op(&c.ra);
+    cg_op_end(&c);
     if (a32_buf_size(c.b) > start) out->op_off[i] = (int32_t)start;
     if (c.st != ARMJIT_OK || ra_status(&c.ra) != ARMJIT_OK || a32_buf_status(c.b) != A32_OK) break;
   }
   if (c.st == ARMJIT_OK && ra_status(&c.ra) == ARMJIT_OK) {
+    cg_emit_cold(&c);
     cg_emit_stubs(&c);
     cg_patch_frame(&c);
   }
   st = status_of(&c, err);
 done:
-  cg_cleanup(&c);
+  cg_close(&c);
   if (st != ARMJIT_OK) cg_result_free(ctx, out);
   return st;
 }

@@ -49,10 +49,7 @@ static void access(cg *c, const ir_op *op, cg_width w, ir_ref p, ir_ref i, uint3
   if (store) rv = w.vfp ? cg_vreg(c, v) : (unsigned)cg_reg(c, v);
   a32_mem m = var_index ? cg_addr_index(c, w.form, rb, ri, item, off)
                         : cg_addr_const(c, w.form, rb, off);
-  if (!store) {
-    ra_release_dying(&c->ra);
-    rv = (unsigned)ra_def(&c->ra, op->res, -1);
-  }
+  if (!store) rv = (unsigned)cg_def(c, op, -1);
   if (w.vfp) {
     if (store) a32_vstr(c->b, A32_AL, true, rv, m.rn, m.off);
     else a32_vldr(c->b, A32_AL, true, rv, m.rn, m.off);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Lowering of memory ops by descriptor and of the class guards (one
- * function per op family, registered in cg_main.c's table). */
+/* Lowering of memory ops by descriptor (one function per op family,
+ * registered in cg_main.c's table). */
 #ifndef ARMJIT_CG_MEM_H
 #define ARMJIT_CG_MEM_H
 
@@ -11,7 +11,5 @@
 void cg_lower_mem(cg *c, const ir_op *op);
 /* copystrcontent, copyunicodecontent: a memmove call (cg_copy.c) */
 void cg_lower_copy_content(cg *c, const ir_op *op);
-/* guard_class, guard_nonnull_class (cg_guard_ext.c) */
-void cg_lower_guard_class(cg *c, const ir_op *op);
 
 #endif

@@ -1,49 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Moves between locations, frame memory access with any offset, constant
- * loads, and the parallel moves of jumps and calls. */
+/* Moves between locations, frame memory access with any offset, and the
+ * parallel moves of jumps and calls.  Constants come from the ladder
+ * (cg_const.c), temporary registers from the scratch protocol
+ * (cg_scratch.c). */
 #include "cg/cg_internal.h"
-#include "util/err.h"
-
-#include <stdarg.h>
-#include <stdio.h>
-
-#define BUSY_IP (1u << A32_IP)
-#define BUSY_LR (1u << A32_LR)
-
-void cg_fail(cg *c, armjit_status st, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  if (ajx_record(c->msg, sizeof c->msg, c->st != ARMJIT_OK, NULL, fmt, ap)) c->st = st;
-  va_end(ap);
-}
-
-int cg_scratch(cg *c) {
-  if (!(c->busy & BUSY_IP)) { c->busy |= BUSY_IP; return A32_IP; }
-  if (!(c->busy & BUSY_LR)) { c->busy |= BUSY_LR; return A32_LR; }
-  return -1;
-}
-
-/* A core register for a moment: ip or lr when not busy, else a register
- * saved with push and restored by tmp_put (it may hold a live value).
- * `avoid`: registers the caller is using in the same instruction. */
-typedef struct { a32_reg r; bool pushed; } cg_tmp;
-
-static cg_tmp tmp_get(cg *c, unsigned avoid) {
-  cg_tmp t = {A32_IP, false};
-  unsigned no = c->busy | avoid;
-  if (!(no & BUSY_IP)) { t.r = A32_IP; c->busy |= BUSY_IP; return t; }
-  if (!(no & BUSY_LR)) { t.r = A32_LR; c->busy |= BUSY_LR; return t; }
-  for (unsigned r = 0; r <= 10; r++)
-    if (!(avoid >> r & 1)) { t.r = (a32_reg)r; break; }
-  t.pushed = true;
-  a32_push(c->b, A32_AL, (uint16_t)(1u << t.r));
-  return t;
-}
-
-static void tmp_put(cg *c, cg_tmp t) {
-  if (t.pushed) a32_pop(c->b, A32_AL, (uint16_t)(1u << t.r));
-  else c->busy &= ~(1u << t.r);
-}
 
 void cg_mem(cg *c, cg_mem_kind k, unsigned reg, a32_reg base, int32_t off) {
   bool vfp = k == CG_VLDR || k == CG_VSTR;
@@ -61,7 +21,7 @@ void cg_mem(cg *c, cg_mem_kind k, unsigned reg, a32_reg base, int32_t off) {
   /* Far: the offset in a register (register-offset LDR/STR; VLDR has no
    * such form, so the address itself). */
   unsigned avoid = 1u << base | (vfp ? 0 : 1u << reg);
-  cg_tmp t = tmp_get(c, avoid);
+  cg_tmp t = cg_tmp_get(c, avoid);
   uint32_t mag = off < 0 ? 0u - (uint32_t)off : (uint32_t)off;
   a32_mov_imm32(c->b, A32_AL, t.r, mag);
   if (vfp) {
@@ -72,30 +32,7 @@ void cg_mem(cg *c, cg_mem_kind k, unsigned reg, a32_reg base, int32_t off) {
     a32_mem m = a32_mem_reg(base, t.r, off < 0, A32_LSL, 0, A32_IDX_OFFSET);
     a32_ldst(c->b, A32_AL, k == CG_LDR ? A32_LDR : A32_STR, (a32_reg)reg, m);
   }
-  tmp_put(c, t);
-}
-
-void cg_load_int(cg *c, a32_reg rd, uint32_t v) { a32_mov_imm32(c->b, A32_AL, rd, v); }
-
-void cg_load_addr(cg *c, a32_reg rd, uint32_t addr) {
-  a32_movw(c->b, A32_AL, rd, addr & 0xffffu);
-  a32_movt(c->b, A32_AL, rd, addr >> 16);
-}
-
-void cg_load_float(cg *c, unsigned dd, uint64_t bits) {
-  if (cg_pool_load(c, dd, bits)) return;
-  uint32_t lo = (uint32_t)bits, hi = (uint32_t)(bits >> 32);
-  cg_tmp a = tmp_get(c, 0);
-  cg_load_int(c, a.r, lo);
-  if (hi == lo) {
-    a32_vmov_core_to_d(c->b, A32_AL, dd, a.r, a.r);
-  } else {
-    cg_tmp h = tmp_get(c, 1u << a.r);
-    cg_load_int(c, h.r, hi);
-    a32_vmov_core_to_d(c->b, A32_AL, dd, a.r, h.r);
-    tmp_put(c, h);
-  }
-  tmp_put(c, a);
+  cg_tmp_put(c, t);
 }
 
 static bool loc_float(ra_loc l) {
@@ -132,11 +69,11 @@ void cg_move(cg *c, ra_loc dst, ra_loc src) {
       else cg_load_float(c, ARM_DSCRATCH, const_bits(c, src));
       cg_mem(c, CG_VSTR, ARM_DSCRATCH, A32_FP, dst.n);
     } else {
-      cg_tmp t = tmp_get(c, 0);
+      cg_tmp t = cg_tmp_get(c, 0);
       if (src.kind == LOC_STACK) cg_mem(c, CG_LDR, t.r, A32_FP, src.n);
       else cg_load_int(c, t.r, (uint32_t)const_bits(c, src));
       cg_mem(c, CG_STR, t.r, A32_FP, dst.n);
-      tmp_put(c, t);
+      cg_tmp_put(c, t);
     }
     return;
   default:
@@ -173,7 +110,7 @@ void cg_parallel_move(cg *c, const ra_loc *dsts, const ra_loc *srcs, uint32_t n)
     /* The resolver uses ip, lr and d15 itself: far frame accesses must
      * not borrow them meanwhile. */
     unsigned saved = c->busy;
-    c->busy |= BUSY_IP | BUSY_LR;
+    c->busy |= CG_BUSY_IP | CG_BUSY_LR;
     for (unsigned i = 0; i < nout; i++) cg_move(c, c->pm[i].dst, c->pm[i].src);
     c->busy = saved;
   }

@@ -1,29 +1,38 @@
 /* SPDX-License-Identifier: MIT */
 /* Exceptions and forcing (docs/ir.md §11.2-11.3, §12).
  *
- * The exception slot is the context's word at &ctx->exc, fixed for the
- * context's lifetime, so its address is a MOVW/MOVT constant.  The force
+ * The exception slot is a word fixed for the context's lifetime; its
+ * address (cg_env.exc_slot) is a MOVW/MOVT constant.  The force
  * flag is a word of the trace's own frame, [fp, #ARM_FORCE_OFF], zeroed by
  * the prologue; force_token is its address.  These guards directly follow
  * their call, so the values they hand back are already out of r0-r3 /
  * d0-d7 (or are the call's result). */
 #include "cg/cg_call.h"
 
-static uint32_t exc_addr(cg *c) { return (uint32_t)(uintptr_t)&c->ctx->exc; }
-
-static void exit_branch(cg *c, const ir_op *op, a32_cond fail_cc) {
-  c->fused = IR_NONE;
-  cg_record_exit(c, op, (int32_t)a32_buf_size(c->b));
-  a32_b(c->b, fail_cc, c->stub_at[op->id]);
-}
-
 void cg_lower_force_token(cg *c, const ir_op *op) {
-  a32_reg rd = (a32_reg)ra_def(&c->ra, op->res, -1);
+  a32_reg rd = (a32_reg)cg_def(c, op, -1);
   a32_dp(c->b, A32_AL, A32_SUB, false, rd, A32_FP, a32_imm((uint32_t)-ARM_FORCE_OFF));
 }
 
-/* ldr ip, flag; cmp ip, #0; mov ip, #0; str ip, flag; bne exit:
- * read and clear (MOV leaves the flags), so a bridge starts unforced. */
+/* Reads the force flag and clears it when set, so a bridge starts
+ * unforced.  Being forced is rare: the clearing is cold code.
+ *
+ *   ldr   ip, [fp, #-8]     the flag
+ *   cmp   ip, #0
+ *   bne   cold              forced: clear it out of line
+ * resume:
+ *   bne   exit              the guard's one patch site
+ *   ...
+ * cold:                     (after the loop body, cg_cold.c)
+ *   mov   ip, #0            MOV and STR leave the flags for the bne
+ *   str   ip, [fp, #-8]
+ *   b     resume */
+static void clear_force_flag(cg *c, const cg_cold *k) {
+  a32_reg r = (a32_reg)k->arg[0];
+  a32_dp(c->b, A32_AL, A32_MOV, false, r, 0, a32_imm(0));
+  a32_ldst(c->b, A32_AL, A32_STR, r, a32_mem_imm(A32_FP, ARM_FORCE_OFF));
+}
+
 static void not_forced(cg *c, const ir_op *op) {
   int ip = cg_scratch(c);
   if (ip < 0) {
@@ -33,9 +42,11 @@ static void not_forced(cg *c, const ir_op *op) {
   a32_reg r = (a32_reg)ip;
   a32_ldst(c->b, A32_AL, A32_LDR, r, a32_mem_imm(A32_FP, ARM_FORCE_OFF));
   a32_dp(c->b, A32_AL, A32_CMP, true, 0, r, a32_imm(0));
-  a32_dp(c->b, A32_AL, A32_MOV, false, r, 0, a32_imm(0));
-  a32_ldst(c->b, A32_AL, A32_STR, r, a32_mem_imm(A32_FP, ARM_FORCE_OFF));
-  exit_branch(c, op, A32_NE);
+  cg_flags_set(c);
+  cg_cold *k = cg_cold_branch(c, A32_NE, clear_force_flag);
+  if (!k) return;
+  k->arg[0] = (uint32_t)r;
+  cg_exit_branch(c, op, A32_NE);
 }
 
 /* Fails when the slot is non-zero; the slot is left for the caller. */
@@ -46,10 +57,11 @@ static void no_exception(cg *c, const ir_op *op) {
     return;
   }
   a32_reg r = (a32_reg)ip;
-  cg_load_addr(c, r, exc_addr(c));
+  cg_load_addr(c, r, c->env->exc_slot);
   a32_ldst(c->b, A32_AL, A32_LDR, r, a32_mem_imm(r, 0));
   a32_dp(c->b, A32_AL, A32_CMP, true, 0, r, a32_imm(0));
-  exit_branch(c, op, A32_NE);
+  cg_flags_set(c);
+  cg_exit_branch(c, op, A32_NE);
 }
 
 /* p = the pending value; fails when there is none; on passing the slot is
@@ -57,16 +69,17 @@ static void no_exception(cg *c, const ir_op *op) {
  * result register is taken before the dying fail args are released, so
  * it cannot overwrite a value the exit still reads. */
 static void exception(cg *c, const ir_op *op) {
-  a32_reg rd = (a32_reg)ra_def(&c->ra, op->res, -1);
+  a32_reg rd = (a32_reg)cg_def_keep(c, op);
   int ip = cg_scratch(c), zero = cg_scratch(c);
   if (ip < 0 || zero < 0) {
     cg_fail(c, ARMJIT_E_INVALID, "no scratch register for guard_exception (internal)");
     return;
   }
-  cg_load_addr(c, (a32_reg)ip, exc_addr(c));
+  cg_load_addr(c, (a32_reg)ip, c->env->exc_slot);
   a32_ldst(c->b, A32_AL, A32_LDR, rd, a32_mem_imm((a32_reg)ip, 0));
   a32_dp(c->b, A32_AL, A32_CMP, true, 0, rd, a32_imm(0));
-  exit_branch(c, op, A32_EQ);
+  cg_flags_set(c);
+  cg_exit_branch(c, op, A32_EQ);
   a32_dp(c->b, A32_AL, A32_MOV, false, (a32_reg)zero, 0, a32_imm(0));
   a32_ldst(c->b, A32_AL, A32_STR, (a32_reg)zero, a32_mem_imm((a32_reg)ip, 0));
 }

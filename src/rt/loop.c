@@ -107,6 +107,8 @@ armjit_loop *armjit_compile_loop(armjit_ctx *ctx, armjit_trace *t, armjit_error 
   env.exit_meta = (uint32_t)(uintptr_t)&l->meta;
   env.div_helper = (uint32_t)(uintptr_t)ajx_helper_floordiv;
   env.mod_helper = (uint32_t)(uintptr_t)ajx_helper_mod;
+  env.memmove_fn = (uint32_t)(uintptr_t)&memmove;
+  env.exc_slot = (uint32_t)(uintptr_t)&ctx->exc;
   cg_result r;
   if (cg_compile(ctx, t, &env, &r, err) != ARMJIT_OK) {
     armjit_loop_free(l);
@@ -128,6 +130,7 @@ armjit_loop *armjit_compile_loop(armjit_ctx *ctx, armjit_trace *t, armjit_error 
   r.consts = NULL;
   l->rec_bytes = r.rec_bytes;
   l->fail_args = (size_t)r.fail_args;
+  l->cold_off = r.cold_off;
   l->body_end = r.body_end;
   l->common = r.common;
   l->pool_off = r.pool_off;

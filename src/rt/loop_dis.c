@@ -8,7 +8,7 @@
 #include "rt/disasm.h"
 #include "rt/loop.h"
 
-enum { ANN_PROLOGUE, ANN_POOL, ANN_OP, ANN_EXIT, ANN_COMMON };
+enum { ANN_PROLOGUE, ANN_POOL, ANN_OP, ANN_COLD, ANN_EXIT, ANN_COMMON };
 
 typedef struct {
   uint32_t off;
@@ -43,6 +43,9 @@ static void print_annot(const dis_state *s, const annot *a) {
   case ANN_OP:
     if (l->text) fprintf(s->out, "# %s\n", l->text + l->op_text[a->index]);
     else fprintf(s->out, "# op %u\n", (unsigned)a->index);
+    break;
+  case ANN_COLD:
+    fprintf(s->out, "# cold paths: out of line, each returns to the body\n");
     break;
   case ANN_EXIT: {
     const ajx_loop_exit *e = &l->exits[a->index];
@@ -86,7 +89,7 @@ static int on_word(void *ud, uint32_t address, uint32_t word, const char *text) 
 
 armjit_status armjit_loop_dis(const armjit_loop *loop, FILE *out) {
   if (!loop || !out) return ARMJIT_E_ARG;
-  uint32_t n = 0, cap = loop->nops + loop->nexits + loop->nmps + 3;
+  uint32_t n = 0, cap = loop->nops + loop->nexits + loop->nmps + 4;
   annot *a = ajx_alloc(loop->ctx, (size_t)cap * sizeof *a);
   if (!a) return ARMJIT_E_NOMEM;
   a[n++] = (annot){0, ANN_PROLOGUE, 0};
@@ -94,12 +97,13 @@ armjit_status armjit_loop_dis(const armjit_loop *loop, FILE *out) {
     if (loop->op_off[i] >= 0) a[n++] = (annot){(uint32_t)loop->op_off[i], ANN_OP, i};
   /* A debug_merge_point has no code: it heads the code of the ops after it. */
   for (uint32_t k = 0; k < loop->nmps; k++) {
-    uint32_t at = loop->body_end;
+    uint32_t at = loop->cold_off;  /* the end of the body proper */
     for (uint32_t i = loop->mps[k].op + 1; i < loop->nops; i++)
       if (loop->op_off[i] >= 0) { at = (uint32_t)loop->op_off[i]; break; }
     a[n++] = (annot){at, ANN_OP, loop->mps[k].op};
   }
   for (uint32_t i = 0; i < loop->nexits; i++) a[n++] = (annot){loop->exits[i].stub, ANN_EXIT, i};
+  if (loop->cold_off < loop->body_end) a[n++] = (annot){loop->cold_off, ANN_COLD, 0};
   a[n++] = (annot){loop->common, ANN_COMMON, 0};
   if (loop->pool_bytes) a[n++] = (annot){loop->pool_off, ANN_POOL, 0};
   qsort(a, n, sizeof *a, cmp_annot);
