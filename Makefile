@@ -5,6 +5,7 @@
 #   make demo    run the tutorial and example traces (under qemu-arm on x86)
 #   make fuzz    random differential tests: make fuzz SEED=42 N=10000
 #   make bench   benchmarks (markdown table)
+#   make install PREFIX=/usr/local [BUILD=release|armhf|armel]
 
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 SEED    ?= $(shell date +%s)
@@ -91,6 +92,19 @@ fuzz: deps armhf armel
 
 bench: deps armhf
 	@bash bench/run.sh build/armhf "$(RUN_ARMHF)"
+
+# Headers, libarmjit.a and .so, the CLI, armjit.pc and the CMake package.
+# BUILD=release (default): this machine's optimised build, no tests; armhf
+# or armel: the ARM build, for an ARM system's root.
+.PHONY: release install
+PREFIX ?= /usr/local
+BUILD  ?= release
+build/release/Makefile: | deps
+	$(CMAKE) -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DARMJIT_TESTS=OFF
+release: build/release/Makefile
+	$(CMAKE) --build build/release -j $(JOBS)
+install: $(BUILD)
+	$(CMAKE) --install build/$(BUILD) --prefix $(PREFIX)
 
 clean:
 	rm -rf build

@@ -24,11 +24,13 @@
 #include <stdio.h>
 
 #include "armjit/a32.h"
+#include "armjit/export.h"
 #include "armjit/version.h" /* ARMJIT_VERSION_MAJOR/MINOR/PATCH */
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+ARMJIT_API_BEGIN /* everything declared below is exported */
 
 /* ---- errors -------------------------------------------------------------- */
 typedef enum {
@@ -66,15 +68,28 @@ enum {
   ARMJIT_FEATURES_SET = 1u << 2, /* use options.features, skip detection */
   ARMJIT_PERF_MAP   = 1u << 3, /* list compiled code in /tmp/perf-<pid>.map (also
                                   when the environment has ARMJIT_PERF_MAP=1) */
-  ARMJIT_NO_GDB_JIT = 1u << 4  /* do not register compiled code with gdb */
+  ARMJIT_NO_GDB_JIT = 1u << 4, /* do not register compiled code with gdb */
+  ARMJIT_CODE_MPROTECT = 1u << 5 /* code memory: the mprotect fallback, no dual
+                                    mapping (see armjit_code_patch) */
 };
+
+/* The largest code arena: any B/BL in it reaches any other address in it
+ * (reach is -32 MiB + 8 ... +32 MiB + 4 from the branch; the arena is whole
+ * pages of up to 64 KiB). */
+#define ARMJIT_CODE_ARENA_MAX (((size_t)32 << 20) - ((size_t)64 << 10))
 
 typedef struct {
   armjit_abi abi;         /* default: the ABI this library was built for */
   unsigned flags;         /* ARMJIT_RANDOM_RA | ARMJIT_NO_IDIV | ... */
   unsigned features;      /* A32_FEAT_* when ARMJIT_FEATURES_SET */
   uint32_t seed;          /* for ARMJIT_RANDOM_RA */
-  size_t code_limit;      /* max bytes of executable memory, 0 = 64 MiB */
+  /* Code memory: all code objects of a context live in one arena of
+   * code_arena bytes of address space (0 = 16 MiB, at most
+   * ARMJIT_CODE_ARENA_MAX), so a branch between any two of them is in
+   * reach.  Pages are committed as code uses them.  code_limit caps the
+   * bytes of code in use at once (0 = the arena's size). */
+  size_t code_limit;
+  size_t code_arena;
   /* Allocator hooks (all three or none); ud is passed back. */
   void *(*alloc)(void *ud, size_t n);
   void *(*realloc)(void *ud, void *p, size_t n);
@@ -103,10 +118,24 @@ unsigned armjit_detect_features(void);
 a32_buf *armjit_buf_new(armjit_ctx *ctx, size_t initial_bytes, size_t max_bytes);
 
 typedef struct armjit_code armjit_code;
-/* Link `buf` for its final address, copy it into fresh executable memory
- * (mapped RW, filled, then switched to RX; never W and X at once) and
- * flush the instruction cache.  Symbols the buffer refers to (a32_bl_sym,
- * ...) are looked up among the context's symbols (armjit_ctx_add_symbol);
+/* Code memory.  Every code object of a context is a range of the
+ * context's code arena (options.code_arena), 64-byte aligned, so a B/BL
+ * from any code object reaches any other.  Memory is W^X: the arena is
+ * one memory object mapped twice, read+execute where code runs and
+ * read+write (at another address) where it is written; no page is ever
+ * writable and executable in the same view.  Where no dual mapping can be
+ * had (no memfd_create, mapping refused), or with ARMJIT_CODE_MPROTECT
+ * (or the environment variable ARMJIT_CODE_MPROTECT=1), the fallback is
+ * one view whose pages flip between RW and RX, each object on pages of
+ * its own.  Free code objects before their context.  The dual mapping is
+ * shared memory: after fork() parent and child share the code of the
+ * contexts made before it, so only one of them may go on creating or
+ * patching code in those contexts.
+ *
+ * Link `buf` for its final address, copy it into a free range of the
+ * arena and flush the instruction cache.  ARMJIT_E_LIMIT when the arena or
+ * code_limit is full.  Symbols the buffer refers to (a32_bl_sym, ...) are
+ * looked up among the context's symbols (armjit_ctx_add_symbol);
  * armjit_code_new_with takes a resolver instead (NULL: the context's).
  * An unresolved symbol or a branch beyond ±32 MiB of its symbol fails
  * with ARMJIT_E_ASM and the assembler's message. */
@@ -115,14 +144,34 @@ armjit_code *armjit_code_new_with(armjit_ctx *ctx, a32_buf *buf, a32_resolve_fn 
                                   void *ud, armjit_error *err);
 void *armjit_code_entry(const armjit_code *code);   /* first instruction */
 size_t armjit_code_size(const armjit_code *code);
-/* Overwrite words at a byte offset (RW, write, RX, flush). */
+/* Overwrite nwords words at a 4-aligned byte offset, then flush the
+ * instruction cache over them.  Each word is written by one aligned 32-bit
+ * store; that single instruction write is all patching makes atomic.
+ *
+ * Threads.  With the dual mapping no page changes protection: other
+ * threads may run any code of the context meanwhile, this object
+ * included.  A thread executing a patched word sees either the old or the
+ * new instruction, which the architecture defines only when both are B,
+ * BL, NOP, BKPT or SVC (ARM ARM, "Concurrent modification and execution
+ * of instructions"): retarget a branch, or turn a NOP into a branch and
+ * back.  A patch of several words is not atomic as a whole: a running
+ * thread may see any mix of old and new words, so patch several words
+ * only where no thread is executing.  In the fallback the object's pages
+ * are not executable during the patch: no thread may run this object
+ * then (other objects are on other pages and unaffected).  Creating,
+ * patching and freeing code objects of one context must not run
+ * concurrently with each other. */
 armjit_status armjit_code_patch(armjit_code *code, size_t offset,
                                 const uint32_t *words, size_t nwords,
                                 armjit_error *err);
+/* Return the range to the arena (its bytes become trapping instructions
+ * until reused). */
 void armjit_code_free(armjit_code *code);
 
 /* Disassemble ARM code with capstone, one instruction a line:
- * "  <addr>: <word>  <mnemonic> <operands>". */
+ * "  <addr>: <word>  <mnemonic> <operands>".  A library built without
+ * capstone (ARMJIT_WITH_CAPSTONE=OFF) prints one line saying so and returns
+ * ARMJIT_E_UNSUPPORTED; so does armjit_loop_dis. */
 armjit_status armjit_disasm(const void *code, size_t size, uint32_t address,
                             FILE *out);
 
@@ -328,7 +377,9 @@ armjit_frame *armjit_frame_new(armjit_ctx *ctx, uint32_t capacity);
 void armjit_frame_free(armjit_ctx *ctx, armjit_frame *f);
 
 /* Reference interpreter (the semantic oracle).  Runs at most max_steps ops
- * (0 = no limit) and returns ARMJIT_E_LIMIT past that. */
+ * (0 = no limit) and returns ARMJIT_E_LIMIT past that.  `call` ops go
+ * through libffi: a library built without it (ARMJIT_WITH_LIBFFI=OFF)
+ * returns ARMJIT_E_UNSUPPORTED with a message when it reaches one. */
 armjit_status armjit_interpret(armjit_trace *t, armjit_frame *f,
                                uint64_t max_steps, armjit_error *err);
 
@@ -407,6 +458,7 @@ typedef struct {
  * the number of live loops. */
 bool armjit_lookup_pc(const armjit_ctx *ctx, uintptr_t pc, armjit_pc_info *info);
 
+ARMJIT_API_END
 #ifdef __cplusplus
 }
 #endif

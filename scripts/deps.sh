@@ -11,8 +11,9 @@ host_arch=$(dpkg --print-architecture 2>/dev/null || echo unknown)
 
 # Packages for building and testing everywhere.
 # pkg-config: the install/consume test; gdb-multiarch: the debugger tests
-# (ARM code under qemu-arm -g).
-pkgs="cmake make gcc clang binutils pkg-config gdb-multiarch libcapstone-dev libcmocka-dev libffi-dev"
+# (ARM code under qemu-arm -g); clang: the second sanitizer host build.
+pkgs="cmake make gcc clang binutils pkg-config gdb-multiarch
+      libcapstone-dev libcmocka-dev libffi-dev"
 if [ "$host_arch" = amd64 ] || [ "$host_arch" = arm64 ]; then
   # Cross toolchains for both ARM ABIs, emulator, and target libraries.
   pkgs="$pkgs gcc-arm-linux-gnueabihf gcc-arm-linux-gnueabi

@@ -25,9 +25,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "armjit/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
+ARMJIT_API_BEGIN /* everything declared below is exported */
 
 /* ---- status ---------------------------------------------------------- */
 typedef enum {
@@ -466,6 +469,7 @@ a32_status a32_vld1(a32_buf *b, unsigned esize, a32_vreg first, unsigned n, a32_
 a32_status a32_vst1(a32_buf *b, unsigned esize, a32_vreg first, unsigned n, a32_reg rn,
                     unsigned align, a32_reg rm);
 
+ARMJIT_API_END
 #ifdef __cplusplus
 }
 #endif

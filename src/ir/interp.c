@@ -9,10 +9,12 @@
 #include "ir/ir_impl.h"
 #include "ir/sem.h"
 
-#include <ffi.h>
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
+#ifdef ARMJIT_HAVE_LIBFFI
+#include <ffi.h>
+#endif
 
 /* Ops that touch memory, call out or use the runtime state (eval_effect);
  * the rest are guards on values, control and value ops (eval). */
@@ -199,6 +201,7 @@ static void copy_chars(const interp *in, const ir_descr *d, const ir_ref *a) {
   memmove((void *)dst, (const void *)src, (size_t)len * d->item_size);
 }
 
+#ifdef ARMJIT_HAVE_LIBFFI
 static ffi_type *ffi_of(armjit_type ty) {
   switch (ty) {
   case ARMJIT_INT: return &ffi_type_sint32;
@@ -285,6 +288,16 @@ static armjit_status call(const interp *in, const ir_op *op, armjit_value *res,
   }
   return st;
 }
+#else /* built with ARMJIT_WITH_LIBFFI=OFF */
+static armjit_status call(const interp *in, const ir_op *op, armjit_value *res,
+                          armjit_error *err) {
+  (void)res;
+  return ajx_err(err, ARMJIT_E_UNSUPPORTED,
+                 "op %" PRIu32 " (%s): the interpreter calls C through libffi, and this "
+                 "armjit was built without it (ARMJIT_WITH_LIBFFI=OFF)",
+                 (uint32_t)(op - in->t->ops), ir_info(op->opc)->name);
+}
+#endif
 
 /* The class word of object p: pointer-sized, at the context's class_offset. */
 static uintptr_t class_of(const armjit_trace *t, uintptr_t p) {

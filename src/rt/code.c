@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Code objects: an assembler buffer linked for its final address and
- * copied into executable memory (public armjit_code_* API). */
+ * copied into a range of the context's code arena (public armjit_code_*
+ * API; the arena, its views and patching are in execmem.c). */
 #include "rt/execmem.h"
 #include "util/sym.h"
 
@@ -9,7 +10,7 @@
 struct armjit_code {
   armjit_ctx *ctx;
   ajx_execmem mem;
-  size_t size;      /* bytes of code (mem.size is whole pages) */
+  size_t size;      /* bytes of code (mem.size is rounded to the arena's granule) */
 };
 
 static void *hook_alloc(void *ud, size_t n) { return ajx_alloc(ud, n); }
@@ -67,12 +68,11 @@ armjit_code *armjit_code_new_with(armjit_ctx *ctx, a32_buf *buf, a32_resolve_fn 
     resolve = ctx_resolve;
     ud = ctx;
   }
-  if (a32_buf_link_syms(buf, (uint32_t)(uintptr_t)code->mem.base, resolve, ud) != A32_OK) {
+  if (a32_buf_link_syms(buf, (uint32_t)(uintptr_t)code->mem.rx, resolve, ud) != A32_OK) {
     ajx_err(err, ARMJIT_E_ASM, "linking the code failed: %s", a32_buf_errmsg(buf));
     goto fail;
   }
-  memcpy(code->mem.base, a32_buf_data(buf), size);
-  if (ajx_exec_make_rx(&code->mem, err) != ARMJIT_OK) goto fail;
+  if (ajx_exec_copy(&code->mem, 0, a32_buf_data(buf), size, err) != ARMJIT_OK) goto fail;
   ajx_err_clear(err);
   return code;
 fail:
@@ -81,7 +81,7 @@ fail:
   return NULL;
 }
 
-void *armjit_code_entry(const armjit_code *code) { return code ? code->mem.base : NULL; }
+void *armjit_code_entry(const armjit_code *code) { return code ? code->mem.rx : NULL; }
 size_t armjit_code_size(const armjit_code *code) { return code ? code->size : 0; }
 
 armjit_status armjit_code_patch(armjit_code *code, size_t offset, const uint32_t *words,
@@ -96,10 +96,7 @@ armjit_status armjit_code_patch(armjit_code *code, size_t offset, const uint32_t
                    "armjit_code_patch: %zu words at offset %zu overrun the code (%zu bytes)",
                    nwords, offset, code->size);
   if (nwords == 0) return ARMJIT_OK;
-  armjit_status st = ajx_exec_make_rw(&code->mem, err);
-  if (st != ARMJIT_OK) return st;
-  memcpy((char *)code->mem.base + offset, words, nwords * 4);
-  return ajx_exec_make_rx(&code->mem, err);
+  return ajx_exec_patch(&code->mem, offset, words, nwords, err);
 }
 
 void armjit_code_free(armjit_code *code) {

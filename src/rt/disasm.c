@@ -4,9 +4,11 @@
  * listing the way a single cs_disasm call would. */
 #include "rt/disasm.h"
 
-#include <capstone/capstone.h>
 #include <stdio.h>
 #include <string.h>
+#ifdef ARMJIT_HAVE_CAPSTONE
+#include <capstone/capstone.h>
+#endif
 
 /* Little-endian whatever the host: A32 code words are little-endian. */
 static uint32_t load_le(const uint8_t *p, size_t n) {
@@ -18,6 +20,10 @@ static uint32_t load_le(const uint8_t *p, size_t n) {
 armjit_status ajx_disasm_each(const void *code, size_t size, uint32_t address,
                               ajx_disasm_fn fn, void *ud) {
   if ((!code && size) || !fn) return ARMJIT_E_ARG;
+#ifndef ARMJIT_HAVE_CAPSTONE /* built with ARMJIT_WITH_CAPSTONE=OFF */
+  (void)address, (void)ud, (void)load_le;
+  return ARMJIT_E_UNSUPPORTED;
+#else
   csh h;
   if (cs_open(CS_ARCH_ARM, CS_MODE_ARM, &h) != CS_ERR_OK) return ARMJIT_E_UNSUPPORTED;
   cs_insn *insn = cs_malloc(h);
@@ -54,10 +60,19 @@ done:
   cs_free(insn, 1);
   cs_close(&h);
   return ARMJIT_OK;
+#endif
 }
 
 void ajx_disasm_print_line(FILE *out, uint32_t address, uint32_t word, const char *text) {
   fprintf(out, "  %08x: %08x  %s\n", (unsigned)address, (unsigned)word, text);
+}
+
+void ajx_disasm_unsupported(FILE *out) {
+#ifdef ARMJIT_HAVE_CAPSTONE
+  fprintf(out, "  (no listing: capstone could not be opened for ARM)\n");
+#else
+  fprintf(out, "  (no listing: armjit was built without capstone, ARMJIT_WITH_CAPSTONE=OFF)\n");
+#endif
 }
 
 static int print_one(void *ud, uint32_t address, uint32_t word, const char *text) {
@@ -67,5 +82,7 @@ static int print_one(void *ud, uint32_t address, uint32_t word, const char *text
 
 armjit_status armjit_disasm(const void *code, size_t size, uint32_t address, FILE *out) {
   if (!out) return ARMJIT_E_ARG;
-  return ajx_disasm_each(code, size, address, print_one, out);
+  armjit_status st = ajx_disasm_each(code, size, address, print_one, out);
+  if (st == ARMJIT_E_UNSUPPORTED) ajx_disasm_unsupported(out);
+  return st;
 }

@@ -14,9 +14,14 @@ typedef int (*ajx_disasm_fn)(void *ud, uint32_t address, uint32_t word,
                              const char *text);
 
 /* ARMJIT_E_ARG for a NULL code pointer with size > 0 or a NULL fn;
- * ARMJIT_E_UNSUPPORTED when capstone cannot be opened. */
+ * ARMJIT_E_UNSUPPORTED when capstone cannot be opened or the library was
+ * built without it (ARMJIT_WITH_CAPSTONE=OFF). */
 armjit_status ajx_disasm_each(const void *code, size_t size, uint32_t address,
                               ajx_disasm_fn fn, void *ud);
+
+/* The line a listing prints instead when ajx_disasm_each returned
+ * ARMJIT_E_UNSUPPORTED: which of the two causes it was. */
+void ajx_disasm_unsupported(FILE *out);
 
 /* The line armjit_disasm prints for one word ("  %08x: %08x  text\n"). */
 void ajx_disasm_print_line(FILE *out, uint32_t address, uint32_t word,

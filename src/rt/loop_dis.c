@@ -111,6 +111,7 @@ armjit_status armjit_loop_dis(const armjit_loop *loop, FILE *out) {
   const void *code = armjit_loop_code(loop, &size);
   dis_state s = {loop, out, (uint32_t)(uintptr_t)code, a, n, 0};
   armjit_status st = ajx_disasm_each(code, size, s.base, on_word, &s);
+  if (st == ARMJIT_E_UNSUPPORTED) ajx_disasm_unsupported(out);
   ajx_free(loop->ctx, a);
   return st;
 }

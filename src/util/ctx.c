@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void *def_alloc(void *ud, size_t n) { (void)ud; return malloc(n); }
 static void *def_realloc(void *ud, void *p, size_t n) { (void)ud; return realloc(p, n); }
@@ -35,7 +36,16 @@ armjit_ctx *armjit_ctx_new(const armjit_options *opts, armjit_error *err) {
   if (!ctx) { ajx_err(err, ARMJIT_E_NOMEM, "out of memory allocating the context"); return NULL; }
   memset(ctx, 0, sizeof *ctx);
   ctx->opts = o;
-  if (ctx->opts.code_limit == 0) ctx->opts.code_limit = (size_t)64 << 20;
+  if (ctx->opts.code_arena > ARMJIT_CODE_ARENA_MAX) {
+    ajx_err(err, ARMJIT_E_ARG, "code_arena: %zu bytes is more than the %zu a branch reaches",
+            ctx->opts.code_arena, (size_t)ARMJIT_CODE_ARENA_MAX);
+    o.free(o.ud, ctx);
+    return NULL;
+  }
+  if (ctx->opts.code_arena == 0) ctx->opts.code_arena = (size_t)16 << 20;
+  size_t pg = sysconf(_SC_PAGESIZE) > 0 ? (size_t)sysconf(_SC_PAGESIZE) : 4096;
+  ctx->opts.code_arena = (ctx->opts.code_arena + pg - 1) / pg * pg; /* whole pages */
+  if (ctx->opts.code_limit == 0) ctx->opts.code_limit = ctx->opts.code_arena;
   if (o.abi == ARMJIT_ABI_DEFAULT) {
 #if defined(__ARM_PCS_VFP)
     ctx->abi = ARMJIT_ABI_HARD;
@@ -58,6 +68,8 @@ armjit_ctx *armjit_ctx_new(const armjit_options *opts, armjit_error *err) {
   ctx->rng = o.seed ? o.seed : 0x9e3779b9u;
   const char *perf = getenv("ARMJIT_PERF_MAP");
   if (perf && strcmp(perf, "1") == 0) ctx->opts.flags |= ARMJIT_PERF_MAP;
+  const char *mprot = getenv("ARMJIT_CODE_MPROTECT");
+  if (mprot && strcmp(mprot, "1") == 0) ctx->opts.flags |= ARMJIT_CODE_MPROTECT;
   ajx_err_clear(err);
   return ctx;
 }
@@ -65,6 +77,7 @@ armjit_ctx *armjit_ctx_new(const armjit_options *opts, armjit_error *err) {
 void armjit_ctx_free(armjit_ctx *ctx) {
   if (!ctx) return;
   ajx_syms_free(ctx);
+  if (ctx->arena_release) ctx->arena_release(ctx);
   ctx->opts.free(ctx->opts.ud, ctx);
 }
 

@@ -13,12 +13,16 @@ struct armjit_ctx {
   armjit_options opts;   /* as given, defaults filled in */
   unsigned features;     /* A32_FEAT_* in use */
   armjit_abi abi;        /* ARMJIT_ABI_HARD or ARMJIT_ABI_SOFT */
-  size_t code_used;      /* bytes of executable memory mapped */
+  size_t code_used;      /* bytes of code arena ranges in use */
   uint32_t rng;          /* ARMJIT_RANDOM_RA state (per context) */
   /* The pending exception, 0 = none (util/exc.c).  Compiled code reads and
    * clears it at this fixed address: &ctx->exc. */
   uintptr_t exc;
   struct ajx_symtab *syms; /* armjit_ctx_add_symbol (util/sym.c) */
+  /* The code arena (rt/execmem.c), made on first use.  rt sets
+   * arena_release with it, so that freeing the context needs no rt header. */
+  struct ajx_arena *arena;
+  void (*arena_release)(armjit_ctx *ctx);
   /* Live code objects for armjit_lookup_pc and the count that numbers
    * their symbols (rt/debuginfo.c); NULL while none is live. */
   struct ajx_dbg_list *dbg;
