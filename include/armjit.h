@@ -435,7 +435,9 @@ typedef enum {
   ARMJIT_PC_POOL,        /* the float constant pool (data) */
   ARMJIT_PC_OP,          /* the code of op `op` */
   ARMJIT_PC_EXIT_STUB,   /* the stub of exit `exit_id` */
-  ARMJIT_PC_EXIT_PATH    /* the shared exit path (exit helper call, return) */
+  ARMJIT_PC_EXIT_PATH,   /* the shared exit path (exit helper call, return) */
+  ARMJIT_PC_COLD         /* a cold path of op `op` (out of line, after the
+                            body; it branches back into op's code) */
 } armjit_pc_region;
 
 typedef struct {

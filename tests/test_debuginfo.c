@@ -171,6 +171,51 @@ static void test_perf_map_env(void **state) {
   remove_map();
 }
 
+/* A helper for the cold-path lookup: never forces (its code is only looked at). */
+static int32_t cold_probe_helper(void *token, int32_t x) {
+  (void)token;
+  return x + 1;
+}
+
+/* A pc in a cold path names the op that branches to it, not the last op of
+ * the body. */
+static void test_lookup_pc_cold(void **state) {
+  (void)state;
+  armjit_ctx *ctx = ctx_with(0);
+  assert_int_equal(armjit_ctx_add_symbol(ctx, "cold_probe", (uintptr_t)cold_probe_helper),
+                   ARMJIT_OK);
+  armjit_loop *l = compile_text(ctx,
+                                "descr CF = call(args=[ref, int], result=int, may_force)\n"
+                                "[i0]\n"
+                                "label(i0, descr=L)\n"
+                                "debug_merge_point(\"call site\")\n"
+                                "p1 = force_token()\n"
+                                "i2 = call_may_force(sym(cold_probe), p1, i0, descr=CF)\n"
+                                "guard_not_forced(descr=forced) [i0]\n"
+                                "i3 = int_lt(i2, 100)\n"
+                                "guard_true(i3, descr=done) [i2]\n"
+                                "jump(i2, descr=L)\n");
+  assert_int_equal(l->ncold, 1);
+  assert_true(l->cold_off < l->body_end);
+  assert_int_equal(l->cold[0], l->cold_off);
+  uintptr_t start = (uintptr_t)armjit_loop_code(l, NULL);
+  armjit_pc_info info;
+  for (uint32_t o = l->cold_off; o < l->body_end; o += 4) {
+    assert_true(armjit_lookup_pc(ctx, start + o, &info));
+    assert_int_equal(info.region, ARMJIT_PC_COLD);
+    assert_int_equal(info.op, 4);  /* guard_not_forced (the label is op 0) */
+    assert_int_equal(info.exit_id, -1);
+    assert_non_null(info.merge_point);
+    assert_string_equal(info.merge_point, "call site");
+  }
+  /* the jump's code, just before the cold path, is still the jump's */
+  assert_true(armjit_lookup_pc(ctx, start + l->cold_off - 4, &info));
+  assert_int_equal(info.region, ARMJIT_PC_OP);
+  assert_int_equal(info.op, 7);
+  armjit_loop_free(l);
+  armjit_ctx_free(ctx);
+}
+
 static void test_lookup_pc(void **state) {
   (void)state;
   armjit_ctx *ctx = ctx_with(0);
@@ -193,7 +238,7 @@ static void test_lookup_pc(void **state) {
   long prev = -1;
   int prev_op = -1;
   for (unsigned i = 0; i <= nops; i++) {
-    long off = i < nops ? armjit_loop_op_offset(l, i) : (long)l->body_end;
+    long off = i < nops ? armjit_loop_op_offset(l, i) : (long)l->cold_off;
     if (off < 0) continue;
     for (long o = prev; prev_op >= 0 && o < off; o += 4) {
       assert_true(armjit_lookup_pc(ctx, start + (uintptr_t)o, &info));
@@ -707,6 +752,7 @@ int main(void) {
       cmocka_unit_test(test_perf_map_ranges),
       cmocka_unit_test(test_perf_map_env),
       cmocka_unit_test(test_lookup_pc),
+      cmocka_unit_test(test_lookup_pc_cold),
       cmocka_unit_test(test_elf_image),
       cmocka_unit_test(test_threads),
       cmocka_unit_test(test_compile_out_of_memory),

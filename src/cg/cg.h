@@ -48,6 +48,9 @@ typedef struct {
   uint64_t *consts;      /* constant pool: frame bits of every trace constant */
   uint32_t nconsts;
   uint32_t cold_off;     /* cold paths: [cold_off, body_end), after the body */
+  uint32_t *cold;        /* two words per cold path, in code order: its
+                            offset, and the op that branches to it */
+  uint32_t ncold;
   uint32_t body_end;     /* offset where the exit stubs start */
   uint32_t common;       /* offset of the shared exit path */
   uint32_t pool_off;     /* float constant pool (data, not code) */

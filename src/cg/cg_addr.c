@@ -49,10 +49,10 @@ void cg_add_const(cg *c, a32_reg rd, a32_reg rn, uint32_t k) {
   uint32_t neg = 0u - k, part[4];
   bool sub = chunks(neg, part) < chunks(k, part);
   unsigned n = chunks(sub ? neg : k, part);
-  if (n > 2 && rd != A32_IP && rn != A32_IP) {
+  if (n > 2 && rd != CG_IP && rn != CG_IP) {
     /* MOVW(+MOVT) then one ADD beats three or four chunks */
-    a32_mov_imm32(c->b, A32_AL, A32_IP, sub ? neg : k);
-    a32_dp(c->b, A32_AL, sub ? A32_SUB : A32_ADD, false, rd, rn, a32_r(A32_IP));
+    a32_mov_imm32(c->b, A32_AL, CG_IP, sub ? neg : k);
+    a32_dp(c->b, A32_AL, sub ? A32_SUB : A32_ADD, false, rd, rn, a32_r(CG_IP));
     return;
   }
   for (unsigned i = 0; i < n; i++)
@@ -73,18 +73,18 @@ a32_mem cg_addr_const(cg *c, cg_form f, a32_reg rb, uint32_t off) {
   int32_t slo = neg ? -(int32_t)lo : (int32_t)lo;
   /* ADD ip, rb, #hi; [ip, #lo]: 70000 = 0x11000 + 0x170 */
   if (a32_modimm(hi) >= 0) {
-    a32_dp(c->b, A32_AL, dop, false, A32_IP, rb, a32_imm(hi));
-    return a32_mem_imm(A32_IP, slo);
+    a32_dp(c->b, A32_AL, dop, false, CG_IP, rb, a32_imm(hi));
+    return a32_mem_imm(CG_IP, slo);
   }
-  if (rb != A32_IP) {
-    a32_mov_imm32(c->b, A32_AL, A32_IP, mag);
-    if (f != CG_FORM_VFP) return a32_mem_reg(rb, A32_IP, neg, A32_LSL, 0, A32_IDX_OFFSET);
-    a32_dp(c->b, A32_AL, dop, false, A32_IP, rb, a32_r(A32_IP));
-    return a32_mem_imm(A32_IP, 0);
+  if (rb != CG_IP) {
+    a32_mov_imm32(c->b, A32_AL, CG_IP, mag);
+    if (f != CG_FORM_VFP) return a32_mem_reg(rb, CG_IP, neg, A32_LSL, 0, A32_IDX_OFFSET);
+    a32_dp(c->b, A32_AL, dop, false, CG_IP, rb, a32_r(CG_IP));
+    return a32_mem_imm(CG_IP, 0);
   }
   /* ip is the base already: add the high part to it in place */
-  cg_add_const(c, A32_IP, A32_IP, neg ? 0u - hi : hi);
-  return a32_mem_imm(A32_IP, slo);
+  cg_add_const(c, CG_IP, CG_IP, neg ? 0u - hi : hi);
+  return a32_mem_imm(CG_IP, slo);
 }
 
 /* item = m * 2^k with m odd: rd = rn * m in one instruction when m is
@@ -110,19 +110,19 @@ a32_mem cg_addr_index(cg *c, cg_form f, a32_reg rb, a32_reg ri, uint32_t item,
   unsigned k;
   a32_reg idx = ri;
   if (!cg_pow2(item, &k)) {
-    if (!odd_factor(c, A32_IP, ri, item, &k)) {
+    if (!odd_factor(c, CG_IP, ri, item, &k)) {
       /* ip = ri * item + rb */
-      a32_mov_imm32(c->b, A32_AL, A32_IP, item);
-      a32_mul(c->b, A32_AL, A32_MLA, false, A32_IP, ri, A32_IP, rb);
-      return cg_addr_const(c, f, A32_IP, off);
+      a32_mov_imm32(c->b, A32_AL, CG_IP, item);
+      a32_mul(c->b, A32_AL, A32_MLA, false, CG_IP, ri, CG_IP, rb);
+      return cg_addr_const(c, f, CG_IP, off);
     }
-    idx = A32_IP;
+    idx = CG_IP;
   }
   /* rb + (idx << k) + off */
   if (off == 0 && f == CG_FORM_WORD)
     return a32_mem_reg(rb, idx, false, A32_LSL, k, A32_IDX_OFFSET);
   if (off == 0 && f == CG_FORM_HALF && k == 0)
     return a32_mem_reg(rb, idx, false, A32_LSL, 0, A32_IDX_OFFSET);
-  a32_dp(c->b, A32_AL, A32_ADD, false, A32_IP, rb, a32_rsi(idx, A32_LSL, k));
-  return cg_addr_const(c, f, A32_IP, off);
+  a32_dp(c->b, A32_AL, A32_ADD, false, CG_IP, rb, a32_rsi(idx, A32_LSL, k));
+  return cg_addr_const(c, f, CG_IP, off);
 }

@@ -43,8 +43,8 @@ static void adjust_sp(cg *c, a32_dp_op op, uint32_t bytes) {
     a32_dp(c->b, A32_AL, op, false, A32_SP, A32_SP, a32_imm(bytes));
     return;
   }
-  cg_load_int(c, A32_IP, bytes);  /* ip is free before and after the call */
-  a32_dp(c->b, A32_AL, op, false, A32_SP, A32_SP, a32_r(A32_IP));
+  cg_load_int(c, CG_IP, bytes);  /* ip is free before and after the call */
+  a32_dp(c->b, A32_AL, op, false, A32_SP, A32_SP, a32_r(CG_IP));
 }
 
 /* [sp, #off] <- src.  ip (ints) and d15 (floats) carry values that are
@@ -63,17 +63,17 @@ static void store_stack_arg(cg *c, ra_loc src, uint32_t off) {
       cg_mem(c, CG_VLDR, ARM_DSCRATCH, A32_FP, src.n);
       cg_mem(c, CG_VSTR, ARM_DSCRATCH, A32_SP, o);
     } else {
-      cg_mem(c, CG_LDR, A32_IP, A32_FP, src.n);
-      cg_mem(c, CG_STR, A32_IP, A32_SP, o);
+      cg_mem(c, CG_LDR, CG_IP, A32_FP, src.n);
+      cg_mem(c, CG_STR, CG_IP, A32_SP, o);
     }
     break;
   case LOC_CONST: {
     uint64_t bits = cg_const_bits(&c->t->consts[src.n]);
-    cg_load_int(c, A32_IP, (uint32_t)bits);
-    cg_mem(c, CG_STR, A32_IP, A32_SP, o);
+    cg_load_int(c, CG_IP, (uint32_t)bits);
+    cg_mem(c, CG_STR, CG_IP, A32_SP, o);
     if (f) {
-      cg_load_int(c, A32_IP, (uint32_t)(bits >> 32));
-      cg_mem(c, CG_STR, A32_IP, A32_SP, o + 4);
+      cg_load_int(c, CG_IP, (uint32_t)(bits >> 32));
+      cg_mem(c, CG_STR, CG_IP, A32_SP, o + 4);
     }
     break;
   }
@@ -170,7 +170,7 @@ void cg_lower_call(cg *c, const ir_op *op) {
    * is a register). */
   bool fn_early = fn.kind == LOC_REG && fn.n < 4;
   if (fn_early) {
-    cg_move(c, ra_reg(A32_IP, fn.type), fn);
+    cg_move(c, ra_reg(CG_IP, fn.type), fn);
     c->busy |= CG_BUSY_IP;
   }
 
@@ -188,11 +188,11 @@ void cg_lower_call(cg *c, const ir_op *op) {
 
   cg_release(c);
   ra_call_clobber(&c->ra);
-  a32_reg target = A32_IP;
+  a32_reg target = CG_IP;
   if (!fn_early) {
-    if (fn.kind == LOC_CONST) cg_load_addr(c, A32_IP, cg_const_word(c->t, a[0]));
+    if (fn.kind == LOC_CONST) cg_load_addr(c, CG_IP, cg_const_word(c->t, a[0]));
     else if (fn.kind == LOC_REG) target = (a32_reg)fn.n;  /* r4-r10: no move wrote it */
-    else cg_move(c, ra_reg(A32_IP, fn.type), fn);
+    else cg_move(c, ra_reg(CG_IP, fn.type), fn);
   }
   a32_blx(c->b, A32_AL, target);
   adjust_sp(c, A32_ADD, stack);

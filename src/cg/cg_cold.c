@@ -45,9 +45,20 @@ cg_cold *cg_cold_branch(cg *c, a32_cond cc, cg_cold_fn emit) {
 
 void cg_emit_cold(cg *c) {
   c->out->cold_off = (uint32_t)a32_buf_size(c->b);
+  if (c->ncold) {
+    /* Where each path starts and whose it is (armjit_lookup_pc). */
+    c->out->cold = ajx_alloc(c->ctx, (size_t)c->ncold * 2 * sizeof *c->out->cold);
+    if (!c->out->cold) {
+      cg_fail(c, ARMJIT_E_NOMEM, "out of memory for cold code");
+      return;
+    }
+    c->out->ncold = c->ncold;
+  }
   for (uint32_t i = 0; i < c->ncold && c->st == ARMJIT_OK; i++) {
     cg_cold *k = &c->cold[i];
     a32_label_bind(c->b, k->entry);
+    c->out->cold[2 * i] = (uint32_t)a32_buf_size(c->b);
+    c->out->cold[2 * i + 1] = k->op;
     bool live = c->flags_live;
     uint32_t from = c->flags_from;
     c->busy = 0;

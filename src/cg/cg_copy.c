@@ -23,7 +23,7 @@ static void addr_into(cg *c, a32_reg rd, a32_reg rb, ir_ref i, a32_reg ri, uint3
 }
 
 static a32_reg reg_unless_const(cg *c, ir_ref r) {
-  return cg_is_const(r) ? A32_IP : cg_reg(c, r);
+  return cg_is_const(r) ? CG_IP : cg_reg(c, r);
 }
 
 void cg_lower_copy_content(cg *c, const ir_op *op) {
@@ -70,7 +70,7 @@ void cg_lower_copy_content(cg *c, const ir_op *op) {
   if (n_const) cg_load_int(c, A32_R2, (uint32_t)nk * item);
   cg_release(c);
   ra_call_clobber(&c->ra);
-  cg_load_int(c, A32_IP, c->env->memmove_fn);
-  a32_blx(c->b, A32_AL, A32_IP);  /* libc may be Thumb: never BL */
+  cg_load_int(c, CG_IP, c->env->memmove_fn);
+  a32_blx(c->b, A32_AL, CG_IP);  /* libc may be Thumb: never BL */
   if (skip) a32_label_bind(c->b, skip);
 }

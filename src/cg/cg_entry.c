@@ -37,13 +37,13 @@ void cg_prologue(cg *c) {
   a32_dp(b, A32_AL, A32_MOV, false, A32_FP, 0, a32_r(A32_SP));
   o->fp_set = (uint32_t)a32_buf_size(b);
   c->frame_patch = a32_buf_size(b);
-  a32_movw(b, A32_AL, A32_IP, 0);
-  a32_movt(b, A32_AL, A32_IP, 0);
-  a32_dp(b, A32_AL, A32_SUB, false, A32_SP, A32_SP, a32_r(A32_IP));
+  a32_movw(b, A32_AL, CG_IP, 0);
+  a32_movt(b, A32_AL, CG_IP, 0);
+  a32_dp(b, A32_AL, A32_SUB, false, A32_SP, A32_SP, a32_r(CG_IP));
   a32_ldst(b, A32_AL, A32_STR, A32_R0, a32_mem_imm(A32_FP, ARM_FRAME_PTR_OFF));
-  a32_dp(b, A32_AL, A32_MOV, false, A32_IP, 0, a32_imm(0));
-  a32_ldst(b, A32_AL, A32_STR, A32_IP, a32_mem_imm(A32_FP, ARM_FORCE_OFF));
-  a32_dp(b, A32_AL, A32_MOV, false, A32_LR, 0, a32_r(A32_R0));
+  a32_dp(b, A32_AL, A32_MOV, false, CG_IP, 0, a32_imm(0));
+  a32_ldst(b, A32_AL, A32_STR, CG_IP, a32_mem_imm(A32_FP, ARM_FORCE_OFF));
+  a32_dp(b, A32_AL, A32_MOV, false, CG_LR, 0, a32_r(A32_R0));
 
   /* Inputs used soonest get registers first. */
   uint32_t n = c->t->ninputs, m = 0;
@@ -76,10 +76,10 @@ void cg_prologue(cg *c) {
       bool f = loc[i].type == ARMJIT_FLOAT;
       if (on_stack) {
         unsigned tmp = f ? (unsigned)ARM_DSCRATCH : (unsigned)ARM_SCRATCH1;
-        cg_mem(c, f ? CG_VLDR : CG_LDR, tmp, A32_LR, off);
+        cg_mem(c, f ? CG_VLDR : CG_LDR, tmp, CG_LR, off);
         cg_mem(c, f ? CG_VSTR : CG_STR, tmp, A32_FP, loc[i].n);
       } else {
-        cg_mem(c, f ? CG_VLDR : CG_LDR, (unsigned)loc[i].n, A32_LR, off);
+        cg_mem(c, f ? CG_VLDR : CG_LDR, (unsigned)loc[i].n, CG_LR, off);
       }
     }
   }
@@ -92,7 +92,7 @@ void cg_patch_frame(cg *c) {
   uint32_t frame = (uint32_t)ra_frame_bytes(&c->ra);
   c->out->frame_bytes = (int32_t)frame;
   if (a32_buf_patch_begin(c->b, c->frame_patch) != A32_OK) return;
-  a32_movw(c->b, A32_AL, A32_IP, frame & 0xffffu);
-  a32_movt(c->b, A32_AL, A32_IP, frame >> 16);
+  a32_movw(c->b, A32_AL, CG_IP, frame & 0xffffu);
+  a32_movt(c->b, A32_AL, CG_IP, frame >> 16);
   a32_buf_patch_end(c->b);
 }

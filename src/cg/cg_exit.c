@@ -107,7 +107,7 @@ void cg_exit_branch(cg *c, const ir_op *op, a32_cond fail_cc) {
 
 /* ---- finish, stubs and the shared exit path -------------------------------- */
 static void stub(cg *c, int32_t id) {
-  cg_load_int(c, A32_IP, (uint32_t)id);
+  cg_load_int(c, CG_IP, (uint32_t)id);
   a32_b(c->b, A32_AL, c->common);
 }
 
@@ -134,11 +134,11 @@ void cg_emit_stubs(cg *c) {
   a32_push(c->b, A32_AL, ARM_EXIT_PUSH);      /* r0-r12, lr: 56 bytes */
   a32_vpush(c->b, A32_AL, ARM_EXIT_VSAVE_FIRST, ARM_EXIT_VSAVE_N); /* d0-d15: 128 bytes */
   a32_dp(c->b, A32_AL, A32_MOV, false, A32_R0, 0, a32_r(A32_SP));
-  a32_dp(c->b, A32_AL, A32_MOV, false, A32_R1, 0, a32_r(A32_IP));
+  a32_dp(c->b, A32_AL, A32_MOV, false, A32_R1, 0, a32_r(CG_IP));
   a32_dp(c->b, A32_AL, A32_MOV, false, A32_R2, 0, a32_r(A32_FP));
   cg_load_addr(c, A32_R3, c->env->exit_meta);
-  cg_load_addr(c, A32_IP, c->env->exit_helper);
-  a32_blx(c->b, A32_AL, A32_IP);               /* C may be Thumb: never BL */
+  cg_load_addr(c, CG_IP, c->env->exit_helper);
+  a32_blx(c->b, A32_AL, CG_IP);               /* C may be Thumb: never BL */
   a32_dp(c->b, A32_AL, A32_MOV, false, A32_SP, 0, a32_r(A32_FP));
   a32_vpop(c->b, A32_AL, ARM_ENTRY_VSAVE_FIRST, ARM_ENTRY_VSAVE_N);
   a32_pop(c->b, A32_AL, ARM_ENTRY_POP);       /* r4-r12, pc */

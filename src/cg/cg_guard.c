@@ -75,8 +75,8 @@ void cg_lower_guard_class(cg *c, const ir_op *op) {
   a32_mem m = a32_mem_imm(rp, off);
   if (off < -4095 || off > 4095) {
     uint32_t mag = off < 0 ? 0u - (uint32_t)off : (uint32_t)off;
-    a32_mov_imm32(c->b, A32_AL, A32_IP, mag);
-    m = a32_mem_reg(rp, A32_IP, off < 0, A32_LSL, 0, A32_IDX_OFFSET);
+    a32_mov_imm32(c->b, A32_AL, CG_IP, mag);
+    m = a32_mem_reg(rp, CG_IP, off < 0, A32_LSL, 0, A32_IDX_OFFSET);
   }
   a32_cond cc = A32_AL;
   if (nonnull) {
@@ -85,8 +85,8 @@ void cg_lower_guard_class(cg *c, const ir_op *op) {
     cc = A32_HS;
     cg_flags_take(c);  /* by the conditional LDR and CMP */
   }
-  a32_ldst(c->b, cc, A32_LDR, A32_IP, m);
-  a32_dp(c->b, cc, dop, true, 0, A32_IP, cls);
+  a32_ldst(c->b, cc, A32_LDR, CG_IP, m);
+  a32_dp(c->b, cc, dop, true, 0, CG_IP, cls);
   cg_flags_set(c);
   cg_exit_branch(c, op, A32_NE);
 }

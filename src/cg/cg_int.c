@@ -88,8 +88,8 @@ static void div_call(cg *c, const ir_op *op, uint32_t helper) {
   cg_parallel_move(c, dsts, srcs, 2);
   cg_release(c);
   ra_call_clobber(&c->ra);
-  cg_load_addr(c, A32_IP, helper);
-  a32_blx(c->b, A32_AL, A32_IP);
+  cg_load_addr(c, CG_IP, helper);
+  a32_blx(c->b, A32_AL, CG_IP);
   cg_def_fixed(c, op, false, A32_R0);
 }
 

@@ -77,6 +77,10 @@ void cg_fail(cg *c, armjit_status st, const char *fmt, ...)
 
 /* ---- scratch registers (cg_scratch.c; the contract is written there) ---- */
 /* Claimed-scratch bits of cg.busy (the registers: arm/target.h). */
+/* The core scratch registers as assembler operands: ip and lr by role
+ * (the contract for using them: cg_scratch.c). */
+#define CG_IP ((a32_reg)ARM_SCRATCH1)
+#define CG_LR ((a32_reg)ARM_SCRATCH2)
 #define CG_BUSY_IP (1u << ARM_SCRATCH1)
 #define CG_BUSY_LR (1u << ARM_SCRATCH2)
 #define CG_BUSY_D15 (1u << 16)

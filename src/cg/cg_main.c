@@ -117,6 +117,7 @@ void cg_fail(cg *c, armjit_status st, const char *fmt, ...) {
 void cg_result_free(armjit_ctx *ctx, cg_result *r) {
   if (r->buf) a32_buf_free(r->buf);
   ajx_free(ctx, r->op_off);
+  ajx_free(ctx, r->cold);
   ajx_free(ctx, r->exits);
   ajx_free(ctx, r->rec);
   ajx_free(ctx, r->consts);

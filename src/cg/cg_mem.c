@@ -39,7 +39,7 @@ static void access(cg *c, const ir_op *op, cg_width w, ir_ref p, ir_ref i, uint3
                    uint32_t off, ir_ref v) {
   bool store = v != IR_NONE;
   cg_scratch(c);  /* ip for the address, before any constant takes it */
-  a32_reg rb = cg_reg(c, p), ri = A32_IP;
+  a32_reg rb = cg_reg(c, p), ri = CG_IP;
   bool var_index = false;
   if (i != IR_NONE) {
     if (cg_is_const(i)) off += cg_const_word(c->t, i) * item;  /* wraps like the CPU */

@@ -51,10 +51,10 @@ int cg_dscratch(cg *c) {
 }
 
 cg_tmp cg_tmp_get(cg *c, unsigned avoid) {
-  cg_tmp t = {(a32_reg)ARM_SCRATCH1, false};
+  cg_tmp t = {CG_IP, false};
   unsigned no = c->busy | avoid;
-  if (!(no & CG_BUSY_IP)) { t.r = (a32_reg)ARM_SCRATCH1; c->busy |= CG_BUSY_IP; return t; }
-  if (!(no & CG_BUSY_LR)) { t.r = (a32_reg)ARM_SCRATCH2; c->busy |= CG_BUSY_LR; return t; }
+  if (!(no & CG_BUSY_IP)) { t.r = CG_IP; c->busy |= CG_BUSY_IP; return t; }
+  if (!(no & CG_BUSY_LR)) { t.r = CG_LR; c->busy |= CG_BUSY_LR; return t; }
   for (unsigned r = 0; r < ARM_NCORE; r++)
     if (!(avoid >> r & 1)) { t.r = (a32_reg)r; break; }
   t.pushed = true;

@@ -22,6 +22,7 @@ void armjit_loop_free(armjit_loop *loop) {
   ajx_free(ctx, loop->exits);
   ajx_free(ctx, loop->emeta);
   ajx_free(ctx, loop->op_off);
+  ajx_free(ctx, loop->cold);
   ajx_free(ctx, loop->rec);
   ajx_free(ctx, loop->consts);
   ajx_free(ctx, loop->text);
@@ -125,7 +126,10 @@ armjit_loop *armjit_compile_loop(armjit_ctx *ctx, armjit_trace *t, armjit_error 
   l->op_off = r.op_off;
   l->rec = r.rec;
   l->consts = r.consts;
+  l->cold = r.cold;
+  l->ncold = r.ncold;
   r.op_off = NULL;
+  r.cold = NULL;
   r.rec = NULL;
   r.consts = NULL;
   l->rec_bytes = r.rec_bytes;

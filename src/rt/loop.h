@@ -39,6 +39,8 @@ struct armjit_loop {
   uint64_t *consts;
   size_t rec_bytes, fail_args;
   uint32_t cold_off;      /* cold paths (after the body) start here */
+  uint32_t *cold;         /* per cold path: its offset, the op it belongs to */
+  uint32_t ncold;
   uint32_t body_end;      /* exit stubs start here */
   uint32_t common;        /* shared exit path */
   uint32_t pool_off, pool_bytes; /* float constant pool (data) */

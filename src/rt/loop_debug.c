@@ -5,9 +5,10 @@
  *
  * Layout of a loop's code (cg): prologue, the float constant pool (data,
  * branched over), the body (one run of code per op, in op order; a
- * finish's stub is its own code), the guard stubs in exit order, the
- * shared exit path.  Symbols:
- *   loop<N>[_<label>]             [0, body_end): prologue, pool and body
+ * finish's stub is its own code), the cold paths [cold_off, body_end)
+ * (each belongs to the op that branches to it), the guard stubs in exit
+ * order, the shared exit path.  Symbols:
+ *   loop<N>[_<label>]             [0, body_end): prologue, pool, body, cold paths
  *   <name>.exit<id>[_<descr>]     each guard stub
  *   <name>.exit_path              [common, end)
  */
@@ -155,6 +156,11 @@ void ajx_loop_lookup(const armjit_loop *l, uint32_t off, armjit_pc_info *info) {
     info->region = ARMJIT_PC_POOL;
   } else if (off >= l->common) {
     info->region = ARMJIT_PC_EXIT_PATH;
+  } else if (off >= l->cold_off && off < l->body_end) {
+    info->region = ARMJIT_PC_COLD;
+    for (uint32_t i = 0; i < l->ncold && l->cold[2 * i] <= off; i++)
+      info->op = (int)l->cold[2 * i + 1];
+    if (info->op >= 0) info->merge_point = merge_point_before(l, (uint32_t)info->op);
   } else if (off >= l->body_end) {
     info->region = ARMJIT_PC_EXIT_STUB;
     for (uint32_t i = 0; i < l->nexits; i++)
