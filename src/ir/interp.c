@@ -8,6 +8,7 @@
  * calling conventions and any argument count. */
 #include "ir/ir_impl.h"
 #include "ir/sem.h"
+#include "ir/token.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -25,7 +26,12 @@ typedef struct {
   const armjit_trace *t;
   armjit_value *vals;     /* one per value number */
   uintptr_t force_flag;   /* the activation's force word: force_token is &it */
+  uint64_t *steps;        /* ops run, shared with nested call_assemblers */
+  int32_t *abort;         /* ARMJIT_EXIT_* ending the outermost run, else 0 */
 } interp;
+
+static armjit_status interpret(const armjit_trace *t, armjit_frame *f, uint64_t max_steps,
+                               uint64_t *steps, int32_t *abort, armjit_error *err);
 
 static inline armjit_value get(const interp *in, ir_ref r) {
   return IR_IS_CONST(r) ? in->t->consts[IR_CONST_INDEX(r)].v : in->vals[r];
@@ -309,8 +315,49 @@ static uintptr_t class_of(const armjit_trace *t, uintptr_t p) {
 /* A memory, call, exception or forcing op: value ops store their result in
  * *res, guards set *pass.  Non-OK only when the interpreter itself cannot
  * go on (libffi refused the call, out of memory). */
+/* call_assembler: the token's trace on a frame of its own; a finish's
+ * value is the result, any other exit goes to the assembler helper.  A
+ * callee that cannot run, or a nested stack overflow, ends every run it
+ * is nested in (*in->abort, and an error status). */
+static armjit_status call_assembler(interp *in, const ir_op *op, const ir_ref *a,
+                                    armjit_value *res, uint64_t max_steps, armjit_error *err) {
+  const armjit_trace *t = in->t;
+  armjit_ctx *ctx = t->ctx;
+  armjit_token *tok = ir_descr_at(t, op->descr)->token;
+  const armjit_trace *ct = tok->trace;
+  if (!ct) {
+    *in->abort = ARMJIT_EXIT_CALL_FAILED;
+    return ajx_err(err, ARMJIT_E_INVALID, "call_assembler: token %s has no trace to run",
+                   tok->name);
+  }
+  uint32_t cap = ir_frame_capacity(ct);
+  armjit_frame *f = armjit_frame_new(ctx, cap ? cap : 1);
+  if (!f) return ajx_err(err, ARMJIT_E_NOMEM, "out of memory in the interpreter");
+  for (uint32_t k = 0; k < op->nargs; k++) f->values[k] = get(in, a[k]);
+  armjit_status st = interpret(ct, f, max_steps, in->steps, in->abort, err);
+  if (st == ARMJIT_OK) {
+    bool finish = f->exit_id >= 0 && (uint32_t)f->exit_id < ct->nexits &&
+                  ct->ops[ct->exits[f->exit_id].op].opc == ARMJIT_OP_FINISH;
+    if (finish) {
+      *res = f->nvalues ? f->values[0] : mki(0);
+    } else if (ctx->asm_helper) {
+      *res = ctx->asm_helper(ctx->asm_helper_ud, tok, f);
+    } else {
+      *in->abort = ARMJIT_EXIT_CALL_FAILED;
+      st = ajx_err(err, ARMJIT_E_INVALID,
+                   "call_assembler: the callee of token %s left through exit %d and no "
+                   "assembler helper is registered", tok->name, (int)f->exit_id);
+    }
+    /* the result as the op's type: ints zero-extended like frame slots */
+    if (st == ARMJIT_OK && op->type == ARMJIT_INT) *res = mki(res->i);
+  }
+  armjit_frame_free(ctx, f);
+  return st;
+}
+
 static armjit_status eval_effect(interp *in, const ir_op *op, const ir_ref *a,
-                                 armjit_value *res, bool *pass, armjit_error *err) {
+                                 armjit_value *res, bool *pass, uint64_t max_steps,
+                                 armjit_error *err) {
   const armjit_trace *t = in->t;
   const ir_descr *d = op->descr >= 0 ? ir_descr_at(t, op->descr) : NULL;
   armjit_ctx *ctx = t->ctx;
@@ -346,6 +393,7 @@ static armjit_status eval_effect(interp *in, const ir_op *op, const ir_ref *a,
   case ARMJIT_OP_COPYUNICODECONTENT: copy_chars(in, d, a); break;
   case ARMJIT_OP_CALL:
   case ARMJIT_OP_CALL_MAY_FORCE: return call(in, op, res, err);
+  case ARMJIT_OP_CALL_ASSEMBLER: return call_assembler(in, op, a, res, max_steps, err);
   case ARMJIT_OP_FORCE_TOKEN: *res = mkr((uintptr_t)&in->force_flag); break;
   case ARMJIT_OP_GUARD_NOT_FORCED:
     *pass = in->force_flag == 0;
@@ -381,14 +429,15 @@ static uint32_t max_jump_args(const armjit_trace *t) {
 static armjit_status run(interp *in, armjit_frame *f, uint64_t max_steps,
                          armjit_value *tmp, armjit_error *err) {
   const armjit_trace *t = in->t;
+  const armjit_ctx *ctx = t->ctx;
+  bool interruptible = (ctx->opts.flags & ARMJIT_INTERRUPTIBLE) != 0;
   bool ovf = false;
-  uint64_t steps = 0;
   uint32_t pc = 0;
   for (;;) {
-    if (max_steps && steps >= max_steps)
+    if (max_steps && *in->steps >= max_steps)
       return ajx_err(err, ARMJIT_E_LIMIT, "step limit of %" PRIu64 " ops exceeded",
                      max_steps);
-    steps++;
+    ++*in->steps;
     const ir_op *op = &t->ops[pc];
     const ir_ref *a = ir_args(t, op);
     switch ((armjit_opcode)op->opc) {
@@ -398,6 +447,11 @@ static armjit_status run(interp *in, armjit_frame *f, uint64_t max_steps,
       write_exit(in, f, op->id, a, op->nargs);
       return ARMJIT_OK;
     case ARMJIT_OP_JUMP: {
+      if (interruptible && *(const volatile uint32_t *)&ctx->interrupt) {
+        /* the interrupt exit of the label: the values it would take */
+        write_exit(in, f, (int32_t)(t->nexits + (uint32_t)op->id), a, op->nargs);
+        return ARMJIT_OK;
+      }
       const ir_op *lab = &t->ops[t->labels[op->id].op];
       const ir_ref *la = ir_args(t, lab);
       /* Parallel assignment: read every source before writing any target. */
@@ -410,7 +464,7 @@ static armjit_status run(interp *in, armjit_frame *f, uint64_t max_steps,
       if (ir_info(op->opc)->flags & IR_EFFECT_FLAGS) { /* memory, calls, runtime state */
         bool pass;
         armjit_value v;
-        armjit_status st = eval_effect(in, op, a, &v, &pass, err);
+        armjit_status st = eval_effect(in, op, a, &v, &pass, max_steps, err);
         if (st != ARMJIT_OK) return st;
         if (!pass) {
           write_exit(in, f, op->id, ir_fails(t, op), op->nfail);
@@ -432,14 +486,9 @@ static armjit_status run(interp *in, armjit_frame *f, uint64_t max_steps,
   }
 }
 
-armjit_status armjit_interpret(armjit_trace *t, armjit_frame *f, uint64_t max_steps,
-                               armjit_error *err) {
-  if (!t || !f)
-    return ajx_err(err, ARMJIT_E_ARG, "armjit_interpret: %s is NULL", t ? "frame" : "trace");
-  if (!t->validated) {
-    armjit_status st = armjit_trace_validate(t, err);
-    if (st != ARMJIT_OK) return st;
-  }
+/* One activation of trace t (validated) on f, nested or not. */
+static armjit_status interpret(const armjit_trace *t, armjit_frame *f, uint64_t max_steps,
+                               uint64_t *steps, int32_t *abort, armjit_error *err) {
   f->exit_id = -1;
   f->nvalues = 0;
   uint32_t need = ir_frame_capacity(t);
@@ -448,7 +497,16 @@ armjit_status armjit_interpret(armjit_trace *t, armjit_frame *f, uint64_t max_st
                    "frame has %" PRIu32 " value slots, the trace needs %" PRIu32
                    " (its inputs and the values of its largest exit)",
                    f->capacity, need);
-  interp in = {t, NULL, 0};
+  /* The stack check of a compiled loop's entry, on the interpreter's own
+   * stack (nested call_assemblers recurse in C). */
+  const armjit_ctx *ctx = t->ctx;
+  volatile char here = 0;
+  if ((ctx->opts.flags & ARMJIT_STACK_CHECK) && (uintptr_t)&here <= ctx->stack_limit) {
+    *abort = ARMJIT_EXIT_STACK_OVERFLOW;
+    return ajx_err(err, ARMJIT_E_LIMIT, "stack limit reached (sp %#" PRIxPTR ", limit %#"
+                   PRIxPTR ")", (uintptr_t)&here, ctx->stack_limit);
+  }
+  interp in = {t, NULL, 0, steps, abort};
   uint32_t ntmp = max_jump_args(t);
   in.vals = ajx_calloc(t->ctx, (size_t)t->nvals + ntmp, sizeof *in.vals);
   if (!in.vals) return ajx_err(err, ARMJIT_E_NOMEM, "out of memory in the interpreter");
@@ -461,6 +519,24 @@ armjit_status armjit_interpret(armjit_trace *t, armjit_frame *f, uint64_t max_st
   }
   armjit_status st = run(&in, f, max_steps, in.vals + t->nvals, err);
   ajx_free(t->ctx, in.vals);
+  return st;
+}
+
+armjit_status armjit_interpret(armjit_trace *t, armjit_frame *f, uint64_t max_steps,
+                               armjit_error *err) {
+  if (!t || !f)
+    return ajx_err(err, ARMJIT_E_ARG, "armjit_interpret: %s is NULL", t ? "frame" : "trace");
+  if (!t->validated) {
+    armjit_status st = armjit_trace_validate(t, err);
+    if (st != ARMJIT_OK) return st;
+  }
+  uint64_t steps = 0;
+  int32_t abort = 0;
+  armjit_status st = interpret(t, f, max_steps, &steps, &abort, err);
+  if (abort) { /* the run ended early: no exit of t */
+    f->exit_id = abort;
+    f->nvalues = 0;
+  }
   if (st == ARMJIT_OK) ajx_err_clear(err);
   return st;
 }
