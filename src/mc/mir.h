@@ -173,6 +173,8 @@ struct armjit_module {
   uint32_t trap_line, trap_col;
   mir_sym *syms;
   uint32_t nsyms, syms_cap;
+  uint32_t *symhash;      /* names -> symbol + 1 (open addressing, FNV-1a) */
+  uint32_t symhash_cap;
   mir_blockref *blockmap;
   uint32_t nblockmap, blockmap_cap;
   armjit_error builder_err; /* first builder misuse */
