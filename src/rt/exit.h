@@ -28,6 +28,13 @@ typedef struct ajx_loop_meta {
 bool ajx_exit_decode(const ajx_loop_meta *m, uint32_t exit_id, const uint32_t *save,
                      const uint8_t *fp, armjit_value *out);
 
+#if defined(__arm__)
+/* The exit path's decoder (A32, rt/exit.c): the values of recovery string
+ * rec into out, as ajx_exit_decode would for a well-formed string. */
+void ajx_exit_copy(armjit_value *out, const uint8_t *rec, const uint32_t *save,
+                   const uint8_t *fp, const uint64_t *consts);
+#endif
+
 /* Called from generated code (AAPCS): fills the armjit_frame stored at
  * [fp, #ARM_FRAME_PTR_OFF] and returns exit_id.  It also stores sp mod 8 as seen at the
  * call (save is the caller's sp) in f->reserved[0]: 0 when the generated

@@ -134,6 +134,9 @@ armjit_loop *armjit_compile_loop(armjit_ctx *ctx, armjit_trace *t, armjit_error 
   r.consts = NULL;
   l->rec_bytes = r.rec_bytes;
   l->fail_args = (size_t)r.fail_args;
+  l->rec_maps = r.rec_maps;
+  l->rec_shared = r.rec_shared;
+  l->rec_unshared = (size_t)r.rec_unshared;
   l->cold_off = r.cold_off;
   l->body_end = r.body_end;
   l->common = r.common;
@@ -210,7 +213,13 @@ long armjit_loop_op_offset(const armjit_loop *loop, unsigned op_index) {
   return loop->op_off[op_index];
 }
 
-void armjit_loop_recovery_stats(const armjit_loop *loop, size_t *bytes, size_t *fail_args) {
-  if (bytes) *bytes = loop ? loop->rec_bytes : 0;
-  if (fail_args) *fail_args = loop ? loop->fail_args : 0;
+void armjit_loop_recovery_stats(const armjit_loop *loop, armjit_recovery_stats *out) {
+  if (!out) return;
+  memset(out, 0, sizeof *out);
+  if (!loop) return;
+  out->bytes = loop->rec_bytes;
+  out->fail_args = loop->fail_args;
+  out->maps = loop->rec_maps;
+  out->shared = loop->rec_shared;
+  out->unshared_bytes = loop->rec_unshared;
 }
