@@ -55,7 +55,7 @@ static void random_traces_compact(void **state) {
           assert_int_equal(f, e.kind == REC_K_VFP || e.kind == REC_K_FSLOT);
         if (e.tag == REC_CONST) assert_true(e.index < l->meta.nconsts);
       }
-      assert_true(p + 1 == end && *p == REC_B_END);
+      assert_true(rec_at_end(p, end));
       assert_false(rec_next(&p, end, &e));
     }
     armjit_recovery_stats s;

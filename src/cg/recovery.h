@@ -139,6 +139,11 @@ static inline int rec_next(const uint8_t **p, const uint8_t *end, rec_entry *e) 
   return 1;
 }
 
+/* After the last value: does [p, end) hold just the end code? */
+static inline int rec_at_end(const uint8_t *p, const uint8_t *end) {
+  return p + 1 == end && *p == REC_B_END;
+}
+
 /* The save area the registers are read from: ARM_SAVE_* (arm/target.h). */
 
 #endif

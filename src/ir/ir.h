@@ -103,7 +103,19 @@ struct armjit_trace {
   bool validated;
 
   ir_namemap name_index;     /* exit/label name -> 2*label id, or 2*exit id + 1 */
+
+  /* Labels of other traces that jumps go to (a bridge's jump to its loop
+   * or to another loop): their names.  Such a jump has op->id =
+   * IR_XLABEL(k); the name is resolved when the trace is compiled as a
+   * bridge (or interpreted in a set, armjit_interpret_set). */
+  uint32_t nxlabels, capxlabels;
+  char **xlabels;
 };
+
+/* The id of a jump to external label k, and back. */
+#define IR_XLABEL(k) ((int32_t)(-1 - (int32_t)(k)))
+#define IR_XLABEL_INDEX(id) ((uint32_t)(-1 - (id)))
+static inline bool ir_jump_is_external(const ir_op *op) { return op->id < 0; }
 
 /* Size limits (ARMJIT_E_LIMIT beyond them).  Per-op counts fit 16 bits so
  * the recovery encoding and the allocator can use compact indices. */
@@ -123,6 +135,12 @@ extern const ir_opinfo ir_opinfo_table[ARMJIT_OP__COUNT];
 static inline const ir_opinfo *ir_info(unsigned opc) { return &ir_opinfo_table[opc]; }
 /* Opcode by text name, or -1. */
 int ir_opcode_by_name(const char *name, size_t len);
+/* The same through a hash table of the op names, for a reader that looks
+ * up many (the parser: one per line): init once, then find. */
+#define IR_OPTAB_SIZE 256u /* > 2 x ARMJIT_OP__COUNT, a power of two */
+typedef struct { uint8_t slot[IR_OPTAB_SIZE]; } ir_optab; /* opcode + 1, 0 empty */
+void ir_optab_init(ir_optab *tab);
+int ir_optab_find(const ir_optab *tab, const char *name, size_t len);
 /* The opcode whose name is closest to name[0..len) by edit distance, when
  * it is close (at most 1, 2 or 3 edits for names of up to 4, up to 8 and
  * more bytes; case ignored); else -1.  For "did you mean" messages. */

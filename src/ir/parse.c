@@ -39,6 +39,8 @@ typedef struct {
   uint32_t *failcol, nfails, capfails, capfailcol;
   char *str;                /* the string of a debug_merge_point, decoded */
   uint32_t nstr, capstr;
+  bool external;            /* a jump may name a label of another trace */
+  ir_optab ops;             /* op names, hashed */
 } parser;
 
 #define perr(P, ...) ir_lex_err(&(P)->lx, __VA_ARGS__)
@@ -455,7 +457,7 @@ static armjit_status parse_string(parser *P, const char *opname) {
 
 /* The op name at the cursor; unknown names suggest the closest op. */
 static armjit_status op_name(parser *P, opline *L, const char *s, size_t n) {
-  L->opc = ir_opcode_by_name(s, n);
+  L->opc = ir_optab_find(&P->ops, s, n);
   if (L->opc >= 0) return ARMJIT_OK;
   int near = ir_opcode_closest(s, n);
   if (near >= 0)
@@ -548,6 +550,10 @@ static armjit_status check_op_shape(parser *P, const opline *L, int32_t *target)
     if (!d->name)
       return perr(P, ARMJIT_E_SYNTAX, L->opcol, "jump needs descr=NAME of its target label");
     int32_t e = ir_name_find(P->t, d->name, d->len);
+    if (e < 0 && P->external) {
+      if (!(*target = ir_xlabel(P->t, d->name, d->len))) return nomem(P);
+      return ARMJIT_OK;
+    }
     if (e < 0)
       return perr(P, ARMJIT_E_INVALID, d->col, "jump to unknown label %.*s", (int)d->len, d->name);
     if (e & 1)
@@ -970,17 +976,24 @@ static void parser_free(parser *P) {
 }
 
 armjit_trace *armjit_trace_parse(armjit_ctx *ctx, const char *text, armjit_error *err) {
+  return ir_trace_parse(ctx, text, 1, false, err);
+}
+
+armjit_trace *ir_trace_parse(armjit_ctx *ctx, const char *text, uint32_t first_line,
+                             bool external, armjit_error *err) {
   if (!ctx || !text) {
     ajx_err(err, ARMJIT_E_ARG, "armjit_trace_parse: %s is NULL", ctx ? "text" : "ctx");
     return NULL;
   }
   parser P;
   memset(&P, 0, sizeof P);
+  P.external = external;
   P.ctx = ctx;
+  ir_optab_init(&P.ops);
   P.lx.ctx = ctx;
   P.lx.err = err;
   P.lx.p = P.lx.ls = text;
-  P.lx.line = 1;
+  P.lx.line = first_line;
   P.t = armjit_trace_new(ctx);
   if (!P.t) {
     ajx_err(err, ARMJIT_E_NOMEM, "out of memory while parsing");

@@ -47,7 +47,7 @@ bool ajx_exit_decode(const ajx_loop_meta *m, uint32_t exit_id, const uint32_t *s
     }
     out[k] = v;
   }
-  return p + 1 == end && *p == REC_B_END;
+  return rec_at_end(p, end);
 }
 
 #if defined(__arm__)
@@ -147,11 +147,12 @@ int32_t ajx_exit_helper(const uint32_t *save, uint32_t exit_id, const uint8_t *f
   ajx_exit_decode(m, exit_id, save, fp, f->values);
 #endif
   f->nvalues = e->nvalues;
-  f->exit_id = (int32_t)exit_id;
+  f->exit_id = (int32_t)(m->id_base + exit_id);
+  f->reserved[1] = (uint32_t)(uintptr_t)m;
   /* save is the caller's sp: AAPCS wants it 8-aligned at every call;
    * recorded for the ABI tests (the helper must not abort). */
   f->reserved[0] = (uint32_t)((uintptr_t)save & 7u);
-  return (int32_t)exit_id;
+  return f->exit_id;
 }
 
 int32_t ajx_helper_floordiv(int32_t x, int32_t y) { return ir_sem_floordiv(x, y); }
