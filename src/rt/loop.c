@@ -48,6 +48,7 @@ static bool copy_exits(armjit_loop *l, const armjit_trace *t) {
   armjit_ctx *ctx = l->ctx;
   l->ntrace_exits = t->nexits;
   l->nexits = t->nexits + ajx_interrupt_exits(t);
+  l->njumps = t->nxlabels;
   l->exits = ajx_calloc(ctx, l->nexits ? l->nexits : 1, sizeof *l->exits);
   l->emeta = ajx_calloc(ctx, l->nexits ? l->nexits : 1, sizeof *l->emeta);
   if (!l->exits || !l->emeta) return false;
@@ -109,6 +110,7 @@ armjit_loop *ajx_loop_alloc(armjit_ctx *ctx, const armjit_trace *t, armjit_error
   l->root = l;
   l->ninputs = t->ninputs;
   l->capacity = ir_frame_capacity(t);
+  l->resumable = armjit_trace_resumable(t, 0);
   l->in_types = ajx_alloc(ctx, t->ninputs ? t->ninputs : 1);
   if (l->in_types && t->ninputs) memcpy(l->in_types, t->vtype, t->ninputs);
   if ((ctx->opts.flags & ARMJIT_COUNTERS) &&
@@ -275,7 +277,7 @@ int armjit_run(armjit_loop *loop, armjit_frame *f, armjit_error *err) {
   memcpy(&entry, &p, sizeof entry);
   f->exit_id = -1;
   f->reserved[1] = 0;
-  int32_t id = entry(f);
+  int32_t id = ajx_continue(f, entry(f));  /* (called here: debuggers see armjit_run) */
   if (id < 0) return ajx_run_ended(f, id, err);
   ajx_err_clear(err);
   return id;
