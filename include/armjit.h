@@ -441,7 +441,9 @@ void armjit_set_free(armjit_ctx *ctx, armjit_set_entry *set, unsigned n);
 
 /* ---- compiling and running ------------------------------------------------- */
 
-/* Compile a validated trace.  The trace may be freed afterwards. */
+/* Compile a trace, validating it first unless it was validated since its
+ * last change (armjit_trace_validate; parsing validates too).  The trace
+ * may be freed afterwards. */
 armjit_loop *armjit_compile_loop(armjit_ctx *ctx, armjit_trace *t,
                                  armjit_error *err);
 void armjit_loop_free(armjit_loop *loop);
@@ -638,9 +640,20 @@ const void *armjit_loop_code(const armjit_loop *loop, size_t *size);
 /* Byte offset of the first instruction of op `op_index` (-1 if it emitted
  * none); ops are numbered in trace order. */
 long armjit_loop_op_offset(const armjit_loop *loop, unsigned op_index);
-/* Size of the guard recovery data (bytes) and number of fail args it covers. */
-void armjit_loop_recovery_stats(const armjit_loop *loop, size_t *bytes,
-                                size_t *fail_args);
+/* The recovery data of a loop: for every exit, where each of its values
+ * is when the exit is taken (about one byte per value: a register, one of
+ * the first 31 stack words or constants, or a small int), stored once per
+ * distinct map, so exits with the same map share it. */
+typedef struct {
+  size_t bytes;           /* recovery data the loop keeps */
+  size_t fail_args;       /* values of all its exits (guards and finishes) */
+  size_t maps;            /* exits with at least one value */
+  size_t shared;          /* of those, exits whose map another exit has:
+                             stored once (shared / maps: the share ratio) */
+  size_t unshared_bytes;  /* what the maps of those exits take unshared */
+} armjit_recovery_stats;
+/* Fill *out (all zero for a NULL loop). */
+void armjit_loop_recovery_stats(const armjit_loop *loop, armjit_recovery_stats *out);
 /* Disassembly annotated with the IR op each instruction belongs to and the
  * exit stubs marked. */
 armjit_status armjit_loop_dis(const armjit_loop *loop, FILE *out);

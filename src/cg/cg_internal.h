@@ -48,6 +48,10 @@ typedef struct cg {
   uint32_t hash_cap, hash_n;
   uint8_t *tmp;              /* one exit's string being built */
   uint32_t tmp_cap;
+  /* the exits' constant pool (cg_result.consts): each value once */
+  uint32_t *rc_of;           /* per trace constant: pool index + 1, 0 none */
+  uint32_t *rc_hash;         /* pool index + 1 per bucket, 0 empty */
+  uint32_t rc_hash_cap, consts_cap;
 
   ra_move *moves, *pm;       /* parallel move scratch */
   uint32_t moves_cap, pm_cap;

@@ -177,6 +177,9 @@ armjit_status ajx_loop_build(armjit_loop *l, const armjit_trace *t, const armjit
   r.consts = NULL;
   l->rec_bytes = r.rec_bytes;
   l->fail_args = (size_t)r.fail_args;
+  l->rec_maps = r.rec_maps;
+  l->rec_shared = r.rec_shared;
+  l->rec_unshared = (size_t)r.rec_unshared;
   l->cold_off = r.cold_off;
   l->body_end = r.body_end;
   l->common = r.common;
@@ -211,7 +214,8 @@ armjit_loop *armjit_compile_loop(armjit_ctx *ctx, armjit_trace *t, armjit_error 
     ajx_err(err, ARMJIT_E_ARG, "armjit_compile_loop: NULL %s", ctx ? "trace" : "context");
     return NULL;
   }
-  if (armjit_trace_validate(t, err) != ARMJIT_OK) return NULL;
+  /* Validated once per change: every builder call clears the flag. */
+  if (!t->validated && armjit_trace_validate(t, err) != ARMJIT_OK) return NULL;
   for (uint32_t i = 0; i < t->nops; i++)
     if (t->ops[i].opc == ARMJIT_OP_JUMP && ir_jump_is_external(&t->ops[i])) {
       ajx_err_at(err, ARMJIT_E_INVALID, (int)t->ops[i].line, (int)t->ops[i].col,
@@ -293,7 +297,13 @@ long armjit_loop_op_offset(const armjit_loop *loop, unsigned op_index) {
   return loop->op_off[op_index];
 }
 
-void armjit_loop_recovery_stats(const armjit_loop *loop, size_t *bytes, size_t *fail_args) {
-  if (bytes) *bytes = loop ? loop->rec_bytes : 0;
-  if (fail_args) *fail_args = loop ? loop->fail_args : 0;
+void armjit_loop_recovery_stats(const armjit_loop *loop, armjit_recovery_stats *out) {
+  if (!out) return;
+  memset(out, 0, sizeof *out);
+  if (!loop) return;
+  out->bytes = loop->rec_bytes;
+  out->fail_args = loop->fail_args;
+  out->maps = loop->rec_maps;
+  out->shared = loop->rec_shared;
+  out->unshared_bytes = loop->rec_unshared;
 }

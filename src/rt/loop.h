@@ -62,7 +62,7 @@ struct armjit_loop {
   ajx_loop_meta meta;     /* its address is baked into the code */
   uint8_t *rec;
   uint64_t *consts;
-  size_t rec_bytes, fail_args;
+  size_t rec_bytes, fail_args, rec_maps, rec_shared, rec_unshared;
   uint32_t cold_off;      /* cold paths (after the body) start here */
   uint32_t *cold;         /* per cold path: its offset, the op it belongs to */
   uint32_t ncold;

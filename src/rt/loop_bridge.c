@@ -302,7 +302,7 @@ static armjit_status entry_state(bridge_build *bb, const armjit_loop *p, uint32_
         break;
       }
   }
-  if (p0 != end) {
+  if (!rec_at_end(p0, end)) {
     st = ajx_err(err, ARMJIT_E_INVALID, "the guard's recovery data is malformed (internal)");
     goto out;
   }
