@@ -183,6 +183,21 @@ for n in 1 10 100; do
 done
 echo
 
+echo "## Bridge entry (guest instructions)"
+echo
+echo "The 1-fail-arg guard above with a bridge attached that finishes with"
+echo "its value at once, counted over the same window.  The guard's branch"
+echo "goes straight to the bridge, which starts with the value where the"
+echo "guard left it (no entry code when its frame is not deeper; both paths"
+echo "then run a 2-instruction stub and the same exit path)."
+echo
+echo "| path | instructions | difference |"
+echo "|---|---:|---:|"
+bc=$(( $(win "$(widx " bridge 1\$")") - 1 ))
+printf '| guard exit, 1 fail arg | %s | - |\n' "$one"
+printf '| guard into a bridge that finishes | %s | %s |\n' "$bc" "$(( bc - one ))"
+echo
+
 if command -v gnuplot >/dev/null 2>&1; then
   gnuplot <<EOF
 set terminal png size 720,400
