@@ -73,7 +73,10 @@ enum {
                                     mapping (see armjit_code_patch) */
   ARMJIT_STACK_CHECK = 1u << 6,   /* loops check sp at entry (armjit_ctx_set_stack_limit) */
   ARMJIT_INTERRUPTIBLE = 1u << 7, /* jumps check the interrupt word (armjit_ctx_interrupt_word) */
-  ARMJIT_COUNTERS = 1u << 8       /* loops count their entries and labels (armjit_loop_count) */
+  ARMJIT_COUNTERS = 1u << 8,      /* loops count their entries and labels (armjit_loop_count) */
+  ARMJIT_NO_LISTING = 1u << 9     /* loops keep no printed trace: armjit_loop_dis names
+                                     ops by number instead of their text (compiling skips
+                                     printing the trace, about a sixth of its time) */
 };
 
 /* The largest code arena: any B/BL in it reaches any other address in it
