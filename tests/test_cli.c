@@ -608,6 +608,31 @@ static void test_call_assembler_recursion(void **state) {
   }
 }
 
+/* In a file of several traces, token NAME calls the loop named NAME. */
+static void test_call_assembler_set(void **state) {
+  (void)state;
+  char *path = write_temp("--- loop main\ndescr sq = token(args=[int], result=int)\n"
+                          "[i0, i1]\nlabel(i0, i1, descr=L)\ni2 = int_gt(i0, 0)\n"
+                          "guard_true(i2, descr=done) [i1]\ni3 = call_assembler(i0, descr=sq)\n"
+                          "i4 = int_add(i1, i3)\ni5 = int_sub(i0, 1)\njump(i5, i4, descr=L)\n"
+                          "--- loop sq\n[i0]\ni1 = int_mul(i0, i0)\ni2 = int_lt(i1, 50)\n"
+                          "guard_true(i2, descr=big) [i1]\nfinish(i1)\n");
+  for (int compiled = 0; compiled < 2; compiled++) {
+#if !defined(__arm__)
+    if (compiled) break;
+#endif
+    /* squares of 1..10; those from 64 on come back through the helper */
+    cli_result r = run_cli("run", path, compiled ? "--counters" : "--interp", "--args", "10", "0",
+                           NULL);
+    assert_int_equal(r.rc, 0);
+    assert_non_null(strstr(r.out, "[0] i1 = 385\n"));
+    if (compiled) assert_non_null(strstr(r.out, "loop2 entries 10\n"));
+    free_result(&r);
+  }
+  remove(path);
+  free(path);
+}
+
 /* dis chooses the target on any host: the header line says which, and
  * SDIV appears exactly when the features have IDIV. */
 static void test_dis_target(void **state) {
@@ -813,6 +838,7 @@ int main(void) {
       cmocka_unit_test(test_max_steps),
       cmocka_unit_test(test_max_iterations),
       cmocka_unit_test(test_call_assembler_recursion),
+      cmocka_unit_test(test_call_assembler_set),
       cmocka_unit_test(test_dis_target),
       cmocka_unit_test(test_caret_with_tabs),
       cmocka_unit_test(test_cli_examples_roundtrip),

@@ -669,6 +669,7 @@ static int cmd_run_set(const cli_opts *o, const char *name, armjit_ctx *ctx,
       return fail(err, name, &e);
     }
   }
+  if (armjit_cli_bind_set_tokens(ctx, set, n, loops, name, err)) goto done;
   if (!(f = armjit_frame_new(ctx, cap))) goto nomem;
   if (load_inputs(&o->args, name, ctx, set[0].trace, f, err)) goto done;
   armjit_exit_info info;

@@ -127,6 +127,10 @@ int armjit_cli_list_symbols(FILE *out);
  * value of the callee's exit).  0, or 1 after a message on err. */
 int armjit_cli_bind_tokens(armjit_ctx *ctx, armjit_trace *t, armjit_loop *loop,
                            const char *name, FILE *err);
+/* The same for a set file: token NAME calls the set's loop named NAME.
+ * 0, or 1 after a message on err (a token no loop of that name has). */
+int armjit_cli_bind_set_tokens(armjit_ctx *ctx, const armjit_set_entry *set, unsigned n,
+                               armjit_loop *const *loops, const char *name, FILE *err);
 /* --max-iterations needs a trace that resumes (armjit_trace_resumable). */
 int armjit_cli_check_resumable(const armjit_trace *t, uint64_t max_iterations,
                                const char *name, FILE *err);

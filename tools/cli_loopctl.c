@@ -28,6 +28,29 @@ int armjit_cli_bind_tokens(armjit_ctx *ctx, armjit_trace *t, armjit_loop *loop,
   return 0;
 }
 
+int armjit_cli_bind_set_tokens(armjit_ctx *ctx, const armjit_set_entry *set, unsigned n,
+                               armjit_loop *const *loops, const char *name, FILE *err) {
+  armjit_error e = {0};
+  for (armjit_token *k = armjit_ctx_token_next(ctx, NULL); k; k = armjit_ctx_token_next(ctx, k)) {
+    unsigned i = 0;
+    while (i < n && !(set[i].parent < 0 && set[i].name &&
+                      strcmp(set[i].name, armjit_token_name(k)) == 0))
+      i++;
+    if (i == n) {
+      fprintf(err, "%s: error: token %s: the set has no loop of that name to call\n", name,
+              armjit_token_name(k));
+      return 1;
+    }
+    if (armjit_token_set_trace(k, set[i].trace, &e) != ARMJIT_OK ||
+        (loops && armjit_token_set_loop(k, loops[i], &e) != ARMJIT_OK)) {
+      fprintf(err, "%s: error: token %s: %s\n", name, armjit_token_name(k), e.msg);
+      return 1;
+    }
+  }
+  armjit_ctx_set_assembler_helper(ctx, first_value, NULL);
+  return 0;
+}
+
 int armjit_cli_check_resumable(const armjit_trace *t, uint64_t max_iterations,
                                const char *name, FILE *err) {
   if (!max_iterations || armjit_trace_resumable(t, 0)) return 0;
