@@ -185,17 +185,18 @@ echo
 
 echo "## Bridge entry (guest instructions)"
 echo
-echo "The 1-fail-arg guard above with a bridge attached that finishes with"
-echo "its value at once, counted over the same window.  The guard's branch"
-echo "goes straight to the bridge, which starts with the value where the"
-echo "guard left it (no entry code when its frame is not deeper; both paths"
-echo "then run a 2-instruction stub and the same exit path)."
+echo "A whole armjit_run that leaves at a failing guard with 1 fail arg:"
+echo "through the guard's exit, and with a bridge attached to the guard that"
+echo "finishes with the value at once.  The guard's branch goes straight to"
+echo "the bridge, which starts with the value where the guard left it; both"
+echo "paths end in a 2-instruction stub and the same exit path, so the"
+echo "difference is the bridge's entry cost beyond the branch."
 echo
 echo "| path | instructions | difference |"
 echo "|---|---:|---:|"
-bc=$(( $(win "$(widx " bridge 1\$")") - 1 ))
-printf '| guard exit, 1 fail arg | %s | - |\n' "$one"
-printf '| guard into a bridge that finishes | %s | %s |\n' "$bc" "$(( bc - one ))"
+b0=$(win "$(widx " bridge 0\$")") b1=$(win "$(widx " bridge 1\$")")
+printf '| guard exit, 1 fail arg | %s | - |\n' "$b0"
+printf '| the same guard into a bridge that finishes | %s | %s |\n' "$b1" "$(( b1 - b0 ))"
 echo
 
 if command -v gnuplot >/dev/null 2>&1; then
