@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: MIT */
+/* armjit/mc.h — the method compiler: whole functions in typed SSA form over
+ * basic blocks (the method IR, docs/mir.md), built by API or parsed from
+ * text, checked by a validator, run by a reference interpreter and compiled
+ * to A32 code.  Include it after (or instead of) <armjit.h>; it includes
+ * <armjit.h> itself.
+ *
+ * A *module* holds symbols: functions (with blocks) and externs (C
+ * functions the module calls, resolved by name among the context's symbols,
+ * armjit_ctx_add_symbol).  Handles are small integers: symbols and blocks
+ * are numbered per module, values per function; -1 (ARMJIT_NOVAL for
+ * values) means "none" or a failed call.
+ *
+ * Errors.  Builder calls never abort: the first misuse (bad handle, wrong
+ * type, bad name, ...) is remembered in the module and reported by
+ * armjit_module_validate (and by everything that validates first:
+ * interpret, compile); the failing call returns -1 / ARMJIT_NOVAL /
+ * the status.  Rules that span ops (dominance, terminators, block
+ * arguments, call signatures) are the validator's.  Messages name the
+ * function, the block and the op.
+ * Memory: everything through the context's allocator hooks.  A module is
+ * used by one thread at a time; free it before its context.
+ */
+#ifndef ARMJIT_MC_H
+#define ARMJIT_MC_H
+
+#include "armjit.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+ARMJIT_API_BEGIN
+
+/* ---- types ------------------------------------------------------------------ */
+typedef enum {
+  ARMJIT_T_VOID = 0, /* results only */
+  ARMJIT_T_I32,
+  ARMJIT_T_I64,
+  ARMJIT_T_F32,
+  ARMJIT_T_F64,
+  ARMJIT_T_REF,      /* a pointer (32-bit on ARM); booleans are i32 0/1 */
+  ARMJIT_T__COUNT
+} armjit_mtype;
+
+#include "armjit/mc_ops.h"
+
+typedef enum {
+#define ARMJIT_MOP_ENUM_(N, t, s, a, r, n, f) ARMJIT_MOP_##N,
+  ARMJIT_MOPS(ARMJIT_MOP_ENUM_)
+#undef ARMJIT_MOP_ENUM_
+  ARMJIT_MOP__COUNT
+} armjit_mop;
+
+typedef enum {
+  ARMJIT_MSUF_NONE, ARMJIT_MSUF_INT, ARMJIT_MSUF_FLT, ARMJIT_MSUF_BITS,
+  ARMJIT_MSUF_ICC, ARMJIT_MSUF_FCC, ARMJIT_MSUF_MEM, ARMJIT_MSUF_ANY, ARMJIT_MSUF_RES
+} armjit_msuffix;
+
+typedef enum {
+#define ARMJIT_ICC_ENUM_(N, t) ARMJIT_ICC_##N,
+  ARMJIT_ICCS(ARMJIT_ICC_ENUM_)
+#undef ARMJIT_ICC_ENUM_
+  ARMJIT_ICC__COUNT
+} armjit_icc;
+
+typedef enum {
+#define ARMJIT_FCC_ENUM_(N, t) ARMJIT_FCC_##N,
+  ARMJIT_FCCS(ARMJIT_FCC_ENUM_)
+#undef ARMJIT_FCC_ENUM_
+  ARMJIT_FCC__COUNT
+} armjit_fcc;
+
+typedef enum {
+#define ARMJIT_MEMK_ENUM_(N, t, b, s, r) ARMJIT_MEM_##N,
+  ARMJIT_MEMKS(ARMJIT_MEMK_ENUM_)
+#undef ARMJIT_MEMK_ENUM_
+  ARMJIT_MEM__COUNT
+} armjit_memk;
+
+/* Handles.  armjit_val (from <armjit.h>) names a value of one function:
+ * a parameter, an op result or a constant (armjit_mconst_*). */
+typedef int32_t armjit_sym;   /* a function or an extern of a module */
+typedef int32_t armjit_block; /* a block of a module (any of its functions) */
+
+/* ---- modules ----------------------------------------------------------------- */
+typedef struct armjit_module armjit_module;
+
+/* How check ops trap.  Only ARMJIT_TRAP_CALL is implemented: a failing
+ * check calls trap_sym(code, pc, sp) and, when that returns, goes on after
+ * the check (docs/mir.md, "checks").  ARMJIT_TRAP_NONE: the module has no
+ * checks (a check op is a validation error). */
+typedef enum { ARMJIT_TRAP_NONE, ARMJIT_TRAP_CALL, ARMJIT_TRAP_SVC, ARMJIT_TRAP_UDF } armjit_trap_mode;
+
+typedef struct {
+  armjit_trap_mode trap;
+  const char *trap_sym;  /* ARMJIT_TRAP_CALL: an extern or function of the
+                            module with signature (i32, ref, ref) -> void */
+} armjit_module_options;
+
+/* o may be NULL (no trap mode).  NULL when out of memory. */
+armjit_module *armjit_module_new(armjit_ctx *ctx, const armjit_module_options *o);
+void armjit_module_free(armjit_module *m);
+armjit_ctx *armjit_module_ctx(const armjit_module *m);
+
+/* Symbols.  Names are C identifiers of at most 127 bytes, unique in the
+ * module.  An extern's params/result is its C signature. */
+armjit_sym armjit_extern(armjit_module *m, const char *name, const armjit_mtype *params,
+                         unsigned nparams, armjit_mtype result);
+/* A function; its entry block (armjit_func_entry) is made with it and its
+ * parameters are the function's. */
+armjit_sym armjit_func_new(armjit_module *m, const char *name, const armjit_mtype *params,
+                           unsigned nparams, armjit_mtype result);
+armjit_sym armjit_module_find(const armjit_module *m, const char *name); /* -1: none */
+unsigned armjit_module_nsyms(const armjit_module *m);
+const char *armjit_sym_name(const armjit_module *m, armjit_sym s);      /* NULL: bad handle */
+bool armjit_sym_is_func(const armjit_module *m, armjit_sym s);
+/* A symbol's signature: returns the parameter count, fills up to `cap`
+ * types; *result (when not NULL) gets the result type.  -1: bad handle. */
+int armjit_sym_signature(const armjit_module *m, armjit_sym s, armjit_mtype *params,
+                         unsigned cap, armjit_mtype *result);
+
+/* ---- blocks and values --------------------------------------------------------- */
+armjit_block armjit_func_entry(armjit_module *m, armjit_sym f);
+/* A new block of f, after the others in layout order (code follows it). */
+armjit_block armjit_block_new(armjit_module *m, armjit_sym f, const armjit_mtype *params,
+                              unsigned nparams);
+/* Parameter i of a block (of the entry block: function parameter i). */
+armjit_val armjit_block_param(armjit_module *m, armjit_block b, unsigned i);
+
+/* Constants of function f, usable as operands anywhere in f. */
+armjit_val armjit_mconst_i32(armjit_module *m, armjit_sym f, int32_t v);
+armjit_val armjit_mconst_i64(armjit_module *m, armjit_sym f, int64_t v);
+armjit_val armjit_mconst_f32(armjit_module *m, armjit_sym f, float v);
+armjit_val armjit_mconst_f64(armjit_module *m, armjit_sym f, double v);
+armjit_val armjit_mconst_ref(armjit_module *m, armjit_sym f, uintptr_t v);
+/* Any type from its bits: i32/f32 the low 32, ref a uintptr_t. */
+armjit_val armjit_mconst(armjit_module *m, armjit_sym f, armjit_mtype t, uint64_t bits);
+
+/* Type of a value of f (ARMJIT_T_VOID for a bad handle). */
+armjit_mtype armjit_mval_type(const armjit_module *m, armjit_sym f, armjit_val v);
+
+/* ---- ops ----------------------------------------------------------------------- */
+enum { ARMJIT_MOP_VOLATILE = 1u << 0 }; /* load/store: neither removed nor merged */
+
+/* The generic emitter for every op that is not a call or a terminator:
+ * append op to block b.  `sub` is what the op's suffix selects
+ * (armjit_mtype, armjit_icc, armjit_fcc or armjit_memk; 0 for none),
+ * args its fixed operands (load: base[, index]; store: base, index, value
+ * — or base, value for index 0), imm its immediates (load/store: shift
+ * 0..31, offset; checks: trap code; addr: offset), `flags` ARMJIT_MOP_*.
+ * addr takes its symbol in `sym` (else pass -1).  Returns the result
+ * (ARMJIT_NOVAL for void ops and on misuse). */
+armjit_val armjit_emit(armjit_module *m, armjit_block b, armjit_mop op, unsigned sub,
+                       const armjit_val *args, unsigned nargs, const int32_t *imm,
+                       unsigned nimm, armjit_sym sym, unsigned flags);
+
+/* Conveniences over armjit_emit. */
+armjit_val armjit_op1(armjit_module *m, armjit_block b, armjit_mop op, unsigned sub,
+                      armjit_val x);
+armjit_val armjit_op2(armjit_module *m, armjit_block b, armjit_mop op, unsigned sub,
+                      armjit_val x, armjit_val y);
+armjit_val armjit_icmp(armjit_module *m, armjit_block b, armjit_icc cc, armjit_val x,
+                       armjit_val y);
+armjit_val armjit_fcmp(armjit_module *m, armjit_block b, armjit_fcc cc, armjit_val x,
+                       armjit_val y);
+armjit_val armjit_select(armjit_module *m, armjit_block b, armjit_mtype t, armjit_val c,
+                         armjit_val x, armjit_val y);
+/* index ARMJIT_NOVAL: none (base + offset). */
+armjit_val armjit_load(armjit_module *m, armjit_block b, armjit_memk k, armjit_val base,
+                       armjit_val index, unsigned shift, int32_t offset, unsigned flags);
+armjit_status armjit_store(armjit_module *m, armjit_block b, armjit_memk k, armjit_val base,
+                           armjit_val index, unsigned shift, int32_t offset, armjit_val v,
+                           unsigned flags);
+armjit_val armjit_addr(armjit_module *m, armjit_block b, armjit_sym s, int32_t offset);
+/* check_null / check_index / check_nonzero / trap_if with its operands
+ * (one, or two for check_index) and trap code. */
+armjit_status armjit_check(armjit_module *m, armjit_block b, armjit_mop op,
+                           const armjit_val *args, unsigned nargs, uint32_t code);
+
+/* Calls: the result, ARMJIT_NOVAL for a void callee (and on misuse).
+ * call_ind's signature is its arguments' types and `result`; `hidden`
+ * (ARMJIT_NOVAL: none) is passed in r12 for a dispatch stub. */
+armjit_val armjit_call(armjit_module *m, armjit_block b, armjit_sym f, const armjit_val *args,
+                       unsigned n);
+armjit_val armjit_call_ind(armjit_module *m, armjit_block b, armjit_val fnptr,
+                           armjit_mtype result, const armjit_val *args, unsigned n,
+                           armjit_val hidden);
+
+/* Terminators: the values passed become the target's block parameters. */
+armjit_status armjit_br(armjit_module *m, armjit_block from, armjit_block to,
+                        const armjit_val *args, unsigned n);
+armjit_status armjit_cbr(armjit_module *m, armjit_block from, armjit_val c, armjit_block t,
+                         const armjit_val *targs, unsigned tn, armjit_block e,
+                         const armjit_val *eargs, unsigned en);
+/* switch on an i32: keys distinct; targets (and dflt) take no parameters. */
+armjit_status armjit_switch(armjit_module *m, armjit_block from, armjit_val v,
+                            armjit_block dflt, const int32_t *keys,
+                            const armjit_block *targets, unsigned n);
+armjit_status armjit_ret(armjit_module *m, armjit_block from, armjit_val v /* NOVAL: void */);
+armjit_status armjit_unreachable(armjit_module *m, armjit_block from);
+
+/* ---- checking, text ------------------------------------------------------------ */
+/* Every rule of docs/mir.md; the first builder misuse wins.  Run again by
+ * everything that needs a valid module (cheap when nothing changed). */
+armjit_status armjit_module_validate(armjit_module *m, armjit_error *err);
+
+/* Text form (docs/mir.md).  Errors carry line:column.  The module is not
+ * validated by parsing: call armjit_module_validate (rule errors then
+ * carry the line:column of the op, block or function). */
+armjit_module *armjit_module_parse(armjit_ctx *ctx, const char *text, armjit_error *err);
+/* Print in text form (parses back to the same module); bytes written, -1. */
+int armjit_module_print(const armjit_module *m, FILE *out);
+/* The same into a malloc'd string (free with free()); NULL on error. */
+char *armjit_module_to_string(const armjit_module *m);
+
+/* ---- the reference interpreter ------------------------------------------------- */
+typedef union {
+  int32_t i32;
+  int64_t i64;
+  float f32;
+  double f64;
+  uintptr_t ref;
+  uint64_t bits;
+} armjit_mval;
+
+typedef struct {
+  uint64_t max_steps;  /* ops executed, over all calls; 0 = no limit */
+  uint32_t max_depth;  /* nested calls between module functions; 0 = 10000 */
+  uint64_t steps;      /* out: ops executed */
+} armjit_interp_options;
+
+/* Run function `name` of a validated (validated here) module on args
+ * (nargs must match its parameters); *result gets the return value (its
+ * other bytes zero; untouched for void).  o may be NULL.  Statuses:
+ * ARMJIT_E_LIMIT past max_steps or max_depth, ARMJIT_E_INVALID when it
+ * reaches `unreachable` or an extern that is not among the context's
+ * symbols, ARMJIT_E_UNSUPPORTED for a call when built without libffi. */
+armjit_status armjit_mc_interpret(armjit_module *m, const char *name, const armjit_mval *args,
+                                  unsigned nargs, armjit_mval *result,
+                                  armjit_interp_options *o, armjit_error *err);
+
+/* ---- compiling and loading ----------------------------------------------------- */
+/* (declared by the code generator's section below) */
+
+ARMJIT_API_END
+#ifdef __cplusplus
+}
+#endif
+#endif

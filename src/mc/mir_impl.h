@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/* What the files of the method IR front half share beyond mir.h: raw
+ * appends (no checks but room), the builder's sticky error, names, the one
+ * operand type checker (builder, parser and validator all use it), and the
+ * text helpers of the printer and parser. */
+#ifndef ARMJIT_MC_MIR_IMPL_H
+#define ARMJIT_MC_MIR_IMPL_H
+
+#include "mc/mir.h"
+
+#include <stdarg.h>
+
+/* Remember the first builder misuse (sticky); returns code. */
+armjit_status mir_fail(armjit_module *m, armjit_status code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* A C identifier of at most MIR_NAME_MAX bytes. */
+bool mir_name_ok(const char *s, size_t n);
+int32_t mir_find_sym(const armjit_module *m, const char *name, size_t n);
+
+/* Raw appends: ARMJIT_OK, ARMJIT_E_NOMEM or ARMJIT_E_LIMIT. */
+armjit_status mir_add_sym(armjit_module *m, uint8_t kind, const char *name, size_t n,
+                          const uint8_t *params, uint32_t nparams, uint8_t result,
+                          uint32_t *out);
+armjit_status mir_add_value(armjit_ctx *ctx, mir_func *fn, uint8_t type, bool is_param,
+                            uint32_t block, uint32_t def, uint32_t *out);
+/* A block after the others; its parameters become values (types may be
+ * NULL: VOID, filled later by the parser). */
+armjit_status mir_add_block(armjit_module *m, mir_func *fn, const uint8_t *params,
+                            uint32_t nparams, uint32_t *out);
+armjit_status mir_add_const(armjit_ctx *ctx, mir_func *fn, uint8_t type, uint64_t bits,
+                            mir_ref *out);
+/* An op like *proto (opc, sub, flags, rtype, sym, imm, line/col) at the end
+ * of `block`, with a result value when proto->rtype is not VOID and nedges
+ * zeroed edges (mir_set_edge fills them). */
+armjit_status mir_add_op(armjit_ctx *ctx, mir_func *fn, uint32_t block, const mir_op *proto,
+                         const mir_ref *args, uint32_t nargs, uint32_t nedges, uint32_t *out);
+armjit_status mir_set_edge(armjit_ctx *ctx, mir_func *fn, uint32_t opi, uint32_t k,
+                           uint32_t target, int32_t key, const mir_ref *args, uint32_t n);
+void mir_func_free(armjit_ctx *ctx, mir_func *fn);
+
+/* Suffix text of an op (NULL: none) and whether sub is a legal suffix. */
+const char *mir_suffix_name(const mir_opinfo *in, unsigned sub);
+bool mir_suffix_ok(const mir_opinfo *in, unsigned sub);
+
+/* The result type an op's text gives (its rule letter with sub and, for
+ * call, the callee's signature). */
+uint8_t mir_result_type(const armjit_module *m, unsigned opc, unsigned sub, int32_t sym);
+
+/* The type operand k of an op must have, given its other operands
+ * (args[0..n); MIR_NONE where not known yet, e.g. a literal the parser
+ * has still to type): a type, or VOID when any of several is fine and
+ * nothing decides it, with *alts the bit set (1u << armjit_mtype) of the
+ * allowed ones (0 when the operand has no place: too many).  For calls, k
+ * counts all operands (call_ind: target first).  The parser types literals
+ * with it; mir_check_operands checks every operand with it. */
+uint8_t mir_operand_type(const armjit_module *m, const mir_func *fn, const mir_op *op,
+                         const mir_ref *args, uint32_t n, uint32_t k, unsigned *alts);
+/* Type of an operand of fn: VOID for MIR_NONE or an out-of-range handle. */
+uint8_t mir_ref_type_safe(const mir_func *fn, mir_ref r);
+
+/* Check the operand types and counts of one non-terminator op (or the
+ * operand of cbr / switch / ret), as the builder and the validator do.
+ * On a problem: false, msg filled ("operand 2 of add.i32 is f64, expected
+ * i32"), *code the status. */
+bool mir_check_operands(const armjit_module *m, const mir_func *fn, const mir_op *op,
+                        const mir_ref *args, uint32_t nargs, armjit_status *code, char *msg,
+                        size_t cap);
+
+/* Names for messages and the printer: "@f", "block b<N>" / the name. */
+void mir_op_text(const mir_op *op, char *buf, size_t cap); /* "add.i32" */
+
+#endif
