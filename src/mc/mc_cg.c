@@ -401,15 +401,13 @@ static void emit_body(mc_fn *c) {
       else mc_lower_op(c, op);
     }
   }
+  *c->tail = (uint32_t)a32_buf_size(c->b);
   epilogue(c);
   trap_stubs(c);
 }
 
 armjit_status mc_fn_compile(mc_mod *mm, const armjit_module *m, uint32_t sym, a32_buf *b,
-                            uint32_t *op_off, char *msg, size_t cap);
-
-armjit_status mc_fn_compile(mc_mod *mm, const armjit_module *m, uint32_t sym, a32_buf *b,
-                            uint32_t *op_off, char *msg, size_t cap) {
+                            uint32_t *op_off, uint32_t *tail, char *msg, size_t cap) {
   mc_fn c;
   memset(&c, 0, sizeof c);
   c.mm = mm;
@@ -421,6 +419,7 @@ armjit_status mc_fn_compile(mc_mod *mm, const armjit_module *m, uint32_t sym, a3
   c.abi = m->ctx->abi;
   c.idiv = (m->ctx->features & A32_FEAT_IDIV) && !(m->ctx->opts.flags & ARMJIT_NO_IDIV);
   c.op_off = op_off;
+  c.tail = tail;
   const mir_func *fn = c.fn;
   c.stype = ajx_calloc(c.ctx, fn->nvals ? fn->nvals : 1, 1);
   c.blk_label = ajx_calloc(c.ctx, fn->nblocks ? fn->nblocks : 1, sizeof *c.blk_label);

@@ -112,6 +112,7 @@ typedef struct {
   uint32_t mv_cap, pm_cap;
   /* per op: offset of its first instruction (listings) */
   uint32_t *op_off;
+  uint32_t *tail;       /* out: offset of the epilogue */
   armjit_status st;
   char msg[200];
 } mc_fn;
@@ -198,5 +199,9 @@ a32_sym mc_mod_sym(mc_mod *mm, uint32_t s);
 a32_label mc_mod_label(mc_mod *mm, uint32_t s);
 /* The a32 symbol of helper h. */
 a32_sym mc_mod_helper_sym(mc_mod *mm, mc_helper h);
+/* Compile function `sym` of m into b at its label: op_off[op] gets each
+ * op's first offset, *tail the epilogue's; on failure msg names it. */
+armjit_status mc_fn_compile(mc_mod *mm, const armjit_module *m, uint32_t sym, a32_buf *b,
+                            uint32_t *op_off, uint32_t *tail, char *msg, size_t cap);
 
 #endif

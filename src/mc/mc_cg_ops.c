@@ -195,7 +195,7 @@ static void lower_div32(mc_fn *c, const mir_op *op) {
   if (s) a32_sdiv(c->b, A32_AL, q, a, b);
   else a32_udiv(c->b, A32_AL, q, a, b);
   if (rem) a32_mul(c->b, A32_AL, A32_MLS, false, d, q, b, a);
-  mc_done(c, op->result, 0, d, rem ? MC_T1 : spare(c));
+  mc_done(c, op->result, 0, d, rem ? (int)MC_T1 : spare(c));
 }
 
 static void lower_unary_int(mc_fn *c, const mir_op *op) {

@@ -242,8 +242,10 @@ armjit_status mc_live_build(mc_fn *c) {
     for (uint32_t bi = fn->nblocks; bi-- > 0;) {
       const mir_block *b = &fn->blocks[bi];
       uint64_t *o = out + bi * W, *i = in + bi * W;
-      for (uint32_t s = 0; s < b->nsuccs; s++) {
-        const uint64_t *si = in + (size_t)b->succs[s] * W;
+      const mir_op *t = mir_term(fn, b);
+      const mir_edge *e = mir_edges(fn, t);
+      for (uint32_t s = 0; s < t->nedges; s++) {
+        const uint64_t *si = in + (size_t)e[s].block * W;
         for (uint32_t w = 0; w < W; w++) o[w] |= si[w];
       }
       for (uint32_t w = 0; w < W; w++) {
