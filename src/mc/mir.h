@@ -42,6 +42,7 @@
 
 #include "armjit/mc.h"
 #include "util/ctx.h"
+#include "util/sbuf.h"
 
 #define MIR_MAX_ITEMS (1u << 20)
 #define MIR_NAME_MAX 127
@@ -195,7 +196,13 @@ static inline const mir_op *mir_term(const mir_func *fn, const mir_block *b) {
   return &fn->ops[b->ops[b->nops - 1]];
 }
 
-/* Validate (util: armjit_module_validate). */
+/* Check every rule and fill the analysis (armjit_module_validate runs it
+ * when the module changed; prefer that). */
 armjit_status mir_validate(armjit_module *m, armjit_error *err);
+
+/* Append op's text form (as armjit_module_print writes it, no newline) or
+ * a constant's to sb: for listings annotated with the IR. */
+void mir_put_op(ajx_sbuf *sb, const armjit_module *m, const mir_func *fn, const mir_op *op);
+void mir_put_const(ajx_sbuf *sb, const mir_const *c);
 
 #endif

@@ -59,6 +59,13 @@ uint8_t mir_result_type(const armjit_module *m, unsigned opc, unsigned sub, int3
  * with it; mir_check_operands checks every operand with it. */
 uint8_t mir_operand_type(const armjit_module *m, const mir_func *fn, const mir_op *op,
                          const mir_ref *args, uint32_t n, uint32_t k, unsigned *alts);
+/* The type an untyped literal (is_float: written as a float) gets as
+ * operand k of op (docs/mir.md §3.3): mir_operand_type with every constant
+ * operand ignored, then i32 / f64 where several types would do; VOID when
+ * none fits.  The parser types literals with it, and the printer writes a
+ * constant bare exactly when this gives the constant's type. */
+uint8_t mir_literal_type(const armjit_module *m, const mir_func *fn, const mir_op *op,
+                         const mir_ref *args, uint32_t n, uint32_t k, bool is_float);
 /* Type of an operand of fn: VOID for MIR_NONE or an out-of-range handle. */
 uint8_t mir_ref_type_safe(const mir_func *fn, mir_ref r);
 

@@ -95,6 +95,23 @@ uint8_t mir_operand_type(const armjit_module *m, const mir_func *fn, const mir_o
   }
 }
 
+uint8_t mir_literal_type(const armjit_module *m, const mir_func *fn, const mir_op *op,
+                         const mir_ref *args, uint32_t n, uint32_t k, bool is_float) {
+  mir_ref masked[4];
+  uint32_t nf = mir_info(op->opc)->nfixed;
+  for (uint32_t j = 0; j < nf && j < n && j < 4; j++)
+    masked[j] = MIR_IS_CONST(args[j]) ? MIR_NONE : args[j];
+  unsigned alts;
+  uint8_t t = mir_operand_type(m, fn, op, k < nf ? masked : args, n, k, &alts);
+  if (t != ARMJIT_T_VOID) {
+    if (is_float && t != ARMJIT_T_F32 && t != ARMJIT_T_F64) return ARMJIT_T_VOID;
+    return t;
+  }
+  if (!is_float && (alts & TB(ARMJIT_T_I32))) return ARMJIT_T_I32;
+  if (alts & TB(ARMJIT_T_F64)) return ARMJIT_T_F64;
+  return ARMJIT_T_VOID;
+}
+
 void mir_op_text(const mir_op *op, char *buf, size_t cap) {
   const mir_opinfo *in = mir_info(op->opc);
   const char *s = mir_suffix_name(in, op->sub);
