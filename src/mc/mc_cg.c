@@ -16,7 +16,7 @@
  *         pop   {r4..r10 used, [r3], fp, pc}
  *   trap stub (one per trap code; a failing check bl<cc>s here):
  *         push  {r0-r3, ip, lr}; vpush {d0-d7}
- *         mov   r0, #code; sub r1, lr, #4 (the check's bl); add r2, sp, #88 (the body's sp)
+ *         mov   r0, #code; mov r1, lr (after the check's bl); add r2, sp, #88 (the body's sp)
  *         movw/movt ip, #trap_sym; blx ip
  *         vpop  {d0-d7}; pop {r0-r3, ip, pc}   (every register as it was)
  *
@@ -358,7 +358,7 @@ static void trap_stubs(mc_fn *c) {
     a32_push(c->b, A32_AL, (uint16_t)(saved | ARM_BIT(A32_LR)));
     a32_vpush(c->b, A32_AL, 0, 8);
     a32_mov_imm32(c->b, A32_AL, A32_R0, c->trap_code[i]);
-    a32_dp(c->b, A32_AL, A32_SUB, false, A32_R1, A32_LR, a32_imm(4));
+    a32_dp(c->b, A32_AL, A32_MOV, false, A32_R1, 0, a32_r(A32_LR));
     a32_dp(c->b, A32_AL, A32_ADD, false, A32_R2, A32_SP, a32_imm(24 + 64));
     int32_t ts = c->m->trap_sym;
     if (ts >= 0 && c->m->syms[ts].kind == MIR_SYM_FUNC) {

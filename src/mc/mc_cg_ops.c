@@ -461,6 +461,10 @@ static void mem_address(mc_fn *c, const mir_op *op, memform f, bool fp, a32_reg 
   unsigned sh = (unsigned)op->imm[0];
   a32_reg b = mc_word(c, A(0), 0, MC_T0);
   bool has_index = op->opc == ARMJIT_MOP_LOAD ? op->nargs > 1 : op->nargs > 2;
+  if (has_index && MIR_IS_CONST(A(1))) { /* a constant index folds into the offset */
+    o = (int32_t)((uint32_t)o + ((uint32_t)mc_konst(c, A(1))->bits << sh));
+    has_index = false;
+  }
   if (has_index) {
     a32_reg i = mc_word(c, A(1), 0, MC_T1);
     a32_dp(c->b, A32_AL, A32_ADD, false, MC_T0, b, a32_rsi(i, A32_LSL, sh));
@@ -489,7 +493,7 @@ static void lower_load(mc_fn *c, const mir_op *op) {
     mc_fdone(c, v, d, MC_T1);
     return;
   }
-  if (f.shifted && op->nargs > 1 && op->imm[1] == 0) { /* ldr d, [b, i, lsl #s] */
+  if (f.shifted && op->nargs > 1 && !MIR_IS_CONST(A(1)) && op->imm[1] == 0) { /* ldr d, [b, i, lsl #s] */
     a32_reg b = mc_word(c, A(0), 0, MC_T0), i = mc_word(c, A(1), 0, MC_T1);
     a32_reg d = mc_dst(c, v, 0, MC_T0);
     a32_ldst(c->b, A32_AL, f.ld, d,

@@ -6,7 +6,7 @@
  * context's symbols and the helpers (mc_helpers.h) from the library
  * itself, then hand out function pointers by name. */
 #include "mc/mc_cg.h"
-#include "mc/mir_impl.h"
+#include "util/sbuf.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -248,11 +248,11 @@ static armjit_status dis(const armjit_object *o, const void *code, FILE *out) {
           if (b->name) fprintf(out, "%s:\n", b->name);
           else fprintf(out, "b%u:\n", bi);
         }
-        char text[64];
-        const mir_op *op = &fn->ops[b->ops[k]];
-        mir_op_text(op, text, sizeof text);
-        if (op->result != MIR_NONE) fprintf(out, "  # v%d = %s\n", (int)op->result, text);
-        else fprintf(out, "  # %s\n", text);
+        ajx_sbuf sb;
+        ajx_sb_init(&sb, o->ctx);
+        mir_put_op(&sb, m, fn, &fn->ops[b->ops[k]]);
+        fprintf(out, "  # %s\n", sb.p && !sb.failed ? sb.p : "?");
+        ajx_sb_free(&sb);
       }
     }
     if (st == ARMJIT_OK && f->tail > pos) {
