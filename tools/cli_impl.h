@@ -120,4 +120,7 @@ int armjit_cli_add_builtins(armjit_ctx *ctx, FILE *out, FILE *err);
 /* `armjit symbols`: the list with a call descriptor for each function. */
 int armjit_cli_list_symbols(FILE *out);
 
+/* `armjit mc ...` (cli_mc.c): argv[0] is "mc". */
+int armjit_cli_mc_main(int argc, char **argv, FILE *out, FILE *err);
+
 #endif

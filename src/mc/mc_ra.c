@@ -113,9 +113,17 @@ static void frame_saves(mc_fn *c, const int8_t *reg) {
   c->push_mask = core;
   c->npush = n;
   vfp &= ARM_RANGE(8, 13);
-  if (vfp) {
-    c->vfirst = 8;
-    c->vcount = 32u - (unsigned)__builtin_clz(vfp) - 8u;
+  /* d14 and d15 are the VFP scratch registers (callee-saved by AAPCS
+   * §6.1.2): saved whenever the function has float values at all */
+  const mir_func *fn = c->fn;
+  bool floats = false;
+  for (uint32_t v = 0; v < fn->nvals && !floats; v++) floats = ra_type_is_float(c->stype[v]);
+  for (uint32_t k = 0; k < fn->nconsts && !floats; k++)
+    floats = fn->consts[k].type == ARMJIT_T_F32 || fn->consts[k].type == ARMJIT_T_F64;
+  if (floats) vfp |= ARM_BIT(MC_D1) | ARM_BIT(MC_D0);
+  if (vfp) { /* one vpush: the range from the lowest to the highest */
+    c->vfirst = (unsigned)__builtin_ctz(vfp);
+    c->vcount = 32u - (unsigned)__builtin_clz(vfp) - c->vfirst;
   } else {
     c->vfirst = c->vcount = 0;
   }
