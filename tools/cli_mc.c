@@ -261,6 +261,7 @@ static void mc_print_val(FILE *out, armjit_mtype t, armjit_mval v) {
   }
 }
 
+#if defined(__arm__)
 /* Compiled: func @__armjit_cli_call(p: ref) { a_k = load p, 8k; r = call
  * @NAME(a...); store p, 0, r; ret }, called as void (*)(void *). */
 static int mc_run_compiled(armjit_module *m, armjit_sym f, const armjit_mtype *pt, int np,
@@ -309,6 +310,7 @@ static int mc_run_compiled(armjit_module *m, armjit_sym f, const armjit_mtype *p
   armjit_mcode_free(c);
   return 0;
 }
+#endif
 
 static int mc_run(const mc_opts *o, armjit_module *m, const char *file, FILE *out, FILE *err) {
   armjit_sym f = armjit_module_find(m, o->call);
