@@ -195,16 +195,6 @@ static int mc_options(const mc_opts *o, armjit_options *jo, FILE *err) {
   return 0;
 }
 
-static armjit_memk mc_memk(armjit_mtype t) {
-  switch (t) {
-  case ARMJIT_T_I64: return ARMJIT_MEM_I64;
-  case ARMJIT_T_F32: return ARMJIT_MEM_F32;
-  case ARMJIT_T_F64: return ARMJIT_MEM_F64;
-  case ARMJIT_T_REF: return ARMJIT_MEM_REF;
-  default: return ARMJIT_MEM_I32;
-  }
-}
-
 static bool mc_read_arg(armjit_ctx *ctx, const char *s, armjit_mtype t, armjit_mval *v) {
   memset(v, 0, sizeof *v);
   int64_t x;
@@ -262,6 +252,16 @@ static void mc_print_val(FILE *out, armjit_mtype t, armjit_mval v) {
 }
 
 #if defined(__arm__)
+static armjit_memk mc_memk(armjit_mtype t) {
+  switch (t) {
+  case ARMJIT_T_I64: return ARMJIT_MEM_I64;
+  case ARMJIT_T_F32: return ARMJIT_MEM_F32;
+  case ARMJIT_T_F64: return ARMJIT_MEM_F64;
+  case ARMJIT_T_REF: return ARMJIT_MEM_REF;
+  default: return ARMJIT_MEM_I32;
+  }
+}
+
 /* Compiled: func @__armjit_cli_call(p: ref) { a_k = load p, 8k; r = call
  * @NAME(a...); store p, 0, r; ret }, called as void (*)(void *). */
 static int mc_run_compiled(armjit_module *m, armjit_sym f, const armjit_mtype *pt, int np,
