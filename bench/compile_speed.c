@@ -1,20 +1,33 @@
 /* SPDX-License-Identifier: MIT */
-/* compile_speed — how fast armjit_compile_loop is, in ns per IR op.
+/* compile_speed — how fast armjit turns a trace into code, in ns per IR op.
  *
- * usage: compile_speed [REPS]      (default 20)
+ *   compile_speed [REPS]            timings (default REPS 20)
+ *   compile_speed --once PATH OPS   one run of PATH on an OPS-op trace inside
+ *                                   bench_once(), for callgrind's
+ *                                   --toggle-collect=bench_once
  *
- * For traces of 1,000 and 10,000 ops (tests/support/bigtrace.c) the trace
- * is built once and compiled REPS times; only the armjit_compile_loop call
- * is timed (CLOCK_MONOTONIC).  Compiling needs no ARM CPU, so this runs on
- * the host as a cross code generator too.  One line per size:
- *   ops=10000 reps=20 median_ns_per_op=... min_ns_per_op=... code_bytes_per_op=...
+ * The trace is the mixed trace of mixtrace.h at 1,000, 10,000 and 100,000
+ * ops.  Paths:
+ *   api    build it through the API + armjit_trace_validate +
+ *          armjit_compile_loop (+ freeing both)
+ *   parse  armjit_trace_parse of its text (armjit_trace_to_string)
+ *   text   parse + validate + compile
+ * Each is timed REPS times (100k ops: REPS / 5, at least 3) with
+ * CLOCK_MONOTONIC.  Compiling needs no ARM CPU, so this runs on the host as
+ * a cross code generator too.  One line per size and path:
+ *   ops=N path=P reps=R median_ns_per_op=X min_ns_per_op=Y code_bytes_per_op=Z
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "armjit.h"
-#include "bigtrace.h"
+#include "mixtrace.h"
+
+enum { SEED = 12345 };
+typedef enum { P_API, P_PARSE, P_TEXT } path;
+static const char *const path_names[] = {"api", "parse", "text"};
 
 static double now_ns(void) {
   struct timespec ts;
@@ -27,59 +40,104 @@ static int cmp_double(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-static int bench(armjit_ctx *ctx, unsigned nops, unsigned reps) {
-  armjit_trace *t = bt_build(ctx, nops, 12345);
+/* One run of path p; *code gets the loop's code size (paths that compile).
+ * Returns 0 on success. */
+__attribute__((noinline)) int bench_once(armjit_ctx *ctx, path p, unsigned nops,
+                                         const char *text, size_t *code) {
   armjit_error e;
-  if (!t || armjit_trace_validate(t, &e) != ARMJIT_OK) {
-    fprintf(stderr, "compile_speed: building the %u-op trace failed\n", nops);
-    armjit_trace_free(t);
-    return 1;
-  }
-  double *ns = malloc(reps * sizeof *ns);
-  size_t code = 0;
-  int rc = ns ? 0 : 1;
-  for (unsigned r = 0; r < reps && rc == 0; r++) {
-    double t0 = now_ns();
-    armjit_loop *loop = armjit_compile_loop(ctx, t, &e);
-    double t1 = now_ns();
-    if (!loop) {
-      fprintf(stderr, "compile_speed: compile failed: %s (%s)\n", e.msg,
+  armjit_trace *t = p == P_API ? mix_build(ctx, nops, SEED) : armjit_trace_parse(ctx, text, &e);
+  if (!t) return 1;
+  int rc = 0;
+  if (p != P_PARSE) {
+    armjit_loop *loop = NULL;
+    if (armjit_trace_validate(t, &e) != ARMJIT_OK ||
+        !(loop = armjit_compile_loop(ctx, t, &e))) {
+      fprintf(stderr, "compile_speed: %s: %s (%s)\n", path_names[p], e.msg,
               armjit_status_name(e.code));
       rc = 1;
-      break;
+    } else {
+      armjit_loop_code(loop, code);
     }
-    armjit_loop_code(loop, &code);
     armjit_loop_free(loop);
-    ns[r] = (t1 - t0) / nops;
   }
-  if (rc == 0) {
-    qsort(ns, reps, sizeof *ns, cmp_double);
-    printf("ops=%u reps=%u median_ns_per_op=%.1f min_ns_per_op=%.1f code_bytes_per_op=%.2f\n",
-           nops, reps, ns[reps / 2], ns[0], (double)code / nops);
-  }
-  free(ns);
   armjit_trace_free(t);
   return rc;
 }
 
-int main(int argc, char **argv) {
-  unsigned reps = 20;
-  if (argc > 1) {
-    char *end;
-    unsigned long v = strtoul(argv[1], &end, 10);
-    if (*end || v == 0 || v > 100000) {
-      fprintf(stderr, "usage: compile_speed [REPS]   (1..100000)\n");
-      return 1;
+/* The text of the nops-op trace (free() it), and its exact op count. */
+static char *trace_text(armjit_ctx *ctx, unsigned nops, unsigned *real) {
+  armjit_trace *t = mix_build(ctx, nops, SEED);
+  char *s = t ? armjit_trace_to_string(t) : NULL;
+  if (t) *real = armjit_trace_nops(t);
+  armjit_trace_free(t);
+  return s;
+}
+
+static int bench(armjit_ctx *ctx, unsigned nops, unsigned reps) {
+  unsigned real = nops;
+  char *text = trace_text(ctx, nops, &real);
+  double *ns = malloc(reps * sizeof *ns);
+  int rc = text && ns ? 0 : 1;
+  for (int p = P_API; p <= P_TEXT && rc == 0; p++) {
+    size_t code = 0;
+    for (unsigned r = 0; r < reps && rc == 0; r++) {
+      double t0 = now_ns();
+      rc = bench_once(ctx, (path)p, nops, text, &code);
+      ns[r] = (now_ns() - t0) / real;
     }
-    reps = (unsigned)v;
+    if (rc) break;
+    qsort(ns, reps, sizeof *ns, cmp_double);
+    printf("ops=%u path=%s reps=%u median_ns_per_op=%.1f min_ns_per_op=%.1f "
+           "code_bytes_per_op=%.2f\n",
+           real, path_names[p], reps, ns[reps / 2], ns[0],
+           p == P_PARSE ? 0.0 : (double)code / real);
   }
+  free(ns);
+  free(text);
+  return rc;
+}
+
+static int usage(void) {
+  fprintf(stderr, "usage: compile_speed [REPS]   (1..100000)\n"
+                  "       compile_speed --once api|parse|text OPS\n");
+  return 1;
+}
+
+int main(int argc, char **argv) {
   armjit_error e;
   armjit_ctx *ctx = armjit_ctx_new(NULL, &e);
   if (!ctx) {
     fprintf(stderr, "compile_speed: %s\n", e.msg);
     return 1;
   }
-  int rc = bench(ctx, 1000, reps) || bench(ctx, 10000, reps);
+  int rc;
+  if (argc == 4 && strcmp(argv[1], "--once") == 0) {
+    int p = -1;
+    for (int k = P_API; k <= P_TEXT; k++)
+      if (strcmp(argv[2], path_names[k]) == 0) p = k;
+    unsigned long n = strtoul(argv[3], NULL, 10);
+    if (p < 0 || n < 64 || n > 1000000) {
+      armjit_ctx_free(ctx);
+      return usage();
+    }
+    unsigned real = (unsigned)n;
+    char *text = trace_text(ctx, (unsigned)n, &real);
+    size_t code = 0;
+    rc = text ? bench_once(ctx, (path)p, (unsigned)n, text, &code) : 1;
+    if (rc == 0) printf("ops=%u path=%s\n", real, argv[2]);
+    free(text);
+  } else {
+    unsigned reps = 20;
+    char *end = NULL;
+    unsigned long v = argc == 2 ? strtoul(argv[1], &end, 10) : reps;
+    if (argc > 2 || (end && *end) || v == 0 || v > 100000) {
+      armjit_ctx_free(ctx);
+      return usage();
+    }
+    reps = (unsigned)v;
+    rc = bench(ctx, 1000, reps) || bench(ctx, 10000, reps) ||
+         bench(ctx, 100000, reps / 5 > 3 ? reps / 5 : 3);
+  }
   armjit_ctx_free(ctx);
   return rc;
 }

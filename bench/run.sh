@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Benchmarks, printed as a markdown table.
+# Benchmarks, printed as markdown tables (README "Fuzzing and benchmarks"
+# says what each table holds).
 # Usage: bench/run.sh ARM_BUILD_DIR "RUNNER"
-#   ARM_BUILD_DIR  an ARM build (make bench passes build/armhf)
+#   ARM_BUILD_DIR  an ARM hard-float build (make bench passes build/armhf)
 #   RUNNER         how to run its binaries: "qemu-arm -L ..." on x86, "" on ARM
 # The host numbers come from a separate Release build in build/bench-host
-# (build/host is the ASan/UBSan debug build: useless for timing).
-# Environment: REPS (compiles per trace size, default 20).
+# (build/host is the ASan/UBSan debug build: useless for timing); it also
+# builds libcount.so, the qemu plugin that counts guest instructions.
+# Environment: REPS (timed runs per trace size, default 20),
+#              CALLGRIND=0 skips the host instruction counts.
 set -euo pipefail
 
 arm_dir=${1:?usage: bench/run.sh ARM_BUILD_DIR RUNNER}
@@ -16,6 +19,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 jobs=$(nproc 2>/dev/null || echo 2)
 [ "$jobs" -gt 2 ] && jobs=2
+out_dir=build/bench
+mkdir -p "$out_dir"
 
 # Quiet unless a step fails.
 quiet() {
@@ -31,31 +36,139 @@ host_dir=build/bench-host
 if [ ! -f "$host_dir/Makefile" ]; then
   quiet cmake -S . -B "$host_dir" -DCMAKE_BUILD_TYPE=Release -DARMJIT_TESTS=OFF
 fi
-quiet cmake --build "$host_dir" -j "$jobs" --target compile_speed
-quiet cmake --build "$arm_dir" -j "$jobs" --target compile_speed
+host_targets=(compile_speed)
+[ -n "$runner" ] && host_targets+=(armjit_count)
+quiet cmake --build "$host_dir" -j "$jobs" --target "${host_targets[@]}"
+quiet cmake --build "$arm_dir" -j "$jobs" --target kernels
 
-# compile_speed prints: ops=N reps=R median_ns_per_op=X min_ns_per_op=Y code_bytes_per_op=Z
-row() { # target-label, compile_speed output
-  local label=$1 line
-  while read -r line; do
-    set -- $line
-    printf '| %s | %s | %s | %s | %s | %s |\n' "$label" "${1#ops=}" "${2#reps=}" \
-      "${3#median_ns_per_op=}" "${4#min_ns_per_op=}" "${5#code_bytes_per_op=}"
-  done
+# ---- compile speed ----------------------------------------------------------
+# compile_speed prints: ops=N path=P reps=R median_ns_per_op=X min_ns_per_op=Y code_bytes_per_op=Z
+speed=$("$host_dir/bench/compile_speed" "$reps")
+have_cg=0
+if [ "${CALLGRIND:-1}" != 0 ] && command -v valgrind >/dev/null 2>&1; then have_cg=1; fi
+# Host instructions per op of one run (callgrind counts deterministically).
+instr_per_op() { # path ops
+  local f="$out_dir/callgrind.$1.$2" line ops total
+  line=$(valgrind --tool=callgrind --collect-atstart=no --toggle-collect=bench_once \
+           --callgrind-out-file="$f" "$host_dir/bench/compile_speed" --once "$1" "$2" 2>/dev/null)
+  ops=${line#ops=}; ops=${ops%% *}
+  total=$(awk '/^totals:/ {print $2}' "$f")
+  awk -v t="$total" -v n="$ops" 'BEGIN {printf "%.0f", t / n}'
 }
 
-host_out=$("$host_dir/bench/compile_speed" "$reps")
-# shellcheck disable=SC2086  # RUNNER is a command with arguments
-arm_out=$($runner "$arm_dir/bench/compile_speed" "$reps")
-arm_label="$(basename "$arm_dir")"
-[ -n "$runner" ] && arm_label="$arm_label (under ${runner%% *})"
+echo "## Compile speed (host $(uname -m), Release build)"
+echo
+echo "The mixed trace (bench/mixtrace.h).  api: build it through the API,"
+echo "validate, compile.  parse: armjit_trace_parse of its text.  text: parse,"
+echo "validate, compile."
+echo
+echo "| trace ops | path | ns/op median | ns/op min | host instr/op | code bytes/op |"
+echo "|---:|---|---:|---:|---:|---:|"
+while read -r line; do
+  set -- $line
+  ops=${1#ops=} path=${2#path=} med=${4#median_ns_per_op=} min=${5#min_ns_per_op=}
+  code=${6#code_bytes_per_op=}
+  [ "$path" = parse ] && code="-"
+  ins="-"
+  [ "$have_cg" = 1 ] && ins=$(instr_per_op "$path" "$ops")
+  printf '| %s | %s | %s | %s | %s | %s |\n' "$ops" "$path" "$med" "$min" "$ins" "$code"
+done <<< "$speed"
+if [ "$have_cg" != 1 ]; then
+  echo
+  echo "(host instructions: valgrind not found or CALLGRIND=0)"
+fi
+echo
 
-echo "## Compile speed (armjit_compile_loop only)"
+# ---- guest instructions -------------------------------------------------------
+plugin=$host_dir/bench/libcount.so
+if [ -z "$runner" ]; then
+  echo "## Guest instructions"
+  echo
+  echo "Not measured: this is an ARM machine, and the counts come from a"
+  echo "qemu-arm plugin."
+  exit 0
+fi
+if ! qemu-arm -h 2>/dev/null | grep -q -- '^-plugin'; then
+  echo "## Guest instructions"
+  echo
+  echo "Not measured: this qemu-arm has no TCG plugin support."
+  exit 0
+fi
+counts=$out_dir/kernels.count
+rm -f "$counts"
+# shellcheck disable=SC2086  # RUNNER is a command with arguments
+plan=$(${runner/qemu-arm/qemu-arm -plugin $plugin,out=$counts} "$arm_dir/bench/kernels")
+win() { awk -v k="$1" '$1 == "count" && $2 == "window" && $3 == k {print $4}' "$counts"; }
+# The window number of a plan line matching the pattern.
+widx() { awk -v p="$1" '$0 ~ p {print $2; exit}' <<< "$plan"; }
+per_iter() { # kernel compiler
+  local a b n1 n2
+  a=$(win "$(widx " kernel $1 $2 1000\$")")
+  b=$(win "$(widx " kernel $1 $2 2000\$")")
+  awk -v a="$a" -v b="$b" 'BEGIN {printf "%g", (b - a) / 1000}'
+}
+nm_tool=${NM:-arm-linux-gnueabihf-nm}
+gcc_size() { # symbol
+  if command -v "$nm_tool" >/dev/null 2>&1; then
+    local hex
+    hex=$("$nm_tool" -S --defined-only "$arm_dir/bench/kernels" | awk -v s="$1" '$4 == s {print $2}')
+    if [ -n "$hex" ]; then echo $((16#$hex)); else echo "-"; fi
+  else
+    echo "-"
+  fi
+}
+
+echo "## Kernels (guest instructions per iteration under qemu-arm)"
 echo
-echo "| build | trace ops | compiles | ns/op median | ns/op min | code bytes/op |"
-echo "|---|---:|---:|---:|---:|---:|"
-echo "$host_out" | row "host $(uname -m), Release"
-echo "$arm_out" | row "$arm_label"
+echo "Counted by libcount.so over runs of 1,000 and 2,000 iterations, the"
+echo "difference divided by 1,000.  gcc: arm-linux-gnueabihf-gcc -O2"
+echo "-march=armv7-a -mfpu=vfpv3-d16 -mfloat-abi=hard (bench/kernels_gcc.c)."
+echo "Code bytes: armjit's whole loop (entry, body, exit stubs, exit path,"
+echo "constants); gcc's function."
 echo
-echo "Host: the code generator running as a cross compiler.  Under qemu the"
-echo "ARM figures measure emulated time, not a real core."
+echo "| kernel | armjit | gcc -O2 | armjit code bytes | gcc code bytes |"
+echo "|---|---:|---:|---:|---:|"
+declare -A gsym=([int_sum]=kg_int_sum [float_recurrence]=kg_float_rec
+                 [array_sum]=kg_array_sum [call_loop]=kg_call_loop)
+chart=$out_dir/kernels.dat
+: > "$chart"
+for k in int_sum float_recurrence array_sum call_loop; do
+  a=$(per_iter "$k" armjit) g=$(per_iter "$k" gcc)
+  size=$(awk -v k="$k" '$1 == "size" && $2 == k {print $3}' <<< "$plan")
+  printf '| %s | %s | %s | %s | %s |\n' "$k" "$a" "$g" "$size" "$(gcc_size "${gsym[$k]}")"
+  echo "$k $a $g" >> "$chart"
+done
+echo
+
+echo "## Guard exits (guest instructions)"
+echo
+echo "From a failing guard's branch back to the caller of armjit_run, for a"
+echo "guard whose fail args are that many int inputs (registers, then stack"
+echo "slots); the plugin window's closing call is not counted."
+echo
+echo "| fail args | instructions | per further fail arg |"
+echo "|---:|---:|---:|"
+one=
+for n in 1 10 100; do
+  c=$(( $(win "$(widx " exit $n\$")") - 1 ))
+  [ -z "$one" ] && one=$c
+  if [ "$n" = 1 ]; then per="-"; else
+    per=$(awk -v c="$c" -v o="$one" -v n="$n" 'BEGIN {printf "%.1f", (c - o) / (n - 1)}'); fi
+  printf '| %s | %s | %s |\n' "$n" "$c" "$per"
+done
+echo
+
+if command -v gnuplot >/dev/null 2>&1; then
+  gnuplot <<EOF
+set terminal png size 720,400
+set output "$out_dir/kernels.png"
+set title "guest instructions per iteration"
+set style data histograms
+set style fill solid 0.8
+set yrange [0:*]
+plot "$chart" using 2:xtic(1) title "armjit", "" using 3 title "gcc -O2"
+EOF
+  echo "Chart: $out_dir/kernels.png"
+else
+  echo "No chart: gnuplot is not installed (the tables above hold the same numbers)."
+fi

@@ -214,6 +214,12 @@ int armjit_guard(armjit_trace *t, armjit_opcode op, const armjit_val *args,
 int armjit_label(armjit_trace *t, const armjit_val *args, unsigned nargs);
 armjit_status armjit_jump(armjit_trace *t, int label, const armjit_val *args,
                           unsigned nargs);
+/* jump(args) to the label named `label` of another trace (text form: a
+ * jump whose descr= names no label of its trace, in a file of several
+ * traces).  Only a bridge may have one (armjit_compile_bridge resolves
+ * the name: see there). */
+armjit_status armjit_jump_to(armjit_trace *t, const char *label, const armjit_val *args,
+                             unsigned nargs);
 /* finish(args): returns its exit id (>= 0) or -1. */
 int armjit_finish(armjit_trace *t, const armjit_val *args, unsigned nargs);
 /* debug_merge_point(text): the front end's own source position (PyPy's
@@ -343,11 +349,17 @@ void armjit_force(uintptr_t token);
  * trace order (guards and finishes share the numbering). */
 typedef enum { ARMJIT_EXIT_GUARD, ARMJIT_EXIT_FINISH } armjit_exit_kind;
 
+typedef struct armjit_loop armjit_loop;
+
 typedef struct {
   armjit_exit_kind kind;
   const char *name;          /* its name (armjit_set_name, descr=NAME), or NULL */
   unsigned nvalues;          /* values it hands back */
   const armjit_type *types;  /* their types */
+  /* Compiled exits only (armjit_loop_exit_info, armjit_run_exit_info): the
+   * loop or bridge the exit belongs to, and its number in that trace. */
+  const armjit_loop *trace;
+  unsigned trace_exit;
 } armjit_exit_info;
 
 unsigned armjit_trace_nexits(const armjit_trace *t);
@@ -383,15 +395,49 @@ void armjit_frame_free(armjit_ctx *ctx, armjit_frame *f);
 armjit_status armjit_interpret(armjit_trace *t, armjit_frame *f,
                                uint64_t max_steps, armjit_error *err);
 
+/* ---- sets of traces: a loop, its bridges, other loops (docs/ir.md §13) ---- */
+/* One trace of a set.  A loop has parent -1; a bridge names the entry of
+ * its parent (an earlier one) and the guard it is attached to, by the
+ * exit's number in the parent's trace (armjit_trace_exit_info). */
+typedef struct {
+  const char *name;        /* its name in the text form, or NULL */
+  armjit_trace *trace;
+  int parent;              /* index of the parent entry, -1 for a loop */
+  int exit_id;             /* bridge: the parent trace's guard */
+} armjit_set_entry;
+
+/* Run the set as compiled code with every bridge attached would run,
+ * starting at loop entry `start` with its inputs in f: a failing guard
+ * with a bridge continues in the bridge, a jump to another trace's label
+ * (armjit_jump_to) continues there (names resolved as
+ * armjit_compile_bridge does).  invalid: NULL, or one flag per entry
+ * (read for loops): guard_not_invalidated fails in a loop's family while
+ * its flag is non-zero (it is read each time, so a helper called by the
+ * trace may set it).  On return f holds the exit taken, f->exit_id its
+ * number in its own trace and *exit_trace (if not NULL) that entry.
+ * max_steps counts ops over all traces (0 = no limit). */
+armjit_status armjit_interpret_set(const armjit_set_entry *set, unsigned n, unsigned start,
+                                   const int *invalid, armjit_frame *f, uint64_t max_steps,
+                                   unsigned *exit_trace, armjit_error *err);
+
+/* Parse a file of several traces (docs/ir.md §13): sections headed
+ * "--- loop NAME" and "--- bridge NAME on PARENT.GUARD", each a trace in
+ * the usual text form (a file with no header is one loop).  On success
+ * *set holds *n entries in file order (bridges after their parents);
+ * free it with armjit_set_free.  Errors carry the file's line:column. */
+armjit_status armjit_set_parse(armjit_ctx *ctx, const char *text, armjit_set_entry **set,
+                               unsigned *n, armjit_error *err);
+void armjit_set_free(armjit_ctx *ctx, armjit_set_entry *set, unsigned n);
+
 /* ---- compiling and running ------------------------------------------------- */
-typedef struct armjit_loop armjit_loop;
 
 /* Compile a validated trace.  The trace may be freed afterwards. */
 armjit_loop *armjit_compile_loop(armjit_ctx *ctx, armjit_trace *t,
                                  armjit_error *err);
 void armjit_loop_free(armjit_loop *loop);
 
-/* Frame capacity the loop needs: max(inputs, values of any exit). */
+/* Frame capacity the loop needs: max(inputs, values of any exit), over
+ * its bridges and the loops they jump to too. */
 uint32_t armjit_loop_frame_capacity(const armjit_loop *loop);
 unsigned armjit_loop_nexits(const armjit_loop *loop);
 armjit_status armjit_loop_exit_info(const armjit_loop *loop, int exit_id,
@@ -401,6 +447,64 @@ armjit_status armjit_loop_exit_info(const armjit_loop *loop, int exit_id,
  * also stored in f->exit_id, with f->values holding its values; or -1 when
  * it cannot run (f too small, not on ARM) with err filled. */
 int armjit_run(armjit_loop *loop, armjit_frame *f, armjit_error *err);
+
+/* ---- bridges and invalidation ------------------------------------------------ */
+/* Compile trace t as a *bridge* on guard exit_id of parent (a loop or a
+ * bridge): from then on, when that guard fails, the code goes on into
+ * the bridge instead of returning.  t's inputs are the guard's fail args,
+ * one to one (count and types must match: ARMJIT_E_INVALID /
+ * ARMJIT_E_TYPE); the bridge starts with each of them where the guard
+ * left it (register, slot or constant), so entering costs one branch.
+ * Its frame may be deeper than the parent's.  It ends with
+ *   - finish(...);
+ *   - a jump to a label of its own (a loop of its own);
+ *   - a jump to a label of another trace (armjit_jump_to, by name): the
+ *     labels of its loop and of that loop's bridges are searched first,
+ *     then those of every other loop of the context (the name must be in
+ *     one of them only).
+ * exit_id is numbered as armjit_run returns it: a loop's exits are
+ * 0..nexits-1, and each bridge's exits follow, numbered when the bridge
+ * is compiled; armjit_loop_exit_info on any trace of the family says
+ * which trace an id belongs to.  A guard takes one bridge (a second is
+ * ARMJIT_E_INVALID); bridges of bridges to any depth.  Attaching rewrites
+ * the guard's branch (one word): it may happen while other threads run
+ * the loop.  The loop owns its bridges: armjit_loop_free of the loop
+ * frees them.  armjit_loop_free of a bridge detaches it (its guard exits
+ * to the caller again) and frees it with its own bridges.  Freeing a
+ * loop also detaches and frees every bridge of *other* loops that jumps
+ * into it (their guards exit again); no thread may run any of them then.
+ * armjit_run refuses a bridge.  The trace may be freed afterwards. */
+armjit_loop *armjit_compile_bridge(armjit_ctx *ctx, armjit_loop *parent, int exit_id,
+                                   armjit_trace *t, armjit_error *err);
+/* The id armjit_run reports for exit k of trace `loop` (a loop: k; a
+ * bridge: numbered in its loop's family), or -1 when k is out of range. */
+int armjit_loop_exit_id(const armjit_loop *loop, unsigned k);
+/* The trace whose guard enters bridge `loop`; NULL for a loop. */
+const armjit_loop *armjit_loop_parent(const armjit_loop *loop);
+
+/* Compile a set (armjit_set_parse): each loop with armjit_compile_loop
+ * and each bridge attached with armjit_compile_bridge, in order; out[i]
+ * gets entry i's loop or bridge.  Free the loops (their bridges go with
+ * them).  On failure nothing stays compiled and err says which trace. */
+armjit_status armjit_compile_set(armjit_ctx *ctx, const armjit_set_entry *set, unsigned n,
+                                 armjit_loop **out, armjit_error *err);
+
+/* Invalidate `loop` (or the loop of a bridge) and all its bridges: from
+ * now on every guard_not_invalidated of them fails when reached (into
+ * its bridge if it has one), handing back its fail args.  While valid, a
+ * guard_not_invalidated is one NOP; invalidating turns each into a branch
+ * (one-word patches), so it may be called while other threads run the
+ * loop: each sees the change at the latest when it next reaches the
+ * guard.  Bridges compiled later are invalidated too.  Not concurrently
+ * with compiling, attaching or freeing code of the same context. */
+armjit_status armjit_loop_invalidate(armjit_loop *loop, armjit_error *err);
+bool armjit_loop_is_invalidated(const armjit_loop *loop);
+
+/* After armjit_run: which exit the run took and of which trace (the
+ * loop, one of its bridges, or, after a bridge jumped into another loop,
+ * a trace of that loop's family, in whose numbering f->exit_id is).
+ * ARMJIT_E_ARG when f holds no compiled exit. */
+armjit_status armjit_run_exit_info(const armjit_frame *f, armjit_exit_info *info);
 
 /* Introspection. */
 const void *armjit_loop_code(const armjit_loop *loop, size_t *size);

@@ -187,7 +187,7 @@ static void test_recovery_decode(void **state) {
   for (unsigned k = 0; k < 9; k++) len += rec_put(rec + len, codes[k]);
   assert_int_equal(rec_varint_len(codes[0]), 1);
   ajx_exit_meta em = {0, len, 9, types};
-  ajx_loop_meta m = {1, &em, rec, consts, 40};
+  ajx_loop_meta m = {1, &em, rec, consts, 40, 0};
   armjit_value out[9];
   assert_true(ajx_exit_decode(&m, 0, save, fp, out));
   assert_true(out[0].bits == 0x1000u + ARM_SAVE_R0 + 3);

@@ -192,6 +192,7 @@ static const char *const traces[] = {
     "p16 = guard_exception(descr=exc) [i1]\n"
     "guard_class(p0, ref(0x3000)) [p0]\n"
     "guard_nonnull_class(p16, ref(0x3000)) [p16]\n"
+    "guard_not_invalidated(descr=inv) [i1, p16]\n"
     "finish(i3, i4, i8, i11, i12, f14, p16)\n",
     /* debug_merge_point: a source position, with every escape */
     "[i0]\n"

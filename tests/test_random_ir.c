@@ -163,10 +163,12 @@ static void test_roundtrip(void **state) {
       fprintf(stderr, "generator never produced %s\n", op_names[k]);
       missing++;
     }
-  /* and every guard kind is seen failing (runs reach it and take it) */
+  /* and every guard kind is seen failing (runs reach it and take it);
+   * guard_not_invalidated fails only in an invalidated loop, which the
+   * bridge sets of arm_random_diff make */
   printf("guard exits taken:");
   for (int k = 0; k < ARMJIT_OP__COUNT; k++)
-    if (rt_is_exit((unsigned)k) && k != ARMJIT_OP_FINISH) {
+    if (rt_is_exit((unsigned)k) && k != ARMJIT_OP_FINISH && k != ARMJIT_OP_GUARD_NOT_INVALIDATED) {
       printf(" %s %lu", op_names[k], exitcount[k]);
       if (!exitcount[k]) missing++;
     }

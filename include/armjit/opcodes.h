@@ -130,7 +130,9 @@ enum {
   _(GUARD_NO_EXCEPTION, "guard_no_exception", "", 'v', ARMJIT_OPF_GUARD | ARMJIT_OPF_RT) \
   _(GUARD_EXCEPTION, "guard_exception", "",  'r', ARMJIT_OPF_GUARD | ARMJIT_OPF_RT) \
   _(GUARD_CLASS,    "guard_class",    "rr",  'v', ARMJIT_OPF_GUARD | ARMJIT_OPF_LOAD) \
-  _(GUARD_NONNULL_CLASS, "guard_nonnull_class", "rr", 'v', ARMJIT_OPF_GUARD | ARMJIT_OPF_LOAD)
+  _(GUARD_NONNULL_CLASS, "guard_nonnull_class", "rr", 'v', ARMJIT_OPF_GUARD | ARMJIT_OPF_LOAD) \
+  /* invalidation (armjit_loop_invalidate): a NOP while the loop is valid */ \
+  _(GUARD_NOT_INVALIDATED, "guard_not_invalidated", "", 'v', ARMJIT_OPF_GUARD | ARMJIT_OPF_RT)
 
 typedef enum {
 #define ARMJIT_OP_ENUM(name, text, args, res, flags) ARMJIT_OP_##name,

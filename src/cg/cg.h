@@ -12,6 +12,35 @@
 #define ARMJIT_CG_CG_H
 
 #include "ir/ir.h"
+#include "ra/loc.h"
+
+/* A label of another trace that a bridge's jump goes to (its loop's, or
+ * another loop's): where its code is and where its arguments live. */
+typedef struct {
+  uint32_t addr;         /* absolute address of the label's first instruction */
+  const ra_loc *locs;    /* per argument: its register or slot */
+  uint32_t nargs;
+  int32_t depth;         /* bytes below fp that its trace's slots use: sp
+                            is moved down to fp - depth when it is higher */
+} cg_xlabel;
+
+/* Compiling a bridge (cg_env.bridge): it has no prologue and runs on its
+ * parent's frame, starting with every input where the guard left it. */
+typedef struct {
+  const ra_loc *inputs;  /* per input: REG/VREG/STACK in the parent's frame;
+                            CONST k (k: a constant of the trace) or a
+                            location already taken by an earlier input:
+                            the input is placed afresh and loaded from
+                            there (only inputs that are label arguments;
+                            others are rewritten to the constant or the
+                            earlier input before compiling); LOC_NONE:
+                            unused */
+  const int32_t *same_as;   /* per input: an earlier input at the same
+                               location, or -1 */
+  int32_t depth;         /* bytes below fp sp is at when the guard fails */
+  const cg_xlabel *xlabels; /* per external label of the trace */
+  uint32_t nxlabels;
+} cg_bridge;
 
 /* Addresses baked into the code as constants (MOVW/MOVT, or the shortest
  * load for memmove, which is never patched). */
@@ -25,6 +54,7 @@ typedef struct {
                             copystrcontent / copyunicodecontent */
   uint32_t exc_slot;     /* the pending-exception word (uintptr_t, 0 none),
                             fixed for the context's lifetime */
+  const cg_bridge *bridge; /* NULL: a loop (with a prologue) */
 } cg_env;
 
 typedef struct {
@@ -34,6 +64,8 @@ typedef struct {
   uint32_t stub;         /* offset of the exit stub (movw ip, #id; b common) */
   uint32_t rec;          /* recovery string: rec[rec .. rec+rec_len) */
   uint32_t rec_len;
+  bool nop;              /* the patch site is a NOP, not a b<cc>
+                            (guard_not_invalidated) */
 } cg_exit;
 
 typedef struct {
@@ -56,6 +88,12 @@ typedef struct {
   uint32_t pool_off;     /* float constant pool (data, not code) */
   uint32_t pool_bytes;
   int32_t frame_bytes;   /* spill area below fp */
+  uint32_t nlabels;      /* per label of the trace: where its code starts */
+  uint32_t *label_off;   /* and where its arguments live (bridges of this */
+  ra_loc **label_locs;   /* or other traces jump there) */
+  uint32_t entry;        /* bridge: where its guard's branch goes (the sp
+                            adjustment before it is skipped when the
+                            bridge's frame is not deeper) */
   /* The frame the prologue builds, for unwind information: push
    * {saved_core} ends at push_end, vpush {d<vfp_first>..} (vfp_count
    * registers) at vpush_end, and from fp_set on fp = sp.  The CFA is
@@ -69,6 +107,10 @@ typedef struct {
 armjit_status cg_compile(armjit_ctx *ctx, const armjit_trace *t, const cg_env *env,
                          cg_result *out, armjit_error *err);
 void cg_result_free(armjit_ctx *ctx, cg_result *r);
+
+/* The resolver to link a bridge's code with (ud: its cg_bridge): the
+ * addresses of the labels of other traces it jumps to. */
+bool cg_bridge_resolve(void *ud, a32_sym sym, const char *name, uint32_t *addr);
 
 /* Frame bits a constant is written as (ints zero-extended). */
 uint64_t cg_const_bits(const ir_const *c);

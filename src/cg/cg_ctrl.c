@@ -16,6 +16,7 @@ void cg_lower_label(cg *c, const ir_op *op) {
   for (uint32_t k = 0; k < op->nargs; k++)
     if (locs[k].kind == LOC_NONE) cg_fail(c, ARMJIT_E_INVALID, "label argument %u has no location (internal)", k);
   a32_label_bind(c->b, c->label_at[op->id]);
+  c->out->label_off[op->id] = (uint32_t)a32_buf_size(c->b);
   /* Hints: values passed to the final jump prefer these registers. */
   if (c->lv.jump_op >= 0 && c->t->ops[c->lv.jump_op].id == op->id) {
     c->ra.jump_locs = locs;
@@ -25,6 +26,10 @@ void cg_lower_label(cg *c, const ir_op *op) {
 }
 
 void cg_lower_jump(cg *c, const ir_op *op) {
+  if (ir_jump_is_external(op)) {
+    cg_bridge_jump(c, op);
+    return;
+  }
   const ra_loc *dst = c->label_locs[op->id];
   if (!dst) {
     cg_fail(c, ARMJIT_E_INVALID, "jump to a label that is not compiled yet");

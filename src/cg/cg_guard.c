@@ -90,3 +90,13 @@ void cg_lower_guard_class(cg *c, const ir_op *op) {
   cg_flags_set(c);
   cg_exit_branch(c, op, A32_NE);
 }
+
+/* guard_not_invalidated: nothing runs while the loop is valid.  The site
+ * is a NOP, the exit's patch site; armjit_loop_invalidate turns it into
+ * `b <stub>` (or `b <bridge>`), a one-word patch of a NOP into a branch,
+ * which a thread running the code sees either before or after. */
+void cg_lower_guard_not_invalidated(cg *c, const ir_op *op) {
+  cg_record_exit(c, op, (int32_t)a32_buf_size(c->b));
+  c->out->exits[op->id].nop = true;
+  a32_nop(c->b, A32_AL);
+}

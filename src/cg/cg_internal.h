@@ -213,6 +213,16 @@ cg_cold *cg_cold_branch(cg *c, a32_cond cc, cg_cold_fn emit);
 /* After the body, before the exit stubs: every cold path in order. */
 void cg_emit_cold(cg *c);
 
+/* ---- bridges (cg_bridge.c; the emitted shape is drawn there) ---- */
+/* Instead of the prologue: the sp adjustment patched by
+ * cg_bridge_patch_frame, the float pool, the inputs placed. */
+void cg_bridge_entry(cg *c);
+void cg_bridge_patch_frame(cg *c);
+/* A jump to a label of another trace. */
+void cg_bridge_jump(cg *c, const ir_op *op);
+/* guard_not_invalidated: a NOP patch site (cg_guard.c). */
+void cg_lower_guard_not_invalidated(cg *c, const ir_op *op);
+
 /* ---- entry (cg_entry.c) ---- */
 void cg_prologue(cg *c);
 void cg_patch_frame(cg *c);

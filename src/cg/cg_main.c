@@ -105,6 +105,7 @@ static const cg_fn lower[ARMJIT_OP__COUNT] = {
     [ARMJIT_OP_GUARD_NOT_FORCED] = cg_lower_guard_rt,
     [ARMJIT_OP_GUARD_NO_EXCEPTION] = cg_lower_guard_rt,
     [ARMJIT_OP_GUARD_EXCEPTION] = cg_lower_guard_rt,
+    [ARMJIT_OP_GUARD_NOT_INVALIDATED] = cg_lower_guard_not_invalidated,
 };
 
 void cg_fail(cg *c, armjit_status st, const char *fmt, ...) {
@@ -121,6 +122,10 @@ void cg_result_free(armjit_ctx *ctx, cg_result *r) {
   ajx_free(ctx, r->exits);
   ajx_free(ctx, r->rec);
   ajx_free(ctx, r->consts);
+  if (r->label_locs)
+    for (uint32_t i = 0; i < r->nlabels; i++) ajx_free(ctx, r->label_locs[i]);
+  ajx_free(ctx, r->label_locs);
+  ajx_free(ctx, r->label_off);
   memset(r, 0, sizeof *r);
 }
 
@@ -169,9 +174,10 @@ static armjit_status setup(cg *c, cg_result *o, armjit_error *err) {
   o->consts = ajx_alloc(ctx, (t->nconsts ? t->nconsts : 1) * sizeof *o->consts);
   c->label_at = ajx_alloc(ctx, (t->nlabels ? t->nlabels : 1) * sizeof *c->label_at);
   c->label_locs = ajx_calloc(ctx, t->nlabels ? t->nlabels : 1, sizeof *c->label_locs);
+  o->label_off = ajx_calloc(ctx, t->nlabels ? t->nlabels : 1, sizeof *o->label_off);
   c->stub_at = ajx_alloc(ctx, (t->nexits ? t->nexits : 1) * sizeof *c->stub_at);
   o->buf = armjit_buf_new(ctx, 4096, ctx->opts.code_limit);
-  if (!o->op_off || !o->exits || !o->consts || !c->label_at || !c->label_locs ||
+  if (!o->op_off || !o->exits || !o->consts || !c->label_at || !c->label_locs || !o->label_off ||
       !c->stub_at || !o->buf || find_calls(c) != ARMJIT_OK)
     return ajx_err(err, ARMJIT_E_NOMEM, "out of memory setting up code generation");
   a32_buf_set_features(o->buf, ctx->features);
@@ -226,8 +232,12 @@ armjit_status cg_compile(armjit_ctx *ctx, const armjit_trace *t, const cg_env *e
   armjit_status st = cg_open(&c, ctx, t, env, out, err);
   if (st != ARMJIT_OK) goto done;
 
-  cg_prologue(&c);
-  cg_emit_pool(&c);
+  if (env->bridge) {
+    cg_bridge_entry(&c);  /* the pool too */
+  } else {
+    cg_prologue(&c);
+    cg_emit_pool(&c);
+  }
   for (uint32_t i = 0; i < t->nops; i++) {
     if (c.lv.dead[i] || c.folded[i]) continue;  /* unused pure op, folded shift */
     const ir_op *op = &t->ops[i];
@@ -247,9 +257,15 @@ armjit_status cg_compile(armjit_ctx *ctx, const armjit_trace *t, const cg_env *e
   if (c.st == ARMJIT_OK && ra_status(&c.ra) == ARMJIT_OK) {
     cg_emit_cold(&c);
     cg_emit_stubs(&c);
-    cg_patch_frame(&c);
+    if (env->bridge) cg_bridge_patch_frame(&c);
+    else cg_patch_frame(&c);
   }
   st = status_of(&c, err);
+  if (st == ARMJIT_OK) { /* the label table goes with the result */
+    out->label_locs = c.label_locs;
+    out->nlabels = t->nlabels;
+    c.label_locs = NULL;
+  }
 done:
   cg_close(&c);
   if (st != ARMJIT_OK) cg_result_free(ctx, out);

@@ -51,6 +51,37 @@ static inline int rec_get(const uint8_t **p, const uint8_t *end, uint64_t *x) {
   return 0;
 }
 
+/* One value of a recovery string, decoded: where the value is. */
+typedef struct {
+  unsigned tag;     /* REC_* */
+  uint32_t reg;     /* REG: rN (int/ref) or dN (float) */
+  int32_t off;      /* SLOT: byte offset from fp (negative) */
+  uint32_t index;   /* CONST: index into the constant pool */
+  int32_t value;    /* SMALL: the int */
+} rec_entry;
+
+/* Decode the next value of a string [*p, end) into *e (a bridge reads
+ * where its guard left each value); false when the string is malformed. */
+static inline int rec_next(const uint8_t **p, const uint8_t *end, rec_entry *e) {
+  uint64_t x;
+  if (!rec_get(p, end, &x)) return 0;
+  uint64_t payload = x >> 2;
+  e->tag = (unsigned)(x & 3);
+  e->reg = e->index = 0;
+  e->off = e->value = 0;
+  if (payload > UINT32_MAX) return 0;
+  switch (e->tag) {
+  case REC_REG: e->reg = (uint32_t)payload; break;
+  case REC_SLOT:
+    if (payload > (uint32_t)INT32_MAX / 4) return 0;
+    e->off = -4 * (int32_t)payload;
+    break;
+  case REC_CONST: e->index = (uint32_t)payload; break;
+  default: e->value = rec_unzigzag((uint32_t)payload); break;
+  }
+  return 1;
+}
+
 /* The save area the registers are read from: ARM_SAVE_* (arm/target.h). */
 
 #endif

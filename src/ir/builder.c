@@ -198,6 +198,21 @@ armjit_status armjit_jump(armjit_trace *t, int label, const armjit_val *args,
   return ARMJIT_OK;
 }
 
+armjit_status armjit_jump_to(armjit_trace *t, const char *label, const armjit_val *args,
+                             unsigned nargs) {
+  static const char fn[] = "armjit_jump_to";
+  if (!t) return ARMJIT_E_ARG;
+  if (!label || !ir_is_ident(label))
+    return ir_builder_fail(t, ARMJIT_E_ARG, "%s: the label name must be an identifier", fn);
+  armjit_status st = check_refs(t, fn, "argument", args, nargs, IR_MAX_ARGS);
+  if (st != ARMJIT_OK) return st;
+  int32_t id = ir_xlabel(t, label, strlen(label));
+  if (!id) return emit_err(t, fn, ARMJIT_E_NOMEM);
+  st = ir_emit(t, ARMJIT_OP_JUMP, ARMJIT_VOID, args, nargs, NULL, 0, id, NULL);
+  if (st != ARMJIT_OK) return emit_err(t, fn, st);
+  return ARMJIT_OK;
+}
+
 int armjit_finish(armjit_trace *t, const armjit_val *args, unsigned nargs) {
   static const char fn[] = "armjit_finish";
   if (!t) return -1;

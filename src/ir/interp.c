@@ -25,6 +25,8 @@ typedef struct {
   const armjit_trace *t;
   armjit_value *vals;     /* one per value number */
   uintptr_t force_flag;   /* the activation's force word: force_token is &it */
+  const int *invalid;     /* the family's invalidation flag, NULL: valid */
+  uint64_t steps;         /* ops run so far (every trace of a set) */
 } interp;
 
 static inline armjit_value get(const interp *in, ir_ref r) {
@@ -361,6 +363,7 @@ static armjit_status eval_effect(interp *in, const ir_op *op, const ir_ref *a,
     break;
   case ARMJIT_OP_GUARD_CLASS: *pass = class_of(t, R(0)) == R(1); break;
   case ARMJIT_OP_GUARD_NONNULL_CLASS: *pass = R(0) != 0 && class_of(t, R(0)) == R(1); break;
+  case ARMJIT_OP_GUARD_NOT_INVALIDATED: *pass = !in->invalid || !*in->invalid; break;
   default:
     return ajx_err(err, ARMJIT_E_INVALID, "interpreter: op %s has no effect to run (internal)",
                    ir_info(op->opc)->name);
@@ -378,17 +381,20 @@ static uint32_t max_jump_args(const armjit_trace *t) {
   return m;
 }
 
-static armjit_status run(interp *in, armjit_frame *f, uint64_t max_steps,
-                         armjit_value *tmp, armjit_error *err) {
+/* How a run of one trace ended: an exit (its values written to the
+ * frame), or a jump to a label of another trace (the values in tmp). */
+typedef enum { RUN_EXIT, RUN_XJUMP } run_end;
+
+static armjit_status run(interp *in, armjit_frame *f, uint32_t pc, uint64_t max_steps,
+                         armjit_value *tmp, run_end *how, uint32_t *which,
+                         armjit_error *err) {
   const armjit_trace *t = in->t;
   bool ovf = false;
-  uint64_t steps = 0;
-  uint32_t pc = 0;
   for (;;) {
-    if (max_steps && steps >= max_steps)
+    if (max_steps && in->steps >= max_steps)
       return ajx_err(err, ARMJIT_E_LIMIT, "step limit of %" PRIu64 " ops exceeded",
                      max_steps);
-    steps++;
+    in->steps++;
     const ir_op *op = &t->ops[pc];
     const ir_ref *a = ir_args(t, op);
     switch ((armjit_opcode)op->opc) {
@@ -396,12 +402,19 @@ static armjit_status run(interp *in, armjit_frame *f, uint64_t max_steps,
     case ARMJIT_OP_DEBUG_MERGE_POINT: break;  /* no effect */
     case ARMJIT_OP_FINISH:
       write_exit(in, f, op->id, a, op->nargs);
+      *how = RUN_EXIT;
+      *which = (uint32_t)op->id;
       return ARMJIT_OK;
     case ARMJIT_OP_JUMP: {
-      const ir_op *lab = &t->ops[t->labels[op->id].op];
-      const ir_ref *la = ir_args(t, lab);
       /* Parallel assignment: read every source before writing any target. */
       for (uint32_t k = 0; k < op->nargs; k++) tmp[k] = get(in, a[k]);
+      if (ir_jump_is_external(op)) {
+        *how = RUN_XJUMP;
+        *which = IR_XLABEL_INDEX(op->id);
+        return ARMJIT_OK;
+      }
+      const ir_op *lab = &t->ops[t->labels[op->id].op];
+      const ir_ref *la = ir_args(t, lab);
       for (uint32_t k = 0; k < op->nargs; k++) in->vals[la[k]] = tmp[k];
       pc = t->labels[op->id].op + 1;
       continue;
@@ -414,12 +427,16 @@ static armjit_status run(interp *in, armjit_frame *f, uint64_t max_steps,
         if (st != ARMJIT_OK) return st;
         if (!pass) {
           write_exit(in, f, op->id, ir_fails(t, op), op->nfail);
+          *how = RUN_EXIT;
+          *which = (uint32_t)op->id;
           return ARMJIT_OK;
         }
         if (op->res != IR_NONE) in->vals[op->res] = v;
       } else if (ir_is_guard(op->opc)) {
         if (!guard_passes(in, op, a, ovf)) {
           write_exit(in, f, op->id, ir_fails(t, op), op->nfail);
+          *how = RUN_EXIT;
+          *which = (uint32_t)op->id;
           return ARMJIT_OK;
         }
       } else {
@@ -432,6 +449,18 @@ static armjit_status run(interp *in, armjit_frame *f, uint64_t max_steps,
   }
 }
 
+/* A trace's inputs from the frame, by type. */
+static void load_inputs(interp *in, const armjit_frame *f) {
+  const armjit_trace *t = in->t;
+  for (uint32_t v = 0; v < t->ninputs; v++) {
+    switch ((armjit_type)t->vtype[v]) {
+    case ARMJIT_INT: in->vals[v] = mki(f->values[v].i); break;
+    case ARMJIT_REF: in->vals[v] = mkr(f->values[v].r); break;
+    default: in->vals[v].bits = f->values[v].bits; break;
+    }
+  }
+}
+
 armjit_status armjit_interpret(armjit_trace *t, armjit_frame *f, uint64_t max_steps,
                                armjit_error *err) {
   if (!t || !f)
@@ -440,27 +469,145 @@ armjit_status armjit_interpret(armjit_trace *t, armjit_frame *f, uint64_t max_st
     armjit_status st = armjit_trace_validate(t, err);
     if (st != ARMJIT_OK) return st;
   }
+  for (uint32_t i = 0; i < t->nops; i++)
+    if (t->ops[i].opc == ARMJIT_OP_JUMP && ir_jump_is_external(&t->ops[i]))
+      return ajx_err(err, ARMJIT_E_INVALID,
+                     "jump to label %s of another trace: interpret the traces together "
+                     "(armjit_interpret_set)", t->xlabels[IR_XLABEL_INDEX(t->ops[i].id)]);
+  armjit_set_entry e = {NULL, t, -1, -1};
+  return armjit_interpret_set(&e, 1, 0, NULL, f, max_steps, NULL, err);
+}
+
+/* ---- sets of traces: loops, their bridges, jumps between them ---------------------- */
+static uint32_t root_of(const armjit_set_entry *set, uint32_t i) {
+  for (uint32_t d = 0; set[i].parent >= 0 && d < 1u << 20; d++) i = (uint32_t)set[i].parent;
+  return i;
+}
+
+/* The label of the set named `name` for a jump from entry `from`: in its
+ * own family first, then in the other families (unique there). */
+static armjit_status find_label(const armjit_set_entry *set, unsigned n, uint32_t from,
+                                const char *name, uint32_t *entry, uint32_t *label,
+                                armjit_error *err) {
+  uint32_t root = root_of(set, from);
+  bool found = false;
+  for (int pass = 0; pass < 2 && !found; pass++)
+    for (uint32_t i = 0; i < n; i++) {
+      if ((root_of(set, i) == root) != (pass == 0)) continue;
+      const armjit_trace *t = set[i].trace;
+      int32_t e = ir_name_find(t, name, strlen(name));
+      if (e < 0 || (e & 1)) continue;
+      if (found)
+        return ajx_err(err, ARMJIT_E_INVALID,
+                       "jump to label %s: more than one loop has a label of that name", name);
+      found = true;
+      *entry = i;
+      *label = (uint32_t)e / 2;
+    }
+  if (!found) return ajx_err(err, ARMJIT_E_INVALID, "jump to unknown label %s", name);
+  return ARMJIT_OK;
+}
+
+armjit_status armjit_interpret_set(const armjit_set_entry *set, unsigned n, unsigned start,
+                                   const int *invalid, armjit_frame *f, uint64_t max_steps,
+                                   unsigned *exit_trace, armjit_error *err) {
+  if (!set || !f || start >= n)
+    return ajx_err(err, ARMJIT_E_ARG, "armjit_interpret_set: %s",
+                   !set ? "the set is NULL" : !f ? "the frame is NULL" : "start is not in the set");
+  armjit_ctx *ctx = set[start].trace ? set[start].trace->ctx : NULL;
+  uint32_t need = 0, nvals = 0, ntmp = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    armjit_trace *t = set[i].trace;
+    if (!t) return ajx_err(err, ARMJIT_E_ARG, "armjit_interpret_set: trace %u is NULL", i);
+    if (!t->validated) {
+      armjit_status st = armjit_trace_validate(t, err);
+      if (st != ARMJIT_OK) return st;
+    }
+    if (set[i].parent >= (int)i || (set[i].parent >= 0 && set[i].exit_id < 0) ||
+        (set[i].parent >= 0 && (uint32_t)set[i].exit_id >= set[set[i].parent].trace->nexits))
+      return ajx_err(err, ARMJIT_E_ARG,
+                     "armjit_interpret_set: entry %u: a bridge names an earlier trace and one "
+                     "of its exits", i);
+    uint32_t c = ir_frame_capacity(t);
+    if (c > need) need = c;
+    if (t->nvals > nvals) nvals = t->nvals;
+    uint32_t m = max_jump_args(t);
+    if (m > ntmp) ntmp = m;
+  }
   f->exit_id = -1;
   f->nvalues = 0;
-  uint32_t need = ir_frame_capacity(t);
   if (f->capacity < need)
     return ajx_err(err, ARMJIT_E_ARG,
                    "frame has %" PRIu32 " value slots, the trace needs %" PRIu32
                    " (its inputs and the values of its largest exit)",
                    f->capacity, need);
-  interp in = {t, NULL, 0};
-  uint32_t ntmp = max_jump_args(t);
-  in.vals = ajx_calloc(t->ctx, (size_t)t->nvals + ntmp, sizeof *in.vals);
+  interp in = {set[start].trace, NULL, 0, NULL, 0};
+  in.vals = ajx_calloc(ctx, (size_t)nvals + ntmp, sizeof *in.vals);
   if (!in.vals) return ajx_err(err, ARMJIT_E_NOMEM, "out of memory in the interpreter");
-  for (uint32_t v = 0; v < t->ninputs; v++) {
-    switch ((armjit_type)t->vtype[v]) {
-    case ARMJIT_INT: in.vals[v] = mki(f->values[v].i); break;
-    case ARMJIT_REF: in.vals[v].r = f->values[v].r; break;
-    default: in.vals[v].bits = f->values[v].bits; break;
+  armjit_value *tmp = in.vals + nvals;
+  uint32_t cur = start, pc = 0;
+  load_inputs(&in, f);
+  armjit_status st;
+  for (;;) {
+    in.t = set[cur].trace;
+    in.invalid = invalid ? &invalid[root_of(set, cur)] : NULL;
+    run_end how;
+    uint32_t which;
+    st = run(&in, f, pc, max_steps, tmp, &how, &which, err);
+    if (st != ARMJIT_OK) break;
+    if (how == RUN_XJUMP) {
+      uint32_t to, label;
+      st = find_label(set, n, cur, in.t->xlabels[which], &to, &label, err);
+      if (st != ARMJIT_OK) break;
+      const armjit_trace *t = set[to].trace;
+      const ir_op *lab = &t->ops[t->labels[label].op];
+      const ir_op *jmp = NULL;
+      for (uint32_t i = 0; i < in.t->nops && !jmp; i++)
+        if (in.t->ops[i].opc == ARMJIT_OP_JUMP && in.t->ops[i].id == IR_XLABEL(which))
+          jmp = &in.t->ops[i];
+      if (!jmp || jmp->nargs != lab->nargs) {
+        st = ajx_err(err, ARMJIT_E_INVALID, "jump to label %s passes %u values, it has %u",
+                     in.t->xlabels[which], jmp ? (unsigned)jmp->nargs : 0u,
+                     (unsigned)lab->nargs);
+        break;
+      }
+      const ir_ref *la = ir_args(t, lab);
+      for (uint32_t k = 0; k < lab->nargs; k++) {
+        if (ir_ref_type(t, la[k]) != ir_ref_type(in.t, ir_args(in.t, jmp)[k])) {
+          st = ajx_err(err, ARMJIT_E_TYPE, "type mismatch: jump to label %s, argument %u",
+                       in.t->xlabels[which], (unsigned)k + 1);
+          break;
+        }
+        in.vals[la[k]] = tmp[k];
+      }
+      if (st != ARMJIT_OK) break;
+      cur = to;
+      pc = t->labels[label].op + 1;
+      continue;
     }
+    /* An exit: into its bridge if it has one. */
+    uint32_t b = n;
+    for (uint32_t i = 0; i < n && b == n; i++)
+      if (set[i].parent == (int)cur && (uint32_t)set[i].exit_id == which) b = i;
+    if (b == n || ir_is_exit(set[cur].trace->ops[set[cur].trace->exits[which].op].opc) == false ||
+        set[cur].trace->ops[set[cur].trace->exits[which].op].opc == ARMJIT_OP_FINISH) {
+      f->exit_id = (int32_t)which;
+      if (exit_trace) *exit_trace = cur;
+      break;
+    }
+    if (set[b].trace->ninputs != f->nvalues) {
+      st = ajx_err(err, ARMJIT_E_INVALID, "bridge %u has %u inputs, its guard %u fail args", b,
+                   (unsigned)set[b].trace->ninputs, (unsigned)f->nvalues);
+      break;
+    }
+    cur = b;
+    pc = 0;
+    in.t = set[cur].trace;
+    load_inputs(&in, f);
+    f->exit_id = -1;
+    f->nvalues = 0;
   }
-  armjit_status st = run(&in, f, max_steps, in.vals + t->nvals, err);
-  ajx_free(t->ctx, in.vals);
+  ajx_free(ctx, in.vals);
   if (st == ARMJIT_OK) ajx_err_clear(err);
   return st;
 }

@@ -103,7 +103,19 @@ struct armjit_trace {
   bool validated;
 
   ir_namemap name_index;     /* exit/label name -> 2*label id, or 2*exit id + 1 */
+
+  /* Labels of other traces that jumps go to (a bridge's jump to its loop
+   * or to another loop): their names.  Such a jump has op->id =
+   * IR_XLABEL(k); the name is resolved when the trace is compiled as a
+   * bridge (or interpreted in a set, armjit_interpret_set). */
+  uint32_t nxlabels, capxlabels;
+  char **xlabels;
 };
+
+/* The id of a jump to external label k, and back. */
+#define IR_XLABEL(k) ((int32_t)(-1 - (int32_t)(k)))
+#define IR_XLABEL_INDEX(id) ((uint32_t)(-1 - (id)))
+static inline bool ir_jump_is_external(const ir_op *op) { return op->id < 0; }
 
 /* Size limits (ARMJIT_E_LIMIT beyond them).  Per-op counts fit 16 bits so
  * the recovery encoding and the allocator can use compact indices. */

@@ -50,6 +50,16 @@ armjit_status ir_emit(armjit_trace *t, unsigned opc, armjit_type rtype,
                       const ir_ref *args, uint32_t nargs, const ir_ref *fail,
                       uint32_t nfail, int32_t target, uint32_t *op_index);
 
+/* The jump id of external label name[0..len) (IR_XLABEL), added when
+ * new; 0 when out of memory. */
+int32_t ir_xlabel(armjit_trace *t, const char *name, size_t len);
+
+/* armjit_trace_parse of text whose first line is line first_line of its
+ * file; with `external`, a jump to a label the trace does not have names
+ * a label of another trace (parse.c). */
+armjit_trace *ir_trace_parse(armjit_ctx *ctx, const char *text, uint32_t first_line,
+                             bool external, armjit_error *err);
+
 /* ---- names of guards, finishes and labels (trace.c) ------------------------------ */
 /* Names are identifiers [A-Za-z_][A-Za-z0-9_]*, unique within a trace
  * together with the names of descriptors (the text form writes both as

@@ -39,6 +39,7 @@ typedef struct {
   uint32_t *failcol, nfails, capfails, capfailcol;
   char *str;                /* the string of a debug_merge_point, decoded */
   uint32_t nstr, capstr;
+  bool external;            /* a jump may name a label of another trace */
 } parser;
 
 #define perr(P, ...) ir_lex_err(&(P)->lx, __VA_ARGS__)
@@ -548,6 +549,10 @@ static armjit_status check_op_shape(parser *P, const opline *L, int32_t *target)
     if (!d->name)
       return perr(P, ARMJIT_E_SYNTAX, L->opcol, "jump needs descr=NAME of its target label");
     int32_t e = ir_name_find(P->t, d->name, d->len);
+    if (e < 0 && P->external) {
+      if (!(*target = ir_xlabel(P->t, d->name, d->len))) return nomem(P);
+      return ARMJIT_OK;
+    }
     if (e < 0)
       return perr(P, ARMJIT_E_INVALID, d->col, "jump to unknown label %.*s", (int)d->len, d->name);
     if (e & 1)
@@ -970,17 +975,23 @@ static void parser_free(parser *P) {
 }
 
 armjit_trace *armjit_trace_parse(armjit_ctx *ctx, const char *text, armjit_error *err) {
+  return ir_trace_parse(ctx, text, 1, false, err);
+}
+
+armjit_trace *ir_trace_parse(armjit_ctx *ctx, const char *text, uint32_t first_line,
+                             bool external, armjit_error *err) {
   if (!ctx || !text) {
     ajx_err(err, ARMJIT_E_ARG, "armjit_trace_parse: %s is NULL", ctx ? "text" : "ctx");
     return NULL;
   }
   parser P;
   memset(&P, 0, sizeof P);
+  P.external = external;
   P.ctx = ctx;
   P.lx.ctx = ctx;
   P.lx.err = err;
   P.lx.p = P.lx.ls = text;
-  P.lx.line = 1;
+  P.lx.line = first_line;
   P.t = armjit_trace_new(ctx);
   if (!P.t) {
     ajx_err(err, ARMJIT_E_NOMEM, "out of memory while parsing");

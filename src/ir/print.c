@@ -127,6 +127,7 @@ static char **label_names(const armjit_trace *t) {
 }
 
 static const char *label_name(const armjit_trace *t, char **gen, int32_t id) {
+  if (id < 0) return t->xlabels[IR_XLABEL_INDEX(id)]; /* another trace's label */
   return t->labels[id].name ? t->labels[id].name : gen[id];
 }
 

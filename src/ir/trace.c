@@ -27,6 +27,8 @@ void armjit_trace_free(armjit_trace *t) {
   for (uint32_t i = 0; i < t->nlabels; i++) ajx_free(ctx, t->labels[i].name);
   for (uint32_t i = 0; i < t->ntexts; i++) ajx_free(ctx, t->texts[i]);
   ajx_free(ctx, t->texts);
+  for (uint32_t i = 0; i < t->nxlabels; i++) ajx_free(ctx, t->xlabels[i]);
+  ajx_free(ctx, t->xlabels);
   ir_names_free(ctx, &t->name_index);
   ir_descrs_free(t);
   ajx_free(ctx, t->vtype);
@@ -211,6 +213,8 @@ armjit_status armjit_trace_exit_info(const armjit_trace *t, int exit_id,
   info->name = e->name;
   info->nvalues = e->nvalues;
   info->types = e->types;
+  info->trace = NULL;
+  info->trace_exit = (unsigned)exit_id;
   return ARMJIT_OK;
 }
 
@@ -294,4 +298,20 @@ armjit_status ir_set_name(armjit_trace *t, uint32_t op_index, const char *name,
   t->name_index = m;
   ajx_free(t->ctx, old);
   return ARMJIT_OK;
+}
+
+int32_t ir_xlabel(armjit_trace *t, const char *name, size_t len) {
+  for (uint32_t k = 0; k < t->nxlabels; k++)
+    if (strlen(t->xlabels[k]) == len && memcmp(t->xlabels[k], name, len) == 0)
+      return IR_XLABEL(k);
+  if (t->nxlabels >= IR_MAX_VALUES ||
+      !ajx_grow(t->ctx, (void **)&t->xlabels, &t->capxlabels, t->nxlabels + 1,
+                sizeof *t->xlabels))
+    return 0;
+  char *s = ajx_alloc(t->ctx, len + 1);
+  if (!s) return 0;
+  memcpy(s, name, len);
+  s[len] = 0;
+  t->xlabels[t->nxlabels] = s;
+  return IR_XLABEL(t->nxlabels++);
 }

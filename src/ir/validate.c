@@ -130,6 +130,8 @@ static armjit_status check_label(const vctx *c, liveness *lv, uint32_t opi,
 
 static armjit_status check_jump(const vctx *c, uint32_t opi, const ir_op *op) {
   const armjit_trace *t = c->t;
+  /* A jump to another trace's label: checked when it is resolved. */
+  if (ir_jump_is_external(op) && IR_XLABEL_INDEX(op->id) < t->nxlabels) return ARMJIT_OK;
   if (op->id < 0 || (uint32_t)op->id >= t->nlabels || t->labels[op->id].op >= opi)
     return verr(c, ARMJIT_E_INVALID, opi, IR_AT_DESCR, 0, "jump to unknown label");
   const ir_op *lab = &t->ops[t->labels[op->id].op];

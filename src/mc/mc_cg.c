@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* One function: frame, prologue, blocks in layout order, terminators and
- * their edge moves, the one epilogue, the trap stubs (docs/design.md §8.2).
+ * their edge moves, the one epilogue, the trap stubs (docs/design.md §9.2).
  *
  *   f:    push  {r4..r10 used, [r3], fp, lr}
  *         add   fp, sp, #4*(pushed - 2)        frame record: [fp] = fp, [fp+4] = lr

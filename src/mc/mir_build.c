@@ -187,7 +187,9 @@ static int64_t append(armjit_module *m, const char *fnn, mir_func *fn, uint32_t 
   }
   proto->rtype = mir_result_type(m, proto->opc, proto->sub, proto->sym);
   if (!mir_check_operands(m, fn, proto, args, nargs, &code, msg, sizeof msg)) {
-    mir_fail(m, code, "%s: @%s block %u: %s", fnn, m->syms[fn->sym].name, bi, msg);
+    char on[48];
+    mir_op_text(proto, on, sizeof on);
+    mir_fail(m, code, "%s: @%s block %u, %s: %s", fnn, m->syms[fn->sym].name, bi, on, msg);
     return -1;
   }
   uint32_t oi;

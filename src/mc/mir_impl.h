@@ -71,8 +71,8 @@ uint8_t mir_ref_type_safe(const mir_func *fn, mir_ref r);
 
 /* Check the operand types and counts of one non-terminator op (or the
  * operand of cbr / switch / ret), as the builder and the validator do.
- * On a problem: false, msg filled ("operand 2 of add.i32 is f64, expected
- * i32"), *code the status. */
+ * On a problem: false, msg filled ("operand 2 is f64, expected i32"; the
+ * caller names the op), *code the status. */
 bool mir_check_operands(const armjit_module *m, const mir_func *fn, const mir_op *op,
                         const mir_ref *args, uint32_t nargs, armjit_status *code, char *msg,
                         size_t cap);

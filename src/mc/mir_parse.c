@@ -867,8 +867,8 @@ static armjit_status body(mparse *P, uint32_t sym) {
       lx->p++;
       armjit_status st = end_of_line(P);
       if (st != ARMJIT_OK) return st;
-      ir_lex_next_line(lx);
       if (cur < 0) return SYNTAX(P, col, "@%s has no blocks", P->m->syms[sym].name);
+      ir_lex_next_line(lx);
       return settle(P);
     }
     const char *s;
@@ -970,9 +970,11 @@ static armjit_status settle(mparse *P) {
       t = mir_literal_type(P->m, fn, op, mir_args(fn, op), op->nargs, pd->k, flt);
     }
     lx->line = pd->it.line;
-    if (t == ARMJIT_T_VOID) {
-      st = ir_lex_err(lx, ARMJIT_E_TYPE, pd->it.col, "a %s literal cannot stand here",
-                      flt ? "float" : "integer");
+    if (t == ARMJIT_T_VOID) { /* a float literal where an integer or a ref must be */
+      const mir_op *op = &fn->ops[pd->op];
+      uint8_t want = mir_literal_type(P->m, fn, op, mir_args(fn, op), op->nargs, pd->k, false);
+      st = ir_lex_err(lx, ARMJIT_E_TYPE, pd->it.col, "a float literal where an %s is expected",
+                      mir_type_name(want));
       break;
     }
     uint64_t bits;

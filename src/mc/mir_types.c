@@ -149,49 +149,44 @@ bool mir_check_operands(const armjit_module *m, const mir_func *fn, const mir_op
                         const mir_ref *args, uint32_t nargs, armjit_status *code, char *msg,
                         size_t cap) {
   const mir_opinfo *in = mir_info(op->opc);
-  char name[48];
-  mir_op_text(op, name, sizeof name);
   if (!mir_suffix_ok(in, op->sub))
-    return bad(code, ARMJIT_E_TYPE, msg, cap, "%s: bad suffix %u", in->name, op->sub);
+    return bad(code, ARMJIT_E_TYPE, msg, cap, "bad suffix %u", op->sub);
   /* how many operands */
   uint32_t want = in->nfixed;
   const mir_sym *callee = NULL;
   if (op->opc == ARMJIT_MOP_CALL || op->opc == ARMJIT_MOP_ADDR) {
     if (op->sym < 0 || (uint32_t)op->sym >= m->nsyms)
-      return bad(code, ARMJIT_E_INVALID, msg, cap, "%s: no symbol %d in the module", name,
-                 (int)op->sym);
+      return bad(code, ARMJIT_E_INVALID, msg, cap, "no symbol %d in the module", (int)op->sym);
     callee = &m->syms[op->sym];
   }
   if (op->opc == ARMJIT_MOP_CALL) {
     want = callee->nparams;
     if (nargs != want)
-      return bad(code, ARMJIT_E_INVALID, msg, cap, "call @%s: %u arguments, @%s takes %u",
-                 callee->name, nargs, callee->name, want);
+      return bad(code, ARMJIT_E_INVALID, msg, cap, "%u arguments, @%s takes %u", nargs,
+                 callee->name, want);
   } else if (op->opc == ARMJIT_MOP_CALL_IND) {
     uint32_t min = 1 + ((op->flags & MIR_OP_HIDDEN) ? 1 : 0);
     if (nargs < min)
-      return bad(code, ARMJIT_E_INVALID, msg, cap, "%s: needs a target%s", name,
+      return bad(code, ARMJIT_E_INVALID, msg, cap, "needs a target%s",
                  (op->flags & MIR_OP_HIDDEN) ? " and a hidden value" : "");
   } else if (op->opc == ARMJIT_MOP_RET) {
     want = m->syms[fn->sym].result == ARMJIT_T_VOID ? 0 : 1;
     if (nargs != want)
-      return bad(code, ARMJIT_E_TYPE, msg, cap, "ret: @%s returns %s, so ret takes %s",
+      return bad(code, ARMJIT_E_TYPE, msg, cap, "@%s returns %s, so ret takes %s",
                  m->syms[fn->sym].name, mir_type_name(m->syms[fn->sym].result),
                  want ? "a value" : "no value");
   } else if (nargs != want) {
-    return bad(code, ARMJIT_E_INVALID, msg, cap, "%s: %u operands, it takes %u", name, nargs,
-               want);
+    return bad(code, ARMJIT_E_INVALID, msg, cap, "%u operands, it takes %u", nargs, want);
   }
   /* each operand */
   for (uint32_t k = 0; k < nargs; k++) {
     mir_ref r = args[k];
     uint8_t t = mir_ref_type_safe(fn, r);
     if (r == MIR_NONE)
-      return bad(code, ARMJIT_E_INVALID, msg, cap, "%s: operand %u is no value", name, k + 1);
+      return bad(code, ARMJIT_E_INVALID, msg, cap, "operand %u is no value (ARMJIT_NOVAL)", k + 1);
     if (t == ARMJIT_T_VOID)
-      return bad(code, ARMJIT_E_INVALID, msg, cap,
-                 "%s: operand %u (handle %ld) is not a value of @%s", name, k + 1, (long)r,
-                 m->syms[fn->sym].name);
+      return bad(code, ARMJIT_E_INVALID, msg, cap, "operand %u (handle %ld) is not a value of @%s",
+                 k + 1, (long)r, m->syms[fn->sym].name);
     unsigned alts;
     uint8_t want_t = mir_operand_type(m, fn, op, args, nargs, k, &alts);
     if (want_t != ARMJIT_T_VOID ? t != want_t : !(alts & TB(t))) {
@@ -199,10 +194,10 @@ bool mir_check_operands(const armjit_module *m, const mir_func *fn, const mir_op
       if (want_t != ARMJIT_T_VOID) snprintf(e, sizeof e, "%s", mir_type_name(want_t));
       else alts_text(alts, e, sizeof e);
       if (op->opc == ARMJIT_MOP_CALL)
-        return bad(code, ARMJIT_E_TYPE, msg, cap, "call @%s: argument %u is %s, expected %s",
-                   callee->name, k + 1, mir_type_name(t), e);
-      return bad(code, ARMJIT_E_TYPE, msg, cap, "%s: operand %u is %s, expected %s", name,
-                 k + 1, mir_type_name(t), e);
+        return bad(code, ARMJIT_E_TYPE, msg, cap, "argument %u of @%s is %s, expected %s", k + 1,
+                   callee->name, mir_type_name(t), e);
+      return bad(code, ARMJIT_E_TYPE, msg, cap, "operand %u is %s, expected %s", k + 1,
+                 mir_type_name(t), e);
     }
   }
   /* op-specific rules */
@@ -210,21 +205,20 @@ bool mir_check_operands(const armjit_module *m, const mir_func *fn, const mir_op
   case ARMJIT_MOP_ICMP:
     if (nargs == 2 && mir_ref_type_safe(fn, args[0]) == ARMJIT_T_REF &&
         op->sub != ARMJIT_ICC_EQ && op->sub != ARMJIT_ICC_NE)
-      return bad(code, ARMJIT_E_TYPE, msg, cap, "%s: refs compare only with eq and ne", name);
+      return bad(code, ARMJIT_E_TYPE, msg, cap, "refs compare only with eq and ne");
     break;
   case ARMJIT_MOP_LOAD:
   case ARMJIT_MOP_STORE:
     if (op->imm[0] < 0 || op->imm[0] > 31)
-      return bad(code, ARMJIT_E_INVALID, msg, cap, "%s: shift %d out of range 0..31", name,
-                 (int)op->imm[0]);
+      return bad(code, ARMJIT_E_INVALID, msg, cap, "shift %d out of range 0..31", (int)op->imm[0]);
     break;
   case ARMJIT_MOP_CHECK_NULL:
   case ARMJIT_MOP_CHECK_INDEX:
   case ARMJIT_MOP_CHECK_NONZERO:
   case ARMJIT_MOP_TRAP_IF:
     if ((uint32_t)op->imm[0] > 0xffffffu)
-      return bad(code, ARMJIT_E_INVALID, msg, cap, "%s: trap code %u out of range 0..0xffffff",
-                 name, (unsigned)(uint32_t)op->imm[0]);
+      return bad(code, ARMJIT_E_INVALID, msg, cap, "trap code %u out of range 0..0xffffff",
+                 (unsigned)(uint32_t)op->imm[0]);
     break;
   default: break;
   }

@@ -21,7 +21,7 @@ static int64_t victim_cost(void *ud, uint32_t v) {
 static int32_t spill_slot(void *ud, uint32_t v) {
   const ra_state *ra = ud;
   int32_t jp = ra->lv->jump_pos[v];
-  if (jp < 0 || !ra->jump_locs || (uint32_t)jp >= ra->njump_locs) return 0;
+  if (jp < 0 || !ra->jump_locs || !ra->jump_vals || (uint32_t)jp >= ra->njump_locs) return 0;
   ra_loc l = ra->jump_locs[jp];
   ir_ref u = ra->jump_vals[jp];
   if (l.kind != LOC_STACK || u == (ir_ref)v || ra->lv->last_use[u] >= (int32_t)ra->pos) return 0;
@@ -220,6 +220,11 @@ ra_loc ra_place_input(ra_state *ra, ir_ref v) {
   if (r >= 0) ra_core_assign(&ra->core, (uint32_t)v, r, false);
   else ra_core_new_slot(&ra->core, (uint32_t)v);
   return ra_core_where(&ra->core, (uint32_t)v);
+}
+
+void ra_place_at(ra_state *ra, ir_ref v, ra_loc loc) {
+  if (loc.kind == LOC_STACK) ra_core_set_slot(&ra->core, (uint32_t)v, loc.n);
+  else ra_core_assign(&ra->core, (uint32_t)v, loc.n, false);
 }
 
 void ra_label(ra_state *ra, const ir_ref *args, uint32_t n, ra_loc *locs) {

@@ -45,7 +45,8 @@ typedef struct {
   uint32_t ncalls;
 
   const ra_loc *jump_locs; /* locations of the final jump's label, or NULL */
-  const ir_ref *jump_vals; /* that label's arguments */
+  const ir_ref *jump_vals; /* that label's arguments (NULL: another trace's
+                              label, whose slots are no hint) */
   uint32_t njump_locs;
 } ra_state;
 
@@ -109,6 +110,10 @@ void ra_call_clobber(ra_state *ra);
  * the location is recorded.  Call in the order inputs should get
  * registers. */
 ra_loc ra_place_input(ra_state *ra, ir_ref v);
+/* Bridge entry: input v is where its guard left it, loc (a register of
+ * its type, or a slot of the parent's frame, which is claimed); no code.
+ * Call before anything else is allocated; locations must be distinct. */
+void ra_place_at(ra_state *ra, ir_ref v, ra_loc loc);
 /* Label: every value but `args` is dropped (IR rule), cached constants are
  * forgotten, and each argument's location is returned in locs (a register
  * when it has one; a spilled argument with more real uses is reloaded

@@ -103,6 +103,13 @@ int32_t ra_core_new_slot(ra_core *rc, uint32_t v) {
   return off;
 }
 
+void ra_core_set_slot(ra_core *rc, uint32_t v, int32_t off) {
+  armjit_error e;
+  if (ra_frame_reserve(&rc->frame, off, slot_class(vtype(rc, v)), &e) != ARMJIT_OK)
+    ra_core_fail(rc, e.code, e.msg);
+  else rc->slot[v] = off;
+}
+
 void ra_core_drop_slot(ra_core *rc, uint32_t v) {
   if (!rc->slot[v]) return;
   if (!rc->pinned[v]) slot_release(rc, rc->slot[v], vtype(rc, v));

@@ -185,6 +185,9 @@ void ra_core_end_op(ra_core *rc);
 /* ---- slots ---- */
 /* A fresh slot for v (which has none); returns its offset. */
 int32_t ra_core_new_slot(ra_core *rc, uint32_t v);
+/* v (which has none) owns the slot at off, claimed from the frame (a
+ * bridge input in its parent's slot). */
+void ra_core_set_slot(ra_core *rc, uint32_t v, int32_t off);
 /* v forgets its slot (given back unless pinned). */
 void ra_core_drop_slot(ra_core *rc, uint32_t v);
 /* v's slot is never handed out again (a block's entry location). */

@@ -46,6 +46,13 @@ void ajx_dbg_remove(armjit_ctx *ctx, const void *obj) {
   ctx->dbg = NULL;
 }
 
+const void *ajx_dbg_nth(const armjit_ctx *ctx, uint32_t i, ajx_dbg_kind *kind) {
+  const struct ajx_dbg_list *l = ctx->dbg;
+  if (!l || i >= l->n) return NULL;
+  *kind = l->recs[i].kind;
+  return l->recs[i].obj;
+}
+
 bool armjit_lookup_pc(const armjit_ctx *ctx, uintptr_t pc, armjit_pc_info *info) {
   if (!ctx || !info || !ctx->dbg) return false;
   const struct ajx_dbg_list *l = ctx->dbg;

@@ -94,6 +94,8 @@ typedef enum { AJX_DBG_LOOP } ajx_dbg_kind;
 bool ajx_dbg_add(armjit_ctx *ctx, uintptr_t start, size_t size, ajx_dbg_kind kind,
                  const void *obj);
 void ajx_dbg_remove(armjit_ctx *ctx, const void *obj);
+/* The i-th live object (any order) and its kind; NULL past the last. */
+const void *ajx_dbg_nth(const armjit_ctx *ctx, uint32_t i, ajx_dbg_kind *kind);
 /* Next serial number of a code object of this context (1, 2, ...): part
  * of its symbol name. */
 uint32_t ajx_dbg_serial(armjit_ctx *ctx);

@@ -55,11 +55,12 @@ int32_t ajx_exit_helper(const uint32_t *save, uint32_t exit_id, const uint8_t *f
   memcpy(&f, fp + ARM_FRAME_PTR_OFF, sizeof f);
   ajx_exit_decode(m, exit_id, save, fp, f->values);
   f->nvalues = exit_id < m->nexits ? m->exits[exit_id].nvalues : 0;
-  f->exit_id = (int32_t)exit_id;
+  f->exit_id = (int32_t)(m->id_base + exit_id);
+  f->reserved[1] = (uint32_t)(uintptr_t)m;
   /* save is the caller's sp: AAPCS wants it 8-aligned at every call;
    * recorded for the ABI tests (the helper must not abort). */
   f->reserved[0] = (uint32_t)((uintptr_t)save & 7u);
-  return (int32_t)exit_id;
+  return f->exit_id;
 }
 
 int32_t ajx_helper_floordiv(int32_t x, int32_t y) { return ir_sem_floordiv(x, y); }

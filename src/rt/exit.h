@@ -20,6 +20,8 @@ typedef struct ajx_loop_meta {
   const uint8_t *rec;
   const uint64_t *consts;      /* frame bits of each trace constant */
   uint32_t nconsts;
+  uint32_t id_base;            /* exit k is reported as id_base + k: a
+                                  bridge's exits follow its loop's */
 } ajx_loop_meta;
 
 /* Decode one recovery string into out[0..nvalues).  save: the register
@@ -29,7 +31,9 @@ bool ajx_exit_decode(const ajx_loop_meta *m, uint32_t exit_id, const uint32_t *s
                      const uint8_t *fp, armjit_value *out);
 
 /* Called from generated code (AAPCS): fills the armjit_frame stored at
- * [fp, #ARM_FRAME_PTR_OFF] and returns exit_id.  It also stores sp mod 8 as seen at the
+ * [fp, #ARM_FRAME_PTR_OFF] and returns m->id_base + exit_id (also in
+ * f->exit_id), with the address of m in f->reserved[1] (which trace the
+ * exit belongs to).  It also stores sp mod 8 as seen at the
  * call (save is the caller's sp) in f->reserved[0]: 0 when the generated
  * code kept the stack 8-aligned, which the ABI tests check. */
 int32_t ajx_exit_helper(const uint32_t *save, uint32_t exit_id, const uint8_t *fp,

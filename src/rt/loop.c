@@ -9,7 +9,7 @@
 #include "cg/cg.h"
 #include "ir/ir.h"
 
-void armjit_loop_free(armjit_loop *loop) {
+void ajx_loop_destroy(armjit_loop *loop) {
   if (!loop) return;
   armjit_ctx *ctx = loop->ctx;
   ajx_loop_debug_fini(loop);  /* before the code goes */
@@ -19,6 +19,14 @@ void armjit_loop_free(armjit_loop *loop) {
       ajx_free(ctx, loop->exits[i].name);
       ajx_free(ctx, loop->exits[i].types);
     }
+  if (loop->labels)
+    for (uint32_t i = 0; i < loop->nlabels; i++) {
+      ajx_free(ctx, loop->labels[i].name);
+      ajx_free(ctx, loop->labels[i].locs);
+    }
+  ajx_free(ctx, loop->labels);
+  ajx_free(ctx, loop->targets);
+  ajx_free(ctx, loop->members);
   ajx_free(ctx, loop->exits);
   ajx_free(ctx, loop->emeta);
   ajx_free(ctx, loop->op_off);
@@ -84,25 +92,43 @@ drop:
   l->op_text = NULL;
 }
 
-armjit_loop *armjit_compile_loop(armjit_ctx *ctx, armjit_trace *t, armjit_error *err) {
-  if (!ctx || !t) {
-    ajx_err(err, ARMJIT_E_ARG, "armjit_compile_loop: NULL %s", ctx ? "trace" : "context");
-    return NULL;
-  }
-  if (armjit_trace_validate(t, err) != ARMJIT_OK) return NULL;
+armjit_loop *ajx_loop_alloc(armjit_ctx *ctx, const armjit_trace *t, armjit_error *err) {
   armjit_loop *l = ajx_calloc(ctx, 1, sizeof *l);
   if (!l) {
     ajx_err(err, ARMJIT_E_NOMEM, "out of memory allocating a loop");
     return NULL;
   }
   l->ctx = ctx;
+  l->root = l;
   l->ninputs = t->ninputs;
   l->capacity = ir_frame_capacity(t);
   if (!copy_exits(l, t)) {
     ajx_err(err, ARMJIT_E_NOMEM, "out of memory copying the exit table");
-    armjit_loop_free(l);
+    ajx_loop_destroy(l);
     return NULL;
   }
+  return l;
+}
+
+/* The labels' names, code offsets and argument locations (taken from r). */
+static bool keep_labels(armjit_loop *l, const armjit_trace *t, cg_result *r) {
+  l->labels = ajx_calloc(l->ctx, t->nlabels ? t->nlabels : 1, sizeof *l->labels);
+  if (!l->labels) return false;
+  l->nlabels = t->nlabels;
+  for (uint32_t i = 0; i < t->nlabels; i++) {
+    ajx_loop_label *lb = &l->labels[i];
+    lb->off = r->label_off[i];
+    lb->nargs = t->ops[t->labels[i].op].nargs;
+    lb->locs = r->label_locs[i];
+    r->label_locs[i] = NULL;
+    if (t->labels[i].name && !(lb->name = ajx_strdup(l->ctx, t->labels[i].name))) return false;
+  }
+  return true;
+}
+
+armjit_status ajx_loop_build(armjit_loop *l, const armjit_trace *t, const armjit_trace *text,
+                             const cg_bridge *bridge, armjit_error *err) {
+  armjit_ctx *ctx = l->ctx;
   cg_env env;
   env.exit_helper = (uint32_t)(uintptr_t)ajx_exit_helper;
   env.exit_meta = (uint32_t)(uintptr_t)&l->meta;
@@ -110,16 +136,15 @@ armjit_loop *armjit_compile_loop(armjit_ctx *ctx, armjit_trace *t, armjit_error 
   env.mod_helper = (uint32_t)(uintptr_t)ajx_helper_mod;
   env.memmove_fn = (uint32_t)(uintptr_t)&memmove;
   env.exc_slot = (uint32_t)(uintptr_t)&ctx->exc;
+  env.bridge = bridge;
   cg_result r;
-  if (cg_compile(ctx, t, &env, &r, err) != ARMJIT_OK) {
-    armjit_loop_free(l);
-    return NULL;
-  }
-  l->code = armjit_code_new(ctx, r.buf, err);
+  armjit_status st = cg_compile(ctx, t, &env, &r, err);
+  if (st != ARMJIT_OK) return st;
+  if (bridge) l->code = armjit_code_new_with(ctx, r.buf, cg_bridge_resolve, (void *)bridge, err);
+  else l->code = armjit_code_new(ctx, r.buf, err);
   if (!l->code) {
     cg_result_free(ctx, &r);
-    armjit_loop_free(l);
-    return NULL;
+    return err ? err->code : ARMJIT_E_EXECMEM;
   }
   /* Take the arrays the loop keeps. */
   l->nops = r.nops;
@@ -140,9 +165,13 @@ armjit_loop *armjit_compile_loop(armjit_ctx *ctx, armjit_trace *t, armjit_error 
   l->pool_off = r.pool_off;
   l->pool_bytes = r.pool_bytes;
   l->frame_bytes = r.frame_bytes;
+  l->entry = r.entry;
+  l->depth = r.frame_bytes;
+  if (bridge && bridge->depth > l->depth) l->depth = bridge->depth;
   for (uint32_t i = 0; i < l->nexits; i++) {
     l->exits[i].branch = r.exits[i].branch;
     l->exits[i].stub = r.exits[i].stub;
+    l->exits[i].nop = r.exits[i].nop;
     l->emeta[i].rec = r.exits[i].rec;
     l->emeta[i].rec_len = r.exits[i].rec_len;
   }
@@ -151,28 +180,57 @@ armjit_loop *armjit_compile_loop(armjit_ctx *ctx, armjit_trace *t, armjit_error 
   l->meta.nconsts = r.nconsts;
   ajx_dbg_frame frame = {true, r.saved_core, r.vfp_first, r.vfp_count,
                          r.push_end, r.vpush_end, r.fp_set};
+  bool labels_ok = keep_labels(l, t, &r);
   cg_result_free(ctx, &r);
-  keep_text(l, t);
+  if (!labels_ok) return ajx_err(err, ARMJIT_E_NOMEM, "out of memory keeping the labels");
+  keep_text(l, text);
   /* The code is final and executable: make it visible to debuggers. */
-  if (ajx_loop_debug_init(l, t, &frame, err) != ARMJIT_OK) {
-    armjit_loop_free(l);
+  return ajx_loop_debug_init(l, text, &frame, err);
+}
+
+armjit_loop *armjit_compile_loop(armjit_ctx *ctx, armjit_trace *t, armjit_error *err) {
+  if (!ctx || !t) {
+    ajx_err(err, ARMJIT_E_ARG, "armjit_compile_loop: NULL %s", ctx ? "trace" : "context");
+    return NULL;
+  }
+  if (armjit_trace_validate(t, err) != ARMJIT_OK) return NULL;
+  for (uint32_t i = 0; i < t->nops; i++)
+    if (t->ops[i].opc == ARMJIT_OP_JUMP && ir_jump_is_external(&t->ops[i])) {
+      ajx_err_at(err, ARMJIT_E_INVALID, (int)t->ops[i].line, (int)t->ops[i].col,
+                 "jump to label %s, which is not in this trace: only a bridge "
+                 "(armjit_compile_bridge) may jump to another trace",
+                 t->xlabels[IR_XLABEL_INDEX(t->ops[i].id)]);
+      return NULL;
+    }
+  armjit_loop *l = ajx_loop_alloc(ctx, t, err);
+  if (!l) return NULL;
+  if (ajx_loop_build(l, t, t, NULL, err) != ARMJIT_OK) {
+    ajx_loop_destroy(l);
     return NULL;
   }
   ajx_err_clear(err);
   return l;
 }
 
-uint32_t armjit_loop_frame_capacity(const armjit_loop *loop) { return loop ? loop->capacity : 0; }
+uint32_t armjit_loop_frame_capacity(const armjit_loop *loop) {
+  return loop ? ajx_family_capacity(loop->root) : 0;
+}
 unsigned armjit_loop_nexits(const armjit_loop *loop) { return loop ? loop->nexits : 0; }
 
 armjit_status armjit_loop_exit_info(const armjit_loop *loop, int exit_id,
                                     armjit_exit_info *info) {
-  if (!loop || !info || exit_id < 0 || (uint32_t)exit_id >= loop->nexits) return ARMJIT_E_ARG;
-  const ajx_loop_exit *e = &loop->exits[exit_id];
+  if (!loop || !info || exit_id < 0) return ARMJIT_E_ARG;
+  /* Ids past the loop's own exits are its bridges' (in its family). */
+  const armjit_loop *m = ajx_family_member(loop->root, (uint32_t)exit_id);
+  if (!m) return ARMJIT_E_ARG;
+  uint32_t k = (uint32_t)exit_id - m->meta.id_base;
+  const ajx_loop_exit *e = &m->exits[k];
   info->kind = e->kind;
   info->name = e->name;
   info->nvalues = e->nvalues;
   info->types = e->types;
+  info->trace = m;
+  info->trace_exit = k;
   return ARMJIT_OK;
 }
 
@@ -181,9 +239,14 @@ int armjit_run(armjit_loop *loop, armjit_frame *f, armjit_error *err) {
     ajx_err(err, ARMJIT_E_ARG, "armjit_run: NULL %s", loop ? "frame" : "loop");
     return -1;
   }
-  if (f->capacity < loop->capacity) {
+  if (loop->parent) {
+    ajx_err(err, ARMJIT_E_ARG, "armjit_run: a bridge runs only from its guard: run its loop");
+    return -1;
+  }
+  uint32_t need = ajx_family_capacity(loop);
+  if (f->capacity < need) {
     ajx_err(err, ARMJIT_E_ARG, "armjit_run: the frame has %u value slots, the loop needs %u",
-            (unsigned)f->capacity, (unsigned)loop->capacity);
+            (unsigned)f->capacity, (unsigned)need);
     return -1;
   }
 #if defined(__arm__)
@@ -191,6 +254,7 @@ int armjit_run(armjit_loop *loop, armjit_frame *f, armjit_error *err) {
   void *p = armjit_code_entry(loop->code);
   memcpy(&entry, &p, sizeof entry);
   f->exit_id = -1;
+  f->reserved[1] = 0;
   int32_t id = entry(f);
   ajx_err_clear(err);
   return id;

@@ -4,7 +4,9 @@
 #ifndef ARMJIT_RT_LOOP_H
 #define ARMJIT_RT_LOOP_H
 
+#include "cg/cg.h"
 #include "rt/debuginfo.h"
+#include "ra/loc.h"
 #include "rt/exit.h"
 #include "util/ctx.h"
 
@@ -16,7 +18,17 @@ typedef struct {
   uint32_t op;            /* guard / finish op index */
   int32_t branch;         /* guard: offset of its conditional branch (patch site) */
   uint32_t stub;          /* offset of its exit stub */
+  bool nop;               /* the patch site is a NOP (guard_not_invalidated) */
+  armjit_loop *bridge;    /* the bridge attached to this guard, or NULL */
 } ajx_loop_exit;
+
+/* A label of the trace: where bridges jumping to it go. */
+typedef struct {
+  char *name;             /* NULL: unnamed (no bridge can name it) */
+  uint32_t off;           /* its code */
+  uint32_t nargs;
+  ra_loc *locs;           /* where its arguments live */
+} ajx_loop_label;
 
 /* A debug_merge_point of the trace: its op index and text. */
 typedef struct {
@@ -53,7 +65,41 @@ struct armjit_loop {
   uint32_t nmps;
   ajx_gdbjit_entry *gdb;  /* registration with gdb, or NULL */
   bool listed;            /* in the context's list for armjit_lookup_pc */
+  /* Labels, bridges and invalidation (loop_bridge.c).  A loop and the
+   * bridges attached to it, to any depth, are a *family*; the loop is its
+   * root and owns them. */
+  ajx_loop_label *labels;
+  uint32_t nlabels;
+  armjit_loop *root;      /* the family's loop (itself for a loop) */
+  armjit_loop *parent;    /* bridge: the trace whose guard enters it */
+  uint32_t parent_exit;   /* bridge: that guard's exit (parent's numbering) */
+  uint32_t entry;         /* bridge: offset its guard branches to */
+  int32_t depth;          /* bytes below fp of sp in the body (>= frame_bytes) */
+  armjit_loop **targets;  /* bridge: roots of other families it jumps to */
+  uint32_t ntargets;
+  /* root only */
+  armjit_loop **members;  /* every live trace of the family, by id_base */
+  uint32_t nmembers, capmembers;
+  uint32_t next_id;       /* the next bridge's first exit id */
+  uint32_t jumpers;       /* bridges of other families jumping into this one */
+  bool invalidated;       /* armjit_loop_invalidate was called */
 };
+
+/* Compile t as a loop (env.bridge NULL) or a bridge into l (set up by
+ * ajx_loop_alloc): code generation, the code object, the tables. */
+armjit_loop *ajx_loop_alloc(armjit_ctx *ctx, const armjit_trace *t, armjit_error *err);
+armjit_status ajx_loop_build(armjit_loop *l, const armjit_trace *t, const armjit_trace *text,
+                             const cg_bridge *bridge, armjit_error *err);
+/* Free l's own memory and code (not its bridges). */
+void ajx_loop_destroy(armjit_loop *l);
+/* Free a whole family (root) and every bridge of it. */
+void ajx_family_free(armjit_loop *root);
+/* The trace of root's family that exit `id` (family numbering) belongs
+ * to, or NULL. */
+const armjit_loop *ajx_family_member(const armjit_loop *root, uint32_t id);
+/* Frame slots a run of loop needs: its family's and those of the
+ * families its bridges jump to. */
+uint32_t ajx_family_capacity(const armjit_loop *root);
 
 /* Once the code is final and executable: name the loop, keep its merge
  * points, register it with gdb (unless ARMJIT_NO_GDB_JIT; only where the
