@@ -69,8 +69,11 @@ enum {
   ARMJIT_PERF_MAP   = 1u << 3, /* list compiled code in /tmp/perf-<pid>.map (also
                                   when the environment has ARMJIT_PERF_MAP=1) */
   ARMJIT_NO_GDB_JIT = 1u << 4, /* do not register compiled code with gdb */
-  ARMJIT_CODE_MPROTECT = 1u << 5 /* code memory: the mprotect fallback, no dual
+  ARMJIT_CODE_MPROTECT = 1u << 5, /* code memory: the mprotect fallback, no dual
                                     mapping (see armjit_code_patch) */
+  ARMJIT_STACK_CHECK = 1u << 6,   /* loops check sp at entry (armjit_ctx_set_stack_limit) */
+  ARMJIT_INTERRUPTIBLE = 1u << 7, /* jumps check the interrupt word (armjit_ctx_interrupt_word) */
+  ARMJIT_COUNTERS = 1u << 8       /* loops count their entries and labels (armjit_loop_count) */
 };
 
 /* The largest code arena: any B/BL in it reaches any other address in it
@@ -347,7 +350,11 @@ void armjit_force(uintptr_t token);
 /* ---- exits and frames ------------------------------------------------------ */
 /* Every guard and finish of a trace is an *exit*, numbered 0, 1, 2, ... in
  * trace order (guards and finishes share the numbering). */
-typedef enum { ARMJIT_EXIT_GUARD, ARMJIT_EXIT_FINISH } armjit_exit_kind;
+typedef enum {
+  ARMJIT_EXIT_GUARD,
+  ARMJIT_EXIT_FINISH,
+  ARMJIT_EXIT_INTERRUPT  /* a jump saw the interrupt word set (ARMJIT_INTERRUPTIBLE) */
+} armjit_exit_kind;
 
 typedef struct armjit_loop armjit_loop;
 
@@ -447,6 +454,112 @@ armjit_status armjit_loop_exit_info(const armjit_loop *loop, int exit_id,
  * also stored in f->exit_id, with f->values holding its values; or -1 when
  * it cannot run (f too small, not on ARM) with err filled. */
 int armjit_run(armjit_loop *loop, armjit_frame *f, armjit_error *err);
+
+/* ---- calling other loops: call_assembler, tokens, redirect (docs/ir.md §13) -- */
+/* A token (PyPy's JitCellToken) is what call_assembler calls: a name and a
+ * signature (the argument types, and the result type every finish of its
+ * target hands back: one value of that type, none for void), bound to a
+ * compiled loop (for compiled code) and to a trace (for the interpreter).
+ * Tokens belong to the context and live until it is freed; names are
+ * identifiers, unique in the context.  A token exists before its target,
+ * so a loop can call itself: make the token, build the trace with
+ * armjit_descr_token, compile, then armjit_token_set_loop.
+ *
+ * call_assembler(args, descr=TOKEN) runs the token's current loop on a
+ * frame of its own (built on the machine stack, the arguments as its
+ * inputs).  When the callee leaves through a finish, its value is the op's
+ * result.  When it leaves through a guard (or an interrupt exit), the
+ * context's assembler helper is called with the token and the callee's
+ * frame (f->exit_id, f->values as for armjit_run) and its return value is
+ * the op's result; the caller continues either way.  When the callee
+ * cannot run (the token has no loop, or no helper is registered and the
+ * callee left through a guard), the caller's run ends with
+ * ARMJIT_EXIT_CALL_FAILED; a stack overflow anywhere inside ends it with
+ * ARMJIT_EXIT_STACK_OVERFLOW (below).  The interpreter does the same with
+ * the token's trace. */
+typedef struct armjit_token armjit_token;
+armjit_token *armjit_token_new(armjit_ctx *ctx, const char *name, const armjit_type *args,
+                               unsigned nargs, armjit_type result, armjit_error *err);
+/* The context's token of that name, or NULL. */
+armjit_token *armjit_ctx_token(const armjit_ctx *ctx, const char *name);
+/* Every token of the context: the one after prev (NULL: the first), or
+ * NULL after the last. */
+armjit_token *armjit_ctx_token_next(const armjit_ctx *ctx, const armjit_token *prev);
+const char *armjit_token_name(const armjit_token *tok);
+/* Bind (NULL: unbind) the compiled target.  ARMJIT_E_TYPE when the loop's
+ * input types or a finish's values do not fit the signature.  Freeing the
+ * loop unbinds it. */
+armjit_status armjit_token_set_loop(armjit_token *tok, armjit_loop *loop, armjit_error *err);
+armjit_loop *armjit_token_loop(const armjit_token *tok);
+/* The same for the interpreter's target; the trace must stay unchanged
+ * while bound (freeing it unbinds it). */
+armjit_status armjit_token_set_trace(armjit_token *tok, armjit_trace *t, armjit_error *err);
+armjit_trace *armjit_token_trace(const armjit_token *tok);
+/* A descriptor of trace t for call_assembler (text: descr NAME =
+ * token(args=[...], result=T), NAME the token's name); returns its id or
+ * -1 (builder misuse). */
+int armjit_descr_token(armjit_trace *t, armjit_token *tok);
+
+/* The assembler helper: called when a call_assembler's callee leaves
+ * through a guard or an interrupt exit; f is the callee's frame (valid
+ * only during the call).  Its return value becomes the op's result (of
+ * the token's result type; ignored for void).  It may call armjit_raise.
+ * One per context; NULL removes it. */
+typedef armjit_value (*armjit_assembler_helper)(void *ud, armjit_token *tok, armjit_frame *f);
+void armjit_ctx_set_assembler_helper(armjit_ctx *ctx, armjit_assembler_helper fn, void *ud);
+
+/* After recompiling: every token bound to `old` is bound to `new`, so the
+ * call_assemblers compiled against it reach `new` (PyPy's
+ * redirect_call_assembler).  new must take the same input types as old
+ * (ARMJIT_E_TYPE otherwise, nothing changed) and fit every such token's
+ * signature.  Freeing old afterwards is allowed and changes nothing for
+ * those calls; freeing new unbinds the tokens (calls then end the run with
+ * ARMJIT_EXIT_CALL_FAILED). */
+armjit_status armjit_loop_redirect(armjit_loop *old, armjit_loop *new_loop, armjit_error *err);
+
+/* Ends of a run that are not exits of the loop (armjit_run's result, also
+ * in f->exit_id, with f->nvalues = 0 and err filled; the interpreter
+ * returns ARMJIT_E_LIMIT / ARMJIT_E_INVALID and sets f->exit_id the same). */
+#define ARMJIT_EXIT_STACK_OVERFLOW (-2) /* the stack limit was reached (below) */
+#define ARMJIT_EXIT_CALL_FAILED (-3)    /* a call_assembler could not continue */
+
+/* ---- stack check, interrupts, counters (opt-in context flags) -------------- */
+/* ARMJIT_STACK_CHECK: every loop compiled in the context compares sp with
+ * the context's stack limit right after its prologue and, at or below it,
+ * returns ARMJIT_EXIT_STACK_OVERFLOW instead of running (which ends every
+ * run it is nested in through call_assembler).  Cost when it passes: five
+ * instructions per entry (movw, movt, ldr, cmp, bls).  The limit is the
+ * lowest sp a loop may start with (0: no limit); leave room below it for
+ * the C helpers loops call.  One word per context: threads that share a
+ * context share it. */
+void armjit_ctx_set_stack_limit(armjit_ctx *ctx, uintptr_t lowest_sp);
+
+/* ARMJIT_INTERRUPTIBLE: every jump of a loop compiled in the context first
+ * reads the context's interrupt word (movw, movt, ldr, cmp, bne: one load,
+ * one compare, one branch); when it is not zero the loop leaves through
+ * the interrupt exit of the jump's label, handing back the values the
+ * label would take.  Its id is armjit_loop_nexits(loop) + the label's
+ * index (its exit info: kind ARMJIT_EXIT_INTERRUPT, the label's name and
+ * types).  Re-entering the loop with those values as inputs resumes it
+ * when the loop's inputs are its label's arguments (the usual shape).
+ * The word may be set from any thread or a signal handler (an aligned
+ * 32-bit store); the caller clears it.  The interpreter checks it at its
+ * jumps in the same way. */
+uint32_t *armjit_ctx_interrupt_word(armjit_ctx *ctx);
+/* Does re-entering t's loop with the values of label's interrupt exit as
+ * inputs resume it?  True when the label is the trace's first op (after
+ * debug_merge_points) and its arguments are the inputs in order. */
+bool armjit_trace_resumable(const armjit_trace *t, int label);
+
+/* ARMJIT_COUNTERS (PyPy's debug counters): every loop compiled in the
+ * context counts its entries and, per label, how often the label was
+ * reached (falling into it or through a jump).  Each count costs five
+ * instructions where it is taken (movw, movt, ldr, add, str); without the
+ * flag nothing is emitted.  32-bit counts, wrapping; not atomic (threads
+ * running one loop at once may lose counts).  label -1: the entries;
+ * 0 when the loop does not count or the label does not exist. */
+uint32_t armjit_loop_count(const armjit_loop *loop, int label);
+unsigned armjit_loop_nlabels(const armjit_loop *loop);
 
 /* ---- bridges and invalidation ------------------------------------------------ */
 /* Compile trace t as a *bridge* on guard exit_id of parent (a loop or a

@@ -27,9 +27,15 @@
 #include <unistd.h>
 
 #include "armjit.h"
+#include "bset.h"
 #include "randdiff.h"
 #include "randenv.h"
+#include "randset.h"
 #include "randtrace.h"
+
+#ifndef ARMJIT_SET_COUNT
+#define ARMJIT_SET_COUNT 2000 /* bridge sets per run (env ARMJIT_SETS) */
+#endif
 
 enum { M_NORMAL, M_RANDOM_RA, M_NO_IDIV, M_COUNT };
 static const char *const mode_name[M_COUNT] = {"normal RA", "random RA", "no-IDIV"};
@@ -48,6 +54,12 @@ typedef struct {
   unsigned env_done[M_COUNT]; /* of those, traces with memory ops or calls */
   unsigned mismatches;
   double seconds;
+  unsigned nsets;        /* bridge sets to compare */
+  unsigned sets_done[2]; /* per allocation mode (normal, random) */
+  unsigned set_runs, set_mismatches;
+  unsigned exits_in_bridge, exits_elsewhere, inval_fired; /* how deep runs went */
+  rs_stats stats;
+  double set_seconds;
 } params;
 
 static uint64_t env_u64(const char *name, uint64_t def) {
@@ -262,12 +274,119 @@ static void test_random_diff(void **state) {
   assert_int_equal(p->mismatches, 0);
 }
 
+/* ---- sets of loops and bridges (randset.h) -------------------------------- */
+static void set_before(bset *b, bool compiled, void *ud) {
+  rs_set *s = ud;
+  s->inval.compiled = compiled;
+  s->inval.fired = false;
+  if (s->inval_entry >= 0) {
+    s->inval.loop = b->loops[s->inval_entry];
+    s->inval.flag = &b->invalid[s->inval_entry];
+  }
+}
+
+/* bset_compare, surviving crashes and hangs of the compiled code. */
+static bool guarded_compare(bset *b, unsigned l, const armjit_value *in, unsigned *entry,
+                            char *why, size_t n) {
+  int sig = sigsetjmp(crash.jb, 1);
+  if (sig) {
+    alarm(0);
+    snprintf(why, n, "%s", sig == SIGALRM ? "compiled code did not exit" : strsignal(sig));
+    return false;
+  }
+  crash.armed = 1;
+  alarm(HANG_S);
+  bool ok = bset_compare(b, l, in, entry, NULL, why, n);
+  alarm(0);
+  crash.armed = 0;
+  return ok;
+}
+
+/* A set's runs in one allocation mode: each loop from its inputs, and for
+ * a set with invalidation every loop again afterwards.  false: mismatch. */
+static bool check_set(params *p, rs_set *s, unsigned index, int mode, uint64_t sseed) {
+  armjit_options o = mode_options(mode, sseed);
+  armjit_ctx *ctx = rt_ctx_new(&o);
+  assert_non_null(ctx);
+  armjit_set_entry *set = rs_build(ctx, s);
+  assert_non_null(set);
+  bset b;
+  armjit_error err;
+  bool compiled = bset_init(&b, ctx, set, s->n, &err);
+  b.malloced = true;
+  b.max_steps = MAX_STEPS;
+  b.before = set_before;
+  b.ud = s;
+  char why[320] = "";
+  bool ok = compiled;
+  if (!compiled) snprintf(why, sizeof why, "compiling the set failed: %s", err.msg);
+  for (unsigned round = 0; ok && round < (s->inval_mode ? 2u : 1u); round++) {
+    if (round && s->inval_mode == RS_INVAL_BEFORE) bset_invalidate(&b, (unsigned)s->inval_entry);
+    for (unsigned l = 0; ok && l < s->nloops; l++) {
+      uint32_t n;
+      armjit_value *in = rt_inputs(&s->g[l], NULL, &n);
+      assert_non_null(in);
+      unsigned e = l;
+      ok = guarded_compare(&b, l, in, &e, why, sizeof why);
+      p->set_runs++;
+      if (ok && s->parent[e] >= 0) p->exits_in_bridge++;
+      else if (ok && e != l) p->exits_elsewhere++;
+      p->inval_fired += s->inval.fired;
+      free(in);
+    }
+  }
+  if (!ok) {
+    p->set_mismatches++;
+    fprintf(stderr, "MISMATCH bridge set seed %llu index %u (%s): %s\n",
+            (unsigned long long)p->seed, index, mode_name[mode], why);
+    if (p->set_mismatches <= MAX_REPORTS) {
+      if (s->inval_mode)
+        fprintf(stderr, "# loop %s invalidated %s\n", s->name[s->inval_entry],
+                s->inval_mode == RS_INVAL_BEFORE ? "before its second run" : "during a run");
+      rs_print(stderr, set, s->n);
+    }
+  }
+  bset_free(&b);
+  armjit_ctx_free(ctx);
+  return ok;
+}
+
+static void test_bridge_sets(void **state) {
+  params *p = *state;
+  static const int sigs[] = {SIGSEGV, SIGILL, SIGBUS, SIGFPE, SIGALRM};
+  void (*old[5])(int);
+  for (int k = 0; k < 5; k++) old[k] = signal(sigs[k], on_crash);
+  armjit_ctx *gctx = rt_ctx_new(NULL);
+  assert_non_null(gctx);
+  clock_t t0 = clock();
+  rs_set *s = malloc(sizeof *s);
+  assert_non_null(s);
+  for (unsigned i = 0; i < p->nsets; i++) {
+    if (p->only >= 0 && (long)i != p->only) continue;
+    uint64_t sseed = rt_trace_seed(p->seed ^ 0x5e75e75eu, i);
+    rt_rng r;
+    rt_rng_seed(&r, sseed);
+    assert_true(rs_generate(&r, gctx, s));
+    rs_count(&p->stats, s);
+    int mode = i % 2 ? M_RANDOM_RA : M_NORMAL;
+    check_set(p, s, i, mode, sseed);
+    p->sets_done[mode == M_RANDOM_RA]++;
+    rs_clear(s);
+  }
+  free(s);
+  p->set_seconds = (double)(clock() - t0) / CLOCKS_PER_SEC;
+  armjit_ctx_free(gctx);
+  for (int k = 0; k < 5; k++) signal(sigs[k], old[k]);
+  assert_int_equal(p->set_mismatches, 0);
+}
+
 int main(void) {
   params p;
   memset(&p, 0, sizeof p);
   p.seed = env_u64("ARMJIT_SEED", ARMJIT_RANDOM_SEED);
   p.count = (unsigned)env_u64("ARMJIT_COUNT", ARMJIT_DIFF_COUNT);
   p.noidiv_count = p.count / 4 ? p.count / 4 : p.count;
+  p.nsets = (unsigned)env_u64("ARMJIT_SETS", ARMJIT_SET_COUNT);
   const char *only = getenv("ARMJIT_INDEX");
   p.only = only && *only ? strtol(only, NULL, 0) : -1;
   const char *sh = getenv("ARMJIT_SHRINK");
@@ -279,6 +398,7 @@ int main(void) {
 
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_prestate(test_random_diff, &p),
+      cmocka_unit_test_prestate(test_bridge_sets, &p),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   printf("random traces: %.1f s cpu\n", p.seconds);
@@ -288,5 +408,17 @@ int main(void) {
   printf("random traces: %u compared (%s), %u (%s), %u (%s); mismatches: %u; seed: %llu\n",
          p.done[M_NORMAL], mode_name[M_NORMAL], p.done[M_RANDOM_RA], mode_name[M_RANDOM_RA],
          p.done[M_NO_IDIV], mode_name[M_NO_IDIV], p.mismatches, (unsigned long long)p.seed);
+  const rs_stats *st = &p.stats;
+  printf("bridge sets: %u compared (%u normal RA, %u random RA), %u runs, %.1f s cpu; "
+         "%u bridges (%u at depth 3; ends: %u finish, %u own loop, %u to their loop, "
+         "%u to another loop); invalidated: %u before a run, %u during (%u runs invalidated "
+         "their loop); runs leaving from a bridge: %u, from another loop: %u; mismatches: %u; "
+         "seed: %llu\n",
+         p.sets_done[0] + p.sets_done[1], p.sets_done[0], p.sets_done[1], p.set_runs,
+         p.set_seconds, st->bridges, st->depth3, st->ends[RS_END_FINISH],
+         st->ends[RS_END_OWN_LOOP], st->ends[RS_END_JUMP_HOME], st->ends[RS_END_JUMP_OTHER],
+         st->inval[RS_INVAL_BEFORE], st->inval[RS_INVAL_DURING], p.inval_fired,
+         p.exits_in_bridge, p.exits_elsewhere, p.set_mismatches,
+         (unsigned long long)p.seed);
   return rc;
 }

@@ -549,6 +549,69 @@ static void test_max_steps(void **state) {
   free(path);
 }
 
+/* --max-iterations stops an endless loop (compiled on ARM, and interpreted)
+ * with the label's values, and a trace that does not resume is refused;
+ * --counters prints the compiled loop's counts. */
+static void test_max_iterations(void **state) {
+  (void)state;
+  char *path = write_temp("[i0, i1]\nlabel(i0, i1, descr=L)\ni2 = int_add(i0, 1)\n"
+                          "i3 = int_add(i1, i2)\njump(i2, i3, descr=L)\n");
+  static const char want[] = "exit 0 (interrupt) after 1000 iterations: the label's values\n"
+                             "[0] 1000\n[1] 500500\n";
+  cli_result r = run_cli("run", path, "--interp", "--max-iterations", "1000", "--args", "0",
+                         "0", NULL);
+  assert_int_equal(r.rc, 0);
+  assert_string_equal(r.out, want);
+  free_result(&r);
+#if defined(__arm__)
+  r = run_cli("run", path, "--max-iterations", "1000", "--counters", "--args", "0", "0", NULL);
+  assert_int_equal(r.rc, 0);
+  assert_non_null(strstr(r.out, want));
+  assert_non_null(strstr(r.out, "entries 1000, label 0 1000\n"));
+  free_result(&r);
+#endif
+  r = run_cli("run", path, "--max-iterations", "0", "--args", "0", "0", NULL);
+  assert_int_equal(r.rc, 1);
+  assert_non_null(strstr(r.err, "--max-iterations needs a number above 0"));
+  free_result(&r);
+  remove(path);
+  free(path);
+  path = write_temp("[i0]\ni1 = int_add(i0, 1)\nlabel(i1, descr=L)\ni2 = int_add(i1, 1)\n"
+                    "jump(i2, descr=L)\n");
+  r = run_cli("run", path, "--interp", "--max-iterations", "5", "--args", "0", NULL);
+  assert_int_equal(r.rc, 1);
+  assert_non_null(strstr(r.err, "must start with its label"));
+  free_result(&r);
+  remove(path);
+  free(path);
+}
+
+/* A file's tokens call its own loop; recursion too deep for the stack ends
+ * with the stack limit error instead of a crash. */
+static void test_call_assembler_recursion(void **state) {
+  (void)state;
+  char *path = write_temp("descr sum = token(args=[int], result=int)\n[i0]\n"
+                          "i1 = int_le(i0, 1)\nguard_false(i1, descr=base) [i0]\n"
+                          "i2 = int_sub(i0, 1)\ni3 = call_assembler(i2, descr=sum)\n"
+                          "i4 = int_add(i3, i0)\nfinish(i4)\n");
+  for (int compiled = 0; compiled < 2; compiled++) {
+#if !defined(__arm__)
+    if (compiled) break;
+#endif
+    const char *mode = compiled ? "--counters" : "--interp";
+    cli_result r = run_cli("run", path, mode, "--args", "100", NULL);
+    assert_int_equal(r.rc, 0);
+    assert_non_null(strstr(r.out, "exit 1 (finish)\n[0] i4 = 5050\n"));
+    free_result(&r);
+    r = run_cli("run", path, mode, "--args", "10000000", NULL);
+    assert_int_equal(r.rc, 1);
+    assert_non_null(strstr(r.err, "stack limit reached"));
+    free_result(&r);
+  }
+  remove(path);
+  free(path);
+}
+
 /* dis chooses the target on any host: the header line says which, and
  * SDIV appears exactly when the features have IDIV. */
 static void test_dis_target(void **state) {
@@ -668,6 +731,8 @@ int main(void) {
       cmocka_unit_test(test_exception_from_helper),
       cmocka_unit_test(test_exit_value_sources),
       cmocka_unit_test(test_max_steps),
+      cmocka_unit_test(test_max_iterations),
+      cmocka_unit_test(test_call_assembler_recursion),
       cmocka_unit_test(test_dis_target),
       cmocka_unit_test(test_caret_with_tabs),
       cmocka_unit_test(test_cli_examples_roundtrip),

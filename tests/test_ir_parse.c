@@ -194,6 +194,12 @@ static const char *const traces[] = {
     "guard_nonnull_class(p16, ref(0x3000)) [p16]\n"
     "guard_not_invalidated(descr=inv) [i1, p16]\n"
     "finish(i3, i4, i8, i11, i12, f14, p16)\n",
+    /* call_assembler through a token (the context's, made by the declaration) */
+    "descr rt_fact = token(args=[int, float], result=int)\n"
+    "[i0, f1]\n"
+    "i2 = call_assembler(i0, f1, descr=rt_fact)\n"
+    "i3 = call_assembler(i2, 1.5, descr=rt_fact)\n"
+    "finish(i3)\n",
     /* debug_merge_point: a source position, with every escape */
     "[i0]\n"
     "debug_merge_point(\"loop at line 12\")\n"

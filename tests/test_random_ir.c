@@ -159,7 +159,8 @@ static void test_roundtrip(void **state) {
   /* every op, memory and calls included (the arena and helpers of
    * randenv.h give them real memory and functions) */
   for (int k = 0; k < ARMJIT_OP__COUNT; k++)
-    if (!opcount[k]) {
+    if (!opcount[k] && k != ARMJIT_OP_CALL_ASSEMBLER) { /* needs a second trace: the
+                                                           callasm tests */
       fprintf(stderr, "generator never produced %s\n", op_names[k]);
       missing++;
     }

@@ -20,7 +20,8 @@ enum {
   O_TARGET = 1u << 4,  /* --abi, --cpu, --features */
   O_ALLOC = 1u << 5,   /* --alloc NAME=SPEC */
   O_DUMP = 1u << 6,    /* --dump NAME[:FMT] */
-  O_FILE = 1u << 7     /* takes a FILE */
+  O_FILE = 1u << 7,    /* takes a FILE */
+  O_LOOPCTL = 1u << 8  /* --max-iterations N, --counters */
 };
 
 typedef struct {
@@ -45,9 +46,10 @@ typedef struct {
   "  # alloc: NAME=SPEC... buffers; --alloc adds more or replaces one by name\n"
 
 static const cli_cmd commands[] = {
-    {"run", O_FILE | O_ARGS | O_INTERP | O_STEPS | O_COMPILE | O_ALLOC | O_DUMP,
+    {"run", O_FILE | O_ARGS | O_INTERP | O_STEPS | O_COMPILE | O_ALLOC | O_DUMP | O_LOOPCTL,
      "run FILE [--args V...] [--alloc NAME=SPEC]... [--dump NAME[:FMT]]...\n"
-     "                  [--interp [--max-steps N]] [--no-idiv] [--random-ra SEED]",
+     "                  [--interp [--max-steps N]] [--max-iterations N] [--counters]\n"
+     "                  [--no-idiv] [--random-ra SEED]",
      "Compile the trace and run it on the input values (or interpret it with\n"
      "--interp), then print the exit taken and the values it hands back, each\n"
      "with its position in the exit's list and where it came from:\n"
@@ -63,11 +65,22 @@ static const cli_cmd commands[] = {
      "  --dump NAME[:FMT] print an --alloc buffer after the run: FMT hex (the\n"
      "                   default), u8 i8 u16 i16 i32 u32 f64, or str\n"
      "  --interp         run the reference interpreter instead of compiled code\n"
-     "  --max-steps N    interpreter step limit (--interp only: compiled loops\n"
-     "                   cannot be interrupted yet)\n"
+     "  --max-steps N    interpreter step limit (--interp only)\n"
+     "  --max-iterations N  stop after N iterations of the loop (its interrupt\n"
+     "                   exit: `exit K (interrupt) after N iterations` and the\n"
+     "                   label's values); compiled or --interp.  The trace must\n"
+     "                   start with its label taking the inputs in order\n"
+     "  --counters       count the compiled loop's entries and label visits and\n"
+     "                   print them (`counters: NAME entries N, label 0 N, ...`)\n"
      "  --no-idiv        never use the SDIV/UDIV instructions\n"
      "  --random-ra SEED randomize register allocation (testing)\n"
      "\n" HEADER_HELP
+     "\n"
+     "A trace may call itself with call_assembler: every token the file declares\n"
+     "(descr NAME = token(...)) calls the file's loop; a callee leaving through a\n"
+     "guard gives the first value of its exit.  Loops check the stack at entry\n"
+     "(1 MiB below where the CLI starts), so deep recursion ends with a stack\n"
+     "limit error.\n"
      "\n"
      "Compiled code runs on ARM only; an x86-64 build runs traces with --interp\n"
      "(or run the ARM build under qemu-arm).  `armjit symbols` lists the\n"
@@ -234,7 +247,7 @@ typedef struct {
   const char *file;   /* path, or "-" for stdin */
   cli_words args, allocs, dumps; /* n < 0: not on the command line */
   bool interp, max_steps_set;
-  uint64_t max_steps;
+  uint64_t max_steps, max_iterations;
   const char *cpu, *features;
   armjit_options jit;
 } cli_opts;
@@ -265,6 +278,7 @@ static const opt_def options[] = {
     {"--random-ra", O_COMPILE, true}, {"--abi", O_TARGET, true},
     {"--cpu", O_TARGET, true},      {"--features", O_TARGET, true},
     {"--alloc", O_ALLOC, true},     {"--dump", O_DUMP, true},
+    {"--max-iterations", O_LOOPCTL, true}, {"--counters", O_LOOPCTL, false},
 };
 
 /* Append argv[i] to a word list sized for all of argv. */
@@ -310,6 +324,13 @@ static int parse_cmdline(int argc, char **argv, cli_opts *o, FILE *err) {
         return command_error(err, c, "--max-steps needs a number", val);
       o->max_steps = n;
       o->max_steps_set = true;
+    } else if (strcmp(a, "--max-iterations") == 0) {
+      if (!parse_u64(val, UINT64_MAX, &n) || !n)
+        return command_error(err, c, "--max-iterations needs a number above 0", val);
+      o->max_iterations = n;
+      o->jit.flags |= ARMJIT_INTERRUPTIBLE;
+    } else if (strcmp(a, "--counters") == 0) {
+      o->jit.flags |= ARMJIT_COUNTERS;
     } else if (strcmp(a, "--no-idiv") == 0) {
       o->jit.flags |= ARMJIT_NO_IDIV;
     } else if (strcmp(a, "--random-ra") == 0) {
@@ -339,9 +360,8 @@ static int parse_cmdline(int argc, char **argv, cli_opts *o, FILE *err) {
                          NULL);
   if (o->max_steps_set && !o->interp)
     return command_error(err, c,
-                         "--max-steps limits the interpreter (--interp); compiled loops "
-                         "cannot be interrupted yet, so a compiled endless loop runs until "
-                         "killed",
+                         "--max-steps limits the interpreter (--interp); limit a compiled "
+                         "loop with --max-iterations N",
                          NULL);
   if (o->cpu && o->features)
     return command_error(err, c, "give --cpu or --features, not both", NULL);
@@ -538,7 +558,9 @@ static int cmd_run(const cli_opts *o, const char *name, armjit_ctx *ctx, armjit_
     return 1;
   }
 #endif
+  if (armjit_cli_check_resumable(t, o->max_iterations, name, err)) return 1;
   if (!o->interp && !(loop = armjit_compile_loop(ctx, t, &e))) return fail(err, name, &e);
+  if (armjit_cli_bind_tokens(ctx, t, loop, name, err)) goto done;
   uint32_t cap = loop ? armjit_loop_frame_capacity(loop) : trace_capacity(t);
   if (cap < armjit_trace_ninputs(t)) cap = armjit_trace_ninputs(t);
   if (!(f = armjit_frame_new(ctx, cap ? cap : 1))) {
@@ -547,23 +569,20 @@ static int cmd_run(const cli_opts *o, const char *name, armjit_ctx *ctx, armjit_
   }
   if (load_inputs(&o->args, name, ctx, t, f, err)) goto done;
   armjit_exit_info info;
-  int id;
-  if (loop) {
-    id = armjit_run(loop, f, &e);
-    if (id < 0 || armjit_loop_exit_info(loop, id, &info) != ARMJIT_OK) {
-      if (id >= 0) snprintf(e.msg, sizeof e.msg, "run returned an unknown exit %d", id);
-      fail(err, name, &e);
-      goto done;
-    }
+  uint64_t iterations;
+  int id = armjit_cli_run(ctx, t, loop, f, o->max_steps, o->max_iterations, &iterations, &e);
+  if (id < 0) { fail(err, name, &e); goto done; }
+  if ((unsigned)id >= armjit_trace_nexits(t) && o->max_iterations) {
+    armjit_cli_print_interrupt(out, t, id, f, iterations);
+  } else if (loop ? armjit_loop_exit_info(loop, id, &info) != ARMJIT_OK
+                  : armjit_trace_exit_info(t, id, &info) != ARMJIT_OK) {
+    fprintf(err, "%s: error: %s returned an unknown exit %d\n", name,
+            loop ? "the run" : "the interpreter", id);
+    goto done;
   } else {
-    if (armjit_interpret(t, f, o->max_steps, &e) != ARMJIT_OK) { fail(err, name, &e); goto done; }
-    id = f->exit_id;
-    if (armjit_trace_exit_info(t, id, &info) != ARMJIT_OK) {
-      fprintf(err, "%s: error: interpreter returned an unknown exit %d\n", name, id);
-      goto done;
-    }
+    print_exit(out, t, id, &info, f);
   }
-  print_exit(out, t, id, &info, f);
+  if (loop && o->jit.flags & ARMJIT_COUNTERS) armjit_cli_print_counters(out, loop);
   if (armjit_exception(ctx))
     fprintf(out, "pending exception: 0x%" PRIxPTR "\n", armjit_exception(ctx));
   armjit_cli_dump_buffers(&o->dumps, name, bufs, out, err, false);
@@ -648,8 +667,11 @@ static int run_command(cli_opts *o, FILE *out, FILE *err) {
     }
     if (lists[k]->line) lists[k]->from = froms[k];
   }
+  /* Runs check the stack (call_assembler may recurse): 1 MiB below here. */
+  if (strcmp(o->cmd->name, "run") == 0) o->jit.flags |= ARMJIT_STACK_CHECK;
   armjit_ctx *ctx = armjit_ctx_new(&o->jit, &e);
   if (!ctx) { fail(err, name, &e); goto done; }
+  armjit_ctx_set_stack_limit(ctx, (uintptr_t)__builtin_frame_address(0) - ((uintptr_t)1 << 20));
   if (armjit_cli_add_builtins(ctx, out, err) ||
       armjit_cli_make_buffers(&file_allocs, &o->allocs, name, ctx, &bufs, err))
     goto free_ctx;

@@ -120,6 +120,28 @@ int armjit_cli_add_builtins(armjit_ctx *ctx, FILE *out, FILE *err);
 /* `armjit symbols`: the list with a call descriptor for each function. */
 int armjit_cli_list_symbols(FILE *out);
 
+/* ---- call_assembler, interrupts, counters (tools/cli_loopctl.c) --------- */
+
+/* Bind every token of ctx (those the file declares) to t and, compiled,
+ * to loop; register the CLI's assembler helper (it returns the first
+ * value of the callee's exit).  0, or 1 after a message on err. */
+int armjit_cli_bind_tokens(armjit_ctx *ctx, armjit_trace *t, armjit_loop *loop,
+                           const char *name, FILE *err);
+/* --max-iterations needs a trace that resumes (armjit_trace_resumable). */
+int armjit_cli_check_resumable(const armjit_trace *t, uint64_t max_iterations,
+                               const char *name, FILE *err);
+/* Run loop (or interpret t when loop is NULL) on f; with max_iterations,
+ * leave at every back edge of label 0 and re-enter, at most that many
+ * times (*iterations counts them).  The exit id (an interrupt exit when
+ * the limit was reached), or -1 with e filled. */
+int armjit_cli_run(armjit_ctx *ctx, armjit_trace *t, armjit_loop *loop, armjit_frame *f,
+                   uint64_t max_steps, uint64_t max_iterations, uint64_t *iterations,
+                   armjit_error *e);
+void armjit_cli_print_interrupt(FILE *out, const armjit_trace *t, int id, const armjit_frame *f,
+                                uint64_t iterations);
+/* "counters: NAME entries N, label 0 N, ..." */
+void armjit_cli_print_counters(FILE *out, const armjit_loop *loop);
+
 /* `armjit mc ...` (cli_mc.c): argv[0] is "mc". */
 int armjit_cli_mc_main(int argc, char **argv, FILE *out, FILE *err);
 

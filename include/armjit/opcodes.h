@@ -125,6 +125,8 @@ enum {
   /* calls by call descriptor; exceptions; forcing */                        \
   _(CALL,           "call",           ".",   'd', ARMJIT_OPF_DESCR | ARMJIT_OPF_CALL)  \
   _(CALL_MAY_FORCE, "call_may_force", ".",   'd', ARMJIT_OPF_DESCR | ARMJIT_OPF_CALL)  \
+  /* another compiled loop called as a function, through a token descr */   \
+  _(CALL_ASSEMBLER, "call_assembler", ".",   'd', ARMJIT_OPF_DESCR | ARMJIT_OPF_CALL)  \
   _(GUARD_NOT_FORCED, "guard_not_forced", "", 'v', ARMJIT_OPF_GUARD | ARMJIT_OPF_RT) \
   _(FORCE_TOKEN,    "force_token",    "",    'r', ARMJIT_OPF_RT)                \
   _(GUARD_NO_EXCEPTION, "guard_no_exception", "", 'v', ARMJIT_OPF_GUARD | ARMJIT_OPF_RT) \

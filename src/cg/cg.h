@@ -55,6 +55,14 @@ typedef struct {
   uint32_t exc_slot;     /* the pending-exception word (uintptr_t, 0 none),
                             fixed for the context's lifetime */
   const cg_bridge *bridge; /* NULL: a loop (with a prologue) */
+  uint32_t callasm_fn;   /* int32_t fn(armjit_token *, armjit_frame *):
+                            call_assembler's trampoline */
+  /* Opt-in checks (0: not emitted): the stack limit word (uintptr_t) the
+   * entry compares sp with; the interrupt word every jump reads; the
+   * counters (uint32_t: entries, then one per label). */
+  uint32_t stack_limit;
+  uint32_t interrupt;
+  uint32_t counters;
 } cg_env;
 
 typedef struct {

@@ -73,6 +73,18 @@ void cg_bridge_entry(cg *c) {
     cg_move(c, dst, l);
   }
   ajx_free(c->ctx, src);
+  /* The slots of the labels it jumps to are never handed out to its own
+   * values: a value of ours in a slot partly overlapping a label's could
+   * not be moved there in parallel. */
+  for (uint32_t k = 0; k < br->nxlabels; k++)
+    for (uint32_t a = 0; a < br->xlabels[k].nargs; a++) {
+      ra_loc l = br->xlabels[k].locs[a];
+      if (l.kind != LOC_STACK) continue;
+      for (int32_t w = 0; w < ra_type_size(l.type); w += 4) {
+        armjit_error e;  /* a word an input holds is taken already: fine */
+        (void)ra_frame_reserve(&c->ra.core.frame, l.n + w, ARMJIT_INT, &e);
+      }
+    }
   /* Values passed to a final jump to another trace prefer the registers
    * of its label's arguments. */
   if (c->lv.jump_op >= 0) {
@@ -140,6 +152,27 @@ void cg_bridge_jump(cg *c, const ir_op *op) {
     return;
   }
   for (uint32_t i = 0; i < op->nargs; i++) src[i] = ra_where(&c->ra, a[i]);
+  /* An input still in a slot of the parent's that partly overlaps one of
+   * the label's (another loop's frame is laid out differently) is copied
+   * to a slot of its own first. */
+  for (uint32_t i = 0; i < op->nargs; i++) {
+    if (src[i].kind != LOC_STACK) continue;
+    bool partial = false;
+    for (uint32_t j = 0; j < op->nargs && !partial; j++)
+      partial = xl->locs[j].kind == LOC_STACK && ra_loc_eq(src[i], xl->locs[j]) &&
+                !ra_loc_same(src[i], xl->locs[j]);
+    if (!partial) continue;
+    int32_t off;
+    armjit_error e;
+    if (ra_frame_alloc(&c->ra.core.frame, ra_type_size(src[i].type) == 8 ? ARMJIT_FLOAT : ARMJIT_INT,
+                       &off, &e) != ARMJIT_OK) {
+      cg_fail(c, e.code, "%s", e.msg);
+      break;
+    }
+    ra_loc fresh = ra_stack(off, src[i].type);
+    cg_move(c, fresh, src[i]);
+    src[i] = fresh;
+  }
   cg_parallel_move(c, xl->locs, src, op->nargs);
   ajx_free(c->ctx, src);
   /* sp only moves down here: a deeper frame of our own is dead now. */

@@ -26,6 +26,7 @@ bool cg_op_calls_c(const cg *c, unsigned opc) {
   switch (opc) {
   case ARMJIT_OP_CALL:
   case ARMJIT_OP_CALL_MAY_FORCE:
+  case ARMJIT_OP_CALL_ASSEMBLER:
   case ARMJIT_OP_COPYSTRCONTENT:
   case ARMJIT_OP_COPYUNICODECONTENT:
     return true;
@@ -50,7 +51,7 @@ static void adjust_sp(cg *c, a32_dp_op op, uint32_t bytes) {
 /* [sp, #off] <- src.  ip (ints) and d15 (floats) carry values that are
  * not in a register; lr stays free for far offsets, so cg_mem never
  * pushes (a push would move sp under the sp-relative stores). */
-static void store_stack_arg(cg *c, ra_loc src, uint32_t off) {
+void cg_store_stack_arg(cg *c, ra_loc src, uint32_t off) {
   int32_t o = (int32_t)off;
   bool f = src.type == ARMJIT_FLOAT;
   unsigned saved = c->busy;
@@ -163,7 +164,7 @@ void cg_lower_call(cg *c, const ir_op *op) {
   adjust_sp(c, A32_SUB, stack);
   for (uint32_t k = 0; k < n; k++)
     if (s.locs[k].kind == ABI_STACK)
-      store_stack_arg(c, ra_where(&c->ra, a[k + 1]), s.locs[k].off);
+      cg_store_stack_arg(c, ra_where(&c->ra, a[k + 1]), s.locs[k].off);
 
   /* The function in an argument register would be overwritten: take it
    * into ip first (the resolver never writes ip when every destination

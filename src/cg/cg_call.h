@@ -12,6 +12,9 @@
 
 /* call, call_may_force (cg_call.c) */
 void cg_lower_call(cg *c, const ir_op *op);
+/* [sp, #off] <- a value wherever it is (ip and d15 carry it; never pushes,
+ * so sp stays where the stores address from). */
+void cg_store_stack_arg(cg *c, ra_loc src, uint32_t off);
 /* force_token, guard_not_forced, guard_no_exception, guard_exception
  * (cg_rt.c) */
 void cg_lower_force_token(cg *c, const ir_op *op);

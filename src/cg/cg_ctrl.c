@@ -17,6 +17,7 @@ void cg_lower_label(cg *c, const ir_op *op) {
     if (locs[k].kind == LOC_NONE) cg_fail(c, ARMJIT_E_INVALID, "label argument %u has no location (internal)", k);
   a32_label_bind(c->b, c->label_at[op->id]);
   c->out->label_off[op->id] = (uint32_t)a32_buf_size(c->b);
+  cg_label_count(c, op);
   /* Hints: values passed to the final jump prefer these registers. */
   if (c->lv.jump_op >= 0 && c->t->ops[c->lv.jump_op].id == op->id) {
     c->ra.jump_locs = locs;
@@ -35,6 +36,7 @@ void cg_lower_jump(cg *c, const ir_op *op) {
     cg_fail(c, ARMJIT_E_INVALID, "jump to a label that is not compiled yet");
     return;
   }
+  cg_interrupt_check(c, op);
   const ir_ref *a = ir_args(c->t, op);
   ra_loc *src = ajx_alloc(c->ctx, (op->nargs ? op->nargs : 1) * sizeof *src);
   if (!src) {

@@ -80,13 +80,17 @@ nomem:
 void cg_record_exit(cg *c, const ir_op *op, int32_t branch) {
   uint32_t n;
   const ir_ref *refs = ir_exit_refs(c->t, op, &n);
+  cg_record_values(c, (uint32_t)op->id, refs, n, branch);
+}
+
+void cg_record_values(cg *c, uint32_t id, const ir_ref *refs, uint32_t n, int32_t branch) {
   if (!ajx_grow(c->ctx, (void **)&c->tmp, &c->tmp_cap, n * 10u + 1, 1)) {
     cg_fail(c, ARMJIT_E_NOMEM, "out of memory for recovery data");
     return;
   }
   uint32_t len = 0;
   for (uint32_t k = 0; k < n; k++) len += rec_put(c->tmp + len, rec_code(c, refs[k]));
-  cg_exit *e = &c->out->exits[op->id];
+  cg_exit *e = &c->out->exits[id];
   e->op = c->pos;
   e->branch = branch;
   e->rec = rec_intern(c, c->tmp, len);
@@ -96,13 +100,20 @@ void cg_record_exit(cg *c, const ir_op *op, int32_t branch) {
 
 /* ---- the exit branch -------------------------------------------------------- */
 void cg_exit_branch(cg *c, const ir_op *op, a32_cond fail_cc) {
+  uint32_t n;
+  const ir_ref *refs = ir_exit_refs(c->t, op, &n);
+  cg_exit_branch_values(c, (uint32_t)op->id, refs, n, fail_cc);
+}
+
+void cg_exit_branch_values(cg *c, uint32_t id, const ir_ref *refs, uint32_t n,
+                           a32_cond fail_cc) {
   if (fail_cc != A32_AL && !c->flags_live)
     cg_fail(c, ARMJIT_E_INVALID, "op %u: guard branches on flags nothing set (internal)",
             (unsigned)c->pos);
   cg_flags_take(c);
   c->fused = IR_NONE;
-  cg_record_exit(c, op, (int32_t)a32_buf_size(c->b));
-  a32_b(c->b, fail_cc, c->stub_at[op->id]);
+  cg_record_values(c, id, refs, n, (int32_t)a32_buf_size(c->b));
+  a32_b(c->b, fail_cc, c->stub_at[id]);
 }
 
 /* ---- finish, stubs and the shared exit path -------------------------------- */

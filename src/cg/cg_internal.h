@@ -38,6 +38,9 @@ typedef struct cg {
   ra_loc **label_locs;       /* per trace label: where its arguments live */
   a32_label *stub_at;        /* per exit */
   a32_label common;          /* shared exit path */
+  a32_label abort_at;        /* leave the run with the ARMJIT_EXIT_* in r0 (cg_loopctl.c) */
+  a32_label stack_at;        /* ... with ARMJIT_EXIT_STACK_OVERFLOW */
+  bool abort_used, stack_used;
 
   /* recovery strings, deduplicated through an open-addressing table */
   uint32_t rec_cap;
@@ -186,9 +189,14 @@ void cg_float_compare(cg *c, ir_ref x, ir_ref y);
 /* ---- exits (cg_exit.c) ---- */
 /* Encode exit `id`'s values where they are now. */
 void cg_record_exit(cg *c, const ir_op *op, int32_t branch);
+/* The same for exit `id` handing back refs[0..n) (interrupt exits). */
+void cg_record_values(cg *c, uint32_t id, const ir_ref *refs, uint32_t n, int32_t branch);
 /* The end of every guard: record the exit's values where they are now and
  * branch to its stub when fail_cc holds (the exit's one patch site). */
 void cg_exit_branch(cg *c, const ir_op *op, a32_cond fail_cc);
+/* The same for exit `id` handing back refs[0..n). */
+void cg_exit_branch_values(cg *c, uint32_t id, const ir_ref *refs, uint32_t n,
+                           a32_cond fail_cc);
 void cg_emit_stubs(cg *c);
 
 /* ---- shift folding (cg_fold.c) ---- */
@@ -226,5 +234,23 @@ void cg_lower_guard_not_invalidated(cg *c, const ir_op *op);
 /* ---- entry (cg_entry.c) ---- */
 void cg_prologue(cg *c);
 void cg_patch_frame(cg *c);
+
+/* ---- opt-in loop controls and call_assembler (cg_loopctl.c, cg_callasm.c) ---- */
+/* Exits of the trace plus the interrupt exits (one per label when the
+ * context is ARMJIT_INTERRUPTIBLE, ids from t->nexits on). */
+uint32_t cg_nexits(const cg *c);
+/* In the prologue, once sp is final: the stack check (ARMJIT_STACK_CHECK)
+ * and the entry counter (ARMJIT_COUNTERS); nothing when not asked for. */
+void cg_entry_checks(cg *c);
+/* Right after a label is bound: its counter (ARMJIT_COUNTERS). */
+void cg_label_count(cg *c, const ir_op *op);
+/* At a jump, before its moves: the interrupt check (ARMJIT_INTERRUPTIBLE). */
+void cg_interrupt_check(cg *c, const ir_op *op);
+/* b<cc> to the path that ends the run with the ARMJIT_EXIT_* in r0. */
+void cg_abort_branch(cg *c, a32_cond cc);
+/* After the exit path: the paths those branches reach. */
+void cg_emit_abort(cg *c);
+/* call_assembler (cg_callasm.c). */
+void cg_lower_call_assembler(cg *c, const ir_op *op);
 
 #endif

@@ -101,6 +101,7 @@ static const cg_fn lower[ARMJIT_OP__COUNT] = {
     [ARMJIT_OP_GUARD_NONNULL_CLASS] = cg_lower_guard_class,
     [ARMJIT_OP_CALL] = cg_lower_call,
     [ARMJIT_OP_CALL_MAY_FORCE] = cg_lower_call,
+    [ARMJIT_OP_CALL_ASSEMBLER] = cg_lower_call_assembler,
     [ARMJIT_OP_FORCE_TOKEN] = cg_lower_force_token,
     [ARMJIT_OP_GUARD_NOT_FORCED] = cg_lower_guard_rt,
     [ARMJIT_OP_GUARD_NO_EXCEPTION] = cg_lower_guard_rt,
@@ -167,15 +168,15 @@ static armjit_status setup(cg *c, cg_result *o, armjit_error *err) {
   const armjit_trace *t = c->t;
   armjit_ctx *ctx = c->ctx;
   o->nops = t->nops;
-  o->nexits = t->nexits;
+  o->nexits = cg_nexits(c);
   o->nconsts = t->nconsts;
   o->op_off = ajx_alloc(ctx, (t->nops ? t->nops : 1) * sizeof *o->op_off);
-  o->exits = ajx_calloc(ctx, t->nexits ? t->nexits : 1, sizeof *o->exits);
+  o->exits = ajx_calloc(ctx, o->nexits ? o->nexits : 1, sizeof *o->exits);
   o->consts = ajx_alloc(ctx, (t->nconsts ? t->nconsts : 1) * sizeof *o->consts);
   c->label_at = ajx_alloc(ctx, (t->nlabels ? t->nlabels : 1) * sizeof *c->label_at);
   c->label_locs = ajx_calloc(ctx, t->nlabels ? t->nlabels : 1, sizeof *c->label_locs);
   o->label_off = ajx_calloc(ctx, t->nlabels ? t->nlabels : 1, sizeof *o->label_off);
-  c->stub_at = ajx_alloc(ctx, (t->nexits ? t->nexits : 1) * sizeof *c->stub_at);
+  c->stub_at = ajx_alloc(ctx, (o->nexits ? o->nexits : 1) * sizeof *c->stub_at);
   o->buf = armjit_buf_new(ctx, 4096, ctx->opts.code_limit);
   if (!o->op_off || !o->exits || !o->consts || !c->label_at || !c->label_locs || !o->label_off ||
       !c->stub_at || !o->buf || find_calls(c) != ARMJIT_OK)
@@ -185,11 +186,13 @@ static armjit_status setup(cg *c, cg_result *o, armjit_error *err) {
   for (uint32_t i = 0; i < t->nops; i++) o->op_off[i] = -1;
   for (uint32_t k = 0; k < t->nconsts; k++) o->consts[k] = cg_const_bits(&t->consts[k]);
   for (uint32_t i = 0; i < t->nlabels; i++) c->label_at[i] = a32_label_new(c->b);
-  for (uint32_t i = 0; i < t->nexits; i++) {
+  for (uint32_t i = 0; i < o->nexits; i++) {
     c->stub_at[i] = a32_label_new(c->b);
     o->exits[i].branch = -1;
   }
   c->common = a32_label_new(c->b);
+  c->abort_at = a32_label_new(c->b);
+  c->stack_at = a32_label_new(c->b);
   return ARMJIT_OK;
 }
 
@@ -257,6 +260,7 @@ armjit_status cg_compile(armjit_ctx *ctx, const armjit_trace *t, const cg_env *e
   if (c.st == ARMJIT_OK && ra_status(&c.ra) == ARMJIT_OK) {
     cg_emit_cold(&c);
     cg_emit_stubs(&c);
+    cg_emit_abort(&c);
     if (env->bridge) cg_bridge_patch_frame(&c);
     else cg_patch_frame(&c);
   }

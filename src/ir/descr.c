@@ -8,7 +8,7 @@
 #include <string.h>
 
 static const char *const kind_names[IR_DESCR__COUNT] = {
-    "field", "array", "interior", "str", "unicode", "call"};
+    "field", "array", "interior", "str", "unicode", "call", "token"};
 
 const char *ir_descr_kind_name(unsigned kind) {
   return kind < IR_DESCR__COUNT ? kind_names[kind] : "?";
@@ -39,6 +39,8 @@ unsigned ir_op_descr_kinds(unsigned opc) {
     return 1u << IR_DESCR_UNICODE;
   case ARMJIT_OP_CALL: case ARMJIT_OP_CALL_MAY_FORCE:
     return 1u << IR_DESCR_CALL;
+  case ARMJIT_OP_CALL_ASSEMBLER:
+    return 1u << IR_DESCR_TOKEN;
   default:
     return 0;
   }
@@ -133,6 +135,7 @@ bool ir_descr_check(const ir_descr *d, ir_descr_key *bad, char *msg, size_t n) {
                   (unsigned long)d->item_size);
     return d->has_len || FAIL(IR_DK_LEN, "a unicode layout needs its length offset");
   case IR_DESCR_CALL:
+  case IR_DESCR_TOKEN:
     return check_call(d, bad, msg, n);
   default:
     return FAIL(IR_DK_KIND, "unknown descriptor kind %u", d->kind);

@@ -21,6 +21,7 @@ typedef enum {
   IR_DESCR_STR,
   IR_DESCR_UNICODE,
   IR_DESCR_CALL,
+  IR_DESCR_TOKEN,       /* call_assembler's callee (ir/token.h) */
   IR_DESCR__COUNT
 } ir_descr_kind;
 
@@ -38,6 +39,7 @@ typedef struct ir_descr {
   uint32_t nargs;
   uint8_t *args;        /* armjit_type per argument, the function excluded */
   unsigned flags;       /* ARMJIT_CALL_* */
+  struct armjit_token *token; /* token: the context's token (its name is name) */
   /* text */
   char *name;           /* NULL: the printer makes one up */
   uint32_t line;        /* line of its declaration, 0 if built by API */

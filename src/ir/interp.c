@@ -8,6 +8,7 @@
  * calling conventions and any argument count. */
 #include "ir/ir_impl.h"
 #include "ir/sem.h"
+#include "ir/token.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -27,7 +28,13 @@ typedef struct {
   uintptr_t force_flag;   /* the activation's force word: force_token is &it */
   const int *invalid;     /* the family's invalidation flag, NULL: valid */
   uint64_t steps;         /* ops run so far (every trace of a set) */
+  int32_t *abort;         /* ARMJIT_EXIT_* ending the outermost run, else 0 */
 } interp;
+
+static armjit_status interpret_set(const armjit_set_entry *set, unsigned n, unsigned start,
+                                   const int *invalid, armjit_frame *f, uint64_t max_steps,
+                                   unsigned *exit_trace, int32_t *abort, uint64_t *steps,
+                                   armjit_error *err);
 
 static inline armjit_value get(const interp *in, ir_ref r) {
   return IR_IS_CONST(r) ? in->t->consts[IR_CONST_INDEX(r)].v : in->vals[r];
@@ -311,8 +318,55 @@ static uintptr_t class_of(const armjit_trace *t, uintptr_t p) {
 /* A memory, call, exception or forcing op: value ops store their result in
  * *res, guards set *pass.  Non-OK only when the interpreter itself cannot
  * go on (libffi refused the call, out of memory). */
+/* call_assembler: the token's trace on a frame of its own; a finish's
+ * value is the result, any other exit goes to the assembler helper.  A
+ * callee that cannot run, or a nested stack overflow, ends every run it
+ * is nested in (*in->abort, and an error status). */
+static armjit_status call_assembler(interp *in, const ir_op *op, const ir_ref *a,
+                                    armjit_value *res, uint64_t max_steps, armjit_error *err) {
+  const armjit_trace *t = in->t;
+  armjit_ctx *ctx = t->ctx;
+  armjit_token *tok = ir_descr_at(t, op->descr)->token;
+  const armjit_trace *ct = tok->trace;
+  if (!ct) {
+    *in->abort = ARMJIT_EXIT_CALL_FAILED;
+    return ajx_err(err, ARMJIT_E_INVALID, "call_assembler: token %s has no trace to run",
+                   tok->name);
+  }
+  uint32_t cap = ir_frame_capacity(ct);
+  armjit_frame *f = armjit_frame_new(ctx, cap ? cap : 1);
+  if (!f) return ajx_err(err, ARMJIT_E_NOMEM, "out of memory in the interpreter");
+  for (uint32_t k = 0; k < op->nargs; k++) f->values[k] = get(in, a[k]);
+  armjit_set_entry e = {NULL, (armjit_trace *)ct, -1, -1};
+  uint64_t left = max_steps ? max_steps - in->steps : 0, used = 0; /* steps are shared */
+  armjit_status st = left || !max_steps
+                         ? interpret_set(&e, 1, 0, NULL, f, left, NULL, in->abort, &used, err)
+                         : ajx_err(err, ARMJIT_E_LIMIT, "step limit of %" PRIu64 " ops exceeded",
+                                   max_steps);
+  if (st == ARMJIT_OK) {
+    bool finish = f->exit_id >= 0 && (uint32_t)f->exit_id < ct->nexits &&
+                  ct->ops[ct->exits[f->exit_id].op].opc == ARMJIT_OP_FINISH;
+    if (finish) {
+      *res = f->nvalues ? f->values[0] : mki(0);
+    } else if (ctx->asm_helper) {
+      *res = ctx->asm_helper(ctx->asm_helper_ud, tok, f);
+    } else {
+      *in->abort = ARMJIT_EXIT_CALL_FAILED;
+      st = ajx_err(err, ARMJIT_E_INVALID,
+                   "call_assembler: the callee of token %s left through exit %d and no "
+                   "assembler helper is registered", tok->name, (int)f->exit_id);
+    }
+    /* the result as the op's type: ints zero-extended like frame slots */
+    if (st == ARMJIT_OK && op->type == ARMJIT_INT) *res = mki(res->i);
+  }
+  in->steps += used;
+  armjit_frame_free(ctx, f);
+  return st;
+}
+
 static armjit_status eval_effect(interp *in, const ir_op *op, const ir_ref *a,
-                                 armjit_value *res, bool *pass, armjit_error *err) {
+                                 armjit_value *res, bool *pass, uint64_t max_steps,
+                                 armjit_error *err) {
   const armjit_trace *t = in->t;
   const ir_descr *d = op->descr >= 0 ? ir_descr_at(t, op->descr) : NULL;
   armjit_ctx *ctx = t->ctx;
@@ -348,6 +402,7 @@ static armjit_status eval_effect(interp *in, const ir_op *op, const ir_ref *a,
   case ARMJIT_OP_COPYUNICODECONTENT: copy_chars(in, d, a); break;
   case ARMJIT_OP_CALL:
   case ARMJIT_OP_CALL_MAY_FORCE: return call(in, op, res, err);
+  case ARMJIT_OP_CALL_ASSEMBLER: return call_assembler(in, op, a, res, max_steps, err);
   case ARMJIT_OP_FORCE_TOKEN: *res = mkr((uintptr_t)&in->force_flag); break;
   case ARMJIT_OP_GUARD_NOT_FORCED:
     *pass = in->force_flag == 0;
@@ -389,6 +444,8 @@ static armjit_status run(interp *in, armjit_frame *f, uint32_t pc, uint64_t max_
                          armjit_value *tmp, run_end *how, uint32_t *which,
                          armjit_error *err) {
   const armjit_trace *t = in->t;
+  const armjit_ctx *ctx = t->ctx;
+  bool interruptible = (ctx->opts.flags & ARMJIT_INTERRUPTIBLE) != 0;
   bool ovf = false;
   for (;;) {
     if (max_steps && in->steps >= max_steps)
@@ -406,6 +463,14 @@ static armjit_status run(interp *in, armjit_frame *f, uint32_t pc, uint64_t max_
       *which = (uint32_t)op->id;
       return ARMJIT_OK;
     case ARMJIT_OP_JUMP: {
+      if (interruptible && !ir_jump_is_external(op) &&
+          *(const volatile uint32_t *)&ctx->interrupt) {
+        /* the interrupt exit of the label: the values it would take */
+        *which = t->nexits + (uint32_t)op->id;
+        write_exit(in, f, (int32_t)*which, a, op->nargs);
+        *how = RUN_EXIT;
+        return ARMJIT_OK;
+      }
       /* Parallel assignment: read every source before writing any target. */
       for (uint32_t k = 0; k < op->nargs; k++) tmp[k] = get(in, a[k]);
       if (ir_jump_is_external(op)) {
@@ -423,7 +488,7 @@ static armjit_status run(interp *in, armjit_frame *f, uint32_t pc, uint64_t max_
       if (ir_info(op->opc)->flags & IR_EFFECT_FLAGS) { /* memory, calls, runtime state */
         bool pass;
         armjit_value v;
-        armjit_status st = eval_effect(in, op, a, &v, &pass, err);
+        armjit_status st = eval_effect(in, op, a, &v, &pass, max_steps, err);
         if (st != ARMJIT_OK) return st;
         if (!pass) {
           write_exit(in, f, op->id, ir_fails(t, op), op->nfail);
@@ -511,6 +576,23 @@ static armjit_status find_label(const armjit_set_entry *set, unsigned n, uint32_
 armjit_status armjit_interpret_set(const armjit_set_entry *set, unsigned n, unsigned start,
                                    const int *invalid, armjit_frame *f, uint64_t max_steps,
                                    unsigned *exit_trace, armjit_error *err) {
+  int32_t abort = 0;
+  uint64_t steps = 0;
+  armjit_status st =
+      interpret_set(set, n, start, invalid, f, max_steps, exit_trace, &abort, &steps, err);
+  if (abort) { /* the run ended early: no exit of any trace */
+    f->exit_id = abort;
+    f->nvalues = 0;
+  }
+  return st;
+}
+
+/* One activation of a set (nested for call_assembler), *abort shared with
+ * the outermost. */
+static armjit_status interpret_set(const armjit_set_entry *set, unsigned n, unsigned start,
+                                   const int *invalid, armjit_frame *f, uint64_t max_steps,
+                                   unsigned *exit_trace, int32_t *abort, uint64_t *steps,
+                                   armjit_error *err) {
   if (!set || !f || start >= n)
     return ajx_err(err, ARMJIT_E_ARG, "armjit_interpret_set: %s",
                    !set ? "the set is NULL" : !f ? "the frame is NULL" : "start is not in the set");
@@ -541,7 +623,15 @@ armjit_status armjit_interpret_set(const armjit_set_entry *set, unsigned n, unsi
                    "frame has %" PRIu32 " value slots, the trace needs %" PRIu32
                    " (its inputs and the values of its largest exit)",
                    f->capacity, need);
-  interp in = {set[start].trace, NULL, 0, NULL, 0};
+  /* The stack check of a compiled loop's entry, on the interpreter's own
+   * stack (nested call_assemblers recurse in C). */
+  volatile char here = 0;
+  if (ctx && (ctx->opts.flags & ARMJIT_STACK_CHECK) && (uintptr_t)&here <= ctx->stack_limit) {
+    *abort = ARMJIT_EXIT_STACK_OVERFLOW;
+    return ajx_err(err, ARMJIT_E_LIMIT, "stack limit reached (sp %#" PRIxPTR ", limit %#"
+                   PRIxPTR ")", (uintptr_t)&here, ctx->stack_limit);
+  }
+  interp in = {set[start].trace, NULL, 0, NULL, 0, abort};
   in.vals = ajx_calloc(ctx, (size_t)nvals + ntmp, sizeof *in.vals);
   if (!in.vals) return ajx_err(err, ARMJIT_E_NOMEM, "out of memory in the interpreter");
   armjit_value *tmp = in.vals + nvals;
@@ -585,6 +675,11 @@ armjit_status armjit_interpret_set(const armjit_set_entry *set, unsigned n, unsi
       pc = t->labels[label].op + 1;
       continue;
     }
+    if (which >= set[cur].trace->nexits) { /* an interrupt exit: never bridged */
+      f->exit_id = (int32_t)which;
+      if (exit_trace) *exit_trace = cur;
+      break;
+    }
     /* An exit: into its bridge if it has one. */
     uint32_t b = n;
     for (uint32_t i = 0; i < n && b == n; i++)
@@ -608,6 +703,7 @@ armjit_status armjit_interpret_set(const armjit_set_entry *set, unsigned n, unsi
     f->nvalues = 0;
   }
   ajx_free(ctx, in.vals);
+  *steps = in.steps;
   if (st == ARMJIT_OK) ajx_err_clear(err);
   return st;
 }

@@ -171,7 +171,8 @@ armjit_status ir_emit_text(armjit_trace *t, unsigned opc, const char *text, size
                            uint32_t *op_index);
 #define IR_MAX_TEXT 4096u      /* bytes of a debug_merge_point string */
 
-/* Frame slots a run needs: max(inputs, values of any exit). */
+/* Frame slots a run needs: max(inputs, values of any exit; in an
+ * ARMJIT_INTERRUPTIBLE context also the arguments of any label). */
 uint32_t ir_frame_capacity(const armjit_trace *t);
 
 static inline const ir_ref *ir_args(const armjit_trace *t, const ir_op *op) {

@@ -9,10 +9,11 @@
  *   [VAR, ...]                                   inputs
  *   [VAR =] OPNAME(OPERAND, ..., descr=NAME) [OPERAND, ...]
  *   descr NAME = KIND(PROP, PROP, ...)           a descriptor
- *     KIND  field | array | interior | str | unicode | call
+ *     KIND  field | array | interior | str | unicode | call | token
  *     PROP  offset=N | size=N | base=N | item=N | len=N      (N: int32)
  *           signed | unsigned | int | ref | float
  *           args=[TYPE, ...] | result=TYPE|void | may_raise | may_force */
+#include "ir/token.h"
 #include "ir/lex.h"
 #include "ir/sem.h"
 #include "util/sym.h"
@@ -681,6 +682,7 @@ static const unsigned allowed[IR_DESCR__COUNT] = {
     [IR_DESCR_STR] = 1u << IR_DK_BASE | 1u << IR_DK_ITEM | 1u << IR_DK_LEN,
     [IR_DESCR_UNICODE] = 1u << IR_DK_BASE | 1u << IR_DK_ITEM | 1u << IR_DK_LEN,
     [IR_DESCR_CALL] = 1u << IR_DK_ARGS | 1u << IR_DK_RESULT | 1u << IR_DK_FLAGS,
+    [IR_DESCR_TOKEN] = 1u << IR_DK_ARGS | 1u << IR_DK_RESULT,
 };
 static const unsigned required[IR_DESCR__COUNT] = {
     [IR_DESCR_FIELD] = 1u << IR_DK_OFFSET | 1u << IR_DK_TYPE,
@@ -690,6 +692,7 @@ static const unsigned required[IR_DESCR__COUNT] = {
     [IR_DESCR_STR] = 1u << IR_DK_BASE | 1u << IR_DK_ITEM | 1u << IR_DK_LEN,
     [IR_DESCR_UNICODE] = 1u << IR_DK_BASE | 1u << IR_DK_ITEM | 1u << IR_DK_LEN,
     [IR_DESCR_CALL] = 0,
+    [IR_DESCR_TOKEN] = 0,
 };
 
 typedef struct {
@@ -902,7 +905,8 @@ static armjit_status parse_decl_body(decl *D, char *name) {
       return perr(P, ARMJIT_E_SYNTAX, col(P), "expected a descriptor kind after '=', got %s",
                   here(P, b, sizeof b));
     return perr(P, ARMJIT_E_SYNTAX, col(P),
-                "unknown descriptor kind '%.*s' (field, array, interior, str, unicode or call)",
+                "unknown descriptor kind '%.*s' (field, array, interior, str, unicode, call "
+                "or token)",
                 (int)n, kind_at);
   }
   P->lx.p += n;
@@ -915,6 +919,12 @@ static armjit_status parse_decl_body(decl *D, char *name) {
     return perr(P, ARMJIT_E_SYNTAX, col(P), "unexpected %s after the descriptor",
                 here(P, b, sizeof b));
   if ((st = finish_decl(D, kind_at, close)) != ARMJIT_OK) return st;
+  if (D->d.kind == IR_DESCR_TOKEN) { /* the context's token of that name */
+    char msg[200];
+    D->d.token = ir_token_for_decl(P->ctx, name, D->d.args, D->d.nargs, D->d.type, msg,
+                                   sizeof msg);
+    if (!D->d.token) return perr(P, ARMJIT_E_INVALID, col_of(P, kind_at), "%s", msg);
+  }
   D->d.name = name;
   D->d.line = P->lx.line;
   int32_t id;

@@ -29,6 +29,24 @@ static bool call_sig(const armjit_trace *t, const ir_srcmap *sm, unsigned opc,
   const char *op = ir_info(opc)->name;
   char dn[64], vn[64];
   ir_descr_desc(t, descr, dn, sizeof dn);
+  if (d->kind == IR_DESCR_TOKEN) { /* call_assembler: no function */
+    if (nargs != d->nargs) {
+      snprintf(p->msg, sizeof p->msg,
+               "wrong number of arguments: %s with token %s takes %u argument%s, got %u", op,
+               dn, d->nargs, d->nargs == 1 ? "" : "s", nargs);
+      return problem(p, ARMJIT_E_INVALID, -1);
+    }
+    for (uint32_t k = 0; k < d->nargs; k++) {
+      armjit_type got = ir_ref_type(t, args[k]);
+      if (got == (armjit_type)d->args[k]) continue;
+      ir_val_name(t, sm, args[k], vn, sizeof vn);
+      snprintf(p->msg, sizeof p->msg,
+               "type mismatch: argument %u (%s) of %s is %s, but token %s says %s", k + 1, vn,
+               op, ir_type_name(got), dn, ir_type_name((armjit_type)d->args[k]));
+      return problem(p, ARMJIT_E_TYPE, (int)k);
+    }
+    return true;
+  }
   if (nargs != d->nargs + 1) {
     snprintf(p->msg, sizeof p->msg,
              "wrong number of arguments: %s with descr %s takes the function and %u "

@@ -3,6 +3,7 @@
  * parser, read-only queries (exits, counts) and the names of guards,
  * finishes and labels. */
 #include "ir/ir_impl.h"
+#include "ir/token.h"
 
 #include <math.h>
 #include <string.h>
@@ -20,6 +21,7 @@ armjit_trace *armjit_trace_new(armjit_ctx *ctx) {
 void armjit_trace_free(armjit_trace *t) {
   if (!t) return;
   armjit_ctx *ctx = t->ctx;
+  ir_tokens_forget_trace(t);
   for (uint32_t i = 0; i < t->nexits; i++) {
     ajx_free(ctx, t->exits[i].name);
     ajx_free(ctx, t->exits[i].types);
@@ -229,6 +231,9 @@ uint32_t ir_frame_capacity(const armjit_trace *t) {
   uint32_t cap = t->ninputs;
   for (uint32_t i = 0; i < t->nexits; i++)
     if (t->exits[i].nvalues > cap) cap = t->exits[i].nvalues;
+  if (t->ctx->opts.flags & ARMJIT_INTERRUPTIBLE) /* interrupt exits: a label's values */
+    for (uint32_t i = 0; i < t->nlabels; i++)
+      if (t->ops[t->labels[i].op].nargs > cap) cap = t->ops[t->labels[i].op].nargs;
   return cap;
 }
 
@@ -314,4 +319,17 @@ int32_t ir_xlabel(armjit_trace *t, const char *name, size_t len) {
   s[len] = 0;
   t->xlabels[t->nxlabels] = s;
   return IR_XLABEL(t->nxlabels++);
+}
+
+bool armjit_trace_resumable(const armjit_trace *t, int label) {
+  if (!t || label < 0 || (uint32_t)label >= t->nlabels) return false;
+  uint32_t at = t->labels[label].op;
+  for (uint32_t i = 0; i < at; i++)
+    if (t->ops[i].opc != ARMJIT_OP_DEBUG_MERGE_POINT) return false;
+  const ir_op *op = &t->ops[at];
+  if (op->nargs != t->ninputs) return false;
+  const ir_ref *a = ir_args(t, op);
+  for (uint32_t k = 0; k < op->nargs; k++)
+    if (a[k] != (ir_ref)k) return false;
+  return true;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* One function: frame, prologue, blocks in layout order, terminators and
- * their edge moves, the one epilogue, the trap stubs (docs/design.md §9.2).
+ * their edge moves, the one epilogue, the trap stubs (docs/design.md §10.2).
  *
+ *         .word ... (8-aligned)               float constants VMOV cannot encode
  *   f:    push  {r4..r10 used, [r3], fp, lr}
  *         add   fp, sp, #4*(pushed - 2)        frame record: [fp] = fp, [fp+4] = lr
  *         vpush {d8..dK}                       used callee-saved VFP registers
@@ -407,7 +408,8 @@ static void emit_body(mc_fn *c) {
 }
 
 armjit_status mc_fn_compile(mc_mod *mm, const armjit_module *m, uint32_t sym, a32_buf *b,
-                            uint32_t *op_off, uint32_t *tail, char *msg, size_t cap) {
+                            uint32_t *op_off, uint32_t *tail, uint32_t *entry, char *msg,
+                            size_t cap) {
   mc_fn c;
   memset(&c, 0, sizeof c);
   c.mm = mm;
@@ -423,7 +425,8 @@ armjit_status mc_fn_compile(mc_mod *mm, const armjit_module *m, uint32_t sym, a3
   const mir_func *fn = c.fn;
   c.stype = ajx_calloc(c.ctx, fn->nvals ? fn->nvals : 1, 1);
   c.blk_label = ajx_calloc(c.ctx, fn->nblocks ? fn->nblocks : 1, sizeof *c.blk_label);
-  if (!c.stype || !c.blk_label) {
+  c.pool_off = ajx_calloc(c.ctx, fn->nconsts ? fn->nconsts : 1, sizeof *c.pool_off);
+  if (!c.stype || !c.blk_label || !c.pool_off) {
     mc_fail(&c, ARMJIT_E_NOMEM, "out of memory compiling @%s", m->syms[sym].name);
     goto out;
   }
@@ -431,6 +434,8 @@ armjit_status mc_fn_compile(mc_mod *mm, const armjit_module *m, uint32_t sym, a3
   if (mc_live_build(&c) != ARMJIT_OK || mc_ra_run(&c) != ARMJIT_OK) goto out;
   for (uint32_t bi = 0; bi < fn->nblocks; bi++) c.blk_label[bi] = a32_label_new(b);
   c.epilogue = a32_label_new(b);
+  mc_emit_pool(&c);
+  *entry = (uint32_t)a32_buf_size(b);
   a32_label_bind(b, mc_mod_label(mm, sym));
   emit_body(&c);
 out:
@@ -439,6 +444,7 @@ out:
   ajx_free(c.ctx, c.stype);
   ajx_free(c.ctx, c.home);
   ajx_free(c.ctx, c.blk_label);
+  ajx_free(c.ctx, c.pool_off);
   ajx_free(c.ctx, c.trap_code);
   ajx_free(c.ctx, c.trap_label);
   ajx_free(c.ctx, c.stubs);

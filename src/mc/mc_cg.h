@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The method compiler's code generator (the back half): what its files
- * share.  docs/design.md §9 explains the design; in short:
+ * share.  docs/design.md §10 explains the design; in short:
  *
  *   mc_live.c    positions, liveness over the CFG, live intervals, calls
  *   mc_ra.c      linear scan over the intervals with the allocator core:
@@ -110,6 +110,10 @@ typedef struct {
   /* parallel moves */
   ra_move *mv, *pm;
   uint32_t mv_cap, pm_cap;
+  /* float constants before the entry (mc_emit_pool): per constant its
+   * offset, -1 none */
+  int32_t *pool_off;
+  uint32_t pool_bytes;
   /* per op: offset of its first instruction (listings) */
   uint32_t *op_off;
   uint32_t *tail;       /* out: offset of the epilogue */
@@ -176,6 +180,9 @@ void mc_move(mc_fn *c, ra_loc dst, ra_loc src);
 /* dsts[k] <- srcs[k] all at once; srcs may be LOC_CONST (operands of fn,
  * ra_loc.n = the constant index), loaded last. */
 void mc_pmove(mc_fn *c, const ra_loc *dsts, const ra_loc *srcs, uint32_t n);
+/* The pool of float constants VMOV cannot encode, at the current
+ * position (the function's entry follows it). */
+void mc_emit_pool(mc_fn *c);
 /* rd = rn + imm (any value) through `spare` when imm is no modified
  * immediate. */
 void mc_add_imm(mc_fn *c, a32_reg rd, a32_reg rn, int32_t imm, a32_reg spare);
@@ -199,9 +206,11 @@ a32_sym mc_mod_sym(mc_mod *mm, uint32_t s);
 a32_label mc_mod_label(mc_mod *mm, uint32_t s);
 /* The a32 symbol of helper h. */
 a32_sym mc_mod_helper_sym(mc_mod *mm, mc_helper h);
-/* Compile function `sym` of m into b at its label: op_off[op] gets each
- * op's first offset, *tail the epilogue's; on failure msg names it. */
+/* Compile function `sym` of m into b: its constant pool, then its code at
+ * its label (*entry gets the offset); op_off[op] gets each op's first
+ * offset, *tail the epilogue's; on failure msg names it. */
 armjit_status mc_fn_compile(mc_mod *mm, const armjit_module *m, uint32_t sym, a32_buf *b,
-                            uint32_t *op_off, uint32_t *tail, char *msg, size_t cap);
+                            uint32_t *op_off, uint32_t *tail, uint32_t *entry, char *msg,
+                            size_t cap);
 
 #endif

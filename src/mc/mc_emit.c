@@ -5,8 +5,8 @@
  * Constants are loaded where they are needed:
  *
  *   word     mov/mvn #imm, movw, or movw+movt               (a32_mov_imm32)
- *   double   both words into core registers, then           vmov dN, rlo, rhi
- *   single   the word into a core register, then            vmov sN, r
+ *   float    vmov #imm, vldr from the function's pool, or   (load_fconst)
+ *            the words through ip and lr and vmov
  *
  * Frame accesses reach ±4095 (ldr/str) or ±1020 (vldr/vstr); further ones
  * go through a register:
@@ -116,8 +116,43 @@ void mc_done(mc_fn *c, mir_ref v, int half, a32_reg reg, int spare) {
 
 static bool is_dbl(int stype) { return stype == ARMJIT_FLOAT; }
 
-/* dd <- a double constant; sN <- a single: through ip and lr. */
-static void load_fconst(mc_fn *c, bool dbl, unsigned reg, uint64_t bits) {
+/* VFPExpandImm (ARM ARM A7.5.1): the 8-bit immediate abcdefgh of VMOV
+ * (immediate) for these bits, or -1.  f64: a, NOT(b), b x8, cd, efgh, 48
+ * zeros; f32: a, NOT(b), b x5, cd, efgh, 19 zeros. */
+static int vfp_imm8(bool dbl, uint64_t bits) {
+  int fr = dbl ? 48 : 19, bw = dbl ? 8 : 5, top = dbl ? 63 : 31;
+  if (!dbl && bits >> 32) return -1;
+  if (bits & ((1ull << fr) - 1)) return -1;
+  uint64_t b = bits >> (top - 1) & 1;         /* NOT(b) */
+  uint64_t rep = bits >> (top - 1 - bw) & ((1ull << bw) - 1);
+  if (b == (rep & 1) || rep != (b ? 0 : (1ull << bw) - 1)) return -1;
+  unsigned a = (unsigned)(bits >> top & 1), bb = (unsigned)!b;
+  unsigned cdefgh = (unsigned)(bits >> fr & 0x3f);
+  return (int)(a << 7 | bb << 6 | cdefgh);
+}
+
+/* dN / sN <- a float constant, cheapest first:
+ *   vmov.f64 dN, #imm          one of VMOV's 256 immediates
+ *   vldr     dN, [pc, #-k]     the function's pool (before its entry)
+ *   movw/movt ip, lr; vmov dN, ip, lr   otherwise (ip, lr are free here) */
+static void load_fconst(mc_fn *c, bool dbl, unsigned reg, const mir_const *k) {
+  uint64_t bits = k->bits;
+  int imm = vfp_imm8(dbl, bits);
+  if (imm >= 0) {
+    unsigned vd = dbl ? reg : reg >> 1, d = dbl ? 0 : reg & 1;
+    /* VMOV (immediate), A8.8.339 encoding A2 */
+    a32_word(c->b, 0xeeb00a00u | d << 22 | ((unsigned)imm >> 4) << 16 | vd << 12 |
+                       (dbl ? 1u : 0u) << 8 | ((unsigned)imm & 15));
+    return;
+  }
+  int32_t at = c->pool_off ? c->pool_off[k - c->fn->consts] : -1;
+  if (at >= 0) {
+    int64_t delta = (int64_t)at - ((int64_t)a32_buf_size(c->b) + 8); /* pc reads as . + 8 */
+    if (delta >= -1020 && delta <= 1020) {
+      a32_vldr(c->b, A32_AL, dbl, reg, A32_PC, (int32_t)delta);
+      return;
+    }
+  }
   uint32_t lo = (uint32_t)bits, hi = (uint32_t)(bits >> 32);
   a32_mov_imm32(c->b, A32_AL, MC_T0, lo);
   if (!dbl) {
@@ -128,10 +163,28 @@ static void load_fconst(mc_fn *c, bool dbl, unsigned reg, uint64_t bits) {
   a32_vmov_core_to_d(c->b, A32_AL, reg, MC_T0, hi != lo ? MC_T1 : MC_T0);
 }
 
+void mc_emit_pool(mc_fn *c) {
+  const mir_func *fn = c->fn;
+  uint32_t n = 0;
+  for (uint32_t k = 0; k < fn->nconsts; k++) {
+    const mir_const *q = &fn->consts[k];
+    bool dbl = q->type == ARMJIT_T_F64;
+    c->pool_off[k] = -1;
+    if ((dbl || q->type == ARMJIT_T_F32) && vfp_imm8(dbl, q->bits) < 0 && n < 128) {
+      if (!c->pool_bytes) a32_align(c->b, 8);
+      c->pool_off[k] = (int32_t)a32_buf_size(c->b);
+      a32_word(c->b, (uint32_t)q->bits);
+      a32_word(c->b, (uint32_t)(q->bits >> 32)); /* singles too: 8 bytes keep doubles aligned */
+      c->pool_bytes += 8;
+      n++;
+    }
+  }
+}
+
 unsigned mc_freg(mc_fn *c, mir_ref r, unsigned tmp, int spare) {
   if (MIR_IS_CONST(r)) {
     const mir_const *k = mc_konst(c, r);
-    load_fconst(c, k->type == ARMJIT_T_F64, tmp, k->bits);
+    load_fconst(c, k->type == ARMJIT_T_F64, tmp, k);
     return tmp;
   }
   ra_loc l = c->home[r];
@@ -177,7 +230,7 @@ void mc_load_const(mc_fn *c, ra_loc dst, const mir_const *k) {
     if (dst.type == ARM_TY_I64)
       a32_mov_imm32(c->b, A32_AL, (a32_reg)(dst.n + 1), (uint32_t)(k->bits >> 32));
     return;
-  case LOC_VREG: load_fconst(c, dst.type == ARMJIT_FLOAT, (unsigned)dst.n, k->bits); return;
+  case LOC_VREG: load_fconst(c, dst.type == ARMJIT_FLOAT, (unsigned)dst.n, k); return;
   case LOC_STACK: {
     int words = ra_type_size(dst.type) / 4;
     for (int h = 0; h < words; h++) {

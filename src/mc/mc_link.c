@@ -25,7 +25,8 @@ struct mc_mod {
 
 typedef struct {
   char *name;
-  uint32_t start, end; /* byte range in the code */
+  uint32_t start, end; /* byte range in the code (its constant pool first) */
+  uint32_t entry;      /* its first instruction */
   uint32_t tail;       /* the epilogue */
   uint32_t sym;
   uint32_t *op_off;    /* per op of the function */
@@ -101,7 +102,7 @@ armjit_object *armjit_module_compile(armjit_module *m, armjit_error *err) {
     if (!f->name || !f->op_off) goto nomem;
     f->start = (uint32_t)a32_buf_size(mm.b);
     char msg[240];
-    armjit_status st = mc_fn_compile(&mm, m, s, mm.b, f->op_off, &f->tail, msg, sizeof msg);
+    armjit_status st = mc_fn_compile(&mm, m, s, mm.b, f->op_off, &f->tail, &f->entry, msg, sizeof msg);
     if (st != ARMJIT_OK) {
       ajx_err(err, st, "%s", msg);
       goto fail;
@@ -208,7 +209,7 @@ static const mc_fnrec *find_fn(const armjit_object *o, const char *name) {
 
 void *armjit_mcode_symbol(const armjit_mcode *c, const char *name) {
   const mc_fnrec *f = c ? find_fn(c->o, name) : NULL;
-  return f ? (uint8_t *)armjit_code_entry(c->code) + f->start : NULL;
+  return f ? (uint8_t *)armjit_code_entry(c->code) + f->entry : NULL;
 }
 
 const armjit_object *armjit_mcode_object(const armjit_mcode *c) { return c ? c->o : NULL; }
@@ -235,9 +236,15 @@ static armjit_status dis(const armjit_object *o, const void *code, FILE *out) {
   for (uint32_t i = 0; i < o->nfns; i++) {
     const mc_fnrec *f = &o->fns[i];
     const mir_func *fn = mir_fn(m, f->sym);
-    fprintf(out, "@%s: %u bytes\n  # prologue\n", f->name, f->end - f->start);
+    fprintf(out, "@%s: %u bytes\n", f->name, f->end - f->start);
     uint32_t pos = f->start;
     armjit_status st = ARMJIT_OK;
+    if (f->entry > pos) {
+      fprintf(out, "  # float constants\n");
+      for (; pos < f->entry; pos += 4)
+        fprintf(out, "  %08x: %08x  .word\n", base + pos, a32_buf_word(o->b, pos));
+    }
+    fprintf(out, "  # prologue\n");
     for (uint32_t bi = 0; bi < fn->nblocks && st == ARMJIT_OK; bi++) {
       const mir_block *b = &fn->blocks[bi];
       for (uint32_t k = 0; k < b->nops && st == ARMJIT_OK; k++) {

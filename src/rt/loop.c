@@ -12,6 +12,7 @@
 void ajx_loop_destroy(armjit_loop *loop) {
   if (!loop) return;
   armjit_ctx *ctx = loop->ctx;
+  ajx_tokens_forget_loop(loop);
   ajx_loop_debug_fini(loop);  /* before the code goes */
   armjit_code_free(loop->code);
   if (loop->exits)
@@ -28,6 +29,8 @@ void ajx_loop_destroy(armjit_loop *loop) {
   ajx_free(ctx, loop->targets);
   ajx_free(ctx, loop->members);
   ajx_free(ctx, loop->exits);
+  ajx_free(ctx, loop->in_types);
+  ajx_free(ctx, loop->counters);
   ajx_free(ctx, loop->emeta);
   ajx_free(ctx, loop->op_off);
   ajx_free(ctx, loop->cold);
@@ -38,13 +41,17 @@ void ajx_loop_destroy(armjit_loop *loop) {
   ajx_free(ctx, loop);
 }
 
-/* Exit table and the helper's view of it (recovery offsets come later). */
+/* Exit table and the helper's view of it (recovery offsets come later):
+ * the trace's exits, then an interrupt exit per label when the context is
+ * ARMJIT_INTERRUPTIBLE (ajx_interrupt_exits). */
 static bool copy_exits(armjit_loop *l, const armjit_trace *t) {
   armjit_ctx *ctx = l->ctx;
-  l->nexits = t->nexits;
-  l->exits = ajx_calloc(ctx, t->nexits ? t->nexits : 1, sizeof *l->exits);
-  l->emeta = ajx_calloc(ctx, t->nexits ? t->nexits : 1, sizeof *l->emeta);
+  l->ntrace_exits = t->nexits;
+  l->nexits = t->nexits + ajx_interrupt_exits(t);
+  l->exits = ajx_calloc(ctx, l->nexits ? l->nexits : 1, sizeof *l->exits);
+  l->emeta = ajx_calloc(ctx, l->nexits ? l->nexits : 1, sizeof *l->emeta);
   if (!l->exits || !l->emeta) return false;
+  if (!ajx_copy_interrupt_exits(l, t)) return false;
   for (uint32_t i = 0; i < t->nexits; i++) {
     const ir_exit *x = &t->exits[i];
     ajx_loop_exit *e = &l->exits[i];
@@ -58,7 +65,7 @@ static bool copy_exits(armjit_loop *l, const armjit_trace *t) {
     l->emeta[i].nvalues = x->nvalues;
     l->emeta[i].types = e->types;
   }
-  l->meta.nexits = t->nexits;
+  l->meta.nexits = l->nexits;
   l->meta.exits = l->emeta;
   return true;
 }
@@ -102,7 +109,15 @@ armjit_loop *ajx_loop_alloc(armjit_ctx *ctx, const armjit_trace *t, armjit_error
   l->root = l;
   l->ninputs = t->ninputs;
   l->capacity = ir_frame_capacity(t);
-  if (!copy_exits(l, t)) {
+  l->in_types = ajx_alloc(ctx, t->ninputs ? t->ninputs : 1);
+  if (l->in_types && t->ninputs) memcpy(l->in_types, t->vtype, t->ninputs);
+  if ((ctx->opts.flags & ARMJIT_COUNTERS) &&
+      !(l->counters = ajx_calloc(ctx, 1 + (size_t)t->nlabels, sizeof *l->counters))) {
+    ajx_err(err, ARMJIT_E_NOMEM, "out of memory for the counters");
+    ajx_loop_destroy(l);
+    return NULL;
+  }
+  if (!l->in_types || !copy_exits(l, t)) {
     ajx_err(err, ARMJIT_E_NOMEM, "out of memory copying the exit table");
     ajx_loop_destroy(l);
     return NULL;
@@ -137,6 +152,7 @@ armjit_status ajx_loop_build(armjit_loop *l, const armjit_trace *t, const armjit
   env.memmove_fn = (uint32_t)(uintptr_t)&memmove;
   env.exc_slot = (uint32_t)(uintptr_t)&ctx->exc;
   env.bridge = bridge;
+  ajx_loop_env(l, &env);  /* call_assembler, stack check, interrupts, counters */
   cg_result r;
   armjit_status st = cg_compile(ctx, t, &env, &r, err);
   if (st != ARMJIT_OK) return st;
@@ -215,7 +231,7 @@ armjit_loop *armjit_compile_loop(armjit_ctx *ctx, armjit_trace *t, armjit_error 
 uint32_t armjit_loop_frame_capacity(const armjit_loop *loop) {
   return loop ? ajx_family_capacity(loop->root) : 0;
 }
-unsigned armjit_loop_nexits(const armjit_loop *loop) { return loop ? loop->nexits : 0; }
+unsigned armjit_loop_nexits(const armjit_loop *loop) { return loop ? loop->ntrace_exits : 0; }
 
 armjit_status armjit_loop_exit_info(const armjit_loop *loop, int exit_id,
                                     armjit_exit_info *info) {
@@ -256,6 +272,7 @@ int armjit_run(armjit_loop *loop, armjit_frame *f, armjit_error *err) {
   f->exit_id = -1;
   f->reserved[1] = 0;
   int32_t id = entry(f);
+  if (id < 0) return ajx_run_ended(f, id, err);
   ajx_err_clear(err);
   return id;
 #else

@@ -41,9 +41,13 @@ struct armjit_loop {
   armjit_code *code;
   uint32_t capacity;      /* frame slots a run needs */
   uint32_t ninputs;
+  uint8_t *in_types;      /* armjit_type per input (tokens, redirect) */
+  uint32_t *counters;     /* ARMJIT_COUNTERS: entries, then one per label; else NULL */
   uint32_t nops;
   int32_t *op_off;        /* per op: first instruction offset or -1 */
-  uint32_t nexits;
+  uint32_t nexits;         /* the trace's exits, then (ARMJIT_INTERRUPTIBLE) one
+                              interrupt exit per label */
+  uint32_t ntrace_exits;   /* the trace's exits (armjit_loop_nexits) */
   ajx_loop_exit *exits;
   ajx_exit_meta *emeta;   /* per exit, for the exit helper */
   ajx_loop_meta meta;     /* its address is baked into the code */
@@ -100,6 +104,26 @@ const armjit_loop *ajx_family_member(const armjit_loop *root, uint32_t id);
 /* Frame slots a run of loop needs: its family's and those of the
  * families its bridges jump to. */
 uint32_t ajx_family_capacity(const armjit_loop *root);
+
+/* Stack check, interrupts, counters (rt/loop_ctl.c). */
+/* Interrupt exits a loop compiled from t has (one per label when the
+ * context is ARMJIT_INTERRUPTIBLE, else none); they follow the trace's. */
+uint32_t ajx_interrupt_exits(const armjit_trace *t);
+/* Fill l->exits / l->emeta for them (kind, name, types, op). */
+bool ajx_copy_interrupt_exits(armjit_loop *l, const armjit_trace *t);
+/* The addresses cg_env takes for call_assembler, the stack check, the
+ * interrupt word and l's counters (0 when the context does not ask). */
+void ajx_loop_env(const armjit_loop *l, cg_env *env);
+/* A run that ended with ARMJIT_EXIT_* `id` < 0: f and err say so. */
+int ajx_run_ended(armjit_frame *f, int32_t id, armjit_error *err);
+
+/* call_assembler (rt/callasm.c): a freed loop is no token's target. */
+void ajx_tokens_forget_loop(armjit_loop *l);
+/* The trampoline compiled code calls for call_assembler: runs tok's loop
+ * on f (the callee frame the caller built on its stack: capacity and the
+ * arguments as inputs) and leaves the op's result in f->values[0].
+ * Returns 0, or the ARMJIT_EXIT_* that ends the caller's run. */
+int32_t ajx_call_assembler(armjit_token *tok, armjit_frame *f);
 
 /* Once the code is final and executable: name the loop, keep its merge
  * points, register it with gdb (unless ARMJIT_NO_GDB_JIT; only where the

@@ -102,7 +102,9 @@ armjit_status armjit_loop_dis(const armjit_loop *loop, FILE *out) {
       if (loop->op_off[i] >= 0) { at = (uint32_t)loop->op_off[i]; break; }
     a[n++] = (annot){at, ANN_OP, loop->mps[k].op};
   }
-  for (uint32_t i = 0; i < loop->nexits; i++) a[n++] = (annot){loop->exits[i].stub, ANN_EXIT, i};
+  for (uint32_t i = 0; i < loop->nexits; i++) /* not an interrupt exit no jump takes */
+    if (loop->exits[i].branch >= 0 || loop->exits[i].kind == ARMJIT_EXIT_FINISH)
+      a[n++] = (annot){loop->exits[i].stub, ANN_EXIT, i};
   if (loop->cold_off < loop->body_end) a[n++] = (annot){loop->cold_off, ANN_COLD, 0};
   a[n++] = (annot){loop->common, ANN_COMMON, 0};
   if (loop->pool_bytes) a[n++] = (annot){loop->pool_off, ANN_POOL, 0};

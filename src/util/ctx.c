@@ -77,12 +77,19 @@ armjit_ctx *armjit_ctx_new(const armjit_options *opts, armjit_error *err) {
 void armjit_ctx_free(armjit_ctx *ctx) {
   if (!ctx) return;
   ajx_syms_free(ctx);
+  if (ctx->tokens_release) ctx->tokens_release(ctx);
   if (ctx->arena_release) ctx->arena_release(ctx);
   ctx->opts.free(ctx->opts.ud, ctx);
 }
 
 unsigned armjit_ctx_features(const armjit_ctx *ctx) { return ctx->features; }
 armjit_abi armjit_ctx_abi(const armjit_ctx *ctx) { return ctx->abi; }
+
+void armjit_ctx_set_stack_limit(armjit_ctx *ctx, uintptr_t lowest_sp) {
+  if (ctx) ctx->stack_limit = lowest_sp;
+}
+
+uint32_t *armjit_ctx_interrupt_word(armjit_ctx *ctx) { return ctx ? &ctx->interrupt : NULL; }
 
 void *ajx_alloc(armjit_ctx *ctx, size_t n) { return ctx->opts.alloc(ctx->opts.ud, n ? n : 1); }
 

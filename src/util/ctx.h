@@ -27,6 +27,17 @@ struct armjit_ctx {
    * their symbols (rt/debuginfo.c); NULL while none is live. */
   struct ajx_dbg_list *dbg;
   uint32_t code_serial;
+  /* call_assembler: the context's tokens (ir/token.c; ir sets
+   * tokens_release with the first one) and the assembler helper. */
+  struct armjit_token *tokens;
+  void (*tokens_release)(armjit_ctx *ctx);
+  armjit_assembler_helper asm_helper;
+  void *asm_helper_ud;
+  /* Words compiled code reads at these fixed addresses: the lowest sp a
+   * loop may start with (ARMJIT_STACK_CHECK, 0 none) and the interrupt
+   * word (ARMJIT_INTERRUPTIBLE). */
+  uintptr_t stack_limit;
+  uint32_t interrupt;
 };
 
 void *ajx_alloc(armjit_ctx *ctx, size_t n);          /* NULL on exhaustion */

@@ -59,7 +59,12 @@ void bset_init_text(bset *s, armjit_ctx *ctx, const char *text) {
 void bset_free(bset *s) {
   for (unsigned i = 0; i < s->n; i++)
     if (s->set[i].parent < 0 && s->loops[i]) armjit_loop_free(s->loops[i]);
-  armjit_set_free(s->ctx, s->set, s->n);
+  if (s->malloced) {
+    for (unsigned i = 0; i < s->n; i++) armjit_trace_free(s->set[i].trace);
+    free(s->set);
+  } else {
+    armjit_set_free(s->ctx, s->set, s->n);
+  }
   armjit_frame_free(s->ctx, s->fi);
   armjit_frame_free(s->ctx, s->fc);
   free(s->loops);
@@ -91,11 +96,13 @@ bool bset_compare(bset *s, unsigned start, const armjit_value *in, unsigned *ent
   armjit_error err;
   for (unsigned k = 0; k < nin; k++) s->fi->values[k] = s->fc->values[k] = in[k];
   unsigned ie = 0;
+  if (s->before) s->before(s, false, s->ud);
   if (armjit_interpret_set(s->set, s->n, start, s->invalid, s->fi, s->max_steps, &ie, &err) !=
       ARMJIT_OK) {
     snprintf(why, n, "interpreter: %s", err.msg);
     return false;
   }
+  if (s->before) s->before(s, true, s->ud);
   int id = armjit_run(s->loops[start], s->fc, &err);
   armjit_exit_info x;
   if (id < 0 || armjit_run_exit_info(s->fc, &x) != ARMJIT_OK) {

@@ -12,7 +12,7 @@
 
 #include "armjit.h"
 
-typedef struct {
+typedef struct bset {
   armjit_ctx *ctx;
   armjit_set_entry *set;
   unsigned n;
@@ -21,11 +21,17 @@ typedef struct {
   armjit_frame *fi, *fc; /* interpreter and compiled frames */
   uint64_t max_steps;    /* interpreter limit (default 100M) */
   const char *what;      /* printed on a mismatch */
+  /* Called before each side of a run (compiled: false, then true). */
+  void (*before)(struct bset *s, bool compiled, void *ud);
+  void *ud;
+  bool malloced;         /* set: a malloc'd array (rs_build), names not owned */
 } bset;
 
 /* Parse text (armjit_set_parse) and compile it in ctx, or fail the test. */
 void bset_init_text(bset *s, armjit_ctx *ctx, const char *text);
-/* The same from a set made by the caller (bset owns it from now on);
+/* The same from a set made by the caller (bset owns it from now on:
+ * freed with armjit_set_free, or when s->malloced is set afterwards, its
+ * traces and the array with free());
  * false with err filled when it does not compile. */
 bool bset_init(bset *s, armjit_ctx *ctx, armjit_set_entry *set, unsigned n,
                armjit_error *err);

@@ -47,6 +47,13 @@ static int make_descr(armjit_trace *t, const rt_descr *d) {
   case RT_D_INTERIOR: return armjit_descr_interior(t, &d->u.interior);
   case RT_D_STR: return armjit_descr_str(t, &d->u.str);
   case RT_D_UNICODE: return armjit_descr_unicode(t, &d->u.str);
+  case RT_D_XCALL: {
+    armjit_type args[8];
+    unsigned n = (unsigned)strlen(d->u.xcall.sig);
+    for (unsigned k = 0; k < n && k < 8; k++) args[k] = sig_type(d->u.xcall.sig[k]);
+    armjit_call_descr c = {args, n, sig_type(d->u.xcall.res), 0};
+    return armjit_descr_call(t, &c);
+  }
   default: {
     const rt_helper *h = &rt_helpers[d->u.helper];
     armjit_type args[32];
@@ -74,11 +81,13 @@ static void build_op(build *b, uint32_t i, bool probe) {
     if (op->flags & RT_OPF_NAMED) {
       int nl = 0;
       for (uint32_t j = 0; j < i; j++) nl += !g->ops[j].dead && g->ops[j].opc == ARMJIT_OP_LABEL;
-      snprintf(name, sizeof name, nl ? "L%d" : "L", nl);
+      if (nl) snprintf(name, sizeof name, "%sL%d", g->label_prefix, nl);
+      else snprintf(name, sizeof name, "%sL", g->label_prefix);
       armjit_set_name(b->t, name);
     }
   } else if (op->opc == ARMJIT_OP_JUMP) {
-    armjit_jump(b->t, op->target >= 0 ? b->label[op->target] : -1, l, n);
+    if (op->target == RT_TARGET_EXTERNAL) armjit_jump_to(b->t, g->xlabel, l, n);
+    else armjit_jump(b->t, op->target >= 0 ? b->label[op->target] : -1, l, n);
   } else if (op->opc == ARMJIT_OP_FINISH) {
     armjit_finish(b->t, l, n);
     if (op->flags & RT_OPF_NAMED) {
@@ -102,7 +111,8 @@ static void build_op(build *b, uint32_t i, bool probe) {
     }
   } else {
     armjit_val r;
-    if (op->descr >= 0 && g->descrs[op->descr].kind == RT_D_CALL)
+    if (op->descr >= 0 && (g->descrs[op->descr].kind == RT_D_CALL ||
+                           g->descrs[op->descr].kind == RT_D_XCALL))
       r = armjit_op_descr(b->t, (armjit_opcode)op->opc, l, n, b->dmap[op->descr]);
     else if (op->descr >= 0)
       r = armjit_op_descr(b->t, (armjit_opcode)op->opc, a, op->na, b->dmap[op->descr]);

@@ -598,6 +598,10 @@ static void gen_straight(gen *s) {
     s->oom = true;
 }
 
+void rt_g_body_op(gen *s) { gen_body_op(s); }
+void rt_g_loop(gen *s) { gen_loop(s); }
+void rt_g_straight(gen *s) { gen_straight(s); }
+
 static void repair(gen *s, armjit_ctx *ctx);
 
 bool rt_generate(rt_rng *r, const rt_config *cfg, armjit_ctx *ctx, rt_trace *out) {

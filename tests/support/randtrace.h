@@ -88,7 +88,9 @@ typedef struct {
   uint32_t na;
   uint32_t list, nlist;  /* fail args, label/jump/finish args, or a call's
                             function and arguments (pool) */
-  int32_t target;        /* jump: op index of its label */
+  int32_t target;        /* jump: op index of its label, or
+                            RT_TARGET_EXTERNAL: the label named xlabel of
+                            another trace (a bridge's jump, randset.h) */
   int32_t descr;         /* memory/call ops: index into descrs, else -1 */
 } rt_op;
 
@@ -98,7 +100,9 @@ typedef struct {
   int32_t sym;           /* 0; k+1: helper k's address; -1: the context */
 } rt_const;
 
-enum { RT_D_FIELD, RT_D_ARRAY, RT_D_INTERIOR, RT_D_STR, RT_D_UNICODE, RT_D_CALL };
+#define RT_TARGET_EXTERNAL (-2)
+
+enum { RT_D_FIELD, RT_D_ARRAY, RT_D_INTERIOR, RT_D_STR, RT_D_UNICODE, RT_D_CALL, RT_D_XCALL };
 typedef struct {
   uint8_t kind;          /* RT_D_* */
   union {
@@ -107,6 +111,10 @@ typedef struct {
     armjit_interior_descr interior;
     armjit_str_descr str;
     unsigned helper;     /* RT_D_CALL: index into rt_helpers */
+    struct {             /* RT_D_XCALL: a function of the test's own (its */
+      const char *sig;   /* address is a ref constant of the call): */
+      char res;          /* argument letters (i r f) and result (v i r f) */
+    } xcall;
   } u;
 } rt_descr;
 
@@ -134,6 +142,8 @@ typedef struct {
   int32_t counter;       /* counter value id (loops), else -1 */
   bool loop;
   bool env;              /* uses memory or calls: runs need an rt_env */
+  char label_prefix[12]; /* label names: <prefix>L, <prefix>L1, ... */
+  char xlabel[32];       /* the external jump's label (RT_TARGET_EXTERNAL) */
   uint64_t env_seed;     /* the arena contents it was generated for */
 } rt_trace;
 

@@ -52,6 +52,12 @@ int32_t rt_g_emit_op(rt_gen *s, armjit_opcode opc, armjit_type rtype, const int3
 int32_t rt_g_emit(rt_gen *s, armjit_opcode opc, const int32_t *a, uint32_t na, unsigned flags);
 void rt_g_emit_guard(rt_gen *s, armjit_opcode opc, const int32_t *a, uint32_t na,
                      unsigned flags);
+/* Whole pieces of randgen.c, for generators of other shapes (randset.c):
+ * one body op, a loop (label, body with the counter, jump) and a straight
+ * line (body, finish) over the values available now. */
+void rt_g_body_op(rt_gen *s);
+void rt_g_loop(rt_gen *s);
+void rt_g_straight(rt_gen *s);
 /* Memory ops and calls (randmem.c); false when none fits (no object). */
 bool rt_g_mem(rt_gen *s);
 bool rt_g_call(rt_gen *s);

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/* The opt-in loop controls (armjit.h): each is emitted only when the
+ * context asks for it (its cg_env address is not 0), so a loop without
+ * them has not one instruction of them.
+ *
+ * Stack check (ARMJIT_STACK_CHECK), in the prologue once sp is final, so
+ * the loop's own frame counts (PyPy's _call_header_with_stack_check):
+ *   movw  ip, #lo(&limit)
+ *   movt  ip, #hi(&limit)
+ *   ldr   ip, [ip]
+ *   cmp   sp, ip
+ *   bls   stack_exit          sp at or below the limit (unsigned)
+ *
+ * Counters (ARMJIT_COUNTERS), in the prologue for the entries and right
+ * after each label is bound (so falling in and every jump count):
+ *   movw  ip, #lo(&count)
+ *   movt  ip, #hi(&count)
+ *   ldr   lr, [ip]
+ *   add   lr, lr, #1          no flags: a label never has live flags
+ *   str   lr, [ip]
+ *
+ * Interrupt check (ARMJIT_INTERRUPTIBLE), at a jump before its moves:
+ *   movw  ip, #lo(&word)
+ *   movt  ip, #hi(&word)
+ *   ldr   ip, [ip]
+ *   cmp   ip, #0
+ *   bne   <interrupt exit stub of the label>   the jump's arguments, where
+ *                                              they are now (recovery data)
+ *
+ * Leaving a run early, after the shared exit path:
+ *   stack_exit:  mvn r0, #1               ARMJIT_EXIT_STACK_OVERFLOW
+ *   abort:       mov sp, fp               r0: the ARMJIT_EXIT_* (a
+ *                vpop {d8-d15}            call_assembler's trampoline
+ *                pop {r4-r12, pc}         returned it)
+ * Neither touches the caller's frame: armjit_run (and the trampoline of an
+ * enclosing call_assembler) see the negative id and say why. */
+#include "cg/cg_internal.h"
+
+uint32_t cg_nexits(const cg *c) {
+  return c->t->nexits + (c->env->interrupt ? c->t->nlabels : 0);
+}
+
+static void count(cg *c, uint32_t addr) {
+  cg_load_addr(c, CG_IP, addr);
+  a32_ldst(c->b, A32_AL, A32_LDR, CG_LR, a32_mem_imm(CG_IP, 0));
+  a32_dp(c->b, A32_AL, A32_ADD, false, CG_LR, CG_LR, a32_imm(1));
+  a32_ldst(c->b, A32_AL, A32_STR, CG_LR, a32_mem_imm(CG_IP, 0));
+}
+
+void cg_entry_checks(cg *c) {
+  const cg_env *e = c->env;
+  if (e->stack_limit) {
+    cg_load_addr(c, CG_IP, e->stack_limit);
+    a32_ldst(c->b, A32_AL, A32_LDR, CG_IP, a32_mem_imm(CG_IP, 0));
+    a32_dp(c->b, A32_AL, A32_CMP, true, 0, A32_SP, a32_r(CG_IP));
+    a32_b(c->b, A32_LS, c->stack_at);
+    c->stack_used = true;
+  }
+  if (e->counters) count(c, e->counters);
+}
+
+void cg_label_count(cg *c, const ir_op *op) {
+  if (c->env->counters) count(c, c->env->counters + 4u * (1u + (uint32_t)op->id));
+}
+
+void cg_interrupt_check(cg *c, const ir_op *op) {
+  if (!c->env->interrupt) return;
+  cg_load_addr(c, CG_IP, c->env->interrupt);
+  a32_ldst(c->b, A32_AL, A32_LDR, CG_IP, a32_mem_imm(CG_IP, 0));
+  a32_dp(c->b, A32_AL, A32_CMP, true, 0, CG_IP, a32_imm(0));
+  cg_flags_set(c);
+  cg_exit_branch_values(c, c->t->nexits + (uint32_t)op->id, ir_args(c->t, op), op->nargs,
+                        A32_NE);
+}
+
+void cg_abort_branch(cg *c, a32_cond cc) {
+  a32_b(c->b, cc, c->abort_at);
+  c->abort_used = true;
+}
+
+void cg_emit_abort(cg *c) {
+  if (c->stack_used) {
+    a32_label_bind(c->b, c->stack_at);
+    cg_load_int(c, A32_R0, (uint32_t)ARMJIT_EXIT_STACK_OVERFLOW);
+  }
+  if (!c->stack_used && !c->abort_used) return;
+  a32_label_bind(c->b, c->abort_at);
+  a32_dp(c->b, A32_AL, A32_MOV, false, A32_SP, 0, a32_r(A32_FP));
+  a32_vpop(c->b, A32_AL, ARM_ENTRY_VSAVE_FIRST, ARM_ENTRY_VSAVE_N);
+  a32_pop(c->b, A32_AL, ARM_ENTRY_POP);
+}
