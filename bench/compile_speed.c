@@ -16,6 +16,8 @@
  * CLOCK_MONOTONIC.  Compiling needs no ARM CPU, so this runs on the host as
  * a cross code generator too.  One line per size and path:
  *   ops=N path=P reps=R median_ns_per_op=X min_ns_per_op=Y code_bytes_per_op=Z
+ * and per size the compiled loop's recovery data (armjit_recovery_stats):
+ *   recovery ops=N bytes=B fail_args=F maps=M shared=S
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +75,24 @@ static char *trace_text(armjit_ctx *ctx, unsigned nops, unsigned *real) {
   return s;
 }
 
+/* The recovery data of the compiled nops-op trace:
+ *   recovery ops=N bytes=B fail_args=F maps=M shared=S */
+static int recovery(armjit_ctx *ctx, unsigned nops) {
+  armjit_error e;
+  armjit_trace *t = mix_build(ctx, nops, SEED);
+  armjit_loop *loop = t && armjit_trace_validate(t, &e) == ARMJIT_OK
+                          ? armjit_compile_loop(ctx, t, &e) : NULL;
+  if (loop) {
+    armjit_recovery_stats s;
+    armjit_loop_recovery_stats(loop, &s);
+    printf("recovery ops=%u bytes=%zu fail_args=%zu maps=%zu shared=%zu\n",
+           armjit_trace_nops(t), s.bytes, s.fail_args, s.maps, s.shared);
+  }
+  armjit_loop_free(loop);
+  armjit_trace_free(t);
+  return loop ? 0 : 1;
+}
+
 static int bench(armjit_ctx *ctx, unsigned nops, unsigned reps) {
   unsigned real = nops;
   char *text = trace_text(ctx, nops, &real);
@@ -94,7 +114,7 @@ static int bench(armjit_ctx *ctx, unsigned nops, unsigned reps) {
   }
   free(ns);
   free(text);
-  return rc;
+  return rc || recovery(ctx, nops);
 }
 
 static int usage(void) {

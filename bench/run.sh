@@ -66,6 +66,7 @@ echo "| trace ops | path | ns/op median | ns/op min | host instr/op | code bytes
 echo "|---:|---|---:|---:|---:|---:|"
 while read -r line; do
   set -- $line
+  [ "$1" = recovery ] && continue
   ops=${1#ops=} path=${2#path=} med=${4#median_ns_per_op=} min=${5#min_ns_per_op=}
   code=${6#code_bytes_per_op=}
   [ "$path" = parse ] && code="-"
@@ -77,6 +78,26 @@ if [ "$have_cg" != 1 ]; then
   echo
   echo "(host instructions: valgrind not found or CALLGRIND=0)"
 fi
+echo
+
+echo "## Recovery data (the mixed trace, compiled)"
+echo
+echo "Where each exit's values are when it is taken: bytes the loop keeps per"
+echo "fail arg, and the exits (with values) whose map another exit already has,"
+echo "stored once (armjit_loop_recovery_stats)."
+echo
+echo "| trace ops | bytes | fail args | bytes/fail arg | maps | shared |"
+echo "|---:|---:|---:|---:|---:|---:|"
+while read -r line; do
+  set -- $line
+  [ "$1" = recovery ] || continue
+  ops=${2#ops=} b=${3#bytes=} f=${4#fail_args=} m=${5#maps=} sh=${6#shared=}
+  printf '| %s | %s | %s | %s | %s | %s (%s%%) |\n' "$ops" "$b" "$f" \
+    "$(awk -v b="$b" -v f="$f" 'BEGIN {printf "%.2f", b / f}')" "$m" "$sh" \
+    "$(awk -v s="$sh" -v m="$m" 'BEGIN {printf "%.0f", 100 * s / m}')"
+done <<< "$speed"
+echo
+echo "Over the random traces of the tests, see the \"recovery:\" line of make check."
 echo
 
 # ---- method compiler: compile speed -----------------------------------------

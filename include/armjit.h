@@ -353,7 +353,10 @@ void armjit_force(uintptr_t token);
 typedef enum {
   ARMJIT_EXIT_GUARD,
   ARMJIT_EXIT_FINISH,
-  ARMJIT_EXIT_INTERRUPT  /* a jump saw the interrupt word set (ARMJIT_INTERRUPTIBLE) */
+  ARMJIT_EXIT_INTERRUPT, /* a jump saw the interrupt word set (ARMJIT_INTERRUPTIBLE) */
+  ARMJIT_EXIT_JUMP       /* a bridge's jump into another loop, taken once that loop
+                            was redirected (armjit_loop_redirect): the run goes on
+                            in the new loop, so it is never the exit of a run */
 } armjit_exit_kind;
 
 typedef struct armjit_loop armjit_loop;
@@ -438,7 +441,9 @@ void armjit_set_free(armjit_ctx *ctx, armjit_set_entry *set, unsigned n);
 
 /* ---- compiling and running ------------------------------------------------- */
 
-/* Compile a validated trace.  The trace may be freed afterwards. */
+/* Compile a trace, validating it first unless it was validated since its
+ * last change (armjit_trace_validate; parsing validates too).  The trace
+ * may be freed afterwards. */
 armjit_loop *armjit_compile_loop(armjit_ctx *ctx, armjit_trace *t,
                                  armjit_error *err);
 void armjit_loop_free(armjit_loop *loop);
@@ -510,11 +515,21 @@ void armjit_ctx_set_assembler_helper(armjit_ctx *ctx, armjit_assembler_helper fn
 
 /* After recompiling: every token bound to `old` is bound to `new`, so the
  * call_assemblers compiled against it reach `new` (PyPy's
- * redirect_call_assembler).  new must take the same input types as old
- * (ARMJIT_E_TYPE otherwise, nothing changed) and fit every such token's
- * signature.  Freeing old afterwards is allowed and changes nothing for
- * those calls; freeing new unbinds the tokens (calls then end the run with
- * ARMJIT_EXIT_CALL_FAILED). */
+ * redirect_call_assembler), and the bridges of other loops that jump to
+ * old's first label enter `new` from then on.  new must take the same
+ * input types as old (ARMJIT_E_TYPE otherwise, nothing changed) and fit
+ * every such token's signature.  Jumps are redirected when old's first
+ * label is its first op and takes its inputs in order (so a jump there is
+ * an entry with those values); new must then have that shape too
+ * (ARMJIT_E_INVALID otherwise).  A redirected jump leaves the bridge
+ * through an exit of kind ARMJIT_EXIT_JUMP (its patch site, a NOP until
+ * then, becomes a branch: one word, safe while other threads run it) and
+ * armjit_run, or the call_assembler trampoline, enters new with its
+ * values.  Jumps to other labels of old's family keep going to old.
+ * Freeing old afterwards changes nothing for the redirected calls and
+ * jumps; freeing new unbinds the tokens (calls then end the run with
+ * ARMJIT_EXIT_CALL_FAILED) and frees the bridges that jump into it, as
+ * for any loop. */
 armjit_status armjit_loop_redirect(armjit_loop *old, armjit_loop *new_loop, armjit_error *err);
 
 /* Ends of a run that are not exits of the loop (armjit_run's result, also
@@ -556,8 +571,9 @@ bool armjit_trace_resumable(const armjit_trace *t, int label);
  * reached (falling into it or through a jump).  Each count costs five
  * instructions where it is taken (movw, movt, ldr, add, str); without the
  * flag nothing is emitted.  32-bit counts, wrapping; not atomic (threads
- * running one loop at once may lose counts).  label -1: the entries;
- * 0 when the loop does not count or the label does not exist. */
+ * running one loop at once may lose counts).  label -1: the entries (of
+ * a bridge: how often its guard failed into it); 0 when the loop does not
+ * count or the label does not exist. */
 uint32_t armjit_loop_count(const armjit_loop *loop, int label);
 unsigned armjit_loop_nlabels(const armjit_loop *loop);
 
@@ -624,9 +640,20 @@ const void *armjit_loop_code(const armjit_loop *loop, size_t *size);
 /* Byte offset of the first instruction of op `op_index` (-1 if it emitted
  * none); ops are numbered in trace order. */
 long armjit_loop_op_offset(const armjit_loop *loop, unsigned op_index);
-/* Size of the guard recovery data (bytes) and number of fail args it covers. */
-void armjit_loop_recovery_stats(const armjit_loop *loop, size_t *bytes,
-                                size_t *fail_args);
+/* The recovery data of a loop: for every exit, where each of its values
+ * is when the exit is taken (about one byte per value: a register, one of
+ * the first 31 stack words or constants, or a small int), stored once per
+ * distinct map, so exits with the same map share it. */
+typedef struct {
+  size_t bytes;           /* recovery data the loop keeps */
+  size_t fail_args;       /* values of all its exits (guards and finishes) */
+  size_t maps;            /* exits with at least one value */
+  size_t shared;          /* of those, exits whose map another exit has:
+                             stored once (shared / maps: the share ratio) */
+  size_t unshared_bytes;  /* what the maps of those exits take unshared */
+} armjit_recovery_stats;
+/* Fill *out (all zero for a NULL loop). */
+void armjit_loop_recovery_stats(const armjit_loop *loop, armjit_recovery_stats *out);
 /* Disassembly annotated with the IR op each instruction belongs to and the
  * exit stubs marked. */
 armjit_status armjit_loop_dis(const armjit_loop *loop, FILE *out);

@@ -193,8 +193,9 @@ static void test_finish_constants(void **state) {
   assert_int_equal(c.fc->values[6].i, 1000);
   assert_true(c.fc->values[12].r == (uintptr_t)0xfffffffcu);
   assert_true(isnan(c.fc->values[15].f));
-  size_t bytes, nfail;
-  armjit_loop_recovery_stats(c.loop[JC_DEFAULT], &bytes, &nfail);
+  armjit_recovery_stats rs;
+  armjit_loop_recovery_stats(c.loop[JC_DEFAULT], &rs);
+  size_t bytes = rs.bytes, nfail = rs.fail_args;
   assert_int_equal(nfail, 24);
   assert_true(bytes <= 2 * nfail);
   jc_free(&c);
@@ -329,8 +330,9 @@ static void test_far_frame(void **state) {
   in[n] = irs_i(3);
   assert_int_equal(jc_run(&c, in), 0);
   free(in);
-  size_t bytes, nfail;
-  armjit_loop_recovery_stats(c.loop[JC_DEFAULT], &bytes, &nfail);
+  armjit_recovery_stats rs;
+  armjit_loop_recovery_stats(c.loop[JC_DEFAULT], &rs);
+  size_t bytes = rs.bytes, nfail = rs.fail_args;
   assert_int_equal(nfail, n + 1);
   assert_true(bytes <= 2 * nfail);
   jc_free(&c);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Counters (ARMJIT_COUNTERS): exact entry and label counts of loops (two
- * labels, a preamble), of a callee entered through call_assembler, their
- * cost, and that a context without the flag emits and counts nothing. */
+ * labels, a preamble), of a callee entered through call_assembler, of a
+ * bridge, their cost, and that a context without the flag emits and
+ * counts nothing. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -111,6 +112,50 @@ static void test_counts_callee(void **state) {
   armjit_ctx_free(ctx);
 }
 
+/* A bridge counts how often its guard failed into it; the loop's label
+ * counts the jumps back from the bridge too. */
+static void test_counts_bridge(void **state) {
+  (void)state;
+  armjit_ctx *ctx = new_ctx(ARMJIT_COUNTERS);
+  armjit_error err;
+  armjit_set_entry *set;
+  unsigned n;
+  assert_int_equal(armjit_set_parse(ctx,
+                                    "--- loop main\n"
+                                    "[i0, i1, i2]\n"
+                                    "label(i0, i1, i2, descr=L)\n"
+                                    "i3 = int_lt(i0, i1)\n"
+                                    "guard_true(i3, descr=done) [i0, i2]\n"
+                                    "i4 = int_and(i0, 1)\n"
+                                    "guard_false(i4, descr=odd) [i0, i1, i2]\n"
+                                    "i5 = int_add(i2, i0)\n"
+                                    "i6 = int_add(i0, 1)\n"
+                                    "jump(i6, i1, i5, descr=L)\n"
+                                    "--- bridge odd on main.odd\n"
+                                    "[i0, i1, i2]\n"
+                                    "i3 = int_mul(i0, 3)\n"
+                                    "i4 = int_add(i2, i3)\n"
+                                    "i5 = int_add(i0, 1)\n"
+                                    "jump(i5, i1, i4, descr=L)\n",
+                                    &set, &n, &err),
+                   ARMJIT_OK);
+  armjit_loop *l[2];
+  assert_int_equal(armjit_compile_set(ctx, set, n, l, &err), ARMJIT_OK);
+  armjit_frame *f = armjit_frame_new(ctx, armjit_loop_frame_capacity(l[0]));
+  f->values[0].i = 0;
+  f->values[1].i = 11;
+  f->values[2].i = 0;
+  assert_int_equal(armjit_run(l[0], f, &err), 0);
+  assert_int_equal(f->values[1].i, 0 + 3 * 1 + 2 + 3 * 3 + 4 + 3 * 5 + 6 + 3 * 7 + 8 + 3 * 9 + 10);
+  assert_int_equal(armjit_loop_count(l[1], -1), 5);  /* i0 = 1, 3, 5, 7, 9 */
+  assert_int_equal(armjit_loop_count(l[0], -1), 1);
+  assert_int_equal(armjit_loop_count(l[0], 0), 12); /* falling in, 6 jumps, 5 from the bridge */
+  armjit_frame_free(ctx, f);
+  armjit_loop_free(l[0]);
+  armjit_set_free(ctx, set, n);
+  armjit_ctx_free(ctx);
+}
+
 /* Five instructions per count (the entry and each label); without the
  * flag none, and nothing is counted. */
 static void test_counters_cost(void **state) {
@@ -139,6 +184,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_counts_exact),
       cmocka_unit_test(test_counts_callee),
+      cmocka_unit_test(test_counts_bridge),
       cmocka_unit_test(test_counters_cost),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,7 +19,7 @@
 static const char *const text =
     "[i0, f1]\n"
     "label(i0, f1, descr=rd)\n"
-    "f2 = float_add(f1, 1.5)\n"
+    "f2 = float_add(f1, 1.1)\n"  /* not a VFP immediate: pooled */
     "i3 = int_sub(i0, 1)\n"
     "i4 = int_gt(i3, 0)\n"
     "guard_true(i4, descr=done) [i3, f2]\n"

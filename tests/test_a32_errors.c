@@ -434,6 +434,15 @@ static void test_vfp_registers(void **state) {
   REJECT(b, A32_ERR_REG, a32_vfp(b, A32_AL, A32_VADD, true, 0, 32, 1));
   REJECT(b, A32_ERR_REG, a32_vfp(b, A32_AL, A32_VADD, false, 0, 1, 32));
   REJECT(b, A32_ERR_REG, a32_vcmp_zero(b, A32_AL, false, false, 32));
+  REJECT(b, A32_ERR_REG, a32_vmov_imm(b, A32_AL, false, 32, 0x3f800000u));
+  REJECT(b, A32_ERR_IMM, a32_vmov_imm(b, A32_AL, true, 0, 0));            /* 0.0 */
+  REJECT(b, A32_ERR_IMM, a32_vmov_imm(b, A32_AL, true, 0, 0x3fb999999999999aull)); /* 0.1 */
+  REJECT(b, A32_ERR_IMM, a32_vmov_imm(b, A32_AL, true, 0, 0x4040000000000000ull)); /* 32.0 */
+  REJECT(b, A32_ERR_IMM, a32_vmov_imm(b, A32_AL, false, 0, 0x3f800000ull << 32)); /* high bits */
+  assert_int_equal(a32_vfp_imm8(true, 0x3fe0000000000000ull), 0x60);    /* 0.5 */
+  assert_int_equal(a32_vfp_imm8(true, 0xbff0000000000000ull), 0xf0);    /* -1.0 */
+  assert_int_equal(a32_vfp_imm8(false, 0x40000000u), 0x00);             /* 2.0f */
+  assert_int_equal(a32_vfp_imm8(true, 0x403f000000000000ull), 0x3f);    /* 31.0 */
   REJECT(b, A32_ERR_REG, a32_vcvt(b, A32_AL, A32_CVT_S32_F64, 32, 0));
   REJECT(b, A32_ERR_REG, a32_vcvt(b, A32_AL, A32_CVT_F64_S32, 0, 32));
   REJECT(b, A32_ERR_REG, a32_vmov_core_to_s(b, A32_AL, 32, A32_R0));

@@ -67,8 +67,9 @@ static void test_big_traces_all_modes(void **state) {
     assert_non_null(t);
     armjit_loop *l = compile_or_fail(ctx, t);
     check_offsets(l, nops);
-    size_t bytes, nfail;
-    armjit_loop_recovery_stats(l, &bytes, &nfail);
+    armjit_recovery_stats rs;
+    armjit_loop_recovery_stats(l, &rs);
+    size_t bytes = rs.bytes, nfail = rs.fail_args;
     assert_true(nfail > 0);
     assert_true(bytes <= 2 * nfail);
     assert_int_equal(armjit_loop_nexits(l), armjit_trace_nexits(t));
@@ -172,20 +173,36 @@ static void test_recovery_decode(void **state) {
   for (unsigned k = 0; k < 40; k++) consts[k] = 0xabcd000000000000ull + k;
   armjit_type types[9] = {ARMJIT_INT, ARMJIT_FLOAT, ARMJIT_INT, ARMJIT_FLOAT, ARMJIT_REF,
                           ARMJIT_INT, ARMJIT_INT, ARMJIT_FLOAT, ARMJIT_INT};
-  uint64_t codes[9] = {
-      3u << 2 | REC_REG,                   /* r3 */
-      14u << 2 | REC_REG,                  /* d14 */
-      2000u << 2 | REC_SLOT,               /* [fp, #-8000] */
-      4u << 2 | REC_SLOT,                  /* [fp, #-16], 8 bytes */
-      39u << 2 | REC_CONST,                /* pool */
-      (uint64_t)rec_zigzag(-16) << 2 | REC_SMALL,
-      (uint64_t)rec_zigzag(INT32_MIN) << 2 | REC_SMALL,
-      0u << 2 | REC_CONST,
-      12u << 2 | REC_REG};                 /* ip (r12) */
+  static const struct { unsigned kind; uint32_t payload; } codes[9] = {
+      {REC_K_CORE, 3},                     /* r3 */
+      {REC_K_VFP, 14},                     /* d14 */
+      {REC_K_ISLOT, 2000},                 /* [fp, #-8000] (two bytes) */
+      {REC_K_FSLOT, 4},                    /* [fp, #-16], 8 bytes */
+      {REC_K_CONST, 39},                   /* pool (two bytes) */
+      {REC_K_SMALL, (uint32_t)-8},
+      {REC_K_SMALL, 7},
+      {REC_K_CONST, 0},
+      {REC_K_CORE, 12}};                   /* ip (r12) */
   uint8_t rec[64];
   uint32_t len = 0;
-  for (unsigned k = 0; k < 9; k++) len += rec_put(rec + len, codes[k]);
-  assert_int_equal(rec_varint_len(codes[0]), 1);
+  for (unsigned k = 0; k < 9; k++) len += rec_put(rec + len, codes[k].kind, codes[k].payload);
+  rec[len++] = REC_B_END;
+  assert_int_equal(rec_put(rec + len, REC_K_CORE, 3), 1);
+  assert_int_equal(rec_put(rec + len, REC_K_ISLOT, 95), 1);
+  assert_int_equal(rec_put(rec + len, REC_K_ISLOT, 2000), 2);
+  assert_int_equal(rec_put(rec + len, REC_K_ISLOT, 70000), 4);
+  /* the C reader's view: (tag, location) per value, then the end */
+  const uint8_t *p = rec;
+  rec_entry re;
+  assert_true(rec_next(&p, rec + len, &re));
+  assert_true(re.tag == REC_REG && re.reg == 3 && re.kind == REC_K_CORE);
+  assert_true(rec_next(&p, rec + len, &re));
+  assert_true(re.tag == REC_REG && re.reg == 14 && re.kind == REC_K_VFP);
+  assert_true(rec_next(&p, rec + len, &re));
+  assert_true(re.tag == REC_SLOT && re.off == -8000);
+  for (unsigned k = 3; k < 9; k++) assert_true(rec_next(&p, rec + len, &re));
+  assert_true(re.tag == REC_REG && re.reg == 12);
+  assert_false(rec_next(&p, rec + len, &re));
   ajx_exit_meta em = {0, len, 9, types};
   ajx_loop_meta m = {1, &em, rec, consts, 40, 0};
   armjit_value out[9];
@@ -201,16 +218,20 @@ static void test_recovery_decode(void **state) {
   memcpy(&dw, fp - 16, 8);
   assert_true(out[3].bits == dw);
   assert_true(out[4].bits == consts[39]);
-  assert_true(out[5].bits == (uint32_t)-16);
-  assert_true(out[6].bits == 0x80000000u);
+  assert_true(out[5].bits == (uint32_t)-8);
+  assert_true(out[6].bits == 7u);
   assert_true(out[7].bits == consts[0]);
   assert_true(out[8].bits == 0x1000u + ARM_SAVE_R0 + 12);
-  /* malformed: truncated string, bad exit id, pool index out of range */
+  /* malformed: truncated string, bad exit id, pool index out of range,
+   * a slot of the wrong width for its type */
   em.rec_len = len - 1;
   assert_false(ajx_exit_decode(&m, 0, save, fp, out));
   em.rec_len = len;
   assert_false(ajx_exit_decode(&m, 1, save, fp, out));
   m.nconsts = 39;
+  assert_false(ajx_exit_decode(&m, 0, save, fp, out));
+  m.nconsts = 40;
+  types[3] = ARMJIT_INT;
   assert_false(ajx_exit_decode(&m, 0, save, fp, out));
 }
 

@@ -431,6 +431,13 @@ a32_status a32_vfp(a32_buf *b, a32_cond c, a32_vfp_op op, bool dbl, a32_vreg vd,
 /* VCMP{E} vd, #0.0 */
 a32_status a32_vcmp_zero(a32_buf *b, a32_cond c, bool e, bool dbl, a32_vreg vd);
 
+/* VMOV dd or sd, #imm (VFPv3): `bits` is the double's bit pattern (dbl)
+ * or the float's (its low 32 bits).  Only +-(16..31)/16 * 2^(-3..4)
+ * encode (0.5, 1.0, 2.0, -1.0, 0.125, 31.0, ...; not 0.0): the 8-bit
+ * immediate for bits, or -1 (a32_vfp_imm8); A32_ERR_IMM otherwise. */
+int a32_vfp_imm8(bool dbl, uint64_t bits);
+a32_status a32_vmov_imm(a32_buf *b, a32_cond c, bool dbl, a32_vreg vd, uint64_t bits);
+
 /* VMOV between core and VFP registers. */
 a32_status a32_vmov_core_to_s(a32_buf *b, a32_cond c, a32_vreg sn, a32_reg rt);
 a32_status a32_vmov_s_to_core(a32_buf *b, a32_cond c, a32_reg rt, a32_vreg sn);

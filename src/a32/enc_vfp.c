@@ -59,6 +59,39 @@ a32_status a32_vcmp_zero(a32_buf *b, a32_cond c, bool e, bool dbl, a32_vreg vd) 
                         (dbl ? VFP_SZ_DOUBLE : 0) | a32_vd_bits(dbl, vd));
 }
 
+/* A8.8.339 VMOV (immediate) A2: cond 1110 1D11 imm4H Vd 101 sz 0000 imm4L,
+ * the value VFPExpandImm(imm8) (A7.5.1): sign imm8<7>, exponent
+ * NOT(imm8<6>) : Replicate(imm8<6>, 8 (double) or 5 (single)) : imm8<5:4>,
+ * fraction imm8<3:0> followed by zeros. */
+int a32_vfp_imm8(bool dbl, uint64_t bits) {
+  unsigned ebits = dbl ? 11 : 8, fbits = dbl ? 52 : 23;
+  if (!dbl && bits >> 32) return -1;
+  uint64_t frac = bits & ((UINT64_C(1) << fbits) - 1);
+  uint32_t exp = (uint32_t)(bits >> fbits) & ((1u << ebits) - 1);
+  uint32_t sign = (uint32_t)(bits >> (fbits + ebits)) & 1u;
+  if (frac & ((UINT64_C(1) << (fbits - 4)) - 1)) return -1; /* only 4 fraction bits */
+  uint32_t b6 = (exp >> (ebits - 2)) & 1u;
+  uint32_t rep = b6 ? (1u << (ebits - 3)) - 1 : 0;          /* the replicated bits */
+  if ((exp >> (ebits - 1)) != (b6 ^ 1u) || ((exp >> 2) & ((1u << (ebits - 3)) - 1)) != rep)
+    return -1;
+  return (int)(sign << 7 | b6 << 6 | (exp & 3u) << 4 | (uint32_t)(frac >> (fbits - 4)));
+}
+
+a32_status a32_vmov_imm(a32_buf *b, a32_cond c, bool dbl, a32_vreg vd, uint64_t bits) {
+  static const char who[] = "a32_vmov_imm";
+  if (!b)
+    return A32_ERR_ARG;
+  A32_TRY(a32_chk_cond(b, who, c));
+  A32_TRY(a32_chk_vreg(b, who, dbl, vd));
+  int imm8 = a32_vfp_imm8(dbl, bits);
+  if (imm8 < 0)
+    return a32_fail(b, A32_ERR_IMM, who, "0x%016llx is not a VFP immediate",
+                    (unsigned long long)bits);
+  return a32_put(b, a32_cond_bits(c) | 0x0eb00a00u | (dbl ? VFP_SZ_DOUBLE : 0) |
+                        ((uint32_t)imm8 >> 4) << 16 | ((uint32_t)imm8 & 15u) |
+                        a32_vd_bits(dbl, vd));
+}
+
 /* A8.8.343 VMOV (between ARM core register and single-precision register):
  *   cond 1110 000 op Vn Rt 1010 N 00 1 0000 (op = 1: to core) */
 static a32_status vmov_s(a32_buf *b, const char *who, bool to_core, a32_cond c,

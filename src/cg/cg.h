@@ -85,7 +85,11 @@ typedef struct {
   uint8_t *rec;          /* recovery strings, deduplicated */
   uint32_t rec_bytes;
   uint64_t fail_args;    /* values covered by the recovery strings */
-  uint64_t *consts;      /* constant pool: frame bits of every trace constant */
+  uint32_t rec_maps;     /* exits with at least one value */
+  uint32_t rec_shared;   /* of those, exits whose string was already there */
+  uint64_t rec_unshared; /* bytes of their strings without sharing */
+  uint64_t *consts;      /* the exits' constant pool: frame bits of each
+                            constant value an exit hands back, once */
   uint32_t nconsts;
   uint32_t cold_off;     /* cold paths: [cold_off, body_end), after the body */
   uint32_t *cold;        /* two words per cold path, in code order: its

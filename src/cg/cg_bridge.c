@@ -40,6 +40,7 @@ void cg_bridge_entry(cg *c) {
   c->frame_patch = a32_buf_size(c->b);
   for (unsigned k = 0; k < ENTRY_WORDS; k++) a32_nop(c->b, A32_AL);
   cg_emit_pool(c);
+  cg_bridge_count(c);
 
   uint32_t n = c->t->ninputs;
   /* A second copy stands for the first when the first is not used. */
@@ -145,6 +146,7 @@ void cg_bridge_jump(cg *c, const ir_op *op) {
             c->t->xlabels[k], (unsigned)op->nargs, (unsigned)xl->nargs);
     return;
   }
+  cg_jump_site(c, op);  /* a redirect of the target patches it */
   const ir_ref *a = ir_args(c->t, op);
   ra_loc *src = ajx_alloc(c->ctx, (op->nargs ? op->nargs : 1) * sizeof *src);
   if (!src) {

@@ -18,9 +18,10 @@
  *
  * Floats (doubles):
  *   1. a register already caching the constant               (nothing)
- *   2. VLDR from the float pool after the prologue           vldr dd, [pc, #o]
- *      (within VLDR's 1020 bytes)
- *   3. the two words built in core registers and VMOV        movw/movt ip, lr
+ *   2. a VFP immediate (+-(16..31)/16 * 2^(-3..4))           vmov.f64 dd, #0.5
+ *   3. VLDR from the float pool after the prologue           vldr dd, [pc, #o]
+ *      (within VLDR's 1020 bytes; immediates stay out of it)
+ *   4. the two words built in core registers and VMOV        movw/movt ip, lr
  *                                                            vmov dd, ip, lr
  *   Compares with +-0.0 use VCMP's zero form (cg_float.c). */
 #include "cg/cg_internal.h"
@@ -94,11 +95,11 @@ a32_reg cg_const_reg(cg *c, ir_ref k) {
   return (a32_reg)reg;
 }
 
-/* ---- floats: the pool (step 2) ---------------------------------------------------- */
+/* ---- floats: the pool (step 3) ---------------------------------------------------- */
 /* The trace's float constants as doubles right after the prologue
  * (branched over once on entry), so a constant costs one pc-relative VLDR
  * instead of MOVW/MOVT pairs and a VMOV.  VLDR reaches 1020 bytes, so code
- * further away falls back to step 3. */
+ * further away falls back to step 4. */
 
 /* Most doubles the pool holds: 127 fill the VLDR reach. */
 #define POOL_MAX 96u
@@ -119,7 +120,7 @@ void cg_emit_pool(cg *c) {
     for (uint32_t k = 0; k < op->nargs && c->pool_n < POOL_MAX; k++) {
       if (!IR_IS_CONST(a[k]) || ir_ref_type(t, a[k]) != ARMJIT_FLOAT) continue;
       uint64_t bits = cg_const_bits(ir_const_of(t, a[k]));
-      if (!pool_has(c, bits)) c->pool[c->pool_n++] = bits;
+      if (a32_vfp_imm8(true, bits) < 0 && !pool_has(c, bits)) c->pool[c->pool_n++] = bits;
     }
   }
   if (!c->pool_n) return;
@@ -149,8 +150,12 @@ static bool pool_load(cg *c, unsigned dd, uint64_t bits) {
   return false;
 }
 
-/* ---- floats: steps 2-3, and step 1 for operands ------------------------------------ */
+/* ---- floats: steps 2-4, and step 1 for operands ------------------------------------ */
 void cg_load_float(cg *c, unsigned dd, uint64_t bits) {
+  if (a32_vfp_imm8(true, bits) >= 0) {
+    a32_vmov_imm(c->b, A32_AL, true, dd, bits);
+    return;
+  }
   if (pool_load(c, dd, bits)) return;
   uint32_t lo = (uint32_t)bits, hi = (uint32_t)(bits >> 32);
   cg_tmp a = cg_tmp_get(c, 0);

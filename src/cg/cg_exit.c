@@ -9,20 +9,55 @@
 #include <string.h>
 
 /* ---- recovery strings ---------------------------------------------------- */
-static uint64_t rec_code(cg *c, ir_ref r) {
+/* Index of trace constant k in the exits' pool, adding its value when new:
+ * each value once, numbered in first use, so the codes stay short. */
+static uint32_t rec_const(cg *c, int32_t k) {
+  cg_result *o = c->out;
+  if (!c->rc_of && !(c->rc_of = ajx_calloc(c->ctx, c->t->nconsts, sizeof *c->rc_of))) goto nomem;
+  if (c->rc_of[k]) return c->rc_of[k] - 1;
+  uint64_t bits = cg_const_bits(&c->t->consts[k]);
+  if ((o->nconsts + 1) * 2 > c->rc_hash_cap) {
+    uint32_t ncap = c->rc_hash_cap ? c->rc_hash_cap * 2 : 64;
+    uint32_t *nh = ajx_calloc(c->ctx, ncap, sizeof *nh);
+    if (!nh) goto nomem;
+    for (uint32_t i = 0; i < o->nconsts; i++) {
+      uint32_t j = ajx_hash(&o->consts[i], 8) & (ncap - 1);
+      while (nh[j]) j = (j + 1) & (ncap - 1);
+      nh[j] = i + 1;
+    }
+    ajx_free(c->ctx, c->rc_hash);
+    c->rc_hash = nh;
+    c->rc_hash_cap = ncap;
+  }
+  uint32_t j = ajx_hash(&bits, 8) & (c->rc_hash_cap - 1);
+  for (; c->rc_hash[j]; j = (j + 1) & (c->rc_hash_cap - 1))
+    if (o->consts[c->rc_hash[j] - 1] == bits) return (c->rc_of[k] = c->rc_hash[j]) - 1;
+  if (!ajx_grow(c->ctx, (void **)&o->consts, &c->consts_cap, o->nconsts + 1, sizeof *o->consts))
+    goto nomem;
+  o->consts[o->nconsts] = bits;
+  c->rc_hash[j] = c->rc_of[k] = ++o->nconsts;
+  return o->nconsts - 1;
+nomem:
+  cg_fail(c, ARMJIT_E_NOMEM, "out of memory for recovery data");
+  return 0;
+}
+
+/* Appends the code of value r's location (recovery.h) at p. */
+static unsigned rec_code(cg *c, ir_ref r, uint8_t *p) {
   ra_loc l = ra_where(&c->ra, r);
+  bool f = l.type == ARMJIT_FLOAT;
   switch (l.kind) {
   case LOC_REG:
   case LOC_VREG:
-    return (uint64_t)l.n << 2 | REC_REG;
+    return rec_put(p, l.kind == LOC_VREG ? REC_K_VFP : REC_K_CORE, (uint32_t)l.n);
   case LOC_STACK:
-    return (uint64_t)(uint32_t)(-l.n / 4) << 2 | REC_SLOT;
-  case LOC_CONST: {
-    uint64_t pool = (uint64_t)(uint32_t)l.n << 2 | REC_CONST;
-    if (l.type != ARMJIT_INT) return pool;
-    uint64_t small = (uint64_t)rec_zigzag(c->t->consts[l.n].v.i) << 2 | REC_SMALL;
-    return rec_varint_len(small) <= rec_varint_len(pool) ? small : pool;
-  }
+    return rec_put(p, f ? REC_K_FSLOT : REC_K_ISLOT, (uint32_t)(-l.n / 4));
+  case LOC_CONST:
+    if (l.type == ARMJIT_INT) {
+      int32_t v = c->t->consts[l.n].v.i;
+      if (v >= REC_SMALL_MIN && v <= REC_SMALL_MAX) return rec_put(p, REC_K_SMALL, (uint32_t)v);
+    }
+    return rec_put(p, REC_K_CONST, rec_const(c, l.n));
   default:
     cg_fail(c, ARMJIT_E_INVALID, "exit value %d has no location (internal)", (int)r);
     return 0;
@@ -50,15 +85,19 @@ static bool rec_table_grow(cg *c) {
   return true;
 }
 
-/* Offset of string p[0..n) in the pool, appending it when new. */
-static uint32_t rec_intern(cg *c, const uint8_t *p, uint32_t n) {
+/* Offset of string p[0..n) in the pool, appending it when new; *shared
+ * says whether it was there already. */
+static uint32_t rec_intern(cg *c, const uint8_t *p, uint32_t n, bool *shared) {
   cg_result *o = c->out;
-  if (n == 0) return 0;
+  *shared = false;
   if ((c->hash_n + 1) * 2 > c->hash_cap && !rec_table_grow(c)) goto nomem;
   uint32_t j = rec_hash(p, n) & (c->hash_cap - 1);
   for (; c->hash[2 * j]; j = (j + 1) & (c->hash_cap - 1)) {
     uint32_t off = c->hash[2 * j] - 1;
-    if (c->hash[2 * j + 1] == n && memcmp(o->rec + off, p, n) == 0) return off;
+    if (c->hash[2 * j + 1] == n && memcmp(o->rec + off, p, n) == 0) {
+      *shared = true;
+      return off;
+    }
   }
   if (o->rec_bytes > UINT32_MAX - n - 1) {
     cg_fail(c, ARMJIT_E_LIMIT, "recovery data exceeds 4 GiB");
@@ -84,18 +123,26 @@ void cg_record_exit(cg *c, const ir_op *op, int32_t branch) {
 }
 
 void cg_record_values(cg *c, uint32_t id, const ir_ref *refs, uint32_t n, int32_t branch) {
-  if (!ajx_grow(c->ctx, (void **)&c->tmp, &c->tmp_cap, n * 10u + 1, 1)) {
+  if (n > (UINT32_MAX - 1) / REC_CODE_MAX ||
+      !ajx_grow(c->ctx, (void **)&c->tmp, &c->tmp_cap, n * REC_CODE_MAX + 1, 1)) {
     cg_fail(c, ARMJIT_E_NOMEM, "out of memory for recovery data");
     return;
   }
   uint32_t len = 0;
-  for (uint32_t k = 0; k < n; k++) len += rec_put(c->tmp + len, rec_code(c, refs[k]));
+  for (uint32_t k = 0; k < n; k++) len += rec_code(c, refs[k], c->tmp + len);
+  c->tmp[len++] = REC_B_END;
   cg_exit *e = &c->out->exits[id];
   e->op = c->pos;
   e->branch = branch;
-  e->rec = rec_intern(c, c->tmp, len);
+  bool shared;
+  e->rec = rec_intern(c, c->tmp, len, &shared);
   e->rec_len = len;
   c->out->fail_args += n;
+  if (n) {
+    c->out->rec_maps++;
+    c->out->rec_shared += shared;
+    c->out->rec_unshared += len;
+  }
 }
 
 /* ---- the exit branch -------------------------------------------------------- */

@@ -48,6 +48,10 @@ typedef struct cg {
   uint32_t hash_cap, hash_n;
   uint8_t *tmp;              /* one exit's string being built */
   uint32_t tmp_cap;
+  /* the exits' constant pool (cg_result.consts): each value once */
+  uint32_t *rc_of;           /* per trace constant: pool index + 1, 0 none */
+  uint32_t *rc_hash;         /* pool index + 1 per bucket, 0 empty */
+  uint32_t rc_hash_cap, consts_cap;
 
   ra_move *moves, *pm;       /* parallel move scratch */
   uint32_t moves_cap, pm_cap;
@@ -242,10 +246,15 @@ uint32_t cg_nexits(const cg *c);
 /* In the prologue, once sp is final: the stack check (ARMJIT_STACK_CHECK)
  * and the entry counter (ARMJIT_COUNTERS); nothing when not asked for. */
 void cg_entry_checks(cg *c);
+/* A bridge's entry counter, after its entry words (ARMJIT_COUNTERS). */
+void cg_bridge_count(cg *c);
 /* Right after a label is bound: its counter (ARMJIT_COUNTERS). */
 void cg_label_count(cg *c, const ir_op *op);
 /* At a jump, before its moves: the interrupt check (ARMJIT_INTERRUPTIBLE). */
 void cg_interrupt_check(cg *c, const ir_op *op);
+/* At a jump to a label of another trace, before its moves: the NOP that a
+ * redirect of that trace turns into the branch to its jump exit. */
+void cg_jump_site(cg *c, const ir_op *op);
 /* b<cc> to the path that ends the run with the ARMJIT_EXIT_* in r0. */
 void cg_abort_branch(cg *c, a32_cond cc);
 /* After the exit path: the paths those branches reach. */

@@ -11,8 +11,9 @@
  *   cmp   sp, ip
  *   bls   stack_exit          sp at or below the limit (unsigned)
  *
- * Counters (ARMJIT_COUNTERS), in the prologue for the entries and right
- * after each label is bound (so falling in and every jump count):
+ * Counters (ARMJIT_COUNTERS), in the prologue for the entries (a bridge:
+ * after its entry words, so every time its guard fails into it) and
+ * right after each label is bound (so falling in and every jump count):
  *   movw  ip, #lo(&count)
  *   movt  ip, #hi(&count)
  *   ldr   lr, [ip]
@@ -27,6 +28,10 @@
  *   bne   <interrupt exit stub of the label>   the jump's arguments, where
  *                                              they are now (recovery data)
  *
+ * A jump to a label of another trace (a bridge's) starts with a NOP, the
+ * patch site of its jump exit (ARMJIT_EXIT_JUMP: the jump's arguments
+ * where they are now); armjit_loop_redirect makes it `b <stub>`.
+ *
  * Leaving a run early, after the shared exit path:
  *   stack_exit:  mvn r0, #1               ARMJIT_EXIT_STACK_OVERFLOW
  *   abort:       mov sp, fp               r0: the ARMJIT_EXIT_* (a
@@ -37,7 +42,14 @@
 #include "cg/cg_internal.h"
 
 uint32_t cg_nexits(const cg *c) {
-  return c->t->nexits + (c->env->interrupt ? c->t->nlabels : 0);
+  return c->t->nexits + (c->env->interrupt ? c->t->nlabels : 0) + c->t->nxlabels;
+}
+
+void cg_jump_site(cg *c, const ir_op *op) {
+  uint32_t id = c->t->nexits + (c->env->interrupt ? c->t->nlabels : 0) +
+                IR_XLABEL_INDEX(op->id);
+  cg_record_values(c, id, ir_args(c->t, op), op->nargs, (int32_t)a32_buf_size(c->b));
+  a32_nop(c->b, A32_AL);
 }
 
 static void count(cg *c, uint32_t addr) {
@@ -57,6 +69,10 @@ void cg_entry_checks(cg *c) {
     c->stack_used = true;
   }
   if (e->counters) count(c, e->counters);
+}
+
+void cg_bridge_count(cg *c) {
+  if (c->env->counters) count(c, c->env->counters);
 }
 
 void cg_label_count(cg *c, const ir_op *op) {

@@ -139,6 +139,8 @@ static void cg_cleanup(cg *c) {
   ajx_free(c->ctx, c->folded);
   ajx_free(c->ctx, c->hash);
   ajx_free(c->ctx, c->tmp);
+  ajx_free(c->ctx, c->rc_of);
+  ajx_free(c->ctx, c->rc_hash);
   ajx_free(c->ctx, c->moves);
   ajx_free(c->ctx, c->pm);
   ajx_free(c->ctx, c->cold);
@@ -169,22 +171,19 @@ static armjit_status setup(cg *c, cg_result *o, armjit_error *err) {
   armjit_ctx *ctx = c->ctx;
   o->nops = t->nops;
   o->nexits = cg_nexits(c);
-  o->nconsts = t->nconsts;
   o->op_off = ajx_alloc(ctx, (t->nops ? t->nops : 1) * sizeof *o->op_off);
   o->exits = ajx_calloc(ctx, o->nexits ? o->nexits : 1, sizeof *o->exits);
-  o->consts = ajx_alloc(ctx, (t->nconsts ? t->nconsts : 1) * sizeof *o->consts);
   c->label_at = ajx_alloc(ctx, (t->nlabels ? t->nlabels : 1) * sizeof *c->label_at);
   c->label_locs = ajx_calloc(ctx, t->nlabels ? t->nlabels : 1, sizeof *c->label_locs);
   o->label_off = ajx_calloc(ctx, t->nlabels ? t->nlabels : 1, sizeof *o->label_off);
   c->stub_at = ajx_alloc(ctx, (o->nexits ? o->nexits : 1) * sizeof *c->stub_at);
   o->buf = armjit_buf_new(ctx, 4096, ctx->opts.code_limit);
-  if (!o->op_off || !o->exits || !o->consts || !c->label_at || !c->label_locs || !o->label_off ||
+  if (!o->op_off || !o->exits || !c->label_at || !c->label_locs || !o->label_off ||
       !c->stub_at || !o->buf || find_calls(c) != ARMJIT_OK)
     return ajx_err(err, ARMJIT_E_NOMEM, "out of memory setting up code generation");
   a32_buf_set_features(o->buf, ctx->features);
   c->b = o->buf;
   for (uint32_t i = 0; i < t->nops; i++) o->op_off[i] = -1;
-  for (uint32_t k = 0; k < t->nconsts; k++) o->consts[k] = cg_const_bits(&t->consts[k]);
   for (uint32_t i = 0; i < t->nlabels; i++) c->label_at[i] = a32_label_new(c->b);
   for (uint32_t i = 0; i < o->nexits; i++) {
     c->stub_at[i] = a32_label_new(c->b);

@@ -135,6 +135,12 @@ extern const ir_opinfo ir_opinfo_table[ARMJIT_OP__COUNT];
 static inline const ir_opinfo *ir_info(unsigned opc) { return &ir_opinfo_table[opc]; }
 /* Opcode by text name, or -1. */
 int ir_opcode_by_name(const char *name, size_t len);
+/* The same through a hash table of the op names, for a reader that looks
+ * up many (the parser: one per line): init once, then find. */
+#define IR_OPTAB_SIZE 256u /* > 2 x ARMJIT_OP__COUNT, a power of two */
+typedef struct { uint8_t slot[IR_OPTAB_SIZE]; } ir_optab; /* opcode + 1, 0 empty */
+void ir_optab_init(ir_optab *tab);
+int ir_optab_find(const ir_optab *tab, const char *name, size_t len);
 /* The opcode whose name is closest to name[0..len) by edit distance, when
  * it is close (at most 1, 2 or 3 edits for names of up to 4, up to 8 and
  * more bytes; case ignored); else -1.  For "did you mean" messages. */

@@ -3,6 +3,7 @@
  * X-macro so the text names, signatures and flags are written down exactly
  * once; names of types; op lookup by name, exact and closest. */
 #include "ir/ir_impl.h"
+#include "util/hash.h"
 
 #include <string.h>
 
@@ -25,11 +26,39 @@ char ir_type_letter(armjit_type ty) {
   return ty == ARMJIT_INT ? 'i' : ty == ARMJIT_REF ? 'p' : ty == ARMJIT_FLOAT ? 'f' : 'v';
 }
 
+/* Length of each op's name, from the op table. */
+static const uint8_t name_len[ARMJIT_OP__COUNT] = {
+#define LEN(name, text, args, res, flags) sizeof(text) - 1,
+    ARMJIT_OPS(LEN)
+#undef LEN
+};
+
 int ir_opcode_by_name(const char *name, size_t len) {
-  /* A linear scan is fine: ~60 ops, called once per parsed line. */
+  for (int i = 0; i < ARMJIT_OP__COUNT; i++)
+    if (name_len[i] == len && memcmp(ir_opinfo_table[i].name, name, len) == 0) return i;
+  return -1;
+}
+
+_Static_assert(2 * ARMJIT_OP__COUNT < IR_OPTAB_SIZE && ARMJIT_OP__COUNT < 255,
+               "the op name table needs room");
+
+static uint32_t optab_slot(const char *name, size_t len) {
+  return ajx_hash(name, len) & (IR_OPTAB_SIZE - 1);
+}
+
+void ir_optab_init(ir_optab *tab) {
+  memset(tab->slot, 0, sizeof tab->slot);
   for (int i = 0; i < ARMJIT_OP__COUNT; i++) {
-    const char *n = ir_opinfo_table[i].name;
-    if (strlen(n) == len && memcmp(n, name, len) == 0) return i;
+    uint32_t j = optab_slot(ir_opinfo_table[i].name, name_len[i]);
+    while (tab->slot[j]) j = (j + 1) & (IR_OPTAB_SIZE - 1);
+    tab->slot[j] = (uint8_t)(i + 1);
+  }
+}
+
+int ir_optab_find(const ir_optab *tab, const char *name, size_t len) {
+  for (uint32_t j = optab_slot(name, len); tab->slot[j]; j = (j + 1) & (IR_OPTAB_SIZE - 1)) {
+    int i = tab->slot[j] - 1;
+    if (name_len[i] == len && memcmp(ir_opinfo_table[i].name, name, len) == 0) return i;
   }
   return -1;
 }

@@ -41,6 +41,7 @@ typedef struct {
   char *str;                /* the string of a debug_merge_point, decoded */
   uint32_t nstr, capstr;
   bool external;            /* a jump may name a label of another trace */
+  ir_optab ops;             /* op names, hashed */
 } parser;
 
 #define perr(P, ...) ir_lex_err(&(P)->lx, __VA_ARGS__)
@@ -457,7 +458,7 @@ static armjit_status parse_string(parser *P, const char *opname) {
 
 /* The op name at the cursor; unknown names suggest the closest op. */
 static armjit_status op_name(parser *P, opline *L, const char *s, size_t n) {
-  L->opc = ir_opcode_by_name(s, n);
+  L->opc = ir_optab_find(&P->ops, s, n);
   if (L->opc >= 0) return ARMJIT_OK;
   int near = ir_opcode_closest(s, n);
   if (near >= 0)
@@ -998,6 +999,7 @@ armjit_trace *ir_trace_parse(armjit_ctx *ctx, const char *text, uint32_t first_l
   memset(&P, 0, sizeof P);
   P.external = external;
   P.ctx = ctx;
+  ir_optab_init(&P.ops);
   P.lx.ctx = ctx;
   P.lx.err = err;
   P.lx.p = P.lx.ls = text;

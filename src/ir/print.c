@@ -78,6 +78,14 @@ void ir_val_name(const armjit_trace *t, const ir_srcmap *sm, ir_ref r, char *buf
 /* ---- pieces -------------------------------------------------------------------- */
 static void sb_val(ajx_sbuf *b, const armjit_trace *t, ir_ref r) {
   char tmp[64];
+  if (!IR_IS_CONST(r)) { /* a variable: its type letter and number */
+    char *end = tmp + sizeof tmp, *p = end;
+    uint32_t u = (uint32_t)r;
+    do *--p = (char)('0' + u % 10); while (u /= 10);
+    *--p = ir_type_letter(ir_ref_type(t, r));
+    ajx_sb_add(b, p, (size_t)(end - p));
+    return;
+  }
   ir_val_name(t, NULL, r, tmp, sizeof tmp);
   ajx_sb_puts(b, tmp);
 }

@@ -28,9 +28,9 @@ static bool call_sig(const armjit_trace *t, const ir_srcmap *sm, unsigned opc,
   const ir_descr *d = ir_descr_at(t, descr);
   const char *op = ir_info(opc)->name;
   char dn[64], vn[64];
-  ir_descr_desc(t, descr, dn, sizeof dn);
   if (d->kind == IR_DESCR_TOKEN) { /* call_assembler: no function */
     if (nargs != d->nargs) {
+      ir_descr_desc(t, descr, dn, sizeof dn);
       snprintf(p->msg, sizeof p->msg,
                "wrong number of arguments: %s with token %s takes %u argument%s, got %u", op,
                dn, d->nargs, d->nargs == 1 ? "" : "s", nargs);
@@ -40,6 +40,7 @@ static bool call_sig(const armjit_trace *t, const ir_srcmap *sm, unsigned opc,
       armjit_type got = ir_ref_type(t, args[k]);
       if (got == (armjit_type)d->args[k]) continue;
       ir_val_name(t, sm, args[k], vn, sizeof vn);
+      ir_descr_desc(t, descr, dn, sizeof dn);
       snprintf(p->msg, sizeof p->msg,
                "type mismatch: argument %u (%s) of %s is %s, but token %s says %s", k + 1, vn,
                op, ir_type_name(got), dn, ir_type_name((armjit_type)d->args[k]));
@@ -48,6 +49,7 @@ static bool call_sig(const armjit_trace *t, const ir_srcmap *sm, unsigned opc,
     return true;
   }
   if (nargs != d->nargs + 1) {
+    ir_descr_desc(t, descr, dn, sizeof dn);
     snprintf(p->msg, sizeof p->msg,
              "wrong number of arguments: %s with descr %s takes the function and %u "
              "argument%s, got %u value%s",
@@ -66,6 +68,7 @@ static bool call_sig(const armjit_trace *t, const ir_srcmap *sm, unsigned opc,
     armjit_type got = ir_ref_type(t, args[k + 1]);
     if (got == (armjit_type)d->args[k]) continue;
     ir_val_name(t, sm, args[k + 1], vn, sizeof vn);
+    ir_descr_desc(t, descr, dn, sizeof dn);
     snprintf(p->msg, sizeof p->msg,
              "type mismatch: argument %u (%s) of %s is %s, but descr %s says %s", k + 2, vn,
              op, ir_type_name(got), dn, ir_type_name((armjit_type)d->args[k]));

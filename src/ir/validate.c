@@ -114,15 +114,18 @@ static armjit_status check_label(const vctx *c, liveness *lv, uint32_t opi,
   const ir_ref *a = ir_args(t, op);
   int32_t next = lv->cur + 1;
   for (uint32_t k = 0; k < op->nargs; k++) {
+    bool is_const = IR_IS_CONST(a[k]);
+    if (!is_const && lv->mark[a[k]] != next) {
+      lv->mark[a[k]] = next;
+      continue;
+    }
     char name[64];
     ir_val_name(t, c->sm, a[k], name, sizeof name);
-    if (IR_IS_CONST(a[k]))
+    if (is_const)
       return verr(c, ARMJIT_E_INVALID, opi, IR_AT_ARG, k,
                   "label arguments must be variables, not a constant (%s)", name);
-    if (lv->mark[a[k]] == next)
-      return verr(c, ARMJIT_E_INVALID, opi, IR_AT_ARG, k,
-                  "label arguments must be distinct: %s is listed twice", name);
-    lv->mark[a[k]] = next;
+    return verr(c, ARMJIT_E_INVALID, opi, IR_AT_ARG, k,
+                "label arguments must be distinct: %s is listed twice", name);
   }
   lv->cur = next;
   return ARMJIT_OK;
@@ -136,16 +139,18 @@ static armjit_status check_jump(const vctx *c, uint32_t opi, const ir_op *op) {
     return verr(c, ARMJIT_E_INVALID, opi, IR_AT_DESCR, 0, "jump to unknown label");
   const ir_op *lab = &t->ops[t->labels[op->id].op];
   char lname[64];
-  label_desc(t, op->id, lname, sizeof lname);
-  if (lab->nargs != op->nargs)
+  if (lab->nargs != op->nargs) {
+    label_desc(t, op->id, lname, sizeof lname);
     return verr(c, ARMJIT_E_INVALID, opi, IR_AT_OP, 0,
                 "jump passes %" PRIu32 " values but label %s has %" PRIu32 " arguments",
                 op->nargs, lname, lab->nargs);
+  }
   const ir_ref *ja = ir_args(t, op), *la = ir_args(t, lab);
   for (uint32_t k = 0; k < op->nargs; k++) {
     armjit_type jt = ir_ref_type(t, ja[k]), lt = ir_ref_type(t, la[k]);
     if (jt == lt) continue;
     char jn[64], ln[64];
+    label_desc(t, op->id, lname, sizeof lname);
     ir_val_name(t, c->sm, ja[k], jn, sizeof jn);
     ir_val_name(t, c->sm, la[k], ln, sizeof ln);
     return verr(c, ARMJIT_E_TYPE, opi, IR_AT_ARG, k,
@@ -162,24 +167,30 @@ static armjit_status check_descr(const vctx *c, uint32_t i) {
   const ir_op *op = &t->ops[i];
   const char *name = ir_info(op->opc)->name;
   unsigned kinds = ir_op_descr_kinds(op->opc);
+  /* The texts are made on the error paths only. */
   char want[64], dn[64];
-  ir_descr_kinds_text(kinds, want, sizeof want);
-  if (op->descr < 0 || (uint32_t)op->descr >= t->ndescrs)
+  if (op->descr < 0 || (uint32_t)op->descr >= t->ndescrs) {
+    ir_descr_kinds_text(kinds, want, sizeof want);
     return verr(c, ARMJIT_E_INVALID, i, IR_AT_OP, 0, "%s needs %s descriptor", name, want);
+  }
   const ir_descr *d = ir_descr_at(t, op->descr);
+  bool bad_kind = !(kinds & (1u << d->kind));
+  bool no_len = op->opc == ARMJIT_OP_ARRAYLEN_GC && !d->has_len;
+  bool forcing = op->opc == ARMJIT_OP_CALL && (d->flags & ARMJIT_CALL_MAY_FORCE);
+  if (!bad_kind && !no_len && !forcing) return ARMJIT_OK;
   ir_descr_desc(t, op->descr, dn, sizeof dn);
-  if (!(kinds & (1u << d->kind)))
+  if (bad_kind) {
+    ir_descr_kinds_text(kinds, want, sizeof want);
     return verr(c, ARMJIT_E_INVALID, i, IR_AT_DESCR, 0,
                 "descr %s is a %s descriptor, but %s needs %s descriptor", dn,
                 ir_descr_kind_name(d->kind), name, want);
-  if (op->opc == ARMJIT_OP_ARRAYLEN_GC && !d->has_len)
+  }
+  if (no_len)
     return verr(c, ARMJIT_E_INVALID, i, IR_AT_DESCR, 0,
                 "descr %s has no length (len=): arraylen_gc cannot read it", dn);
-  if (op->opc == ARMJIT_OP_CALL && (d->flags & ARMJIT_CALL_MAY_FORCE))
-    return verr(c, ARMJIT_E_INVALID, i, IR_AT_DESCR, 0,
-                "descr %s has may_force: call it with call_may_force followed by "
-                "guard_not_forced", dn);
-  return ARMJIT_OK;
+  return verr(c, ARMJIT_E_INVALID, i, IR_AT_DESCR, 0,
+              "descr %s has may_force: call it with call_may_force followed by "
+              "guard_not_forced", dn);
 }
 
 /* Is op j a call (or call_may_force) whose descriptor has may_raise? */

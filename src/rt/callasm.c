@@ -51,10 +51,14 @@ armjit_status armjit_loop_redirect(armjit_loop *old, armjit_loop *new_loop, armj
                    "%s)", fn, armjit_loop_name(new_loop), armjit_loop_name(old),
                    (unsigned)new_loop->ninputs, (unsigned)old->ninputs,
                    old->ninputs == new_loop->ninputs ? ", other types" : "");
+  if (old->parent || new_loop->parent)
+    return ajx_err(err, ARMJIT_E_ARG, "%s: redirect loops, not bridges", fn);
   char msg[200];
   for (armjit_token *k = old->ctx->tokens; k; k = k->next)
     if (k->loop == old && !loop_fits(k, new_loop, msg, sizeof msg))
       return ajx_err(err, ARMJIT_E_TYPE, "%s: %s", fn, msg);
+  armjit_status st = ajx_redirect_jumps(old, new_loop, err);
+  if (st != ARMJIT_OK) return st;
   for (armjit_token *k = old->ctx->tokens; k; k = k->next)
     if (k->loop == old) k->loop = new_loop;
   ajx_err_clear(err);
@@ -74,14 +78,15 @@ int32_t ajx_call_assembler(armjit_token *tok, armjit_frame *f) {
     if (!run) return ARMJIT_EXIT_CALL_FAILED;
     memcpy(run->values, f->values, (size_t)l->ninputs * sizeof *f->values);
   }
-  int32_t (*entry)(armjit_frame *);
-  void *p = armjit_code_entry(l->code);
-  memcpy(&entry, &p, sizeof entry);
-  run->exit_id = -1;
-  int32_t id = entry(run);
+  int32_t id = ajx_enter(l, run);
   armjit_value v = {.bits = 0};
   if (id >= 0) {
-    if ((uint32_t)id < l->nexits && l->exits[id].kind == ARMJIT_EXIT_FINISH) {
+    /* the trace that took the exit: l, a bridge of it, or another loop */
+    const ajx_loop_meta *m = (const ajx_loop_meta *)(uintptr_t)run->reserved[1];
+    const armjit_loop *x =
+        (const armjit_loop *)(const void *)((const char *)m - offsetof(armjit_loop, meta));
+    uint32_t k = (uint32_t)id - m->id_base;
+    if (k < x->nexits && x->exits[k].kind == ARMJIT_EXIT_FINISH) {
       if (run->nvalues) v = run->values[0];
       id = 0;
     } else if (ctx->asm_helper) {

@@ -30,6 +30,13 @@ typedef struct ajx_loop_meta {
 bool ajx_exit_decode(const ajx_loop_meta *m, uint32_t exit_id, const uint32_t *save,
                      const uint8_t *fp, armjit_value *out);
 
+#if defined(__arm__)
+/* The exit path's decoder (A32, rt/exit.c): the values of recovery string
+ * rec into out, as ajx_exit_decode would for a well-formed string. */
+void ajx_exit_copy(armjit_value *out, const uint8_t *rec, const uint32_t *save,
+                   const uint8_t *fp, const uint64_t *consts);
+#endif
+
 /* Called from generated code (AAPCS): fills the armjit_frame stored at
  * [fp, #ARM_FRAME_PTR_OFF] and returns m->id_base + exit_id (also in
  * f->exit_id), with the address of m in f->reserved[1] (which trace the

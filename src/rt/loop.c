@@ -48,6 +48,7 @@ static bool copy_exits(armjit_loop *l, const armjit_trace *t) {
   armjit_ctx *ctx = l->ctx;
   l->ntrace_exits = t->nexits;
   l->nexits = t->nexits + ajx_interrupt_exits(t);
+  l->njumps = t->nxlabels;
   l->exits = ajx_calloc(ctx, l->nexits ? l->nexits : 1, sizeof *l->exits);
   l->emeta = ajx_calloc(ctx, l->nexits ? l->nexits : 1, sizeof *l->emeta);
   if (!l->exits || !l->emeta) return false;
@@ -109,6 +110,7 @@ armjit_loop *ajx_loop_alloc(armjit_ctx *ctx, const armjit_trace *t, armjit_error
   l->root = l;
   l->ninputs = t->ninputs;
   l->capacity = ir_frame_capacity(t);
+  l->resumable = armjit_trace_resumable(t, 0);
   l->in_types = ajx_alloc(ctx, t->ninputs ? t->ninputs : 1);
   if (l->in_types && t->ninputs) memcpy(l->in_types, t->vtype, t->ninputs);
   if ((ctx->opts.flags & ARMJIT_COUNTERS) &&
@@ -175,6 +177,9 @@ armjit_status ajx_loop_build(armjit_loop *l, const armjit_trace *t, const armjit
   r.consts = NULL;
   l->rec_bytes = r.rec_bytes;
   l->fail_args = (size_t)r.fail_args;
+  l->rec_maps = r.rec_maps;
+  l->rec_shared = r.rec_shared;
+  l->rec_unshared = (size_t)r.rec_unshared;
   l->cold_off = r.cold_off;
   l->body_end = r.body_end;
   l->common = r.common;
@@ -209,7 +214,8 @@ armjit_loop *armjit_compile_loop(armjit_ctx *ctx, armjit_trace *t, armjit_error 
     ajx_err(err, ARMJIT_E_ARG, "armjit_compile_loop: NULL %s", ctx ? "trace" : "context");
     return NULL;
   }
-  if (armjit_trace_validate(t, err) != ARMJIT_OK) return NULL;
+  /* Validated once per change: every builder call clears the flag. */
+  if (!t->validated && armjit_trace_validate(t, err) != ARMJIT_OK) return NULL;
   for (uint32_t i = 0; i < t->nops; i++)
     if (t->ops[i].opc == ARMJIT_OP_JUMP && ir_jump_is_external(&t->ops[i])) {
       ajx_err_at(err, ARMJIT_E_INVALID, (int)t->ops[i].line, (int)t->ops[i].col,
@@ -271,7 +277,7 @@ int armjit_run(armjit_loop *loop, armjit_frame *f, armjit_error *err) {
   memcpy(&entry, &p, sizeof entry);
   f->exit_id = -1;
   f->reserved[1] = 0;
-  int32_t id = entry(f);
+  int32_t id = ajx_continue(f, entry(f));  /* (called here: debuggers see armjit_run) */
   if (id < 0) return ajx_run_ended(f, id, err);
   ajx_err_clear(err);
   return id;
@@ -291,7 +297,13 @@ long armjit_loop_op_offset(const armjit_loop *loop, unsigned op_index) {
   return loop->op_off[op_index];
 }
 
-void armjit_loop_recovery_stats(const armjit_loop *loop, size_t *bytes, size_t *fail_args) {
-  if (bytes) *bytes = loop ? loop->rec_bytes : 0;
-  if (fail_args) *fail_args = loop ? loop->fail_args : 0;
+void armjit_loop_recovery_stats(const armjit_loop *loop, armjit_recovery_stats *out) {
+  if (!out) return;
+  memset(out, 0, sizeof *out);
+  if (!loop) return;
+  out->bytes = loop->rec_bytes;
+  out->fail_args = loop->fail_args;
+  out->maps = loop->rec_maps;
+  out->shared = loop->rec_shared;
+  out->unshared_bytes = loop->rec_unshared;
 }

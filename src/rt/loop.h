@@ -20,6 +20,11 @@ typedef struct {
   uint32_t stub;          /* offset of its exit stub */
   bool nop;               /* the patch site is a NOP (guard_not_invalidated) */
   armjit_loop *bridge;    /* the bridge attached to this guard, or NULL */
+  /* ARMJIT_EXIT_JUMP: the bridge's jump to label jump_label of jump_to,
+   * and once redirected the loop the run enters instead (loop_ctl.c). */
+  const armjit_loop *jump_to;
+  uint32_t jump_label;
+  armjit_loop *reenter;
 } ajx_loop_exit;
 
 /* A label of the trace: where bridges jumping to it go. */
@@ -48,12 +53,16 @@ struct armjit_loop {
   uint32_t nexits;         /* the trace's exits, then (ARMJIT_INTERRUPTIBLE) one
                               interrupt exit per label */
   uint32_t ntrace_exits;   /* the trace's exits (armjit_loop_nexits) */
+  uint32_t njumps;         /* the last njumps exits are jump exits (ARMJIT_EXIT_JUMP):
+                              never the exit of a run, so outside the family's
+                              numbering (ajx_enter knows them by their trace) */
+  bool resumable;          /* label 0 is the first op and takes the inputs in order */
   ajx_loop_exit *exits;
   ajx_exit_meta *emeta;   /* per exit, for the exit helper */
   ajx_loop_meta meta;     /* its address is baked into the code */
   uint8_t *rec;
   uint64_t *consts;
-  size_t rec_bytes, fail_args;
+  size_t rec_bytes, fail_args, rec_maps, rec_shared, rec_unshared;
   uint32_t cold_off;      /* cold paths (after the body) start here */
   uint32_t *cold;         /* per cold path: its offset, the op it belongs to */
   uint32_t ncold;
@@ -105,12 +114,25 @@ const armjit_loop *ajx_family_member(const armjit_loop *root, uint32_t id);
  * families its bridges jump to. */
 uint32_t ajx_family_capacity(const armjit_loop *root);
 
-/* Stack check, interrupts, counters (rt/loop_ctl.c). */
-/* Interrupt exits a loop compiled from t has (one per label when the
- * context is ARMJIT_INTERRUPTIBLE, else none); they follow the trace's. */
+/* Stack check, interrupts, counters, redirected jumps (rt/loop_ctl.c). */
+/* Exits a trace compiled from t has after the trace's own: an interrupt
+ * exit per label when the context is ARMJIT_INTERRUPTIBLE, then a jump
+ * exit per label of another trace (ARMJIT_EXIT_JUMP, bridges only). */
 uint32_t ajx_interrupt_exits(const armjit_trace *t);
 /* Fill l->exits / l->emeta for them (kind, name, types, op). */
 bool ajx_copy_interrupt_exits(armjit_loop *l, const armjit_trace *t);
+/* Bridge b jumps to labels of owners[k] (per label of another trace). */
+void ajx_note_jumps(armjit_loop *b, const armjit_trace *t, const armjit_loop *const *owners);
+/* Point the jumps of other families' bridges at old's first label to
+ * new_loop (armjit_loop_redirect); ARMJIT_E_INVALID when new cannot be
+ * entered that way, nothing changed. */
+armjit_status ajx_redirect_jumps(armjit_loop *old, armjit_loop *new_loop, armjit_error *err);
+/* Run loop l on f: its entry, then while the run leaves through a
+ * redirected jump, the entry of the loop it goes to.  The exit id (family
+ * numbering of the trace in f->reserved[1]) or an ARMJIT_EXIT_*. */
+int32_t ajx_enter(armjit_loop *l, armjit_frame *f);
+/* After an entry returned id: the same, or where a redirected jump leads. */
+int32_t ajx_continue(armjit_frame *f, int32_t id);
 /* The addresses cg_env takes for call_assembler, the stack check, the
  * interrupt word and l's counters (0 when the context does not ask). */
 void ajx_loop_env(const armjit_loop *l, cg_env *env);

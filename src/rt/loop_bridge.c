@@ -37,7 +37,7 @@ const armjit_loop *ajx_family_member(const armjit_loop *root, uint32_t id) {
   }
   if (!lo) return NULL;
   const armjit_loop *m = root->members[lo - 1];
-  return id - m->meta.id_base < m->nexits ? m : NULL;
+  return id - m->meta.id_base < m->nexits - m->njumps ? m : NULL;
 }
 
 uint32_t ajx_family_capacity(const armjit_loop *root) {
@@ -302,7 +302,7 @@ static armjit_status entry_state(bridge_build *bb, const armjit_loop *p, uint32_
         break;
       }
   }
-  if (p0 != end) {
+  if (!rec_at_end(p0, end)) {
     st = ajx_err(err, ARMJIT_E_INVALID, "the guard's recovery data is malformed (internal)");
     goto out;
   }
@@ -449,7 +449,8 @@ armjit_loop *armjit_compile_bridge(armjit_ctx *ctx, armjit_loop *parent, int exi
     if (err && err->code == ARMJIT_OK) ajx_err(err, ARMJIT_E_NOMEM, "out of memory");
     goto fail;
   }
-  root->next_id = b->meta.id_base + b->nexits;
+  root->next_id = b->meta.id_base + b->nexits - b->njumps;
+  ajx_note_jumps(b, t, bb.xowner);
   if (b->capacity > root->capacity) root->capacity = b->capacity;
   for (uint32_t j = 0; j < nt; j++) {
     b->targets[j] = targets[j];
@@ -496,7 +497,7 @@ bool armjit_loop_is_invalidated(const armjit_loop *loop) {
 
 /* ---- queries ------------------------------------------------------------------------ */
 int armjit_loop_exit_id(const armjit_loop *loop, unsigned k) {
-  if (!loop || k >= loop->nexits) return -1;
+  if (!loop || k >= loop->nexits - loop->njumps) return -1;
   return (int)(loop->meta.id_base + k);
 }
 

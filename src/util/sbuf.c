@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Room for `extra` more bytes and the terminator. */
 static bool reserve(ajx_sbuf *b, size_t extra) {
   if (b->failed) return false;
   if (extra > SIZE_MAX / 4 - b->len) { b->failed = true; return false; }
@@ -21,14 +20,7 @@ static bool reserve(ajx_sbuf *b, size_t extra) {
   return true;
 }
 
-void ajx_sb_add(ajx_sbuf *b, const char *s, size_t n) {
-  if (!reserve(b, n)) return;
-  if (n) memcpy(b->p + b->len, s, n);
-  b->len += n;
-  b->p[b->len] = 0;
-}
-
-void ajx_sb_puts(ajx_sbuf *b, const char *s) { ajx_sb_add(b, s, strlen(s)); }
+bool ajx_sb_grow(ajx_sbuf *b, size_t extra) { return reserve(b, extra); }
 
 void ajx_sb_printf(ajx_sbuf *b, const char *fmt, ...) {
   if (!reserve(b, 0)) return;

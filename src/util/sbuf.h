@@ -7,6 +7,8 @@
 
 #include "util/ctx.h"
 
+#include <string.h>
+
 typedef struct {
   armjit_ctx *ctx;
   char *p;           /* NUL-terminated once anything was added */
@@ -20,8 +22,18 @@ static inline void ajx_sb_init(ajx_sbuf *b, armjit_ctx *ctx) {
   b->len = b->cap = 0;
   b->failed = false;
 }
-void ajx_sb_add(ajx_sbuf *b, const char *s, size_t n);
-void ajx_sb_puts(ajx_sbuf *b, const char *s);
+/* Room for `extra` more bytes and the terminator; false (and `failed`)
+ * when it cannot be had. */
+bool ajx_sb_grow(ajx_sbuf *b, size_t extra);
+/* Appends are inline: the printers call them for every token. */
+static inline void ajx_sb_add(ajx_sbuf *b, const char *s, size_t n) {
+  if (b->len + n + 1 > b->cap && !ajx_sb_grow(b, n)) return;
+  if (b->failed) return;
+  if (n) memcpy(b->p + b->len, s, n);
+  b->len += n;
+  b->p[b->len] = 0;
+}
+static inline void ajx_sb_puts(ajx_sbuf *b, const char *s) { ajx_sb_add(b, s, strlen(s)); }
 void ajx_sb_printf(ajx_sbuf *b, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))

@@ -6,6 +6,8 @@
  * s0..s31 (the buffer has every feature). */
 #include "a32_gen.h"
 
+#include <string.h>
+
 #define R(x) a32g_rname(x)
 #define C(c) a32g_csuffix(c)
 
@@ -81,6 +83,33 @@ static a32_status gen_vcmp_zero(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o
   a32g_printf(o, "vcmp%s%s.%s %c%u, #0", e ? "e" : "", C(c), dbl ? "f64" : "f32",
               dbl ? 'd' : 's', vd);
   return a32_vcmp_zero(b, c, e, dbl, vd);
+}
+
+/* VMOV #imm: every one of the 256 immediates, both precisions. */
+static a32_status gen_vmov_imm(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
+  bool dbl = (i / 256) % 2;
+  unsigned imm8 = i % 256;
+  a32_cond c = a32g_cond(r);
+  a32_vreg vd = vreg(r);
+  /* the value: +-(16 + imm8<3:0>)/16 * 2^e, e = imm8<6:4> read as -3..4 */
+  int e = (int)((imm8 >> 4) & 7u);
+  e = e >= 4 ? e - 8 : e;
+  e += 1; /* b6 = 0 gives exponents 1..4, b6 = 1 gives -3..0 */
+  double v = (16.0 + (imm8 & 15u)) / 16.0;
+  for (int k = 0; k < e; k++) v *= 2.0;
+  for (int k = 0; k > e; k--) v /= 2.0;
+  if (imm8 & 0x80u) v = -v;
+  uint64_t bits;
+  if (dbl) {
+    memcpy(&bits, &v, 8);
+  } else {
+    float f = (float)v;
+    uint32_t w;
+    memcpy(&w, &f, 4);
+    bits = w;
+  }
+  a32g_printf(o, "vmov%s.%s %c%u, #%.9g", C(c), dbl ? "f64" : "f32", dbl ? 'd' : 's', vd, v);
+  return a32_vmov_imm(b, c, dbl, vd, bits);
 }
 
 /* Core registers: anything but pc (sp is fine in A32). */
@@ -193,6 +222,7 @@ const a32g_encoder a32g_vfp_encoders[] = {
     {"a32_vpop", gen_vpop, 1000},
     {"a32_vfp", gen_vfp, 12000},
     {"a32_vcmp_zero", gen_vcmp_zero, 1000},
+    {"a32_vmov_imm", gen_vmov_imm, 1024},
     {"a32_vmov_core_to_s", gen_vmov_cs, 1000},
     {"a32_vmov_s_to_core", gen_vmov_sc, 1000},
     {"a32_vmov_core_to_d", gen_vmov_cd, 1000},
