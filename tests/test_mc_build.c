@@ -265,6 +265,27 @@ static void test_store_forms(void **state) {
   armjit_module_free(m);
 }
 
+/* Many symbols: each is found by name (the table grows), duplicates refused. */
+static void test_many_symbols(void **state) {
+  armjit_module *m = armjit_module_new(*state, NULL);
+  char name[32];
+  for (unsigned k = 0; k < 2000; k++) {
+    snprintf(name, sizeof name, "s%u", k * 7919u);
+    assert_int_equal(armjit_extern(m, name, NULL, 0, T(VOID)), (armjit_sym)k);
+  }
+  for (unsigned k = 0; k < 2000; k++) {
+    snprintf(name, sizeof name, "s%u", k * 7919u);
+    assert_int_equal(armjit_module_find(m, name), (armjit_sym)k);
+    snprintf(name, sizeof name, "t%u", k);
+    assert_int_equal(armjit_module_find(m, name), -1);
+  }
+  assert_int_equal(armjit_extern(m, "s7919", NULL, 0, T(VOID)), -1);
+  armjit_error err;
+  assert_int_equal(armjit_module_validate(m, &err), ARMJIT_E_INVALID);
+  assert_non_null(strstr(err.msg, "duplicate symbol @s7919"));
+  armjit_module_free(m);
+}
+
 /* ---- allocation: through the hooks, all given back, failures clean ---------------------- */
 typedef struct {
   long live, total;
@@ -386,6 +407,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_build_and_run, setup, teardown),
       cmocka_unit_test_setup_teardown(test_misuse, setup, teardown),
       cmocka_unit_test_setup_teardown(test_store_forms, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_many_symbols, setup, teardown),
       cmocka_unit_test(test_alloc_hooks),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

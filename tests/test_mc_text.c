@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "armjit/mc.h"
+#include "mc_gen.h"
 
 #define T(x) ARMJIT_T_##x
 
@@ -400,6 +401,60 @@ static void test_name_length(void **state) {
   assert_non_null(strstr(err.msg, "128 bytes long, at most 127"));
 }
 
+/* Mutated texts (bytes dropped, doubled, replaced) never crash or leak the
+ * parser, the validator or the printer: a module, or an error with a
+ * position. */
+static void test_mutations(void **state) {
+  armjit_ctx *ctx = *state;
+  uint64_t rng = 0x9e3779b97f4a7c15u;
+  unsigned parsed = 0, valid = 0, failed = 0;
+  static const char alphabet[] = " \n,:()[]@=.-+#0123456789abcxyzi32f64refnan\xff";
+  for (unsigned k = 0; k < 40; k++) {
+    mc_gen_case c;
+    armjit_error err;
+    assert_int_equal(mc_gen(ctx, 5000 + k, NULL, &c, &err), ARMJIT_OK);
+    char *text = armjit_module_to_string(c.m);
+    size_t n = strlen(text);
+    char *buf = malloc(n + 8);
+    for (unsigned j = 0; j < 50; j++) {
+      memcpy(buf, text, n + 1);
+      size_t len = n;
+      for (unsigned e = 0; e < 1 + j % 3; e++) {
+        rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+        size_t at = (size_t)(rng % len);
+        char ch = alphabet[(rng >> 32) % (sizeof alphabet - 1)];
+        switch ((rng >> 48) % 3) {
+        case 0: memmove(buf + at, buf + at + 1, len - at); len--; break;       /* drop */
+        case 1: memmove(buf + at + 1, buf + at, len - at + 1); buf[at] = ch; len++; break;
+        default: buf[at] = ch; break;                                         /* replace */
+        }
+        if (len < 2) break;
+      }
+      armjit_module *m = armjit_module_parse(ctx, buf, &err);
+      if (m) {
+        parsed++;
+        if (armjit_module_validate(m, &err) == ARMJIT_OK) valid++;
+        char *again = armjit_module_to_string(m);
+        assert_non_null(again);
+        free(again);
+        armjit_module_free(m);
+      } else {
+        failed++;
+        assert_true(err.code == ARMJIT_E_SYNTAX || err.code == ARMJIT_E_TYPE ||
+                    err.code == ARMJIT_E_INVALID || err.code == ARMJIT_E_UNSUPPORTED);
+        assert_true(err.line >= 1 && err.col >= 1);
+        assert_true(err.msg[0] != 0);
+      }
+    }
+    free(buf);
+    free(text);
+    mc_gen_free(&c);
+  }
+  print_message("mutated module texts: %u parsed (%u valid), %u rejected with a position\n",
+                parsed, valid, failed);
+  assert_true(failed > 0 && parsed > 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
@@ -408,6 +463,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_parse_errors, setup, teardown),
       cmocka_unit_test_setup_teardown(test_rule_errors, setup, teardown),
       cmocka_unit_test_setup_teardown(test_name_length, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_mutations, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

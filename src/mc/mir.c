@@ -2,6 +2,7 @@
 /* The method IR's tables (from armjit/mc_ops.h), modules and symbols, and
  * the raw appends the builder and the parser share (mir_impl.h). */
 #include "mc/mir_impl.h"
+#include "util/hash.h"
 
 #include <string.h>
 
@@ -119,6 +120,7 @@ void armjit_module_free(armjit_module *m) {
     mir_func_free(ctx, m->syms[s].fn);
   }
   ajx_free(ctx, m->syms);
+  ajx_free(ctx, m->symhash);
   ajx_free(ctx, m->blockmap);
   ajx_free(ctx, m->trap_name);
   ajx_free(ctx, m);
@@ -150,10 +152,32 @@ bool mir_name_ok(const char *s, size_t n) {
 
 /* ---- symbols ---------------------------------------------------------------------- */
 int32_t mir_find_sym(const armjit_module *m, const char *name, size_t n) {
-  for (uint32_t s = 0; s < m->nsyms; s++)
-    if (strlen(m->syms[s].name) == n && memcmp(m->syms[s].name, name, n) == 0)
-      return (int32_t)s;
-  return -1;
+  if (!m->symhash_cap) return -1;
+  uint32_t mask = m->symhash_cap - 1;
+  for (uint32_t i = ajx_hash(name, n) & mask;; i = (i + 1) & mask) {
+    uint32_t s = m->symhash[i];
+    if (!s) return -1;
+    const char *nm = m->syms[s - 1].name;
+    if (strlen(nm) == n && memcmp(nm, name, n) == 0) return (int32_t)(s - 1);
+  }
+}
+
+/* Enter symbol s in the name hash, growing it to keep it at most half full. */
+static bool hash_sym(armjit_module *m, uint32_t s) {
+  if (2 * (m->nsyms + 1) > m->symhash_cap) {
+    uint32_t cap = m->symhash_cap ? 2 * m->symhash_cap : 64;
+    uint32_t *h = ajx_calloc(m->ctx, cap, sizeof *h);
+    if (!h) return false;
+    ajx_free(m->ctx, m->symhash);
+    m->symhash = h;
+    m->symhash_cap = cap;
+    for (uint32_t k = 0; k < s; k++) hash_sym(m, k); /* room: no growth inside */
+  }
+  const char *nm = m->syms[s].name;
+  uint32_t mask = m->symhash_cap - 1, i = ajx_hash(nm, strlen(nm)) & mask;
+  while (m->symhash[i]) i = (i + 1) & mask;
+  m->symhash[i] = s + 1;
+  return true;
 }
 
 armjit_status mir_add_sym(armjit_module *m, uint8_t kind, const char *name, size_t n,
@@ -177,6 +201,12 @@ armjit_status mir_add_sym(armjit_module *m, uint8_t kind, const char *name, size
   }
   memcpy(s->name, name, n);
   s->name[n] = 0;
+  if (!hash_sym(m, m->nsyms)) {
+    ajx_free(m->ctx, s->name);
+    ajx_free(m->ctx, s->params);
+    ajx_free(m->ctx, s->fn);
+    return ARMJIT_E_NOMEM;
+  }
   if (nparams) memcpy(s->params, params, nparams);
   s->nparams = nparams;
   if (s->fn) s->fn->sym = m->nsyms;

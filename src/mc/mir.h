@@ -173,6 +173,8 @@ struct armjit_module {
   uint32_t trap_line, trap_col;
   mir_sym *syms;
   uint32_t nsyms, syms_cap;
+  uint32_t *symhash;      /* names -> symbol + 1 (open addressing, FNV-1a) */
+  uint32_t symhash_cap;
   mir_blockref *blockmap;
   uint32_t nblockmap, blockmap_cap;
   armjit_error builder_err; /* first builder misuse */
@@ -181,11 +183,15 @@ struct armjit_module {
 
 /* ---- helpers shared by the mc files ------------------------------------------------ */
 static inline mir_func *mir_fn(const armjit_module *m, uint32_t sym) { return m->syms[sym].fn; }
+/* (An array is NULL while empty: no arithmetic on it then.) */
 static inline const mir_ref *mir_args(const mir_func *fn, const mir_op *op) {
-  return fn->operands + op->args;
+  return op->nargs ? fn->operands + op->args : NULL;
 }
 static inline const mir_edge *mir_edges(const mir_func *fn, const mir_op *op) {
-  return fn->edges + op->edges;
+  return op->nedges ? fn->edges + op->edges : NULL;
+}
+static inline const mir_ref *mir_edge_args(const mir_func *fn, const mir_edge *e) {
+  return e->nargs ? fn->operands + e->args : NULL;
 }
 /* The type of operand r in fn. */
 static inline uint8_t mir_ref_type(const mir_func *fn, mir_ref r) {

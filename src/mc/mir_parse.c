@@ -651,7 +651,7 @@ static armjit_status op_line(mparse *P, uint32_t bi, const char *res, uint32_t r
   }
   /* immediates out of the items */
   uint32_t ni = p->nitems - from;
-  item *its = p->items + from;
+  item *its = ni ? p->items + from : NULL;
   if (opc == ARMJIT_MOP_LOAD || opc == ARMJIT_MOP_STORE) {
     uint32_t extra = opc == ARMJIT_MOP_STORE;
     if (ni != 2 + extra && ni != 4 + extra)

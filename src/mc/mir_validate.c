@@ -96,7 +96,7 @@ static armjit_status check_edges(vctx *v, uint32_t oi) {
     if (e[k].nargs != t->nparams)
       return fail_op(v, ARMJIT_E_INVALID, oi, "%u arguments for block %s, which has %u parameters",
                      e[k].nargs, bn, t->nparams);
-    const mir_ref *a = fn->operands + e[k].args;
+    const mir_ref *a = mir_edge_args(fn, &e[k]);
     for (uint32_t j = 0; j < e[k].nargs; j++) {
       uint8_t ty = mir_ref_type_safe(fn, a[j]);
       if (ty == ARMJIT_T_VOID)

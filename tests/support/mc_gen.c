@@ -559,6 +559,9 @@ static void region(gen *g, armjit_block *cur, unsigned depth) {
     case 4: { /* a switch, dense or sparse; targets have no parameters */
       unsigned nc = 1 + below(g, 6);
       bool dense = chance(g, 50);
+      /* all of 0..7 covered: the default cannot be reached (unreachable) */
+      bool full = dense && chance(g, 30);
+      if (full) nc = 8;
       armjit_val v = pick(g, T(I32));
       if (dense) {
         v = armjit_op2(m, *cur, ARMJIT_MOP_AND, T(I32), v, armjit_mconst_i32(m, g->f, 7));
@@ -577,6 +580,11 @@ static void region(gen *g, armjit_block *cur, unsigned depth) {
       g->nops++;
       for (unsigned k = 0; k <= nc; k++) {
         armjit_block arm = k == nc ? dflt : tg[k];
+        if (k == nc && full) {
+          armjit_unreachable(m, dflt);
+          g->nops++;
+          break;
+        }
         region(g, &arm, depth > 1 ? depth - 2 : 0);
         args_for(g, jt, nj, ja);
         armjit_br(m, arm, join, ja, nj);

@@ -9,7 +9,8 @@
  * max_depth: straight ops, if/else diamonds and one-armed ifs (critical
  * edges), loops with a counter and 1..3 carried values passed on in
  * rotated or swapped order (trip counts 0..4, fixed or from a parameter),
- * switches (dense and sparse keys), calls to other generated functions
+ * switches (dense and sparse keys; a dense one covering all of 0..7 has an
+ * unreachable default), calls to other generated functions
  * (direct, and indirect through addr), calls to the C helpers below, and
  * every op of the part-1 IR on every type.  Loads and stores touch only
  * mem[0 .. MC_GEN_MEM) through the buffer parameter, aligned.  Checks trap
