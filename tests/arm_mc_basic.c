@@ -153,10 +153,48 @@ static void test_recursion(void **state) {
   armjit_ctx_free(ctx);
 }
 
+
+/* Loading: an extern nobody registered, and a full code arena. */
+static void test_load_errors(void **state) {
+  (void)state;
+  armjit_ctx *ctx = mch_ctx(0);
+  armjit_module *m = mch_parse(ctx,
+                               "extern @nothere(i32) -> i32\n"
+                               "func @g(a: i32) -> i32 {\nentry:\n  r = call @nothere(a)\n  ret r\n}\n");
+  armjit_error err;
+  assert_null(armjit_module_load(m, &err));
+  assert_int_equal(err.code, ARMJIT_E_INVALID);
+  assert_non_null(strstr(err.msg, "nothere"));
+  armjit_module_free(m);
+  armjit_ctx_free(ctx);
+
+  armjit_options o;
+  memset(&o, 0, sizeof o);
+  o.code_limit = 4096;
+  ctx = armjit_ctx_new(&o, &err);
+  assert_non_null(ctx);
+  char *text = malloc(200000);
+  assert_non_null(text);
+  size_t n = (size_t)sprintf(text, "func @big(a: i32) -> i32 {\nentry:\n  v0 = add.i32 a, 1\n");
+  for (int k = 1; k < 3000; k++) n += (size_t)sprintf(text + n, "  v%d = mul.i32 v%d, v%d\n", k, k - 1, k / 2);
+  sprintf(text + n, "  ret v2999\n}\n");
+  m = mch_parse(ctx, text);
+  armjit_object *obj = armjit_module_compile(m, &err);
+  assert_non_null(obj);
+  assert_true(armjit_object_size(obj) > 4096);
+  assert_null(armjit_object_load(obj, &err));
+  assert_int_equal(err.code, ARMJIT_E_LIMIT);
+  armjit_object_free(obj);
+  armjit_module_free(m);
+  armjit_ctx_free(ctx);
+  free(text);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_sum),
       cmocka_unit_test(test_recursion),
+      cmocka_unit_test(test_load_errors),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,8 @@
  * 40 live i32 and 20 live f64 values across a loop that calls C on every
  * iteration (they end up in callee-saved registers and slots); a function
  * of 30 parameters of mixed types, called from C and from compiled code;
- * i64 pairs under pressure (mul, shifts, compares, select).  Default,
+ * i64 pairs under pressure (mul, shifts, compares, select); a frame beyond
+ * the reach of ldr/str and vldr offsets.  Default,
  * random and no-IDIV allocation. */
 #include "arm_mc_harness.h"
 
@@ -137,6 +138,44 @@ static void test_i64_pressure(void **state) {
   free(t.p);
 }
 
+
+/* A frame beyond the immediate reach of ldr/str (4 KiB) and vldr (1 KiB):
+ * 1,200 i32, 200 f64, 100 i64 and 100 f32 values live across calls, each
+ * spilled, reloaded and combined after them, in a loop. */
+static void test_far_frame(void **state) {
+  text_buf t = {0};
+  tb(&t, "extern @bump(i32) -> i32\nfunc @far(s: i32, n: i32) -> f64 {\nentry:\n");
+  for (int k = 0; k < 1200; k++) tb(&t, "  v%d = add.i32 s, %d\n", k, k * 7);
+  for (int k = 0; k < 200; k++) tb(&t, "  w%d = sitofp.f64 v%d\n", k, k);
+  for (int k = 0; k < 100; k++) tb(&t, "  l%d = sext_i64 v%d\n  g%d = sitofp.f32 v%d\n", k, k + 200, k, k + 300);
+  tb(&t, "  br loop(0, 0)\nloop(i: i32, acc: i32):\n  c = icmp.slt i, n\n  cbr c, body, done(acc)\n");
+  tb(&t, "body:\n  b = call @bump(i)\n  a1 = add.i32 acc, b\n  a2 = add.i32 a1, v1199\n  i1 = add.i32 i, 1\n");
+  tb(&t, "  br loop(i1, a2)\ndone(r: i32):\n  h0 = add.i32 r, 0\n");
+  for (int k = 0; k < 1200; k++) tb(&t, "  h%d = xor.i32 h%d, v%d\n", k + 1, k, k);
+  tb(&t, "  e0 = sext_i64 h1200\n");
+  for (int k = 0; k < 100; k++) tb(&t, "  e%d = add.i64 e%d, l%d\n", k + 1, k, k);
+  tb(&t, "  q0 = sitofp.f64 e100\n");
+  for (int k = 0; k < 200; k++) tb(&t, "  q%d = fadd.f64 q%d, w%d\n", k + 1, k, k);
+  tb(&t, "  z0 = fptrunc_dummy\n");
+  /* the f32 values, widened */
+  t.n -= strlen("  z0 = fptrunc_dummy\n");
+  tb(&t, "  y0 = ftrunc q200\n");
+  for (int k = 0; k < 100; k++) tb(&t, "  y%d = fadd.f32 y%d, g%d\n", k + 1, k, k);
+  tb(&t, "  r2 = fext y100\n  r3 = fadd.f64 r2, q200\n  ret r3\n}\n");
+  armjit_ctx *ctx = mch_ctx(flags_of(state));
+  assert_int_equal(armjit_ctx_add_symbol(ctx, "bump", (uintptr_t)&bump), ARMJIT_OK);
+  armjit_module *m = mch_parse(ctx, t.p);
+  armjit_mcode *c = mch_load(m);
+  for (int n = 0; n < 4; n++) {
+    armjit_mval a[2] = {mch_i32(n * 100003 - 5), mch_i32(n)};
+    mch_check(c, m, "far", a, 2);
+  }
+  armjit_mcode_free(c);
+  armjit_module_free(m);
+  armjit_ctx_free(ctx);
+  free(t.p);
+}
+
 int main(void) {
   static const unsigned modes[] = {0, ARMJIT_RANDOM_RA, ARMJIT_NO_IDIV};
   int rc = 0;
@@ -146,6 +185,7 @@ int main(void) {
         cmocka_unit_test_prestate(test_live_across_calls, st),
         cmocka_unit_test_prestate(test_thirty_params, st),
         cmocka_unit_test_prestate(test_i64_pressure, st),
+        cmocka_unit_test_prestate(test_far_frame, st),
     };
     rc |= cmocka_run_group_tests(tests, NULL, NULL);
   }

@@ -5,6 +5,8 @@
  *         .word ... (8-aligned)               float constants VMOV cannot encode
  *   f:    push  {r4..r10 used, [r3], fp, lr}
  *         add   fp, sp, #4*(pushed - 2)        frame record: [fp] = fp, [fp+4] = lr
+ *         vpush {d14, d15}                     float functions: the VFP scratch
+ *                                              (sub sp, sp, #16 when unused)
  *         vpush {d8..dK}                       used callee-saved VFP registers
  *         sub   sp, sp, #N                     slots + outgoing area (8-aligned)
  *         ...parameters to their homes (one parallel move)...
@@ -12,8 +14,9 @@
  *         b<cc> b2 / bl<cc> trap stub / b epilogue ...
  *   edge stubs (after a terminator whose edge needs moves):
  *         ...parallel move...; b target
- *   epi:  sub   sp, fp, #4*(pushed - 2) + 8*K
+ *   epi:  sub   sp, fp, #4*(pushed - 2) + 16 + 8*K
  *         vpop  {d8..dK}
+ *         vpop  {d14, d15}                     (add sp, sp, #16 when unused)
  *         pop   {r4..r10 used, [r3], fp, pc}
  *   trap stub (one per trap code; a failing check bl<cc>s here):
  *         push  {r0-r3, ip, lr}; vpush {d0-d7}
@@ -43,6 +46,10 @@ static void sub_sp(mc_fn *c, a32_reg rd, a32_reg rn, uint32_t bytes) {
 static void prologue(mc_fn *c) {
   a32_push(c->b, A32_AL, (uint16_t)c->push_mask);
   a32_dp(c->b, A32_AL, A32_ADD, false, A32_FP, A32_SP, a32_imm(4 * (c->npush - 2)));
+  if (c->vscratch) {
+    c->vscratch_at = a32_buf_size(c->b);
+    a32_vpush(c->b, A32_AL, MC_D1, 2); /* becomes sub sp, sp, #16 when unused */
+  }
   if (c->vcount) a32_vpush(c->b, A32_AL, c->vfirst, c->vcount);
   uint32_t body = (uint32_t)(c->frame - c->fixed) + c->out;
   if (body) sub_sp(c, A32_SP, A32_SP, body);
@@ -51,8 +58,18 @@ static void prologue(mc_fn *c) {
 static void epilogue(mc_fn *c) {
   a32_label_bind(c->b, c->epilogue);
   uint32_t k = (uint32_t)c->fixed;
-  if (c->vcount || c->frame - c->fixed + (int32_t)c->out) sub_sp(c, A32_SP, A32_FP, k);
+  bool skip = c->vscratch && !c->vscratch_used; /* d14, d15 untouched: no save */
+  if (skip && !c->vcount) k -= 16;              /* straight to the pushed registers */
+  if (c->vcount || c->vscratch || c->frame - c->fixed + (int32_t)c->out)
+    sub_sp(c, A32_SP, A32_FP, k);
   if (c->vcount) a32_vpop(c->b, A32_AL, c->vfirst, c->vcount);
+  if (c->vscratch && c->vscratch_used) a32_vpop(c->b, A32_AL, MC_D1, 2);
+  if (skip) {
+    if (c->vcount) a32_dp(c->b, A32_AL, A32_ADD, false, A32_SP, A32_SP, a32_imm(16));
+    a32_buf_patch_begin(c->b, c->vscratch_at);
+    a32_dp(c->b, A32_AL, A32_SUB, false, A32_SP, A32_SP, a32_imm(16));
+    a32_buf_patch_end(c->b);
+  }
   uint32_t pop = (c->push_mask & ~ARM_BIT(A32_LR)) | ARM_BIT(A32_PC);
   a32_pop(c->b, A32_AL, (uint16_t)pop);
 }

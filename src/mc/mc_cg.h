@@ -92,6 +92,9 @@ typedef struct {
   uint32_t push_mask;   /* core registers pushed (with fp, lr) */
   unsigned npush;
   unsigned vfirst, vcount; /* vpush {d<vfirst> .. } */
+  bool vscratch;        /* the frame has room for d14, d15 (float functions) */
+  bool vscratch_used;   /* the code writes d14/d15 (or their s halves) */
+  size_t vscratch_at;   /* offset of their vpush, patched when unused */
   int32_t fixed;        /* bytes below fp taken by saves */
   int32_t frame;        /* bytes below fp before the outgoing area */
   uint32_t out;         /* outgoing area bytes */
@@ -170,6 +173,12 @@ void mc_done(mc_fn *c, mir_ref v, int half, a32_reg reg, int spare);
 unsigned mc_freg(mc_fn *c, mir_ref r, unsigned tmp, int spare);
 unsigned mc_fdst(mc_fn *c, mir_ref v, unsigned tmp);
 void mc_fdone(mc_fn *c, mir_ref v, unsigned reg, int spare);
+/* A VFP scratch register (MC_D0, MC_D1, MC_S0, MC_S1) is used: d14/d15
+ * must be saved (every use goes through here). */
+static inline unsigned mc_vscratch(mc_fn *c, unsigned reg) {
+  c->vscratch_used = true;
+  return reg;
+}
 /* The home of value v / the location of operand r (constants: LOC_CONST). */
 ra_loc mc_loc(const mc_fn *c, mir_ref r);
 /* Load constant k into a location (registers, slots; uses ip, lr). */

@@ -374,7 +374,7 @@ static void lower_to64(mc_fn *c, const mir_op *op, bool sign) {
 static void lower_itof(mc_fn *c, const mir_op *op) {
   bool s = op->opc == ARMJIT_MOP_SITOFP, dbl = op->sub == ARMJIT_T_F64;
   a32_reg a = mc_word(c, A(0), 0, MC_T0);
-  a32_vmov_core_to_s(c->b, A32_AL, MC_S0, a);
+  a32_vmov_core_to_s(c->b, A32_AL, mc_vscratch(c, MC_S0), a);
   unsigned d = mc_fdst(c, op->result, dbl ? MC_D1 : MC_S1);
   a32_cvt_op cv = dbl ? (s ? A32_CVT_F64_S32 : A32_CVT_F64_U32) : (s ? A32_CVT_F32_S32 : A32_CVT_F32_U32);
   a32_vcvt(c->b, A32_AL, cv, d, MC_S0);
@@ -386,7 +386,7 @@ static void lower_ftoi(mc_fn *c, const mir_op *op) {
   bool dbl = mir_ref_type(c->fn, A(0)) == ARMJIT_T_F64;
   unsigned a = mc_freg(c, A(0), dbl ? MC_D1 : MC_S1, MC_T0);
   a32_cvt_op cv = dbl ? (s ? A32_CVT_S32_F64 : A32_CVT_U32_F64) : (s ? A32_CVT_S32_F32 : A32_CVT_U32_F32);
-  a32_vcvt(c->b, A32_AL, cv, MC_S0, a);
+  a32_vcvt(c->b, A32_AL, cv, mc_vscratch(c, MC_S0), a);
   a32_reg d = mc_dst(c, op->result, 0, MC_T0);
   a32_vmov_s_to_core(c->b, A32_AL, d, MC_S0);
   mc_done(c, op->result, 0, d, spare(c));

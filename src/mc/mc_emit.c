@@ -116,33 +116,14 @@ void mc_done(mc_fn *c, mir_ref v, int half, a32_reg reg, int spare) {
 
 static bool is_dbl(int stype) { return stype == ARMJIT_FLOAT; }
 
-/* VFPExpandImm (ARM ARM A7.5.1): the 8-bit immediate abcdefgh of VMOV
- * (immediate) for these bits, or -1.  f64: a, NOT(b), b x8, cd, efgh, 48
- * zeros; f32: a, NOT(b), b x5, cd, efgh, 19 zeros. */
-static int vfp_imm8(bool dbl, uint64_t bits) {
-  int fr = dbl ? 48 : 19, bw = dbl ? 8 : 5, top = dbl ? 63 : 31;
-  if (!dbl && bits >> 32) return -1;
-  if (bits & ((1ull << fr) - 1)) return -1;
-  uint64_t b = bits >> (top - 1) & 1;         /* NOT(b) */
-  uint64_t rep = bits >> (top - 1 - bw) & ((1ull << bw) - 1);
-  if (b == (rep & 1) || rep != (b ? 0 : (1ull << bw) - 1)) return -1;
-  unsigned a = (unsigned)(bits >> top & 1), bb = (unsigned)!b;
-  unsigned cdefgh = (unsigned)(bits >> fr & 0x3f);
-  return (int)(a << 7 | bb << 6 | cdefgh);
-}
-
 /* dN / sN <- a float constant, cheapest first:
  *   vmov.f64 dN, #imm          one of VMOV's 256 immediates
  *   vldr     dN, [pc, #-k]     the function's pool (before its entry)
  *   movw/movt ip, lr; vmov dN, ip, lr   otherwise (ip, lr are free here) */
 static void load_fconst(mc_fn *c, bool dbl, unsigned reg, const mir_const *k) {
   uint64_t bits = k->bits;
-  int imm = vfp_imm8(dbl, bits);
-  if (imm >= 0) {
-    unsigned vd = dbl ? reg : reg >> 1, d = dbl ? 0 : reg & 1;
-    /* VMOV (immediate), A8.8.339 encoding A2 */
-    a32_word(c->b, 0xeeb00a00u | d << 22 | ((unsigned)imm >> 4) << 16 | vd << 12 |
-                       (dbl ? 1u : 0u) << 8 | ((unsigned)imm & 15));
+  if (a32_vfp_imm8(dbl, bits) >= 0) {
+    a32_vmov_imm(c->b, A32_AL, dbl, reg, bits);
     return;
   }
   int32_t at = c->pool_off ? c->pool_off[k - c->fn->consts] : -1;
@@ -170,7 +151,7 @@ void mc_emit_pool(mc_fn *c) {
     const mir_const *q = &fn->consts[k];
     bool dbl = q->type == ARMJIT_T_F64;
     c->pool_off[k] = -1;
-    if ((dbl || q->type == ARMJIT_T_F32) && vfp_imm8(dbl, q->bits) < 0 && n < 128) {
+    if ((dbl || q->type == ARMJIT_T_F32) && a32_vfp_imm8(dbl, q->bits) < 0 && n < 128) {
       if (!c->pool_bytes) a32_align(c->b, 8);
       c->pool_off[k] = (int32_t)a32_buf_size(c->b);
       a32_word(c->b, (uint32_t)q->bits);
@@ -182,6 +163,7 @@ void mc_emit_pool(mc_fn *c) {
 }
 
 unsigned mc_freg(mc_fn *c, mir_ref r, unsigned tmp, int spare) {
+  if (MIR_IS_CONST(r) || c->home[r].kind != LOC_VREG) mc_vscratch(c, tmp);
   if (MIR_IS_CONST(r)) {
     const mir_const *k = mc_konst(c, r);
     load_fconst(c, k->type == ARMJIT_T_F64, tmp, k);
@@ -199,7 +181,7 @@ unsigned mc_freg(mc_fn *c, mir_ref r, unsigned tmp, int spare) {
 
 unsigned mc_fdst(mc_fn *c, mir_ref v, unsigned tmp) {
   ra_loc l = c->home[v];
-  return l.kind == LOC_VREG ? (unsigned)l.n : tmp;
+  return l.kind == LOC_VREG ? (unsigned)l.n : mc_vscratch(c, tmp);
 }
 
 void mc_fdone(mc_fn *c, mir_ref v, unsigned reg, int spare) {
@@ -243,8 +225,16 @@ void mc_load_const(mc_fn *c, ra_loc dst, const mir_const *k) {
   }
 }
 
+/* d14 (s28, s29) or d15 (s30, s31), the resolver's and the lowering's
+ * scratch. */
+static bool is_vscratch(ra_loc l) {
+  if (l.kind != LOC_VREG) return false;
+  return l.type == ARMJIT_FLOAT ? l.n >= (int)MC_D1 : l.n >= (int)MC_S1;
+}
+
 void mc_move(mc_fn *c, ra_loc dst, ra_loc src) {
   if (ra_loc_same(dst, src)) return;
+  if (is_vscratch(dst) || is_vscratch(src)) mc_vscratch(c, 0);
   int spare = c->t2 ? MC_T2 : -1;
   if (src.kind == LOC_CONST) {
     mc_load_const(c, dst, &c->fn->consts[src.n]);

@@ -113,21 +113,22 @@ static void frame_saves(mc_fn *c, const int8_t *reg) {
   c->push_mask = core;
   c->npush = n;
   vfp &= ARM_RANGE(8, 13);
-  /* d14 and d15 are the VFP scratch registers (callee-saved by AAPCS
-   * §6.1.2): saved whenever the function has float values at all */
+  /* d14 and d15, the VFP scratch registers (callee-saved by AAPCS
+   * §6.1.2), get 16 bytes of their own in every function with float
+   * values; they are saved there only if the code uses them (mc_cg.c). */
   const mir_func *fn = c->fn;
   bool floats = false;
   for (uint32_t v = 0; v < fn->nvals && !floats; v++) floats = ra_type_is_float(c->stype[v]);
   for (uint32_t k = 0; k < fn->nconsts && !floats; k++)
     floats = fn->consts[k].type == ARMJIT_T_F32 || fn->consts[k].type == ARMJIT_T_F64;
-  if (floats) vfp |= ARM_BIT(MC_D1) | ARM_BIT(MC_D0);
+  c->vscratch = floats;
   if (vfp) { /* one vpush: the range from the lowest to the highest */
     c->vfirst = (unsigned)__builtin_ctz(vfp);
     c->vcount = 32u - (unsigned)__builtin_clz(vfp) - c->vfirst;
   } else {
     c->vfirst = c->vcount = 0;
   }
-  c->fixed = (int32_t)(4 * (n - 2) + 8 * c->vcount);
+  c->fixed = (int32_t)(4 * (n - 2) + 8 * c->vcount + (c->vscratch ? 16 : 0));
 }
 
 /* Slots for the spilled values; false on failure (c->st set). */
