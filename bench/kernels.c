@@ -14,6 +14,9 @@
  *                                        to the instruction after
  *                                        armjit_run's return (+1: the call
  *                                        of count_stop)
+ *   win K bridge 1                       the same with a bridge attached
+ *                                        to the guard that finishes with
+ *                                        the one value at once
  *   size NAME BYTES                      the armjit kernel's code size
  * Kernels: int sum (s += i), the float recurrence x = x*0.999999 + 0.5, an
  * int array sum, and the call loop s += f(i) with f a C function; the same
@@ -170,6 +173,44 @@ static void exit_cost(armjit_ctx *ctx, unsigned nfail) {
   armjit_loop_free(loop);
 }
 
+/* The guard of exit_cost(1) with a bridge finish(i1) attached: the same
+ * window, so its difference to exit 1 is what entering the bridge costs
+ * beyond the guard's own exit (both end in a stub and the exit path). */
+static void bridge_cost(armjit_ctx *ctx) {
+  armjit_error e;
+  armjit_trace *t = armjit_trace_parse(ctx, "[i0, i1]\nguard_true(i0) [i1]\nfinish()\n", &e);
+  armjit_trace *bt = armjit_trace_parse(ctx, "[i0]\nfinish(i0)\n", &e);
+  if (!t || !bt) die("bridge trace", &e);
+  armjit_loop *loop = armjit_compile_loop(ctx, t, &e);
+  if (!loop) die("bridge compile", &e);
+  size_t size;
+  uintptr_t code = (uintptr_t)armjit_loop_code(loop, &size), branch = 0;
+  for (size_t off = 0; off < size; off += 4) {
+    armjit_pc_info pi;
+    if (armjit_lookup_pc(ctx, code + off, &pi) && pi.region == ARMJIT_PC_OP && pi.op == 0)
+      branch = code + off;
+  }
+  if (!branch) die("bridge: no guard code", NULL);
+  armjit_loop *b = armjit_compile_bridge(ctx, loop, 0, bt, &e);
+  if (!b) die("bridge attach", &e);
+  armjit_trace_free(t);
+  armjit_trace_free(bt);
+  armjit_frame *f = armjit_frame_new(ctx, armjit_loop_frame_capacity(loop));
+  if (!f) die("memory", NULL);
+  f->values[0].bits = f->values[1].bits = 0;
+  f->values[1].i = 1;
+  armjit_code *arm = arm_at(ctx, branch);
+  void (*arm_fn)(void) = (void (*)(void))(uintptr_t)armjit_code_entry(arm);
+  printf("win %u bridge 1\n", nwin++);
+  arm_fn();
+  int x = armjit_run(loop, f, &e);
+  count_stop();
+  if (x != armjit_loop_exit_id(b, 0) || f->nvalues != 1) die("bridge run", &e);
+  armjit_code_free(arm);
+  armjit_frame_free(ctx, f);
+  armjit_loop_free(loop);
+}
+
 int main(void) {
   armjit_error e;
   armjit_ctx *ctx = armjit_ctx_new(NULL, &e);
@@ -197,6 +238,7 @@ int main(void) {
   }
   static const unsigned nfails[] = {1, 10, 100};
   for (size_t k = 0; k < sizeof nfails / sizeof nfails[0]; k++) exit_cost(ctx, nfails[k]);
+  bridge_cost(ctx);
   armjit_ctx_free(ctx);
   return 0;
 }

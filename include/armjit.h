@@ -405,7 +405,7 @@ void armjit_frame_free(armjit_ctx *ctx, armjit_frame *f);
 armjit_status armjit_interpret(armjit_trace *t, armjit_frame *f,
                                uint64_t max_steps, armjit_error *err);
 
-/* ---- sets of traces: a loop, its bridges, other loops (docs/ir.md §13) ---- */
+/* ---- sets of traces: a loop, its bridges, other loops (docs/ir.md §14) ---- */
 /* One trace of a set.  A loop has parent -1; a bridge names the entry of
  * its parent (an earlier one) and the guard it is attached to, by the
  * exit's number in the parent's trace (armjit_trace_exit_info). */
@@ -430,7 +430,7 @@ armjit_status armjit_interpret_set(const armjit_set_entry *set, unsigned n, unsi
                                    const int *invalid, armjit_frame *f, uint64_t max_steps,
                                    unsigned *exit_trace, armjit_error *err);
 
-/* Parse a file of several traces (docs/ir.md §13): sections headed
+/* Parse a file of several traces (docs/ir.md §14): sections headed
  * "--- loop NAME" and "--- bridge NAME on PARENT.GUARD", each a trace in
  * the usual text form (a file with no header is one loop).  On success
  * *set holds *n entries in file order (bridges after their parents);
@@ -655,13 +655,15 @@ typedef struct {
 /* Fill *out (all zero for a NULL loop). */
 void armjit_loop_recovery_stats(const armjit_loop *loop, armjit_recovery_stats *out);
 /* Disassembly annotated with the IR op each instruction belongs to and the
- * exit stubs marked. */
+ * exit stubs marked; a guard whose branch enters a bridge says so at the
+ * branch, and a bridge's listing starts with its entry. */
 armjit_status armjit_loop_dis(const armjit_loop *loop, FILE *out);
 
 /* ---- debugging and profiling ------------------------------------------------ */
 /* Every compiled loop has a symbol name, unique in its context:
  * "loop<N>" or "loop<N>_<label>" when its label has a descr name (N counts
- * the context's loops from 1).  Its guard exit stubs are
+ * the context's loops and bridges from 1; a bridge is "bridge<N>[_<label>]").
+ * Its guard exit stubs are
  * "<name>.exit<id>[_<descr>]" and the shared exit path "<name>.exit_path".
  *
  * gdb: on ARM, each loop is registered through the GDB JIT interface

@@ -31,7 +31,7 @@ run "$build/tutorial" || status=1
 
 cli="$build/armjit"
 shopt -s nullglob
-traces=("$here"/examples/traces/*.ir "$here"/examples/cli/*.ir)
+traces=("$here"/examples/traces/*.ir "$here"/examples/cli/*.ir "$here"/examples/bridges/*.ir)
 if [ -x "$cli" ] && [ ${#traces[@]} -gt 0 ]; then
   for f in "${traces[@]}"; do
     name=${f#"$here"/}

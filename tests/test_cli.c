@@ -22,6 +22,7 @@
 #define EXAMPLE(name) ARMJIT_SOURCE_DIR "/examples/traces/" name
 /* traces that need the CLI's buffers and built-in symbols */
 #define CLI_EXAMPLE(name) ARMJIT_SOURCE_DIR "/examples/cli/" name
+#define BRIDGE_EXAMPLE(name) ARMJIT_SOURCE_DIR "/examples/bridges/" name
 
 typedef struct {
   int rc;
@@ -713,6 +714,90 @@ static void test_cli_examples_roundtrip(void **state) {
   }
 }
 
+/* A file of several traces: the loop runs with its bridges, in the
+ * interpreter and compiled alike; dis lists every trace with the guard's
+ * branch patched; print writes the sections back. */
+static const char *const SET_TEXT =
+    "# args: 3 0\n"
+    "--- loop main\n"
+    "[i0, i1]\n"
+    "label(i0, i1, descr=top)\n"
+    "i2 = int_gt(i0, 0)\n"
+    "guard_true(i2, descr=zero) [i1, i0]\n"
+    "i3 = int_sub(i0, 1)\n"
+    "i4 = int_add(i1, 10)\n"
+    "jump(i3, i4, descr=top)\n"
+    "--- bridge out on main.zero\n"
+    "[i0, i1]\n"
+    "i2 = int_mul(i0, 2)\n"
+    "i3 = int_lt(i2, 100)\n"
+    "guard_true(i3, descr=big) [i2]\n"
+    "finish(i2, i1, descr=end)\n";
+
+static void test_sets(void **state) {
+  (void)state;
+  char *path = write_temp(SET_TEXT);
+  const char *want = "exit 2 (finish end) of out\n[0] i2 = 60\n[1] i1 = 0\n";
+  cli_result r = run_cli("run", path, "--interp", NULL);
+  assert_int_equal(r.rc, 0);
+  assert_string_equal(r.out, want);
+  free_result(&r);
+  r = run_cli("run", path, "--interp", "--args", "9", "0", NULL);
+  assert_string_equal(r.out, "exit 1 (guard big) of out\n[0] i2 = 180\n");
+  free_result(&r);
+  r = run_cli("run", BRIDGE_EXAMPLE("sum_odd.ir"), "--interp", NULL);
+  assert_int_equal(r.rc, 0);
+  assert_string_equal(r.out, "exit 0 (guard done) of main\n[0] i0 = 20\n[1] i2 = 390\n");
+#if defined(__arm__)
+  const char *files[] = {path, BRIDGE_EXAMPLE("sum_odd.ir")};
+  for (size_t k = 0; k < 2; k++) {
+    cli_result ri = run_cli("run", files[k], "--interp", NULL);
+    const char *modes[][2] = {{NULL, NULL}, {"--random-ra", "7"}};
+    for (size_t m = 0; m < 2; m++) {
+      cli_result rc = run_cli("run", files[k], modes[m][0], modes[m][1], NULL);
+      assert_int_equal(rc.rc, 0);
+      assert_string_equal(rc.out, ri.out);
+      free_result(&rc);
+    }
+    free_result(&ri);
+  }
+#endif
+  free_result(&r);
+  r = run_cli("dis", path, NULL);
+  assert_int_equal(r.rc, 0);
+  assert_non_null(strstr(r.out, "==== loop main"));
+  assert_non_null(strstr(r.out, "==== bridge out (bridge"));
+  assert_non_null(strstr(r.out, "on guard zero of main"));
+  assert_non_null(strstr(r.out, "# exit 0: patched: enters bridge"));
+  assert_non_null(strstr(r.out, "# bridge entry (its guard branches to +"));
+  free_result(&r);
+  r = run_cli("print", path, NULL);
+  assert_int_equal(r.rc, 0);
+  assert_non_null(strstr(r.out, "--- loop main\n[i0, i1]\n"));
+  assert_non_null(strstr(r.out, "--- bridge out on main.zero\n[i0, i1]\n"));
+  free_result(&r);
+  remove(path);
+  free(path);
+  /* Errors point into the file. */
+  path = write_temp("--- loop a\n[i0]\nfinish(i0)\n--- bridge b on a.nope\n[i0]\nfinish(i0)\n");
+  r = run_cli("run", path, "--interp", "--args", "1", NULL);
+  assert_int_equal(r.rc, 1);
+  assert_non_null(strstr(r.err, ":4:"));
+  assert_non_null(strstr(r.err, "a has no guard named nope"));
+  free_result(&r);
+  remove(path);
+  free(path);
+  path = write_temp("--- loop a\n[i0]\ni1 = int_add(i0, 1)\n"
+                    "guard_true(i1, descr=g) [i1]\nfinish(i0)\n"
+                    "--- bridge b on a.g\n[f0]\nfinish(f0)\n");
+  r = run_cli("run", path, "--interp", "--args", "1", NULL);
+  assert_int_equal(r.rc, 1);
+  assert_non_null(strstr(r.err, "type mismatch: input 1 of bridge b is float"));
+  free_result(&r);
+  remove(path);
+  free(path);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_help),
@@ -736,6 +821,7 @@ int main(void) {
       cmocka_unit_test(test_dis_target),
       cmocka_unit_test(test_caret_with_tabs),
       cmocka_unit_test(test_cli_examples_roundtrip),
+      cmocka_unit_test(test_sets),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -54,8 +54,19 @@ static void test_build_and_run(void **state) {
   armjit_module *m = build_sum(*state);
   armjit_error err;
   assert_int_equal(armjit_module_validate(m, &err), ARMJIT_OK);
+  /* its text round-trips and runs the same */
+  char *text = armjit_module_to_string(m);
+  armjit_module *m2 = armjit_module_parse(*state, text, &err);
+  assert_non_null(m2);
+  char *text2 = armjit_module_to_string(m2);
+  assert_string_equal(text, text2);
   armjit_mval a = {.bits = 0}, r;
   a.i32 = 10;
+  assert_int_equal(armjit_mc_interpret(m2, "sum", &a, 1, &r, NULL, &err), ARMJIT_OK);
+  assert_int_equal(r.i32, 45);
+  free(text);
+  free(text2);
+  armjit_module_free(m2);
   assert_int_equal(armjit_mc_interpret(m, "sum", &a, 1, &r, NULL, &err), ARMJIT_OK);
   assert_int_equal(r.i32, 45);
   /* introspection */

@@ -37,6 +37,22 @@ static int teardown(void **state) {
   return 0;
 }
 
+/* Every module of this file also round-trips through the text form:
+ * print, parse, print gives the same text. */
+static void round_trip(armjit_ctx *ctx, const armjit_module *m) {
+  char *a = armjit_module_to_string(m);
+  assert_non_null(a);
+  armjit_error err;
+  armjit_module *m2 = armjit_module_parse(ctx, a, &err);
+  if (!m2) fail_msg("reparse %d:%d: %s\n%s", err.line, err.col, err.msg, a);
+  char *b = armjit_module_to_string(m2);
+  assert_non_null(b);
+  assert_string_equal(a, b);
+  free(a);
+  free(b);
+  armjit_module_free(m2);
+}
+
 /* ---- a one-op function: r = op.sub(a[, b]) --------------------------------------------- */
 typedef struct {
   armjit_module *m;
@@ -56,6 +72,7 @@ static onefn make1(armjit_ctx *ctx, armjit_mop op, unsigned sub, const armjit_mt
   armjit_ret(f.m, b, r);
   armjit_error err;
   if (armjit_module_validate(f.m, &err) != ARMJIT_OK) fail_msg("validate: %s", err.msg);
+  round_trip(ctx, f.m);
   return f;
 }
 
@@ -594,6 +611,7 @@ static armjit_module *parse_ok(armjit_ctx *ctx, const char *text) {
   if (!m) fail_msg("parse %d:%d: %s\n%s", err.line, err.col, err.msg, text);
   if (armjit_module_validate(m, &err) != ARMJIT_OK)
     fail_msg("validate %d:%d: %s\n%s", err.line, err.col, err.msg, text);
+  round_trip(ctx, m);
   return m;
 }
 

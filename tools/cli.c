@@ -82,6 +82,11 @@ static const cli_cmd commands[] = {
      "(1 MiB below where the CLI starts), so deep recursion ends with a stack\n"
      "limit error.\n"
      "\n"
+     "A FILE of several traces (\"--- loop NAME\" and \"--- bridge NAME on\n"
+     "TRACE.GUARD\" sections, docs/ir.md 14) runs its first loop with every\n"
+     "bridge attached (--interp: the interpreter runs the same set); the exit\n"
+     "line then says which trace it belongs to (\"exit 3 (guard g) of b1\").\n"
+     "\n"
      "Compiled code runs on ARM only; an x86-64 build runs traces with --interp\n"
      "(or run the ARM build under qemu-arm).  `armjit symbols` lists the\n"
      "built-in functions a trace can call.\n"},
@@ -101,6 +106,8 @@ static const cli_cmd commands[] = {
      "                   vfpv3 d32 neon idiv (vfpv3 is always on), or none\n" ALLOC_HELP
      "  --no-idiv        never use the SDIV/UDIV instructions\n"
      "  --random-ra SEED randomize register allocation (testing)\n"
+     "\nA FILE of several traces lists every trace, compiled with the bridges\n"
+     "attached: a bridged guard's branch goes to its bridge.\n"
      "\nA '# alloc: NAME=SPEC...' comment line at the top of FILE makes buffers too.\n"},
     {"print", O_FILE | O_ALLOC, "print FILE [--alloc NAME=SPEC]...",
      "Parse the trace and print it back in canonical form (docs/ir.md 6.3).\n"
@@ -441,13 +448,15 @@ static void print_value(FILE *out, armjit_type ty, const armjit_value *v) {
 }
 
 /* One line per value: "[k] i3 = 42" for a variable, "[k] 42 (constant)". */
-static void print_exit(FILE *out, const armjit_trace *t, int id, const armjit_exit_info *info,
+static void print_exit(FILE *out, const armjit_trace *t, int id, int local,
+                       const char *trace_name, const armjit_exit_info *info,
                        const armjit_frame *f) {
-  fprintf(out, "exit %d (%s%s%s)\n", id,
-          info->kind == ARMJIT_EXIT_GUARD ? "guard" : "finish",
+  fprintf(out, "exit %d (%s%s%s)", id, info->kind == ARMJIT_EXIT_GUARD ? "guard" : "finish",
           info->name ? " " : "", info->name ? info->name : "");
+  if (trace_name) fprintf(out, " of %s", trace_name);
+  fputc('\n', out);
   for (unsigned k = 0; k < info->nvalues; k++) {
-    armjit_val src = armjit_trace_exit_value(t, id, k);
+    armjit_val src = armjit_trace_exit_value(t, local, k);
     fprintf(out, "[%u] ", k);
     if (src >= 0) {
       fprintf(out, "%c%" PRId32 " = ", type_letter(info->types[k]), src);
@@ -580,7 +589,7 @@ static int cmd_run(const cli_opts *o, const char *name, armjit_ctx *ctx, armjit_
             loop ? "the run" : "the interpreter", id);
     goto done;
   } else {
-    print_exit(out, t, id, &info, f);
+    print_exit(out, t, id, id, NULL, &info, f);
   }
   if (loop && o->jit.flags & ARMJIT_COUNTERS) armjit_cli_print_counters(out, loop);
   if (armjit_exception(ctx))
@@ -593,22 +602,145 @@ done:
   return rc;
 }
 
-static int cmd_dis(const char *name, armjit_ctx *ctx, armjit_trace *t, FILE *out, FILE *err) {
-  armjit_error e = {0};
-  armjit_loop *loop = armjit_compile_loop(ctx, t, &e);
-  if (!loop) return fail(err, name, &e);
+static void print_target(armjit_ctx *ctx, FILE *out) {
   fprintf(out, "# target: %s-float ABI, features:",
           armjit_ctx_abi(ctx) == ARMJIT_ABI_SOFT ? "soft" : "hard");
   unsigned feats = armjit_ctx_features(ctx);
   for (size_t k = 0; k < sizeof feature_names / sizeof feature_names[0]; k++)
     if (feats & feature_names[k].bit) fprintf(out, " %s", feature_names[k].name);
   fputc('\n', out);
+}
+
+static int cmd_dis(const char *name, armjit_ctx *ctx, armjit_trace *t, FILE *out, FILE *err) {
+  armjit_error e = {0};
+  armjit_loop *loop = armjit_compile_loop(ctx, t, &e);
+  if (!loop) return fail(err, name, &e);
+  print_target(ctx, out);
   int rc = 0;
   if (armjit_loop_dis(loop, out) != ARMJIT_OK) {
     fprintf(err, "%s: error: disassembly failed\n", name);
     rc = 1;
   }
   armjit_loop_free(loop);
+  return rc;
+}
+
+/* ---- files of several traces (docs/ir.md 14): a loop, its bridges, other loops */
+
+static int set_index(const armjit_loop *const *loops, unsigned n, const armjit_loop *l) {
+  for (unsigned i = 0; i < n; i++)
+    if (loops[i] == l) return (int)i;
+  return -1;
+}
+
+static void free_loops(const armjit_set_entry *set, armjit_loop **loops, unsigned n) {
+  for (unsigned i = 0; loops && i < n; i++)
+    if (set[i].parent < 0 && loops[i]) armjit_loop_free(loops[i]);
+  free(loops);
+}
+
+/* Run the set from its first loop: compiled with every bridge attached,
+ * or interpreted as a whole. */
+static int cmd_run_set(const cli_opts *o, const char *name, armjit_ctx *ctx,
+                       const armjit_set_entry *set, unsigned n, const cli_bufs *bufs, FILE *out,
+                       FILE *err) {
+  armjit_error e = {0};
+  armjit_loop **loops = NULL;
+  armjit_frame *f = NULL;
+  int rc = 1;
+  if (armjit_cli_dump_buffers(&o->dumps, name, bufs, out, err, true)) return 1;
+#if !defined(__arm__)
+  if (!o->interp) {
+    fprintf(err, "%s: error: compiled code runs only on ARM: use --interp (or the ARM build "
+                 "under qemu-arm)\n", name);
+    return 1;
+  }
+#endif
+  uint32_t cap = 1;
+  for (unsigned i = 0; i < n; i++)
+    if (trace_capacity(set[i].trace) > cap) cap = trace_capacity(set[i].trace);
+  if (!o->interp) {
+    if (!(loops = calloc(n, sizeof *loops))) goto nomem;
+    if (armjit_compile_set(ctx, set, n, loops, &e) != ARMJIT_OK) {
+      free(loops);
+      return fail(err, name, &e);
+    }
+  }
+  if (!(f = armjit_frame_new(ctx, cap))) goto nomem;
+  if (load_inputs(&o->args, name, ctx, set[0].trace, f, err)) goto done;
+  armjit_exit_info info;
+  unsigned entry = 0;
+  int id, local;
+  if (loops) {
+    id = armjit_run(loops[0], f, &e);
+    if (id < 0 || armjit_run_exit_info(f, &info) != ARMJIT_OK) {
+      fail(err, name, &e);
+      goto done;
+    }
+    entry = (unsigned)set_index((const armjit_loop *const *)loops, n, info.trace);
+    local = (int)info.trace_exit;
+  } else {
+    if (armjit_interpret_set(set, n, 0, NULL, f, o->max_steps, &entry, &e) != ARMJIT_OK) {
+      fail(err, name, &e);
+      goto done;
+    }
+    local = f->exit_id;
+    armjit_trace_exit_info(set[entry].trace, local, &info);
+    /* the id a compiled run reports: the family's loop's exits, then each
+     * of its bridges' in the order they are compiled */
+    unsigned root = entry;
+    while (set[root].parent >= 0) root = (unsigned)set[root].parent;
+    id = local;
+    for (unsigned j = 0; j < entry; j++) {
+      unsigned r = j;
+      while (set[r].parent >= 0) r = (unsigned)set[r].parent;
+      if (r == root) id += (int)armjit_trace_nexits(set[j].trace);
+    }
+  }
+  print_exit(out, set[entry].trace, id, local, set[entry].name, &info, f);
+  if (armjit_exception(ctx))
+    fprintf(out, "pending exception: 0x%" PRIxPTR "\n", armjit_exception(ctx));
+  armjit_cli_dump_buffers(&o->dumps, name, bufs, out, err, false);
+  rc = 0;
+  goto done;
+nomem:
+  fprintf(err, "%s: error: out of memory\n", name);
+done:
+  armjit_frame_free(ctx, f);
+  free_loops(set, loops, n);
+  return rc;
+}
+
+/* Every trace of the set, compiled with the bridges attached: each
+ * listing shows its guards' branches going to their bridges. */
+static int cmd_dis_set(const char *name, armjit_ctx *ctx, const armjit_set_entry *set,
+                       unsigned n, FILE *out, FILE *err) {
+  armjit_error e = {0};
+  armjit_loop **loops = calloc(n, sizeof *loops);
+  if (!loops) {
+    fprintf(err, "%s: error: out of memory\n", name);
+    return 1;
+  }
+  if (armjit_compile_set(ctx, set, n, loops, &e) != ARMJIT_OK) {
+    free(loops);
+    return fail(err, name, &e);
+  }
+  int rc = 0;
+  for (unsigned i = 0; i < n && !rc; i++) {
+    if (set[i].parent < 0) {
+      fprintf(out, "%s==== loop %s (%s)\n", i ? "\n" : "", set[i].name, armjit_loop_name(loops[i]));
+    } else {
+      armjit_exit_info x;
+      armjit_trace_exit_info(set[set[i].parent].trace, set[i].exit_id, &x);
+      fprintf(out, "\n==== bridge %s (%s) on guard %s of %s\n", set[i].name,
+              armjit_loop_name(loops[i]), x.name ? x.name : "?", set[set[i].parent].name);
+    }
+    if (armjit_loop_dis(loops[i], out) != ARMJIT_OK) {
+      fprintf(err, "%s: error: disassembly failed\n", name);
+      rc = 1;
+    }
+  }
+  free_loops(set, loops, n);
   return rc;
 }
 
@@ -648,6 +780,8 @@ static int run_command(cli_opts *o, FILE *out, FILE *err) {
   int rc = 1;
   armjit_error e = {0};
   armjit_trace *t = NULL;
+  armjit_set_entry *set = NULL;
+  unsigned nset = 0;
   cli_bufs bufs = {0};
   /* Header lines: '# args:' and '# dump:' when the option is not given;
    * '# alloc:' always (--alloc adds buffers or replaces them by name). */
@@ -675,14 +809,47 @@ static int run_command(cli_opts *o, FILE *out, FILE *err) {
   if (armjit_cli_add_builtins(ctx, out, err) ||
       armjit_cli_make_buffers(&file_allocs, &o->allocs, name, ctx, &bufs, err))
     goto free_ctx;
-  t = armjit_trace_parse(ctx, text, &e);
-  if (!t) { fail_at(err, name, text, &e); goto free_ctx; }
-  if (armjit_trace_validate(t, &e) != ARMJIT_OK) { fail_at(err, name, text, &e); goto free_ctx; }
-  if (strcmp(o->cmd->name, "run") == 0) rc = cmd_run(o, name, ctx, t, &bufs, out, err);
-  else if (strcmp(o->cmd->name, "dis") == 0) rc = cmd_dis(name, ctx, t, out, err);
-  else rc = cmd_print(name, t, out, err);
+  if (strstr(text, "--- ")) { /* perhaps a file of several traces */
+    if (armjit_set_parse(ctx, text, &set, &nset, &e) != ARMJIT_OK) {
+      fail_at(err, name, text, &e);
+      goto free_ctx;
+    }
+    if (nset == 1) { /* no section header after all: one trace */
+      t = set[0].trace;
+      set[0].trace = NULL;
+    }
+  } else {
+    t = armjit_trace_parse(ctx, text, &e);
+    if (!t) { fail_at(err, name, text, &e); goto free_ctx; }
+  }
+  if (t && armjit_trace_validate(t, &e) != ARMJIT_OK) { fail_at(err, name, text, &e); goto free_ctx; }
+  if (!t && strcmp(o->cmd->name, "run") == 0) {
+    rc = cmd_run_set(o, name, ctx, set, nset, &bufs, out, err);
+  } else if (!t && strcmp(o->cmd->name, "dis") == 0) {
+    print_target(ctx, out);
+    rc = cmd_dis_set(name, ctx, set, nset, out, err);
+  } else if (!t) {
+    rc = 0;
+    for (unsigned i = 0; i < nset && !rc; i++) {
+      if (set[i].parent < 0) fprintf(out, "--- loop %s\n", set[i].name);
+      else {
+        armjit_exit_info x;
+        armjit_trace_exit_info(set[set[i].parent].trace, set[i].exit_id, &x);
+        fprintf(out, "--- bridge %s on %s.%s\n", set[i].name, set[set[i].parent].name,
+                x.name ? x.name : "?");
+      }
+      rc = cmd_print(name, set[i].trace, out, err);
+    }
+  } else if (strcmp(o->cmd->name, "run") == 0) {
+    rc = cmd_run(o, name, ctx, t, &bufs, out, err);
+  } else if (strcmp(o->cmd->name, "dis") == 0) {
+    rc = cmd_dis(name, ctx, t, out, err);
+  } else {
+    rc = cmd_print(name, t, out, err);
+  }
 free_ctx:
   armjit_trace_free(t);
+  armjit_set_free(ctx, set, nset);
   armjit_ctx_free(ctx);
 done:
   armjit_cli_bufs_free(&bufs);

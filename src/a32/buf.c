@@ -193,7 +193,16 @@ a32_status a32_putn(a32_buf *b, const uint32_t *w, size_t n) {
   return A32_OK;
 }
 
-a32_status a32_put(a32_buf *b, uint32_t w) { return a32_putn(b, &w, 1); }
+a32_status a32_put(a32_buf *b, uint32_t w) {
+  /* Every emitter ends here: appending with room is the common case (the
+   * capacity never exceeds a limited buffer's max). */
+  if (b && !b->patching && b->cap - b->size >= 4) {
+    a32_write_word(b, b->size, w);
+    b->size += 4;
+    return A32_OK;
+  }
+  return a32_putn(b, &w, 1);
+}
 
 a32_status a32_word(a32_buf *b, uint32_t w) { return a32_put(b, w); }
 

@@ -10,7 +10,8 @@ static uint32_t rol32(uint32_t v, unsigned n) {
 int a32_modimm(uint32_t v) {
   /* The smallest rotation wins, as GNU as and the ARM ARM's canonical
    * encoding choose: imm12 = rot:imm8 with v = ROR(imm8, 2*rot). */
-  for (unsigned rot = 0; rot < 16; rot++) {
+  if (v <= 0xff) return (int)v; /* rotation 0: most constants */
+  for (unsigned rot = 1; rot < 16; rot++) {
     uint32_t imm8 = rol32(v, 2 * rot);
     if (imm8 <= 0xff)
       return (int)(rot << 8 | imm8);

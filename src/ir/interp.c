@@ -641,8 +641,8 @@ static armjit_status interpret_set(const armjit_set_entry *set, unsigned n, unsi
   for (;;) {
     in.t = set[cur].trace;
     in.invalid = invalid ? &invalid[root_of(set, cur)] : NULL;
-    run_end how;
-    uint32_t which;
+    run_end how = RUN_EXIT;
+    uint32_t which = 0;
     st = run(&in, f, pc, max_steps, tmp, &how, &which, err);
     if (st != ARMJIT_OK) break;
     if (how == RUN_XJUMP) {

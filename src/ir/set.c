@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Files of several traces (docs/ir.md §13): a loop, bridges on named
+/* Files of several traces (docs/ir.md §14): a loop, bridges on named
  * guards of earlier traces, other loops.  Each section is a trace in the
  * usual text form, parsed by parse.c with the section's first line
  * number, so errors point into the file:

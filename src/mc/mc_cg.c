@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* One function: frame, prologue, blocks in layout order, terminators and
- * their edge moves, the one epilogue, the trap stubs (docs/design.md §10.2).
+ * their edge moves, the one epilogue, the trap stubs (docs/design.md §11.2).
  *
  *         .word ... (8-aligned)               float constants VMOV cannot encode
  *   f:    push  {r4..r10 used, [r3], fp, lr}

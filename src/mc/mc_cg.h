@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The method compiler's code generator (the back half): what its files
- * share.  docs/design.md §10 explains the design; in short:
+ * share.  docs/design.md §11 explains the design; in short:
  *
  *   mc_live.c    positions, liveness over the CFG, live intervals, calls
  *   mc_ra.c      linear scan over the intervals with the allocator core:

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Liveness over the CFG and live intervals (docs/design.md §10.1).
+/* Liveness over the CFG and live intervals (docs/design.md §11.1).
  *
  * Positions: blocks in layout order, each a header slot (its parameters
  * are defined there) and then one slot per op; slot i reads its operands at

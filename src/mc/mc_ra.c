@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Register allocation: linear scan over the live intervals of mc_live.c,
- * one home per value (docs/design.md §10.1).
+ * one home per value (docs/design.md §11.1).
  *
  * The scan visits values by interval start.  Intervals that ended are
  * given back to the allocator core first; then the value asks the core

@@ -87,10 +87,11 @@ armjit_status ajx_loop_debug_init(armjit_loop *l, const armjit_trace *t,
   armjit_ctx *ctx = l->ctx;
   const char *label = t->nlabels ? t->labels[0].name : NULL;
   uint32_t serial = ajx_dbg_serial(ctx);
-  size_t len = sizeof "loop" + digits(serial) + (label ? 1 + strlen(label) : 0);
+  const char *kind = l->parent ? "bridge" : "loop";
+  size_t len = strlen(kind) + 1 + digits(serial) + (label ? 1 + strlen(label) : 0);
   if (!(l->name = ajx_alloc(ctx, len)) || !keep_merge_points(l, t))
     return ajx_err(err, ARMJIT_E_NOMEM, "out of memory naming the loop");
-  snprintf(l->name, len, "loop%u%s%s", (unsigned)serial, label ? "_" : "", label ? label : "");
+  snprintf(l->name, len, "%s%u%s%s", kind, (unsigned)serial, label ? "_" : "", label ? label : "");
 
   bool want_gdb = !(ctx->opts.flags & ARMJIT_NO_GDB_JIT);
 #if !defined(__arm__)

@@ -8,7 +8,7 @@
 #include "rt/disasm.h"
 #include "rt/loop.h"
 
-enum { ANN_PROLOGUE, ANN_POOL, ANN_OP, ANN_COLD, ANN_EXIT, ANN_COMMON };
+enum { ANN_PROLOGUE, ANN_POOL, ANN_OP, ANN_PATCH, ANN_COLD, ANN_EXIT, ANN_COMMON };
 
 typedef struct {
   uint32_t off;
@@ -35,8 +35,25 @@ static void print_annot(const dis_state *s, const annot *a) {
   const armjit_loop *l = s->l;
   switch (a->kind) {
   case ANN_PROLOGUE:
-    fprintf(s->out, "# prologue: save r4-r12, lr, d8-d15; load the inputs\n");
+    if (l->parent)
+      fprintf(s->out, "# bridge entry (its guard branches to +%u): the inputs are where the "
+                      "guard left them%s\n", (unsigned)l->entry,
+              l->entry == 0 || l->entry == 8 ? "; sp moves down for its deeper frame" : "");
+    else
+      fprintf(s->out, "# prologue: save r4-r12, lr, d8-d15; load the inputs\n");
     break;
+  case ANN_PATCH: {
+    const ajx_loop_exit *e = &l->exits[a->index];
+    if (e->bridge)
+      fprintf(s->out, "# exit %u: patched: %s %s\n", (unsigned)a->index,
+              e->nop && !l->root->invalidated ? "a nop until invalidated, then enters"
+                                              : "enters", e->bridge->name);
+    else
+      fprintf(s->out, "# exit %u: %s\n", (unsigned)a->index,
+              l->root->invalidated ? "invalidated: branches to its stub"
+                                   : "a nop while the loop is valid");
+    break;
+  }
   case ANN_POOL:
     fprintf(s->out, "# float constant pool (%u doubles, data)\n", (unsigned)(l->pool_bytes / 8));
     break;
@@ -58,8 +75,9 @@ static void print_annot(const dis_state *s, const annot *a) {
       if (eq && paren && eq < paren) t = eq + 3;
       paren = strchr(t, '(');
       int len = paren ? (int)(paren - t) : (int)strlen(t);
-      fprintf(s->out, "# exit %u (%.*s%s%s)\n", (unsigned)a->index, len, t,
-              e->name ? " " : "", e->name ? e->name : "");
+      fprintf(s->out, "# exit %u (%.*s%s%s)%s\n", (unsigned)a->index, len, t,
+              e->name ? " " : "", e->name ? e->name : "",
+              e->bridge ? ": off the path, its guard enters the bridge" : "");
     } else {
       fprintf(s->out, "# exit %u (%s%s%s)\n", (unsigned)a->index, what, e->name ? " " : "",
               e->name ? e->name : "");
@@ -89,7 +107,7 @@ static int on_word(void *ud, uint32_t address, uint32_t word, const char *text) 
 
 armjit_status armjit_loop_dis(const armjit_loop *loop, FILE *out) {
   if (!loop || !out) return ARMJIT_E_ARG;
-  uint32_t n = 0, cap = loop->nops + loop->nexits + loop->nmps + 4;
+  uint32_t n = 0, cap = loop->nops + 2 * loop->nexits + loop->nmps + 4;
   annot *a = ajx_alloc(loop->ctx, (size_t)cap * sizeof *a);
   if (!a) return ARMJIT_E_NOMEM;
   a[n++] = (annot){0, ANN_PROLOGUE, 0};
@@ -103,8 +121,12 @@ armjit_status armjit_loop_dis(const armjit_loop *loop, FILE *out) {
     a[n++] = (annot){at, ANN_OP, loop->mps[k].op};
   }
   for (uint32_t i = 0; i < loop->nexits; i++) /* not an interrupt exit no jump takes */
-    if (loop->exits[i].branch >= 0 || loop->exits[i].kind == ARMJIT_EXIT_FINISH)
-      a[n++] = (annot){loop->exits[i].stub, ANN_EXIT, i};
+    if (loop->exits[i].branch >= 0 || loop->exits[i].kind == ARMJIT_EXIT_FINISH) {
+      const ajx_loop_exit *e = &loop->exits[i];
+      a[n++] = (annot){e->stub, ANN_EXIT, i};
+      if (e->branch >= 0 && (e->bridge || e->nop))
+        a[n++] = (annot){(uint32_t)e->branch, ANN_PATCH, i};
+    }
   if (loop->cold_off < loop->body_end) a[n++] = (annot){loop->cold_off, ANN_COLD, 0};
   a[n++] = (annot){loop->common, ANN_COMMON, 0};
   if (loop->pool_bytes) a[n++] = (annot){loop->pool_off, ANN_POOL, 0};

@@ -40,13 +40,19 @@ static armjit_type sig_type(char c) {
   return c == 'i' ? ARMJIT_INT : c == 'f' ? ARMJIT_FLOAT : c == 'v' ? ARMJIT_VOID : ARMJIT_REF;
 }
 
-static int make_descr(armjit_trace *t, const rt_descr *d) {
+static int make_descr(armjit_ctx *ctx, armjit_trace *t, const rt_descr *d) {
   switch (d->kind) {
   case RT_D_FIELD: return armjit_descr_field(t, &d->u.field);
   case RT_D_ARRAY: return armjit_descr_array(t, &d->u.array);
   case RT_D_INTERIOR: return armjit_descr_interior(t, &d->u.interior);
   case RT_D_STR: return armjit_descr_str(t, &d->u.str);
   case RT_D_UNICODE: return armjit_descr_unicode(t, &d->u.str);
+  case RT_D_TOKEN: {
+    armjit_token *tok = armjit_ctx_token(ctx, RT_TOKEN);
+    static const armjit_type ii[2] = {ARMJIT_INT, ARMJIT_INT};
+    if (!tok) tok = armjit_token_new(ctx, RT_TOKEN, ii, 2, ARMJIT_INT, NULL);
+    return armjit_descr_token(t, tok);
+  }
   case RT_D_XCALL: {
     armjit_type args[8];
     unsigned n = (unsigned)strlen(d->u.xcall.sig);
@@ -112,7 +118,8 @@ static void build_op(build *b, uint32_t i, bool probe) {
   } else {
     armjit_val r;
     if (op->descr >= 0 && (g->descrs[op->descr].kind == RT_D_CALL ||
-                           g->descrs[op->descr].kind == RT_D_XCALL))
+                           g->descrs[op->descr].kind == RT_D_XCALL ||
+                           g->descrs[op->descr].kind == RT_D_TOKEN))
       r = armjit_op_descr(b->t, (armjit_opcode)op->opc, l, n, b->dmap[op->descr]);
     else if (op->descr >= 0)
       r = armjit_op_descr(b->t, (armjit_opcode)op->opc, a, op->na, b->dmap[op->descr]);
@@ -143,7 +150,7 @@ armjit_trace *rt_build(armjit_ctx *ctx, const rt_trace *g, bool probe) {
     for (uint32_t k = 0; k < g->ndescrs; k++) b.dmap[k] = -1;
     for (uint32_t i = 0; i < g->nops; i++) {
       int32_t k = g->ops[i].descr;
-      if (!g->ops[i].dead && k >= 0 && b.dmap[k] < 0) b.dmap[k] = make_descr(b.t, &g->descrs[k]);
+      if (!g->ops[i].dead && k >= 0 && b.dmap[k] < 0) b.dmap[k] = make_descr(ctx, b.t, &g->descrs[k]);
     }
     for (uint32_t i = 0; i < g->nops; i++)
       if (!g->ops[i].dead) build_op(&b, i, probe);

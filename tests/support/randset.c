@@ -305,6 +305,93 @@ static bool add_invalidation(rt_rng *r, rs_set *s, unsigned l) {
   return true;
 }
 
+/* ---- call_assembler ------------------------------------------------------------------- */
+/* Loop l calls the callee before its jump: iR = call_assembler(counter,
+ * v), and the jump carries v + iR instead of v (never the counter, so
+ * every run still ends).  false only when out of memory; a loop with no
+ * other int to carry gets no call. */
+static bool add_call(rt_rng *r, rs_set *s, unsigned l, unsigned *ncalls) {
+  rt_trace *g = &s->g[l];
+  if (!g->nops || g->ops[g->nops - 1].opc != ARMJIT_OP_JUMP || g->counter < 0) return true;
+  const rt_op *j = &g->ops[g->nops - 1];
+  if (j->target < 0 || (uint32_t)j->target >= g->nops) return true;
+  const rt_op *lab = &g->ops[j->target];
+  int32_t pos[64];
+  uint32_t np = 0;
+  for (uint32_t k = 0; k < j->nlist && k < lab->nlist && np < 64; k++) {
+    int32_t v = g->pool[j->list + k];
+    /* not the counter's next value: the counter must fall */
+    if (v >= 0 && g->pool[lab->list + k] != g->counter && g->vtype[v] == ARMJIT_INT)
+      pos[np++] = (int32_t)k;
+  }
+  if (!np) return true;
+  uint32_t p = (uint32_t)pos[rt_below(r, np)];
+  int32_t v = g->pool[j->list + p];
+  rt_descr d;
+  memset(&d, 0, sizeof d);
+  d.kind = RT_D_TOKEN;
+  int32_t di = -1;
+  for (uint32_t k = 0; k < g->ndescrs && di < 0; k++)
+    if (g->descrs[k].kind == RT_D_TOKEN) di = (int32_t)k;
+  if (di < 0 && (di = rt_add_descr(g, &d)) < 0) return false;
+  int32_t args[2] = {g->counter, v};
+  int32_t ci = rt_add_op(g, ARMJIT_OP_CALL_ASSEMBLER, ARMJIT_INT, NULL, 0, args, 2, 0);
+  if (ci < 0) return false;
+  g->ops[ci].descr = di;
+  int32_t res = g->ops[ci].res;
+  move_before_jump(g);
+  int32_t sum[2] = {v, res};
+  int32_t ai = rt_add_op(g, ARMJIT_OP_INT_ADD, ARMJIT_INT, sum, 2, NULL, 0, 0);
+  if (ai < 0) return false;
+  int32_t out = g->ops[ai].res;
+  move_before_jump(g);
+  j = &g->ops[g->nops - 1];
+  g->pool[j->list + p] = out;
+  ++*ncalls;
+  return true;
+}
+
+/* The callee: (a, b) -> (a + b) * K, leaving through its guard when
+ * (a + b) & M == X (then the helper gives 3 * (a + b) + 0). */
+static bool add_callee(rt_rng *r, rs_set *s) {
+  if (s->n >= RS_MAX) return true;
+  unsigned c = s->n++;
+  s->callee = (int)c;
+  s->parent[c] = -1;
+  s->end[c] = RS_END_LOOP;
+  snprintf(s->name[c], sizeof s->name[c], "c%u", c);
+  snprintf(s->callee_text, sizeof s->callee_text,
+           "[i0, i1]\n"
+           "i2 = int_add(i0, i1)\n"
+           "i3 = int_and(i2, %u)\n"
+           "i4 = int_ne(i3, %u)\n"
+           "guard_true(i4, descr=g) [i2, i0]\n"
+           "i5 = int_mul(i2, %d)\n"
+           "finish(i5)\n",
+           1u + rt_below(r, 7), rt_below(r, 3), (int)rt_below(r, 2000) - 1000);
+  unsigned ncalls = 0;
+  for (unsigned l = 0; l < s->nloops; l++)
+    if (rt_chance(r, 70) && !add_call(r, s, l, &ncalls)) return false;
+  return true;
+}
+
+static armjit_value rs_callee_helper(void *ud, armjit_token *tok, armjit_frame *f) {
+  (void)ud;
+  (void)tok;
+  armjit_value v = {.bits = 0};
+  v.i = (int32_t)((uint32_t)(f->nvalues ? f->values[0].i : 0) * 3u + (uint32_t)f->exit_id);
+  return v;
+}
+
+void rs_bind_callee(const rs_set *s, armjit_ctx *ctx, const armjit_set_entry *set,
+                    armjit_loop *const *loops) {
+  armjit_token *tok = armjit_ctx_token(ctx, RT_TOKEN);
+  if (s->callee < 0 || !tok) return;
+  armjit_token_set_trace(tok, set[s->callee].trace, NULL);
+  if (loops) armjit_token_set_loop(tok, loops[s->callee], NULL);
+  armjit_ctx_set_assembler_helper(ctx, rs_callee_helper, NULL);
+}
+
 /* ---- sets ------------------------------------------------------------------------------- */
 void rs_clear(rs_set *s) {
   for (unsigned i = 0; i < s->n; i++) rt_trace_clear(&s->g[i]);
@@ -314,6 +401,7 @@ void rs_clear(rs_set *s) {
 bool rs_generate(rt_rng *r, armjit_ctx *gctx, rs_set *s) {
   memset(s, 0, sizeof *s);
   s->inval_entry = -1;
+  s->callee = -1;
   s->nloops = rt_chance(r, 40) ? 2 : 1;
   for (unsigned i = 0; i < s->nloops; i++) {
     rt_config cfg;
@@ -337,6 +425,7 @@ bool rs_generate(rt_rng *r, armjit_ctx *gctx, rs_set *s) {
     s->inval_entry = (int)rt_below(r, s->nloops);
     if (!add_invalidation(r, s, (unsigned)s->inval_entry)) { rs_clear(s); return false; }
   }
+  if (rt_chance(r, 30) && !add_callee(r, s)) { rs_clear(s); return false; }
   return true;
 }
 
@@ -345,7 +434,8 @@ armjit_set_entry *rs_build(armjit_ctx *ctx, const rs_set *s) {
   if (!e) return NULL;
   for (unsigned i = 0; i < s->n; i++) {
     e[i].name = s->name[i];
-    e[i].trace = rt_build(ctx, &s->g[i], false);
+    e[i].trace = (int)i == s->callee ? armjit_trace_parse(ctx, s->callee_text, NULL)
+                                     : rt_build(ctx, &s->g[i], false);
     e[i].parent = s->parent[i];
     e[i].exit_id = s->parent[i] >= 0 ? s->exit_id[i] : -1;
     if (!e[i].trace) {
@@ -379,4 +469,9 @@ void rs_count(rs_stats *st, const rs_set *s) {
     if (s->depth[i] == 3) st->depth3++;
   }
   st->inval[s->inval_mode]++;
+  if (s->callee < 0) return;
+  st->callasm_sets++;
+  for (unsigned i = 0; i < s->nloops; i++)
+    for (uint32_t k = 0; k < s->g[i].nops; k++)
+      st->callasm_calls += s->g[i].ops[k].opc == ARMJIT_OP_CALL_ASSEMBLER;
 }

@@ -13,6 +13,10 @@
  * iteration, so the counter falls on every label-to-label path and every
  * run ends.
  *
+ * call_assembler: some sets get a callee loop (two ints in, a guard that
+ * fails for some values, a finish) that loops call before their jump,
+ * the result added into one of the values the jump carries.
+ *
  * Adding a kind of trace or op: a new RS_END_* (the bridge's last ops are
  * written by end_* in randset.c), or a pass over the generated set before
  * it is built (like add_invalidation), which may insert ops into any
@@ -63,6 +67,8 @@ typedef struct {
   rs_inval_mode inval_mode;
   int inval_entry;       /* the loop invalidated, or -1 */
   rs_inval inval;        /* must not move after rs_generate: traces point to it */
+  int callee;            /* the entry loops call with call_assembler, or -1 */
+  char callee_text[320]; /* its trace (the text form) */
 } rs_set;
 
 /* Generate a set (gctx: a context for guard repair of the loops).  The
@@ -72,12 +78,17 @@ void rs_clear(rs_set *s);
 /* Build every trace in ctx as a set (armjit_set_entry array, malloc'd
  * with its traces: hand it to bset_init, which frees it). */
 armjit_set_entry *rs_build(armjit_ctx *ctx, const rs_set *s);
+/* Bind the token of the calls to the callee's loop and trace and register
+ * the assembler helper (a callee's guard: 3 * its first value + exit id). */
+void rs_bind_callee(const rs_set *s, armjit_ctx *ctx, const armjit_set_entry *set,
+                    armjit_loop *const *loops);
 /* Print the set in the text form of armjit_set_parse. */
 void rs_print(FILE *out, const armjit_set_entry *set, unsigned n);
 
 /* Counts over generated sets, for the summary line. */
 typedef struct {
   unsigned sets, bridges, depth3, ends[RS_END_COUNT], inval[3];
+  unsigned callasm_sets, callasm_calls; /* sets with call_assembler, calls in them */
 } rs_stats;
 void rs_count(rs_stats *st, const rs_set *s);
 

@@ -102,7 +102,9 @@ typedef struct {
 
 #define RT_TARGET_EXTERNAL (-2)
 
-enum { RT_D_FIELD, RT_D_ARRAY, RT_D_INTERIOR, RT_D_STR, RT_D_UNICODE, RT_D_CALL, RT_D_XCALL };
+enum { RT_D_FIELD, RT_D_ARRAY, RT_D_INTERIOR, RT_D_STR, RT_D_UNICODE, RT_D_CALL, RT_D_XCALL,
+       RT_D_TOKEN /* call_assembler: the context's token RT_TOKEN (int, int) -> int */ };
+#define RT_TOKEN "rs_callee"
 typedef struct {
   uint8_t kind;          /* RT_D_* */
   union {
