@@ -12,6 +12,7 @@
  *          armjit_compile_loop (+ freeing both)
  *   parse  armjit_trace_parse of its text (armjit_trace_to_string)
  *   text   parse + validate + compile
+ *   nolist api in a context with ARMJIT_NO_LISTING (no printed trace kept)
  * Each is timed REPS times (100k ops: REPS / 5, at least 3) with
  * CLOCK_MONOTONIC.  Compiling needs no ARM CPU, so this runs on the host as
  * a cross code generator too.  One line per size and path:
@@ -28,8 +29,8 @@
 #include "mixtrace.h"
 
 enum { SEED = 12345 };
-typedef enum { P_API, P_PARSE, P_TEXT } path;
-static const char *const path_names[] = {"api", "parse", "text"};
+typedef enum { P_API, P_PARSE, P_TEXT, P_NOLIST } path;
+static const char *const path_names[] = {"api", "parse", "text", "nolist"};
 
 static double now_ns(void) {
   struct timespec ts;
@@ -47,7 +48,8 @@ static int cmp_double(const void *a, const void *b) {
 __attribute__((noinline)) int bench_once(armjit_ctx *ctx, path p, unsigned nops,
                                          const char *text, size_t *code) {
   armjit_error e;
-  armjit_trace *t = p == P_API ? mix_build(ctx, nops, SEED) : armjit_trace_parse(ctx, text, &e);
+  bool api = p == P_API || p == P_NOLIST;
+  armjit_trace *t = api ? mix_build(ctx, nops, SEED) : armjit_trace_parse(ctx, text, &e);
   if (!t) return 1;
   int rc = 0;
   if (p != P_PARSE) {
@@ -93,16 +95,16 @@ static int recovery(armjit_ctx *ctx, unsigned nops) {
   return loop ? 0 : 1;
 }
 
-static int bench(armjit_ctx *ctx, unsigned nops, unsigned reps) {
+static int bench(armjit_ctx *ctx, armjit_ctx *nolist, unsigned nops, unsigned reps) {
   unsigned real = nops;
   char *text = trace_text(ctx, nops, &real);
   double *ns = malloc(reps * sizeof *ns);
   int rc = text && ns ? 0 : 1;
-  for (int p = P_API; p <= P_TEXT && rc == 0; p++) {
+  for (int p = P_API; p <= P_NOLIST && rc == 0; p++) {
     size_t code = 0;
     for (unsigned r = 0; r < reps && rc == 0; r++) {
       double t0 = now_ns();
-      rc = bench_once(ctx, (path)p, nops, text, &code);
+      rc = bench_once(p == P_NOLIST ? nolist : ctx, (path)p, nops, text, &code);
       ns[r] = (now_ns() - t0) / real;
     }
     if (rc) break;
@@ -119,31 +121,35 @@ static int bench(armjit_ctx *ctx, unsigned nops, unsigned reps) {
 
 static int usage(void) {
   fprintf(stderr, "usage: compile_speed [REPS]   (1..100000)\n"
-                  "       compile_speed --once api|parse|text OPS\n");
+                  "       compile_speed --once api|parse|text|nolist OPS\n");
   return 1;
 }
 
 int main(int argc, char **argv) {
   armjit_error e;
-  armjit_ctx *ctx = armjit_ctx_new(NULL, &e);
-  if (!ctx) {
+  armjit_options o = {0};
+  o.flags = ARMJIT_NO_LISTING;
+  armjit_ctx *ctx = armjit_ctx_new(NULL, &e), *nolist = ctx ? armjit_ctx_new(&o, &e) : NULL;
+  if (!nolist) {
     fprintf(stderr, "compile_speed: %s\n", e.msg);
+    armjit_ctx_free(ctx);
     return 1;
   }
   int rc;
   if (argc == 4 && strcmp(argv[1], "--once") == 0) {
     int p = -1;
-    for (int k = P_API; k <= P_TEXT; k++)
+    for (int k = P_API; k <= P_NOLIST; k++)
       if (strcmp(argv[2], path_names[k]) == 0) p = k;
     unsigned long n = strtoul(argv[3], NULL, 10);
     if (p < 0 || n < 64 || n > 1000000) {
       armjit_ctx_free(ctx);
+      armjit_ctx_free(nolist);
       return usage();
     }
     unsigned real = (unsigned)n;
     char *text = trace_text(ctx, (unsigned)n, &real);
     size_t code = 0;
-    rc = text ? bench_once(ctx, (path)p, (unsigned)n, text, &code) : 1;
+    rc = text ? bench_once(p == P_NOLIST ? nolist : ctx, (path)p, (unsigned)n, text, &code) : 1;
     if (rc == 0) printf("ops=%u path=%s\n", real, argv[2]);
     free(text);
   } else {
@@ -152,12 +158,14 @@ int main(int argc, char **argv) {
     unsigned long v = argc == 2 ? strtoul(argv[1], &end, 10) : reps;
     if (argc > 2 || (end && *end) || v == 0 || v > 100000) {
       armjit_ctx_free(ctx);
+      armjit_ctx_free(nolist);
       return usage();
     }
     reps = (unsigned)v;
-    rc = bench(ctx, 1000, reps) || bench(ctx, 10000, reps) ||
-         bench(ctx, 100000, reps / 5 > 3 ? reps / 5 : 3);
+    rc = bench(ctx, nolist, 1000, reps) || bench(ctx, nolist, 10000, reps) ||
+         bench(ctx, nolist, 100000, reps / 5 > 3 ? reps / 5 : 3);
   }
   armjit_ctx_free(ctx);
+  armjit_ctx_free(nolist);
   return rc;
 }

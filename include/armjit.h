@@ -73,7 +73,10 @@ enum {
                                     mapping (see armjit_code_patch) */
   ARMJIT_STACK_CHECK = 1u << 6,   /* loops check sp at entry (armjit_ctx_set_stack_limit) */
   ARMJIT_INTERRUPTIBLE = 1u << 7, /* jumps check the interrupt word (armjit_ctx_interrupt_word) */
-  ARMJIT_COUNTERS = 1u << 8       /* loops count their entries and labels (armjit_loop_count) */
+  ARMJIT_COUNTERS = 1u << 8,      /* loops count their entries and labels (armjit_loop_count) */
+  ARMJIT_NO_LISTING = 1u << 9     /* loops keep no printed trace: armjit_loop_dis names
+                                     ops by number instead of their text (compiling skips
+                                     printing the trace, about a sixth of its time) */
 };
 
 /* The largest code arena: any B/BL in it reaches any other address in it
@@ -555,7 +558,9 @@ void armjit_ctx_set_stack_limit(armjit_ctx *ctx, uintptr_t lowest_sp);
  * the interrupt exit of the jump's label, handing back the values the
  * label would take.  Its id is armjit_loop_nexits(loop) + the label's
  * index (its exit info: kind ARMJIT_EXIT_INTERRUPT, the label's name and
- * types).  Re-entering the loop with those values as inputs resumes it
+ * types); a bridge's jump to a label of another trace checks the word
+ * too, with an interrupt exit of the bridge per such label (after those
+ * of its own labels, named like the label).  Re-entering the loop with those values as inputs resumes it
  * when the loop's inputs are its label's arguments (the usual shape).
  * The word may be set from any thread or a signal handler (an aligned
  * 32-bit store); the caller clears it.  The interpreter checks it at its

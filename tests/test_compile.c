@@ -159,6 +159,23 @@ static void test_listing_is_annotated(void **state) {
   armjit_loop_free(l);
   armjit_trace_free(t);
   armjit_ctx_free(ctx);
+  /* ARMJIT_NO_LISTING: the same code, listed without the op lines */
+  ctx = ctx_with(ARMJIT_NO_LISTING, 0);
+  t = irs_parse(ctx, "[i0, i1]\nlabel(i0, i1, descr=L)\ni2 = int_add(i0, 1)\n"
+                     "i3 = int_lt(i2, i1)\nguard_true(i3, descr=done) [i2, i1]\n"
+                     "jump(i2, i1, descr=L)\n");
+  l = compile_or_fail(ctx, t);
+  out = open_memstream(&text, &len);
+  assert_non_null(out);
+  assert_int_equal(armjit_loop_dis(l, out), ARMJIT_OK);
+  fclose(out);
+  assert_null(strstr(text, "# i2 = int_add(i0, 1)\n"));
+  assert_non_null(strstr(text, "add r"));
+  assert_non_null(strstr(text, "# exit path"));
+  free(text);
+  armjit_loop_free(l);
+  armjit_trace_free(t);
+  armjit_ctx_free(ctx);
 }
 
 /* Recovery strings of every location kind decode to the right values. */

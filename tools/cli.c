@@ -649,6 +649,10 @@ static int cmd_run_set(const cli_opts *o, const char *name, armjit_ctx *ctx,
   armjit_frame *f = NULL;
   int rc = 1;
   if (armjit_cli_dump_buffers(&o->dumps, name, bufs, out, err, true)) return 1;
+  if (o->max_iterations) {
+    fprintf(err, "%s: error: --max-iterations runs files of one trace only\n", name);
+    return 1;
+  }
 #if !defined(__arm__)
   if (!o->interp) {
     fprintf(err, "%s: error: compiled code runs only on ARM: use --interp (or the ARM build "
@@ -698,6 +702,8 @@ static int cmd_run_set(const cli_opts *o, const char *name, armjit_ctx *ctx,
     }
   }
   print_exit(out, set[entry].trace, id, local, set[entry].name, &info, f);
+  if (loops && o->jit.flags & ARMJIT_COUNTERS)
+    for (unsigned i = 0; i < n; i++) armjit_cli_print_counters(out, loops[i]);
   if (armjit_exception(ctx))
     fprintf(out, "pending exception: 0x%" PRIxPTR "\n", armjit_exception(ctx));
   armjit_cli_dump_buffers(&o->dumps, name, bufs, out, err, false);

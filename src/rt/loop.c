@@ -204,7 +204,7 @@ armjit_status ajx_loop_build(armjit_loop *l, const armjit_trace *t, const armjit
   bool labels_ok = keep_labels(l, t, &r);
   cg_result_free(ctx, &r);
   if (!labels_ok) return ajx_err(err, ARMJIT_E_NOMEM, "out of memory keeping the labels");
-  keep_text(l, text);
+  if (!(ctx->opts.flags & ARMJIT_NO_LISTING)) keep_text(l, text);
   /* The code is final and executable: make it visible to debuggers. */
   return ajx_loop_debug_init(l, text, &frame, err);
 }

@@ -20,7 +20,8 @@
  * Adding a kind of trace or op: a new RS_END_* (the bridge's last ops are
  * written by end_* in randset.c), or a pass over the generated set before
  * it is built (like add_invalidation), which may insert ops into any
- * trace with rs_insert_before_jump. */
+ * trace (appending an op and moving it before the final jump, as
+ * move_before_jump does). */
 #ifndef ARMJIT_TESTS_RANDSET_H
 #define ARMJIT_TESTS_RANDSET_H
 
