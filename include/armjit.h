@@ -558,7 +558,9 @@ void armjit_ctx_set_stack_limit(armjit_ctx *ctx, uintptr_t lowest_sp);
  * the interrupt exit of the jump's label, handing back the values the
  * label would take.  Its id is armjit_loop_nexits(loop) + the label's
  * index (its exit info: kind ARMJIT_EXIT_INTERRUPT, the label's name and
- * types).  Re-entering the loop with those values as inputs resumes it
+ * types); a bridge's jump to a label of another trace checks the word
+ * too, with an interrupt exit of the bridge per such label (after those
+ * of its own labels, named like the label).  Re-entering the loop with those values as inputs resumes it
  * when the loop's inputs are its label's arguments (the usual shape).
  * The word may be set from any thread or a signal handler (an aligned
  * 32-bit store); the caller clears it.  The interpreter checks it at its

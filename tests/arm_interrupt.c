@@ -6,7 +6,8 @@
  * run ends exactly like an uninterrupted one (checked against the
  * uninterrupted compiled run, the interpreter, and C).  Also: a word set
  * by another thread stops an endless loop; many carried values of every
- * type (some in slots) survive; the check's cost. */
+ * type (some in slots) survive; a bridge's jump back into its loop is
+ * interrupted too; the check's cost. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -192,6 +193,75 @@ static void test_interrupt_from_thread(void **state) {
   armjit_ctx_free(ctx);
 }
 
+/* A bridge's jump back into its loop is a back edge too: with the word
+ * set, the run stops at the loop's jump or at the bridge's, each through
+ * its own interrupt exit with the label's values, compiled and
+ * interpreted alike; re-entering the loop each time ends as an
+ * uninterrupted run. */
+static const char sum_odd[] =
+    "--- loop main\n"
+    "[i0, i1, i2]\n"
+    "label(i0, i1, i2, descr=L)\n"
+    "i3 = int_lt(i0, i1)\n"
+    "guard_true(i3, descr=done) [i0, i2]\n"
+    "i4 = int_and(i0, 1)\n"
+    "guard_false(i4, descr=odd) [i0, i1, i2]\n"
+    "i5 = int_add(i2, i0)\n"
+    "i6 = int_add(i0, 1)\n"
+    "jump(i6, i1, i5, descr=L)\n"
+    "--- bridge odd on main.odd\n"
+    "[i0, i1, i2]\n"
+    "i3 = int_mul(i0, 3)\n"
+    "i4 = int_add(i2, i3)\n"
+    "i5 = int_add(i0, 1)\n"
+    "jump(i5, i1, i4, descr=L)\n";
+
+static void test_interrupt_bridge(void **state) {
+  (void)state;
+  armjit_ctx *ctx = new_ctx(ARMJIT_INTERRUPTIBLE, 0);
+  armjit_error err;
+  armjit_set_entry *set;
+  unsigned n;
+  assert_int_equal(armjit_set_parse(ctx, sum_odd, &set, &n, &err), ARMJIT_OK);
+  armjit_loop *l[2];
+  assert_int_equal(armjit_compile_set(ctx, set, n, l, &err), ARMJIT_OK);
+  uint32_t cap = armjit_loop_frame_capacity(l[0]);
+  armjit_frame *fc = armjit_frame_new(ctx, cap), *fi = armjit_frame_new(ctx, cap);
+  *armjit_ctx_interrupt_word(ctx) = 1;
+  const int32_t top = 9;
+  int32_t in[3] = {0, top, 0};
+  for (unsigned k = 0; k < 3; k++) fc->values[k].i = fi->values[k].i = in[k];
+  unsigned runs = 0, from_bridge = 0;
+  for (;;) {
+    int id = armjit_run(l[0], fc, &err);
+    assert_true(id >= 0);
+    unsigned which = 9;
+    assert_int_equal(armjit_interpret_set(set, n, 0, NULL, fi, 0, &which, &err), ARMJIT_OK);
+    armjit_exit_info x;
+    assert_int_equal(armjit_run_exit_info(fc, &x), ARMJIT_OK);
+    assert_ptr_equal(x.trace, l[which]);          /* the same trace ... */
+    assert_int_equal(x.trace_exit, fi->exit_id);  /* ... and exit of it */
+    assert_int_equal(fc->nvalues, fi->nvalues);
+    for (unsigned k = 0; k < fc->nvalues; k++) assert_int_equal(fc->values[k].i, fi->values[k].i);
+    runs++;
+    if (x.kind != ARMJIT_EXIT_INTERRUPT) break;
+    assert_string_equal(x.name, "L");
+    from_bridge += which == 1;
+    assert_int_equal(fc->values[0].i, (int32_t)runs); /* one iteration per run */
+  }
+  int32_t want = 0;
+  for (int32_t i = 0; i < top; i++) want += i & 1 ? 3 * i : i;
+  assert_int_equal(fc->values[1].i, want);
+  assert_int_equal(runs, (unsigned)top + 1);
+  assert_int_equal(from_bridge, (unsigned)top / 2);
+  *armjit_ctx_interrupt_word(ctx) = 0;
+  armjit_frame_free(ctx, fc);
+  armjit_frame_free(ctx, fi);
+  armjit_loop_free(l[0]);
+  armjit_set_free(ctx, set, n);
+  armjit_ctx_free(ctx);
+}
+
 /* The check is five instructions at the jump and a two-word exit stub;
  * without the flag nothing. */
 static void test_interrupt_cost(void **state) {
@@ -214,6 +284,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_interrupt_resume),
       cmocka_unit_test(test_interrupt_from_thread),
+      cmocka_unit_test(test_interrupt_bridge),
       cmocka_unit_test(test_interrupt_cost),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -591,10 +591,7 @@ static void test_max_iterations(void **state) {
  * with the stack limit error instead of a crash. */
 static void test_call_assembler_recursion(void **state) {
   (void)state;
-  char *path = write_temp("descr sum = token(args=[int], result=int)\n[i0]\n"
-                          "i1 = int_le(i0, 1)\nguard_false(i1, descr=base) [i0]\n"
-                          "i2 = int_sub(i0, 1)\ni3 = call_assembler(i2, descr=sum)\n"
-                          "i4 = int_add(i3, i0)\nfinish(i4)\n");
+  const char *path = EXAMPLE("sum_rec.ir");
   for (int compiled = 0; compiled < 2; compiled++) {
 #if !defined(__arm__)
     if (compiled) break;
@@ -609,8 +606,6 @@ static void test_call_assembler_recursion(void **state) {
     assert_non_null(strstr(r.err, "stack limit reached"));
     free_result(&r);
   }
-  remove(path);
-  free(path);
 }
 
 /* dis chooses the target on any host: the header line says which, and

@@ -130,7 +130,8 @@ static const cli_cmd *find_command(const char *name) {
 static void print_usage(FILE *out) {
   for (size_t k = 0; k < NCOMMANDS; k++)
     fprintf(out, "%s armjit %s\n", k ? "      " : "usage:", commands[k].synopsis);
-  fputs("       armjit --help | --version\n"
+  fputs("       armjit mc run|dis|print FILE ...   (the method compiler: armjit mc --help)\n"
+        "       armjit --help | --version\n"
         "\n"
         "FILE is a trace in the text IR form (docs/ir.md); '-' reads stdin.\n"
         "`armjit help COMMAND` or `armjit COMMAND --help` describes a command.\n"
@@ -648,6 +649,10 @@ static int cmd_run_set(const cli_opts *o, const char *name, armjit_ctx *ctx,
   armjit_frame *f = NULL;
   int rc = 1;
   if (armjit_cli_dump_buffers(&o->dumps, name, bufs, out, err, true)) return 1;
+  if (o->max_iterations) {
+    fprintf(err, "%s: error: --max-iterations runs files of one trace only\n", name);
+    return 1;
+  }
 #if !defined(__arm__)
   if (!o->interp) {
     fprintf(err, "%s: error: compiled code runs only on ARM: use --interp (or the ARM build "
@@ -697,6 +702,8 @@ static int cmd_run_set(const cli_opts *o, const char *name, armjit_ctx *ctx,
     }
   }
   print_exit(out, set[entry].trace, id, local, set[entry].name, &info, f);
+  if (loops && o->jit.flags & ARMJIT_COUNTERS)
+    for (unsigned i = 0; i < n; i++) armjit_cli_print_counters(out, loops[i]);
   if (armjit_exception(ctx))
     fprintf(out, "pending exception: 0x%" PRIxPTR "\n", armjit_exception(ctx));
   armjit_cli_dump_buffers(&o->dumps, name, bufs, out, err, false);
@@ -865,6 +872,7 @@ int armjit_cli_main(int argc, char **argv, FILE *out, FILE *err) {
     return 0;
   }
   if (strcmp(a1, "--version") == 0) return print_version(out);
+  if (strcmp(a1, "mc") == 0) return armjit_cli_mc_main(argc - 1, argv + 1, out, err);
   const cli_cmd *c = find_command(a1);
   if (!c) return usage_error(err, "unknown command", a1);
   for (int i = 2; i < argc; i++)

@@ -146,7 +146,8 @@ void cg_bridge_jump(cg *c, const ir_op *op) {
             c->t->xlabels[k], (unsigned)op->nargs, (unsigned)xl->nargs);
     return;
   }
-  cg_jump_site(c, op);  /* a redirect of the target patches it */
+  cg_interrupt_check(c, op);  /* a back edge too (ARMJIT_INTERRUPTIBLE) */
+  cg_jump_site(c, op);        /* a redirect of the target patches it */
   const ir_ref *a = ir_args(c->t, op);
   ra_loc *src = ajx_alloc(c->ctx, (op->nargs ? op->nargs : 1) * sizeof *src);
   if (!src) {

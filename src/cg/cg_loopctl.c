@@ -20,7 +20,9 @@
  *   add   lr, lr, #1          no flags: a label never has live flags
  *   str   lr, [ip]
  *
- * Interrupt check (ARMJIT_INTERRUPTIBLE), at a jump before its moves:
+ * Interrupt check (ARMJIT_INTERRUPTIBLE), at a jump before its moves (a
+ * bridge's jump to another trace's label too, with an interrupt exit of
+ * its own per such label):
  *   movw  ip, #lo(&word)
  *   movt  ip, #hi(&word)
  *   ldr   ip, [ip]
@@ -41,13 +43,15 @@
  * enclosing call_assembler) see the negative id and say why. */
 #include "cg/cg_internal.h"
 
-uint32_t cg_nexits(const cg *c) {
-  return c->t->nexits + (c->env->interrupt ? c->t->nlabels : 0) + c->t->nxlabels;
+/* Interrupt exits: per label, then per label of another trace. */
+static uint32_t ninterrupts(const cg *c) {
+  return c->env->interrupt ? c->t->nlabels + c->t->nxlabels : 0;
 }
 
+uint32_t cg_nexits(const cg *c) { return c->t->nexits + ninterrupts(c) + c->t->nxlabels; }
+
 void cg_jump_site(cg *c, const ir_op *op) {
-  uint32_t id = c->t->nexits + (c->env->interrupt ? c->t->nlabels : 0) +
-                IR_XLABEL_INDEX(op->id);
+  uint32_t id = c->t->nexits + ninterrupts(c) + IR_XLABEL_INDEX(op->id);
   cg_record_values(c, id, ir_args(c->t, op), op->nargs, (int32_t)a32_buf_size(c->b));
   a32_nop(c->b, A32_AL);
 }
@@ -85,8 +89,9 @@ void cg_interrupt_check(cg *c, const ir_op *op) {
   a32_ldst(c->b, A32_AL, A32_LDR, CG_IP, a32_mem_imm(CG_IP, 0));
   a32_dp(c->b, A32_AL, A32_CMP, true, 0, CG_IP, a32_imm(0));
   cg_flags_set(c);
-  cg_exit_branch_values(c, c->t->nexits + (uint32_t)op->id, ir_args(c->t, op), op->nargs,
-                        A32_NE);
+  uint32_t k = ir_jump_is_external(op) ? c->t->nlabels + IR_XLABEL_INDEX(op->id)
+                                       : (uint32_t)op->id;
+  cg_exit_branch_values(c, c->t->nexits + k, ir_args(c->t, op), op->nargs, A32_NE);
 }
 
 void cg_abort_branch(cg *c, a32_cond cc) {

@@ -463,10 +463,11 @@ static armjit_status run(interp *in, armjit_frame *f, uint32_t pc, uint64_t max_
       *which = (uint32_t)op->id;
       return ARMJIT_OK;
     case ARMJIT_OP_JUMP: {
-      if (interruptible && !ir_jump_is_external(op) &&
-          *(const volatile uint32_t *)&ctx->interrupt) {
-        /* the interrupt exit of the label: the values it would take */
-        *which = t->nexits + (uint32_t)op->id;
+      if (interruptible && *(const volatile uint32_t *)&ctx->interrupt) {
+        /* the interrupt exit of the label (another trace's: after this
+         * trace's labels): the values it would take */
+        *which = t->nexits + (ir_jump_is_external(op) ? t->nlabels + IR_XLABEL_INDEX(op->id)
+                                                      : (uint32_t)op->id);
         write_exit(in, f, (int32_t)*which, a, op->nargs);
         *how = RUN_EXIT;
         return ARMJIT_OK;

@@ -232,8 +232,10 @@ uint32_t ir_frame_capacity(const armjit_trace *t) {
   for (uint32_t i = 0; i < t->nexits; i++)
     if (t->exits[i].nvalues > cap) cap = t->exits[i].nvalues;
   if (t->ctx->opts.flags & ARMJIT_INTERRUPTIBLE) /* interrupt exits: a label's values */
-    for (uint32_t i = 0; i < t->nlabels; i++)
-      if (t->ops[t->labels[i].op].nargs > cap) cap = t->ops[t->labels[i].op].nargs;
+    for (uint32_t i = 0; i < t->nops; i++)
+      if ((t->ops[i].opc == ARMJIT_OP_LABEL || t->ops[i].opc == ARMJIT_OP_JUMP) &&
+          t->ops[i].nargs > cap)
+        cap = t->ops[i].nargs;
   return cap;
 }
 

@@ -8,8 +8,20 @@
 #include "ir/ir.h"
 #include "rt/loop.h"
 
+/* Interrupt exits: one per label, then one per label of another trace
+ * (a bridge's jumps back into a loop are back edges too). */
 static uint32_t ninterrupts(const armjit_trace *t) {
-  return (t->ctx->opts.flags & ARMJIT_INTERRUPTIBLE) ? t->nlabels : 0;
+  return (t->ctx->opts.flags & ARMJIT_INTERRUPTIBLE) ? t->nlabels + t->nxlabels : 0;
+}
+
+/* The jump to label x of another trace, or NULL. */
+static const ir_op *xjump(const armjit_trace *t, uint32_t x, uint32_t *at) {
+  for (uint32_t i = 0; i < t->nops; i++)
+    if (t->ops[i].opc == ARMJIT_OP_JUMP && t->ops[i].id == IR_XLABEL(x)) {
+      *at = i;
+      return &t->ops[i];
+    }
+  return NULL;
 }
 
 uint32_t ajx_interrupt_exits(const armjit_trace *t) { return ninterrupts(t) + t->nxlabels; }
@@ -19,12 +31,7 @@ static bool copy_jump_exit(armjit_loop *l, const armjit_trace *t, uint32_t x) {
   armjit_ctx *ctx = l->ctx;
   uint32_t id = t->nexits + ninterrupts(t) + x;
   ajx_loop_exit *e = &l->exits[id];
-  const ir_op *jmp = NULL;
-  for (uint32_t i = 0; i < t->nops && !jmp; i++)
-    if (t->ops[i].opc == ARMJIT_OP_JUMP && t->ops[i].id == IR_XLABEL(x)) {
-      jmp = &t->ops[i];
-      e->op = i;
-    }
+  const ir_op *jmp = xjump(t, x, &e->op);
   uint32_t n = jmp ? jmp->nargs : 0;
   e->kind = ARMJIT_EXIT_JUMP;
   e->branch = -1;
@@ -43,18 +50,29 @@ bool ajx_copy_interrupt_exits(armjit_loop *l, const armjit_trace *t) {
   for (uint32_t x = 0; x < t->nxlabels; x++)
     if (!copy_jump_exit(l, t, x)) return false;
   for (uint32_t k = 0; k < ninterrupts(t); k++) {
-    const ir_op *lab = &t->ops[t->labels[k].op];
-    const ir_ref *a = ir_args(t, lab);
+    /* a label's values: its arguments, or a jump's to another trace's label */
     ajx_loop_exit *e = &l->exits[t->nexits + k];
+    const ir_op *op;
+    const char *name;
+    uint32_t at = 0;
+    if (k < t->nlabels) {
+      at = t->labels[k].op;
+      op = &t->ops[at];
+      name = t->labels[k].name;
+    } else {
+      op = xjump(t, k - t->nlabels, &at);
+      name = t->xlabels[k - t->nlabels];
+    }
+    uint32_t n = op ? op->nargs : 0;
     e->kind = ARMJIT_EXIT_INTERRUPT;
-    e->op = t->labels[k].op;
+    e->op = at;
     e->branch = -1;
-    e->nvalues = lab->nargs;
-    if (t->labels[k].name && !(e->name = ajx_strdup(ctx, t->labels[k].name))) return false;
-    e->types = ajx_alloc(ctx, (lab->nargs ? lab->nargs : 1) * sizeof *e->types);
+    e->nvalues = n;
+    if (name && !(e->name = ajx_strdup(ctx, name))) return false;
+    e->types = ajx_alloc(ctx, (n ? n : 1) * sizeof *e->types);
     if (!e->types) return false;
-    for (uint32_t j = 0; j < lab->nargs; j++) e->types[j] = ir_ref_type(t, a[j]);
-    l->emeta[t->nexits + k].nvalues = lab->nargs;
+    for (uint32_t j = 0; j < n; j++) e->types[j] = ir_ref_type(t, ir_args(t, op)[j]);
+    l->emeta[t->nexits + k].nvalues = n;
     l->emeta[t->nexits + k].types = e->types;
   }
   return true;
