@@ -4,6 +4,7 @@
 #                armel, run all tests
 #   make demo    run the tutorial and example traces (under qemu-arm on x86)
 #   make fuzz    random differential tests: make fuzz SEED=42 N=10000
+#   make fuzz-mc the same for the method compiler: make fuzz-mc SEED=42 N=10000
 #   make bench   benchmarks (markdown table)
 #   make install PREFIX=/usr/local [BUILD=release|armhf|armel]
 
@@ -26,7 +27,7 @@ ARMEL_TC := -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/cmake/arm-linux-gnueabi.cmake
 
 .PHONY: all deps host host-clang armhf armel check check-host check-host-clang \
         check-armhf check-armel \
-        summary demo fuzz bench clean
+        summary demo fuzz fuzz-mc bench clean
 
 all: host host-clang armhf armel
 
@@ -89,6 +90,15 @@ demo: deps build/armhf/Makefile
 
 fuzz: deps armhf armel
 	@bash scripts/fuzz.sh "$(SEED)" "$(N)"
+
+# Random method-IR modules (tests/support/mc_gen.h) compiled vs interpreted,
+# in both ABIs: make fuzz-mc SEED=42 N=10000 (per allocation mode).
+fuzz-mc: deps armhf armel
+	@for b in armhf armel; do \
+	  echo "== $$b"; \
+	  (cd build/$$b && ARMJIT_COUNT=$(N) ARMJIT_SEED=$(SEED) $(CTEST) -R '^arm_mc_random$$' \
+	     -V | grep -E "random IR|MISMATCH|tests passed|tests failed") || exit 1; \
+	done
 
 bench: deps armhf
 	@bash bench/run.sh build/armhf "$(RUN_ARMHF)"

@@ -39,10 +39,10 @@ if [ ! -f "$host_dir/Makefile" ]; then
   quiet cmake -S . -B "$host_dir" -DCMAKE_BUILD_TYPE=Release -DARMJIT_TESTS=OFF \
     -DARMJIT_WERROR=OFF
 fi
-host_targets=(compile_speed)
+host_targets=(compile_speed mc_bench)
 [ -n "$runner" ] && host_targets+=(armjit_count)
 quiet cmake --build "$host_dir" -j "$jobs" --target "${host_targets[@]}"
-quiet cmake --build "$arm_dir" -j "$jobs" --target kernels
+quiet cmake --build "$arm_dir" -j "$jobs" --target kernels mc_bench
 
 # ---- compile speed ----------------------------------------------------------
 # compile_speed prints: ops=N path=P reps=R median_ns_per_op=X min_ns_per_op=Y code_bytes_per_op=Z
@@ -104,6 +104,32 @@ echo
 echo "Over the random traces of the tests, see the \"recovery:\" line of make check."
 echo
 
+# ---- method compiler: compile speed -----------------------------------------
+# mc_bench speed prints: ops=N path=P reps=R median_ns_per_op=X min_ns_per_op=Y code_bytes_per_op=Z
+echo "## Method compiler: compile speed"
+echo
+echo "One generated function of about 5,000 IR ops (bench/mc_bench.c: blocks of"
+echo "int, i64 and float code with loads and stores, diamonds, a loop, a call)."
+echo "compile: armjit_module_compile of the parsed module (liveness, allocation,"
+echo "lowering, one buffer); text: parse, validate and compile.  The anchor:"
+echo "tcc compiles a 5,000-line C function to ARM in 7.5 ms."
+echo
+echo "| build | path | IR ops | ns/op median | ns/op min | ms per function | code bytes/op |"
+echo "|---|---|---:|---:|---:|---:|---:|"
+mc_rows() { # label, output
+  local label=$1 line
+  while read -r line; do
+    set -- $line
+    local ops=${1#ops=} med=${4#median_ns_per_op=}
+    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$label" "${2#path=}" "$ops" "$med" \
+      "${5#min_ns_per_op=}" "$(awk -v m="$med" -v n="$ops" 'BEGIN {printf "%.2f", m * n / 1e6}')" \
+      "${6#code_bytes_per_op=}"
+  done
+}
+"$host_dir/bench/mc_bench" speed "$reps" | mc_rows "host $(uname -m), Release"
+# shellcheck disable=SC2086  # RUNNER is a command with arguments
+$runner "$arm_dir/bench/mc_bench" speed "$reps" | mc_rows "$(basename "$arm_dir")${runner:+ (under ${runner%% *})}"
+echo
 # ---- guest instructions -------------------------------------------------------
 plugin=$host_dir/bench/libcount.so
 if [ -z "$runner" ]; then
@@ -185,17 +211,18 @@ echo
 
 echo "## Bridge entry (guest instructions)"
 echo
-echo "The 1-fail-arg guard above with a bridge attached that finishes with"
-echo "its value at once, counted over the same window.  The guard's branch"
-echo "goes straight to the bridge, which starts with the value where the"
-echo "guard left it (no entry code when its frame is not deeper; both paths"
-echo "then run a 2-instruction stub and the same exit path)."
+echo "A whole armjit_run that leaves at a failing guard with 1 fail arg:"
+echo "through the guard's exit, and with a bridge attached to the guard that"
+echo "finishes with the value at once.  The guard's branch goes straight to"
+echo "the bridge, which starts with the value where the guard left it; both"
+echo "paths end in a 2-instruction stub and the same exit path, so the"
+echo "difference is the bridge's entry cost beyond the branch."
 echo
 echo "| path | instructions | difference |"
 echo "|---|---:|---:|"
-bc=$(( $(win "$(widx " bridge 1\$")") - 1 ))
-printf '| guard exit, 1 fail arg | %s | - |\n' "$one"
-printf '| guard into a bridge that finishes | %s | %s |\n' "$bc" "$(( bc - one ))"
+b0=$(win "$(widx " bridge 0\$")") b1=$(win "$(widx " bridge 1\$")")
+printf '| guard exit, 1 fail arg | %s | - |\n' "$b0"
+printf '| the same guard into a bridge that finishes | %s | %s |\n' "$b1" "$(( b1 - b0 ))"
 echo
 
 if command -v gnuplot >/dev/null 2>&1; then
@@ -212,3 +239,30 @@ EOF
 else
   echo "No chart: gnuplot is not installed (the tables above hold the same numbers)."
 fi
+echo
+# ---- method compiler: kernels ---------------------------------------------------
+mc_counts=$out_dir/mc_kernels.count
+rm -f "$mc_counts"
+# shellcheck disable=SC2086
+mc_plan=$(${runner/qemu-arm/qemu-arm -plugin $plugin,out=$mc_counts} "$arm_dir/bench/mc_bench" kernels)
+mc_per_iter() { # kernel compiler
+  local a b
+  a=$(awk -v k="$(awk -v p=" kernel $1 $2 1000\$" '$0 ~ p {print $2; exit}' <<< "$mc_plan")" \
+        '$1 == "count" && $2 == "window" && $3 == k {print $4}' "$mc_counts")
+  b=$(awk -v k="$(awk -v p=" kernel $1 $2 2000\$" '$0 ~ p {print $2; exit}' <<< "$mc_plan")" \
+        '$1 == "count" && $2 == "window" && $3 == k {print $4}' "$mc_counts")
+  awk -v a="$a" -v b="$b" 'BEGIN {printf "%g", (b - a) / 1000}'
+}
+echo "## Method compiler: kernels (guest instructions per iteration under qemu-arm)"
+echo
+echo "The kernels above written as method IR functions (bench/mc_bench.c),"
+echo "called from C, next to the same C functions from gcc -O2; counted as"
+echo "above.  Code bytes: the whole function (prologue to epilogue)."
+echo
+echo "| kernel | method compiler | gcc -O2 | mc code bytes | gcc code bytes |"
+echo "|---|---:|---:|---:|---:|"
+for k in int_sum float_recurrence array_sum call_loop; do
+  size=$(awk -v k="$k" '$1 == "size" && $2 == k {print $3}' <<< "$mc_plan")
+  printf '| %s | %s | %s | %s | %s |\n' "$k" "$(mc_per_iter "$k" mc)" "$(mc_per_iter "$k" gcc)" \
+    "$size" "$(gcc_size "${gsym[$k]}")"
+done

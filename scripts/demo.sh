@@ -45,6 +45,21 @@ else
   printf '\n(no CLI or no examples/traces/*.ir yet: only the tutorial ran)\n'
 fi
 
+# The method compiler: a module of whole functions (examples/mc/*.mir),
+# its code per function with the IR, then calls of its functions.
+if [ -x "$cli" ] && [ -f "$here/examples/mc/sum.mir" ]; then
+  mc="$here/examples/mc/sum.mir"
+  heading "examples/mc/sum.mir: the method compiler's code"
+  run "$cli" mc dis "$mc" || status=1
+  heading "examples/mc/sum.mir: @sum over the array {1, 2, 3, 4, 5}, @fib(20)"
+  printf 'armjit mc run examples/mc/sum.mir --alloc a=32:i32:5,0,1,2,3,4,5 --call sum a+8 5\n'
+  run "$cli" mc run "$mc" --alloc a=32:i32:5,0,1,2,3,4,5 --call sum a+8 5 || status=1
+  printf 'armjit mc run examples/mc/sum.mir --call fib 20\n'
+  run "$cli" mc run "$mc" --call fib 20 || status=1
+  printf 'armjit mc run examples/mc/sum.mir --call fib 20 --interp\n'
+  run "$cli" mc run "$mc" --call fib 20 --interp || status=1
+fi
+
 if [ -x "$build/examples/tinyvm/tinyvm" ]; then
   heading "examples/tinyvm: a bytecode interpreter with a tracing JIT"
   run "$build/examples/tinyvm/tinyvm" || status=1

@@ -130,7 +130,8 @@ static const cli_cmd *find_command(const char *name) {
 static void print_usage(FILE *out) {
   for (size_t k = 0; k < NCOMMANDS; k++)
     fprintf(out, "%s armjit %s\n", k ? "      " : "usage:", commands[k].synopsis);
-  fputs("       armjit --help | --version\n"
+  fputs("       armjit mc run|dis|print FILE ...   (the method compiler: armjit mc --help)\n"
+        "       armjit --help | --version\n"
         "\n"
         "FILE is a trace in the text IR form (docs/ir.md); '-' reads stdin.\n"
         "`armjit help COMMAND` or `armjit COMMAND --help` describes a command.\n"
@@ -872,6 +873,7 @@ int armjit_cli_main(int argc, char **argv, FILE *out, FILE *err) {
     return 0;
   }
   if (strcmp(a1, "--version") == 0) return print_version(out);
+  if (strcmp(a1, "mc") == 0) return armjit_cli_mc_main(argc - 1, argv + 1, out, err);
   const cli_cmd *c = find_command(a1);
   if (!c) return usage_error(err, "unknown command", a1);
   for (int i = 2; i < argc; i++)

@@ -146,4 +146,7 @@ void armjit_cli_print_interrupt(FILE *out, const armjit_trace *t, int id, const 
 /* "counters: NAME entries N, label 0 N, ..." */
 void armjit_cli_print_counters(FILE *out, const armjit_loop *loop);
 
+/* `armjit mc ...` (cli_mc.c): argv[0] is "mc". */
+int armjit_cli_mc_main(int argc, char **argv, FILE *out, FILE *err);
+
 #endif

@@ -240,7 +240,37 @@ armjit_status armjit_mc_interpret(armjit_module *m, const char *name, const armj
                                   armjit_interp_options *o, armjit_error *err);
 
 /* ---- compiling and loading ----------------------------------------------------- */
-/* (declared by the code generator's section below) */
+/* Compile a module (validated first) to A32 code for the context's ABI and
+ * CPU features: an *object*, the code of every function in one block,
+ * calls between them as BL, references to externs as relocations.  Works
+ * on any host (a cross compiler).  The module must outlive the object
+ * (listings print its ops).  NULL with err filled on failure; errors name
+ * the function (ARMJIT_E_LIMIT: a frame over 1 MiB, more code than an
+ * object holds). */
+typedef struct armjit_object armjit_object;
+armjit_object *armjit_module_compile(armjit_module *m, armjit_error *err);
+void armjit_object_free(armjit_object *o);
+size_t armjit_object_size(const armjit_object *o); /* bytes of code */
+/* The code per function, each op's IR before the instructions it became
+ * (addresses from 0).  ARMJIT_E_UNSUPPORTED without capstone. */
+armjit_status armjit_object_dis(const armjit_object *o, FILE *out);
+
+/* Load an object into the context's code arena (ARM Linux only: elsewhere
+ * ARMJIT_E_UNSUPPORTED): externs are looked up among the context's symbols
+ * (armjit_ctx_add_symbol; an unknown one is ARMJIT_E_INVALID naming it),
+ * ARMJIT_E_LIMIT when the arena is full.  The loaded code owns the object
+ * from then on (freed with it). */
+typedef struct armjit_mcode armjit_mcode;
+armjit_mcode *armjit_object_load(armjit_object *o, armjit_error *err);
+/* Compile and load in one step. */
+armjit_mcode *armjit_module_load(armjit_module *m, armjit_error *err);
+/* Function `name` of the module as a C function pointer (cast it to the
+ * function's C type: the AAPCS of the context's ABI), NULL if none. */
+void *armjit_mcode_symbol(const armjit_mcode *c, const char *name);
+const armjit_object *armjit_mcode_object(const armjit_mcode *c);
+/* As armjit_object_dis, at the loaded addresses. */
+armjit_status armjit_mcode_dis(const armjit_mcode *c, FILE *out);
+void armjit_mcode_free(armjit_mcode *c);
 
 ARMJIT_API_END
 #ifdef __cplusplus

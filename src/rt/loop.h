@@ -95,6 +95,7 @@ struct armjit_loop {
   uint32_t nmembers, capmembers;
   uint32_t next_id;       /* the next bridge's first exit id */
   uint32_t jumpers;       /* bridges of other families jumping into this one */
+  uint32_t njumping;      /* bridges of this family jumping into others */
   bool invalidated;       /* armjit_loop_invalidate was called */
 };
 

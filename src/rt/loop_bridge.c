@@ -41,8 +41,11 @@ const armjit_loop *ajx_family_member(const armjit_loop *root, uint32_t id) {
 }
 
 uint32_t ajx_family_capacity(const armjit_loop *root) {
-  /* Families reachable through jumps: a short walk (they are few). */
+  /* root->capacity covers the family (kept when bridges attach); the
+   * families its bridges jump into: a short walk (they are few), only
+   * when there are such bridges, so armjit_run stays O(1) otherwise. */
   uint32_t cap = root->capacity;
+  if (!root->njumping) return cap;
   const armjit_loop *stack[64];
   const armjit_loop *seen[256];
   uint32_t ns = 0, nseen = 0;
@@ -119,6 +122,7 @@ static void free_subtree(armjit_loop *b) {
   b->targets = NULL;
   armjit_ctx *ctx = b->ctx;
   remove_member(b->root, b);
+  if (nt) b->root->njumping--;
   ajx_loop_destroy(b);
   for (uint32_t j = 0; j < nt; j++) targets[j]->jumpers--;
   ajx_free(ctx, targets);
@@ -457,6 +461,7 @@ armjit_loop *armjit_compile_bridge(armjit_ctx *ctx, armjit_loop *parent, int exi
     targets[j]->jumpers++;
   }
   b->ntargets = nt;
+  if (nt) root->njumping++;
   /* An invalidated family: the bridge's own invalidation guards fail. */
   for (uint32_t x = 0; x < b->nexits && root->invalidated; x++)
     if (b->exits[x].nop) retarget(b, x, NULL);
