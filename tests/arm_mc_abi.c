@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The method compiler's calling convention against the C one of this
- * build's ABI (hard-float in armhf, soft-float in armel), both ways:
+/* The method compiler's calling convention against libffi's AAPCS in
+ * this build's ABI (hard-float in armhf, soft-float in armel), both ways:
  *
  *   C --libffi call--> @jit_k(args) --call--> C @cfn_k(args reversed)
  *
@@ -12,9 +12,10 @@
  * returns a value the JIT returns in turn.  Each call is made through the
  * callee-saved sentinel harness (tests/support/sentinel.h), via an @adapt_k
  * function that loads the arguments from memory, so r4-r11 and d8-d15 are
- * checked across the whole chain.  A second set calls GCC-compiled C
- * functions directly (back-filled singles, i64 pair alignment, stack
- * arguments). */
+ * checked across the whole chain.  A second set calls four hand-written
+ * GCC-compiled C functions directly (back-filled singles, i64 pair
+ * alignment, stack arguments).  The same signatures against GCC-compiled
+ * code, both ways and in both ABIs, are tests/arm_mc_abi_gcc.c. */
 #include "arm_mc_harness.h"
 #include "sentinel.h"
 
