@@ -34,10 +34,7 @@ quiet() {
 
 host_dir=build/bench-host
 if [ ! -f "$host_dir/Makefile" ]; then
-  # Warnings are the checked builds' business (make check): a benchmark
-  # of a Release build must not fail on one that only -O3 reports.
-  quiet cmake -S . -B "$host_dir" -DCMAKE_BUILD_TYPE=Release -DARMJIT_TESTS=OFF \
-    -DARMJIT_WERROR=OFF
+  quiet cmake -S . -B "$host_dir" -DCMAKE_BUILD_TYPE=Release -DARMJIT_TESTS=OFF
 fi
 host_targets=(compile_speed mc_bench)
 [ -n "$runner" ] && host_targets+=(armjit_count)

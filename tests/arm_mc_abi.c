@@ -125,26 +125,6 @@ static void make_closure(cfn_rec *R) {
   assert_int_equal(ffi_prep_closure_loc(R->cl, &R->cif, handler, R, R->code), FFI_OK);
 }
 
-typedef struct {
-  char *p;
-  size_t n, cap;
-} text_buf;
-static void tb(text_buf *t, const char *fmt, ...) {
-  va_list ap;
-  for (;;) {
-    va_start(ap, fmt);
-    int k = vsnprintf(t->p + t->n, t->cap - t->n, fmt, ap);
-    va_end(ap);
-    if ((size_t)k < t->cap - t->n) {
-      t->n += (size_t)k;
-      return;
-    }
-    t->cap = t->cap * 2 + (size_t)k + 256;
-    t->p = realloc(t->p, t->cap);
-    assert_non_null(t->p);
-  }
-}
-
 static armjit_memk memk_of(armjit_mtype t) {
   switch (t) {
   case ARMJIT_T_I64: return ARMJIT_MEM_I64;

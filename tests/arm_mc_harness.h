@@ -22,6 +22,28 @@
 #include "armjit/mc.h"
 #include "mc/mir.h"
 
+/* A growing text buffer the tests write modules into: tb(&t, fmt, ...)
+ * appends; t.p is NUL-terminated; free(t.p) when done. */
+typedef struct {
+  char *p;
+  size_t n, cap;
+} text_buf;
+static inline void tb(text_buf *t, const char *fmt, ...) {
+  va_list ap;
+  for (;;) {
+    va_start(ap, fmt);
+    int k = vsnprintf(t->p + t->n, t->cap - t->n, fmt, ap);
+    va_end(ap);
+    if ((size_t)k < t->cap - t->n) {
+      t->n += (size_t)k;
+      return;
+    }
+    t->cap = t->cap * 2 + (size_t)k + 256;
+    t->p = realloc(t->p, t->cap);
+    assert_non_null(t->p);
+  }
+}
+
 static inline armjit_ctx *mch_ctx(unsigned flags) {
   armjit_options o;
   memset(&o, 0, sizeof o);

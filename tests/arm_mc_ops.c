@@ -8,26 +8,6 @@
 #include "arm_mc_harness.h"
 
 /* ---- building the text ----------------------------------------------------------- */
-typedef struct {
-  char *p;
-  size_t n, cap;
-} text_buf;
-
-static void tb_printf(text_buf *t, const char *fmt, ...) {
-  va_list ap;
-  for (;;) {
-    va_start(ap, fmt);
-    int k = vsnprintf(t->p + t->n, t->cap - t->n, fmt, ap);
-    va_end(ap);
-    if ((size_t)k < t->cap - t->n) {
-      t->n += (size_t)k;
-      return;
-    }
-    t->cap = t->cap * 2 + (size_t)k + 256;
-    t->p = realloc(t->p, t->cap);
-    assert_non_null(t->p);
-  }
-}
 
 static const int32_t v32[] = {0, 1, -1, 2, 3, 7, -7, 31, 32, 33, 63, 64, 255, 256, 0x7fff,
                               -0x8000, 0x12345678, (int32_t)0x87654321, INT32_MAX, INT32_MIN,
@@ -100,18 +80,18 @@ static void test_int_binops(void **state) {
   for (size_t o = 0; o < NIBIN; o++)
     for (int w = 0; w < 2; w++) {
       const char *ty = w ? "i64" : "i32";
-      tb_printf(&t, "func @%s_%s(x: %s, y: %s) -> %s {\nentry:\n  r = %s.%s x, y\n  ret r\n}\n",
+      tb(&t, "func @%s_%s(x: %s, y: %s) -> %s {\nentry:\n  r = %s.%s x, y\n  ret r\n}\n",
                 ibin[o], ty, ty, ty, ty, ibin[o], ty);
       for (size_t k = 0; k < 12; k++)
-        tb_printf(&t, "func @%s_%s_k%zu(x: %s) -> %s {\nentry:\n  r = %s.%s x, %s\n  ret r\n}\n",
+        tb(&t, "func @%s_%s_k%zu(x: %s) -> %s {\nentry:\n  r = %s.%s x, %s\n  ret r\n}\n",
                   ibin[o], ty, k, ty, ty, ibin[o], ty, w ? k64[k] : k32[k]);
-      tb_printf(&t, "func @%s_%s_kx(y: %s) -> %s {\nentry:\n  r = %s.%s %s, y\n  ret r\n}\n",
+      tb(&t, "func @%s_%s_kx(y: %s) -> %s {\nentry:\n  r = %s.%s %s, y\n  ret r\n}\n",
                 ibin[o], ty, ty, ty, ibin[o], ty, w ? "-81985529216486896" : "-123456789");
     }
   for (int w = 0; w < 2; w++) {
     const char *ty = w ? "i64" : "i32";
-    tb_printf(&t, "func @neg_%s(x: %s) -> %s {\nentry:\n  r = neg.%s x\n  ret r\n}\n", ty, ty, ty, ty);
-    tb_printf(&t, "func @not_%s(x: %s) -> %s {\nentry:\n  r = not.%s x\n  ret r\n}\n", ty, ty, ty, ty);
+    tb(&t, "func @neg_%s(x: %s) -> %s {\nentry:\n  r = neg.%s x\n  ret r\n}\n", ty, ty, ty, ty);
+    tb(&t, "func @not_%s(x: %s) -> %s {\nentry:\n  r = not.%s x\n  ret r\n}\n", ty, ty, ty, ty);
   }
   fixture f;
   fx_open(&f, flags_of(state), t.p);
@@ -181,12 +161,12 @@ static void test_float_ops(void **state) {
   for (int w = 0; w < 2; w++) {
     const char *ty = w ? "f64" : "f32";
     for (size_t o = 0; o < 5; o++)
-      tb_printf(&t, "func @%s_%s(x: %s, y: %s) -> %s {\nentry:\n  r = %s.%s x, y\n  ret r\n}\n",
+      tb(&t, "func @%s_%s(x: %s, y: %s) -> %s {\nentry:\n  r = %s.%s x, y\n  ret r\n}\n",
                 fbin[o], ty, ty, ty, ty, fbin[o], ty);
     for (size_t o = 0; o < 3; o++)
-      tb_printf(&t, "func @%s_%s(x: %s) -> %s {\nentry:\n  r = %s.%s x\n  ret r\n}\n", funi[o], ty,
+      tb(&t, "func @%s_%s(x: %s) -> %s {\nentry:\n  r = %s.%s x\n  ret r\n}\n", funi[o], ty,
                 ty, ty, funi[o], ty);
-    tb_printf(&t, "func @fadd_%s_k(x: %s) -> %s {\nentry:\n  r = fadd.%s x, 0.1\n  ret r\n}\n", ty,
+    tb(&t, "func @fadd_%s_k(x: %s) -> %s {\nentry:\n  r = fadd.%s x, 0.1\n  ret r\n}\n", ty,
               ty, ty, ty);
   }
   fixture f;
@@ -237,7 +217,7 @@ static void test_conversions(void **state) {
   size_t ncv = sizeof cv / sizeof cv[0];
   text_buf t = {0};
   for (size_t k = 0; k < ncv; k++)
-    tb_printf(&t, "func @c%zu(x: %s) -> %s {\nentry:\n  r = %s x\n  ret r\n}\n", k, cv[k].from,
+    tb(&t, "func @c%zu(x: %s) -> %s {\nentry:\n  r = %s x\n  ret r\n}\n", k, cv[k].from,
               cv[k].to, cv[k].name);
   fixture f;
   fx_open(&f, flags_of(state), t.p);
@@ -277,29 +257,29 @@ static void test_compares(void **state) {
   for (int w = 0; w < 2; w++)
     for (size_t k = 0; k < 10; k++) {
       const char *ty = w ? "i64" : "i32";
-      tb_printf(&t, "func @i%s_%s(x: %s, y: %s) -> i32 {\nentry:\n  r = icmp.%s x, y\n  ret r\n}\n",
+      tb(&t, "func @i%s_%s(x: %s, y: %s) -> i32 {\nentry:\n  r = icmp.%s x, y\n  ret r\n}\n",
                 iccs[k], ty, ty, ty, iccs[k]);
-      tb_printf(&t,
+      tb(&t,
                 "func @bi%s_%s(x: %s, y: %s) -> i32 {\nentry:\n  c = icmp.%s x, y\n"
                 "  cbr c, t, e\nt:\n  ret 1\ne:\n  ret 0\n}\n",
                 iccs[k], ty, ty, ty, iccs[k]);
-      tb_printf(&t, "func @ki%s_%s(x: %s) -> i32 {\nentry:\n  r = icmp.%s x, %s\n  ret r\n}\n",
+      tb(&t, "func @ki%s_%s(x: %s) -> i32 {\nentry:\n  r = icmp.%s x, %s\n  ret r\n}\n",
                 iccs[k], ty, ty, iccs[k], w ? "-4294967296" : "-1");
     }
   for (int w = 0; w < 2; w++)
     for (size_t k = 0; k < 14; k++) {
       const char *ty = w ? "f64" : "f32";
-      tb_printf(&t, "func @f%s_%s(x: %s, y: %s) -> i32 {\nentry:\n  r = fcmp.%s x, y\n  ret r\n}\n",
+      tb(&t, "func @f%s_%s(x: %s, y: %s) -> i32 {\nentry:\n  r = fcmp.%s x, y\n  ret r\n}\n",
                 fccs[k], ty, ty, ty, fccs[k]);
-      tb_printf(&t,
+      tb(&t,
                 "func @bf%s_%s(x: %s, y: %s) -> i32 {\nentry:\n  c = fcmp.%s x, y\n"
                 "  cbr c, t, e\nt:\n  ret 1\ne:\n  ret 0\n}\n",
                 fccs[k], ty, ty, ty, fccs[k]);
     }
-  tb_printf(&t, "func @ieq_ref(x: ref, y: ref) -> i32 {\nentry:\n  r = icmp.eq x, y\n  ret r\n}\n");
+  tb(&t, "func @ieq_ref(x: ref, y: ref) -> i32 {\nentry:\n  r = icmp.eq x, y\n  ret r\n}\n");
   static const char *const sel[] = {"i32", "i64", "f32", "f64", "ref"};
   for (int k = 0; k < 5; k++)
-    tb_printf(&t, "func @sel_%s(c: i32, x: %s, y: %s) -> %s {\nentry:\n  r = select.%s c, x, y\n  ret r\n}\n",
+    tb(&t, "func @sel_%s(c: i32, x: %s, y: %s) -> %s {\nentry:\n  r = select.%s c, x, y\n  ret r\n}\n",
               sel[k], sel[k], sel[k], sel[k], sel[k]);
   fixture f;
   fx_open(&f, flags_of(state), t.p);
@@ -371,11 +351,11 @@ static void test_memory(void **state) {
   text_buf t = {0};
   for (size_t k = 0; k < 9; k++)
     for (size_t o = 0; o < 9; o++) {
-      tb_printf(&t, "func @ld_%s_%zu(p: ref, i: i32) -> %s {\nentry:\n  r = load.%s p, i, 3, %d\n  ret r\n}\n",
+      tb(&t, "func @ld_%s_%zu(p: ref, i: i32) -> %s {\nentry:\n  r = load.%s p, i, 3, %d\n  ret r\n}\n",
                 kinds[k].k, o, kinds[k].ty, kinds[k].k, offs[o]);
-      tb_printf(&t, "func @ldk_%s_%zu(p: ref) -> %s {\nentry:\n  r = load.%s p, %d\n  ret r\n}\n",
+      tb(&t, "func @ldk_%s_%zu(p: ref) -> %s {\nentry:\n  r = load.%s p, %d\n  ret r\n}\n",
                 kinds[k].k, o, kinds[k].ty, kinds[k].k, offs[o]);
-      tb_printf(&t,
+      tb(&t,
                 "func @st_%s_%zu(p: ref, i: i32, v: %s) {\nentry:\n  store.%s p, i, 3, %d, v\n  ret\n}\n",
                 kinds[k].k, o, kinds[k].ty, kinds[k].k, offs[o]);
     }

@@ -8,25 +8,6 @@
  * random and no-IDIV allocation. */
 #include "arm_mc_harness.h"
 
-typedef struct {
-  char *p;
-  size_t n, cap;
-} text_buf;
-static void tb(text_buf *t, const char *fmt, ...) {
-  va_list ap;
-  for (;;) {
-    va_start(ap, fmt);
-    int k = vsnprintf(t->p + t->n, t->cap - t->n, fmt, ap);
-    va_end(ap);
-    if ((size_t)k < t->cap - t->n) {
-      t->n += (size_t)k;
-      return;
-    }
-    t->cap = t->cap * 2 + (size_t)k + 256;
-    t->p = realloc(t->p, t->cap);
-    assert_non_null(t->p);
-  }
-}
 
 static unsigned flags_of(void **state) { return (unsigned)(uintptr_t)*state; }
 

@@ -333,8 +333,9 @@ armjit_status mir_add_op(armjit_ctx *ctx, mir_func *fn, uint32_t block, const mi
   fn->nedges += nedges;
   op->result = MIR_NONE;
   if (proto->rtype != ARMJIT_T_VOID) {
-    uint32_t v;
-    mir_add_value(ctx, fn, proto->rtype, false, block, oi, &v); /* room grown above */
+    uint32_t v = 0;
+    armjit_status st = mir_add_value(ctx, fn, proto->rtype, false, block, oi, &v);
+    if (st != ARMJIT_OK) return st; /* cannot happen: room was grown above */
     op->result = (mir_ref)v;
   }
   b->ops[b->nops++] = oi;

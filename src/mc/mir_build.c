@@ -47,7 +47,7 @@ static armjit_sym add_sym(armjit_module *m, const char *fn, uint8_t kind, const 
     mir_fail(m, ARMJIT_E_INVALID, "%s: duplicate symbol @%s", fn, name);
     return -1;
   }
-  uint8_t small[16], *p = small;
+  uint8_t small[16] = {0}, *p = small;
   if (n > 16 && !(p = ajx_alloc(m->ctx, n))) { raw_err(m, fn, ARMJIT_E_NOMEM); return -1; }
   for (unsigned k = 0; k < n; k++) p[k] = (uint8_t)params[k];
   uint32_t s;
@@ -110,7 +110,7 @@ armjit_block armjit_block_new(armjit_module *m, armjit_sym f, const armjit_mtype
   mir_func *fn = func_of(m, fnn, f);
   if (!fn || !types_ok(m, fnn, params, nparams, false, "parameter")) return -1;
   if (nparams > MIR_MAX_ITEMS) { raw_err(m, fnn, ARMJIT_E_LIMIT); return -1; }
-  uint8_t small[16], *p = small;
+  uint8_t small[16] = {0}, *p = small;
   if (nparams > 16 && !(p = ajx_alloc(m->ctx, nparams))) {
     raw_err(m, fnn, ARMJIT_E_NOMEM);
     return -1;

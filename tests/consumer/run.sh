@@ -61,11 +61,11 @@ step_done() { echo "   ok ($(( ($(date +%s%N) - step_start) / 1000000 )) ms)"; }
 run_embed() { # program
   local out
   out=$("${runner[@]}" "$1" 100) || fail "$1 100 exited with $?: $out"
-  echo "$out" | grep -q "^armjit 0\.\|^armjit [1-9]" || fail "$1: no version line: $out"
-  echo "$out" | grep -qx "sum of i\*i for i < 100 = 328350 (.*)" || fail "$1 100: $out"
+  grep -q "^armjit 0\.\|^armjit [1-9]" <<<"$out" || fail "$1: no version line: $out"
+  grep -qx "sum of i\*i for i < 100 = 328350 (.*)" <<<"$out" || fail "$1 100: $out"
   out=$("${runner[@]}" "$1" 2000) || fail "$1 2000 exited with $?: $out"
-  echo "$out" | grep -q "^overflow at i = [0-9]*: the slow path takes over" || fail "$1 2000: $out"
-  echo "$out" | grep -qx "sum of i\*i for i < 2000 = 2664667000 (.*)" || fail "$1 2000: $out"
+  grep -q "^overflow at i = [0-9]*: the slow path takes over" <<<"$out" || fail "$1 2000: $out"
+  grep -qx "sum of i\*i for i < 2000 = 2664667000 (.*)" <<<"$out" || fail "$1 2000: $out"
   echo "   $(echo "$out" | tail -1)"
 }
 needs() { # program: the libarmjit it depends on at run time, or "none"
@@ -91,7 +91,7 @@ soname=$("$readelf" -d "$prefix/$libdir/libarmjit.so" | sed -n 's/.*(SONAME).*\[
   fail "libarmjit.so.0 does not point at libarmjit.so.0.1.0"
 out=$("${runner[@]}" "$prefix/bin/armjit" print "$source/examples/traces/count.ir") ||
   fail "the installed CLI: $out"
-echo "$out" | grep -q "^label(" || fail "the installed CLI printed: $out"
+grep -q "^label(" <<<"$out" || fail "the installed CLI printed: $out"
 step_done
 
 export PKG_CONFIG_PATH=$prefix/$libdir/pkgconfig

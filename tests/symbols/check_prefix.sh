@@ -65,7 +65,7 @@ if [ "$total" -lt 50 ]; then
   exit 1
 fi
 for must in armjit_version armjit_ctx_new armjit_compile_loop a32_buf_new; do
-  if ! echo "$names" | grep -qx "$must"; then
+  if ! grep -qx "$must" <<<"$names"; then
     echo "FAIL: $must (public API) is missing"
     exit 1
   fi
