@@ -181,26 +181,6 @@ static uint64_t value_bits(char c) {
 /* The same value as a fold sees it (32-bit types: the low word). */
 static uint64_t seen_bits(char c, uint64_t b) { return c == 'l' || c == 'd' ? b : (uint32_t)b; }
 
-typedef struct {
-  char *p;
-  size_t n, cap;
-} text_buf;
-static void tb(text_buf *t, const char *fmt, ...) {
-  va_list ap;
-  for (;;) {
-    va_start(ap, fmt);
-    int k = vsnprintf(t->p + t->n, t->cap - t->n, fmt, ap);
-    va_end(ap);
-    if ((size_t)k < t->cap - t->n) {
-      t->n += (size_t)k;
-      return;
-    }
-    t->cap = t->cap * 2 + (size_t)k + 256;
-    t->p = realloc(t->p, t->cap);
-    assert_non_null(t->p);
-  }
-}
-
 /* The text of the extern @f_k and of @call_k and @fold_k. */
 static void emit_sig(text_buf *t, unsigned k, const mc_entry *e) {
   size_t n = strlen(e->params);
