@@ -16,20 +16,7 @@
 #include <string.h>
 
 #include "armjit.h"
-
-static armjit_trace *parse(armjit_ctx *ctx, const char *text) {
-  armjit_error err;
-  armjit_trace *t = armjit_trace_parse(ctx, text, &err);
-  if (!t) fail_msg("parse: %s (%d:%d)\n%s", err.msg, err.line, err.col, text);
-  return t;
-}
-
-static armjit_loop *compile(armjit_ctx *ctx, armjit_trace *t) {
-  armjit_error err;
-  armjit_loop *l = armjit_compile_loop(ctx, t, &err);
-  if (!l) fail_msg("compile: %s", err.msg);
-  return l;
-}
+#include "ir_support.h"
 
 /* A trace that is both targets of its token. */
 typedef struct {
@@ -38,8 +25,8 @@ typedef struct {
 } target;
 
 static target bind(armjit_ctx *ctx, const char *token, const char *text) {
-  target x = {parse(ctx, text), NULL};
-  x.l = compile(ctx, x.t);
+  target x = {irs_parse(ctx, text), NULL};
+  x.l = irs_compile(ctx, x.t);
   armjit_token *tok = armjit_ctx_token(ctx, token);
   assert_non_null(tok);
   armjit_error err;
@@ -82,17 +69,6 @@ static int run_both(armjit_ctx *ctx, armjit_trace *t, armjit_loop *l, const int3
   return id;
 }
 
-static armjit_ctx *new_ctx(unsigned flags, uint32_t seed) {
-  armjit_options o;
-  memset(&o, 0, sizeof o);
-  o.flags = flags;
-  o.seed = seed;
-  armjit_error err;
-  armjit_ctx *ctx = armjit_ctx_new(&o, &err);
-  if (!ctx) fail_msg("ctx: %s", err.msg);
-  return ctx;
-}
-
 /* ---- the finish path ---------------------------------------------------------- */
 /* sum over k = n..1 of sq(k) + (x += 0.5 k), values live across the call in
  * registers a call clobbers, a float argument and result. */
@@ -114,8 +90,8 @@ static const char caller_sum[] =
 static void test_finish_path(void **state) {
   (void)state;
   for (unsigned variant = 0; variant < 2; variant++) {
-    armjit_ctx *ctx = new_ctx(variant ? ARMJIT_RANDOM_RA : 0, 7 + variant);
-    armjit_trace *t = parse(ctx, caller_sum);  /* makes the tokens */
+    armjit_ctx *ctx = irs_ctx_with(variant ? ARMJIT_RANDOM_RA : 0, 7 + variant);
+    armjit_trace *t = irs_parse(ctx, caller_sum);  /* makes the tokens */
     target sq = bind(ctx, "sq",
                      "[i0, f1]\n"
                      "f2 = float_mul(f1, f1)\n"
@@ -128,7 +104,7 @@ static void test_finish_path(void **state) {
                        "f3 = float_mul(f2, 0.5)\n"
                        "f4 = float_add(f0, f3)\n"
                        "finish(f4)\n");
-    armjit_loop *l = compile(ctx, t);
+    armjit_loop *l = irs_compile(ctx, t);
     armjit_frame *f = armjit_frame_new(ctx, armjit_loop_frame_capacity(l));
     for (int32_t n = 0; n <= 40; n += 8) {
       int32_t in[4] = {n, 3, 0, 7}, want = 3;
@@ -194,11 +170,11 @@ static const char caller_one[] =
 
 static void test_guard_path(void **state) {
   (void)state;
-  armjit_ctx *ctx = new_ctx(0, 0);
-  armjit_trace *t = parse(ctx, caller_one);
+  armjit_ctx *ctx = irs_ctx_with(0, 0);
+  armjit_trace *t = irs_parse(ctx, caller_one);
   target c = bind(ctx, "small", callee_small);
   helper_state hs = {armjit_ctx_token(ctx, "small"), 0, -1};
-  armjit_loop *l = compile(ctx, t);
+  armjit_loop *l = irs_compile(ctx, t);
   /* no helper: a callee leaving through a guard ends the run */
   int32_t in[2] = {9, 1};
   assert_int_equal(run_both(ctx, t, l, in, 2, NULL), ARMJIT_EXIT_CALL_FAILED);
@@ -236,7 +212,7 @@ static void test_guard_path(void **state) {
 /* Signatures are checked where a target is bound. */
 static void test_signatures(void **state) {
   (void)state;
-  armjit_ctx *ctx = new_ctx(0, 0);
+  armjit_ctx *ctx = irs_ctx_with(0, 0);
   armjit_type ints[2] = {ARMJIT_INT, ARMJIT_INT};
   armjit_error err;
   armjit_token *tok = armjit_token_new(ctx, "two", ints, 2, ARMJIT_INT, &err);
@@ -245,10 +221,10 @@ static void test_signatures(void **state) {
   assert_int_equal(err.code, ARMJIT_E_INVALID);
   assert_null(armjit_token_new(ctx, "not a name", ints, 1, ARMJIT_INT, &err));
   assert_int_equal(err.code, ARMJIT_E_ARG);
-  armjit_trace *one = parse(ctx, "[i0]\nfinish(i0)\n");
-  armjit_trace *fl = parse(ctx, "[i0, i1]\nf2 = cast_int_to_float(i0)\nfinish(f2)\n");
-  armjit_trace *ok = parse(ctx, "[i0, i1]\ni2 = int_add(i0, i1)\nfinish(i2)\n");
-  armjit_loop *l1 = compile(ctx, one), *lf = compile(ctx, fl), *lo = compile(ctx, ok);
+  armjit_trace *one = irs_parse(ctx, "[i0]\nfinish(i0)\n");
+  armjit_trace *fl = irs_parse(ctx, "[i0, i1]\nf2 = cast_int_to_float(i0)\nfinish(f2)\n");
+  armjit_trace *ok = irs_parse(ctx, "[i0, i1]\ni2 = int_add(i0, i1)\nfinish(i2)\n");
+  armjit_loop *l1 = irs_compile(ctx, one), *lf = irs_compile(ctx, fl), *lo = irs_compile(ctx, ok);
   assert_int_equal(armjit_token_set_loop(tok, l1, &err), ARMJIT_E_TYPE);
   assert_non_null(strstr(err.msg, "2 arguments"));
   assert_int_equal(armjit_token_set_trace(tok, fl, &err), ARMJIT_E_TYPE);
@@ -282,23 +258,23 @@ static void test_signatures(void **state) {
 /* ---- redirect after recompiling ------------------------------------------------- */
 static void test_redirect(void **state) {
   (void)state;
-  armjit_ctx *ctx = new_ctx(0, 0);
-  armjit_trace *t = parse(ctx, caller_one);
+  armjit_ctx *ctx = irs_ctx_with(0, 0);
+  armjit_trace *t = irs_parse(ctx, caller_one);
   target a = bind(ctx, "small", "[i0]\ni1 = int_mul(i0, 2)\nfinish(i1)\n");
-  armjit_loop *l = compile(ctx, t);
+  armjit_loop *l = irs_compile(ctx, t);
   int32_t in[2] = {21, 0};
   armjit_value v;
   assert_int_equal(run_both(ctx, t, l, in, 2, &v), 0);
   assert_int_equal(v.i, 42);
   /* "recompile": another loop for the same token, with a deeper frame */
-  armjit_trace *tb = parse(ctx, "[i0]\n"
+  armjit_trace *tb = irs_parse(ctx, "[i0]\n"
                                 "i1 = int_mul(i0, 3)\n"
                                 "i2 = int_lt(i1, -1000)\n"
                                 "guard_false(i2) [i0, i1, i0, i1, i0, i1, i0, i1]\n"
                                 "finish(i1)\n");
-  armjit_loop *lb = compile(ctx, tb);
-  armjit_trace *bad = parse(ctx, "[f0]\nfinish(1)\n");
-  armjit_loop *lbad = compile(ctx, bad);
+  armjit_loop *lb = irs_compile(ctx, tb);
+  armjit_trace *bad = irs_parse(ctx, "[f0]\nfinish(1)\n");
+  armjit_loop *lbad = irs_compile(ctx, bad);
   armjit_error err;
   assert_int_equal(armjit_loop_redirect(a.l, lbad, &err), ARMJIT_E_TYPE);
   assert_non_null(strstr(err.msg, "other inputs"));
@@ -345,7 +321,7 @@ static armjit_value base_case(void *ud, armjit_token *tok, armjit_frame *f) {
 
 static void test_recursion_stack_check(void **state) {
   (void)state;
-  armjit_ctx *ctx = new_ctx(ARMJIT_STACK_CHECK, 0);
+  armjit_ctx *ctx = irs_ctx_with(ARMJIT_STACK_CHECK, 0);
   armjit_ctx_set_assembler_helper(ctx, base_case, NULL);
   target s = bind(ctx, "sum", sum_rec);
   /* no limit yet: a moderate recursion */
@@ -387,9 +363,9 @@ static void test_stack_check_cost(void **state) {
   (void)state;
   long first[2];
   for (int on = 0; on < 2; on++) {
-    armjit_ctx *ctx = new_ctx(on ? ARMJIT_STACK_CHECK : 0, 0);
-    armjit_trace *t = parse(ctx, "[i0]\ni1 = int_add(i0, 1)\nfinish(i1)\n");
-    armjit_loop *l = compile(ctx, t);
+    armjit_ctx *ctx = irs_ctx_with(on ? ARMJIT_STACK_CHECK : 0, 0);
+    armjit_trace *t = irs_parse(ctx, "[i0]\ni1 = int_add(i0, 1)\nfinish(i1)\n");
+    armjit_loop *l = irs_compile(ctx, t);
     first[on] = armjit_loop_op_offset(l, 0);
     armjit_loop_free(l);
     armjit_trace_free(t);

@@ -12,30 +12,7 @@
 #include <string.h>
 
 #include "armjit.h"
-
-static armjit_ctx *new_ctx(unsigned flags) {
-  armjit_options o;
-  memset(&o, 0, sizeof o);
-  o.flags = flags;
-  armjit_error err;
-  armjit_ctx *ctx = armjit_ctx_new(&o, &err);
-  if (!ctx) fail_msg("ctx: %s", err.msg);
-  return ctx;
-}
-
-static armjit_trace *parse(armjit_ctx *ctx, const char *text) {
-  armjit_error err;
-  armjit_trace *t = armjit_trace_parse(ctx, text, &err);
-  if (!t) fail_msg("parse: %s (%d:%d)", err.msg, err.line, err.col);
-  return t;
-}
-
-static armjit_loop *compile(armjit_ctx *ctx, armjit_trace *t) {
-  armjit_error err;
-  armjit_loop *l = armjit_compile_loop(ctx, t, &err);
-  if (!l) fail_msg("compile: %s", err.msg);
-  return l;
-}
+#include "ir_support.h"
 
 /* A preamble label P (reached once per entry) and the loop label L
  * (reached n + 1 times for input n: falling in, then every jump). */
@@ -52,9 +29,9 @@ static const char two_labels[] =
 
 static void test_counts_exact(void **state) {
   (void)state;
-  armjit_ctx *ctx = new_ctx(ARMJIT_COUNTERS);
-  armjit_trace *t = parse(ctx, two_labels);
-  armjit_loop *l = compile(ctx, t);
+  armjit_ctx *ctx = irs_ctx_with(ARMJIT_COUNTERS, 0);
+  armjit_trace *t = irs_parse(ctx, two_labels);
+  armjit_loop *l = irs_compile(ctx, t);
   assert_int_equal(armjit_loop_nlabels(l), 2);
   assert_int_equal(armjit_loop_count(l, -1), 0);
   armjit_frame *f = armjit_frame_new(ctx, armjit_loop_frame_capacity(l));
@@ -82,8 +59,8 @@ static void test_counts_exact(void **state) {
 /* A callee entered through call_assembler counts one entry per call. */
 static void test_counts_callee(void **state) {
   (void)state;
-  armjit_ctx *ctx = new_ctx(ARMJIT_COUNTERS);
-  armjit_trace *t = parse(ctx, "descr twice = token(args=[int], result=int)\n"
+  armjit_ctx *ctx = irs_ctx_with(ARMJIT_COUNTERS, 0);
+  armjit_trace *t = irs_parse(ctx, "descr twice = token(args=[int], result=int)\n"
                                "[i0, i1]\n"
                                "label(i0, i1, descr=L)\n"
                                "i2 = int_gt(i0, 0)\n"
@@ -92,8 +69,8 @@ static void test_counts_callee(void **state) {
                                "i4 = int_add(i1, i3)\n"
                                "i5 = int_sub(i0, 1)\n"
                                "jump(i5, i4, descr=L)\n");
-  armjit_trace *ct = parse(ctx, "[i0]\ni1 = int_add(i0, i0)\nfinish(i1)\n");
-  armjit_loop *cl = compile(ctx, ct), *l = compile(ctx, t);
+  armjit_trace *ct = irs_parse(ctx, "[i0]\ni1 = int_add(i0, i0)\nfinish(i1)\n");
+  armjit_loop *cl = irs_compile(ctx, ct), *l = irs_compile(ctx, t);
   armjit_error err;
   assert_int_equal(armjit_token_set_loop(armjit_ctx_token(ctx, "twice"), cl, &err), ARMJIT_OK);
   armjit_frame *f = armjit_frame_new(ctx, armjit_loop_frame_capacity(l));
@@ -116,7 +93,7 @@ static void test_counts_callee(void **state) {
  * counts the jumps back from the bridge too. */
 static void test_counts_bridge(void **state) {
   (void)state;
-  armjit_ctx *ctx = new_ctx(ARMJIT_COUNTERS);
+  armjit_ctx *ctx = irs_ctx_with(ARMJIT_COUNTERS, 0);
   armjit_error err;
   armjit_set_entry *set;
   unsigned n;
@@ -162,9 +139,9 @@ static void test_counters_cost(void **state) {
   (void)state;
   size_t size[2];
   for (int on = 0; on < 2; on++) {
-    armjit_ctx *ctx = new_ctx(on ? ARMJIT_COUNTERS : 0);
-    armjit_trace *t = parse(ctx, two_labels);
-    armjit_loop *l = compile(ctx, t);
+    armjit_ctx *ctx = irs_ctx_with(on ? ARMJIT_COUNTERS : 0, 0);
+    armjit_trace *t = irs_parse(ctx, two_labels);
+    armjit_loop *l = irs_compile(ctx, t);
     armjit_loop_code(l, &size[on]);
     armjit_frame *f = armjit_frame_new(ctx, armjit_loop_frame_capacity(l));
     f->values[0].i = 3;

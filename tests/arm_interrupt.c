@@ -20,31 +20,7 @@
 #include <time.h>
 
 #include "armjit.h"
-
-static armjit_ctx *new_ctx(unsigned flags, uint32_t seed) {
-  armjit_options o;
-  memset(&o, 0, sizeof o);
-  o.flags = flags;
-  o.seed = seed;
-  armjit_error err;
-  armjit_ctx *ctx = armjit_ctx_new(&o, &err);
-  if (!ctx) fail_msg("ctx: %s", err.msg);
-  return ctx;
-}
-
-static armjit_trace *parse(armjit_ctx *ctx, const char *text) {
-  armjit_error err;
-  armjit_trace *t = armjit_trace_parse(ctx, text, &err);
-  if (!t) fail_msg("parse: %s (%d:%d)", err.msg, err.line, err.col);
-  return t;
-}
-
-static armjit_loop *compile(armjit_ctx *ctx, armjit_trace *t) {
-  armjit_error err;
-  armjit_loop *l = armjit_compile_loop(ctx, t, &err);
-  if (!l) fail_msg("compile: %s", err.msg);
-  return l;
-}
+#include "ir_support.h"
 
 /* Carried ints, floats and refs; leaves when i0 reaches 0. */
 static const char mixed[] =
@@ -100,13 +76,13 @@ static void same_values(const armjit_frame *a, const armjit_frame *b) {
  * step; the end equals the uninterrupted run of a plain context. */
 static void test_interrupt_resume(void **state) {
   (void)state;
-  armjit_ctx *plain = new_ctx(0, 0);
-  armjit_trace *tp = parse(plain, mixed);
-  armjit_loop *lp = compile(plain, tp);
+  armjit_ctx *plain = irs_ctx_with(0, 0);
+  armjit_trace *tp = irs_parse(plain, mixed);
+  armjit_loop *lp = irs_compile(plain, tp);
   for (unsigned variant = 0; variant < 2; variant++) {
-    armjit_ctx *ctx = new_ctx(ARMJIT_INTERRUPTIBLE | (variant ? ARMJIT_RANDOM_RA : 0), 3);
-    armjit_trace *t = parse(ctx, mixed);
-    armjit_loop *l = compile(ctx, t);
+    armjit_ctx *ctx = irs_ctx_with(ARMJIT_INTERRUPTIBLE | (variant ? ARMJIT_RANDOM_RA : 0), 3);
+    armjit_trace *t = irs_parse(ctx, mixed);
+    armjit_loop *l = irs_compile(ctx, t);
     assert_true(armjit_trace_resumable(t, 0));
     uint32_t cap = armjit_loop_frame_capacity(l);
     armjit_frame *want = armjit_frame_new(plain, armjit_loop_frame_capacity(lp));
@@ -170,10 +146,10 @@ static void *set_later(void *ud) {
 
 static void test_interrupt_from_thread(void **state) {
   (void)state;
-  armjit_ctx *ctx = new_ctx(ARMJIT_INTERRUPTIBLE, 0);
-  armjit_trace *t = parse(ctx, "[i0, i1]\nlabel(i0, i1, descr=L)\ni2 = int_add(i1, i0)\n"
+  armjit_ctx *ctx = irs_ctx_with(ARMJIT_INTERRUPTIBLE, 0);
+  armjit_trace *t = irs_parse(ctx, "[i0, i1]\nlabel(i0, i1, descr=L)\ni2 = int_add(i1, i0)\n"
                                "i3 = int_add(i0, 1)\njump(i3, i2, descr=L)\n");
-  armjit_loop *l = compile(ctx, t);
+  armjit_loop *l = irs_compile(ctx, t);
   armjit_frame *f = armjit_frame_new(ctx, armjit_loop_frame_capacity(l));
   f->values[0].i = 0;
   f->values[1].i = 0;
@@ -218,7 +194,7 @@ static const char sum_odd[] =
 
 static void test_interrupt_bridge(void **state) {
   (void)state;
-  armjit_ctx *ctx = new_ctx(ARMJIT_INTERRUPTIBLE, 0);
+  armjit_ctx *ctx = irs_ctx_with(ARMJIT_INTERRUPTIBLE, 0);
   armjit_error err;
   armjit_set_entry *set;
   unsigned n;
@@ -268,10 +244,10 @@ static void test_interrupt_cost(void **state) {
   (void)state;
   size_t size[2];
   for (int on = 0; on < 2; on++) {
-    armjit_ctx *ctx = new_ctx(on ? ARMJIT_INTERRUPTIBLE : 0, 0);
-    armjit_trace *t = parse(ctx, "[i0]\nlabel(i0, descr=L)\ni1 = int_add(i0, 1)\n"
+    armjit_ctx *ctx = irs_ctx_with(on ? ARMJIT_INTERRUPTIBLE : 0, 0);
+    armjit_trace *t = irs_parse(ctx, "[i0]\nlabel(i0, descr=L)\ni1 = int_add(i0, 1)\n"
                                  "jump(i1, descr=L)\n");
-    armjit_loop *l = compile(ctx, t);
+    armjit_loop *l = irs_compile(ctx, t);
     armjit_loop_code(l, &size[on]);
     armjit_loop_free(l);
     armjit_trace_free(t);

@@ -33,6 +33,24 @@ armjit_ctx *irs_ctx(void) {
   return ctx;
 }
 
+armjit_ctx *irs_ctx_with(unsigned flags, uint32_t seed) {
+  armjit_options o;
+  memset(&o, 0, sizeof o);
+  o.flags = flags;
+  o.seed = seed;
+  armjit_error err;
+  armjit_ctx *ctx = armjit_ctx_new(&o, &err);
+  if (!ctx) fail_msg("armjit_ctx_new: %s", err.msg);
+  return ctx;
+}
+
+armjit_loop *irs_compile(armjit_ctx *ctx, armjit_trace *t) {
+  armjit_error err;
+  armjit_loop *l = armjit_compile_loop(ctx, t, &err);
+  if (!l) fail_msg("armjit_compile_loop: %s (%s)", err.msg, armjit_status_name(err.code));
+  return l;
+}
+
 armjit_trace *irs_parse(armjit_ctx *ctx, const char *text) {
   armjit_error err;
   armjit_trace *t = armjit_trace_parse(ctx, text, &err);

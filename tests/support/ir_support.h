@@ -21,8 +21,14 @@ uint64_t irs_bits(double d);
 /* A default context (fails the test if it cannot be made). */
 armjit_ctx *irs_ctx(void);
 
+/* A context with these option flags and random seed (fails the test if it
+ * cannot be made). */
+armjit_ctx *irs_ctx_with(unsigned flags, uint32_t seed);
+
 /* Parse `text` or fail the test, printing the error with line:column. */
 armjit_trace *irs_parse(armjit_ctx *ctx, const char *text);
+/* Compile `t` into a loop or fail the test with the error. */
+armjit_loop *irs_compile(armjit_ctx *ctx, armjit_trace *t);
 /* The printed trace (malloc'd; free()). */
 char *irs_print(const armjit_trace *t);
 
