@@ -58,6 +58,7 @@ static void test_roundtrip(void **state) {
     rt_rng_seed(&r, rt_trace_seed(p->seed, i));
     rt_config cfg;
     rt_config_random(&r, &cfg);
+    if (rt_chance(&r, 40)) cfg.wide_pct = 5 + rt_below(&r, 40); /* i64 and f32 */
     rt_trace g;
     assert_true(rt_generate(&r, &cfg, ctx, &g));
     loops += g.loop;

@@ -60,8 +60,9 @@ void ra_fini(ra_state *ra);
 static inline armjit_status ra_status(const ra_state *ra) { return ra->core.status; }
 static inline const char *ra_why(const ra_state *ra) { return ra->core.why; }
 
+/* Does v live in the VFP bank (a float, i64 or f32)? */
 static inline bool ra_is_float(const ra_state *ra, ir_ref v) {
-  return ir_ref_type(ra->t, v) == ARMJIT_FLOAT;
+  return ra_storage_of(ir_ref_type(ra->t, v)) == ARMJIT_FLOAT;
 }
 /* Where v is now: a register if it has one, else its slot; a constant's
  * location for constants; LOC_NONE when v is not materialized anywhere. */

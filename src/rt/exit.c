@@ -6,6 +6,7 @@
 
 #include "arm/target.h"
 #include "cg/recovery.h"
+#include "ra/loc.h"
 #include "ir/sem.h"
 
 bool ajx_exit_decode(const ajx_loop_meta *m, uint32_t exit_id, const uint32_t *save,
@@ -16,7 +17,7 @@ bool ajx_exit_decode(const ajx_loop_meta *m, uint32_t exit_id, const uint32_t *s
   for (uint32_t k = 0; k < e->nvalues; k++) {
     rec_entry r;
     if (!rec_next(&p, end, &r)) return false;
-    bool f = e->types[k] == ARMJIT_FLOAT;
+    bool f = ra_storage_of(e->types[k]) == ARMJIT_FLOAT;
     bool wide = r.kind == REC_K_VFP || r.kind == REC_K_FSLOT;
     if ((r.tag == REC_REG || r.tag == REC_SLOT) && wide != f) return false;
     armjit_value v;

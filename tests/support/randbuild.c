@@ -25,6 +25,8 @@ static armjit_val make_const(build *b, const rt_const *c) {
   switch (c->type) {
   case ARMJIT_INT: return armjit_const_int(b->t, c->v.i);
   case ARMJIT_REF: return armjit_const_ref(b->t, c->v.r);
+  case ARMJIT_I64: return armjit_const_i64(b->t, c->v.l);
+  case ARMJIT_F32: return armjit_const_f32(b->t, c->v.s);
   default: return armjit_const_float(b->t, c->v.f);
   }
 }

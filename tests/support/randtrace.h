@@ -55,6 +55,9 @@ typedef struct {
                            guards) on arena objects; needs an rt_env */
   unsigned call_pct;    /* share of calls of randenv's helpers (with their
                            exception and force guards) */
+  unsigned wide_pct;    /* share of i64 and f32 ops (and of inputs, label
+                           args and fail args of those types); 0 in
+                           rt_config_random, so callers opt in */
   bool loop;            /* loop (label ... jump) or straight line (finish) */
 } rt_config;
 
