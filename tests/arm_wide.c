@@ -175,6 +175,38 @@ static void test_bridge(void **state) {
   armjit_set_free(ctx, set, n);
 }
 
+/* call_assembler with i64 and f32 arguments and an i64 result. */
+static void test_call_assembler(void **state) {
+  armjit_ctx *ctx = *state;
+  static const armjit_type args[2] = {ARMJIT_I64, ARMJIT_F32};
+  armjit_error err;
+  armjit_token *tok = armjit_token_new(ctx, "wide_callee", args, 2, ARMJIT_I64, &err);
+  if (!tok) fail_msg("token: %s", err.msg);
+  armjit_trace *callee = irs_parse(ctx, "[l0, s1]\n"
+                                        "f2 = cast_singlefloat_to_float(s1)\n"
+                                        "l3 = llong_from_float(f2)\n"
+                                        "l4 = llong_add(l0, l3)\n"
+                                        "finish(l4)\n");
+  armjit_loop *cl = irs_compile(ctx, callee);
+  assert_int_equal(armjit_token_set_loop(tok, cl, &err), ARMJIT_OK);
+  assert_int_equal(armjit_token_set_trace(tok, callee, &err), ARMJIT_OK);
+  armjit_value in[2];
+  memset(in, 0, sizeof in);
+  in[0].l = INT64_MAX - 1;
+  in[1].s = 0.5f;
+  same_run(ctx,
+           "descr wide_callee = token(args=[i64, f32], result=i64)\n"
+           "[l0, s1]\n"
+           "l2 = call_assembler(l0, f32(2.5), descr=wide_callee)\n"
+           "l3 = call_assembler(l2, s1, descr=wide_callee)\n"
+           "finish(l2, l3, s1)\n",
+           in);
+  armjit_token_set_trace(tok, NULL, &err);
+  armjit_token_set_loop(tok, NULL, &err);
+  armjit_loop_free(cl);
+  armjit_trace_free(callee);
+}
+
 static int setup(void **state) {
   *state = armjit_ctx_new(NULL, NULL);
   return *state ? 0 : -1;
@@ -192,6 +224,7 @@ int main(void) {
       cmocka_unit_test(test_memory),
       cmocka_unit_test(test_loop_and_pressure),
       cmocka_unit_test(test_bridge),
+      cmocka_unit_test(test_call_assembler),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -93,7 +93,17 @@ static inline void print_typed(FILE *out, armjit_type ty, const armjit_value *v)
   case ARMJIT_INT: fprintf(out, "%" PRId32, v->i); break;
   case ARMJIT_FLOAT: print_float(out, v->f); break;
   case ARMJIT_I64: fprintf(out, "%" PRId64, v->l); break;
-  case ARMJIT_F32: print_float(out, (double)v->s); break;
+  case ARMJIT_F32: { /* the shortest decimal that reads back as the same f32 */
+    if (isnan(v->s)) { fputs("nan", out); break; }
+    char buf[40];
+    for (int prec = 1; prec <= 9; prec++) {
+      snprintf(buf, sizeof buf, "%.*g", prec, (double)v->s);
+      if ((float)strtod(buf, NULL) == v->s) break;
+    }
+    if (!strpbrk(buf, ".eEn")) strcat(buf, ".0");
+    fputs(buf, out);
+    break;
+  }
   case ARMJIT_REF:
     if (v->r) fprintf(out, "0x%" PRIxPTR, v->r); else fputs("null", out);
     break;
