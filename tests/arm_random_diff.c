@@ -38,7 +38,9 @@
 #endif
 
 enum { M_NORMAL, M_RANDOM_RA, M_NO_IDIV, M_COUNT };
-static const char *const mode_name[M_COUNT] = {"normal RA", "random RA", "no-IDIV"};
+/* no-IDIV: a CPU without SDIV/UDIV and without NEON (division helpers,
+ * the i64 ops' core-register sequences) */
+static const char *const mode_name[M_COUNT] = {"normal RA", "random RA", "no-IDIV no-NEON"};
 
 #define MAX_STEPS 10000000u
 #define MAX_REPORTS 3
@@ -75,7 +77,10 @@ static armjit_options mode_options(int mode, uint64_t trace_seed) {
     o.flags = ARMJIT_RANDOM_RA;
     o.seed = (uint32_t)trace_seed | 1u;
   }
-  if (mode == M_NO_IDIV) o.flags = ARMJIT_NO_IDIV;
+  if (mode == M_NO_IDIV) {
+    o.flags = ARMJIT_NO_IDIV | ARMJIT_FEATURES_SET;
+    o.features = armjit_detect_features() & ~(unsigned)A32_FEAT_NEON;
+  }
   return o;
 }
 
