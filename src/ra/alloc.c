@@ -180,8 +180,11 @@ int ra_const_take(ra_state *ra, ir_ref k) {
                             const_bits(ra, k), (int32_t)k);
 }
 
-int ra_temp(ra_state *ra, bool vfp) {
+int ra_temp(ra_state *ra, bool vfp) { return ra_temp_in(ra, vfp, 0); }
+
+int ra_temp_in(ra_state *ra, bool vfp, uint32_t allow) {
   ra_req q = req(ra, -1, false, false);
+  q.allow = allow;
   return ra_core_temp(&ra->core, vfp ? ARMJIT_FLOAT : ARMJIT_INT, &q);
 }
 

@@ -99,6 +99,8 @@ ir_ref ra_cached_const(const ra_state *ra, int r);
 /* A locked temporary register of the class, spilling if necessary; it holds
  * no value (free again after the op). */
 int ra_temp(ra_state *ra, bool vfp);
+/* The same among the registers of `allow` (0: any). */
+int ra_temp_in(ra_state *ra, bool vfp, uint32_t allow);
 
 /* Before a helper call at the current op: values still needed after it
  * leave r0-r3 / d0-d7 (to a free callee-saved register, else their slot).

@@ -39,7 +39,14 @@ static armjit_val handle(build *b, int32_t ref) {
 }
 
 static armjit_type sig_type(char c) {
-  return c == 'i' ? ARMJIT_INT : c == 'f' ? ARMJIT_FLOAT : c == 'v' ? ARMJIT_VOID : ARMJIT_REF;
+  switch (c) {
+  case 'i': return ARMJIT_INT;
+  case 'f': return ARMJIT_FLOAT;
+  case 'l': return ARMJIT_I64;
+  case 's': return ARMJIT_F32;
+  case 'v': return ARMJIT_VOID;
+  default: return ARMJIT_REF;
+  }
 }
 
 static int make_descr(armjit_ctx *ctx, armjit_trace *t, const rt_descr *d) {

@@ -122,6 +122,14 @@ bool rt_trace_copy(rt_trace *dst, const rt_trace *src) {
   return true;
 }
 
+bool rt_uses_wide(const rt_trace *g) {
+  for (uint32_t v = 0; v < g->nvals; v++)
+    if (g->vtype[v] == ARMJIT_I64 || g->vtype[v] == ARMJIT_F32) return true;
+  for (uint32_t k = 0; k < g->nconsts; k++)
+    if (g->consts[k].type == ARMJIT_I64 || g->consts[k].type == ARMJIT_F32) return true;
+  return false;
+}
+
 armjit_type rt_ref_type(const rt_trace *g, int32_t ref) {
   return RT_IS_CONST(ref) ? g->consts[RT_CONST_INDEX(ref)].type : g->vtype[ref];
 }

@@ -184,6 +184,9 @@ bool rt_is_exit(unsigned opc);
 /* Index of the op of exit `exit_id`, or -1. */
 int32_t rt_exit_op(const rt_trace *g, int exit_id);
 
+/* Does g have an i64 or f32 value (variable or constant)? */
+bool rt_uses_wide(const rt_trace *g);
+
 /* Type of a value id or constant reference. */
 armjit_type rt_ref_type(const rt_trace *g, int32_t ref);
 
