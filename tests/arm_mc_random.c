@@ -145,20 +145,20 @@ static void run_mode(const mode *md, unsigned long count, unsigned long seed0) {
 
 static void test_default(void **state) {
   (void)state;
-  mode m = {0, "default allocation", {0, 0, 0, 0, 0}};
+  mode m = {0, "default allocation", {0, 0, 0, 0, MC_GEN_NO_EXC}};
   run_mode(&m, env_or("ARMJIT_COUNT", ARMJIT_RANDOM_COUNT), env_or("ARMJIT_SEED", ARMJIT_RANDOM_SEED));
 }
 
 static void test_random_ra(void **state) {
   (void)state;
-  mode m = {ARMJIT_RANDOM_RA, "random allocation", {0, 0, 0, 0, 0}};
+  mode m = {ARMJIT_RANDOM_RA, "random allocation", {0, 0, 0, 0, MC_GEN_NO_EXC}};
   run_mode(&m, env_or("ARMJIT_COUNT", ARMJIT_RANDOM_COUNT),
            env_or("ARMJIT_SEED", ARMJIT_RANDOM_SEED) + 7);
 }
 
 static void test_no_idiv(void **state) {
   (void)state;
-  mode m = {ARMJIT_NO_IDIV | ARMJIT_RANDOM_RA, "random allocation, no IDIV", {0, 0, 0, 0, 0}};
+  mode m = {ARMJIT_NO_IDIV | ARMJIT_RANDOM_RA, "random allocation, no IDIV", {0, 0, 0, 0, MC_GEN_NO_EXC}};
   run_mode(&m, env_or("ARMJIT_COUNT", ARMJIT_RANDOM_COUNT / 4),
            env_or("ARMJIT_SEED", ARMJIT_RANDOM_SEED) + 13);
 }
@@ -167,7 +167,7 @@ static void test_no_idiv(void **state) {
  * so that values spill and cross calls in slots. */
 static void test_large(void **state) {
   (void)state;
-  mode m = {0, "large functions", {4, 48, 14, 4, 0}};
+  mode m = {0, "large functions", {4, 48, 14, 4, MC_GEN_NO_EXC}};
   run_mode(&m, env_or("ARMJIT_COUNT", ARMJIT_RANDOM_COUNT) / 4,
            env_or("ARMJIT_SEED", ARMJIT_RANDOM_SEED) + 21);
 }

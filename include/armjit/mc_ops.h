@@ -121,7 +121,15 @@ enum {
   _(CBR,    "cbr",    ARMJIT_MSUF_NONE, "i", 'v', 0, ARMJIT_MOPF_TERM)                   \
   _(SWITCH, "switch", ARMJIT_MSUF_NONE, "i", 'v', 0, ARMJIT_MOPF_TERM)                   \
   _(RET,    "ret",    ARMJIT_MSUF_NONE, "",  'v', 0, ARMJIT_MOPF_TERM | ARMJIT_MOPF_VAR) \
-  _(UNREACHABLE, "unreachable", ARMJIT_MSUF_NONE, "", 'v', 0, ARMJIT_MOPF_TERM)
+  _(UNREACHABLE, "unreachable", ARMJIT_MSUF_NONE, "", 'v', 0, ARMJIT_MOPF_TERM)     \
+  ARMJIT_MOPS_EXC(_)
+
+/* Exceptions (docs/mir.md, "exceptions"): throw p unwinds to the first
+ * handler that takes p; trap code traps as a failing check with that code
+ * does and never falls through. */
+#define ARMJIT_MOPS_EXC(_)                                                               \
+  _(THROW,  "throw",  ARMJIT_MSUF_NONE, "r", 'v', 0, ARMJIT_MOPF_TERM)                   \
+  _(TRAP,   "trap",   ARMJIT_MSUF_NONE, "",  'v', 1, ARMJIT_MOPF_TERM | ARMJIT_MOPF_TRAP)
 
 /* Integer conditions (icmp.eq ...): _(NAME, text) */
 #define ARMJIT_ICCS(_)                                                          \

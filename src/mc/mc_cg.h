@@ -208,6 +208,9 @@ a32_label mc_trap_label(mc_fn *c, uint32_t code);
 /* Outgoing stack bytes a call op needs. */
 uint32_t mc_call_out_bytes(const mc_fn *c, const mir_op *op);
 
+/* ---- exceptions (mc_exc.c) ------------------------------------------------------ */
+armjit_status mc_exc_supported(const armjit_module *m, armjit_error *err);
+
 /* ---- the module side (mc_link.c) ---------------------------------------------- */
 /* The a32 symbol for module symbol s (made on first use). */
 a32_sym mc_mod_sym(mc_mod *mm, uint32_t s);

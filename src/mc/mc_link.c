@@ -73,7 +73,8 @@ armjit_object *armjit_module_compile(armjit_module *m, armjit_error *err) {
     ajx_err(err, ARMJIT_E_ARG, "armjit_module_compile: module is NULL");
     return NULL;
   }
-  if (armjit_module_validate(m, err) != ARMJIT_OK) return NULL;
+  if (armjit_module_validate(m, err) != ARMJIT_OK || mc_exc_supported(m, err) != ARMJIT_OK)
+    return NULL;
   armjit_ctx *ctx = m->ctx;
   armjit_object *o = ajx_calloc(ctx, 1, sizeof *o);
   mc_mod mm;
