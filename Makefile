@@ -79,7 +79,9 @@ summary:
 	@for b in host host-clang armhf armel; do \
 	  f=build/$$b/Testing/Temporary/LastTest.log; \
 	  if [ -f $$f ]; then echo "== $$b"; \
-	    awk '/^[0-9]+\/[0-9]+ Testing: /{t=$$3} /$(SUMMARY_RE)/ && !/ s cpu$$/{print "  " t ": " $$0}' $$f; fi; \
+	    awk '/^[0-9]+\/[0-9]+ Testing: /{t=$$3} /$(SUMMARY_RE)/ && !/ s cpu$$/{print "  " t ": " $$0} \
+	         /^bare-metal [^ ]+: passed in [0-9]+ ms/{bm++; ms+=$$5} /^bare-metal [^ ]+: skipped/{bs++} \
+	         END{if (bm+bs) printf "  baremetal: bare-metal images: %d passed on qemu-system-arm (%d ms of emulation), %d skipped\n", bm, ms, bs}' $$f; fi; \
 	done
 
 # Only the programs the demo runs; compiler errors still reach stderr.

@@ -22,7 +22,10 @@ if [ "$host_arch" = amd64 ] || [ "$host_arch" = arm64 ]; then
         libc6:armhf libc6:armel
         libcapstone-dev:armhf libcapstone-dev:armel
         libcmocka-dev:armhf libcmocka-dev:armel
-        libffi-dev:armhf libffi-dev:armel"
+        libffi-dev:armhf libffi-dev:armel
+        qemu-system-arm gcc-arm-none-eabi binutils-arm-none-eabi"
+  # The last line: the bare-metal tier (tests/baremetal) links with
+  # arm-none-eabi-ld and libgcc and boots on qemu-system-arm.
 elif [ "$host_arch" = armhf ]; then
   # Native ARM host: the native compiler is the hard-float one; soft-float
   # ABI still needs its cross compiler and libraries.

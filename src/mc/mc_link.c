@@ -6,9 +6,11 @@
  * context's symbols and the helpers (mc_helpers.h) from the library
  * itself, then hand out function pointers by name. */
 #include "mc/mc_cg.h"
+#include "mc/mc_image.h"
 #include "util/sbuf.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rt/disasm.h"
@@ -38,6 +40,7 @@ struct armjit_object {
   a32_buf *b;
   mc_fnrec *fns;
   uint32_t nfns;
+  mc_image *img; /* the last armjit_object_link */
 };
 
 struct armjit_mcode {
@@ -64,6 +67,7 @@ void armjit_object_free(armjit_object *o) {
     ajx_free(o->ctx, o->fns[i].op_off);
   }
   ajx_free(o->ctx, o->fns);
+  mc_image_free(o->ctx, o->img);
   if (o->b) a32_buf_free(o->b);
   ajx_free(o->ctx, o);
 }
@@ -131,6 +135,56 @@ fail:
 }
 
 size_t armjit_object_size(const armjit_object *o) { return o ? a32_buf_size(o->b) : 0; }
+
+/* ---- the view for linkers (mc_image.h) ----------------------------------------------- */
+/* One section, .text: the code buffer.  Its relocations are the buffer's
+ * records (externs and helpers, by name) and its label pairs (addr of a
+ * function: .text plus the function's offset); its symbols the functions
+ * at their entries. */
+armjit_ctx *mc_object_ctx(const armjit_object *o) { return o->ctx; }
+mc_image **mc_object_image_slot(armjit_object *o) { return &o->img; }
+const mc_image *mc_object_image(const armjit_object *o) { return o->img; }
+
+static int lrel_cmp(const void *a, const void *b) {
+  const mc_lrel *x = a, *y = b;
+  if (x->sec != y->sec) return x->sec < y->sec ? -1 : 1;
+  return x->at < y->at ? -1 : x->at > y->at;
+}
+
+void mc_link_in_free(armjit_ctx *ctx, mc_link_in *in) {
+  ajx_free(ctx, in->sec);
+  ajx_free(ctx, in->rel);
+  ajx_free(ctx, in->sym);
+  memset(in, 0, sizeof *in);
+}
+
+armjit_status mc_object_view(const armjit_object *o, mc_link_in *in, armjit_error *err) {
+  memset(in, 0, sizeof *in);
+  size_t nr = a32_buf_nrelocs(o->b), nl = a32_buf_nlabel_refs(o->b);
+  in->sec = ajx_calloc(o->ctx, 1, sizeof *in->sec);
+  in->rel = ajx_calloc(o->ctx, nr + 2 * nl + 1, sizeof *in->rel);
+  in->sym = ajx_calloc(o->ctx, o->nfns + 1, sizeof *in->sym);
+  if (!in->sec || !in->rel || !in->sym) {
+    mc_link_in_free(o->ctx, in);
+    return ajx_err(err, ARMJIT_E_NOMEM, "out of memory linking the module");
+  }
+  in->sec[0] = (mc_lsec){".text", MC_LSEC_CODE, a32_buf_data(o->b), (uint32_t)a32_buf_size(o->b), 4};
+  in->nsec = 1;
+  for (size_t i = 0; i < nr; i++) {
+    a32_reloc r;
+    if (a32_buf_reloc(o->b, i, &r))
+      in->rel[in->nrel++] = (mc_lrel){0, (uint32_t)r.offset, r.kind, r.name, 0, r.addend};
+  }
+  for (size_t i = 0; i < nl; i++) {
+    size_t at, target;
+    if (!a32_buf_label_ref(o->b, i, &at, &target)) continue;
+    in->rel[in->nrel++] = (mc_lrel){0, (uint32_t)at, A32_RELOC_MOVW_ABS_NC, NULL, 0, (int32_t)target};
+    in->rel[in->nrel++] = (mc_lrel){0, (uint32_t)at + 4, A32_RELOC_MOVT_ABS, NULL, 0, (int32_t)target};
+  }
+  qsort(in->rel, in->nrel, sizeof *in->rel, lrel_cmp);
+  for (uint32_t i = 0; i < o->nfns; i++) in->sym[in->nsym++] = (mc_lsym){o->fns[i].name, 0, o->fns[i].entry};
+  return ARMJIT_OK;
+}
 
 /* ---- loading ----------------------------------------------------------------------- */
 #if defined(__arm__)
