@@ -68,6 +68,7 @@ static void run_mode(const mode *md, unsigned long count, unsigned long seed0) {
   armjit_code *h = ajt_sentinel_harness(ctx, &herr);
   assert_non_null(h);
   unsigned long compared = 0, mismatches = 0, ops = 0, runs = 0;
+  uint64_t events0 = mc_gen_exc_events();
   uint8_t *after = malloc(MC_GEN_MEM);
   assert_non_null(after);
   for (unsigned long i = 0; i < count; i++) {
@@ -137,28 +138,29 @@ static void run_mode(const mode *md, unsigned long count, unsigned long seed0) {
   free(after);
   armjit_code_free(h);
   print_message("random IR modules (method compiler, %s): %lu compared, %lu mismatches, "
-                "%lu ops, seed %lu\n",
-                md->label, compared, mismatches, ops, seed0);
+                "%lu ops, %llu exception events, seed %lu\n",
+                md->label, compared, mismatches, ops,
+                (unsigned long long)(mc_gen_exc_events() - events0), seed0);
   armjit_ctx_free(ctx);
   assert_int_equal(mismatches, 0);
 }
 
 static void test_default(void **state) {
   (void)state;
-  mode m = {0, "default allocation", {0, 0, 0, 0, MC_GEN_NO_EXC}};
+  mode m = {0, "default allocation", {0, 0, 0, 0, 0}};
   run_mode(&m, env_or("ARMJIT_COUNT", ARMJIT_RANDOM_COUNT), env_or("ARMJIT_SEED", ARMJIT_RANDOM_SEED));
 }
 
 static void test_random_ra(void **state) {
   (void)state;
-  mode m = {ARMJIT_RANDOM_RA, "random allocation", {0, 0, 0, 0, MC_GEN_NO_EXC}};
+  mode m = {ARMJIT_RANDOM_RA, "random allocation", {0, 0, 0, 0, 0}};
   run_mode(&m, env_or("ARMJIT_COUNT", ARMJIT_RANDOM_COUNT),
            env_or("ARMJIT_SEED", ARMJIT_RANDOM_SEED) + 7);
 }
 
 static void test_no_idiv(void **state) {
   (void)state;
-  mode m = {ARMJIT_NO_IDIV | ARMJIT_RANDOM_RA, "random allocation, no IDIV", {0, 0, 0, 0, MC_GEN_NO_EXC}};
+  mode m = {ARMJIT_NO_IDIV | ARMJIT_RANDOM_RA, "random allocation, no IDIV", {0, 0, 0, 0, 0}};
   run_mode(&m, env_or("ARMJIT_COUNT", ARMJIT_RANDOM_COUNT / 4),
            env_or("ARMJIT_SEED", ARMJIT_RANDOM_SEED) + 13);
 }
@@ -167,7 +169,7 @@ static void test_no_idiv(void **state) {
  * so that values spill and cross calls in slots. */
 static void test_large(void **state) {
   (void)state;
-  mode m = {0, "large functions", {4, 48, 14, 4, MC_GEN_NO_EXC}};
+  mode m = {0, "large functions", {4, 48, 14, 4, 0}};
   run_mode(&m, env_or("ARMJIT_COUNT", ARMJIT_RANDOM_COUNT) / 4,
            env_or("ARMJIT_SEED", ARMJIT_RANDOM_SEED) + 21);
 }

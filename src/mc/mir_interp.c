@@ -484,8 +484,8 @@ static armjit_status throw_exc(interp *I, uint32_t base, uintptr_t exc) {
 }
 
 /* A failing check or trap: the trap handler (code, pc = 0, sp = 0) in mode
- * call, whose ref result (if it has one and it is not null) is thrown;
- * exc_make(code, 0), thrown, in modes svc and udf.  *thrown: the top
+ * call, exc_make(code, 0) in modes svc and udf; a ref result that is not
+ * null is thrown, else execution goes on.  *thrown: the top
  * frame changed (caught somewhere). */
 static armjit_status trap(interp *I, uint32_t base, frame *F, const mir_op *op, bool *thrown) {
   const armjit_module *m = I->m;
@@ -501,7 +501,7 @@ static armjit_status trap(interp *I, uint32_t base, frame *F, const mir_op *op, 
   } else {
     armjit_mval args[2] = {mk_i32(op->imm[0]), mk_ref(0)};
     st = callback(I, w, (uint32_t)m->exc[MIR_EXC_MAKE].sym, args, &r);
-    if (st != ARMJIT_OK) return st;
+    if (st != ARMJIT_OK || !r.ref) return st;
   }
   *thrown = true;
   return throw_exc(I, base, r.ref);

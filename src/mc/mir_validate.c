@@ -432,6 +432,8 @@ static armjit_status check_handlers(vctx *v, mod_needs *need) {
   char bn[MIR_NAME_MAX + 16];
   for (uint32_t b = 0; b < fn->nblocks; b++) {
     const mir_block *bl = &fn->blocks[b];
+    if (bl->nhandlers && fn->kind == ARMJIT_FK_NAKED)
+      return fail_block(v, ARMJIT_E_INVALID, b, "a handler list in a naked function (no frame)");
     for (uint32_t k = 0; k < bl->nhandlers; k++) {
       const mir_handler *h = &mir_handlers(fn, bl)[k];
       if (h->block >= fn->nblocks)

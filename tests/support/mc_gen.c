@@ -15,16 +15,22 @@ static uint64_t trap_sum;
 /* With exceptions the handler's result is the exception of the check
  * (none for codes divisible by 4: execution goes on); without, the module
  * declares it void.  Exceptions are the small numbers 1..60. */
+static uint64_t exc_events; /* exceptions made by traps + exc_match calls, never reset */
+
 static void *mcg_trap(int32_t code, void *pc, void *sp) {
   (void)pc;
   (void)sp;
   trap_sum = trap_sum * 1000003u + (uint32_t)code + 1;
+  exc_events += code % 4 != 0;
   return code % 4 ? (void *)(uintptr_t)(1 + (uint32_t)code % 60) : NULL;
 }
+
+uint64_t mc_gen_exc_events(void) { return exc_events; }
 
 /* exc_match: exception e has tag t when t divides e. */
 static int32_t mcg_match(void *e, void *t) {
   trap_sum = trap_sum * 31u + (uintptr_t)e * 7u + (uintptr_t)t;
+  exc_events++;
   return (uintptr_t)t && (uintptr_t)e % (uintptr_t)t == 0;
 }
 static void mcg_uncaught(void *e) { trap_sum = trap_sum * 37u + (uintptr_t)e + 0x5000; }

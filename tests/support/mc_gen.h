@@ -88,6 +88,9 @@ void mc_gen_reset(mc_gen_case *c);
 /* What the checks that trapped since the last reset add up to (codes
  * hashed with their order). */
 uint64_t mc_gen_trap_sum(void);
+/* Exceptions made by the trap handler plus exc_match calls, since the
+ * process started (a measure of how much unwinding the runs did). */
+uint64_t mc_gen_exc_events(void);
 /* Two results of type t equal (NaN equals NaN). */
 bool mc_gen_same(armjit_mtype t, armjit_mval a, armjit_mval b);
 
