@@ -322,12 +322,99 @@ static void test_builder(void **state) {
   armjit_module_free(m);
 }
 
+/* ---- compiled code's shape (any host: linked, not run) --------------------------------- */
+static bool resolve_any(void *ud, const char *name, uint32_t *addr) {
+  (void)ud, (void)name;
+  *addr = 0x8000;
+  return true;
+}
+
+/* Link the module's code at 0x10000: its words (n of them), or fail. */
+static const uint32_t *linked_text(armjit_object *o, size_t *n) {
+  armjit_error err;
+  armjit_link_options lo = {0x10000, 0, 0, 0, NULL, 0, 0};
+  if (armjit_object_link(o, &lo, resolve_any, NULL, &err) != ARMJIT_OK)
+    fail_msg("link: %s", err.msg);
+  size_t size = 0;
+  const uint32_t *w = armjit_object_section(o, ".text", NULL, &size);
+  assert_non_null(w);
+  *n = size / 4;
+  return w;
+}
+
+static bool has_word(const uint32_t *w, size_t n, uint32_t x) {
+  for (size_t i = 0; i < n; i++)
+    if (w[i] == x) return true;
+  return false;
+}
+
+/* Trap mode svc: checks are svc<cc> #code (SVC, A8.8.228: cond 1111 imm24);
+ * __armjit_trap_svc saves r0-r3, ip, lr, returns with movs pc, lr or
+ * resumes a handler with subs pc, ip, #0; mode udf: udf #code under a
+ * branch (A8.8.247: e7f000f0 | imm12 << 8 | imm4). */
+static void test_code_shape(void **state) {
+  armjit_ctx *ctx = *state;
+  armjit_module *m = parse_ok(ctx,
+      "trap svc\n"
+      "exc_make @mk\n"
+      "extern @mk(i32, ref) -> ref\n"
+      "func @f(p: ref, x: i32) -> i32 {\n"
+      "entry [catch 0 -> h]:\n"
+      "  check_null p, 20\n"
+      "  check_index x, 10, 0xabcdef\n"
+      "  ret x\n"
+      "h(e: ref):\n"
+      "  ret 0\n"
+      "}\n");
+  armjit_error err;
+  armjit_object *o = armjit_module_compile(m, &err);
+  if (!o) fail_msg("compile: %s", err.msg);
+  size_t n;
+  const uint32_t *w = linked_text(o, &n);
+  assert_true(has_word(w, n, 0x0f000000u | 20));        /* svceq #20 */
+  assert_true(has_word(w, n, 0x2f000000u | 0xabcdef));  /* svchs #0xabcdef */
+  uint32_t at = 0;
+  assert_true(armjit_object_symbol_addr(o, "__armjit_trap_svc", &at));
+  assert_true(armjit_object_symbol_addr(o, "__armjit_throw", &at));
+  assert_true(armjit_object_symbol_addr(o, "__armjit_fntab", &at));
+  assert_true(has_word(w, n, 0xe92d500fu)); /* push {r0-r3, ip, lr} */
+  assert_true(has_word(w, n, 0xe1b0f00eu)); /* movs pc, lr */
+  assert_true(has_word(w, n, 0xe25cf000u)); /* subs pc, ip, #0 */
+  /* the table: one function with one row */
+  const uint32_t *tab = w + (at - 0x10000) / 4;
+  assert_int_equal(tab[0], 1);
+  const uint32_t *info = (const uint32_t *)((const uint8_t *)tab + tab[3]);
+  assert_int_equal(info[6], 1);             /* rows */
+  assert_int_equal(info[7 + 3], 0);         /* kind: a constant tag */
+  assert_int_equal(info[7 + 4], 0);         /* catch all */
+  armjit_object_free(o);
+  armjit_module_free(m);
+  m = parse_ok(ctx,
+      "trap udf\n"
+      "exc_make @mk\n"
+      "extern @mk(i32, ref) -> ref\n"
+      "func @f(x: i32) -> i32 {\n"
+      "entry:\n"
+      "  check_nonzero x, 0x1234\n"
+      "  ret x\n"
+      "}\n");
+  o = armjit_module_compile(m, &err);
+  if (!o) fail_msg("compile: %s", err.msg);
+  w = linked_text(o, &n);
+  assert_true(has_word(w, n, 0xe7f123f4u)); /* udf #0x1234 */
+  assert_false(armjit_object_symbol_addr(o, "__armjit_trap_svc", &at));
+  assert_true(armjit_object_symbol_addr(o, "__armjit_throw", &at)); /* for the user's vector */
+  armjit_object_free(o);
+  armjit_module_free(m);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_frames, setup, teardown),
       cmocka_unit_test_setup_teardown(test_traps, setup, teardown),
       cmocka_unit_test_setup_teardown(test_svc_and_callbacks, setup, teardown),
       cmocka_unit_test_setup_teardown(test_builder, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_code_shape, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

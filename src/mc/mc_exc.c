@@ -493,7 +493,8 @@ static void emit_table(mc_mod *mm, a32_buf *b, const armjit_module *m, mc_exc *x
 void mc_exc_emit(mc_mod *mm, a32_buf *b, const armjit_module *m, mc_exc *x, uint32_t *offs) {
   bool svc = m->trap == ARMJIT_TRAP_SVC && m->exc[MIR_EXC_MAKE].sym >= 0;
   offs[0] = offs[1] = offs[2] = UINT32_MAX;
-  if (!x->used && !svc) return;
+  /* mode udf: the user's undefined-instruction vector enters the unwinder */
+  if (!x->used && !svc && m->trap != ARMJIT_TRAP_UDF) return;
   a32_label entry = a32_label_new(b);
   offs[0] = (uint32_t)a32_buf_size(b);
   emit_throw(mm, b, m, x, entry);
