@@ -309,6 +309,14 @@ a32_status a32_mov_imm32(a32_buf *b, a32_cond c, a32_reg rd, uint32_t v);
  * a32_buf_link (the buffer records the fixup; link patches the pair in
  * place, again at every call). */
 a32_status a32_mov_label_abs(a32_buf *b, a32_cond c, a32_reg rd, a32_label l);
+/* Those pairs, for linkers that place the buffer themselves (a flat
+ * image, an object file's relocations against its own code): pair i is the
+ * MOVW at byte offset *at (its MOVT follows) loading the address of buffer
+ * offset *target.  False for i out of range and for an entry to skip: a
+ * pair overwritten in patch mode, or a label never bound (which
+ * a32_buf_link reports). */
+size_t a32_buf_nlabel_refs(const a32_buf *b);
+bool a32_buf_label_ref(const a32_buf *b, size_t i, size_t *at, size_t *target);
 
 /* ---- multiply and divide ------------------------------------------------ */
 typedef enum {

@@ -85,16 +85,34 @@ typedef int32_t armjit_block; /* a block of a module (any of its functions) */
 /* ---- modules ----------------------------------------------------------------- */
 typedef struct armjit_module armjit_module;
 
-/* How check ops trap.  Only ARMJIT_TRAP_CALL is implemented: a failing
- * check calls trap_sym(code, pc, sp) and, when that returns, goes on after
- * the check (docs/mir.md, "checks").  ARMJIT_TRAP_NONE: the module has no
- * checks (a check op is a validation error). */
+/* How check ops trap (docs/mir.md, "checks" and "exceptions"):
+ *   ARMJIT_TRAP_CALL  a failing check calls trap_sym(code, pc, sp), a
+ *                     function or extern of the module of signature
+ *                     (i32, ref, ref) -> void or -> ref.  When it returns
+ *                     (void, or a null ref) execution goes on after the
+ *                     check; a non-null ref is an exception, thrown from
+ *                     the check.
+ *   ARMJIT_TRAP_SVC   checks emit svc<cc> #code; the SVC vector runs
+ *                     __armjit_trap_svc (generated into the module), which
+ *                     throws exc_make(code, pc).  Bare metal, SVC mode.
+ *   ARMJIT_TRAP_UDF   checks emit udf #code (code <= 0xffff) under a branch,
+ *                     for the undefined-instruction vector.
+ * The interpreter treats svc and udf alike: a failing check throws
+ * exc_make(code, 0).  ARMJIT_TRAP_NONE: the module has no checks (a check
+ * op is a validation error). */
 typedef enum { ARMJIT_TRAP_NONE, ARMJIT_TRAP_CALL, ARMJIT_TRAP_SVC, ARMJIT_TRAP_UDF } armjit_trap_mode;
 
 typedef struct {
   armjit_trap_mode trap;
-  const char *trap_sym;  /* ARMJIT_TRAP_CALL: an extern or function of the
-                            module with signature (i32, ref, ref) -> void */
+  const char *trap_sym;     /* ARMJIT_TRAP_CALL: the trap handler (above) */
+  /* Exceptions (each NULL when not needed; functions or externs of the
+   * module, named here and resolved by the validator): */
+  const char *exc_match;    /* (ref exc, ref tag) -> i32: does a handler whose
+                               tag is not 0 take exc?  Needed by such tags. */
+  const char *exc_make;     /* (i32 code, ref pc) -> ref: the exception of a
+                               trap in modes svc and udf.  Needed by them. */
+  const char *exc_uncaught; /* (ref exc) -> void: called for an exception no
+                               handler takes; optional. */
 } armjit_module_options;
 
 /* o may be NULL (no trap mode).  NULL when out of memory. */
@@ -118,6 +136,46 @@ bool armjit_sym_is_func(const armjit_module *m, armjit_sym s);
  * types; *result (when not NULL) gets the result type.  -1: bad handle. */
 int armjit_sym_signature(const armjit_module *m, armjit_sym s, armjit_mtype *params,
                          unsigned cap, armjit_mtype *result);
+
+/* ---- function kinds and attributes (docs/mir.md §2.3, docs/design.md §11.2) ---------- */
+/* A function's kind decides its frame:
+ *   NORMAL     an AAPCS function (the frame record {fp, lr}; lr saved).
+ *   NAKED      no prologue, no epilogue, no frame slots (compiling one
+ *              that needs a slot or an outgoing stack area is
+ *              ARMJIT_E_INVALID); never returns: `ret` is an error, it
+ *              ends in halt, jump_to, exc_return or unreachable.  Only
+ *              here get_reg / set_reg / set_sp / set_fp / set_lr / jump_to /
+ *              exc_return are allowed.  Reset code, vector tables.
+ *   IRQ ... DABT  interrupt(kind): an exception-mode entry (no parameters,
+ *              no result) saving r0-r3, r12, lr and the callee-saved
+ *              registers it uses, with the return address adjusted for
+ *              the kind; `ret` returns with ldm sp!, {..., pc}^.  It may
+ *              call AAPCS functions; using VFP or calling needs save_vfp
+ *              (or assume_no_vfp). */
+typedef enum {
+  ARMJIT_FK_NORMAL, ARMJIT_FK_NAKED,
+  ARMJIT_FK_IRQ, ARMJIT_FK_FIQ, ARMJIT_FK_SVC, ARMJIT_FK_UNDEF, ARMJIT_FK_PABT, ARMJIT_FK_DABT,
+  ARMJIT_FK__COUNT
+} armjit_fkind;
+enum {
+  /* save d0-d7 (and d16-d31 with D32) and FPSCR in the frame: VFP code
+   * below an interrupt (Deep's US.ENABLE_FLOATS); allowed on normal and
+   * interrupt functions */
+  ARMJIT_FUNC_SAVE_VFP = 1u << 0,
+  /* an interrupt function's calls and floats are known not to disturb the
+   * interrupted code's VFP state: no save_vfp needed */
+  ARMJIT_FUNC_ASSUME_NO_VFP = 1u << 1,
+  /* compiling fails (ARMJIT_E_INVALID) when a value needs a frame slot */
+  ARMJIT_FUNC_NO_FRAME_SLOTS = 1u << 2
+};
+/* Set function f's kind / its attribute flags (ARMJIT_FUNC_*, replacing
+ * the previous ones).  ARMJIT_E_ARG for a bad handle, kind or flag; the
+ * rules between kinds, flags and the body are the validator's. */
+armjit_status armjit_func_set_kind(armjit_module *m, armjit_sym f, armjit_fkind kind);
+armjit_status armjit_func_set_flags(armjit_module *m, armjit_sym f, unsigned flags);
+/* ARMJIT_FK_NORMAL / 0 for a bad handle. */
+armjit_fkind armjit_func_kind(const armjit_module *m, armjit_sym f);
+unsigned armjit_func_flags(const armjit_module *m, armjit_sym f);
 
 /* ---- blocks and values --------------------------------------------------------- */
 armjit_block armjit_func_entry(armjit_module *m, armjit_sym f);
@@ -186,7 +244,9 @@ armjit_val armjit_call_ind(armjit_module *m, armjit_block b, armjit_val fnptr,
                            armjit_mtype result, const armjit_val *args, unsigned n,
                            armjit_val hidden);
 
-/* Terminators: the values passed become the target's block parameters. */
+/* Terminators: the values passed become the target's block parameters.
+ * The intrinsic terminators without successors (halt, jump_to, exc_return)
+ * go through armjit_emit. */
 armjit_status armjit_br(armjit_module *m, armjit_block from, armjit_block to,
                         const armjit_val *args, unsigned n);
 armjit_status armjit_cbr(armjit_module *m, armjit_block from, armjit_val c, armjit_block t,
@@ -198,6 +258,28 @@ armjit_status armjit_switch(armjit_module *m, armjit_block from, armjit_val v,
                             const armjit_block *targets, unsigned n);
 armjit_status armjit_ret(armjit_module *m, armjit_block from, armjit_val v /* NOVAL: void */);
 armjit_status armjit_unreachable(armjit_module *m, armjit_block from);
+
+/* ---- exceptions (docs/mir.md, "exceptions") ------------------------------------ */
+/* A handler list entry: an exception thrown by an op of the block goes to
+ * `handler` when the tag matches: tag 0 (sym -1, tag 0) takes everything,
+ * any other through exc_match(exc, tag).  The tag is symbol `sym`'s
+ * address, or when sym is -1 the constant `tag`. */
+typedef struct {
+  armjit_sym sym;          /* -1: the tag is the constant */
+  uint32_t tag;
+  armjit_block handler;    /* a block of the same function with one ref
+                              parameter (the exception) that nothing branches to */
+} armjit_handler;
+
+/* Set block b's handler list (replacing any): entries in matching order. */
+armjit_status armjit_block_handlers(armjit_module *m, armjit_block b, const armjit_handler *h,
+                                    unsigned n);
+/* Terminators: throw the exception p (a ref; may be any value the front
+ * end's exc_match understands), or trap with code as a failing check does
+ * (if the trap handler returns, the program stops: the interpreter with
+ * ARMJIT_E_INVALID, compiled code at an udf). */
+armjit_status armjit_throw(armjit_module *m, armjit_block from, armjit_val p);
+armjit_status armjit_trap(armjit_module *m, armjit_block from, uint32_t code);
 
 /* ---- checking, text ------------------------------------------------------------ */
 /* Every rule of docs/mir.md; the first builder misuse wins.  Run again by
@@ -271,6 +353,105 @@ const armjit_object *armjit_mcode_object(const armjit_mcode *c);
 /* As armjit_object_dis, at the loaded addresses. */
 armjit_status armjit_mcode_dis(const armjit_mcode *c, FILE *out);
 void armjit_mcode_free(armjit_mcode *c);
+
+/* ---- flat images (docs/object.md, "Flat images") ------------------------------ */
+/* Link an object for fixed addresses, as a bare-metal image or a loader
+ * that places code itself needs it: every section gets an address, every
+ * relocation is resolved, and the linked bytes stay in the object (read
+ * them with armjit_object_section) until the next link, which starts again
+ * from the object as compiled (so linking again at other addresses works).
+ *
+ * Addresses.  `text` is where .text starts.  .rodata, .data and .bss go
+ * at the given address, or with 0 right after the one before them in the
+ * order .text (with its veneers), .rodata, .data, .bss, aligned.  Any
+ * section — a named one such as ".vectors", or one of those four — can be
+ * placed by name in `sections` (which wins over the fields); a named
+ * section the object has must be placed.  Errors: ARMJIT_E_INVALID for an
+ * address that is not a multiple of the section's alignment (at least 4
+ * for code), for sections that overlap or pass 2^32, for a placement that
+ * names no section of the object.
+ *
+ * Symbols.  A relocation to a symbol the object does not define goes to
+ * `resolve` (NULL: none), which sets *addr and returns true, or returns
+ * false (ARMJIT_E_INVALID naming the symbol and its use).  An odd address
+ * is a Thumb function: a BL to it becomes BLX, a B goes through a veneer.
+ *
+ * Veneers.  A BL/B (R_ARM_CALL/JUMP24) whose target is beyond +-32 MiB
+ * goes through a veneer, `movw ip, #lo; movt ip, #hi; bx ip` (12 bytes),
+ * one per target, in a pool at the end of the calling code section (the
+ * section grows by it).  ARMJIT_LINK_NO_VENEERS makes that ARMJIT_E_LIMIT.
+ *
+ * Chained fixups (ARMJIT_LINK_CHAIN_FIXUPS).  MOVW/MOVT pairs in .text to
+ * symbols the resolver does not know are left for a loader on the target
+ * instead of being an error: each such pair's MOVW holds the word index
+ * (from the start of .text) of the previous one, 0xffff ending the chain,
+ * and its MOVT the number k of its symbol (armjit_object_chain_sym).  The
+ * linker appends the loader to .text's pool as the function
+ *   void __armjit_fixup(const uint32_t *values);   (AAPCS, A32)
+ * which walks the chain from its head (the last pair) and patches every
+ * pair with values[k] (the address of symbol k plus its addend); it does
+ * not touch the caches.  Limits: pairs in the first 65535 words of .text,
+ * at most 65536 symbols (ARMJIT_E_LIMIT beyond).  BL, B and data words
+ * to unknown symbols stay errors. */
+typedef bool (*armjit_resolver)(void *ud, const char *name, uint32_t *addr);
+
+typedef struct {
+  const char *name; /* a section of the object */
+  uint32_t addr;
+} armjit_section_addr;
+
+enum {
+  ARMJIT_LINK_NO_VENEERS = 1u << 0,
+  ARMJIT_LINK_CHAIN_FIXUPS = 1u << 1
+};
+
+typedef struct {
+  uint32_t text, rodata, data, bss;  /* see above: 0 = after the one before */
+  const armjit_section_addr *sections;
+  unsigned nsections;
+  unsigned flags;                    /* ARMJIT_LINK_* */
+} armjit_link_options;
+
+armjit_status armjit_object_link(armjit_object *o, const armjit_link_options *opt,
+                                 armjit_resolver resolve, void *ud, armjit_error *err);
+
+/* After a successful link.  Sections in address order (i from 0; false
+ * past the last or before a link); bytes NULL for .bss.  The pointers stay
+ * valid until the next link or armjit_object_free. */
+typedef struct {
+  const char *name;
+  uint32_t addr, size;
+  const void *bytes;
+  bool code, bss;
+} armjit_linked_section;
+bool armjit_object_linked_section(const armjit_object *o, unsigned i,
+                                  armjit_linked_section *out);
+/* The linked bytes of section `name` (NULL if none, or .bss); *addr and
+ * *size (when not NULL) its address and size (also for .bss). */
+const void *armjit_object_section(const armjit_object *o, const char *name, uint32_t *addr,
+                                  size_t *size);
+/* The linked address of a symbol of the object (functions: their entry;
+ * also "__armjit_fixup"); false if it has none. */
+bool armjit_object_symbol_addr(const armjit_object *o, const char *name, uint32_t *addr);
+/* The chain of the last link: its head (word index of the last pair,
+ * 0xffff: empty), pairs, symbols and the loader's address; false when the
+ * link did not chain. */
+typedef struct {
+  uint32_t head, npairs, nsyms, loader;
+} armjit_fixup_chain;
+bool armjit_object_chain(const armjit_object *o, armjit_fixup_chain *out);
+/* Chained symbol k: its name (NULL past the last) and addend (values[k]
+ * must be the symbol's address plus the addend). */
+const char *armjit_object_chain_sym(const armjit_object *o, unsigned k, int32_t *addend);
+/* The loader's work on the host, for code that patches an image itself:
+ * walk the chain from `head` over `text` (`size` bytes of .text) and
+ * patch each pair with values[k].  ARMJIT_E_INVALID (nothing is patched)
+ * when a position, a symbol number or an instruction is not a chain's. */
+armjit_status armjit_image_patch_chain(void *text, size_t size, uint32_t head,
+                                       const uint32_t *values, unsigned nvalues,
+                                       armjit_error *err);
+/* The image's map: sections, symbols, veneers and the chain. */
+armjit_status armjit_object_print_map(const armjit_object *o, FILE *out);
 
 ARMJIT_API_END
 #ifdef __cplusplus

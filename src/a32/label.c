@@ -183,6 +183,18 @@ a32_status a32_mov_label_abs(a32_buf *b, a32_cond c, a32_reg rd, a32_label l) {
   return A32_OK;
 }
 
+size_t a32_buf_nlabel_refs(const a32_buf *b) { return b ? b->nafix : 0; }
+
+bool a32_buf_label_ref(const a32_buf *b, size_t i, size_t *at, size_t *target) {
+  if (!b || i >= b->nafix || !b->afix[i].label || !rec(b, b->afix[i].label)->bound)
+    return false;
+  if (at)
+    *at = b->afix[i].at;
+  if (target)
+    *target = rec(b, b->afix[i].label)->off;
+  return true;
+}
+
 a32_status a32_labels_check(a32_buf *b, const char *who) {
   if (b->live_bfix) {
     for (size_t li = 0; li < b->nlabels; li++)

@@ -11,7 +11,7 @@
  *   vmov xl, xh, dn; vmov yl, yh, dm; <core sequence>; vmov dd, rl, rh
  * Division, modulo and the i64<->double conversions call C helpers
  * (cg_env.llong_helper: r0:r1, r2:r3 -> r0:r1 under either ABI).
- * docs/design.md §13 has the measurements behind this split. */
+ * docs/design.md §12 has the measurements behind this split. */
 #include "cg/cg_call.h"
 
 static bool have_neon(const cg *c) { return (c->ctx->features & A32_FEAT_NEON) != 0; }

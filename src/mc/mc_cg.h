@@ -12,6 +12,9 @@
  *   mc_cg_ops.c  the value ops (int, i64, float, conversions, compares,
  *                select, memory, addresses, checks)
  *   mc_cg_call.c calls: module functions (BL), externs and helpers (BLX)
+ *   mc_cg_hw.c   the hardware intrinsics (system instructions, registers)
+ *   mc_exc.c     exceptions: throw points, handler entries, traps per trap
+ *                mode, the function table and the unwinder
  *   mc_link.c    modules: compile, objects, load, symbols, disassembly
  *
  * Scratch registers (never allocated; a lowering names them explicitly):
@@ -69,7 +72,12 @@ typedef struct {
   uint32_t ncalls;
   uint8_t *fused;       /* per op: compare fused into the cbr after it */
   uint8_t *nohome;      /* per value: never materialized (a fused compare) */
+  uint8_t *keep;        /* per value: live into a handler block (one home the
+                           unwinder restores: callee-saved register or slot) */
   uint32_t max_out;     /* largest outgoing stack argument area (bytes) */
+  uint32_t *clob_pos;   /* set_reg ops (naked functions): their use positions ... */
+  uint16_t *clob_reg;   /* ... and the core register each writes */
+  uint32_t nclob;
   bool needs_t2;        /* some lowering uses r10 */
 } mc_live;
 
@@ -88,14 +96,21 @@ typedef struct {
   mc_live lv;
   uint8_t *stype;       /* per value: storage type (ra/loc.h) */
   ra_loc *home;         /* per value: its register or slot */
-  /* frame */
-  uint32_t push_mask;   /* core registers pushed (with fp, lr) */
+  /* frame (docs/design.md §11.2; the function table reads these) */
+  uint8_t kind;         /* armjit_fkind */
+  uint32_t push_mask;   /* core registers pushed (normal: with fp, lr; interrupt:
+                           with r0-r3, ip, lr; naked: none) */
   unsigned npush;
+  uint32_t fp_off;      /* fp = sp after the core push + fp_off (normal: at the
+                           saved fp, 4 * (npush - 2)) */
+  uint32_t vsave;       /* save_vfp: bytes of d0-d7 (d16-d31) and FPSCR, 0: none */
+  bool vsave_d32;       /* ... with d16-d31 */
   unsigned vfirst, vcount; /* vpush {d<vfirst> .. } */
   bool vscratch;        /* the frame has room for d14, d15 (float functions) */
   bool vscratch_used;   /* the code writes d14/d15 (or their s halves) */
   size_t vscratch_at;   /* offset of their vpush, patched when unused */
-  int32_t fixed;        /* bytes below fp taken by saves */
+  int32_t fixed;        /* bytes below fp taken by saves: fp_off, d14/d15, d8-d13,
+                           the save_vfp area (in that order downward) */
   int32_t frame;        /* bytes below fp before the outgoing area */
   uint32_t out;         /* outgoing area bytes */
   bool t2;              /* r10 is saved and usable */
@@ -119,6 +134,11 @@ typedef struct {
   uint32_t pool_bytes;
   /* per op: offset of its first instruction (listings) */
   uint32_t *op_off;
+  /* exceptions (mc_exc.c): the module's state (NULL: the module has none),
+   * per block its code offset, per block 1 for handler blocks */
+  struct mc_exc *exc;
+  uint32_t *blk_off;
+  uint8_t *hblk;
   uint32_t *tail;       /* out: offset of the epilogue */
   armjit_status st;
   char msg[200];
@@ -196,8 +216,12 @@ void mc_emit_pool(mc_fn *c);
  * immediate. */
 void mc_add_imm(mc_fn *c, a32_reg rd, a32_reg rn, int32_t imm, a32_reg spare);
 
-/* ---- lowering (mc_cg_ops.c, mc_cg_call.c) ---------------------------------------- */
+/* ---- lowering (mc_cg_ops.c, mc_cg_call.c, mc_cg_hw.c) ------------------------------ */
 void mc_lower_op(mc_fn *c, const mir_op *op);
+/* The intrinsics (mc_ops.h's intrinsics group); terminators among them too. */
+void mc_lower_hw(mc_fn *c, const mir_op *op);
+/* The core register set_reg writes, or -1 for any other op. */
+int mc_op_clobber(const mir_op *op);
 void mc_lower_call(mc_fn *c, const mir_op *op);
 void mc_lower_helper(mc_fn *c, const mir_op *op, mc_helper h);
 /* A compare (icmp/fcmp) into the flags: *cc and, for the two float
@@ -208,9 +232,31 @@ a32_label mc_trap_label(mc_fn *c, uint32_t code);
 /* Outgoing stack bytes a call op needs. */
 uint32_t mc_call_out_bytes(const mc_fn *c, const mir_op *op);
 
+/* ---- exceptions (mc_exc.c) ------------------------------------------------------ */
+typedef struct mc_exc mc_exc;
+/* Does the module throw or catch anything (table and unwinder needed)? */
+bool mc_exc_used(const armjit_module *m);
+mc_exc *mc_exc_new(armjit_ctx *ctx, a32_buf *b);
+void mc_exc_free(armjit_ctx *ctx, mc_exc *x);
+/* In a function: the block's start (a handler block: the exception from
+ * r0 to its parameter's home); a check's trap under `fail`; throw; trap;
+ * a trap stub's throw path; the function's table entry at its end. */
+bool mc_exc_fn_begin(mc_fn *c);
+void mc_exc_block_start(mc_fn *c, uint32_t bi);
+void mc_exc_trap_branch(mc_fn *c, a32_cond fail, uint32_t code);
+void mc_exc_lower_throw(mc_fn *c, const mir_op *op);
+void mc_exc_lower_trap(mc_fn *c, const mir_op *op);
+void mc_exc_stub_throw(mc_fn *c);
+void mc_exc_fn_done(mc_fn *c, uint32_t start, uint32_t end);
+/* After the functions: __armjit_throw, __armjit_trap_svc (mode svc) and
+ * __armjit_fntab, when used; offs[0..3) their offsets (UINT32_MAX: none). */
+void mc_exc_emit(mc_mod *mm, a32_buf *b, const armjit_module *m, mc_exc *x, uint32_t *offs);
+
 /* ---- the module side (mc_link.c) ---------------------------------------------- */
 /* The a32 symbol for module symbol s (made on first use). */
 a32_sym mc_mod_sym(mc_mod *mm, uint32_t s);
+/* The module's exception state (NULL: none). */
+mc_exc *mc_mod_exc(mc_mod *mm);
 /* The label of module function s. */
 a32_label mc_mod_label(mc_mod *mm, uint32_t s);
 /* The a32 symbol of helper h. */

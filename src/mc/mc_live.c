@@ -98,7 +98,8 @@ static bool alloc_all(mc_fn *c) {
   lv->calls = ajx_calloc(ctx, fn->nops ? fn->nops : 1, sizeof *lv->calls);
   lv->fused = ajx_calloc(ctx, fn->nops ? fn->nops : 1, 1);
   lv->nohome = ajx_calloc(ctx, nv, 1);
-  return lv->nohome && lv->blk_slot && lv->start && lv->end && lv->weight && lv->partner && lv->abi_hint &&
+  lv->keep = ajx_calloc(ctx, nv, 1);
+  return lv->keep && lv->nohome && lv->blk_slot && lv->start && lv->end && lv->weight && lv->partner && lv->abi_hint &&
          lv->calls && lv->fused;
 }
 
@@ -111,8 +112,11 @@ void mc_live_free(mc_fn *c) {
   ajx_free(c->ctx, lv->partner);
   ajx_free(c->ctx, lv->abi_hint);
   ajx_free(c->ctx, lv->calls);
+  ajx_free(c->ctx, lv->clob_pos);
+  ajx_free(c->ctx, lv->clob_reg);
   ajx_free(c->ctx, lv->fused);
   ajx_free(c->ctx, lv->nohome);
+  ajx_free(c->ctx, lv->keep);
   memset(lv, 0, sizeof *lv);
 }
 
@@ -211,6 +215,19 @@ armjit_status mc_live_build(mc_fn *c) {
         if (o > lv->max_out) lv->max_out = o;
       }
       if (op_needs_t2(c, op)) lv->needs_t2 = true;
+      int r = mc_op_clobber(op);
+      if (r >= 0) {
+        if (!lv->clob_pos) { /* rare (naked functions): room for every op at once */
+          lv->clob_pos = ajx_calloc(c->ctx, fn->nops, sizeof *lv->clob_pos);
+          lv->clob_reg = ajx_calloc(c->ctx, fn->nops, sizeof *lv->clob_reg);
+          if (!lv->clob_pos || !lv->clob_reg) {
+            mc_fail(c, ARMJIT_E_NOMEM, "out of memory for liveness");
+            return c->st;
+          }
+        }
+        lv->clob_pos[lv->nclob] = 2 * (lv->blk_slot[bi] + 1 + k);
+        lv->clob_reg[lv->nclob++] = (uint16_t)r;
+      }
     }
   }
 
@@ -248,6 +265,11 @@ armjit_status mc_live_build(mc_fn *c) {
         const uint64_t *si = in + (size_t)e[s].block * W;
         for (uint32_t w = 0; w < W; w++) o[w] |= si[w];
       }
+      /* a handler's live-ins are live through the protected block */
+      for (uint32_t s = 0; s < b->nhandlers; s++) {
+        const uint64_t *si = in + (size_t)mir_handlers(fn, b)[s].block * W;
+        for (uint32_t w = 0; w < W; w++) o[w] |= si[w];
+      }
       for (uint32_t w = 0; w < W; w++) {
         uint64_t n = gen[bi * W + w] | (o[w] & ~kill[bi * W + w]);
         if (n != i[w]) {
@@ -255,6 +277,16 @@ armjit_status mc_live_build(mc_fn *c) {
           changed = true;
         }
       }
+    }
+  }
+
+  /* values live into a handler keep one home the unwinder restores */
+  for (uint32_t bi = 0; bi < fn->nblocks; bi++) {
+    const mir_block *b = &fn->blocks[bi];
+    for (uint32_t s = 0; s < b->nhandlers; s++) {
+      const uint64_t *si = in + (size_t)mir_handlers(fn, b)[s].block * W;
+      for (uint32_t x = 0; x < W; x++)
+        for (uint64_t mm = si[x]; mm; mm &= mm - 1) lv->keep[64 * x + (uint32_t)__builtin_ctzll(mm)] = 1;
     }
   }
 

@@ -137,6 +137,8 @@ typedef struct {
   uint32_t refs_cap;
   body_pos *bodies;
   uint32_t nbodies, bodies_cap;
+  pend_target *htgt;  /* handler blocks by name (edge = fn->handlers index) */
+  uint32_t nhtgt, htgt_cap;
 } mparse;
 
 #define SYNTAX(P, col, ...) ir_lex_err(&(P)->lx, ARMJIT_E_SYNTAX, (col), __VA_ARGS__)
@@ -527,6 +529,44 @@ static armjit_status sym_ref(mparse *P, int32_t *sym) {
   return ARMJIT_OK;
 }
 
+/* The immediates of an intrinsic: the first items (words or integers),
+ * then its operands, which move to the front. */
+static armjit_status hw_imms(mparse *P, mir_op *proto, item *its, uint32_t ni, uint32_t ocol) {
+  const mir_opinfo *in = mir_info(proto->opc);
+  int32_t dflt;
+  if (ni == in->nfixed && mir_hw_imms_optional(proto->opc, &dflt)) {
+    proto->imm[0] = dflt;
+    return ARMJIT_OK;
+  }
+  if (ni != (uint32_t)in->nimm + in->nfixed)
+    return SYNTAX(P, ocol, "%s takes %u immediate%s%s, got %u item%s", in->name,
+                  (unsigned)in->nimm, in->nimm > 1 ? "s" : "",
+                  in->nfixed ? (in->nfixed > 1 ? " and operands" : " and an operand") : "", ni,
+                  ni == 1 ? "" : "s");
+  for (unsigned k = 0; k < in->nimm; k++) {
+    const item *it = &its[k];
+    char msg[160];
+    bool is_word = it->kind == ITEM_NAME;
+    int64_t v = 0;
+    if (!is_word) {
+      if (it->kind != ITEM_LIT || it->l.kind != LIT_INT || it->l.range ||
+          it->l.mag > 0xffffffffu || (it->l.neg && it->l.mag > 0x80000000u))
+        return SYNTAX(P, it->col, "%s: expected an immediate (a number or a word)", in->name);
+      v = it->l.neg ? -(int64_t)it->l.mag : (int64_t)it->l.mag;
+    }
+    if (!mir_hw_imm_parse(proto->opc, k, is_word, it->p, it->n, v, &proto->imm[k], msg,
+                          sizeof msg)) {
+      uint32_t save = P->lx.line;
+      P->lx.line = it->line;
+      armjit_status st = SYNTAX(P, it->col, "%s: %s", in->name, msg);
+      P->lx.line = save;
+      return st;
+    }
+  }
+  memmove(its, its + in->nimm, in->nfixed * sizeof *its);
+  return ARMJIT_OK;
+}
+
 /* One op line in block bi; `res` the result name (NULL: none). */
 static armjit_status op_line(mparse *P, uint32_t bi, const char *res, uint32_t resn,
                              uint32_t line, uint32_t col) {
@@ -673,6 +713,10 @@ static armjit_status op_line(mparse *P, uint32_t bi, const char *res, uint32_t r
       if (st != ARMJIT_OK) return raw(p, st);
     }
     p->nitems = from + 2 + extra;
+  } else if (mir_hw_has_imms((unsigned)opc)) {
+    st = hw_imms(p, &proto, its, ni, ocol);
+    if (st != ARMJIT_OK) return st;
+    p->nitems = from + in->nfixed;
   } else if (in->flags & ARMJIT_MOPF_TRAP) {
     if (ni != (uint32_t)in->nfixed + 1)
       return SYNTAX(p, ocol, "%s takes %u operand%s and a trap code", in->name,
@@ -846,6 +890,73 @@ static armjit_status name_params(mparse *P, uint32_t bi, const param_list *pl, u
   return ARMJIT_OK;
 }
 
+/* A handler list "[catch TAG -> NAME, ...]" of block bi at the cursor
+ * ('[' next); TAG is @sym or an integer (0: catch all). */
+static armjit_status handler_list(mparse *P, uint32_t bi) {
+  ir_lex *lx = &P->lx;
+  lx->p++; /* '[' */
+  mir_handler small[8], *h = small;
+  uint32_t n = 0, cap = 8;
+  armjit_status st = ARMJIT_OK;
+  if (!at(P, ']')) {
+    for (;;) {
+      const char *s;
+      uint32_t len;
+      ir_lex_ws(lx);
+      uint32_t col = ir_lex_col(lx);
+      st = name(P, "catch", &s, &len);
+      if (st == ARMJIT_OK && !word_is(s, len, "catch"))
+        st = SYNTAX(P, col, "expected catch in a handler list, got '%.*s'", (int)len, s);
+      if (st != ARMJIT_OK) break;
+      if (n == cap) {
+        mir_handler *nh = ajx_alloc(P->m->ctx, 2 * cap * sizeof *nh);
+        if (!nh) { st = ir_lex_nomem(lx); break; }
+        memcpy(nh, h, n * sizeof *h);
+        if (h != small) ajx_free(P->m->ctx, h);
+        h = nh;
+        cap *= 2;
+      }
+      mir_handler *e = &h[n];
+      memset(e, 0, sizeof *e);
+      e->sym = -1;
+      e->line = lx->line;
+      e->col = col;
+      ir_lex_ws(lx);
+      if (*lx->p == '@') {
+        st = sym_ref(P, &e->sym);
+      } else {
+        item it;
+        int64_t v = 0;
+        st = operand(P, &it);
+        if (st == ARMJIT_OK) st = int_item(P, &it, INT32_MIN, 0xffffffffLL, "tag", &v);
+        e->tag = (uint32_t)(uint64_t)v;
+      }
+      if (st == ARMJIT_OK) {
+        ir_lex_ws(lx);
+        if (lx->p[0] == '-' && lx->p[1] == '>') lx->p += 2;
+        else st = SYNTAX(P, ir_lex_col(lx), "expected '->' before the handler block");
+      }
+      ir_lex_ws(lx);
+      uint32_t tcol = ir_lex_col(lx);
+      if (st == ARMJIT_OK) st = name(P, "a handler block name", &s, &len);
+      if (st != ARMJIT_OK) break;
+      if (!ajx_grow(P->m->ctx, (void **)&P->htgt, &P->htgt_cap, P->nhtgt + 1, sizeof *P->htgt)) {
+        st = ir_lex_nomem(lx);
+        break;
+      }
+      P->htgt[P->nhtgt++] = (pend_target){P->fn->nhandlers + n, s, len, lx->line, tcol};
+      n++;
+      if (at(P, ']')) break;
+      st = ir_lex_expect(lx, ',', "or ']' in a handler list");
+      if (st != ARMJIT_OK) break;
+    }
+  }
+  if (st == ARMJIT_OK && (st = mir_set_handlers(P->m->ctx, P->fn, bi, h, n)) != ARMJIT_OK)
+    st = raw(P, st);
+  if (h != small) ajx_free(P->m->ctx, h);
+  return st;
+}
+
 static armjit_status settle(mparse *P);
 
 /* One function body, the cursor on its first line; stops after '}'. */
@@ -854,7 +965,7 @@ static armjit_status body(mparse *P, uint32_t sym) {
   mir_func *fn = P->fn = P->m->syms[sym].fn;
   nm_clear(&P->vals);
   nm_clear(&P->blocks);
-  P->npend = P->ntgt = P->nitems = 0;
+  P->npend = P->ntgt = P->nitems = P->nhtgt = 0;
   for (uint32_t k = 0; k < fn->blocks[0].nparams; k++)
     if (!nm_add(P->m->ctx, &P->vals, fn->blocks[0].params[k], val_name, fn))
       return ir_lex_nomem(lx);
@@ -899,9 +1010,7 @@ static armjit_status body(mparse *P, uint32_t sym) {
       param_list_free(P->m->ctx, &pl);
       if (st != ARMJIT_OK) return st;
       ir_lex_ws(lx);
-      if (*lx->p == '[')
-        return ir_lex_err(lx, ARMJIT_E_UNSUPPORTED, ir_lex_col(lx),
-                          "handler lists are not supported");
+      if (*lx->p == '[' && (st = handler_list(P, bi)) != ARMJIT_OK) return st;
       st = ir_lex_expect(lx, ':', "after a block header");
       if (st == ARMJIT_OK) st = end_of_line(P);
       if (st != ARMJIT_OK) return st;
@@ -944,6 +1053,13 @@ static armjit_status settle(mparse *P) {
     lx->line = t->line;
     if (b < 0) st = ir_lex_err(lx, ARMJIT_E_INVALID, t->col, "undefined block %.*s", (int)t->n, t->p);
     else fn->edges[t->edge].block = (uint32_t)b;
+  }
+  for (uint32_t k = 0; k < P->nhtgt && st == ARMJIT_OK; k++) {
+    const pend_target *t = &P->htgt[k];
+    int64_t b = nm_find(&P->blocks, t->p, t->n, blk_name, fn);
+    lx->line = t->line;
+    if (b < 0) st = ir_lex_err(lx, ARMJIT_E_INVALID, t->col, "undefined block %.*s", (int)t->n, t->p);
+    else fn->handlers[t->edge].block = (uint32_t)b;
   }
   for (uint32_t k = 0; k < P->npend && st == ARMJIT_OK; k++) {
     const pending *pd = &P->pend[k];
@@ -988,6 +1104,74 @@ static armjit_status settle(mparse *P) {
   return st;
 }
 
+/* ---- function attributes: words between the signature and '{' ------------------------ */
+typedef armjit_status (*attr_fn)(mparse *P, mir_func *fn, uint32_t col);
+
+static armjit_status set_kind(mparse *P, mir_func *fn, int kind, uint32_t col) {
+  if (fn->kind != ARMJIT_FK_NORMAL)
+    return ir_lex_err(&P->lx, ARMJIT_E_INVALID, col, "a second function kind (already %s)",
+                      mir_fkind(fn->kind)->name);
+  fn->kind = (uint8_t)kind;
+  return ARMJIT_OK;
+}
+
+static armjit_status attr_naked(mparse *P, mir_func *fn, uint32_t col) {
+  return set_kind(P, fn, ARMJIT_FK_NAKED, col);
+}
+
+/* interrupt(irq | fiq | svc | undef | pabt | dabt) */
+static armjit_status attr_interrupt(mparse *P, mir_func *fn, uint32_t col) {
+  armjit_status st = ir_lex_expect(&P->lx, '(', "after interrupt");
+  const char *s;
+  uint32_t n;
+  ir_lex_ws(&P->lx);
+  uint32_t kcol = ir_lex_col(&P->lx);
+  if (st == ARMJIT_OK) st = name(P, "an interrupt kind", &s, &n);
+  if (st != ARMJIT_OK) return st;
+  int k = mir_fkind_find(s, n);
+  if (k < 0 || !mir_fkind((unsigned)k)->interrupt)
+    return SYNTAX(P, kcol, "unknown interrupt kind '%.*s' (irq, fiq, svc, undef, pabt, dabt)",
+                  (int)n, s);
+  st = ir_lex_expect(&P->lx, ')', "after the interrupt kind");
+  return st != ARMJIT_OK ? st : set_kind(P, fn, k, col);
+}
+
+/* Attributes with a syntax of their own; the plain flags are mir_kinds.c's
+ * (mir_fattr_find). */
+static const struct {
+  const char *word;
+  attr_fn parse;
+} func_attrs[] = {
+    {"naked", attr_naked},
+    {"interrupt", attr_interrupt},
+};
+
+static armjit_status attributes(mparse *P, mir_func *fn) {
+  ir_lex *lx = &P->lx;
+  for (;;) {
+    ir_lex_ws(lx);
+    if (*lx->p == '{' || ir_lex_at_eol(lx)) return ARMJIT_OK;
+    uint32_t col = ir_lex_col(lx);
+    const char *s;
+    uint32_t n;
+    armjit_status st = name(P, "a function attribute or '{'", &s, &n);
+    if (st != ARMJIT_OK) return st;
+    attr_fn parse = NULL;
+    for (size_t k = 0; k < sizeof func_attrs / sizeof func_attrs[0] && !parse; k++)
+      if (word_is(s, n, func_attrs[k].word)) parse = func_attrs[k].parse;
+    if (parse) {
+      st = parse(P, fn, col);
+      if (st != ARMJIT_OK) return st;
+      continue;
+    }
+    const mir_fattr *a = mir_fattr_find(s, n);
+    if (!a) return SYNTAX(P, col, "unknown function attribute '%.*s'", (int)n, s);
+    if (fn->attrs & a->flag)
+      return ir_lex_err(lx, ARMJIT_E_INVALID, col, "attribute %s given twice", a->name);
+    fn->attrs |= (uint8_t)a->flag;
+  }
+}
+
 /* ---- pass 1: the top level ---------------------------------------------------------------- */
 static armjit_status sym_decl(mparse *P, bool is_func) {
   ir_lex *lx = &P->lx;
@@ -1027,6 +1211,7 @@ static armjit_status sym_decl(mparse *P, bool is_func) {
     if (st != ARMJIT_OK) st = raw(P, st);
     nm_clear(&P->vals);
     if (st == ARMJIT_OK) st = name_params(P, 0, &pl, lx->line);
+    if (st == ARMJIT_OK) st = attributes(P, P->fn);
     if (st == ARMJIT_OK) st = ir_lex_expect(lx, '{', "after the function's signature");
     if (st == ARMJIT_OK) st = end_of_line(P);
   } else if (st == ARMJIT_OK) {
@@ -1086,6 +1271,27 @@ static armjit_status trap_decl(mparse *P) {
   return end_of_line(P);
 }
 
+/* "exc_match @NAME" (and exc_make, exc_uncaught), the word k read. */
+static armjit_status exc_decl(mparse *P, unsigned k, uint32_t col) {
+  ir_lex *lx = &P->lx;
+  if (P->m->exc[k].name)
+    return ir_lex_err(lx, ARMJIT_E_INVALID, col, "a second %s line", mir_exc_word(k));
+  armjit_status st = ir_lex_expect(lx, '@', "before the symbol's name");
+  uint32_t scol = ir_lex_col(lx);
+  const char *s;
+  uint32_t n;
+  if (st == ARMJIT_OK) st = name(P, "a symbol name", &s, &n);
+  if (st != ARMJIT_OK) return st;
+  if (mir_exc_set(P->m, k, s, n, lx->line, scol) != ARMJIT_OK) return ir_lex_nomem(lx);
+  return end_of_line(P);
+}
+
+static int exc_word(const char *s, uint32_t n) {
+  for (unsigned k = 0; k < MIR_EXC__COUNT; k++)
+    if (word_is(s, n, mir_exc_word(k))) return (int)k;
+  return -1;
+}
+
 static armjit_status top_level(mparse *P) {
   ir_lex *lx = &P->lx;
   while (ir_lex_next_content(lx)) {
@@ -1096,6 +1302,7 @@ static armjit_status top_level(mparse *P) {
     if (word_is(s, n, "extern")) st = sym_decl(P, false);
     else if (word_is(s, n, "func")) { st = sym_decl(P, true); if (st == ARMJIT_OK) continue; }
     else if (word_is(s, n, "trap")) st = trap_decl(P);
+    else if (exc_word(s, n) >= 0) st = exc_decl(P, (unsigned)exc_word(s, n), col);
     else if (word_is(s, n, "data"))
       return ir_lex_err(lx, ARMJIT_E_UNSUPPORTED, col, "data objects are not supported");
     else return SYNTAX(P, col, "expected extern, func or trap, got '%.*s'", (int)n, s);
@@ -1137,6 +1344,7 @@ armjit_module *armjit_module_parse(armjit_ctx *ctx, const char *text, armjit_err
   ajx_free(ctx, P.items);
   ajx_free(ctx, P.refs);
   ajx_free(ctx, P.bodies);
+  ajx_free(ctx, P.htgt);
   if (st != ARMJIT_OK) {
     armjit_module_free(m);
     return NULL;

@@ -209,11 +209,19 @@ void mir_put_op(ajx_sbuf *sb, const armjit_module *m, const mir_func *fn, const 
     ajx_sb_puts(sb, "]");
     break;
   default:
+    if (mir_hw_has_imms(op->opc)) { /* intrinsics: the immediates first */
+      for (unsigned k = 0; k < in->nimm; k++) {
+        ajx_sb_puts(sb, k ? ", " : " ");
+        mir_hw_imm_put(sb, op->opc, k, op->imm[k]);
+      }
+      if (op->nargs) ajx_sb_puts(sb, ",");
+    }
     if (op->nargs) {
       ajx_sb_puts(sb, " ");
       put_operands(sb, m, fn, op, 0, op->nargs);
     }
-    if (in->flags & ARMJIT_MOPF_TRAP) ajx_sb_printf(sb, ", %" PRIu32, (uint32_t)op->imm[0]);
+    if (in->flags & ARMJIT_MOPF_TRAP)
+      ajx_sb_printf(sb, "%s%" PRIu32, op->nargs ? ", " : " ", (uint32_t)op->imm[0]);
     break;
   }
   if (op->flags & MIR_OP_VOLATILE) ajx_sb_puts(sb, " volatile");
@@ -231,12 +239,29 @@ static void put_params(ajx_sbuf *sb, const mir_func *fn, const mir_block *b) {
   }
 }
 
+/* " [catch @E -> h, catch 0 -> h2]" */
+static void put_handlers(ajx_sbuf *sb, const armjit_module *m, const mir_func *fn,
+                         const mir_block *bl) {
+  if (!bl->nhandlers) return;
+  ajx_sb_puts(sb, " [");
+  for (uint32_t k = 0; k < bl->nhandlers; k++) {
+    const mir_handler *h = &mir_handlers(fn, bl)[k];
+    ajx_sb_puts(sb, k ? ", catch " : "catch ");
+    if (h->sym >= 0 && (uint32_t)h->sym < m->nsyms) ajx_sb_printf(sb, "@%s", m->syms[h->sym].name);
+    else ajx_sb_printf(sb, "%" PRIu32, h->tag);
+    ajx_sb_puts(sb, " -> ");
+    put_block(sb, fn, h->block);
+  }
+  ajx_sb_puts(sb, "]");
+}
+
 static void put_func(ajx_sbuf *sb, const armjit_module *m, const mir_sym *s) {
   const mir_func *fn = s->fn;
   ajx_sb_printf(sb, "func @%s(", s->name);
   if (fn->nblocks) put_params(sb, fn, &fn->blocks[0]);
   ajx_sb_puts(sb, ")");
   if (s->result != ARMJIT_T_VOID) ajx_sb_printf(sb, " -> %s", mir_type_name(s->result));
+  mir_put_func_attrs(sb, fn);
   ajx_sb_puts(sb, " {\n");
   for (uint32_t b = 0; b < fn->nblocks; b++) {
     const mir_block *bl = &fn->blocks[b];
@@ -246,6 +271,7 @@ static void put_func(ajx_sbuf *sb, const armjit_module *m, const mir_sym *s) {
       put_params(sb, fn, bl);
       ajx_sb_puts(sb, ")");
     }
+    put_handlers(sb, m, fn, bl);
     ajx_sb_puts(sb, ":\n");
     for (uint32_t k = 0; k < bl->nops; k++) {
       ajx_sb_puts(sb, "  ");
@@ -261,6 +287,8 @@ static void put_module(ajx_sbuf *sb, const armjit_module *m) {
     ajx_sb_printf(sb, "trap call @%s\n", m->trap_name);
   else if (m->trap == ARMJIT_TRAP_SVC || m->trap == ARMJIT_TRAP_UDF)
     ajx_sb_printf(sb, "trap %s\n", m->trap == ARMJIT_TRAP_SVC ? "svc" : "udf");
+  for (unsigned k = 0; k < MIR_EXC__COUNT; k++)
+    if (m->exc[k].name) ajx_sb_printf(sb, "%s @%s\n", mir_exc_word(k), m->exc[k].name);
   for (uint32_t s = 0; s < m->nsyms; s++) {
     const mir_sym *y = &m->syms[s];
     if (y->kind == MIR_SYM_FUNC) {

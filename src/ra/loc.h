@@ -75,7 +75,7 @@ static inline ra_loc ra_const_part(int32_t k, int type, int part) {
 /* Where the trace JIT keeps an IR value of type `irtype`: i64 and f32
  * values live in the VFP bank as floats do (a d register, an 8-byte
  * slot; an f32 in the low half, s2k of dk), so moves, spills, labels,
- * exits and bridges treat all three alike (docs/design.md §13). */
+ * exits and bridges treat all three alike (docs/design.md §12). */
 static inline int ra_storage_of(int irtype) {
   return irtype == ARMJIT_I64 || irtype == ARMJIT_F32 ? ARMJIT_FLOAT : irtype;
 }
