@@ -113,8 +113,48 @@ void cg_lower_llong_mul(cg *c, const ir_op *op) {
  *   urshift  lo = lo >> c | hi << t | hi >> u;  hi = hi >> c
  *   rshift   lo = lo >> c | hi << t | (u >= 0 ? hi asr u : 0);  hi = hi asr c
  * (c = 32: both of lshift's terms are lo, OR-ed twice: still lo.) */
+/* rd = rn <sh> #n for n in 0..32 (LSR/ASR #32 encode; #0 is a move). */
+static void shift_imm(cg *c, a32_shift sh, a32_reg rd, a32_reg rn, unsigned n) {
+  if (n == 0) a32_dp(c->b, A32_AL, A32_MOV, false, rd, 0, a32_r(rn));
+  else a32_shift_imm(c->b, A32_AL, sh, false, rd, rn, n);
+}
+
+/* A constant count c (its low byte), in core registers:
+ *   c < 32   lshift: hi = hi << c | lo >> (32 - c); lo <<= c
+ *            rshift/urshift: lo = lo >> c | hi << (32 - c); hi = hi >>/asr c
+ *   c >= 32  the word that stays, shifted by c - 32 (64 and more: by 32,
+ *            which leaves 0 or the sign); the other word 0 or the sign */
+static void shift_const(cg *c, const ir_op *op, unsigned n) {
+  const ir_ref *a = ir_args(c->t, op);
+  unsigned dn = cg_vreg(c, a[0]);
+  a32_reg lo, hi;
+  halves(c, dn, &lo, &hi);
+  bool left = op->opc == ARMJIT_OP_LLONG_LSHIFT, arith = op->opc == ARMJIT_OP_LLONG_RSHIFT;
+  a32_shift own = left ? A32_LSL : arith ? A32_ASR : A32_LSR;
+  a32_reg src = left ? lo : hi, dst = left ? hi : lo; /* bits cross from src into dst */
+  if (n == 0) {
+  } else if (n < 32) {
+    shift_imm(c, own == A32_ASR ? A32_LSR : own, dst, dst, n);
+    a32_dp(c->b, A32_AL, A32_ORR, false, dst, dst,
+           a32_rsi(src, left ? A32_LSR : A32_LSL, 32 - n));
+    shift_imm(c, own, src, src, n);
+  } else {
+    unsigned k = n > 64 ? 32 : n - 32;
+    if (k == 32 && !arith) a32_dp(c->b, A32_AL, A32_MOV, false, dst, 0, a32_imm(0));
+    else shift_imm(c, own, dst, src, k);
+    if (arith) shift_imm(c, A32_ASR, src, src, 31);
+    else a32_dp(c->b, A32_AL, A32_MOV, false, src, 0, a32_imm(0));
+  }
+  unsigned dd = def_d(c, op);
+  a32_vmov_core_to_d(c->b, A32_AL, dd, lo, hi);
+}
+
 void cg_lower_llong_shift(cg *c, const ir_op *op) {
   const ir_ref *a = ir_args(c->t, op);
+  if (cg_is_const(a[1])) {
+    shift_const(c, op, cg_const_word(c->t, a[1]) & 0xffu);
+    return;
+  }
   a32_reg t = (a32_reg)temp(c);  /* claimed first: ip, before a constant count takes it */
   unsigned dn = cg_vreg(c, a[0]);
   a32_reg rn = cg_reg(c, a[1]);
