@@ -12,7 +12,9 @@
  *   mc_cg_ops.c  the value ops (int, i64, float, conversions, compares,
  *                select, memory, addresses, checks)
  *   mc_cg_call.c calls: module functions (BL), externs and helpers (BLX)
- *   mc_link.c    modules: compile, objects, load, symbols, disassembly
+ *   mc_link.c    modules: compile, objects, load, symbols, disassembly,
+ *                the view of an object for linkers (mc_image.h)
+ *   mc_image.c   flat images: layout, relocations, veneers, chained fixups
  *
  * Scratch registers (never allocated; a lowering names them explicitly):
  *   ip (MC_T0), lr (MC_T1)   operands and results that live in slots or
