@@ -150,8 +150,13 @@ static void test_coverage(void **state) {
     free(t);
     mc_gen_free(&c);
   }
+  /* the hardware intrinsics are tested on their own (test_mc_kinds.c) */
+  bool hw[ARMJIT_MOP__COUNT] = {false};
+#define HW_(N, t, s, a, r, n, f) hw[ARMJIT_MOP_##N] = true;
+  ARMJIT_MOPS_INTRINSICS(HW_)
+#undef HW_
   for (unsigned op = 0; op < ARMJIT_MOP__COUNT; op++)
-    if (!seen[op]) fail_msg("op %u never generated", op);
+    if (!seen[op] && !hw[op]) fail_msg("op %u never generated", op);
   armjit_ctx_free(ctx);
 }
 

@@ -119,6 +119,46 @@ bool armjit_sym_is_func(const armjit_module *m, armjit_sym s);
 int armjit_sym_signature(const armjit_module *m, armjit_sym s, armjit_mtype *params,
                          unsigned cap, armjit_mtype *result);
 
+/* ---- function kinds and attributes (docs/mir.md §2.3, docs/design.md §11.2) ---------- */
+/* A function's kind decides its frame:
+ *   NORMAL     an AAPCS function (the frame record {fp, lr}; lr saved).
+ *   NAKED      no prologue, no epilogue, no frame slots (compiling one
+ *              that needs a slot or an outgoing stack area is
+ *              ARMJIT_E_INVALID); never returns: `ret` is an error, it
+ *              ends in halt, jump_to, exc_return or unreachable.  Only
+ *              here get_reg / set_reg / set_sp / set_fp / set_lr / jump_to /
+ *              exc_return are allowed.  Reset code, vector tables.
+ *   IRQ ... DABT  interrupt(kind): an exception-mode entry (no parameters,
+ *              no result) saving r0-r3, r12, lr and the callee-saved
+ *              registers it uses, with the return address adjusted for
+ *              the kind; `ret` returns with ldm sp!, {..., pc}^.  It may
+ *              call AAPCS functions; using VFP or calling needs save_vfp
+ *              (or assume_no_vfp). */
+typedef enum {
+  ARMJIT_FK_NORMAL, ARMJIT_FK_NAKED,
+  ARMJIT_FK_IRQ, ARMJIT_FK_FIQ, ARMJIT_FK_SVC, ARMJIT_FK_UNDEF, ARMJIT_FK_PABT, ARMJIT_FK_DABT,
+  ARMJIT_FK__COUNT
+} armjit_fkind;
+enum {
+  /* save d0-d7 (and d16-d31 with D32) and FPSCR in the frame: VFP code
+   * below an interrupt (Deep's US.ENABLE_FLOATS); allowed on normal and
+   * interrupt functions */
+  ARMJIT_FUNC_SAVE_VFP = 1u << 0,
+  /* an interrupt function's calls and floats are known not to disturb the
+   * interrupted code's VFP state: no save_vfp needed */
+  ARMJIT_FUNC_ASSUME_NO_VFP = 1u << 1,
+  /* compiling fails (ARMJIT_E_INVALID) when a value needs a frame slot */
+  ARMJIT_FUNC_NO_FRAME_SLOTS = 1u << 2
+};
+/* Set function f's kind / its attribute flags (ARMJIT_FUNC_*, replacing
+ * the previous ones).  ARMJIT_E_ARG for a bad handle, kind or flag; the
+ * rules between kinds, flags and the body are the validator's. */
+armjit_status armjit_func_set_kind(armjit_module *m, armjit_sym f, armjit_fkind kind);
+armjit_status armjit_func_set_flags(armjit_module *m, armjit_sym f, unsigned flags);
+/* ARMJIT_FK_NORMAL / 0 for a bad handle. */
+armjit_fkind armjit_func_kind(const armjit_module *m, armjit_sym f);
+unsigned armjit_func_flags(const armjit_module *m, armjit_sym f);
+
 /* ---- blocks and values --------------------------------------------------------- */
 armjit_block armjit_func_entry(armjit_module *m, armjit_sym f);
 /* A new block of f, after the others in layout order (code follows it). */
@@ -186,7 +226,9 @@ armjit_val armjit_call_ind(armjit_module *m, armjit_block b, armjit_val fnptr,
                            armjit_mtype result, const armjit_val *args, unsigned n,
                            armjit_val hidden);
 
-/* Terminators: the values passed become the target's block parameters. */
+/* Terminators: the values passed become the target's block parameters.
+ * The intrinsic terminators without successors (halt, jump_to, exc_return)
+ * go through armjit_emit. */
 armjit_status armjit_br(armjit_module *m, armjit_block from, armjit_block to,
                         const armjit_val *args, unsigned n);
 armjit_status armjit_cbr(armjit_module *m, armjit_block from, armjit_val c, armjit_block t,

@@ -48,7 +48,12 @@ enum {
   ARMJIT_MOPF_STORE = 1u << 5, /* writes memory */
   ARMJIT_MOPF_SYM   = 1u << 6, /* names a symbol of the module (op sym) */
   ARMJIT_MOPF_CMP   = 1u << 7, /* a comparison giving 0/1: fusable into cbr */
-  ARMJIT_MOPF_VAR   = 1u << 8  /* variable operand list after the fixed ones */
+  ARMJIT_MOPF_VAR   = 1u << 8, /* variable operand list after the fixed ones */
+  ARMJIT_MOPF_MACHINE = 1u << 9, /* reads or changes machine state the IR does not
+                                    model: compiled only (the interpreter says
+                                    ARMJIT_E_UNSUPPORTED, naming the op) */
+  ARMJIT_MOPF_NAKED = 1u << 10  /* only in naked functions (the register
+                                   allocator and the frame own these elsewhere) */
 };
 
 #define ARMJIT_MOPS(_)                                                                   \
@@ -121,7 +126,75 @@ enum {
   _(CBR,    "cbr",    ARMJIT_MSUF_NONE, "i", 'v', 0, ARMJIT_MOPF_TERM)                   \
   _(SWITCH, "switch", ARMJIT_MSUF_NONE, "i", 'v', 0, ARMJIT_MOPF_TERM)                   \
   _(RET,    "ret",    ARMJIT_MSUF_NONE, "",  'v', 0, ARMJIT_MOPF_TERM | ARMJIT_MOPF_VAR) \
-  _(UNREACHABLE, "unreachable", ARMJIT_MSUF_NONE, "", 'v', 0, ARMJIT_MOPF_TERM)
+  _(UNREACHABLE, "unreachable", ARMJIT_MSUF_NONE, "", 'v', 0, ARMJIT_MOPF_TERM)        \
+  ARMJIT_MOPS_INTRINSICS(_)
+
+/* Hardware intrinsics (docs/mir.md, "intrinsics"): one instruction or a
+ * short fixed sequence each, never moved, merged or dropped.  Their
+ * immediates come first in the text form ("mcr 15, 0, 1, 0, 2, v") and are
+ * architecture encodings (the text spells some as words):
+ *   mrc / mcr     coprocessor, opc1, CRn, CRm, opc2 (0-15, 0-7, 0-15,
+ *                 0-15, 0-7; not 10/11: VFP has vmrs/vmsr)
+ *   mrs           ARMJIT_PSR_CPSR or ARMJIT_PSR_SPSR ("cpsr", "spsr")
+ *   msr           the register | a non-empty field mask ARMJIT_PSR_C/X/S/F
+ *                 ("cpsr_fc", "spsr_fsxc")
+ *   cpsie / cpsid a non-empty mask of ARMJIT_CPS_A/I/F ("aif", "i")
+ *   cps_mode      a processor mode (0x10 usr ... 0x1f sys; "svc", "irq")
+ *   vmrs / vmsr   a VFP system register number: 0 fpsid, 1 fpscr, 6 mvfr1,
+ *                 7 mvfr0, 8 fpexc (vmsr: only fpscr and fpexc)
+ *   dmb/dsb/isb   a barrier option 0-15 ("sy" = 15, "ish" = 11, ...;
+ *                 omitted in the text: sy)
+ *   svc 0-0xffffff; bkpt, udf 0-0xffff; raw the 32-bit word;
+ *   get_reg 0-15, set_reg 0-14 (r0-r12, sp, lr); exc_return 0-255 (n of
+ *   `subs pc, p, #n`: "exc_return 4, p" returns to p - 4, CPSR = SPSR). */
+#define ARMJIT_MOPS_INTRINSICS(_)                                                        \
+  _(BIT_TEST, "bit_test", ARMJIT_MSUF_NONE, "ai", 'i', 0, ARMJIT_MOPF_LOAD)              \
+  _(MRC,    "mrc",    ARMJIT_MSUF_NONE, "",  'i', 5, ARMJIT_MOPF_MACHINE)                \
+  _(MCR,    "mcr",    ARMJIT_MSUF_NONE, "i", 'v', 5, ARMJIT_MOPF_MACHINE)                \
+  _(MRS,    "mrs",    ARMJIT_MSUF_NONE, "",  'i', 1, ARMJIT_MOPF_MACHINE)                \
+  _(MSR,    "msr",    ARMJIT_MSUF_NONE, "i", 'v', 1, ARMJIT_MOPF_MACHINE)                \
+  _(CPSIE,  "cpsie",  ARMJIT_MSUF_NONE, "",  'v', 1, ARMJIT_MOPF_MACHINE)                \
+  _(CPSID,  "cpsid",  ARMJIT_MSUF_NONE, "",  'v', 1, ARMJIT_MOPF_MACHINE)                \
+  _(CPS_MODE, "cps_mode", ARMJIT_MSUF_NONE, "", 'v', 1, ARMJIT_MOPF_MACHINE)             \
+  _(VMRS,   "vmrs",   ARMJIT_MSUF_NONE, "",  'i', 1, ARMJIT_MOPF_MACHINE)                \
+  _(VMSR,   "vmsr",   ARMJIT_MSUF_NONE, "i", 'v', 1, ARMJIT_MOPF_MACHINE)                \
+  _(DMB,    "dmb",    ARMJIT_MSUF_NONE, "",  'v', 1, 0)                                  \
+  _(DSB,    "dsb",    ARMJIT_MSUF_NONE, "",  'v', 1, 0)                                  \
+  _(ISB,    "isb",    ARMJIT_MSUF_NONE, "",  'v', 1, 0)                                  \
+  _(NOP,    "nop",    ARMJIT_MSUF_NONE, "",  'v', 0, 0)                                  \
+  _(SEV,    "sev",    ARMJIT_MSUF_NONE, "",  'v', 0, 0)                                  \
+  _(WFE,    "wfe",    ARMJIT_MSUF_NONE, "",  'v', 0, ARMJIT_MOPF_MACHINE)                \
+  _(WFI,    "wfi",    ARMJIT_MSUF_NONE, "",  'v', 0, ARMJIT_MOPF_MACHINE)                \
+  _(SVC,    "svc",    ARMJIT_MSUF_NONE, "",  'v', 1, ARMJIT_MOPF_MACHINE)                \
+  _(BKPT,   "bkpt",   ARMJIT_MSUF_NONE, "",  'v', 1, ARMJIT_MOPF_MACHINE)                \
+  _(UDF,    "udf",    ARMJIT_MSUF_NONE, "",  'v', 1, ARMJIT_MOPF_MACHINE)                \
+  _(RAW,    "raw",    ARMJIT_MSUF_NONE, "",  'v', 1, ARMJIT_MOPF_MACHINE)                \
+  /* registers: get_sp/fp/pc anywhere; get_lr is the return address */                  \
+  _(GET_SP, "get_sp", ARMJIT_MSUF_NONE, "",  'i', 0, ARMJIT_MOPF_MACHINE)                \
+  _(GET_FP, "get_fp", ARMJIT_MSUF_NONE, "",  'i', 0, ARMJIT_MOPF_MACHINE)                \
+  _(GET_LR, "get_lr", ARMJIT_MSUF_NONE, "",  'i', 0, ARMJIT_MOPF_MACHINE)                \
+  _(GET_PC, "get_pc", ARMJIT_MSUF_NONE, "",  'i', 0, ARMJIT_MOPF_MACHINE)                \
+  _(SET_SP, "set_sp", ARMJIT_MSUF_NONE, "a", 'v', 0, ARMJIT_MOPF_MACHINE | ARMJIT_MOPF_NAKED) \
+  _(SET_FP, "set_fp", ARMJIT_MSUF_NONE, "a", 'v', 0, ARMJIT_MOPF_MACHINE | ARMJIT_MOPF_NAKED) \
+  _(SET_LR, "set_lr", ARMJIT_MSUF_NONE, "a", 'v', 0, ARMJIT_MOPF_MACHINE | ARMJIT_MOPF_NAKED) \
+  _(GET_REG, "get_reg", ARMJIT_MSUF_NONE, "", 'i', 1, ARMJIT_MOPF_MACHINE | ARMJIT_MOPF_NAKED) \
+  _(SET_REG, "set_reg", ARMJIT_MSUF_NONE, "a", 'v', 1, ARMJIT_MOPF_MACHINE | ARMJIT_MOPF_NAKED) \
+  /* terminators: b . ; bx p ; subs pc, p, #n (p: get_lr at entry) */                                        \
+  _(HALT,   "halt",   ARMJIT_MSUF_NONE, "",  'v', 0, ARMJIT_MOPF_TERM | ARMJIT_MOPF_MACHINE) \
+  _(JUMP_TO, "jump_to", ARMJIT_MSUF_NONE, "a", 'v', 0,                                   \
+    ARMJIT_MOPF_TERM | ARMJIT_MOPF_MACHINE | ARMJIT_MOPF_NAKED)                          \
+  _(EXC_RETURN, "exc_return", ARMJIT_MSUF_NONE, "i", 'v', 1,                             \
+    ARMJIT_MOPF_TERM | ARMJIT_MOPF_MACHINE | ARMJIT_MOPF_NAKED)
+
+/* Immediates of the intrinsics (above). */
+enum {
+  ARMJIT_PSR_C = 1, ARMJIT_PSR_X = 2, ARMJIT_PSR_S = 4, ARMJIT_PSR_F = 8, /* msr fields */
+  ARMJIT_PSR_CPSR = 0, ARMJIT_PSR_SPSR = 16,
+  ARMJIT_CPS_F = 1, ARMJIT_CPS_I = 2, ARMJIT_CPS_A = 4,
+  ARMJIT_VSYS_FPSID = 0, ARMJIT_VSYS_FPSCR = 1, ARMJIT_VSYS_MVFR1 = 6, ARMJIT_VSYS_MVFR0 = 7,
+  ARMJIT_VSYS_FPEXC = 8,
+  ARMJIT_BARRIER_SY = 15
+};
 
 /* Integer conditions (icmp.eq ...): _(NAME, text) */
 #define ARMJIT_ICCS(_)                                                          \

@@ -43,35 +43,64 @@ static void sub_sp(mc_fn *c, a32_reg rd, a32_reg rn, uint32_t bytes) {
   a32_dp(c->b, A32_AL, A32_SUB, false, rd, rn, a32_r(MC_T0));
 }
 
+/* VMRS / VMSR ip, FPSCR (A8.8.348 / A8.8.349, reg = 0b0001). */
+static void fpscr_to_ip(mc_fn *c) { a32_word(c->b, 0xeef1ca10u); }
+static void ip_to_fpscr(mc_fn *c) { a32_word(c->b, 0xeee1ca10u); }
+
+/* The exception return: LDM (exception return), A8.8.? B9.3.5:
+ * ldmia sp!, {regs, pc}^ (CPSR = SPSR). */
+static void ldm_exc_return(mc_fn *c, uint32_t regs) {
+  a32_word(c->b, 0xe8fd8000u | (regs & 0x7fffu));
+}
+
 static void prologue(mc_fn *c) {
+  const mir_fkind_info *k = mir_fkind(c->kind);
+  if (c->kind == ARMJIT_FK_NAKED) return;
+  if (k->lr_adjust) /* lr = the return address */
+    a32_dp(c->b, A32_AL, A32_SUB, false, A32_LR, A32_LR, a32_imm(k->lr_adjust));
   a32_push(c->b, A32_AL, (uint16_t)c->push_mask);
-  a32_dp(c->b, A32_AL, A32_ADD, false, A32_FP, A32_SP, a32_imm(4 * (c->npush - 2)));
+  a32_dp(c->b, A32_AL, A32_ADD, false, A32_FP, A32_SP, a32_imm(c->fp_off));
   if (c->vscratch) {
     c->vscratch_at = a32_buf_size(c->b);
     a32_vpush(c->b, A32_AL, MC_D1, 2); /* becomes sub sp, sp, #16 when unused */
   }
   if (c->vcount) a32_vpush(c->b, A32_AL, c->vfirst, c->vcount);
+  if (c->vsave) { /* save_vfp: d0-d7, d16-d31, FPSCR (in an 8-byte slot) */
+    a32_vpush(c->b, A32_AL, 0, 8);
+    if (c->vsave_d32) a32_vpush(c->b, A32_AL, 16, 16);
+    fpscr_to_ip(c);
+    a32_ldst(c->b, A32_AL, A32_STR, MC_T0, a32_mem_pre(A32_SP, -8));
+  }
   uint32_t body = (uint32_t)(c->frame - c->fixed) + c->out;
   if (body) sub_sp(c, A32_SP, A32_SP, body);
 }
 
 static void epilogue(mc_fn *c) {
   a32_label_bind(c->b, c->epilogue);
-  uint32_t k = (uint32_t)c->fixed;
+  if (c->kind == ARMJIT_FK_NAKED) return; /* never returns (validator) */
   bool skip = c->vscratch && !c->vscratch_used; /* d14, d15 untouched: no save */
-  if (skip && !c->vcount) k -= 16;              /* straight to the pushed registers */
-  if (c->vcount || c->vscratch || c->frame - c->fixed + (int32_t)c->out)
-    sub_sp(c, A32_SP, A32_FP, k);
+  bool below = c->vcount || c->vsave;           /* saves below d14, d15 */
+  uint32_t body = (uint32_t)(c->frame - c->fixed) + c->out;
+  uint32_t k = (uint32_t)c->fixed;              /* sp to the lowest save, then up */
+  if (skip && !below) k -= 16;                  /* straight to the pushed registers */
+  if ((uint32_t)c->fixed + body != k) sub_sp(c, A32_SP, A32_FP, k);
+  if (c->vsave) {
+    a32_ldst(c->b, A32_AL, A32_LDR, MC_T0, a32_mem_post(A32_SP, 8));
+    ip_to_fpscr(c);
+    if (c->vsave_d32) a32_vpop(c->b, A32_AL, 16, 16);
+    a32_vpop(c->b, A32_AL, 0, 8);
+  }
   if (c->vcount) a32_vpop(c->b, A32_AL, c->vfirst, c->vcount);
   if (c->vscratch && c->vscratch_used) a32_vpop(c->b, A32_AL, MC_D1, 2);
   if (skip) {
-    if (c->vcount) a32_dp(c->b, A32_AL, A32_ADD, false, A32_SP, A32_SP, a32_imm(16));
+    if (below) a32_dp(c->b, A32_AL, A32_ADD, false, A32_SP, A32_SP, a32_imm(16));
     a32_buf_patch_begin(c->b, c->vscratch_at);
     a32_dp(c->b, A32_AL, A32_SUB, false, A32_SP, A32_SP, a32_imm(16));
     a32_buf_patch_end(c->b);
   }
   uint32_t pop = (c->push_mask & ~ARM_BIT(A32_LR)) | ARM_BIT(A32_PC);
-  a32_pop(c->b, A32_AL, (uint16_t)pop);
+  if (mir_fkind(c->kind)->interrupt) ldm_exc_return(c, pop);
+  else a32_pop(c->b, A32_AL, (uint16_t)pop);
 }
 
 /* Parameters from their AAPCS places to their homes. */
@@ -121,7 +150,15 @@ static void entry_moves(mc_fn *c) {
       break;
     case ABI_VFP: s = ra_vreg(l.reg); break;
     case ABI_SREG: s = ra_sreg(l.reg); break;
-    default: s = ra_stack((int32_t)(8 + l.off), ty[k]); break; /* the caller's outgoing area */
+    default: /* the caller's outgoing area */
+      if (c->kind == ARMJIT_FK_NAKED) {
+        mc_fail(c, ARMJIT_E_INVALID,
+                "naked function @%s: parameter %u is passed on the stack (no frame to read it)",
+                self->name, k + 1);
+        goto out;
+      }
+      s = ra_stack((int32_t)(8 + l.off), ty[k]);
+      break;
     }
     if (s.kind == LOC_STACK && h.kind == LOC_STACK && s.type != h.type) s.type = h.type;
     dst[m] = h;
@@ -349,7 +386,8 @@ static void lower_term(mc_fn *c, const mir_op *op, const mir_op *fused) {
   case ARMJIT_MOP_CBR: lower_cbr(c, op, fused); break;
   case ARMJIT_MOP_SWITCH: lower_switch(c, op); break;
   case ARMJIT_MOP_RET: lower_ret(c, op); break;
-  default: a32_bkpt(c->b, 0); break; /* unreachable */
+  case ARMJIT_MOP_UNREACHABLE: a32_bkpt(c->b, 0); break;
+  default: mc_lower_hw(c, op); break; /* halt, jump_to, exc_return */
   }
   flush_stubs(c);
 }
@@ -439,6 +477,7 @@ armjit_status mc_fn_compile(mc_mod *mm, const armjit_module *m, uint32_t sym, a3
   c.idiv = (m->ctx->features & A32_FEAT_IDIV) && !(m->ctx->opts.flags & ARMJIT_NO_IDIV);
   c.op_off = op_off;
   c.tail = tail;
+  c.kind = c.fn->kind;
   const mir_func *fn = c.fn;
   c.stype = ajx_calloc(c.ctx, fn->nvals ? fn->nvals : 1, 1);
   c.blk_label = ajx_calloc(c.ctx, fn->nblocks ? fn->nblocks : 1, sizeof *c.blk_label);

@@ -12,6 +12,7 @@
  *   mc_cg_ops.c  the value ops (int, i64, float, conversions, compares,
  *                select, memory, addresses, checks)
  *   mc_cg_call.c calls: module functions (BL), externs and helpers (BLX)
+ *   mc_cg_hw.c   the hardware intrinsics (system instructions, registers)
  *   mc_link.c    modules: compile, objects, load, symbols, disassembly,
  *                the view of an object for linkers (mc_image.h)
  *   mc_image.c   flat images: layout, relocations, veneers, chained fixups
@@ -72,6 +73,9 @@ typedef struct {
   uint8_t *fused;       /* per op: compare fused into the cbr after it */
   uint8_t *nohome;      /* per value: never materialized (a fused compare) */
   uint32_t max_out;     /* largest outgoing stack argument area (bytes) */
+  uint32_t *clob_pos;   /* set_reg ops (naked functions): their use positions ... */
+  uint16_t *clob_reg;   /* ... and the core register each writes */
+  uint32_t nclob;
   bool needs_t2;        /* some lowering uses r10 */
 } mc_live;
 
@@ -90,14 +94,21 @@ typedef struct {
   mc_live lv;
   uint8_t *stype;       /* per value: storage type (ra/loc.h) */
   ra_loc *home;         /* per value: its register or slot */
-  /* frame */
-  uint32_t push_mask;   /* core registers pushed (with fp, lr) */
+  /* frame (docs/design.md §11.2; the function table reads these) */
+  uint8_t kind;         /* armjit_fkind */
+  uint32_t push_mask;   /* core registers pushed (normal: with fp, lr; interrupt:
+                           with r0-r3, ip, lr; naked: none) */
   unsigned npush;
+  uint32_t fp_off;      /* fp = sp after the core push + fp_off (normal: at the
+                           saved fp, 4 * (npush - 2)) */
+  uint32_t vsave;       /* save_vfp: bytes of d0-d7 (d16-d31) and FPSCR, 0: none */
+  bool vsave_d32;       /* ... with d16-d31 */
   unsigned vfirst, vcount; /* vpush {d<vfirst> .. } */
   bool vscratch;        /* the frame has room for d14, d15 (float functions) */
   bool vscratch_used;   /* the code writes d14/d15 (or their s halves) */
   size_t vscratch_at;   /* offset of their vpush, patched when unused */
-  int32_t fixed;        /* bytes below fp taken by saves */
+  int32_t fixed;        /* bytes below fp taken by saves: fp_off, d14/d15, d8-d13,
+                           the save_vfp area (in that order downward) */
   int32_t frame;        /* bytes below fp before the outgoing area */
   uint32_t out;         /* outgoing area bytes */
   bool t2;              /* r10 is saved and usable */
@@ -198,8 +209,12 @@ void mc_emit_pool(mc_fn *c);
  * immediate. */
 void mc_add_imm(mc_fn *c, a32_reg rd, a32_reg rn, int32_t imm, a32_reg spare);
 
-/* ---- lowering (mc_cg_ops.c, mc_cg_call.c) ---------------------------------------- */
+/* ---- lowering (mc_cg_ops.c, mc_cg_call.c, mc_cg_hw.c) ------------------------------ */
 void mc_lower_op(mc_fn *c, const mir_op *op);
+/* The intrinsics (mc_ops.h's intrinsics group); terminators among them too. */
+void mc_lower_hw(mc_fn *c, const mir_op *op);
+/* The core register set_reg writes, or -1 for any other op. */
+int mc_op_clobber(const mir_op *op);
 void mc_lower_call(mc_fn *c, const mir_op *op);
 void mc_lower_helper(mc_fn *c, const mir_op *op, mc_helper h);
 /* A compare (icmp/fcmp) into the flags: *cc and, for the two float

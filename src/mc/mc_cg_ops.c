@@ -649,8 +649,6 @@ void mc_lower_op(mc_fn *c, const mir_op *op) {
   case ARMJIT_MOP_CHECK_INDEX:
   case ARMJIT_MOP_CHECK_NONZERO:
   case ARMJIT_MOP_TRAP_IF: lower_check(c, op); break;
-  default:
-    mc_fail(c, ARMJIT_E_INVALID, "op %s has no lowering (internal)", mir_info(op->opc)->name);
-    break;
+  default: mc_lower_hw(c, op); break; /* the intrinsics */
   }
 }

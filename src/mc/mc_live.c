@@ -111,6 +111,8 @@ void mc_live_free(mc_fn *c) {
   ajx_free(c->ctx, lv->partner);
   ajx_free(c->ctx, lv->abi_hint);
   ajx_free(c->ctx, lv->calls);
+  ajx_free(c->ctx, lv->clob_pos);
+  ajx_free(c->ctx, lv->clob_reg);
   ajx_free(c->ctx, lv->fused);
   ajx_free(c->ctx, lv->nohome);
   memset(lv, 0, sizeof *lv);
@@ -211,6 +213,19 @@ armjit_status mc_live_build(mc_fn *c) {
         if (o > lv->max_out) lv->max_out = o;
       }
       if (op_needs_t2(c, op)) lv->needs_t2 = true;
+      int r = mc_op_clobber(op);
+      if (r >= 0) {
+        if (!lv->clob_pos) { /* rare (naked functions): room for every op at once */
+          lv->clob_pos = ajx_calloc(c->ctx, fn->nops, sizeof *lv->clob_pos);
+          lv->clob_reg = ajx_calloc(c->ctx, fn->nops, sizeof *lv->clob_reg);
+          if (!lv->clob_pos || !lv->clob_reg) {
+            mc_fail(c, ARMJIT_E_NOMEM, "out of memory for liveness");
+            return c->st;
+          }
+        }
+        lv->clob_pos[lv->nclob] = 2 * (lv->blk_slot[bi] + 1 + k);
+        lv->clob_reg[lv->nclob++] = (uint16_t)r;
+      }
     }
   }
 

@@ -63,6 +63,17 @@ static uint32_t allow_for(int st, bool keep) {
   }
 }
 
+/* Registers (type st's numbering) that a set_reg inside v's interval
+ * writes: v may not live in them. */
+static uint32_t clobbered(const mc_live *lv, uint32_t v, int st) {
+  uint32_t mask = 0;
+  if (ra_type_is_float(st)) return 0;
+  for (uint32_t k = 0; k < lv->nclob; k++)
+    if (lv->clob_pos[k] > lv->start[v] && lv->clob_pos[k] < lv->end[v])
+      mask |= st == ARM_TY_I64 ? 1u << (lv->clob_reg[k] & ~1u) : 1u << lv->clob_reg[k];
+  return mask;
+}
+
 /* Values with an interval, by start (a counting sort: positions are
  * dense). */
 static uint32_t *sort_by_start(mc_fn *c, uint32_t *n_out) {
@@ -89,6 +100,23 @@ static uint32_t *sort_by_start(mc_fn *c, uint32_t *n_out) {
   return order;
 }
 
+/* The core registers an interrupt function pushes: r0-r3, ip and lr (the
+ * interrupted code's caller-saved ones, which the body and its calls may
+ * change), fp (the frame base) and the callee-saved ones it uses; an even
+ * count (the lowest free callee-saved register pads), so a mode stack
+ * 8-aligned at entry stays aligned for AAPCS calls.  FIQ: r8-r12 are the
+ * mode's own (banked), so only r0-r7 and lr (docs/design.md §11.2). */
+static uint32_t interrupt_push(const mc_fn *c, uint32_t used) {
+  uint32_t core = ARM_RANGE(0, 3) | ARM_BIT(A32_LR);
+  if (mir_fkind(c->kind)->banked) core |= used & ARM_RANGE(4, 7);
+  else core |= (used & ARM_RANGE(4, 10)) | ARM_BIT(A32_FP) | ARM_BIT(A32_IP);
+  if (__builtin_popcount(core) & 1) {
+    uint32_t spare = ~core & ARM_RANGE(4, mir_fkind(c->kind)->banked ? 7 : 10);
+    core |= spare & (0u - spare); /* the lowest one */
+  }
+  return core;
+}
+
 /* The frame from the homes: pushes, vpush range, fixed bytes. */
 static void frame_saves(mc_fn *c, const int8_t *reg) {
   uint32_t core = 0, vfp = 0;
@@ -102,21 +130,42 @@ static void frame_saves(mc_fn *c, const int8_t *reg) {
     default: core |= 1u << r; break;
     }
   }
-  core &= ARM_RANGE(4, 9);
   if (c->t2) core |= 1u << 10;
-  core |= ARM_BIT(A32_FP) | ARM_BIT(A32_LR);
-  unsigned n = (unsigned)__builtin_popcount(core);
-  if (n & 1) {
-    core |= ARM_BIT(A32_R3); /* pad to 8 bytes: r3 is no result register */
-    n++;
+  const mir_func *fn = c->fn;
+  c->vsave = 0;
+  c->vsave_d32 = false;
+  if (c->kind == ARMJIT_FK_NAKED) { /* no saves, no frame: the code owns the machine */
+    c->push_mask = 0;
+    c->npush = 0;
+    c->fp_off = 0;
+    c->vscratch = false;
+    c->vfirst = c->vcount = 0;
+    c->fixed = 0;
+    return;
+  }
+  if (mir_fkind(c->kind)->interrupt) {
+    core = interrupt_push(c, core);
+    /* fp at the saved fp (FIQ: fp is banked, at the lowest pushed word) */
+    c->fp_off = (core & ARM_BIT(A32_FP))
+                    ? 4u * (unsigned)__builtin_popcount(core & (ARM_BIT(A32_FP) - 1))
+                    : 0;
+    c->npush = (unsigned)__builtin_popcount(core);
+  } else {
+    core &= ARM_RANGE(4, 10);
+    core |= ARM_BIT(A32_FP) | ARM_BIT(A32_LR);
+    unsigned n = (unsigned)__builtin_popcount(core);
+    if (n & 1) {
+      core |= ARM_BIT(A32_R3); /* pad to 8 bytes: r3 is no result register */
+      n++;
+    }
+    c->npush = n;
+    c->fp_off = 4 * (n - 2);
   }
   c->push_mask = core;
-  c->npush = n;
   vfp &= ARM_RANGE(8, 13);
   /* d14 and d15, the VFP scratch registers (callee-saved by AAPCS
    * §6.1.2), get 16 bytes of their own in every function with float
    * values; they are saved there only if the code uses them (mc_cg.c). */
-  const mir_func *fn = c->fn;
   bool floats = false;
   for (uint32_t v = 0; v < fn->nvals && !floats; v++) floats = ra_type_is_float(c->stype[v]);
   for (uint32_t k = 0; k < fn->nconsts && !floats; k++)
@@ -128,7 +177,12 @@ static void frame_saves(mc_fn *c, const int8_t *reg) {
   } else {
     c->vfirst = c->vcount = 0;
   }
-  c->fixed = (int32_t)(4 * (n - 2) + 8 * c->vcount + (c->vscratch ? 16 : 0));
+  /* save_vfp: the caller-saved VFP registers and FPSCR (8 bytes: aligned) */
+  if (fn->attrs & ARMJIT_FUNC_SAVE_VFP) {
+    c->vsave_d32 = (c->ctx->features & A32_FEAT_D32) != 0;
+    c->vsave = 64 + (c->vsave_d32 ? 128 : 0) + 8;
+  }
+  c->fixed = (int32_t)(c->fp_off + 8 * c->vcount + (c->vscratch ? 16 : 0) + c->vsave);
 }
 
 /* Slots for the spilled values; false on failure (c->st set). */
@@ -171,7 +225,12 @@ static bool assign_slots(mc_fn *c, const uint32_t *order, uint32_t n, const int8
     c->home[v] = ra_stack(off, c->stype[v]);
     act[nact++] = v;
   }
-  if (ok) c->frame = ra_frame_size(&f);
+  if (ok) {
+    /* sp 8-aligned: the pushed words above fp (normal: fp, lr; irq: fp, ip,
+     * lr) plus the bytes used below it, rounded up */
+    c->frame = f.nwords ? f.base + 4 * (int32_t)f.nwords : c->fixed; /* bytes used below fp */
+    if ((4 * c->npush - c->fp_off + (uint32_t)c->frame) & 7) c->frame += 4;
+  }
   else if (c->st == ARMJIT_OK) mc_fail(c, ARMJIT_E_NOMEM, "out of memory assigning slots");
   ajx_free(c->ctx, act);
   ajx_free(c->ctx, free4);
@@ -222,7 +281,7 @@ armjit_status mc_ra_run(mc_fn *c) {
     int st = c->stype[v];
     bool keep = crosses_call(lv, v);
     ra_req rq = ra_req_any();
-    rq.allow = allow_for(st, keep);
+    rq.allow = allow_for(st, keep) & ~clobbered(lv, v, st);
     rq.prefer = keep ? RA_PREFER_CALLEE : RA_PREFER_CALLER;
     int32_t p = lv->partner[v];
     if (p >= 0 && reg[p] >= 0 && c->stype[p] == st) rq.hint = reg[p];
@@ -277,7 +336,17 @@ armjit_status mc_ra_run(mc_fn *c) {
     frame_saves(c, reg);
     if (!assign_slots(c, order, n, reg)) goto out;
   }
-  if ((int64_t)c->frame + c->out > (1 << 20))
+  if (c->kind == ARMJIT_FK_NAKED && (c->frame > c->fixed || c->out))
+    mc_fail(c, ARMJIT_E_INVALID,
+            "naked function @%s needs %s (%u bytes): a naked function has no frame",
+            c->m->syms[c->sym].name, c->out ? "an outgoing stack argument area" : "frame slots",
+            (unsigned)(c->out ? c->out : (uint32_t)(c->frame - c->fixed)));
+  else if ((c->fn->attrs & ARMJIT_FUNC_NO_FRAME_SLOTS) && c->frame > c->fixed)
+    mc_fail(c, ARMJIT_E_INVALID,
+            "function @%s is no_frame_slots but needs %u bytes of frame slots (more live "
+            "values than registers)",
+            c->m->syms[c->sym].name, (unsigned)(c->frame - c->fixed));
+  else if ((int64_t)c->frame + c->out > (1 << 20))
     mc_fail(c, ARMJIT_E_LIMIT, "function @%s: frame of %u bytes is over the 1 MiB limit",
             c->m->syms[c->sym].name, (unsigned)(c->frame + (int32_t)c->out));
 out:

@@ -46,6 +46,7 @@
 
 #define MIR_MAX_ITEMS (1u << 20)
 #define MIR_NAME_MAX 127
+#define MIR_MAX_IMM 5 /* immediates of one op (mrc / mcr have five) */
 
 typedef int32_t mir_ref;              /* an operand */
 #define MIR_NONE ((mir_ref)INT32_MIN) /* == ARMJIT_NOVAL */
@@ -70,6 +71,15 @@ const char *mir_icc_name(unsigned cc);
 const char *mir_fcc_name(unsigned cc);
 typedef struct { const char *name; uint8_t bytes, is_signed, reg_type; } mir_memkinfo;
 const mir_memkinfo *mir_memk(unsigned k);
+
+/* ---- function kinds (mir_kinds.c) ------------------------------------------------------ */
+typedef struct {
+  const char *name;   /* "normal", "naked", "irq", ... (interrupt(NAME)) */
+  bool interrupt;     /* an interrupt(kind) function */
+  uint8_t lr_adjust;  /* entry: sub lr, lr, #lr_adjust (the return address) */
+  bool banked;        /* fiq: r8-r12 are the mode's own, not saved */
+} mir_fkind_info;
+const mir_fkind_info *mir_fkind(unsigned kind); /* kind < ARMJIT_FK__COUNT */
 
 /* ---- the structures ---------------------------------------------------------------- */
 typedef struct {
@@ -111,7 +121,8 @@ typedef struct {
   uint32_t nedges;    /* terminators: fn->edges[edges .. edges+nedges) */
   uint32_t edges;
   int32_t sym;        /* call, addr: the symbol; else -1 */
-  int32_t imm[2];     /* load/store: shift, offset; checks: code; addr: offset */
+  int32_t imm[MIR_MAX_IMM]; /* load/store: shift, offset; checks: code; addr:
+                         offset; intrinsics: their fields (mc_ops.h) */
   uint32_t line, col; /* text position (parsed modules), 0 when built */
 } mir_op;
 
@@ -133,6 +144,8 @@ typedef struct {
 
 typedef struct {
   uint32_t sym;       /* its symbol */
+  uint8_t kind;       /* armjit_fkind (normal, naked, interrupt(...)) */
+  uint8_t attrs;      /* ARMJIT_FUNC_* (save_vfp, assume_no_vfp, no_frame_slots) */
   mir_block *blocks;
   uint32_t nblocks, blocks_cap;
   mir_value *vals;

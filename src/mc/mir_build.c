@@ -222,7 +222,10 @@ static int64_t emit_op(armjit_module *m, armjit_block b, armjit_mop op, unsigned
     return -1;
   }
   const mir_opinfo *in = mir_info(op);
-  if (in->flags & (ARMJIT_MOPF_TERM | ARMJIT_MOPF_CALL)) {
+  /* calls and the terminators with successors have their own calls; the
+   * intrinsic terminators (halt, jump_to, exc_return) come through here */
+  if ((in->flags & ARMJIT_MOPF_CALL) ||
+      ((in->flags & ARMJIT_MOPF_TERM) && !(in->flags & ARMJIT_MOPF_MACHINE))) {
     mir_fail(m, ARMJIT_E_ARG, "%s: %s has its own builder call (armjit_%s)", fnn, in->name,
              in->name);
     return -1;
@@ -249,7 +252,7 @@ static int64_t emit_op(armjit_module *m, armjit_block b, armjit_mop op, unsigned
   mir_op p = proto_of(op, sub);
   p.flags = (uint8_t)flags;
   if (in->flags & ARMJIT_MOPF_SYM) p.sym = sym;
-  for (unsigned k = 0; k < nimm && k < 2; k++) p.imm[k] = imm[k];
+  for (unsigned k = 0; k < nimm && k < MIR_MAX_IMM; k++) p.imm[k] = imm[k];
   /* memory ops without an index: index constant 0 */
   mir_ref a[3];
   if ((op == ARMJIT_MOP_LOAD && nargs == 1) || (op == ARMJIT_MOP_STORE && nargs == 2)) {

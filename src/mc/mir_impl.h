@@ -77,6 +77,31 @@ bool mir_check_operands(const armjit_module *m, const mir_func *fn, const mir_op
                         const mir_ref *args, uint32_t nargs, armjit_status *code, char *msg,
                         size_t cap);
 
+/* ---- function kinds and attributes (mir_kinds.c) ---- */
+typedef struct { const char *name; unsigned flag; } mir_fattr;
+int mir_fkind_find(const char *s, size_t n);               /* armjit_fkind or -1 */
+const mir_fattr *mir_fattr_find(const char *s, size_t n);  /* a flag word, or NULL */
+/* " naked", " interrupt(irq) save_vfp", ... (nothing for a plain function). */
+void mir_put_func_attrs(ajx_sbuf *sb, const mir_func *fn);
+/* The rules of kinds and flags over fn's body: ARMJIT_OK, or the status
+ * with *bad_op the offending op (UINT32_MAX: the function) and msg. */
+armjit_status mir_kinds_check(const armjit_module *m, const mir_func *fn, uint32_t *bad_op,
+                              char *msg, size_t cap);
+
+/* ---- the immediates of the intrinsics (mir_hw.c) ---- */
+/* Does op take its immediates in the intrinsics' way (first, in the
+ * text; mir_hw_imm_* below)?  May the text leave them out (barriers:
+ * option sy)? */
+bool mir_hw_has_imms(unsigned opc);
+bool mir_hw_imms_optional(unsigned opc, int32_t *dflt);
+/* Immediate k of opc from its text: a word (is_word) or an integer v.
+ * false with msg ("coprocessor out of range 0..15") on a bad one. */
+bool mir_hw_imm_parse(unsigned opc, unsigned k, bool is_word, const char *s, size_t n,
+                      int64_t v, int32_t *out, char *msg, size_t cap);
+void mir_hw_imm_put(ajx_sbuf *sb, unsigned opc, unsigned k, int32_t v);
+/* Every immediate of op in its field's range (builder and validator). */
+bool mir_hw_imms_ok(const mir_op *op, char *msg, size_t cap);
+
 /* Names for messages and the printer: "@f", "block b<N>" / the name. */
 void mir_op_text(const mir_op *op, char *buf, size_t cap); /* "add.i32" */
 

@@ -441,7 +441,25 @@ static armjit_status run(interp *I, armjit_mval *result) {
     const mir_edge *e = mir_edges(fn, op);
     armjit_status st = ARMJIT_OK;
     bool pushed = false;
+    if (mir_info(op->opc)->flags & ARMJIT_MOPF_MACHINE) {
+      char w[MIR_NAME_MAX + 48];
+      where(I, F, w, sizeof w);
+      return ajx_err(I->err, ARMJIT_E_UNSUPPORTED,
+                     "%s: %s touches the machine and cannot be interpreted", w,
+                     mir_info(op->opc)->name);
+    }
     switch (op->opc) {
+    case ARMJIT_MOP_BIT_TEST: { /* bit n & 31 of the word at the address */
+      uint32_t word;
+      memcpy(&word, (const void *)addr_of(F, a[0]), 4);
+      F->vals[op->result] = mk_i32((int32_t)((word >> (get(F, a[1]).i32 & 31)) & 1));
+      F->pos++;
+      break;
+    }
+    case ARMJIT_MOP_DMB: case ARMJIT_MOP_DSB: case ARMJIT_MOP_ISB: /* one thread: nothing to order */
+    case ARMJIT_MOP_NOP: case ARMJIT_MOP_SEV:
+      F->pos++;
+      break;
     case ARMJIT_MOP_LOAD:
     case ARMJIT_MOP_STORE: {
       uint32_t off = ((uint32_t)get(F, a[1]).i32 << op->imm[0]) + (uint32_t)op->imm[1];

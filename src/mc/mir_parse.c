@@ -527,6 +527,44 @@ static armjit_status sym_ref(mparse *P, int32_t *sym) {
   return ARMJIT_OK;
 }
 
+/* The immediates of an intrinsic: the first items (words or integers),
+ * then its operands, which move to the front. */
+static armjit_status hw_imms(mparse *P, mir_op *proto, item *its, uint32_t ni, uint32_t ocol) {
+  const mir_opinfo *in = mir_info(proto->opc);
+  int32_t dflt;
+  if (ni == in->nfixed && mir_hw_imms_optional(proto->opc, &dflt)) {
+    proto->imm[0] = dflt;
+    return ARMJIT_OK;
+  }
+  if (ni != (uint32_t)in->nimm + in->nfixed)
+    return SYNTAX(P, ocol, "%s takes %u immediate%s%s, got %u item%s", in->name,
+                  (unsigned)in->nimm, in->nimm > 1 ? "s" : "",
+                  in->nfixed ? (in->nfixed > 1 ? " and operands" : " and an operand") : "", ni,
+                  ni == 1 ? "" : "s");
+  for (unsigned k = 0; k < in->nimm; k++) {
+    const item *it = &its[k];
+    char msg[160];
+    bool is_word = it->kind == ITEM_NAME;
+    int64_t v = 0;
+    if (!is_word) {
+      if (it->kind != ITEM_LIT || it->l.kind != LIT_INT || it->l.range ||
+          it->l.mag > 0xffffffffu || (it->l.neg && it->l.mag > 0x80000000u))
+        return SYNTAX(P, it->col, "%s: expected an immediate (a number or a word)", in->name);
+      v = it->l.neg ? -(int64_t)it->l.mag : (int64_t)it->l.mag;
+    }
+    if (!mir_hw_imm_parse(proto->opc, k, is_word, it->p, it->n, v, &proto->imm[k], msg,
+                          sizeof msg)) {
+      uint32_t save = P->lx.line;
+      P->lx.line = it->line;
+      armjit_status st = SYNTAX(P, it->col, "%s: %s", in->name, msg);
+      P->lx.line = save;
+      return st;
+    }
+  }
+  memmove(its, its + in->nimm, in->nfixed * sizeof *its);
+  return ARMJIT_OK;
+}
+
 /* One op line in block bi; `res` the result name (NULL: none). */
 static armjit_status op_line(mparse *P, uint32_t bi, const char *res, uint32_t resn,
                              uint32_t line, uint32_t col) {
@@ -673,6 +711,10 @@ static armjit_status op_line(mparse *P, uint32_t bi, const char *res, uint32_t r
       if (st != ARMJIT_OK) return raw(p, st);
     }
     p->nitems = from + 2 + extra;
+  } else if (mir_hw_has_imms((unsigned)opc)) {
+    st = hw_imms(p, &proto, its, ni, ocol);
+    if (st != ARMJIT_OK) return st;
+    p->nitems = from + in->nfixed;
   } else if (in->flags & ARMJIT_MOPF_TRAP) {
     if (ni != (uint32_t)in->nfixed + 1)
       return SYNTAX(p, ocol, "%s takes %u operand%s and a trap code", in->name,
@@ -988,6 +1030,74 @@ static armjit_status settle(mparse *P) {
   return st;
 }
 
+/* ---- function attributes: words between the signature and '{' ------------------------ */
+typedef armjit_status (*attr_fn)(mparse *P, mir_func *fn, uint32_t col);
+
+static armjit_status set_kind(mparse *P, mir_func *fn, int kind, uint32_t col) {
+  if (fn->kind != ARMJIT_FK_NORMAL)
+    return ir_lex_err(&P->lx, ARMJIT_E_INVALID, col, "a second function kind (already %s)",
+                      mir_fkind(fn->kind)->name);
+  fn->kind = (uint8_t)kind;
+  return ARMJIT_OK;
+}
+
+static armjit_status attr_naked(mparse *P, mir_func *fn, uint32_t col) {
+  return set_kind(P, fn, ARMJIT_FK_NAKED, col);
+}
+
+/* interrupt(irq | fiq | svc | undef | pabt | dabt) */
+static armjit_status attr_interrupt(mparse *P, mir_func *fn, uint32_t col) {
+  armjit_status st = ir_lex_expect(&P->lx, '(', "after interrupt");
+  const char *s;
+  uint32_t n;
+  ir_lex_ws(&P->lx);
+  uint32_t kcol = ir_lex_col(&P->lx);
+  if (st == ARMJIT_OK) st = name(P, "an interrupt kind", &s, &n);
+  if (st != ARMJIT_OK) return st;
+  int k = mir_fkind_find(s, n);
+  if (k < 0 || !mir_fkind((unsigned)k)->interrupt)
+    return SYNTAX(P, kcol, "unknown interrupt kind '%.*s' (irq, fiq, svc, undef, pabt, dabt)",
+                  (int)n, s);
+  st = ir_lex_expect(&P->lx, ')', "after the interrupt kind");
+  return st != ARMJIT_OK ? st : set_kind(P, fn, k, col);
+}
+
+/* Attributes with a syntax of their own; the plain flags are mir_kinds.c's
+ * (mir_fattr_find). */
+static const struct {
+  const char *word;
+  attr_fn parse;
+} func_attrs[] = {
+    {"naked", attr_naked},
+    {"interrupt", attr_interrupt},
+};
+
+static armjit_status attributes(mparse *P, mir_func *fn) {
+  ir_lex *lx = &P->lx;
+  for (;;) {
+    ir_lex_ws(lx);
+    if (*lx->p == '{' || ir_lex_at_eol(lx)) return ARMJIT_OK;
+    uint32_t col = ir_lex_col(lx);
+    const char *s;
+    uint32_t n;
+    armjit_status st = name(P, "a function attribute or '{'", &s, &n);
+    if (st != ARMJIT_OK) return st;
+    attr_fn parse = NULL;
+    for (size_t k = 0; k < sizeof func_attrs / sizeof func_attrs[0] && !parse; k++)
+      if (word_is(s, n, func_attrs[k].word)) parse = func_attrs[k].parse;
+    if (parse) {
+      st = parse(P, fn, col);
+      if (st != ARMJIT_OK) return st;
+      continue;
+    }
+    const mir_fattr *a = mir_fattr_find(s, n);
+    if (!a) return SYNTAX(P, col, "unknown function attribute '%.*s'", (int)n, s);
+    if (fn->attrs & a->flag)
+      return ir_lex_err(lx, ARMJIT_E_INVALID, col, "attribute %s given twice", a->name);
+    fn->attrs |= (uint8_t)a->flag;
+  }
+}
+
 /* ---- pass 1: the top level ---------------------------------------------------------------- */
 static armjit_status sym_decl(mparse *P, bool is_func) {
   ir_lex *lx = &P->lx;
@@ -1027,6 +1137,7 @@ static armjit_status sym_decl(mparse *P, bool is_func) {
     if (st != ARMJIT_OK) st = raw(P, st);
     nm_clear(&P->vals);
     if (st == ARMJIT_OK) st = name_params(P, 0, &pl, lx->line);
+    if (st == ARMJIT_OK) st = attributes(P, P->fn);
     if (st == ARMJIT_OK) st = ir_lex_expect(lx, '{', "after the function's signature");
     if (st == ARMJIT_OK) st = end_of_line(P);
   } else if (st == ARMJIT_OK) {

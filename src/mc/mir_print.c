@@ -209,6 +209,13 @@ void mir_put_op(ajx_sbuf *sb, const armjit_module *m, const mir_func *fn, const 
     ajx_sb_puts(sb, "]");
     break;
   default:
+    if (mir_hw_has_imms(op->opc)) { /* intrinsics: the immediates first */
+      for (unsigned k = 0; k < in->nimm; k++) {
+        ajx_sb_puts(sb, k ? ", " : " ");
+        mir_hw_imm_put(sb, op->opc, k, op->imm[k]);
+      }
+      if (op->nargs) ajx_sb_puts(sb, ",");
+    }
     if (op->nargs) {
       ajx_sb_puts(sb, " ");
       put_operands(sb, m, fn, op, 0, op->nargs);
@@ -237,6 +244,7 @@ static void put_func(ajx_sbuf *sb, const armjit_module *m, const mir_sym *s) {
   if (fn->nblocks) put_params(sb, fn, &fn->blocks[0]);
   ajx_sb_puts(sb, ")");
   if (s->result != ARMJIT_T_VOID) ajx_sb_printf(sb, " -> %s", mir_type_name(s->result));
+  mir_put_func_attrs(sb, fn);
   ajx_sb_puts(sb, " {\n");
   for (uint32_t b = 0; b < fn->nblocks; b++) {
     const mir_block *bl = &fn->blocks[b];

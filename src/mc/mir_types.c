@@ -151,6 +151,10 @@ bool mir_check_operands(const armjit_module *m, const mir_func *fn, const mir_op
   const mir_opinfo *in = mir_info(op->opc);
   if (!mir_suffix_ok(in, op->sub))
     return bad(code, ARMJIT_E_TYPE, msg, cap, "bad suffix %u", op->sub);
+  if (!mir_hw_imms_ok(op, msg, cap)) {
+    *code = ARMJIT_E_INVALID;
+    return false;
+  }
   /* how many operands */
   uint32_t want = in->nfixed;
   const mir_sym *callee = NULL;

@@ -158,6 +158,17 @@ static armjit_status check_local(vctx *v, bool *has_checks) {
   return ARMJIT_OK;
 }
 
+/* The function's kind and attributes against its body (mir_kinds.c). */
+static armjit_status check_kind(vctx *v) {
+  uint32_t oi;
+  char msg[240];
+  armjit_status st = mir_kinds_check(v->m, v->fn, &oi, msg, sizeof msg);
+  if (st == ARMJIT_OK) return st;
+  if (oi != UINT32_MAX) return fail_op(v, st, oi, "%s", msg);
+  const mir_sym *s = &v->m->syms[v->fn->sym];
+  return ajx_err_at(v->err, st, (int)s->line, (int)s->col, "@%s: %s", s->name, msg);
+}
+
 /* ---- 3: CFG, reverse postorder, dominators ----------------------------------------------- */
 static armjit_status build_cfg(vctx *v) {
   mir_func *fn = v->fn;
@@ -434,6 +445,7 @@ armjit_status mir_validate(armjit_module *m, armjit_error *err) {
     v.pos = ajx_alloc(m->ctx, (fn->nops + 1) * sizeof *v.pos);
     if (!v.pos) return ajx_err(err, ARMJIT_E_NOMEM, "out of memory validating");
     armjit_status st = check_local(&v, &has_checks);
+    if (st == ARMJIT_OK) st = check_kind(&v);
     if (st == ARMJIT_OK) st = build_cfg(&v);
     if (st == ARMJIT_OK) st = dominators(&v);
     if (st == ARMJIT_OK) st = check_ssa(&v);

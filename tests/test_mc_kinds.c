@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: MIT */
+/* Function kinds (naked, interrupt(kind)), their attributes (save_vfp,
+ * assume_no_vfp, no_frame_slots) and the hardware intrinsics, on the IR
+ * side: text round trips, the builder calls, every validator and compile
+ * rule with its status and message, and the interpreter's answer for the
+ * intrinsics it runs and those it cannot. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "armjit/mc.h"
+
+static int setup(void **state) {
+  armjit_error err;
+  *state = armjit_ctx_new(NULL, &err);
+  return *state ? 0 : -1;
+}
+static int teardown(void **state) {
+  armjit_ctx_free(*state);
+  return 0;
+}
+
+/* Every intrinsic and every attribute once. */
+static const char every[] =
+    "extern @tick(i32)\n"
+    "func @isr() interrupt(irq) save_vfp {\n"
+    "entry:\n"
+    "  i0 = load.i32 -118488820, 0 volatile\n"
+    "  call @tick(i0)\n"
+    "  x = load.i64 4096, 0 volatile\n"
+    "  store.i64 4096, 8, x volatile\n"
+    "  ret\n"
+    "}\n"
+    "func @f1() interrupt(fiq) assume_no_vfp {\n"
+    "entry:\n"
+    "  ret\n"
+    "}\n"
+    "func @f2() interrupt(svc) no_frame_slots {\n"
+    "entry:\n"
+    "  ret\n"
+    "}\n"
+    "func @f3() interrupt(undef) {\nentry:\n  ret\n}\n"
+    "func @f4() interrupt(pabt) {\nentry:\n  ret\n}\n"
+    "func @f5() interrupt(dabt) {\nentry:\n  ret\n}\n"
+    "func @f6(a: f64) -> f64 save_vfp {\nentry:\n  ret a\n}\n"
+    "func @reset() naked {\n"
+    "entry:\n"
+    "  cps_mode svc\n"
+    "  cps_mode sys\n"
+    "  cpsid aif\n"
+    "  cpsie i\n"
+    "  i0 = mrc 15, 0, 1, 0, 2\n"
+    "  i1 = or.i32 i0, 15728640\n"
+    "  mcr 15, 0, 1, 0, 2, i1\n"
+    "  isb sy\n"
+    "  dmb ish\n"
+    "  dsb 5\n"
+    "  i2 = mrs cpsr\n"
+    "  i3 = mrs spsr\n"
+    "  msr cpsr_fc, i2\n"
+    "  msr spsr_fsxc, i3\n"
+    "  i4 = vmrs fpscr\n"
+    "  vmsr fpexc, i4\n"
+    "  wfi\n"
+    "  wfe\n"
+    "  sev\n"
+    "  nop\n"
+    "  svc 66\n"
+    "  bkpt 3\n"
+    "  udf 7\n"
+    "  raw 0xe320f003\n"
+    "  i5 = get_sp\n"
+    "  i6 = get_fp\n"
+    "  i7 = get_lr\n"
+    "  i8 = get_pc\n"
+    "  set_sp i5\n"
+    "  set_fp i6\n"
+    "  set_lr i7\n"
+    "  i9 = get_reg 12\n"
+    "  set_reg 3, i9\n"
+    "  i10 = bit_test 4096, 3\n"
+    "  cbr i10, a, b\n"
+    "a:\n"
+    "  halt\n"
+    "b:\n"
+    "  cbr i10, c, d\n"
+    "c:\n"
+    "  jump_to i8\n"
+    "d:\n"
+    "  exc_return 4, i7\n"
+    "}\n";
+
+static void test_round_trip(void **state) {
+  armjit_ctx *ctx = *state;
+  armjit_error err;
+  armjit_module *m = armjit_module_parse(ctx, every, &err);
+  if (!m) fail_msg("%d:%d: %s", err.line, err.col, err.msg);
+  if (armjit_module_validate(m, &err) != ARMJIT_OK) fail_msg("%d:%d: %s", err.line, err.col, err.msg);
+  char *t = armjit_module_to_string(m);
+  assert_non_null(t);
+  assert_string_equal(t, every);
+  free(t);
+  armjit_sym s = armjit_module_find(m, "isr");
+  assert_int_equal(armjit_func_kind(m, s), ARMJIT_FK_IRQ);
+  assert_int_equal(armjit_func_flags(m, s), ARMJIT_FUNC_SAVE_VFP);
+  assert_int_equal(armjit_func_kind(m, armjit_module_find(m, "reset")), ARMJIT_FK_NAKED);
+  assert_int_equal(armjit_func_kind(m, armjit_module_find(m, "f6")), ARMJIT_FK_NORMAL);
+  armjit_module_free(m);
+  /* the barrier option may be left out (sy) */
+  m = armjit_module_parse(ctx, "func @f() {\nentry:\n  dmb\n  ret\n}\n", &err);
+  assert_non_null(m);
+  t = armjit_module_to_string(m);
+  assert_non_null(strstr(t, "  dmb sy\n"));
+  free(t);
+  armjit_module_free(m);
+}
+
+/* The same module through the builder. */
+static void test_builder(void **state) {
+  armjit_ctx *ctx = *state;
+  armjit_error err;
+  armjit_module *m = armjit_module_new(ctx, NULL);
+  armjit_sym f = armjit_func_new(m, "isr", NULL, 0, ARMJIT_T_VOID);
+  assert_int_equal(armjit_func_set_kind(m, f, ARMJIT_FK_SVC), ARMJIT_OK);
+  assert_int_equal(armjit_func_set_flags(m, f, ARMJIT_FUNC_SAVE_VFP | ARMJIT_FUNC_NO_FRAME_SLOTS),
+                   ARMJIT_OK);
+  armjit_block b = armjit_func_entry(m, f);
+  int32_t cp[5] = {15, 0, 1, 0, 2};
+  armjit_val v = armjit_emit(m, b, ARMJIT_MOP_MRC, 0, NULL, 0, cp, 5, -1, 0);
+  assert_int_not_equal(v, ARMJIT_NOVAL);
+  int32_t psr = ARMJIT_PSR_SPSR | ARMJIT_PSR_C | ARMJIT_PSR_F;
+  armjit_emit(m, b, ARMJIT_MOP_MSR, 0, &v, 1, &psr, 1, -1, 0);
+  int32_t opt = 11;
+  armjit_emit(m, b, ARMJIT_MOP_DSB, 0, NULL, 0, &opt, 1, -1, 0);
+  assert_int_equal(armjit_ret(m, b, ARMJIT_NOVAL), ARMJIT_OK);
+  assert_int_equal(armjit_module_validate(m, &err), ARMJIT_OK);
+  char *t = armjit_module_to_string(m);
+  assert_string_equal(t, "func @isr() interrupt(svc) save_vfp no_frame_slots {\n"
+                         "b0:\n"
+                         "  v0 = mrc 15, 0, 1, 0, 2\n"
+                         "  msr spsr_fc, v0\n"
+                         "  dsb ish\n"
+                         "  ret\n"
+                         "}\n");
+  free(t);
+  /* an intrinsic terminator through armjit_emit */
+  armjit_sym g = armjit_func_new(m, "stop", NULL, 0, ARMJIT_T_VOID);
+  armjit_func_set_kind(m, g, ARMJIT_FK_NAKED);
+  armjit_emit(m, armjit_func_entry(m, g), ARMJIT_MOP_HALT, 0, NULL, 0, NULL, 0, -1, 0);
+  assert_int_equal(armjit_module_validate(m, &err), ARMJIT_OK);
+  /* bad kinds, flags, handles */
+  assert_int_equal(armjit_func_set_kind(m, f, (armjit_fkind)99), ARMJIT_E_ARG);
+  armjit_module_free(m);
+  m = armjit_module_new(ctx, NULL);
+  f = armjit_func_new(m, "f", NULL, 0, ARMJIT_T_VOID);
+  assert_int_equal(armjit_func_set_flags(m, f, 0x80), ARMJIT_E_ARG);
+  assert_int_equal(armjit_module_validate(m, &err), ARMJIT_E_ARG);
+  assert_non_null(strstr(err.msg, "unknown flags"));
+  armjit_module_free(m);
+  m = armjit_module_new(ctx, NULL);
+  assert_int_equal(armjit_func_set_kind(m, 7, ARMJIT_FK_NAKED), ARMJIT_E_ARG);
+  armjit_module_free(m);
+  /* a field out of range is the builder's error already */
+  m = armjit_module_new(ctx, NULL);
+  f = armjit_func_new(m, "f", NULL, 0, ARMJIT_T_VOID);
+  int32_t big = 0x1000000;
+  armjit_emit(m, armjit_func_entry(m, f), ARMJIT_MOP_SVC, 0, NULL, 0, &big, 1, -1, 0);
+  assert_int_equal(armjit_module_validate(m, &err), ARMJIT_E_INVALID);
+  assert_non_null(strstr(err.msg, "bad svc number"));
+  armjit_module_free(m);
+}
+
+typedef struct {
+  const char *text;
+  armjit_status code;
+  int line, col;
+  const char *msg; /* a part of the message */
+} bad_case;
+
+static const bad_case bad[] = {
+    /* attributes (parser) */
+    {"func @f() bogus {\nentry:\n  ret\n}\n", ARMJIT_E_SYNTAX, 1, 11, "unknown function attribute 'bogus'"},
+    {"func @f() interrupt(nmi) {\nentry:\n  ret\n}\n", ARMJIT_E_SYNTAX, 1, 21, "unknown interrupt kind"},
+    {"func @f() interrupt(naked) {\nentry:\n  ret\n}\n", ARMJIT_E_SYNTAX, 1, 21, "unknown interrupt kind"},
+    {"func @f() interrupt irq {\nentry:\n  ret\n}\n", ARMJIT_E_SYNTAX, 1, 21, "expected '(' after interrupt"},
+    {"func @f() naked interrupt(irq) {\nentry:\n  halt\n}\n", ARMJIT_E_INVALID, 1, 17, "a second function kind"},
+    {"func @f() save_vfp save_vfp {\nentry:\n  ret\n}\n", ARMJIT_E_INVALID, 1, 20, "given twice"},
+    /* immediates (parser) */
+    {"func @f() {\nentry:\n  i0 = mrc 16, 0, 1, 0, 2\n  ret\n}\n", ARMJIT_E_SYNTAX, 3, 12, "bad coprocessor (0..15)"},
+    {"func @f() {\nentry:\n  i0 = mrc 15, 8, 1, 0, 2\n  ret\n}\n", ARMJIT_E_SYNTAX, 3, 16, "bad opc1 (0..7)"},
+    {"func @f() {\nentry:\n  i0 = mrc 15, 0, 1, 0\n  ret\n}\n", ARMJIT_E_SYNTAX, 3, 8, "takes 5 immediates"},
+    {"func @f() {\nentry:\n  i0 = mrs apsr\n  ret\n}\n", ARMJIT_E_SYNTAX, 3, 12, "bad status register"},
+    {"func @f(a: i32) {\nentry:\n  msr cpsr_q, a\n  ret\n}\n", ARMJIT_E_SYNTAX, 3, 7, "fields"},
+    {"func @f(a: i32) {\nentry:\n  msr cpsr_cc, a\n  ret\n}\n", ARMJIT_E_SYNTAX, 3, 7, "fields"},
+    {"func @f() {\nentry:\n  cpsid x\n  ret\n}\n", ARMJIT_E_SYNTAX, 3, 9, "interrupt mask"},
+    {"func @f() {\nentry:\n  cps_mode 0x14\n  ret\n}\n", ARMJIT_E_SYNTAX, 3, 12, "processor mode"},
+    {"func @f(a: i32) {\nentry:\n  vmsr mvfr0, a\n  ret\n}\n", ARMJIT_E_SYNTAX, 3, 8, "read-only"},
+    {"func @f() {\nentry:\n  dmb 16\n  ret\n}\n", ARMJIT_E_SYNTAX, 3, 7, "barrier option (0..15)"},
+    {"func @f() {\nentry:\n  svc 0x1000000\n  ret\n}\n", ARMJIT_E_SYNTAX, 3, 7, "svc number"},
+    {"func @f() {\nentry:\n  bkpt 65536\n  ret\n}\n", ARMJIT_E_SYNTAX, 3, 8, "bkpt number"},
+    {"func @f() naked {\nentry:\n  set_reg 15, 0\n  halt\n}\n", ARMJIT_E_SYNTAX, 3, 11, "jump_to"},
+    {"func @f() {\nentry:\n  raw 0x100000000\n  ret\n}\n", ARMJIT_E_SYNTAX, 3, 7, "expected an immediate"},
+    /* validator: kinds */
+    {"func @f(a: i32) interrupt(irq) {\nentry:\n  ret\n}\n", ARMJIT_E_INVALID, 1, 6, "takes no parameters"},
+    {"func @f() -> i32 interrupt(fiq) {\nentry:\n  ret 0\n}\n", ARMJIT_E_INVALID, 1, 6, "returns nothing"},
+    {"func @f() naked save_vfp {\nentry:\n  halt\n}\n", ARMJIT_E_INVALID, 1, 6, "no frame to save"},
+    {"func @f() interrupt(irq) save_vfp assume_no_vfp {\nentry:\n  ret\n}\n", ARMJIT_E_INVALID, 1, 6, "contradict"},
+    {"func @f() assume_no_vfp {\nentry:\n  ret\n}\n", ARMJIT_E_INVALID, 1, 6, "for interrupt functions"},
+    {"func @f() naked {\nentry:\n  ret\n}\n", ARMJIT_E_INVALID, 3, 3, "cannot return"},
+    {"func @g() {\nentry:\n  ret\n}\nfunc @f() interrupt(irq) {\nentry:\n  call @g()\n  ret\n}\n",
+     ARMJIT_E_INVALID, 7, 3, "calls @g: that needs save_vfp"},
+    {"func @f() interrupt(svc) {\nentry:\n  x = load.f64 4096, 0\n  ret\n}\n", ARMJIT_E_INVALID, 3, 3, "f64 result"},
+    {"func @f() interrupt(irq) {\nentry:\n  x = load.i32 4096, 0\n  call_ind x()\n  ret\n}\n",
+     ARMJIT_E_INVALID, 4, 3, "indirect call"},
+    {"func @f() interrupt(irq) {\nentry:\n  store.f32 4096, 0, 1.0\n  ret\n}\n", ARMJIT_E_INVALID, 3, 3, "f32 operand"},
+    {"func @f() {\nentry:\n  i0 = get_reg 3\n  ret\n}\n", ARMJIT_E_INVALID, 3, 3, "only allowed in naked"},
+    {"func @f() {\nentry:\n  set_sp 0\n  ret\n}\n", ARMJIT_E_INVALID, 3, 3, "only allowed in naked"},
+    {"func @f(p: ref) {\nentry:\n  jump_to p\n}\n", ARMJIT_E_INVALID, 3, 3, "only allowed in naked"},
+    {"func @f() {\nentry:\n  i0 = mrc 10, 7, 0, 0, 0\n  ret\n}\n", ARMJIT_E_INVALID, 3, 3, "vmrs"},
+};
+
+static void test_errors(void **state) {
+  armjit_ctx *ctx = *state;
+  for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+    const bad_case *b = &bad[k];
+    armjit_error err;
+    armjit_module *m = armjit_module_parse(ctx, b->text, &err);
+    if (m) {
+      armjit_status st = armjit_module_validate(m, &err);
+      armjit_module_free(m);
+      if (st == ARMJIT_OK) fail_msg("case %zu accepted:\n%s", k, b->text);
+    }
+    if (err.code != b->code || err.line != b->line || err.col != b->col ||
+        !strstr(err.msg, b->msg))
+      fail_msg("case %zu: got %d at %d:%d '%s', want %d at %d:%d '%s'", k, (int)err.code, err.line,
+               err.col, err.msg, (int)b->code, b->line, b->col, b->msg);
+  }
+}
+
+/* Rules found while compiling: frame slots a function may not have. */
+static void test_compile_errors(void **state) {
+  armjit_ctx *ctx = *state;
+  static const struct {
+    const char *text, *msg;
+  } cases[] = {
+      /* twelve values live at once: more than the allocatable registers */
+      {"func @f() no_frame_slots {\nentry:\n"
+       "  a0 = load.i32 4096, 0 volatile\n  a1 = load.i32 4096, 4 volatile\n"
+       "  a2 = load.i32 4096, 8 volatile\n  a3 = load.i32 4096, 12 volatile\n"
+       "  a4 = load.i32 4096, 16 volatile\n  a5 = load.i32 4096, 20 volatile\n"
+       "  a6 = load.i32 4096, 24 volatile\n  a7 = load.i32 4096, 28 volatile\n"
+       "  a8 = load.i32 4096, 32 volatile\n  a9 = load.i32 4096, 36 volatile\n"
+       "  b0 = load.i32 4096, 40 volatile\n  b1 = load.i32 4096, 44 volatile\n"
+       "  store.i32 4096, 0, a0\n  store.i32 4096, 0, a1\n  store.i32 4096, 0, a2\n"
+       "  store.i32 4096, 0, a3\n  store.i32 4096, 0, a4\n  store.i32 4096, 0, a5\n"
+       "  store.i32 4096, 0, a6\n  store.i32 4096, 0, a7\n  store.i32 4096, 0, a8\n"
+       "  store.i32 4096, 0, a9\n  store.i32 4096, 0, b0\n  store.i32 4096, 0, b1\n"
+       "  ret\n}\n",
+       "no_frame_slots but needs"},
+      {"func @f() naked {\nentry:\n"
+       "  a0 = load.i32 4096, 0 volatile\n  a1 = load.i32 4096, 4 volatile\n"
+       "  a2 = load.i32 4096, 8 volatile\n  a3 = load.i32 4096, 12 volatile\n"
+       "  a4 = load.i32 4096, 16 volatile\n  a5 = load.i32 4096, 20 volatile\n"
+       "  a6 = load.i32 4096, 24 volatile\n  a7 = load.i32 4096, 28 volatile\n"
+       "  a8 = load.i32 4096, 32 volatile\n  a9 = load.i32 4096, 36 volatile\n"
+       "  b0 = load.i32 4096, 40 volatile\n  b1 = load.i32 4096, 44 volatile\n"
+       "  store.i32 4096, 0, a0\n  store.i32 4096, 0, a1\n  store.i32 4096, 0, a2\n"
+       "  store.i32 4096, 0, a3\n  store.i32 4096, 0, a4\n  store.i32 4096, 0, a5\n"
+       "  store.i32 4096, 0, a6\n  store.i32 4096, 0, a7\n  store.i32 4096, 0, a8\n"
+       "  store.i32 4096, 0, a9\n  store.i32 4096, 0, b0\n  store.i32 4096, 0, b1\n"
+       "  halt\n}\n",
+       "naked function @f needs frame slots"},
+      {"extern @g(i32, i32, i32, i32, i32)\n"
+       "func @f() naked {\nentry:\n  call @g(1, 2, 3, 4, 5)\n  halt\n}\n",
+       "outgoing stack argument area"},
+      {"func @f(a: i32, b: i32, c: i32, d: i32, e: i32) naked {\nentry:\n  halt\n}\n",
+       "parameter 5 is passed on the stack"},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    armjit_error err;
+    armjit_module *m = armjit_module_parse(ctx, cases[k].text, &err);
+    if (!m) fail_msg("case %zu: %s", k, err.msg);
+    armjit_object *o = armjit_module_compile(m, &err);
+    if (o) fail_msg("case %zu compiled", k);
+    if (err.code != ARMJIT_E_INVALID || !strstr(err.msg, cases[k].msg))
+      fail_msg("case %zu: %d '%s'", k, (int)err.code, err.msg);
+    armjit_module_free(m);
+  }
+}
+
+/* The interpreter runs bit_test, barriers and hints, and refuses the
+ * machine's own, naming the op. */
+static void test_interpreter(void **state) {
+  armjit_ctx *ctx = *state;
+  armjit_error err;
+  static uint32_t word = 0x00000120u; /* bits 5 and 8 */
+  char text[600];
+  /* the address of `word` as a ref constant */
+  snprintf(text, sizeof text,
+           "func @f(n: i32) -> i32 {\nentry:\n"
+           "  dmb ish\n  dsb\n  isb\n  nop\n  sev\n"
+           "  b = bit_test ref 0x%llx, n\n"
+           "  ret b\n}\n"
+           "func @g() -> i32 {\nentry:\n  x = mrs cpsr\n  ret x\n}\n",
+           (unsigned long long)(uintptr_t)&word);
+  armjit_module *m = armjit_module_parse(ctx, text, &err);
+  if (!m) fail_msg("%s", err.msg);
+  for (int32_t n = 0; n < 40; n++) {
+    armjit_mval a = {.i32 = n}, r;
+    assert_int_equal(armjit_mc_interpret(m, "f", &a, 1, &r, NULL, &err), ARMJIT_OK);
+    assert_int_equal(r.i32, (int32_t)((word >> (n & 31)) & 1));
+  }
+  armjit_mval r;
+  assert_int_equal(armjit_mc_interpret(m, "g", NULL, 0, &r, NULL, &err), ARMJIT_E_UNSUPPORTED);
+  assert_non_null(strstr(err.msg, "mrs"));
+  armjit_module_free(m);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_builder, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_compile_errors, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_interpreter, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
