@@ -68,6 +68,7 @@ static void run_mode(const mode *md, unsigned long count, unsigned long seed0) {
   armjit_code *h = ajt_sentinel_harness(ctx, &herr);
   assert_non_null(h);
   unsigned long compared = 0, mismatches = 0, ops = 0, runs = 0;
+  uint64_t events0 = mc_gen_exc_events();
   uint8_t *after = malloc(MC_GEN_MEM);
   assert_non_null(after);
   for (unsigned long i = 0; i < count; i++) {
@@ -137,8 +138,9 @@ static void run_mode(const mode *md, unsigned long count, unsigned long seed0) {
   free(after);
   armjit_code_free(h);
   print_message("random IR modules (method compiler, %s): %lu compared, %lu mismatches, "
-                "%lu ops, seed %lu\n",
-                md->label, compared, mismatches, ops, seed0);
+                "%lu ops, %llu exception events, seed %lu\n",
+                md->label, compared, mismatches, ops,
+                (unsigned long long)(mc_gen_exc_events() - events0), seed0);
   armjit_ctx_free(ctx);
   assert_int_equal(mismatches, 0);
 }

@@ -239,7 +239,7 @@ static void test_misuse(void **state) {
   assert_int_equal(armjit_check(m, e, ARMJIT_MOP_ADD, NULL, 0, 0), ARMJIT_E_ARG);
   expect(m, &(misuse){"check of a non-check", ARMJIT_E_ARG, "op 0 is not a check"});
 
-  m = armjit_module_new(ctx, &(armjit_module_options){ARMJIT_TRAP_CALL, NULL});
+  m = armjit_module_new(ctx, &(armjit_module_options){.trap = ARMJIT_TRAP_CALL, .trap_sym = NULL});
   expect(m, &(misuse){"trap without a symbol", ARMJIT_E_ARG, "trap mode call needs trap_sym"});
 
   m = armjit_module_new(ctx, NULL);

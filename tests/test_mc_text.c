@@ -130,6 +130,50 @@ static const char *const modules[] = {
     "\t  ret y\n"
     "}\n"
     "   extern @sq(f64)->f64\n",
+    /* exceptions: handler lists (symbol and constant tags, catch all,
+     * nested ranges), throw, trap, the callbacks, a trap handler that
+     * returns the exception */
+    "trap call @mk\n"
+    "exc_match @match\n"
+    "exc_uncaught @lost\n"
+    "extern @mk(i32, ref, ref) -> ref\n"
+    "extern @match(ref, ref) -> i32\n"
+    "extern @lost(ref)\n"
+    "extern @E()\n"
+    "func @g(p: ref) -> i32 {\n"
+    "entry [catch @E -> h, catch 0xffffffff -> h, catch 0 -> h2]:\n"
+    "  check_null p, 20\n"
+    "  x = call @g(p)\n"
+    "  br inner(x)\n"
+    "inner(y: i32) [catch 7 -> h3, catch @E -> h]:\n"
+    "  check_index y, 3, 10\n"
+    "  cbr y, t, done(y)\n"
+    "t:\n"
+    "  trap 30\n"
+    "done(z: i32):\n"
+    "  ret z\n"
+    "h(e: ref):\n"
+    "  ret -1\n"
+    "h2(e2: ref) [catch 0 -> h]:\n"
+    "  throw e2\n"
+    "h3(e3: ref):\n"
+    "  ret 3\n"
+    "}\n",
+    "trap svc\n"
+    "exc_make @make\n"
+    "func @make(c: i32, pc: ref) -> ref {\n"
+    "entry:\n"
+    "  r = int_to_ref c\n"
+    "  ret r\n"
+    "}\n"
+    "func @k(a: i32) -> i32 {\n"
+    "entry [catch 0 -> h]:\n"
+    "  check_nonzero a, 30\n"
+    "  ret a\n"
+    "h(e: ref):\n"
+    "  x = ptr_to_int e\n"
+    "  ret x\n"
+    "}\n",
     /* void functions and empty parameter lists */
     "func @v() {\n"
     "b0:\n"
@@ -264,8 +308,19 @@ static const err_case parse_errors[] = {
      "value x defined twice"},
     {F1("  br b\nb:\n  br c\nb:\n  ret 1\n"), ARMJIT_E_INVALID, 6, 1, "block b defined twice"},
     {F1("  x = call @nope(a)\n  ret x\n"), ARMJIT_E_INVALID, 3, 12, "undefined symbol @nope"},
-    {"func @f() {\nentry [catch @E -> h]:\n  ret\n}\n", ARMJIT_E_UNSUPPORTED, 2, 7,
-     "handler lists are not supported"},
+    {"func @f() {\nentry [catch @E -> h]:\n  ret\n}\n", ARMJIT_E_INVALID, 2, 14,
+     "undefined symbol @E"},
+    {"func @f() {\nentry [catch 0 h]:\n  ret\n}\n", ARMJIT_E_SYNTAX, 2, 16,
+     "expected '->' before the handler block"},
+    {"func @f() {\nentry [catch 0 -> h:\n  ret\n}\n", ARMJIT_E_SYNTAX, 2, 20,
+     "expected ',' or ']' in a handler list"},
+    {"func @f() {\nentry [try 0 -> h]:\n  ret\n}\n", ARMJIT_E_SYNTAX, 2, 8,
+     "expected catch in a handler list, got 'try'"},
+    {"func @f() {\nentry [catch 0 -> nowhere]:\n  ret\n}\n", ARMJIT_E_INVALID, 2, 19,
+     "undefined block nowhere"},
+    {"func @f() {\nentry [catch 1.5 -> h]:\n  ret\n}\n", ARMJIT_E_SYNTAX, 2, 14,
+     "expected an integer literal for the tag"},
+    {"exc_match @a\nexc_match @b\n", ARMJIT_E_INVALID, 2, 1, "a second exc_match line"},
     {F1("  x = add.i32 a, 4294967296\n  ret x\n"), ARMJIT_E_SYNTAX, 3, 18,
      "literal out of range for i32"},
     {F1("  x = add.i32 a, -2147483649\n  ret x\n"), ARMJIT_E_SYNTAX, 3, 18,
@@ -339,7 +394,31 @@ static const err_case rule_errors[] = {
      "trap handler @h is not a symbol of the module"},
     {"trap call @h\nextern @h(i32)\n" F1("  ret a\n"), ARMJIT_E_INVALID, 1, 12,
      "must have the signature (i32, ref, ref) -> void"},
-    {"trap svc\n" F1("  ret a\n"), ARMJIT_E_UNSUPPORTED, 1, 6, "trap mode svc is not supported"},
+    {"trap call @h\nextern @h(i32, ref, ref) -> i32\n" F1("  ret a\n"), ARMJIT_E_INVALID, 1, 12,
+     "must have the signature (i32, ref, ref) -> void or -> ref"},
+    {"trap svc\n" F1("  check_null p, 1\n  ret a\n"), ARMJIT_E_INVALID, 0, 0,
+     "traps in mode svc or udf but names no exc_make"},
+    {"trap udf\nexc_make @m\nextern @m(i32, ref) -> ref\n" F1("  check_null p, 65536\n  ret a\n"),
+     ARMJIT_E_INVALID, 6, 3, "@f: trap code 65536 out of range 0..0xffff for trap mode udf"},
+    {"exc_make @m\nextern @m(i32, ref) -> i32\n" F1("  ret a\n"), ARMJIT_E_INVALID, 1, 11,
+     "exc_make @m must have the signature (i32, ref) -> ref"},
+    {"exc_uncaught @m\n" F1("  ret a\n"), ARMJIT_E_INVALID, 1, 15,
+     "exc_uncaught @m is not a symbol of the module"},
+    {"func @f(a: i32) -> i32 {\nentry [catch 5 -> h]:\n  ret a\nh(e: ref):\n  ret 0\n}\n",
+     ARMJIT_E_INVALID, 0, 0, "has handlers with tags but names no exc_match"},
+    {"func @f(a: i32) -> i32 {\nentry [catch 0 -> h]:\n  ret a\nh(e: i32):\n  ret 0\n}\n",
+     ARMJIT_E_INVALID, 2, 1, "handler block h must have exactly one parameter, a ref"},
+    {"func @f(a: i32) -> i32 {\nentry [catch 0 -> h]:\n  ret a\nh:\n  ret 0\n}\n",
+     ARMJIT_E_INVALID, 2, 1, "handler block h must have exactly one parameter"},
+    {"func @f(a: i32) -> i32 {\nentry [catch 0 -> h]:\n  cbr a, b, h(ref 0)\nb:\n  ret 1\n"
+     "h(e: ref):\n  ret 0\n}\n",
+     ARMJIT_E_INVALID, 3, 3, "branch to block h, a handler block"},
+    {"func @f(a: i32) -> i32 {\nentry [catch 0 -> h]:\n  x = call @f(a)\n  ret x\n"
+     "h(e: ref):\n  ret x\n}\n",
+     ARMJIT_E_INVALID, 6, 3, "x is used where an exception from block entry leads"},
+    {"func @f(a: i32) -> i32 {\nentry:\n  br b(a)\nb(y: i32) [catch 0 -> h]:\n  x = call @f(y)\n"
+     "  br c(x)\nc(z: i32):\n  ret z\nh(e: ref):\n  br c(x)\n}\n",
+     ARMJIT_E_INVALID, 10, 3, "x is used where an exception from block b leads"},
     {F1("  x = fadd.f64 a, a\n  ret a\n"), ARMJIT_E_TYPE, 3, 3, "operand 1 is i32, expected f64"},
     {F1("  x = bitcast.f64 a\n  ret a\n"), ARMJIT_E_TYPE, 3, 3, "operand 1 is i32, expected i64"},
     {F1("  x = call_ind.i32 l(a)\n  ret x\n"), ARMJIT_E_TYPE, 3, 3, "expected i32 or ref"},

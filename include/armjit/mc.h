@@ -85,16 +85,34 @@ typedef int32_t armjit_block; /* a block of a module (any of its functions) */
 /* ---- modules ----------------------------------------------------------------- */
 typedef struct armjit_module armjit_module;
 
-/* How check ops trap.  Only ARMJIT_TRAP_CALL is implemented: a failing
- * check calls trap_sym(code, pc, sp) and, when that returns, goes on after
- * the check (docs/mir.md, "checks").  ARMJIT_TRAP_NONE: the module has no
- * checks (a check op is a validation error). */
+/* How check ops trap (docs/mir.md, "checks" and "exceptions"):
+ *   ARMJIT_TRAP_CALL  a failing check calls trap_sym(code, pc, sp), a
+ *                     function or extern of the module of signature
+ *                     (i32, ref, ref) -> void or -> ref.  When it returns
+ *                     (void, or a null ref) execution goes on after the
+ *                     check; a non-null ref is an exception, thrown from
+ *                     the check.
+ *   ARMJIT_TRAP_SVC   checks emit svc<cc> #code; the SVC vector runs
+ *                     __armjit_trap_svc (generated into the module), which
+ *                     throws exc_make(code, pc).  Bare metal, SVC mode.
+ *   ARMJIT_TRAP_UDF   checks emit udf #code (code <= 0xffff) under a branch,
+ *                     for the undefined-instruction vector.
+ * The interpreter treats svc and udf alike: a failing check throws
+ * exc_make(code, 0).  ARMJIT_TRAP_NONE: the module has no checks (a check
+ * op is a validation error). */
 typedef enum { ARMJIT_TRAP_NONE, ARMJIT_TRAP_CALL, ARMJIT_TRAP_SVC, ARMJIT_TRAP_UDF } armjit_trap_mode;
 
 typedef struct {
   armjit_trap_mode trap;
-  const char *trap_sym;  /* ARMJIT_TRAP_CALL: an extern or function of the
-                            module with signature (i32, ref, ref) -> void */
+  const char *trap_sym;     /* ARMJIT_TRAP_CALL: the trap handler (above) */
+  /* Exceptions (each NULL when not needed; functions or externs of the
+   * module, named here and resolved by the validator): */
+  const char *exc_match;    /* (ref exc, ref tag) -> i32: does a handler whose
+                               tag is not 0 take exc?  Needed by such tags. */
+  const char *exc_make;     /* (i32 code, ref pc) -> ref: the exception of a
+                               trap in modes svc and udf.  Needed by them. */
+  const char *exc_uncaught; /* (ref exc) -> void: called for an exception no
+                               handler takes; optional. */
 } armjit_module_options;
 
 /* o may be NULL (no trap mode).  NULL when out of memory. */
@@ -240,6 +258,28 @@ armjit_status armjit_switch(armjit_module *m, armjit_block from, armjit_val v,
                             const armjit_block *targets, unsigned n);
 armjit_status armjit_ret(armjit_module *m, armjit_block from, armjit_val v /* NOVAL: void */);
 armjit_status armjit_unreachable(armjit_module *m, armjit_block from);
+
+/* ---- exceptions (docs/mir.md, "exceptions") ------------------------------------ */
+/* A handler list entry: an exception thrown by an op of the block goes to
+ * `handler` when the tag matches: tag 0 (sym -1, tag 0) takes everything,
+ * any other through exc_match(exc, tag).  The tag is symbol `sym`'s
+ * address, or when sym is -1 the constant `tag`. */
+typedef struct {
+  armjit_sym sym;          /* -1: the tag is the constant */
+  uint32_t tag;
+  armjit_block handler;    /* a block of the same function with one ref
+                              parameter (the exception) that nothing branches to */
+} armjit_handler;
+
+/* Set block b's handler list (replacing any): entries in matching order. */
+armjit_status armjit_block_handlers(armjit_module *m, armjit_block b, const armjit_handler *h,
+                                    unsigned n);
+/* Terminators: throw the exception p (a ref; may be any value the front
+ * end's exc_match understands), or trap with code as a failing check does
+ * (if the trap handler returns, the program stops: the interpreter with
+ * ARMJIT_E_INVALID, compiled code at an udf). */
+armjit_status armjit_throw(armjit_module *m, armjit_block from, armjit_val p);
+armjit_status armjit_trap(armjit_module *m, armjit_block from, uint32_t code);
 
 /* ---- checking, text ------------------------------------------------------------ */
 /* Every rule of docs/mir.md; the first builder misuse wins.  Run again by

@@ -127,7 +127,8 @@ enum {
   _(SWITCH, "switch", ARMJIT_MSUF_NONE, "i", 'v', 0, ARMJIT_MOPF_TERM)                   \
   _(RET,    "ret",    ARMJIT_MSUF_NONE, "",  'v', 0, ARMJIT_MOPF_TERM | ARMJIT_MOPF_VAR) \
   _(UNREACHABLE, "unreachable", ARMJIT_MSUF_NONE, "", 'v', 0, ARMJIT_MOPF_TERM)        \
-  ARMJIT_MOPS_INTRINSICS(_)
+  ARMJIT_MOPS_INTRINSICS(_)                                                              \
+  ARMJIT_MOPS_EXC(_)
 
 /* Hardware intrinsics (docs/mir.md, "intrinsics"): one instruction or a
  * short fixed sequence each, never moved, merged or dropped.  Their
@@ -195,6 +196,13 @@ enum {
   ARMJIT_VSYS_FPEXC = 8,
   ARMJIT_BARRIER_SY = 15
 };
+
+/* Exceptions (docs/mir.md, "exceptions"): throw p unwinds to the first
+ * handler that takes p; trap code traps as a failing check with that code
+ * does and never falls through. */
+#define ARMJIT_MOPS_EXC(_)                                                               \
+  _(THROW,  "throw",  ARMJIT_MSUF_NONE, "r", 'v', 0, ARMJIT_MOPF_TERM)                   \
+  _(TRAP,   "trap",   ARMJIT_MSUF_NONE, "",  'v', 1, ARMJIT_MOPF_TERM | ARMJIT_MOPF_TRAP)
 
 /* Integer conditions (icmp.eq ...): _(NAME, text) */
 #define ARMJIT_ICCS(_)                                                          \

@@ -22,6 +22,7 @@
  *         push  {r0-r3, ip, lr}; vpush {d0-d7}
  *         mov   r0, #code; mov r1, lr (after the check's bl); add r2, sp, #88 (the body's sp)
  *         movw/movt ip, #trap_sym; blx ip
+ *         [-> ref handler: a non-null r0 goes to the unwinder, mc_exc.c]
  *         vpop  {d0-d7}; pop {r0-r3, ip, pc}   (every register as it was)
  *
  * A check therefore clobbers nothing but the flags, and values live across
@@ -386,6 +387,8 @@ static void lower_term(mc_fn *c, const mir_op *op, const mir_op *fused) {
   case ARMJIT_MOP_CBR: lower_cbr(c, op, fused); break;
   case ARMJIT_MOP_SWITCH: lower_switch(c, op); break;
   case ARMJIT_MOP_RET: lower_ret(c, op); break;
+  case ARMJIT_MOP_THROW: mc_exc_lower_throw(c, op); break;
+  case ARMJIT_MOP_TRAP: mc_exc_lower_trap(c, op); break;
   case ARMJIT_MOP_UNREACHABLE: a32_bkpt(c->b, 0); break;
   default: mc_lower_hw(c, op); break; /* halt, jump_to, exc_return */
   }
@@ -425,6 +428,7 @@ static void trap_stubs(mc_fn *c) {
     } else {
       a32_bkpt(c->b, 1);
     }
+    mc_exc_stub_throw(c);
     a32_vpop(c->b, A32_AL, 0, 8);
     a32_pop(c->b, A32_AL, (uint16_t)(saved | ARM_BIT(A32_PC)));
   }
@@ -439,6 +443,7 @@ static void emit_body(mc_fn *c) {
     const mir_block *b = &fn->blocks[bi];
     c->cur_block = bi;
     a32_label_bind(c->b, c->blk_label[bi]);
+    mc_exc_block_start(c, bi);
     for (uint32_t k = 0; k < b->nops; k++) {
       uint32_t opi = b->ops[k];
       const mir_op *op = &fn->ops[opi];
@@ -478,11 +483,12 @@ armjit_status mc_fn_compile(mc_mod *mm, const armjit_module *m, uint32_t sym, a3
   c.op_off = op_off;
   c.tail = tail;
   c.kind = c.fn->kind;
+  c.exc = mc_mod_exc(mm);
   const mir_func *fn = c.fn;
   c.stype = ajx_calloc(c.ctx, fn->nvals ? fn->nvals : 1, 1);
   c.blk_label = ajx_calloc(c.ctx, fn->nblocks ? fn->nblocks : 1, sizeof *c.blk_label);
   c.pool_off = ajx_calloc(c.ctx, fn->nconsts ? fn->nconsts : 1, sizeof *c.pool_off);
-  if (!c.stype || !c.blk_label || !c.pool_off) {
+  if (!c.stype || !c.blk_label || !c.pool_off || !mc_exc_fn_begin(&c)) {
     mc_fail(&c, ARMJIT_E_NOMEM, "out of memory compiling @%s", m->syms[sym].name);
     goto out;
   }
@@ -494,6 +500,7 @@ armjit_status mc_fn_compile(mc_mod *mm, const armjit_module *m, uint32_t sym, a3
   *entry = (uint32_t)a32_buf_size(b);
   a32_label_bind(b, mc_mod_label(mm, sym));
   emit_body(&c);
+  mc_exc_fn_done(&c, *entry, (uint32_t)a32_buf_size(b));
 out:
   if (c.st != ARMJIT_OK) snprintf(msg, cap, "@%s: %s", m->syms[sym].name, c.msg);
   mc_live_free(&c);
@@ -501,6 +508,8 @@ out:
   ajx_free(c.ctx, c.home);
   ajx_free(c.ctx, c.blk_label);
   ajx_free(c.ctx, c.pool_off);
+  ajx_free(c.ctx, c.blk_off);
+  ajx_free(c.ctx, c.hblk);
   ajx_free(c.ctx, c.trap_code);
   ajx_free(c.ctx, c.trap_label);
   ajx_free(c.ctx, c.stubs);

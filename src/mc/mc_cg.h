@@ -13,6 +13,8 @@
  *                select, memory, addresses, checks)
  *   mc_cg_call.c calls: module functions (BL), externs and helpers (BLX)
  *   mc_cg_hw.c   the hardware intrinsics (system instructions, registers)
+ *   mc_exc.c     exceptions: throw points, handler entries, traps per trap
+ *                mode, the function table and the unwinder
  *   mc_link.c    modules: compile, objects, load, symbols, disassembly,
  *                the view of an object for linkers (mc_image.h)
  *   mc_image.c   flat images: layout, relocations, veneers, chained fixups
@@ -72,6 +74,8 @@ typedef struct {
   uint32_t ncalls;
   uint8_t *fused;       /* per op: compare fused into the cbr after it */
   uint8_t *nohome;      /* per value: never materialized (a fused compare) */
+  uint8_t *keep;        /* per value: live into a handler block (one home the
+                           unwinder restores: callee-saved register or slot) */
   uint32_t max_out;     /* largest outgoing stack argument area (bytes) */
   uint32_t *clob_pos;   /* set_reg ops (naked functions): their use positions ... */
   uint16_t *clob_reg;   /* ... and the core register each writes */
@@ -132,6 +136,11 @@ typedef struct {
   uint32_t pool_bytes;
   /* per op: offset of its first instruction (listings) */
   uint32_t *op_off;
+  /* exceptions (mc_exc.c): the module's state (NULL: the module has none),
+   * per block its code offset, per block 1 for handler blocks */
+  struct mc_exc *exc;
+  uint32_t *blk_off;
+  uint8_t *hblk;
   uint32_t *tail;       /* out: offset of the epilogue */
   armjit_status st;
   char msg[200];
@@ -225,9 +234,31 @@ a32_label mc_trap_label(mc_fn *c, uint32_t code);
 /* Outgoing stack bytes a call op needs. */
 uint32_t mc_call_out_bytes(const mc_fn *c, const mir_op *op);
 
+/* ---- exceptions (mc_exc.c) ------------------------------------------------------ */
+typedef struct mc_exc mc_exc;
+/* Does the module throw or catch anything (table and unwinder needed)? */
+bool mc_exc_used(const armjit_module *m);
+mc_exc *mc_exc_new(armjit_ctx *ctx, a32_buf *b);
+void mc_exc_free(armjit_ctx *ctx, mc_exc *x);
+/* In a function: the block's start (a handler block: the exception from
+ * r0 to its parameter's home); a check's trap under `fail`; throw; trap;
+ * a trap stub's throw path; the function's table entry at its end. */
+bool mc_exc_fn_begin(mc_fn *c);
+void mc_exc_block_start(mc_fn *c, uint32_t bi);
+void mc_exc_trap_branch(mc_fn *c, a32_cond fail, uint32_t code);
+void mc_exc_lower_throw(mc_fn *c, const mir_op *op);
+void mc_exc_lower_trap(mc_fn *c, const mir_op *op);
+void mc_exc_stub_throw(mc_fn *c);
+void mc_exc_fn_done(mc_fn *c, uint32_t start, uint32_t end);
+/* After the functions: __armjit_throw, __armjit_trap_svc (mode svc) and
+ * __armjit_fntab, when used; offs[0..3) their offsets (UINT32_MAX: none). */
+void mc_exc_emit(mc_mod *mm, a32_buf *b, const armjit_module *m, mc_exc *x, uint32_t *offs);
+
 /* ---- the module side (mc_link.c) ---------------------------------------------- */
 /* The a32 symbol for module symbol s (made on first use). */
 a32_sym mc_mod_sym(mc_mod *mm, uint32_t s);
+/* The module's exception state (NULL: none). */
+mc_exc *mc_mod_exc(mc_mod *mm);
 /* The label of module function s. */
 a32_label mc_mod_label(mc_mod *mm, uint32_t s);
 /* The a32 symbol of helper h. */

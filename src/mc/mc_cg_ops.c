@@ -564,7 +564,7 @@ static void lower_addr(mc_fn *c, const mir_op *op) {
   mc_done(c, op->result, 0, d, MC_T1);
 }
 
-/* ---- checks (trap mode call) --------------------------------------------------------- */
+/* ---- checks (the trap per trap mode: mc_exc.c) --------------------------------------------------------- */
 static void lower_check(mc_fn *c, const mir_op *op) {
   a32_cond fail;
   switch (op->opc) {
@@ -593,7 +593,7 @@ static void lower_check(mc_fn *c, const mir_op *op) {
   }
   default: return;
   }
-  a32_bl(c->b, fail, mc_trap_label(c, (uint32_t)op->imm[0]));
+  mc_exc_trap_branch(c, fail, (uint32_t)op->imm[0]);
 }
 
 /* ---- the table ------------------------------------------------------------------------- */

@@ -23,6 +23,7 @@ struct mc_mod {
   a32_label *label; /* per module symbol: functions' labels */
   a32_sym *sym;     /* per module symbol: externs' symbols, 0 until used */
   a32_sym helper[MC_NHELPERS];
+  mc_exc *exc;      /* exceptions: the table and the unwinder, NULL: none */
 };
 
 typedef struct {
@@ -41,7 +42,10 @@ struct armjit_object {
   mc_fnrec *fns;
   uint32_t nfns;
   mc_image *img; /* the last armjit_object_link */
+  uint32_t exc_off[3]; /* __armjit_throw, __armjit_trap_svc, __armjit_fntab; UINT32_MAX */
 };
+
+static const char *const exc_names[3] = {"__armjit_throw", "__armjit_trap_svc", "__armjit_fntab"};
 
 struct armjit_mcode {
   armjit_object *o;
@@ -49,6 +53,7 @@ struct armjit_mcode {
 };
 
 a32_label mc_mod_label(mc_mod *mm, uint32_t s) { return mm->label[s]; }
+mc_exc *mc_mod_exc(mc_mod *mm) { return mm->exc; }
 
 a32_sym mc_mod_sym(mc_mod *mm, uint32_t s) {
   if (!mm->sym[s]) mm->sym[s] = a32_sym_new(mm->b, mm->m->syms[s].name);
@@ -94,6 +99,7 @@ armjit_object *armjit_module_compile(armjit_module *m, armjit_error *err) {
   mm.label = ajx_calloc(ctx, m->nsyms ? m->nsyms : 1, sizeof *mm.label);
   mm.sym = ajx_calloc(ctx, m->nsyms ? m->nsyms : 1, sizeof *mm.sym);
   if (!o->b || !o->fns || !mm.label || !mm.sym) goto nomem;
+  if (mc_exc_used(m) && !(mm.exc = mc_exc_new(ctx, mm.b))) goto nomem;
   for (uint32_t s = 0; s < m->nsyms; s++)
     if (m->syms[s].kind == MIR_SYM_FUNC) mm.label[s] = a32_label_new(mm.b);
   for (uint32_t s = 0; s < m->nsyms; s++) {
@@ -113,6 +119,8 @@ armjit_object *armjit_module_compile(armjit_module *m, armjit_error *err) {
     }
     f->end = (uint32_t)a32_buf_size(mm.b);
   }
+  o->exc_off[0] = o->exc_off[1] = o->exc_off[2] = UINT32_MAX;
+  if (mm.exc) mc_exc_emit(&mm, mm.b, m, mm.exc, o->exc_off);
   if (a32_buf_status(mm.b) != A32_OK) {
     ajx_err(err, a32_buf_status(mm.b) == A32_ERR_NOMEM ? ARMJIT_E_NOMEM
                  : a32_buf_status(mm.b) == A32_ERR_FULL  ? ARMJIT_E_LIMIT
@@ -122,6 +130,7 @@ armjit_object *armjit_module_compile(armjit_module *m, armjit_error *err) {
   }
   ajx_free(ctx, mm.label);
   ajx_free(ctx, mm.sym);
+  mc_exc_free(ctx, mm.exc);
   ajx_err_clear(err);
   return o;
 nomem:
@@ -129,6 +138,7 @@ nomem:
 fail:
   ajx_free(ctx, mm.label);
   ajx_free(ctx, mm.sym);
+  mc_exc_free(ctx, mm.exc);
   armjit_object_free(o);
   return NULL;
 }
@@ -162,7 +172,7 @@ armjit_status mc_object_view(const armjit_object *o, mc_link_in *in, armjit_erro
   size_t nr = a32_buf_nrelocs(o->b), nl = a32_buf_nlabel_refs(o->b);
   in->sec = ajx_calloc(o->ctx, 1, sizeof *in->sec);
   in->rel = ajx_calloc(o->ctx, nr + 2 * nl + 1, sizeof *in->rel);
-  in->sym = ajx_calloc(o->ctx, o->nfns + 1, sizeof *in->sym);
+  in->sym = ajx_calloc(o->ctx, o->nfns + 4, sizeof *in->sym);
   if (!in->sec || !in->rel || !in->sym) {
     mc_link_in_free(o->ctx, in);
     return ajx_err(err, ARMJIT_E_NOMEM, "out of memory linking the module");
@@ -182,6 +192,8 @@ armjit_status mc_object_view(const armjit_object *o, mc_link_in *in, armjit_erro
   }
   qsort(in->rel, in->nrel, sizeof *in->rel, lrel_cmp);
   for (uint32_t i = 0; i < o->nfns; i++) in->sym[in->nsym++] = (mc_lsym){o->fns[i].name, 0, o->fns[i].entry};
+  for (unsigned k = 0; k < 3; k++) /* what exceptions add to the code */
+    if (o->exc_off[k] != UINT32_MAX) in->sym[in->nsym++] = (mc_lsym){exc_names[k], 0, o->exc_off[k]};
   return ARMJIT_OK;
 }
 
@@ -263,7 +275,11 @@ static const mc_fnrec *find_fn(const armjit_object *o, const char *name) {
 
 void *armjit_mcode_symbol(const armjit_mcode *c, const char *name) {
   const mc_fnrec *f = c ? find_fn(c->o, name) : NULL;
-  return f ? (uint8_t *)armjit_code_entry(c->code) + f->entry : NULL;
+  if (f) return (uint8_t *)armjit_code_entry(c->code) + f->entry;
+  for (unsigned k = 0; c && name && k < 3; k++) /* what exceptions add to the code */
+    if (c->o->exc_off[k] != UINT32_MAX && strcmp(name, exc_names[k]) == 0)
+      return (uint8_t *)armjit_code_entry(c->code) + c->o->exc_off[k];
+  return NULL;
 }
 
 const armjit_object *armjit_mcode_object(const armjit_mcode *c) { return c ? c->o : NULL; }

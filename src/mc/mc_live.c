@@ -98,7 +98,8 @@ static bool alloc_all(mc_fn *c) {
   lv->calls = ajx_calloc(ctx, fn->nops ? fn->nops : 1, sizeof *lv->calls);
   lv->fused = ajx_calloc(ctx, fn->nops ? fn->nops : 1, 1);
   lv->nohome = ajx_calloc(ctx, nv, 1);
-  return lv->nohome && lv->blk_slot && lv->start && lv->end && lv->weight && lv->partner && lv->abi_hint &&
+  lv->keep = ajx_calloc(ctx, nv, 1);
+  return lv->keep && lv->nohome && lv->blk_slot && lv->start && lv->end && lv->weight && lv->partner && lv->abi_hint &&
          lv->calls && lv->fused;
 }
 
@@ -115,6 +116,7 @@ void mc_live_free(mc_fn *c) {
   ajx_free(c->ctx, lv->clob_reg);
   ajx_free(c->ctx, lv->fused);
   ajx_free(c->ctx, lv->nohome);
+  ajx_free(c->ctx, lv->keep);
   memset(lv, 0, sizeof *lv);
 }
 
@@ -263,6 +265,11 @@ armjit_status mc_live_build(mc_fn *c) {
         const uint64_t *si = in + (size_t)e[s].block * W;
         for (uint32_t w = 0; w < W; w++) o[w] |= si[w];
       }
+      /* a handler's live-ins are live through the protected block */
+      for (uint32_t s = 0; s < b->nhandlers; s++) {
+        const uint64_t *si = in + (size_t)mir_handlers(fn, b)[s].block * W;
+        for (uint32_t w = 0; w < W; w++) o[w] |= si[w];
+      }
       for (uint32_t w = 0; w < W; w++) {
         uint64_t n = gen[bi * W + w] | (o[w] & ~kill[bi * W + w]);
         if (n != i[w]) {
@@ -270,6 +277,16 @@ armjit_status mc_live_build(mc_fn *c) {
           changed = true;
         }
       }
+    }
+  }
+
+  /* values live into a handler keep one home the unwinder restores */
+  for (uint32_t bi = 0; bi < fn->nblocks; bi++) {
+    const mir_block *b = &fn->blocks[bi];
+    for (uint32_t s = 0; s < b->nhandlers; s++) {
+      const uint64_t *si = in + (size_t)mir_handlers(fn, b)[s].block * W;
+      for (uint32_t x = 0; x < W; x++)
+        for (uint64_t mm = si[x]; mm; mm &= mm - 1) lv->keep[64 * x + (uint32_t)__builtin_ctzll(mm)] = 1;
     }
   }
 

@@ -279,7 +279,7 @@ armjit_status mc_ra_run(mc_fn *c) {
       }
     }
     int st = c->stype[v];
-    bool keep = crosses_call(lv, v);
+    bool keep = crosses_call(lv, v) || lv->keep[v];
     ra_req rq = ra_req_any();
     rq.allow = allow_for(st, keep) & ~clobbered(lv, v, st);
     rq.prefer = keep ? RA_PREFER_CALLEE : RA_PREFER_CALLER;

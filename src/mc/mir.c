@@ -73,6 +73,8 @@ armjit_module *armjit_module_new(armjit_ctx *ctx, const armjit_module_options *o
   if (!m) return NULL;
   m->ctx = ctx;
   m->trap_sym = -1;
+  for (unsigned k = 0; k < MIR_EXC__COUNT; k++) m->exc[k].sym = -1;
+  if (o) mir_exc_options(m, o);
   if (o) {
     if ((unsigned)o->trap > ARMJIT_TRAP_UDF) {
       mir_fail(m, ARMJIT_E_ARG, "armjit_module_new: unknown trap mode %d", (int)o->trap);
@@ -106,6 +108,7 @@ void mir_func_free(armjit_ctx *ctx, mir_func *fn) {
   ajx_free(ctx, fn->operands);
   ajx_free(ctx, fn->edges);
   ajx_free(ctx, fn->consts);
+  ajx_free(ctx, fn->handlers);
   ajx_free(ctx, fn->rpo);
   ajx_free(ctx, fn->analysis);
   ajx_free(ctx, fn);
@@ -123,6 +126,7 @@ void armjit_module_free(armjit_module *m) {
   ajx_free(ctx, m->symhash);
   ajx_free(ctx, m->blockmap);
   ajx_free(ctx, m->trap_name);
+  for (unsigned k = 0; k < MIR_EXC__COUNT; k++) ajx_free(ctx, m->exc[k].name);
   ajx_free(ctx, m);
 }
 

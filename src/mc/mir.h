@@ -28,8 +28,14 @@
  *    +nedges): br one, cbr two (then, else), switch 1 + #cases (edge 0 the
  *    default; the others carry their key, distinct, in the order given).
  *    Edge arguments match the target's parameters in count and type.
+ *  - Handler lists: b->nhandlers entries mir_handlers(fn, b) in matching
+ *    order; each names a handler block, which has exactly one parameter
+ *    (a ref, the exception), is not the entry and is no branch target.
+ *    Values live into a handler block must keep one location that the
+ *    unwinder restores (docs/design.md, "exceptions").
  *  - Analysis (mir_validate fills it): b->preds / b->succs (block indices,
- *    one entry per edge, so a block may appear twice), fn->rpo (reverse
+ *    one entry per edge, so a block may appear twice; b's succs are its
+ *    terminator's edges, then one per handler entry), fn->rpo (reverse
  *    postorder of all blocks), b->rpo_index, b->idom (entry: itself),
  *    b->loop_depth (natural loops by back edges to a dominating header;
  *    0 outside loops) and b->loop_header.
@@ -126,8 +132,19 @@ typedef struct {
   uint32_t line, col; /* text position (parsed modules), 0 when built */
 } mir_op;
 
+/* A handler list entry (armjit_handler): tag = symbol sym's address, or
+ * the constant tag when sym < 0 (0: catch all). */
+typedef struct {
+  int32_t sym;
+  uint32_t tag;
+  uint32_t block;     /* the handler block */
+  uint32_t line, col; /* text position (parsed), 0 */
+} mir_handler;
+
 typedef struct {
   const char *name;   /* NULL when unnamed (printed b<N>) */
+  uint32_t nhandlers; /* handler list: fn->handlers[handlers .. +nhandlers) */
+  uint32_t handlers;
   uint32_t nparams;
   uint32_t *params;   /* value numbers */
   uint32_t nops, ops_cap;
@@ -158,6 +175,8 @@ typedef struct {
   uint32_t nedges, edges_cap;
   mir_const *consts;
   uint32_t nconsts, consts_cap;
+  mir_handler *handlers;
+  uint32_t nhandlers, handlers_cap;
   uint32_t *rpo;      /* nblocks block indices (mir_validate) */
   uint32_t *analysis; /* storage behind preds/succs (mir_validate) */
 } mir_func;
@@ -174,6 +193,14 @@ typedef struct {
   uint32_t line, col; /* text position (parsed), 0 */
 } mir_sym;
 
+/* The module's exception callbacks (armjit_module_options.exc_*). */
+enum { MIR_EXC_MATCH, MIR_EXC_MAKE, MIR_EXC_UNCAUGHT, MIR_EXC__COUNT };
+typedef struct {
+  char *name;         /* NULL: none */
+  int32_t sym;        /* resolved by mir_validate, -1 */
+  uint32_t line, col;
+} mir_exc_sym;
+
 /* Public block handles are module-wide: blockmap[h] = (function symbol,
  * block index). */
 typedef struct { uint32_t sym, block; } mir_blockref;
@@ -184,6 +211,7 @@ struct armjit_module {
   char *trap_name;        /* ARMJIT_TRAP_CALL: its symbol's name */
   int32_t trap_sym;       /* resolved by mir_validate, -1 */
   uint32_t trap_line, trap_col;
+  mir_exc_sym exc[MIR_EXC__COUNT]; /* exc_match, exc_make, exc_uncaught */
   mir_sym *syms;
   uint32_t nsyms, syms_cap;
   uint32_t *symhash;      /* names -> symbol + 1 (open addressing, FNV-1a) */
@@ -214,6 +242,18 @@ static inline uint8_t mir_ref_type(const mir_func *fn, mir_ref r) {
 static inline const mir_op *mir_term(const mir_func *fn, const mir_block *b) {
   return &fn->ops[b->ops[b->nops - 1]];
 }
+
+/* ---- exceptions (mir_exc.c) ---------------------------------------------------------- */
+static inline const mir_handler *mir_handlers(const mir_func *fn, const mir_block *b) {
+  return b->nhandlers ? fn->handlers + b->handlers : NULL;
+}
+/* Can op throw (docs/mir.md, "exceptions")?  Calls of module functions,
+ * call_ind, throw, and in a module whose traps throw every check and trap. */
+bool mir_op_may_throw(const armjit_module *m, const mir_op *op);
+/* The text spelling of callback k ("exc_match" ...). */
+const char *mir_exc_word(unsigned k);
+/* Does the trap handler of trap mode call return an exception (-> ref)? */
+bool mir_trap_throws(const armjit_module *m);
 
 /* Check every rule and fill the analysis (armjit_module_validate runs it
  * when the module changed; prefer that). */

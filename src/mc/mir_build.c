@@ -496,3 +496,22 @@ armjit_status armjit_unreachable(armjit_module *m, armjit_block from) {
   if (!fn) return ARMJIT_E_ARG;
   return terminate(m, fnn, fn, bi, ARMJIT_MOP_UNREACHABLE, NULL, 0, NULL, 0);
 }
+
+/* ---- exceptions ------------------------------------------------------------------------- */
+armjit_status armjit_throw(armjit_module *m, armjit_block from, armjit_val p) {
+  static const char fnn[] = "armjit_throw";
+  uint32_t bi;
+  mir_func *fn = block_of(m, fnn, from, &bi);
+  if (!fn) return ARMJIT_E_ARG;
+  return terminate(m, fnn, fn, bi, ARMJIT_MOP_THROW, &p, 1, NULL, 0);
+}
+
+armjit_status armjit_trap(armjit_module *m, armjit_block from, uint32_t code) {
+  static const char fnn[] = "armjit_trap";
+  uint32_t bi;
+  mir_func *fn = block_of(m, fnn, from, &bi);
+  if (!fn) return ARMJIT_E_ARG;
+  mir_op p = proto_of(ARMJIT_MOP_TRAP, 0);
+  p.imm[0] = (int32_t)code;
+  return append(m, fnn, fn, bi, &p, NULL, 0, 0) < 0 ? m->builder_err.code : ARMJIT_OK;
+}

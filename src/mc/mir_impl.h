@@ -77,6 +77,16 @@ bool mir_check_operands(const armjit_module *m, const mir_func *fn, const mir_op
                         const mir_ref *args, uint32_t nargs, armjit_status *code, char *msg,
                         size_t cap);
 
+/* ---- exceptions (mir_exc.c) ---- */
+/* Take the exc_* names of o (builder misuse remembered). */
+void mir_exc_options(armjit_module *m, const armjit_module_options *o);
+/* Set callback k's name (parser); ARMJIT_OK or ARMJIT_E_NOMEM. */
+armjit_status mir_exc_set(armjit_module *m, unsigned k, const char *name, size_t n,
+                          uint32_t line, uint32_t col);
+/* Append a handler list to block bi of fn (raw). */
+armjit_status mir_set_handlers(armjit_ctx *ctx, mir_func *fn, uint32_t bi,
+                               const mir_handler *h, uint32_t n);
+
 /* ---- function kinds and attributes (mir_kinds.c) ---- */
 typedef struct { const char *name; unsigned flag; } mir_fattr;
 int mir_fkind_find(const char *s, size_t n);               /* armjit_fkind or -1 */

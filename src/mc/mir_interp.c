@@ -378,26 +378,133 @@ static armjit_status do_call(interp *I, frame *F, const mir_op *op, bool *pushed
   return st;
 }
 
-/* A failing check: the trap handler (code, pc = 0, sp = 0). */
-static armjit_status trap(interp *I, frame *F, const mir_op *op, bool *pushed) {
+/* ---- callbacks and exceptions ----------------------------------------------------------- */
+static armjit_status run(interp *I, uint32_t base, armjit_mval *result);
+
+/* Call module symbol s (a function: run to its return here; an extern:
+ * through C) with args of its own types: the runtime's callbacks (trap
+ * handler, exc_*).  An exception must not leave a callback. */
+static armjit_status callback(interp *I, const char *what, uint32_t s, armjit_mval *args,
+                              armjit_mval *res) {
   const armjit_module *m = I->m;
-  uint32_t s = (uint32_t)m->trap_sym;
-  armjit_mval args[3] = {mk_i32(op->imm[0]), mk_ref(0), mk_ref(0)};
-  *pushed = false;
-  if (m->syms[s].kind == MIR_SYM_FUNC) {
-    armjit_status st = push(I, s, args, 3, -1);
-    *pushed = st == ARMJIT_OK;
+  const mir_sym *y = &m->syms[s];
+  res->bits = 0;
+  if (y->kind == MIR_SYM_FUNC) {
+    uint32_t base = I->nframes;
+    armjit_status st = push(I, s, args, y->nparams, -1);
+    if (st == ARMJIT_OK) st = run(I, base, res);
     return st;
   }
-  char what[MIR_NAME_MAX + 64];
-  where(I, F, what, sizeof what);
   uintptr_t target;
-  if (!armjit_ctx_symbol(m->ctx, m->syms[s].name, &target))
-    return ajx_err(I->err, ARMJIT_E_INVALID, "%s: trap handler @%s is not among the context's symbols",
-                   what, m->syms[s].name);
-  static const uint8_t types[3] = {ARMJIT_T_I32, ARMJIT_T_REF, ARMJIT_T_REF};
-  armjit_mval res;
-  return call_c(I, what, target, types, args, 3, ARMJIT_T_VOID, &res);
+  if (!armjit_ctx_symbol(m->ctx, y->name, &target))
+    return ajx_err(I->err, ARMJIT_E_INVALID, "%s: @%s is not among the context's symbols", what,
+                   y->name);
+  return call_c(I, what, target, y->params, args, y->nparams, y->result, res);
+}
+
+/* The address of symbol s, as addr @s gives it. */
+static armjit_status sym_addr(interp *I, const frame *F, int32_t s, uintptr_t *out) {
+  mir_op a;
+  memset(&a, 0, sizeof a);
+  a.opc = ARMJIT_MOP_ADDR;
+  a.sym = s;
+  if (I->m->syms[s].kind == MIR_SYM_EXTERN) {
+    uintptr_t x;
+    if (!armjit_ctx_symbol(I->m->ctx, I->m->syms[s].name, &x)) {
+      char w[MIR_NAME_MAX + 48];
+      where(I, F, w, sizeof w);
+      return ajx_err(I->err, ARMJIT_E_INVALID, "%s: tag @%s: not among the context's symbols", w,
+                     I->m->syms[s].name);
+    }
+  }
+  *out = eval(I, F, &a).ref;
+  return ARMJIT_OK;
+}
+
+/* Throw exc from the op at the top frame: frame by frame down to `base`,
+ * the first handler of the frame's current block whose tag is 0 or
+ * exc_match(exc, tag) != 0 takes it (*caught: that frame goes on in the
+ * handler block); else the frame is dropped.  Past `base`: uncaught. */
+static armjit_status unwind(interp *I, uint32_t base, uintptr_t exc, bool *caught) {
+  const armjit_module *m = I->m;
+  *caught = false;
+  while (I->nframes > base) {
+    frame *F = &I->frames[I->nframes - 1];
+    const mir_func *fn = F->fn;
+    const mir_block *b = &fn->blocks[F->block];
+    for (uint32_t k = 0; k < b->nhandlers; k++) {
+      const mir_handler *h = &mir_handlers(fn, b)[k];
+      bool take = h->sym < 0 && h->tag == 0;
+      if (!take) {
+        uintptr_t tag = h->tag;
+        armjit_status st = h->sym >= 0 ? sym_addr(I, F, h->sym, &tag) : ARMJIT_OK;
+        armjit_mval args[2] = {mk_ref(exc), mk_ref(tag)}, r;
+        uint32_t depth = I->nframes;
+        char w[MIR_NAME_MAX + 48];
+        where(I, F, w, sizeof w);
+        if (st == ARMJIT_OK) st = callback(I, w, (uint32_t)m->exc[MIR_EXC_MATCH].sym, args, &r);
+        if (st != ARMJIT_OK) return st;
+        F = &I->frames[depth - 1]; /* the frame array may have moved */
+        take = r.i32 != 0;
+      }
+      if (take) {
+        F->block = h->block;
+        F->pos = 0;
+        F->vals[fn->blocks[h->block].params[0]] = mk_ref(exc);
+        *caught = true;
+        return ARMJIT_OK;
+      }
+    }
+    ajx_free(m->ctx, F->vals);
+    I->nframes--;
+  }
+  return ARMJIT_OK;
+}
+
+/* exc thrown at the top frame: unwind; uncaught past `base`, exc_uncaught
+ * (at the outermost run only) and ARMJIT_E_INVALID. */
+static armjit_status throw_exc(interp *I, uint32_t base, uintptr_t exc) {
+  const armjit_module *m = I->m;
+  char w[MIR_NAME_MAX + 48];
+  where(I, &I->frames[I->nframes - 1], w, sizeof w);
+  bool caught;
+  armjit_status st = unwind(I, base, exc, &caught);
+  if (st != ARMJIT_OK || caught) return st;
+  if (base > 0)
+    return ajx_err(I->err, ARMJIT_E_INVALID, "%s: exception 0x%" PRIxPTR " thrown out of a callback",
+                   w, exc);
+  /* the whole run is unwound: exc_uncaught, then the run fails */
+  int32_t u = m->exc[MIR_EXC_UNCAUGHT].sym;
+  if (u >= 0) {
+    armjit_mval a[1] = {mk_ref(exc)}, r;
+    st = callback(I, w, (uint32_t)u, a, &r);
+    if (st != ARMJIT_OK) return st;
+  }
+  return ajx_err(I->err, ARMJIT_E_INVALID, "%s: uncaught exception 0x%" PRIxPTR, w, exc);
+}
+
+/* A failing check or trap: the trap handler (code, pc = 0, sp = 0) in mode
+ * call, exc_make(code, 0) in modes svc and udf; a ref result that is not
+ * null is thrown, else execution goes on.  *thrown: the top
+ * frame changed (caught somewhere). */
+static armjit_status trap(interp *I, uint32_t base, frame *F, const mir_op *op, bool *thrown) {
+  const armjit_module *m = I->m;
+  *thrown = false;
+  char w[MIR_NAME_MAX + 48];
+  where(I, F, w, sizeof w);
+  armjit_mval r;
+  armjit_status st;
+  if (m->trap == ARMJIT_TRAP_CALL) {
+    armjit_mval args[3] = {mk_i32(op->imm[0]), mk_ref(0), mk_ref(0)};
+    st = callback(I, w, (uint32_t)m->trap_sym, args, &r);
+    if (st != ARMJIT_OK || m->syms[m->trap_sym].result != ARMJIT_T_REF || !r.ref) return st;
+  } else {
+    armjit_mval args[2] = {mk_i32(op->imm[0]), mk_ref(0)};
+    st = callback(I, w, (uint32_t)m->exc[MIR_EXC_MAKE].sym, args, &r);
+    if (st != ARMJIT_OK || !r.ref) return st;
+  }
+  *thrown = true;
+  return throw_exc(I, base, r.ref);
 }
 
 static bool check_fails(const frame *F, const mir_op *op) {
@@ -425,7 +532,8 @@ static armjit_status jump(interp *I, frame *F, const mir_edge *e) {
   return ARMJIT_OK;
 }
 
-static armjit_status run(interp *I, armjit_mval *result) {
+/* Run until the frame at index `base` returns (its result to *result). */
+static armjit_status run(interp *I, uint32_t base, armjit_mval *result) {
   for (;;) {
     frame *F = &I->frames[I->nframes - 1];
     const mir_func *fn = F->fn;
@@ -497,11 +605,28 @@ static armjit_status run(interp *I, armjit_mval *result) {
     case ARMJIT_MOP_CHECK_NONZERO:
     case ARMJIT_MOP_TRAP_IF:
       if (check_fails(F, op)) {
-        st = trap(I, F, op, &pushed);
+        bool thrown;
+        uint32_t depth = I->nframes;
+        st = trap(I, base, F, op, &thrown);
         if (st != ARMJIT_OK) return st;
-        F = &I->frames[I->nframes - 1 - (pushed ? 1 : 0)];
+        if (thrown) break;
+        F = &I->frames[depth - 1];
       }
-      if (!pushed) F->pos++;
+      F->pos++;
+      break;
+    case ARMJIT_MOP_TRAP: {
+      bool thrown;
+      st = trap(I, base, F, op, &thrown);
+      if (st != ARMJIT_OK) return st;
+      if (thrown) break;
+      char w[MIR_NAME_MAX + 48];
+      where(I, &I->frames[I->nframes - 1], w, sizeof w);
+      return ajx_err(I->err, ARMJIT_E_INVALID, "%s: the trap handler returned from trap %" PRIu32,
+                     w, (uint32_t)op->imm[0]);
+    }
+    case ARMJIT_MOP_THROW:
+      st = throw_exc(I, base, get(F, a[0]).ref);
+      if (st != ARMJIT_OK) return st;
       break;
     case ARMJIT_MOP_BR: st = jump(I, F, &e[0]); break;
     case ARMJIT_MOP_CBR: st = jump(I, F, &e[get(F, a[0]).i32 != 0 ? 0 : 1]); break;
@@ -519,7 +644,7 @@ static armjit_status run(interp *I, armjit_mval *result) {
       int32_t dest = F->dest;
       ajx_free(I->m->ctx, F->vals);
       I->nframes--;
-      if (!I->nframes) {
+      if (I->nframes == base) {
         if (op->nargs) *result = r;
         return ARMJIT_OK;
       }
@@ -570,7 +695,7 @@ armjit_status armjit_mc_interpret(armjit_module *m, const char *name, const armj
   if (result) result->bits = 0;
   st = push(&I, (uint32_t)s, a, nargs, -1);
   if (a != small) ajx_free(m->ctx, a);
-  if (st == ARMJIT_OK) st = run(&I, result);
+  if (st == ARMJIT_OK) st = run(&I, 0, result);
   for (uint32_t k = 0; k < I.nframes; k++) ajx_free(m->ctx, I.frames[k].vals);
   ajx_free(m->ctx, I.frames);
   ajx_free(m->ctx, I.tmp);

@@ -137,6 +137,8 @@ typedef struct {
   uint32_t refs_cap;
   body_pos *bodies;
   uint32_t nbodies, bodies_cap;
+  pend_target *htgt;  /* handler blocks by name (edge = fn->handlers index) */
+  uint32_t nhtgt, htgt_cap;
 } mparse;
 
 #define SYNTAX(P, col, ...) ir_lex_err(&(P)->lx, ARMJIT_E_SYNTAX, (col), __VA_ARGS__)
@@ -888,6 +890,73 @@ static armjit_status name_params(mparse *P, uint32_t bi, const param_list *pl, u
   return ARMJIT_OK;
 }
 
+/* A handler list "[catch TAG -> NAME, ...]" of block bi at the cursor
+ * ('[' next); TAG is @sym or an integer (0: catch all). */
+static armjit_status handler_list(mparse *P, uint32_t bi) {
+  ir_lex *lx = &P->lx;
+  lx->p++; /* '[' */
+  mir_handler small[8], *h = small;
+  uint32_t n = 0, cap = 8;
+  armjit_status st = ARMJIT_OK;
+  if (!at(P, ']')) {
+    for (;;) {
+      const char *s;
+      uint32_t len;
+      ir_lex_ws(lx);
+      uint32_t col = ir_lex_col(lx);
+      st = name(P, "catch", &s, &len);
+      if (st == ARMJIT_OK && !word_is(s, len, "catch"))
+        st = SYNTAX(P, col, "expected catch in a handler list, got '%.*s'", (int)len, s);
+      if (st != ARMJIT_OK) break;
+      if (n == cap) {
+        mir_handler *nh = ajx_alloc(P->m->ctx, 2 * cap * sizeof *nh);
+        if (!nh) { st = ir_lex_nomem(lx); break; }
+        memcpy(nh, h, n * sizeof *h);
+        if (h != small) ajx_free(P->m->ctx, h);
+        h = nh;
+        cap *= 2;
+      }
+      mir_handler *e = &h[n];
+      memset(e, 0, sizeof *e);
+      e->sym = -1;
+      e->line = lx->line;
+      e->col = col;
+      ir_lex_ws(lx);
+      if (*lx->p == '@') {
+        st = sym_ref(P, &e->sym);
+      } else {
+        item it;
+        int64_t v = 0;
+        st = operand(P, &it);
+        if (st == ARMJIT_OK) st = int_item(P, &it, INT32_MIN, 0xffffffffLL, "tag", &v);
+        e->tag = (uint32_t)(uint64_t)v;
+      }
+      if (st == ARMJIT_OK) {
+        ir_lex_ws(lx);
+        if (lx->p[0] == '-' && lx->p[1] == '>') lx->p += 2;
+        else st = SYNTAX(P, ir_lex_col(lx), "expected '->' before the handler block");
+      }
+      ir_lex_ws(lx);
+      uint32_t tcol = ir_lex_col(lx);
+      if (st == ARMJIT_OK) st = name(P, "a handler block name", &s, &len);
+      if (st != ARMJIT_OK) break;
+      if (!ajx_grow(P->m->ctx, (void **)&P->htgt, &P->htgt_cap, P->nhtgt + 1, sizeof *P->htgt)) {
+        st = ir_lex_nomem(lx);
+        break;
+      }
+      P->htgt[P->nhtgt++] = (pend_target){P->fn->nhandlers + n, s, len, lx->line, tcol};
+      n++;
+      if (at(P, ']')) break;
+      st = ir_lex_expect(lx, ',', "or ']' in a handler list");
+      if (st != ARMJIT_OK) break;
+    }
+  }
+  if (st == ARMJIT_OK && (st = mir_set_handlers(P->m->ctx, P->fn, bi, h, n)) != ARMJIT_OK)
+    st = raw(P, st);
+  if (h != small) ajx_free(P->m->ctx, h);
+  return st;
+}
+
 static armjit_status settle(mparse *P);
 
 /* One function body, the cursor on its first line; stops after '}'. */
@@ -896,7 +965,7 @@ static armjit_status body(mparse *P, uint32_t sym) {
   mir_func *fn = P->fn = P->m->syms[sym].fn;
   nm_clear(&P->vals);
   nm_clear(&P->blocks);
-  P->npend = P->ntgt = P->nitems = 0;
+  P->npend = P->ntgt = P->nitems = P->nhtgt = 0;
   for (uint32_t k = 0; k < fn->blocks[0].nparams; k++)
     if (!nm_add(P->m->ctx, &P->vals, fn->blocks[0].params[k], val_name, fn))
       return ir_lex_nomem(lx);
@@ -941,9 +1010,7 @@ static armjit_status body(mparse *P, uint32_t sym) {
       param_list_free(P->m->ctx, &pl);
       if (st != ARMJIT_OK) return st;
       ir_lex_ws(lx);
-      if (*lx->p == '[')
-        return ir_lex_err(lx, ARMJIT_E_UNSUPPORTED, ir_lex_col(lx),
-                          "handler lists are not supported");
+      if (*lx->p == '[' && (st = handler_list(P, bi)) != ARMJIT_OK) return st;
       st = ir_lex_expect(lx, ':', "after a block header");
       if (st == ARMJIT_OK) st = end_of_line(P);
       if (st != ARMJIT_OK) return st;
@@ -986,6 +1053,13 @@ static armjit_status settle(mparse *P) {
     lx->line = t->line;
     if (b < 0) st = ir_lex_err(lx, ARMJIT_E_INVALID, t->col, "undefined block %.*s", (int)t->n, t->p);
     else fn->edges[t->edge].block = (uint32_t)b;
+  }
+  for (uint32_t k = 0; k < P->nhtgt && st == ARMJIT_OK; k++) {
+    const pend_target *t = &P->htgt[k];
+    int64_t b = nm_find(&P->blocks, t->p, t->n, blk_name, fn);
+    lx->line = t->line;
+    if (b < 0) st = ir_lex_err(lx, ARMJIT_E_INVALID, t->col, "undefined block %.*s", (int)t->n, t->p);
+    else fn->handlers[t->edge].block = (uint32_t)b;
   }
   for (uint32_t k = 0; k < P->npend && st == ARMJIT_OK; k++) {
     const pending *pd = &P->pend[k];
@@ -1197,6 +1271,27 @@ static armjit_status trap_decl(mparse *P) {
   return end_of_line(P);
 }
 
+/* "exc_match @NAME" (and exc_make, exc_uncaught), the word k read. */
+static armjit_status exc_decl(mparse *P, unsigned k, uint32_t col) {
+  ir_lex *lx = &P->lx;
+  if (P->m->exc[k].name)
+    return ir_lex_err(lx, ARMJIT_E_INVALID, col, "a second %s line", mir_exc_word(k));
+  armjit_status st = ir_lex_expect(lx, '@', "before the symbol's name");
+  uint32_t scol = ir_lex_col(lx);
+  const char *s;
+  uint32_t n;
+  if (st == ARMJIT_OK) st = name(P, "a symbol name", &s, &n);
+  if (st != ARMJIT_OK) return st;
+  if (mir_exc_set(P->m, k, s, n, lx->line, scol) != ARMJIT_OK) return ir_lex_nomem(lx);
+  return end_of_line(P);
+}
+
+static int exc_word(const char *s, uint32_t n) {
+  for (unsigned k = 0; k < MIR_EXC__COUNT; k++)
+    if (word_is(s, n, mir_exc_word(k))) return (int)k;
+  return -1;
+}
+
 static armjit_status top_level(mparse *P) {
   ir_lex *lx = &P->lx;
   while (ir_lex_next_content(lx)) {
@@ -1207,6 +1302,7 @@ static armjit_status top_level(mparse *P) {
     if (word_is(s, n, "extern")) st = sym_decl(P, false);
     else if (word_is(s, n, "func")) { st = sym_decl(P, true); if (st == ARMJIT_OK) continue; }
     else if (word_is(s, n, "trap")) st = trap_decl(P);
+    else if (exc_word(s, n) >= 0) st = exc_decl(P, (unsigned)exc_word(s, n), col);
     else if (word_is(s, n, "data"))
       return ir_lex_err(lx, ARMJIT_E_UNSUPPORTED, col, "data objects are not supported");
     else return SYNTAX(P, col, "expected extern, func or trap, got '%.*s'", (int)n, s);
@@ -1248,6 +1344,7 @@ armjit_module *armjit_module_parse(armjit_ctx *ctx, const char *text, armjit_err
   ajx_free(ctx, P.items);
   ajx_free(ctx, P.refs);
   ajx_free(ctx, P.bodies);
+  ajx_free(ctx, P.htgt);
   if (st != ARMJIT_OK) {
     armjit_module_free(m);
     return NULL;

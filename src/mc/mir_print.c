@@ -220,7 +220,8 @@ void mir_put_op(ajx_sbuf *sb, const armjit_module *m, const mir_func *fn, const 
       ajx_sb_puts(sb, " ");
       put_operands(sb, m, fn, op, 0, op->nargs);
     }
-    if (in->flags & ARMJIT_MOPF_TRAP) ajx_sb_printf(sb, ", %" PRIu32, (uint32_t)op->imm[0]);
+    if (in->flags & ARMJIT_MOPF_TRAP)
+      ajx_sb_printf(sb, "%s%" PRIu32, op->nargs ? ", " : " ", (uint32_t)op->imm[0]);
     break;
   }
   if (op->flags & MIR_OP_VOLATILE) ajx_sb_puts(sb, " volatile");
@@ -236,6 +237,22 @@ static void put_params(ajx_sbuf *sb, const mir_func *fn, const mir_block *b) {
     put_value(sb, fn, b->params[k]);
     ajx_sb_printf(sb, ": %s", mir_type_name(fn->vals[b->params[k]].type));
   }
+}
+
+/* " [catch @E -> h, catch 0 -> h2]" */
+static void put_handlers(ajx_sbuf *sb, const armjit_module *m, const mir_func *fn,
+                         const mir_block *bl) {
+  if (!bl->nhandlers) return;
+  ajx_sb_puts(sb, " [");
+  for (uint32_t k = 0; k < bl->nhandlers; k++) {
+    const mir_handler *h = &mir_handlers(fn, bl)[k];
+    ajx_sb_puts(sb, k ? ", catch " : "catch ");
+    if (h->sym >= 0 && (uint32_t)h->sym < m->nsyms) ajx_sb_printf(sb, "@%s", m->syms[h->sym].name);
+    else ajx_sb_printf(sb, "%" PRIu32, h->tag);
+    ajx_sb_puts(sb, " -> ");
+    put_block(sb, fn, h->block);
+  }
+  ajx_sb_puts(sb, "]");
 }
 
 static void put_func(ajx_sbuf *sb, const armjit_module *m, const mir_sym *s) {
@@ -254,6 +271,7 @@ static void put_func(ajx_sbuf *sb, const armjit_module *m, const mir_sym *s) {
       put_params(sb, fn, bl);
       ajx_sb_puts(sb, ")");
     }
+    put_handlers(sb, m, fn, bl);
     ajx_sb_puts(sb, ":\n");
     for (uint32_t k = 0; k < bl->nops; k++) {
       ajx_sb_puts(sb, "  ");
@@ -269,6 +287,8 @@ static void put_module(ajx_sbuf *sb, const armjit_module *m) {
     ajx_sb_printf(sb, "trap call @%s\n", m->trap_name);
   else if (m->trap == ARMJIT_TRAP_SVC || m->trap == ARMJIT_TRAP_UDF)
     ajx_sb_printf(sb, "trap %s\n", m->trap == ARMJIT_TRAP_SVC ? "svc" : "udf");
+  for (unsigned k = 0; k < MIR_EXC__COUNT; k++)
+    if (m->exc[k].name) ajx_sb_printf(sb, "%s @%s\n", mir_exc_word(k), m->exc[k].name);
   for (uint32_t s = 0; s < m->nsyms; s++) {
     const mir_sym *y = &m->syms[s];
     if (y->kind == MIR_SYM_FUNC) {

@@ -220,6 +220,7 @@ bool mir_check_operands(const armjit_module *m, const mir_func *fn, const mir_op
   case ARMJIT_MOP_CHECK_INDEX:
   case ARMJIT_MOP_CHECK_NONZERO:
   case ARMJIT_MOP_TRAP_IF:
+  case ARMJIT_MOP_TRAP:
     if ((uint32_t)op->imm[0] > 0xffffffu)
       return bad(code, ARMJIT_E_INVALID, msg, cap, "trap code %u out of range 0..0xffffff",
                  (unsigned)(uint32_t)op->imm[0]);

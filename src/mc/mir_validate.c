@@ -11,7 +11,12 @@
  *      numbered in preorder so "a dominates b" is an interval test;
  *   4. SSA: each use dominated by its definition;
  *   5. natural loops: a back edge u -> h (h dominates u) makes h a header
- *      and every block reaching u without passing h its body.
+ *      and every block reaching u without passing h its body;
+ *   6. exceptions: handler lists (handler blocks with one ref parameter,
+ *      no branch to them, tags), and no use of an op result of a
+ *      protected block where only its handlers lead (an exception leaves
+ *      the block before any of its results may exist).
+ * Handler entries are CFG edges (block -> handler) for 3 and 4.
  * Cost: O(ops + operands + edges · log) per function, plus the loop
  * bodies. */
 #include "mc/mir_impl.h"
@@ -174,7 +179,7 @@ static armjit_status build_cfg(vctx *v) {
   mir_func *fn = v->fn;
   armjit_ctx *ctx = v->m->ctx;
   uint32_t nb = fn->nblocks, ne = 0;
-  for (uint32_t b = 0; b < nb; b++) ne += mir_term(fn, &fn->blocks[b])->nedges;
+  for (uint32_t b = 0; b < nb; b++) ne += mir_term(fn, &fn->blocks[b])->nedges + fn->blocks[b].nhandlers;
   ajx_free(ctx, fn->analysis);
   ajx_free(ctx, fn->rpo);
   fn->analysis = ajx_alloc(ctx, (2 * (size_t)ne + 1) * sizeof *fn->analysis);
@@ -192,8 +197,9 @@ static armjit_status build_cfg(vctx *v) {
     mir_block *bl = &fn->blocks[b];
     const mir_op *t = mir_term(fn, bl);
     bl->succs = s;
-    bl->nsuccs = t->nedges;
+    bl->nsuccs = t->nedges + bl->nhandlers;
     for (uint32_t k = 0; k < t->nedges; k++) *s++ = mir_edges(fn, t)[k].block;
+    for (uint32_t k = 0; k < bl->nhandlers; k++) *s++ = mir_handlers(fn, bl)[k].block;
     bl->npreds = 0;
   }
   for (uint32_t b = 0; b < nb; b++)
@@ -410,12 +416,182 @@ static armjit_status loops(vctx *v) {
   return ARMJIT_OK;
 }
 
+/* ---- 6: exceptions ----------------------------------------------------------------------- */
+/* What the module's functions need of the module: checks (trap handler),
+ * tags (exc_match), udf's code limit. */
+typedef struct {
+  bool checks, tags;
+  uint32_t max_code;
+  const char *code_fn;
+  uint32_t code_line, code_col;
+} mod_needs;
+
+/* Handler lists of fn: shapes, and no branch to a handler block. */
+static armjit_status check_handlers(vctx *v, mod_needs *need) {
+  mir_func *fn = v->fn;
+  char bn[MIR_NAME_MAX + 16];
+  for (uint32_t b = 0; b < fn->nblocks; b++) {
+    const mir_block *bl = &fn->blocks[b];
+    if (bl->nhandlers && fn->kind == ARMJIT_FK_NAKED)
+      return fail_block(v, ARMJIT_E_INVALID, b, "a handler list in a naked function (no frame)");
+    for (uint32_t k = 0; k < bl->nhandlers; k++) {
+      const mir_handler *h = &mir_handlers(fn, bl)[k];
+      if (h->block >= fn->nblocks)
+        return fail_block(v, ARMJIT_E_INVALID, b, "handler %u is a block of another function", k + 1);
+      block_name(fn, h->block, bn, sizeof bn);
+      const mir_block *hb = &fn->blocks[h->block];
+      if (h->block == 0)
+        return fail_block(v, ARMJIT_E_INVALID, b, "handler %u is the entry block %s", k + 1, bn);
+      if (hb->nparams != 1 || fn->vals[hb->params[0]].type != ARMJIT_T_REF)
+        return fail_block(v, ARMJIT_E_INVALID, b,
+                          "handler block %s must have exactly one parameter, a ref (the exception)",
+                          bn);
+      if (h->sym >= 0 && (uint32_t)h->sym >= v->m->nsyms)
+        return fail_block(v, ARMJIT_E_INVALID, b, "handler %u: no symbol %d in the module", k + 1,
+                          (int)h->sym);
+      if (h->sym >= 0 || h->tag) need->tags = true;
+    }
+  }
+  uint8_t *is_h = NULL;
+  if (fn->nhandlers) {
+    if (!(is_h = ajx_calloc(v->m->ctx, fn->nblocks, 1)))
+      return ajx_err(v->err, ARMJIT_E_NOMEM, "out of memory validating");
+    for (uint32_t b = 0; b < fn->nblocks; b++)
+      for (uint32_t k = 0; k < fn->blocks[b].nhandlers; k++)
+        is_h[mir_handlers(fn, &fn->blocks[b])[k].block] = 1;
+  }
+  for (uint32_t oi = 0; oi < fn->nops; oi++) {
+    const mir_op *op = &fn->ops[oi];
+    const mir_edge *e = mir_edges(fn, op);
+    for (uint32_t k = 0; k < op->nedges && is_h; k++)
+      if (is_h[e[k].block]) {
+        ajx_free(v->m->ctx, is_h);
+        block_name(fn, e[k].block, bn, sizeof bn);
+        return fail_op(v, ARMJIT_E_INVALID, oi,
+                       "branch to block %s, a handler block (only exceptions enter it)", bn);
+      }
+    if ((mir_info(op->opc)->flags & ARMJIT_MOPF_TRAP) && (uint32_t)op->imm[0] > need->max_code) {
+      need->max_code = (uint32_t)op->imm[0];
+      need->code_fn = fname(v);
+      need->code_line = op->line;
+      need->code_col = op->col;
+    }
+  }
+  ajx_free(v->m->ctx, is_h);
+  return ARMJIT_OK;
+}
+
+/* An exception leaves a protected block D before D's op results exist:
+ * none may be used where a handler of D leads without passing D again.
+ * Per D: mark what its handlers reach (not entering D), scan those uses. */
+static armjit_status check_handler_uses(vctx *v) {
+  mir_func *fn = v->fn;
+  armjit_ctx *ctx = v->m->ctx;
+  uint32_t nb = fn->nblocks;
+  uint32_t *mark = NULL, *work = NULL;
+  armjit_status st = ARMJIT_OK;
+  for (uint32_t d = 0; d < nb && st == ARMJIT_OK; d++) {
+    const mir_block *db = &fn->blocks[d];
+    if (!db->nhandlers) continue;
+    if (!mark) {
+      mark = ajx_alloc(ctx, nb * sizeof *mark);
+      work = ajx_alloc(ctx, nb * sizeof *work);
+      if (!mark || !work) {
+        st = ajx_err(v->err, ARMJIT_E_NOMEM, "out of memory validating");
+        break;
+      }
+      for (uint32_t b = 0; b < nb; b++) mark[b] = UINT32_MAX;
+    }
+    uint32_t n = 0;
+    mark[d] = d;
+    for (uint32_t k = 0; k < db->nhandlers; k++) {
+      uint32_t h = mir_handlers(fn, db)[k].block;
+      if (mark[h] != d) { mark[h] = d; work[n++] = h; }
+    }
+    for (uint32_t i = 0; i < n; i++) {
+      const mir_block *bl = &fn->blocks[work[i]];
+      for (uint32_t k = 0; k < bl->nsuccs; k++)
+        if (mark[bl->succs[k]] != d) { mark[bl->succs[k]] = d; work[n++] = bl->succs[k]; }
+    }
+    for (uint32_t i = 0; i < n && st == ARMJIT_OK; i++) {
+      const mir_block *bl = &fn->blocks[work[i]];
+      for (uint32_t p = 0; p < bl->nops && st == ARMJIT_OK; p++) {
+        uint32_t oi = bl->ops[p];
+        const mir_op *op = &fn->ops[oi];
+        const mir_edge *e = mir_edges(fn, op);
+        for (uint32_t k = 0; k < op->nargs + op->nedges && st == ARMJIT_OK; k++) {
+          uint32_t na = k < op->nargs ? 1 : e[k - op->nargs].nargs;
+          const mir_ref *a = k < op->nargs ? mir_args(fn, op) + k : mir_edge_args(fn, &e[k - op->nargs]);
+          for (uint32_t j = 0; j < na; j++) {
+            mir_ref r = a[j];
+            if (MIR_IS_CONST(r) || fn->vals[r].is_param || fn->vals[r].block != d) continue;
+            char vn[MIR_NAME_MAX + 16], bn[MIR_NAME_MAX + 16];
+            value_name(fn, (uint32_t)r, vn, sizeof vn);
+            block_name(fn, d, bn, sizeof bn);
+            st = fail_op(v, ARMJIT_E_INVALID, oi,
+                         "%s is used where an exception from block %s leads (a handler runs "
+                         "before %s exists)",
+                         vn, bn, vn);
+            break;
+          }
+        }
+      }
+    }
+  }
+  ajx_free(ctx, mark);
+  ajx_free(ctx, work);
+  return st;
+}
+
+/* Callback k of the module: resolved, with its signature. */
+static armjit_status check_exc_sym(armjit_module *m, unsigned k, bool needed, const char *why,
+                                   armjit_error *err) {
+  static const uint8_t sig[MIR_EXC__COUNT][3] = {
+      {ARMJIT_T_REF, ARMJIT_T_REF, ARMJIT_T_I32},  /* exc_match(ref, ref) -> i32 */
+      {ARMJIT_T_I32, ARMJIT_T_REF, ARMJIT_T_REF},  /* exc_make(i32, ref) -> ref */
+      {ARMJIT_T_REF, ARMJIT_T_VOID, ARMJIT_T_VOID} /* exc_uncaught(ref) -> void */
+  };
+  static const char *const sigtext[MIR_EXC__COUNT] = {"(ref, ref) -> i32", "(i32, ref) -> ref",
+                                                      "(ref) -> void"};
+  mir_exc_sym *x = &m->exc[k];
+  x->sym = -1;
+  if (!x->name) {
+    if (needed)
+      return ajx_err(err, ARMJIT_E_INVALID, "the module %s but names no %s (%s @NAME)", why,
+                     mir_exc_word(k), mir_exc_word(k));
+    return ARMJIT_OK;
+  }
+  int32_t s = mir_find_sym(m, x->name, strlen(x->name));
+  if (s < 0)
+    return ajx_err_at(err, ARMJIT_E_INVALID, (int)x->line, (int)x->col,
+                      "%s @%s is not a symbol of the module", mir_exc_word(k), x->name);
+  const mir_sym *y = &m->syms[s];
+  uint32_t np = k == MIR_EXC_UNCAUGHT ? 1 : 2;
+  bool ok = y->nparams == np && y->result == sig[k][2];
+  for (uint32_t j = 0; ok && j < np; j++) ok = y->params[j] == sig[k][j];
+  if (!ok)
+    return ajx_err_at(err, ARMJIT_E_INVALID, (int)x->line, (int)x->col,
+                      "%s @%s must have the signature %s", mir_exc_word(k), x->name, sigtext[k]);
+  x->sym = s;
+  return ARMJIT_OK;
+}
+
+static armjit_status check_exc(armjit_module *m, const mod_needs *need, armjit_error *err) {
+  if (m->trap == ARMJIT_TRAP_UDF && need->max_code > 0xffff)
+    return ajx_err_at(err, ARMJIT_E_INVALID, (int)need->code_line, (int)need->code_col,
+                      "@%s: trap code %u out of range 0..0xffff for trap mode udf", need->code_fn,
+                      (unsigned)need->max_code);
+  bool mk = need->checks && (m->trap == ARMJIT_TRAP_SVC || m->trap == ARMJIT_TRAP_UDF);
+  armjit_status st = check_exc_sym(m, MIR_EXC_MATCH, need->tags, "has handlers with tags", err);
+  if (st == ARMJIT_OK)
+    st = check_exc_sym(m, MIR_EXC_MAKE, mk, "traps in mode svc or udf", err);
+  if (st == ARMJIT_OK) st = check_exc_sym(m, MIR_EXC_UNCAUGHT, false, "", err);
+  return st;
+}
+
 static armjit_status check_trap(armjit_module *m, bool has_checks, armjit_error *err) {
   m->trap_sym = -1;
-  if (m->trap == ARMJIT_TRAP_SVC || m->trap == ARMJIT_TRAP_UDF)
-    return ajx_err_at(err, ARMJIT_E_UNSUPPORTED, (int)m->trap_line, (int)m->trap_col,
-                      "trap mode %s is not supported (only call)",
-                      m->trap == ARMJIT_TRAP_SVC ? "svc" : "udf");
+  if (m->trap == ARMJIT_TRAP_SVC || m->trap == ARMJIT_TRAP_UDF) return ARMJIT_OK;
   if (m->trap == ARMJIT_TRAP_NONE) {
     if (has_checks)
       return ajx_err(err, ARMJIT_E_INVALID,
@@ -428,9 +604,11 @@ static armjit_status check_trap(armjit_module *m, bool has_checks, armjit_error 
                       "trap handler @%s is not a symbol of the module", m->trap_name);
   const mir_sym *y = &m->syms[s];
   if (y->nparams != 3 || y->params[0] != ARMJIT_T_I32 || y->params[1] != ARMJIT_T_REF ||
-      y->params[2] != ARMJIT_T_REF || y->result != ARMJIT_T_VOID)
+      y->params[2] != ARMJIT_T_REF ||
+      (y->result != ARMJIT_T_VOID && y->result != ARMJIT_T_REF))
     return ajx_err_at(err, ARMJIT_E_INVALID, (int)m->trap_line, (int)m->trap_col,
-                      "trap handler @%s must have the signature (i32, ref, ref) -> void",
+                      "trap handler @%s must have the signature (i32, ref, ref) -> void "
+                      "or -> ref",
                       m->trap_name);
   m->trap_sym = s;
   return ARMJIT_OK;
@@ -438,6 +616,7 @@ static armjit_status check_trap(armjit_module *m, bool has_checks, armjit_error 
 
 armjit_status mir_validate(armjit_module *m, armjit_error *err) {
   bool has_checks = false;
+  mod_needs need = {false, false, 0, NULL, 0, 0};
   for (uint32_t s = 0; s < m->nsyms; s++) {
     mir_func *fn = m->syms[s].fn;
     if (!fn) continue;
@@ -446,16 +625,20 @@ armjit_status mir_validate(armjit_module *m, armjit_error *err) {
     if (!v.pos) return ajx_err(err, ARMJIT_E_NOMEM, "out of memory validating");
     armjit_status st = check_local(&v, &has_checks);
     if (st == ARMJIT_OK) st = check_kind(&v);
+    if (st == ARMJIT_OK) st = check_handlers(&v, &need);
     if (st == ARMJIT_OK) st = build_cfg(&v);
     if (st == ARMJIT_OK) st = dominators(&v);
     if (st == ARMJIT_OK) st = check_ssa(&v);
+    if (st == ARMJIT_OK) st = check_handler_uses(&v);
     if (st == ARMJIT_OK) st = loops(&v);
     ajx_free(m->ctx, v.pos);
     ajx_free(m->ctx, v.pre);
     ajx_free(m->ctx, v.post);
     if (st != ARMJIT_OK) return st;
   }
-  return check_trap(m, has_checks, err);
+  need.checks = has_checks;
+  armjit_status st = check_trap(m, has_checks, err);
+  return st == ARMJIT_OK ? check_exc(m, &need, err) : st;
 }
 
 armjit_status armjit_module_validate(armjit_module *m, armjit_error *err) {

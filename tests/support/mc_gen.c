@@ -12,11 +12,28 @@
  * process runs its cases one at a time.) */
 static uint64_t trap_sum;
 
-static void mcg_trap(int32_t code, void *pc, void *sp) {
+/* With exceptions the handler's result is the exception of the check
+ * (none for codes divisible by 4: execution goes on); without, the module
+ * declares it void.  Exceptions are the small numbers 1..60. */
+static uint64_t exc_events; /* exceptions made by traps + exc_match calls, never reset */
+
+static void *mcg_trap(int32_t code, void *pc, void *sp) {
   (void)pc;
   (void)sp;
   trap_sum = trap_sum * 1000003u + (uint32_t)code + 1;
+  exc_events += code % 4 != 0;
+  return code % 4 ? (void *)(uintptr_t)(1 + (uint32_t)code % 60) : NULL;
 }
+
+uint64_t mc_gen_exc_events(void) { return exc_events; }
+
+/* exc_match: exception e has tag t when t divides e. */
+static int32_t mcg_match(void *e, void *t) {
+  trap_sum = trap_sum * 31u + (uintptr_t)e * 7u + (uintptr_t)t;
+  exc_events++;
+  return (uintptr_t)t && (uintptr_t)e % (uintptr_t)t == 0;
+}
+static void mcg_uncaught(void *e) { trap_sum = trap_sum * 37u + (uintptr_t)e + 0x5000; }
 
 uint64_t mc_gen_trap_sum(void) { return trap_sum; }
 
@@ -82,6 +99,8 @@ void mc_gen_register(armjit_ctx *ctx) {
   for (unsigned k = 0; k < NHELPERS; k++)
     armjit_ctx_add_symbol(ctx, helpers[k].name, (uintptr_t)helpers[k].fn);
   armjit_ctx_add_symbol(ctx, "mcg_trap", (uintptr_t)mcg_trap);
+  armjit_ctx_add_symbol(ctx, "mcg_match", (uintptr_t)mcg_match);
+  armjit_ctx_add_symbol(ctx, "mcg_uncaught", (uintptr_t)mcg_uncaught);
 }
 
 void mc_gen_reset(mc_gen_case *c) {
@@ -121,6 +140,9 @@ typedef struct {
   unsigned nblocks, nops;
   unsigned total_blocks;
   bool oom;
+  bool exc;                     /* exceptions: try regions, throw, trap */
+  struct hlist { unsigned n; armjit_handler e[6]; } *hl; /* per block handle */
+  unsigned hl_cap;
 } gen;
 
 static uint32_t rnd(gen *g) {
@@ -457,6 +479,94 @@ static void add_params(gen *g, armjit_block b, const armjit_mtype *pt, unsigned 
   for (unsigned k = 0; k < np; k++) add_pool(g, armjit_block_param(g->m, b, k), pt[k]);
 }
 
+static void region(gen *g, armjit_block *cur, unsigned depth);
+
+/* Append handler entry (tag, h) to the lists of blocks [from, to). */
+static void protect(gen *g, armjit_block from, armjit_block to, uint32_t tag, armjit_block h) {
+  if ((unsigned)to > g->hl_cap) {
+    unsigned nc = 2 * (unsigned)to + 16;
+    struct hlist *n = realloc(g->hl, nc * sizeof *n);
+    if (!n) { g->oom = true; return; }
+    memset(n + g->hl_cap, 0, (nc - g->hl_cap) * sizeof *n);
+    g->hl = n;
+    g->hl_cap = nc;
+  }
+  for (armjit_block b = from; b < to; b++) {
+    struct hlist *l = &g->hl[b];
+    if (l->n < 6) l->e[l->n++] = (armjit_handler){-1, tag, h};
+  }
+}
+
+/* Handler block h continues at join with arguments from the pool (h's
+ * exception joins it as an i32: exceptions are small numbers, no
+ * pointers). */
+static void handler_arm(gen *g, armjit_block h, armjit_block join, const armjit_mtype *jt,
+                        unsigned nj) {
+  armjit_val e = armjit_block_param(g->m, h, 0);
+  add_pool(g, armjit_op1(g->m, h, ARMJIT_MOP_PTR_TO_INT, 0, e), T(I32));
+  straight(g, h);
+  armjit_val ja[4];
+  args_for(g, jt, nj, ja);
+  armjit_br(g->m, h, join, ja, nj);
+  g->nops += 2;
+}
+
+/* A try region: blocks from tb up to the join carry 1..2 handlers
+ * (tagged 2..5 or catch all) before any list they already have. */
+static void try_region(gen *g, armjit_block *cur, unsigned depth) {
+  armjit_module *m = g->m;
+  unsigned mark = g->npool;
+  armjit_mtype tt[3], jt[4], rt = T(REF);
+  armjit_val ta[3], ja[4];
+  unsigned nt = below(g, 3), nj = below(g, 3);
+  armjit_block tb = new_block(g, nt, tt);
+  args_for(g, tt, nt, ta);
+  armjit_br(m, *cur, tb, ta, nt);
+  g->nops++;
+  add_params(g, tb, tt, nt);
+  unsigned mark2 = g->npool;
+  armjit_block arm = tb;
+  region(g, &arm, depth);
+  armjit_block join = new_block(g, nj, jt);
+  args_for(g, jt, nj, ja);
+  armjit_br(m, arm, join, ja, nj);
+  g->nops++;
+  unsigned nh = 1 + below(g, 2);
+  for (unsigned k = 0; k < nh; k++) {
+    uint32_t tag = chance(g, 40) ? 0 : 2 + below(g, 4);
+    g->nblocks++;
+    armjit_block h = armjit_block_new(m, g->f, &rt, 1);
+    protect(g, tb, join, tag, h);
+    g->npool = mark2; /* what tb's header has: nothing of the protected ops */
+    handler_arm(g, h, join, jt, nj);
+  }
+  g->npool = mark;
+  add_params(g, join, jt, nj);
+  *cur = join;
+}
+
+/* cbr to an arm that throws (throw, or trap with a code whose handler
+ * returns an exception); *cur goes on in the other arm. */
+static void throw_arm(gen *g, armjit_block *cur) {
+  armjit_module *m = g->m;
+  armjit_block t = new_block(g, 0, NULL), e = new_block(g, 0, NULL);
+  armjit_cbr(m, *cur, pick(g, T(I32)), t, NULL, 0, e, NULL, 0);
+  unsigned mark = g->npool;
+  straight(g, t);
+  if (chance(g, 50)) {
+    armjit_val x = armjit_op2(m, t, ARMJIT_MOP_AND, T(I32), pick(g, T(I32)),
+                              armjit_mconst_i32(m, g->f, 31));
+    x = armjit_op2(m, t, ARMJIT_MOP_OR, T(I32), x, armjit_mconst_i32(m, g->f, 1));
+    armjit_throw(m, t, armjit_op1(m, t, ARMJIT_MOP_INT_TO_REF, 0, x));
+    g->nops += 3;
+  } else {
+    armjit_trap(m, t, 4 * below(g, 1000) + 1 + below(g, 3));
+  }
+  g->nops += 2;
+  g->npool = mark;
+  *cur = e;
+}
+
 /* A region starting in *cur; leaves *cur at the block where it ends. */
 static void region(gen *g, armjit_block *cur, unsigned depth) {
   armjit_module *m = g->m;
@@ -465,6 +575,8 @@ static void region(gen *g, armjit_block *cur, unsigned depth) {
     unsigned kind = depth == 0 || g->nblocks + 6 > g->o.max_blocks ? 0 : below(g, 5);
     if (kind == 3 && (g->o.no & MC_GEN_NO_LOOPS)) kind = 1;
     if (kind == 4 && (g->o.no & MC_GEN_NO_SWITCH)) kind = 2;
+    if (g->exc && depth > 0 && g->nblocks + 8 <= g->o.max_blocks && chance(g, 25))
+      kind = chance(g, 50) ? 5 : 6;
     straight(g, *cur);
     unsigned mark = g->npool;
     armjit_mtype jt[4], tt[3], et[3];
@@ -595,6 +707,8 @@ static void region(gen *g, armjit_block *cur, unsigned depth) {
       *cur = join;
       break;
     }
+    case 5: try_region(g, cur, depth - 1); break;
+    case 6: throw_arm(g, cur); break;
     default: break;
     }
   }
@@ -612,11 +726,24 @@ static void gen_func(gen *g, unsigned k) {
   g->buf = armjit_block_param(m, entry, 0);
   for (int j = 1; j < n; j++) add_pool(g, armjit_block_param(m, entry, (unsigned)j), pt[j]);
   armjit_block cur = entry;
+  unsigned params = g->npool;
   /* callees nest one level less, so loops around calls stay short */
   region(g, &cur, k == 0 || g->o.max_depth < 2 ? g->o.max_depth : g->o.max_depth - 1);
   straight(g, cur);
   armjit_ret(m, cur, res == T(VOID) ? ARMJIT_NOVAL : pick(g, res));
   g->nops++;
+  if (g->exc && k == 0) { /* nothing leaves the entry function uncaught */
+    armjit_mtype rt = T(REF);
+    armjit_block h = armjit_block_new(m, g->f, &rt, 1);
+    g->nblocks++;
+    protect(g, entry, entry + 1, 0, h);
+    protect(g, (armjit_block)g->nfuncs, h, 0, h); /* f0's other blocks: made first */
+    g->npool = params;
+    armjit_val e = armjit_block_param(m, h, 0);
+    add_pool(g, armjit_op1(m, h, ARMJIT_MOP_PTR_TO_INT, 0, e), T(I32));
+    armjit_ret(m, h, res == T(VOID) ? ARMJIT_NOVAL : pick(g, res));
+    g->nops += 2;
+  }
   g->total_blocks += g->nblocks;
 }
 
@@ -632,15 +759,23 @@ armjit_status mc_gen(armjit_ctx *ctx, uint64_t seed, const mc_gen_options *o, mc
   if (!g.o.max_depth) g.o.max_depth = 3;
   g.rng = seed * 0x9E3779B97F4A7C15u + 0x1234567u;
   if (!g.rng) g.rng = 1;
-  bool checks = !(g.o.no & MC_GEN_NO_CHECKS);
-  armjit_module_options mo = {checks ? ARMJIT_TRAP_CALL : ARMJIT_TRAP_NONE,
-                              checks ? "mcg_trap" : NULL};
+  g.exc = !(g.o.no & MC_GEN_NO_EXC);
+  bool checks = !(g.o.no & MC_GEN_NO_CHECKS) || g.exc;
+  armjit_module_options mo = {.trap = checks ? ARMJIT_TRAP_CALL : ARMJIT_TRAP_NONE,
+                              .trap_sym = checks ? "mcg_trap" : NULL,
+                              .exc_match = g.exc ? "mcg_match" : NULL,
+                              .exc_uncaught = g.exc ? "mcg_uncaught" : NULL};
   g.m = c->m = armjit_module_new(ctx, &mo);
   if (!g.m) return ARMJIT_E_NOMEM;
-  /* symbols: the trap handler, the helpers, the functions */
+  /* symbols: the trap handler, the exception callbacks, the helpers, the functions */
   if (checks) {
     armjit_mtype tp[3] = {T(I32), T(REF), T(REF)};
-    g.trap = armjit_extern(g.m, "mcg_trap", tp, 3, T(VOID));
+    g.trap = armjit_extern(g.m, "mcg_trap", tp, 3, g.exc ? T(REF) : T(VOID));
+  }
+  if (g.exc) {
+    armjit_mtype mp[2] = {T(REF), T(REF)};
+    armjit_extern(g.m, "mcg_match", mp, 2, T(I32));
+    armjit_extern(g.m, "mcg_uncaught", mp, 1, T(VOID));
   }
   for (unsigned h = 0; h < NHELPERS; h++) {
     g.hsyms[h] = -1;
@@ -671,6 +806,9 @@ armjit_status mc_gen(armjit_ctx *ctx, uint64_t seed, const mc_gen_options *o, mc
     }
   }
   for (unsigned k = 0; k < g.nfuncs; k++) gen_func(&g, k);
+  for (unsigned b = 0; b < g.hl_cap; b++)
+    if (g.hl[b].n) armjit_block_handlers(g.m, (armjit_block)b, g.hl[b].e, g.hl[b].n);
+  free(g.hl);
   /* the entry's arguments and the buffer */
   c->entry = "mcg_f0";
   for (unsigned k = 0; k < MC_GEN_MEM; k++) c->init[k] = (uint8_t)rnd(&g);

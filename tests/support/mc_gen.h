@@ -12,9 +12,14 @@
  * switches (dense and sparse keys; a dense one covering all of 0..7 has an
  * unreachable default), calls to other generated functions
  * (direct, and indirect through addr), calls to the C helpers below, and
- * every op of the part-1 IR on every type.  Loads and stores touch only
+ * every op of the IR on every type, and exceptions: try regions (blocks
+ * whose handler lists name 1..2 handlers tagged 2..5 or catch all, nested,
+ * the entry function's body under a catch all so nothing is uncaught),
+ * arms ending in throw or trap, checks whose trap handler returns an
+ * exception (the number 1 + code % 60, none for codes divisible by 4).
+ * mcg_match (t divides e) and mcg_uncaught add to the trap sum.  Loads and stores touch only
  * mem[0 .. MC_GEN_MEM) through the buffer parameter, aligned.  Checks trap
- * to the C handler mcg_trap, which only counts (mc_gen_trap_sum).
+ * to the C handler mcg_trap, which counts (mc_gen_trap_sum).
  *
  * What the harness does per case:
  *   mc_gen_register(ctx) once per context (the helpers and mcg_trap);
@@ -44,7 +49,8 @@ enum {
   MC_GEN_NO_MEM    = 1u << 3, /* no loads / stores */
   MC_GEN_NO_CHECKS = 1u << 4, /* no check ops (no trap handler) */
   MC_GEN_NO_SWITCH = 1u << 5,
-  MC_GEN_NO_LOOPS  = 1u << 6
+  MC_GEN_NO_LOOPS  = 1u << 6,
+  MC_GEN_NO_EXC    = 1u << 7  /* no exceptions (try regions, throw, trap) */
 };
 
 typedef struct {
@@ -82,6 +88,9 @@ void mc_gen_reset(mc_gen_case *c);
 /* What the checks that trapped since the last reset add up to (codes
  * hashed with their order). */
 uint64_t mc_gen_trap_sum(void);
+/* Exceptions made by the trap handler plus exc_match calls, since the
+ * process started (a measure of how much unwinding the runs did). */
+uint64_t mc_gen_exc_events(void);
 /* Two results of type t equal (NaN equals NaN). */
 bool mc_gen_same(armjit_mtype t, armjit_mval a, armjit_mval b);
 

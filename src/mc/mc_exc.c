@@ -1,0 +1,507 @@
+/* SPDX-License-Identifier: MIT */
+/* Exceptions in compiled code (docs/design.md §11.5): throw points, the
+ * handler entries, trap branches per trap mode, the per-module function
+ * table __armjit_fntab and the code generated into the module for them:
+ * the unwinder __armjit_throw and, for trap mode svc, the SVC vector body
+ * __armjit_trap_svc.  Both are emitted only when the module uses them.
+ *
+ * The table (words; every address as an offset from the table's first
+ * word, so it needs no relocation; sorted by start):
+ *
+ *   fntab:  n
+ *           { start, end, info } x n          one per function
+ *   info:   sp_off                            body sp = fp - sp_off
+ *           gpr_mask, gpr_off                 r0..r10 the prologue pushed,
+ *                                             ascending from fp + gpr_off
+ *           vfp_mask, vfp_off                 d0..d15 it saved, ascending
+ *                                             from fp + vfp_off
+ *           flags                             bit 0: no frame record
+ *           nrows
+ *           { start, end, handler, kind, tag } x nrows
+ *                                             kind 0: tag as is (an extern's
+ *                                             address by an ABS32 word), 1: an
+ *                                             offset from fntab (a function)
+ *
+ * The frame record {fp, lr} at fp holds the caller's fp and the return
+ * address; the caller's sp is fp + 8 (docs/design.md §11.2). */
+#include "mc/mc_cg.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- per function: what the table needs ------------------------------------------- */
+typedef struct {
+  uint32_t start, end, handler;
+  int32_t sym;    /* tag symbol, -1 */
+  uint32_t tag;
+} mc_exc_row;
+
+typedef struct {
+  uint32_t start, end;          /* the function's code (buffer offsets) */
+  uint32_t sp_off, gpr_mask, vfp_mask, flags;
+  int32_t gpr_off, vfp_off;
+  mc_exc_row *rows;
+  uint32_t nrows;
+} mc_exc_fn;
+
+struct mc_exc {
+  mc_exc_fn *fns;
+  uint32_t nfns, cap;
+  a32_label throw_l, svc_l, tab_l;
+  bool used;                    /* some throw point exists */
+};
+
+bool mc_exc_used(const armjit_module *m) {
+  if (m->trap == ARMJIT_TRAP_SVC || m->trap == ARMJIT_TRAP_UDF || mir_trap_throws(m)) return true;
+  for (uint32_t s = 0; s < m->nsyms; s++) {
+    const mir_func *fn = m->syms[s].fn;
+    for (uint32_t b = 0; fn && b < fn->nblocks; b++) {
+      const mir_op *t = mir_term(fn, &fn->blocks[b]);
+      if (fn->blocks[b].nhandlers || t->opc == ARMJIT_MOP_THROW || t->opc == ARMJIT_MOP_TRAP)
+        return true;
+    }
+  }
+  return false;
+}
+
+mc_exc *mc_exc_new(armjit_ctx *ctx, a32_buf *b) {
+  mc_exc *x = ajx_calloc(ctx, 1, sizeof *x);
+  if (!x) return NULL;
+  x->throw_l = a32_label_new(b);
+  x->svc_l = a32_label_new(b);
+  x->tab_l = a32_label_new(b);
+  return x;
+}
+
+void mc_exc_free(armjit_ctx *ctx, mc_exc *x) {
+  if (!x) return;
+  for (uint32_t i = 0; i < x->nfns; i++) ajx_free(ctx, x->fns[i].rows);
+  ajx_free(ctx, x->fns);
+  ajx_free(ctx, x);
+}
+
+a32_label mc_exc_throw_label(mc_exc *x) {
+  x->used = true;
+  return x->throw_l;
+}
+
+/* Same handler list (tags and handlers, in order)? */
+static bool same_list(const mir_func *fn, const mir_block *a, const mir_block *b) {
+  if (a->nhandlers != b->nhandlers) return false;
+  for (uint32_t k = 0; k < a->nhandlers; k++) {
+    const mir_handler *x = &mir_handlers(fn, a)[k], *y = &mir_handlers(fn, b)[k];
+    if (x->sym != y->sym || x->tag != y->tag || x->block != y->block) return false;
+  }
+  return true;
+}
+
+void mc_exc_fn_done(mc_fn *c, uint32_t start, uint32_t end) {
+  mc_exc *x = c->exc;
+  if (!x || c->st != ARMJIT_OK) return;
+  if (!ajx_grow(c->ctx, (void **)&x->fns, &x->cap, x->nfns + 1, sizeof *x->fns)) {
+    mc_fail(c, ARMJIT_E_NOMEM, "out of memory for the function table");
+    return;
+  }
+  mc_exc_fn *f = &x->fns[x->nfns++];
+  memset(f, 0, sizeof *f);
+  f->start = start;
+  f->end = end;
+  f->sp_off = (uint32_t)c->frame + c->out;
+  /* push {regs, fp, lr} ; add fp, sp, #fp_off ; vpush {d14, d15} ; vpush {d8..} */
+  f->gpr_mask = c->push_mask & ARM_RANGE(0, 10);
+  f->gpr_off = -(int32_t)c->fp_off;
+  f->vfp_mask = c->vcount ? ARM_RANGE(c->vfirst, c->vfirst + c->vcount - 1) : 0;
+  if (c->vscratch && c->vscratch_used) f->vfp_mask |= ARM_BIT(MC_D1) | ARM_BIT(MC_D0);
+  f->vfp_off = -(int32_t)(c->fp_off + (c->vscratch ? 16 : 0) + 8 * c->vcount);
+  /* naked and interrupt frames end the walk (no frame record of a caller) */
+  f->flags = c->kind != ARMJIT_FK_NORMAL;
+  /* rows: per run of consecutive blocks with one list, its entries */
+  const mir_func *fn = c->fn;
+  uint32_t n = 0;
+  for (uint32_t b = 0; b < fn->nblocks; b++) n += fn->blocks[b].nhandlers;
+  if (!n) return;
+  f->rows = ajx_alloc(c->ctx, n * sizeof *f->rows);
+  if (!f->rows) {
+    mc_fail(c, ARMJIT_E_NOMEM, "out of memory for the function table");
+    return;
+  }
+  for (uint32_t b = 0; b < fn->nblocks;) {
+    const mir_block *bl = &fn->blocks[b];
+    uint32_t e = b + 1;
+    while (e < fn->nblocks && same_list(fn, bl, &fn->blocks[e])) e++;
+    uint32_t from = c->blk_off[b], to = e < fn->nblocks ? c->blk_off[e] : *c->tail;
+    for (uint32_t k = 0; k < bl->nhandlers && from < to; k++) {
+      const mir_handler *h = &mir_handlers(fn, bl)[k];
+      f->rows[f->nrows++] = (mc_exc_row){from, to,
+                                         (uint32_t)a32_label_offset(c->b, c->blk_label[h->block]),
+                                         h->sym, h->tag};
+    }
+    b = e;
+  }
+}
+
+/* ---- in a function ---------------------------------------------------------------- */
+/* The handler block's entry: the exception arrives in r0. */
+void mc_exc_handler_entry(mc_fn *c, uint32_t bi) {
+  const mir_block *b = &c->fn->blocks[bi];
+  ra_loc h = c->home[b->params[0]];
+  if (h.kind != LOC_NONE) mc_move(c, h, ra_reg(0, ARMJIT_REF));
+}
+
+bool mc_exc_fn_begin(mc_fn *c) {
+  const mir_func *fn = c->fn;
+  c->blk_off = ajx_calloc(c->ctx, fn->nblocks ? fn->nblocks : 1, sizeof *c->blk_off);
+  if (!c->blk_off) return false;
+  if (!fn->nhandlers) return true;
+  if (!(c->hblk = ajx_calloc(c->ctx, fn->nblocks, 1))) return false;
+  for (uint32_t b = 0; b < fn->nblocks; b++)
+    for (uint32_t k = 0; k < fn->blocks[b].nhandlers; k++)
+      c->hblk[mir_handlers(fn, &fn->blocks[b])[k].block] = 1;
+  return true;
+}
+
+void mc_exc_block_start(mc_fn *c, uint32_t bi) {
+  c->blk_off[bi] = (uint32_t)a32_buf_size(c->b);
+  if (c->hblk && c->hblk[bi]) mc_exc_handler_entry(c, bi);
+}
+
+/* udf #imm16 (A8.8.247, encoding A1). */
+static void udf(mc_fn *c, uint32_t imm16) {
+  a32_word(c->b, 0xe7f000f0u | (imm16 >> 4 & 0xfff) << 8 | (imm16 & 0xf));
+}
+
+/* A check failing under `fail` traps with code. */
+void mc_exc_trap_branch(mc_fn *c, a32_cond fail, uint32_t code) {
+  switch (c->m->trap) {
+  case ARMJIT_TRAP_SVC: a32_svc(c->b, fail, code); break; /* SVC, A8.8.228 */
+  case ARMJIT_TRAP_UDF: {
+    a32_label skip = a32_label_new(c->b);
+    if (fail != A32_AL) a32_b(c->b, a32_cond_invert(fail), skip);
+    udf(c, code);
+    a32_label_bind(c->b, skip);
+    break;
+  }
+  default: a32_bl(c->b, fail, mc_trap_label(c, code)); break;
+  }
+}
+
+/*   mov r0, p ; sub r1, pc, #8 (this instruction) ; mov r2, sp ; bl __armjit_throw */
+void mc_exc_lower_throw(mc_fn *c, const mir_op *op) {
+  a32_reg r = mc_word(c, mir_args(c->fn, op)[0], 0, A32_R0);
+  if (r != A32_R0) a32_dp(c->b, A32_AL, A32_MOV, false, A32_R0, 0, a32_r(r));
+  a32_dp(c->b, A32_AL, A32_SUB, false, A32_R1, A32_PC, a32_imm(8));
+  a32_dp(c->b, A32_AL, A32_MOV, false, A32_R2, 0, a32_r(A32_SP));
+  a32_bl(c->b, A32_AL, mc_exc_throw_label(c->exc));
+}
+
+/* trap code: the trap, and a stop should its handler come back. */
+void mc_exc_lower_trap(mc_fn *c, const mir_op *op) {
+  mc_exc_trap_branch(c, A32_AL, (uint32_t)op->imm[0]);
+  udf(c, 0);
+}
+
+/* In a trap stub of mode call whose handler returned r0 (the stub's
+ * frame: vpush {d0-d7} below push {r0-r3, ip, lr}): a non-null r0 is
+ * thrown from the check (its bl<cc> is the stub's lr - 4).
+ *     cmp r0, #0 ; beq 1f
+ *     ldr r1, [sp, #84] ; sub r1, r1, #4 ; add r2, sp, #88 ; b __armjit_throw
+ * 1:  */
+void mc_exc_stub_throw(mc_fn *c) {
+  if (!mir_trap_throws(c->m)) return;
+  a32_label go_on = a32_label_new(c->b);
+  a32_dp(c->b, A32_AL, A32_CMP, true, 0, A32_R0, a32_imm(0));
+  a32_b(c->b, A32_EQ, go_on);
+  a32_ldst(c->b, A32_AL, A32_LDR, A32_R1, a32_mem_imm(A32_SP, 64 + 20));
+  a32_dp(c->b, A32_AL, A32_SUB, false, A32_R1, A32_R1, a32_imm(4));
+  a32_dp(c->b, A32_AL, A32_ADD, false, A32_R2, A32_SP, a32_imm(64 + 24));
+  a32_b(c->b, A32_AL, mc_exc_throw_label(c->exc));
+  a32_label_bind(c->b, go_on);
+}
+
+/* ---- the module's code: the unwinder, the SVC body, the table ---------------------- */
+/* Call callback symbol s (a module function: bl; an extern: blx ip). */
+static void call_sym(mc_mod *mm, a32_buf *b, const armjit_module *m, int32_t s) {
+  if (m->syms[s].kind == MIR_SYM_FUNC) {
+    a32_bl(b, A32_AL, mc_mod_label(mm, (uint32_t)s));
+  } else {
+    a32_mov_sym_abs(b, A32_AL, A32_IP, mc_mod_sym(mm, (uint32_t)s), 0);
+    a32_blx(b, A32_AL, A32_IP);
+  }
+}
+
+static void dp_imm(a32_buf *b, a32_cond c, a32_dp_op op, bool s, a32_reg rd, a32_reg rn,
+                   uint32_t imm) {
+  a32_dp(b, c, op, s, rd, rn, a32_imm(imm));
+}
+static void ldr(a32_buf *b, a32_cond c, a32_reg rt, a32_mem mm) { a32_ldst(b, c, A32_LDR, rt, mm); }
+static void str(a32_buf *b, a32_cond c, a32_reg rt, a32_mem mm) { a32_ldst(b, c, A32_STR, rt, mm); }
+
+/* The unwinder's context on its own stack (112 bytes, from sp = r6):
+ *   [0, 64)  d8-d15    [64, 96) r4-r11    of the frame being looked at
+ *   [96]     resume mode: 0 bx, 1 subs pc (CPSR <- SPSR: from the SVC body)
+ *   [100]    sp of the frame the last unwound one returns into (0: none)
+ * Registers: r4 exc, r5 pc, r6 ctx, r7 info, r8 rows left, r9 row,
+ * r10 frame pointer / saved handler, r11 the table. */
+enum { CTX_R4 = 64, CTX_FP = 64 + 28, CTX_MODE = 96, CTX_SP = 100, CTX_BYTES = 112 };
+
+/*  __armjit_throw(r0 exc, r1 pc, r2 sp):
+ *         mov   r3, #0
+ *  entry: bic   ip, sp, #7 ; mov sp, ip ; sub sp, sp, #16
+ *         push  {r4-r11} ; vpush {d8-d15}
+ *         mov r4, r0 ; mov r5, r1 ; mov r6, sp ; str r3, [r6, #96] ; str 0, [r6, #100]
+ *         movw/movt r11, fntab
+ *  frame: r0 = fntab + 4, r1 = n; find the {start, end, info} with start <= pc < end
+ *         (none: uncaught); r7 = info
+ *         rows in order: start <= pc < end and (kind 0 and tag 0, or exc_match(exc, tag))
+ *           -> resume at the row's handler
+ *         flags & 1: uncaught
+ *         fp = ctx.r11; copy the pushed r4-r10 (gpr_mask, fp + gpr_off) and the saved
+ *         d8-d15 (vfp_mask, fp + vfp_off) into ctx; ctx.sp = fp + 8;
+ *         pc = [fp + 4] - 4; ctx.r11 = [fp]; next frame
+ *  uncaught: exc_uncaught(exc); ctx.sp == 0: udf; else resume at pc + 4 (the return
+ *         address) with sp = ctx.sp
+ *  resume (r2 sp, ip target): ldr r1, [r6, #96] ; mov r0, r4 ; mov sp, r6
+ *         vpop {d8-d15} ; pop {r4-r11} ; mov sp, r2 ; cmp r1, #0 ; bxeq ip ; subs pc, ip, #0 */
+static void emit_throw(mc_mod *mm, a32_buf *b, const armjit_module *m, mc_exc *x,
+                       a32_label entry) {
+  a32_label frame = a32_label_new(b), find = a32_label_new(b), rows = a32_label_new(b);
+  a32_label unwind = a32_label_new(b), uncaught = a32_label_new(b), resume = a32_label_new(b);
+  a32_label take = a32_label_new(b), gl = a32_label_new(b), gn = a32_label_new(b);
+  a32_label vl = a32_label_new(b), vn = a32_label_new(b), tagrel = a32_label_new(b);
+  a32_label_bind(b, x->throw_l);
+  dp_imm(b, A32_AL, A32_MOV, false, A32_R3, 0, 0);
+  a32_label_bind(b, entry);
+  dp_imm(b, A32_AL, A32_BIC, false, A32_IP, A32_SP, 7);
+  a32_dp(b, A32_AL, A32_MOV, false, A32_SP, 0, a32_r(A32_IP));
+  dp_imm(b, A32_AL, A32_SUB, false, A32_SP, A32_SP, 16);
+  a32_push(b, A32_AL, (uint16_t)ARM_RANGE(4, 11));
+  a32_vpush(b, A32_AL, 8, 8);
+  a32_dp(b, A32_AL, A32_MOV, false, A32_R4, 0, a32_r(A32_R0));
+  a32_dp(b, A32_AL, A32_MOV, false, A32_R5, 0, a32_r(A32_R1));
+  a32_dp(b, A32_AL, A32_MOV, false, A32_R6, 0, a32_r(A32_SP));
+  str(b, A32_AL, A32_R3, a32_mem_imm(A32_R6, CTX_MODE));
+  dp_imm(b, A32_AL, A32_MOV, false, A32_R0, 0, 0);
+  str(b, A32_AL, A32_R0, a32_mem_imm(A32_R6, CTX_SP));
+  a32_mov_label_abs(b, A32_AL, A32_FP, x->tab_l);
+  /* find the function of pc */
+  a32_label_bind(b, frame);
+  ldr(b, A32_AL, A32_R1, a32_mem_imm(A32_FP, 0));
+  dp_imm(b, A32_AL, A32_ADD, false, A32_R0, A32_FP, 4);
+  a32_label_bind(b, find);
+  dp_imm(b, A32_AL, A32_SUB, true, A32_R1, A32_R1, 1);
+  a32_b(b, A32_LT, uncaught);
+  a32_ldm(b, A32_AL, A32_IA, A32_R0, true, (uint16_t)(ARM_BIT(2) | ARM_BIT(3) | ARM_BIT(7)));
+  a32_dp(b, A32_AL, A32_ADD, false, A32_R2, A32_R2, a32_r(A32_FP));
+  a32_dp(b, A32_AL, A32_ADD, false, A32_R3, A32_R3, a32_r(A32_FP));
+  a32_dp(b, A32_AL, A32_CMP, true, 0, A32_R5, a32_r(A32_R2));
+  a32_b(b, A32_LO, find);
+  a32_dp(b, A32_AL, A32_CMP, true, 0, A32_R5, a32_r(A32_R3));
+  a32_b(b, A32_HS, find);
+  a32_dp(b, A32_AL, A32_ADD, false, A32_R7, A32_R7, a32_r(A32_FP));
+  /* its rows, in order */
+  ldr(b, A32_AL, A32_R8, a32_mem_imm(A32_R7, 24));
+  dp_imm(b, A32_AL, A32_ADD, false, A32_R9, A32_R7, 28);
+  a32_label_bind(b, rows);
+  dp_imm(b, A32_AL, A32_SUB, true, A32_R8, A32_R8, 1);
+  a32_b(b, A32_LT, unwind);
+  a32_ldm(b, A32_AL, A32_IA, A32_R9, true, (uint16_t)ARM_RANGE(0, 3));   /* start end handler kind */
+  ldr(b, A32_AL, A32_IP, a32_mem_post(A32_R9, 4));                       /* tag */
+  a32_dp(b, A32_AL, A32_ADD, false, A32_R0, A32_R0, a32_r(A32_FP));
+  a32_dp(b, A32_AL, A32_ADD, false, A32_R1, A32_R1, a32_r(A32_FP));
+  a32_dp(b, A32_AL, A32_CMP, true, 0, A32_R5, a32_r(A32_R0));
+  a32_b(b, A32_LO, rows);
+  a32_dp(b, A32_AL, A32_CMP, true, 0, A32_R5, a32_r(A32_R1));
+  a32_b(b, A32_HS, rows);
+  a32_dp(b, A32_AL, A32_ADD, false, A32_R10, A32_R2, a32_r(A32_FP));    /* the handler */
+  dp_imm(b, A32_AL, A32_CMP, true, 0, A32_R3, 0);
+  a32_b(b, A32_NE, tagrel);
+  dp_imm(b, A32_AL, A32_CMP, true, 0, A32_IP, 0);
+  a32_b(b, A32_EQ, take);
+  a32_label match = a32_label_new(b);
+  a32_b(b, A32_AL, match);
+  a32_label_bind(b, tagrel);
+  a32_dp(b, A32_AL, A32_ADD, false, A32_IP, A32_IP, a32_r(A32_FP));
+  a32_label_bind(b, match);
+  int32_t ms = m->exc[MIR_EXC_MATCH].sym;
+  if (ms >= 0) {
+    a32_dp(b, A32_AL, A32_MOV, false, A32_R0, 0, a32_r(A32_R4));
+    a32_dp(b, A32_AL, A32_MOV, false, A32_R1, 0, a32_r(A32_IP));
+    call_sym(mm, b, m, ms);
+    dp_imm(b, A32_AL, A32_CMP, true, 0, A32_R0, 0);
+    a32_b(b, A32_NE, take);
+  }
+  a32_b(b, A32_AL, rows);
+  /* resume in this frame at r10 */
+  a32_label_bind(b, take);
+  ldr(b, A32_AL, A32_R0, a32_mem_imm(A32_R6, CTX_FP));
+  ldr(b, A32_AL, A32_R1, a32_mem_imm(A32_R7, 0));
+  a32_dp(b, A32_AL, A32_SUB, false, A32_R2, A32_R0, a32_r(A32_R1));
+  a32_dp(b, A32_AL, A32_MOV, false, A32_IP, 0, a32_r(A32_R10));
+  a32_b(b, A32_AL, resume);
+  /* no row: unwind the frame */
+  a32_label_bind(b, unwind);
+  ldr(b, A32_AL, A32_R0, a32_mem_imm(A32_R7, 20));
+  dp_imm(b, A32_AL, A32_TST, true, 0, A32_R0, 1);
+  a32_b(b, A32_NE, uncaught);
+  ldr(b, A32_AL, A32_R10, a32_mem_imm(A32_R6, CTX_FP));
+  ldr(b, A32_AL, A32_R1, a32_mem_imm(A32_R7, 4));
+  ldr(b, A32_AL, A32_R2, a32_mem_imm(A32_R7, 8));
+  a32_dp(b, A32_AL, A32_ADD, false, A32_R2, A32_R10, a32_r(A32_R2));
+  dp_imm(b, A32_AL, A32_MOV, false, A32_R3, 0, 0);
+  dp_imm(b, A32_AL, A32_ADD, false, A32_IP, A32_R6, CTX_R4 - 16);  /* ctx.r[k] at ip + 4k */
+  a32_label_bind(b, gl);                                          /* k = r3 in 0..10 */
+  a32_dp(b, A32_AL, A32_MOV, true, A32_R1, 0, a32_rsi(A32_R1, A32_LSR, 1));
+  a32_b(b, A32_CC, gn);
+  dp_imm(b, A32_AL, A32_CMP, true, 0, A32_R3, 4);
+  ldr(b, A32_HS, A32_R0, a32_mem_imm(A32_R2, 0));
+  str(b, A32_HS, A32_R0, a32_mem_reg(A32_IP, A32_R3, false, A32_LSL, 2, A32_IDX_OFFSET));
+  dp_imm(b, A32_AL, A32_ADD, false, A32_R2, A32_R2, 4);
+  a32_label_bind(b, gn);
+  dp_imm(b, A32_AL, A32_ADD, false, A32_R3, A32_R3, 1);
+  dp_imm(b, A32_AL, A32_CMP, true, 0, A32_R3, 11);
+  a32_b(b, A32_LT, gl);
+  ldr(b, A32_AL, A32_R1, a32_mem_imm(A32_R7, 12));
+  ldr(b, A32_AL, A32_R2, a32_mem_imm(A32_R7, 16));
+  a32_dp(b, A32_AL, A32_ADD, false, A32_R2, A32_R10, a32_r(A32_R2));
+  dp_imm(b, A32_AL, A32_MOV, false, A32_R3, 0, 0);
+  a32_label_bind(b, vl);                                          /* k = r3 in 0..15 */
+  a32_dp(b, A32_AL, A32_MOV, true, A32_R1, 0, a32_rsi(A32_R1, A32_LSR, 1));
+  a32_b(b, A32_CC, vn);
+  a32_dp(b, A32_AL, A32_ADD, false, A32_IP, A32_R6, a32_rsi(A32_R3, A32_LSL, 3));
+  ldr(b, A32_AL, A32_R0, a32_mem_post(A32_R2, 4));                /* ctx.d[k] at ip - 64 */
+  str(b, A32_AL, A32_R0, a32_mem_imm(A32_IP, -64));
+  ldr(b, A32_AL, A32_R0, a32_mem_post(A32_R2, 4));
+  str(b, A32_AL, A32_R0, a32_mem_imm(A32_IP, -60));
+  a32_label_bind(b, vn);
+  dp_imm(b, A32_AL, A32_ADD, false, A32_R3, A32_R3, 1);
+  dp_imm(b, A32_AL, A32_CMP, true, 0, A32_R3, 16);
+  a32_b(b, A32_LT, vl);
+  dp_imm(b, A32_AL, A32_ADD, false, A32_R0, A32_R10, 8);
+  str(b, A32_AL, A32_R0, a32_mem_imm(A32_R6, CTX_SP));
+  ldr(b, A32_AL, A32_R0, a32_mem_imm(A32_R10, 4));
+  dp_imm(b, A32_AL, A32_SUB, false, A32_R5, A32_R0, 4);
+  ldr(b, A32_AL, A32_R0, a32_mem_imm(A32_R10, 0));
+  str(b, A32_AL, A32_R0, a32_mem_imm(A32_R6, CTX_FP));
+  a32_b(b, A32_AL, frame);
+  /* nobody takes it */
+  a32_label_bind(b, uncaught);
+  int32_t us = m->exc[MIR_EXC_UNCAUGHT].sym;
+  if (us >= 0) {
+    a32_dp(b, A32_AL, A32_MOV, false, A32_R0, 0, a32_r(A32_R4));
+    call_sym(mm, b, m, us);
+  }
+  ldr(b, A32_AL, A32_R2, a32_mem_imm(A32_R6, CTX_SP));
+  dp_imm(b, A32_AL, A32_CMP, true, 0, A32_R2, 0);
+  a32_label out = a32_label_new(b);
+  a32_b(b, A32_NE, out);
+  a32_word(b, 0xe7f000f0u); /* udf #0: no frame to return into */
+  a32_label_bind(b, out);
+  dp_imm(b, A32_AL, A32_ADD, false, A32_IP, A32_R5, 4);
+  /* resume: ip the target, r2 its sp */
+  a32_label_bind(b, resume);
+  ldr(b, A32_AL, A32_R1, a32_mem_imm(A32_R6, CTX_MODE));
+  a32_dp(b, A32_AL, A32_MOV, false, A32_R0, 0, a32_r(A32_R4));
+  a32_dp(b, A32_AL, A32_MOV, false, A32_SP, 0, a32_r(A32_R6));
+  a32_vpop(b, A32_AL, 8, 8);
+  a32_pop(b, A32_AL, (uint16_t)ARM_RANGE(4, 11));
+  a32_dp(b, A32_AL, A32_MOV, false, A32_SP, 0, a32_r(A32_R2));
+  dp_imm(b, A32_AL, A32_CMP, true, 0, A32_R1, 0);
+  a32_bx(b, A32_EQ, A32_IP);
+  dp_imm(b, A32_AL, A32_SUB, true, A32_PC, A32_IP, 0); /* SUBS PC, ip, #0 (B9.3.20): CPSR <- SPSR */
+}
+
+/*  __armjit_trap_svc, the SVC vector body (SVC mode: lr = the address after
+ *  the svc, SPSR = the program's CPSR, sp = the program's sp):
+ *         push  {r0-r3, ip, lr} ; vpush {d0-d7}
+ *         ldr   r0, [lr, #-4] ; bic r0, r0, #0xff000000   (the svc's imm24)
+ *         sub   r1, lr, #4 ; bl exc_make
+ *         cmp   r0, #0 ; beq back
+ *         ldr   r1, [sp, #84] ; sub r1, r1, #4 ; add r2, sp, #88 ; mov r3, #1
+ *         b     entry                                     (resume with subs pc)
+ *  back:  vpop  {d0-d7} ; pop {r0-r3, ip, lr} ; movs pc, lr   (go on after the svc) */
+static void emit_svc(mc_mod *mm, a32_buf *b, const armjit_module *m, mc_exc *x,
+                     a32_label entry) {
+  a32_label back = a32_label_new(b);
+  const uint16_t saved = (uint16_t)(ARM_RANGE(0, 3) | ARM_BIT(A32_IP) | ARM_BIT(A32_LR));
+  a32_label_bind(b, x->svc_l);
+  a32_push(b, A32_AL, saved);
+  a32_vpush(b, A32_AL, 0, 8);
+  ldr(b, A32_AL, A32_R0, a32_mem_imm(A32_LR, -4));
+  dp_imm(b, A32_AL, A32_BIC, false, A32_R0, A32_R0, 0xff000000u);
+  dp_imm(b, A32_AL, A32_SUB, false, A32_R1, A32_LR, 4);
+  call_sym(mm, b, m, m->exc[MIR_EXC_MAKE].sym);
+  dp_imm(b, A32_AL, A32_CMP, true, 0, A32_R0, 0);
+  a32_b(b, A32_EQ, back);
+  ldr(b, A32_AL, A32_R1, a32_mem_imm(A32_SP, 64 + 20));
+  dp_imm(b, A32_AL, A32_SUB, false, A32_R1, A32_R1, 4);
+  dp_imm(b, A32_AL, A32_ADD, false, A32_R2, A32_SP, 64 + 24);
+  dp_imm(b, A32_AL, A32_MOV, false, A32_R3, 0, 1);
+  a32_b(b, A32_AL, entry);
+  a32_label_bind(b, back);
+  a32_vpop(b, A32_AL, 0, 8);
+  a32_pop(b, A32_AL, saved);
+  a32_dp(b, A32_AL, A32_MOV, true, A32_PC, 0, a32_r(A32_LR)); /* MOVS PC, LR: CPSR <- SPSR */
+}
+
+static int cmp_fn(const void *a, const void *b) {
+  uint32_t x = ((const mc_exc_fn *)a)->start, y = ((const mc_exc_fn *)b)->start;
+  return (x > y) - (x < y);
+}
+
+static void emit_table(mc_mod *mm, a32_buf *b, const armjit_module *m, mc_exc *x) {
+  qsort(x->fns, x->nfns, sizeof *x->fns, cmp_fn);
+  while (a32_buf_size(b) & 3) a32_nop(b, A32_AL);
+  a32_label_bind(b, x->tab_l);
+  uint32_t base = (uint32_t)a32_buf_size(b);
+  a32_word(b, x->nfns);
+  uint32_t info = base + 4 + 12 * x->nfns;
+  for (uint32_t i = 0; i < x->nfns; i++) {
+    const mc_exc_fn *f = &x->fns[i];
+    a32_word(b, f->start - base);
+    a32_word(b, f->end - base);
+    a32_word(b, info - base);
+    info += 28 + 20 * f->nrows;
+  }
+  for (uint32_t i = 0; i < x->nfns; i++) {
+    const mc_exc_fn *f = &x->fns[i];
+    a32_word(b, f->sp_off);
+    a32_word(b, f->gpr_mask);
+    a32_word(b, (uint32_t)f->gpr_off);
+    a32_word(b, f->vfp_mask);
+    a32_word(b, (uint32_t)f->vfp_off);
+    a32_word(b, f->flags);
+    a32_word(b, f->nrows);
+    for (uint32_t k = 0; k < f->nrows; k++) {
+      const mc_exc_row *r = &f->rows[k];
+      a32_word(b, r->start - base);
+      a32_word(b, r->end - base);
+      a32_word(b, r->handler - base);
+      if (r->sym >= 0 && m->syms[r->sym].kind == MIR_SYM_FUNC) {
+        a32_word(b, 1);
+        a32_word(b, (uint32_t)a32_label_offset(b, mc_mod_label(mm, (uint32_t)r->sym)) - base);
+      } else if (r->sym >= 0) {
+        a32_word(b, 0);
+        a32_word_sym(b, mc_mod_sym(mm, (uint32_t)r->sym), 0);
+      } else {
+        a32_word(b, 0);
+        a32_word(b, r->tag);
+      }
+    }
+  }
+}
+
+void mc_exc_emit(mc_mod *mm, a32_buf *b, const armjit_module *m, mc_exc *x, uint32_t *offs) {
+  bool svc = m->trap == ARMJIT_TRAP_SVC && m->exc[MIR_EXC_MAKE].sym >= 0;
+  offs[0] = offs[1] = offs[2] = UINT32_MAX;
+  /* mode udf: the user's undefined-instruction vector enters the unwinder */
+  if (!x->used && !svc && m->trap != ARMJIT_TRAP_UDF) return;
+  a32_label entry = a32_label_new(b);
+  offs[0] = (uint32_t)a32_buf_size(b);
+  emit_throw(mm, b, m, x, entry);
+  if (svc) {
+    offs[1] = (uint32_t)a32_buf_size(b);
+    emit_svc(mm, b, m, x, entry);
+  }
+  offs[2] = (uint32_t)a32_buf_size(b);
+  emit_table(mm, b, m, x);
+}
