@@ -133,8 +133,7 @@ static void shift_const(cg *c, const ir_op *op, unsigned n) {
   bool left = op->opc == ARMJIT_OP_LLONG_LSHIFT, arith = op->opc == ARMJIT_OP_LLONG_RSHIFT;
   a32_shift own = left ? A32_LSL : arith ? A32_ASR : A32_LSR;
   a32_reg src = left ? lo : hi, dst = left ? hi : lo; /* bits cross from src into dst */
-  if (n == 0) {
-  } else if (n < 32) {
+  if (n < 32) { /* 1..31 (0 is a copy: cg_lower_llong_shift) */
     shift_imm(c, own == A32_ASR ? A32_LSR : own, dst, dst, n);
     a32_dp(c->b, A32_AL, A32_ORR, false, dst, dst,
            a32_rsi(src, left ? A32_LSR : A32_LSL, 32 - n));
