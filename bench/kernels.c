@@ -21,9 +21,9 @@
  *   size NAME BYTES                      the armjit kernel's code size
  * Kernels: int sum (s += i), the float recurrence x = x*0.999999 + 0.5, an
  * int array sum, the call loop s += f(i) with f a C function, and the i64
- * loop s = (s + i) * 3 ^ K (twice: as compiled for this CPU, with NEON,
- * and for a CPU without it, i64_mix_core); the same loops compiled by gcc
- * are in kernels_gcc.c. */
+ * loop s = (s + i) * 3 ^ K and the xorshift64 step (each twice: as
+ * compiled for this CPU, with NEON, and for a CPU without it, *_core);
+ * the same loops compiled by gcc are in kernels_gcc.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +47,22 @@ enum { N = 1000, NARR = 2 * N };
   "l7 = llong_xor(l6, i64(0x5555555555555555))\n"      \
   "i8 = int_add(i0, 1)\n"                              \
   "jump(i8, i1, l7, descr=loop)\n"
+
+/* xorshift64: x ^= x << 13; x ^= x >> 7; x ^= x << 17 (shifts by
+ * constants and xors: all NEON instructions). */
+#define I64_XORSHIFT                                   \
+  "[i0, i1, l2]\n"                                     \
+  "label(i0, i1, l2, descr=loop)\n"                    \
+  "i3 = int_lt(i0, i1)\n"                              \
+  "guard_true(i3, descr=done) [l2]\n"                  \
+  "l4 = llong_lshift(l2, 13)\n"                        \
+  "l5 = llong_xor(l2, l4)\n"                           \
+  "l6 = ullong_rshift(l5, 7)\n"                        \
+  "l7 = llong_xor(l5, l6)\n"                           \
+  "l8 = llong_lshift(l7, 17)\n"                        \
+  "l9 = llong_xor(l7, l8)\n"                           \
+  "i10 = int_add(i0, 1)\n"                             \
+  "jump(i10, i1, l9, descr=loop)\n"
 
 typedef struct {
   const char *name;
@@ -95,6 +111,8 @@ static const kernel kernels[] = {
    "jump(i6, i1, i5, descr=loop)\n", 0},
   {"i64_mix", I64_MIX, 0},
   {"i64_mix_core", I64_MIX, 3},  /* compiled without NEON */
+  {"i64_xorshift", I64_XORSHIFT, 0},
+  {"i64_xorshift_core", I64_XORSHIFT, 3},
 };
 
 static unsigned nwin;
@@ -130,7 +148,8 @@ static void run_gcc(const kernel *k, int32_t n) {
   case 1: count_start(); sink_f = kg_float_rec(n); count_stop(); break;
   case 2: count_start(); sink_i = kg_array_sum(arr, n); count_stop(); break;
   case 3: count_start(); sink_i = kg_call_loop(n); count_stop(); break;
-  default: count_start(); sink_l = kg_i64_mix(n); count_stop(); break;
+  case 4: case 5: count_start(); sink_l = kg_i64_mix(n); count_stop(); break;
+  default: count_start(); sink_l = kg_i64_xorshift(n); count_stop(); break;
   }
 }
 

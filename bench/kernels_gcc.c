@@ -37,3 +37,13 @@ __attribute__((noinline, noipa)) int64_t kg_i64_mix(int32_t n) {
   for (int32_t i = 0; i < n; i++) s = ((s + (uint64_t)(int64_t)i) * 3u) ^ UINT64_C(0x5555555555555555);
   return (int64_t)s;
 }
+
+__attribute__((noinline, noipa)) int64_t kg_i64_xorshift(int32_t n) {
+  uint64_t x = UINT64_C(88172645463325252) ^ (uint64_t)n; /* not a constant gcc can fold */
+  for (int32_t i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+  }
+  return (int64_t)x;
+}

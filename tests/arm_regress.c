@@ -78,6 +78,10 @@ static int parse_args(const char *text, const char *key, armjit_trace *t, const 
       out[k].i = (int32_t)(uint32_t)strtoll(p, &end, 0);
     } else if (ty == ARMJIT_REF) {
       out[k].r = (uintptr_t)strtoull(p, &end, 0);
+    } else if (ty == ARMJIT_I64) { /* decimal, as rt_print_value writes it */
+      out[k].l = (int64_t)strtoll(p, &end, 10);
+    } else if (ty == ARMJIT_F32) { /* exact: the f32's double value */
+      out[k].s = (float)strtod(p, &end);
     } else {
       out[k].f = strtod(p, &end);
     }

@@ -428,6 +428,8 @@ static void test_invalid_operands_rejected(void **state) {
   REJECT(a32_vpush(b, A32_AL, 0, 0));
   REJECT(a32_vpop(b, A32_AL, 0, 17));
   REJECT(a32_neon3(b, A32_NADD_I64, 0, 32, 0));
+  REJECT(a32_neon_shift_imm(b, A32_NSHL_I64, 0, 1, 64));
+  REJECT(a32_neon_shift_imm(b, A32_NSHR_U64, 0, 1, 0));
   REJECT(a32_extend(b, A32_AL, A32_UXTB, A32_R0, 0, A32_R1, 4));
   REJECT(a32_extend(b, A32_AL, A32_SXTAH, A32_R0, A32_PC, A32_R1, 0));
   REJECT(a32_rev(b, A32_AL, A32_RBIT, A32_PC, A32_R1));
@@ -445,6 +447,7 @@ static void test_invalid_operands_rejected(void **state) {
   REJECT(a32_sdiv(b, A32_AL, A32_R0, A32_R1, A32_R2));
   REJECT(a32_vfp(b, A32_AL, A32_VADD, true, 16, 0, 0));
   REJECT(a32_neon3(b, A32_NEOR, 0, 1, 2));
+  REJECT(a32_neon_shift_imm(b, A32_NSHR_S64, 0, 1, 3));
   REJECT(a32_vld1(b, 8, 0, 1, A32_R0, 0, A32_PC));
   assert_int_equal(a32_buf_size(b), 0);
   a32_buf_free(b);

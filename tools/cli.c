@@ -61,7 +61,8 @@ static const cli_cmd commands[] = {
      "\n"
      "  --args V...      input values, one per inputarg, read by its type\n"
      "                   (int: decimal or 0x hex; float: any strtod form, nan,\n"
-     "                   inf; ref: null, an address or a symbol's name)\n" ALLOC_HELP
+     "                   inf; ref: null, an address or a symbol's name; i64:\n"
+     "                   decimal or 0x hex, 64 bits; f32: as a float, rounded)\n" ALLOC_HELP
      "  --dump NAME[:FMT] print an --alloc buffer after the run: FMT hex (the\n"
      "                   default), u8 i8 u16 i16 i32 u32 f64, or str\n"
      "  --interp         run the reference interpreter instead of compiled code\n"

@@ -474,6 +474,11 @@ typedef enum {
   A32_NADD_F32, A32_NSUB_F32, A32_NMUL_F32
 } a32_neon_op;
 a32_status a32_neon3(a32_buf *b, a32_neon_op op, a32_vreg dd, a32_vreg dn, a32_vreg dm);
+/* dd = dm shifted by #n, one 64-bit lane: VSHL.I64 (n 1..63), VSHR.S64 /
+ * VSHR.U64 (n 1..64; 64 leaves the sign or 0). */
+typedef enum { A32_NSHL_I64, A32_NSHR_S64, A32_NSHR_U64 } a32_neon_shift_op;
+a32_status a32_neon_shift_imm(a32_buf *b, a32_neon_shift_op op, a32_vreg dd, a32_vreg dm,
+                              unsigned n);
 /* VLD1/VST1.<esize> {d<first> .. d<first+n-1>}, [rn{:align}] (multiple
  * single elements): esize 8, 16, 32 or 64 bits; n 1..4; align in bytes: 0
  * (none), 8, 16 (n = 2 or 4), 32 (n = 4).  rm follows the encoding's Rm

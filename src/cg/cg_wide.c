@@ -6,6 +6,7 @@
  * does in one instruction stays in the d register:
  *   llong_add/sub/and/or/xor   vadd.i64 / vsub.i64 / vand / vorr / veor dd, dn, dm
  *   llong_neg                  veor d15, d15, d15; vsub.i64 dd, d15, dn
+ *   shifts by a constant       vshl.i64 / vshr.s64 / vshr.u64 dd, dn, #c
  * Everything else (and the above on a CPU without NEON) moves the words
  * to core registers (temporaries), computes there and moves back:
  *   vmov xl, xh, dn; vmov yl, yh, dm; <core sequence>; vmov dd, rl, rh
@@ -132,8 +133,7 @@ static void shift_const(cg *c, const ir_op *op, unsigned n) {
   bool left = op->opc == ARMJIT_OP_LLONG_LSHIFT, arith = op->opc == ARMJIT_OP_LLONG_RSHIFT;
   a32_shift own = left ? A32_LSL : arith ? A32_ASR : A32_LSR;
   a32_reg src = left ? lo : hi, dst = left ? hi : lo; /* bits cross from src into dst */
-  if (n == 0) {
-  } else if (n < 32) {
+  if (n < 32) { /* 1..31 (0 is a copy: cg_lower_llong_shift) */
     shift_imm(c, own == A32_ASR ? A32_LSR : own, dst, dst, n);
     a32_dp(c->b, A32_AL, A32_ORR, false, dst, dst,
            a32_rsi(src, left ? A32_LSR : A32_LSL, 32 - n));
@@ -149,10 +149,27 @@ static void shift_const(cg *c, const ir_op *op, unsigned n) {
   a32_vmov_core_to_d(c->b, A32_AL, dd, lo, hi);
 }
 
+/* With NEON, a constant count is one instruction:
+ *   vshl.i64 dd, dn, #c (c < 64)    vshr.s64 / vshr.u64 dd, dn, #min(c, 64)
+ *   veor dd, dn, dn (lshift, c >= 64: 0)
+ * (c = 0: a copy, as same_as). */
+static void shift_const_neon(cg *c, const ir_op *op, unsigned n) {
+  unsigned dn = cg_vreg(c, ir_args(c->t, op)[0]);
+  unsigned dd = def_d(c, op);
+  if (op->opc == ARMJIT_OP_LLONG_LSHIFT && n >= 64) a32_neon3(c->b, A32_NEOR, dd, dn, dn);
+  else if (op->opc == ARMJIT_OP_LLONG_LSHIFT) a32_neon_shift_imm(c->b, A32_NSHL_I64, dd, dn, n);
+  else
+    a32_neon_shift_imm(c->b, op->opc == ARMJIT_OP_LLONG_RSHIFT ? A32_NSHR_S64 : A32_NSHR_U64, dd,
+                       dn, n > 64 ? 64 : n);
+}
+
 void cg_lower_llong_shift(cg *c, const ir_op *op) {
   const ir_ref *a = ir_args(c->t, op);
   if (cg_is_const(a[1])) {
-    shift_const(c, op, cg_const_word(c->t, a[1]) & 0xffu);
+    unsigned n = cg_const_word(c->t, a[1]) & 0xffu;
+    if (n == 0) cg_lower_same_as(c, op);
+    else if (have_neon(c)) shift_const_neon(c, op, n);
+    else shift_const(c, op, n);
     return;
   }
   a32_reg t = (a32_reg)temp(c);  /* claimed first: ip, before a constant count takes it */

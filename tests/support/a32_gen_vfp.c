@@ -184,6 +184,15 @@ static a32_status gen_neon3(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
   return a32_neon3(b, op, dd, dn, dm);
 }
 
+static a32_status gen_neon_shift(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
+  static const char *const names[3] = {"vshl.i64", "vshr.s64", "vshr.u64"};
+  a32_neon_shift_op op = (a32_neon_shift_op)(i % 3);
+  unsigned n = 1 + (i / 3) % (op == A32_NSHL_I64 ? 63 : 64);
+  a32_vreg dd = vreg(r), dm = vreg(r);
+  a32g_printf(o, "%s d%u, d%u, #%u", names[op], dd, dm, n);
+  return a32_neon_shift_imm(b, op, dd, dm, n);
+}
+
 /* VLD1/VST1: variant = element size (4) x register count (4) x writeback
  * (none, "!", register); alignments drawn from those the count allows. */
 static a32_status gen_vldst1(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o, bool load) {
@@ -230,6 +239,7 @@ const a32g_encoder a32g_vfp_encoders[] = {
     {"a32_vcvt", gen_vcvt, 4000},
     {"a32_vmrs_apsr", gen_vmrs, 300},
     {"a32_neon3", gen_neon3, 3400},
+    {"a32_neon_shift_imm", gen_neon_shift, 600},
     {"a32_vld1", gen_vld1, 1200},
     {"a32_vst1", gen_vst1, 1200},
 };

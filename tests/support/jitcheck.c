@@ -57,6 +57,10 @@ void jc_value_fmt(armjit_type ty, armjit_value v, char *buf, size_t n) {
   case ARMJIT_FLOAT:
     snprintf(buf, n, "%.17g [0x%016" PRIx64 "]", v.f, v.bits);
     break;
+  case ARMJIT_I64: snprintf(buf, n, "%" PRId64 " [0x%016" PRIx64 "]", v.l, v.bits); break;
+  case ARMJIT_F32:
+    snprintf(buf, n, "%.9g [0x%08" PRIx32 "]", (double)v.s, (uint32_t)v.bits);
+    break;
   default: snprintf(buf, n, "?"); break;
   }
 }
