@@ -20,8 +20,10 @@
  *                                        finishes with the value at once
  *   size NAME BYTES                      the armjit kernel's code size
  * Kernels: int sum (s += i), the float recurrence x = x*0.999999 + 0.5, an
- * int array sum, and the call loop s += f(i) with f a C function; the same
- * loops compiled by gcc are in kernels_gcc.c. */
+ * int array sum, the call loop s += f(i) with f a C function, and the i64
+ * loop s = (s + i) * 3 ^ K (twice: as compiled for this CPU, with NEON,
+ * and for a CPU without it, i64_mix_core); the same loops compiled by gcc
+ * are in kernels_gcc.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,10 +34,25 @@
 
 enum { N = 1000, NARR = 2 * N };
 
+/* s = (s + i) * 3 ^ K over i64: add and xor are NEON instructions, the
+ * multiply goes through core registers. */
+#define I64_MIX                                        \
+  "[i0, i1, l2]\n"                                     \
+  "label(i0, i1, l2, descr=loop)\n"                    \
+  "i3 = int_lt(i0, i1)\n"                              \
+  "guard_true(i3, descr=done) [l2]\n"                  \
+  "l4 = llong_from_int(i0)\n"                          \
+  "l5 = llong_add(l2, l4)\n"                           \
+  "l6 = llong_mul(l5, i64(3))\n"                       \
+  "l7 = llong_xor(l6, i64(0x5555555555555555))\n"      \
+  "i8 = int_add(i0, 1)\n"                              \
+  "jump(i8, i1, l7, descr=loop)\n"
+
 typedef struct {
   const char *name;
   const char *text;   /* the trace; its last input is unused here */
-  int kind;           /* 0 int sum/call: (0, n, 0); 1 float: (0, n, 1.0); 2 array */
+  int kind;           /* 0 int sum/call: (0, n, 0); 1 float: (0, n, 1.0); 2 array;
+                         3 as 0, compiled without NEON */
 } kernel;
 
 static const kernel kernels[] = {
@@ -76,12 +93,15 @@ static const kernel kernels[] = {
    "i5 = int_add(i2, i4)\n"
    "i6 = int_add(i0, 1)\n"
    "jump(i6, i1, i5, descr=loop)\n", 0},
+  {"i64_mix", I64_MIX, 0},
+  {"i64_mix_core", I64_MIX, 3},  /* compiled without NEON */
 };
 
 static unsigned nwin;
 static int32_t arr[NARR];
 static volatile double sink_f;
 static volatile int32_t sink_i;
+static volatile int64_t sink_l;
 
 static void die(const char *what, const armjit_error *e) {
   fprintf(stderr, "kernels: %s: %s\n", what, e ? e->msg : "failed");
@@ -109,7 +129,8 @@ static void run_gcc(const kernel *k, int32_t n) {
   case 0: count_start(); sink_i = kg_int_sum(n); count_stop(); break;
   case 1: count_start(); sink_f = kg_float_rec(n); count_stop(); break;
   case 2: count_start(); sink_i = kg_array_sum(arr, n); count_stop(); break;
-  default: count_start(); sink_i = kg_call_loop(n); count_stop(); break;
+  case 3: count_start(); sink_i = kg_call_loop(n); count_stop(); break;
+  default: count_start(); sink_l = kg_i64_mix(n); count_stop(); break;
   }
 }
 
@@ -210,13 +231,18 @@ int main(void) {
   armjit_error e;
   armjit_ctx *ctx = armjit_ctx_new(NULL, &e);
   if (!ctx) die("context", &e);
+  armjit_options core = {0};  /* this CPU's features but NEON */
+  core.flags = ARMJIT_FEATURES_SET;
+  core.features = armjit_ctx_features(ctx) & ~(unsigned)A32_FEAT_NEON;
+  armjit_ctx *ctx_core = armjit_ctx_new(&core, &e);
+  if (!ctx_core) die("context", &e);
   if (armjit_ctx_add_symbol(ctx, "kg_f", (uintptr_t)kg_f) != ARMJIT_OK) die("symbol", NULL);
   for (int i = 0; i < NARR; i++) arr[i] = i * 7 - 3;
   for (size_t k = 0; k < sizeof kernels / sizeof kernels[0]; k++) {
     const kernel *kn = &kernels[k];
     armjit_trace *t = armjit_trace_parse(ctx, kn->text, &e);
     if (!t || armjit_trace_validate(t, &e) != ARMJIT_OK) die(kn->name, &e);
-    armjit_loop *loop = armjit_compile_loop(ctx, t, &e);
+    armjit_loop *loop = armjit_compile_loop(kn->kind == 3 ? ctx_core : ctx, t, &e);
     armjit_trace_free(t);
     if (!loop) die(kn->name, &e);
     armjit_frame *f = armjit_frame_new(ctx, armjit_loop_frame_capacity(loop));
@@ -234,6 +260,7 @@ int main(void) {
   static const unsigned nfails[] = {1, 10, 100};
   for (size_t k = 0; k < sizeof nfails / sizeof nfails[0]; k++) exit_cost(ctx, nfails[k]);
   bridge_cost(ctx);
+  armjit_ctx_free(ctx_core);
   armjit_ctx_free(ctx);
   return 0;
 }

@@ -31,3 +31,9 @@ __attribute__((noinline, noipa)) int32_t kg_call_loop(int32_t n) {
   for (int32_t i = 0; i < n; i++) s += kg_f(i);
   return s;
 }
+
+__attribute__((noinline, noipa)) int64_t kg_i64_mix(int32_t n) {
+  uint64_t s = 0; /* unsigned: wraps as llong_* do */
+  for (int32_t i = 0; i < n; i++) s = ((s + (uint64_t)(int64_t)i) * 3u) ^ UINT64_C(0x5555555555555555);
+  return (int64_t)s;
+}

@@ -10,5 +10,6 @@ int32_t kg_int_sum(int32_t n);
 double kg_float_rec(int32_t n);
 int32_t kg_array_sum(const int32_t *a, int32_t n);
 int32_t kg_call_loop(int32_t n);
+int64_t kg_i64_mix(int32_t n);
 
 #endif

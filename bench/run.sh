@@ -177,10 +177,11 @@ echo
 echo "| kernel | armjit | gcc -O2 | armjit code bytes | gcc code bytes |"
 echo "|---|---:|---:|---:|---:|"
 declare -A gsym=([int_sum]=kg_int_sum [float_recurrence]=kg_float_rec
-                 [array_sum]=kg_array_sum [call_loop]=kg_call_loop)
+                 [array_sum]=kg_array_sum [call_loop]=kg_call_loop
+                 [i64_mix]=kg_i64_mix [i64_mix_core]=kg_i64_mix)
 chart=$out_dir/kernels.dat
 : > "$chart"
-for k in int_sum float_recurrence array_sum call_loop; do
+for k in int_sum float_recurrence array_sum call_loop i64_mix i64_mix_core; do
   a=$(per_iter "$k" armjit) g=$(per_iter "$k" gcc)
   size=$(awk -v k="$k" '$1 == "size" && $2 == k {print $3}' <<< "$plan")
   printf '| %s | %s | %s | %s | %s |\n' "$k" "$a" "$g" "$size" "$(gcc_size "${gsym[$k]}")"

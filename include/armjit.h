@@ -182,13 +182,22 @@ armjit_status armjit_disasm(const void *code, size_t size, uint32_t address,
                             FILE *out);
 
 /* ---- IR: types, values, opcodes -------------------------------------------- */
-typedef enum { ARMJIT_INT, ARMJIT_REF, ARMJIT_FLOAT, ARMJIT_VOID } armjit_type;
+/* int: i32; ref: a pointer; float: an IEEE double (f64); i64: a 64-bit
+ * two's-complement integer; f32: an IEEE single (text letters: docs/ir.md
+ * §2).  The numbers are fixed: new types are added at the end. */
+typedef enum {
+  ARMJIT_INT, ARMJIT_REF, ARMJIT_FLOAT, ARMJIT_VOID, ARMJIT_I64, ARMJIT_F32
+} armjit_type;
 
-/* A value in a frame: an int (i32), a ref (pointer) or a float (f64). */
+/* A value in a frame (8 bytes each, little-endian): an int (i32, in the
+ * low word), a ref, a float (f64), an i64 (all 64 bits) or an f32 (its
+ * bits in the low word). */
 typedef union {
   int32_t i;
   uintptr_t r;
   double f;
+  int64_t l;
+  float s;
   uint64_t bits;
 } armjit_value;
 
@@ -210,6 +219,8 @@ armjit_val armjit_input(armjit_trace *t, armjit_type type);
 armjit_val armjit_const_int(armjit_trace *t, int32_t v);
 armjit_val armjit_const_ref(armjit_trace *t, uintptr_t v);
 armjit_val armjit_const_float(armjit_trace *t, double v);
+armjit_val armjit_const_i64(armjit_trace *t, int64_t v);
+armjit_val armjit_const_f32(armjit_trace *t, float v);
 /* A plain operation; returns its result (ARMJIT_NOVAL for void ops). */
 armjit_val armjit_op(armjit_trace *t, armjit_opcode op, const armjit_val *args,
                      unsigned nargs);
@@ -260,13 +271,14 @@ char *armjit_trace_to_string(const armjit_trace *t);
 /* Memory and call ops name a descriptor of their trace (armjit_op_descr;
  * text: descr=NAME).  Offsets and sizes are in bytes.  A value in memory is
  * an int of 1, 2 or 4 bytes (loads sign- or zero-extend 1 and 2), a ref of
- * pointer size or a float (8-byte double); size 0 for a ref or float means
- * that natural size.  Bounds are never checked. */
+ * pointer size, a float (8-byte double), an i64 (8 bytes) or an f32
+ * (4-byte float); size 0 for any but an int means that natural size.
+ * Bounds are never checked. */
 typedef struct {
   int32_t offset;         /* of the field from the object's address */
   uint32_t size;          /* int: 1, 2, 4; ref: 0 or sizeof(void *); float: 0 or 8 */
   bool is_signed;         /* int: sign-extend (else zero-extend) on load */
-  armjit_type type;       /* ARMJIT_INT, ARMJIT_REF or ARMJIT_FLOAT */
+  armjit_type type;       /* ARMJIT_INT, _REF, _FLOAT, _I64 (8 bytes) or _F32 (4) */
 } armjit_field_descr;
 
 typedef struct {
@@ -301,11 +313,11 @@ enum {
   ARMJIT_CALL_MAY_RAISE = 1u << 0, /* may armjit_raise: exception guards allowed */
   ARMJIT_CALL_MAY_FORCE = 1u << 1  /* may armjit_force: needs call_may_force */
 };
-/* A C function's signature.  f32 and i64 are not supported. */
+/* A C function's signature: int32_t, pointers, double, int64_t, float. */
 typedef struct {
-  const armjit_type *args; /* argument types (int, ref, float), function excluded */
+  const armjit_type *args; /* argument types (int, ref, float, i64, f32), function excluded */
   unsigned nargs;
-  armjit_type result;      /* int, ref, float or ARMJIT_VOID */
+  armjit_type result;      /* one of those or ARMJIT_VOID */
   unsigned flags;          /* ARMJIT_CALL_* */
 } armjit_call_descr;
 

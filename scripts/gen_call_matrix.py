@@ -3,13 +3,19 @@
 """Generate tests/arm_calls_matrix.h: the C helpers of the calling-convention
 matrix in tests/arm_calls.c.
 
-Signatures (i int32_t, r uintptr_t, f double; result i r f or v = void):
+Signatures (i int32_t, r uintptr_t, f double, l int64_t, s float; result
+one of those or v = void):
   - every sequence of 0-3 arguments over i, r, f, with each result type;
+  - every sequence of 0-4 arguments over i, f, l, s (r passes as i does),
+    the result type cycling through i f l s v;
   - every sequence of 4-6 arguments over i and f (some i become r), the
     result type cycling;
   - 7-12 arguments: corner cases (all ints, all doubles, nine or more
     doubles, a double after an odd number of ints, ints after doubles on
     the stack) and a fixed pseudo-random sample;
+  - a seeded sample of 5-12 arguments over all five types (singles among
+    doubles: S-register back-filling; i64s after an odd number of words:
+    even/odd pairs, 8-byte stack alignment);
   - three long lists (20, 40 and 700 arguments).
 Each helper checks that sp is 8-byte aligned (CM_SP), hashes its arguments in order (the hash depends on every value
 and its position) and returns a value derived from the hash; void helpers
@@ -24,8 +30,8 @@ import itertools
 import os
 import random
 
-CTYPE = {"i": "i32", "r": "ref", "f": "double", "v": "void"}
-FIELD = {"i": "i", "r": "r", "f": "f"}
+CTYPE = {"i": "i32", "r": "ref", "f": "double", "l": "i64", "s": "float", "v": "void"}
+FIELD = {"i": "i", "r": "r", "f": "f", "l": "l", "s": "s"}
 
 
 def signatures():
@@ -49,6 +55,20 @@ def signatures():
     ]
     for j, a in enumerate(corners):
         sigs.append((a, "irfv"[j % 4]))
+    # i64 and f32: every mix of 0-4 arguments, then a sample of 5-12 over
+    # all five types (S-register back-filling, even/odd pairs, stack
+    # alignment of 8-byte arguments after an odd number of words)
+    k = 0
+    for n in range(5):
+        for args in itertools.product("ifls", repeat=n):
+            sigs.append(("".join(args), "iflsv"[k % 5]))
+            k += 1
+    wrnd = random.Random(20261202)
+    for n in range(5, 13):
+        for _ in range(8):
+            sigs.append(("".join(wrnd.choice("iflsr") for _ in range(n)), wrnd.choice("iflsrv")))
+    sigs += [("sfsfs", "s"), ("ilil", "l"), ("iliiil", "l"), ("sssssssssssssssssf", "f"),
+             ("fffffffs" + "s" * 9, "s"), ("llll", "l"), ("ilsfilsf", "v")]
     # Used by name in arm_calls.c (argument register permutations).
     sigs += [("iiii", "i"), ("ffff", "f"), ("iiiiii", "i"), ("ffffffff", "f")]
     rnd = random.Random(20240601)

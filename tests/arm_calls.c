@@ -2,8 +2,9 @@
 /* Compiled C calls under both ARM ABIs (AAPCS hard- and soft-float).
  *
  * The calling-convention matrix: every helper of arm_calls_helpers.h (every
- * int/ref/float mix of 0-3 arguments, int/float mixes of 4-6, corner cases
- * and a seeded sample of 7-12 (see scripts/gen_call_matrix.py), three long lists
+ * int/ref/float mix of 0-3 arguments, int/float mixes of 4-6, every
+ * int/float/i64/f32 mix of 0-4, corner cases and seeded samples of 5-12
+ * (see scripts/gen_call_matrix.py), three long lists
  * (up to 700 arguments, past the reach of VSTR and STR offsets),
  * every result type) is called from compiled code, with the arguments as
  * variables or constants and the function as a constant or a variable,
@@ -38,6 +39,7 @@
 
 typedef int32_t i32;
 typedef uintptr_t ref;
+typedef int64_t i64;
 
 /* ---- what the generated helpers use ---------------------------------------- */
 /* Test-only state the helpers report through (their signatures are fixed). */
@@ -52,6 +54,11 @@ static uint64_t cm_dbits(double d) {
   uint64_t b;
   memcpy(&b, &d, 8);
   return b;
+}
+static uint64_t cm_sbits(float f) {
+  uint32_t b;
+  memcpy(&b, &f, 4);
+  return b ^ UINT64_C(0x7777000000000000);
 }
 /* sp at its caller's call site.  A helper that calls it is not a leaf, so
  * GCC keeps sp at its calls 8-byte aligned relative to its own entry:
@@ -68,16 +75,26 @@ __attribute__((naked, noinline)) static uintptr_t cm_sp_at_call(void) {
 #define CM_I(x) h = cm_mix(h, (uint32_t)(x))
 #define CM_R(x) h = cm_mix(h, (uint64_t)(x) ^ UINT64_C(0x5555000000000000))
 #define CM_F(x) h = cm_mix(h, cm_dbits(x))
+#define CM_L(x) h = cm_mix(h, (uint64_t)(x) ^ UINT64_C(0x3333000000000000))
+#define CM_S(x) h = cm_mix(h, cm_sbits(x))
 static i32 cm_ret_i(uint64_t h) { return (i32)(uint32_t)(h >> 17); }
 static ref cm_ret_r(uint64_t h) { return (ref)(h >> 23); }
 static double cm_ret_f(uint64_t h) { return (double)(int64_t)(h >> 12) / 4096.0 - 1e12; }
+static i64 cm_ret_l(uint64_t h) { return (i64)(h ^ (h << 29)); }
+static float cm_ret_s(uint64_t h) { return (float)(int32_t)(h >> 40) / 64.0f; }
+static armjit_value cm_vl(i64 x) { armjit_value v = {.l = x}; return v; }
+static armjit_value cm_vs(float x) {
+  armjit_value v = {.bits = 0};
+  v.s = x;
+  return v;
+}
 static armjit_value cm_vi(i32 x) { return irs_i(x); }
 static armjit_value cm_vr(ref x) { return irs_r(x); }
 static armjit_value cm_vf(double x) { return irs_f(x); }
 
 typedef struct {
-  const char *args;   /* i r f per argument */
-  char res;           /* i r f v */
+  const char *args;   /* i r f l s per argument */
+  char res;           /* i r f l s v */
   uintptr_t fn;
   armjit_value (*direct)(const armjit_value *a);
 } cm_entry;
@@ -123,7 +140,14 @@ static const cm_entry *helper(armjit_abi abi, const char *args, char res) {
 }
 
 static armjit_type type_of(char c) {
-  return c == 'i' ? ARMJIT_INT : c == 'r' ? ARMJIT_REF : c == 'f' ? ARMJIT_FLOAT : ARMJIT_VOID;
+  switch (c) {
+  case 'i': return ARMJIT_INT;
+  case 'r': return ARMJIT_REF;
+  case 'f': return ARMJIT_FLOAT;
+  case 'l': return ARMJIT_I64;
+  case 's': return ARMJIT_F32;
+  default: return ARMJIT_VOID;
+  }
 }
 
 /* ---- values ---------------------------------------------------------------- */
@@ -149,6 +173,20 @@ static armjit_value gen_value(char c, uint64_t *s) {
   unsigned pick = (unsigned)(x >> 40);
   if (c == 'i') return irs_i(edge ? ints[pick % 8] : (i32)(uint32_t)(x >> 7));
   if (c == 'r') return irs_r(edge ? refs[pick % 5] : (ref)(uint32_t)(x >> 11));
+  if (c == 'l') {
+    static const uint64_t longs[] = {0, 1, UINT64_MAX, UINT64_C(1) << 63, (UINT64_C(1) << 63) - 1,
+                                     UINT64_C(0xffffffff), UINT64_C(0x100000000)};
+    return cm_vl((i64)(edge ? longs[pick % 7] : x * UINT64_C(0x9e3779b97f4a7c15)));
+  }
+  if (c == 's') {
+    static const uint32_t singles[] = {0, 0x80000000u, 0x3f800000u, 0x7f800000u, 0xff800000u,
+                                       0x7fc00000u, 1u, 0x7f7fffffu};
+    uint32_t b = edge ? singles[pick % 8] : (uint32_t)(x >> 9);
+    float f;
+    memcpy(&f, &b, 4);
+    if (f != f) memcpy(&f, &singles[5], 4); /* NaN only as the canonical one */
+    return cm_vs(f);
+  }
   if (edge) return irs_f(irs_dbl(dbls[pick % 10]));
   return irs_f((double)(int64_t)(x >> 3) / 65536.0);
 }
@@ -156,6 +194,8 @@ static armjit_value gen_value(char c, uint64_t *s) {
 static armjit_val constant(armjit_trace *t, char c, armjit_value v) {
   if (c == 'i') return armjit_const_int(t, v.i);
   if (c == 'r') return armjit_const_ref(t, v.r);
+  if (c == 'l') return armjit_const_i64(t, v.l);
+  if (c == 's') return armjit_const_f32(t, v.s);
   return armjit_const_float(t, v.f);
 }
 

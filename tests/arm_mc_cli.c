@@ -15,67 +15,9 @@
 #include <unistd.h>
 
 #include "armjit/mc.h"
-#include "cli.h"
+#include "cli_run.h"
 
 #define SUM ARMJIT_SOURCE_DIR "/examples/mc/sum.mir"
-
-typedef struct {
-  int rc;
-  char *out, *err;
-} cli_result;
-
-static cli_result run_cli(const char *arg0, ...) {
-  char *argv[32];
-  int argc = 0;
-  argv[argc++] = "armjit";
-  va_list ap;
-  va_start(ap, arg0);
-  for (const char *a = arg0; a; a = va_arg(ap, const char *)) argv[argc++] = (char *)a;
-  va_end(ap);
-  argv[argc] = NULL;
-  cli_result r;
-  size_t no, ne;
-  FILE *out = open_memstream(&r.out, &no), *err = open_memstream(&r.err, &ne);
-  assert_non_null(out);
-  assert_non_null(err);
-  r.rc = armjit_cli_main(argc, argv, out, err);
-  fclose(out);
-  fclose(err);
-  return r;
-}
-
-static void free_result(cli_result *r) {
-  free(r->out);
-  free(r->err);
-}
-
-static char *write_temp(const char *text) {
-  static const char tmpl[] = "/tmp/armjit_mc_cli_XXXXXX";
-  char *path = malloc(sizeof tmpl);
-  assert_non_null(path);
-  memcpy(path, tmpl, sizeof tmpl);
-  int fd = mkstemp(path);
-  assert_true(fd >= 0);
-  FILE *f = fdopen(fd, "w");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
-  return path;
-}
-
-static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  assert_non_null(f);
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *s = malloc((size_t)n + 1);
-  assert_non_null(s);
-  assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
-  s[n] = 0;
-  fclose(f);
-  return s;
-}
 
 static void test_run(void **state) {
   (void)state;
@@ -146,7 +88,7 @@ static void test_print_and_dis(void **state) {
   /* print: what the library prints for the parsed module */
   armjit_error e;
   armjit_ctx *ctx = armjit_ctx_new(NULL, &e);
-  char *text = slurp(SUM);
+  char *text = slurp(SUM, NULL);
   armjit_module *m = armjit_module_parse(ctx, text, &e);
   assert_non_null(m);
   char *want = armjit_module_to_string(m);

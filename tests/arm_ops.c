@@ -296,6 +296,8 @@ int main(void) {
   for (unsigned op = 0; op < ARMJIT_OP__COUNT; op++) {
     unsigned f = ops[op].flags;
     if (!(f & (ARMJIT_OPF_PURE | ARMJIT_OPF_OVF))) continue; /* guards, control */
+    /* i64 and f32 ops: their edge cases are arm_wide.c's */
+    if (strpbrk(ops[op].args, "ls") || ops[op].res == 'l' || ops[op].res == 's') continue;
     struct CMUnitTest u = {ops[op].name, test_op, NULL, NULL, (void *)(uintptr_t)op};
     tests[n++] = u;
   }

@@ -38,7 +38,9 @@
 #endif
 
 enum { M_NORMAL, M_RANDOM_RA, M_NO_IDIV, M_COUNT };
-static const char *const mode_name[M_COUNT] = {"normal RA", "random RA", "no-IDIV"};
+/* no-IDIV: a CPU without SDIV/UDIV and without NEON (division helpers,
+ * the i64 ops' core-register sequences) */
+static const char *const mode_name[M_COUNT] = {"normal RA", "random RA", "no-IDIV no-NEON"};
 
 #define MAX_STEPS 10000000u
 #define MAX_REPORTS 3
@@ -52,6 +54,7 @@ typedef struct {
   bool shrink, verbose, no_calls, no_mem;
   unsigned done[M_COUNT];
   unsigned env_done[M_COUNT]; /* of those, traces with memory ops or calls */
+  unsigned wide_done[M_COUNT]; /* of those, traces with i64 or f32 values */
   unsigned mismatches;
   double seconds;
   unsigned nsets;        /* bridge sets to compare */
@@ -74,7 +77,10 @@ static armjit_options mode_options(int mode, uint64_t trace_seed) {
     o.flags = ARMJIT_RANDOM_RA;
     o.seed = (uint32_t)trace_seed | 1u;
   }
-  if (mode == M_NO_IDIV) o.flags = ARMJIT_NO_IDIV;
+  if (mode == M_NO_IDIV) {
+    o.flags = ARMJIT_NO_IDIV | ARMJIT_FEATURES_SET;
+    o.features = armjit_detect_features() & ~(unsigned)A32_FEAT_NEON;
+  }
   return o;
 }
 
@@ -258,13 +264,16 @@ static void test_random_diff(void **state) {
     rt_config_random(&r, &cfg);
     if (p->no_calls) cfg.call_pct = 0;
     if (p->no_mem) cfg.mem_pct = 0;
+    if (rt_chance(&r, 55)) cfg.wide_pct = 10 + rt_below(&r, 40); /* i64 and f32 */
     rt_trace g;
     assert_true(rt_generate(&r, &cfg, gctx, &g));
+    bool wide = rt_uses_wide(&g);
     for (int m = 0; m < M_COUNT; m++) {
       if (m == M_NO_IDIV && i >= p->noidiv_count && p->only < 0) continue;
       check_one(p, &g, i, m, tseed);
       p->done[m]++;
       if (g.env) p->env_done[m]++;
+      if (wide) p->wide_done[m]++;
     }
     rt_trace_clear(&g);
   }
@@ -406,6 +415,9 @@ int main(void) {
   printf("random traces with memory ops or calls: %u (%s), %u (%s), %u (%s)\n",
          p.env_done[M_NORMAL], mode_name[M_NORMAL], p.env_done[M_RANDOM_RA],
          mode_name[M_RANDOM_RA], p.env_done[M_NO_IDIV], mode_name[M_NO_IDIV]);
+  printf("random traces with i64 or f32 values: %u (%s), %u (%s), %u (%s)\n",
+         p.wide_done[M_NORMAL], mode_name[M_NORMAL], p.wide_done[M_RANDOM_RA],
+         mode_name[M_RANDOM_RA], p.wide_done[M_NO_IDIV], mode_name[M_NO_IDIV]);
   printf("random traces: %u compared (%s), %u (%s), %u (%s); mismatches: %u; seed: %llu\n",
          p.done[M_NORMAL], mode_name[M_NORMAL], p.done[M_RANDOM_RA], mode_name[M_RANDOM_RA],
          p.done[M_NO_IDIV], mode_name[M_NO_IDIV], p.mismatches, (unsigned long long)p.seed);

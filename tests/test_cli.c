@@ -219,6 +219,34 @@ static void test_run_interp(void **state) {
   free(want);
 }
 
+/* i64 and f32 inputs from --args (decimal, hex, negative; an f32 rounded
+ * from the decimal) and their values printed back: i64s in decimal, f32s
+ * as the shortest decimal of the single. */
+static void test_run_wide(void **state) {
+  (void)state;
+  char *path = write_temp("[l0, s1, l2]\n"
+                          "l3 = llong_add(l0, l2)\n"
+                          "f4 = cast_singlefloat_to_float(s1)\n"
+                          "finish(l3, s1, f4, f32(-0.0), i64(-9223372036854775808))\n");
+  cli_result r = run_cli("run", path, "--interp", "--args", "0x7fffffffffffffff", "0.1", "1",
+                         NULL);
+  assert_int_equal(r.rc, 0);
+  assert_string_equal(r.err, "");
+  assert_string_equal(r.out, "exit 0 (finish)\n"
+                             "[0] l3 = -9223372036854775808\n"
+                             "[1] s1 = 0.1\n"
+                             "[2] f4 = 0.10000000149011612\n"
+                             "[3] -0.0 (constant)\n"
+                             "[4] -9223372036854775808 (constant)\n");
+  free_result(&r);
+  r = run_cli("run", path, "--interp", "--args", "9223372036854775808", "0.1", "1", NULL);
+  assert_int_equal(r.rc, 1);
+  assert_non_null(strstr(r.err, "is not a valid i64"));
+  free_result(&r);
+  remove(path);
+  free(path);
+}
+
 static void test_bad_args(void **state) {
   (void)state;
   const char *counts[][5] = {
@@ -826,6 +854,7 @@ int main(void) {
       cmocka_unit_test(test_syntax_error_position),
       cmocka_unit_test(test_print),
       cmocka_unit_test(test_run_interp),
+      cmocka_unit_test(test_run_wide),
       cmocka_unit_test(test_bad_args),
       cmocka_unit_test(test_dis),
       cmocka_unit_test(test_run_compiled_matches_interp),

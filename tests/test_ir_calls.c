@@ -715,7 +715,7 @@ static void test_descr_text_errors(void **state) {
   E(ctx, "descr C = call(args=[int, double])\n[]\nfinish()\n", ARMJIT_E_SYNTAX, 1, 27,
     "unknown type 'double'", NULL);
   E(ctx, "descr C = call(result=char)\n[]\nfinish()\n", ARMJIT_E_SYNTAX, 1, 23,
-    "unknown type 'char' (int, ref, float or void)", NULL);
+    "unknown type 'char' (int, ref, float, i64, f32 or void)", NULL);
   E(ctx, "descr C = call(may_raise, may_raise)\n[]\nfinish()\n", ARMJIT_E_SYNTAX, 1, 27,
     "may_raise given twice", NULL);
   E(ctx, "descr C = call()\ndescr C = call()\n[]\nfinish()\n", ARMJIT_E_INVALID, 2, 7,
@@ -802,7 +802,7 @@ static void test_descr_api_errors(void **state) {
   t = armjit_trace_new(ctx);
   armjit_field_descr badty = {0, 4, false, (armjit_type)9};
   assert_int_equal(armjit_descr_field(t, &badty), -1);
-  expect_builder_error(t, ARMJIT_E_ARG, "the value type must be int, ref or float");
+  expect_builder_error(t, ARMJIT_E_ARG, "the value type must be int, ref, float, i64 or f32");
 
   t = armjit_trace_new(ctx);
   assert_int_equal(armjit_descr_array(t, NULL), -1);
@@ -812,7 +812,7 @@ static void test_descr_api_errors(void **state) {
   armjit_type at[1] = {ARMJIT_VOID};
   armjit_call_descr cd = {at, 1, ARMJIT_INT, 0};
   assert_int_equal(armjit_descr_call(t, &cd), -1);
-  expect_builder_error(t, ARMJIT_E_ARG, "argument 1: the type must be int, ref or float");
+  expect_builder_error(t, ARMJIT_E_ARG, "argument 1: the type must be int, ref, float, i64 or f32");
 
   t = armjit_trace_new(ctx);
   armjit_call_descr cf = {NULL, 0, ARMJIT_INT, 0x80};

@@ -208,6 +208,48 @@ static const char *const traces[] = {
     "i1 = int_sub(i0, 1)\n"
     "guard_true(i1) [i1]\n"
     "jump(i1, descr=L)\n",
+    /* i64 and f32: every op, constants at the edges, memory of both */
+    "descr q = field(offset=8, i64)\n"
+    "descr h = array(base=4, item=4, f32)\n"
+    "[l0, l1, i2, f3, s4, p5]\n"
+    "label(l0, l1, i2, f3, s4, p5, descr=L)\n"
+    "l6 = llong_add(l0, i64(-9223372036854775808))\n"
+    "l7 = llong_sub(l6, l1)\n"
+    "l8 = llong_mul(l7, i64(0x7fffffffffffffff))\n"
+    "l9 = llong_floordiv(l8, l1)\n"
+    "l10 = llong_mod(l9, i64(-3))\n"
+    "l11 = llong_and(l10, l0)\n"
+    "l12 = llong_or(l11, l1)\n"
+    "l13 = llong_xor(l12, i64(0))\n"
+    "l14 = llong_lshift(l13, i2)\n"
+    "l15 = llong_rshift(l14, 63)\n"
+    "l16 = ullong_rshift(l15, 64)\n"
+    "l17 = llong_neg(l16)\n"
+    "l18 = llong_invert(l17)\n"
+    "i19 = llong_lt(l18, l0)\n"
+    "i20 = llong_le(l18, l0)\n"
+    "i21 = llong_eq(l18, l0)\n"
+    "i22 = llong_ne(l18, l0)\n"
+    "i23 = llong_gt(l18, l0)\n"
+    "i24 = llong_ge(l18, l0)\n"
+    "i25 = ullong_lt(l18, l0)\n"
+    "i26 = ullong_le(l18, l0)\n"
+    "i27 = ullong_gt(l18, l0)\n"
+    "i28 = ullong_ge(l18, l0)\n"
+    "l29 = llong_from_int(i2)\n"
+    "l30 = llong_from_uint(i2)\n"
+    "i31 = llong_to_int(l30)\n"
+    "f32 = llong_to_float(l29)\n"
+    "l33 = llong_from_float(f3)\n"
+    "l34 = convert_float_bytes_to_longlong(f32)\n"
+    "f35 = convert_longlong_bytes_to_float(l34)\n"
+    "s36 = cast_float_to_singlefloat(f35)\n"
+    "f37 = cast_singlefloat_to_float(s4)\n"
+    "l38 = getfield_raw(p5, descr=q)\n"
+    "s39 = getarrayitem_raw(p5, 1, descr=h)\n"
+    "guard_value(s36, f32(-0.0)) [l38, s39, f32(1.401298464324817e-45), f32(nan), f32(-inf)]\n"
+    "guard_value(l33, i64(7)) [i19, i20, i21, i22, i23, i24, i25, i26, i27, i28, i31, f37]\n"
+    "jump(l6, l7, i2, f3, s36, p5, descr=L)\n",
 };
 enum { NTRACES = sizeof traces / sizeof traces[0] };
 
@@ -379,7 +421,7 @@ static void test_errors_fuzz_found(void **state) {
   E("[i0]\nfinish(ref())\n", SYNTAX, 2, 12, "expected a ref address", "')'");
   E("[i0]\nfinish(x0)\n", SYNTAX, 2, 8, "variable name x0 must start with its type");
   E("[i0]\nguard_true(i0) [None]\nfinish(i0)\n", SYNTAX, 2, 17, "None",
-    "must start with its type", "i (int), p (ref) or f (float)");
+    "must start with its type", "i (int), p (ref), f (float), l (i64) or s (f32)");
   E("[i0]\ni1 = int_add(i0, y)\nfinish(i1)\n", SYNTAX, 2, 18, "variable name y");
   /* a name with a type letter still is an undefined variable */
   E("[i0]\nfinish(p3)\n", INVALID, 2, 8, "use of undefined variable p3");

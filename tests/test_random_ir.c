@@ -50,7 +50,7 @@ static void test_roundtrip(void **state) {
   armjit_ctx *ctx = rt_ctx_new(NULL); /* with the helpers' symbols */
   assert_non_null(ctx);
   unsigned long opcount[ARMJIT_OP__COUNT] = {0}, exitcount[ARMJIT_OP__COUNT] = {0};
-  unsigned exits_finish = 0, exits_counter = 0, exits_guard = 0, loops = 0, envs = 0;
+  unsigned exits_finish = 0, exits_counter = 0, exits_guard = 0, loops = 0, envs = 0, wides = 0;
   unsigned long ops_total = 0, iters_total = 0;
 
   for (unsigned i = 0; i < p->count; i++) {
@@ -58,10 +58,12 @@ static void test_roundtrip(void **state) {
     rt_rng_seed(&r, rt_trace_seed(p->seed, i));
     rt_config cfg;
     rt_config_random(&r, &cfg);
+    if (rt_chance(&r, 40)) cfg.wide_pct = 5 + rt_below(&r, 40); /* i64 and f32 */
     rt_trace g;
     assert_true(rt_generate(&r, &cfg, ctx, &g));
     loops += g.loop;
     envs += g.env;
+    wides += rt_uses_wide(&g);
     for (uint32_t k = 0; k < g.nops; k++) opcount[g.ops[k].opc]++;
     ops_total += g.nops;
 
@@ -174,6 +176,7 @@ static void test_roundtrip(void **state) {
       if (!exitcount[k]) missing++;
     }
   printf("\n");
+  printf("random IR with i64 or f32 values: %u traces\n", wides);
   printf("random IR: %u traces (%u loops, %u with memory/calls), %lu ops; exits: %u finish, "
          "%u trip counter (%lu iterations), %u other guards; seed: %llu\n",
          p->count, loops, envs, ops_total, exits_finish, exits_counter, iters_total,

@@ -157,12 +157,21 @@ static const char *type_name(armjit_type t) {
   case ARMJIT_INT: return "int";
   case ARMJIT_REF: return "ref";
   case ARMJIT_FLOAT: return "float";
+  case ARMJIT_I64: return "i64";
+  case ARMJIT_F32: return "f32";
   default: return "void";
   }
 }
 
 static char type_letter(armjit_type t) {
-  return t == ARMJIT_INT ? 'i' : t == ARMJIT_REF ? 'p' : t == ARMJIT_FLOAT ? 'f' : 'v';
+  switch (t) {
+  case ARMJIT_INT: return 'i';
+  case ARMJIT_REF: return 'p';
+  case ARMJIT_FLOAT: return 'f';
+  case ARMJIT_I64: return 'l';
+  case ARMJIT_F32: return 's';
+  default: return 'v';
+  }
 }
 
 /* ---- input ---------------------------------------------------------------- */
@@ -437,14 +446,7 @@ static int resolve_target(cli_opts *o, FILE *err) {
 /* ---- output ---------------------------------------------------------------- */
 
 static void print_value(FILE *out, armjit_type ty, const armjit_value *v) {
-  switch (ty) {
-  case ARMJIT_INT: fprintf(out, "%" PRId32, v->i); break;
-  case ARMJIT_FLOAT: print_float(out, v->f); break;
-  case ARMJIT_REF:
-    if (v->r) fprintf(out, "0x%" PRIxPTR, v->r); else fputs("null", out);
-    break;
-  default: fputs("?", out); break;
-  }
+  print_typed(out, ty, v);
 }
 
 /* One line per value: "[k] i3 = 42" for a variable, "[k] 42 (constant)". */
@@ -517,9 +519,13 @@ static int load_inputs(const cli_words *w, const char *name, armjit_ctx *ctx, ar
     armjit_type ty = armjit_val_type(t, (armjit_val)i);
     armjit_value *v = &f->values[i];
     v->bits = 0;
+    double d = 0;
     bool ok = ty == ARMJIT_INT ? parse_int(w->v[i], &v->i)
             : ty == ARMJIT_FLOAT ? parse_float(w->v[i], &v->f)
+            : ty == ARMJIT_I64 ? parse_i64(w->v[i], &v->l)
+            : ty == ARMJIT_F32 ? parse_float(w->v[i], &d)
             : ty == ARMJIT_REF ? parse_ref(ctx, w->v[i], &v->r) : false;
+    if (ok && ty == ARMJIT_F32) v->s = (float)d; /* rounded to nearest */
     if (!ok) {
       fprintf(err, "%s:", name);
       if (w->line) fprintf(err, "%d:", w->line);

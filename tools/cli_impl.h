@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -72,6 +73,42 @@ static inline void print_float(FILE *out, double d) {
   /* as the IR text writes floats: 1.0, not 1 (which reads as an int) */
   if (!strpbrk(buf, ".eEn")) strcat(buf, ".0");
   fputs(buf, out);
+}
+
+/* An i64: decimal or 0x hex (64 bits, read as the pattern), optional '-'. */
+static inline bool parse_i64(const char *s, int64_t *out) {
+  bool neg = s[0] == '-';
+  bool hex = s[neg] == '0' && (s[neg + 1] == 'x' || s[neg + 1] == 'X');
+  uint64_t v, lim = neg ? UINT64_C(1) << 63 : hex ? UINT64_MAX : (UINT64_C(1) << 63) - 1;
+  if (!parse_u64(s + neg, lim, &v)) return false;
+  if (neg) v = 0 - v;
+  memcpy(out, &v, sizeof v); /* two's complement wrap without UB */
+  return true;
+}
+
+/* A value of any type as `armjit run` prints it: ints and i64s in
+ * decimal, floats and f32s as print_float, refs in hex or null. */
+static inline void print_typed(FILE *out, armjit_type ty, const armjit_value *v) {
+  switch (ty) {
+  case ARMJIT_INT: fprintf(out, "%" PRId32, v->i); break;
+  case ARMJIT_FLOAT: print_float(out, v->f); break;
+  case ARMJIT_I64: fprintf(out, "%" PRId64, v->l); break;
+  case ARMJIT_F32: { /* the shortest decimal that reads back as the same f32 */
+    if (isnan(v->s)) { fputs("nan", out); break; }
+    char buf[40];
+    for (int prec = 1; prec <= 9; prec++) {
+      snprintf(buf, sizeof buf, "%.*g", prec, (double)v->s);
+      if ((float)strtod(buf, NULL) == v->s) break;
+    }
+    if (!strpbrk(buf, ".eEn")) strcat(buf, ".0");
+    fputs(buf, out);
+    break;
+  }
+  case ARMJIT_REF:
+    if (v->r) fprintf(out, "0x%" PRIxPTR, v->r); else fputs("null", out);
+    break;
+  default: fputs("?", out); break;
+  }
 }
 
 /* ---- word lists --------------------------------------------------------- */

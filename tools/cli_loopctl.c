@@ -89,14 +89,7 @@ void armjit_cli_print_interrupt(FILE *out, const armjit_trace *t, int id, const 
   for (unsigned k = 0; k < f->nvalues; k++) {
     armjit_type ty = armjit_val_type(t, (armjit_val)k);
     fprintf(out, "[%u] ", k);
-    switch (ty) {
-    case ARMJIT_INT: fprintf(out, "%" PRId32, f->values[k].i); break;
-    case ARMJIT_FLOAT: print_float(out, f->values[k].f); break;
-    default:
-      if (f->values[k].r) fprintf(out, "0x%" PRIxPTR, f->values[k].r);
-      else fputs("null", out);
-      break;
-    }
+    print_typed(out, ty, &f->values[k]);
     fputc('\n', out);
   }
 }

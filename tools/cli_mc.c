@@ -5,6 +5,7 @@
  *                 [--no-idiv] [--random-ra SEED]
  *   armjit mc dis FILE [--abi hard|soft] [--features LIST] [--no-idiv] [--random-ra SEED]
  *   armjit mc print FILE
+ *   armjit mc image FILE --text ADDR [--data ADDR] ... -o OUT.bin
  *
  * FILE is a module in the method IR's text form (docs/mir.md).  `run`
  * calls NAME with ARGS, read by the parameter types, and prints the result.
@@ -41,6 +42,7 @@ static const char mc_usage[] =
     "       armjit mc dis FILE [--abi hard|soft] [--features LIST] [--no-idiv]\n"
     "                     [--random-ra SEED]\n"
     "       armjit mc print FILE\n"
+    "       armjit mc image FILE --text ADDR ... -o OUT.bin   (armjit mc image --help)\n"
     "\n"
     "FILE is a module in the method IR's text form (docs/mir.md); '-' reads stdin.\n"
     "  run    call function NAME with ARGS (one per parameter: integers in decimal\n"
@@ -374,7 +376,205 @@ static void mc_trap(int32_t code, void *pc, void *sp) {
   fprintf(stderr, "trap %" PRId32 "\n", code);
 }
 
+/* ---- armjit mc image ---------------------------------------------------------------- */
+static const char mc_image_usage[] =
+    "usage: armjit mc image FILE --text ADDR [--rodata ADDR] [--data ADDR] [--bss ADDR]\n"
+    "                       [--section NAME=ADDR]... [--sym NAME=ADDR]...\n"
+    "                       [--chain-fixups] [--no-veneers] [--map]\n"
+    "                       [--abi hard|soft] [--features LIST] [--no-idiv] -o OUT.bin\n"
+    "\n"
+    "Compile the module FILE and link it for fixed addresses (docs/object.md,\n"
+    "\"Flat images\").  OUT.bin holds the sections with bytes (all but .bss) as\n"
+    "they lie in memory: from the lowest section address to the end of the\n"
+    "highest, gaps filled with zeros (what `objcopy -O binary` makes of an ELF\n"
+    "file); .bss is only reserved (zero it before use).\n"
+    "  --text ADDR        address of .text (decimal or 0x hex)\n"
+    "  --rodata/--data/--bss ADDR   default: right after the section before\n"
+    "                     (.text, .rodata, .data, .bss in that order)\n"
+    "  --section NAME=ADDR  place any section, e.g. --section .vectors=0\n"
+    "  --sym NAME=ADDR    the address of an extern (ADDR odd: a Thumb function)\n"
+    "  --chain-fixups     leave MOVW/MOVT pairs to unknown externs chained for the\n"
+    "                     loader __armjit_fixup in the image (--map lists them)\n"
+    "  --no-veneers       a call out of +-32 MiB is an error instead of a veneer\n"
+    "  --map              print the image's map: sections, symbols, veneers, chain\n";
+
+#define MC_IMAGE_MAX_SPAN (256u << 20) /* largest OUT.bin written */
+
+typedef struct {
+  char *name; /* malloc'd */
+  uint32_t addr;
+} mc_named_addr;
+
+typedef struct {
+  mc_named_addr *v;
+  int n;
+} mc_named_list;
+
+/* NAME=ADDR into the list. */
+static int mc_named_add(mc_named_list *l, const char *arg, const char *opt, FILE *err) {
+  const char *eq = strchr(arg, '=');
+  uint64_t a;
+  if (!eq || eq == arg || !parse_u64(eq + 1, UINT32_MAX, &a))
+    return mc_fail(err, "armjit mc image", "%s needs NAME=ADDR, not '%s'", opt, arg);
+  mc_named_addr *v = realloc(l->v, (size_t)(l->n + 1) * sizeof *v);
+  char *name = malloc((size_t)(eq - arg) + 1);
+  if (v) l->v = v;
+  if (!v || !name) {
+    free(name);
+    return mc_fail(err, "armjit mc image", "out of memory");
+  }
+  memcpy(name, arg, (size_t)(eq - arg));
+  name[eq - arg] = 0;
+  l->v[l->n++] = (mc_named_addr){name, (uint32_t)a};
+  return 0;
+}
+
+static void mc_named_free(mc_named_list *l) {
+  for (int i = 0; i < l->n; i++) free(l->v[i].name);
+  free(l->v);
+}
+
+static bool mc_sym_resolve(void *ud, const char *name, uint32_t *addr) {
+  const mc_named_list *l = ud;
+  for (int i = 0; i < l->n; i++)
+    if (strcmp(l->v[i].name, name) == 0) {
+      *addr = l->v[i].addr;
+      return true;
+    }
+  return false;
+}
+
+static int mc_write_image(const armjit_object *obj, const char *path, FILE *err) {
+  uint64_t lo = UINT64_MAX, hi = 0;
+  armjit_linked_section s;
+  for (unsigned i = 0; armjit_object_linked_section(obj, i, &s); i++) {
+    if (s.bss || !s.size) continue;
+    if (s.addr < lo) lo = s.addr;
+    if ((uint64_t)s.addr + s.size > hi) hi = (uint64_t)s.addr + s.size;
+  }
+  if (lo == UINT64_MAX) lo = hi = 0;
+  if (hi - lo > MC_IMAGE_MAX_SPAN)
+    return mc_fail(err, path, "the sections span %llu bytes (0x%08llx..0x%08llx): more than "
+                   "an image file holds (%u MiB); place them closer",
+                   (unsigned long long)(hi - lo), (unsigned long long)lo,
+                   (unsigned long long)hi, MC_IMAGE_MAX_SPAN >> 20);
+  uint8_t *img = calloc(1, (size_t)(hi - lo) + 1);
+  if (!img) return mc_fail(err, path, "out of memory");
+  for (unsigned i = 0; armjit_object_linked_section(obj, i, &s); i++)
+    if (!s.bss && s.size) memcpy(img + (s.addr - lo), s.bytes, s.size);
+  FILE *f = fopen(path, "wb");
+  int rc = 0;
+  if (!f || fwrite(img, 1, (size_t)(hi - lo), f) != (size_t)(hi - lo))
+    rc = mc_fail(err, path, "cannot write: %s", strerror(errno));
+  if (f && fclose(f) != 0 && !rc) rc = mc_fail(err, path, "cannot write: %s", strerror(errno));
+  free(img);
+  return rc;
+}
+
+static int mc_image_main(int argc, char **argv, FILE *out, FILE *err) {
+  mc_opts o;
+  memset(&o, 0, sizeof o);
+  armjit_link_options lo;
+  memset(&lo, 0, sizeof lo);
+  mc_named_list secs = {NULL, 0}, syms = {NULL, 0};
+  const char *outpath = NULL;
+  bool have_text = false, map = false;
+  int rc = 1;
+  for (int i = 2; i < argc; i++) {
+    const char *a = argv[i];
+    uint32_t *field = strcmp(a, "--text") == 0     ? &lo.text
+                      : strcmp(a, "--rodata") == 0 ? &lo.rodata
+                      : strcmp(a, "--data") == 0   ? &lo.data
+                      : strcmp(a, "--bss") == 0    ? &lo.bss
+                                                   : NULL;
+    uint64_t v;
+    if (field && i + 1 < argc) {
+      if (!parse_u64(argv[++i], UINT32_MAX, &v)) {
+        mc_fail(err, "armjit mc image", "%s needs an address, not '%s'", a, argv[i]);
+        goto done;
+      }
+      *field = (uint32_t)v;
+      have_text |= field == &lo.text;
+    } else if (strcmp(a, "--section") == 0 && i + 1 < argc) {
+      if (mc_named_add(&secs, argv[++i], a, err)) goto done;
+    } else if (strcmp(a, "--sym") == 0 && i + 1 < argc) {
+      if (mc_named_add(&syms, argv[++i], a, err)) goto done;
+    } else if (strcmp(a, "--chain-fixups") == 0) {
+      lo.flags |= ARMJIT_LINK_CHAIN_FIXUPS;
+    } else if (strcmp(a, "--no-veneers") == 0) {
+      lo.flags |= ARMJIT_LINK_NO_VENEERS;
+    } else if (strcmp(a, "--map") == 0) {
+      map = true;
+    } else if (strcmp(a, "-o") == 0 && i + 1 < argc) {
+      outpath = argv[++i];
+    } else if (strcmp(a, "--no-idiv") == 0) {
+      o.no_idiv = true;
+    } else if (strcmp(a, "--abi") == 0 && i + 1 < argc) {
+      o.abi = argv[++i];
+    } else if (strcmp(a, "--features") == 0 && i + 1 < argc) {
+      o.features = argv[++i];
+    } else if (!o.file && (a[0] != '-' || strcmp(a, "-") == 0)) {
+      o.file = a;
+    } else {
+      fprintf(err, "armjit mc image: unexpected argument '%s'\n%s", a, mc_image_usage);
+      goto done;
+    }
+  }
+  if (!o.file || !have_text || !outpath) {
+    fprintf(err, "armjit mc image: missing %s\n%s",
+            !o.file ? "FILE" : !have_text ? "--text ADDR" : "-o OUT.bin", mc_image_usage);
+    goto done;
+  }
+  armjit_options jo;
+  if (mc_options(&o, &jo, err)) goto done;
+  const char *file = strcmp(o.file, "-") == 0 ? "<stdin>" : o.file;
+  char *text = mc_read(o.file, err);
+  if (!text) goto done;
+  armjit_error e;
+  armjit_ctx *ctx = armjit_ctx_new(&jo, &e);
+  armjit_module *m = NULL;
+  armjit_object *obj = NULL;
+  armjit_section_addr *sa = calloc((size_t)secs.n + 1, sizeof *sa);
+  if (!ctx || !sa) {
+    if (ctx) mc_fail(err, file, "out of memory");
+    else mc_err(err, file, &e);
+    goto free_all;
+  }
+  for (int i = 0; i < secs.n; i++) sa[i] = (armjit_section_addr){secs.v[i].name, secs.v[i].addr};
+  lo.sections = sa;
+  lo.nsections = (unsigned)secs.n;
+  m = armjit_module_parse(ctx, text, &e);
+  if (!m || !(obj = armjit_module_compile(m, &e)) ||
+      armjit_object_link(obj, &lo, mc_sym_resolve, &syms, &e) != ARMJIT_OK) {
+    mc_err(err, file, &e);
+    goto free_all;
+  }
+  if (map && armjit_object_print_map(obj, out) != ARMJIT_OK) {
+    mc_fail(err, file, "printing the map failed");
+    goto free_all;
+  }
+  rc = mc_write_image(obj, outpath, err);
+free_all:
+  armjit_object_free(obj);
+  armjit_module_free(m);
+  armjit_ctx_free(ctx);
+  free(sa);
+  free(text);
+done:
+  mc_named_free(&secs);
+  mc_named_free(&syms);
+  return rc;
+}
+
 int armjit_cli_mc_main(int argc, char **argv, FILE *out, FILE *err) {
+  if (argc >= 2 && strcmp(argv[1], "image") == 0) {
+    for (int i = 2; i < argc; i++)
+      if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+        fputs(mc_image_usage, out);
+        return 0;
+      }
+    return mc_image_main(argc, argv, out, err);
+  }
   for (int i = 1; i < argc; i++)
     if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
       fputs(mc_usage, out);

@@ -2,12 +2,13 @@
 /* armjit/opcodes.h — the IR operation set as data.
  *
  * ARMJIT_OPS(_) expands _(NAME, text, args, result, flags) per operation:
- *   args    one letter per argument: i int, r ref, f float, * any type
+ *   args    one letter per argument: i int, r ref, f float, l i64,
+ *           s f32, * any type
  *           (all '*' arguments and a '*' result share one type),
  *           d the type the op's descriptor gives (field/item type);
  *           "." means a variable-length list of any types (call: the
  *           function, then the arguments its call descriptor lists).
- *   result  'i', 'r', 'f', '*' (type of the '*' arguments), 'd' (type the
+ *   result  'i', 'r', 'f', 'l', 's', '*' (type of the '*' arguments), 'd' (type the
  *           descriptor gives; none for a call whose result is void) or 'v'
  *           (none).
  *   flags   ARMJIT_OPF_* below.
@@ -134,7 +135,46 @@ enum {
   _(GUARD_CLASS,    "guard_class",    "rr",  'v', ARMJIT_OPF_GUARD | ARMJIT_OPF_LOAD) \
   _(GUARD_NONNULL_CLASS, "guard_nonnull_class", "rr", 'v', ARMJIT_OPF_GUARD | ARMJIT_OPF_LOAD) \
   /* invalidation (armjit_loop_invalidate): a NOP while the loop is valid */ \
-  _(GUARD_NOT_INVALIDATED, "guard_not_invalidated", "", 'v', ARMJIT_OPF_GUARD | ARMJIT_OPF_RT)
+  _(GUARD_NOT_INVALIDATED, "guard_not_invalidated", "", 'v', ARMJIT_OPF_GUARD | ARMJIT_OPF_RT) \
+  ARMJIT_OPS_WIDE(_)
+
+/* 64-bit integers (i64, PyPy's "longlong": wrap-around) and single floats
+ * (f32): arithmetic, comparisons, conversions and bit casts. */
+#define ARMJIT_OPS_WIDE(_)                                                    \
+  _(LLONG_ADD,      "llong_add",      "ll", 'l', ARMJIT_OPF_PURE)             \
+  _(LLONG_SUB,      "llong_sub",      "ll", 'l', ARMJIT_OPF_PURE)             \
+  _(LLONG_MUL,      "llong_mul",      "ll", 'l', ARMJIT_OPF_PURE)             \
+  _(LLONG_FLOORDIV, "llong_floordiv", "ll", 'l', ARMJIT_OPF_PURE)             \
+  _(LLONG_MOD,      "llong_mod",      "ll", 'l', ARMJIT_OPF_PURE)             \
+  _(LLONG_AND,      "llong_and",      "ll", 'l', ARMJIT_OPF_PURE)             \
+  _(LLONG_OR,       "llong_or",       "ll", 'l', ARMJIT_OPF_PURE)             \
+  _(LLONG_XOR,      "llong_xor",      "ll", 'l', ARMJIT_OPF_PURE)             \
+  _(LLONG_LSHIFT,   "llong_lshift",   "li", 'l', ARMJIT_OPF_PURE)             \
+  _(LLONG_RSHIFT,   "llong_rshift",   "li", 'l', ARMJIT_OPF_PURE)             \
+  _(ULLONG_RSHIFT,  "ullong_rshift",  "li", 'l', ARMJIT_OPF_PURE)             \
+  _(LLONG_NEG,      "llong_neg",      "l",  'l', ARMJIT_OPF_PURE)             \
+  _(LLONG_INVERT,   "llong_invert",   "l",  'l', ARMJIT_OPF_PURE)             \
+  _(LLONG_LT,       "llong_lt",       "ll", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(LLONG_LE,       "llong_le",       "ll", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(LLONG_EQ,       "llong_eq",       "ll", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(LLONG_NE,       "llong_ne",       "ll", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(LLONG_GT,       "llong_gt",       "ll", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(LLONG_GE,       "llong_ge",       "ll", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(ULLONG_LT,      "ullong_lt",      "ll", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(ULLONG_LE,      "ullong_le",      "ll", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(ULLONG_GT,      "ullong_gt",      "ll", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(ULLONG_GE,      "ullong_ge",      "ll", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(LLONG_FROM_INT, "llong_from_int", "i",  'l', ARMJIT_OPF_PURE)             \
+  _(LLONG_FROM_UINT, "llong_from_uint", "i", 'l', ARMJIT_OPF_PURE)            \
+  _(LLONG_TO_INT,   "llong_to_int",   "l",  'i', ARMJIT_OPF_PURE)             \
+  _(LLONG_TO_FLOAT, "llong_to_float", "l",  'f', ARMJIT_OPF_PURE)             \
+  _(LLONG_FROM_FLOAT, "llong_from_float", "f", 'l', ARMJIT_OPF_PURE)          \
+  _(CONVERT_FLOAT_BYTES_TO_LONGLONG, "convert_float_bytes_to_longlong", "f", 'l', \
+    ARMJIT_OPF_PURE)                                                          \
+  _(CONVERT_LONGLONG_BYTES_TO_FLOAT, "convert_longlong_bytes_to_float", "l", 'f', \
+    ARMJIT_OPF_PURE)                                                          \
+  _(CAST_FLOAT_TO_SINGLEFLOAT, "cast_float_to_singlefloat", "f", 's', ARMJIT_OPF_PURE) \
+  _(CAST_SINGLEFLOAT_TO_FLOAT, "cast_singlefloat_to_float", "s", 'f', ARMJIT_OPF_PURE)
 
 typedef enum {
 #define ARMJIT_OP_ENUM(name, text, args, res, flags) ARMJIT_OP_##name,

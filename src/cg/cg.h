@@ -42,6 +42,9 @@ typedef struct {
   uint32_t nxlabels;
 } cg_bridge;
 
+/* The i64 helpers of cg_env.llong_helper. */
+enum { CG_LH_DIV, CG_LH_MOD, CG_LH_TO_FLOAT, CG_LH_FROM_FLOAT };
+
 /* Addresses baked into the code as constants (MOVW/MOVT, or the shortest
  * load for memmove, which is never patched). */
 typedef struct {
@@ -63,6 +66,9 @@ typedef struct {
   uint32_t stack_limit;
   uint32_t interrupt;
   uint32_t counters;
+  /* i64 ops done in C (cg_wide.c): 64-bit fn(64-bit[, 64-bit]) with
+   * integer arguments and result (a double as its bits), CG_LH_* */
+  uint32_t llong_helper[4];
 } cg_env;
 
 typedef struct {

@@ -33,6 +33,11 @@ bool cg_op_calls_c(const cg *c, unsigned opc) {
   case ARMJIT_OP_INT_FLOORDIV:
   case ARMJIT_OP_INT_MOD:
     return !(c->ctx->features & A32_FEAT_IDIV);
+  case ARMJIT_OP_LLONG_FLOORDIV:  /* the i64 helpers (cg_wide.c) */
+  case ARMJIT_OP_LLONG_MOD:
+  case ARMJIT_OP_LLONG_TO_FLOAT:
+  case ARMJIT_OP_LLONG_FROM_FLOAT:
+    return true;
   default:
     return false;
   }
@@ -53,12 +58,14 @@ static void adjust_sp(cg *c, a32_dp_op op, uint32_t bytes) {
  * pushes (a push would move sp under the sp-relative stores). */
 void cg_store_stack_arg(cg *c, ra_loc src, uint32_t off) {
   int32_t o = (int32_t)off;
-  bool f = src.type == ARMJIT_FLOAT;
+  bool f = src.type == ARMJIT_FLOAT;  /* 8 bytes (a double, an i64); an f32 is 4 */
   unsigned saved = c->busy;
   c->busy |= CG_BUSY_IP;
   switch (src.kind) {
   case LOC_REG: cg_mem(c, CG_STR, (unsigned)src.n, A32_SP, o); break;
-  case LOC_VREG: cg_mem(c, CG_VSTR, (unsigned)src.n, A32_SP, o); break;
+  case LOC_VREG:
+    cg_mem(c, src.type == ARM_TY_F32 ? CG_VSTRS : CG_VSTR, (unsigned)src.n, A32_SP, o);
+    break;
   case LOC_STACK:
     if (f) {
       cg_mem(c, CG_VLDR, ARM_DSCRATCH, A32_FP, src.n);
@@ -85,8 +92,33 @@ void cg_store_stack_arg(cg *c, ra_loc src, uint32_t off) {
   c->busy = saved;
 }
 
-/* r<lo>:r<lo+1> <- a double (soft-float), low word first. */
-static void load_pair(cg *c, unsigned lo, ra_loc src) {
+/* The classifier's type for an IR type: i64 and f32 are its ARM_TY_*. */
+static uint8_t abi_type_of(unsigned irtype) {
+  return irtype == ARMJIT_I64 ? ARM_TY_I64 : irtype == ARMJIT_F32 ? ARM_TY_F32 : (uint8_t)irtype;
+}
+
+/* An f32 value's location as the single it is: s2n of its dn, the low
+ * word of its slot, its constant's low word. */
+static ra_loc f32_view(ra_loc l) {
+  switch (l.kind) {
+  case LOC_VREG: return ra_sreg(2 * l.n);
+  case LOC_STACK: return ra_stack(l.n, ARM_TY_F32);
+  case LOC_CONST: return ra_const(l.n, ARM_TY_F32);
+  default: return l;
+  }
+}
+
+/* r<reg> <- an f32 (soft-float argument). */
+static void load_f32_core(cg *c, unsigned reg, ra_loc src) {
+  switch (src.kind) {
+  case LOC_VREG: a32_vmov_s_to_core(c->b, A32_AL, (a32_reg)reg, 2 * (unsigned)src.n); break;
+  case LOC_STACK: cg_mem(c, CG_LDR, reg, A32_FP, src.n); break;
+  case LOC_CONST: cg_load_int(c, (a32_reg)reg, (uint32_t)cg_const_bits(&c->t->consts[src.n])); break;
+  default: cg_fail(c, ARMJIT_E_INVALID, "f32 argument has no location (internal)"); break;
+  }
+}
+
+void cg_load_pair(cg *c, unsigned lo, ra_loc src) {
   a32_reg r0 = (a32_reg)lo, r1 = (a32_reg)(lo + 1);
   switch (src.kind) {
   case LOC_VREG: a32_vmov_d_to_core(c->b, A32_AL, r0, r1, (unsigned)src.n); break;
@@ -109,8 +141,11 @@ static void load_pair(cg *c, unsigned lo, ra_loc src) {
 typedef struct {
   abi_loc *locs;
   ra_loc *dst, *src;
+  uint8_t *types;           /* the arguments' storage types (abi_type_of) */
+  ra_loc *early;            /* pair arguments moved out of the way (keep_pair_sources) */
   abi_loc small_locs[16];
-  ra_loc small_dst[16], small_src[16];
+  ra_loc small_dst[16], small_src[16], small_early[16];
+  uint8_t small_types[16];
 } call_scratch;
 
 static bool scratch_init(cg *c, call_scratch *s, uint32_t n) {
@@ -118,12 +153,16 @@ static bool scratch_init(cg *c, call_scratch *s, uint32_t n) {
     s->locs = s->small_locs;
     s->dst = s->small_dst;
     s->src = s->small_src;
+    s->types = s->small_types;
+    s->early = s->small_early;
     return true;
   }
   s->locs = ajx_alloc(c->ctx, n * sizeof *s->locs);
   s->dst = ajx_alloc(c->ctx, n * sizeof *s->dst);
   s->src = ajx_alloc(c->ctx, n * sizeof *s->src);
-  if (s->locs && s->dst && s->src) return true;
+  s->types = ajx_alloc(c->ctx, n * sizeof *s->types);
+  s->early = ajx_calloc(c->ctx, n, sizeof *s->early);
+  if (s->locs && s->dst && s->src && s->types && s->early) return true;
   cg_fail(c, ARMJIT_E_NOMEM, "out of memory placing call arguments");
   return false;
 }
@@ -133,18 +172,49 @@ static void scratch_free(cg *c, call_scratch *s) {
   ajx_free(c->ctx, s->locs);
   ajx_free(c->ctx, s->dst);
   ajx_free(c->ctx, s->src);
+  ajx_free(c->ctx, s->types);
+  ajx_free(c->ctx, s->early);
+}
+
+/* Hard-float: the core pairs are loaded after the parallel move into
+ * r0-r3 / s0-s15, which may overwrite the d register an i64 argument is
+ * in (i64 then double: r0:r1 <- d0, d0 <- the double).  Such a source is
+ * copied first into a temporary outside the VFP argument registers the
+ * move writes: s.early[k].  Before any source location is taken: the
+ * temporary may spill a value. */
+static void keep_pair_sources(cg *c, call_scratch *s, const ir_ref *a, uint32_t n) {
+  uint32_t written = 0; /* d registers the parallel move writes */
+  for (uint32_t k = 0; k < n; k++) {
+    if (s->locs[k].kind == ABI_VFP) written |= 1u << s->locs[k].reg;
+    if (s->locs[k].kind == ABI_SREG) written |= 1u << (s->locs[k].reg / 2);
+  }
+  for (uint32_t k = 0; k < n; k++) {
+    if (s->locs[k].kind != ABI_PAIR) continue;
+    ra_loc src = ra_where(&c->ra, a[k + 1]);
+    if (src.kind != LOC_VREG || !(written >> src.n & 1u)) continue;
+    /* (its victim, if any, is outside `written`: not this source) */
+    int d = ra_temp_in(&c->ra, true, ARM_RANGE(0, ARM_NVFP - 1) & ~written);
+    cg_move(c, ra_vreg(d), src);
+    s->early[k] = ra_vreg(d);
+  }
 }
 
 static void take_result(cg *c, const ir_op *op, abi_loc res) {
+  if (res.kind == ABI_CORE && res.type == ARM_TY_F32) {  /* soft-float: r0 */
+    unsigned dd = (unsigned)cg_def(c, op, -1);
+    a32_vmov_core_to_s(c->b, A32_AL, 2 * dd, A32_R0);
+    return;
+  }
   switch (res.kind) {
   case ABI_CORE: cg_def_fixed(c, op, false, A32_R0); break;
   case ABI_VFP: cg_def_fixed(c, op, true, 0); break;
-  case ABI_PAIR: {
+  case ABI_PAIR: {  /* a soft-float double, an i64 */
     /* any d register: r0:r1 are not disturbed by a spill the choice needs */
     unsigned dd = (unsigned)cg_def(c, op, -1);
     a32_vmov_core_to_d(c->b, A32_AL, dd, A32_R0, A32_R1);
     break;
   }
+  case ABI_SREG: cg_def_fixed(c, op, true, 0); break;  /* s0 is d0's low half */
   default: break;
   }
 }
@@ -154,17 +224,21 @@ void cg_lower_call(cg *c, const ir_op *op) {
   const ir_ref *a = ir_args(c->t, op);
   uint32_t n = op->nargs - 1;
   armjit_abi abi = c->ctx->abi;
-  call_scratch s;
+  call_scratch s = {0};  /* (gcc -O2 cannot see scratch_init fill it) */
   if (!scratch_init(c, &s, n)) return;
-  uint32_t stack = abi_classify(abi, d->args, n, s.locs);
+  for (uint32_t k = 0; k < n; k++) s.types[k] = abi_type_of(d->args[k]);
+  uint32_t stack = abi_classify(abi, s.types, n, s.locs);
 
   ra_call_prepare(&c->ra);
+  if (abi == ARMJIT_ABI_HARD) keep_pair_sources(c, &s, a, n);
   ra_loc fn = ra_where(&c->ra, a[0]);
 
   adjust_sp(c, A32_SUB, stack);
   for (uint32_t k = 0; k < n; k++)
     if (s.locs[k].kind == ABI_STACK)
-      cg_store_stack_arg(c, ra_where(&c->ra, a[k + 1]), s.locs[k].off);
+      cg_store_stack_arg(c, s.locs[k].type == ARM_TY_F32 ? f32_view(ra_where(&c->ra, a[k + 1]))
+                                                         : ra_where(&c->ra, a[k + 1]),
+                         s.locs[k].off);
 
   /* The function in an argument register would be overwritten: take it
    * into ip first (the resolver never writes ip when every destination
@@ -178,14 +252,19 @@ void cg_lower_call(cg *c, const ir_op *op) {
   uint32_t m = 0;
   for (uint32_t k = 0; k < n; k++) {
     abi_loc l = s.locs[k];
-    if (l.kind == ABI_CORE) s.dst[m] = ra_reg(l.reg, l.type);
+    ra_loc src = ra_where(&c->ra, a[k + 1]);
+    if (l.kind == ABI_CORE && l.type != ARM_TY_F32) s.dst[m] = ra_reg(l.reg, l.type);
     else if (l.kind == ABI_VFP) s.dst[m] = ra_vreg(l.reg);
+    else if (l.kind == ABI_SREG) { s.dst[m] = ra_sreg(l.reg); src = f32_view(src); }
     else continue;
-    s.src[m++] = ra_where(&c->ra, a[k + 1]);
+    s.src[m++] = src;
   }
   cg_parallel_move(c, s.dst, s.src, m);
   for (uint32_t k = 0; k < n; k++)
-    if (s.locs[k].kind == ABI_PAIR) load_pair(c, s.locs[k].reg, ra_where(&c->ra, a[k + 1]));
+    if (s.locs[k].kind == ABI_PAIR)
+      cg_load_pair(c, s.locs[k].reg, s.early[k].kind ? s.early[k] : ra_where(&c->ra, a[k + 1]));
+    else if (s.locs[k].kind == ABI_CORE && s.locs[k].type == ARM_TY_F32)
+      load_f32_core(c, s.locs[k].reg, ra_where(&c->ra, a[k + 1]));
 
   cg_release(c);
   ra_call_clobber(&c->ra);
@@ -198,6 +277,6 @@ void cg_lower_call(cg *c, const ir_op *op) {
   a32_blx(c->b, A32_AL, target);
   adjust_sp(c, A32_ADD, stack);
   c->busy = 0;
-  take_result(c, op, abi_result(abi, (armjit_type)d->type));
+  take_result(c, op, abi_result(abi, abi_type_of(d->type)));
   scratch_free(c, &s);
 }

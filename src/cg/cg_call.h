@@ -15,6 +15,9 @@ void cg_lower_call(cg *c, const ir_op *op);
 /* [sp, #off] <- a value wherever it is (ip and d15 carry it; never pushes,
  * so sp stays where the stores address from). */
 void cg_store_stack_arg(cg *c, ra_loc src, uint32_t off);
+/* r<lo>:r<lo+1> <- a 64-bit value (a soft-float double, an i64) from a d
+ * register, a slot or a constant, low word first. */
+void cg_load_pair(cg *c, unsigned lo, ra_loc src);
 /* force_token, guard_not_forced, guard_no_exception, guard_exception
  * (cg_rt.c) */
 void cg_lower_force_token(cg *c, const ir_op *op);

@@ -60,7 +60,7 @@ void cg_lower_call_assembler(cg *c, const ir_op *op) {
   cg_abort_branch(c, A32_LT);
   if (op->res != IR_NONE) {
     int rd = cg_def(c, op, -1);
-    cg_mem(c, op->type == ARMJIT_FLOAT ? CG_VLDR : CG_LDR, (unsigned)rd, A32_SP,
+    cg_mem(c, ra_storage_of(op->type) == ARMJIT_FLOAT ? CG_VLDR : CG_LDR, (unsigned)rd, A32_SP,
            ARM_FRAME_VALUES);
   }
   adjust_sp(c, A32_ADD, bytes);

@@ -70,7 +70,7 @@ static bool load_by_delta(cg *c, a32_reg rd, uint32_t v) {
   for (int r = 0; r < ARM_NCORE; r++) {
     if (r == (int)rd) continue;  /* already marked as caching the new value */
     ir_ref k = ra_cached_const(&c->ra, r);
-    if (k == IR_NONE || ir_ref_type(c->t, k) == ARMJIT_FLOAT) continue;
+    if (k == IR_NONE || ra_storage_of(ir_ref_type(c->t, k)) == ARMJIT_FLOAT) continue;
     uint32_t d = v - cg_const_word(c->t, k);
     if (a32_modimm(d) >= 0) {
       a32_dp(c->b, A32_AL, A32_ADD, false, rd, (a32_reg)r, a32_imm(d));
@@ -118,7 +118,7 @@ void cg_emit_pool(cg *c) {
     const ir_op *op = &t->ops[i];
     const ir_ref *a = ir_args(t, op);
     for (uint32_t k = 0; k < op->nargs && c->pool_n < POOL_MAX; k++) {
-      if (!IR_IS_CONST(a[k]) || ir_ref_type(t, a[k]) != ARMJIT_FLOAT) continue;
+      if (!IR_IS_CONST(a[k]) || ra_storage_of(ir_ref_type(t, a[k])) != ARMJIT_FLOAT) continue;
       uint64_t bits = cg_const_bits(ir_const_of(t, a[k]));
       if (a32_vfp_imm8(true, bits) < 0 && !pool_has(c, bits)) c->pool[c->pool_n++] = bits;
     }

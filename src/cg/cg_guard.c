@@ -43,8 +43,13 @@ void cg_lower_guard(cg *c, const ir_op *op) {
   case ARMJIT_OP_GUARD_VALUE: {
     ir_ref x = a[0], y = a[1];
     if (cg_is_const(x) && !cg_is_const(y)) { ir_ref t = x; x = y; y = t; }
-    if (ir_ref_type(c->t, x) == ARMJIT_FLOAT) {
+    armjit_type ty = ir_ref_type(c->t, x);
+    if (ty == ARMJIT_FLOAT) {
       cg_float_compare(c, x, y);  /* unordered: NE, so NaN never passes */
+    } else if (ty == ARMJIT_F32) {
+      cg_f32_compare(c, x, y);    /* the same in single precision */
+    } else if (ty == ARMJIT_I64) {
+      cg_llong_compare_eq(c, x, y);
     } else {
       a32_reg rn = cg_reg(c, x);
       a32_dp_op dop = A32_CMP;

@@ -251,7 +251,7 @@ void cg_lower_ovf(cg *c, const ir_op *op) {
 
 void cg_lower_same_as(cg *c, const ir_op *op) {
   ir_ref x = ir_args(c->t, op)[0];
-  if (ir_ref_type(c->t, x) == ARMJIT_FLOAT) {
+  if (ra_is_float(&c->ra, x)) {  /* float, i64, f32: one d register */
     unsigned dn = cg_vreg(c, x);
     unsigned dd = (unsigned)cg_def(c, op, (int)dn);
     if (dd != dn) a32_vfp(c->b, A32_AL, A32_VMOV, true, dd, 0, dn);

@@ -125,7 +125,7 @@ void cg_emit_pool(cg *c);
 /* ---- moves and memory (cg_move.c) ---- */
 /* ldr/str/vldr/vstr reg, [base, #off] for any offset; a far offset needs
  * an address register (cg_tmp_get). */
-typedef enum { CG_LDR, CG_STR, CG_VLDR, CG_VSTR } cg_mem_kind;
+typedef enum { CG_LDR, CG_STR, CG_VLDR, CG_VSTR, CG_VLDRS, CG_VSTRS /* s registers */ } cg_mem_kind;
 void cg_mem(cg *c, cg_mem_kind k, unsigned reg, a32_reg base, int32_t off);
 /* dst <- src for any locations (the allocator's move callback and the
  * parallel move output).  Stack<-stack and stack<-const go through a
@@ -182,6 +182,19 @@ void cg_lower_guard_class(cg *c, const ir_op *op);
 void cg_lower_finish(cg *c, const ir_op *op);
 void cg_lower_label(cg *c, const ir_op *op);
 void cg_lower_jump(cg *c, const ir_op *op);
+
+/* i64 and f32 (cg_wide.c) */
+void cg_lower_llong_binop(cg *c, const ir_op *op);
+void cg_lower_llong_unary(cg *c, const ir_op *op);
+void cg_lower_llong_mul(cg *c, const ir_op *op);
+void cg_lower_llong_shift(cg *c, const ir_op *op);
+void cg_lower_llong_cmp(cg *c, const ir_op *op);
+void cg_lower_llong_conv(cg *c, const ir_op *op);
+void cg_lower_llong_call(cg *c, const ir_op *op);
+/* Flags for guard_value: i64 x == y (EQ), f32 x == y (vcmp.f32: NE when
+ * unordered). */
+void cg_llong_compare_eq(cg *c, ir_ref x, ir_ref y);
+void cg_f32_compare(cg *c, ir_ref x, ir_ref y);
 
 /* A compare whose result only feeds the next guard is left in the flags. */
 bool cg_fusable(cg *c, const ir_op *op);

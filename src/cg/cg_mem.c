@@ -9,18 +9,20 @@
 
 /* The instruction for a value of the descriptor's type and width. */
 typedef struct {
-  bool vfp;
+  bool vfp;        /* float, i64 (VLDR/VSTR.64) or f32 (.32: the d register's low half) */
+  bool single;     /* f32 */
   a32_ldst_op op;  /* core registers */
   cg_form form;
 } cg_width;
 
 static cg_width width_of(const ir_descr *d, bool store) {
-  cg_width w = {false, store ? A32_STR : A32_LDR, CG_FORM_WORD};
+  cg_width w = {false, false, store ? A32_STR : A32_LDR, CG_FORM_WORD};
   /* characters are unsigned items; parsed str descriptors leave size 0 */
   bool chars = d->kind == IR_DESCR_STR || d->kind == IR_DESCR_UNICODE;
   uint32_t size = chars ? d->item_size : d->size;
-  if (d->type == ARMJIT_FLOAT) {
+  if (ra_storage_of(d->type) == ARMJIT_FLOAT) {
     w.vfp = true;
+    w.single = d->type == ARMJIT_F32;
     w.form = CG_FORM_VFP;
   } else if (d->type == ARMJIT_INT && size == 1) {
     if (store) w.op = A32_STRB;
@@ -51,8 +53,9 @@ static void access(cg *c, const ir_op *op, cg_width w, ir_ref p, ir_ref i, uint3
                         : cg_addr_const(c, w.form, rb, off);
   if (!store) rv = (unsigned)cg_def(c, op, -1);
   if (w.vfp) {
-    if (store) a32_vstr(c->b, A32_AL, true, rv, m.rn, m.off);
-    else a32_vldr(c->b, A32_AL, true, rv, m.rn, m.off);
+    unsigned r = w.single ? 2 * rv : rv;  /* an f32 is s2k of dk */
+    if (store) a32_vstr(c->b, A32_AL, !w.single, r, m.rn, m.off);
+    else a32_vldr(c->b, A32_AL, !w.single, r, m.rn, m.off);
   } else {
     a32_ldst(c->b, A32_AL, w.op, (a32_reg)rv, m);
   }
@@ -93,7 +96,7 @@ void cg_lower_mem(cg *c, const ir_op *op) {
     access(c, op, width_of(d, true), a[0], a[1], 1, off, a[2]);
     return;
   default: {  /* arraylen_gc, strlen, unicodelen: the int32 at p + len */
-    cg_width w = {false, A32_LDR, CG_FORM_WORD};
+    cg_width w = {false, false, A32_LDR, CG_FORM_WORD};
     access(c, op, w, a[0], IR_NONE, 0, (uint32_t)d->len_offset, IR_NONE);
     return;
   }

@@ -6,15 +6,19 @@
 #include "cg/cg_internal.h"
 
 void cg_mem(cg *c, cg_mem_kind k, unsigned reg, a32_reg base, int32_t off) {
-  bool vfp = k == CG_VLDR || k == CG_VSTR;
+  bool vfp = k == CG_VLDR || k == CG_VSTR || k == CG_VLDRS || k == CG_VSTRS;
+  bool dbl = k == CG_VLDR || k == CG_VSTR;
+  bool load = k == CG_VLDR || k == CG_VLDRS;
   bool near = vfp ? (off % 4 == 0 && off >= -1020 && off <= 1020)
                   : (off >= -4095 && off <= 4095);
   if (near) {
     switch (k) {
     case CG_LDR: a32_ldst(c->b, A32_AL, A32_LDR, (a32_reg)reg, a32_mem_imm(base, off)); break;
     case CG_STR: a32_ldst(c->b, A32_AL, A32_STR, (a32_reg)reg, a32_mem_imm(base, off)); break;
-    case CG_VLDR: a32_vldr(c->b, A32_AL, true, reg, base, off); break;
-    case CG_VSTR: a32_vstr(c->b, A32_AL, true, reg, base, off); break;
+    default:
+      if (load) a32_vldr(c->b, A32_AL, dbl, reg, base, off);
+      else a32_vstr(c->b, A32_AL, dbl, reg, base, off);
+      break;
     }
     return;
   }
@@ -26,8 +30,8 @@ void cg_mem(cg *c, cg_mem_kind k, unsigned reg, a32_reg base, int32_t off) {
   a32_mov_imm32(c->b, A32_AL, t.r, mag);
   if (vfp) {
     a32_dp(c->b, A32_AL, off < 0 ? A32_SUB : A32_ADD, false, t.r, base, a32_r(t.r));
-    if (k == CG_VLDR) a32_vldr(c->b, A32_AL, true, reg, t.r, 0);
-    else a32_vstr(c->b, A32_AL, true, reg, t.r, 0);
+    if (load) a32_vldr(c->b, A32_AL, dbl, reg, t.r, 0);
+    else a32_vstr(c->b, A32_AL, dbl, reg, t.r, 0);
   } else {
     a32_mem m = a32_mem_reg(base, t.r, off < 0, A32_LSL, 0, A32_IDX_OFFSET);
     a32_ldst(c->b, A32_AL, k == CG_LDR ? A32_LDR : A32_STR, (a32_reg)reg, m);
@@ -43,6 +47,23 @@ static uint64_t const_bits(cg *c, ra_loc k) {
   return cg_const_bits(&c->t->consts[k.n]);
 }
 
+/* s<dst> <- an f32 (call arguments under hard-float: the resolver's moves
+ * of ARM_TY_F32 locations, whose register numbers are s registers). */
+static void move_single(cg *c, ra_loc dst, ra_loc src) {
+  switch (src.kind) {
+  case LOC_VREG: a32_vfp(c->b, A32_AL, A32_VMOV, false, (unsigned)dst.n, 0, (unsigned)src.n); break;
+  case LOC_STACK: cg_mem(c, CG_VLDRS, (unsigned)dst.n, A32_FP, src.n); break;
+  case LOC_CONST: {
+    cg_tmp t = cg_tmp_get(c, 0);
+    cg_load_int(c, t.r, (uint32_t)const_bits(c, src));
+    a32_vmov_core_to_s(c->b, A32_AL, (unsigned)dst.n, t.r);
+    cg_tmp_put(c, t);
+    break;
+  }
+  default: cg_fail(c, ARMJIT_E_INVALID, "move into s%d from nowhere (internal)", (int)dst.n); break;
+  }
+}
+
 void cg_move(cg *c, ra_loc dst, ra_loc src) {
   if (ra_loc_same(dst, src)) return;
   bool f = loc_float(dst);
@@ -54,6 +75,7 @@ void cg_move(cg *c, ra_loc dst, ra_loc src) {
     else cg_fail(c, ARMJIT_E_INVALID, "move into r%d from nowhere (internal)", (int)dst.n);
     return;
   case LOC_VREG:
+    if (dst.type == ARM_TY_F32) { move_single(c, dst, src); return; }
     if (src.kind == LOC_VREG) a32_vfp(c->b, A32_AL, A32_VMOV, true, (unsigned)dst.n, 0, (unsigned)src.n);
     else if (src.kind == LOC_STACK) cg_mem(c, CG_VLDR, (unsigned)dst.n, A32_FP, src.n);
     else if (src.kind == LOC_CONST) cg_load_float(c, (unsigned)dst.n, const_bits(c, src));
@@ -61,7 +83,10 @@ void cg_move(cg *c, ra_loc dst, ra_loc src) {
     return;
   case LOC_STACK:
     if (src.kind == LOC_REG) { cg_mem(c, CG_STR, (unsigned)src.n, A32_FP, dst.n); return; }
-    if (src.kind == LOC_VREG) { cg_mem(c, CG_VSTR, (unsigned)src.n, A32_FP, dst.n); return; }
+    if (src.kind == LOC_VREG) {
+      cg_mem(c, src.type == ARM_TY_F32 ? CG_VSTRS : CG_VSTR, (unsigned)src.n, A32_FP, dst.n);
+      return;
+    }
     if (src.kind != LOC_STACK && src.kind != LOC_CONST) break;
     if (f) {
       /* d15 is the float scratch; nothing else holds it across moves */

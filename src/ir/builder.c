@@ -70,8 +70,8 @@ static bool check_opc(armjit_trace *t, const char *fn, armjit_opcode op) {
 
 armjit_val armjit_input(armjit_trace *t, armjit_type type) {
   if (!t) return ARMJIT_NOVAL;
-  if (type != ARMJIT_INT && type != ARMJIT_REF && type != ARMJIT_FLOAT) {
-    ir_builder_fail(t, ARMJIT_E_ARG, "armjit_input: bad type %d (int, ref or float)",
+  if (!ir_is_value_type(type)) {
+    ir_builder_fail(t, ARMJIT_E_ARG, "armjit_input: bad type %d (int, ref, float, i64 or f32)",
                     (int)type);
     return ARMJIT_NOVAL;
   }
@@ -112,6 +112,18 @@ armjit_val armjit_const_ref(armjit_trace *t, uintptr_t v) {
 armjit_val armjit_const_float(armjit_trace *t, double v) {
   armjit_value x = {.f = v};
   return add_const(t, ARMJIT_FLOAT, x);
+}
+
+armjit_val armjit_const_i64(armjit_trace *t, int64_t v) {
+  armjit_value x = {.bits = 0};
+  x.l = v;
+  return add_const(t, ARMJIT_I64, x);
+}
+
+armjit_val armjit_const_f32(armjit_trace *t, float v) {
+  armjit_value x = {.bits = 0};
+  x.s = v;
+  return add_const(t, ARMJIT_F32, x);
 }
 
 armjit_val armjit_op(armjit_trace *t, armjit_opcode op, const armjit_val *args,

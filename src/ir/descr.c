@@ -15,7 +15,12 @@ const char *ir_descr_kind_name(unsigned kind) {
 }
 
 uint32_t ir_natural_size(armjit_type ty) {
-  return ty == ARMJIT_REF ? (uint32_t)sizeof(uintptr_t) : ty == ARMJIT_FLOAT ? 8u : 0u;
+  switch (ty) {
+  case ARMJIT_REF: return (uint32_t)sizeof(uintptr_t);
+  case ARMJIT_FLOAT: case ARMJIT_I64: return 8u;
+  case ARMJIT_F32: return 4u;
+  default: return 0u;
+  }
 }
 
 unsigned ir_op_descr_kinds(unsigned opc) {
@@ -64,9 +69,7 @@ void ir_descr_desc(const armjit_trace *t, int32_t id, char *buf, size_t n) {
     snprintf(buf, n, "#%ld", (long)id);
 }
 
-static bool is_value_type(unsigned ty) {
-  return ty == ARMJIT_INT || ty == ARMJIT_REF || ty == ARMJIT_FLOAT;
-}
+static bool is_value_type(unsigned ty) { return ir_is_value_type(ty); }
 
 #define FAIL(key, ...) (*bad = (key), snprintf(msg, n, __VA_ARGS__), false)
 
@@ -74,7 +77,7 @@ static bool is_value_type(unsigned ty) {
 static bool check_value(const ir_descr *d, ir_descr_key size_key, ir_descr_key *bad,
                         char *msg, size_t n) {
   if (!is_value_type(d->type))
-    return FAIL(IR_DK_TYPE, "the value type must be int, ref or float");
+    return FAIL(IR_DK_TYPE, "the value type must be int, ref, float, i64 or f32");
   switch ((armjit_type)d->type) {
   case ARMJIT_INT:
     if (d->size != 1 && d->size != 2 && d->size != 4)
@@ -84,6 +87,14 @@ static bool check_value(const ir_descr *d, ir_descr_key size_key, ir_descr_key *
     if (d->size != sizeof(uintptr_t))
       return FAIL(size_key, "a ref in memory has %u bytes (pointer size), not %u",
                   (unsigned)sizeof(uintptr_t), (unsigned)d->size);
+    break;
+  case ARMJIT_I64:
+    if (d->size != 8)
+      return FAIL(size_key, "an i64 in memory has 8 bytes, not %u", (unsigned)d->size);
+    break;
+  case ARMJIT_F32:
+    if (d->size != 4)
+      return FAIL(size_key, "an f32 in memory is a 4-byte float, not %u bytes", (unsigned)d->size);
     break;
   default:
     if (d->size != 8)
@@ -100,9 +111,9 @@ static bool check_call(const ir_descr *d, ir_descr_key *bad, char *msg, size_t n
                 IR_MAX_ARGS - 1, d->nargs);
   for (uint32_t k = 0; k < d->nargs; k++)
     if (!is_value_type(d->args[k]))
-      return FAIL(IR_DK_ARGS, "argument %u: the type must be int, ref or float", k + 1);
+      return FAIL(IR_DK_ARGS, "argument %u: the type must be int, ref, float, i64 or f32", k + 1);
   if (!is_value_type(d->type) && d->type != ARMJIT_VOID)
-    return FAIL(IR_DK_RESULT, "the result type must be int, ref, float or void");
+    return FAIL(IR_DK_RESULT, "the result type must be int, ref, float, i64, f32 or void");
   if (d->flags & ~(unsigned)(ARMJIT_CALL_MAY_RAISE | ARMJIT_CALL_MAY_FORCE))
     return FAIL(IR_DK_FLAGS, "unknown call flags 0x%x", d->flags);
   return true;

@@ -42,6 +42,8 @@ static inline armjit_value get(const interp *in, ir_ref r) {
 static inline int32_t geti(const interp *in, ir_ref r) { return get(in, r).i; }
 static inline double getf(const interp *in, ir_ref r) { return get(in, r).f; }
 static inline uintptr_t getr(const interp *in, ir_ref r) { return get(in, r).r; }
+static inline int64_t getl(const interp *in, ir_ref r) { return get(in, r).l; }
+static inline float gets(const interp *in, ir_ref r) { return get(in, r).s; }
 
 static inline armjit_value mki(int32_t i) {
   armjit_value v = {.bits = 0};
@@ -50,6 +52,16 @@ static inline armjit_value mki(int32_t i) {
 }
 static inline armjit_value mkf(double d) {
   armjit_value v = {.f = d};
+  return v;
+}
+static inline armjit_value mkl(int64_t l) {
+  armjit_value v = {.l = l};
+  return v;
+}
+/* f32 values keep the high word zero (frame slots: docs/ir.md §2). */
+static inline armjit_value mks(float s) {
+  armjit_value v = {.bits = 0};
+  v.s = s;
   return v;
 }
 static inline armjit_value mkr(uintptr_t r) {
@@ -66,6 +78,7 @@ static void write_exit(const interp *in, armjit_frame *f, int32_t exit_id,
     switch (ir_ref_type(in->t, refs[k])) {
     case ARMJIT_INT: f->values[k].bits = (uint32_t)v.i; break;
     case ARMJIT_REF: f->values[k].bits = (uintptr_t)v.r; break;
+    case ARMJIT_F32: f->values[k].bits = (uint32_t)v.bits; break;
     default: f->values[k].bits = v.bits; break; /* bits: NaN payloads kept */
     }
   }
@@ -85,6 +98,8 @@ static bool guard_passes(const interp *in, const ir_op *op, const ir_ref *a, boo
     switch (ir_ref_type(in->t, a[0])) {
     case ARMJIT_INT: return geti(in, a[0]) == geti(in, a[1]);
     case ARMJIT_REF: return getr(in, a[0]) == getr(in, a[1]);
+    case ARMJIT_I64: return getl(in, a[0]) == getl(in, a[1]);
+    case ARMJIT_F32: return gets(in, a[0]) == gets(in, a[1]); /* NaN never passes */
     default: return getf(in, a[0]) == getf(in, a[1]); /* NaN never passes */
     }
   default: return false;
@@ -95,6 +110,8 @@ static bool guard_passes(const interp *in, const ir_op *op, const ir_ref *a, boo
 static armjit_value eval(const interp *in, const ir_op *op, const ir_ref *a, bool *ovf) {
 #define I(k) geti(in, a[k])
 #define F(k) getf(in, a[k])
+#define L(k) getl(in, a[k])
+#define S(k) gets(in, a[k])
   switch ((armjit_opcode)op->opc) {
   case ARMJIT_OP_INT_ADD: return mki(ir_sem_add(I(0), I(1)));
   case ARMJIT_OP_INT_SUB: return mki(ir_sem_sub(I(0), I(1)));
@@ -143,10 +160,44 @@ static armjit_value eval(const interp *in, const ir_op *op, const ir_ref *a, boo
   case ARMJIT_OP_CAST_FLOAT_TO_INT: return mki(ir_sem_f2i(F(0)));
   case ARMJIT_OP_CAST_INT_TO_FLOAT: return mkf((double)I(0));
   case ARMJIT_OP_SAME_AS: return get(in, a[0]);
+  case ARMJIT_OP_LLONG_ADD: return mkl(ir_sem_ladd(L(0), L(1)));
+  case ARMJIT_OP_LLONG_SUB: return mkl(ir_sem_lsub(L(0), L(1)));
+  case ARMJIT_OP_LLONG_MUL: return mkl(ir_sem_lmul(L(0), L(1)));
+  case ARMJIT_OP_LLONG_FLOORDIV: return mkl(ir_sem_ldiv(L(0), L(1)));
+  case ARMJIT_OP_LLONG_MOD: return mkl(ir_sem_lmod(L(0), L(1)));
+  case ARMJIT_OP_LLONG_AND: return mkl(L(0) & L(1));
+  case ARMJIT_OP_LLONG_OR: return mkl(L(0) | L(1));
+  case ARMJIT_OP_LLONG_XOR: return mkl(L(0) ^ L(1));
+  case ARMJIT_OP_LLONG_LSHIFT: return mkl(ir_sem_llshift(L(0), I(1)));
+  case ARMJIT_OP_LLONG_RSHIFT: return mkl(ir_sem_lrshift(L(0), I(1)));
+  case ARMJIT_OP_ULLONG_RSHIFT: return mkl(ir_sem_lurshift(L(0), I(1)));
+  case ARMJIT_OP_LLONG_NEG: return mkl(ir_sem_lneg(L(0)));
+  case ARMJIT_OP_LLONG_INVERT: return mkl(~L(0));
+  case ARMJIT_OP_LLONG_LT: return mki(L(0) < L(1));
+  case ARMJIT_OP_LLONG_LE: return mki(L(0) <= L(1));
+  case ARMJIT_OP_LLONG_EQ: return mki(L(0) == L(1));
+  case ARMJIT_OP_LLONG_NE: return mki(L(0) != L(1));
+  case ARMJIT_OP_LLONG_GT: return mki(L(0) > L(1));
+  case ARMJIT_OP_LLONG_GE: return mki(L(0) >= L(1));
+  case ARMJIT_OP_ULLONG_LT: return mki((uint64_t)L(0) < (uint64_t)L(1));
+  case ARMJIT_OP_ULLONG_LE: return mki((uint64_t)L(0) <= (uint64_t)L(1));
+  case ARMJIT_OP_ULLONG_GT: return mki((uint64_t)L(0) > (uint64_t)L(1));
+  case ARMJIT_OP_ULLONG_GE: return mki((uint64_t)L(0) >= (uint64_t)L(1));
+  case ARMJIT_OP_LLONG_FROM_INT: return mkl(I(0));
+  case ARMJIT_OP_LLONG_FROM_UINT: return mkl((int64_t)(uint32_t)I(0));
+  case ARMJIT_OP_LLONG_TO_INT: return mki(ir_sem_l2i(L(0)));
+  case ARMJIT_OP_LLONG_TO_FLOAT: return mkf(ir_sem_l2f(L(0)));
+  case ARMJIT_OP_LLONG_FROM_FLOAT: return mkl(ir_sem_f2l(F(0)));
+  case ARMJIT_OP_CONVERT_FLOAT_BYTES_TO_LONGLONG: return mkl(ir_sem_dbits(F(0)));
+  case ARMJIT_OP_CONVERT_LONGLONG_BYTES_TO_FLOAT: return mkf(ir_sem_bitsd(L(0)));
+  case ARMJIT_OP_CAST_FLOAT_TO_SINGLEFLOAT: return mks((float)F(0));
+  case ARMJIT_OP_CAST_SINGLEFLOAT_TO_FLOAT: return mkf((double)S(0));
   default: return mki(0); /* guards and control are handled by the caller */
   }
 #undef I
 #undef F
+#undef L
+#undef S
 }
 
 /* A value of descriptor d's type and size at addr (ints extended). */
@@ -168,6 +219,7 @@ static armjit_value load(const ir_descr *d, uintptr_t addr) {
     }
     return v;
   case ARMJIT_REF: memcpy(&v.r, p, sizeof v.r); return v;
+  case ARMJIT_F32: memcpy(&v.s, p, 4); return v;
   default: memcpy(&v.bits, p, 8); return v;
   }
 }
@@ -190,6 +242,7 @@ static void store(const ir_descr *d, uintptr_t addr, armjit_value v) {
     return;
   }
   case ARMJIT_REF: memcpy(p, &v.r, sizeof v.r); return;
+  case ARMJIT_F32: memcpy(p, &v.s, 4); return;
   default: memcpy(p, &v.bits, 8); return;
   }
 }
@@ -216,6 +269,8 @@ static ffi_type *ffi_of(armjit_type ty) {
   case ARMJIT_INT: return &ffi_type_sint32;
   case ARMJIT_REF: return &ffi_type_pointer;
   case ARMJIT_FLOAT: return &ffi_type_double;
+  case ARMJIT_I64: return &ffi_type_sint64;
+  case ARMJIT_F32: return &ffi_type_float;
   default: return &ffi_type_void;
   }
 }
@@ -224,6 +279,8 @@ typedef union {
   int32_t i;
   void *p;
   double f;
+  int64_t l;
+  float s;
 } ffi_slot;
 
 /* The context's ABI (docs/ir.md §11.1): libffi has both ARM variants. */
@@ -266,6 +323,8 @@ static armjit_status call(const interp *in, const ir_op *op, armjit_value *res,
     types[k] = ffi_of(ty);
     if (ty == ARMJIT_INT) slots[k].i = v.i;
     else if (ty == ARMJIT_REF) slots[k].p = (void *)v.r;
+    else if (ty == ARMJIT_I64) slots[k].l = v.l;
+    else if (ty == ARMJIT_F32) slots[k].s = v.s;
     else slots[k].f = v.f;
     ptrs[k] = &slots[k];
   }
@@ -282,6 +341,8 @@ static armjit_status call(const interp *in, const ir_op *op, armjit_value *res,
     union {
       ffi_arg a;
       double f;
+      int64_t l;
+      float s;
       uint64_t pad;
     } rv;
     rv.pad = 0;
@@ -289,6 +350,8 @@ static armjit_status call(const interp *in, const ir_op *op, armjit_value *res,
     if (rty == ARMJIT_INT) *res = mki(ir_sem_wrap((uint32_t)rv.a));
     else if (rty == ARMJIT_REF) *res = mkr((uintptr_t)rv.a);
     else if (rty == ARMJIT_FLOAT) res->f = rv.f;
+    else if (rty == ARMJIT_I64) *res = mkl(rv.l);
+    else if (rty == ARMJIT_F32) *res = mks(rv.s);
   }
   if (types != small_types) {
     ajx_free(t->ctx, types);
@@ -522,6 +585,7 @@ static void load_inputs(interp *in, const armjit_frame *f) {
     switch ((armjit_type)t->vtype[v]) {
     case ARMJIT_INT: in->vals[v] = mki(f->values[v].i); break;
     case ARMJIT_REF: in->vals[v] = mkr(f->values[v].r); break;
+    case ARMJIT_F32: in->vals[v] = mks(f->values[v].s); break;
     default: in->vals[v].bits = f->values[v].bits; break;
     }
   }

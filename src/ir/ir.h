@@ -137,7 +137,7 @@ static inline const ir_opinfo *ir_info(unsigned opc) { return &ir_opinfo_table[o
 int ir_opcode_by_name(const char *name, size_t len);
 /* The same through a hash table of the op names, for a reader that looks
  * up many (the parser: one per line): init once, then find. */
-#define IR_OPTAB_SIZE 256u /* > 2 x ARMJIT_OP__COUNT, a power of two */
+#define IR_OPTAB_SIZE 512u /* > 2 x ARMJIT_OP__COUNT, a power of two */
 typedef struct { uint8_t slot[IR_OPTAB_SIZE]; } ir_optab; /* opcode + 1, 0 empty */
 void ir_optab_init(ir_optab *tab);
 int ir_optab_find(const ir_optab *tab, const char *name, size_t len);

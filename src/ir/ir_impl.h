@@ -128,5 +128,12 @@ void ir_names_free(armjit_ctx *ctx, ir_namemap *m);
 
 /* The canonical NaN float constants are stored as (ARM's default NaN). */
 #define IR_CANON_NAN_BITS UINT64_C(0x7ff8000000000000)
+#define IR_CANON_NAN32_BITS UINT64_C(0x7fc00000) /* the same for f32 */
+
+/* The types a value may have (every armjit_type but void). */
+static inline bool ir_is_value_type(unsigned ty) {
+  return ty == ARMJIT_INT || ty == ARMJIT_REF || ty == ARMJIT_FLOAT || ty == ARMJIT_I64 ||
+         ty == ARMJIT_F32;
+}
 
 #endif

@@ -18,12 +18,21 @@ const char *ir_type_name(armjit_type ty) {
   case ARMJIT_INT: return "int";
   case ARMJIT_REF: return "ref";
   case ARMJIT_FLOAT: return "float";
+  case ARMJIT_I64: return "i64";
+  case ARMJIT_F32: return "f32";
   default: return "void";
   }
 }
 
 char ir_type_letter(armjit_type ty) {
-  return ty == ARMJIT_INT ? 'i' : ty == ARMJIT_REF ? 'p' : ty == ARMJIT_FLOAT ? 'f' : 'v';
+  switch (ty) {
+  case ARMJIT_INT: return 'i';
+  case ARMJIT_REF: return 'p';
+  case ARMJIT_FLOAT: return 'f';
+  case ARMJIT_I64: return 'l';
+  case ARMJIT_F32: return 's';
+  default: return 'v';
+  }
 }
 
 /* Length of each op's name, from the op table. */

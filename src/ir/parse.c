@@ -171,6 +171,66 @@ static armjit_status parse_refconst(parser *P, uint32_t c0, ir_ref *out) {
   return add_const(P, ARMJIT_REF, v, out);
 }
 
+/* i64(N): decimal (optionally signed) or 0x hex (64 bits, optionally
+ * signed), the cursor just after "i64". */
+static armjit_status parse_i64const(parser *P, uint32_t c0, ir_ref *out) {
+  armjit_status st = ir_lex_expect(&P->lx, '(', "after i64");
+  if (st != ARMJIT_OK) return st;
+  ir_lex_ws(&P->lx);
+  const char *s = P->lx.p, *q = s;
+  bool neg = *q == '-';
+  if (neg) q++;
+  bool hex = q[0] == '0' && (q[1] == 'x' || q[1] == 'X');
+  if (hex) q += 2;
+  uint64_t u;
+  bool range;
+  if (!ir_lex_uint(&q, hex, UINT64_MAX, &u, &range) || is_id(*q) || *q == '.')
+    return malformed(P, s, q, col_of(P, s));
+  uint64_t lim = neg ? UINT64_C(1) << 63 : hex ? UINT64_MAX : (UINT64_C(1) << 63) - 1;
+  if (range || u > lim)
+    return perr(P, ARMJIT_E_SYNTAX, c0, "i64 constant %.*s does not fit in 64 bits",
+                (int)(q - s), s);
+  P->lx.p = q;
+  st = ir_lex_expect(&P->lx, ')', "after the i64 constant");
+  if (st != ARMJIT_OK) return st;
+  armjit_value v = {.bits = neg ? 0 - u : u};
+  return add_const(P, ARMJIT_I64, v, out);
+}
+
+/* f32(X): X a float literal (as for float constants, or inf, -inf, nan)
+ * that is exactly an f32, the cursor just after "f32". */
+static armjit_status parse_f32const(parser *P, uint32_t c0, ir_ref *out) {
+  armjit_status st = ir_lex_expect(&P->lx, '(', "after f32");
+  if (st != ARMJIT_OK) return st;
+  ir_lex_ws(&P->lx);
+  const char *s = P->lx.p, *q = s;
+  if (*q == '-' || *q == '+') q++;
+  while (is_id(*q) || *q == '.' ||
+         ((*q == '-' || *q == '+') && (q[-1] == 'e' || q[-1] == 'E')))
+    q++;
+  size_t len = (size_t)(q - s);
+  char buf[128];
+  if (len == 0 || len >= sizeof buf)
+    return perr(P, ARMJIT_E_SYNTAX, col(P), "expected an f32 literal after f32(");
+  memcpy(buf, s, len);
+  buf[len] = 0;
+  double d;
+  const char *w = buf + (buf[0] == '-' || buf[0] == '+');
+  if (strcmp(w, "inf") == 0) d = buf[0] == '-' ? -INFINITY : INFINITY;
+  else if (strcmp(w, "nan") == 0 && buf[0] != '-' && buf[0] != '+') d = NAN;
+  else if (!ir_parse_double(buf, &d) || strchr(buf, 'x') || strchr(buf, 'X') || isinf(d))
+    return perr(P, ARMJIT_E_SYNTAX, col_of(P, s), "malformed f32 constant '%s'", buf);
+  float f = (float)d;
+  if (!isnan(d) && (double)f != d)
+    return perr(P, ARMJIT_E_SYNTAX, c0, "f32 constant %s is not exactly an f32", buf);
+  P->lx.p = q;
+  st = ir_lex_expect(&P->lx, ')', "after the f32 constant");
+  if (st != ARMJIT_OK) return st;
+  armjit_value v = {.bits = 0};
+  v.s = f;
+  return add_const(P, ARMJIT_F32, v, out);
+}
+
 /* sym(NAME), the cursor just after "sym": a ref constant holding the
  * address registered under NAME (docs/ir.md §11.1). */
 static armjit_status parse_sym(parser *P, ir_ref *out) {
@@ -207,10 +267,12 @@ static armjit_status check_new_var(parser *P, const char *s, size_t n, uint32_t 
   case 'i': *ty = ARMJIT_INT; break;
   case 'p': *ty = ARMJIT_REF; break;
   case 'f': *ty = ARMJIT_FLOAT; break;
+  case 'l': *ty = ARMJIT_I64; break;
+  case 's': *ty = ARMJIT_F32; break;
   default:
     return perr(P, ARMJIT_E_SYNTAX, c0,
-                "variable name %.*s must start with its type: i (int), p (ref) or f (float)",
-                (int)n, s);
+                "variable name %.*s must start with its type: i (int), p (ref), f (float), "
+                "l (i64) or s (f32)", (int)n, s);
   }
   const ir_name_ent *e = ir_names_find(&P->vars, s, n);
   if (e)
@@ -341,12 +403,16 @@ static armjit_status parse_item(parser *P, bool in_fail, item *it) {
   if (word_is(s, n, "nan")) { v.f = NAN; return add_const(P, ARMJIT_FLOAT, v, &it->ref); }
   if (word_is(s, n, "ref")) return parse_refconst(P, c0, &it->ref);
   if (word_is(s, n, "sym")) return parse_sym(P, &it->ref);
+  /* i64(...) and f32(...) are constants; i64 and f32 alone are variables
+   * (int value 64, float value 32). */
+  if (word_is(s, n, "i64") && s[n] == '(') return parse_i64const(P, c0, &it->ref);
+  if (word_is(s, n, "f32") && s[n] == '(') return parse_f32const(P, c0, &it->ref);
   const ir_name_ent *e = ir_names_find(&P->vars, s, n);
   if (!e) {
-    if (s[0] != 'i' && s[0] != 'p' && s[0] != 'f') /* cannot be a variable at all */
+    if (!strchr("ipfls", s[0])) /* cannot be a variable at all */
       return perr(P, ARMJIT_E_SYNTAX, c0,
-                  "variable name %.*s must start with its type: i (int), p (ref) or f (float)",
-                  (int)n, s);
+                  "variable name %.*s must start with its type: i (int), p (ref), f (float), "
+                  "l (i64) or s (f32)", (int)n, s);
     return perr(P, ARMJIT_E_INVALID, c0, "use of undefined variable %.*s", (int)n, s);
   }
   it->ref = e->val;
@@ -726,7 +792,7 @@ static armjit_status parse_int32(parser *P, int32_t *out) {
   return ARMJIT_OK;
 }
 
-/* int | ref | float, and void when allowed. */
+/* int | ref | float | i64 | f32, and void when allowed. */
 static armjit_status parse_type(parser *P, bool void_ok, uint8_t *out) {
   ir_lex_ws(&P->lx);
   const char *s = P->lx.p;
@@ -736,12 +802,14 @@ static armjit_status parse_type(parser *P, bool void_ok, uint8_t *out) {
   if (word_is(s, n, "int")) *out = ARMJIT_INT;
   else if (word_is(s, n, "ref")) *out = ARMJIT_REF;
   else if (word_is(s, n, "float")) *out = ARMJIT_FLOAT;
+  else if (word_is(s, n, "i64")) *out = ARMJIT_I64;
+  else if (word_is(s, n, "f32")) *out = ARMJIT_F32;
   else if (void_ok && word_is(s, n, "void")) *out = ARMJIT_VOID;
   else {
     char b[16];
     if (!n)
       return perr(P, ARMJIT_E_SYNTAX, col(P), "expected a type, got %s", here(P, b, sizeof b));
-    return perr(P, ARMJIT_E_SYNTAX, col(P), "unknown type '%.*s' (int, ref, float%s)", (int)n, s,
+    return perr(P, ARMJIT_E_SYNTAX, col(P), "unknown type '%.*s' (int, ref, float, i64, f32%s)", (int)n, s,
                 void_ok ? " or void" : "");
   }
   P->lx.p += n;
@@ -776,7 +844,8 @@ static armjit_status parse_prop(decl *D, const char *s, size_t n) {
   bool is_kv = key >= 0;
   if (!is_kv) {
     if (word_is(s, n, "signed") || word_is(s, n, "unsigned")) key = IR_DK_SIGN;
-    else if (word_is(s, n, "int") || word_is(s, n, "ref") || word_is(s, n, "float"))
+    else if (word_is(s, n, "int") || word_is(s, n, "ref") || word_is(s, n, "float") ||
+             word_is(s, n, "i64") || word_is(s, n, "f32"))
       key = IR_DK_TYPE;
     else if (word_is(s, n, "may_raise") || word_is(s, n, "may_force")) key = IR_DK_FLAGS;
     else
@@ -799,7 +868,9 @@ static armjit_status parse_prop(decl *D, const char *s, size_t n) {
   if (!is_kv) {
     if (key == IR_DK_SIGN) d->is_signed = word_is(s, n, "signed");
     else if (key == IR_DK_TYPE) d->type = word_is(s, n, "int") ? ARMJIT_INT
-                                        : word_is(s, n, "ref") ? ARMJIT_REF : ARMJIT_FLOAT;
+                                        : word_is(s, n, "ref") ? ARMJIT_REF
+                                        : word_is(s, n, "i64") ? ARMJIT_I64
+                                        : word_is(s, n, "f32") ? ARMJIT_F32 : ARMJIT_FLOAT;
     else d->flags |= bit;
     return ARMJIT_OK;
   }

@@ -57,6 +57,13 @@ void ir_format_const(const ir_const *c, char *buf, size_t n) {
     if (c->v.r == 0) snprintf(buf, n, "null");
     else snprintf(buf, n, "ref(0x%" PRIxPTR ")", c->v.r);
     break;
+  case ARMJIT_I64: snprintf(buf, n, "i64(%" PRId64 ")", c->v.l); break;
+  case ARMJIT_F32: {
+    char d[40];
+    ir_format_double((double)c->v.s, d, sizeof d);
+    snprintf(buf, n, "f32(%s)", d);
+    break;
+  }
   default: ir_format_double(c->v.f, buf, n); break;
   }
 }

@@ -92,4 +92,64 @@ static inline int32_t ir_sem_f2i(double d) {
   return (int32_t)d;
 }
 
+/* ---- i64 (wrap-around, two's complement; docs/ir.md §6) ---------------- */
+static inline int64_t ir_sem_wrap64(uint64_t u) {
+  return u <= (uint64_t)INT64_MAX ? (int64_t)u
+                                  : (int64_t)(u - (UINT64_C(1) << 63)) - INT64_MAX - 1;
+}
+static inline int64_t ir_sem_ladd(int64_t x, int64_t y) { return ir_sem_wrap64((uint64_t)x + (uint64_t)y); }
+static inline int64_t ir_sem_lsub(int64_t x, int64_t y) { return ir_sem_wrap64((uint64_t)x - (uint64_t)y); }
+static inline int64_t ir_sem_lmul(int64_t x, int64_t y) { return ir_sem_wrap64((uint64_t)x * (uint64_t)y); }
+static inline int64_t ir_sem_lneg(int64_t x) { return ir_sem_wrap64(0u - (uint64_t)x); }
+/* As the 32-bit ops: truncating, x/0 = 0, INT64_MIN/-1 = INT64_MIN. */
+static inline int64_t ir_sem_ldiv(int64_t x, int64_t y) {
+  if (y == 0) return 0;
+  if (y == -1) return ir_sem_lneg(x);
+  return x / y;
+}
+/* x%0 = x, INT64_MIN%-1 = 0; the sign of x. */
+static inline int64_t ir_sem_lmod(int64_t x, int64_t y) {
+  if (y == 0) return x;
+  if (y == -1) return 0;
+  return x % y;
+}
+/* The count is the low byte of the int, as for the 32-bit shifts: 64 and
+ * more shift everything out. */
+static inline int64_t ir_sem_llshift(int64_t x, int32_t n) {
+  uint32_t c = (uint32_t)n & 0xffu;
+  return c >= 64 ? 0 : ir_sem_wrap64((uint64_t)x << c);
+}
+static inline int64_t ir_sem_lrshift(int64_t x, int32_t n) {
+  uint32_t c = (uint32_t)n & 0xffu;
+  uint64_t u = (uint64_t)x;
+  if (c >= 64) return x < 0 ? -1 : 0;
+  return ir_sem_wrap64(x < 0 ? ~(~u >> c) : u >> c);
+}
+static inline int64_t ir_sem_lurshift(int64_t x, int32_t n) {
+  uint32_t c = (uint32_t)n & 0xffu;
+  return c >= 64 ? 0 : ir_sem_wrap64((uint64_t)x >> c);
+}
+/* The low 32 bits. */
+static inline int32_t ir_sem_l2i(int64_t x) { return ir_sem_wrap((uint32_t)(uint64_t)x); }
+/* Truncate toward zero, saturate, NaN -> 0 (as cast_float_to_int). */
+static inline int64_t ir_sem_f2l(double d) {
+  if (isnan(d)) return 0;
+  if (!(d < 9223372036854775808.0)) return INT64_MAX;
+  if (!(d >= -9223372036854775808.0)) return INT64_MIN;
+  return (int64_t)d;
+}
+/* Round to nearest, ties to even (exact up to 2^53). */
+static inline double ir_sem_l2f(int64_t x) { return (double)x; }
+static inline int64_t ir_sem_dbits(double d) {
+  uint64_t b;
+  memcpy(&b, &d, 8);
+  return ir_sem_wrap64(b);
+}
+static inline double ir_sem_bitsd(int64_t x) {
+  uint64_t b = (uint64_t)x;
+  double d;
+  memcpy(&d, &b, 8);
+  return d;
+}
+
 #endif

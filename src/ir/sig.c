@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* An op's arguments against its signature in the op table, for every op;
  * shared by the builder (at the call) and the validator (with the source
- * map).  Signature letters: i r f a type, '*' any type but all '*' the same
+ * map).  Signature letters: i r f l s a type, '*' any type but all '*' the same
  * (the first one fixes it), 'd' the value type of the op's descriptor, "."
  * a variadic list of any types, except for calls: the function address
  * then the arguments the call descriptor lists. */
@@ -11,8 +11,14 @@
 #include <string.h>
 
 armjit_type ir_letter_type(char c) {
-  return c == 'i' ? ARMJIT_INT : c == 'r' ? ARMJIT_REF : c == 'f' ? ARMJIT_FLOAT
-                                                                   : ARMJIT_VOID;
+  switch (c) {
+  case 'i': return ARMJIT_INT;
+  case 'r': return ARMJIT_REF;
+  case 'f': return ARMJIT_FLOAT;
+  case 'l': return ARMJIT_I64;
+  case 's': return ARMJIT_F32;
+  default: return ARMJIT_VOID;
+  }
 }
 
 static bool problem(ir_sig_problem *p, armjit_status code, int arg) {

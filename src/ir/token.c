@@ -19,9 +19,7 @@ static void tokens_release(armjit_ctx *ctx) {
   ctx->tokens = NULL;
 }
 
-static bool is_value_type(unsigned ty) {
-  return ty == ARMJIT_INT || ty == ARMJIT_REF || ty == ARMJIT_FLOAT;
-}
+static bool is_value_type(unsigned ty) { return ir_is_value_type(ty); }
 
 armjit_token *armjit_ctx_token(const armjit_ctx *ctx, const char *name) {
   if (!ctx || !name) return NULL;
@@ -74,7 +72,7 @@ armjit_token *armjit_token_new(armjit_ctx *ctx, const char *name, const armjit_t
     return NULL;
   }
   if (!is_value_type(result) && result != ARMJIT_VOID) {
-    ajx_err(err, ARMJIT_E_ARG, "armjit_token_new: the result must be int, ref, float or void");
+    ajx_err(err, ARMJIT_E_ARG, "armjit_token_new: the result must be int, ref, float, i64, f32 or void");
     return NULL;
   }
   uint8_t *types = ajx_alloc(ctx, nargs ? nargs : 1);
@@ -85,7 +83,7 @@ armjit_token *armjit_token_new(armjit_ctx *ctx, const char *name, const armjit_t
   for (unsigned k = 0; k < nargs; k++) {
     if (!is_value_type(args[k])) {
       ajx_free(ctx, types);
-      ajx_err(err, ARMJIT_E_ARG, "armjit_token_new: argument %u must be int, ref or float",
+      ajx_err(err, ARMJIT_E_ARG, "armjit_token_new: argument %u must be int, ref, float, i64 or f32",
               k + 1);
       return NULL;
     }

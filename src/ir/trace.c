@@ -82,6 +82,11 @@ armjit_status ir_add_const(armjit_trace *t, armjit_type type, armjit_value v,
   switch (type) {
   case ARMJIT_INT: c.v.i = v.i; break;
   case ARMJIT_REF: c.v.r = v.r; break;
+  case ARMJIT_I64: c.v.l = v.l; break;
+  case ARMJIT_F32:
+    if (isnan(v.s)) c.v.bits = IR_CANON_NAN32_BITS;
+    else c.v.s = v.s;
+    break;
   default:
     /* One NaN only: the text form cannot spell payloads, and every NaN
      * behaves the same in every op. */

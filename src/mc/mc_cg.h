@@ -15,7 +15,9 @@
  *   mc_cg_hw.c   the hardware intrinsics (system instructions, registers)
  *   mc_exc.c     exceptions: throw points, handler entries, traps per trap
  *                mode, the function table and the unwinder
- *   mc_link.c    modules: compile, objects, load, symbols, disassembly
+ *   mc_link.c    modules: compile, objects, load, symbols, disassembly,
+ *                the view of an object for linkers (mc_image.h)
+ *   mc_image.c   flat images: layout, relocations, veneers, chained fixups
  *
  * Scratch registers (never allocated; a lowering names them explicitly):
  *   ip (MC_T0), lr (MC_T1)   operands and results that live in slots or

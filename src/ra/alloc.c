@@ -48,7 +48,7 @@ armjit_status ra_init(ra_state *ra, armjit_ctx *ctx, const armjit_trace *t,
     return ajx_err(err, ARMJIT_E_NOMEM, "out of memory in the register allocator");
   }
   for (uint32_t v = 0; v < t->nvals; v++) {
-    ra->types[v] = (uint8_t)ir_ref_type(t, (ir_ref)v);
+    ra->types[v] = (uint8_t)ra_storage_of(ir_ref_type(t, (ir_ref)v));
     ra->cursor[v] = lv->real_start[v];
   }
   ra_client cl = {move, victim_cost, spill_slot, ud, ra};
@@ -70,7 +70,8 @@ int32_t ra_frame_bytes(const ra_state *ra) { return ra_core_frame_bytes(&ra->cor
 
 /* ---- queries ------------------------------------------------------------------ */
 ra_loc ra_where(const ra_state *ra, ir_ref v) {
-  if (IR_IS_CONST(v)) return ra_const((int32_t)IR_CONST_INDEX(v), ir_ref_type(ra->t, v));
+  if (IR_IS_CONST(v))
+    return ra_const((int32_t)IR_CONST_INDEX(v), ra_storage_of(ir_ref_type(ra->t, v)));
   if (v < 0 || (uint32_t)v >= ra->t->nvals) return ra_none();
   return ra_core_where(&ra->core, (uint32_t)v);
 }
@@ -96,7 +97,7 @@ static ra_req req(const ra_state *ra, int hint, bool callee, bool dead_ok) {
 /* The bits a constant puts in a register (ints and refs as words). */
 static uint64_t const_bits(const ra_state *ra, ir_ref k) {
   const ir_const *c = ir_const_of(ra->t, k);
-  if (c->type == ARMJIT_FLOAT) return c->v.bits;
+  if (ra_storage_of(c->type) == ARMJIT_FLOAT) return c->v.bits;
   return c->type == ARMJIT_INT ? (uint32_t)c->v.i : (uint32_t)c->v.r;
 }
 
@@ -165,7 +166,7 @@ void ra_end_op(ra_state *ra) {
 
 /* ---- constants and temporaries ---------------------------------------------------- */
 int ra_const_reg(ra_state *ra, ir_ref k) {
-  return ra_core_const_reg(&ra->core, ir_ref_type(ra->t, k), const_bits(ra, k));
+  return ra_core_const_reg(&ra->core, ra_storage_of(ir_ref_type(ra->t, k)), const_bits(ra, k));
 }
 
 ir_ref ra_cached_const(const ra_state *ra, int r) {
@@ -175,11 +176,15 @@ ir_ref ra_cached_const(const ra_state *ra, int r) {
 
 int ra_const_take(ra_state *ra, ir_ref k) {
   ra_req q = req(ra, -1, false, false);
-  return ra_core_const_take(&ra->core, ir_ref_type(ra->t, k), &q, const_bits(ra, k), (int32_t)k);
+  return ra_core_const_take(&ra->core, ra_storage_of(ir_ref_type(ra->t, k)), &q,
+                            const_bits(ra, k), (int32_t)k);
 }
 
-int ra_temp(ra_state *ra, bool vfp) {
+int ra_temp(ra_state *ra, bool vfp) { return ra_temp_in(ra, vfp, 0); }
+
+int ra_temp_in(ra_state *ra, bool vfp, uint32_t allow) {
   ra_req q = req(ra, -1, false, false);
+  q.allow = allow;
   return ra_core_temp(&ra->core, vfp ? ARMJIT_FLOAT : ARMJIT_INT, &q);
 }
 

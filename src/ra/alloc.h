@@ -60,8 +60,9 @@ void ra_fini(ra_state *ra);
 static inline armjit_status ra_status(const ra_state *ra) { return ra->core.status; }
 static inline const char *ra_why(const ra_state *ra) { return ra->core.why; }
 
+/* Does v live in the VFP bank (a float, i64 or f32)? */
 static inline bool ra_is_float(const ra_state *ra, ir_ref v) {
-  return ir_ref_type(ra->t, v) == ARMJIT_FLOAT;
+  return ra_storage_of(ir_ref_type(ra->t, v)) == ARMJIT_FLOAT;
 }
 /* Where v is now: a register if it has one, else its slot; a constant's
  * location for constants; LOC_NONE when v is not materialized anywhere. */
@@ -98,6 +99,8 @@ ir_ref ra_cached_const(const ra_state *ra, int r);
 /* A locked temporary register of the class, spilling if necessary; it holds
  * no value (free again after the op). */
 int ra_temp(ra_state *ra, bool vfp);
+/* The same among the registers of `allow` (0: any). */
+int ra_temp_in(ra_state *ra, bool vfp, uint32_t allow);
 
 /* Before a helper call at the current op: values still needed after it
  * leave r0-r3 / d0-d7 (to a free callee-saved register, else their slot).

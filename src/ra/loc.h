@@ -72,6 +72,14 @@ static inline ra_loc ra_const_part(int32_t k, int type, int part) {
   return l;
 }
 
+/* Where the trace JIT keeps an IR value of type `irtype`: i64 and f32
+ * values live in the VFP bank as floats do (a d register, an 8-byte
+ * slot; an f32 in the low half, s2k of dk), so moves, spills, labels,
+ * exits and bridges treat all three alike (docs/design.md §12). */
+static inline int ra_storage_of(int irtype) {
+  return irtype == ARMJIT_I64 || irtype == ARMJIT_F32 ? ARMJIT_FLOAT : irtype;
+}
+
 /* Values of the type live in the VFP bank (FLOAT, F32). */
 static inline bool ra_type_is_float(int type) {
   return type == ARMJIT_FLOAT || type == ARM_TY_F32;

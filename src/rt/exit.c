@@ -6,6 +6,7 @@
 
 #include "arm/target.h"
 #include "cg/recovery.h"
+#include "ra/loc.h"
 #include "ir/sem.h"
 
 bool ajx_exit_decode(const ajx_loop_meta *m, uint32_t exit_id, const uint32_t *save,
@@ -16,7 +17,7 @@ bool ajx_exit_decode(const ajx_loop_meta *m, uint32_t exit_id, const uint32_t *s
   for (uint32_t k = 0; k < e->nvalues; k++) {
     rec_entry r;
     if (!rec_next(&p, end, &r)) return false;
-    bool f = e->types[k] == ARMJIT_FLOAT;
+    bool f = ra_storage_of(e->types[k]) == ARMJIT_FLOAT;
     bool wide = r.kind == REC_K_VFP || r.kind == REC_K_FSLOT;
     if ((r.tag == REC_REG || r.tag == REC_SLOT) && wide != f) return false;
     armjit_value v;
@@ -157,3 +158,16 @@ int32_t ajx_exit_helper(const uint32_t *save, uint32_t exit_id, const uint8_t *f
 
 int32_t ajx_helper_floordiv(int32_t x, int32_t y) { return ir_sem_floordiv(x, y); }
 int32_t ajx_helper_mod(int32_t x, int32_t y) { return ir_sem_mod(x, y); }
+int64_t ajx_helper_ldiv(int64_t x, int64_t y) { return ir_sem_ldiv(x, y); }
+int64_t ajx_helper_lmod(int64_t x, int64_t y) { return ir_sem_lmod(x, y); }
+uint64_t ajx_helper_l2f(int64_t x) {
+  double d = ir_sem_l2f(x);
+  uint64_t b;
+  memcpy(&b, &d, 8);
+  return b;
+}
+int64_t ajx_helper_f2l(uint64_t b) {
+  double d;
+  memcpy(&d, &b, 8);
+  return ir_sem_f2l(d);
+}

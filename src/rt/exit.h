@@ -49,5 +49,12 @@ int32_t ajx_exit_helper(const uint32_t *save, uint32_t exit_id, const uint8_t *f
 /* Division helpers for CPUs without SDIV (same results as SDIV/MLS). */
 int32_t ajx_helper_floordiv(int32_t x, int32_t y);
 int32_t ajx_helper_mod(int32_t x, int32_t y);
+/* The i64 ops without an instruction sequence (docs/ir.md §2.6), with
+ * integer arguments and results only (r0:r1, r2:r3 -> r0:r1 under either
+ * ABI): a double travels as its bits. */
+int64_t ajx_helper_ldiv(int64_t x, int64_t y);
+int64_t ajx_helper_lmod(int64_t x, int64_t y);
+uint64_t ajx_helper_l2f(int64_t x);  /* llong_to_float: the double's bits */
+int64_t ajx_helper_f2l(uint64_t d);  /* llong_from_float of the double's bits */
 
 #endif

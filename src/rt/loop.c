@@ -151,6 +151,10 @@ armjit_status ajx_loop_build(armjit_loop *l, const armjit_trace *t, const armjit
   env.exit_meta = (uint32_t)(uintptr_t)&l->meta;
   env.div_helper = (uint32_t)(uintptr_t)ajx_helper_floordiv;
   env.mod_helper = (uint32_t)(uintptr_t)ajx_helper_mod;
+  env.llong_helper[CG_LH_DIV] = (uint32_t)(uintptr_t)ajx_helper_ldiv;
+  env.llong_helper[CG_LH_MOD] = (uint32_t)(uintptr_t)ajx_helper_lmod;
+  env.llong_helper[CG_LH_TO_FLOAT] = (uint32_t)(uintptr_t)ajx_helper_l2f;
+  env.llong_helper[CG_LH_FROM_FLOAT] = (uint32_t)(uintptr_t)ajx_helper_f2l;
   env.memmove_fn = (uint32_t)(uintptr_t)&memmove;
   env.exc_slot = (uint32_t)(uintptr_t)&ctx->exc;
   env.bridge = bridge;

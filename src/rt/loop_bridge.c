@@ -230,7 +230,14 @@ static void build_free(bridge_build *bb) {
 }
 
 static const char *type_name(armjit_type t) {
-  return t == ARMJIT_INT ? "int" : t == ARMJIT_REF ? "ref" : t == ARMJIT_FLOAT ? "float" : "void";
+  switch (t) {
+  case ARMJIT_INT: return "int";
+  case ARMJIT_REF: return "ref";
+  case ARMJIT_FLOAT: return "float";
+  case ARMJIT_I64: return "i64";
+  case ARMJIT_F32: return "f32";
+  default: return "void";
+  }
 }
 
 /* Where each input is on entry (from the guard's recovery string), and
@@ -272,10 +279,11 @@ static armjit_status entry_state(bridge_build *bb, const armjit_loop *p, uint32_
       st = ajx_err(err, ARMJIT_E_INVALID, "the guard's recovery data is malformed (internal)");
       goto out;
     }
-    bool f = ty == ARMJIT_FLOAT;
+    int sty = ra_storage_of(ty);
+    bool f = sty == ARMJIT_FLOAT;
     switch (e.tag) {
     case REC_REG: bb->inputs[v] = f ? ra_vreg((int)e.reg) : ra_reg((int)e.reg, ty); break;
-    case REC_SLOT: bb->inputs[v] = ra_stack(e.off, ty); break;
+    case REC_SLOT: bb->inputs[v] = ra_stack(e.off, sty); break;
     default: {  /* a constant: one of the view's */
       ir_const c;
       memset(&c, 0, sizeof c);
@@ -284,7 +292,7 @@ static armjit_status entry_state(bridge_build *bb, const armjit_loop *p, uint32_
       else if (e.index < p->meta.nconsts) c.v.bits = p->meta.consts[e.index];
       if (ty == ARMJIT_INT && e.tag == REC_CONST) c.v.bits = (uint32_t)c.v.bits;
       bb->consts[nconsts] = c;
-      bb->inputs[v] = ra_const((int32_t)nconsts, ty);
+      bb->inputs[v] = ra_const((int32_t)nconsts, sty);
       if (!in_label[v]) {
         map[v] = IR_CONST(nconsts);
         rewrite = true;
@@ -356,8 +364,10 @@ static armjit_status external_labels(bridge_build *bb, const armjit_loop *root,
                         (unsigned)x->nargs);
     const ir_ref *a = ir_args(t, op);
     for (uint32_t j = 0; j < op->nargs; j++) {
+      /* the label's locations know the storage only (i64 and f32 share the
+       * float's); the label's own trace checked the rest */
       armjit_type want = x->locs[j].type, got = ir_ref_type(t, a[j]);
-      if (want != got)
+      if (want != (armjit_type)ra_storage_of(got))
         return ajx_err_at(err, ARMJIT_E_TYPE, (int)op->line, (int)op->col,
                           "type mismatch: jump argument %u is %s, but argument %u of label %s "
                           "is %s", (unsigned)j + 1, type_name(got), (unsigned)j + 1,

@@ -122,8 +122,7 @@ bool bset_compare(bset *s, unsigned start, const armjit_value *in, unsigned *ent
   }
   for (unsigned k = 0; k < x.nvalues; k++) {
     armjit_type ty = x.types[k];
-    bool same = ty == ARMJIT_FLOAT ? irs_value_same(ty, s->fi->values[k], s->fc->values[k])
-                                   : s->fi->values[k].bits == s->fc->values[k].bits;
+    bool same = irs_value_same(ty, s->fi->values[k], s->fc->values[k]);
     if (!same) {
       snprintf(why, n, "exit %s.%u value %u: interpreter 0x%llx, compiled 0x%llx",
                s->set[ie].name, x.trace_exit, k, (unsigned long long)s->fi->values[k].bits,

@@ -181,6 +181,8 @@ armjit_frame *irs_run(armjit_ctx *ctx, armjit_trace *t, const armjit_value *in,
 
 bool irs_value_same(armjit_type ty, armjit_value a, armjit_value b) {
   if (ty == ARMJIT_FLOAT && isnan(a.f) && isnan(b.f)) return true;
+  /* an f32 is its low word (compiled code leaves the high word unspecified) */
+  if (ty == ARMJIT_F32) return (isnan(a.s) && isnan(b.s)) || (uint32_t)a.bits == (uint32_t)b.bits;
   return a.bits == b.bits;
 }
 
@@ -202,7 +204,8 @@ bool irs_frames_equal(const armjit_trace *t, const armjit_frame *a, const armjit
     armjit_type ty = t ? (k < info.nvalues ? info.types[k] : ARMJIT_VOID) : ARMJIT_FLOAT;
     if (!irs_value_same(ty, a->values[k], b->values[k])) {
       if (n) snprintf(why, n, "value %u (%s): 0x%016llx vs 0x%016llx", (unsigned)k,
-                      t ? (ty == ARMJIT_INT ? "int" : ty == ARMJIT_REF ? "ref" : "float")
+                      t ? (ty == ARMJIT_INT ? "int" : ty == ARMJIT_REF ? "ref"
+                           : ty == ARMJIT_I64 ? "i64" : ty == ARMJIT_F32 ? "f32" : "float")
                         : "untyped",
                       (unsigned long long)a->values[k].bits,
                       (unsigned long long)b->values[k].bits);

@@ -25,6 +25,8 @@ static armjit_val make_const(build *b, const rt_const *c) {
   switch (c->type) {
   case ARMJIT_INT: return armjit_const_int(b->t, c->v.i);
   case ARMJIT_REF: return armjit_const_ref(b->t, c->v.r);
+  case ARMJIT_I64: return armjit_const_i64(b->t, c->v.l);
+  case ARMJIT_F32: return armjit_const_f32(b->t, c->v.s);
   default: return armjit_const_float(b->t, c->v.f);
   }
 }
@@ -37,7 +39,14 @@ static armjit_val handle(build *b, int32_t ref) {
 }
 
 static armjit_type sig_type(char c) {
-  return c == 'i' ? ARMJIT_INT : c == 'f' ? ARMJIT_FLOAT : c == 'v' ? ARMJIT_VOID : ARMJIT_REF;
+  switch (c) {
+  case 'i': return ARMJIT_INT;
+  case 'f': return ARMJIT_FLOAT;
+  case 'l': return ARMJIT_I64;
+  case 's': return ARMJIT_F32;
+  case 'v': return ARMJIT_VOID;
+  default: return ARMJIT_REF;
+  }
 }
 
 static int make_descr(armjit_ctx *ctx, armjit_trace *t, const rt_descr *d) {

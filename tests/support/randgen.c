@@ -109,6 +109,8 @@ int32_t rt_g_operand(gen *s, armjit_type ty) {
 }
 
 static armjit_type rand_type(gen *s) {
+  if (s->c->wide_pct && rt_chance(s->r, s->c->wide_pct))
+    return rt_chance(s->r, 60) ? ARMJIT_I64 : ARMJIT_F32;
   uint32_t k = rt_below(s->r, 100);
   if (k < s->c->float_pct) return ARMJIT_FLOAT;
   if (k < s->c->float_pct + s->c->ref_pct + 5) return ARMJIT_REF;
@@ -119,7 +121,12 @@ static armjit_type rand_type(gen *s) {
  * values alive across the trace), sometimes a constant of any type. */
 static int32_t list_elem(gen *s) {
   uint32_t k = rt_below(s->r, 10);
-  if (k == 0 || s->navail == 0) return rt_g_rand_const(s, (armjit_type)rt_below(s->r, 3));
+  if (k == 0 || s->navail == 0) {
+    armjit_type ty = (armjit_type)rt_below(s->r, 3);
+    if (s->c->wide_pct && rt_chance(s->r, s->c->wide_pct))
+      ty = rt_chance(s->r, 50) ? ARMJIT_I64 : ARMJIT_F32;
+    return rt_g_const(s, ty, rt_rand_value(s->r, ty));
+  }
   if (k <= 2) return s->avail[rt_below(s->r, s->navail)];
   uint32_t w = s->c->live + 2;
   uint32_t lo = s->navail > w ? s->navail - w : 0;
@@ -154,6 +161,8 @@ static armjit_type res_type(const rt_trace *g, armjit_opcode opc, const int32_t 
   case 'i': return ARMJIT_INT;
   case 'r': return ARMJIT_REF;
   case 'f': return ARMJIT_FLOAT;
+  case 'l': return ARMJIT_I64;
+  case 's': return ARMJIT_F32;
   case '*': return rt_ref_type(g, a[0]);
   default: return ARMJIT_VOID;
   }
@@ -286,6 +295,66 @@ static void gen_float(gen *s) {
   }
 }
 
+/* i64 and f32: arithmetic, comparisons, shifts by edge counts, casts
+ * both ways, bit casts. */
+static const armjit_opcode llong_bin[] = {
+    ARMJIT_OP_LLONG_ADD, ARMJIT_OP_LLONG_SUB, ARMJIT_OP_LLONG_MUL, ARMJIT_OP_LLONG_FLOORDIV,
+    ARMJIT_OP_LLONG_MOD, ARMJIT_OP_LLONG_AND, ARMJIT_OP_LLONG_OR, ARMJIT_OP_LLONG_XOR};
+static const armjit_opcode llong_shift[] = {ARMJIT_OP_LLONG_LSHIFT, ARMJIT_OP_LLONG_RSHIFT,
+                                            ARMJIT_OP_ULLONG_RSHIFT};
+static const armjit_opcode llong_cmp[] = {
+    ARMJIT_OP_LLONG_LT, ARMJIT_OP_LLONG_LE, ARMJIT_OP_LLONG_EQ, ARMJIT_OP_LLONG_NE,
+    ARMJIT_OP_LLONG_GT, ARMJIT_OP_LLONG_GE, ARMJIT_OP_ULLONG_LT, ARMJIT_OP_ULLONG_LE,
+    ARMJIT_OP_ULLONG_GT, ARMJIT_OP_ULLONG_GE};
+static const int32_t wide_shift_edges[] = {0, 1, 31, 32, 33, 63, 64, 65, 127, 255, 256, -1};
+
+static void gen_wide(gen *s) {
+  uint32_t k = rt_below(s->r, 100);
+  int32_t a[2];
+  if (k < 30) {
+    a[0] = rt_g_operand(s, ARMJIT_I64);
+    a[1] = rt_chance(s->r, 8) ? a[0] : rt_g_operand(s, ARMJIT_I64);
+    rt_g_emit(s, pick_op(s, llong_bin, N(llong_bin)), a, 2, 0);
+  } else if (k < 42) {
+    a[0] = rt_g_operand(s, ARMJIT_I64);
+    a[1] = rt_chance(s->r, 60)
+               ? rt_g_int_const(s, wide_shift_edges[rt_below(s->r, N(wide_shift_edges))])
+               : rt_g_operand(s, ARMJIT_INT);
+    rt_g_emit(s, pick_op(s, llong_shift, N(llong_shift)), a, 2, 0);
+  } else if (k < 48) {
+    a[0] = rt_g_operand(s, ARMJIT_I64);
+    rt_g_emit(s, rt_chance(s->r, 50) ? ARMJIT_OP_LLONG_NEG : ARMJIT_OP_LLONG_INVERT, a, 1, 0);
+  } else if (k < 62) {
+    a[0] = rt_g_operand(s, ARMJIT_I64);
+    a[1] = rt_chance(s->r, 10) ? a[0] : rt_g_operand(s, ARMJIT_I64);
+    rt_g_emit(s, pick_op(s, llong_cmp, N(llong_cmp)), a, 2, 0);
+  } else if (k < 70) {
+    a[0] = rt_g_operand(s, ARMJIT_INT);
+    rt_g_emit(s, rt_chance(s->r, 50) ? ARMJIT_OP_LLONG_FROM_INT : ARMJIT_OP_LLONG_FROM_UINT, a,
+              1, 0);
+  } else if (k < 74) {
+    a[0] = rt_g_operand(s, ARMJIT_I64);
+    rt_g_emit(s, ARMJIT_OP_LLONG_TO_INT, a, 1, 0);
+  } else if (k < 79) {
+    bool to = rt_chance(s->r, 50);
+    a[0] = rt_g_operand(s, to ? ARMJIT_I64 : ARMJIT_FLOAT);
+    rt_g_emit(s, to ? ARMJIT_OP_LLONG_TO_FLOAT : ARMJIT_OP_LLONG_FROM_FLOAT, a, 1, 0);
+  } else if (k < 84) {
+    bool to = rt_chance(s->r, 50);
+    a[0] = rt_g_operand(s, to ? ARMJIT_FLOAT : ARMJIT_I64);
+    rt_g_emit(s, to ? ARMJIT_OP_CONVERT_FLOAT_BYTES_TO_LONGLONG
+                    : ARMJIT_OP_CONVERT_LONGLONG_BYTES_TO_FLOAT, a, 1, 0);
+  } else if (k < 95) {
+    bool to = rt_chance(s->r, 55);
+    a[0] = rt_g_operand(s, to ? ARMJIT_FLOAT : ARMJIT_F32);
+    rt_g_emit(s, to ? ARMJIT_OP_CAST_FLOAT_TO_SINGLEFLOAT : ARMJIT_OP_CAST_SINGLEFLOAT_TO_FLOAT,
+              a, 1, 0);
+  } else {
+    a[0] = rt_g_operand(s, rt_chance(s->r, 50) ? ARMJIT_I64 : ARMJIT_F32);
+    rt_g_emit(s, ARMJIT_OP_SAME_AS, a, 1, 0);
+  }
+}
+
 static void gen_ref(gen *s) {
   int32_t a[2] = {rt_g_operand(s, ARMJIT_REF), rt_g_operand(s, ARMJIT_REF)};
   if (rt_chance(s->r, 60)) {
@@ -302,7 +371,11 @@ static int32_t fresh_cmp(gen *s) {
   int32_t a[2];
   uint32_t k = rt_below(s->r, 100);
   armjit_opcode opc;
-  if (k < s->c->float_pct) {
+  if (s->c->wide_pct && rt_chance(s->r, s->c->wide_pct)) {
+    opc = pick_op(s, llong_cmp, N(llong_cmp));
+    a[0] = rt_g_operand(s, ARMJIT_I64);
+    a[1] = rt_g_operand(s, ARMJIT_I64);
+  } else if (k < s->c->float_pct) {
     opc = pick_op(s, float_cmp, N(float_cmp));
     a[0] = rt_g_operand(s, ARMJIT_FLOAT);
     a[1] = rt_g_operand(s, ARMJIT_FLOAT);
@@ -335,6 +408,8 @@ static void gen_guard(gen *s) {
   } else if (k < 80) {
     uint32_t t = rt_below(s->r, 100);
     armjit_type ty = t < 60 ? ARMJIT_INT : t < 85 ? ARMJIT_REF : ARMJIT_FLOAT;
+    if (s->c->wide_pct && rt_chance(s->r, s->c->wide_pct))
+      ty = rt_chance(s->r, 70) ? ARMJIT_I64 : ARMJIT_F32;
     a[0] = rt_g_pick_var(s, ty, s->c->live + 4);
     if (a[0] < 0) a[0] = rt_g_operand(s, ty);
     a[1] = rt_chance(s->r, 85) ? rt_g_rand_const(s, ty) : rt_g_operand(s, ty);
@@ -366,6 +441,7 @@ static void gen_body_op(gen *s) {
   } else if (k < s->c->mem_pct + s->c->call_pct) {
     if (rt_g_call(s)) return;
   }
+  if (s->c->wide_pct && rt_chance(s->r, s->c->wide_pct)) { gen_wide(s); return; }
   k = rt_below(s->r, 100);
   if (k < s->c->float_pct) gen_float(s);
   else if (k < s->c->float_pct + s->c->ref_pct) gen_ref(s);
@@ -455,8 +531,8 @@ static void jump_args(gen *s, const int32_t *largs, uint32_t n, int32_t c1, int3
   /* slot classes: (type, kind); object slots only ever get objects */
   static const struct { armjit_type ty; uint8_t kind; } cls[] = {
       {ARMJIT_INT, RT_K_PLAIN}, {ARMJIT_REF, RT_K_PLAIN}, {ARMJIT_REF, RT_K_OBJ},
-      {ARMJIT_FLOAT, RT_K_PLAIN}};
-  for (unsigned c = 0; c < 4; c++) {
+      {ARMJIT_FLOAT, RT_K_PLAIN}, {ARMJIT_I64, RT_K_PLAIN}, {ARMJIT_F32, RT_K_PLAIN}};
+  for (unsigned c = 0; c < N(cls); c++) {
     armjit_type ty = cls[c].ty;
     bool obj = cls[c].kind == RT_K_OBJ;
     uint32_t m = 0;
@@ -670,6 +746,7 @@ bool rt_repair_guard(rt_trace *g, uint32_t i, const armjit_value *probe) {
   case ARMJIT_OP_GUARD_VALUE: {
     armjit_type ty = rt_ref_type(g, op->a[0]);
     if (ty == ARMJIT_FLOAT && isnan(probe[0].f)) return false;
+    if (ty == ARMJIT_F32 && isnan(probe[0].s)) return false;
     int32_t c = rt_add_const(g, ty, probe[0]);
     if (c == 0) return false;
     op->a[1] = c;

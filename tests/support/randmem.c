@@ -22,6 +22,8 @@ static int32_t add_descr(rt_gen *s, const rt_descr *d) {
 }
 
 static armjit_type mem_type(rt_gen *s) {
+  if (s->c->wide_pct && rt_chance(s->r, s->c->wide_pct))
+    return rt_chance(s->r, 50) ? ARMJIT_I64 : ARMJIT_F32;
   uint32_t k = rt_below(s->r, 100);
   return k < 50 ? ARMJIT_INT : k < 80 ? ARMJIT_FLOAT : ARMJIT_REF;
 }
@@ -41,9 +43,9 @@ static layout rand_layout(rt_gen *s, armjit_type ty) {
     l.align = l.size;
     l.sgn = rt_chance(s->r, 50);
   } else {
-    l.size = ty == ARMJIT_REF ? PTR : 8;
+    l.size = ty == ARMJIT_REF ? PTR : ty == ARMJIT_F32 ? 4 : 8;
     l.dsize = rt_chance(s->r, 50) ? 0 : l.size;
-    l.align = ty == ARMJIT_REF ? PTR : 4; /* doubles need only word alignment */
+    l.align = ty == ARMJIT_REF ? PTR : 4; /* doubles and i64s need only word alignment */
   }
   return l;
 }
@@ -253,13 +255,21 @@ static int32_t call_descr(rt_gen *s, unsigned h) {
 }
 
 static armjit_type res_of(char c) {
-  return c == 'i' ? ARMJIT_INT : c == 'r' ? ARMJIT_REF : c == 'f' ? ARMJIT_FLOAT : ARMJIT_VOID;
+  switch (c) {
+  case 'i': return ARMJIT_INT;
+  case 'r': return ARMJIT_REF;
+  case 'f': return ARMJIT_FLOAT;
+  case 'l': return ARMJIT_I64;
+  case 's': return ARMJIT_F32;
+  default: return ARMJIT_VOID;
+  }
 }
 
 bool rt_g_call(rt_gen *s) {
   unsigned h = rt_below(s->r, rt_nhelpers);
   const rt_helper *hp = &rt_helpers[h];
   if (strchr(hp->sig, 'o') && rt_g_pick_obj(s, s->navail) < 0) return false;
+  if (!s->c->wide_pct && (strpbrk(hp->sig, "ls") || strchr("ls", hp->res))) return false;
   int32_t di = call_descr(s, h);
   if (di < 0) return false;
   uint32_t n = (uint32_t)strlen(hp->sig) + 1;
@@ -275,6 +285,8 @@ bool rt_g_call(rt_gen *s) {
     case 'i': l[k] = rt_g_operand(s, ARMJIT_INT); break;
     case 'f': l[k] = rt_g_operand(s, ARMJIT_FLOAT); break;
     case 'r': l[k] = rt_g_operand(s, ARMJIT_REF); break;
+    case 'l': l[k] = rt_g_operand(s, ARMJIT_I64); break;
+    case 's': l[k] = rt_g_operand(s, ARMJIT_F32); break;
     case 'o': l[k] = obj_operand(s); break;
     case 'c': l[k] = sym_const(s, -1); break;
     default: { /* 't': a fresh force token */

@@ -238,6 +238,7 @@ static bool add_bridge(rt_rng *r, armjit_ctx *ctx, rs_set *s) {
   rt_config cfg;
   rt_config_random(r, &cfg);
   cfg.mem_pct = cfg.call_pct = 0;
+  if (rt_chance(r, 30)) cfg.wide_pct = 10 + rt_below(r, 30); /* i64 and f32 */
   cfg.loop = e.end == RS_END_OWN_LOOP;
   if (cfg.nops > 30) cfg.nops = 30;
   unsigned i = s->n;
@@ -408,6 +409,7 @@ bool rs_generate(rt_rng *r, armjit_ctx *gctx, rs_set *s) {
     rt_config_random(r, &cfg);
     cfg.loop = true;
     cfg.mem_pct = cfg.call_pct = 0;
+    if (rt_chance(r, 30)) cfg.wide_pct = 10 + rt_below(r, 30); /* i64 and f32 */
     if (cfg.nops > 40) cfg.nops = 40;
     if (cfg.max_trip > 20) cfg.max_trip = 20;
     if (!rt_generate(r, &cfg, gctx, &s->g[i])) { rs_clear(s); return false; }

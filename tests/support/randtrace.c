@@ -122,6 +122,14 @@ bool rt_trace_copy(rt_trace *dst, const rt_trace *src) {
   return true;
 }
 
+bool rt_uses_wide(const rt_trace *g) {
+  for (uint32_t v = 0; v < g->nvals; v++)
+    if (g->vtype[v] == ARMJIT_I64 || g->vtype[v] == ARMJIT_F32) return true;
+  for (uint32_t k = 0; k < g->nconsts; k++)
+    if (g->consts[k].type == ARMJIT_I64 || g->consts[k].type == ARMJIT_F32) return true;
+  return false;
+}
+
 armjit_type rt_ref_type(const rt_trace *g, int32_t ref) {
   return RT_IS_CONST(ref) ? g->consts[RT_CONST_INDEX(ref)].type : g->vtype[ref];
 }
@@ -247,11 +255,52 @@ uintptr_t rt_rand_ref(rt_rng *r) {
   }
 }
 
+/* i64: edges, small, sign-extended ints, words in either half, any bits. */
+static int64_t rand_i64(rt_rng *r) {
+  static const uint64_t edges[] = {0, 1, UINT64_MAX, UINT64_C(1) << 63,
+                                   (UINT64_C(1) << 63) - 1, UINT64_C(0xffffffff),
+                                   UINT64_C(0x100000000), UINT64_C(0x80000000),
+                                   UINT64_C(0xffffffff80000000), UINT64_C(0x7fffffff)};
+  uint64_t u;
+  switch (rt_below(r, 8)) {
+  case 0: case 1: u = edges[rt_below(r, sizeof edges / sizeof edges[0])]; break;
+  case 2: u = (uint64_t)((int64_t)rt_below(r, 601) - 300); break;
+  case 3: u = (uint64_t)(int64_t)rt_rand_int(r); break;
+  case 4: u = (uint64_t)(uint32_t)rt_rand_int(r) << 32 | (uint32_t)rt_rand_int(r); break;
+  case 5: u = (UINT64_C(1) << rt_below(r, 64)) + rt_below(r, 3) - 1; break;
+  default: u = rt_next(r); break;
+  }
+  int64_t l;
+  memcpy(&l, &u, sizeof l);
+  return l;
+}
+
+/* f32: the float's edges rounded, subnormals, any bits. */
+static float rand_f32(rt_rng *r) {
+  static const uint32_t edges[] = {0x00000001u, 0x007fffffu, 0x00800000u, 0x7f7fffffu,
+                                   0x80000001u, 0x3f800000u, 0x7f800000u, 0xff800000u,
+                                   0x7fc00000u, 0x80000000u};
+  uint32_t b;
+  switch (rt_below(r, 6)) {
+  case 0: b = edges[rt_below(r, sizeof edges / sizeof edges[0])]; break;
+  case 1: b = (uint32_t)rt_next(r); break;
+  default: {
+    float f = (float)rt_rand_float(r);
+    return f;
+  }
+  }
+  float f;
+  memcpy(&f, &b, sizeof f);
+  return f;
+}
+
 armjit_value rt_rand_value(rt_rng *r, armjit_type ty) {
   armjit_value v;
   memset(&v, 0, sizeof v);
   if (ty == ARMJIT_INT) v.i = rt_rand_int(r);
   else if (ty == ARMJIT_REF) v.r = rt_rand_ref(r);
+  else if (ty == ARMJIT_I64) v.l = rand_i64(r);
+  else if (ty == ARMJIT_F32) v.s = rand_f32(r);
   else v.f = rt_rand_float(r);
   return v;
 }
@@ -330,6 +379,11 @@ armjit_ctx *rt_ctx_new(const armjit_options *base) {
 void rt_print_value(FILE *out, armjit_type ty, armjit_value v) {
   if (ty == ARMJIT_INT) {
     fprintf(out, "%d", (int)v.i);
+  } else if (ty == ARMJIT_I64) {
+    fprintf(out, "%lld", (long long)v.l);
+  } else if (ty == ARMJIT_F32) {
+    armjit_value d = {.f = (double)v.s};
+    rt_print_value(out, ARMJIT_FLOAT, d); /* exact: every f32 is a double */
   } else if (ty == ARMJIT_REF) {
     fprintf(out, "0x%llx", (unsigned long long)v.r);
   } else if (isnan(v.f)) {

@@ -55,6 +55,9 @@ typedef struct {
                            guards) on arena objects; needs an rt_env */
   unsigned call_pct;    /* share of calls of randenv's helpers (with their
                            exception and force guards) */
+  unsigned wide_pct;    /* share of i64 and f32 ops (and of inputs, label
+                           args and fail args of those types); 0 in
+                           rt_config_random, so callers opt in */
   bool loop;            /* loop (label ... jump) or straight line (finish) */
 } rt_config;
 
@@ -180,6 +183,9 @@ armjit_frame *rt_frame(armjit_ctx *ctx, const rt_trace *g, const struct rt_env *
 bool rt_is_exit(unsigned opc);
 /* Index of the op of exit `exit_id`, or -1. */
 int32_t rt_exit_op(const rt_trace *g, int exit_id);
+
+/* Does g have an i64 or f32 value (variable or constant)? */
+bool rt_uses_wide(const rt_trace *g);
 
 /* Type of a value id or constant reference. */
 armjit_type rt_ref_type(const rt_trace *g, int32_t ref);
