@@ -192,6 +192,12 @@ static armjit_value eval(const interp *in, const ir_op *op, const ir_ref *a, boo
   case ARMJIT_OP_CONVERT_LONGLONG_BYTES_TO_FLOAT: return mkf(ir_sem_bitsd(L(0)));
   case ARMJIT_OP_CAST_FLOAT_TO_SINGLEFLOAT: return mks((float)F(0));
   case ARMJIT_OP_CAST_SINGLEFLOAT_TO_FLOAT: return mkf((double)S(0));
+  case ARMJIT_OP_INT_SIGNEXT: return mki(ir_sem_signext(I(0), I(1)));
+  case ARMJIT_OP_UINT_MUL_HIGH: return mki(ir_sem_umulh(I(0), I(1)));
+  case ARMJIT_OP_CAST_INT_TO_PTR: return mkr((uintptr_t)(uint32_t)I(0));
+  case ARMJIT_OP_CAST_PTR_TO_INT: return mki(ir_sem_wrap((uint32_t)getr(in, a[0])));
+  case ARMJIT_OP_INSTANCE_PTR_EQ: return mki(getr(in, a[0]) == getr(in, a[1]));
+  case ARMJIT_OP_INSTANCE_PTR_NE: return mki(getr(in, a[0]) != getr(in, a[1]));
   default: return mki(0); /* guards and control are handled by the caller */
   }
 #undef I

@@ -68,6 +68,18 @@ static inline int32_t ir_sem_mul_ovf(int32_t x, int32_t y, bool *ovf) {
   return ir_sem_mul(x, y);
 }
 
+/* int_signext: the low `bytes` bytes (1 or 2) sign-extended; 4 keeps x. */
+static inline int32_t ir_sem_signext(int32_t x, int32_t bytes) {
+  uint32_t u = (uint32_t)x;
+  if (bytes == 1) return (int32_t)(u & 0xffu) - (u & 0x80u ? 0x100 : 0);
+  if (bytes == 2) return (int32_t)(u & 0xffffu) - (u & 0x8000u ? 0x10000 : 0);
+  return x;
+}
+/* uint_mul_high: bits 63..32 of the unsigned 64-bit product. */
+static inline int32_t ir_sem_umulh(int32_t x, int32_t y) {
+  return ir_sem_wrap((uint32_t)(((uint64_t)(uint32_t)x * (uint32_t)y) >> 32));
+}
+
 /* Sign-bit operations work on the bits (NaN and -0.0 included). */
 static inline double ir_sem_fneg(double d) {
   uint64_t b;
