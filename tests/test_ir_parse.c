@@ -261,6 +261,13 @@ static const char *const traces[] = {
     "guard_true(i7) [i6]\n"
     "i8 = instance_ptr_ne(p5, null)\n"
     "finish(i8)\n",
+    /* zero_array; narrow call results */
+    "descr A = array(base=8, item=2, signed, int)\n"
+    "descr C = call(args=[int], result=int, size=1, signed)\n"
+    "[p0, i1]\n"
+    "i2 = call(p0, i1, descr=C)\n"
+    "zero_array(p0, i1, i2, descr=A)\n"
+    "finish()\n",
 };
 enum { NTRACES = sizeof traces / sizeof traces[0] };
 

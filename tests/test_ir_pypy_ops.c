@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,6 +167,127 @@ static void test_signext_rules(void **state) {
   armjit_trace_free(t);
 }
 
+/* ---- narrow call results (docs/ir.md §11.1) -------------------------------- */
+static int32_t ident(int32_t x) { return x; }
+
+static void test_narrow_results(void **state) {
+  armjit_ctx *ctx = *state;
+  assert_int_equal(armjit_ctx_add_symbol(ctx, "ident", (uintptr_t)&ident), ARMJIT_OK);
+  static const int32_t xs[] = {0, 1, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff,
+                               0x12345680, -1, INT32_MIN, INT32_MAX, 0x00018001};
+  static const struct { const char *props; int size; bool sgn; } ds[] = {
+      {", size=1, signed", 1, true}, {", size=1", 1, false}, {", size=2, signed", 2, true},
+      {", size=2", 2, false},        {", size=4", 4, false}, {"", 4, false},
+      {", size=4, signed", 4, true},
+  };
+  for (size_t d = 0; d < sizeof ds / sizeof ds[0]; d++) {
+    char text[256];
+    snprintf(text, sizeof text,
+             "descr C = call(args=[int], result=int%s)\n[i0]\n"
+             "i1 = call(sym(ident), i0, descr=C)\nfinish(i1)\n", ds[d].props);
+    for (size_t k = 0; k < sizeof xs / sizeof xs[0]; k++) {
+      armjit_value in = irs_i(xs[k]);
+      int32_t got = run1(ctx, text, &in).i;
+      uint32_t u = (uint32_t)xs[k];
+      int32_t want = ds[d].size == 1 ? (ds[d].sgn ? (int8_t)u : (int32_t)(u & 0xff))
+                     : ds[d].size == 2 ? (ds[d].sgn ? (int16_t)u : (int32_t)(u & 0xffff))
+                                       : xs[k];
+      if (got != want)
+        fail_msg("call result%s of %#x: %#x, want %#x", ds[d].props, (unsigned)u,
+                 (unsigned)got, (unsigned)want);
+    }
+  }
+  /* the API's fields, printed as the text form's properties */
+  armjit_trace *t = armjit_trace_new(ctx);
+  armjit_type it = ARMJIT_INT;
+  armjit_call_descr cd = {&it, 1, ARMJIT_INT,
+                          ARMJIT_CALL_RESULT_HALF | ARMJIT_CALL_RESULT_SIGNED};
+  int di = armjit_descr_call(t, &cd);
+  assert_true(di >= 0);
+  armjit_val a[2] = {armjit_const_ref(t, (uintptr_t)&ident), armjit_input(t, ARMJIT_INT)};
+  armjit_val r = armjit_op_descr(t, ARMJIT_OP_CALL, a, 2, di);
+  armjit_finish(t, &r, 1);
+  char *s = irs_print(t);
+  assert_non_null(strstr(s, "call(args=[int], result=int, size=2, signed)"));
+  assert_non_null(strstr(s, "call(sym(ident), i0, descr="));
+  free(s);
+  armjit_value in = irs_i(0x00018001);
+  armjit_frame *f = irs_run(ctx, t, &in, 0);
+  assert_int_equal(f->values[0].i, -32767);
+  armjit_frame_free(ctx, f);
+  armjit_trace_free(t);
+  /* bad widths: text, then API (the first misuse is the one reported) */
+  irs_expect_error(ctx, "descr C = call(args=[int], result=float, size=1)\n[]\nfinish()\n",
+                   ARMJIT_E_INVALID, 1, 42, "int results only", NULL);
+  irs_expect_error(ctx, "descr C = call(args=[int], result=int, size=3)\n[]\nfinish()\n",
+                   ARMJIT_E_INVALID, 1, 40, "1, 2 or 4 bytes", NULL);
+  irs_expect_error(ctx, "descr C = call(args=[], signed)\n[]\nfinish()\n", ARMJIT_E_INVALID,
+                   1, 25, "int results only", NULL);
+  irs_expect_error(ctx, "descr C = call(args=[], result=int, size=2, size=2)\n[]\nfinish()\n",
+                   ARMJIT_E_SYNTAX, 1, 45, "size given twice", NULL);
+  t = armjit_trace_new(ctx);
+  armjit_call_descr bad = {&it, 1, ARMJIT_REF, ARMJIT_CALL_RESULT_BYTE};
+  assert_int_equal(armjit_descr_call(t, &bad), -1);
+  armjit_call_descr both = {&it, 1, ARMJIT_INT, ARMJIT_CALL_RESULT_BYTE | ARMJIT_CALL_RESULT_HALF};
+  assert_int_equal(armjit_descr_call(t, &both), -1);
+  armjit_error err;
+  armjit_finish(t, NULL, 0);
+  assert_int_equal(armjit_trace_validate(t, &err), ARMJIT_E_ARG); /* builder misuse */
+  assert_non_null(strstr(err.msg, "armjit_descr_call: a result size and sign apply to int "
+                                  "results only"));
+  armjit_trace_free(t);
+}
+
+/* ---- zero_array (docs/ir.md §10.2) ---------------------------------------- */
+static void test_zero_array(void **state) {
+  armjit_ctx *ctx = *state;
+  int16_t buf[40];
+  for (int k = 0; k < 40; k++) buf[k] = (int16_t)(k + 1);
+  char text[512];
+  /* items 2 .. 2+n-1 of the array at buf + 8 bytes (item 0 is buf[4]) */
+  snprintf(text, sizeof text,
+           "descr A = array(base=8, item=2, signed, int)\n[i0, i1]\n"
+           "zero_array(ref(%#lx), i0, i1, descr=A)\nfinish()\n",
+           (unsigned long)(uintptr_t)buf);
+  static const struct { int32_t start, n; } cases[] = {{2, 3}, {0, 1}, {5, 0}, {7, -1},
+                                                       {1, INT32_MIN}, {0, 30}};
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    for (int k = 0; k < 40; k++) buf[k] = (int16_t)(k + 1);
+    armjit_value in[2] = {irs_i(cases[c].start), irs_i(cases[c].n)};
+    armjit_trace *t = irs_parse(ctx, text);
+    armjit_frame_free(ctx, irs_run(ctx, t, in, 0));
+    armjit_trace_free(t);
+    for (int k = 0; k < 40; k++) {
+      int item = k - 4;
+      bool zero = item >= cases[c].start && item < cases[c].start + cases[c].n;
+      if ((buf[k] == 0) != zero)
+        fail_msg("zero_array(%d, %d): buf[%d] = %d", (int)cases[c].start, (int)cases[c].n, k,
+                 buf[k]);
+    }
+  }
+  /* 8-byte items: doubles become +0.0 */
+  double d[6] = {1, 2, 3, 4, 5, 6};
+  snprintf(text, sizeof text,
+           "descr D = array(base=0, item=8, float)\n[]\n"
+           "zero_array(ref(%#lx), 1, 2, descr=D)\nfinish()\n",
+           (unsigned long)(uintptr_t)d);
+  armjit_trace *t = irs_parse(ctx, text);
+  armjit_frame_free(ctx, irs_run(ctx, t, NULL, 0));
+  armjit_trace_free(t);
+  assert_true(d[0] == 1 && d[3] == 4 && d[1] == 0 && d[2] == 0 && !signbit(d[1]));
+  /* its rules: an array descriptor, (ref, int, int) */
+  irs_expect_error(ctx, "descr F = field(offset=0, size=4, int)\n[p0]\nzero_array(p0, 0, 1, descr=F)\n"
+                        "finish()\n", ARMJIT_E_INVALID, 3, 22, "zero_array", "array", NULL);
+  irs_expect_error(ctx, "descr A = array(base=0, int, item=4)\n[p0]\n"
+                        "zero_array(p0, 0, descr=A)\nfinish()\n", ARMJIT_E_INVALID, 3, 1,
+                   "wrong number of arguments", NULL);
+  irs_expect_error(ctx, "descr A = array(base=0, int, item=4)\n[p0]\n"
+                        "zero_array(p0, 0, 1.5, descr=A)\nfinish()\n", ARMJIT_E_TYPE, 3, 19,
+                   "argument 3", NULL);
+  irs_expect_error(ctx, "[p0]\nzero_array(p0, 0, 1)\nfinish()\n", ARMJIT_E_SYNTAX, 2, 1,
+                   "needs descr=", NULL);
+}
+
 static void test_roundtrip(void **state) {
   armjit_trace *t = irs_roundtrip(*state,
                                   "[i0, p1, i2]\n"
@@ -183,13 +305,29 @@ static void test_roundtrip(void **state) {
   assert_non_null(strstr(s, "p7 = cast_int_to_ptr(i6)\n"));
   free(s);
   armjit_trace_free(t);
+  t = irs_roundtrip(*state, "descr C = call(args=[int, float], result=int, size=1, signed)\n"
+                            "descr U = call(args=[], result=int, size=2, may_raise)\n"
+                            "descr A = array(base=8, item=2, signed, int)\n"
+                            "[p0, i1]\n"
+                            "i2 = call(p0, i1, 1.0, descr=C)\n"
+                            "i3 = call(p0, descr=U)\n"
+                            "guard_no_exception() [i2]\n"
+                            "zero_array(p0, i2, i3, descr=A)\n"
+                            "finish(i3)\n");
+  s = irs_print(t);
+  assert_non_null(strstr(s, "call(args=[int, float], result=int, size=1, signed)"));
+  assert_non_null(strstr(s, "call(args=[], result=int, size=2, may_raise)"));
+  assert_non_null(strstr(s, "zero_array(p0, i2, i3, descr=A)"));
+  free(s);
+  armjit_trace_free(t);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_signext),      cmocka_unit_test(test_mul_high),
       cmocka_unit_test(test_ptr_casts),    cmocka_unit_test(test_instance_ptr),
-      cmocka_unit_test(test_signext_rules), cmocka_unit_test(test_roundtrip),
+      cmocka_unit_test(test_signext_rules), cmocka_unit_test(test_narrow_results),
+      cmocka_unit_test(test_zero_array),   cmocka_unit_test(test_roundtrip),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -145,6 +145,7 @@ static const cg_fn lower[ARMJIT_OP__COUNT] = {
     [ARMJIT_OP_CAST_PTR_TO_INT] = cg_lower_same_as,
     [ARMJIT_OP_INSTANCE_PTR_EQ] = cg_lower_int_cmp,
     [ARMJIT_OP_INSTANCE_PTR_NE] = cg_lower_int_cmp,
+    [ARMJIT_OP_ZERO_ARRAY] = cg_lower_zero_array,
 };
 
 void cg_fail(cg *c, armjit_status st, const char *fmt, ...) {
