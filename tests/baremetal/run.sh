@@ -59,18 +59,18 @@ armjit() {
   $runner "$cli" "$@"
 }
 
-# SOURCE.mir with `# image: ARGS`: the flat image, its bytes in an object
-# (assembled .incbin), its map's symbols as --defsym options in $defsyms.
+# SOURCE.mir with `# image: ARGS`: the flat image, its bytes in the object
+# OUT (assembled .incbin), its map's symbols as --defsym options in $defsyms.
 defsyms=()
 embed_image() {
-  local src=$1 stem=$2 args=$3
+  local src=$1 stem=$2 args=$3 out=$4
   # shellcheck disable=SC2086
   armjit mc image "$src" $args --map -o "$dir/$stem.bin" > "$dir/$stem.map" 2> "$dir/$stem.log" ||
     fail "armjit mc image $stem.mir: $(cat "$dir/$stem.log")"
   printf '        .section .rodata.%s, "a"\n        .balign 4\n        .global %s_image_start, %s_image_end\n%s_image_start:\n        .incbin "%s.bin"\n%s_image_end:\n' \
     "$stem" "$stem" "$stem" "$stem" "$stem" "$stem" > "$dir/$stem.S"
   # shellcheck disable=SC2086
-  (cd "$dir" && "$CC" $cpu_flags -c "$stem.S" -o "$stem.o") > "$dir/$stem.log" 2>&1 ||
+  (cd "$dir" && "$CC" $cpu_flags -c "$stem.S" -o "$out") > "$dir/$stem.log" 2>&1 ||
     fail "assembling $stem.S: $(cat "$dir/$stem.log")"
   while read -r kind a b _; do
     case $kind in
@@ -87,13 +87,13 @@ for src in "$@"; do
   [ -f "$src" ] || src=$here/$src
   [ -f "$src" ] || fail "no source $src"
   base=$(basename "$src")
-  obj=$dir/${base%.*}.o
+  obj=$dir/$base.o
   case $src in
     *.mir)
       [ -n "$cli" ] || fail "$base needs --cli ARMJIT"
       img=$(sed -n 's/^#[[:space:]]*image:[[:space:]]*//p' "$src" | head -n 1)
       if [ -n "$img" ]; then
-        embed_image "$src" "${base%.mir}" "$img"
+        embed_image "$src" "${base%.mir}" "$img" "$obj"
       else
         armjit mc obj "$src" -o "$obj" > "$dir/$base.log" 2>&1 ||
           fail "armjit mc obj $base: $(cat "$dir/$base.log")"
