@@ -2,7 +2,7 @@
 /* Function kinds (normal, naked, interrupt(kind)) and attribute flags
  * (save_vfp, assume_no_vfp, no_frame_slots): their facts, the builder
  * calls, the text of a function header's attributes, and the validator's
- * rules for them (docs/mir.md §2.3 and §4).  The frames they give are
+ * rules for them (docs/mir.md §2.11 and §4).  The frames they give are
  * mc_cg.c's (docs/design.md §11.2). */
 #include "mc/mir_impl.h"
 
