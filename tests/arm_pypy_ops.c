@@ -323,8 +323,54 @@ static void test_cond_call_loop(void **state) {
   jc_free(&c);
 }
 
+/* ---- guard_not_forced_2 ---------------------------------------------------- */
+static void maybe_force(uintptr_t token, int32_t x) {
+  if ((x & 3) == 1) armjit_force(token);
+}
+
+/* Forced by a plain call and by a cond_call, checked later (after other
+ * ops, in a loop); the flag is read and cleared. */
+static void test_not_forced_2(void **state) {
+  (void)state;
+  char text[2048];
+  unsigned long fn = (unsigned long)(uintptr_t)&maybe_force;
+  snprintf(text, sizeof text,
+           "descr F = call(args=[ref, int])\n"
+           "[i0, f1]\n"
+           "p2 = force_token()\n"
+           "label(i0, f1, p2, descr=L)\n"
+           "call(ref(%#lx), p2, i0, descr=F)\n"
+           "f3 = float_add(f1, 1.0)\n"
+           "i4 = int_sub(i0, 1)\n"
+           "i5 = int_and(i0, 8)\n"
+           "cond_call(i5, ref(%#lx), p2, i4, descr=F)\n"
+           "guard_not_forced_2(descr=forced) [i0, f3, i4]\n"
+           "i6 = int_gt(i4, 0)\n"
+           "guard_true(i6, descr=done) [i4, f3]\n"
+           "jump(i4, f3, p2, descr=L)\n",
+           fn, fn);
+  jc_case c;
+  jc_init_text(&c, text, ARMJIT_RANDOM_SEED);
+  for (int n0 = 0; n0 < 40; n0 += 3) {
+    armjit_value in[2] = {irs_i(n0), irs_f(0.5)};
+    int id = jc_run(&c, in);
+    /* the first iteration whose i0 or (with bit 3) i0 - 1 is 1 mod 4 exits */
+    int want = -1;
+    for (int i = n0; i >= 1 && want < 0; i--)
+      if ((i & 3) == 1 || ((i & 8) && ((i - 1) & 3) == 1)) want = i;
+    if (want >= 0) {
+      assert_int_equal(id, 0);
+      assert_int_equal(c.fi->values[0].i, want);
+    } else {
+      assert_int_equal(id, 1);
+    }
+  }
+  jc_free(&c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_not_forced_2),
       cmocka_unit_test(test_cond_call_args),
       cmocka_unit_test(test_cond_call_loop),
       cmocka_unit_test(test_signext),

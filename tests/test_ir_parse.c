@@ -274,6 +274,7 @@ static const char *const traces[] = {
     "cond_call(i1, p0, p0, f2, descr=W)\n"
     "guard_no_exception() [i1]\n"
     "cond_call(0, p0, null, 1.5, descr=W)\n"
+    "guard_not_forced_2() [p0, f2]\n"
     "finish()\n",
 };
 enum { NTRACES = sizeof traces / sizeof traces[0] };

@@ -359,6 +359,50 @@ static void test_cond_call(void **state) {
                    ARMJIT_E_INVALID, 4, 1, "may_raise", NULL);
 }
 
+/* ---- guard_not_forced_2 (docs/ir.md §11.3) --------------------------------- */
+static void force_if(uintptr_t token, int32_t x) {
+  if (x) armjit_force(token);
+}
+
+static void test_not_forced_2(void **state) {
+  armjit_ctx *ctx = *state;
+  assert_int_equal(armjit_ctx_add_symbol(ctx, "force_if", (uintptr_t)&force_if), ARMJIT_OK);
+  armjit_trace *t = irs_parse(ctx, "descr F = call(args=[ref, int])\n[i0, i1]\n"
+                                   "p2 = force_token()\n"
+                                   "call(sym(force_if), p2, i0, descr=F)\n"
+                                   "i3 = int_add(i0, i1)\n"
+                                   "guard_not_forced_2(descr=first) [i3]\n"
+                                   "cond_call(i1, sym(force_if), p2, i1, descr=F)\n"
+                                   "guard_not_forced_2(descr=second) [i3, i1]\n"
+                                   "finish(i3, descr=done)\n");
+  static const struct { int32_t x, y; int exit; } cases[] = {
+      {0, 0, 2}, {1, 0, 0}, {0, 5, 1}, {1, 5, 0}};
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    armjit_value in[2] = {irs_i(cases[k].x), irs_i(cases[k].y)};
+    armjit_frame *f = irs_run(ctx, t, in, 0);
+    assert_int_equal(f->exit_id, cases[k].exit);
+    assert_int_equal(f->values[0].i, cases[k].x + cases[k].y);
+    armjit_frame_free(ctx, f);
+  }
+  armjit_trace_free(t);
+  /* read and clear: a second check after one that failed into a bridge
+   * would pass; here, two in a row after one forcing */
+  t = irs_parse(ctx, "descr F = call(args=[ref, int])\n[i0]\n"
+                     "p2 = force_token()\n"
+                     "call(sym(force_if), p2, 1, descr=F)\n"
+                     "guard_not_forced_2() [i0]\n"
+                     "finish(i0)\n");
+  armjit_value in = irs_i(3);
+  armjit_frame *f = irs_run(ctx, t, &in, 0);
+  assert_int_equal(f->exit_id, 0);
+  armjit_frame_free(ctx, f);
+  armjit_trace_free(t);
+  irs_expect_error(ctx, "[i0]\nguard_not_forced_2(i0) [i0]\nfinish()\n", ARMJIT_E_INVALID, 2, 1,
+                   "wrong number of arguments", NULL);
+  irs_expect_error(ctx, "[i0]\nguard_not_forced_2()\nfinish()\n", ARMJIT_E_SYNTAX, 2, 1,
+                   "fail-arg list", NULL);
+}
+
 static void test_roundtrip(void **state) {
   armjit_trace *t = irs_roundtrip(*state,
                                   "[i0, p1, i2]\n"
@@ -399,6 +443,7 @@ int main(void) {
       cmocka_unit_test(test_ptr_casts),    cmocka_unit_test(test_instance_ptr),
       cmocka_unit_test(test_signext_rules), cmocka_unit_test(test_narrow_results),
       cmocka_unit_test(test_zero_array),   cmocka_unit_test(test_cond_call),
+      cmocka_unit_test(test_not_forced_2),
       cmocka_unit_test(test_roundtrip),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -40,7 +40,7 @@ bool cg_cold_call(cg *c, a32_cond cc, ra_loc fn, const ra_loc *locs, const uint8
 /* cond_call (cg_condcall.c) */
 void cg_lower_cond_call(cg *c, const ir_op *op);
 
-/* force_token, guard_not_forced, guard_no_exception, guard_exception
+/* force_token, guard_not_forced (and _2), guard_no_exception, guard_exception
  * (cg_rt.c) */
 void cg_lower_force_token(cg *c, const ir_op *op);
 void cg_lower_guard_rt(cg *c, const ir_op *op);

@@ -487,6 +487,7 @@ static armjit_status eval_effect(interp *in, const ir_op *op, const ir_ref *a,
   case ARMJIT_OP_CALL_ASSEMBLER: return call_assembler(in, op, a, res, max_steps, err);
   case ARMJIT_OP_FORCE_TOKEN: *res = mkr((uintptr_t)&in->force_flag); break;
   case ARMJIT_OP_GUARD_NOT_FORCED:
+  case ARMJIT_OP_GUARD_NOT_FORCED_2:
     *pass = in->force_flag == 0;
     in->force_flag = 0; /* read and clear: a bridge starts unforced */
     break;

@@ -202,6 +202,11 @@ static void h_vmix(ref obj, i32 i, double a, ref b, double c, i32 d, i32 e, doub
 static void h_vwide(ref obj, int64_t a, float b, double c, int64_t d, i32 i) {
   uint64_t h = 22; L(a); S(b); F(c); L(d); I(i); put_hash(obj, i, h);
 }
+/* forces through a plain call (not call_may_force): what only a later
+ * guard_not_forced_2 (or guard_not_forced) sees */
+static void h_vforce(ref token, i32 a) {
+  if (token && (a & 3) == 3) armjit_force(token);
+}
 static void h_vraise(ref ctx, i32 a) {
   if ((a & 3) == 2) armjit_raise((armjit_ctx *)ctx, 0x80 + ((uintptr_t)(uint32_t)a & 0xff0));
 }
@@ -234,6 +239,7 @@ const rt_helper rt_helpers[] = {
     {"rt_h_vmix", (fnptr)h_vmix, "oifrfiif", 'v', RT_H_WRITES},
     {"rt_h_vwide", (fnptr)h_vwide, "olsfli", 'v', RT_H_WRITES},
     {"rt_h_vraise", (fnptr)h_vraise, "ci", 'v', RT_H_RAISES},
+    {"rt_h_vforce", (fnptr)h_vforce, "ti", 'v', 0},
 };
 const unsigned rt_nhelpers = sizeof rt_helpers / sizeof rt_helpers[0];
 

@@ -329,6 +329,8 @@ bool rt_g_call(rt_gen *s) {
   s->g->ops[i].descr = di;
   if (s->g->ops[i].res >= 0) rt_g_avail_push(s, s->g->ops[i].res);
   if (hp->flags & RT_H_FORCES) rt_g_emit_guard(s, ARMJIT_OP_GUARD_NOT_FORCED, NULL, 0, 0);
+  else if (strchr(hp->sig, 't') && rt_chance(s->r, 60)) /* a plain call that may force */
+    rt_g_emit_guard(s, ARMJIT_OP_GUARD_NOT_FORCED_2, NULL, 0, 0);
   if ((hp->flags & RT_H_RAISES) && rt_chance(s->r, 75) && !s->oom) {
     if (rt_chance(s->r, 50)) {
       rt_g_emit_guard(s, ARMJIT_OP_GUARD_NO_EXCEPTION, NULL, 0, 0);
