@@ -429,6 +429,64 @@ static void test_bare_ld(void **state) {
   }
 }
 
+/* ---- what exceptions add ------------------------------------------------------------ */
+static const char exc_text[] =
+    "trap svc\n"
+    "exc_make @mk\n"
+    "func @mk(code: i32, pc: ref) -> ref {\nentry:\n  r = int_to_ref code\n  ret r\n}\n"
+    "func @leaf(p: ref) -> i32 {\nentry:\n  check_null p, 20\n  ret 1\n}\n"
+    "func @top(p: ref) -> i32 {\n"
+    "entry [catch 0 -> h]:\n  r = call @leaf(p)\n  ret r\n"
+    "h(e: ref):\n  ret -1\n"
+    "}\n";
+
+/* The unwinder, the SVC body and the function table are symbols of the
+ * object: functions and a data object in .text, with $d over the table. */
+static void test_exception_symbols(void **state) {
+  (void)state;
+  if (!have("readelf")) skip();
+  armjit_error err;
+  armjit_ctx *ctx = armjit_ctx_new(NULL, &err);
+  assert_non_null(ctx);
+  armjit_module *m = armjit_module_parse(ctx, exc_text, &err);
+  if (!m) fail_msg("%s", err.msg);
+  armjit_object *o = armjit_module_compile(m, &err);
+  if (!o) fail_msg("%s", err.msg);
+  char path[64];
+  snprintf(path, sizeof path, "/tmp/armjit-elf-exc-%ld.o", (long)getpid());
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  assert_int_equal(armjit_object_write_elf(o, 0, f, &err), ARMJIT_OK);
+  fclose(f);
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "readelf -sW %s", path);
+  int st;
+  char *out = run(cmd, &st);
+  unlink(path);
+  assert_int_equal(st, 0);
+  unsigned value, size, tab_value, tab_size;
+  char type[16], bind[16], ndx[16];
+  static const char *const fns[] = {"__armjit_throw", "__armjit_trap_svc"};
+  for (int k = 0; k < 2; k++) {
+    if (!sym_line(out, fns[k], &value, &size, type, bind, ndx)) fail_msg("no %s:\n%s", fns[k], out);
+    assert_string_equal(type, "FUNC");
+    assert_string_equal(bind, "GLOBAL");
+    assert_string_equal(ndx, "1");
+    assert_true(size > 0);
+  }
+  assert_true(sym_line(out, "__armjit_fntab", &tab_value, &tab_size, type, bind, ndx));
+  assert_string_equal(type, "OBJECT");
+  assert_true(tab_size >= 4 + 3 * 12); /* the count and three functions' ranges at least */
+  assert_int_equal(tab_value + tab_size, armjit_object_size(o));
+  char d[64];
+  snprintf(d, sizeof d, "%08x     0 NOTYPE  LOCAL  DEFAULT    1 $d", tab_value);
+  expect(out, d);
+  free(out);
+  armjit_object_free(o);
+  armjit_module_free(m);
+  armjit_ctx_free(ctx);
+}
+
 /* ---- API errors ----------------------------------------------------------------------- */
 static void test_api_errors(void **state) {
   (void)state;
@@ -449,7 +507,8 @@ int main(void) {
       cmocka_unit_test(test_readelf_hard),  cmocka_unit_test(test_readelf_soft),
       cmocka_unit_test(test_objdump_matches_listing),
       cmocka_unit_test(test_linux_hard),    cmocka_unit_test(test_linux_soft),
-      cmocka_unit_test(test_bare_ld),       cmocka_unit_test(test_api_errors),
+      cmocka_unit_test(test_bare_ld),       cmocka_unit_test(test_exception_symbols),
+      cmocka_unit_test(test_api_errors),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,7 +10,7 @@
  * (local). */
 #include "mc/mir_data.h"
 
-#include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -266,9 +266,11 @@ static armjit_status item_cb(ir_lex *lx, void *ud) {
       st = integer(lx, INT32_MIN, INT32_MAX, "an addend", &add);
     if (st != ARMJIT_OK) return st;
     uint32_t r = it->nrel;
-    if (!ajx_grow(it->m->ctx, (void **)&it->rel, &it->rel_cap, r + 1, sizeof *it->rel) ||
-        !(it->names = ajx_realloc(it->m->ctx, it->names, it->rel_cap * sizeof *it->names)))
+    if (!ajx_grow(it->m->ctx, (void **)&it->rel, &it->rel_cap, r + 1, sizeof *it->rel))
       return ir_lex_nomem(lx);
+    char **names = ajx_realloc(it->m->ctx, it->names, it->rel_cap * sizeof *it->names);
+    if (!names) return ir_lex_nomem(lx);
+    it->names = names;
     it->names[r] = ajx_alloc(it->m->ctx, n + 1);
     if (!it->names[r]) return ir_lex_nomem(lx);
     memcpy(it->names[r], s, n);
@@ -540,10 +542,20 @@ static int dreloc_cmp(const void *a, const void *b) {
   return x->off < y->off ? -1 : x->off > y->off;
 }
 
+/* ARMJIT_E_INVALID "@NAME: ..." at line:col (0: the symbol's). */
 static armjit_status fail_at(armjit_error *err, const mir_sym *y, uint32_t line, uint32_t col,
-                             const char *fmt, const char *a, unsigned u) {
+                             const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+static armjit_status fail_at(armjit_error *err, const mir_sym *y, uint32_t line, uint32_t col,
+                             const char *fmt, ...) {
   char msg[200];
-  snprintf(msg, sizeof msg, fmt, a, u);
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
   if (!line) line = y->line, col = y->col;
   return ajx_err_at(err, ARMJIT_E_INVALID, (int)line, (int)col, "@%s: %s", y->name, msg);
 }
@@ -577,36 +589,35 @@ armjit_status mir_validate_data(armjit_module *m, armjit_error *err) {
         if (fn->blocks[b].nhandlers)
           return fail_at(err, y, fn->blocks[b].line, fn->blocks[b].col,
                          "a function in section %s has no handlers (the function table covers "
-                         ".text only)%.0u", y->section, 0);
+                         ".text only)", y->section);
         for (uint32_t k = 0; k < fn->blocks[b].nops; k++) {
           const mir_op *op = &fn->ops[fn->blocks[b].ops[k]];
           if (op->opc != ARMJIT_MOP_CALL && op->opc != ARMJIT_MOP_CALL_IND &&
               mir_op_may_throw(m, op))
             return fail_at(err, y, op->line, op->col,
                            "a function in section %s cannot throw (the function table and the "
-                           "unwinder are in .text)%.0u", y->section, 0);
+                           "unwinder are in .text)", y->section);
         }
       }
     }
     if (y->kind != MIR_SYM_DATA) continue;
     mir_data *d = y->data;
     if (!d->align || (d->align & (d->align - 1)) || d->align > DATA_MAX_ALIGN)
-      return fail_at(err, y, 0, 0, "alignment %s%u is no power of two in 1..65536", "",
+      return fail_at(err, y, 0, 0, "alignment %u is no power of two in 1..65536",
                      (unsigned)d->align);
     if (d->nrelocs && d->kind == ARMJIT_DATA_BSS)
-      return fail_at(err, y, 0, 0, "bss data holds no addresses%s%.0u", "", 0);
+      return fail_at(err, y, 0, 0, "bss data holds no addresses");
     if (d->nrelocs > 1) qsort(d->relocs, d->nrelocs, sizeof *d->relocs, dreloc_cmp);
     for (uint32_t r = 0; r < d->nrelocs; r++) {
       const mir_dreloc *x = &d->relocs[r];
       if (x->sym < 0 || (uint32_t)x->sym >= m->nsyms)
-        return fail_at(err, y, x->line, x->col, "word at %s%u: no such symbol", "",
-                       (unsigned)x->off);
+        return fail_at(err, y, x->line, x->col, "word at %u: no such symbol", (unsigned)x->off);
       if (x->off % 4 || x->off > d->size || d->size - x->off < 4)
         return fail_at(err, y, x->line, x->col,
-                       "word at offset %s%u: an address needs 4 aligned bytes inside the data", "",
+                       "word at offset %u: an address needs 4 aligned bytes inside the data",
                        (unsigned)x->off);
       if (r && x->off == d->relocs[r - 1].off)
-        return fail_at(err, y, x->line, x->col, "two addresses in the word at offset %s%u", "",
+        return fail_at(err, y, x->line, x->col, "two addresses in the word at offset %u",
                        (unsigned)x->off);
     }
   }
