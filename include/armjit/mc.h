@@ -5,8 +5,9 @@
  * to A32 code.  Include it after (or instead of) <armjit.h>; it includes
  * <armjit.h> itself.
  *
- * A *module* holds symbols: functions (with blocks) and externs (C
- * functions the module calls, resolved by name among the context's symbols,
+ * A *module* holds symbols: functions (with blocks), data (bytes in
+ * .rodata, .data, .bss or a named section) and externs (C functions or
+ * data the module uses, resolved by name among the context's symbols,
  * armjit_ctx_add_symbol).  Handles are small integers: symbols and blocks
  * are numbered per module, values per function; -1 (ARMJIT_NOVAL for
  * values) means "none" or a failed call.
@@ -363,8 +364,10 @@ void *armjit_mc_interp_data(const armjit_module *m, const char *name);
 
 /* ---- compiling and loading ----------------------------------------------------- */
 /* Compile a module (validated first) to A32 code for the context's ABI and
- * CPU features: an *object*, the code of every function in one block,
- * calls between them as BL, references to externs as relocations.  Works
+ * CPU features: an *object* (docs/object.md): the code of the functions by
+ * section (.text, then the named ones), calls within a section as BL,
+ * references to externs, data and other sections as relocations, and the
+ * data sections with their words holding addresses.  Works
  * on any host (a cross compiler).  The module must outlive the object
  * (listings print its ops).  NULL with err filled on failure; errors name
  * the function (ARMJIT_E_LIMIT: a frame over 1 MiB, more code than an
