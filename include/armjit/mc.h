@@ -170,7 +170,7 @@ bool armjit_sym_is_local(const armjit_module *m, armjit_sym s);
  * one); NULL for an extern or a bad handle. */
 const char *armjit_sym_section(const armjit_module *m, armjit_sym s);
 
-/* ---- function kinds and attributes (docs/mir.md §2.3, docs/design.md §11.2) ---------- */
+/* ---- function kinds and attributes (docs/mir.md §2.11, docs/design.md §11.2) ---------- */
 /* A function's kind decides its frame:
  *   NORMAL     an AAPCS function (the frame record {fp, lr}; lr saved).
  *   NAKED      no prologue, no epilogue, no frame slots (compiling one
