@@ -286,6 +286,43 @@ static void test_cond_call_args(void **state) {
   }
 }
 
+/* Compares right before the cond_call fuse into its branch: int, float
+ * (NaN: unordered), i64. */
+static void test_cond_call_fused(void **state) {
+  (void)state;
+  char text[2048];
+  unsigned long buf = (unsigned long)(uintptr_t)cbuf, fn = (unsigned long)(uintptr_t)&bump;
+  snprintf(text, sizeof text,
+           "descr B = call(args=[ref, int])\n"
+           "descr S = array(base=0, item=4, int)\n"
+           "[i0, i1, f2, l3]\n"
+           "setarrayitem_raw(ref(%#lx), 0, 0, descr=S)\n"
+           "setarrayitem_raw(ref(%#lx), 1, 0, descr=S)\n"
+           "i4 = int_lt(i0, i1)\n"
+           "cond_call(i4, ref(%#lx), ref(%#lx), 1, descr=B)\n"
+           "i5 = float_gt(f2, 1.5)\n"
+           "cond_call(i5, ref(%#lx), ref(%#lx), 100, descr=B)\n"
+           "i6 = float_ne(f2, f2)\n"
+           "cond_call(i6, ref(%#lx), ref(%#lx), 1000, descr=B)\n"
+           "i7 = ullong_lt(l3, i64(5))\n"
+           "cond_call(i7, ref(%#lx), ref(%#lx), 10000, descr=B)\n"
+           "i8 = getarrayitem_raw(ref(%#lx), 1, descr=S)\n"
+           "finish(i8, i0, i1, f2, l3)\n",
+           buf, buf, fn, buf, fn, buf, fn, buf, fn, buf, buf);
+  jc_case c;
+  jc_init_text(&c, text, ARMJIT_RANDOM_SEED);
+  static const double fs[] = {0.0, 1.5, 2.0, -1e300, 0.0 / 0.0};
+  for (int k = 0; k < 20; k++) {
+    double f = fs[k % 5];
+    armjit_value in[4] = {irs_i(k - 10), irs_i(k % 3 - 1), irs_f(f), {.l = (int64_t)k - 7}};
+    jc_run(&c, in);
+    int32_t want = ((k - 10) < (k % 3 - 1)) + 100 * (f > 1.5) + 1000 * (f != f) +
+                   10000 * ((uint64_t)((int64_t)k - 7) < 5);
+    assert_int_equal(c.fi->values[0].i, want);
+  }
+  jc_free(&c);
+}
+
 /* In a loop: called on every fourth iteration, the counts carried. */
 static void test_cond_call_loop(void **state) {
   (void)state;
@@ -439,6 +476,7 @@ int main(void) {
       cmocka_unit_test(test_not_forced_2),
       cmocka_unit_test(test_cond_call_args),
       cmocka_unit_test(test_cond_call_loop),
+      cmocka_unit_test(test_cond_call_fused),
       cmocka_unit_test(test_signext),
       cmocka_unit_test(test_mul_high_pressure),
       cmocka_unit_test(test_narrow_results),
