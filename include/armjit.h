@@ -343,9 +343,10 @@ unsigned armjit_trace_ndescrs(const armjit_trace *t);
  * returns its result (ARMJIT_NOVAL for void ops and on misuse). */
 armjit_val armjit_op_descr(armjit_trace *t, armjit_opcode op, const armjit_val *args,
                            unsigned nargs, int descr);
-/* guard_exception: returns the exception value (a ref) and stores the
- * guard's exit id in *exit_id (when not NULL; -1 on misuse). */
-armjit_val armjit_guard_exception(armjit_trace *t, const armjit_val *fail,
+/* guard_exception(cls): passes when an exception is pending whose class
+ * word (at class_offset) is cls; returns the exception value (a ref) and
+ * stores the guard's exit id in *exit_id (when not NULL; -1 on misuse). */
+armjit_val armjit_guard_exception(armjit_trace *t, armjit_val cls, const armjit_val *fail,
                                   unsigned nfail, int *exit_id);
 
 /* ---- calling out: symbols, exceptions, forcing (docs/ir.md §11) ----------- */
