@@ -62,11 +62,29 @@ typedef struct cg {
   cg_cold *cold;             /* cold paths to emit after the body (cg_cold.c) */
   uint32_t ncold, cold_cap;
   size_t frame_patch;        /* offset of the MOVW/MOVT pair sizing the frame */
+  /* Loop rotation (cg_ctrl.c): the last label's header, when it is a
+   * compare and the guard on it, copied to the back edge. */
+  struct {
+    int32_t label;           /* label id, -1 none */
+    uint32_t label_pos;      /* its op index */
+    bool ok;                 /* header recorded: the fields below hold */
+    uint32_t cmp_off;        /* the compare's code: [cmp_off, site_off) */
+    uint32_t site_off;       /* the guard's branch, the exit's patch site */
+    a32_cond fail_cc;        /* that branch's condition */
+    a32_label site, body;    /* bound at the branch and just after it */
+  } rot;
   armjit_status st;
   char msg[200];
 } cg;
 
 typedef void (*cg_fn)(cg *c, const ir_op *op);
+
+/* Loop rotation (cg_ctrl.c).  cg_rotate_header: guard op (fused onto the
+ * compare just before it) is the second op after the label; if the pair
+ * qualifies, binds the labels around the guard's branch: call it just
+ * before the branch and cg_rotate_header_done just after. */
+bool cg_rotate_header(cg *c, const ir_op *op);
+void cg_rotate_header_done(cg *c, a32_cond fail_cc);
 
 /* The driver in two halves (cg_compile is open, prologue, ops, cold
  * paths, stubs, close): cg_open sets up *c for trace t (liveness,
