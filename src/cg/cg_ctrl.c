@@ -20,16 +20,17 @@
  * path leaves through the guard's own branch (a bridge patched there is
  * entered the same way).  The compare's words are copied only when they
  * are constant loads, reloads from slots and the compare, writing no label
- * argument's register (header_copyable); else, and when code stands
- * between the label and the compare (counters), the jump branches back to
- * L. */
+ * argument's register (header_copyable); else, and for a counted label
+ * (ARMJIT_COUNTERS: the back edge must pass the count), the jump branches
+ * back to L, or past the loads of the hoisted constants (below). */
 #include "cg/cg_internal.h"
 
 bool cg_rotate_header(cg *c, const ir_op *op) {
   (void)op;
-  if (c->rot.label < 0 || c->pos != c->rot.label_pos + 2) return false;
+  /* (a counted label's back edge must pass its count) */
+  if (c->rot.label < 0 || c->pos != c->rot.label_pos + 2 || c->env->counters) return false;
   int32_t cmp_at = c->out->op_off[c->pos - 1];
-  if (cmp_at < 0 || (uint32_t)cmp_at != c->out->label_off[c->rot.label]) return false;
+  if (cmp_at < 0 || (uint32_t)cmp_at != c->rot.head_off) return false;
   c->rot.cmp_off = (uint32_t)cmp_at;
   c->rot.site_off = (uint32_t)a32_buf_size(c->b);
   c->rot.site = a32_label_new(c->b);
@@ -95,6 +96,71 @@ static bool rotate_back_edge(cg *c, const ir_op *op, const ra_loc *locs) {
   return true;
 }
 
+/* Loop-invariant float constants.  The float constants the loop's ops
+ * take (up to four, while the loop's float values leave room) are
+ * loaded into free d registers right after the label and stay cached
+ * there, so the body finds them in registers (cg_const_vreg):
+ *
+ *   L:    vldr   d1, [pc, #o]   entry, and jumps from other traces
+ *         vmov.f64 d2, #0.5
+ *   head: ...                   the back edge comes here
+ *
+ * The body may still take those registers (a cached constant costs
+ * nothing to drop); the jump reloads any it lost, after its moves (only
+ * the label's arguments are live then, and they are elsewhere).  Not with
+ * ARMJIT_COUNTERS (the back edge must pass the label's count). */
+static void hoist_constants(cg *c, const ir_op *op) {
+  const armjit_trace *t = c->t;
+  c->hoist.label = -1;
+  c->hoist.n = 0;
+  int32_t j = c->lv.jump_op;
+  if (c->env->counters || j < 0 || ir_jump_is_external(&t->ops[j]) || t->ops[j].id != op->id)
+    return;
+  /* Room: of the 15 d registers, what the label's float arguments and the
+   * body's float results (a bound on its float pressure) leave, less a
+   * margin, at most 4. */
+  const ir_ref *la = ir_args(t, op);
+  uint32_t nf = 0, room;
+  for (uint32_t k = 0; k < op->nargs; k++) nf += ra_is_float(&c->ra, la[k]);
+  for (uint32_t i = c->pos + 1; i < (uint32_t)j; i++)
+    nf += !c->lv.dead[i] && t->ops[i].res >= 0 && ra_is_float(&c->ra, t->ops[i].res);
+  room = nf < 11 ? 11 - nf : 0;
+  if (room > 4) room = 4;
+  for (uint32_t i = c->pos + 1; i < (uint32_t)j && c->hoist.n < room; i++) {
+    if (c->lv.dead[i]) continue;
+    const ir_op *o = &t->ops[i];
+    const ir_ref *a = ir_args(t, o);
+    for (uint32_t k = 0; k < o->nargs && c->hoist.n < room; k++) {
+      if (!IR_IS_CONST(a[k]) || ir_ref_type(t, a[k]) != ARMJIT_FLOAT) continue;
+      uint64_t bits = cg_const_bits(ir_const_of(t, a[k]));
+      bool have = false;
+      for (uint32_t h = 0; h < c->hoist.n && !have; h++)
+        have = cg_const_bits(ir_const_of(t, c->hoist.k[h])) == bits;
+      if (have) continue;
+      int r = ra_const_hold(&c->ra, a[k]);
+      if (r < 0) break;
+      cg_load_float(c, (unsigned)r, bits);
+      c->hoist.k[c->hoist.n] = a[k];
+      c->hoist.reg[c->hoist.n++] = r;
+    }
+  }
+  if (!c->hoist.n) return;
+  c->hoist.head = a32_label_new(c->b);
+  a32_label_bind(c->b, c->hoist.head);
+  c->hoist.label = (int32_t)op->id;
+}
+
+/* At the jump to the hoisting label, after its moves: the constants the
+ * body took back; the back edge's target. */
+static a32_label reload_hoisted(cg *c, const ir_op *op) {
+  if (c->hoist.label != op->id) return c->label_at[op->id];
+  for (uint32_t h = 0; h < c->hoist.n; h++)
+    if (!ra_caches_const(&c->ra, c->hoist.reg[h], c->hoist.k[h]))
+      cg_load_float(c, (unsigned)c->hoist.reg[h],
+                    cg_const_bits(ir_const_of(c->t, c->hoist.k[h])));
+  return c->hoist.head;
+}
+
 void cg_lower_label(cg *c, const ir_op *op) {
   c->fused = IR_NONE;
   ra_loc *locs = ajx_alloc(c->ctx, (op->nargs ? op->nargs : 1) * sizeof *locs);
@@ -112,6 +178,8 @@ void cg_lower_label(cg *c, const ir_op *op) {
   a32_label_bind(c->b, c->label_at[op->id]);
   c->out->label_off[op->id] = (uint32_t)a32_buf_size(c->b);
   cg_label_count(c, op);
+  hoist_constants(c, op);
+  c->rot.head_off = (uint32_t)a32_buf_size(c->b);
   /* Hints: values passed to the final jump prefer these registers. */
   if (c->lv.jump_op >= 0 && c->t->ops[c->lv.jump_op].id == op->id) {
     c->ra.jump_locs = locs;
@@ -140,5 +208,6 @@ void cg_lower_jump(cg *c, const ir_op *op) {
   for (uint32_t k = 0; k < op->nargs; k++) src[k] = ra_where(&c->ra, a[k]);
   cg_parallel_move(c, dst, src, op->nargs);
   ajx_free(c->ctx, src);
-  if (!rotate_back_edge(c, op, dst)) a32_b(c->b, A32_AL, c->label_at[op->id]);
+  a32_label back = reload_hoisted(c, op);
+  if (!rotate_back_edge(c, op, dst)) a32_b(c->b, A32_AL, back);
 }

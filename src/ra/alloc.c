@@ -183,6 +183,10 @@ int ra_const_reg(ra_state *ra, ir_ref k) {
   return ra_core_const_reg(&ra->core, ra_storage_of(ir_ref_type(ra->t, k)), const_bits(ra, k));
 }
 
+bool ra_caches_const(const ra_state *ra, int r, ir_ref k) {
+  return ra_core_caches(&ra->core, ra_storage_of(ir_ref_type(ra->t, k)), r, const_bits(ra, k));
+}
+
 ir_ref ra_cached_const(const ra_state *ra, int r) {
   int32_t tag;
   return ra_core_cached_word(&ra->core, r, &tag) ? (ir_ref)tag : IR_NONE;
@@ -190,6 +194,12 @@ ir_ref ra_cached_const(const ra_state *ra, int r) {
 
 int ra_const_take(ra_state *ra, ir_ref k) {
   ra_req q = req(ra, -1, false, false);
+  return ra_core_const_take(&ra->core, ra_storage_of(ir_ref_type(ra->t, k)), &q,
+                            const_bits(ra, k), (int32_t)k);
+}
+
+int ra_const_hold(ra_state *ra, ir_ref k) {
+  ra_req q = req(ra, -1, true, false);
   return ra_core_const_take(&ra->core, ra_storage_of(ir_ref_type(ra->t, k)), &q,
                             const_bits(ra, k), (int32_t)k);
 }

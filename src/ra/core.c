@@ -425,6 +425,14 @@ int ra_core_const_take(ra_core *rc, int type, const ra_req *rq, uint64_t bits, i
   return r;
 }
 
+bool ra_core_caches(const ra_core *rc, int type, int r, uint64_t bits) {
+  bool vfp = is_vfp(type);
+  if (r < 0 || r >= nregs(type)) return false;
+  const ra_unit *x = &rc->unit[vfp][unit_of(type, r)];
+  return x->ctype && cache_class(x->ctype - 1) == cache_class(type) && x->cbits == bits &&
+         units_free(rc, vfp, range_mask(type, r));
+}
+
 bool ra_core_cached_word(const ra_core *rc, int r, int32_t *tag) {
   if (r < 0 || r >= ARM_NCORE || rc->unit[0][r].val >= 0) return false;
   int t = rc->unit[0][r].ctype - 1;
