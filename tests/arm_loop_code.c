@@ -14,7 +14,8 @@
  * Hoisted constants: the float recurrence's constants are loaded once
  * after the label and stay in registers (its body is two VFP instructions);
  * with random register choices the body loses them and the jump reloads
- * them; every run is checked bit for bit against C. */
+ * them; every run is checked bit for bit against C.  A call loop's
+ * function stays in a callee-saved register (BLX of it, no MOVW/MOVT). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -234,6 +235,50 @@ static void test_hoisted_float_constants(void **state) {
   }
 }
 
+static int32_t twice_plus_one(int32_t x) { return 2 * x + 1; }
+
+static void test_hoisted_call_target(void **state) {
+  (void)state;
+  for (uint32_t seed = 0; seed < 4; seed++) {
+    armjit_ctx *ctx = irs_ctx_with(seed ? ARMJIT_RANDOM_RA : 0, seed);
+    assert_int_equal(armjit_ctx_add_symbol(ctx, "tpo", (uintptr_t)twice_plus_one), ARMJIT_OK);
+    armjit_trace *t = irs_parse(ctx,
+                                "descr C = call(args=[int], result=int)\n"
+                                "[i0, i1, i2]\n"
+                                "label(i0, i1, i2, descr=loop)\n"
+                                "i3 = int_lt(i0, i1)\n"
+                                "guard_true(i3, descr=done) [i2, i0]\n"
+                                "i4 = call(sym(tpo), i0, descr=C)\n"
+                                "i5 = int_add(i2, i4)\n"
+                                "i6 = int_add(i0, 1)\n"
+                                "jump(i6, i1, i5, descr=loop)\n");
+    armjit_loop *l = irs_compile(ctx, t);
+    if (!seed) {
+      /* the call: the argument's move and BLX of a register other than ip */
+      long at = armjit_loop_op_offset(l, 3), end = armjit_loop_op_offset(l, 4);
+      assert_true(at >= 0 && end - at <= 8);
+      uint32_t blx = word_at(l, (int32_t)(end - 4));
+      assert_int_equal(blx & 0x0ffffff0u, 0x012fff30u);
+      assert_true((blx & 15u) >= 4 && (blx & 15u) <= 10);
+    }
+    for (int32_t n = 0; n < 50; n += 7) {
+      armjit_frame *f = armjit_frame_new(ctx, armjit_loop_frame_capacity(l));
+      f->values[0].i = 0;
+      f->values[1].i = n;
+      f->values[2].i = 0;
+      armjit_error err;
+      assert_int_equal(armjit_run(l, f, &err), 0);
+      int32_t s = 0;
+      for (int32_t i = 0; i < n; i++) s += twice_plus_one(i);
+      assert_int_equal(f->values[0].i, s);
+      armjit_frame_free(ctx, f);
+    }
+    armjit_loop_free(l);
+    armjit_trace_free(t);
+    armjit_ctx_free(ctx);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_rotated_runs),
@@ -241,6 +286,7 @@ int main(void) {
       cmocka_unit_test(test_not_rotated),
       cmocka_unit_test(test_constant_header),
       cmocka_unit_test(test_hoisted_float_constants),
+      cmocka_unit_test(test_hoisted_call_target),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,7 +10,9 @@
  *      other arguments: the resolver orders the moves and breaks cycles)
  *   vmov  r2, r3, dN            soft-float doubles into core pairs, last:
  *                               the resolved moves read the pairs' old values
- *   movw/movt ip, #fn           (or ldr ip from the function's slot)
+ *   movw/movt ip, #fn           (or ldr ip from the function's slot; or
+ *                               nothing: a callee-saved register caching
+ *                               it, a loop's hoisted constant)
  *   blx   ip                    C may be Thumb: never BL (blx r4-r10 when
  *                               the function is in a callee-saved register)
  *   add   sp, sp, #STACK
@@ -270,7 +272,11 @@ void cg_lower_call(cg *c, const ir_op *op) {
   ra_call_clobber(&c->ra);
   a32_reg target = CG_IP;
   if (!fn_early) {
-    if (fn.kind == LOC_CONST) cg_load_addr(c, CG_IP, cg_const_word(c->t, a[0]));
+    /* a constant function a callee-saved register caches (a loop's
+     * hoisted constant, cg_ctrl.c): the call clobbered every other cache */
+    int cached = fn.kind == LOC_CONST ? ra_const_reg(&c->ra, a[0]) : -1;
+    if (cached >= 0) target = (a32_reg)cached;
+    else if (fn.kind == LOC_CONST) cg_load_addr(c, CG_IP, cg_const_word(c->t, a[0]));
     else if (fn.kind == LOC_REG) target = (a32_reg)fn.n;  /* r4-r10: no move wrote it */
     else cg_move(c, ra_reg(CG_IP, fn.type), fn);
   }

@@ -96,19 +96,31 @@ static bool rotate_back_edge(cg *c, const ir_op *op, const ra_loc *locs) {
   return true;
 }
 
-/* Loop-invariant float constants.  The float constants the loop's ops
- * take (up to four, while the loop's float values leave room) are
- * loaded into free d registers right after the label and stay cached
- * there, so the body finds them in registers (cg_const_vreg):
+/* Loop-invariant constants.  The float constants the loop's ops take and
+ * the functions its calls call (as constants) are loaded into free
+ * registers right after the label and stay cached there, so the body finds
+ * them in registers (cg_const_vreg, the call's BLX):
  *
  *   L:    vldr   d1, [pc, #o]   entry, and jumps from other traces
  *         vmov.f64 d2, #0.5
+ *         movw   r7, #lo(f)     (callee-saved when the trace calls)
+ *         movt   r7, #hi(f)
  *   head: ...                   the back edge comes here
  *
- * The body may still take those registers (a cached constant costs
- * nothing to drop); the jump reloads any it lost, after its moves (only
- * the label's arguments are live then, and they are elsewhere).  Not with
- * ARMJIT_COUNTERS (the back edge must pass the label's count). */
+ * At most four floats and two functions, while the loop's values leave
+ * room in the bank (its label arguments and the body's results: a bound
+ * on its pressure).  The body may still take those registers (a cached
+ * constant costs nothing to drop); the jump reloads any it lost, after its
+ * moves (only the label's arguments are live then, and they are
+ * elsewhere).  Not with ARMJIT_COUNTERS (the back edge must pass the
+ * label's count). */
+static bool hoistable(const ir_op *o, uint32_t k, ir_ref r, armjit_type ty) {
+  if (!IR_IS_CONST(r)) return false;
+  if (ty == ARMJIT_FLOAT) return true;
+  return k == 0 && (ty == ARMJIT_INT || ty == ARMJIT_REF) &&
+         (o->opc == ARMJIT_OP_CALL || o->opc == ARMJIT_OP_CALL_MAY_FORCE);
+}
+
 static void hoist_constants(cg *c, const ir_op *op) {
   const armjit_trace *t = c->t;
   c->hoist.label = -1;
@@ -116,30 +128,34 @@ static void hoist_constants(cg *c, const ir_op *op) {
   int32_t j = c->lv.jump_op;
   if (c->env->counters || j < 0 || ir_jump_is_external(&t->ops[j]) || t->ops[j].id != op->id)
     return;
-  /* Room: of the 15 d registers, what the label's float arguments and the
-   * body's float results (a bound on its float pressure) leave, less a
-   * margin, at most 4. */
   const ir_ref *la = ir_args(t, op);
-  uint32_t nf = 0, room;
-  for (uint32_t k = 0; k < op->nargs; k++) nf += ra_is_float(&c->ra, la[k]);
+  uint32_t used[2] = {0, 0}, room[2];  /* core, VFP */
+  for (uint32_t k = 0; k < op->nargs; k++) used[ra_is_float(&c->ra, la[k])]++;
   for (uint32_t i = c->pos + 1; i < (uint32_t)j; i++)
-    nf += !c->lv.dead[i] && t->ops[i].res >= 0 && ra_is_float(&c->ra, t->ops[i].res);
-  room = nf < 11 ? 11 - nf : 0;
-  if (room > 4) room = 4;
-  for (uint32_t i = c->pos + 1; i < (uint32_t)j && c->hoist.n < room; i++) {
+    if (!c->lv.dead[i] && t->ops[i].res >= 0) used[ra_is_float(&c->ra, t->ops[i].res)]++;
+  room[0] = used[0] < 9 ? 9 - used[0] : 0;   /* of r0-r10 */
+  room[1] = used[1] < 11 ? 11 - used[1] : 0; /* of d0-d14 */
+  if (room[0] > 2) room[0] = 2;
+  if (room[1] > 4) room[1] = 4;
+  for (uint32_t i = c->pos + 1; i < (uint32_t)j && c->hoist.n < 4; i++) {
     if (c->lv.dead[i]) continue;
     const ir_op *o = &t->ops[i];
     const ir_ref *a = ir_args(t, o);
-    for (uint32_t k = 0; k < o->nargs && c->hoist.n < room; k++) {
-      if (!IR_IS_CONST(a[k]) || ir_ref_type(t, a[k]) != ARMJIT_FLOAT) continue;
+    for (uint32_t k = 0; k < o->nargs && c->hoist.n < 4; k++) {
+      armjit_type ty = ir_ref_type(t, a[k]);
+      if (!hoistable(o, k, a[k], ty)) continue;
+      bool vfp = ty == ARMJIT_FLOAT;
       uint64_t bits = cg_const_bits(ir_const_of(t, a[k]));
-      bool have = false;
+      bool have = !room[vfp];
       for (uint32_t h = 0; h < c->hoist.n && !have; h++)
-        have = cg_const_bits(ir_const_of(t, c->hoist.k[h])) == bits;
+        have = ra_is_float(&c->ra, c->hoist.k[h]) == vfp &&
+               cg_const_bits(ir_const_of(t, c->hoist.k[h])) == bits;
       if (have) continue;
       int r = ra_const_hold(&c->ra, a[k]);
-      if (r < 0) break;
-      cg_load_float(c, (unsigned)r, bits);
+      if (r < 0) continue;
+      if (vfp) cg_load_float(c, (unsigned)r, bits);
+      else cg_load_int(c, (a32_reg)r, (uint32_t)bits);
+      room[vfp]--;
       c->hoist.k[c->hoist.n] = a[k];
       c->hoist.reg[c->hoist.n++] = r;
     }
@@ -154,10 +170,13 @@ static void hoist_constants(cg *c, const ir_op *op) {
  * body took back; the back edge's target. */
 static a32_label reload_hoisted(cg *c, const ir_op *op) {
   if (c->hoist.label != op->id) return c->label_at[op->id];
-  for (uint32_t h = 0; h < c->hoist.n; h++)
-    if (!ra_caches_const(&c->ra, c->hoist.reg[h], c->hoist.k[h]))
-      cg_load_float(c, (unsigned)c->hoist.reg[h],
-                    cg_const_bits(ir_const_of(c->t, c->hoist.k[h])));
+  for (uint32_t h = 0; h < c->hoist.n; h++) {
+    ir_ref k = c->hoist.k[h];
+    if (ra_caches_const(&c->ra, c->hoist.reg[h], k)) continue;
+    uint64_t bits = cg_const_bits(ir_const_of(c->t, k));
+    if (ra_is_float(&c->ra, k)) cg_load_float(c, (unsigned)c->hoist.reg[h], bits);
+    else cg_load_int(c, (a32_reg)c->hoist.reg[h], (uint32_t)bits);
+  }
   return c->hoist.head;
 }
 

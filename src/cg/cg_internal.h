@@ -62,13 +62,13 @@ typedef struct cg {
   cg_cold *cold;             /* cold paths to emit after the body (cg_cold.c) */
   uint32_t ncold, cold_cap;
   size_t frame_patch;        /* offset of the MOVW/MOVT pair sizing the frame */
-  /* Loop-invariant float constants (cg_ctrl.c): loaded after the label
-   * the final jump goes to, cached in registers across the back edge. */
+  /* Loop-invariant constants (cg_ctrl.c): loaded after the label the
+   * final jump goes to, cached in registers across the back edge. */
   struct {
     int32_t label;           /* label id, -1 none */
     uint32_t n;
     ir_ref k[4];             /* the constants */
-    int reg[4];              /* the d registers caching them */
+    int reg[4];              /* the registers caching them */
     a32_label head;          /* after the loads: the back edge's target */
   } hoist;
   /* Loop rotation (cg_ctrl.c): the last label's header, when it is a
