@@ -256,7 +256,9 @@ armjit_type armjit_val_type(const armjit_trace *t, armjit_val v);
 unsigned armjit_trace_ninputs(const armjit_trace *t);
 unsigned armjit_trace_nops(const armjit_trace *t);
 
-/* Check every IR rule; also run by compile and interpret. */
+/* Check every IR rule; also run by compile and interpret.  A trace that
+ * passed since its last change (builder call) passes at once: parsing
+ * validates, so validating a parsed trace costs nothing. */
 armjit_status armjit_trace_validate(armjit_trace *t, armjit_error *err);
 
 /* Text form (docs/ir.md).  Errors carry line:column. */

@@ -664,7 +664,10 @@ static void gen_loop(gen *s) {
     if (l1 < 0) return;
     target = rt_chance(s->r, 70) ? l1 : l0;
   }
-  uint32_t at = rt_below(s->r, nbody + 1);
+  /* The counter's test right after the label (head_pct): the loop header
+   * that rotates (src/cg/cg_ctrl.c). */
+  uint32_t at = s->c->head_pct && rt_chance(s->r, s->c->head_pct) ? 0
+                                                                    : rt_below(s->r, nbody + 1);
   int32_t c1 = -1;
   for (uint32_t i = 0; i <= nbody && !s->oom; i++) {
     if (i == at) c1 = gen_counter(s, g->counter);
