@@ -75,8 +75,11 @@ static void mismatch(run_state *st, const char *enc, const char *what, uint32_t 
 static const char *const cond_sfx[] = {"eq", "ne", "hs", "lo", "mi", "pl", "vs", "vc",
                                        "hi", "ls", "ge", "lt", "gt", "le", "cs", "cc"};
 
-/* B/BL/B<c>/BL<c> (not BX, BLX, BIC, BKPT). */
+/* B/BL/B<c>/BL<c> and BLX (immediate: the caller sees a '#' operand); not
+ * BX, BIC, BKPT. */
 static bool is_branch(const char *mn) {
+  if (strcmp(mn, "blx") == 0)
+    return true;
   if (mn[0] != 'b')
     return false;
   const char *p = mn + 1;

@@ -1051,6 +1051,24 @@ static void test_exception_return(void **state) {
   assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xf8b00a00u);  /* rfeia r0! */
 }
 
+/* BLX (immediate) without a buffer: H from bit 1, bit 0 of the target
+ * ignored, the reach of imm24:H. */
+static void test_encode_blx(void **state) {
+  (void)state;
+  uint32_t w = 0;
+  assert_int_equal(a32_encode_blx(NULL, 0, 0), A32_ERR_ARG);
+  assert_int_equal(a32_encode_blx(&w, 0x1000, 0x1006 | 1), A32_OK);
+  assert_int_equal(w, 0xfbffffffu); /* blx .+6 */
+  assert_int_equal(a32_encode_blx(&w, 0x1000, 0x1008), A32_OK);
+  assert_int_equal(w, 0xfa000000u); /* blx .+8 */
+  w = 7;
+  assert_int_equal(a32_encode_blx(&w, 0, (1u << 25) + 8), A32_ERR_RANGE);
+  assert_int_equal(a32_encode_blx(&w, 1u << 26, (1u << 26) - (1u << 25) + 6), A32_ERR_RANGE);
+  assert_int_equal(w, 7); /* untouched */
+  assert_int_equal(a32_encode_blx(&w, 0, (1u << 25) + 6), A32_OK);
+  assert_int_equal(w, 0xfb7fffffu);
+}
+
 static void test_vfp_sysregs(void **state) {
   a32_buf *b = *state;
   REJECT(b, A32_ERR_ARG, a32_vmrs(b, A32_AL, A32_R0, (a32_vfp_sysreg)2));
@@ -1156,6 +1174,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_hints_udf_cps, setup, teardown),
       cmocka_unit_test_setup_teardown(test_exception_return, setup, teardown),
       cmocka_unit_test_setup_teardown(test_vfp_sysregs, setup, teardown),
+      cmocka_unit_test(test_encode_blx),
       cmocka_unit_test_setup_teardown(test_sym_rejections, setup, teardown),
       cmocka_unit_test(test_sym_records_and_link),
       cmocka_unit_test(test_sym_link_with_labels),

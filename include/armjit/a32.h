@@ -406,6 +406,9 @@ a32_status a32_blx(a32_buf *b, a32_cond c, a32_reg rm);
  * a buffer — for patching code that is already in memory. */
 a32_status a32_encode_b(uint32_t *word, a32_cond c, bool link, uint32_t from,
                         uint32_t to);
+/* The same for BLX (immediate) at `from` calling the Thumb code at `to`
+ * (its bit 0 ignored; a halfword address); A32_ERR_RANGE beyond +-32 MB. */
+a32_status a32_encode_blx(uint32_t *word, uint32_t from, uint32_t to);
 
 /* ---- system -------------------------------------------------------------- */
 /* Hints (A8.8.120 NOP, A8.8.426 YIELD, A8.8.424 WFE, A8.8.425 WFI, A8.8.168

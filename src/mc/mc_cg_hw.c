@@ -22,8 +22,14 @@
 
 #define A(k) (mir_args(c->fn, op)[k])
 
-int mc_op_clobber(const mir_op *op) {
-  return op->opc == ARMJIT_MOP_SET_REG ? op->imm[0] : -1;
+uint32_t mc_op_clobbers(const mc_fn *c, const mir_op *op, uint32_t *dregs) {
+  *dregs = 0;
+  if (op->opc == ARMJIT_MOP_SET_REG) return ARM_BIT(op->imm[0]);
+  if (op->opc != ARMJIT_MOP_CALL || !c->m->syms[op->sym].fn || !c->m->syms[op->sym].fn->raw)
+    return 0;
+  uint32_t cl = c->m->syms[op->sym].fn->raw->clobbers;
+  *dregs = (cl >> 16) << 8; /* ARMJIT_RAW_CLOBBER_D(8) is bit 16 */
+  return cl & 0xffffu;
 }
 
 /* Word result r of op from register src (a mov unless it is already there). */

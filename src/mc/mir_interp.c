@@ -316,6 +316,17 @@ static armjit_mval as_type(armjit_mval v, uint8_t t) {
 
 /* A call op (call, call_ind) or a trap: to a module function (a new frame;
  * *pushed set) or to C (done here, result in *res). */
+/* A call of an extern or a raw function that the context has no symbol for. */
+static armjit_status no_host(interp *I, const char *what, const mir_sym *y) {
+  if (y->fn && y->fn->raw)
+    return ajx_err(I->err, ARMJIT_E_INVALID,
+                   "%s: @%s is a raw function (machine code): the interpreter calls a host "
+                   "implementation registered under its name (armjit_ctx_add_symbol), and there "
+                   "is none", what, y->name);
+  return ajx_err(I->err, ARMJIT_E_INVALID, "%s: @%s is not among the context's symbols", what,
+                 y->name);
+}
+
 static armjit_status do_call(interp *I, frame *F, const mir_op *op, bool *pushed,
                              armjit_mval *res) {
   const armjit_module *m = I->m;
@@ -359,15 +370,14 @@ static armjit_status do_call(interp *I, frame *F, const mir_op *op, bool *pushed
   }
   armjit_status st = ARMJIT_OK;
   *pushed = false;
-  if (callee >= 0 && m->syms[callee].kind == MIR_SYM_FUNC) {
+  if (callee >= 0 && m->syms[callee].kind == MIR_SYM_FUNC && !m->syms[callee].fn->raw) {
     st = push(I, (uint32_t)callee, args, n, op->result);
     *pushed = st == ARMJIT_OK;
   } else {
-    if (callee >= 0) { /* an extern */
+    if (callee >= 0) { /* an extern, or a raw function's host implementation */
       snprintf(what + strlen(what), sizeof what - strlen(what), ", call @%s", m->syms[callee].name);
       if (!armjit_ctx_symbol(m->ctx, m->syms[callee].name, &target))
-        st = ajx_err(I->err, ARMJIT_E_INVALID, "%s: @%s is not among the context's symbols",
-                     what, m->syms[callee].name);
+        st = no_host(I, what, &m->syms[callee]);
     }
     if (st == ARMJIT_OK) st = call_c(I, what, target, types, args, n, rt, res);
   }
@@ -389,16 +399,14 @@ static armjit_status callback(interp *I, const char *what, uint32_t s, armjit_mv
   const armjit_module *m = I->m;
   const mir_sym *y = &m->syms[s];
   res->bits = 0;
-  if (y->kind == MIR_SYM_FUNC) {
+  if (y->kind == MIR_SYM_FUNC && !y->fn->raw) {
     uint32_t base = I->nframes;
     armjit_status st = push(I, s, args, y->nparams, -1);
     if (st == ARMJIT_OK) st = run(I, base, res);
     return st;
   }
   uintptr_t target;
-  if (!armjit_ctx_symbol(m->ctx, y->name, &target))
-    return ajx_err(I->err, ARMJIT_E_INVALID, "%s: @%s is not among the context's symbols", what,
-                   y->name);
+  if (!armjit_ctx_symbol(m->ctx, y->name, &target)) return no_host(I, what, y);
   return call_c(I, what, target, y->params, args, y->nparams, y->result, res);
 }
 
@@ -676,6 +684,10 @@ armjit_status armjit_mc_interpret(armjit_module *m, const char *name, const armj
   int32_t s = mir_find_sym(m, name, strlen(name));
   if (s < 0 || m->syms[s].kind != MIR_SYM_FUNC)
     return ajx_err(err, ARMJIT_E_ARG, "armjit_mc_interpret: no function @%s in the module", name);
+  if (m->syms[s].fn->raw)
+    return ajx_err(err, ARMJIT_E_INVALID,
+                   "armjit_mc_interpret: @%s is a raw function (machine code): the interpreter "
+                   "runs IR only", name);
   const mir_sym *y = &m->syms[s];
   if (nargs != y->nparams || (nargs && !args))
     return ajx_err(err, ARMJIT_E_ARG, "armjit_mc_interpret: @%s takes %u arguments, got %u", name,

@@ -230,6 +230,19 @@ static a32_status gen_encode_b(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o)
   return st != A32_OK ? st : a32_word(b, w);
 }
 
+/* a32_encode_blx: halfword targets (H = bit 1 of the offset), bit 0 set
+ * or not (a Thumb address either way). */
+static a32_status gen_encode_blx(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
+  int32_t d = branch_delta(r) + (i % 2 ? 2 : 0);
+  if (d > B_MAX) d -= 4;
+  uint32_t from = a32g_u32(r) & ~3u;
+  uint32_t to = from + (uint32_t)d + (a32g_chance(r, 2) ? 1u : 0u);
+  a32g_printf(o, "blx .%c%lld", d < 0 ? '-' : '+', (long long)(d < 0 ? -(int64_t)d : d));
+  uint32_t w = 0;
+  a32_status st = a32_encode_blx(&w, from, to);
+  return st != A32_OK ? st : a32_word(b, w);
+}
+
 static a32_status gen_bx(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
   (void)i;
   a32_cond c = a32g_cond(r);
@@ -308,6 +321,7 @@ const a32g_encoder a32g_core_encoders[] = {
     {"a32_clz", gen_clz, 1000},
     {"a32_b_rel", gen_b_rel, 3000},
     {"a32_encode_b", gen_encode_b, 2000},
+    {"a32_encode_blx", gen_encode_blx, 1000},
     {"a32_bx", gen_bx, 500},
     {"a32_blx", gen_blx, 500},
     {"a32_extend", gen_extend, 2400},
