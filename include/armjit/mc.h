@@ -363,7 +363,9 @@ const uint32_t *armjit_raw_code(const armjit_module *m, armjit_sym s, uint32_t *
  * the interface (the walk reaches the end) goes to `miss` (a symbol of the
  * module, entered like the method would have been, r12 = the key), or
  * executes `udf #miss_code` when miss is -1.  The stub is a NOCALL raw
- * function: it exists when this was called, links like any function. */
+ * function: it exists when this was called, links like any function,
+ * prints as its request (text "stub_itable"), and the interpreter does what
+ * its code would (docs/mir.md). */
 typedef struct {
   int32_t class_offset;   /* -4095 .. 4095 */
   int32_t itable_offset;  /* -4095 .. 4095 */

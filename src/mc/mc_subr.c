@@ -177,6 +177,8 @@ static armjit_status stub_body(armjit_module *m, uint32_t s, const armjit_itable
     st = ARMJIT_E_NOMEM;
   } else {
     raw->flags = ARMJIT_RAW_NOCALL;
+    raw->is_stub = true;
+    raw->stub = *l;
     st = mir_raw_attach(m, s, raw, msg, cap);
     if (st == ARMJIT_OK) raw = NULL; /* the module's now */
   }

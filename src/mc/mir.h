@@ -177,6 +177,8 @@ typedef struct {
   mir_raw_reloc *relocs;
   uint32_t nrelocs;
   uint32_t clobbers, flags;
+  bool is_stub;                 /* made by armjit_stub_itable from `stub`: */
+  armjit_itable_layout stub;    /* printed so, emulated by the interpreter */
 } mir_raw;
 
 typedef struct {

@@ -327,6 +327,45 @@ static armjit_status no_host(interp *I, const char *what, const mir_sym *y) {
                  y->name);
 }
 
+/* What an interface dispatch stub (armjit_stub_itable) entered with this
+ * call_ind's arguments and hidden key jumps to: *callee / *target become
+ * the method (or the miss symbol).  The class word and the method slots
+ * are read as refs (host pointers), the table's entries as 32-bit words. */
+static armjit_status stub_target(interp *I, const char *what, const mir_op *op, const frame *F,
+                                 const mir_ref *a, uint32_t n, const mir_raw *r, int32_t *callee,
+                                 uintptr_t *target) {
+  const armjit_itable_layout *l = &r->stub;
+  if (!(op->flags & MIR_OP_HIDDEN) || n == 0 || mir_ref_type(F->fn, a[1]) != ARMJIT_T_REF)
+    return ajx_err(I->err, ARMJIT_E_INVALID,
+                   "%s: a dispatch stub needs the receiver (a ref) first and hidden=key", what);
+  uint32_t key = (uint32_t)get(F, a[op->nargs - 1]).i32;
+  uintptr_t cls, recv = get(F, a[1]).ref;
+  memcpy(&cls, (const void *)(recv + (uintptr_t)(intptr_t)l->class_offset), sizeof cls);
+  uintptr_t tab;
+  memcpy(&tab, (const void *)(cls + (uintptr_t)(intptr_t)l->itable_offset), sizeof tab);
+  for (;; tab += 4) {
+    uint32_t e;
+    memcpy(&e, (const void *)tab, 4);
+    if (e >> 16 > key >> 16) continue;
+    if (e >> 16 == key >> 16) {
+      uintptr_t at = cls + (uintptr_t)(intptr_t)(int16_t)(e & 0xffffu) + (key & 0xffffu);
+      memcpy(target, (const void *)at, sizeof *target);
+      *callee = token_func(I->m, *target);
+      return ARMJIT_OK;
+    }
+    break;
+  }
+  if (l->miss < 0)
+    return ajx_err(I->err, ARMJIT_E_INVALID,
+                   "%s: no method for key 0x%x: the stub executes udf #%u", what, (unsigned)key,
+                   (unsigned)l->miss_code);
+  *callee = l->miss;
+  if (I->m->syms[l->miss].kind != MIR_SYM_FUNC &&
+      !armjit_ctx_symbol(I->m->ctx, I->m->syms[l->miss].name, target))
+    return no_host(I, what, &I->m->syms[l->miss]);
+  return ARMJIT_OK;
+}
+
 static armjit_status do_call(interp *I, frame *F, const mir_op *op, bool *pushed,
                              armjit_mval *res) {
   const armjit_module *m = I->m;
@@ -344,6 +383,11 @@ static armjit_status do_call(interp *I, frame *F, const mir_op *op, bool *pushed
     first = 1;
     n = op->nargs - 1 - ((op->flags & MIR_OP_HIDDEN) ? 1 : 0);
     callee = token_func(m, target);
+    if (callee >= 0 && m->syms[callee].fn->raw && m->syms[callee].fn->raw->is_stub) {
+      armjit_status st = stub_target(I, what, op, F, a, n, m->syms[callee].fn->raw, &callee,
+                                     &target);
+      if (st != ARMJIT_OK) return st;
+    }
     if (callee >= 0) {
       const mir_sym *s = &m->syms[callee];
       bool ok = s->nparams == n && s->result == op->sub;

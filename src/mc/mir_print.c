@@ -257,6 +257,14 @@ static void put_handlers(ajx_sbuf *sb, const armjit_module *m, const mir_func *f
 
 /* raw @f(i32, ref) -> i32 clobbers(r4) nocall { words } */
 static void put_raw(ajx_sbuf *sb, const armjit_module *m, const mir_sym *s) {
+  const mir_raw *r = s->fn->raw;
+  if (r->is_stub) { /* stub_itable @d class N itable N (miss @f | udf N) */
+    ajx_sb_printf(sb, "stub_itable @%s class %d itable %d ", s->name, (int)r->stub.class_offset,
+                  (int)r->stub.itable_offset);
+    if (r->stub.miss >= 0) ajx_sb_printf(sb, "miss @%s\n", m->syms[r->stub.miss].name);
+    else ajx_sb_printf(sb, "udf %u\n", (unsigned)r->stub.miss_code);
+    return;
+  }
   ajx_sb_printf(sb, "raw @%s(", s->name);
   put_types(sb, s->params, s->nparams);
   ajx_sb_puts(sb, ")");
