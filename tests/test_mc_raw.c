@@ -426,6 +426,46 @@ static void test_parse_forms(void **state) {
   armjit_ctx_free(ctx);
 }
 
+/* A raw function in a named section: printed and parsed with it; a
+ * branch from it to a function of .text cannot be one BL (compile error),
+ * a movw pair can. */
+static void test_sections(void **state) {
+  (void)state;
+  armjit_ctx *ctx = new_ctx();
+  const char *text =
+      "raw @vec() nocall section(\".vectors\") {\n"
+      "  eafffffe jump24 @reset-8\n"
+      "}\n"
+      "func @reset() naked {\nentry:\n  halt\n}\n";
+  armjit_error err;
+  armjit_module *m = armjit_module_parse(ctx, text, &err);
+  if (!m) fail_msg("parse %d:%d: %s", err.line, err.col, err.msg);
+  char *t = armjit_module_to_string(m);
+  assert_non_null(strstr(t, "raw @vec() nocall section(\".vectors\") {\n"));
+  armjit_module *m2 = armjit_module_parse(ctx, t, &err);
+  assert_non_null(m2);
+  char *t2 = armjit_module_to_string(m2);
+  assert_string_equal(t, t2);
+  assert_null(armjit_module_compile(m, &err));
+  assert_int_equal(err.code, ARMJIT_E_INVALID);
+  assert_non_null(strstr(err.msg, "leaves section .vectors"));
+  free(t);
+  free(t2);
+  armjit_module_free(m);
+  armjit_module_free(m2);
+  m = armjit_module_parse(ctx,
+                          "raw @vec() nocall section(\".vectors\") {\n"
+                          "  e300c000 movw @reset\n  e340c000\n  e12fff1c\n}\n"
+                          "func @reset() naked {\nentry:\n  halt\n}\n",
+                          &err);
+  assert_non_null(m);
+  armjit_object *o = armjit_module_compile(m, &err);
+  if (!o) fail_msg("compile: %s", err.msg);
+  armjit_object_free(o);
+  armjit_module_free(m);
+  armjit_ctx_free(ctx);
+}
+
 /* ---- the interface dispatch stub --------------------------------------------------------------- */
 static void test_itable_stub(void **state) {
   (void)state;
@@ -556,6 +596,7 @@ int main(void) {
       cmocka_unit_test(test_builder_rejections),
       cmocka_unit_test(test_parse_rejections),
       cmocka_unit_test(test_parse_forms),
+      cmocka_unit_test(test_sections),
       cmocka_unit_test(test_itable_stub),
       cmocka_unit_test(test_itable_stub_text),
   };

@@ -67,6 +67,14 @@ armjit_status mc_raw_emit(mc_mod *mm, const armjit_module *m, uint32_t sym, a32_
     bool here = (uint32_t)x->sym == sym, fn = t->kind == MIR_SYM_FUNC;
     a32_label tl = here ? lab[k] : fn ? mc_mod_label(mm, (uint32_t)x->sym) : 0;
     a32_cond c = (a32_cond)(w >> 28);
+    if (fn && !here && x->kind != A32_RELOC_MOVW_ABS_NC &&
+        strcmp(mir_sym_section(t), mir_sym_section(&m->syms[sym])) != 0) {
+      snprintf(msg, cap, "@%s: the branch at offset %u to @%s leaves section %s (use movw and bx)",
+               m->syms[sym].name, (unsigned)x->offset, t->name, mir_sym_section(&m->syms[sym]));
+      ajx_free(ctx, sl);
+      ajx_free(ctx, lab);
+      return ARMJIT_E_INVALID;
+    }
     switch (x->kind) {
     case A32_RELOC_CALL:
     case A32_RELOC_JUMP24: {

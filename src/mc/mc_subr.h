@@ -22,7 +22,8 @@
 #include "mc/mc_cg.h"
 
 /* Raw function `sym` of m into b at its label (*entry: its offset).  On
- * failure (out of memory) msg says so. */
+ * failure (out of memory; ARMJIT_E_INVALID for a branch to a function of
+ * another section) msg says so. */
 armjit_status mc_raw_emit(mc_mod *mm, const armjit_module *m, uint32_t sym, a32_buf *b,
                           uint32_t *entry, char *msg, size_t cap);
 
