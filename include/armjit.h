@@ -311,7 +311,13 @@ typedef struct {
 
 enum {
   ARMJIT_CALL_MAY_RAISE = 1u << 0, /* may armjit_raise: exception guards allowed */
-  ARMJIT_CALL_MAY_FORCE = 1u << 1  /* may armjit_force: needs call_may_force */
+  ARMJIT_CALL_MAY_FORCE = 1u << 1, /* may armjit_force: needs call_may_force */
+  /* A narrow int result (C char, short): only the low byte / halfword of
+   * the returned word counts, zero-extended, or sign-extended with
+   * ARMJIT_CALL_RESULT_SIGNED (text: size=1, size=2, signed). */
+  ARMJIT_CALL_RESULT_BYTE = 1u << 2,
+  ARMJIT_CALL_RESULT_HALF = 1u << 3,
+  ARMJIT_CALL_RESULT_SIGNED = 1u << 4
 };
 /* A C function's signature: int32_t, pointers, double, int64_t, float. */
 typedef struct {

@@ -139,6 +139,15 @@ static const cg_fn lower[ARMJIT_OP__COUNT] = {
     [ARMJIT_OP_CONVERT_LONGLONG_BYTES_TO_FLOAT] = cg_lower_llong_conv,
     [ARMJIT_OP_CAST_FLOAT_TO_SINGLEFLOAT] = cg_lower_llong_conv,
     [ARMJIT_OP_CAST_SINGLEFLOAT_TO_FLOAT] = cg_lower_llong_conv,
+    [ARMJIT_OP_INT_SIGNEXT] = cg_lower_signext,
+    [ARMJIT_OP_UINT_MUL_HIGH] = cg_lower_mul_high,
+    [ARMJIT_OP_CAST_INT_TO_PTR] = cg_lower_same_as,  /* the same 32 bits */
+    [ARMJIT_OP_CAST_PTR_TO_INT] = cg_lower_same_as,
+    [ARMJIT_OP_INSTANCE_PTR_EQ] = cg_lower_int_cmp,
+    [ARMJIT_OP_INSTANCE_PTR_NE] = cg_lower_int_cmp,
+    [ARMJIT_OP_ZERO_ARRAY] = cg_lower_zero_array,
+    [ARMJIT_OP_COND_CALL] = cg_lower_cond_call,
+    [ARMJIT_OP_GUARD_NOT_FORCED_2] = cg_lower_guard_rt,
 };
 
 void cg_fail(cg *c, armjit_status st, const char *fmt, ...) {
@@ -176,6 +185,7 @@ static void cg_cleanup(cg *c) {
   ajx_free(c->ctx, c->moves);
   ajx_free(c->ctx, c->pm);
   ajx_free(c->ctx, c->cold);
+  ajx_free(c->ctx, c->cold_args);
   ajx_free(c->ctx, (void *)c->ra.calls);
   ra_fini(&c->ra);
   ra_live_free(c->ctx, &c->lv);

@@ -176,8 +176,10 @@ static armjit_status check_descr(const vctx *c, uint32_t i) {
   const ir_descr *d = ir_descr_at(t, op->descr);
   bool bad_kind = !(kinds & (1u << d->kind));
   bool no_len = op->opc == ARMJIT_OP_ARRAYLEN_GC && !d->has_len;
-  bool forcing = op->opc == ARMJIT_OP_CALL && (d->flags & ARMJIT_CALL_MAY_FORCE);
-  if (!bad_kind && !no_len && !forcing) return ARMJIT_OK;
+  bool forcing = (op->opc == ARMJIT_OP_CALL || op->opc == ARMJIT_OP_COND_CALL) &&
+                 (d->flags & ARMJIT_CALL_MAY_FORCE);
+  bool valued = op->opc == ARMJIT_OP_COND_CALL && d->type != ARMJIT_VOID;
+  if (!bad_kind && !no_len && !forcing && !valued) return ARMJIT_OK;
   ir_descr_desc(t, op->descr, dn, sizeof dn);
   if (bad_kind) {
     ir_descr_kinds_text(kinds, want, sizeof want);
@@ -188,15 +190,24 @@ static armjit_status check_descr(const vctx *c, uint32_t i) {
   if (no_len)
     return verr(c, ARMJIT_E_INVALID, i, IR_AT_DESCR, 0,
                 "descr %s has no length (len=): arraylen_gc cannot read it", dn);
+  if (valued)
+    return verr(c, ARMJIT_E_INVALID, i, IR_AT_DESCR, 0,
+                "descr %s has a result: cond_call makes only calls without one (result=void)",
+                dn);
+  if (op->opc == ARMJIT_OP_COND_CALL)
+    return verr(c, ARMJIT_E_INVALID, i, IR_AT_DESCR, 0,
+                "descr %s has may_force: cond_call cannot be followed by guard_not_forced", dn);
   return verr(c, ARMJIT_E_INVALID, i, IR_AT_DESCR, 0,
               "descr %s has may_force: call it with call_may_force followed by "
               "guard_not_forced", dn);
 }
 
-/* Is op j a call (or call_may_force) whose descriptor has may_raise? */
+/* Is op j a call (call_may_force, cond_call) whose descriptor has may_raise? */
 static bool raising_call(const armjit_trace *t, uint32_t j) {
   const ir_op *op = &t->ops[j];
-  if (op->opc != ARMJIT_OP_CALL && op->opc != ARMJIT_OP_CALL_MAY_FORCE) return false;
+  if (op->opc != ARMJIT_OP_CALL && op->opc != ARMJIT_OP_CALL_MAY_FORCE &&
+      op->opc != ARMJIT_OP_COND_CALL)
+    return false;
   return op->descr >= 0 && (ir_descr_at(t, op->descr)->flags & ARMJIT_CALL_MAY_RAISE);
 }
 
@@ -230,6 +241,18 @@ static armjit_status check_order(const vctx *c, uint32_t i) {
   default:
     return ARMJIT_OK;
   }
+}
+
+/* Operands that must be constants: int_signext's byte count. */
+static armjit_status check_const_operands(const vctx *c, uint32_t i) {
+  const armjit_trace *t = c->t;
+  const ir_op *op = &t->ops[i];
+  if (op->opc != ARMJIT_OP_INT_SIGNEXT) return ARMJIT_OK;
+  ir_ref n = ir_args(t, op)[1];
+  int32_t bytes = IR_IS_CONST(n) ? t->consts[IR_CONST_INDEX(n)].v.i : 0;
+  if (bytes == 1 || bytes == 2 || bytes == 4) return ARMJIT_OK;
+  return verr(c, ARMJIT_E_INVALID, i, IR_AT_ARG, 1,
+              "int_signext takes the byte count as a constant 1, 2 or 4");
 }
 
 static bool is_ovf_guard(unsigned opc) {
@@ -266,6 +289,7 @@ static armjit_status check_op(const vctx *c, liveness *lv, uint32_t i) {
     return verr(c, p.code, i, p.arg < 0 ? IR_AT_OP : IR_AT_ARG,
                 p.arg < 0 ? 0 : (uint32_t)p.arg, "%s", p.msg);
   if ((st = check_order(c, i)) != ARMJIT_OK) return st;
+  if ((st = check_const_operands(c, i)) != ARMJIT_OK) return st;
   if (res != (armjit_type)op->type)
     return verr(c, ARMJIT_E_TYPE, i, IR_AT_RES, 0,
                 "type mismatch: %s gives %s, but its result is %s", in->name,
