@@ -304,6 +304,28 @@ static void test_flat_image(void **state) {
   assert_true(has_pair(text, size, cnt));
   const void *vec = armjit_object_section(o, ".vectors", NULL, &size);
   assert_true(has_pair(vec, size, g));
+  /* the listing shows the data after the code, words holding addresses named */
+  char *lst = NULL;
+  size_t lsz = 0;
+  FILE *mem = open_memstream(&lst, &lsz);
+  assert_non_null(mem);
+  armjit_status st = armjit_object_dis(o, mem);
+  fclose(mem);
+  if (st == ARMJIT_OK) {
+    static const char *const want[] = {"@vt: 20 bytes in .rodata\n",
+                                       "  00000000: 00000000  .word @g\n",
+                                       "  00000004: 00000004  .word @f+4\n",
+                                       "  00000010: 00000007  .word\n",
+                                       "@cnt: 9 bytes in .data\n",
+                                       "  00000008: 01  .byte\n",
+                                       "@buf: 64 bytes in .bss (zeros)\n",
+                                       "@t: 4 bytes in .tables\n  00000000: 00000008  .word @buf+8\n"};
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
+      if (!strstr(lst, want[k])) fail_msg("the listing lacks \"%s\":\n%s", want[k], lst);
+  } else {
+    assert_int_equal(st, ARMJIT_E_UNSUPPORTED); /* no capstone */
+  }
+  free(lst);
   armjit_object_free(o);
   armjit_module_free(m);
   armjit_ctx_free(ctx);
