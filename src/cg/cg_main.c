@@ -146,6 +146,8 @@ static const cg_fn lower[ARMJIT_OP__COUNT] = {
     [ARMJIT_OP_INSTANCE_PTR_EQ] = cg_lower_int_cmp,
     [ARMJIT_OP_INSTANCE_PTR_NE] = cg_lower_int_cmp,
     [ARMJIT_OP_ZERO_ARRAY] = cg_lower_zero_array,
+    [ARMJIT_OP_COND_CALL] = cg_lower_cond_call,
+    [ARMJIT_OP_GUARD_NOT_FORCED_2] = cg_lower_guard_rt,
 };
 
 void cg_fail(cg *c, armjit_status st, const char *fmt, ...) {
@@ -183,6 +185,7 @@ static void cg_cleanup(cg *c) {
   ajx_free(c->ctx, c->moves);
   ajx_free(c->ctx, c->pm);
   ajx_free(c->ctx, c->cold);
+  ajx_free(c->ctx, c->cold_args);
   ajx_free(c->ctx, (void *)c->ra.calls);
   ra_fini(&c->ra);
   ra_live_free(c->ctx, &c->lv);
