@@ -133,6 +133,10 @@ a32_status a32_chk_vreg(a32_buf *b, const char *who, bool dbl, unsigned v);
 a32_status a32_chk_shift_imm(a32_buf *b, const char *who, unsigned sh, unsigned n,
                              uint32_t *bits);
 
+/* ---- enc_misc.c -------------------------------------------------------- */
+/* Is mode one of the processor modes of B1.3.1 (A32_MODE_USR..SYS)? */
+bool a32_mode_valid(unsigned mode);
+
 /* ---- names.c ----------------------------------------------------------- */
 const char *a32_dp_op_name(a32_dp_op op);
 

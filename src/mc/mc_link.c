@@ -8,6 +8,7 @@
  * symbols and the helpers (mc_helpers.h) from the library itself, then
  * hand out function and data pointers by name. */
 #include "mc/mc_obj.h"
+#include "mc/mc_subr.h"
 #include "util/sbuf.h"
 
 #include <stdio.h>
@@ -122,12 +123,15 @@ armjit_object *armjit_module_compile(armjit_module *m, armjit_error *err) {
       if (!f->name || !f->op_off) goto nomem;
       f->start = (uint32_t)a32_buf_size(mm.b);
       char msg[240];
-      armjit_status st = mc_fn_compile(&mm, m, s, mm.b, f->op_off, &f->tail, &f->entry, msg, sizeof msg);
+      armjit_status st = fn->raw ? mc_raw_emit(&mm, m, s, mm.b, &f->entry, msg, sizeof msg)
+                                 : mc_fn_compile(&mm, m, s, mm.b, f->op_off, &f->tail, &f->entry,
+                                                 msg, sizeof msg);
       if (st != ARMJIT_OK) {
         ajx_err(err, st, "%s", msg);
         goto fail;
       }
       f->end = (uint32_t)a32_buf_size(mm.b);
+      if (fn->raw) f->tail = f->end;
     }
     if (sec == 0 && mm.exc) mc_exc_emit(&mm, mm.b, m, mm.exc, o->exc_off);
     o->secs[sec].size = (uint32_t)a32_buf_size(mm.b) - o->secs[sec].start;
@@ -336,6 +340,13 @@ static armjit_status dis(const armjit_object *o, const void *code, FILE *out) {
     fprintf(out, "@%s: %u bytes\n", f->name, f->end - f->start);
     uint32_t pos = f->start;
     armjit_status st = ARMJIT_OK;
+    if (fn->raw) { /* machine code, no IR */
+      fprintf(out, "  # raw\n");
+      st = dis_range(o, base, f->start, f->end, out);
+      if (st == ARMJIT_E_UNSUPPORTED) ajx_disasm_unsupported(out);
+      if (st != ARMJIT_OK) return st;
+      continue;
+    }
     if (f->entry > pos) {
       fprintf(out, "  # float constants\n");
       for (; pos < f->entry; pos += 4)
