@@ -470,7 +470,9 @@ armjit_object *armjit_module_compile(armjit_module *m, armjit_error *err);
 void armjit_object_free(armjit_object *o);
 size_t armjit_object_size(const armjit_object *o); /* bytes of code */
 /* The code per function, each op's IR before the instructions it became
- * (addresses from 0).  ARMJIT_E_UNSUPPORTED without capstone. */
+ * (addresses from 0), then each data symbol's words (offsets in its
+ * section; a word holding an address names it).  ARMJIT_E_UNSUPPORTED
+ * without capstone. */
 armjit_status armjit_object_dis(const armjit_object *o, FILE *out);
 
 /* Load an object into the context's code arena (ARM Linux only: elsewhere

@@ -96,7 +96,7 @@ struct mc_image {
 
 void mc_image_free(armjit_ctx *ctx, mc_image *img) {
   if (!img) return;
-  for (uint32_t i = 0; i < img->nsec; i++) ajx_free(ctx, img->sec[i].bytes);
+  for (uint32_t i = 0; img->sec && i < img->nsec; i++) ajx_free(ctx, img->sec[i].bytes);
   ajx_free(ctx, img->sec);
   ajx_free(ctx, img->order);
   ajx_free(ctx, img->symcopy);

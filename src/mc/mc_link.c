@@ -384,9 +384,51 @@ static armjit_status dis(const armjit_object *o, const void *code, FILE *out) {
   return ARMJIT_OK;
 }
 
-armjit_status armjit_object_dis(const armjit_object *o, FILE *out) { return dis(o, NULL, out); }
+/* Per data symbol, after the code: its words (a word holding an address
+ * as .word @sym+addend, a tail of bytes as .byte), at section offsets
+ * (data_at NULL) or the loaded addresses.
+ *   @vt: 8 bytes in .rodata
+ *     00000000: 00000000  .word @f
+ *     00000004: 00000004  .word @cnt+4 */
+static void dis_data(const armjit_object *o, const uintptr_t *data_at, FILE *out) {
+  for (uint32_t k = 0; k < o->ndata; k++) {
+    const mc_odata *d = &o->data[k];
+    const mc_osec *sec = &o->secs[d->sec];
+    const mir_sym *y = &o->m->syms[d->sym];
+    uint32_t size = y->data->size, base = data_at ? (uint32_t)data_at[d->sec] : 0;
+    fprintf(out, "@%s: %u bytes in %s%s\n", y->name, (unsigned)size, sec->name,
+            sec->bytes ? "" : " (zeros)");
+    const uint8_t *p = data_at ? (const uint8_t *)data_at[d->sec] : sec->bytes;
+    for (uint32_t off = 0; p && off < size; off += 4) {
+      uint32_t at = d->off + off;
+      if (size - off < 4) {
+        fprintf(out, "  %08x:", (unsigned)(base + at));
+        for (uint32_t i = off; i < size; i++) fprintf(out, " %02x", p[d->off + i]);
+        fprintf(out, "  .byte\n");
+        break;
+      }
+      uint32_t w;
+      memcpy(&w, p + at, 4);
+      fprintf(out, "  %08x: %08x  .word", (unsigned)(base + at), (unsigned)w);
+      for (uint32_t r = 0; r < o->ndrel; r++)
+        if (o->drel[r].sec == d->sec && o->drel[r].at == at) {
+          fprintf(out, " @%s", o->drel[r].target);
+          if (o->drel[r].addend) fprintf(out, "%+d", (int)o->drel[r].addend);
+        }
+      fputc('\n', out);
+    }
+  }
+}
+
+armjit_status armjit_object_dis(const armjit_object *o, FILE *out) {
+  armjit_status st = dis(o, NULL, out);
+  if (st == ARMJIT_OK) dis_data(o, NULL, out);
+  return st;
+}
 
 armjit_status armjit_mcode_dis(const armjit_mcode *c, FILE *out) {
   if (!c) return ARMJIT_E_ARG;
-  return dis(c->o, armjit_code_entry(c->code), out);
+  armjit_status st = dis(c->o, armjit_code_entry(c->code), out);
+  if (st == ARMJIT_OK) dis_data(c->o, c->data_at, out);
+  return st;
 }
