@@ -18,6 +18,7 @@
  *
  * sp is 8-byte aligned in the body (cg_entry.c), so it is at the BLX. */
 #include "cg/cg_call.h"
+#include "cg/cg_gc.h"
 
 #include "arm/abi.h"
 #include "ir/descr.h"
@@ -274,7 +275,7 @@ void cg_lower_call(cg *c, const ir_op *op) {
     else if (fn.kind == LOC_REG) target = (a32_reg)fn.n;  /* r4-r10: no move wrote it */
     else cg_move(c, ra_reg(CG_IP, fn.type), fn);
   }
-  a32_blx(c->b, A32_AL, target);
+  cg_gc_blx(c, target);  /* a GC point: the maps (cg_gc.c) */
   adjust_sp(c, A32_ADD, stack);
   c->busy = 0;
   take_result(c, op, abi_result(abi, abi_type_of(d->type)));

@@ -62,6 +62,7 @@ typedef struct cg {
   cg_cold *cold;             /* cold paths to emit after the body (cg_cold.c) */
   uint32_t ncold, cold_cap;
   size_t frame_patch;        /* offset of the MOVW/MOVT pair sizing the frame */
+  struct cg_gc *gc;          /* GC maps and allocation plan (cg_gc.c), NULL: no GC */
   armjit_status st;
   char msg[200];
 } cg;
