@@ -12,7 +12,7 @@
  *          armjit_compile_loop (+ freeing both)
  *   parse  armjit_trace_parse of its text (armjit_trace_to_string)
  *   text   parse + validate + compile
- *   nolist api in a context with ARMJIT_NO_LISTING (no printed trace kept)
+ *   nolist api in a context with ARMJIT_NO_LISTING (no copy of the trace kept)
  * Each is timed REPS times (100k ops: REPS / 5, at least 3) with
  * CLOCK_MONOTONIC.  Compiling needs no ARM CPU, so this runs on the host as
  * a cross code generator too.  One line per size and path:

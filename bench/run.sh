@@ -60,7 +60,7 @@ echo "## Compile speed (host $(uname -m), Release build)"
 echo
 echo "The mixed trace (bench/mixtrace.h).  api: build it through the API,"
 echo "validate, compile.  parse: armjit_trace_parse of its text.  text: parse,"
-echo "validate, compile.  nolist: api with ARMJIT_NO_LISTING (no printed trace"
+echo "validate, compile.  nolist: api with ARMJIT_NO_LISTING (no copy of the trace"
 echo "kept for armjit_loop_dis)."
 echo
 echo "| trace ops | path | ns/op median | ns/op min | host instr/op | code bytes/op |"

@@ -74,9 +74,9 @@ enum {
   ARMJIT_STACK_CHECK = 1u << 6,   /* loops check sp at entry (armjit_ctx_set_stack_limit) */
   ARMJIT_INTERRUPTIBLE = 1u << 7, /* jumps check the interrupt word (armjit_ctx_interrupt_word) */
   ARMJIT_COUNTERS = 1u << 8,      /* loops count their entries and labels (armjit_loop_count) */
-  ARMJIT_NO_LISTING = 1u << 9     /* loops keep no printed trace: armjit_loop_dis names
-                                     ops by number instead of their text (compiling skips
-                                     printing the trace, about a sixth of its time) */
+  ARMJIT_NO_LISTING = 1u << 9     /* loops keep no copy of their trace: armjit_loop_dis
+                                     names ops by number instead of their text (compiling
+                                     skips the copy, a few percent of its time) */
 };
 
 /* The largest code arena: any B/BL in it reaches any other address in it
@@ -745,8 +745,8 @@ typedef struct {
   size_t table_bytes;
 } armjit_gc_map_stats;
 void armjit_loop_gc_stats(const armjit_loop *loop, armjit_gc_map_stats *out);
-/* Disassembly annotated with the IR op each instruction belongs to and the
- * exit stubs marked; a guard whose branch enters a bridge says so at the
+/* Disassembly annotated with the IR op each instruction belongs to (the
+ * loop's copy of its trace, printed now) and the exit stubs marked; a guard whose branch enters a bridge says so at the
  * branch, and a bridge's listing starts with its entry. */
 armjit_status armjit_loop_dis(const armjit_loop *loop, FILE *out);
 

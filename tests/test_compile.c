@@ -130,13 +130,20 @@ static void test_listing_is_annotated(void **state) {
   (void)state;
   armjit_ctx *ctx = ctx_with(0, 0);
   armjit_trace *t = irs_parse(ctx,
-                              "[i0, i1]\n"
-                              "label(i0, i1, descr=L)\n"
-                              "i2 = int_add(i0, 1)\n"
-                              "i3 = int_lt(i2, i1)\n"
-                              "guard_true(i3, descr=done) [i2, i1]\n"
-                              "jump(i2, i1, descr=L)\n");
+                              "descr F = field(offset=4, size=4, int)\n"
+                              "[i0, i1, p2]\n"
+                              "label(i0, i1, p2, descr=L)\n"
+                              "debug_merge_point(\"top\")\n"
+                              "i3 = int_add(i0, 1)\n"
+                              "i4 = int_lt(i3, i1)\n"
+                              "guard_true(i4, descr=done) [i3, i1]\n"
+                              "setfield_gc(p2, i3, descr=F)\n"
+                              "jump(i3, i1, p2, descr=L)\n");
   armjit_loop *l = compile_or_fail(ctx, t);
+  /* The loop keeps its own copy of the trace for the listing, printed
+   * only now: the trace may be gone. */
+  armjit_trace_free(t);
+  t = NULL;
   char *text = NULL;
   size_t len = 0;
   FILE *out = open_memstream(&text, &len);
@@ -144,20 +151,21 @@ static void test_listing_is_annotated(void **state) {
   assert_int_equal(armjit_loop_dis(l, out), ARMJIT_OK);
   fclose(out);
   assert_non_null(strstr(text, "# prologue"));
-  assert_non_null(strstr(text, "# i2 = int_add(i0, 1)\n"));
+  assert_non_null(strstr(text, "# i3 = int_add(i0, 1)\n"));
   assert_non_null(strstr(text, "add r"));
-  assert_non_null(strstr(text, "# guard_true(i3, descr=done) [i2, i1]\n"));
+  assert_non_null(strstr(text, "# guard_true(i4, descr=done) [i3, i1]\n"));
   assert_non_null(strstr(text, "# exit 0 (guard_true done)\n"));
+  assert_non_null(strstr(text, "# setfield_gc(p2, i3, descr=F)\n"));
+  assert_non_null(strstr(text, "# debug_merge_point(\"top\")\n"));
   assert_non_null(strstr(text, "# exit path"));
   assert_non_null(strstr(text, "blx ip"));
   /* the annotation comes right before the op's first instruction */
-  const char *at = strstr(text, "# i2 = int_add(i0, 1)\n");
+  const char *at = strstr(text, "# i3 = int_add(i0, 1)\n");
   assert_non_null(strstr(at, "\n") + 1);
   assert_non_null(strstr(strstr(at, "\n") + 1, "add"));
   free(text);
   assert_int_equal(armjit_loop_dis(NULL, stdout), ARMJIT_E_ARG);
   armjit_loop_free(l);
-  armjit_trace_free(t);
   armjit_ctx_free(ctx);
   /* ARMJIT_NO_LISTING: the same code, listed without the op lines */
   ctx = ctx_with(ARMJIT_NO_LISTING, 0);

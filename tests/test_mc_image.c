@@ -64,8 +64,8 @@ static mc_lrel rel1[] = {
     {0, 16, A32_RELOC_MOVW_ABS_NC, "data", 0, 4}, {0, 20, A32_RELOC_MOVT_ABS, "data", 0, 4},
     {0, 24, A32_RELOC_ABS32, NULL, 0, 8},
 };
-static mc_lsym sym1[] = {{"f", 0, 0}};
-static const mc_link_in in1 = {sec1, 1, rel1, 7, sym1, 1};
+static mc_lsym sym1[] = {{"f", 0, 0, 0, MC_LSYM_FUNC, false}};
+static const mc_link_in in1 = {sec1, 1, rel1, 7, sym1, 1, NULL, 0};
 static const known ext1[] = {
     {"near", 0x9000}, {"thumbfn", 0x10001}, {"far", 0x8000000}, {"data", 0x12345678}, {NULL, 0}};
 
@@ -182,8 +182,10 @@ static mc_lrel rel2[] = {
     {2, 4, A32_RELOC_ABS32, NULL, 1, 1},
     {4, 0, A32_RELOC_JUMP24, "reset", 0, -8},
 };
-static mc_lsym sym2[] = {{"f", 0, 0}, {"reset", 0, 8}, {"table", 2, 0}};
-static const mc_link_in in2 = {sec2, 5, rel2, 3, sym2, 3};
+static mc_lsym sym2[] = {{"f", 0, 0, 0, MC_LSYM_FUNC, false},
+                         {"reset", 0, 8, 0, MC_LSYM_FUNC, false},
+                         {"table", 2, 0, 0, MC_LSYM_OBJECT, false}};
+static const mc_link_in in2 = {sec2, 5, rel2, 3, sym2, 3, NULL, 0};
 
 static void test_sections(void **state) {
   armjit_ctx *ctx = *state;
@@ -250,7 +252,7 @@ static mc_lrel rel3[] = {
     {0, 36, A32_RELOC_MOVW_ABS_NC, "a", 0, 8}, {0, 40, A32_RELOC_MOVT_ABS, "a", 0, 8},
     {0, 44, A32_RELOC_CALL, "c", 0, -8},
 };
-static const mc_link_in in3 = {sec3, 1, rel3, 11, NULL, 0};
+static const mc_link_in in3 = {sec3, 1, rel3, 11, NULL, 0, NULL, 0};
 
 static void init_code3(void) {
   for (unsigned i = 0; i < 12; i++) put(code3 + 4 * i, 0xe1a00000); /* nop */
@@ -350,7 +352,7 @@ static void test_chain_limit(void **state) {
   mc_lsec s = {".text", MC_LSEC_CODE, big, n * 4, 4};
   mc_lrel r[2] = {{0, 4 * 65535, A32_RELOC_MOVW_ABS_NC, "x", 0, 0},
                   {0, 4 * 65536, A32_RELOC_MOVT_ABS, "x", 0, 0}};
-  mc_link_in in = {&s, 1, r, 2, NULL, 0};
+  mc_link_in in = {&s, 1, r, 2, NULL, 0, NULL, 0};
   armjit_link_options o = {.text = 0, .flags = ARMJIT_LINK_CHAIN_FIXUPS};
   expect_error(ctx, &in, &o, NULL, ARMJIT_E_LIMIT, "past word 65534");
   r[0].at -= 4; /* word 65534 is the last position */

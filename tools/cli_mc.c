@@ -6,6 +6,7 @@
  *   armjit mc dis FILE [--abi hard|soft] [--features LIST] [--no-idiv] [--random-ra SEED]
  *   armjit mc print FILE
  *   armjit mc image FILE --text ADDR [--data ADDR] ... -o OUT.bin
+ *   armjit mc obj FILE [--abi hard|soft] [--features LIST] [--no-idiv] [--gnu-stack] -o OUT.o
  *
  * FILE is a module in the method IR's text form (docs/mir.md).  `run`
  * calls NAME with ARGS, read by the parameter types, and prints the result.
@@ -43,6 +44,7 @@ static const char mc_usage[] =
     "                     [--random-ra SEED]\n"
     "       armjit mc print FILE\n"
     "       armjit mc image FILE --text ADDR ... -o OUT.bin   (armjit mc image --help)\n"
+    "       armjit mc obj FILE [--abi hard|soft] ... -o OUT.o   (armjit mc obj --help)\n"
     "\n"
     "FILE is a module in the method IR's text form (docs/mir.md); '-' reads stdin.\n"
     "  run    call function NAME with ARGS (one per parameter: integers in decimal\n"
@@ -566,6 +568,80 @@ done:
   return rc;
 }
 
+/* ---- armjit mc obj ------------------------------------------------------------------ */
+static const char mc_obj_usage[] =
+    "usage: armjit mc obj FILE [--abi hard|soft] [--features LIST] [--no-idiv]\n"
+    "                     [--gnu-stack] -o OUT.o\n"
+    "\n"
+    "Compile the module FILE to an ELF32 relocatable object for a static linker\n"
+    "(arm-none-eabi-ld, arm-linux-gnueabihf-gcc; docs/object.md, \"ELF objects\"):\n"
+    "its functions as global symbols, its externs undefined, the ABI's\n"
+    "attributes in .ARM.attributes.\n"
+    "  --abi hard|soft  the calling convention (default: this build's);\n"
+    "                   link with objects of the same float ABI\n"
+    "  --features LIST  the CPU features: a comma list of vfpv3 d32 neon idiv,\n"
+    "                   or none (default: this machine's)\n"
+    "  --no-idiv        never use SDIV/UDIV (call the division helpers)\n"
+    "  --gnu-stack      add an empty .note.GNU-stack (no executable stack), as\n"
+    "                   GNU/Linux linkers expect; not for bare metal, where\n"
+    "                   arm-none-eabi-gcc's objects have none\n";
+
+static int mc_obj_main(int argc, char **argv, FILE *err) {
+  mc_opts o;
+  memset(&o, 0, sizeof o);
+  const char *outpath = NULL;
+  unsigned flags = 0;
+  for (int i = 2; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "-o") == 0 && i + 1 < argc) outpath = argv[++i];
+    else if (strcmp(a, "--gnu-stack") == 0) flags |= ARMJIT_ELF_GNU_STACK;
+    else if (strcmp(a, "--no-idiv") == 0) o.no_idiv = true;
+    else if (strcmp(a, "--abi") == 0 && i + 1 < argc) o.abi = argv[++i];
+    else if (strcmp(a, "--features") == 0 && i + 1 < argc) o.features = argv[++i];
+    else if (!o.file && (a[0] != '-' || strcmp(a, "-") == 0)) o.file = a;
+    else {
+      fprintf(err, "armjit mc obj: unexpected argument '%s'\n%s", a, mc_obj_usage);
+      return 1;
+    }
+  }
+  if (!o.file || !outpath) {
+    fprintf(err, "armjit mc obj: missing %s\n%s", !o.file ? "FILE" : "-o OUT.o", mc_obj_usage);
+    return 1;
+  }
+  armjit_options jo;
+  if (mc_options(&o, &jo, err)) return 1;
+  const char *file = strcmp(o.file, "-") == 0 ? "<stdin>" : o.file;
+  char *text = mc_read(o.file, err);
+  if (!text) return 1;
+  int rc = 1;
+  armjit_error e;
+  armjit_ctx *ctx = armjit_ctx_new(&jo, &e);
+  armjit_module *m = NULL;
+  armjit_object *obj = NULL;
+  size_t size = 0;
+  void *bytes = NULL;
+  if (!ctx || !(m = armjit_module_parse(ctx, text, &e)) ||
+      !(obj = armjit_module_compile(m, &e)) || !(bytes = armjit_object_elf(obj, flags, &size, &e))) {
+    mc_err(err, file, &e);
+    goto done;
+  }
+  FILE *f = fopen(outpath, "wb");
+  if (!f) {
+    mc_fail(err, outpath, "cannot write: %s", strerror(errno));
+    goto done;
+  }
+  rc = fwrite(bytes, 1, size, f) != size ? mc_fail(err, outpath, "cannot write: %s", strerror(errno)) : 0;
+  if (fclose(f) != 0 && !rc) rc = mc_fail(err, outpath, "cannot write: %s", strerror(errno));
+  if (rc) remove(outpath);
+done:
+  free(bytes);
+  armjit_object_free(obj);
+  armjit_module_free(m);
+  armjit_ctx_free(ctx);
+  free(text);
+  return rc;
+}
+
 int armjit_cli_mc_main(int argc, char **argv, FILE *out, FILE *err) {
   if (argc >= 2 && strcmp(argv[1], "image") == 0) {
     for (int i = 2; i < argc; i++)
@@ -574,6 +650,14 @@ int armjit_cli_mc_main(int argc, char **argv, FILE *out, FILE *err) {
         return 0;
       }
     return mc_image_main(argc, argv, out, err);
+  }
+  if (argc >= 2 && strcmp(argv[1], "obj") == 0) {
+    for (int i = 2; i < argc; i++)
+      if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+        fputs(mc_obj_usage, out);
+        return 0;
+      }
+    return mc_obj_main(argc, argv, err);
   }
   for (int i = 1; i < argc; i++)
     if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {

@@ -354,6 +354,35 @@ const armjit_object *armjit_mcode_object(const armjit_mcode *c);
 armjit_status armjit_mcode_dis(const armjit_mcode *c, FILE *out);
 void armjit_mcode_free(armjit_mcode *c);
 
+/* ---- ELF relocatable objects (docs/object.md, "ELF objects") ------------------- */
+/* The object as an ELF32 relocatable file (ET_REL, EM_ARM, EABI version 5)
+ * for a static linker such as GNU ld, for the context's ABI (e_flags
+ * EF_ARM_ABI_FLOAT_HARD or _SOFT, .ARM.attributes with Tag_ABI_VFP_args
+ * for hard float) and CPU features (Tag_FP_arch: VFPv3 or VFPv3-D16):
+ * the object's sections (.text, ...), .rel<section> with REL records
+ * (R_ARM_CALL, R_ARM_JUMP24, R_ARM_MOVW_ABS_NC, R_ARM_MOVT_ABS,
+ * R_ARM_ABS32; addends in the fields; never R_ARM_PC24), .symtab with $a/$d
+ * mapping symbols, the functions as sized STT_FUNC symbols (global) and
+ * every extern (and run-time helper, __armjit_mc_*) it uses as an
+ * undefined symbol.  What exceptions add (__armjit_throw,
+ * __armjit_trap_svc, the table __armjit_fntab) are global symbols too.
+ * The object is not changed (a link, armjit_object_link, does not matter).
+ * Flags: ARMJIT_ELF_GNU_STACK adds an empty .note.GNU-stack (the code
+ * needs no executable stack), which GNU/Linux linkers expect of every
+ * input; leave it out for bare metal, where arm-none-eabi-gcc's objects
+ * have none (ld warns about a mix either way).
+ *   armjit_object_elf: the file in a malloc'd buffer (free with free()),
+ *     *size its bytes; NULL with err filled on failure.
+ *   armjit_object_write_elf: written to `out` (and flushed); ARMJIT_E_ARG
+ *     naming the system's reason when writing fails.
+ * Errors: ARMJIT_E_NOMEM; ARMJIT_E_LIMIT for a MOVW/MOVT reference whose
+ * addend does not fit the field's signed 16 bits. */
+enum { ARMJIT_ELF_GNU_STACK = 1u << 0 };
+void *armjit_object_elf(const armjit_object *o, unsigned flags, size_t *size,
+                        armjit_error *err);
+armjit_status armjit_object_write_elf(const armjit_object *o, unsigned flags, FILE *out,
+                                      armjit_error *err);
+
 /* ---- flat images (docs/object.md, "Flat images") ------------------------------ */
 /* Link an object for fixed addresses, as a bare-metal image or a loader
  * that places code itself needs it: every section gets an address, every

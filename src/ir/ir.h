@@ -195,6 +195,11 @@ static inline const ir_const *ir_const_of(const armjit_trace *t, ir_ref r) {
   return &t->consts[IR_CONST_INDEX(r)];
 }
 
+/* A copy of t with its own arrays, names and descriptors (trace.c),
+ * allocated through t->ctx (free with armjit_trace_free); NULL when out of
+ * memory.  A loop keeps one for its listing, printed only when asked. */
+armjit_trace *ir_trace_copy(const armjit_trace *t);
+
 /* The trace in text form (print.c), allocated through t->ctx (free with
  * ajx_free); *len gets its length.  NULL when out of memory. */
 char *ir_trace_text(const armjit_trace *t, size_t *len);

@@ -10,6 +10,8 @@
 
 const ir_ref ir_no_refs[1] = {IR_NONE};
 
+static bool index_all(const armjit_trace *t, ir_namemap *m);
+
 armjit_trace *armjit_trace_new(armjit_ctx *ctx) {
   if (!ctx) return NULL;
   armjit_trace *t = ajx_calloc(ctx, 1, sizeof *t);
@@ -41,6 +43,78 @@ void armjit_trace_free(armjit_trace *t) {
   ajx_free(ctx, t->exits);
   ajx_free(ctx, t->labels);
   ajx_free(ctx, t);
+}
+
+/* n items of size bytes from src in a fresh block (NULL for none). */
+static bool dup_array(armjit_ctx *ctx, void **dst, const void *src, size_t n, size_t size) {
+  *dst = NULL;
+  if (!n) return true;
+  if (!(*dst = ajx_alloc(ctx, n * size))) return false;
+  memcpy(*dst, src, n * size);
+  return true;
+}
+
+static bool dup_string(armjit_ctx *ctx, char **dst, const char *src) {
+  *dst = NULL;
+  return !src || (*dst = ajx_strdup(ctx, src)) != NULL;
+}
+
+armjit_trace *ir_trace_copy(const armjit_trace *t) {
+  armjit_ctx *ctx = t->ctx;
+  armjit_trace *c = armjit_trace_new(ctx);
+  if (!c) return NULL;
+  c->ninputs = t->ninputs;
+  c->builder_err = t->builder_err;
+  c->validated = t->validated;
+  /* The flat arrays, each at its exact size.  A count is set as soon as
+   * its array is there, so a failure half way frees what was copied. */
+  bool ok = dup_array(ctx, (void **)&c->vtype, t->vtype, t->nvals, sizeof *t->vtype) &&
+            dup_array(ctx, (void **)&c->vdef, t->vdef, t->nvals, sizeof *t->vdef) &&
+            dup_array(ctx, (void **)&c->ops, t->ops, t->nops, sizeof *t->ops) &&
+            dup_array(ctx, (void **)&c->refs, t->refs, t->nrefs, sizeof *t->refs) &&
+            dup_array(ctx, (void **)&c->consts, t->consts, t->nconsts, sizeof *t->consts);
+  if (ok) {
+    c->nvals = c->capvals = t->nvals;
+    c->nops = c->capops = t->nops;
+    c->nrefs = c->caprefs = t->nrefs;
+    c->nconsts = c->capconsts = t->nconsts;
+  }
+  ok = ok && (!t->nexits || (c->exits = ajx_calloc(ctx, t->nexits, sizeof *c->exits)));
+  for (uint32_t i = 0; ok && i < t->nexits; i++) {
+    const ir_exit *x = &t->exits[i];
+    ir_exit *y = &c->exits[i];
+    c->nexits = c->capexits = i + 1;
+    y->op = x->op;
+    y->nvalues = x->nvalues;
+    ok = dup_string(ctx, &y->name, x->name) &&
+         dup_array(ctx, (void **)&y->types, x->types, x->nvalues, sizeof *x->types);
+  }
+  ok = ok && (!t->nlabels || (c->labels = ajx_calloc(ctx, t->nlabels, sizeof *c->labels)));
+  for (uint32_t i = 0; ok && i < t->nlabels; i++) {
+    c->nlabels = c->caplabels = i + 1;
+    c->labels[i].op = t->labels[i].op;
+    ok = dup_string(ctx, &c->labels[i].name, t->labels[i].name);
+  }
+  ok = ok && (!t->ntexts || (c->texts = ajx_calloc(ctx, t->ntexts, sizeof *c->texts)));
+  for (uint32_t i = 0; ok && i < t->ntexts; i++) {
+    c->ntexts = c->captexts = i + 1;
+    ok = dup_string(ctx, &c->texts[i], t->texts[i]);
+  }
+  ok = ok && (!t->nxlabels || (c->xlabels = ajx_calloc(ctx, t->nxlabels, sizeof *c->xlabels)));
+  for (uint32_t i = 0; ok && i < t->nxlabels; i++) {
+    c->nxlabels = c->capxlabels = i + 1;
+    ok = dup_string(ctx, &c->xlabels[i], t->xlabels[i]);
+  }
+  int32_t id;
+  for (uint32_t i = 0; ok && i < t->ndescrs; i++)
+    ok = ir_descr_add(c, &t->descrs[i], &id) == ARMJIT_OK;
+  ok = ok && index_all(c, &c->name_index);
+  if (!ok) {
+    armjit_trace_free(c);
+    return NULL;
+  }
+  c->validated = t->validated;  /* ir_descr_add cleared it */
+  return c;
 }
 
 /* Room for one more value (type and defining op). */

@@ -15,7 +15,11 @@
  *             plus `addend` (AAELF: a branch's addend includes the -8 of the
  *             PC; a label's MOVW/MOVT pair is a reloc to its section start
  *             with the label's offset as the addend)
- *   symbol    name, section, offset (functions: their first instruction)
+ *   symbol    name, section, offset (functions: their first instruction),
+ *             size, type (code or data) and binding (module-private or
+ *             not: ELF's STB_LOCAL / STB_GLOBAL)
+ *   mapping   where the bytes of a code section switch between
+ *             instructions and data (constant pools, tables): ELF's $a/$d
  *
  * Everything the view points to belongs to the object and stays valid
  * while the object lives and is not changed; the view's arrays are the
@@ -25,6 +29,7 @@
 
 #include "armjit/a32.h"
 #include "armjit/mc.h"
+#include "util/sbuf.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -51,10 +56,23 @@ typedef struct {
   int32_t addend;
 } mc_lrel;
 
+typedef enum { MC_LSYM_FUNC, MC_LSYM_OBJECT } mc_lsym_type;
+
 typedef struct {
   const char *name;
   uint32_t sec, off;
+  uint32_t size;      /* bytes from off (ELF st_size) */
+  mc_lsym_type type;  /* code (a function, A32) or data */
+  bool local;         /* module-private (ELF: STB_LOCAL); flat images link it all the same */
 } mc_lsym;
+
+/* From offset `off` of section `sec` on (to the next entry of the section),
+ * the bytes are data (`data`) or A32 instructions.  Sorted by (sec, off);
+ * a code section without an entry at 0 starts with instructions. */
+typedef struct {
+  uint32_t sec, off;
+  bool data;
+} mc_lmap;
 
 typedef struct {
   mc_lsec *sec;
@@ -63,12 +81,20 @@ typedef struct {
   uint32_t nrel;
   mc_lsym *sym;
   uint32_t nsym;
+  mc_lmap *map;
+  uint32_t nmap;
 } mc_link_in;
 
 /* The object as a link input (mc_link.c).  ARMJIT_E_NOMEM. */
 armjit_status mc_object_view(const armjit_object *o, mc_link_in *in, armjit_error *err);
 void mc_link_in_free(armjit_ctx *ctx, mc_link_in *in);
 armjit_ctx *mc_object_ctx(const armjit_object *o);
+
+/* `in` as an ELF32 relocatable file (mc_elf.c; armjit_object_elf, mc.h)
+ * for the context's ABI and CPU features, appended to *out; flags
+ * ARMJIT_ELF_*. */
+armjit_status mc_elf_write(armjit_ctx *ctx, const mc_link_in *in, unsigned flags,
+                           ajx_sbuf *out, armjit_error *err);
 
 /* The result of a link, kept by the object (replaced by the next link,
  * freed with the object). */

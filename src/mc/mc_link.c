@@ -164,6 +164,7 @@ void mc_link_in_free(armjit_ctx *ctx, mc_link_in *in) {
   ajx_free(ctx, in->sec);
   ajx_free(ctx, in->rel);
   ajx_free(ctx, in->sym);
+  ajx_free(ctx, in->map);
   memset(in, 0, sizeof *in);
 }
 
@@ -173,11 +174,13 @@ armjit_status mc_object_view(const armjit_object *o, mc_link_in *in, armjit_erro
   in->sec = ajx_calloc(o->ctx, 1, sizeof *in->sec);
   in->rel = ajx_calloc(o->ctx, nr + 2 * nl + 1, sizeof *in->rel);
   in->sym = ajx_calloc(o->ctx, o->nfns + 4, sizeof *in->sym);
-  if (!in->sec || !in->rel || !in->sym) {
+  in->map = ajx_calloc(o->ctx, 2 * o->nfns + 4, sizeof *in->map);
+  if (!in->sec || !in->rel || !in->sym || !in->map) {
     mc_link_in_free(o->ctx, in);
     return ajx_err(err, ARMJIT_E_NOMEM, "out of memory linking the module");
   }
-  in->sec[0] = (mc_lsec){".text", MC_LSEC_CODE, a32_buf_data(o->b), (uint32_t)a32_buf_size(o->b), 4};
+  uint32_t size = (uint32_t)a32_buf_size(o->b);
+  in->sec[0] = (mc_lsec){".text", MC_LSEC_CODE, a32_buf_data(o->b), size, 4};
   in->nsec = 1;
   for (size_t i = 0; i < nr; i++) {
     a32_reloc r;
@@ -191,9 +194,24 @@ armjit_status mc_object_view(const armjit_object *o, mc_link_in *in, armjit_erro
     in->rel[in->nrel++] = (mc_lrel){0, (uint32_t)at + 4, A32_RELOC_MOVT_ABS, NULL, 0, (int32_t)target};
   }
   qsort(in->rel, in->nrel, sizeof *in->rel, lrel_cmp);
-  for (uint32_t i = 0; i < o->nfns; i++) in->sym[in->nsym++] = (mc_lsym){o->fns[i].name, 0, o->fns[i].entry};
-  for (unsigned k = 0; k < 3; k++) /* what exceptions add to the code */
-    if (o->exc_off[k] != UINT32_MAX) in->sym[in->nsym++] = (mc_lsym){exc_names[k], 0, o->exc_off[k]};
+  /* a function: its float constants (data) from start, code from entry to end */
+  for (uint32_t i = 0; i < o->nfns; i++) {
+    const mc_fnrec *f = &o->fns[i];
+    in->sym[in->nsym++] = (mc_lsym){f->name, 0, f->entry, f->end - f->entry, MC_LSYM_FUNC, false};
+    if (f->entry > f->start) in->map[in->nmap++] = (mc_lmap){0, f->start, true};
+    in->map[in->nmap++] = (mc_lmap){0, f->entry, false};
+  }
+  /* what exceptions add to the code, in this order: two functions and a table */
+  for (unsigned k = 0; k < 3; k++) {
+    if (o->exc_off[k] == UINT32_MAX) continue;
+    uint32_t end = size;
+    for (unsigned j = k + 1; j < 3 && end == size; j++)
+      if (o->exc_off[j] != UINT32_MAX) end = o->exc_off[j];
+    bool table = k == 2;
+    in->sym[in->nsym++] = (mc_lsym){exc_names[k], 0, o->exc_off[k], end - o->exc_off[k],
+                                    table ? MC_LSYM_OBJECT : MC_LSYM_FUNC, false};
+    in->map[in->nmap++] = (mc_lmap){0, o->exc_off[k], table};
+  }
   return ARMJIT_OK;
 }
 

@@ -38,8 +38,7 @@ void ajx_loop_destroy(armjit_loop *loop) {
   ajx_free(ctx, loop->gc_maps);
   ajx_free(ctx, loop->rec);
   ajx_free(ctx, loop->consts);
-  ajx_free(ctx, loop->text);
-  ajx_free(ctx, loop->op_text);
+  armjit_trace_free(loop->listing);
   ajx_free(ctx, loop);
 }
 
@@ -71,35 +70,6 @@ static bool copy_exits(armjit_loop *l, const armjit_trace *t) {
   l->meta.nexits = l->nexits;
   l->meta.exits = l->emeta;
   return true;
-}
-
-/* The printed trace, kept for the annotated disassembly: descriptor
- * declarations, then the inputs line "[...]", then one line per op. */
-static void keep_text(armjit_loop *l, const armjit_trace *t) {
-  size_t len;
-  l->text = ir_trace_text(t, &len);
-  l->op_text = ajx_alloc(l->ctx, (t->nops ? t->nops : 1) * sizeof *l->op_text);
-  if (!l->text || !l->op_text || len > UINT32_MAX) goto drop;
-  uint32_t op = 0;
-  bool in_ops = false;
-  for (char *p = l->text; *p;) {
-    char *nl = strchr(p, '\n');
-    if (nl) *nl = 0;
-    if (in_ops) {
-      if (op >= t->nops) goto drop;
-      l->op_text[op++] = (uint32_t)(p - l->text);
-    } else if (*p == '[') {
-      in_ops = true;
-    }
-    if (!nl) break;
-    p = nl + 1;
-  }
-  if (op == t->nops) return;
-drop:
-  ajx_free(l->ctx, l->text);
-  ajx_free(l->ctx, l->op_text);
-  l->text = NULL;
-  l->op_text = NULL;
 }
 
 armjit_loop *ajx_loop_alloc(armjit_ctx *ctx, const armjit_trace *t, armjit_error *err) {
@@ -217,7 +187,10 @@ armjit_status ajx_loop_build(armjit_loop *l, const armjit_trace *t, const armjit
   bool labels_ok = keep_labels(l, t, &r);
   cg_result_free(ctx, &r);
   if (!labels_ok) return ajx_err(err, ARMJIT_E_NOMEM, "out of memory keeping the labels");
-  if (!(ctx->opts.flags & ARMJIT_NO_LISTING)) keep_text(l, text);
+  /* The annotated listing prints this copy when it is asked for (a copy
+   * costs a small part of printing the trace; out of memory, the listing
+   * names ops by number). */
+  if (!(ctx->opts.flags & ARMJIT_NO_LISTING)) l->listing = ir_trace_copy(text);
   /* The code is final and executable: make it visible to debuggers. */
   return ajx_loop_debug_init(l, text, &frame, err);
 }

@@ -75,8 +75,8 @@ struct armjit_loop {
   uint32_t common;        /* shared exit path */
   uint32_t pool_off, pool_bytes; /* float constant pool (data) */
   int32_t frame_bytes;
-  char *text;             /* the trace printed, one op per line (or NULL) */
-  uint32_t *op_text;      /* per op: offset of its line in text */
+  armjit_trace *listing;  /* a copy of the trace, printed by armjit_loop_dis
+                             (NULL: ARMJIT_NO_LISTING or out of memory) */
   /* Debugging and profiling (loop_debug.c). */
   char *name;             /* symbol: loop<N>[_<label>] */
   ajx_merge_point *mps;   /* debug_merge_points in op order */

@@ -18,6 +18,8 @@ typedef struct {
 
 typedef struct {
   const armjit_loop *l;
+  const char *text;       /* the trace printed (NULL: ops by number) */
+  const uint32_t *op_text;/* per op: the offset of its line in text */
   FILE *out;
   uint32_t base;
   const annot *a;
@@ -58,7 +60,7 @@ static void print_annot(const dis_state *s, const annot *a) {
     fprintf(s->out, "# float constant pool (%u doubles, data)\n", (unsigned)(l->pool_bytes / 8));
     break;
   case ANN_OP:
-    if (l->text) fprintf(s->out, "# %s\n", l->text + l->op_text[a->index]);
+    if (s->text) fprintf(s->out, "# %s\n", s->text + s->op_text[a->index]);
     else fprintf(s->out, "# op %u\n", (unsigned)a->index);
     break;
   case ANN_COLD:
@@ -67,9 +69,9 @@ static void print_annot(const dis_state *s, const annot *a) {
   case ANN_EXIT: {
     const ajx_loop_exit *e = &l->exits[a->index];
     const char *what = e->kind == ARMJIT_EXIT_FINISH ? "finish" : "guard";
-    if (l->text) {
+    if (s->text) {
       /* the op name: the text up to its '(' after an optional "x = " */
-      const char *t = l->text + l->op_text[e->op];
+      const char *t = s->text + s->op_text[e->op];
       const char *eq = strstr(t, " = ");
       const char *paren = strchr(t, '(');
       if (eq && paren && eq < paren) t = eq + 3;
@@ -105,6 +107,43 @@ static int on_word(void *ud, uint32_t address, uint32_t word, const char *text) 
   return 0;
 }
 
+/* The loop's trace printed (*text) and where each op's line starts in it
+ * (*op_text), both allocated through the loop's context; both NULL when
+ * the loop keeps no trace or memory runs out. */
+static void print_listing(const armjit_loop *l, char **text, uint32_t **op_text) {
+  const armjit_trace *t = l->listing;
+  *text = NULL;
+  *op_text = NULL;
+  if (!t) return;
+  size_t len;
+  char *s = ir_trace_text(t, &len);
+  uint32_t *at = ajx_alloc(l->ctx, (t->nops ? t->nops : 1) * sizeof *at);
+  if (!s || !at || len > UINT32_MAX) goto drop;
+  /* Descriptor declarations, the inputs line "[...]", one line per op. */
+  uint32_t op = 0;
+  bool in_ops = false;
+  for (char *p = s; *p;) {
+    char *nl = strchr(p, '\n');
+    if (nl) *nl = 0;
+    if (in_ops) {
+      if (op >= t->nops) goto drop;
+      at[op++] = (uint32_t)(p - s);
+    } else if (*p == '[') {
+      in_ops = true;
+    }
+    if (!nl) break;
+    p = nl + 1;
+  }
+  if (op == t->nops) {
+    *text = s;
+    *op_text = at;
+    return;
+  }
+drop:
+  ajx_free(l->ctx, s);
+  ajx_free(l->ctx, at);
+}
+
 armjit_status armjit_loop_dis(const armjit_loop *loop, FILE *out) {
   if (!loop || !out) return ARMJIT_E_ARG;
   uint32_t n = 0, cap = loop->nops + 2 * loop->nexits + loop->nmps + 4;
@@ -133,9 +172,14 @@ armjit_status armjit_loop_dis(const armjit_loop *loop, FILE *out) {
   qsort(a, n, sizeof *a, cmp_annot);
   size_t size;
   const void *code = armjit_loop_code(loop, &size);
-  dis_state s = {loop, out, (uint32_t)(uintptr_t)code, a, n, 0};
+  char *text;
+  uint32_t *op_text;
+  print_listing(loop, &text, &op_text);
+  dis_state s = {loop, text, op_text, out, (uint32_t)(uintptr_t)code, a, n, 0};
   armjit_status st = ajx_disasm_each(code, size, s.base, on_word, &s);
   if (st == ARMJIT_E_UNSUPPORTED) ajx_disasm_unsupported(out);
+  ajx_free(loop->ctx, text);
+  ajx_free(loop->ctx, op_text);
   ajx_free(loop->ctx, a);
   return st;
 }

@@ -1,0 +1,401 @@
+/* SPDX-License-Identifier: MIT */
+/* ELF relocatable objects (armjit_object_elf) read and linked by the GNU
+ * tools (host build):
+ *   - readelf: header, sections, symbols (sized functions, mapping
+ *     symbols, undefined externs), relocations (never R_ARM_PC24), the
+ *     attributes of each ABI;
+ *   - objdump -dr: every instruction word at its address as the object's
+ *     own listing has it, function symbols at the addresses a flat link at
+ *     0 gives, each relocation on the field the object records it for;
+ *   - arm-linux-gnueabihf-gcc / arm-linux-gnueabi-gcc link the object with
+ *     C into a Linux program that runs under qemu-arm: C calls armjit
+ *     functions (ints, i64, floats in each ABI's registers, a function
+ *     pointer) and armjit calls C;
+ *   - arm-none-eabi-ld links it with a bare-metal C object without a
+ *     warning.
+ * A test whose tool is missing is skipped; with none of them the program
+ * exits 77 (ctest SKIP_RETURN_CODE). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "armjit/mc.h"
+
+static const char module_text[] =
+    "extern @c_add(i32, i32) -> i32\n"
+    "extern @c_scale(f64, f32) -> f64\n"
+    "func @mj_add3(a: i32, b: i32, c: i32) -> i32 {\n"
+    "entry:\n"
+    "  x = call @c_add(a, b)\n"
+    "  y = add.i32 x, c\n"
+    "  ret y\n"
+    "}\n"
+    "func @mj_fma(a: f64, b: f32, c: f64) -> f64 {\n"
+    "entry:\n"
+    "  x = call @c_scale(a, b)\n"
+    "  y = fadd.f64 x, c\n"
+    "  z = fmul.f64 y, 1.1\n"
+    "  ret z\n"
+    "}\n"
+    "func @mj_fnptr() -> ref {\n"
+    "entry:\n"
+    "  p = addr @mj_add3\n"
+    "  ret p\n"
+    "}\n"
+    "func @mj_wide(a: i64, b: i32) -> i64 {\n"
+    "entry:\n"
+    "  w = sext_i64 b\n"
+    "  s = add.i64 a, w\n"
+    "  t = call @mj_add3(b, b, b)\n"
+    "  u = sext_i64 t\n"
+    "  v = add.i64 s, u\n"
+    "  ret v\n"
+    "}\n";
+
+static const char c_main[] =
+    "#include <stdio.h>\n"
+    "int c_add(int a, int b) { return a * 10 + b; }\n"
+    "double c_scale(double a, float b) { return a * b; }\n"
+    "int mj_add3(int, int, int);\n"
+    "double mj_fma(double, float, double);\n"
+    "void *mj_fnptr(void);\n"
+    "long long mj_wide(long long, int);\n"
+    "int main(void) {\n"
+    "  if (mj_add3(1, 2, 3) != 15) return 1;\n"
+    "  if (mj_fma(1.5, 2.0f, 0.25) != (1.5 * 2.0 + 0.25) * 1.1) return 2;\n"
+    "  if (mj_fnptr() != (void *)mj_add3) return 3;\n"
+    "  int (*f)(int, int, int) = (int (*)(int, int, int))mj_fnptr();\n"
+    "  if (f(2, 3, 4) != 27) return 4;\n"
+    "  if (mj_wide(0x100000000LL, -1) != 0xffffffffLL - 12) return 5;\n"
+    "  puts(\"armjit and C: ok\");\n"
+    "  return 0;\n"
+    "}\n";
+
+/* ---- tools ------------------------------------------------------------------------ */
+static bool have(const char *tool) {
+  char cmd[256];
+  snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", tool);
+  return system(cmd) == 0;
+}
+
+/* Run cmd (stderr too); its output (malloc'd) and exit status. */
+static char *run(const char *cmd, int *status) {
+  char full[2048];
+  snprintf(full, sizeof full, "%s 2>&1", cmd);
+  FILE *p = popen(full, "r");
+  assert_non_null(p);
+  size_t cap = 1 << 20, n = 0, r;
+  char *out = malloc(cap);
+  assert_non_null(out);
+  while ((r = fread(out + n, 1, cap - 1 - n, p)) > 0) n += r;
+  out[n] = 0;
+  int st = pclose(p);
+  *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return out;
+}
+
+static void expect(const char *out, const char *what) {
+  if (!strstr(out, what)) fail_msg("output lacks \"%s\":\n%s", what, out);
+}
+
+typedef struct {
+  char dir[64];
+  armjit_ctx *ctx;
+  armjit_module *m;
+  armjit_object *o;
+} fixture;
+
+/* Compile module_text for the ABI (and VFPv3-D16 + feats) into DIR/mod.o. */
+static void build(fixture *f, armjit_abi abi, unsigned feats, unsigned elf_flags) {
+  snprintf(f->dir, sizeof f->dir, "/tmp/armjit-elf-XXXXXX");
+  assert_non_null(mkdtemp(f->dir));
+  armjit_options opt;
+  memset(&opt, 0, sizeof opt);
+  opt.abi = abi;
+  opt.flags = ARMJIT_FEATURES_SET;
+  opt.features = A32_FEAT_VFPV3 | feats;
+  armjit_error err;
+  f->ctx = armjit_ctx_new(&opt, &err);
+  assert_non_null(f->ctx);
+  f->m = armjit_module_parse(f->ctx, module_text, &err);
+  if (!f->m) fail_msg("%s", err.msg);
+  f->o = armjit_module_compile(f->m, &err);
+  if (!f->o) fail_msg("%s", err.msg);
+  char path[128];
+  snprintf(path, sizeof path, "%s/mod.o", f->dir);
+  FILE *out = fopen(path, "wb");
+  assert_non_null(out);
+  if (armjit_object_write_elf(f->o, elf_flags, out, &err) != ARMJIT_OK) fail_msg("%s", err.msg);
+  fclose(out);
+}
+
+static void teardown(fixture *f) {
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+  assert_int_equal(system(cmd), 0);
+  armjit_object_free(f->o);
+  armjit_module_free(f->m);
+  armjit_ctx_free(f->ctx);
+}
+
+/* ---- readelf ---------------------------------------------------------------------- */
+/* readelf -s's line for symbol `name`: value, size, type, bind, ndx. */
+static bool sym_line(const char *out, const char *name, unsigned *value, unsigned *size,
+                     char *type, char *bind, char *ndx) {
+  for (const char *l = out; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+    unsigned num;
+    char nm[128], vis[16];
+    if (sscanf(l, " %u: %x %u %15s %15s %15s %15s %127s", &num, value, size, type, bind, vis,
+               ndx, nm) == 8 &&
+        strcmp(nm, name) == 0)
+      return true;
+  }
+  return false;
+}
+
+static void check_readelf(armjit_abi abi) {
+  fixture f;
+  build(&f, abi, 0, 0);
+  char cmd[256];
+  int st;
+  snprintf(cmd, sizeof cmd, "readelf -hSsrA -W %s/mod.o", f.dir);
+  char *out = run(cmd, &st);
+  assert_int_equal(st, 0);
+  expect(out, "REL (Relocatable file)");
+  expect(out, "Machine:                           ARM");
+  expect(out, abi == ARMJIT_ABI_HARD ? "Version5 EABI, hard-float ABI"
+                                     : "Version5 EABI, soft-float ABI");
+  expect(out, " .text             PROGBITS ");
+  expect(out, " .rel.text         REL ");
+  expect(out, " .ARM.attributes   ARM_ATTRIBUTES ");
+  expect(out, "Tag_CPU_arch: v7");
+  expect(out, "Tag_CPU_arch_profile: Application");
+  expect(out, "Tag_FP_arch: VFPv3-D16");
+  expect(out, "Tag_ABI_align_needed: 8-byte");
+  if (abi == ARMJIT_ABI_HARD) expect(out, "Tag_ABI_VFP_args: VFP registers");
+  else assert_null(strstr(out, "Tag_ABI_VFP_args"));
+  assert_null(strstr(out, "R_ARM_PC24"));
+  expect(out, "R_ARM_MOVW_ABS_NC      00000000   c_add");
+  expect(out, "R_ARM_MOVT_ABS         00000000   c_scale");
+  expect(out, " $a");
+  expect(out, " $d"); /* mj_fma's constant 1.1 */
+  /* every function: a sized global FUNC in .text, one after the other */
+  static const char *const fns[] = {"mj_add3", "mj_fma", "mj_fnptr", "mj_wide"};
+  unsigned prev_end = 0;
+  for (size_t k = 0; k < 4; k++) {
+    unsigned value, size;
+    char type[16], bind[16], ndx[16];
+    if (!sym_line(out, fns[k], &value, &size, type, bind, ndx))
+      fail_msg("no symbol %s:\n%s", fns[k], out);
+    assert_string_equal(type, "FUNC");
+    assert_string_equal(bind, "GLOBAL");
+    assert_string_equal(ndx, "1");
+    assert_true(size > 0 && value >= prev_end && value % 4 == 0);
+    prev_end = value + size;
+  }
+  assert_true(prev_end <= armjit_object_size(f.o));
+  unsigned value, size;
+  char type[16], bind[16], ndx[16];
+  assert_true(sym_line(out, "c_add", &value, &size, type, bind, ndx));
+  assert_string_equal(ndx, "UND");
+  assert_string_equal(bind, "GLOBAL");
+  free(out);
+  teardown(&f);
+}
+
+static void test_readelf_hard(void **state) {
+  (void)state;
+  if (!have("readelf")) skip();
+  check_readelf(ARMJIT_ABI_HARD);
+}
+
+static void test_readelf_soft(void **state) {
+  (void)state;
+  if (!have("readelf")) skip();
+  check_readelf(ARMJIT_ABI_SOFT);
+}
+
+/* ---- objdump against the object's listing ----------------------------------------- */
+static bool any_extern(void *ud, const char *name, uint32_t *addr) {
+  (void)ud;
+  (void)name;
+  *addr = 0x40000;
+  return true;
+}
+
+static void test_objdump_matches_listing(void **state) {
+  (void)state;
+  if (!have("arm-none-eabi-objdump")) skip();
+  fixture f;
+  build(&f, ARMJIT_ABI_HARD, 0, 0);
+  char cmd[256];
+  int st;
+  snprintf(cmd, sizeof cmd, "arm-none-eabi-objdump -dr %s/mod.o", f.dir);
+  char *dump = run(cmd, &st);
+  assert_int_equal(st, 0);
+  char *lst = NULL;
+  size_t lsz = 0;
+  FILE *mem = open_memstream(&lst, &lsz);
+  assert_non_null(mem);
+  assert_int_equal(armjit_object_dis(f.o, mem), ARMJIT_OK);
+  fclose(mem);
+  /* the listing's words by address (the object as compiled, addends in place) */
+  size_t n = armjit_object_size(f.o) / 4;
+  uint32_t *word = calloc(n, sizeof *word);
+  bool *seen = calloc(n, sizeof *seen);
+  assert_true(word && seen);
+  for (const char *l = lst; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+    unsigned a, w;
+    if (sscanf(l, " %x: %x", &a, &w) == 2 && a / 4 < n) {
+      word[a / 4] = w;
+      seen[a / 4] = true;
+    }
+  }
+  /* objdump's: the same word everywhere but in relocated fields, which
+   * hold the REL addend (0 here: externs and whole functions) */
+  size_t matched = 0, relocs = 0;
+  unsigned last = UINT32_MAX;
+  for (const char *l = dump; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+    unsigned a, w, at;
+    char kind[32], sym[64];
+    if (sscanf(l, " %x: R_ARM_%31s %63s", &at, kind, sym) == 3) {
+      assert_int_equal(at, last);
+      relocs++;
+      continue;
+    }
+    if (sscanf(l, " %x:\t%x", &a, &w) == 2 && a / 4 < n) {
+      assert_true(seen[a / 4]);
+      last = a;
+      if (w != word[a / 4]) {
+        /* a relocated MOVW/MOVT: the listing and the file differ only in imm16 */
+        assert_int_equal(w & 0xfff0f000u, word[a / 4] & 0xfff0f000u);
+        assert_int_equal(w & 0x000f0fffu, 0);
+      }
+      matched++;
+    }
+  }
+  assert_int_equal(matched, n);
+  assert_int_equal(relocs, 6); /* MOVW/MOVT pairs: c_add, c_scale, addr @mj_add3 */
+  /* function symbols where a flat link at 0 puts them */
+  static const char *const fns[] = {"mj_add3", "mj_fma", "mj_fnptr", "mj_wide"};
+  armjit_link_options lo;
+  memset(&lo, 0, sizeof lo);
+  armjit_error err;
+  assert_int_equal(armjit_object_link(f.o, &lo, any_extern, NULL, &err), ARMJIT_OK);
+  for (size_t k = 0; k < 4; k++) {
+    uint32_t addr;
+    assert_true(armjit_object_symbol_addr(f.o, fns[k], &addr));
+    char want[96];
+    snprintf(want, sizeof want, "%08x <%s>:", (unsigned)addr, fns[k]);
+    expect(dump, want);
+  }
+  free(word);
+  free(seen);
+  free(lst);
+  free(dump);
+  teardown(&f);
+}
+
+/* ---- linked with C, run under qemu-arm -------------------------------------------- */
+static void link_and_run(armjit_abi abi, const char *triple) {
+  char gcc[64];
+  snprintf(gcc, sizeof gcc, "%s-gcc", triple);
+  if (!have(gcc) || !have("qemu-arm")) skip();
+  fixture f;
+  build(&f, abi, 0, ARMJIT_ELF_GNU_STACK);
+  char path[128], cmd[512];
+  snprintf(path, sizeof path, "%s/main.c", f.dir);
+  FILE *c = fopen(path, "w");
+  assert_non_null(c);
+  fputs(c_main, c);
+  fclose(c);
+  int st;
+  snprintf(cmd, sizeof cmd, "%s -O1 -Wall -static %s/main.c %s/mod.o -o %s/prog", gcc, f.dir,
+           f.dir, f.dir);
+  char *out = run(cmd, &st);
+  if (st != 0 || out[0]) fail_msg("%s failed or warned:\n%s", cmd, out);
+  free(out);
+  snprintf(cmd, sizeof cmd, "qemu-arm %s/prog", f.dir);
+  out = run(cmd, &st);
+  if (st != 0) fail_msg("the program failed (status %d):\n%s", st, out);
+  expect(out, "armjit and C: ok");
+  free(out);
+  teardown(&f);
+}
+
+static void test_linux_hard(void **state) {
+  (void)state;
+  link_and_run(ARMJIT_ABI_HARD, "arm-linux-gnueabihf");
+}
+
+static void test_linux_soft(void **state) {
+  (void)state;
+  link_and_run(ARMJIT_ABI_SOFT, "arm-linux-gnueabi");
+}
+
+/* ---- arm-none-eabi-ld: no warnings -------------------------------------------------- */
+static void test_bare_ld(void **state) {
+  (void)state;
+  if (!have("arm-none-eabi-gcc") || !have("arm-none-eabi-ld")) skip();
+  static const char *const fpus[] = {"vfpv3-d16", "vfpv3"};
+  for (int d32 = 0; d32 < 2; d32++) {
+    fixture f;
+    build(&f, ARMJIT_ABI_HARD, d32 ? A32_FEAT_D32 : 0, 0);
+    char path[128], cmd[768];
+    snprintf(path, sizeof path, "%s/start.c", f.dir);
+    FILE *c = fopen(path, "w");
+    assert_non_null(c);
+    fputs("int c_add(int a, int b) { return a + b; }\n"
+          "double c_scale(double a, float b) { return a * b; }\n"
+          "int mj_add3(int, int, int);\n"
+          "int _start(void) { return mj_add3(1, 2, 3); }\n", c);
+    fclose(c);
+    int st;
+    snprintf(cmd, sizeof cmd,
+             "arm-none-eabi-gcc -mcpu=cortex-a9 -marm -mfpu=%s -mfloat-abi=hard -O1 -c "
+             "%s/start.c -o %s/start.o && arm-none-eabi-ld %s/start.o %s/mod.o -o %s/image.elf",
+             fpus[d32], f.dir, f.dir, f.dir, f.dir, f.dir);
+    char *out = run(cmd, &st);
+    if (st != 0 || out[0]) fail_msg("%s failed or warned:\n%s", cmd, out);
+    free(out);
+    snprintf(cmd, sizeof cmd, "arm-none-eabi-nm %s/image.elf", f.dir);
+    out = run(cmd, &st);
+    assert_int_equal(st, 0);
+    expect(out, " T mj_add3");
+    expect(out, " T c_add");
+    free(out);
+    teardown(&f);
+  }
+}
+
+/* ---- API errors ----------------------------------------------------------------------- */
+static void test_api_errors(void **state) {
+  (void)state;
+  armjit_error err;
+  size_t size = 1;
+  assert_null(armjit_object_elf(NULL, 0, &size, &err));
+  assert_int_equal(err.code, ARMJIT_E_ARG);
+  assert_int_equal(armjit_object_write_elf(NULL, 0, stdout, &err), ARMJIT_E_ARG);
+}
+
+int main(void) {
+  if (!have("readelf") && !have("arm-none-eabi-objdump") && !have("arm-linux-gnueabihf-gcc") &&
+      !have("arm-none-eabi-ld")) {
+    printf("host_mc_elf: skipped: no GNU binutils for ARM\n");
+    return 77;
+  }
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_readelf_hard),  cmocka_unit_test(test_readelf_soft),
+      cmocka_unit_test(test_objdump_matches_listing),
+      cmocka_unit_test(test_linux_hard),    cmocka_unit_test(test_linux_soft),
+      cmocka_unit_test(test_bare_ld),       cmocka_unit_test(test_api_errors),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
