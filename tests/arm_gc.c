@@ -270,12 +270,210 @@ static void test_refs_across_call(void **state) {
     }
 }
 
+/* Compare two heaps and frames of the compiled and interpreted runs of
+ * a set / a call_assembler pair, made by run(g, interp?, f). */
+typedef struct {
+  uint8_t *nursery, *old;
+  uint32_t nb, ob;
+  uint64_t coll, moved;
+} heap_copy;
+
+static void copy_heap(const gcm *g, heap_copy *h) {
+  const uint8_t *p = gcm_nursery(g, &h->nb);
+  h->nursery = malloc(h->nb + 1);
+  memcpy(h->nursery, p, h->nb);
+  p = gcm_old_space(g, &h->ob);
+  h->old = malloc(h->ob + 1);
+  memcpy(h->old, p, h->ob);
+  h->coll = g->collections;
+  h->moved = g->moved;
+}
+
+static void assert_same_heaps(const heap_copy *a, const heap_copy *b) {
+  assert_int_equal(a->nb, b->nb);
+  assert_int_equal(a->ob, b->ob);
+  assert_memory_equal(a->nursery, b->nursery, a->nb);
+  assert_memory_equal(a->old, b->old, a->ob);
+  assert_int_equal(a->coll, b->coll);
+  assert_int_equal(a->moved, b->moved);
+}
+
+static void free_heap(heap_copy *h) {
+  free(h->nursery);
+  free(h->old);
+}
+
+/* A loop whose odd iterations fail into a bridge that allocates, calls a
+ * collecting helper and jumps back: GC points in the bridge (on the
+ * loop's frame) and in the loop. */
+static void test_bridge(void **state) {
+  (void)state;
+  char decls[1024], text[8192];
+  gct_decls(decls, sizeof decls);
+  snprintf(text, sizeof text,
+           "--- loop main\n%s"
+           "[i0, p1]\n"
+           "label(i0, p1, descr=top)\n"
+           "i2 = int_gt(i0, 0)\n"
+           "guard_true(i2, descr=done) [p1]\n"
+           "i3 = int_and(i0, 1)\n"
+           "guard_false(i3, descr=odd) [i0, p1]\n"
+           "p4 = new(%u, %d)\n"
+           "setfield_gc(p4, i0, descr=V)\n"
+           "setfield_gc(p4, p1, descr=N)\n"
+           "i5 = int_sub(i0, 1)\n"
+           "jump(i5, p4, descr=top)\n"
+           "--- bridge b on main.odd\n%s"
+           "[i0, p1]\n"
+           "p2 = new_with_vtable(%u, %d, ref(0x5550))\n"
+           "setfield_gc(p2, p1, descr=PL)\n"
+           "call(sym(gcm_collect), sym(GCM), descr=C)\n"
+           "p3 = new(%u, %d)\n"
+           "setfield_gc(p3, i0, descr=V)\n"
+           "setfield_gc(p3, p2, descr=N)\n"
+           "i4 = int_sub(i0, 1)\n"
+           "jump(i4, p3, descr=top)\n",
+           decls, gct_size(GCT_NODE), GCT_NODE, decls, gct_size(GCT_PAIR), GCT_PAIR,
+           gct_size(GCT_NODE), GCT_NODE);
+  for (int fl = 0; fl < 2; fl++) {
+    gcm g;
+    gcm_init(&g, gct_types, GCT_NTYPES, 1 << 18, 1 << 12, 2 * gct_size(GCT_NODE), 1);
+    armjit_ctx *ctx = gct_ctx(&g, ctx_flags[fl], ARMJIT_ABI_DEFAULT);
+    armjit_ctx_add_symbol(ctx, "GCM", (uintptr_t)&g);
+    armjit_set_entry *set;
+    unsigned n;
+    armjit_error err;
+    if (armjit_set_parse(ctx, text, &set, &n, &err) != ARMJIT_OK)
+      fail_msg("%d:%d %s", err.line, err.col, err.msg);
+    armjit_loop *out[2];
+    if (armjit_compile_set(ctx, set, n, out, &err) != ARMJIT_OK) fail_msg("%s", err.msg);
+    armjit_frame *fi = armjit_frame_new(ctx, 8), *fc = armjit_frame_new(ctx, 8);
+    gcm_reset(&g);
+    fi->values[0] = irs_i(40);
+    fi->values[1] = irs_r(0);
+    unsigned entry;
+    if (armjit_interpret_set(set, n, 0, NULL, fi, 0, &entry, &err) != ARMJIT_OK)
+      fail_msg("%s", err.msg);
+    heap_copy hi, hc;
+    copy_heap(&g, &hi);
+    gcm_reset(&g);
+    fc->values[0] = irs_i(40);
+    fc->values[1] = irs_r(0);
+    assert_int_equal(armjit_run(out[0], fc, &err), 0);
+    copy_heap(&g, &hc);
+    assert_same_heaps(&hi, &hc);
+    assert_int_equal(fi->values[0].r, fc->values[0].r);
+    assert_true(g.collections >= 20);
+    /* the list: 1 (node) -> pair -> 2 (node) -> 3 -> pair -> ... */
+    uintptr_t p = fc->values[0].r;
+    int nodes = 0;
+    while (p) {
+      if (gcm_size(&g, p) == gct_size(GCT_PAIR) && *(uint16_t *)p == GCT_PAIR) {
+        assert_int_equal(rd_ref(p, GCM_CLASS_OFF), 0x5550);
+        p = rd_ref(p, GCT_LEFT);
+        continue;
+      }
+      assert_int_equal(rd_i32(p, GCT_VALUE), ++nodes);
+      p = rd_ref(p, GCT_NEXT);
+    }
+    assert_int_equal(nodes, 40);
+    armjit_gc_map_stats ms;
+    armjit_loop_gc_stats(out[1], &ms);
+    assert_int_equal(ms.sites, 3);  /* the bridge: two allocations, a call */
+    free_heap(&hi);
+    free_heap(&hc);
+    armjit_frame_free(ctx, fi);
+    armjit_frame_free(ctx, fc);
+    armjit_loop_free(out[0]);
+    armjit_set_free(ctx, set, n);
+    armjit_ctx_free(ctx);
+    gcm_fini(&g);
+  }
+}
+
+/* call_assembler into a loop that allocates and collects: the caller's
+ * references live across the call are roots of the caller's frame, the
+ * callee's of its own (two compiled frames in the chain). */
+static void test_call_assembler(void **state) {
+  (void)state;
+  char decls[1024], callee[2048], caller[2048];
+  gct_decls(decls, sizeof decls);
+  snprintf(callee, sizeof callee,
+           "%s[i0]\n"
+           "p1 = new(%u, %d)\n"
+           "setfield_gc(p1, i0, descr=V)\n"
+           "call(sym(gcm_collect), sym(GCM), descr=C)\n"
+           "finish(p1)\n",
+           decls, gct_size(GCT_NODE), GCT_NODE);
+  snprintf(caller, sizeof caller,
+           "%sdescr mk = token(args=[int], result=ref)\n"
+           "[i0, p1]\n"
+           "label(i0, p1, descr=top)\n"
+           "i2 = int_gt(i0, 0)\n"
+           "guard_true(i2, descr=done) [p1]\n"
+           "p3 = new(%u, %d)\n"
+           "p4 = call_assembler(i0, descr=mk)\n"
+           "setfield_gc(p3, p4, descr=PL)\n"
+           "setfield_gc(p3, p1, descr=PR)\n"
+           "i5 = int_sub(i0, 1)\n"
+           "jump(i5, p3, descr=top)\n",
+           decls, gct_size(GCT_PAIR), GCT_PAIR);
+  for (int fl = 0; fl < 2; fl++) {
+    gcm g;
+    gcm_init(&g, gct_types, GCT_NTYPES, 1 << 18, 1 << 12, 0, 0);
+    armjit_ctx *ctx = gct_ctx(&g, ctx_flags[fl], ARMJIT_ABI_DEFAULT);
+    armjit_ctx_add_symbol(ctx, "GCM", (uintptr_t)&g);
+    armjit_type targs[1] = {ARMJIT_INT};
+    armjit_error err;
+    armjit_token *tok = armjit_token_new(ctx, "mk", targs, 1, ARMJIT_REF, &err);
+    assert_non_null(tok);
+    armjit_trace *ct = irs_parse(ctx, callee), *t = irs_parse(ctx, caller);
+    armjit_loop *cl = irs_compile(ctx, ct), *l = irs_compile(ctx, t);
+    assert_int_equal(armjit_token_set_trace(tok, ct, &err), ARMJIT_OK);
+    assert_int_equal(armjit_token_set_loop(tok, cl, &err), ARMJIT_OK);
+    armjit_frame *fi = armjit_frame_new(ctx, 4), *fc = armjit_frame_new(ctx, 4);
+    gcm_reset(&g);
+    fi->values[0] = irs_i(25);
+    fi->values[1] = irs_r(0);
+    if (armjit_interpret(t, fi, 0, &err) != ARMJIT_OK) fail_msg("%s", err.msg);
+    heap_copy hi, hc;
+    copy_heap(&g, &hi);
+    gcm_reset(&g);
+    fc->values[0] = irs_i(25);
+    fc->values[1] = irs_r(0);
+    assert_int_equal(armjit_run(l, fc, &err), 0);
+    copy_heap(&g, &hc);
+    assert_same_heaps(&hi, &hc);
+    assert_int_equal(fi->values[0].r, fc->values[0].r);
+    assert_int_equal(g.collections, 25);
+    uintptr_t p = fc->values[0].r;
+    for (int32_t k = 1; k <= 25; k++) {
+      assert_true(gcm_is_young(&g, p));
+      assert_int_equal(rd_i32(rd_ref(p, GCT_LEFT), GCT_VALUE), k);
+      p = rd_ref(p, GCT_RIGHT);
+    }
+    assert_int_equal(p, 0);
+    free_heap(&hi);
+    free_heap(&hc);
+    armjit_frame_free(ctx, fi);
+    armjit_frame_free(ctx, fc);
+    armjit_loop_free(l);
+    armjit_loop_free(cl);
+    armjit_trace_free(t);
+    armjit_trace_free(ct);
+    armjit_ctx_free(ctx);
+    gcm_fini(&g);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_list),
       cmocka_unit_test(test_layouts),
       cmocka_unit_test(test_write_barrier),
       cmocka_unit_test(test_refs_across_call),
+      cmocka_unit_test(test_bridge),
+      cmocka_unit_test(test_call_assembler),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
