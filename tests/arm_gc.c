@@ -466,6 +466,46 @@ static void test_call_assembler(void **state) {
   }
 }
 
+/* Compiled: a ref from getfield_raw stays out of the maps (its copy keeps
+ * the old address), one from getfield_gc and the input are updated. */
+static void test_raw_refs(void **state) {
+  (void)state;
+  char decls[1024], text[4096];
+  snprintf(text, sizeof text,
+           "%sdescr RAW = field(offset=0, ref)\n"
+           "[p0, p1]\n"
+           "p2 = getfield_raw(p0, descr=RAW)\n"
+           "p3 = getfield_gc(p0, descr=RAW)\n"
+           "call(sym(gcm_collect), sym(GCM), descr=C)\n"
+           "finish(p1, p2, p3)\n",
+           gct_decls(decls, sizeof decls));
+  for (int fl = 0; fl < 2; fl++) {
+    gcm g;
+    gcm_init(&g, gct_types, GCT_NTYPES, 1 << 16, 1 << 12, 0, 0);
+    armjit_ctx *ctx = gct_ctx(&g, ctx_flags[fl], ARMJIT_ABI_DEFAULT);
+    armjit_ctx_add_symbol(ctx, "GCM", (uintptr_t)&g);
+    armjit_trace *t = irs_parse(ctx, text);
+    armjit_loop *l = irs_compile(ctx, t);
+    armjit_frame *f = armjit_frame_new(ctx, 4);
+    uintptr_t y = gcm_new(&g, GCT_NODE, 0);
+    uintptr_t raw[1] = {y};
+    f->values[0] = irs_r((uintptr_t)raw);
+    f->values[1] = irs_r(y);
+    armjit_error err;
+    assert_int_equal(armjit_run(l, f, &err), 0);
+    assert_int_equal(g.collections, 1);
+    assert_int_not_equal(f->values[0].r, y);
+    assert_true(gcm_is_young(&g, f->values[0].r));
+    assert_int_equal(f->values[1].r, y);
+    assert_int_equal(f->values[2].r, f->values[0].r);
+    armjit_frame_free(ctx, f);
+    armjit_loop_free(l);
+    armjit_trace_free(t);
+    armjit_ctx_free(ctx);
+    gcm_fini(&g);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_list),
@@ -474,6 +514,7 @@ int main(void) {
       cmocka_unit_test(test_refs_across_call),
       cmocka_unit_test(test_bridge),
       cmocka_unit_test(test_call_assembler),
+      cmocka_unit_test(test_raw_refs),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

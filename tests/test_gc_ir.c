@@ -302,11 +302,45 @@ static void test_collect_in_call(void **state) {
   gcm_fini(&g);
 }
 
+/* A ref read by getfield_raw is no GC reference: the collection moves
+ * the object (its root, input p2, is updated) but not the raw copy. */
+static void test_raw_refs(void **state) {
+  (void)state;
+  if (!TEST_WITH_LIBFFI) skip();
+  gcm g;
+  gcm_init(&g, gct_types, GCT_NTYPES, 1 << 16, 1 << 12, 0, 0);
+  armjit_ctx *ctx = gct_ctx(&g, 0, ARMJIT_ABI_DEFAULT);
+  char body[1024];
+  snprintf(body, sizeof body,
+           "descr RAW = field(offset=0, ref)\n"
+           "[p0, p1]\n"
+           "p2 = getfield_raw(p0, descr=RAW)\n"
+           "p3 = getfield_gc(p0, descr=RAW)\n"
+           "call(sym(gcm_collect), ref(%#lx), descr=C)\n"
+           "finish(p1, p2, p3)\n",
+           (unsigned long)(uintptr_t)&g);
+  armjit_trace *t = parse_gc(ctx, body);
+  uintptr_t y = gcm_new(&g, GCT_NODE, 0);
+  uintptr_t raw[1] = {y};
+  armjit_value in[2] = {irs_r((uintptr_t)raw), irs_r(y)};
+  armjit_frame *f = irs_run(ctx, t, in, 0);
+  assert_int_equal(g.collections, 1);
+  assert_int_not_equal(f->values[0].r, y);  /* moved: the input was a root */
+  assert_true(gcm_is_young(&g, f->values[0].r));
+  assert_int_equal(f->values[1].r, y);      /* the raw load's copy was not */
+  assert_int_equal(f->values[2].r, f->values[0].r); /* a _gc load's copy was */
+  armjit_frame_free(ctx, f);
+  armjit_trace_free(t);
+  armjit_ctx_free(ctx);
+  gcm_fini(&g);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_roundtrip),   cmocka_unit_test(test_errors),
       cmocka_unit_test(test_list),        cmocka_unit_test(test_layouts),
       cmocka_unit_test(test_write_barrier), cmocka_unit_test(test_collect_in_call),
+      cmocka_unit_test(test_raw_refs),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
