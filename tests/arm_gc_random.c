@@ -352,7 +352,7 @@ static void test_random_gc(void **state) {
     unsigned done = 0;
     for (int fl = 0; fl < 2; fl++) {
       gcm c;
-      gcm_init(&c, gct_types, GCT_NTYPES, 1 << 18, 1 << 12, 0, 0);
+      gcm_init(&c, gct_types, GCT_NTYPES, 1 << 16, 1 << 12, 0, 0);
       armjit_ctx *ctx = gct_ctx(&c, fl ? ARMJIT_RANDOM_RA : 0,
                                 abi ? ARMJIT_ABI_SOFT : ARMJIT_ABI_HARD);
       armjit_ctx_add_symbol(ctx, "GCM", (uintptr_t)&c);

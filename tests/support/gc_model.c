@@ -133,7 +133,7 @@ void gcm_collect(gcm *g) {
   g->nroots = 0;
   if (g->ctx) g->roots += armjit_gc_walk_roots(g->ctx, on_root, g);
   uintptr_t start = from_start(g);
-  uint32_t words = g->cap / 8;
+  uint32_t words = (uint32_t)(g->free - start) / 8;  /* the nursery in use */
   memset(g->mark, 0, words);
   memset(g->fwd, 0, words * sizeof *g->fwd);
   g->nstack = 0;
@@ -142,7 +142,9 @@ void gcm_collect(gcm *g) {
   while (g->nstack) each_ref(g, g->stack[--g->nstack], mark_ref);
   /* copy the marked objects in address order */
   uint8_t *to = g->space[1 - g->cur];
-  memset(to, 0, g->cap);
+  uint32_t used = (uint32_t)(g->free - start);
+  if (used > g->hw[g->cur]) g->hw[g->cur] = used;
+  memset(to, 0, g->hw[1 - g->cur]);
   uintptr_t dst = (uintptr_t)to;
   for (uintptr_t q = start; q < g->free;) {
     uint32_t s = gcm_size(g, q);
@@ -159,9 +161,10 @@ void gcm_collect(gcm *g) {
   for (uint32_t k = 0; k < g->nroots; k++) forward_ref(g, g->rootv[k]);
   for (uint32_t k = 0; k < g->nremembered; k++) each_ref(g, g->remembered[k], forward_ref);
   for (uintptr_t q = (uintptr_t)to; q < dst; q += gcm_size(g, q)) each_ref(g, q, forward_ref);
-  memset(g->space[g->cur], 0xa5, g->cap); /* stale addresses read garbage */
+  memset(g->space[g->cur], 0xa5, g->hw[g->cur]); /* stale addresses read garbage */
   g->cur = 1 - g->cur;
   g->free = dst;
+  g->hw[g->cur] = (uint32_t)(dst - (uintptr_t)to);
   set_top(g);
 }
 
@@ -215,6 +218,7 @@ void gcm_init(gcm *g, const gcm_type *types, uint32_t ntypes, uint32_t cap, uint
   g->old = xcalloc(g->old_cap, 1);
   g->mark = xcalloc(g->cap / 8, 1);
   g->fwd = xcalloc(g->cap / 8, sizeof *g->fwd);
+  g->hw[0] = g->hw[1] = g->cap;
   g->descr.tid_offset = GCM_TID_OFF;
   g->descr.tid_size = 2;
   g->descr.flags_offset = GCM_FLAGS_OFF;
@@ -229,10 +233,14 @@ void gcm_init(gcm *g, const gcm_type *types, uint32_t ntypes, uint32_t cap, uint
 }
 
 void gcm_reset(gcm *g) {
+  uint32_t used = (uint32_t)(g->free - from_start(g));
+  if (g->free && used > g->hw[g->cur]) g->hw[g->cur] = used;
+  for (int k = 0; k < 2; k++) {
+    memset(g->space[k], 0, g->hw[k]);
+    g->hw[k] = 0;
+  }
   g->cur = 0;
-  memset(g->space[0], 0, g->cap);
-  memset(g->space[1], 0, g->cap);
-  memset(g->old, 0, g->old_cap);
+  memset(g->old, 0, g->old_used);
   g->old_used = 0;
   g->nremembered = 0;
   g->free = (uintptr_t)g->space[0];

@@ -63,6 +63,7 @@ typedef struct gcm {
   /* internals */
   uint8_t *space[2];
   uint32_t cap;
+  uint32_t hw[2];           /* each space is zero from this offset on */
   int cur;
   uint8_t *old;
   uint32_t old_used, old_cap;
