@@ -363,7 +363,13 @@ typedef struct {
 
 enum {
   ARMJIT_CALL_MAY_RAISE = 1u << 0, /* may armjit_raise: exception guards allowed */
-  ARMJIT_CALL_MAY_FORCE = 1u << 1  /* may armjit_force: needs call_may_force */
+  ARMJIT_CALL_MAY_FORCE = 1u << 1, /* may armjit_force: needs call_may_force */
+  /* A narrow int result (C char, short): only the low byte / halfword of
+   * the returned word counts, zero-extended, or sign-extended with
+   * ARMJIT_CALL_RESULT_SIGNED (text: size=1, size=2, signed). */
+  ARMJIT_CALL_RESULT_BYTE = 1u << 2,
+  ARMJIT_CALL_RESULT_HALF = 1u << 3,
+  ARMJIT_CALL_RESULT_SIGNED = 1u << 4
 };
 /* A C function's signature: int32_t, pointers, double, int64_t, float. */
 typedef struct {
@@ -423,7 +429,8 @@ void armjit_force(uintptr_t token);
  * else of those frames may be changed.  The chain is per context, like the
  * exception slot: one thread at a time may run GC code of a context.  Ref constants are not roots (they
  * must not move), nor are refs read by getfield_raw, getarrayitem_raw or
- * raw_load, nor force_token's.  Returns the number of roots reported. */
+ * raw_load, nor force_token's or cast_int_to_ptr's.  Returns the number
+ * of roots reported. */
 typedef void (*armjit_gc_root_fn)(void *ud, uintptr_t *root);
 size_t armjit_gc_walk_roots(armjit_ctx *ctx, armjit_gc_root_fn fn, void *ud);
 

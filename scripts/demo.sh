@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Run the tutorial, the example traces and the example programs of one build.
+# Run the tutorial, the example traces and the example programs of one
+# build, then boot a bare-metal image compiled by armjit on qemu-system-arm.
 # Usage: scripts/demo.sh BUILD_DIR "RUNNER"
 #   RUNNER runs an ARM binary: e.g. "qemu-arm -L /usr/arm-linux-gnueabihf" on
 #   x86-64, empty on an ARM host.  `make demo` passes both.
@@ -67,5 +68,17 @@ fi
 if [ -x "$build/examples/bf/bf" ]; then
   heading "examples/bf: Brainfuck with its innermost loops compiled"
   run "$build/examples/bf/bf" --stats "$here/examples/bf/hello.bf" </dev/null 2>&1 || status=1
+fi
+# Bare metal: the method compiler's ELF objects (tests/baremetal/rt.mir, the
+# startup and runtime, and demo.mir) linked by arm-none-eabi-ld and booted on
+# the emulated Zynq-7000 (Cortex-A9); run.sh checks what the UART prints.
+if [ -x "$cli" ]; then
+  heading "bare metal: an image compiled by armjit, booted on qemu-system-arm (Cortex-A9)"
+  printf 'armjit mc obj tests/baremetal/rt.mir, demo.mir; arm-none-eabi-ld; qemu-system-arm -M xilinx-zynq-a9\n'
+  bash "$here/tests/baremetal/run.sh" --name demo --work "$build/baremetal" --cli "$cli" \
+    --runner "$runner" --show -- rt.mir demo.mir
+  rc=$?
+  # 77: qemu-system-arm or the arm-none-eabi tools are missing (run.sh said so)
+  [ $rc -eq 0 ] || [ $rc -eq 77 ] || status=1
 fi
 exit $status

@@ -55,6 +55,8 @@ typedef struct {
   unsigned done[M_COUNT];
   unsigned env_done[M_COUNT]; /* of those, traces with memory ops or calls */
   unsigned wide_done[M_COUNT]; /* of those, traces with i64 or f32 values */
+  unsigned pypy_done[M_COUNT]; /* ... with ops of the ARMJIT_OPS_PYPY group */
+  unsigned long pypy_ops[M_COUNT]; /* how many such ops they have */
   unsigned mismatches;
   double seconds;
   unsigned nsets;        /* bridge sets to compare */
@@ -268,12 +270,15 @@ static void test_random_diff(void **state) {
     rt_trace g;
     assert_true(rt_generate(&r, &cfg, gctx, &g));
     bool wide = rt_uses_wide(&g);
+    uint32_t npypy = rt_count_pypy_ops(&g);
     for (int m = 0; m < M_COUNT; m++) {
       if (m == M_NO_IDIV && i >= p->noidiv_count && p->only < 0) continue;
       check_one(p, &g, i, m, tseed);
       p->done[m]++;
       if (g.env) p->env_done[m]++;
       if (wide) p->wide_done[m]++;
+      if (npypy) p->pypy_done[m]++;
+      p->pypy_ops[m] += npypy;
     }
     rt_trace_clear(&g);
   }
@@ -418,6 +423,11 @@ int main(void) {
   printf("random traces with i64 or f32 values: %u (%s), %u (%s), %u (%s)\n",
          p.wide_done[M_NORMAL], mode_name[M_NORMAL], p.wide_done[M_RANDOM_RA],
          mode_name[M_RANDOM_RA], p.wide_done[M_NO_IDIV], mode_name[M_NO_IDIV]);
+  printf("random traces with PyPy's low-level ops (ARMJIT_OPS_PYPY): %u (%s), %u (%s), %u (%s); "
+         "%lu such ops\n",
+         p.pypy_done[M_NORMAL], mode_name[M_NORMAL], p.pypy_done[M_RANDOM_RA],
+         mode_name[M_RANDOM_RA], p.pypy_done[M_NO_IDIV], mode_name[M_NO_IDIV],
+         p.pypy_ops[M_NORMAL] + p.pypy_ops[M_RANDOM_RA] + p.pypy_ops[M_NO_IDIV]);
   printf("random traces: %u compared (%s), %u (%s), %u (%s); mismatches: %u; seed: %llu\n",
          p.done[M_NORMAL], mode_name[M_NORMAL], p.done[M_RANDOM_RA], mode_name[M_RANDOM_RA],
          p.done[M_NO_IDIV], mode_name[M_NO_IDIV], p.mismatches, (unsigned long long)p.seed);

@@ -251,6 +251,24 @@ static const char *const traces[] = {
     "guard_value(s36, f32(-0.0)) [l38, s39, f32(1.401298464324817e-45), f32(nan), f32(-inf)]\n"
     "guard_value(l33, i64(7)) [i19, i20, i21, i22, i23, i24, i25, i26, i27, i28, i31, f37]\n"
     "jump(l6, l7, i2, f3, s36, p5, descr=L)\n",
+    /* the low-level ops of PyPy's backend */
+    "[i0, p1]\n"
+    "i2 = int_signext(i0, 1)\n"
+    "i3 = int_signext(i2, 2)\n"
+    "i4 = uint_mul_high(i3, -1)\n"
+    "p5 = cast_int_to_ptr(i4)\n"
+    "i6 = cast_ptr_to_int(p1)\n"
+    "i7 = instance_ptr_eq(p5, p1)\n"
+    "guard_true(i7) [i6]\n"
+    "i8 = instance_ptr_ne(p5, null)\n"
+    "finish(i8)\n",
+    /* zero_array; narrow call results */
+    "descr A = array(base=8, item=2, signed, int)\n"
+    "descr C = call(args=[int], result=int, size=1, signed)\n"
+    "[p0, i1]\n"
+    "i2 = call(p0, i1, descr=C)\n"
+    "zero_array(p0, i1, i2, descr=A)\n"
+    "finish()\n",
 };
 enum { NTRACES = sizeof traces / sizeof traces[0] };
 

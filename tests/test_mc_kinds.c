@@ -51,6 +51,8 @@ static const char every[] =
     "func @f6(a: f64) -> f64 save_vfp {\nentry:\n  ret a\n}\n"
     "func @reset() naked {\n"
     "entry:\n"
+    "  i7 = get_lr\n"
+    "  i9 = get_reg 12\n"
     "  cps_mode svc\n"
     "  cps_mode sys\n"
     "  cpsid aif\n"
@@ -77,12 +79,10 @@ static const char every[] =
     "  raw 0xe320f003\n"
     "  i5 = get_sp\n"
     "  i6 = get_fp\n"
-    "  i7 = get_lr\n"
     "  i8 = get_pc\n"
     "  set_sp i5\n"
     "  set_fp i6\n"
     "  set_lr i7\n"
-    "  i9 = get_reg 12\n"
     "  set_reg 3, i9\n"
     "  i10 = bit_test 4096, 3\n"
     "  cbr i10, a, b\n"
@@ -223,6 +223,13 @@ static const bad_case bad[] = {
     {"func @f() {\nentry:\n  set_sp 0\n  ret\n}\n", ARMJIT_E_INVALID, 3, 3, "only allowed in naked"},
     {"func @f(p: ref) {\nentry:\n  jump_to p\n}\n", ARMJIT_E_INVALID, 3, 3, "only allowed in naked"},
     {"func @f() {\nentry:\n  i0 = mrc 10, 7, 0, 0, 0\n  ret\n}\n", ARMJIT_E_INVALID, 3, 3, "vmrs"},
+    /* naked: ip, lr, r10 are read before anything may use them as scratch */
+    {"func @f() naked {\nentry:\n  store.i32 4096, 0, 5\n  l = get_lr\n  jump_to l\n}\n",
+     ARMJIT_E_INVALID, 4, 3, "get_lr of ip, lr or r10 in a naked function must come first"},
+    {"func @f() naked {\nentry:\n  a = get_reg 14\n  br n\nn:\n  b = get_reg 12\n  halt\n}\n",
+     ARMJIT_E_INVALID, 6, 3, "get_reg of ip, lr or r10"},
+    {"func @f() naked {\nentry:\n  a = get_reg 3\n  b = get_reg 10\n  halt\n}\n",
+     ARMJIT_E_INVALID, 4, 3, "must come first in the entry block"},
 };
 
 static void test_errors(void **state) {

@@ -52,6 +52,8 @@ static void test_roundtrip(void **state) {
   assert_non_null(ctx);
   unsigned long opcount[ARMJIT_OP__COUNT] = {0}, exitcount[ARMJIT_OP__COUNT] = {0};
   unsigned exits_finish = 0, exits_counter = 0, exits_guard = 0, loops = 0, envs = 0, wides = 0;
+  unsigned pypys = 0;
+  unsigned long pypy_ops = 0;
   unsigned long ops_total = 0, iters_total = 0;
 
   for (unsigned i = 0; i < p->count; i++) {
@@ -65,6 +67,9 @@ static void test_roundtrip(void **state) {
     loops += g.loop;
     envs += g.env;
     wides += rt_uses_wide(&g);
+    uint32_t np = rt_count_pypy_ops(&g);
+    pypys += np != 0;
+    pypy_ops += np;
     for (uint32_t k = 0; k < g.nops; k++) opcount[g.ops[k].opc]++;
     ops_total += g.nops;
 
@@ -180,6 +185,8 @@ static void test_roundtrip(void **state) {
     }
   printf("\n");
   printf("random IR with i64 or f32 values: %u traces\n", wides);
+  printf("random IR with PyPy's low-level ops (ARMJIT_OPS_PYPY): %u traces, %lu ops\n", pypys,
+         pypy_ops);
   printf("random IR: %u traces (%u loops, %u with memory/calls), %lu ops; exits: %u finish, "
          "%u trip counter (%lu iterations), %u other guards; seed: %llu\n",
          p->count, loops, envs, ops_total, exits_finish, exits_counter, iters_total,

@@ -137,7 +137,7 @@ bool armjit_sym_is_func(const armjit_module *m, armjit_sym s);
 int armjit_sym_signature(const armjit_module *m, armjit_sym s, armjit_mtype *params,
                          unsigned cap, armjit_mtype *result);
 
-/* ---- function kinds and attributes (docs/mir.md §2.3, docs/design.md §11.2) ---------- */
+/* ---- function kinds and attributes (docs/mir.md §2.11, docs/design.md §11.2) ---------- */
 /* A function's kind decides its frame:
  *   NORMAL     an AAPCS function (the frame record {fp, lr}; lr saved).
  *   NAKED      no prologue, no epilogue, no frame slots (compiling one

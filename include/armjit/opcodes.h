@@ -139,6 +139,7 @@ enum {
   /* invalidation (armjit_loop_invalidate): a NOP while the loop is valid */ \
   _(GUARD_NOT_INVALIDATED, "guard_not_invalidated", "", 'v', ARMJIT_OPF_GUARD | ARMJIT_OPF_RT) \
   ARMJIT_OPS_WIDE(_)                                                          \
+  ARMJIT_OPS_PYPY(_)                                                        \
   ARMJIT_OPS_GC(_)
 
 /* 64-bit integers (i64, PyPy's "longlong": wrap-around) and single floats
@@ -178,6 +179,19 @@ enum {
     ARMJIT_OPF_PURE)                                                          \
   _(CAST_FLOAT_TO_SINGLEFLOAT, "cast_float_to_singlefloat", "f", 's', ARMJIT_OPF_PURE) \
   _(CAST_SINGLEFLOAT_TO_FLOAT, "cast_singlefloat_to_float", "s", 'f', ARMJIT_OPF_PURE)
+
+/* The rest of PyPy's backend op set: sign extension of a byte or halfword
+ * (bytes: the constant 1, 2 or 4), the high word of an unsigned product,
+ * int<->ref casts, identity compares of instances (docs/ir.md §2.8);
+ * zeroing array items (§10.2). */
+#define ARMJIT_OPS_PYPY(_)                                                    \
+  _(INT_SIGNEXT,    "int_signext",    "ii", 'i', ARMJIT_OPF_PURE)             \
+  _(UINT_MUL_HIGH,  "uint_mul_high",  "ii", 'i', ARMJIT_OPF_PURE)             \
+  _(CAST_INT_TO_PTR, "cast_int_to_ptr", "i", 'r', ARMJIT_OPF_PURE)            \
+  _(CAST_PTR_TO_INT, "cast_ptr_to_int", "r", 'i', ARMJIT_OPF_PURE)            \
+  _(INSTANCE_PTR_EQ, "instance_ptr_eq", "rr", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(INSTANCE_PTR_NE, "instance_ptr_ne", "rr", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
+  _(ZERO_ARRAY,     "zero_array",     "rii", 'v', ARMJIT_OPF_DESCR | ARMJIT_OPF_STORE)
 
 /* The garbage collector's ops (docs/ir.md §15; the context's GC descriptor,
  * armjit_gc_descr): allocation in the nursery (size and type id are int

@@ -55,6 +55,7 @@ typedef struct {
   uint32_t mod_helper;   /* int32_t fn(int32_t, int32_t): int_mod */
   uint32_t memmove_fn;   /* void *fn(void *, const void *, size_t):
                             copystrcontent / copyunicodecontent */
+  uint32_t memset_fn;    /* void *fn(void *, int, size_t): zero_array */
   uint32_t exc_slot;     /* the pending-exception word (uintptr_t, 0 none),
                             fixed for the context's lifetime */
   const cg_bridge *bridge; /* NULL: a loop (with a prologue) */

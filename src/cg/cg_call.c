@@ -30,6 +30,7 @@ bool cg_op_calls_c(const cg *c, unsigned opc) {
   case ARMJIT_OP_CALL_ASSEMBLER:
   case ARMJIT_OP_COPYSTRCONTENT:
   case ARMJIT_OP_COPYUNICODECONTENT:
+  case ARMJIT_OP_ZERO_ARRAY:
     return true;
   case ARMJIT_OP_INT_FLOORDIV:
   case ARMJIT_OP_INT_MOD:
@@ -200,6 +201,15 @@ static void keep_pair_sources(cg *c, call_scratch *s, const ir_ref *a, uint32_t 
   }
 }
 
+/* A 1- or 2-byte int result: the callee's upper bits do not count.
+ *   sxtb/uxtb/sxth/uxth r0, r0 */
+static void extend_result(cg *c, const ir_descr *d) {
+  if (d->type != ARMJIT_INT || (d->size != 1 && d->size != 2)) return;
+  a32_extend_op x = d->size == 1 ? (d->is_signed ? A32_SXTB : A32_UXTB)
+                                 : (d->is_signed ? A32_SXTH : A32_UXTH);
+  a32_extend(c->b, A32_AL, x, A32_R0, 0, A32_R0, 0);
+}
+
 static void take_result(cg *c, const ir_op *op, abi_loc res) {
   if (res.kind == ABI_CORE && res.type == ARM_TY_F32) {  /* soft-float: r0 */
     unsigned dd = (unsigned)cg_def(c, op, -1);
@@ -278,6 +288,7 @@ void cg_lower_call(cg *c, const ir_op *op) {
   cg_gc_blx(c, target);  /* a GC point: the maps (cg_gc.c) */
   adjust_sp(c, A32_ADD, stack);
   c->busy = 0;
+  extend_result(c, d);
   take_result(c, op, abi_result(abi, abi_type_of(d->type)));
   scratch_free(c, &s);
 }

@@ -25,7 +25,7 @@ void cg_lower_guard_rt(cg *c, const ir_op *op);
 
 /* Does op `opc` call C in this context (so values live across it belong
  * in callee-saved registers)?  call, call_may_force, the string copies
- * (memmove) and, without SDIV, int_floordiv / int_mod. */
+ * (memmove), zero_array (memset) and, without SDIV, int_floordiv / int_mod. */
 bool cg_op_calls_c(const cg *c, unsigned opc);
 
 #endif

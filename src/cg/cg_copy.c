@@ -1,10 +1,21 @@
 /* SPDX-License-Identifier: MIT */
-/* copystrcontent / copyunicodecontent(src, dst, srcstart, dststart, n):
+/* Block operations on memory, as libc calls (docs/ir.md §10.2):
+ * copystrcontent / copyunicodecontent(src, dst, srcstart, dststart, n):
  * memmove(dst + base + dststart*item, src + base + srcstart*item,
- * n*item) unless n <= 0 (docs/ir.md §10.2); memmove's address is
- * cg_env.memmove_fn.  A C call: values live after
+ * n*item); zero_array(p, start, n): memset(p + base + start*item, 0,
+ * n*item); both nothing when n <= 0.  The functions' addresses are
+ * cg_env.memmove_fn / memset_fn.  A C call: values live after
  * it leave r0-r3/d0-d7 first (ra_call_prepare), unconditionally, so the
- * allocator state is the same whether or not the call is skipped. */
+ * allocator state is the same whether or not the call is skipped.
+ *
+ *   cmp   rn, #0               (a constant n: no test, no code for n <= 0)
+ *   ble   skip
+ *   lsl   tb, rn, #log2(item)  the byte count
+ *   add   td, rp, rs, lsl #k   the first byte (add base)
+ *   ...move into r0 (r1), r2
+ *   movw  ip, #fn; movt ip, #fn
+ *   blx   ip
+ * skip: */
 #include "cg/cg_addr.h"
 #include "cg/cg_mem.h"
 #include "ir/descr.h"
@@ -71,6 +82,50 @@ void cg_lower_copy_content(cg *c, const ir_op *op) {
   cg_release(c);
   ra_call_clobber(&c->ra);
   cg_load_int(c, CG_IP, c->env->memmove_fn);
+  a32_blx(c->b, A32_AL, CG_IP);  /* libc may be Thumb: never BL */
+  if (skip) a32_label_bind(c->b, skip);
+}
+
+void cg_lower_zero_array(cg *c, const ir_op *op) {
+  const ir_descr *d = ir_descr_at(c->t, op->descr);
+  const ir_ref *a = ir_args(c->t, op);
+  uint32_t item = d->item_size, off = (uint32_t)d->base;
+  unsigned k = 0;
+  if (!cg_pow2(item, &k)) {
+    cg_fail(c, ARMJIT_E_INVALID, "array item size %u is not a power of two (internal)", item);
+    return;
+  }
+  ir_ref n = a[2];
+  bool n_const = cg_is_const(n);
+  int32_t nk = n_const ? (int32_t)cg_const_word(c->t, n) : 0;
+  if (n_const && nk <= 0) return;  /* zeroes nothing: no code at all */
+
+  cg_scratch(c);  /* ip: address arithmetic */
+  a32_reg rp = cg_reg(c, a[0]), rs = reg_unless_const(c, a[1]);
+  a32_reg rn = reg_unless_const(c, n);
+  a32_reg tdst = (a32_reg)ra_temp(&c->ra, false);
+  a32_reg tbytes = !n_const && k ? (a32_reg)ra_temp(&c->ra, false) : rn;
+  ra_call_prepare(&c->ra);
+
+  a32_label skip = 0;
+  if (!n_const) {
+    a32_dp(c->b, A32_AL, A32_CMP, true, 0, rn, a32_imm(0));
+    cg_flags_set(c);
+    skip = a32_label_new(c->b);
+    cg_flags_take(c);
+    a32_b(c->b, A32_LE, skip);
+    if (k) a32_shift_imm(c->b, A32_AL, A32_LSL, false, tbytes, rn, k);
+  }
+  addr_into(c, tdst, rp, a[1], rs, item, off);
+
+  ra_loc dsts[2] = {ra_reg(A32_R0, ARMJIT_REF), ra_reg(A32_R2, ARMJIT_INT)};
+  ra_loc srcs[2] = {ra_reg(tdst, ARMJIT_REF), ra_reg(tbytes, ARMJIT_INT)};
+  cg_parallel_move(c, dsts, srcs, n_const ? 1 : 2);
+  if (n_const) cg_load_int(c, A32_R2, (uint32_t)nk * item);
+  cg_load_int(c, A32_R1, 0);  /* not a source: r0 and r2 are placed */
+  cg_release(c);
+  ra_call_clobber(&c->ra);
+  cg_load_int(c, CG_IP, c->env->memset_fn);
   a32_blx(c->b, A32_AL, CG_IP);  /* libc may be Thumb: never BL */
   if (skip) a32_label_bind(c->b, skip);
 }

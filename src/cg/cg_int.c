@@ -142,6 +142,27 @@ void cg_lower_int_div(cg *c, const ir_op *op) {
   a32_mul(c->b, A32_AL, A32_MLS, false, rd, (a32_reg)q, rm, rn);
 }
 
+/* uint_mul_high: umull lo, rd, rn, rm with the low word in a scratch. */
+void cg_lower_mul_high(cg *c, const ir_op *op) {
+  const ir_ref *a = ir_args(c->t, op);
+  a32_reg rn = cg_reg(c, a[0]), rm = cg_reg(c, a[1]);
+  int lo = cg_scratch(c);
+  if (lo < 0) lo = ra_temp(&c->ra, false);
+  a32_reg rd = def_int(c, op);
+  a32_mul(c->b, A32_AL, A32_UMULL, false, (a32_reg)lo, rn, rm, rd);
+}
+
+/* int_signext(x, 1 / 2 / 4): sxtb rd, rx / sxth rd, rx / mov (the count
+ * is a constant: the validator's rule). */
+void cg_lower_signext(cg *c, const ir_op *op) {
+  const ir_ref *a = ir_args(c->t, op);
+  uint32_t bytes = cg_const_word(c->t, a[1]);
+  a32_reg rn = cg_reg(c, a[0]);
+  a32_reg rd = (a32_reg)cg_def(c, op, bytes == 4 ? (int)rn : -1);
+  if (bytes == 4) mov_reg(c, rd, rn);
+  else a32_extend(c->b, A32_AL, bytes == 1 ? A32_SXTB : A32_SXTH, rd, 0, rn, 0);
+}
+
 void cg_lower_shift(cg *c, const ir_op *op) {
   const ir_ref *a = ir_args(c->t, op);
   a32_shift sh = op->opc == ARMJIT_OP_INT_LSHIFT   ? A32_LSL
@@ -207,7 +228,8 @@ void cg_lower_int_cmp(cg *c, const ir_op *op) {
   case ARMJIT_OP_UINT_LE: cc = arm_cc_int(ARM_CMP_ULE); break;
   case ARMJIT_OP_UINT_GT: cc = arm_cc_int(ARM_CMP_UGT); break;
   case ARMJIT_OP_UINT_GE: cc = arm_cc_int(ARM_CMP_UGE); break;
-  case ARMJIT_OP_INT_EQ: case ARMJIT_OP_PTR_EQ: case ARMJIT_OP_INT_IS_ZERO: cc = arm_cc_int(ARM_CMP_EQ); break;
+  case ARMJIT_OP_INT_EQ: case ARMJIT_OP_PTR_EQ: case ARMJIT_OP_INSTANCE_PTR_EQ:
+  case ARMJIT_OP_INT_IS_ZERO: cc = arm_cc_int(ARM_CMP_EQ); break;
   default: cc = arm_cc_int(ARM_CMP_NE); break;
   }
   if (op->opc == ARMJIT_OP_INT_IS_TRUE || op->opc == ARMJIT_OP_INT_IS_ZERO) {

@@ -169,6 +169,8 @@ bool cg_insn_sets_flags(uint32_t w);
 void cg_lower_int_binop(cg *c, const ir_op *op);
 void cg_lower_int_mul(cg *c, const ir_op *op);
 void cg_lower_int_div(cg *c, const ir_op *op);
+void cg_lower_mul_high(cg *c, const ir_op *op);
+void cg_lower_signext(cg *c, const ir_op *op);
 void cg_lower_shift(cg *c, const ir_op *op);
 void cg_lower_int_unary(cg *c, const ir_op *op);
 void cg_lower_int_cmp(cg *c, const ir_op *op);

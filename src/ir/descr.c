@@ -30,7 +30,7 @@ unsigned ir_op_descr_kinds(unsigned opc) {
     return 1u << IR_DESCR_FIELD;
   case ARMJIT_OP_GETARRAYITEM_GC: case ARMJIT_OP_GETARRAYITEM_RAW:
   case ARMJIT_OP_SETARRAYITEM_GC: case ARMJIT_OP_SETARRAYITEM_RAW:
-  case ARMJIT_OP_RAW_LOAD: case ARMJIT_OP_RAW_STORE:
+  case ARMJIT_OP_RAW_LOAD: case ARMJIT_OP_RAW_STORE: case ARMJIT_OP_ZERO_ARRAY:
     return 1u << IR_DESCR_ARRAY;
   case ARMJIT_OP_ARRAYLEN_GC: /* an array of structs has a length too */
     return 1u << IR_DESCR_ARRAY | 1u << IR_DESCR_INTERIOR;
@@ -119,6 +119,11 @@ static bool check_call(const ir_descr *d, ir_descr_key *bad, char *msg, size_t n
     return FAIL(IR_DK_RESULT, "the result type must be int, ref, float, i64, f32 or void");
   if (d->flags & ~(unsigned)(ARMJIT_CALL_MAY_RAISE | ARMJIT_CALL_MAY_FORCE))
     return FAIL(IR_DK_FLAGS, "unknown call flags 0x%x", d->flags);
+  if ((d->size || d->is_signed) && d->type != ARMJIT_INT)
+    return FAIL(d->size ? IR_DK_SIZE : IR_DK_SIGN,
+                "a result size and sign apply to int results only");
+  if (d->size != 0 && d->size != 1 && d->size != 2 && d->size != 4)
+    return FAIL(IR_DK_SIZE, "an int result has 1, 2 or 4 bytes, not %u", (unsigned)d->size);
   return true;
 }
 
@@ -332,6 +337,11 @@ int armjit_descr_call(armjit_trace *t, const armjit_call_descr *d) {
   if (d->nargs > IR_MAX_ARGS - 1)
     return ir_builder_fail(t, ARMJIT_E_LIMIT, "%s: %u arguments, at most %u allowed", fn,
                            d->nargs, IR_MAX_ARGS - 1), -1;
+  unsigned width = d->flags & (ARMJIT_CALL_RESULT_BYTE | ARMJIT_CALL_RESULT_HALF);
+  if (width == (ARMJIT_CALL_RESULT_BYTE | ARMJIT_CALL_RESULT_HALF))
+    return ir_builder_fail(t, ARMJIT_E_ARG,
+                           "%s: ARMJIT_CALL_RESULT_BYTE and ARMJIT_CALL_RESULT_HALF both given",
+                           fn), -1;
   uint8_t small[16], *types = small;
   if (d->nargs > sizeof small && !(types = ajx_alloc(t->ctx, d->nargs)))
     return ir_builder_fail(t, ARMJIT_E_NOMEM, "%s: out of memory", fn), -1;
@@ -343,7 +353,11 @@ int armjit_descr_call(armjit_trace *t, const armjit_call_descr *d) {
   x.type = (uint8_t)((unsigned)d->result <= 255 ? d->result : 255);
   x.nargs = d->nargs;
   x.args = types;
-  x.flags = d->flags;
+  /* the result's width lives in size / is_signed, as the text gives it */
+  x.flags = d->flags & ~(unsigned)(ARMJIT_CALL_RESULT_BYTE | ARMJIT_CALL_RESULT_HALF |
+                                   ARMJIT_CALL_RESULT_SIGNED);
+  x.size = width == ARMJIT_CALL_RESULT_BYTE ? 1 : width == ARMJIT_CALL_RESULT_HALF ? 2 : 0;
+  x.is_signed = (d->flags & ARMJIT_CALL_RESULT_SIGNED) != 0;
   int id = add(t, fn, &x);
   if (types != small) ajx_free(t->ctx, types);
   return id;

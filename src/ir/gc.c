@@ -128,7 +128,7 @@ void ir_gc_refs(const armjit_trace *t, uint8_t *is_gc) {
     const ir_op *op = &t->ops[t->vdef[v]];
     switch (op->opc) {
     case ARMJIT_OP_GETFIELD_RAW: case ARMJIT_OP_GETARRAYITEM_RAW: case ARMJIT_OP_RAW_LOAD:
-    case ARMJIT_OP_FORCE_TOKEN:
+    case ARMJIT_OP_FORCE_TOKEN: case ARMJIT_OP_CAST_INT_TO_PTR:
       break;
     case ARMJIT_OP_SAME_AS: {
       ir_ref x = ir_args(t, op)[0];

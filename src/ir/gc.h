@@ -47,8 +47,8 @@ bool ir_gc_check_op(const armjit_trace *t, uint32_t i, int *arg, char *msg, size
 
 /* Per variable: is it a GC reference?  A ref that is a label argument
  * (the jumps may give it any ref), or a ref that is not the result of a
- * raw load (getfield_raw, getarrayitem_raw, raw_load), force_token, or a
- * same_as of a constant or of such a value. */
+ * raw load (getfield_raw, getarrayitem_raw, raw_load), force_token,
+ * cast_int_to_ptr, or a same_as of a constant or of such a value. */
 void ir_gc_refs(const armjit_trace *t, uint8_t *is_gc);
 
 /* last_use[v] for every value, by the allocator's rule: the last op

@@ -203,6 +203,12 @@ static armjit_value eval(const interp *in, const ir_op *op, const ir_ref *a, boo
   case ARMJIT_OP_CONVERT_LONGLONG_BYTES_TO_FLOAT: return mkf(ir_sem_bitsd(L(0)));
   case ARMJIT_OP_CAST_FLOAT_TO_SINGLEFLOAT: return mks((float)F(0));
   case ARMJIT_OP_CAST_SINGLEFLOAT_TO_FLOAT: return mkf((double)S(0));
+  case ARMJIT_OP_INT_SIGNEXT: return mki(ir_sem_signext(I(0), I(1)));
+  case ARMJIT_OP_UINT_MUL_HIGH: return mki(ir_sem_umulh(I(0), I(1)));
+  case ARMJIT_OP_CAST_INT_TO_PTR: return mkr((uintptr_t)(uint32_t)I(0));
+  case ARMJIT_OP_CAST_PTR_TO_INT: return mki(ir_sem_wrap((uint32_t)getr(in, a[0])));
+  case ARMJIT_OP_INSTANCE_PTR_EQ: return mki(getr(in, a[0]) == getr(in, a[1]));
+  case ARMJIT_OP_INSTANCE_PTR_NE: return mki(getr(in, a[0]) != getr(in, a[1]));
   default: return mki(0); /* guards and control are handled by the caller */
   }
 #undef I
@@ -272,6 +278,15 @@ static void copy_chars(const interp *in, const ir_descr *d, const ir_ref *a) {
   uintptr_t src = ir_descr_addr(d, getr(in, a[0]), geti(in, a[2]), false);
   uintptr_t dst = ir_descr_addr(d, getr(in, a[1]), geti(in, a[3]), false);
   memmove((void *)dst, (const void *)src, (size_t)len * d->item_size);
+}
+
+/* zero_array(p, start, n): items start .. start+n-1 all zero bytes,
+ * nothing when n <= 0. */
+static void zero_items(const interp *in, const ir_descr *d, const ir_ref *a) {
+  int32_t n = geti(in, a[2]);
+  if (n <= 0) return;
+  memset((void *)ir_descr_addr(d, getr(in, a[0]), geti(in, a[1]), false), 0,
+         (size_t)n * d->item_size);
 }
 
 #ifdef ARMJIT_HAVE_LIBFFI
@@ -358,7 +373,7 @@ static armjit_status call(const interp *in, const ir_op *op, armjit_value *res,
     } rv;
     rv.pad = 0;
     ffi_call(&cif, (void (*)(void))fn, &rv, ptrs);
-    if (rty == ARMJIT_INT) *res = mki(ir_sem_wrap((uint32_t)rv.a));
+    if (rty == ARMJIT_INT) *res = mki(ir_sem_call_result((uint32_t)rv.a, d->size, d->is_signed));
     else if (rty == ARMJIT_REF) *res = mkr((uintptr_t)rv.a);
     else if (rty == ARMJIT_FLOAT) res->f = rv.f;
     else if (rty == ARMJIT_I64) *res = mkl(rv.l);
@@ -540,6 +555,7 @@ static armjit_status eval_effect(interp *in, const ir_op *op, const ir_ref *a,
     break;
   case ARMJIT_OP_COPYSTRCONTENT:
   case ARMJIT_OP_COPYUNICODECONTENT: copy_chars(in, d, a); break;
+  case ARMJIT_OP_ZERO_ARRAY: zero_items(in, d, a); break;
   case ARMJIT_OP_CALL:
   case ARMJIT_OP_CALL_MAY_FORCE: return call(in, op, res, err);
   case ARMJIT_OP_CALL_ASSEMBLER: return call_assembler(in, op, a, res, max_steps, err);

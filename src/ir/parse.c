@@ -748,7 +748,8 @@ static const unsigned allowed[IR_DESCR__COUNT] = {
                           1u << IR_DK_TYPE,
     [IR_DESCR_STR] = 1u << IR_DK_BASE | 1u << IR_DK_ITEM | 1u << IR_DK_LEN,
     [IR_DESCR_UNICODE] = 1u << IR_DK_BASE | 1u << IR_DK_ITEM | 1u << IR_DK_LEN,
-    [IR_DESCR_CALL] = 1u << IR_DK_ARGS | 1u << IR_DK_RESULT | 1u << IR_DK_FLAGS,
+    [IR_DESCR_CALL] = 1u << IR_DK_ARGS | 1u << IR_DK_RESULT | 1u << IR_DK_FLAGS |
+                      1u << IR_DK_SIZE | 1u << IR_DK_SIGN,
     [IR_DESCR_TOKEN] = 1u << IR_DK_ARGS | 1u << IR_DK_RESULT,
 };
 static const unsigned required[IR_DESCR__COUNT] = {

@@ -8,7 +8,7 @@
  *   array(base=B, item=S[, signed], TYPE[, len=L])
  *   interior(base=B, item=I[, len=L], offset=O, size=S[, signed], TYPE)
  *   str(base=B, item=1, len=L)      unicode(base=B, item=S, len=L)
- *   call(args=[T, ...], result=T[, may_raise][, may_force])
+ *   call(args=[T, ...], result=T[, size=S][, signed][, may_raise][, may_force])
  * size/item are left out for refs: the pointer size is the machine's, and
  * text without it reads the same on 32- and 64-bit hosts.  Ref constants
  * that are registered symbols print as sym(NAME).
@@ -204,6 +204,8 @@ static void put_decl(ajx_sbuf *b, const ir_descr *d, const char *name) {
     for (uint32_t k = 0; k < d->nargs; k++)
       ajx_sb_printf(b, "%s%s", k ? ", " : "", ir_type_name((armjit_type)d->args[k]));
     ajx_sb_printf(b, "], result=%s", ir_type_name((armjit_type)d->type));
+    if (d->size) ajx_sb_printf(b, ", size=%u", (unsigned)d->size);
+    if (d->is_signed) ajx_sb_puts(b, ", signed");
     if (d->flags & ARMJIT_CALL_MAY_RAISE) ajx_sb_puts(b, ", may_raise");
     if (d->flags & ARMJIT_CALL_MAY_FORCE) ajx_sb_puts(b, ", may_force");
     break;

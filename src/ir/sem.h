@@ -68,6 +68,25 @@ static inline int32_t ir_sem_mul_ovf(int32_t x, int32_t y, bool *ovf) {
   return ir_sem_mul(x, y);
 }
 
+/* int_signext: the low `bytes` bytes (1 or 2) sign-extended; 4 keeps x. */
+static inline int32_t ir_sem_signext(int32_t x, int32_t bytes) {
+  uint32_t u = (uint32_t)x;
+  if (bytes == 1) return (int32_t)(u & 0xffu) - (u & 0x80u ? 0x100 : 0);
+  if (bytes == 2) return (int32_t)(u & 0xffffu) - (u & 0x8000u ? 0x10000 : 0);
+  return x;
+}
+/* An int call result of `size` bytes (1, 2; 0 or 4 the whole word): the
+ * low bytes of the returned word, sign- or zero-extended. */
+static inline int32_t ir_sem_call_result(uint32_t w, uint32_t size, bool is_signed) {
+  if (size == 1) w = is_signed && (w & 0x80u) ? w | ~UINT32_C(0xff) : w & 0xffu;
+  else if (size == 2) w = is_signed && (w & 0x8000u) ? w | ~UINT32_C(0xffff) : w & 0xffffu;
+  return ir_sem_wrap(w);
+}
+/* uint_mul_high: bits 63..32 of the unsigned 64-bit product. */
+static inline int32_t ir_sem_umulh(int32_t x, int32_t y) {
+  return ir_sem_wrap((uint32_t)(((uint64_t)(uint32_t)x * (uint32_t)y) >> 32));
+}
+
 /* Sign-bit operations work on the bits (NaN and -0.0 included). */
 static inline double ir_sem_fneg(double d) {
   uint64_t b;

@@ -233,6 +233,18 @@ static armjit_status check_order(const vctx *c, uint32_t i) {
   }
 }
 
+/* Operands that must be constants: int_signext's byte count. */
+static armjit_status check_const_operands(const vctx *c, uint32_t i) {
+  const armjit_trace *t = c->t;
+  const ir_op *op = &t->ops[i];
+  if (op->opc != ARMJIT_OP_INT_SIGNEXT) return ARMJIT_OK;
+  ir_ref n = ir_args(t, op)[1];
+  int32_t bytes = IR_IS_CONST(n) ? t->consts[IR_CONST_INDEX(n)].v.i : 0;
+  if (bytes == 1 || bytes == 2 || bytes == 4) return ARMJIT_OK;
+  return verr(c, ARMJIT_E_INVALID, i, IR_AT_ARG, 1,
+              "int_signext takes the byte count as a constant 1, 2 or 4");
+}
+
 static bool is_ovf_guard(unsigned opc) {
   return opc == ARMJIT_OP_GUARD_NO_OVERFLOW || opc == ARMJIT_OP_GUARD_OVERFLOW;
 }
@@ -267,6 +279,7 @@ static armjit_status check_op(const vctx *c, liveness *lv, uint32_t i) {
     return verr(c, p.code, i, p.arg < 0 ? IR_AT_OP : IR_AT_ARG,
                 p.arg < 0 ? 0 : (uint32_t)p.arg, "%s", p.msg);
   if ((st = check_order(c, i)) != ARMJIT_OK) return st;
+  if ((st = check_const_operands(c, i)) != ARMJIT_OK) return st;
   if (in->flags & ARMJIT_OPF_GC) {
     int arg;
     char msg[200];

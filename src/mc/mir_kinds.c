@@ -2,7 +2,7 @@
 /* Function kinds (normal, naked, interrupt(kind)) and attribute flags
  * (save_vfp, assume_no_vfp, no_frame_slots): their facts, the builder
  * calls, the text of a function header's attributes, and the validator's
- * rules for them (docs/mir.md §2.3 and §4).  The frames they give are
+ * rules for them (docs/mir.md §2.11 and §4).  The frames they give are
  * mc_cg.c's (docs/design.md §11.2). */
 #include "mc/mir_impl.h"
 
@@ -134,6 +134,33 @@ static const char *vfp_use(const armjit_module *m, const mir_func *fn, const mir
   return NULL;
 }
 
+/* Does op read ip, lr or r10, the code generator's scratch registers
+ * (mc_cg.h)?  In a naked function nothing saves them, so only the ops
+ * that open the entry block may: every other op may have overwritten them
+ * (a constant materialized in lr, an address in ip). */
+static bool reads_scratch(const mir_op *op) {
+  if (op->opc == ARMJIT_MOP_GET_LR) return true;
+  return op->opc == ARMJIT_MOP_GET_REG && (op->imm[0] == 10 || op->imm[0] == 12 || op->imm[0] == 14);
+}
+
+static armjit_status naked_scratch_check(const mir_func *fn, uint32_t *bad_op, char *msg,
+                                         size_t cap) {
+  const mir_block *entry = &fn->blocks[0];
+  uint32_t first = 0; /* the entry block's leading scratch reads */
+  while (first < entry->nops && reads_scratch(&fn->ops[entry->ops[first]])) first++;
+  for (uint32_t b = 0; b < fn->nblocks; b++)
+    for (uint32_t k = b ? 0 : first; k < fn->blocks[b].nops; k++) {
+      uint32_t oi = fn->blocks[b].ops[k];
+      if (!reads_scratch(&fn->ops[oi])) continue;
+      *bad_op = oi;
+      return bad(msg, cap,
+                 "%s of ip, lr or r10 in a naked function must come first in the entry block "
+                 "(the ops before it may use them as scratch registers)",
+                 mir_info(fn->ops[oi].opc)->name);
+    }
+  return ARMJIT_OK;
+}
+
 armjit_status mir_kinds_check(const armjit_module *m, const mir_func *fn, uint32_t *bad_op,
                               char *msg, size_t cap) {
   const mir_sym *s = &m->syms[fn->sym];
@@ -168,5 +195,6 @@ armjit_status mir_kinds_check(const armjit_module *m, const mir_func *fn, uint32
                  k->name, u);
   }
   *bad_op = UINT32_MAX;
+  if (fn->kind == ARMJIT_FK_NAKED && fn->nblocks) return naked_scratch_check(fn, bad_op, msg, cap);
   return ARMJIT_OK;
 }

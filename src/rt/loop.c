@@ -128,6 +128,7 @@ armjit_status ajx_loop_build(armjit_loop *l, const armjit_trace *t, const armjit
   env.llong_helper[CG_LH_TO_FLOAT] = (uint32_t)(uintptr_t)ajx_helper_l2f;
   env.llong_helper[CG_LH_FROM_FLOAT] = (uint32_t)(uintptr_t)ajx_helper_f2l;
   env.memmove_fn = (uint32_t)(uintptr_t)&memmove;
+  env.memset_fn = (uint32_t)(uintptr_t)&memset;
   env.exc_slot = (uint32_t)(uintptr_t)&ctx->exc;
   env.gc_top = ctx->opts.gc ? (uint32_t)(uintptr_t)&ctx->gc_top : 0;
   env.bridge = bridge;

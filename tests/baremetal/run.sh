@@ -3,10 +3,20 @@
 # One bare-metal test: build an image, boot it on the emulated Zynq-7000
 # (Cortex-A9), check its exit status and what it printed on the UART.
 #
-# Usage: run.sh --name NAME --work DIR [--cli ARMJIT] -- SOURCE...
-#   SOURCE.mir  compiled to an ELF object by `ARMJIT mc obj`
+# Usage: run.sh --name NAME --work DIR [--cli ARMJIT] [--runner CMD] [--show]
+#               -- SOURCE...
+#   SOURCE.mir  compiled to an ELF object by `ARMJIT mc obj`; or, when it has
+#               a line `# image: ARGS`, linked into a flat image by
+#               `ARMJIT mc image SOURCE ARGS` and embedded: the object then
+#               holds the image's bytes in .rodata between STEM_image_start
+#               and STEM_image_end, and the link defines STEM_SYM for every
+#               symbol of the image's map (its address) and STEM_chain_SYM_N
+#               for chained symbol SYM+N (its number k), STEM being the file
+#               name without .mir
 #   SOURCE.c    compiled by arm-none-eabi-gcc
 #   SOURCE.S    assembled by arm-none-eabi-gcc
+# --runner CMD runs ARMJIT through CMD (e.g. qemu-arm for an ARM build);
+# --show prints the UART's lines.
 # The objects are linked by arm-none-eabi-ld with link.ld and libgcc, and the
 # image runs under qemu-system-arm with a 10 s timeout.  The sources say what
 # to expect in comment lines (`#` in .mir, any comment in C):
@@ -15,12 +25,14 @@
 # Exit status: 0 passed, 1 failed, 77 skipped (a tool is missing).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-name="" work="" cli=""
+name="" work="" cli="" runner="" show=0
 while [ $# -gt 0 ]; do
   case $1 in
     --name) name=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
     --cli) cli=$2; shift 2 ;;
+    --runner) runner=$2; shift 2 ;;
+    --show) show=1; shift ;;
     --) shift; break ;;
     *) echo "run.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
@@ -41,6 +53,32 @@ done
 cpu_flags="-mcpu=cortex-a9 -marm -mfpu=vfpv3-d16 -mfloat-abi=hard"
 
 fail() { echo "bare-metal $name: FAILED: $*"; exit 1; }
+# $runner is a command with arguments: split it on purpose.
+armjit() {
+  # shellcheck disable=SC2086
+  $runner "$cli" "$@"
+}
+
+# SOURCE.mir with `# image: ARGS`: the flat image, its bytes in the object
+# OUT (assembled .incbin), its map's symbols as --defsym options in $defsyms.
+defsyms=()
+embed_image() {
+  local src=$1 stem=$2 args=$3 out=$4
+  # shellcheck disable=SC2086
+  armjit mc image "$src" $args --map -o "$dir/$stem.bin" > "$dir/$stem.map" 2> "$dir/$stem.log" ||
+    fail "armjit mc image $stem.mir: $(cat "$dir/$stem.log")"
+  printf '        .section .rodata.%s, "a"\n        .balign 4\n        .global %s_image_start, %s_image_end\n%s_image_start:\n        .incbin "%s.bin"\n%s_image_end:\n' \
+    "$stem" "$stem" "$stem" "$stem" "$stem" "$stem" > "$dir/$stem.S"
+  # shellcheck disable=SC2086
+  (cd "$dir" && "$CC" $cpu_flags -c "$stem.S" -o "$out") > "$dir/$stem.log" 2>&1 ||
+    fail "assembling $stem.S: $(cat "$dir/$stem.log")"
+  while read -r kind a b _; do
+    case $kind in
+      symbol) defsyms+=("--defsym=${stem}_$b=$a") ;;
+      chained) b=${b//+/_}; defsyms+=("--defsym=${stem}_chain_${b//-/_m}=$a") ;;
+    esac
+  done < "$dir/$stem.map"
+}
 
 dir=$work/$name
 rm -rf "$dir" && mkdir -p "$dir" || fail "cannot create $dir"
@@ -49,12 +87,17 @@ for src in "$@"; do
   [ -f "$src" ] || src=$here/$src
   [ -f "$src" ] || fail "no source $src"
   base=$(basename "$src")
-  obj=$dir/${base%.*}.o
+  obj=$dir/$base.o
   case $src in
     *.mir)
       [ -n "$cli" ] || fail "$base needs --cli ARMJIT"
-      "$cli" mc obj "$src" -o "$obj" > "$dir/$base.log" 2>&1 ||
-        fail "armjit mc obj $base: $(cat "$dir/$base.log")" ;;
+      img=$(sed -n 's/^#[[:space:]]*image:[[:space:]]*//p' "$src" | head -n 1)
+      if [ -n "$img" ]; then
+        embed_image "$src" "${base%.mir}" "$img" "$obj"
+      else
+        armjit mc obj "$src" -o "$obj" > "$dir/$base.log" 2>&1 ||
+          fail "armjit mc obj $base: $(cat "$dir/$base.log")"
+      fi ;;
     *.c|*.S)
       # shellcheck disable=SC2086
       "$CC" $cpu_flags -O1 -g -ffreestanding -fno-builtin -Wall -Werror -c "$src" -o "$obj" \
@@ -70,7 +113,8 @@ done
 
 # shellcheck disable=SC2086
 libgcc=$("$CC" $cpu_flags -print-libgcc-file-name)
-"$LD" -T "$here/link.ld" -Map "$dir/image.map" "${objs[@]}" "$libgcc" -o "$dir/image.elf" \
+"$LD" -T "$here/link.ld" -Map "$dir/image.map" "${defsyms[@]}" "${objs[@]}" "$libgcc" \
+  -o "$dir/image.elf" \
   > "$dir/ld.log" 2>&1 || fail "arm-none-eabi-ld: $(cat "$dir/ld.log")"
 [ -s "$dir/ld.log" ] && fail "arm-none-eabi-ld warned: $(cat "$dir/ld.log")"
 
@@ -80,6 +124,7 @@ timeout 10 "$QEMU" -M xilinx-zynq-a9 -m 256M -nographic -semihosting -monitor no
 status=$?
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 tr -d '\r' < "$dir/uart.txt" > "$dir/uart.lines"
+[ $show -eq 1 ] && sed 's/^/  uart| /' "$dir/uart.lines"
 [ $status -eq 124 ] && fail "no exit within 10 s (UART: $(head -c 400 "$dir/uart.lines"))"
 
 printf '%s\n' "${expect_uart[@]}" > "$dir/expect.lines"

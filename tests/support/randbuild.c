@@ -76,7 +76,10 @@ static int make_descr(armjit_ctx *ctx, armjit_trace *t, const rt_descr *d) {
     for (unsigned k = 0; k < n; k++) args[k] = sig_type(h->sig[k]);
     armjit_call_descr c = {args, n, sig_type(h->res),
                            (h->flags & RT_H_RAISES ? ARMJIT_CALL_MAY_RAISE : 0u) |
-                               (h->flags & RT_H_FORCES ? ARMJIT_CALL_MAY_FORCE : 0u)};
+                               (h->flags & RT_H_FORCES ? ARMJIT_CALL_MAY_FORCE : 0u) |
+                               (h->flags & RT_H_BYTE ? ARMJIT_CALL_RESULT_BYTE : 0u) |
+                               (h->flags & RT_H_HALF ? ARMJIT_CALL_RESULT_HALF : 0u) |
+                               (h->flags & RT_H_SIGNED ? ARMJIT_CALL_RESULT_SIGNED : 0u)};
     return armjit_descr_call(t, &c);
   }
   }

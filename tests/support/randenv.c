@@ -185,6 +185,12 @@ static double h_ilil6s(i32 a, int64_t b, i32 c, int64_t d, float e, float f, flo
 }
 static int64_t h_ll(int64_t a, int64_t b) { uint64_t h = 16; L(a); L(b); return as_i64(h); }
 static i32 h_fi(double a) { uint64_t h = 12; F(a); return as_i32(h); }
+/* Results whose descriptor keeps 1 or 2 bytes: the upper bits of the word
+ * they return are noise that must not count. */
+static i32 h_s8(i32 a) { uint64_t h = 17; I(a); return as_i32(h); }
+static i32 h_u8(i32 a, double b) { uint64_t h = 18; I(a); F(b); return as_i32(h); }
+static i32 h_s16(ref a, i32 b) { uint64_t h = 19; R(a); I(b); return as_i32(h); }
+static i32 h_u16(i32 a) { uint64_t h = 20; I(a); return as_i32(h); }
 
 typedef void (*fnptr)(void);
 const rt_helper rt_helpers[] = {
@@ -207,6 +213,10 @@ const rt_helper rt_helpers[] = {
     {"rt_h_sfsls", (fnptr)h_sfsls, "sfsls", 's', 0},
     {"rt_h_ilil6s", (fnptr)h_ilil6s, "ililssssss", 'f', 0},
     {"rt_h_ll", (fnptr)h_ll, "ll", 'l', 0},
+    {"rt_h_s8", (fnptr)h_s8, "i", 'i', RT_H_BYTE | RT_H_SIGNED},
+    {"rt_h_u8", (fnptr)h_u8, "if", 'i', RT_H_BYTE},
+    {"rt_h_s16", (fnptr)h_s16, "ri", 'i', RT_H_HALF | RT_H_SIGNED},
+    {"rt_h_u16", (fnptr)h_u16, "i", 'i', RT_H_HALF},
 };
 const unsigned rt_nhelpers = sizeof rt_helpers / sizeof rt_helpers[0];
 

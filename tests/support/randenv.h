@@ -54,7 +54,9 @@ armjit_status rt_env_register(armjit_ctx *ctx);
 
 /* Helpers.  sig: one letter per argument, i int, f float, r plain ref,
  * o object pointer, c the context, t a force token; res: i r f or v. */
-enum { RT_H_RAISES = 1u << 0, RT_H_FORCES = 1u << 1, RT_H_WRITES = 1u << 2 };
+enum { RT_H_RAISES = 1u << 0, RT_H_FORCES = 1u << 1, RT_H_WRITES = 1u << 2,
+       /* an int result of which only the low byte / halfword counts */
+       RT_H_BYTE = 1u << 3, RT_H_HALF = 1u << 4, RT_H_SIGNED = 1u << 5 };
 typedef struct {
   const char *name;
   void (*fn)(void);         /* the function (cast to its real type) */

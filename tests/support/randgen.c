@@ -32,7 +32,8 @@ static const armjit_opcode float_un[] = {ARMJIT_OP_FLOAT_NEG, ARMJIT_OP_FLOAT_AB
 static const armjit_opcode float_cmp[] = {ARMJIT_OP_FLOAT_LT, ARMJIT_OP_FLOAT_LE,
                                           ARMJIT_OP_FLOAT_EQ, ARMJIT_OP_FLOAT_NE,
                                           ARMJIT_OP_FLOAT_GT, ARMJIT_OP_FLOAT_GE};
-static const armjit_opcode ptr_cmp[] = {ARMJIT_OP_PTR_EQ, ARMJIT_OP_PTR_NE};
+static const armjit_opcode ptr_cmp[] = {ARMJIT_OP_PTR_EQ, ARMJIT_OP_PTR_NE,
+                                        ARMJIT_OP_INSTANCE_PTR_EQ, ARMJIT_OP_INSTANCE_PTR_NE};
 
 static const int32_t shift_edges[] = {0, 1, 2, 7, 8, 15, 16, 24, 31, 32, 33, 63, 64, -1, 255, 256};
 
@@ -263,9 +264,27 @@ static void gen_int(gen *s) {
     rt_g_emit(s, pick_op(s, int_test, N(int_test)), a, 1, 0);
   } else if (k < 87) {
     gen_ovf(s, 0);
-  } else if (k < 93) {
+  } else if (k < 90) {
     a[0] = rt_g_operand(s, ARMJIT_FLOAT);
     rt_g_emit(s, ARMJIT_OP_CAST_FLOAT_TO_INT, a, 1, 0);
+  } else if (k < 97) { /* PyPy's low-level int ops (docs/ir.md §2.8) */
+    static const int32_t bytes[] = {1, 2, 4};
+    switch (rt_below(s->r, 3)) {
+    case 0:
+      a[0] = rt_g_operand(s, ARMJIT_INT);
+      a[1] = rt_g_int_const(s, bytes[rt_below(s->r, 3)]);
+      rt_g_emit(s, ARMJIT_OP_INT_SIGNEXT, a, 2, 0);
+      break;
+    case 1:
+      a[0] = rt_g_operand(s, ARMJIT_INT);
+      a[1] = rt_chance(s->r, 8) ? a[0] : rt_g_operand(s, ARMJIT_INT);
+      rt_g_emit(s, ARMJIT_OP_UINT_MUL_HIGH, a, 2, 0);
+      break;
+    default:
+      a[0] = rt_g_operand(s, ARMJIT_REF);
+      rt_g_emit(s, ARMJIT_OP_CAST_PTR_TO_INT, a, 1, 0);
+      break;
+    }
   } else {
     a[0] = rt_g_operand(s, ARMJIT_INT);
     rt_g_emit(s, ARMJIT_OP_SAME_AS, a, 1, 0);
@@ -360,6 +379,9 @@ static void gen_ref(gen *s) {
   if (rt_chance(s->r, 60)) {
     if (rt_chance(s->r, 20)) a[1] = a[0]; /* equal pointers */
     rt_g_emit(s, pick_op(s, ptr_cmp, N(ptr_cmp)), a, 2, 0);
+  } else if (rt_chance(s->r, 25)) {
+    a[0] = rt_g_operand(s, ARMJIT_INT);
+    rt_g_emit(s, ARMJIT_OP_CAST_INT_TO_PTR, a, 1, 0);
   } else {
     rt_g_emit(s, ARMJIT_OP_SAME_AS, a, 1, 0);
   }

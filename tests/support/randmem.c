@@ -132,6 +132,13 @@ static void gen_array(rt_gen *s, int32_t obj) {
   uint32_t k = rt_below(s->r, 100);
   if (has_len && k < 15) {
     rt_g_emit_op(s, ARMJIT_OP_ARRAYLEN_GC, ARMJIT_INT, a, 1, di, RT_K_PLAIN);
+  } else if (k < 25) { /* zero_array: start + n stays below the capacity */
+    uint32_t half = (RT_OBJ_SIZE - base) / l.size / 2;
+    static const int32_t odd_n[] = {0, -1, INT32_MIN};
+    a[1] = index_operand(s, mask_below(half), 1);
+    a[2] = rt_chance(s->r, 15) ? rt_g_int_const(s, odd_n[rt_below(s->r, 3)])
+                               : index_operand(s, mask_below(half), 1);
+    rt_g_emit_op(s, ARMJIT_OP_ZERO_ARRAY, ARMJIT_VOID, a, 3, di, RT_K_PLAIN);
   } else if (k < 35) { /* raw: the index is an aligned byte offset */
     uint32_t span = RT_OBJ_SIZE - base - l.size;
     a[1] = index_operand(s, mask_below(span + 1), l.align);

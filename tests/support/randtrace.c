@@ -130,6 +130,17 @@ bool rt_uses_wide(const rt_trace *g) {
   return false;
 }
 
+uint32_t rt_count_pypy_ops(const rt_trace *g) {
+  static const bool pypy[ARMJIT_OP__COUNT] = {
+#define RT_PYPY(name, text, args, r, flags) [ARMJIT_OP_##name] = true,
+      ARMJIT_OPS_PYPY(RT_PYPY)
+#undef RT_PYPY
+  };
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < g->nops; i++) n += !g->ops[i].dead && pypy[g->ops[i].opc];
+  return n;
+}
+
 armjit_type rt_ref_type(const rt_trace *g, int32_t ref) {
   return RT_IS_CONST(ref) ? g->consts[RT_CONST_INDEX(ref)].type : g->vtype[ref];
 }

@@ -186,6 +186,8 @@ int32_t rt_exit_op(const rt_trace *g, int exit_id);
 
 /* Does g have an i64 or f32 value (variable or constant)? */
 bool rt_uses_wide(const rt_trace *g);
+/* How many ops of g are of the ARMJIT_OPS_PYPY group (docs/ir.md §2.8). */
+uint32_t rt_count_pypy_ops(const rt_trace *g);
 
 /* Type of a value id or constant reference. */
 armjit_type rt_ref_type(const rt_trace *g, int32_t ref);
