@@ -88,8 +88,8 @@ enum {
 /* A context with a GC descriptor (armjit_options.gc) compiles the GC ops
  * (new, new_with_vtable, new_array, newstr, newunicode, cond_call_gc_wb,
  * cond_call_gc_wb_array, keepalive) and keeps GC maps: at every point
- * where the collector may run (every call, call_may_force and
- * call_assembler, and every slow path below) the code knows which words
+ * where the collector may run (every call, call_may_force,
+ * call_assembler and cond_call, and every slow path below) the code knows which words
  * of its frames hold live GC references, and armjit_gc_walk_roots hands
  * their addresses to the collector, which may overwrite them with the
  * objects' new addresses (a moving collector).

@@ -4,7 +4,8 @@
  * constant and variable length), store references into young and old
  * objects through the write barrier, load them back, call a helper that
  * collects, keep values alive, leave through guards whose fail args hold
- * references, and loop carrying references through labels — compiled and
+ * references (some through cond_call, out of line), and loop carrying
+ * references through labels — compiled and
  * interpreted from the same state of the tests' moving collector
  * (gc_model.h: every slow-path call, or every few, moves every live
  * object), compared exit, values and heap byte for byte (gc_diff.h).
@@ -55,7 +56,7 @@ typedef struct {
   var v[MAXV];
   int nv;
   int first_body;     /* vars before it are the label's (loops) */
-  unsigned ops, allocs, groups_multi, wbs, calls, guards, loads, stores;
+  unsigned ops, allocs, groups_multi, wbs, calls, cond_calls, guards, loads, stores;
 } gen;
 
 static void emit(gen *g, const char *fmt, ...) {
@@ -242,10 +243,17 @@ static void body_op(gen *g) {
   case 3: case 4: store_ref(g); break;
   case 5: store_int(g); break;
   case 6: case 7: load(g); break;
-  case 8:
+  case 8: {
     g->calls++;
-    emit(g, "call(sym(gcm_collect), sym(GCM), descr=C)\n");
+    int cv = pick(g, 'i', 0);
+    if (cv >= 0 && below(&g->r, 2)) {  /* out of line, when the int is not 0 */
+      g->cond_calls++;
+      emit(g, "cond_call(i%d, sym(gcm_collect), sym(GCM), descr=C)\n", cv);
+    } else {
+      emit(g, "call(sym(gcm_collect), sym(GCM), descr=C)\n");
+    }
     break;
+  }
   case 9: {
     int v = pick(g, 'p', 0);
     if (v >= 0) emit(g, "keepalive(p%d)\n", v);
@@ -406,11 +414,12 @@ static void test_random_gc(void **state) {
            abi ? "soft-float" : "hard-float", done);
   }
   printf("random GC: %u traces (%u loops, %u left by a guard), %u ops: %u allocations "
-         "(%u bursts of 2-4), %u barriers, %u calls that collect, %u guards; the collector: "
+         "(%u bursts of 2-4), %u barriers, %u calls that collect (%u cond_call), %u guards; "
+         "the collector: "
          "%llu slow-path calls, %llu collections, %llu objects moved, %llu barrier slow "
          "paths; %zu GC points, %.2f map bytes each\n",
          total, loops, guard_exits, g.ops, g.allocs, g.groups_multi,
-         g.wbs, g.calls, g.guards, (unsigned long long)slow, (unsigned long long)collections,
+         g.wbs, g.calls, g.cond_calls, g.guards, (unsigned long long)slow, (unsigned long long)collections,
          (unsigned long long)moved, (unsigned long long)wbcalls, sites,
          sites ? (double)map_bytes / (double)sites : 0.0);
   assert_int_equal(mismatches, 0);

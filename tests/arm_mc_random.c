@@ -67,7 +67,7 @@ static void run_mode(const mode *md, unsigned long count, unsigned long seed0) {
   armjit_error herr;
   armjit_code *h = ajt_sentinel_harness(ctx, &herr);
   assert_non_null(h);
-  unsigned long compared = 0, mismatches = 0, ops = 0, runs = 0;
+  unsigned long compared = 0, mismatches = 0, ops = 0, runs = 0, tabs = 0;
   uint64_t events0 = mc_gen_exc_events();
   uint8_t *after = malloc(MC_GEN_MEM);
   assert_non_null(after);
@@ -87,6 +87,10 @@ static void run_mode(const mode *md, unsigned long count, unsigned long seed0) {
                                    c.result, c.args);
     uint64_t got_traps = mc_gen_trap_sum();
     memcpy(after, c.mem, MC_GEN_MEM);
+    /* the data table: as the run left it, then back to its first bytes */
+    uint8_t *tab = c.tab ? armjit_mcode_symbol(code, c.tab) : NULL, tab_after[MC_GEN_TAB];
+    if (c.tab && !tab) fail_msg("seed %llu: no data %s", (unsigned long long)seed, c.tab);
+    if (tab) memcpy(tab_after, tab, MC_GEN_TAB), memcpy(tab, c.tab_init, MC_GEN_TAB);
     /* compiled again, through the sentinel harness */
     mc_gen_reset(&c);
     uint64_t slots[MC_GEN_MAX_ARGS], res[1] = {0};
@@ -104,7 +108,8 @@ static void run_mode(const mode *md, unsigned long count, unsigned long seed0) {
     armjit_mval via;
     memset(&via, 0, sizeof via);
     memcpy(&via, res, sizeof res);
-    if (!mc_gen_same(c.result, got, via) || memcmp(after, c.mem, MC_GEN_MEM) != 0) {
+    if (!mc_gen_same(c.result, got, via) || memcmp(after, c.mem, MC_GEN_MEM) != 0 ||
+        (tab && memcmp(tab_after, tab, MC_GEN_TAB) != 0)) {
       print_message("seed %llu: the sentinel run differs from the direct one\n",
                     (unsigned long long)seed);
       mismatches++;
@@ -117,17 +122,21 @@ static void run_mode(const mode *md, unsigned long count, unsigned long seed0) {
     armjit_status st = armjit_mc_interpret(c.m, c.entry, c.args, c.nargs, &want, &io, &err);
     if (st != ARMJIT_OK) fail_msg("seed %llu: interpret: %s", (unsigned long long)seed, err.msg);
     runs += 2;
+    const uint8_t *itab = c.tab ? armjit_mc_interp_data(c.m, c.tab) : NULL;
+    bool tab_same = !c.tab || (itab && memcmp(tab_after, itab, MC_GEN_TAB) == 0);
+    tabs += c.tab != NULL;
     bool same = mc_gen_same(c.result, got, want) && memcmp(after, c.mem, MC_GEN_MEM) == 0 &&
-                got_traps == mc_gen_trap_sum();
+                got_traps == mc_gen_trap_sum() && tab_same;
     if (!same) {
       char g[64], w[64];
       mch_print_val(g, sizeof g, c.result, got);
       mch_print_val(w, sizeof w, c.result, want);
       print_message("MISMATCH (%s) seed %llu: result compiled %s interpreted %s, memory %s, "
-                    "traps %s\n",
+                    "traps %s, data table %s\n",
                     md->label, (unsigned long long)seed, g, w,
                     memcmp(after, c.mem, MC_GEN_MEM) ? "differs" : "same",
-                    got_traps == mc_gen_trap_sum() ? "same" : "differ");
+                    got_traps == mc_gen_trap_sum() ? "same" : "differ",
+                    tab_same ? "same" : "differs");
       armjit_module_print(c.m, stdout);
       mismatches++;
     }
@@ -137,9 +146,9 @@ static void run_mode(const mode *md, unsigned long count, unsigned long seed0) {
   }
   free(after);
   armjit_code_free(h);
-  print_message("random IR modules (method compiler, %s): %lu compared, %lu mismatches, "
-                "%lu ops, %llu exception events, seed %lu\n",
-                md->label, compared, mismatches, ops,
+  print_message("random IR modules (method compiler, %s): %lu compared (%lu with a data "
+                "table), %lu mismatches, %lu ops, %llu exception events, seed %lu\n",
+                md->label, compared, tabs, mismatches, ops,
                 (unsigned long long)(mc_gen_exc_events() - events0), seed0);
   armjit_ctx_free(ctx);
   assert_int_equal(mismatches, 0);

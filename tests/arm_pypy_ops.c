@@ -194,8 +194,185 @@ static void test_zero_array(void **state) {
   }
 }
 
+/* ---- cond_call ------------------------------------------------------------- */
+static uint32_t cbuf[32] __attribute__((aligned(8)));
+
+/* Every argument into buf's words (doubles and i64s as two), the call
+ * counted in buf[15]. */
+static void rec_all(uint32_t *buf, int32_t a, double b, int64_t c, double d, float e,
+                    int32_t f, int32_t g, int32_t h, double k, int64_t l) {
+  memcpy(&buf[0], &a, 4);
+  memcpy(&buf[1], &b, 8);
+  memcpy(&buf[3], &c, 8);
+  memcpy(&buf[5], &d, 8);
+  memcpy(&buf[7], &e, 4);
+  memcpy(&buf[8], &f, 4);
+  memcpy(&buf[9], &g, 4);
+  memcpy(&buf[10], &h, 4);
+  memcpy(&buf[11], &k, 8);
+  memcpy(&buf[13], &l, 8);
+  buf[15]++;
+}
+
+static void bump(uint32_t *buf, int32_t x) {
+  buf[0]++;
+  buf[1] += (uint32_t)x;
+}
+
+/* A call with every kind of argument (register pairs, back-filled
+ * singles, stack words) made or not by the condition, values live across
+ * it in every register class, the arguments read back. */
+static void test_cond_call_args(void **state) {
+  (void)state;
+  char text[8192];
+  size_t n = 0;
+  unsigned long buf = (unsigned long)(uintptr_t)cbuf, fn = (unsigned long)(uintptr_t)&rec_all;
+  n += (size_t)snprintf(text + n, sizeof text - n,
+                        "descr W = call(args=[ref, int, float, i64, float, f32, int, int, int, "
+                        "float, i64])\n"
+                        "descr S = array(base=0, item=4, int)\n"
+                        "[i0, i1, f2, l3, f4, s5]\n");
+  for (int k = 0; k < 16; k++)
+    n += (size_t)snprintf(text + n, sizeof text - n,
+                          "setarrayitem_raw(ref(%#lx), %d, 0, descr=S)\n", buf, k);
+  n += (size_t)snprintf(text + n, sizeof text - n,
+                        "i6 = int_and(i0, 1)\n"
+                        "f7 = float_add(f2, f4)\n"
+                        "i8 = int_add(i1, 7)\n"
+                        "l9 = llong_add(l3, l3)\n"
+                        "i10 = int_mul(i0, i1)\n"
+                        "f11 = float_mul(f7, f2)\n"
+                        "cond_call(i6, ref(%#lx), ref(%#lx), i1, f2, l3, f4, s5, i8, i0, 12345, "
+                        "f7, l9, descr=W)\n",
+                        fn, buf);
+  for (int k = 0; k < 16; k++)
+    n += (size_t)snprintf(text + n, sizeof text - n,
+                          "i%d = getarrayitem_raw(ref(%#lx), %d, descr=S)\n", 20 + k, buf, k);
+  n += (size_t)snprintf(text + n, sizeof text - n, "finish(");
+  for (int k = 0; k < 16; k++) n += (size_t)snprintf(text + n, sizeof text - n, "i%d, ", 20 + k);
+  snprintf(text + n, sizeof text - n, "i0, i1, f2, l3, f4, s5, f7, i8, l9, i10, f11)\n");
+  jc_case c;
+  jc_init_text(&c, text, ARMJIT_RANDOM_SEED);
+  for (int k = 0; k < 8; k++) {
+    armjit_value in[6] = {irs_i(k * 3 - 4), irs_i(0x10001 * k), irs_f(1.5 * k - 2),
+                          {.l = (int64_t)0x123456789ll * (k - 3)}, irs_f(-0.25 * k),
+                          {.bits = 0}};
+    in[5].s = (float)k + 0.5f;
+    jc_run(&c, in);
+    /* made exactly when the condition's bit is set, with the arguments */
+    assert_int_equal(c.fi->values[15].i, (k * 3 - 4) & 1);
+    if ((k * 3 - 4) & 1) {
+      assert_int_equal(c.fi->values[0].i, 0x10001 * k);
+      assert_int_equal(c.fi->values[10].i, 12345);
+    }
+  }
+  jc_free(&c);
+  /* constant conditions: never (no code), always */
+  for (int always = 0; always < 2; always++) {
+    snprintf(text, sizeof text,
+             "descr B = call(args=[ref, int])\n"
+             "descr S = array(base=0, item=4, int)\n"
+             "[i0]\n"
+             "setarrayitem_raw(ref(%#lx), 0, 0, descr=S)\n"
+             "cond_call(%d, ref(%#lx), ref(%#lx), i0, descr=B)\n"
+             "i1 = getarrayitem_raw(ref(%#lx), 0, descr=S)\n"
+             "finish(i1, i0)\n",
+             buf, always ? -7 : 0, (unsigned long)(uintptr_t)&bump, buf, buf);
+    jc_init_text(&c, text, ARMJIT_RANDOM_SEED);
+    armjit_value in[1] = {irs_i(5)};
+    jc_run(&c, in);
+    assert_int_equal(c.fi->values[0].i, always);
+    jc_free(&c);
+  }
+}
+
+/* In a loop: called on every fourth iteration, the counts carried. */
+static void test_cond_call_loop(void **state) {
+  (void)state;
+  char text[2048];
+  unsigned long buf = (unsigned long)(uintptr_t)cbuf;
+  snprintf(text, sizeof text,
+           "descr B = call(args=[ref, int])\n"
+           "descr S = array(base=0, item=4, int)\n"
+           "[i0, f1]\n"
+           "setarrayitem_raw(ref(%#lx), 0, 0, descr=S)\n"
+           "setarrayitem_raw(ref(%#lx), 1, 0, descr=S)\n"
+           "label(i0, f1, descr=L)\n"
+           "i2 = int_and(i0, 3)\n"
+           "i3 = int_is_zero(i2)\n"
+           "f4 = float_add(f1, 0.5)\n"
+           "cond_call(i3, ref(%#lx), ref(%#lx), i0, descr=B)\n"
+           "i5 = getarrayitem_raw(ref(%#lx), 0, descr=S)\n"
+           "i6 = getarrayitem_raw(ref(%#lx), 1, descr=S)\n"
+           "i7 = int_sub(i0, 1)\n"
+           "i8 = int_gt(i7, 0)\n"
+           "guard_true(i8) [i5, i6, i7, f4]\n"
+           "jump(i7, f4, descr=L)\n",
+           buf, buf, (unsigned long)(uintptr_t)&bump, buf, buf, buf);
+  jc_case c;
+  jc_init_text(&c, text, ARMJIT_RANDOM_SEED);
+  for (int n0 = 1; n0 < 40; n0 += 7) {
+    armjit_value in[2] = {irs_i(n0), irs_f(0.0)};
+    jc_run(&c, in);
+    int calls = 0, sum = 0;
+    for (int i = n0; i >= 1; i--)
+      if ((i & 3) == 0) { calls++; sum += i; }
+    assert_int_equal(c.fi->values[0].i, calls);
+    assert_int_equal(c.fi->values[1].i, sum);
+  }
+  jc_free(&c);
+}
+
+/* ---- guard_not_forced_2 ---------------------------------------------------- */
+static void maybe_force(uintptr_t token, int32_t x) {
+  if ((x & 3) == 1) armjit_force(token);
+}
+
+/* Forced by a plain call and by a cond_call, checked later (after other
+ * ops, in a loop); the flag is read and cleared. */
+static void test_not_forced_2(void **state) {
+  (void)state;
+  char text[2048];
+  unsigned long fn = (unsigned long)(uintptr_t)&maybe_force;
+  snprintf(text, sizeof text,
+           "descr F = call(args=[ref, int])\n"
+           "[i0, f1]\n"
+           "p2 = force_token()\n"
+           "label(i0, f1, p2, descr=L)\n"
+           "call(ref(%#lx), p2, i0, descr=F)\n"
+           "f3 = float_add(f1, 1.0)\n"
+           "i4 = int_sub(i0, 1)\n"
+           "i5 = int_and(i0, 8)\n"
+           "cond_call(i5, ref(%#lx), p2, i4, descr=F)\n"
+           "guard_not_forced_2(descr=forced) [i0, f3, i4]\n"
+           "i6 = int_gt(i4, 0)\n"
+           "guard_true(i6, descr=done) [i4, f3]\n"
+           "jump(i4, f3, p2, descr=L)\n",
+           fn, fn);
+  jc_case c;
+  jc_init_text(&c, text, ARMJIT_RANDOM_SEED);
+  for (int n0 = 0; n0 < 40; n0 += 3) {
+    armjit_value in[2] = {irs_i(n0), irs_f(0.5)};
+    int id = jc_run(&c, in);
+    /* the first iteration whose i0 or (with bit 3) i0 - 1 is 1 mod 4 exits */
+    int want = -1;
+    for (int i = n0; i >= 1 && want < 0; i--)
+      if ((i & 3) == 1 || ((i & 8) && ((i - 1) & 3) == 1)) want = i;
+    if (want >= 0) {
+      assert_int_equal(id, 0);
+      assert_int_equal(c.fi->values[0].i, want);
+    } else {
+      assert_int_equal(id, 1);
+    }
+  }
+  jc_free(&c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_not_forced_2),
+      cmocka_unit_test(test_cond_call_args),
+      cmocka_unit_test(test_cond_call_loop),
       cmocka_unit_test(test_signext),
       cmocka_unit_test(test_mul_high_pressure),
       cmocka_unit_test(test_narrow_results),

@@ -31,6 +31,29 @@
 static const char module_text[] =
     "extern @c_add(i32, i32) -> i32\n"
     "extern @c_scale(f64, f32) -> f64\n"
+    "extern @c_data()\n"
+    "data @mj_vt rodata = [@mj_add3, @c_add, @mj_count+4]\n"
+    "data @mj_count data align 8 = [i32 1, i32 2]\n"
+    "data @mj_scratch local bss align 16 size 64\n"
+    "func @mj_bump() -> i32 {\n"
+    "entry:\n"
+    "  p = addr @mj_count\n"
+    "  v = load.i32 p, 0\n"
+    "  c = addr @c_data\n"
+    "  d = load.i32 c, 0\n"
+    "  w = add.i32 v, d\n"
+    "  s = call @mj_twice(w)\n"
+    "  store.i32 p, 0, s\n"
+    "  ret s\n"
+    "}\n"
+    "func @mj_twice(x: i32) -> i32 local {\n"
+    "entry:\n"
+    "  q = addr @mj_scratch\n"
+    "  store.i32 q, 4, x\n"
+    "  y = load.i32 q, 4\n"
+    "  z = add.i32 y, y\n"
+    "  ret z\n"
+    "}\n"
     "func @mj_add3(a: i32, b: i32, c: i32) -> i32 {\n"
     "entry:\n"
     "  x = call @c_add(a, b)\n"
@@ -67,7 +90,15 @@ static const char c_main[] =
     "double mj_fma(double, float, double);\n"
     "void *mj_fnptr(void);\n"
     "long long mj_wide(long long, int);\n"
+    "int mj_bump(void);\n"
+    "extern void *const mj_vt[3];\n"
+    "extern int mj_count[2];\n"
+    "int c_data = 3;\n"
     "int main(void) {\n"
+    "  if (mj_vt[0] != (void *)mj_add3 || mj_vt[1] != (void *)c_add) return 6;\n"
+    "  if (mj_vt[2] != (void *)&mj_count[1]) return 7;\n"
+    "  mj_count[0] = 40;\n"
+    "  if (mj_bump() != 86 || mj_count[0] != 86) return 8;\n"
     "  if (mj_add3(1, 2, 3) != 15) return 1;\n"
     "  if (mj_fma(1.5, 2.0f, 0.25) != (1.5 * 2.0 + 0.25) * 1.1) return 2;\n"
     "  if (mj_fnptr() != (void *)mj_add3) return 3;\n"
@@ -103,6 +134,15 @@ static char *run(const char *cmd, int *status) {
 
 static void expect(const char *out, const char *what) {
   if (!strstr(out, what)) fail_msg("output lacks \"%s\":\n%s", what, out);
+}
+
+/* Some line of out holds both a and b (b after a). */
+static void expect_line(const char *out, const char *a, const char *b) {
+  for (const char *l = out; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+    const char *e = strchr(l, '\n'), *p = strstr(l, a);
+    if (p && (!e || p < e) && (p = strstr(p, b)) && (!e || p < e)) return;
+  }
+  fail_msg("no line with \"%s\" ... \"%s\" in:\n%s", a, b, out);
 }
 
 typedef struct {
@@ -186,16 +226,28 @@ static void check_readelf(armjit_abi abi) {
   expect(out, "R_ARM_MOVT_ABS         00000000   c_scale");
   expect(out, " $a");
   expect(out, " $d"); /* mj_fma's constant 1.1 */
+  /* data: sections, ABS32 words, object symbols */
+  expect(out, " .rodata           PROGBITS ");
+  expect(out, " .data             PROGBITS ");
+  expect(out, " .bss              NOBITS ");
+  expect(out, " .rel.rodata       REL ");
+  expect_line(out, "R_ARM_ABS32", " mj_add3");
+  expect_line(out, "R_ARM_ABS32", " mj_count");
+  expect(out, "R_ARM_MOVW_ABS_NC      00000000   c_data");
+  expect(out, "12 OBJECT  GLOBAL DEFAULT    2 mj_vt");
+  expect(out, "8 OBJECT  GLOBAL DEFAULT    3 mj_count");
+  expect(out, "64 OBJECT  LOCAL  DEFAULT    4 mj_scratch");
   /* every function: a sized global FUNC in .text, one after the other */
-  static const char *const fns[] = {"mj_add3", "mj_fma", "mj_fnptr", "mj_wide"};
+  static const char *const fns[] = {"mj_bump", "mj_twice", "mj_add3", "mj_fma", "mj_fnptr",
+                                    "mj_wide"};
   unsigned prev_end = 0;
-  for (size_t k = 0; k < 4; k++) {
+  for (size_t k = 0; k < 6; k++) {
     unsigned value, size;
     char type[16], bind[16], ndx[16];
     if (!sym_line(out, fns[k], &value, &size, type, bind, ndx))
       fail_msg("no symbol %s:\n%s", fns[k], out);
     assert_string_equal(type, "FUNC");
-    assert_string_equal(bind, "GLOBAL");
+    assert_string_equal(bind, k == 1 ? "LOCAL" : "GLOBAL");
     assert_string_equal(ndx, "1");
     assert_true(size > 0 && value >= prev_end && value % 4 == 0);
     prev_end = value + size;
@@ -282,7 +334,8 @@ static void test_objdump_matches_listing(void **state) {
     }
   }
   assert_int_equal(matched, n);
-  assert_int_equal(relocs, 6); /* MOVW/MOVT pairs: c_add, c_scale, addr @mj_add3 */
+  /* MOVW/MOVT pairs: mj_count, c_data, mj_scratch, c_add, c_scale, addr @mj_add3 */
+  assert_int_equal(relocs, 12);
   /* function symbols where a flat link at 0 puts them */
   static const char *const fns[] = {"mj_add3", "mj_fma", "mj_fnptr", "mj_wide"};
   armjit_link_options lo;
@@ -353,6 +406,7 @@ static void test_bare_ld(void **state) {
     FILE *c = fopen(path, "w");
     assert_non_null(c);
     fputs("int c_add(int a, int b) { return a + b; }\n"
+          "int c_data = 1;\n"
           "double c_scale(double a, float b) { return a * b; }\n"
           "int mj_add3(int, int, int);\n"
           "int _start(void) { return mj_add3(1, 2, 3); }\n", c);
@@ -375,6 +429,64 @@ static void test_bare_ld(void **state) {
   }
 }
 
+/* ---- what exceptions add ------------------------------------------------------------ */
+static const char exc_text[] =
+    "trap svc\n"
+    "exc_make @mk\n"
+    "func @mk(code: i32, pc: ref) -> ref {\nentry:\n  r = int_to_ref code\n  ret r\n}\n"
+    "func @leaf(p: ref) -> i32 {\nentry:\n  check_null p, 20\n  ret 1\n}\n"
+    "func @top(p: ref) -> i32 {\n"
+    "entry [catch 0 -> h]:\n  r = call @leaf(p)\n  ret r\n"
+    "h(e: ref):\n  ret -1\n"
+    "}\n";
+
+/* The unwinder, the SVC body and the function table are symbols of the
+ * object: functions and a data object in .text, with $d over the table. */
+static void test_exception_symbols(void **state) {
+  (void)state;
+  if (!have("readelf")) skip();
+  armjit_error err;
+  armjit_ctx *ctx = armjit_ctx_new(NULL, &err);
+  assert_non_null(ctx);
+  armjit_module *m = armjit_module_parse(ctx, exc_text, &err);
+  if (!m) fail_msg("%s", err.msg);
+  armjit_object *o = armjit_module_compile(m, &err);
+  if (!o) fail_msg("%s", err.msg);
+  char path[64];
+  snprintf(path, sizeof path, "/tmp/armjit-elf-exc-%ld.o", (long)getpid());
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  assert_int_equal(armjit_object_write_elf(o, 0, f, &err), ARMJIT_OK);
+  fclose(f);
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "readelf -sW %s", path);
+  int st;
+  char *out = run(cmd, &st);
+  unlink(path);
+  assert_int_equal(st, 0);
+  unsigned value, size, tab_value, tab_size;
+  char type[16], bind[16], ndx[16];
+  static const char *const fns[] = {"__armjit_throw", "__armjit_trap_svc"};
+  for (int k = 0; k < 2; k++) {
+    if (!sym_line(out, fns[k], &value, &size, type, bind, ndx)) fail_msg("no %s:\n%s", fns[k], out);
+    assert_string_equal(type, "FUNC");
+    assert_string_equal(bind, "GLOBAL");
+    assert_string_equal(ndx, "1");
+    assert_true(size > 0);
+  }
+  assert_true(sym_line(out, "__armjit_fntab", &tab_value, &tab_size, type, bind, ndx));
+  assert_string_equal(type, "OBJECT");
+  assert_true(tab_size >= 4 + 3 * 12); /* the count and three functions' ranges at least */
+  assert_int_equal(tab_value + tab_size, armjit_object_size(o));
+  char d[64];
+  snprintf(d, sizeof d, "%08x     0 NOTYPE  LOCAL  DEFAULT    1 $d", tab_value);
+  expect(out, d);
+  free(out);
+  armjit_object_free(o);
+  armjit_module_free(m);
+  armjit_ctx_free(ctx);
+}
+
 /* ---- API errors ----------------------------------------------------------------------- */
 static void test_api_errors(void **state) {
   (void)state;
@@ -395,7 +507,8 @@ int main(void) {
       cmocka_unit_test(test_readelf_hard),  cmocka_unit_test(test_readelf_soft),
       cmocka_unit_test(test_objdump_matches_listing),
       cmocka_unit_test(test_linux_hard),    cmocka_unit_test(test_linux_soft),
-      cmocka_unit_test(test_bare_ld),       cmocka_unit_test(test_api_errors),
+      cmocka_unit_test(test_bare_ld),       cmocka_unit_test(test_exception_symbols),
+      cmocka_unit_test(test_api_errors),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -269,6 +269,14 @@ static const char *const traces[] = {
     "i2 = call(p0, i1, descr=C)\n"
     "zero_array(p0, i1, i2, descr=A)\n"
     "finish()\n",
+    /* cond_call, then an exception guard */
+    "descr W = call(args=[ref, float], may_raise)\n"
+    "[p0, i1, f2]\n"
+    "cond_call(i1, p0, p0, f2, descr=W)\n"
+    "guard_no_exception() [i1]\n"
+    "cond_call(0, p0, null, 1.5, descr=W)\n"
+    "guard_not_forced_2() [p0, f2]\n"
+    "finish()\n",
 };
 enum { NTRACES = sizeof traces / sizeof traces[0] };
 

@@ -74,8 +74,13 @@ static void one(armjit_ctx *ctx, uint64_t seed, const mc_gen_options *opt, uint6
   uint8_t mem_a[MC_GEN_MEM];
   memcpy(mem_a, c.mem, MC_GEN_MEM);
   outcome b = run(m2, &c);
+  const void *tab_a = c.tab ? armjit_mc_interp_data(c.m, c.tab) : NULL;
+  const void *tab_b = c.tab ? armjit_mc_interp_data(m2, c.tab) : NULL;
+  if (c.tab && (!tab_a || !tab_b))
+    fail_msg("seed %" PRIu64 ": the interpreter has no data %s", seed, c.tab);
   if (!mc_gen_same(c.result, a.res, b.res) || a.traps != b.traps ||
-      memcmp(mem_a, c.mem, MC_GEN_MEM) != 0 || a.steps != b.steps)
+      memcmp(mem_a, c.mem, MC_GEN_MEM) != 0 || a.steps != b.steps ||
+      (c.tab && memcmp(tab_a, tab_b, MC_GEN_TAB) != 0))
     fail_msg("seed %" PRIu64 ": the re-parsed module runs differently\n%s", seed, text);
   *ops += c.nops;
   *steps += a.steps;

@@ -179,6 +179,18 @@ static const char *const modules[] = {
     "b0:\n"
     "  ret\n"
     "}\n",
+    /* data of every kind and item, sections, local symbols */
+    "extern @x(i32) -> i32\n"
+    "data @vt local rodata align 4 = [@f, @f+8, @x-4, @buf, i32 0x01020304]\n"
+    "data @d data align 8 = [i64 -1, i8 1, i16 -2, i8 0xff, zero 6, f32 1.5, f64 -0.25]\n"
+    "data @buf bss align 16 size 100\n"
+    "data @t data section(\".tables\") = [i8 7]\n"
+    "data @e rodata size 0\n"
+    "func @f(a: i32) -> ref local section(\".vectors\") {\n"
+    "entry:\n"
+    "  p = addr @vt\n"
+    "  ret p\n"
+    "}\n",
 };
 
 static char *print_str(const armjit_module *m) {
@@ -292,7 +304,7 @@ typedef struct {
 #define F1(body) "func @f(a: i32, p: ref, l: i64) -> i32 {\nentry:\n" body "}\n"
 
 static const err_case parse_errors[] = {
-    {"blah\n", ARMJIT_E_SYNTAX, 1, 1, "expected extern, func or trap, got 'blah'"},
+    {"blah\n", ARMJIT_E_SYNTAX, 1, 1, "expected extern, func, data or trap, got 'blah'"},
     {"func @f() {\nentry:\n  ret\n", ARMJIT_E_SYNTAX, 1, 6, "missing '}' at the end of @f"},
     {"func f() {\n}\n", ARMJIT_E_SYNTAX, 1, 6, "expected '@' before the function's name"},
     {"func @f(x: i33) {\n}\n", ARMJIT_E_SYNTAX, 1, 12, "unknown type 'i33'"},
@@ -338,7 +350,21 @@ static const err_case parse_errors[] = {
      "only loads and stores can be volatile"},
     {F1("  x = store.i32 p, 0, 1\n  ret a\n"), ARMJIT_E_SYNTAX, 3, 3, "store has no result to name"},
     {F1("  add.i32 a, 1\n  ret a\n"), ARMJIT_E_SYNTAX, 3, 3, "the result of add needs a name"},
-    {"data @d rodata = 1\n", ARMJIT_E_UNSUPPORTED, 1, 1, "data objects are not supported"},
+    {"data @d rodata = 1\n", ARMJIT_E_SYNTAX, 1, 18, "expected a data item"},
+    {"data @d = [i32 1]\n", ARMJIT_E_SYNTAX, 1, 1, "data @d needs its kind: rodata, data or bss"},
+    {"data @d rodata align 3 = [i8 1]\n", ARMJIT_E_INVALID, 1, 16, "alignment 3 is no power of two"},
+    {"data @d bss size 4 = [i32 0]\n", ARMJIT_E_INVALID, 1, 1, "bss data @d has no initial bytes"},
+    {"data @d data = [i8 256]\n", ARMJIT_E_SYNTAX, 1, 20, "the value out of range -128..255"},
+    {"data @d data = [@nope]\n", ARMJIT_E_INVALID, 1, 17, "data @d: @nope is not a symbol"},
+    {"data @d data section(\".text\") = [i8 1]\n", ARMJIT_E_INVALID, 1, 23,
+     "'.text' is no section name"},
+    {"data @d data size 1 = [i32 1]\n", ARMJIT_E_INVALID, 1, 1, "size 1 is smaller than its 4 bytes"},
+    {"data @d data = [f32 x]\n", ARMJIT_E_SYNTAX, 1, 21, "expected a float, got 'x'"},
+    {"data @d data size 4\ndata @d data size 4\n", ARMJIT_E_INVALID, 2, 6, "duplicate symbol @d"},
+    {"data @d data = [i8 1] extra\n", ARMJIT_E_SYNTAX, 1, 23, "expected the end of the line"},
+    {"data @d data mutable\n", ARMJIT_E_SYNTAX, 1, 14, "unknown data attribute 'mutable'"},
+    {"func @f() section(\"x\") {\nentry:\n  ret\n}\n", ARMJIT_E_INVALID, 1, 20,
+     "'x' is no section name"},
     {F1("  x = add.i32 a, 1\xff\n  ret x\n"), ARMJIT_E_SYNTAX, 3, 19,
      "expected the end of the line, got byte 0xff"},
     {F1("  x\xff = add.i32 a, 1\n  ret x\n"), ARMJIT_E_SYNTAX, 3, 4, "unexpected byte 0xff"},
@@ -356,6 +382,14 @@ static const err_case parse_errors[] = {
 };
 
 static const err_case rule_errors[] = {
+    {"func @f(p: ref) section(\".x\") {\nentry:\n  throw p\n}\n", ARMJIT_E_INVALID, 3, 3,
+     "@f: a function in section .x cannot throw"},
+    {"data @d data section(\".x\") size 4\nfunc @f() section(\".x\") {\nentry:\n  ret\n}\n",
+     ARMJIT_E_INVALID, 2, 6, "@f: section .x holds data (@d), not functions"},
+    {"data @d data size 4\nfunc @f() {\nentry:\n  call @d()\n  ret\n}\n", ARMJIT_E_INVALID, 4, 3,
+     "@d is data, not a function"},
+    {"func @g() {\nentry:\n  ret\n}\ndata @d data = [i8 1, @g]\n", ARMJIT_E_INVALID, 5, 23,
+     "@d: word at offset 1: an address needs 4 aligned bytes inside the data"},
     {F1("  x = add.i32 a, l\n  ret x\n"), ARMJIT_E_TYPE, 3, 3,
      "@f block entry, op 1 (add.i32): operand 2 is i64, expected i32"},
     {F1("  br b(1)\nb(x: i32, y: i32):\n  ret x\n"), ARMJIT_E_INVALID, 3, 3,

@@ -5,8 +5,9 @@
  * to A32 code.  Include it after (or instead of) <armjit.h>; it includes
  * <armjit.h> itself.
  *
- * A *module* holds symbols: functions (with blocks) and externs (C
- * functions the module calls, resolved by name among the context's symbols,
+ * A *module* holds symbols: functions (with blocks), data (bytes in
+ * .rodata, .data, .bss or a named section) and externs (C functions or
+ * data the module uses, resolved by name among the context's symbols,
  * armjit_ctx_add_symbol).  Handles are small integers: symbols and blocks
  * are numbered per module, values per function; -1 (ARMJIT_NOVAL for
  * values) means "none" or a failed call.
@@ -121,7 +122,8 @@ void armjit_module_free(armjit_module *m);
 armjit_ctx *armjit_module_ctx(const armjit_module *m);
 
 /* Symbols.  Names are C identifiers of at most 127 bytes, unique in the
- * module.  An extern's params/result is its C signature. */
+ * module.  An extern's params/result is its C signature.  Data symbols:
+ * armjit_data below. */
 armjit_sym armjit_extern(armjit_module *m, const char *name, const armjit_mtype *params,
                          unsigned nparams, armjit_mtype result);
 /* A function; its entry block (armjit_func_entry) is made with it and its
@@ -136,6 +138,37 @@ bool armjit_sym_is_func(const armjit_module *m, armjit_sym s);
  * types; *result (when not NULL) gets the result type.  -1: bad handle. */
 int armjit_sym_signature(const armjit_module *m, armjit_sym s, armjit_mtype *params,
                          unsigned cap, armjit_mtype *result);
+
+/* ---- data and sections (docs/mir.md, "data and sections") ------------------------ */
+/* A data symbol: `size` bytes (a copy of `bytes`, zeros when NULL; bss
+ * takes NULL) aligned to `align` (a power of two, 1..65536: the
+ * validator's), in its kind's section (.rodata, .data, .bss) or a named one
+ * (armjit_sym_set_section).  `addr @name` is its address; module code
+ * reads and writes it with load/store.  At most 16 MiB. */
+typedef enum { ARMJIT_DATA_RODATA, ARMJIT_DATA_DATA, ARMJIT_DATA_BSS } armjit_data_kind;
+armjit_sym armjit_data(armjit_module *m, const char *name, armjit_data_kind kind,
+                       const void *bytes, uint32_t size, uint32_t align);
+/* The 32-bit word at offset `off` of data d holds the address of `target`
+ * (a function, data or extern of the module) plus addend: a vtable entry,
+ * a type descriptor's pointer (ELF: R_ARM_ABS32).  The validator wants off
+ * a multiple of 4 inside the data, one address per word, no bss. */
+armjit_status armjit_data_reloc(armjit_module *m, armjit_sym d, uint32_t off, armjit_sym target,
+                                int32_t addend);
+/* Place function or data s in the named section `name` (".vectors": '.'
+ * then letters, digits, _ . $ -, at most 63 bytes, none of .text .rodata
+ * .data .bss); NULL: back to the default.  One section holds functions or
+ * data of one kind.  A function in a named section is not in the
+ * exception function table: it has no handlers, and no op of it but a
+ * call may throw (the validator's). */
+armjit_status armjit_sym_set_section(armjit_module *m, armjit_sym s, const char *name);
+/* Make function or data s module-private (ELF: a local symbol); images
+ * and loaded code link it all the same. */
+armjit_status armjit_sym_set_local(armjit_module *m, armjit_sym s, bool local);
+bool armjit_sym_is_data(const armjit_module *m, armjit_sym s);
+bool armjit_sym_is_local(const armjit_module *m, armjit_sym s);
+/* The section of function or data s (".text", ".rodata", ... or the named
+ * one); NULL for an extern or a bad handle. */
+const char *armjit_sym_section(const armjit_module *m, armjit_sym s);
 
 /* ---- function kinds and attributes (docs/mir.md §2.11, docs/design.md §11.2) ---------- */
 /* A function's kind decides its frame:
@@ -316,15 +349,25 @@ typedef struct {
  * other bytes zero; untouched for void).  o may be NULL.  Statuses:
  * ARMJIT_E_LIMIT past max_steps or max_depth, ARMJIT_E_INVALID when it
  * reaches `unreachable` or an extern that is not among the context's
- * symbols, ARMJIT_E_UNSUPPORTED for a call when built without libffi. */
+ * symbols, ARMJIT_E_UNSUPPORTED for a call when built without libffi.
+ * Data: the module's data symbols get a copy of their own in memory of the
+ * context's allocator at the first run, kept from run to run until the
+ * module changes (addr @data is its address); a word holding an address
+ * needs a 32-bit host (else ARMJIT_E_UNSUPPORTED), functions' addresses
+ * being the interpreter's tokens that call_ind understands. */
 armjit_status armjit_mc_interpret(armjit_module *m, const char *name, const armjit_mval *args,
                                   unsigned nargs, armjit_mval *result,
                                   armjit_interp_options *o, armjit_error *err);
+/* The interpreter's copy of data `name` (its bytes as the runs left them);
+ * NULL before the first run since the module changed, or if no such data. */
+void *armjit_mc_interp_data(const armjit_module *m, const char *name);
 
 /* ---- compiling and loading ----------------------------------------------------- */
 /* Compile a module (validated first) to A32 code for the context's ABI and
- * CPU features: an *object*, the code of every function in one block,
- * calls between them as BL, references to externs as relocations.  Works
+ * CPU features: an *object* (docs/object.md): the code of the functions by
+ * section (.text, then the named ones), calls within a section as BL,
+ * references to externs, data and other sections as relocations, and the
+ * data sections with their words holding addresses.  Works
  * on any host (a cross compiler).  The module must outlive the object
  * (listings print its ops).  NULL with err filled on failure; errors name
  * the function (ARMJIT_E_LIMIT: a frame over 1 MiB, more code than an
@@ -338,7 +381,9 @@ size_t armjit_object_size(const armjit_object *o); /* bytes of code */
 armjit_status armjit_object_dis(const armjit_object *o, FILE *out);
 
 /* Load an object into the context's code arena (ARM Linux only: elsewhere
- * ARMJIT_E_UNSUPPORTED): externs are looked up among the context's symbols
+ * ARMJIT_E_UNSUPPORTED), its data into memory of the context's allocator
+ * (every section aligned, code and data reaching each other by address,
+ * so named sections need no placing): externs are looked up among the context's symbols
  * (armjit_ctx_add_symbol; an unknown one is ARMJIT_E_INVALID naming it),
  * ARMJIT_E_LIMIT when the arena is full.  The loaded code owns the object
  * from then on (freed with it). */
@@ -347,7 +392,9 @@ armjit_mcode *armjit_object_load(armjit_object *o, armjit_error *err);
 /* Compile and load in one step. */
 armjit_mcode *armjit_module_load(armjit_module *m, armjit_error *err);
 /* Function `name` of the module as a C function pointer (cast it to the
- * function's C type: the AAPCS of the context's ABI), NULL if none. */
+ * function's C type: the AAPCS of the context's ABI), or the address of
+ * data `name` (its own copy, in memory of the context's allocator, with
+ * its words' addresses filled in); NULL if none. */
 void *armjit_mcode_symbol(const armjit_mcode *c, const char *name);
 const armjit_object *armjit_mcode_object(const armjit_mcode *c);
 /* As armjit_object_dis, at the loaded addresses. */

@@ -183,7 +183,9 @@ enum {
 /* The rest of PyPy's backend op set: sign extension of a byte or halfword
  * (bytes: the constant 1, 2 or 4), the high word of an unsigned product,
  * int<->ref casts, identity compares of instances (docs/ir.md §2.8);
- * zeroing array items (§10.2). */
+ * zeroing array items (§10.2); a call made only when its first argument
+ * is not 0 (§11.5: cond_call(c, f, args..., descr=C), C's result void);
+ * guard_not_forced anywhere, not only after a call_may_force (§11.3). */
 #define ARMJIT_OPS_PYPY(_)                                                    \
   _(INT_SIGNEXT,    "int_signext",    "ii", 'i', ARMJIT_OPF_PURE)             \
   _(UINT_MUL_HIGH,  "uint_mul_high",  "ii", 'i', ARMJIT_OPF_PURE)             \
@@ -191,7 +193,9 @@ enum {
   _(CAST_PTR_TO_INT, "cast_ptr_to_int", "r", 'i', ARMJIT_OPF_PURE)            \
   _(INSTANCE_PTR_EQ, "instance_ptr_eq", "rr", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
   _(INSTANCE_PTR_NE, "instance_ptr_ne", "rr", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
-  _(ZERO_ARRAY,     "zero_array",     "rii", 'v', ARMJIT_OPF_DESCR | ARMJIT_OPF_STORE)
+  _(ZERO_ARRAY,     "zero_array",     "rii", 'v', ARMJIT_OPF_DESCR | ARMJIT_OPF_STORE) \
+  _(COND_CALL,      "cond_call",      ".",   'v', ARMJIT_OPF_DESCR | ARMJIT_OPF_CALL) \
+  _(GUARD_NOT_FORCED_2, "guard_not_forced_2", "", 'v', ARMJIT_OPF_GUARD | ARMJIT_OPF_RT)
 
 /* The garbage collector's ops (docs/ir.md §15; the context's GC descriptor,
  * armjit_gc_descr): allocation in the nursery (size and type id are int

@@ -142,17 +142,19 @@ void cg_load_pair(cg *c, unsigned lo, ra_loc src) {
 
 typedef struct {
   abi_loc *locs;
+  ra_loc *args;             /* where each argument is */
   ra_loc *dst, *src;
   uint8_t *types;           /* the arguments' storage types (abi_type_of) */
   ra_loc *early;            /* pair arguments moved out of the way (keep_pair_sources) */
   abi_loc small_locs[16];
-  ra_loc small_dst[16], small_src[16], small_early[16];
+  ra_loc small_args[16], small_dst[16], small_src[16], small_early[16];
   uint8_t small_types[16];
 } call_scratch;
 
 static bool scratch_init(cg *c, call_scratch *s, uint32_t n) {
   if (n <= 16) {
     s->locs = s->small_locs;
+    s->args = s->small_args;
     s->dst = s->small_dst;
     s->src = s->small_src;
     s->types = s->small_types;
@@ -160,11 +162,12 @@ static bool scratch_init(cg *c, call_scratch *s, uint32_t n) {
     return true;
   }
   s->locs = ajx_alloc(c->ctx, n * sizeof *s->locs);
+  s->args = ajx_alloc(c->ctx, n * sizeof *s->args);
   s->dst = ajx_alloc(c->ctx, n * sizeof *s->dst);
   s->src = ajx_alloc(c->ctx, n * sizeof *s->src);
   s->types = ajx_alloc(c->ctx, n * sizeof *s->types);
   s->early = ajx_calloc(c->ctx, n, sizeof *s->early);
-  if (s->locs && s->dst && s->src && s->types && s->early) return true;
+  if (s->locs && s->args && s->dst && s->src && s->types && s->early) return true;
   cg_fail(c, ARMJIT_E_NOMEM, "out of memory placing call arguments");
   return false;
 }
@@ -172,6 +175,7 @@ static bool scratch_init(cg *c, call_scratch *s, uint32_t n) {
 static void scratch_free(cg *c, call_scratch *s) {
   if (s->locs == s->small_locs) return;
   ajx_free(c->ctx, s->locs);
+  ajx_free(c->ctx, s->args);
   ajx_free(c->ctx, s->dst);
   ajx_free(c->ctx, s->src);
   ajx_free(c->ctx, s->types);
@@ -230,6 +234,63 @@ static void take_result(cg *c, const ir_op *op, abi_loc res) {
   }
 }
 
+/* Everything of the call before the BLX, from the arguments' locations
+ * srcs[0..n) (the function is fn): sp lowered by `stack`, the stack
+ * arguments stored, the register ones moved, pairs and soft-float singles
+ * loaded.  Pair sources in d0-d7, which the parallel move may overwrite
+ * under hard-float, come from a copy: s->early[k] when set, else (cold
+ * code, saved_d >= 0) the word pair at [sp, #stack + saved_d + 8*dn]
+ * where the caller saved d0-d7.  Returns the register to BLX. */
+static a32_reg marshal(cg *c, call_scratch *s, uint32_t n, uint32_t stack, ra_loc fn,
+                       const ra_loc *srcs, int32_t saved_d) {
+  adjust_sp(c, A32_SUB, stack);
+  for (uint32_t k = 0; k < n; k++)
+    if (s->locs[k].kind == ABI_STACK)
+      cg_store_stack_arg(c, s->locs[k].type == ARM_TY_F32 ? f32_view(srcs[k]) : srcs[k],
+                         s->locs[k].off);
+
+  /* The function in an argument register would be overwritten: take it
+   * into ip first (the resolver never writes ip when every destination
+   * is a register). */
+  bool fn_early = fn.kind == LOC_REG && fn.n < 4;
+  if (fn_early) {
+    cg_move(c, ra_reg(CG_IP, fn.type), fn);
+    c->busy |= CG_BUSY_IP;
+  }
+
+  uint32_t m = 0;
+  for (uint32_t k = 0; k < n; k++) {
+    abi_loc l = s->locs[k];
+    ra_loc src = srcs[k];
+    if (l.kind == ABI_CORE && l.type != ARM_TY_F32) s->dst[m] = ra_reg(l.reg, l.type);
+    else if (l.kind == ABI_VFP) s->dst[m] = ra_vreg(l.reg);
+    else if (l.kind == ABI_SREG) { s->dst[m] = ra_sreg(l.reg); src = f32_view(src); }
+    else continue;
+    s->src[m++] = src;
+  }
+  cg_parallel_move(c, s->dst, s->src, m);
+  for (uint32_t k = 0; k < n; k++) {
+    if (s->locs[k].kind == ABI_PAIR) {
+      ra_loc src = s->early[k].kind ? s->early[k] : srcs[k];
+      if (saved_d >= 0 && src.kind == LOC_VREG && src.n < 8) {
+        int32_t off = (int32_t)stack + saved_d + 8 * src.n;
+        cg_mem(c, CG_LDR, s->locs[k].reg, A32_SP, off);
+        cg_mem(c, CG_LDR, s->locs[k].reg + 1, A32_SP, off + 4);
+      } else {
+        cg_load_pair(c, s->locs[k].reg, src);
+      }
+    } else if (s->locs[k].kind == ABI_CORE && s->locs[k].type == ARM_TY_F32) {
+      load_f32_core(c, s->locs[k].reg, srcs[k]);
+    }
+  }
+
+  if (fn_early) return CG_IP;
+  if (fn.kind == LOC_CONST) cg_load_addr(c, CG_IP, cg_const_word(c->t, -1 - fn.n));
+  else if (fn.kind == LOC_REG) return (a32_reg)fn.n;  /* r4-r10: no move wrote it */
+  else cg_move(c, ra_reg(CG_IP, fn.type), fn);
+  return CG_IP;
+}
+
 void cg_lower_call(cg *c, const ir_op *op) {
   const ir_descr *d = ir_descr_at(c->t, op->descr);
   const ir_ref *a = ir_args(c->t, op);
@@ -243,52 +304,31 @@ void cg_lower_call(cg *c, const ir_op *op) {
   ra_call_prepare(&c->ra);
   if (abi == ARMJIT_ABI_HARD) keep_pair_sources(c, &s, a, n);
   ra_loc fn = ra_where(&c->ra, a[0]);
-
-  adjust_sp(c, A32_SUB, stack);
-  for (uint32_t k = 0; k < n; k++)
-    if (s.locs[k].kind == ABI_STACK)
-      cg_store_stack_arg(c, s.locs[k].type == ARM_TY_F32 ? f32_view(ra_where(&c->ra, a[k + 1]))
-                                                         : ra_where(&c->ra, a[k + 1]),
-                         s.locs[k].off);
-
-  /* The function in an argument register would be overwritten: take it
-   * into ip first (the resolver never writes ip when every destination
-   * is a register). */
-  bool fn_early = fn.kind == LOC_REG && fn.n < 4;
-  if (fn_early) {
-    cg_move(c, ra_reg(CG_IP, fn.type), fn);
-    c->busy |= CG_BUSY_IP;
-  }
-
-  uint32_t m = 0;
-  for (uint32_t k = 0; k < n; k++) {
-    abi_loc l = s.locs[k];
-    ra_loc src = ra_where(&c->ra, a[k + 1]);
-    if (l.kind == ABI_CORE && l.type != ARM_TY_F32) s.dst[m] = ra_reg(l.reg, l.type);
-    else if (l.kind == ABI_VFP) s.dst[m] = ra_vreg(l.reg);
-    else if (l.kind == ABI_SREG) { s.dst[m] = ra_sreg(l.reg); src = f32_view(src); }
-    else continue;
-    s.src[m++] = src;
-  }
-  cg_parallel_move(c, s.dst, s.src, m);
-  for (uint32_t k = 0; k < n; k++)
-    if (s.locs[k].kind == ABI_PAIR)
-      cg_load_pair(c, s.locs[k].reg, s.early[k].kind ? s.early[k] : ra_where(&c->ra, a[k + 1]));
-    else if (s.locs[k].kind == ABI_CORE && s.locs[k].type == ARM_TY_F32)
-      load_f32_core(c, s.locs[k].reg, ra_where(&c->ra, a[k + 1]));
-
+  for (uint32_t k = 0; k < n; k++) s.args[k] = ra_where(&c->ra, a[k + 1]);
+  a32_reg target = marshal(c, &s, n, stack, fn, s.args, -1);
   cg_release(c);
   ra_call_clobber(&c->ra);
-  a32_reg target = CG_IP;
-  if (!fn_early) {
-    if (fn.kind == LOC_CONST) cg_load_addr(c, CG_IP, cg_const_word(c->t, a[0]));
-    else if (fn.kind == LOC_REG) target = (a32_reg)fn.n;  /* r4-r10: no move wrote it */
-    else cg_move(c, ra_reg(CG_IP, fn.type), fn);
-  }
   cg_gc_blx(c, target);  /* a GC point: the maps (cg_gc.c) */
   adjust_sp(c, A32_ADD, stack);
   c->busy = 0;
   extend_result(c, d);
   take_result(c, op, abi_result(abi, abi_type_of(d->type)));
+  scratch_free(c, &s);
+}
+
+void cg_call_at(cg *c, ra_loc fn, const ra_loc *locs, const uint8_t *types, uint32_t n,
+                int32_t saved_d, uint32_t gc_site) {
+  armjit_abi abi = c->ctx->abi;
+  call_scratch s = {0};
+  if (!scratch_init(c, &s, n)) return;
+  for (uint32_t k = 0; k < n; k++) {
+    s.types[k] = abi_type_of(types[k]);
+    s.args[k] = locs[k];
+  }
+  uint32_t stack = abi_classify(abi, s.types, n, s.locs);
+  a32_reg target = marshal(c, &s, n, stack, fn, s.args, saved_d);
+  cg_gc_cold_blx(c, gc_site, target);
+  adjust_sp(c, A32_ADD, stack);
+  c->busy = 0;
   scratch_free(c, &s);
 }

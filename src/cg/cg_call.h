@@ -18,7 +18,31 @@ void cg_store_stack_arg(cg *c, ra_loc src, uint32_t off);
 /* r<lo>:r<lo+1> <- a 64-bit value (a soft-float double, an i64) from a d
  * register, a slot or a constant, low word first. */
 void cg_load_pair(cg *c, unsigned lo, ra_loc src);
-/* force_token, guard_not_forced, guard_no_exception, guard_exception
+/* The call of cg_lower_call without the allocator, for cold code:
+ * fn(args), argument k of IR type types[k] at locs[k] (locations as the
+ * fast path left them; nothing may have moved since), sp 8-byte aligned.
+ * saved_d: the sp offset where d0-d7 were saved (the copy a pair
+ * argument is read from when the moves overwrite its d register).
+ * Clobbers r0-r3, ip, lr, d0-d7 and the flags; a result stays in r0 / d0.
+ * gc_site: the GC point's record (cg_gc_cold_site) whose map the BLX
+ * gets, 0 for none. */
+void cg_call_at(cg *c, ra_loc fn, const ra_loc *locs, const uint8_t *types, uint32_t n,
+                int32_t saved_d, uint32_t gc_site);
+
+/* A call out of line (cg_condcall.c): b<cc> to cold code that saves r0-r3
+ * and d0-d7, calls fn(args) as cg_call_at does, restores them and returns
+ * right after the branch, so every register and the allocator's state are
+ * what they were (no value moves for the call; the fast path pays the
+ * branch only).  Only for calls without a result, with no flags live (the
+ * callee sets them).  fn and locs: where the function and the arguments
+ * are now (ra_where after the last allocation of the op); types their IR
+ * types.  False on out of memory (the compile has failed). */
+bool cg_cold_call(cg *c, a32_cond cc, ra_loc fn, const ra_loc *locs, const uint8_t *types,
+                  uint32_t n);
+/* cond_call (cg_condcall.c) */
+void cg_lower_cond_call(cg *c, const ir_op *op);
+
+/* force_token, guard_not_forced (and _2), guard_no_exception, guard_exception
  * (cg_rt.c) */
 void cg_lower_force_token(cg *c, const ir_op *op);
 void cg_lower_guard_rt(cg *c, const ir_op *op);

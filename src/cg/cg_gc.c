@@ -269,6 +269,34 @@ void cg_gc_blx(cg *c, a32_reg target) {
   save_regs(c, &s, A32_LDR);
 }
 
+/* Cold GC points of other files: sites are numbered from 1 there. */
+uint32_t cg_gc_cold_site(cg *c) {
+  if (!c->gc) return 0;
+  return capture(c, false, -1) + 1;
+}
+
+void cg_gc_cold_save(cg *c, uint32_t site) {
+  if (!site) return;
+  gc_site s = c->gc->sites[site - 1];
+  save_regs(c, &s, A32_STR);
+}
+
+void cg_gc_cold_blx(cg *c, uint32_t site, a32_reg target) {
+  if (!site) {
+    a32_blx(c->b, A32_AL, target);
+    return;
+  }
+  gc_site s = c->gc->sites[site - 1];
+  s.gc_regs = 0;  /* stored already (cg_gc_cold_save) */
+  site_blx(c, &s, target);
+}
+
+void cg_gc_cold_reload(cg *c, uint32_t site) {
+  if (!site) return;
+  gc_site s = c->gc->sites[site - 1];
+  save_regs(c, &s, A32_LDR);
+}
+
 /* ---- slow paths in cold code ------------------------------------------------------ */
 static void cold_save(cg *c, const gc_site *s) {
   if (s->push) a32_push(c->b, A32_AL, s->push);

@@ -25,6 +25,14 @@ void cg_gc_unlink(cg *c);
  * frame's site word gets the return address, the map is recorded, and
  * the registers are reloaded after the call.  Without a GC, a32_blx. */
 void cg_gc_blx(cg *c, a32_reg target);
+/* A GC point in cold code that saves r0-r3 and d0-d7 itself (cond_call,
+ * cg_condcall.c): at the branch, its record (0: no GC); in the cold path,
+ * the GC registers to their save words before the pushes, the BLX with
+ * the site word and the map, the reloads after the pops. */
+uint32_t cg_gc_cold_site(cg *c);
+void cg_gc_cold_save(cg *c, uint32_t site);
+void cg_gc_cold_blx(cg *c, uint32_t site, a32_reg target);
+void cg_gc_cold_reload(cg *c, uint32_t site);
 /* The ops. */
 void cg_lower_gc_alloc(cg *c, const ir_op *op);
 void cg_lower_gc_wb(cg *c, const ir_op *op);

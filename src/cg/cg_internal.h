@@ -11,6 +11,8 @@
  * ARM_FIXED_BYTES) and the register roles are target facts: arm/target.h. */
 
 typedef struct cg_cold cg_cold;
+/* A value a cold call passes: where it was at the branch, its IR type. */
+typedef struct { ra_loc loc; uint8_t type; } cg_cold_arg;
 
 /* Steps of the per-op protocol (cg_op.c). */
 typedef enum { CG_PHASE_OPERANDS, CG_PHASE_RELEASED, CG_PHASE_DEFINED } cg_phase;
@@ -61,6 +63,8 @@ typedef struct cg {
   uint32_t pool_n, pool_off;
   cg_cold *cold;             /* cold paths to emit after the body (cg_cold.c) */
   uint32_t ncold, cold_cap;
+  cg_cold_arg *cold_args;    /* cold calls' function and arguments (cg_condcall.c) */
+  uint32_t ncold_args, cold_args_cap;
   size_t frame_patch;        /* offset of the MOVW/MOVT pair sizing the frame */
   struct cg_gc *gc;          /* GC maps and allocation plan (cg_gc.c), NULL: no GC */
   armjit_status st;

@@ -147,6 +147,8 @@ static const cg_fn lower[ARMJIT_OP__COUNT] = {
     [ARMJIT_OP_INSTANCE_PTR_EQ] = cg_lower_int_cmp,
     [ARMJIT_OP_INSTANCE_PTR_NE] = cg_lower_int_cmp,
     [ARMJIT_OP_ZERO_ARRAY] = cg_lower_zero_array,
+    [ARMJIT_OP_COND_CALL] = cg_lower_cond_call,
+    [ARMJIT_OP_GUARD_NOT_FORCED_2] = cg_lower_guard_rt,
     [ARMJIT_OP_NEW] = cg_lower_gc_alloc,
     [ARMJIT_OP_NEW_WITH_VTABLE] = cg_lower_gc_alloc,
     [ARMJIT_OP_NEW_ARRAY] = cg_lower_gc_alloc,
@@ -194,6 +196,7 @@ static void cg_cleanup(cg *c) {
   ajx_free(c->ctx, c->moves);
   ajx_free(c->ctx, c->pm);
   ajx_free(c->ctx, c->cold);
+  ajx_free(c->ctx, c->cold_args);
   ajx_free(c->ctx, (void *)c->ra.calls);
   cg_gc_close(c);
   ra_fini(&c->ra);

@@ -86,7 +86,8 @@ static void exception(cg *c, const ir_op *op) {
 
 void cg_lower_guard_rt(cg *c, const ir_op *op) {
   switch (op->opc) {
-  case ARMJIT_OP_GUARD_NOT_FORCED: not_forced(c, op); break;
+  case ARMJIT_OP_GUARD_NOT_FORCED:
+  case ARMJIT_OP_GUARD_NOT_FORCED_2: not_forced(c, op); break;
   case ARMJIT_OP_GUARD_NO_EXCEPTION: no_exception(c, op); break;
   case ARMJIT_OP_GUARD_EXCEPTION: exception(c, op); break;
   default:

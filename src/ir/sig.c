@@ -28,7 +28,7 @@ static bool problem(ir_sig_problem *p, armjit_status code, int arg) {
 }
 
 /* call / call_may_force: function address (ref or int), then the
- * descriptor's argument types. */
+ * descriptor's argument types; cond_call: its condition (an int) first. */
 static bool call_sig(const armjit_trace *t, const ir_srcmap *sm, unsigned opc,
                      int32_t descr, const ir_ref *args, uint32_t nargs, ir_sig_problem *p) {
   const ir_descr *d = ir_descr_at(t, descr);
@@ -54,21 +54,31 @@ static bool call_sig(const armjit_trace *t, const ir_srcmap *sm, unsigned opc,
     }
     return true;
   }
-  if (nargs != d->nargs + 1) {
+  uint32_t skip = opc == ARMJIT_OP_COND_CALL; /* the condition */
+  if (nargs != d->nargs + 1 + skip) {
     ir_descr_desc(t, descr, dn, sizeof dn);
     snprintf(p->msg, sizeof p->msg,
-             "wrong number of arguments: %s with descr %s takes the function and %u "
+             "wrong number of arguments: %s with descr %s takes %sthe function and %u "
              "argument%s, got %u value%s",
-             op, dn, d->nargs, d->nargs == 1 ? "" : "s", nargs, nargs == 1 ? "" : "s");
+             op, dn, skip ? "the condition, " : "", d->nargs, d->nargs == 1 ? "" : "s", nargs,
+             nargs == 1 ? "" : "s");
     return problem(p, ARMJIT_E_INVALID, -1);
   }
+  if (skip && ir_ref_type(t, args[0]) != ARMJIT_INT) {
+    ir_val_name(t, sm, args[0], vn, sizeof vn);
+    snprintf(p->msg, sizeof p->msg,
+             "type mismatch: argument 1 (%s) of %s is %s, expected the condition (int)", vn, op,
+             ir_type_name(ir_ref_type(t, args[0])));
+    return problem(p, ARMJIT_E_TYPE, 0);
+  }
+  args += skip;
   armjit_type fty = ir_ref_type(t, args[0]);
   if (fty != ARMJIT_REF && fty != ARMJIT_INT) {
     ir_val_name(t, sm, args[0], vn, sizeof vn);
     snprintf(p->msg, sizeof p->msg,
-             "type mismatch: argument 1 (%s) of %s is %s, expected the function's "
-             "address (ref or int)", vn, op, ir_type_name(fty));
-    return problem(p, ARMJIT_E_TYPE, 0);
+             "type mismatch: argument %u (%s) of %s is %s, expected the function's "
+             "address (ref or int)", 1 + skip, vn, op, ir_type_name(fty));
+    return problem(p, ARMJIT_E_TYPE, (int)skip);
   }
   for (uint32_t k = 0; k < d->nargs; k++) {
     armjit_type got = ir_ref_type(t, args[k + 1]);
@@ -76,9 +86,9 @@ static bool call_sig(const armjit_trace *t, const ir_srcmap *sm, unsigned opc,
     ir_val_name(t, sm, args[k + 1], vn, sizeof vn);
     ir_descr_desc(t, descr, dn, sizeof dn);
     snprintf(p->msg, sizeof p->msg,
-             "type mismatch: argument %u (%s) of %s is %s, but descr %s says %s", k + 2, vn,
-             op, ir_type_name(got), dn, ir_type_name((armjit_type)d->args[k]));
-    return problem(p, ARMJIT_E_TYPE, (int)k + 1);
+             "type mismatch: argument %u (%s) of %s is %s, but descr %s says %s",
+             k + 2 + skip, vn, op, ir_type_name(got), dn, ir_type_name((armjit_type)d->args[k]));
+    return problem(p, ARMJIT_E_TYPE, (int)(k + 1 + skip));
   }
   return true;
 }

@@ -177,8 +177,10 @@ static armjit_status check_descr(const vctx *c, uint32_t i) {
   const ir_descr *d = ir_descr_at(t, op->descr);
   bool bad_kind = !(kinds & (1u << d->kind));
   bool no_len = op->opc == ARMJIT_OP_ARRAYLEN_GC && !d->has_len;
-  bool forcing = op->opc == ARMJIT_OP_CALL && (d->flags & ARMJIT_CALL_MAY_FORCE);
-  if (!bad_kind && !no_len && !forcing) return ARMJIT_OK;
+  bool forcing = (op->opc == ARMJIT_OP_CALL || op->opc == ARMJIT_OP_COND_CALL) &&
+                 (d->flags & ARMJIT_CALL_MAY_FORCE);
+  bool valued = op->opc == ARMJIT_OP_COND_CALL && d->type != ARMJIT_VOID;
+  if (!bad_kind && !no_len && !forcing && !valued) return ARMJIT_OK;
   ir_descr_desc(t, op->descr, dn, sizeof dn);
   if (bad_kind) {
     ir_descr_kinds_text(kinds, want, sizeof want);
@@ -189,15 +191,24 @@ static armjit_status check_descr(const vctx *c, uint32_t i) {
   if (no_len)
     return verr(c, ARMJIT_E_INVALID, i, IR_AT_DESCR, 0,
                 "descr %s has no length (len=): arraylen_gc cannot read it", dn);
+  if (valued)
+    return verr(c, ARMJIT_E_INVALID, i, IR_AT_DESCR, 0,
+                "descr %s has a result: cond_call makes only calls without one (result=void)",
+                dn);
+  if (op->opc == ARMJIT_OP_COND_CALL)
+    return verr(c, ARMJIT_E_INVALID, i, IR_AT_DESCR, 0,
+                "descr %s has may_force: cond_call cannot be followed by guard_not_forced", dn);
   return verr(c, ARMJIT_E_INVALID, i, IR_AT_DESCR, 0,
               "descr %s has may_force: call it with call_may_force followed by "
               "guard_not_forced", dn);
 }
 
-/* Is op j a call (or call_may_force) whose descriptor has may_raise? */
+/* Is op j a call (call_may_force, cond_call) whose descriptor has may_raise? */
 static bool raising_call(const armjit_trace *t, uint32_t j) {
   const ir_op *op = &t->ops[j];
-  if (op->opc != ARMJIT_OP_CALL && op->opc != ARMJIT_OP_CALL_MAY_FORCE) return false;
+  if (op->opc != ARMJIT_OP_CALL && op->opc != ARMJIT_OP_CALL_MAY_FORCE &&
+      op->opc != ARMJIT_OP_COND_CALL)
+    return false;
   return op->descr >= 0 && (ir_descr_at(t, op->descr)->flags & ARMJIT_CALL_MAY_RAISE);
 }
 

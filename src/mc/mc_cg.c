@@ -421,7 +421,7 @@ static void trap_stubs(mc_fn *c) {
     a32_dp(c->b, A32_AL, A32_ADD, false, A32_R2, A32_SP, a32_imm(24 + 64));
     int32_t ts = c->m->trap_sym;
     if (ts >= 0 && c->m->syms[ts].kind == MIR_SYM_FUNC) {
-      a32_bl(c->b, A32_AL, mc_mod_label(c->mm, (uint32_t)ts));
+      mc_mod_call(c->mm, c->b, c->sym, (uint32_t)ts);
     } else if (ts >= 0) {
       a32_mov_sym_abs(c->b, A32_AL, MC_T0, mc_mod_sym(c->mm, (uint32_t)ts), 0);
       a32_blx(c->b, A32_AL, MC_T0);

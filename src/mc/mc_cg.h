@@ -261,6 +261,11 @@ a32_sym mc_mod_sym(mc_mod *mm, uint32_t s);
 mc_exc *mc_mod_exc(mc_mod *mm);
 /* The label of module function s. */
 a32_label mc_mod_label(mc_mod *mm, uint32_t s);
+/* Call module function s from code of function `from` (UINT32_MAX: the
+ * module's own code in .text): BL to its label in the same section, else
+ * movw/movt ip, #s ; blx ip (sections may be placed apart; ip is free at
+ * calls). */
+void mc_mod_call(mc_mod *mm, a32_buf *b, uint32_t from, uint32_t s);
 /* The a32 symbol of helper h. */
 a32_sym mc_mod_helper_sym(mc_mod *mm, mc_helper h);
 /* Compile function `sym` of m into b: its constant pool, then its code at

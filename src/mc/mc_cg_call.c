@@ -209,7 +209,7 @@ static void emit_call(mc_fn *c, const mir_op *op) {
   } else if (!ind) {
     const mir_sym *s = &c->m->syms[op->sym];
     if (s->kind == MIR_SYM_FUNC) {
-      a32_bl(c->b, A32_AL, mc_mod_label(c->mm, (uint32_t)op->sym));
+      mc_mod_call(c->mm, c->b, c->sym, (uint32_t)op->sym);
     } else {
       a32_mov_sym_abs(c->b, A32_AL, MC_T0, mc_mod_sym(c->mm, (uint32_t)op->sym), 0);
       a32_blx(c->b, A32_AL, MC_T0);

@@ -97,7 +97,8 @@ static bool same_list(const mir_func *fn, const mir_block *a, const mir_block *b
 
 void mc_exc_fn_done(mc_fn *c, uint32_t start, uint32_t end) {
   mc_exc *x = c->exc;
-  if (!x || c->st != ARMJIT_OK) return;
+  /* the table covers .text (functions in named sections may lie elsewhere) */
+  if (!x || c->st != ARMJIT_OK || c->m->syms[c->sym].section) return;
   if (!ajx_grow(c->ctx, (void **)&x->fns, &x->cap, x->nfns + 1, sizeof *x->fns)) {
     mc_fail(c, ARMJIT_E_NOMEM, "out of memory for the function table");
     return;
@@ -219,10 +220,11 @@ void mc_exc_stub_throw(mc_fn *c) {
 }
 
 /* ---- the module's code: the unwinder, the SVC body, the table ---------------------- */
-/* Call callback symbol s (a module function: bl; an extern: blx ip). */
+/* Call callback symbol s from .text (a module function: mc_mod_call; an
+ * extern: blx ip). */
 static void call_sym(mc_mod *mm, a32_buf *b, const armjit_module *m, int32_t s) {
   if (m->syms[s].kind == MIR_SYM_FUNC) {
-    a32_bl(b, A32_AL, mc_mod_label(mm, (uint32_t)s));
+    mc_mod_call(mm, b, UINT32_MAX, (uint32_t)s);
   } else {
     a32_mov_sym_abs(b, A32_AL, A32_IP, mc_mod_sym(mm, (uint32_t)s), 0);
     a32_blx(b, A32_AL, A32_IP);

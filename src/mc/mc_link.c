@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* Modules: compile every function into one buffer (functions call each
- * other with BL to their labels), keep the result as an object (code,
- * function ranges, per-op offsets for listings), and load it: link it at
- * its place in the context's code arena, resolving externs from the
- * context's symbols and the helpers (mc_helpers.h) from the library
- * itself, then hand out function pointers by name. */
-#include "mc/mc_cg.h"
-#include "mc/mc_image.h"
+/* Modules: compile every function into one buffer, section by section
+ * (functions of one section call each other with BL to their labels),
+ * keep the result as an object (mc_obj.h: code sections, function ranges,
+ * per-op offsets for listings, data sections), and load it: the data into
+ * memory of the context's allocator, the code linked at its place in the
+ * context's code arena, resolving data by name, externs from the context's
+ * symbols and the helpers (mc_helpers.h) from the library itself, then
+ * hand out function and data pointers by name. */
+#include "mc/mc_obj.h"
 #include "util/sbuf.h"
 
 #include <stdio.h>
@@ -26,33 +27,24 @@ struct mc_mod {
   mc_exc *exc;      /* exceptions: the table and the unwinder, NULL: none */
 };
 
-typedef struct {
-  char *name;
-  uint32_t start, end; /* byte range in the code (its constant pool first) */
-  uint32_t entry;      /* its first instruction */
-  uint32_t tail;       /* the epilogue */
-  uint32_t sym;
-  uint32_t *op_off;    /* per op of the function */
-} mc_fnrec;
-
-struct armjit_object {
-  armjit_ctx *ctx;
-  const armjit_module *m;
-  a32_buf *b;
-  mc_fnrec *fns;
-  uint32_t nfns;
-  mc_image *img; /* the last armjit_object_link */
-  uint32_t exc_off[3]; /* __armjit_throw, __armjit_trap_svc, __armjit_fntab; UINT32_MAX */
-};
-
-static const char *const exc_names[3] = {"__armjit_throw", "__armjit_trap_svc", "__armjit_fntab"};
-
 struct armjit_mcode {
   armjit_object *o;
   armjit_code *code;
+  void **data_mem;    /* per data section: its allocation (NULL for empty) */
+  uintptr_t *data_at; /* per data section: its address */
 };
 
 a32_label mc_mod_label(mc_mod *mm, uint32_t s) { return mm->label[s]; }
+
+void mc_mod_call(mc_mod *mm, a32_buf *b, uint32_t from, uint32_t s) {
+  const char *here = from == UINT32_MAX ? ".text" : mir_sym_section(&mm->m->syms[from]);
+  if (strcmp(here, mir_sym_section(&mm->m->syms[s])) == 0) {
+    a32_bl(b, A32_AL, mm->label[s]);
+  } else {
+    a32_mov_label_abs(b, A32_AL, A32_IP, mm->label[s]);
+    a32_blx(b, A32_AL, A32_IP);
+  }
+}
 mc_exc *mc_mod_exc(mc_mod *mm) { return mm->exc; }
 
 a32_sym mc_mod_sym(mc_mod *mm, uint32_t s) {
@@ -72,6 +64,8 @@ void armjit_object_free(armjit_object *o) {
     ajx_free(o->ctx, o->fns[i].op_off);
   }
   ajx_free(o->ctx, o->fns);
+  mc_obj_free_data(o);
+  ajx_free(o->ctx, o->secs);
   mc_image_free(o->ctx, o->img);
   if (o->b) a32_buf_free(o->b);
   ajx_free(o->ctx, o);
@@ -102,25 +96,43 @@ armjit_object *armjit_module_compile(armjit_module *m, armjit_error *err) {
   if (mc_exc_used(m) && !(mm.exc = mc_exc_new(ctx, mm.b))) goto nomem;
   for (uint32_t s = 0; s < m->nsyms; s++)
     if (m->syms[s].kind == MIR_SYM_FUNC) mm.label[s] = a32_label_new(mm.b);
-  for (uint32_t s = 0; s < m->nsyms; s++) {
-    if (m->syms[s].kind != MIR_SYM_FUNC) continue;
-    mc_fnrec *f = &o->fns[o->nfns++];
-    const mir_func *fn = mir_fn(m, s);
-    f->sym = s;
-    f->name = ajx_strdup(ctx, m->syms[s].name);
-    f->op_off = ajx_calloc(ctx, fn->nops ? fn->nops : 1, sizeof *f->op_off);
-    if (!f->name || !f->op_off) goto nomem;
-    f->start = (uint32_t)a32_buf_size(mm.b);
-    char msg[240];
-    armjit_status st = mc_fn_compile(&mm, m, s, mm.b, f->op_off, &f->tail, &f->entry, msg, sizeof msg);
-    if (st != ARMJIT_OK) {
-      ajx_err(err, st, "%s", msg);
-      goto fail;
+  /* .text: its functions, then what exceptions add; then each named code
+   * section with its functions (mc_obj.h) */
+  o->secs = ajx_calloc(ctx, nf + 1, sizeof *o->secs);
+  if (!o->secs) goto nomem;
+  o->secs[o->ncode++] = (mc_osec){".text", MC_LSEC_CODE, 0, 0, 4, NULL};
+  for (uint32_t s = 0; s < m->nsyms; s++)
+    if (m->syms[s].kind == MIR_SYM_FUNC && m->syms[s].section) {
+      uint32_t k = 1;
+      while (k < o->ncode && strcmp(o->secs[k].name, m->syms[s].section) != 0) k++;
+      if (k == o->ncode) o->secs[o->ncode++] = (mc_osec){m->syms[s].section, MC_LSEC_CODE, 0, 0, 4, NULL};
     }
-    f->end = (uint32_t)a32_buf_size(mm.b);
-  }
   o->exc_off[0] = o->exc_off[1] = o->exc_off[2] = UINT32_MAX;
-  if (mm.exc) mc_exc_emit(&mm, mm.b, m, mm.exc, o->exc_off);
+  for (uint32_t sec = 0; sec < o->ncode; sec++) {
+    o->secs[sec].start = (uint32_t)a32_buf_size(mm.b);
+    for (uint32_t s = 0; s < m->nsyms; s++) {
+      if (m->syms[s].kind != MIR_SYM_FUNC || strcmp(mir_sym_section(&m->syms[s]), o->secs[sec].name))
+        continue;
+      mc_fnrec *f = &o->fns[o->nfns++];
+      const mir_func *fn = mir_fn(m, s);
+      f->sym = s;
+      f->sec = sec;
+      f->name = ajx_strdup(ctx, m->syms[s].name);
+      f->op_off = ajx_calloc(ctx, fn->nops ? fn->nops : 1, sizeof *f->op_off);
+      if (!f->name || !f->op_off) goto nomem;
+      f->start = (uint32_t)a32_buf_size(mm.b);
+      char msg[240];
+      armjit_status st = mc_fn_compile(&mm, m, s, mm.b, f->op_off, &f->tail, &f->entry, msg, sizeof msg);
+      if (st != ARMJIT_OK) {
+        ajx_err(err, st, "%s", msg);
+        goto fail;
+      }
+      f->end = (uint32_t)a32_buf_size(mm.b);
+    }
+    if (sec == 0 && mm.exc) mc_exc_emit(&mm, mm.b, m, mm.exc, o->exc_off);
+    o->secs[sec].size = (uint32_t)a32_buf_size(mm.b) - o->secs[sec].start;
+  }
+  o->nsecs = o->ncode;
   if (a32_buf_status(mm.b) != A32_OK) {
     ajx_err(err, a32_buf_status(mm.b) == A32_ERR_NOMEM ? ARMJIT_E_NOMEM
                  : a32_buf_status(mm.b) == A32_ERR_FULL  ? ARMJIT_E_LIMIT
@@ -128,6 +140,7 @@ armjit_object *armjit_module_compile(armjit_module *m, armjit_error *err) {
             "code generation failed: %s", a32_buf_errmsg(mm.b));
     goto fail;
   }
+  if (mc_obj_layout_data(o, err) != ARMJIT_OK) goto fail;
   ajx_free(ctx, mm.label);
   ajx_free(ctx, mm.sym);
   mc_exc_free(ctx, mm.exc);
@@ -145,90 +158,68 @@ fail:
 
 size_t armjit_object_size(const armjit_object *o) { return o ? a32_buf_size(o->b) : 0; }
 
-/* ---- the view for linkers (mc_image.h) ----------------------------------------------- */
-/* One section, .text: the code buffer.  Its relocations are the buffer's
- * records (externs and helpers, by name) and its label pairs (addr of a
- * function: .text plus the function's offset); its symbols the functions
- * at their entries. */
-armjit_ctx *mc_object_ctx(const armjit_object *o) { return o->ctx; }
-mc_image **mc_object_image_slot(armjit_object *o) { return &o->img; }
-const mc_image *mc_object_image(const armjit_object *o) { return o->img; }
-
-static int lrel_cmp(const void *a, const void *b) {
-  const mc_lrel *x = a, *y = b;
-  if (x->sec != y->sec) return x->sec < y->sec ? -1 : 1;
-  return x->at < y->at ? -1 : x->at > y->at;
-}
-
-void mc_link_in_free(armjit_ctx *ctx, mc_link_in *in) {
-  ajx_free(ctx, in->sec);
-  ajx_free(ctx, in->rel);
-  ajx_free(ctx, in->sym);
-  ajx_free(ctx, in->map);
-  memset(in, 0, sizeof *in);
-}
-
-armjit_status mc_object_view(const armjit_object *o, mc_link_in *in, armjit_error *err) {
-  memset(in, 0, sizeof *in);
-  size_t nr = a32_buf_nrelocs(o->b), nl = a32_buf_nlabel_refs(o->b);
-  in->sec = ajx_calloc(o->ctx, 1, sizeof *in->sec);
-  in->rel = ajx_calloc(o->ctx, nr + 2 * nl + 1, sizeof *in->rel);
-  in->sym = ajx_calloc(o->ctx, o->nfns + 4, sizeof *in->sym);
-  in->map = ajx_calloc(o->ctx, 2 * o->nfns + 4, sizeof *in->map);
-  if (!in->sec || !in->rel || !in->sym || !in->map) {
-    mc_link_in_free(o->ctx, in);
-    return ajx_err(err, ARMJIT_E_NOMEM, "out of memory linking the module");
-  }
-  uint32_t size = (uint32_t)a32_buf_size(o->b);
-  in->sec[0] = (mc_lsec){".text", MC_LSEC_CODE, a32_buf_data(o->b), size, 4};
-  in->nsec = 1;
-  for (size_t i = 0; i < nr; i++) {
-    a32_reloc r;
-    if (a32_buf_reloc(o->b, i, &r))
-      in->rel[in->nrel++] = (mc_lrel){0, (uint32_t)r.offset, r.kind, r.name, 0, r.addend};
-  }
-  for (size_t i = 0; i < nl; i++) {
-    size_t at, target;
-    if (!a32_buf_label_ref(o->b, i, &at, &target)) continue;
-    in->rel[in->nrel++] = (mc_lrel){0, (uint32_t)at, A32_RELOC_MOVW_ABS_NC, NULL, 0, (int32_t)target};
-    in->rel[in->nrel++] = (mc_lrel){0, (uint32_t)at + 4, A32_RELOC_MOVT_ABS, NULL, 0, (int32_t)target};
-  }
-  qsort(in->rel, in->nrel, sizeof *in->rel, lrel_cmp);
-  /* a function: its float constants (data) from start, code from entry to end */
-  for (uint32_t i = 0; i < o->nfns; i++) {
-    const mc_fnrec *f = &o->fns[i];
-    in->sym[in->nsym++] = (mc_lsym){f->name, 0, f->entry, f->end - f->entry, MC_LSYM_FUNC, false};
-    if (f->entry > f->start) in->map[in->nmap++] = (mc_lmap){0, f->start, true};
-    in->map[in->nmap++] = (mc_lmap){0, f->entry, false};
-  }
-  /* what exceptions add to the code, in this order: two functions and a table */
-  for (unsigned k = 0; k < 3; k++) {
-    if (o->exc_off[k] == UINT32_MAX) continue;
-    uint32_t end = size;
-    for (unsigned j = k + 1; j < 3 && end == size; j++)
-      if (o->exc_off[j] != UINT32_MAX) end = o->exc_off[j];
-    bool table = k == 2;
-    in->sym[in->nsym++] = (mc_lsym){exc_names[k], 0, o->exc_off[k], end - o->exc_off[k],
-                                    table ? MC_LSYM_OBJECT : MC_LSYM_FUNC, false};
-    in->map[in->nmap++] = (mc_lmap){0, o->exc_off[k], table};
-  }
-  return ARMJIT_OK;
-}
-
 /* ---- loading ----------------------------------------------------------------------- */
+static const mc_fnrec *find_fn(const armjit_object *o, const char *name) {
+  for (uint32_t i = 0; o && name && i < o->nfns; i++)
+    if (strcmp(o->fns[i].name, name) == 0) return &o->fns[i];
+  return NULL;
+}
+
+/* A data symbol of the object by name: its section and offset. */
+static const mc_odata *find_data(const armjit_object *o, const char *name) {
+  for (uint32_t i = 0; o && name && i < o->ndata; i++)
+    if (strcmp(o->m->syms[o->data[i].sym].name, name) == 0) return &o->data[i];
+  return NULL;
+}
+
 #if defined(__arm__)
+typedef struct {
+  const armjit_object *o;
+  const uintptr_t *data_at; /* per section (data ones) */
+} loader;
+
+/* Data of the object, helpers, then the context's symbols. */
 static bool resolve(void *ud, a32_sym sym, const char *name, uint32_t *addr) {
   (void)sym;
-  armjit_ctx *ctx = ud;
+  const loader *L = ud;
+  const mc_odata *d = find_data(L->o, name);
+  if (d) {
+    *addr = (uint32_t)(L->data_at[d->sec] + d->off);
+    return true;
+  }
   int h = mc_helper_by_name(name);
   if (h >= 0) {
     *addr = (uint32_t)mc_helper_get((mc_helper)h)->addr;
     return true;
   }
   uintptr_t a;
-  if (!ajx_sym_addr(ctx, name, strlen(name), &a)) return false;
+  if (!ajx_sym_addr(L->o->ctx, name, strlen(name), &a)) return false;
   *addr = (uint32_t)a;
   return true;
+}
+
+static void free_data(armjit_ctx *ctx, armjit_mcode *c, uint32_t nsecs) {
+  for (uint32_t i = 0; c->data_mem && i < nsecs; i++) ajx_free(ctx, c->data_mem[i]);
+  ajx_free(ctx, c->data_mem);
+  ajx_free(ctx, c->data_at);
+}
+
+/* The data sections in the context's memory, aligned, with their bytes
+ * (the words holding addresses are written after the code is placed). */
+static armjit_status place_data(armjit_object *o, armjit_mcode *c, armjit_error *err) {
+  c->data_mem = ajx_calloc(o->ctx, o->nsecs, sizeof *c->data_mem);
+  c->data_at = ajx_calloc(o->ctx, o->nsecs, sizeof *c->data_at);
+  if (!c->data_mem || !c->data_at) return ajx_err(err, ARMJIT_E_NOMEM, "out of memory loading the module");
+  for (uint32_t i = o->ncode; i < o->nsecs; i++) {
+    const mc_osec *s = &o->secs[i];
+    size_t need = (size_t)s->size + s->align;
+    uint8_t *p = c->data_mem[i] = ajx_calloc(o->ctx, need, 1);
+    if (!p) return ajx_err(err, ARMJIT_E_NOMEM, "out of memory for the module's %s", s->name);
+    uintptr_t at = ((uintptr_t)p + s->align - 1) & ~(uintptr_t)(s->align - 1);
+    c->data_at[i] = at;
+    if (s->bytes) memcpy((void *)at, s->bytes, s->size);
+  }
+  return ARMJIT_OK;
 }
 #endif
 
@@ -243,29 +234,47 @@ armjit_mcode *armjit_object_load(armjit_object *o, armjit_error *err) {
           "the object can still be listed");
   return NULL;
 #else
-  /* every extern must be known before anything is linked */
-  for (size_t i = 0; i < a32_buf_nrelocs(o->b); i++) {
-    a32_reloc r;
-    uint32_t a;
-    if (a32_buf_reloc(o->b, i, &r) && !resolve(o->ctx, r.sym, r.name, &a)) {
-      ajx_err(err, ARMJIT_E_INVALID,
-              "unresolved symbol '%s': register it with armjit_ctx_add_symbol before loading",
-              r.name);
-      return NULL;
-    }
-  }
   armjit_mcode *c = ajx_calloc(o->ctx, 1, sizeof *c);
   if (!c) {
     ajx_err(err, ARMJIT_E_NOMEM, "out of memory loading the module");
     return NULL;
   }
-  c->code = armjit_code_new_with(o->ctx, o->b, resolve, o->ctx, err);
-  if (!c->code) {
-    ajx_free(o->ctx, c);
-    return NULL;
-  }
   c->o = o;
+  loader L = {o, NULL};
+  if (place_data(o, c, err) != ARMJIT_OK) goto fail;
+  L.data_at = c->data_at;
+  /* every extern must be known before anything is linked */
+  for (size_t i = 0; i < a32_buf_nrelocs(o->b) + o->ndrel; i++) {
+    a32_reloc r;
+    uint32_t a;
+    const char *name = NULL;
+    if (i < a32_buf_nrelocs(o->b)) name = a32_buf_reloc(o->b, i, &r) ? r.name : NULL;
+    else if (!find_fn(o, o->drel[i - a32_buf_nrelocs(o->b)].target))
+      name = o->drel[i - a32_buf_nrelocs(o->b)].target;
+    if (name && !resolve(&L, 0, name, &a)) {
+      ajx_err(err, ARMJIT_E_INVALID,
+              "unresolved symbol '%s': register it with armjit_ctx_add_symbol before loading",
+              name);
+      goto fail;
+    }
+  }
+  c->code = armjit_code_new_with(o->ctx, o->b, resolve, &L, err);
+  if (!c->code) goto fail;
+  /* the data's words holding addresses: functions at their loaded entry */
+  for (uint32_t i = 0; i < o->ndrel; i++) {
+    const mc_orel *r = &o->drel[i];
+    uint32_t a = 0;
+    const void *f = armjit_mcode_symbol(c, r->target);
+    if (f) a = (uint32_t)(uintptr_t)f;
+    else (void)resolve(&L, 0, r->target, &a);
+    a += (uint32_t)r->addend;
+    memcpy((void *)(c->data_at[r->sec] + r->at), &a, 4);
+  }
   return c;
+fail:
+  free_data(o->ctx, c, o->nsecs);
+  ajx_free(o->ctx, c);
+  return NULL;
 #endif
 }
 
@@ -280,23 +289,23 @@ armjit_mcode *armjit_module_load(armjit_module *m, armjit_error *err) {
 void armjit_mcode_free(armjit_mcode *c) {
   if (!c) return;
   armjit_ctx *ctx = c->o->ctx;
+  for (uint32_t i = 0; c->data_mem && i < c->o->nsecs; i++) ajx_free(ctx, c->data_mem[i]);
+  ajx_free(ctx, c->data_mem);
+  ajx_free(ctx, c->data_at);
   armjit_code_free(c->code);
   armjit_object_free(c->o);
   ajx_free(ctx, c);
 }
 
-static const mc_fnrec *find_fn(const armjit_object *o, const char *name) {
-  for (uint32_t i = 0; o && name && i < o->nfns; i++)
-    if (strcmp(o->fns[i].name, name) == 0) return &o->fns[i];
-  return NULL;
-}
 
 void *armjit_mcode_symbol(const armjit_mcode *c, const char *name) {
   const mc_fnrec *f = c ? find_fn(c->o, name) : NULL;
   if (f) return (uint8_t *)armjit_code_entry(c->code) + f->entry;
   for (unsigned k = 0; c && name && k < 3; k++) /* what exceptions add to the code */
-    if (c->o->exc_off[k] != UINT32_MAX && strcmp(name, exc_names[k]) == 0)
+    if (c->o->exc_off[k] != UINT32_MAX && strcmp(name, mc_exc_names[k]) == 0)
       return (uint8_t *)armjit_code_entry(c->code) + c->o->exc_off[k];
+  const mc_odata *d = c ? find_data(c->o, name) : NULL;
+  if (d && c->data_at) return (void *)(c->data_at[d->sec] + d->off);
   return NULL;
 }
 

@@ -121,7 +121,10 @@ void armjit_module_free(armjit_module *m) {
     ajx_free(ctx, m->syms[s].name);
     ajx_free(ctx, m->syms[s].params);
     mir_func_free(ctx, m->syms[s].fn);
+    mir_data_free(ctx, m->syms[s].data);
+    ajx_free(ctx, m->syms[s].section);
   }
+  mir_interp_data_free(m);
   ajx_free(ctx, m->syms);
   ajx_free(ctx, m->symhash);
   ajx_free(ctx, m->blockmap);

@@ -181,10 +181,36 @@ typedef struct {
   uint32_t *analysis; /* storage behind preds/succs (mir_validate) */
 } mir_func;
 
-enum { MIR_SYM_FUNC, MIR_SYM_EXTERN };
+enum { MIR_SYM_FUNC, MIR_SYM_EXTERN, MIR_SYM_DATA };
+
+/* A data symbol's 32-bit word at `off` holds the address of symbol sym
+ * plus addend (ABS32). */
+typedef struct {
+  uint32_t off;
+  int32_t sym;
+  int32_t addend;
+  uint32_t line, col; /* text position (parsed), 0 */
+} mir_dreloc;
+
+/* A data symbol (mir_data.c): `size` bytes of kind armjit_data_kind (read-only,
+ * writable, zero-initialized), aligned to `align` (a power of 2), with
+ * relocated words; bytes NULL for bss. */
+typedef struct {
+  uint8_t kind;       /* armjit_data_kind */
+  uint32_t align, size;
+  uint8_t *bytes;
+  mir_dreloc *relocs; /* in offset order (mir_validate sorts them) */
+  uint32_t nrelocs, relocs_cap;
+  char **pending;     /* parsing only: reloc k with sym -2 - j names pending[j] */
+  uint32_t npending;
+} mir_data;
 
 typedef struct {
   uint8_t kind;       /* MIR_SYM_* */
+  bool local;         /* functions and data: module-private (ELF STB_LOCAL) */
+  char *section;      /* functions and data: a named section, NULL: the default
+                         (.text; the data's kind's .rodata / .data / .bss) */
+  mir_data *data;     /* MIR_SYM_DATA */
   char *name;
   uint8_t *params;
   uint32_t nparams;
@@ -220,6 +246,12 @@ struct armjit_module {
   uint32_t nblockmap, blockmap_cap;
   armjit_error builder_err; /* first builder misuse */
   bool validated;
+  /* the interpreter's copy of the data (mir_interp.c): per symbol its
+   * allocation and address (0 but for data), made at the first run after
+   * a validation, dropped when the module changes */
+  void **idata;
+  uintptr_t *idata_at;
+  uint32_t nidata;        /* symbols they cover */
 };
 
 /* ---- helpers shared by the mc files ------------------------------------------------ */
@@ -258,6 +290,16 @@ bool mir_trap_throws(const armjit_module *m);
 /* Check every rule and fill the analysis (armjit_module_validate runs it
  * when the module changed; prefer that). */
 armjit_status mir_validate(armjit_module *m, armjit_error *err);
+
+/* ---- data and sections (mir_data.c) ------------------------------------------------- */
+/* The rules of data symbols and sections (docs/mir.md, "data"), run by
+ * mir_validate after the functions. */
+armjit_status mir_validate_data(armjit_module *m, armjit_error *err);
+/* The section symbol s goes to: its named one, else ".text" (functions) or
+ * its kind's. */
+const char *mir_sym_section(const mir_sym *y);
+/* Free the interpreter's copy of the data (m->idata). */
+void mir_interp_data_free(armjit_module *m);
 
 /* Append op's text form (as armjit_module_print writes it, no newline) or
  * a constant's to sb: for listings annotated with the IR. */

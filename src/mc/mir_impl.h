@@ -98,6 +98,16 @@ void mir_put_func_attrs(ajx_sbuf *sb, const mir_func *fn);
 armjit_status mir_kinds_check(const armjit_module *m, const mir_func *fn, uint32_t *bad_op,
                               char *msg, size_t cap);
 
+/* ---- data and sections (mir_data.c) ---- */
+/* The printer's pieces (the parser's are in mir_data.h): a data symbol's
+ * line, a function's " local section(...)" words. */
+void mir_put_data(ajx_sbuf *sb, const armjit_module *m, const mir_sym *y);
+void mir_put_sym_attrs(ajx_sbuf *sb, const mir_sym *y);
+void mir_data_free(armjit_ctx *ctx, mir_data *d);
+/* A valid section name (".vectors"): '.' then letters, digits, '_', '.',
+ * '$' or '-', at most 63 bytes, none of the four standard ones. */
+bool mir_section_name_ok(const char *s, size_t n);
+
 /* ---- the immediates of the intrinsics (mir_hw.c) ---- */
 /* Does op take its immediates in the intrinsics' way (first, in the
  * text; mir_hw_imm_* below)?  May the text leave them out (barriers:

@@ -189,6 +189,7 @@ static armjit_mval eval(const interp *I, const frame *F, const mir_op *op) {
     uintptr_t base = 0;
     const mir_sym *s = &I->m->syms[op->sym];
     if (s->kind == MIR_SYM_FUNC) base = func_token(I->m, (uint32_t)op->sym);
+    else if (s->kind == MIR_SYM_DATA) base = I->m->idata_at[op->sym];
     else armjit_ctx_symbol(I->m->ctx, s->name, &base); /* checked by the caller */
     return mk_ref(base + (uintptr_t)(intptr_t)op->imm[0]);
   }
@@ -667,6 +668,74 @@ static armjit_status run(interp *I, uint32_t base, armjit_mval *result) {
   }
 }
 
+/* ---- data -------------------------------------------------------------------------- */
+void mir_interp_data_free(armjit_module *m) {
+  for (uint32_t s = 0; m->idata && s < m->nidata; s++) ajx_free(m->ctx, m->idata[s]);
+  ajx_free(m->ctx, m->idata);
+  ajx_free(m->ctx, m->idata_at);
+  m->idata = NULL;
+  m->idata_at = NULL;
+  m->nidata = 0;
+}
+
+/* Every data symbol in memory of the context's allocator, aligned, its
+ * words holding the addresses addr @sym gives (function tokens, externs
+ * from the context's symbols, data).  Addresses are 32-bit words, so a
+ * 64-bit host cannot hold them: ARMJIT_E_UNSUPPORTED there. */
+static armjit_status data_setup(armjit_module *m, armjit_error *err) {
+  bool any = false;
+  for (uint32_t s = 0; s < m->nsyms && !any; s++) any = m->syms[s].kind == MIR_SYM_DATA;
+  if (!any || m->idata) return ARMJIT_OK;
+  m->idata = ajx_calloc(m->ctx, m->nsyms, sizeof *m->idata);
+  m->idata_at = ajx_calloc(m->ctx, m->nsyms, sizeof *m->idata_at);
+  if (!m->idata || !m->idata_at) goto nomem;
+  m->nidata = m->nsyms;
+  for (uint32_t s = 0; s < m->nsyms; s++) {
+    const mir_data *d = m->syms[s].data;
+    if (!d) continue;
+    uint8_t *p = m->idata[s] = ajx_calloc(m->ctx, (size_t)d->size + d->align, 1);
+    if (!p) goto nomem;
+    uintptr_t at = ((uintptr_t)p + d->align - 1) & ~(uintptr_t)(d->align - 1);
+    m->idata_at[s] = at;
+    if (d->bytes) memcpy((void *)at, d->bytes, d->size);
+  }
+  for (uint32_t s = 0; s < m->nsyms; s++) {
+    const mir_data *d = m->syms[s].data;
+    for (uint32_t r = 0; d && r < d->nrelocs; r++) {
+      const mir_dreloc *x = &d->relocs[r];
+      const mir_sym *t = &m->syms[x->sym];
+      uintptr_t a = 0;
+      if (t->kind == MIR_SYM_FUNC) a = func_token(m, (uint32_t)x->sym);
+      else if (t->kind == MIR_SYM_DATA) a = m->idata_at[x->sym];
+      else if (!armjit_ctx_symbol(m->ctx, t->name, &a)) {
+        mir_interp_data_free(m);
+        return ajx_err(err, ARMJIT_E_INVALID, "data @%s: @%s is not among the context's symbols",
+                       m->syms[s].name, t->name);
+      }
+      a += (uintptr_t)(intptr_t)x->addend;
+      if (sizeof a > 4 && a > UINT32_MAX) {
+        mir_interp_data_free(m);
+        return ajx_err(err, ARMJIT_E_UNSUPPORTED,
+                       "data @%s holds the address of @%s in a 32-bit word: the interpreter "
+                       "on a 64-bit host cannot", m->syms[s].name, t->name);
+      }
+      uint32_t w = (uint32_t)a;
+      memcpy((void *)(m->idata_at[s] + x->off), &w, 4);
+    }
+  }
+  return ARMJIT_OK;
+nomem:
+  mir_interp_data_free(m);
+  return ajx_err(err, ARMJIT_E_NOMEM, "out of memory for the interpreter's data");
+}
+
+void *armjit_mc_interp_data(const armjit_module *m, const char *name) {
+  if (!m || !name || !m->idata) return NULL;
+  int32_t s = mir_find_sym(m, name, strlen(name));
+  if (s < 0 || (uint32_t)s >= m->nidata || m->syms[s].kind != MIR_SYM_DATA) return NULL;
+  return (void *)m->idata_at[s];
+}
+
 armjit_status armjit_mc_interpret(armjit_module *m, const char *name, const armjit_mval *args,
                                   unsigned nargs, armjit_mval *result,
                                   armjit_interp_options *o, armjit_error *err) {
@@ -682,6 +751,7 @@ armjit_status armjit_mc_interpret(armjit_module *m, const char *name, const armj
                    y->nparams, nargs);
   if (!result && y->result != ARMJIT_T_VOID)
     return ajx_err(err, ARMJIT_E_ARG, "armjit_mc_interpret: result is NULL");
+  if ((st = data_setup(m, err)) != ARMJIT_OK) return st;
   interp I;
   memset(&I, 0, sizeof I);
   I.m = m;

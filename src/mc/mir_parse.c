@@ -11,6 +11,7 @@
  * pending and settled when the function's closing '}' is reached.  Result
  * types never depend on operands (mc_ops.h), so ops are made at once. */
 #include "ir/lex.h"
+#include "mc/mir_data.h"
 #include "mc/mir_impl.h"
 
 #include <math.h>
@@ -1136,6 +1137,17 @@ static armjit_status attr_interrupt(mparse *P, mir_func *fn, uint32_t col) {
   return st != ARMJIT_OK ? st : set_kind(P, fn, k, col);
 }
 
+/* local; section("NAME") (mir_data.c) */
+static armjit_status attr_local(mparse *P, mir_func *fn, uint32_t col) {
+  (void)col;
+  P->m->syms[fn->sym].local = true;
+  return ARMJIT_OK;
+}
+static armjit_status attr_section(mparse *P, mir_func *fn, uint32_t col) {
+  (void)col;
+  return mir_parse_section(P->m, &P->lx, &P->m->syms[fn->sym].section);
+}
+
 /* Attributes with a syntax of their own; the plain flags are mir_kinds.c's
  * (mir_fattr_find). */
 static const struct {
@@ -1144,6 +1156,8 @@ static const struct {
 } func_attrs[] = {
     {"naked", attr_naked},
     {"interrupt", attr_interrupt},
+    {"local", attr_local},
+    {"section", attr_section},
 };
 
 static armjit_status attributes(mparse *P, mir_func *fn) {
@@ -1297,15 +1311,14 @@ static armjit_status top_level(mparse *P) {
   while (ir_lex_next_content(lx)) {
     const char *s;
     uint32_t n, col = ir_lex_col(lx);
-    armjit_status st = name(P, "extern, func or trap", &s, &n);
+    armjit_status st = name(P, "extern, func, data or trap", &s, &n);
     if (st != ARMJIT_OK) return st;
     if (word_is(s, n, "extern")) st = sym_decl(P, false);
     else if (word_is(s, n, "func")) { st = sym_decl(P, true); if (st == ARMJIT_OK) continue; }
     else if (word_is(s, n, "trap")) st = trap_decl(P);
     else if (exc_word(s, n) >= 0) st = exc_decl(P, (unsigned)exc_word(s, n), col);
-    else if (word_is(s, n, "data"))
-      return ir_lex_err(lx, ARMJIT_E_UNSUPPORTED, col, "data objects are not supported");
-    else return SYNTAX(P, col, "expected extern, func or trap, got '%.*s'", (int)n, s);
+    else if (word_is(s, n, "data")) st = mir_parse_data(P->m, lx, col);
+    else return SYNTAX(P, col, "expected extern, func, data or trap, got '%.*s'", (int)n, s);
     if (st != ARMJIT_OK) return st;
     ir_lex_next_line(lx);
   }
@@ -1331,6 +1344,7 @@ armjit_module *armjit_module_parse(armjit_ctx *ctx, const char *text, armjit_err
   P.lx.line = 1;
   P.m = m;
   armjit_status st = top_level(&P);
+  if (st == ARMJIT_OK) st = mir_data_resolve(m, err);
   for (uint32_t k = 0; st == ARMJIT_OK && k < P.nbodies; k++) {
     P.lx.p = P.bodies[k].body;
     P.lx.ls = P.bodies[k].ls;

@@ -262,6 +262,7 @@ static void put_func(ajx_sbuf *sb, const armjit_module *m, const mir_sym *s) {
   ajx_sb_puts(sb, ")");
   if (s->result != ARMJIT_T_VOID) ajx_sb_printf(sb, " -> %s", mir_type_name(s->result));
   mir_put_func_attrs(sb, fn);
+  mir_put_sym_attrs(sb, s);
   ajx_sb_puts(sb, " {\n");
   for (uint32_t b = 0; b < fn->nblocks; b++) {
     const mir_block *bl = &fn->blocks[b];
@@ -293,6 +294,10 @@ static void put_module(ajx_sbuf *sb, const armjit_module *m) {
     const mir_sym *y = &m->syms[s];
     if (y->kind == MIR_SYM_FUNC) {
       put_func(sb, m, y);
+      continue;
+    }
+    if (y->kind == MIR_SYM_DATA) {
+      mir_put_data(sb, m, y);
       continue;
     }
     ajx_sb_printf(sb, "extern @%s(", y->name);

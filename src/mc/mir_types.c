@@ -164,6 +164,8 @@ bool mir_check_operands(const armjit_module *m, const mir_func *fn, const mir_op
     callee = &m->syms[op->sym];
   }
   if (op->opc == ARMJIT_MOP_CALL) {
+    if (callee->kind == MIR_SYM_DATA)
+      return bad(code, ARMJIT_E_INVALID, msg, cap, "@%s is data, not a function", callee->name);
     want = callee->nparams;
     if (nargs != want)
       return bad(code, ARMJIT_E_INVALID, msg, cap, "%u arguments, @%s takes %u", nargs,

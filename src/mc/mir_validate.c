@@ -449,6 +449,11 @@ static armjit_status check_handlers(vctx *v, mod_needs *need) {
       if (h->sym >= 0 && (uint32_t)h->sym >= v->m->nsyms)
         return fail_block(v, ARMJIT_E_INVALID, b, "handler %u: no symbol %d in the module", k + 1,
                           (int)h->sym);
+      if (h->sym >= 0 && v->m->syms[h->sym].kind == MIR_SYM_FUNC && v->m->syms[h->sym].section)
+        return fail_block(v, ARMJIT_E_INVALID, b,
+                          "handler %u: tag @%s is a function in section %s (the function table "
+                          "holds tags in .text only)", k + 1, v->m->syms[h->sym].name,
+                          v->m->syms[h->sym].section);
       if (h->sym >= 0 || h->tag) need->tags = true;
     }
   }
@@ -638,7 +643,8 @@ armjit_status mir_validate(armjit_module *m, armjit_error *err) {
   }
   need.checks = has_checks;
   armjit_status st = check_trap(m, has_checks, err);
-  return st == ARMJIT_OK ? check_exc(m, &need, err) : st;
+  if (st == ARMJIT_OK) st = check_exc(m, &need, err);
+  return st == ARMJIT_OK ? mir_validate_data(m, err) : st;
 }
 
 armjit_status armjit_module_validate(armjit_module *m, armjit_error *err) {
@@ -649,6 +655,7 @@ armjit_status armjit_module_validate(armjit_module *m, armjit_error *err) {
     return m->builder_err.code;
   }
   if (m->validated) return ARMJIT_OK;
+  mir_interp_data_free(m); /* the module changed: the interpreter's data starts again */
   armjit_status st = mir_validate(m, err);
   m->validated = st == ARMJIT_OK;
   return st;

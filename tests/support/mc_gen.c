@@ -143,6 +143,7 @@ typedef struct {
   bool exc;                     /* exceptions: try regions, throw, trap */
   struct hlist { unsigned n; armjit_handler e[6]; } *hl; /* per block handle */
   unsigned hl_cap;
+  armjit_sym tab, vt;           /* the data table and the function table, -1: none */
 } gen;
 
 static uint32_t rnd(gen *g) {
@@ -255,22 +256,29 @@ static void mem_op(gen *g, armjit_block b) {
   unsigned size = sizes[k], lg = size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
   /* ref cells are 8 bytes apart so the same layout works for 4- and 8-byte refs */
   unsigned shift = lg + below(g, 4 - lg);
-  armjit_val idx = ARMJIT_NOVAL;
+  armjit_val idx = ARMJIT_NOVAL, base = g->buf;
+  /* the data table: index * 2^shift <= 120, offset <= 120, inside MC_GEN_TAB */
+  bool tab = g->tab >= 0 && chance(g, 30);
+  if (tab) {
+    base = armjit_addr(g->m, b, g->tab, 0);
+    g->nops++;
+  }
   if (chance(g, 60)) {
     armjit_val x = pick(g, T(I32));
-    idx = armjit_op2(g->m, b, ARMJIT_MOP_AND, T(I32), x, armjit_mconst_i32(g->m, g->f, 63));
+    idx = armjit_op2(g->m, b, ARMJIT_MOP_AND, T(I32), x,
+                     armjit_mconst_i32(g->m, g->f, tab ? 15 : 63));
     g->nops++;
   }
   /* index * 2^shift <= 504; the offset keeps the access below MEM - 16 */
-  int32_t off = (int32_t)(below(g, 63) * (1u << lg));
+  int32_t off = (int32_t)(below(g, tab ? 16 : 63) * (1u << lg));
   if (ks[k] == ARMJIT_MEM_REF) off &= ~7;
   unsigned vol = chance(g, 10) ? ARMJIT_MOP_VOLATILE : 0;
   if (chance(g, 50)) {
-    armjit_val v = armjit_load(g->m, b, ks[k], g->buf, idx, idx == ARMJIT_NOVAL ? 0 : shift, off, vol);
+    armjit_val v = armjit_load(g->m, b, ks[k], base, idx, idx == ARMJIT_NOVAL ? 0 : shift, off, vol);
     add_pool(g, v, rt[k]);
   } else {
     armjit_val v = canon(g, b, pick(g, rt[k]), rt[k]);
-    armjit_store(g->m, b, ks[k], g->buf, idx, idx == ARMJIT_NOVAL ? 0 : shift, off, v, vol);
+    armjit_store(g->m, b, ks[k], base, idx, idx == ARMJIT_NOVAL ? 0 : shift, off, v, vol);
   }
   g->nops++;
 }
@@ -287,7 +295,12 @@ static void call_op(gen *g, armjit_block b) {
     args[0] = g->buf;
     for (int k = 1; k < n; k++) args[k] = pick(g, pt[k]);
     armjit_val r;
-    if (chance(g, 30)) {
+    if (g->vt >= 0 && chance(g, 30)) { /* through the function table */
+      armjit_val t = armjit_addr(m, b, g->vt, 0);
+      armjit_val p = armjit_load(m, b, ARMJIT_MEM_REF, t, ARMJIT_NOVAL, 0, (int32_t)(4 * (j - 1)), 0);
+      r = armjit_call_ind(m, b, p, res, args, (unsigned)n, ARMJIT_NOVAL);
+      g->nops += 2;
+    } else if (chance(g, 30)) {
       armjit_val p = armjit_addr(m, b, s, 0); /* never in the pool: only call_ind sees it */
       r = armjit_call_ind(m, b, p, res, args, (unsigned)n,
                           chance(g, 30) ? pick(g, T(I32)) : ARMJIT_NOVAL);
@@ -804,6 +817,22 @@ armjit_status mc_gen(armjit_ctx *ctx, uint64_t seed, const mc_gen_options *o, mc
       memcpy(c->types, pt, np * sizeof *pt);
       c->result = res;
     }
+  }
+  /* the data: a table the code reads and writes, a function table */
+  g.tab = g.vt = -1;
+  c->tab = NULL;
+  memset(c->tab_init, 0, sizeof c->tab_init);
+  if (!(g.o.no & (MC_GEN_NO_DATA | MC_GEN_NO_MEM)) && chance(&g, 50)) {
+    bool bss = chance(&g, 25);
+    for (unsigned k = 0; !bss && k < MC_GEN_TAB; k++) c->tab_init[k] = (uint8_t)rnd(&g);
+    g.tab = armjit_data(g.m, "mcg_tab", bss ? ARMJIT_DATA_BSS : ARMJIT_DATA_DATA,
+                        bss ? NULL : c->tab_init, MC_GEN_TAB, 8);
+    c->tab = "mcg_tab";
+  }
+  if (sizeof(uintptr_t) == 4 && !(g.o.no & (MC_GEN_NO_DATA | MC_GEN_NO_MEM | MC_GEN_NO_CALLS)) &&
+      g.nfuncs > 1 && chance(&g, 60)) {
+    g.vt = armjit_data(g.m, "mcg_vt", ARMJIT_DATA_RODATA, NULL, 4 * (g.nfuncs - 1), 4);
+    for (unsigned k = 1; k < g.nfuncs; k++) armjit_data_reloc(g.m, g.vt, 4 * (k - 1), g.fsyms[k], 0);
   }
   for (unsigned k = 0; k < g.nfuncs; k++) gen_func(&g, k);
   for (unsigned b = 0; b < g.hl_cap; b++)

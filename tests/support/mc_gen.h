@@ -18,7 +18,11 @@
  * arms ending in throw or trap, checks whose trap handler returns an
  * exception (the number 1 + code % 60, none for codes divisible by 4).
  * mcg_match (t divides e) and mcg_uncaught add to the trap sum.  Loads and stores touch only
- * mem[0 .. MC_GEN_MEM) through the buffer parameter, aligned.  Checks trap
+ * mem[0 .. MC_GEN_MEM) through the buffer parameter, aligned, and in half
+ * of the modules a data table too: mcg_tab (data or bss, MC_GEN_TAB bytes,
+ * through addr @mcg_tab); on a 32-bit host some modules call through a
+ * function table in rodata as well (mcg_vt: the addresses of mcg_f1...,
+ * loaded and called with call_ind).  Checks trap
  * to the C handler mcg_trap, which counts (mc_gen_trap_sum).
  *
  * What the harness does per case:
@@ -50,7 +54,8 @@ enum {
   MC_GEN_NO_CHECKS = 1u << 4, /* no check ops (no trap handler) */
   MC_GEN_NO_SWITCH = 1u << 5,
   MC_GEN_NO_LOOPS  = 1u << 6,
-  MC_GEN_NO_EXC    = 1u << 7  /* no exceptions (try regions, throw, trap) */
+  MC_GEN_NO_EXC    = 1u << 7, /* no exceptions (try regions, throw, trap) */
+  MC_GEN_NO_DATA   = 1u << 8  /* no data symbols */
 };
 
 typedef struct {
@@ -61,7 +66,7 @@ typedef struct {
   unsigned no;         /* MC_GEN_NO_* */
 } mc_gen_options;
 
-enum { MC_GEN_MEM = 1024, MC_GEN_MAX_ARGS = 8 };
+enum { MC_GEN_MEM = 1024, MC_GEN_MAX_ARGS = 8, MC_GEN_TAB = 256 };
 
 typedef struct {
   armjit_module *m;
@@ -73,6 +78,9 @@ typedef struct {
   uint8_t *mem;                         /* MC_GEN_MEM bytes, 16-byte aligned */
   uint8_t init[MC_GEN_MEM];             /* its bytes before every run */
   unsigned nfuncs, nblocks, nops;       /* what was generated */
+  const char *tab;                      /* a data table the code reads and writes
+                                           (MC_GEN_TAB bytes), NULL: none */
+  uint8_t tab_init[MC_GEN_TAB];         /* its bytes before the first run */
 } mc_gen_case;
 
 /* Build case c from seed (o may be NULL).  ARMJIT_OK, or the status of the

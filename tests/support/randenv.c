@@ -191,6 +191,25 @@ static i32 h_s8(i32 a) { uint64_t h = 17; I(a); return as_i32(h); }
 static i32 h_u8(i32 a, double b) { uint64_t h = 18; I(a); F(b); return as_i32(h); }
 static i32 h_s16(ref a, i32 b) { uint64_t h = 19; R(a); I(b); return as_i32(h); }
 static i32 h_u16(i32 a) { uint64_t h = 20; I(a); return as_i32(h); }
+/* Void helpers whose effect shows (cond_call's subjects): the hash of
+ * their arguments stored into obj's data (8-byte slot i & 7), a raise. */
+static void put_hash(ref obj, i32 i, uint64_t h) {
+  memcpy((void *)(obj + RT_DATA + (uintptr_t)(i & 7) * 8), &h, 8);
+}
+static void h_vmix(ref obj, i32 i, double a, ref b, double c, i32 d, i32 e, double f) {
+  uint64_t h = 21; I(i); F(a); R(b); F(c); I(d); I(e); F(f); put_hash(obj, i, h);
+}
+static void h_vwide(ref obj, int64_t a, float b, double c, int64_t d, i32 i) {
+  uint64_t h = 22; L(a); S(b); F(c); L(d); I(i); put_hash(obj, i, h);
+}
+/* forces through a plain call (not call_may_force): what only a later
+ * guard_not_forced_2 (or guard_not_forced) sees */
+static void h_vforce(ref token, i32 a) {
+  if (token && (a & 3) == 3) armjit_force(token);
+}
+static void h_vraise(ref ctx, i32 a) {
+  if ((a & 3) == 2) armjit_raise((armjit_ctx *)ctx, 0x80 + ((uintptr_t)(uint32_t)a & 0xff0));
+}
 
 typedef void (*fnptr)(void);
 const rt_helper rt_helpers[] = {
@@ -217,6 +236,10 @@ const rt_helper rt_helpers[] = {
     {"rt_h_u8", (fnptr)h_u8, "if", 'i', RT_H_BYTE},
     {"rt_h_s16", (fnptr)h_s16, "ri", 'i', RT_H_HALF | RT_H_SIGNED},
     {"rt_h_u16", (fnptr)h_u16, "i", 'i', RT_H_HALF},
+    {"rt_h_vmix", (fnptr)h_vmix, "oifrfiif", 'v', RT_H_WRITES},
+    {"rt_h_vwide", (fnptr)h_vwide, "olsfli", 'v', RT_H_WRITES},
+    {"rt_h_vraise", (fnptr)h_vraise, "ci", 'v', RT_H_RAISES},
+    {"rt_h_vforce", (fnptr)h_vforce, "ti", 'v', 0},
 };
 const unsigned rt_nhelpers = sizeof rt_helpers / sizeof rt_helpers[0];
 

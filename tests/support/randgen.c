@@ -440,8 +440,10 @@ static void gen_guard(gen *s) {
     a[0] = rt_chance(s->r, 5) ? rt_g_rand_const(s, ARMJIT_REF) : rt_g_operand(s, ARMJIT_REF);
     rt_g_emit_guard(s, rt_chance(s->r, 50) ? ARMJIT_OP_GUARD_NONNULL : ARMJIT_OP_GUARD_ISNULL, a,
                1, 0);
-  } else if (k < 97) {
+  } else if (k < 96) {
     gen_ovf(s, 0);
+  } else if (k < 98) { /* fails after a forcing no guard_not_forced checked */
+    rt_g_emit_guard(s, ARMJIT_OP_GUARD_NOT_FORCED_2, NULL, 0, 0);
   } else { /* fails only once its loop is invalidated (bridge sets) */
     rt_g_emit_guard(s, ARMJIT_OP_GUARD_NOT_INVALIDATED, NULL, 0, 0);
   }

@@ -279,9 +279,27 @@ bool rt_g_call(rt_gen *s) {
   if (!s->c->wide_pct && (strpbrk(hp->sig, "ls") || strchr("ls", hp->res))) return false;
   int32_t di = call_descr(s, h);
   if (di < 0) return false;
-  uint32_t n = (uint32_t)strlen(hp->sig) + 1;
-  int32_t *l = malloc(n * sizeof *l);
-  if (!l) { s->oom = true; return false; }
+  /* a void call may be a cond_call: its condition goes first */
+  bool cond = hp->res == 'v' && !(hp->flags & RT_H_FORCES) && rt_chance(s->r, 60);
+  int32_t c = -1;
+  if (cond) {
+    uint32_t k = rt_below(s->r, 10);
+    if (k < 2) {
+      c = rt_g_int_const(s, (int32_t)(k & 1) * (int32_t)(1 + rt_below(s->r, 5)));
+    } else if (k < 6) { /* taken about half the time */
+      int32_t a[2] = {rt_g_operand(s, ARMJIT_INT), rt_g_int_const(s, 1 << rt_below(s->r, 4))};
+      int32_t i = rt_g_emit_op(s, ARMJIT_OP_INT_AND, ARMJIT_INT, a, 2, -1, RT_K_PLAIN);
+      c = i < 0 ? rt_g_int_const(s, 0) : s->g->ops[i].res;
+    } else {
+      c = rt_g_operand(s, ARMJIT_INT);
+    }
+  }
+  uint32_t n = (uint32_t)strlen(hp->sig) + 1 + cond;
+  int32_t *l0 = malloc(n * sizeof *l0);
+  if (!l0) { s->oom = true; return false; }
+  if (cond) l0[0] = c;
+  int32_t *l = l0 + cond;
+  n -= cond;
   l[0] = sym_const(s, (int32_t)h + 1);
   if (rt_chance(s->r, 15)) { /* the target in a register */
     int32_t i = rt_g_emit_op(s, ARMJIT_OP_SAME_AS, ARMJIT_REF, l, 1, -1, RT_K_FN);
@@ -303,13 +321,16 @@ bool rt_g_call(rt_gen *s) {
     }
     }
   }
-  armjit_opcode opc = hp->flags & RT_H_FORCES ? ARMJIT_OP_CALL_MAY_FORCE : ARMJIT_OP_CALL;
-  int32_t i = s->oom ? -1 : rt_add_op(s->g, opc, res_of(hp->res), NULL, 0, l, n, 0);
-  free(l);
+  armjit_opcode opc = cond ? ARMJIT_OP_COND_CALL
+                     : hp->flags & RT_H_FORCES ? ARMJIT_OP_CALL_MAY_FORCE : ARMJIT_OP_CALL;
+  int32_t i = s->oom ? -1 : rt_add_op(s->g, opc, res_of(hp->res), NULL, 0, l0, n + cond, 0);
+  free(l0);
   if (i < 0) { s->oom = true; return false; }
   s->g->ops[i].descr = di;
   if (s->g->ops[i].res >= 0) rt_g_avail_push(s, s->g->ops[i].res);
   if (hp->flags & RT_H_FORCES) rt_g_emit_guard(s, ARMJIT_OP_GUARD_NOT_FORCED, NULL, 0, 0);
+  else if (strchr(hp->sig, 't') && rt_chance(s->r, 60)) /* a plain call that may force */
+    rt_g_emit_guard(s, ARMJIT_OP_GUARD_NOT_FORCED_2, NULL, 0, 0);
   if ((hp->flags & RT_H_RAISES) && rt_chance(s->r, 75) && !s->oom) {
     if (rt_chance(s->r, 50)) {
       rt_g_emit_guard(s, ARMJIT_OP_GUARD_NO_EXCEPTION, NULL, 0, 0);

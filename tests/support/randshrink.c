@@ -11,7 +11,8 @@
 static bool is_guard(unsigned opc) { return opc != ARMJIT_OP_FINISH && rt_is_exit(opc); }
 
 static bool is_call(unsigned opc) {
-  return opc == ARMJIT_OP_CALL || opc == ARMJIT_OP_CALL_MAY_FORCE;
+  return opc == ARMJIT_OP_CALL || opc == ARMJIT_OP_CALL_MAY_FORCE ||
+         opc == ARMJIT_OP_COND_CALL;
 }
 
 static bool is_exc_guard(unsigned opc) {

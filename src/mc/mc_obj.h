@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/* An object as the module compiler keeps it (mc_link.c compiles and
+ * loads, mc_obj.c lays out its data and shows it to linkers, mc_image.h).
+ *
+ *   code      one buffer: the functions of .text in module order, then
+ *             what exceptions add (the unwinder, the SVC body, the table),
+ *             then the functions of each named code section, section by
+ *             section (in the order the module first names them).  Each
+ *             code section is a byte range of the buffer.  Code never
+ *             branches by label from one section into another (mc_mod_call
+ *             goes through movw/movt ip, blx ip): sections may be placed
+ *             apart.
+ *   data      sections after the code ones: .rodata, .data, .bss, then the
+ *             named data sections; each data symbol at its aligned offset
+ *             (at least 4 when it holds addresses), bytes copied from the
+ *             module, and the words holding addresses as records.
+ * Names (symbols, sections) point into the module, which outlives the
+ * object. */
+#ifndef ARMJIT_MC_OBJ_H
+#define ARMJIT_MC_OBJ_H
+
+#include "mc/mc_cg.h"
+#include "mc/mc_image.h"
+
+typedef struct {
+  char *name;
+  uint32_t start, end; /* byte range in the code (its constant pool first) */
+  uint32_t entry;      /* its first instruction */
+  uint32_t tail;       /* the epilogue */
+  uint32_t sym;
+  uint32_t sec;        /* its code section */
+  uint32_t *op_off;    /* per op of the function */
+} mc_fnrec;
+
+typedef struct {
+  const char *name;
+  mc_lsec_kind kind;
+  uint32_t start, size; /* code: its range of the buffer; data: its size */
+  uint32_t align;
+  uint8_t *bytes;       /* data sections but bss: the initial bytes */
+} mc_osec;
+
+typedef struct {
+  uint32_t sym;         /* module symbol */
+  uint32_t sec, off;
+} mc_odata;
+
+typedef struct {
+  uint32_t sec, at;     /* the word at `at` of data section sec */
+  const char *target;   /* holds this symbol's address + addend */
+  int32_t addend;
+} mc_orel;
+
+struct armjit_object {
+  armjit_ctx *ctx;
+  const armjit_module *m;
+  a32_buf *b;
+  mc_fnrec *fns;
+  uint32_t nfns;
+  mc_osec *secs;        /* code sections (ncode: .text first), then data ones */
+  uint32_t nsecs, ncode;
+  mc_odata *data;
+  uint32_t ndata;
+  mc_orel *drel;
+  uint32_t ndrel;
+  mc_image *img;        /* the last armjit_object_link */
+  uint32_t exc_off[3];  /* __armjit_throw, __armjit_trap_svc, __armjit_fntab; UINT32_MAX */
+};
+
+extern const char *const mc_exc_names[3];
+
+/* The data sections of o from its module (after its code sections).
+ * ARMJIT_E_NOMEM, ARMJIT_E_LIMIT (a section beyond 4 GiB). */
+armjit_status mc_obj_layout_data(armjit_object *o, armjit_error *err);
+void mc_obj_free_data(armjit_object *o);
+/* The code section of buffer offset `at` (the last one starting at or before it). */
+uint32_t mc_obj_code_sec(const armjit_object *o, uint32_t at);
+
+#endif
