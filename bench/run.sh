@@ -36,7 +36,7 @@ host_dir=build/bench-host
 if [ ! -f "$host_dir/Makefile" ]; then
   quiet cmake -S . -B "$host_dir" -DCMAKE_BUILD_TYPE=Release -DARMJIT_TESTS=OFF
 fi
-host_targets=(compile_speed mc_bench)
+host_targets=(compile_speed mc_bench armjit_chart)
 [ -n "$runner" ] && host_targets+=(armjit_count)
 quiet cmake --build "$host_dir" -j "$jobs" --target "${host_targets[@]}"
 quiet cmake --build "$arm_dir" -j "$jobs" --target kernels mc_bench gc_bench
@@ -65,6 +65,8 @@ echo "kept for armjit_loop_dis)."
 echo
 echo "| trace ops | path | ns/op median | ns/op min | host instr/op | code bytes/op |"
 echo "|---:|---|---:|---:|---:|---:|"
+speed_dat=$out_dir/compile.dat
+: > "$speed_dat"
 while read -r line; do
   set -- $line
   [ "$1" = recovery ] && continue
@@ -74,10 +76,19 @@ while read -r line; do
   ins="-"
   [ "$have_cg" = 1 ] && ins=$(instr_per_op "$path" "$ops")
   printf '| %s | %s | %s | %s | %s | %s |\n' "$ops" "$path" "$med" "$min" "$ins" "$code"
+  echo "$path $ops $ins" >> "$speed_dat"
 done <<< "$speed"
 if [ "$have_cg" != 1 ]; then
   echo
   echo "(host instructions: valgrind not found or CALLGRIND=0)"
+else
+  # One group per path, one bar per trace size (sizes in the table's order).
+  sizes=$(awk '!seen[$2]++ {printf "%s%s ops", n++ ? "," : "", $2}' "$speed_dat")
+  awk '{ if (!($1 in row)) order[n++] = $1; row[$1] = row[$1] " " $3 }
+       END { for (i = 0; i < n; i++) print order[i] row[order[i]] }' "$speed_dat" |
+    "$host_dir/bench/chart" "$out_dir/compile.png" "host instructions per op" "$sizes"
+  echo
+  echo "Chart: $out_dir/compile.png (host instructions per op)."
 fi
 echo
 
@@ -225,20 +236,9 @@ printf '| guard exit, 1 fail arg | %s | - |\n' "$b0"
 printf '| the same guard into a bridge that finishes | %s | %s |\n' "$b1" "$(( b1 - b0 ))"
 echo
 
-if command -v gnuplot >/dev/null 2>&1; then
-  gnuplot <<EOF
-set terminal png size 720,400
-set output "$out_dir/kernels.png"
-set title "guest instructions per iteration"
-set style data histograms
-set style fill solid 0.8
-set yrange [0:*]
-plot "$chart" using 2:xtic(1) title "armjit", "" using 3 title "gcc -O2"
-EOF
-  echo "Chart: $out_dir/kernels.png"
-else
-  echo "No chart: gnuplot is not installed (the tables above hold the same numbers)."
-fi
+"$host_dir/bench/chart" "$out_dir/kernels.png" "guest instructions per iteration" \
+  "armjit,gcc -O2" < "$chart"
+echo "Chart: $out_dir/kernels.png (the kernel table's instruction counts)."
 echo
 # ---- method compiler: kernels ---------------------------------------------------
 mc_counts=$out_dir/mc_kernels.count

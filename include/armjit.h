@@ -308,7 +308,9 @@ armjit_type armjit_val_type(const armjit_trace *t, armjit_val v);
 unsigned armjit_trace_ninputs(const armjit_trace *t);
 unsigned armjit_trace_nops(const armjit_trace *t);
 
-/* Check every IR rule; also run by compile and interpret. */
+/* Check every IR rule; also run by compile and interpret.  A trace that
+ * passed since its last change (builder call) passes at once: parsing
+ * validates, so validating a parsed trace costs nothing. */
 armjit_status armjit_trace_validate(armjit_trace *t, armjit_error *err);
 
 /* Text form (docs/ir.md).  Errors carry line:column. */
@@ -395,9 +397,10 @@ unsigned armjit_trace_ndescrs(const armjit_trace *t);
  * returns its result (ARMJIT_NOVAL for void ops and on misuse). */
 armjit_val armjit_op_descr(armjit_trace *t, armjit_opcode op, const armjit_val *args,
                            unsigned nargs, int descr);
-/* guard_exception: returns the exception value (a ref) and stores the
- * guard's exit id in *exit_id (when not NULL; -1 on misuse). */
-armjit_val armjit_guard_exception(armjit_trace *t, const armjit_val *fail,
+/* guard_exception(cls): passes when an exception is pending whose class
+ * word (at class_offset) is cls; returns the exception value (a ref) and
+ * stores the guard's exit id in *exit_id (when not NULL; -1 on misuse). */
+armjit_val armjit_guard_exception(armjit_trace *t, armjit_val cls, const armjit_val *fail,
                                   unsigned nfail, int *exit_id);
 
 /* ---- calling out: symbols, exceptions, forcing (docs/ir.md §11) ----------- */

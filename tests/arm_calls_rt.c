@@ -38,11 +38,15 @@ typedef uintptr_t ref;
 #define OTHER_ABI ARMJIT_ABI_HARD
 #endif
 
-/* raiser: raises 0x1000 + v when v % 3 == 0.  forcer: forces when
+/* Exception objects: their class word (class_offset 0), 0x1000 for even
+ * v, 0x1001 for odd v. */
+static const uintptr_t exc_objs[2] = {0x1000, 0x1001};
+
+/* raiser: raises exc_objs[v & 1] when v % 3 == 0.  forcer: forces when
  * v % 4 == 1.  both: forces when v & 1, raises when v & 2. */
 #define RT_HELPERS(ATTR, P)                                                     \
   static ATTR double P##raiser(ref ctx, i32 v, double f) {                      \
-    if (v % 3 == 0) armjit_raise((armjit_ctx *)ctx, 0x1000u + (uint32_t)v);     \
+    if (v % 3 == 0) armjit_raise((armjit_ctx *)ctx, (uintptr_t)&exc_objs[v & 1]); \
     return f * 2.0 + v;                                                         \
   }                                                                             \
   static ATTR i32 P##forcer(double f, ref token, i32 v) {                       \
@@ -211,18 +215,19 @@ static void test_guard_no_exception(void **state) {
     assert_int_equal(r[0].exit_id, 1);
     assert_int_equal(r[0].slot, 0);
     assert_int_equal(r[1].exit_id, 0);
-    assert_int_equal(r[1].slot, 0x1003);
+    assert_true(r[1].slot == (uintptr_t)&exc_objs[1]);
     assert_int_equal(r[2].exit_id, 0);
   }
 }
 
-/* guard_exception: catches the value and clears the slot; fails (slot 0)
- * when nothing was raised. */
+/* guard_exception(0x1001): catches an exception of that class and clears
+ * the slot; fails (slot 0) when nothing was raised and (slot kept) when
+ * the exception has another class. */
 static const char exc_text[] =
     "descr R = call(args=[ref, int, float], result=float, may_raise)\n"
     "[i0, f1]\n"
     "f3 = call(RAISER, CTX, i0, f1, descr=R)\n"
-    "p4 = guard_exception(descr=noexc) [i0, f3, f1]\n"
+    "p4 = guard_exception(ref(0x1001), descr=noexc) [i0, f3, f1]\n"
     "finish(p4, f3, i0)\n";
 
 static void test_guard_exception(void **state) {
@@ -238,10 +243,13 @@ static void test_guard_exception(void **state) {
     step_result r[6];
     check(abi, exc_text, in, 2, 6, r);
     assert_int_equal(r[0].exit_id, 1);
-    assert_int_equal(r[0].v[0].r, 0x1003);
+    assert_true(r[0].v[0].r == (uintptr_t)&exc_objs[1]);
     assert_int_equal(r[0].slot, 0);
     assert_int_equal(r[1].exit_id, 0);
     assert_int_equal(r[1].slot, 0);
+    /* 6 raises the other class: not caught, the slot keeps it */
+    assert_int_equal(r[2].exit_id, 0);
+    assert_true(r[2].slot == (uintptr_t)&exc_objs[0]);
   }
 }
 

@@ -134,7 +134,10 @@ static void test_counts_bridge(void **state) {
 }
 
 /* Five instructions per count (the entry and each label); without the
- * flag none, and nothing is counted. */
+ * flag none, and nothing is counted.  Without counters L's loop is
+ * rotated (cg_ctrl.c: its compare copied to the back edge, two words more
+ * than the branch back); a counted label is not, the back edge must pass
+ * its count. */
 static void test_counters_cost(void **state) {
   (void)state;
   size_t size[2];
@@ -154,7 +157,7 @@ static void test_counters_cost(void **state) {
     armjit_trace_free(t);
     armjit_ctx_free(ctx);
   }
-  assert_int_equal(size[1] - size[0], 3 * 5 * 4);
+  assert_int_equal(size[1] - size[0], 3 * 5 * 4 - 2 * 4);
 }
 
 int main(void) {

@@ -888,8 +888,8 @@ static void test_media(void **state) {
 /* MSR APSR_nzcvq then MRS: the flags read back and steer a condition. */
 static void test_msr_mrs(void **state) {
   T *t = *state;
-  a32_msr(t->b, A32_AL, A32_APSR_NZCVQ, A32_R0);
-  a32_mrs(t->b, A32_AL, A32_R1);
+  a32_msr(t->b, A32_AL, A32_CPSR, A32_APSR_NZCVQ, A32_R0);
+  a32_mrs(t->b, A32_AL, A32_R1, A32_CPSR);
   a32_dp(t->b, A32_AL, A32_MOV, false, A32_R0, 0, a32_imm(0));
   a32_dp(t->b, A32_EQ, A32_ORR, false, A32_R0, A32_R0, a32_imm(1)); /* Z */
   a32_dp(t->b, A32_MI, A32_ORR, false, A32_R0, A32_R0, a32_imm(2)); /* N */

@@ -286,6 +286,43 @@ static void test_cond_call_args(void **state) {
   }
 }
 
+/* Compares right before the cond_call fuse into its branch: int, float
+ * (NaN: unordered), i64. */
+static void test_cond_call_fused(void **state) {
+  (void)state;
+  char text[2048];
+  unsigned long buf = (unsigned long)(uintptr_t)cbuf, fn = (unsigned long)(uintptr_t)&bump;
+  snprintf(text, sizeof text,
+           "descr B = call(args=[ref, int])\n"
+           "descr S = array(base=0, item=4, int)\n"
+           "[i0, i1, f2, l3]\n"
+           "setarrayitem_raw(ref(%#lx), 0, 0, descr=S)\n"
+           "setarrayitem_raw(ref(%#lx), 1, 0, descr=S)\n"
+           "i4 = int_lt(i0, i1)\n"
+           "cond_call(i4, ref(%#lx), ref(%#lx), 1, descr=B)\n"
+           "i5 = float_gt(f2, 1.5)\n"
+           "cond_call(i5, ref(%#lx), ref(%#lx), 100, descr=B)\n"
+           "i6 = float_ne(f2, f2)\n"
+           "cond_call(i6, ref(%#lx), ref(%#lx), 1000, descr=B)\n"
+           "i7 = ullong_lt(l3, i64(5))\n"
+           "cond_call(i7, ref(%#lx), ref(%#lx), 10000, descr=B)\n"
+           "i8 = getarrayitem_raw(ref(%#lx), 1, descr=S)\n"
+           "finish(i8, i0, i1, f2, l3)\n",
+           buf, buf, fn, buf, fn, buf, fn, buf, fn, buf, buf);
+  jc_case c;
+  jc_init_text(&c, text, ARMJIT_RANDOM_SEED);
+  static const double fs[] = {0.0, 1.5, 2.0, -1e300, 0.0 / 0.0};
+  for (int k = 0; k < 20; k++) {
+    double f = fs[k % 5];
+    armjit_value in[4] = {irs_i(k - 10), irs_i(k % 3 - 1), irs_f(f), {.l = (int64_t)k - 7}};
+    jc_run(&c, in);
+    int32_t want = ((k - 10) < (k % 3 - 1)) + 100 * (f > 1.5) + 1000 * (f != f) +
+                   10000 * ((uint64_t)((int64_t)k - 7) < 5);
+    assert_int_equal(c.fi->values[0].i, want);
+  }
+  jc_free(&c);
+}
+
 /* In a loop: called on every fourth iteration, the counts carried. */
 static void test_cond_call_loop(void **state) {
   (void)state;
@@ -368,11 +405,78 @@ static void test_not_forced_2(void **state) {
   jc_free(&c);
 }
 
+/* ---- guard_exception(class) ------------------------------------------------ */
+/* The class words; an exception is the address that puts one at
+ * class_offset (exc_off is the context's). */
+static const uintptr_t exc_classes[2] = {0x100, 0x200};
+static int32_t exc_off;
+
+/* Each run starts with the slot empty (the interpreter's run and the
+ * compiled ones share it): x % 3 == 1 raises class 0x100, == 2 class
+ * 0x200, 0 nothing. */
+static int32_t raise_by(uintptr_t ctx, int32_t x) {
+  armjit_clear_exception((armjit_ctx *)ctx);
+  int k = ((x % 3) + 3) % 3;
+  if (k) armjit_raise((armjit_ctx *)ctx, (uintptr_t)&exc_classes[k - 1] - (uintptr_t)(intptr_t)exc_off);
+  return x + 1;
+}
+
+static armjit_trace *parse_build(armjit_ctx *ctx, const void *ud) {
+  armjit_error e;
+  char text[1024];
+  /* the context is an argument of the helper: its address per variant */
+  snprintf(text, sizeof text, (const char *)ud, (unsigned long)(uintptr_t)ctx);
+  armjit_trace *t = armjit_trace_parse(ctx, text, &e);
+  if (!t) fail_msg("parse: %s at %d:%d\n%s", e.msg, e.line, e.col, text);
+  return t;
+}
+
+static void test_guard_exception_class(void **state) {
+  (void)state;
+  static const int32_t offs[] = {0, 8, -4, 4092, 5000, -6000};
+  char text[1024];
+  for (size_t o = 0; o < sizeof offs / sizeof offs[0]; o++) {
+    exc_off = offs[o];
+    armjit_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.class_offset = offs[o];
+    for (int variable = 0; variable < 2; variable++) {
+      /* the class as a constant, or as a value in a register */
+      snprintf(text, sizeof text,
+               "descr R = call(args=[ref, int], result=int, may_raise)\n"
+               "[i0, p1, f2]\n"
+               "i3 = call(ref(%#lx), ref(%%#lx), i0, descr=R)\n"
+               "p4 = guard_exception(%s, descr=other) [i0, i3, f2, p1]\n"
+               "i5 = int_add(i3, i0)\n"
+               "finish(p4, i5, f2, p1)\n",
+               (unsigned long)(uintptr_t)&raise_by, variable ? "p1" : "ref(0x100)");
+      jc_case c;
+      jc_init_opts(&c, parse_build, text, ARMJIT_RANDOM_SEED + (uint32_t)o, &opt);
+      for (int32_t x = -4; x < 8; x++)
+        for (int k = 0; k < 3; k++) {
+          uintptr_t cls = k < 2 ? exc_classes[k] : 0;
+          armjit_value in[3] = {irs_i(x), irs_r(variable ? cls : 0x100), irs_f(x * 0.5)};
+          int id = jc_run(&c, in);
+          int r = ((x % 3) + 3) % 3;
+          bool caught = r && exc_classes[r - 1] == (variable ? cls : 0x100);
+          assert_int_equal(id, caught ? 1 : 0);
+          if (caught)
+            assert_true(c.fi->values[0].r ==
+                        (uintptr_t)&exc_classes[r - 1] - (uintptr_t)(intptr_t)exc_off);
+          if (!variable) break;
+        }
+      jc_free(&c);
+    }
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_guard_exception_class),
       cmocka_unit_test(test_not_forced_2),
       cmocka_unit_test(test_cond_call_args),
       cmocka_unit_test(test_cond_call_loop),
+      cmocka_unit_test(test_cond_call_fused),
       cmocka_unit_test(test_signext),
       cmocka_unit_test(test_mul_high_pressure),
       cmocka_unit_test(test_narrow_results),

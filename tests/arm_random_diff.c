@@ -267,6 +267,7 @@ static void test_random_diff(void **state) {
     if (p->no_calls) cfg.call_pct = 0;
     if (p->no_mem) cfg.mem_pct = 0;
     if (rt_chance(&r, 55)) cfg.wide_pct = 10 + rt_below(&r, 40); /* i64 and f32 */
+    cfg.head_pct = 25;  /* loops that rotate */
     rt_trace g;
     assert_true(rt_generate(&r, &cfg, gctx, &g));
     bool wide = rt_uses_wide(&g);

@@ -75,8 +75,11 @@ static void mismatch(run_state *st, const char *enc, const char *what, uint32_t 
 static const char *const cond_sfx[] = {"eq", "ne", "hs", "lo", "mi", "pl", "vs", "vc",
                                        "hi", "ls", "ge", "lt", "gt", "le", "cs", "cc"};
 
-/* B/BL/B<c>/BL<c> (not BX, BLX, BIC, BKPT). */
+/* B/BL/B<c>/BL<c> and BLX (immediate: the caller sees a '#' operand); not
+ * BX, BIC, BKPT. */
 static bool is_branch(const char *mn) {
+  if (strcmp(mn, "blx") == 0)
+    return true;
   if (mn[0] != 'b')
     return false;
   const char *p = mn + 1;
@@ -436,9 +439,21 @@ static void test_invalid_operands_rejected(void **state) {
   REJECT(a32_bitfield(b, A32_AL, A32_UBFX, A32_R0, A32_R1, 8, 25));
   REJECT(a32_bitfield(b, A32_AL, A32_BFI, A32_R0, A32_PC, 0, 1));
   REJECT(a32_svc(b, A32_AL, 0x1000000));
-  REJECT(a32_mrs(b, A32_AL, A32_PC));
-  REJECT(a32_msr(b, A32_AL, 0, A32_R0));
-  REJECT(a32_msr_imm(b, A32_AL, A32_APSR_NZCVQ, 0x101));
+  REJECT(a32_mrs(b, A32_AL, A32_PC, A32_SPSR));
+  REJECT(a32_msr(b, A32_AL, A32_SPSR, 0, A32_R0));
+  REJECT(a32_msr_imm(b, A32_AL, A32_CPSR, A32_APSR_NZCVQ, 0x101));
+  REJECT(a32_udf(b, 0x10000));
+  REJECT(a32_hint(b, A32_AL, (a32_hint_op)5));
+  REJECT(a32_cps(b, A32_CPS_IE, 0, A32_MODE_KEEP));
+  REJECT(a32_cps(b, A32_CPS_NONE, 0, 0x14));
+  REJECT(a32_srs(b, A32_DB, true, 0x15));
+  REJECT(a32_rfe(b, A32_IA, A32_PC, false));
+  REJECT(a32_ldm_caret(b, A32_AL, A32_IA, A32_R0, true, 0x0006));
+  REJECT(a32_ldm_caret(b, A32_AL, A32_IA, A32_R0, true, 0x8001));
+  REJECT(a32_subs_pc(b, A32_AL, A32_LR, 0x101));
+  REJECT(a32_vmrs(b, A32_AL, A32_PC, A32_FPEXC));
+  REJECT(a32_vmsr(b, A32_AL, A32_MVFR0, A32_R0));
+  REJECT(a32_vmsr(b, A32_AL, A32_FPSCR, A32_PC));
   REJECT(a32_vld1(b, 32, 30, 3, A32_R0, 0, A32_PC));
   REJECT(a32_vst1(b, 16, 0, 1, A32_R0, 16, A32_PC));
   REJECT(a32_vld1(b, 8, 0, 2, A32_PC, 0, A32_PC));

@@ -984,14 +984,106 @@ static void test_svc_mrs_msr(void **state) {
   a32_buf *b = *state;
   REJECT(b, A32_ERR_IMM, a32_svc(b, A32_AL, 0x1000000));
   REJECT(b, A32_ERR_ARG, a32_svc(b, (a32_cond)15, 0));
-  REJECT(b, A32_ERR_REG, a32_mrs(b, A32_AL, A32_PC));
-  REJECT(b, A32_ERR_ARG, a32_msr(b, A32_AL, 0, A32_R0));
-  REJECT(b, A32_ERR_ARG, a32_msr(b, A32_AL, 16, A32_R0));
-  REJECT(b, A32_ERR_REG, a32_msr(b, A32_AL, A32_APSR_NZCVQ, A32_PC));
-  REJECT(b, A32_ERR_ARG, a32_msr_imm(b, A32_AL, 0, 0));  /* the hint space */
-  REJECT(b, A32_ERR_IMM, a32_msr_imm(b, A32_AL, A32_APSR_G, 0x101));
-  ACCEPT(b, a32_msr(b, A32_NE, A32_APSR_NZCVQ | A32_APSR_G, A32_R2));
+  REJECT(b, A32_ERR_REG, a32_mrs(b, A32_AL, A32_PC, A32_CPSR));
+  REJECT(b, A32_ERR_REG, a32_mrs(b, A32_AL, A32_PC, A32_SPSR));
+  REJECT(b, A32_ERR_ARG, a32_mrs(b, A32_AL, A32_R0, (a32_psr)2));
+  REJECT(b, A32_ERR_ARG, a32_msr(b, A32_AL, A32_CPSR, 0, A32_R0));
+  REJECT(b, A32_ERR_ARG, a32_msr(b, A32_AL, A32_SPSR, 16, A32_R0));
+  REJECT(b, A32_ERR_ARG, a32_msr(b, A32_AL, (a32_psr)2, A32_PSR_C, A32_R0));
+  REJECT(b, A32_ERR_REG, a32_msr(b, A32_AL, A32_CPSR, A32_APSR_NZCVQ, A32_PC));
+  REJECT(b, A32_ERR_REG, a32_msr(b, A32_AL, A32_SPSR, A32_PSR_F, (a32_reg)16));
+  REJECT(b, A32_ERR_ARG, a32_msr_imm(b, A32_AL, A32_CPSR, 0, 0));  /* the hint space */
+  REJECT(b, A32_ERR_IMM, a32_msr_imm(b, A32_AL, A32_CPSR, A32_APSR_G, 0x101));
+  REJECT(b, A32_ERR_IMM, a32_msr_imm(b, A32_AL, A32_SPSR, A32_PSR_C, 0x102));
+  ACCEPT(b, a32_msr(b, A32_NE, A32_CPSR, A32_APSR_NZCVQ | A32_APSR_G, A32_R2));
   assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0x112cf002u);  /* msrne APSR_nzcvqg, r2 */
+  ACCEPT(b, a32_mrs(b, A32_AL, A32_R0, A32_SPSR));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xe14f0000u);  /* mrs r0, SPSR */
+  ACCEPT(b, a32_msr(b, A32_AL, A32_SPSR, 15, A32_R1));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xe16ff001u);  /* msr SPSR_fsxc, r1 */
+}
+
+static void test_hints_udf_cps(void **state) {
+  a32_buf *b = *state;
+  REJECT(b, A32_ERR_ARG, a32_hint(b, A32_AL, (a32_hint_op)5));
+  REJECT(b, A32_ERR_ARG, a32_hint(b, (a32_cond)15, A32_HINT_WFI));
+  ACCEPT(b, a32_hint(b, A32_NE, A32_HINT_WFI));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0x1320f003u);  /* wfine */
+  REJECT(b, A32_ERR_IMM, a32_udf(b, 0x10000));
+  ACCEPT(b, a32_udf(b, 0xffff));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xe7ffffffu);  /* udf #65535 */
+  REJECT(b, A32_ERR_ARG, a32_cps(b, (a32_cps_op)3, A32_CPS_I, A32_MODE_KEEP));
+  REJECT(b, A32_ERR_ARG, a32_cps(b, A32_CPS_IE, 0, A32_MODE_KEEP));     /* empty mask */
+  REJECT(b, A32_ERR_ARG, a32_cps(b, A32_CPS_ID, 8, A32_MODE_KEEP));     /* not a, i, f */
+  REJECT(b, A32_ERR_ARG, a32_cps(b, A32_CPS_NONE, A32_CPS_I, A32_MODE_SVC)); /* mask, no effect */
+  REJECT(b, A32_ERR_ARG, a32_cps(b, A32_CPS_NONE, 0, A32_MODE_KEEP));   /* nothing to do */
+  REJECT(b, A32_ERR_IMM, a32_cps(b, A32_CPS_NONE, 0, 0x14));            /* reserved mode */
+  REJECT(b, A32_ERR_IMM, a32_cps(b, A32_CPS_ID, A32_CPS_I, 0x20));
+  ACCEPT(b, a32_cps(b, A32_CPS_ID, A32_CPS_I | A32_CPS_F, A32_MODE_SVC));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xf10e00d3u);  /* cpsid if, #19 */
+  REJECT(b, A32_ERR_IMM, a32_subs_pc(b, A32_AL, A32_LR, 0x101));
+  REJECT(b, A32_ERR_ARG, a32_subs_pc(b, (a32_cond)15, A32_LR, 4));
+  ACCEPT(b, a32_subs_pc(b, A32_AL, A32_LR, 4));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xe25ef004u);  /* subs pc, lr, #4 */
+}
+
+static void test_exception_return(void **state) {
+  a32_buf *b = *state;
+  REJECT(b, A32_ERR_REGLIST, a32_ldm_caret(b, A32_AL, A32_IA, A32_R0, false, 0));
+  REJECT(b, A32_ERR_ARG, a32_ldm_caret(b, A32_AL, A32_IA, A32_R0, true, 0x0006)); /* User, wb */
+  REJECT(b, A32_ERR_REGLIST, a32_ldm_caret(b, A32_AL, A32_IA, A32_R0, true, 0x8001));
+  REJECT(b, A32_ERR_REG, a32_ldm_caret(b, A32_AL, A32_IA, A32_PC, false, 0x8001));
+  REJECT(b, A32_ERR_ARG, a32_ldm_caret(b, A32_AL, (a32_block_mode)4, A32_R0, false, 1));
+  REJECT(b, A32_ERR_REGLIST, a32_stm_caret(b, A32_AL, A32_DB, A32_R0, 0));
+  REJECT(b, A32_ERR_REG, a32_stm_caret(b, A32_AL, A32_DB, A32_PC, 2));
+  ACCEPT(b, a32_ldm_caret(b, A32_AL, A32_IA, A32_SP, true, 0x800f));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xe8fd800fu);  /* ldm sp!, {r0-r3, pc}^ */
+  ACCEPT(b, a32_stm_caret(b, A32_AL, A32_DB, A32_R0, 0x4002));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xe9404002u);  /* stmdb r0, {r1, lr}^ */
+  REJECT(b, A32_ERR_IMM, a32_srs(b, A32_DB, true, 0x15));
+  REJECT(b, A32_ERR_IMM, a32_srs(b, A32_DB, true, A32_MODE_KEEP));
+  REJECT(b, A32_ERR_ARG, a32_srs(b, (a32_block_mode)4, true, A32_MODE_SVC));
+  ACCEPT(b, a32_srs(b, A32_DB, true, A32_MODE_SVC));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xf96d0513u);  /* srsdb sp!, #19 */
+  REJECT(b, A32_ERR_REG, a32_rfe(b, A32_IA, A32_PC, true));
+  REJECT(b, A32_ERR_ARG, a32_rfe(b, (a32_block_mode)9, A32_R0, true));
+  ACCEPT(b, a32_rfe(b, A32_IA, A32_R0, true));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xf8b00a00u);  /* rfeia r0! */
+}
+
+/* BLX (immediate) without a buffer: H from bit 1, bit 0 of the target
+ * ignored, the reach of imm24:H. */
+static void test_encode_blx(void **state) {
+  (void)state;
+  uint32_t w = 0;
+  assert_int_equal(a32_encode_blx(NULL, 0, 0), A32_ERR_ARG);
+  assert_int_equal(a32_encode_blx(&w, 0x1000, 0x1006 | 1), A32_OK);
+  assert_int_equal(w, 0xfbffffffu); /* blx .+6 */
+  assert_int_equal(a32_encode_blx(&w, 0x1000, 0x1008), A32_OK);
+  assert_int_equal(w, 0xfa000000u); /* blx .+8 */
+  w = 7;
+  assert_int_equal(a32_encode_blx(&w, 0, (1u << 25) + 8), A32_ERR_RANGE);
+  assert_int_equal(a32_encode_blx(&w, 1u << 26, (1u << 26) - (1u << 25) + 6), A32_ERR_RANGE);
+  assert_int_equal(w, 7); /* untouched */
+  assert_int_equal(a32_encode_blx(&w, 0, (1u << 25) + 6), A32_OK);
+  assert_int_equal(w, 0xfb7fffffu);
+}
+
+static void test_vfp_sysregs(void **state) {
+  a32_buf *b = *state;
+  REJECT(b, A32_ERR_ARG, a32_vmrs(b, A32_AL, A32_R0, (a32_vfp_sysreg)2));
+  REJECT(b, A32_ERR_ARG, a32_vmrs(b, A32_AL, A32_R0, (a32_vfp_sysreg)9));
+  REJECT(b, A32_ERR_REG, a32_vmrs(b, A32_AL, A32_PC, A32_FPEXC));  /* only FPSCR -> flags */
+  REJECT(b, A32_ERR_REG, a32_vmrs(b, A32_AL, (a32_reg)16, A32_FPSCR));
+  REJECT(b, A32_ERR_ARG, a32_vmsr(b, A32_AL, A32_MVFR0, A32_R0));  /* read only */
+  REJECT(b, A32_ERR_ARG, a32_vmsr(b, A32_AL, A32_MVFR1, A32_R0));
+  REJECT(b, A32_ERR_REG, a32_vmsr(b, A32_AL, A32_FPSCR, A32_PC));
+  ACCEPT(b, a32_vmrs(b, A32_AL, A32_R0, A32_FPEXC));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xeef80a10u);  /* vmrs r0, fpexc */
+  ACCEPT(b, a32_vmsr(b, A32_AL, A32_FPEXC, A32_R0));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xeee80a10u);  /* vmsr fpexc, r0 */
+  ACCEPT(b, a32_vmrs(b, A32_AL, A32_PC, A32_FPSCR));
+  assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xeef1fa10u);  /* vmrs APSR_nzcv, fpscr */
 }
 
 static void test_modimm(void **state) {
@@ -1079,6 +1171,10 @@ int main(void) {
       cmocka_unit_test(test_mov_label_abs),
       cmocka_unit_test_setup_teardown(test_media, setup, teardown),
       cmocka_unit_test_setup_teardown(test_svc_mrs_msr, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_hints_udf_cps, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_exception_return, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_vfp_sysregs, setup, teardown),
+      cmocka_unit_test(test_encode_blx),
       cmocka_unit_test_setup_teardown(test_sym_rejections, setup, teardown),
       cmocka_unit_test(test_sym_records_and_link),
       cmocka_unit_test(test_sym_link_with_labels),

@@ -301,8 +301,13 @@ static void test_calls_api(void **state) {
 }
 
 /* ---- exceptions ----------------------------------------------------------------- */
+/* Exception objects: the class word (class_offset 0) is all there is. */
+static const uintptr_t exc_objs[2] = {0x5000, 0x6000};
+
+/* Raises for x < 0: an exception of class 0x5000 when x is odd, 0x6000
+ * when even. */
 static i32 raiser(ref ctx, i32 x) {
-  if (x < 0) armjit_raise((armjit_ctx *)ctx, (uintptr_t)0x1000 + (uint32_t)-(int64_t)x);
+  if (x < 0) armjit_raise((armjit_ctx *)ctx, (uintptr_t)&exc_objs[(x & 1) == 0]);
   return x * 2;
 }
 
@@ -321,13 +326,13 @@ static void test_exceptions(void **state) {
       "descr C = call(args=[ref, int], result=int, may_raise)\n"
       "[p0, i1]\n"
       "i2 = call(sym(raiser), p0, i1, descr=C)\n"
-      "p3 = guard_exception(descr=none) [i2]\n"
+      "p3 = guard_exception(ref(0x5000), descr=none) [i2]\n"
       "finish(p3, i2, descr=caught)\n");
   static const int32_t xs[] = {0, 5, -1, -7, 1000000000, -100000};
   for (unsigned k = 0; k < sizeof xs / sizeof xs[0]; k++) {
     int32_t x = xs[k];
-    bool raises = x < 0;
-    uintptr_t exc = raises ? (uintptr_t)0x1000 + (uint32_t)-(int64_t)x : 0;
+    bool raises = x < 0, odd = (x & 1) != 0;
+    uintptr_t exc = raises ? (uintptr_t)&exc_objs[!odd] : 0;
     armjit_value in[2] = {irs_r((uintptr_t)ctx), irs_i(x)};
 
     armjit_frame *f = irs_run(ctx, no_exc, in, 0);
@@ -342,14 +347,17 @@ static void test_exceptions(void **state) {
     armjit_frame_free(ctx, f);
 
     f = irs_run(ctx, catch, in, 0);
-    assert_int_equal(f->exit_id, raises ? 1 : 0);
-    if (raises) {
+    bool caught = raises && odd; /* of class 0x5000: the other class is not caught */
+    assert_int_equal(f->exit_id, caught ? 1 : 0);
+    if (caught) {
       assert_true(f->values[0].r == exc);
       assert_int_equal(f->values[1].i, x * 2);
     } else {
       assert_int_equal(f->values[0].i, x * 2);
     }
-    assert_true(armjit_exception(ctx) == 0); /* caught: cleared */
+    /* caught: cleared; not caught: left for the caller */
+    assert_true(armjit_exception(ctx) == (caught ? 0 : exc));
+    armjit_clear_exception(ctx);
     armjit_frame_free(ctx, f);
   }
   armjit_trace_free(no_exc);
@@ -633,7 +641,7 @@ static void test_descr_api_roundtrip(void **state) {
   armjit_val ca[3] = {armjit_const_ref(t, 0x4000), p, v};
   armjit_val r = armjit_op_descr(t, ARMJIT_OP_CALL, ca, 3, d2);
   int gx = -1;
-  armjit_val e = armjit_guard_exception(t, &r, 1, &gx);
+  armjit_val e = armjit_guard_exception(t, armjit_const_ref(t, 0x3000), &r, 1, &gx);
   assert_int_equal(gx, 0);
   armjit_val u = armjit_op_descr(t, ARMJIT_OP_UNICODELEN, &p, 1, d3);
   armjit_val fin[5] = {v, f, r, e, u};
@@ -650,7 +658,7 @@ static void test_descr_api_roundtrip(void **state) {
                       "i1 = getfield_gc(p0, descr=D0_)\n"
                       "f2 = getarrayitem_gc(p0, i1, descr=D1)\n"
                       "i3 = call(ref(0x4000), p0, i1, descr=D2)\n"
-                      "p4 = guard_exception() [i3]\n"
+                      "p4 = guard_exception(ref(0x3000)) [i3]\n"
                       "i5 = unicodelen(p0, descr=D0)\n"
                       "finish(i1, f2, i3, p4, i5)\n");
   armjit_trace *t2 = irs_roundtrip(ctx, s);
@@ -770,16 +778,22 @@ static void test_descr_text_errors(void **state) {
     ARMJIT_E_INVALID, 4, 1, "guard_no_exception may only directly follow a call whose descr has may_raise",
     NULL);
   E(ctx, "descr V = call(may_raise)\n[]\ncall(ref(0x10), descr=V)\ni0 = int_add(1, 1)\n"
-         "p1 = guard_exception() []\nfinish()\n",
+         "p1 = guard_exception(null) []\nfinish()\n",
     ARMJIT_E_INVALID, 5, 6, "guard_exception may only directly follow", NULL);
   E(ctx, "descr V = call(may_force)\n[]\ncall_may_force(ref(0x10), descr=V)\n"
          "guard_not_forced() []\nguard_no_exception() []\nfinish()\n",
     ARMJIT_E_INVALID, 5, 1, "guard_no_exception may only directly follow", NULL);
-  E(ctx, "[]\nguard_exception() []\nfinish()\n", ARMJIT_E_SYNTAX, 2, 1,
+  E(ctx, "[]\nguard_exception(null) []\nfinish()\n", ARMJIT_E_SYNTAX, 2, 1,
     "the result of guard_exception must be assigned", NULL);
-  E(ctx, "descr V = call(may_raise)\n[]\ncall(ref(0x10), descr=V)\np0 = guard_exception() [p0]\n"
-         "finish()\n",
-    ARMJIT_E_INVALID, 4, 25, "use of undefined variable p0", NULL);
+  E(ctx, "descr V = call(may_raise)\n[]\ncall(ref(0x10), descr=V)\n"
+         "p0 = guard_exception(null) [p0]\nfinish()\n",
+    ARMJIT_E_INVALID, 4, 29, "use of undefined variable p0", NULL);
+  E(ctx, "descr V = call(may_raise)\n[]\ncall(ref(0x10), descr=V)\n"
+         "p0 = guard_exception() []\nfinish()\n",
+    ARMJIT_E_INVALID, 4, 6, "wrong number of arguments", "guard_exception takes 1", NULL);
+  E(ctx, "descr V = call(may_raise)\n[i0]\ncall(ref(0x10), descr=V)\n"
+         "p0 = guard_exception(i0) []\nfinish()\n",
+    ARMJIT_E_TYPE, 4, 22, "argument 1 (i0) of guard_exception is int, expected ref", NULL);
 #undef WITH
 #undef E
 }
@@ -855,7 +869,7 @@ static void test_descr_api_errors(void **state) {
   /* the ordering rules hold for API-built traces too */
   t = armjit_trace_new(ctx);
   int ge;
-  armjit_guard_exception(t, NULL, 0, &ge);
+  armjit_guard_exception(t, armjit_const_ref(t, 0), NULL, 0, &ge);
   armjit_finish(t, NULL, 0);
   expect_builder_error(t, ARMJIT_E_INVALID, "op 0 (guard_exception): guard_exception may only");
 

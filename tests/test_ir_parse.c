@@ -189,7 +189,7 @@ static const char *const traces[] = {
     "p15 = force_token()\n"
     "call_may_force(ref(0x2000), p15, descr=CF)\n"
     "guard_not_forced() [i1, f14]\n"
-    "p16 = guard_exception(descr=exc) [i1]\n"
+    "p16 = guard_exception(ref(0x3000), descr=exc) [i1]\n"
     "guard_class(p0, ref(0x3000)) [p0]\n"
     "guard_nonnull_class(p16, ref(0x3000)) [p16]\n"
     "guard_not_invalidated(descr=inv) [i1, p16]\n"

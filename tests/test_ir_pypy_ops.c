@@ -403,6 +403,57 @@ static void test_not_forced_2(void **state) {
                    "fail-arg list", NULL);
 }
 
+/* ---- guard_exception(class) (docs/ir.md §11.2) ------------------------------ */
+static void raise_value(armjit_ctx *ctx, uintptr_t v) {
+  if (v) armjit_raise(ctx, v);
+}
+
+static void test_guard_exception_class(void **state) {
+  (void)state;
+  armjit_options o;
+  memset(&o, 0, sizeof o);
+  o.class_offset = 12;
+  armjit_error err;
+  armjit_ctx *ctx = armjit_ctx_new(&o, &err);
+  assert_non_null(ctx);
+  assert_int_equal(armjit_ctx_add_symbol(ctx, "raise_value", (uintptr_t)&raise_value),
+                   ARMJIT_OK);
+  /* two objects: their class words at offset 12 */
+  uintptr_t a[4] = {0, 0, 0, 0}, b[4] = {0, 0, 0, 0};
+  memcpy((char *)a + 12, &(uintptr_t){0x700}, sizeof(uintptr_t));
+  memcpy((char *)b + 12, &(uintptr_t){0x800}, sizeof(uintptr_t));
+  char text[512];
+  snprintf(text, sizeof text,
+           "descr R = call(args=[ref, ref], may_raise)\n[p0, i1]\n"
+           "call(sym(raise_value), ref(%#lx), p0, descr=R)\n"
+           "p2 = guard_exception(ref(0x700), descr=uncaught) [i1]\n"
+           "finish(p2, i1, descr=caught)\n",
+           (unsigned long)(uintptr_t)ctx);
+  armjit_trace *t = irs_parse(ctx, text);
+  /* of class 0x700: caught, the slot emptied */
+  armjit_value in[2] = {irs_r((uintptr_t)a), irs_i(1)};
+  armjit_frame *f = irs_run(ctx, t, in, 0);
+  assert_int_equal(f->exit_id, 1);
+  assert_true(f->values[0].r == (uintptr_t)a);
+  assert_true(armjit_exception(ctx) == 0);
+  armjit_frame_free(ctx, f);
+  /* another class: the exit, the slot kept */
+  in[0] = irs_r((uintptr_t)b);
+  f = irs_run(ctx, t, in, 0);
+  assert_int_equal(f->exit_id, 0);
+  assert_true(armjit_exception(ctx) == (uintptr_t)b);
+  armjit_clear_exception(ctx);
+  armjit_frame_free(ctx, f);
+  /* none pending: the exit, nothing read */
+  in[0] = irs_r(0);
+  f = irs_run(ctx, t, in, 0);
+  assert_int_equal(f->exit_id, 0);
+  assert_true(armjit_exception(ctx) == 0);
+  armjit_frame_free(ctx, f);
+  armjit_trace_free(t);
+  armjit_ctx_free(ctx);
+}
+
 static void test_roundtrip(void **state) {
   armjit_trace *t = irs_roundtrip(*state,
                                   "[i0, p1, i2]\n"
@@ -443,7 +494,7 @@ int main(void) {
       cmocka_unit_test(test_ptr_casts),    cmocka_unit_test(test_instance_ptr),
       cmocka_unit_test(test_signext_rules), cmocka_unit_test(test_narrow_results),
       cmocka_unit_test(test_zero_array),   cmocka_unit_test(test_cond_call),
-      cmocka_unit_test(test_not_forced_2),
+      cmocka_unit_test(test_not_forced_2), cmocka_unit_test(test_guard_exception_class),
       cmocka_unit_test(test_roundtrip),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

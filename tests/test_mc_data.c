@@ -304,13 +304,109 @@ static void test_flat_image(void **state) {
   assert_true(has_pair(text, size, cnt));
   const void *vec = armjit_object_section(o, ".vectors", NULL, &size);
   assert_true(has_pair(vec, size, g));
+  /* the listing shows the data after the code, words holding addresses named */
+  char *lst = NULL;
+  size_t lsz = 0;
+  FILE *mem = open_memstream(&lst, &lsz);
+  assert_non_null(mem);
+  armjit_status st = armjit_object_dis(o, mem);
+  fclose(mem);
+  if (st == ARMJIT_OK) {
+    static const char *const want[] = {"@vt: 20 bytes in .rodata\n",
+                                       "  00000000: 00000000  .word @g\n",
+                                       "  00000004: 00000004  .word @f+4\n",
+                                       "  00000010: 00000007  .word\n",
+                                       "@cnt: 9 bytes in .data\n",
+                                       "  00000008: 01  .byte\n",
+                                       "@buf: 64 bytes in .bss (zeros)\n",
+                                       "@t: 4 bytes in .tables\n  00000000: 00000008  .word @buf+8\n"};
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
+      if (!strstr(lst, want[k])) fail_msg("the listing lacks \"%s\":\n%s", want[k], lst);
+  } else {
+    assert_int_equal(st, ARMJIT_E_UNSUPPORTED); /* no capstone */
+  }
+  free(lst);
   armjit_object_free(o);
   armjit_module_free(m);
   armjit_ctx_free(ctx);
 }
 
+/* ---- out of memory anywhere ----------------------------------------------------------- */
+typedef struct {
+  long live, total, fail_after; /* fail_after -1: never */
+} heap;
+
+static void *h_alloc(void *ud, size_t n) {
+  heap *h = ud;
+  if (h->fail_after >= 0 && h->total >= h->fail_after) return NULL;
+  void *p = malloc(n);
+  if (p) h->live++, h->total++;
+  return p;
+}
+static void *h_realloc(void *ud, void *p, size_t n) {
+  heap *h = ud;
+  if (h->fail_after >= 0 && h->total >= h->fail_after) return NULL;
+  void *q = realloc(p, n);
+  if (q) h->live += !p, h->total++;
+  return q;
+}
+static void h_free(void *ud, void *p) {
+  heap *h = ud;
+  if (p) h->live--;
+  free(p);
+}
+
+/* Every allocation failing in turn: parse, interpret, compile, write the
+ * ELF object, link a flat image; each step fails with ARMJIT_E_NOMEM or
+ * succeeds, nothing leaks. */
+static void test_oom(void **state) {
+  (void)state;
+  heap h = {0, 0, -1};
+  armjit_options o = {0};
+  o.alloc = h_alloc;
+  o.realloc = h_realloc;
+  o.free = h_free;
+  o.ud = &h;
+  armjit_error err;
+  armjit_ctx *ctx = armjit_ctx_new(&o, &err);
+  assert_non_null(ctx);
+  long base = h.live;
+  unsigned failures = 0;
+  for (long k = 0;; k++) {
+    h.total = 0;
+    h.fail_after = k;
+    armjit_status st = ARMJIT_OK;
+    armjit_module *m = armjit_module_parse(ctx, image_text, &err);
+    armjit_module *m2 = armjit_module_parse(ctx, counter_text, &err);
+    armjit_object *obj = NULL;
+    void *elf = NULL;
+    if (!m || !m2) st = err.code;
+    armjit_mval a = {.i32 = 1}, r;
+    if (st == ARMJIT_OK) st = armjit_mc_interpret(m2, "step", &a, 1, &r, NULL, &err);
+    if (st == ARMJIT_OK && !(obj = armjit_module_compile(m, &err))) st = err.code;
+    size_t size;
+    if (st == ARMJIT_OK && !(elf = armjit_object_elf(obj, 0, &size, &err))) st = err.code;
+    armjit_section_addr place[] = {{".vectors", 0}, {".tables", 0x30000}};
+    armjit_link_options lo = {.text = 0x8000, .data = 0x20000, .sections = place, .nsections = 2};
+    if (st == ARMJIT_OK) st = armjit_object_link(obj, &lo, only_ext, NULL, &err);
+    free(elf);
+    armjit_object_free(obj);
+    armjit_module_free(m);
+    armjit_module_free(m2);
+    h.fail_after = -1;
+    assert_int_equal(h.live, base);
+    if (st == ARMJIT_OK) break;
+    if (st != ARMJIT_E_NOMEM) fail_msg("allocation %ld failing: %s %s", k, armjit_status_name(st), err.msg);
+    failures++;
+  }
+  assert_true(failures > 50);
+  armjit_ctx_free(ctx);
+  assert_int_equal(h.live, 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_oom),
       cmocka_unit_test(test_builder_text),
       cmocka_unit_test(test_errors),
       cmocka_unit_test(test_interp),

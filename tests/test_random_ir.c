@@ -185,8 +185,12 @@ static void test_roundtrip(void **state) {
     }
   printf("\n");
   printf("random IR with i64 or f32 values: %u traces\n", wides);
-  printf("random IR with PyPy's low-level ops (ARMJIT_OPS_PYPY): %u traces, %lu ops\n", pypys,
+  printf("random IR with PyPy's low-level ops (ARMJIT_OPS_PYPY): %u traces, %lu ops:", pypys,
          pypy_ops);
+#define PRINT_PYPY(name, text, args, r, flags) printf(" %s %lu", text, opcount[ARMJIT_OP_##name]);
+  ARMJIT_OPS_PYPY(PRINT_PYPY)
+#undef PRINT_PYPY
+  printf("\n");
   printf("random IR: %u traces (%u loops, %u with memory/calls), %lu ops; exits: %u finish, "
          "%u trip counter (%lu iterations), %u other guards; seed: %llu\n",
          p->count, loops, envs, ops_total, exits_finish, exits_counter, iters_total,

@@ -373,6 +373,19 @@ a32_status a32_ldm(a32_buf *b, a32_cond c, a32_block_mode m, a32_reg rn,
                    bool wb, uint16_t mask);
 a32_status a32_stm(a32_buf *b, a32_cond c, a32_block_mode m, a32_reg rn,
                    bool wb, uint16_t mask);
+/* The "^" forms (system level, B9.3): LDM rn{!}, {regs, pc}^ with pc in
+ * the list is the exception return (CPSR = SPSR after the load; B9.3.5);
+ * without pc, LDM/STM rn, {regs}^ transfer the User mode registers
+ * (B9.3.6, B9.3.17) and may not write back. */
+a32_status a32_ldm_caret(a32_buf *b, a32_cond c, a32_block_mode m, a32_reg rn,
+                         bool wb, uint16_t mask);
+a32_status a32_stm_caret(a32_buf *b, a32_cond c, a32_block_mode m, a32_reg rn,
+                         uint16_t mask);
+/* SRS<m> sp{!}, #mode stores lr and SPSR of the current mode on the stack of
+ * `mode` (B9.3.16); RFE<m> rn{!} loads pc and CPSR from [rn] (B9.3.13).
+ * Both unconditional; mode is an a32_mode other than A32_MODE_KEEP. */
+a32_status a32_srs(a32_buf *b, a32_block_mode m, bool wb, unsigned mode);
+a32_status a32_rfe(a32_buf *b, a32_block_mode m, a32_reg rn, bool wb);
 /* PUSH/POP: sp is never allowed in the list; PUSH may not contain pc. */
 a32_status a32_push(a32_buf *b, a32_cond c, uint16_t mask);
 a32_status a32_pop(a32_buf *b, a32_cond c, uint16_t mask);
@@ -393,10 +406,21 @@ a32_status a32_blx(a32_buf *b, a32_cond c, a32_reg rm);
  * a buffer — for patching code that is already in memory. */
 a32_status a32_encode_b(uint32_t *word, a32_cond c, bool link, uint32_t from,
                         uint32_t to);
+/* The same for BLX (immediate) at `from` calling the Thumb code at `to`
+ * (its bit 0 ignored; a halfword address); A32_ERR_RANGE beyond +-32 MB. */
+a32_status a32_encode_blx(uint32_t *word, uint32_t from, uint32_t to);
 
 /* ---- system -------------------------------------------------------------- */
+/* Hints (A8.8.120 NOP, A8.8.426 YIELD, A8.8.424 WFE, A8.8.425 WFI, A8.8.168
+ * SEV); a32_nop(b, c) is a32_hint(b, c, A32_HINT_NOP). */
+typedef enum { A32_HINT_NOP, A32_HINT_YIELD, A32_HINT_WFE, A32_HINT_WFI, A32_HINT_SEV } a32_hint_op;
+a32_status a32_hint(a32_buf *b, a32_cond c, a32_hint_op op);
 a32_status a32_nop(a32_buf *b, a32_cond c);
+/* Exception generating: BKPT #imm16 and UDF #imm16 (unconditional), SVC
+ * #imm24 (imm24 <= 0xffffff). */
 a32_status a32_bkpt(a32_buf *b, uint32_t imm16);
+a32_status a32_udf(a32_buf *b, uint32_t imm16);
+a32_status a32_svc(a32_buf *b, a32_cond c, uint32_t imm24);
 a32_status a32_mcr(a32_buf *b, a32_cond c, unsigned coproc, unsigned opc1,
                    a32_reg rt, unsigned crn, unsigned crm, unsigned opc2);
 a32_status a32_mrc(a32_buf *b, a32_cond c, unsigned coproc, unsigned opc1,
@@ -405,19 +429,38 @@ a32_status a32_mrc(a32_buf *b, a32_cond c, unsigned coproc, unsigned opc1,
 a32_status a32_dmb(a32_buf *b, unsigned option);
 a32_status a32_dsb(a32_buf *b, unsigned option);
 a32_status a32_isb(a32_buf *b, unsigned option);
-/* SVC #imm24 (imm24 <= 0xffffff). */
-a32_status a32_svc(a32_buf *b, a32_cond c, uint32_t imm24);
-/* MRS rd, APSR (the same encoding reads CPSR at PL1). */
-a32_status a32_mrs(a32_buf *b, a32_cond c, a32_reg rd);
-/* MSR <fields>, rn / #imm (a modified immediate).  mask: any non-empty
- * combination of the CPSR fields; APSR_nzcvq is CPSR_f and APSR_g CPSR_s,
- * the only ones unprivileged code may write. */
+
+/* Status registers.  A32_CPSR is the APSR for unprivileged code; A32_SPSR
+ * (the saved status of the current exception mode) exists at PL1 only. */
+typedef enum { A32_CPSR, A32_SPSR } a32_psr;
+/* MRS rd, CPSR|SPSR. */
+a32_status a32_mrs(a32_buf *b, a32_cond c, a32_reg rd, a32_psr psr);
+/* MSR <psr>_<fields>, rn / #imm (a modified immediate).  mask: any
+ * non-empty combination of the fields; for the CPSR, APSR_nzcvq is CPSR_f
+ * and APSR_g CPSR_s, the only ones unprivileged code may write. */
 enum {
   A32_PSR_C = 1, A32_PSR_X = 2, A32_PSR_S = 4, A32_PSR_F = 8,
   A32_APSR_G = A32_PSR_S, A32_APSR_NZCVQ = A32_PSR_F
 };
-a32_status a32_msr(a32_buf *b, a32_cond c, unsigned mask, a32_reg rn);
-a32_status a32_msr_imm(a32_buf *b, a32_cond c, unsigned mask, uint32_t imm);
+a32_status a32_msr(a32_buf *b, a32_cond c, a32_psr psr, unsigned mask, a32_reg rn);
+a32_status a32_msr_imm(a32_buf *b, a32_cond c, a32_psr psr, unsigned mask, uint32_t imm);
+
+/* Processor modes (B1.3.1), and A32_MODE_KEEP for "no mode change". */
+enum {
+  A32_MODE_KEEP = 0,
+  A32_MODE_USR = 0x10, A32_MODE_FIQ = 0x11, A32_MODE_IRQ = 0x12, A32_MODE_SVC = 0x13,
+  A32_MODE_MON = 0x16, A32_MODE_ABT = 0x17, A32_MODE_HYP = 0x1a, A32_MODE_UND = 0x1b,
+  A32_MODE_SYS = 0x1f
+};
+/* CPS (B9.3.2, unconditional): CPSIE / CPSID the interrupt masks in aif
+ * (non-empty) and/or switch to `mode` (A32_MODE_KEEP: stay); CPS #mode is
+ * A32_CPS_NONE with aif = 0. */
+typedef enum { A32_CPS_NONE, A32_CPS_IE, A32_CPS_ID } a32_cps_op;
+enum { A32_CPS_F = 1, A32_CPS_I = 2, A32_CPS_A = 4 };
+a32_status a32_cps(a32_buf *b, a32_cps_op op, unsigned aif, unsigned mode);
+/* SUBS pc, rn, #imm (B9.3.20): the exception return "subs pc, lr, #4";
+ * imm a modified immediate. */
+a32_status a32_subs_pc(a32_buf *b, a32_cond c, a32_reg rn, uint32_t imm);
 
 /* ---- VFP ----------------------------------------------------------------- */
 /* VLDR/VSTR dd or sd, [rn, #±off]; off multiple of 4, |off| <= 1020. */
@@ -460,7 +503,17 @@ typedef enum {
   A32_CVT_F64_F32, A32_CVT_F32_F64    /* dd = sm, sd = dm */
 } a32_cvt_op;
 a32_status a32_vcvt(a32_buf *b, a32_cond c, a32_cvt_op op, a32_vreg vd, a32_vreg vm);
-/* VMRS APSR_nzcv, FPSCR */
+/* VFP system registers: the reg field of VMRS/VMSR (A8.8.348, A8.8.349;
+ * system level B9.3.21, B9.3.22). */
+typedef enum {
+  A32_FPSID = 0, A32_FPSCR = 1, A32_MVFR1 = 6, A32_MVFR0 = 7, A32_FPEXC = 8
+} a32_vfp_sysreg;
+/* VMRS rt, reg (rt = pc only with FPSCR: "vmrs APSR_nzcv, fpscr", the
+ * flags) and VMSR reg, rt (FPSID, FPSCR or FPEXC; MVFR0/1 are read only).
+ * Registers other than FPSCR need PL1. */
+a32_status a32_vmrs(a32_buf *b, a32_cond c, a32_reg rt, a32_vfp_sysreg reg);
+a32_status a32_vmsr(a32_buf *b, a32_cond c, a32_vfp_sysreg reg, a32_reg rt);
+/* VMRS APSR_nzcv, FPSCR: a32_vmrs(b, c, A32_PC, A32_FPSCR). */
 a32_status a32_vmrs_apsr(a32_buf *b, a32_cond c);
 
 /* ---- NEON (64-bit d registers, unconditional) ----------------------------- */

@@ -314,6 +314,99 @@ armjit_status armjit_block_handlers(armjit_module *m, armjit_block b, const armj
 armjit_status armjit_throw(armjit_module *m, armjit_block from, armjit_val p);
 armjit_status armjit_trap(armjit_module *m, armjit_block from, uint32_t code);
 
+/* ---- raw functions and generated subroutines (docs/mir.md, "raw functions") ---- */
+/* A raw function is a function of the module whose body is machine code:
+ * A32 words (written with the a32 assembler, or taken from elsewhere) plus
+ * relocations to symbols of the module.  It links like any function (its
+ * symbol, BL/B to it, addr(@f), in the object and the image) and is
+ * called like one: the signature says how arguments and the result pass
+ * (AAPCS), and the clobber set says which callee-saved registers it
+ * changes beyond the AAPCS caller-saved ones (r0-r3, r12, lr, d0-d7,
+ * d16-d31, the flags, FPSCR's flags): a caller keeps nothing there across
+ * a call and saves them for its own caller.  sp, fp (r11) and pc must be
+ * as AAPCS says on return; r4-r10 and d8-d15 may be in the set.  A raw
+ * function throws nothing (it has no entry in the function table).
+ *
+ * ARMJIT_RAW_NOCALL: the code has no AAPCS entry at all (a vector table,
+ * reset code, a dispatch stub entered with a key in r12): `call` to it is
+ * a validation error; addr(@f) and call_ind reach it.
+ *
+ * Relocations: the word at `offset` refers to symbol `sym` + `addend` in
+ * a32.h's REL convention (branches: A = target offset - 8).  Kinds:
+ * A32_RELOC_CALL (a BL, cond AL), A32_RELOC_JUMP24 (B<c>, BL<c>),
+ * A32_RELOC_MOVW_ABS_NC (a MOVW immediately followed by the MOVT of the
+ * same register and condition, which the record covers: give no MOVT_ABS
+ * record), A32_RELOC_ABS32 (a data word).  The words' relocated fields are
+ * rewritten to hold the addend.  Targets: externs (any kind and addend),
+ * the raw function itself (branches and MOVW/MOVT to any offset of it),
+ * other functions of the module (branches with A = -8, MOVW/MOVT with
+ * A = 0: their entry); an ABS32 word only to an extern.
+ *
+ * The interpreter cannot run machine code: calling a raw function there
+ * calls the context's symbol of the same name (armjit_ctx_add_symbol, a
+ * host implementation, as for externs), else fails with ARMJIT_E_INVALID. */
+#define ARMJIT_RAW_CLOBBER_R(n) (1u << (n))              /* r4 .. r10 */
+#define ARMJIT_RAW_CLOBBER_D(n) (1u << (16 + (n) - 8))   /* d8 .. d15 */
+enum { ARMJIT_RAW_NOCALL = 1u << 0 };
+
+typedef struct {
+  uint32_t offset;      /* byte offset of the word (a multiple of 4) */
+  a32_reloc_kind kind;
+  armjit_sym sym;       /* a symbol of the module */
+  int32_t addend;
+} armjit_raw_reloc;
+
+typedef struct {
+  /* the code: either `buf` (its bytes; its symbol relocations, each naming
+   * a symbol of the module; its label address pairs, to itself; every
+   * label bound) or the words and records below */
+  const a32_buf *buf;
+  const void *code;     /* size bytes, little-endian words */
+  uint32_t size;        /* a multiple of 4, 4 .. 16 MiB */
+  const armjit_raw_reloc *relocs;
+  unsigned nrelocs;
+  uint32_t clobbers;    /* ARMJIT_RAW_CLOBBER_R / _D bits */
+  unsigned flags;       /* ARMJIT_RAW_* */
+} armjit_raw_desc;
+
+/* A raw function `name` with the given signature (-1 and the builder's
+ * error on misuse: bad name, duplicate symbol, a misplaced or mismatched
+ * relocation, a clobber outside r4-r10 / d8-d15). */
+armjit_sym armjit_raw_func(armjit_module *m, const char *name, const armjit_mtype *params,
+                           unsigned nparams, armjit_mtype result, const armjit_raw_desc *d);
+/* Is s a raw function?  Its code (NULL if not raw) and declaration. */
+bool armjit_sym_is_raw(const armjit_module *m, armjit_sym s);
+const uint32_t *armjit_raw_code(const armjit_module *m, armjit_sym s, uint32_t *nwords,
+                                uint32_t *clobbers, unsigned *flags);
+
+/* Interface-method dispatch (Deep's imDelegIiMm), a generated raw function
+ * (docs/mir.md, "interface dispatch"): entered by call_ind with hidden =
+ * the key ((interface id << 16) | method offset) in r12, the receiver in
+ * r0 and the method's arguments (r0-r3 and the stack) as for the method
+ * itself.  It finds the method in the receiver's class and tail-jumps to
+ * it with `bx r12`, r0-r3, sp, the stack arguments and lr unchanged; it
+ * changes only r12 and the flags (what it uses besides, it pushes and
+ * pops).
+ *
+ * Layout: the receiver's word at `class_offset` is its class (a pointer);
+ * the class's word at `itable_offset` points to the interface table:
+ * words (id << 16) | offset, sorted by id descending, ended by a word
+ * whose id is 0.  The method's address is the word at
+ * class + sign_extend(entry & 0xffff) + (key & 0xffff).  A class without
+ * the interface (the walk reaches the end) goes to `miss` (a symbol of the
+ * module, entered like the method would have been, r12 = the key), or
+ * executes `udf #miss_code` when miss is -1.  The stub is a NOCALL raw
+ * function: it exists when this was called, links like any function,
+ * prints as its request (text "stub_itable"), and the interpreter does what
+ * its code would (docs/mir.md). */
+typedef struct {
+  int32_t class_offset;   /* -4095 .. 4095 */
+  int32_t itable_offset;  /* -4095 .. 4095 */
+  armjit_sym miss;        /* -1: udf #miss_code */
+  uint32_t miss_code;     /* 0 .. 0xffff */
+} armjit_itable_layout;
+armjit_sym armjit_stub_itable(armjit_module *m, const char *name, const armjit_itable_layout *l);
+
 /* ---- checking, text ------------------------------------------------------------ */
 /* Every rule of docs/mir.md; the first builder misuse wins.  Run again by
  * everything that needs a valid module (cheap when nothing changed). */
@@ -377,7 +470,9 @@ armjit_object *armjit_module_compile(armjit_module *m, armjit_error *err);
 void armjit_object_free(armjit_object *o);
 size_t armjit_object_size(const armjit_object *o); /* bytes of code */
 /* The code per function, each op's IR before the instructions it became
- * (addresses from 0).  ARMJIT_E_UNSUPPORTED without capstone. */
+ * (addresses from 0), then each data symbol's words (offsets in its
+ * section; a word holding an address names it).  ARMJIT_E_UNSUPPORTED
+ * without capstone. */
 armjit_status armjit_object_dis(const armjit_object *o, FILE *out);
 
 /* Load an object into the context's code arena (ARM Linux only: elsewhere

@@ -133,7 +133,7 @@ enum {
   _(GUARD_NOT_FORCED, "guard_not_forced", "", 'v', ARMJIT_OPF_GUARD | ARMJIT_OPF_RT) \
   _(FORCE_TOKEN,    "force_token",    "",    'r', ARMJIT_OPF_RT)                \
   _(GUARD_NO_EXCEPTION, "guard_no_exception", "", 'v', ARMJIT_OPF_GUARD | ARMJIT_OPF_RT) \
-  _(GUARD_EXCEPTION, "guard_exception", "",  'r', ARMJIT_OPF_GUARD | ARMJIT_OPF_RT) \
+  _(GUARD_EXCEPTION, "guard_exception", "r", 'r', ARMJIT_OPF_GUARD | ARMJIT_OPF_RT) \
   _(GUARD_CLASS,    "guard_class",    "rr",  'v', ARMJIT_OPF_GUARD | ARMJIT_OPF_LOAD) \
   _(GUARD_NONNULL_CLASS, "guard_nonnull_class", "rr", 'v', ARMJIT_OPF_GUARD | ARMJIT_OPF_LOAD) \
   /* invalidation (armjit_loop_invalidate): a NOP while the loop is valid */ \

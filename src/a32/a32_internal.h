@@ -93,11 +93,27 @@ a32_status a32_fail(a32_buf *b, a32_status s, const char *who, const char *fmt,
 a32_status a32_reserve(a32_buf *b, size_t nwords);
 /* Emit words at the current position; all or nothing. */
 a32_status a32_putn(a32_buf *b, const uint32_t *w, size_t n);
-a32_status a32_put(a32_buf *b, uint32_t w);
 /* Current position: the append point, or the patch cursor. */
 size_t a32_pos(const a32_buf *b);
-void a32_write_word(a32_buf *b, size_t off, uint32_t w);
+/* Words are stored little-endian whatever the host's byte order. */
+static inline void a32_write_word(a32_buf *b, size_t off, uint32_t w) {
+  uint8_t *p = b->data + off;
+  p[0] = (uint8_t)w;
+  p[1] = (uint8_t)(w >> 8);
+  p[2] = (uint8_t)(w >> 16);
+  p[3] = (uint8_t)(w >> 24);
+}
 uint32_t a32_read_word(const a32_buf *b, size_t off);
+/* One word.  Every emitter ends here, so appending with room (the common
+ * case: the capacity never exceeds a limited buffer's max) is inline. */
+static inline a32_status a32_put(a32_buf *b, uint32_t w) {
+  if (b && !b->patching && b->cap - b->size >= 4) {
+    a32_write_word(b, b->size, w);
+    b->size += 4;
+    return A32_OK;
+  }
+  return a32_putn(b, &w, 1);
+}
 /* Allocation through the buffer's allocator (a32_mem_realloc: p != NULL). */
 void *a32_mem_alloc(a32_buf *b, size_t n);
 void *a32_mem_realloc(a32_buf *b, void *p, size_t n);
@@ -122,16 +138,30 @@ void a32_labels_apply(a32_buf *b, uint32_t load_address);
 void a32_relocs_forget(a32_buf *b, size_t off);
 
 /* ---- check.c ----------------------------------------------------------- */
-a32_status a32_chk_cond(a32_buf *b, const char *who, a32_cond c);
+/* The two checks every emitter makes are inline (a compare each); only a
+ * failure calls out to record its message. */
+a32_status a32_chk_cond_fail(a32_buf *b, const char *who, a32_cond c);
+a32_status a32_chk_reg_fail(a32_buf *b, const char *who, const char *what, unsigned r,
+                            bool allow_pc);
+/* A condition (0b1111 is not one: it selects the unconditional space). */
+static inline a32_status a32_chk_cond(a32_buf *b, const char *who, a32_cond c) {
+  return (unsigned)c <= A32_AL ? A32_OK : a32_chk_cond_fail(b, who, c);
+}
 /* Core register 0..15; with allow_pc false, pc (UNPREDICTABLE) is refused. */
-a32_status a32_chk_reg(a32_buf *b, const char *who, const char *what, unsigned r,
-                       bool allow_pc);
+static inline a32_status a32_chk_reg(a32_buf *b, const char *who, const char *what,
+                                     unsigned r, bool allow_pc) {
+  return r < 15 || (r == 15 && allow_pc) ? A32_OK : a32_chk_reg_fail(b, who, what, r, allow_pc);
+}
 /* VFP/NEON register: s0..s31 or d0..d31, d16..d31 only with A32_FEAT_D32. */
 a32_status a32_chk_vreg(a32_buf *b, const char *who, bool dbl, unsigned v);
 /* Immediate shift of a register operand (A8.4.1 DecodeImmShift reversed):
  * returns imm5<<7 | type<<5 in *bits. */
 a32_status a32_chk_shift_imm(a32_buf *b, const char *who, unsigned sh, unsigned n,
                              uint32_t *bits);
+
+/* ---- enc_misc.c -------------------------------------------------------- */
+/* Is mode one of the processor modes of B1.3.1 (A32_MODE_USR..SYS)? */
+bool a32_mode_valid(unsigned mode);
 
 /* ---- names.c ----------------------------------------------------------- */
 const char *a32_dp_op_name(a32_dp_op op);

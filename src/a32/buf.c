@@ -82,14 +82,6 @@ unsigned a32_buf_features(const a32_buf *b) { return b ? b->feats : 0; }
 size_t a32_buf_size(const a32_buf *b) { return b ? b->size : 0; }
 const uint8_t *a32_buf_data(const a32_buf *b) { return b ? b->data : NULL; }
 
-/* Words are stored little-endian whatever the host's byte order. */
-void a32_write_word(a32_buf *b, size_t off, uint32_t w) {
-  uint8_t *p = b->data + off;
-  p[0] = (uint8_t)w;
-  p[1] = (uint8_t)(w >> 8);
-  p[2] = (uint8_t)(w >> 16);
-  p[3] = (uint8_t)(w >> 24);
-}
 uint32_t a32_read_word(const a32_buf *b, size_t off) {
   const uint8_t *p = b->data + off;
   return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
@@ -191,17 +183,6 @@ a32_status a32_putn(a32_buf *b, const uint32_t *w, size_t n) {
     }
   }
   return A32_OK;
-}
-
-a32_status a32_put(a32_buf *b, uint32_t w) {
-  /* Every emitter ends here: appending with room is the common case (the
-   * capacity never exceeds a limited buffer's max). */
-  if (b && !b->patching && b->cap - b->size >= 4) {
-    a32_write_word(b, b->size, w);
-    b->size += 4;
-    return A32_OK;
-  }
-  return a32_putn(b, &w, 1);
 }
 
 a32_status a32_word(a32_buf *b, uint32_t w) { return a32_put(b, w); }

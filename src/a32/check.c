@@ -3,15 +3,12 @@
  * records the error (with the emitter's name) and returns its code. */
 #include "a32_internal.h"
 
-a32_status a32_chk_cond(a32_buf *b, const char *who, a32_cond c) {
-  /* 0b1111 is not a condition: it selects the unconditional space. */
-  if ((unsigned)c > A32_AL)
-    return a32_fail(b, A32_ERR_ARG, who, "bad condition %u", (unsigned)c);
-  return A32_OK;
+a32_status a32_chk_cond_fail(a32_buf *b, const char *who, a32_cond c) {
+  return a32_fail(b, A32_ERR_ARG, who, "bad condition %u", (unsigned)c);
 }
 
-a32_status a32_chk_reg(a32_buf *b, const char *who, const char *what, unsigned r,
-                       bool allow_pc) {
+a32_status a32_chk_reg_fail(a32_buf *b, const char *who, const char *what, unsigned r,
+                            bool allow_pc) {
   if (r > 15)
     return a32_fail(b, A32_ERR_REG, who, "%s: register %u out of range (r0..r15)",
                     what, r);

@@ -37,6 +37,20 @@ a32_status a32_encode_b(uint32_t *word, a32_cond c, bool link, uint32_t from,
   return a32_branch_word(c, link, delta, word);
 }
 
+/* A8.8.25 BLX (immediate) A2: 1111 101H imm24, target = PC + imm24:H:0
+ * (a Thumb function: the bit 0 of `to` is ignored). */
+a32_status a32_encode_blx(uint32_t *word, uint32_t from, uint32_t to) {
+  if (!word)
+    return A32_ERR_ARG;
+  uint32_t d = (to & ~1u) - from;
+  int64_t off = (d < 0x80000000u ? (int64_t)d : (int64_t)d - (INT64_C(1) << 32)) - 8;
+  if (off < -BRANCH_MAX || off >= BRANCH_MAX)
+    return A32_ERR_RANGE;
+  uint32_t u = (uint32_t)off;
+  *word = 0xfa000000u | (u >> 1 & 1u) << 24 | (u >> 2 & 0x00ffffffu);
+  return A32_OK;
+}
+
 /* cond 0001 0010 1111 1111 1111 00L1 Rm */
 static a32_status bx_emit(a32_buf *b, const char *who, bool link, a32_cond c,
                           a32_reg rm) {

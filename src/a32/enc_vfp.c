@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* enc_vfp.c — VFP data processing (A7.5), conversions, core<->VFP moves
- * (A7.8) and VMRS. */
+ * (A7.8) and the VFP system register moves VMRS/VMSR. */
 #include "a32_internal.h"
 
 /* A7.5 floating-point data processing, sz (bit 8) = 0 here:
@@ -175,10 +175,41 @@ a32_status a32_vcvt(a32_buf *b, a32_cond c, a32_cvt_op op, a32_vreg vd, a32_vreg
                         a32_vm_bits(md, vm));
 }
 
-/* A8.8.348 VMRS with Rt = 1111: APSR_nzcv <- FPSCR flags. */
-a32_status a32_vmrs_apsr(a32_buf *b, a32_cond c) {
+/* VFP system register transfers, cond 1110 111L reg Rt 1010 0001 0000:
+ *   A8.8.348 VMRS A1 (L = 1; Rt = 1111 with FPSCR: APSR_nzcv <- flags),
+ *   A8.8.349 VMSR A1 (L = 0); the registers other than FPSCR are the
+ *   system-level B9.3.21 / B9.3.22 forms. */
+static const struct {
+  uint8_t readable, writable;
+  const char *name;
+} vfp_sysregs[] = {
+    [A32_FPSID] = {1, 1, "fpsid"}, /* a write is ignored (or UNPREDICTABLE) */
+    [A32_FPSCR] = {1, 1, "fpscr"},
+    [A32_MVFR1] = {1, 0, "mvfr1"},
+    [A32_MVFR0] = {1, 0, "mvfr0"},
+    [A32_FPEXC] = {1, 1, "fpexc"},
+};
+
+static a32_status vfp_sys_emit(a32_buf *b, const char *who, bool load, a32_cond c,
+                               a32_reg rt, a32_vfp_sysreg reg) {
   if (!b)
     return A32_ERR_ARG;
-  A32_TRY(a32_chk_cond(b, "a32_vmrs_apsr", c));
-  return a32_put(b, a32_cond_bits(c) | 0x0ef1fa10u);
+  A32_TRY(a32_chk_cond(b, who, c));
+  if ((unsigned)reg >= sizeof vfp_sysregs / sizeof vfp_sysregs[0] || !vfp_sysregs[reg].name)
+    return a32_fail(b, A32_ERR_ARG, who, "bad VFP system register %u", (unsigned)reg);
+  if (!load && !vfp_sysregs[reg].writable)
+    return a32_fail(b, A32_ERR_ARG, who, "%s is read only", vfp_sysregs[reg].name);
+  A32_TRY(a32_chk_reg(b, who, "rt", rt, load && reg == A32_FPSCR));
+  return a32_put(b, a32_cond_bits(c) | 0x0ee00a10u | (uint32_t)load << 20 |
+                        (uint32_t)reg << 16 | (uint32_t)rt << 12);
+}
+
+a32_status a32_vmrs(a32_buf *b, a32_cond c, a32_reg rt, a32_vfp_sysreg reg) {
+  return vfp_sys_emit(b, "a32_vmrs", true, c, rt, reg);
+}
+a32_status a32_vmsr(a32_buf *b, a32_cond c, a32_vfp_sysreg reg, a32_reg rt) {
+  return vfp_sys_emit(b, "a32_vmsr", false, c, rt, reg);
+}
+a32_status a32_vmrs_apsr(a32_buf *b, a32_cond c) {
+  return vfp_sys_emit(b, "a32_vmrs_apsr", true, c, A32_PC, A32_FPSCR);
 }

@@ -7,16 +7,32 @@ static uint32_t rol32(uint32_t v, unsigned n) {
   return n ? (v << n) | (v >> (32 - n)) : v;
 }
 
+static unsigned ctz32(uint32_t v) { /* v != 0 */
+#if defined(__GNUC__)
+  return (unsigned)__builtin_ctz(v);
+#else
+  unsigned n = 0;
+  while (!(v & 1u)) { v >>= 1; n++; }
+  return n;
+#endif
+}
+
 int a32_modimm(uint32_t v) {
   /* The smallest rotation wins, as GNU as and the ARM ARM's canonical
    * encoding choose: imm12 = rot:imm8 with v = ROR(imm8, 2*rot). */
   if (v <= 0xff) return (int)v; /* rotation 0: most constants */
-  for (unsigned rot = 1; rot < 16; rot++) {
+  /* Rotations 1-3: the 8 bits may wrap from bit 31 to bit 0. */
+  for (unsigned rot = 1; rot < 4; rot++) {
     uint32_t imm8 = rol32(v, 2 * rot);
     if (imm8 <= 0xff)
       return (int)(rot << 8 | imm8);
   }
-  return -1;
+  /* Rotations 4-15 place the 8 bits at an even bit s = 32 - 2*rot (8..24)
+   * without wrapping; the smallest rotation is the highest s, the even
+   * bit at or below the lowest set one. */
+  unsigned s = ctz32(v) & ~1u;
+  if (v >> s > 0xff) return -1;
+  return (int)((32 - s) / 2 << 8 | v >> s);
 }
 
 /* The opcode that computes the same result from the transformed value:

@@ -10,7 +10,9 @@
  *      other arguments: the resolver orders the moves and breaks cycles)
  *   vmov  r2, r3, dN            soft-float doubles into core pairs, last:
  *                               the resolved moves read the pairs' old values
- *   movw/movt ip, #fn           (or ldr ip from the function's slot)
+ *   movw/movt ip, #fn           (or ldr ip from the function's slot; or
+ *                               nothing: a callee-saved register caching
+ *                               it, a loop's hoisted constant)
  *   blx   ip                    C may be Thumb: never BL (blx r4-r10 when
  *                               the function is in a callee-saved register)
  *   add   sp, sp, #STACK
@@ -240,9 +242,11 @@ static void take_result(cg *c, const ir_op *op, abi_loc res) {
  * loaded.  Pair sources in d0-d7, which the parallel move may overwrite
  * under hard-float, come from a copy: s->early[k] when set, else (cold
  * code, saved_d >= 0) the word pair at [sp, #stack + saved_d + 8*dn]
- * where the caller saved d0-d7.  Returns the register to BLX. */
+ * where the caller saved d0-d7.  fn_reg >= 0: a callee-saved register
+ * that holds the (constant) function already.  Returns the register to
+ * BLX. */
 static a32_reg marshal(cg *c, call_scratch *s, uint32_t n, uint32_t stack, ra_loc fn,
-                       const ra_loc *srcs, int32_t saved_d) {
+                       int fn_reg, const ra_loc *srcs, int32_t saved_d) {
   adjust_sp(c, A32_SUB, stack);
   for (uint32_t k = 0; k < n; k++)
     if (s->locs[k].kind == ABI_STACK)
@@ -285,6 +289,7 @@ static a32_reg marshal(cg *c, call_scratch *s, uint32_t n, uint32_t stack, ra_lo
   }
 
   if (fn_early) return CG_IP;
+  if (fn_reg >= 0) return (a32_reg)fn_reg;
   if (fn.kind == LOC_CONST) cg_load_addr(c, CG_IP, cg_const_word(c->t, -1 - fn.n));
   else if (fn.kind == LOC_REG) return (a32_reg)fn.n;  /* r4-r10: no move wrote it */
   else cg_move(c, ra_reg(CG_IP, fn.type), fn);
@@ -305,7 +310,12 @@ void cg_lower_call(cg *c, const ir_op *op) {
   if (abi == ARMJIT_ABI_HARD) keep_pair_sources(c, &s, a, n);
   ra_loc fn = ra_where(&c->ra, a[0]);
   for (uint32_t k = 0; k < n; k++) s.args[k] = ra_where(&c->ra, a[k + 1]);
-  a32_reg target = marshal(c, &s, n, stack, fn, s.args, -1);
+  /* A constant function a callee-saved register caches (a loop's hoisted
+   * constant, cg_ctrl.c): the argument moves write r0-r3 only. */
+  int fn_reg = -1;
+  for (int r = 0; r < ARM_NCORE && fn.kind == LOC_CONST && fn_reg < 0; r++)
+    if (!(ARM_CORE_CALLER >> r & 1u) && ra_caches_const(&c->ra, r, a[0])) fn_reg = r;
+  a32_reg target = marshal(c, &s, n, stack, fn, fn_reg, s.args, -1);
   cg_release(c);
   ra_call_clobber(&c->ra);
   cg_gc_blx(c, target);  /* a GC point: the maps (cg_gc.c) */
@@ -326,7 +336,7 @@ void cg_call_at(cg *c, ra_loc fn, const ra_loc *locs, const uint8_t *types, uint
     s.args[k] = locs[k];
   }
   uint32_t stack = abi_classify(abi, s.types, n, s.locs);
-  a32_reg target = marshal(c, &s, n, stack, fn, s.args, saved_d);
+  a32_reg target = marshal(c, &s, n, stack, fn, -1, s.args, saved_d);
   cg_gc_cold_blx(c, gc_site, target);
   adjust_sp(c, A32_ADD, stack);
   c->busy = 0;

@@ -5,8 +5,8 @@
  * register, so nothing is moved out of r0-r3 / d0-d7 for a call that
  * mostly does not happen:
  *
- *   cmp    rc, #0
- *   bne    cold_k              cg_cold_call: the only other fast-path cost
+ *   cmp    rc, #0              (a compare right before, used only here,
+ *   bne    cold_k               fuses: cmp x, y; b<cc> cold_k)
  * resume_k:
  *   ...
  * cold_k:                      (after the loop body)
@@ -22,7 +22,7 @@
  *
  * 16 + 64 bytes keep sp 8-byte aligned.  r4-r10 and d8-d15 are the
  * callee's to keep; ip and lr are scratch everywhere.  The flags are not
- * live across the op (nothing fuses with a cond_call). */
+ * live after the op (the branch is their last reader). */
 #include "cg/cg_call.h"
 #include "cg/cg_gc.h"
 
@@ -93,7 +93,11 @@ void cg_lower_cond_call(cg *c, const ir_op *op) {
   const ir_ref *a = ir_args(c->t, op);
   uint32_t n = op->nargs - 2;
   a32_cond cc = A32_AL;
-  if (cg_is_const(a[0])) {
+  if (a[0] == c->fused && c->fused != IR_NONE) {
+    cc = c->fused_cc;
+    c->fused = IR_NONE;
+    cg_flags_take(c);  /* by the branch cg_cold_call emits next */
+  } else if (cg_is_const(a[0])) {
     if (cg_const_word(c->t, a[0]) == 0) return;  /* never called: no code */
   } else {
     a32_reg rc = cg_reg(c, a[0]);

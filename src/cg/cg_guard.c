@@ -18,12 +18,14 @@
 void cg_lower_guard(cg *c, const ir_op *op) {
   const ir_ref *a = ir_args(c->t, op);
   a32_cond fail_cc = A32_AL;
+  bool rotated = false;  /* the loop header's guard, copied to the back edge */
   switch (op->opc) {
   case ARMJIT_OP_GUARD_TRUE:
   case ARMJIT_OP_GUARD_FALSE: {
     bool want = op->opc == ARMJIT_OP_GUARD_TRUE;
     if (a[0] == c->fused && c->fused != IR_NONE) {
       fail_cc = want ? a32_cond_invert(c->fused_cc) : c->fused_cc;
+      rotated = cg_rotate_header(c, op);
     } else {
       a32_reg rn = cg_reg(c, a[0]);
       a32_dp(c->b, A32_AL, A32_CMP, true, 0, rn, a32_imm(0));
@@ -67,6 +69,7 @@ void cg_lower_guard(cg *c, const ir_op *op) {
     return;
   }
   cg_exit_branch(c, op, fail_cc);
+  if (rotated) cg_rotate_header_done(c, fail_cc);
 }
 
 void cg_lower_guard_class(cg *c, const ir_op *op) {

@@ -200,7 +200,9 @@ bool cg_fusable(cg *c, const ir_op *op) {
   uint32_t i = c->pos;
   if (i + 1 >= c->t->nops || op->res < 0) return false;
   const ir_op *g = &c->t->ops[i + 1];
-  if (g->opc != ARMJIT_OP_GUARD_TRUE && g->opc != ARMJIT_OP_GUARD_FALSE) return false;
+  if (g->opc != ARMJIT_OP_GUARD_TRUE && g->opc != ARMJIT_OP_GUARD_FALSE &&
+      g->opc != ARMJIT_OP_COND_CALL)  /* its condition: b<cc> to the cold call */
+    return false;
   return ir_args(c->t, g)[0] == op->res && c->lv.nuses[op->res] == 1;
 }
 

@@ -67,11 +67,39 @@ typedef struct cg {
   uint32_t ncold_args, cold_args_cap;
   size_t frame_patch;        /* offset of the MOVW/MOVT pair sizing the frame */
   struct cg_gc *gc;          /* GC maps and allocation plan (cg_gc.c), NULL: no GC */
+  /* Loop-invariant constants (cg_ctrl.c): loaded after the label the
+   * final jump goes to, cached in registers across the back edge. */
+  struct {
+    int32_t label;           /* label id, -1 none */
+    uint32_t n;
+    ir_ref k[4];             /* the constants */
+    int reg[4];              /* the registers caching them */
+    a32_label head;          /* after the loads: the back edge's target */
+  } hoist;
+  /* Loop rotation (cg_ctrl.c): the last label's header, when it is a
+   * compare and the guard on it, copied to the back edge. */
+  struct {
+    int32_t label;           /* label id, -1 none */
+    uint32_t label_pos;      /* its op index */
+    uint32_t head_off;       /* where its code starts (after hoisted loads) */
+    bool ok;                 /* header recorded: the fields below hold */
+    uint32_t cmp_off;        /* the compare's code: [cmp_off, site_off) */
+    uint32_t site_off;       /* the guard's branch, the exit's patch site */
+    a32_cond fail_cc;        /* that branch's condition */
+    a32_label site, body;    /* bound at the branch and just after it */
+  } rot;
   armjit_status st;
   char msg[200];
 } cg;
 
 typedef void (*cg_fn)(cg *c, const ir_op *op);
+
+/* Loop rotation (cg_ctrl.c).  cg_rotate_header: guard op (fused onto the
+ * compare just before it) is the second op after the label; if the pair
+ * qualifies, binds the labels around the guard's branch: call it just
+ * before the branch and cg_rotate_header_done just after. */
+bool cg_rotate_header(cg *c, const ir_op *op);
+void cg_rotate_header_done(cg *c, a32_cond fail_cc);
 
 /* The driver in two halves (cg_compile is open, prologue, ops, cold
  * paths, stubs, close): cg_open sets up *c for trace t (liveness,

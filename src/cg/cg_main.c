@@ -270,6 +270,8 @@ armjit_status cg_open(cg *c, armjit_ctx *ctx, const armjit_trace *t, const cg_en
   c->env = env;
   c->out = out;
   c->fused = IR_NONE;
+  c->rot.label = -1;
+  c->hoist.label = -1;
   c->ovf_cc = A32_VS;
   armjit_status st = ra_live_build(ctx, t, &c->lv, err);
   if (st != ARMJIT_OK) return st;

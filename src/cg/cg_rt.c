@@ -64,24 +64,51 @@ static void no_exception(cg *c, const ir_op *op) {
   cg_exit_branch(c, op, A32_NE);
 }
 
-/* p = the pending value; fails when there is none; on passing the slot is
- * cleared (after the branch: a failing guard leaves it untouched).  The
- * result register is taken before the dying fail args are released, so
- * it cannot overwrite a value the exit still reads. */
+/* p = guard_exception(cls): the pending value when there is one and its
+ * class word is cls, else the exit; on passing the slot is cleared (after
+ * the branch: a failing guard leaves it untouched).  The class test is
+ * guard_nonnull_class's (cg_guard.c), so one branch covers both failures:
+ *
+ *   movw  ip, #:lower16:slot
+ *   movt  ip, #:upper16:slot
+ *   ldr   rd, [ip]
+ *   [movw/movt lr, #|off|]  only when class_offset does not fit LDR
+ *   cmp   rd, #1            none pending: LO and Z clear
+ *   ldrhs lr, [rd, #off]    never loads through a null value
+ *   cmphs lr, cls
+ *   bne   exit              the guard's one patch site
+ *   mov   lr, #0            caught: the slot is emptied
+ *   str   lr, [ip]
+ *
+ * The result register is taken before the dying fail args are released,
+ * so it cannot overwrite a value the exit still reads. */
 static void exception(cg *c, const ir_op *op) {
-  a32_reg rd = (a32_reg)cg_def_keep(c, op);
-  int ip = cg_scratch(c), zero = cg_scratch(c);
-  if (ip < 0 || zero < 0) {
+  int ip = cg_scratch(c), lr = cg_scratch(c);
+  if (ip < 0 || lr < 0) {
     cg_fail(c, ARMJIT_E_INVALID, "no scratch register for guard_exception (internal)");
     return;
   }
+  a32_dp_op dop = A32_CMP;  /* CMN with the negated constant: same Z */
+  a32_operand cls = cg_op2(c, ir_args(c->t, op)[0], &dop);
+  a32_reg rd = (a32_reg)cg_def_keep(c, op);
+  int32_t off = c->ctx->opts.class_offset;
   cg_load_addr(c, (a32_reg)ip, c->env->exc_slot);
   a32_ldst(c->b, A32_AL, A32_LDR, rd, a32_mem_imm((a32_reg)ip, 0));
-  a32_dp(c->b, A32_AL, A32_CMP, true, 0, rd, a32_imm(0));
+  a32_mem m = a32_mem_imm(rd, off);
+  if (off < -4095 || off > 4095) {
+    uint32_t mag = off < 0 ? 0u - (uint32_t)off : (uint32_t)off;
+    a32_mov_imm32(c->b, A32_AL, (a32_reg)lr, mag);
+    m = a32_mem_reg(rd, (a32_reg)lr, off < 0, A32_LSL, 0, A32_IDX_OFFSET);
+  }
+  a32_dp(c->b, A32_AL, A32_CMP, true, 0, rd, a32_imm(1));
   cg_flags_set(c);
-  cg_exit_branch(c, op, A32_EQ);
-  a32_dp(c->b, A32_AL, A32_MOV, false, (a32_reg)zero, 0, a32_imm(0));
-  a32_ldst(c->b, A32_AL, A32_STR, (a32_reg)zero, a32_mem_imm((a32_reg)ip, 0));
+  cg_flags_take(c);  /* by the conditional LDR and CMP */
+  a32_ldst(c->b, A32_HS, A32_LDR, (a32_reg)lr, m);
+  a32_dp(c->b, A32_HS, dop, true, 0, (a32_reg)lr, cls);
+  cg_flags_set(c);
+  cg_exit_branch(c, op, A32_NE);
+  a32_dp(c->b, A32_AL, A32_MOV, false, (a32_reg)lr, 0, a32_imm(0));
+  a32_ldst(c->b, A32_AL, A32_STR, (a32_reg)lr, a32_mem_imm((a32_reg)ip, 0));
 }
 
 void cg_lower_guard_rt(cg *c, const ir_op *op) {

@@ -306,15 +306,18 @@ armjit_val armjit_op_descr(armjit_trace *t, armjit_opcode op, const armjit_val *
   return t->ops[idx].res;
 }
 
-armjit_val armjit_guard_exception(armjit_trace *t, const armjit_val *fail, unsigned nfail,
-                                  int *exit_id) {
+armjit_val armjit_guard_exception(armjit_trace *t, armjit_val cls, const armjit_val *fail,
+                                  unsigned nfail, int *exit_id) {
   static const char fn[] = "armjit_guard_exception";
   if (exit_id) *exit_id = -1;
   if (!t) return ARMJIT_NOVAL;
-  if (check_refs(t, fn, "fail arg", fail, nfail, IR_MAX_FAIL) != ARMJIT_OK)
+  armjit_type res;
+  if (check_refs(t, fn, "argument", &cls, 1, IR_MAX_ARGS) != ARMJIT_OK ||
+      check_refs(t, fn, "fail arg", fail, nfail, IR_MAX_FAIL) != ARMJIT_OK ||
+      !check_sig(t, fn, ARMJIT_OP_GUARD_EXCEPTION, -1, &cls, 1, &res))
     return ARMJIT_NOVAL;
   uint32_t idx;
-  armjit_status st = ir_emit(t, ARMJIT_OP_GUARD_EXCEPTION, ARMJIT_REF, NULL, 0, fail, nfail,
+  armjit_status st = ir_emit(t, ARMJIT_OP_GUARD_EXCEPTION, ARMJIT_REF, &cls, 1, fail, nfail,
                              -1, &idx);
   if (st != ARMJIT_OK) { emit_err(t, fn, st); return ARMJIT_NOVAL; }
   if (exit_id) *exit_id = t->ops[idx].id;

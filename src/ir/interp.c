@@ -569,8 +569,8 @@ static armjit_status eval_effect(interp *in, const ir_op *op, const ir_ref *a,
     in->force_flag = 0; /* read and clear: a bridge starts unforced */
     break;
   case ARMJIT_OP_GUARD_NO_EXCEPTION: *pass = ctx->exc == 0; break;
-  case ARMJIT_OP_GUARD_EXCEPTION:
-    *pass = ctx->exc != 0;
+  case ARMJIT_OP_GUARD_EXCEPTION: /* of that class */
+    *pass = ctx->exc != 0 && class_of(t, ctx->exc) == R(0);
     if (*pass) {
       *res = mkr(ctx->exc);
       ctx->exc = 0;

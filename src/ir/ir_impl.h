@@ -30,12 +30,18 @@ typedef enum {
   IR_AT_END     /* end of the input (missing final op) */
 } ir_at_kind;
 
+/* A name in the source text (not NUL-terminated). */
+typedef struct {
+  const char *s;
+  uint32_t len;
+} ir_span;
+
 /* Source positions of a parsed trace, kept only while parsing. */
 typedef struct {
   const uint32_t *refcol;    /* column of each t->refs entry */
   const uint32_t *rescol;    /* per op: column of the result name, 0 if none */
   const uint32_t *descrcol;  /* per op: column of "descr=", 0 if none */
-  char *const *vname;        /* per value: its name in the text */
+  const ir_span *vname;      /* per value: its name in the text */
   uint32_t end_line, end_col;
 } ir_srcmap;
 
@@ -43,6 +49,10 @@ typedef struct {
 /* Append raw pieces, no rule checks beyond memory and limits.  Both the
  * builder (after its argument checks) and the parser go through these. */
 armjit_status ir_add_input(armjit_trace *t, armjit_type type, ir_ref *out);
+/* Room for about nops ops and values and nrefs argument entries, so that
+ * a reader that knows its size (the parser: lines of text) appends without
+ * regrowing.  False when out of memory (the trace is unchanged). */
+bool ir_trace_reserve(armjit_trace *t, uint32_t nops, uint32_t nrefs);
 armjit_status ir_add_const(armjit_trace *t, armjit_type type, armjit_value v,
                            ir_ref *out);
 /* `rtype` is the result type (ARMJIT_VOID: none); `target` is the label id
@@ -124,6 +134,9 @@ armjit_type ir_letter_type(char c);
 
 /* String index operations (ir_namemap is in ir.h). */
 const ir_name_ent *ir_names_find(const ir_namemap *m, const char *s, size_t n);
+/* Room for n names in an empty map (no rehashing up to n).  False when out
+ * of memory. */
+bool ir_names_reserve(armjit_ctx *ctx, ir_namemap *m, uint32_t n);
 bool ir_names_put(armjit_ctx *ctx, ir_namemap *m, const char *key, size_t n,
                   int32_t val, uint32_t line);
 void ir_names_free(armjit_ctx *ctx, ir_namemap *m);

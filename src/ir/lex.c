@@ -5,6 +5,19 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#define ID0 (IR_CH_ID0 | IR_CH_ID)
+#define ROW_AZ ID0, ID0, ID0, ID0, ID0, ID0, ID0, ID0, ID0, ID0, ID0, ID0, ID0, \
+               ID0, ID0, ID0, ID0, ID0, ID0, ID0, ID0, ID0, ID0, ID0, ID0, ID0
+const uint8_t ir_lex_chars[256] = {
+    ['0'] = IR_CH_ID, IR_CH_ID, IR_CH_ID, IR_CH_ID, IR_CH_ID,
+            IR_CH_ID, IR_CH_ID, IR_CH_ID, IR_CH_ID, IR_CH_ID,
+    ['A'] = ROW_AZ,
+    ['_'] = ID0,
+    ['a'] = ROW_AZ,
+};
+#undef ROW_AZ
+#undef ID0
+
 armjit_status ir_lex_err(ir_lex *lx, armjit_status code, uint32_t col, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);

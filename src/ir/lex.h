@@ -18,10 +18,11 @@ typedef struct {
 } ir_lex;
 
 /* ---- characters ------------------------------------------------------------ */
-static inline bool is_id0(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-static inline bool is_id(char c) { return is_id0(c) || (c >= '0' && c <= '9'); }
+/* Per byte: IR_CH_ID0 (letter or '_'), IR_CH_ID (those and digits). */
+enum { IR_CH_ID0 = 1, IR_CH_ID = 2 };
+extern const uint8_t ir_lex_chars[256];
+static inline bool is_id0(char c) { return ir_lex_chars[(unsigned char)c] & IR_CH_ID0; }
+static inline bool is_id(char c) { return ir_lex_chars[(unsigned char)c] & IR_CH_ID; }
 static inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 /* Value of a hex digit, -1 if c is not one. */
 static inline int hexval(char c) {

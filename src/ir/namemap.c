@@ -8,9 +8,16 @@
 
 #include <string.h>
 
+/* Names are short (i12, L, done): compared in line, not through memcmp. */
+static bool same(const char *a, const char *b, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
 static ir_name_ent *find_slot(ir_name_ent *e, uint32_t cap, const char *s, size_t n) {
   uint32_t i = ajx_hash(s, n) & (cap - 1);
-  while (e[i].key && !(e[i].len == n && memcmp(e[i].key, s, n) == 0))
+  while (e[i].key && !(e[i].len == n && same(e[i].key, s, n)))
     i = (i + 1) & (cap - 1);
   return &e[i];
 }
@@ -19,6 +26,15 @@ const ir_name_ent *ir_names_find(const ir_namemap *m, const char *s, size_t n) {
   if (!m->cap) return NULL;
   const ir_name_ent *e = find_slot(m->e, m->cap, s, n);
   return e->key ? e : NULL;
+}
+
+bool ir_names_reserve(armjit_ctx *ctx, ir_namemap *m, uint32_t n) {
+  if (m->cap || n < 32) return true;
+  uint32_t cap = 64;
+  while (cap / 2 < n + 1 && cap < (1u << 30)) cap *= 2;
+  if (!(m->e = ajx_calloc(ctx, cap, sizeof *m->e))) return false;
+  m->cap = cap;
+  return true;
 }
 
 bool ir_names_put(armjit_ctx *ctx, ir_namemap *m, const char *key, size_t n,

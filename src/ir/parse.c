@@ -31,8 +31,8 @@ typedef struct {
   uint32_t *refcol, caprefcol;
   uint32_t *rescol, caprescol;
   uint32_t *descrcol, capdescrcol;
-  char **vname;
-  uint32_t nvname, capvname;
+  ir_span *vname;           /* per value: its name (in the text, as the keys of vars) */
+  uint32_t capvname;
   /* the operands of the current op */
   ir_ref *args;
   uint32_t *argcol, nargs, capargs, capargcol;
@@ -281,16 +281,14 @@ static armjit_status check_new_var(parser *P, const char *s, size_t n, uint32_t 
   return ARMJIT_OK;
 }
 
+/* Value v is named s[0..n), a token of the text (which outlives the parse). */
 static armjit_status name_var(parser *P, ir_ref v, const char *s, size_t n) {
+  uint32_t had = P->capvname;
   if (!ajx_grow(P->ctx, (void **)&P->vname, &P->capvname, (uint32_t)v + 1, sizeof *P->vname))
     return nomem(P);
-  char *copy = ajx_alloc(P->ctx, n + 1);
-  if (!copy) return nomem(P);
-  memcpy(copy, s, n);
-  copy[n] = 0;
-  P->vname[v] = copy;
-  P->nvname = (uint32_t)v + 1;
-  if (!ir_names_put(P->ctx, &P->vars, copy, n, v, P->lx.line)) return nomem(P);
+  if (P->capvname > had) memset(P->vname + had, 0, (P->capvname - had) * sizeof *P->vname);
+  P->vname[v] = (ir_span){s, (uint32_t)n};
+  if (!ir_names_put(P->ctx, &P->vars, s, n, v, P->lx.line)) return nomem(P);
   return ARMJIT_OK;
 }
 
@@ -640,21 +638,24 @@ static armjit_status descr_use(parser *P, const opline *L, int32_t *id, armjit_t
   const ir_opinfo *in = ir_info((unsigned)L->opc);
   const item *u = &L->descr;
   unsigned kinds = ir_op_descr_kinds((unsigned)L->opc);
-  char want[64];
-  ir_descr_kinds_text(kinds, want, sizeof want);
-  if (!u->name)
+  char want[64];  /* made on the error paths only */
+  if (!u->name) {
+    ir_descr_kinds_text(kinds, want, sizeof want);
     return perr(P, ARMJIT_E_SYNTAX, L->opcol, "%s needs descr=NAME of %s descriptor", in->name,
                 want);
+  }
   *id = ir_descr_by_name(P->t, u->name, u->len);
   if (*id < 0)
     return perr(P, ARMJIT_E_INVALID, u->col,
                 "unknown descr %.*s (declare it first: descr %.*s = ...)", (int)u->len, u->name,
                 (int)u->len, u->name);
   const ir_descr *d = ir_descr_at(P->t, *id);
-  if (!(kinds & (1u << d->kind)))
+  if (!(kinds & (1u << d->kind))) {
+    ir_descr_kinds_text(kinds, want, sizeof want);
     return perr(P, ARMJIT_E_INVALID, u->col,
                 "descr %.*s is a %s descriptor, but %s needs %s descriptor", (int)u->len,
                 u->name, ir_descr_kind_name(d->kind), in->name, want);
+  }
   *dres = in->res == 'd' ? (armjit_type)d->type : ir_letter_type(in->res);
   if (*dres == ARMJIT_VOID && L->res)
     return perr(P, ARMJIT_E_SYNTAX, L->rescol,
@@ -1044,7 +1045,6 @@ static armjit_status parse_descr_decl(parser *P) {
 /* ---- the trace ---------------------------------------------------------------------- */
 static void parser_free(parser *P) {
   armjit_ctx *ctx = P->ctx;
-  for (uint32_t v = 0; v < P->nvname; v++) ajx_free(ctx, P->vname[v]);
   ajx_free(ctx, P->vname);
   ajx_free(ctx, P->refcol);
   ajx_free(ctx, P->rescol);
@@ -1055,6 +1055,23 @@ static void parser_free(parser *P) {
   ajx_free(ctx, P->str);
   ajx_free(ctx, P->failcol);
   ir_names_free(ctx, &P->vars);
+}
+
+/* Room for as many ops and values as the text has lines (at most one
+ * each), two argument entries per line and a name per line, so a large
+ * trace is read without regrowing its arrays. */
+static bool reserve(parser *P, const char *text) {
+  uint32_t lines = 1;
+  for (const char *p = text; (p = strchr(p, '\n')) != NULL && lines < IR_MAX_VALUES; p++)
+    lines++;
+  if (lines < 64) return true;
+  if (!ajx_grow(P->ctx, (void **)&P->vname, &P->capvname, lines, sizeof *P->vname)) return false;
+  memset(P->vname, 0, P->capvname * sizeof *P->vname);
+  return ir_trace_reserve(P->t, lines, 2 * lines) &&
+         ir_names_reserve(P->ctx, &P->vars, lines) &&
+         ajx_grow(P->ctx, (void **)&P->rescol, &P->caprescol, lines, sizeof *P->rescol) &&
+         ajx_grow(P->ctx, (void **)&P->descrcol, &P->capdescrcol, lines, sizeof *P->descrcol) &&
+         ajx_grow(P->ctx, (void **)&P->refcol, &P->caprefcol, 2 * lines, sizeof *P->refcol);
 }
 
 armjit_trace *armjit_trace_parse(armjit_ctx *ctx, const char *text, armjit_error *err) {
@@ -1081,7 +1098,7 @@ armjit_trace *ir_trace_parse(armjit_ctx *ctx, const char *text, uint32_t first_l
     ajx_err(err, ARMJIT_E_NOMEM, "out of memory while parsing");
     return NULL;
   }
-  armjit_status st = ARMJIT_OK;
+  armjit_status st = reserve(&P, text) ? ARMJIT_OK : nomem(&P);
   while (st == ARMJIT_OK && ir_lex_next_content(&P.lx) && at_descr_decl(&P)) {
     st = parse_descr_decl(&P);
     if (st == ARMJIT_OK) ir_lex_next_line(&P.lx);

@@ -75,8 +75,8 @@ void ir_val_name(const armjit_trace *t, const ir_srcmap *sm, ir_ref r, char *buf
     const char *sym = c->type == ARMJIT_REF && c->v.r ? ajx_sym_name(t->ctx, c->v.r) : NULL;
     if (sym) snprintf(buf, n, "sym(%s)", sym);
     else ir_format_const(c, buf, n);
-  } else if (sm && sm->vname && sm->vname[r]) {
-    put_trunc(buf, n, sm->vname[r], strlen(sm->vname[r]));
+  } else if (sm && sm->vname && sm->vname[r].s) {
+    put_trunc(buf, n, sm->vname[r].s, sm->vname[r].len);
   } else {
     put_int(buf, n, ir_type_letter(ir_ref_type(t, r)), r);
   }

@@ -104,8 +104,12 @@ bool ir_check_sig(const armjit_trace *t, const ir_srcmap *sm, unsigned opc, int3
   *res = in->res == 'd' ? dty : ir_letter_type(in->res);
   if (in->args[0] == '.') /* variadic lists take any types; calls follow the descr */
     return d ? call_sig(t, sm, opc, descr, args, nargs, p) : true;
-  size_t want = strlen(in->args);
-  if (nargs != want) {
+  /* nargs == strlen(in->args), reading no further than that (the
+   * signatures are a few letters; strlen only for the message) */
+  uint32_t have = 0;
+  while (have < nargs && in->args[have]) have++;
+  if (have != nargs || in->args[nargs]) {
+    size_t want = strlen(in->args);
     snprintf(p->msg, sizeof p->msg,
              "wrong number of arguments: %s takes %zu argument%s, got %u", in->name, want,
              want == 1 ? "" : "s", nargs);

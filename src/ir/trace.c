@@ -130,6 +130,18 @@ static armjit_status grow_vals(armjit_trace *t) {
   return ARMJIT_OK;
 }
 
+bool ir_trace_reserve(armjit_trace *t, uint32_t nops, uint32_t nrefs) {
+  armjit_ctx *ctx = t->ctx;
+  if (nops > IR_MAX_VALUES) nops = IR_MAX_VALUES;
+  uint32_t cap = t->capvals;
+  if (!ajx_grow(ctx, (void **)&t->vtype, &cap, nops, sizeof *t->vtype)) return false;
+  cap = t->capvals;
+  if (!ajx_grow(ctx, (void **)&t->vdef, &cap, nops, sizeof *t->vdef)) return false;
+  t->capvals = cap;
+  return ajx_grow(ctx, (void **)&t->ops, &t->capops, nops, sizeof *t->ops) &&
+         ajx_grow(ctx, (void **)&t->refs, &t->caprefs, nrefs, sizeof *t->refs);
+}
+
 armjit_status ir_add_input(armjit_trace *t, armjit_type type, ir_ref *out) {
   if (t->nops != 0) return ARMJIT_E_ARG;
   if (t->ninputs >= IR_MAX_INPUTS) return ARMJIT_E_LIMIT;

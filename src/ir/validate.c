@@ -356,5 +356,9 @@ out:
 
 armjit_status armjit_trace_validate(armjit_trace *t, armjit_error *err) {
   if (!t) return ajx_err(err, ARMJIT_E_ARG, "armjit_trace_validate: trace is NULL");
+  if (t->validated) { /* every change clears the flag */
+    ajx_err_clear(err);
+    return ARMJIT_OK;
+  }
   return ir_validate(t, err, NULL);
 }

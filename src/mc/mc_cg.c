@@ -44,14 +44,13 @@ static void sub_sp(mc_fn *c, a32_reg rd, a32_reg rn, uint32_t bytes) {
   a32_dp(c->b, A32_AL, A32_SUB, false, rd, rn, a32_r(MC_T0));
 }
 
-/* VMRS / VMSR ip, FPSCR (A8.8.348 / A8.8.349, reg = 0b0001). */
-static void fpscr_to_ip(mc_fn *c) { a32_word(c->b, 0xeef1ca10u); }
-static void ip_to_fpscr(mc_fn *c) { a32_word(c->b, 0xeee1ca10u); }
+/* vmrs ip, fpscr / vmsr fpscr, ip */
+static void fpscr_to_ip(mc_fn *c) { a32_vmrs(c->b, A32_AL, A32_IP, A32_FPSCR); }
+static void ip_to_fpscr(mc_fn *c) { a32_vmsr(c->b, A32_AL, A32_FPSCR, A32_IP); }
 
-/* The exception return: LDM (exception return), A8.8.? B9.3.5:
- * ldmia sp!, {regs, pc}^ (CPSR = SPSR). */
+/* The exception return: ldmia sp!, {regs, pc}^ (CPSR = SPSR). */
 static void ldm_exc_return(mc_fn *c, uint32_t regs) {
-  a32_word(c->b, 0xe8fd8000u | (regs & 0x7fffu));
+  a32_ldm_caret(c->b, A32_AL, A32_IA, A32_SP, true, (uint16_t)((regs & 0x7fffu) | ARM_BIT(A32_PC)));
 }
 
 static void prologue(mc_fn *c) {
@@ -317,8 +316,7 @@ static void sw_table(mc_fn *c, a32_reg v, const sw_case *cs, uint32_t n, a32_lab
     a32_dp(c->b, A32_AL, A32_CMP, true, 0, MC_T0, a32_r(MC_T1));
   }
   a32_b(c->b, A32_HS, dflt);
-  /* ADD (register), A8.8.7: add pc, pc, ip, lsl #2 */
-  a32_word(c->b, 0xe08ff100u | (uint32_t)MC_T0);
+  a32_dp(c->b, A32_AL, A32_ADD, false, A32_PC, A32_PC, a32_rsi(MC_T0, A32_LSL, 2));
   a32_nop(c->b, A32_AL);
   uint32_t i = 0;
   for (uint32_t k = 0; k < range; k++) {

@@ -77,9 +77,14 @@ typedef struct {
   uint8_t *keep;        /* per value: live into a handler block (one home the
                            unwinder restores: callee-saved register or slot) */
   uint32_t max_out;     /* largest outgoing stack argument area (bytes) */
-  uint32_t *clob_pos;   /* set_reg ops (naked functions): their use positions ... */
-  uint16_t *clob_reg;   /* ... and the core register each writes */
+  uint32_t *clob_pos;   /* ops writing registers the allocator owns (set_reg in
+                           naked functions, calls of raw functions with a
+                           clobber set): their use positions ... */
+  uint32_t *clob_core;  /* ... the core registers (bit mask) ... */
+  uint32_t *clob_d;     /* ... and the d registers each writes */
   uint32_t nclob;
+  uint32_t clob_all_core, clob_all_d; /* their union: the frame saves the
+                           callee-saved ones among them */
   bool needs_t2;        /* some lowering uses r10 */
 } mc_live;
 
@@ -222,8 +227,10 @@ void mc_add_imm(mc_fn *c, a32_reg rd, a32_reg rn, int32_t imm, a32_reg spare);
 void mc_lower_op(mc_fn *c, const mir_op *op);
 /* The intrinsics (mc_ops.h's intrinsics group); terminators among them too. */
 void mc_lower_hw(mc_fn *c, const mir_op *op);
-/* The core register set_reg writes, or -1 for any other op. */
-int mc_op_clobber(const mir_op *op);
+/* The core registers (bit mask) op writes beyond what a call or its
+ * result clobbers: set_reg's register, a raw function's declared clobbers
+ * (*dregs: its d registers); 0 for other ops. */
+uint32_t mc_op_clobbers(const mc_fn *c, const mir_op *op, uint32_t *dregs);
 void mc_lower_call(mc_fn *c, const mir_op *op);
 void mc_lower_helper(mc_fn *c, const mir_op *op, mc_helper h);
 /* A compare (icmp/fcmp) into the flags: *cc and, for the two float

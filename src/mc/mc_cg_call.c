@@ -209,6 +209,9 @@ static void emit_call(mc_fn *c, const mir_op *op) {
   } else if (!ind) {
     const mir_sym *s = &c->m->syms[op->sym];
     if (s->kind == MIR_SYM_FUNC) {
+      /* a raw callee's d14/d15 clobbers: the prologue saves them */
+      if (s->fn->raw && (s->fn->raw->clobbers & (ARMJIT_RAW_CLOBBER_D(14) | ARMJIT_RAW_CLOBBER_D(15))))
+        mc_vscratch(c, 0);
       mc_mod_call(c->mm, c->b, c->sym, (uint32_t)op->sym);
     } else {
       a32_mov_sym_abs(c->b, A32_AL, MC_T0, mc_mod_sym(c->mm, (uint32_t)op->sym), 0);

@@ -22,12 +22,14 @@
 
 #define A(k) (mir_args(c->fn, op)[k])
 
-/* System encodings the assembler does not offer (ARM ARM section per
- * row); `rd` / `rn` go into bits 15:12 / 3:0. */
-static void word_rd(mc_fn *c, uint32_t w, a32_reg rd) { a32_word(c->b, w | (uint32_t)rd << 12); }
-
-int mc_op_clobber(const mir_op *op) {
-  return op->opc == ARMJIT_MOP_SET_REG ? op->imm[0] : -1;
+uint32_t mc_op_clobbers(const mc_fn *c, const mir_op *op, uint32_t *dregs) {
+  *dregs = 0;
+  if (op->opc == ARMJIT_MOP_SET_REG) return ARM_BIT(op->imm[0]);
+  if (op->opc != ARMJIT_MOP_CALL || !c->m->syms[op->sym].fn || !c->m->syms[op->sym].fn->raw)
+    return 0;
+  uint32_t cl = c->m->syms[op->sym].fn->raw->clobbers;
+  *dregs = (cl >> 16) << 8; /* ARMJIT_RAW_CLOBBER_D(8) is bit 16 */
+  return cl & 0xffffu;
 }
 
 /* Word result r of op from register src (a mov unless it is already there). */
@@ -81,11 +83,6 @@ static void set_reg(mc_fn *c, const mir_op *op, unsigned n) {
   if (v != (a32_reg)n) a32_dp(c->b, A32_AL, A32_MOV, false, (a32_reg)n, 0, a32_r(v));
 }
 
-/* CPS, B9.3.2: imod 10 = enable (IE), 11 = disable (ID); M: change mode. */
-static void cps(mc_fn *c, unsigned imod, unsigned aif, bool m, unsigned mode) {
-  a32_word(c->b, 0xf1000000u | imod << 18 | (m ? 1u : 0u) << 17 | aif << 6 | mode);
-}
-
 void mc_lower_hw(mc_fn *c, const mir_op *op) {
   const int32_t *im = op->imm;
   switch (op->opc) {
@@ -105,46 +102,39 @@ void mc_lower_hw(mc_fn *c, const mir_op *op) {
   }
   case ARMJIT_MOP_MRS: {
     a32_reg d = mc_dst(c, op->result, 0, MC_T0);
-    if (im[0] & ARMJIT_PSR_SPSR) word_rd(c, 0xe14f0000u, d); /* MRS rd, SPSR: B9.3.9 */
-    else a32_mrs(c->b, A32_AL, d);
+    a32_mrs(c->b, A32_AL, d, im[0] & ARMJIT_PSR_SPSR ? A32_SPSR : A32_CPSR);
     mc_done(c, op->result, 0, d, MC_T1);
     break;
   }
   case ARMJIT_MOP_MSR: {
     a32_reg v = mc_word(c, A(0), 0, MC_T0);
     unsigned mask = (unsigned)im[0] & 15;
-    if (im[0] & ARMJIT_PSR_SPSR) /* MSR SPSR_<fields>, rn: B9.3.12 */
-      a32_word(c->b, 0xe160f000u | mask << 16 | (uint32_t)v);
-    else a32_msr(c->b, A32_AL, mask, v);
+    a32_msr(c->b, A32_AL, im[0] & ARMJIT_PSR_SPSR ? A32_SPSR : A32_CPSR, mask, v);
     break;
   }
-  case ARMJIT_MOP_CPSIE: cps(c, 2, (unsigned)im[0], false, 0); break;
-  case ARMJIT_MOP_CPSID: cps(c, 3, (unsigned)im[0], false, 0); break;
-  case ARMJIT_MOP_CPS_MODE: cps(c, 0, 0, true, (unsigned)im[0]); break;
-  case ARMJIT_MOP_VMRS: { /* VMRS rt, <reg>: A8.8.348 */
+  case ARMJIT_MOP_CPSIE: a32_cps(c->b, A32_CPS_IE, (unsigned)im[0], A32_MODE_KEEP); break;
+  case ARMJIT_MOP_CPSID: a32_cps(c->b, A32_CPS_ID, (unsigned)im[0], A32_MODE_KEEP); break;
+  case ARMJIT_MOP_CPS_MODE: a32_cps(c->b, A32_CPS_NONE, 0, (unsigned)im[0]); break;
+  case ARMJIT_MOP_VMRS: {
     a32_reg d = mc_dst(c, op->result, 0, MC_T0);
-    word_rd(c, 0xeef00a10u | (uint32_t)im[0] << 16, d);
+    a32_vmrs(c->b, A32_AL, d, (a32_vfp_sysreg)im[0]);
     mc_done(c, op->result, 0, d, MC_T1);
     break;
   }
-  case ARMJIT_MOP_VMSR: /* VMSR <reg>, rt: A8.8.349 */
-    word_rd(c, 0xeee00a10u | (uint32_t)im[0] << 16, mc_word(c, A(0), 0, MC_T0));
+  case ARMJIT_MOP_VMSR:
+    a32_vmsr(c->b, A32_AL, (a32_vfp_sysreg)im[0], mc_word(c, A(0), 0, MC_T0));
     break;
   case ARMJIT_MOP_DMB: a32_dmb(c->b, (unsigned)im[0]); break;
   case ARMJIT_MOP_DSB: a32_dsb(c->b, (unsigned)im[0]); break;
   case ARMJIT_MOP_ISB: a32_isb(c->b, (unsigned)im[0]); break;
   case ARMJIT_MOP_NOP: a32_nop(c->b, A32_AL); break;
-  case ARMJIT_MOP_WFE: a32_word(c->b, 0xe320f002u); break; /* A8.8.424 */
-  case ARMJIT_MOP_WFI: a32_word(c->b, 0xe320f003u); break; /* A8.8.425 */
-  case ARMJIT_MOP_SEV: a32_word(c->b, 0xe320f004u); break; /* A8.8.168 */
+  case ARMJIT_MOP_WFE: a32_hint(c->b, A32_AL, A32_HINT_WFE); break;
+  case ARMJIT_MOP_WFI: a32_hint(c->b, A32_AL, A32_HINT_WFI); break;
+  case ARMJIT_MOP_SEV: a32_hint(c->b, A32_AL, A32_HINT_SEV); break;
   case ARMJIT_MOP_SVC: a32_svc(c->b, A32_AL, (uint32_t)im[0]); break;
   case ARMJIT_MOP_BKPT: a32_bkpt(c->b, (uint32_t)im[0]); break;
-  case ARMJIT_MOP_UDF: { /* UDF #imm16: A8.8.247 */
-    uint32_t v = (uint32_t)im[0];
-    a32_word(c->b, 0xe7f000f0u | (v >> 4) << 8 | (v & 15));
-    break;
-  }
-  case ARMJIT_MOP_RAW: a32_word(c->b, (uint32_t)im[0]); break;
+  case ARMJIT_MOP_UDF: a32_udf(c->b, (uint32_t)im[0]); break;
+  case ARMJIT_MOP_RAW: a32_word(c->b, (uint32_t)im[0]); break; /* the user's word */
   case ARMJIT_MOP_GET_SP: result_from(c, op, A32_SP); break;
   case ARMJIT_MOP_GET_FP: result_from(c, op, A32_FP); break;
   case ARMJIT_MOP_GET_LR: lower_get_lr(c, op); break;
@@ -156,11 +146,9 @@ void mc_lower_hw(mc_fn *c, const mir_op *op) {
   case ARMJIT_MOP_SET_REG: set_reg(c, op, (unsigned)im[0]); break;
   case ARMJIT_MOP_HALT: a32_b_rel(c->b, A32_AL, false, 0); break;
   case ARMJIT_MOP_JUMP_TO: a32_bx(c->b, A32_AL, mc_word(c, A(0), 0, MC_T0)); break;
-  case ARMJIT_MOP_EXC_RETURN: { /* SUBS pc, rn, #n: B9.3.20 */
-    a32_reg p = mc_word(c, A(0), 0, MC_T0);
-    a32_dp(c->b, A32_AL, A32_SUB, true, A32_PC, p, a32_imm((uint32_t)im[0]));
+  case ARMJIT_MOP_EXC_RETURN:
+    a32_subs_pc(c->b, A32_AL, mc_word(c, A(0), 0, MC_T0), (uint32_t)im[0]);
     break;
-  }
   default:
     mc_fail(c, ARMJIT_E_INVALID, "op %s has no lowering (internal)", mir_info(op->opc)->name);
     break;

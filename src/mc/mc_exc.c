@@ -166,10 +166,6 @@ void mc_exc_block_start(mc_fn *c, uint32_t bi) {
   if (c->hblk && c->hblk[bi]) mc_exc_handler_entry(c, bi);
 }
 
-/* udf #imm16 (A8.8.247, encoding A1). */
-static void udf(mc_fn *c, uint32_t imm16) {
-  a32_word(c->b, 0xe7f000f0u | (imm16 >> 4 & 0xfff) << 8 | (imm16 & 0xf));
-}
 
 /* A check failing under `fail` traps with code. */
 void mc_exc_trap_branch(mc_fn *c, a32_cond fail, uint32_t code) {
@@ -178,7 +174,7 @@ void mc_exc_trap_branch(mc_fn *c, a32_cond fail, uint32_t code) {
   case ARMJIT_TRAP_UDF: {
     a32_label skip = a32_label_new(c->b);
     if (fail != A32_AL) a32_b(c->b, a32_cond_invert(fail), skip);
-    udf(c, code);
+    a32_udf(c->b, code);
     a32_label_bind(c->b, skip);
     break;
   }
@@ -198,7 +194,7 @@ void mc_exc_lower_throw(mc_fn *c, const mir_op *op) {
 /* trap code: the trap, and a stop should its handler come back. */
 void mc_exc_lower_trap(mc_fn *c, const mir_op *op) {
   mc_exc_trap_branch(c, A32_AL, (uint32_t)op->imm[0]);
-  udf(c, 0);
+  a32_udf(c->b, 0);
 }
 
 /* In a trap stub of mode call whose handler returned r0 (the stub's
@@ -396,7 +392,7 @@ static void emit_throw(mc_mod *mm, a32_buf *b, const armjit_module *m, mc_exc *x
   dp_imm(b, A32_AL, A32_CMP, true, 0, A32_R2, 0);
   a32_label out = a32_label_new(b);
   a32_b(b, A32_NE, out);
-  a32_word(b, 0xe7f000f0u); /* udf #0: no frame to return into */
+  a32_udf(b, 0); /* no frame to return into */
   a32_label_bind(b, out);
   dp_imm(b, A32_AL, A32_ADD, false, A32_IP, A32_R5, 4);
   /* resume: ip the target, r2 its sp */

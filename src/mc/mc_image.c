@@ -96,7 +96,7 @@ struct mc_image {
 
 void mc_image_free(armjit_ctx *ctx, mc_image *img) {
   if (!img) return;
-  for (uint32_t i = 0; i < img->nsec; i++) ajx_free(ctx, img->sec[i].bytes);
+  for (uint32_t i = 0; img->sec && i < img->nsec; i++) ajx_free(ctx, img->sec[i].bytes);
   ajx_free(ctx, img->sec);
   ajx_free(ctx, img->order);
   ajx_free(ctx, img->symcopy);
@@ -466,14 +466,13 @@ static armjit_status check_layout(linker *l) {
 }
 
 /* ---- step 4: apply ------------------------------------------------------------------- */
-/* The branch word of record ri to `dest` (odd: Thumb, CALL only: BLX). */
+/* The branch word w at p retargeted to `dest` (in reach: checked before):
+ * odd (Thumb, CALL only) a BLX, else the same B<c>/BL<c>. */
 static uint32_t branch_word(uint32_t w, uint32_t p, uint32_t dest) {
-  if (dest & 1) { /* A8.8.25 BLX (immediate) A2: 1111 101H imm24 */
-    uint32_t d = (dest & ~1u) - (p + 8);
-    return 0xfa000000u | (d >> 1 & 1u) << 24 | (d >> 2 & 0x00ffffffu);
-  }
-  uint32_t d = dest - (p + 8); /* A8.8.18 B / A8.8.25 BL A1: cond 101L imm24 */
-  return (w & 0xff000000u) | (d >> 2 & 0x00ffffffu);
+  uint32_t out = w;
+  if (dest & 1) a32_encode_blx(&out, p, dest);
+  else a32_encode_b(&out, (a32_cond)(w >> 28), (w >> 24 & 1) != 0, p, dest);
+  return out;
 }
 
 static armjit_status apply(linker *l) {
@@ -653,21 +652,35 @@ static armjit_status emit_loader(linker *l, uint32_t text, uint32_t head) {
   return st;
 }
 
-/* The pools' bytes: veneers, then the loader. */
-static void write_pools(linker *l) {
+/* The pools' bytes: veneers (movw ip, #lo; movt ip, #hi; bx ip), then the
+ * loader. */
+static armjit_status write_pools(linker *l) {
   mc_image *img = l->img;
-  for (uint32_t v = 0; v < img->nven; v++) {
-    const mc_veneer *vn = &img->ven[v];
-    mc_isec *is = &img->sec[vn->sec];
-    uint8_t *p = is->bytes + (vn->addr - is->addr);
-    wr32(p, movwt_set(0xe300c000u, vn->dest));           /* movw ip, #lo */
-    wr32(p + 4, movwt_set(0xe340c000u, vn->dest >> 16)); /* movt ip, #hi */
-    wr32(p + 8, 0xe12fff1cu);                            /* bx ip (A8.8.27) */
+  if (img->nven) {
+    a32_buf *b = armjit_buf_new(l->ctx, 12 * (size_t)img->nven, 0);
+    if (!b) return nomem(l);
+    for (uint32_t v = 0; v < img->nven; v++) {
+      uint32_t dest = img->ven[v].dest;
+      a32_movw(b, A32_AL, A32_IP, dest & 0xffffu);
+      a32_movt(b, A32_AL, A32_IP, dest >> 16);
+      a32_bx(b, A32_AL, A32_IP);
+    }
+    if (a32_buf_status(b) != A32_OK) {
+      a32_buf_free(b);
+      return nomem(l);
+    }
+    for (uint32_t v = 0; v < img->nven; v++) {
+      const mc_veneer *vn = &img->ven[v];
+      mc_isec *is = &img->sec[vn->sec];
+      memcpy(is->bytes + (vn->addr - is->addr), a32_buf_data(b) + 12 * (size_t)v, 12);
+    }
+    a32_buf_free(b);
   }
   if (img->chained) {
     mc_isec *is = &img->sec[img->chain_sec];
     memcpy(is->bytes + (img->loader_addr - is->addr), l->loader, l->loader_size);
   }
+  return ARMJIT_OK;
 }
 
 /* ---- the whole link ---------------------------------------------------------------- */
@@ -720,7 +733,7 @@ mc_image *mc_image_link(armjit_ctx *ctx, const mc_link_in *in, const armjit_link
         (st = emit_loader(&l, img->sec[l.text].addr, img->head)) != ARMJIT_OK)
       goto fail;
   }
-  write_pools(&l);
+  if ((st = write_pools(&l)) != ARMJIT_OK) goto fail;
   goto done;
 nomem:
   st = nomem(&l);

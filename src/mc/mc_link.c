@@ -8,6 +8,7 @@
  * symbols and the helpers (mc_helpers.h) from the library itself, then
  * hand out function and data pointers by name. */
 #include "mc/mc_obj.h"
+#include "mc/mc_subr.h"
 #include "util/sbuf.h"
 
 #include <stdio.h>
@@ -122,12 +123,15 @@ armjit_object *armjit_module_compile(armjit_module *m, armjit_error *err) {
       if (!f->name || !f->op_off) goto nomem;
       f->start = (uint32_t)a32_buf_size(mm.b);
       char msg[240];
-      armjit_status st = mc_fn_compile(&mm, m, s, mm.b, f->op_off, &f->tail, &f->entry, msg, sizeof msg);
+      armjit_status st = fn->raw ? mc_raw_emit(&mm, m, s, mm.b, &f->entry, msg, sizeof msg)
+                                 : mc_fn_compile(&mm, m, s, mm.b, f->op_off, &f->tail, &f->entry,
+                                                 msg, sizeof msg);
       if (st != ARMJIT_OK) {
         ajx_err(err, st, "%s", msg);
         goto fail;
       }
       f->end = (uint32_t)a32_buf_size(mm.b);
+      if (fn->raw) f->tail = f->end;
     }
     if (sec == 0 && mm.exc) mc_exc_emit(&mm, mm.b, m, mm.exc, o->exc_off);
     o->secs[sec].size = (uint32_t)a32_buf_size(mm.b) - o->secs[sec].start;
@@ -336,6 +340,13 @@ static armjit_status dis(const armjit_object *o, const void *code, FILE *out) {
     fprintf(out, "@%s: %u bytes\n", f->name, f->end - f->start);
     uint32_t pos = f->start;
     armjit_status st = ARMJIT_OK;
+    if (fn->raw) { /* machine code, no IR */
+      fprintf(out, "  # raw\n");
+      st = dis_range(o, base, f->start, f->end, out);
+      if (st == ARMJIT_E_UNSUPPORTED) ajx_disasm_unsupported(out);
+      if (st != ARMJIT_OK) return st;
+      continue;
+    }
     if (f->entry > pos) {
       fprintf(out, "  # float constants\n");
       for (; pos < f->entry; pos += 4)
@@ -373,9 +384,51 @@ static armjit_status dis(const armjit_object *o, const void *code, FILE *out) {
   return ARMJIT_OK;
 }
 
-armjit_status armjit_object_dis(const armjit_object *o, FILE *out) { return dis(o, NULL, out); }
+/* Per data symbol, after the code: its words (a word holding an address
+ * as .word @sym+addend, a tail of bytes as .byte), at section offsets
+ * (data_at NULL) or the loaded addresses.
+ *   @vt: 8 bytes in .rodata
+ *     00000000: 00000000  .word @f
+ *     00000004: 00000004  .word @cnt+4 */
+static void dis_data(const armjit_object *o, const uintptr_t *data_at, FILE *out) {
+  for (uint32_t k = 0; k < o->ndata; k++) {
+    const mc_odata *d = &o->data[k];
+    const mc_osec *sec = &o->secs[d->sec];
+    const mir_sym *y = &o->m->syms[d->sym];
+    uint32_t size = y->data->size, base = data_at ? (uint32_t)data_at[d->sec] : 0;
+    fprintf(out, "@%s: %u bytes in %s%s\n", y->name, (unsigned)size, sec->name,
+            sec->bytes ? "" : " (zeros)");
+    const uint8_t *p = data_at ? (const uint8_t *)data_at[d->sec] : sec->bytes;
+    for (uint32_t off = 0; p && off < size; off += 4) {
+      uint32_t at = d->off + off;
+      if (size - off < 4) {
+        fprintf(out, "  %08x:", (unsigned)(base + at));
+        for (uint32_t i = off; i < size; i++) fprintf(out, " %02x", p[d->off + i]);
+        fprintf(out, "  .byte\n");
+        break;
+      }
+      uint32_t w;
+      memcpy(&w, p + at, 4);
+      fprintf(out, "  %08x: %08x  .word", (unsigned)(base + at), (unsigned)w);
+      for (uint32_t r = 0; r < o->ndrel; r++)
+        if (o->drel[r].sec == d->sec && o->drel[r].at == at) {
+          fprintf(out, " @%s", o->drel[r].target);
+          if (o->drel[r].addend) fprintf(out, "%+d", (int)o->drel[r].addend);
+        }
+      fputc('\n', out);
+    }
+  }
+}
+
+armjit_status armjit_object_dis(const armjit_object *o, FILE *out) {
+  armjit_status st = dis(o, NULL, out);
+  if (st == ARMJIT_OK) dis_data(o, NULL, out);
+  return st;
+}
 
 armjit_status armjit_mcode_dis(const armjit_mcode *c, FILE *out) {
   if (!c) return ARMJIT_E_ARG;
-  return dis(c->o, armjit_code_entry(c->code), out);
+  armjit_status st = dis(c->o, armjit_code_entry(c->code), out);
+  if (st == ARMJIT_OK) dis_data(c->o, c->data_at, out);
+  return st;
 }

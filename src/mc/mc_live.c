@@ -113,7 +113,8 @@ void mc_live_free(mc_fn *c) {
   ajx_free(c->ctx, lv->abi_hint);
   ajx_free(c->ctx, lv->calls);
   ajx_free(c->ctx, lv->clob_pos);
-  ajx_free(c->ctx, lv->clob_reg);
+  ajx_free(c->ctx, lv->clob_core);
+  ajx_free(c->ctx, lv->clob_d);
   ajx_free(c->ctx, lv->fused);
   ajx_free(c->ctx, lv->nohome);
   ajx_free(c->ctx, lv->keep);
@@ -215,18 +216,22 @@ armjit_status mc_live_build(mc_fn *c) {
         if (o > lv->max_out) lv->max_out = o;
       }
       if (op_needs_t2(c, op)) lv->needs_t2 = true;
-      int r = mc_op_clobber(op);
-      if (r >= 0) {
-        if (!lv->clob_pos) { /* rare (naked functions): room for every op at once */
+      uint32_t dregs, core = mc_op_clobbers(c, op, &dregs);
+      if (core | dregs) {
+        if (!lv->clob_pos) { /* rare: room for every op at once */
           lv->clob_pos = ajx_calloc(c->ctx, fn->nops, sizeof *lv->clob_pos);
-          lv->clob_reg = ajx_calloc(c->ctx, fn->nops, sizeof *lv->clob_reg);
-          if (!lv->clob_pos || !lv->clob_reg) {
+          lv->clob_core = ajx_calloc(c->ctx, fn->nops, sizeof *lv->clob_core);
+          lv->clob_d = ajx_calloc(c->ctx, fn->nops, sizeof *lv->clob_d);
+          if (!lv->clob_pos || !lv->clob_core || !lv->clob_d) {
             mc_fail(c, ARMJIT_E_NOMEM, "out of memory for liveness");
             return c->st;
           }
         }
         lv->clob_pos[lv->nclob] = 2 * (lv->blk_slot[bi] + 1 + k);
-        lv->clob_reg[lv->nclob++] = (uint16_t)r;
+        lv->clob_core[lv->nclob] = core;
+        lv->clob_d[lv->nclob++] = dregs;
+        lv->clob_all_core |= core;
+        lv->clob_all_d |= dregs;
       }
     }
   }

@@ -63,15 +63,27 @@ static uint32_t allow_for(int st, bool keep) {
   }
 }
 
-/* Registers (type st's numbering) that a set_reg inside v's interval
- * writes: v may not live in them. */
+/* Registers (type st's numbering) that an op inside v's interval writes
+ * beyond a call's clobbers (set_reg, a raw function's clobber set): v may
+ * not live in them. */
 static uint32_t clobbered(const mc_live *lv, uint32_t v, int st) {
-  uint32_t mask = 0;
-  if (ra_type_is_float(st)) return 0;
+  uint32_t core = 0, d = 0;
   for (uint32_t k = 0; k < lv->nclob; k++)
-    if (lv->clob_pos[k] > lv->start[v] && lv->clob_pos[k] < lv->end[v])
-      mask |= st == ARM_TY_I64 ? 1u << (lv->clob_reg[k] & ~1u) : 1u << lv->clob_reg[k];
-  return mask;
+    if (lv->clob_pos[k] > lv->start[v] && lv->clob_pos[k] < lv->end[v]) {
+      core |= lv->clob_core[k];
+      d |= lv->clob_d[k];
+    }
+  switch (st) {
+  case ARM_TY_I64: return (core | core >> 1) & 0x5555u; /* pairs by their even register */
+  case ARMJIT_FLOAT: return d;
+  case ARM_TY_F32: { /* s2k and s2k+1 are dk */
+    uint32_t s = 0;
+    for (unsigned k = 0; k < 16; k++)
+      if (d & (1u << k)) s |= 3u << (2 * k);
+    return s;
+  }
+  default: return core;
+  }
 }
 
 /* Values with an interval, by start (a counting sort: positions are
@@ -131,6 +143,8 @@ static void frame_saves(mc_fn *c, const int8_t *reg) {
     }
   }
   if (c->t2) core |= 1u << 10;
+  core |= c->lv.clob_all_core; /* a raw callee's clobbers: kept for our caller */
+  vfp |= c->lv.clob_all_d;
   const mir_func *fn = c->fn;
   c->vsave = 0;
   c->vsave_d32 = false;
@@ -170,7 +184,8 @@ static void frame_saves(mc_fn *c, const int8_t *reg) {
   for (uint32_t v = 0; v < fn->nvals && !floats; v++) floats = ra_type_is_float(c->stype[v]);
   for (uint32_t k = 0; k < fn->nconsts && !floats; k++)
     floats = fn->consts[k].type == ARMJIT_T_F32 || fn->consts[k].type == ARMJIT_T_F64;
-  c->vscratch = floats;
+  /* a raw callee clobbering d14/d15: their save area, used (mc_cg_call.c) */
+  c->vscratch = floats || (c->lv.clob_all_d & ARM_RANGE(14, 15));
   if (vfp) { /* one vpush: the range from the lowest to the highest */
     c->vfirst = (unsigned)__builtin_ctz(vfp);
     c->vcount = 32u - (unsigned)__builtin_clz(vfp) - c->vfirst;
@@ -282,6 +297,10 @@ armjit_status mc_ra_run(mc_fn *c) {
     bool keep = crosses_call(lv, v) || lv->keep[v];
     ra_req rq = ra_req_any();
     rq.allow = allow_for(st, keep) & ~clobbered(lv, v, st);
+    if (!rq.allow) { /* every register it may have is clobbered in its life: a slot */
+      ra_core_end_op(&rc);
+      continue;
+    }
     rq.prefer = keep ? RA_PREFER_CALLEE : RA_PREFER_CALLER;
     int32_t p = lv->partner[v];
     if (p >= 0 && reg[p] >= 0 && c->stype[p] == st) rq.hint = reg[p];

@@ -111,6 +111,7 @@ void mir_func_free(armjit_ctx *ctx, mir_func *fn) {
   ajx_free(ctx, fn->handlers);
   ajx_free(ctx, fn->rpo);
   ajx_free(ctx, fn->analysis);
+  mir_raw_free(ctx, fn->raw);
   ajx_free(ctx, fn);
 }
 

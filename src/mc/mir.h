@@ -159,8 +159,31 @@ typedef struct {
   uint32_t loop_header; /* innermost loop's header; UINT32_MAX outside loops */
 } mir_block;
 
+/* A raw function's body (mir_raw.c): words with the relocations' addends
+ * in their fields (a32.h's REL convention), relocations sorted by offset
+ * (a MOVW_ABS_NC record covers its MOVT too), the declared clobbers
+ * (ARMJIT_RAW_CLOBBER_*) and flags (ARMJIT_RAW_*).  A raw function has no
+ * blocks, values or ops. */
+typedef struct {
+  uint32_t offset;
+  uint8_t kind;       /* a32_reloc_kind */
+  int32_t sym;
+  int32_t addend;
+} mir_raw_reloc;
+
+typedef struct {
+  uint32_t *words;
+  uint32_t nwords;
+  mir_raw_reloc *relocs;
+  uint32_t nrelocs;
+  uint32_t clobbers, flags;
+  bool is_stub;                 /* made by armjit_stub_itable from `stub`: */
+  armjit_itable_layout stub;    /* printed so, emulated by the interpreter */
+} mir_raw;
+
 typedef struct {
   uint32_t sym;       /* its symbol */
+  mir_raw *raw;       /* a raw function: its code (no blocks), else NULL */
   uint8_t kind;       /* armjit_fkind (normal, naked, interrupt(...)) */
   uint8_t attrs;      /* ARMJIT_FUNC_* (save_vfp, assume_no_vfp, no_frame_slots) */
   mir_block *blocks;

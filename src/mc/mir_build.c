@@ -28,8 +28,8 @@ static bool types_ok(armjit_module *m, const char *fn, const armjit_mtype *t, un
   return true;
 }
 
-static armjit_sym add_sym(armjit_module *m, const char *fn, uint8_t kind, const char *name,
-                          const armjit_mtype *params, unsigned n, armjit_mtype result) {
+armjit_sym mir_build_sym(armjit_module *m, const char *fn, uint8_t kind, const char *name,
+                         const armjit_mtype *params, unsigned n, armjit_mtype result, bool entry) {
   if (!m) return -1;
   if (!name || !mir_name_ok(name, strlen(name))) {
     mir_fail(m, ARMJIT_E_ARG, "%s: name %s%s%s is not a C identifier of at most %d bytes", fn,
@@ -52,7 +52,7 @@ static armjit_sym add_sym(armjit_module *m, const char *fn, uint8_t kind, const 
   for (unsigned k = 0; k < n; k++) p[k] = (uint8_t)params[k];
   uint32_t s;
   armjit_status st = mir_add_sym(m, kind, name, strlen(name), p, n, (uint8_t)result, &s);
-  if (st == ARMJIT_OK && kind == MIR_SYM_FUNC) {
+  if (st == ARMJIT_OK && kind == MIR_SYM_FUNC && entry) {
     uint32_t b;
     st = mir_add_block(m, m->syms[s].fn, p, n, &b);
   }
@@ -63,18 +63,23 @@ static armjit_sym add_sym(armjit_module *m, const char *fn, uint8_t kind, const 
 
 armjit_sym armjit_extern(armjit_module *m, const char *name, const armjit_mtype *params,
                          unsigned nparams, armjit_mtype result) {
-  return add_sym(m, "armjit_extern", MIR_SYM_EXTERN, name, params, nparams, result);
+  return mir_build_sym(m, "armjit_extern", MIR_SYM_EXTERN, name, params, nparams, result, false);
 }
 
 armjit_sym armjit_func_new(armjit_module *m, const char *name, const armjit_mtype *params,
                            unsigned nparams, armjit_mtype result) {
-  return add_sym(m, "armjit_func_new", MIR_SYM_FUNC, name, params, nparams, result);
+  return mir_build_sym(m, "armjit_func_new", MIR_SYM_FUNC, name, params, nparams, result, true);
 }
 
 static mir_func *func_of(armjit_module *m, const char *fn, armjit_sym f) {
   if (!m) return NULL;
   if (f < 0 || (uint32_t)f >= m->nsyms || m->syms[f].kind != MIR_SYM_FUNC) {
     mir_fail(m, ARMJIT_E_ARG, "%s: %d is not a function of the module", fn, (int)f);
+    return NULL;
+  }
+  if (m->syms[f].fn->raw) {
+    mir_fail(m, ARMJIT_E_ARG, "%s: @%s is a raw function (machine code, no blocks)", fn,
+             m->syms[f].name);
     return NULL;
   }
   return m->syms[f].fn;

@@ -246,11 +246,14 @@ typedef struct {
   char **names;        /* per relocation: its symbol's name, resolved at the end */
 } items;
 
-static bool put_bytes(items *it, uint64_t v, uint32_t k) {
-  if (it->n + k > DATA_MAX_SIZE) return false;
-  if (!ajx_grow(it->m->ctx, (void **)&it->b, &it->cap, it->n + k, 1)) return false;
-  for (uint32_t i = 0; i < k; i++) it->b[it->n++] = (uint8_t)(v >> (8 * i));
-  return true;
+/* Append k bytes of v (little-endian; zeros past 8): ARMJIT_E_LIMIT past
+ * DATA_MAX_SIZE, ARMJIT_E_NOMEM, reported at column col. */
+static armjit_status put_bytes(ir_lex *lx, items *it, uint64_t v, uint32_t k, uint32_t col) {
+  if (k > DATA_MAX_SIZE - it->n)
+    return ir_lex_err(lx, ARMJIT_E_LIMIT, col, "more than %u bytes of data", DATA_MAX_SIZE);
+  if (!ajx_grow(it->m->ctx, (void **)&it->b, &it->cap, it->n + k, 1)) return ir_lex_nomem(lx);
+  for (uint32_t i = 0; i < k; i++) it->b[it->n++] = i < 8 ? (uint8_t)(v >> (8 * i)) : 0;
+  return ARMJIT_OK;
 }
 
 static armjit_status item_cb(ir_lex *lx, void *ud) {
@@ -277,9 +280,7 @@ static armjit_status item_cb(ir_lex *lx, void *ud) {
     it->names[r][n] = 0;
     it->rel[r] = (mir_dreloc){it->n, -1, (int32_t)add, lx->line, col};
     it->nrel++;
-    return put_bytes(it, 0, 4) ? ARMJIT_OK
-                               : ir_lex_err(lx, ARMJIT_E_LIMIT, col, "more than %u bytes of data",
-                                            DATA_MAX_SIZE);
+    return put_bytes(lx, it, 0, 4, col);
   }
   const char *s;
   uint32_t n;
@@ -332,12 +333,7 @@ static armjit_status item_cb(ir_lex *lx, void *ud) {
     if (st != ARMJIT_OK) return st;
     bits = (uint64_t)v;
   }
-  bool ok = true;
-  if (kinds[k].bytes) ok = put_bytes(it, bits, bytes);
-  else
-    for (uint32_t i = 0; i < bytes && ok; i++) ok = put_bytes(it, 0, 1);
-  return ok ? ARMJIT_OK
-            : ir_lex_err(lx, ARMJIT_E_LIMIT, col, "more than %u bytes of data", DATA_MAX_SIZE);
+  return put_bytes(lx, it, bits, bytes, col);
 }
 
 static void items_free(items *it) {

@@ -53,7 +53,8 @@ bool mir_op_may_throw(const armjit_module *m, const mir_op *op) {
   switch (op->opc) {
   case ARMJIT_MOP_THROW:
   case ARMJIT_MOP_CALL_IND: return true;
-  case ARMJIT_MOP_CALL: return m->syms[op->sym].kind == MIR_SYM_FUNC;
+  case ARMJIT_MOP_CALL: /* a raw function throws nothing (mc.h) */
+    return m->syms[op->sym].kind == MIR_SYM_FUNC && !m->syms[op->sym].fn->raw;
   default: return (mir_info(op->opc)->flags & ARMJIT_MOPF_TRAP) && mir_trap_throws(m);
   }
 }

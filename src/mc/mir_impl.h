@@ -6,6 +6,7 @@
 #ifndef ARMJIT_MC_MIR_IMPL_H
 #define ARMJIT_MC_MIR_IMPL_H
 
+#include "ir/lex.h"
 #include "mc/mir.h"
 
 #include <stdarg.h>
@@ -76,6 +77,38 @@ uint8_t mir_ref_type_safe(const mir_func *fn, mir_ref r);
 bool mir_check_operands(const armjit_module *m, const mir_func *fn, const mir_op *op,
                         const mir_ref *args, uint32_t nargs, armjit_status *code, char *msg,
                         size_t cap);
+
+/* A new symbol (checked name, types, no duplicate); functions get their
+ * entry block when `entry` (mir_build.c).  -1 with the builder's error. */
+armjit_sym mir_build_sym(armjit_module *m, const char *who, uint8_t kind, const char *name,
+                         const armjit_mtype *params, unsigned n, armjit_mtype result, bool entry);
+
+/* ---- raw functions (mir_raw.c) ---- */
+void mir_raw_free(armjit_ctx *ctx, mir_raw *r);
+/* Check raw's relocations against m, rewrite the words' fields and make
+ * it function s's body (raw is the module's then); else ARMJIT_E_INVALID
+ * with msg (raw still the caller's). */
+armjit_status mir_raw_attach(armjit_module *m, uint32_t s, mir_raw *raw, char *msg, size_t cap);
+/* Buffer b's bytes and records into raw (empty) as the body of symbol
+ * self (not checked yet: mir_raw_attach does); false with msg. */
+bool mir_raw_from_buf(armjit_module *m, uint32_t self, const a32_buf *b, mir_raw *raw,
+                      char *msg, size_t cap);
+/* The text line "stub_itable @NAME class N itable N (miss @SYM | udf N)"
+ * after the name, in pass 2 (every symbol known): the stub's body for
+ * symbol self (mc_subr.c). */
+armjit_status mir_stub_parse(ir_lex *lx, armjit_module *m, uint32_t self);
+/* A raw function symbol whose body a stub_itable line gives in pass 2. */
+#define MIR_RAW_STUB_PENDING (1u << 31)
+/* Validator: a call of a nocall raw function (*bad_op the op). */
+armjit_status mir_raw_check_calls(const armjit_module *m, const mir_func *fn, uint32_t *bad_op,
+                                  char *msg, size_t cap);
+/* Text: " clobbers(r4, d8) nocall", the body lines; the parser's header
+ * word (clobbers(...) / nocall: *taken) and the body up to its '}'. */
+void mir_raw_put_attrs(ajx_sbuf *sb, const mir_raw *r);
+void mir_raw_put_body(ajx_sbuf *sb, const armjit_module *m, const mir_raw *r);
+armjit_status mir_raw_parse_attr(ir_lex *lx, const char *s, size_t n, uint32_t col,
+                                 mir_raw *r, bool *taken);
+armjit_status mir_raw_parse_body(ir_lex *lx, armjit_module *m, uint32_t self);
 
 /* ---- exceptions (mir_exc.c) ---- */
 /* Take the exc_* names of o (builder misuse remembered). */

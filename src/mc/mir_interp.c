@@ -317,6 +317,56 @@ static armjit_mval as_type(armjit_mval v, uint8_t t) {
 
 /* A call op (call, call_ind) or a trap: to a module function (a new frame;
  * *pushed set) or to C (done here, result in *res). */
+/* A call of an extern or a raw function that the context has no symbol for. */
+static armjit_status no_host(interp *I, const char *what, const mir_sym *y) {
+  if (y->fn && y->fn->raw)
+    return ajx_err(I->err, ARMJIT_E_INVALID,
+                   "%s: @%s is a raw function (machine code): the interpreter calls a host "
+                   "implementation registered under its name (armjit_ctx_add_symbol), and there "
+                   "is none", what, y->name);
+  return ajx_err(I->err, ARMJIT_E_INVALID, "%s: @%s is not among the context's symbols", what,
+                 y->name);
+}
+
+/* What an interface dispatch stub (armjit_stub_itable) entered with this
+ * call_ind's arguments and hidden key jumps to: *callee / *target become
+ * the method (or the miss symbol).  The class word and the method slots
+ * are read as refs (host pointers), the table's entries as 32-bit words. */
+static armjit_status stub_target(interp *I, const char *what, const mir_op *op, const frame *F,
+                                 const mir_ref *a, uint32_t n, const mir_raw *r, int32_t *callee,
+                                 uintptr_t *target) {
+  const armjit_itable_layout *l = &r->stub;
+  if (!(op->flags & MIR_OP_HIDDEN) || n == 0 || mir_ref_type(F->fn, a[1]) != ARMJIT_T_REF)
+    return ajx_err(I->err, ARMJIT_E_INVALID,
+                   "%s: a dispatch stub needs the receiver (a ref) first and hidden=key", what);
+  uint32_t key = (uint32_t)get(F, a[op->nargs - 1]).i32;
+  uintptr_t cls, recv = get(F, a[1]).ref;
+  memcpy(&cls, (const void *)(recv + (uintptr_t)(intptr_t)l->class_offset), sizeof cls);
+  uintptr_t tab;
+  memcpy(&tab, (const void *)(cls + (uintptr_t)(intptr_t)l->itable_offset), sizeof tab);
+  for (;; tab += 4) {
+    uint32_t e;
+    memcpy(&e, (const void *)tab, 4);
+    if (e >> 16 > key >> 16) continue;
+    if (e >> 16 == key >> 16) {
+      uintptr_t at = cls + (uintptr_t)(intptr_t)(int16_t)(e & 0xffffu) + (key & 0xffffu);
+      memcpy(target, (const void *)at, sizeof *target);
+      *callee = token_func(I->m, *target);
+      return ARMJIT_OK;
+    }
+    break;
+  }
+  if (l->miss < 0)
+    return ajx_err(I->err, ARMJIT_E_INVALID,
+                   "%s: no method for key 0x%x: the stub executes udf #%u", what, (unsigned)key,
+                   (unsigned)l->miss_code);
+  *callee = l->miss;
+  if (I->m->syms[l->miss].kind != MIR_SYM_FUNC &&
+      !armjit_ctx_symbol(I->m->ctx, I->m->syms[l->miss].name, target))
+    return no_host(I, what, &I->m->syms[l->miss]);
+  return ARMJIT_OK;
+}
+
 static armjit_status do_call(interp *I, frame *F, const mir_op *op, bool *pushed,
                              armjit_mval *res) {
   const armjit_module *m = I->m;
@@ -334,6 +384,11 @@ static armjit_status do_call(interp *I, frame *F, const mir_op *op, bool *pushed
     first = 1;
     n = op->nargs - 1 - ((op->flags & MIR_OP_HIDDEN) ? 1 : 0);
     callee = token_func(m, target);
+    if (callee >= 0 && m->syms[callee].fn->raw && m->syms[callee].fn->raw->is_stub) {
+      armjit_status st = stub_target(I, what, op, F, a, n, m->syms[callee].fn->raw, &callee,
+                                     &target);
+      if (st != ARMJIT_OK) return st;
+    }
     if (callee >= 0) {
       const mir_sym *s = &m->syms[callee];
       bool ok = s->nparams == n && s->result == op->sub;
@@ -360,15 +415,14 @@ static armjit_status do_call(interp *I, frame *F, const mir_op *op, bool *pushed
   }
   armjit_status st = ARMJIT_OK;
   *pushed = false;
-  if (callee >= 0 && m->syms[callee].kind == MIR_SYM_FUNC) {
+  if (callee >= 0 && m->syms[callee].kind == MIR_SYM_FUNC && !m->syms[callee].fn->raw) {
     st = push(I, (uint32_t)callee, args, n, op->result);
     *pushed = st == ARMJIT_OK;
   } else {
-    if (callee >= 0) { /* an extern */
+    if (callee >= 0) { /* an extern, or a raw function's host implementation */
       snprintf(what + strlen(what), sizeof what - strlen(what), ", call @%s", m->syms[callee].name);
       if (!armjit_ctx_symbol(m->ctx, m->syms[callee].name, &target))
-        st = ajx_err(I->err, ARMJIT_E_INVALID, "%s: @%s is not among the context's symbols",
-                     what, m->syms[callee].name);
+        st = no_host(I, what, &m->syms[callee]);
     }
     if (st == ARMJIT_OK) st = call_c(I, what, target, types, args, n, rt, res);
   }
@@ -390,16 +444,14 @@ static armjit_status callback(interp *I, const char *what, uint32_t s, armjit_mv
   const armjit_module *m = I->m;
   const mir_sym *y = &m->syms[s];
   res->bits = 0;
-  if (y->kind == MIR_SYM_FUNC) {
+  if (y->kind == MIR_SYM_FUNC && !y->fn->raw) {
     uint32_t base = I->nframes;
     armjit_status st = push(I, s, args, y->nparams, -1);
     if (st == ARMJIT_OK) st = run(I, base, res);
     return st;
   }
   uintptr_t target;
-  if (!armjit_ctx_symbol(m->ctx, y->name, &target))
-    return ajx_err(I->err, ARMJIT_E_INVALID, "%s: @%s is not among the context's symbols", what,
-                   y->name);
+  if (!armjit_ctx_symbol(m->ctx, y->name, &target)) return no_host(I, what, y);
   return call_c(I, what, target, y->params, args, y->nparams, y->result, res);
 }
 
@@ -745,6 +797,10 @@ armjit_status armjit_mc_interpret(armjit_module *m, const char *name, const armj
   int32_t s = mir_find_sym(m, name, strlen(name));
   if (s < 0 || m->syms[s].kind != MIR_SYM_FUNC)
     return ajx_err(err, ARMJIT_E_ARG, "armjit_mc_interpret: no function @%s in the module", name);
+  if (m->syms[s].fn->raw)
+    return ajx_err(err, ARMJIT_E_INVALID,
+                   "armjit_mc_interpret: @%s is a raw function (machine code): the interpreter "
+                   "runs IR only", name);
   const mir_sym *y = &m->syms[s];
   if (nargs != y->nparams || (nargs && !args))
     return ajx_err(err, ARMJIT_E_ARG, "armjit_mc_interpret: @%s takes %u arguments, got %u", name,

@@ -59,6 +59,11 @@ static mir_func *func_arg(armjit_module *m, const char *fnn, armjit_sym f) {
     mir_fail(m, ARMJIT_E_ARG, "%s: %d is not a function of the module", fnn, (int)f);
     return NULL;
   }
+  if (m->syms[f].fn->raw) {
+    mir_fail(m, ARMJIT_E_ARG, "%s: @%s is a raw function (its clobbers and flags are its own)",
+             fnn, m->syms[f].name);
+    return NULL;
+  }
   return m->syms[f].fn;
 }
 

@@ -1187,7 +1187,32 @@ static armjit_status attributes(mparse *P, mir_func *fn) {
 }
 
 /* ---- pass 1: the top level ---------------------------------------------------------------- */
-static armjit_status sym_decl(mparse *P, bool is_func) {
+/* The header words of a raw function (clobbers(...), nocall, local,
+ * section(...)) up to '{'. */
+static armjit_status raw_attributes(mparse *P, mir_func *fn) {
+  mir_raw *r = fn->raw;
+  ir_lex *lx = &P->lx;
+  for (;;) {
+    ir_lex_ws(lx);
+    if (*lx->p == '{' || ir_lex_at_eol(lx)) return ARMJIT_OK;
+    uint32_t col = ir_lex_col(lx);
+    const char *s;
+    uint32_t n;
+    bool taken;
+    armjit_status st = name(P, "clobbers, nocall or '{'", &s, &n);
+    if (st == ARMJIT_OK && (word_is(s, n, "local") || word_is(s, n, "section"))) {
+      st = word_is(s, n, "local") ? attr_local(P, fn, col) : attr_section(P, fn, col);
+      if (st != ARMJIT_OK) return st;
+      continue;
+    }
+    if (st == ARMJIT_OK) st = mir_raw_parse_attr(lx, s, n, col, r, &taken);
+    if (st != ARMJIT_OK) return st;
+    if (!taken) return SYNTAX(P, col, "unknown raw function attribute '%.*s'", (int)n, s);
+  }
+}
+
+/* extern / func / raw (is_raw: a raw function, its body words) */
+static armjit_status sym_decl(mparse *P, bool is_func, bool is_raw) {
   ir_lex *lx = &P->lx;
   ir_lex_ws(lx);
   uint32_t col = ir_lex_col(lx);
@@ -1198,7 +1223,7 @@ static armjit_status sym_decl(mparse *P, bool is_func) {
   if (st != ARMJIT_OK) return st;
   if (mir_find_sym(P->m, s, n) >= 0)
     return ir_lex_err(lx, ARMJIT_E_INVALID, col, "duplicate symbol @%.*s", (int)n, s);
-  param_list pl = {P, NULL, NULL, NULL, NULL, 0, 0, is_func};
+  param_list pl = {P, NULL, NULL, NULL, NULL, 0, 0, is_func && !is_raw};
   st = ir_lex_expect(lx, '(', "before the parameters");
   if (st == ARMJIT_OK) st = ir_lex_list(lx, ')', "parameters", param_cb, &pl);
   uint8_t result = ARMJIT_T_VOID;
@@ -1218,7 +1243,14 @@ static armjit_status sym_decl(mparse *P, bool is_func) {
     P->m->syms[si].line = lx->line;
     P->m->syms[si].col = col;
   }
-  if (st == ARMJIT_OK && is_func) {
+  if (st == ARMJIT_OK && is_raw) {
+    mir_raw *r = ajx_calloc(P->m->ctx, 1, sizeof *r);
+    if (!r) st = ir_lex_nomem(lx);
+    else P->m->syms[si].fn->raw = r;
+    if (st == ARMJIT_OK) st = raw_attributes(P, P->m->syms[si].fn);
+    if (st == ARMJIT_OK) st = ir_lex_expect(lx, '{', "after the raw function's signature");
+    if (st == ARMJIT_OK) st = end_of_line(P);
+  } else if (st == ARMJIT_OK && is_func) {
     uint32_t b;
     P->fn = P->m->syms[si].fn;
     st = mir_add_block(P->m, P->fn, pl.types, pl.n, &b);
@@ -1253,6 +1285,34 @@ static armjit_status sym_decl(mparse *P, bool is_func) {
     }
     ir_lex_next_line(lx);
   }
+}
+
+/* "stub_itable @NAME ..." (docs/mir.md §2.13): the symbol now, a
+ * placeholder body; the rest of the line in pass 2 (mir_stub_parse), when
+ * the miss symbol is known wherever it is defined. */
+static armjit_status stub_decl(mparse *P) {
+  ir_lex *lx = &P->lx;
+  ir_lex_ws(lx);
+  uint32_t col = ir_lex_col(lx);
+  const char *s;
+  uint32_t n, si;
+  armjit_status st = ir_lex_expect(lx, '@', "before the stub's name");
+  if (st == ARMJIT_OK) st = name(P, "a symbol name", &s, &n);
+  if (st != ARMJIT_OK) return st;
+  if (mir_find_sym(P->m, s, n) >= 0)
+    return ir_lex_err(lx, ARMJIT_E_INVALID, col, "duplicate symbol @%.*s", (int)n, s);
+  st = mir_add_sym(P->m, MIR_SYM_FUNC, s, n, NULL, 0, ARMJIT_T_VOID, &si);
+  if (st != ARMJIT_OK) return raw(P, st);
+  P->m->syms[si].line = lx->line;
+  P->m->syms[si].col = col;
+  mir_raw *r = ajx_calloc(P->m->ctx, 1, sizeof *r);
+  if (!r) return ir_lex_nomem(lx);
+  r->flags = MIR_RAW_STUB_PENDING;
+  P->m->syms[si].fn->raw = r;
+  if (!ajx_grow(P->m->ctx, (void **)&P->bodies, &P->bodies_cap, P->nbodies + 1, sizeof *P->bodies))
+    return ir_lex_nomem(lx);
+  P->bodies[P->nbodies++] = (body_pos){lx->p, lx->ls, lx->line, si};
+  return ARMJIT_OK;
 }
 
 static armjit_status trap_decl(mparse *P) {
@@ -1311,10 +1371,12 @@ static armjit_status top_level(mparse *P) {
   while (ir_lex_next_content(lx)) {
     const char *s;
     uint32_t n, col = ir_lex_col(lx);
-    armjit_status st = name(P, "extern, func, data or trap", &s, &n);
+    armjit_status st = name(P, "extern, func, raw, data or trap", &s, &n);
     if (st != ARMJIT_OK) return st;
-    if (word_is(s, n, "extern")) st = sym_decl(P, false);
-    else if (word_is(s, n, "func")) { st = sym_decl(P, true); if (st == ARMJIT_OK) continue; }
+    if (word_is(s, n, "extern")) st = sym_decl(P, false, false);
+    else if (word_is(s, n, "func")) { st = sym_decl(P, true, false); if (st == ARMJIT_OK) continue; }
+    else if (word_is(s, n, "raw")) { st = sym_decl(P, true, true); if (st == ARMJIT_OK) continue; }
+    else if (word_is(s, n, "stub_itable")) st = stub_decl(P);
     else if (word_is(s, n, "trap")) st = trap_decl(P);
     else if (exc_word(s, n) >= 0) st = exc_decl(P, (unsigned)exc_word(s, n), col);
     else if (word_is(s, n, "data")) st = mir_parse_data(P->m, lx, col);
@@ -1349,7 +1411,10 @@ armjit_module *armjit_module_parse(armjit_ctx *ctx, const char *text, armjit_err
     P.lx.p = P.bodies[k].body;
     P.lx.ls = P.bodies[k].ls;
     P.lx.line = P.bodies[k].line;
-    st = body(&P, P.bodies[k].sym);
+    const mir_raw *r = m->syms[P.bodies[k].sym].fn->raw;
+    st = !r ? body(&P, P.bodies[k].sym)
+         : r->flags & MIR_RAW_STUB_PENDING ? mir_stub_parse(&P.lx, m, P.bodies[k].sym)
+                                           : mir_raw_parse_body(&P.lx, m, P.bodies[k].sym);
   }
   ajx_free(ctx, P.vals.slot);
   ajx_free(ctx, P.blocks.slot);

@@ -255,8 +255,33 @@ static void put_handlers(ajx_sbuf *sb, const armjit_module *m, const mir_func *f
   ajx_sb_puts(sb, "]");
 }
 
+/* raw @f(i32, ref) -> i32 clobbers(r4) nocall { words } */
+static void put_raw(ajx_sbuf *sb, const armjit_module *m, const mir_sym *s) {
+  const mir_raw *r = s->fn->raw;
+  if (r->is_stub) { /* stub_itable @d class N itable N (miss @f | udf N) */
+    ajx_sb_printf(sb, "stub_itable @%s class %d itable %d ", s->name, (int)r->stub.class_offset,
+                  (int)r->stub.itable_offset);
+    if (r->stub.miss >= 0) ajx_sb_printf(sb, "miss @%s\n", m->syms[r->stub.miss].name);
+    else ajx_sb_printf(sb, "udf %u\n", (unsigned)r->stub.miss_code);
+    return;
+  }
+  ajx_sb_printf(sb, "raw @%s(", s->name);
+  put_types(sb, s->params, s->nparams);
+  ajx_sb_puts(sb, ")");
+  if (s->result != ARMJIT_T_VOID) ajx_sb_printf(sb, " -> %s", mir_type_name(s->result));
+  mir_raw_put_attrs(sb, s->fn->raw);
+  mir_put_sym_attrs(sb, s);
+  ajx_sb_puts(sb, " {\n");
+  mir_raw_put_body(sb, m, s->fn->raw);
+  ajx_sb_puts(sb, "}\n");
+}
+
 static void put_func(ajx_sbuf *sb, const armjit_module *m, const mir_sym *s) {
   const mir_func *fn = s->fn;
+  if (fn->raw) {
+    put_raw(sb, m, s);
+    return;
+  }
   ajx_sb_printf(sb, "func @%s(", s->name);
   if (fn->nblocks) put_params(sb, fn, &fn->blocks[0]);
   ajx_sb_puts(sb, ")");

@@ -168,6 +168,7 @@ static armjit_status check_kind(vctx *v) {
   uint32_t oi;
   char msg[240];
   armjit_status st = mir_kinds_check(v->m, v->fn, &oi, msg, sizeof msg);
+  if (st == ARMJIT_OK) st = mir_raw_check_calls(v->m, v->fn, &oi, msg, sizeof msg);
   if (st == ARMJIT_OK) return st;
   if (oi != UINT32_MAX) return fail_op(v, st, oi, "%s", msg);
   const mir_sym *s = &v->m->syms[v->fn->sym];
@@ -625,6 +626,7 @@ armjit_status mir_validate(armjit_module *m, armjit_error *err) {
   for (uint32_t s = 0; s < m->nsyms; s++) {
     mir_func *fn = m->syms[s].fn;
     if (!fn) continue;
+    if (fn->raw) continue; /* checked when it was made (mir_raw.c) */
     vctx v = {m, fn, err, NULL, NULL, NULL};
     v.pos = ajx_alloc(m->ctx, (fn->nops + 1) * sizeof *v.pos);
     if (!v.pos) return ajx_err(err, ARMJIT_E_NOMEM, "out of memory validating");

@@ -78,13 +78,21 @@ ra_loc ra_where(const ra_state *ra, ir_ref v) {
 
 /* Is v needed after the current op across a helper call? Then it belongs
  * in a callee-saved register. */
-static bool lives_across_call(const ra_state *ra, ir_ref v) {
-  uint32_t lo = 0, hi = ra->ncalls;
-  while (lo < hi) {  /* first call after pos */
-    uint32_t mid = (lo + hi) / 2;
-    if (ra->calls[mid] <= ra->pos) lo = mid + 1; else hi = mid;
+/* The index of the first call after pos, searching from `from` (a call
+ * at or before pos) on. */
+static uint32_t first_call_after(const ra_state *ra, uint32_t from, uint32_t pos) {
+  uint32_t lo = from, hi = ra->ncalls;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (ra->calls[mid] <= pos) lo = mid + 1; else hi = mid;
   }
-  return lo < ra->ncalls && (int32_t)ra->calls[lo] < ra->lv->last_use[v];
+  return lo;
+}
+
+static bool lives_across_call(const ra_state *ra, ir_ref v) {
+  uint32_t k = ra->next_call;  /* kept by ra_begin_op; before the first op, a search */
+  if (k < ra->ncalls && ra->calls[k] <= ra->pos) k = first_call_after(ra, k, ra->pos);
+  return k < ra->ncalls && (int32_t)ra->calls[k] < ra->lv->last_use[v];
 }
 
 /* A request: the bank half matters only when the trace calls helpers. */
@@ -103,6 +111,12 @@ static uint64_t const_bits(const ra_state *ra, ir_ref k) {
 
 /* ---- per-op interface ------------------------------------------------------------ */
 void ra_begin_op(ra_state *ra, uint32_t pos) {
+  /* The first call after pos: ops mostly come in order, so the index
+   * mostly stays or steps by one (a cold path's earlier op searches). */
+  uint32_t k = pos < ra->pos ? first_call_after(ra, 0, pos) : ra->next_call;
+  if (k < ra->ncalls && ra->calls[k] <= pos) k++;
+  if (k < ra->ncalls && ra->calls[k] <= pos) k = first_call_after(ra, k, pos);
+  ra->next_call = k;
   ra->pos = pos;
   ra->extra = IR_NONE;
   ra_core_end_op(&ra->core);
@@ -169,6 +183,10 @@ int ra_const_reg(ra_state *ra, ir_ref k) {
   return ra_core_const_reg(&ra->core, ra_storage_of(ir_ref_type(ra->t, k)), const_bits(ra, k));
 }
 
+bool ra_caches_const(const ra_state *ra, int r, ir_ref k) {
+  return ra_core_caches(&ra->core, ra_storage_of(ir_ref_type(ra->t, k)), r, const_bits(ra, k));
+}
+
 ir_ref ra_cached_const(const ra_state *ra, int r) {
   int32_t tag;
   return ra_core_cached_word(&ra->core, r, &tag) ? (ir_ref)tag : IR_NONE;
@@ -176,6 +194,12 @@ ir_ref ra_cached_const(const ra_state *ra, int r) {
 
 int ra_const_take(ra_state *ra, ir_ref k) {
   ra_req q = req(ra, -1, false, false);
+  return ra_core_const_take(&ra->core, ra_storage_of(ir_ref_type(ra->t, k)), &q,
+                            const_bits(ra, k), (int32_t)k);
+}
+
+int ra_const_hold(ra_state *ra, ir_ref k) {
+  ra_req q = req(ra, -1, true, false);
   return ra_core_const_take(&ra->core, ra_storage_of(ir_ref_type(ra->t, k)), &q,
                             const_bits(ra, k), (int32_t)k);
 }

@@ -43,6 +43,7 @@ typedef struct {
 
   const uint32_t *calls;   /* ascending op indices of helper calls */
   uint32_t ncalls;
+  uint32_t next_call;      /* ra_begin_op: index of the first call after pos */
 
   const ra_loc *jump_locs; /* locations of the final jump's label, or NULL */
   const ir_ref *jump_vals; /* that label's arguments (NULL: another trace's
@@ -94,6 +95,11 @@ int ra_const_reg(ra_state *ra, ir_ref k);
 /* A free register to load constant k into (no spilling), or -1; the caller
  * emits the load, the register is recorded as caching k and locked. */
 int ra_const_take(ra_state *ra, ir_ref k);
+/* Does register r (of k's bank) still cache constant k? */
+bool ra_caches_const(const ra_state *ra, int r, ir_ref k);
+/* ra_const_take for a constant held through a loop: when the trace calls
+ * helpers, a callee-saved register (the calls keep it). */
+int ra_const_hold(ra_state *ra, ir_ref k);
 /* The constant free core register r caches, or IR_NONE. */
 ir_ref ra_cached_const(const ra_state *ra, int r);
 /* A locked temporary register of the class, spilling if necessary; it holds

@@ -250,29 +250,29 @@ int ra_core_pick_free(ra_core *rc, int type, const ra_req *rq) {
 static int pick_victim(ra_core *rc, int type, const ra_req *rq) {
   bool vfp = is_vfp(type);
   uint32_t allow = allow_of(type, rq), lk = rc->lock[vfp], tp = rc->temp[vfp];
-  int cand[ARM_NSINGLE], nc = 0;
-  for (int r = 0; r < nregs(type); r++) {
-    if (!(allow >> r & 1u)) continue;
-    uint32_t m = range_mask(type, r);
-    /* occupied units must be unlocked; free ones usable as in pick_free */
-    uint32_t occ = rc->occ[vfp] & m;
-    bool ok = !(tp & m) && occ && !(lk & occ) && (rq->dead_ok || !(lk & m & ~occ));
-    if (ok) cand[nc++] = r;
+  /* occupied units must be unlocked; free ones usable as in pick_free */
+  uint32_t occ_all = rc->occ[vfp];
+  uint32_t bad = tp | (lk & occ_all) | (rq->dead_ok ? 0u : lk & ~occ_all);
+  uint32_t cand = allow & regs_of_units(type, ~bad, true) &
+                  regs_of_units(type, occ_all, false) & ARM_RANGE(0, nregs(type) - 1);
+  if (!cand) return -1;
+  if (rc->random) {
+    uint32_t k = ajx_rand(rc->ctx) % count(cand);
+    while (k--) cand &= cand - 1;
+    return lowest(cand);
   }
-  if (!nc) return -1;
-  if (rc->random) return cand[ajx_rand(rc->ctx) % (uint32_t)nc];
   int best = -1;
   int64_t bs = INT64_MIN;
-  for (int i = 0; i < nc; i++) {
+  for (; cand; cand &= cand - 1) {
+    int r = lowest(cand);
     int64_t s = INT64_MAX;
-    int lo = unit_of(type, cand[i]);
-    for (int u = lo; u < lo + width(type); u++) {
-      int32_t v = rc->unit[vfp][u].val;
+    for (uint32_t m = range_mask(type, r); m; m &= m - 1) {
+      int32_t v = rc->unit[vfp][lowest(m)].val;
       if (v < 0) continue;
       int64_t c = rc->cl.victim_cost(rc->cl.policy_ud, (uint32_t)v);
       if (c < s) s = c;
     }
-    if (best < 0 || s > bs) { bs = s; best = cand[i]; }
+    if (best < 0 || s > bs) { bs = s; best = r; }
   }
   return best;
 }
@@ -290,9 +290,9 @@ static int obtain_or(ra_core *rc, int type, const ra_req *rq, bool may_fail) {
       ra_core_fail(rc, ARMJIT_E_LIMIT, "no register left to allocate (internal)");
       return 0;
     }
-    uint32_t m = range_mask(type, r);
-    for (int u = 0; u < nunits(vfp); u++) {
-      int32_t v = (m >> u & 1u) ? rc->unit[vfp][u].val : -1;
+    /* (a value over both units of a d register goes at the first) */
+    for (uint32_t m = range_mask(type, r); m; m &= m - 1) {
+      int32_t v = rc->unit[vfp][lowest(m)].val;
       if (v >= 0) ra_core_spill(rc, (uint32_t)v);
     }
   }
@@ -423,6 +423,14 @@ int ra_core_const_take(ra_core *rc, int type, const ra_req *rq, uint64_t bits, i
   rc->cached[vfp] |= m;
   rc->lock[vfp] |= m;
   return r;
+}
+
+bool ra_core_caches(const ra_core *rc, int type, int r, uint64_t bits) {
+  bool vfp = is_vfp(type);
+  if (r < 0 || r >= nregs(type)) return false;
+  const ra_unit *x = &rc->unit[vfp][unit_of(type, r)];
+  return x->ctype && cache_class(x->ctype - 1) == cache_class(type) && x->cbits == bits &&
+         units_free(rc, vfp, range_mask(type, r));
 }
 
 bool ra_core_cached_word(const ra_core *rc, int r, int32_t *tag) {

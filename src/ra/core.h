@@ -199,6 +199,8 @@ int ra_core_const_reg(ra_core *rc, int type, uint64_t bits);
 /* A free register (no eviction) that will cache `bits` (named `tag`),
  * locked; the caller loads it.  -1 when none is free. */
 int ra_core_const_take(ra_core *rc, int type, const ra_req *rq, uint64_t bits, int32_t tag);
+/* Does free register r of `type` still cache `bits`? */
+bool ra_core_caches(const ra_core *rc, int type, int r, uint64_t bits);
 /* The tag of the word constant cached in free core register r, if any. */
 bool ra_core_cached_word(const ra_core *rc, int r, int32_t *tag);
 /* Drop cached constants in the given units (core, VFP unit masks). */

@@ -95,10 +95,3 @@ void ra_live_extend(ra_live *lv, ir_ref v, uint32_t pos) {
     lv->last_use[v] = (int32_t)pos;
 }
 
-int32_t ra_next_real_use(const ra_live *lv, uint32_t *cursor, ir_ref v, uint32_t pos) {
-  uint32_t end = lv->real_start[v + 1];
-  uint32_t c = *cursor;
-  while (c < end && lv->real[c] < pos) c++;
-  *cursor = c;
-  return c < end ? (int32_t)lv->real[c] : INT32_MAX;
-}

@@ -30,7 +30,14 @@ void ra_live_free(armjit_ctx *ctx, ra_live *lv);
 /* First real use of v at an op index >= pos, or INT32_MAX when none.
  * *cursor is a per-value memo that only moves forward (callers ask with
  * non-decreasing pos). */
-int32_t ra_next_real_use(const ra_live *lv, uint32_t *cursor, ir_ref v, uint32_t pos);
+static inline int32_t ra_next_real_use(const ra_live *lv, uint32_t *cursor, ir_ref v,
+                                       uint32_t pos) {
+  uint32_t end = lv->real_start[v + 1];
+  uint32_t c = *cursor;
+  while (c < end && lv->real[c] < pos) c++;
+  *cursor = c;
+  return c < end ? (int32_t)lv->real[c] : INT32_MAX;
+}
 
 /* v is also read at op pos although pos does not name it (a folded
  * shift's source, read by the op the shift folds into): its last use

@@ -131,7 +131,7 @@ char *ajx_strdup(armjit_ctx *ctx, const char *s) {
   return d;
 }
 
-bool ajx_grow(armjit_ctx *ctx, void **arr, uint32_t *cap, uint32_t need, size_t esz) {
+bool ajx_grow_slow(armjit_ctx *ctx, void **arr, uint32_t *cap, uint32_t need, size_t esz) {
   if (need <= *cap) return true;
   uint64_t ncap = *cap ? *cap : 8;
   while (ncap < need) ncap *= 2;

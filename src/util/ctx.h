@@ -53,8 +53,14 @@ void ajx_free(armjit_ctx *ctx, void *p);
 char *ajx_strdup(armjit_ctx *ctx, const char *s);
 
 /* Grow *arr (element size `esz`) so that it holds at least `need` elements;
- * *cap is updated.  Returns false on exhaustion (arr unchanged). */
-bool ajx_grow(armjit_ctx *ctx, void **arr, uint32_t *cap, uint32_t need, size_t esz);
+ * *cap is updated.  Returns false on exhaustion (arr unchanged).  Inline:
+ * most calls find room (every append of the builder, parser and
+ * assembler), only growing calls the allocator (ajx_grow_slow). */
+bool ajx_grow_slow(armjit_ctx *ctx, void **arr, uint32_t *cap, uint32_t need, size_t esz);
+static inline bool ajx_grow(armjit_ctx *ctx, void **arr, uint32_t *cap, uint32_t need,
+                            size_t esz) {
+  return need <= *cap || ajx_grow_slow(ctx, arr, cap, need, esz);
+}
 
 /* The error recorder of util/err.h on an armjit_error (util/err.c): fill
  * err (when not NULL; when `sticky`, only if it holds no error yet) with

@@ -6,14 +6,15 @@
  *   exception slot  one uintptr_t per context at &ctx->exc (util/ctx.h);
  *                   0 = no exception pending, else the raised value.
  *                   guard_no_exception fails when it is non-zero;
- *                   guard_exception fails when it is zero, else its result
- *                   is the value and it stores 0 back.
+ *                   guard_exception(cls) fails when it is zero or the
+ *                   value's class word (at class_offset) is not cls, else
+ *                   its result is the value and it stores 0 back.
  *   force flag      one uintptr_t per running trace activation; force_token
  *                   gives its address (the interpreter: a word of its own
  *                   state; compiled code: a word of the trace's stack frame,
  *                   zeroed on entry).  armjit_force(token) stores 1 there;
- *                   guard_not_forced reads it, stores 0 and fails when the
- *                   value read was non-zero.
+ *                   guard_not_forced (and guard_not_forced_2) reads it,
+ *                   stores 0 and fails when the value read was non-zero.
  * Neither is synchronised: a context's exception slot is shared by every
  * thread running traces of that context. */
 #include "util/ctx.h"

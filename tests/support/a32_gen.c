@@ -141,7 +141,7 @@ bool a32g_is_modimm(uint32_t v) {
 
 /* ---- the combined list ----------------------------------------------------- */
 size_t a32g_encoder_total(void) {
-  return a32g_core_count + a32g_mem_count + a32g_vfp_count;
+  return a32g_core_count + a32g_mem_count + a32g_vfp_count + a32g_sys_count;
 }
 
 const a32g_encoder *a32g_encoder_at(size_t i) {
@@ -153,5 +153,8 @@ const a32g_encoder *a32g_encoder_at(size_t i) {
   i -= a32g_mem_count;
   if (i < a32g_vfp_count)
     return &a32g_vfp_encoders[i];
+  i -= a32g_vfp_count;
+  if (i < a32g_sys_count)
+    return &a32g_sys_encoders[i];
   return NULL;
 }

@@ -81,13 +81,16 @@ typedef struct {
   unsigned count;       /* samples per run */
 } a32g_encoder;
 
-/* Per-area tables (a32_gen_core.c, a32_gen_mem.c, a32_gen_vfp.c). */
+/* Per-area tables (a32_gen_core.c, a32_gen_mem.c, a32_gen_vfp.c,
+ * a32_gen_sys.c). */
 extern const a32g_encoder a32g_core_encoders[];
 extern const size_t a32g_core_count;
 extern const a32g_encoder a32g_mem_encoders[];
 extern const size_t a32g_mem_count;
 extern const a32g_encoder a32g_vfp_encoders[];
 extern const size_t a32g_vfp_count;
+extern const a32g_encoder a32g_sys_encoders[];
+extern const size_t a32g_sys_count;
 
 /* All of them in one list: *n gets the total; index 0..n-1. */
 const a32g_encoder *a32g_encoder_at(size_t i);

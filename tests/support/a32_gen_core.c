@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* a32_gen_core.c — generators for the integer emitters: data processing,
- * shifts, wide moves, multiply/divide, CLZ, branches and system
- * instructions.  Operands are valid for the architecture (ARMv7-A ARM ARM
+ * shifts, wide moves, multiply/divide, CLZ, branches and the media
+ * instructions (extend, reverse, bit fields).  Operands are valid for the architecture (ARMv7-A ARM ARM
  * constraints, no UNPREDICTABLE or deprecated forms GNU as warns about). */
 #include "a32_gen.h"
 
@@ -230,6 +230,19 @@ static a32_status gen_encode_b(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o)
   return st != A32_OK ? st : a32_word(b, w);
 }
 
+/* a32_encode_blx: halfword targets (H = bit 1 of the offset), bit 0 set
+ * or not (a Thumb address either way). */
+static a32_status gen_encode_blx(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
+  int32_t d = branch_delta(r) + (i % 2 ? 2 : 0);
+  if (d > B_MAX) d -= 4;
+  uint32_t from = a32g_u32(r) & ~3u;
+  uint32_t to = from + (uint32_t)d + (a32g_chance(r, 2) ? 1u : 0u);
+  a32g_printf(o, "blx .%c%lld", d < 0 ? '-' : '+', (long long)(d < 0 ? -(int64_t)d : d));
+  uint32_t w = 0;
+  a32_status st = a32_encode_blx(&w, from, to);
+  return st != A32_OK ? st : a32_word(b, w);
+}
+
 static a32_status gen_bx(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
   (void)i;
   a32_cond c = a32g_cond(r);
@@ -246,62 +259,7 @@ static a32_status gen_blx(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
   return a32_blx(b, c, rm);
 }
 
-/* ---- system ------------------------------------------------------------------ */
-static a32_status gen_nop(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
-  (void)i;
-  a32_cond c = a32g_cond(r);
-  a32g_printf(o, "nop%s", C(c));
-  return a32_nop(b, c);
-}
-
-static a32_status gen_bkpt(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
-  (void)i;
-  uint32_t v = (uint32_t)a32g_edgy(r, 0, 0xffff, edge16, 10);
-  a32g_printf(o, "bkpt #%u", (unsigned)v);
-  return a32_bkpt(b, v);
-}
-
-static a32_status gen_coproc(a32g_rng *r, a32_buf *b, a32g_out *o, bool mrc) {
-  a32_cond c = a32g_cond(r);
-  unsigned cp;
-  do
-    cp = a32g_below(r, 16);
-  while (cp == 10 || cp == 11);  /* the VFP/NEON space */
-  unsigned opc1 = a32g_below(r, 8), crn = a32g_below(r, 16), crm = a32g_below(r, 16);
-  unsigned opc2 = a32g_below(r, 8);
-  a32_reg rt = a32g_reg(r, mrc);  /* MRC to pc writes APSR.NZCV */
-  a32g_printf(o, "%s%s p%u, %u, %s, c%u, c%u, %u", mrc ? "mrc" : "mcr", C(c), cp,
-              opc1, rt == A32_PC ? "APSR_nzcv" : R(rt), crn, crm, opc2);
-  return mrc ? a32_mrc(b, c, cp, opc1, rt, crn, crm, opc2)
-             : a32_mcr(b, c, cp, opc1, rt, crn, crm, opc2);
-}
-static a32_status gen_mcr(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
-  (void)i;
-  return gen_coproc(r, b, o, false);
-}
-static a32_status gen_mrc(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
-  (void)i;
-  return gen_coproc(r, b, o, true);
-}
-
-/* Barrier options cycle through all 16 values (reserved ones included:
- * they are architecturally "SY"-like but encodable). */
-static a32_status gen_dmb(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
-  (void)r;
-  a32g_printf(o, "dmb #%u", i % 16);
-  return a32_dmb(b, i % 16);
-}
-static a32_status gen_dsb(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
-  (void)r;
-  a32g_printf(o, "dsb #%u", i % 16);
-  return a32_dsb(b, i % 16);
-}
-static a32_status gen_isb(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
-  (void)r;
-  a32g_printf(o, "isb #%u", i % 16);
-  return a32_isb(b, i % 16);
-}
-
+/* ---- media ------------------------------------------------------------------ */
 /* Extends: variant = op (12); rotations cycle 0, 8, 16, 24. */
 static a32_status gen_extend(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
   static const char *const names[12] = {"sxtb",  "sxth",  "sxtb16",  "uxtb",
@@ -350,54 +308,6 @@ static a32_status gen_bitfield(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o)
   return a32_bitfield(b, c, op, rd, rn, lsb, width);
 }
 
-static a32_status gen_svc(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
-  static const int32_t edge[] = {0, 1, 0xffffff, 0x800000};
-  (void)i;
-  a32_cond c = a32g_cond(r);
-  uint32_t imm = (uint32_t)a32g_edgy(r, 0, 0xffffff, edge, 4);
-  a32g_printf(o, "svc%s #%lu", C(c), (unsigned long)imm);
-  return a32_svc(b, c, imm);
-}
-
-static a32_status gen_mrs(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
-  (void)i;
-  a32_cond c = a32g_cond(r);
-  a32_reg rd = a32g_reg(r, false);
-  a32g_printf(o, "mrs%s %s, APSR", C(c), R(rd));
-  return a32_mrs(b, c, rd);
-}
-
-/* The field list: APSR_<nzcvq|g|nzcvqg> when only those are written,
- * CPSR_<f s x c> otherwise. */
-static void psr_fields(a32g_out *o, unsigned mask) {
-  if ((mask & 3) == 0) {
-    a32g_printf(o, "APSR_%s%s", mask & 8 ? "nzcvq" : "", mask & 4 ? "g" : "");
-    return;
-  }
-  a32g_printf(o, "CPSR_%s%s%s%s", mask & 8 ? "f" : "", mask & 4 ? "s" : "",
-              mask & 2 ? "x" : "", mask & 1 ? "c" : "");
-}
-
-/* Variant = field mask 1..15. */
-static a32_status gen_msr(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
-  unsigned mask = 1 + i % 15;
-  a32_cond c = a32g_cond(r);
-  a32_reg rn = a32g_reg(r, false);
-  a32g_printf(o, "msr%s ", C(c));
-  psr_fields(o, mask);
-  a32g_printf(o, ", %s", R(rn));
-  return a32_msr(b, c, mask, rn);
-}
-static a32_status gen_msr_imm(a32g_rng *r, unsigned i, a32_buf *b, a32g_out *o) {
-  unsigned mask = 1 + i % 15;
-  a32_cond c = a32g_cond(r);
-  uint32_t v = a32g_modimm(r);
-  a32g_printf(o, "msr%s ", C(c));
-  psr_fields(o, mask);
-  a32g_printf(o, ", #0x%lx", (unsigned long)v);
-  return a32_msr_imm(b, c, mask, v);
-}
-
 const a32g_encoder a32g_core_encoders[] = {
     {"a32_dp", gen_dp, 24000},
     {"a32_shift_imm", gen_shift_imm, 3000},
@@ -411,21 +321,11 @@ const a32g_encoder a32g_core_encoders[] = {
     {"a32_clz", gen_clz, 1000},
     {"a32_b_rel", gen_b_rel, 3000},
     {"a32_encode_b", gen_encode_b, 2000},
+    {"a32_encode_blx", gen_encode_blx, 1000},
     {"a32_bx", gen_bx, 500},
     {"a32_blx", gen_blx, 500},
-    {"a32_nop", gen_nop, 300},
-    {"a32_bkpt", gen_bkpt, 500},
-    {"a32_mcr", gen_mcr, 2000},
-    {"a32_mrc", gen_mrc, 2000},
-    {"a32_dmb", gen_dmb, 64},
-    {"a32_dsb", gen_dsb, 64},
-    {"a32_isb", gen_isb, 64},
     {"a32_extend", gen_extend, 2400},
     {"a32_rev", gen_rev, 800},
     {"a32_bitfield", gen_bitfield, 2000},
-    {"a32_svc", gen_svc, 300},
-    {"a32_mrs", gen_mrs, 300},
-    {"a32_msr", gen_msr, 600},
-    {"a32_msr_imm", gen_msr_imm, 600},
 };
 const size_t a32g_core_count = sizeof a32g_core_encoders / sizeof a32g_core_encoders[0];

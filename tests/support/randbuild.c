@@ -120,7 +120,7 @@ static void build_op(build *b, uint32_t i, bool probe) {
     if (probe)
       for (uint32_t k = 0; k < op->na; k++) l[n++] = a[k];
     if (op->opc == ARMJIT_OP_GUARD_EXCEPTION)
-      b->vmap[op->res] = armjit_guard_exception(b->t, l, n, NULL);
+      b->vmap[op->res] = armjit_guard_exception(b->t, a[0], l, n, NULL);
     else
       armjit_guard(b->t, (armjit_opcode)op->opc, a, op->na, l, n);
     if (op->flags & RT_OPF_NAMED) {

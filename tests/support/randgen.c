@@ -664,7 +664,10 @@ static void gen_loop(gen *s) {
     if (l1 < 0) return;
     target = rt_chance(s->r, 70) ? l1 : l0;
   }
-  uint32_t at = rt_below(s->r, nbody + 1);
+  /* The counter's test right after the label (head_pct): the loop header
+   * that rotates (src/cg/cg_ctrl.c). */
+  uint32_t at = s->c->head_pct && rt_chance(s->r, s->c->head_pct) ? 0
+                                                                    : rt_below(s->r, nbody + 1);
   int32_t c1 = -1;
   for (uint32_t i = 0; i <= nbody && !s->oom; i++) {
     if (i == at) c1 = gen_counter(s, g->counter);
@@ -758,7 +761,15 @@ uint32_t rt_frame_cap(const rt_trace *g) {
   return cap ? cap : 1;
 }
 
-bool rt_repair_guard(rt_trace *g, uint32_t i, const armjit_value *probe) {
+/* The class word of a raised exception object (randenv.c's). */
+static int32_t exc_class_const(rt_trace *g, uintptr_t exc) {
+  armjit_value cls;
+  memset(&cls, 0, sizeof cls);
+  memcpy(&cls.r, (const void *)(exc + RT_CLASS_OFFSET), sizeof cls.r);
+  return rt_add_const(g, ARMJIT_REF, cls);
+}
+
+bool rt_repair_guard(rt_trace *g, uint32_t i, const armjit_value *probe, uintptr_t exc) {
   rt_op *op = &g->ops[i];
   switch (op->opc) {
   case ARMJIT_OP_GUARD_TRUE: op->opc = ARMJIT_OP_GUARD_FALSE; return true;
@@ -789,16 +800,28 @@ bool rt_repair_guard(rt_trace *g, uint32_t i, const armjit_value *probe) {
     return true;
   }
   case ARMJIT_OP_GUARD_NO_EXCEPTION: { /* catch it instead */
-    int32_t v = rt_new_val(g, ARMJIT_REF);
+    if (!exc) return false;
+    int32_t c = exc_class_const(g, exc);
+    int32_t v = c == 0 ? -1 : rt_new_val(g, ARMJIT_REF);
     if (v < 0) return false;
+    op = &g->ops[i];
+    op->a[0] = c;
+    op->na = 1;
     g->ops[i].opc = ARMJIT_OP_GUARD_EXCEPTION;
     g->ops[i].res = v;
     g->ops[i].rtype = ARMJIT_REF;
     return true;
   }
   case ARMJIT_OP_GUARD_EXCEPTION:
+    if (exc) { /* another class: catch that one */
+      int32_t c = exc_class_const(g, exc);
+      if (c == 0) return false;
+      g->ops[i].a[0] = c;
+      return true;
+    }
     /* nothing was raised: expect nothing (the unused result goes) */
     if (rt_value_used(g, op->res)) return false;
+    op->na = 0;
     op->opc = ARMJIT_OP_GUARD_NO_EXCEPTION;
     op->res = -1;
     op->rtype = ARMJIT_VOID;
@@ -826,7 +849,8 @@ static void repair(gen *s, armjit_ctx *ctx) {
     int32_t i = ok ? rt_exit_op(g, f->exit_id) : -1;
     bool fixed = false;
     if (i >= 0 && g->ops[i].opc != ARMJIT_OP_FINISH && !(g->ops[i].flags & RT_OPF_COUNTER))
-      fixed = rt_repair_guard(g, (uint32_t)i, &f->values[g->ops[i].nlist]);
+      fixed = rt_repair_guard(g, (uint32_t)i, &f->values[g->ops[i].nlist],
+                              armjit_exception(ctx));
     if (f) armjit_frame_free(ctx, f);
     armjit_trace_free(t);
     if (!fixed) break;

@@ -334,8 +334,11 @@ bool rt_g_call(rt_gen *s) {
   if ((hp->flags & RT_H_RAISES) && rt_chance(s->r, 75) && !s->oom) {
     if (rt_chance(s->r, 50)) {
       rt_g_emit_guard(s, ARMJIT_OP_GUARD_NO_EXCEPTION, NULL, 0, 0);
-    } else { /* catch: the exception value is a ref result */
-      rt_g_emit_guard(s, ARMJIT_OP_GUARD_EXCEPTION, NULL, 0, 0);
+    } else { /* catch one class: the exception value is a ref result */
+      armjit_value cls = {.bits = 0};
+      cls.r = rt_env_class(rt_below(s->r, RT_NCLASSES));
+      int32_t a[1] = {rt_g_const(s, ARMJIT_REF, cls)};
+      rt_g_emit_guard(s, ARMJIT_OP_GUARD_EXCEPTION, a, 1, 0);
       int32_t v = s->oom ? -1 : rt_new_val(s->g, ARMJIT_REF);
       if (v < 0) { s->oom = true; return false; }
       rt_op *op = &s->g->ops[s->g->nops - 1];

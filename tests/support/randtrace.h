@@ -58,6 +58,9 @@ typedef struct {
   unsigned wide_pct;    /* share of i64 and f32 ops (and of inputs, label
                            args and fail args of those types); 0 in
                            rt_config_random, so callers opt in */
+  unsigned head_pct;    /* percent of loops whose counter test comes right
+                           after the label, the header that rotates
+                           (src/cg/cg_ctrl.c); 0 in rt_config_random */
   bool loop;            /* loop (label ... jump) or straight line (finish) */
 } rt_config;
 

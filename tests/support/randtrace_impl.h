@@ -67,7 +67,8 @@ bool rt_g_call(rt_gen *s);
 
 /* Flip guard op i so it passes where it failed, given the value of its
  * first operand (probe).  Returns false when it cannot be repaired. */
-bool rt_repair_guard(rt_trace *g, uint32_t i, const armjit_value *probe);
+/* exc: the exception pending when the guard failed (0: none). */
+bool rt_repair_guard(rt_trace *g, uint32_t i, const armjit_value *probe, uintptr_t exc);
 /* Is value v used by a live op? */
 bool rt_value_used(const rt_trace *g, int32_t v);
 /* Frame capacity that fits the inputs and every exit (with probes). */
