@@ -506,6 +506,26 @@ static uintptr_t gc_alloc(interp *in, const ir_op *op) {
   return in->group_base + s->off;
 }
 
+/* The GC ops (a function of their own: the frame of eval_effect, which
+ * nested call_assemblers recurse through, stays small). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static armjit_value gc_effect(interp *in, const ir_op *op, const ir_ref *a) {
+  if (ir_gc_is_alloc(op->opc)) return mkr(gc_alloc(in, op));
+  const armjit_gc_descr *g = &in->t->ctx->gc;
+  uintptr_t p = getr(in, a[0]);
+  uint8_t flags;
+  memcpy(&flags, (const void *)(p + (uintptr_t)(intptr_t)g->flags_offset), 1);
+  if (flags & g->wb_flag) {
+    if (op->opc == ARMJIT_OP_COND_CALL_GC_WB_ARRAY && g->wb_array_slowpath)
+      g->wb_array_slowpath(g->ud, (void *)p, geti(in, a[1]));
+    else
+      g->wb_slowpath(g->ud, (void *)p);
+  }
+  return mki(0);
+}
+
 size_t ir_interp_gc_roots(const ir_gc_record *rec, armjit_gc_root_fn fn, void *ud) {
   interp *in = (interp *)(rec->tag & ~(uintptr_t)1);
   const armjit_trace *t = in->t;
@@ -580,19 +600,10 @@ static armjit_status eval_effect(interp *in, const ir_op *op, const ir_ref *a,
   case ARMJIT_OP_GUARD_NONNULL_CLASS: *pass = R(0) != 0 && class_of(t, R(0)) == R(1); break;
   case ARMJIT_OP_GUARD_NOT_INVALIDATED: *pass = !in->invalid || !*in->invalid; break;
   case ARMJIT_OP_NEW: case ARMJIT_OP_NEW_WITH_VTABLE: case ARMJIT_OP_NEW_ARRAY:
-  case ARMJIT_OP_NEWSTR: case ARMJIT_OP_NEWUNICODE: *res = mkr(gc_alloc(in, op)); break;
-  case ARMJIT_OP_COND_CALL_GC_WB:
-  case ARMJIT_OP_COND_CALL_GC_WB_ARRAY: {
-    const armjit_gc_descr *g = &ctx->gc;
-    uint8_t flags;
-    memcpy(&flags, (const void *)(R(0) + (uintptr_t)(intptr_t)g->flags_offset), 1);
-    if (!(flags & g->wb_flag)) break;
-    if (op->opc == ARMJIT_OP_COND_CALL_GC_WB_ARRAY && g->wb_array_slowpath)
-      g->wb_array_slowpath(g->ud, (void *)R(0), I(1));
-    else
-      g->wb_slowpath(g->ud, (void *)R(0));
+  case ARMJIT_OP_NEWSTR: case ARMJIT_OP_NEWUNICODE:
+  case ARMJIT_OP_COND_CALL_GC_WB: case ARMJIT_OP_COND_CALL_GC_WB_ARRAY:
+    *res = gc_effect(in, op, a);
     break;
-  }
   default:
     return ajx_err(err, ARMJIT_E_INVALID, "interpreter: op %s has no effect to run (internal)",
                    ir_info(op->opc)->name);
