@@ -39,7 +39,7 @@ fi
 host_targets=(compile_speed mc_bench armjit_chart)
 [ -n "$runner" ] && host_targets+=(armjit_count)
 quiet cmake --build "$host_dir" -j "$jobs" --target "${host_targets[@]}"
-quiet cmake --build "$arm_dir" -j "$jobs" --target kernels mc_bench
+quiet cmake --build "$arm_dir" -j "$jobs" --target kernels mc_bench gc_bench
 
 # ---- compile speed ----------------------------------------------------------
 # compile_speed prints: ops=N path=P reps=R median_ns_per_op=X min_ns_per_op=Y code_bytes_per_op=Z
@@ -265,4 +265,34 @@ for k in int_sum float_recurrence array_sum call_loop; do
   size=$(awk -v k="$k" '$1 == "size" && $2 == k {print $3}' <<< "$mc_plan")
   printf '| %s | %s | %s | %s | %s |\n' "$k" "$(mc_per_iter "$k" mc)" "$(mc_per_iter "$k" gcc)" \
     "$size" "$(gcc_size "${gsym[$k]}")"
+done
+echo
+# ---- GC: allocation ------------------------------------------------------------
+gc_counts=$out_dir/gc_bench.count
+rm -f "$gc_counts"
+# shellcheck disable=SC2086
+gc_plan=$(${runner/qemu-arm/qemu-arm -plugin $plugin,out=$gc_counts} "$arm_dir/bench/gc_bench")
+gc_per_alloc() { # kernel compiler
+  local a b
+  a=$(awk -v k="$(awk -v p=" gc $1 $2 1000\$" '$0 ~ p {print $2; exit}' <<< "$gc_plan")" \
+        '$1 == "count" && $2 == "window" && $3 == k {print $4}' "$gc_counts")
+  b=$(awk -v k="$(awk -v p=" gc $1 $2 2000\$" '$0 ~ p {print $2; exit}' <<< "$gc_plan")" \
+        '$1 == "count" && $2 == "window" && $3 == k {print $4}' "$gc_counts")
+  awk -v a="$a" -v b="$b" 'BEGIN {printf "%g", (b - a) / 1000}'
+}
+echo "## GC: allocation (guest instructions per allocation under qemu-arm)"
+echo
+echo "A loop that allocates and links a list of n nodes (new, two setfields,"
+echo "the write barrier of the new node; bench/gc_bench.c) under a GC"
+echo "descriptor, counted as above; the whole iteration counts.  alloc_list:"
+echo "every allocation on the nursery's fast path; alloc_list_slow: a nursery"
+echo "of 16 nodes, so every 16th allocation calls the slow path (which only"
+echo "starts the nursery afresh: the cost of the call, its register saves"
+echo "and GC map).  gcc -O2: the same loop in C with an inline bump"
+echo "(bench/gc_bench_gcc.c)."
+echo
+echo "| kernel | armjit | gcc -O2 |"
+echo "|---|---:|---:|"
+for k in alloc_list alloc_list_slow; do
+  printf '| %s | %s | %s |\n' "$k" "$(gc_per_alloc "$k" armjit)" "$(gc_per_alloc "$k" gcc)"
 done

@@ -84,6 +84,55 @@ enum {
  * pages of up to 64 KiB). */
 #define ARMJIT_CODE_ARENA_MAX (((size_t)32 << 20) - ((size_t)64 << 10))
 
+/* ---- the garbage collector's side of the contract (docs/ir.md §15) ------- */
+/* A context with a GC descriptor (armjit_options.gc) compiles the GC ops
+ * (new, new_with_vtable, new_array, newstr, newunicode, cond_call_gc_wb,
+ * cond_call_gc_wb_array, keepalive) and keeps GC maps: at every point
+ * where the collector may run (every call, call_may_force,
+ * call_assembler and cond_call, and every slow path below) the code knows which words
+ * of its frames hold live GC references, and armjit_gc_walk_roots hands
+ * their addresses to the collector, which may overwrite them with the
+ * objects' new addresses (a moving collector).
+ *
+ * Object layout (all offsets from the object's address, in bytes):
+ *   - the type id: an unsigned int of tid_size bytes (2 or 4) at
+ *     tid_offset, written by every allocation op;
+ *   - a flags byte at flags_offset; cond_call_gc_wb(p) calls the write
+ *     barrier's slow path when (flags & wb_flag) != 0 (PyPy's
+ *     JIT_WB_IF_FLAG: the collector sets it on old objects that young
+ *     ones may not yet be recorded for, and clears it in the slow path);
+ *   - new_with_vtable writes its class at armjit_options.class_offset;
+ *   - arrays, strs, unicodes: their descriptor's length word and items.
+ * The nursery: *nursery_free is the next free byte, *nursery_top its end;
+ * the bytes in between are zero (the collector clears them), so an
+ * allocation writes only its header words.  Sizes are rounded up to
+ * multiples of 8 and consecutive allocations are taken in one step
+ * (docs/ir.md §15.2).
+ *
+ * Slow paths (plain C functions, called from compiled code and from the
+ * interpreter with the context's ABI; ud is passed back):
+ *   malloc_slowpath(ud, size)  called when the nursery has less than size
+ *       bytes left; returns the address of size zeroed bytes (normally at
+ *       the nursery's new free pointer, which it advances past them) and
+ *       never returns 0.  It may collect: walk the roots with
+ *       armjit_gc_walk_roots and move objects.
+ *   wb_slowpath(ud, obj)  the write barrier of obj, whose wb_flag is set.
+ *   wb_array_slowpath(ud, obj, index)  the same for item index of an array
+ *       (cond_call_gc_wb_array); NULL: wb_slowpath(ud, obj) is called.
+ * Any of them may collect.  They must not raise (armjit_raise). */
+typedef struct {
+  int32_t tid_offset;       /* the type id's offset */
+  uint32_t tid_size;        /* 2 or 4 bytes */
+  int32_t flags_offset;     /* the flags byte's offset */
+  uint8_t wb_flag;          /* the "needs a write barrier" bit(s), not 0 */
+  uintptr_t nursery_free;   /* address of the word holding the free pointer */
+  uintptr_t nursery_top;    /* address of the word holding the nursery's end */
+  void *(*malloc_slowpath)(void *ud, uint32_t size);
+  void (*wb_slowpath)(void *ud, void *obj);
+  void (*wb_array_slowpath)(void *ud, void *obj, int32_t index);
+  void *ud;
+} armjit_gc_descr;
+
 typedef struct {
   armjit_abi abi;         /* default: the ABI this library was built for */
   unsigned flags;         /* ARMJIT_RANDOM_RA | ARMJIT_NO_IDIV | ... */
@@ -104,6 +153,9 @@ typedef struct {
   /* guard_class / guard_nonnull_class compare the pointer-sized word at
    * this byte offset of the object (its class or type pointer). */
   int32_t class_offset;
+  /* The garbage collector's contract (above); NULL: no GC ops.  Copied
+   * when the context is made (armjit_ctx_new checks it: ARMJIT_E_ARG). */
+  const armjit_gc_descr *gc;
 } armjit_options;
 
 typedef struct armjit_ctx armjit_ctx;
@@ -370,6 +422,20 @@ void armjit_clear_exception(armjit_ctx *ctx);
 /* Force the trace activation that produced `token` (force_token): its
  * next guard_not_forced fails.  Only valid while that activation runs. */
 void armjit_force(uintptr_t token);
+
+/* ---- GC roots (docs/ir.md §15, docs/design.md §13) -------------------------- */
+/* From inside a slow path or a function called by a trace of ctx: call
+ * fn(ud, root) for the address of every word
+ * holding a live GC reference in the frames of the compiled code and
+ * interpreter runs of ctx that are active on this thread, innermost
+ * first.  fn may store the object's new address through root.  Nothing
+ * else of those frames may be changed.  The chain is per context, like the
+ * exception slot: one thread at a time may run GC code of a context.  Ref constants are not roots (they
+ * must not move), nor are refs read by getfield_raw, getarrayitem_raw or
+ * raw_load, nor force_token's or cast_int_to_ptr's.  Returns the number
+ * of roots reported. */
+typedef void (*armjit_gc_root_fn)(void *ud, uintptr_t *root);
+size_t armjit_gc_walk_roots(armjit_ctx *ctx, armjit_gc_root_fn fn, void *ud);
 
 /* ---- exits and frames ------------------------------------------------------ */
 /* Every guard and finish of a trace is an *exit*, numbered 0, 1, 2, ... in
@@ -680,6 +746,15 @@ typedef struct {
 } armjit_recovery_stats;
 /* Fill *out (all zero for a NULL loop). */
 void armjit_loop_recovery_stats(const armjit_loop *loop, armjit_recovery_stats *out);
+/* The GC maps of a loop (docs/design.md §13): its GC points, the bytes of
+ * their maps (maps equal to the previous point's are stored once) and of
+ * the site table (8 bytes per point).  All zero without a GC descriptor. */
+typedef struct {
+  size_t sites;
+  size_t map_bytes;
+  size_t table_bytes;
+} armjit_gc_map_stats;
+void armjit_loop_gc_stats(const armjit_loop *loop, armjit_gc_map_stats *out);
 /* Disassembly annotated with the IR op each instruction belongs to (the
  * loop's copy of its trace, printed now) and the exit stubs marked; a guard whose branch enters a bridge says so at the
  * branch, and a bridge's listing starts with its entry. */

@@ -171,7 +171,7 @@ static void test_flag_classifier(void **state) {
 static const cg_env fake_env = {0x11110000u, 0x22220000u, 0x33330000u, 0x44440000u,
                                 0x55550000u, 0x5555a000u, 0x66660000u, NULL, 0x77770000u,
                                 0, 0, 0,
-                                {0x88880000u, 0x99990000u, 0xaaaa0000u, 0xbbbb0000u}};
+                                {0x88880000u, 0x99990000u, 0xaaaa0000u, 0xbbbb0000u}, 0};
 
 typedef struct {
   armjit_ctx *ctx;

@@ -29,8 +29,10 @@ enum {
   ARMJIT_OPF_STORE = 1u << 8, /* writes memory */
   ARMJIT_OPF_CALL  = 1u << 9, /* calls a C function: anything may happen */
   ARMJIT_OPF_RT    = 1u << 10, /* uses the exception slot or the force flag */
-  ARMJIT_OPF_TEXT  = 1u << 11  /* carries a string, no values; emits no code
+  ARMJIT_OPF_TEXT  = 1u << 11, /* carries a string, no values; emits no code
                                   (debug_merge_point("...")) */
+  ARMJIT_OPF_GC    = 1u << 12  /* needs the context's GC descriptor; the
+                                  allocations and barriers may collect */
 };
 
 #define ARMJIT_OPS(_)                                                         \
@@ -137,7 +139,8 @@ enum {
   /* invalidation (armjit_loop_invalidate): a NOP while the loop is valid */ \
   _(GUARD_NOT_INVALIDATED, "guard_not_invalidated", "", 'v', ARMJIT_OPF_GUARD | ARMJIT_OPF_RT) \
   ARMJIT_OPS_WIDE(_)                                                          \
-  ARMJIT_OPS_PYPY(_)
+  ARMJIT_OPS_PYPY(_)                                                        \
+  ARMJIT_OPS_GC(_)
 
 /* 64-bit integers (i64, PyPy's "longlong": wrap-around) and single floats
  * (f32): arithmetic, comparisons, conversions and bit casts. */
@@ -193,6 +196,25 @@ enum {
   _(ZERO_ARRAY,     "zero_array",     "rii", 'v', ARMJIT_OPF_DESCR | ARMJIT_OPF_STORE) \
   _(COND_CALL,      "cond_call",      ".",   'v', ARMJIT_OPF_DESCR | ARMJIT_OPF_CALL) \
   _(GUARD_NOT_FORCED_2, "guard_not_forced_2", "", 'v', ARMJIT_OPF_GUARD | ARMJIT_OPF_RT)
+
+/* The garbage collector's ops (docs/ir.md §15; the context's GC descriptor,
+ * armjit_gc_descr): allocation in the nursery (size and type id are int
+ * constants; new_array/newstr/newunicode take the length, then the type
+ * id, and the layout from their descriptor), the write barriers, and
+ * keepalive (no code: its argument counts as live up to here). */
+#define ARMJIT_OPS_GC(_)                                                      \
+  _(NEW,            "new",            "ii",  'r', ARMJIT_OPF_GC | ARMJIT_OPF_STORE) \
+  _(NEW_WITH_VTABLE, "new_with_vtable", "iir", 'r', ARMJIT_OPF_GC | ARMJIT_OPF_STORE) \
+  _(NEW_ARRAY,      "new_array",      "ii",  'r',                              \
+    ARMJIT_OPF_GC | ARMJIT_OPF_STORE | ARMJIT_OPF_DESCR)                      \
+  _(NEWSTR,         "newstr",         "ii",  'r',                              \
+    ARMJIT_OPF_GC | ARMJIT_OPF_STORE | ARMJIT_OPF_DESCR)                      \
+  _(NEWUNICODE,     "newunicode",     "ii",  'r',                              \
+    ARMJIT_OPF_GC | ARMJIT_OPF_STORE | ARMJIT_OPF_DESCR)                      \
+  _(COND_CALL_GC_WB, "cond_call_gc_wb", "r", 'v', ARMJIT_OPF_GC | ARMJIT_OPF_STORE) \
+  _(COND_CALL_GC_WB_ARRAY, "cond_call_gc_wb_array", "ri", 'v',                \
+    ARMJIT_OPF_GC | ARMJIT_OPF_STORE)                                          \
+  _(KEEPALIVE,      "keepalive",      "*",   'v', 0)
 
 typedef enum {
 #define ARMJIT_OP_ENUM(name, text, args, res, flags) ARMJIT_OP_##name,

@@ -106,6 +106,24 @@ enum {
   ARM_FORCE_OFF = -8,
   ARM_FIXED_BYTES = 8
 };
+/* In a context with a GC descriptor the header is longer (docs/design.md
+ * §13): the frame's record in the chain of active frames, and a save word
+ * per allocatable core register where a GC point stores the GC references
+ * registers hold (the GC map names them, the collector updates them, the
+ * code reloads them):
+ *   [fp, #-12] the return address of the GC point the frame is stopped at
+ *   [fp, #-16] the previous record of the chain (ctx->gc_top points here)
+ *   [fp, #-20 - 4N]  rN's save word, N = 0 .. ARM_NCORE - 1
+ * spill slots start below ARM_GC_FIXED_BYTES. */
+enum {
+  ARM_GC_SITE_OFF = -12,
+  ARM_GC_PREV_OFF = -16,
+  ARM_GC_SAVE_OFF = -20,
+  ARM_GC_FIXED_BYTES = 64
+};
+#define ARM_GC_SAVE(r) ((int32_t)ARM_GC_SAVE_OFF - 4 * (int32_t)(r))
+_Static_assert(-ARM_GC_SAVE(10) + 4 <= ARM_GC_FIXED_BYTES && ARM_GC_FIXED_BYTES % 8 == 0,
+               "the GC header holds every save word");
 /* The caller's armjit_frame: values[k] at this offset + k * ARM_VALUE_SIZE. */
 #define ARM_FRAME_VALUES ((int32_t)offsetof(armjit_frame, values))
 #define ARM_VALUE_SIZE ((int32_t)sizeof(armjit_value))

@@ -70,6 +70,9 @@ typedef struct {
   /* i64 ops done in C (cg_wide.c): 64-bit fn(64-bit[, 64-bit]) with
    * integer arguments and result (a double as its bits), CG_LH_* */
   uint32_t llong_helper[4];
+  /* The context's chain of active frames (ctx->gc_top), 0 without a GC
+   * descriptor: then no GC op compiles and no frame is linked. */
+  uint32_t gc_top;
 } cg_env;
 
 typedef struct {
@@ -121,6 +124,14 @@ typedef struct {
   uint16_t saved_core;
   uint8_t vfp_first, vfp_count;
   uint32_t push_end, vpush_end, fp_set;
+  /* GC maps (cg_gc.c, docs/design.md §13): per GC point, in code order,
+   * two words: the offset of its return address and the offset of its
+   * map in gc_maps (a ULEB128 count, then the frame words holding live GC
+   * references as ULEB128 deltas of -offset/4 from fp, ascending). */
+  uint32_t *gc_sites;
+  uint32_t ngc_sites;
+  uint8_t *gc_maps;
+  uint32_t gc_map_bytes;
 } cg_result;
 
 armjit_status cg_compile(armjit_ctx *ctx, const armjit_trace *t, const cg_env *env,

@@ -20,6 +20,7 @@
  *
  * sp is 8-byte aligned in the body (cg_entry.c), so it is at the BLX. */
 #include "cg/cg_call.h"
+#include "cg/cg_gc.h"
 
 #include "arm/abi.h"
 #include "ir/descr.h"
@@ -317,7 +318,7 @@ void cg_lower_call(cg *c, const ir_op *op) {
   a32_reg target = marshal(c, &s, n, stack, fn, fn_reg, s.args, -1);
   cg_release(c);
   ra_call_clobber(&c->ra);
-  a32_blx(c->b, A32_AL, target);
+  cg_gc_blx(c, target);  /* a GC point: the maps (cg_gc.c) */
   adjust_sp(c, A32_ADD, stack);
   c->busy = 0;
   extend_result(c, d);
@@ -326,7 +327,7 @@ void cg_lower_call(cg *c, const ir_op *op) {
 }
 
 void cg_call_at(cg *c, ra_loc fn, const ra_loc *locs, const uint8_t *types, uint32_t n,
-                int32_t saved_d) {
+                int32_t saved_d, uint32_t gc_site) {
   armjit_abi abi = c->ctx->abi;
   call_scratch s = {0};
   if (!scratch_init(c, &s, n)) return;
@@ -336,7 +337,7 @@ void cg_call_at(cg *c, ra_loc fn, const ra_loc *locs, const uint8_t *types, uint
   }
   uint32_t stack = abi_classify(abi, s.types, n, s.locs);
   a32_reg target = marshal(c, &s, n, stack, fn, -1, s.args, saved_d);
-  a32_blx(c->b, A32_AL, target);
+  cg_gc_cold_blx(c, gc_site, target);
   adjust_sp(c, A32_ADD, stack);
   c->busy = 0;
   scratch_free(c, &s);

@@ -23,9 +23,11 @@ void cg_load_pair(cg *c, unsigned lo, ra_loc src);
  * fast path left them; nothing may have moved since), sp 8-byte aligned.
  * saved_d: the sp offset where d0-d7 were saved (the copy a pair
  * argument is read from when the moves overwrite its d register).
- * Clobbers r0-r3, ip, lr, d0-d7 and the flags; a result stays in r0 / d0. */
+ * Clobbers r0-r3, ip, lr, d0-d7 and the flags; a result stays in r0 / d0.
+ * gc_site: the GC point's record (cg_gc_cold_site) whose map the BLX
+ * gets, 0 for none. */
 void cg_call_at(cg *c, ra_loc fn, const ra_loc *locs, const uint8_t *types, uint32_t n,
-                int32_t saved_d);
+                int32_t saved_d, uint32_t gc_site);
 
 /* A call out of line (cg_condcall.c): b<cc> to cold code that saves r0-r3
  * and d0-d7, calls fn(args) as cg_call_at does, restores them and returns

@@ -24,6 +24,7 @@
  * token's loop needs more, the trampoline gives it a larger frame.  sp is
  * 8-aligned in the body and BYTES is a multiple of 8. */
 #include "cg/cg_call.h"
+#include "cg/cg_gc.h"
 
 #include "ir/descr.h"
 
@@ -55,7 +56,7 @@ void cg_lower_call_assembler(cg *c, const ir_op *op) {
   cg_load_addr(c, A32_R0, (uint32_t)(uintptr_t)d->token);
   a32_dp(c->b, A32_AL, A32_MOV, false, A32_R1, 0, a32_r(A32_SP));
   cg_load_addr(c, CG_IP, c->env->callasm_fn);
-  a32_blx(c->b, A32_AL, CG_IP);
+  cg_gc_blx(c, CG_IP);  /* a GC point: the maps (cg_gc.c) */
   a32_dp(c->b, A32_AL, A32_CMP, true, 0, A32_R0, a32_imm(0));
   cg_abort_branch(c, A32_LT);
   if (op->res != IR_NONE) {

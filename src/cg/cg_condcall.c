@@ -24,6 +24,7 @@
  * callee's to keep; ip and lr are scratch everywhere.  The flags are not
  * live after the op (the branch is their last reader). */
 #include "cg/cg_call.h"
+#include "cg/cg_gc.h"
 
 #include "ir/descr.h"
 
@@ -50,11 +51,13 @@ static void emit_cold_call(cg *c, const cg_cold *k) {
     locs[j] = ca[1 + j].loc;
     types[j] = ca[1 + j].type;
   }
+  cg_gc_cold_save(c, k->arg[2]);  /* with a GC: a GC point (cg_gc.c) */
   a32_push(c->b, A32_AL, SAVED_CORE);
   a32_vpush(c->b, A32_AL, 0, SAVED_D);
-  cg_call_at(c, ca[0].loc, locs, types, n, 0);
+  cg_call_at(c, ca[0].loc, locs, types, n, 0, k->arg[2]);
   a32_vpop(c->b, A32_AL, 0, SAVED_D);
   a32_pop(c->b, A32_AL, SAVED_CORE);
+  cg_gc_cold_reload(c, k->arg[2]);
   if (locs != small_locs) {
     ajx_free(c->ctx, locs);
     ajx_free(c->ctx, types);
@@ -76,10 +79,12 @@ bool cg_cold_call(cg *c, a32_cond cc, ra_loc fn, const ra_loc *locs, const uint8
     c->cold_args[first + 1 + j].type = types[j];
   }
   c->ncold_args = first + n + 1;
+  uint32_t gc_site = cg_gc_cold_site(c);
   cg_cold *k = cg_cold_branch(c, cc, emit_cold_call);
   if (!k) return false;
   k->arg[0] = first;
   k->arg[1] = n;
+  k->arg[2] = gc_site;
   return true;
 }
 

@@ -7,6 +7,7 @@
  *   movw  ip, #lo(FRAME)    patched once allocation knows the frame size
  *   movt  ip, #hi(FRAME)
  *   sub   sp, sp, ip
+ *   ...with a GC: the frame linked into the context's chain (cg_gc.c)
  *   ...opt-in: the stack check and the entry counter (cg_loopctl.c)
  *   str   r0, [fp, #-4]     the frame pointer f, for the exit helper
  *   mov   ip, #0            the force flag starts clear (cg_rt.c)
@@ -14,6 +15,7 @@
  *   mov   lr, r0            f while the inputs are loaded
  *   ...loads of the inputs into their registers / slots... */
 #include "cg/cg_call.h"
+#include "cg/cg_gc.h"
 
 #include <stdlib.h>
 
@@ -41,6 +43,7 @@ void cg_prologue(cg *c) {
   a32_movw(b, A32_AL, CG_IP, 0);
   a32_movt(b, A32_AL, CG_IP, 0);
   a32_dp(b, A32_AL, A32_SUB, false, A32_SP, A32_SP, a32_r(CG_IP));
+  cg_gc_link(c);  /* with a GC: before anything can leave the run */
   cg_entry_checks(c);
   a32_ldst(b, A32_AL, A32_STR, A32_R0, a32_mem_imm(A32_FP, ARM_FRAME_PTR_OFF));
   a32_dp(b, A32_AL, A32_MOV, false, CG_IP, 0, a32_imm(0));

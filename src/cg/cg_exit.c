@@ -3,6 +3,7 @@
  * every guard ends with (cg_exit_branch), finish, the out-of-line stubs
  * and the shared exit path.  The guards themselves: cg_guard.c, cg_rt.c. */
 #include "cg/cg_internal.h"
+#include "cg/cg_gc.h"
 #include "cg/recovery.h"
 #include "util/hash.h"
 
@@ -197,6 +198,7 @@ void cg_emit_stubs(cg *c) {
   cg_load_addr(c, A32_R3, c->env->exit_meta);
   cg_load_addr(c, CG_IP, c->env->exit_helper);
   a32_blx(c->b, A32_AL, CG_IP);               /* C may be Thumb: never BL */
+  cg_gc_unlink(c);
   a32_dp(c->b, A32_AL, A32_MOV, false, A32_SP, 0, a32_r(A32_FP));
   a32_vpop(c->b, A32_AL, ARM_ENTRY_VSAVE_FIRST, ARM_ENTRY_VSAVE_N);
   a32_pop(c->b, A32_AL, ARM_ENTRY_POP);       /* r4-r12, pc */

@@ -42,6 +42,7 @@
  * Neither touches the caller's frame: armjit_run (and the trampoline of an
  * enclosing call_assembler) see the negative id and say why. */
 #include "cg/cg_internal.h"
+#include "cg/cg_gc.h"
 
 /* Interrupt exits: per label, then per label of another trace. */
 static uint32_t ninterrupts(const cg *c) {
@@ -106,6 +107,7 @@ void cg_emit_abort(cg *c) {
   }
   if (!c->stack_used && !c->abort_used) return;
   a32_label_bind(c->b, c->abort_at);
+  cg_gc_unlink(c);
   a32_dp(c->b, A32_AL, A32_MOV, false, A32_SP, 0, a32_r(A32_FP));
   a32_vpop(c->b, A32_AL, ARM_ENTRY_VSAVE_FIRST, ARM_ENTRY_VSAVE_N);
   a32_pop(c->b, A32_AL, ARM_ENTRY_POP);

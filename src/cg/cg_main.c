@@ -5,6 +5,7 @@
  * exit stubs and the frame size patch. */
 #include "cg/cg_internal.h"
 #include "cg/cg_call.h"
+#include "cg/cg_gc.h"
 #include "cg/cg_mem.h"
 #include "util/err.h"
 
@@ -148,6 +149,14 @@ static const cg_fn lower[ARMJIT_OP__COUNT] = {
     [ARMJIT_OP_ZERO_ARRAY] = cg_lower_zero_array,
     [ARMJIT_OP_COND_CALL] = cg_lower_cond_call,
     [ARMJIT_OP_GUARD_NOT_FORCED_2] = cg_lower_guard_rt,
+    [ARMJIT_OP_NEW] = cg_lower_gc_alloc,
+    [ARMJIT_OP_NEW_WITH_VTABLE] = cg_lower_gc_alloc,
+    [ARMJIT_OP_NEW_ARRAY] = cg_lower_gc_alloc,
+    [ARMJIT_OP_NEWSTR] = cg_lower_gc_alloc,
+    [ARMJIT_OP_NEWUNICODE] = cg_lower_gc_alloc,
+    [ARMJIT_OP_COND_CALL_GC_WB] = cg_lower_gc_wb,
+    [ARMJIT_OP_COND_CALL_GC_WB_ARRAY] = cg_lower_gc_wb,
+    [ARMJIT_OP_KEEPALIVE] = lower_nothing, /* its use keeps the value in the maps */
 };
 
 void cg_fail(cg *c, armjit_status st, const char *fmt, ...) {
@@ -168,6 +177,8 @@ void cg_result_free(armjit_ctx *ctx, cg_result *r) {
     for (uint32_t i = 0; i < r->nlabels; i++) ajx_free(ctx, r->label_locs[i]);
   ajx_free(ctx, r->label_locs);
   ajx_free(ctx, r->label_off);
+  ajx_free(ctx, r->gc_sites);
+  ajx_free(ctx, r->gc_maps);
   memset(r, 0, sizeof *r);
 }
 
@@ -187,6 +198,7 @@ static void cg_cleanup(cg *c) {
   ajx_free(c->ctx, c->cold);
   ajx_free(c->ctx, c->cold_args);
   ajx_free(c->ctx, (void *)c->ra.calls);
+  cg_gc_close(c);
   ra_fini(&c->ra);
   ra_live_free(c->ctx, &c->lv);
 }
@@ -263,8 +275,10 @@ armjit_status cg_open(cg *c, armjit_ctx *ctx, const armjit_trace *t, const cg_en
   c->ovf_cc = A32_VS;
   armjit_status st = ra_live_build(ctx, t, &c->lv, err);
   if (st != ARMJIT_OK) return st;
-  st = ra_init(&c->ra, ctx, t, &c->lv, ARM_FIXED_BYTES, cg_move_cb, c, err);
+  st = ra_init(&c->ra, ctx, t, &c->lv, cg_gc_fixed_bytes(env), cg_move_cb, c, err);
   if (st == ARMJIT_OK) st = setup(c, out, err);
+  if (st == ARMJIT_OK && cg_gc_open(c) != ARMJIT_OK)
+    st = ajx_err(err, ARMJIT_E_NOMEM, "out of memory planning the allocations");
   if (st == ARMJIT_OK && cg_fold_shifts(c) != ARMJIT_OK)
     st = ajx_err(err, ARMJIT_E_NOMEM, "out of memory folding shifts");
   return st;

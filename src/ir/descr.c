@@ -46,6 +46,9 @@ unsigned ir_op_descr_kinds(unsigned opc) {
     return 1u << IR_DESCR_CALL;
   case ARMJIT_OP_CALL_ASSEMBLER:
     return 1u << IR_DESCR_TOKEN;
+  case ARMJIT_OP_NEW_ARRAY: return 1u << IR_DESCR_ARRAY;
+  case ARMJIT_OP_NEWSTR: return 1u << IR_DESCR_STR;
+  case ARMJIT_OP_NEWUNICODE: return 1u << IR_DESCR_UNICODE;
   default:
     return 0;
   }

@@ -6,6 +6,7 @@
  * are real pointers.  Memory is accessed through memcpy (no alignment or
  * aliasing assumptions); calls go through libffi, which knows both ARM
  * calling conventions and any argument count. */
+#include "ir/gc.h"
 #include "ir/ir_impl.h"
 #include "ir/sem.h"
 #include "ir/token.h"
@@ -29,6 +30,16 @@ typedef struct {
   const int *invalid;     /* the family's invalidation flag, NULL: valid */
   uint64_t steps;         /* ops run so far (every trace of a set) */
   int32_t *abort;         /* ARMJIT_EXIT_* ending the outermost run, else 0 */
+  /* With a GC descriptor (docs/ir.md §15): the current trace's liveness
+   * and allocation plan (ir/gc.h), the op being run, the base of the
+   * current allocation group, and this run's record in the chain of
+   * active frames (ctx->gc_top). */
+  const int32_t *last_use;
+  const uint8_t *is_gc;
+  const ir_gc_slot *plan;
+  uint32_t pc;
+  uintptr_t group_base;
+  ir_gc_record rec;
 } interp;
 
 static armjit_status interpret_set(const armjit_set_entry *set, unsigned n, unsigned start,
@@ -442,6 +453,92 @@ static armjit_status call_assembler(interp *in, const ir_op *op, const ir_ref *a
   return st;
 }
 
+/* ---- the GC ops (docs/ir.md §15) ---------------------------------------------- */
+static void put_word(uintptr_t addr, const void *v, size_t n) { memcpy((void *)addr, v, n); }
+
+/* The header words of allocation op `op` at obj: its type id, its length,
+ * its class. */
+static void gc_header(const interp *in, const ir_op *op, uintptr_t obj) {
+  const armjit_trace *t = in->t;
+  const armjit_gc_descr *g = &t->ctx->gc;
+  const ir_ref *a = ir_args(t, op);
+  uint32_t tid = (uint32_t)geti(in, a[1]);
+  if (g->tid_size == 2) {
+    uint16_t h = (uint16_t)tid;
+    put_word(obj + (uintptr_t)(intptr_t)g->tid_offset, &h, 2);
+  } else {
+    put_word(obj + (uintptr_t)(intptr_t)g->tid_offset, &tid, 4);
+  }
+  if (op->descr >= 0) {
+    int32_t len = geti(in, a[0]);
+    put_word(obj + (uintptr_t)(intptr_t)ir_descr_at(t, op->descr)->len_offset, &len, 4);
+  }
+  if (op->opc == ARMJIT_OP_NEW_WITH_VTABLE) {
+    uintptr_t cls = getr(in, a[2]);
+    put_word(obj + (uintptr_t)(intptr_t)t->ctx->opts.class_offset, &cls, sizeof cls);
+  }
+}
+
+/* An allocation: the group's first op takes the whole group from the
+ * nursery (or the slow path) and writes every header of it; each op's
+ * object is at its offset from the group's base. */
+static uintptr_t gc_alloc(interp *in, const ir_op *op) {
+  const armjit_trace *t = in->t;
+  const armjit_gc_descr *g = &t->ctx->gc;
+  const ir_gc_slot *s = &in->plan[in->pc];
+  if (s->first == (int32_t)in->pc) {
+    uint32_t total = s->total ? s->total : ir_gc_size(t, op, geti(in, ir_args(t, op)[0]));
+    uintptr_t free_p, top;
+    memcpy(&free_p, (const void *)g->nursery_free, sizeof free_p);
+    memcpy(&top, (const void *)g->nursery_top, sizeof top);
+    uintptr_t base;
+    if (top - free_p < total) {
+      base = (uintptr_t)g->malloc_slowpath(g->ud, total);
+    } else {
+      base = free_p;
+      free_p += total;
+      memcpy((void *)g->nursery_free, &free_p, sizeof free_p);
+    }
+    in->group_base = base;
+    for (uint32_t j = in->pc; j <= s->last; j++)
+      gc_header(in, &t->ops[j], base + in->plan[j].off);
+  }
+  return in->group_base + s->off;
+}
+
+/* The GC ops (a function of their own: the frame of eval_effect, which
+ * nested call_assemblers recurse through, stays small). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static armjit_value gc_effect(interp *in, const ir_op *op, const ir_ref *a) {
+  if (ir_gc_is_alloc(op->opc)) return mkr(gc_alloc(in, op));
+  const armjit_gc_descr *g = &in->t->ctx->gc;
+  uintptr_t p = getr(in, a[0]);
+  uint8_t flags;
+  memcpy(&flags, (const void *)(p + (uintptr_t)(intptr_t)g->flags_offset), 1);
+  if (flags & g->wb_flag) {
+    if (op->opc == ARMJIT_OP_COND_CALL_GC_WB_ARRAY && g->wb_array_slowpath)
+      g->wb_array_slowpath(g->ud, (void *)p, geti(in, a[1]));
+    else
+      g->wb_slowpath(g->ud, (void *)p);
+  }
+  return mki(0);
+}
+
+size_t ir_interp_gc_roots(const ir_gc_record *rec, armjit_gc_root_fn fn, void *ud) {
+  interp *in = (interp *)(rec->tag & ~(uintptr_t)1);
+  const armjit_trace *t = in->t;
+  size_t n = 0;
+  for (uint32_t v = 0; v < t->nvals; v++) {
+    if (t->vdef[v] >= (int32_t)in->pc || in->last_use[v] <= (int32_t)in->pc) continue;
+    if (!in->is_gc[v]) continue;
+    fn(ud, &in->vals[v].r);
+    n++;
+  }
+  return n;
+}
+
 static armjit_status eval_effect(interp *in, const ir_op *op, const ir_ref *a,
                                  armjit_value *res, bool *pass, uint64_t max_steps,
                                  armjit_error *err) {
@@ -502,6 +599,11 @@ static armjit_status eval_effect(interp *in, const ir_op *op, const ir_ref *a,
   case ARMJIT_OP_GUARD_CLASS: *pass = class_of(t, R(0)) == R(1); break;
   case ARMJIT_OP_GUARD_NONNULL_CLASS: *pass = R(0) != 0 && class_of(t, R(0)) == R(1); break;
   case ARMJIT_OP_GUARD_NOT_INVALIDATED: *pass = !in->invalid || !*in->invalid; break;
+  case ARMJIT_OP_NEW: case ARMJIT_OP_NEW_WITH_VTABLE: case ARMJIT_OP_NEW_ARRAY:
+  case ARMJIT_OP_NEWSTR: case ARMJIT_OP_NEWUNICODE:
+  case ARMJIT_OP_COND_CALL_GC_WB: case ARMJIT_OP_COND_CALL_GC_WB_ARRAY:
+    *res = gc_effect(in, op, a);
+    break;
   default:
     return ajx_err(err, ARMJIT_E_INVALID, "interpreter: op %s has no effect to run (internal)",
                    ir_info(op->opc)->name);
@@ -535,6 +637,7 @@ static armjit_status run(interp *in, armjit_frame *f, uint32_t pc, uint64_t max_
       return ajx_err(err, ARMJIT_E_LIMIT, "step limit of %" PRIu64 " ops exceeded",
                      max_steps);
     in->steps++;
+    in->pc = pc;
     const ir_op *op = &t->ops[pc];
     const ir_ref *a = ir_args(t, op);
     switch ((armjit_opcode)op->opc) {
@@ -716,9 +819,48 @@ static armjit_status interpret_set(const armjit_set_entry *set, unsigned n, unsi
     return ajx_err(err, ARMJIT_E_LIMIT, "stack limit reached (sp %#" PRIxPTR ", limit %#"
                    PRIxPTR ")", (uintptr_t)&here, ctx->stack_limit);
   }
-  interp in = {set[start].trace, NULL, 0, NULL, 0, abort};
+  interp in;
+  memset(&in, 0, sizeof in);
+  in.t = set[start].trace;
+  in.abort = abort;
   in.vals = ajx_calloc(ctx, (size_t)nvals + ntmp, sizeof *in.vals);
   if (!in.vals) return ajx_err(err, ARMJIT_E_NOMEM, "out of memory in the interpreter");
+  /* GC: every entry's liveness and allocation plan, and the run linked
+   * into the context's chain of active frames. */
+  int32_t *last_use = NULL;
+  uint8_t *is_gc = NULL;
+  ir_gc_slot *plan = NULL;
+  uint32_t *gc_at = NULL;  /* per entry: its arrays' first index */
+  bool gc = ctx && ctx->opts.gc;
+  if (gc) {
+    uint64_t sv = 0, so = 0;
+    for (uint32_t i = 0; i < n; i++) { sv += set[i].trace->nvals; so += set[i].trace->nops; }
+    last_use = ajx_alloc(ctx, (size_t)(sv ? sv : 1) * sizeof *last_use);
+    is_gc = ajx_alloc(ctx, (size_t)(sv ? sv : 1));
+    plan = ajx_alloc(ctx, (size_t)(so ? so : 1) * sizeof *plan);
+    gc_at = ajx_alloc(ctx, (size_t)n * 2 * sizeof *gc_at);
+    if (!last_use || !is_gc || !plan || !gc_at) {
+      ajx_free(ctx, last_use);
+      ajx_free(ctx, is_gc);
+      ajx_free(ctx, plan);
+      ajx_free(ctx, gc_at);
+      ajx_free(ctx, in.vals);
+      return ajx_err(err, ARMJIT_E_NOMEM, "out of memory in the interpreter");
+    }
+    sv = so = 0;
+    for (uint32_t i = 0; i < n; i++) {
+      gc_at[2 * i] = (uint32_t)sv;
+      gc_at[2 * i + 1] = (uint32_t)so;
+      ir_gc_last_uses(set[i].trace, last_use + sv);
+      ir_gc_refs(set[i].trace, is_gc + sv);
+      ir_gc_plan(set[i].trace, plan + so);
+      sv += set[i].trace->nvals;
+      so += set[i].trace->nops;
+    }
+    in.rec.prev = ctx->gc_top;
+    in.rec.tag = (uintptr_t)&in | 1u;
+    ctx->gc_top = (uintptr_t)&in.rec;
+  }
   armjit_value *tmp = in.vals + nvals;
   uint32_t cur = start, pc = 0;
   load_inputs(&in, f);
@@ -726,6 +868,11 @@ static armjit_status interpret_set(const armjit_set_entry *set, unsigned n, unsi
   for (;;) {
     in.t = set[cur].trace;
     in.invalid = invalid ? &invalid[root_of(set, cur)] : NULL;
+    if (gc) {
+      in.last_use = last_use + gc_at[2 * cur];
+      in.is_gc = is_gc + gc_at[2 * cur];
+      in.plan = plan + gc_at[2 * cur + 1];
+    }
     run_end how = RUN_EXIT;
     uint32_t which = 0;
     st = run(&in, f, pc, max_steps, tmp, &how, &which, err);
@@ -786,6 +933,13 @@ static armjit_status interpret_set(const armjit_set_entry *set, unsigned n, unsi
     load_inputs(&in, f);
     f->exit_id = -1;
     f->nvalues = 0;
+  }
+  if (gc) {
+    ctx->gc_top = in.rec.prev;
+    ajx_free(ctx, last_use);
+    ajx_free(ctx, is_gc);
+    ajx_free(ctx, plan);
+    ajx_free(ctx, gc_at);
   }
   ajx_free(ctx, in.vals);
   *steps = in.steps;

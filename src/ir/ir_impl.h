@@ -10,6 +10,8 @@
  *               print.c writes one; numtext.c doubles, namemap.c names
  *   validate.c  every IR rule, located through the source map
  *   interp.c    the reference interpreter (every op)
+ *   gc.c        the GC ops' sizes, groups, rules, GC references and
+ *               liveness (gc.h: shared with the interpreter and lowering)
  */
 #ifndef ARMJIT_IR_IMPL_H
 #define ARMJIT_IR_IMPL_H

@@ -11,6 +11,7 @@
  *                             may_raise, or the guard_not_forced of such a
  *                             call_may_force;
  *   call                      has no may_force descriptor. */
+#include "ir/gc.h"
 #include "ir/ir_impl.h"
 
 #include <inttypes.h>
@@ -290,6 +291,13 @@ static armjit_status check_op(const vctx *c, liveness *lv, uint32_t i) {
                 p.arg < 0 ? 0 : (uint32_t)p.arg, "%s", p.msg);
   if ((st = check_order(c, i)) != ARMJIT_OK) return st;
   if ((st = check_const_operands(c, i)) != ARMJIT_OK) return st;
+  if (in->flags & ARMJIT_OPF_GC) {
+    int arg;
+    char msg[200];
+    if (!ir_gc_check_op(t, i, &arg, msg, sizeof msg))
+      return verr(c, ARMJIT_E_INVALID, i, arg < 0 ? IR_AT_OP : IR_AT_ARG,
+                  arg < 0 ? 0 : (uint32_t)arg, "%s", msg);
+  }
   if (res != (armjit_type)op->type)
     return verr(c, ARMJIT_E_TYPE, i, IR_AT_RES, 0,
                 "type mismatch: %s gives %s, but its result is %s", in->name,

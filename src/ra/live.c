@@ -7,7 +7,8 @@
 #include <string.h>
 
 static bool op_is_weak_user(unsigned opc) {
-  return opc == ARMJIT_OP_LABEL || opc == ARMJIT_OP_JUMP || opc == ARMJIT_OP_FINISH;
+  return opc == ARMJIT_OP_LABEL || opc == ARMJIT_OP_JUMP || opc == ARMJIT_OP_FINISH ||
+         opc == ARMJIT_OP_KEEPALIVE;
 }
 
 armjit_status ra_live_build(armjit_ctx *ctx, const armjit_trace *t, ra_live *lv,

@@ -34,6 +34,8 @@ void ajx_loop_destroy(armjit_loop *loop) {
   ajx_free(ctx, loop->emeta);
   ajx_free(ctx, loop->op_off);
   ajx_free(ctx, loop->cold);
+  ajx_free(ctx, loop->gc_sites);
+  ajx_free(ctx, loop->gc_maps);
   ajx_free(ctx, loop->rec);
   ajx_free(ctx, loop->consts);
   armjit_trace_free(loop->listing);
@@ -128,6 +130,7 @@ armjit_status ajx_loop_build(armjit_loop *l, const armjit_trace *t, const armjit
   env.memmove_fn = (uint32_t)(uintptr_t)&memmove;
   env.memset_fn = (uint32_t)(uintptr_t)&memset;
   env.exc_slot = (uint32_t)(uintptr_t)&ctx->exc;
+  env.gc_top = ctx->opts.gc ? (uint32_t)(uintptr_t)&ctx->gc_top : 0;
   env.bridge = bridge;
   ajx_loop_env(l, &env);  /* call_assembler, stack check, interrupts, counters */
   cg_result r;
@@ -146,6 +149,12 @@ armjit_status ajx_loop_build(armjit_loop *l, const armjit_trace *t, const armjit
   l->consts = r.consts;
   l->cold = r.cold;
   l->ncold = r.ncold;
+  l->gc_sites = r.gc_sites;
+  l->ngc_sites = r.ngc_sites;
+  l->gc_maps = r.gc_maps;
+  l->gc_map_bytes = r.gc_map_bytes;
+  r.gc_sites = NULL;
+  r.gc_maps = NULL;
   r.op_off = NULL;
   r.cold = NULL;
   r.rec = NULL;

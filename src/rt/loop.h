@@ -67,6 +67,11 @@ struct armjit_loop {
   uint32_t *cold;         /* per cold path: its offset, the op it belongs to */
   uint32_t ncold;
   uint32_t body_end;      /* exit stubs start here */
+  /* GC maps (rt/gcmap.c; the encoding: cg/cg.h cg_result) */
+  uint32_t *gc_sites;     /* per GC point, by code offset: return offset, map offset */
+  uint32_t ngc_sites;
+  uint8_t *gc_maps;
+  uint32_t gc_map_bytes;
   uint32_t common;        /* shared exit path */
   uint32_t pool_off, pool_bytes; /* float constant pool (data) */
   int32_t frame_bytes;

@@ -31,11 +31,27 @@ armjit_ctx *armjit_ctx_new(const armjit_options *opts, armjit_error *err) {
     ajx_err(err, ARMJIT_E_ARG, "unknown ABI %d", (int)o.abi);
     return NULL;
   }
+  if (o.gc) {
+    const armjit_gc_descr *g = o.gc;
+    const char *why = g->tid_size != 2 && g->tid_size != 4 ? "tid_size must be 2 or 4"
+                      : !g->wb_flag ? "wb_flag must not be 0"
+                      : !g->nursery_free || !g->nursery_top ? "the nursery's free and top addresses are needed"
+                      : !g->malloc_slowpath || !g->wb_slowpath ? "malloc_slowpath and wb_slowpath are needed"
+                      : NULL;
+    if (why) {
+      ajx_err(err, ARMJIT_E_ARG, "GC descriptor: %s", why);
+      return NULL;
+    }
+  }
   if (!hooks) { o.alloc = def_alloc; o.realloc = def_realloc; o.free = def_free; }
   armjit_ctx *ctx = o.alloc(o.ud, sizeof *ctx);
   if (!ctx) { ajx_err(err, ARMJIT_E_NOMEM, "out of memory allocating the context"); return NULL; }
   memset(ctx, 0, sizeof *ctx);
   ctx->opts = o;
+  if (o.gc) {
+    ctx->gc = *o.gc;
+    ctx->opts.gc = &ctx->gc;
+  }
   if (ctx->opts.code_arena > ARMJIT_CODE_ARENA_MAX) {
     ajx_err(err, ARMJIT_E_ARG, "code_arena: %zu bytes is more than the %zu a branch reaches",
             ctx->opts.code_arena, (size_t)ARMJIT_CODE_ARENA_MAX);

@@ -38,6 +38,12 @@ struct armjit_ctx {
    * word (ARMJIT_INTERRUPTIBLE). */
   uintptr_t stack_limit;
   uint32_t interrupt;
+  /* The GC descriptor (a copy of *opts.gc; opts.gc points here) and the
+   * innermost record of the chain of active frames that may hold GC
+   * references (docs/design.md §13): compiled code links and unlinks its
+   * frames at this fixed address, the interpreter its runs. */
+  armjit_gc_descr gc;
+  uintptr_t gc_top;
 };
 
 void *ajx_alloc(armjit_ctx *ctx, size_t n);          /* NULL on exhaustion */
