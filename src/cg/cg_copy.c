@@ -15,7 +15,13 @@
  *   ...move into r0 (r1), r2
  *   movw  ip, #fn; movt ip, #fn
  *   blx   ip
- * skip: */
+ * skip:
+ *
+ * zero_array of a constant count of at most 64 bytes is stores instead,
+ * no call (nothing leaves r0-r3):
+ *   add   ip, rp, rs, lsl #k   a variable start (a constant one folds)
+ *   mov   lr, #0
+ *   str{b,h} lr, [ip, #base + j*item]  per item (8-byte items: two STRs) */
 #include "cg/cg_addr.h"
 #include "cg/cg_mem.h"
 #include "ir/descr.h"
@@ -86,6 +92,39 @@ void cg_lower_copy_content(cg *c, const ir_op *op) {
   if (skip) a32_label_bind(c->b, skip);
 }
 
+enum { ZERO_INLINE_BYTES = 64 };
+
+static void zero_inline(cg *c, const ir_descr *d, const ir_ref *a, uint32_t n, unsigned k) {
+  uint32_t item = d->item_size;
+  cg_form f = item == 2 ? CG_FORM_HALF : CG_FORM_WORD;
+  cg_scratch(c);  /* ip: the address */
+  int zr = cg_scratch(c);
+  a32_reg rp = cg_reg(c, a[0]), rb = rp;
+  uint32_t off = (uint32_t)d->base;
+  if (cg_is_const(a[1])) {
+    off += cg_const_word(c->t, a[1]) * item;
+  } else {
+    a32_reg rs = cg_reg(c, a[1]);
+    a32_dp(c->b, A32_AL, A32_ADD, false, CG_IP, rp, a32_rsi(rs, A32_LSL, k));
+    rb = CG_IP;
+  }
+  int32_t first = cg_i32(off);
+  if (!cg_form_fits(f, first) || !cg_form_fits(f, cg_i32(off + n * item))) {
+    cg_add_const(c, CG_IP, rb, off);  /* ip = the first byte */
+    rb = CG_IP;
+    off = 0;
+  }
+  if (zr < 0) {  /* lr is always free here (cg_scratch: ip, then lr) */
+    cg_fail(c, ARMJIT_E_INVALID, "no scratch register for zero_array (internal)");
+    return;
+  }
+  a32_reg z = (a32_reg)zr;
+  a32_dp(c->b, A32_AL, A32_MOV, false, z, 0, a32_imm(0));
+  a32_ldst_op st = item == 1 ? A32_STRB : item == 2 ? A32_STRH : A32_STR;
+  for (uint32_t j = 0; j < n * item; j += item == 8 ? 4 : item)
+    a32_ldst(c->b, A32_AL, st, z, a32_mem_imm(rb, cg_i32(off + j)));
+}
+
 void cg_lower_zero_array(cg *c, const ir_op *op) {
   const ir_descr *d = ir_descr_at(c->t, op->descr);
   const ir_ref *a = ir_args(c->t, op);
@@ -99,6 +138,10 @@ void cg_lower_zero_array(cg *c, const ir_op *op) {
   bool n_const = cg_is_const(n);
   int32_t nk = n_const ? (int32_t)cg_const_word(c->t, n) : 0;
   if (n_const && nk <= 0) return;  /* zeroes nothing: no code at all */
+  if (n_const && (uint32_t)nk <= ZERO_INLINE_BYTES / item) {
+    zero_inline(c, d, a, (uint32_t)nk, k);
+    return;
+  }
 
   cg_scratch(c);  /* ip: address arithmetic */
   a32_reg rp = cg_reg(c, a[0]), rs = reg_unless_const(c, a[1]);
