@@ -3,7 +3,8 @@
  * the frame that the test keeps itself.  Every slot handed out must be
  * aligned, inside the frame, below the fixed area and disjoint from every
  * live slot; the frame may grow only when the oracle sees no free space of
- * the needed size inside it, and then by at most 8 bytes. */
+ * the needed size inside it, and then by at most 8 bytes.  A word taken
+ * out of circulation (ra_frame_keep) stays used in the oracle for good. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +24,7 @@ typedef struct {
   ra_frame f;
   int32_t base;
   uint8_t used[MAXW]; /* oracle, by word (4 bytes) below base */
+  uint8_t kept[MAXW]; /* words ra_frame_keep took: never free again */
   int32_t live_off[MAXW];
   int live_type[MAXW];
   unsigned nlive;
@@ -55,8 +57,8 @@ static void mark(fixture *x, int32_t off, int type, uint8_t v) {
   for (int b = 0; b < slot_bytes(type); b += 4) {
     int w = word_of(x, off + b);
     assert_in_range(w, 0, MAXW - 1);
-    if (v) assert_int_equal(x->used[w], 0); /* overlap with a live slot */
-    x->used[w] = v;
+    if (v) assert_int_equal(x->used[w], 0); /* overlap with a live or kept slot */
+    x->used[w] = v ? v : x->kept[w];
   }
 }
 
@@ -98,6 +100,14 @@ static void fx_release_off(fixture *x, int32_t off) {
   fail_msg("no live slot at fp%d", (int)off);
 }
 
+static void fx_keep(fixture *x, int32_t off) {
+  assert_int_equal(ra_frame_keep(&x->f, off, NULL), ARMJIT_OK);
+  assert_true(ra_frame_size(&x->f) >= -off);
+  int w = word_of(x, off);
+  assert_in_range(w, 0, MAXW - 1);
+  x->kept[w] = x->used[w] = 1;
+}
+
 static armjit_ctx *new_ctx(void) {
   armjit_ctx *ctx = armjit_ctx_new(NULL, NULL);
   assert_non_null(ctx);
@@ -122,6 +132,21 @@ static void test_basic(void **state) {
   int32_t size = ra_frame_size(&x.f);
   fx_alloc(&x, ARMJIT_FLOAT);
   assert_int_equal(ra_frame_size(&x.f), size);
+  ra_frame_fini(&x.f);
+
+  /* kept words are not handed out again, even after their holder gives
+   * them back; the other half of a kept pair still is */
+  fx_init(&x, ctx, 0);
+  int32_t k = fx_alloc(&x, ARMJIT_FLOAT);
+  fx_keep(&x, k);
+  fx_release_off(&x, k);
+  int32_t w = fx_alloc(&x, ARMJIT_INT);
+  assert_int_equal(w, k + 4);
+  assert_int_equal(ra_frame_reserve(&x.f, k, ARMJIT_INT, NULL), ARMJIT_E_ARG);
+  assert_true(fx_alloc(&x, ARMJIT_FLOAT) < k); /* a new pair */
+  fx_keep(&x, -64);                            /* beyond the frame: grows it */
+  assert_int_equal(ra_frame_size(&x.f), 64);
+  assert_int_equal(ra_frame_keep(&x.f, -62, NULL), ARMJIT_E_ARG);
   ra_frame_fini(&x.f);
   armjit_ctx_free(ctx);
 }
@@ -193,6 +218,8 @@ static void test_random(void **state) {
           x.live_off[x.nlive] = off;
           x.live_type[x.nlive++] = type;
         }
+      } else if (roll < pfree + 7) {
+        fx_keep(&x, -(x.base + 4 * (int)RND(64) + 4)); /* free or live */
       } else {
         fx_alloc(&x, RND(100) < pfloat ? ARMJIT_FLOAT : (RND(2) ? ARMJIT_INT : ARMJIT_REF));
       }

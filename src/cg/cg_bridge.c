@@ -75,15 +75,20 @@ void cg_bridge_entry(cg *c) {
   }
   ajx_free(c->ctx, src);
   /* The slots of the labels it jumps to are never handed out to its own
-   * values: a value of ours in a slot partly overlapping a label's could
-   * not be moved there in parallel. */
+   * values, not even after an input that sits in one dies and gives its
+   * slot back: a value of ours in a slot partly overlapping a label's
+   * could not be moved there in parallel (cg_bridge_jump copies the
+   * inputs that do to fresh slots, which must lie outside them too). */
   for (uint32_t k = 0; k < br->nxlabels; k++)
     for (uint32_t a = 0; a < br->xlabels[k].nargs; a++) {
       ra_loc l = br->xlabels[k].locs[a];
       if (l.kind != LOC_STACK) continue;
       for (int32_t w = 0; w < ra_type_size(l.type); w += 4) {
-        armjit_error e;  /* a word an input holds is taken already: fine */
-        (void)ra_frame_reserve(&c->ra.core.frame, l.n + w, ARMJIT_INT, &e);
+        armjit_error e;
+        if (ra_frame_keep(&c->ra.core.frame, l.n + w, &e) != ARMJIT_OK) {
+          cg_fail(c, e.code, "%s", e.msg);
+          return;
+        }
       }
     }
   /* Values passed to a final jump to another trace prefer the registers

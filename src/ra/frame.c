@@ -4,11 +4,14 @@
  * The frame below `base` is an array of 4-byte words; word w covers fp
  * offsets [-(base + 4w + 4), -(base + 4w)), and words 2k, 2k+1 form the
  * 8-aligned pair k that an 8-byte slot occupies.  used[w] says who owns a
- * word.  The free lists are stacks of candidates, validated when popped:
- * free4 holds words whose buddy is in use, free8 whole free pairs. */
+ * word; W_KEEP on top of it marks a word ra_frame_keep took out of
+ * circulation (a free kept word is W_KEEP alone, which no test for
+ * W_FREE accepts).  The free lists are stacks of candidates, validated
+ * when popped: free4 holds words whose buddy is in use, free8 whole free
+ * pairs. */
 #include "ra/frame.h"
 
-enum { W_FREE = 0, W_INT = 4, W_FLOAT = 8 };
+enum { W_FREE = 0, W_INT = 4, W_FLOAT = 8, W_KEEP = 0x80 };
 
 static int32_t word_off(const ra_frame *f, uint32_t w) {
   return -(f->base + 4 * (int32_t)w + 4);
@@ -147,16 +150,29 @@ armjit_status ra_frame_release(ra_frame *f, int32_t off, int type, armjit_error 
   if (type != ARMJIT_INT && type != ARMJIT_REF && !dbl)
     return ajx_err(err, ARMJIT_E_ARG, "no stack slot for type %d", type);
   if (!off_word(f, off, &w) || w >= f->nwords || (dbl && (w & 1u) == 0) ||
-      f->used[w] != (dbl ? W_FLOAT : W_INT))
+      (f->used[w] & ~W_KEEP) != (dbl ? W_FLOAT : W_INT))
     return ajx_err(err, ARMJIT_E_ARG, "release of fp%d: not a %s slot in use", (int)off,
                    dbl ? "float" : "word");
-  if (dbl) {
-    f->used[w] = f->used[w - 1] = W_FREE;
-    if (!push(f, &f->free8, &f->nfree8, &f->cap8, w >> 1)) return nomem(err);
-    return ARMJIT_OK;
-  }
-  f->used[w] = W_FREE;
-  return file_free_word(f, w) ? ARMJIT_OK : nomem(err);
+  uint32_t lo = dbl ? w - 1 : w;
+  for (uint32_t v = lo; v <= w; v++) f->used[v] &= W_KEEP; /* free, or kept */
+  if (dbl && word_free(f, lo) && word_free(f, w))
+    return push(f, &f->free8, &f->nfree8, &f->cap8, w >> 1) ? ARMJIT_OK : nomem(err);
+  for (uint32_t v = lo; v <= w; v++)
+    if (word_free(f, v) && !file_free_word(f, v)) return nomem(err);
+  return ARMJIT_OK;
+}
+
+armjit_status ra_frame_keep(ra_frame *f, int32_t off, armjit_error *err) {
+  uint32_t w;
+  if (!off_word(f, off, &w))
+    return ajx_err(err, ARMJIT_E_ARG, "fp%d is not a word slot position", (int)off);
+  armjit_status st = grow(f, w + 1, err);
+  if (st != ARMJIT_OK) return st;
+  f->used[w] |= W_KEEP; /* stale list entries for it fail validation */
+  /* a free buddy lost its pair: it now belongs on free4 */
+  if (word_free(f, w ^ 1u) && !push(f, &f->free4, &f->nfree4, &f->cap4, w ^ 1u))
+    return nomem(err);
+  return ARMJIT_OK;
 }
 
 armjit_status ra_frame_reserve(ra_frame *f, int32_t off, int type, armjit_error *err) {

@@ -44,6 +44,11 @@ armjit_status ra_frame_release(ra_frame *f, int32_t off, int type, armjit_error 
 /* Claim a given slot (a bridge inherits its parent's spill slots); the
  * frame grows to cover it.  E_ARG if misaligned or already in use. */
 armjit_status ra_frame_reserve(ra_frame *f, int32_t off, int type, armjit_error *err);
+/* Take the word at fp offset off out of circulation for good: never
+ * handed out by ra_frame_alloc or ra_frame_reserve, now or after it is
+ * released (whoever holds it now keeps it and may release it as usual).
+ * The frame grows to cover it.  E_ARG if misaligned. */
+armjit_status ra_frame_keep(ra_frame *f, int32_t off, armjit_error *err);
 
 /* Bytes below fp the frame needs: a multiple of 8, at least fixed_bytes. */
 int32_t ra_frame_size(const ra_frame *f);

@@ -241,6 +241,7 @@ static bool add_bridge(rt_rng *r, armjit_ctx *ctx, rs_set *s) {
   if (rt_chance(r, 30)) cfg.wide_pct = 10 + rt_below(r, 30); /* i64 and f32 */
   cfg.loop = e.end == RS_END_OWN_LOOP;
   if (cfg.nops > 30) cfg.nops = 30;
+  cfg.head_pct = 25; /* loops that rotate */
   unsigned i = s->n;
   bool ok = gen_bridge(r, &cfg, types, n, cpos, &e, &s->g[i]);
   free(types);
@@ -412,6 +413,7 @@ bool rs_generate(rt_rng *r, armjit_ctx *gctx, rs_set *s) {
     if (rt_chance(r, 30)) cfg.wide_pct = 10 + rt_below(r, 30); /* i64 and f32 */
     if (cfg.nops > 40) cfg.nops = 40;
     if (cfg.max_trip > 20) cfg.max_trip = 20;
+    cfg.head_pct = 25; /* loops that rotate */
     if (!rt_generate(r, &cfg, gctx, &s->g[i])) { rs_clear(s); return false; }
     s->parent[i] = -1;
     s->end[i] = RS_END_LOOP;
