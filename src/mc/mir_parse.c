@@ -10,22 +10,14 @@
  * literals (whose type may depend on another operand's) are recorded as
  * pending and settled when the function's closing '}' is reached.  Result
  * types never depend on operands (mc_ops.h), so ops are made at once. */
-#include "ir/lex.h"
+#include "mc/mir_parse.h"
 #include "mc/mir_data.h"
-#include "mc/mir_impl.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ---- names: open addressing over indices whose names live elsewhere -------------- */
-typedef struct {
-  uint32_t *slot; /* index + 1, 0 = empty */
-  uint32_t cap, n;
-} namemap;
-
-typedef const char *(*name_of_fn)(const void *ud, uint32_t i);
-
 static uint32_t nm_hash(const char *s, size_t n) {
   uint32_t h = 2166136261u;
   for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
@@ -67,7 +59,7 @@ static bool nm_add(armjit_ctx *ctx, namemap *t, uint32_t idx, name_of_fn name_of
   return true;
 }
 
-static void nm_clear(namemap *t) {
+void mp_nm_clear(namemap *t) {
   if (t->cap) memset(t->slot, 0, t->cap * sizeof *t->slot);
   t->n = 0;
 }
@@ -80,71 +72,8 @@ static const char *blk_name(const void *ud, uint32_t i) {
 }
 
 /* ---- literals and operand items ---------------------------------------------------- */
-enum { LIT_INT, LIT_FLOAT, LIT_INF, LIT_NAN, LIT_BITS };
 
-typedef struct {
-  uint8_t kind;      /* LIT_* */
-  bool neg;
-  bool range;        /* integer magnitude above 2^64 - 1 */
-  uint64_t mag;      /* LIT_INT magnitude, LIT_BITS bits */
-  const char *p;     /* LIT_FLOAT text */
-  uint32_t n;
-} lit;
-
-enum { ITEM_NAME, ITEM_LIT, ITEM_CONST };
-
-typedef struct {
-  uint8_t kind;
-  const char *p;     /* ITEM_NAME */
-  uint32_t n;
-  uint32_t line, col;
-  lit l;             /* ITEM_LIT */
-  mir_ref ref;       /* ITEM_CONST (a typed literal) */
-} item;
-
-typedef struct {
-  uint32_t slot;     /* index in fn->operands */
-  uint32_t op;       /* op index */
-  uint32_t k;        /* operand position in the op, or in the edge */
-  int32_t edge;      /* -1: an op operand; else the edge (fn->edges index) */
-  item it;
-} pending;
-
-typedef struct {
-  uint32_t edge;     /* fn->edges index */
-  const char *p;
-  uint32_t n, line, col;
-} pend_target;
-
-typedef struct {
-  const char *body;  /* first line after the header */
-  const char *ls;
-  uint32_t line;
-  uint32_t sym;
-} body_pos;
-
-typedef struct {
-  ir_lex lx;
-  armjit_module *m;
-  mir_func *fn;
-  namemap vals, blocks;
-  pending *pend;
-  uint32_t npend, pend_cap;
-  pend_target *tgt;
-  uint32_t ntgt, tgt_cap;
-  item *items;
-  uint32_t nitems, items_cap;
-  mir_ref *refs;
-  uint32_t refs_cap;
-  body_pos *bodies;
-  uint32_t nbodies, bodies_cap;
-  pend_target *htgt;  /* handler blocks by name (edge = fn->handlers index) */
-  uint32_t nhtgt, htgt_cap;
-} mparse;
-
-#define SYNTAX(P, col, ...) ir_lex_err(&(P)->lx, ARMJIT_E_SYNTAX, (col), __VA_ARGS__)
-
-static armjit_status raw(mparse *P, armjit_status st) {
+armjit_status mp_raw(mparse *P, armjit_status st) {
   if (st == ARMJIT_E_NOMEM) return ir_lex_nomem(&P->lx);
   if (st == ARMJIT_E_LIMIT)
     return ir_lex_err(&P->lx, st, ir_lex_col(&P->lx), "more than %u items in a function",
@@ -166,7 +95,7 @@ static int type_of_word(const char *s, size_t n) {
 }
 
 /* A name (C identifier, at most MIR_NAME_MAX bytes) at the cursor. */
-static armjit_status name(mparse *P, const char *what, const char **s, uint32_t *n) {
+armjit_status mp_name(mparse *P, const char *what, const char **s, uint32_t *n) {
   ir_lex_ws(&P->lx);
   armjit_status st;
   size_t len = ir_lex_name(&P->lx, &st);
@@ -185,12 +114,12 @@ static armjit_status name(mparse *P, const char *what, const char **s, uint32_t 
   return ARMJIT_OK;
 }
 
-static armjit_status type_word(mparse *P, bool allow_void, uint8_t *t) {
+armjit_status mp_type_word(mparse *P, bool allow_void, uint8_t *t) {
   const char *s;
   uint32_t n, col;
   ir_lex_ws(&P->lx);
   col = ir_lex_col(&P->lx);
-  armjit_status st = name(P, "a type", &s, &n);
+  armjit_status st = mp_name(P, "a type", &s, &n);
   if (st != ARMJIT_OK) return st;
   int ty = type_of_word(s, n);
   if (ty < 0 && !(allow_void && word_is(s, n, "void")))
@@ -199,14 +128,14 @@ static armjit_status type_word(mparse *P, bool allow_void, uint8_t *t) {
   return ARMJIT_OK;
 }
 
-static bool at(mparse *P, char c) {
+bool mp_at(mparse *P, char c) {
   ir_lex_ws(&P->lx);
   if (*P->lx.p != c) return false;
   P->lx.p++;
   return true;
 }
 
-static armjit_status end_of_line(mparse *P) {
+armjit_status mp_end_of_line(mparse *P) {
   if (ir_lex_at_eol(&P->lx)) return ARMJIT_OK;
   char b[16];
   return SYNTAX(P, ir_lex_col(&P->lx), "expected the end of the line, got %s",
@@ -380,7 +309,7 @@ static armjit_status operand(mparse *P, item *it) {
   char b[16];
   if (!is_id0(*lx->p))
     return SYNTAX(P, it->col, "expected an operand, got %s", ir_lex_here(lx, b, sizeof b));
-  st = name(P, "an operand", &s, &n);
+  st = mp_name(P, "an operand", &s, &n);
   if (st != ARMJIT_OK) return st;
   int ty = type_of_word(s, n);
   if (ty >= 0) { /* a typed literal */
@@ -395,7 +324,7 @@ static armjit_status operand(mparse *P, item *it) {
     st = lit_bits(P, &it->l, (uint8_t)ty, it->line, lcol, &bits);
     if (st != ARMJIT_OK) return st;
     st = mir_add_const(P->m->ctx, P->fn, (uint8_t)ty, bits, &it->ref);
-    if (st != ARMJIT_OK) return raw(P, st);
+    if (st != ARMJIT_OK) return mp_raw(P, st);
     it->kind = ITEM_CONST;
     return ARMJIT_OK;
   }
@@ -494,17 +423,17 @@ static armjit_status target(mparse *P, uint32_t oi, uint32_t k, int32_t key) {
   uint32_t n, line = P->lx.line;
   ir_lex_ws(&P->lx);
   uint32_t col = ir_lex_col(&P->lx);
-  armjit_status st = name(P, "a block name", &s, &n);
+  armjit_status st = mp_name(P, "a block name", &s, &n);
   if (st != ARMJIT_OK) return st;
   uint32_t from = P->nitems;
-  if (at(P, '(')) {
+  if (mp_at(P, '(')) {
     st = ir_lex_list(&P->lx, ')', "block arguments", item_cb, P);
     if (st != ARMJIT_OK) return st;
   }
   mir_ref *refs = item_refs(P, from);
   if (!refs) return ir_lex_nomem(&P->lx);
   st = mir_set_edge(P->m->ctx, P->fn, oi, k, UINT32_MAX, key, refs, P->nitems - from);
-  if (st != ARMJIT_OK) return raw(P, st);
+  if (st != ARMJIT_OK) return mp_raw(P, st);
   uint32_t ei = P->fn->ops[oi].edges + k;
   st = pend_items(P, from, P->fn->edges[ei].args, oi, (int32_t)ei);
   if (st != ARMJIT_OK) return st;
@@ -522,7 +451,7 @@ static armjit_status sym_ref(mparse *P, int32_t *sym) {
   if (st != ARMJIT_OK) return st;
   const char *s;
   uint32_t n;
-  st = name(P, "a symbol name", &s, &n);
+  st = mp_name(P, "a symbol name", &s, &n);
   if (st != ARMJIT_OK) return st;
   *sym = mir_find_sym(P->m, s, n);
   if (*sym < 0)
@@ -577,7 +506,7 @@ static armjit_status op_line(mparse *P, uint32_t bi, const char *res, uint32_t r
   uint32_t n;
   ir_lex_ws(lx);
   uint32_t ocol = ir_lex_col(lx);
-  armjit_status st = name(p, "an op", &s, &n);
+  armjit_status st = mp_name(p, "an op", &s, &n);
   if (st != ARMJIT_OK) return st;
   int opc = find_op(s, n);
   if (opc < 0) return SYNTAX(p, ocol, "unknown op '%.*s'", (int)n, s);
@@ -591,7 +520,7 @@ static armjit_status op_line(mparse *P, uint32_t bi, const char *res, uint32_t r
   if (*lx->p == '.') {
     lx->p++;
     uint32_t scol = ir_lex_col(lx);
-    st = name(p, "a suffix", &s, &n);
+    st = mp_name(p, "a suffix", &s, &n);
     if (st != ARMJIT_OK) return st;
     int sub = in->suffix == ARMJIT_MSUF_NONE ? -1 : find_suffix(in, s, n);
     if (sub < 0) return SYNTAX(p, scol, "%s has no suffix '.%.*s'", in->name, (int)n, s);
@@ -671,7 +600,7 @@ static armjit_status op_line(mparse *P, uint32_t bi, const char *res, uint32_t r
   case ARMJIT_MOP_RET:
   case ARMJIT_MOP_UNREACHABLE:
     if (!ir_lex_at_eol(lx)) {
-      if (opc == ARMJIT_MOP_UNREACHABLE) return end_of_line(p);
+      if (opc == ARMJIT_MOP_UNREACHABLE) return mp_end_of_line(p);
       item it;
       st = operand(p, &it);
       if (st == ARMJIT_OK) st = push_item(p, &it);
@@ -685,7 +614,7 @@ static armjit_status op_line(mparse *P, uint32_t bi, const char *res, uint32_t r
         st = operand(p, &it);
         if (st == ARMJIT_OK) st = push_item(p, &it);
         if (st != ARMJIT_OK) return st;
-        if (!at(p, ',')) break;
+        if (!mp_at(p, ',')) break;
       }
     }
     break;
@@ -711,7 +640,7 @@ static armjit_status op_line(mparse *P, uint32_t bi, const char *res, uint32_t r
       memset(&its[1], 0, sizeof its[1]);
       its[1].kind = ITEM_CONST;
       st = mir_add_const(p->m->ctx, p->fn, ARMJIT_T_I32, 0, &its[1].ref);
-      if (st != ARMJIT_OK) return raw(p, st);
+      if (st != ARMJIT_OK) return mp_raw(p, st);
     }
     p->nitems = from + 2 + extra;
   } else if (mir_hw_has_imms((unsigned)opc)) {
@@ -754,7 +683,7 @@ static armjit_status op_line(mparse *P, uint32_t bi, const char *res, uint32_t r
   }
   uint32_t oi;
   st = mir_add_op(p->m->ctx, p->fn, bi, &proto, refs, p->nitems - from, nedges, &oi);
-  if (st != ARMJIT_OK) return raw(p, st);
+  if (st != ARMJIT_OK) return mp_raw(p, st);
   st = pend_items(p, from, p->fn->ops[oi].args, oi, -1);
   if (st != ARMJIT_OK) return st;
   p->nitems = from;
@@ -788,7 +717,7 @@ static armjit_status op_line(mparse *P, uint32_t bi, const char *res, uint32_t r
     if (st == ARMJIT_OK) st = ir_lex_expect(lx, ',', "after switch's default block");
     if (st == ARMJIT_OK) st = ir_lex_expect(lx, '[', "before switch's cases");
     uint32_t k = 1;
-    if (st == ARMJIT_OK && !at(p, ']')) {
+    if (st == ARMJIT_OK && !mp_at(p, ']')) {
       for (;;) {
         item it;
         st = operand(p, &it);
@@ -802,7 +731,7 @@ static armjit_status op_line(mparse *P, uint32_t bi, const char *res, uint32_t r
         }
         st = target(p, oi, k++, (int32_t)(uint32_t)(uint64_t)imm);
         if (st != ARMJIT_OK) break;
-        if (at(p, ']')) break;
+        if (mp_at(p, ']')) break;
         st = ir_lex_expect(lx, ',', "or ']' in switch's cases");
         if (st != ARMJIT_OK) break;
       }
@@ -811,20 +740,12 @@ static armjit_status op_line(mparse *P, uint32_t bi, const char *res, uint32_t r
       st = SYNTAX(p, ocol, "malformed case list (':' where no case is)");
   }
   if (st != ARMJIT_OK) return st;
-  return end_of_line(p);
+  return mp_end_of_line(p);
 }
 
 /* ---- blocks and functions ------------------------------------------------------------ */
-typedef struct {
-  mparse *P;
-  uint8_t *types;
-  const char **names;
-  uint32_t *lens, *cols;
-  uint32_t n, cap;
-  bool names_wanted;
-} param_list;
 
-static armjit_status param_cb(ir_lex *lx, void *ud) {
+armjit_status mp_param_cb(ir_lex *lx, void *ud) {
   param_list *pl = ud;
   mparse *P = pl->P;
   armjit_ctx *ctx = P->m->ctx;
@@ -847,7 +768,7 @@ static armjit_status param_cb(ir_lex *lx, void *ud) {
   armjit_status st;
   if (pl->names_wanted) {
     pl->cols[pl->n] = ir_lex_col(lx);
-    st = name(P, "a parameter name", &pl->names[pl->n], &pl->lens[pl->n]);
+    st = mp_name(P, "a parameter name", &pl->names[pl->n], &pl->lens[pl->n]);
     if (st != ARMJIT_OK) return st;
     if (is_reserved(pl->names[pl->n], pl->lens[pl->n]))
       return SYNTAX(P, pl->cols[pl->n], "'%.*s' is reserved, not a value name",
@@ -855,13 +776,13 @@ static armjit_status param_cb(ir_lex *lx, void *ud) {
     st = ir_lex_expect(lx, ':', "after a parameter name");
     if (st != ARMJIT_OK) return st;
   }
-  st = type_word(P, false, &pl->types[pl->n]);
+  st = mp_type_word(P, false, &pl->types[pl->n]);
   if (st != ARMJIT_OK) return st;
   pl->n++;
   return ARMJIT_OK;
 }
 
-static void param_list_free(armjit_ctx *ctx, param_list *pl) {
+void mp_param_list_free(armjit_ctx *ctx, param_list *pl) {
   ajx_free(ctx, pl->types);
   ajx_free(ctx, (void *)pl->names);
   ajx_free(ctx, pl->lens);
@@ -869,7 +790,7 @@ static void param_list_free(armjit_ctx *ctx, param_list *pl) {
 }
 
 /* Name the parameters of block bi after pl. */
-static armjit_status name_params(mparse *P, uint32_t bi, const param_list *pl, uint32_t line) {
+armjit_status mp_name_params(mparse *P, uint32_t bi, const param_list *pl, uint32_t line) {
   mir_func *fn = P->fn;
   for (uint32_t k = 0; k < pl->n; k++) {
     uint32_t v = fn->blocks[bi].params[k];
@@ -899,13 +820,13 @@ static armjit_status handler_list(mparse *P, uint32_t bi) {
   mir_handler small[8], *h = small;
   uint32_t n = 0, cap = 8;
   armjit_status st = ARMJIT_OK;
-  if (!at(P, ']')) {
+  if (!mp_at(P, ']')) {
     for (;;) {
       const char *s;
       uint32_t len;
       ir_lex_ws(lx);
       uint32_t col = ir_lex_col(lx);
-      st = name(P, "catch", &s, &len);
+      st = mp_name(P, "catch", &s, &len);
       if (st == ARMJIT_OK && !word_is(s, len, "catch"))
         st = SYNTAX(P, col, "expected catch in a handler list, got '%.*s'", (int)len, s);
       if (st != ARMJIT_OK) break;
@@ -939,7 +860,7 @@ static armjit_status handler_list(mparse *P, uint32_t bi) {
       }
       ir_lex_ws(lx);
       uint32_t tcol = ir_lex_col(lx);
-      if (st == ARMJIT_OK) st = name(P, "a handler block name", &s, &len);
+      if (st == ARMJIT_OK) st = mp_name(P, "a handler block name", &s, &len);
       if (st != ARMJIT_OK) break;
       if (!ajx_grow(P->m->ctx, (void **)&P->htgt, &P->htgt_cap, P->nhtgt + 1, sizeof *P->htgt)) {
         st = ir_lex_nomem(lx);
@@ -947,13 +868,13 @@ static armjit_status handler_list(mparse *P, uint32_t bi) {
       }
       P->htgt[P->nhtgt++] = (pend_target){P->fn->nhandlers + n, s, len, lx->line, tcol};
       n++;
-      if (at(P, ']')) break;
+      if (mp_at(P, ']')) break;
       st = ir_lex_expect(lx, ',', "or ']' in a handler list");
       if (st != ARMJIT_OK) break;
     }
   }
   if (st == ARMJIT_OK && (st = mir_set_handlers(P->m->ctx, P->fn, bi, h, n)) != ARMJIT_OK)
-    st = raw(P, st);
+    st = mp_raw(P, st);
   if (h != small) ajx_free(P->m->ctx, h);
   return st;
 }
@@ -961,11 +882,11 @@ static armjit_status handler_list(mparse *P, uint32_t bi) {
 static armjit_status settle(mparse *P);
 
 /* One function body, the cursor on its first line; stops after '}'. */
-static armjit_status body(mparse *P, uint32_t sym) {
+armjit_status mp_body(mparse *P, uint32_t sym) {
   ir_lex *lx = &P->lx;
   mir_func *fn = P->fn = P->m->syms[sym].fn;
-  nm_clear(&P->vals);
-  nm_clear(&P->blocks);
+  mp_nm_clear(&P->vals);
+  mp_nm_clear(&P->blocks);
   P->npend = P->ntgt = P->nitems = P->nhtgt = 0;
   for (uint32_t k = 0; k < fn->blocks[0].nparams; k++)
     if (!nm_add(P->m->ctx, &P->vals, fn->blocks[0].params[k], val_name, fn))
@@ -977,7 +898,7 @@ static armjit_status body(mparse *P, uint32_t sym) {
     uint32_t line = lx->line, col = ir_lex_col(lx);
     if (*lx->p == '}') {
       lx->p++;
-      armjit_status st = end_of_line(P);
+      armjit_status st = mp_end_of_line(P);
       if (st != ARMJIT_OK) return st;
       if (cur < 0) return SYNTAX(P, col, "@%s has no blocks", P->m->syms[sym].name);
       ir_lex_next_line(lx);
@@ -985,7 +906,7 @@ static armjit_status body(mparse *P, uint32_t sym) {
     }
     const char *s;
     uint32_t n;
-    armjit_status st = name(P, "a block header or an op", &s, &n);
+    armjit_status st = mp_name(P, "a block header or an op", &s, &n);
     if (st != ARMJIT_OK) return st;
     ir_lex_ws(lx);
     char c = *lx->p;
@@ -1001,19 +922,19 @@ static armjit_status body(mparse *P, uint32_t sym) {
                         "the entry block takes no parameter list (the function's are its own)");
         }
         lx->p++;
-        st = ir_lex_list(lx, ')', "block parameters", param_cb, &pl);
+        st = ir_lex_list(lx, ')', "block parameters", mp_param_cb, &pl);
       }
       if (st == ARMJIT_OK && cur >= 0) {
         st = mir_add_block(P->m, fn, pl.types, pl.n, &bi);
-        if (st != ARMJIT_OK) st = raw(P, st);
+        if (st != ARMJIT_OK) st = mp_raw(P, st);
       }
-      if (st == ARMJIT_OK) st = name_params(P, bi, &pl, line);
-      param_list_free(P->m->ctx, &pl);
+      if (st == ARMJIT_OK) st = mp_name_params(P, bi, &pl, line);
+      mp_param_list_free(P->m->ctx, &pl);
       if (st != ARMJIT_OK) return st;
       ir_lex_ws(lx);
       if (*lx->p == '[' && (st = handler_list(P, bi)) != ARMJIT_OK) return st;
       st = ir_lex_expect(lx, ':', "after a block header");
-      if (st == ARMJIT_OK) st = end_of_line(P);
+      if (st == ARMJIT_OK) st = mp_end_of_line(P);
       if (st != ARMJIT_OK) return st;
       char *nm = ajx_alloc(P->m->ctx, n + 1);
       if (!nm) return ir_lex_nomem(lx);
@@ -1098,336 +1019,9 @@ static armjit_status settle(mparse *P) {
     st = lit_bits(P, &pd->it.l, t, pd->it.line, pd->it.col, &bits);
     mir_ref r;
     if (st == ARMJIT_OK && (st = mir_add_const(P->m->ctx, fn, t, bits, &r)) != ARMJIT_OK)
-      st = raw(P, st);
+      st = mp_raw(P, st);
     if (st == ARMJIT_OK) fn->operands[pd->slot] = r;
   }
   lx->line = save;
   return st;
-}
-
-/* ---- function attributes: words between the signature and '{' ------------------------ */
-typedef armjit_status (*attr_fn)(mparse *P, mir_func *fn, uint32_t col);
-
-static armjit_status set_kind(mparse *P, mir_func *fn, int kind, uint32_t col) {
-  if (fn->kind != ARMJIT_FK_NORMAL)
-    return ir_lex_err(&P->lx, ARMJIT_E_INVALID, col, "a second function kind (already %s)",
-                      mir_fkind(fn->kind)->name);
-  fn->kind = (uint8_t)kind;
-  return ARMJIT_OK;
-}
-
-static armjit_status attr_naked(mparse *P, mir_func *fn, uint32_t col) {
-  return set_kind(P, fn, ARMJIT_FK_NAKED, col);
-}
-
-/* interrupt(irq | fiq | svc | undef | pabt | dabt) */
-static armjit_status attr_interrupt(mparse *P, mir_func *fn, uint32_t col) {
-  armjit_status st = ir_lex_expect(&P->lx, '(', "after interrupt");
-  const char *s;
-  uint32_t n;
-  ir_lex_ws(&P->lx);
-  uint32_t kcol = ir_lex_col(&P->lx);
-  if (st == ARMJIT_OK) st = name(P, "an interrupt kind", &s, &n);
-  if (st != ARMJIT_OK) return st;
-  int k = mir_fkind_find(s, n);
-  if (k < 0 || !mir_fkind((unsigned)k)->interrupt)
-    return SYNTAX(P, kcol, "unknown interrupt kind '%.*s' (irq, fiq, svc, undef, pabt, dabt)",
-                  (int)n, s);
-  st = ir_lex_expect(&P->lx, ')', "after the interrupt kind");
-  return st != ARMJIT_OK ? st : set_kind(P, fn, k, col);
-}
-
-/* local; section("NAME") (mir_data.c) */
-static armjit_status attr_local(mparse *P, mir_func *fn, uint32_t col) {
-  (void)col;
-  P->m->syms[fn->sym].local = true;
-  return ARMJIT_OK;
-}
-static armjit_status attr_section(mparse *P, mir_func *fn, uint32_t col) {
-  (void)col;
-  return mir_parse_section(P->m, &P->lx, &P->m->syms[fn->sym].section);
-}
-
-/* Attributes with a syntax of their own; the plain flags are mir_kinds.c's
- * (mir_fattr_find). */
-static const struct {
-  const char *word;
-  attr_fn parse;
-} func_attrs[] = {
-    {"naked", attr_naked},
-    {"interrupt", attr_interrupt},
-    {"local", attr_local},
-    {"section", attr_section},
-};
-
-static armjit_status attributes(mparse *P, mir_func *fn) {
-  ir_lex *lx = &P->lx;
-  for (;;) {
-    ir_lex_ws(lx);
-    if (*lx->p == '{' || ir_lex_at_eol(lx)) return ARMJIT_OK;
-    uint32_t col = ir_lex_col(lx);
-    const char *s;
-    uint32_t n;
-    armjit_status st = name(P, "a function attribute or '{'", &s, &n);
-    if (st != ARMJIT_OK) return st;
-    attr_fn parse = NULL;
-    for (size_t k = 0; k < sizeof func_attrs / sizeof func_attrs[0] && !parse; k++)
-      if (word_is(s, n, func_attrs[k].word)) parse = func_attrs[k].parse;
-    if (parse) {
-      st = parse(P, fn, col);
-      if (st != ARMJIT_OK) return st;
-      continue;
-    }
-    const mir_fattr *a = mir_fattr_find(s, n);
-    if (!a) return SYNTAX(P, col, "unknown function attribute '%.*s'", (int)n, s);
-    if (fn->attrs & a->flag)
-      return ir_lex_err(lx, ARMJIT_E_INVALID, col, "attribute %s given twice", a->name);
-    fn->attrs |= (uint8_t)a->flag;
-  }
-}
-
-/* ---- pass 1: the top level ---------------------------------------------------------------- */
-/* The header words of a raw function (clobbers(...), nocall, local,
- * section(...)) up to '{'. */
-static armjit_status raw_attributes(mparse *P, mir_func *fn) {
-  mir_raw *r = fn->raw;
-  ir_lex *lx = &P->lx;
-  for (;;) {
-    ir_lex_ws(lx);
-    if (*lx->p == '{' || ir_lex_at_eol(lx)) return ARMJIT_OK;
-    uint32_t col = ir_lex_col(lx);
-    const char *s;
-    uint32_t n;
-    bool taken;
-    armjit_status st = name(P, "clobbers, nocall or '{'", &s, &n);
-    if (st == ARMJIT_OK && (word_is(s, n, "local") || word_is(s, n, "section"))) {
-      st = word_is(s, n, "local") ? attr_local(P, fn, col) : attr_section(P, fn, col);
-      if (st != ARMJIT_OK) return st;
-      continue;
-    }
-    if (st == ARMJIT_OK) st = mir_raw_parse_attr(lx, s, n, col, r, &taken);
-    if (st != ARMJIT_OK) return st;
-    if (!taken) return SYNTAX(P, col, "unknown raw function attribute '%.*s'", (int)n, s);
-  }
-}
-
-/* extern / func / raw (is_raw: a raw function, its body words) */
-static armjit_status sym_decl(mparse *P, bool is_func, bool is_raw) {
-  ir_lex *lx = &P->lx;
-  ir_lex_ws(lx);
-  uint32_t col = ir_lex_col(lx);
-  armjit_status st = ir_lex_expect(lx, '@', is_func ? "before the function's name" : "before the extern's name");
-  const char *s;
-  uint32_t n;
-  if (st == ARMJIT_OK) st = name(P, "a symbol name", &s, &n);
-  if (st != ARMJIT_OK) return st;
-  if (mir_find_sym(P->m, s, n) >= 0)
-    return ir_lex_err(lx, ARMJIT_E_INVALID, col, "duplicate symbol @%.*s", (int)n, s);
-  param_list pl = {P, NULL, NULL, NULL, NULL, 0, 0, is_func && !is_raw};
-  st = ir_lex_expect(lx, '(', "before the parameters");
-  if (st == ARMJIT_OK) st = ir_lex_list(lx, ')', "parameters", param_cb, &pl);
-  uint8_t result = ARMJIT_T_VOID;
-  if (st == ARMJIT_OK) {
-    ir_lex_ws(lx);
-    if (lx->p[0] == '-' && lx->p[1] == '>') {
-      lx->p += 2;
-      st = type_word(P, true, &result);
-    }
-  }
-  uint32_t si = 0;
-  if (st == ARMJIT_OK) {
-    st = mir_add_sym(P->m, is_func ? MIR_SYM_FUNC : MIR_SYM_EXTERN, s, n, pl.types, pl.n, result, &si);
-    if (st != ARMJIT_OK) st = raw(P, st);
-  }
-  if (st == ARMJIT_OK) {
-    P->m->syms[si].line = lx->line;
-    P->m->syms[si].col = col;
-  }
-  if (st == ARMJIT_OK && is_raw) {
-    mir_raw *r = ajx_calloc(P->m->ctx, 1, sizeof *r);
-    if (!r) st = ir_lex_nomem(lx);
-    else P->m->syms[si].fn->raw = r;
-    if (st == ARMJIT_OK) st = raw_attributes(P, P->m->syms[si].fn);
-    if (st == ARMJIT_OK) st = ir_lex_expect(lx, '{', "after the raw function's signature");
-    if (st == ARMJIT_OK) st = end_of_line(P);
-  } else if (st == ARMJIT_OK && is_func) {
-    uint32_t b;
-    P->fn = P->m->syms[si].fn;
-    st = mir_add_block(P->m, P->fn, pl.types, pl.n, &b);
-    if (st != ARMJIT_OK) st = raw(P, st);
-    nm_clear(&P->vals);
-    if (st == ARMJIT_OK) st = name_params(P, 0, &pl, lx->line);
-    if (st == ARMJIT_OK) st = attributes(P, P->fn);
-    if (st == ARMJIT_OK) st = ir_lex_expect(lx, '{', "after the function's signature");
-    if (st == ARMJIT_OK) st = end_of_line(P);
-  } else if (st == ARMJIT_OK) {
-    st = end_of_line(P);
-  }
-  param_list_free(P->m->ctx, &pl);
-  if (st != ARMJIT_OK || !is_func) return st;
-  /* remember the body and skip to its '}' */
-  uint32_t hline = lx->line;
-  ir_lex_next_line(lx);
-  if (!ajx_grow(P->m->ctx, (void **)&P->bodies, &P->bodies_cap, P->nbodies + 1, sizeof *P->bodies))
-    return ir_lex_nomem(lx);
-  P->bodies[P->nbodies++] = (body_pos){lx->p, lx->ls, lx->line, si};
-  for (;;) {
-    if (!ir_lex_next_content(lx)) {
-      lx->line = hline;
-      return SYNTAX(P, col, "missing '}' at the end of @%.*s", (int)n, s);
-    }
-    if (*lx->p == '}') {
-      lx->p++;
-      st = end_of_line(P);
-      if (st != ARMJIT_OK) return st;
-      ir_lex_next_line(lx);
-      return ARMJIT_OK;
-    }
-    ir_lex_next_line(lx);
-  }
-}
-
-/* "stub_itable @NAME ..." (docs/mir.md §2.13): the symbol now, a
- * placeholder body; the rest of the line in pass 2 (mir_stub_parse), when
- * the miss symbol is known wherever it is defined. */
-static armjit_status stub_decl(mparse *P) {
-  ir_lex *lx = &P->lx;
-  ir_lex_ws(lx);
-  uint32_t col = ir_lex_col(lx);
-  const char *s;
-  uint32_t n, si;
-  armjit_status st = ir_lex_expect(lx, '@', "before the stub's name");
-  if (st == ARMJIT_OK) st = name(P, "a symbol name", &s, &n);
-  if (st != ARMJIT_OK) return st;
-  if (mir_find_sym(P->m, s, n) >= 0)
-    return ir_lex_err(lx, ARMJIT_E_INVALID, col, "duplicate symbol @%.*s", (int)n, s);
-  st = mir_add_sym(P->m, MIR_SYM_FUNC, s, n, NULL, 0, ARMJIT_T_VOID, &si);
-  if (st != ARMJIT_OK) return raw(P, st);
-  P->m->syms[si].line = lx->line;
-  P->m->syms[si].col = col;
-  mir_raw *r = ajx_calloc(P->m->ctx, 1, sizeof *r);
-  if (!r) return ir_lex_nomem(lx);
-  r->flags = MIR_RAW_STUB_PENDING;
-  P->m->syms[si].fn->raw = r;
-  if (!ajx_grow(P->m->ctx, (void **)&P->bodies, &P->bodies_cap, P->nbodies + 1, sizeof *P->bodies))
-    return ir_lex_nomem(lx);
-  P->bodies[P->nbodies++] = (body_pos){lx->p, lx->ls, lx->line, si};
-  return ARMJIT_OK;
-}
-
-static armjit_status trap_decl(mparse *P) {
-  ir_lex *lx = &P->lx;
-  const char *s;
-  uint32_t n;
-  ir_lex_ws(lx);
-  uint32_t col = ir_lex_col(lx);
-  armjit_status st = name(P, "a trap mode (call)", &s, &n);
-  if (st != ARMJIT_OK) return st;
-  if (P->m->trap != ARMJIT_TRAP_NONE)
-    return ir_lex_err(lx, ARMJIT_E_INVALID, col, "a second trap line");
-  P->m->trap_line = lx->line;
-  P->m->trap_col = col;
-  if (word_is(s, n, "svc") || word_is(s, n, "udf")) {
-    P->m->trap = word_is(s, n, "svc") ? ARMJIT_TRAP_SVC : ARMJIT_TRAP_UDF;
-    return end_of_line(P);
-  }
-  if (!word_is(s, n, "call")) return SYNTAX(P, col, "unknown trap mode '%.*s'", (int)n, s);
-  st = ir_lex_expect(lx, '@', "before the trap handler's name");
-  ir_lex_ws(lx);
-  P->m->trap_col = ir_lex_col(lx);
-  if (st == ARMJIT_OK) st = name(P, "a symbol name", &s, &n);
-  if (st != ARMJIT_OK) return st;
-  P->m->trap = ARMJIT_TRAP_CALL;
-  P->m->trap_name = ajx_alloc(P->m->ctx, n + 1);
-  if (!P->m->trap_name) return ir_lex_nomem(lx);
-  memcpy(P->m->trap_name, s, n);
-  P->m->trap_name[n] = 0;
-  return end_of_line(P);
-}
-
-/* "exc_match @NAME" (and exc_make, exc_uncaught), the word k read. */
-static armjit_status exc_decl(mparse *P, unsigned k, uint32_t col) {
-  ir_lex *lx = &P->lx;
-  if (P->m->exc[k].name)
-    return ir_lex_err(lx, ARMJIT_E_INVALID, col, "a second %s line", mir_exc_word(k));
-  armjit_status st = ir_lex_expect(lx, '@', "before the symbol's name");
-  uint32_t scol = ir_lex_col(lx);
-  const char *s;
-  uint32_t n;
-  if (st == ARMJIT_OK) st = name(P, "a symbol name", &s, &n);
-  if (st != ARMJIT_OK) return st;
-  if (mir_exc_set(P->m, k, s, n, lx->line, scol) != ARMJIT_OK) return ir_lex_nomem(lx);
-  return end_of_line(P);
-}
-
-static int exc_word(const char *s, uint32_t n) {
-  for (unsigned k = 0; k < MIR_EXC__COUNT; k++)
-    if (word_is(s, n, mir_exc_word(k))) return (int)k;
-  return -1;
-}
-
-static armjit_status top_level(mparse *P) {
-  ir_lex *lx = &P->lx;
-  while (ir_lex_next_content(lx)) {
-    const char *s;
-    uint32_t n, col = ir_lex_col(lx);
-    armjit_status st = name(P, "extern, func, raw, data or trap", &s, &n);
-    if (st != ARMJIT_OK) return st;
-    if (word_is(s, n, "extern")) st = sym_decl(P, false, false);
-    else if (word_is(s, n, "func")) { st = sym_decl(P, true, false); if (st == ARMJIT_OK) continue; }
-    else if (word_is(s, n, "raw")) { st = sym_decl(P, true, true); if (st == ARMJIT_OK) continue; }
-    else if (word_is(s, n, "stub_itable")) st = stub_decl(P);
-    else if (word_is(s, n, "trap")) st = trap_decl(P);
-    else if (exc_word(s, n) >= 0) st = exc_decl(P, (unsigned)exc_word(s, n), col);
-    else if (word_is(s, n, "data")) st = mir_parse_data(P->m, lx, col);
-    else return SYNTAX(P, col, "expected extern, func, data or trap, got '%.*s'", (int)n, s);
-    if (st != ARMJIT_OK) return st;
-    ir_lex_next_line(lx);
-  }
-  return ARMJIT_OK;
-}
-
-armjit_module *armjit_module_parse(armjit_ctx *ctx, const char *text, armjit_error *err) {
-  ajx_err_clear(err);
-  if (!ctx || !text) {
-    ajx_err(err, ARMJIT_E_ARG, "armjit_module_parse: %s is NULL", ctx ? "text" : "ctx");
-    return NULL;
-  }
-  armjit_module *m = armjit_module_new(ctx, NULL);
-  if (!m) {
-    ajx_err(err, ARMJIT_E_NOMEM, "out of memory while parsing");
-    return NULL;
-  }
-  mparse P;
-  memset(&P, 0, sizeof P);
-  P.lx.ctx = ctx;
-  P.lx.err = err;
-  P.lx.p = P.lx.ls = text;
-  P.lx.line = 1;
-  P.m = m;
-  armjit_status st = top_level(&P);
-  if (st == ARMJIT_OK) st = mir_data_resolve(m, err);
-  for (uint32_t k = 0; st == ARMJIT_OK && k < P.nbodies; k++) {
-    P.lx.p = P.bodies[k].body;
-    P.lx.ls = P.bodies[k].ls;
-    P.lx.line = P.bodies[k].line;
-    const mir_raw *r = m->syms[P.bodies[k].sym].fn->raw;
-    st = !r ? body(&P, P.bodies[k].sym)
-         : r->flags & MIR_RAW_STUB_PENDING ? mir_stub_parse(&P.lx, m, P.bodies[k].sym)
-                                           : mir_raw_parse_body(&P.lx, m, P.bodies[k].sym);
-  }
-  ajx_free(ctx, P.vals.slot);
-  ajx_free(ctx, P.blocks.slot);
-  ajx_free(ctx, P.pend);
-  ajx_free(ctx, P.tgt);
-  ajx_free(ctx, P.items);
-  ajx_free(ctx, P.refs);
-  ajx_free(ctx, P.bodies);
-  ajx_free(ctx, P.htgt);
-  if (st != ARMJIT_OK) {
-    armjit_module_free(m);
-    return NULL;
-  }
-  m->validated = false;
-  return m;
 }
