@@ -74,7 +74,7 @@ check: deps
 
 # The totals the tests print (ctest keeps the output of passing tests in
 # its log only).
-SUMMARY_RE := ^(encoders covered|encodings compared|mismatches|relocations:|relocation mismatches|random traces|random IR|calling-convention cases|regression traces|tinyvm:|bf:|recovery:|bridge sets)
+SUMMARY_RE := ^(encoders covered|encodings compared|mismatches|relocations:|relocation mismatches|random traces|random IR|random GC|calling-convention cases|regression traces|tinyvm:|bf:|recovery:|bridge sets)
 summary:
 	@for b in host host-clang armhf armel; do \
 	  f=build/$$b/Testing/Temporary/LastTest.log; \

@@ -43,6 +43,21 @@ static a32_reg reg_unless_const(cg *c, ir_ref r) {
   return cg_is_const(r) ? CG_IP : cg_reg(c, r);
 }
 
+/* A variable item count rn: skip the call when it is not positive, else
+ * turn it into bytes (items of 2^k bytes):
+ *     cmp   rn, #0
+ *     ble   skip            @ the label returned, bound after the call
+ *     lsl   tbytes, rn, #k  @ k > 0 only */
+static a32_label count_to_bytes(cg *c, a32_reg rn, a32_reg tbytes, unsigned k) {
+  a32_dp(c->b, A32_AL, A32_CMP, true, 0, rn, a32_imm(0));
+  cg_flags_set(c);
+  a32_label skip = a32_label_new(c->b);
+  cg_flags_take(c);
+  a32_b(c->b, A32_LE, skip);
+  if (k) a32_shift_imm(c->b, A32_AL, A32_LSL, false, tbytes, rn, k);
+  return skip;
+}
+
 void cg_lower_copy_content(cg *c, const ir_op *op) {
   const ir_descr *d = ir_descr_at(c->t, op->descr);
   const ir_ref *a = ir_args(c->t, op);
@@ -67,15 +82,7 @@ void cg_lower_copy_content(cg *c, const ir_op *op) {
   a32_reg tbytes = !n_const && k ? (a32_reg)ra_temp(&c->ra, false) : rn;
   ra_call_prepare(&c->ra);
 
-  a32_label skip = 0;
-  if (!n_const) {
-    a32_dp(c->b, A32_AL, A32_CMP, true, 0, rn, a32_imm(0));
-    cg_flags_set(c);
-    skip = a32_label_new(c->b);
-    cg_flags_take(c);
-    a32_b(c->b, A32_LE, skip);
-    if (k) a32_shift_imm(c->b, A32_AL, A32_LSL, false, tbytes, rn, k);
-  }
+  a32_label skip = n_const ? 0 : count_to_bytes(c, rn, tbytes, k);
   addr_into(c, tsrc, rs, a[2], rss, item, off);
   addr_into(c, tdst, rd, a[3], rds, item, off);
 
@@ -150,15 +157,7 @@ void cg_lower_zero_array(cg *c, const ir_op *op) {
   a32_reg tbytes = !n_const && k ? (a32_reg)ra_temp(&c->ra, false) : rn;
   ra_call_prepare(&c->ra);
 
-  a32_label skip = 0;
-  if (!n_const) {
-    a32_dp(c->b, A32_AL, A32_CMP, true, 0, rn, a32_imm(0));
-    cg_flags_set(c);
-    skip = a32_label_new(c->b);
-    cg_flags_take(c);
-    a32_b(c->b, A32_LE, skip);
-    if (k) a32_shift_imm(c->b, A32_AL, A32_LSL, false, tbytes, rn, k);
-  }
+  a32_label skip = n_const ? 0 : count_to_bytes(c, rn, tbytes, k);
   addr_into(c, tdst, rp, a[1], rs, item, off);
 
   ra_loc dsts[2] = {ra_reg(A32_R0, ARMJIT_REF), ra_reg(A32_R2, ARMJIT_INT)};
