@@ -2,7 +2,8 @@
 # armjit — top-level entry points.  Everything is built with CMake under build/.
 #   make check   install missing deps, build host (gcc and clang) + armhf +
 #                armel, run all tests
-#   make demo    run the tutorial and example traces (under qemu-arm on x86)
+#   make demo    run the tutorial, example traces and programs (under qemu-arm
+#                on x86), then boot a bare-metal image on qemu-system-arm
 #   make fuzz    random differential tests: make fuzz SEED=42 N=10000
 #   make fuzz-mc the same for the method compiler: make fuzz-mc SEED=42 N=10000
 #   make bench   benchmarks (markdown table)
