@@ -22,16 +22,6 @@
 #include "gc_diff.h"
 #include "ir_support.h"
 
-static uintptr_t rd_ref(uintptr_t p, int32_t off) {
-  uintptr_t v;
-  memcpy(&v, (const void *)(p + (uintptr_t)off), sizeof v);
-  return v;
-}
-static int32_t rd_i32(uintptr_t p, int32_t off) {
-  int32_t v;
-  memcpy(&v, (const void *)(p + (uintptr_t)off), 4);
-  return v;
-}
 
 typedef struct {
   const char *body;         /* after the descriptor declarations */
@@ -104,8 +94,8 @@ static void check_list(gcm *g, armjit_frame *f) {
   uintptr_t p = f->values[0].r;
   for (int32_t k = 1; k <= NODES; k++) {
     assert_true(gcm_is_young(g, p));
-    assert_int_equal(rd_i32(p, GCT_VALUE), k);
-    p = rd_ref(p, GCT_NEXT);
+    assert_int_equal(gct_rd_i32(p, GCT_VALUE), k);
+    p = gct_rd_ref(p, GCT_NEXT);
   }
   assert_int_equal(p, 0);
   assert_true(g->collections > NODES / 8);
@@ -211,7 +201,7 @@ static void check_many(gcm *g, armjit_frame *f) {
   for (int k = 0; k < 20; k++) {
     uintptr_t p = f->values[k].r;
     assert_true(gcm_is_young(g, p));
-    assert_int_equal(rd_i32(p, GCT_VALUE), 100 + k);
+    assert_int_equal(gct_rd_i32(p, GCT_VALUE), 100 + k);
   }
 }
 
@@ -369,12 +359,12 @@ static void test_bridge(void **state) {
     int nodes = 0;
     while (p) {
       if (gcm_size(&g, p) == gct_size(GCT_PAIR) && *(uint16_t *)p == GCT_PAIR) {
-        assert_int_equal(rd_ref(p, GCM_CLASS_OFF), 0x5550);
-        p = rd_ref(p, GCT_LEFT);
+        assert_int_equal(gct_rd_ref(p, GCM_CLASS_OFF), 0x5550);
+        p = gct_rd_ref(p, GCT_LEFT);
         continue;
       }
-      assert_int_equal(rd_i32(p, GCT_VALUE), ++nodes);
-      p = rd_ref(p, GCT_NEXT);
+      assert_int_equal(gct_rd_i32(p, GCT_VALUE), ++nodes);
+      p = gct_rd_ref(p, GCT_NEXT);
     }
     assert_int_equal(nodes, 40);
     armjit_gc_map_stats ms;
@@ -449,8 +439,8 @@ static void test_call_assembler(void **state) {
     uintptr_t p = fc->values[0].r;
     for (int32_t k = 1; k <= 25; k++) {
       assert_true(gcm_is_young(&g, p));
-      assert_int_equal(rd_i32(rd_ref(p, GCT_LEFT), GCT_VALUE), k);
-      p = rd_ref(p, GCT_RIGHT);
+      assert_int_equal(gct_rd_i32(gct_rd_ref(p, GCT_LEFT), GCT_VALUE), k);
+      p = gct_rd_ref(p, GCT_RIGHT);
     }
     assert_int_equal(p, 0);
     free_heap(&hi);

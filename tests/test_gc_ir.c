@@ -18,16 +18,6 @@
 #include "gc_cases.h"
 #include "ir_support.h"
 
-static uintptr_t rd_ref(uintptr_t p, int32_t off) {
-  uintptr_t v;
-  memcpy(&v, (const void *)(p + (uintptr_t)off), sizeof v);
-  return v;
-}
-static int32_t rd_i32(uintptr_t p, int32_t off) {
-  int32_t v;
-  memcpy(&v, (const void *)(p + (uintptr_t)off), 4);
-  return v;
-}
 static uint16_t rd_tid(uintptr_t p) {
   uint16_t v;
   memcpy(&v, (const void *)(p + GCM_TID_OFF), 2);
@@ -152,8 +142,8 @@ static void test_list(void **state) {
   for (int32_t k = 1; k <= NODES; k++) {
     assert_true(gcm_is_young(&g, p));
     assert_int_equal(rd_tid(p), GCT_NODE);
-    assert_int_equal(rd_i32(p, GCT_VALUE), k);
-    p = rd_ref(p, GCT_NEXT);
+    assert_int_equal(gct_rd_i32(p, GCT_VALUE), k);
+    p = gct_rd_ref(p, GCT_NEXT);
   }
   assert_int_equal(p, 0);
   verify(&g);
@@ -197,17 +187,17 @@ static void test_layouts(void **state) {
   assert_int_equal(p[1], p[0] + gct_size(GCT_NODE));
   assert_int_equal(p[2], p[1] + gct_size(GCT_PAIR));
   assert_int_equal(p[3], p[2] + ((GCM_ARRAY_BASE + 3 * GCM_P + 7) & ~7));
-  assert_int_equal(rd_ref(p[1], GCM_CLASS_OFF), 0x4444);
-  assert_int_equal(rd_i32(p[2], GCM_ARRAY_LEN), 3);
-  assert_int_equal(rd_i32(p[3], GCM_STR_LEN), 5);
-  assert_int_equal(rd_i32(p[4], GCM_STR_LEN), 9);
-  assert_int_equal(rd_i32(p[5], GCM_ARRAY_LEN), 9);
+  assert_int_equal(gct_rd_ref(p[1], GCM_CLASS_OFF), 0x4444);
+  assert_int_equal(gct_rd_i32(p[2], GCM_ARRAY_LEN), 3);
+  assert_int_equal(gct_rd_i32(p[3], GCM_STR_LEN), 5);
+  assert_int_equal(gct_rd_i32(p[4], GCM_STR_LEN), 9);
+  assert_int_equal(gct_rd_i32(p[5], GCM_ARRAY_LEN), 9);
   static const uint16_t tids[6] = {GCT_NODE, GCT_PAIR, GCT_REFS, GCT_STR, GCT_UNI, GCT_INTS};
   for (int k = 0; k < 6; k++) {
     assert_int_equal(rd_tid(p[k]), tids[k]);
     assert_int_equal(gcm_size(&g, p[k]) % 8, 0);
   }
-  for (int k = 0; k < 9; k++) assert_int_equal(rd_i32(p[5], GCM_ARRAY_BASE + 4 * k), 0);
+  for (int k = 0; k < 9; k++) assert_int_equal(gct_rd_i32(p[5], GCM_ARRAY_BASE + 4 * k), 0);
   /* the variable-length ones follow (a group each) */
   assert_int_equal(p[4], p[3] + gcm_size(&g, p[3]));
   assert_int_equal(p[5], p[4] + gcm_size(&g, p[4]));
@@ -250,10 +240,10 @@ static void test_write_barrier(void **state) {
   armjit_frame *f = irs_run(ctx, t, in, 0);
   assert_int_equal(g.wb_calls, 2);       /* old and arr, once each */
   assert_true(g.collections >= 1);       /* p3..p5 did not fit */
-  uintptr_t young = rd_ref(old, GCT_NEXT);
+  uintptr_t young = gct_rd_ref(old, GCT_NEXT);
   assert_true(gcm_is_young(&g, young));  /* moved, and the old object knows */
-  assert_int_equal(rd_i32(young, GCT_VALUE), 77);
-  assert_int_equal(rd_ref(arr, GCM_ARRAY_BASE + GCM_P), young);
+  assert_int_equal(gct_rd_i32(young, GCT_VALUE), 77);
+  assert_int_equal(gct_rd_ref(arr, GCM_ARRAY_BASE + GCM_P), young);
   assert_int_equal(*(uint8_t *)(old + GCM_FLAGS_OFF) & GCM_WB_FLAG, 0);
   verify(&g);
   armjit_frame_free(ctx, f);
@@ -294,7 +284,7 @@ static void test_collect_in_call(void **state) {
   assert_int_equal(g.moved, 2);
   uintptr_t p2 = f->values[0].r;
   assert_true(gcm_is_young(&g, p2));
-  assert_int_equal(rd_i32(rd_ref(p2, GCT_NEXT), GCT_VALUE), 5);
+  assert_int_equal(gct_rd_i32(gct_rd_ref(p2, GCT_NEXT), GCT_VALUE), 5);
   verify(&g);
   armjit_frame_free(ctx, f);
   armjit_trace_free(t);

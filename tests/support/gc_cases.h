@@ -7,6 +7,9 @@
 
 #include "gc_model.h"
 
+#include <stdint.h>
+#include <string.h>
+
 /* Type ids (0 is no type: a zeroed word is never a valid header). */
 enum {
   GCT_NODE = 1,   /* value (int) at GCT_VALUE, next (ref) at GCT_NEXT */
@@ -37,5 +40,18 @@ const char *gct_decls(char *buf, size_t n);
 /* A context with g's GC descriptor (and class_offset GCM_CLASS_OFF), the
  * symbol gcm_collect registered; g is attached to it. */
 armjit_ctx *gct_ctx(gcm *g, unsigned flags, armjit_abi abi);
+
+/* Fields of an object at address p (byte offset off), read without
+ * alignment assumptions. */
+static inline uintptr_t gct_rd_ref(uintptr_t p, int32_t off) {
+  uintptr_t v;
+  memcpy(&v, (const void *)(p + (uintptr_t)off), sizeof v);
+  return v;
+}
+static inline int32_t gct_rd_i32(uintptr_t p, int32_t off) {
+  int32_t v;
+  memcpy(&v, (const void *)(p + (uintptr_t)off), 4);
+  return v;
+}
 
 #endif
