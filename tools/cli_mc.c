@@ -378,6 +378,38 @@ static void mc_trap(int32_t code, void *pc, void *sp) {
   fprintf(stderr, "trap %" PRId32 "\n", code);
 }
 
+/* What every mc command starts with: the context options from o, the
+ * source text and a context.  Nonzero (the error printed) on failure;
+ * *file is the name errors use.  The caller frees *text and *ctx. */
+static int mc_open(const mc_opts *o, const char **file, char **text, armjit_ctx **ctx,
+                   FILE *err) {
+  armjit_options jo;
+  *text = NULL;
+  *ctx = NULL;
+  *file = strcmp(o->file, "-") == 0 ? "<stdin>" : o->file;
+  if (mc_options(o, &jo, err) || !(*text = mc_read(o->file, err))) return 1;
+  armjit_error e;
+  if (!(*ctx = armjit_ctx_new(&jo, &e))) return mc_err(err, *file, &e);
+  return 0;
+}
+
+/* The target options mc image and mc obj share (mc_parse_args reads
+ * them for the other commands): consumes argv[*i] (and its value). */
+static bool mc_target_arg(mc_opts *o, int argc, char **argv, int *i) {
+  const char *a = argv[*i];
+  if (strcmp(a, "--no-idiv") == 0) o->no_idiv = true;
+  else if (strcmp(a, "--abi") == 0 && *i + 1 < argc) o->abi = argv[++*i];
+  else if (strcmp(a, "--features") == 0 && *i + 1 < argc) o->features = argv[++*i];
+  else return false;
+  return true;
+}
+
+static bool mc_wants_help(int argc, char **argv, int from) {
+  for (int i = from; i < argc; i++)
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return true;
+  return false;
+}
+
 /* ---- armjit mc image ---------------------------------------------------------------- */
 static const char mc_image_usage[] =
     "usage: armjit mc image FILE --text ADDR [--rodata ADDR] [--data ADDR] [--bss ADDR]\n"
@@ -509,12 +541,7 @@ static int mc_image_main(int argc, char **argv, FILE *out, FILE *err) {
       map = true;
     } else if (strcmp(a, "-o") == 0 && i + 1 < argc) {
       outpath = argv[++i];
-    } else if (strcmp(a, "--no-idiv") == 0) {
-      o.no_idiv = true;
-    } else if (strcmp(a, "--abi") == 0 && i + 1 < argc) {
-      o.abi = argv[++i];
-    } else if (strcmp(a, "--features") == 0 && i + 1 < argc) {
-      o.features = argv[++i];
+    } else if (mc_target_arg(&o, argc, argv, &i)) {
     } else if (!o.file && (a[0] != '-' || strcmp(a, "-") == 0)) {
       o.file = a;
     } else {
@@ -527,19 +554,16 @@ static int mc_image_main(int argc, char **argv, FILE *out, FILE *err) {
             !o.file ? "FILE" : !have_text ? "--text ADDR" : "-o OUT.bin", mc_image_usage);
     goto done;
   }
-  armjit_options jo;
-  if (mc_options(&o, &jo, err)) goto done;
-  const char *file = strcmp(o.file, "-") == 0 ? "<stdin>" : o.file;
-  char *text = mc_read(o.file, err);
-  if (!text) goto done;
+  const char *file;
+  char *text;
+  armjit_ctx *ctx;
   armjit_error e;
-  armjit_ctx *ctx = armjit_ctx_new(&jo, &e);
   armjit_module *m = NULL;
   armjit_object *obj = NULL;
-  armjit_section_addr *sa = calloc((size_t)secs.n + 1, sizeof *sa);
-  if (!ctx || !sa) {
-    if (ctx) mc_fail(err, file, "out of memory");
-    else mc_err(err, file, &e);
+  armjit_section_addr *sa = NULL;
+  if (mc_open(&o, &file, &text, &ctx, err)) goto free_all;
+  if (!(sa = calloc((size_t)secs.n + 1, sizeof *sa))) {
+    mc_fail(err, file, "out of memory");
     goto free_all;
   }
   for (int i = 0; i < secs.n; i++) sa[i] = (armjit_section_addr){secs.v[i].name, secs.v[i].addr};
@@ -595,9 +619,7 @@ static int mc_obj_main(int argc, char **argv, FILE *err) {
     const char *a = argv[i];
     if (strcmp(a, "-o") == 0 && i + 1 < argc) outpath = argv[++i];
     else if (strcmp(a, "--gnu-stack") == 0) flags |= ARMJIT_ELF_GNU_STACK;
-    else if (strcmp(a, "--no-idiv") == 0) o.no_idiv = true;
-    else if (strcmp(a, "--abi") == 0 && i + 1 < argc) o.abi = argv[++i];
-    else if (strcmp(a, "--features") == 0 && i + 1 < argc) o.features = argv[++i];
+    else if (mc_target_arg(&o, argc, argv, &i)) continue;
     else if (!o.file && (a[0] != '-' || strcmp(a, "-") == 0)) o.file = a;
     else {
       fprintf(err, "armjit mc obj: unexpected argument '%s'\n%s", a, mc_obj_usage);
@@ -608,19 +630,17 @@ static int mc_obj_main(int argc, char **argv, FILE *err) {
     fprintf(err, "armjit mc obj: missing %s\n%s", !o.file ? "FILE" : "-o OUT.o", mc_obj_usage);
     return 1;
   }
-  armjit_options jo;
-  if (mc_options(&o, &jo, err)) return 1;
-  const char *file = strcmp(o.file, "-") == 0 ? "<stdin>" : o.file;
-  char *text = mc_read(o.file, err);
-  if (!text) return 1;
+  const char *file;
+  char *text;
+  armjit_ctx *ctx;
   int rc = 1;
   armjit_error e;
-  armjit_ctx *ctx = armjit_ctx_new(&jo, &e);
   armjit_module *m = NULL;
   armjit_object *obj = NULL;
   size_t size = 0;
   void *bytes = NULL;
-  if (!ctx || !(m = armjit_module_parse(ctx, text, &e)) ||
+  if (mc_open(&o, &file, &text, &ctx, err)) goto done;
+  if (!(m = armjit_module_parse(ctx, text, &e)) ||
       !(obj = armjit_module_compile(m, &e)) || !(bytes = armjit_object_elf(obj, flags, &size, &e))) {
     mc_err(err, file, &e);
     goto done;
@@ -643,44 +663,25 @@ done:
 }
 
 int armjit_cli_mc_main(int argc, char **argv, FILE *out, FILE *err) {
-  if (argc >= 2 && strcmp(argv[1], "image") == 0) {
-    for (int i = 2; i < argc; i++)
-      if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-        fputs(mc_image_usage, out);
-        return 0;
-      }
-    return mc_image_main(argc, argv, out, err);
+  bool image = argc >= 2 && strcmp(argv[1], "image") == 0;
+  bool obj = argc >= 2 && strcmp(argv[1], "obj") == 0;
+  if (mc_wants_help(argc, argv, image || obj ? 2 : 1)) {
+    fputs(image ? mc_image_usage : obj ? mc_obj_usage : mc_usage, out);
+    return 0;
   }
-  if (argc >= 2 && strcmp(argv[1], "obj") == 0) {
-    for (int i = 2; i < argc; i++)
-      if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-        fputs(mc_obj_usage, out);
-        return 0;
-      }
-    return mc_obj_main(argc, argv, err);
-  }
-  for (int i = 1; i < argc; i++)
-    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-      fputs(mc_usage, out);
-      return 0;
-    }
+  if (image) return mc_image_main(argc, argv, out, err);
+  if (obj) return mc_obj_main(argc, argv, err);
   mc_opts o;
   memset(&o, 0, sizeof o);
   if (mc_parse_args(argc, argv, &o, err)) return 1;
-  armjit_options jo;
-  if (mc_options(&o, &jo, err)) return 1;
-  const char *file = strcmp(o.file, "-") == 0 ? "<stdin>" : o.file;
-  char *text = mc_read(o.file, err);
-  if (!text) return 1;
+  const char *file;
+  char *text;
+  armjit_ctx *ctx;
   int rc = 1;
   armjit_error e;
-  armjit_ctx *ctx = armjit_ctx_new(&jo, &e);
   armjit_module *m = NULL;
   cli_bufs bufs = {0};
-  if (!ctx) {
-    mc_err(err, file, &e);
-    goto done;
-  }
+  if (mc_open(&o, &file, &text, &ctx, err)) goto done;
   if (armjit_cli_add_builtins(ctx, out, err) ||
       armjit_ctx_add_symbol(ctx, "mc_trap", (uintptr_t)&mc_trap) != ARMJIT_OK)
     goto done;
