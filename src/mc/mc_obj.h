@@ -4,7 +4,8 @@
  *
  *   code      one buffer: the functions of .text in module order, then
  *             what exceptions add (the unwinder, the SVC body, the table),
- *             then the functions of each named code section, section by
+ *             the builtin run-time helpers the code calls (functions of
+ *             the helpers' module, mc_helpers.h), then the functions of each named code section, section by
  *             section (in the order the module first names them).  Each
  *             code section is a byte range of the buffer.  Code never
  *             branches by label from one section into another (mc_mod_call
@@ -24,10 +25,11 @@
 
 typedef struct {
   char *name;
+  const armjit_module *m; /* its module: the object's, or the builtin helpers' */
   uint32_t start, end; /* byte range in the code (its constant pool first) */
   uint32_t entry;      /* its first instruction */
   uint32_t tail;       /* the epilogue */
-  uint32_t sym;
+  uint32_t sym;         /* in m */
   uint32_t sec;        /* its code section */
   uint32_t *op_off;    /* per op of the function */
 } mc_fnrec;
@@ -54,6 +56,7 @@ typedef struct {
 struct armjit_object {
   armjit_ctx *ctx;
   const armjit_module *m;
+  armjit_module *helpers; /* the builtin helpers' module (mc_helpers.h), NULL: none used */
   a32_buf *b;
   mc_fnrec *fns;
   uint32_t nfns;
