@@ -88,6 +88,9 @@ struct armjit_trace {
 
   uint32_t nexits, capexits;
   ir_exit *exits;
+  /* The exits' types are carved from blocks that never move (the pointers
+   * armjit_trace_exit_info hands out stay valid), the newest first. */
+  struct ir_types_block *tblocks;
 
   uint32_t nlabels, caplabels;
   ir_label *labels;
