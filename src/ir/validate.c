@@ -295,6 +295,7 @@ static armjit_status check_op(const vctx *c, liveness *lv, uint32_t i) {
   /* The builder checked the signatures of the ops it appended (debug
    * builds check again, as a test that it did). */
   if ((i >= t->sig_checked || IR_CHECK_AGAIN) &&
+      !ir_sig_fits(t, op->opc, op->descr, a, op->nargs, &res) &&
       !ir_check_sig(t, c->sm, op->opc, op->descr, a, op->nargs, &res, &p))
     return verr(c, p.code, i, p.arg < 0 ? IR_AT_OP : IR_AT_ARG,
                 p.arg < 0 ? 0 : (uint32_t)p.arg, "%s", p.msg);
