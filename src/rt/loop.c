@@ -18,8 +18,9 @@ void ajx_loop_destroy(armjit_loop *loop) {
   if (loop->exits)
     for (uint32_t i = 0; i < loop->nexits; i++) {
       ajx_free(ctx, loop->exits[i].name);
-      ajx_free(ctx, loop->exits[i].types);
+      if (i >= loop->ntrace_exits) ajx_free(ctx, loop->exits[i].types);
     }
+  ajx_free(ctx, loop->trace_types);
   if (loop->labels)
     for (uint32_t i = 0; i < loop->nlabels; i++) {
       ajx_free(ctx, loop->labels[i].name);
@@ -54,6 +55,11 @@ static bool copy_exits(armjit_loop *l, const armjit_trace *t) {
   l->emeta = ajx_calloc(ctx, l->nexits ? l->nexits : 1, sizeof *l->emeta);
   if (!l->exits || !l->emeta) return false;
   if (!ajx_copy_interrupt_exits(l, t)) return false;
+  size_t ntypes = 0;
+  for (uint32_t i = 0; i < t->nexits; i++) ntypes += t->exits[i].nvalues;
+  if (!(l->trace_types = ajx_alloc(ctx, (ntypes ? ntypes : 1) * sizeof *l->trace_types)))
+    return false;
+  ntypes = 0;
   for (uint32_t i = 0; i < t->nexits; i++) {
     const ir_exit *x = &t->exits[i];
     ajx_loop_exit *e = &l->exits[i];
@@ -61,8 +67,8 @@ static bool copy_exits(armjit_loop *l, const armjit_trace *t) {
     e->op = x->op;
     e->nvalues = x->nvalues;
     if (x->name && !(e->name = ajx_strdup(ctx, x->name))) return false;
-    e->types = ajx_alloc(ctx, (x->nvalues ? x->nvalues : 1) * sizeof *e->types);
-    if (!e->types) return false;
+    e->types = l->trace_types + ntypes;
+    ntypes += x->nvalues;
     if (x->nvalues) memcpy(e->types, x->types, x->nvalues * sizeof *e->types);
     l->emeta[i].nvalues = x->nvalues;
     l->emeta[i].types = e->types;

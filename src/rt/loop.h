@@ -58,6 +58,9 @@ struct armjit_loop {
                               numbering (ajx_enter knows them by their trace) */
   bool resumable;          /* label 0 is the first op and takes the inputs in order */
   ajx_loop_exit *exits;
+  armjit_type *trace_types; /* the types of the trace's exits, one block (their
+                               exits[i].types point in it; the other exits own
+                               theirs) */
   ajx_exit_meta *emeta;   /* per exit, for the exit helper */
   ajx_loop_meta meta;     /* its address is baked into the code */
   uint8_t *rec;
