@@ -39,6 +39,7 @@ void ajx_loop_destroy(armjit_loop *loop) {
   ajx_free(ctx, loop->gc_maps);
   ajx_free(ctx, loop->rec);
   ajx_free(ctx, loop->consts);
+  ajx_free(ctx, loop->pools);
   armjit_trace_free(loop->listing);
   ajx_free(ctx, loop);
 }
@@ -173,8 +174,10 @@ armjit_status ajx_loop_build(armjit_loop *l, const armjit_trace *t, const armjit
   l->cold_off = r.cold_off;
   l->body_end = r.body_end;
   l->common = r.common;
-  l->pool_off = r.pool_off;
-  l->pool_bytes = r.pool_bytes;
+  l->pools = r.pools;
+  l->npools = r.npools;
+  l->head_pool = r.head_pool;
+  r.pools = NULL;
   l->frame_bytes = r.frame_bytes;
   l->entry = r.entry;
   l->depth = r.frame_bytes;
@@ -288,6 +291,15 @@ const void *armjit_loop_code(const armjit_loop *loop, size_t *size) {
 long armjit_loop_op_offset(const armjit_loop *loop, unsigned op_index) {
   if (!loop || op_index >= loop->nops) return -1;
   return loop->op_off[op_index];
+}
+
+void armjit_loop_pool_stats(const armjit_loop *loop, armjit_pool_stats *out) {
+  if (!out) return;
+  memset(out, 0, sizeof *out);
+  if (!loop) return;
+  out->pools = loop->npools;
+  out->islands = loop->npools - (loop->head_pool ? 1u : 0u);
+  for (uint32_t i = 0; i < loop->npools; i++) out->bytes += loop->pools[i].bytes;
 }
 
 void armjit_loop_recovery_stats(const armjit_loop *loop, armjit_recovery_stats *out) {
