@@ -246,6 +246,7 @@ static armjit_status setup(cg *c, cg_result *o, armjit_error *err) {
   c->common = a32_label_new(c->b);
   c->abort_at = a32_label_new(c->b);
   c->stack_at = a32_label_new(c->b);
+  c->oom_at = a32_label_new(c->b);
   return ARMJIT_OK;
 }
 

@@ -481,7 +481,8 @@ static void gc_header(const interp *in, const ir_op *op, uintptr_t obj) {
 
 /* An allocation: the group's first op takes the whole group from the
  * nursery (or the slow path) and writes every header of it; each op's
- * object is at its offset from the group's base. */
+ * object is at its offset from the group's base.  0 when the slow path
+ * returned NULL. */
 static uintptr_t gc_alloc(interp *in, const ir_op *op) {
   const armjit_trace *t = in->t;
   const armjit_gc_descr *g = &t->ctx->gc;
@@ -494,6 +495,7 @@ static uintptr_t gc_alloc(interp *in, const ir_op *op) {
     uintptr_t base;
     if (top - free_p < total) {
       base = (uintptr_t)g->malloc_slowpath(g->ud, total);
+      if (!base) return 0; /* out of memory: the run ends (eval_effect) */
     } else {
       base = free_p;
       free_p += total;
@@ -603,6 +605,11 @@ static armjit_status eval_effect(interp *in, const ir_op *op, const ir_ref *a,
   case ARMJIT_OP_NEWSTR: case ARMJIT_OP_NEWUNICODE:
   case ARMJIT_OP_COND_CALL_GC_WB: case ARMJIT_OP_COND_CALL_GC_WB_ARRAY:
     *res = gc_effect(in, op, a);
+    if (ir_gc_is_alloc(op->opc) && !res->r) { /* docs/ir.md §15.2 */
+      *in->abort = ARMJIT_EXIT_OUT_OF_MEMORY;
+      return ajx_err(err, ARMJIT_E_NOMEM, "out of memory: the GC's malloc slow path returned "
+                     "NULL");
+    }
     break;
   default:
     return ajx_err(err, ARMJIT_E_INVALID, "interpreter: op %s has no effect to run (internal)",
