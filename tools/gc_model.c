@@ -16,11 +16,6 @@ static void die(gcm *g, const char *what, uintptr_t p) {
   g->broken = true;
 }
 
-static void *xcalloc(gcm *g, size_t n, size_t s) {
-  void *p = calloc(n ? n : 1, s ? s : 1);
-  if (!p) die(g, "out of memory", 0);
-  return p;
-}
 
 static bool push(gcm *g, uintptr_t **v, uint32_t *n, uint32_t *cap, uintptr_t x) {
   if (*n == *cap) {
@@ -231,20 +226,18 @@ static void wb_array_slowpath(void *ud, void *obj, int32_t index) {
 
 bool gcm_init(gcm *g, const gcm_type *types, uint32_t ntypes, uint32_t cap, uint32_t old_cap,
               uint32_t window, unsigned every) {
-  bool lenient = g->lenient;
   memset(g, 0, sizeof *g);
-  g->lenient = lenient;
   g->types = types;
   g->ntypes = ntypes;
   g->cap = (cap + 7u) & ~7u;
   g->old_cap = (old_cap + 7u) & ~7u;
   g->window = window;
   g->every = every;
-  for (int k = 0; k < 2; k++) g->space[k] = xcalloc(g, g->cap, 1);
-  g->old = xcalloc(g, g->old_cap, 1);
-  g->mark = xcalloc(g, g->cap / 8, 1);
-  g->fwd = xcalloc(g, g->cap / 8, sizeof *g->fwd);
-  if (g->broken) {
+  for (int k = 0; k < 2; k++) g->space[k] = calloc(g->cap ? g->cap : 1, 1);
+  g->old = calloc(g->old_cap ? g->old_cap : 1, 1);
+  g->mark = calloc(g->cap / 8 + 1, 1);
+  g->fwd = calloc(g->cap / 8 + 1, sizeof *g->fwd);
+  if (!g->space[0] || !g->space[1] || !g->old || !g->mark || !g->fwd) {
     gcm_fini(g);
     return false;
   }
@@ -290,9 +283,7 @@ void gcm_fini(gcm *g) {
   free(g->remembered);
   free(g->rootv);
   free(g->stack);
-  bool lenient = g->lenient;
   memset(g, 0, sizeof *g);
-  g->lenient = lenient;
 }
 
 static void header(const gcm *g, uintptr_t p, uint32_t tid, int32_t len) {

@@ -68,7 +68,7 @@ typedef struct gcm {
    * that is not 0 (docs/ir.md §15.2). */
   uint64_t fail_at;
   uintptr_t oom_value;
-  bool lenient;             /* set before gcm_init: errors are reported, not aborts */
+  bool lenient;             /* set after gcm_init: errors are reported, not aborts */
   bool broken;
   char error[160];          /* lenient: what went wrong, "" when nothing */
   /* statistics */
@@ -91,8 +91,8 @@ typedef struct gcm {
 } gcm;
 
 /* A collector with `cap`-byte semispaces and an old space of old_cap
- * bytes; types[tid] describes type id tid.  Out of memory: aborts, or
- * (lenient) returns false. */
+ * bytes; types[tid] describes type id tid.  false when out of memory
+ * (g is then empty).  Strict (not lenient) until the caller says so. */
 bool gcm_init(gcm *g, const gcm_type *types, uint32_t ntypes, uint32_t cap, uint32_t old_cap,
               uint32_t window, unsigned every);
 void gcm_fini(gcm *g);

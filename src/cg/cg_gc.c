@@ -184,7 +184,7 @@ static uint32_t capture(cg *c, bool cold, int keep) {
     if (slot && !push_word(c, slot)) goto nomem;
   }
   s->nwords = g->nwords - s->words;
-  qsort(g->words + s->words, s->nwords, sizeof *g->words, cmp_i32);
+  if (s->nwords > 1) qsort(g->words + s->words, s->nwords, sizeof *g->words, cmp_i32);
   if (cold) {
     uint16_t m = (uint16_t)(ARM_CORE_CALLER & ~(uint32_t)s->gc_regs);
     if (keep >= 0) m &= (uint16_t)~(1u << keep);
