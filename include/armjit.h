@@ -89,7 +89,7 @@ enum {
  * (new, new_with_vtable, new_array, newstr, newunicode, cond_call_gc_wb,
  * cond_call_gc_wb_array, keepalive) and keeps GC maps: at every point
  * where the collector may run (every call, call_may_force,
- * call_assembler and cond_call, and every slow path below) the code knows which words
+ * call_assembler, cond_call and cond_call_value, and every slow path below) the code knows which words
  * of its frames hold live GC references, and armjit_gc_walk_roots hands
  * their addresses to the collector, which may overwrite them with the
  * objects' new addresses (a moving collector).

@@ -456,6 +456,82 @@ static void test_call_assembler(void **state) {
   }
 }
 
+/* cond_call_value with a ref result under the collector: the call (made
+ * only for a null value) collects and returns a new node; refs live
+ * across it, in registers and slots, are updated; the result is a GC
+ * reference of its own (it survives the next collection). */
+static uintptr_t collect_new(gcm *g) {
+  gcm_collect(g);
+  uintptr_t p = gcm_new(g, GCT_NODE, 0);
+  memcpy((void *)(p + GCT_VALUE), &(int32_t){77}, 4);
+  return p;
+}
+
+static void test_cond_call_value(void **state) {
+  (void)state;
+  char decls[1024], text[4096];
+  snprintf(text, sizeof text,
+           "%sdescr K = call(args=[ref], result=ref)\n"
+           "[p0, i1]\n"
+           "p2 = new(%u, %d)\n"
+           "setfield_gc(p2, i1, descr=V)\n"
+           "p3 = new(%u, %d)\n"
+           "setfield_gc(p3, p2, descr=N)\n"
+           "p4 = cond_call_value(p0, sym(collect_new), sym(GCM), descr=K)\n"
+           "call(sym(gcm_collect), sym(GCM), descr=C)\n"
+           "i5 = getfield_gc(p4, descr=V)\n"
+           "p6 = getfield_gc(p3, descr=N)\n"
+           "i7 = getfield_gc(p6, descr=V)\n"
+           "finish(p3, p4, i5, i7)\n",
+           gct_decls(decls, sizeof decls), gct_size(GCT_NODE), GCT_NODE, gct_size(GCT_NODE),
+           GCT_NODE);
+  for (int abi = 0; abi < 2; abi++)
+    for (int fl = 0; fl < 2; fl++) {
+      gcm g;
+      gcm_init(&g, gct_types, GCT_NTYPES, 1 << 16, 1 << 12, 0, 0);
+      armjit_ctx *ctx = gct_ctx(&g, ctx_flags[fl], abi ? ARMJIT_ABI_SOFT : ARMJIT_ABI_HARD);
+      armjit_ctx_add_symbol(ctx, "GCM", (uintptr_t)&g);
+      armjit_ctx_add_symbol(ctx, "collect_new", (uintptr_t)&collect_new);
+      armjit_trace *t = irs_parse(ctx, text);
+      armjit_loop *l = irs_compile(ctx, t);
+      armjit_frame *fi = armjit_frame_new(ctx, 4), *fc = armjit_frame_new(ctx, 4);
+      armjit_error err;
+      for (int null = 0; null < 2; null++) {
+        uintptr_t old = 0;
+        heap_copy hi, hc;
+        armjit_frame *fs[2] = {fi, fc};
+        for (int run = 0; run < 2; run++) {
+          gcm_reset(&g);
+          old = gcm_old(&g, GCT_NODE, 0);
+          memcpy((void *)(old + GCT_VALUE), &(int32_t){-3}, 4);
+          armjit_frame *f = fs[run];
+          f->values[0] = irs_r(null ? 0 : old);
+          f->values[1] = irs_i(41);
+          if (run == 0) assert_int_equal(armjit_interpret(t, f, 0, &err), ARMJIT_OK);
+          else assert_int_equal(armjit_run(l, f, &err), 0);
+          copy_heap(&g, run ? &hc : &hi);
+          assert_int_equal(g.collections, null ? 2 : 1);
+          assert_true(gcm_is_young(&g, f->values[0].r));
+          assert_int_equal(f->values[2].i, null ? 77 : -3);
+          assert_int_equal(f->values[3].i, 41);
+          if (null) assert_true(gcm_is_young(&g, f->values[1].r));
+          else assert_int_equal(f->values[1].r, old);
+        }
+        assert_same_heaps(&hi, &hc);
+        assert_int_equal(fi->values[0].r, fc->values[0].r);
+        assert_int_equal(fi->values[1].r, fc->values[1].r);
+        free_heap(&hi);
+        free_heap(&hc);
+      }
+      armjit_frame_free(ctx, fi);
+      armjit_frame_free(ctx, fc);
+      armjit_loop_free(l);
+      armjit_trace_free(t);
+      armjit_ctx_free(ctx);
+      gcm_fini(&g);
+    }
+}
+
 /* The malloc slow path returns NULL (docs/ir.md §15.2): the run ends with
  * ARMJIT_EXIT_OUT_OF_MEMORY, compiled and interpreted, directly and from
  * inside a call_assembler's callee, with the exception the slow path
@@ -621,6 +697,7 @@ int main(void) {
       cmocka_unit_test(test_call_assembler),
       cmocka_unit_test(test_raw_refs),
       cmocka_unit_test(test_out_of_memory),
+      cmocka_unit_test(test_cond_call_value),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -323,7 +323,8 @@ static armjit_status call(const interp *in, const ir_op *op, armjit_value *res,
                           armjit_error *err) {
   const armjit_trace *t = in->t;
   const ir_descr *d = ir_descr_at(t, op->descr);
-  const ir_ref *a = ir_args(t, op) + (op->opc == ARMJIT_OP_COND_CALL); /* the function */
+  const ir_ref *a = ir_args(t, op) + (op->opc == ARMJIT_OP_COND_CALL ||
+                                      op->opc == ARMJIT_OP_COND_CALL_VALUE); /* the function */
   uint32_t n = d->nargs;
   /* Small calls use the stack; big ones (up to 65534 arguments) the heap. */
   ffi_type *small_types[16];
@@ -582,6 +583,10 @@ static armjit_status eval_effect(interp *in, const ir_op *op, const ir_ref *a,
   case ARMJIT_OP_CALL_MAY_FORCE: return call(in, op, res, err);
   case ARMJIT_OP_COND_CALL: /* the call only when the condition holds */
     if (I(0) != 0) return call(in, op, res, err);
+    break;
+  case ARMJIT_OP_COND_CALL_VALUE: /* the value, or the call's when it is 0 */
+    *res = get(in, a[0]);
+    if (op->type == ARMJIT_INT ? res->i == 0 : res->r == 0) return call(in, op, res, err);
     break;
   case ARMJIT_OP_CALL_ASSEMBLER: return call_assembler(in, op, a, res, max_steps, err);
   case ARMJIT_OP_FORCE_TOKEN: *res = mkr((uintptr_t)&in->force_flag); break;
