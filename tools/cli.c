@@ -51,8 +51,9 @@ typedef struct {
   "                   type=TID:array:ITEM[:ref], type=TID:str:ITEM.  Repeatable;\n"    \
   "                   adds to the file's '# gc:' line.  Objects: the type id (2\n"     \
   "                   bytes) at 0, the flags byte at 2 (write-barrier bit 1), the\n"  \
-  "                   class word at 4; arrays: length at 4, items from 8; strs:\n"   \
-  "                   length at 8, items from 12\n"
+  "                   class word at 8, fields from 16; arrays: length at P, items\n" \
+  "                   from 2P; strs: length at 2P, items from 3P (P: a pointer's\n"  \
+  "                   size, 4 on ARM); an odd word is a tagged int, not a ref\n"
 
 #define HEADER_HELP                                                                   \
   "Header comment lines at the top of FILE:\n"                                         \

@@ -25,7 +25,7 @@ static bool parse_refs(const char *s, gcm_type *ty) {
     memcpy(num, s, n);
     num[n] = '\0';
     if (ty->nrefs == sizeof ty->refs / sizeof ty->refs[0] || !parse_u64(num, ty->size, &off) ||
-        off % GCM_P || off < (uint64_t)GCM_P || off + (uint64_t)GCM_P > ty->size)
+        off % GCM_P || off < (uint64_t)GCM_FIELDS || off + (uint64_t)GCM_P > ty->size)
       return false;
     ty->refs[ty->nrefs++] = (int32_t)off;
     s += n + (s[n] == ',');
@@ -70,8 +70,8 @@ static bool parse_type(cli_gc *gc, const char *word, const char *spec, const cha
     ty->size = (uint32_t)n;
     if (np == 4 && !parse_refs(parts[3], ty))
       return gc_error(err, where, word,
-                      "ref offsets: at most 6, multiples of 4 from 4, each field inside the "
-                      "object");
+                      "ref offsets: at most 6, multiples of a pointer's size from 16 (after "
+                      "the header and the class word), each field inside the object");
     return true;
   }
   bool array = strcmp(parts[1], "array") == 0;

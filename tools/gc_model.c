@@ -16,7 +16,6 @@ static void die(gcm *g, const char *what, uintptr_t p) {
   g->broken = true;
 }
 
-
 static bool push(gcm *g, uintptr_t **v, uint32_t *n, uint32_t *cap, uintptr_t x) {
   if (*n == *cap) {
     uint32_t nc = *cap ? *cap * 2 : 64;
@@ -63,7 +62,6 @@ uint32_t gcm_size(const gcm *g, uintptr_t p) {
 
 /* The addresses of p's ref fields: fn(g, &field). */
 static void each_ref(gcm *g, uintptr_t p, void (*fn)(gcm *, uintptr_t *)) {
-  if (tid_of(p) >= g->ntypes) return; /* a bad header: the collection stops (gcm_collect) */
   const gcm_type *ty = &g->types[tid_of(p)];
   if (ty->kind == GCM_FIXED) {
     for (uint32_t k = 0; k < ty->nrefs; k++) fn(g, (uintptr_t *)(p + (uintptr_t)ty->refs[k]));
@@ -106,13 +104,23 @@ static void on_root(void *ud, uintptr_t *root) {
   g->rootv[g->nroots++] = root;
 }
 
+/* mark[] per 8 bytes of the nursery: MARK_START at every object's start
+ * (set first), MARK_LIVE once reached. */
+enum { MARK_LIVE = 1, MARK_START = 2 };
+
+/* Is p (in the nursery) the start of an object? */
+static bool at_start(const gcm *g, uintptr_t p) {
+  uintptr_t d = p - from_start(g);
+  return d % 8 == 0 && (g->mark[d / 8] & MARK_START);
+}
+
 static void mark_ref(gcm *g, uintptr_t *field) {
   uintptr_t p = *field;
   if (!in_nursery(g, p)) return;
+  if (!at_start(g, p)) { die(g, "a reference into the middle of an object", p); return; }
   uint32_t i = (uint32_t)((p - from_start(g)) / 8);
-  if ((p - from_start(g)) % 8) { die(g, "a reference into the middle of an object", p); return; }
-  if (g->mark[i]) return;
-  g->mark[i] = 1;
+  if (g->mark[i] & MARK_LIVE) return;
+  g->mark[i] |= MARK_LIVE;
   push(g, &g->stack, &g->nstack, &g->stack_cap, p);
 }
 
@@ -138,18 +146,29 @@ void gcm_collect(gcm *g) {
   uint32_t words = (uint32_t)(g->free - start) / 8;  /* the nursery in use */
   memset(g->mark, 0, words);
   memset(g->fwd, 0, words * sizeof *g->fwd);
+  for (uintptr_t q = start; q < g->free;) {
+    uint32_t s = gcm_size(g, q);
+    if (!s || s > g->free - q) { die(g, "a nursery object with a bad header", q); return; }
+    g->mark[(q - start) / 8] = MARK_START;
+    q += s;
+  }
+  /* tagged words are no references; a word into the nursery that is no
+   * object's start should not have been a root: count it, leave it */
+  uint32_t kept = 0;
+  for (uint32_t k = 0; k < g->nroots; k++) {
+    uintptr_t p = *g->rootv[k];
+    if (p & 1) continue;
+    if (in_nursery(g, p) && !at_start(g, p)) {
+      g->bad_roots++;
+      continue;
+    }
+    g->rootv[kept++] = g->rootv[k];
+  }
+  g->nroots = kept;
   g->nstack = 0;
   for (uint32_t k = 0; k < g->nroots; k++) mark_ref(g, g->rootv[k]);
   for (uint32_t k = 0; k < g->nremembered; k++) each_ref(g, g->remembered[k], mark_ref);
   while (g->nstack && !g->broken) each_ref(g, g->stack[--g->nstack], mark_ref);
-  /* every header readable, every mark at an object's start */
-  for (uintptr_t q = start; q < g->free && !g->broken;) {
-    uint32_t s = gcm_size(g, q), i = (uint32_t)((q - start) / 8);
-    if (!s || s > g->free - q) { die(g, "a nursery object with a bad header", q); break; }
-    for (uint32_t j = i + 1; j < i + s / 8; j++)
-      if (g->mark[j]) die(g, "a reference into the middle of an object", start + 8u * j);
-    q += s;
-  }
   if (g->broken) return; /* nothing has moved */
   /* copy the marked objects in address order */
   uint8_t *to = g->space[1 - g->cur];
@@ -160,7 +179,7 @@ void gcm_collect(gcm *g) {
   for (uintptr_t q = start; q < g->free;) {
     uint32_t s = gcm_size(g, q);
     uint32_t i = (uint32_t)((q - start) / 8);
-    if (g->mark[i]) {
+    if (g->mark[i] & MARK_LIVE) {
       memcpy((void *)dst, (const void *)q, s);
       g->fwd[i] = dst;
       dst += s;
@@ -184,7 +203,7 @@ static void *malloc_slowpath(void *ud, uint32_t size) {
   gcm *g = ud;
   g->slow_calls++;
   if (g->broken || (g->fail_at && g->slow_calls >= g->fail_at)) {
-    if (g->oom_value && g->ctx) armjit_raise(g->ctx, g->oom_value);
+    if (!g->broken && g->oom_value && g->ctx) armjit_raise(g->ctx, g->oom_value);
     return NULL;
   }
   bool collected = false;
@@ -270,6 +289,7 @@ void gcm_reset(gcm *g) {
   g->free = (uintptr_t)g->space[0];
   set_top(g);
   g->slow_calls = g->collections = g->moved = g->roots = g->wb_calls = g->remembered_n = 0;
+  g->bad_roots = 0;
   g->broken = false;
   g->error[0] = '\0';
 }
