@@ -190,7 +190,8 @@ static const char *const modules[] = {
     "entry:\n"
     "  p = addr @vt\n"
     "  ret p\n"
-    "}\n",
+    "}\n"
+    "data @vt2 rodata section(\".vectors\") align 32 = [i32 0xe59ff018, @f]\n",
 };
 
 static char *print_str(const armjit_module *m) {
@@ -382,10 +383,10 @@ static const err_case parse_errors[] = {
 };
 
 static const err_case rule_errors[] = {
-    {"func @f(p: ref) section(\".x\") {\nentry:\n  throw p\n}\n", ARMJIT_E_INVALID, 3, 3,
-     "@f: a function in section .x cannot throw"},
     {"data @d data section(\".x\") size 4\nfunc @f() section(\".x\") {\nentry:\n  ret\n}\n",
      ARMJIT_E_INVALID, 2, 6, "@f: section .x holds data (@d), not functions"},
+    {"func @f() section(\".x\") {\nentry:\n  ret\n}\ndata @d bss section(\".x\") size 4\n",
+     ARMJIT_E_INVALID, 5, 6, "@d: section .x holds functions (@f), not bss"},
     {"data @d data size 4\nfunc @f() {\nentry:\n  call @d()\n  ret\n}\n", ARMJIT_E_INVALID, 4, 3,
      "@d is data, not a function"},
     {"func @g() {\nentry:\n  ret\n}\ndata @d data = [i8 1, @g]\n", ARMJIT_E_INVALID, 5, 23,

@@ -42,7 +42,8 @@ typedef struct cg {
   a32_label common;          /* shared exit path */
   a32_label abort_at;        /* leave the run with the ARMJIT_EXIT_* in r0 (cg_loopctl.c) */
   a32_label stack_at;        /* ... with ARMJIT_EXIT_STACK_OVERFLOW */
-  bool abort_used, stack_used;
+  a32_label oom_at;          /* ... with ARMJIT_EXIT_OUT_OF_MEMORY */
+  bool abort_used, stack_used, oom_used;
 
   /* recovery strings, deduplicated through an open-addressing table */
   uint32_t rec_cap;
@@ -59,8 +60,10 @@ typedef struct cg {
   uint32_t moves_cap, pm_cap;
 
   uint8_t *folded;           /* per op: shift folded into the next op */
-  uint64_t pool[96];         /* float constant pool (cg_const.c) */
-  uint32_t pool_n, pool_off;
+  /* Float constants placed in the code (cg_const.c): every double, in
+   * code order (its runs: out->pools). */
+  struct cg_pooled { uint64_t bits; uint32_t off; } *pooled;
+  uint32_t npooled, pooled_cap, pools_cap;
   cg_cold *cold;             /* cold paths to emit after the body (cg_cold.c) */
   uint32_t ncold, cold_cap;
   cg_cold_arg *cold_args;    /* cold calls' function and arguments (cg_condcall.c) */
@@ -154,6 +157,8 @@ unsigned cg_const_vreg(cg *c, ir_ref k);
 a32_operand cg_op2(cg *c, ir_ref r, a32_dp_op *op);
 /* The float constant pool after the prologue. */
 void cg_emit_pool(cg *c);
+/* off, or the end of the pool run holding off: code scans skip data. */
+uint32_t cg_pool_skip(const cg *c, uint32_t off);
 
 /* ---- moves and memory (cg_move.c) ---- */
 /* ldr/str/vldr/vstr reg, [base, #off] for any offset; a far offset needs
@@ -305,6 +310,9 @@ void cg_interrupt_check(cg *c, const ir_op *op);
 void cg_jump_site(cg *c, const ir_op *op);
 /* b<cc> to the path that ends the run with the ARMJIT_EXIT_* in r0. */
 void cg_abort_branch(cg *c, a32_cond cc);
+/* b<cc> to the path that ends the run with ARMJIT_EXIT_OUT_OF_MEMORY (the
+ * GC's malloc slow path returned NULL). */
+void cg_oom_branch(cg *c, a32_cond cc);
 /* After the exit path: the paths those branches reach. */
 void cg_emit_abort(cg *c);
 /* call_assembler (cg_callasm.c). */

@@ -148,6 +148,7 @@ static const cg_fn lower[ARMJIT_OP__COUNT] = {
     [ARMJIT_OP_INSTANCE_PTR_NE] = cg_lower_int_cmp,
     [ARMJIT_OP_ZERO_ARRAY] = cg_lower_zero_array,
     [ARMJIT_OP_COND_CALL] = cg_lower_cond_call,
+    [ARMJIT_OP_COND_CALL_VALUE] = cg_lower_cond_call_value,
     [ARMJIT_OP_GUARD_NOT_FORCED_2] = cg_lower_guard_rt,
     [ARMJIT_OP_NEW] = cg_lower_gc_alloc,
     [ARMJIT_OP_NEW_WITH_VTABLE] = cg_lower_gc_alloc,
@@ -173,6 +174,7 @@ void cg_result_free(armjit_ctx *ctx, cg_result *r) {
   ajx_free(ctx, r->exits);
   ajx_free(ctx, r->rec);
   ajx_free(ctx, r->consts);
+  ajx_free(ctx, r->pools);
   if (r->label_locs)
     for (uint32_t i = 0; i < r->nlabels; i++) ajx_free(ctx, r->label_locs[i]);
   ajx_free(ctx, r->label_locs);
@@ -189,6 +191,7 @@ static void cg_cleanup(cg *c) {
   ajx_free(c->ctx, c->label_at);
   ajx_free(c->ctx, c->stub_at);
   ajx_free(c->ctx, c->folded);
+  ajx_free(c->ctx, c->pooled);
   ajx_free(c->ctx, c->hash);
   ajx_free(c->ctx, c->tmp);
   ajx_free(c->ctx, c->rc_of);
@@ -246,6 +249,7 @@ static armjit_status setup(cg *c, cg_result *o, armjit_error *err) {
   c->common = a32_label_new(c->b);
   c->abort_at = a32_label_new(c->b);
   c->stack_at = a32_label_new(c->b);
+  c->oom_at = a32_label_new(c->b);
   return ARMJIT_OK;
 }
 

@@ -19,6 +19,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#ifndef NDEBUG
+#define IR_CHECK_AGAIN 1
+#else
+#define IR_CHECK_AGAIN 0
+#endif
+
 typedef struct {
   const armjit_trace *t;
   armjit_error *err;
@@ -86,27 +92,40 @@ typedef struct {
   int32_t cur;
 } liveness;
 
-static armjit_status check_use(const vctx *c, const liveness *lv, uint32_t opi,
-                               ir_at_kind at, uint32_t k, ir_ref r) {
+#if defined(__GNUC__)
+#define IR_COLD __attribute__((cold, noinline))
+#else
+#define IR_COLD
+#endif
+
+/* The message of a use check_use rejects (out of its way: names are
+ * formatted on the error paths only, and only for in-range values, as a
+ * value number past the table has no type to print). */
+static IR_COLD armjit_status use_error(const vctx *c, const liveness *lv, uint32_t opi,
+                                       ir_at_kind at, uint32_t k, ir_ref r) {
   const armjit_trace *t = c->t;
-  if (IR_IS_CONST(r)) return ARMJIT_OK;
-  /* Names are formatted on the error paths only, and only for in-range
-   * values (a value number past the table has no type to print). */
   char name[64];
   if (r < 0 || (uint32_t)r >= t->nvals) {
     snprintf(name, sizeof name, "#%ld", (long)r);
     return verr(c, ARMJIT_E_INVALID, opi, at, k, "use of undefined variable %s", name);
   }
-  if (t->vdef[r] >= (int32_t)opi) {
-    ir_val_name(t, c->sm, r, name, sizeof name);
-    return verr(c, ARMJIT_E_INVALID, opi, at, k, "use of undefined variable %s", name);
-  }
-  if (lv->region[r] == lv->cur || lv->mark[r] == lv->cur) return ARMJIT_OK;
   ir_val_name(t, c->sm, r, name, sizeof name);
+  if (t->vdef[r] >= (int32_t)opi)
+    return verr(c, ARMJIT_E_INVALID, opi, at, k, "use of undefined variable %s", name);
   char lab[64];
   label_desc(t, lv->cur - 1, lab, sizeof lab);
   return verr(c, ARMJIT_E_INVALID, opi, at, k,
               "%s is not live after label %s: not one of its arguments", name, lab);
+}
+
+static armjit_status check_use(const vctx *c, const liveness *lv, uint32_t opi,
+                               ir_at_kind at, uint32_t k, ir_ref r) {
+  const armjit_trace *t = c->t;
+  if (IR_IS_CONST(r)) return ARMJIT_OK;
+  if (r >= 0 && (uint32_t)r < t->nvals && t->vdef[r] < (int32_t)opi &&
+      (lv->region[r] == lv->cur || lv->mark[r] == lv->cur))
+    return ARMJIT_OK;
+  return use_error(c, lv, opi, at, k, r);
 }
 
 static armjit_status check_label(const vctx *c, liveness *lv, uint32_t opi,
@@ -177,8 +196,8 @@ static armjit_status check_descr(const vctx *c, uint32_t i) {
   const ir_descr *d = ir_descr_at(t, op->descr);
   bool bad_kind = !(kinds & (1u << d->kind));
   bool no_len = op->opc == ARMJIT_OP_ARRAYLEN_GC && !d->has_len;
-  bool forcing = (op->opc == ARMJIT_OP_CALL || op->opc == ARMJIT_OP_COND_CALL) &&
-                 (d->flags & ARMJIT_CALL_MAY_FORCE);
+  bool cond = op->opc == ARMJIT_OP_COND_CALL || op->opc == ARMJIT_OP_COND_CALL_VALUE;
+  bool forcing = (op->opc == ARMJIT_OP_CALL || cond) && (d->flags & ARMJIT_CALL_MAY_FORCE);
   bool valued = op->opc == ARMJIT_OP_COND_CALL && d->type != ARMJIT_VOID;
   if (!bad_kind && !no_len && !forcing && !valued) return ARMJIT_OK;
   ir_descr_desc(t, op->descr, dn, sizeof dn);
@@ -195,9 +214,9 @@ static armjit_status check_descr(const vctx *c, uint32_t i) {
     return verr(c, ARMJIT_E_INVALID, i, IR_AT_DESCR, 0,
                 "descr %s has a result: cond_call makes only calls without one (result=void)",
                 dn);
-  if (op->opc == ARMJIT_OP_COND_CALL)
+  if (cond)
     return verr(c, ARMJIT_E_INVALID, i, IR_AT_DESCR, 0,
-                "descr %s has may_force: cond_call cannot be followed by guard_not_forced", dn);
+                "descr %s has may_force: %s cannot be followed by guard_not_forced", dn, name);
   return verr(c, ARMJIT_E_INVALID, i, IR_AT_DESCR, 0,
               "descr %s has may_force: call it with call_may_force followed by "
               "guard_not_forced", dn);
@@ -207,7 +226,7 @@ static armjit_status check_descr(const vctx *c, uint32_t i) {
 static bool raising_call(const armjit_trace *t, uint32_t j) {
   const ir_op *op = &t->ops[j];
   if (op->opc != ARMJIT_OP_CALL && op->opc != ARMJIT_OP_CALL_MAY_FORCE &&
-      op->opc != ARMJIT_OP_COND_CALL)
+      op->opc != ARMJIT_OP_COND_CALL && op->opc != ARMJIT_OP_COND_CALL_VALUE)
     return false;
   return op->descr >= 0 && (ir_descr_at(t, op->descr)->flags & ARMJIT_CALL_MAY_RAISE);
 }
@@ -284,9 +303,13 @@ static armjit_status check_op(const vctx *c, liveness *lv, uint32_t i) {
   } else if (op->descr >= 0) {
     return verr(c, ARMJIT_E_INVALID, i, IR_AT_DESCR, 0, "%s takes no descriptor", in->name);
   }
-  armjit_type res;
+  armjit_type res = (armjit_type)op->type;
   ir_sig_problem p;
-  if (!ir_check_sig(t, c->sm, op->opc, op->descr, a, op->nargs, &res, &p))
+  /* The builder checked the signatures of the ops it appended (debug
+   * builds check again, as a test that it did). */
+  if ((i >= t->sig_checked || IR_CHECK_AGAIN) &&
+      !ir_sig_fits(t, op->opc, op->descr, a, op->nargs, &res) &&
+      !ir_check_sig(t, c->sm, op->opc, op->descr, a, op->nargs, &res, &p))
     return verr(c, p.code, i, p.arg < 0 ? IR_AT_OP : IR_AT_ARG,
                 p.arg < 0 ? 0 : (uint32_t)p.arg, "%s", p.msg);
   if ((st = check_order(c, i)) != ARMJIT_OK) return st;

@@ -261,16 +261,18 @@ void mc_exc_lower_throw(mc_fn *c, const mir_op *op);
 void mc_exc_lower_trap(mc_fn *c, const mir_op *op);
 void mc_exc_stub_throw(mc_fn *c);
 void mc_exc_fn_done(mc_fn *c, uint32_t start, uint32_t end);
-/* After the functions: __armjit_throw, __armjit_trap_svc (mode svc) and
- * __armjit_fntab, when used; offs[0..3) their offsets (UINT32_MAX: none). */
-void mc_exc_emit(mc_mod *mm, a32_buf *b, const armjit_module *m, mc_exc *x, uint32_t *offs);
+/* After the functions of .text: __armjit_throw and, trap mode svc,
+ * __armjit_trap_svc; offs[0..2) their offsets (UINT32_MAX: none).  The
+ * table follows as a data section (mc_exc_table, mc_obj.h). */
+void mc_exc_emit(a32_buf *b, const armjit_module *m, mc_exc *x, uint32_t *offs);
 
 /* ---- the module side (mc_link.c) ---------------------------------------------- */
 /* The a32 symbol for module symbol s (made on first use). */
 a32_sym mc_mod_sym(mc_mod *mm, uint32_t s);
 /* The module's exception state (NULL: none). */
 mc_exc *mc_mod_exc(mc_mod *mm);
-/* The label of module function s. */
+/* The label of module function s, or of data s in a code section (0 for
+ * other data and externs: they are reached by symbol). */
 a32_label mc_mod_label(mc_mod *mm, uint32_t s);
 /* Call module function s from code of function `from` (UINT32_MAX: the
  * module's own code in .text): BL to its label in the same section, else

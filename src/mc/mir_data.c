@@ -172,7 +172,10 @@ bool armjit_sym_is_local(const armjit_module *m, armjit_sym s) {
 /* ---- the text form: parsing -------------------------------------------------------------- */
 #define SYNTAX(lx, col, ...) ir_lex_err((lx), ARMJIT_E_SYNTAX, (col), __VA_ARGS__)
 
+/* *s and *n are set on every path (empty on error). */
 static armjit_status word(ir_lex *lx, const char *what, const char **s, uint32_t *n) {
+  *s = lx->p;
+  *n = 0;
   ir_lex_ws(lx);
   armjit_status st;
   size_t len = ir_lex_name(lx, &st);
@@ -556,45 +559,30 @@ static armjit_status fail_at(armjit_error *err, const mir_sym *y, uint32_t line,
   return ajx_err_at(err, ARMJIT_E_INVALID, (int)line, (int)col, "@%s: %s", y->name, msg);
 }
 
-/* One class per named section: functions, or data of one kind. */
+/* What may share a named section: data of one kind, or functions and
+ * rodata (a code section holds read-only data between its functions). */
 static int sym_class(const mir_sym *y) { return y->kind == MIR_SYM_FUNC ? 3 : y->data->kind; }
 static const char *class_name(int c) {
   static const char *const n[] = {"rodata", "data", "bss", "functions"};
   return n[c];
 }
+static bool classes_mix(int a, int b) {
+  return a == b || (a == 3 && b == ARMJIT_DATA_RODATA) || (b == 3 && a == ARMJIT_DATA_RODATA);
+}
 
 armjit_status mir_validate_data(armjit_module *m, armjit_error *err) {
   for (uint32_t s = 0; s < m->nsyms; s++) {
     mir_sym *y = &m->syms[s];
-    if (y->section) {
-      for (uint32_t t = 0; t < s; t++) {
-        const mir_sym *o = &m->syms[t];
-        if (!o->section || strcmp(o->section, y->section) != 0) continue;
-        if (sym_class(o) != sym_class(y))
-          return ajx_err_at(err, ARMJIT_E_INVALID, (int)y->line, (int)y->col,
-                            "@%s: section %s holds %s (@%s), not %s: one kind per section",
-                            y->name, y->section, class_name(sym_class(o)), o->name,
-                            class_name(sym_class(y)));
-        break;
-      }
-    }
-    if (y->kind == MIR_SYM_FUNC && y->section) {
-      /* the function table covers .text only (docs/mir.md, "sections") */
-      const mir_func *fn = y->fn;
-      for (uint32_t b = 0; b < fn->nblocks; b++) {
-        if (fn->blocks[b].nhandlers)
-          return fail_at(err, y, fn->blocks[b].line, fn->blocks[b].col,
-                         "a function in section %s has no handlers (the function table covers "
-                         ".text only)", y->section);
-        for (uint32_t k = 0; k < fn->blocks[b].nops; k++) {
-          const mir_op *op = &fn->ops[fn->blocks[b].ops[k]];
-          if (op->opc != ARMJIT_MOP_CALL && op->opc != ARMJIT_MOP_CALL_IND &&
-              mir_op_may_throw(m, op))
-            return fail_at(err, y, op->line, op->col,
-                           "a function in section %s cannot throw (the function table and the "
-                           "unwinder are in .text)", y->section);
-        }
-      }
+    for (uint32_t t = 0; y->section && t < s; t++) {
+      const mir_sym *o = &m->syms[t];
+      if (!o->section || strcmp(o->section, y->section) != 0 ||
+          classes_mix(sym_class(o), sym_class(y)))
+        continue;
+      return ajx_err_at(err, ARMJIT_E_INVALID, (int)y->line, (int)y->col,
+                        "@%s: section %s holds %s (@%s), not %s: a section holds data of one "
+                        "kind, or functions and rodata",
+                        y->name, y->section, class_name(sym_class(o)), o->name,
+                        class_name(sym_class(y)));
     }
     if (y->kind != MIR_SYM_DATA) continue;
     mir_data *d = y->data;
