@@ -57,6 +57,8 @@ typedef struct {
   unsigned wide_done[M_COUNT]; /* of those, traces with i64 or f32 values */
   unsigned pypy_done[M_COUNT]; /* ... with ops of the ARMJIT_OPS_PYPY group */
   unsigned long pypy_ops[M_COUNT]; /* how many such ops they have */
+  unsigned known_done;         /* traces with values known before lowering */
+  unsigned long known;         /* how many (rt_count_known) */
   unsigned mismatches;
   double seconds;
   unsigned nsets;        /* bridge sets to compare */
@@ -271,7 +273,9 @@ static void test_random_diff(void **state) {
     rt_trace g;
     assert_true(rt_generate(&r, &cfg, gctx, &g));
     bool wide = rt_uses_wide(&g);
-    uint32_t npypy = rt_count_pypy_ops(&g);
+    uint32_t npypy = rt_count_pypy_ops(&g), nknown = rt_count_known(&g);
+    p->known_done += nknown != 0;
+    p->known += nknown;
     for (int m = 0; m < M_COUNT; m++) {
       if (m == M_NO_IDIV && i >= p->noidiv_count && p->only < 0) continue;
       check_one(p, &g, i, m, tseed);
@@ -429,6 +433,8 @@ int main(void) {
          p.pypy_done[M_NORMAL], mode_name[M_NORMAL], p.pypy_done[M_RANDOM_RA],
          mode_name[M_RANDOM_RA], p.pypy_done[M_NO_IDIV], mode_name[M_NO_IDIV],
          p.pypy_ops[M_NORMAL] + p.pypy_ops[M_RANDOM_RA] + p.pypy_ops[M_NO_IDIV]);
+  printf("random traces with values known before lowering (guarded ints used again, int ops "
+         "of constants or identities): %u; %lu such values\n", p.known_done, p.known);
   printf("random traces: %u compared (%s), %u (%s), %u (%s); mismatches: %u; seed: %llu\n",
          p.done[M_NORMAL], mode_name[M_NORMAL], p.done[M_RANDOM_RA], mode_name[M_RANDOM_RA],
          p.done[M_NO_IDIV], mode_name[M_NO_IDIV], p.mismatches, (unsigned long long)p.seed);

@@ -59,6 +59,11 @@ typedef struct cg {
   uint32_t moves_cap, pm_cap;
 
   uint8_t *folded;           /* per op: shift folded into the next op */
+  /* Values known before lowering (cg_known.c): t points here, at the
+   * trace with its own argument pool and constants, when any was known. */
+  armjit_trace known_t;
+  ir_ref *known_refs;
+  ir_const *known_consts;
   uint64_t pool[96];         /* float constant pool (cg_const.c) */
   uint32_t pool_n, pool_off;
   cg_cold *cold;             /* cold paths to emit after the body (cg_cold.c) */
@@ -95,7 +100,7 @@ typedef struct cg {
 typedef void (*cg_fn)(cg *c, const ir_op *op);
 
 /* Loop rotation (cg_ctrl.c).  cg_rotate_header: guard op (fused onto the
- * compare just before it) is the second op after the label; if the pair
+ * compare just before it) is the second live op after the label; if the pair
  * qualifies, binds the labels around the guard's branch: call it just
  * before the branch and cg_rotate_header_done just after. */
 bool cg_rotate_header(cg *c, const ir_op *op);
@@ -108,6 +113,9 @@ void cg_rotate_header_done(cg *c, a32_cond fail_cc);
 armjit_status cg_open(cg *c, armjit_ctx *ctx, const armjit_trace *t, const cg_env *env,
                       cg_result *out, armjit_error *err);
 void cg_close(cg *c);
+/* Replace uses of values known before lowering (cg_known.c, contract
+ * there); c->t then points at c->known_t.  Runs before the pre-pass. */
+armjit_status cg_known_values(cg *c);
 
 void cg_fail(cg *c, armjit_status st, const char *fmt, ...)
 #if defined(__GNUC__)
