@@ -25,6 +25,12 @@ static armjit_status emit_err(armjit_trace *t, const char *fn, armjit_status st)
   return ir_builder_fail(t, st, "%s: trace size limit exceeded", fn);
 }
 
+/* Op idx (just appended) had its signature checked, as had every op
+ * before it: the validator skips the check (t->sig_checked). */
+static void mark_checked(armjit_trace *t, uint32_t idx) {
+  if (t->sig_checked == idx) t->sig_checked = idx + 1;
+}
+
 /* Every handle in refs[0..n) names an existing variable or constant. */
 static armjit_status check_refs(armjit_trace *t, const char *fn, const char *what,
                                 const ir_ref *refs, unsigned n, unsigned limit) {
@@ -157,6 +163,7 @@ armjit_val armjit_op(armjit_trace *t, armjit_opcode op, const armjit_val *args,
   uint32_t idx;
   armjit_status st = ir_emit(t, op, res, args, nargs, NULL, 0, -1, &idx);
   if (st != ARMJIT_OK) { emit_err(t, fn, st); return ARMJIT_NOVAL; }
+  mark_checked(t, idx);
   return t->ops[idx].res;
 }
 
@@ -182,6 +189,7 @@ int armjit_guard(armjit_trace *t, armjit_opcode op, const armjit_val *args,
   uint32_t idx;
   armjit_status st = ir_emit(t, op, ARMJIT_VOID, args, nargs, fail, nfail, -1, &idx);
   if (st != ARMJIT_OK) { emit_err(t, fn, st); return -1; }
+  mark_checked(t, idx);
   return t->ops[idx].id;
 }
 
@@ -193,6 +201,7 @@ int armjit_label(armjit_trace *t, const armjit_val *args, unsigned nargs) {
   armjit_status st = ir_emit(t, ARMJIT_OP_LABEL, ARMJIT_VOID, args, nargs, NULL, 0,
                              -1, &idx);
   if (st != ARMJIT_OK) { emit_err(t, fn, st); return -1; }
+  mark_checked(t, idx); /* variadic, no result: nothing to check */
   return t->ops[idx].id;
 }
 
@@ -204,9 +213,10 @@ armjit_status armjit_jump(armjit_trace *t, int label, const armjit_val *args,
     return ir_builder_fail(t, ARMJIT_E_ARG, "%s: unknown label %d", fn, label);
   armjit_status st = check_refs(t, fn, "argument", args, nargs, IR_MAX_ARGS);
   if (st != ARMJIT_OK) return st;
-  st = ir_emit(t, ARMJIT_OP_JUMP, ARMJIT_VOID, args, nargs, NULL, 0,
-                             label, NULL);
+  uint32_t idx;
+  st = ir_emit(t, ARMJIT_OP_JUMP, ARMJIT_VOID, args, nargs, NULL, 0, label, &idx);
   if (st != ARMJIT_OK) return emit_err(t, fn, st);
+  mark_checked(t, idx); /* variadic, no result */
   return ARMJIT_OK;
 }
 
@@ -220,8 +230,10 @@ armjit_status armjit_jump_to(armjit_trace *t, const char *label, const armjit_va
   if (st != ARMJIT_OK) return st;
   int32_t id = ir_xlabel(t, label, strlen(label));
   if (!id) return emit_err(t, fn, ARMJIT_E_NOMEM);
-  st = ir_emit(t, ARMJIT_OP_JUMP, ARMJIT_VOID, args, nargs, NULL, 0, id, NULL);
+  uint32_t idx;
+  st = ir_emit(t, ARMJIT_OP_JUMP, ARMJIT_VOID, args, nargs, NULL, 0, id, &idx);
   if (st != ARMJIT_OK) return emit_err(t, fn, st);
+  mark_checked(t, idx);
   return ARMJIT_OK;
 }
 
@@ -233,6 +245,7 @@ int armjit_finish(armjit_trace *t, const armjit_val *args, unsigned nargs) {
   armjit_status st = ir_emit(t, ARMJIT_OP_FINISH, ARMJIT_VOID, args, nargs, NULL, 0,
                              -1, &idx);
   if (st != ARMJIT_OK) { emit_err(t, fn, st); return -1; }
+  mark_checked(t, idx); /* variadic, no result */
   return t->ops[idx].id;
 }
 
@@ -244,8 +257,11 @@ armjit_status armjit_debug_merge_point(armjit_trace *t, const char *text) {
   if (n > IR_MAX_TEXT)
     return ir_builder_fail(t, ARMJIT_E_LIMIT, "%s: text of %zu bytes (at most %u)", fn, n,
                            IR_MAX_TEXT);
-  armjit_status st = ir_emit_text(t, ARMJIT_OP_DEBUG_MERGE_POINT, text, n, NULL);
-  return st != ARMJIT_OK ? emit_err(t, fn, st) : ARMJIT_OK;
+  uint32_t idx;
+  armjit_status st = ir_emit_text(t, ARMJIT_OP_DEBUG_MERGE_POINT, text, n, &idx);
+  if (st != ARMJIT_OK) return emit_err(t, fn, st);
+  mark_checked(t, idx); /* no arguments, no result */
+  return ARMJIT_OK;
 }
 
 armjit_status armjit_set_name(armjit_trace *t, const char *name) {
@@ -303,6 +319,7 @@ armjit_val armjit_op_descr(armjit_trace *t, armjit_opcode op, const armjit_val *
   armjit_status st = ir_emit(t, op, res, args, nargs, NULL, 0, -1, &idx);
   if (st != ARMJIT_OK) { emit_err(t, fn, st); return ARMJIT_NOVAL; }
   t->ops[idx].descr = descr;
+  mark_checked(t, idx);
   return t->ops[idx].res;
 }
 
@@ -320,6 +337,7 @@ armjit_val armjit_guard_exception(armjit_trace *t, armjit_val cls, const armjit_
   armjit_status st = ir_emit(t, ARMJIT_OP_GUARD_EXCEPTION, ARMJIT_REF, &cls, 1, fail, nfail,
                              -1, &idx);
   if (st != ARMJIT_OK) { emit_err(t, fn, st); return ARMJIT_NOVAL; }
+  mark_checked(t, idx);
   if (exit_id) *exit_id = t->ops[idx].id;
   return t->ops[idx].res;
 }

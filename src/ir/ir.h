@@ -101,6 +101,10 @@ struct armjit_trace {
 
   armjit_error builder_err;  /* first builder misuse (code != OK) */
   bool validated;
+  /* Ops [0, sig_checked) were appended by the builder, which checked each
+   * one's signature and result type (ir_check_sig) on the way in: the
+   * validator need not check them again.  The parser leaves it behind. */
+  uint32_t sig_checked;
 
   ir_namemap name_index;     /* exit/label name -> 2*label id, or 2*exit id + 1 */
 

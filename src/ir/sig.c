@@ -21,6 +21,14 @@ armjit_type ir_letter_type(char c) {
   }
 }
 
+#if defined(__GNUC__)
+#define IR_COLD __attribute__((cold, noinline))
+#define IR_NOINLINE __attribute__((noinline))
+#else
+#define IR_COLD
+#define IR_NOINLINE
+#endif
+
 static bool problem(ir_sig_problem *p, armjit_status code, int arg) {
   p->code = code;
   p->arg = arg;
@@ -29,7 +37,7 @@ static bool problem(ir_sig_problem *p, armjit_status code, int arg) {
 
 /* call / call_may_force: function address (ref or int), then the
  * descriptor's argument types; cond_call: its condition (an int) first. */
-static bool call_sig(const armjit_trace *t, const ir_srcmap *sm, unsigned opc,
+IR_NOINLINE static bool call_sig(const armjit_trace *t, const ir_srcmap *sm, unsigned opc,
                      int32_t descr, const ir_ref *args, uint32_t nargs, ir_sig_problem *p) {
   const ir_descr *d = ir_descr_at(t, descr);
   const char *op = ir_info(opc)->name;
@@ -93,6 +101,42 @@ static bool call_sig(const armjit_trace *t, const ir_srcmap *sm, unsigned opc,
   return true;
 }
 
+/* The number of letters of each op's signature, from the op table. */
+static const uint8_t sig_len[ARMJIT_OP__COUNT] = {
+#define SIG_LEN(name, text, args, res, flags) sizeof(args) - 1,
+    ARMJIT_OPS(SIG_LEN)
+#undef SIG_LEN
+};
+
+/* The messages of ir_check_sig, out of its way (a check that passes makes
+ * no text). */
+static IR_COLD bool arity_problem(const ir_opinfo *in, uint32_t nargs, ir_sig_problem *p) {
+  size_t want = strlen(in->args);
+  snprintf(p->msg, sizeof p->msg, "wrong number of arguments: %s takes %zu argument%s, got %u",
+           in->name, want, want == 1 ? "" : "s", nargs);
+  return problem(p, ARMJIT_E_INVALID, -1);
+}
+
+/* Argument k is `got` where the signature letter c wants `w`. */
+static IR_COLD bool type_problem(const armjit_trace *t, const ir_srcmap *sm,
+                                 const ir_opinfo *in, int32_t descr, ir_ref arg, uint32_t k,
+                                 char c, int star, armjit_type got, armjit_type w,
+                                 ir_sig_problem *p) {
+  char vn[64], dn[64];
+  ir_val_name(t, sm, arg, vn, sizeof vn);
+  int len = snprintf(p->msg, sizeof p->msg,
+                     "type mismatch: argument %u (%s) of %s is %s, expected %s", k + 1, vn,
+                     in->name, ir_type_name(got), ir_type_name(w));
+  size_t at = len < 0 ? 0 : (size_t)len < sizeof p->msg ? (size_t)len : sizeof p->msg - 1;
+  if (c == '*') {
+    snprintf(p->msg + at, sizeof p->msg - at, " like argument %d", star + 1);
+  } else if (c == 'd') {
+    ir_descr_desc(t, descr, dn, sizeof dn);
+    snprintf(p->msg + at, sizeof p->msg - at, " as descr %s", dn);
+  }
+  return problem(p, ARMJIT_E_TYPE, (int)k);
+}
+
 bool ir_check_sig(const armjit_trace *t, const ir_srcmap *sm, unsigned opc, int32_t descr,
                   const ir_ref *args, uint32_t nargs, armjit_type *res, ir_sig_problem *p) {
   const ir_opinfo *in = ir_info(opc);
@@ -104,17 +148,7 @@ bool ir_check_sig(const armjit_trace *t, const ir_srcmap *sm, unsigned opc, int3
   *res = in->res == 'd' ? dty : ir_letter_type(in->res);
   if (in->args[0] == '.') /* variadic lists take any types; calls follow the descr */
     return d ? call_sig(t, sm, opc, descr, args, nargs, p) : true;
-  /* nargs == strlen(in->args), reading no further than that (the
-   * signatures are a few letters; strlen only for the message) */
-  uint32_t have = 0;
-  while (have < nargs && in->args[have]) have++;
-  if (have != nargs || in->args[nargs]) {
-    size_t want = strlen(in->args);
-    snprintf(p->msg, sizeof p->msg,
-             "wrong number of arguments: %s takes %zu argument%s, got %u", in->name, want,
-             want == 1 ? "" : "s", nargs);
-    return problem(p, ARMJIT_E_INVALID, -1);
-  }
+  if (nargs != sig_len[opc]) return arity_problem(in, nargs, p);
   int star = -1;
   armjit_type star_ty = ARMJIT_VOID;
   for (uint32_t k = 0; k < nargs; k++) {
@@ -126,20 +160,7 @@ bool ir_check_sig(const armjit_trace *t, const ir_srcmap *sm, unsigned opc, int3
       continue;
     }
     w = c == '*' ? star_ty : c == 'd' ? dty : ir_letter_type(c);
-    if (got == w) continue;
-    char vn[64], dn[64];
-    ir_val_name(t, sm, args[k], vn, sizeof vn);
-    int len = snprintf(p->msg, sizeof p->msg,
-                       "type mismatch: argument %u (%s) of %s is %s, expected %s", k + 1, vn,
-                       in->name, ir_type_name(got), ir_type_name(w));
-    size_t at = len < 0 ? 0 : (size_t)len < sizeof p->msg ? (size_t)len : sizeof p->msg - 1;
-    if (c == '*') {
-      snprintf(p->msg + at, sizeof p->msg - at, " like argument %d", star + 1);
-    } else if (c == 'd') {
-      ir_descr_desc(t, descr, dn, sizeof dn);
-      snprintf(p->msg + at, sizeof p->msg - at, " as descr %s", dn);
-    }
-    return problem(p, ARMJIT_E_TYPE, (int)k);
+    if (got != w) return type_problem(t, sm, in, descr, args[k], k, c, star, got, w, p);
   }
   if (in->res == '*') *res = star_ty;
   return true;

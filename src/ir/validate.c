@@ -19,6 +19,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#ifndef NDEBUG
+#define IR_CHECK_AGAIN 1
+#else
+#define IR_CHECK_AGAIN 0
+#endif
+
 typedef struct {
   const armjit_trace *t;
   armjit_error *err;
@@ -284,9 +290,12 @@ static armjit_status check_op(const vctx *c, liveness *lv, uint32_t i) {
   } else if (op->descr >= 0) {
     return verr(c, ARMJIT_E_INVALID, i, IR_AT_DESCR, 0, "%s takes no descriptor", in->name);
   }
-  armjit_type res;
+  armjit_type res = (armjit_type)op->type;
   ir_sig_problem p;
-  if (!ir_check_sig(t, c->sm, op->opc, op->descr, a, op->nargs, &res, &p))
+  /* The builder checked the signatures of the ops it appended (debug
+   * builds check again, as a test that it did). */
+  if ((i >= t->sig_checked || IR_CHECK_AGAIN) &&
+      !ir_check_sig(t, c->sm, op->opc, op->descr, a, op->nargs, &res, &p))
     return verr(c, p.code, i, p.arg < 0 ? IR_AT_OP : IR_AT_ARG,
                 p.arg < 0 ? 0 : (uint32_t)p.arg, "%s", p.msg);
   if ((st = check_order(c, i)) != ARMJIT_OK) return st;

@@ -172,7 +172,10 @@ bool armjit_sym_is_local(const armjit_module *m, armjit_sym s) {
 /* ---- the text form: parsing -------------------------------------------------------------- */
 #define SYNTAX(lx, col, ...) ir_lex_err((lx), ARMJIT_E_SYNTAX, (col), __VA_ARGS__)
 
+/* *s and *n are set on every path (empty on error). */
 static armjit_status word(ir_lex *lx, const char *what, const char **s, uint32_t *n) {
+  *s = lx->p;
+  *n = 0;
   ir_lex_ws(lx);
   armjit_status st;
   size_t len = ir_lex_name(lx, &st);
