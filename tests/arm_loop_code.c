@@ -203,6 +203,47 @@ static void test_known_values_rotate(void **state) {
   }
 }
 
+/* float_add(acc, float_mul(x, y)) with acc dying there is one vmla.f64
+ * (src/cg/cg_fold.c), and its sums are the bits of C's multiply and add;
+ * float_add(float_mul(x, y), acc) keeps vmul and vadd. */
+static void test_vmla(void **state) {
+  (void)state;
+  static const char *const text[2] = {
+      "[i0, i1, f2, f3]\nlabel(i0, i1, f2, f3, descr=loop)\ni4 = int_lt(i0, i1)\n"
+      "guard_true(i4, descr=done) [f2]\nf5 = float_mul(f3, f3)\nf6 = float_add(f2, f5)\n"
+      "f7 = float_add(f3, 0.75)\ni8 = int_add(i0, 1)\njump(i8, i1, f6, f7, descr=loop)\n",
+      "[i0, i1, f2, f3]\nlabel(i0, i1, f2, f3, descr=loop)\ni4 = int_lt(i0, i1)\n"
+      "guard_true(i4, descr=done) [f2]\nf5 = float_mul(f3, f3)\nf6 = float_add(f5, f2)\n"
+      "f7 = float_add(f3, 0.75)\ni8 = int_add(i0, 1)\njump(i8, i1, f6, f7, descr=loop)\n"};
+  for (int k = 0; k < 2; k++) {
+    armjit_ctx *ctx = irs_ctx_with(0, 0);
+    armjit_trace *t = irs_parse(ctx, text[k]);
+    armjit_loop *l = irs_compile(ctx, t);
+    /* VMLA.F64 (A8.8.337, encoding A2): cond 1110 0D00 Vn Vd 1011 N0M0 Vm */
+    bool mla = (word_at(l, (int32_t)armjit_loop_op_offset(l, 4)) & 0x0fb00f50u) == 0x0e000b00u;
+    assert_int_equal(mla, k == 0);
+    assert_int_equal(armjit_loop_op_offset(l, 3) < 0, k == 0);  /* the folded multiply */
+    armjit_frame *f = armjit_frame_new(ctx, armjit_loop_frame_capacity(l));
+    f->values[0].i = 0;
+    f->values[1].i = 50;
+    f->values[2].f = 0.1;
+    f->values[3].f = -3.3;
+    double s = 0.1, x = -3.3;
+    for (int i = 0; i < 50; i++) {
+      volatile double p = x * x;  /* rounded, as VMLA rounds the product */
+      s = s + p;
+      x = x + 0.75;
+    }
+    armjit_error err;
+    assert_int_equal(armjit_run(l, f, &err), 0);
+    assert_memory_equal(&f->values[0].f, &s, sizeof s);
+    armjit_frame_free(ctx, f);
+    armjit_loop_free(l);
+    armjit_trace_free(t);
+    armjit_ctx_free(ctx);
+  }
+}
+
 /* The compare with a constant that needs a register (movw/movt, cmp):
  * the copy at the back edge loads it again. */
 static void test_constant_header(void **state) {
@@ -326,6 +367,7 @@ int main(void) {
       cmocka_unit_test(test_bridge_on_rotated_guard),
       cmocka_unit_test(test_not_rotated),
       cmocka_unit_test(test_known_values_rotate),
+      cmocka_unit_test(test_vmla),
       cmocka_unit_test(test_constant_header),
       cmocka_unit_test(test_hoisted_float_constants),
       cmocka_unit_test(test_hoisted_call_target),

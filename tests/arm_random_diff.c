@@ -59,6 +59,8 @@ typedef struct {
   unsigned long pypy_ops[M_COUNT]; /* how many such ops they have */
   unsigned known_done;         /* traces with values known before lowering */
   unsigned long known;         /* how many (rt_count_known) */
+  unsigned mla_done;           /* traces with float_add(acc, float_mul) */
+  unsigned long mla;           /* how many (rt_count_mla) */
   unsigned mismatches;
   double seconds;
   unsigned nsets;        /* bridge sets to compare */
@@ -276,6 +278,9 @@ static void test_random_diff(void **state) {
     uint32_t npypy = rt_count_pypy_ops(&g), nknown = rt_count_known(&g);
     p->known_done += nknown != 0;
     p->known += nknown;
+    uint32_t nmla = rt_count_mla(&g);
+    p->mla_done += nmla != 0;
+    p->mla += nmla;
     for (int m = 0; m < M_COUNT; m++) {
       if (m == M_NO_IDIV && i >= p->noidiv_count && p->only < 0) continue;
       check_one(p, &g, i, m, tseed);
@@ -435,6 +440,8 @@ int main(void) {
          p.pypy_ops[M_NORMAL] + p.pypy_ops[M_RANDOM_RA] + p.pypy_ops[M_NO_IDIV]);
   printf("random traces with values known before lowering (guarded ints used again, int ops "
          "of constants or identities): %u; %lu such values\n", p.known_done, p.known);
+  printf("random traces with float_add(acc, float_mul(x, y)), acc and the product dying there: %u; "
+         "%lu such pairs\n", p.mla_done, p.mla);
   printf("random traces: %u compared (%s), %u (%s), %u (%s); mismatches: %u; seed: %llu\n",
          p.done[M_NORMAL], mode_name[M_NORMAL], p.done[M_RANDOM_RA], mode_name[M_RANDOM_RA],
          p.done[M_NO_IDIV], mode_name[M_NO_IDIV], p.mismatches, (unsigned long long)p.seed);

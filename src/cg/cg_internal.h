@@ -259,11 +259,14 @@ void cg_exit_branch_values(cg *c, uint32_t id, const ir_ref *refs, uint32_t n,
                            a32_cond fail_cc);
 void cg_emit_stubs(cg *c);
 
-/* ---- shift folding (cg_fold.c) ---- */
+/* ---- folds into the next op: shifts, multiply-accumulate (cg_fold.c) ---- */
 armjit_status cg_fold_shifts(cg *c);
 /* When r is the result of a folded shift: its source in a register with
  * the shift, as a flexible operand. */
 bool cg_folded_operand(cg *c, ir_ref r, a32_operand *o);
+/* r is a float_mul folded into the float_add reading it (cg_fold.c):
+ * its operands in *x, *y. */
+bool cg_folded_mul(cg *c, ir_ref r, ir_ref *x, ir_ref *y);
 
 /* ---- cold code (cg_cold.c; the emitted shape is drawn there) ---- */
 typedef void (*cg_cold_fn)(cg *c, const cg_cold *k);

@@ -202,6 +202,22 @@ uint32_t rt_count_known(const rt_trace *g) {
   return n;
 }
 
+uint32_t rt_count_mla(const rt_trace *g) {
+  uint32_t n = 0;
+  for (uint32_t i = 0; i + 1 < g->nops; i++) {
+    const rt_op *m = &g->ops[i], *u = &g->ops[i + 1];
+    if (m->dead || u->dead || m->opc != ARMJIT_OP_FLOAT_MUL || u->opc != ARMJIT_OP_FLOAT_ADD ||
+        u->a[1] != m->res || u->a[0] == m->res)
+      continue;
+    bool more = RT_IS_CONST(u->a[0]);  /* the product or acc used again */
+    for (uint32_t j = i + 2; j < g->nops && !more; j++)
+      more = !g->ops[j].dead &&
+             (rt_uses(g, &g->ops[j], m->res) || rt_uses(g, &g->ops[j], u->a[0]));
+    n += !more;
+  }
+  return n;
+}
+
 armjit_type rt_ref_type(const rt_trace *g, int32_t ref) {
   return RT_IS_CONST(ref) ? g->consts[RT_CONST_INDEX(ref)].type : g->vtype[ref];
 }

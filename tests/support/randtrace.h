@@ -196,6 +196,10 @@ uint32_t rt_count_pypy_ops(const rt_trace *g);
  * (after the guard or in its own fail args), and int ops of two constants
  * or with an identity constant (x + 0, x & -1, ...). */
 uint32_t rt_count_known(const rt_trace *g);
+/* float_add(acc, float_mul(x, y)) right after the multiply, the product
+ * and acc (a variable) used there for the last time: the compiler's vmla
+ * (src/cg/cg_fold.c). */
+uint32_t rt_count_mla(const rt_trace *g);
 
 /* Type of a value id or constant reference. */
 armjit_type rt_ref_type(const rt_trace *g, int32_t ref);
