@@ -294,7 +294,7 @@ static void gen_int(gen *s) {
 static void gen_float(gen *s) {
   uint32_t k = rt_below(s->r, 100);
   int32_t a[2];
-  if (k < 10) { /* acc + x * y: a multiply-accumulate when acc dies here */
+  if (k < 8) { /* acc + x * y: a multiply-accumulate when acc dies here */
     a[0] = rt_g_operand(s, ARMJIT_FLOAT);
     a[1] = rt_g_operand(s, ARMJIT_FLOAT);
     int32_t acc = rt_g_operand(s, ARMJIT_FLOAT);
