@@ -4,7 +4,8 @@
  * table (.rodata), a buffer (.bss), a vtable of function addresses called
  * with call_ind, a word holding a C function's address, and a function in
  * a named section runs compiled and interpreted, call after call, with the
- * same results and the same data; the loaded data is reached by name. */
+ * same results and the same data; the loaded data is reached by name.
+ * Rodata in a code section lies between its functions. */
 #include "arm_mc_harness.h"
 
 static int32_t c_twice(int32_t x) { return 2 * x; }
@@ -107,10 +108,66 @@ static void test_unknown_extern(void **state) {
   armjit_ctx_free(ctx);
 }
 
+/* Data in a code section: a table in .vec between two functions of it
+ * (declaration order), 16-aligned, holding a function's and a data
+ * word's address; a .rodata word holding the table's address.  Loaded,
+ * the words hold the loaded addresses, the code reads the table by its
+ * label, and the results equal the interpreter's. */
+static const char vec_text[] =
+    "data @cnt data align 4 = [i32 5, i32 7]\n"
+    "func @first() -> i32 section(\".vec\") {\nentry:\n  ret 1\n}\n"
+    "data @ftab rodata section(\".vec\") align 16 = [i32 3, @first, @cnt+4, i8 9]\n"
+    "data @pt rodata = [@ftab+8]\n"
+    "func @sum() -> i32 section(\".vec\") {\n"
+    "entry:\n"
+    "  t = addr @ftab\n"
+    "  a = load.i32 t, 0\n"
+    "  fp = load.ref t, 8\n"
+    "  b = load.i32 fp, 0\n"
+    "  c = load.u8 t, 12\n"
+    "  f = load.ref t, 4\n"
+    "  d = call_ind.i32 f()\n"
+    "  x = add.i32 a, b\n"
+    "  y = add.i32 x, c\n"
+    "  z = add.i32 y, d\n"
+    "  ret z\n"
+    "}\n";
+
+static void test_code_section_data(void **state) {
+  (void)state;
+  armjit_ctx *ctx = mch_ctx(0);
+  armjit_module *m = mch_parse(ctx, vec_text);
+  armjit_error err;
+  armjit_mcode *code = armjit_module_load(m, &err);
+  if (!code) fail_msg("%s", err.msg);
+  int32_t (*sum)(void) = (int32_t (*)(void))(uintptr_t)armjit_mcode_symbol(code, "sum");
+  const uint32_t *ftab = armjit_mcode_symbol(code, "ftab"), *pt = armjit_mcode_symbol(code, "pt");
+  const uint8_t *first = armjit_mcode_symbol(code, "first");
+  int32_t *cnt = armjit_mcode_symbol(code, "cnt");
+  assert_true(sum && ftab && pt && first && cnt);
+  assert_int_equal((uintptr_t)ftab % 16, 0);
+  assert_true((const uint8_t *)ftab > first && (const uint8_t *)ftab < (const uint8_t *)sum);
+  assert_int_equal(ftab[0], 3);
+  assert_int_equal(ftab[1], (uint32_t)(uintptr_t)first);
+  assert_int_equal(ftab[2], (uint32_t)(uintptr_t)&cnt[1]);
+  assert_int_equal(pt[0], (uint32_t)(uintptr_t)&ftab[2]);
+  armjit_mval want;
+  if (armjit_mc_interpret(m, "sum", NULL, 0, &want, NULL, &err) != ARMJIT_OK)
+    fail_msg("interpret: %s", err.msg);
+  assert_int_equal(want.i32, 3 + 7 + 9 + 1);
+  assert_int_equal(sum(), want.i32);
+  cnt[1] = 100;
+  assert_int_equal(sum(), 3 + 100 + 9 + 1);
+  armjit_mcode_free(code);
+  armjit_module_free(m);
+  armjit_ctx_free(ctx);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_loaded_data),
       cmocka_unit_test(test_unknown_extern),
+      cmocka_unit_test(test_code_section_data),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,7 +10,9 @@
  * Env: ARMJIT_SEED (default ARMJIT_RANDOM_SEED), ARMJIT_COUNT (default
  * ARMJIT_DIFF_COUNT), ARMJIT_INDEX (one trace only), ARMJIT_SHRINK=0
  * (don't minimize mismatches), ARMJIT_VERBOSE=1 (print every trace),
- * ARMJIT_NO_CALLS=1 / ARMJIT_NO_MEM=1 (leave calls / memory ops out).
+ * ARMJIT_NO_CALLS=1 / ARMJIT_NO_MEM=1 (leave calls / memory ops out),
+ * ARMJIT_SETS (bridge sets), ARMJIT_GC_COUNT (GC traces: GC ops mixed in,
+ * run under the tests' moving collector, docs/random-testing.md).
  * Crashes and hangs of compiled code count as mismatches.
  * The first few mismatches are printed in full (trace, inputs, both
  * results, disassembly) and minimized into a regression-file form. */
@@ -35,6 +37,9 @@
 
 #ifndef ARMJIT_SET_COUNT
 #define ARMJIT_SET_COUNT 2000 /* bridge sets per run (env ARMJIT_SETS) */
+#endif
+#ifndef ARMJIT_GC_COUNT
+#define ARMJIT_GC_COUNT 2000 /* GC traces per run (env ARMJIT_GC_COUNT) */
 #endif
 
 enum { M_NORMAL, M_RANDOM_RA, M_NO_IDIV, M_COUNT };
@@ -69,6 +74,14 @@ typedef struct {
   unsigned exits_in_bridge, exits_elsewhere, inval_fired; /* how deep runs went */
   rs_stats stats;
   double set_seconds;
+  /* GC traces (test_random_gc) */
+  unsigned ngc;          /* to compare */
+  unsigned gc_done[2];   /* per allocation mode (normal, random) */
+  unsigned gc_with_ops, gc_wide, gc_pypy, gc_env, gc_loops, gc_mismatches;
+  unsigned long gc_ops;
+  uint64_t gc_slow, gc_collections, gc_moved, gc_wb;
+  size_t gc_sites, gc_map_bytes;
+  double gc_seconds;
 } params;
 
 static uint64_t env_u64(const char *name, uint64_t def) {
@@ -158,9 +171,9 @@ static void shrink_and_print(params *p, const rt_trace *g0, const armjit_options
       if (rt_diff_still_fails(&g, &one)) { fo.seed = seeds[k]; break; }
     }
   }
-  armjit_ctx *ctx = rt_ctx_new(&fo);
   rt_env env;
-  bool has_env = g.env && rt_env_init(&env, g.env_seed);
+  bool has_env = g.env && rt_env_for(&env, &g);
+  armjit_ctx *ctx = rt_ctx_new_env(&fo, has_env ? &env : NULL);
   if (ctx && g.env == has_env) {
     fprintf(stderr, "---- minimized in %u steps (%u predicate runs) ----\n", steps, pred.calls);
     fprintf(stderr, "# seed %llu index %u (%s)\n", (unsigned long long)p->seed, index,
@@ -190,13 +203,13 @@ static bool check_one(params *p, const rt_trace *g, unsigned index, int mode,
                       uint64_t tseed) {
   armjit_options o = mode_options(mode, tseed);
   armjit_error err;
-  armjit_ctx *ctx = rt_ctx_new(&o);
-  assert_non_null(ctx);
   rt_env env, *e = NULL;
   if (g->env) {
-    assert_true(rt_env_init(&env, g->env_seed));
+    assert_true(rt_env_for(&env, g));
     e = &env;
   }
+  armjit_ctx *ctx = rt_ctx_new_env(&o, e);
+  assert_non_null(ctx);
   armjit_trace *t = rt_build(ctx, g, false);
   assert_non_null(t);
   if (armjit_trace_validate(t, &err) != ARMJIT_OK) {
@@ -223,6 +236,16 @@ static bool check_one(params *p, const rt_trace *g, unsigned index, int mode,
     fail();
   }
   bool ok = v == RT_SAME;
+  if (ok && g->gc) {
+    p->gc_slow += d.gc_slow;
+    p->gc_collections += d.gc_collections;
+    p->gc_moved += d.gc_moved;
+    p->gc_wb += d.gc_wb;
+    armjit_gc_map_stats ms;
+    armjit_loop_gc_stats(d.loop, &ms);
+    p->gc_sites += ms.sites;
+    p->gc_map_bytes += ms.map_bytes;
+  }
   if (!ok) {
     p->mismatches++;
     fprintf(stderr, "MISMATCH seed %llu index %u (%s): %s\n", (unsigned long long)p->seed,
@@ -296,6 +319,74 @@ static void test_random_diff(void **state) {
   armjit_ctx_free(gctx);
   for (int k = 0; k < 5; k++) signal(sigs[k], old[k]);
   assert_int_equal(p->mismatches, 0);
+}
+
+/* ---- GC traces ------------------------------------------------------------- */
+/* The shared generator with GC ops mixed in (randgc.c) — with i64 and f32,
+ * PyPy's ops, memory ops and calls — run under the tests' moving collector
+ * (gc_model.h) in both runs: exit, values, arena and heap compared byte
+ * for byte, and the collector's counts.  Normal and random allocation
+ * alternate. */
+static void test_random_gc(void **state) {
+  params *p = *state;
+  /* and SIGABRT: the collector aborts on a broken heap */
+  static const int sigs[] = {SIGSEGV, SIGILL, SIGBUS, SIGFPE, SIGALRM, SIGABRT};
+  void (*old[6])(int);
+  for (int k = 0; k < 6; k++) old[k] = signal(sigs[k], on_crash);
+  armjit_ctx *gctx = rt_ctx_new(NULL);
+  assert_non_null(gctx);
+  unsigned before = p->mismatches;
+  clock_t t0 = clock();
+  /* until ngc traces with GC ops ran (the few without any run too) */
+  for (unsigned i = 0; p->only >= 0 ? i <= (unsigned long)p->only
+                                    : p->gc_with_ops < p->ngc && i < 2 * p->ngc;
+       i++) {
+    if (p->only >= 0 && (long)i != p->only) continue;
+    uint64_t tseed = rt_trace_seed(p->seed ^ 0x6c6c6c6cu, i);
+    rt_rng r;
+    rt_rng_seed(&r, tseed);
+    rt_config cfg;
+    rt_config_random(&r, &cfg);
+    cfg.gc_pct = 30 + rt_below(&r, 30);
+    if (rt_chance(&r, 70)) cfg.wide_pct = 10 + rt_below(&r, 30);
+    if (cfg.mem_pct + cfg.call_pct == 0 && rt_chance(&r, 50)) {
+      cfg.mem_pct = rt_below(&r, 25);
+      cfg.call_pct = rt_below(&r, 15);
+    }
+    if (p->no_calls) cfg.call_pct = 0;
+    if (p->no_mem) cfg.mem_pct = 0;
+    /* the nursery holds what stays live: no huge traces */
+    if (cfg.nops < 8 || cfg.nops > 120) cfg.nops = 8 + rt_below(&r, 60);
+    if (cfg.live > 40) cfg.live = 40;
+    if (cfg.nargs > 20) cfg.nargs = 20;
+    if (cfg.max_fail > 30) cfg.max_fail = 30;
+    cfg.head_pct = 25;
+    rt_trace g;
+    assert_true(rt_generate(&r, &cfg, gctx, &g));
+    int mode = i % 2 ? M_RANDOM_RA : M_NORMAL;
+    uint32_t ngcops = rt_count_gc_ops(&g);
+    check_one(p, &g, i, mode, tseed);
+    p->gc_done[mode == M_RANDOM_RA]++;
+    if (ngcops) {
+      p->gc_with_ops++;
+      p->gc_ops += ngcops;
+      p->gc_wide += rt_uses_wide(&g);
+      p->gc_pypy += rt_count_pypy_ops(&g) != 0;
+      p->gc_env += cfg.mem_pct + cfg.call_pct != 0;
+      p->gc_loops += g.loop;
+    }
+    rt_trace_clear(&g);
+  }
+  p->gc_seconds = (double)(clock() - t0) / CLOCKS_PER_SEC;
+  p->gc_mismatches = p->mismatches - before;
+  armjit_ctx_free(gctx);
+  for (int k = 0; k < 6; k++) signal(sigs[k], old[k]);
+  assert_int_equal(p->gc_mismatches, 0);
+  if (p->only < 0 && p->ngc >= 100) { /* the collector really ran and moved */
+    assert_true(p->gc_collections > p->ngc / 4);
+    assert_true(p->gc_moved > p->gc_collections);
+    assert_true(p->gc_wb > 0);
+  }
 }
 
 /* ---- sets of loops and bridges (randset.h) -------------------------------- */
@@ -412,6 +503,7 @@ int main(void) {
   p.count = (unsigned)env_u64("ARMJIT_COUNT", ARMJIT_DIFF_COUNT);
   p.noidiv_count = p.count / 4 ? p.count / 4 : p.count;
   p.nsets = (unsigned)env_u64("ARMJIT_SETS", ARMJIT_SET_COUNT);
+  p.ngc = (unsigned)env_u64("ARMJIT_GC_COUNT", ARMJIT_GC_COUNT);
   const char *only = getenv("ARMJIT_INDEX");
   p.only = only && *only ? strtol(only, NULL, 0) : -1;
   const char *sh = getenv("ARMJIT_SHRINK");
@@ -424,6 +516,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_prestate(test_random_diff, &p),
       cmocka_unit_test_prestate(test_bridge_sets, &p),
+      cmocka_unit_test_prestate(test_random_gc, &p),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   printf("random traces: %.1f s cpu\n", p.seconds);
@@ -457,6 +550,18 @@ int main(void) {
          st->inval[RS_INVAL_BEFORE], st->inval[RS_INVAL_DURING], p.inval_fired,
          p.exits_in_bridge, p.exits_elsewhere, p.set_mismatches,
          (unsigned long long)p.seed);
+  printf("random GC traces: %u compared (%u normal RA, %u random RA), %u with GC ops (%lu of "
+         "them), of those %u with i64 or f32, %u with PyPy's ops, %u with memory ops or "
+         "calls, %u loops; the collector: %llu slow-path calls, %llu collections, %llu "
+         "objects moved, %llu barrier slow paths; %zu GC points, %.2f map bytes each; "
+         "mismatches: %u; seed: %llu\n",
+         p.gc_done[0] + p.gc_done[1], p.gc_done[0], p.gc_done[1], p.gc_with_ops, p.gc_ops,
+         p.gc_wide, p.gc_pypy, p.gc_env, p.gc_loops, (unsigned long long)p.gc_slow,
+         (unsigned long long)p.gc_collections, (unsigned long long)p.gc_moved,
+         (unsigned long long)p.gc_wb, p.gc_sites,
+         p.gc_sites ? (double)p.gc_map_bytes / (double)p.gc_sites : 0.0, p.gc_mismatches,
+         (unsigned long long)p.seed);
+  printf("random GC traces: %.1f s cpu\n", p.gc_seconds);
   printf("bridge sets with call_assembler: %u sets, %u calls (their mismatches counted above)\n",
          st->callasm_sets, st->callasm_calls);
   return rc;

@@ -431,6 +431,127 @@ static void test_bare_ld(void **state) {
   }
 }
 
+/* ---- a code section holding data ------------------------------------------------------ */
+/* A vector table (data) and a reset function in .vectors, in declaration
+ * order, then more data: one "ax" section aligned to the table's 32, $d
+ * and $a at each switch, the data as OBJECT symbols at their aligned
+ * offsets, the address words as R_ARM_ABS32, and GNU ld links it (with
+ * the ELF entry the reset function) so that the section's bytes are the
+ * table then the code. */
+static const char vectors_text[] =
+    "extern @go()\n"
+    "data @vt rodata section(\".vectors\") align 32 = [i32 0xe59ff018, @rst, @tail+2]\n"
+    "func @rst() naked section(\".vectors\") {\n"
+    "entry:\n"
+    "  p = addr @vt\n"
+    "  q = addr @tail\n"
+    "  call @go()\n"
+    "  pi = ptr_to_int p\n"
+    "  store.i32 q, 0, pi\n"
+    "  halt\n"
+    "}\n"
+    "data @tail rodata section(\".vectors\") align 16 = [i8 7, i8 8, i8 9]\n"
+    "func @rst2() naked section(\".vectors\") {\n"
+    "entry:\n"
+    "  halt\n"
+    "}\n";
+
+static void test_code_section_data(void **state) {
+  (void)state;
+  if (!have("readelf") || !have("arm-none-eabi-objdump")) skip();
+  armjit_error err;
+  armjit_ctx *ctx = armjit_ctx_new(NULL, &err);
+  assert_non_null(ctx);
+  armjit_module *m = armjit_module_parse(ctx, vectors_text, &err);
+  if (!m) fail_msg("%s", err.msg);
+  armjit_object *o = armjit_module_compile(m, &err);
+  if (!o) fail_msg("%s", err.msg);
+  char dir[64] = "/tmp/armjit-elf-vec-XXXXXX", path[128], cmd[512];
+  assert_non_null(mkdtemp(dir));
+  snprintf(path, sizeof path, "%s/v.o", dir);
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  assert_int_equal(armjit_object_write_elf(o, 0, f, &err), ARMJIT_OK);
+  fclose(f);
+  int st;
+  snprintf(cmd, sizeof cmd, "readelf -SsrW %s", path);
+  char *out = run(cmd, &st);
+  assert_int_equal(st, 0);
+  /* one section, executable, aligned to 32 */
+  expect_line(out, "] .vectors", "PROGBITS");
+  expect_line(out, "] .vectors ", " AX  0   0 32");
+  unsigned value, size;
+  char type[16], bind[16], ndx[16];
+  assert_true(sym_line(out, "vt", &value, &size, type, bind, ndx));
+  assert_int_equal(value, 0);
+  assert_int_equal(size, 12);
+  assert_string_equal(type, "OBJECT");
+  unsigned rst, rst_size, tail, rst2;
+  assert_true(sym_line(out, "rst", &rst, &rst_size, type, bind, ndx));
+  assert_string_equal(type, "FUNC");
+  assert_int_equal(rst, 12);                      /* right after the table */
+  assert_true(sym_line(out, "tail", &tail, &size, type, bind, ndx));
+  assert_string_equal(type, "OBJECT");
+  assert_int_equal(size, 3);
+  assert_int_equal(tail % 16, 0);
+  assert_true(tail >= rst + rst_size && tail < rst + rst_size + 16);
+  assert_true(sym_line(out, "rst2", &rst2, &size, type, bind, ndx));
+  assert_int_equal(rst2, tail + 4);               /* the 3 bytes padded to a word */
+  /* mapping symbols at every switch: $d table, $a rst, $d padding + tail, $a rst2 */
+  char line[96];
+  snprintf(line, sizeof line, "%08x     0 NOTYPE  LOCAL  DEFAULT    2 $d", 0u);
+  expect(out, line);
+  snprintf(line, sizeof line, "%08x     0 NOTYPE  LOCAL  DEFAULT    2 $a", rst);
+  expect(out, line);
+  snprintf(line, sizeof line, "%08x     0 NOTYPE  LOCAL  DEFAULT    2 $d", rst + rst_size);
+  expect(out, line);
+  snprintf(line, sizeof line, "%08x     0 NOTYPE  LOCAL  DEFAULT    2 $a", rst2);
+  expect(out, line);
+  /* the table's words: ABS32 to the function and to the later data + 2 */
+  expect_line(out, "00000004 ", "R_ARM_ABS32            0000000c   rst");
+  char rel[96];
+  snprintf(rel, sizeof rel, "R_ARM_ABS32            %08x   tail", tail);
+  expect_line(out, "00000008 ", rel);
+  expect(out, "R_ARM_MOVW_ABS_NC      00000000   vt");
+  free(out);
+  /* objdump: the table as data, the code as instructions */
+  snprintf(cmd, sizeof cmd, "arm-none-eabi-objdump -d %s", path);
+  out = run(cmd, &st);
+  assert_int_equal(st, 0);
+  expect(out, "00000000 <vt>:");
+  expect(out, "18 f0 9f e5 00 00 00 00 02 00 00 00");
+  expect_line(out, "<rst>:", "");
+  expect(out, "movw\tr");
+  snprintf(line, sizeof line, "%x:\t00090807", tail);
+  expect(out, line);
+  free(out);
+  /* GNU ld: entry rst, the section at 0x8000 holding table then code */
+  if (have("arm-none-eabi-ld")) {
+    snprintf(cmd, sizeof cmd,
+             "arm-none-eabi-ld -e rst --defsym=go=0x9001 -Ttext=0x8000 --section-start=.vectors=0x8000 "
+             "%s -o %s/v.elf && readelf -hsW %s/v.elf",
+             path, dir, dir);
+    out = run(cmd, &st);
+    if (st != 0) fail_msg("%s:\n%s", cmd, out);
+    char entry[64];
+    snprintf(entry, sizeof entry, "Entry point address:               0x%x", 0x8000 + rst);
+    expect(out, entry);
+    free(out);
+    snprintf(cmd, sizeof cmd, "arm-none-eabi-objdump -s -j .vectors %s/v.elf", dir);
+    out = run(cmd, &st);
+    assert_int_equal(st, 0);
+    snprintf(line, sizeof line, " 8000 18f09fe5 0c800000 %02x%02x0000", (0x8000 + tail + 2) & 0xff,
+             ((0x8000 + tail + 2) >> 8) & 0xff);
+    expect(out, line);
+    free(out);
+  }
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  assert_int_equal(system(cmd), 0);
+  armjit_object_free(o);
+  armjit_module_free(m);
+  armjit_ctx_free(ctx);
+}
+
 /* ---- what exceptions add ------------------------------------------------------------ */
 static const char exc_text[] =
     "trap svc\n"
@@ -510,6 +631,7 @@ int main(void) {
       cmocka_unit_test(test_objdump_matches_listing),
       cmocka_unit_test(test_linux_hard),    cmocka_unit_test(test_linux_soft),
       cmocka_unit_test(test_bare_ld),       cmocka_unit_test(test_exception_symbols),
+      cmocka_unit_test(test_code_section_data),
       cmocka_unit_test(test_api_errors),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

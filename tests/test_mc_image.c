@@ -432,6 +432,56 @@ static void test_object(void **state) {
   armjit_module_free(m);
 }
 
+/* Rodata in a code section, linked: the table's words hold the linked
+ * addresses of a function of the section and of the data after it, the
+ * code's MOVW/MOVT pair the table's address, and a .rodata word too. */
+static void test_code_section_data(void **state) {
+  armjit_ctx *ctx = *state;
+  armjit_error err;
+  armjit_module *m = armjit_module_parse(
+      ctx,
+      "data @vt rodata section(\".vectors\") align 32 = [i32 0xe59ff018, @rst, @tl+2]\n"
+      "func @rst() naked section(\".vectors\") {\nentry:\n  p = addr @vt\n"
+      "  store.i32 p, 0, 1 volatile\n  halt\n}\n"
+      "data @tl rodata section(\".vectors\") align 8 = [i8 5]\n"
+      "data @pt rodata = [@vt+4]\n",
+      &err);
+  if (!m) fail_msg("%d:%d: %s", err.line, err.col, err.msg);
+  armjit_object *o = armjit_module_compile(m, &err);
+  if (!o) fail_msg("%s", err.msg);
+  static const armjit_section_addr vec[] = {{".vectors", 0x40}};
+  armjit_link_options opt = {.text = 0x10000, .sections = vec, .nsections = 1};
+  assert_int_equal(armjit_object_link(o, &opt, NULL, NULL, &err), ARMJIT_OK);
+  uint32_t addr, vt, rst, tl;
+  size_t size;
+  const uint8_t *p = armjit_object_section(o, ".vectors", &addr, &size);
+  assert_non_null(p);
+  assert_int_equal(addr, 0x40);
+  assert_true(armjit_object_symbol_addr(o, "vt", &vt));
+  assert_true(armjit_object_symbol_addr(o, "rst", &rst));
+  assert_true(armjit_object_symbol_addr(o, "tl", &tl));
+  assert_int_equal(vt, 0x40);
+  assert_int_equal(rst, 0x40 + 12);
+  assert_int_equal(tl % 8, 0);
+  assert_true(tl > rst && tl < addr + size);
+  uint32_t w[3];
+  memcpy(w, p, sizeof w);
+  assert_int_equal(w[0], 0xe59ff018);
+  assert_int_equal(w[1], rst);
+  assert_int_equal(w[2], tl + 2);
+  assert_int_equal(p[tl - addr], 5);
+  uint32_t w0, w1;
+  memcpy(&w0, p + 12, 4);
+  memcpy(&w1, p + 16, 4);
+  assert_int_equal(imm16(w0) | imm16(w1) << 16, vt);
+  const uint8_t *ro = armjit_object_section(o, ".rodata", &addr, &size);
+  assert_non_null(ro);
+  memcpy(w, ro, 4);
+  assert_int_equal(w[0], vt + 4);
+  armjit_object_free(o);
+  armjit_module_free(m);
+}
+
 static int setup(void **state) {
   armjit_error err;
   *state = armjit_ctx_new(NULL, &err);
@@ -447,6 +497,7 @@ int main(void) {
       cmocka_unit_test(test_relocs_and_veneers), cmocka_unit_test(test_errors),
       cmocka_unit_test(test_sections),           cmocka_unit_test(test_chain),
       cmocka_unit_test(test_chain_limit),        cmocka_unit_test(test_object),
+      cmocka_unit_test(test_code_section_data),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

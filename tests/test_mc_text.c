@@ -386,6 +386,8 @@ static const err_case rule_errors[] = {
      "@f: a function in section .x cannot throw"},
     {"data @d data section(\".x\") size 4\nfunc @f() section(\".x\") {\nentry:\n  ret\n}\n",
      ARMJIT_E_INVALID, 2, 6, "@f: section .x holds data (@d), not functions"},
+    {"func @f() section(\".x\") {\nentry:\n  ret\n}\ndata @d bss section(\".x\") size 4\n",
+     ARMJIT_E_INVALID, 5, 6, "@d: section .x holds functions (@f), not bss"},
     {"data @d data size 4\nfunc @f() {\nentry:\n  call @d()\n  ret\n}\n", ARMJIT_E_INVALID, 4, 3,
      "@d is data, not a function"},
     {"func @g() {\nentry:\n  ret\n}\ndata @d data = [i8 1, @g]\n", ARMJIT_E_INVALID, 5, 23,

@@ -170,7 +170,7 @@ static void test_roundtrip(void **state) {
     if (!opcount[k] && k != ARMJIT_OP_CALL_ASSEMBLER && /* needs a second trace: the
                                                            callasm tests */
         !(ir_info((unsigned)k)->flags & ARMJIT_OPF_GC) && k != ARMJIT_OP_KEEPALIVE) {
-      /* (the GC ops need a collector: tests/arm_gc_random.c) */
+      /* (the GC ops need a collector: arm_random_diff's GC traces) */
       fprintf(stderr, "generator never produced %s\n", op_names[k]);
       missing++;
     }

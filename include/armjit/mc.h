@@ -156,8 +156,9 @@ armjit_status armjit_data_reloc(armjit_module *m, armjit_sym d, uint32_t off, ar
                                 int32_t addend);
 /* Place function or data s in the named section `name` (".vectors": '.'
  * then letters, digits, _ . $ -, at most 63 bytes, none of .text .rodata
- * .data .bss); NULL: back to the default.  One section holds functions or
- * data of one kind.  A function in a named section is not in the
+ * .data .bss); NULL: back to the default.  A section holds data of one
+ * kind, or functions and rodata in module order (a code section: the data
+ * between the functions, at its alignment).  A function in a named section is not in the
  * exception function table: it has no handlers, and no op of it but a
  * call may throw (the validator's). */
 armjit_status armjit_sym_set_section(armjit_module *m, armjit_sym s, const char *name);

@@ -266,7 +266,8 @@ void mc_exc_emit(mc_mod *mm, a32_buf *b, const armjit_module *m, mc_exc *x, uint
 a32_sym mc_mod_sym(mc_mod *mm, uint32_t s);
 /* The module's exception state (NULL: none). */
 mc_exc *mc_mod_exc(mc_mod *mm);
-/* The label of module function s. */
+/* The label of module function s, or of data s in a code section (0 for
+ * other data and externs: they are reached by symbol). */
 a32_label mc_mod_label(mc_mod *mm, uint32_t s);
 /* Call module function s from code of function `from` (UINT32_MAX: the
  * module's own code in .text): BL to its label in the same section, else

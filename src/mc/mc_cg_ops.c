@@ -552,8 +552,9 @@ static void lower_addr(mc_fn *c, const mir_op *op) {
   a32_reg d = mc_dst(c, op->result, 0, MC_T0);
   int32_t off = op->imm[0];
   uint32_t sym = (uint32_t)op->sym;
-  if (c->m->syms[sym].kind == MIR_SYM_FUNC) { /* a function of the module: its label */
-    a32_mov_label_abs(c->b, A32_AL, d, mc_mod_label(c->mm, sym));
+  a32_label l = mc_mod_label(c->mm, sym);
+  if (l) { /* a function of the module, or data in a code section: its label */
+    a32_mov_label_abs(c->b, A32_AL, d, l);
     mc_add_imm(c, d, d, off, d == MC_T1 ? MC_T0 : MC_T1);
   } else if (off >= -32768 && off <= 32767) {
     a32_mov_sym_abs(c->b, A32_AL, d, mc_mod_sym(c->mm, sym), off);

@@ -95,25 +95,36 @@ armjit_object *armjit_module_compile(armjit_module *m, armjit_error *err) {
   mm.sym = ajx_calloc(ctx, m->nsyms ? m->nsyms : 1, sizeof *mm.sym);
   if (!o->b || !o->fns || !mm.label || !mm.sym) goto nomem;
   if (mc_exc_used(m) && !(mm.exc = mc_exc_new(ctx, mm.b))) goto nomem;
-  for (uint32_t s = 0; s < m->nsyms; s++)
-    if (m->syms[s].kind == MIR_SYM_FUNC) mm.label[s] = a32_label_new(mm.b);
+  if (!mc_obj_alloc_data(o)) goto nomem;
   /* .text: its functions, then what exceptions add; then each named code
-   * section with its functions (mc_obj.h) */
+   * section with its functions and rodata (mc_obj.h) */
   o->secs = ajx_calloc(ctx, nf + 1, sizeof *o->secs);
   if (!o->secs) goto nomem;
   o->secs[o->ncode++] = (mc_osec){".text", MC_LSEC_CODE, 0, 0, 4, NULL};
+  o->nsecs = 1;
   for (uint32_t s = 0; s < m->nsyms; s++)
-    if (m->syms[s].kind == MIR_SYM_FUNC && m->syms[s].section) {
-      uint32_t k = 1;
-      while (k < o->ncode && strcmp(o->secs[k].name, m->syms[s].section) != 0) k++;
-      if (k == o->ncode) o->secs[o->ncode++] = (mc_osec){m->syms[s].section, MC_LSEC_CODE, 0, 0, 4, NULL};
+    if (m->syms[s].kind == MIR_SYM_FUNC && m->syms[s].section &&
+        mc_obj_sec(o, m->syms[s].section) == UINT32_MAX) {
+      o->secs[o->ncode++] = (mc_osec){m->syms[s].section, MC_LSEC_CODE, 0, 0, 4, NULL};
+      o->nsecs = o->ncode;
     }
+  for (uint32_t s = 0; s < m->nsyms; s++) {
+    uint32_t sec = m->syms[s].section ? mc_obj_sec(o, m->syms[s].section) : UINT32_MAX;
+    if (m->syms[s].kind == MIR_SYM_FUNC || sec != UINT32_MAX) mm.label[s] = a32_label_new(mm.b);
+    uint32_t al = m->syms[s].kind == MIR_SYM_DATA ? m->syms[s].data->align : 0;
+    if (sec != UINT32_MAX && al > o->secs[sec].align) o->secs[sec].align = al;
+  }
   o->exc_off[0] = o->exc_off[1] = o->exc_off[2] = UINT32_MAX;
   for (uint32_t sec = 0; sec < o->ncode; sec++) {
+    while (a32_buf_size(mm.b) & (o->secs[sec].align - 1)) a32_word(mm.b, 0);
     o->secs[sec].start = (uint32_t)a32_buf_size(mm.b);
     for (uint32_t s = 0; s < m->nsyms; s++) {
-      if (m->syms[s].kind != MIR_SYM_FUNC || strcmp(mir_sym_section(&m->syms[s]), o->secs[sec].name))
+      if (m->syms[s].kind == MIR_SYM_EXTERN || strcmp(mir_sym_section(&m->syms[s]), o->secs[sec].name))
         continue;
+      if (m->syms[s].kind == MIR_SYM_DATA) {
+        mc_obj_emit_data(o, mm.b, sec, s, mm.label[s]);
+        continue;
+      }
       mc_fnrec *f = &o->fns[o->nfns++];
       const mir_func *fn = mir_fn(m, s);
       f->sym = s;
@@ -136,7 +147,6 @@ armjit_object *armjit_module_compile(armjit_module *m, armjit_error *err) {
     if (sec == 0 && mm.exc) mc_exc_emit(&mm, mm.b, m, mm.exc, o->exc_off);
     o->secs[sec].size = (uint32_t)a32_buf_size(mm.b) - o->secs[sec].start;
   }
-  o->nsecs = o->ncode;
   if (a32_buf_status(mm.b) != A32_OK) {
     ajx_err(err, a32_buf_status(mm.b) == A32_ERR_NOMEM ? ARMJIT_E_NOMEM
                  : a32_buf_status(mm.b) == A32_ERR_FULL  ? ARMJIT_E_LIMIT
@@ -187,6 +197,7 @@ static bool resolve(void *ud, a32_sym sym, const char *name, uint32_t *addr) {
   (void)sym;
   const loader *L = ud;
   const mc_odata *d = find_data(L->o, name);
+  if (d && d->sec < L->o->ncode) return false; /* in the code being placed: by label only */
   if (d) {
     *addr = (uint32_t)(L->data_at[d->sec] + d->off);
     return true;
@@ -255,7 +266,15 @@ armjit_mcode *armjit_object_load(armjit_object *o, armjit_error *err) {
     if (i < a32_buf_nrelocs(o->b)) name = a32_buf_reloc(o->b, i, &r) ? r.name : NULL;
     else if (!find_fn(o, o->drel[i - a32_buf_nrelocs(o->b)].target))
       name = o->drel[i - a32_buf_nrelocs(o->b)].target;
-    if (name && !resolve(&L, 0, name, &a)) {
+    const mc_odata *d = name ? find_data(o, name) : NULL;
+    if (d && d->sec < o->ncode && i < a32_buf_nrelocs(o->b)) {
+      ajx_err(err, ARMJIT_E_UNSUPPORTED,
+              "@%s in code section %s is referenced by symbol (a raw function's word or an "
+              "exception tag): loading reaches data in code sections only by label",
+              name, o->secs[d->sec].name);
+      goto fail;
+    }
+    if (name && !d && !resolve(&L, 0, name, &a)) {
       ajx_err(err, ARMJIT_E_INVALID,
               "unresolved symbol '%s': register it with armjit_ctx_add_symbol before loading",
               name);
@@ -264,7 +283,15 @@ armjit_mcode *armjit_object_load(armjit_object *o, armjit_error *err) {
   }
   c->code = armjit_code_new_with(o->ctx, o->b, resolve, &L, err);
   if (!c->code) goto fail;
-  /* the data's words holding addresses: functions at their loaded entry */
+  for (uint32_t i = 0; i < o->ncode; i++)
+    if ((uintptr_t)armjit_code_entry(c->code) % o->secs[i].align) {
+      ajx_err(err, ARMJIT_E_UNSUPPORTED,
+              "section %s wants %u-byte alignment, more than the code arena gives", o->secs[i].name,
+              (unsigned)o->secs[i].align);
+      goto fail;
+    }
+  /* the words holding addresses: functions at their loaded entry; in code
+   * sections written through the arena */
   for (uint32_t i = 0; i < o->ndrel; i++) {
     const mc_orel *r = &o->drel[i];
     uint32_t a = 0;
@@ -272,10 +299,13 @@ armjit_mcode *armjit_object_load(armjit_object *o, armjit_error *err) {
     if (f) a = (uint32_t)(uintptr_t)f;
     else (void)resolve(&L, 0, r->target, &a);
     a += (uint32_t)r->addend;
-    memcpy((void *)(c->data_at[r->sec] + r->at), &a, 4);
+    if (r->sec >= o->ncode) memcpy((void *)(c->data_at[r->sec] + r->at), &a, 4);
+    else if (armjit_code_patch(c->code, o->secs[r->sec].start + r->at, &a, 1, err) != ARMJIT_OK)
+      goto fail;
   }
   return c;
 fail:
+  armjit_code_free(c->code);
   free_data(o->ctx, c, o->nsecs);
   ajx_free(o->ctx, c);
   return NULL;
@@ -309,6 +339,8 @@ void *armjit_mcode_symbol(const armjit_mcode *c, const char *name) {
     if (c->o->exc_off[k] != UINT32_MAX && strcmp(name, mc_exc_names[k]) == 0)
       return (uint8_t *)armjit_code_entry(c->code) + c->o->exc_off[k];
   const mc_odata *d = c ? find_data(c->o, name) : NULL;
+  if (d && d->sec < c->o->ncode)
+    return (uint8_t *)armjit_code_entry(c->code) + c->o->secs[d->sec].start + d->off;
   if (d && c->data_at) return (void *)(c->data_at[d->sec] + d->off);
   return NULL;
 }
@@ -390,15 +422,22 @@ static armjit_status dis(const armjit_object *o, const void *code, FILE *out) {
  *   @vt: 8 bytes in .rodata
  *     00000000: 00000000  .word @f
  *     00000004: 00000004  .word @cnt+4 */
-static void dis_data(const armjit_object *o, const uintptr_t *data_at, FILE *out) {
+static void dis_data(const armjit_object *o, const uintptr_t *data_at, const uint8_t *code,
+                     FILE *out) {
   for (uint32_t k = 0; k < o->ndata; k++) {
     const mc_odata *d = &o->data[k];
     const mc_osec *sec = &o->secs[d->sec];
     const mir_sym *y = &o->m->syms[d->sym];
-    uint32_t size = y->data->size, base = data_at ? (uint32_t)data_at[d->sec] : 0;
+    bool in_code = d->sec < o->ncode; /* in the code: its bytes there */
+    uint32_t size = y->data->size;
+    uint32_t base = in_code    ? (data_at ? (uint32_t)(uintptr_t)(code + sec->start) : 0)
+                    : data_at ? (uint32_t)data_at[d->sec]
+                              : 0;
     fprintf(out, "@%s: %u bytes in %s%s\n", y->name, (unsigned)size, sec->name,
-            sec->bytes ? "" : " (zeros)");
-    const uint8_t *p = data_at ? (const uint8_t *)data_at[d->sec] : sec->bytes;
+            sec->bytes || in_code ? "" : " (zeros)");
+    const uint8_t *p = in_code ? code + sec->start
+                       : data_at ? (const uint8_t *)data_at[d->sec]
+                                 : sec->bytes;
     for (uint32_t off = 0; p && off < size; off += 4) {
       uint32_t at = d->off + off;
       if (size - off < 4) {
@@ -422,13 +461,13 @@ static void dis_data(const armjit_object *o, const uintptr_t *data_at, FILE *out
 
 armjit_status armjit_object_dis(const armjit_object *o, FILE *out) {
   armjit_status st = dis(o, NULL, out);
-  if (st == ARMJIT_OK) dis_data(o, NULL, out);
+  if (st == ARMJIT_OK) dis_data(o, NULL, a32_buf_data(o->b), out);
   return st;
 }
 
 armjit_status armjit_mcode_dis(const armjit_mcode *c, FILE *out) {
   if (!c) return ARMJIT_E_ARG;
   armjit_status st = dis(c->o, armjit_code_entry(c->code), out);
-  if (st == ARMJIT_OK) dis_data(c->o, c->data_at, out);
+  if (st == ARMJIT_OK) dis_data(c->o, c->data_at, armjit_code_entry(c->code), out);
   return st;
 }

@@ -9,10 +9,49 @@
 
 const char *const mc_exc_names[3] = {"__armjit_throw", "__armjit_trap_svc", "__armjit_fntab"};
 
-static uint32_t find_sec(const armjit_object *o, const char *name) {
+uint32_t mc_obj_sec(const armjit_object *o, const char *name) {
   for (uint32_t i = 0; i < o->nsecs; i++)
     if (strcmp(o->secs[i].name, name) == 0) return i;
   return UINT32_MAX;
+}
+
+bool mc_obj_alloc_data(armjit_object *o) {
+  const armjit_module *m = o->m;
+  uint32_t nd = 0, nr = 0;
+  for (uint32_t s = 0; s < m->nsyms; s++)
+    if (m->syms[s].kind == MIR_SYM_DATA) nd++, nr += m->syms[s].data->nrelocs;
+  o->data = ajx_calloc(o->ctx, nd + 1, sizeof *o->data);
+  o->drel = ajx_calloc(o->ctx, nr + 1, sizeof *o->drel);
+  return o->data && o->drel;
+}
+
+/* The word at p holding addend a (REL: the addend in the word itself, AAELF). */
+static void put_addend(uint8_t *p, int32_t addend) {
+  uint32_t a = (uint32_t)addend;
+  p[0] = (uint8_t)a, p[1] = (uint8_t)(a >> 8), p[2] = (uint8_t)(a >> 16), p[3] = (uint8_t)(a >> 24);
+}
+
+void mc_obj_emit_data(armjit_object *o, a32_buf *b, uint32_t sec, uint32_t s, a32_label l) {
+  const mir_sym *y = &o->m->syms[s];
+  const mir_data *md = y->data;
+  uint32_t from = (uint32_t)a32_buf_size(b) - o->secs[sec].start, al = md->align;
+  if (md->nrelocs && al < 4) al = 4;
+  while ((a32_buf_size(b) - o->secs[sec].start) & (al - 1)) a32_word(b, 0);
+  uint32_t off = (uint32_t)a32_buf_size(b) - o->secs[sec].start;
+  o->data[o->ndata++] = (mc_odata){s, sec, off, from};
+  a32_label_bind(b, l);
+  uint32_t r = 0;
+  for (uint32_t at = 0; at < md->size; at += 4) {
+    uint8_t w[4] = {0, 0, 0, 0};
+    if (r < md->nrelocs && md->relocs[r].off == at) {
+      const mir_dreloc *x = &md->relocs[r++];
+      o->drel[o->ndrel++] = (mc_orel){sec, off + at, o->m->syms[x->sym].name, x->addend};
+      put_addend(w, x->addend);
+    } else {
+      if (md->bytes) memcpy(w, md->bytes + at, md->size - at < 4 ? md->size - at : 4);
+    }
+    a32_word(b, (uint32_t)w[0] | (uint32_t)w[1] << 8 | (uint32_t)w[2] << 16 | (uint32_t)w[3] << 24);
+  }
 }
 
 uint32_t mc_obj_code_sec(const armjit_object *o, uint32_t at) {
@@ -31,17 +70,21 @@ void mc_obj_free_data(armjit_object *o) {
   o->ndata = o->ndrel = 0;
 }
 
+/* Is data symbol y in a code section of o (placed by mc_obj_emit_data)? */
+static bool in_code(const armjit_object *o, const mir_sym *y) {
+  uint32_t sec = y->section ? mc_obj_sec(o, y->section) : UINT32_MAX;
+  return sec < o->ncode;
+}
+
 /* Sections in the order .rodata, .data, .bss, then named ones as the
  * module first names them; each symbol after the one before, aligned. */
 armjit_status mc_obj_layout_data(armjit_object *o, armjit_error *err) {
   const armjit_module *m = o->m;
-  uint32_t nd = 0, nr = 0;
+  uint32_t nd = 0;
   for (uint32_t s = 0; s < m->nsyms; s++)
-    if (m->syms[s].kind == MIR_SYM_DATA) nd++, nr += m->syms[s].data->nrelocs;
+    nd += m->syms[s].kind == MIR_SYM_DATA && !in_code(o, &m->syms[s]);
   if (!nd) return ARMJIT_OK;
-  o->data = ajx_calloc(o->ctx, nd, sizeof *o->data);
-  o->drel = ajx_calloc(o->ctx, nr + 1, sizeof *o->drel);
-  if (!o->data || !o->drel) goto nomem;
+  uint32_t first = o->ndata; /* the data laid out here */
   mc_osec *secs = ajx_realloc(o->ctx, o->secs, (o->nsecs + nd + 3) * sizeof *o->secs);
   if (!secs) goto nomem;
   o->secs = secs;
@@ -56,7 +99,7 @@ armjit_status mc_obj_layout_data(armjit_object *o, armjit_error *err) {
     }
   for (uint32_t s = 0; s < m->nsyms; s++) { /* the named ones */
     const mir_sym *y = &m->syms[s];
-    if (y->kind == MIR_SYM_DATA && y->section && find_sec(o, y->section) == UINT32_MAX)
+    if (y->kind == MIR_SYM_DATA && y->section && mc_obj_sec(o, y->section) == UINT32_MAX)
       o->secs[o->nsecs++] = (mc_osec){y->section, kinds[y->data->kind], 0, 0, 1, NULL};
   }
   /* symbols in module order within their section */
@@ -64,13 +107,13 @@ armjit_status mc_obj_layout_data(armjit_object *o, armjit_error *err) {
   if (!size) goto nomem;
   for (uint32_t s = 0; s < m->nsyms; s++) {
     const mir_sym *y = &m->syms[s];
-    if (y->kind != MIR_SYM_DATA) continue;
-    uint32_t sec = find_sec(o, mir_sym_section(y));
+    if (y->kind != MIR_SYM_DATA || in_code(o, y)) continue;
+    uint32_t sec = mc_obj_sec(o, mir_sym_section(y));
     uint32_t al = y->data->align;
     if (y->data->nrelocs && al < 4) al = 4; /* linkers want words aligned */
     if (al > o->secs[sec].align) o->secs[sec].align = al;
     uint64_t off = (size[sec] + al - 1) & ~(uint64_t)(al - 1);
-    o->data[o->ndata++] = (mc_odata){s, sec, (uint32_t)off};
+    o->data[o->ndata++] = (mc_odata){s, sec, (uint32_t)off, (uint32_t)off};
     size[sec] = off + y->data->size;
     if (size[sec] > UINT32_MAX) {
       ajx_free(o->ctx, size);
@@ -86,7 +129,7 @@ armjit_status mc_obj_layout_data(armjit_object *o, armjit_error *err) {
     }
   }
   ajx_free(o->ctx, size);
-  for (uint32_t k = 0; k < o->ndata; k++) {
+  for (uint32_t k = first; k < o->ndata; k++) {
     const mc_odata *d = &o->data[k];
     const mir_data *md = m->syms[d->sym].data;
     mc_osec *sec = &o->secs[d->sec];
@@ -94,10 +137,7 @@ armjit_status mc_obj_layout_data(armjit_object *o, armjit_error *err) {
     for (uint32_t r = 0; r < md->nrelocs; r++) {
       const mir_dreloc *x = &md->relocs[r];
       o->drel[o->ndrel++] = (mc_orel){d->sec, d->off + x->off, m->syms[x->sym].name, x->addend};
-      /* REL: the addend in the word itself (AAELF) */
-      uint32_t a = (uint32_t)x->addend;
-      uint8_t *p = sec->bytes + d->off + x->off;
-      p[0] = (uint8_t)a, p[1] = (uint8_t)(a >> 8), p[2] = (uint8_t)(a >> 16), p[3] = (uint8_t)(a >> 24);
+      put_addend(sec->bytes + d->off + x->off, x->addend);
     }
   }
   return ARMJIT_OK;
@@ -109,8 +149,10 @@ nomem:
 /* Sections: the code ones (ranges of the buffer), then the data ones.
  * Relocations: the buffer's records (externs, helpers, data, by name) and
  * its label pairs (addr of a function: its section plus offset), then the
- * data words.  Symbols: the functions at their entries, what exceptions
- * add, the data. */
+ * data words (of data sections and of code sections holding data).
+ * Symbols: the functions at their entries, what exceptions add, the data.
+ * Mapping: $d for constant pools, the exception table and data in code
+ * sections, $a for each function's entry and what exceptions add. */
 armjit_ctx *mc_object_ctx(const armjit_object *o) { return o->ctx; }
 mc_image **mc_object_image_slot(armjit_object *o) { return &o->img; }
 const mc_image *mc_object_image(const armjit_object *o) { return o->img; }
@@ -141,7 +183,7 @@ armjit_status mc_object_view(const armjit_object *o, mc_link_in *in, armjit_erro
   in->sec = ajx_calloc(o->ctx, o->nsecs + 1, sizeof *in->sec);
   in->rel = ajx_calloc(o->ctx, nr + 2 * nl + o->ndrel + 1, sizeof *in->rel);
   in->sym = ajx_calloc(o->ctx, o->nfns + o->ndata + 4, sizeof *in->sym);
-  in->map = ajx_calloc(o->ctx, 2 * o->nfns + 4, sizeof *in->map);
+  in->map = ajx_calloc(o->ctx, 2 * o->nfns + o->ndata + 4, sizeof *in->map);
   if (!in->sec || !in->rel || !in->sym || !in->map) {
     mc_link_in_free(o->ctx, in);
     return ajx_err(err, ARMJIT_E_NOMEM, "out of memory linking the module");
@@ -195,6 +237,8 @@ armjit_status mc_object_view(const armjit_object *o, mc_link_in *in, armjit_erro
                                     table ? MC_LSYM_OBJECT : MC_LSYM_FUNC, false};
     in->map[in->nmap++] = (mc_lmap){0, o->exc_off[k], table};
   }
+  for (uint32_t k = 0; k < o->ndata; k++) /* data in code sections, its padding included */
+    if (o->data[k].sec < o->ncode) in->map[in->nmap++] = (mc_lmap){o->data[k].sec, o->data[k].from, true};
   qsort(in->map, in->nmap, sizeof *in->map, lmap_cmp);
   for (uint32_t k = 0; k < o->ndata; k++) {
     const mc_odata *d = &o->data[k];

@@ -4,14 +4,18 @@
  *
  *   code      one buffer: the functions of .text in module order, then
  *             what exceptions add (the unwinder, the SVC body, the table),
- *             then the functions of each named code section, section by
- *             section (in the order the module first names them).  Each
- *             code section is a byte range of the buffer.  Code never
+ *             then each named code section (one that holds functions, in
+ *             the order the module first names them) with its functions
+ *             and its rodata in module order (the data at its aligned
+ *             offset, its words holding addresses as records).  Each code
+ *             section is a byte range of the buffer, aligned to its
+ *             largest data alignment (at least 4).  Code never
  *             branches by label from one section into another (mc_mod_call
  *             goes through movw/movt ip, blx ip): sections may be placed
  *             apart.
  *   data      sections after the code ones: .rodata, .data, .bss, then the
- *             named data sections; each data symbol at its aligned offset
+ *             named data sections; each data symbol (but those of code
+ *             sections) at its aligned offset
  *             (at least 4 when it holds addresses), bytes copied from the
  *             module, and the words holding addresses as records.
  * Names (symbols, sections) point into the module, which outlives the
@@ -43,10 +47,11 @@ typedef struct {
 typedef struct {
   uint32_t sym;         /* module symbol */
   uint32_t sec, off;
+  uint32_t from;        /* in a code section: where its padding starts (<= off) */
 } mc_odata;
 
 typedef struct {
-  uint32_t sec, at;     /* the word at `at` of data section sec */
+  uint32_t sec, at;     /* the word at `at` of section sec (data, or code holding data) */
   const char *target;   /* holds this symbol's address + addend */
   int32_t addend;
 } mc_orel;
@@ -69,7 +74,18 @@ struct armjit_object {
 
 extern const char *const mc_exc_names[3];
 
-/* The data sections of o from its module (after its code sections).
+/* Room for every data symbol and data word of the module in o->data and
+ * o->drel.  false: out of memory. */
+bool mc_obj_alloc_data(armjit_object *o);
+/* The section of o named `name` (UINT32_MAX: none). */
+uint32_t mc_obj_sec(const armjit_object *o, const char *name);
+/* Data symbol s of the module into code section sec (b's end), at its
+ * alignment (zeros before it), its bytes as words, the words holding
+ * addresses as o->drel records with the addend in the word; l is bound
+ * at its first byte (code takes its address by the label). */
+void mc_obj_emit_data(armjit_object *o, a32_buf *b, uint32_t sec, uint32_t s, a32_label l);
+/* The data sections of o from its module (after its code sections), the
+ * data of code sections left where mc_obj_emit_data put it.
  * ARMJIT_E_NOMEM, ARMJIT_E_LIMIT (a section beyond 4 GiB). */
 armjit_status mc_obj_layout_data(armjit_object *o, armjit_error *err);
 void mc_obj_free_data(armjit_object *o);

@@ -559,27 +559,30 @@ static armjit_status fail_at(armjit_error *err, const mir_sym *y, uint32_t line,
   return ajx_err_at(err, ARMJIT_E_INVALID, (int)line, (int)col, "@%s: %s", y->name, msg);
 }
 
-/* One class per named section: functions, or data of one kind. */
+/* What may share a named section: data of one kind, or functions and
+ * rodata (a code section holds read-only data between its functions). */
 static int sym_class(const mir_sym *y) { return y->kind == MIR_SYM_FUNC ? 3 : y->data->kind; }
 static const char *class_name(int c) {
   static const char *const n[] = {"rodata", "data", "bss", "functions"};
   return n[c];
 }
+static bool classes_mix(int a, int b) {
+  return a == b || (a == 3 && b == ARMJIT_DATA_RODATA) || (b == 3 && a == ARMJIT_DATA_RODATA);
+}
 
 armjit_status mir_validate_data(armjit_module *m, armjit_error *err) {
   for (uint32_t s = 0; s < m->nsyms; s++) {
     mir_sym *y = &m->syms[s];
-    if (y->section) {
-      for (uint32_t t = 0; t < s; t++) {
-        const mir_sym *o = &m->syms[t];
-        if (!o->section || strcmp(o->section, y->section) != 0) continue;
-        if (sym_class(o) != sym_class(y))
-          return ajx_err_at(err, ARMJIT_E_INVALID, (int)y->line, (int)y->col,
-                            "@%s: section %s holds %s (@%s), not %s: one kind per section",
-                            y->name, y->section, class_name(sym_class(o)), o->name,
-                            class_name(sym_class(y)));
-        break;
-      }
+    for (uint32_t t = 0; y->section && t < s; t++) {
+      const mir_sym *o = &m->syms[t];
+      if (!o->section || strcmp(o->section, y->section) != 0 ||
+          classes_mix(sym_class(o), sym_class(y)))
+        continue;
+      return ajx_err_at(err, ARMJIT_E_INVALID, (int)y->line, (int)y->col,
+                        "@%s: section %s holds %s (@%s), not %s: a section holds data of one "
+                        "kind, or functions and rodata",
+                        y->name, y->section, class_name(sym_class(o)), o->name,
+                        class_name(sym_class(y)));
     }
     if (y->kind == MIR_SYM_FUNC && y->section) {
       /* the function table covers .text only (docs/mir.md, "sections") */

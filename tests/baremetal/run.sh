@@ -22,6 +22,9 @@
 # to expect in comment lines (`#` in .mir, any comment in C):
 #   uart: TEXT    the next line the UART must print (all of them, in order)
 #   exit: N       the exit status (default 0), given through semihosting
+#   placed: SECTION SYM...   each SYM lies inside the image's output section
+#                 SECTION (readelf -S / -s of image.elf)
+#   entry: SYM    the image's ELF entry is SYM
 # Exit status: 0 passed, 1 failed, 77 skipped (a tool is missing).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -43,8 +46,9 @@ fi
 
 CC=${ARM_NONE_EABI_GCC:-arm-none-eabi-gcc}
 LD=${ARM_NONE_EABI_LD:-arm-none-eabi-ld}
+READELF=${ARM_NONE_EABI_READELF:-arm-none-eabi-readelf}
 QEMU=${QEMU_SYSTEM_ARM:-qemu-system-arm}
-for t in "$CC" "$LD" "$QEMU" timeout; do
+for t in "$CC" "$LD" "$READELF" "$QEMU" timeout; do
   if ! command -v "$t" >/dev/null 2>&1; then
     echo "bare-metal $name: skipped: '$t' is not installed (scripts/deps.sh installs it)"
     exit 77
@@ -82,7 +86,7 @@ embed_image() {
 
 dir=$work/$name
 rm -rf "$dir" && mkdir -p "$dir" || fail "cannot create $dir"
-objs=() expect_uart=() expect_exit=0
+objs=() expect_uart=() expect_exit=0 expect_placed=() expect_entry=""
 for src in "$@"; do
   [ -f "$src" ] || src=$here/$src
   [ -f "$src" ] || fail "no source $src"
@@ -109,6 +113,10 @@ for src in "$@"; do
     sed -n 's/^[[:space:]]*\(#\|\/\/\|\/\*\|\*\)[[:space:]]*uart: \{0,1\}//p' "$src")
   e=$(sed -n 's/^[[:space:]]*\(#\|\/\/\|\/\*\|\*\)[[:space:]]*exit:[[:space:]]*\([0-9]*\).*/\2/p' "$src" | head -n 1)
   [ -n "$e" ] && expect_exit=$e
+  while IFS= read -r line; do expect_placed+=("$line"); done < <(
+    sed -n 's/^[[:space:]]*\(#\|\/\/\|\/\*\|\*\)[[:space:]]*placed:[[:space:]]*//p' "$src")
+  e=$(sed -n 's/^[[:space:]]*\(#\|\/\/\|\/\*\|\*\)[[:space:]]*entry:[[:space:]]*\([A-Za-z_0-9]*\).*/\2/p' "$src" | head -n 1)
+  [ -n "$e" ] && expect_entry=$e
 done
 
 # shellcheck disable=SC2086
@@ -117,6 +125,28 @@ libgcc=$("$CC" $cpu_flags -print-libgcc-file-name)
   -o "$dir/image.elf" \
   > "$dir/ld.log" 2>&1 || fail "arm-none-eabi-ld: $(cat "$dir/ld.log")"
 [ -s "$dir/ld.log" ] && fail "arm-none-eabi-ld warned: $(cat "$dir/ld.log")"
+
+# Where the symbols lie: `placed:` and `entry:` lines.
+"$READELF" -hSsW "$dir/image.elf" > "$dir/image.readelf" 2>&1 || fail "readelf: $(cat "$dir/image.readelf")"
+sym_addr() { awk -v n="$1" '$8 == n && $2 ~ /^[0-9a-f]+$/ { print $2; exit }' "$dir/image.readelf"; }
+for line in "${expect_placed[@]}"; do
+  read -r sec syms <<< "$line"
+  range=$(awk -v n="$sec" '{ for (i = 1; i < NF; i++) if ($i == n) { print $(i + 2), $(i + 4); exit } }' \
+    "$dir/image.readelf")
+  [ -n "$range" ] || fail "the image has no section $sec"
+  read -r sa ss <<< "$range"
+  for sym in $syms; do
+    a=$(sym_addr "$sym")
+    [ -n "$a" ] || fail "the image has no symbol $sym"
+    (( 16#$a >= 16#$sa && 16#$a < 16#$sa + 16#$ss )) ||
+      fail "$sym (0x$a) is not in $sec (0x$sa, 0x$ss bytes)"
+  done
+done
+if [ -n "$expect_entry" ]; then
+  a=$(sym_addr "$expect_entry")
+  entry=$(sed -n 's/^ *Entry point address: *0x\([0-9a-f]*\)/\1/p' "$dir/image.readelf")
+  [ -n "$a" ] && (( 16#$a == 16#$entry )) || fail "the entry is 0x$entry, not $expect_entry (0x$a)"
+fi
 
 start=$(date +%s%N)
 timeout 10 "$QEMU" -M xilinx-zynq-a9 -m 256M -nographic -semihosting -monitor none \

@@ -14,6 +14,7 @@ const gcm_type gct_types[GCT_NTYPES] = {
     [GCT_STR] = {GCM_STR, 0, 0, {0}, 1, false},
     [GCT_UNI] = {GCM_STR, 0, 0, {0}, 4, false},
     [GCT_BIG] = {GCM_FIXED, GCM_FIELDS + 6 * GCM_P, 1, {GCT_BIG_REF}, 0, false},
+    [GCT_WIDE] = {GCM_FIXED, GCT_WIDE_REF + GCM_P, 1, {GCT_WIDE_REF}, 0, false},
 };
 
 uint32_t gct_size(uint32_t tid) { return gct_types[tid].size; }

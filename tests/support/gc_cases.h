@@ -19,6 +19,7 @@ enum {
   GCT_STR,        /* a str (1-byte characters) */
   GCT_UNI,        /* a unicode (4-byte characters) */
   GCT_BIG,        /* 6 words, a ref in the last (GCT_BIG_REF), an int first */
+  GCT_WIDE,       /* a float, an i64, an f32, an int and a ref (GCT_WIDE_*) */
   GCT_NTYPES
 };
 #define GCT_VALUE GCM_FIELDS
@@ -26,6 +27,11 @@ enum {
 #define GCT_LEFT GCM_FIELDS
 #define GCT_RIGHT (GCM_FIELDS + GCM_P)
 #define GCT_BIG_REF (GCM_FIELDS + 5 * GCM_P)
+#define GCT_WIDE_F GCM_FIELDS
+#define GCT_WIDE_L (GCM_FIELDS + 8)
+#define GCT_WIDE_S (GCM_FIELDS + 16)
+#define GCT_WIDE_I (GCM_FIELDS + 20)
+#define GCT_WIDE_REF (GCM_FIELDS + 24)
 
 extern const gcm_type gct_types[GCT_NTYPES];
 /* The size new() takes for a fixed type. */

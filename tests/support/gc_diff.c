@@ -8,24 +8,27 @@
 
 #include "ir_support.h"
 
-typedef struct {
-  uint8_t *nursery, *old;
-  uint32_t nbytes, obytes;
-  uint64_t slow, coll, moved, wb, roots;
-} snapshot;
-
-static void take(const gcm *g, snapshot *s) {
+void gcd_take(const gcm *g, gcd_snap *s) {
+  memset(s, 0, sizeof *s);
   const uint8_t *p = gcm_nursery(g, &s->nbytes);
   s->nursery = malloc(s->nbytes ? s->nbytes : 1);
-  memcpy(s->nursery, p, s->nbytes);
+  if (s->nursery) memcpy(s->nursery, p, s->nbytes);
   p = gcm_old_space(g, &s->obytes);
   s->old = malloc(s->obytes ? s->obytes : 1);
-  memcpy(s->old, p, s->obytes);
+  if (s->old) memcpy(s->old, p, s->obytes);
   s->slow = g->slow_calls;
   s->coll = g->collections;
   s->moved = g->moved;
   s->wb = g->wb_calls;
   s->roots = g->roots;
+  s->bad_roots = g->bad_roots;
+  s->verified = gcm_verify(g, s->why, sizeof s->why);
+}
+
+void gcd_snap_free(gcd_snap *s) {
+  free(s->nursery);
+  free(s->old);
+  memset(s, 0, sizeof *s);
 }
 
 static bool same_bytes(const char *what, const uint8_t *a, uint32_t na, const uint8_t *b,
@@ -40,6 +43,36 @@ static bool same_bytes(const char *what, const uint8_t *a, uint32_t na, const ui
       return false;
     }
   return true;
+}
+
+bool gcd_same(const gcd_snap *i, const gcd_snap *c, char *why, size_t n) {
+  if (!i->nursery || !i->old || !c->nursery || !c->old) {
+    snprintf(why, n, "out of memory");
+    return false;
+  }
+  if (!i->verified || !c->verified) {
+    snprintf(why, n, "heap after the %s run: %s", i->verified ? "compiled" : "interpreted",
+             i->verified ? c->why : i->why);
+    return false;
+  }
+  if (i->bad_roots || c->bad_roots) {
+    snprintf(why, n, "roots that are no object's start (a raw pointer in the GC maps): %llu "
+             "interpreted, %llu compiled", (unsigned long long)i->bad_roots,
+             (unsigned long long)c->bad_roots);
+    return false;
+  }
+  if (i->slow != c->slow || i->coll != c->coll || i->moved != c->moved || i->wb != c->wb) {
+    snprintf(why, n,
+             "collector counts (slow, collections, moved, barriers): interpreted %llu %llu "
+             "%llu %llu, compiled %llu %llu %llu %llu",
+             (unsigned long long)i->slow, (unsigned long long)i->coll,
+             (unsigned long long)i->moved, (unsigned long long)i->wb,
+             (unsigned long long)c->slow, (unsigned long long)c->coll,
+             (unsigned long long)c->moved, (unsigned long long)c->wb);
+    return false;
+  }
+  return same_bytes("nursery", i->nursery, i->nbytes, c->nursery, c->nbytes, why, n) &&
+         same_bytes("old space", i->old, i->obytes, c->old, c->obytes, why, n);
 }
 
 bool gcd_compare(gcm *g, armjit_trace *t, armjit_loop *loop, gcd_setup_fn setup, void *ud,
@@ -64,42 +97,26 @@ bool gcd_compare(gcm *g, armjit_trace *t, armjit_loop *loop, gcd_setup_fn setup,
     armjit_frame_free(ctx, fi);
     return false;
   }
-  snapshot si;
-  take(g, &si);
-  char v[200];
-  bool ok = gcm_verify(g, v, sizeof v);
-  if (!ok) snprintf(why, n, "heap after the interpreter: %s", v);
+  gcd_snap si;
+  gcd_take(g, &si);
 
   gcm_reset(g);
   setup(g, t, in, ud);
   memcpy(f->values, in, nin * sizeof *in);
-  int id = ok ? armjit_run(loop, f, &err) : -1;
-  snapshot sc;
-  take(g, &sc);
-  if (ok && id < 0) {
+  int id = si.verified ? armjit_run(loop, f, &err) : -1;
+  gcd_snap sc;
+  gcd_take(g, &sc);
+  char v[200];
+  bool ok = true;
+  if (si.verified && id < 0) {
     snprintf(why, n, "armjit_run: %s", err.msg);
     ok = false;
   }
-  if (ok && !gcm_verify(g, v, sizeof v)) {
-    snprintf(why, n, "heap after the compiled run: %s", v);
-    ok = false;
-  }
-  if (ok && !irs_frames_equal(t, fi, f, v, sizeof v)) {
+  if (ok && si.verified && sc.verified && !irs_frames_equal(t, fi, f, v, sizeof v)) {
     snprintf(why, n, "exit: %s", v);
     ok = false;
   }
-  if (ok && (si.slow != sc.slow || si.coll != sc.coll || si.moved != sc.moved || si.wb != sc.wb)) {
-    snprintf(why, n,
-             "collector counts (slow, collections, moved, barriers): interpreted %llu %llu "
-             "%llu %llu, compiled %llu %llu %llu %llu",
-             (unsigned long long)si.slow, (unsigned long long)si.coll,
-             (unsigned long long)si.moved, (unsigned long long)si.wb,
-             (unsigned long long)sc.slow, (unsigned long long)sc.coll,
-             (unsigned long long)sc.moved, (unsigned long long)sc.wb);
-    ok = false;
-  }
-  ok = ok && same_bytes("nursery", si.nursery, si.nbytes, sc.nursery, sc.nbytes, why, n) &&
-       same_bytes("old space", si.old, si.obytes, sc.old, sc.obytes, why, n);
+  ok = ok && gcd_same(&si, &sc, why, n);
   if (res) {
     res->slow_calls = sc.slow;
     res->collections = sc.coll;
@@ -109,10 +126,8 @@ bool gcd_compare(gcm *g, armjit_trace *t, armjit_loop *loop, gcd_setup_fn setup,
     res->roots_compiled = sc.roots;
     res->exit_id = f->exit_id;
   }
-  free(si.nursery);
-  free(si.old);
-  free(sc.nursery);
-  free(sc.old);
+  gcd_snap_free(&si);
+  gcd_snap_free(&sc);
   armjit_frame_free(ctx, fi);
   return ok;
 }

@@ -10,6 +10,25 @@
 
 #include "gc_model.h"
 
+/* The collector's state after a run: its heap's bytes and its counts. */
+typedef struct {
+  uint8_t *nursery, *old;
+  uint32_t nbytes, obytes;
+  uint64_t slow, coll, moved, wb, roots, bad_roots;
+  bool verified;            /* gcm_verify held */
+  char why[200];            /* what it found when not */
+} gcd_snap;
+
+/* Take a snapshot of g (the heap is also verified); free it with
+ * gcd_snap_free. */
+void gcd_take(const gcm *g, gcd_snap *s);
+void gcd_snap_free(gcd_snap *s);
+/* The interpreted run's snapshot i against the compiled run's c: both
+ * heaps verified, no bad roots, the same counts (slow-path calls,
+ * collections, moved objects, barrier slow paths) and the same bytes.
+ * false with a message in why. */
+bool gcd_same(const gcd_snap *i, const gcd_snap *c, char *why, size_t n);
+
 /* Make the inputs (after the collector was reset): objects in the heap,
  * values in in[]. */
 typedef void (*gcd_setup_fn)(gcm *g, const armjit_trace *t, armjit_value *in, void *ud);

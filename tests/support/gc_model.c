@@ -105,13 +105,23 @@ static void on_root(void *ud, uintptr_t *root) {
   g->rootv[g->nroots++] = root;
 }
 
+/* mark[] per 8 bytes of the nursery: MARK_START at every object's start
+ * (set first), MARK_LIVE once reached. */
+enum { MARK_LIVE = 1, MARK_START = 2 };
+
+/* Is p (in the nursery) the start of an object? */
+static bool at_start(const gcm *g, uintptr_t p) {
+  uintptr_t d = p - from_start(g);
+  return d % 8 == 0 && (g->mark[d / 8] & MARK_START);
+}
+
 static void mark_ref(gcm *g, uintptr_t *field) {
   uintptr_t p = *field;
   if (!in_nursery(g, p)) return;
+  if (!at_start(g, p)) die("a reference into the middle of an object", p);
   uint32_t i = (uint32_t)((p - from_start(g)) / 8);
-  if ((p - from_start(g)) % 8) die("a reference into the middle of an object", p);
-  if (g->mark[i]) return;
-  g->mark[i] = 1;
+  if (g->mark[i] & MARK_LIVE) return;
+  g->mark[i] |= MARK_LIVE;
   push(&g->stack, &g->nstack, &g->stack_cap, p);
 }
 
@@ -136,6 +146,25 @@ void gcm_collect(gcm *g) {
   uint32_t words = (uint32_t)(g->free - start) / 8;  /* the nursery in use */
   memset(g->mark, 0, words);
   memset(g->fwd, 0, words * sizeof *g->fwd);
+  for (uintptr_t q = start; q < g->free;) {
+    uint32_t s = gcm_size(g, q);
+    if (!s) die("a nursery object with a bad header", q);
+    g->mark[(q - start) / 8] = MARK_START;
+    q += s;
+  }
+  /* tagged words are no references; a word into the nursery that is no
+   * object's start should not have been a root: count it, leave it */
+  uint32_t kept = 0;
+  for (uint32_t k = 0; k < g->nroots; k++) {
+    uintptr_t p = *g->rootv[k];
+    if (p & 1) continue;
+    if (in_nursery(g, p) && !at_start(g, p)) {
+      g->bad_roots++;
+      continue;
+    }
+    g->rootv[kept++] = g->rootv[k];
+  }
+  g->nroots = kept;
   g->nstack = 0;
   for (uint32_t k = 0; k < g->nroots; k++) mark_ref(g, g->rootv[k]);
   for (uint32_t k = 0; k < g->nremembered; k++) each_ref(g, g->remembered[k], mark_ref);
@@ -150,7 +179,7 @@ void gcm_collect(gcm *g) {
     uint32_t s = gcm_size(g, q);
     if (!s) die("a nursery object with a bad header", q);
     uint32_t i = (uint32_t)((q - start) / 8);
-    if (g->mark[i]) {
+    if (g->mark[i] & MARK_LIVE) {
       memcpy((void *)dst, (const void *)q, s);
       g->fwd[i] = dst;
       dst += s;
@@ -246,6 +275,7 @@ void gcm_reset(gcm *g) {
   g->free = (uintptr_t)g->space[0];
   set_top(g);
   g->slow_calls = g->collections = g->moved = g->roots = g->wb_calls = g->remembered_n = 0;
+  g->bad_roots = 0;
 }
 
 void gcm_fini(gcm *g) {

@@ -14,9 +14,13 @@
  *   - old objects (gcm_old) have the write-barrier flag set; the barrier's
  *     slow path remembers the object and clears the flag.
  * Objects: a 2-byte type id at 0, the flags byte at 2, the class word at
- * GCM_CLASS_OFF, fields from GCM_FIELDS (pointer-sized words).  Types are
- * given as a table (gcm_type).  Everything is checked: a root or field
- * that points into the nursery but not at a live object's start aborts. */
+ * GCM_CLASS_OFF (8, where randenv.h's arena objects have theirs, so one
+ * context's class_offset serves both), fields from GCM_FIELDS (16).
+ * Types are given as a table (gcm_type).  Odd words are tagged integers
+ * (PyPy's tagged pointers), never references.  Everything is checked: a
+ * field that points into the nursery but not at a live object's start
+ * aborts; a root that does (a raw pointer into an object the GC maps
+ * should not have held) is counted in bad_roots and left alone. */
 #ifndef ARMJIT_TESTS_GC_MODEL_H
 #define ARMJIT_TESTS_GC_MODEL_H
 
@@ -30,8 +34,8 @@
 #define GCM_TID_OFF 0
 #define GCM_FLAGS_OFF 2
 #define GCM_WB_FLAG 0x01u
-#define GCM_CLASS_OFF GCM_P
-#define GCM_FIELDS (2 * GCM_P)
+#define GCM_CLASS_OFF 8
+#define GCM_FIELDS 16
 /* Arrays: the length at GCM_P, items from 2P (strs and unicodes: their
  * hash word at P, the length at 2P, items from 3P: PyPy's rstr). */
 #define GCM_ARRAY_LEN GCM_P
@@ -60,6 +64,7 @@ typedef struct gcm {
   unsigned every;           /* collect on every k-th slow-path call (0: only when full) */
   /* statistics */
   uint64_t slow_calls, collections, moved, roots, wb_calls, remembered_n;
+  uint64_t bad_roots;        /* roots into the nursery that are no object's start */
   /* internals */
   uint8_t *space[2];
   uint32_t cap;

@@ -21,7 +21,12 @@ typedef struct {
 
 static armjit_val make_const(build *b, const rt_const *c) {
   if (c->sym > 0) return armjit_const_ref(b->t, rt_helper_addr((unsigned)c->sym - 1));
-  if (c->sym < 0) return armjit_const_ref(b->t, (uintptr_t)b->ctx);
+  if (c->sym == RT_SYM_CTX) return armjit_const_ref(b->t, (uintptr_t)b->ctx);
+  if (c->sym < 0) { /* unresolved: 0 (a GC trace built without its collector) */
+    uintptr_t a = 0;
+    armjit_ctx_symbol(b->ctx, c->sym == RT_SYM_GCM ? "rt_gcm" : "gcm_collect", &a);
+    return armjit_const_ref(b->t, a);
+  }
   switch (c->type) {
   case ARMJIT_INT: return armjit_const_int(b->t, c->v.i);
   case ARMJIT_REF: return armjit_const_ref(b->t, c->v.r);

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "gc_diff.h"
 #include "ir_support.h"
 #include "randenv.h"
 #include "randframe.h"
@@ -31,6 +32,9 @@ static armjit_frame *frame_with(armjit_ctx *ctx, uint32_t cap, const armjit_valu
   return f;
 }
 
+static rt_verdict compare_runs(armjit_ctx *ctx, armjit_trace *t, const armjit_value *in,
+                               uint32_t nin, rt_env *env, rt_diff *d, gcd_snap *heap);
+
 rt_verdict rt_diff_run(armjit_ctx *ctx, armjit_trace *t, const armjit_value *in,
                        uint32_t nin, rt_env *env, uint64_t max_steps, rt_diff *d) {
   memset(d, 0, sizeof *d);
@@ -46,9 +50,28 @@ rt_verdict rt_diff_run(armjit_ctx *ctx, armjit_trace *t, const armjit_value *in,
   armjit_status ist = armjit_interpret(t, d->fi, max_steps, &d->ierr);
   d->exc_i = armjit_exception(ctx);
   if (env) memcpy(env->after, env->arena, RT_NOBJS * RT_OBJ_SIZE);
+  /* the collector's heap after the interpreter (it must be sound) */
+  gcd_snap heap;
+  memset(&heap, 0, sizeof heap);
+  if (env && env->gc && ist == ARMJIT_OK) {
+    gcd_take(env->gc, &heap);
+    if (!heap.verified) {
+      snprintf(d->ierr.msg, sizeof d->ierr.msg, "the heap after the interpreter: %s", heap.why);
+      ist = ARMJIT_E_INVALID;
+    }
+  }
   if (env) rt_env_reset(env);
   armjit_clear_exception(ctx);
-  if (ist != ARMJIT_OK) return RT_ORACLE;
+  rt_verdict v = ist != ARMJIT_OK ? RT_ORACLE : compare_runs(ctx, t, in, nin, env, d, &heap);
+  gcd_snap_free(&heap);
+  return v;
+}
+
+/* The compiled run after the interpreter's (d->fi, and heap for GC
+ * traces), compared. */
+static rt_verdict compare_runs(armjit_ctx *ctx, armjit_trace *t, const armjit_value *in,
+                               uint32_t nin, rt_env *env, rt_diff *d, gcd_snap *heap) {
+  uint32_t cap = trace_cap(t);
 
   d->loop = armjit_compile_loop(ctx, t, &d->cerr);
   if (!d->loop) {
@@ -83,6 +106,20 @@ rt_verdict rt_diff_run(armjit_ctx *ctx, armjit_trace *t, const armjit_value *in,
   if (env && !rt_env_same_memory(env, why, sizeof why)) {
     snprintf(d->why, sizeof d->why, "interpreter vs compiled: %s", why);
     return RT_DIFF;
+  }
+  if (env && env->gc) {
+    gcd_snap c;
+    gcd_take(env->gc, &c);
+    d->gc_slow = c.slow;
+    d->gc_collections = c.coll;
+    d->gc_moved = c.moved;
+    d->gc_wb = c.wb;
+    bool same = gcd_same(heap, &c, why, sizeof why);
+    gcd_snap_free(&c);
+    if (!same) {
+      snprintf(d->why, sizeof d->why, "interpreter vs compiled: %s", why);
+      return RT_DIFF;
+    }
   }
   if (d->exc_i != d->exc_c) {
     snprintf(d->why, sizeof d->why,
@@ -169,14 +206,14 @@ uint32_t rt_regress_seed(unsigned k) { return (k + 1) * 0x9e3779b9u; }
 
 static bool fails_with(const rt_trace *g, const armjit_options *o, uint64_t max_steps,
                        unsigned timeout_s) {
-  armjit_ctx *ctx = rt_ctx_new(o);
-  if (!ctx) return false;
   rt_env env;
-  if (g->env && !rt_env_init(&env, g->env_seed)) {
-    armjit_ctx_free(ctx);
+  if (g->env && !rt_env_for(&env, g)) return false;
+  rt_env *e = g->env ? &env : NULL;
+  armjit_ctx *ctx = rt_ctx_new_env(o, e);
+  if (!ctx) {
+    if (e) rt_env_free(e);
     return false;
   }
-  rt_env *e = g->env ? &env : NULL;
   bool fails = false;
   armjit_trace *t = rt_build(ctx, g, false);
   uint32_t n;

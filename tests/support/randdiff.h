@@ -27,12 +27,16 @@ typedef struct {
   armjit_frame *fc;      /* compiled-code result (NULL if not run) */
   armjit_loop *loop;     /* NULL if compiling failed */
   uintptr_t exc_i, exc_c;/* pending exception after each run */
+  /* GC traces: the collector's counts in the compiled run (the same as
+   * the interpreter's when RT_SAME) */
+  uint64_t gc_slow, gc_collections, gc_moved, gc_wb;
   char why[320];         /* what differs */
 } rt_diff;
 
 /* Compare on inputs in[0..nin), and for traces with memory and calls (env
- * not NULL) also the arena afterwards and the pending exception.  ctx
- * must come from rt_ctx_new for those.  Free d with rt_diff_free. */
+ * not NULL) also the arena afterwards and the pending exception, and for
+ * GC traces the collector's heap and counts (gc_diff.h).  ctx must come
+ * from rt_ctx_new_env(.., env) for those.  Free d with rt_diff_free. */
 rt_verdict rt_diff_run(armjit_ctx *ctx, armjit_trace *t, const armjit_value *in,
                        uint32_t nin, rt_env *env, uint64_t max_steps, rt_diff *d);
 void rt_diff_free(armjit_ctx *ctx, rt_diff *d);

@@ -7,9 +7,46 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gc_cases.h"
 #include "randtrace.h"
 
 #define ARENA_BYTES (RT_NOBJS * RT_OBJ_SIZE)
+
+/* The GC input objects: old ones (their barrier flag set) and young ones,
+ * young 2's next is young 3. */
+static const struct {
+  uint8_t tid;
+  int8_t len;   /* arrays: the length; fixed types: -1 */
+  bool old;
+} gc_inputs[RT_NGCOBJS] = {
+    {GCT_NODE, -1, true}, {GCT_REFS, 4, true}, {GCT_NODE, -1, false}, {GCT_NODE, -1, false},
+    {GCT_PAIR, -1, true}, {GCT_WIDE, -1, false}, {GCT_INTS, 3, false}};
+
+uint8_t rt_env_gc_kind(unsigned k) { return RT_K_GC(gc_inputs[k].tid, gc_inputs[k].len); }
+
+bool rt_env_add_gc(rt_env *e, uint32_t window, unsigned every) {
+  e->gc = malloc(sizeof *e->gc);
+  if (!e->gc) return false;
+  gcm_init(e->gc, gct_types, GCT_NTYPES, 1 << 16, 1 << 12, window, every);
+  rt_env_reset(e);
+  return true;
+}
+
+static void gc_reset(rt_env *e) {
+  gcm *g = e->gc;
+  gcm_reset(g);
+  for (unsigned k = 0; k < RT_NGCOBJS; k++) {
+    int32_t len = gc_inputs[k].len < 0 ? 0 : gc_inputs[k].len;
+    e->gc_obj[k] = gc_inputs[k].old ? gcm_old(g, gc_inputs[k].tid, len)
+                                     : gcm_new(g, gc_inputs[k].tid, len);
+    uintptr_t cls = rt_env_class(k % RT_NCLASSES);
+    if (gc_inputs[k].tid == GCT_PAIR || gc_inputs[k].tid == GCT_WIDE)
+      memcpy((void *)(e->gc_obj[k] + GCM_CLASS_OFF), &cls, sizeof cls);
+  }
+  memcpy((void *)(e->gc_obj[2] + GCT_NEXT), &e->gc_obj[3], sizeof e->gc_obj[3]);
+  int32_t v = 41;
+  memcpy((void *)(e->gc_obj[3] + GCT_VALUE), &v, 4);
+}
 
 bool rt_env_init(rt_env *e, uint64_t seed) {
   memset(e, 0, sizeof *e);
@@ -37,6 +74,8 @@ bool rt_env_init(rt_env *e, uint64_t seed) {
 }
 
 void rt_env_free(rt_env *e) {
+  if (e->gc) gcm_fini(e->gc);
+  free(e->gc);
   free(e->block);
   memset(e, 0, sizeof *e);
 }
@@ -55,6 +94,7 @@ void rt_env_reset(rt_env *e) {
     memcpy(e->image + (size_t)k * RT_OBJ_SIZE + RT_CLASS_OFFSET, &cls, sizeof cls);
   }
   memcpy(e->arena, e->image, ARENA_BYTES);
+  if (e->gc) gc_reset(e);
 }
 
 /* Are the 8 bytes at k a NaN double in both images? */
@@ -106,7 +146,9 @@ static uint64_t dbits(double d) {
 }
 static i32 as_i32(uint64_t h) { return (i32)((h >> 13) & 0x7fffffff) - 0x40000000; }
 static double as_f64(uint64_t h) { return (double)(int64_t)(h >> 20) / 1024.0; }
-static ref as_ref(uint64_t h) { return (ref)(uint32_t)(h >> 7); }
+/* odd: a tagged word, which a collector leaves alone (GC traces hold
+ * helpers' ref results across collections) */
+static ref as_ref(uint64_t h) { return (ref)(uint32_t)(h >> 7) | 1u; }
 #define I(x) h = mix(h, (uint32_t)(x))
 #define R(x) h = mix(h, (uint64_t)(x))
 /* NaNs hash alike: which NaN an op gives is unspecified */

@@ -27,20 +27,34 @@
 #define RT_CLASS_OFFSET 8  /* a pointer-sized word (8 bytes on the host) */
 #define RT_DATA 16         /* first byte traces may write */
 #define RT_NCLASSES 3
+#define RT_NGCOBJS 7       /* GC objects a GC trace may get as inputs */
 
+struct gcm;
+
+/* GC traces (rt_trace.gc) also get a heap of the tests' moving collector
+ * (gc_model.h, types of gc_cases.h): every reset empties it and allocates
+ * the same RT_NGCOBJS input objects, old and young, at the same addresses
+ * (printed "gcK" in "# env-args:"). */
 typedef struct rt_env {
   uint8_t *arena;   /* RT_NOBJS * RT_OBJ_SIZE bytes, 16-aligned */
   uint8_t *image;   /* the contents every run starts from */
   uint8_t *after;   /* the contents after the oracle's run */
   void *block;      /* allocation holding the three */
   uint64_t seed;
+  struct gcm *gc;   /* the collector, or NULL */
+  uintptr_t gc_obj[RT_NGCOBJS]; /* the input objects after a reset */
 } rt_env;
 
 bool rt_env_init(rt_env *e, uint64_t seed);
+/* Give e a collector with that window and collection period (gc_model.h). */
+bool rt_env_add_gc(rt_env *e, uint32_t window, unsigned every);
 void rt_env_free(rt_env *e);
-/* arena := image, then objects' links and classes are what the seed says. */
+/* arena := image, then objects' links and classes are what the seed says;
+ * the collector's heap (if any) as described above. */
 void rt_env_reset(rt_env *e);
 uintptr_t rt_env_obj(const rt_env *e, unsigned k);
+/* The kind (RT_K_GC(tid, len), randtrace.h) of GC input object k. */
+uint8_t rt_env_gc_kind(unsigned k);
 /* Class word values (RT_NCLASSES of them; object k has class k % 3). */
 uintptr_t rt_env_class(unsigned k);
 /* After two runs: the arena now vs e->after, floats' NaNs alike.  `why`

@@ -67,8 +67,18 @@ int32_t rt_g_const(gen *s, armjit_type ty, armjit_value v) {
   return c;
 }
 
-int32_t rt_g_rand_const(gen *s, armjit_type ty) {
-  return rt_g_const(s, ty, rt_rand_value(s->r, ty));
+armjit_value rt_g_value(gen *s, armjit_type ty) {
+  armjit_value v = rt_rand_value(s->r, ty);
+  if (s->c->gc_pct && ty == ARMJIT_REF && v.r) v.r |= 1; /* a GC map may hold it */
+  return v;
+}
+
+int32_t rt_g_rand_const(gen *s, armjit_type ty) { return rt_g_const(s, ty, rt_g_value(s, ty)); }
+
+int32_t rt_g_sym_const(gen *s, int32_t sym) {
+  int32_t c = rt_g_const(s, ARMJIT_REF, (armjit_value){.bits = 0});
+  if (!s->oom) s->g->consts[RT_CONST_INDEX(c)].sym = sym;
+  return c;
 }
 
 int32_t rt_g_int_const(gen *s, int32_t i) {
@@ -101,6 +111,10 @@ int32_t rt_g_pick_var(gen *s, armjit_type ty, uint32_t window) {
 }
 
 int32_t rt_g_pick_obj(gen *s, uint32_t window) { return pick(s, ARMJIT_REF, RT_K_OBJ, window); }
+
+int32_t rt_g_pick_kind(gen *s, armjit_type ty, uint8_t kind) {
+  return pick(s, ty, kind, s->navail);
+}
 
 /* An operand of type ty: a constant (const_pct) or a recent variable. */
 int32_t rt_g_operand(gen *s, armjit_type ty) {
@@ -388,7 +402,8 @@ static void gen_ref(gen *s) {
     rt_g_emit(s, pick_op(s, ptr_cmp, N(ptr_cmp)), a, 2, 0);
   } else if (rt_chance(s->r, 25)) {
     a[0] = rt_g_operand(s, ARMJIT_INT);
-    rt_g_emit(s, ARMJIT_OP_CAST_INT_TO_PTR, a, 1, 0);
+    if (s->c->gc_pct) rt_g_emit_op(s, ARMJIT_OP_CAST_INT_TO_PTR, ARMJIT_REF, a, 1, -1, RT_K_RAW);
+    else rt_g_emit(s, ARMJIT_OP_CAST_INT_TO_PTR, a, 1, 0);
   } else {
     rt_g_emit(s, ARMJIT_OP_SAME_AS, a, 1, 0);
   }
@@ -471,6 +486,8 @@ static void gen_body_op(gen *s) {
     if (rt_g_mem(s)) return;
   } else if (k < s->c->mem_pct + s->c->call_pct) {
     if (rt_g_call(s)) return;
+  } else if (k < s->c->mem_pct + s->c->call_pct + s->c->gc_pct) {
+    if (rt_g_gc(s)) return;
   }
   if (s->c->wide_pct && rt_chance(s->r, s->c->wide_pct)) { gen_wide(s); return; }
   k = rt_below(s->r, 100);
@@ -554,62 +571,80 @@ static bool is_avail(const gen *s, int32_t v) {
   return false;
 }
 
-/* jump args for label args `largs`: permutations of the label args of each
- * type (swaps, rotations, cycles for the move resolver), fresh values and
- * constants into loop-carried slots; the counter slot gets c1. */
+/* jump args for the label args `largs` of type ty and kind `kind` (the
+ * others are left alone): permutations of them (swaps, rotations, cycles
+ * for the move resolver), fresh values and constants into loop-carried
+ * slots.  Slots of objects (arena or GC) only ever get objects of their
+ * kind; GC refs of unknown type get GC refs or null. */
+static void jump_class(gen *s, const int32_t *largs, uint32_t n, armjit_type ty, uint8_t kind,
+                       uint32_t mode, int32_t *out) {
+  bool obj = kind == RT_K_OBJ || RT_K_IS_GC(kind), gcref = kind == RT_K_GCREF;
+  uint32_t m = 0;
+  int32_t *slots = malloc((n + 1) * sizeof *slots), *vals = malloc((n + 1) * sizeof *vals);
+  if (!slots || !vals) { free(slots); free(vals); s->oom = true; return; }
+  for (uint32_t j = 0; j < n; j++)
+    if (largs[j] != s->g->counter && s->g->vtype[largs[j]] == ty &&
+        s->g->vkind[largs[j]] == kind) {
+      slots[m] = (int32_t)j;
+      vals[m++] = largs[j];
+    }
+  if (mode == 1) shuffle(s->r, vals, m);
+  if (mode == 2 && m > 1) { /* rotate by k */
+    uint32_t k = 1 + rt_below(s->r, m - 1);
+    for (uint32_t i = 0; i < m; i++) out[slots[i]] = vals[(i + k) % m];
+    for (uint32_t i = 0; i < m; i++) vals[i] = out[slots[i]];
+  }
+  if (mode == 3 && m > 1) { /* a few swaps */
+    for (uint32_t t = rt_below(s->r, 3) + 1; t > 0; t--) {
+      uint32_t i = rt_below(s->r, m), j = rt_below(s->r, m);
+      int32_t x = vals[i];
+      vals[i] = vals[j];
+      vals[j] = x;
+    }
+  }
+  unsigned fresh = mode == 0 ? 70 : 20;
+  for (uint32_t i = 0; i < m; i++) {
+    int32_t v = vals[i];
+    /* a jump back past a later label: that label's args are what's live */
+    if (obj) {
+      if (!is_avail(s, v) || rt_chance(s->r, fresh)) {
+        int32_t w = pick(s, ARMJIT_REF, kind, s->navail);
+        if (w >= 0) v = w;
+      }
+    } else if (gcref) {
+      if (!is_avail(s, v) || rt_chance(s->r, fresh)) {
+        int32_t w = pick(s, ARMJIT_REF, kind, s->navail);
+        v = w >= 0 ? w : rt_g_const(s, ARMJIT_REF, (armjit_value){.bits = 0});
+      }
+    } else if (!is_avail(s, v) || rt_chance(s->r, fresh)) {
+      if (!is_avail(s, v)) v = rt_g_rand_const(s, ty);
+      if (rt_chance(s->r, s->c->const_pct + 10)) v = rt_g_rand_const(s, ty);
+      else {
+        int32_t w = rt_g_pick_var(s, ty, s->navail);
+        if (w >= 0) v = w;
+      }
+    }
+    out[slots[i]] = v;
+  }
+  free(slots);
+  free(vals);
+}
+
+/* jump args for label args `largs`, class by class (type and kind); the
+ * counter slot gets c1. */
 static void jump_args(gen *s, const int32_t *largs, uint32_t n, int32_t c1, int32_t *out) {
   uint32_t mode = rt_below(s->r, 4);
-  /* slot classes: (type, kind); object slots only ever get objects */
   static const struct { armjit_type ty; uint8_t kind; } cls[] = {
       {ARMJIT_INT, RT_K_PLAIN}, {ARMJIT_REF, RT_K_PLAIN}, {ARMJIT_REF, RT_K_OBJ},
       {ARMJIT_FLOAT, RT_K_PLAIN}, {ARMJIT_I64, RT_K_PLAIN}, {ARMJIT_F32, RT_K_PLAIN}};
-  for (unsigned c = 0; c < N(cls); c++) {
-    armjit_type ty = cls[c].ty;
-    bool obj = cls[c].kind == RT_K_OBJ;
-    uint32_t m = 0;
-    int32_t *slots = malloc((n + 1) * sizeof *slots), *vals = malloc((n + 1) * sizeof *vals);
-    if (!slots || !vals) { free(slots); free(vals); s->oom = true; return; }
-    for (uint32_t j = 0; j < n; j++)
-      if (largs[j] != s->g->counter && s->g->vtype[largs[j]] == ty &&
-          s->g->vkind[largs[j]] == cls[c].kind) {
-        slots[m] = (int32_t)j;
-        vals[m++] = largs[j];
-      }
-    if (mode == 1) shuffle(s->r, vals, m);
-    if (mode == 2 && m > 1) { /* rotate by k */
-      uint32_t k = 1 + rt_below(s->r, m - 1);
-      for (uint32_t i = 0; i < m; i++) out[slots[i]] = vals[(i + k) % m];
-      for (uint32_t i = 0; i < m; i++) vals[i] = out[slots[i]];
-    }
-    if (mode == 3 && m > 1) { /* a few swaps */
-      for (uint32_t t = rt_below(s->r, 3) + 1; t > 0; t--) {
-        uint32_t i = rt_below(s->r, m), j = rt_below(s->r, m);
-        int32_t x = vals[i];
-        vals[i] = vals[j];
-        vals[j] = x;
-      }
-    }
-    unsigned fresh = mode == 0 ? 70 : 20;
-    for (uint32_t i = 0; i < m; i++) {
-      int32_t v = vals[i];
-      /* a jump back past a later label: that label's args are what's live */
-      if (obj) {
-        if (!is_avail(s, v) || rt_chance(s->r, fresh)) {
-          int32_t w = rt_g_pick_obj(s, s->navail);
-          if (w >= 0) v = w;
-        }
-      } else if (!is_avail(s, v) || rt_chance(s->r, fresh)) {
-        if (!is_avail(s, v)) v = rt_g_rand_const(s, ty);
-        if (rt_chance(s->r, s->c->const_pct + 10)) v = rt_g_rand_const(s, ty);
-        else {
-          int32_t w = rt_g_pick_var(s, ty, s->navail);
-          if (w >= 0) v = w;
-        }
-      }
-      out[slots[i]] = v;
-    }
-    free(slots);
-    free(vals);
+  for (unsigned c = 0; c < N(cls); c++) jump_class(s, largs, n, cls[c].ty, cls[c].kind, mode, out);
+  /* GC traces: each kind of GC value, in the order they first appear */
+  for (uint32_t j = 0; j < n && !s->oom; j++) {
+    uint8_t kind = s->g->vkind[largs[j]];
+    if (!RT_K_IS_GC(kind) && kind != RT_K_GCREF) continue;
+    bool first = true;
+    for (uint32_t i = 0; i < j && first; i++) first = s->g->vkind[largs[i]] != kind;
+    if (first) jump_class(s, largs, n, ARMJIT_REF, kind, mode, out);
   }
   for (uint32_t j = 0; j < n; j++)
     if (largs[j] == s->g->counter) out[j] = c1;
@@ -644,7 +679,8 @@ static int32_t gen_label(gen *s, int32_t prev_label) {
     int32_t v = s->avail[i];
     bool carried = (uint32_t)v < g->ninputs;
     for (uint32_t k = 0; pl && k < pl->nlist && !carried; k++) carried = g->pool[pl->list + k] == v;
-    bool keep = v == g->counter || g->vkind[v] == RT_K_OBJ;
+    bool keep = v == g->counter || g->vkind[v] == RT_K_OBJ || RT_K_IS_GC(g->vkind[v]);
+    if (g->vkind[v] == RT_K_RAW) continue; /* a label arg is a GC reference */
     if (keep || rt_chance(s->r, carried ? 90 : 50)) largs[n++] = v;
   }
   shuffle(s->r, largs, n);
@@ -721,19 +757,31 @@ bool rt_generate(rt_rng *r, const rt_config *cfg, armjit_ctx *ctx, rt_trace *out
   gen s = {.r = r, .c = cfg, .g = out};
 
   /* env traces get room for their object inputs */
-  uint32_t nin = cfg->nargs + (cfg->loop ? 1 : 0) + (cfg->mem_pct || cfg->call_pct ? 3 : 0);
+  uint32_t nin = cfg->nargs + (cfg->loop ? 1 : 0) + (cfg->mem_pct || cfg->call_pct ? 3 : 0) +
+                 (cfg->gc_pct ? 4 : 0);
   out->ninputs = nin;
   out->input = calloc(nin + 1, sizeof *out->input);
   out->input_dead = calloc(nin + 1, sizeof *out->input_dead);
   if (!out->input || !out->input_dead) s.oom = true;
   uint32_t cpos = cfg->loop ? rt_below(r, nin) : UINT32_MAX;
   /* memory and calls: 1 to 3 inputs are arena objects */
-  out->env = cfg->mem_pct || cfg->call_pct;
+  out->env = cfg->mem_pct || cfg->call_pct || cfg->gc_pct;
+  out->gc = cfg->gc_pct != 0;
   out->env_seed = rt_next(r);
+  if (out->gc) {
+    /* the collector: a window of a few objects and a collection every
+     * slow-path call, or every second or third, or only when full */
+    static const uint32_t windows[4] = {0, 48, 128, 512};
+    out->gc_window = windows[rt_below(r, 4)];
+    out->gc_every = out->gc_window ? 1 + rt_below(r, 3) : 0;
+  }
   uint32_t nobj = out->env ? 1 + rt_below(r, 3) : 0;
+  /* GC traces: 2 to 4 of the collector's input objects (randenv.h) */
+  uint32_t ngc = cfg->gc_pct ? 2 + rt_below(r, 3) : 0;
   for (uint32_t i = 0; i < nin && !s.oom; i++) {
     bool obj = i != cpos && nobj && rt_chance(r, 50);
-    armjit_type ty = i == cpos ? ARMJIT_INT : obj ? ARMJIT_REF : rand_type(&s);
+    bool gco = i != cpos && !obj && ngc && rt_chance(r, 60);
+    armjit_type ty = i == cpos ? ARMJIT_INT : obj || gco ? ARMJIT_REF : rand_type(&s);
     int32_t v = rt_new_val(out, ty);
     if (v < 0) { s.oom = true; break; }
     memset(&out->input[i], 0, sizeof out->input[i]);
@@ -744,8 +792,12 @@ bool rt_generate(rt_rng *r, const rt_config *cfg, armjit_ctx *ctx, rt_trace *out
       nobj--;
       out->vkind[v] = RT_K_OBJ;
       out->input[i].r = rt_below(r, RT_NOBJS); /* the object's index */
+    } else if (gco) {
+      ngc--;
+      out->input[i].r = rt_below(r, RT_NGCOBJS); /* the object's index */
+      out->vkind[v] = rt_env_gc_kind((unsigned)out->input[i].r);
     } else {
-      out->input[i] = rt_rand_value(r, ty);
+      out->input[i] = rt_g_value(&s, ty);
     }
     rt_g_avail_push(&s, v);
   }
@@ -843,7 +895,13 @@ bool rt_repair_guard(rt_trace *g, uint32_t i, const armjit_value *probe, uintptr
 static void repair(gen *s, armjit_ctx *ctx) {
   rt_trace *g = s->g;
   rt_env env;
-  if (g->env && !rt_env_init(&env, g->env_seed)) return;
+  if (g->env && !rt_env_for(&env, g)) return;
+  armjit_ctx *own = g->gc ? rt_ctx_new_env(NULL, &env) : NULL; /* with the collector */
+  if (g->gc && !own) {
+    rt_env_free(&env);
+    return;
+  }
+  if (own) ctx = own;
   uint32_t rounds = 1 + rt_below(s->r, s->c->repair);
   for (uint32_t round = 0; round < rounds; round++) {
     armjit_trace *t = rt_build(ctx, g, true);
@@ -863,5 +921,6 @@ static void repair(gen *s, armjit_ctx *ctx) {
     if (!fixed) break;
   }
   armjit_clear_exception(ctx);
+  if (own) armjit_ctx_free(own);
   if (g->env) rt_env_free(&env);
 }

@@ -4,7 +4,10 @@
  * Every access stays inside an object's data (randenv.h): offsets are
  * chosen inside it and variable indices are masked with int_and right
  * before use (a shrinker that zeroes an index keeps it in range).  Only
- * object refs (RT_K_OBJ) are dereferenced or stored into links. */
+ * object refs (RT_K_OBJ) are dereferenced or stored into links.  In GC
+ * traces a ref read from an object's data is any word, no GC reference:
+ * it is read with the raw ops (their results stay out of the GC maps) and
+ * is RT_K_RAW. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,11 +75,14 @@ static int32_t index_operand(rt_gen *s, uint32_t mask, uint32_t step) {
 
 static int32_t obj_operand(rt_gen *s) { return rt_g_pick_obj(s, s->c->live + 4); }
 
+/* In GC traces: is a ref of type ty read from data a raw one? */
+static bool raw_ref(const rt_gen *s, armjit_type ty) { return s->c->gc_pct && ty == ARMJIT_REF; }
+
 static void load_or_store(rt_gen *s, armjit_opcode ld, armjit_opcode st, armjit_type ty,
                           int32_t *a, uint32_t na, int32_t descr) {
   if (descr < 0) return;
   if (rt_chance(s->r, 50)) {
-    rt_g_emit_op(s, ld, ty, a, na, descr, RT_K_PLAIN);
+    rt_g_emit_op(s, ld, ty, a, na, descr, raw_ref(s, ty) ? RT_K_RAW : RT_K_PLAIN);
   } else {
     a[na] = rt_g_operand(s, ty);
     rt_g_emit_op(s, st, ARMJIT_VOID, a, na + 1, descr, RT_K_PLAIN);
@@ -113,6 +119,10 @@ static void gen_field(rt_gen *s, int32_t obj) {
   armjit_type ty = mem_type(s);
   layout l = rand_layout(s, ty);
   d.u.field = (armjit_field_descr){rand_offset(s, RT_DATA, DATA_BYTES, &l), l.dsize, l.sgn, ty};
+  if (raw_ref(s, ty)) {
+    ld = ARMJIT_OP_GETFIELD_RAW;
+    st = ARMJIT_OP_SETFIELD_RAW;
+  }
   load_or_store(s, ld, st, ty, a, 1, add_descr(s, &d));
 }
 
@@ -144,7 +154,7 @@ static void gen_array(rt_gen *s, int32_t obj) {
     a[1] = index_operand(s, mask_below(span + 1), l.align);
     load_or_store(s, ARMJIT_OP_RAW_LOAD, ARMJIT_OP_RAW_STORE, ty, a, 2, di);
   } else {
-    bool gc = rt_chance(s->r, 50);
+    bool gc = rt_chance(s->r, 50) && !raw_ref(s, ty);
     a[1] = index_operand(s, mask_below((RT_OBJ_SIZE - base) / l.size), 1);
     load_or_store(s, gc ? ARMJIT_OP_GETARRAYITEM_GC : ARMJIT_OP_GETARRAYITEM_RAW,
                   gc ? ARMJIT_OP_SETARRAYITEM_GC : ARMJIT_OP_SETARRAYITEM_RAW, ty, a, 2, di);
@@ -156,7 +166,7 @@ static void gen_interior(rt_gen *s, int32_t obj) {
   uint32_t item = items[rt_below(s->r, 4)];
   armjit_type ty = mem_type(s);
   layout l = rand_layout(s, ty);
-  if (l.size > item) return;
+  if (l.size > item || raw_ref(s, ty)) return; /* no raw op reads an interior ref */
   rt_descr d;
   memset(&d, 0, sizeof d);
   d.kind = RT_D_INTERIOR;
@@ -245,12 +255,6 @@ bool rt_g_mem(rt_gen *s) {
 }
 
 /* ---- calls ------------------------------------------------------------------ */
-static int32_t sym_const(rt_gen *s, int32_t sym) {
-  int32_t c = rt_g_const(s, ARMJIT_REF, (armjit_value){.bits = 0});
-  if (!s->oom) s->g->consts[RT_CONST_INDEX(c)].sym = sym;
-  return c;
-}
-
 static int32_t call_descr(rt_gen *s, unsigned h) {
   for (uint32_t k = 0; k < s->g->ndescrs; k++)
     if (s->g->descrs[k].kind == RT_D_CALL && s->g->descrs[k].u.helper == h) return (int32_t)k;
@@ -300,7 +304,7 @@ bool rt_g_call(rt_gen *s) {
   if (cond) l0[0] = c;
   int32_t *l = l0 + cond;
   n -= cond;
-  l[0] = sym_const(s, (int32_t)h + 1);
+  l[0] = rt_g_sym_const(s, (int32_t)h + 1);
   if (rt_chance(s->r, 15)) { /* the target in a register */
     int32_t i = rt_g_emit_op(s, ARMJIT_OP_SAME_AS, ARMJIT_REF, l, 1, -1, RT_K_FN);
     if (i >= 0) l[0] = s->g->ops[i].res;
@@ -313,7 +317,7 @@ bool rt_g_call(rt_gen *s) {
     case 'l': l[k] = rt_g_operand(s, ARMJIT_I64); break;
     case 's': l[k] = rt_g_operand(s, ARMJIT_F32); break;
     case 'o': l[k] = obj_operand(s); break;
-    case 'c': l[k] = sym_const(s, -1); break;
+    case 'c': l[k] = rt_g_sym_const(s, RT_SYM_CTX); break;
     default: { /* 't': a fresh force token */
       int32_t i = rt_g_emit_op(s, ARMJIT_OP_FORCE_TOKEN, ARMJIT_REF, NULL, 0, -1, RT_K_TOKEN);
       l[k] = i >= 0 ? s->g->ops[i].res : rt_g_const(s, ARMJIT_REF, (armjit_value){.bits = 0});

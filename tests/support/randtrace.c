@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gc_model.h"
 #include "randenv.h"
 #include "randtrace_impl.h"
 
@@ -218,6 +219,17 @@ uint32_t rt_count_mla(const rt_trace *g) {
   return n;
 }
 
+uint32_t rt_count_gc_ops(const rt_trace *g) {
+  static const bool gc[ARMJIT_OP__COUNT] = {
+#define RT_GC(name, text, args, r, flags) [ARMJIT_OP_##name] = true,
+      ARMJIT_OPS_GC(RT_GC)
+#undef RT_GC
+  };
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < g->nops; i++) n += !g->ops[i].dead && gc[g->ops[i].opc];
+  return n;
+}
+
 armjit_type rt_ref_type(const rt_trace *g, int32_t ref) {
   return RT_IS_CONST(ref) ? g->consts[RT_CONST_INDEX(ref)].type : g->vtype[ref];
 }
@@ -408,6 +420,7 @@ armjit_value *rt_inputs(const rt_trace *g, const rt_env *env, uint32_t *n) {
       if (g->input_dead[i]) continue;
       v[k] = g->input[i];
       if (g->vkind[i] == RT_K_OBJ) v[k].r = env ? rt_env_obj(env, (unsigned)g->input[i].r) : 0;
+      if (RT_K_IS_GC(g->vkind[i])) v[k].r = env && env->gc ? env->gc_obj[g->input[i].r] : 0;
       k++;
     }
   *n = k;
@@ -451,17 +464,37 @@ int32_t rt_exit_op(const rt_trace *g, int exit_id) {
   return -1;
 }
 
-armjit_ctx *rt_ctx_new(const armjit_options *base) {
+armjit_ctx *rt_ctx_new_env(const armjit_options *base, rt_env *env) {
   armjit_options o;
   if (base) o = *base;
   else memset(&o, 0, sizeof o);
   rt_env_options(&o);
+  gcm *gc = env ? env->gc : NULL;
+  if (gc) o.gc = &gc->descr;
   armjit_ctx *ctx = armjit_ctx_new(&o, NULL);
-  if (ctx && rt_env_register(ctx) != ARMJIT_OK) {
+  armjit_status st = ctx ? rt_env_register(ctx) : ARMJIT_E_NOMEM;
+  if (gc && st == ARMJIT_OK) {
+    gcm_attach(gc, ctx);
+    st = armjit_ctx_add_symbol(ctx, "rt_gcm", (uintptr_t)gc);
+    if (st == ARMJIT_OK)
+      st = armjit_ctx_add_symbol(ctx, "gcm_collect", (uintptr_t)&gcm_collect_fn);
+  }
+  if (ctx && st != ARMJIT_OK) {
     armjit_ctx_free(ctx);
     return NULL;
   }
   return ctx;
+}
+
+armjit_ctx *rt_ctx_new(const armjit_options *base) { return rt_ctx_new_env(base, NULL); }
+
+bool rt_env_for(rt_env *e, const rt_trace *g) {
+  if (!rt_env_init(e, g->env_seed)) return false;
+  if (g->gc && !rt_env_add_gc(e, g->gc_window, g->gc_every)) {
+    rt_env_free(e);
+    return false;
+  }
+  return true;
 }
 
 void rt_print_value(FILE *out, armjit_type ty, armjit_value v) {
@@ -494,6 +527,7 @@ void rt_print_inputs(FILE *out, const rt_trace *g) {
     if (!first) fputc(' ', out);
     first = false;
     if (g->vkind[i] == RT_K_OBJ) fprintf(out, "obj%u", (unsigned)g->input[i].r);
+    else if (RT_K_IS_GC(g->vkind[i])) fprintf(out, "gc%u", (unsigned)g->input[i].r);
     else rt_print_value(out, g->vtype[i], g->input[i]);
   }
 }

@@ -61,6 +61,9 @@ typedef struct {
   unsigned head_pct;    /* percent of loops whose counter test comes right
                            after the label, the header that rotates
                            (src/cg/cg_ctrl.c); 0 in rt_config_random */
+  unsigned gc_pct;      /* share of GC ops (docs/ir.md §15) on objects of the
+                           tests' moving collector (randgc.c); needs an
+                           rt_env with a collector; 0 in rt_config_random */
   bool loop;            /* loop (label ... jump) or straight line (finish) */
 } rt_config;
 
@@ -74,14 +77,27 @@ enum {
 };
 
 /* Kinds of values beyond their type.  Pinned kinds are never replaced by
- * a constant (the shrinker would make the trace touch address 0). */
+ * a constant (the shrinker would make the trace touch address 0).
+ * In GC traces (gc_pct) every ref a GC map may hold is a GC object, null,
+ * an arena object, a class or exception word or a tagged (odd) word; the
+ * others are RT_K_RAW and never reach a label or a GC object's field. */
 enum {
   RT_K_PLAIN = 0,
   RT_K_OBJ,     /* ref: an arena object (memory ops may use it) */
   RT_K_FN,      /* ref: a helper's address (call target) */
-  RT_K_TOKEN    /* ref: a force token (only ever passed to a helper) */
+  RT_K_TOKEN,   /* ref: a force token (only ever passed to a helper) */
+  RT_K_RAW,     /* ref, GC traces: no GC reference (a raw load, an address
+                   made from an int: maybe into a GC object) */
+  RT_K_GCREF,   /* ref: a GC object of unknown type, or null (a load) */
+  RT_K_GC0 = 16 /* ref: a GC object of a known type: RT_K_GC(tid, len) */
 };
-#define RT_PINNED(k) ((k) == RT_K_OBJ || (k) == RT_K_FN)
+/* A GC object of type tid (gc_cases.h) and length len (arrays and
+ * strings: 0 .. 6, -1 unknown). */
+#define RT_K_GC(tid, len) ((uint8_t)(RT_K_GC0 + (tid) * 8 + (len) + 1))
+#define RT_K_IS_GC(k) ((k) >= RT_K_GC0)
+#define RT_K_GC_TID(k) ((unsigned)((k) - RT_K_GC0) / 8)
+#define RT_K_GC_LEN(k) ((int32_t)(((k) - RT_K_GC0) % 8) - 1)
+#define RT_PINNED(k) ((k) == RT_K_OBJ || (k) == RT_K_FN || RT_K_IS_GC(k))
 
 #define RT_MAXA 5
 typedef struct {
@@ -103,8 +119,13 @@ typedef struct {
 typedef struct {
   armjit_type type;
   armjit_value v;
-  int32_t sym;           /* 0; k+1: helper k's address; -1: the context */
+  int32_t sym;           /* 0; k+1: helper k's address; RT_SYM_*: a symbol */
 } rt_const;
+/* Constants that are symbols of the context (rt_ctx_new_env registers
+ * them): the context itself, the collector, its collecting function. */
+#define RT_SYM_CTX (-1)
+#define RT_SYM_GCM (-2)     /* "rt_gcm": the trace's collector (gcm *) */
+#define RT_SYM_COLLECT (-3) /* "gcm_collect": gcm_collect_fn(gcm *) */
 
 #define RT_TARGET_EXTERNAL (-2)
 
@@ -150,6 +171,9 @@ typedef struct {
   int32_t counter;       /* counter value id (loops), else -1 */
   bool loop;
   bool env;              /* uses memory or calls: runs need an rt_env */
+  bool gc;               /* has GC ops: the rt_env needs a collector */
+  uint32_t gc_window;    /* the collector's window and collection period */
+  uint32_t gc_every;     /* (gc_model.h), chosen with the trace */
   char label_prefix[12]; /* label names: <prefix>L, <prefix>L1, ... */
   char xlabel[32];       /* the external jump's label (RT_TARGET_EXTERNAL) */
   uint64_t env_seed;     /* the arena contents it was generated for */
@@ -175,6 +199,14 @@ struct rt_env;
 /* A context for random traces: `base` options (may be NULL) plus what
  * memory and call traces need (class offset, helper symbols). */
 armjit_ctx *rt_ctx_new(const armjit_options *base);
+/* The same for running traces in env (may be NULL): with env's collector
+ * (if any) as the GC descriptor, attached to the context, and its
+ * symbols (RT_SYM_GCM, RT_SYM_COLLECT). */
+armjit_ctx *rt_ctx_new_env(const armjit_options *base, struct rt_env *env);
+
+/* The world g runs in: rt_env_init with g's seed, and a collector for a
+ * GC trace.  False on out-of-memory. */
+bool rt_env_for(struct rt_env *e, const rt_trace *g);
 
 /* The live inputs of g as run values (objects as addresses in env, which
  * may be NULL for traces without env); caller frees.  *n gets the count. */
@@ -200,6 +232,10 @@ uint32_t rt_count_known(const rt_trace *g);
  * and acc (a variable) used there for the last time: the compiler's vmla
  * (src/cg/cg_fold.c). */
 uint32_t rt_count_mla(const rt_trace *g);
+
+/* How many ops of g are GC ops (docs/ir.md §15: allocations, barriers,
+ * keepalive). */
+uint32_t rt_count_gc_ops(const rt_trace *g);
 
 /* Type of a value id or constant reference. */
 armjit_type rt_ref_type(const rt_trace *g, int32_t ref);

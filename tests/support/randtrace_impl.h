@@ -37,6 +37,10 @@ bool rt_g_avail_push(rt_gen *s, int32_t v);
 int32_t rt_g_const(rt_gen *s, armjit_type ty, armjit_value v);
 int32_t rt_g_rand_const(rt_gen *s, armjit_type ty);
 int32_t rt_g_int_const(rt_gen *s, int32_t i);
+/* A ref constant that is a symbol: helper k's address (k + 1) or RT_SYM_*. */
+int32_t rt_g_sym_const(rt_gen *s, int32_t sym);
+/* A random value of type ty; in GC traces a ref is 0 or tagged (odd). */
+armjit_value rt_g_value(rt_gen *s, armjit_type ty);
 /* A plain variable of type ty among the `window` newest available values
  * (else the newest one), or -1. */
 int32_t rt_g_pick_var(rt_gen *s, armjit_type ty, uint32_t window);
@@ -61,6 +65,11 @@ void rt_g_straight(rt_gen *s);
 /* Memory ops and calls (randmem.c); false when none fits (no object). */
 bool rt_g_mem(rt_gen *s);
 bool rt_g_call(rt_gen *s);
+/* GC ops on the collector's objects (randgc.c); false when none fits. */
+bool rt_g_gc(rt_gen *s);
+/* A variable of kind `kind` among the available values (any, not only
+ * recent ones), or -1. */
+int32_t rt_g_pick_kind(rt_gen *s, armjit_type ty, uint8_t kind);
 
 /* Extra op flag: give the op a descr name when built. */
 #define RT_OPF_NAMED (1u << 2)
