@@ -746,6 +746,16 @@ typedef struct {
 } armjit_recovery_stats;
 /* Fill *out (all zero for a NULL loop). */
 void armjit_loop_recovery_stats(const armjit_loop *loop, armjit_recovery_stats *out);
+/* The float constants a loop keeps in its code as data: the pool after
+ * its prologue and the islands in its body (each branched over), placed
+ * so that every load of one is a single VLDR with the data within its
+ * reach (docs/design.md §3).  Fill *out (all zero for a NULL loop). */
+typedef struct {
+  size_t pools;           /* runs of data: the pool and the islands */
+  size_t islands;         /* of those, islands */
+  size_t bytes;           /* their bytes (8 per double) */
+} armjit_pool_stats;
+void armjit_loop_pool_stats(const armjit_loop *loop, armjit_pool_stats *out);
 /* The GC maps of a loop (docs/design.md §13): its GC points, the bytes of
  * their maps (maps equal to the previous point's are stored once) and of
  * the site table (8 bytes per point).  All zero without a GC descriptor. */
@@ -779,7 +789,7 @@ const char *armjit_loop_name(const armjit_loop *loop);
 
 typedef enum {
   ARMJIT_PC_PROLOGUE,    /* entry: saving registers, loading the inputs */
-  ARMJIT_PC_POOL,        /* the float constant pool (data) */
+  ARMJIT_PC_POOL,        /* a float constant pool or island (data) */
   ARMJIT_PC_OP,          /* the code of op `op` */
   ARMJIT_PC_EXIT_STUB,   /* the stub of exit `exit_id` */
   ARMJIT_PC_EXIT_PATH,   /* the shared exit path (exit helper call, return) */

@@ -206,9 +206,9 @@ static void test_veneers_run(void **state) {
       {0, 32, A32_RELOC_CALL, "near_thumb", 0, -8}, {0, 40, A32_RELOC_JUMP24, "far_arm", 0, -8},
       {0, 44, A32_RELOC_JUMP24, "near_thumb", 0, -8},
   };
-  mc_lsym syms[] = {{"f", 0, 0, 0, MC_LSYM_FUNC, false},  {"g", 0, 16, 0, MC_LSYM_FUNC, false},
-                    {"h", 0, 28, 0, MC_LSYM_FUNC, false}, {"k", 0, 40, 0, MC_LSYM_FUNC, false},
-                    {"t", 0, 44, 0, MC_LSYM_FUNC, false}};
+  mc_lsym syms[] = {{"f", 0, 0, 0, MC_LSYM_FUNC, false, false},  {"g", 0, 16, 0, MC_LSYM_FUNC, false, false},
+                    {"h", 0, 28, 0, MC_LSYM_FUNC, false, false}, {"k", 0, 40, 0, MC_LSYM_FUNC, false, false},
+                    {"t", 0, 44, 0, MC_LSYM_FUNC, false, false}};
   mc_link_in in = {&sec, 1, rel, 5, syms, 5, NULL, 0};
   const known targets[] = {{"far_arm", (uintptr_t)far},
                            {"far_thumb", (uintptr_t)far + 16 + 1},

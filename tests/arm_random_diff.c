@@ -66,6 +66,8 @@ typedef struct {
   unsigned long known;         /* how many (rt_count_known) */
   unsigned mla_done;           /* traces with float_add(acc, float_mul) */
   unsigned long mla;           /* how many (rt_count_mla) */
+  unsigned island_done[M_COUNT]; /* ... whose code has float constant islands */
+  unsigned long islands[M_COUNT];  /* how many islands they have */
   unsigned mismatches;
   double seconds;
   unsigned nsets;        /* bridge sets to compare */
@@ -235,6 +237,10 @@ static bool check_one(params *p, const rt_trace *g, unsigned index, int mode,
     armjit_trace_print(t, stderr);
     fail();
   }
+  armjit_pool_stats ps;
+  armjit_loop_pool_stats(d.loop, &ps); /* zero when it did not compile */
+  p->island_done[mode] += ps.islands != 0;
+  p->islands[mode] += ps.islands;
   bool ok = v == RT_SAME;
   if (ok && g->gc) {
     p->gc_slow += d.gc_slow;
@@ -295,6 +301,11 @@ static void test_random_diff(void **state) {
     if (p->no_mem) cfg.mem_pct = 0;
     if (rt_chance(&r, 55)) cfg.wide_pct = 10 + rt_below(&r, 40); /* i64 and f32 */
     cfg.head_pct = 25;  /* loops that rotate */
+    if (rt_chance(&r, 3)) { /* long float code: constants far from the pool (islands) */
+      cfg.nops = 200 + rt_below(&r, 400);
+      cfg.float_pct = 40 + rt_below(&r, 50);
+      cfg.const_pct = 20 + rt_below(&r, 30);
+    }
     rt_trace g;
     assert_true(rt_generate(&r, &cfg, gctx, &g));
     bool wide = rt_uses_wide(&g);
@@ -319,6 +330,8 @@ static void test_random_diff(void **state) {
   armjit_ctx_free(gctx);
   for (int k = 0; k < 5; k++) signal(sigs[k], old[k]);
   assert_int_equal(p->mismatches, 0);
+  /* a full run exercises the islands (about 1 trace in 40 has them) */
+  if (p->only < 0 && p->count >= 1000) assert_true(p->island_done[M_NORMAL] > 0);
 }
 
 /* ---- GC traces ------------------------------------------------------------- */
@@ -535,6 +548,10 @@ int main(void) {
          "of constants or identities): %u; %lu such values\n", p.known_done, p.known);
   printf("random traces with float_add(acc, float_mul(x, y)), acc and the product dying there: %u; "
          "%lu such pairs\n", p.mla_done, p.mla);
+  printf("random traces with float constant islands: %u (%s), %u (%s), %u (%s); %lu islands\n",
+         p.island_done[M_NORMAL], mode_name[M_NORMAL], p.island_done[M_RANDOM_RA],
+         mode_name[M_RANDOM_RA], p.island_done[M_NO_IDIV], mode_name[M_NO_IDIV],
+         p.islands[M_NORMAL] + p.islands[M_RANDOM_RA] + p.islands[M_NO_IDIV]);
   printf("random traces: %u compared (%s), %u (%s), %u (%s); mismatches: %u; seed: %llu\n",
          p.done[M_NORMAL], mode_name[M_NORMAL], p.done[M_RANDOM_RA], mode_name[M_RANDOM_RA],
          p.done[M_NO_IDIV], mode_name[M_NO_IDIV], p.mismatches, (unsigned long long)p.seed);

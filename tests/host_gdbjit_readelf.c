@@ -58,7 +58,7 @@ static void test_readelf(void **state) {
   armjit_loop *l = armjit_compile_loop(ctx, t, &err);
   assert_non_null(l);
   ajx_dbg_range ranges[4];
-  ajx_dbg_span data[1];
+  ajx_dbg_span data[1];  /* one pool (the trace is short) */
   ajx_dbg_object o;
   char *names;
   ajx_dbg_frame frame = {true, 0x5ff0, 8, 8, 4, 8, 12};  /* the loop prologue's shape */
@@ -94,11 +94,11 @@ static void test_readelf(void **state) {
   snprintf(line, sizeof line, "%08x %5u FUNC    GLOBAL DEFAULT    1 loop1_rd.exit_path\n",
            (unsigned)l->common, (unsigned)(code_size - l->common));
   expect(out, line);
-  snprintf(line, sizeof line, "%08x     0 NOTYPE  LOCAL  DEFAULT    1 $d\n", (unsigned)l->pool_off);
+  snprintf(line, sizeof line, "%08x     0 NOTYPE  LOCAL  DEFAULT    1 $d\n", (unsigned)l->pools[0].off);
   expect(out, line);
   expect(out, "00000000     0 NOTYPE  LOCAL  DEFAULT    1 $a\n");
   snprintf(line, sizeof line, "%08x     0 NOTYPE  LOCAL  DEFAULT    1 $a\n",
-           (unsigned)(l->pool_off + l->pool_bytes));
+           (unsigned)(l->pools[0].off + l->pools[0].bytes));
   expect(out, line);
   /* .debug_frame: the CIE, then the FDE over the code with the CFA rules */
   expect(out, "Code alignment factor: 4");

@@ -563,26 +563,37 @@ static const char exc_text[] =
     "h(e: ref):\n  ret -1\n"
     "}\n";
 
-/* The unwinder, the SVC body and the function table are symbols of the
- * object: functions and a data object in .text, with $d over the table. */
-static void test_exception_symbols(void **state) {
-  (void)state;
-  if (!have("readelf")) skip();
+/* The unwinder and the SVC body are weak functions in .text (every
+ * module's copy is the same code: one serves the image); the function
+ * table is the module's record in section armjit_fntab (a local symbol
+ * __armjit_fntab over it), its code addresses R_ARM_ABS32 words, and the
+ * unwinder finds every module's record between __start_armjit_fntab and
+ * __stop_armjit_fntab (undefined: GNU ld defines them). */
+static void write_obj(const char *text, const char *path) {
   armjit_error err;
   armjit_ctx *ctx = armjit_ctx_new(NULL, &err);
   assert_non_null(ctx);
-  armjit_module *m = armjit_module_parse(ctx, exc_text, &err);
+  armjit_module *m = armjit_module_parse(ctx, text, &err);
   if (!m) fail_msg("%s", err.msg);
   armjit_object *o = armjit_module_compile(m, &err);
   if (!o) fail_msg("%s", err.msg);
-  char path[64];
-  snprintf(path, sizeof path, "/tmp/armjit-elf-exc-%ld.o", (long)getpid());
   FILE *f = fopen(path, "wb");
   assert_non_null(f);
   assert_int_equal(armjit_object_write_elf(o, 0, f, &err), ARMJIT_OK);
   fclose(f);
+  armjit_object_free(o);
+  armjit_module_free(m);
+  armjit_ctx_free(ctx);
+}
+
+static void test_exception_symbols(void **state) {
+  (void)state;
+  if (!have("readelf")) skip();
+  char path[64];
+  snprintf(path, sizeof path, "/tmp/armjit-elf-exc-%ld.o", (long)getpid());
+  write_obj(exc_text, path);
   char cmd[128];
-  snprintf(cmd, sizeof cmd, "readelf -sW %s", path);
+  snprintf(cmd, sizeof cmd, "readelf -SsrW %s", path);
   int st;
   char *out = run(cmd, &st);
   unlink(path);
@@ -593,21 +604,85 @@ static void test_exception_symbols(void **state) {
   for (int k = 0; k < 2; k++) {
     if (!sym_line(out, fns[k], &value, &size, type, bind, ndx)) fail_msg("no %s:\n%s", fns[k], out);
     assert_string_equal(type, "FUNC");
-    assert_string_equal(bind, "GLOBAL");
+    assert_string_equal(bind, "WEAK");
     assert_string_equal(ndx, "1");
     assert_true(size > 0);
   }
+  expect_line(out, "] armjit_fntab", "PROGBITS");
+  expect_line(out, "] armjit_fntab ", " A  0   0  4");
   assert_true(sym_line(out, "__armjit_fntab", &tab_value, &tab_size, type, bind, ndx));
   assert_string_equal(type, "OBJECT");
-  assert_true(tab_size >= 4 + 3 * 12); /* the count and three functions' ranges at least */
-  assert_int_equal(tab_value + tab_size, armjit_object_size(o));
-  char d[64];
-  snprintf(d, sizeof d, "%08x     0 NOTYPE  LOCAL  DEFAULT    1 $d", tab_value);
-  expect(out, d);
+  assert_string_equal(bind, "LOCAL");
+  assert_int_equal(tab_value, 0);
+  /* header, three functions, their infos; one row */
+  assert_int_equal(tab_size, 20 + 3 * 12 + 3 * 28 + 16);
+  /* mk (exc_make), the three functions' start and end, the row's start,
+   * end and handler: 10 words holding addresses */
+  expect(out, "Relocation section '.relarmjit_fntab'");
+  expect(out, "contains 10 entries");
+  expect_line(out, "00000008 ", "R_ARM_ABS32            00000000   mk");
+  /* the functions' ends are places, never the weak unwinder after them
+   * (another module's copy may win) */
+  for (const char *l = out; (l = strstr(l, "R_ARM_ABS32")) != NULL; l++) {
+    const char *e = strchr(l, '\n');
+    const char *t = strstr(l, "__armjit_");
+    if (t && (!e || t < e)) fail_msg("an address word refers to a weak symbol:\n%s", out);
+  }
+  for (int k = 0; k < 2; k++) {
+    if (!sym_line(out, k ? "__stop_armjit_fntab" : "__start_armjit_fntab", &value, &size, type,
+                  bind, ndx))
+      fail_msg("no section bound symbol:\n%s", out);
+    assert_string_equal(ndx, "UND");
+  }
   free(out);
-  armjit_object_free(o);
-  armjit_module_free(m);
-  armjit_ctx_free(ctx);
+}
+
+/* Two modules with exceptions in one image: arm-none-eabi-ld links them
+ * without a clash (one __armjit_throw wins, weak), and their records lie
+ * one after the other in armjit_fntab between __start_ and __stop_
+ * (tests/baremetal/exc2a.mir runs such an image). */
+static const char exc_text_b[] =
+    "exc_match @m2\n"
+    "extern @m2(ref, ref) -> i32\n"
+    "extern @leaf(ref) -> i32\n"
+    "func @top2(p: ref) -> i32 {\n"
+    "entry [catch 9 -> h]:\n  r = call @leaf(p)\n  ret r\n"
+    "h(e: ref):\n  ret -2\n"
+    "}\n"
+    "func @far(p: ref) section(\".text.far\") {\nentry:\n  throw p\n}\n";
+
+static void test_two_exception_modules(void **state) {
+  (void)state;
+  if (!have("readelf") || !have("arm-none-eabi-ld") || !have("arm-none-eabi-nm")) skip();
+  char dir[64] = "/tmp/armjit-elf-exc2-XXXXXX", a[128], b[128], cmd[1024];
+  assert_non_null(mkdtemp(dir));
+  snprintf(a, sizeof a, "%s/a.o", dir);
+  snprintf(b, sizeof b, "%s/b.o", dir);
+  write_obj(exc_text, a);
+  write_obj(exc_text_b, b);
+  int st;
+  snprintf(cmd, sizeof cmd,
+           "arm-none-eabi-ld -e top --defsym=m2=0x9000 %s %s -o %s/x.elf && "
+           "readelf -SsW %s/x.elf && arm-none-eabi-nm %s/x.elf",
+           a, b, dir, dir, dir);
+  char *out = run(cmd, &st);
+  if (st != 0) fail_msg("%s:\n%s", cmd, out);
+  expect(out, " W __armjit_throw");
+  expect(out, " W __armjit_trap_svc");
+  unsigned sv, ss, ev, es, tab = 0, tab_size = 0;
+  char type[16], bind[16], ndx[16];
+  assert_true(sym_line(out, "__start_armjit_fntab", &sv, &ss, type, bind, ndx));
+  assert_true(sym_line(out, "__stop_armjit_fntab", &ev, &es, type, bind, ndx));
+  const char *l = strstr(out, "] armjit_fntab");
+  assert_non_null(l);
+  assert_int_equal(sscanf(l, "] armjit_fntab PROGBITS %x %*x %x", &tab, &tab_size), 2);
+  assert_int_equal(sv, tab);
+  assert_int_equal(ev, tab + tab_size);
+  /* A's record (3 functions, 1 row) and B's (2 functions, 1 row) */
+  assert_int_equal(tab_size, (20 + 3 * 12 + 3 * 28 + 16) + (20 + 2 * 12 + 2 * 28 + 16));
+  free(out);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  assert_int_equal(system(cmd), 0);
 }
 
 /* ---- API errors ----------------------------------------------------------------------- */
@@ -631,7 +706,7 @@ int main(void) {
       cmocka_unit_test(test_objdump_matches_listing),
       cmocka_unit_test(test_linux_hard),    cmocka_unit_test(test_linux_soft),
       cmocka_unit_test(test_bare_ld),       cmocka_unit_test(test_exception_symbols),
-      cmocka_unit_test(test_code_section_data),
+      cmocka_unit_test(test_code_section_data), cmocka_unit_test(test_two_exception_modules),
       cmocka_unit_test(test_api_errors),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -161,8 +161,20 @@ static void test_svc_on_qemu(void **state) {
   snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s", dir, dir);
   sh(cmd);
   char path[256];
+  /* .text, then the function table after it (the flat linker's default) */
+  uint32_t tab_at = 0;
+  size_t tab_size = 0;
+  const void *tab = armjit_object_section(o, "armjit_fntab", &tab_at, &tab_size);
+  assert_non_null(tab);
+  assert_true(tab_at >= 0x00200000 + size && tab_at - 0x00200000 - size < 4);
+  size_t img_size = tab_at - 0x00200000 + tab_size;
+  uint8_t *img = calloc(1, img_size);
+  assert_non_null(img);
+  memcpy(img, text, size);
+  memcpy(img + (tab_at - 0x00200000), tab, tab_size);
   snprintf(path, sizeof path, "%s/code.bin", dir);
-  put_file(path, text, size);
+  put_file(path, img, img_size);
+  free(img);
   snprintf(path, sizeof path, "%s/main.c", dir);
   put_file(path, main_c, strlen(main_c));
   static const char blob[] = "        .section .jit, \"ax\"\n        .incbin \"code.bin\"\n";

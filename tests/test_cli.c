@@ -286,6 +286,37 @@ static void test_dis(void **state) {
   free_result(&r);
 }
 
+/* A trace of 400 distinct float constants (no VFP immediates): the
+ * listing marks the islands past the pool's reach and prints their words
+ * as data. */
+static void test_dis_islands(void **state) {
+  (void)state;
+  size_t cap = 64 * 1024, n = 0;
+  char *text = malloc(cap);
+  assert_non_null(text);
+  n += (size_t)snprintf(text + n, cap - n, "[f0]\n");
+  for (unsigned k = 0; k < 400; k++)
+    n += (size_t)snprintf(text + n, cap - n, "f%u = float_mul(f%u, %.17g)\n", k + 1, k,
+                          1.0 + (k + 1) / 997.0);
+  snprintf(text + n, cap - n, "finish(f400)\n");
+  char *path = write_temp(text);
+  cli_result r = run_cli("dis", path, NULL);
+  assert_int_equal(r.rc, 0);
+  assert_non_null(strstr(r.out, "# float constant pool ("));
+  unsigned islands = 0;
+  for (const char *p = r.out; (p = strstr(p, "# float constant island")); p++, islands++) {
+    const char *line = strchr(p, '\n'), *end = line ? strchr(line + 1, '\n') : NULL;
+    assert_non_null(end);
+    const char *word = strstr(line, ".word 0x");
+    assert_true(word && word < end);
+  }
+  assert_true(islands >= 5); /* 3.2 KB of constants, 32 doubles an island */
+  remove(path);
+  free(path);
+  free(text);
+  free_result(&r);
+}
+
 /* Compiled runs print what the interpreter prints, in every mode. */
 static void test_run_compiled_matches_interp(void **state) {
   (void)state;
@@ -869,6 +900,7 @@ int main(void) {
       cmocka_unit_test(test_call_assembler_recursion),
       cmocka_unit_test(test_call_assembler_set),
       cmocka_unit_test(test_dis_target),
+      cmocka_unit_test(test_dis_islands),
       cmocka_unit_test(test_caret_with_tabs),
       cmocka_unit_test(test_cli_examples_roundtrip),
       cmocka_unit_test(test_sets),

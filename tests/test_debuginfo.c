@@ -254,8 +254,9 @@ static void test_lookup_pc(void **state) {
   assert_true(checked >= emitted);
   assert_true(emitted >= 5);
   /* The float constant pool. */
-  assert_true(l->pool_bytes >= 8);
-  assert_true(armjit_lookup_pc(ctx, start + l->pool_off + 4, &info));
+  assert_int_equal(l->npools, 1);
+  assert_true(l->pools[0].bytes >= 8);
+  assert_true(armjit_lookup_pc(ctx, start + l->pools[0].off + 4, &info));
   assert_int_equal(info.region, ARMJIT_PC_POOL);
   /* Each guard's stub names its exit. */
   for (unsigned e = 0; e < armjit_loop_nexits(l); e++) {
@@ -355,7 +356,7 @@ static void check_image(const armjit_loop *l, const uint8_t *img, size_t size) {
       assert_true(strcmp(n, "$a") == 0 || strcmp(n, "$d") == 0);
       if (strcmp(n, "$d") == 0) {
         pool_mark = true;
-        assert_int_equal(value, l->pool_off);
+        assert_int_equal(value, l->pools[0].off);
       }
     }
   }

@@ -105,9 +105,9 @@ static mc_lrel rels[] = {
     {0, 32, A32_RELOC_MOVT_ABS, NULL, 0, 0x100},
     {1, 0, A32_RELOC_ABS32, "tab", 0, 8},
 };
-static mc_lsym syms[] = {{"g", 0, 0, 16, MC_LSYM_FUNC, false},
-                         {"f", 0, 16, 0x9ff0, MC_LSYM_FUNC, false},
-                         {"tab", 1, 8, 8, MC_LSYM_OBJECT, true}};
+static mc_lsym syms[] = {{"g", 0, 0, 16, MC_LSYM_FUNC, false, false},
+                         {"f", 0, 16, 0x9ff0, MC_LSYM_FUNC, false, false},
+                         {"tab", 1, 8, 8, MC_LSYM_OBJECT, true, false}};
 static mc_lmap maps[] = {{0, 0x100, true}, {0, 0x108, false}};
 static const mc_link_in in = {secs, 3, rels, 9, syms, 3, maps, 2};
 
@@ -253,7 +253,7 @@ static void test_errors(void **state) {
   mc_lrel odd[] = {{0, 0, A32_RELOC_CALL, "ext", 0, -6}};
   li.rel = odd;
   expect_fail(&li, ARMJIT_E_INVALID, "branch addend -6 is no multiple of 4");
-  mc_lsym twice[] = {{"g", 0, 0, 4, MC_LSYM_FUNC, false}, {"g", 0, 4, 4, MC_LSYM_FUNC, false}};
+  mc_lsym twice[] = {{"g", 0, 0, 4, MC_LSYM_FUNC, false, false}, {"g", 0, 4, 4, MC_LSYM_FUNC, false, false}};
   li.nrel = 0;
   li.sym = twice;
   li.nsym = 2;

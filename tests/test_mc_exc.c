@@ -380,13 +380,38 @@ static void test_code_shape(void **state) {
   assert_true(has_word(w, n, 0xe92d500fu)); /* push {r0-r3, ip, lr} */
   assert_true(has_word(w, n, 0xe1b0f00eu)); /* movs pc, lr */
   assert_true(has_word(w, n, 0xe25cf000u)); /* subs pc, ip, #0 */
-  /* the table: one function with one row */
-  const uint32_t *tab = w + (at - 0x10000) / 4;
-  assert_int_equal(tab[0], 1);
-  const uint32_t *info = (const uint32_t *)((const uint8_t *)tab + tab[3]);
+  /* the table: the module's record in its own section, after .rodata by
+   * default: one function with one row, absolute addresses */
+  uint32_t tab_at, f_at;
+  size_t tab_size;
+  const uint32_t *tab = armjit_object_section(o, "armjit_fntab", &tab_at, &tab_size);
+  assert_non_null(tab);
+  assert_int_equal(at, tab_at);
+  assert_true(tab_at >= 0x10000 + 4 * n);
+  assert_int_equal(tab[0], tab_size);       /* the record's size */
+  assert_int_equal(tab[1], 0);              /* no exc_match */
+  assert_int_equal(tab[2], 0x8000);         /* exc_make: the extern */
+  assert_int_equal(tab[3], 0);              /* no exc_uncaught */
+  assert_int_equal(tab[4], 1);              /* one function */
+  assert_true(armjit_object_symbol_addr(o, "f", &f_at));
+  assert_int_equal(tab[5], f_at);           /* start .. end */
+  assert_true(tab[6] > f_at && tab[6] <= 0x10000 + 4 * n);
+  const uint32_t *info = (const uint32_t *)((const uint8_t *)tab + tab[7]);
   assert_int_equal(info[6], 1);             /* rows */
-  assert_int_equal(info[7 + 3], 0);         /* kind: a constant tag */
-  assert_int_equal(info[7 + 4], 0);         /* catch all */
+  assert_true(info[7] >= f_at && info[7] < info[8] && info[8] <= tab[6]); /* the try range */
+  assert_true(info[9] >= info[8] && info[9] < tab[6]); /* the handler */
+  assert_int_equal(info[7 + 3], 0);         /* catch all */
+  /* the link defines the section's bounds for the unwinder: its MOVW/MOVT
+   * pairs load them */
+  bool start = false, stop = false;
+  for (size_t i = 0; i + 1 < n; i++) {
+    if ((w[i] & 0x0ff00000u) != 0x03000000u || (w[i + 1] & 0x0ff00000u) != 0x03400000u) continue;
+    uint32_t v = ((w[i] >> 4 & 0xf000u) | (w[i] & 0xfffu)) |
+                 ((w[i + 1] >> 4 & 0xf000u) | (w[i + 1] & 0xfffu)) << 16;
+    start |= v == tab_at;
+    stop |= v == tab_at + tab_size;
+  }
+  assert_true(start && stop);
   armjit_object_free(o);
   armjit_module_free(m);
   m = parse_ok(ctx,

@@ -64,7 +64,7 @@ static mc_lrel rel1[] = {
     {0, 16, A32_RELOC_MOVW_ABS_NC, "data", 0, 4}, {0, 20, A32_RELOC_MOVT_ABS, "data", 0, 4},
     {0, 24, A32_RELOC_ABS32, NULL, 0, 8},
 };
-static mc_lsym sym1[] = {{"f", 0, 0, 0, MC_LSYM_FUNC, false}};
+static mc_lsym sym1[] = {{"f", 0, 0, 0, MC_LSYM_FUNC, false, false}};
 static const mc_link_in in1 = {sec1, 1, rel1, 7, sym1, 1, NULL, 0};
 static const known ext1[] = {
     {"near", 0x9000}, {"thumbfn", 0x10001}, {"far", 0x8000000}, {"data", 0x12345678}, {NULL, 0}};
@@ -182,9 +182,9 @@ static mc_lrel rel2[] = {
     {2, 4, A32_RELOC_ABS32, NULL, 1, 1},
     {4, 0, A32_RELOC_JUMP24, "reset", 0, -8},
 };
-static mc_lsym sym2[] = {{"f", 0, 0, 0, MC_LSYM_FUNC, false},
-                         {"reset", 0, 8, 0, MC_LSYM_FUNC, false},
-                         {"table", 2, 0, 0, MC_LSYM_OBJECT, false}};
+static mc_lsym sym2[] = {{"f", 0, 0, 0, MC_LSYM_FUNC, false, false},
+                         {"reset", 0, 8, 0, MC_LSYM_FUNC, false, false},
+                         {"table", 2, 0, 0, MC_LSYM_OBJECT, false, false}};
 static const mc_link_in in2 = {sec2, 5, rel2, 3, sym2, 3, NULL, 0};
 
 static void test_sections(void **state) {

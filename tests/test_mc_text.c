@@ -382,8 +382,6 @@ static const err_case parse_errors[] = {
 };
 
 static const err_case rule_errors[] = {
-    {"func @f(p: ref) section(\".x\") {\nentry:\n  throw p\n}\n", ARMJIT_E_INVALID, 3, 3,
-     "@f: a function in section .x cannot throw"},
     {"data @d data section(\".x\") size 4\nfunc @f() section(\".x\") {\nentry:\n  ret\n}\n",
      ARMJIT_E_INVALID, 2, 6, "@f: section .x holds data (@d), not functions"},
     {"func @f() section(\".x\") {\nentry:\n  ret\n}\ndata @d bss section(\".x\") size 4\n",

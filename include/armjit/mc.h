@@ -95,7 +95,8 @@ typedef struct armjit_module armjit_module;
  *                     the check.
  *   ARMJIT_TRAP_SVC   checks emit svc<cc> #code; the SVC vector runs
  *                     __armjit_trap_svc (generated into the module), which
- *                     throws exc_make(code, pc).  Bare metal, SVC mode.
+ *                     throws exc_make(code, pc) with the exc_make of the
+ *                     module whose code trapped.  Bare metal, SVC mode.
  *   ARMJIT_TRAP_UDF   checks emit udf #code (code <= 0xffff) under a branch,
  *                     for the undefined-instruction vector.
  * The interpreter treats svc and udf alike: a failing check throws
@@ -158,9 +159,8 @@ armjit_status armjit_data_reloc(armjit_module *m, armjit_sym d, uint32_t off, ar
  * then letters, digits, _ . $ -, at most 63 bytes, none of .text .rodata
  * .data .bss); NULL: back to the default.  A section holds data of one
  * kind, or functions and rodata in module order (a code section: the data
- * between the functions, at its alignment).  A function in a named section is not in the
- * exception function table: it has no handlers, and no op of it but a
- * call may throw (the validator's). */
+ * between the functions, at its alignment).  Functions of every section
+ * are in the exception function table. */
 armjit_status armjit_sym_set_section(armjit_module *m, armjit_sym s, const char *name);
 /* Make function or data s module-private (ELF: a local symbol); images
  * and loaded code link it all the same. */
@@ -507,8 +507,13 @@ void armjit_mcode_free(armjit_mcode *c);
  * R_ARM_ABS32; addends in the fields; never R_ARM_PC24), .symtab with $a/$d
  * mapping symbols, the functions as sized STT_FUNC symbols (global) and
  * every extern (and run-time helper, __armjit_mc_*) it uses as an
- * undefined symbol.  What exceptions add (__armjit_throw,
- * __armjit_trap_svc, the table __armjit_fntab) are global symbols too.
+ * undefined symbol.  What exceptions add: __armjit_throw and
+ * __armjit_trap_svc, weak functions (every module's copy is the same code,
+ * so objects of several modules link into one image), and the module's
+ * function table record in section armjit_fntab (local __armjit_fntab),
+ * which the unwinder finds with every other module's between the
+ * undefined __start_armjit_fntab and __stop_armjit_fntab (GNU ld defines
+ * them; docs/design.md §11.5).
  * The object is not changed (a link, armjit_object_link, does not matter).
  * Flags: ARMJIT_ELF_GNU_STACK adds an empty .note.GNU-stack (the code
  * needs no executable stack), which GNU/Linux linkers expect of every

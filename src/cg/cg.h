@@ -86,6 +86,11 @@ typedef struct {
                             (guard_not_invalidated) */
 } cg_exit;
 
+/* A run of data words in the code: [off, off + bytes). */
+typedef struct {
+  uint32_t off, bytes;
+} cg_span;
+
 typedef struct {
   a32_buf *buf;          /* the code; owned by the result */
   int32_t *op_off;       /* per op: offset of its first instruction, -1 none */
@@ -107,8 +112,11 @@ typedef struct {
   uint32_t ncold;
   uint32_t body_end;     /* offset where the exit stubs start */
   uint32_t common;       /* offset of the shared exit path */
-  uint32_t pool_off;     /* float constant pool (data, not code) */
-  uint32_t pool_bytes;
+  cg_span *pools;        /* float constants (data, not code), in code
+                            order: the pool after the prologue, then the
+                            islands in the code (cg_const.c) */
+  uint32_t npools;
+  bool head_pool;        /* pools[0] is the pool after the prologue */
   int32_t frame_bytes;   /* spill area below fp */
   uint32_t nlabels;      /* per label of the trace: where its code starts */
   uint32_t *label_off;   /* and where its arguments live (bridges of this */

@@ -19,10 +19,9 @@
  * Floats (doubles):
  *   1. a register already caching the constant               (nothing)
  *   2. a VFP immediate (+-(16..31)/16 * 2^(-3..4))           vmov.f64 dd, #0.5
- *   3. VLDR from the float pool after the prologue           vldr dd, [pc, #o]
- *      (within VLDR's 1020 bytes; immediates stay out of it)
- *   4. the two words built in core registers and VMOV        movw/movt ip, lr
- *                                                            vmov dd, ip, lr
+ *   3. VLDR from a pool within reach behind the load:        vldr dd, [pc, #-o]
+ *      the pool after the prologue, or an island placed
+ *      where none is (immediates stay out of both)
  *   Compares with +-0.0 use VCMP's zero form (cg_float.c). */
 #include "cg/cg_internal.h"
 
@@ -95,80 +94,153 @@ a32_reg cg_const_reg(cg *c, ir_ref k) {
   return (a32_reg)reg;
 }
 
-/* ---- floats: the pool (step 3) ---------------------------------------------------- */
-/* The trace's float constants as doubles right after the prologue
- * (branched over once on entry), so a constant costs one pc-relative VLDR
- * instead of MOVW/MOVT pairs and a VMOV.  VLDR reaches 1020 bytes, so code
- * further away falls back to step 4. */
+/* ---- floats: pools (step 3) ------------------------------------------------------ */
+/* A double the code loads sits in the code behind the load, within
+ * VLDR's reach (pc-relative, imm8 * 4: 1020 bytes back; the pc reads as
+ * the VLDR's address + 8), in runs of data words (out->pools):
+ *
+ *   the pool      right after the prologue (a bridge's entry), branched
+ *                 over once on entry: the constants of the first ops,
+ *                 those whose code is likely within reach;
+ *   an island     where a load finds no copy within reach: that constant
+ *                 and the ones the next ops take that have no copy within
+ *                 reach now (as many as the ops' code likely keeps in
+ *                 reach), so the loads after it find them behind:
+ *
+ *                   b     1f                   the fall-through skips it
+ *                   .word lo, hi, ...          the doubles (data)
+ *               1:  vldr  d1, [pc, #-o]
+ *
+ * So every float constant that is no VFP immediate is one VLDR; an island
+ * in a loop body costs a pass one B.  An island may sit anywhere between
+ * two instructions (B sets no flags); code scans (the flags check,
+ * cg_op.c) skip it through cg_pool_skip, and the listing and debug info
+ * show it as data.  After the body (cold paths) an island holds only the
+ * constant at hand. */
 
-/* Most doubles the pool holds: 127 fill the VLDR reach. */
-#define POOL_MAX 96u
+enum {
+  POOL_REACH = 1020,   /* VLDR's offset range */
+  POOL_HEAD_MAX = 96,  /* doubles in the pool after the prologue */
+  ISLAND_MAX = 32,     /* doubles in one island: its far end stays in reach */
+  OP_BYTES_GUESS = 8,  /* code bytes per op before any is lowered */
+};
 
-static bool pool_has(const cg *c, uint64_t bits) {
-  for (uint32_t i = 0; i < c->pool_n; i++)
-    if (c->pool[i] == bits) return true;
+/* The offset from the VLDR about to be emitted to a copy of bits within
+ * reach behind it; false when none.  c->pooled is in code order. */
+static bool pool_find(const cg *c, uint64_t bits, int32_t *delta) {
+  int64_t pc = (int64_t)a32_buf_size(c->b) + 8;
+  for (uint32_t i = c->npooled; i-- > 0;) {
+    int64_t d = (int64_t)c->pooled[i].off - pc;
+    if (d < -POOL_REACH) break;
+    if (c->pooled[i].bits == bits) {
+      *delta = (int32_t)d;
+      return true;
+    }
+  }
   return false;
 }
 
-void cg_emit_pool(cg *c) {
+static bool pool_add(cg *c, uint64_t bits, uint32_t first) {
+  for (uint32_t i = first; i < c->npooled; i++)
+    if (c->pooled[i].bits == bits) return true;
+  if (!ajx_grow(c->ctx, (void **)&c->pooled, &c->pooled_cap, c->npooled + 1, sizeof *c->pooled)) {
+    cg_fail(c, ARMJIT_E_NOMEM, "out of memory for the float constant pool");
+    return false;
+  }
+  c->pooled[c->npooled++] = (struct cg_pooled){bits, 0};
+  return true;
+}
+
+/* Add to the run being gathered (c->pooled from `first`) the float
+ * constants ops from op `from` on take that are no VFP immediate and have
+ * no copy within reach now, while the run has fewer than `max` and those
+ * ops' code (at `per_op` bytes each) plus the run stays within reach. */
+static void pool_gather(cg *c, uint32_t from, uint32_t first, uint32_t max, uint32_t per_op) {
   const armjit_trace *t = c->t;
-  c->pool_n = 0;
-  for (uint32_t i = 0; i < t->nops && c->pool_n < POOL_MAX; i++) {
+  uint32_t span = 0;
+  for (uint32_t i = from; i < t->nops && c->npooled - first < max; i++, span += per_op) {
+    if (span + 8 * (c->npooled - first) > POOL_REACH - 64) break;
     if (c->lv.dead[i]) continue;
     const ir_op *op = &t->ops[i];
     const ir_ref *a = ir_args(t, op);
-    for (uint32_t k = 0; k < op->nargs && c->pool_n < POOL_MAX; k++) {
+    for (uint32_t k = 0; k < op->nargs && c->npooled - first < max; k++) {
       if (!IR_IS_CONST(a[k]) || ra_storage_of(ir_ref_type(t, a[k])) != ARMJIT_FLOAT) continue;
       uint64_t bits = cg_const_bits(ir_const_of(t, a[k]));
-      if (a32_vfp_imm8(true, bits) < 0 && !pool_has(c, bits)) c->pool[c->pool_n++] = bits;
+      int32_t d;
+      if (a32_vfp_imm8(true, bits) >= 0 || pool_find(c, bits, &d)) continue;
+      if (!pool_add(c, bits, first)) return;
     }
   }
-  if (!c->pool_n) return;
+}
+
+/* Place c->pooled[first..] here as one run of data words. */
+static void pool_place(cg *c, uint32_t first) {
+  cg_result *o = c->out;
+  if (!ajx_grow(c->ctx, (void **)&o->pools, &c->pools_cap, o->npools + 1, sizeof *o->pools)) {
+    cg_fail(c, ARMJIT_E_NOMEM, "out of memory for the float constant pool");
+    return;
+  }
+  uint32_t at = (uint32_t)a32_buf_size(c->b);
+  for (uint32_t i = first; i < c->npooled; i++) {
+    c->pooled[i].off = (uint32_t)a32_buf_size(c->b);
+    a32_word(c->b, (uint32_t)c->pooled[i].bits);
+    a32_word(c->b, (uint32_t)(c->pooled[i].bits >> 32));
+  }
+  o->pools[o->npools++] = (cg_span){at, (uint32_t)a32_buf_size(c->b) - at};
+}
+
+void cg_emit_pool(cg *c) {
+  pool_gather(c, 0, c->npooled, POOL_HEAD_MAX, OP_BYTES_GUESS);
+  if (c->npooled == 0 || c->st != ARMJIT_OK) return;
   a32_label skip = a32_label_new(c->b);
   a32_b(c->b, A32_AL, skip);
   a32_align(c->b, 8);
-  c->pool_off = (uint32_t)a32_buf_size(c->b);
-  for (uint32_t i = 0; i < c->pool_n; i++) {
-    a32_word(c->b, (uint32_t)c->pool[i]);
-    a32_word(c->b, (uint32_t)(c->pool[i] >> 32));
-  }
-  c->out->pool_off = c->pool_off;
-  c->out->pool_bytes = 8 * c->pool_n;
+  pool_place(c, 0);
+  c->out->head_pool = c->st == ARMJIT_OK;
   a32_label_bind(c->b, skip);
 }
 
-/* VLDR dd from the pool when bits is there and within reach. */
-static bool pool_load(cg *c, unsigned dd, uint64_t bits) {
-  for (uint32_t i = 0; i < c->pool_n; i++) {
-    if (c->pool[i] != bits) continue;
-    /* pc reads as the VLDR's address + 8 */
-    int64_t delta = (int64_t)(c->pool_off + 8 * i) - ((int64_t)a32_buf_size(c->b) + 8);
-    if (delta < -1020 || delta > 1020) return false;
-    a32_vldr(c->b, A32_AL, true, dd, A32_PC, (int32_t)delta);
-    return true;
+/* An island here with bits, and in the body the constants the next ops
+ * take (their code guessed at the average so far). */
+static void pool_island(cg *c, uint64_t bits) {
+  uint32_t first = c->npooled;
+  if (!pool_add(c, bits, first)) return;
+  if (!c->out->cold_off) { /* still in the body */
+    uint32_t per_op = (uint32_t)(a32_buf_size(c->b) / (c->pos + 1));
+    pool_gather(c, c->pos + 1, first, ISLAND_MAX, per_op > 4 ? per_op : 4);
   }
-  return false;
+  if (c->st != ARMJIT_OK) return;
+  a32_label skip = a32_label_new(c->b);
+  a32_b(c->b, A32_AL, skip);
+  pool_place(c, first);
+  a32_label_bind(c->b, skip);
 }
 
-/* ---- floats: steps 2-4, and step 1 for operands ------------------------------------ */
+uint32_t cg_pool_skip(const cg *c, uint32_t off) {
+  const cg_result *o = c->out;
+  for (uint32_t i = o->npools; i-- > 0;) {
+    if (o->pools[i].off > off) continue;
+    return off < o->pools[i].off + o->pools[i].bytes ? o->pools[i].off + o->pools[i].bytes : off;
+  }
+  return off;
+}
+
+/* ---- floats: steps 2-3, and step 1 for operands ------------------------------------ */
 void cg_load_float(cg *c, unsigned dd, uint64_t bits) {
   if (a32_vfp_imm8(true, bits) >= 0) {
     a32_vmov_imm(c->b, A32_AL, true, dd, bits);
     return;
   }
-  if (pool_load(c, dd, bits)) return;
-  uint32_t lo = (uint32_t)bits, hi = (uint32_t)(bits >> 32);
-  cg_tmp a = cg_tmp_get(c, 0);
-  cg_load_int(c, a.r, lo);
-  if (hi == lo) {
-    a32_vmov_core_to_d(c->b, A32_AL, dd, a.r, a.r);
-  } else {
-    cg_tmp h = cg_tmp_get(c, 1u << a.r);
-    cg_load_int(c, h.r, hi);
-    a32_vmov_core_to_d(c->b, A32_AL, dd, a.r, h.r);
-    cg_tmp_put(c, h);
+  int32_t delta;
+  if (!pool_find(c, bits, &delta)) {
+    pool_island(c, bits);
+    if (c->st != ARMJIT_OK) return;
+    if (!pool_find(c, bits, &delta)) {
+      cg_fail(c, ARMJIT_E_INVALID, "float constant out of reach of its island (internal)");
+      return;
+    }
   }
-  cg_tmp_put(c, a);
+  a32_vldr(c->b, A32_AL, true, dd, A32_PC, delta);
 }
 
 unsigned cg_const_vreg(cg *c, ir_ref k) {

@@ -64,8 +64,10 @@ typedef struct cg {
   armjit_trace known_t;
   ir_ref *known_refs;
   ir_const *known_consts;
-  uint64_t pool[96];         /* float constant pool (cg_const.c) */
-  uint32_t pool_n, pool_off;
+  /* Float constants placed in the code (cg_const.c): every double, in
+   * code order (its runs: out->pools). */
+  struct cg_pooled { uint64_t bits; uint32_t off; } *pooled;
+  uint32_t npooled, pooled_cap, pools_cap;
   cg_cold *cold;             /* cold paths to emit after the body (cg_cold.c) */
   uint32_t ncold, cold_cap;
   cg_cold_arg *cold_args;    /* cold calls' function and arguments (cg_condcall.c) */
@@ -162,6 +164,8 @@ unsigned cg_const_vreg(cg *c, ir_ref k);
 a32_operand cg_op2(cg *c, ir_ref r, a32_dp_op *op);
 /* The float constant pool after the prologue. */
 void cg_emit_pool(cg *c);
+/* off, or the end of the pool run holding off: code scans skip data. */
+uint32_t cg_pool_skip(const cg *c, uint32_t off);
 
 /* ---- moves and memory (cg_move.c) ---- */
 /* ldr/str/vldr/vstr reg, [base, #off] for any offset; a far offset needs

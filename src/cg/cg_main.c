@@ -173,6 +173,7 @@ void cg_result_free(armjit_ctx *ctx, cg_result *r) {
   ajx_free(ctx, r->exits);
   ajx_free(ctx, r->rec);
   ajx_free(ctx, r->consts);
+  ajx_free(ctx, r->pools);
   if (r->label_locs)
     for (uint32_t i = 0; i < r->nlabels; i++) ajx_free(ctx, r->label_locs[i]);
   ajx_free(ctx, r->label_locs);
@@ -191,6 +192,7 @@ static void cg_cleanup(cg *c) {
   ajx_free(c->ctx, c->folded);
   ajx_free(c->ctx, c->known_refs);
   ajx_free(c->ctx, c->known_consts);
+  ajx_free(c->ctx, c->pooled);
   ajx_free(c->ctx, c->hash);
   ajx_free(c->ctx, c->tmp);
   ajx_free(c->ctx, c->rc_of);

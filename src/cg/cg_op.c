@@ -29,7 +29,8 @@
  * move, spill, scratch and constant paths use no flag-setting instruction
  * (no MOVS, ADDS, CMP ...).  The setter calls cg_flags_set, the reader
  * cg_flags_take; in debug builds take scans the words in between with
- * cg_insn_sets_flags and fails the compile naming the offending word. */
+ * cg_insn_sets_flags (skipping float constant islands: data, cg_const.c)
+ * and fails the compile naming the offending word. */
 #include "cg/cg_internal.h"
 
 #ifndef NDEBUG
@@ -133,7 +134,8 @@ void cg_flags_take(cg *c) {
   c->flags_live = false;
   if (!CG_CHECKS || !live || a32_buf_status(c->b) != A32_OK) return;
   uint32_t end = (uint32_t)a32_buf_size(c->b);
-  for (uint32_t off = c->flags_from; off + 4 <= end; off += 4) {
+  for (uint32_t off = cg_pool_skip(c, c->flags_from); off + 4 <= end;
+       off = cg_pool_skip(c, off + 4)) {
     uint32_t w = a32_buf_word(c->b, off);
     if (cg_insn_sets_flags(w)) {
       cg_fail(c, ARMJIT_E_INVALID,

@@ -60,6 +60,7 @@ static armjit_status check_refs(armjit_trace *t, const char *fn, const char *wha
 
 static bool check_sig(armjit_trace *t, const char *fn, unsigned opc, int32_t descr,
                       const ir_ref *args, unsigned nargs, armjit_type *res) {
+  if (ir_sig_fits(t, opc, descr, args, nargs, res)) return true;
   ir_sig_problem p;
   if (ir_check_sig(t, NULL, opc, descr, args, nargs, res, &p)) return true;
   ir_builder_fail(t, p.code, "%s: op %u: %s", fn, t->nops, p.msg);

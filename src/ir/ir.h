@@ -88,6 +88,9 @@ struct armjit_trace {
 
   uint32_t nexits, capexits;
   ir_exit *exits;
+  /* The exits' types are carved from blocks that never move (the pointers
+   * armjit_trace_exit_info hands out stay valid), the newest first. */
+  struct ir_types_block *tblocks;
 
   uint32_t nlabels, caplabels;
   ir_label *labels;
@@ -101,9 +104,9 @@ struct armjit_trace {
 
   armjit_error builder_err;  /* first builder misuse (code != OK) */
   bool validated;
-  /* Ops [0, sig_checked) were appended by the builder, which checked each
-   * one's signature and result type (ir_check_sig) on the way in: the
-   * validator need not check them again.  The parser leaves it behind. */
+  /* Ops [0, sig_checked) had their signature and result type checked
+   * (ir_check_sig) on the way in, by the builder or the parser: the
+   * validator need not check them again. */
   uint32_t sig_checked;
 
   ir_namemap name_index;     /* exit/label name -> 2*label id, or 2*exit id + 1 */

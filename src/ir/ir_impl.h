@@ -111,6 +111,11 @@ typedef struct {
 } ir_sig_problem;
 bool ir_check_sig(const armjit_trace *t, const ir_srcmap *sm, unsigned opc, int32_t descr,
                   const ir_ref *args, uint32_t nargs, armjit_type *res, ir_sig_problem *p);
+/* The common case of ir_check_sig, without a message: true when op opc
+ * fits its signature, with *res; false when it does not or is a call (ask
+ * ir_check_sig then). */
+bool ir_sig_fits(const armjit_trace *t, unsigned opc, int32_t descr, const ir_ref *args,
+                 uint32_t nargs, armjit_type *res);
 
 /* ---- rules (validate.c) ------------------------------------------------------------ */
 /* Every rule; errors located through `sm` when given. */

@@ -667,17 +667,22 @@ static armjit_status descr_use(parser *P, const opline *L, int32_t *id, armjit_t
   return ARMJIT_OK;
 }
 
-/* The result's type: from the op, and its name's prefix must agree. */
-static armjit_status result_type(parser *P, const opline *L, int32_t descr, armjit_type *rtype) {
+/* The result's type: from the op, and its name's prefix must agree.
+ * *fits: the op has a result and fits its signature. */
+static armjit_status result_type(parser *P, const opline *L, int32_t descr, armjit_type *rtype,
+                                 bool *fits) {
   const ir_opinfo *in = ir_info((unsigned)L->opc);
   *rtype = ARMJIT_VOID;
+  *fits = false;
   if (!L->res) return ARMJIT_OK;
   armjit_type named;
   armjit_status st = check_new_var(P, L->res, L->reslen, L->rescol, &named);
   if (st != ARMJIT_OK) return st;
   armjit_type gives;
   ir_sig_problem p;
-  if (!ir_check_sig(P->t, NULL, (unsigned)L->opc, descr, P->args, P->nargs, &gives, &p)) {
+  *fits = ir_sig_fits(P->t, (unsigned)L->opc, descr, P->args, P->nargs, &gives) ||
+          ir_check_sig(P->t, NULL, (unsigned)L->opc, descr, P->args, P->nargs, &gives, &p);
+  if (!*fits) {
     /* The validator reports the bad arguments; name the result anyway. */
     if (in->res == '*') gives = P->nargs ? ir_ref_type(P->t, P->args[0]) : named;
   }
@@ -711,7 +716,8 @@ static armjit_status parse_op(parser *P) {
   if (st == ARMJIT_OK) st = check_op_shape(P, &L, &target);
   if (st == ARMJIT_OK && (ir_info((unsigned)L.opc)->flags & ARMJIT_OPF_DESCR))
     st = descr_use(P, &L, &descr, &rtype);
-  if (st == ARMJIT_OK) st = result_type(P, &L, descr, &rtype);
+  bool fits;
+  if (st == ARMJIT_OK) st = result_type(P, &L, descr, &rtype, &fits);
   if (st != ARMJIT_OK) return st;
   armjit_trace *t = P->t;
   uint32_t idx;
@@ -727,6 +733,16 @@ static armjit_status parse_op(parser *P) {
   op->line = P->lx.line;
   op->col = L.opcol;
   op->descr = descr;
+  /* A fitting signature need not be checked again by the validator
+   * (t->sig_checked); one that does not fit is reported by it, located. */
+  if (t->sig_checked == idx) {
+    armjit_type gives = rtype;
+    ir_sig_problem p;
+    if (!L.res)
+      fits = ir_sig_fits(t, op->opc, descr, P->args, P->nargs, &gives) ||
+             ir_check_sig(t, NULL, op->opc, descr, P->args, P->nargs, &gives, &p);
+    if (fits && gives == rtype) t->sig_checked = idx + 1;
+  }
   st = record_srcmap(P, idx, &L);
   if (st == ARMJIT_OK && L.res) st = name_var(P, op->res, L.res, L.reslen);
   if (st != ARMJIT_OK || !L.descr.name || L.opc == ARMJIT_OP_JUMP || descr >= 0) return st;

@@ -137,6 +137,75 @@ static IR_COLD bool type_problem(const armjit_trace *t, const ir_srcmap *sm,
   return problem(p, ARMJIT_E_TYPE, (int)k);
 }
 
+/* The signatures decoded at compile time, for ir_sig_fits: per op its
+ * letters as codes (a type + 1, SIG_STAR, SIG_DESCR; 0 ends the list) and
+ * its result's (0: void). */
+enum { SIG_STAR = 0xfe, SIG_DESCR = 0xfd, SIG_MAX = 5 };
+#define SIG_CODE(c)                                                                  \
+  ((c) == 'i'   ? ARMJIT_INT + 1                                                     \
+   : (c) == 'r' ? ARMJIT_REF + 1                                                     \
+   : (c) == 'f' ? ARMJIT_FLOAT + 1                                                   \
+   : (c) == 'l' ? ARMJIT_I64 + 1                                                     \
+   : (c) == 's' ? ARMJIT_F32 + 1                                                     \
+   : (c) == '*' ? SIG_STAR                                                           \
+   : (c) == 'd' ? SIG_DESCR                                                          \
+                : 0)
+#define SIG_AT(s, k) ((k) + 1 < sizeof(s) ? SIG_CODE((s)[(k) + 1 < sizeof(s) ? (k) : 0]) : 0)
+static const uint8_t sig_code[ARMJIT_OP__COUNT][SIG_MAX + 1] = {
+#define SIG_ROW(name, text, args, res, flags) \
+  {SIG_AT(args, 0), SIG_AT(args, 1), SIG_AT(args, 2), SIG_AT(args, 3), SIG_AT(args, 4), 0},
+    ARMJIT_OPS(SIG_ROW)
+#undef SIG_ROW
+};
+static const uint8_t res_code[ARMJIT_OP__COUNT] = {
+#define RES_ROW(name, text, args, res, flags) SIG_CODE(res),
+    ARMJIT_OPS(RES_ROW)
+#undef RES_ROW
+};
+/* (a signature of more than SIG_MAX letters would not compile here) */
+struct sig_fit_check {
+#define SIG_FIT(name, text, args, res, flags) unsigned name : sizeof(args) <= SIG_MAX + 1 ? 1 : -1;
+  ARMJIT_OPS(SIG_FIT)
+#undef SIG_FIT
+};
+
+bool ir_sig_fits(const armjit_trace *t, unsigned opc, int32_t descr, const ir_ref *args,
+                 uint32_t nargs, armjit_type *res) {
+  const ir_opinfo *in = ir_info(opc);
+  unsigned rc = res_code[opc];
+  if (in->args[0] == '.') { /* any list; calls: ir_check_sig decides */
+    if (in->flags & ARMJIT_OPF_DESCR) return false;
+    *res = rc ? (armjit_type)(rc - 1) : ARMJIT_VOID;
+    return true;
+  }
+  if (nargs != sig_len[opc]) return false;
+  armjit_type dty = (in->flags & ARMJIT_OPF_DESCR) ? (armjit_type)ir_descr_at(t, descr)->type
+                                                   : ARMJIT_VOID;
+  const uint8_t *code = sig_code[opc];
+  armjit_type star_ty = ARMJIT_VOID;
+  bool star = false;
+  for (uint32_t k = 0; k < nargs; k++) {
+    armjit_type got = ir_ref_type(t, args[k]), w;
+    unsigned c = code[k];
+    if (c == SIG_STAR) {
+      if (!star) {
+        star = true;
+        star_ty = got;
+        continue;
+      }
+      w = star_ty;
+    } else {
+      w = c == SIG_DESCR ? dty : (armjit_type)(c - 1);
+    }
+    if (got != w) return false;
+  }
+  *res = rc == SIG_STAR    ? star_ty
+         : rc == SIG_DESCR ? dty
+         : rc              ? (armjit_type)(rc - 1)
+                           : ARMJIT_VOID;
+  return true;
+}
+
 bool ir_check_sig(const armjit_trace *t, const ir_srcmap *sm, unsigned opc, int32_t descr,
                   const ir_ref *args, uint32_t nargs, armjit_type *res, ir_sig_problem *p) {
   const ir_opinfo *in = ir_info(opc);

@@ -10,6 +10,32 @@
 
 const ir_ref ir_no_refs[1] = {IR_NONE};
 
+/* A block of exit types; exits take consecutive runs of it. */
+typedef struct ir_types_block {
+  struct ir_types_block *next;
+  uint32_t used, cap;
+  armjit_type type[];
+} ir_types_block;
+enum { IR_TYPES_BLOCK = 4096 }; /* types per block, unless an exit needs more */
+
+/* Room for n types of one exit, from the newest block or a new one of at
+ * least `want` (NULL when out of memory; nothing changes then). */
+static armjit_type *types_alloc(armjit_trace *t, uint32_t n, uint32_t want) {
+  ir_types_block *b = t->tblocks;
+  if (!b || b->cap - b->used < n) {
+    uint32_t cap = want > n ? want : n;
+    b = ajx_alloc(t->ctx, sizeof *b + (size_t)cap * sizeof b->type[0]);
+    if (!b) return NULL;
+    b->next = t->tblocks;
+    b->used = 0;
+    b->cap = cap;
+    t->tblocks = b;
+  }
+  armjit_type *p = b->type + b->used;
+  b->used += n;
+  return p;
+}
+
 static bool index_all(const armjit_trace *t, ir_namemap *m);
 
 armjit_trace *armjit_trace_new(armjit_ctx *ctx) {
@@ -24,9 +50,10 @@ void armjit_trace_free(armjit_trace *t) {
   if (!t) return;
   armjit_ctx *ctx = t->ctx;
   ir_tokens_forget_trace(t);
-  for (uint32_t i = 0; i < t->nexits; i++) {
-    ajx_free(ctx, t->exits[i].name);
-    ajx_free(ctx, t->exits[i].types);
+  for (uint32_t i = 0; i < t->nexits; i++) ajx_free(ctx, t->exits[i].name);
+  for (ir_types_block *b = t->tblocks, *next; b; b = next) {
+    next = b->next;
+    ajx_free(ctx, b);
   }
   for (uint32_t i = 0; i < t->nlabels; i++) ajx_free(ctx, t->labels[i].name);
   for (uint32_t i = 0; i < t->ntexts; i++) ajx_free(ctx, t->texts[i]);
@@ -81,6 +108,9 @@ armjit_trace *ir_trace_copy(const armjit_trace *t) {
     c->nconsts = c->capconsts = t->nconsts;
   }
   ok = ok && (!t->nexits || (c->exits = ajx_calloc(ctx, t->nexits, sizeof *c->exits)));
+  uint64_t ntypes = 0; /* every exit's types in one block (when not huge) */
+  for (uint32_t i = 0; ok && i < t->nexits; i++) ntypes += t->exits[i].nvalues;
+  if (ntypes > (1u << 24)) ntypes = IR_TYPES_BLOCK;
   for (uint32_t i = 0; ok && i < t->nexits; i++) {
     const ir_exit *x = &t->exits[i];
     ir_exit *y = &c->exits[i];
@@ -88,7 +118,8 @@ armjit_trace *ir_trace_copy(const armjit_trace *t) {
     y->op = x->op;
     y->nvalues = x->nvalues;
     ok = dup_string(ctx, &y->name, x->name) &&
-         dup_array(ctx, (void **)&y->types, x->types, x->nvalues, sizeof *x->types);
+         (!x->nvalues || (y->types = types_alloc(c, x->nvalues, (uint32_t)ntypes)) != NULL);
+    if (ok && x->nvalues) memcpy(y->types, x->types, x->nvalues * sizeof *x->types);
   }
   ok = ok && (!t->nlabels || (c->labels = ajx_calloc(ctx, t->nlabels, sizeof *c->labels)));
   for (uint32_t i = 0; ok && i < t->nlabels; i++) {
@@ -212,7 +243,7 @@ armjit_status ir_emit(armjit_trace *t, unsigned opc, armjit_type rtype,
                   sizeof *t->exits))
       return ARMJIT_E_NOMEM;
     if (nval) {
-      types = ajx_alloc(ctx, nval * sizeof *types);
+      types = types_alloc(t, nval, IR_TYPES_BLOCK);
       if (!types) return ARMJIT_E_NOMEM;
       for (uint32_t k = 0; k < nval; k++) types[k] = ir_ref_type(t, vals[k]);
     }

@@ -92,27 +92,40 @@ typedef struct {
   int32_t cur;
 } liveness;
 
-static armjit_status check_use(const vctx *c, const liveness *lv, uint32_t opi,
-                               ir_at_kind at, uint32_t k, ir_ref r) {
+#if defined(__GNUC__)
+#define IR_COLD __attribute__((cold, noinline))
+#else
+#define IR_COLD
+#endif
+
+/* The message of a use check_use rejects (out of its way: names are
+ * formatted on the error paths only, and only for in-range values, as a
+ * value number past the table has no type to print). */
+static IR_COLD armjit_status use_error(const vctx *c, const liveness *lv, uint32_t opi,
+                                       ir_at_kind at, uint32_t k, ir_ref r) {
   const armjit_trace *t = c->t;
-  if (IR_IS_CONST(r)) return ARMJIT_OK;
-  /* Names are formatted on the error paths only, and only for in-range
-   * values (a value number past the table has no type to print). */
   char name[64];
   if (r < 0 || (uint32_t)r >= t->nvals) {
     snprintf(name, sizeof name, "#%ld", (long)r);
     return verr(c, ARMJIT_E_INVALID, opi, at, k, "use of undefined variable %s", name);
   }
-  if (t->vdef[r] >= (int32_t)opi) {
-    ir_val_name(t, c->sm, r, name, sizeof name);
-    return verr(c, ARMJIT_E_INVALID, opi, at, k, "use of undefined variable %s", name);
-  }
-  if (lv->region[r] == lv->cur || lv->mark[r] == lv->cur) return ARMJIT_OK;
   ir_val_name(t, c->sm, r, name, sizeof name);
+  if (t->vdef[r] >= (int32_t)opi)
+    return verr(c, ARMJIT_E_INVALID, opi, at, k, "use of undefined variable %s", name);
   char lab[64];
   label_desc(t, lv->cur - 1, lab, sizeof lab);
   return verr(c, ARMJIT_E_INVALID, opi, at, k,
               "%s is not live after label %s: not one of its arguments", name, lab);
+}
+
+static armjit_status check_use(const vctx *c, const liveness *lv, uint32_t opi,
+                               ir_at_kind at, uint32_t k, ir_ref r) {
+  const armjit_trace *t = c->t;
+  if (IR_IS_CONST(r)) return ARMJIT_OK;
+  if (r >= 0 && (uint32_t)r < t->nvals && t->vdef[r] < (int32_t)opi &&
+      (lv->region[r] == lv->cur || lv->mark[r] == lv->cur))
+    return ARMJIT_OK;
+  return use_error(c, lv, opi, at, k, r);
 }
 
 static armjit_status check_label(const vctx *c, liveness *lv, uint32_t opi,
@@ -295,6 +308,7 @@ static armjit_status check_op(const vctx *c, liveness *lv, uint32_t i) {
   /* The builder checked the signatures of the ops it appended (debug
    * builds check again, as a test that it did). */
   if ((i >= t->sig_checked || IR_CHECK_AGAIN) &&
+      !ir_sig_fits(t, op->opc, op->descr, a, op->nargs, &res) &&
       !ir_check_sig(t, c->sm, op->opc, op->descr, a, op->nargs, &res, &p))
     return verr(c, p.code, i, p.arg < 0 ? IR_AT_OP : IR_AT_ARG,
                 p.arg < 0 ? 0 : (uint32_t)p.arg, "%s", p.msg);

@@ -257,9 +257,10 @@ void mc_exc_lower_throw(mc_fn *c, const mir_op *op);
 void mc_exc_lower_trap(mc_fn *c, const mir_op *op);
 void mc_exc_stub_throw(mc_fn *c);
 void mc_exc_fn_done(mc_fn *c, uint32_t start, uint32_t end);
-/* After the functions: __armjit_throw, __armjit_trap_svc (mode svc) and
- * __armjit_fntab, when used; offs[0..3) their offsets (UINT32_MAX: none). */
-void mc_exc_emit(mc_mod *mm, a32_buf *b, const armjit_module *m, mc_exc *x, uint32_t *offs);
+/* After the functions of .text: __armjit_throw and, trap mode svc,
+ * __armjit_trap_svc; offs[0..2) their offsets (UINT32_MAX: none).  The
+ * table follows as a data section (mc_exc_table, mc_obj.h). */
+void mc_exc_emit(a32_buf *b, const armjit_module *m, mc_exc *x, uint32_t *offs);
 
 /* ---- the module side (mc_link.c) ---------------------------------------------- */
 /* The a32 symbol for module symbol s (made on first use). */

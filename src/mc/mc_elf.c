@@ -16,7 +16,7 @@
  *                  null, one STT_SECTION per section, $a/$d mapping
  *                  symbols, module-private symbols, targets made up for
  *                  section-relative references (".L<sec>.<off>", below);
- *                then the globals: defined symbols, then the undefined
+ *                then the globals (weak ones among them): defined symbols, then the undefined
  *                ones (every name a relocation uses that the object does
  *                not define)
  *   .strtab, .shstrtab
@@ -24,7 +24,8 @@
  *
  * A relocation without a symbol (sym NULL: a place in section tsec, the
  * address of a function taken with a label) refers to the object's symbol
- * at that place when there is one (addend 0, a branch -8), else to the
+ * at that place when there is one and it is not weak (a weak one may
+ * stand for another object's definition) (addend 0, a branch -8), else to the
  * section symbol with the offset as its addend, or, when the offset does
  * not fit a MOVW/MOVT field (32 KiB and more), to a local symbol made up
  * for the place. */
@@ -44,7 +45,7 @@ enum {
   SHT_PROGBITS = 1, SHT_SYMTAB = 2, SHT_STRTAB = 3, SHT_NOBITS = 8, SHT_REL = 9,
   SHT_ARM_ATTRIBUTES = 0x70000003,
   SHF_WRITE = 1, SHF_ALLOC = 2, SHF_EXECINSTR = 4, SHF_INFO_LINK = 0x40,
-  STB_LOCAL = 0, STB_GLOBAL = 1,
+  STB_LOCAL = 0, STB_GLOBAL = 1, STB_WEAK = 2,
   STT_NOTYPE = 0, STT_OBJECT = 1, STT_FUNC = 2, STT_SECTION = 3,
   EHDR_SIZE = 52, SHDR_SIZE = 40, SYM_SIZE = 16, REL_SIZE = 8
 };
@@ -147,7 +148,8 @@ typedef struct {
   uint32_t names_cap;
   const char **ext;    /* externs in order of first use */
   uint32_t next;
-  struct place { uint32_t sec, off, j; } *by_place; /* defined symbols by (sec, off) */
+  struct place { uint32_t sec, off, j; } *by_place; /* defined symbols by (sec, off), */
+  uint32_t nplace;                                  /* but the weak ones */
   struct made { uint32_t sec, off; } *made; /* made-up locals */
   uint32_t nmade;
   etarget *tgt;        /* per relocation */
@@ -172,14 +174,14 @@ static int place_cmp(const void *a, const void *b) {
 
 /* The defined symbol at (sec, off), -1 if none (binary search). */
 static int32_t sym_at(const elfw *w, uint32_t sec, uint32_t off) {
-  uint32_t lo = 0, hi = w->in->nsym;
+  uint32_t lo = 0, hi = w->nplace;
   while (lo < hi) {
     uint32_t mid = (lo + hi) / 2;
     const struct place *p = &w->by_place[mid];
     if (p->sec < sec || (p->sec == sec && p->off < off)) lo = mid + 1;
     else hi = mid;
   }
-  if (lo < w->in->nsym && w->by_place[lo].sec == sec && w->by_place[lo].off == off)
+  if (lo < w->nplace && w->by_place[lo].sec == sec && w->by_place[lo].off == off)
     return (int32_t)w->by_place[lo].j;
   return -1;
 }
@@ -213,9 +215,10 @@ static armjit_status targets(elfw *w) {
     if (*slot)
       return ajx_err(w->err, ARMJIT_E_INVALID, "symbol '%s' is defined twice", in->sym[j].name);
     *slot = (int32_t)j + 1;
-    w->by_place[j] = (struct place){in->sym[j].sec, in->sym[j].off, j};
+    /* a weak symbol may stand for another object's definition: no place by it */
+    if (!in->sym[j].weak) w->by_place[w->nplace++] = (struct place){in->sym[j].sec, in->sym[j].off, j};
   }
-  if (in->nsym) qsort(w->by_place, in->nsym, sizeof *w->by_place, place_cmp);
+  if (w->nplace) qsort(w->by_place, w->nplace, sizeof *w->by_place, place_cmp);
   char where[160];
   for (uint32_t i = 0; i < in->nrel; i++) {
     const mc_lrel *r = &in->rel[i];
@@ -347,7 +350,7 @@ armjit_status mc_elf_write(armjit_ctx *ctx, const mc_link_in *in, unsigned flags
       if (d->local == (bool)global) continue;
       def_index[j] = ns;
       syms[ns++] = (esym){str_add(&strtab, d->name), d->off, d->size,
-                          (uint8_t)((global ? STB_GLOBAL : STB_LOCAL) << 4 |
+                          (uint8_t)((!global ? STB_LOCAL : d->weak ? STB_WEAK : STB_GLOBAL) << 4 |
                                     (d->type == MC_LSYM_FUNC ? STT_FUNC : STT_OBJECT)),
                           (uint16_t)(1 + d->sec)};
     }

@@ -1,15 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /* Exceptions in compiled code (docs/design.md §11.5): throw points, the
- * handler entries, trap branches per trap mode, the per-module function
- * table __armjit_fntab and the code generated into the module for them:
- * the unwinder __armjit_throw and, for trap mode svc, the SVC vector body
- * __armjit_trap_svc.  Both are emitted only when the module uses them.
+ * handler entries, trap branches per trap mode, the module's function
+ * table (a record in section armjit_fntab) and the code generated into the
+ * module for them: the unwinder __armjit_throw and, for trap mode svc, the
+ * SVC vector body __armjit_trap_svc.  Both are emitted only when the
+ * module uses exceptions.  They read no module-specific word: they walk
+ * every record from __start_armjit_fntab to __stop_armjit_fntab (the
+ * linker collects the section of every module into one array and defines
+ * the two symbols) and call the callbacks the record of a frame names, so
+ * each module's copy is the same code, a weak symbol, and any one serves
+ * an image of several modules.
  *
- * The table (words; every address as an offset from the table's first
- * word, so it needs no relocation; sorted by start):
+ * A record (words; code addresses absolute, R_ARM_ABS32 words):
  *
- *   fntab:  n
- *           { start, end, info } x n          one per function
+ *   rec:    size                              bytes of the record: the next one follows
+ *           match, make, uncaught             the module's exc_match, exc_make,
+ *                                             exc_uncaught (0: none)
+ *           n
+ *           { start, end, info } x n          one per function, of every code
+ *                                             section; info: an offset from rec
  *   info:   sp_off                            body sp = fp - sp_off
  *           gpr_mask, gpr_off                 r0..r10 the prologue pushed,
  *                                             ascending from fp + gpr_off
@@ -17,14 +26,14 @@
  *                                             from fp + vfp_off
  *           flags                             bit 0: no frame record
  *           nrows
- *           { start, end, handler, kind, tag } x nrows
- *                                             kind 0: tag as is (an extern's
- *                                             address by an ABS32 word), 1: an
- *                                             offset from fntab (a function)
+ *           { start, end, handler, tag } x nrows
+ *                                             tag: a symbol's address (ABS32) or
+ *                                             a constant; 0 catches all
  *
  * The frame record {fp, lr} at fp holds the caller's fp and the return
  * address; the caller's sp is fp + 8 (docs/design.md §11.2). */
 #include "mc/mc_cg.h"
+#include "mc/mc_obj.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -47,9 +56,10 @@ typedef struct {
 struct mc_exc {
   mc_exc_fn *fns;
   uint32_t nfns, cap;
-  a32_label throw_l, svc_l, tab_l;
-  bool used;                    /* some throw point exists */
+  a32_label throw_l, svc_l;
+  a32_sym start, stop;          /* __start_armjit_fntab, __stop_armjit_fntab */
 };
+
 
 bool mc_exc_used(const armjit_module *m) {
   if (m->trap == ARMJIT_TRAP_SVC || m->trap == ARMJIT_TRAP_UDF || mir_trap_throws(m)) return true;
@@ -69,7 +79,8 @@ mc_exc *mc_exc_new(armjit_ctx *ctx, a32_buf *b) {
   if (!x) return NULL;
   x->throw_l = a32_label_new(b);
   x->svc_l = a32_label_new(b);
-  x->tab_l = a32_label_new(b);
+  x->start = a32_sym_new(b, "__start_" MC_EXC_TABLE);
+  x->stop = a32_sym_new(b, "__stop_" MC_EXC_TABLE);
   return x;
 }
 
@@ -80,9 +91,17 @@ void mc_exc_free(armjit_ctx *ctx, mc_exc *x) {
   ajx_free(ctx, x);
 }
 
-a32_label mc_exc_throw_label(mc_exc *x) {
-  x->used = true;
-  return x->throw_l;
+/* Go to the unwinder (r0-r2 set): a B/BL to it from .text; from a named
+ * section, which may lie anywhere, movw/movt ip + bx ip (the unwinder
+ * reads neither lr nor ip). */
+static void goto_throw(mc_fn *c, bool link) {
+  if (!c->m->syms[c->sym].section) {
+    if (link) a32_bl(c->b, A32_AL, c->exc->throw_l);
+    else a32_b(c->b, A32_AL, c->exc->throw_l);
+    return;
+  }
+  a32_mov_label_abs(c->b, A32_AL, A32_IP, c->exc->throw_l);
+  a32_bx(c->b, A32_AL, A32_IP);
 }
 
 /* Same handler list (tags and handlers, in order)? */
@@ -97,8 +116,7 @@ static bool same_list(const mir_func *fn, const mir_block *a, const mir_block *b
 
 void mc_exc_fn_done(mc_fn *c, uint32_t start, uint32_t end) {
   mc_exc *x = c->exc;
-  /* the table covers .text (functions in named sections may lie elsewhere) */
-  if (!x || c->st != ARMJIT_OK || c->m->syms[c->sym].section) return;
+  if (!x || c->st != ARMJIT_OK) return;
   if (!ajx_grow(c->ctx, (void **)&x->fns, &x->cap, x->nfns + 1, sizeof *x->fns)) {
     mc_fail(c, ARMJIT_E_NOMEM, "out of memory for the function table");
     return;
@@ -182,13 +200,14 @@ void mc_exc_trap_branch(mc_fn *c, a32_cond fail, uint32_t code) {
   }
 }
 
-/*   mov r0, p ; sub r1, pc, #8 (this instruction) ; mov r2, sp ; bl __armjit_throw */
+/*   mov r0, p ; sub r1, pc, #8 (this instruction) ; mov r2, sp ; bl __armjit_throw
+ * (from a named section: movw/movt ip, __armjit_throw ; bx ip) */
 void mc_exc_lower_throw(mc_fn *c, const mir_op *op) {
   a32_reg r = mc_word(c, mir_args(c->fn, op)[0], 0, A32_R0);
   if (r != A32_R0) a32_dp(c->b, A32_AL, A32_MOV, false, A32_R0, 0, a32_r(r));
   a32_dp(c->b, A32_AL, A32_SUB, false, A32_R1, A32_PC, a32_imm(8));
   a32_dp(c->b, A32_AL, A32_MOV, false, A32_R2, 0, a32_r(A32_SP));
-  a32_bl(c->b, A32_AL, mc_exc_throw_label(c->exc));
+  goto_throw(c, true);
 }
 
 /* trap code: the trap, and a stop should its handler come back. */
@@ -211,22 +230,11 @@ void mc_exc_stub_throw(mc_fn *c) {
   a32_ldst(c->b, A32_AL, A32_LDR, A32_R1, a32_mem_imm(A32_SP, 64 + 20));
   a32_dp(c->b, A32_AL, A32_SUB, false, A32_R1, A32_R1, a32_imm(4));
   a32_dp(c->b, A32_AL, A32_ADD, false, A32_R2, A32_SP, a32_imm(64 + 24));
-  a32_b(c->b, A32_AL, mc_exc_throw_label(c->exc));
+  goto_throw(c, false);
   a32_label_bind(c->b, go_on);
 }
 
 /* ---- the module's code: the unwinder, the SVC body, the table ---------------------- */
-/* Call callback symbol s from .text (a module function: mc_mod_call; an
- * extern: blx ip). */
-static void call_sym(mc_mod *mm, a32_buf *b, const armjit_module *m, int32_t s) {
-  if (m->syms[s].kind == MIR_SYM_FUNC) {
-    mc_mod_call(mm, b, UINT32_MAX, (uint32_t)s);
-  } else {
-    a32_mov_sym_abs(b, A32_AL, A32_IP, mc_mod_sym(mm, (uint32_t)s), 0);
-    a32_blx(b, A32_AL, A32_IP);
-  }
-}
-
 static void dp_imm(a32_buf *b, a32_cond c, a32_dp_op op, bool s, a32_reg rd, a32_reg rn,
                    uint32_t imm) {
   a32_dp(b, c, op, s, rd, rn, a32_imm(imm));
@@ -242,30 +250,68 @@ static void str(a32_buf *b, a32_cond c, a32_reg rt, a32_mem mm) { a32_ldst(b, c,
  * r10 frame pointer / saved handler, r11 the table. */
 enum { CTX_R4 = 64, CTX_FP = 64 + 28, CTX_MODE = 96, CTX_SP = 100, CTX_BYTES = 112 };
 
+/* Find the function of address `at` among the records: on `hit`, rec is
+ * its record and ent its {start, end, info}; `miss` when no record has it.
+ * Clobbers rec, cnt, ent, tmp and the flags.
+ *         movw/movt rec, __start_armjit_fntab
+ *  next:  movw/movt tmp, __stop_armjit_fntab ; cmp rec, tmp ; bhs miss
+ *         ldr cnt, [rec, #16] ; add ent, rec, #20
+ *  loop:  subs cnt, cnt, #1 ; blt skip
+ *         ldr tmp, [ent] ; cmp at, tmp ; blo step
+ *         ldr tmp, [ent, #4] ; cmp at, tmp ; blo hit
+ *  step:  add ent, ent, #12 ; b loop
+ *  skip:  ldr tmp, [rec] ; add rec, rec, tmp ; b next */
+static void emit_find(a32_buf *b, const mc_exc *x, a32_reg at, a32_reg rec, a32_reg cnt,
+                      a32_reg ent, a32_reg tmp, a32_label hit, a32_label miss) {
+  a32_label next = a32_label_new(b), loop = a32_label_new(b), step = a32_label_new(b);
+  a32_label skip = a32_label_new(b);
+  a32_mov_sym_abs(b, A32_AL, rec, x->start, 0);
+  a32_label_bind(b, next);
+  a32_mov_sym_abs(b, A32_AL, tmp, x->stop, 0);
+  a32_dp(b, A32_AL, A32_CMP, true, 0, rec, a32_r(tmp));
+  a32_b(b, A32_HS, miss);
+  ldr(b, A32_AL, cnt, a32_mem_imm(rec, 16));
+  dp_imm(b, A32_AL, A32_ADD, false, ent, rec, 20);
+  a32_label_bind(b, loop);
+  dp_imm(b, A32_AL, A32_SUB, true, cnt, cnt, 1);
+  a32_b(b, A32_LT, skip);
+  ldr(b, A32_AL, tmp, a32_mem_imm(ent, 0));
+  a32_dp(b, A32_AL, A32_CMP, true, 0, at, a32_r(tmp));
+  a32_b(b, A32_LO, step);
+  ldr(b, A32_AL, tmp, a32_mem_imm(ent, 4));
+  a32_dp(b, A32_AL, A32_CMP, true, 0, at, a32_r(tmp));
+  a32_b(b, A32_LO, hit);
+  a32_label_bind(b, step);
+  dp_imm(b, A32_AL, A32_ADD, false, ent, ent, 12);
+  a32_b(b, A32_AL, loop);
+  a32_label_bind(b, skip);
+  ldr(b, A32_AL, tmp, a32_mem_imm(rec, 0));
+  a32_dp(b, A32_AL, A32_ADD, false, rec, rec, a32_r(tmp));
+  a32_b(b, A32_AL, next);
+}
+
 /*  __armjit_throw(r0 exc, r1 pc, r2 sp):
  *         mov   r3, #0
  *  entry: bic   ip, sp, #7 ; mov sp, ip ; sub sp, sp, #16
  *         push  {r4-r11} ; vpush {d8-d15}
  *         mov r4, r0 ; mov r5, r1 ; mov r6, sp ; str r3, [r6, #96] ; str 0, [r6, #100]
- *         movw/movt r11, fntab
- *  frame: r0 = fntab + 4, r1 = n; find the {start, end, info} with start <= pc < end
- *         (none: uncaught); r7 = info
- *         rows in order: start <= pc < end and (kind 0 and tag 0, or exc_match(exc, tag))
- *           -> resume at the row's handler
+ *         mov r11, #0                                      (no record yet)
+ *  frame: find pc (emit_find; none: uncaught); r11 = its record, r7 = its info
+ *         rows in order: start <= pc < end and (tag 0, or the record's
+ *           match(exc, tag) != 0) -> resume at the row's handler
  *         flags & 1: uncaught
  *         fp = ctx.r11; copy the pushed r4-r10 (gpr_mask, fp + gpr_off) and the saved
  *         d8-d15 (vfp_mask, fp + vfp_off) into ctx; ctx.sp = fp + 8;
  *         pc = [fp + 4] - 4; ctx.r11 = [fp]; next frame
- *  uncaught: exc_uncaught(exc); ctx.sp == 0: udf; else resume at pc + 4 (the return
- *         address) with sp = ctx.sp
+ *  uncaught: the last record's uncaught(exc); ctx.sp == 0: udf; else resume at pc + 4
+ *         (the return address) with sp = ctx.sp
  *  resume (r2 sp, ip target): ldr r1, [r6, #96] ; mov r0, r4 ; mov sp, r6
  *         vpop {d8-d15} ; pop {r4-r11} ; mov sp, r2 ; cmp r1, #0 ; bxeq ip ; subs pc, ip, #0 */
-static void emit_throw(mc_mod *mm, a32_buf *b, const armjit_module *m, mc_exc *x,
-                       a32_label entry) {
-  a32_label frame = a32_label_new(b), find = a32_label_new(b), rows = a32_label_new(b);
+static void emit_throw(a32_buf *b, mc_exc *x, a32_label entry) {
+  a32_label frame = a32_label_new(b), found = a32_label_new(b), rows = a32_label_new(b);
   a32_label unwind = a32_label_new(b), uncaught = a32_label_new(b), resume = a32_label_new(b);
   a32_label take = a32_label_new(b), gl = a32_label_new(b), gn = a32_label_new(b);
-  a32_label vl = a32_label_new(b), vn = a32_label_new(b), tagrel = a32_label_new(b);
+  a32_label vl = a32_label_new(b), vn = a32_label_new(b);
   a32_label_bind(b, x->throw_l);
   dp_imm(b, A32_AL, A32_MOV, false, A32_R3, 0, 0);
   a32_label_bind(b, entry);
@@ -280,21 +326,13 @@ static void emit_throw(mc_mod *mm, a32_buf *b, const armjit_module *m, mc_exc *x
   str(b, A32_AL, A32_R3, a32_mem_imm(A32_R6, CTX_MODE));
   dp_imm(b, A32_AL, A32_MOV, false, A32_R0, 0, 0);
   str(b, A32_AL, A32_R0, a32_mem_imm(A32_R6, CTX_SP));
-  a32_mov_label_abs(b, A32_AL, A32_FP, x->tab_l);
+  dp_imm(b, A32_AL, A32_MOV, false, A32_FP, 0, 0);
   /* find the function of pc */
   a32_label_bind(b, frame);
-  ldr(b, A32_AL, A32_R1, a32_mem_imm(A32_FP, 0));
-  dp_imm(b, A32_AL, A32_ADD, false, A32_R0, A32_FP, 4);
-  a32_label_bind(b, find);
-  dp_imm(b, A32_AL, A32_SUB, true, A32_R1, A32_R1, 1);
-  a32_b(b, A32_LT, uncaught);
-  a32_ldm(b, A32_AL, A32_IA, A32_R0, true, (uint16_t)(ARM_BIT(2) | ARM_BIT(3) | ARM_BIT(7)));
-  a32_dp(b, A32_AL, A32_ADD, false, A32_R2, A32_R2, a32_r(A32_FP));
-  a32_dp(b, A32_AL, A32_ADD, false, A32_R3, A32_R3, a32_r(A32_FP));
-  a32_dp(b, A32_AL, A32_CMP, true, 0, A32_R5, a32_r(A32_R2));
-  a32_b(b, A32_LO, find);
-  a32_dp(b, A32_AL, A32_CMP, true, 0, A32_R5, a32_r(A32_R3));
-  a32_b(b, A32_HS, find);
+  emit_find(b, x, A32_R5, A32_R0, A32_R1, A32_R2, A32_R3, found, uncaught);
+  a32_label_bind(b, found);
+  a32_dp(b, A32_AL, A32_MOV, false, A32_FP, 0, a32_r(A32_R0));
+  ldr(b, A32_AL, A32_R7, a32_mem_imm(A32_R2, 8));
   a32_dp(b, A32_AL, A32_ADD, false, A32_R7, A32_R7, a32_r(A32_FP));
   /* its rows, in order */
   ldr(b, A32_AL, A32_R8, a32_mem_imm(A32_R7, 24));
@@ -302,32 +340,22 @@ static void emit_throw(mc_mod *mm, a32_buf *b, const armjit_module *m, mc_exc *x
   a32_label_bind(b, rows);
   dp_imm(b, A32_AL, A32_SUB, true, A32_R8, A32_R8, 1);
   a32_b(b, A32_LT, unwind);
-  a32_ldm(b, A32_AL, A32_IA, A32_R9, true, (uint16_t)ARM_RANGE(0, 3));   /* start end handler kind */
-  ldr(b, A32_AL, A32_IP, a32_mem_post(A32_R9, 4));                       /* tag */
-  a32_dp(b, A32_AL, A32_ADD, false, A32_R0, A32_R0, a32_r(A32_FP));
-  a32_dp(b, A32_AL, A32_ADD, false, A32_R1, A32_R1, a32_r(A32_FP));
+  a32_ldm(b, A32_AL, A32_IA, A32_R9, true, (uint16_t)ARM_RANGE(0, 3));   /* start end handler tag */
   a32_dp(b, A32_AL, A32_CMP, true, 0, A32_R5, a32_r(A32_R0));
   a32_b(b, A32_LO, rows);
   a32_dp(b, A32_AL, A32_CMP, true, 0, A32_R5, a32_r(A32_R1));
   a32_b(b, A32_HS, rows);
-  a32_dp(b, A32_AL, A32_ADD, false, A32_R10, A32_R2, a32_r(A32_FP));    /* the handler */
+  a32_dp(b, A32_AL, A32_MOV, false, A32_R10, 0, a32_r(A32_R2));         /* the handler */
   dp_imm(b, A32_AL, A32_CMP, true, 0, A32_R3, 0);
-  a32_b(b, A32_NE, tagrel);
-  dp_imm(b, A32_AL, A32_CMP, true, 0, A32_IP, 0);
   a32_b(b, A32_EQ, take);
-  a32_label match = a32_label_new(b);
-  a32_b(b, A32_AL, match);
-  a32_label_bind(b, tagrel);
-  a32_dp(b, A32_AL, A32_ADD, false, A32_IP, A32_IP, a32_r(A32_FP));
-  a32_label_bind(b, match);
-  int32_t ms = m->exc[MIR_EXC_MATCH].sym;
-  if (ms >= 0) {
-    a32_dp(b, A32_AL, A32_MOV, false, A32_R0, 0, a32_r(A32_R4));
-    a32_dp(b, A32_AL, A32_MOV, false, A32_R1, 0, a32_r(A32_IP));
-    call_sym(mm, b, m, ms);
-    dp_imm(b, A32_AL, A32_CMP, true, 0, A32_R0, 0);
-    a32_b(b, A32_NE, take);
-  }
+  ldr(b, A32_AL, A32_IP, a32_mem_imm(A32_FP, 4));                        /* the record's match */
+  dp_imm(b, A32_AL, A32_CMP, true, 0, A32_IP, 0);
+  a32_b(b, A32_EQ, rows);
+  a32_dp(b, A32_AL, A32_MOV, false, A32_R0, 0, a32_r(A32_R4));
+  a32_dp(b, A32_AL, A32_MOV, false, A32_R1, 0, a32_r(A32_R3));
+  a32_blx(b, A32_AL, A32_IP);
+  dp_imm(b, A32_AL, A32_CMP, true, 0, A32_R0, 0);
+  a32_b(b, A32_NE, take);
   a32_b(b, A32_AL, rows);
   /* resume in this frame at r10 */
   a32_label_bind(b, take);
@@ -381,13 +409,17 @@ static void emit_throw(mc_mod *mm, a32_buf *b, const armjit_module *m, mc_exc *x
   ldr(b, A32_AL, A32_R0, a32_mem_imm(A32_R10, 0));
   str(b, A32_AL, A32_R0, a32_mem_imm(A32_R6, CTX_FP));
   a32_b(b, A32_AL, frame);
-  /* nobody takes it */
+  /* nobody takes it: the uncaught of the last frame's record */
   a32_label_bind(b, uncaught);
-  int32_t us = m->exc[MIR_EXC_UNCAUGHT].sym;
-  if (us >= 0) {
-    a32_dp(b, A32_AL, A32_MOV, false, A32_R0, 0, a32_r(A32_R4));
-    call_sym(mm, b, m, us);
-  }
+  a32_label none = a32_label_new(b);
+  dp_imm(b, A32_AL, A32_CMP, true, 0, A32_FP, 0);
+  a32_b(b, A32_EQ, none);
+  ldr(b, A32_AL, A32_IP, a32_mem_imm(A32_FP, 12));
+  dp_imm(b, A32_AL, A32_CMP, true, 0, A32_IP, 0);
+  a32_b(b, A32_EQ, none);
+  a32_dp(b, A32_AL, A32_MOV, false, A32_R0, 0, a32_r(A32_R4));
+  a32_blx(b, A32_AL, A32_IP);
+  a32_label_bind(b, none);
   ldr(b, A32_AL, A32_R2, a32_mem_imm(A32_R6, CTX_SP));
   dp_imm(b, A32_AL, A32_CMP, true, 0, A32_R2, 0);
   a32_label out = a32_label_new(b);
@@ -411,23 +443,30 @@ static void emit_throw(mc_mod *mm, a32_buf *b, const armjit_module *m, mc_exc *x
 /*  __armjit_trap_svc, the SVC vector body (SVC mode: lr = the address after
  *  the svc, SPSR = the program's CPSR, sp = the program's sp):
  *         push  {r0-r3, ip, lr} ; vpush {d0-d7}
+ *         sub   r1, lr, #4 ; find r1 (emit_find; none: back)
+ *         ldr   ip, [record, #8] ; cmp ip, #0 ; beq back    (the module's make)
  *         ldr   r0, [lr, #-4] ; bic r0, r0, #0xff000000   (the svc's imm24)
- *         sub   r1, lr, #4 ; bl exc_make
+ *         sub   r1, lr, #4 ; blx ip
  *         cmp   r0, #0 ; beq back
  *         ldr   r1, [sp, #84] ; sub r1, r1, #4 ; add r2, sp, #88 ; mov r3, #1
  *         b     entry                                     (resume with subs pc)
  *  back:  vpop  {d0-d7} ; pop {r0-r3, ip, lr} ; movs pc, lr   (go on after the svc) */
-static void emit_svc(mc_mod *mm, a32_buf *b, const armjit_module *m, mc_exc *x,
-                     a32_label entry) {
-  a32_label back = a32_label_new(b);
+static void emit_svc(a32_buf *b, mc_exc *x, a32_label entry) {
+  a32_label back = a32_label_new(b), hit = a32_label_new(b);
   const uint16_t saved = (uint16_t)(ARM_RANGE(0, 3) | ARM_BIT(A32_IP) | ARM_BIT(A32_LR));
   a32_label_bind(b, x->svc_l);
   a32_push(b, A32_AL, saved);
   a32_vpush(b, A32_AL, 0, 8);
+  dp_imm(b, A32_AL, A32_SUB, false, A32_R1, A32_LR, 4);
+  emit_find(b, x, A32_R1, A32_R0, A32_R2, A32_R3, A32_IP, hit, back);
+  a32_label_bind(b, hit);
+  ldr(b, A32_AL, A32_IP, a32_mem_imm(A32_R0, 8));
+  dp_imm(b, A32_AL, A32_CMP, true, 0, A32_IP, 0);
+  a32_b(b, A32_EQ, back);
   ldr(b, A32_AL, A32_R0, a32_mem_imm(A32_LR, -4));
   dp_imm(b, A32_AL, A32_BIC, false, A32_R0, A32_R0, 0xff000000u);
   dp_imm(b, A32_AL, A32_SUB, false, A32_R1, A32_LR, 4);
-  call_sym(mm, b, m, m->exc[MIR_EXC_MAKE].sym);
+  a32_blx(b, A32_AL, A32_IP);
   dp_imm(b, A32_AL, A32_CMP, true, 0, A32_R0, 0);
   a32_b(b, A32_EQ, back);
   ldr(b, A32_AL, A32_R1, a32_mem_imm(A32_SP, 64 + 20));
@@ -441,65 +480,87 @@ static void emit_svc(mc_mod *mm, a32_buf *b, const armjit_module *m, mc_exc *x,
   a32_dp(b, A32_AL, A32_MOV, true, A32_PC, 0, a32_r(A32_LR)); /* MOVS PC, LR: CPSR <- SPSR */
 }
 
-static int cmp_fn(const void *a, const void *b) {
-  uint32_t x = ((const mc_exc_fn *)a)->start, y = ((const mc_exc_fn *)b)->start;
-  return (x > y) - (x < y);
-}
-
-static void emit_table(mc_mod *mm, a32_buf *b, const armjit_module *m, mc_exc *x) {
-  qsort(x->fns, x->nfns, sizeof *x->fns, cmp_fn);
-  while (a32_buf_size(b) & 3) a32_nop(b, A32_AL);
-  a32_label_bind(b, x->tab_l);
-  uint32_t base = (uint32_t)a32_buf_size(b);
-  a32_word(b, x->nfns);
-  uint32_t info = base + 4 + 12 * x->nfns;
-  for (uint32_t i = 0; i < x->nfns; i++) {
-    const mc_exc_fn *f = &x->fns[i];
-    a32_word(b, f->start - base);
-    a32_word(b, f->end - base);
-    a32_word(b, info - base);
-    info += 28 + 20 * f->nrows;
-  }
-  for (uint32_t i = 0; i < x->nfns; i++) {
-    const mc_exc_fn *f = &x->fns[i];
-    a32_word(b, f->sp_off);
-    a32_word(b, f->gpr_mask);
-    a32_word(b, (uint32_t)f->gpr_off);
-    a32_word(b, f->vfp_mask);
-    a32_word(b, (uint32_t)f->vfp_off);
-    a32_word(b, f->flags);
-    a32_word(b, f->nrows);
-    for (uint32_t k = 0; k < f->nrows; k++) {
-      const mc_exc_row *r = &f->rows[k];
-      a32_word(b, r->start - base);
-      a32_word(b, r->end - base);
-      a32_word(b, r->handler - base);
-      if (r->sym >= 0 && m->syms[r->sym].kind == MIR_SYM_FUNC) {
-        a32_word(b, 1);
-        a32_word(b, (uint32_t)a32_label_offset(b, mc_mod_label(mm, (uint32_t)r->sym)) - base);
-      } else if (r->sym >= 0) {
-        a32_word(b, 0);
-        a32_word_sym(b, mc_mod_sym(mm, (uint32_t)r->sym), 0);
-      } else {
-        a32_word(b, 0);
-        a32_word(b, r->tag);
-      }
-    }
-  }
-}
-
-void mc_exc_emit(mc_mod *mm, a32_buf *b, const armjit_module *m, mc_exc *x, uint32_t *offs) {
-  bool svc = m->trap == ARMJIT_TRAP_SVC && m->exc[MIR_EXC_MAKE].sym >= 0;
-  offs[0] = offs[1] = offs[2] = UINT32_MAX;
-  /* mode udf: the user's undefined-instruction vector enters the unwinder */
-  if (!x->used && !svc && m->trap != ARMJIT_TRAP_UDF) return;
+void mc_exc_emit(a32_buf *b, const armjit_module *m, mc_exc *x, uint32_t *offs) {
   a32_label entry = a32_label_new(b);
   offs[0] = (uint32_t)a32_buf_size(b);
-  emit_throw(mm, b, m, x, entry);
-  if (svc) {
+  emit_throw(b, x, entry);
+  offs[1] = UINT32_MAX;
+  if (m->trap == ARMJIT_TRAP_SVC && m->exc[MIR_EXC_MAKE].sym >= 0) {
     offs[1] = (uint32_t)a32_buf_size(b);
-    emit_svc(mm, b, m, x, entry);
+    emit_svc(b, x, entry);
   }
-  offs[2] = (uint32_t)a32_buf_size(b);
-  emit_table(mm, b, m, x);
+}
+
+/* ---- the record ---------------------------------------------------------------------- */
+typedef struct {
+  armjit_object *o;
+  uint8_t *p;
+  uint32_t sec, at;  /* the record's section, the next word */
+} recw;
+
+static void rec_word(recw *w, uint32_t v) {
+  uint8_t *q = w->p + w->at;
+  q[0] = (uint8_t)v, q[1] = (uint8_t)(v >> 8), q[2] = (uint8_t)(v >> 16), q[3] = (uint8_t)(v >> 24);
+  w->at += 4;
+}
+/* The address of symbol s of the module (0 for s < 0: the word holds 0). */
+static void rec_sym(recw *w, int32_t s) {
+  if (s >= 0)
+    w->o->drel[w->o->ndrel++] = (mc_orel){w->sec, w->at, w->o->m->syms[s].name, 0, 0};
+  rec_word(w, 0);
+}
+/* The address of buffer offset `off` in code section tsec. */
+static void rec_place(recw *w, uint32_t tsec, uint32_t off) {
+  int32_t a = (int32_t)(off - w->o->secs[tsec].start);
+  w->o->drel[w->o->ndrel++] = (mc_orel){w->sec, w->at, NULL, a, tsec};
+  rec_word(w, (uint32_t)a);
+}
+
+armjit_status mc_exc_table(armjit_object *o, mc_exc *x, armjit_error *err) {
+  const armjit_module *m = o->m;
+  uint32_t size = 20 + 12 * x->nfns, nrel = 3 + 2 * x->nfns;
+  for (uint32_t i = 0; i < x->nfns; i++) size += 28 + 16 * x->fns[i].nrows, nrel += 4 * x->fns[i].nrows;
+  mc_osec *secs = ajx_realloc(o->ctx, o->secs, (o->nsecs + 1) * sizeof *o->secs);
+  if (secs) o->secs = secs;
+  mc_orel *drel = secs ? ajx_realloc(o->ctx, o->drel, (o->ndrel + nrel + 1) * sizeof *o->drel) : NULL;
+  if (drel) o->drel = drel;
+  uint8_t *bytes = drel ? ajx_calloc(o->ctx, size, 1) : NULL;
+  if (!bytes) return ajx_err(err, ARMJIT_E_NOMEM, "out of memory for the function table");
+  o->exc_sec = o->nsecs;
+  o->secs[o->nsecs++] = (mc_osec){MC_EXC_TABLE, MC_LSEC_RODATA, 0, size, 4, bytes};
+  recw w = {o, bytes, o->exc_sec, 0};
+  rec_word(&w, size);
+  rec_sym(&w, m->exc[MIR_EXC_MATCH].sym);
+  rec_sym(&w, m->exc[MIR_EXC_MAKE].sym);
+  rec_sym(&w, m->exc[MIR_EXC_UNCAUGHT].sym);
+  rec_word(&w, x->nfns);
+  uint32_t info = 20 + 12 * x->nfns;
+  for (uint32_t i = 0; i < x->nfns; i++) {
+    const mc_exc_fn *f = &x->fns[i];
+    uint32_t sec = mc_obj_code_sec(o, f->start);
+    rec_place(&w, sec, f->start);
+    rec_place(&w, sec, f->end);
+    rec_word(&w, info);
+    info += 28 + 16 * f->nrows;
+  }
+  for (uint32_t i = 0; i < x->nfns; i++) {
+    const mc_exc_fn *f = &x->fns[i];
+    uint32_t sec = mc_obj_code_sec(o, f->start);
+    rec_word(&w, f->sp_off);
+    rec_word(&w, f->gpr_mask);
+    rec_word(&w, (uint32_t)f->gpr_off);
+    rec_word(&w, f->vfp_mask);
+    rec_word(&w, (uint32_t)f->vfp_off);
+    rec_word(&w, f->flags);
+    rec_word(&w, f->nrows);
+    for (uint32_t k = 0; k < f->nrows; k++) {
+      const mc_exc_row *r = &f->rows[k];
+      rec_place(&w, sec, r->start);
+      rec_place(&w, sec, r->end);
+      rec_place(&w, sec, r->handler);
+      if (r->sym >= 0) rec_sym(&w, r->sym);
+      else rec_word(&w, r->tag);
+    }
+  }
+  return ARMJIT_OK;
 }

@@ -5,7 +5,9 @@
  *
  * Steps:
  *   1. targets   every relocation's symbol: defined by the object, else
- *                asked of the resolver once (or chained, or an error)
+ *                __start_SEC / __stop_SEC of a section SEC of the object
+ *                (its start and end, as GNU ld defines them), else asked
+ *                of the resolver once (or chained, or an error)
  *   2. layout    addresses of the sections; each code section grows by its
  *                pool (veneers, and for .text the chain's loader); as long
  *                as a branch needs a veneer its pool does not have yet,
@@ -206,8 +208,18 @@ static armjit_status resolve_targets(linker *l, armjit_resolver resolve, void *u
     if (t == UINT32_MAX) return nomem(l);
     l->rtarget[i] = t;
     if (t < ndefined || l->t[t].asked) continue;
-    /* a new extern: ask once */
+    /* a new extern: a section's bounds, else ask once */
     l->t[t].asked = true;
+    bool stop = strncmp(r->sym, "__stop_", 7) == 0;
+    uint32_t bs = stop || strncmp(r->sym, "__start_", 8) == 0
+                      ? sec_index(in, r->sym + (stop ? 7 : 8))
+                      : UINT32_MAX;
+    if (bs != UINT32_MAX) {
+      l->t[t].kind = T_DEFINED;
+      l->t[t].sec = bs;
+      l->t[t].off = stop ? in->sec[bs].size : 0;
+      continue;
+    }
     uint32_t a = 0;
     if (resolve && resolve(ud, r->sym, &a)) {
       l->t[t].addr = a;
@@ -291,14 +303,15 @@ static armjit_status place(linker *l) {
     img->sec[s].addr = o->sections[i].addr;
     img->sec[s].placed = true;
   }
-  /* .text, .rodata, .data, .bss: given, or after the one before */
-  static const char *const chain[] = {".text", ".rodata", ".data", ".bss"};
+  /* .text, .rodata, the exception table, .data, .bss: given, or after the
+   * one before */
+  static const char *const chain[] = {".text", ".rodata", MC_EXC_TABLE, ".data", ".bss"};
   uint64_t cursor = o->text;
-  for (unsigned k = 0; k < 4; k++) {
+  for (unsigned k = 0; k < 5; k++) {
     uint32_t s = sec_index(l->in, chain[k]);
     if (s == UINT32_MAX) continue;
     mc_isec *is = &img->sec[s];
-    uint32_t given = k == 0 ? o->text : k == 1 ? o->rodata : k == 2 ? o->data : o->bss;
+    uint32_t given = k == 0 ? o->text : k == 1 ? o->rodata : k == 2 ? 0 : k == 3 ? o->data : o->bss;
     if (!is->placed) {
       uint32_t al = l->in->sec[s].align ? l->in->sec[s].align : 1;
       if (k == 0 || given) is->addr = given;

@@ -16,8 +16,8 @@
  *             PC; a label's MOVW/MOVT pair is a reloc to its section start
  *             with the label's offset as the addend)
  *   symbol    name, section, offset (functions: their first instruction),
- *             size, type (code or data) and binding (module-private or
- *             not: ELF's STB_LOCAL / STB_GLOBAL)
+ *             size, type (code or data) and binding (module-private,
+ *             global or weak: ELF's STB_LOCAL / STB_GLOBAL / STB_WEAK)
  *   mapping   where the bytes of a code section switch between
  *             instructions and data (constant pools, tables): ELF's $a/$d
  *
@@ -33,6 +33,12 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+
+/* The section of an object's exception function table (mc_exc.c): a C
+ * identifier, so GNU ld collects every object's into one and defines
+ * __start_ / __stop_ symbols around it; the flat linker places it after
+ * .rodata by default. */
+#define MC_EXC_TABLE "armjit_fntab"
 
 typedef enum {
   MC_LSEC_CODE,   /* instructions (and their constant pools): gets a veneer pool */
@@ -64,6 +70,7 @@ typedef struct {
   uint32_t size;      /* bytes from off (ELF st_size) */
   mc_lsym_type type;  /* code (a function, A32) or data */
   bool local;         /* module-private (ELF: STB_LOCAL); flat images link it all the same */
+  bool weak;          /* global, but another object's definition may win (ELF: STB_WEAK) */
 } mc_lsym;
 
 /* From offset `off` of section `sec` on (to the next entry of the section),

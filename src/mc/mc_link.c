@@ -114,7 +114,7 @@ armjit_object *armjit_module_compile(armjit_module *m, armjit_error *err) {
     uint32_t al = m->syms[s].kind == MIR_SYM_DATA ? m->syms[s].data->align : 0;
     if (sec != UINT32_MAX && al > o->secs[sec].align) o->secs[sec].align = al;
   }
-  o->exc_off[0] = o->exc_off[1] = o->exc_off[2] = UINT32_MAX;
+  o->exc_off[0] = o->exc_off[1] = o->exc_sec = UINT32_MAX;
   for (uint32_t sec = 0; sec < o->ncode; sec++) {
     while (a32_buf_size(mm.b) & (o->secs[sec].align - 1)) a32_word(mm.b, 0);
     o->secs[sec].start = (uint32_t)a32_buf_size(mm.b);
@@ -144,7 +144,7 @@ armjit_object *armjit_module_compile(armjit_module *m, armjit_error *err) {
       f->end = (uint32_t)a32_buf_size(mm.b);
       if (fn->raw) f->tail = f->end;
     }
-    if (sec == 0 && mm.exc) mc_exc_emit(&mm, mm.b, m, mm.exc, o->exc_off);
+    if (sec == 0 && mm.exc) mc_exc_emit(mm.b, m, mm.exc, o->exc_off);
     o->secs[sec].size = (uint32_t)a32_buf_size(mm.b) - o->secs[sec].start;
   }
   if (a32_buf_status(mm.b) != A32_OK) {
@@ -155,6 +155,7 @@ armjit_object *armjit_module_compile(armjit_module *m, armjit_error *err) {
     goto fail;
   }
   if (mc_obj_layout_data(o, err) != ARMJIT_OK) goto fail;
+  if (mm.exc && mc_exc_table(o, mm.exc, err) != ARMJIT_OK) goto fail;
   ajx_free(ctx, mm.label);
   ajx_free(ctx, mm.sym);
   mc_exc_free(ctx, mm.exc);
@@ -192,10 +193,23 @@ typedef struct {
   const uintptr_t *data_at; /* per section (data ones) */
 } loader;
 
-/* Data of the object, helpers, then the context's symbols. */
+/* __start_SEC / __stop_SEC of a data section SEC of o, as GNU ld defines
+ * them for sections named by C identifiers: the start and the end of the
+ * placed section (the unwinder finds the function table so). */
+static bool section_bound(const loader *L, const char *name, uint32_t *addr) {
+  bool stop = strncmp(name, "__stop_", 7) == 0;
+  if (!stop && strncmp(name, "__start_", 8) != 0) return false;
+  uint32_t s = mc_obj_sec(L->o, name + (stop ? 7 : 8));
+  if (s == UINT32_MAX || s < L->o->ncode) return false;
+  *addr = (uint32_t)L->data_at[s] + (stop ? L->o->secs[s].size : 0);
+  return true;
+}
+
+/* Data of the object, section bounds, helpers, then the context's symbols. */
 static bool resolve(void *ud, a32_sym sym, const char *name, uint32_t *addr) {
   (void)sym;
   const loader *L = ud;
+  if (section_bound(L, name, addr)) return true;
   const mc_odata *d = find_data(L->o, name);
   if (d && d->sec < L->o->ncode) return false; /* in the code being placed: by label only */
   if (d) {
@@ -295,8 +309,9 @@ armjit_mcode *armjit_object_load(armjit_object *o, armjit_error *err) {
   for (uint32_t i = 0; i < o->ndrel; i++) {
     const mc_orel *r = &o->drel[i];
     uint32_t a = 0;
-    const void *f = armjit_mcode_symbol(c, r->target);
-    if (f) a = (uint32_t)(uintptr_t)f;
+    const void *f = r->target ? armjit_mcode_symbol(c, r->target) : NULL;
+    if (!r->target) a = (uint32_t)(uintptr_t)armjit_code_entry(c->code) + o->secs[r->tsec].start;
+    else if (f) a = (uint32_t)(uintptr_t)f;
     else (void)resolve(&L, 0, r->target, &a);
     a += (uint32_t)r->addend;
     if (r->sec >= o->ncode) memcpy((void *)(c->data_at[r->sec] + r->at), &a, 4);
@@ -335,9 +350,11 @@ void armjit_mcode_free(armjit_mcode *c) {
 void *armjit_mcode_symbol(const armjit_mcode *c, const char *name) {
   const mc_fnrec *f = c ? find_fn(c->o, name) : NULL;
   if (f) return (uint8_t *)armjit_code_entry(c->code) + f->entry;
-  for (unsigned k = 0; c && name && k < 3; k++) /* what exceptions add to the code */
+  for (unsigned k = 0; c && name && k < 2; k++) /* what exceptions add to the code */
     if (c->o->exc_off[k] != UINT32_MAX && strcmp(name, mc_exc_names[k]) == 0)
       return (uint8_t *)armjit_code_entry(c->code) + c->o->exc_off[k];
+  if (c && name && c->o->exc_sec != UINT32_MAX && c->data_at && strcmp(name, mc_exc_names[2]) == 0)
+    return (void *)c->data_at[c->o->exc_sec];
   const mc_odata *d = c ? find_data(c->o, name) : NULL;
   if (d && d->sec < c->o->ncode)
     return (uint8_t *)armjit_code_entry(c->code) + c->o->secs[d->sec].start + d->off;
@@ -450,7 +467,7 @@ static void dis_data(const armjit_object *o, const uintptr_t *data_at, const uin
       memcpy(&w, p + at, 4);
       fprintf(out, "  %08x: %08x  .word", (unsigned)(base + at), (unsigned)w);
       for (uint32_t r = 0; r < o->ndrel; r++)
-        if (o->drel[r].sec == d->sec && o->drel[r].at == at) {
+        if (o->drel[r].sec == d->sec && o->drel[r].at == at && o->drel[r].target) {
           fprintf(out, " @%s", o->drel[r].target);
           if (o->drel[r].addend) fprintf(out, "%+d", (int)o->drel[r].addend);
         }

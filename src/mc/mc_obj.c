@@ -45,7 +45,7 @@ void mc_obj_emit_data(armjit_object *o, a32_buf *b, uint32_t sec, uint32_t s, a3
     uint8_t w[4] = {0, 0, 0, 0};
     if (r < md->nrelocs && md->relocs[r].off == at) {
       const mir_dreloc *x = &md->relocs[r++];
-      o->drel[o->ndrel++] = (mc_orel){sec, off + at, o->m->syms[x->sym].name, x->addend};
+      o->drel[o->ndrel++] = (mc_orel){sec, off + at, o->m->syms[x->sym].name, x->addend, 0};
       put_addend(w, x->addend);
     } else {
       if (md->bytes) memcpy(w, md->bytes + at, md->size - at < 4 ? md->size - at : 4);
@@ -136,7 +136,7 @@ armjit_status mc_obj_layout_data(armjit_object *o, armjit_error *err) {
     if (sec->bytes && md->size) memcpy(sec->bytes + d->off, md->bytes, md->size);
     for (uint32_t r = 0; r < md->nrelocs; r++) {
       const mir_dreloc *x = &md->relocs[r];
-      o->drel[o->ndrel++] = (mc_orel){d->sec, d->off + x->off, m->syms[x->sym].name, x->addend};
+      o->drel[o->ndrel++] = (mc_orel){d->sec, d->off + x->off, m->syms[x->sym].name, x->addend, 0};
       put_addend(sec->bytes + d->off + x->off, x->addend);
     }
   }
@@ -213,7 +213,7 @@ armjit_status mc_object_view(const armjit_object *o, mc_link_in *in, armjit_erro
   }
   for (uint32_t i = 0; i < o->ndrel; i++) {
     const mc_orel *r = &o->drel[i];
-    in->rel[in->nrel++] = (mc_lrel){r->sec, r->at, A32_RELOC_ABS32, r->target, 0, r->addend};
+    in->rel[in->nrel++] = (mc_lrel){r->sec, r->at, A32_RELOC_ABS32, r->target, r->tsec, r->addend};
   }
   qsort(in->rel, in->nrel, sizeof *in->rel, lrel_cmp);
   /* a function: its float constants (data) from start, code from entry to end */
@@ -221,22 +221,23 @@ armjit_status mc_object_view(const armjit_object *o, mc_link_in *in, armjit_erro
     const mc_fnrec *f = &o->fns[i];
     uint32_t base = o->secs[f->sec].start;
     in->sym[in->nsym++] = (mc_lsym){f->name, f->sec, f->entry - base, f->end - f->entry,
-                                    MC_LSYM_FUNC, o->m->syms[f->sym].local};
+                                    MC_LSYM_FUNC, o->m->syms[f->sym].local, false};
     if (f->entry > f->start) in->map[in->nmap++] = (mc_lmap){f->sec, f->start - base, true};
     in->map[in->nmap++] = (mc_lmap){f->sec, f->entry - base, false};
   }
-  /* what exceptions add to .text, in this order: two functions and a table */
+  /* what exceptions add to the end of .text: two functions, the same in
+   * every module (weak: one serves an image of several); and the table */
   uint32_t text_end = o->secs[0].start + o->secs[0].size;
-  for (unsigned k = 0; k < 3; k++) {
+  for (unsigned k = 0; k < 2; k++) {
     if (o->exc_off[k] == UINT32_MAX) continue;
-    uint32_t end = text_end;
-    for (unsigned j = k + 1; j < 3 && end == text_end; j++)
-      if (o->exc_off[j] != UINT32_MAX) end = o->exc_off[j];
-    bool table = k == 2;
+    uint32_t end = k == 0 && o->exc_off[1] != UINT32_MAX ? o->exc_off[1] : text_end;
     in->sym[in->nsym++] = (mc_lsym){mc_exc_names[k], 0, o->exc_off[k], end - o->exc_off[k],
-                                    table ? MC_LSYM_OBJECT : MC_LSYM_FUNC, false};
-    in->map[in->nmap++] = (mc_lmap){0, o->exc_off[k], table};
+                                    MC_LSYM_FUNC, false, true};
+    in->map[in->nmap++] = (mc_lmap){0, o->exc_off[k], false};
   }
+  if (o->exc_sec != UINT32_MAX)
+    in->sym[in->nsym++] = (mc_lsym){mc_exc_names[2], o->exc_sec, 0, o->secs[o->exc_sec].size,
+                                    MC_LSYM_OBJECT, true, false};
   for (uint32_t k = 0; k < o->ndata; k++) /* data in code sections, its padding included */
     if (o->data[k].sec < o->ncode) in->map[in->nmap++] = (mc_lmap){o->data[k].sec, o->data[k].from, true};
   qsort(in->map, in->nmap, sizeof *in->map, lmap_cmp);
@@ -244,7 +245,7 @@ armjit_status mc_object_view(const armjit_object *o, mc_link_in *in, armjit_erro
     const mc_odata *d = &o->data[k];
     const mir_sym *y = &o->m->syms[d->sym];
     in->sym[in->nsym++] =
-        (mc_lsym){y->name, d->sec, d->off, y->data->size, MC_LSYM_OBJECT, y->local};
+        (mc_lsym){y->name, d->sec, d->off, y->data->size, MC_LSYM_OBJECT, y->local, false};
   }
   return ARMJIT_OK;
 }

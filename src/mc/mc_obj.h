@@ -3,7 +3,7 @@
  * loads, mc_obj.c lays out its data and shows it to linkers, mc_image.h).
  *
  *   code      one buffer: the functions of .text in module order, then
- *             what exceptions add (the unwinder, the SVC body, the table),
+ *             what exceptions add (the unwinder, the SVC body),
  *             then each named code section (one that holds functions, in
  *             the order the module first names them) with its functions
  *             and its rodata in module order (the data at its aligned
@@ -14,8 +14,9 @@
  *             goes through movw/movt ip, blx ip): sections may be placed
  *             apart.
  *   data      sections after the code ones: .rodata, .data, .bss, then the
- *             named data sections; each data symbol (but those of code
- *             sections) at its aligned offset
+ *             named data sections, then armjit_fntab (the exception
+ *             function table, when exceptions need it); each data symbol
+ *             (but those of code sections) at its aligned offset
  *             (at least 4 when it holds addresses), bytes copied from the
  *             module, and the words holding addresses as records.
  * Names (symbols, sections) point into the module, which outlives the
@@ -52,8 +53,9 @@ typedef struct {
 
 typedef struct {
   uint32_t sec, at;     /* the word at `at` of section sec (data, or code holding data) */
-  const char *target;   /* holds this symbol's address + addend */
+  const char *target;   /* holds this symbol's address + addend; NULL: */
   int32_t addend;
+  uint32_t tsec;        /* the address of section tsec + addend (a place in the code) */
 } mc_orel;
 
 struct armjit_object {
@@ -69,10 +71,17 @@ struct armjit_object {
   mc_orel *drel;
   uint32_t ndrel;
   mc_image *img;        /* the last armjit_object_link */
-  uint32_t exc_off[3];  /* __armjit_throw, __armjit_trap_svc, __armjit_fntab; UINT32_MAX */
+  uint32_t exc_off[2];  /* in .text: __armjit_throw, __armjit_trap_svc; UINT32_MAX: none */
+  uint32_t exc_sec;     /* the section of the function table (armjit_fntab), UINT32_MAX */
 };
 
+/* __armjit_throw, __armjit_trap_svc, and __armjit_fntab: a local symbol at
+ * the module's record (mc_exc.c). */
 extern const char *const mc_exc_names[3];
+/* The module's function table as section MC_EXC_TABLE (its record, with
+ * its words holding addresses as o->drel records), after the data
+ * sections (mc_exc.c).  ARMJIT_E_NOMEM. */
+armjit_status mc_exc_table(armjit_object *o, mc_exc *x, armjit_error *err);
 
 /* Room for every data symbol and data word of the module in o->data and
  * o->drel.  false: out of memory. */

@@ -302,9 +302,6 @@ static inline const mir_op *mir_term(const mir_func *fn, const mir_block *b) {
 static inline const mir_handler *mir_handlers(const mir_func *fn, const mir_block *b) {
   return b->nhandlers ? fn->handlers + b->handlers : NULL;
 }
-/* Can op throw (docs/mir.md, "exceptions")?  Calls of module functions,
- * call_ind, throw, and in a module whose traps throw every check and trap. */
-bool mir_op_may_throw(const armjit_module *m, const mir_op *op);
 /* The text spelling of callback k ("exc_match" ...). */
 const char *mir_exc_word(unsigned k);
 /* Does the trap handler of trap mode call return an exception (-> ref)? */

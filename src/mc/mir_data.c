@@ -584,24 +584,6 @@ armjit_status mir_validate_data(armjit_module *m, armjit_error *err) {
                         y->name, y->section, class_name(sym_class(o)), o->name,
                         class_name(sym_class(y)));
     }
-    if (y->kind == MIR_SYM_FUNC && y->section) {
-      /* the function table covers .text only (docs/mir.md, "sections") */
-      const mir_func *fn = y->fn;
-      for (uint32_t b = 0; b < fn->nblocks; b++) {
-        if (fn->blocks[b].nhandlers)
-          return fail_at(err, y, fn->blocks[b].line, fn->blocks[b].col,
-                         "a function in section %s has no handlers (the function table covers "
-                         ".text only)", y->section);
-        for (uint32_t k = 0; k < fn->blocks[b].nops; k++) {
-          const mir_op *op = &fn->ops[fn->blocks[b].ops[k]];
-          if (op->opc != ARMJIT_MOP_CALL && op->opc != ARMJIT_MOP_CALL_IND &&
-              mir_op_may_throw(m, op))
-            return fail_at(err, y, op->line, op->col,
-                           "a function in section %s cannot throw (the function table and the "
-                           "unwinder are in .text)", y->section);
-        }
-      }
-    }
     if (y->kind != MIR_SYM_DATA) continue;
     mir_data *d = y->data;
     if (!d->align || (d->align & (d->align - 1)) || d->align > DATA_MAX_ALIGN)

@@ -49,16 +49,6 @@ bool mir_trap_throws(const armjit_module *m) {
          m->syms[m->trap_sym].result == ARMJIT_T_REF;
 }
 
-bool mir_op_may_throw(const armjit_module *m, const mir_op *op) {
-  switch (op->opc) {
-  case ARMJIT_MOP_THROW:
-  case ARMJIT_MOP_CALL_IND: return true;
-  case ARMJIT_MOP_CALL: /* a raw function throws nothing (mc.h) */
-    return m->syms[op->sym].kind == MIR_SYM_FUNC && !m->syms[op->sym].fn->raw;
-  default: return (mir_info(op->opc)->flags & ARMJIT_MOPF_TRAP) && mir_trap_throws(m);
-  }
-}
-
 armjit_status mir_set_handlers(armjit_ctx *ctx, mir_func *fn, uint32_t bi, const mir_handler *h,
                                uint32_t n) {
   mir_block *b = &fn->blocks[bi];

@@ -450,11 +450,6 @@ static armjit_status check_handlers(vctx *v, mod_needs *need) {
       if (h->sym >= 0 && (uint32_t)h->sym >= v->m->nsyms)
         return fail_block(v, ARMJIT_E_INVALID, b, "handler %u: no symbol %d in the module", k + 1,
                           (int)h->sym);
-      if (h->sym >= 0 && v->m->syms[h->sym].kind == MIR_SYM_FUNC && v->m->syms[h->sym].section)
-        return fail_block(v, ARMJIT_E_INVALID, b,
-                          "handler %u: tag @%s is a function in section %s (the function table "
-                          "holds tags in .text only)", k + 1, v->m->syms[h->sym].name,
-                          v->m->syms[h->sym].section);
       if (h->sym >= 0 || h->tag) need->tags = true;
     }
   }

@@ -18,8 +18,9 @@ void ajx_loop_destroy(armjit_loop *loop) {
   if (loop->exits)
     for (uint32_t i = 0; i < loop->nexits; i++) {
       ajx_free(ctx, loop->exits[i].name);
-      ajx_free(ctx, loop->exits[i].types);
+      if (i >= loop->ntrace_exits) ajx_free(ctx, loop->exits[i].types);
     }
+  ajx_free(ctx, loop->trace_types);
   if (loop->labels)
     for (uint32_t i = 0; i < loop->nlabels; i++) {
       ajx_free(ctx, loop->labels[i].name);
@@ -38,6 +39,7 @@ void ajx_loop_destroy(armjit_loop *loop) {
   ajx_free(ctx, loop->gc_maps);
   ajx_free(ctx, loop->rec);
   ajx_free(ctx, loop->consts);
+  ajx_free(ctx, loop->pools);
   armjit_trace_free(loop->listing);
   ajx_free(ctx, loop);
 }
@@ -54,6 +56,11 @@ static bool copy_exits(armjit_loop *l, const armjit_trace *t) {
   l->emeta = ajx_calloc(ctx, l->nexits ? l->nexits : 1, sizeof *l->emeta);
   if (!l->exits || !l->emeta) return false;
   if (!ajx_copy_interrupt_exits(l, t)) return false;
+  size_t ntypes = 0;
+  for (uint32_t i = 0; i < t->nexits; i++) ntypes += t->exits[i].nvalues;
+  if (!(l->trace_types = ajx_alloc(ctx, (ntypes ? ntypes : 1) * sizeof *l->trace_types)))
+    return false;
+  ntypes = 0;
   for (uint32_t i = 0; i < t->nexits; i++) {
     const ir_exit *x = &t->exits[i];
     ajx_loop_exit *e = &l->exits[i];
@@ -61,8 +68,8 @@ static bool copy_exits(armjit_loop *l, const armjit_trace *t) {
     e->op = x->op;
     e->nvalues = x->nvalues;
     if (x->name && !(e->name = ajx_strdup(ctx, x->name))) return false;
-    e->types = ajx_alloc(ctx, (x->nvalues ? x->nvalues : 1) * sizeof *e->types);
-    if (!e->types) return false;
+    e->types = l->trace_types + ntypes;
+    ntypes += x->nvalues;
     if (x->nvalues) memcpy(e->types, x->types, x->nvalues * sizeof *e->types);
     l->emeta[i].nvalues = x->nvalues;
     l->emeta[i].types = e->types;
@@ -167,8 +174,10 @@ armjit_status ajx_loop_build(armjit_loop *l, const armjit_trace *t, const armjit
   l->cold_off = r.cold_off;
   l->body_end = r.body_end;
   l->common = r.common;
-  l->pool_off = r.pool_off;
-  l->pool_bytes = r.pool_bytes;
+  l->pools = r.pools;
+  l->npools = r.npools;
+  l->head_pool = r.head_pool;
+  r.pools = NULL;
   l->frame_bytes = r.frame_bytes;
   l->entry = r.entry;
   l->depth = r.frame_bytes;
@@ -283,6 +292,15 @@ const void *armjit_loop_code(const armjit_loop *loop, size_t *size) {
 long armjit_loop_op_offset(const armjit_loop *loop, unsigned op_index) {
   if (!loop || op_index >= loop->nops) return -1;
   return loop->op_off[op_index];
+}
+
+void armjit_loop_pool_stats(const armjit_loop *loop, armjit_pool_stats *out) {
+  if (!out) return;
+  memset(out, 0, sizeof *out);
+  if (!loop) return;
+  out->pools = loop->npools;
+  out->islands = loop->npools - (loop->head_pool ? 1u : 0u);
+  for (uint32_t i = 0; i < loop->npools; i++) out->bytes += loop->pools[i].bytes;
 }
 
 void armjit_loop_recovery_stats(const armjit_loop *loop, armjit_recovery_stats *out) {

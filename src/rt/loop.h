@@ -58,6 +58,9 @@ struct armjit_loop {
                               numbering (ajx_enter knows them by their trace) */
   bool resumable;          /* label 0 is the first op and takes the inputs in order */
   ajx_loop_exit *exits;
+  armjit_type *trace_types; /* the types of the trace's exits, one block (their
+                               exits[i].types point in it; the other exits own
+                               theirs) */
   ajx_exit_meta *emeta;   /* per exit, for the exit helper */
   ajx_loop_meta meta;     /* its address is baked into the code */
   uint8_t *rec;
@@ -73,7 +76,10 @@ struct armjit_loop {
   uint8_t *gc_maps;
   uint32_t gc_map_bytes;
   uint32_t common;        /* shared exit path */
-  uint32_t pool_off, pool_bytes; /* float constant pool (data) */
+  cg_span *pools;         /* float constants (data) in code order: the pool
+                             after the prologue, the islands (cg_result) */
+  uint32_t npools;
+  bool head_pool;         /* pools[0] is the pool after the prologue */
   int32_t frame_bytes;
   armjit_trace *listing;  /* a copy of the trace, printed by armjit_loop_dis
                              (NULL: ARMJIT_NO_LISTING or out of memory) */
@@ -162,11 +168,13 @@ armjit_status ajx_loop_debug_init(armjit_loop *l, const armjit_trace *t,
 /* Undo ajx_loop_debug_init (any part of it); before the code is freed. */
 void ajx_loop_debug_fini(armjit_loop *l);
 /* The debug description of l (ranges and data spans in caller arrays of
- * at least nexits + 2 and 1 entries; names point into *names, allocated
+ * at least nexits + 2 and npools entries; names point into *names, allocated
  * from the context; free it with ajx_free). */
 armjit_status ajx_loop_debug_object(const armjit_loop *l, const ajx_dbg_frame *frame,
                                     ajx_dbg_object *o, ajx_dbg_range *ranges,
                                     ajx_dbg_span *data, char **names);
+/* Is byte offset off of l's code in one of its float constant pools? */
+bool ajx_loop_pool_at(const armjit_loop *l, uint32_t off);
 /* Fill info for byte offset off of l's code (armjit_lookup_pc). */
 void ajx_loop_lookup(const armjit_loop *l, uint32_t off, armjit_pc_info *info);
 

@@ -5,7 +5,8 @@
  *
  * Layout of a loop's code (cg): prologue, the float constant pool (data,
  * branched over), the body (one run of code per op, in op order; a
- * finish's stub is its own code), the cold paths [cold_off, body_end)
+ * finish's stub is its own code; float constant islands, data branched
+ * over, inside the code of the ops that placed them), the cold paths [cold_off, body_end)
  * (each belongs to the op that branches to it), the guard stubs in exit
  * order, the shared exit path.  Symbols:
  *   loop<N>[_<label>]             [0, body_end): prologue, pool, body, cold paths
@@ -58,9 +59,9 @@ armjit_status ajx_loop_debug_object(const armjit_loop *l, const ajx_dbg_frame *f
   o->size = (uint32_t)size;
   o->ranges = ranges;
   o->nranges = n;
-  data[0] = (ajx_dbg_span){l->pool_off, l->pool_bytes};
+  for (uint32_t i = 0; i < l->npools; i++) data[i] = (ajx_dbg_span){l->pools[i].off, l->pools[i].bytes};
   o->data = data;
-  o->ndata = l->pool_bytes ? 1 : 0;
+  o->ndata = l->npools;
   o->frame = *frame;
   o->hard_float = armjit_ctx_abi(l->ctx) == ARMJIT_ABI_HARD;
   return ARMJIT_OK;
@@ -99,11 +100,11 @@ armjit_status ajx_loop_debug_init(armjit_loop *l, const armjit_trace *t,
 #endif
   if (want_gdb || (ctx->opts.flags & ARMJIT_PERF_MAP)) {
     ajx_dbg_range *ranges = ajx_alloc(ctx, ((size_t)l->nexits + 2) * sizeof *ranges);
-    ajx_dbg_span data[1];
+    ajx_dbg_span *data = ajx_alloc(ctx, (l->npools ? l->npools : 1) * sizeof *data);
     ajx_dbg_object o;
     char *names = NULL;
     armjit_status st = ARMJIT_E_NOMEM;
-    if (ranges) st = ajx_loop_debug_object(l, frame, &o, ranges, data, &names);
+    if (ranges && data) st = ajx_loop_debug_object(l, frame, &o, ranges, data, &names);
     if (st != ARMJIT_OK) ajx_err(err, st, "out of memory describing the loop for debuggers");
     if (st == ARMJIT_OK && want_gdb && !(l->gdb = ajx_gdbjit_register(ctx, &o, err)))
       st = err ? err->code : ARMJIT_E_NOMEM;
@@ -111,6 +112,7 @@ armjit_status ajx_loop_debug_init(armjit_loop *l, const armjit_trace *t,
       st = ajx_perfmap_write(ctx, &o, err);
     ajx_free(ctx, names);
     ajx_free(ctx, ranges);
+    ajx_free(ctx, data);
     if (st != ARMJIT_OK) return st;
   }
   size_t size;
@@ -142,6 +144,12 @@ static const char *merge_point_before(const armjit_loop *l, uint32_t op) {
   return text;
 }
 
+bool ajx_loop_pool_at(const armjit_loop *l, uint32_t off) {
+  for (uint32_t i = 0; i < l->npools && l->pools[i].off <= off; i++)
+    if (off - l->pools[i].off < l->pools[i].bytes) return true;
+  return false;
+}
+
 void ajx_loop_lookup(const armjit_loop *l, uint32_t off, armjit_pc_info *info) {
   size_t size;
   const void *code = armjit_loop_code(l, &size);
@@ -153,7 +161,7 @@ void ajx_loop_lookup(const armjit_loop *l, uint32_t off, armjit_pc_info *info) {
   info->offset = off;
   info->op = -1;
   info->exit_id = -1;
-  if (l->pool_bytes && off >= l->pool_off && off - l->pool_off < l->pool_bytes) {
+  if (ajx_loop_pool_at(l, off)) {
     info->region = ARMJIT_PC_POOL;
   } else if (off >= l->common) {
     info->region = ARMJIT_PC_EXIT_PATH;

@@ -57,7 +57,10 @@ static void print_annot(const dis_state *s, const annot *a) {
     break;
   }
   case ANN_POOL:
-    fprintf(s->out, "# float constant pool (%u doubles, data)\n", (unsigned)(l->pool_bytes / 8));
+    fprintf(s->out, "# float constant %s (%u doubles, data)\n",
+            a->index || !l->head_pool ? "island: within VLDR reach of its loads, branched over"
+                                      : "pool",
+            (unsigned)(l->pools[a->index].bytes / 8));
     break;
   case ANN_OP:
     if (s->text) fprintf(s->out, "# %s\n", s->text + s->op_text[a->index]);
@@ -96,7 +99,7 @@ static int on_word(void *ud, uint32_t address, uint32_t word, const char *text) 
   dis_state *s = ud;
   uint32_t off = address - s->base;
   while (s->next < s->n && s->a[s->next].off <= off) print_annot(s, &s->a[s->next++]);
-  if (off >= s->l->pool_off && off - s->l->pool_off < s->l->pool_bytes) {
+  if (ajx_loop_pool_at(s->l, off)) {
     char data[32];
     snprintf(data, sizeof data, ".word 0x%08x", (unsigned)word);
     text = data;
@@ -146,7 +149,7 @@ drop:
 
 armjit_status armjit_loop_dis(const armjit_loop *loop, FILE *out) {
   if (!loop || !out) return ARMJIT_E_ARG;
-  uint32_t n = 0, cap = loop->nops + 2 * loop->nexits + loop->nmps + 4;
+  uint32_t n = 0, cap = loop->nops + 2 * loop->nexits + loop->nmps + loop->npools + 3;
   annot *a = ajx_alloc(loop->ctx, (size_t)cap * sizeof *a);
   if (!a) return ARMJIT_E_NOMEM;
   a[n++] = (annot){0, ANN_PROLOGUE, 0};
@@ -168,7 +171,7 @@ armjit_status armjit_loop_dis(const armjit_loop *loop, FILE *out) {
     }
   if (loop->cold_off < loop->body_end) a[n++] = (annot){loop->cold_off, ANN_COLD, 0};
   a[n++] = (annot){loop->common, ANN_COMMON, 0};
-  if (loop->pool_bytes) a[n++] = (annot){loop->pool_off, ANN_POOL, 0};
+  for (uint32_t i = 0; i < loop->npools; i++) a[n++] = (annot){loop->pools[i].off, ANN_POOL, i};
   qsort(a, n, sizeof *a, cmp_annot);
   size_t size;
   const void *code = armjit_loop_code(loop, &size);
