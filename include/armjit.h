@@ -89,7 +89,7 @@ enum {
  * (new, new_with_vtable, new_array, newstr, newunicode, cond_call_gc_wb,
  * cond_call_gc_wb_array, keepalive) and keeps GC maps: at every point
  * where the collector may run (every call, call_may_force,
- * call_assembler and cond_call, and every slow path below) the code knows which words
+ * call_assembler, cond_call and cond_call_value, and every slow path below) the code knows which words
  * of its frames hold live GC references, and armjit_gc_walk_roots hands
  * their addresses to the collector, which may overwrite them with the
  * objects' new addresses (a moving collector).
@@ -113,13 +113,19 @@ enum {
  * interpreter with the context's ABI; ud is passed back):
  *   malloc_slowpath(ud, size)  called when the nursery has less than size
  *       bytes left; returns the address of size zeroed bytes (normally at
- *       the nursery's new free pointer, which it advances past them) and
- *       never returns 0.  It may collect: walk the roots with
- *       armjit_gc_walk_roots and move objects.
+ *       the nursery's new free pointer, which it advances past them).  It
+ *       may collect: walk the roots with armjit_gc_walk_roots and move
+ *       objects.  NULL means out of memory: the run ends at once, as
+ *       PyPy's propagate_exception_path leaves the frame, with
+ *       ARMJIT_EXIT_OUT_OF_MEMORY (armjit_run, and every run it is nested
+ *       in through call_assembler; the interpreter: ARMJIT_E_NOMEM and
+ *       f->exit_id the same).  It may armjit_raise its MemoryError first:
+ *       the value stays in the exception slot for the caller.
  *   wb_slowpath(ud, obj)  the write barrier of obj, whose wb_flag is set.
  *   wb_array_slowpath(ud, obj, index)  the same for item index of an array
  *       (cond_call_gc_wb_array); NULL: wb_slowpath(ud, obj) is called.
- * Any of them may collect.  They must not raise (armjit_raise). */
+ * Any of them may collect.  Only a malloc_slowpath that returns NULL may
+ * raise (armjit_raise). */
 typedef struct {
   int32_t tid_offset;       /* the type id's offset */
   uint32_t tid_size;        /* 2 or 4 bytes */
@@ -627,6 +633,9 @@ armjit_status armjit_loop_redirect(armjit_loop *old, armjit_loop *new_loop, armj
  * returns ARMJIT_E_LIMIT / ARMJIT_E_INVALID and sets f->exit_id the same). */
 #define ARMJIT_EXIT_STACK_OVERFLOW (-2) /* the stack limit was reached (below) */
 #define ARMJIT_EXIT_CALL_FAILED (-3)    /* a call_assembler could not continue */
+#define ARMJIT_EXIT_OUT_OF_MEMORY (-4)  /* the GC's malloc slow path returned NULL
+                                           (docs/ir.md §15.2; the interpreter returns
+                                           ARMJIT_E_NOMEM) */
 
 /* ---- stack check, interrupts, counters (opt-in context flags) -------------- */
 /* ARMJIT_STACK_CHECK: every loop compiled in the context compares sp with

@@ -8,7 +8,8 @@
 # A trace file examples/traces/*.ir or examples/cli/*.ir (these use the
 # CLI's buffers and built-in functions) may start with header comments that
 # `armjit run` reads itself: "# args: 10 20 1.5", "# alloc: buf=64",
-# "# dump: buf:i32".
+# "# dump: buf:i32", "# gc: type=1:fixed:32:24" (examples/gc/*.ir: the
+# CLI's moving collector).
 set -u
 build=${1:?usage: demo.sh BUILD_DIR \"RUNNER\"}
 runner=${2:-}
@@ -32,7 +33,8 @@ run "$build/tutorial" || status=1
 
 cli="$build/armjit"
 shopt -s nullglob
-traces=("$here"/examples/traces/*.ir "$here"/examples/cli/*.ir "$here"/examples/bridges/*.ir)
+traces=("$here"/examples/traces/*.ir "$here"/examples/cli/*.ir "$here"/examples/bridges/*.ir
+        "$here"/examples/gc/*.ir)
 if [ -x "$cli" ] && [ ${#traces[@]} -gt 0 ]; then
   for f in "${traces[@]}"; do
     name=${f#"$here"/}

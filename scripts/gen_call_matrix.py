@@ -4,7 +4,9 @@
 matrix in tests/arm_calls.c.
 
 Signatures (i int32_t, r uintptr_t, f double, l int64_t, s float; result
-one of those or v = void):
+one of those, v = void, or a narrow int: b int8_t, B uint8_t, h int16_t,
+H uint16_t, which armjit calls with a 1- or 2-byte, signed or unsigned
+result descriptor):
   - every sequence of 0-3 arguments over i, r, f, with each result type;
   - every sequence of 0-4 arguments over i, f, l, s (r passes as i does),
     the result type cycling through i f l s v;
@@ -16,7 +18,12 @@ one of those or v = void):
   - a seeded sample of 5-12 arguments over all five types (singles among
     doubles: S-register back-filling; i64s after an odd number of words:
     even/odd pairs, 8-byte stack alignment);
-  - three long lists (20, 40 and 700 arguments).
+  - three long lists (20, 40 and 700 arguments);
+  - narrow results: every sequence of 0-2 arguments over i, f, l, s with
+    each of b B h H, and a seeded sample of 3-8 arguments over all five
+    types.  Every other such helper is declared to return a whole int32_t
+    (upper bits the descriptor must drop); the direct caller converts
+    every narrow result to its C type.
 Each helper checks that sp is 8-byte aligned (CM_SP), hashes its arguments in order (the hash depends on every value
 and its position) and returns a value derived from the hash; void helpers
 store it in the sink.  A direct caller per helper calls it from C with
@@ -30,7 +37,9 @@ import itertools
 import os
 import random
 
-CTYPE = {"i": "i32", "r": "ref", "f": "double", "l": "i64", "s": "float", "v": "void"}
+CTYPE = {"i": "i32", "r": "ref", "f": "double", "l": "i64", "s": "float", "v": "void",
+         "b": "int8_t", "B": "uint8_t", "h": "int16_t", "H": "uint16_t"}
+NARROW = "bBhH"  # returned as an int: C extends them as their type says
 FIELD = {"i": "i", "r": "r", "f": "f", "l": "l", "s": "s"}
 
 
@@ -80,6 +89,14 @@ def signatures():
     # immediates.
     for n, res in ((20, "f"), (40, "i"), (700, "r")):
         sigs.append(("".join(rnd.choice("irff") for _ in range(n)), res))
+    for n in range(3):
+        for args in itertools.product("ifls", repeat=n):
+            for res in NARROW:
+                sigs.append(("".join(args), res))
+    nrnd = random.Random(20261203)
+    for n in range(3, 9):
+        for _ in range(4):
+            sigs.append(("".join(nrnd.choice("iflsr") for _ in range(n)), nrnd.choice(NARROW)))
     seen, out = set(), []
     for s in sigs:
         if s not in seen:
@@ -106,8 +123,12 @@ def write_helpers(out, sigs):
     for n, (args, res) in enumerate(sigs):
         params = ", ".join("%s a%d" % (CTYPE[t], j) for j, t in enumerate(args)) or "void"
         body = " ".join("CM_%s(a%d);" % (t.upper(), j) for j, t in enumerate(args))
-        ret = "cm_sink = h;" if res == "v" else "return cm_ret_%s(h);" % res
-        print("static CM_ATTR %s CM(f%d)(%s) {" % (CTYPE[res], n, params), file=out)
+        wide = res in NARROW and n % 2  # a whole word: garbage above the narrow value
+        ret = ("cm_sink = h;" if res == "v" else
+               "return (%s)cm_ret_i(h);" % CTYPE[res] if res in NARROW and not wide else
+               "return cm_ret_%s(h);" % ("i" if wide else res))
+        rtype = "i32" if wide else CTYPE[res]
+        print("static CM_ATTR %s CM(f%d)(%s) {" % (rtype, n, params), file=out)
         print("  uint64_t h = %d; CM_SP(); %s%s%s" % (n + 1, body, " " if body else "", ret), file=out)
         print("}", file=out)
 
@@ -122,8 +143,12 @@ def write_callers(out, sigs):
         head = "static armjit_value CM(d%d)(const armjit_value *a) {" % n
         if res == "v":
             print("%s %s%s; return cm_vr(0); }" % (head, "" if args else "(void)a; ", call), file=out)
+        elif res in NARROW:  # C's conversion to the narrow type is the oracle
+            print("%s %sreturn cm_vi((%s)%s); }" % (head, "" if args else "(void)a; ",
+                                                 CTYPE[res], call), file=out)
         else:
-            print("%s %sreturn cm_v%s(%s); }" % (head, "" if args else "(void)a; ", res, call), file=out)
+            print("%s %sreturn cm_v%s(%s); }" % (head, "" if args else "(void)a; ", res, call),
+                  file=out)
     print("static const cm_entry CM(table)[] = {", file=out)
     for n, (args, res) in enumerate(sigs):
         print('    {"%s", \'%s\', (uintptr_t)CM(f%d), CM(d%d)},' % (args, res, n, n), file=out)

@@ -6,7 +6,9 @@
  * int/float/i64/f32 mix of 0-4, corner cases and seeded samples of 5-12
  * (see scripts/gen_call_matrix.py), three long lists
  * (up to 700 arguments, past the reach of VSTR and STR offsets),
- * every result type) is called from compiled code, with the arguments as
+ * every result type, and 1- and 2-byte results, signed and unsigned,
+ * after every int/float/i64/f32 mix of 0-2 arguments and a sample of
+ * 3-8) is called from compiled code, with the arguments as
  * variables or constants and the function as a constant or a variable,
  * and the result compared with the C compiler's own direct call of the
  * same function with the same values (and with the interpreter).  The
@@ -94,7 +96,7 @@ static armjit_value cm_vf(double x) { return irs_f(x); }
 
 typedef struct {
   const char *args;   /* i r f l s per argument */
-  char res;           /* i r f l s v */
+  char res;           /* i r f l s v, or b B h H: an int8_t uint8_t int16_t uint16_t */
   uintptr_t fn;
   armjit_value (*direct)(const armjit_value *a);
 } cm_entry;
@@ -141,7 +143,7 @@ static const cm_entry *helper(armjit_abi abi, const char *args, char res) {
 
 static armjit_type type_of(char c) {
   switch (c) {
-  case 'i': return ARMJIT_INT;
+  case 'i': case 'b': case 'B': case 'h': case 'H': return ARMJIT_INT;
   case 'r': return ARMJIT_REF;
   case 'f': return ARMJIT_FLOAT;
   case 'l': return ARMJIT_I64;
@@ -218,7 +220,13 @@ static armjit_trace *build_matrix(armjit_ctx *ctx, const cm_spec *s) {
   armjit_type types[MAXARGS];
   armjit_val args[MAXARGS + 1];
   for (unsigned k = 0; k < n; k++) types[k] = type_of(s->e->args[k]);
-  armjit_call_descr cd = {types, n, type_of(s->e->res), 0};
+  /* a narrow result (b B h H: int8_t uint8_t int16_t uint16_t) */
+  char rc = s->e->res;
+  unsigned narrow = rc == 'b' || rc == 'B'   ? ARMJIT_CALL_RESULT_BYTE
+                    : rc == 'h' || rc == 'H' ? ARMJIT_CALL_RESULT_HALF
+                                             : 0u;
+  if (rc == 'b' || rc == 'h') narrow |= ARMJIT_CALL_RESULT_SIGNED;
+  armjit_call_descr cd = {types, n, type_of(rc), narrow};
   int d = armjit_descr_call(t, &cd);
   args[0] = s->fn_var ? armjit_input(t, ARMJIT_REF) : armjit_const_ref(t, s->e->fn);
   for (unsigned k = 0; k < n; k++)

@@ -456,6 +456,197 @@ static void test_call_assembler(void **state) {
   }
 }
 
+/* cond_call_value with a ref result under the collector: the call (made
+ * only for a null value) collects and returns a new node; refs live
+ * across it, in registers and slots, are updated; the result is a GC
+ * reference of its own (it survives the next collection). */
+static uintptr_t collect_new(gcm *g) {
+  gcm_collect(g);
+  uintptr_t p = gcm_new(g, GCT_NODE, 0);
+  memcpy((void *)(p + GCT_VALUE), &(int32_t){77}, 4);
+  return p;
+}
+
+static void test_cond_call_value(void **state) {
+  (void)state;
+  char decls[1024], text[4096];
+  snprintf(text, sizeof text,
+           "%sdescr K = call(args=[ref], result=ref)\n"
+           "[p0, i1]\n"
+           "p2 = new(%u, %d)\n"
+           "setfield_gc(p2, i1, descr=V)\n"
+           "p3 = new(%u, %d)\n"
+           "setfield_gc(p3, p2, descr=N)\n"
+           "p4 = cond_call_value(p0, sym(collect_new), sym(GCM), descr=K)\n"
+           "call(sym(gcm_collect), sym(GCM), descr=C)\n"
+           "i5 = getfield_gc(p4, descr=V)\n"
+           "p6 = getfield_gc(p3, descr=N)\n"
+           "i7 = getfield_gc(p6, descr=V)\n"
+           "finish(p3, p4, i5, i7)\n",
+           gct_decls(decls, sizeof decls), gct_size(GCT_NODE), GCT_NODE, gct_size(GCT_NODE),
+           GCT_NODE);
+  for (int abi = 0; abi < 2; abi++)
+    for (int fl = 0; fl < 2; fl++) {
+      gcm g;
+      gcm_init(&g, gct_types, GCT_NTYPES, 1 << 16, 1 << 12, 0, 0);
+      armjit_ctx *ctx = gct_ctx(&g, ctx_flags[fl], abi ? ARMJIT_ABI_SOFT : ARMJIT_ABI_HARD);
+      armjit_ctx_add_symbol(ctx, "GCM", (uintptr_t)&g);
+      armjit_ctx_add_symbol(ctx, "collect_new", (uintptr_t)&collect_new);
+      armjit_trace *t = irs_parse(ctx, text);
+      armjit_loop *l = irs_compile(ctx, t);
+      armjit_frame *fi = armjit_frame_new(ctx, 4), *fc = armjit_frame_new(ctx, 4);
+      armjit_error err;
+      for (int null = 0; null < 2; null++) {
+        uintptr_t old = 0;
+        heap_copy hi, hc;
+        armjit_frame *fs[2] = {fi, fc};
+        for (int run = 0; run < 2; run++) {
+          gcm_reset(&g);
+          old = gcm_old(&g, GCT_NODE, 0);
+          memcpy((void *)(old + GCT_VALUE), &(int32_t){-3}, 4);
+          armjit_frame *f = fs[run];
+          f->values[0] = irs_r(null ? 0 : old);
+          f->values[1] = irs_i(41);
+          if (run == 0) assert_int_equal(armjit_interpret(t, f, 0, &err), ARMJIT_OK);
+          else assert_int_equal(armjit_run(l, f, &err), 0);
+          copy_heap(&g, run ? &hc : &hi);
+          assert_int_equal(g.collections, null ? 2 : 1);
+          assert_true(gcm_is_young(&g, f->values[0].r));
+          assert_int_equal(f->values[2].i, null ? 77 : -3);
+          assert_int_equal(f->values[3].i, 41);
+          if (null) assert_true(gcm_is_young(&g, f->values[1].r));
+          else assert_int_equal(f->values[1].r, old);
+        }
+        assert_same_heaps(&hi, &hc);
+        assert_int_equal(fi->values[0].r, fc->values[0].r);
+        assert_int_equal(fi->values[1].r, fc->values[1].r);
+        free_heap(&hi);
+        free_heap(&hc);
+      }
+      armjit_frame_free(ctx, fi);
+      armjit_frame_free(ctx, fc);
+      armjit_loop_free(l);
+      armjit_trace_free(t);
+      armjit_ctx_free(ctx);
+      gcm_fini(&g);
+    }
+}
+
+/* The malloc slow path returns NULL (docs/ir.md §15.2): the run ends with
+ * ARMJIT_EXIT_OUT_OF_MEMORY, compiled and interpreted, directly and from
+ * inside a call_assembler's callee, with the exception the slow path
+ * raised pending and the heap as the interpreter leaves it. */
+enum { OOM_AT = 7, OOM_VALUE = 0x5a0 };
+
+/* Run t (loop l) from gcm_reset with inputs in[0..n): both end out of
+ * memory at the same point. */
+static void expect_oom(gcm *g, armjit_ctx *ctx, armjit_trace *t, armjit_loop *l,
+                       const armjit_value *in, unsigned n) {
+  armjit_frame *fi = armjit_frame_new(ctx, 8), *fc = armjit_frame_new(ctx, 8);
+  armjit_error err;
+  heap_copy hi, hc;
+  gcm_reset(g);
+  memcpy(fi->values, in, n * sizeof *in);
+  assert_int_equal(armjit_interpret(t, fi, 0, &err), ARMJIT_E_NOMEM);
+  assert_int_equal(fi->exit_id, ARMJIT_EXIT_OUT_OF_MEMORY);
+  assert_non_null(strstr(err.msg, "malloc slow path returned NULL"));
+  assert_int_equal(armjit_exception(ctx), OOM_VALUE);
+  assert_int_equal(g->slow_calls, OOM_AT);
+  armjit_clear_exception(ctx);
+  copy_heap(g, &hi);
+  gcm_reset(g);
+  memcpy(fc->values, in, n * sizeof *in);
+  assert_int_equal(armjit_run(l, fc, &err), ARMJIT_EXIT_OUT_OF_MEMORY);
+  assert_int_equal(fc->exit_id, ARMJIT_EXIT_OUT_OF_MEMORY);
+  assert_int_equal(fc->nvalues, 0);
+  assert_int_equal(err.code, ARMJIT_E_NOMEM);
+  assert_non_null(strstr(err.msg, "malloc slow path returned NULL"));
+  assert_int_equal(armjit_exception(ctx), OOM_VALUE);
+  assert_int_equal(g->slow_calls, OOM_AT);
+  armjit_clear_exception(ctx);
+  copy_heap(g, &hc);
+  assert_same_heaps(&hi, &hc);
+  free_heap(&hi);
+  free_heap(&hc);
+  /* every frame left the chain: a collection now finds no roots */
+  uint64_t roots = g->roots;
+  gcm_collect(g);
+  assert_int_equal(g->roots, roots);
+  armjit_frame_free(ctx, fi);
+  armjit_frame_free(ctx, fc);
+}
+
+static void test_out_of_memory(void **state) {
+  (void)state;
+  char decls[1024], list[2048], callee[2048], caller[2048];
+  gct_decls(decls, sizeof decls);
+  /* a list of nodes, and a ref array per node (a variable length) */
+  snprintf(list, sizeof list,
+           "%s[i0, p1]\n"
+           "label(i0, p1, descr=top)\n"
+           "i2 = int_gt(i0, 0)\n"
+           "guard_true(i2, descr=done) [p1, i0]\n"
+           "p3 = new(%u, %d)\n"
+           "setfield_gc(p3, p1, descr=N)\n"
+           "p4 = new_array(i0, %d, descr=A)\n"
+           "setfield_gc(p3, i0, descr=V)\n"
+           "i5 = int_sub(i0, 1)\n"
+           "jump(i5, p3, descr=top)\n",
+           decls, gct_size(GCT_NODE), GCT_NODE, GCT_REFS);
+  snprintf(callee, sizeof callee,
+           "%s[i0]\n"
+           "p1 = new(%u, %d)\n"
+           "setfield_gc(p1, i0, descr=V)\n"
+           "finish(p1)\n",
+           decls, gct_size(GCT_NODE), GCT_NODE);
+  snprintf(caller, sizeof caller,
+           "%sdescr mk = token(args=[int], result=ref)\n"
+           "[i0, p1]\n"
+           "label(i0, p1, descr=top)\n"
+           "i2 = int_gt(i0, 0)\n"
+           "guard_true(i2, descr=done) [p1]\n"
+           "p4 = call_assembler(i0, descr=mk)\n"
+           "p3 = new(%u, %d)\n"
+           "setfield_gc(p3, p4, descr=PL)\n"
+           "setfield_gc(p3, p1, descr=PR)\n"
+           "i5 = int_sub(i0, 1)\n"
+           "jump(i5, p3, descr=top)\n",
+           decls, gct_size(GCT_PAIR), GCT_PAIR);
+  for (int abi = 0; abi < 2; abi++)
+    for (int fl = 0; fl < 2; fl++) {
+      gcm g;
+      /* a window of one node: nearly every allocation takes the slow path */
+      gcm_init(&g, gct_types, GCT_NTYPES, 1 << 16, 1 << 12, gct_size(GCT_NODE), 2);
+      g.fail_at = OOM_AT;
+      g.oom_value = OOM_VALUE;
+      armjit_ctx *ctx = gct_ctx(&g, ctx_flags[fl], abi ? ARMJIT_ABI_SOFT : ARMJIT_ABI_HARD);
+      armjit_value in[2] = {irs_i(50), irs_r(0)};
+      armjit_trace *t = irs_parse(ctx, list);
+      armjit_loop *l = irs_compile(ctx, t);
+      expect_oom(&g, ctx, t, l, in, 2);
+      armjit_loop_free(l);
+      armjit_trace_free(t);
+      /* out of memory in a call_assembler's callee ends the caller's run */
+      armjit_type targs[1] = {ARMJIT_INT};
+      armjit_error err;
+      armjit_token *tok = armjit_token_new(ctx, "mk", targs, 1, ARMJIT_REF, &err);
+      assert_non_null(tok);
+      armjit_trace *ct = irs_parse(ctx, callee);
+      t = irs_parse(ctx, caller);
+      armjit_loop *cl = irs_compile(ctx, ct);
+      l = irs_compile(ctx, t);
+      assert_int_equal(armjit_token_set_trace(tok, ct, &err), ARMJIT_OK);
+      assert_int_equal(armjit_token_set_loop(tok, cl, &err), ARMJIT_OK);
+      expect_oom(&g, ctx, t, l, in, 2);
+      armjit_loop_free(l);
+      armjit_loop_free(cl);
+      armjit_trace_free(t);
+      armjit_trace_free(ct);
+      armjit_ctx_free(ctx);
+      gcm_fini(&g);
+    }
+}
+
 /* Compiled: a ref from getfield_raw stays out of the maps (its copy keeps
  * the old address), one from getfield_gc and the input are updated. */
 static void test_raw_refs(void **state) {
@@ -505,6 +696,8 @@ int main(void) {
       cmocka_unit_test(test_bridge),
       cmocka_unit_test(test_call_assembler),
       cmocka_unit_test(test_raw_refs),
+      cmocka_unit_test(test_out_of_memory),
+      cmocka_unit_test(test_cond_call_value),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -368,6 +368,138 @@ static void test_cond_call_loop(void **state) {
   jc_free(&c);
 }
 
+/* ---- cond_call_value ------------------------------------------------------- */
+/* The call counted in buf[16], every argument mixed into the result; the
+ * upper bits of a narrow result are garbage the descriptor drops. */
+static int32_t mix(uint32_t *buf, int32_t a, double b, int64_t c, float d, int32_t e,
+                   int32_t f, int32_t g) {
+  buf[16]++;
+  return a * 7 + (int32_t)b + (int32_t)c + (int32_t)d * 3 + e - f + g * 5;
+}
+static uintptr_t pick(uint32_t *buf, uintptr_t p, int32_t k) {
+  buf[16]++;
+  return p + (uintptr_t)(4 * k);
+}
+
+/* r = cond_call_value(v, f, args...): computed out of line only when v is
+ * 0 (or null), with values of every class live across, the result
+ * narrowed as its descriptor says, used after the op and handed back; the
+ * value among the arguments; constant values. */
+static void test_cond_call_value(void **state) {
+  (void)state;
+  char text[4096];
+  unsigned long buf = (unsigned long)(uintptr_t)cbuf;
+  static const char *const results[] = {"result=int", "result=int, size=1, signed",
+                                        "result=int, size=2"};
+  for (size_t r = 0; r < 3; r++) {
+    snprintf(text, sizeof text,
+             "descr M = call(args=[ref, int, float, i64, f32, int, int, int], %s)\n"
+             "descr S = array(base=0, item=4, int)\n"
+             "[i0, i1, f2, l3, s4]\n"
+             "setarrayitem_raw(ref(%#lx), 16, 0, descr=S)\n"
+             "i5 = int_and(i0, 3)\n"
+             "i6 = int_sub(i5, 1)\n"
+             "f7 = float_mul(f2, 2.0)\n"
+             "l8 = llong_add(l3, l3)\n"
+             "i9 = int_add(i1, 1000)\n"
+             "i10 = cond_call_value(i6, ref(%#lx), ref(%#lx), i1, f2, l3, s4, i6, i9, 77, "
+             "descr=M)\n"
+             "i11 = int_add(i10, i9)\n"
+             "i12 = getarrayitem_raw(ref(%#lx), 16, descr=S)\n"
+             "i13 = int_lt(i10, 0)\n"
+             "guard_false(i13, descr=neg) [i10, i12, f7, l8, i1]\n"
+             "finish(i10, i11, i12, f7, l8, i9, s4, i6)\n",
+             results[r], buf, (unsigned long)(uintptr_t)&mix, buf, buf);
+    jc_case c;
+    jc_init_text(&c, text, ARMJIT_RANDOM_SEED + (uint32_t)r);
+    c.what = results[r];
+    for (int k = 0; k < 12; k++) {
+      armjit_value in[5] = {irs_i(k * 5 - 3), irs_i(0x1001 * k - 40000), irs_f(2.5 * k - 9),
+                            {.l = (int64_t)0x10000001ll * (k - 6)}, {.bits = 0}};
+      in[4].s = (float)k * 0.75f - 2;
+      jc_run(&c, in);
+      bool called = (((k * 5 - 3) & 3) - 1) == 0;
+      assert_int_equal(c.fi->values[c.fi->exit_id == 0 ? 1 : 2].i, called);
+    }
+    jc_free(&c);
+  }
+  /* ref: null computes; the value is also an argument */
+  snprintf(text, sizeof text,
+           "descr P = call(args=[ref, ref, int], result=ref)\n"
+           "descr S = array(base=0, item=4, int)\n"
+           "[p0, i1, f2]\n"
+           "setarrayitem_raw(ref(%#lx), 16, 0, descr=S)\n"
+           "f3 = float_add(f2, 1.0)\n"
+           "p4 = cond_call_value(p0, ref(%#lx), ref(%#lx), p0, i1, descr=P)\n"
+           "p5 = cond_call_value(p4, ref(%#lx), ref(%#lx), ref(%#lx), i1, descr=P)\n"
+           "i6 = getarrayitem_raw(ref(%#lx), 16, descr=S)\n"
+           "finish(p4, p5, i6, f3, p0, i1)\n",
+           buf, (unsigned long)(uintptr_t)&pick, buf, (unsigned long)(uintptr_t)&pick, buf,
+           buf, buf);
+  jc_case c;
+  jc_init_text(&c, text, ARMJIT_RANDOM_SEED);
+  for (int k = 0; k < 6; k++) {
+    armjit_value in[3] = {irs_r(k & 1 ? 0 : (uintptr_t)0x4000 * (uintptr_t)(k + 1)), irs_i(k),
+                          irs_f(k * 0.5)};
+    jc_run(&c, in);
+    assert_int_equal(c.fi->values[2].i, k & 1);
+  }
+  jc_free(&c);
+  /* constant values: 0 always calls (a branch), another never (no call) */
+  snprintf(text, sizeof text,
+           "descr M = call(args=[ref, int, float, i64, f32, int, int, int], result=int)\n"
+           "descr S = array(base=0, item=4, int)\n"
+           "[i0, f1]\n"
+           "setarrayitem_raw(ref(%#lx), 16, 0, descr=S)\n"
+           "i2 = cond_call_value(0, ref(%#lx), ref(%#lx), i0, f1, i64(5), f32(1.5), i0, 2, 3, "
+           "descr=M)\n"
+           "i3 = cond_call_value(-9, ref(%#lx), ref(%#lx), i0, f1, i64(5), f32(1.5), i0, 2, 3, "
+           "descr=M)\n"
+           "i4 = getarrayitem_raw(ref(%#lx), 16, descr=S)\n"
+           "finish(i2, i3, i4, i0, f1)\n",
+           buf, (unsigned long)(uintptr_t)&mix, buf, (unsigned long)(uintptr_t)&mix, buf, buf);
+  jc_init_text(&c, text, ARMJIT_RANDOM_SEED);
+  armjit_value in[2] = {irs_i(11), irs_f(-4.0)};
+  jc_run(&c, in);
+  assert_int_equal(c.fi->values[1].i, -9);
+  assert_int_equal(c.fi->values[2].i, 1);
+  jc_free(&c);
+}
+
+/* In a loop, a cache filled on first use: the call happens on the
+ * iterations whose slot is still 0. */
+static void test_cond_call_value_loop(void **state) {
+  (void)state;
+  char text[2048];
+  unsigned long buf = (unsigned long)(uintptr_t)cbuf;
+  snprintf(text, sizeof text,
+           "descr M = call(args=[ref, int, float, i64, f32, int, int, int], result=int)\n"
+           "descr S = array(base=0, item=4, int)\n"
+           "[i0, i1]\n"
+           "setarrayitem_raw(ref(%#lx), 16, 0, descr=S)\n"
+           "label(i0, i1, descr=L)\n"
+           "i2 = int_and(i0, 7)\n"
+           "i3 = getarrayitem_raw(ref(%#lx), i2, descr=S)\n"
+           "i4 = cond_call_value(i3, ref(%#lx), ref(%#lx), i2, 0.0, i64(0), f32(0.0), 0, 0, 1, "
+           "descr=M)\n"
+           "setarrayitem_raw(ref(%#lx), i2, i4, descr=S)\n"
+           "i5 = int_add(i1, i4)\n"
+           "i6 = int_sub(i0, 1)\n"
+           "i7 = int_gt(i6, 0)\n"
+           "guard_true(i7) [i5, i6]\n"
+           "jump(i6, i5, descr=L)\n",
+           buf, buf, (unsigned long)(uintptr_t)&mix, buf, buf);
+  jc_case c;
+  jc_init_text(&c, text, ARMJIT_RANDOM_SEED);
+  for (int n0 = 1; n0 < 40; n0 += 6) {
+    /* the interpreter fills the cache, the compiled runs find it: the sums agree */
+    for (int k = 0; k < 8; k++) cbuf[k] = 0;
+    armjit_value in[2] = {irs_i(n0), irs_i(0)};
+    jc_run(&c, in);
+  }
+  jc_free(&c);
+}
+
 /* ---- guard_not_forced_2 ---------------------------------------------------- */
 static void maybe_force(uintptr_t token, int32_t x) {
   if ((x & 3) == 1) armjit_force(token);
@@ -484,6 +616,8 @@ int main(void) {
       cmocka_unit_test(test_not_forced_2),
       cmocka_unit_test(test_cond_call_args),
       cmocka_unit_test(test_cond_call_loop),
+      cmocka_unit_test(test_cond_call_value),
+      cmocka_unit_test(test_cond_call_value_loop),
       cmocka_unit_test(test_cond_call_fused),
       cmocka_unit_test(test_signext),
       cmocka_unit_test(test_mul_high_pressure),

@@ -30,6 +30,7 @@
 
 #include "armjit.h"
 #include "bset.h"
+#include "gc_diff.h"
 #include "randdiff.h"
 #include "randenv.h"
 #include "randset.h"
@@ -83,6 +84,9 @@ typedef struct {
   unsigned long gc_ops;
   uint64_t gc_slow, gc_collections, gc_moved, gc_wb;
   size_t gc_sites, gc_map_bytes;
+  unsigned gc_sets;      /* GC bridge sets that agreed */
+  unsigned gc_set_bridges, gc_set_bridge_exits; /* their bridges with GC ops, runs left from one */
+  uint64_t gc_set_collections, gc_set_moved;
   double gc_seconds;
 } params;
 
@@ -403,14 +407,44 @@ static void test_random_gc(void **state) {
 }
 
 /* ---- sets of loops and bridges (randset.h) -------------------------------- */
+/* A set's runs: the set, and for a GC set the heap after the interpreted
+ * side of the current run and the collector's counts so far. */
+typedef struct {
+  rs_set *s;
+  gcd_snap heap;
+  uint64_t collections, moved;
+} set_run;
+
 static void set_before(bset *b, bool compiled, void *ud) {
-  rs_set *s = ud;
+  set_run *run = ud;
+  rs_set *s = run->s;
+  if (s->gc) rt_env_reset(&s->env); /* both sides from the same heap */
   s->inval.compiled = compiled;
   s->inval.fired = false;
   if (s->inval_entry >= 0) {
     s->inval.loop = b->loops[s->inval_entry];
     s->inval.flag = &b->invalid[s->inval_entry];
   }
+}
+
+/* A GC set: the heap after the compiled side must be the interpreted
+ * side's (gcd_same). */
+static bool set_after(bset *b, bool compiled, void *ud, char *why, size_t n) {
+  (void)b;
+  set_run *run = ud;
+  if (!run->s->gc) return true;
+  if (!compiled) {
+    gcd_snap_free(&run->heap);
+    gcd_take(run->s->env.gc, &run->heap);
+    return true;
+  }
+  gcd_snap c;
+  gcd_take(run->s->env.gc, &c);
+  bool same = gcd_same(&run->heap, &c, why, n);
+  run->collections += c.coll;
+  run->moved += c.moved;
+  gcd_snap_free(&c);
+  return same;
 }
 
 /* bset_compare, surviving crashes and hangs of the compiled code. */
@@ -434,7 +468,8 @@ static bool guarded_compare(bset *b, unsigned l, const armjit_value *in, unsigne
  * a set with invalidation every loop again afterwards.  false: mismatch. */
 static bool check_set(params *p, rs_set *s, unsigned index, int mode, uint64_t sseed) {
   armjit_options o = mode_options(mode, sseed);
-  armjit_ctx *ctx = rt_ctx_new(&o);
+  rt_env *env = s->gc ? &s->env : NULL;
+  armjit_ctx *ctx = rt_ctx_new_env(&o, env);
   assert_non_null(ctx);
   armjit_set_entry *set = rs_build(ctx, s);
   assert_non_null(set);
@@ -444,8 +479,12 @@ static bool check_set(params *p, rs_set *s, unsigned index, int mode, uint64_t s
   if (compiled) rs_bind_callee(s, ctx, set, b.loops); /* call_assembler's token */
   b.malloced = true;
   b.max_steps = MAX_STEPS;
+  set_run run;
+  memset(&run, 0, sizeof run);
+  run.s = s;
   b.before = set_before;
-  b.ud = s;
+  b.after = set_after;
+  b.ud = &run;
   char why[320] = "";
   bool ok = compiled;
   if (!compiled) snprintf(why, sizeof why, "compiling the set failed: %s", err.msg);
@@ -453,13 +492,15 @@ static bool check_set(params *p, rs_set *s, unsigned index, int mode, uint64_t s
     if (round && s->inval_mode == RS_INVAL_BEFORE) bset_invalidate(&b, (unsigned)s->inval_entry);
     for (unsigned l = 0; ok && l < s->nloops; l++) {
       uint32_t n;
-      armjit_value *in = rt_inputs(&s->g[l], NULL, &n);
+      if (env) rt_env_reset(env); /* the GC inputs' addresses */
+      armjit_value *in = rt_inputs(&s->g[l], env, &n);
       assert_non_null(in);
       unsigned e = l;
       ok = guarded_compare(&b, l, in, &e, why, sizeof why);
       p->set_runs++;
       if (ok && s->parent[e] >= 0) p->exits_in_bridge++;
       else if (ok && e != l) p->exits_elsewhere++;
+      if (ok && s->parent[e] >= 0 && s->gc) p->gc_set_bridge_exits++;
       p->inval_fired += s->inval.fired;
       free(in);
     }
@@ -475,6 +516,14 @@ static bool check_set(params *p, rs_set *s, unsigned index, int mode, uint64_t s
       rs_print(stderr, set, s->n);
     }
   }
+  if (ok && s->gc) {
+    p->gc_sets++;
+    for (unsigned i = 0; i < s->n; i++)
+      p->gc_set_bridges += s->parent[i] >= 0 && rt_count_gc_ops(&s->g[i]) != 0;
+    p->gc_set_collections += run.collections;
+    p->gc_set_moved += run.moved;
+  }
+  gcd_snap_free(&run.heap);
   bset_free(&b);
   armjit_ctx_free(ctx);
   return ok;
@@ -482,9 +531,10 @@ static bool check_set(params *p, rs_set *s, unsigned index, int mode, uint64_t s
 
 static void test_bridge_sets(void **state) {
   params *p = *state;
-  static const int sigs[] = {SIGSEGV, SIGILL, SIGBUS, SIGFPE, SIGALRM};
-  void (*old[5])(int);
-  for (int k = 0; k < 5; k++) old[k] = signal(sigs[k], on_crash);
+  /* and SIGABRT: the collector of GC sets aborts on a broken heap */
+  static const int sigs[] = {SIGSEGV, SIGILL, SIGBUS, SIGFPE, SIGALRM, SIGABRT};
+  void (*old[6])(int);
+  for (int k = 0; k < 6; k++) old[k] = signal(sigs[k], on_crash);
   armjit_ctx *gctx = rt_ctx_new(NULL);
   assert_non_null(gctx);
   clock_t t0 = clock();
@@ -495,7 +545,7 @@ static void test_bridge_sets(void **state) {
     uint64_t sseed = rt_trace_seed(p->seed ^ 0x5e75e75eu, i);
     rt_rng r;
     rt_rng_seed(&r, sseed);
-    assert_true(rs_generate(&r, gctx, s));
+    assert_true(rs_generate(&r, gctx, i % 4 == 3, s)); /* a quarter: GC sets */
     rs_count(&p->stats, s);
     int mode = i % 2 ? M_RANDOM_RA : M_NORMAL;
     check_set(p, s, i, mode, sseed);
@@ -505,7 +555,7 @@ static void test_bridge_sets(void **state) {
   free(s);
   p->set_seconds = (double)(clock() - t0) / CLOCKS_PER_SEC;
   armjit_ctx_free(gctx);
-  for (int k = 0; k < 5; k++) signal(sigs[k], old[k]);
+  for (int k = 0; k < 6; k++) signal(sigs[k], old[k]);
   assert_int_equal(p->set_mismatches, 0);
 }
 
@@ -579,6 +629,11 @@ int main(void) {
          p.gc_sites ? (double)p.gc_map_bytes / (double)p.gc_sites : 0.0, p.gc_mismatches,
          (unsigned long long)p.seed);
   printf("random GC traces: %.1f s cpu\n", p.gc_seconds);
+  printf("random GC bridge sets: %u of the bridge sets above (loops and bridges with GC ops, "
+         "one heap): %u bridges with GC ops, %u runs leaving from a bridge, %llu collections, "
+         "%llu objects moved (their mismatches counted above)\n",
+         p.gc_sets, p.gc_set_bridges, p.gc_set_bridge_exits,
+         (unsigned long long)p.gc_set_collections, (unsigned long long)p.gc_set_moved);
   printf("bridge sets with call_assembler: %u sets, %u calls (their mismatches counted above)\n",
          st->callasm_sets, st->callasm_calls);
   return rc;

@@ -45,7 +45,7 @@ static void test_random_sets(void **state) {
   for (unsigned i = 0; i < NSETS; i++) {
     rt_rng r;
     rt_rng_seed(&r, rt_trace_seed(ARMJIT_RANDOM_SEED ^ 0xb51d6e5u, i));
-    assert_true(rs_generate(&r, gctx, s));
+    assert_true(rs_generate(&r, gctx, false, s));
     armjit_ctx *ctx = rt_ctx_new(NULL);
     assert_non_null(ctx);
     armjit_set_entry *set = rs_build(ctx, s);

@@ -23,6 +23,7 @@
 /* traces that need the CLI's buffers and built-in symbols */
 #define CLI_EXAMPLE(name) ARMJIT_SOURCE_DIR "/examples/cli/" name
 #define BRIDGE_EXAMPLE(name) ARMJIT_SOURCE_DIR "/examples/bridges/" name
+#define GC_EXAMPLE(name) ARMJIT_SOURCE_DIR "/examples/gc/" name
 
 typedef struct {
   int rc;
@@ -793,6 +794,127 @@ static void test_cli_examples_roundtrip(void **state) {
   }
 }
 
+/* GC traces under the CLI's collector (--gc, '# gc:'): the list example
+ * interpreted and compiled alike, refs printed by their place in the
+ * heap, the collector's counts; the nursery running out; a broken heap;
+ * bad words. */
+static void test_gc(void **state) {
+  (void)state;
+  const char *want = "exit 0 (guard done)\n"
+                     "[0] p2 = nursery+32000\n"
+                     "[1] i4 = 500500\n"
+                     "[2] p1 = old+0\n"
+                     "gc: 7 slow-path calls, 7 collections, 3605 objects moved, 1 barrier call; "
+                     "nursery 32032 bytes in use, old space 24\n";
+  cli_result r = run_cli("run", GC_EXAMPLE("list.ir"), "--interp", NULL);
+  assert_int_equal(r.rc, 0);
+  assert_string_equal(r.out, want);
+  assert_string_equal(r.err, "");
+  free_result(&r);
+  /* every 3rd slow path collects: fewer collections, the same list */
+  r = run_cli("run", GC_EXAMPLE("list.ir"), "--interp", "--gc", "every=3", "--args", "10", NULL);
+  assert_int_equal(r.rc, 0);
+  assert_non_null(strstr(r.out, "[1] i4 = 55\n"));
+  assert_non_null(strstr(r.out, "gc: 0 slow-path calls, 0 collections"));
+  free_result(&r);
+#if defined(__arm__)
+  const char *modes[][2] = {{NULL, NULL}, {"--random-ra", "7"}, {"--no-idiv", NULL}};
+  for (size_t m = 0; m < 3; m++) {
+    r = run_cli("run", GC_EXAMPLE("list.ir"), modes[m][0], modes[m][1], NULL);
+    assert_int_equal(r.rc, 0);
+    assert_string_equal(r.out, want);
+    free_result(&r);
+  }
+#endif
+  /* the live list does not fit: the run ends out of memory, with why */
+  const char *run_modes[] = {"--interp", NULL};
+  for (int m = 0; m < 2; m++) {
+#if !defined(__arm__)
+    if (!run_modes[m]) continue;
+#endif
+    r = run_cli("run", GC_EXAMPLE("list.ir"), "--gc", "nursery=16384", run_modes[m], NULL);
+    assert_int_equal(r.rc, 1);
+    assert_non_null(strstr(r.err, "error: out of memory: the GC's malloc slow path returned NULL"));
+    assert_non_null(strstr(r.err, "gc: out of memory: 32 bytes do not fit in the nursery"));
+    assert_non_null(strstr(r.out, "gc: 4 slow-path calls, 4 collections"));
+    free_result(&r);
+  }
+  /* a ref field that points into the middle of an object: the collection
+   * stops, the run goes on, and the report says what broke (or the
+   * heap check after the run does) */
+  char *path = write_temp("# gc: type=1:fixed:32:24\n"
+                          "descr N = field(offset=24, ref)\n"
+                          "descr C = call(args=[ref])\n"
+                          "[]\n"
+                          "p0 = new(32, 1)\n"
+                          "i1 = cast_ptr_to_int(p0)\n"
+                          "i2 = int_add(i1, 8)\n"
+                          "p3 = cast_int_to_ptr(i2)\n"
+                          "setfield_gc(p0, p3, descr=N)\n"
+                          "call(sym(gc_collect), sym(gc), descr=C)\n"
+                          "finish(p0)\n");
+  for (int m = 0; m < 2; m++) {
+#if !defined(__arm__)
+    if (!run_modes[m]) continue;
+#endif
+    r = run_cli("run", path, run_modes[m], NULL);
+    assert_int_equal(r.rc, 1);
+    assert_non_null(strstr(r.out, "[0] p0 = nursery+0\n"));
+    /* (on a 64-bit host the int cast cuts the address: a ref to no object) */
+    assert_non_null(strstr(r.err, sizeof(uintptr_t) == 4
+                                      ? "gc: a reference into the middle of an object"
+                                      : "gc: the heap is broken: object at"));
+    free_result(&r);
+  }
+  remove(path);
+  free(path);
+  /* dis and print take the collector too; without one the GC ops are errors */
+  r = run_cli("dis", GC_EXAMPLE("list.ir"), NULL);
+  assert_int_equal(r.rc, 0);
+  assert_non_null(strstr(r.out, "# p5 = new(32, 1)"));
+  free_result(&r);
+  r = run_cli("print", GC_EXAMPLE("list.ir"), NULL);
+  assert_int_equal(r.rc, 0);
+  assert_non_null(strstr(r.out, "cond_call_gc_wb(p1)"));
+  free_result(&r);
+  path = write_temp("[]\np0 = new(16, 1)\nfinish(p0)\n");
+  r = run_cli("run", path, "--interp", NULL);
+  assert_int_equal(r.rc, 1);
+  assert_non_null(strstr(r.err, "needs the context's GC descriptor"));
+  free_result(&r);
+  /* bad words, from the command line and from the file's line */
+  static const char *const bad[][2] = {
+      {"type=0:fixed:16", "TID 1 .. 1023"},
+      {"type=1:blob:4", "the kind is fixed, array or str"},
+      {"type=1:fixed:16:2", "ref offsets"},
+      {"type=1:array:2:ref", "only an array of 4-byte items may say :ref"},
+      {"nursery=8", "a size of 64 bytes"},
+      {"bogus=1", "the keys are nursery, old, window, every and type"},
+      {"every", "expected KEY=VALUE"},
+      {"window=100000", "is larger than the nursery"},
+      {"type=1:fixed:16:24", "each field inside the object"},
+  };
+  for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+    r = run_cli("run", path, "--interp", "--gc", bad[k][0], NULL);
+    assert_int_equal(r.rc, 1);
+    if (!strstr(r.err, bad[k][1])) fail_msg("--gc %s: %s", bad[k][0], r.err);
+    free_result(&r);
+  }
+  remove(path);
+  free(path);
+  path = write_temp("# gc: type=1:fixed:16 type=1:str:1\n[]\nfinish()\n");
+  r = run_cli("run", path, "--interp", NULL);
+  assert_int_equal(r.rc, 1);
+  assert_non_null(strstr(r.err, ":1: error: gc word 'type=1:str:1': the type id is declared twice"));
+  free_result(&r);
+  remove(path);
+  free(path);
+  r = run_cli("symbols", NULL);
+  assert_non_null(strstr(r.out, "gc_collect"));
+  assert_non_null(strstr(r.out, "gc_old"));
+  free_result(&r);
+}
+
 /* A file of several traces: the loop runs with its bridges, in the
  * interpreter and compiled alike; dis lists every trace with the guard's
  * branch patched; print writes the sections back. */
@@ -904,6 +1026,7 @@ int main(void) {
       cmocka_unit_test(test_caret_with_tabs),
       cmocka_unit_test(test_cli_examples_roundtrip),
       cmocka_unit_test(test_sets),
+      cmocka_unit_test(test_gc),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

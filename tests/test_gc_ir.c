@@ -292,6 +292,50 @@ static void test_collect_in_call(void **state) {
   gcm_fini(&g);
 }
 
+/* The slow path returns NULL (docs/ir.md §15.2): the run ends with
+ * ARMJIT_E_NOMEM and exit id ARMJIT_EXIT_OUT_OF_MEMORY, no values, the
+ * slow path's exception pending, and no header written at address 0. */
+static void test_out_of_memory(void **state) {
+  (void)state;
+  gcm g;
+  gcm_init(&g, gct_types, GCT_NTYPES, 1 << 16, 1 << 12, gct_size(GCT_NODE), 0);
+  g.fail_at = 3;
+  g.oom_value = 0x770;
+  armjit_ctx *ctx = gct_ctx(&g, 0, ARMJIT_ABI_DEFAULT);
+  char body[1024];
+  snprintf(body, sizeof body,
+           "[i0, p1]\n"
+           "label(i0, p1, descr=L)\n"
+           "i2 = int_gt(i0, 0)\n"
+           "guard_true(i2, descr=done) [p1, i0]\n"
+           "p3 = new(%u, %d)\n"
+           "setfield_gc(p3, p1, descr=N)\n"
+           "i4 = int_sub(i0, 1)\n"
+           "jump(i4, p3, descr=L)\n",
+           gct_size(GCT_NODE), GCT_NODE);
+  armjit_trace *t = parse_gc(ctx, body);
+  armjit_frame *f = armjit_frame_new(ctx, 4);
+  f->values[0] = irs_i(10);
+  f->values[1] = irs_r(0);
+  armjit_error err;
+  assert_int_equal(armjit_interpret(t, f, 0, &err), ARMJIT_E_NOMEM);
+  assert_int_equal(err.code, ARMJIT_E_NOMEM);
+  assert_non_null(strstr(err.msg, "malloc slow path returned NULL"));
+  assert_int_equal(f->exit_id, ARMJIT_EXIT_OUT_OF_MEMORY);
+  assert_int_equal(f->nvalues, 0);
+  assert_int_equal(armjit_exception(ctx), 0x770);
+  assert_int_equal(g.slow_calls, 3);
+  verify(&g);
+  /* a window of one node: fast, slow, fast, slow, fast, then NULL */
+  uint32_t used;
+  gcm_nursery(&g, &used);
+  assert_int_equal(used, 5 * gct_size(GCT_NODE));
+  armjit_frame_free(ctx, f);
+  armjit_trace_free(t);
+  armjit_ctx_free(ctx);
+  gcm_fini(&g);
+}
+
 /* A ref read by getfield_raw is no GC reference: the collection moves
  * the object (its root, input p2, is updated) but not the raw copy. */
 static void test_raw_refs(void **state) {
@@ -330,7 +374,7 @@ int main(void) {
       cmocka_unit_test(test_roundtrip),   cmocka_unit_test(test_errors),
       cmocka_unit_test(test_list),        cmocka_unit_test(test_layouts),
       cmocka_unit_test(test_write_barrier), cmocka_unit_test(test_collect_in_call),
-      cmocka_unit_test(test_raw_refs),
+      cmocka_unit_test(test_raw_refs),    cmocka_unit_test(test_out_of_memory),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

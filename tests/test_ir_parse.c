@@ -277,6 +277,14 @@ static const char *const traces[] = {
     "cond_call(0, p0, null, 1.5, descr=W)\n"
     "guard_not_forced_2() [p0, f2]\n"
     "finish()\n",
+    /* cond_call_value, int (narrow) and ref, then an exception guard */
+    "descr V = call(args=[ref, int], result=int, size=2, may_raise)\n"
+    "descr R = call(args=[ref], result=ref)\n"
+    "[p0, i1]\n"
+    "i2 = cond_call_value(i1, p0, p0, i1, descr=V)\n"
+    "guard_no_exception() [i2]\n"
+    "p3 = cond_call_value(null, p0, p0, descr=R)\n"
+    "finish(i2, p3)\n",
 };
 enum { NTRACES = sizeof traces / sizeof traces[0] };
 

@@ -359,6 +359,123 @@ static void test_cond_call(void **state) {
                    ARMJIT_E_INVALID, 4, 1, "may_raise", NULL);
 }
 
+/* ---- cond_call_value (docs/ir.md §11.5) ------------------------------------ */
+/* Counts its calls in p[0]; returns x * 3 + 1 (or, narrowed, a word whose
+ * upper bits are garbage). */
+static int32_t triple(int32_t *p, int32_t x) {
+  p[0]++;
+  return x * 3 + 1;
+}
+static uintptr_t box_of(int32_t *p) {
+  p[0]++;
+  return (uintptr_t)(p + 1);
+}
+static int32_t raise_zero(armjit_ctx *ctx, int32_t x) {
+  armjit_raise(ctx, (uintptr_t)(uint32_t)x);
+  return 0;
+}
+
+static void test_cond_call_value(void **state) {
+  armjit_ctx *ctx = *state;
+  assert_int_equal(armjit_ctx_add_symbol(ctx, "triple", (uintptr_t)&triple), ARMJIT_OK);
+  assert_int_equal(armjit_ctx_add_symbol(ctx, "box_of", (uintptr_t)&box_of), ARMJIT_OK);
+  assert_int_equal(armjit_ctx_add_symbol(ctx, "raise_zero", (uintptr_t)&raise_zero),
+                   ARMJIT_OK);
+  armjit_ctx_add_symbol(ctx, "the_ctx", (uintptr_t)ctx);
+  int32_t box[4] = {0, 0, 0, 0};
+  char text[512];
+  /* int: the value, or the call's result when it is 0 */
+  snprintf(text, sizeof text,
+           "descr T = call(args=[ref, int], result=int)\n[i0, i1]\n"
+           "i2 = cond_call_value(i0, sym(triple), ref(%#lx), i1, descr=T)\nfinish(i2, i0)\n",
+           (unsigned long)(uintptr_t)box);
+  static const int32_t vals[] = {0, 1, -1, INT32_MIN, 0, 7};
+  int32_t calls = 0;
+  for (size_t k = 0; k < sizeof vals / sizeof vals[0]; k++) {
+    armjit_value in[2] = {irs_i(vals[k]), irs_i(100 + (int32_t)k)};
+    armjit_value r = run1(ctx, text, in);
+    calls += vals[k] == 0;
+    assert_int_equal(box[0], calls); /* called exactly when the value is 0 */
+    assert_int_equal(r.i, vals[k] ? vals[k] : 3 * (100 + (int32_t)k) + 1);
+  }
+  /* a narrow result, sign-extended as the descriptor says */
+  snprintf(text, sizeof text,
+           "descr T = call(args=[ref, int], result=int, size=1, signed)\n[i0, i1]\n"
+           "i2 = cond_call_value(i0, sym(triple), ref(%#lx), i1, descr=T)\nfinish(i2)\n",
+           (unsigned long)(uintptr_t)box);
+  armjit_value in[2] = {irs_i(0), irs_i(0x2a)}; /* 3 * 42 + 1 = 127; 43: 130 = -126 */
+  assert_int_equal(run1(ctx, text, in).i, 127);
+  in[1] = irs_i(43);
+  assert_int_equal(run1(ctx, text, in).i, -126);
+  /* ref: null computes, anything else is kept */
+  snprintf(text, sizeof text,
+           "descr B = call(args=[ref], result=ref)\n[p0]\n"
+           "p1 = cond_call_value(p0, sym(box_of), ref(%#lx), descr=B)\nfinish(p1)\n",
+           (unsigned long)(uintptr_t)box);
+  box[0] = 0;
+  in[0] = irs_r(0);
+  assert_true(run1(ctx, text, in).r == (uintptr_t)(box + 1));
+  in[0] = irs_r(0x1234);
+  assert_true(run1(ctx, text, in).r == 0x1234);
+  assert_int_equal(box[0], 1);
+  /* constant values: 0 always calls, another never */
+  snprintf(text, sizeof text,
+           "descr T = call(args=[ref, int], result=int)\n[i0]\n"
+           "i1 = cond_call_value(0, sym(triple), ref(%#lx), i0, descr=T)\n"
+           "i2 = cond_call_value(-5, sym(triple), ref(%#lx), i0, descr=T)\nfinish(i1, i2)\n",
+           (unsigned long)(uintptr_t)box, (unsigned long)(uintptr_t)box);
+  box[0] = 0;
+  in[0] = irs_i(2);
+  armjit_trace *t = irs_parse(ctx, text);
+  armjit_frame *f = irs_run(ctx, t, in, 0);
+  assert_int_equal(f->values[0].i, 7);
+  assert_int_equal(f->values[1].i, -5);
+  assert_int_equal(box[0], 1);
+  armjit_frame_free(ctx, f);
+  armjit_trace_free(t);
+  /* may_raise: guard_no_exception may follow; the slot is untouched when
+   * no call is made */
+  t = irs_parse(ctx, "descr R = call(args=[ref, int], result=int, may_raise)\n[i0, i1]\n"
+                     "i2 = cond_call_value(i0, sym(raise_zero), sym(the_ctx), i1, descr=R)\n"
+                     "guard_no_exception(descr=raised) [i1]\n"
+                     "finish(i2, descr=quiet)\n");
+  in[0] = irs_i(9);
+  in[1] = irs_i(0x60);
+  f = irs_run(ctx, t, in, 0);
+  assert_int_equal(f->exit_id, 1);
+  assert_int_equal(f->values[0].i, 9);
+  armjit_frame_free(ctx, f);
+  in[0] = irs_i(0);
+  f = irs_run(ctx, t, in, 0);
+  assert_int_equal(f->exit_id, 0);
+  assert_true(armjit_exception(ctx) == 0x60);
+  armjit_clear_exception(ctx);
+  armjit_frame_free(ctx, f);
+  armjit_trace_free(t);
+  /* the text form round trips */
+  armjit_trace_free(irs_roundtrip(ctx, "descr T = call(args=[ref, int], result=int)\n"
+                                      "[i0, p1]\n"
+                                      "i2 = cond_call_value(i0, sym(triple), p1, i0, descr=T)\n"
+                                      "finish(i2)\n"));
+  /* rules */
+  irs_expect_error(ctx, "descr C = call(args=[int])\n[i0]\n"
+                        "cond_call_value(i0, sym(triple), i0, descr=C)\nfinish()\n",
+                   ARMJIT_E_INVALID, 3, 1, "void result", "an int or a ref", NULL);
+  irs_expect_error(ctx, "descr C = call(args=[int], result=float)\n[f0]\n"
+                        "f1 = cond_call_value(f0, sym(triple), 1, descr=C)\nfinish(f1)\n",
+                   ARMJIT_E_INVALID, 3, 6, "float result", NULL);
+  irs_expect_error(ctx, "descr C = call(args=[int], result=int)\n[p0]\n"
+                        "i1 = cond_call_value(p0, sym(triple), 1, descr=C)\nfinish(i1)\n",
+                   ARMJIT_E_TYPE, 3, 22, "expected the value", "(int)", NULL);
+  irs_expect_error(ctx, "descr C = call(args=[int], result=int)\n[i0]\n"
+                        "i1 = cond_call_value(i0, sym(triple), descr=C)\nfinish(i1)\n",
+                   ARMJIT_E_INVALID, 3, 6, "takes the value, the function and 1 argument",
+                   NULL);
+  irs_expect_error(ctx, "descr C = call(args=[int], result=int, may_force)\n[i0]\n"
+                        "i1 = cond_call_value(i0, sym(triple), i0, descr=C)\nfinish(i1)\n",
+                   ARMJIT_E_INVALID, 3, 43, "may_force", "cond_call_value", NULL);
+}
+
 /* ---- guard_not_forced_2 (docs/ir.md §11.3) --------------------------------- */
 static void force_if(uintptr_t token, int32_t x) {
   if (x) armjit_force(token);
@@ -494,6 +611,7 @@ int main(void) {
       cmocka_unit_test(test_ptr_casts),    cmocka_unit_test(test_instance_ptr),
       cmocka_unit_test(test_signext_rules), cmocka_unit_test(test_narrow_results),
       cmocka_unit_test(test_zero_array),   cmocka_unit_test(test_cond_call),
+      cmocka_unit_test(test_cond_call_value),
       cmocka_unit_test(test_not_forced_2), cmocka_unit_test(test_guard_exception_class),
       cmocka_unit_test(test_roundtrip),
   };

@@ -190,7 +190,8 @@ static const char *const modules[] = {
     "entry:\n"
     "  p = addr @vt\n"
     "  ret p\n"
-    "}\n",
+    "}\n"
+    "data @vt2 rodata section(\".vectors\") align 32 = [i32 0xe59ff018, @f]\n",
 };
 
 static char *print_str(const armjit_module *m) {

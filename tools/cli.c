@@ -21,7 +21,8 @@ enum {
   O_ALLOC = 1u << 5,   /* --alloc NAME=SPEC */
   O_DUMP = 1u << 6,    /* --dump NAME[:FMT] */
   O_FILE = 1u << 7,    /* takes a FILE */
-  O_LOOPCTL = 1u << 8  /* --max-iterations N, --counters */
+  O_LOOPCTL = 1u << 8, /* --max-iterations N, --counters */
+  O_GC = 1u << 9       /* --gc WORD */
 };
 
 typedef struct {
@@ -39,17 +40,33 @@ typedef struct {
   "                   i16 i32 u32 f64, or str:TEXT (the bytes of TEXT and a NUL).\n" \
   "                   Repeatable; 8-byte aligned.\n"
 
+#define GC_HELP                                                                       \
+  "  --gc WORD        a moving collector for the GC ops (docs/ir.md 15): a copying\n"    \
+  "                   nursery of two semispaces and an old space.  WORD is\n"            \
+  "                   nursery=BYTES (each semispace; 65536), old=BYTES (65536),\n"      \
+  "                   window=BYTES (handed out between slow-path calls; 0, the\n"       \
+  "                   default: the whole nursery), every=K (collect on every K-th\n"    \
+  "                   slow-path call; 1; 0: only when full), or an object type:\n"     \
+  "                   type=TID:fixed:SIZE[:OFF,...] (refs at the byte offsets),\n"     \
+  "                   type=TID:array:ITEM[:ref], type=TID:str:ITEM.  Repeatable;\n"    \
+  "                   adds to the file's '# gc:' line.  Objects: the type id (2\n"     \
+  "                   bytes) at 0, the flags byte at 2 (write-barrier bit 1), the\n"  \
+  "                   class word at 8, fields from 16; arrays: length at P, items\n" \
+  "                   from 2P; strs: length at 2P, items from 3P (P: a pointer's\n"  \
+  "                   size, 4 on ARM); an odd word is a tagged int, not a ref\n"
+
 #define HEADER_HELP                                                                   \
   "Header comment lines at the top of FILE:\n"                                         \
   "  # args: V...          the --args when the option is not given\n"                  \
   "  # dump: NAME[:FMT]... the --dump list when the option is not given\n"             \
-  "  # alloc: NAME=SPEC... buffers; --alloc adds more or replaces one by name\n"
+  "  # alloc: NAME=SPEC... buffers; --alloc adds more or replaces one by name\n"           \
+  "  # gc: WORD...         the collector (--gc adds words)\n"
 
 static const cli_cmd commands[] = {
-    {"run", O_FILE | O_ARGS | O_INTERP | O_STEPS | O_COMPILE | O_ALLOC | O_DUMP | O_LOOPCTL,
+    {"run", O_FILE | O_ARGS | O_INTERP | O_STEPS | O_COMPILE | O_ALLOC | O_DUMP | O_LOOPCTL | O_GC,
      "run FILE [--args V...] [--alloc NAME=SPEC]... [--dump NAME[:FMT]]...\n"
-     "                  [--interp [--max-steps N]] [--max-iterations N] [--counters]\n"
-     "                  [--no-idiv] [--random-ra SEED]",
+     "                  [--gc WORD]... [--interp [--max-steps N]] [--max-iterations N]\n"
+     "                  [--counters] [--no-idiv] [--random-ra SEED]",
      "Compile the trace and run it on the input values (or interpret it with\n"
      "--interp), then print the exit taken and the values it hands back, each\n"
      "with its position in the exit's list and where it came from:\n"
@@ -58,11 +75,18 @@ static const cli_cmd commands[] = {
      "  [1] f0 = 1.5       (its number as `armjit print` writes it)\n"
      "  [2] 7 (constant)   the list names a constant\n"
      "then a pending exception, if a helper raised one, and the --dump buffers.\n"
+     "With a collector (--gc or a '# gc:' line), refs into its heap print as\n"
+     "nursery+OFF or old+OFF, and a last line says what it did:\n"
+     "  gc: N slow-path calls, N collections, N objects moved, N barrier calls; ...\n"
+     "after which the heap is checked (every ref field an object or null).  A\n"
+     "run the collector cannot serve (nursery full after a collection, a ref to\n"
+     "no object) ends with an out-of-memory error and the collector's reason.\n"
      "\n"
      "  --args V...      input values, one per inputarg, read by its type\n"
      "                   (int: decimal or 0x hex; float: any strtod form, nan,\n"
      "                   inf; ref: null, an address or a symbol's name; i64:\n"
      "                   decimal or 0x hex, 64 bits; f32: as a float, rounded)\n" ALLOC_HELP
+     GC_HELP
      "  --dump NAME[:FMT] print an --alloc buffer after the run: FMT hex (the\n"
      "                   default), u8 i8 u16 i16 i32 u32 f64, or str\n"
      "  --interp         run the reference interpreter instead of compiled code\n"
@@ -91,9 +115,10 @@ static const cli_cmd commands[] = {
      "Compiled code runs on ARM only; an x86-64 build runs traces with --interp\n"
      "(or run the ARM build under qemu-arm).  `armjit symbols` lists the\n"
      "built-in functions a trace can call.\n"},
-    {"dis", O_FILE | O_COMPILE | O_TARGET | O_ALLOC,
+    {"dis", O_FILE | O_COMPILE | O_TARGET | O_ALLOC | O_GC,
      "dis FILE [--abi hard|soft] [--cpu NAME | --features LIST]\n"
-     "                  [--alloc NAME=SPEC]... [--no-idiv] [--random-ra SEED]",
+     "                  [--alloc NAME=SPEC]... [--gc WORD]... [--no-idiv]\n"
+     "                  [--random-ra SEED]",
      "Compile the trace and print the target, then the disassembly annotated\n"
      "with the IR op each instruction belongs to and the exit stubs.\n"
      "\n"
@@ -105,15 +130,20 @@ static const cli_cmd commands[] = {
      "                   ARM, generic elsewhere\n"
      "  --features LIST  the CPU features, exactly: a comma-separated subset of\n"
      "                   vfpv3 d32 neon idiv (vfpv3 is always on), or none\n" ALLOC_HELP
+     "  --gc WORD        the collector (armjit help run): the GC ops compile against\n"
+     "                   its nursery words and slow paths\n"
      "  --no-idiv        never use the SDIV/UDIV instructions\n"
      "  --random-ra SEED randomize register allocation (testing)\n"
      "\nA FILE of several traces lists every trace, compiled with the bridges\n"
      "attached: a bridged guard's branch goes to its bridge.\n"
-     "\nA '# alloc: NAME=SPEC...' comment line at the top of FILE makes buffers too.\n"},
-    {"print", O_FILE | O_ALLOC, "print FILE [--alloc NAME=SPEC]...",
+     "\nComment lines at the top of FILE: '# alloc: NAME=SPEC...' makes buffers\n"
+     "too, '# gc: WORD...' the collector.\n"},
+    {"print", O_FILE | O_ALLOC | O_GC, "print FILE [--alloc NAME=SPEC]... [--gc WORD]...",
      "Parse the trace and print it back in canonical form (docs/ir.md 6.3).\n"
      "\n" ALLOC_HELP
-     "\nA '# alloc: NAME=SPEC...' comment line at the top of FILE makes buffers too.\n"},
+     "  --gc WORD        the collector (armjit help run): GC ops need one\n"
+     "\nComment lines at the top of FILE: '# alloc: NAME=SPEC...' makes buffers\n"
+     "too, '# gc: WORD...' the collector.\n"},
     {"symbols", 0, "symbols",
      "List the built-in symbols every command registers: C functions a trace\n"
      "can call, with the call descriptor that fits them, and objects (the\n"
@@ -262,7 +292,7 @@ static bool words_from_header(const char *text, const char *key, const char *sep
 typedef struct {
   const cli_cmd *cmd;
   const char *file;   /* path, or "-" for stdin */
-  cli_words args, allocs, dumps; /* n < 0: not on the command line */
+  cli_words args, allocs, dumps, gcw; /* n < 0: not on the command line */
   bool interp, max_steps_set;
   uint64_t max_steps, max_iterations;
   const char *cpu, *features;
@@ -296,6 +326,7 @@ static const opt_def options[] = {
     {"--cpu", O_TARGET, true},      {"--features", O_TARGET, true},
     {"--alloc", O_ALLOC, true},     {"--dump", O_DUMP, true},
     {"--max-iterations", O_LOOPCTL, true}, {"--counters", O_LOOPCTL, false},
+    {"--gc", O_GC, true},
 };
 
 /* Append argv[i] to a word list sized for all of argv. */
@@ -311,7 +342,7 @@ static bool push_word(cli_words *w, char *word, int argc) {
 
 static int parse_cmdline(int argc, char **argv, cli_opts *o, FILE *err) {
   const cli_cmd *c = o->cmd;
-  o->args.n = o->allocs.n = o->dumps.n = -1;
+  o->args.n = o->allocs.n = o->dumps.n = o->gcw.n = -1;
   o->args.from = "--args";
   o->allocs.from = "--alloc";
   o->dumps.from = "--dump";
@@ -363,8 +394,10 @@ static int parse_cmdline(int argc, char **argv, cli_opts *o, FILE *err) {
       o->cpu = val;
     } else if (strcmp(a, "--features") == 0) {
       o->features = val;
-    } else if (!push_word(strcmp(a, "--alloc") == 0 ? &o->allocs : &o->dumps, (char *)val,
-                          argc)) {
+    } else if (!push_word(strcmp(a, "--alloc") == 0 ? &o->allocs
+                          : strcmp(a, "--gc") == 0  ? &o->gcw
+                                                    : &o->dumps,
+                          (char *)val, argc)) {
       fprintf(err, "armjit: error: out of memory\n");
       return 1;
     }
@@ -446,14 +479,14 @@ static int resolve_target(cli_opts *o, FILE *err) {
 
 /* ---- output ---------------------------------------------------------------- */
 
-static void print_value(FILE *out, armjit_type ty, const armjit_value *v) {
-  print_typed(out, ty, v);
+static void print_value(FILE *out, armjit_type ty, const armjit_value *v, const cli_gc *gc) {
+  print_typed(out, ty, v, gc);
 }
 
 /* One line per value: "[k] i3 = 42" for a variable, "[k] 42 (constant)". */
 static void print_exit(FILE *out, const armjit_trace *t, int id, int local,
                        const char *trace_name, const armjit_exit_info *info,
-                       const armjit_frame *f) {
+                       const armjit_frame *f, const cli_gc *gc) {
   fprintf(out, "exit %d (%s%s%s)", id, info->kind == ARMJIT_EXIT_GUARD ? "guard" : "finish",
           info->name ? " " : "", info->name ? info->name : "");
   if (trace_name) fprintf(out, " of %s", trace_name);
@@ -463,9 +496,9 @@ static void print_exit(FILE *out, const armjit_trace *t, int id, int local,
     fprintf(out, "[%u] ", k);
     if (src >= 0) {
       fprintf(out, "%c%" PRId32 " = ", type_letter(info->types[k]), src);
-      print_value(out, info->types[k], &f->values[k]);
+      print_value(out, info->types[k], &f->values[k], gc);
     } else {
-      print_value(out, info->types[k], &f->values[k]);
+      print_value(out, info->types[k], &f->values[k], gc);
       fputs(" (constant)", out);
     }
     fputc('\n', out);
@@ -549,7 +582,7 @@ static uint32_t trace_capacity(const armjit_trace *t) {
 }
 
 static int cmd_run(const cli_opts *o, const char *name, armjit_ctx *ctx, armjit_trace *t,
-                   const cli_bufs *bufs, FILE *out, FILE *err) {
+                   const cli_bufs *bufs, const cli_gc *gc, FILE *out, FILE *err) {
   armjit_error e = {0};
   armjit_loop *loop = NULL;
   armjit_frame *f = NULL;
@@ -587,22 +620,26 @@ static int cmd_run(const cli_opts *o, const char *name, armjit_ctx *ctx, armjit_
   armjit_exit_info info;
   uint64_t iterations;
   int id = armjit_cli_run(ctx, t, loop, f, o->max_steps, o->max_iterations, &iterations, &e);
-  if (id < 0) { fail(err, name, &e); goto done; }
+  if (id < 0) {
+    fail(err, name, &e);
+    armjit_cli_gc_report(gc, out, err, name);
+    goto done;
+  }
   if ((unsigned)id >= armjit_trace_nexits(t) && o->max_iterations) {
-    armjit_cli_print_interrupt(out, t, id, f, iterations);
+    armjit_cli_print_interrupt(out, t, id, f, iterations, gc);
   } else if (loop ? armjit_loop_exit_info(loop, id, &info) != ARMJIT_OK
                   : armjit_trace_exit_info(t, id, &info) != ARMJIT_OK) {
     fprintf(err, "%s: error: %s returned an unknown exit %d\n", name,
             loop ? "the run" : "the interpreter", id);
     goto done;
   } else {
-    print_exit(out, t, id, id, NULL, &info, f);
+    print_exit(out, t, id, id, NULL, &info, f, gc);
   }
   if (loop && o->jit.flags & ARMJIT_COUNTERS) armjit_cli_print_counters(out, loop);
   if (armjit_exception(ctx))
     fprintf(out, "pending exception: 0x%" PRIxPTR "\n", armjit_exception(ctx));
   armjit_cli_dump_buffers(&o->dumps, name, bufs, out, err, false);
-  rc = 0;
+  rc = armjit_cli_gc_report(gc, out, err, name);
 done:
   armjit_frame_free(ctx, f);
   armjit_loop_free(loop);
@@ -649,8 +686,8 @@ static void free_loops(const armjit_set_entry *set, armjit_loop **loops, unsigne
 /* Run the set from its first loop: compiled with every bridge attached,
  * or interpreted as a whole. */
 static int cmd_run_set(const cli_opts *o, const char *name, armjit_ctx *ctx,
-                       const armjit_set_entry *set, unsigned n, const cli_bufs *bufs, FILE *out,
-                       FILE *err) {
+                       const armjit_set_entry *set, unsigned n, const cli_bufs *bufs,
+                       const cli_gc *gc, FILE *out, FILE *err) {
   armjit_error e = {0};
   armjit_loop **loops = NULL;
   armjit_frame *f = NULL;
@@ -687,6 +724,7 @@ static int cmd_run_set(const cli_opts *o, const char *name, armjit_ctx *ctx,
     id = armjit_run(loops[0], f, &e);
     if (id < 0 || armjit_run_exit_info(f, &info) != ARMJIT_OK) {
       fail(err, name, &e);
+      armjit_cli_gc_report(gc, out, err, name);
       goto done;
     }
     entry = (unsigned)set_index((const armjit_loop *const *)loops, n, info.trace);
@@ -694,6 +732,7 @@ static int cmd_run_set(const cli_opts *o, const char *name, armjit_ctx *ctx,
   } else {
     if (armjit_interpret_set(set, n, 0, NULL, f, o->max_steps, &entry, &e) != ARMJIT_OK) {
       fail(err, name, &e);
+      armjit_cli_gc_report(gc, out, err, name);
       goto done;
     }
     local = f->exit_id;
@@ -709,13 +748,13 @@ static int cmd_run_set(const cli_opts *o, const char *name, armjit_ctx *ctx,
       if (r == root) id += (int)armjit_trace_nexits(set[j].trace);
     }
   }
-  print_exit(out, set[entry].trace, id, local, set[entry].name, &info, f);
+  print_exit(out, set[entry].trace, id, local, set[entry].name, &info, f, gc);
   if (loops && o->jit.flags & ARMJIT_COUNTERS)
     for (unsigned i = 0; i < n; i++) armjit_cli_print_counters(out, loops[i]);
   if (armjit_exception(ctx))
     fprintf(out, "pending exception: 0x%" PRIxPTR "\n", armjit_exception(ctx));
   armjit_cli_dump_buffers(&o->dumps, name, bufs, out, err, false);
-  rc = 0;
+  rc = armjit_cli_gc_report(gc, out, err, name);
   goto done;
 nomem:
   fprintf(err, "%s: error: out of memory\n", name);
@@ -797,14 +836,17 @@ static int run_command(cli_opts *o, FILE *out, FILE *err) {
   armjit_set_entry *set = NULL;
   unsigned nset = 0;
   cli_bufs bufs = {0};
+  cli_gc gc = {0};
   /* Header lines: '# args:' and '# dump:' when the option is not given;
-   * '# alloc:' always (--alloc adds buffers or replaces them by name). */
-  cli_words file_allocs = {.from = "'# alloc:' line"};
-  static const char *const keys[] = {"args", "dump", "alloc"};
-  cli_words *lists[] = {&o->args, &o->dumps, &file_allocs};
-  static const unsigned bits[] = {O_ARGS, O_DUMP, O_ALLOC};
-  static const char *const froms[] = {"'# args:' line", "'# dump:' line", "'# alloc:' line"};
-  for (int k = 0; k < 3; k++) {
+   * '# alloc:' and '# gc:' always (--alloc adds buffers or replaces them
+   * by name, --gc adds words). */
+  cli_words file_allocs = {.from = "'# alloc:' line"}, file_gc = {.from = "'# gc:' line"};
+  static const char *const keys[] = {"args", "dump", "alloc", "gc"};
+  cli_words *lists[] = {&o->args, &o->dumps, &file_allocs, &file_gc};
+  static const unsigned bits[] = {O_ARGS, O_DUMP, O_ALLOC, O_GC};
+  static const char *const froms[] = {"'# args:' line", "'# dump:' line", "'# alloc:' line",
+                                      "'# gc:' line"};
+  for (int k = 0; k < 4; k++) {
     if ((k < 2 && lists[k]->n >= 0) || !(o->cmd->opts & bits[k])) continue;
     lists[k]->n = 0;
     lists[k]->own = NULL;
@@ -817,10 +859,12 @@ static int run_command(cli_opts *o, FILE *out, FILE *err) {
   }
   /* Runs check the stack (call_assembler may recurse): 1 MiB below here. */
   if (strcmp(o->cmd->name, "run") == 0) o->jit.flags |= ARMJIT_STACK_CHECK;
+  if (armjit_cli_gc_make(&file_gc, &o->gcw, name, &gc, err)) goto done;
+  armjit_cli_gc_options(&gc, &o->jit);
   armjit_ctx *ctx = armjit_ctx_new(&o->jit, &e);
   if (!ctx) { fail(err, name, &e); goto done; }
   armjit_ctx_set_stack_limit(ctx, (uintptr_t)__builtin_frame_address(0) - ((uintptr_t)1 << 20));
-  if (armjit_cli_add_builtins(ctx, out, err) ||
+  if (armjit_cli_add_builtins(ctx, out, err) || armjit_cli_gc_attach(&gc, ctx, err) ||
       armjit_cli_make_buffers(&file_allocs, &o->allocs, name, ctx, &bufs, err))
     goto free_ctx;
   if (strstr(text, "--- ")) { /* perhaps a file of several traces */
@@ -838,7 +882,7 @@ static int run_command(cli_opts *o, FILE *out, FILE *err) {
   }
   if (t && armjit_trace_validate(t, &e) != ARMJIT_OK) { fail_at(err, name, text, &e); goto free_ctx; }
   if (!t && strcmp(o->cmd->name, "run") == 0) {
-    rc = cmd_run_set(o, name, ctx, set, nset, &bufs, out, err);
+    rc = cmd_run_set(o, name, ctx, set, nset, &bufs, &gc, out, err);
   } else if (!t && strcmp(o->cmd->name, "dis") == 0) {
     print_target(ctx, out);
     rc = cmd_dis_set(name, ctx, set, nset, out, err);
@@ -855,7 +899,7 @@ static int run_command(cli_opts *o, FILE *out, FILE *err) {
       rc = cmd_print(name, set[i].trace, out, err);
     }
   } else if (strcmp(o->cmd->name, "run") == 0) {
-    rc = cmd_run(o, name, ctx, t, &bufs, out, err);
+    rc = cmd_run(o, name, ctx, t, &bufs, &gc, out, err);
   } else if (strcmp(o->cmd->name, "dis") == 0) {
     rc = cmd_dis(name, ctx, t, out, err);
   } else {
@@ -867,7 +911,9 @@ free_ctx:
   armjit_ctx_free(ctx);
 done:
   armjit_cli_bufs_free(&bufs);
+  armjit_cli_gc_free(&gc);
   words_free(&file_allocs);
+  words_free(&file_gc);
   free(text);
   return rc;
 }
@@ -904,5 +950,6 @@ int armjit_cli_main(int argc, char **argv, FILE *out, FILE *err) {
   words_free(&o.args);
   words_free(&o.allocs);
   words_free(&o.dumps);
+  words_free(&o.gcw);
   return rc;
 }

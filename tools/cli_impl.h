@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "armjit.h"
+#include "gc_model.h"
 
 /* ---- numbers ------------------------------------------------------------ */
 
@@ -86,9 +87,52 @@ static inline bool parse_i64(const char *s, int64_t *out) {
   return true;
 }
 
+/* ---- word lists --------------------------------------------------------- */
+
+/* Values of a header line: words given on the command line, or those of
+ * the '# KEY:' comment line among the leading comment/blank lines of the
+ * file (split in a private copy). */
+typedef struct {
+  char **v;
+  int n;
+  int line;          /* the header line's number, 0 for the command line */
+  const char *from;  /* "--args" or "'# args:' line" */
+  char **own;        /* the word array, when this list allocated it */
+  char *store;       /* the words of a header line (a private copy) */
+} cli_words;
+
+/* ---- the collector (tools/cli_gc.c) -------------------------------------- */
+
+typedef struct {
+  bool on;          /* a '# gc:' line or --gc was given */
+  gcm g;
+  gcm_type *types;  /* by type id */
+  uint32_t ntypes;
+} cli_gc;
+
+/* The collector of the file's '# gc:' words, then those of --gc (a later
+ * word of the same key wins; types are declared once); off when there are
+ * none.  0, or 1 after a message on err. */
+int armjit_cli_gc_make(const cli_words *file_w, const cli_words *cmd_w, const char *file,
+                       cli_gc *gc, FILE *err);
+/* Its GC descriptor and class offset into o (nothing when off). */
+void armjit_cli_gc_options(cli_gc *gc, armjit_options *o);
+/* Attach it to ctx and register its symbols.  0, or 1 after a message. */
+int armjit_cli_gc_attach(cli_gc *gc, armjit_ctx *ctx, FILE *err);
+/* p in the heap: "nursery" or "old" and its offset there. */
+bool armjit_cli_gc_where(const cli_gc *gc, uintptr_t p, const char **space, uintptr_t *off);
+/* "gc: N slow-path calls, ..." after a run; then the collector's error or
+ * a broken heap (gcm_verify) on err: 1.  0 when all is well or off. */
+int armjit_cli_gc_report(const cli_gc *gc, FILE *out, FILE *err, const char *file);
+void armjit_cli_gc_list_symbols(FILE *out);
+void armjit_cli_gc_free(cli_gc *gc);
+
 /* A value of any type as `armjit run` prints it: ints and i64s in
- * decimal, floats and f32s as print_float, refs in hex or null. */
-static inline void print_typed(FILE *out, armjit_type ty, const armjit_value *v) {
+ * decimal, floats and f32s as print_float, refs in hex or null, or, in
+ * the collector's heap (gc not NULL), as nursery+OFF / old+OFF (the same
+ * in every run: the heap's address is not). */
+static inline void print_typed(FILE *out, armjit_type ty, const armjit_value *v,
+                               const cli_gc *gc) {
   switch (ty) {
   case ARMJIT_INT: fprintf(out, "%" PRId32, v->i); break;
   case ARMJIT_FLOAT: print_float(out, v->f); break;
@@ -104,26 +148,18 @@ static inline void print_typed(FILE *out, armjit_type ty, const armjit_value *v)
     fputs(buf, out);
     break;
   }
-  case ARMJIT_REF:
-    if (v->r) fprintf(out, "0x%" PRIxPTR, v->r); else fputs("null", out);
+  case ARMJIT_REF: {
+    const char *space;
+    uintptr_t off;
+    if (armjit_cli_gc_where(gc, v->r, &space, &off)) fprintf(out, "%s+%" PRIuPTR, space, off);
+    else if (v->r) fprintf(out, "0x%" PRIxPTR, v->r);
+    else fputs("null", out);
     break;
+  }
   default: fputs("?", out); break;
   }
 }
 
-/* ---- word lists --------------------------------------------------------- */
-
-/* Values of a header line: words given on the command line, or those of
- * the '# KEY:' comment line among the leading comment/blank lines of the
- * file (split in a private copy). */
-typedef struct {
-  char **v;
-  int n;
-  int line;          /* the header line's number, 0 for the command line */
-  const char *from;  /* "--args" or "'# args:' line" */
-  char **own;        /* the word array, when this list allocated it */
-  char *store;       /* the words of a header line (a private copy) */
-} cli_words;
 
 /* ---- buffers (tools/cli_buffers.c) -------------------------------------- */
 
@@ -179,7 +215,7 @@ int armjit_cli_run(armjit_ctx *ctx, armjit_trace *t, armjit_loop *loop, armjit_f
                    uint64_t max_steps, uint64_t max_iterations, uint64_t *iterations,
                    armjit_error *e);
 void armjit_cli_print_interrupt(FILE *out, const armjit_trace *t, int id, const armjit_frame *f,
-                                uint64_t iterations);
+                                uint64_t iterations, const cli_gc *gc);
 /* "counters: NAME entries N, label 0 N, ..." */
 void armjit_cli_print_counters(FILE *out, const armjit_loop *loop);
 

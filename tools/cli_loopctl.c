@@ -83,13 +83,13 @@ int armjit_cli_run(armjit_ctx *ctx, armjit_trace *t, armjit_loop *loop, armjit_f
 }
 
 void armjit_cli_print_interrupt(FILE *out, const armjit_trace *t, int id, const armjit_frame *f,
-                                uint64_t iterations) {
+                                uint64_t iterations, const cli_gc *gc) {
   fprintf(out, "exit %d (interrupt) after %" PRIu64 " iteration%s: the label's values\n", id,
           iterations, iterations == 1 ? "" : "s");
   for (unsigned k = 0; k < f->nvalues; k++) {
     armjit_type ty = armjit_val_type(t, (armjit_val)k);
     fprintf(out, "[%u] ", k);
-    print_typed(out, ty, &f->values[k]);
+    print_typed(out, ty, &f->values[k], gc);
     fputc('\n', out);
   }
 }

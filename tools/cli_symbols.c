@@ -87,6 +87,7 @@ int armjit_cli_list_symbols(FILE *out) {
   fputs("Objects:\n", out);
   for (size_t k = 0; k < sizeof builtins / sizeof builtins[0]; k++)
     if (builtins[k].kind != BI_FN) fprintf(out, "  %-13s %s\n", builtins[k].name, builtins[k].what);
+  armjit_cli_gc_list_symbols(out);
   fputs("Example:\n"
         "  descr P = call(args=[int, ref], result=int)\n"
         "  [i0]\n"

@@ -184,7 +184,10 @@ enum {
  * (bytes: the constant 1, 2 or 4), the high word of an unsigned product,
  * int<->ref casts, identity compares of instances (docs/ir.md §2.8);
  * zeroing array items (§10.2); a call made only when its first argument
- * is not 0 (§11.5: cond_call(c, f, args..., descr=C), C's result void);
+ * is not 0 (§11.5: cond_call(c, f, args..., descr=C), C's result void),
+ * and a value that is computed by a call only when it is 0 or null
+ * (cond_call_value(v, f, args..., descr=C), C's result int or ref: PyPy's
+ * cond_call_value_i / _r);
  * guard_not_forced anywhere, not only after a call_may_force (§11.3). */
 #define ARMJIT_OPS_PYPY(_)                                                    \
   _(INT_SIGNEXT,    "int_signext",    "ii", 'i', ARMJIT_OPF_PURE)             \
@@ -195,6 +198,7 @@ enum {
   _(INSTANCE_PTR_NE, "instance_ptr_ne", "rr", 'i', ARMJIT_OPF_PURE | ARMJIT_OPF_CMP) \
   _(ZERO_ARRAY,     "zero_array",     "rii", 'v', ARMJIT_OPF_DESCR | ARMJIT_OPF_STORE) \
   _(COND_CALL,      "cond_call",      ".",   'v', ARMJIT_OPF_DESCR | ARMJIT_OPF_CALL) \
+  _(COND_CALL_VALUE, "cond_call_value", ".",  'd', ARMJIT_OPF_DESCR | ARMJIT_OPF_CALL) \
   _(GUARD_NOT_FORCED_2, "guard_not_forced_2", "", 'v', ARMJIT_OPF_GUARD | ARMJIT_OPF_RT)
 
 /* The garbage collector's ops (docs/ir.md §15; the context's GC descriptor,

@@ -207,13 +207,11 @@ static void keep_pair_sources(cg *c, call_scratch *s, const ir_ref *a, uint32_t 
   }
 }
 
-/* A 1- or 2-byte int result: the callee's upper bits do not count.
- *   sxtb/uxtb/sxth/uxth r0, r0 */
-static void extend_result(cg *c, const ir_descr *d) {
+void cg_extend_result(cg *c, const ir_descr *d, a32_reg r) {
   if (d->type != ARMJIT_INT || (d->size != 1 && d->size != 2)) return;
   a32_extend_op x = d->size == 1 ? (d->is_signed ? A32_SXTB : A32_UXTB)
                                  : (d->is_signed ? A32_SXTH : A32_UXTH);
-  a32_extend(c->b, A32_AL, x, A32_R0, 0, A32_R0, 0);
+  a32_extend(c->b, A32_AL, x, r, 0, r, 0);
 }
 
 static void take_result(cg *c, const ir_op *op, abi_loc res) {
@@ -321,7 +319,7 @@ void cg_lower_call(cg *c, const ir_op *op) {
   cg_gc_blx(c, target);  /* a GC point: the maps (cg_gc.c) */
   adjust_sp(c, A32_ADD, stack);
   c->busy = 0;
-  extend_result(c, d);
+  cg_extend_result(c, d, A32_R0);
   take_result(c, op, abi_result(abi, abi_type_of(d->type)));
   scratch_free(c, &s);
 }

@@ -6,6 +6,7 @@
 #define ARMJIT_CG_CALL_H
 
 #include "cg/cg_internal.h"
+#include "ir/descr.h"
 
 /* The force flag of the activation (force_token's address) is the frame
  * header word [fp, #ARM_FORCE_OFF] (arm/target.h), zeroed by the prologue. */
@@ -29,18 +30,25 @@ void cg_load_pair(cg *c, unsigned lo, ra_loc src);
 void cg_call_at(cg *c, ra_loc fn, const ra_loc *locs, const uint8_t *types, uint32_t n,
                 int32_t saved_d, uint32_t gc_site);
 
+/* A 1- or 2-byte int result of descriptor d in r: the callee's upper bits
+ * do not count (sxtb/uxtb/sxth/uxth r, r); nothing for other results. */
+void cg_extend_result(cg *c, const ir_descr *d, a32_reg r);
+
 /* A call out of line (cg_condcall.c): b<cc> to cold code that saves r0-r3
  * and d0-d7, calls fn(args) as cg_call_at does, restores them and returns
  * right after the branch, so every register and the allocator's state are
  * what they were (no value moves for the call; the fast path pays the
- * branch only).  Only for calls without a result, with no flags live (the
- * callee sets them).  fn and locs: where the function and the arguments
- * are now (ra_where after the last allocation of the op); types their IR
- * types.  False on out of memory (the compile has failed). */
+ * branch only) but `rd`: with rd >= 0 (a core register) the call's result
+ * (d: its descriptor, for a narrow int's extension) is in rd on the way
+ * back.  No flags live (the callee sets them).  fn and locs: where the
+ * function and the arguments are now (ra_where after the last allocation
+ * of the op); types their IR types.  False on out of memory (the compile
+ * has failed). */
 bool cg_cold_call(cg *c, a32_cond cc, ra_loc fn, const ra_loc *locs, const uint8_t *types,
-                  uint32_t n);
-/* cond_call (cg_condcall.c) */
+                  uint32_t n, int rd, const ir_descr *d);
+/* cond_call, cond_call_value (cg_condcall.c) */
 void cg_lower_cond_call(cg *c, const ir_op *op);
+void cg_lower_cond_call_value(cg *c, const ir_op *op);
 
 /* force_token, guard_not_forced (and _2), guard_no_exception, guard_exception
  * (cg_rt.c) */

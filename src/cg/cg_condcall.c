@@ -22,7 +22,22 @@
  *
  * 16 + 64 bytes keep sp 8-byte aligned.  r4-r10 and d8-d15 are the
  * callee's to keep; ip and lr are scratch everywhere.  The flags are not
- * live after the op (the branch is their last reader). */
+ * live after the op (the branch is their last reader).
+ *
+ * r = cond_call_value(v, f, args..., descr=C) (§11.5): r is v unless v is
+ * 0, else f(args):
+ *   movs   rd, rv              (rd is no argument's register: the cold
+ *   beq    cold_k               call reads them after this)
+ * resume_k:
+ * cold_k:
+ *   push / vpush / call as above
+ *   (sxtb ... r0, r0           a narrow int result)
+ *   mov    ip, r0
+ *   vpop   {d0-d7}
+ *   str    ip, [sp, #4*rd]     rd in r0-r3: the pop gives it the result
+ *   pop    {r0, r1, r2, r3}
+ *   (mov   rd, ip              rd in r4-r10)
+ *   b      resume_k */
 #include "cg/cg_call.h"
 #include "cg/cg_gc.h"
 
@@ -51,13 +66,20 @@ static void emit_cold_call(cg *c, const cg_cold *k) {
     locs[j] = ca[1 + j].loc;
     types[j] = ca[1 + j].type;
   }
+  int rd = (int)(k->arg[3] & 0xffu) - 1;  /* the result's register, or -1 */
   cg_gc_cold_save(c, k->arg[2]);  /* with a GC: a GC point (cg_gc.c) */
   a32_push(c->b, A32_AL, SAVED_CORE);
   a32_vpush(c->b, A32_AL, 0, SAVED_D);
   cg_call_at(c, ca[0].loc, locs, types, n, 0, k->arg[2]);
+  if (rd >= 0) {
+    cg_extend_result(c, ir_descr_at(c->t, (int32_t)(k->arg[3] >> 8)), A32_R0);
+    a32_dp(c->b, A32_AL, A32_MOV, false, CG_IP, 0, a32_r(A32_R0));
+  }
   a32_vpop(c->b, A32_AL, 0, SAVED_D);
+  if (rd >= 0 && rd < 4) a32_ldst(c->b, A32_AL, A32_STR, CG_IP, a32_mem_imm(A32_SP, 4 * rd));
   a32_pop(c->b, A32_AL, SAVED_CORE);
   cg_gc_cold_reload(c, k->arg[2]);
+  if (rd >= 4) a32_dp(c->b, A32_AL, A32_MOV, false, (a32_reg)rd, 0, a32_r(CG_IP));
   if (locs != small_locs) {
     ajx_free(c->ctx, locs);
     ajx_free(c->ctx, types);
@@ -65,7 +87,7 @@ static void emit_cold_call(cg *c, const cg_cold *k) {
 }
 
 bool cg_cold_call(cg *c, a32_cond cc, ra_loc fn, const ra_loc *locs, const uint8_t *types,
-                  uint32_t n) {
+                  uint32_t n, int rd, const ir_descr *d) {
   uint32_t first = c->ncold_args;
   if (!ajx_grow(c->ctx, (void **)&c->cold_args, &c->cold_args_cap, first + n + 1,
                 sizeof *c->cold_args)) {
@@ -85,6 +107,7 @@ bool cg_cold_call(cg *c, a32_cond cc, ra_loc fn, const ra_loc *locs, const uint8
   k->arg[0] = first;
   k->arg[1] = n;
   k->arg[2] = gc_site;
+  k->arg[3] = rd >= 0 ? (uint32_t)(rd + 1) | (uint32_t)(d - c->t->descrs) << 8 : 0;
   return true;
 }
 
@@ -112,6 +135,36 @@ void cg_lower_cond_call(cg *c, const ir_op *op) {
     return;
   }
   for (uint32_t j = 0; j < n; j++) locs[j] = ra_where(&c->ra, a[2 + j]);
-  cg_cold_call(c, cc, ra_where(&c->ra, a[1]), locs, d->args, n);
+  cg_cold_call(c, cc, ra_where(&c->ra, a[1]), locs, d->args, n, -1, NULL);
+  if (locs != small) ajx_free(c->ctx, locs);
+}
+
+void cg_lower_cond_call_value(cg *c, const ir_op *op) {
+  const ir_descr *d = ir_descr_at(c->t, op->descr);
+  const ir_ref *a = ir_args(c->t, op);
+  uint32_t n = op->nargs - 2;
+  a32_cond cc = A32_EQ;
+  int rv = cg_is_const(a[0]) ? -1 : (int)cg_reg(c, a[0]);
+  /* not a dying argument's register: the cold call reads them all */
+  a32_reg rd = (a32_reg)cg_def_keep(c, op);
+  if (rv < 0) {
+    uint32_t v = cg_const_word(c->t, a[0]);
+    cg_load_int(c, rd, v);
+    if (v != 0) return;  /* never called: no code */
+    cc = A32_AL;         /* always called */
+  } else {
+    a32_dp(c->b, A32_AL, A32_MOV, true, rd, 0, a32_r((a32_reg)rv));
+    cg_flags_set(c);
+    cg_flags_take(c);  /* by the branch cg_cold_call emits next */
+  }
+  ra_loc small[16], *locs = n > 16 ? ajx_alloc(c->ctx, n * sizeof *locs) : small;
+  if (!locs) {
+    cg_fail(c, ARMJIT_E_NOMEM, "out of memory for cond_call_value");
+    return;
+  }
+  /* where the arguments are after the result's allocation (a victim it
+   * spilled is read from its slot) */
+  for (uint32_t j = 0; j < n; j++) locs[j] = ra_where(&c->ra, a[2 + j]);
+  cg_cold_call(c, cc, ra_where(&c->ra, a[1]), locs, d->args, n, (int)rd, d);
   if (locs != small) ajx_free(c->ctx, locs);
 }

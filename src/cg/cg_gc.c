@@ -42,7 +42,8 @@
  *   vpush {d0-d7}                        when the VFP bank is in use
  *   mov   r1, #T; movw/movt r0, #ud; movw/movt ip, #malloc_slowpath
  *   (site word) blx ip
- *   mov   ip, r0
+ *   movs  ip, r0
+ *   beq   oom_exit                NULL: the run ends (cg_loopctl.c)
  *   vpop, pop, (GC registers reloaded)
  *   mov   rd, ip
  *   b     resume
@@ -183,7 +184,7 @@ static uint32_t capture(cg *c, bool cold, int keep) {
     if (slot && !push_word(c, slot)) goto nomem;
   }
   s->nwords = g->nwords - s->words;
-  qsort(g->words + s->words, s->nwords, sizeof *g->words, cmp_i32);
+  if (s->nwords > 1) qsort(g->words + s->words, s->nwords, sizeof *g->words, cmp_i32);
   if (cold) {
     uint16_t m = (uint16_t)(ARM_CORE_CALLER & ~(uint32_t)s->gc_regs);
     if (keep >= 0) m &= (uint16_t)~(1u << keep);
@@ -331,7 +332,8 @@ static void cold_alloc(cg *c, const cg_cold *k) {
   gc_site only_site = s;
   only_site.gc_regs = 0;
   site_blx(c, &only_site, CG_IP);
-  a32_dp(c->b, A32_AL, A32_MOV, false, CG_IP, 0, a32_r(A32_R0));
+  a32_dp(c->b, A32_AL, A32_MOV, true, CG_IP, 0, a32_r(A32_R0));
+  cg_oom_branch(c, A32_EQ); /* out of memory: the run ends (docs/ir.md §15.2) */
   cold_restore(c, &s);
   save_regs(c, &s, A32_LDR);
   a32_dp(c->b, A32_AL, A32_MOV, false, rd, 0, a32_r(CG_IP));

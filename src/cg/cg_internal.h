@@ -42,7 +42,8 @@ typedef struct cg {
   a32_label common;          /* shared exit path */
   a32_label abort_at;        /* leave the run with the ARMJIT_EXIT_* in r0 (cg_loopctl.c) */
   a32_label stack_at;        /* ... with ARMJIT_EXIT_STACK_OVERFLOW */
-  bool abort_used, stack_used;
+  a32_label oom_at;          /* ... with ARMJIT_EXIT_OUT_OF_MEMORY */
+  bool abort_used, stack_used, oom_used;
 
   /* recovery strings, deduplicated through an open-addressing table */
   uint32_t rec_cap;
@@ -320,6 +321,9 @@ void cg_interrupt_check(cg *c, const ir_op *op);
 void cg_jump_site(cg *c, const ir_op *op);
 /* b<cc> to the path that ends the run with the ARMJIT_EXIT_* in r0. */
 void cg_abort_branch(cg *c, a32_cond cc);
+/* b<cc> to the path that ends the run with ARMJIT_EXIT_OUT_OF_MEMORY (the
+ * GC's malloc slow path returned NULL). */
+void cg_oom_branch(cg *c, a32_cond cc);
 /* After the exit path: the paths those branches reach. */
 void cg_emit_abort(cg *c);
 /* call_assembler (cg_callasm.c). */

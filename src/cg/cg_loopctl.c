@@ -35,6 +35,8 @@
  * where they are now); armjit_loop_redirect makes it `b <stub>`.
  *
  * Leaving a run early, after the shared exit path:
+ *   oom_exit:    mvn r0, #3               ARMJIT_EXIT_OUT_OF_MEMORY (a GC
+ *                b   abort                malloc slow path returned NULL)
  *   stack_exit:  mvn r0, #1               ARMJIT_EXIT_STACK_OVERFLOW
  *   abort:       mov sp, fp               r0: the ARMJIT_EXIT_* (a
  *                vpop {d8-d15}            call_assembler's trampoline
@@ -100,7 +102,18 @@ void cg_abort_branch(cg *c, a32_cond cc) {
   c->abort_used = true;
 }
 
+void cg_oom_branch(cg *c, a32_cond cc) {
+  a32_b(c->b, cc, c->oom_at);
+  c->oom_used = true;
+}
+
 void cg_emit_abort(cg *c) {
+  if (c->oom_used) {
+    a32_label_bind(c->b, c->oom_at);
+    cg_load_int(c, A32_R0, (uint32_t)ARMJIT_EXIT_OUT_OF_MEMORY);
+    if (c->stack_used) a32_b(c->b, A32_AL, c->abort_at);
+    c->abort_used = true;
+  }
   if (c->stack_used) {
     a32_label_bind(c->b, c->stack_at);
     cg_load_int(c, A32_R0, (uint32_t)ARMJIT_EXIT_STACK_OVERFLOW);

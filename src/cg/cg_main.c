@@ -148,6 +148,7 @@ static const cg_fn lower[ARMJIT_OP__COUNT] = {
     [ARMJIT_OP_INSTANCE_PTR_NE] = cg_lower_int_cmp,
     [ARMJIT_OP_ZERO_ARRAY] = cg_lower_zero_array,
     [ARMJIT_OP_COND_CALL] = cg_lower_cond_call,
+    [ARMJIT_OP_COND_CALL_VALUE] = cg_lower_cond_call_value,
     [ARMJIT_OP_GUARD_NOT_FORCED_2] = cg_lower_guard_rt,
     [ARMJIT_OP_NEW] = cg_lower_gc_alloc,
     [ARMJIT_OP_NEW_WITH_VTABLE] = cg_lower_gc_alloc,
@@ -250,6 +251,7 @@ static armjit_status setup(cg *c, cg_result *o, armjit_error *err) {
   c->common = a32_label_new(c->b);
   c->abort_at = a32_label_new(c->b);
   c->stack_at = a32_label_new(c->b);
+  c->oom_at = a32_label_new(c->b);
   return ARMJIT_OK;
 }
 

@@ -43,6 +43,7 @@ unsigned ir_op_descr_kinds(unsigned opc) {
   case ARMJIT_OP_COPYUNICODECONTENT:
     return 1u << IR_DESCR_UNICODE;
   case ARMJIT_OP_CALL: case ARMJIT_OP_CALL_MAY_FORCE: case ARMJIT_OP_COND_CALL:
+  case ARMJIT_OP_COND_CALL_VALUE:
     return 1u << IR_DESCR_CALL;
   case ARMJIT_OP_CALL_ASSEMBLER:
     return 1u << IR_DESCR_TOKEN;

@@ -307,7 +307,8 @@ static armjit_status call(const interp *in, const ir_op *op, armjit_value *res,
                           armjit_error *err) {
   const armjit_trace *t = in->t;
   const ir_descr *d = ir_descr_at(t, op->descr);
-  const ir_ref *a = ir_args(t, op) + (op->opc == ARMJIT_OP_COND_CALL); /* the function */
+  const ir_ref *a = ir_args(t, op) + (op->opc == ARMJIT_OP_COND_CALL ||
+                                      op->opc == ARMJIT_OP_COND_CALL_VALUE); /* the function */
   uint32_t n = d->nargs;
   /* Small calls use the stack; big ones (up to 65534 arguments) the heap. */
   ffi_type *small_types[16];
@@ -465,7 +466,8 @@ static void gc_header(const interp *in, const ir_op *op, uintptr_t obj) {
 
 /* An allocation: the group's first op takes the whole group from the
  * nursery (or the slow path) and writes every header of it; each op's
- * object is at its offset from the group's base. */
+ * object is at its offset from the group's base.  0 when the slow path
+ * returned NULL. */
 static uintptr_t gc_alloc(interp *in, const ir_op *op) {
   const armjit_trace *t = in->t;
   const armjit_gc_descr *g = &t->ctx->gc;
@@ -478,6 +480,7 @@ static uintptr_t gc_alloc(interp *in, const ir_op *op) {
     uintptr_t base;
     if (top - free_p < total) {
       base = (uintptr_t)g->malloc_slowpath(g->ud, total);
+      if (!base) return 0; /* out of memory: the run ends (eval_effect) */
     } else {
       base = free_p;
       free_p += total;
@@ -495,8 +498,15 @@ static uintptr_t gc_alloc(interp *in, const ir_op *op) {
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static armjit_value gc_effect(interp *in, const ir_op *op, const ir_ref *a) {
-  if (ir_gc_is_alloc(op->opc)) return mkr(gc_alloc(in, op));
+static armjit_status gc_effect(interp *in, const ir_op *op, const ir_ref *a, armjit_value *res,
+                               armjit_error *err) {
+  if (ir_gc_is_alloc(op->opc)) {
+    *res = mkr(gc_alloc(in, op));
+    if (res->r) return ARMJIT_OK;
+    *in->abort = ARMJIT_EXIT_OUT_OF_MEMORY; /* docs/ir.md §15.2 */
+    return ajx_err(err, ARMJIT_E_NOMEM, "out of memory: the GC's malloc slow path returned "
+                   "NULL");
+  }
   const armjit_gc_descr *g = &in->t->ctx->gc;
   uintptr_t p = getr(in, a[0]);
   uint8_t flags;
@@ -507,7 +517,8 @@ static armjit_value gc_effect(interp *in, const ir_op *op, const ir_ref *a) {
     else
       g->wb_slowpath(g->ud, (void *)p);
   }
-  return mki(0);
+  *res = mki(0);
+  return ARMJIT_OK;
 }
 
 size_t ir_interp_gc_roots(const ir_gc_record *rec, armjit_gc_root_fn fn, void *ud) {
@@ -521,6 +532,18 @@ size_t ir_interp_gc_roots(const ir_gc_record *rec, armjit_gc_root_fn fn, void *u
     n++;
   }
   return n;
+}
+
+/* The value, or the call's result when it is 0 (of its own, like
+ * gc_effect: eval_effect's frame stays small). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static armjit_status cond_call_value(const interp *in, const ir_op *op, const ir_ref *a,
+                                     armjit_value *res, armjit_error *err) {
+  *res = get(in, a[0]);
+  if (op->type == ARMJIT_INT ? res->i != 0 : res->r != 0) return ARMJIT_OK;
+  return call(in, op, res, err);
 }
 
 static armjit_status eval_effect(interp *in, const ir_op *op, const ir_ref *a,
@@ -565,6 +588,7 @@ static armjit_status eval_effect(interp *in, const ir_op *op, const ir_ref *a,
   case ARMJIT_OP_COND_CALL: /* the call only when the condition holds */
     if (I(0) != 0) return call(in, op, res, err);
     break;
+  case ARMJIT_OP_COND_CALL_VALUE: return cond_call_value(in, op, a, res, err);
   case ARMJIT_OP_CALL_ASSEMBLER: return call_assembler(in, op, a, res, max_steps, err);
   case ARMJIT_OP_FORCE_TOKEN: *res = mkr((uintptr_t)&in->force_flag); break;
   case ARMJIT_OP_GUARD_NOT_FORCED:
@@ -586,8 +610,7 @@ static armjit_status eval_effect(interp *in, const ir_op *op, const ir_ref *a,
   case ARMJIT_OP_NEW: case ARMJIT_OP_NEW_WITH_VTABLE: case ARMJIT_OP_NEW_ARRAY:
   case ARMJIT_OP_NEWSTR: case ARMJIT_OP_NEWUNICODE:
   case ARMJIT_OP_COND_CALL_GC_WB: case ARMJIT_OP_COND_CALL_GC_WB_ARRAY:
-    *res = gc_effect(in, op, a);
-    break;
+    return gc_effect(in, op, a, res, err);
   default:
     return ajx_err(err, ARMJIT_E_INVALID, "interpreter: op %s has no effect to run (internal)",
                    ir_info(op->opc)->name);

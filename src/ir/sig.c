@@ -62,21 +62,33 @@ IR_NOINLINE static bool call_sig(const armjit_trace *t, const ir_srcmap *sm, uns
     }
     return true;
   }
-  uint32_t skip = opc == ARMJIT_OP_COND_CALL; /* the condition */
+  /* cond_call: the condition first; cond_call_value: the value */
+  bool valued = opc == ARMJIT_OP_COND_CALL_VALUE;
+  uint32_t skip = opc == ARMJIT_OP_COND_CALL || valued;
+  if (valued && d->type != ARMJIT_INT && d->type != ARMJIT_REF) {
+    ir_descr_desc(t, descr, dn, sizeof dn);
+    snprintf(p->msg, sizeof p->msg,
+             "descr %s has a %s result: cond_call_value computes an int or a ref", dn,
+             d->type == ARMJIT_VOID ? "void" : ir_type_name((armjit_type)d->type));
+    return problem(p, ARMJIT_E_INVALID, -1);
+  }
   if (nargs != d->nargs + 1 + skip) {
     ir_descr_desc(t, descr, dn, sizeof dn);
     snprintf(p->msg, sizeof p->msg,
              "wrong number of arguments: %s with descr %s takes %sthe function and %u "
              "argument%s, got %u value%s",
-             op, dn, skip ? "the condition, " : "", d->nargs, d->nargs == 1 ? "" : "s", nargs,
-             nargs == 1 ? "" : "s");
+             op, dn, valued ? "the value, " : skip ? "the condition, " : "", d->nargs,
+             d->nargs == 1 ? "" : "s", nargs, nargs == 1 ? "" : "s");
     return problem(p, ARMJIT_E_INVALID, -1);
   }
-  if (skip && ir_ref_type(t, args[0]) != ARMJIT_INT) {
+  armjit_type want = valued ? (armjit_type)d->type : ARMJIT_INT;
+  if (skip && ir_ref_type(t, args[0]) != want) {
     ir_val_name(t, sm, args[0], vn, sizeof vn);
     snprintf(p->msg, sizeof p->msg,
-             "type mismatch: argument 1 (%s) of %s is %s, expected the condition (int)", vn, op,
-             ir_type_name(ir_ref_type(t, args[0])));
+             "type mismatch: argument 1 (%s) of %s is %s, expected the %s (%s)", vn, op,
+             ir_type_name(ir_ref_type(t, args[0])),
+             valued ? "value, of the descriptor's result type" : "condition",
+             ir_type_name(want));
     return problem(p, ARMJIT_E_TYPE, 0);
   }
   args += skip;

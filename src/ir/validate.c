@@ -196,8 +196,8 @@ static armjit_status check_descr(const vctx *c, uint32_t i) {
   const ir_descr *d = ir_descr_at(t, op->descr);
   bool bad_kind = !(kinds & (1u << d->kind));
   bool no_len = op->opc == ARMJIT_OP_ARRAYLEN_GC && !d->has_len;
-  bool forcing = (op->opc == ARMJIT_OP_CALL || op->opc == ARMJIT_OP_COND_CALL) &&
-                 (d->flags & ARMJIT_CALL_MAY_FORCE);
+  bool cond = op->opc == ARMJIT_OP_COND_CALL || op->opc == ARMJIT_OP_COND_CALL_VALUE;
+  bool forcing = (op->opc == ARMJIT_OP_CALL || cond) && (d->flags & ARMJIT_CALL_MAY_FORCE);
   bool valued = op->opc == ARMJIT_OP_COND_CALL && d->type != ARMJIT_VOID;
   if (!bad_kind && !no_len && !forcing && !valued) return ARMJIT_OK;
   ir_descr_desc(t, op->descr, dn, sizeof dn);
@@ -214,9 +214,9 @@ static armjit_status check_descr(const vctx *c, uint32_t i) {
     return verr(c, ARMJIT_E_INVALID, i, IR_AT_DESCR, 0,
                 "descr %s has a result: cond_call makes only calls without one (result=void)",
                 dn);
-  if (op->opc == ARMJIT_OP_COND_CALL)
+  if (cond)
     return verr(c, ARMJIT_E_INVALID, i, IR_AT_DESCR, 0,
-                "descr %s has may_force: cond_call cannot be followed by guard_not_forced", dn);
+                "descr %s has may_force: %s cannot be followed by guard_not_forced", dn, name);
   return verr(c, ARMJIT_E_INVALID, i, IR_AT_DESCR, 0,
               "descr %s has may_force: call it with call_may_force followed by "
               "guard_not_forced", dn);
@@ -226,7 +226,7 @@ static armjit_status check_descr(const vctx *c, uint32_t i) {
 static bool raising_call(const armjit_trace *t, uint32_t j) {
   const ir_op *op = &t->ops[j];
   if (op->opc != ARMJIT_OP_CALL && op->opc != ARMJIT_OP_CALL_MAY_FORCE &&
-      op->opc != ARMJIT_OP_COND_CALL)
+      op->opc != ARMJIT_OP_COND_CALL && op->opc != ARMJIT_OP_COND_CALL_VALUE)
     return false;
   return op->descr >= 0 && (ir_descr_at(t, op->descr)->flags & ARMJIT_CALL_MAY_RAISE);
 }

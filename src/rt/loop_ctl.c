@@ -93,6 +93,8 @@ int ajx_run_ended(armjit_frame *f, int32_t id, armjit_error *err) {
   if (id == ARMJIT_EXIT_STACK_OVERFLOW)
     ajx_err(err, ARMJIT_E_LIMIT, "stack limit reached: a loop was entered with sp at or "
             "below the context's stack limit");
+  else if (id == ARMJIT_EXIT_OUT_OF_MEMORY)
+    ajx_err(err, ARMJIT_E_NOMEM, "out of memory: the GC's malloc slow path returned NULL");
   else
     ajx_err(err, ARMJIT_E_INVALID, "a call_assembler could not continue: its token has no "
             "loop, or the callee left through a guard and no assembler helper is registered");

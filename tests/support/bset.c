@@ -102,8 +102,10 @@ bool bset_compare(bset *s, unsigned start, const armjit_value *in, unsigned *ent
     snprintf(why, n, "interpreter: %s", err.msg);
     return false;
   }
+  if (s->after && !s->after(s, false, s->ud, why, n)) return false;
   if (s->before) s->before(s, true, s->ud);
   int id = armjit_run(s->loops[start], s->fc, &err);
+  if (id >= 0 && s->after && !s->after(s, true, s->ud, why, n)) return false;
   armjit_exit_info x;
   if (id < 0 || armjit_run_exit_info(s->fc, &x) != ARMJIT_OK) {
     snprintf(why, n, "compiled run failed: %s", id < 0 ? err.msg : "no exit info");

@@ -8,6 +8,7 @@
 #define ARMJIT_TEST_BSET_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "armjit.h"
@@ -23,6 +24,9 @@ typedef struct bset {
   const char *what;      /* printed on a mismatch */
   /* Called before each side of a run (compiled: false, then true). */
   void (*before)(struct bset *s, bool compiled, void *ud);
+  /* Called after each side (NULL: none): false is a mismatch, why[]
+   * says what differs (a heap, say). */
+  bool (*after)(struct bset *s, bool compiled, void *ud, char *why, size_t n);
   void *ud;
   bool malloced;         /* set: a malloc'd array (rs_build), names not owned */
 } bset;

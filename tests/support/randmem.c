@@ -283,10 +283,20 @@ bool rt_g_call(rt_gen *s) {
   if (!s->c->wide_pct && (strpbrk(hp->sig, "ls") || strchr("ls", hp->res))) return false;
   int32_t di = call_descr(s, h);
   if (di < 0) return false;
-  /* a void call may be a cond_call: its condition goes first */
+  /* a void call may be a cond_call: its condition goes first; an int or
+   * ref one a cond_call_value: its value goes first (0 or null: the call) */
   bool cond = hp->res == 'v' && !(hp->flags & RT_H_FORCES) && rt_chance(s->r, 60);
+  bool valued = (hp->res == 'i' || hp->res == 'r') && !(hp->flags & RT_H_FORCES) &&
+                rt_chance(s->r, 30);
   int32_t c = -1;
-  if (cond) {
+  if (valued) {
+    armjit_type vt = res_of(hp->res);
+    uint32_t k = rt_below(s->r, 10);
+    c = k < 3 ? rt_g_const(s, vt, (armjit_value){.bits = 0})  /* always called */
+        : k < 4 && vt == ARMJIT_INT ? rt_g_int_const(s, 1 + (int32_t)rt_below(s->r, 9))
+                                    : rt_g_operand(s, vt);
+    cond = true;
+  } else if (cond) {
     uint32_t k = rt_below(s->r, 10);
     if (k < 2) {
       c = rt_g_int_const(s, (int32_t)(k & 1) * (int32_t)(1 + rt_below(s->r, 5)));
@@ -325,7 +335,8 @@ bool rt_g_call(rt_gen *s) {
     }
     }
   }
-  armjit_opcode opc = cond ? ARMJIT_OP_COND_CALL
+  armjit_opcode opc = valued ? ARMJIT_OP_COND_CALL_VALUE
+                     : cond ? ARMJIT_OP_COND_CALL
                      : hp->flags & RT_H_FORCES ? ARMJIT_OP_CALL_MAY_FORCE : ARMJIT_OP_CALL;
   int32_t i = s->oom ? -1 : rt_add_op(s->g, opc, res_of(hp->res), NULL, 0, l0, n + cond, 0);
   free(l0);

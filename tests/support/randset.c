@@ -106,9 +106,11 @@ static void end_jump(rt_gen *s, const end_spec *e) {
   snprintf(g->xlabel, sizeof g->xlabel, "%s", e->label);
 }
 
-/* A bridge with inputs of the given types, input cpos its counter. */
-static bool gen_bridge(rt_rng *r, const rt_config *cfg, const armjit_type *types, uint32_t n,
-                       uint32_t cpos, const end_spec *e, rt_trace *out) {
+/* A bridge with inputs of the given types and kinds, input cpos its
+ * counter. */
+static bool gen_bridge(rt_rng *r, const rt_config *cfg, const armjit_type *types,
+                       const uint8_t *kinds, uint32_t n, uint32_t cpos, const end_spec *e,
+                       rt_trace *out) {
   memset(out, 0, sizeof *out);
   out->counter = -1;
   out->loop = e->end == RS_END_OWN_LOOP;
@@ -120,7 +122,9 @@ static bool gen_bridge(rt_rng *r, const rt_config *cfg, const armjit_type *types
   for (uint32_t i = 0; i < n && !s.oom; i++) {
     int32_t v = rt_new_val(out, types[i]);
     if (v < 0 || !rt_g_avail_push(&s, v)) s.oom = true;
+    else out->vkind[v] = kinds[i];
   }
+  out->gc = out->env = cfg->gc_pct != 0;
   out->counter = (int32_t)cpos;
   if (!s.oom) {
     if (e->end == RS_END_FINISH) {
@@ -168,13 +172,15 @@ static bool pick_label(rt_rng *r, const rs_set *s, unsigned l, end_spec *e,
 
 /* The guard a run of the set so far leaves at (from a random loop, on
  * its inputs), when it can take a bridge: so that bridges are reached. */
-static bool reached_guard(rt_rng *r, armjit_ctx *ctx, const rs_set *s, unsigned *p,
+static bool reached_guard(rt_rng *r, armjit_ctx *ctx, rs_set *s, unsigned *p,
                           uint32_t *gi) {
   armjit_set_entry *set = rs_build(ctx, s);
   if (!set) return false;
   unsigned l = rt_below(r, s->nloops), e = 0;
   uint32_t n;
-  armjit_value *in = rt_inputs(&s->g[l], NULL, &n);
+  rt_env *env = s->gc ? (rt_env *)&s->env : NULL;
+  if (env) rt_env_reset(env);
+  armjit_value *in = rt_inputs(&s->g[l], env, &n);
   armjit_frame *f = armjit_frame_new(ctx, 1024);
   bool ok = false;
   if (in && f) {
@@ -198,7 +204,7 @@ static bool reached_guard(rt_rng *r, armjit_ctx *ctx, const rs_set *s, unsigned 
 static bool add_bridge(rt_rng *r, armjit_ctx *ctx, rs_set *s) {
   unsigned p;
   uint32_t gi;
-  if (!rt_chance(r, 60) || !reached_guard(r, ctx, s, &p, &gi)) {
+  if (!rt_chance(r, 60) || !reached_guard(r, s->gc ? s->gctx : ctx, s, &p, &gi)) {
     unsigned cands[RS_MAX], nc = 0;
     for (unsigned i = 0; i < s->n; i++)
       if (s->depth[i] < RS_MAX_DEPTH) cands[nc++] = i;
@@ -217,19 +223,38 @@ static bool add_bridge(rt_rng *r, armjit_ctx *ctx, rs_set *s) {
   rt_trace *pg = &s->g[p];
   if (find_in_list(pg, &pg->ops[gi], pg->counter) < 0 && !list_append(pg, gi, pg->counter))
     return false;
+  /* a bridge's ref inputs are GC references: no raw ref among them */
+  for (uint32_t k = 0; k < pg->ops[gi].nlist; k++) {
+    int32_t *v = &pg->pool[pg->ops[gi].list + k];
+    if (*v >= 0 && pg->vkind[*v] == RT_K_RAW) {
+      int32_t c = rt_add_const(pg, ARMJIT_REF, (armjit_value){.bits = 0});
+      if (!c) return false;
+      v = &pg->pool[pg->ops[gi].list + k];
+      *v = c;
+    }
+  }
   pg->ops[gi].flags |= RT_OPF_NAMED;
   const rt_op *gop = &pg->ops[gi];
   uint32_t n = gop->nlist;
   armjit_type *types = malloc((n + 1) * sizeof *types);
+  uint8_t *kinds = malloc(n + 1);
   armjit_type ltypes[1024];
-  if (!types) return false;
-  for (uint32_t k = 0; k < n; k++) types[k] = rt_ref_type(pg, pg->pool[gop->list + k]);
+  if (!types || !kinds) {
+    free(types);
+    free(kinds);
+    return false;
+  }
+  for (uint32_t k = 0; k < n; k++) {
+    int32_t v = pg->pool[gop->list + k];
+    types[k] = rt_ref_type(pg, v);
+    kinds[k] = RT_IS_CONST(v) ? RT_K_PLAIN : pg->vkind[v];
+  }
   uint32_t cpos = (uint32_t)find_in_list(pg, gop, pg->counter);
   end_spec e;
   memset(&e, 0, sizeof e);
   unsigned root = root_of(s, p), other = s->nloops > 1 ? (root == 0 ? 1u : 0u) : root;
   do {
-    e.end = (rs_end)(RS_END_FINISH + rt_below(r, 4));
+    e.end = (rs_end)(RS_END_FINISH + rt_below(r, s->gc ? 2 : 4));
   } while (e.end == RS_END_JUMP_OTHER && s->nloops < 2);
   if ((e.end == RS_END_JUMP_HOME || e.end == RS_END_JUMP_OTHER) &&
       (!pick_label(r, s, e.end == RS_END_JUMP_HOME ? root : other, &e, ltypes) ||
@@ -239,12 +264,14 @@ static bool add_bridge(rt_rng *r, armjit_ctx *ctx, rs_set *s) {
   rt_config_random(r, &cfg);
   cfg.mem_pct = cfg.call_pct = 0;
   if (rt_chance(r, 30)) cfg.wide_pct = 10 + rt_below(r, 30); /* i64 and f32 */
+  if (s->gc) cfg.gc_pct = 20 + rt_below(r, 25);
   cfg.loop = e.end == RS_END_OWN_LOOP;
   if (cfg.nops > 30) cfg.nops = 30;
   cfg.head_pct = 25; /* loops that rotate */
   unsigned i = s->n;
-  bool ok = gen_bridge(r, &cfg, types, n, cpos, &e, &s->g[i]);
+  bool ok = gen_bridge(r, &cfg, types, kinds, n, cpos, &e, &s->g[i]);
   free(types);
+  free(kinds);
   if (!ok) return false;
   s->parent[i] = (int)p;
   s->guard_op[i] = gi;
@@ -398,9 +425,13 @@ void rs_bind_callee(const rs_set *s, armjit_ctx *ctx, const armjit_set_entry *se
 void rs_clear(rs_set *s) {
   for (unsigned i = 0; i < s->n; i++) rt_trace_clear(&s->g[i]);
   s->n = 0;
+  if (s->gctx) armjit_ctx_free(s->gctx);
+  if (s->gc) rt_env_free(&s->env);
+  s->gctx = NULL;
+  s->gc = false;
 }
 
-bool rs_generate(rt_rng *r, armjit_ctx *gctx, rs_set *s) {
+bool rs_generate(rt_rng *r, armjit_ctx *gctx, bool gc, rs_set *s) {
   memset(s, 0, sizeof *s);
   s->inval_entry = -1;
   s->callee = -1;
@@ -414,12 +445,25 @@ bool rs_generate(rt_rng *r, armjit_ctx *gctx, rs_set *s) {
     if (cfg.nops > 40) cfg.nops = 40;
     if (cfg.max_trip > 20) cfg.max_trip = 20;
     cfg.head_pct = 25; /* loops that rotate */
+    if (gc) {
+      cfg.gc_pct = 20 + rt_below(r, 25);
+      if (cfg.nargs > 20) cfg.nargs = 20;
+      if (cfg.live > 40) cfg.live = 40;
+    }
     if (!rt_generate(r, &cfg, gctx, &s->g[i])) { rs_clear(s); return false; }
     s->parent[i] = -1;
     s->end[i] = RS_END_LOOP;
     snprintf(s->name[i], sizeof s->name[i], "l%u", i);
     name_labels(&s->g[i], s->name[i]);
     s->n++;
+  }
+  /* the heap the whole set runs in, and a context with its collector for
+   * the runs that choose where bridges go */
+  if (gc) {
+    if (!rt_env_for(&s->env, &s->g[0])) { rs_clear(s); return false; }
+    s->gc = true;
+    s->gctx = rt_ctx_new_env(NULL, &s->env);
+    if (!s->gctx) { rs_clear(s); return false; }
   }
   unsigned nb = 1 + rt_below(r, RS_MAX - s->nloops);
   for (unsigned k = 0; k < nb && s->n < RS_MAX; k++)

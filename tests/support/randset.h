@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "armjit.h"
+#include "randenv.h"
 #include "randtrace.h"
 
 #define RS_MAX 8        /* traces in a set */
@@ -70,11 +71,17 @@ typedef struct {
   rs_inval inval;        /* must not move after rs_generate: traces point to it */
   int callee;            /* the entry loops call with call_assembler, or -1 */
   char callee_text[320]; /* its trace (the text form) */
+  /* A GC set: its traces have GC ops (rt_config.gc_pct) and run in env,
+   * one collector's heap for the whole set (reset before each side of a
+   * run: rt_env_reset); its bridges finish or loop on their own. */
+  bool gc;
+  rt_env env;
+  armjit_ctx *gctx;      /* a context with env's collector (generation) */
 } rs_set;
 
-/* Generate a set (gctx: a context for guard repair of the loops).  The
- * set must stay where it is until it is cleared. */
-bool rs_generate(rt_rng *r, armjit_ctx *gctx, rs_set *s);
+/* Generate a set (gctx: a context for guard repair of the loops), a GC
+ * set when gc.  The set must stay where it is until it is cleared. */
+bool rs_generate(rt_rng *r, armjit_ctx *gctx, bool gc, rs_set *s);
 void rs_clear(rs_set *s);
 /* Build every trace in ctx as a set (armjit_set_entry array, malloc'd
  * with its traces: hand it to bset_init, which frees it). */

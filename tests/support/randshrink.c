@@ -12,7 +12,7 @@ static bool is_guard(unsigned opc) { return opc != ARMJIT_OP_FINISH && rt_is_exi
 
 static bool is_call(unsigned opc) {
   return opc == ARMJIT_OP_CALL || opc == ARMJIT_OP_CALL_MAY_FORCE ||
-         opc == ARMJIT_OP_COND_CALL;
+         opc == ARMJIT_OP_COND_CALL || opc == ARMJIT_OP_COND_CALL_VALUE;
 }
 
 static bool is_exc_guard(unsigned opc) {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* gc_model.h — a small moving collector for the tests (docs/ir.md §15).
+/* gc_model.h — a small moving collector for the tests and the CLI's
+ * `--gc` (docs/ir.md §15).
  *
  * A copying nursery in two semispaces and a non-moving old space:
  *   - the nursery hands out `window` bytes between collections (the top
@@ -19,8 +20,12 @@
  * Types are given as a table (gcm_type).  Odd words are tagged integers
  * (PyPy's tagged pointers), never references.  Everything is checked: a
  * field that points into the nursery but not at a live object's start
- * aborts; a root that does (a raw pointer into an object the GC maps
- * should not have held) is counted in bad_roots and left alone. */
+ * aborts, or, `lenient`, breaks the collector (`broken`, the message in
+ * `error`): it collects no more and its slow path returns NULL, which
+ * ends the run (docs/ir.md §15.2); a root that does (a raw pointer into
+ * an object the GC maps should not have held) is counted in bad_roots and
+ * left alone.  Lenient, a nursery still full after a collection also
+ * makes the slow path return NULL (the message in `error`). */
 #ifndef ARMJIT_TESTS_GC_MODEL_H
 #define ARMJIT_TESTS_GC_MODEL_H
 
@@ -62,6 +67,14 @@ typedef struct gcm {
   uint32_t ntypes;
   uint32_t window;          /* bytes between collections */
   unsigned every;           /* collect on every k-th slow-path call (0: only when full) */
+  /* Out of memory on purpose: slow-path call number fail_at and every later
+   * one returns NULL (0: never), after armjit_raise(ctx, oom_value) when
+   * that is not 0 (docs/ir.md §15.2). */
+  uint64_t fail_at;
+  uintptr_t oom_value;
+  bool lenient;             /* set after gcm_init: errors are reported, not aborts */
+  bool broken;
+  char error[160];          /* lenient: what went wrong, "" when nothing */
   /* statistics */
   uint64_t slow_calls, collections, moved, roots, wb_calls, remembered_n;
   uint64_t bad_roots;        /* roots into the nursery that are no object's start */
@@ -83,8 +96,9 @@ typedef struct gcm {
 } gcm;
 
 /* A collector with `cap`-byte semispaces and an old space of old_cap
- * bytes; types[tid] describes type id tid.  Aborts when out of memory. */
-void gcm_init(gcm *g, const gcm_type *types, uint32_t ntypes, uint32_t cap, uint32_t old_cap,
+ * bytes; types[tid] describes type id tid.  false when out of memory
+ * (g is then empty).  Strict (not lenient) until the caller says so. */
+bool gcm_init(gcm *g, const gcm_type *types, uint32_t ntypes, uint32_t cap, uint32_t old_cap,
               uint32_t window, unsigned every);
 void gcm_fini(gcm *g);
 /* The context whose frames armjit_gc_walk_roots walks. */
@@ -93,7 +107,8 @@ static inline void gcm_attach(gcm *g, armjit_ctx *ctx) { g->ctx = ctx; }
  * the same state every time. */
 void gcm_reset(gcm *g);
 /* Allocate in the nursery (as the slow path would) / in the old space
- * (flag set), header written: fixed types ignore len. */
+ * (flag set), header written: fixed types ignore len.  A bad type or
+ * length, or no room: aborts, or (lenient) 0. */
 uintptr_t gcm_new(gcm *g, uint32_t tid, int32_t len);
 uintptr_t gcm_old(gcm *g, uint32_t tid, int32_t len);
 /* A collection now (also from a helper a trace calls: gcm_collect_fn). */

@@ -1,33 +1,31 @@
 /* SPDX-License-Identifier: MIT */
-/* gc_model.c — the tests' moving collector (gc_model.h). */
+/* gc_model.c — the moving collector of the tests and the CLI (gc_model.h). */
 #include "gc_model.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void *xcalloc(size_t n, size_t s) {
-  void *p = calloc(n ? n : 1, s ? s : 1);
-  if (!p) {
-    fprintf(stderr, "gc_model: out of memory\n");
+/* A broken rule: abort, or (lenient) keep the first message and stop. */
+static void die(gcm *g, const char *what, uintptr_t p) {
+  if (!g->lenient) {
+    fprintf(stderr, "gc_model: %s (%#lx)\n", what, (unsigned long)p);
     abort();
   }
-  return p;
+  if (!g->broken) snprintf(g->error, sizeof g->error, "%s (%#lx)", what, (unsigned long)p);
+  g->broken = true;
 }
 
-static void die(const char *what, uintptr_t p) {
-  fprintf(stderr, "gc_model: %s (%#lx)\n", what, (unsigned long)p);
-  abort();
-}
-
-static void push(uintptr_t **v, uint32_t *n, uint32_t *cap, uintptr_t x) {
+static bool push(gcm *g, uintptr_t **v, uint32_t *n, uint32_t *cap, uintptr_t x) {
   if (*n == *cap) {
-    *cap = *cap ? *cap * 2 : 64;
-    uintptr_t *nv = realloc(*v, *cap * sizeof **v);
-    if (!nv) die("out of memory", 0);
+    uint32_t nc = *cap ? *cap * 2 : 64;
+    uintptr_t *nv = realloc(*v, nc * sizeof **v);
+    if (!nv) { die(g, "out of memory", 0); return false; }
     *v = nv;
+    *cap = nc;
   }
   (*v)[(*n)++] = x;
+  return true;
 }
 
 static uint16_t tid_of(uintptr_t p) {
@@ -97,10 +95,11 @@ bool gcm_is_young(const gcm *g, uintptr_t p) {
 static void on_root(void *ud, uintptr_t *root) {
   gcm *g = ud;
   if (g->nroots == g->roots_cap) {
-    g->roots_cap = g->roots_cap ? 2 * g->roots_cap : 64;
-    uintptr_t **nv = realloc(g->rootv, g->roots_cap * sizeof *nv);
-    if (!nv) die("out of memory", 0);
+    uint32_t nc = g->roots_cap ? 2 * g->roots_cap : 64;
+    uintptr_t **nv = realloc(g->rootv, nc * sizeof *nv);
+    if (!nv) { die(g, "out of memory", 0); return; }
     g->rootv = nv;
+    g->roots_cap = nc;
   }
   g->rootv[g->nroots++] = root;
 }
@@ -118,18 +117,18 @@ static bool at_start(const gcm *g, uintptr_t p) {
 static void mark_ref(gcm *g, uintptr_t *field) {
   uintptr_t p = *field;
   if (!in_nursery(g, p)) return;
-  if (!at_start(g, p)) die("a reference into the middle of an object", p);
+  if (!at_start(g, p)) { die(g, "a reference into the middle of an object", p); return; }
   uint32_t i = (uint32_t)((p - from_start(g)) / 8);
   if (g->mark[i] & MARK_LIVE) return;
   g->mark[i] |= MARK_LIVE;
-  push(&g->stack, &g->nstack, &g->stack_cap, p);
+  push(g, &g->stack, &g->nstack, &g->stack_cap, p);
 }
 
 static void forward_ref(gcm *g, uintptr_t *field) {
   uintptr_t p = *field;
   if (!in_nursery(g, p)) return;
   uintptr_t to = g->fwd[(p - from_start(g)) / 8];
-  if (!to) die("a reference to an object that was not copied", p);
+  if (!to) { die(g, "a reference to an object that was not copied", p); return; }
   *field = to;
 }
 
@@ -139,6 +138,7 @@ static void set_top(gcm *g) {
 }
 
 void gcm_collect(gcm *g) {
+  if (g->broken) return;
   g->collections++;
   g->nroots = 0;
   if (g->ctx) g->roots += armjit_gc_walk_roots(g->ctx, on_root, g);
@@ -148,7 +148,7 @@ void gcm_collect(gcm *g) {
   memset(g->fwd, 0, words * sizeof *g->fwd);
   for (uintptr_t q = start; q < g->free;) {
     uint32_t s = gcm_size(g, q);
-    if (!s) die("a nursery object with a bad header", q);
+    if (!s || s > g->free - q) { die(g, "a nursery object with a bad header", q); return; }
     g->mark[(q - start) / 8] = MARK_START;
     q += s;
   }
@@ -168,7 +168,8 @@ void gcm_collect(gcm *g) {
   g->nstack = 0;
   for (uint32_t k = 0; k < g->nroots; k++) mark_ref(g, g->rootv[k]);
   for (uint32_t k = 0; k < g->nremembered; k++) each_ref(g, g->remembered[k], mark_ref);
-  while (g->nstack) each_ref(g, g->stack[--g->nstack], mark_ref);
+  while (g->nstack && !g->broken) each_ref(g, g->stack[--g->nstack], mark_ref);
+  if (g->broken) return; /* nothing has moved */
   /* copy the marked objects in address order */
   uint8_t *to = g->space[1 - g->cur];
   uint32_t used = (uint32_t)(g->free - start);
@@ -177,7 +178,6 @@ void gcm_collect(gcm *g) {
   uintptr_t dst = (uintptr_t)to;
   for (uintptr_t q = start; q < g->free;) {
     uint32_t s = gcm_size(g, q);
-    if (!s) die("a nursery object with a bad header", q);
     uint32_t i = (uint32_t)((q - start) / 8);
     if (g->mark[i] & MARK_LIVE) {
       memcpy((void *)dst, (const void *)q, s);
@@ -202,6 +202,10 @@ void gcm_collect_fn(gcm *g) { gcm_collect(g); }
 static void *malloc_slowpath(void *ud, uint32_t size) {
   gcm *g = ud;
   g->slow_calls++;
+  if (g->broken || (g->fail_at && g->slow_calls >= g->fail_at)) {
+    if (!g->broken && g->oom_value && g->ctx) armjit_raise(g->ctx, g->oom_value);
+    return NULL;
+  }
   bool collected = false;
   if (g->every && g->slow_calls % g->every == 0) {
     gcm_collect(g);
@@ -210,7 +214,13 @@ static void *malloc_slowpath(void *ud, uint32_t size) {
   uintptr_t end = (uintptr_t)g->space[g->cur] + g->cap;
   if (end - g->free < size && !collected) gcm_collect(g);
   end = (uintptr_t)g->space[g->cur] + g->cap;
-  if (end - g->free < size) die("the nursery is full", size);
+  if (g->broken) return NULL;
+  if (end - g->free < size) {
+    if (!g->lenient) die(g, "the nursery is full", size);
+    snprintf(g->error, sizeof g->error, "out of memory: %u bytes do not fit in the nursery "
+             "after a collection", (unsigned)size);
+    return NULL;
+  }
   uintptr_t p = g->free;
   g->free += size;
   set_top(g);
@@ -220,12 +230,11 @@ static void *malloc_slowpath(void *ud, uint32_t size) {
 static void remember(gcm *g, void *obj) {
   uintptr_t p = (uintptr_t)obj;
   g->wb_calls++;
-  if (!gcm_is_old(g, p)) die("write barrier slow path on an object that is not old", p);
+  if (!gcm_is_old(g, p)) { die(g, "write barrier slow path on an object that is not old", p); return; }
   uint8_t *flags = (uint8_t *)(p + GCM_FLAGS_OFF);
-  if (!(*flags & GCM_WB_FLAG)) die("write barrier slow path with the flag clear", p);
+  if (!(*flags & GCM_WB_FLAG)) { die(g, "write barrier slow path with the flag clear", p); return; }
   *flags &= (uint8_t)~GCM_WB_FLAG;
-  push(&g->remembered, &g->nremembered, &g->remembered_cap, p);
-  g->remembered_n++;
+  if (push(g, &g->remembered, &g->nremembered, &g->remembered_cap, p)) g->remembered_n++;
 }
 
 static void wb_slowpath(void *ud, void *obj) { remember(ud, obj); }
@@ -234,7 +243,7 @@ static void wb_array_slowpath(void *ud, void *obj, int32_t index) {
   remember(ud, obj);
 }
 
-void gcm_init(gcm *g, const gcm_type *types, uint32_t ntypes, uint32_t cap, uint32_t old_cap,
+bool gcm_init(gcm *g, const gcm_type *types, uint32_t ntypes, uint32_t cap, uint32_t old_cap,
               uint32_t window, unsigned every) {
   memset(g, 0, sizeof *g);
   g->types = types;
@@ -243,10 +252,14 @@ void gcm_init(gcm *g, const gcm_type *types, uint32_t ntypes, uint32_t cap, uint
   g->old_cap = (old_cap + 7u) & ~7u;
   g->window = window;
   g->every = every;
-  for (int k = 0; k < 2; k++) g->space[k] = xcalloc(g->cap, 1);
-  g->old = xcalloc(g->old_cap, 1);
-  g->mark = xcalloc(g->cap / 8, 1);
-  g->fwd = xcalloc(g->cap / 8, sizeof *g->fwd);
+  for (int k = 0; k < 2; k++) g->space[k] = calloc(g->cap ? g->cap : 1, 1);
+  g->old = calloc(g->old_cap ? g->old_cap : 1, 1);
+  g->mark = calloc(g->cap / 8 + 1, 1);
+  g->fwd = calloc(g->cap / 8 + 1, sizeof *g->fwd);
+  if (!g->space[0] || !g->space[1] || !g->old || !g->mark || !g->fwd) {
+    gcm_fini(g);
+    return false;
+  }
   g->hw[0] = g->hw[1] = g->cap;
   g->descr.tid_offset = GCM_TID_OFF;
   g->descr.tid_size = 2;
@@ -259,6 +272,7 @@ void gcm_init(gcm *g, const gcm_type *types, uint32_t ntypes, uint32_t cap, uint
   g->descr.wb_array_slowpath = wb_array_slowpath;
   g->descr.ud = g;
   gcm_reset(g);
+  return true;
 }
 
 void gcm_reset(gcm *g) {
@@ -276,6 +290,8 @@ void gcm_reset(gcm *g) {
   set_top(g);
   g->slow_calls = g->collections = g->moved = g->roots = g->wb_calls = g->remembered_n = 0;
   g->bad_roots = 0;
+  g->broken = false;
+  g->error[0] = '\0';
 }
 
 void gcm_fini(gcm *g) {
@@ -300,7 +316,10 @@ static void header(const gcm *g, uintptr_t p, uint32_t tid, int32_t len) {
 uintptr_t gcm_new(gcm *g, uint32_t tid, int32_t len) {
   uint32_t s = size_of(g, tid, len);
   uintptr_t end = (uintptr_t)g->space[g->cur] + g->cap;
-  if (!s || end - g->free < s) die("gcm_new: bad type or length, or the nursery is full", tid);
+  if (!s || end - g->free < s) {
+    die(g, "gcm_new: bad type or length, or the nursery is full", tid);
+    return 0;
+  }
   uintptr_t p = g->free;
   g->free += s;
   set_top(g);
@@ -310,7 +329,10 @@ uintptr_t gcm_new(gcm *g, uint32_t tid, int32_t len) {
 
 uintptr_t gcm_old(gcm *g, uint32_t tid, int32_t len) {
   uint32_t s = size_of(g, tid, len);
-  if (!s || g->old_cap - g->old_used < s) die("gcm_old: bad type or the old space is full", tid);
+  if (!s || g->old_cap - g->old_used < s) {
+    die(g, "gcm_old: bad type or the old space is full", tid);
+    return 0;
+  }
   uintptr_t p = (uintptr_t)g->old + g->old_used;
   g->old_used += s;
   header(g, p, tid, len);
