@@ -216,7 +216,7 @@ static void exit_cost(armjit_ctx *ctx, unsigned nfail) {
 
 /* Bridge entry: the whole armjit_run of guard_true(i0) [i1]; finish(),
  * failing, first as it is, then with a bridge finish(i0) attached to the
- * guard.  Both paths end in a 2-instruction stub and the same exit path,
+ * guard.  Both paths end in a 1-instruction stub and the same exit path,
  * so the difference is what entering the bridge costs beyond the guard's
  * branch.  (Whole runs: a window armed at the patched branch itself
  * counts a few instructions more under qemu.) */

@@ -226,7 +226,7 @@ echo "A whole armjit_run that leaves at a failing guard with 1 fail arg:"
 echo "through the guard's exit, and with a bridge attached to the guard that"
 echo "finishes with the value at once.  The guard's branch goes straight to"
 echo "the bridge, which starts with the value where the guard left it; both"
-echo "paths end in a 2-instruction stub and the same exit path, so the"
+echo "paths end in a 1-instruction stub and the same exit path, so the"
 echo "difference is the bridge's entry cost beyond the branch."
 echo
 echo "| path | instructions | difference |"

@@ -57,7 +57,7 @@ static void copy_matches_decode(void **state) {
     }
     rec[len++] = REC_B_END;
     ajx_exit_meta em = {0, len, n, types};
-    ajx_loop_meta m = {1, &em, rec, consts, NCONST, 0};
+    ajx_loop_meta m = {1, &em, rec, consts, NCONST, 0, 0};
     armjit_value want[NVAL + 1], got[NVAL + 1];
     memset(got, 0xa5, sizeof got);
     assert_true(ajx_exit_decode(&m, 0, save, fp, want));

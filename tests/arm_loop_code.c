@@ -137,18 +137,19 @@ static void test_not_rotated(void **state) {
     unsigned jump_op;
     unsigned flags;
   } cases[] = {
-      /* the compare's value is a fail arg: it needs a register */
+      /* the compare's value is an operand after the guard: it needs a
+       * register (int_floordiv's are not replaced by known values) */
       {"[i0, i1, i2]\nlabel(i0, i1, i2, descr=loop)\ni3 = int_lt(i0, i1)\n"
-       "guard_true(i3, descr=done) [i2, i0, i3]\ni4 = int_add(i2, i0)\n"
-       "i5 = int_add(i0, 1)\njump(i5, i1, i4, descr=loop)\n", 5, 0},
+       "guard_true(i3, descr=done) [i2, i0]\ni4 = int_add(i2, i0)\ni7 = int_floordiv(i4, i3)\n"
+       "i5 = int_add(i0, 1)\njump(i5, i1, i7, descr=loop)\n", 6, 0},
       /* a counted label: the back edge must pass its count */
       {"[i0, i1, i2]\nlabel(i0, i1, i2, descr=loop)\ni3 = int_lt(i0, i1)\n"
        "guard_true(i3, descr=done) [i2, i0]\ni4 = int_add(i2, i0)\n"
        "i5 = int_add(i0, 1)\njump(i5, i1, i4, descr=loop)\n", 5, ARMJIT_COUNTERS},
       /* an op between the label and the compare */
-      {"[i0, i1, i2]\nlabel(i0, i1, i2, descr=loop)\ni3 = int_add(i0, 0)\n"
-       "i6 = int_lt(i3, i1)\nguard_true(i6, descr=done) [i2, i0]\ni4 = int_add(i2, i0)\n"
-       "i5 = int_add(i0, 1)\njump(i5, i1, i4, descr=loop)\n", 6, 0},
+      {"[i0, i1, i2]\nlabel(i0, i1, i2, descr=loop)\ni3 = int_neg(i0)\ni7 = int_neg(i3)\n"
+       "i6 = int_lt(i7, i1)\nguard_true(i6, descr=done) [i2, i0]\ni4 = int_add(i2, i0)\n"
+       "i5 = int_add(i0, 1)\njump(i5, i1, i4, descr=loop)\n", 7, 0},
   };
   for (unsigned k = 0; k < sizeof cases / sizeof *cases; k++) {
     armjit_ctx *ctx = irs_ctx_with(cases[k].flags, 0);
@@ -156,6 +157,87 @@ static void test_not_rotated(void **state) {
     armjit_loop *l = irs_compile(ctx, t);
     assert_false(rotated(l, cases[k].jump_op));
     run_sum(ctx, l, 2, 9, 0, 0);
+    armjit_loop_free(l);
+    armjit_trace_free(t);
+    armjit_ctx_free(ctx);
+  }
+}
+
+/* Known values (src/cg/cg_known.c) make these rotate: the compare in its
+ * own guard's fail args is 0 there, so it lives in the flags only, and
+ * int_add(i0, 0) before the compare is i0 and emits nothing. */
+static void test_known_values_rotate(void **state) {
+  (void)state;
+  static const struct {
+    const char *text;
+    unsigned jump_op;
+  } cases[] = {
+      {"[i0, i1, i2]\nlabel(i0, i1, i2, descr=loop)\ni3 = int_lt(i0, i1)\n"
+       "guard_true(i3, descr=done) [i2, i0, i3]\ni4 = int_add(i2, i0)\n"
+       "i5 = int_add(i0, 1)\njump(i5, i1, i4, descr=loop)\n", 5},
+      {"[i0, i1, i2]\nlabel(i0, i1, i2, descr=loop)\ni3 = int_add(i0, 0)\n"
+       "i6 = int_lt(i3, i1)\nguard_true(i6, descr=done) [i2, i0]\ni4 = int_add(i2, i0)\n"
+       "i5 = int_add(i0, 1)\njump(i5, i1, i4, descr=loop)\n", 6},
+  };
+  for (unsigned k = 0; k < sizeof cases / sizeof *cases; k++) {
+    armjit_ctx *ctx = irs_ctx_with(0, 0);
+    armjit_trace *t = irs_parse(ctx, cases[k].text);
+    armjit_loop *l = irs_compile(ctx, t);
+    assert_true(rotated(l, cases[k].jump_op));
+    run_sum(ctx, l, 2, 9, 0, 0);
+    if (k == 0) { /* the exit hands back i3 = 0 */
+      armjit_frame *f = armjit_frame_new(ctx, armjit_loop_frame_capacity(l));
+      f->values[0].i = 5;
+      f->values[1].i = 5;
+      f->values[2].i = 0;
+      armjit_error err;
+      assert_int_equal(armjit_run(l, f, &err), 0);
+      assert_int_equal(f->nvalues, 3);
+      assert_int_equal(f->values[2].i, 0);
+      assert_int_equal(f->values[1].i, 5);
+      armjit_frame_free(ctx, f);
+    }
+    armjit_loop_free(l);
+    armjit_trace_free(t);
+    armjit_ctx_free(ctx);
+  }
+}
+
+/* float_add(acc, float_mul(x, y)) with acc dying there is one vmla.f64
+ * (src/cg/cg_fold.c), and its sums are the bits of C's multiply and add;
+ * float_add(float_mul(x, y), acc) keeps vmul and vadd. */
+static void test_vmla(void **state) {
+  (void)state;
+  static const char *const text[2] = {
+      "[i0, i1, f2, f3]\nlabel(i0, i1, f2, f3, descr=loop)\ni4 = int_lt(i0, i1)\n"
+      "guard_true(i4, descr=done) [f2]\nf5 = float_mul(f3, f3)\nf6 = float_add(f2, f5)\n"
+      "f7 = float_add(f3, 0.75)\ni8 = int_add(i0, 1)\njump(i8, i1, f6, f7, descr=loop)\n",
+      "[i0, i1, f2, f3]\nlabel(i0, i1, f2, f3, descr=loop)\ni4 = int_lt(i0, i1)\n"
+      "guard_true(i4, descr=done) [f2]\nf5 = float_mul(f3, f3)\nf6 = float_add(f5, f2)\n"
+      "f7 = float_add(f3, 0.75)\ni8 = int_add(i0, 1)\njump(i8, i1, f6, f7, descr=loop)\n"};
+  for (int k = 0; k < 2; k++) {
+    armjit_ctx *ctx = irs_ctx_with(0, 0);
+    armjit_trace *t = irs_parse(ctx, text[k]);
+    armjit_loop *l = irs_compile(ctx, t);
+    /* VMLA.F64 (A8.8.337, encoding A2): cond 1110 0D00 Vn Vd 1011 N0M0 Vm */
+    bool mla = (word_at(l, (int32_t)armjit_loop_op_offset(l, 4)) & 0x0fb00f50u) == 0x0e000b00u;
+    assert_int_equal(mla, k == 0);
+    assert_int_equal(armjit_loop_op_offset(l, 3) < 0, k == 0);  /* the folded multiply */
+    armjit_frame *f = armjit_frame_new(ctx, armjit_loop_frame_capacity(l));
+    f->values[0].i = 0;
+    f->values[1].i = 50;
+    f->values[2].f = 0.1;
+    f->values[3].f = -3.3;
+    double s = 0.1, x = -3.3;
+    for (int i = 0; i < 50; i++) {
+      volatile double p = x * x;  /* rounded, as VMLA rounds the product */
+      s = s + p;
+      x = x + 0.75;
+    }
+    armjit_error err;
+    assert_int_equal(armjit_run(l, f, &err), 0);
+    assert_memory_equal(&f->values[0].f, &s, sizeof s);
+    armjit_frame_free(ctx, f);
     armjit_loop_free(l);
     armjit_trace_free(t);
     armjit_ctx_free(ctx);
@@ -284,6 +366,8 @@ int main(void) {
       cmocka_unit_test(test_rotated_runs),
       cmocka_unit_test(test_bridge_on_rotated_guard),
       cmocka_unit_test(test_not_rotated),
+      cmocka_unit_test(test_known_values_rotate),
+      cmocka_unit_test(test_vmla),
       cmocka_unit_test(test_constant_header),
       cmocka_unit_test(test_hoisted_float_constants),
       cmocka_unit_test(test_hoisted_call_target),

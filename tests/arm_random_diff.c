@@ -63,6 +63,10 @@ typedef struct {
   unsigned wide_done[M_COUNT]; /* of those, traces with i64 or f32 values */
   unsigned pypy_done[M_COUNT]; /* ... with ops of the ARMJIT_OPS_PYPY group */
   unsigned long pypy_ops[M_COUNT]; /* how many such ops they have */
+  unsigned known_done;         /* traces with values known before lowering */
+  unsigned long known;         /* how many (rt_count_known) */
+  unsigned mla_done;           /* traces with float_add(acc, float_mul) */
+  unsigned long mla;           /* how many (rt_count_mla) */
   unsigned island_done[M_COUNT]; /* ... whose code has float constant islands */
   unsigned long islands[M_COUNT];  /* how many islands they have */
   unsigned mismatches;
@@ -309,7 +313,12 @@ static void test_random_diff(void **state) {
     rt_trace g;
     assert_true(rt_generate(&r, &cfg, gctx, &g));
     bool wide = rt_uses_wide(&g);
-    uint32_t npypy = rt_count_pypy_ops(&g);
+    uint32_t npypy = rt_count_pypy_ops(&g), nknown = rt_count_known(&g);
+    p->known_done += nknown != 0;
+    p->known += nknown;
+    uint32_t nmla = rt_count_mla(&g);
+    p->mla_done += nmla != 0;
+    p->mla += nmla;
     for (int m = 0; m < M_COUNT; m++) {
       if (m == M_NO_IDIV && i >= p->noidiv_count && p->only < 0) continue;
       check_one(p, &g, i, m, tseed);
@@ -585,6 +594,10 @@ int main(void) {
          p.pypy_done[M_NORMAL], mode_name[M_NORMAL], p.pypy_done[M_RANDOM_RA],
          mode_name[M_RANDOM_RA], p.pypy_done[M_NO_IDIV], mode_name[M_NO_IDIV],
          p.pypy_ops[M_NORMAL] + p.pypy_ops[M_RANDOM_RA] + p.pypy_ops[M_NO_IDIV]);
+  printf("random traces with values known before lowering (guarded ints used again, int ops "
+         "of constants or identities): %u; %lu such values\n", p.known_done, p.known);
+  printf("random traces with float_add(acc, float_mul(x, y)), acc and the product dying there: %u; "
+         "%lu such pairs\n", p.mla_done, p.mla);
   printf("random traces with float constant islands: %u (%s), %u (%s), %u (%s); %lu islands\n",
          p.island_done[M_NORMAL], mode_name[M_NORMAL], p.island_done[M_RANDOM_RA],
          mode_name[M_RANDOM_RA], p.island_done[M_NO_IDIV], mode_name[M_NO_IDIV],

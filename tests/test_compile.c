@@ -229,7 +229,7 @@ static void test_recovery_decode(void **state) {
   assert_true(re.tag == REC_REG && re.reg == 12);
   assert_false(rec_next(&p, rec + len, &re));
   ajx_exit_meta em = {0, len, 9, types};
-  ajx_loop_meta m = {1, &em, rec, consts, 40, 0};
+  ajx_loop_meta m = {1, &em, rec, consts, 40, 0, 0};
   armjit_value out[9];
   assert_true(ajx_exit_decode(&m, 0, save, fp, out));
   assert_true(out[0].bits == 0x1000u + ARM_SAVE_R0 + 3);

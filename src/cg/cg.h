@@ -48,7 +48,7 @@ enum { CG_LH_DIV, CG_LH_MOD, CG_LH_TO_FLOAT, CG_LH_FROM_FLOAT };
 /* Addresses baked into the code as constants (MOVW/MOVT, or the shortest
  * load for memmove, which is never patched). */
 typedef struct {
-  uint32_t exit_helper;  /* int32_t fn(const uint32_t *save, uint32_t exit_id,
+  uint32_t exit_helper;  /* int32_t fn(const uint32_t *save, uint32_t stub_lr,
                                        const uint8_t *fp, const void *meta) */
   uint32_t exit_meta;    /* its last argument */
   uint32_t div_helper;   /* int32_t fn(int32_t, int32_t): int_floordiv */

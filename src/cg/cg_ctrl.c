@@ -28,7 +28,9 @@
 bool cg_rotate_header(cg *c, const ir_op *op) {
   (void)op;
   /* (a counted label's back edge must pass its count) */
-  if (c->rot.label < 0 || c->pos != c->rot.label_pos + 2 || c->env->counters) return false;
+  if (c->rot.label < 0 || c->pos < c->rot.label_pos + 2 || c->env->counters) return false;
+  for (uint32_t i = c->rot.label_pos + 1; i + 1 < c->pos; i++)  /* ops that emit nothing */
+    if (!c->lv.dead[i]) return false;
   int32_t cmp_at = c->out->op_off[c->pos - 1];
   if (cmp_at < 0 || (uint32_t)cmp_at != c->rot.head_off) return false;
   c->rot.cmp_off = (uint32_t)cmp_at;

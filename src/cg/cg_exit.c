@@ -165,35 +165,42 @@ void cg_exit_branch_values(cg *c, uint32_t id, const ir_ref *refs, uint32_t n,
 }
 
 /* ---- finish, stubs and the shared exit path -------------------------------- */
-static void stub(cg *c, int32_t id) {
-  cg_load_int(c, CG_IP, (uint32_t)id);
-  a32_b(c->b, A32_AL, c->common);
-}
-
+/* finish: a branch to its exit's stub (below). */
 void cg_lower_finish(cg *c, const ir_op *op) {
   cg_record_exit(c, op, -1);
   c->out->exits[op->id].stub = (uint32_t)a32_buf_size(c->b);
-  stub(c, op->id);
+  a32_b(c->b, A32_AL, c->stub_at[op->id]);
 }
 
-/* Guard stubs after the body, then the shared exit path: save every
- * register (the recovery strings name registers), call the C helper
- * that fills the caller's frame, and return its exit id from the loop. */
+/* The stubs after the body, one word per exit in id order, then the
+ * shared exit path: save every register (the recovery strings name
+ * registers), call the C helper that fills the caller's frame, and
+ * return its exit id from the loop.  The stub says which exit it is by
+ * where it is: `bl` leaves lr = stub + 4, and the helper gets lr
+ * (exit k's stub is at body_end + 4k; lr is a scratch register, free at
+ * every guard):
+ *
+ *   body_end + 4k:  bl   exit_common      exit k (guards branch here,
+ *                                           finish k too)
+ *   exit_common:    push  {r0-r12, lr}
+ *                   vpush {d0-d15}
+ *                   mov   r0, sp           save area
+ *                   mov   r1, lr           stub k + 4
+ *                   mov   r2, fp           ...  */
 void cg_emit_stubs(cg *c) {
   cg_result *o = c->out;
   o->body_end = (uint32_t)a32_buf_size(c->b);
   for (uint32_t id = 0; id < o->nexits; id++) {
-    if (o->exits[id].branch < 0) continue;
     a32_label_bind(c->b, c->stub_at[id]);
-    o->exits[id].stub = (uint32_t)a32_buf_size(c->b);
-    stub(c, (int32_t)id);
+    if (o->exits[id].branch >= 0) o->exits[id].stub = (uint32_t)a32_buf_size(c->b);
+    a32_bl(c->b, A32_AL, c->common);
   }
   a32_label_bind(c->b, c->common);
   o->common = (uint32_t)a32_buf_size(c->b);
   a32_push(c->b, A32_AL, ARM_EXIT_PUSH);      /* r0-r12, lr: 56 bytes */
   a32_vpush(c->b, A32_AL, ARM_EXIT_VSAVE_FIRST, ARM_EXIT_VSAVE_N); /* d0-d15: 128 bytes */
   a32_dp(c->b, A32_AL, A32_MOV, false, A32_R0, 0, a32_r(A32_SP));
-  a32_dp(c->b, A32_AL, A32_MOV, false, A32_R1, 0, a32_r(CG_IP));
+  a32_dp(c->b, A32_AL, A32_MOV, false, A32_R1, 0, a32_r(CG_LR));
   a32_dp(c->b, A32_AL, A32_MOV, false, A32_R2, 0, a32_r(A32_FP));
   cg_load_addr(c, A32_R3, c->env->exit_meta);
   cg_load_addr(c, CG_IP, c->env->exit_helper);

@@ -6,8 +6,34 @@
 /* The result in the per-op protocol (cg_op.c), after the operands. */
 static unsigned def_float(cg *c, const ir_op *op) { return (unsigned)cg_def(c, op, -1); }
 
+/* float_add(acc, float_mul(x, y)) with the multiply folded (cg_fold.c):
+ *   vmla.f64 dacc, dx, dy        the result in acc's register, which dies
+ * else, the result elsewhere:
+ *   vmov.f64 dd, dacc; vmla.f64 dd, dx, dy     (dd not dx or dy)
+ *   vmul.f64 d15, dx, dy; vadd.f64 dd, dacc, d15 */
+static void lower_mla(cg *c, const ir_op *op, ir_ref acc, ir_ref x, ir_ref y) {
+  unsigned dn = cg_vreg(c, x), dm = cg_vreg(c, y), da = cg_vreg(c, acc);
+  ra_extra_use(&c->ra, x);  /* their last uses may be here, not at the multiply */
+  ra_extra_use(&c->ra, y);
+  unsigned dd = (unsigned)cg_def(c, op, (int)da);
+  if (dd == da) {
+    a32_vfp(c->b, A32_AL, A32_VMLA, true, dd, dn, dm);
+  } else if (dd != dn && dd != dm) {
+    a32_vfp(c->b, A32_AL, A32_VMOV, true, dd, 0, da);
+    a32_vfp(c->b, A32_AL, A32_VMLA, true, dd, dn, dm);
+  } else {
+    a32_vfp(c->b, A32_AL, A32_VMUL, true, ARM_DSCRATCH, dn, dm);
+    a32_vfp(c->b, A32_AL, A32_VADD, true, dd, da, ARM_DSCRATCH);
+  }
+}
+
 void cg_lower_float_binop(cg *c, const ir_op *op) {
   const ir_ref *a = ir_args(c->t, op);
+  ir_ref x, y;
+  if (op->opc == ARMJIT_OP_FLOAT_ADD && cg_folded_mul(c, a[1], &x, &y)) {
+    lower_mla(c, op, a[0], x, y);
+    return;
+  }
   a32_vfp_op vop = op->opc == ARMJIT_OP_FLOAT_ADD   ? A32_VADD
                    : op->opc == ARMJIT_OP_FLOAT_SUB ? A32_VSUB
                    : op->opc == ARMJIT_OP_FLOAT_MUL ? A32_VMUL

@@ -1,9 +1,21 @@
 /* SPDX-License-Identifier: MIT */
-/* Shift folding: a shift by a constant whose only use is the next op, an
- * add/sub/and/or/xor (or add/sub with overflow check), becomes that op's
- * shifted operand: int_add(x, int_lshift(y, 2)) is `add rd, rx, ry, lsl #2`.
- * The shift op then emits nothing; its source must stay live one op
- * longer. */
+/* Folds of an op into the next one, which is then its only use; the
+ * folded op emits nothing and its operands stay live one op longer.
+ *
+ * Shifts: a shift by a constant feeding an add/sub/and/or/xor (or
+ * add/sub with overflow check) becomes that op's shifted operand:
+ * int_add(x, int_lshift(y, 2)) is `add rd, rx, ry, lsl #2`.
+ *
+ * Multiply-accumulate: float_add(acc, float_mul(x, y)), acc a value that
+ * dies there, is `vmla.f64 dacc, dx, dy` with the result in acc's
+ * register.  VFP VMLA computes D[d] = FPAdd(D[d], FPMul(D[n], D[m])),
+ * both steps rounded (ARM ARM, VMLA (floating-point), Operation; not the
+ * fused VFMA), so it gives the bits of `vmul t, dx, dy; vadd d, dacc, t`,
+ * NaN propagation and signs of zero included, as long as the accumulator
+ * is FPAdd's first operand as in the IR op.  float_add(float_mul(x, y),
+ * acc) is left alone (with two NaNs FPAdd returns its first operand's),
+ * and so is VMLS: it negates the product with FPNeg, which flips the sign
+ * of a NaN product where `vsub` keeps it. */
 #include "cg/cg_internal.h"
 
 static bool shift_op(unsigned opc) {
@@ -39,7 +51,29 @@ armjit_status cg_fold_shifts(cg *c) {
     c->folded[i] = 1;
     ra_live_extend(&c->lv, a[0], i + 1);
   }
+  for (uint32_t i = 0; i + 1 < t->nops; i++) {
+    const ir_op *m = &t->ops[i], *u = &t->ops[i + 1];
+    if (c->lv.dead[i] || c->lv.dead[i + 1] || m->opc != ARMJIT_OP_FLOAT_MUL ||
+        u->opc != ARMJIT_OP_FLOAT_ADD || c->lv.nuses[m->res] != 1)
+      continue;
+    const ir_ref *b = ir_args(t, u), *a = ir_args(t, m);
+    if (b[1] != m->res || b[0] == m->res || IR_IS_CONST(b[0]) ||
+        c->lv.last_use[b[0]] != (int32_t)(i + 1))
+      continue;
+    c->folded[i] = 1;
+    ra_live_extend(&c->lv, a[0], i + 1);
+    ra_live_extend(&c->lv, a[1], i + 1);
+  }
   return ARMJIT_OK;
+}
+
+bool cg_folded_mul(cg *c, ir_ref r, ir_ref *x, ir_ref *y) {
+  if (IR_IS_CONST(r) || c->t->vdef[r] < 0 || !c->folded[c->t->vdef[r]]) return false;
+  const ir_op *m = &c->t->ops[c->t->vdef[r]];
+  if (m->opc != ARMJIT_OP_FLOAT_MUL) return false;
+  *x = ir_args(c->t, m)[0];
+  *y = ir_args(c->t, m)[1];
+  return true;
 }
 
 bool cg_folded_operand(cg *c, ir_ref r, a32_operand *o) {

@@ -60,6 +60,11 @@ typedef struct cg {
   uint32_t moves_cap, pm_cap;
 
   uint8_t *folded;           /* per op: shift folded into the next op */
+  /* Values known before lowering (cg_known.c): t points here, at the
+   * trace with its own argument pool and constants, when any was known. */
+  armjit_trace known_t;
+  ir_ref *known_refs;
+  ir_const *known_consts;
   /* Float constants placed in the code (cg_const.c): every double, in
    * code order (its runs: out->pools). */
   struct cg_pooled { uint64_t bits; uint32_t off; } *pooled;
@@ -98,7 +103,7 @@ typedef struct cg {
 typedef void (*cg_fn)(cg *c, const ir_op *op);
 
 /* Loop rotation (cg_ctrl.c).  cg_rotate_header: guard op (fused onto the
- * compare just before it) is the second op after the label; if the pair
+ * compare just before it) is the second live op after the label; if the pair
  * qualifies, binds the labels around the guard's branch: call it just
  * before the branch and cg_rotate_header_done just after. */
 bool cg_rotate_header(cg *c, const ir_op *op);
@@ -111,6 +116,9 @@ void cg_rotate_header_done(cg *c, a32_cond fail_cc);
 armjit_status cg_open(cg *c, armjit_ctx *ctx, const armjit_trace *t, const cg_env *env,
                       cg_result *out, armjit_error *err);
 void cg_close(cg *c);
+/* Replace uses of values known before lowering (cg_known.c, contract
+ * there); c->t then points at c->known_t.  Runs before the pre-pass. */
+armjit_status cg_known_values(cg *c);
 
 void cg_fail(cg *c, armjit_status st, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -256,11 +264,14 @@ void cg_exit_branch_values(cg *c, uint32_t id, const ir_ref *refs, uint32_t n,
                            a32_cond fail_cc);
 void cg_emit_stubs(cg *c);
 
-/* ---- shift folding (cg_fold.c) ---- */
+/* ---- folds into the next op: shifts, multiply-accumulate (cg_fold.c) ---- */
 armjit_status cg_fold_shifts(cg *c);
 /* When r is the result of a folded shift: its source in a register with
  * the shift, as a flexible operand. */
 bool cg_folded_operand(cg *c, ir_ref r, a32_operand *o);
+/* r is a float_mul folded into the float_add reading it (cg_fold.c):
+ * its operands in *x, *y. */
+bool cg_folded_mul(cg *c, ir_ref r, ir_ref *x, ir_ref *y);
 
 /* ---- cold code (cg_cold.c; the emitted shape is drawn there) ---- */
 typedef void (*cg_cold_fn)(cg *c, const cg_cold *k);

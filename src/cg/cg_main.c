@@ -191,6 +191,8 @@ static void cg_cleanup(cg *c) {
   ajx_free(c->ctx, c->label_at);
   ajx_free(c->ctx, c->stub_at);
   ajx_free(c->ctx, c->folded);
+  ajx_free(c->ctx, c->known_refs);
+  ajx_free(c->ctx, c->known_consts);
   ajx_free(c->ctx, c->pooled);
   ajx_free(c->ctx, c->hash);
   ajx_free(c->ctx, c->tmp);
@@ -277,6 +279,9 @@ armjit_status cg_open(cg *c, armjit_ctx *ctx, const armjit_trace *t, const cg_en
   c->rot.label = -1;
   c->hoist.label = -1;
   c->ovf_cc = A32_VS;
+  if (cg_known_values(c) != ARMJIT_OK)
+    return ajx_err(err, ARMJIT_E_NOMEM, "out of memory finding known values");
+  t = c->t;
   armjit_status st = ra_live_build(ctx, t, &c->lv, err);
   if (st != ARMJIT_OK) return st;
   st = ra_init(&c->ra, ctx, t, &c->lv, cg_gc_fixed_bytes(env), cg_move_cb, c, err);

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "armjit/opcodes.h"
+
 /* uint32 -> int32 two's complement without an implementation-defined cast. */
 static inline int32_t ir_sem_wrap(uint32_t u) {
   return u <= (uint32_t)INT32_MAX ? (int32_t)u
@@ -66,6 +68,36 @@ static inline int32_t ir_sem_mul_ovf(int32_t x, int32_t y, bool *ovf) {
   int64_t p = (int64_t)x * y;
   *ovf = p < INT32_MIN || p > INT32_MAX;
   return ir_sem_mul(x, y);
+}
+
+/* The int ops of two int operands that always compute a value (no
+ * overflow flag, no division): *out = x op y, true; false for any other
+ * opcode.  The interpreter evaluates these through it, and lowering folds
+ * them when both operands are constants (src/cg/cg_known.c). */
+static inline bool ir_sem_int2(unsigned opc, int32_t x, int32_t y, int32_t *out) {
+  uint32_t ux = (uint32_t)x, uy = (uint32_t)y;
+  switch (opc) {
+  case ARMJIT_OP_INT_ADD: *out = ir_sem_add(x, y); return true;
+  case ARMJIT_OP_INT_SUB: *out = ir_sem_sub(x, y); return true;
+  case ARMJIT_OP_INT_MUL: *out = ir_sem_mul(x, y); return true;
+  case ARMJIT_OP_INT_AND: *out = x & y; return true;
+  case ARMJIT_OP_INT_OR: *out = x | y; return true;
+  case ARMJIT_OP_INT_XOR: *out = x ^ y; return true;
+  case ARMJIT_OP_INT_LSHIFT: *out = ir_sem_lshift(x, y); return true;
+  case ARMJIT_OP_INT_RSHIFT: *out = ir_sem_rshift(x, y); return true;
+  case ARMJIT_OP_UINT_RSHIFT: *out = ir_sem_urshift(x, y); return true;
+  case ARMJIT_OP_INT_LT: *out = x < y; return true;
+  case ARMJIT_OP_INT_LE: *out = x <= y; return true;
+  case ARMJIT_OP_INT_EQ: *out = x == y; return true;
+  case ARMJIT_OP_INT_NE: *out = x != y; return true;
+  case ARMJIT_OP_INT_GT: *out = x > y; return true;
+  case ARMJIT_OP_INT_GE: *out = x >= y; return true;
+  case ARMJIT_OP_UINT_LT: *out = ux < uy; return true;
+  case ARMJIT_OP_UINT_LE: *out = ux <= uy; return true;
+  case ARMJIT_OP_UINT_GT: *out = ux > uy; return true;
+  case ARMJIT_OP_UINT_GE: *out = ux >= uy; return true;
+  default: return false;
+  }
 }
 
 /* int_signext: the low `bytes` bytes (1 or 2) sign-extended; 4 keeps x. */

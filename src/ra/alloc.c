@@ -36,7 +36,7 @@ armjit_status ra_init(ra_state *ra, armjit_ctx *ctx, const armjit_trace *t,
   ra->t = t;
   ra->lv = lv;
   ra->random = (ctx->opts.flags & ARMJIT_RANDOM_RA) != 0;
-  ra->extra = IR_NONE;
+  ra->extra[0] = ra->extra[1] = IR_NONE;
   uint32_t nv = t->nvals ? t->nvals : 1;
   ra->types = ajx_alloc(ctx, nv * sizeof *ra->types);
   ra->cursor = ajx_alloc(ctx, nv * sizeof *ra->cursor);
@@ -118,7 +118,7 @@ void ra_begin_op(ra_state *ra, uint32_t pos) {
   if (k < ra->ncalls && ra->calls[k] <= pos) k = first_call_after(ra, k, pos);
   ra->next_call = k;
   ra->pos = pos;
-  ra->extra = IR_NONE;
+  ra->extra[0] = ra->extra[1] = IR_NONE;
   ra_core_end_op(&ra->core);
 }
 
@@ -137,10 +137,11 @@ void ra_release_dying(ra_state *ra) {
   for (uint32_t k = 0; k < op->nargs; k++) free_if_dead(ra, a[k]);
   const ir_ref *f = ir_fails(ra->t, op);
   for (uint32_t k = 0; k < op->nfail; k++) free_if_dead(ra, f[k]);
-  if (ra->extra != IR_NONE) free_if_dead(ra, ra->extra);
+  for (int k = 0; k < 2; k++)
+    if (ra->extra[k] != IR_NONE) free_if_dead(ra, ra->extra[k]);
 }
 
-void ra_extra_use(ra_state *ra, ir_ref v) { ra->extra = v; }
+void ra_extra_use(ra_state *ra, ir_ref v) { ra->extra[ra->extra[0] != IR_NONE] = v; }
 
 int ra_def(ra_state *ra, ir_ref v, int hint) {
   int type = ra->types[v];

@@ -39,7 +39,7 @@ typedef struct {
 
   uint8_t *types;          /* per value: its type (the core's type table) */
   uint32_t *cursor;        /* per value: memo for ra_next_real_use */
-  ir_ref extra;            /* ra_extra_use of the current op, or IR_NONE */
+  ir_ref extra[2];         /* ra_extra_use of the current op, or IR_NONE */
 
   const uint32_t *calls;   /* ascending op indices of helper calls */
   uint32_t ncalls;
@@ -83,8 +83,9 @@ int ra_def(ra_state *ra, ir_ref v, int hint);
 /* Put v in register r, which must be free (call results). */
 void ra_def_fixed(ra_state *ra, ir_ref v, bool vfp, int r);
 /* v is read by the current op although not one of its arguments (a folded
- * shift's source): released with the dying arguments when this is its
- * last use (see ra_live_extend for making it live that long). */
+ * shift's source, a folded multiply's two operands; at most two per op):
+ * released with the dying arguments when this is its last use (see
+ * ra_live_extend for making it live that long). */
 void ra_extra_use(ra_state *ra, ir_ref v);
 /* End of op: free everything dead after it, unlock. */
 void ra_end_op(ra_state *ra);

@@ -137,11 +137,12 @@ __asm__(
 #undef X_LONG2
 #endif
 
-int32_t ajx_exit_helper(const uint32_t *save, uint32_t exit_id, const uint8_t *fp,
+int32_t ajx_exit_helper(const uint32_t *save, uintptr_t stub_lr, const uint8_t *fp,
                         const ajx_loop_meta *m) {
   armjit_frame *f;
   memcpy(&f, fp + ARM_FRAME_PTR_OFF, sizeof f);
-  const ajx_exit_meta *e = &m->exits[exit_id]; /* compiled code passes its own ids */
+  uint32_t exit_id = (uint32_t)((stub_lr - m->stubs) / 4 - 1); /* one of its own stubs */
+  const ajx_exit_meta *e = &m->exits[exit_id];
 #if defined(__arm__)
   ajx_exit_copy(f->values, m->rec + e->rec, save, fp, m->consts);
 #else

@@ -22,6 +22,8 @@ typedef struct ajx_loop_meta {
   uint32_t nconsts;
   uint32_t id_base;            /* exit k is reported as id_base + k: a
                                   bridge's exits follow its loop's */
+  uintptr_t stubs;             /* address of exit 0's stub: exit k's is
+                                  stubs + 4k, a `bl` to the exit path */
 } ajx_loop_meta;
 
 /* Decode one recovery string into out[0..nvalues).  save: the register
@@ -37,13 +39,14 @@ void ajx_exit_copy(armjit_value *out, const uint8_t *rec, const uint32_t *save,
                    const uint8_t *fp, const uint64_t *consts);
 #endif
 
-/* Called from generated code (AAPCS): fills the armjit_frame stored at
- * [fp, #ARM_FRAME_PTR_OFF] and returns m->id_base + exit_id (also in
+/* Called from generated code (AAPCS) with stub_lr, the return address
+ * of exit k's stub (m->stubs + 4k + 4): fills the armjit_frame stored at
+ * [fp, #ARM_FRAME_PTR_OFF] and returns m->id_base + k (also in
  * f->exit_id), with the address of m in f->reserved[1] (which trace the
  * exit belongs to).  It also stores sp mod 8 as seen at the
  * call (save is the caller's sp) in f->reserved[0]: 0 when the generated
  * code kept the stack 8-aligned, which the ABI tests check. */
-int32_t ajx_exit_helper(const uint32_t *save, uint32_t exit_id, const uint8_t *fp,
+int32_t ajx_exit_helper(const uint32_t *save, uintptr_t stub_lr, const uint8_t *fp,
                         const ajx_loop_meta *m);
 
 /* Division helpers for CPUs without SDIV (same results as SDIV/MLS). */

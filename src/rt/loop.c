@@ -192,6 +192,7 @@ armjit_status ajx_loop_build(armjit_loop *l, const armjit_trace *t, const armjit
   l->meta.rec = l->rec;
   l->meta.consts = l->consts;
   l->meta.nconsts = r.nconsts;
+  l->meta.stubs = (uintptr_t)armjit_code_entry(l->code) + r.body_end;
   ajx_dbg_frame frame = {true, r.saved_core, r.vfp_first, r.vfp_count,
                          r.push_end, r.vpush_end, r.fp_set};
   bool labels_ok = keep_labels(l, t, &r);

@@ -308,7 +308,14 @@ static void gen_int(gen *s) {
 static void gen_float(gen *s) {
   uint32_t k = rt_below(s->r, 100);
   int32_t a[2];
-  if (k < 45) {
+  if (k < 8) { /* acc + x * y: a multiply-accumulate when acc dies here */
+    a[0] = rt_g_operand(s, ARMJIT_FLOAT);
+    a[1] = rt_g_operand(s, ARMJIT_FLOAT);
+    int32_t acc = rt_g_operand(s, ARMJIT_FLOAT);
+    a[1] = rt_g_emit(s, ARMJIT_OP_FLOAT_MUL, a, 2, 0);
+    a[0] = acc;
+    if (a[1] >= 0) rt_g_emit(s, ARMJIT_OP_FLOAT_ADD, a, 2, 0);
+  } else if (k < 45) {
     a[0] = rt_g_operand(s, ARMJIT_FLOAT);
     a[1] = rt_chance(s->r, 8) ? a[0] : rt_g_operand(s, ARMJIT_FLOAT);
     rt_g_emit(s, pick_op(s, float_bin, N(float_bin)), a, 2, 0);

@@ -142,6 +142,83 @@ uint32_t rt_count_pypy_ops(const rt_trace *g) {
   return n;
 }
 
+static bool rt_in_list(const rt_trace *g, const rt_op *op, int32_t v) {
+  for (uint32_t k = 0; k < op->nlist; k++)
+    if (g->pool[op->list + k] == v) return true;
+  return false;
+}
+
+static bool rt_uses(const rt_trace *g, const rt_op *op, int32_t v) {
+  for (uint32_t k = 0; k < op->na; k++)
+    if (op->a[k] == v) return true;
+  return rt_in_list(g, op, v);
+}
+
+/* The int ops of two ints the compiler folds (ir_sem_int2's). */
+static bool rt_folds(unsigned opc) {
+  switch (opc) {
+  case ARMJIT_OP_INT_ADD: case ARMJIT_OP_INT_SUB: case ARMJIT_OP_INT_MUL:
+  case ARMJIT_OP_INT_AND: case ARMJIT_OP_INT_OR: case ARMJIT_OP_INT_XOR:
+  case ARMJIT_OP_INT_LSHIFT: case ARMJIT_OP_INT_RSHIFT: case ARMJIT_OP_UINT_RSHIFT:
+  case ARMJIT_OP_INT_LT: case ARMJIT_OP_INT_LE: case ARMJIT_OP_INT_EQ: case ARMJIT_OP_INT_NE:
+  case ARMJIT_OP_INT_GT: case ARMJIT_OP_INT_GE: case ARMJIT_OP_UINT_LT: case ARMJIT_OP_UINT_LE:
+  case ARMJIT_OP_UINT_GT: case ARMJIT_OP_UINT_GE:
+    return true;
+  default:
+    return false;
+  }
+}
+
+static bool rt_identity(unsigned opc, int32_t k, bool first) {
+  switch (opc) {
+  case ARMJIT_OP_INT_ADD: case ARMJIT_OP_INT_OR: case ARMJIT_OP_INT_XOR: return k == 0;
+  case ARMJIT_OP_INT_SUB: case ARMJIT_OP_INT_LSHIFT: case ARMJIT_OP_INT_RSHIFT:
+  case ARMJIT_OP_UINT_RSHIFT: return k == 0 && !first;
+  case ARMJIT_OP_INT_AND: return k == -1;
+  case ARMJIT_OP_INT_MUL: return k == 1;
+  default: return false;
+  }
+}
+
+uint32_t rt_count_known(const rt_trace *g) {
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < g->nops; i++) {
+    const rt_op *op = &g->ops[i];
+    if (op->dead) continue;
+    if (op->opc == ARMJIT_OP_GUARD_TRUE || op->opc == ARMJIT_OP_GUARD_FALSE) {
+      int32_t v = op->a[0];
+      if (v < 0 || g->vtype[v] != ARMJIT_INT) continue;
+      bool used = rt_in_list(g, op, v);
+      for (uint32_t j = i + 1; j < g->nops && !used && g->ops[j].opc != ARMJIT_OP_LABEL; j++)
+        used = !g->ops[j].dead && rt_uses(g, &g->ops[j], v);
+      n += used;
+    } else if (op->na == 2 && rt_folds(op->opc)) {
+      bool k0 = RT_IS_CONST(op->a[0]), k1 = RT_IS_CONST(op->a[1]);
+      int32_t v0 = k0 ? g->consts[RT_CONST_INDEX(op->a[0])].v.i : 0;
+      int32_t v1 = k1 ? g->consts[RT_CONST_INDEX(op->a[1])].v.i : 0;
+      n += (k0 && k1) || (k0 && rt_identity(op->opc, v0, true)) ||
+           (k1 && rt_identity(op->opc, v1, false));
+    }
+  }
+  return n;
+}
+
+uint32_t rt_count_mla(const rt_trace *g) {
+  uint32_t n = 0;
+  for (uint32_t i = 0; i + 1 < g->nops; i++) {
+    const rt_op *m = &g->ops[i], *u = &g->ops[i + 1];
+    if (m->dead || u->dead || m->opc != ARMJIT_OP_FLOAT_MUL || u->opc != ARMJIT_OP_FLOAT_ADD ||
+        u->a[1] != m->res || u->a[0] == m->res)
+      continue;
+    bool more = RT_IS_CONST(u->a[0]);  /* the product or acc used again */
+    for (uint32_t j = i + 2; j < g->nops && !more; j++)
+      more = !g->ops[j].dead &&
+             (rt_uses(g, &g->ops[j], m->res) || rt_uses(g, &g->ops[j], u->a[0]));
+    n += !more;
+  }
+  return n;
+}
+
 uint32_t rt_count_gc_ops(const rt_trace *g) {
   static const bool gc[ARMJIT_OP__COUNT] = {
 #define RT_GC(name, text, args, r, flags) [ARMJIT_OP_##name] = true,

@@ -223,6 +223,15 @@ int32_t rt_exit_op(const rt_trace *g, int exit_id);
 bool rt_uses_wide(const rt_trace *g);
 /* How many ops of g are of the ARMJIT_OPS_PYPY group (docs/ir.md §2.8). */
 uint32_t rt_count_pypy_ops(const rt_trace *g);
+/* The values the compiler knows before lowering (src/cg/cg_known.c) that
+ * the trace gives it: guard_true/guard_false on an int value used again
+ * (after the guard or in its own fail args), and int ops of two constants
+ * or with an identity constant (x + 0, x & -1, ...). */
+uint32_t rt_count_known(const rt_trace *g);
+/* float_add(acc, float_mul(x, y)) right after the multiply, the product
+ * and acc (a variable) used there for the last time: the compiler's vmla
+ * (src/cg/cg_fold.c). */
+uint32_t rt_count_mla(const rt_trace *g);
 
 /* How many ops of g are GC ops (docs/ir.md §15: allocations, barriers,
  * keepalive). */

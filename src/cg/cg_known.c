@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/* Values known before lowering: a forward walk over the trace, before the
+ * longevity pre-pass, that replaces uses of an int value whose value is
+ * known by that value.  Known are
+ *
+ *   after guard_true(c), c a compare (0/1):   c is 1
+ *   after guard_false(x), any int x:          x is 0
+ *   at guard_true(x)'s own exit, any int x:   x is 0
+ *   at guard_false(c)'s own exit, c a compare: c is 1
+ *   an int op of two constants (ir_sem_int2): the constant it computes
+ *   x + 0, x - 0, x | 0, x ^ 0, x << 0, x >> 0, x & -1, x * 1, x | x, x & x:
+ *                                             x
+ *
+ * and the uses replaced are the arguments of the ops that take a constant
+ * wherever they take an int (int arithmetic, compares and casts, memory
+ * ops, calls: takes_consts), the fail args of guards and the arguments
+ * of jump and finish.  A compare whose other uses all go is then fused into its guard
+ * (one `cmp; b<cc>` instead of `cmp; mov; mov<cc>; cmp #0; b<cc>`), and an
+ * op whose uses all go is dead for the pre-pass (ra_live_build).  A label
+ * forgets everything: after it, its arguments are the loop's variables.
+ * Labels' own arguments are never replaced.
+ *
+ * The walk works on a copy of the trace header with copies of the
+ * argument pool and the constant table (made on the first replacement),
+ * which every later stage of the compile reads instead of the trace. */
+#include "cg/cg_internal.h"
+#include "ir/sem.h"
+
+#include <string.h>
+
+/* Ops whose int arguments may be constants or values alike. */
+static bool takes_consts(unsigned opc) {
+  unsigned f = ir_info(opc)->flags;
+  if (ir_sem_int2(opc, 0, 1, &(int32_t){0})) return true;
+  if ((f & (ARMJIT_OPF_LOAD | ARMJIT_OPF_STORE)) && !(f & ARMJIT_OPF_GC)) return true;
+  switch (opc) {
+  case ARMJIT_OP_INT_ADD_OVF: case ARMJIT_OP_INT_SUB_OVF: case ARMJIT_OP_INT_MUL_OVF:
+  case ARMJIT_OP_INT_NEG: case ARMJIT_OP_INT_INVERT: case ARMJIT_OP_INT_FORCE_GE_ZERO:
+  case ARMJIT_OP_INT_IS_TRUE: case ARMJIT_OP_INT_IS_ZERO: case ARMJIT_OP_CAST_INT_TO_FLOAT:
+  case ARMJIT_OP_CALL: case ARMJIT_OP_CALL_MAY_FORCE:
+    return true;
+  default:
+    return false;
+  }
+}
+
+typedef struct {
+  cg *c;
+  armjit_trace *t;      /* the copy (c->known_t) */
+  const armjit_trace *orig;
+  ir_ref *known;        /* per value: its replacement, IR_NONE */
+  uint32_t *set;        /* values with a replacement (to forget at labels) */
+  uint32_t nset;
+  ir_ref k[2];          /* the constants 0 and 1, once made */
+  bool copied, nomem;
+} kw;
+
+static bool copy_arrays(kw *w) {
+  if (w->copied) return true;
+  armjit_ctx *ctx = w->c->ctx;
+  const armjit_trace *o = w->orig;
+  ir_ref *refs = ajx_alloc(ctx, (o->nrefs ? o->nrefs : 1) * sizeof *refs);
+  ir_const *consts = ajx_alloc(ctx, (o->nconsts + 16) * sizeof *consts);
+  if (!refs || !consts) {
+    ajx_free(ctx, refs);
+    ajx_free(ctx, consts);
+    w->nomem = true;
+    return false;
+  }
+  if (o->nrefs) memcpy(refs, o->refs, o->nrefs * sizeof *refs);
+  if (o->nconsts) memcpy(consts, o->consts, o->nconsts * sizeof *consts);
+  w->t->refs = refs;
+  w->t->consts = consts;
+  w->t->capconsts = o->nconsts + 16;
+  w->c->known_refs = refs;
+  w->c->known_consts = consts;
+  w->copied = true;
+  return true;
+}
+
+/* The int constant v: a new entry of the copy's table (0 and 1 once). */
+static ir_ref int_const(kw *w, int32_t v) {
+  if ((v == 0 || v == 1) && w->k[v] != IR_NONE) return w->k[v];
+  if (!copy_arrays(w)) return IR_NONE;
+  armjit_trace *t = w->t;
+  if (t->nconsts == t->capconsts) {
+    uint32_t cap = t->capconsts * 2;
+    ir_const *n = ajx_realloc(w->c->ctx, t->consts, cap * sizeof *n);
+    if (!n) { w->nomem = true; return IR_NONE; }
+    t->consts = w->c->known_consts = n;
+    t->capconsts = cap;
+  }
+  ir_const *k = &t->consts[t->nconsts];
+  memset(k, 0, sizeof *k);
+  k->type = ARMJIT_INT;
+  k->v.i = v;
+  ir_ref r = IR_CONST(t->nconsts++);
+  if (v == 0 || v == 1) w->k[v] = r;
+  return r;
+}
+
+static void know(kw *w, ir_ref v, ir_ref to) {
+  if (to == IR_NONE) return;
+  if (w->known[v] == IR_NONE) w->set[w->nset++] = (uint32_t)v;
+  w->known[v] = to;
+}
+
+/* Replace known values in refs [at, at+n) of the copy; `except` (a value)
+ * becomes `as` instead. */
+static void rewrite(kw *w, uint32_t at, uint32_t n, ir_ref except, ir_ref as) {
+  for (uint32_t k = 0; k < n; k++) {
+    ir_ref r = ir_refs_at(w->t, at)[k];
+    if (r < 0) continue;
+    ir_ref to = r == except ? as : w->known[r];
+    if (to == IR_NONE || !copy_arrays(w)) continue;
+    w->t->refs[at + k] = to;
+  }
+}
+
+static bool is_cmp(const armjit_trace *t, ir_ref v) {
+  return v >= 0 && t->vdef[v] >= 0 &&
+         (ir_info(t->ops[t->vdef[v]].opc)->flags & ARMJIT_OPF_CMP) != 0;
+}
+
+/* What int op `op` of a and b (after replacement) is known to be. */
+static ir_ref fold(kw *w, const ir_op *op, ir_ref a, ir_ref b) {
+  const armjit_trace *t = w->t;
+  bool ka = IR_IS_CONST(a), kb = IR_IS_CONST(b);
+  int32_t va = ka ? ir_const_of(t, a)->v.i : 0, vb = kb ? ir_const_of(t, b)->v.i : 0, r;
+  if (ka && kb) return ir_sem_int2(op->opc, va, vb, &r) ? int_const(w, r) : IR_NONE;
+  switch (op->opc) {
+  case ARMJIT_OP_INT_ADD: case ARMJIT_OP_INT_OR: case ARMJIT_OP_INT_XOR:
+    if (kb && vb == 0) return a;
+    if (ka && va == 0) return b;
+    if (op->opc == ARMJIT_OP_INT_OR && a == b) return a;
+    return IR_NONE;
+  case ARMJIT_OP_INT_SUB: case ARMJIT_OP_INT_LSHIFT: case ARMJIT_OP_INT_RSHIFT:
+  case ARMJIT_OP_UINT_RSHIFT:
+    return kb && vb == 0 ? a : IR_NONE;
+  case ARMJIT_OP_INT_AND:
+    if (kb && vb == -1) return a;
+    if (ka && va == -1) return b;
+    return a == b ? a : IR_NONE;
+  case ARMJIT_OP_INT_MUL:
+    if (kb && vb == 1) return a;
+    return ka && va == 1 ? b : IR_NONE;
+  default:
+    return IR_NONE;
+  }
+}
+
+armjit_status cg_known_values(cg *c) {
+  const armjit_trace *o = c->t;
+  kw w = {c, &c->known_t, o, NULL, NULL, 0, {IR_NONE, IR_NONE}, false, false};
+  c->known_t = *o;
+  w.known = ajx_alloc(c->ctx, (o->nvals ? o->nvals : 1) * sizeof *w.known);
+  w.set = ajx_alloc(c->ctx, (o->nvals ? o->nvals : 1) * sizeof *w.set);
+  if (!w.known || !w.set) {
+    ajx_free(c->ctx, w.known);
+    ajx_free(c->ctx, w.set);
+    return ARMJIT_E_NOMEM;
+  }
+  for (uint32_t v = 0; v < o->nvals; v++) w.known[v] = IR_NONE;
+  for (uint32_t i = 0; i < o->nops && !w.nomem; i++) {
+    const ir_op *op = &o->ops[i];
+    if (op->opc == ARMJIT_OP_LABEL) {
+      while (w.nset) w.known[w.set[--w.nset]] = IR_NONE;
+      continue;
+    }
+    if (takes_consts(op->opc) || op->opc == ARMJIT_OP_JUMP || op->opc == ARMJIT_OP_FINISH)
+      rewrite(&w, op->args, op->nargs, IR_NONE, IR_NONE);
+    if (ir_is_guard(op->opc)) {
+      ir_ref g = IR_NONE, at_exit = IR_NONE, after = IR_NONE;
+      if (op->opc == ARMJIT_OP_GUARD_TRUE || op->opc == ARMJIT_OP_GUARD_FALSE) {
+        g = ir_args(o, op)[0];
+        bool cmp = is_cmp(o, g), want = op->opc == ARMJIT_OP_GUARD_TRUE;
+        if (g >= 0 && o->vtype[g] == ARMJIT_INT) {
+          if (want || cmp) at_exit = int_const(&w, want ? 0 : 1);
+          if (!want || cmp) after = int_const(&w, want ? 1 : 0);
+        }
+      }
+      rewrite(&w, op->fail, op->nfail, at_exit == IR_NONE ? IR_NONE : g, at_exit);
+      if (after != IR_NONE) know(&w, g, after);
+      continue;
+    }
+    if (op->nargs == 2 && op->res >= 0 && op->type == ARMJIT_INT &&
+        ir_sem_int2(op->opc, 0, 1, &(int32_t){0})) {
+      const ir_ref *a = ir_refs_at(w.t, op->args);
+      know(&w, op->res, fold(&w, op, a[0], a[1]));
+    }
+  }
+  ajx_free(c->ctx, w.known);
+  ajx_free(c->ctx, w.set);
+  if (w.nomem) return ARMJIT_E_NOMEM;
+  c->t = &c->known_t;
+  return ARMJIT_OK;
+}
