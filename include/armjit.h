@@ -74,9 +74,14 @@ enum {
   ARMJIT_STACK_CHECK = 1u << 6,   /* loops check sp at entry (armjit_ctx_set_stack_limit) */
   ARMJIT_INTERRUPTIBLE = 1u << 7, /* jumps check the interrupt word (armjit_ctx_interrupt_word) */
   ARMJIT_COUNTERS = 1u << 8,      /* loops count their entries and labels (armjit_loop_count) */
-  ARMJIT_NO_LISTING = 1u << 9     /* loops keep no copy of their trace: armjit_loop_dis
+  ARMJIT_NO_LISTING = 1u << 9,    /* loops keep no copy of their trace: armjit_loop_dis
                                      names ops by number instead of their text (compiling
                                      skips the copy, a few percent of its time) */
+  ARMJIT_AEABI_HELPERS = 1u << 10 /* method-compiled code calls libgcc's run-time ABI
+                                     functions (__aeabi_ldivmod, ...) for the operations
+                                     it does not inline, instead of carrying its own
+                                     copies of armjit's helpers (docs/object.md,
+                                     "Run-time helpers") */
 };
 
 /* The largest code arena: any B/BL in it reaches any other address in it

@@ -3,10 +3,12 @@
  *
  *   armjit mc run FILE --call NAME [ARGS...] [--interp [--max-steps N]]
  *                 [--no-idiv] [--random-ra SEED]
- *   armjit mc dis FILE [--abi hard|soft] [--features LIST] [--no-idiv] [--random-ra SEED]
+ *   armjit mc dis FILE [--abi hard|soft] [--features LIST] [--no-idiv] [--helpers builtin|aeabi]
+ *                 [--random-ra SEED]
  *   armjit mc print FILE
  *   armjit mc image FILE --text ADDR [--data ADDR] ... -o OUT.bin
- *   armjit mc obj FILE [--abi hard|soft] [--features LIST] [--no-idiv] [--gnu-stack] -o OUT.o
+ *   armjit mc obj FILE [--abi hard|soft] [--features LIST] [--no-idiv] [--helpers builtin|aeabi]
+ *                 [--gnu-stack] -o OUT.o
  *
  * FILE is a module in the method IR's text form (docs/mir.md).  `run`
  * calls NAME with ARGS, read by the parameter types, and prints the result.
@@ -31,7 +33,7 @@ typedef struct {
   int nargs;
   char *allocs[32];
   int nallocs;
-  bool interp, no_idiv, random_ra;
+  bool interp, no_idiv, random_ra, aeabi;
   uint32_t seed;
   uint64_t max_steps;
   const char *abi, *features;
@@ -41,7 +43,7 @@ static const char mc_usage[] =
     "usage: armjit mc run FILE [--alloc NAME=SPEC]... --call NAME [ARGS...]\n"
     "                     [--interp [--max-steps N]] [--no-idiv] [--random-ra SEED]\n"
     "       armjit mc dis FILE [--abi hard|soft] [--features LIST] [--no-idiv]\n"
-    "                     [--random-ra SEED]\n"
+    "                     [--helpers builtin|aeabi] [--random-ra SEED]\n"
     "       armjit mc print FILE\n"
     "       armjit mc image FILE --text ADDR ... -o OUT.bin   (armjit mc image --help)\n"
     "       armjit mc obj FILE [--abi hard|soft] ... -o OUT.o   (armjit mc obj --help)\n"
@@ -60,6 +62,7 @@ static const char mc_usage[] =
     "         of vfpv3 d32 neon idiv, or none\n"
     "  print  parse the module and print it back in canonical form\n"
     "  --no-idiv        never use SDIV/UDIV (call the division helpers)\n"
+    "  --helpers builtin|aeabi  dis: the run-time helpers (armjit mc obj --help)\n"
     "  --random-ra SEED randomize register allocation (testing)\n";
 
 static int mc_fail(FILE *err, const char *file, const char *fmt, ...)
@@ -138,6 +141,9 @@ static int mc_parse_args(int argc, char **argv, mc_opts *o, FILE *err) {
         return mc_fail(err, "armjit mc", "--max-steps needs a count, not '%s'", argv[i]);
     } else if ((run || dis) && strcmp(a, "--no-idiv") == 0) {
       o->no_idiv = true;
+    } else if (dis && strcmp(a, "--helpers") == 0 && i + 1 < argc &&
+               (strcmp(argv[i + 1], "builtin") == 0 || strcmp(argv[i + 1], "aeabi") == 0)) {
+      o->aeabi = strcmp(argv[++i], "aeabi") == 0;
     } else if ((run || dis) && strcmp(a, "--random-ra") == 0 && i + 1 < argc) {
       uint64_t s;
       if (!parse_u64(argv[++i], UINT32_MAX, &s))
@@ -169,6 +175,7 @@ static int mc_parse_args(int argc, char **argv, mc_opts *o, FILE *err) {
 static int mc_options(const mc_opts *o, armjit_options *jo, FILE *err) {
   memset(jo, 0, sizeof *jo);
   if (o->no_idiv) jo->flags |= ARMJIT_NO_IDIV;
+  if (o->aeabi) jo->flags |= ARMJIT_AEABI_HELPERS;
   if (o->random_ra) {
     jo->flags |= ARMJIT_RANDOM_RA;
     jo->seed = o->seed;
@@ -398,6 +405,9 @@ static int mc_open(const mc_opts *o, const char **file, char **text, armjit_ctx 
 static bool mc_target_arg(mc_opts *o, int argc, char **argv, int *i) {
   const char *a = argv[*i];
   if (strcmp(a, "--no-idiv") == 0) o->no_idiv = true;
+  else if (strcmp(a, "--helpers") == 0 && *i + 1 < argc &&
+           (strcmp(argv[*i + 1], "builtin") == 0 || strcmp(argv[*i + 1], "aeabi") == 0))
+    o->aeabi = strcmp(argv[++*i], "aeabi") == 0;
   else if (strcmp(a, "--abi") == 0 && *i + 1 < argc) o->abi = argv[++*i];
   else if (strcmp(a, "--features") == 0 && *i + 1 < argc) o->features = argv[++*i];
   else return false;
@@ -415,7 +425,8 @@ static const char mc_image_usage[] =
     "usage: armjit mc image FILE --text ADDR [--rodata ADDR] [--data ADDR] [--bss ADDR]\n"
     "                       [--section NAME=ADDR]... [--sym NAME=ADDR]...\n"
     "                       [--chain-fixups] [--no-veneers] [--map]\n"
-    "                       [--abi hard|soft] [--features LIST] [--no-idiv] -o OUT.bin\n"
+    "                       [--abi hard|soft] [--features LIST] [--no-idiv]\n"
+    "                       [--helpers builtin|aeabi] -o OUT.bin\n"
     "\n"
     "Compile the module FILE and link it for fixed addresses (docs/object.md,\n"
     "\"Flat images\").  OUT.bin holds the sections with bytes (all but .bss) as\n"
@@ -430,7 +441,9 @@ static const char mc_image_usage[] =
     "  --chain-fixups     leave MOVW/MOVT pairs to unknown externs chained for the\n"
     "                     loader __armjit_fixup in the image (--map lists them)\n"
     "  --no-veneers       a call out of +-32 MiB is an error instead of a veneer\n"
-    "  --map              print the image's map: sections, symbols, veneers, chain\n";
+    "  --map              print the image's map: sections, symbols, veneers, chain\n"
+    "  --helpers builtin|aeabi   as for armjit mc obj (aeabi: give the __aeabi_*\n"
+    "                     functions' addresses with --sym)\n";
 
 #define MC_IMAGE_MAX_SPAN (256u << 20) /* largest OUT.bin written */
 
@@ -595,7 +608,7 @@ done:
 /* ---- armjit mc obj ------------------------------------------------------------------ */
 static const char mc_obj_usage[] =
     "usage: armjit mc obj FILE [--abi hard|soft] [--features LIST] [--no-idiv]\n"
-    "                     [--gnu-stack] -o OUT.o\n"
+    "                     [--helpers builtin|aeabi] [--gnu-stack] -o OUT.o\n"
     "\n"
     "Compile the module FILE to an ELF32 relocatable object for a static linker\n"
     "(arm-none-eabi-ld, arm-linux-gnueabihf-gcc; docs/object.md, \"ELF objects\"):\n"
@@ -606,6 +619,11 @@ static const char mc_obj_usage[] =
     "  --features LIST  the CPU features: a comma list of vfpv3 d32 neon idiv,\n"
     "                   or none (default: this machine's)\n"
     "  --no-idiv        never use SDIV/UDIV (call the division helpers)\n"
+    "  --helpers builtin|aeabi  the run-time helpers (i64 division, variable i64\n"
+    "                   shifts, i64<->float, frem; i32 division without IDIV):\n"
+    "                   builtin (default) puts a local copy of each one the code\n"
+    "                   calls into the object; aeabi calls libgcc's __aeabi_*\n"
+    "                   functions instead (link with libgcc; frem stays builtin)\n"
     "  --gnu-stack      add an empty .note.GNU-stack (no executable stack), as\n"
     "                   GNU/Linux linkers expect; not for bare metal, where\n"
     "                   arm-none-eabi-gcc's objects have none\n";

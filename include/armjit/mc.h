@@ -506,8 +506,10 @@ void armjit_mcode_free(armjit_mcode *c);
  * (R_ARM_CALL, R_ARM_JUMP24, R_ARM_MOVW_ABS_NC, R_ARM_MOVT_ABS,
  * R_ARM_ABS32; addends in the fields; never R_ARM_PC24), .symtab with $a/$d
  * mapping symbols, the functions as sized STT_FUNC symbols (global) and
- * every extern (and run-time helper, __armjit_mc_*) it uses as an
- * undefined symbol.  What exceptions add: __armjit_throw and
+ * every extern it uses as an undefined symbol.  The run-time helpers the
+ * code calls (i64 division, ...; docs/object.md, "Run-time helpers") are
+ * local functions of .text compiled into the object, or with
+ * ARMJIT_AEABI_HELPERS undefined __aeabi_* symbols for libgcc.  What exceptions add: __armjit_throw and
  * __armjit_trap_svc, weak functions (every module's copy is the same code,
  * so objects of several modules link into one image), and the module's
  * function table record in section armjit_fntab (local __armjit_fntab),

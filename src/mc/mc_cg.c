@@ -477,7 +477,7 @@ armjit_status mc_fn_compile(mc_mod *mm, const armjit_module *m, uint32_t sym, a3
   c.ctx = m->ctx;
   c.b = b;
   c.abi = m->ctx->abi;
-  c.idiv = (m->ctx->features & A32_FEAT_IDIV) && !(m->ctx->opts.flags & ARMJIT_NO_IDIV);
+  c.idiv = mc_ctx_idiv(m->ctx);
   c.op_off = op_off;
   c.tail = tail;
   c.kind = c.fn->kind;

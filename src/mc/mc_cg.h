@@ -168,8 +168,12 @@ static inline uint8_t mc_stype(unsigned t) {
   }
 }
 
-/* The helper op lowers to (a call), or -1 when it is inlined. */
+/* The helper op lowers to (a call), or -1 when it is inlined; the same
+ * for an op of fn compiled with or without SDIV/UDIV (mc_fn_idiv). */
 int mc_op_helper(const mc_fn *c, const mir_op *op);
+int mc_op_helper_of(const mir_func *fn, const mir_op *op, bool idiv);
+/* Does the context's code use SDIV/UDIV? */
+bool mc_ctx_idiv(const armjit_ctx *ctx);
 /* Does the op call (a call op or a helper)? */
 bool mc_op_calls(const mc_fn *c, const mir_op *op);
 
@@ -275,8 +279,13 @@ a32_label mc_mod_label(mc_mod *mm, uint32_t s);
  * movw/movt ip, #s ; blx ip (sections may be placed apart; ip is free at
  * calls). */
 void mc_mod_call(mc_mod *mm, a32_buf *b, uint32_t from, uint32_t s);
-/* The a32 symbol of helper h. */
-a32_sym mc_mod_helper_sym(mc_mod *mm, mc_helper h);
+/* Call helper h (its arguments in place) from code of function `from`
+ * (UINT32_MAX: the module's own code in .text): the builtin copy in .text
+ * (BL from .text, else movw/movt ip + blx ip), or under ARMJIT_AEABI_HELPERS
+ * its AEABI function (movw/movt ip, #sym; blx ip: libgcc may be Thumb). */
+void mc_mod_helper_call(mc_mod *mm, a32_buf *b, uint32_t from, mc_helper h);
+/* Is helper h an AEABI call here (its checks are the caller's)? */
+bool mc_mod_helper_aeabi(const mc_mod *mm, mc_helper h);
 /* Compile function `sym` of m into b: its constant pool, then its code at
  * its label (*entry gets the offset); op_off[op] gets each op's first
  * offset, *tail the epilogue's; on failure msg names it. */

@@ -12,8 +12,9 @@
  *                             (soft-float, helpers): after the move, which
  *                             reads the core registers' old values
  *   bl    f                   a function of the module (A32, in reach)
- *   movw/movt ip, #sym        an extern or a helper: C may be Thumb, so
- *   blx   ip                  never BL
+ *   movw/movt ip, #sym        an extern or an AEABI helper: C may be
+ *   blx   ip                  Thumb, so never BL (a builtin helper: bl,
+ *                             with checks around AEABI ones, helper_call)
  *   pop {ip}; pop {lr}; blx lr   call_ind (hidden in ip; a target in a
  *                             callee-saved register is used in place)
  *   result: r0, r0:r1, d0, s0 (or vmov from core registers) to its home
@@ -149,6 +150,117 @@ static void take_result(mc_fn *c, const mir_op *op, armjit_abi abi, bool helper)
   mc_move(c, h, src);
 }
 
+/* An out-of-range float -> i64 conversion (AEABI leaves it undefined):
+ * NaN -> 0, else MAX / MIN by the sign (signed) or all ones (unsigned;
+ * negatives never get here).  ip holds the exponent, `hw` the word with
+ * the sign and exponent (r1 for f64, r0 for f32); to `done`.
+ *       movw  lr, #0x7ff                 ; (f32: 0xff) NaN or infinity?
+ *       cmp   ip, lr
+ *       bne   1f
+ *       orrs  ip, r0, r1, lsl #12        ; f64's fraction (f32: lsls ip, r0, #9)
+ *       movne r0, #0
+ *       movne r1, #0
+ *       bne   done                       ; NaN: 0
+ *   1:  asr   lr, hw, #31                ; signed: r0:r1 = MAX + (x < 0)
+ *       mvn   r0, lr
+ *       eor   r1, r0, #0x80000000
+ *       (unsigned: mvn r0, #0; mvn r1, #0)
+ *       b     done                                                          */
+static void f2i_saturate(mc_fn *c, bool f64, bool sign, a32_label done) {
+  a32_buf *b = c->b;
+  a32_label inf = a32_label_new(b);
+  a32_reg hw = f64 ? A32_R1 : A32_R0;
+  a32_movw(b, A32_AL, MC_T1, f64 ? 0x7ff : 0xff);
+  a32_dp(b, A32_AL, A32_CMP, true, 0, MC_T0, a32_r(MC_T1));
+  a32_b(b, A32_NE, inf);
+  if (f64) a32_dp(b, A32_AL, A32_ORR, true, MC_T0, A32_R0, a32_rsi(A32_R1, A32_LSL, 12));
+  else a32_shift_imm(b, A32_AL, A32_LSL, true, MC_T0, A32_R0, 9);
+  a32_dp(b, A32_NE, A32_MOV, false, A32_R0, 0, a32_imm(0));
+  a32_dp(b, A32_NE, A32_MOV, false, A32_R1, 0, a32_imm(0));
+  a32_b(b, A32_NE, done);
+  a32_label_bind(b, inf);
+  if (sign) {
+    a32_shift_imm(b, A32_AL, A32_ASR, false, MC_T1, hw, 31);
+    a32_dp(b, A32_AL, A32_MVN, false, A32_R0, 0, a32_r(MC_T1));
+    a32_dp(b, A32_AL, A32_EOR, false, A32_R1, A32_R0, a32_imm(0x80000000u));
+  } else {
+    a32_dp(b, A32_AL, A32_MVN, false, A32_R0, 0, a32_imm(0));
+    a32_dp(b, A32_AL, A32_MVN, false, A32_R1, 0, a32_imm(0));
+  }
+  a32_b(b, A32_AL, done);
+}
+
+/* Helper h with its arguments in r0-r3 (the soft-float AAPCS), the result
+ * to r0 / r0:r1.  A builtin copy is simply called (mc_mod_helper_call);
+ * an AEABI function gets the checks of its fix kind (mc_helpers.h), which
+ * keep the IR's meaning where the run-time ABI leaves it open or differs:
+ *   DIV32  cmp r1, #0; moveq r0, #0; beq 1f; CALL; 1:          x / 0 = 0
+ *   REM32  cmp r1, #0; beq 1f; CALL; mov r0, r1; 1:            x % 0 = x
+ *   DIV64  orrs ip, r2, r3; moveq r0, #0; moveq r1, #0; beq 1f; CALL; 1:
+ *   REM64  orrs ip, r2, r3; beq 1f; CALL; mov r0, r2; mov r1, r3; 1:
+ *   SHIFT  and r2, r2, #63; CALL                               count & 63
+ *   D2L .. F2UL (f64: hw = r1, exponent at bit 20, 11 bits, bias 1023;
+ *          f32: hw = r0, at bit 23, 8 bits, bias 127)
+ *          [unsigned: tst hw, #0x80000000; movne r0, #0; movne r1, #0;
+ *           bne 1f]                                  negatives, -0: 0
+ *          ubfx ip, hw, #at, #bits; movw lr, #(bias + 63, unsigned + 64)
+ *          cmp ip, lr; blo 2f                        in range: AEABI's result
+ *          (f2i_saturate); 2: CALL; 1:
+ * MIN / -1 and MIN % -1 need nothing: libgcc's functions work on the
+ * magnitudes and give MIN and 0, as the IR does (the tests check it). */
+static void helper_call(mc_fn *c, mc_helper h) {
+  a32_buf *b = c->b;
+  mc_aeabi_fix fix = mc_mod_helper_aeabi(c->mm, h) ? mc_helper_get(h)->fix : MC_AE_NONE;
+  a32_label done = a32_label_new(b);
+  switch (fix) {
+  case MC_AE_DIV32:
+  case MC_AE_REM32:
+    a32_dp(b, A32_AL, A32_CMP, true, 0, A32_R1, a32_imm(0));
+    if (fix == MC_AE_DIV32) a32_dp(b, A32_EQ, A32_MOV, false, A32_R0, 0, a32_imm(0));
+    a32_b(b, A32_EQ, done);
+    break;
+  case MC_AE_DIV64:
+  case MC_AE_REM64:
+    a32_dp(b, A32_AL, A32_ORR, true, MC_T0, A32_R2, a32_r(A32_R3));
+    if (fix == MC_AE_DIV64) {
+      a32_dp(b, A32_EQ, A32_MOV, false, A32_R0, 0, a32_imm(0));
+      a32_dp(b, A32_EQ, A32_MOV, false, A32_R1, 0, a32_imm(0));
+    }
+    a32_b(b, A32_EQ, done);
+    break;
+  case MC_AE_SHIFT: a32_dp(b, A32_AL, A32_AND, false, A32_R2, A32_R2, a32_imm(63)); break;
+  case MC_AE_D2L:
+  case MC_AE_D2UL:
+  case MC_AE_F2L:
+  case MC_AE_F2UL: {
+    bool f64 = fix == MC_AE_D2L || fix == MC_AE_D2UL, sign = fix == MC_AE_D2L || fix == MC_AE_F2L;
+    a32_reg hw = f64 ? A32_R1 : A32_R0;
+    a32_label call = a32_label_new(b);
+    if (!sign) {
+      a32_dp(b, A32_AL, A32_TST, true, 0, hw, a32_imm(0x80000000u));
+      a32_dp(b, A32_NE, A32_MOV, false, A32_R0, 0, a32_imm(0));
+      a32_dp(b, A32_NE, A32_MOV, false, A32_R1, 0, a32_imm(0));
+      a32_b(b, A32_NE, done);
+    }
+    a32_bitfield(b, A32_AL, A32_UBFX, MC_T0, hw, f64 ? 20 : 23, f64 ? 11 : 8);
+    a32_movw(b, A32_AL, MC_T1, (f64 ? 1023 : 127) + (sign ? 63 : 64));
+    a32_dp(b, A32_AL, A32_CMP, true, 0, MC_T0, a32_r(MC_T1));
+    a32_b(b, A32_LO, call);
+    f2i_saturate(c, f64, sign, done);
+    a32_label_bind(b, call);
+    break;
+  }
+  default: break;
+  }
+  mc_mod_helper_call(c->mm, b, c->sym, h);
+  if (fix == MC_AE_REM32) a32_dp(b, A32_AL, A32_MOV, false, A32_R0, 0, a32_r(A32_R1));
+  if (fix == MC_AE_REM64) {
+    a32_dp(b, A32_AL, A32_MOV, false, A32_R0, 0, a32_r(A32_R2));
+    a32_dp(b, A32_AL, A32_MOV, false, A32_R1, 0, a32_r(A32_R3));
+  }
+  a32_label_bind(b, done);
+}
+
 static void emit_call(mc_fn *c, const mir_op *op) {
   call_args a;
   if (!call_signature(c, op, &a)) return;
@@ -204,8 +316,7 @@ static void emit_call(mc_fn *c, const mir_op *op) {
   }
 
   if (helper >= 0) {
-    a32_mov_sym_abs(c->b, A32_AL, MC_T0, mc_mod_helper_sym(c->mm, (mc_helper)helper), 0);
-    a32_blx(c->b, A32_AL, MC_T0);
+    helper_call(c, (mc_helper)helper);
   } else if (!ind) {
     const mir_sym *s = &c->m->syms[op->sym];
     if (s->kind == MIR_SYM_FUNC) {

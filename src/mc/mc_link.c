@@ -5,10 +5,12 @@
  * per-op offsets for listings, data sections), and load it: the data into
  * memory of the context's allocator, the code linked at its place in the
  * context's code arena, resolving data by name, externs from the context's
- * symbols and the helpers (mc_helpers.h) from the library itself, then
- * hand out function and data pointers by name. */
+ * symbols, then hand out function and data pointers by name.  The
+ * run-time helpers the code calls (mc_helpers.h) are compiled into .text
+ * from the builtin helpers' module, or called as AEABI functions. */
 #include "mc/mc_obj.h"
 #include "mc/mc_subr.h"
+#include "mc/mir_impl.h"
 #include "util/sbuf.h"
 
 #include <stdio.h>
@@ -24,8 +26,13 @@ struct mc_mod {
   a32_buf *b;
   a32_label *label; /* per module symbol: functions' labels */
   a32_sym *sym;     /* per module symbol: externs' symbols, 0 until used */
-  a32_sym helper[MC_NHELPERS];
+  a32_sym helper[MC_NHELPERS]; /* AEABI functions' symbols, 0 until used */
   mc_exc *exc;      /* exceptions: the table and the unwinder, NULL: none */
+  bool aeabi;       /* ARMJIT_AEABI_HELPERS (never for the helpers' own calls) */
+  /* the builtin helpers: the mc_mod of their module (itself for that one),
+   * NULL when the code calls none; there, each helper's function */
+  struct mc_mod *hm;
+  int32_t hsym[MC_NHELPERS];
 };
 
 struct armjit_mcode {
@@ -53,9 +60,97 @@ a32_sym mc_mod_sym(mc_mod *mm, uint32_t s) {
   return mm->sym[s];
 }
 
-a32_sym mc_mod_helper_sym(mc_mod *mm, mc_helper h) {
-  if (!mm->helper[h]) mm->helper[h] = a32_sym_new(mm->b, mc_helper_get(h)->name);
-  return mm->helper[h];
+bool mc_mod_helper_aeabi(const mc_mod *mm, mc_helper h) {
+  return mm->aeabi && mc_helper_get(h)->aeabi;
+}
+
+void mc_mod_helper_call(mc_mod *mm, a32_buf *b, uint32_t from, mc_helper h) {
+  const mc_helper_info *hi = mc_helper_get(h);
+  const mc_mod *hm = mm->hm;
+  if (mc_mod_helper_aeabi(mm, h) || !hm || hm->hsym[h] < 0) {
+    /* (without a builtin copy, which the module's scan always makes, the
+     * name stays undefined) */
+    if (!mm->helper[h]) mm->helper[h] = a32_sym_new(b, mm->aeabi && hi->aeabi ? hi->aeabi : hi->name);
+    a32_mov_sym_abs(b, A32_AL, A32_IP, mm->helper[h], 0);
+    a32_blx(b, A32_AL, A32_IP);
+    return;
+  }
+  a32_label l = hm->label[hm->hsym[h]];
+  const char *here = from == UINT32_MAX ? ".text" : mir_sym_section(&mm->m->syms[from]);
+  if (strcmp(here, ".text") == 0) {
+    a32_bl(b, A32_AL, l);
+  } else {
+    a32_mov_label_abs(b, A32_AL, A32_IP, l);
+    a32_blx(b, A32_AL, A32_IP);
+  }
+}
+
+/* ---- the builtin helpers -------------------------------------------------------------- */
+/* The helpers the code of m calls: need[h] (only the builtin ones). */
+static bool scan_helpers(const armjit_module *m, bool idiv, bool aeabi, bool *need) {
+  bool any = false;
+  for (uint32_t s = 0; s < m->nsyms; s++) {
+    if (m->syms[s].kind != MIR_SYM_FUNC || m->syms[s].fn->raw) continue;
+    const mir_func *fn = m->syms[s].fn;
+    for (uint32_t i = 0; i < fn->nops; i++) {
+      int h = mc_op_helper_of(fn, &fn->ops[i], idiv);
+      if (h < 0 || (aeabi && mc_helper_get((mc_helper)h)->aeabi)) continue;
+      any = need[h] = true;
+    }
+  }
+  return any;
+}
+
+/* The helpers' mc_mod for an object whose code needs the builtin helpers
+ * `need`: their module (o->helpers), a label per function, and want[s]
+ * for the functions to compile — the needed helpers and everything they
+ * call, directly or through helpers of their own.  ARMJIT_E_NOMEM;
+ * ARMJIT_E_INVALID when the object's module has a symbol of a helper's
+ * name. */
+static armjit_status helpers_begin(armjit_object *o, mc_mod *mm, mc_mod *hm, const bool *need,
+                                   bool **want, armjit_error *err) {
+  armjit_ctx *ctx = o->ctx;
+  char msg[200];
+  armjit_module *h = o->helpers = mc_builtin_module(ctx, msg, sizeof msg);
+  if (!h) return ajx_err(err, ARMJIT_E_NOMEM, "%s", msg);
+  for (uint32_t s = 0; s < h->nsyms; s++)
+    if (mir_find_sym(o->m, h->syms[s].name, strlen(h->syms[s].name)) >= 0)
+      return ajx_err(err, ARMJIT_E_INVALID,
+                     "@%s: the name of a run-time helper armjit adds to the object "
+                     "(names __armjit_mc_* are armjit's)", h->syms[s].name);
+  memset(hm, 0, sizeof *hm);
+  hm->m = h;
+  hm->ctx = ctx;
+  hm->b = mm->b;
+  hm->hm = hm;
+  hm->label = ajx_calloc(ctx, h->nsyms, sizeof *hm->label);
+  hm->sym = ajx_calloc(ctx, h->nsyms, sizeof *hm->sym);
+  *want = ajx_calloc(ctx, h->nsyms, sizeof **want);
+  if (!hm->label || !hm->sym || !*want)
+    return ajx_err(err, ARMJIT_E_NOMEM, "out of memory for the run-time helpers");
+  for (int k = 0; k < MC_NHELPERS; k++) {
+    const char *name = mc_helper_get((mc_helper)k)->name;
+    hm->hsym[k] = mir_find_sym(h, name, strlen(name));
+    if (need[k] && hm->hsym[k] >= 0) (*want)[hm->hsym[k]] = true;
+  }
+  for (uint32_t s = 0; s < h->nsyms; s++)
+    if (h->syms[s].kind == MIR_SYM_FUNC) hm->label[s] = a32_label_new(mm->b);
+  bool idiv = mc_ctx_idiv(ctx), grew = true;
+  while (grew) { /* the closure over calls and the helpers' own helpers */
+    grew = false;
+    for (uint32_t s = 0; s < h->nsyms; s++) {
+      if (!(*want)[s]) continue;
+      const mir_func *fn = h->syms[s].fn;
+      for (uint32_t i = 0; i < fn->nops; i++) {
+        const mir_op *op = &fn->ops[i];
+        int k = mc_op_helper_of(fn, op, idiv);
+        int32_t t = op->opc == ARMJIT_MOP_CALL ? op->sym : k >= 0 ? hm->hsym[k] : -1;
+        if (t >= 0 && !(*want)[t]) grew = (*want)[t] = true;
+      }
+    }
+  }
+  mm->hm = hm;
+  return ARMJIT_OK;
 }
 
 void armjit_object_free(armjit_object *o) {
@@ -68,8 +163,33 @@ void armjit_object_free(armjit_object *o) {
   mc_obj_free_data(o);
   ajx_free(o->ctx, o->secs);
   mc_image_free(o->ctx, o->img);
+  armjit_module_free(o->helpers);
   if (o->b) a32_buf_free(o->b);
   ajx_free(o->ctx, o);
+}
+
+/* Compile function s of mm's module into section sec as the object's
+ * next function record. */
+static armjit_status compile_fn(armjit_object *o, mc_mod *mm, uint32_t s, uint32_t sec,
+                                armjit_error *err) {
+  const armjit_module *m = mm->m;
+  mc_fnrec *f = &o->fns[o->nfns++];
+  const mir_func *fn = mir_fn(m, s);
+  f->m = m;
+  f->sym = s;
+  f->sec = sec;
+  f->name = ajx_strdup(o->ctx, m->syms[s].name);
+  f->op_off = ajx_calloc(o->ctx, fn->nops ? fn->nops : 1, sizeof *f->op_off);
+  if (!f->name || !f->op_off) return ajx_err(err, ARMJIT_E_NOMEM, "out of memory compiling the module");
+  f->start = (uint32_t)a32_buf_size(mm->b);
+  char msg[240];
+  armjit_status st = fn->raw ? mc_raw_emit(mm, m, s, mm->b, &f->entry, msg, sizeof msg)
+                             : mc_fn_compile(mm, m, s, mm->b, f->op_off, &f->tail, &f->entry, msg,
+                                             sizeof msg);
+  if (st != ARMJIT_OK) return ajx_err(err, st, "%s", msg);
+  f->end = (uint32_t)a32_buf_size(mm->b);
+  if (fn->raw) f->tail = f->end;
+  return ARMJIT_OK;
 }
 
 armjit_object *armjit_module_compile(armjit_module *m, armjit_error *err) {
@@ -80,24 +200,33 @@ armjit_object *armjit_module_compile(armjit_module *m, armjit_error *err) {
   if (armjit_module_validate(m, err) != ARMJIT_OK) return NULL;
   armjit_ctx *ctx = m->ctx;
   armjit_object *o = ajx_calloc(ctx, 1, sizeof *o);
-  mc_mod mm;
+  mc_mod mm, hm;
   memset(&mm, 0, sizeof mm);
+  memset(&hm, 0, sizeof hm);
+  bool *want = NULL, need[MC_NHELPERS] = {false};
   mm.m = m;
   mm.ctx = ctx;
-  uint32_t nf = 0;
+  mm.aeabi = (ctx->opts.flags & ARMJIT_AEABI_HELPERS) != 0;
+  uint32_t nf = 0, nh = 0;
   for (uint32_t s = 0; s < m->nsyms; s++) nf += m->syms[s].kind == MIR_SYM_FUNC;
   if (!o) goto nomem;
   o->ctx = ctx;
   o->m = m;
   o->b = mm.b = armjit_buf_new(ctx, 4096, 16u << 20);
-  o->fns = ajx_calloc(ctx, nf ? nf : 1, sizeof *o->fns);
   mm.label = ajx_calloc(ctx, m->nsyms ? m->nsyms : 1, sizeof *mm.label);
   mm.sym = ajx_calloc(ctx, m->nsyms ? m->nsyms : 1, sizeof *mm.sym);
-  if (!o->b || !o->fns || !mm.label || !mm.sym) goto nomem;
+  if (!o->b || !mm.label || !mm.sym) goto nomem;
+  if (scan_helpers(m, mc_ctx_idiv(ctx), mm.aeabi, need) &&
+      helpers_begin(o, &mm, &hm, need, &want, err) != ARMJIT_OK)
+    goto fail;
+  for (uint32_t s = 0; mm.hm && s < o->helpers->nsyms; s++) nh += want[s];
+  o->fns = ajx_calloc(ctx, nf + nh ? nf + nh : 1, sizeof *o->fns);
+  if (!o->fns) goto nomem;
   if (mc_exc_used(m) && !(mm.exc = mc_exc_new(ctx, mm.b))) goto nomem;
   if (!mc_obj_alloc_data(o)) goto nomem;
-  /* .text: its functions, then what exceptions add; then each named code
-   * section with its functions and rodata (mc_obj.h) */
+  /* .text: its functions, then what exceptions add, then the builtin
+   * helpers; then each named code section with its functions and rodata
+   * (mc_obj.h) */
   o->secs = ajx_calloc(ctx, nf + 1, sizeof *o->secs);
   if (!o->secs) goto nomem;
   o->secs[o->ncode++] = (mc_osec){".text", MC_LSEC_CODE, 0, 0, 4, NULL};
@@ -125,26 +254,11 @@ armjit_object *armjit_module_compile(armjit_module *m, armjit_error *err) {
         mc_obj_emit_data(o, mm.b, sec, s, mm.label[s]);
         continue;
       }
-      mc_fnrec *f = &o->fns[o->nfns++];
-      const mir_func *fn = mir_fn(m, s);
-      f->sym = s;
-      f->sec = sec;
-      f->name = ajx_strdup(ctx, m->syms[s].name);
-      f->op_off = ajx_calloc(ctx, fn->nops ? fn->nops : 1, sizeof *f->op_off);
-      if (!f->name || !f->op_off) goto nomem;
-      f->start = (uint32_t)a32_buf_size(mm.b);
-      char msg[240];
-      armjit_status st = fn->raw ? mc_raw_emit(&mm, m, s, mm.b, &f->entry, msg, sizeof msg)
-                                 : mc_fn_compile(&mm, m, s, mm.b, f->op_off, &f->tail, &f->entry,
-                                                 msg, sizeof msg);
-      if (st != ARMJIT_OK) {
-        ajx_err(err, st, "%s", msg);
-        goto fail;
-      }
-      f->end = (uint32_t)a32_buf_size(mm.b);
-      if (fn->raw) f->tail = f->end;
+      if (compile_fn(o, &mm, s, sec, err) != ARMJIT_OK) goto fail;
     }
     if (sec == 0 && mm.exc) mc_exc_emit(mm.b, m, mm.exc, o->exc_off);
+    for (uint32_t s = 0; sec == 0 && mm.hm && s < o->helpers->nsyms; s++)
+      if (want[s] && compile_fn(o, &hm, s, 0, err) != ARMJIT_OK) goto fail;
     o->secs[sec].size = (uint32_t)a32_buf_size(mm.b) - o->secs[sec].start;
   }
   if (a32_buf_status(mm.b) != A32_OK) {
@@ -156,19 +270,21 @@ armjit_object *armjit_module_compile(armjit_module *m, armjit_error *err) {
   }
   if (mc_obj_layout_data(o, err) != ARMJIT_OK) goto fail;
   if (mm.exc && mc_exc_table(o, mm.exc, err) != ARMJIT_OK) goto fail;
-  ajx_free(ctx, mm.label);
-  ajx_free(ctx, mm.sym);
-  mc_exc_free(ctx, mm.exc);
   ajx_err_clear(err);
-  return o;
+  goto out;
 nomem:
   ajx_err(err, ARMJIT_E_NOMEM, "out of memory compiling the module");
 fail:
+  armjit_object_free(o);
+  o = NULL;
+out:
   ajx_free(ctx, mm.label);
   ajx_free(ctx, mm.sym);
+  ajx_free(ctx, hm.label);
+  ajx_free(ctx, hm.sym);
+  ajx_free(ctx, want);
   mc_exc_free(ctx, mm.exc);
-  armjit_object_free(o);
-  return NULL;
+  return o;
 }
 
 size_t armjit_object_size(const armjit_object *o) { return o ? a32_buf_size(o->b) : 0; }
@@ -205,7 +321,7 @@ static bool section_bound(const loader *L, const char *name, uint32_t *addr) {
   return true;
 }
 
-/* Data of the object, section bounds, helpers, then the context's symbols. */
+/* Data of the object, section bounds, then the context's symbols. */
 static bool resolve(void *ud, a32_sym sym, const char *name, uint32_t *addr) {
   (void)sym;
   const loader *L = ud;
@@ -214,11 +330,6 @@ static bool resolve(void *ud, a32_sym sym, const char *name, uint32_t *addr) {
   if (d && d->sec < L->o->ncode) return false; /* in the code being placed: by label only */
   if (d) {
     *addr = (uint32_t)(L->data_at[d->sec] + d->off);
-    return true;
-  }
-  int h = mc_helper_by_name(name);
-  if (h >= 0) {
-    *addr = (uint32_t)mc_helper_get((mc_helper)h)->addr;
     return true;
   }
   uintptr_t a;
@@ -382,9 +493,9 @@ static armjit_status dis_range(const armjit_object *o, uint32_t base, uint32_t f
 static armjit_status dis(const armjit_object *o, const void *code, FILE *out) {
   if (!o || !out) return ARMJIT_E_ARG;
   uint32_t base = (uint32_t)(uintptr_t)code;
-  const armjit_module *m = o->m;
   for (uint32_t i = 0; i < o->nfns; i++) {
     const mc_fnrec *f = &o->fns[i];
+    const armjit_module *m = f->m;
     const mir_func *fn = mir_fn(m, f->sym);
     fprintf(out, "@%s: %u bytes\n", f->name, f->end - f->start);
     uint32_t pos = f->start;

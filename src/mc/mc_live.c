@@ -24,14 +24,19 @@
 
 #include "arm/abi.h"
 
-int mc_op_helper(const mc_fn *c, const mir_op *op) {
-  const mir_func *fn = c->fn;
+bool mc_ctx_idiv(const armjit_ctx *ctx) {
+  return (ctx->features & A32_FEAT_IDIV) && !(ctx->opts.flags & ARMJIT_NO_IDIV);
+}
+
+int mc_op_helper(const mc_fn *c, const mir_op *op) { return mc_op_helper_of(c->fn, op, c->idiv); }
+
+int mc_op_helper_of(const mir_func *fn, const mir_op *op, bool idiv) {
   bool i64 = op->sub == ARMJIT_T_I64;
   switch (op->opc) {
-  case ARMJIT_MOP_SDIV: return i64 ? MC_H_SDIV64 : c->idiv ? -1 : MC_H_SDIV32;
-  case ARMJIT_MOP_SREM: return i64 ? MC_H_SREM64 : c->idiv ? -1 : MC_H_SREM32;
-  case ARMJIT_MOP_UDIV: return i64 ? MC_H_UDIV64 : c->idiv ? -1 : MC_H_UDIV32;
-  case ARMJIT_MOP_UREM: return i64 ? MC_H_UREM64 : c->idiv ? -1 : MC_H_UREM32;
+  case ARMJIT_MOP_SDIV: return i64 ? MC_H_SDIV64 : idiv ? -1 : MC_H_SDIV32;
+  case ARMJIT_MOP_SREM: return i64 ? MC_H_SREM64 : idiv ? -1 : MC_H_SREM32;
+  case ARMJIT_MOP_UDIV: return i64 ? MC_H_UDIV64 : idiv ? -1 : MC_H_UDIV32;
+  case ARMJIT_MOP_UREM: return i64 ? MC_H_UREM64 : idiv ? -1 : MC_H_UREM32;
   case ARMJIT_MOP_SHL:
   case ARMJIT_MOP_SHR:
   case ARMJIT_MOP_USHR:

@@ -221,7 +221,7 @@ armjit_status mc_object_view(const armjit_object *o, mc_link_in *in, armjit_erro
     const mc_fnrec *f = &o->fns[i];
     uint32_t base = o->secs[f->sec].start;
     in->sym[in->nsym++] = (mc_lsym){f->name, f->sec, f->entry - base, f->end - f->entry,
-                                    MC_LSYM_FUNC, o->m->syms[f->sym].local, false};
+                                    MC_LSYM_FUNC, f->m->syms[f->sym].local, false};
     if (f->entry > f->start) in->map[in->nmap++] = (mc_lmap){f->sec, f->start - base, true};
     in->map[in->nmap++] = (mc_lmap){f->sec, f->entry - base, false};
   }

@@ -3,7 +3,9 @@
  * loads, mc_obj.c lays out its data and shows it to linkers, mc_image.h).
  *
  *   code      one buffer: the functions of .text in module order, then
- *             what exceptions add (the unwinder, the SVC body),
+ *             what exceptions add (the unwinder, the SVC body), then the
+ *             builtin run-time helpers the code calls (functions of the
+ *             helpers' module, mc_helpers.h),
  *             then each named code section (one that holds functions, in
  *             the order the module first names them) with its functions
  *             and its rodata in module order (the data at its aligned
@@ -29,10 +31,11 @@
 
 typedef struct {
   char *name;
+  const armjit_module *m; /* its module: the object's, or the builtin helpers' */
   uint32_t start, end; /* byte range in the code (its constant pool first) */
   uint32_t entry;      /* its first instruction */
   uint32_t tail;       /* the epilogue */
-  uint32_t sym;
+  uint32_t sym;         /* in m */
   uint32_t sec;        /* its code section */
   uint32_t *op_off;    /* per op of the function */
 } mc_fnrec;
@@ -61,6 +64,7 @@ typedef struct {
 struct armjit_object {
   armjit_ctx *ctx;
   const armjit_module *m;
+  armjit_module *helpers; /* the builtin helpers' module (mc_helpers.h), NULL: none used */
   a32_buf *b;
   mc_fnrec *fns;
   uint32_t nfns;

@@ -4,7 +4,7 @@
 # (Cortex-A9), check its exit status and what it printed on the UART.
 #
 # Usage: run.sh --name NAME --work DIR [--cli ARMJIT] [--runner CMD] [--show]
-#               -- SOURCE...
+#               [--obj-args ARGS] [--no-libgcc] -- SOURCE...
 #   SOURCE.mir  compiled to an ELF object by `ARMJIT mc obj`; or, when it has
 #               a line `# image: ARGS`, linked into a flat image by
 #               `ARMJIT mc image SOURCE ARGS` and embedded: the object then
@@ -16,11 +16,15 @@
 #   SOURCE.c    compiled by arm-none-eabi-gcc
 #   SOURCE.S    assembled by arm-none-eabi-gcc
 # --runner CMD runs ARMJIT through CMD (e.g. qemu-arm for an ARM build);
-# --show prints the UART's lines.
-# The objects are linked by arm-none-eabi-ld with link.ld and libgcc, and the
+# --show prints the UART's lines; --obj-args ARGS are added to every
+# `ARMJIT mc obj` (e.g. --helpers aeabi).
+# The objects are linked by arm-none-eabi-ld with link.ld and libgcc (not
+# with --no-libgcc: everything must then come from the objects), and the
 # image runs under qemu-system-arm with a 10 s timeout.  The sources say what
 # to expect in comment lines (`#` in .mir, any comment in C):
-#   uart: TEXT    the next line the UART must print (all of them, in order)
+#   uart: TEXT    the next line the UART must print (all of them, in order);
+#                 {FUNC} in TEXT stands for what the reference interpreter
+#                 prints for `ARMJIT mc run SOURCE --interp --call FUNC`
 #   exit: N       the exit status (default 0), given through semihosting
 #   placed: SECTION SYM...   each SYM lies inside the image's output section
 #                 SECTION (readelf -S / -s of image.elf)
@@ -28,7 +32,7 @@
 # Exit status: 0 passed, 1 failed, 77 skipped (a tool is missing).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-name="" work="" cli="" runner="" show=0
+name="" work="" cli="" runner="" show=0 obj_args="" libgcc_link=1
 while [ $# -gt 0 ]; do
   case $1 in
     --name) name=$2; shift 2 ;;
@@ -36,6 +40,8 @@ while [ $# -gt 0 ]; do
     --cli) cli=$2; shift 2 ;;
     --runner) runner=$2; shift 2 ;;
     --show) show=1; shift ;;
+    --obj-args) obj_args=$2; shift 2 ;;
+    --no-libgcc) libgcc_link=0; shift ;;
     --) shift; break ;;
     *) echo "run.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
@@ -99,7 +105,8 @@ for src in "$@"; do
       if [ -n "$img" ]; then
         embed_image "$src" "${base%.mir}" "$img" "$obj"
       else
-        armjit mc obj "$src" -o "$obj" > "$dir/$base.log" 2>&1 ||
+        # shellcheck disable=SC2086
+        armjit mc obj "$src" $obj_args -o "$obj" > "$dir/$base.log" 2>&1 ||
           fail "armjit mc obj $base: $(cat "$dir/$base.log")"
       fi ;;
     *.c|*.S)
@@ -109,7 +116,15 @@ for src in "$@"; do
     *) fail "unknown source kind: $base" ;;
   esac
   objs+=("$obj")
-  while IFS= read -r line; do expect_uart+=("$line"); done < <(
+  while IFS= read -r line; do
+    while [[ $line =~ \{([A-Za-z_][A-Za-z0-9_]*)\} ]]; do
+      fn=${BASH_REMATCH[1]}
+      v=$(armjit mc run "$src" --interp --call "$fn" 2> "$dir/interp.log") ||
+        fail "the interpreter on @$fn: $(cat "$dir/interp.log")"
+      line=${line//\{$fn\}/$v}
+    done
+    expect_uart+=("$line")
+  done < <(
     sed -n 's/^[[:space:]]*\(#\|\/\/\|\/\*\|\*\)[[:space:]]*uart: \{0,1\}//p' "$src")
   e=$(sed -n 's/^[[:space:]]*\(#\|\/\/\|\/\*\|\*\)[[:space:]]*exit:[[:space:]]*\([0-9]*\).*/\2/p' "$src" | head -n 1)
   [ -n "$e" ] && expect_exit=$e
@@ -120,8 +135,9 @@ for src in "$@"; do
 done
 
 # shellcheck disable=SC2086
-libgcc=$("$CC" $cpu_flags -print-libgcc-file-name)
-"$LD" -T "$here/link.ld" -Map "$dir/image.map" "${defsyms[@]}" "${objs[@]}" "$libgcc" \
+libgcc=()
+[ $libgcc_link -eq 1 ] && libgcc=("$("$CC" $cpu_flags -print-libgcc-file-name)")
+"$LD" -T "$here/link.ld" -Map "$dir/image.map" "${defsyms[@]}" "${objs[@]}" "${libgcc[@]}" \
   -o "$dir/image.elf" \
   > "$dir/ld.log" 2>&1 || fail "arm-none-eabi-ld: $(cat "$dir/ld.log")"
 [ -s "$dir/ld.log" ] && fail "arm-none-eabi-ld warned: $(cat "$dir/ld.log")"
