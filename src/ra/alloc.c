@@ -119,6 +119,7 @@ void ra_begin_op(ra_state *ra, uint32_t pos) {
   ra->next_call = k;
   ra->pos = pos;
   ra->extra[0] = ra->extra[1] = IR_NONE;
+  ra->released = false;
   ra_core_end_op(&ra->core);
 }
 
@@ -132,11 +133,14 @@ static void free_if_dead(ra_state *ra, ir_ref v) {
 }
 
 void ra_release_dying(ra_state *ra) {
-  const ir_op *op = &ra->t->ops[ra->pos];
-  const ir_ref *a = ir_args(ra->t, op);
-  for (uint32_t k = 0; k < op->nargs; k++) free_if_dead(ra, a[k]);
-  const ir_ref *f = ir_fails(ra->t, op);
-  for (uint32_t k = 0; k < op->nfail; k++) free_if_dead(ra, f[k]);
+  if (!ra->released) {
+    const ir_op *op = &ra->t->ops[ra->pos];
+    const ir_ref *a = ir_args(ra->t, op);
+    for (uint32_t k = 0; k < op->nargs; k++) free_if_dead(ra, a[k]);
+    const ir_ref *f = ir_fails(ra->t, op);
+    for (uint32_t k = 0; k < op->nfail; k++) free_if_dead(ra, f[k]);
+    ra->released = true;
+  }
   for (int k = 0; k < 2; k++)
     if (ra->extra[k] != IR_NONE) free_if_dead(ra, ra->extra[k]);
 }
