@@ -69,13 +69,6 @@ void ra_fini(ra_state *ra) {
 int32_t ra_frame_bytes(const ra_state *ra) { return ra_core_frame_bytes(&ra->core); }
 
 /* ---- queries ------------------------------------------------------------------ */
-ra_loc ra_where(const ra_state *ra, ir_ref v) {
-  if (IR_IS_CONST(v))
-    return ra_const((int32_t)IR_CONST_INDEX(v), ra_storage_of(ir_ref_type(ra->t, v)));
-  if (v < 0 || (uint32_t)v >= ra->t->nvals) return ra_none();
-  return ra_core_where(&ra->core, (uint32_t)v);
-}
-
 /* Is v needed after the current op across a helper call? Then it belongs
  * in a callee-saved register. */
 /* The index of the first call after pos, searching from `from` (a call

@@ -68,7 +68,12 @@ static inline bool ra_is_float(const ra_state *ra, ir_ref v) {
 }
 /* Where v is now: a register if it has one, else its slot; a constant's
  * location for constants; LOC_NONE when v is not materialized anywhere. */
-ra_loc ra_where(const ra_state *ra, ir_ref v);
+static inline ra_loc ra_where(const ra_state *ra, ir_ref v) {
+  if (IR_IS_CONST(v))
+    return ra_const((int32_t)IR_CONST_INDEX(v), ra_storage_of(ir_ref_type(ra->t, v)));
+  if (v < 0 || (uint32_t)v >= ra->t->nvals) return ra_none();
+  return ra_core_where(&ra->core, (uint32_t)v);
+}
 
 /* Begin op `pos`: clears the locks. */
 void ra_begin_op(ra_state *ra, uint32_t pos);
