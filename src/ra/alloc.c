@@ -69,13 +69,6 @@ void ra_fini(ra_state *ra) {
 int32_t ra_frame_bytes(const ra_state *ra) { return ra_core_frame_bytes(&ra->core); }
 
 /* ---- queries ------------------------------------------------------------------ */
-ra_loc ra_where(const ra_state *ra, ir_ref v) {
-  if (IR_IS_CONST(v))
-    return ra_const((int32_t)IR_CONST_INDEX(v), ra_storage_of(ir_ref_type(ra->t, v)));
-  if (v < 0 || (uint32_t)v >= ra->t->nvals) return ra_none();
-  return ra_core_where(&ra->core, (uint32_t)v);
-}
-
 /* Is v needed after the current op across a helper call? Then it belongs
  * in a callee-saved register. */
 /* The index of the first call after pos, searching from `from` (a call
@@ -119,6 +112,7 @@ void ra_begin_op(ra_state *ra, uint32_t pos) {
   ra->next_call = k;
   ra->pos = pos;
   ra->extra[0] = ra->extra[1] = IR_NONE;
+  ra->released = false;
   ra_core_end_op(&ra->core);
 }
 
@@ -132,11 +126,14 @@ static void free_if_dead(ra_state *ra, ir_ref v) {
 }
 
 void ra_release_dying(ra_state *ra) {
-  const ir_op *op = &ra->t->ops[ra->pos];
-  const ir_ref *a = ir_args(ra->t, op);
-  for (uint32_t k = 0; k < op->nargs; k++) free_if_dead(ra, a[k]);
-  const ir_ref *f = ir_fails(ra->t, op);
-  for (uint32_t k = 0; k < op->nfail; k++) free_if_dead(ra, f[k]);
+  if (!ra->released) {
+    const ir_op *op = &ra->t->ops[ra->pos];
+    const ir_ref *a = ir_args(ra->t, op);
+    for (uint32_t k = 0; k < op->nargs; k++) free_if_dead(ra, a[k]);
+    const ir_ref *f = ir_fails(ra->t, op);
+    for (uint32_t k = 0; k < op->nfail; k++) free_if_dead(ra, f[k]);
+    ra->released = true;
+  }
   for (int k = 0; k < 2; k++)
     if (ra->extra[k] != IR_NONE) free_if_dead(ra, ra->extra[k]);
 }

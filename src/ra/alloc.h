@@ -40,6 +40,7 @@ typedef struct {
   uint8_t *types;          /* per value: its type (the core's type table) */
   uint32_t *cursor;        /* per value: memo for ra_next_real_use */
   ir_ref extra[2];         /* ra_extra_use of the current op, or IR_NONE */
+  bool released;           /* ra_release_dying freed this op's dying arguments */
 
   const uint32_t *calls;   /* ascending op indices of helper calls */
   uint32_t ncalls;
@@ -67,14 +68,21 @@ static inline bool ra_is_float(const ra_state *ra, ir_ref v) {
 }
 /* Where v is now: a register if it has one, else its slot; a constant's
  * location for constants; LOC_NONE when v is not materialized anywhere. */
-ra_loc ra_where(const ra_state *ra, ir_ref v);
+static inline ra_loc ra_where(const ra_state *ra, ir_ref v) {
+  if (IR_IS_CONST(v))
+    return ra_const((int32_t)IR_CONST_INDEX(v), ra_storage_of(ir_ref_type(ra->t, v)));
+  if (v < 0 || (uint32_t)v >= ra->t->nvals) return ra_none();
+  return ra_core_where(&ra->core, (uint32_t)v);
+}
 
 /* Begin op `pos`: clears the locks. */
 void ra_begin_op(ra_state *ra, uint32_t pos);
 /* Variable v in a register (reloaded if it was spilled), locked for this op. */
 int ra_use(ra_state *ra, ir_ref v);
 /* Release the registers (and slots) of values whose last use is this op,
- * so the result may reuse them.  Locks stay. */
+ * so the result may reuse them.  Locks stay.  A second call in the same op
+ * (ra_end_op's) looks at the extra uses only: nothing reads an argument
+ * after the first. */
 void ra_release_dying(ra_state *ra);
 /* A register for the result v (hint: preferred register or -1), locked.
  * The jump hint (the register of the label argument v will be passed as)
