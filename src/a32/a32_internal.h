@@ -7,10 +7,14 @@
 
 #include "armjit/a32.h"
 
+/* A32_NOINLINE: an emitter's checked path, kept out of line so that its
+ * common form (tested first) costs no more than its own few compares. */
 #if defined(__GNUC__)
 #define A32_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define A32_NOINLINE __attribute__((noinline))
 #else
 #define A32_PRINTF(f, a)
+#define A32_NOINLINE
 #endif
 
 /* Label ids handed out are index + 1, so 0 is never a valid label. */

@@ -28,7 +28,7 @@ typedef struct {
  *   imm: cond 001 opcode S Rn Rd rot4 imm8
  *   reg: cond 000 opcode S Rn Rd imm5 type 0 Rm
  *   rsr: cond 000 opcode S Rn Rd Rs 0 type 1 Rm   (no operand may be pc) */
-static a32_status dp_emit(a32_buf *b, const char *who, a32_cond c, a32_dp_op op,
+A32_NOINLINE static a32_status dp_emit(a32_buf *b, const char *who, a32_cond c, a32_dp_op op,
                           bool s, unsigned rd, unsigned rn, op2_t o) {
   if (!b)
     return A32_ERR_ARG;
@@ -81,6 +81,24 @@ static a32_status dp_emit(a32_buf *b, const char *who, a32_cond c, a32_dp_op op,
 
 a32_status a32_dp(a32_buf *b, a32_cond c, a32_dp_op op, bool s, a32_reg rd,
                   a32_reg rn, a32_operand op2) {
+  /* The common forms first, without the checks they pass by construction
+   * (no register pc; a plain register or a modified immediate): the code
+   * generator's every add, mov and cmp. */
+  if (b && (unsigned)c <= A32_AL && (unsigned)op <= A32_MVN && rd < A32_PC && rn < A32_PC) {
+    uint32_t bits = 0;
+    int imm12 = -1;
+    if (op2.kind == A32_OP_REG && op2.rm < A32_PC && op2.shift == A32_LSL && op2.amount == 0)
+      bits = op2.rm;
+    else if (op2.kind == A32_OP_IMM && (imm12 = a32_modimm(op2.imm)) >= 0)
+      bits = 0x02000000u | (uint32_t)imm12;
+    else
+      goto checked;
+    if (dp_form[op] == DP_TEST) { s = true; rd = 0; }
+    if (dp_form[op] == DP_MOVE) rn = 0;
+    return a32_put(b, a32_cond_bits(c) | (uint32_t)op << 21 | (uint32_t)s << 20 |
+                          (uint32_t)rn << 16 | (uint32_t)rd << 12 | bits);
+  }
+checked:;
   op2_t o = {op2.kind, op2.rm, op2.shift, op2.amount, op2.imm};
   return dp_emit(b, "a32_dp", c, op, s, rd, rn, o);
 }

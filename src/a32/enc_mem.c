@@ -35,7 +35,9 @@ static const uint32_t index_pw[] = {
     [A32_IDX_POST] = 0x00000000u,
 };
 
-a32_status a32_ldst(a32_buf *b, a32_cond c, a32_ldst_op op, a32_reg rt, a32_mem m) {
+/* Every form, every check (a32_ldst's common form is below). */
+A32_NOINLINE static a32_status ldst_checked(a32_buf *b, a32_cond c, a32_ldst_op op, a32_reg rt,
+                               a32_mem m) {
   static const char who[] = "a32_ldst";
   if (!b)
     return A32_ERR_ARG;
@@ -97,6 +99,22 @@ a32_status a32_ldst(a32_buf *b, a32_cond c, a32_ldst_op op, a32_reg rt, a32_mem 
       bits |= 1u << 22 | (mag & 0xf0u) << 4 | (mag & 0xfu);  /* imm4H:imm4L */
   }
   return a32_put(b, a32_cond_bits(c) | bits);
+}
+
+a32_status a32_ldst(a32_buf *b, a32_cond c, a32_ldst_op op, a32_reg rt, a32_mem m) {
+  /* The common form, first and without the checks it passes by
+   * construction: a word or byte transfer at [rn, #+-imm12], no writeback,
+   * neither register pc (what the code generator's frame and field
+   * accesses emit).  cond 010 P=1 U B W=0 L Rn Rt imm12. */
+  if (b && (unsigned)c <= A32_AL && (unsigned)op <= A32_STRB && !m.is_reg &&
+      m.index == A32_IDX_OFFSET && rt < A32_PC && m.rn < A32_PC && m.off >= -4095 &&
+      m.off <= 4095) {
+    uint32_t u = m.off >= 0 ? 1u << 23 : 0u;
+    uint32_t mag = (uint32_t)(m.off < 0 ? -m.off : m.off);
+    return a32_put(b, a32_cond_bits(c) | ldst_info[op].bits | index_pw[A32_IDX_OFFSET] | u |
+                          (uint32_t)m.rn << 16 | (uint32_t)rt << 12 | mag);
+  }
+  return ldst_checked(b, c, op, rt, m);
 }
 
 /* A8.8.75 LDREX A1: cond 0001 1001 Rn Rt 1111 1001 1111 */

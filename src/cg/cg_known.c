@@ -55,8 +55,9 @@ typedef struct {
   bool copied, nomem;
 } kw;
 
-static bool copy_arrays(kw *w) {
-  if (w->copied) return true;
+/* The copy's own refs and consts, made by the first rewrite that needs
+ * them; copy_arrays is the test every rewrite makes first. */
+static bool copy_arrays_now(kw *w) {
   armjit_ctx *ctx = w->c->ctx;
   const armjit_trace *o = w->orig;
   ir_ref *refs = ajx_alloc(ctx, (o->nrefs ? o->nrefs : 1) * sizeof *refs);
@@ -77,6 +78,7 @@ static bool copy_arrays(kw *w) {
   w->copied = true;
   return true;
 }
+static inline bool copy_arrays(kw *w) { return w->copied || copy_arrays_now(w); }
 
 /* The int constant v: a new entry of the copy's table (0 and 1 once). */
 static ir_ref int_const(kw *w, int32_t v) {
