@@ -433,6 +433,57 @@ static void test_code_shape(void **state) {
   armjit_module_free(m);
 }
 
+/* The exception subroutines come with the run-time helpers, only when
+ * used: none for a module that only divides (its helpers alone), the
+ * unwinder with __armjit_throw for one that throws; a module may name
+ * __armjit_throw as an extern (a vector calling it) but not define an
+ * armjit subroutine's name. */
+static void test_subroutines_when_used(void **state) {
+  armjit_ctx *ctx = *state;
+  uint32_t at = 0;
+  size_t n;
+  armjit_error err;
+  armjit_module *m = parse_ok(ctx,
+      "func @d(a: i64, b: i64) -> i64 {\n"
+      "entry:\n"
+      "  q = sdiv.i64 a, b\n"
+      "  ret q\n"
+      "}\n");
+  armjit_object *o = armjit_module_compile(m, &err);
+  if (!o) fail_msg("compile: %s", err.msg);
+  assert_non_null(linked_text(o, &n)); /* (symbols are the linked image's) */
+  assert_true(armjit_object_symbol_addr(o, "__armjit_mc_sdiv64", &at));
+  assert_false(armjit_object_symbol_addr(o, "__armjit_throw", &at));
+  assert_false(armjit_object_symbol_addr(o, "__armjit_unwind", &at));
+  assert_false(armjit_object_symbol_addr(o, "__armjit_fntab", &at));
+  armjit_object_free(o);
+  armjit_module_free(m);
+  m = parse_ok(ctx,
+      "extern @__armjit_throw(ref, i32, ref)\n"
+      "func @t(p: ref) {\n"
+      "entry:\n"
+      "  throw p\n"
+      "}\n");
+  o = armjit_module_compile(m, &err);
+  if (!o) fail_msg("compile: %s", err.msg);
+  assert_non_null(linked_text(o, &n)); /* (symbols are the linked image's) */
+  assert_true(armjit_object_symbol_addr(o, "__armjit_throw", &at));
+  assert_true(armjit_object_symbol_addr(o, "__armjit_unwind", &at));
+  assert_false(armjit_object_symbol_addr(o, "__armjit_trap_svc", &at));
+  assert_false(armjit_object_symbol_addr(o, "__armjit_mc_sdiv64", &at));
+  armjit_object_free(o);
+  armjit_module_free(m);
+  m = parse_ok(ctx,
+      "func @__armjit_unwind(p: ref) {\n"
+      "entry:\n"
+      "  throw p\n"
+      "}\n");
+  assert_null(armjit_module_compile(m, &err));
+  assert_int_equal(err.code, ARMJIT_E_INVALID);
+  assert_non_null(strstr(err.msg, "__armjit_unwind"));
+  armjit_module_free(m);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_frames, setup, teardown),
@@ -440,6 +491,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_svc_and_callbacks, setup, teardown),
       cmocka_unit_test_setup_teardown(test_builder, setup, teardown),
       cmocka_unit_test_setup_teardown(test_code_shape, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_subroutines_when_used, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,15 +9,24 @@
  * bits), the calls mc_helpers.h describes; everything is local.  The code
  * uses only ops that compile inline on any CPU armjit targets (no
  * division; i64 shifts by constants) except where it calls the helpers
- * themselves (the variable i64 shifts of fmod and of i64 division), so the module is closed.
+ * themselves (the variable i64 shifts of fmod and of i64 division), so
+ * the module is closed.  The module also holds the exceptions' raw
+ * subroutines (mc_exc_add_subrs; two of them global), picked like the
+ * helpers.
  * Tests: the ops calling them, compiled and linked by gcc and run under
  * qemu-arm, against the interpreter (tests/host_mc_helpers.c); on the
  * board (tests/baremetal/helpers.mir). */
+#include "mc/mc_cg.h"
 #include "mc/mc_helpers.h"
 
 #include <stdio.h>
 
 static const char builtin_text[] =
+    "# The bounds of the function tables, for the exception subroutines\n"
+    "# (mc_exc_add_subrs adds them after the text).\n"
+    "extern @__start_armjit_fntab()\n"
+    "extern @__stop_armjit_fntab()\n"
+    "\n"
     "# Count leading zeros of x != 0 by halving (the IR has no CLZ): four\n"
     "# steps shift x up by 16, 8, 4, 2 (the compare's 0/1 shifted into place)\n"
     "# when that many of its top bits are clear; then the top bit itself.\n"
@@ -732,6 +741,12 @@ static const char builtin_text[] =
 armjit_module *mc_builtin_module(armjit_ctx *ctx, char *msg, size_t cap) {
   armjit_error e;
   armjit_module *m = armjit_module_parse(ctx, builtin_text, &e);
+  char why[200];
+  if (m && !mc_exc_add_subrs(m, why, sizeof why)) {
+    armjit_module_free(m);
+    snprintf(msg, cap, "the run-time helpers: %s", why);
+    return NULL;
+  }
   if (m && armjit_module_validate(m, &e) == ARMJIT_OK) return m;
   armjit_module_free(m);
   snprintf(msg, cap, "the run-time helpers: %s", e.msg);

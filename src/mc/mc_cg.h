@@ -249,7 +249,9 @@ uint32_t mc_call_out_bytes(const mc_fn *c, const mir_op *op);
 typedef struct mc_exc mc_exc;
 /* Does the module throw or catch anything (table and unwinder needed)? */
 bool mc_exc_used(const armjit_module *m);
-mc_exc *mc_exc_new(armjit_ctx *ctx, a32_buf *b);
+/* The state of a module that does: throws and trap stubs go to throw_l
+ * (__armjit_throw among its helpers). */
+mc_exc *mc_exc_new(armjit_ctx *ctx, a32_label throw_l);
 void mc_exc_free(armjit_ctx *ctx, mc_exc *x);
 /* In a function: the block's start (a handler block: the exception from
  * r0 to its parameter's home); a check's trap under `fail`; throw; trap;
@@ -261,10 +263,20 @@ void mc_exc_lower_throw(mc_fn *c, const mir_op *op);
 void mc_exc_lower_trap(mc_fn *c, const mir_op *op);
 void mc_exc_stub_throw(mc_fn *c);
 void mc_exc_fn_done(mc_fn *c, uint32_t start, uint32_t end);
-/* After the functions of .text: __armjit_throw and, trap mode svc,
- * __armjit_trap_svc; offs[0..2) their offsets (UINT32_MAX: none).  The
- * table follows as a data section (mc_exc_table, mc_obj.h). */
-void mc_exc_emit(a32_buf *b, const armjit_module *m, mc_exc *x, uint32_t *offs);
+/* The subroutines exceptions need, added to the helpers' module h as raw
+ * functions (compiled into an object like the other helpers when it needs
+ * them, mc_link.c):
+ *   MC_EXC_UNWIND  the unwinder (r0 exc, r1 pc, r2 sp, r3 resume mode), local
+ *   MC_EXC_THROW   its entry for throws, trap stubs and a user's vector
+ *                  (r0-r2; resumes with bx), global
+ *   MC_EXC_SVC     the SVC vector body of trap mode svc, global
+ * The two global ones are the same code in every object (they read only
+ * the linker's __start_/__stop_armjit_fntab): weak symbols, one serves an
+ * image of several objects.  False with msg when out of memory. */
+#define MC_EXC_UNWIND "__armjit_unwind"
+#define MC_EXC_THROW "__armjit_throw"
+#define MC_EXC_SVC "__armjit_trap_svc"
+bool mc_exc_add_subrs(armjit_module *h, char *msg, size_t cap);
 
 /* ---- the module side (mc_link.c) ---------------------------------------------- */
 /* The a32 symbol for module symbol s (made on first use). */

@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* Exceptions in compiled code (docs/design.md §11.5): throw points, the
  * handler entries, trap branches per trap mode, the module's function
- * table (a record in section armjit_fntab) and the code generated into the
- * module for them: the unwinder __armjit_throw and, for trap mode svc, the
- * SVC vector body __armjit_trap_svc.  Both are emitted only when the
- * module uses exceptions.  They read no module-specific word: they walk
- * every record from __start_armjit_fntab to __stop_armjit_fntab (the
- * linker collects the section of every module into one array and defines
- * the two symbols) and call the callbacks the record of a frame names, so
- * each module's copy is the same code, a weak symbol, and any one serves
- * an image of several modules.
+ * table (a record in section armjit_fntab) and the subroutines generated
+ * for them: the unwinder __armjit_unwind, its entry __armjit_throw and, for
+ * trap mode svc, the SVC vector body __armjit_trap_svc, raw functions of
+ * the run-time helpers' module (mc_exc_add_subrs), so an object gets them
+ * like the other helpers: only those it uses (mc_link.c).  They read no
+ * module-specific word: they walk every record from __start_armjit_fntab
+ * to __stop_armjit_fntab (the linker collects the section of every module
+ * into one array and defines the two symbols) and call the callbacks the
+ * record of a frame names, so each module's copy is the same code, the
+ * entries weak symbols, and any one serves an image of several modules.
  *
  * A record (words; code addresses absolute, R_ARM_ABS32 words):
  *
@@ -35,6 +36,7 @@
 #include "mc/mc_cg.h"
 #include "mc/mc_obj.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,8 +58,7 @@ typedef struct {
 struct mc_exc {
   mc_exc_fn *fns;
   uint32_t nfns, cap;
-  a32_label throw_l, svc_l;
-  a32_sym start, stop;          /* __start_armjit_fntab, __stop_armjit_fntab */
+  a32_label throw_l;            /* __armjit_throw among the module's helpers */
 };
 
 
@@ -74,13 +75,10 @@ bool mc_exc_used(const armjit_module *m) {
   return false;
 }
 
-mc_exc *mc_exc_new(armjit_ctx *ctx, a32_buf *b) {
+mc_exc *mc_exc_new(armjit_ctx *ctx, a32_label throw_l) {
   mc_exc *x = ajx_calloc(ctx, 1, sizeof *x);
   if (!x) return NULL;
-  x->throw_l = a32_label_new(b);
-  x->svc_l = a32_label_new(b);
-  x->start = a32_sym_new(b, "__start_" MC_EXC_TABLE);
-  x->stop = a32_sym_new(b, "__stop_" MC_EXC_TABLE);
+  x->throw_l = throw_l;
   return x;
 }
 
@@ -250,6 +248,11 @@ static void str(a32_buf *b, a32_cond c, a32_reg rt, a32_mem mm) { a32_ldst(b, c,
  * r10 frame pointer / saved handler, r11 the table. */
 enum { CTX_R4 = 64, CTX_FP = 64 + 28, CTX_MODE = 96, CTX_SP = 100, CTX_BYTES = 112 };
 
+typedef struct {
+  a32_sym start, stop;          /* __start_armjit_fntab, __stop_armjit_fntab */
+  a32_sym unwind;               /* __armjit_unwind */
+} subr_syms;
+
 /* Find the function of address `at` among the records: on `hit`, rec is
  * its record and ent its {start, end, info}; `miss` when no record has it.
  * Clobbers rec, cnt, ent, tmp and the flags.
@@ -261,13 +264,13 @@ enum { CTX_R4 = 64, CTX_FP = 64 + 28, CTX_MODE = 96, CTX_SP = 100, CTX_BYTES = 1
  *         ldr tmp, [ent, #4] ; cmp at, tmp ; blo hit
  *  step:  add ent, ent, #12 ; b loop
  *  skip:  ldr tmp, [rec] ; add rec, rec, tmp ; b next */
-static void emit_find(a32_buf *b, const mc_exc *x, a32_reg at, a32_reg rec, a32_reg cnt,
+static void emit_find(a32_buf *b, const subr_syms *y, a32_reg at, a32_reg rec, a32_reg cnt,
                       a32_reg ent, a32_reg tmp, a32_label hit, a32_label miss) {
   a32_label next = a32_label_new(b), loop = a32_label_new(b), step = a32_label_new(b);
   a32_label skip = a32_label_new(b);
-  a32_mov_sym_abs(b, A32_AL, rec, x->start, 0);
+  a32_mov_sym_abs(b, A32_AL, rec, y->start, 0);
   a32_label_bind(b, next);
-  a32_mov_sym_abs(b, A32_AL, tmp, x->stop, 0);
+  a32_mov_sym_abs(b, A32_AL, tmp, y->stop, 0);
   a32_dp(b, A32_AL, A32_CMP, true, 0, rec, a32_r(tmp));
   a32_b(b, A32_HS, miss);
   ldr(b, A32_AL, cnt, a32_mem_imm(rec, 16));
@@ -290,9 +293,8 @@ static void emit_find(a32_buf *b, const mc_exc *x, a32_reg at, a32_reg rec, a32_
   a32_b(b, A32_AL, next);
 }
 
-/*  __armjit_throw(r0 exc, r1 pc, r2 sp):
- *         mov   r3, #0
- *  entry: bic   ip, sp, #7 ; mov sp, ip ; sub sp, sp, #16
+/*  __armjit_unwind(r0 exc, r1 pc, r2 sp, r3 resume mode):
+ *         bic   ip, sp, #7 ; mov sp, ip ; sub sp, sp, #16
  *         push  {r4-r11} ; vpush {d8-d15}
  *         mov r4, r0 ; mov r5, r1 ; mov r6, sp ; str r3, [r6, #96] ; str 0, [r6, #100]
  *         mov r11, #0                                      (no record yet)
@@ -307,14 +309,11 @@ static void emit_find(a32_buf *b, const mc_exc *x, a32_reg at, a32_reg rec, a32_
  *         (the return address) with sp = ctx.sp
  *  resume (r2 sp, ip target): ldr r1, [r6, #96] ; mov r0, r4 ; mov sp, r6
  *         vpop {d8-d15} ; pop {r4-r11} ; mov sp, r2 ; cmp r1, #0 ; bxeq ip ; subs pc, ip, #0 */
-static void emit_throw(a32_buf *b, mc_exc *x, a32_label entry) {
+static void emit_unwind(a32_buf *b, const subr_syms *y) {
   a32_label frame = a32_label_new(b), found = a32_label_new(b), rows = a32_label_new(b);
   a32_label unwind = a32_label_new(b), uncaught = a32_label_new(b), resume = a32_label_new(b);
   a32_label take = a32_label_new(b), gl = a32_label_new(b), gn = a32_label_new(b);
   a32_label vl = a32_label_new(b), vn = a32_label_new(b);
-  a32_label_bind(b, x->throw_l);
-  dp_imm(b, A32_AL, A32_MOV, false, A32_R3, 0, 0);
-  a32_label_bind(b, entry);
   dp_imm(b, A32_AL, A32_BIC, false, A32_IP, A32_SP, 7);
   a32_dp(b, A32_AL, A32_MOV, false, A32_SP, 0, a32_r(A32_IP));
   dp_imm(b, A32_AL, A32_SUB, false, A32_SP, A32_SP, 16);
@@ -329,7 +328,7 @@ static void emit_throw(a32_buf *b, mc_exc *x, a32_label entry) {
   dp_imm(b, A32_AL, A32_MOV, false, A32_FP, 0, 0);
   /* find the function of pc */
   a32_label_bind(b, frame);
-  emit_find(b, x, A32_R5, A32_R0, A32_R1, A32_R2, A32_R3, found, uncaught);
+  emit_find(b, y, A32_R5, A32_R0, A32_R1, A32_R2, A32_R3, found, uncaught);
   a32_label_bind(b, found);
   a32_dp(b, A32_AL, A32_MOV, false, A32_FP, 0, a32_r(A32_R0));
   ldr(b, A32_AL, A32_R7, a32_mem_imm(A32_R2, 8));
@@ -449,16 +448,15 @@ static void emit_throw(a32_buf *b, mc_exc *x, a32_label entry) {
  *         sub   r1, lr, #4 ; blx ip
  *         cmp   r0, #0 ; beq back
  *         ldr   r1, [sp, #84] ; sub r1, r1, #4 ; add r2, sp, #88 ; mov r3, #1
- *         b     entry                                     (resume with subs pc)
+ *         b     __armjit_unwind                           (resume with subs pc)
  *  back:  vpop  {d0-d7} ; pop {r0-r3, ip, lr} ; movs pc, lr   (go on after the svc) */
-static void emit_svc(a32_buf *b, mc_exc *x, a32_label entry) {
+static void emit_svc(a32_buf *b, const subr_syms *y) {
   a32_label back = a32_label_new(b), hit = a32_label_new(b);
   const uint16_t saved = (uint16_t)(ARM_RANGE(0, 3) | ARM_BIT(A32_IP) | ARM_BIT(A32_LR));
-  a32_label_bind(b, x->svc_l);
   a32_push(b, A32_AL, saved);
   a32_vpush(b, A32_AL, 0, 8);
   dp_imm(b, A32_AL, A32_SUB, false, A32_R1, A32_LR, 4);
-  emit_find(b, x, A32_R1, A32_R0, A32_R2, A32_R3, A32_IP, hit, back);
+  emit_find(b, y, A32_R1, A32_R0, A32_R2, A32_R3, A32_IP, hit, back);
   a32_label_bind(b, hit);
   ldr(b, A32_AL, A32_IP, a32_mem_imm(A32_R0, 8));
   dp_imm(b, A32_AL, A32_CMP, true, 0, A32_IP, 0);
@@ -473,24 +471,46 @@ static void emit_svc(a32_buf *b, mc_exc *x, a32_label entry) {
   dp_imm(b, A32_AL, A32_SUB, false, A32_R1, A32_R1, 4);
   dp_imm(b, A32_AL, A32_ADD, false, A32_R2, A32_SP, 64 + 24);
   dp_imm(b, A32_AL, A32_MOV, false, A32_R3, 0, 1);
-  a32_b(b, A32_AL, entry);
+  a32_b_sym(b, A32_AL, y->unwind, 0);
   a32_label_bind(b, back);
   a32_vpop(b, A32_AL, 0, 8);
   a32_pop(b, A32_AL, saved);
   a32_dp(b, A32_AL, A32_MOV, true, A32_PC, 0, a32_r(A32_LR)); /* MOVS PC, LR: CPSR <- SPSR */
 }
 
-void mc_exc_emit(a32_buf *b, const armjit_module *m, mc_exc *x, uint32_t *offs) {
-  a32_label entry = a32_label_new(b);
-  offs[0] = (uint32_t)a32_buf_size(b);
-  emit_throw(b, x, entry);
-  offs[1] = UINT32_MAX;
-  if (m->trap == ARMJIT_TRAP_SVC && m->exc[MIR_EXC_MAKE].sym >= 0) {
-    offs[1] = (uint32_t)a32_buf_size(b);
-    emit_svc(b, x, entry);
-  }
+/*  __armjit_throw(r0 exc, r1 pc, r2 sp), what throws and trap stubs call:
+ *         mov   r3, #0 ; b __armjit_unwind                (resume with bx) */
+static void emit_throw(a32_buf *b, const subr_syms *y) {
+  dp_imm(b, A32_AL, A32_MOV, false, A32_R3, 0, 0);
+  a32_b_sym(b, A32_AL, y->unwind, 0);
 }
 
+/* The three as raw functions of h, in this order (the names of mc_exc.h;
+ * the unwinder local, the two entries global). */
+bool mc_exc_add_subrs(armjit_module *h, char *msg, size_t cap) {
+  static void (*const emit[3])(a32_buf *, const subr_syms *) = {emit_unwind, emit_throw, emit_svc};
+  static const char *const names[3] = {MC_EXC_UNWIND, MC_EXC_THROW, MC_EXC_SVC};
+  static const armjit_mtype args[4] = {ARMJIT_T_REF, ARMJIT_T_I32, ARMJIT_T_REF, ARMJIT_T_I32};
+  static const unsigned nargs[3] = {4, 3, 0};
+  for (unsigned k = 0; k < 3; k++) {
+    a32_buf *b = armjit_buf_new(h->ctx, 1024, 0);
+    if (!b) {
+      snprintf(msg, cap, "out of memory for %s", names[k]);
+      return false;
+    }
+    subr_syms y = {a32_sym_new(b, "__start_" MC_EXC_TABLE), a32_sym_new(b, "__stop_" MC_EXC_TABLE),
+                   a32_sym_new(b, MC_EXC_UNWIND)};
+    emit[k](b, &y);
+    armjit_raw_desc d = {.buf = b};
+    armjit_sym s = armjit_raw_func(h, names[k], args, nargs[k], ARMJIT_T_VOID, &d);
+    a32_buf_free(b);
+    if (s < 0 || (k == 0 && armjit_sym_set_local(h, s, true) != ARMJIT_OK)) {
+      snprintf(msg, cap, "%s: %s", names[k], h->builder_err.msg);
+      return false;
+    }
+  }
+  return true;
+}
 /* ---- the record ---------------------------------------------------------------------- */
 typedef struct {
   armjit_object *o;

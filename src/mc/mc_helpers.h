@@ -89,8 +89,9 @@ int mc_helper_by_name(const char *name);
 
 /* The builtin helpers as a module of the context (mc_builtin.c): one
  * local function per helper, named as the table says, plus the local
- * functions they share (named __armjit_mc_*).  NULL when out of memory,
- * msg saying so. */
+ * functions they share (named __armjit_mc_*), and the subroutines of
+ * exceptions (mc_exc_add_subrs, mc_cg.h).  NULL when out of memory, msg
+ * saying so. */
 armjit_module *mc_builtin_module(armjit_ctx *ctx, char *msg, size_t cap);
 
 #endif

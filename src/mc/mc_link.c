@@ -108,16 +108,18 @@ static bool scan_helpers(const armjit_module *m, bool idiv, bool aeabi, bool *ne
  * ARMJIT_E_INVALID when the object's module has a symbol of a helper's
  * name. */
 static armjit_status helpers_begin(armjit_object *o, mc_mod *mm, mc_mod *hm, const bool *need,
-                                   bool **want, armjit_error *err) {
+                                   const char *const *more, bool **want, armjit_error *err) {
   armjit_ctx *ctx = o->ctx;
   char msg[200];
   armjit_module *h = o->helpers = mc_builtin_module(ctx, msg, sizeof msg);
   if (!h) return ajx_err(err, ARMJIT_E_NOMEM, "%s", msg);
-  for (uint32_t s = 0; s < h->nsyms; s++)
-    if (mir_find_sym(o->m, h->syms[s].name, strlen(h->syms[s].name)) >= 0)
+  for (uint32_t s = 0; s < h->nsyms; s++) { /* an extern may name a global one */
+    int32_t u = mir_find_sym(o->m, h->syms[s].name, strlen(h->syms[s].name));
+    if (u >= 0 && (o->m->syms[u].kind != MIR_SYM_EXTERN || h->syms[s].local))
       return ajx_err(err, ARMJIT_E_INVALID,
                      "@%s: the name of a run-time helper armjit adds to the object "
-                     "(names __armjit_mc_* are armjit's)", h->syms[s].name);
+                     "(names __armjit_* are armjit's)", h->syms[s].name);
+  }
   memset(hm, 0, sizeof *hm);
   hm->m = h;
   hm->ctx = ctx;
@@ -133,6 +135,10 @@ static armjit_status helpers_begin(armjit_object *o, mc_mod *mm, mc_mod *hm, con
     hm->hsym[k] = mir_find_sym(h, name, strlen(name));
     if (need[k] && hm->hsym[k] >= 0) (*want)[hm->hsym[k]] = true;
   }
+  for (; *more; more++) {
+    int32_t s = mir_find_sym(h, *more, strlen(*more));
+    if (s >= 0) (*want)[s] = true;
+  }
   for (uint32_t s = 0; s < h->nsyms; s++)
     if (h->syms[s].kind == MIR_SYM_FUNC) hm->label[s] = a32_label_new(mm->b);
   bool idiv = mc_ctx_idiv(ctx), grew = true;
@@ -141,6 +147,10 @@ static armjit_status helpers_begin(armjit_object *o, mc_mod *mm, mc_mod *hm, con
     for (uint32_t s = 0; s < h->nsyms; s++) {
       if (!(*want)[s]) continue;
       const mir_func *fn = h->syms[s].fn;
+      for (uint32_t i = 0; fn->raw && i < fn->raw->nrelocs; i++) {
+        int32_t t = fn->raw->relocs[i].sym;
+        if (h->syms[t].kind == MIR_SYM_FUNC && !(*want)[t]) grew = (*want)[t] = true;
+      }
       for (uint32_t i = 0; i < fn->nops; i++) {
         const mir_op *op = &fn->ops[i];
         int k = mc_op_helper_of(fn, op, idiv);
@@ -216,16 +226,23 @@ armjit_object *armjit_module_compile(armjit_module *m, armjit_error *err) {
   mm.label = ajx_calloc(ctx, m->nsyms ? m->nsyms : 1, sizeof *mm.label);
   mm.sym = ajx_calloc(ctx, m->nsyms ? m->nsyms : 1, sizeof *mm.sym);
   if (!o->b || !mm.label || !mm.sym) goto nomem;
-  if (scan_helpers(m, mc_ctx_idiv(ctx), mm.aeabi, need) &&
-      helpers_begin(o, &mm, &hm, need, &want, err) != ARMJIT_OK)
+  /* the exception subroutines the module needs (mc_exc_add_subrs) */
+  bool exc = mc_exc_used(m);
+  const char *more[3] = {NULL, NULL, NULL};
+  if (exc) more[0] = MC_EXC_THROW;
+  if (exc && m->trap == ARMJIT_TRAP_SVC && m->exc[MIR_EXC_MAKE].sym >= 0) more[1] = MC_EXC_SVC;
+  if ((scan_helpers(m, mc_ctx_idiv(ctx), mm.aeabi, need) || exc) &&
+      helpers_begin(o, &mm, &hm, need, more, &want, err) != ARMJIT_OK)
     goto fail;
   for (uint32_t s = 0; mm.hm && s < o->helpers->nsyms; s++) nh += want[s];
   o->fns = ajx_calloc(ctx, nf + nh ? nf + nh : 1, sizeof *o->fns);
   if (!o->fns) goto nomem;
-  if (mc_exc_used(m) && !(mm.exc = mc_exc_new(ctx, mm.b))) goto nomem;
+  if (exc && !(mm.exc = mc_exc_new(ctx, hm.label[mir_find_sym(hm.m, MC_EXC_THROW,
+                                                               strlen(MC_EXC_THROW))])))
+    goto nomem;
   if (!mc_obj_alloc_data(o)) goto nomem;
-  /* .text: its functions, then what exceptions add, then the builtin
-   * helpers; then each named code section with its functions and rodata
+  /* .text: its functions, then the helpers (what exceptions add among
+   * them); then each named code section with its functions and rodata
    * (mc_obj.h) */
   o->secs = ajx_calloc(ctx, nf + 1, sizeof *o->secs);
   if (!o->secs) goto nomem;
@@ -243,7 +260,7 @@ armjit_object *armjit_module_compile(armjit_module *m, armjit_error *err) {
     uint32_t al = m->syms[s].kind == MIR_SYM_DATA ? m->syms[s].data->align : 0;
     if (sec != UINT32_MAX && al > o->secs[sec].align) o->secs[sec].align = al;
   }
-  o->exc_off[0] = o->exc_off[1] = o->exc_sec = UINT32_MAX;
+  o->exc_sec = UINT32_MAX;
   for (uint32_t sec = 0; sec < o->ncode; sec++) {
     while (a32_buf_size(mm.b) & (o->secs[sec].align - 1)) a32_word(mm.b, 0);
     o->secs[sec].start = (uint32_t)a32_buf_size(mm.b);
@@ -256,7 +273,6 @@ armjit_object *armjit_module_compile(armjit_module *m, armjit_error *err) {
       }
       if (compile_fn(o, &mm, s, sec, err) != ARMJIT_OK) goto fail;
     }
-    if (sec == 0 && mm.exc) mc_exc_emit(mm.b, m, mm.exc, o->exc_off);
     for (uint32_t s = 0; sec == 0 && mm.hm && s < o->helpers->nsyms; s++)
       if (want[s] && compile_fn(o, &hm, s, 0, err) != ARMJIT_OK) goto fail;
     o->secs[sec].size = (uint32_t)a32_buf_size(mm.b) - o->secs[sec].start;
@@ -461,10 +477,7 @@ void armjit_mcode_free(armjit_mcode *c) {
 void *armjit_mcode_symbol(const armjit_mcode *c, const char *name) {
   const mc_fnrec *f = c ? find_fn(c->o, name) : NULL;
   if (f) return (uint8_t *)armjit_code_entry(c->code) + f->entry;
-  for (unsigned k = 0; c && name && k < 2; k++) /* what exceptions add to the code */
-    if (c->o->exc_off[k] != UINT32_MAX && strcmp(name, mc_exc_names[k]) == 0)
-      return (uint8_t *)armjit_code_entry(c->code) + c->o->exc_off[k];
-  if (c && name && c->o->exc_sec != UINT32_MAX && c->data_at && strcmp(name, mc_exc_names[2]) == 0)
+  if (c && name && c->o->exc_sec != UINT32_MAX && c->data_at && strcmp(name, MC_EXC_RECORD) == 0)
     return (void *)c->data_at[c->o->exc_sec];
   const mc_odata *d = c ? find_data(c->o, name) : NULL;
   if (d && d->sec < c->o->ncode)

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const mc_exc_names[3] = {"__armjit_throw", "__armjit_trap_svc", "__armjit_fntab"};
 
 uint32_t mc_obj_sec(const armjit_object *o, const char *name) {
   for (uint32_t i = 0; i < o->nsecs; i++)
@@ -220,23 +219,15 @@ armjit_status mc_object_view(const armjit_object *o, mc_link_in *in, armjit_erro
   for (uint32_t i = 0; i < o->nfns; i++) {
     const mc_fnrec *f = &o->fns[i];
     uint32_t base = o->secs[f->sec].start;
+    /* the helpers' global functions are the same in every object: weak */
+    bool local = f->m->syms[f->sym].local, helper = f->m == o->helpers;
     in->sym[in->nsym++] = (mc_lsym){f->name, f->sec, f->entry - base, f->end - f->entry,
-                                    MC_LSYM_FUNC, f->m->syms[f->sym].local, false};
+                                    MC_LSYM_FUNC, local, helper && !local};
     if (f->entry > f->start) in->map[in->nmap++] = (mc_lmap){f->sec, f->start - base, true};
     in->map[in->nmap++] = (mc_lmap){f->sec, f->entry - base, false};
   }
-  /* what exceptions add to the end of .text: two functions, the same in
-   * every module (weak: one serves an image of several); and the table */
-  uint32_t text_end = o->secs[0].start + o->secs[0].size;
-  for (unsigned k = 0; k < 2; k++) {
-    if (o->exc_off[k] == UINT32_MAX) continue;
-    uint32_t end = k == 0 && o->exc_off[1] != UINT32_MAX ? o->exc_off[1] : text_end;
-    in->sym[in->nsym++] = (mc_lsym){mc_exc_names[k], 0, o->exc_off[k], end - o->exc_off[k],
-                                    MC_LSYM_FUNC, false, true};
-    in->map[in->nmap++] = (mc_lmap){0, o->exc_off[k], false};
-  }
   if (o->exc_sec != UINT32_MAX)
-    in->sym[in->nsym++] = (mc_lsym){mc_exc_names[2], o->exc_sec, 0, o->secs[o->exc_sec].size,
+    in->sym[in->nsym++] = (mc_lsym){MC_EXC_RECORD, o->exc_sec, 0, o->secs[o->exc_sec].size,
                                     MC_LSYM_OBJECT, true, false};
   for (uint32_t k = 0; k < o->ndata; k++) /* data in code sections, its padding included */
     if (o->data[k].sec < o->ncode) in->map[in->nmap++] = (mc_lmap){o->data[k].sec, o->data[k].from, true};

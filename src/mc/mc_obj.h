@@ -75,13 +75,11 @@ struct armjit_object {
   mc_orel *drel;
   uint32_t ndrel;
   mc_image *img;        /* the last armjit_object_link */
-  uint32_t exc_off[2];  /* in .text: __armjit_throw, __armjit_trap_svc; UINT32_MAX: none */
   uint32_t exc_sec;     /* the section of the function table (armjit_fntab), UINT32_MAX */
 };
 
-/* __armjit_throw, __armjit_trap_svc, and __armjit_fntab: a local symbol at
- * the module's record (mc_exc.c). */
-extern const char *const mc_exc_names[3];
+/* A local symbol at the module's record (mc_exc.c). */
+#define MC_EXC_RECORD "__armjit_fntab"
 /* The module's function table as section MC_EXC_TABLE (its record, with
  * its words holding addresses as o->drel records), after the data
  * sections (mc_exc.c).  ARMJIT_E_NOMEM. */

@@ -11,11 +11,12 @@
  *    function when the module asks for one (armjit_stub_itable): they exist
  *    only when requested and link like any function.
  *
- * The helpers generated at compile time for exceptions (__armjit_throw,
- * __armjit_trap_svc, mc_exc.c) and the chained-fixup loader (__armjit_fixup,
- * mc_image.c) are written the same way, with the assembler into the
- * object's code, but are emitted by the compiler and linker themselves
- * when the module's features need them. */
+ * The subroutines exceptions need (__armjit_throw, __armjit_unwind,
+ * __armjit_trap_svc, mc_exc.c) are raw functions made the same way, of
+ * the run-time helpers' module: an object gets those it uses with the
+ * helpers (mc_link.c).  The chained-fixup loader (__armjit_fixup,
+ * mc_image.c) is written with the assembler by the flat-image linker into
+ * the image's pool when the link chains fixups. */
 #ifndef ARMJIT_MC_SUBR_H
 #define ARMJIT_MC_SUBR_H
 
