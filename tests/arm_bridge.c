@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "bset.h"
+#include "sets.h"
 #include "ir_support.h"
 #include "cg/recovery.h"
 #include "rt/loop.h"
@@ -50,37 +51,14 @@ static void assert_guard_enters(const armjit_loop *parent, unsigned k, const arm
                    (uint32_t)(uintptr_t)armjit_code_entry(b->code) + b->entry);
 }
 
-/* sum of i for even i, 3*i for odd i, i in [i0, i1). */
-static const char *const SUM_ODD =
-    "--- loop main\n"
-    "[i0, i1, i2]\n"
-    "label(i0, i1, i2, descr=L)\n"
-    "i3 = int_lt(i0, i1)\n"
-    "guard_true(i3, descr=done) [i0, i2]\n"
-    "i4 = int_and(i0, 1)\n"
-    "guard_false(i4, descr=odd) [i0, i1, i2]\n"
-    "i5 = int_add(i2, i0)\n"
-    "i6 = int_add(i0, 1)\n"
-    "jump(i6, i1, i5, descr=L)\n"
-    "--- bridge odd on main.odd\n"
-    "[i0, i1, i2]\n"
-    "i3 = int_mul(i0, 3)\n"
-    "i4 = int_add(i2, i3)\n"
-    "i5 = int_add(i0, 1)\n"
-    "jump(i5, i1, i4, descr=L)\n";
 
-static int32_t sum_odd(int32_t a, int32_t b) {
-  int32_t s = 0;
-  for (int32_t i = a; i < b; i++) s += i & 1 ? 3 * i : i;
-  return s;
-}
 
 static void test_bridge_jumps_to_label(void **state) {
   (void)state;
   for (unsigned variant = 0; variant < 4; variant++) {
     armjit_ctx *ctx = new_ctx(variant ? ARMJIT_RANDOM_RA : 0, 7 + variant);
     bset s;
-    bset_init_text(&s, ctx, SUM_ODD);
+    bset_init_text(&s, ctx, sets_sum_odd);
     assert_guard_enters(s.loops[0], 1, s.loops[1]);
     assert_ptr_equal(armjit_loop_parent(s.loops[1]), s.loops[0]);
     for (int32_t n = 0; n < 40; n += 7) {
@@ -88,7 +66,7 @@ static void test_bridge_jumps_to_label(void **state) {
       int exit;
       assert_int_equal(bset_run(&s, 0, in, &exit), 0);
       assert_int_equal(exit, 0);
-      assert_int_equal(s.fc->values[1].i, sum_odd(0, n));
+      assert_int_equal(s.fc->values[1].i, sets_sum_odd_ref(0, n));
       assert_int_equal(s.fc->exit_id, 0);
     }
     bset_free(&s);
@@ -242,35 +220,13 @@ static void test_bridge_finishes(void **state) {
 
 /* A bridge of loop A jumps into loop B (PyPy's test_jump_to_other_loop);
  * B's exits are reported in B's numbering. */
-static const char *const OTHER =
-    "--- loop a\n"
-    "[i0, i1]\n"
-    "label(i0, i1, descr=LA)\n"
-    "i2 = int_lt(i0, 10)\n"
-    "guard_true(i2, descr=ten) [i0, i1]\n"
-    "i3 = int_add(i0, 1)\n"
-    "i4 = int_add(i1, 2)\n"
-    "jump(i3, i4, descr=LA)\n"
-    "--- loop b\n"
-    "[f0, i1, i2]\n"
-    "label(f0, i1, i2, descr=LB)\n"
-    "f3 = float_mul(f0, 1.5)\n"
-    "i4 = int_add(i1, 1)\n"
-    "i5 = int_lt(i4, i2)\n"
-    "guard_true(i5, descr=bdone) [f3, i4, i2]\n"
-    "jump(f3, i4, i2, descr=LB)\n"
-    "--- bridge ab on a.ten\n"
-    "[i0, i1]\n"
-    "f2 = cast_int_to_float(i1)\n"
-    "i3 = int_add(i0, 5)\n"
-    "jump(f2, 0, i3, descr=LB)\n";
 
 static void test_bridge_jumps_to_other_loop(void **state) {
   (void)state;
   for (unsigned variant = 0; variant < 3; variant++) {
     armjit_ctx *ctx = new_ctx(variant ? ARMJIT_RANDOM_RA : 0, 5 + variant);
     bset s;
-    bset_init_text(&s, ctx, OTHER);
+    bset_init_text(&s, ctx, sets_other_loop);
     armjit_value in[2] = {irs_i(0), irs_i(0)};
     int exit;
     assert_int_equal(bset_run(&s, 0, in, &exit), 1); /* left through loop b */
@@ -296,7 +252,7 @@ static void test_bridge_free(void **state) {
   armjit_error err;
   armjit_set_entry *set;
   unsigned n;
-  assert_int_equal(armjit_set_parse(ctx, OTHER, &set, &n, &err), ARMJIT_OK);
+  assert_int_equal(armjit_set_parse(ctx, sets_other_loop, &set, &n, &err), ARMJIT_OK);
   armjit_loop *l[3];
   assert_int_equal(armjit_compile_set(ctx, set, n, l, &err), ARMJIT_OK);
   armjit_frame *f = armjit_frame_new(ctx, armjit_loop_frame_capacity(l[0]));

@@ -14,30 +14,9 @@
 #include <string.h>
 
 #include "armjit.h"
+#include "sets.h"
 #include "rt/loop.h"
 
-static const char *const SET =
-    "--- loop a\n"
-    "[i0, i1]\n"
-    "label(i0, i1, descr=LA)\n"
-    "i2 = int_lt(i0, 10)\n"
-    "guard_true(i2, descr=ten) [i0, i1]\n"
-    "i3 = int_add(i0, 1)\n"
-    "i4 = int_add(i1, 2)\n"
-    "jump(i3, i4, descr=LA)\n"
-    "--- loop b\n"
-    "[f0, i1, i2]\n"
-    "label(f0, i1, i2, descr=LB)\n"
-    "f3 = float_mul(f0, 1.5)\n"
-    "i4 = int_add(i1, 1)\n"
-    "i5 = int_lt(i4, i2)\n"
-    "guard_true(i5, descr=bdone) [f3, i4, i2]\n"
-    "jump(f3, i4, i2, descr=LB)\n"
-    "--- bridge ab on a.ten\n"
-    "[i0, i1]\n"
-    "f2 = cast_int_to_float(i1)\n"
-    "i3 = int_add(i0, 5)\n"
-    "jump(f2, 0, i3, descr=LB)\n";
 
 /* b recompiled: another computation on the same inputs. */
 static const char *const B2 =
@@ -89,7 +68,7 @@ static void test_redirect_jump(void **state) {
   armjit_ctx *ctx = armjit_ctx_new(NULL, &err);
   armjit_set_entry *set;
   unsigned n;
-  assert_int_equal(armjit_set_parse(ctx, SET, &set, &n, &err), ARMJIT_OK);
+  assert_int_equal(armjit_set_parse(ctx, sets_other_loop, &set, &n, &err), ARMJIT_OK);
   armjit_loop *l[3];
   assert_int_equal(armjit_compile_set(ctx, set, n, l, &err), ARMJIT_OK);
   armjit_loop *a = l[0], *b = l[1], *ab = l[2];

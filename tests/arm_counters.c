@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "armjit.h"
+#include "sets.h"
 #include "ir_support.h"
 
 /* A preamble label P (reached once per entry) and the loop label L
@@ -97,23 +98,7 @@ static void test_counts_bridge(void **state) {
   armjit_error err;
   armjit_set_entry *set;
   unsigned n;
-  assert_int_equal(armjit_set_parse(ctx,
-                                    "--- loop main\n"
-                                    "[i0, i1, i2]\n"
-                                    "label(i0, i1, i2, descr=L)\n"
-                                    "i3 = int_lt(i0, i1)\n"
-                                    "guard_true(i3, descr=done) [i0, i2]\n"
-                                    "i4 = int_and(i0, 1)\n"
-                                    "guard_false(i4, descr=odd) [i0, i1, i2]\n"
-                                    "i5 = int_add(i2, i0)\n"
-                                    "i6 = int_add(i0, 1)\n"
-                                    "jump(i6, i1, i5, descr=L)\n"
-                                    "--- bridge odd on main.odd\n"
-                                    "[i0, i1, i2]\n"
-                                    "i3 = int_mul(i0, 3)\n"
-                                    "i4 = int_add(i2, i3)\n"
-                                    "i5 = int_add(i0, 1)\n"
-                                    "jump(i5, i1, i4, descr=L)\n",
+  assert_int_equal(armjit_set_parse(ctx, sets_sum_odd,
                                     &set, &n, &err),
                    ARMJIT_OK);
   armjit_loop *l[2];
