@@ -512,6 +512,10 @@ static void lower_load(mc_fn *c, const mir_op *op) {
   }
   if (c->home[v].kind == LOC_REG) {
     a32_reg dl = (a32_reg)c->home[v].n, dh = (a32_reg)(c->home[v].n + 1);
+    if (dl == b && (op->flags & MIR_OP_VOLATILE)) { /* the word order is part of a volatile */
+      a32_dp(c->b, A32_AL, A32_MOV, false, MC_T0, 0, a32_r(b)); /* access: the base to ip */
+      b = MC_T0;
+    }
     if (dl == b) { /* the base dies into the low word: load the high one first */
       a32_ldst(c->b, A32_AL, A32_LDR, dh, a32_mem_imm(b, o + 4));
       a32_ldst(c->b, A32_AL, A32_LDR, dl, a32_mem_imm(b, o));
