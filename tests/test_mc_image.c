@@ -338,6 +338,25 @@ static void test_chain(void **state) {
   free(buf);
   mc_image_free(ctx, img);
 
+  /* every symbol known: an empty chain, and the loader all the same */
+  img = mc_image_link(ctx, &in3, &o, table_resolve, (void *)all, &err);
+  if (!img) fail_msg("%s", err.msg);
+  assert_true(mc_image_chain(img, &ch));
+  assert_int_equal(ch.npairs, 0);
+  assert_int_equal(ch.nsyms, 0);
+  assert_int_equal(ch.head, 0xffff);
+  assert_true(mc_image_symbol(img, "__armjit_fixup", &la));
+  assert_int_equal(la, ch.loader);
+  assert_int_equal(imm16(word(img, ".text", 0)), 0x5678); /* a's address, not a chain link */
+  mc_image_free(ctx, img);
+  /* without the flag: no loader */
+  img = mc_image_link(ctx, &in3, &(armjit_link_options){.text = 0x1000}, table_resolve,
+                      (void *)all, &err);
+  assert_non_null(img);
+  assert_false(mc_image_chain(img, &ch));
+  assert_false(mc_image_symbol(img, "__armjit_fixup", &la));
+  mc_image_free(ctx, img);
+
   /* a bl to an unknown symbol cannot be chained */
   expect_error(ctx, &in3, &o, NULL, ARMJIT_E_INVALID, "only MOVW/MOVT pairs");
 }

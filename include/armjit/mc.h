@@ -614,7 +614,8 @@ const void *armjit_object_section(const armjit_object *o, const char *name, uint
 bool armjit_object_symbol_addr(const armjit_object *o, const char *name, uint32_t *addr);
 /* The chain of the last link: its head (word index of the last pair,
  * 0xffff: empty), pairs, symbols and the loader's address; false when the
- * link did not chain. */
+ * link was without ARMJIT_LINK_CHAIN_FIXUPS or the object has no .text
+ * (with the flag the loader is always there, also for an empty chain). */
 typedef struct {
   uint32_t head, npairs, nsyms, loader;
 } armjit_fixup_chain;

@@ -727,6 +727,10 @@ mc_image *mc_image_link(armjit_ctx *ctx, const mc_link_in *in, const armjit_link
     img->sec[s] = (mc_isec){ls->name, ls->kind, 0, ls->size, ls->size, 0, false, NULL};
   }
   if ((st = resolve_targets(&l, resolve, ud)) != ARMJIT_OK) goto fail;
+  /* with the flag a .text always gets the loader, also for an empty
+   * chain (head 0xffff: it returns at once), so a program may call it
+   * whether or not anything was left unresolved */
+  img->chained = (opt->flags & ARMJIT_LINK_CHAIN_FIXUPS) && l.text != UINT32_MAX;
   for (uint32_t t = 0; t < l.nt; t++)
     if (l.t[t].kind == T_CHAINED) img->chained = true;
   img->chain_sec = l.text;
