@@ -1086,6 +1086,29 @@ static void test_vfp_sysregs(void **state) {
   assert_int_equal(a32_buf_word(b, a32_buf_size(b) - 4), 0xeef1fa10u);  /* vmrs APSR_nzcv, fpscr */
 }
 
+/* a32_modimm_ceil: the least encodable value at or above v, checked by
+ * scanning every value in between (a frame size rounds up by it). */
+static void test_modimm_ceil(void **state) {
+  (void)state;
+  assert_int_equal(a32_modimm_ceil(0), 0);
+  assert_int_equal(a32_modimm_ceil(0x3fc), 0x3fc);
+  assert_int_equal(a32_modimm_ceil(0x3f8), 0x3f8);
+  assert_int_equal(a32_modimm_ceil(0x401), 0x410);
+  assert_int_equal(a32_modimm_ceil(0xff000000u), 0xff000000u);
+  assert_int_equal(a32_modimm_ceil(0xff000001u), 0);
+  uint32_t x = 12345u;
+  for (unsigned i = 0; i < 3000; i++) {
+    x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+    uint32_t v = i < 1500 ? i * 8u : x >> (i % 20);
+    uint32_t c = a32_modimm_ceil(v);
+    if (v > 0xff000000u) continue;
+    assert_true(c >= v);
+    assert_true(a32_modimm(c) >= 0);
+    assert_true(c - v <= v / 63 + 3);
+    for (uint32_t w = v; w < c && w - v < 4096; w++) assert_true(a32_modimm(w) < 0);
+  }
+}
+
 static void test_modimm(void **state) {
   (void)state;
   assert_int_equal(a32_modimm(0), 0);
@@ -1180,6 +1203,7 @@ int main(void) {
       cmocka_unit_test(test_sym_link_with_labels),
       cmocka_unit_test(test_allocator_hooks),
       cmocka_unit_test(test_modimm),
+      cmocka_unit_test(test_modimm_ceil),
       cmocka_unit_test(test_names),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -90,6 +90,12 @@ enum {
 /* ---- modified immediates ---------------------------------------------- */
 /* The 12-bit "rotated 8-bit" field for v, or -1 when v has none. */
 int a32_modimm(uint32_t v);
+/* The smallest modified immediate >= v, for sizes that may round up (a
+ * stack frame: sp moves by one SUB): v itself up to 0x3fc when v is a
+ * multiple of 4 (and up to 0xff always), else v rounded up to a multiple
+ * of 2^s, s the least even shift that fits the quotient in 8 bits, so the
+ * excess is below 2^s, under v / 63.  0 when v > 0xff000000 (nothing fits). */
+uint32_t a32_modimm_ceil(uint32_t v);
 
 typedef enum {
   A32_AND, A32_EOR, A32_SUB, A32_RSB, A32_ADD, A32_ADC, A32_SBC, A32_RSC,

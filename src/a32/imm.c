@@ -35,6 +35,13 @@ int a32_modimm(uint32_t v) {
   return (int)((32 - s) / 2 << 8 | v >> s);
 }
 
+uint32_t a32_modimm_ceil(uint32_t v) {
+  if (v > 0xff000000u) return 0;
+  unsigned s = 0;
+  while (((uint64_t)v + ((1u << s) - 1)) >> s > 0xff) s += 2;
+  return (uint32_t)((((uint64_t)v + ((1u << s) - 1)) >> s) << s);
+}
+
 /* The opcode that computes the same result from the transformed value:
  * x + v == x - (-v); x + v + C == x - ~v - !C; CMP x, v sets the flags of
  * CMN x, -v (v != 0, and 0 is always encodable); x & v == x & ~(~v);

@@ -5,11 +5,10 @@
  * where the guard left it, in the parent's register or slot, so entering
  * it costs nothing but the guard's branch:
  *
- *   entry:   movw ip, #lo(FRAME)    only when the bridge needs more slots
- *            movt ip, #hi(FRAME)      than sp leaves room for (else the
- *            sub  sp, fp, ip          guard branches past these words; a
- *                                     FRAME that is a modified immediate
- *                                     is one `sub sp, fp, #FRAME`)
+ *   entry:   sub  sp, fp, #FRAME    only when the bridge needs more slots
+ *                                     than sp leaves room for (else the
+ *                                     guard branches past it); FRAME is
+ *                                     rounded up to a modified immediate
  *            [b over the float pool]
  *            ...body...               its own label/jump loop, finish,
  *                                     guards with their own stubs, or
@@ -27,7 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-enum { ENTRY_WORDS = 3 };
+enum { ENTRY_WORDS = 1 };
 
 void cg_bridge_entry(cg *c) {
   const cg_bridge *br = c->env->bridge;
@@ -104,36 +103,27 @@ void cg_bridge_entry(cg *c) {
   }
 }
 
-/* sp = fp - bytes (no flags set). */
+/* sp = fp - bytes (no flags set).  Every frame size is a modified
+ * immediate (cg_patch_frame and cg_bridge_patch_frame round them). */
 static void set_sp(cg *c, uint32_t bytes) {
-  a32_operand o = a32_imm(bytes);
-  if (a32_modimm(bytes) >= 0) {
-    a32_dp(c->b, A32_AL, A32_SUB, false, A32_SP, A32_FP, o);
-    return;
-  }
-  cg_load_int(c, CG_IP, bytes);
-  a32_dp(c->b, A32_AL, A32_SUB, false, A32_SP, A32_FP, a32_r(CG_IP));
+  a32_dp(c->b, A32_AL, A32_SUB, false, A32_SP, A32_FP, a32_imm(a32_modimm_ceil(bytes)));
 }
 
 void cg_bridge_patch_frame(cg *c) {
   const cg_bridge *br = c->env->bridge;
-  uint32_t frame = (uint32_t)ra_frame_bytes(&c->ra);
+  uint32_t need = (uint32_t)ra_frame_bytes(&c->ra), frame = a32_modimm_ceil(need);
   cg_result *o = c->out;
+  if (!frame && need) {
+    cg_fail(c, ARMJIT_E_LIMIT, "the bridge's frame needs %u bytes of stack", (unsigned)need);
+    return;
+  }
   o->frame_bytes = (int32_t)frame;
   size_t at = c->frame_patch;
   o->entry = (uint32_t)(at + 4 * ENTRY_WORDS);
   if ((int32_t)frame <= br->depth) return;  /* sp is low enough already */
-  if (a32_modimm(frame) >= 0) {
-    o->entry = (uint32_t)(at + 4 * (ENTRY_WORDS - 1));
-    if (a32_buf_patch_begin(c->b, at + 4 * (ENTRY_WORDS - 1)) != A32_OK) return;
-    a32_dp(c->b, A32_AL, A32_SUB, false, A32_SP, A32_FP, a32_imm(frame));
-  } else {
-    o->entry = (uint32_t)at;
-    if (a32_buf_patch_begin(c->b, at) != A32_OK) return;
-    a32_movw(c->b, A32_AL, CG_IP, frame & 0xffffu);
-    a32_movt(c->b, A32_AL, CG_IP, frame >> 16);
-    a32_dp(c->b, A32_AL, A32_SUB, false, A32_SP, A32_FP, a32_r(CG_IP));
-  }
+  o->entry = (uint32_t)at;
+  if (a32_buf_patch_begin(c->b, at) != A32_OK) return;
+  a32_dp(c->b, A32_AL, A32_SUB, false, A32_SP, A32_FP, a32_imm(frame));
   a32_buf_patch_end(c->b);
 }
 

@@ -4,9 +4,9 @@
  *   push  {r4-r12, lr}      callee-saved core regs (+ip to keep 8 alignment)
  *   vpush {d8-d15}          callee-saved VFP regs, under both ABIs
  *   mov   fp, sp            fp: frame base, 8-aligned
- *   movw  ip, #lo(FRAME)    patched once allocation knows the frame size
- *   movt  ip, #hi(FRAME)
- *   sub   sp, sp, ip
+ *   sub   sp, sp, #FRAME    patched once allocation knows the frame size,
+ *                           rounded up to a modified immediate (at most
+ *                           1/63 more, exact up to 1,020 bytes)
  *   ...with a GC: the frame linked into the context's chain (cg_gc.c)
  *   ...opt-in: the stack check and the entry counter (cg_loopctl.c)
  *   str   r0, [fp, #-4]     the frame pointer f, for the exit helper
@@ -40,9 +40,7 @@ void cg_prologue(cg *c) {
   a32_dp(b, A32_AL, A32_MOV, false, A32_FP, 0, a32_r(A32_SP));
   o->fp_set = (uint32_t)a32_buf_size(b);
   c->frame_patch = a32_buf_size(b);
-  a32_movw(b, A32_AL, CG_IP, 0);
-  a32_movt(b, A32_AL, CG_IP, 0);
-  a32_dp(b, A32_AL, A32_SUB, false, A32_SP, A32_SP, a32_r(CG_IP));
+  a32_dp(b, A32_AL, A32_SUB, false, A32_SP, A32_SP, a32_imm(0));
   cg_gc_link(c);  /* with a GC: before anything can leave the run */
   cg_entry_checks(c);
   a32_ldst(b, A32_AL, A32_STR, A32_R0, a32_mem_imm(A32_FP, ARM_FRAME_PTR_OFF));
@@ -93,11 +91,16 @@ void cg_prologue(cg *c) {
   ajx_free(c->ctx, loc);
 }
 
+/* The frame is what sp moves by: every later use of the loop's depth
+ * (its bridges, jumps into it) sees the rounded size. */
 void cg_patch_frame(cg *c) {
-  uint32_t frame = (uint32_t)ra_frame_bytes(&c->ra);
+  uint32_t need = (uint32_t)ra_frame_bytes(&c->ra), frame = a32_modimm_ceil(need);
+  if (!frame && need) {
+    cg_fail(c, ARMJIT_E_LIMIT, "the frame needs %u bytes of stack", (unsigned)need);
+    return;
+  }
   c->out->frame_bytes = (int32_t)frame;
   if (a32_buf_patch_begin(c->b, c->frame_patch) != A32_OK) return;
-  a32_movw(c->b, A32_AL, CG_IP, frame & 0xffffu);
-  a32_movt(c->b, A32_AL, CG_IP, frame >> 16);
+  a32_dp(c->b, A32_AL, A32_SUB, false, A32_SP, A32_SP, a32_imm(frame));
   a32_buf_patch_end(c->b);
 }

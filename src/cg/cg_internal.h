@@ -73,7 +73,7 @@ typedef struct cg {
   uint32_t ncold, cold_cap;
   cg_cold_arg *cold_args;    /* cold calls' function and arguments (cg_condcall.c) */
   uint32_t ncold_args, cold_args_cap;
-  size_t frame_patch;        /* offset of the MOVW/MOVT pair sizing the frame */
+  size_t frame_patch;        /* offset of the SUB sizing the frame */
   struct cg_gc *gc;          /* GC maps and allocation plan (cg_gc.c), NULL: no GC */
   /* Loop-invariant constants (cg_ctrl.c): loaded after the label the
    * final jump goes to, cached in registers across the back edge. */

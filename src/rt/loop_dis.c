@@ -40,7 +40,7 @@ static void print_annot(const dis_state *s, const annot *a) {
     if (l->parent)
       fprintf(s->out, "# bridge entry (its guard branches to +%u): the inputs are where the "
                       "guard left them%s\n", (unsigned)l->entry,
-              l->entry == 0 || l->entry == 8 ? "; sp moves down for its deeper frame" : "");
+              l->entry == 0 ? "; sp moves down for its deeper frame" : "");
     else
       fprintf(s->out, "# prologue: save r4-r12, lr, d8-d15; load the inputs\n");
     break;
