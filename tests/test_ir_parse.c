@@ -536,9 +536,9 @@ static void test_numbered_names(void **state) {
   armjit_error err;
   armjit_trace *t = armjit_trace_parse(
       ctx,
-      "[i5, f5, i05, p5, f999999999, i999999999]\n"
+      "[i5, f5, i05, p5, f999999999, i999999999, p900]\n"
       "i6 = int_add(i5, i05)\nf6 = float_add(f5, f999999999)\n"
-      "i7 = int_add(i6, i999999999)\ni8 = ptr_eq(p5, p5)\n"
+      "i7 = int_add(i6, i999999999)\ni8 = ptr_eq(p5, p900)\n"
       "finish(i7, f6, i8)\n",
       &err);
   if (!t) fail_msg("%s", err.msg);

@@ -153,11 +153,11 @@ typedef struct {
   ir_namemap map;
   ir_name_ent *num;
   uint32_t capnum;
-  uint32_t limit;         /* numbers below it may use the table (0: 4096) */
+  uint32_t limit;         /* numbers below it may use the table (0: 1024) */
 } ir_varmap;
 const ir_name_ent *ir_vars_find(const ir_varmap *m, const char *s, size_t n);
 /* Room for the names of a text of n lines (the table takes numbers below
- * 2 n + 4096).  False when out of memory. */
+ * 2 n + 1024).  False when out of memory. */
 bool ir_vars_reserve(armjit_ctx *ctx, ir_varmap *m, uint32_t n);
 bool ir_vars_put(armjit_ctx *ctx, ir_varmap *m, const char *key, size_t n, int32_t val,
                  uint32_t line);

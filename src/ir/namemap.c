@@ -57,7 +57,7 @@ void ir_names_free(armjit_ctx *ctx, ir_namemap *m) {
 }
 
 /* ---- variable names ---------------------------------------------------------- */
-enum { VARS_LIMIT = 4096 };
+enum { VARS_LIMIT = 1024 };  /* the table's numbers without ir_vars_reserve */
 
 /* The number of a name "<letter><decimal>" without leading zeros, or -1. */
 static int64_t name_number(const char *s, size_t n) {
