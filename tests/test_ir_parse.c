@@ -528,6 +528,31 @@ static void test_errors_names_types(void **state) {
   E("[i0]\ni1 = int_add(i0, 1, 2)\nfinish(i1)\n", INVALID, 2, 6, "got 3");
 }
 
+/* Names that share a number (i5, f5), differ only by leading zeros (i5,
+ * i05) or have numbers past any table (i999999999) are distinct variables,
+ * each bound to its own value. */
+static void test_numbered_names(void **state) {
+  armjit_ctx *ctx = *state;
+  armjit_error err;
+  armjit_trace *t = armjit_trace_parse(
+      ctx,
+      "[i5, f5, i05, p5, f999999999, i999999999, p900]\n"
+      "i6 = int_add(i5, i05)\nf6 = float_add(f5, f999999999)\n"
+      "i7 = int_add(i6, i999999999)\ni8 = ptr_eq(p5, p900)\n"
+      "finish(i7, f6, i8)\n",
+      &err);
+  if (!t) fail_msg("%s", err.msg);
+  assert_int_equal(armjit_trace_nops(t), 5);
+  armjit_trace_free(t);
+  E("[i5, f5]\nf6 = float_neg(i5)\nfinish(f6)\n", TYPE, 2, 16, "argument 1", "i5", "int");
+  E("[i5, f5]\ni6 = int_neg(f5)\nfinish(i6)\n", TYPE, 2, 14, "argument 1", "f5", "float");
+  E("[i05, i5, f5, i05]\nfinish()\n", INVALID, 1, 15, "redefined", "i05", "line 1");
+  E("[i5, f5]\ni9 = int_add(i5, 1)\nf9 = float_neg(f5)\nf9 = float_neg(f5)\nfinish()\n",
+    INVALID, 4, 1, "redefined", "f9", "line 3");
+  E("[i5]\nfinish(f5)\n", INVALID, 2, 8, "use of undefined variable f5");
+  E("[i999999999]\nfinish(i99999999)\n", INVALID, 2, 8, "undefined", "i99999999");
+}
+
 static void test_errors_control(void **state) {
   armjit_ctx *ctx = *state;
   E("[i0, i1]\nlabel(i0, descr=L)\ni3 = int_add(i0, i1)\njump(i3, descr=L)\n", INVALID,
@@ -938,6 +963,7 @@ int main(void) {
       cmocka_unit_test(test_errors_fuzz_found),
       cmocka_unit_test(test_errors_did_you_mean),
       cmocka_unit_test(test_errors_names_types),
+      cmocka_unit_test(test_numbered_names),
       cmocka_unit_test(test_errors_control),
       cmocka_unit_test(test_errors_limits),
       cmocka_unit_test(test_parse_bad_args),

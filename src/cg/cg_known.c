@@ -61,7 +61,11 @@ static bool copy_arrays_now(kw *w) {
   armjit_ctx *ctx = w->c->ctx;
   const armjit_trace *o = w->orig;
   ir_ref *refs = ajx_alloc(ctx, (o->nrefs ? o->nrefs : 1) * sizeof *refs);
-  ir_const *consts = ajx_alloc(ctx, (o->nconsts + 16) * sizeof *consts);
+  /* Room for every constant the walk can make (0, 1 and one per value
+   * folded), so the table is never copied again; only the part used is
+   * touched. */
+  uint32_t room = o->nconsts + o->nvals + 2;
+  ir_const *consts = ajx_alloc(ctx, (size_t)room * sizeof *consts);
   if (!refs || !consts) {
     ajx_free(ctx, refs);
     ajx_free(ctx, consts);
@@ -72,7 +76,7 @@ static bool copy_arrays_now(kw *w) {
   if (o->nconsts) memcpy(consts, o->consts, o->nconsts * sizeof *consts);
   w->t->refs = refs;
   w->t->consts = consts;
-  w->t->capconsts = o->nconsts + 16;
+  w->t->capconsts = room;
   w->c->known_refs = refs;
   w->c->known_consts = consts;
   w->copied = true;

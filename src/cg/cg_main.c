@@ -236,7 +236,9 @@ static armjit_status setup(cg *c, cg_result *o, armjit_error *err) {
   c->label_locs = ajx_calloc(ctx, t->nlabels ? t->nlabels : 1, sizeof *c->label_locs);
   o->label_off = ajx_calloc(ctx, t->nlabels ? t->nlabels : 1, sizeof *o->label_off);
   c->stub_at = ajx_alloc(ctx, (o->nexits ? o->nexits : 1) * sizeof *c->stub_at);
-  o->buf = armjit_buf_new(ctx, 4096, ctx->opts.code_limit);
+  /* Room for the usual code size up front (about 8-10 bytes per op, more
+   * with many exits), so that growing seldom copies the buffer. */
+  o->buf = armjit_buf_new(ctx, 4096 + (size_t)t->nops * 12, ctx->opts.code_limit);
   if (!o->op_off || !o->exits || !c->label_at || !c->label_locs || !o->label_off ||
       !c->stub_at || !o->buf || find_calls(c) != ARMJIT_OK)
     return ajx_err(err, ARMJIT_E_NOMEM, "out of memory setting up code generation");

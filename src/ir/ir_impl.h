@@ -139,12 +139,29 @@ armjit_type ir_letter_type(char c);
 
 /* String index operations (ir_namemap is in ir.h). */
 const ir_name_ent *ir_names_find(const ir_namemap *m, const char *s, size_t n);
-/* Room for n names in an empty map (no rehashing up to n).  False when out
- * of memory. */
-bool ir_names_reserve(armjit_ctx *ctx, ir_namemap *m, uint32_t n);
 bool ir_names_put(armjit_ctx *ctx, ir_namemap *m, const char *key, size_t n,
                   int32_t val, uint32_t line);
 void ir_names_free(armjit_ctx *ctx, ir_namemap *m);
+
+/* The parser's variable names (namemap.c).  A name of a type letter and a
+ * decimal number without leading zeros (i12, f0: how armjit_trace_to_string
+ * names values) is kept in a table indexed by its number, so that reading
+ * a large trace touches nearby memory and hashes nothing; any other name,
+ * a number at or past `limit`, or a second letter with the same number
+ * goes to the hash map.  Same operations as ir_names_*. */
+typedef struct {
+  ir_namemap map;
+  ir_name_ent *num;
+  uint32_t capnum;
+  uint32_t limit;         /* numbers below it may use the table (0: 1024) */
+} ir_varmap;
+const ir_name_ent *ir_vars_find(const ir_varmap *m, const char *s, size_t n);
+/* Room for the names of a text of n lines (the table takes numbers below
+ * 2 n + 1024).  False when out of memory. */
+bool ir_vars_reserve(armjit_ctx *ctx, ir_varmap *m, uint32_t n);
+bool ir_vars_put(armjit_ctx *ctx, ir_varmap *m, const char *key, size_t n, int32_t val,
+                 uint32_t line);
+void ir_vars_free(armjit_ctx *ctx, ir_varmap *m);
 
 /* The canonical NaN float constants are stored as (ARM's default NaN). */
 #define IR_CANON_NAN_BITS UINT64_C(0x7ff8000000000000)

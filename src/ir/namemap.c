@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* A small string -> int map (open addressing, util/hash.h) for the
- * parser's variable names and the names of exits, labels and descriptors.
+ * names of exits, labels and descriptors, and the parser's variable names
+ * (the same map behind a table indexed by number, ir_varmap).
  * Keys point into storage the caller keeps alive; lookups take (pointer,
  * length) so tokens need no copying. */
 #include "ir/ir_impl.h"
@@ -28,15 +29,6 @@ const ir_name_ent *ir_names_find(const ir_namemap *m, const char *s, size_t n) {
   return e->key ? e : NULL;
 }
 
-bool ir_names_reserve(armjit_ctx *ctx, ir_namemap *m, uint32_t n) {
-  if (m->cap || n < 32) return true;
-  uint32_t cap = 64;
-  while (cap / 2 < n + 1 && cap < (1u << 30)) cap *= 2;
-  if (!(m->e = ajx_calloc(ctx, cap, sizeof *m->e))) return false;
-  m->cap = cap;
-  return true;
-}
-
 bool ir_names_put(armjit_ctx *ctx, ir_namemap *m, const char *key, size_t n,
                   int32_t val, uint32_t line) {
   if ((m->n + 1) * 2 > m->cap) { /* keep the load under one half */
@@ -62,4 +54,64 @@ void ir_names_free(armjit_ctx *ctx, ir_namemap *m) {
   ajx_free(ctx, m->e);
   m->e = NULL;
   m->cap = m->n = 0;
+}
+
+/* ---- variable names ---------------------------------------------------------- */
+enum { VARS_LIMIT = 1024 };  /* the table's numbers without ir_vars_reserve */
+
+/* The number of a name "<letter><decimal>" without leading zeros, or -1. */
+static int64_t name_number(const char *s, size_t n) {
+  if (n < 2 || n > 10 || (s[1] == '0' && n > 2)) return -1;
+  uint32_t v = 0;
+  for (size_t i = 1; i < n; i++) {
+    unsigned d = (unsigned)(unsigned char)s[i] - '0';
+    if (d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+static uint32_t vars_limit(const ir_varmap *m) { return m->limit ? m->limit : VARS_LIMIT; }
+
+/* Entries [0, need) of the number table exist (new ones empty). */
+static bool vars_grow(armjit_ctx *ctx, ir_varmap *m, uint32_t need) {
+  uint32_t had = m->capnum;
+  if (!ajx_grow(ctx, (void **)&m->num, &m->capnum, need, sizeof *m->num)) return false;
+  if (m->capnum > had) memset(m->num + had, 0, (size_t)(m->capnum - had) * sizeof *m->num);
+  return true;
+}
+
+const ir_name_ent *ir_vars_find(const ir_varmap *m, const char *s, size_t n) {
+  int64_t k = name_number(s, n);
+  if (k >= 0 && k < m->capnum && m->num[k].key && m->num[k].letter == s[0]) return &m->num[k];
+  return ir_names_find(&m->map, s, n);
+}
+
+bool ir_vars_reserve(armjit_ctx *ctx, ir_varmap *m, uint32_t n) {
+  if (m->capnum || n > (UINT32_MAX - VARS_LIMIT) / 2) return true;
+  m->limit = 2 * n + VARS_LIMIT;
+  if (!(m->num = ajx_calloc(ctx, n, sizeof *m->num))) return false;
+  m->capnum = n;
+  return true;
+}
+
+bool ir_vars_put(armjit_ctx *ctx, ir_varmap *m, const char *key, size_t n, int32_t val,
+                 uint32_t line) {
+  int64_t k = name_number(key, n);
+  if (k >= 0 && k < vars_limit(m)) {
+    if (!vars_grow(ctx, m, (uint32_t)k + 1)) return false;
+    ir_name_ent *e = &m->num[k];
+    if (!e->key || e->letter == key[0]) {
+      *e = (ir_name_ent){key, (uint32_t)n, val, line, key[0]};
+      return true;
+    }
+  }
+  return ir_names_put(ctx, &m->map, key, n, val, line);
+}
+
+void ir_vars_free(armjit_ctx *ctx, ir_varmap *m) {
+  ir_names_free(ctx, &m->map);
+  ajx_free(ctx, m->num);
+  m->num = NULL;
+  m->capnum = m->limit = 0;
 }

@@ -26,7 +26,7 @@ typedef struct {
   ir_lex lx;
   armjit_ctx *ctx;
   armjit_trace *t;
-  ir_namemap vars;          /* variable name -> value */
+  ir_varmap vars;           /* variable name -> value */
   /* source map under construction */
   uint32_t *refcol, caprefcol;
   uint32_t *rescol, caprescol;
@@ -274,7 +274,7 @@ static armjit_status check_new_var(parser *P, const char *s, size_t n, uint32_t 
                 "variable name %.*s must start with its type: i (int), p (ref), f (float), "
                 "l (i64) or s (f32)", (int)n, s);
   }
-  const ir_name_ent *e = ir_names_find(&P->vars, s, n);
+  const ir_name_ent *e = ir_vars_find(&P->vars, s, n);
   if (e)
     return perr(P, ARMJIT_E_INVALID, c0, "variable %.*s redefined (first defined on line %u)",
                 (int)n, s, e->line);
@@ -288,7 +288,7 @@ static armjit_status name_var(parser *P, ir_ref v, const char *s, size_t n) {
     return nomem(P);
   if (P->capvname > had) memset(P->vname + had, 0, (P->capvname - had) * sizeof *P->vname);
   P->vname[v] = (ir_span){s, (uint32_t)n};
-  if (!ir_names_put(P->ctx, &P->vars, s, n, v, P->lx.line)) return nomem(P);
+  if (!ir_vars_put(P->ctx, &P->vars, s, n, v, P->lx.line)) return nomem(P);
   return ARMJIT_OK;
 }
 
@@ -405,7 +405,7 @@ static armjit_status parse_item(parser *P, bool in_fail, item *it) {
    * (int value 64, float value 32). */
   if (word_is(s, n, "i64") && s[n] == '(') return parse_i64const(P, c0, &it->ref);
   if (word_is(s, n, "f32") && s[n] == '(') return parse_f32const(P, c0, &it->ref);
-  const ir_name_ent *e = ir_names_find(&P->vars, s, n);
+  const ir_name_ent *e = ir_vars_find(&P->vars, s, n);
   if (!e) {
     if (!strchr("ipfls", s[0])) /* cannot be a variable at all */
       return perr(P, ARMJIT_E_SYNTAX, c0,
@@ -1070,7 +1070,7 @@ static void parser_free(parser *P) {
   ajx_free(ctx, P->fails);
   ajx_free(ctx, P->str);
   ajx_free(ctx, P->failcol);
-  ir_names_free(ctx, &P->vars);
+  ir_vars_free(ctx, &P->vars);
 }
 
 /* Room for as many ops and values as the text has lines (at most one
@@ -1084,7 +1084,7 @@ static bool reserve(parser *P, const char *text) {
   if (!ajx_grow(P->ctx, (void **)&P->vname, &P->capvname, lines, sizeof *P->vname)) return false;
   memset(P->vname, 0, P->capvname * sizeof *P->vname);
   return ir_trace_reserve(P->t, lines, 2 * lines) &&
-         ir_names_reserve(P->ctx, &P->vars, lines) &&
+         ir_vars_reserve(P->ctx, &P->vars, lines) &&
          ajx_grow(P->ctx, (void **)&P->rescol, &P->caprescol, lines, sizeof *P->rescol) &&
          ajx_grow(P->ctx, (void **)&P->descrcol, &P->capdescrcol, lines, sizeof *P->descrcol) &&
          ajx_grow(P->ctx, (void **)&P->refcol, &P->caprefcol, 2 * lines, sizeof *P->refcol);
