@@ -70,7 +70,9 @@ const wc_case wc_cases[] = {
     {OP(LLONG_RSHIFT), 2, {LL(MIN64), II(32)}, UL(0xffffffff80000000)},
     {OP(LLONG_RSHIFT), 2, {UL(0x7fffffff00000000), II(31)}, UL(0xfffffffe)},
     {OP(LLONG_RSHIFT), 2, {LL(-5), II(0)}, LL(-5)},
+    {OP(LLONG_RSHIFT), 2, {LL(MIN64), II(31)}, UL(0xffffffff00000000)},
     {OP(LLONG_RSHIFT), 2, {UL(0x8000000180000000), II(1)}, UL(0xc0000000c0000000)},
+    {OP(ULLONG_RSHIFT), 2, {LL(MIN64), II(0)}, LL(MIN64)},
     {OP(ULLONG_RSHIFT), 2, {LL(MIN64), II(63)}, LL(1)},
     {OP(ULLONG_RSHIFT), 2, {LL(MIN64), II(64)}, LL(0)},
     {OP(ULLONG_RSHIFT), 2, {LL(MIN64), II(32)}, UL(0x80000000u)},
@@ -127,6 +129,8 @@ const wc_case wc_cases[] = {
     {OP(LLONG_FROM_FLOAT), 1, {FF(9223372036854774784.0)}, LL(9223372036854774784)},
     {OP(LLONG_FROM_FLOAT), 1, {FF(4294967296.5)}, UL(0x100000000)},
     {OP(LLONG_FROM_FLOAT), 1, {FF(-0.0)}, LL(0)},
+    {OP(LLONG_FROM_FLOAT), 1, {FF(0x1p63)}, LL(MAX64)},              /* 2^63: just out of range */
+    {OP(LLONG_FROM_FLOAT), 1, {FF(-0x1.0000000000001p63)}, LL(MIN64)}, /* below -2^63 */
     /* bit casts */
     {OP(CONVERT_FLOAT_BYTES_TO_LONGLONG), 1, {FF(-0.0)}, LL(MIN64)},
     {OP(CONVERT_FLOAT_BYTES_TO_LONGLONG), 1, {FF(1.0)}, UL(0x3ff0000000000000)},
@@ -147,6 +151,19 @@ const wc_case wc_cases[] = {
     {OP(CAST_FLOAT_TO_SINGLEFLOAT), 1, {FF(16777219.0)}, SB(0x4b800002u)},
     {OP(CAST_FLOAT_TO_SINGLEFLOAT), 1, {FF(4.9406564584124654e-324)}, SB(0)},
     {OP(CAST_FLOAT_TO_SINGLEFLOAT), 1, {FF(INFINITY)}, SB(0x7f800000u)},
+    /* the overflow boundary: the largest f32 + half an ulp is a tie, and
+     * rounds to even (the infinity); just below it, to the largest f32 */
+    {OP(CAST_FLOAT_TO_SINGLEFLOAT), 1, {FF(0x1.ffffffp+127)}, SB(0x7f800000u)},
+    {OP(CAST_FLOAT_TO_SINGLEFLOAT), 1, {FF(-0x1.ffffffp+127)}, SB(0xff800000u)},
+    {OP(CAST_FLOAT_TO_SINGLEFLOAT), 1, {FF(0x1.fffffefffffffp+127)}, SB(0x7f7fffffu)},
+    /* the underflow boundary: half the smallest subnormal is a tie (to
+     * 0, sign kept), a bit more rounds up; 1.5 subnormals ties to 2 */
+    {OP(CAST_FLOAT_TO_SINGLEFLOAT), 1, {FF(0x1p-150)}, SB(0)},
+    {OP(CAST_FLOAT_TO_SINGLEFLOAT), 1, {FF(-0x1p-150)}, SB(0x80000000u)},
+    {OP(CAST_FLOAT_TO_SINGLEFLOAT), 1, {FF(0x1.0000000000001p-150)}, SB(1)},
+    {OP(CAST_FLOAT_TO_SINGLEFLOAT), 1, {FF(0x1.8p-149)}, SB(2)},
+    /* a normal tie: 1 + 3 * 2^-24 goes to the even 1 + 2^-22 */
+    {OP(CAST_FLOAT_TO_SINGLEFLOAT), 1, {FF(0x1.000003p0)}, SB(0x3f800002u)},
     {OP(CAST_SINGLEFLOAT_TO_FLOAT), 1, {SB(1)}, FF(1.401298464324817e-45)},
     {OP(CAST_SINGLEFLOAT_TO_FLOAT), 1, {SB(0x80000000u)}, FF(-0.0)},
     {OP(CAST_SINGLEFLOAT_TO_FLOAT), 1, {SB(0xff800000u)}, FF(-INFINITY)},
@@ -182,8 +199,7 @@ static armjit_val constant(armjit_trace *t, const wc_val *x) {
 }
 
 /* op(operands) with the operands as inputs (or constants), its result
- * handed back by a finish, with a guard_value on it before (the guard
- * passes: the value is the wanted one) when the type has an equality. */
+ * handed back by a finish. */
 static armjit_trace *build(armjit_ctx *ctx, const wc_case *c, bool consts) {
   armjit_trace *t = armjit_trace_new(ctx);
   assert_non_null(t);
