@@ -6,8 +6,9 @@
  * every live object moves), merged allocations, arrays and strings, the
  * write barrier on old and young objects, collections during a call with
  * refs in registers, in slots and in the fail args of a later exit (the
- * exit hands back the moved addresses), in the default allocator and
- * with ARMJIT_RANDOM_RA, under the context's ABI and the other one. */
+ * exit hands back the moved addresses), keepalive, raw refs kept out of
+ * the maps, in the default allocator and with ARMJIT_RANDOM_RA, under the
+ * context's ABI and the other one. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -66,6 +67,7 @@ static void run_case(const gc_case *gc, setup_args *a, void (*check)(gcm *, armj
       gcm_init(&g, gct_types, GCT_NTYPES, 1 << 18, 1 << 14, gc->window, gc->every);
       if (gc->no_array_wb) g.descr.wb_array_slowpath = NULL;
       armjit_ctx *ctx = gct_ctx(&g, ctx_flags[fl], abi ? ARMJIT_ABI_SOFT : ARMJIT_ABI_HARD);
+      armjit_ctx_add_symbol(ctx, "GCM", (uintptr_t)&g); /* the collector, for gcm_collect */
       armjit_trace *t = irs_parse(ctx, text);
       armjit_loop *loop = irs_compile(ctx, t);
       armjit_frame *f = armjit_frame_new(ctx, armjit_loop_frame_capacity(loop) + 4);
@@ -277,6 +279,39 @@ static void test_refs_across_call(void **state) {
       armjit_ctx_free(ctx);
       gcm_fini(&g);
     }
+}
+
+/* keepalive(p1) after two collecting calls keeps p1 a root through both
+ * (no other later op names it, nothing reaches it): each moves it with
+ * p2; after the keepalive a third collection moves p2 alone.  p3 (of the
+ * same allocation group) is never used, so never moved. */
+static void check_keepalive(gcm *g, armjit_frame *f) {
+  assert_int_equal(g->collections, 3);
+  assert_int_equal(g->moved, 2 + 2 + 1); /* p3 is dead: never moved */
+  assert_true(gcm_is_young(g, f->values[0].r));
+  assert_int_equal(gct_rd_i32(f->values[0].r, GCT_VALUE), 2);
+}
+
+static void test_keepalive(void **state) {
+  (void)state;
+  static char body[2048];
+  snprintf(body, sizeof body,
+           "[i0]\n"
+           "p1 = new(%u, %d)\n"
+           "p2 = new(%u, %d)\n"
+           "p3 = new(%u, %d)\n"
+           "setfield_gc(p1, i0, descr=V)\n"
+           "setfield_gc(p2, 2, descr=V)\n"
+           "call(sym(gcm_collect), sym(GCM), descr=C)\n"
+           "call(sym(gcm_collect), sym(GCM), descr=C)\n"
+           "keepalive(p1)\n"
+           "call(sym(gcm_collect), sym(GCM), descr=C)\n"
+           "finish(p2)\n",
+           gct_size(GCT_NODE), GCT_NODE, gct_size(GCT_NODE), GCT_NODE, gct_size(GCT_NODE),
+           GCT_NODE);
+  gc_case c = {body, setup_inputs, 0, 0, 3 + 1, false}; /* the calls, one allocation group */
+  setup_args a = {{5, 0, 0, 0}, 0};
+  run_case(&c, &a, check_keepalive);
 }
 
 /* Compare two heaps and frames of the compiled and interpreted runs of
@@ -715,6 +750,7 @@ int main(void) {
       cmocka_unit_test(test_bridge),
       cmocka_unit_test(test_call_assembler),
       cmocka_unit_test(test_raw_refs),
+      cmocka_unit_test(test_keepalive),
       cmocka_unit_test(test_out_of_memory),
       cmocka_unit_test(test_cond_call_value),
   };
