@@ -8,8 +8,8 @@ one of those, v = void, or a narrow int: b int8_t, B uint8_t, h int16_t,
 H uint16_t, which armjit calls with a 1- or 2-byte, signed or unsigned
 result descriptor):
   - every sequence of 0-3 arguments over i, r, f, with each result type;
-  - every sequence of 0-4 arguments over i, f, l, s (r passes as i does),
-    the result type cycling through i f l s v;
+  - every sequence of 0-4 arguments over i, f, l, s (r passes as i does)
+    with each result type i f l s v;
   - every sequence of 4-6 arguments over i and f (some i become r), the
     result type cycling;
   - 7-12 arguments: corner cases (all ints, all doubles, nine or more
@@ -66,14 +66,14 @@ def signatures():
     ]
     for j, a in enumerate(corners):
         sigs.append((a, "irfv"[j % 4]))
-    # i64 and f32: every mix of 0-4 arguments, then a sample of 5-12 over
-    # all five types (S-register back-filling, even/odd pairs, stack
-    # alignment of 8-byte arguments after an odd number of words)
-    k = 0
+    # i64 and f32: every mix of 0-4 arguments with every result type, then
+    # a sample of 5-12 over all five types (S-register back-filling,
+    # even/odd pairs, stack alignment of 8-byte arguments after an odd
+    # number of words)
     for n in range(5):
         for args in itertools.product("ifls", repeat=n):
-            sigs.append(("".join(args), "iflsv"[k % 5]))
-            k += 1
+            for res in "iflsv":
+                sigs.append(("".join(args), res))
     wrnd = random.Random(20261202)
     for n in range(5, 13):
         for _ in range(8):

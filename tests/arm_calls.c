@@ -3,7 +3,8 @@
  *
  * The calling-convention matrix: every helper of arm_calls_helpers.h (every
  * int/ref/float mix of 0-3 arguments, int/float mixes of 4-6, every
- * int/float/i64/f32 mix of 0-4, corner cases and seeded samples of 5-12
+ * int/float/i64/f32 mix of 0-4 with each int/float/i64/f32/void result,
+ * corner cases and seeded samples of 5-12
  * (see scripts/gen_call_matrix.py), three long lists
  * (up to 700 arguments, past the reach of VSTR and STR offsets),
  * every result type, and 1- and 2-byte results, signed and unsigned,

@@ -6,8 +6,9 @@
  * every live object moves), merged allocations, arrays and strings, the
  * write barrier on old and young objects, collections during a call with
  * refs in registers, in slots and in the fail args of a later exit (the
- * exit hands back the moved addresses), in the default allocator and
- * with ARMJIT_RANDOM_RA, under the context's ABI and the other one. */
+ * exit hands back the moved addresses), keepalive, raw refs kept out of
+ * the maps, in the default allocator and with ARMJIT_RANDOM_RA, under the
+ * context's ABI and the other one. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,6 +29,8 @@ typedef struct {
   gcd_setup_fn setup;
   uint32_t window;          /* collector: bytes between collections */
   unsigned every;
+  unsigned sites;           /* GC points the loop must have (0: not checked) */
+  bool no_array_wb;         /* a descriptor without wb_array_slowpath */
 } gc_case;
 
 typedef struct {
@@ -62,7 +65,9 @@ static void run_case(const gc_case *gc, setup_args *a, void (*check)(gcm *, armj
     for (int fl = 0; fl < 2; fl++) {
       gcm g;
       gcm_init(&g, gct_types, GCT_NTYPES, 1 << 18, 1 << 14, gc->window, gc->every);
+      if (gc->no_array_wb) g.descr.wb_array_slowpath = NULL;
       armjit_ctx *ctx = gct_ctx(&g, ctx_flags[fl], abi ? ARMJIT_ABI_SOFT : ARMJIT_ABI_HARD);
+      armjit_ctx_add_symbol(ctx, "GCM", (uintptr_t)&g); /* the collector, for gcm_collect */
       armjit_trace *t = irs_parse(ctx, text);
       armjit_loop *loop = irs_compile(ctx, t);
       armjit_frame *f = armjit_frame_new(ctx, armjit_loop_frame_capacity(loop) + 4);
@@ -71,9 +76,10 @@ static void run_case(const gc_case *gc, setup_args *a, void (*check)(gcm *, armj
       if (!gcd_compare(&g, t, loop, gc->setup, a, f, &r, why, sizeof why))
         fail_msg("abi %d flags %u: %s\n%s", abi, ctx_flags[fl], why, gc->body);
       if (check) check(&g, f);
+      armjit_gc_map_stats ms;
+      armjit_loop_gc_stats(loop, &ms);
+      if (gc->sites) assert_int_equal(ms.sites, gc->sites);
       if (abi == 0 && fl == 0) {
-        armjit_gc_map_stats ms;
-        armjit_loop_gc_stats(loop, &ms);
         print_message("  %llu slow-path calls, %llu collections, %llu moved, %llu barrier "
                       "calls; %zu GC points, %zu map bytes + %zu table bytes\n",
                       (unsigned long long)r.slow_calls, (unsigned long long)r.collections,
@@ -117,14 +123,16 @@ static void test_list(void **state) {
            "i4 = int_sub(i0, 1)\n"
            "jump(i4, p3, descr=loop)\n",
            gct_size(GCT_NODE), GCT_NODE);
-  gc_case c = {list, setup_inputs, 3 * gct_size(GCT_NODE), 1};
+  gc_case c = {list, setup_inputs, 3 * gct_size(GCT_NODE), 1, 2, false};
   setup_args a = {{NODES, 0, 0, 0}, 0};
   run_case(&c, &a, check_list);
 }
 
 /* A group of fixed-size objects, a constant-length array and string, and
  * variable-length ones, then their fields: headers and offsets as the
- * interpreter writes them; a collection between groups. */
+ * interpreter writes them; a collection between groups.  Five GC points:
+ * the four consecutive allocations p2..p5 merged into one nursery bump,
+ * the three variable-length ones, and p9. */
 static void test_layouts(void **state) {
   (void)state;
   static char body[2048];
@@ -148,7 +156,7 @@ static void test_layouts(void **state) {
            "finish(p2, p3, p4, p5, p6, p7, p8, p9)\n",
            gct_size(GCT_NODE), GCT_NODE, gct_size(GCT_PAIR), GCT_PAIR, GCT_REFS, GCT_STR,
            GCT_UNI, GCT_INTS, GCT_REFS, gct_size(GCT_BIG), GCT_BIG);
-  gc_case c = {body, setup_inputs, 64, 1};
+  gc_case c = {body, setup_inputs, 64, 1, 5, false};
   setup_args a = {{7, 33, 0, 0}, 0};
   run_case(&c, &a, NULL);
   c.window = 0; /* all fast paths */
@@ -157,18 +165,27 @@ static void test_layouts(void **state) {
 }
 
 /* The barrier on old objects (the slow path, once per object) and young
- * ones (never), the array variant with a constant and a variable index;
- * the old objects' fields are updated by the collections after. */
+ * ones (never), the array variant with a variable index (2) and a
+ * constant one (3): its slow path gets the index; without an array slow
+ * path in the descriptor, wb_slowpath is called instead.  The old
+ * objects' fields are updated by the collections after. */
 static void check_wb(gcm *g, armjit_frame *f) {
   (void)f;
-  assert_int_equal(g->wb_calls, 2);
+  assert_int_equal(g->wb_calls, 3);
+  assert_int_equal(g->wb_array_calls, 2);
+  assert_int_equal(g->wb_index_hash, (2 + 1) * 1000003u + 3 + 1); /* gc_model.c */
+}
+static void check_wb_plain(gcm *g, armjit_frame *f) {
+  (void)f;
+  assert_int_equal(g->wb_calls, 3);
+  assert_int_equal(g->wb_array_calls, 0);
 }
 
 static void test_write_barrier(void **state) {
   (void)state;
   static char body[2048];
   snprintf(body, sizeof body,
-           "[p0, p1, i2]\n"
+           "[p0, p1, i2, p7]\n"
            "p3 = new(%u, %d)\n"
            "setfield_gc(p3, 77, descr=V)\n"
            "cond_call_gc_wb(p0)\n"
@@ -179,6 +196,8 @@ static void test_write_barrier(void **state) {
            "setarrayitem_gc(p1, i2, p3, descr=A)\n"
            "cond_call_gc_wb_array(p1, 3)\n"
            "setarrayitem_gc(p1, 3, p3, descr=A)\n"
+           "cond_call_gc_wb_array(p7, 3)\n"
+           "setarrayitem_gc(p7, 3, p3, descr=A)\n"
            "p4 = new(%u, %d)\n"
            "p5 = new(%u, %d)\n"
            "setfield_gc(p5, p4, descr=N)\n"
@@ -186,9 +205,11 @@ static void test_write_barrier(void **state) {
            "finish(p4, p5)\n",
            gct_size(GCT_NODE), GCT_NODE, gct_size(GCT_NODE), GCT_NODE, gct_size(GCT_NODE),
            GCT_NODE, gct_size(GCT_NODE), GCT_NODE);
-  gc_case c = {body, setup_inputs, 2 * gct_size(GCT_NODE), 1};
-  setup_args a = {{1, 0, 0, 0}, 1};
+  gc_case c = {body, setup_inputs, 2 * gct_size(GCT_NODE), 1, 0, false};
+  setup_args a = {{2, 0, 0, 0}, 1};
   run_case(&c, &a, check_wb);
+  c.no_array_wb = true;
+  run_case(&c, &a, check_wb_plain);
 }
 
 /* Twenty refs live across a call that collects: more than the registers
@@ -223,7 +244,7 @@ static void test_refs_across_call(void **state) {
   for (int k = 0; k < 20; k++)
     n += (size_t)snprintf(body + n, sizeof body - n, "%sp%d", k ? ", " : "", 10 + k);
   snprintf(body + n, sizeof body - n, "]\nfinish(p40)\n");
-  gc_case c = {body, setup_inputs, 0, 0};
+  gc_case c = {body, setup_inputs, 0, 0, 0, false};
   setup_args a = {{0, 0, 0, 0}, 0};
   /* ref(GCM): the collector's address, patched per context below */
   char decls[1024], text[16384];
@@ -258,6 +279,39 @@ static void test_refs_across_call(void **state) {
       armjit_ctx_free(ctx);
       gcm_fini(&g);
     }
+}
+
+/* keepalive(p1) after two collecting calls keeps p1 a root through both
+ * (no other later op names it, nothing reaches it): each moves it with
+ * p2; after the keepalive a third collection moves p2 alone.  p3 (of the
+ * same allocation group) is never used, so never moved. */
+static void check_keepalive(gcm *g, armjit_frame *f) {
+  assert_int_equal(g->collections, 3);
+  assert_int_equal(g->moved, 2 + 2 + 1); /* p3 is dead: never moved */
+  assert_true(gcm_is_young(g, f->values[0].r));
+  assert_int_equal(gct_rd_i32(f->values[0].r, GCT_VALUE), 2);
+}
+
+static void test_keepalive(void **state) {
+  (void)state;
+  static char body[2048];
+  snprintf(body, sizeof body,
+           "[i0]\n"
+           "p1 = new(%u, %d)\n"
+           "p2 = new(%u, %d)\n"
+           "p3 = new(%u, %d)\n"
+           "setfield_gc(p1, i0, descr=V)\n"
+           "setfield_gc(p2, 2, descr=V)\n"
+           "call(sym(gcm_collect), sym(GCM), descr=C)\n"
+           "call(sym(gcm_collect), sym(GCM), descr=C)\n"
+           "keepalive(p1)\n"
+           "call(sym(gcm_collect), sym(GCM), descr=C)\n"
+           "finish(p2)\n",
+           gct_size(GCT_NODE), GCT_NODE, gct_size(GCT_NODE), GCT_NODE, gct_size(GCT_NODE),
+           GCT_NODE);
+  gc_case c = {body, setup_inputs, 0, 0, 3 + 1, false}; /* the calls, one allocation group */
+  setup_args a = {{5, 0, 0, 0}, 0};
+  run_case(&c, &a, check_keepalive);
 }
 
 /* Compare two heaps and frames of the compiled and interpreted runs of
@@ -696,6 +750,7 @@ int main(void) {
       cmocka_unit_test(test_bridge),
       cmocka_unit_test(test_call_assembler),
       cmocka_unit_test(test_raw_refs),
+      cmocka_unit_test(test_keepalive),
       cmocka_unit_test(test_out_of_memory),
       cmocka_unit_test(test_cond_call_value),
   };

@@ -400,6 +400,9 @@ static void test_random_gc(void **state) {
   for (int k = 0; k < 6; k++) signal(sigs[k], old[k]);
   assert_int_equal(p->gc_mismatches, 0);
   if (p->only < 0 && p->ngc >= 100) { /* the collector really ran and moved */
+    assert_true(p->gc_with_ops >= p->ngc); /* ngc traces that have GC ops */
+    /* mixed with the other new features */
+    assert_true(p->gc_wide > 0 && p->gc_pypy > 0 && p->gc_env > 0 && p->gc_loops > 0);
     assert_true(p->gc_collections > p->ngc / 4);
     assert_true(p->gc_moved > p->gc_collections);
     assert_true(p->gc_wb > 0);

@@ -211,11 +211,12 @@ static void test_layouts(void **state) {
 
 /* The barrier calls the slow path for an old object (once: it clears the
  * flag), never for a young one; the old object's field is a root the
- * collector updates. */
-static void test_write_barrier(void **state) {
-  (void)state;
+ * collector updates.  The array barrier's slow path gets the index; a
+ * descriptor without one (plain) calls wb_slowpath instead. */
+static void write_barrier(bool plain) {
   gcm g;
   gcm_init(&g, gct_types, GCT_NTYPES, 1 << 16, 1 << 12, 2 * gct_size(GCT_NODE), 1);
+  if (plain) g.descr.wb_array_slowpath = NULL;
   armjit_ctx *ctx = gct_ctx(&g, 0, ARMJIT_ABI_DEFAULT);
   char body[1024];
   snprintf(body, sizeof body,
@@ -239,6 +240,8 @@ static void test_write_barrier(void **state) {
   armjit_value in[2] = {irs_r(old), irs_r(arr)};
   armjit_frame *f = irs_run(ctx, t, in, 0);
   assert_int_equal(g.wb_calls, 2);       /* old and arr, once each */
+  assert_int_equal(g.wb_array_calls, plain ? 0 : 1);
+  assert_int_equal(g.wb_index_hash, plain ? 0 : 1 + 1); /* index 1 (gc_model.c) */
   assert_true(g.collections >= 1);       /* p3..p5 did not fit */
   uintptr_t young = gct_rd_ref(old, GCT_NEXT);
   assert_true(gcm_is_young(&g, young));  /* moved, and the old object knows */
@@ -250,6 +253,12 @@ static void test_write_barrier(void **state) {
   armjit_trace_free(t);
   armjit_ctx_free(ctx);
   gcm_fini(&g);
+}
+
+static void test_write_barrier(void **state) {
+  (void)state;
+  write_barrier(false);
+  write_barrier(true);
 }
 
 /* A collection inside a call: the refs live after it are moved and the

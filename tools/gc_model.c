@@ -239,8 +239,10 @@ static void remember(gcm *g, void *obj) {
 
 static void wb_slowpath(void *ud, void *obj) { remember(ud, obj); }
 static void wb_array_slowpath(void *ud, void *obj, int32_t index) {
-  (void)index;
-  remember(ud, obj);
+  gcm *g = ud;
+  g->wb_array_calls++;
+  g->wb_index_hash = g->wb_index_hash * 1000003u + (uint32_t)index + 1u;
+  remember(g, obj);
 }
 
 bool gcm_init(gcm *g, const gcm_type *types, uint32_t ntypes, uint32_t cap, uint32_t old_cap,
@@ -289,6 +291,7 @@ void gcm_reset(gcm *g) {
   g->free = (uintptr_t)g->space[0];
   set_top(g);
   g->slow_calls = g->collections = g->moved = g->roots = g->wb_calls = g->remembered_n = 0;
+  g->wb_array_calls = g->wb_index_hash = 0;
   g->bad_roots = 0;
   g->broken = false;
   g->error[0] = '\0';

@@ -77,6 +77,9 @@ typedef struct gcm {
   char error[160];          /* lenient: what went wrong, "" when nothing */
   /* statistics */
   uint64_t slow_calls, collections, moved, roots, wb_calls, remembered_n;
+  /* the array barrier's slow-path calls (also counted in wb_calls) and a
+   * hash of the indices they were given, in order */
+  uint64_t wb_array_calls, wb_index_hash;
   uint64_t bad_roots;        /* roots into the nursery that are no object's start */
   /* internals */
   uint8_t *space[2];

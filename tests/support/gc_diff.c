@@ -20,6 +20,8 @@ void gcd_take(const gcm *g, gcd_snap *s) {
   s->coll = g->collections;
   s->moved = g->moved;
   s->wb = g->wb_calls;
+  s->wb_array = g->wb_array_calls;
+  s->wb_index_hash = g->wb_index_hash;
   s->roots = g->roots;
   s->bad_roots = g->bad_roots;
   s->verified = gcm_verify(g, s->why, sizeof s->why);
@@ -69,6 +71,12 @@ bool gcd_same(const gcd_snap *i, const gcd_snap *c, char *why, size_t n) {
              (unsigned long long)i->moved, (unsigned long long)i->wb,
              (unsigned long long)c->slow, (unsigned long long)c->coll,
              (unsigned long long)c->moved, (unsigned long long)c->wb);
+    return false;
+  }
+  if (i->wb_array != c->wb_array || i->wb_index_hash != c->wb_index_hash) {
+    snprintf(why, n, "the array write barrier's slow-path calls: %llu interpreted, %llu "
+             "compiled%s", (unsigned long long)i->wb_array, (unsigned long long)c->wb_array,
+             i->wb_array == c->wb_array ? ", given other indices" : "");
     return false;
   }
   return same_bytes("nursery", i->nursery, i->nbytes, c->nursery, c->nbytes, why, n) &&
@@ -122,6 +130,7 @@ bool gcd_compare(gcm *g, armjit_trace *t, armjit_loop *loop, gcd_setup_fn setup,
     res->collections = sc.coll;
     res->moved = sc.moved;
     res->wb_calls = sc.wb;
+    res->wb_array_calls = sc.wb_array;
     res->roots_interp = si.roots;
     res->roots_compiled = sc.roots;
     res->exit_id = f->exit_id;

@@ -15,6 +15,7 @@ typedef struct {
   uint8_t *nursery, *old;
   uint32_t nbytes, obytes;
   uint64_t slow, coll, moved, wb, roots, bad_roots;
+  uint64_t wb_array, wb_index_hash; /* the array barrier's calls and their indices */
   bool verified;            /* gcm_verify held */
   char why[200];            /* what it found when not */
 } gcd_snap;
@@ -25,7 +26,8 @@ void gcd_take(const gcm *g, gcd_snap *s);
 void gcd_snap_free(gcd_snap *s);
 /* The interpreted run's snapshot i against the compiled run's c: both
  * heaps verified, no bad roots, the same counts (slow-path calls,
- * collections, moved objects, barrier slow paths) and the same bytes.
+ * collections, moved objects, barrier slow paths; the array barrier's
+ * calls with the same indices) and the same bytes.
  * false with a message in why. */
 bool gcd_same(const gcd_snap *i, const gcd_snap *c, char *why, size_t n);
 
@@ -34,7 +36,7 @@ bool gcd_same(const gcd_snap *i, const gcd_snap *c, char *why, size_t n);
 typedef void (*gcd_setup_fn)(gcm *g, const armjit_trace *t, armjit_value *in, void *ud);
 
 typedef struct {
-  uint64_t slow_calls, collections, moved, wb_calls, roots_interp, roots_compiled;
+  uint64_t slow_calls, collections, moved, wb_calls, wb_array_calls, roots_interp, roots_compiled;
   int32_t exit_id;
 } gcd_result;
 

@@ -70,7 +70,9 @@ const wc_case wc_cases[] = {
     {OP(LLONG_RSHIFT), 2, {LL(MIN64), II(32)}, UL(0xffffffff80000000)},
     {OP(LLONG_RSHIFT), 2, {UL(0x7fffffff00000000), II(31)}, UL(0xfffffffe)},
     {OP(LLONG_RSHIFT), 2, {LL(-5), II(0)}, LL(-5)},
+    {OP(LLONG_RSHIFT), 2, {LL(MIN64), II(31)}, UL(0xffffffff00000000)},
     {OP(LLONG_RSHIFT), 2, {UL(0x8000000180000000), II(1)}, UL(0xc0000000c0000000)},
+    {OP(ULLONG_RSHIFT), 2, {LL(MIN64), II(0)}, LL(MIN64)},
     {OP(ULLONG_RSHIFT), 2, {LL(MIN64), II(63)}, LL(1)},
     {OP(ULLONG_RSHIFT), 2, {LL(MIN64), II(64)}, LL(0)},
     {OP(ULLONG_RSHIFT), 2, {LL(MIN64), II(32)}, UL(0x80000000u)},
@@ -127,6 +129,8 @@ const wc_case wc_cases[] = {
     {OP(LLONG_FROM_FLOAT), 1, {FF(9223372036854774784.0)}, LL(9223372036854774784)},
     {OP(LLONG_FROM_FLOAT), 1, {FF(4294967296.5)}, UL(0x100000000)},
     {OP(LLONG_FROM_FLOAT), 1, {FF(-0.0)}, LL(0)},
+    {OP(LLONG_FROM_FLOAT), 1, {FF(0x1p63)}, LL(MAX64)},              /* 2^63: just out of range */
+    {OP(LLONG_FROM_FLOAT), 1, {FF(-0x1.0000000000001p63)}, LL(MIN64)}, /* below -2^63 */
     /* bit casts */
     {OP(CONVERT_FLOAT_BYTES_TO_LONGLONG), 1, {FF(-0.0)}, LL(MIN64)},
     {OP(CONVERT_FLOAT_BYTES_TO_LONGLONG), 1, {FF(1.0)}, UL(0x3ff0000000000000)},
@@ -147,6 +151,19 @@ const wc_case wc_cases[] = {
     {OP(CAST_FLOAT_TO_SINGLEFLOAT), 1, {FF(16777219.0)}, SB(0x4b800002u)},
     {OP(CAST_FLOAT_TO_SINGLEFLOAT), 1, {FF(4.9406564584124654e-324)}, SB(0)},
     {OP(CAST_FLOAT_TO_SINGLEFLOAT), 1, {FF(INFINITY)}, SB(0x7f800000u)},
+    /* the overflow boundary: the largest f32 + half an ulp is a tie, and
+     * rounds to even (the infinity); just below it, to the largest f32 */
+    {OP(CAST_FLOAT_TO_SINGLEFLOAT), 1, {FF(0x1.ffffffp+127)}, SB(0x7f800000u)},
+    {OP(CAST_FLOAT_TO_SINGLEFLOAT), 1, {FF(-0x1.ffffffp+127)}, SB(0xff800000u)},
+    {OP(CAST_FLOAT_TO_SINGLEFLOAT), 1, {FF(0x1.fffffefffffffp+127)}, SB(0x7f7fffffu)},
+    /* the underflow boundary: half the smallest subnormal is a tie (to
+     * 0, sign kept), a bit more rounds up; 1.5 subnormals ties to 2 */
+    {OP(CAST_FLOAT_TO_SINGLEFLOAT), 1, {FF(0x1p-150)}, SB(0)},
+    {OP(CAST_FLOAT_TO_SINGLEFLOAT), 1, {FF(-0x1p-150)}, SB(0x80000000u)},
+    {OP(CAST_FLOAT_TO_SINGLEFLOAT), 1, {FF(0x1.0000000000001p-150)}, SB(1)},
+    {OP(CAST_FLOAT_TO_SINGLEFLOAT), 1, {FF(0x1.8p-149)}, SB(2)},
+    /* a normal tie: 1 + 3 * 2^-24 goes to the even 1 + 2^-22 */
+    {OP(CAST_FLOAT_TO_SINGLEFLOAT), 1, {FF(0x1.000003p0)}, SB(0x3f800002u)},
     {OP(CAST_SINGLEFLOAT_TO_FLOAT), 1, {SB(1)}, FF(1.401298464324817e-45)},
     {OP(CAST_SINGLEFLOAT_TO_FLOAT), 1, {SB(0x80000000u)}, FF(-0.0)},
     {OP(CAST_SINGLEFLOAT_TO_FLOAT), 1, {SB(0xff800000u)}, FF(-INFINITY)},
@@ -181,17 +198,26 @@ static armjit_val constant(armjit_trace *t, const wc_val *x) {
   }
 }
 
-/* op(operands) with the operands as inputs (or constants), its result
- * handed back by a finish, with a guard_value on it before (the guard
- * passes: the value is the wanted one) when the type has an equality. */
-static armjit_trace *build(armjit_ctx *ctx, const wc_case *c, bool consts) {
+/* Which operands are constants: none, all, and for two operands each one
+ * alone (a variable shifted by a constant count, a constant by a
+ * variable one). */
+static const unsigned const_masks[] = {0u, 3u, 2u, 1u};
+static const char *const mask_name[] = {"input", "constant", "input, constant",
+                                        "constant, input"};
+
+static bool is_const(unsigned mask, unsigned k) { return (mask >> k) & 1u; }
+
+/* op(operands) with operand k a constant when bit k of mask is set, else
+ * an input (the inputs in operand order), its result handed back by a
+ * finish. */
+static armjit_trace *build(armjit_ctx *ctx, const wc_case *c, unsigned mask) {
   armjit_trace *t = armjit_trace_new(ctx);
   assert_non_null(t);
   armjit_val a[2];
   for (unsigned k = 0; k < c->n; k++)
-    a[k] = consts ? ARMJIT_NOVAL : armjit_input(t, c->a[k].ty);
+    a[k] = is_const(mask, k) ? ARMJIT_NOVAL : armjit_input(t, c->a[k].ty);
   for (unsigned k = 0; k < c->n; k++)
-    if (consts) a[k] = constant(t, &c->a[k]);
+    if (is_const(mask, k)) a[k] = constant(t, &c->a[k]);
   armjit_val r = armjit_op(t, c->op, a, c->n);
   armjit_finish(t, &r, 1);
   armjit_error err;
@@ -199,36 +225,44 @@ static armjit_trace *build(armjit_ctx *ctx, const wc_case *c, bool consts) {
   return t;
 }
 
-static void check(const wc_case *c, unsigned i, bool consts, const char *how,
+static void check(const wc_case *c, unsigned i, unsigned m, const char *how,
                   const armjit_frame *f) {
   if (f->exit_id != 0 || f->nvalues != 1)
-    fail_msg("case %u (%s, %s operands, %s): exit %d with %u values", i,
-             "op", consts ? "constant" : "input", how, (int)f->exit_id, (unsigned)f->nvalues);
+    fail_msg("case %u (op %d, %s operands, %s): exit %d with %u values", i, (int)c->op,
+             mask_name[m], how, (int)f->exit_id, (unsigned)f->nvalues);
   if (!same(&c->want, f->values[0]))
     fail_msg("case %u (op %d, %s operands, %s): got 0x%016llx, want 0x%016llx", i, (int)c->op,
-             consts ? "constant" : "input", how, (unsigned long long)f->values[0].bits,
+             mask_name[m], how, (unsigned long long)f->values[0].bits,
              (unsigned long long)c->want.v.bits);
+}
+
+/* The case's inputs into f: the operands that are not constants. */
+static void set_inputs(const wc_case *c, unsigned mask, armjit_frame *f) {
+  unsigned n = 0;
+  for (unsigned k = 0; k < c->n; k++)
+    if (!is_const(mask, k)) f->values[n++] = c->a[k].v;
 }
 
 unsigned wc_run_all(armjit_ctx *ctx, bool compile) {
   unsigned runs = 0;
   for (unsigned i = 0; i < wc_ncases; i++) {
     const wc_case *c = &wc_cases[i];
-    for (int consts = 0; consts < 2; consts++) {
-      armjit_trace *t = build(ctx, c, consts);
+    for (unsigned m = 0; m < (c->n == 2 ? 4u : 2u); m++) {
+      unsigned mask = const_masks[m];
+      armjit_trace *t = build(ctx, c, mask);
       armjit_frame *f = armjit_frame_new(ctx, 4);
       assert_non_null(f);
       armjit_error err;
-      for (unsigned k = 0; k < c->n; k++) f->values[k] = c->a[k].v;
+      set_inputs(c, mask, f);
       if (armjit_interpret(t, f, 0, &err) != ARMJIT_OK) fail_msg("case %u: %s", i, err.msg);
-      check(c, i, consts, "interpreted", f);
+      check(c, i, m, "interpreted", f);
       runs++;
       if (compile) {
         armjit_loop *loop = armjit_compile_loop(ctx, t, &err);
         if (!loop) fail_msg("case %u (op %d): compile: %s", i, (int)c->op, err.msg);
-        for (unsigned k = 0; k < c->n; k++) f->values[k] = c->a[k].v;
+        set_inputs(c, mask, f);
         if (armjit_run(loop, f, &err) < 0) fail_msg("case %u: run: %s", i, err.msg);
-        check(c, i, consts, "compiled", f);
+        check(c, i, m, "compiled", f);
         armjit_loop_free(loop);
         runs++;
       }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* wide_cases — the per-op edge cases of the i64 and f32 ops (docs/ir.md
  * §2.6, §2.7) as data, and one runner for them: each case as a trace with
- * its operands as inputs and again as constants, interpreted, and (on
+ * its operands as inputs, as constants, and (two operands) one of each
+ * both ways, interpreted, and (on
  * ARM) compiled and run, every result checked against the expected one. */
 #ifndef ARMJIT_TESTS_WIDE_CASES_H
 #define ARMJIT_TESTS_WIDE_CASES_H
