@@ -10,6 +10,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdbool.h>
+
 #include "armjit/a32.h"
 
 /* a32_modimm_ceil: the least encodable value at or above v, checked by
@@ -43,37 +45,30 @@ static void test_modimm(void **state) {
   assert_int_equal(a32_modimm(0x3fc), 0xfff);
   assert_int_equal(a32_modimm(0x101), -1);
   assert_int_equal(a32_modimm(0xffffffffu), -1);
-  a32_dp_op op = A32_ADD;
-  uint32_t v = 0xffffffffu;
-  assert_true(a32_modimm_inverse(&op, &v));
-  assert_int_equal(op, A32_SUB);
-  assert_int_equal(v, 1);
-  op = A32_ADC, v = 0xfffffff0u;
-  assert_true(a32_modimm_inverse(&op, &v));
-  assert_int_equal(op, A32_SBC);
-  assert_int_equal(v, 0xf);
-  op = A32_CMP, v = 0xffffff00u;
-  assert_true(a32_modimm_inverse(&op, &v));
-  assert_int_equal(op, A32_CMN);
-  assert_int_equal(v, 0x100);
-  op = A32_AND, v = 0xfffffeffu;
-  assert_true(a32_modimm_inverse(&op, &v));
-  assert_int_equal(op, A32_BIC);
-  assert_int_equal(v, 0x100);
-  op = A32_MVN, v = 0xffff00ffu;
-  assert_true(a32_modimm_inverse(&op, &v));
-  assert_int_equal(op, A32_MOV);
-  assert_int_equal(v, 0xff00);
-  op = A32_ADD, v = 4; /* already encodable: unchanged */
-  assert_true(a32_modimm_inverse(&op, &v));
-  assert_int_equal(op, A32_ADD);
-  assert_int_equal(v, 4);
-  op = A32_ORR, v = 0xffffff00u; /* no inverse */
-  assert_false(a32_modimm_inverse(&op, &v));
-  assert_int_equal(op, A32_ORR);
-  op = A32_ADD, v = 0x12345678; /* neither */
-  assert_false(a32_modimm_inverse(&op, &v));
-  assert_int_equal(v, 0x12345678);
+  /* a32_modimm_inverse: the pair it gives, or false with both unchanged */
+  static const struct {
+    a32_dp_op op;
+    uint32_t v;
+    bool ok;
+    a32_dp_op op_out;
+    uint32_t v_out;
+  } inv[] = {
+      {A32_ADD, 0xffffffffu, true, A32_SUB, 1},
+      {A32_ADC, 0xfffffff0u, true, A32_SBC, 0xf},
+      {A32_CMP, 0xffffff00u, true, A32_CMN, 0x100},
+      {A32_AND, 0xfffffeffu, true, A32_BIC, 0x100},
+      {A32_MVN, 0xffff00ffu, true, A32_MOV, 0xff00},
+      {A32_ADD, 4, true, A32_ADD, 4},                        /* already encodable */
+      {A32_ORR, 0xffffff00u, false, A32_ORR, 0xffffff00u},   /* no inverse */
+      {A32_ADD, 0x12345678, false, A32_ADD, 0x12345678},     /* neither */
+  };
+  for (size_t i = 0; i < sizeof inv / sizeof inv[0]; i++) {
+    a32_dp_op op = inv[i].op;
+    uint32_t v = inv[i].v;
+    assert_int_equal(a32_modimm_inverse(&op, &v), inv[i].ok);
+    assert_int_equal(op, inv[i].op_out);
+    assert_int_equal(v, inv[i].v_out);
+  }
 }
 
 int main(void) {

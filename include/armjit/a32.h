@@ -106,7 +106,8 @@ typedef enum {
  * with the negated or complemented value: ADD<->SUB, ADC<->SBC (complement),
  * CMP<->CMN, AND<->BIC, MOV<->MVN.  On success *op and *v are rewritten and
  * true is returned; the pair computes the same result.  When v already is
- * a modified immediate, true is returned and nothing changes. */
+ * a modified immediate, true is returned and nothing changes; on false
+ * nothing changes either. */
 bool a32_modimm_inverse(a32_dp_op *op, uint32_t *v);
 
 /* ---- flexible second operand ------------------------------------------ */
