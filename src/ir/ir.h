@@ -63,7 +63,6 @@ typedef struct {
   uint32_t len;
   int32_t val;
   uint32_t line;
-  char letter;            /* ir_varmap's number table: the name's first letter */
 } ir_name_ent;
 typedef struct {
   ir_name_ent *e;

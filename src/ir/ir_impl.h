@@ -148,19 +148,50 @@ void ir_names_free(armjit_ctx *ctx, ir_namemap *m);
  * names values) is kept in a table indexed by its number, so that reading
  * a large trace touches nearby memory and hashes nothing; any other name,
  * a number at or past `limit`, or a second letter with the same number
- * goes to the hash map.  Same operations as ir_names_*. */
+ * goes to the hash map.  A table entry is 8 bytes: the letter and the
+ * value in `tag` (letter << 24 | value; 0 when empty, as no name starts
+ * with byte 0), the defining line. */
+typedef struct {
+  uint32_t tag;
+  uint32_t line;
+} ir_var_slot;
 typedef struct {
   ir_namemap map;
-  ir_name_ent *num;
+  ir_var_slot *num;
   uint32_t capnum;
   uint32_t limit;         /* numbers below it may use the table (0: 1024) */
 } ir_varmap;
-const ir_name_ent *ir_vars_find(const ir_varmap *m, const char *s, size_t n);
+/* A variable found: its value and the line that defines it. */
+typedef struct {
+  ir_ref val;
+  uint32_t line;
+} ir_var;
+
+/* The lookups take the number a name carries (num, -1 if none: the
+ * lexer's ident_len_num, src/ir/lex.h), computed once while reading. */
+/* The variable named s[0..n) in the hash map. */
+bool ir_vars_find_map(const ir_varmap *m, const char *s, size_t n, ir_var *out);
+/* The variable named s[0..n), num its ident_len_num: false if none.  In
+ * line: the parser looks up every operand. */
+static inline bool ir_vars_find(const ir_varmap *m, const char *s, size_t n, int64_t num,
+                                ir_var *out) {
+  if (num >= 0 && num < m->capnum) {
+    ir_var_slot e = m->num[num];
+    if (e.tag >> 24 == (unsigned char)s[0]) {
+      out->val = (ir_ref)(e.tag & 0xffffffu);
+      out->line = e.line;
+      return true;
+    }
+  }
+  return m->map.n && ir_vars_find_map(m, s, n, out);
+}
 /* Room for the names of a text of n lines (the table takes numbers below
  * 2 n + 1024).  False when out of memory. */
 bool ir_vars_reserve(armjit_ctx *ctx, ir_varmap *m, uint32_t n);
-bool ir_vars_put(armjit_ctx *ctx, ir_varmap *m, const char *key, size_t n, int32_t val,
-                 uint32_t line);
+/* Name s[0..n) (num: its ident_len_num) the value val, defined on `line`;
+ * the name must be new.  False when out of memory. */
+bool ir_vars_put(armjit_ctx *ctx, ir_varmap *m, const char *key, size_t n, int64_t num,
+                 ir_ref val, uint32_t line);
 void ir_vars_free(armjit_ctx *ctx, ir_varmap *m);
 
 /* The canonical NaN float constants are stored as (ARM's default NaN). */

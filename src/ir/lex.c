@@ -11,6 +11,7 @@
 const uint8_t ir_lex_chars[256] = {
     ['0'] = IR_CH_ID, IR_CH_ID, IR_CH_ID, IR_CH_ID, IR_CH_ID,
             IR_CH_ID, IR_CH_ID, IR_CH_ID, IR_CH_ID, IR_CH_ID,
+    ['\t'] = IR_CH_BLANK, ['\r'] = IR_CH_BLANK, [' '] = IR_CH_BLANK,
     ['A'] = ROW_AZ,
     ['_'] = ID0,
     ['a'] = ROW_AZ,
@@ -30,15 +31,9 @@ armjit_status ir_lex_nomem(ir_lex *lx) {
   return ir_lex_err(lx, ARMJIT_E_NOMEM, 0, "out of memory while parsing");
 }
 
-void ir_lex_ws(ir_lex *lx) {
-  while (*lx->p == ' ' || *lx->p == '\t' || *lx->p == '\r') lx->p++;
-  if (*lx->p == '#')
-    while (*lx->p && *lx->p != '\n') lx->p++;
-}
-
-bool ir_lex_at_eol(ir_lex *lx) {
-  ir_lex_ws(lx);
-  return *lx->p == '\n' || *lx->p == 0;
+const char *ir_lex_comment(const char *p) {
+  while (*p && *p != '\n') p++;
+  return p;
 }
 
 void ir_lex_next_line(ir_lex *lx) {
@@ -70,46 +65,21 @@ const char *ir_lex_here(const ir_lex *lx, char *buf, size_t n) {
   return buf;
 }
 
-armjit_status ir_lex_expect(ir_lex *lx, char c, const char *after) {
-  ir_lex_ws(lx);
-  if (*lx->p == c) {
-    lx->p++;
-    return ARMJIT_OK;
-  }
+armjit_status ir_lex_expected(ir_lex *lx, char c, const char *after) {
   char b[16];
   return ir_lex_err(lx, ARMJIT_E_SYNTAX, ir_lex_col(lx), "expected '%c' %s, got %s", c, after,
                     ir_lex_here(lx, b, sizeof b));
 }
 
-size_t ir_lex_name(ir_lex *lx, armjit_status *st) {
-  size_t n = ident_len(lx->p);
-  *st = ARMJIT_OK;
-  if (n && is_stray(lx->p[n])) {
-    *st = ir_lex_err(lx, ARMJIT_E_SYNTAX, ir_lex_col_of(lx, lx->p + n),
-                     "unexpected byte 0x%02x", (unsigned char)lx->p[n]);
-    return 0;
-  }
-  return n;
+armjit_status ir_lex_stray(ir_lex *lx, const char *at) {
+  return ir_lex_err(lx, ARMJIT_E_SYNTAX, ir_lex_col_of(lx, at), "unexpected byte 0x%02x",
+                    (unsigned char)*at);
 }
 
-armjit_status ir_lex_list(ir_lex *lx, char close, const char *what, ir_lex_item_fn item,
-                          void *ud) {
-  ir_lex_ws(lx);
-  if (*lx->p == close) {
-    lx->p++;
-    return ARMJIT_OK;
-  }
-  for (;;) {
-    ir_lex_ws(lx);
-    armjit_status st = item(lx, ud);
-    if (st != ARMJIT_OK) return st;
-    ir_lex_ws(lx);
-    if (*lx->p == ',') { lx->p++; continue; }
-    if (*lx->p == close) { lx->p++; return ARMJIT_OK; }
-    char b[16];
-    return ir_lex_err(lx, ARMJIT_E_SYNTAX, ir_lex_col(lx), "expected ',' or '%c' in %s, got %s",
-                      close, what, ir_lex_here(lx, b, sizeof b));
-  }
+armjit_status ir_lex_list_sep(ir_lex *lx, char close, const char *what) {
+  char b[16];
+  return ir_lex_err(lx, ARMJIT_E_SYNTAX, ir_lex_col(lx), "expected ',' or '%c' in %s, got %s",
+                    close, what, ir_lex_here(lx, b, sizeof b));
 }
 
 bool ir_lex_uint(const char **q, bool hex, uint64_t max, uint64_t *out, bool *range) {

@@ -18,11 +18,13 @@ typedef struct {
 } ir_lex;
 
 /* ---- characters ------------------------------------------------------------ */
-/* Per byte: IR_CH_ID0 (letter or '_'), IR_CH_ID (those and digits). */
-enum { IR_CH_ID0 = 1, IR_CH_ID = 2 };
+/* Per byte: IR_CH_ID0 (letter or '_'), IR_CH_ID (those and digits),
+ * IR_CH_BLANK (space, tab, \r: the blanks ir_lex_ws skips). */
+enum { IR_CH_ID0 = 1, IR_CH_ID = 2, IR_CH_BLANK = 4 };
 extern const uint8_t ir_lex_chars[256];
 static inline bool is_id0(char c) { return ir_lex_chars[(unsigned char)c] & IR_CH_ID0; }
 static inline bool is_id(char c) { return ir_lex_chars[(unsigned char)c] & IR_CH_ID; }
+static inline bool is_blank(char c) { return ir_lex_chars[(unsigned char)c] & IR_CH_BLANK; }
 static inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 /* Value of a hex digit, -1 if c is not one. */
 static inline int hexval(char c) {
@@ -64,11 +66,22 @@ armjit_status ir_lex_err(ir_lex *lx, armjit_status code, uint32_t col, const cha
     ;
 armjit_status ir_lex_nomem(ir_lex *lx);
 
+/* Past a comment: '#' at p up to (not past) the newline or the end. */
+const char *ir_lex_comment(const char *p);
 /* Blanks (space, tab, \r: form feed and vertical tab are not blanks) and a
- * comment running to the end of the line; stops at the newline. */
-void ir_lex_ws(ir_lex *lx);
+ * comment running to the end of the line; stops at the newline.  In line:
+ * the text has a blank or none between most tokens. */
+static inline void ir_lex_ws(ir_lex *lx) {
+  const char *p = lx->p;
+  while (is_blank(*p)) p++;
+  if (*p == '#') p = ir_lex_comment(p);
+  lx->p = p;
+}
 /* ir_lex_ws, then: at the end of the line or of the input? */
-bool ir_lex_at_eol(ir_lex *lx);
+static inline bool ir_lex_at_eol(ir_lex *lx) {
+  ir_lex_ws(lx);
+  return *lx->p == '\n' || *lx->p == 0;
+}
 /* Past the next newline (the rest of the line is skipped). */
 void ir_lex_next_line(ir_lex *lx);
 /* Skip blank and comment-only lines; false at the end of the input. */
@@ -76,21 +89,87 @@ bool ir_lex_next_content(ir_lex *lx);
 /* What the cursor is looking at, for messages: "'x'", "byte 0xff", "the
  * end of the line", "the end of the input" (buf holds at least 16). */
 const char *ir_lex_here(const ir_lex *lx, char *buf, size_t n);
+/* The error of ir_lex_expect: "expected 'c' AFTER, got ..." at the cursor. */
+armjit_status ir_lex_expected(ir_lex *lx, char c, const char *after);
 /* After blanks, the character c (consumed), else an error "expected 'c'
  * AFTER, got ...". */
-armjit_status ir_lex_expect(ir_lex *lx, char c, const char *after);
+static inline armjit_status ir_lex_expect(ir_lex *lx, char c, const char *after) {
+  ir_lex_ws(lx);
+  if (*lx->p != c) return ir_lex_expected(lx, c, after);
+  lx->p++;
+  return ARMJIT_OK;
+}
+/* The error of ir_lex_name: the stray byte at `at`. */
+armjit_status ir_lex_stray(ir_lex *lx, const char *at);
 /* A name at the cursor: its length (0 if none) with the cursor left on it.
  * A name running into a stray byte ("i\xff") is an error at that byte
  * (*st set, 0 returned), so the byte is reported rather than whatever the
  * truncated name would mean. */
-size_t ir_lex_name(ir_lex *lx, armjit_status *st);
+static inline size_t ir_lex_name(ir_lex *lx, armjit_status *st) {
+  size_t n = ident_len(lx->p);
+  *st = ARMJIT_OK;
+  if (n && is_stray(lx->p[n])) {
+    *st = ir_lex_stray(lx, lx->p + n);
+    return 0;
+  }
+  return n;
+}
 
+/* The identifier at s (its length, 0 if none, as ident_len) and, in one
+ * pass, the number it carries: *num is N for a name of one byte and a
+ * decimal number N without leading zeros, at most 9 digits ("i0", "f12";
+ * not "i012", "i", "x1y"), else -1.  That is how armjit_trace_to_string
+ * names values (ir_varmap keys on it). */
+static inline size_t ident_len_num(const char *s, int64_t *num) {
+  *num = -1;
+  if (!is_id0(s[0])) return 0;
+  size_t n = 1;
+  uint32_t v = 0; /* wraps only past 9 digits, where it is not used */
+  for (unsigned d; (d = (unsigned)(unsigned char)s[n] - '0') <= 9; n++) v = v * 10 + d;
+  if (is_id(s[n])) {
+    while (is_id(s[n])) n++;
+  } else if (n >= 2 && n <= 10 && (s[1] != '0' || n == 2)) {
+    *num = v;
+  }
+  return n;
+}
+/* ir_lex_name with *num as ident_len_num. */
+static inline size_t ir_lex_name_num(ir_lex *lx, armjit_status *st, int64_t *num) {
+  size_t n = ident_len_num(lx->p, num);
+  *st = ARMJIT_OK;
+  if (n && is_stray(lx->p[n])) {
+    *st = ir_lex_stray(lx, lx->p + n);
+    return 0;
+  }
+  return n;
+}
+
+/* The error of ir_lex_list after an item: "expected ',' or 'close' in
+ * WHAT, got ..." at the cursor. */
+armjit_status ir_lex_list_sep(ir_lex *lx, char close, const char *what);
 /* A comma list after its opening bracket, up to and including `close`:
  * empty, or items separated by ','.  `item` reads one item at the cursor
- * (after blanks); errors "expected ',' or 'close' in WHAT, got ...". */
+ * (after blanks); errors "expected ',' or 'close' in WHAT, got ...".  In
+ * line, so that a constant `item` is called directly. */
 typedef armjit_status (*ir_lex_item_fn)(ir_lex *lx, void *ud);
-armjit_status ir_lex_list(ir_lex *lx, char close, const char *what, ir_lex_item_fn item,
-                          void *ud);
+static inline armjit_status ir_lex_list(ir_lex *lx, char close, const char *what,
+                                        ir_lex_item_fn item, void *ud) {
+  ir_lex_ws(lx);
+  if (*lx->p == close) {
+    lx->p++;
+    return ARMJIT_OK;
+  }
+  for (;;) {
+    ir_lex_ws(lx);
+    armjit_status st = item(lx, ud);
+    if (st != ARMJIT_OK) return st;
+    ir_lex_ws(lx);
+    if (*lx->p == ',') { lx->p++; continue; }
+    if (*lx->p != close) return ir_lex_list_sep(lx, close, what);
+    lx->p++;
+    return ARMJIT_OK;
+  }
+}
 
 /* Unsigned hex (hex: after "0x") or decimal digits at *q, at most `max`
  * (*range set when bigger); false when there is no digit. */

@@ -59,18 +59,6 @@ void ir_names_free(armjit_ctx *ctx, ir_namemap *m) {
 /* ---- variable names ---------------------------------------------------------- */
 enum { VARS_LIMIT = 1024 };  /* the table's numbers without ir_vars_reserve */
 
-/* The number of a name "<letter><decimal>" without leading zeros, or -1. */
-static int64_t name_number(const char *s, size_t n) {
-  if (n < 2 || n > 10 || (s[1] == '0' && n > 2)) return -1;
-  uint32_t v = 0;
-  for (size_t i = 1; i < n; i++) {
-    unsigned d = (unsigned)(unsigned char)s[i] - '0';
-    if (d > 9) return -1;
-    v = v * 10 + d;
-  }
-  return v;
-}
-
 static uint32_t vars_limit(const ir_varmap *m) { return m->limit ? m->limit : VARS_LIMIT; }
 
 /* Entries [0, need) of the number table exist (new ones empty). */
@@ -81,10 +69,12 @@ static bool vars_grow(armjit_ctx *ctx, ir_varmap *m, uint32_t need) {
   return true;
 }
 
-const ir_name_ent *ir_vars_find(const ir_varmap *m, const char *s, size_t n) {
-  int64_t k = name_number(s, n);
-  if (k >= 0 && k < m->capnum && m->num[k].key && m->num[k].letter == s[0]) return &m->num[k];
-  return ir_names_find(&m->map, s, n);
+bool ir_vars_find_map(const ir_varmap *m, const char *s, size_t n, ir_var *out) {
+  const ir_name_ent *e = ir_names_find(&m->map, s, n);
+  if (!e) return false;
+  out->val = e->val;
+  out->line = e->line;
+  return true;
 }
 
 bool ir_vars_reserve(armjit_ctx *ctx, ir_varmap *m, uint32_t n) {
@@ -95,14 +85,14 @@ bool ir_vars_reserve(armjit_ctx *ctx, ir_varmap *m, uint32_t n) {
   return true;
 }
 
-bool ir_vars_put(armjit_ctx *ctx, ir_varmap *m, const char *key, size_t n, int32_t val,
-                 uint32_t line) {
-  int64_t k = name_number(key, n);
-  if (k >= 0 && k < vars_limit(m)) {
-    if (!vars_grow(ctx, m, (uint32_t)k + 1)) return false;
-    ir_name_ent *e = &m->num[k];
-    if (!e->key || e->letter == key[0]) {
-      *e = (ir_name_ent){key, (uint32_t)n, val, line, key[0]};
+bool ir_vars_put(armjit_ctx *ctx, ir_varmap *m, const char *key, size_t n, int64_t num,
+                 ir_ref val, uint32_t line) {
+  uint32_t letter = (unsigned char)key[0];
+  if (num >= 0 && num < vars_limit(m) && val >= 0 && (uint32_t)val <= 0xffffffu) {
+    if (!vars_grow(ctx, m, (uint32_t)num + 1)) return false;
+    ir_var_slot *e = &m->num[num];
+    if (!e->tag || e->tag >> 24 == letter) {
+      *e = (ir_var_slot){letter << 24 | (uint32_t)val, line};
       return true;
     }
   }

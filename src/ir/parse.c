@@ -259,8 +259,9 @@ static armjit_status parse_sym(parser *P, ir_ref *out) {
 }
 
 /* ---- names ------------------------------------------------------------------------ */
-static armjit_status check_new_var(parser *P, const char *s, size_t n, uint32_t c0,
-                                   armjit_type *ty) {
+/* s[0..n) may name a new variable (num: its ir_var_number); *ty its type. */
+static armjit_status check_new_var(parser *P, const char *s, size_t n, int64_t num,
+                                   uint32_t c0, armjit_type *ty) {
   if (word_is(s, n, "inf"))
     return perr(P, ARMJIT_E_SYNTAX, c0, "'inf' is a float constant, not a variable name");
   switch (s[0]) {
@@ -274,21 +275,22 @@ static armjit_status check_new_var(parser *P, const char *s, size_t n, uint32_t 
                 "variable name %.*s must start with its type: i (int), p (ref), f (float), "
                 "l (i64) or s (f32)", (int)n, s);
   }
-  const ir_name_ent *e = ir_vars_find(&P->vars, s, n);
-  if (e)
+  ir_var e;
+  if (ir_vars_find(&P->vars, s, n, num, &e))
     return perr(P, ARMJIT_E_INVALID, c0, "variable %.*s redefined (first defined on line %u)",
-                (int)n, s, e->line);
+                (int)n, s, e.line);
   return ARMJIT_OK;
 }
 
-/* Value v is named s[0..n), a token of the text (which outlives the parse). */
-static armjit_status name_var(parser *P, ir_ref v, const char *s, size_t n) {
+/* Value v is named s[0..n), a token of the text (which outlives the parse);
+ * num is its ir_var_number. */
+static armjit_status name_var(parser *P, ir_ref v, const char *s, size_t n, int64_t num) {
   uint32_t had = P->capvname;
   if (!ajx_grow(P->ctx, (void **)&P->vname, &P->capvname, (uint32_t)v + 1, sizeof *P->vname))
     return nomem(P);
   if (P->capvname > had) memset(P->vname + had, 0, (P->capvname - had) * sizeof *P->vname);
   P->vname[v] = (ir_span){s, (uint32_t)n};
-  if (!ir_vars_put(P->ctx, &P->vars, s, n, v, P->lx.line)) return nomem(P);
+  if (!ir_vars_put(P->ctx, &P->vars, s, n, num, v, P->lx.line)) return nomem(P);
   return ARMJIT_OK;
 }
 
@@ -318,21 +320,22 @@ static armjit_status input_item(ir_lex *lx, void *ud) {
   parser *P = ud;
   const char *s = lx->p;
   uint32_t c0 = col(P);
-  size_t n = ident_len(s);
+  int64_t num;
+  size_t n = ident_len_num(s, &num);
   if (!n) {
     char b[16];
     return perr(P, ARMJIT_E_SYNTAX, c0, "expected an input variable name, got %s",
                 here(P, b, sizeof b));
   }
   armjit_type ty;
-  armjit_status st = check_new_var(P, s, n, c0, &ty);
+  armjit_status st = check_new_var(P, s, n, num, c0, &ty);
   if (st != ARMJIT_OK) return st;
   ir_ref v;
   st = ir_add_input(P->t, ty, &v);
   if (st == ARMJIT_E_LIMIT) return perr(P, st, c0, "too many inputs (at most %u)", IR_MAX_INPUTS);
   if (st != ARMJIT_OK) return nomem(P);
   lx->p += n;
-  return name_var(P, v, s, n);
+  return name_var(P, v, s, n, num);
 }
 
 static armjit_status parse_inputs(parser *P) {
@@ -368,7 +371,8 @@ static armjit_status parse_item(parser *P, bool in_fail, item *it) {
   it->col = c0;
   if (*s == '-' || *s == '.' || is_digit(*s)) return parse_number(P, &it->ref);
   armjit_status st;
-  size_t n = ir_lex_name(&P->lx, &st);
+  int64_t num;
+  size_t n = ir_lex_name_num(&P->lx, &st, &num);
   if (st != ARMJIT_OK) return st;
   char b[16];
   if (!n)
@@ -395,6 +399,13 @@ static armjit_status parse_item(parser *P, bool in_fail, item *it) {
     return ARMJIT_OK;
   }
   P->lx.p = s + n;
+  ir_var e;
+  /* The common case first: a numbered variable such as i12 (i64 and f32
+   * are variables too unless a '(' makes them constants). */
+  if (num >= 0 && s[n] != '(' && ir_vars_find(&P->vars, s, n, num, &e)) {
+    it->ref = e.val;
+    return ARMJIT_OK;
+  }
   armjit_value v = {.bits = 0};
   if (word_is(s, n, "null")) return add_const(P, ARMJIT_REF, v, &it->ref);
   if (word_is(s, n, "inf")) { v.f = INFINITY; return add_const(P, ARMJIT_FLOAT, v, &it->ref); }
@@ -405,21 +416,22 @@ static armjit_status parse_item(parser *P, bool in_fail, item *it) {
    * (int value 64, float value 32). */
   if (word_is(s, n, "i64") && s[n] == '(') return parse_i64const(P, c0, &it->ref);
   if (word_is(s, n, "f32") && s[n] == '(') return parse_f32const(P, c0, &it->ref);
-  const ir_name_ent *e = ir_vars_find(&P->vars, s, n);
-  if (!e) {
+  if (!ir_vars_find(&P->vars, s, n, num, &e)) {
     if (!strchr("ipfls", s[0])) /* cannot be a variable at all */
       return perr(P, ARMJIT_E_SYNTAX, c0,
                   "variable name %.*s must start with its type: i (int), p (ref), f (float), "
                   "l (i64) or s (f32)", (int)n, s);
     return perr(P, ARMJIT_E_INVALID, c0, "use of undefined variable %.*s", (int)n, s);
   }
-  it->ref = e->val;
+  it->ref = e.val;
   return ARMJIT_OK;
 }
 
-static armjit_status push(parser *P, ir_ref **refs, uint32_t **cols, uint32_t *n,
-                          uint32_t *cap, uint32_t *capcol, uint32_t limit, const item *it,
-                          const char *what) {
+/* Append it to an operand list (refs and cols, *n entries), at most
+ * `limit` of them (else "too many WHAT").  The path that grows: */
+static armjit_status push_grow(parser *P, ir_ref **refs, uint32_t **cols, uint32_t *n,
+                               uint32_t *cap, uint32_t *capcol, uint32_t limit, const item *it,
+                               const char *what) {
   if (*n >= limit)
     return perr(P, ARMJIT_E_LIMIT, it->col, "too many %s (at most %u)", what, limit);
   if (!ajx_grow(P->ctx, (void **)refs, cap, *n + 1, sizeof **refs) ||
@@ -431,10 +443,23 @@ static armjit_status push(parser *P, ir_ref **refs, uint32_t **cols, uint32_t *n
   return ARMJIT_OK;
 }
 
+static inline armjit_status push(parser *P, ir_ref **refs, uint32_t **cols, uint32_t *n,
+                                 uint32_t *cap, uint32_t *capcol, uint32_t limit,
+                                 const item *it, const char *what) {
+  uint32_t k = *n;
+  if (k >= *cap || k >= *capcol || k >= limit)
+    return push_grow(P, refs, cols, n, cap, capcol, limit, it, what);
+  (*refs)[k] = it->ref;
+  (*cols)[k] = it->col;
+  *n = k + 1;
+  return ARMJIT_OK;
+}
+
 /* ---- op lines ------------------------------------------------------------------------ */
 typedef struct {
   const char *res;   /* result name, or NULL */
   size_t reslen;
+  int64_t resnum;    /* its ir_var_number */
   uint32_t rescol, opcol, failcol;
   int opc;
   bool has_fail;
@@ -538,7 +563,8 @@ static armjit_status parse_op_syntax(parser *P, opline *L) {
   const char *s = P->lx.p;
   uint32_t c0 = col(P);
   armjit_status st;
-  size_t n = ir_lex_name(&P->lx, &st);
+  int64_t num;
+  size_t n = ir_lex_name_num(&P->lx, &st, &num);
   if (st != ARMJIT_OK) return st;
   char b[16];
   if (!n)
@@ -548,6 +574,7 @@ static armjit_status parse_op_syntax(parser *P, opline *L) {
   if (*P->lx.p == '=') {
     L->res = s;
     L->reslen = n;
+    L->resnum = num;
     L->rescol = c0;
     P->lx.p++;
     ir_lex_ws(&P->lx);
@@ -676,7 +703,7 @@ static armjit_status result_type(parser *P, const opline *L, int32_t descr, armj
   *fits = false;
   if (!L->res) return ARMJIT_OK;
   armjit_type named;
-  armjit_status st = check_new_var(P, L->res, L->reslen, L->rescol, &named);
+  armjit_status st = check_new_var(P, L->res, L->reslen, L->resnum, L->rescol, &named);
   if (st != ARMJIT_OK) return st;
   armjit_type gives;
   ir_sig_problem p;
@@ -744,7 +771,7 @@ static armjit_status parse_op(parser *P) {
     if (fits && gives == rtype) t->sig_checked = idx + 1;
   }
   st = record_srcmap(P, idx, &L);
-  if (st == ARMJIT_OK && L.res) st = name_var(P, op->res, L.res, L.reslen);
+  if (st == ARMJIT_OK && L.res) st = name_var(P, op->res, L.res, L.reslen, L.resnum);
   if (st != ARMJIT_OK || !L.descr.name || L.opc == ARMJIT_OP_JUMP || descr >= 0) return st;
   if (ir_set_name(t, idx, L.descr.name, L.descr.len) != ARMJIT_OK) return nomem(P);
   return ARMJIT_OK;
@@ -1026,8 +1053,9 @@ static armjit_status parse_decl_body(decl *D, char *name) {
 
 /* "descr NAME = KIND(...)" declares a memory or call descriptor. */
 static bool at_descr_decl(const parser *P) {
-  size_t n = ident_len(P->lx.p);
-  return word_is(P->lx.p, n, "descr") && (P->lx.p[n] == ' ' || P->lx.p[n] == '\t');
+  const char *p = P->lx.p;
+  return p[0] == 'd' && p[1] == 'e' && p[2] == 's' && p[3] == 'c' && p[4] == 'r' &&
+         (p[5] == ' ' || p[5] == '\t');
 }
 
 static armjit_status parse_descr_decl(parser *P) {
