@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ir/ir.h"
+#include "ir/ir_impl.h"
 #include "ir_support.h"
 
 static int setup(void **state) {
@@ -553,6 +554,70 @@ static void test_numbered_names(void **state) {
   E("[i999999999]\nfinish(i99999999)\n", INVALID, 2, 8, "undefined", "i99999999");
 }
 
+/* The op-name table (ir_optab) finds every op by its name, and agrees
+ * with the linear search (ir_opcode_by_name) on prefixes, names with a
+ * byte changed or added, and names of no op. */
+static void test_op_name_table(void **state) {
+  (void)state;
+  ir_optab tab;
+  ir_optab_init(&tab);
+  for (int i = 0; i < ARMJIT_OP__COUNT; i++) {
+    const char *name = ir_info((unsigned)i)->name;
+    size_t n = strlen(name);
+    assert_int_equal(ir_optab_find(&tab, name, n), i);
+    char buf[64];
+    assert_true(n + 2 < sizeof buf);
+    for (size_t k = 0; k < n; k++) /* every prefix */
+      assert_int_equal(ir_optab_find(&tab, name, k), ir_opcode_by_name(name, k));
+    for (size_t k = 0; k < n; k++) { /* one byte changed */
+      memcpy(buf, name, n);
+      buf[k] = buf[k] == 'x' ? 'y' : 'x';
+      assert_int_equal(ir_optab_find(&tab, buf, n), ir_opcode_by_name(buf, n));
+    }
+    memcpy(buf, name, n); /* one byte added */
+    buf[n] = 'a';
+    assert_int_equal(ir_optab_find(&tab, buf, n + 1), ir_opcode_by_name(buf, n + 1));
+  }
+  assert_int_equal(ir_optab_find(&tab, "", 0), -1);
+  assert_int_equal(ir_optab_find(&tab, "x", 1), -1);
+  assert_int_equal(ir_optab_find(&tab, "int_addx", 7), ARMJIT_OP_INT_ADD);
+}
+
+/* ir_parse_double reads short decimals without strtod: it must give
+ * strtod's double for every form, and leave other forms to it. */
+static void test_parse_double_short(void **state) {
+  (void)state;
+  uint32_t x = 12345;
+  for (int k = 0; k < 200000; k++) {
+    char buf[40];
+    size_t n = 0;
+    x = x * 1103515245u + 12345u;
+    if (x >> 31) buf[n++] = '-';
+    unsigned nd = (x >> 16) % 18, dot = (x >> 8) % (nd + 2);
+    for (unsigned i = 0; i < nd; i++) {
+      if (i == dot) buf[n++] = '.';
+      x = x * 1103515245u + 12345u;
+      buf[n++] = (char)('0' + (x >> 16) % 10);
+    }
+    if (dot == nd && (x & 1)) buf[n++] = '.';
+    buf[n] = 0;
+    char *end;
+    double want = strtod(buf, &end), got = 0;
+    bool ok = end != buf && *end == 0;
+    assert_int_equal(ir_parse_double(buf, &got), ok);
+    if (ok && memcmp(&got, &want, sizeof got) != 0)
+      fail_msg("%s: %a, strtod %a", buf, got, want);
+  }
+  double d;
+  assert_true(ir_parse_double("0.1", &d) && d == 0.1);
+  assert_true(ir_parse_double("-0.0", &d) && d == 0 && signbit(d));
+  assert_true(ir_parse_double("123456789012345.6", &d) && d == 123456789012345.6);
+  assert_true(ir_parse_double("1.5e3", &d) && d == 1500);
+  assert_false(ir_parse_double("1.2.3", &d));
+  assert_false(ir_parse_double("-", &d));
+  assert_false(ir_parse_double(".", &d));
+}
+
 static void test_errors_control(void **state) {
   armjit_ctx *ctx = *state;
   E("[i0, i1]\nlabel(i0, descr=L)\ni3 = int_add(i0, i1)\njump(i3, descr=L)\n", INVALID,
@@ -964,6 +1029,8 @@ int main(void) {
       cmocka_unit_test(test_errors_did_you_mean),
       cmocka_unit_test(test_errors_names_types),
       cmocka_unit_test(test_numbered_names),
+      cmocka_unit_test(test_op_name_table),
+      cmocka_unit_test(test_parse_double_short),
       cmocka_unit_test(test_errors_control),
       cmocka_unit_test(test_errors_limits),
       cmocka_unit_test(test_parse_bad_args),

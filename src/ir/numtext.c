@@ -4,6 +4,7 @@
  * to the same double. */
 #include "ir/ir_impl.h"
 
+#include <float.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -51,7 +52,43 @@ static void do_parse(void *p) {
   j->ok = end != j->s && *end == 0;
 }
 
+/* [-]DIGITS[.DIGITS] with at most 15 digits (at least one) is M / 10^k for
+ * M < 2^53 and k <= 15, both exact doubles: their quotient is the
+ * correctly rounded value, as strtod's (when double arithmetic is not done
+ * in a wider format).  False for any other form. */
+static bool parse_short_decimal(const char *s, double *out) {
+#if FLT_EVAL_METHOD == 0
+  static const double pow10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  bool neg = *s == '-';
+  if (neg) s++;
+  uint64_t m = 0;
+  int nd = 0, frac = -1; /* digits; digits after the '.', -1 before it */
+  for (;; s++) {
+    unsigned d = (unsigned)(unsigned char)*s - '0';
+    if (d <= 9) {
+      if (++nd > 15) return false;
+      m = m * 10 + d;
+      if (frac >= 0) frac++;
+    } else if (*s == '.' && frac < 0) {
+      frac = 0;
+    } else {
+      break;
+    }
+  }
+  if (*s || nd == 0) return false;
+  double d = (double)m / pow10[frac > 0 ? frac : 0];
+  *out = neg ? -d : d;
+  return true;
+#else
+  (void)s;
+  (void)out;
+  return false;
+#endif
+}
+
 bool ir_parse_double(const char *s, double *out) {
+  if (parse_short_decimal(s, out)) return true;
   parse_job j = {s, 0, false};
   in_c_locale(do_parse, &j);
   *out = j.d;

@@ -90,7 +90,8 @@ static armjit_status parse_number(parser *P, ir_ref *out) {
     return add_const(P, ARMJIT_INT, v, out);
   }
   const char *m = q;
-  while (is_digit(*q)) q++;
+  uint64_t u = 0; /* the integer part, exact up to 19 digits */
+  for (; is_digit(*q); q++) u = u * 10 + (uint64_t)(*q - '0');
   size_t nd = (size_t)(q - m);
   bool isfloat = false;
   if (*q == '.') {
@@ -125,10 +126,11 @@ static armjit_status parse_number(parser *P, ir_ref *out) {
     v.f = d;
     return add_const(P, ARMJIT_FLOAT, v, out);
   }
-  const char *d = m;
-  uint64_t u;
-  bool range;
-  ir_lex_uint(&d, false, UINT64_C(0xffffffff), &u, &range);
+  bool range = false;
+  if (nd > 19) { /* u wrapped: read again, saturating */
+    const char *d = m;
+    ir_lex_uint(&d, false, UINT64_C(0xffffffff), &u, &range);
+  }
   if (range || u > (neg ? UINT64_C(0x80000000) : UINT64_C(0x7fffffff)))
     return perr(P, ARMJIT_E_SYNTAX, c0, "integer constant %.*s does not fit in 32 bits",
                 (int)len, s);
