@@ -189,9 +189,18 @@ static inline bool ir_vars_find(const ir_varmap *m, const char *s, size_t n, int
  * 2 n + 1024).  False when out of memory. */
 bool ir_vars_reserve(armjit_ctx *ctx, ir_varmap *m, uint32_t n);
 /* Name s[0..n) (num: its ident_len_num) the value val, defined on `line`;
- * the name must be new.  False when out of memory. */
-bool ir_vars_put(armjit_ctx *ctx, ir_varmap *m, const char *key, size_t n, int64_t num,
-                 ir_ref val, uint32_t line);
+ * the name must be new.  False when out of memory.  In line when the
+ * table has the entry free; else: */
+bool ir_vars_put_slow(armjit_ctx *ctx, ir_varmap *m, const char *key, size_t n, int64_t num,
+                      ir_ref val, uint32_t line);
+static inline bool ir_vars_put(armjit_ctx *ctx, ir_varmap *m, const char *key, size_t n,
+                               int64_t num, ir_ref val, uint32_t line) {
+  if (num >= 0 && num < m->capnum && !m->num[num].tag && val >= 0 && val <= 0xffffff) {
+    m->num[num] = (ir_var_slot){(uint32_t)(unsigned char)key[0] << 24 | (uint32_t)val, line};
+    return true;
+  }
+  return ir_vars_put_slow(ctx, m, key, n, num, val, line);
+}
 void ir_vars_free(armjit_ctx *ctx, ir_varmap *m);
 
 /* The canonical NaN float constants are stored as (ARM's default NaN). */

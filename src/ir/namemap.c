@@ -85,8 +85,8 @@ bool ir_vars_reserve(armjit_ctx *ctx, ir_varmap *m, uint32_t n) {
   return true;
 }
 
-bool ir_vars_put(armjit_ctx *ctx, ir_varmap *m, const char *key, size_t n, int64_t num,
-                 ir_ref val, uint32_t line) {
+bool ir_vars_put_slow(armjit_ctx *ctx, ir_varmap *m, const char *key, size_t n, int64_t num,
+                      ir_ref val, uint32_t line) {
   uint32_t letter = (unsigned char)key[0];
   if (num >= 0 && num < vars_limit(m) && val >= 0 && (uint32_t)val <= 0xffffffu) {
     if (!vars_grow(ctx, m, (uint32_t)num + 1)) return false;
