@@ -15,6 +15,7 @@
 
 #include "ir/ir.h"
 #include "ir/ir_impl.h"
+#include "ir/lex.h"
 #include "ir_support.h"
 
 static int setup(void **state) {
@@ -618,6 +619,21 @@ static void test_parse_double_short(void **state) {
   assert_false(ir_parse_double(".", &d));
 }
 
+/* The lexer's byte classes (one table) are the ones its grammar names. */
+static void test_lex_classes(void **state) {
+  (void)state;
+  for (int b = 0; b < 256; b++) {
+    char c = (char)b;
+    bool letter = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || b == '_';
+    bool digit = b >= '0' && b <= '9';
+    assert_int_equal(is_id0(c), letter);
+    assert_int_equal(is_id(c), letter || digit);
+    assert_int_equal(is_blank(c), b == ' ' || b == '\t' || b == '\r');
+    bool stray = (b < 0x20 && b != '\t' && b != '\r' && b != '\n' && b != 0) || b >= 0x7f;
+    assert_int_equal(is_stray(c), stray);
+  }
+}
+
 static void test_errors_control(void **state) {
   armjit_ctx *ctx = *state;
   E("[i0, i1]\nlabel(i0, descr=L)\ni3 = int_add(i0, i1)\njump(i3, descr=L)\n", INVALID,
@@ -1031,6 +1047,7 @@ int main(void) {
       cmocka_unit_test(test_numbered_names),
       cmocka_unit_test(test_op_name_table),
       cmocka_unit_test(test_parse_double_short),
+      cmocka_unit_test(test_lex_classes),
       cmocka_unit_test(test_errors_control),
       cmocka_unit_test(test_errors_limits),
       cmocka_unit_test(test_parse_bad_args),

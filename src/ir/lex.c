@@ -8,14 +8,26 @@
 #define ID0 (IR_CH_ID0 | IR_CH_ID)
 #define ROW_AZ ID0, ID0, ID0, ID0, ID0, ID0, ID0, ID0, ID0, ID0, ID0, ID0, ID0, \
                ID0, ID0, ID0, ID0, ID0, ID0, ID0, ID0, ID0, ID0, ID0, ID0, ID0
+/* Stray: control bytes but NUL, tab, newline and \r; DEL; 0x80-0xff. */
+#define S IR_CH_STRAY
+#define ROW_S S, S, S, S, S, S, S, S, S, S, S, S, S, S, S, S
 const uint8_t ir_lex_chars[256] = {
+    [0x01] = S, S, S, S, S, S, S, S, /* 0x01-0x08 */
+    ['\t'] = IR_CH_BLANK,
+    [0x0b] = S, S,
+    ['\r'] = IR_CH_BLANK,
+    [0x0e] = S, S, S, S, S, S, S, S, S, S, S, S, S, S, S, S, S, S, /* 0x0e-0x1f */
+    [' '] = IR_CH_BLANK,
     ['0'] = IR_CH_ID, IR_CH_ID, IR_CH_ID, IR_CH_ID, IR_CH_ID,
             IR_CH_ID, IR_CH_ID, IR_CH_ID, IR_CH_ID, IR_CH_ID,
-    ['\t'] = IR_CH_BLANK, ['\r'] = IR_CH_BLANK, [' '] = IR_CH_BLANK,
     ['A'] = ROW_AZ,
     ['_'] = ID0,
     ['a'] = ROW_AZ,
+    [0x7f] = S,
+    [0x80] = ROW_S, ROW_S, ROW_S, ROW_S, ROW_S, ROW_S, ROW_S, ROW_S,
 };
+#undef ROW_S
+#undef S
 #undef ROW_AZ
 #undef ID0
 

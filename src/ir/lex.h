@@ -19,8 +19,9 @@ typedef struct {
 
 /* ---- characters ------------------------------------------------------------ */
 /* Per byte: IR_CH_ID0 (letter or '_'), IR_CH_ID (those and digits),
- * IR_CH_BLANK (space, tab, \r: the blanks ir_lex_ws skips). */
-enum { IR_CH_ID0 = 1, IR_CH_ID = 2, IR_CH_BLANK = 4 };
+ * IR_CH_BLANK (space, tab, \r: the blanks ir_lex_ws skips), IR_CH_STRAY
+ * (is_stray below). */
+enum { IR_CH_ID0 = 1, IR_CH_ID = 2, IR_CH_BLANK = 4, IR_CH_STRAY = 8 };
 extern const uint8_t ir_lex_chars[256];
 static inline bool is_id0(char c) { return ir_lex_chars[(unsigned char)c] & IR_CH_ID0; }
 static inline bool is_id(char c) { return ir_lex_chars[(unsigned char)c] & IR_CH_ID; }
@@ -46,10 +47,7 @@ static inline bool word_is(const char *s, size_t n, const char *w) {
 }
 /* A byte no token of the text form contains or starts with: control
  * characters other than blanks and newline, DEL and non-ASCII bytes. */
-static inline bool is_stray(char c) {
-  unsigned char u = (unsigned char)c;
-  return (u < 0x20 && c != '\t' && c != '\r' && c != '\n' && c != 0) || u >= 0x7f;
-}
+static inline bool is_stray(char c) { return ir_lex_chars[(unsigned char)c] & IR_CH_STRAY; }
 
 /* ---- the cursor -------------------------------------------------------------- */
 /* Column (1-based, in bytes) of `at`, a pointer into the current line. */
@@ -123,9 +121,10 @@ static inline size_t ir_lex_name(ir_lex *lx, armjit_status *st) {
 static inline size_t ident_len_num(const char *s, int64_t *num) {
   *num = -1;
   if (!is_id0(s[0])) return 0;
-  size_t n = 1;
+  const unsigned char *q = (const unsigned char *)s + 1;
   uint32_t v = 0; /* wraps only past 9 digits, where it is not used */
-  for (unsigned d; (d = (unsigned)(unsigned char)s[n] - '0') <= 9; n++) v = v * 10 + d;
+  for (unsigned d; (d = (unsigned)*q - '0') <= 9; q++) v = v * 10 + d;
+  size_t n = (size_t)((const char *)q - s);
   if (is_id(s[n])) {
     while (is_id(s[n])) n++;
   } else if (n >= 2 && n <= 10 && (s[1] != '0' || n == 2)) {
@@ -160,11 +159,14 @@ static inline armjit_status ir_lex_list(ir_lex *lx, char close, const char *what
     return ARMJIT_OK;
   }
   for (;;) {
-    ir_lex_ws(lx);
     armjit_status st = item(lx, ud);
     if (st != ARMJIT_OK) return st;
     ir_lex_ws(lx);
-    if (*lx->p == ',') { lx->p++; continue; }
+    if (*lx->p == ',') {
+      lx->p++;
+      ir_lex_ws(lx);
+      continue;
+    }
     if (*lx->p != close) return ir_lex_list_sep(lx, close, what);
     lx->p++;
     return ARMJIT_OK;

@@ -53,7 +53,7 @@ _Static_assert(2 * ARMJIT_OP__COUNT < IR_OPTAB_SIZE && ARMJIT_OP__COUNT < 255,
 /* The slot of a name (len >= 1) from its length and four of its bytes
  * rather than a pass over all of them (over the 139 ops of this writing:
  * 1.26 probes per name on average, 5 at most). */
-static uint32_t optab_slot(const char *name, size_t len) {
+static inline uint32_t optab_slot(const char *name, size_t len) {
   const unsigned char *s = (const unsigned char *)name;
   uint32_t h = (uint32_t)len;
   h = h * 31 + s[len - 1];
@@ -72,8 +72,25 @@ void ir_optab_init(ir_optab *tab) {
   }
 }
 
-/* Names are short: compared in line, not through memcmp. */
+/* Is a[0..n) == b[0..n)?  In words of 8 or 4 bytes (the last word ending
+ * at byte n, overlapping the one before), reading no byte past n. */
+static inline uint64_t load8(const char *p) {
+  uint64_t w;
+  memcpy(&w, p, 8);
+  return w;
+}
+static inline uint32_t load4(const char *p) {
+  uint32_t w;
+  memcpy(&w, p, 4);
+  return w;
+}
 static bool same_name(const char *a, const char *b, size_t n) {
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8)
+      if (load8(a + i) != load8(b + i)) return false;
+    return load8(a + n - 8) == load8(b + n - 8);
+  }
+  if (n >= 4) return load4(a) == load4(b) && load4(a + n - 4) == load4(b + n - 4);
   for (size_t i = 0; i < n; i++)
     if (a[i] != b[i]) return false;
   return true;

@@ -609,8 +609,9 @@ static armjit_status parse_op_syntax(parser *P, opline *L) {
     P->lx.p++;
     if ((st = ir_lex_list(&P->lx, ']', "the fail-arg list", fail_item, P)) != ARMJIT_OK)
       return st;
+    ir_lex_ws(&P->lx);
   }
-  if (!ir_lex_at_eol(&P->lx))
+  if (*P->lx.p != '\n' && *P->lx.p != 0)
     return perr(P, ARMJIT_E_SYNTAX, col(P),
                 "unexpected %s after the operation (one operation per line)",
                 here(P, b, sizeof b));
