@@ -48,24 +48,6 @@ const char *ir_lex_comment(const char *p) {
   return p;
 }
 
-void ir_lex_next_line(ir_lex *lx) {
-  while (*lx->p && *lx->p != '\n') lx->p++;
-  if (*lx->p == '\n') {
-    lx->p++;
-    lx->line++;
-    lx->ls = lx->p;
-  }
-}
-
-bool ir_lex_next_content(ir_lex *lx) {
-  for (;;) {
-    ir_lex_ws(lx);
-    if (*lx->p == 0) return false;
-    if (*lx->p != '\n') return true;
-    ir_lex_next_line(lx);
-  }
-}
-
 const char *ir_lex_here(const ir_lex *lx, char *buf, size_t n) {
   char c = *lx->p;
   if (c == 0) return "the end of the input";

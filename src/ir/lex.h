@@ -81,9 +81,25 @@ static inline bool ir_lex_at_eol(ir_lex *lx) {
   return *lx->p == '\n' || *lx->p == 0;
 }
 /* Past the next newline (the rest of the line is skipped). */
-void ir_lex_next_line(ir_lex *lx);
+static inline void ir_lex_next_line(ir_lex *lx) {
+  const char *p = lx->p;
+  while (*p && *p != '\n') p++;
+  if (*p == '\n') {
+    p++;
+    lx->line++;
+    lx->ls = p;
+  }
+  lx->p = p;
+}
 /* Skip blank and comment-only lines; false at the end of the input. */
-bool ir_lex_next_content(ir_lex *lx);
+static inline bool ir_lex_next_content(ir_lex *lx) {
+  for (;;) {
+    ir_lex_ws(lx);
+    if (*lx->p == 0) return false;
+    if (*lx->p != '\n') return true;
+    ir_lex_next_line(lx);
+  }
+}
 /* What the cursor is looking at, for messages: "'x'", "byte 0xff", "the
  * end of the line", "the end of the input" (buf holds at least 16). */
 const char *ir_lex_here(const ir_lex *lx, char *buf, size_t n);

@@ -286,7 +286,7 @@ static armjit_status check_new_var(parser *P, const char *s, size_t n, int64_t n
 
 /* Value v is named s[0..n), a token of the text (which outlives the parse);
  * num is its ir_var_number. */
-static armjit_status name_var(parser *P, ir_ref v, const char *s, size_t n, int64_t num) {
+static inline armjit_status name_var(parser *P, ir_ref v, const char *s, size_t n, int64_t num) {
   uint32_t had = P->capvname;
   if (!ajx_grow(P->ctx, (void **)&P->vname, &P->capvname, (uint32_t)v + 1, sizeof *P->vname))
     return nomem(P);
@@ -366,7 +366,7 @@ typedef struct {
   size_t len;
 } item;
 
-static armjit_status parse_item(parser *P, bool in_fail, item *it) {
+static armjit_status parse_item_any(parser *P, bool in_fail, item *it) {
   const char *s = P->lx.p;
   uint32_t c0 = col(P);
   memset(it, 0, sizeof *it);
@@ -427,6 +427,23 @@ static armjit_status parse_item(parser *P, bool in_fail, item *it) {
   }
   it->ref = e.val;
   return ARMJIT_OK;
+}
+
+/* One operand at the cursor.  The common case in line: a numbered
+ * variable (i12) that is defined, followed by ',', ')' or ']'; anything
+ * else is read from the start by parse_item_any. */
+static inline armjit_status parse_item(parser *P, bool in_fail, item *it) {
+  const char *s = P->lx.p;
+  int64_t num;
+  size_t n = ident_len_num(s, &num);
+  ir_var e;
+  if (num >= 0 && (s[n] == ',' || s[n] == ')' || s[n] == ']') &&
+      ir_vars_find(&P->vars, s, n, num, &e)) {
+    *it = (item){.ref = e.val, .col = col(P)};
+    P->lx.p = s + n;
+    return ARMJIT_OK;
+  }
+  return parse_item_any(P, in_fail, it);
 }
 
 /* Append it to an operand list (refs and cols, *n entries), at most
