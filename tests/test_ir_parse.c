@@ -341,6 +341,29 @@ static void test_constants_exact(void **state) {
   armjit_trace_free(t);
 }
 
+/* Decimal int constants on both sides of 9 digits (read in line up to
+ * there), with a sign, leading zeros and at the limits, as their values. */
+static void test_int_constants(void **state) {
+  static const struct { const char *text; int32_t v; } cases[] = {
+      {"0", 0},          {"-0", 0},           {"7", 7},
+      {"007", 7},        {"999999999", 999999999}, {"-999999999", -999999999},
+      {"1000000000", 1000000000}, {"-1000000000", -1000000000},
+      {"0000000000012", 12}, {"2147483647", INT32_MAX}, {"-2147483648", INT32_MIN},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    char text[128];
+    snprintf(text, sizeof text, "[i0]\ni1 = int_add(i0, %s)\nguard_true(i1) [%s]\nfinish(i1)\n",
+             cases[k].text, cases[k].text);
+    armjit_trace *t = irs_parse(*state, text);
+    assert_int_equal(t->nconsts, 2); /* an argument and a fail arg */
+    for (uint32_t c = 0; c < 2; c++) {
+      assert_int_equal(t->consts[c].type, ARMJIT_INT);
+      assert_int_equal(t->consts[c].v.i, cases[k].v);
+    }
+    armjit_trace_free(t);
+  }
+}
+
 static void test_exit_info(void **state) {
   armjit_trace *t = irs_parse(*state, traces[0]);
   assert_int_equal(armjit_trace_nexits(t), 1);
@@ -1038,6 +1061,7 @@ int main(void) {
       cmocka_unit_test(test_roundtrip_all),
       cmocka_unit_test(test_print_canonical),
       cmocka_unit_test(test_constants_exact),
+      cmocka_unit_test(test_int_constants),
       cmocka_unit_test(test_exit_info),
       cmocka_unit_test(test_print_to_file),
       cmocka_unit_test(test_errors_syntax),

@@ -261,9 +261,10 @@ static armjit_status parse_sym(parser *P, ir_ref *out) {
 }
 
 /* ---- names ------------------------------------------------------------------------ */
-/* s[0..n) may name a new variable (num: its ir_var_number); *ty its type. */
-static armjit_status check_new_var(parser *P, const char *s, size_t n, int64_t num,
-                                   uint32_t c0, armjit_type *ty) {
+/* s[0..n) may name a new variable (num: its ident_len_num); *ty its type. */
+static inline armjit_status check_new_var(parser *P, const char *s, size_t n, int64_t num,
+                                          uint32_t c0, armjit_type *ty) {
+  *ty = ARMJIT_VOID;
   if (word_is(s, n, "inf"))
     return perr(P, ARMJIT_E_SYNTAX, c0, "'inf' is a float constant, not a variable name");
   switch (s[0]) {
@@ -285,7 +286,7 @@ static armjit_status check_new_var(parser *P, const char *s, size_t n, int64_t n
 }
 
 /* Value v is named s[0..n), a token of the text (which outlives the parse);
- * num is its ir_var_number. */
+ * num is its ident_len_num. */
 static inline armjit_status name_var(parser *P, ir_ref v, const char *s, size_t n, int64_t num) {
   uint32_t had = P->capvname;
   if (!ajx_grow(P->ctx, (void **)&P->vname, &P->capvname, (uint32_t)v + 1, sizeof *P->vname))
@@ -366,9 +367,29 @@ typedef struct {
   size_t len;
 } item;
 
+/* Does c end an operand (in a list)? */
+static inline bool ends_item(char c) { return c == ',' || c == ')' || c == ']'; }
+
+/* Any operand (parse_item below reads the common ones in line): out of
+ * line, so that the in-line path stays small enough to be inlined. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
 static armjit_status parse_item_any(parser *P, bool in_fail, item *it) {
   const char *s = P->lx.p;
   uint32_t c0 = col(P);
+  if (is_digit(s[*s == '-'])) { /* at most 9 digits (|u| < 10^9 fits) ending the item */
+    const char *q = s + (*s == '-'), *end = q + 9;
+    uint32_t u = 0;
+    for (; q < end && is_digit(*q); q++) u = u * 10 + (uint32_t)(*q - '0');
+    if (ends_item(*q)) {
+      *it = (item){.col = c0};
+      P->lx.p = q;
+      armjit_value v = {.bits = 0};
+      v.i = ir_sem_wrap(*s == '-' ? 0u - u : u);
+      return add_const(P, ARMJIT_INT, v, &it->ref);
+    }
+  }
   memset(it, 0, sizeof *it);
   it->col = c0;
   if (*s == '-' || *s == '.' || is_digit(*s)) return parse_number(P, &it->ref);
@@ -432,12 +453,15 @@ static armjit_status parse_item_any(parser *P, bool in_fail, item *it) {
 /* One operand at the cursor.  The common case in line: a numbered
  * variable (i12) that is defined, followed by ',', ')' or ']'; anything
  * else is read from the start by parse_item_any. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
 static inline armjit_status parse_item(parser *P, bool in_fail, item *it) {
   const char *s = P->lx.p;
   int64_t num;
   size_t n = ident_len_num(s, &num);
   ir_var e;
-  if (num >= 0 && (s[n] == ',' || s[n] == ')' || s[n] == ']') &&
+  if (num >= 0 && ends_item(s[n]) &&
       ir_vars_find(&P->vars, s, n, num, &e)) {
     *it = (item){.ref = e.val, .col = col(P)};
     P->lx.p = s + n;
@@ -478,7 +502,7 @@ static inline armjit_status push(parser *P, ir_ref **refs, uint32_t **cols, uint
 typedef struct {
   const char *res;   /* result name, or NULL */
   size_t reslen;
-  int64_t resnum;    /* its ir_var_number */
+  int64_t resnum;    /* its ident_len_num */
   uint32_t rescol, opcol, failcol;
   int opc;
   bool has_fail;
