@@ -746,6 +746,26 @@ static void test_builder_misuse(void **state) {
   assert_int_equal(armjit_set_name(t, "g"), ARMJIT_E_INVALID);
   expect_builder_err(t, ARMJIT_E_INVALID, "g", "already used");
 
+  /* one call's checks keep their order, however they are done: the
+   * handles (arguments, then fail args) before the signature */
+  t = armjit_trace_new(ctx);
+  a[0] = armjit_input(t, ARMJIT_FLOAT);
+  a[1] = 12345;
+  assert_int_equal(armjit_guard(t, ARMJIT_OP_GUARD_TRUE, a, 1, &a[1], 1), -1);
+  expect_builder_err(t, ARMJIT_E_ARG, "fail arg 1", "not a value");
+
+  t = armjit_trace_new(ctx);
+  a[0] = armjit_input(t, ARMJIT_INT);
+  a[1] = ARMJIT_NOVAL;
+  assert_int_equal(armjit_op(t, ARMJIT_OP_INT_NEG, a, 2), ARMJIT_NOVAL);
+  expect_builder_err(t, ARMJIT_E_ARG, "argument 2", "ARMJIT_NOVAL");
+
+  t = armjit_trace_new(ctx);
+  a[0] = armjit_input(t, ARMJIT_INT);
+  a[1] = armjit_const_float(t, 1.5);
+  assert_int_equal(armjit_guard(t, ARMJIT_OP_GUARD_TRUE, &a[1], 1, a, 1), -1);
+  expect_builder_err(t, ARMJIT_E_TYPE, "armjit_guard", "expected int");
+
   /* the first misuse is the one reported */
   t = armjit_trace_new(ctx);
   a[0] = armjit_input(t, ARMJIT_INT);
