@@ -285,8 +285,8 @@ static bool is_ovf_guard(unsigned opc) {
   return opc == ARMJIT_OP_GUARD_NO_OVERFLOW || opc == ARMJIT_OP_GUARD_OVERFLOW;
 }
 
-/* The rules of check_op that only some ops have, per op (from the op
- * table): most ops have none, and skip them with one test. */
+/* The rules only some ops have, per op (from the op table): most ops have
+ * none, and skip them with one test (check_op). */
 enum {
   R_DESCR = 1u << 0,  /* check_descr */
   R_ORDER = 1u << 1,  /* check_order: forcing and exception ops */
@@ -297,7 +297,7 @@ enum {
   R_LABEL = 1u << 6,  /* check_label */
   R_JUMP = 1u << 7,   /* check_jump */
   R_FINAL = 1u << 8,  /* jump, finish: nothing may follow */
-  R_LATE = R_OVF | R_OVF_GUARD | R_LABEL | R_JUMP | R_FINAL, /* (after the result's) */
+  R_GUARD = 1u << 9,  /* a guard: may have fail args (no rule of its own) */
 };
 #define OP_RULES(name, text, args, res, flags)                                       \
   (((flags) & ARMJIT_OPF_DESCR ? R_DESCR : 0u) | ((flags) & ARMJIT_OPF_GC ? R_GC : 0u) | \
@@ -313,29 +313,19 @@ enum {
         ? R_OVF_GUARD : 0u) |                                                        \
    (ARMJIT_OP_##name == ARMJIT_OP_LABEL ? R_LABEL : 0u) |                             \
    (ARMJIT_OP_##name == ARMJIT_OP_JUMP ? R_JUMP : 0u) |                               \
-   ((flags) & ARMJIT_OPF_FINAL ? R_FINAL : 0u)),
+   ((flags) & ARMJIT_OPF_FINAL ? R_FINAL : 0u) | ((flags) & ARMJIT_OPF_GUARD ? R_GUARD : 0u)),
 static const uint16_t op_rules[ARMJIT_OP__COUNT] = {ARMJIT_OPS(OP_RULES)};
 #undef OP_RULES
 
-/* Op i's rules, in this order (its first broken one is reported; an op
- * after a final op is reported right after the final op's rules). */
-static inline armjit_status check_op(const vctx *c, liveness *lv, uint32_t i) {
+/* The rules of op i after its uses, in this order (the first broken one
+ * is reported; an op after a final op is reported right after the final
+ * op's rules). */
+static armjit_status check_rules(const vctx *c, liveness *lv, uint32_t i) {
   const armjit_trace *t = c->t;
   const ir_op *op = &t->ops[i];
-  if (op->opc >= ARMJIT_OP__COUNT)
-    return verr(c, ARMJIT_E_INVALID, i, IR_AT_OP, 0, "unknown op %u", op->opc);
   const ir_opinfo *in = ir_info(op->opc);
   unsigned rules = op_rules[op->opc];
-  if (op->nargs > IR_MAX_ARGS || op->nfail > IR_MAX_FAIL)
-    return verr(c, ARMJIT_E_LIMIT, i, IR_AT_OP, 0, "too many arguments (at most %u)",
-                IR_MAX_ARGS);
-
-  const ir_ref *a = ir_args(t, op);
   armjit_status st;
-  if ((st = check_uses(c, lv, i, IR_AT_ARG, a, op->nargs)) != ARMJIT_OK) return st;
-  if (op->nfail &&
-      (st = check_uses(c, lv, i, IR_AT_FAIL, ir_fails(t, op), op->nfail)) != ARMJIT_OK)
-    return st;
   if (rules & R_DESCR) {
     if ((st = check_descr(c, i)) != ARMJIT_OK) return st;
   } else if (op->descr >= 0) {
@@ -345,6 +335,7 @@ static inline armjit_status check_op(const vctx *c, liveness *lv, uint32_t i) {
   ir_sig_problem p;
   /* The builder checked the signatures of the ops it appended (debug
    * builds check again, as a test that it did). */
+  const ir_ref *a = ir_args(t, op);
   if ((i >= t->sig_checked || IR_CHECK_AGAIN) &&
       !ir_sig_fits(t, op->opc, op->descr, a, op->nargs, &res) &&
       !ir_check_sig(t, c->sm, op->opc, op->descr, a, op->nargs, &res, &p))
@@ -363,27 +354,48 @@ static inline armjit_status check_op(const vctx *c, liveness *lv, uint32_t i) {
     return verr(c, ARMJIT_E_TYPE, i, IR_AT_RES, 0,
                 "type mismatch: %s gives %s, but its result is %s", in->name,
                 ir_type_name(res), ir_type_name((armjit_type)op->type));
-  if (op->nfail && !ir_is_guard(op->opc))
+  if (op->nfail && !(rules & R_GUARD))
     return verr(c, ARMJIT_E_INVALID, i, IR_AT_FAIL, 0,
                 "only guards have fail args");
 
-  if (rules & R_LATE) {
-    if ((rules & R_OVF) && (i + 1 >= t->nops || !is_ovf_guard(t->ops[i + 1].opc)))
-      return verr(c, ARMJIT_E_INVALID, i, IR_AT_OP, 0,
-                  "%s must be followed by guard_no_overflow or guard_overflow",
-                  in->name);
-    if ((rules & R_OVF_GUARD) &&
-        (i == 0 || !(ir_info(t->ops[i - 1].opc)->flags & ARMJIT_OPF_OVF)))
-      return verr(c, ARMJIT_E_INVALID, i, IR_AT_OP, 0,
-                  "%s may only directly follow an overflow-checked op (int_*_ovf)",
-                  in->name);
-    if ((rules & R_LABEL) && (st = check_label(c, lv, i, op)) != ARMJIT_OK) return st;
-    if ((rules & R_JUMP) && (st = check_jump(c, i, op)) != ARMJIT_OK) return st;
-    /* (an unknown op next is reported as that) */
-    if ((rules & R_FINAL) && i + 1 < t->nops && t->ops[i + 1].opc < ARMJIT_OP__COUNT)
-      return verr(c, ARMJIT_E_INVALID, i + 1, IR_AT_OP, 0,
-                  "nothing may follow %s: it ends the trace", in->name);
-  }
+  if ((rules & R_OVF) && (i + 1 >= t->nops || !is_ovf_guard(t->ops[i + 1].opc)))
+    return verr(c, ARMJIT_E_INVALID, i, IR_AT_OP, 0,
+                "%s must be followed by guard_no_overflow or guard_overflow", in->name);
+  if ((rules & R_OVF_GUARD) &&
+      (i == 0 || !(ir_info(t->ops[i - 1].opc)->flags & ARMJIT_OPF_OVF)))
+    return verr(c, ARMJIT_E_INVALID, i, IR_AT_OP, 0,
+                "%s may only directly follow an overflow-checked op (int_*_ovf)", in->name);
+  if ((rules & R_LABEL) && (st = check_label(c, lv, i, op)) != ARMJIT_OK) return st;
+  if ((rules & R_JUMP) && (st = check_jump(c, i, op)) != ARMJIT_OK) return st;
+  /* (an unknown op next is reported as that) */
+  if ((rules & R_FINAL) && i + 1 < t->nops && t->ops[i + 1].opc < ARMJIT_OP__COUNT)
+    return verr(c, ARMJIT_E_INVALID, i + 1, IR_AT_OP, 0,
+                "nothing may follow %s: it ends the trace", in->name);
+  return ARMJIT_OK;
+}
+
+/* Every rule of op i: the checks every op has (its opcode, its counts, its
+ * uses), then check_rules, unless the op has nothing more to check: no
+ * rule of its own, no descriptor, its signature checked on the way in,
+ * fail args only if a guard (most ops of a built or parsed trace). */
+static inline armjit_status check_op(const vctx *c, liveness *lv, uint32_t i) {
+  const armjit_trace *t = c->t;
+  const ir_op *op = &t->ops[i];
+  if (op->opc >= ARMJIT_OP__COUNT)
+    return verr(c, ARMJIT_E_INVALID, i, IR_AT_OP, 0, "unknown op %u", op->opc);
+  unsigned rules = op_rules[op->opc];
+  if (op->nargs > IR_MAX_ARGS || op->nfail > IR_MAX_FAIL)
+    return verr(c, ARMJIT_E_LIMIT, i, IR_AT_OP, 0, "too many arguments (at most %u)",
+                IR_MAX_ARGS);
+  armjit_status st;
+  if ((st = check_uses(c, lv, i, IR_AT_ARG, ir_args(t, op), op->nargs)) != ARMJIT_OK)
+    return st;
+  if (op->nfail &&
+      (st = check_uses(c, lv, i, IR_AT_FAIL, ir_fails(t, op), op->nfail)) != ARMJIT_OK)
+    return st;
+  if ((rules & ~(unsigned)R_GUARD) || op->descr >= 0 || i >= t->sig_checked ||
+      IR_CHECK_AGAIN || (op->nfail && !(rules & R_GUARD)))
+    if ((st = check_rules(c, lv, i)) != ARMJIT_OK) return st;
   if (op->res != IR_NONE) lv->live[op->res] = lv->cur;
   return ARMJIT_OK;
 }
