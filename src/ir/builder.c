@@ -76,16 +76,23 @@ static bool refs_valid(const armjit_trace *t, const ir_ref *refs, unsigned n, un
  * guard, of its fail args, then check_sig; false after the first that fails, with its
  * message.  All well (the common case), it is one pass over the arguments:
  * ir_sig_fits rejects handles that name nothing too. */
-static bool check_values(armjit_trace *t, const char *fn, unsigned opc, int32_t descr,
-                         const ir_ref *args, unsigned nargs, bool guard,
-                         const ir_ref *fail, unsigned nfail, armjit_type *res) {
+static IR_NOINLINE bool check_values_one_by_one(armjit_trace *t, const char *fn, unsigned opc,
+                                                int32_t descr, const ir_ref *args,
+                                                unsigned nargs, bool guard, const ir_ref *fail,
+                                                unsigned nfail, armjit_type *res) {
+  return check_refs(t, fn, "argument", args, nargs, IR_MAX_ARGS) == ARMJIT_OK &&
+         (!guard || check_refs(t, fn, "fail arg", fail, nfail, IR_MAX_FAIL) == ARMJIT_OK) &&
+         check_sig(t, fn, opc, descr, args, nargs, res);
+}
+
+static inline bool check_values(armjit_trace *t, const char *fn, unsigned opc, int32_t descr,
+                                const ir_ref *args, unsigned nargs, bool guard,
+                                const ir_ref *fail, unsigned nfail, armjit_type *res) {
   if (nargs <= IR_MAX_ARGS && (args || !nargs) &&
       ir_sig_fits(t, opc, descr, args, nargs, res) &&
       (!guard || refs_valid(t, fail, nfail, IR_MAX_FAIL)))
     return true;
-  return check_refs(t, fn, "argument", args, nargs, IR_MAX_ARGS) == ARMJIT_OK &&
-         (!guard || check_refs(t, fn, "fail arg", fail, nfail, IR_MAX_FAIL) == ARMJIT_OK) &&
-         check_sig(t, fn, opc, descr, args, nargs, res);
+  return check_values_one_by_one(t, fn, opc, descr, args, nargs, guard, fail, nfail, res);
 }
 
 static bool check_opc(armjit_trace *t, const char *fn, armjit_opcode op) {

@@ -21,14 +21,6 @@ armjit_type ir_letter_type(char c) {
   }
 }
 
-#if defined(__GNUC__)
-#define IR_COLD __attribute__((cold, noinline))
-#define IR_NOINLINE __attribute__((noinline))
-#else
-#define IR_COLD
-#define IR_NOINLINE
-#endif
-
 static bool problem(ir_sig_problem *p, armjit_status code, int arg) {
   p->code = code;
   p->arg = arg;

@@ -222,8 +222,9 @@ armjit_status ir_add_const(armjit_trace *t, armjit_type type, armjit_value v,
  * for one more op, refs[0..nrefs), a value when has_res, and for an exit
  * (its entry and the types of its nval values, filled in from vals into
  * *types) or a label. */
-static armjit_status emit_alloc(armjit_trace *t, unsigned opc, uint32_t nrefs, bool has_res,
-                                const ir_ref *vals, uint32_t nval, armjit_type **types) {
+static inline armjit_status emit_alloc(armjit_trace *t, unsigned opc, uint32_t nrefs,
+                                       bool has_res, const ir_ref *vals, uint32_t nval,
+                                       armjit_type **types) {
   armjit_ctx *ctx = t->ctx;
   if (!ajx_grow(ctx, (void **)&t->ops, &t->capops, t->nops + 1, sizeof *t->ops) ||
       !ajx_grow(ctx, (void **)&t->refs, &t->caprefs, nrefs, sizeof *t->refs))
@@ -307,33 +308,14 @@ armjit_status ir_emit(armjit_trace *t, unsigned opc, armjit_type rtype,
   return ARMJIT_OK;
 }
 
-armjit_status ir_emit_plain(armjit_trace *t, unsigned opc, armjit_type rtype,
-                            const ir_ref *args, uint32_t nargs, int32_t descr, ir_ref *res) {
-  uint32_t idx = t->nops, at = t->nrefs, v = t->nvals;
-  bool has_res = rtype != ARMJIT_VOID;
-  if (idx >= t->capops || idx >= IR_MAX_VALUES || nargs > t->caprefs - at ||
-      at + nargs > UINT32_MAX / 2 ||
-      (has_res && (v >= t->capvals || v >= IR_MAX_VALUES))) { /* growing, or a limit */
-    armjit_status st = ir_emit(t, opc, rtype, args, nargs, NULL, 0, -1, &idx);
-    if (st != ARMJIT_OK) return st;
-    t->ops[idx].descr = descr;
-    *res = t->ops[idx].res;
-    return ARMJIT_OK;
-  }
-  t->nops = idx + 1;
-  t->ops[idx] = (ir_op){.opc = (uint16_t)opc, .type = (uint8_t)rtype, .res = IR_NONE,
-                        .nargs = nargs, .args = at, .fail = at + nargs, .id = -1,
-                        .descr = descr};
-  for (uint32_t k = 0; k < nargs; k++) t->refs[at + k] = args[k];
-  t->nrefs = at + nargs;
-  *res = IR_NONE;
-  if (has_res) {
-    t->nvals = v + 1;
-    t->vtype[v] = (uint8_t)rtype;
-    t->vdef[v] = (int32_t)idx;
-    t->ops[idx].res = *res = (ir_ref)v;
-  }
-  t->validated = false;
+armjit_status ir_emit_plain_slow(armjit_trace *t, unsigned opc, armjit_type rtype,
+                                 const ir_ref *args, uint32_t nargs, int32_t descr,
+                                 ir_ref *res) {
+  uint32_t idx;
+  armjit_status st = ir_emit(t, opc, rtype, args, nargs, NULL, 0, -1, &idx);
+  if (st != ARMJIT_OK) return st;
+  t->ops[idx].descr = descr;
+  *res = t->ops[idx].res;
   return ARMJIT_OK;
 }
 

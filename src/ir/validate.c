@@ -95,12 +95,6 @@ typedef struct {
   int32_t cur;
 } liveness;
 
-#if defined(__GNUC__)
-#define IR_COLD __attribute__((cold, noinline))
-#else
-#define IR_COLD
-#endif
-
 /* The message of a use check_use rejects (out of its way: names are
  * formatted on the error paths only, and only for in-range values, as a
  * value number past the table has no type to print). */
