@@ -26,9 +26,12 @@ static armjit_status emit_err(armjit_trace *t, const char *fn, armjit_status st)
 }
 
 /* Op idx (just appended) had its signature checked, as had every op
- * before it: the validator skips the check (t->sig_checked). */
+ * before it: the validator skips the check (t->sig_checked); and its
+ * handles name values defined before it, live if no value has died (the
+ * validator skips its uses: t->uses_checked). */
 static void mark_checked(armjit_trace *t, uint32_t idx) {
   if (t->sig_checked == idx) t->sig_checked = idx + 1;
+  if (t->uses_checked == idx && !t->some_died) t->uses_checked = idx + 1;
 }
 
 /* Every handle in refs[0..n) names an existing variable or constant. */
@@ -221,11 +224,13 @@ int armjit_label(armjit_trace *t, const armjit_val *args, unsigned nargs) {
   static const char fn[] = "armjit_label";
   if (!t) return -1;
   if (ARMJIT_OK != check_refs(t, fn, "argument", args, nargs, IR_MAX_ARGS)) return -1;
+  bool lists_all = nargs == t->nvals; /* (see t->uses_checked) */
   uint32_t idx;
   armjit_status st = ir_emit(t, ARMJIT_OP_LABEL, ARMJIT_VOID, args, nargs, NULL, 0,
                              -1, &idx);
   if (st != ARMJIT_OK) { emit_err(t, fn, st); return -1; }
   mark_checked(t, idx); /* variadic, no result: nothing to check */
+  if (!lists_all) t->some_died = true;
   return t->ops[idx].id;
 }
 

@@ -94,6 +94,8 @@ armjit_trace *ir_trace_copy(const armjit_trace *t) {
   c->builder_err = t->builder_err;
   c->validated = t->validated;
   c->sig_checked = t->sig_checked;
+  c->uses_checked = t->uses_checked;
+  c->some_died = t->some_died;
   /* The flat arrays, each at its exact size.  A count is set as soon as
    * its array is there, so a failure half way frees what was copied. */
   bool ok = dup_array(ctx, (void **)&c->vtype, t->vtype, t->nvals, sizeof *t->vtype) &&
