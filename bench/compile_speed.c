@@ -8,11 +8,17 @@
  *
  * The trace is the mixed trace of mixtrace.h at 1,000, 10,000 and 100,000
  * ops.  Paths:
- *   api    build it through the API + armjit_trace_validate +
- *          armjit_compile_loop (+ freeing both)
+ *   api    build it through the API (mix_replay of its plan: the builder
+ *          calls only; the generator's random choices are made before the
+ *          clock starts) + armjit_trace_validate + armjit_compile_loop
+ *          (+ freeing both)
  *   parse  armjit_trace_parse of its text (armjit_trace_to_string)
  *   text   parse + validate + compile
  *   nolist api in a context with ARMJIT_NO_LISTING (no copy of the trace kept)
+ *   gen    (--once only) api with the trace made by mix_build inside the
+ *          run: the generator's own work counted too
+ * What is timed is exactly bench_once(); the trace's text and plan are made
+ * before (and the plan's replay checked to print as mix_build's trace).
  * Each is timed REPS times (100k ops: REPS / 5, at least 3) with
  * CLOCK_MONOTONIC.  Compiling needs no ARM CPU, so this runs on the host as
  * a cross code generator too.  One line per size and path:
@@ -29,8 +35,8 @@
 #include "mixtrace.h"
 
 enum { SEED = 12345 };
-typedef enum { P_API, P_PARSE, P_TEXT, P_NOLIST } path;
-static const char *const path_names[] = {"api", "parse", "text", "nolist"};
+typedef enum { P_API, P_PARSE, P_TEXT, P_NOLIST, P_GEN } path;
+static const char *const path_names[] = {"api", "parse", "text", "nolist", "gen"};
 
 static double now_ns(void) {
   struct timespec ts;
@@ -46,10 +52,12 @@ static int cmp_double(const void *a, const void *b) {
 /* One run of path p; *code gets the loop's code size (paths that compile).
  * Returns 0 on success. */
 __attribute__((noinline)) int bench_once(armjit_ctx *ctx, path p, unsigned nops,
-                                         const char *text, size_t *code) {
+                                         const char *text, const mix_plan *plan,
+                                         size_t *code) {
   armjit_error e;
-  bool api = p == P_API || p == P_NOLIST;
-  armjit_trace *t = api ? mix_build(ctx, nops, SEED) : armjit_trace_parse(ctx, text, &e);
+  armjit_trace *t = p == P_API || p == P_NOLIST ? mix_replay(ctx, plan)
+                    : p == P_GEN                ? mix_build(ctx, nops, SEED)
+                                                : armjit_trace_parse(ctx, text, &e);
   if (!t) return 1;
   int rc = 0;
   if (p != P_PARSE) {
@@ -77,6 +85,23 @@ static char *trace_text(armjit_ctx *ctx, unsigned nops, unsigned *real) {
   return s;
 }
 
+/* The plan of the nops-op trace, whose replay prints as `text` (the
+ * trace of mix_build); NULL if not. */
+static mix_plan *trace_plan(armjit_ctx *ctx, unsigned nops, const char *text) {
+  mix_plan *plan = mix_plan_new(ctx, nops, SEED);
+  armjit_trace *t = plan ? mix_replay(ctx, plan) : NULL;
+  char *s = t ? armjit_trace_to_string(t) : NULL;
+  bool same = s && strcmp(s, text) == 0;
+  free(s);
+  armjit_trace_free(t);
+  if (!same) {
+    fprintf(stderr, "compile_speed: the replayed trace differs from mix_build's\n");
+    mix_plan_free(plan);
+    return NULL;
+  }
+  return plan;
+}
+
 /* The recovery data of the compiled nops-op trace:
  *   recovery ops=N bytes=B fail_args=F maps=M shared=S */
 static int recovery(armjit_ctx *ctx, unsigned nops) {
@@ -98,13 +123,14 @@ static int recovery(armjit_ctx *ctx, unsigned nops) {
 static int bench(armjit_ctx *ctx, armjit_ctx *nolist, unsigned nops, unsigned reps) {
   unsigned real = nops;
   char *text = trace_text(ctx, nops, &real);
+  mix_plan *plan = text ? trace_plan(ctx, nops, text) : NULL;
   double *ns = malloc(reps * sizeof *ns);
-  int rc = text && ns ? 0 : 1;
+  int rc = plan && ns ? 0 : 1;
   for (int p = P_API; p <= P_NOLIST && rc == 0; p++) {
     size_t code = 0;
     for (unsigned r = 0; r < reps && rc == 0; r++) {
       double t0 = now_ns();
-      rc = bench_once(p == P_NOLIST ? nolist : ctx, (path)p, nops, text, &code);
+      rc = bench_once(p == P_NOLIST ? nolist : ctx, (path)p, nops, text, plan, &code);
       ns[r] = (now_ns() - t0) / real;
     }
     if (rc) break;
@@ -116,12 +142,13 @@ static int bench(armjit_ctx *ctx, armjit_ctx *nolist, unsigned nops, unsigned re
   }
   free(ns);
   free(text);
+  mix_plan_free(plan);
   return rc || recovery(ctx, nops);
 }
 
 static int usage(void) {
   fprintf(stderr, "usage: compile_speed [REPS]   (1..100000)\n"
-                  "       compile_speed --once api|parse|text|nolist OPS\n");
+                  "       compile_speed --once api|parse|text|nolist|gen OPS\n");
   return 1;
 }
 
@@ -138,7 +165,7 @@ int main(int argc, char **argv) {
   int rc;
   if (argc == 4 && strcmp(argv[1], "--once") == 0) {
     int p = -1;
-    for (int k = P_API; k <= P_NOLIST; k++)
+    for (int k = P_API; k <= P_GEN; k++)
       if (strcmp(argv[2], path_names[k]) == 0) p = k;
     unsigned long n = strtoul(argv[3], NULL, 10);
     if (p < 0 || n < 64 || n > 1000000) {
@@ -148,10 +175,13 @@ int main(int argc, char **argv) {
     }
     unsigned real = (unsigned)n;
     char *text = trace_text(ctx, (unsigned)n, &real);
+    mix_plan *plan = text ? trace_plan(ctx, (unsigned)n, text) : NULL;
     size_t code = 0;
-    rc = text ? bench_once(p == P_NOLIST ? nolist : ctx, (path)p, (unsigned)n, text, &code) : 1;
+    rc = plan ? bench_once(p == P_NOLIST ? nolist : ctx, (path)p, (unsigned)n, text, plan, &code)
+              : 1;
     if (rc == 0) printf("ops=%u path=%s\n", real, argv[2]);
     free(text);
+    mix_plan_free(plan);
   } else {
     unsigned reps = 20;
     char *end = NULL;

@@ -21,4 +21,16 @@
 /* The trace has about `nops` ops (nops >= 64); NULL on allocation failure. */
 armjit_trace *mix_build(armjit_ctx *ctx, unsigned nops, uint32_t seed);
 
+/* The same trace in two steps, so that a benchmark can time the builder's
+ * calls apart from the generator's random choices: a plan is the list of
+ * builder calls mix_build makes (made by running it once), and
+ * mix_replay makes those calls, and nothing else, on a new trace in ctx.
+ * The replay gives the trace of mix_build(ctx, nops, seed); it returns
+ * NULL when out of memory or when a call returns other than it did when
+ * the plan was made. */
+typedef struct mix_plan mix_plan;
+mix_plan *mix_plan_new(armjit_ctx *ctx, unsigned nops, uint32_t seed);
+armjit_trace *mix_replay(armjit_ctx *ctx, const mix_plan *plan);
+void mix_plan_free(mix_plan *plan);
+
 #endif

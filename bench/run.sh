@@ -58,8 +58,9 @@ instr_per_op() { # path ops
 
 echo "## Compile speed (host $(uname -m), Release build)"
 echo
-echo "The mixed trace (bench/mixtrace.h).  api: build it through the API,"
-echo "validate, compile.  parse: armjit_trace_parse of its text.  text: parse,"
+echo "The mixed trace (bench/mixtrace.h).  api: build it through the API (its"
+echo "random choices made before the clock starts: of the building, only the"
+echo "builder calls are timed), validate, compile.  parse: armjit_trace_parse of its text.  text: parse,"
 echo "validate, compile.  nolist: api with ARMJIT_NO_LISTING (no copy of the trace"
 echo "kept for armjit_loop_dis)."
 echo

@@ -850,6 +850,26 @@ static void test_builder_misuse(void **state) {
   assert_int_equal(armjit_set_name(t, "g"), ARMJIT_E_INVALID);
   expect_builder_err(t, ARMJIT_E_INVALID, "g", "already used");
 
+  /* one call's checks keep their order, however they are done: the
+   * handles (arguments, then fail args) before the signature */
+  t = armjit_trace_new(ctx);
+  a[0] = armjit_input(t, ARMJIT_FLOAT);
+  a[1] = 12345;
+  assert_int_equal(armjit_guard(t, ARMJIT_OP_GUARD_TRUE, a, 1, &a[1], 1), -1);
+  expect_builder_err(t, ARMJIT_E_ARG, "fail arg 1", "not a value");
+
+  t = armjit_trace_new(ctx);
+  a[0] = armjit_input(t, ARMJIT_INT);
+  a[1] = ARMJIT_NOVAL;
+  assert_int_equal(armjit_op(t, ARMJIT_OP_INT_NEG, a, 2), ARMJIT_NOVAL);
+  expect_builder_err(t, ARMJIT_E_ARG, "argument 2", "ARMJIT_NOVAL");
+
+  t = armjit_trace_new(ctx);
+  a[0] = armjit_input(t, ARMJIT_INT);
+  a[1] = armjit_const_float(t, 1.5);
+  assert_int_equal(armjit_guard(t, ARMJIT_OP_GUARD_TRUE, &a[1], 1, a, 1), -1);
+  expect_builder_err(t, ARMJIT_E_TYPE, "armjit_guard", "expected int");
+
   /* the first misuse is the one reported */
   t = armjit_trace_new(ctx);
   a[0] = armjit_input(t, ARMJIT_INT);
@@ -913,6 +933,46 @@ static void test_builder_rules(void **state) {
   assert_int_equal(armjit_trace_validate(t, &err), ARMJIT_E_INVALID);
   irs_expect_err(&err, ARMJIT_E_INVALID, "must end with jump or finish", (const char *)NULL);
   armjit_trace_free(t);
+}
+
+/* The loop rule for API traces: a value a label does not list is dead after
+ * it, however many values it lists (the builder's view of the uses,
+ * t->uses_checked, must not hide it; release builds rely on that view). */
+static void test_builder_liveness(void **state) {
+  armjit_ctx *ctx = *state;
+  armjit_error err;
+  armjit_val in[2], v[3];
+  static const char *const want[][2] = {
+      {"i1 is not live after label", NULL},          /* label(i0): fewer */
+      {"listed twice", "i0"},                         /* label(i0, i0): as many */
+      {"not a constant", NULL},                       /* label(i0, 7): as many */
+      {"i1 is not live after label", NULL},           /* 2nd label(i0, i2): fewer */
+      {NULL, NULL},                                   /* label(i0, i1): fine */
+  };
+  for (int k = 0; k < 5; k++) {
+    armjit_trace *t = armjit_trace_new(ctx);
+    in[0] = armjit_input(t, ARMJIT_INT);
+    in[1] = armjit_input(t, ARMJIT_INT);
+    armjit_val lab[2] = {in[0], k == 1 ? in[0] : k == 2 ? armjit_const_int(t, 7) : in[1]};
+    assert_int_equal(armjit_label(t, lab, k == 0 ? 1 : 2), 0);
+    if (k == 3) {
+      v[0] = armjit_op(t, ARMJIT_OP_INT_ADD, in, 2);
+      assert_int_equal(armjit_label(t, (armjit_val[]){in[0], v[0]}, 2), 1);
+    }
+    v[1] = armjit_op(t, ARMJIT_OP_INT_ADD, (armjit_val[]){in[1], in[0]}, 2);
+    assert_true(v[1] >= 0);
+    v[2] = armjit_op(t, ARMJIT_OP_INT_ADD, (armjit_val[]){v[1], in[0]}, 2);
+    assert_int_equal(armjit_jump(t, k == 3 ? 1 : 0, (armjit_val[]){in[0], v[2]}, k == 0 ? 1 : 2),
+                     ARMJIT_OK);
+    armjit_status st = armjit_trace_validate(t, &err);
+    if (want[k][0]) {
+      assert_int_equal(st, ARMJIT_E_INVALID);
+      irs_expect_err(&err, ARMJIT_E_INVALID, want[k][0], want[k][1], (const char *)NULL);
+    } else {
+      assert_int_equal(st, ARMJIT_OK);
+    }
+    armjit_trace_free(t);
+  }
 }
 
 /* The counting loop built by the API prints exactly like the parsed text. */
@@ -1077,6 +1137,7 @@ int main(void) {
       cmocka_unit_test(test_parse_bad_args),
       cmocka_unit_test(test_builder_misuse),
       cmocka_unit_test(test_builder_rules),
+      cmocka_unit_test(test_builder_liveness),
       cmocka_unit_test(test_builder_equals_text),
       cmocka_unit_test(test_generated_label_names),
       cmocka_unit_test(test_descr_rename),

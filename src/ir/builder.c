@@ -26,9 +26,12 @@ static armjit_status emit_err(armjit_trace *t, const char *fn, armjit_status st)
 }
 
 /* Op idx (just appended) had its signature checked, as had every op
- * before it: the validator skips the check (t->sig_checked). */
+ * before it: the validator skips the check (t->sig_checked); and its
+ * handles name values defined before it, live if no value has died (the
+ * validator skips its uses: t->uses_checked). */
 static void mark_checked(armjit_trace *t, uint32_t idx) {
   if (t->sig_checked == idx) t->sig_checked = idx + 1;
+  if (t->uses_checked == idx && !t->some_died) t->uses_checked = idx + 1;
 }
 
 /* Every handle in refs[0..n) names an existing variable or constant. */
@@ -42,10 +45,7 @@ static armjit_status check_refs(armjit_trace *t, const char *fn, const char *wha
                            what, n);
   for (unsigned k = 0; k < n; k++) {
     ir_ref r = refs[k];
-    bool ok = r == IR_NONE ? false
-              : IR_IS_CONST(r) ? IR_CONST_INDEX(r) < t->nconsts
-                               : (uint32_t)r < t->nvals;
-    if (!ok) {
+    if (!ir_ref_valid(t, r)) {
       if (r == IR_NONE)
         return ir_builder_fail(t, ARMJIT_E_ARG,
                                "%s: %s %u is ARMJIT_NOVAL (from a failed call?)", fn, what,
@@ -65,6 +65,37 @@ static bool check_sig(armjit_trace *t, const char *fn, unsigned opc, int32_t des
   if (ir_check_sig(t, NULL, opc, descr, args, nargs, res, &p)) return true;
   ir_builder_fail(t, p.code, "%s: op %u: %s", fn, t->nops, p.msg);
   return false;
+}
+
+/* Every handle in refs[0..n) is good (check_refs without the message). */
+static bool refs_valid(const armjit_trace *t, const ir_ref *refs, unsigned n, unsigned limit) {
+  if (n > limit || (n && !refs)) return false;
+  for (unsigned k = 0; k < n; k++)
+    if (!ir_ref_valid(t, refs[k])) return false;
+  return true;
+}
+
+/* The checks of an op's values: check_refs of its arguments and, for a
+ * guard, of its fail args, then check_sig; false after the first that fails, with its
+ * message.  All well (the common case), it is one pass over the arguments:
+ * ir_sig_fits rejects handles that name nothing too. */
+static IR_NOINLINE bool check_values_one_by_one(armjit_trace *t, const char *fn, unsigned opc,
+                                                int32_t descr, const ir_ref *args,
+                                                unsigned nargs, bool guard, const ir_ref *fail,
+                                                unsigned nfail, armjit_type *res) {
+  return check_refs(t, fn, "argument", args, nargs, IR_MAX_ARGS) == ARMJIT_OK &&
+         (!guard || check_refs(t, fn, "fail arg", fail, nfail, IR_MAX_FAIL) == ARMJIT_OK) &&
+         check_sig(t, fn, opc, descr, args, nargs, res);
+}
+
+static inline bool check_values(armjit_trace *t, const char *fn, unsigned opc, int32_t descr,
+                                const ir_ref *args, unsigned nargs, bool guard,
+                                const ir_ref *fail, unsigned nfail, armjit_type *res) {
+  if (nargs <= IR_MAX_ARGS && (args || !nargs) &&
+      ir_sig_fits(t, opc, descr, args, nargs, res) &&
+      (!guard || refs_valid(t, fail, nfail, IR_MAX_FAIL)))
+    return true;
+  return check_values_one_by_one(t, fn, opc, descr, args, nargs, guard, fail, nfail, res);
 }
 
 static bool check_opc(armjit_trace *t, const char *fn, armjit_opcode op) {
@@ -158,14 +189,12 @@ armjit_val armjit_op(armjit_trace *t, armjit_opcode op, const armjit_val *args,
     return ARMJIT_NOVAL;
   }
   armjit_type res;
-  if (ARMJIT_OK != check_refs(t, fn, "argument", args, nargs, IR_MAX_ARGS) ||
-      !check_sig(t, fn, op, -1, args, nargs, &res))
-    return ARMJIT_NOVAL;
-  uint32_t idx;
-  armjit_status st = ir_emit(t, op, res, args, nargs, NULL, 0, -1, &idx);
+  if (!check_values(t, fn, op, -1, args, nargs, false, NULL, 0, &res)) return ARMJIT_NOVAL;
+  armjit_val v;
+  armjit_status st = ir_emit_plain(t, op, res, args, nargs, -1, &v);
   if (st != ARMJIT_OK) { emit_err(t, fn, st); return ARMJIT_NOVAL; }
-  mark_checked(t, idx);
-  return t->ops[idx].res;
+  mark_checked(t, t->nops - 1);
+  return v;
 }
 
 int armjit_guard(armjit_trace *t, armjit_opcode op, const armjit_val *args,
@@ -183,10 +212,7 @@ int armjit_guard(armjit_trace *t, armjit_opcode op, const armjit_val *args,
     return -1;
   }
   armjit_type res;
-  if (ARMJIT_OK != check_refs(t, fn, "argument", args, nargs, IR_MAX_ARGS) ||
-      ARMJIT_OK != check_refs(t, fn, "fail arg", fail, nfail, IR_MAX_FAIL) ||
-      !check_sig(t, fn, op, -1, args, nargs, &res))
-    return -1;
+  if (!check_values(t, fn, op, -1, args, nargs, true, fail, nfail, &res)) return -1;
   uint32_t idx;
   armjit_status st = ir_emit(t, op, ARMJIT_VOID, args, nargs, fail, nfail, -1, &idx);
   if (st != ARMJIT_OK) { emit_err(t, fn, st); return -1; }
@@ -198,11 +224,13 @@ int armjit_label(armjit_trace *t, const armjit_val *args, unsigned nargs) {
   static const char fn[] = "armjit_label";
   if (!t) return -1;
   if (ARMJIT_OK != check_refs(t, fn, "argument", args, nargs, IR_MAX_ARGS)) return -1;
+  bool lists_all = nargs == t->nvals; /* (see t->uses_checked) */
   uint32_t idx;
   armjit_status st = ir_emit(t, ARMJIT_OP_LABEL, ARMJIT_VOID, args, nargs, NULL, 0,
                              -1, &idx);
   if (st != ARMJIT_OK) { emit_err(t, fn, st); return -1; }
   mark_checked(t, idx); /* variadic, no result: nothing to check */
+  if (!lists_all) t->some_died = true;
   return t->ops[idx].id;
 }
 
@@ -312,16 +340,13 @@ armjit_val armjit_op_descr(armjit_trace *t, armjit_opcode op, const armjit_val *
                     want, dn, ir_descr_kind_name(t->descrs[descr].kind));
     return ARMJIT_NOVAL;
   }
-  if (check_refs(t, fn, "argument", args, nargs, IR_MAX_ARGS) != ARMJIT_OK)
-    return ARMJIT_NOVAL;
   armjit_type res;
-  if (!check_sig(t, fn, op, descr, args, nargs, &res)) return ARMJIT_NOVAL;
-  uint32_t idx;
-  armjit_status st = ir_emit(t, op, res, args, nargs, NULL, 0, -1, &idx);
+  if (!check_values(t, fn, op, descr, args, nargs, false, NULL, 0, &res)) return ARMJIT_NOVAL;
+  armjit_val v;
+  armjit_status st = ir_emit_plain(t, op, res, args, nargs, descr, &v);
   if (st != ARMJIT_OK) { emit_err(t, fn, st); return ARMJIT_NOVAL; }
-  t->ops[idx].descr = descr;
-  mark_checked(t, idx);
-  return t->ops[idx].res;
+  mark_checked(t, t->nops - 1);
+  return v;
 }
 
 armjit_val armjit_guard_exception(armjit_trace *t, armjit_val cls, const armjit_val *fail,
@@ -330,9 +355,7 @@ armjit_val armjit_guard_exception(armjit_trace *t, armjit_val cls, const armjit_
   if (exit_id) *exit_id = -1;
   if (!t) return ARMJIT_NOVAL;
   armjit_type res;
-  if (check_refs(t, fn, "argument", &cls, 1, IR_MAX_ARGS) != ARMJIT_OK ||
-      check_refs(t, fn, "fail arg", fail, nfail, IR_MAX_FAIL) != ARMJIT_OK ||
-      !check_sig(t, fn, ARMJIT_OP_GUARD_EXCEPTION, -1, &cls, 1, &res))
+  if (!check_values(t, fn, ARMJIT_OP_GUARD_EXCEPTION, -1, &cls, 1, true, fail, nfail, &res))
     return ARMJIT_NOVAL;
   uint32_t idx;
   armjit_status st = ir_emit(t, ARMJIT_OP_GUARD_EXCEPTION, ARMJIT_REF, &cls, 1, fail, nfail,

@@ -108,6 +108,15 @@ struct armjit_trace {
    * (ir_check_sig) on the way in, by the builder or the parser: the
    * validator need not check them again. */
   uint32_t sig_checked;
+  /* Ops [0, uses_checked) use only values live where they are (the loop
+   * rule above), as the builder saw: its handles name values defined
+   * before, and no value has died while every label lists as many
+   * arguments as there are values (all of them, if distinct variables; the
+   * validator reports a label that is not).  some_died: a label listed
+   * fewer, and uses_checked stays where it is.  The validator need not
+   * check those uses again. */
+  uint32_t uses_checked;
+  bool some_died;
 
   ir_namemap name_index;     /* exit/label name -> 2*label id, or 2*exit id + 1 */
 

@@ -19,6 +19,16 @@
 #include "ir/descr.h"
 #include "ir/ir.h"
 
+/* Out of the hot path's way: error paths (cold), and the rare cases of a
+ * fast check (noinline, so that the fast path stays small). */
+#if defined(__GNUC__)
+#define IR_COLD __attribute__((cold, noinline))
+#define IR_NOINLINE __attribute__((noinline))
+#else
+#define IR_COLD
+#define IR_NOINLINE
+#endif
+
 /* Where a problem is in an op: the validator names the part, and the
  * source map (text input only) turns it into a column. */
 typedef enum {
@@ -61,6 +71,39 @@ armjit_status ir_add_const(armjit_trace *t, armjit_type type, armjit_value v,
 armjit_status ir_emit(armjit_trace *t, unsigned opc, armjit_type rtype,
                       const ir_ref *args, uint32_t nargs, const ir_ref *fail,
                       uint32_t nfail, int32_t target, uint32_t *op_index);
+/* ir_emit of an op that is no exit, label or jump and has no fail args
+ * (the builder's armjit_op and armjit_op_descr), with descriptor `descr`
+ * (-1: none); *res gets its result (IR_NONE: none).  The same effect and
+ * errors, with less to decide while the arrays have room (inline; the
+ * rest is ir_emit's, through ir_emit_plain_slow). */
+armjit_status ir_emit_plain_slow(armjit_trace *t, unsigned opc, armjit_type rtype,
+                                 const ir_ref *args, uint32_t nargs, int32_t descr,
+                                 ir_ref *res);
+static inline armjit_status ir_emit_plain(armjit_trace *t, unsigned opc, armjit_type rtype,
+                                          const ir_ref *args, uint32_t nargs, int32_t descr,
+                                          ir_ref *res) {
+  uint32_t idx = t->nops, at = t->nrefs, v = t->nvals;
+  bool has_res = rtype != ARMJIT_VOID;
+  if (idx >= t->capops || idx >= IR_MAX_VALUES || nargs > t->caprefs - at ||
+      at + nargs > UINT32_MAX / 2 ||
+      (has_res && (v >= t->capvals || v >= IR_MAX_VALUES))) /* growing, or a limit */
+    return ir_emit_plain_slow(t, opc, rtype, args, nargs, descr, res);
+  t->nops = idx + 1;
+  t->ops[idx] = (ir_op){.opc = (uint16_t)opc, .type = (uint8_t)rtype,
+                        .res = has_res ? (ir_ref)v : IR_NONE, .nargs = nargs, .args = at,
+                        .fail = at + nargs, .id = -1, .descr = descr};
+  for (uint32_t k = 0; k < nargs; k++) t->refs[at + k] = args[k];
+  t->nrefs = at + nargs;
+  *res = IR_NONE;
+  if (has_res) {
+    t->nvals = v + 1;
+    t->vtype[v] = (uint8_t)rtype;
+    t->vdef[v] = (int32_t)idx;
+    *res = (ir_ref)v;
+  }
+  t->validated = false;
+  return ARMJIT_OK;
+}
 
 /* The jump id of external label name[0..len) (IR_XLABEL), added when
  * new; 0 when out of memory. */
@@ -96,6 +139,12 @@ armjit_status ir_builder_fail(armjit_trace *t, armjit_status code, const char *f
 #endif
     ;
 
+/* Does handle r name a variable or constant of t?  (Not IR_NONE: its
+ * constant index, INT32_MAX, is past any table.) */
+static inline bool ir_ref_valid(const armjit_trace *t, ir_ref r) {
+  return r >= 0 ? (uint32_t)r < t->nvals : IR_CONST_INDEX(r) < t->nconsts;
+}
+
 /* ---- signatures (sig.c) ----------------------------------------------------------- */
 /* Checks one op's arguments against the op table: arity and types, with
  * the 'd' letters and a call's arguments taken from descriptor `descr`
@@ -112,8 +161,10 @@ typedef struct {
 bool ir_check_sig(const armjit_trace *t, const ir_srcmap *sm, unsigned opc, int32_t descr,
                   const ir_ref *args, uint32_t nargs, armjit_type *res, ir_sig_problem *p);
 /* The common case of ir_check_sig, without a message: true when op opc
- * fits its signature, with *res; false when it does not or is a call (ask
- * ir_check_sig then). */
+ * fits its signature, with *res; false when it does not, is a call, or an
+ * argument names no value of t (ask ir_check_sig then, once the handles
+ * are known to be good).  One pass over the arguments: the builder's whole
+ * check when all is well. */
 bool ir_sig_fits(const armjit_trace *t, unsigned opc, int32_t descr, const ir_ref *args,
                  uint32_t nargs, armjit_type *res);
 

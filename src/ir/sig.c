@@ -21,14 +21,6 @@ armjit_type ir_letter_type(char c) {
   }
 }
 
-#if defined(__GNUC__)
-#define IR_COLD __attribute__((cold, noinline))
-#define IR_NOINLINE __attribute__((noinline))
-#else
-#define IR_COLD
-#define IR_NOINLINE
-#endif
-
 static bool problem(ir_sig_problem *p, armjit_status code, int arg) {
   p->code = code;
   p->arg = arg;
@@ -113,13 +105,6 @@ IR_NOINLINE static bool call_sig(const armjit_trace *t, const ir_srcmap *sm, uns
   return true;
 }
 
-/* The number of letters of each op's signature, from the op table. */
-static const uint8_t sig_len[ARMJIT_OP__COUNT] = {
-#define SIG_LEN(name, text, args, res, flags) sizeof(args) - 1,
-    ARMJIT_OPS(SIG_LEN)
-#undef SIG_LEN
-};
-
 /* The messages of ir_check_sig, out of its way (a check that passes makes
  * no text). */
 static IR_COLD bool arity_problem(const ir_opinfo *in, uint32_t nargs, ir_sig_problem *p) {
@@ -149,10 +134,19 @@ static IR_COLD bool type_problem(const armjit_trace *t, const ir_srcmap *sm,
   return problem(p, ARMJIT_E_TYPE, (int)k);
 }
 
-/* The signatures decoded at compile time, for ir_sig_fits: per op its
- * letters as codes (a type + 1, SIG_STAR, SIG_DESCR; 0 ends the list) and
- * its result's (0: void). */
+/* The signatures decoded at compile time, for ir_sig_fits: per op one row
+ * of its letters as codes (a type + 1, SIG_STAR, SIG_DESCR), their number,
+ * its result's code (0: void) and its form:
+ *   SIG_FIXED  type letters only, for the arguments and the result
+ *   SIG_MIXED  '*' or 'd' letters too (in the arguments or the result)
+ *   SIG_LIST   variadic ('.'): any types
+ *   SIG_CALL   variadic with a descriptor (calls): ir_check_sig decides */
 enum { SIG_STAR = 0xfe, SIG_DESCR = 0xfd, SIG_MAX = 5 };
+enum { SIG_FIXED, SIG_MIXED, SIG_LIST, SIG_CALL };
+typedef struct {
+  uint8_t form, n, res;
+  uint8_t code[SIG_MAX];
+} sig_row;
 #define SIG_CODE(c)                                                                  \
   ((c) == 'i'   ? ARMJIT_INT + 1                                                     \
    : (c) == 'r' ? ARMJIT_REF + 1                                                     \
@@ -163,16 +157,20 @@ enum { SIG_STAR = 0xfe, SIG_DESCR = 0xfd, SIG_MAX = 5 };
    : (c) == 'd' ? SIG_DESCR                                                          \
                 : 0)
 #define SIG_AT(s, k) ((k) + 1 < sizeof(s) ? SIG_CODE((s)[(k) + 1 < sizeof(s) ? (k) : 0]) : 0)
-static const uint8_t sig_code[ARMJIT_OP__COUNT][SIG_MAX + 1] = {
-#define SIG_ROW(name, text, args, res, flags) \
-  {SIG_AT(args, 0), SIG_AT(args, 1), SIG_AT(args, 2), SIG_AT(args, 3), SIG_AT(args, 4), 0},
+/* Does letter k, or the result, stand for '*' or 'd'? */
+#define SIG_VAR(s, k) (SIG_AT(s, k) >= SIG_DESCR)
+#define SIG_FORM(args, res, flags)                                                   \
+  ((args)[0] == '.' ? (((flags) & ARMJIT_OPF_DESCR) ? SIG_CALL : SIG_LIST)           \
+   : SIG_VAR(args, 0) || SIG_VAR(args, 1) || SIG_VAR(args, 2) || SIG_VAR(args, 3) ||  \
+           SIG_VAR(args, 4) || SIG_CODE(res) >= SIG_DESCR                            \
+       ? SIG_MIXED                                                                   \
+       : SIG_FIXED)
+static const sig_row sig_rows[ARMJIT_OP__COUNT] = {
+#define SIG_ROW(name, text, args, res, flags)                                        \
+  {SIG_FORM(args, res, flags), sizeof(args) - 1, SIG_CODE(res),                      \
+   {SIG_AT(args, 0), SIG_AT(args, 1), SIG_AT(args, 2), SIG_AT(args, 3), SIG_AT(args, 4)}},
     ARMJIT_OPS(SIG_ROW)
 #undef SIG_ROW
-};
-static const uint8_t res_code[ARMJIT_OP__COUNT] = {
-#define RES_ROW(name, text, args, res, flags) SIG_CODE(res),
-    ARMJIT_OPS(RES_ROW)
-#undef RES_ROW
 };
 /* (a signature of more than SIG_MAX letters would not compile here) */
 struct sig_fit_check {
@@ -181,40 +179,57 @@ struct sig_fit_check {
 #undef SIG_FIT
 };
 
-bool ir_sig_fits(const armjit_trace *t, unsigned opc, int32_t descr, const ir_ref *args,
-                 uint32_t nargs, armjit_type *res) {
-  const ir_opinfo *in = ir_info(opc);
-  unsigned rc = res_code[opc];
-  if (in->args[0] == '.') { /* any list; calls: ir_check_sig decides */
-    if (in->flags & ARMJIT_OPF_DESCR) return false;
-    *res = rc ? (armjit_type)(rc - 1) : ARMJIT_VOID;
-    return true;
-  }
-  if (nargs != sig_len[opc]) return false;
-  armjit_type dty = (in->flags & ARMJIT_OPF_DESCR) ? (armjit_type)ir_descr_at(t, descr)->type
-                                                   : ARMJIT_VOID;
-  const uint8_t *code = sig_code[opc];
-  armjit_type star_ty = ARMJIT_VOID;
-  bool star = false;
+/* The type of handle r, or -1 when it names no variable or constant of t. */
+static inline int val_type(const armjit_trace *t, ir_ref r) {
+  return ir_ref_valid(t, r) ? (int)ir_ref_type(t, r) : -1;
+}
+
+/* ir_sig_fits of a SIG_MIXED op: the first '*' argument fixes the type of
+ * the others, 'd' is the descriptor's value type. */
+static bool fits_mixed(const armjit_trace *t, unsigned opc, int32_t descr,
+                       const ir_ref *args, uint32_t nargs, armjit_type *res) {
+  const sig_row *s = &sig_rows[opc];
+  int dty = (ir_info(opc)->flags & ARMJIT_OPF_DESCR) ? (int)ir_descr_at(t, descr)->type
+                                                     : ARMJIT_VOID;
+  int star_ty = -1;
   for (uint32_t k = 0; k < nargs; k++) {
-    armjit_type got = ir_ref_type(t, args[k]), w;
-    unsigned c = code[k];
+    int got = val_type(t, args[k]), w;
+    unsigned c = s->code[k];
+    if (got < 0) return false;
     if (c == SIG_STAR) {
-      if (!star) {
-        star = true;
+      if (star_ty < 0) {
         star_ty = got;
         continue;
       }
       w = star_ty;
     } else {
-      w = c == SIG_DESCR ? dty : (armjit_type)(c - 1);
+      w = c == SIG_DESCR ? dty : (int)c - 1;
     }
     if (got != w) return false;
   }
-  *res = rc == SIG_STAR    ? star_ty
-         : rc == SIG_DESCR ? dty
-         : rc              ? (armjit_type)(rc - 1)
-                           : ARMJIT_VOID;
+  *res = s->res == SIG_STAR    ? (star_ty < 0 ? ARMJIT_VOID : (armjit_type)star_ty)
+         : s->res == SIG_DESCR ? (armjit_type)dty
+         : s->res              ? (armjit_type)(s->res - 1)
+                               : ARMJIT_VOID;
+  return true;
+}
+
+bool ir_sig_fits(const armjit_trace *t, unsigned opc, int32_t descr, const ir_ref *args,
+                 uint32_t nargs, armjit_type *res) {
+  const sig_row *s = &sig_rows[opc];
+  if (s->form == SIG_FIXED) { /* most ops: one compare per argument */
+    if (nargs != s->n) return false;
+    for (uint32_t k = 0; k < nargs; k++)
+      if (val_type(t, args[k]) + 1 != (int)s->code[k]) return false;
+    *res = s->res ? (armjit_type)(s->res - 1) : ARMJIT_VOID;
+    return true;
+  }
+  if (s->form == SIG_MIXED)
+    return nargs == s->n && fits_mixed(t, opc, descr, args, nargs, res);
+  if (s->form == SIG_CALL) return false;
+  for (uint32_t k = 0; k < nargs; k++) /* SIG_LIST: any types */
+    if (val_type(t, args[k]) < 0) return false;
+  *res = s->res ? (armjit_type)(s->res - 1) : ARMJIT_VOID;
   return true;
 }
 
@@ -229,7 +244,7 @@ bool ir_check_sig(const armjit_trace *t, const ir_srcmap *sm, unsigned opc, int3
   *res = in->res == 'd' ? dty : ir_letter_type(in->res);
   if (in->args[0] == '.') /* variadic lists take any types; calls follow the descr */
     return d ? call_sig(t, sm, opc, descr, args, nargs, p) : true;
-  if (nargs != sig_len[opc]) return arity_problem(in, nargs, p);
+  if (nargs != sig_rows[opc].n) return arity_problem(in, nargs, p);
   int star = -1;
   armjit_type star_ty = ARMJIT_VOID;
   for (uint32_t k = 0; k < nargs; k++) {

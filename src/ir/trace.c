@@ -94,6 +94,8 @@ armjit_trace *ir_trace_copy(const armjit_trace *t) {
   c->builder_err = t->builder_err;
   c->validated = t->validated;
   c->sig_checked = t->sig_checked;
+  c->uses_checked = t->uses_checked;
+  c->some_died = t->some_died;
   /* The flat arrays, each at its exact size.  A count is set as soon as
    * its array is there, so a failure half way frees what was copied. */
   bool ok = dup_array(ctx, (void **)&c->vtype, t->vtype, t->nvals, sizeof *t->vtype) &&
@@ -218,57 +220,72 @@ armjit_status ir_add_const(armjit_trace *t, armjit_type type, armjit_value v,
   return ARMJIT_OK;
 }
 
-armjit_status ir_emit(armjit_trace *t, unsigned opc, armjit_type rtype,
-                      const ir_ref *args, uint32_t nargs, const ir_ref *fail,
-                      uint32_t nfail, int32_t target, uint32_t *op_index) {
+/* Every allocation of ir_emit (see there), before anything changes: room
+ * for one more op, refs[0..nrefs), a value when has_res, and for an exit
+ * (its entry and the types of its nval values, filled in from vals into
+ * *types) or a label. */
+static inline armjit_status emit_alloc(armjit_trace *t, unsigned opc, uint32_t nrefs,
+                                       bool has_res, const ir_ref *vals, uint32_t nval,
+                                       armjit_type **types) {
   armjit_ctx *ctx = t->ctx;
-  bool is_exit = ir_is_exit(opc), is_label = opc == ARMJIT_OP_LABEL;
-  if (t->nops >= IR_MAX_VALUES || nargs > IR_MAX_ARGS || nfail > IR_MAX_FAIL)
-    return ARMJIT_E_LIMIT;
-  if ((uint64_t)t->nrefs + nargs + nfail > UINT32_MAX / 2) return ARMJIT_E_LIMIT;
-  /* Every allocation first, so a failure leaves the trace as it was. */
   if (!ajx_grow(ctx, (void **)&t->ops, &t->capops, t->nops + 1, sizeof *t->ops) ||
-      !ajx_grow(ctx, (void **)&t->refs, &t->caprefs, t->nrefs + nargs + nfail,
-                sizeof *t->refs))
+      !ajx_grow(ctx, (void **)&t->refs, &t->caprefs, nrefs, sizeof *t->refs))
     return ARMJIT_E_NOMEM;
-  if (rtype != ARMJIT_VOID) {
+  if (has_res) {
     armjit_status st = grow_vals(t);
     if (st != ARMJIT_OK) return st;
   }
-  armjit_type *types = NULL;
-  uint32_t nval = opc == ARMJIT_OP_FINISH ? nargs : nfail;
-  const ir_ref *vals = opc == ARMJIT_OP_FINISH ? args : fail;
-  if (is_exit) {
-    if (!ajx_grow(ctx, (void **)&t->exits, &t->capexits, t->nexits + 1,
-                  sizeof *t->exits))
+  *types = NULL;
+  if (ir_is_exit(opc)) {
+    if (!ajx_grow(ctx, (void **)&t->exits, &t->capexits, t->nexits + 1, sizeof *t->exits))
       return ARMJIT_E_NOMEM;
     if (nval) {
-      types = types_alloc(t, nval, IR_TYPES_BLOCK);
-      if (!types) return ARMJIT_E_NOMEM;
-      for (uint32_t k = 0; k < nval; k++) types[k] = ir_ref_type(t, vals[k]);
+      *types = types_alloc(t, nval, IR_TYPES_BLOCK);
+      if (!*types) return ARMJIT_E_NOMEM;
+      for (uint32_t k = 0; k < nval; k++) (*types)[k] = ir_ref_type(t, vals[k]);
     }
   }
-  if (is_label && !ajx_grow(ctx, (void **)&t->labels, &t->caplabels,
-                            t->nlabels + 1, sizeof *t->labels))
+  if (opc == ARMJIT_OP_LABEL &&
+      !ajx_grow(ctx, (void **)&t->labels, &t->caplabels, t->nlabels + 1, sizeof *t->labels))
     return ARMJIT_E_NOMEM;
+  return ARMJIT_OK;
+}
+
+/* A plain op (no exit, no label) whose arrays have room calls no one:
+ * emit_alloc runs for the others. */
+armjit_status ir_emit(armjit_trace *t, unsigned opc, armjit_type rtype,
+                      const ir_ref *args, uint32_t nargs, const ir_ref *fail,
+                      uint32_t nfail, int32_t target, uint32_t *op_index) {
+  if (t->nops >= IR_MAX_VALUES || nargs > IR_MAX_ARGS || nfail > IR_MAX_FAIL)
+    return ARMJIT_E_LIMIT;
+  uint32_t at = t->nrefs, nrefs = at + nargs + nfail; /* at <= UINT32_MAX / 2: no wrap */
+  if (nrefs > UINT32_MAX / 2) return ARMJIT_E_LIMIT;
+  bool has_res = rtype != ARMJIT_VOID;
+  if (has_res && t->nvals >= IR_MAX_VALUES) return ARMJIT_E_LIMIT;
+  unsigned fl = ir_info(opc)->flags;
+  bool is_exit = (fl & ARMJIT_OPF_GUARD) || opc == ARMJIT_OP_FINISH;
+  uint32_t nval = opc == ARMJIT_OP_FINISH ? nargs : nfail;
+  armjit_type *types = NULL;
+  if (is_exit || (fl & ARMJIT_OPF_LABEL) || t->nops >= t->capops || nrefs > t->caprefs ||
+      (has_res && t->nvals >= t->capvals)) {
+    armjit_status st = emit_alloc(t, opc, nrefs, has_res,
+                                  opc == ARMJIT_OP_FINISH ? args : fail, nval, &types);
+    if (st != ARMJIT_OK) return st;
+  }
 
   uint32_t idx = t->nops++;
   ir_op *op = &t->ops[idx];
-  memset(op, 0, sizeof *op);
-  op->opc = (uint16_t)opc;
-  op->type = (uint8_t)rtype;
-  op->res = IR_NONE;
-  op->id = -1;
-  op->descr = -1;
-  op->args = t->nrefs;
-  op->nargs = nargs;
-  if (nargs) memcpy(t->refs + t->nrefs, args, nargs * sizeof *args);
-  t->nrefs += nargs;
-  op->fail = t->nrefs;
-  op->nfail = nfail;
-  if (nfail) memcpy(t->refs + t->nrefs, fail, nfail * sizeof *fail);
-  t->nrefs += nfail;
-  if (rtype != ARMJIT_VOID) {
+  *op = (ir_op){.opc = (uint16_t)opc, .type = (uint8_t)rtype, .res = IR_NONE,
+                .nargs = nargs, .args = at, .nfail = nfail, .fail = at + nargs,
+                .id = -1, .descr = -1};
+  if (nrefs > at) { /* (no pool yet when no op had any) */
+    ir_ref *dst = t->refs + at;
+    for (uint32_t k = 0; k < nargs; k++) dst[k] = args[k];
+    dst += nargs;
+    for (uint32_t k = 0; k < nfail; k++) dst[k] = fail[k];
+  }
+  t->nrefs = nrefs;
+  if (has_res) {
     uint32_t v = t->nvals++;
     t->vtype[v] = (uint8_t)rtype;
     t->vdef[v] = (int32_t)idx;
@@ -281,7 +298,7 @@ armjit_status ir_emit(armjit_trace *t, unsigned opc, armjit_type rtype,
     e->types = types;
     e->nvalues = nval;
     op->id = (int32_t)t->nexits++;
-  } else if (is_label) {
+  } else if (opc == ARMJIT_OP_LABEL) {
     t->labels[t->nlabels].op = idx;
     t->labels[t->nlabels].name = NULL;
     op->id = (int32_t)t->nlabels++;
@@ -290,6 +307,17 @@ armjit_status ir_emit(armjit_trace *t, unsigned opc, armjit_type rtype,
   }
   t->validated = false;
   if (op_index) *op_index = idx;
+  return ARMJIT_OK;
+}
+
+armjit_status ir_emit_plain_slow(armjit_trace *t, unsigned opc, armjit_type rtype,
+                                 const ir_ref *args, uint32_t nargs, int32_t descr,
+                                 ir_ref *res) {
+  uint32_t idx;
+  armjit_status st = ir_emit(t, opc, rtype, args, nargs, NULL, 0, -1, &idx);
+  if (st != ARMJIT_OK) return st;
+  t->ops[idx].descr = descr;
+  *res = t->ops[idx].res;
   return ARMJIT_OK;
 }
 

@@ -84,19 +84,16 @@ static void label_desc(const armjit_trace *t, int32_t id, char *buf, size_t n) {
   else snprintf(buf, n, "L%" PRId32, id);
 }
 
-/* Per value: the region (number of labels before its definition) and the
- * last region whose label lists it.  A variable is live in region r when it
- * was defined there or is an argument of the label that starts r. */
+/* Regions: region r is the stretch after the r-th label (0: before any).
+ * A variable is live in region r when it was defined there or is an
+ * argument of the label that starts r.  Per value, the one region it can
+ * be live in now: the region of its definition (inputs: 0), or the region
+ * of the latest label that lists it; -1 before its definition.  A use in
+ * region cur is good when live[v] == cur. */
 typedef struct {
-  int32_t *region, *mark;
+  int32_t *live;
   int32_t cur;
 } liveness;
-
-#if defined(__GNUC__)
-#define IR_COLD __attribute__((cold, noinline))
-#else
-#define IR_COLD
-#endif
 
 /* The message of a use check_use rejects (out of its way: names are
  * formatted on the error paths only, and only for in-range values, as a
@@ -118,14 +115,17 @@ static IR_COLD armjit_status use_error(const vctx *c, const liveness *lv, uint32
               "%s is not live after label %s: not one of its arguments", name, lab);
 }
 
-static armjit_status check_use(const vctx *c, const liveness *lv, uint32_t opi,
-                               ir_at_kind at, uint32_t k, ir_ref r) {
-  const armjit_trace *t = c->t;
-  if (IR_IS_CONST(r)) return ARMJIT_OK;
-  if (r >= 0 && (uint32_t)r < t->nvals && t->vdef[r] < (int32_t)opi &&
-      (lv->region[r] == lv->cur || lv->mark[r] == lv->cur))
-    return ARMJIT_OK;
-  return use_error(c, lv, opi, at, k, r);
+/* A constant, or a variable live here (above). */
+static inline bool use_ok(const armjit_trace *t, const liveness *lv, ir_ref r) {
+  return r < 0 ? r != IR_NONE : (uint32_t)r < t->nvals && lv->live[r] == lv->cur;
+}
+
+/* Every use of refs[0..n) (the arguments or the fail args of op opi). */
+static inline armjit_status check_uses(const vctx *c, const liveness *lv, uint32_t opi,
+                                       ir_at_kind at, const ir_ref *refs, uint32_t n) {
+  for (uint32_t k = 0; k < n; k++)
+    if (!use_ok(c->t, lv, refs[k])) return use_error(c, lv, opi, at, k, refs[k]);
+  return ARMJIT_OK;
 }
 
 static armjit_status check_label(const vctx *c, liveness *lv, uint32_t opi,
@@ -135,8 +135,8 @@ static armjit_status check_label(const vctx *c, liveness *lv, uint32_t opi,
   int32_t next = lv->cur + 1;
   for (uint32_t k = 0; k < op->nargs; k++) {
     bool is_const = IR_IS_CONST(a[k]);
-    if (!is_const && lv->mark[a[k]] != next) {
-      lv->mark[a[k]] = next;
+    if (!is_const && lv->live[a[k]] != next) { /* (listed already: next) */
+      lv->live[a[k]] = next;
       continue;
     }
     char name[64];
@@ -279,26 +279,48 @@ static bool is_ovf_guard(unsigned opc) {
   return opc == ARMJIT_OP_GUARD_NO_OVERFLOW || opc == ARMJIT_OP_GUARD_OVERFLOW;
 }
 
-static armjit_status check_op(const vctx *c, liveness *lv, uint32_t i) {
+/* The rules only some ops have, per op (from the op table): most ops have
+ * none, and skip them with one test (check_op). */
+enum {
+  R_DESCR = 1u << 0,  /* check_descr */
+  R_ORDER = 1u << 1,  /* check_order: forcing and exception ops */
+  R_CONST = 1u << 2,  /* check_const_operands: int_signext */
+  R_GC = 1u << 3,     /* ir_gc_check_op */
+  R_OVF = 1u << 4,    /* int_*_ovf: followed by an overflow guard */
+  R_OVF_GUARD = 1u << 5, /* guard_(no_)overflow: after an int_*_ovf */
+  R_LABEL = 1u << 6,  /* check_label */
+  R_JUMP = 1u << 7,   /* check_jump */
+  R_FINAL = 1u << 8,  /* jump, finish: nothing may follow */
+  R_GUARD = 1u << 9,  /* a guard: may have fail args (no rule of its own) */
+};
+#define OP_RULES(name, text, args, res, flags)                                       \
+  (((flags) & ARMJIT_OPF_DESCR ? R_DESCR : 0u) | ((flags) & ARMJIT_OPF_GC ? R_GC : 0u) | \
+   ((flags) & ARMJIT_OPF_OVF ? R_OVF : 0u) |                                          \
+   (ARMJIT_OP_##name == ARMJIT_OP_CALL_MAY_FORCE ||                                   \
+            ARMJIT_OP_##name == ARMJIT_OP_GUARD_NOT_FORCED ||                         \
+            ARMJIT_OP_##name == ARMJIT_OP_GUARD_NO_EXCEPTION ||                       \
+            ARMJIT_OP_##name == ARMJIT_OP_GUARD_EXCEPTION                             \
+        ? R_ORDER : 0u) |                                                            \
+   (ARMJIT_OP_##name == ARMJIT_OP_INT_SIGNEXT ? R_CONST : 0u) |                       \
+   (ARMJIT_OP_##name == ARMJIT_OP_GUARD_NO_OVERFLOW ||                                \
+            ARMJIT_OP_##name == ARMJIT_OP_GUARD_OVERFLOW                              \
+        ? R_OVF_GUARD : 0u) |                                                        \
+   (ARMJIT_OP_##name == ARMJIT_OP_LABEL ? R_LABEL : 0u) |                             \
+   (ARMJIT_OP_##name == ARMJIT_OP_JUMP ? R_JUMP : 0u) |                               \
+   ((flags) & ARMJIT_OPF_FINAL ? R_FINAL : 0u) | ((flags) & ARMJIT_OPF_GUARD ? R_GUARD : 0u)),
+static const uint16_t op_rules[ARMJIT_OP__COUNT] = {ARMJIT_OPS(OP_RULES)};
+#undef OP_RULES
+
+/* The rules of op i after its uses, in this order (the first broken one
+ * is reported; an op after a final op is reported right after the final
+ * op's rules). */
+static armjit_status check_rules(const vctx *c, liveness *lv, uint32_t i) {
   const armjit_trace *t = c->t;
   const ir_op *op = &t->ops[i];
-  if (op->opc >= ARMJIT_OP__COUNT)
-    return verr(c, ARMJIT_E_INVALID, i, IR_AT_OP, 0, "unknown op %u", op->opc);
   const ir_opinfo *in = ir_info(op->opc);
-  if (i > 0 && (ir_info(t->ops[i - 1].opc)->flags & ARMJIT_OPF_FINAL))
-    return verr(c, ARMJIT_E_INVALID, i, IR_AT_OP, 0,
-                "nothing may follow %s: it ends the trace", ir_info(t->ops[i - 1].opc)->name);
-  if (op->nargs > IR_MAX_ARGS || op->nfail > IR_MAX_FAIL)
-    return verr(c, ARMJIT_E_LIMIT, i, IR_AT_OP, 0, "too many arguments (at most %u)",
-                IR_MAX_ARGS);
-
-  const ir_ref *a = ir_args(t, op), *f = ir_fails(t, op);
+  unsigned rules = op_rules[op->opc];
   armjit_status st;
-  for (uint32_t k = 0; k < op->nargs; k++)
-    if ((st = check_use(c, lv, i, IR_AT_ARG, k, a[k])) != ARMJIT_OK) return st;
-  for (uint32_t k = 0; k < op->nfail; k++)
-    if ((st = check_use(c, lv, i, IR_AT_FAIL, k, f[k])) != ARMJIT_OK) return st;
-  if (in->flags & ARMJIT_OPF_DESCR) {
+  if (rules & R_DESCR) {
     if ((st = check_descr(c, i)) != ARMJIT_OK) return st;
   } else if (op->descr >= 0) {
     return verr(c, ARMJIT_E_INVALID, i, IR_AT_DESCR, 0, "%s takes no descriptor", in->name);
@@ -307,14 +329,15 @@ static armjit_status check_op(const vctx *c, liveness *lv, uint32_t i) {
   ir_sig_problem p;
   /* The builder checked the signatures of the ops it appended (debug
    * builds check again, as a test that it did). */
+  const ir_ref *a = ir_args(t, op);
   if ((i >= t->sig_checked || IR_CHECK_AGAIN) &&
       !ir_sig_fits(t, op->opc, op->descr, a, op->nargs, &res) &&
       !ir_check_sig(t, c->sm, op->opc, op->descr, a, op->nargs, &res, &p))
     return verr(c, p.code, i, p.arg < 0 ? IR_AT_OP : IR_AT_ARG,
                 p.arg < 0 ? 0 : (uint32_t)p.arg, "%s", p.msg);
-  if ((st = check_order(c, i)) != ARMJIT_OK) return st;
-  if ((st = check_const_operands(c, i)) != ARMJIT_OK) return st;
-  if (in->flags & ARMJIT_OPF_GC) {
+  if ((rules & R_ORDER) && (st = check_order(c, i)) != ARMJIT_OK) return st;
+  if ((rules & R_CONST) && (st = check_const_operands(c, i)) != ARMJIT_OK) return st;
+  if (rules & R_GC) {
     int arg;
     char msg[200];
     if (!ir_gc_check_op(t, i, &arg, msg, sizeof msg))
@@ -325,24 +348,53 @@ static armjit_status check_op(const vctx *c, liveness *lv, uint32_t i) {
     return verr(c, ARMJIT_E_TYPE, i, IR_AT_RES, 0,
                 "type mismatch: %s gives %s, but its result is %s", in->name,
                 ir_type_name(res), ir_type_name((armjit_type)op->type));
-  if (!ir_is_guard(op->opc) && op->nfail)
+  if (op->nfail && !(rules & R_GUARD))
     return verr(c, ARMJIT_E_INVALID, i, IR_AT_FAIL, 0,
                 "only guards have fail args");
 
-  if (in->flags & ARMJIT_OPF_OVF) {
-    if (i + 1 >= t->nops || !is_ovf_guard(t->ops[i + 1].opc))
-      return verr(c, ARMJIT_E_INVALID, i, IR_AT_OP, 0,
-                  "%s must be followed by guard_no_overflow or guard_overflow",
-                  in->name);
-  }
-  if (is_ovf_guard(op->opc) &&
+  if ((rules & R_OVF) && (i + 1 >= t->nops || !is_ovf_guard(t->ops[i + 1].opc)))
+    return verr(c, ARMJIT_E_INVALID, i, IR_AT_OP, 0,
+                "%s must be followed by guard_no_overflow or guard_overflow", in->name);
+  if ((rules & R_OVF_GUARD) &&
       (i == 0 || !(ir_info(t->ops[i - 1].opc)->flags & ARMJIT_OPF_OVF)))
     return verr(c, ARMJIT_E_INVALID, i, IR_AT_OP, 0,
-                "%s may only directly follow an overflow-checked op (int_*_ovf)",
-                in->name);
-  if (op->opc == ARMJIT_OP_LABEL && (st = check_label(c, lv, i, op)) != ARMJIT_OK) return st;
-  if (op->opc == ARMJIT_OP_JUMP && (st = check_jump(c, i, op)) != ARMJIT_OK) return st;
-  if (op->res != IR_NONE) lv->region[op->res] = lv->cur;
+                "%s may only directly follow an overflow-checked op (int_*_ovf)", in->name);
+  if ((rules & R_LABEL) && (st = check_label(c, lv, i, op)) != ARMJIT_OK) return st;
+  if ((rules & R_JUMP) && (st = check_jump(c, i, op)) != ARMJIT_OK) return st;
+  /* (an unknown op next is reported as that) */
+  if ((rules & R_FINAL) && i + 1 < t->nops && t->ops[i + 1].opc < ARMJIT_OP__COUNT)
+    return verr(c, ARMJIT_E_INVALID, i + 1, IR_AT_OP, 0,
+                "nothing may follow %s: it ends the trace", in->name);
+  return ARMJIT_OK;
+}
+
+/* Every rule of op i: the checks every op has (its opcode, its counts, its
+ * uses), then check_rules, unless the op has nothing more to check: no
+ * rule of its own, no descriptor, its signature checked on the way in,
+ * fail args only if a guard (most ops of a built or parsed trace). */
+static inline armjit_status check_op(const vctx *c, liveness *lv, uint32_t i) {
+  const armjit_trace *t = c->t;
+  const ir_op *op = &t->ops[i];
+  if (op->opc >= ARMJIT_OP__COUNT)
+    return verr(c, ARMJIT_E_INVALID, i, IR_AT_OP, 0, "unknown op %u", op->opc);
+  unsigned rules = op_rules[op->opc];
+  if (op->nargs > IR_MAX_ARGS || op->nfail > IR_MAX_FAIL)
+    return verr(c, ARMJIT_E_LIMIT, i, IR_AT_OP, 0, "too many arguments (at most %u)",
+                IR_MAX_ARGS);
+  armjit_status st;
+  /* The builder saw that the uses of its ops are live (debug builds
+   * check again, as a test that it did). */
+  if (i >= t->uses_checked || IR_CHECK_AGAIN) {
+    if ((st = check_uses(c, lv, i, IR_AT_ARG, ir_args(t, op), op->nargs)) != ARMJIT_OK)
+      return st;
+    if (op->nfail &&
+        (st = check_uses(c, lv, i, IR_AT_FAIL, ir_fails(t, op), op->nfail)) != ARMJIT_OK)
+      return st;
+  }
+  if ((rules & ~(unsigned)R_GUARD) || op->descr >= 0 || i >= t->sig_checked ||
+      IR_CHECK_AGAIN || (op->nfail && !(rules & R_GUARD)))
+    if ((st = check_rules(c, lv, i)) != ARMJIT_OK) return st;
+  if (op->res != IR_NONE) lv->live[op->res] = lv->cur;
   return ARMJIT_OK;
 }
 
@@ -354,22 +406,20 @@ armjit_status ir_validate(armjit_trace *t, armjit_error *err, const ir_srcmap *s
   }
   liveness lv;
   lv.cur = 0;
-  lv.region = ajx_alloc(t->ctx, (t->nvals ? t->nvals : 1) * sizeof *lv.region);
-  lv.mark = ajx_alloc(t->ctx, (t->nvals ? t->nvals : 1) * sizeof *lv.mark);
+  lv.live = ajx_alloc(t->ctx, (t->nvals ? t->nvals : 1) * sizeof *lv.live);
   armjit_status st = ARMJIT_OK;
-  if (!lv.region || !lv.mark) {
+  if (!lv.live) {
     st = ajx_err(err, ARMJIT_E_NOMEM, "out of memory validating the trace");
     goto out;
   }
-  for (uint32_t v = 0; v < t->nvals; v++) { lv.region[v] = 0; lv.mark[v] = -1; }
+  for (uint32_t v = 0; v < t->nvals; v++) lv.live[v] = v < t->ninputs ? 0 : -1;
   for (uint32_t i = 0; i < t->nops && st == ARMJIT_OK; i++) st = check_op(&c, &lv, i);
   if (st == ARMJIT_OK &&
       (t->nops == 0 || !(ir_info(t->ops[t->nops - 1].opc)->flags & ARMJIT_OPF_FINAL)))
     st = verr(&c, ARMJIT_E_INVALID, 0, IR_AT_END, 0,
               "the trace must end with jump or finish");
 out:
-  ajx_free(t->ctx, lv.region);
-  ajx_free(t->ctx, lv.mark);
+  ajx_free(t->ctx, lv.live);
   if (st == ARMJIT_OK) {
     t->validated = true;
     ajx_err_clear(err);
