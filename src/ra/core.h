@@ -144,12 +144,7 @@ static inline int32_t ra_core_value_at(const ra_core *rc, bool vfp, int u) {
   return u >= 0 && u < (vfp ? ARM_NSINGLE : ARM_NCORE) ? rc->unit[vfp][u].val : -1;
 }
 /* Index of the lowest set bit of m (m != 0). */
-static inline int ra_lowest_bit(uint32_t m) {
-  static const uint8_t debruijn[32] = {0,  1,  28, 2,  29, 14, 24, 3,  30, 22, 20,
-                                       15, 25, 17, 4,  8,  31, 27, 13, 23, 21, 19,
-                                       16, 7,  26, 12, 18, 6,  11, 5,  10, 9};
-  return debruijn[((m & (0u - m)) * 0x077CB531u) >> 27];
-}
+static inline int ra_lowest_bit(uint32_t m) { return __builtin_ctz(m); }
 /* Register r of `type` holds no value and is no temporary (a lock does
  * not matter). */
 bool ra_core_is_free(const ra_core *rc, int type, int r);
@@ -209,8 +204,16 @@ void ra_core_forget(ra_core *rc, uint32_t core_units, uint32_t vfp_units);
  * failure otherwise) and their cached constants are dropped. */
 void ra_core_clobber(ra_core *rc, uint32_t core_units, uint32_t vfp_units);
 
-/* The VFP unit mask (s registers) of a mask of d registers, e.g. of
- * ARM_VFP_CALLER; core register masks are unit masks already. */
-uint32_t ra_vfp_units_of_d(uint32_t dmask);
+/* The VFP unit mask (s registers) of a mask of d registers d0..d15, e.g.
+ * of ARM_VFP_CALLER; core register masks are unit masks already.  (Bit k
+ * of dmask spreads to bits 2k and 2k+1; a constant argument folds.) */
+static inline uint32_t ra_vfp_units_of_d(uint32_t dmask) {
+  uint32_t x = dmask & 0xffffu;
+  x = (x | (x << 8)) & 0x00ff00ffu;
+  x = (x | (x << 4)) & 0x0f0f0f0fu;
+  x = (x | (x << 2)) & 0x33333333u;
+  x = (x | (x << 1)) & 0x55555555u;
+  return x | (x << 1);
+}
 
 #endif
