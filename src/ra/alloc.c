@@ -125,13 +125,23 @@ static void free_if_dead(ra_state *ra, ir_ref v) {
   if (v >= 0 && ra->lv->last_use[v] <= (int32_t)ra->pos) ra_core_free(&ra->core, (uint32_t)v);
 }
 
+/* The arguments, then the fail args, of the current op that die here, in
+ * that order: the op's die list (live.h), or, when ra_live_extend moved a
+ * last use to this op, a scan of them all. */
 void ra_release_dying(ra_state *ra) {
   if (!ra->released) {
-    const ir_op *op = &ra->t->ops[ra->pos];
-    const ir_ref *a = ir_args(ra->t, op);
-    for (uint32_t k = 0; k < op->nargs; k++) free_if_dead(ra, a[k]);
-    const ir_ref *f = ir_fails(ra->t, op);
-    for (uint32_t k = 0; k < op->nfail; k++) free_if_dead(ra, f[k]);
+    const ra_live *lv = ra->lv;
+    uint32_t pos = ra->pos;
+    if (!lv->rescan[pos]) {
+      for (uint32_t k = lv->die_start[pos + 1]; k > lv->die_start[pos];)
+        free_if_dead(ra, (ir_ref)lv->die[--k]);
+    } else {
+      const ir_op *op = &ra->t->ops[pos];
+      const ir_ref *a = ir_args(ra->t, op);
+      for (uint32_t k = 0; k < op->nargs; k++) free_if_dead(ra, a[k]);
+      const ir_ref *f = ir_fails(ra->t, op);
+      for (uint32_t k = 0; k < op->nfail; k++) free_if_dead(ra, f[k]);
+    }
     ra->released = true;
   }
   for (int k = 0; k < 2; k++)
