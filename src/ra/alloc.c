@@ -82,8 +82,9 @@ static uint32_t first_call_after(const ra_state *ra, uint32_t from, uint32_t pos
   return lo;
 }
 
-static bool lives_across_call(const ra_state *ra, ir_ref v) {
-  uint32_t k = ra->next_call;  /* kept by ra_begin_op; before the first op, a search */
+static inline bool lives_across_call(const ra_state *ra, ir_ref v) {
+  if (ra->began) return ra->next_call_pos < ra->lv->last_use[v];
+  uint32_t k = ra->next_call;  /* before the first op: a search */
   if (k < ra->ncalls && ra->calls[k] <= ra->pos) k = first_call_after(ra, k, ra->pos);
   return k < ra->ncalls && (int32_t)ra->calls[k] < ra->lv->last_use[v];
 }
@@ -110,6 +111,8 @@ void ra_begin_op(ra_state *ra, uint32_t pos) {
   if (k < ra->ncalls && ra->calls[k] <= pos) k++;
   if (k < ra->ncalls && ra->calls[k] <= pos) k = first_call_after(ra, k, pos);
   ra->next_call = k;
+  ra->next_call_pos = k < ra->ncalls ? (int32_t)ra->calls[k] : INT32_MAX;
+  ra->began = true;
   ra->pos = pos;
   ra->extra[0] = ra->extra[1] = IR_NONE;
   ra->released = false;
@@ -222,12 +225,15 @@ int ra_temp_in(ra_state *ra, bool vfp, uint32_t allow) {
 
 /* ---- calls -------------------------------------------------------------------------- */
 void ra_call_prepare(ra_state *ra) {
-  static const uint32_t caller_d = ARM_VFP_CALLER;
   for (int b = 0; b < 2; b++) {
-    uint32_t caller = b ? ra_vfp_units_of_d(caller_d) : ARM_CORE_CALLER;
-    for (int u = 0; u < (b ? ARM_NSINGLE : ARM_NCORE); u++) {
+    uint32_t caller = b ? ra_vfp_units_of_d(ARM_VFP_CALLER) : ARM_CORE_CALLER;
+    /* the occupied caller-saved units in ascending order, as the moves
+     * so far left them */
+    for (int u = 0;; u++) {
+      uint32_t left = ra->core.occ[b] & caller & (~0u << u);
+      if (!left) break;
+      u = ra_lowest_bit(left);
       int32_t v = ra_core_value_at(&ra->core, b, u);
-      if (!(caller >> u & 1u) || v < 0) continue;
       if (ra->lv->last_use[v] <= (int32_t)ra->pos) continue;  /* consumed by the call */
       int type = ra->types[v];
       ra_req q = req(ra, -1, true, false);

@@ -45,6 +45,8 @@ typedef struct {
   const uint32_t *calls;   /* ascending op indices of helper calls */
   uint32_t ncalls;
   uint32_t next_call;      /* ra_begin_op: index of the first call after pos */
+  int32_t next_call_pos;   /* ...and its op index (INT32_MAX: none) */
+  bool began;              /* ra_begin_op was called: those two are kept */
 
   const ra_loc *jump_locs; /* locations of the final jump's label, or NULL */
   const ir_ref *jump_vals; /* that label's arguments (NULL: another trace's
