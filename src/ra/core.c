@@ -318,16 +318,16 @@ static int obtain(ra_core *rc, int type, const ra_req *rq) {
 }
 
 /* ---- per-value operations ------------------------------------------------------------------ */
-int ra_core_use(ra_core *rc, uint32_t v, const ra_req *rq) {
+/* ra_core_use when v is not in a register rq allows; `was_locked`: its
+ * register (now locked) was locked before.  Kept out of line: the common
+ * case, v already where it may be, is then a few instructions. */
+__attribute__((noinline)) static int use_elsewhere(ra_core *rc, uint32_t v, const ra_req *rq, bool was_locked) {
   int type = vtype(rc, v);
   const shape *s = shape_of(type);
   bool vfp = s->vfp;
   int cur = rc->reg[v];
   if (cur >= 0) {
     uint32_t old = shape_mask(s, cur);
-    bool was_locked = (rc->lock[vfp] & old) == old;
-    rc->lock[vfp] |= old;
-    if (allow_of(s, rq) >> cur & 1u) return cur;
     /* not where the op needs it: move it to an allowed register that does
      * not overlap its own (a pair r1:r2 wanted in r2:r3 goes through its
      * slot instead) */
@@ -353,6 +353,19 @@ int ra_core_use(ra_core *rc, uint32_t v, const ra_req *rq) {
   place(rc, v, r);
   rc->cl.move(rc->cl.move_ud, reg_loc(type, r), ra_stack(rc->slot[v], type));
   return r;
+}
+
+int ra_core_use(ra_core *rc, uint32_t v, const ra_req *rq) {
+  int cur = rc->reg[v];
+  bool was_locked = false;
+  if (cur >= 0) {
+    const shape *s = shape_of(vtype(rc, v));
+    uint32_t old = shape_mask(s, cur);
+    was_locked = (rc->lock[s->vfp] & old) == old;
+    rc->lock[s->vfp] |= old;
+    if (allow_of(s, rq) >> cur & 1u) return cur;
+  }
+  return use_elsewhere(rc, v, rq, was_locked);
 }
 
 int ra_core_def(ra_core *rc, uint32_t v, const ra_req *rq) {
