@@ -6,13 +6,25 @@
 #include <string.h>
 
 /* ---- what the core asks the policy ------------------------------------------ */
+/* ra_next_real_use of v at the current op, through the memo next_use:
+ * the answer at the cursor, still right while it is not before pos. */
+static int32_t advance_real_use(ra_state *ra, uint32_t v) {
+  int32_t n = ra_next_real_use(ra->lv, &ra->cursor[v], (ir_ref)v, ra->pos);
+  ra->next_use[v] = n;
+  return n;
+}
+
+static inline int32_t next_real_use(ra_state *ra, uint32_t v) {
+  int32_t n = ra->next_use[v];
+  return n >= (int32_t)ra->pos ? n : advance_real_use(ra, v);
+}
+
 /* Victim rank: the next real use furthest away first; values with only
  * exit/jump uses left count as infinitely far; ties go to values that
  * already own a slot (no store needed). */
 static int64_t victim_cost(void *ud, uint32_t v) {
   ra_state *ra = ud;
-  return (int64_t)ra_next_real_use(ra->lv, &ra->cursor[v], (ir_ref)v, ra->pos) * 2 +
-         (ra_core_slot(&ra->core, v) != 0);
+  return (int64_t)next_real_use(ra, v) * 2 + (ra_core_slot(&ra->core, v) != 0);
 }
 
 /* A value the final jump passes to a label argument that lives in a slot
@@ -40,16 +52,21 @@ armjit_status ra_init(ra_state *ra, armjit_ctx *ctx, const armjit_trace *t,
   uint32_t nv = t->nvals ? t->nvals : 1;
   ra->types = ajx_alloc(ctx, nv * sizeof *ra->types);
   ra->cursor = ajx_alloc(ctx, nv * sizeof *ra->cursor);
-  if (!ra->types || !ra->cursor) {
+  ra->next_use = ajx_alloc(ctx, nv * sizeof *ra->next_use);
+  if (!ra->types || !ra->cursor || !ra->next_use) {
     ajx_free(ctx, ra->types);
     ajx_free(ctx, ra->cursor);
+    ajx_free(ctx, ra->next_use);
     ra->types = NULL;
     ra->cursor = NULL;
+    ra->next_use = NULL;
     return ajx_err(err, ARMJIT_E_NOMEM, "out of memory in the register allocator");
   }
   for (uint32_t v = 0; v < t->nvals; v++) {
     ra->types[v] = (uint8_t)ra_storage_of(ir_ref_type(t, (ir_ref)v));
-    ra->cursor[v] = lv->real_start[v];
+    uint32_t c = lv->real_start[v];
+    ra->cursor[v] = c;
+    ra->next_use[v] = c < lv->real_start[v + 1] ? (int32_t)lv->real[c] : INT32_MAX;
   }
   ra_client cl = {move, victim_cost, spill_slot, ud, ra};
   armjit_status st = ra_core_init(&ra->core, ctx, t->nvals, ra->types, fixed_bytes, &cl, err);
@@ -62,8 +79,10 @@ void ra_fini(ra_state *ra) {
   ra_core_fini(&ra->core);
   ajx_free(ra->ctx, ra->types);
   ajx_free(ra->ctx, ra->cursor);
+  ajx_free(ra->ctx, ra->next_use);
   ra->types = NULL;
   ra->cursor = NULL;
+  ra->next_use = NULL;
 }
 
 int32_t ra_frame_bytes(const ra_state *ra) { return ra_core_frame_bytes(&ra->core); }
@@ -276,7 +295,7 @@ void ra_label(ra_state *ra, const ir_ref *args, uint32_t n, ra_loc *locs) {
     uint32_t v = (uint32_t)args[k];
     ra_core *rc = &ra->core;
     if (ra_core_reg(rc, v) < 0 && ra_core_slot(rc, v) &&
-        ra_next_real_use(ra->lv, &ra->cursor[v], (ir_ref)v, ra->pos) != INT32_MAX &&
+        next_real_use(ra, v) != INT32_MAX &&
         (!ra->random || ajx_rand(ra->ctx) % 2)) {
       ra_req q = req(ra, -1, lives_across_call(ra, (ir_ref)v), false);
       int r = ra_core_pick_free(rc, ra->types[v], &q);

@@ -39,6 +39,7 @@ typedef struct {
 
   uint8_t *types;          /* per value: its type (the core's type table) */
   uint32_t *cursor;        /* per value: memo for ra_next_real_use */
+  int32_t *next_use;       /* per value: the real use at the cursor, INT32_MAX */
   ir_ref extra[2];         /* ra_extra_use of the current op, or IR_NONE */
   bool released;           /* ra_release_dying freed this op's dying arguments */
 
