@@ -271,15 +271,25 @@ static int pick_victim(ra_core *rc, const shape *s, const ra_req *rq) {
   if (!cand) return -1;
   if (rc->random) return random_of(rc, cand);
   const ra_unit *unit = rc->unit[vfp];
+  int64_t (*cost)(void *, uint32_t) = rc->cl.victim_cost;
+  void *ud = rc->cl.policy_ud;
   int best = -1;
   int64_t bs = INT64_MIN;
+  if (s->width == 1) { /* one occupant each */
+    for (; cand; cand &= cand - 1) {
+      int r = lowest(cand);
+      int64_t c = cost(ud, (uint32_t)unit[r].val);
+      if (best < 0 || c > bs) { bs = c; best = r; }
+    }
+    return best;
+  }
   for (; cand; cand &= cand - 1) {
     int r = lowest(cand), lo = r << s->shift;
-    int32_t v = unit[lo].val, w = s->width == 2 ? unit[lo + 1].val : -1;
+    int32_t v = unit[lo].val, w = unit[lo + 1].val;
     int64_t c = INT64_MAX;
-    if (v >= 0) c = rc->cl.victim_cost(rc->cl.policy_ud, (uint32_t)v);
+    if (v >= 0) c = cost(ud, (uint32_t)v);
     if (w >= 0 && w != v) {
-      int64_t cw = rc->cl.victim_cost(rc->cl.policy_ud, (uint32_t)w);
+      int64_t cw = cost(ud, (uint32_t)w);
       if (cw < c) c = cw;
     }
     if (best < 0 || c > bs) { bs = c; best = r; }
