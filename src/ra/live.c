@@ -54,14 +54,16 @@ armjit_status ra_live_build(armjit_ctx *ctx, const armjit_trace *t, ra_live *lv,
    * from the top down, each value as it is met: op i's list ends where op
    * i+1's starts and reads in the op's order from its end), real uses
    * (counted in real_start[v] for now). */
+  int32_t *last = lv->last_use;
+  uint32_t *nuses = lv->nuses, *count = lv->real_start, *die = lv->die, *dstart = lv->die_start;
   uint32_t w = nv;
-  lv->die_start[nops] = nv;
+  dstart[nops] = nv;
   for (uint32_t i = nops; i-- > 0;) {
     const ir_op *op = &t->ops[i];
     const ir_opinfo *info = ir_info(op->opc);
-    if ((info->flags & ARMJIT_OPF_PURE) && op->res >= 0 && lv->nuses[op->res] == 0) {
+    if ((info->flags & ARMJIT_OPF_PURE) && op->res >= 0 && nuses[op->res] == 0) {
       lv->dead[i] = true;
-      lv->die_start[i] = w;
+      dstart[i] = w;
       continue;
     }
     const ir_ref *a = ir_args(t, op);
@@ -73,30 +75,30 @@ armjit_status ra_live_build(armjit_ctx *ctx, const armjit_trace *t, ra_live *lv,
         return nomem(ctx, lv, err);
       }
     }
-    for (uint32_t k = 0; k < op->nargs; k++) {
+    for (uint32_t k = 0, n = op->nargs; k < n; k++) {
       ir_ref r = a[k];
       if (r < 0) continue;
-      lv->nuses[r]++;
-      if (lv->last_use[r] < 0) {
-        lv->last_use[r] = (int32_t)i;
-        lv->die[--w] = (uint32_t)r;
+      nuses[r]++;
+      if (last[r] < 0) {
+        last[r] = (int32_t)i;
+        die[--w] = (uint32_t)r;
       }
       if (!weak) {
-        lv->real_start[r]++;
+        count[r]++;
         uses[nreal++] = (real_use){(uint32_t)r, i};
       }
     }
     const ir_ref *f = ir_fails(t, op);
-    for (uint32_t k = 0; k < op->nfail; k++) {
+    for (uint32_t k = 0, n = op->nfail; k < n; k++) {
       ir_ref r = f[k];
       if (r < 0) continue;
-      lv->nuses[r]++;
-      if (lv->last_use[r] < 0) {
-        lv->last_use[r] = (int32_t)i;
-        lv->die[--w] = (uint32_t)r;
+      nuses[r]++;
+      if (last[r] < 0) {
+        last[r] = (int32_t)i;
+        die[--w] = (uint32_t)r;
       }
     }
-    lv->die_start[i] = w;
+    dstart[i] = w;
     if (op->opc == ARMJIT_OP_JUMP) {
       lv->jump_op = (int32_t)i;
       for (uint32_t k = op->nargs; k-- > 0;)
@@ -111,9 +113,10 @@ armjit_status ra_live_build(armjit_ctx *ctx, const armjit_trace *t, ra_live *lv,
     ajx_free(ctx, uses);
     return nomem(ctx, lv, err);
   }
-  for (uint32_t v = 1; v < nv; v++) lv->real_start[v] += lv->real_start[v - 1];
-  lv->real_start[nv] = nreal;
-  for (uint32_t k = 0; k < nreal; k++) lv->real[--lv->real_start[uses[k].v]] = uses[k].pos;
+  for (uint32_t v = 1; v < nv; v++) count[v] += count[v - 1];
+  count[nv] = nreal;
+  uint32_t *real = lv->real;
+  for (uint32_t k = 0; k < nreal; k++) real[--count[uses[k].v]] = uses[k].pos;
   ajx_free(ctx, uses);
   return ARMJIT_OK;
 }
