@@ -62,11 +62,16 @@ armjit_status ra_init(ra_state *ra, armjit_ctx *ctx, const armjit_trace *t,
     ra->next_use = NULL;
     return ajx_err(err, ARMJIT_E_NOMEM, "out of memory in the register allocator");
   }
-  for (uint32_t v = 0; v < t->nvals; v++) {
-    ra->types[v] = (uint8_t)ra_storage_of(ir_ref_type(t, (ir_ref)v));
-    uint32_t c = lv->real_start[v];
-    ra->cursor[v] = c;
-    ra->next_use[v] = c < lv->real_start[v + 1] ? (int32_t)lv->real[c] : INT32_MAX;
+  /* (locals: the byte stores would make every pointer a reload) */
+  uint8_t *types = ra->types;
+  uint32_t *cursor = ra->cursor;
+  int32_t *next = ra->next_use;
+  const uint32_t *start = lv->real_start, *real = lv->real;
+  for (uint32_t v = 0, n = t->nvals; v < n; v++) {
+    types[v] = (uint8_t)ra_storage_of(ir_ref_type(t, (ir_ref)v));
+    uint32_t c = start[v];
+    cursor[v] = c;
+    next[v] = c < start[v + 1] ? (int32_t)real[c] : INT32_MAX;
   }
   ra_client cl = {move, victim_cost, spill_slot, ud, ra};
   armjit_status st = ra_core_init(&ra->core, ctx, t->nvals, ra->types, fixed_bytes, &cl, err);

@@ -424,10 +424,6 @@ void ra_core_free(ra_core *rc, uint32_t v) {
   ra_core_drop_slot(rc, v);
 }
 
-void ra_core_end_op(ra_core *rc) {
-  rc->lock[0] = rc->lock[1] = 0;
-  rc->temp[0] = rc->temp[1] = 0;
-}
 
 /* ---- constants -------------------------------------------------------------------------------- */
 /* The lowest register whose record matches: only units in `cached` can

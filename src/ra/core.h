@@ -175,7 +175,10 @@ int ra_core_temp(ra_core *rc, int type, const ra_req *rq);
 /* v is dead: its register is free, its slot given back (unless pinned). */
 void ra_core_free(ra_core *rc, uint32_t v);
 /* End of an op: every lock and temporary is released. */
-void ra_core_end_op(ra_core *rc);
+static inline void ra_core_end_op(ra_core *rc) {
+  rc->lock[0] = rc->lock[1] = 0;
+  rc->temp[0] = rc->temp[1] = 0;
+}
 
 /* ---- slots ---- */
 /* A fresh slot for v (which has none); returns its offset. */
