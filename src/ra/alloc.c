@@ -196,7 +196,9 @@ void ra_def_fixed(ra_state *ra, ir_ref v, bool vfp, int r) {
 }
 
 void ra_end_op(ra_state *ra) {
-  ra_release_dying(ra);
+  /* (nothing left to release once the arguments were and no extra use
+   * was named: extra[1] is only filled after extra[0]) */
+  if (!ra->released || ra->extra[0] != IR_NONE) ra_release_dying(ra);
   const ir_op *op = &ra->t->ops[ra->pos];
   if (op->res >= 0) free_if_dead(ra, op->res);
 #ifndef NDEBUG
