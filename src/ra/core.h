@@ -14,8 +14,10 @@
  *   - a client: `move` emits `dst <- src` (spill store, reload,
  *     register-to-register), `victim_cost` ranks occupied registers for
  *     eviction (the highest goes first; e.g. the distance to the value's
- *     next use), and the optional `spill_slot` names a slot a value should
- *     spill to (it is then pinned: kept reserved after the value dies);
+ *     next use; a function of the value and the client's state, asked once
+ *     per value of a candidate register), and the optional `spill_slot`
+ *     names a slot a value should spill to (it is then pinned: kept
+ *     reserved after the value dies);
  *   - per request an ra_req: the allowed registers (LuaJIT's `allow`
  *     idea: fixed ABI registers, even/odd pairs for LDRD, a subset the
  *     instruction can encode), a hint, which half of the bank to prefer
