@@ -6,13 +6,25 @@
 #include <string.h>
 
 /* ---- what the core asks the policy ------------------------------------------ */
+/* ra_next_real_use of v at the current op, through the memo next_use:
+ * the answer at the cursor, still right while it is not before pos. */
+static int32_t advance_real_use(ra_state *ra, uint32_t v) {
+  int32_t n = ra_next_real_use(ra->lv, &ra->cursor[v], (ir_ref)v, ra->pos);
+  ra->next_use[v] = n;
+  return n;
+}
+
+static inline int32_t next_real_use(ra_state *ra, uint32_t v) {
+  int32_t n = ra->next_use[v];
+  return n >= (int32_t)ra->pos ? n : advance_real_use(ra, v);
+}
+
 /* Victim rank: the next real use furthest away first; values with only
  * exit/jump uses left count as infinitely far; ties go to values that
  * already own a slot (no store needed). */
 static int64_t victim_cost(void *ud, uint32_t v) {
   ra_state *ra = ud;
-  return (int64_t)ra_next_real_use(ra->lv, &ra->cursor[v], (ir_ref)v, ra->pos) * 2 +
-         (ra_core_slot(&ra->core, v) != 0);
+  return (int64_t)next_real_use(ra, v) * 2 + (ra_core_slot(&ra->core, v) != 0);
 }
 
 /* A value the final jump passes to a label argument that lives in a slot
@@ -40,16 +52,26 @@ armjit_status ra_init(ra_state *ra, armjit_ctx *ctx, const armjit_trace *t,
   uint32_t nv = t->nvals ? t->nvals : 1;
   ra->types = ajx_alloc(ctx, nv * sizeof *ra->types);
   ra->cursor = ajx_alloc(ctx, nv * sizeof *ra->cursor);
-  if (!ra->types || !ra->cursor) {
+  ra->next_use = ajx_alloc(ctx, nv * sizeof *ra->next_use);
+  if (!ra->types || !ra->cursor || !ra->next_use) {
     ajx_free(ctx, ra->types);
     ajx_free(ctx, ra->cursor);
+    ajx_free(ctx, ra->next_use);
     ra->types = NULL;
     ra->cursor = NULL;
+    ra->next_use = NULL;
     return ajx_err(err, ARMJIT_E_NOMEM, "out of memory in the register allocator");
   }
-  for (uint32_t v = 0; v < t->nvals; v++) {
-    ra->types[v] = (uint8_t)ra_storage_of(ir_ref_type(t, (ir_ref)v));
-    ra->cursor[v] = lv->real_start[v];
+  /* (locals: the byte stores would make every pointer a reload) */
+  uint8_t *types = ra->types;
+  uint32_t *cursor = ra->cursor;
+  int32_t *next = ra->next_use;
+  const uint32_t *start = lv->real_start, *real = lv->real;
+  for (uint32_t v = 0, n = t->nvals; v < n; v++) {
+    types[v] = (uint8_t)ra_storage_of(ir_ref_type(t, (ir_ref)v));
+    uint32_t c = start[v];
+    cursor[v] = c;
+    next[v] = c < start[v + 1] ? (int32_t)real[c] : INT32_MAX;
   }
   ra_client cl = {move, victim_cost, spill_slot, ud, ra};
   armjit_status st = ra_core_init(&ra->core, ctx, t->nvals, ra->types, fixed_bytes, &cl, err);
@@ -62,8 +84,10 @@ void ra_fini(ra_state *ra) {
   ra_core_fini(&ra->core);
   ajx_free(ra->ctx, ra->types);
   ajx_free(ra->ctx, ra->cursor);
+  ajx_free(ra->ctx, ra->next_use);
   ra->types = NULL;
   ra->cursor = NULL;
+  ra->next_use = NULL;
 }
 
 int32_t ra_frame_bytes(const ra_state *ra) { return ra_core_frame_bytes(&ra->core); }
@@ -82,8 +106,9 @@ static uint32_t first_call_after(const ra_state *ra, uint32_t from, uint32_t pos
   return lo;
 }
 
-static bool lives_across_call(const ra_state *ra, ir_ref v) {
-  uint32_t k = ra->next_call;  /* kept by ra_begin_op; before the first op, a search */
+static inline bool lives_across_call(const ra_state *ra, ir_ref v) {
+  if (ra->began) return ra->next_call_pos < ra->lv->last_use[v];
+  uint32_t k = ra->next_call;  /* before the first op: a search */
   if (k < ra->ncalls && ra->calls[k] <= ra->pos) k = first_call_after(ra, k, ra->pos);
   return k < ra->ncalls && (int32_t)ra->calls[k] < ra->lv->last_use[v];
 }
@@ -110,6 +135,8 @@ void ra_begin_op(ra_state *ra, uint32_t pos) {
   if (k < ra->ncalls && ra->calls[k] <= pos) k++;
   if (k < ra->ncalls && ra->calls[k] <= pos) k = first_call_after(ra, k, pos);
   ra->next_call = k;
+  ra->next_call_pos = k < ra->ncalls ? (int32_t)ra->calls[k] : INT32_MAX;
+  ra->began = true;
   ra->pos = pos;
   ra->extra[0] = ra->extra[1] = IR_NONE;
   ra->released = false;
@@ -125,13 +152,23 @@ static void free_if_dead(ra_state *ra, ir_ref v) {
   if (v >= 0 && ra->lv->last_use[v] <= (int32_t)ra->pos) ra_core_free(&ra->core, (uint32_t)v);
 }
 
+/* The arguments, then the fail args, of the current op that die here, in
+ * that order: the op's die list (live.h), or, when ra_live_extend moved a
+ * last use to this op, a scan of them all. */
 void ra_release_dying(ra_state *ra) {
   if (!ra->released) {
-    const ir_op *op = &ra->t->ops[ra->pos];
-    const ir_ref *a = ir_args(ra->t, op);
-    for (uint32_t k = 0; k < op->nargs; k++) free_if_dead(ra, a[k]);
-    const ir_ref *f = ir_fails(ra->t, op);
-    for (uint32_t k = 0; k < op->nfail; k++) free_if_dead(ra, f[k]);
+    const ra_live *lv = ra->lv;
+    uint32_t pos = ra->pos;
+    if (!lv->rescan[pos]) {
+      for (uint32_t k = lv->die_start[pos + 1]; k > lv->die_start[pos];)
+        free_if_dead(ra, (ir_ref)lv->die[--k]);
+    } else {
+      const ir_op *op = &ra->t->ops[pos];
+      const ir_ref *a = ir_args(ra->t, op);
+      for (uint32_t k = 0; k < op->nargs; k++) free_if_dead(ra, a[k]);
+      const ir_ref *f = ir_fails(ra->t, op);
+      for (uint32_t k = 0; k < op->nfail; k++) free_if_dead(ra, f[k]);
+    }
     ra->released = true;
   }
   for (int k = 0; k < 2; k++)
@@ -159,7 +196,9 @@ void ra_def_fixed(ra_state *ra, ir_ref v, bool vfp, int r) {
 }
 
 void ra_end_op(ra_state *ra) {
-  ra_release_dying(ra);
+  /* (nothing left to release once the arguments were and no extra use
+   * was named: extra[1] is only filled after extra[0]) */
+  if (!ra->released || ra->extra[0] != IR_NONE) ra_release_dying(ra);
   const ir_op *op = &ra->t->ops[ra->pos];
   if (op->res >= 0) free_if_dead(ra, op->res);
 #ifndef NDEBUG
@@ -212,12 +251,15 @@ int ra_temp_in(ra_state *ra, bool vfp, uint32_t allow) {
 
 /* ---- calls -------------------------------------------------------------------------- */
 void ra_call_prepare(ra_state *ra) {
-  static const uint32_t caller_d = ARM_VFP_CALLER;
   for (int b = 0; b < 2; b++) {
-    uint32_t caller = b ? ra_vfp_units_of_d(caller_d) : ARM_CORE_CALLER;
-    for (int u = 0; u < (b ? ARM_NSINGLE : ARM_NCORE); u++) {
+    uint32_t caller = b ? ra_vfp_units_of_d(ARM_VFP_CALLER) : ARM_CORE_CALLER;
+    /* the occupied caller-saved units in ascending order, as the moves
+     * so far left them */
+    for (int u = 0;; u++) {
+      uint32_t left = ra->core.occ[b] & caller & (~0u << u);
+      if (!left) break;
+      u = ra_lowest_bit(left);
       int32_t v = ra_core_value_at(&ra->core, b, u);
-      if (!(caller >> u & 1u) || v < 0) continue;
       if (ra->lv->last_use[v] <= (int32_t)ra->pos) continue;  /* consumed by the call */
       int type = ra->types[v];
       ra_req q = req(ra, -1, true, false);
@@ -260,7 +302,7 @@ void ra_label(ra_state *ra, const ir_ref *args, uint32_t n, ra_loc *locs) {
     uint32_t v = (uint32_t)args[k];
     ra_core *rc = &ra->core;
     if (ra_core_reg(rc, v) < 0 && ra_core_slot(rc, v) &&
-        ra_next_real_use(ra->lv, &ra->cursor[v], (ir_ref)v, ra->pos) != INT32_MAX &&
+        next_real_use(ra, v) != INT32_MAX &&
         (!ra->random || ajx_rand(ra->ctx) % 2)) {
       ra_req q = req(ra, -1, lives_across_call(ra, (ir_ref)v), false);
       int r = ra_core_pick_free(rc, ra->types[v], &q);

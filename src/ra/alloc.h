@@ -39,12 +39,15 @@ typedef struct {
 
   uint8_t *types;          /* per value: its type (the core's type table) */
   uint32_t *cursor;        /* per value: memo for ra_next_real_use */
+  int32_t *next_use;       /* per value: the real use at the cursor, INT32_MAX */
   ir_ref extra[2];         /* ra_extra_use of the current op, or IR_NONE */
   bool released;           /* ra_release_dying freed this op's dying arguments */
 
   const uint32_t *calls;   /* ascending op indices of helper calls */
   uint32_t ncalls;
   uint32_t next_call;      /* ra_begin_op: index of the first call after pos */
+  int32_t next_call_pos;   /* ...and its op index (INT32_MAX: none) */
+  bool began;              /* ra_begin_op was called: those two are kept */
 
   const ra_loc *jump_locs; /* locations of the final jump's label, or NULL */
   const ir_ref *jump_vals; /* that label's arguments (NULL: another trace's

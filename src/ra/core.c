@@ -7,29 +7,39 @@
 #include <string.h>
 
 /* ---- types and register numbering ---------------------------------------- */
+/* What a storage type takes: its bank, the units one register covers,
+ * where register r starts (unit r << shift) and its registers as masks of
+ * the type's numbering: r0..r10 (pairs: low r0..r9), d0..d14, s0..s29. */
+typedef struct {
+  uint8_t vfp, width, shift, nregs;
+  uint32_t all;   /* every register of the numbering */
+  uint32_t dflt;  /* those a request saying 0 allows: pairs start even */
+} shape;
+
+static const shape shapes[4] = {
+    {0, 1, 0, ARM_NCORE, ARM_RANGE(0, ARM_NCORE - 1), ARM_RANGE(0, ARM_NCORE - 1)},
+    {1, 2, 1, ARM_NVFP, ARM_RANGE(0, ARM_NVFP - 1), ARM_RANGE(0, ARM_NVFP - 1)},
+    {0, 2, 0, ARM_NCORE - 1, ARM_RANGE(0, ARM_NCORE - 2),
+     ARM_RANGE(0, ARM_NCORE - 2) & 0x55555555u},
+    {1, 1, 0, ARM_NSINGLE, ARM_RANGE(0, ARM_NSINGLE - 1), ARM_RANGE(0, ARM_NSINGLE - 1)},
+};
+
+/* INT and REF words, FLOAT d registers, I64 pairs, F32 s registers. */
+static const shape *shape_of(int type) {
+  return &shapes[type == ARMJIT_FLOAT ? 1 : type == ARM_TY_I64 ? 2 : type == ARM_TY_F32 ? 3 : 0];
+}
 static bool is_vfp(int type) { return ra_type_is_float(type); }
 static int width(int type) { return type == ARMJIT_FLOAT || type == ARM_TY_I64 ? 2 : 1; }
-static int nunits(bool vfp) { return vfp ? ARM_NSINGLE : ARM_NCORE; }
-/* Registers of the type's numbering: r0..r10 (pairs: low r0..r9), d0..d14,
- * s0..s29. */
-static int nregs(int type) {
-  if (type == ARMJIT_FLOAT) return ARM_NVFP;
-  if (type == ARM_TY_F32) return ARM_NSINGLE;
-  return type == ARM_TY_I64 ? ARM_NCORE - 1 : ARM_NCORE;
-}
+static int nregs(int type) { return shape_of(type)->nregs; }
 static int unit_of(int type, int r) { return type == ARMJIT_FLOAT ? 2 * r : r; }
 static uint32_t range_mask(int type, int r) {
   return ((1u << width(type)) - 1u) << unit_of(type, r);
 }
-/* The allocatable registers of the type when a request says 0: every
- * register, pairs starting at an even register. */
-static uint32_t default_allow(int type) {
-  if (type == ARM_TY_I64) return ARM_RANGE(0, ARM_NCORE - 2) & 0x55555555u;
-  return ARM_RANGE(0, nregs(type) - 1);
+static uint32_t shape_mask(const shape *s, int r) {
+  return ((1u << s->width) - 1u) << (r << s->shift);
 }
-static uint32_t allow_of(int type, const ra_req *rq) {
-  uint32_t all = type == ARM_TY_I64 ? ARM_RANGE(0, ARM_NCORE - 2) : ARM_RANGE(0, nregs(type) - 1);
-  return rq->allow ? rq->allow & all : default_allow(type);
+static uint32_t allow_of(const shape *s, const ra_req *rq) {
+  return rq->allow ? rq->allow & s->all : s->dflt;
 }
 static ra_loc reg_loc(int type, int r) { return ra_core_reg_loc(type, r); }
 static int vtype(const ra_core *rc, uint32_t v) { return rc->type[v]; }
@@ -38,13 +48,6 @@ void ra_core_fail(ra_core *rc, armjit_status st, const char *why) {
   if (rc->status != ARMJIT_OK) return;
   rc->status = st;
   snprintf(rc->why, sizeof rc->why, "%s", why);
-}
-
-uint32_t ra_vfp_units_of_d(uint32_t dmask) {
-  uint32_t u = 0;
-  for (int d = 0; d < 16; d++)
-    if (dmask >> d & 1u) u |= 3u << (2 * d);
-  return u;
 }
 
 /* ---- life cycle ---------------------------------------------------------------- */
@@ -135,11 +138,13 @@ static uint32_t cache_units(const ra_unit *x, int u) {
   return x->ctype ? ((1u << width(x->ctype - 1)) - 1u) << u : 0;
 }
 
-/* Drop every cached constant whose register overlaps the units in m. */
-static void drop_cache(ra_core *rc, bool vfp, uint32_t m) {
-  if (!(rc->cached[vfp] & m)) return;
+/* Drop every cached constant whose register overlaps the units in m.
+ * (A constant's record sits at its register's first unit, which is in
+ * `cached`: only those units are looked at.) */
+static void drop_cache_slow(ra_core *rc, bool vfp, uint32_t m) {
   uint32_t left = 0;
-  for (int u = 0; u < nunits(vfp); u++) {
+  for (uint32_t c = rc->cached[vfp]; c; c &= c - 1) {
+    int u = ra_lowest_bit(c);
     uint32_t cu = cache_units(&rc->unit[vfp][u], u);
     if (cu & m) rc->unit[vfp][u].ctype = 0;
     else left |= cu;
@@ -147,27 +152,33 @@ static void drop_cache(ra_core *rc, bool vfp, uint32_t m) {
   rc->cached[vfp] = left;
 }
 
+static inline void drop_cache(ra_core *rc, bool vfp, uint32_t m) {
+  if (rc->cached[vfp] & m) drop_cache_slow(rc, vfp, m);
+}
+
 /* Constants are interchangeable when they fill the same storage with the
  * same bits: INT and REF words alike. */
 static int cache_class(int type) { return type == ARMJIT_REF ? ARMJIT_INT : type; }
 
 static void place(ra_core *rc, uint32_t v, int r) {
-  int type = vtype(rc, v);
-  bool vfp = is_vfp(type);
-  uint32_t m = range_mask(type, r);
-  for (int u = unit_of(type, r); u < unit_of(type, r) + width(type); u++)
-    rc->unit[vfp][u].val = (int32_t)v;
+  const shape *s = shape_of(vtype(rc, v));
+  bool vfp = s->vfp;
+  int lo = r << s->shift;
+  uint32_t m = shape_mask(s, r);
+  rc->unit[vfp][lo].val = (int32_t)v;
+  if (s->width == 2) rc->unit[vfp][lo + 1].val = (int32_t)v;
   rc->occ[vfp] |= m;
   drop_cache(rc, vfp, m);
   rc->reg[v] = (int8_t)r;
 }
 
 static void unplace(ra_core *rc, uint32_t v) {
-  int type = vtype(rc, v);
-  bool vfp = is_vfp(type);
-  int lo = unit_of(type, rc->reg[v]);
-  for (int u = lo; u < lo + width(type); u++) rc->unit[vfp][u].val = -1;
-  rc->occ[vfp] &= ~range_mask(type, rc->reg[v]);
+  const shape *s = shape_of(vtype(rc, v));
+  bool vfp = s->vfp;
+  int r = rc->reg[v], lo = r << s->shift;
+  rc->unit[vfp][lo].val = -1;
+  if (s->width == 2) rc->unit[vfp][lo + 1].val = -1;
+  rc->occ[vfp] &= ~shape_mask(s, r);
   rc->reg[v] = -1;
 }
 
@@ -190,13 +201,13 @@ void ra_core_spill(ra_core *rc, uint32_t v) {
 }
 
 /* ---- choosing registers ------------------------------------------------------------------ */
-/* Registers of `type` (its numbering) all of whose units are in the unit
- * mask f (all: `all` true) or any of whose units are (`all` false). */
-static uint32_t regs_of_units(int type, uint32_t f, bool all) {
-  if (width(type) == 1) return f;
+/* Registers of the shape (its numbering) all of whose units are in the
+ * unit mask f (all: `all` true) or any of whose units are (`all` false). */
+static uint32_t regs_of_units(const shape *s, uint32_t f, bool all) {
+  if (s->width == 1) return f;
   uint32_t p = all ? f & (f >> 1) : f | (f >> 1);
-  if (type == ARM_TY_I64) return p;
-  /* FLOAT: d<k> is units 2k, 2k+1: gather the even bits */
+  if (!s->shift) return p; /* pairs rN:rN+1 */
+  /* d<k> is units 2k, 2k+1: gather the even bits */
   p &= 0x55555555u;
   p = (p | (p >> 1)) & 0x33333333u;
   p = (p | (p >> 2)) & 0x0f0f0f0fu;
@@ -205,74 +216,83 @@ static uint32_t regs_of_units(int type, uint32_t f, bool all) {
 }
 
 /* Registers preserved across calls, in the type's numbering. */
-static uint32_t callee_regs(int type) {
-  if (type == ARMJIT_FLOAT) return ~(uint32_t)ARM_VFP_CALLER;
-  if (type == ARM_TY_F32) return ~ra_vfp_units_of_d(ARM_VFP_CALLER);
-  return ~(uint32_t)ARM_CORE_CALLER;
-}
-
-static unsigned count(uint32_t m) {
-  unsigned n = 0;
-  for (; m; m &= m - 1) n++;
-  return n;
+static uint32_t callee_regs(const shape *s) {
+  if (!s->vfp) return ~(uint32_t)ARM_CORE_CALLER;
+  return s->width == 2 ? ~(uint32_t)ARM_VFP_CALLER : ~ra_vfp_units_of_d(ARM_VFP_CALLER);
 }
 
 static int lowest(uint32_t m) { return ra_lowest_bit(m); }
 
-int ra_core_pick_free(ra_core *rc, int type, const ra_req *rq) {
-  bool vfp = is_vfp(type);
-  uint32_t usable = ~rc->occ[vfp] & ~rc->temp[vfp] & (rq->dead_ok ? ~0u : ~rc->lock[vfp]);
-  uint32_t cand = regs_of_units(type, usable, true) & allow_of(type, rq);
+/* ARMJIT_RANDOM_RA: a register of cand (not 0) drawn at random. */
+static int random_of(ra_core *rc, uint32_t cand) {
+  uint32_t k = ajx_rand(rc->ctx) % (uint32_t)__builtin_popcount(cand);
+  while (k--) cand &= cand - 1;
+  return lowest(cand);
+}
+
+static int pick_free(ra_core *rc, const shape *s, const ra_req *rq) {
+  bool vfp = s->vfp;
+  uint32_t busy = rc->occ[vfp] | rc->temp[vfp] | (rq->dead_ok ? 0u : rc->lock[vfp]);
+  uint32_t cand = regs_of_units(s, ~busy, true) & allow_of(s, rq);
   if (!cand) return -1;
   if (rq->hint >= 0 && rq->hint < 32 && (cand >> rq->hint & 1u)) return rq->hint;
-  if (rc->random) {
-    uint32_t k = ajx_rand(rc->ctx) % count(cand);
-    while (k--) cand &= cand - 1;
-    return lowest(cand);
+  if (rc->random) return random_of(rc, cand);
+  /* the lowest register of the best tier: the preferred bank half first
+   * (when it has one), then, within it, one not caching a constant */
+  uint32_t p = cand;
+  if (rq->prefer != RA_PREFER_ANY) {
+    uint32_t half = cand & (rq->prefer == RA_PREFER_CALLEE ? callee_regs(s) : ~callee_regs(s));
+    if (half) p = half;
   }
-  /* the lowest register of the best tier: the preferred bank half first,
-   * then one not caching a constant */
-  uint32_t half = rq->prefer == RA_PREFER_ANY      ? ~0u
-                  : rq->prefer == RA_PREFER_CALLEE ? callee_regs(type)
-                                                   : ~callee_regs(type);
-  uint32_t cached = regs_of_units(type, rc->cached[vfp], false);
-  const uint32_t tier[4] = {cand & half & ~cached, cand & half & cached,
-                            cand & ~half & ~cached, cand & ~half & cached};
-  for (int t = 0; t < 4; t++)
-    if (tier[t]) return lowest(tier[t]);
-  return -1;
+  if (rc->cached[vfp]) {
+    uint32_t plain = p & ~regs_of_units(s, rc->cached[vfp], false);
+    if (plain) p = plain;
+  }
+  return lowest(p);
+}
+
+int ra_core_pick_free(ra_core *rc, int type, const ra_req *rq) {
+  return pick_free(rc, shape_of(type), rq);
 }
 
 /* Victim range: every occupant unlocked and not a temporary, free units
  * usable as in pick_free; ranked by the lowest victim_cost among its
  * occupants (evicting a pair or a d register over two values costs what
- * evicting the more needed one costs). */
-static int pick_victim(ra_core *rc, int type, const ra_req *rq) {
-  bool vfp = is_vfp(type);
-  uint32_t allow = allow_of(type, rq), lk = rc->lock[vfp], tp = rc->temp[vfp];
+ * evicting the more needed one costs); ties go to the lowest register.
+ * A value over both units of a register is asked for once. */
+static int pick_victim(ra_core *rc, const shape *s, const ra_req *rq) {
+  bool vfp = s->vfp;
+  uint32_t lk = rc->lock[vfp], tp = rc->temp[vfp];
   /* occupied units must be unlocked; free ones usable as in pick_free */
   uint32_t occ_all = rc->occ[vfp];
   uint32_t bad = tp | (lk & occ_all) | (rq->dead_ok ? 0u : lk & ~occ_all);
-  uint32_t cand = allow & regs_of_units(type, ~bad, true) &
-                  regs_of_units(type, occ_all, false) & ARM_RANGE(0, nregs(type) - 1);
+  uint32_t cand = allow_of(s, rq) & regs_of_units(s, ~bad, true) &
+                  regs_of_units(s, occ_all, false);
   if (!cand) return -1;
-  if (rc->random) {
-    uint32_t k = ajx_rand(rc->ctx) % count(cand);
-    while (k--) cand &= cand - 1;
-    return lowest(cand);
-  }
+  if (rc->random) return random_of(rc, cand);
+  const ra_unit *unit = rc->unit[vfp];
+  int64_t (*cost)(void *, uint32_t) = rc->cl.victim_cost;
+  void *ud = rc->cl.policy_ud;
   int best = -1;
   int64_t bs = INT64_MIN;
-  for (; cand; cand &= cand - 1) {
-    int r = lowest(cand);
-    int64_t s = INT64_MAX;
-    for (uint32_t m = range_mask(type, r); m; m &= m - 1) {
-      int32_t v = rc->unit[vfp][lowest(m)].val;
-      if (v < 0) continue;
-      int64_t c = rc->cl.victim_cost(rc->cl.policy_ud, (uint32_t)v);
-      if (c < s) s = c;
+  if (s->width == 1) { /* one occupant each */
+    for (; cand; cand &= cand - 1) {
+      int r = lowest(cand);
+      int64_t c = cost(ud, (uint32_t)unit[r].val);
+      if (best < 0 || c > bs) { bs = c; best = r; }
     }
-    if (best < 0 || s > bs) { bs = s; best = r; }
+    return best;
+  }
+  for (; cand; cand &= cand - 1) {
+    int r = lowest(cand), lo = r << s->shift;
+    int32_t v = unit[lo].val, w = unit[lo + 1].val;
+    int64_t c = INT64_MAX;
+    if (v >= 0) c = cost(ud, (uint32_t)v);
+    if (w >= 0 && w != v) {
+      int64_t cw = cost(ud, (uint32_t)w);
+      if (cw < c) c = cw;
+    }
+    if (best < 0 || c > bs) { bs = c; best = r; }
   }
   return best;
 }
@@ -280,48 +300,50 @@ static int pick_victim(ra_core *rc, int type, const ra_req *rq) {
 /* A register for a new occupant: free if possible, else evict; locked,
  * its cached constants dropped.  -1 when nothing qualifies (a failure
  * unless `may_fail`). */
-static int obtain_or(ra_core *rc, int type, const ra_req *rq, bool may_fail) {
-  bool vfp = is_vfp(type);
-  int r = ra_core_pick_free(rc, type, rq);
+static int obtain_or(ra_core *rc, const shape *s, const ra_req *rq, bool may_fail) {
+  bool vfp = s->vfp;
+  int r = pick_free(rc, s, rq);
   if (r < 0) {
-    r = pick_victim(rc, type, rq);
+    r = pick_victim(rc, s, rq);
     if (r < 0) {
       if (may_fail) return -1;
       ra_core_fail(rc, ARMJIT_E_LIMIT, "no register left to allocate (internal)");
       return 0;
     }
     /* (a value over both units of a d register goes at the first) */
-    for (uint32_t m = range_mask(type, r); m; m &= m - 1) {
-      int32_t v = rc->unit[vfp][lowest(m)].val;
+    int lo = r << s->shift;
+    for (int u = lo; u < lo + s->width; u++) {
+      int32_t v = rc->unit[vfp][u].val;
       if (v >= 0) ra_core_spill(rc, (uint32_t)v);
     }
   }
-  uint32_t m = range_mask(type, r);
+  uint32_t m = shape_mask(s, r);
   drop_cache(rc, vfp, m);
   rc->lock[vfp] |= m;
   return r;
 }
 
 static int obtain(ra_core *rc, int type, const ra_req *rq) {
-  return obtain_or(rc, type, rq, false);
+  return obtain_or(rc, shape_of(type), rq, false);
 }
 
 /* ---- per-value operations ------------------------------------------------------------------ */
-int ra_core_use(ra_core *rc, uint32_t v, const ra_req *rq) {
+/* ra_core_use when v is not in a register rq allows; `was_locked`: its
+ * register (now locked) was locked before.  Kept out of line: the common
+ * case, v already where it may be, is then a few instructions. */
+__attribute__((noinline)) static int use_elsewhere(ra_core *rc, uint32_t v, const ra_req *rq, bool was_locked) {
   int type = vtype(rc, v);
-  bool vfp = is_vfp(type);
+  const shape *s = shape_of(type);
+  bool vfp = s->vfp;
   int cur = rc->reg[v];
   if (cur >= 0) {
-    uint32_t old = range_mask(type, cur);
-    bool was_locked = (rc->lock[vfp] & old) == old;
-    rc->lock[vfp] |= old;
-    if (allow_of(type, rq) >> cur & 1u) return cur;
+    uint32_t old = shape_mask(s, cur);
     /* not where the op needs it: move it to an allowed register that does
      * not overlap its own (a pair r1:r2 wanted in r2:r3 goes through its
      * slot instead) */
     ra_req q = *rq;
     q.dead_ok = false;
-    int r = obtain_or(rc, type, &q, true);
+    int r = obtain_or(rc, s, &q, true);
     if (!was_locked) rc->lock[vfp] &= ~old;
     if (r >= 0) {
       rc->cl.move(rc->cl.move_ud, reg_loc(type, r), reg_loc(type, cur));
@@ -337,10 +359,23 @@ int ra_core_use(ra_core *rc, uint32_t v, const ra_req *rq) {
   }
   ra_req q = *rq;
   q.dead_ok = false;
-  int r = obtain(rc, type, &q);
+  int r = obtain_or(rc, s, &q, false);
   place(rc, v, r);
   rc->cl.move(rc->cl.move_ud, reg_loc(type, r), ra_stack(rc->slot[v], type));
   return r;
+}
+
+int ra_core_use(ra_core *rc, uint32_t v, const ra_req *rq) {
+  int cur = rc->reg[v];
+  bool was_locked = false;
+  if (cur >= 0) {
+    const shape *s = shape_of(vtype(rc, v));
+    uint32_t old = shape_mask(s, cur);
+    was_locked = (rc->lock[s->vfp] & old) == old;
+    rc->lock[s->vfp] |= old;
+    if (allow_of(s, rq) >> cur & 1u) return cur;
+  }
+  return use_elsewhere(rc, v, rq, was_locked);
 }
 
 int ra_core_def(ra_core *rc, uint32_t v, const ra_req *rq) {
@@ -353,8 +388,8 @@ void ra_core_def_fixed(ra_core *rc, uint32_t v, int r) {
   int type = vtype(rc, v);
   bool vfp = is_vfp(type);
   uint32_t m = range_mask(type, r);
-  for (int u = 0; u < nunits(vfp); u++) {
-    int32_t w = (m >> u & 1u) ? rc->unit[vfp][u].val : -1;
+  for (uint32_t left = m & rc->occ[vfp]; left; left &= left - 1) {
+    int32_t w = rc->unit[vfp][lowest(left)].val;
     if (w >= 0) ra_core_spill(rc, (uint32_t)w);
   }
   place(rc, v, r);
@@ -389,17 +424,20 @@ void ra_core_free(ra_core *rc, uint32_t v) {
   ra_core_drop_slot(rc, v);
 }
 
-void ra_core_end_op(ra_core *rc) {
-  rc->lock[0] = rc->lock[1] = 0;
-  rc->temp[0] = rc->temp[1] = 0;
-}
 
 /* ---- constants -------------------------------------------------------------------------------- */
+/* The lowest register whose record matches: only units in `cached` can
+ * hold a record. */
 int ra_core_const_reg(ra_core *rc, int type, uint64_t bits) {
-  bool vfp = is_vfp(type);
-  for (int r = 0; r < nregs(type); r++) {
-    uint32_t m = range_mask(type, r);
-    const ra_unit *x = &rc->unit[vfp][unit_of(type, r)];
+  const shape *s = shape_of(type);
+  bool vfp = s->vfp;
+  /* the units a register of the type can start at */
+  uint32_t starts = rc->cached[vfp] & (s->shift ? 0x55555555u : ~0u);
+  for (; starts; starts &= starts - 1) {
+    int u = lowest(starts), r = u >> s->shift;
+    if (r >= s->nregs) break;
+    uint32_t m = shape_mask(s, r);
+    const ra_unit *x = &rc->unit[vfp][u];
     if (!x->ctype || cache_class(x->ctype - 1) != cache_class(type)) continue;
     if (x->cbits != bits || !units_free(rc, vfp, m) || (rc->temp[vfp] & m)) continue;
     rc->lock[vfp] |= m;
@@ -447,11 +485,7 @@ void ra_core_forget(ra_core *rc, uint32_t core_units, uint32_t vfp_units) {
 }
 
 void ra_core_clobber(ra_core *rc, uint32_t core_units, uint32_t vfp_units) {
-  for (int b = 0; b < 2; b++) {
-    uint32_t m = b ? vfp_units : core_units;
-    for (int u = 0; u < nunits(b); u++)
-      if ((m >> u & 1u) && rc->unit[b][u].val >= 0)
-        ra_core_fail(rc, ARMJIT_E_INVALID, "live value in a clobbered register (internal)");
-  }
+  if ((rc->occ[0] & core_units) || (rc->occ[1] & vfp_units))
+    ra_core_fail(rc, ARMJIT_E_INVALID, "live value in a clobbered register (internal)");
   ra_core_forget(rc, core_units, vfp_units);
 }

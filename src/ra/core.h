@@ -14,8 +14,10 @@
  *   - a client: `move` emits `dst <- src` (spill store, reload,
  *     register-to-register), `victim_cost` ranks occupied registers for
  *     eviction (the highest goes first; e.g. the distance to the value's
- *     next use), and the optional `spill_slot` names a slot a value should
- *     spill to (it is then pinned: kept reserved after the value dies);
+ *     next use; a function of the value and the client's state, asked once
+ *     per value of a candidate register), and the optional `spill_slot`
+ *     names a slot a value should spill to (it is then pinned: kept
+ *     reserved after the value dies);
  *   - per request an ra_req: the allowed registers (LuaJIT's `allow`
  *     idea: fixed ABI registers, even/odd pairs for LDRD, a subset the
  *     instruction can encode), a hint, which half of the bank to prefer
@@ -144,12 +146,7 @@ static inline int32_t ra_core_value_at(const ra_core *rc, bool vfp, int u) {
   return u >= 0 && u < (vfp ? ARM_NSINGLE : ARM_NCORE) ? rc->unit[vfp][u].val : -1;
 }
 /* Index of the lowest set bit of m (m != 0). */
-static inline int ra_lowest_bit(uint32_t m) {
-  static const uint8_t debruijn[32] = {0,  1,  28, 2,  29, 14, 24, 3,  30, 22, 20,
-                                       15, 25, 17, 4,  8,  31, 27, 13, 23, 21, 19,
-                                       16, 7,  26, 12, 18, 6,  11, 5,  10, 9};
-  return debruijn[((m & (0u - m)) * 0x077CB531u) >> 27];
-}
+static inline int ra_lowest_bit(uint32_t m) { return __builtin_ctz(m); }
 /* Register r of `type` holds no value and is no temporary (a lock does
  * not matter). */
 bool ra_core_is_free(const ra_core *rc, int type, int r);
@@ -180,7 +177,10 @@ int ra_core_temp(ra_core *rc, int type, const ra_req *rq);
 /* v is dead: its register is free, its slot given back (unless pinned). */
 void ra_core_free(ra_core *rc, uint32_t v);
 /* End of an op: every lock and temporary is released. */
-void ra_core_end_op(ra_core *rc);
+static inline void ra_core_end_op(ra_core *rc) {
+  rc->lock[0] = rc->lock[1] = 0;
+  rc->temp[0] = rc->temp[1] = 0;
+}
 
 /* ---- slots ---- */
 /* A fresh slot for v (which has none); returns its offset. */
@@ -209,8 +209,16 @@ void ra_core_forget(ra_core *rc, uint32_t core_units, uint32_t vfp_units);
  * failure otherwise) and their cached constants are dropped. */
 void ra_core_clobber(ra_core *rc, uint32_t core_units, uint32_t vfp_units);
 
-/* The VFP unit mask (s registers) of a mask of d registers, e.g. of
- * ARM_VFP_CALLER; core register masks are unit masks already. */
-uint32_t ra_vfp_units_of_d(uint32_t dmask);
+/* The VFP unit mask (s registers) of a mask of d registers d0..d15, e.g.
+ * of ARM_VFP_CALLER; core register masks are unit masks already.  (Bit k
+ * of dmask spreads to bits 2k and 2k+1; a constant argument folds.) */
+static inline uint32_t ra_vfp_units_of_d(uint32_t dmask) {
+  uint32_t x = dmask & 0xffffu;
+  x = (x | (x << 8)) & 0x00ff00ffu;
+  x = (x | (x << 4)) & 0x0f0f0f0fu;
+  x = (x | (x << 2)) & 0x33333333u;
+  x = (x | (x << 1)) & 0x55555555u;
+  return x | (x << 1);
+}
 
 #endif

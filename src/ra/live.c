@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Longevity pre-pass (see live.h).  One backward sweep finds dead pure ops
- * (dropping a dead op also drops its uses, so chains of dead code go in one
- * sweep) and counts uses; one forward sweep fills the real-use lists. */
+/* Longevity pre-pass (see live.h).  One backward sweep over the ops finds
+ * dead pure ops (dropping a dead op also drops its uses, so chains of dead
+ * code go in one sweep), counts uses, finds last uses (the first use the
+ * sweep meets), fills the die lists and records every real use; a
+ * counting sort then puts the real uses in per-value ascending lists. */
 #include "ra/live.h"
 
 #include <string.h>
@@ -11,72 +13,111 @@ static bool op_is_weak_user(unsigned opc) {
          opc == ARMJIT_OP_KEEPALIVE;
 }
 
+static armjit_status nomem(armjit_ctx *ctx, ra_live *lv, armjit_error *err) {
+  ra_live_free(ctx, lv);
+  return ajx_err(err, ARMJIT_E_NOMEM, "out of memory in the liveness pass");
+}
+
+/* A real use met by the sweep: value v read at op pos. */
+typedef struct {
+  uint32_t v, pos;
+} real_use;
+
 armjit_status ra_live_build(armjit_ctx *ctx, const armjit_trace *t, ra_live *lv,
                             armjit_error *err) {
   memset(lv, 0, sizeof *lv);
-  uint32_t nv = t->nvals;
+  uint32_t nv = t->nvals, nops = t->nops;
   lv->nvals = nv;
+  lv->nops = nops;
   lv->jump_op = -1;
-  lv->last_use = ajx_alloc(ctx, (size_t)nv * sizeof *lv->last_use);
-  lv->nuses = ajx_calloc(ctx, nv, sizeof *lv->nuses);
+  lv->last_use = ajx_alloc(ctx, (size_t)(nv ? nv : 1) * sizeof *lv->last_use);
+  lv->nuses = ajx_calloc(ctx, nv ? nv : 1, sizeof *lv->nuses);
   lv->real_start = ajx_calloc(ctx, (size_t)nv + 1, sizeof *lv->real_start);
-  lv->jump_pos = ajx_alloc(ctx, (size_t)nv * sizeof *lv->jump_pos);
-  lv->dead = ajx_calloc(ctx, t->nops ? t->nops : 1, sizeof *lv->dead);
-  if (!lv->last_use || !lv->nuses || !lv->real_start || !lv->jump_pos || !lv->dead) {
-    ra_live_free(ctx, lv);
-    return ajx_err(err, ARMJIT_E_NOMEM, "out of memory in the liveness pass");
+  lv->jump_pos = ajx_alloc(ctx, (size_t)(nv ? nv : 1) * sizeof *lv->jump_pos);
+  lv->dead = ajx_calloc(ctx, nops ? nops : 1, sizeof *lv->dead);
+  lv->die_start = ajx_alloc(ctx, ((size_t)nops + 1) * sizeof *lv->die_start);
+  lv->die = ajx_alloc(ctx, (size_t)(nv ? nv : 1) * sizeof *lv->die);
+  lv->rescan = ajx_calloc(ctx, nops ? nops : 1, sizeof *lv->rescan);
+  /* every argument slot can be a real use: t->nrefs covers them unless
+   * ops share slots, which the sweep grows for */
+  uint32_t cap = t->nrefs ? t->nrefs : 1, nreal = 0;
+  real_use *uses = ajx_alloc(ctx, (size_t)cap * sizeof *uses);
+  if (!lv->last_use || !lv->nuses || !lv->real_start || !lv->jump_pos || !lv->dead ||
+      !lv->die_start || !lv->die || !lv->rescan || !uses) {
+    ajx_free(ctx, uses);
+    return nomem(ctx, lv, err);
   }
-  for (uint32_t v = 0; v < nv; v++) { lv->last_use[v] = -1; lv->jump_pos[v] = -1; }
+  memset(lv->last_use, -1, (size_t)nv * sizeof *lv->last_use);
+  memset(lv->jump_pos, -1, (size_t)nv * sizeof *lv->jump_pos);
 
-  /* Backward: dead ops, use counts, last uses, real-use counts. */
-  uint32_t nreal = 0;
-  for (uint32_t i = t->nops; i-- > 0;) {
+  /* Backward: dead ops, use counts, last uses and the die lists (filled
+   * from the top down, each value as it is met: op i's list ends where op
+   * i+1's starts and reads in the op's order from its end), real uses
+   * (counted in real_start[v] for now). */
+  int32_t *last = lv->last_use;
+  uint32_t *nuses = lv->nuses, *count = lv->real_start, *die = lv->die, *dstart = lv->die_start;
+  uint32_t w = nv;
+  dstart[nops] = nv;
+  for (uint32_t i = nops; i-- > 0;) {
     const ir_op *op = &t->ops[i];
     const ir_opinfo *info = ir_info(op->opc);
-    if ((info->flags & ARMJIT_OPF_PURE) && op->res >= 0 && lv->nuses[op->res] == 0) {
+    if ((info->flags & ARMJIT_OPF_PURE) && op->res >= 0 && nuses[op->res] == 0) {
       lv->dead[i] = true;
+      dstart[i] = w;
       continue;
     }
     const ir_ref *a = ir_args(t, op);
     bool weak = op_is_weak_user(op->opc);
-    for (uint32_t k = 0; k < op->nargs; k++) {
+    if (!weak && nreal + op->nargs > cap) {
+      uint32_t want = nreal + op->nargs;
+      if (!ajx_grow(ctx, (void **)&uses, &cap, want, sizeof *uses)) {
+        ajx_free(ctx, uses);
+        return nomem(ctx, lv, err);
+      }
+    }
+    for (uint32_t k = 0, n = op->nargs; k < n; k++) {
       ir_ref r = a[k];
       if (r < 0) continue;
-      lv->nuses[r]++;
-      if (lv->last_use[r] < 0) lv->last_use[r] = (int32_t)i;
-      if (!weak) { lv->real_start[r + 1]++; nreal++; }
+      nuses[r]++;
+      if (last[r] < 0) {
+        last[r] = (int32_t)i;
+        die[--w] = (uint32_t)r;
+      }
+      if (!weak) {
+        count[r]++;
+        uses[nreal++] = (real_use){(uint32_t)r, i};
+      }
     }
     const ir_ref *f = ir_fails(t, op);
-    for (uint32_t k = 0; k < op->nfail; k++) {
+    for (uint32_t k = 0, n = op->nfail; k < n; k++) {
       ir_ref r = f[k];
       if (r < 0) continue;
-      lv->nuses[r]++;
-      if (lv->last_use[r] < 0) lv->last_use[r] = (int32_t)i;
+      nuses[r]++;
+      if (last[r] < 0) {
+        last[r] = (int32_t)i;
+        die[--w] = (uint32_t)r;
+      }
     }
+    dstart[i] = w;
     if (op->opc == ARMJIT_OP_JUMP) {
       lv->jump_op = (int32_t)i;
       for (uint32_t k = op->nargs; k-- > 0;)
         if (a[k] >= 0) lv->jump_pos[a[k]] = (int32_t)k;
     }
   }
-  for (uint32_t v = 0; v < nv; v++) lv->real_start[v + 1] += lv->real_start[v];
+  /* Counting sort: real_start[v] becomes the end of v's list, then each
+   * use (met in descending position) goes at the list's current end, which
+   * leaves real_start[v] at its start and every list ascending. */
   lv->real = ajx_alloc(ctx, (size_t)(nreal ? nreal : 1) * sizeof *lv->real);
-  uint32_t *fill = ajx_alloc(ctx, (size_t)(nv ? nv : 1) * sizeof *fill);
-  if (!lv->real || !fill) {
-    ajx_free(ctx, fill);
-    ra_live_free(ctx, lv);
-    return ajx_err(err, ARMJIT_E_NOMEM, "out of memory in the liveness pass");
+  if (!lv->real) {
+    ajx_free(ctx, uses);
+    return nomem(ctx, lv, err);
   }
-  memcpy(fill, lv->real_start, (size_t)nv * sizeof *fill);
-  /* Forward: real-use positions in ascending order. */
-  for (uint32_t i = 0; i < t->nops; i++) {
-    const ir_op *op = &t->ops[i];
-    if (lv->dead[i] || op_is_weak_user(op->opc)) continue;
-    const ir_ref *a = ir_args(t, op);
-    for (uint32_t k = 0; k < op->nargs; k++)
-      if (a[k] >= 0) lv->real[fill[a[k]]++] = i;
-  }
-  ajx_free(ctx, fill);
+  for (uint32_t v = 1; v < nv; v++) count[v] += count[v - 1];
+  count[nv] = nreal;
+  uint32_t *real = lv->real;
+  for (uint32_t k = 0; k < nreal; k++) real[--count[uses[k].v]] = uses[k].pos;
+  ajx_free(ctx, uses);
   return ARMJIT_OK;
 }
 
@@ -87,11 +128,15 @@ void ra_live_free(armjit_ctx *ctx, ra_live *lv) {
   ajx_free(ctx, lv->real);
   ajx_free(ctx, lv->jump_pos);
   ajx_free(ctx, lv->dead);
+  ajx_free(ctx, lv->die_start);
+  ajx_free(ctx, lv->die);
+  ajx_free(ctx, lv->rescan);
   memset(lv, 0, sizeof *lv);
 }
 
 void ra_live_extend(ra_live *lv, ir_ref v, uint32_t pos) {
-  if (v >= 0 && (uint32_t)v < lv->nvals && lv->last_use[v] < (int32_t)pos)
+  if (v >= 0 && (uint32_t)v < lv->nvals && lv->last_use[v] < (int32_t)pos) {
     lv->last_use[v] = (int32_t)pos;
+    if (pos < lv->nops) lv->rescan[pos] = true;
+  }
 }
-

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Longevity pre-pass: for every value, where it is used.  The forward
  * allocator asks "is v still needed after op i?" (last_use) and "when is v
- * next needed in a register?" (real uses) to pick spill victims.
+ * next needed in a register?" (real uses) to pick spill victims, and
+ * "which values die at op i?" (the die lists) to free them after it.
  *
  * A *real* use needs the value in a register: an argument of an ordinary op
  * or guard.  Fail args, label, jump and finish args are *weak* uses: the
@@ -13,7 +14,7 @@
 #include "ir/ir.h"
 
 typedef struct {
-  uint32_t nvals;
+  uint32_t nvals, nops;
   int32_t *last_use;     /* per value: last op using it (any use), -1 none */
   uint32_t *nuses;       /* per value: uses of any kind (counted per slot) */
   uint32_t *real_start;  /* per value + 1: real uses of v are */
@@ -21,6 +22,15 @@ typedef struct {
   int32_t *jump_pos;     /* per value: first position in the final jump, -1 */
   int32_t jump_op;       /* index of the final jump, -1 if the trace finishes */
   bool *dead;            /* per op: pure op whose result is never used */
+  /* per op + 1: the values op i is the last use of, as ra_live_build found
+   * them: die[die_start[i] .. die_start[i+1]), last first (read from the
+   * end down, they come in the order op i names them: arguments, then
+   * fail args; each once).  A value ra_live_extend moved away stays
+   * listed (check last_use); one it moved to op i is not listed there:
+   * rescan[i] says op i has such values. */
+  uint32_t *die_start;
+  uint32_t *die;
+  bool *rescan;
 } ra_live;
 
 armjit_status ra_live_build(armjit_ctx *ctx, const armjit_trace *t, ra_live *lv,
@@ -41,7 +51,8 @@ static inline int32_t ra_next_real_use(const ra_live *lv, uint32_t *cursor, ir_r
 
 /* v is also read at op pos although pos does not name it (a folded
  * shift's source, read by the op the shift folds into): its last use
- * becomes at least pos.  Call before allocation starts. */
+ * becomes at least pos (and rescan[pos] is set).  Call before allocation
+ * starts. */
 void ra_live_extend(ra_live *lv, ir_ref v, uint32_t pos);
 
 #endif
