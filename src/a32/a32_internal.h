@@ -118,6 +118,17 @@ static inline a32_status a32_put(a32_buf *b, uint32_t w) {
   }
   return a32_putn(b, &w, 1);
 }
+/* Two words, all or nothing (a MOVW/MOVT pair), inline as a32_put. */
+static inline a32_status a32_put2(a32_buf *b, uint32_t w0, uint32_t w1) {
+  if (b && !b->patching && b->cap - b->size >= 8) {
+    a32_write_word(b, b->size, w0);
+    a32_write_word(b, b->size + 4, w1);
+    b->size += 8;
+    return A32_OK;
+  }
+  uint32_t w[2] = {w0, w1};
+  return a32_putn(b, w, 2);
+}
 /* Allocation through the buffer's allocator (a32_mem_realloc: p != NULL). */
 void *a32_mem_alloc(a32_buf *b, size_t n);
 void *a32_mem_realloc(a32_buf *b, void *p, size_t n);

@@ -144,15 +144,17 @@ a32_status a32_mov_imm32(a32_buf *b, a32_cond c, a32_reg rd, uint32_t v) {
   /* pc is refused whatever the value, so that the answer does not depend
    * on which form the constant happens to need. */
   A32_TRY(a32_chk_reg(b, who, "rd", rd, false));
-  op2_t o = {A32_OP_IMM, 0, 0, 0, v};
-  if (a32_modimm(v) >= 0)
-    return dp_emit(b, who, c, A32_MOV, false, rd, 0, o);
-  o.imm = ~v;
-  if (a32_modimm(~v) >= 0)
-    return dp_emit(b, who, c, A32_MVN, false, rd, 0, o);
+  /* MOV / MVN (immediate) A1, the immediate class of A5.2.3 with S = 0,
+   * Rn = 0000: cond 0011 1x10 0000 Rd imm12 (the word dp_emit builds,
+   * without repeating the checks passed above). */
+  int imm12 = a32_modimm(v);
+  a32_dp_op op = A32_MOV;
+  if (imm12 < 0 && (imm12 = a32_modimm(~v)) >= 0) op = A32_MVN;
+  if (imm12 >= 0)
+    return a32_put(b, a32_cond_bits(c) | (uint32_t)op << 21 | 0x02000000u |
+                          (uint32_t)rd << 12 | (uint32_t)imm12);
   if (v <= 0xffff)
     return a32_put(b, a32_movwt_word(c, false, rd, v));
-  uint32_t w[2] = {a32_movwt_word(c, false, rd, v & 0xffff),
-                   a32_movwt_word(c, true, rd, v >> 16)};
-  return a32_putn(b, w, 2);
+  return a32_put2(b, a32_movwt_word(c, false, rd, v & 0xffff),
+                  a32_movwt_word(c, true, rd, v >> 16));
 }

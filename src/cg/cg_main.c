@@ -209,17 +209,17 @@ static void cg_cleanup(cg *c) {
 }
 
 /* Ops that call C (cg_op_calls_c): values live across them prefer
- * callee-saved registers. */
+ * callee-saved registers.  One pass, the list grown as calls are found. */
 static armjit_status find_calls(cg *c) {
-  uint32_t n = 0;
-  for (uint32_t i = 0; i < c->t->nops; i++)
-    if (!c->lv.dead[i] && cg_op_calls_c(c, c->t->ops[i].opc)) n++;
-  if (!n) return ARMJIT_OK;
-  uint32_t *calls = ajx_alloc(c->ctx, n * sizeof *calls);
-  if (!calls) return ARMJIT_E_NOMEM;
-  n = 0;
-  for (uint32_t i = 0; i < c->t->nops; i++)
-    if (!c->lv.dead[i] && cg_op_calls_c(c, c->t->ops[i].opc)) calls[n++] = i;
+  uint32_t *calls = NULL, n = 0, cap = 0;
+  for (uint32_t i = 0; i < c->t->nops; i++) {
+    if (c->lv.dead[i] || !cg_op_calls_c(c, c->t->ops[i].opc)) continue;
+    if (!ajx_grow(c->ctx, (void **)&calls, &cap, n + 1, sizeof *calls)) {
+      ajx_free(c->ctx, calls);
+      return ARMJIT_E_NOMEM;
+    }
+    calls[n++] = i;
+  }
   c->ra.calls = calls;
   c->ra.ncalls = n;
   return ARMJIT_OK;
