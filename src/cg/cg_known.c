@@ -28,16 +28,17 @@
 
 #include <string.h>
 
-/* Ops whose int arguments may be constants or values alike. */
-static bool takes_consts(unsigned opc) {
-  unsigned f = ir_info(opc)->flags;
-  if (ir_sem_int2(opc, 0, 1, &(int32_t){0})) return true;
-  if ((f & (ARMJIT_OPF_LOAD | ARMJIT_OPF_STORE)) && !(f & ARMJIT_OPF_GC)) return true;
+/* Ops whose int arguments may be constants or values alike; int2: the op
+ * is one of ir_sem_int2's (the caller has asked already). */
+static bool takes_consts(unsigned opc, unsigned flags, bool int2) {
+  if (int2) return true;
+  if ((flags & (ARMJIT_OPF_LOAD | ARMJIT_OPF_STORE)) && !(flags & ARMJIT_OPF_GC)) return true;
   switch (opc) {
   case ARMJIT_OP_INT_ADD_OVF: case ARMJIT_OP_INT_SUB_OVF: case ARMJIT_OP_INT_MUL_OVF:
   case ARMJIT_OP_INT_NEG: case ARMJIT_OP_INT_INVERT: case ARMJIT_OP_INT_FORCE_GE_ZERO:
   case ARMJIT_OP_INT_IS_TRUE: case ARMJIT_OP_INT_IS_ZERO: case ARMJIT_OP_CAST_INT_TO_FLOAT:
   case ARMJIT_OP_CALL: case ARMJIT_OP_CALL_MAY_FORCE:
+  case ARMJIT_OP_JUMP: case ARMJIT_OP_FINISH:  /* not constant-taking: replaced all the same */
     return true;
   default:
     return false;
@@ -55,8 +56,8 @@ typedef struct {
   bool copied, nomem;
 } kw;
 
-/* The copy's own refs and consts, made by the first rewrite that needs
- * them; copy_arrays is the test every rewrite makes first. */
+/* The copy's own refs and consts, made by the first replacement or new
+ * constant that needs them (copy_arrays: made already, or now). */
 static bool copy_arrays_now(kw *w) {
   armjit_ctx *ctx = w->c->ctx;
   const armjit_trace *o = w->orig;
@@ -112,14 +113,22 @@ static void know(kw *w, ir_ref v, ir_ref to) {
 }
 
 /* Replace known values in refs [at, at+n) of the copy; `except` (a value)
- * becomes `as` instead. */
+ * becomes `as` instead.  Reads go through src, the copy's entries once it
+ * exists (the same values: each entry is replaced at most once). */
 static void rewrite(kw *w, uint32_t at, uint32_t n, ir_ref except, ir_ref as) {
+  const ir_ref *src = ir_refs_at(w->t, at);
+  ir_ref *dst = w->copied ? w->t->refs + at : NULL;
+  const ir_ref *known = w->known;
   for (uint32_t k = 0; k < n; k++) {
-    ir_ref r = ir_refs_at(w->t, at)[k];
+    ir_ref r = src[k];
     if (r < 0) continue;
-    ir_ref to = r == except ? as : w->known[r];
-    if (to == IR_NONE || !copy_arrays(w)) continue;
-    w->t->refs[at + k] = to;
+    ir_ref to = r == except ? as : known[r];
+    if (to == IR_NONE) continue;
+    if (!dst) {
+      if (!copy_arrays_now(w)) return;
+      src = dst = w->t->refs + at;
+    }
+    dst[k] = to;
   }
 }
 
@@ -173,9 +182,10 @@ armjit_status cg_known_values(cg *c) {
       while (w.nset) w.known[w.set[--w.nset]] = IR_NONE;
       continue;
     }
-    if (takes_consts(op->opc) || op->opc == ARMJIT_OP_JUMP || op->opc == ARMJIT_OP_FINISH)
-      rewrite(&w, op->args, op->nargs, IR_NONE, IR_NONE);
-    if (ir_is_guard(op->opc)) {
+    unsigned flags = ir_info(op->opc)->flags;
+    if (flags & ARMJIT_OPF_GUARD) {  /* none is an ir_sem_int2 op */
+      if (takes_consts(op->opc, flags, false))  /* guard_class */
+        rewrite(&w, op->args, op->nargs, IR_NONE, IR_NONE);
       ir_ref g = IR_NONE, at_exit = IR_NONE, after = IR_NONE;
       if (op->opc == ARMJIT_OP_GUARD_TRUE || op->opc == ARMJIT_OP_GUARD_FALSE) {
         g = ir_args(o, op)[0];
@@ -189,8 +199,9 @@ armjit_status cg_known_values(cg *c) {
       if (after != IR_NONE) know(&w, g, after);
       continue;
     }
-    if (op->nargs == 2 && op->res >= 0 && op->type == ARMJIT_INT &&
-        ir_sem_int2(op->opc, 0, 1, &(int32_t){0})) {
+    bool int2 = ir_sem_int2(op->opc, 0, 1, &(int32_t){0});
+    if (takes_consts(op->opc, flags, int2)) rewrite(&w, op->args, op->nargs, IR_NONE, IR_NONE);
+    if (int2 && op->nargs == 2 && op->res >= 0 && op->type == ARMJIT_INT) {
       const ir_ref *a = ir_refs_at(w.t, op->args);
       know(&w, op->res, fold(&w, op, a[0], a[1]));
     }
