@@ -170,6 +170,18 @@ void cg_record_values(cg *c, uint32_t id, const ir_ref *refs, uint32_t n, int32_
 }
 
 /* ---- the exit branch -------------------------------------------------------- */
+/* b<cc> to exit id's stub: "b<cc> ." now, aimed by cg_emit_stubs. */
+static void branch_to_stub(cg *c, uint32_t id, a32_cond cc) {
+  if (!ajx_grow(c->ctx, (void **)&c->stub_refs, &c->stub_refs_cap, c->nstub_refs + 1,
+                sizeof *c->stub_refs)) {
+    cg_fail(c, ARMJIT_E_NOMEM, "out of memory for exit branches");
+    return;
+  }
+  uint32_t at = (uint32_t)a32_buf_size(c->b);
+  if (a32_b_rel(c->b, cc, false, 0) != A32_OK) return;
+  c->stub_refs[c->nstub_refs++] = (struct cg_stub_ref){at, id};
+}
+
 void cg_exit_branch(cg *c, const ir_op *op, a32_cond fail_cc) {
   uint32_t n;
   const ir_ref *refs = ir_exit_refs(c->t, op, &n);
@@ -184,7 +196,7 @@ void cg_exit_branch_values(cg *c, uint32_t id, const ir_ref *refs, uint32_t n,
   cg_flags_take(c);
   c->fused = IR_NONE;
   cg_record_values(c, id, refs, n, (int32_t)a32_buf_size(c->b));
-  a32_b(c->b, fail_cc, c->stub_at[id]);
+  branch_to_stub(c, id, fail_cc);
 }
 
 /* ---- finish, stubs and the shared exit path -------------------------------- */
@@ -192,7 +204,7 @@ void cg_exit_branch_values(cg *c, uint32_t id, const ir_ref *refs, uint32_t n,
 void cg_lower_finish(cg *c, const ir_op *op) {
   cg_record_exit(c, op, -1);
   c->out->exits[op->id].stub = (uint32_t)a32_buf_size(c->b);
-  a32_b(c->b, A32_AL, c->stub_at[op->id]);
+  branch_to_stub(c, (uint32_t)op->id, A32_AL);
 }
 
 /* The stubs after the body, one word per exit in id order, then the
@@ -213,13 +225,21 @@ void cg_lower_finish(cg *c, const ir_op *op) {
 void cg_emit_stubs(cg *c) {
   cg_result *o = c->out;
   o->body_end = (uint32_t)a32_buf_size(c->b);
+  uint32_t common = o->body_end + 4 * o->nexits;
   for (uint32_t id = 0; id < o->nexits; id++) {
-    a32_label_bind(c->b, c->stub_at[id]);
-    if (o->exits[id].branch >= 0) o->exits[id].stub = (uint32_t)a32_buf_size(c->b);
-    a32_bl(c->b, A32_AL, c->common);
+    uint32_t at = o->body_end + 4 * id;
+    if (o->exits[id].branch >= 0) o->exits[id].stub = at;
+    a32_b_rel(c->b, A32_AL, true, (int32_t)(common - at));
   }
-  a32_label_bind(c->b, c->common);
   o->common = (uint32_t)a32_buf_size(c->b);
+  if (a32_buf_status(c->b) != A32_OK) return;
+  if (o->common != common) {
+    cg_fail(c, ARMJIT_E_INVALID, "exit stubs end at +%u, not +%u (internal)",
+            (unsigned)o->common, (unsigned)common);
+    return;
+  }
+  for (uint32_t k = 0; k < c->nstub_refs; k++)
+    a32_b_retarget(c->b, c->stub_refs[k].at, o->body_end + 4 * c->stub_refs[k].id);
   a32_push(c->b, A32_AL, ARM_EXIT_PUSH);      /* r0-r12, lr: 56 bytes */
   a32_vpush(c->b, A32_AL, ARM_EXIT_VSAVE_FIRST, ARM_EXIT_VSAVE_N); /* d0-d15: 128 bytes */
   a32_dp(c->b, A32_AL, A32_MOV, false, A32_R0, 0, a32_r(A32_SP));

@@ -38,8 +38,10 @@ typedef struct cg {
 
   a32_label *label_at;       /* per trace label */
   ra_loc **label_locs;       /* per trace label: where its arguments live */
-  a32_label *stub_at;        /* per exit */
-  a32_label common;          /* shared exit path */
+  /* Branches to exit stubs, "b<cc> ." until cg_emit_stubs aims them: stub
+   * k is the word at body_end + 4k, known only once the body is done. */
+  struct cg_stub_ref { uint32_t at, id; } *stub_refs;
+  uint32_t nstub_refs, stub_refs_cap;
   a32_label abort_at;        /* leave the run with the ARMJIT_EXIT_* in r0 (cg_loopctl.c) */
   a32_label stack_at;        /* ... with ARMJIT_EXIT_STACK_OVERFLOW */
   a32_label oom_at;          /* ... with ARMJIT_EXIT_OUT_OF_MEMORY */

@@ -189,7 +189,7 @@ static void cg_cleanup(cg *c) {
     for (uint32_t i = 0; i < c->t->nlabels; i++) ajx_free(c->ctx, c->label_locs[i]);
   ajx_free(c->ctx, c->label_locs);
   ajx_free(c->ctx, c->label_at);
-  ajx_free(c->ctx, c->stub_at);
+  ajx_free(c->ctx, c->stub_refs);
   ajx_free(c->ctx, c->folded);
   ajx_free(c->ctx, c->known_refs);
   ajx_free(c->ctx, c->known_consts);
@@ -235,22 +235,20 @@ static armjit_status setup(cg *c, cg_result *o, armjit_error *err) {
   c->label_at = ajx_alloc(ctx, (t->nlabels ? t->nlabels : 1) * sizeof *c->label_at);
   c->label_locs = ajx_calloc(ctx, t->nlabels ? t->nlabels : 1, sizeof *c->label_locs);
   o->label_off = ajx_calloc(ctx, t->nlabels ? t->nlabels : 1, sizeof *o->label_off);
-  c->stub_at = ajx_alloc(ctx, (o->nexits ? o->nexits : 1) * sizeof *c->stub_at);
+  /* Room for one branch per exit, the usual most. */
+  c->stub_refs_cap = o->nexits ? o->nexits : 1;
+  c->stub_refs = ajx_alloc(ctx, c->stub_refs_cap * sizeof *c->stub_refs);
   /* Room for the usual code size up front (about 8-10 bytes per op, more
    * with many exits), so that growing seldom copies the buffer. */
   o->buf = armjit_buf_new(ctx, 4096 + (size_t)t->nops * 12, ctx->opts.code_limit);
   if (!o->op_off || !o->exits || !c->label_at || !c->label_locs || !o->label_off ||
-      !c->stub_at || !o->buf || find_calls(c) != ARMJIT_OK)
+      !c->stub_refs || !o->buf || find_calls(c) != ARMJIT_OK)
     return ajx_err(err, ARMJIT_E_NOMEM, "out of memory setting up code generation");
   a32_buf_set_features(o->buf, ctx->features);
   c->b = o->buf;
   for (uint32_t i = 0; i < t->nops; i++) o->op_off[i] = -1;
   for (uint32_t i = 0; i < t->nlabels; i++) c->label_at[i] = a32_label_new(c->b);
-  for (uint32_t i = 0; i < o->nexits; i++) {
-    c->stub_at[i] = a32_label_new(c->b);
-    o->exits[i].branch = -1;
-  }
-  c->common = a32_label_new(c->b);
+  for (uint32_t i = 0; i < o->nexits; i++) o->exits[i].branch = -1;
   c->abort_at = a32_label_new(c->b);
   c->stack_at = a32_label_new(c->b);
   c->oom_at = a32_label_new(c->b);
