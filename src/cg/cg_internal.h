@@ -184,17 +184,41 @@ void cg_move_cb(void *ud, ra_loc dst, ra_loc src);
 void cg_parallel_move(cg *c, const ra_loc *dsts, const ra_loc *srcs, uint32_t n);
 
 /* ---- the per-op protocol (cg_op.c; the contract is written there) ---- */
-/* The driver, around each op's lowering. */
-void cg_op_begin(cg *c, uint32_t pos);
-void cg_op_end(cg *c);
-/* Step 1: a value (variable or constant) in a core / d register. */
-a32_reg cg_reg(cg *c, ir_ref r);
-unsigned cg_vreg(cg *c, ir_ref r);
+/* The driver, around each op's lowering (inline: once per op). */
+static inline void cg_op_begin(cg *c, uint32_t pos) {
+  c->pos = pos;
+  c->busy = 0;
+  c->phase = CG_PHASE_OPERANDS;
+  ra_begin_op(&c->ra, pos);
+}
+static inline void cg_op_end(cg *c) { ra_end_op(&c->ra); }
+/* Step 1: a value (variable or constant) in a core / d register.  In
+ * debug builds, reading one after step 2 fails the compile
+ * (cg_operand_late). */
+void cg_operand_late(cg *c, ir_ref r);
+static inline a32_reg cg_reg(cg *c, ir_ref r) {
+#ifndef NDEBUG
+  if (c->phase != CG_PHASE_OPERANDS) cg_operand_late(c, r);
+#endif
+  if (!IR_IS_CONST(r)) return (a32_reg)ra_use(&c->ra, r);
+  return cg_const_reg(c, r);
+}
+static inline unsigned cg_vreg(cg *c, ir_ref r) {
+#ifndef NDEBUG
+  if (c->phase != CG_PHASE_OPERANDS) cg_operand_late(c, r);
+#endif
+  if (!IR_IS_CONST(r)) return (unsigned)ra_use(&c->ra, r);
+  return cg_const_vreg(c, r);
+}
 /* Step 2: release the operands whose last use is this op. */
 void cg_release(cg *c);
 /* Step 3: the result's register (hint: preferred register or -1), after
  * step 2 (done here when the lowering has not). */
-int cg_def(cg *c, const ir_op *op, int hint);
+static inline int cg_def(cg *c, const ir_op *op, int hint) {
+  if (c->phase == CG_PHASE_OPERANDS) cg_release(c);
+  c->phase = CG_PHASE_DEFINED;
+  return ra_def(&c->ra, op->res, hint);
+}
 /* Step 3 for a result a call left in register r (r0 or d0). */
 void cg_def_fixed(cg *c, const ir_op *op, bool vfp, int r);
 /* The result before step 2: it cannot take the register of an operand
