@@ -79,28 +79,43 @@ A32_NOINLINE static a32_status dp_emit(a32_buf *b, const char *who, a32_cond c, 
                         (uint32_t)rn << 16 | (uint32_t)rd << 12 | bits);
 }
 
+/* a32_dp past its first test (out of line: the common forms then need no
+ * saved registers): a rotated modified immediate, else every check. */
+A32_NOINLINE static a32_status dp_rest(a32_buf *b, a32_cond c, a32_dp_op op, bool s,
+                                       a32_reg rd, a32_reg rn, const a32_operand *op2) {
+  int imm12;
+  if (b && (unsigned)c <= A32_AL && (unsigned)op <= A32_MVN && rd < A32_PC && rn < A32_PC &&
+      op2->kind == A32_OP_IMM && (imm12 = a32_modimm(op2->imm)) >= 0) {
+    if (dp_form[op] == DP_TEST) { s = true; rd = 0; }
+    if (dp_form[op] == DP_MOVE) rn = 0;
+    return a32_put(b, a32_cond_bits(c) | (uint32_t)op << 21 | (uint32_t)s << 20 |
+                          (uint32_t)rn << 16 | (uint32_t)rd << 12 | 0x02000000u |
+                          (uint32_t)imm12);
+  }
+  op2_t o = {op2->kind, op2->rm, op2->shift, op2->amount, op2->imm};
+  return dp_emit(b, "a32_dp", c, op, s, rd, rn, o);
+}
+
 a32_status a32_dp(a32_buf *b, a32_cond c, a32_dp_op op, bool s, a32_reg rd,
                   a32_reg rn, a32_operand op2) {
   /* The common forms first, without the checks they pass by construction
-   * (no register pc; a plain register or a modified immediate): the code
-   * generator's every add, mov and cmp. */
+   * (no register pc; a plain register or an 8-bit immediate): the code
+   * generator's every add, mov and cmp.  A rotated immediate next
+   * (dp_rest), then the general emitter. */
   if (b && (unsigned)c <= A32_AL && (unsigned)op <= A32_MVN && rd < A32_PC && rn < A32_PC) {
-    uint32_t bits = 0;
-    int imm12 = -1;
+    uint32_t bits;
     if (op2.kind == A32_OP_REG && op2.rm < A32_PC && op2.shift == A32_LSL && op2.amount == 0)
       bits = op2.rm;
-    else if (op2.kind == A32_OP_IMM && (imm12 = a32_modimm(op2.imm)) >= 0)
-      bits = 0x02000000u | (uint32_t)imm12;
+    else if (op2.kind == A32_OP_IMM && op2.imm <= 0xffu)  /* rotation 0: imm12 = imm8 */
+      bits = 0x02000000u | op2.imm;
     else
-      goto checked;
+      return dp_rest(b, c, op, s, rd, rn, &op2);
     if (dp_form[op] == DP_TEST) { s = true; rd = 0; }
     if (dp_form[op] == DP_MOVE) rn = 0;
     return a32_put(b, a32_cond_bits(c) | (uint32_t)op << 21 | (uint32_t)s << 20 |
                           (uint32_t)rn << 16 | (uint32_t)rd << 12 | bits);
   }
-checked:;
-  op2_t o = {op2.kind, op2.rm, op2.shift, op2.amount, op2.imm};
-  return dp_emit(b, "a32_dp", c, op, s, rd, rn, o);
+  return dp_rest(b, c, op, s, rd, rn, &op2);
 }
 
 /* A8.8.94 LSL (imm) etc. are MOV rd, rm, <shift> #n. */

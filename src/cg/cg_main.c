@@ -307,6 +307,9 @@ armjit_status cg_compile(armjit_ctx *ctx, const armjit_trace *t, const cg_env *e
     cg_prologue(&c);
     cg_emit_pool(&c);
   }
+  /* Nothing is emitted between two ops: one op's end is the next one's
+   * start. */
+  size_t start = a32_buf_size(c.b);
   for (uint32_t i = 0; i < t->nops; i++) {
     if (c.lv.dead[i] || c.folded[i]) continue;  /* unused pure op, folded shift */
     const ir_op *op = &t->ops[i];
@@ -316,11 +319,12 @@ armjit_status cg_compile(armjit_ctx *ctx, const armjit_trace *t, const cg_env *e
               ir_info(op->opc)->name);
       break;
     }
-    size_t start = a32_buf_size(c.b);
     cg_op_begin(&c, i);
     fn(&c, op);
     cg_op_end(&c);
-    if (a32_buf_size(c.b) > start) out->op_off[i] = (int32_t)start;
+    size_t end = a32_buf_size(c.b);
+    if (end > start) out->op_off[i] = (int32_t)start;
+    start = end;
     if (c.st != ARMJIT_OK || ra_status(&c.ra) != ARMJIT_OK || a32_buf_status(c.b) != A32_OK) break;
   }
   if (c.st == ARMJIT_OK && ra_status(&c.ra) == ARMJIT_OK) {
