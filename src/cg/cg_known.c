@@ -115,7 +115,7 @@ static void know(kw *w, ir_ref v, ir_ref to) {
 /* Replace known values in refs [at, at+n) of the copy; `except` (a value)
  * becomes `as` instead.  Reads go through src, the copy's entries once it
  * exists (the same values: each entry is replaced at most once). */
-static void rewrite(kw *w, uint32_t at, uint32_t n, ir_ref except, ir_ref as) {
+static inline void rewrite(kw *w, uint32_t at, uint32_t n, ir_ref except, ir_ref as) {
   const ir_ref *src = ir_refs_at(w->t, at);
   ir_ref *dst = w->copied ? w->t->refs + at : NULL;
   const ir_ref *known = w->known;
