@@ -66,6 +66,7 @@ armjit_status cg_fold_shifts(cg *c) {
   if (!c->folded) return ARMJIT_E_NOMEM;
   for (uint32_t i = 0; i + 1 < t->nops; i++) {
     const ir_op *s = &t->ops[i], *u = &t->ops[i + 1];
+    if (!shift_op(s->opc) && s->opc != ARMJIT_OP_FLOAT_MUL) continue;  /* most ops */
     if (c->lv.dead[i] || c->lv.dead[i + 1]) continue;
     if (folds_shift(c, s, u)) {
       c->folded[i] = 1;
