@@ -167,8 +167,12 @@ static inline a32_status a32_chk_reg(a32_buf *b, const char *who, const char *wh
                                      unsigned r, bool allow_pc) {
   return r < 15 || (r == 15 && allow_pc) ? A32_OK : a32_chk_reg_fail(b, who, what, r, allow_pc);
 }
-/* VFP/NEON register: s0..s31 or d0..d31, d16..d31 only with A32_FEAT_D32. */
-a32_status a32_chk_vreg(a32_buf *b, const char *who, bool dbl, unsigned v);
+/* VFP/NEON register: s0..s31 or d0..d31, d16..d31 only with A32_FEAT_D32
+ * (inline for d0..d15 and s0..s15, valid everywhere). */
+a32_status a32_chk_vreg_rest(a32_buf *b, const char *who, bool dbl, unsigned v);
+static inline a32_status a32_chk_vreg(a32_buf *b, const char *who, bool dbl, unsigned v) {
+  return v < 16 ? A32_OK : a32_chk_vreg_rest(b, who, dbl, v);
+}
 /* Immediate shift of a register operand (A8.4.1 DecodeImmShift reversed):
  * returns imm5<<7 | type<<5 in *bits. */
 a32_status a32_chk_shift_imm(a32_buf *b, const char *who, unsigned sh, unsigned n,
