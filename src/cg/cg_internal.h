@@ -151,8 +151,12 @@ cg_tmp cg_tmp_get(cg *c, unsigned avoid);
 void cg_tmp_put(cg *c, cg_tmp t);
 
 /* ---- the constant ladder (cg_const.c) ---- */
-bool cg_is_const(ir_ref r);
-uint32_t cg_const_word(const armjit_trace *t, ir_ref k);
+/* (inline: asked for nearly every operand) */
+static inline bool cg_is_const(ir_ref r) { return IR_IS_CONST(r); }
+/* The low 32 bits of constant k's frame bits (an int's or ref's word). */
+static inline uint32_t cg_const_word(const armjit_trace *t, ir_ref k) {
+  return (uint32_t)cg_const_bits(ir_const_of(t, k));
+}
 /* Load a constant into a core register / d register. */
 void cg_load_int(cg *c, a32_reg rd, uint32_t v);
 void cg_load_float(cg *c, unsigned dd, uint64_t bits);

@@ -85,9 +85,9 @@ static bool copy_arrays_now(kw *w) {
 }
 static inline bool copy_arrays(kw *w) { return w->copied || copy_arrays_now(w); }
 
-/* The int constant v: a new entry of the copy's table (0 and 1 once). */
-static ir_ref int_const(kw *w, int32_t v) {
-  if ((v == 0 || v == 1) && w->k[v] != IR_NONE) return w->k[v];
+/* The int constant v: a new entry of the copy's table (0 and 1 once:
+ * int_const looks those up first). */
+static ir_ref new_int_const(kw *w, int32_t v) {
   if (!copy_arrays(w)) return IR_NONE;
   armjit_trace *t = w->t;
   if (t->nconsts == t->capconsts) {
@@ -105,6 +105,10 @@ static ir_ref int_const(kw *w, int32_t v) {
   if (v == 0 || v == 1) w->k[v] = r;
   return r;
 }
+static inline ir_ref int_const(kw *w, int32_t v) {
+  if ((v == 0 || v == 1) && w->k[v] != IR_NONE) return w->k[v];
+  return new_int_const(w, v);
+}
 
 static void know(kw *w, ir_ref v, ir_ref to) {
   if (to == IR_NONE) return;
@@ -116,8 +120,9 @@ static void know(kw *w, ir_ref v, ir_ref to) {
  * becomes `as` instead.  Reads go through src, the copy's entries once it
  * exists (the same values: each entry is replaced at most once). */
 static inline void rewrite(kw *w, uint32_t at, uint32_t n, ir_ref except, ir_ref as) {
-  const ir_ref *src = ir_refs_at(w->t, at);
+  if (!n) return;  /* (a trace without arguments has no pool) */
   ir_ref *dst = w->copied ? w->t->refs + at : NULL;
+  const ir_ref *src = dst ? dst : w->orig->refs + at;
   const ir_ref *known = w->known;
   for (uint32_t k = 0; k < n; k++) {
     ir_ref r = src[k];

@@ -246,7 +246,7 @@ static armjit_status setup(cg *c, cg_result *o, armjit_error *err) {
     return ajx_err(err, ARMJIT_E_NOMEM, "out of memory setting up code generation");
   a32_buf_set_features(o->buf, ctx->features);
   c->b = o->buf;
-  for (uint32_t i = 0; i < t->nops; i++) o->op_off[i] = -1;
+  if (t->nops) memset(o->op_off, 0xff, t->nops * sizeof *o->op_off);  /* -1: no code */
   for (uint32_t i = 0; i < t->nlabels; i++) c->label_at[i] = a32_label_new(c->b);
   for (uint32_t i = 0; i < o->nexits; i++) o->exits[i].branch = -1;
   c->abort_at = a32_label_new(c->b);
