@@ -63,7 +63,7 @@ typedef struct cg {
 
   uint8_t *folded;           /* per op: shift folded into the next op */
   /* Values known before lowering (cg_known.c): t points here, at the
-   * trace with its own argument pool and constants, when any was known. */
+   * trace with its own argument pool and constants. */
   armjit_trace known_t;
   ir_ref *known_refs;
   ir_const *known_consts;

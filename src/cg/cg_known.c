@@ -21,8 +21,9 @@
  * Labels' own arguments are never replaced.
  *
  * The walk works on a copy of the trace header with copies of the
- * argument pool and the constant table (made on the first replacement),
- * which every later stage of the compile reads instead of the trace. */
+ * argument pool and the constant table (made first: nearly every trace has
+ * a guard on a compare, which makes a constant), which every later stage
+ * of the compile reads instead of the trace. */
 #include "cg/cg_internal.h"
 #include "ir/sem.h"
 
@@ -53,12 +54,11 @@ typedef struct {
   uint32_t *set;        /* values with a replacement (to forget at labels) */
   uint32_t nset;
   ir_ref k[2];          /* the constants 0 and 1, once made */
-  bool copied, nomem;
+  bool nomem;
 } kw;
 
-/* The copy's own refs and consts, made by the first replacement or new
- * constant that needs them (copy_arrays: made already, or now). */
-static bool copy_arrays_now(kw *w) {
+/* The copy's own refs and consts. */
+static bool copy_arrays(kw *w) {
   armjit_ctx *ctx = w->c->ctx;
   const armjit_trace *o = w->orig;
   ir_ref *refs = ajx_alloc(ctx, (o->nrefs ? o->nrefs : 1) * sizeof *refs);
@@ -80,15 +80,12 @@ static bool copy_arrays_now(kw *w) {
   w->t->capconsts = room;
   w->c->known_refs = refs;
   w->c->known_consts = consts;
-  w->copied = true;
   return true;
 }
-static inline bool copy_arrays(kw *w) { return w->copied || copy_arrays_now(w); }
 
 /* The int constant v: a new entry of the copy's table (0 and 1 once:
  * int_const looks those up first). */
 static ir_ref new_int_const(kw *w, int32_t v) {
-  if (!copy_arrays(w)) return IR_NONE;
   armjit_trace *t = w->t;
   if (t->nconsts == t->capconsts) {
     uint32_t cap = t->capconsts * 2;
@@ -117,23 +114,15 @@ static void know(kw *w, ir_ref v, ir_ref to) {
 }
 
 /* Replace known values in refs [at, at+n) of the copy; `except` (a value)
- * becomes `as` instead.  Reads go through src, the copy's entries once it
- * exists (the same values: each entry is replaced at most once). */
+ * becomes `as` instead. */
 static inline void rewrite(kw *w, uint32_t at, uint32_t n, ir_ref except, ir_ref as) {
-  if (!n) return;  /* (a trace without arguments has no pool) */
-  ir_ref *dst = w->copied ? w->t->refs + at : NULL;
-  const ir_ref *src = dst ? dst : w->orig->refs + at;
+  ir_ref *refs = w->t->refs + at;
   const ir_ref *known = w->known;
   for (uint32_t k = 0; k < n; k++) {
-    ir_ref r = src[k];
+    ir_ref r = refs[k];
     if (r < 0) continue;
     ir_ref to = r == except ? as : known[r];
-    if (to == IR_NONE) continue;
-    if (!dst) {
-      if (!copy_arrays_now(w)) return;
-      src = dst = w->t->refs + at;
-    }
-    dst[k] = to;
+    if (to != IR_NONE) refs[k] = to;
   }
 }
 
@@ -171,11 +160,11 @@ static ir_ref fold(kw *w, const ir_op *op, ir_ref a, ir_ref b) {
 
 armjit_status cg_known_values(cg *c) {
   const armjit_trace *o = c->t;
-  kw w = {c, &c->known_t, o, NULL, NULL, 0, {IR_NONE, IR_NONE}, false, false};
+  kw w = {c, &c->known_t, o, NULL, NULL, 0, {IR_NONE, IR_NONE}, false};
   c->known_t = *o;
   w.known = ajx_alloc(c->ctx, (o->nvals ? o->nvals : 1) * sizeof *w.known);
   w.set = ajx_alloc(c->ctx, (o->nvals ? o->nvals : 1) * sizeof *w.set);
-  if (!w.known || !w.set) {
+  if (!w.known || !w.set || !copy_arrays(&w)) {
     ajx_free(c->ctx, w.known);
     ajx_free(c->ctx, w.set);
     return ARMJIT_E_NOMEM;
