@@ -82,7 +82,7 @@ armjit_status cg_fold_shifts(cg *c) {
 }
 
 bool cg_folded_mul(cg *c, ir_ref r, ir_ref *x, ir_ref *y) {
-  if (IR_IS_CONST(r) || c->t->vdef[r] < 0 || !c->folded[c->t->vdef[r]]) return false;
+  if (!cg_folded(c, r)) return false;
   const ir_op *m = &c->t->ops[c->t->vdef[r]];
   if (m->opc != ARMJIT_OP_FLOAT_MUL) return false;
   *x = ir_args(c->t, m)[0];
@@ -90,8 +90,9 @@ bool cg_folded_mul(cg *c, ir_ref r, ir_ref *x, ir_ref *y) {
   return true;
 }
 
-bool cg_folded_operand(cg *c, ir_ref r, a32_operand *o) {
-  if (IR_IS_CONST(r) || c->t->vdef[r] < 0 || !c->folded[c->t->vdef[r]]) return false;
+/* r is folded (cg_folded_operand asked): an int operand folded is a
+ * shift's result (a float_mul's is a float). */
+bool cg_folded_shift(cg *c, ir_ref r, a32_operand *o) {
   const ir_op *s = &c->t->ops[c->t->vdef[r]];
   const ir_ref *a = ir_args(c->t, s);
   a32_shift sh = s->opc == ARMJIT_OP_INT_LSHIFT   ? A32_LSL

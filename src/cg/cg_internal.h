@@ -296,9 +296,17 @@ void cg_emit_stubs(cg *c);
 
 /* ---- folds into the next op: shifts, multiply-accumulate (cg_fold.c) ---- */
 armjit_status cg_fold_shifts(cg *c);
+/* Is r the result of an op folded into its user?  (Inline: asked for the
+ * operands of every op that may take a fold.) */
+static inline bool cg_folded(const cg *c, ir_ref r) {
+  return !IR_IS_CONST(r) && c->t->vdef[r] >= 0 && c->folded[c->t->vdef[r]];
+}
 /* When r is the result of a folded shift: its source in a register with
  * the shift, as a flexible operand. */
-bool cg_folded_operand(cg *c, ir_ref r, a32_operand *o);
+bool cg_folded_shift(cg *c, ir_ref r, a32_operand *o);
+static inline bool cg_folded_operand(cg *c, ir_ref r, a32_operand *o) {
+  return cg_folded(c, r) && cg_folded_shift(c, r, o);
+}
 /* r is a float_mul folded into the float_add reading it (cg_fold.c):
  * its operands in *x, *y. */
 bool cg_folded_mul(cg *c, ir_ref r, ir_ref *x, ir_ref *y);
