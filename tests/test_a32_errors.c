@@ -620,6 +620,33 @@ static void test_branch_fixups(void **state) {
   a32_buf_free(b);
 }
 
+/* a32_b_rel(..., 0) placeholders re-aimed once their targets are known,
+ * forward and back, keeping cond and L; words that are no B/BL, offsets
+ * outside the buffer and unreachable or misaligned targets are refused. */
+static void test_branch_retarget(void **state) {
+  a32_buf *b = *state;
+  size_t o = a32_buf_size(b);
+  ACCEPT(b, a32_b_rel(b, A32_NE, false, 0));            /* o: bne . */
+  ACCEPT(b, a32_b_rel(b, A32_AL, true, 0));             /* o+4: bl . */
+  ACCEPT(b, a32_nop(b, A32_AL));                        /* o+8 */
+  assert_int_equal(a32_buf_word(b, o), 0x1afffffeu);
+  ACCEPT(b, a32_b_retarget(b, o, o + 8));
+  ACCEPT(b, a32_b_retarget(b, o + 4, o));
+  assert_int_equal(a32_buf_word(b, o), 0x1a000000u);    /* bne .+8 */
+  assert_int_equal(a32_buf_word(b, o + 4), 0xebfffffdu);/* bl .-4 */
+  ACCEPT(b, a32_b_retarget(b, o, o + 0x1000));          /* beyond the end: allowed */
+  assert_int_equal(a32_buf_word(b, o), 0x1a0003feu);
+  REJECT(b, A32_ERR_ARG, a32_b_retarget(b, o + 8, o));  /* a NOP */
+  REJECT(b, A32_ERR_ARG, a32_b_retarget(b, o + 12, o)); /* past the end */
+  REJECT(b, A32_ERR_ARG, a32_b_retarget(b, o + 2, o));  /* misaligned word */
+  REJECT(b, A32_ERR_RANGE, a32_b_retarget(b, o, o + 6));/* misaligned target */
+  REJECT(b, A32_ERR_RANGE, a32_b_retarget(b, o, o + ((size_t)1 << 25) + 8));
+  assert_int_equal(a32_buf_word(b, o), 0x1a0003feu);    /* unchanged by the refusals */
+  ACCEPT(b, a32_b_retarget(b, o, o + ((size_t)1 << 25) + 4));
+  assert_int_equal(a32_buf_word(b, o), 0x1a7fffffu);
+  assert_int_equal(a32_b_retarget(NULL, 0, 0), A32_ERR_ARG);
+}
+
 static void test_patch(void **state) {
   (void)state;
   a32_buf *b = a32_buf_new(0, 0);
@@ -1126,6 +1153,7 @@ int main(void) {
       cmocka_unit_test(test_full),
       cmocka_unit_test(test_growth),
       cmocka_unit_test(test_branch_fixups),
+      cmocka_unit_test_setup_teardown(test_branch_retarget, setup, teardown),
       cmocka_unit_test(test_patch),
       cmocka_unit_test(test_mov_label_abs),
       cmocka_unit_test_setup_teardown(test_media, setup, teardown),

@@ -407,6 +407,15 @@ a32_status a32_b(a32_buf *b, a32_cond c, a32_label l);
 a32_status a32_bl(a32_buf *b, a32_cond c, a32_label l);
 /* B/BL by a byte offset relative to the branch instruction itself. */
 a32_status a32_b_rel(a32_buf *b, a32_cond c, bool link, int32_t offset);
+/* Re-aim the B/BL word at byte offset `at` of the buffer (its cond and L
+ * kept) at byte offset `target`: for branches whose target the caller
+ * places itself, emitted as a32_b_rel(b, c, link, 0) ("b .") and aimed
+ * once the target's offset is known.  Writes in place whatever the patch
+ * mode; a branch still waiting for its label must not be re-aimed (binding
+ * the label would overwrite it).  A32_ERR_ARG when `at` holds no B/BL
+ * word of the buffer, A32_ERR_RANGE when `target` is misaligned or beyond
+ * +-32 MB (the word unchanged then). */
+a32_status a32_b_retarget(a32_buf *b, size_t at, size_t target);
 a32_status a32_bx(a32_buf *b, a32_cond c, a32_reg rm);
 a32_status a32_blx(a32_buf *b, a32_cond c, a32_reg rm);
 /* Encode a B/BL word for a branch at `from` to `to` (byte addresses) without

@@ -118,6 +118,17 @@ static inline a32_status a32_put(a32_buf *b, uint32_t w) {
   }
   return a32_putn(b, &w, 1);
 }
+/* Two words, all or nothing (a MOVW/MOVT pair), inline as a32_put. */
+static inline a32_status a32_put2(a32_buf *b, uint32_t w0, uint32_t w1) {
+  if (b && !b->patching && b->cap - b->size >= 8) {
+    a32_write_word(b, b->size, w0);
+    a32_write_word(b, b->size + 4, w1);
+    b->size += 8;
+    return A32_OK;
+  }
+  uint32_t w[2] = {w0, w1};
+  return a32_putn(b, w, 2);
+}
 /* Allocation through the buffer's allocator (a32_mem_realloc: p != NULL). */
 void *a32_mem_alloc(a32_buf *b, size_t n);
 void *a32_mem_realloc(a32_buf *b, void *p, size_t n);
@@ -156,8 +167,12 @@ static inline a32_status a32_chk_reg(a32_buf *b, const char *who, const char *wh
                                      unsigned r, bool allow_pc) {
   return r < 15 || (r == 15 && allow_pc) ? A32_OK : a32_chk_reg_fail(b, who, what, r, allow_pc);
 }
-/* VFP/NEON register: s0..s31 or d0..d31, d16..d31 only with A32_FEAT_D32. */
-a32_status a32_chk_vreg(a32_buf *b, const char *who, bool dbl, unsigned v);
+/* VFP/NEON register: s0..s31 or d0..d31, d16..d31 only with A32_FEAT_D32
+ * (inline for d0..d15 and s0..s15, valid everywhere). */
+a32_status a32_chk_vreg_rest(a32_buf *b, const char *who, bool dbl, unsigned v);
+static inline a32_status a32_chk_vreg(a32_buf *b, const char *who, bool dbl, unsigned v) {
+  return v < 16 ? A32_OK : a32_chk_vreg_rest(b, who, dbl, v);
+}
 /* Immediate shift of a register operand (A8.4.1 DecodeImmShift reversed):
  * returns imm5<<7 | type<<5 in *bits. */
 a32_status a32_chk_shift_imm(a32_buf *b, const char *who, unsigned sh, unsigned n,

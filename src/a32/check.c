@@ -18,7 +18,7 @@ a32_status a32_chk_reg_fail(a32_buf *b, const char *who, const char *what, unsig
   return A32_OK;
 }
 
-a32_status a32_chk_vreg(a32_buf *b, const char *who, bool dbl, unsigned v) {
+a32_status a32_chk_vreg_rest(a32_buf *b, const char *who, bool dbl, unsigned v) {
   if (v > 31)
     return a32_fail(b, A32_ERR_REG, who, "%c%u out of range (%c0..%c31)",
                     dbl ? 'd' : 's', v, dbl ? 'd' : 's', dbl ? 'd' : 's');

@@ -27,6 +27,25 @@ a32_status a32_b_rel(a32_buf *b, a32_cond c, bool link, int32_t offset) {
   return a32_put(b, w);
 }
 
+a32_status a32_b_retarget(a32_buf *b, size_t at, size_t target) {
+  static const char who[] = "a32_b_retarget";
+  if (!b)
+    return A32_ERR_ARG;
+  if (at % 4 != 0 || at > b->size || b->size - at < 4)
+    return a32_fail(b, A32_ERR_ARG, who, "no word of the buffer at 0x%zx", at);
+  uint32_t old = a32_read_word(b, at), w;
+  if ((old & 0x0e000000u) != 0x0a000000u || old >> 28 == 0xfu)  /* cond 101L imm24 */
+    return a32_fail(b, A32_ERR_ARG, who, "the word at 0x%zx (0x%08x) is no B or BL", at,
+                    (unsigned)old);
+  int64_t delta = target >= at ? (int64_t)(target - at) : -(int64_t)(at - target);
+  if (a32_branch_word((a32_cond)(old >> 28), (old >> 24) & 1, delta, &w) != A32_OK)
+    return a32_fail(b, A32_ERR_RANGE, who,
+                    "branch at 0x%zx cannot reach 0x%zx (misaligned or beyond +-32 MB)", at,
+                    target);
+  a32_write_word(b, at, w);
+  return A32_OK;
+}
+
 a32_status a32_encode_b(uint32_t *word, a32_cond c, bool link, uint32_t from,
                         uint32_t to) {
   if (!word || (unsigned)c > A32_AL)

@@ -79,28 +79,43 @@ A32_NOINLINE static a32_status dp_emit(a32_buf *b, const char *who, a32_cond c, 
                         (uint32_t)rn << 16 | (uint32_t)rd << 12 | bits);
 }
 
+/* a32_dp past its first test (out of line: the common forms then need no
+ * saved registers): a rotated modified immediate, else every check. */
+A32_NOINLINE static a32_status dp_rest(a32_buf *b, a32_cond c, a32_dp_op op, bool s,
+                                       a32_reg rd, a32_reg rn, const a32_operand *op2) {
+  int imm12;
+  if (b && (unsigned)c <= A32_AL && (unsigned)op <= A32_MVN && rd < A32_PC && rn < A32_PC &&
+      op2->kind == A32_OP_IMM && (imm12 = a32_modimm(op2->imm)) >= 0) {
+    if (dp_form[op] == DP_TEST) { s = true; rd = 0; }
+    if (dp_form[op] == DP_MOVE) rn = 0;
+    return a32_put(b, a32_cond_bits(c) | (uint32_t)op << 21 | (uint32_t)s << 20 |
+                          (uint32_t)rn << 16 | (uint32_t)rd << 12 | 0x02000000u |
+                          (uint32_t)imm12);
+  }
+  op2_t o = {op2->kind, op2->rm, op2->shift, op2->amount, op2->imm};
+  return dp_emit(b, "a32_dp", c, op, s, rd, rn, o);
+}
+
 a32_status a32_dp(a32_buf *b, a32_cond c, a32_dp_op op, bool s, a32_reg rd,
                   a32_reg rn, a32_operand op2) {
   /* The common forms first, without the checks they pass by construction
-   * (no register pc; a plain register or a modified immediate): the code
-   * generator's every add, mov and cmp. */
+   * (no register pc; a plain register or an 8-bit immediate): the code
+   * generator's every add, mov and cmp.  A rotated immediate next
+   * (dp_rest), then the general emitter. */
   if (b && (unsigned)c <= A32_AL && (unsigned)op <= A32_MVN && rd < A32_PC && rn < A32_PC) {
-    uint32_t bits = 0;
-    int imm12 = -1;
+    uint32_t bits;
     if (op2.kind == A32_OP_REG && op2.rm < A32_PC && op2.shift == A32_LSL && op2.amount == 0)
       bits = op2.rm;
-    else if (op2.kind == A32_OP_IMM && (imm12 = a32_modimm(op2.imm)) >= 0)
-      bits = 0x02000000u | (uint32_t)imm12;
+    else if (op2.kind == A32_OP_IMM && op2.imm <= 0xffu)  /* rotation 0: imm12 = imm8 */
+      bits = 0x02000000u | op2.imm;
     else
-      goto checked;
+      return dp_rest(b, c, op, s, rd, rn, &op2);
     if (dp_form[op] == DP_TEST) { s = true; rd = 0; }
     if (dp_form[op] == DP_MOVE) rn = 0;
     return a32_put(b, a32_cond_bits(c) | (uint32_t)op << 21 | (uint32_t)s << 20 |
                           (uint32_t)rn << 16 | (uint32_t)rd << 12 | bits);
   }
-checked:;
-  op2_t o = {op2.kind, op2.rm, op2.shift, op2.amount, op2.imm};
-  return dp_emit(b, "a32_dp", c, op, s, rd, rn, o);
+  return dp_rest(b, c, op, s, rd, rn, &op2);
 }
 
 /* A8.8.94 LSL (imm) etc. are MOV rd, rm, <shift> #n. */
@@ -144,15 +159,17 @@ a32_status a32_mov_imm32(a32_buf *b, a32_cond c, a32_reg rd, uint32_t v) {
   /* pc is refused whatever the value, so that the answer does not depend
    * on which form the constant happens to need. */
   A32_TRY(a32_chk_reg(b, who, "rd", rd, false));
-  op2_t o = {A32_OP_IMM, 0, 0, 0, v};
-  if (a32_modimm(v) >= 0)
-    return dp_emit(b, who, c, A32_MOV, false, rd, 0, o);
-  o.imm = ~v;
-  if (a32_modimm(~v) >= 0)
-    return dp_emit(b, who, c, A32_MVN, false, rd, 0, o);
+  /* MOV / MVN (immediate) A1, the immediate class of A5.2.3 with S = 0,
+   * Rn = 0000: cond 0011 1x10 0000 Rd imm12 (the word dp_emit builds,
+   * without repeating the checks passed above). */
+  int imm12 = a32_modimm(v);
+  a32_dp_op op = A32_MOV;
+  if (imm12 < 0 && (imm12 = a32_modimm(~v)) >= 0) op = A32_MVN;
+  if (imm12 >= 0)
+    return a32_put(b, a32_cond_bits(c) | (uint32_t)op << 21 | 0x02000000u |
+                          (uint32_t)rd << 12 | (uint32_t)imm12);
   if (v <= 0xffff)
     return a32_put(b, a32_movwt_word(c, false, rd, v));
-  uint32_t w[2] = {a32_movwt_word(c, false, rd, v & 0xffff),
-                   a32_movwt_word(c, true, rd, v >> 16)};
-  return a32_putn(b, w, 2);
+  return a32_put2(b, a32_movwt_word(c, false, rd, v & 0xffff),
+                  a32_movwt_word(c, true, rd, v >> 16));
 }

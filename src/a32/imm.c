@@ -21,12 +21,11 @@ int a32_modimm(uint32_t v) {
   /* The smallest rotation wins, as GNU as and the ARM ARM's canonical
    * encoding choose: imm12 = rot:imm8 with v = ROR(imm8, 2*rot). */
   if (v <= 0xff) return (int)v; /* rotation 0: most constants */
-  /* Rotations 1-3: the 8 bits may wrap from bit 31 to bit 0. */
-  for (unsigned rot = 1; rot < 4; rot++) {
-    uint32_t imm8 = rol32(v, 2 * rot);
-    if (imm8 <= 0xff)
-      return (int)(rot << 8 | imm8);
-  }
+  /* Rotations 1-3: the 8 bits may wrap from bit 31 to bit 0; v fits
+   * rotation r when no bit lies outside ROR(0xff, 2r). */
+  if (!(v & ~0xc000003fu)) return (int)(1u << 8 | rol32(v, 2));
+  if (!(v & ~0xf000000fu)) return (int)(2u << 8 | rol32(v, 4));
+  if (!(v & ~0xfc000003u)) return (int)(3u << 8 | rol32(v, 6));
   /* Rotations 4-15 place the 8 bits at an even bit s = 32 - 2*rot (8..24)
    * without wrapping; the smallest rotation is the highest s, the even
    * bit at or below the lowest set one. */

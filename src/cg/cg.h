@@ -150,7 +150,14 @@ void cg_result_free(armjit_ctx *ctx, cg_result *r);
  * addresses of the labels of other traces it jumps to. */
 bool cg_bridge_resolve(void *ud, a32_sym sym, const char *name, uint32_t *addr);
 
-/* Frame bits a constant is written as (ints zero-extended). */
-uint64_t cg_const_bits(const ir_const *c);
+/* Frame bits a constant is written as (ints zero-extended).  Inline: the
+ * lowering asks for nearly every constant operand. */
+static inline uint64_t cg_const_bits(const ir_const *k) {
+  switch (k->type) {
+  case ARMJIT_INT: return (uint32_t)k->v.i;
+  case ARMJIT_REF: return (uint64_t)k->v.r;
+  default: return k->v.bits;
+  }
+}
 
 #endif

@@ -25,28 +25,6 @@
 #include "arm/abi.h"
 #include "ir/descr.h"
 
-bool cg_op_calls_c(const cg *c, unsigned opc) {
-  switch (opc) {
-  case ARMJIT_OP_CALL:
-  case ARMJIT_OP_CALL_MAY_FORCE:
-  case ARMJIT_OP_CALL_ASSEMBLER:
-  case ARMJIT_OP_COPYSTRCONTENT:
-  case ARMJIT_OP_COPYUNICODECONTENT:
-  case ARMJIT_OP_ZERO_ARRAY:
-    return true;
-  case ARMJIT_OP_INT_FLOORDIV:
-  case ARMJIT_OP_INT_MOD:
-    return !(c->ctx->features & A32_FEAT_IDIV);
-  case ARMJIT_OP_LLONG_FLOORDIV:  /* the i64 helpers (cg_wide.c) */
-  case ARMJIT_OP_LLONG_MOD:
-  case ARMJIT_OP_LLONG_TO_FLOAT:
-  case ARMJIT_OP_LLONG_FROM_FLOAT:
-    return true;
-  default:
-    return false;
-  }
-}
-
 static void adjust_sp(cg *c, a32_dp_op op, uint32_t bytes) {
   if (!bytes) return;
   if (a32_modimm(bytes) >= 0) {

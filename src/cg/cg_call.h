@@ -57,7 +57,29 @@ void cg_lower_guard_rt(cg *c, const ir_op *op);
 
 /* Does op `opc` call C in this context (so values live across it belong
  * in callee-saved registers)?  call, call_may_force, the string copies
- * (memmove), zero_array (memset) and, without SDIV, int_floordiv / int_mod. */
-bool cg_op_calls_c(const cg *c, unsigned opc);
+ * (memmove), zero_array (memset), the i64 helpers of cg_wide.c and,
+ * without SDIV, int_floordiv / int_mod.  Inline: the driver asks for every
+ * op. */
+static inline bool cg_op_calls_c(const cg *c, unsigned opc) {
+  switch (opc) {
+  case ARMJIT_OP_CALL:
+  case ARMJIT_OP_CALL_MAY_FORCE:
+  case ARMJIT_OP_CALL_ASSEMBLER:
+  case ARMJIT_OP_COPYSTRCONTENT:
+  case ARMJIT_OP_COPYUNICODECONTENT:
+  case ARMJIT_OP_ZERO_ARRAY:
+    return true;
+  case ARMJIT_OP_INT_FLOORDIV:
+  case ARMJIT_OP_INT_MOD:
+    return !(c->ctx->features & A32_FEAT_IDIV);
+  case ARMJIT_OP_LLONG_FLOORDIV:  /* the i64 helpers (cg_wide.c) */
+  case ARMJIT_OP_LLONG_MOD:
+  case ARMJIT_OP_LLONG_TO_FLOAT:
+  case ARMJIT_OP_LLONG_FROM_FLOAT:
+    return true;
+  default:
+    return false;
+  }
+}
 
 #endif

@@ -25,19 +25,6 @@
  *   Compares with +-0.0 use VCMP's zero form (cg_float.c). */
 #include "cg/cg_internal.h"
 
-bool cg_is_const(ir_ref r) { return IR_IS_CONST(r); }
-
-uint64_t cg_const_bits(const ir_const *k) {
-  switch (k->type) {
-  case ARMJIT_INT: return (uint32_t)k->v.i;
-  case ARMJIT_REF: return (uint64_t)k->v.r;
-  default: return k->v.bits;
-  }
-}
-
-uint32_t cg_const_word(const armjit_trace *t, ir_ref k) {
-  return (uint32_t)cg_const_bits(ir_const_of(t, k));
-}
 
 /* ---- core: steps 1-2 (cg_op2) ------------------------------------------------ */
 a32_operand cg_op2(cg *c, ir_ref r, a32_dp_op *op) {

@@ -133,13 +133,16 @@ static void hoist_constants(cg *c, const ir_op *op) {
   const ir_ref *la = ir_args(t, op);
   uint32_t used[2] = {0, 0}, room[2];  /* core, VFP */
   for (uint32_t k = 0; k < op->nargs; k++) used[ra_is_float(&c->ra, la[k])]++;
-  for (uint32_t i = c->pos + 1; i < (uint32_t)j; i++)
+  /* Counting stops once both banks are full: a long body leaves no room,
+   * and neither loop below then walks it. */
+  for (uint32_t i = c->pos + 1; i < (uint32_t)j && (used[0] < 9 || used[1] < 11); i++)
     if (!c->lv.dead[i] && t->ops[i].res >= 0) used[ra_is_float(&c->ra, t->ops[i].res)]++;
   room[0] = used[0] < 9 ? 9 - used[0] : 0;   /* of r0-r10 */
   room[1] = used[1] < 11 ? 11 - used[1] : 0; /* of d0-d14 */
   if (room[0] > 2) room[0] = 2;
   if (room[1] > 4) room[1] = 4;
-  for (uint32_t i = c->pos + 1; i < (uint32_t)j && c->hoist.n < 4; i++) {
+  for (uint32_t i = c->pos + 1;
+       i < (uint32_t)j && c->hoist.n < 4 && (room[0] || room[1]); i++) {
     if (c->lv.dead[i]) continue;
     const ir_op *o = &t->ops[i];
     const ir_ref *a = ir_args(t, o);

@@ -5,11 +5,30 @@
 #include "cg/cg_internal.h"
 #include "cg/cg_gc.h"
 #include "cg/recovery.h"
-#include "util/hash.h"
 
 #include <string.h>
 
 /* ---- recovery strings ---------------------------------------------------- */
+/* The dedupe tables' hashes.  Only where an entry sits depends on them, not
+ * which string or constant an exit gets: lookups compare the bytes. */
+static uint32_t bits_hash(uint64_t bits) {
+  return (uint32_t)((bits * 0x9e3779b97f4a7c15u) >> 32);
+}
+
+/* A string of n bytes, four at a time (the strings are a few bytes to a
+ * few dozen: one byte per value, most of them). */
+static uint32_t rec_hash(const uint8_t *p, uint32_t n) {
+  uint32_t h = n * 0x9e3779b1u;
+  for (; n >= 4; p += 4, n -= 4) {
+    uint32_t w = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+                 (uint32_t)p[3] << 24;
+    h = (h ^ w) * 0x85ebca77u;
+    h ^= h >> 15;
+  }
+  for (; n; p++, n--) h = (h ^ *p) * 0x01000193u;
+  return h ^ h >> 16;
+}
+
 /* Index of trace constant k in the exits' pool, adding its value when new:
  * each value once, numbered in first use, so the codes stay short. */
 static uint32_t rec_const(cg *c, int32_t k) {
@@ -22,7 +41,7 @@ static uint32_t rec_const(cg *c, int32_t k) {
     uint32_t *nh = ajx_calloc(c->ctx, ncap, sizeof *nh);
     if (!nh) goto nomem;
     for (uint32_t i = 0; i < o->nconsts; i++) {
-      uint32_t j = ajx_hash(&o->consts[i], 8) & (ncap - 1);
+      uint32_t j = bits_hash(o->consts[i]) & (ncap - 1);
       while (nh[j]) j = (j + 1) & (ncap - 1);
       nh[j] = i + 1;
     }
@@ -30,7 +49,7 @@ static uint32_t rec_const(cg *c, int32_t k) {
     c->rc_hash = nh;
     c->rc_hash_cap = ncap;
   }
-  uint32_t j = ajx_hash(&bits, 8) & (c->rc_hash_cap - 1);
+  uint32_t j = bits_hash(bits) & (c->rc_hash_cap - 1);
   for (; c->rc_hash[j]; j = (j + 1) & (c->rc_hash_cap - 1))
     if (o->consts[c->rc_hash[j] - 1] == bits) return (c->rc_of[k] = c->rc_hash[j]) - 1;
   if (!ajx_grow(c->ctx, (void **)&o->consts, &c->consts_cap, o->nconsts + 1, sizeof *o->consts))
@@ -65,11 +84,15 @@ static unsigned rec_code(cg *c, ir_ref r, uint8_t *p) {
   }
 }
 
-static uint32_t rec_hash(const uint8_t *p, uint32_t n) { return ajx_hash(p, n); }
-
-/* Entries of the dedupe table: offset + 1 (0 = empty) and length. */
+/* Entries of the dedupe table: offset + 1 (0 = empty) and length.  The
+ * first table has room for every exit's string (at most one new string per
+ * exit, the table at most half full), so a trace seldom rehashes. */
 static bool rec_table_grow(cg *c) {
-  uint32_t ncap = c->hash_cap ? c->hash_cap * 2 : 64;
+  uint32_t ncap = c->hash_cap * 2;
+  if (!c->hash_cap) {
+    uint32_t want = c->out->nexits < UINT32_MAX / 4 ? 2 * c->out->nexits + 2 : UINT32_MAX / 2;
+    for (ncap = 64; ncap < want && ncap < (1u << 30); ncap *= 2) {}
+  }
   uint32_t *nh = ajx_calloc(c->ctx, (size_t)ncap * 2, sizeof *nh);
   if (!nh) return false;
   for (uint32_t i = 0; i < c->hash_cap; i++) {
@@ -147,6 +170,18 @@ void cg_record_values(cg *c, uint32_t id, const ir_ref *refs, uint32_t n, int32_
 }
 
 /* ---- the exit branch -------------------------------------------------------- */
+/* b<cc> to exit id's stub: "b<cc> ." now, aimed by cg_emit_stubs. */
+static void branch_to_stub(cg *c, uint32_t id, a32_cond cc) {
+  if (!ajx_grow(c->ctx, (void **)&c->stub_refs, &c->stub_refs_cap, c->nstub_refs + 1,
+                sizeof *c->stub_refs)) {
+    cg_fail(c, ARMJIT_E_NOMEM, "out of memory for exit branches");
+    return;
+  }
+  uint32_t at = (uint32_t)a32_buf_size(c->b);
+  if (a32_b_rel(c->b, cc, false, 0) != A32_OK) return;
+  c->stub_refs[c->nstub_refs++] = (struct cg_stub_ref){at, id};
+}
+
 void cg_exit_branch(cg *c, const ir_op *op, a32_cond fail_cc) {
   uint32_t n;
   const ir_ref *refs = ir_exit_refs(c->t, op, &n);
@@ -161,7 +196,7 @@ void cg_exit_branch_values(cg *c, uint32_t id, const ir_ref *refs, uint32_t n,
   cg_flags_take(c);
   c->fused = IR_NONE;
   cg_record_values(c, id, refs, n, (int32_t)a32_buf_size(c->b));
-  a32_b(c->b, fail_cc, c->stub_at[id]);
+  branch_to_stub(c, id, fail_cc);
 }
 
 /* ---- finish, stubs and the shared exit path -------------------------------- */
@@ -169,7 +204,7 @@ void cg_exit_branch_values(cg *c, uint32_t id, const ir_ref *refs, uint32_t n,
 void cg_lower_finish(cg *c, const ir_op *op) {
   cg_record_exit(c, op, -1);
   c->out->exits[op->id].stub = (uint32_t)a32_buf_size(c->b);
-  a32_b(c->b, A32_AL, c->stub_at[op->id]);
+  branch_to_stub(c, (uint32_t)op->id, A32_AL);
 }
 
 /* The stubs after the body, one word per exit in id order, then the
@@ -190,13 +225,21 @@ void cg_lower_finish(cg *c, const ir_op *op) {
 void cg_emit_stubs(cg *c) {
   cg_result *o = c->out;
   o->body_end = (uint32_t)a32_buf_size(c->b);
+  uint32_t common = o->body_end + 4 * o->nexits;
   for (uint32_t id = 0; id < o->nexits; id++) {
-    a32_label_bind(c->b, c->stub_at[id]);
-    if (o->exits[id].branch >= 0) o->exits[id].stub = (uint32_t)a32_buf_size(c->b);
-    a32_bl(c->b, A32_AL, c->common);
+    uint32_t at = o->body_end + 4 * id;
+    if (o->exits[id].branch >= 0) o->exits[id].stub = at;
+    a32_b_rel(c->b, A32_AL, true, (int32_t)(common - at));
   }
-  a32_label_bind(c->b, c->common);
   o->common = (uint32_t)a32_buf_size(c->b);
+  if (a32_buf_status(c->b) != A32_OK) return;
+  if (o->common != common) {
+    cg_fail(c, ARMJIT_E_INVALID, "exit stubs end at +%u, not +%u (internal)",
+            (unsigned)o->common, (unsigned)common);
+    return;
+  }
+  for (uint32_t k = 0; k < c->nstub_refs; k++)
+    a32_b_retarget(c->b, c->stub_refs[k].at, o->body_end + 4 * c->stub_refs[k].id);
   a32_push(c->b, A32_AL, ARM_EXIT_PUSH);      /* r0-r12, lr: 56 bytes */
   a32_vpush(c->b, A32_AL, ARM_EXIT_VSAVE_FIRST, ARM_EXIT_VSAVE_N); /* d0-d15: 128 bytes */
   a32_dp(c->b, A32_AL, A32_MOV, false, A32_R0, 0, a32_r(A32_SP));

@@ -41,11 +41,6 @@ static void lower_dp(cg *c, const ir_op *op, a32_dp_op dop, bool s) {
   a32_dp(c->b, A32_AL, dop, s, rd, rn, o);
 }
 
-/* Is r an int_*shift folded into its user (cg_fold.c)? */
-static bool folded(const cg *c, ir_ref r) {
-  return !IR_IS_CONST(r) && c->t->vdef[r] >= 0 && c->folded[c->t->vdef[r]];
-}
-
 /* x & (2^k - 1) when neither AND nor BIC takes the mask as an immediate:
  *   ubfx rd, rx, #0, #k
  * instead of building the mask in a register first (movw ip, #mask;
@@ -55,7 +50,7 @@ static bool lower_low_mask(cg *c, const ir_op *op) {
   const ir_ref *a = ir_args(c->t, op);
   ir_ref x = a[0], y = a[1];
   if (cg_is_const(x)) { ir_ref t = x; x = y; y = t; }
-  if (cg_is_const(x) || !cg_is_const(y) || folded(c, x)) return false;
+  if (cg_is_const(x) || !cg_is_const(y) || cg_folded(c, x)) return false;
   uint32_t w = cg_const_word(c->t, y), v = w;
   a32_dp_op dop = A32_AND;
   if (a32_modimm_inverse(&dop, &v) || w == 0 || w == UINT32_MAX || (w & (w + 1)))

@@ -38,8 +38,10 @@ typedef struct cg {
 
   a32_label *label_at;       /* per trace label */
   ra_loc **label_locs;       /* per trace label: where its arguments live */
-  a32_label *stub_at;        /* per exit */
-  a32_label common;          /* shared exit path */
+  /* Branches to exit stubs, "b<cc> ." until cg_emit_stubs aims them: stub
+   * k is the word at body_end + 4k, known only once the body is done. */
+  struct cg_stub_ref { uint32_t at, id; } *stub_refs;
+  uint32_t nstub_refs, stub_refs_cap;
   a32_label abort_at;        /* leave the run with the ARMJIT_EXIT_* in r0 (cg_loopctl.c) */
   a32_label stack_at;        /* ... with ARMJIT_EXIT_STACK_OVERFLOW */
   a32_label oom_at;          /* ... with ARMJIT_EXIT_OUT_OF_MEMORY */
@@ -61,7 +63,7 @@ typedef struct cg {
 
   uint8_t *folded;           /* per op: shift folded into the next op */
   /* Values known before lowering (cg_known.c): t points here, at the
-   * trace with its own argument pool and constants, when any was known. */
+   * trace with its own argument pool and constants. */
   armjit_trace known_t;
   ir_ref *known_refs;
   ir_const *known_consts;
@@ -149,8 +151,12 @@ cg_tmp cg_tmp_get(cg *c, unsigned avoid);
 void cg_tmp_put(cg *c, cg_tmp t);
 
 /* ---- the constant ladder (cg_const.c) ---- */
-bool cg_is_const(ir_ref r);
-uint32_t cg_const_word(const armjit_trace *t, ir_ref k);
+/* (inline: asked for nearly every operand) */
+static inline bool cg_is_const(ir_ref r) { return IR_IS_CONST(r); }
+/* The low 32 bits of constant k's frame bits (an int's or ref's word). */
+static inline uint32_t cg_const_word(const armjit_trace *t, ir_ref k) {
+  return (uint32_t)cg_const_bits(ir_const_of(t, k));
+}
 /* Load a constant into a core register / d register. */
 void cg_load_int(cg *c, a32_reg rd, uint32_t v);
 void cg_load_float(cg *c, unsigned dd, uint64_t bits);
@@ -182,17 +188,41 @@ void cg_move_cb(void *ud, ra_loc dst, ra_loc src);
 void cg_parallel_move(cg *c, const ra_loc *dsts, const ra_loc *srcs, uint32_t n);
 
 /* ---- the per-op protocol (cg_op.c; the contract is written there) ---- */
-/* The driver, around each op's lowering. */
-void cg_op_begin(cg *c, uint32_t pos);
-void cg_op_end(cg *c);
-/* Step 1: a value (variable or constant) in a core / d register. */
-a32_reg cg_reg(cg *c, ir_ref r);
-unsigned cg_vreg(cg *c, ir_ref r);
+/* The driver, around each op's lowering (inline: once per op). */
+static inline void cg_op_begin(cg *c, uint32_t pos) {
+  c->pos = pos;
+  c->busy = 0;
+  c->phase = CG_PHASE_OPERANDS;
+  ra_begin_op(&c->ra, pos);
+}
+static inline void cg_op_end(cg *c) { ra_end_op(&c->ra); }
+/* Step 1: a value (variable or constant) in a core / d register.  In
+ * debug builds, reading one after step 2 fails the compile
+ * (cg_operand_late). */
+void cg_operand_late(cg *c, ir_ref r);
+static inline a32_reg cg_reg(cg *c, ir_ref r) {
+#ifndef NDEBUG
+  if (c->phase != CG_PHASE_OPERANDS) cg_operand_late(c, r);
+#endif
+  if (!IR_IS_CONST(r)) return (a32_reg)ra_use(&c->ra, r);
+  return cg_const_reg(c, r);
+}
+static inline unsigned cg_vreg(cg *c, ir_ref r) {
+#ifndef NDEBUG
+  if (c->phase != CG_PHASE_OPERANDS) cg_operand_late(c, r);
+#endif
+  if (!IR_IS_CONST(r)) return (unsigned)ra_use(&c->ra, r);
+  return cg_const_vreg(c, r);
+}
 /* Step 2: release the operands whose last use is this op. */
 void cg_release(cg *c);
 /* Step 3: the result's register (hint: preferred register or -1), after
  * step 2 (done here when the lowering has not). */
-int cg_def(cg *c, const ir_op *op, int hint);
+static inline int cg_def(cg *c, const ir_op *op, int hint) {
+  if (c->phase == CG_PHASE_OPERANDS) cg_release(c);
+  c->phase = CG_PHASE_DEFINED;
+  return ra_def(&c->ra, op->res, hint);
+}
 /* Step 3 for a result a call left in register r (r0 or d0). */
 void cg_def_fixed(cg *c, const ir_op *op, bool vfp, int r);
 /* The result before step 2: it cannot take the register of an operand
@@ -266,9 +296,17 @@ void cg_emit_stubs(cg *c);
 
 /* ---- folds into the next op: shifts, multiply-accumulate (cg_fold.c) ---- */
 armjit_status cg_fold_shifts(cg *c);
+/* Is r the result of an op folded into its user?  (Inline: asked for the
+ * operands of every op that may take a fold.) */
+static inline bool cg_folded(const cg *c, ir_ref r) {
+  return !IR_IS_CONST(r) && c->t->vdef[r] >= 0 && c->folded[c->t->vdef[r]];
+}
 /* When r is the result of a folded shift: its source in a register with
  * the shift, as a flexible operand. */
-bool cg_folded_operand(cg *c, ir_ref r, a32_operand *o);
+bool cg_folded_shift(cg *c, ir_ref r, a32_operand *o);
+static inline bool cg_folded_operand(cg *c, ir_ref r, a32_operand *o) {
+  return cg_folded(c, r) && cg_folded_shift(c, r, o);
+}
 /* r is a float_mul folded into the float_add reading it (cg_fold.c):
  * its operands in *x, *y. */
 bool cg_folded_mul(cg *c, ir_ref r, ir_ref *x, ir_ref *y);

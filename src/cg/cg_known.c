@@ -21,23 +21,25 @@
  * Labels' own arguments are never replaced.
  *
  * The walk works on a copy of the trace header with copies of the
- * argument pool and the constant table (made on the first replacement),
- * which every later stage of the compile reads instead of the trace. */
+ * argument pool and the constant table (made first: nearly every trace has
+ * a guard on a compare, which makes a constant), which every later stage
+ * of the compile reads instead of the trace. */
 #include "cg/cg_internal.h"
 #include "ir/sem.h"
 
 #include <string.h>
 
-/* Ops whose int arguments may be constants or values alike. */
-static bool takes_consts(unsigned opc) {
-  unsigned f = ir_info(opc)->flags;
-  if (ir_sem_int2(opc, 0, 1, &(int32_t){0})) return true;
-  if ((f & (ARMJIT_OPF_LOAD | ARMJIT_OPF_STORE)) && !(f & ARMJIT_OPF_GC)) return true;
+/* Ops whose int arguments may be constants or values alike; int2: the op
+ * is one of ir_sem_int2's (the caller has asked already). */
+static bool takes_consts(unsigned opc, unsigned flags, bool int2) {
+  if (int2) return true;
+  if ((flags & (ARMJIT_OPF_LOAD | ARMJIT_OPF_STORE)) && !(flags & ARMJIT_OPF_GC)) return true;
   switch (opc) {
   case ARMJIT_OP_INT_ADD_OVF: case ARMJIT_OP_INT_SUB_OVF: case ARMJIT_OP_INT_MUL_OVF:
   case ARMJIT_OP_INT_NEG: case ARMJIT_OP_INT_INVERT: case ARMJIT_OP_INT_FORCE_GE_ZERO:
   case ARMJIT_OP_INT_IS_TRUE: case ARMJIT_OP_INT_IS_ZERO: case ARMJIT_OP_CAST_INT_TO_FLOAT:
   case ARMJIT_OP_CALL: case ARMJIT_OP_CALL_MAY_FORCE:
+  case ARMJIT_OP_JUMP: case ARMJIT_OP_FINISH:  /* not constant-taking: replaced all the same */
     return true;
   default:
     return false;
@@ -52,12 +54,11 @@ typedef struct {
   uint32_t *set;        /* values with a replacement (to forget at labels) */
   uint32_t nset;
   ir_ref k[2];          /* the constants 0 and 1, once made */
-  bool copied, nomem;
+  bool nomem;
 } kw;
 
-/* The copy's own refs and consts, made by the first rewrite that needs
- * them; copy_arrays is the test every rewrite makes first. */
-static bool copy_arrays_now(kw *w) {
+/* The copy's own refs and consts. */
+static bool copy_arrays(kw *w) {
   armjit_ctx *ctx = w->c->ctx;
   const armjit_trace *o = w->orig;
   ir_ref *refs = ajx_alloc(ctx, (o->nrefs ? o->nrefs : 1) * sizeof *refs);
@@ -79,15 +80,12 @@ static bool copy_arrays_now(kw *w) {
   w->t->capconsts = room;
   w->c->known_refs = refs;
   w->c->known_consts = consts;
-  w->copied = true;
   return true;
 }
-static inline bool copy_arrays(kw *w) { return w->copied || copy_arrays_now(w); }
 
-/* The int constant v: a new entry of the copy's table (0 and 1 once). */
-static ir_ref int_const(kw *w, int32_t v) {
-  if ((v == 0 || v == 1) && w->k[v] != IR_NONE) return w->k[v];
-  if (!copy_arrays(w)) return IR_NONE;
+/* The int constant v: a new entry of the copy's table (0 and 1 once:
+ * int_const looks those up first). */
+static ir_ref new_int_const(kw *w, int32_t v) {
   armjit_trace *t = w->t;
   if (t->nconsts == t->capconsts) {
     uint32_t cap = t->capconsts * 2;
@@ -104,6 +102,10 @@ static ir_ref int_const(kw *w, int32_t v) {
   if (v == 0 || v == 1) w->k[v] = r;
   return r;
 }
+static inline ir_ref int_const(kw *w, int32_t v) {
+  if ((v == 0 || v == 1) && w->k[v] != IR_NONE) return w->k[v];
+  return new_int_const(w, v);
+}
 
 static void know(kw *w, ir_ref v, ir_ref to) {
   if (to == IR_NONE) return;
@@ -113,13 +115,14 @@ static void know(kw *w, ir_ref v, ir_ref to) {
 
 /* Replace known values in refs [at, at+n) of the copy; `except` (a value)
  * becomes `as` instead. */
-static void rewrite(kw *w, uint32_t at, uint32_t n, ir_ref except, ir_ref as) {
+static inline void rewrite(kw *w, uint32_t at, uint32_t n, ir_ref except, ir_ref as) {
+  ir_ref *refs = w->t->refs + at;
+  const ir_ref *known = w->known;
   for (uint32_t k = 0; k < n; k++) {
-    ir_ref r = ir_refs_at(w->t, at)[k];
+    ir_ref r = refs[k];
     if (r < 0) continue;
-    ir_ref to = r == except ? as : w->known[r];
-    if (to == IR_NONE || !copy_arrays(w)) continue;
-    w->t->refs[at + k] = to;
+    ir_ref to = r == except ? as : known[r];
+    if (to != IR_NONE) refs[k] = to;
   }
 }
 
@@ -157,11 +160,11 @@ static ir_ref fold(kw *w, const ir_op *op, ir_ref a, ir_ref b) {
 
 armjit_status cg_known_values(cg *c) {
   const armjit_trace *o = c->t;
-  kw w = {c, &c->known_t, o, NULL, NULL, 0, {IR_NONE, IR_NONE}, false, false};
+  kw w = {c, &c->known_t, o, NULL, NULL, 0, {IR_NONE, IR_NONE}, false};
   c->known_t = *o;
   w.known = ajx_alloc(c->ctx, (o->nvals ? o->nvals : 1) * sizeof *w.known);
   w.set = ajx_alloc(c->ctx, (o->nvals ? o->nvals : 1) * sizeof *w.set);
-  if (!w.known || !w.set) {
+  if (!w.known || !w.set || !copy_arrays(&w)) {
     ajx_free(c->ctx, w.known);
     ajx_free(c->ctx, w.set);
     return ARMJIT_E_NOMEM;
@@ -173,9 +176,10 @@ armjit_status cg_known_values(cg *c) {
       while (w.nset) w.known[w.set[--w.nset]] = IR_NONE;
       continue;
     }
-    if (takes_consts(op->opc) || op->opc == ARMJIT_OP_JUMP || op->opc == ARMJIT_OP_FINISH)
-      rewrite(&w, op->args, op->nargs, IR_NONE, IR_NONE);
-    if (ir_is_guard(op->opc)) {
+    unsigned flags = ir_info(op->opc)->flags;
+    if (flags & ARMJIT_OPF_GUARD) {  /* none is an ir_sem_int2 op */
+      if (takes_consts(op->opc, flags, false))  /* guard_class */
+        rewrite(&w, op->args, op->nargs, IR_NONE, IR_NONE);
       ir_ref g = IR_NONE, at_exit = IR_NONE, after = IR_NONE;
       if (op->opc == ARMJIT_OP_GUARD_TRUE || op->opc == ARMJIT_OP_GUARD_FALSE) {
         g = ir_args(o, op)[0];
@@ -189,8 +193,9 @@ armjit_status cg_known_values(cg *c) {
       if (after != IR_NONE) know(&w, g, after);
       continue;
     }
-    if (op->nargs == 2 && op->res >= 0 && op->type == ARMJIT_INT &&
-        ir_sem_int2(op->opc, 0, 1, &(int32_t){0})) {
+    bool int2 = ir_sem_int2(op->opc, 0, 1, &(int32_t){0});
+    if (takes_consts(op->opc, flags, int2)) rewrite(&w, op->args, op->nargs, IR_NONE, IR_NONE);
+    if (int2 && op->nargs == 2 && op->res >= 0 && op->type == ARMJIT_INT) {
       const ir_ref *a = ir_refs_at(w.t, op->args);
       know(&w, op->res, fold(&w, op, a[0], a[1]));
     }

@@ -189,7 +189,7 @@ static void cg_cleanup(cg *c) {
     for (uint32_t i = 0; i < c->t->nlabels; i++) ajx_free(c->ctx, c->label_locs[i]);
   ajx_free(c->ctx, c->label_locs);
   ajx_free(c->ctx, c->label_at);
-  ajx_free(c->ctx, c->stub_at);
+  ajx_free(c->ctx, c->stub_refs);
   ajx_free(c->ctx, c->folded);
   ajx_free(c->ctx, c->known_refs);
   ajx_free(c->ctx, c->known_consts);
@@ -209,17 +209,17 @@ static void cg_cleanup(cg *c) {
 }
 
 /* Ops that call C (cg_op_calls_c): values live across them prefer
- * callee-saved registers. */
+ * callee-saved registers.  One pass, the list grown as calls are found. */
 static armjit_status find_calls(cg *c) {
-  uint32_t n = 0;
-  for (uint32_t i = 0; i < c->t->nops; i++)
-    if (!c->lv.dead[i] && cg_op_calls_c(c, c->t->ops[i].opc)) n++;
-  if (!n) return ARMJIT_OK;
-  uint32_t *calls = ajx_alloc(c->ctx, n * sizeof *calls);
-  if (!calls) return ARMJIT_E_NOMEM;
-  n = 0;
-  for (uint32_t i = 0; i < c->t->nops; i++)
-    if (!c->lv.dead[i] && cg_op_calls_c(c, c->t->ops[i].opc)) calls[n++] = i;
+  uint32_t *calls = NULL, n = 0, cap = 0;
+  for (uint32_t i = 0; i < c->t->nops; i++) {
+    if (c->lv.dead[i] || !cg_op_calls_c(c, c->t->ops[i].opc)) continue;
+    if (!ajx_grow(c->ctx, (void **)&calls, &cap, n + 1, sizeof *calls)) {
+      ajx_free(c->ctx, calls);
+      return ARMJIT_E_NOMEM;
+    }
+    calls[n++] = i;
+  }
   c->ra.calls = calls;
   c->ra.ncalls = n;
   return ARMJIT_OK;
@@ -235,22 +235,20 @@ static armjit_status setup(cg *c, cg_result *o, armjit_error *err) {
   c->label_at = ajx_alloc(ctx, (t->nlabels ? t->nlabels : 1) * sizeof *c->label_at);
   c->label_locs = ajx_calloc(ctx, t->nlabels ? t->nlabels : 1, sizeof *c->label_locs);
   o->label_off = ajx_calloc(ctx, t->nlabels ? t->nlabels : 1, sizeof *o->label_off);
-  c->stub_at = ajx_alloc(ctx, (o->nexits ? o->nexits : 1) * sizeof *c->stub_at);
+  /* Room for one branch per exit, the usual most. */
+  c->stub_refs_cap = o->nexits ? o->nexits : 1;
+  c->stub_refs = ajx_alloc(ctx, c->stub_refs_cap * sizeof *c->stub_refs);
   /* Room for the usual code size up front (about 8-10 bytes per op, more
    * with many exits), so that growing seldom copies the buffer. */
   o->buf = armjit_buf_new(ctx, 4096 + (size_t)t->nops * 12, ctx->opts.code_limit);
   if (!o->op_off || !o->exits || !c->label_at || !c->label_locs || !o->label_off ||
-      !c->stub_at || !o->buf || find_calls(c) != ARMJIT_OK)
+      !c->stub_refs || !o->buf || find_calls(c) != ARMJIT_OK)
     return ajx_err(err, ARMJIT_E_NOMEM, "out of memory setting up code generation");
   a32_buf_set_features(o->buf, ctx->features);
   c->b = o->buf;
-  for (uint32_t i = 0; i < t->nops; i++) o->op_off[i] = -1;
+  if (t->nops) memset(o->op_off, 0xff, t->nops * sizeof *o->op_off);  /* -1: no code */
   for (uint32_t i = 0; i < t->nlabels; i++) c->label_at[i] = a32_label_new(c->b);
-  for (uint32_t i = 0; i < o->nexits; i++) {
-    c->stub_at[i] = a32_label_new(c->b);
-    o->exits[i].branch = -1;
-  }
-  c->common = a32_label_new(c->b);
+  for (uint32_t i = 0; i < o->nexits; i++) o->exits[i].branch = -1;
   c->abort_at = a32_label_new(c->b);
   c->stack_at = a32_label_new(c->b);
   c->oom_at = a32_label_new(c->b);
@@ -309,6 +307,9 @@ armjit_status cg_compile(armjit_ctx *ctx, const armjit_trace *t, const cg_env *e
     cg_prologue(&c);
     cg_emit_pool(&c);
   }
+  /* Nothing is emitted between two ops: one op's end is the next one's
+   * start. */
+  size_t start = a32_buf_size(c.b);
   for (uint32_t i = 0; i < t->nops; i++) {
     if (c.lv.dead[i] || c.folded[i]) continue;  /* unused pure op, folded shift */
     const ir_op *op = &t->ops[i];
@@ -318,11 +319,12 @@ armjit_status cg_compile(armjit_ctx *ctx, const armjit_trace *t, const cg_env *e
               ir_info(op->opc)->name);
       break;
     }
-    size_t start = a32_buf_size(c.b);
     cg_op_begin(&c, i);
     fn(&c, op);
     cg_op_end(&c);
-    if (a32_buf_size(c.b) > start) out->op_off[i] = (int32_t)start;
+    size_t end = a32_buf_size(c.b);
+    if (end > start) out->op_off[i] = (int32_t)start;
+    start = end;
     if (c.st != ARMJIT_OK || ra_status(&c.ra) != ARMJIT_OK || a32_buf_status(c.b) != A32_OK) break;
   }
   if (c.st == ARMJIT_OK && ra_status(&c.ra) == ARMJIT_OK) {

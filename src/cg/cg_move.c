@@ -5,25 +5,16 @@
  * (cg_scratch.c). */
 #include "cg/cg_internal.h"
 
-void cg_mem(cg *c, cg_mem_kind k, unsigned reg, a32_reg base, int32_t off) {
+/* Far: the offset in a register (register-offset LDR/STR; VLDR has no
+ * such form, so the address itself).  Out of line, so that the near forms
+ * (nearly every spill and reload) need no saved registers. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void mem_far(cg *c, cg_mem_kind k, unsigned reg, a32_reg base, int32_t off) {
   bool vfp = k == CG_VLDR || k == CG_VSTR || k == CG_VLDRS || k == CG_VSTRS;
   bool dbl = k == CG_VLDR || k == CG_VSTR;
   bool load = k == CG_VLDR || k == CG_VLDRS;
-  bool near = vfp ? (off % 4 == 0 && off >= -1020 && off <= 1020)
-                  : (off >= -4095 && off <= 4095);
-  if (near) {
-    switch (k) {
-    case CG_LDR: a32_ldst(c->b, A32_AL, A32_LDR, (a32_reg)reg, a32_mem_imm(base, off)); break;
-    case CG_STR: a32_ldst(c->b, A32_AL, A32_STR, (a32_reg)reg, a32_mem_imm(base, off)); break;
-    default:
-      if (load) a32_vldr(c->b, A32_AL, dbl, reg, base, off);
-      else a32_vstr(c->b, A32_AL, dbl, reg, base, off);
-      break;
-    }
-    return;
-  }
-  /* Far: the offset in a register (register-offset LDR/STR; VLDR has no
-   * such form, so the address itself). */
   unsigned avoid = 1u << base | (vfp ? 0 : 1u << reg);
   cg_tmp t = cg_tmp_get(c, avoid);
   uint32_t mag = off < 0 ? 0u - (uint32_t)off : (uint32_t)off;
@@ -37,6 +28,22 @@ void cg_mem(cg *c, cg_mem_kind k, unsigned reg, a32_reg base, int32_t off) {
     a32_ldst(c->b, A32_AL, k == CG_LDR ? A32_LDR : A32_STR, (a32_reg)reg, m);
   }
   cg_tmp_put(c, t);
+}
+
+void cg_mem(cg *c, cg_mem_kind k, unsigned reg, a32_reg base, int32_t off) {
+  switch (k) {
+  case CG_LDR:
+  case CG_STR:
+    if (off < -4095 || off > 4095) break;
+    a32_ldst(c->b, A32_AL, k == CG_LDR ? A32_LDR : A32_STR, (a32_reg)reg, a32_mem_imm(base, off));
+    return;
+  default:
+    if (off % 4 != 0 || off < -1020 || off > 1020) break;
+    if (k == CG_VLDR || k == CG_VLDRS) a32_vldr(c->b, A32_AL, k == CG_VLDR, reg, base, off);
+    else a32_vstr(c->b, A32_AL, k == CG_VSTR, reg, base, off);
+    return;
+  }
+  mem_far(c, k, reg, base, off);
 }
 
 static bool loc_float(ra_loc l) {
@@ -64,7 +71,11 @@ static void move_single(cg *c, ra_loc dst, ra_loc src) {
   }
 }
 
-void cg_move(cg *c, ra_loc dst, ra_loc src) {
+/* The moves other than a plain spill or reload (cg_move). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void move_other(cg *c, ra_loc dst, ra_loc src) {
   if (ra_loc_same(dst, src)) return;
   bool f = loc_float(dst);
   switch (dst.kind) {
@@ -105,6 +116,22 @@ void cg_move(cg *c, ra_loc dst, ra_loc src) {
     break;
   }
   cg_fail(c, ARMJIT_E_INVALID, "unsupported move kind %d <- %d (internal)", dst.kind, src.kind);
+}
+
+/* Spills and reloads (most of the allocator's moves) first, without the
+ * general case's frame: exactly what move_other does for them. */
+void cg_move(cg *c, ra_loc dst, ra_loc src) {
+  if (dst.kind == LOC_STACK && src.kind == LOC_REG) {
+    cg_mem(c, CG_STR, (unsigned)src.n, A32_FP, dst.n);
+  } else if (dst.kind == LOC_STACK && src.kind == LOC_VREG) {
+    cg_mem(c, src.type == ARM_TY_F32 ? CG_VSTRS : CG_VSTR, (unsigned)src.n, A32_FP, dst.n);
+  } else if (src.kind == LOC_STACK && dst.kind == LOC_REG) {
+    cg_mem(c, CG_LDR, (unsigned)dst.n, A32_FP, src.n);
+  } else if (src.kind == LOC_STACK && dst.kind == LOC_VREG) {
+    cg_mem(c, dst.type == ARM_TY_F32 ? CG_VLDRS : CG_VLDR, (unsigned)dst.n, A32_FP, src.n);
+  } else {
+    move_other(c, dst, src);
+  }
 }
 
 void cg_move_cb(void *ud, ra_loc dst, ra_loc src) { cg_move((cg *)ud, dst, src); }

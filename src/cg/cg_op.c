@@ -39,43 +39,17 @@
 #define CG_CHECKS 0
 #endif
 
-void cg_op_begin(cg *c, uint32_t pos) {
-  c->pos = pos;
-  c->busy = 0;
-  c->phase = CG_PHASE_OPERANDS;
-  ra_begin_op(&c->ra, pos);
-}
-
-void cg_op_end(cg *c) { ra_end_op(&c->ra); }
-
-static void check_operand_phase(cg *c, ir_ref r) {
-  if (CG_CHECKS && c->phase != CG_PHASE_OPERANDS)
-    cg_fail(c, ARMJIT_E_INVALID,
-            "op %u: operand %d read after the dying operands were released (internal)",
-            (unsigned)c->pos, (int)r);
-}
-
-a32_reg cg_reg(cg *c, ir_ref r) {
-  check_operand_phase(c, r);
-  if (!IR_IS_CONST(r)) return (a32_reg)ra_use(&c->ra, r);
-  return cg_const_reg(c, r);
-}
-
-unsigned cg_vreg(cg *c, ir_ref r) {
-  check_operand_phase(c, r);
-  if (!IR_IS_CONST(r)) return (unsigned)ra_use(&c->ra, r);
-  return cg_const_vreg(c, r);
+/* (cg_op_begin, cg_op_end, cg_reg, cg_vreg and cg_def are inline in
+ * cg_internal.h.) */
+void cg_operand_late(cg *c, ir_ref r) {
+  cg_fail(c, ARMJIT_E_INVALID,
+          "op %u: operand %d read after the dying operands were released (internal)",
+          (unsigned)c->pos, (int)r);
 }
 
 void cg_release(cg *c) {
   ra_release_dying(&c->ra);
   c->phase = CG_PHASE_RELEASED;
-}
-
-int cg_def(cg *c, const ir_op *op, int hint) {
-  if (c->phase == CG_PHASE_OPERANDS) cg_release(c);
-  c->phase = CG_PHASE_DEFINED;
-  return ra_def(&c->ra, op->res, hint);
 }
 
 void cg_def_fixed(cg *c, const ir_op *op, bool vfp, int r) {

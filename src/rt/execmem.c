@@ -296,6 +296,19 @@ static void give_back(ajx_arena *a, uint32_t off, uint32_t len) {
   }
 }
 
+/* nwords words of UDF #0 at p (RW view): one word, then doubling copies
+ * of what is filled already (a few memcpy calls instead of one per word). */
+static void fill_udf(char *p, size_t nwords) {
+  size_t n = nwords * 4, done = 4;
+  if (!nwords) return;
+  memcpy(p, &UDF_0, 4);
+  while (done < n) {
+    size_t k = done < n - done ? done : n - done;
+    memcpy(p + done, p, k);
+    done += k;
+  }
+}
+
 void ajx_exec_free(armjit_ctx *ctx, ajx_execmem *m) {
   if (!m->arena) return;
   ajx_arena *a = m->arena;
@@ -305,7 +318,7 @@ void ajx_exec_free(armjit_ctx *ctx, ajx_execmem *m) {
     mprotect(m->rx, m->size, PROT_NONE);
     madvise(m->rx, m->size, MADV_DONTNEED);
   } else {
-    for (size_t i = 0; i + 4 <= m->size; i += 4) memcpy(m->rw + i, &UDF_0, 4);
+    fill_udf(m->rw, m->size / 4);
     __builtin___clear_cache(m->rx, m->rx + m->size);
   }
   give_back(a, (uint32_t)off, (uint32_t)m->size);
