@@ -103,7 +103,7 @@ fuzz-mc: deps armhf armel
 	     -V | grep -E "random IR|MISMATCH|tests passed|tests failed") || exit 1; \
 	done
 
-bench: deps armhf
+bench: deps build/armhf/Makefile
 	@bash bench/run.sh build/armhf "$(RUN_ARMHF)"
 
 # Headers, libarmjit.a and .so, the CLI, armjit.pc and the CMake package.
