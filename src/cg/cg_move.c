@@ -5,8 +5,16 @@
  * (cg_scratch.c). */
 #include "cg/cg_internal.h"
 
-/* Far: the offset in a register (register-offset LDR/STR; VLDR has no
- * such form, so the address itself).  Out of line, so that the near forms
+/* Far: beyond an immediate's reach.  VLDR/VSTR reach +-1,020 from the
+ * base, so a far float slot is addressed from a nearer base when the rest
+ * of its offset is one modified immediate (any offset below 256 KiB):
+ *
+ *   sub  ip, fp, #0x400         (the offset less its low ten bits)
+ *   vldr d0, [ip, #-0x10]
+ *
+ * and through the whole offset in a register otherwise (movw ip, #off;
+ * sub ip, fp, ip; vldr d0, [ip]).  LDR/STR reach +-4,095: the offset goes
+ * in a register (ldr r0, [fp, -ip]).  Out of line, so that the near forms
  * (nearly every spill and reload) need no saved registers. */
 #if defined(__GNUC__)
 __attribute__((noinline))
@@ -18,12 +26,21 @@ static void mem_far(cg *c, cg_mem_kind k, unsigned reg, a32_reg base, int32_t of
   unsigned avoid = 1u << base | (vfp ? 0 : 1u << reg);
   cg_tmp t = cg_tmp_get(c, avoid);
   uint32_t mag = off < 0 ? 0u - (uint32_t)off : (uint32_t)off;
-  a32_mov_imm32(c->b, A32_AL, t.r, mag);
+  a32_dp_op dir = off < 0 ? A32_SUB : A32_ADD;
   if (vfp) {
-    a32_dp(c->b, A32_AL, off < 0 ? A32_SUB : A32_ADD, false, t.r, base, a32_r(t.r));
-    if (load) a32_vldr(c->b, A32_AL, dbl, reg, t.r, 0);
-    else a32_vstr(c->b, A32_AL, dbl, reg, t.r, 0);
+    uint32_t lo = mag & 0x3fcu, hi = mag - lo;
+    int32_t rest = off < 0 ? -(int32_t)lo : (int32_t)lo;
+    if (mag % 4 != 0 || a32_modimm(hi) < 0) { /* the whole offset */
+      a32_mov_imm32(c->b, A32_AL, t.r, mag);
+      a32_dp(c->b, A32_AL, dir, false, t.r, base, a32_r(t.r));
+      rest = 0;
+    } else {
+      a32_dp(c->b, A32_AL, dir, false, t.r, base, a32_imm(hi));
+    }
+    if (load) a32_vldr(c->b, A32_AL, dbl, reg, t.r, rest);
+    else a32_vstr(c->b, A32_AL, dbl, reg, t.r, rest);
   } else {
+    a32_mov_imm32(c->b, A32_AL, t.r, mag);
     a32_mem m = a32_mem_reg(base, t.r, off < 0, A32_LSL, 0, A32_IDX_OFFSET);
     a32_ldst(c->b, A32_AL, k == CG_LDR ? A32_LDR : A32_STR, (a32_reg)reg, m);
   }
