@@ -189,7 +189,7 @@ armjit_status cg_known_values(cg *c) {
           if (!want || cmp) after = int_const(&w, want ? 1 : 0);
         }
       }
-      rewrite(&w, op->fail, op->nfail, at_exit == IR_NONE ? IR_NONE : g, at_exit);
+      rewrite(&w, op->args + op->nargs, op->nfail, at_exit == IR_NONE ? IR_NONE : g, at_exit);
       if (after != IR_NONE) know(&w, g, after);
       continue;
     }

@@ -30,19 +30,27 @@ typedef struct {
   armjit_value v;         /* v.i, v.r or v.f by type */
 } ir_const;
 
+/* 24 bytes: every pass of the compiler walks the ops.  A guard's fail
+ * args follow its arguments in the pool (ir_fails); where text put an op
+ * is kept apart (ir_op_line, ir_op_col). */
 typedef struct {
   uint16_t opc;           /* armjit_opcode */
   uint8_t type;           /* result type, ARMJIT_VOID if none */
   uint8_t pad;
   ir_ref res;             /* value defined, or IR_NONE */
-  uint32_t nargs, args;   /* arguments: t->refs[args .. args+nargs) */
-  uint32_t nfail, fail;   /* guards: fail args t->refs[fail .. fail+nfail) */
+  uint32_t args;          /* arguments: t->refs[args .. args+nargs), then
+                             fail args: t->refs[args+nargs .. +nfail) */
+  uint16_t nargs, nfail;  /* (IR_MAX_ARGS, IR_MAX_FAIL) */
   int32_t id;             /* guard/finish: exit id; label: label id;
                              jump: target label id; debug_merge_point:
                              index in texts; else -1 */
   int32_t descr;          /* descriptor index (memory/call ops), else -1 */
-  uint32_t line, col;     /* source position of text input, 0 if built by API */
 } ir_op;
+
+/* Where text put an op (line and column, from 1). */
+typedef struct {
+  uint32_t line, col;
+} ir_pos;
 
 typedef struct {
   uint32_t op;            /* index of the guard/finish op */
@@ -79,6 +87,10 @@ struct armjit_trace {
 
   uint32_t nops, capops;
   ir_op *ops;
+  /* Source positions of ops [0, npos) (the parser's); 0:0 past them and
+   * for traces built by API. */
+  uint32_t npos, cappos;
+  ir_pos *pos;
 
   uint32_t nrefs, caprefs;
   ir_ref *refs;           /* argument and fail-arg pool */
@@ -138,6 +150,8 @@ static inline bool ir_jump_is_external(const ir_op *op) { return op->id < 0; }
 #define IR_MAX_INPUTS 65535u   /* inputargs of a trace */
 #define IR_MAX_ARGS   65535u   /* arguments of one op (label, jump, finish) */
 #define IR_MAX_FAIL   65535u   /* fail args of one guard */
+_Static_assert(IR_MAX_ARGS <= UINT16_MAX && IR_MAX_FAIL <= UINT16_MAX,
+               "ir_op counts its arguments in 16 bits");
 #define IR_MAX_VALUES (1u << 24) /* variables, constants and ops each */
 
 /* Opcode table (from <armjit/opcodes.h>). */
@@ -181,7 +195,7 @@ static inline const ir_ref *ir_exit_refs(const armjit_trace *t, const ir_op *op,
                                          uint32_t *n) {
   if (op->opc == ARMJIT_OP_FINISH) { *n = op->nargs; return ir_refs_at(t, op->args); }
   *n = op->nfail;
-  return ir_refs_at(t, op->fail);
+  return ir_refs_at(t, op->args + op->nargs);
 }
 /* The string of a debug_merge_point op. */
 static inline const char *ir_op_text(const armjit_trace *t, const ir_op *op) {
@@ -201,7 +215,21 @@ static inline const ir_ref *ir_args(const armjit_trace *t, const ir_op *op) {
   return ir_refs_at(t, op->args);
 }
 static inline const ir_ref *ir_fails(const armjit_trace *t, const ir_op *op) {
-  return ir_refs_at(t, op->fail);
+  return ir_refs_at(t, op->args + op->nargs);
+}
+/* The source line and column of op i (0 when it has none). */
+static inline uint32_t ir_op_line(const armjit_trace *t, uint32_t i) {
+  return i < t->npos ? t->pos[i].line : 0;
+}
+static inline uint32_t ir_op_col(const armjit_trace *t, uint32_t i) {
+  return i < t->npos ? t->pos[i].col : 0;
+}
+/* Record op i's source position (the parser); false when out of memory. */
+bool ir_set_pos_slow(armjit_trace *t, uint32_t i, uint32_t line, uint32_t col);
+static inline bool ir_set_pos(armjit_trace *t, uint32_t i, uint32_t line, uint32_t col) {
+  if (i != t->npos || i >= t->cappos) return ir_set_pos_slow(t, i, line, col);
+  t->pos[t->npos++] = (ir_pos){line, col};
+  return true;
 }
 static inline armjit_type ir_ref_type(const armjit_trace *t, ir_ref r) {
   return IR_IS_CONST(r) ? (armjit_type)t->consts[IR_CONST_INDEX(r)].type

@@ -84,14 +84,14 @@ static inline armjit_status ir_emit_plain(armjit_trace *t, unsigned opc, armjit_
                                           ir_ref *res) {
   uint32_t idx = t->nops, at = t->nrefs, v = t->nvals;
   bool has_res = rtype != ARMJIT_VOID;
-  if (idx >= t->capops || idx >= IR_MAX_VALUES || nargs > t->caprefs - at ||
+  if (idx >= t->capops || idx >= IR_MAX_VALUES || nargs > IR_MAX_ARGS || nargs > t->caprefs - at ||
       at + nargs > UINT32_MAX / 2 ||
       (has_res && (v >= t->capvals || v >= IR_MAX_VALUES))) /* growing, or a limit */
     return ir_emit_plain_slow(t, opc, rtype, args, nargs, descr, res);
   t->nops = idx + 1;
   t->ops[idx] = (ir_op){.opc = (uint16_t)opc, .type = (uint8_t)rtype,
-                        .res = has_res ? (ir_ref)v : IR_NONE, .nargs = nargs, .args = at,
-                        .fail = at + nargs, .id = -1, .descr = descr};
+                        .res = has_res ? (ir_ref)v : IR_NONE, .nargs = (uint16_t)nargs,
+                        .args = at, .id = -1, .descr = descr};
   for (uint32_t k = 0; k < nargs; k++) t->refs[at + k] = args[k];
   t->nrefs = at + nargs;
   *res = IR_NONE;

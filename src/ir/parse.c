@@ -296,7 +296,7 @@ static inline armjit_status name_var(parser *P, ir_ref v, const char *s, size_t 
 /* The line of the op a name index entry (ir_name_find) names. */
 static uint32_t name_line(const armjit_trace *t, int32_t e) {
   uint32_t op = (e & 1) ? t->exits[e / 2].op : t->labels[e / 2].op;
-  return t->ops[op].line;
+  return ir_op_line(t, op);
 }
 
 /* A new descr=NAME of a guard, finish or label, or a new descriptor's name:
@@ -769,7 +769,7 @@ static armjit_status record_srcmap(parser *P, uint32_t idx, const opline *L) {
       !ajx_grow(P->ctx, (void **)&P->descrcol, &P->capdescrcol, idx + 1, sizeof *P->descrcol))
     return nomem(P);
   for (uint32_t k = 0; k < op->nargs; k++) P->refcol[op->args + k] = P->argcol[k];
-  for (uint32_t k = 0; k < op->nfail; k++) P->refcol[op->fail + k] = P->failcol[k];
+  for (uint32_t k = 0; k < op->nfail; k++) P->refcol[op->args + op->nargs + k] = P->failcol[k];
   P->rescol[idx] = L->rescol;
   P->descrcol[idx] = L->descr.name ? L->descr.col : 0;
   return ARMJIT_OK;
@@ -796,9 +796,8 @@ static armjit_status parse_op(parser *P) {
   if (st == ARMJIT_E_LIMIT)
     return perr(P, st, L.opcol, "trace too large (at most %u ops)", IR_MAX_VALUES);
   if (st != ARMJIT_OK) return nomem(P);
+  if (!ir_set_pos(t, idx, P->lx.line, L.opcol)) return nomem(P);
   ir_op *op = &t->ops[idx];
-  op->line = P->lx.line;
-  op->col = L.opcol;
   op->descr = descr;
   /* A fitting signature need not be checked again by the validator
    * (t->sig_checked); one that does not fit is reported by it, located. */

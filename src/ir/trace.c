@@ -65,6 +65,7 @@ void armjit_trace_free(armjit_trace *t) {
   ajx_free(ctx, t->vtype);
   ajx_free(ctx, t->vdef);
   ajx_free(ctx, t->ops);
+  ajx_free(ctx, t->pos);
   ajx_free(ctx, t->refs);
   ajx_free(ctx, t->consts);
   ajx_free(ctx, t->exits);
@@ -101,11 +102,13 @@ armjit_trace *ir_trace_copy(const armjit_trace *t) {
   bool ok = dup_array(ctx, (void **)&c->vtype, t->vtype, t->nvals, sizeof *t->vtype) &&
             dup_array(ctx, (void **)&c->vdef, t->vdef, t->nvals, sizeof *t->vdef) &&
             dup_array(ctx, (void **)&c->ops, t->ops, t->nops, sizeof *t->ops) &&
+            dup_array(ctx, (void **)&c->pos, t->pos, t->npos, sizeof *t->pos) &&
             dup_array(ctx, (void **)&c->refs, t->refs, t->nrefs, sizeof *t->refs) &&
             dup_array(ctx, (void **)&c->consts, t->consts, t->nconsts, sizeof *t->consts);
   if (ok) {
     c->nvals = c->capvals = t->nvals;
     c->nops = c->capops = t->nops;
+    c->npos = c->cappos = t->npos;
     c->nrefs = c->caprefs = t->nrefs;
     c->nconsts = c->capconsts = t->nconsts;
   }
@@ -149,6 +152,14 @@ armjit_trace *ir_trace_copy(const armjit_trace *t) {
   }
   c->validated = t->validated;  /* ir_descr_add cleared it */
   return c;
+}
+
+bool ir_set_pos_slow(armjit_trace *t, uint32_t i, uint32_t line, uint32_t col) {
+  if (!ajx_grow(t->ctx, (void **)&t->pos, &t->cappos, i + 1, sizeof *t->pos)) return false;
+  for (; t->npos < i; t->npos++) t->pos[t->npos] = (ir_pos){0, 0};
+  t->pos[i] = (ir_pos){line, col};
+  if (t->npos <= i) t->npos = i + 1;
+  return true;
 }
 
 /* Room for one more value (type and defining op). */
@@ -276,7 +287,7 @@ armjit_status ir_emit(armjit_trace *t, unsigned opc, armjit_type rtype,
   uint32_t idx = t->nops++;
   ir_op *op = &t->ops[idx];
   *op = (ir_op){.opc = (uint16_t)opc, .type = (uint8_t)rtype, .res = IR_NONE,
-                .nargs = nargs, .args = at, .nfail = nfail, .fail = at + nargs,
+                .nargs = (uint16_t)nargs, .args = at, .nfail = (uint16_t)nfail,
                 .id = -1, .descr = -1};
   if (nrefs > at) { /* (no pool yet when no op had any) */
     ir_ref *dst = t->refs + at;

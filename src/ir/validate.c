@@ -41,14 +41,14 @@ static void position(const vctx *c, uint32_t opi, ir_at_kind at, uint32_t idx,
     return;
   }
   const ir_op *op = &t->ops[opi];
-  *line = (int)op->line;
-  *col = (int)op->col;
+  *line = (int)ir_op_line(t, opi);
+  *col = (int)ir_op_col(t, opi);
   if (!sm) return;
   uint32_t col2 = 0;
   switch (at) {
   case IR_AT_RES: col2 = sm->rescol[opi]; break;
   case IR_AT_ARG: col2 = sm->refcol[op->args + idx]; break;
-  case IR_AT_FAIL: col2 = sm->refcol[op->fail + idx]; break;
+  case IR_AT_FAIL: col2 = sm->refcol[op->args + op->nargs + idx]; break;
   case IR_AT_DESCR: col2 = sm->descrcol[opi]; break;
   default: break;
   }
@@ -378,9 +378,6 @@ static inline armjit_status check_op(const vctx *c, liveness *lv, uint32_t i) {
   if (op->opc >= ARMJIT_OP__COUNT)
     return verr(c, ARMJIT_E_INVALID, i, IR_AT_OP, 0, "unknown op %u", op->opc);
   unsigned rules = op_rules[op->opc];
-  if (op->nargs > IR_MAX_ARGS || op->nfail > IR_MAX_FAIL)
-    return verr(c, ARMJIT_E_LIMIT, i, IR_AT_OP, 0, "too many arguments (at most %u)",
-                IR_MAX_ARGS);
   armjit_status st;
   /* The builder saw that the uses of its ops are live (debug builds
    * check again, as a test that it did). */

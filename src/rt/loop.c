@@ -215,7 +215,7 @@ armjit_loop *armjit_compile_loop(armjit_ctx *ctx, armjit_trace *t, armjit_error 
   if (!t->validated && armjit_trace_validate(t, err) != ARMJIT_OK) return NULL;
   for (uint32_t i = 0; i < t->nops; i++)
     if (t->ops[i].opc == ARMJIT_OP_JUMP && ir_jump_is_external(&t->ops[i])) {
-      ajx_err_at(err, ARMJIT_E_INVALID, (int)t->ops[i].line, (int)t->ops[i].col,
+      ajx_err_at(err, ARMJIT_E_INVALID, (int)ir_op_line(t, i), (int)ir_op_col(t, i),
                  "jump to label %s, which is not in this trace: only a bridge "
                  "(armjit_compile_bridge) may jump to another trace",
                  t->xlabels[IR_XLABEL_INDEX(t->ops[i].id)]);

@@ -358,7 +358,7 @@ static armjit_status external_labels(bridge_build *bb, const armjit_loop *root,
     uint32_t k = IR_XLABEL_INDEX(op->id);
     const cg_xlabel *x = &bb->xl[k];
     if (op->nargs != x->nargs)
-      return ajx_err_at(err, ARMJIT_E_INVALID, (int)op->line, (int)op->col,
+      return ajx_err_at(err, ARMJIT_E_INVALID, (int)ir_op_line(t, i), (int)ir_op_col(t, i),
                         "jump passes %u values but label %s (of %s) has %u arguments",
                         (unsigned)op->nargs, t->xlabels[k], armjit_loop_name(bb->xowner[k]),
                         (unsigned)x->nargs);
@@ -368,7 +368,7 @@ static armjit_status external_labels(bridge_build *bb, const armjit_loop *root,
        * float's); the label's own trace checked the rest */
       armjit_type want = x->locs[j].type, got = ir_ref_type(t, a[j]);
       if (want != (armjit_type)ra_storage_of(got))
-        return ajx_err_at(err, ARMJIT_E_TYPE, (int)op->line, (int)op->col,
+        return ajx_err_at(err, ARMJIT_E_TYPE, (int)ir_op_line(t, i), (int)ir_op_col(t, i),
                           "type mismatch: jump argument %u is %s, but argument %u of label %s "
                           "is %s", (unsigned)j + 1, type_name(got), (unsigned)j + 1,
                           t->xlabels[k], type_name(want));
