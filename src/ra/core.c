@@ -42,7 +42,7 @@ static uint32_t allow_of(const shape *s, const ra_req *rq) {
   return rq->allow ? rq->allow & s->all : s->dflt;
 }
 static ra_loc reg_loc(int type, int r) { return ra_core_reg_loc(type, r); }
-static int vtype(const ra_core *rc, uint32_t v) { return rc->type[v]; }
+static int vtype(const ra_core *rc, uint32_t v) { return rc->val[v].type; }
 
 void ra_core_fail(ra_core *rc, armjit_status st, const char *why) {
   if (rc->status != ARMJIT_OK) return;
@@ -58,18 +58,15 @@ armjit_status ra_core_init(ra_core *rc, armjit_ctx *ctx, uint32_t nvals, const u
   rc->cl = *cl;
   rc->random = (ctx->opts.flags & ARMJIT_RANDOM_RA) != 0;
   rc->nvals = nvals;
-  rc->type = types;
   armjit_status st = ra_frame_init(&rc->frame, ctx, fixed_bytes, err);
   if (st != ARMJIT_OK) return st;
   uint32_t nv = nvals ? nvals : 1;
-  rc->reg = ajx_alloc(ctx, nv * sizeof *rc->reg);
-  rc->slot = ajx_calloc(ctx, nv, sizeof *rc->slot);
-  rc->pinned = ajx_calloc(ctx, nv, sizeof *rc->pinned);
-  if (!rc->reg || !rc->slot || !rc->pinned) {
+  rc->val = ajx_alloc(ctx, nv * sizeof *rc->val);
+  if (!rc->val) {
     ra_core_fini(rc);
     return ajx_err(err, ARMJIT_E_NOMEM, "out of memory in the register allocator");
   }
-  memset(rc->reg, -1, nv * sizeof *rc->reg);
+  for (uint32_t v = 0; v < nvals; v++) rc->val[v] = (struct ra_val){0, -1, types[v], 0};
   for (int b = 0; b < 2; b++)
     for (int u = 0; u < ARM_NSINGLE; u++) rc->unit[b][u] = (ra_unit){-1, 0, 0, 0};
   return ARMJIT_OK;
@@ -77,12 +74,8 @@ armjit_status ra_core_init(ra_core *rc, armjit_ctx *ctx, uint32_t nvals, const u
 
 void ra_core_fini(ra_core *rc) {
   if (!rc->ctx) return;
-  ajx_free(rc->ctx, rc->reg);
-  ajx_free(rc->ctx, rc->slot);
-  ajx_free(rc->ctx, rc->pinned);
-  rc->reg = NULL;
-  rc->slot = NULL;
-  rc->pinned = NULL;
+  ajx_free(rc->ctx, rc->val);
+  rc->val = NULL;
   ra_frame_fini(&rc->frame);
 }
 
@@ -102,7 +95,7 @@ int32_t ra_core_new_slot(ra_core *rc, uint32_t v) {
     ra_core_fail(rc, e.code, e.msg);
     off = -8;  /* keep going; the result is discarded */
   }
-  rc->slot[v] = off;
+  rc->val[v].slot = off;
   return off;
 }
 
@@ -110,16 +103,16 @@ void ra_core_set_slot(ra_core *rc, uint32_t v, int32_t off) {
   armjit_error e;
   if (ra_frame_reserve(&rc->frame, off, slot_class(vtype(rc, v)), &e) != ARMJIT_OK)
     ra_core_fail(rc, e.code, e.msg);
-  else rc->slot[v] = off;
+  else rc->val[v].slot = off;
 }
 
 void ra_core_drop_slot(ra_core *rc, uint32_t v) {
-  if (!rc->slot[v]) return;
-  if (!rc->pinned[v]) slot_release(rc, rc->slot[v], vtype(rc, v));
-  rc->slot[v] = 0;
+  if (!rc->val[v].slot) return;
+  if (!rc->val[v].pinned) slot_release(rc, rc->val[v].slot, vtype(rc, v));
+  rc->val[v].slot = 0;
 }
 
-void ra_core_pin(ra_core *rc, uint32_t v) { rc->pinned[v] = 1; }
+void ra_core_pin(ra_core *rc, uint32_t v) { rc->val[v].pinned = 1; }
 
 int32_t ra_core_frame_bytes(const ra_core *rc) { return ra_frame_size(&rc->frame); }
 
@@ -169,33 +162,33 @@ static void place(ra_core *rc, uint32_t v, int r) {
   if (s->width == 2) rc->unit[vfp][lo + 1].val = (int32_t)v;
   rc->occ[vfp] |= m;
   drop_cache(rc, vfp, m);
-  rc->reg[v] = (int8_t)r;
+  rc->val[v].reg = (int8_t)r;
 }
 
 static void unplace(ra_core *rc, uint32_t v) {
   const shape *s = shape_of(vtype(rc, v));
   bool vfp = s->vfp;
-  int r = rc->reg[v], lo = r << s->shift;
+  int r = rc->val[v].reg, lo = r << s->shift;
   rc->unit[vfp][lo].val = -1;
   if (s->width == 2) rc->unit[vfp][lo + 1].val = -1;
   rc->occ[vfp] &= ~shape_mask(s, r);
-  rc->reg[v] = -1;
+  rc->val[v].reg = -1;
 }
 
 void ra_core_spill(ra_core *rc, uint32_t v) {
   int type = vtype(rc, v);
-  if (rc->reg[v] < 0) return;
-  if (!rc->slot[v]) {
+  if (rc->val[v].reg < 0) return;
+  if (!rc->val[v].slot) {
     int32_t hinted = rc->cl.spill_slot ? rc->cl.spill_slot(rc->cl.policy_ud, v) : 0;
     if (hinted) {
-      rc->pinned[v] = 1;
-      rc->slot[v] = hinted;
+      rc->val[v].pinned = 1;
+      rc->val[v].slot = hinted;
     } else {
       ra_core_new_slot(rc, v);
     }
-    rc->cl.move(rc->cl.move_ud, ra_stack(rc->slot[v], type), reg_loc(type, rc->reg[v]));
+    rc->cl.move(rc->cl.move_ud, ra_stack(rc->val[v].slot, type), reg_loc(type, rc->val[v].reg));
   }
-  uint32_t m = range_mask(type, rc->reg[v]);
+  uint32_t m = range_mask(type, rc->val[v].reg);
   unplace(rc, v);
   drop_cache(rc, is_vfp(type), m);
 }
@@ -335,7 +328,7 @@ __attribute__((noinline)) static int use_elsewhere(ra_core *rc, uint32_t v, cons
   int type = vtype(rc, v);
   const shape *s = shape_of(type);
   bool vfp = s->vfp;
-  int cur = rc->reg[v];
+  int cur = rc->val[v].reg;
   if (cur >= 0) {
     uint32_t old = shape_mask(s, cur);
     /* not where the op needs it: move it to an allowed register that does
@@ -353,7 +346,7 @@ __attribute__((noinline)) static int use_elsewhere(ra_core *rc, uint32_t v, cons
     }
     ra_core_spill(rc, v);
   }
-  if (!rc->slot[v]) {
+  if (!rc->val[v].slot) {
     ra_core_fail(rc, ARMJIT_E_INVALID, "value used before it has a location (internal)");
     return 0;
   }
@@ -361,12 +354,12 @@ __attribute__((noinline)) static int use_elsewhere(ra_core *rc, uint32_t v, cons
   q.dead_ok = false;
   int r = obtain_or(rc, s, &q, false);
   place(rc, v, r);
-  rc->cl.move(rc->cl.move_ud, reg_loc(type, r), ra_stack(rc->slot[v], type));
+  rc->cl.move(rc->cl.move_ud, reg_loc(type, r), ra_stack(rc->val[v].slot, type));
   return r;
 }
 
 int ra_core_use(ra_core *rc, uint32_t v, const ra_req *rq) {
-  int cur = rc->reg[v];
+  int cur = rc->val[v].reg;
   bool was_locked = false;
   if (cur >= 0) {
     const shape *s = shape_of(vtype(rc, v));
@@ -399,13 +392,13 @@ void ra_core_def_fixed(ra_core *rc, uint32_t v, int r) {
 void ra_core_assign(ra_core *rc, uint32_t v, int r, bool reload) {
   int type = vtype(rc, v);
   place(rc, v, r);
-  if (reload) rc->cl.move(rc->cl.move_ud, reg_loc(type, r), ra_stack(rc->slot[v], type));
+  if (reload) rc->cl.move(rc->cl.move_ud, reg_loc(type, r), ra_stack(rc->val[v].slot, type));
 }
 
 void ra_core_move_to(ra_core *rc, uint32_t v, int r) {
   int type = vtype(rc, v);
   bool vfp = is_vfp(type);
-  int cur = rc->reg[v];
+  int cur = rc->val[v].reg;
   rc->cl.move(rc->cl.move_ud, reg_loc(type, r), reg_loc(type, cur));
   uint32_t m = range_mask(type, cur);
   unplace(rc, v);
@@ -420,7 +413,7 @@ int ra_core_temp(ra_core *rc, int type, const ra_req *rq) {
 }
 
 void ra_core_free(ra_core *rc, uint32_t v) {
-  if (rc->reg[v] >= 0) unplace(rc, v);
+  if (rc->val[v].reg >= 0) unplace(rc, v);
   ra_core_drop_slot(rc, v);
 }
 

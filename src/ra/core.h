@@ -100,10 +100,14 @@ typedef struct {
   ra_client cl;
   bool random;             /* ARMJIT_RANDOM_RA: random free/victim choice */
   uint32_t nvals;
-  const uint8_t *type;     /* per value: storage type */
-  int8_t *reg;             /* per value: register (type's numbering), -1 */
-  int32_t *slot;           /* per value: slot (negative fp offset), 0 none */
-  uint8_t *pinned;         /* per value: its slot is never handed out again */
+  /* Per value, in one record (where a value is gets asked at random:
+   * one cache line, not three): */
+  struct ra_val {
+    int32_t slot;          /* slot (negative fp offset), 0 none */
+    int8_t reg;            /* register (type's numbering), -1 */
+    uint8_t type;          /* storage type (copied from the types given) */
+    uint8_t pinned;        /* its slot is never handed out again */
+  } *val;
   ra_unit unit[2][ARM_NSINGLE]; /* [0] core r0..r10, [1] VFP s0..s29 */
   uint32_t lock[2], temp[2];    /* unit masks for the current op */
   uint32_t occ[2], cached[2];   /* unit masks: covered by a value / by a
@@ -113,7 +117,8 @@ typedef struct {
   char why[256];
 } ra_core;
 
-/* fixed_bytes: bytes below fp reserved before the first slot. */
+/* fixed_bytes: bytes below fp reserved before the first slot; types[v]:
+ * value v's storage type (copied). */
 armjit_status ra_core_init(ra_core *rc, armjit_ctx *ctx, uint32_t nvals, const uint8_t *types,
                            int32_t fixed_bytes, const ra_client *cl, armjit_error *err);
 void ra_core_fini(ra_core *rc);
@@ -122,8 +127,8 @@ void ra_core_fail(ra_core *rc, armjit_status st, const char *why);
 
 /* ---- queries ---- */
 /* v's register (type's numbering) or -1; its slot or 0. */
-static inline int ra_core_reg(const ra_core *rc, uint32_t v) { return rc->reg[v]; }
-static inline int32_t ra_core_slot(const ra_core *rc, uint32_t v) { return rc->slot[v]; }
+static inline int ra_core_reg(const ra_core *rc, uint32_t v) { return rc->val[v].reg; }
+static inline int32_t ra_core_slot(const ra_core *rc, uint32_t v) { return rc->val[v].slot; }
 /* The location of register r for a value of `type`. */
 static inline ra_loc ra_core_reg_loc(int type, int r) {
   switch (type) {
@@ -137,8 +142,8 @@ static inline ra_loc ra_core_reg_loc(int type, int r) {
  * LOC_NONE. */
 static inline ra_loc ra_core_where(const ra_core *rc, uint32_t v) {
   if (v >= rc->nvals) return ra_none();
-  if (rc->reg[v] >= 0) return ra_core_reg_loc(rc->type[v], rc->reg[v]);
-  if (rc->slot[v]) return ra_stack(rc->slot[v], rc->type[v]);
+  if (rc->val[v].reg >= 0) return ra_core_reg_loc(rc->val[v].type, rc->val[v].reg);
+  if (rc->val[v].slot) return ra_stack(rc->val[v].slot, rc->val[v].type);
   return ra_none();
 }
 /* The value covering unit u of the bank (core: r<u>, VFP: s<u>), or -1. */
