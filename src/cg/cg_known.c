@@ -7,6 +7,8 @@
  *   after guard_false(x), any int x:          x is 0
  *   at guard_true(x)'s own exit, any int x:   x is 0
  *   at guard_false(c)'s own exit, c a compare: c is 1
+ *     (a compare: made by a compare op since the last label; a label's
+ *     argument is whatever the jump passes, 0/1 or not)
  *   an int op of two constants (ir_sem_int2): the constant it computes
  *   x + 0, x - 0, x | 0, x ^ 0, x << 0, x >> 0, x & -1, x * 1, x | x, x & x:
  *                                             x
@@ -54,6 +56,7 @@ typedef struct {
   uint32_t *set;        /* values with a replacement (to forget at labels) */
   uint32_t nset;
   ir_ref k[2];          /* the constants 0 and 1, once made */
+  int32_t label;        /* index of the last label passed, -1 none */
   bool nomem;
 } kw;
 
@@ -126,8 +129,12 @@ static inline void rewrite(kw *w, uint32_t at, uint32_t n, ir_ref except, ir_ref
   }
 }
 
-static bool is_cmp(const armjit_trace *t, ir_ref v) {
-  return v >= 0 && t->vdef[v] >= 0 &&
+/* v is 0 or 1: the result of a compare since the last label.  (A value
+ * from before it is a label argument here: what its compare made holds
+ * in the first iteration only.) */
+static bool is_cmp(const kw *w, ir_ref v) {
+  const armjit_trace *t = w->orig;
+  return v >= 0 && t->vdef[v] > w->label &&
          (ir_info(t->ops[t->vdef[v]].opc)->flags & ARMJIT_OPF_CMP) != 0;
 }
 
@@ -160,7 +167,7 @@ static ir_ref fold(kw *w, const ir_op *op, ir_ref a, ir_ref b) {
 
 armjit_status cg_known_values(cg *c) {
   const armjit_trace *o = c->t;
-  kw w = {c, &c->known_t, o, NULL, NULL, 0, {IR_NONE, IR_NONE}, false};
+  kw w = {c, &c->known_t, o, NULL, NULL, 0, {IR_NONE, IR_NONE}, -1, false};
   c->known_t = *o;
   w.known = ajx_alloc(c->ctx, (o->nvals ? o->nvals : 1) * sizeof *w.known);
   w.set = ajx_alloc(c->ctx, (o->nvals ? o->nvals : 1) * sizeof *w.set);
@@ -174,6 +181,7 @@ armjit_status cg_known_values(cg *c) {
     const ir_op *op = &o->ops[i];
     if (op->opc == ARMJIT_OP_LABEL) {
       while (w.nset) w.known[w.set[--w.nset]] = IR_NONE;
+      w.label = (int32_t)i;
       continue;
     }
     unsigned flags = ir_info(op->opc)->flags;
@@ -183,7 +191,7 @@ armjit_status cg_known_values(cg *c) {
       ir_ref g = IR_NONE, at_exit = IR_NONE, after = IR_NONE;
       if (op->opc == ARMJIT_OP_GUARD_TRUE || op->opc == ARMJIT_OP_GUARD_FALSE) {
         g = ir_args(o, op)[0];
-        bool cmp = is_cmp(o, g), want = op->opc == ARMJIT_OP_GUARD_TRUE;
+        bool cmp = is_cmp(&w, g), want = op->opc == ARMJIT_OP_GUARD_TRUE;
         if (g >= 0 && o->vtype[g] == ARMJIT_INT) {
           if (want || cmp) at_exit = int_const(&w, want ? 0 : 1);
           if (!want || cmp) after = int_const(&w, want ? 1 : 0);
