@@ -6,6 +6,7 @@
  * are real pointers.  Memory is accessed through memcpy (no alignment or
  * aliasing assumptions); calls go through libffi, which knows both ARM
  * calling conventions and any argument count. */
+#include "arm/fpnan.h"
 #include "ir/gc.h"
 #include "ir/ir_impl.h"
 #include "ir/sem.h"
@@ -137,13 +138,13 @@ static armjit_value eval(const interp *in, const ir_op *op, const ir_ref *a, boo
   case ARMJIT_OP_INT_ADD_OVF: return mki(ir_sem_add_ovf(I(0), I(1), ovf));
   case ARMJIT_OP_INT_SUB_OVF: return mki(ir_sem_sub_ovf(I(0), I(1), ovf));
   case ARMJIT_OP_INT_MUL_OVF: return mki(ir_sem_mul_ovf(I(0), I(1), ovf));
-  case ARMJIT_OP_FLOAT_ADD: return mkf(F(0) + F(1));
-  case ARMJIT_OP_FLOAT_SUB: return mkf(F(0) - F(1));
-  case ARMJIT_OP_FLOAT_MUL: return mkf(F(0) * F(1));
-  case ARMJIT_OP_FLOAT_TRUEDIV: return mkf(F(0) / F(1));
+  case ARMJIT_OP_FLOAT_ADD: return mkf(arm_fp_nan2(F(0) + F(1), F(0), F(1)));
+  case ARMJIT_OP_FLOAT_SUB: return mkf(arm_fp_nan2(F(0) - F(1), F(0), F(1)));
+  case ARMJIT_OP_FLOAT_MUL: return mkf(arm_fp_nan2(F(0) * F(1), F(0), F(1)));
+  case ARMJIT_OP_FLOAT_TRUEDIV: return mkf(arm_fp_nan2(F(0) / F(1), F(0), F(1)));
   case ARMJIT_OP_FLOAT_NEG: return mkf(ir_sem_fneg(F(0)));
   case ARMJIT_OP_FLOAT_ABS: return mkf(ir_sem_fabs(F(0)));
-  case ARMJIT_OP_FLOAT_SQRT: return mkf(sqrt(F(0)));
+  case ARMJIT_OP_FLOAT_SQRT: return mkf(arm_fp_nan1(sqrt(F(0)), F(0)));
   case ARMJIT_OP_FLOAT_LT: return mki(F(0) < F(1));
   case ARMJIT_OP_FLOAT_LE: return mki(F(0) <= F(1));
   case ARMJIT_OP_FLOAT_EQ: return mki(F(0) == F(1));

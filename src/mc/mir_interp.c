@@ -139,7 +139,8 @@ static armjit_mval eval(const interp *I, const frame *F, const mir_op *op) {
     return v;
   }
   case ARMJIT_MOP_FSQRT:
-    return op->sub == ARMJIT_T_F32 ? mk_f32(sqrtf(A(0).f32)) : mk_f64(sqrt(A(0).f64));
+    return op->sub == ARMJIT_T_F32 ? mk_f32(arm_fp_nan1f(sqrtf(A(0).f32), A(0).f32))
+                                   : mk_f64(arm_fp_nan1(sqrt(A(0).f64), A(0).f64));
   case ARMJIT_MOP_SEXT8: return mk_i32((int8_t)(uint8_t)A(0).i32);
   case ARMJIT_MOP_SEXT16: return mk_i32((int16_t)(uint16_t)A(0).i32);
   case ARMJIT_MOP_ZEXT8: return mk_i32((uint8_t)A(0).i32);

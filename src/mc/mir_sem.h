@@ -7,6 +7,7 @@
 #ifndef ARMJIT_MC_MIR_SEM_H
 #define ARMJIT_MC_MIR_SEM_H
 
+#include "arm/fpnan.h"
 #include "mc/mir.h"
 
 #include <math.h>
@@ -66,23 +67,24 @@ static inline int64_t mir_sem_i64(unsigned opc, int64_t x, int64_t y) {
   }
 }
 
-/* Float binary ops (fadd ... frem). */
+/* Float binary ops (fadd ... frem), NaNs as the VFP makes them
+ * (arm/fpnan.h; frem is fmod's, as the code calls it). */
 static inline double mir_sem_f64(unsigned opc, double x, double y) {
   switch (opc) {
-  case ARMJIT_MOP_FADD: return x + y;
-  case ARMJIT_MOP_FSUB: return x - y;
-  case ARMJIT_MOP_FMUL: return x * y;
-  case ARMJIT_MOP_FDIV: return x / y;
+  case ARMJIT_MOP_FADD: return arm_fp_nan2(x + y, x, y);
+  case ARMJIT_MOP_FSUB: return arm_fp_nan2(x - y, x, y);
+  case ARMJIT_MOP_FMUL: return arm_fp_nan2(x * y, x, y);
+  case ARMJIT_MOP_FDIV: return arm_fp_nan2(x / y, x, y);
   case ARMJIT_MOP_FREM: return fmod(x, y);
   default: return 0;
   }
 }
 static inline float mir_sem_f32(unsigned opc, float x, float y) {
   switch (opc) {
-  case ARMJIT_MOP_FADD: return x + y;
-  case ARMJIT_MOP_FSUB: return x - y;
-  case ARMJIT_MOP_FMUL: return x * y;
-  case ARMJIT_MOP_FDIV: return x / y;
+  case ARMJIT_MOP_FADD: return arm_fp_nan2f(x + y, x, y);
+  case ARMJIT_MOP_FSUB: return arm_fp_nan2f(x - y, x, y);
+  case ARMJIT_MOP_FMUL: return arm_fp_nan2f(x * y, x, y);
+  case ARMJIT_MOP_FDIV: return arm_fp_nan2f(x / y, x, y);
   case ARMJIT_MOP_FREM: return fmodf(x, y);
   default: return 0;
   }
