@@ -340,6 +340,42 @@ static void test_float_nan_bits(void **state) {
   armjit_trace_free(t);
 }
 
+/* Which NaN an arithmetic op returns is the VFP's (docs/ir.md, Floats),
+ * on any host: the first signalling operand made quiet, else the first
+ * quiet one, else the default NaN. */
+static void test_float_nan_results(void **state) {
+  armjit_ctx *ctx = *state;
+  armjit_trace *t = irs_parse(ctx, "[f0, f1]\n"
+                                   "f2 = float_add(f0, f1)\nf3 = float_sub(f1, f0)\n"
+                                   "f4 = float_mul(f0, f1)\nf5 = float_truediv(f1, f0)\n"
+                                   "f6 = float_sqrt(f0)\nfinish(f2, f3, f4, f5, f6)\n");
+  const uint64_t qa = 0x7fffffffbfffffffull, qb = 0xfff8000000000000ull, /* quiet */
+                 sa = 0x7ff0000000000001ull, sb = 0xfff4000000000000ull, /* signalling */
+                 quiet = 1ull << 51, dflt = 0x7ff8000000000000ull;
+  const struct { uint64_t x, y, xy, yx, sq; } c[] = {
+      {qa, qb, qa, qb, qa},                       /* two quiet: the first */
+      {qa, sb, sb | quiet, sb | quiet, qa},       /* a signalling one wins */
+      {sa, qb, sa | quiet, sa | quiet, sa | quiet},
+      {sa, sb, sa | quiet, sb | quiet, sa | quiet},
+      {0x3ff0000000000000ull, qb, qb, qb, 0x3ff0000000000000ull}, /* 1.0 */
+      {0xfff0000000000000ull, 0x0000000000000000ull, dflt, dflt, dflt}, /* -inf, 0 */
+  };
+  for (unsigned k = 0; k < sizeof c / sizeof *c; k++) {
+    armjit_value in[2] = {irs_f(irs_dbl(c[k].x)), irs_f(irs_dbl(c[k].y))};
+    armjit_frame *f = irs_run(ctx, t, in, 0);
+    /* f2 = x + y, f3 = y - x, f4 = x * y, f5 = y / x, f6 = sqrt(x) */
+    uint64_t add = f->values[0].bits, sub = f->values[1].bits, mul = f->values[2].bits,
+             div = f->values[3].bits, sq = f->values[4].bits;
+    if (isnan(irs_dbl(add))) assert_int_equal(add, c[k].xy);
+    if (isnan(irs_dbl(mul))) assert_int_equal(mul, c[k].xy);
+    if (isnan(irs_dbl(sub))) assert_int_equal(sub, c[k].yx);
+    if (isnan(irs_dbl(div))) assert_int_equal(div, c[k].yx);
+    assert_int_equal(sq, c[k].sq);
+    armjit_frame_free(ctx, f);
+  }
+  armjit_trace_free(t);
+}
+
 static void test_float_compare(void **state) {
   armjit_ctx *ctx = *state;
   static const armjit_opcode ops[] = {ARMJIT_OP_FLOAT_LT, ARMJIT_OP_FLOAT_LE,
@@ -703,6 +739,7 @@ int main(void) {
       cmocka_unit_test(test_int_bits),       cmocka_unit_test(test_int_compare),
       cmocka_unit_test(test_refs),           cmocka_unit_test(test_ovf),
       cmocka_unit_test(test_float_arith),    cmocka_unit_test(test_float_nan_bits),
+      cmocka_unit_test(test_float_nan_results),
       cmocka_unit_test(test_float_compare),  cmocka_unit_test(test_casts),
       cmocka_unit_test(test_guards),         cmocka_unit_test(test_loop),
       cmocka_unit_test(test_jump_parallel),  cmocka_unit_test(test_two_labels),
