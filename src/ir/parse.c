@@ -862,8 +862,8 @@ static void parser_free(parser *P) {
   ir_vars_free(ctx, &P->vars);
 }
 
-/* Room for as many ops and values as the text has lines (at most one
- * each), two argument entries per line and a name per line, so a large
+/* Room for as many ops, op positions and values as the text has lines (at
+ * most one each), two argument entries per line and a name per line, so a large
  * trace is read without regrowing its arrays. */
 static bool reserve(parser *P, const char *text) {
   uint32_t lines = 1;
@@ -873,6 +873,7 @@ static bool reserve(parser *P, const char *text) {
   if (!ajx_grow(P->ctx, (void **)&P->vname, &P->capvname, lines, sizeof *P->vname)) return false;
   memset(P->vname, 0, P->capvname * sizeof *P->vname);
   return ir_trace_reserve(P->t, lines, 2 * lines) &&
+         ajx_grow(P->ctx, (void **)&P->t->pos, &P->t->cappos, lines, sizeof *P->t->pos) &&
          ir_vars_reserve(P->ctx, &P->vars, lines) &&
          ajx_grow(P->ctx, (void **)&P->rescol, &P->caprescol, lines, sizeof *P->rescol) &&
          ajx_grow(P->ctx, (void **)&P->descrcol, &P->capdescrcol, lines, sizeof *P->descrcol) &&
