@@ -23,13 +23,18 @@
  * CLOCK_MONOTONIC.  Compiling needs no ARM CPU, so this runs on the host as
  * a cross code generator too.  One line per size and path:
  *   ops=N path=P reps=R median_ns_per_op=X min_ns_per_op=Y code_bytes_per_op=Z
- * and per size the compiled loop's recovery data (armjit_recovery_stats):
+ *       faults_per_op=F
+ * (F: the minor page faults of the REPS runs per op, getrusage: fresh
+ * memory the C library took from the kernel for a run, typically after
+ * giving it back at the end of the one before; they cost time that
+ * callgrind's count does not see) and per size the compiled loop's recovery data (armjit_recovery_stats):
  *   recovery ops=N bytes=B fail_args=F maps=M shared=S
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
 
 #include "armjit.h"
 #include "mixtrace.h"
@@ -42,6 +47,11 @@ static double now_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static long minor_faults(void) {
+  struct rusage u;
+  return getrusage(RUSAGE_SELF, &u) == 0 ? u.ru_minflt : 0;
 }
 
 static int cmp_double(const void *a, const void *b) {
@@ -128,17 +138,19 @@ static int bench(armjit_ctx *ctx, armjit_ctx *nolist, unsigned nops, unsigned re
   int rc = plan && ns ? 0 : 1;
   for (int p = P_API; p <= P_NOLIST && rc == 0; p++) {
     size_t code = 0;
+    long f0 = minor_faults();
     for (unsigned r = 0; r < reps && rc == 0; r++) {
       double t0 = now_ns();
       rc = bench_once(p == P_NOLIST ? nolist : ctx, (path)p, nops, text, plan, &code);
       ns[r] = (now_ns() - t0) / real;
     }
     if (rc) break;
+    double faults = (double)(minor_faults() - f0) / reps / real;
     qsort(ns, reps, sizeof *ns, cmp_double);
     printf("ops=%u path=%s reps=%u median_ns_per_op=%.1f min_ns_per_op=%.1f "
-           "code_bytes_per_op=%.2f\n",
+           "code_bytes_per_op=%.2f faults_per_op=%.3f\n",
            real, path_names[p], reps, ns[reps / 2], ns[0],
-           p == P_PARSE ? 0.0 : (double)code / real);
+           p == P_PARSE ? 0.0 : (double)code / real, faults);
   }
   free(ns);
   free(text);

@@ -43,6 +43,7 @@ quiet cmake --build "$arm_dir" -j "$jobs" --target kernels mc_bench gc_bench
 
 # ---- compile speed ----------------------------------------------------------
 # compile_speed prints: ops=N path=P reps=R median_ns_per_op=X min_ns_per_op=Y code_bytes_per_op=Z
+#                       faults_per_op=F
 speed=$("$host_dir/bench/compile_speed" "$reps")
 have_cg=0
 if [ "${CALLGRIND:-1}" != 0 ] && command -v valgrind >/dev/null 2>&1; then have_cg=1; fi
@@ -62,21 +63,23 @@ echo "The mixed trace (bench/mixtrace.h).  api: build it through the API (its"
 echo "random choices made before the clock starts: of the building, only the"
 echo "builder calls are timed), validate, compile.  parse: armjit_trace_parse of its text.  text: parse,"
 echo "validate, compile.  nolist: api with ARMJIT_NO_LISTING (no copy of the trace"
-echo "kept for armjit_loop_dis)."
+echo "kept for armjit_loop_dis).  Page faults: minor faults per op over the"
+echo "timed runs (memory the C library took from the kernel again after giving"
+echo "it back between runs; their time is in ns/op, not in the instruction count)."
 echo
-echo "| trace ops | path | ns/op median | ns/op min | host instr/op | code bytes/op |"
-echo "|---:|---|---:|---:|---:|---:|"
+echo "| trace ops | path | ns/op median | ns/op min | host instr/op | code bytes/op | page faults/op |"
+echo "|---:|---|---:|---:|---:|---:|---:|"
 speed_dat=$out_dir/compile.dat
 : > "$speed_dat"
 while read -r line; do
   set -- $line
   [ "$1" = recovery ] && continue
   ops=${1#ops=} path=${2#path=} med=${4#median_ns_per_op=} min=${5#min_ns_per_op=}
-  code=${6#code_bytes_per_op=}
+  code=${6#code_bytes_per_op=} faults=${7#faults_per_op=}
   [ "$path" = parse ] && code="-"
   ins="-"
   [ "$have_cg" = 1 ] && ins=$(instr_per_op "$path" "$ops")
-  printf '| %s | %s | %s | %s | %s | %s |\n' "$ops" "$path" "$med" "$min" "$ins" "$code"
+  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$ops" "$path" "$med" "$min" "$ins" "$code" "$faults"
   echo "$path $ops $ins" >> "$speed_dat"
 done <<< "$speed"
 if [ "$have_cg" != 1 ]; then
