@@ -19,48 +19,43 @@
 #include <stdint.h>
 #include <string.h>
 
-static inline double arm_fp_nan_bits64(uint64_t b) {
-  double d;
-  memcpy(&d, &b, 8);
-  return d;
+/* The rule on the bits: x, y the operands' (nx, ny: NaNs), `quiet` the
+ * format's quiet bit, `dflt` its default NaN. */
+static inline uint64_t arm_fp_nan_pick(uint64_t x, bool nx, uint64_t y, bool ny,
+                                       uint64_t quiet, uint64_t dflt) {
+  if (nx && !(x & quiet)) return x | quiet;
+  if (ny && !(y & quiet)) return y | quiet;
+  if (nx) return x;
+  if (ny) return y;
+  return dflt;
 }
 
 /* r = a OP b as C computed it; the VFP's result. */
 static inline double arm_fp_nan2(double r, double a, double b) {
   if (!isnan(r)) return r;
-  const uint64_t quiet = UINT64_C(1) << 51;
   uint64_t x, y;
   memcpy(&x, &a, 8);
   memcpy(&y, &b, 8);
-  bool nx = isnan(a), ny = isnan(b);
-  if (nx && !(x & quiet)) return arm_fp_nan_bits64(x | quiet);
-  if (ny && !(y & quiet)) return arm_fp_nan_bits64(y | quiet);
-  if (nx) return a;
-  if (ny) return b;
-  return arm_fp_nan_bits64(UINT64_C(0x7ff8000000000000));
+  x = arm_fp_nan_pick(x, isnan(a), y, isnan(b), UINT64_C(1) << 51,
+                      UINT64_C(0x7ff8000000000000));
+  memcpy(&r, &x, 8);
+  return r;
 }
 /* r = OP a (sqrt) as C computed it; the VFP's result. */
 static inline double arm_fp_nan1(double r, double a) {
   return isnan(r) ? arm_fp_nan2(r, a, 0.0) : r;
 }
 
-static inline float arm_fp_nan_bits32(uint32_t b) {
-  float f;
-  memcpy(&f, &b, 4);
-  return f;
-}
+/* The same for f32 operands. */
 static inline float arm_fp_nan2f(float r, float a, float b) {
   if (!isnan(r)) return r;
-  const uint32_t quiet = UINT32_C(1) << 22;
   uint32_t x, y;
   memcpy(&x, &a, 4);
   memcpy(&y, &b, 4);
-  bool nx = isnan(a), ny = isnan(b);
-  if (nx && !(x & quiet)) return arm_fp_nan_bits32(x | quiet);
-  if (ny && !(y & quiet)) return arm_fp_nan_bits32(y | quiet);
-  if (nx) return a;
-  if (ny) return b;
-  return arm_fp_nan_bits32(UINT32_C(0x7fc00000));
+  x = (uint32_t)arm_fp_nan_pick(x, isnan(a), y, isnan(b), UINT32_C(1) << 22,
+                                UINT32_C(0x7fc00000));
+  memcpy(&r, &x, 4);
+  return r;
 }
 static inline float arm_fp_nan1f(float r, float a) {
   return isnan(r) ? arm_fp_nan2f(r, a, 0.0f) : r;
