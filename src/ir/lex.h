@@ -129,6 +129,15 @@ static inline size_t ir_lex_name(ir_lex *lx, armjit_status *st) {
   return n;
 }
 
+/* The sign and base of a number at q: past a '-' (*neg) and a "0x"/"0X"
+ * (*hex); returns where its digits start. */
+static inline const char *ir_lex_sign_base(const char *q, bool *neg, bool *hex) {
+  *neg = *q == '-';
+  if (*neg) q++;
+  *hex = q[0] == '0' && (q[1] == 'x' || q[1] == 'X');
+  return *hex ? q + 2 : q;
+}
+
 /* The identifier at s (its length, 0 if none, as ident_len) and, in one
  * pass, the number it carries: *num is N for a name of one byte and a
  * decimal number N without leading zeros, at most 9 digits ("i0", "f12";

@@ -176,10 +176,8 @@ static armjit_status parse_i64const(parser *P, uint32_t c0, ir_ref *out) {
   if (st != ARMJIT_OK) return st;
   ir_lex_ws(&P->lx);
   const char *s = P->lx.p, *q = s;
-  bool neg = *q == '-';
-  if (neg) q++;
-  bool hex = q[0] == '0' && (q[1] == 'x' || q[1] == 'X');
-  if (hex) q += 2;
+  bool neg, hex;
+  q = ir_lex_sign_base(q, &neg, &hex);
   uint64_t u;
   bool range;
   if (!ir_lex_uint(&q, hex, UINT64_MAX, &u, &range) || is_id(*q) || *q == '.')

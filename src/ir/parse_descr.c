@@ -59,10 +59,8 @@ typedef struct {
 /* [-](0xHEX | DIGITS) fitting an int32. */
 static armjit_status parse_int32(ir_lex *lx, int32_t *out) {
   const char *s = lx->p, *q = s;
-  bool neg = *q == '-';
-  if (neg) q++;
-  bool hex = q[0] == '0' && (q[1] == 'x' || q[1] == 'X');
-  if (hex) q += 2;
+  bool neg, hex;
+  q = ir_lex_sign_base(q, &neg, &hex);
   uint64_t v;
   bool range;
   if (!ir_lex_uint(&q, hex, UINT64_C(0xffffffff), &v, &range) || is_id(*q)) {
