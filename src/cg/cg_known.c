@@ -197,7 +197,7 @@ armjit_status cg_known_values(cg *c) {
           if (!want || cmp) after = int_const(&w, want ? 1 : 0);
         }
       }
-      rewrite(&w, op->args + op->nargs, op->nfail, at_exit == IR_NONE ? IR_NONE : g, at_exit);
+      rewrite(&w, ir_fail_at(op), op->nfail, at_exit == IR_NONE ? IR_NONE : g, at_exit);
       if (after != IR_NONE) know(&w, g, after);
       continue;
     }

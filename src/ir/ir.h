@@ -47,6 +47,9 @@ typedef struct {
   int32_t descr;          /* descriptor index (memory/call ops), else -1 */
 } ir_op;
 
+/* Index in the pool of an op's first fail arg: they follow its arguments. */
+static inline uint32_t ir_fail_at(const ir_op *op) { return op->args + op->nargs; }
+
 /* Where text put an op (line and column, from 1). */
 typedef struct {
   uint32_t line, col;
@@ -195,7 +198,7 @@ static inline const ir_ref *ir_exit_refs(const armjit_trace *t, const ir_op *op,
                                          uint32_t *n) {
   if (op->opc == ARMJIT_OP_FINISH) { *n = op->nargs; return ir_refs_at(t, op->args); }
   *n = op->nfail;
-  return ir_refs_at(t, op->args + op->nargs);
+  return ir_refs_at(t, ir_fail_at(op));
 }
 /* The string of a debug_merge_point op. */
 static inline const char *ir_op_text(const armjit_trace *t, const ir_op *op) {
@@ -215,7 +218,7 @@ static inline const ir_ref *ir_args(const armjit_trace *t, const ir_op *op) {
   return ir_refs_at(t, op->args);
 }
 static inline const ir_ref *ir_fails(const armjit_trace *t, const ir_op *op) {
-  return ir_refs_at(t, op->args + op->nargs);
+  return ir_refs_at(t, ir_fail_at(op));
 }
 /* The source line and column of op i (0 when it has none). */
 static inline uint32_t ir_op_line(const armjit_trace *t, uint32_t i) {

@@ -84,8 +84,8 @@ static inline armjit_status ir_emit_plain(armjit_trace *t, unsigned opc, armjit_
                                           ir_ref *res) {
   uint32_t idx = t->nops, at = t->nrefs, v = t->nvals;
   bool has_res = rtype != ARMJIT_VOID;
-  if (idx >= t->capops || idx >= IR_MAX_VALUES || nargs > IR_MAX_ARGS || nargs > t->caprefs - at ||
-      at + nargs > UINT32_MAX / 2 ||
+  if (idx >= t->capops || idx >= IR_MAX_VALUES || nargs > IR_MAX_ARGS ||
+      nargs > t->caprefs - at || at + nargs > UINT32_MAX / 2 ||
       (has_res && (v >= t->capvals || v >= IR_MAX_VALUES))) /* growing, or a limit */
     return ir_emit_plain_slow(t, opc, rtype, args, nargs, descr, res);
   t->nops = idx + 1;

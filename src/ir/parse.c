@@ -767,7 +767,7 @@ static armjit_status record_srcmap(parser *P, uint32_t idx, const opline *L) {
       !ajx_grow(P->ctx, (void **)&P->descrcol, &P->capdescrcol, idx + 1, sizeof *P->descrcol))
     return nomem(P);
   for (uint32_t k = 0; k < op->nargs; k++) P->refcol[op->args + k] = P->argcol[k];
-  for (uint32_t k = 0; k < op->nfail; k++) P->refcol[op->args + op->nargs + k] = P->failcol[k];
+  for (uint32_t k = 0; k < op->nfail; k++) P->refcol[ir_fail_at(op) + k] = P->failcol[k];
   P->rescol[idx] = L->rescol;
   P->descrcol[idx] = L->descr.name ? L->descr.col : 0;
   return ARMJIT_OK;

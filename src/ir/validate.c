@@ -48,7 +48,7 @@ static void position(const vctx *c, uint32_t opi, ir_at_kind at, uint32_t idx,
   switch (at) {
   case IR_AT_RES: col2 = sm->rescol[opi]; break;
   case IR_AT_ARG: col2 = sm->refcol[op->args + idx]; break;
-  case IR_AT_FAIL: col2 = sm->refcol[op->args + op->nargs + idx]; break;
+  case IR_AT_FAIL: col2 = sm->refcol[ir_fail_at(op) + idx]; break;
   case IR_AT_DESCR: col2 = sm->descrcol[opi]; break;
   default: break;
   }
