@@ -108,6 +108,53 @@ static void test_float_loop(void **state) {
   jc_free(&c);
 }
 
+/* Float ops of constants are folded (src/cg/cg_known.c) into the
+ * constant the VFP would compute, NaN bits included: they emit nothing,
+ * and the finish hands back exactly the VFP's bits (which the comparison
+ * with the interpreter, taking any NaN as any NaN, would not see). */
+static void test_float_folding(void **state) {
+  (void)state;
+  jc_case c;
+  jc_init_text(&c,
+               "[f0, i0]\n"
+               "f1 = float_add(0.25, 0.75)\n"    /* 1.0 */
+               "f2 = float_mul(f1, 3.0)\n"       /* 3.0 */
+               "f3 = float_sqrt(f2)\n"
+               "f4 = float_neg(f3)\n"            /* -sqrt(3) */
+               "i1 = cast_float_to_int(f4)\n"    /* -1 */
+               "f5 = cast_int_to_float(7)\n"
+               "f6 = float_truediv(0.0, 0.0)\n"  /* the default NaN */
+               "f7 = float_neg(nan)\n"           /* a negative quiet NaN */
+               "f8 = float_add(1.0, f7)\n"       /* that NaN: an operand's */
+               "f9 = float_sqrt(-1.0)\n"         /* the default NaN */
+               "i2 = float_ne(f8, f8)\n"         /* 1 */
+               "i3 = float_lt(f5, f2)\n"         /* 0 */
+               "i4 = cast_float_to_int(1e10)\n"  /* saturated */
+               "f10 = float_add(f0, f4)\n"
+               "i5 = int_add(i0, i1)\n"
+               "finish(f10, i5, f6, f8, f9, i2, i3, i4, f5, descr=out)\n",
+               ARMJIT_RANDOM_SEED);
+  const double xs[] = {0.0, 1.5, -1e300, NAN};
+  for (unsigned k = 0; k < 4; k++) {
+    armjit_value in[2] = {irs_f(xs[k]), irs_i((int32_t)k * 1000 - 1)};
+    assert_int_equal(jc_run(&c, in), 0);
+    const armjit_value *v = c.fc->values;
+    assert_int_equal(v[1].i, (int32_t)k * 1000 - 2);
+    assert_true(v[2].bits == UINT64_C(0x7ff8000000000000));
+    assert_true(v[3].bits == UINT64_C(0xfff8000000000000));
+    assert_true(v[4].bits == UINT64_C(0x7ff8000000000000));
+    assert_int_equal(v[5].i, 1);
+    assert_int_equal(v[6].i, 0);
+    assert_int_equal(v[7].i, INT32_MAX);
+    assert_true(v[8].f == 7.0);
+    assert_true(c.fi->values[3].bits == v[3].bits); /* the interpreter agrees */
+  }
+  for (unsigned op = 0; op < 13; op++)  /* folded: no code */
+    assert_int_equal(armjit_loop_op_offset(c.loop[JC_DEFAULT], op), -1);
+  assert_true(armjit_loop_op_offset(c.loop[JC_DEFAULT], 13) >= 0);
+  jc_free(&c);
+}
+
 /* Every float compare fused with guard_true and guard_false, on ordered
  * and unordered inputs: a NaN operand must take the NaN-correct path. */
 static void test_float_compare_fusion(void **state) {
@@ -499,6 +546,7 @@ int main(void) {
       cmocka_unit_test(test_far_frame),
       cmocka_unit_test(test_random_ra_seeds),
       cmocka_unit_test(test_shift_folding),
+      cmocka_unit_test(test_float_folding),
       cmocka_unit_test(test_constant_ladder),
       cmocka_unit_test(test_run_errors),
   };

@@ -10,12 +10,16 @@
  *     (a compare: made by a compare op since the last label; a label's
  *     argument is whatever the jump passes, 0/1 or not)
  *   an int op of two constants (ir_sem_int2): the constant it computes
+ *   a float op of constants (ir_sem_float2, ir_sem_fcmp, float_neg,
+ *   float_abs, float_sqrt, cast_float_to_int, cast_int_to_float): the
+ *   constant it computes, with the bits the VFP would give (ir/sem.h)
  *   x + 0, x - 0, x | 0, x ^ 0, x << 0, x >> 0, x & -1, x * 1, x | x, x & x:
  *                                             x
  *
  * and the uses replaced are the arguments of the ops that take a constant
- * wherever they take an int (int arithmetic, compares and casts, memory
- * ops, calls: takes_consts), the fail args of guards and the arguments
+ * wherever they take an int or a float (int and float arithmetic,
+ * compares and casts, memory ops, calls: takes_consts), the fail args of
+ * guards and the arguments
  * of jump and finish.  A compare whose other uses all go is then fused into its guard
  * (one `cmp; b<cc>` instead of `cmp; mov; mov<cc>; cmp #0; b<cc>`), and an
  * op whose uses all go is dead for the pre-pass (ra_live_build).  A label
@@ -40,6 +44,8 @@ static bool takes_consts(unsigned opc, unsigned flags, bool int2) {
   case ARMJIT_OP_INT_ADD_OVF: case ARMJIT_OP_INT_SUB_OVF: case ARMJIT_OP_INT_MUL_OVF:
   case ARMJIT_OP_INT_NEG: case ARMJIT_OP_INT_INVERT: case ARMJIT_OP_INT_FORCE_GE_ZERO:
   case ARMJIT_OP_INT_IS_TRUE: case ARMJIT_OP_INT_IS_ZERO: case ARMJIT_OP_CAST_INT_TO_FLOAT:
+  case ARMJIT_OP_CAST_FLOAT_TO_INT: case ARMJIT_OP_FLOAT_NEG: case ARMJIT_OP_FLOAT_ABS:
+  case ARMJIT_OP_FLOAT_SQRT:
   case ARMJIT_OP_CALL: case ARMJIT_OP_CALL_MAY_FORCE:
   case ARMJIT_OP_JUMP: case ARMJIT_OP_FINISH:  /* not constant-taking: replaced all the same */
     return true;
@@ -86,22 +92,30 @@ static bool copy_arrays(kw *w) {
   return true;
 }
 
-/* The int constant v: a new entry of the copy's table (0 and 1 once:
- * int_const looks those up first). */
-static ir_ref new_int_const(kw *w, int32_t v) {
+/* A new entry of the copy's table, of type `type`, all bits 0 (the
+ * caller sets its value); NULL out of memory. */
+static ir_const *new_const(kw *w, armjit_type type, ir_ref *r) {
   armjit_trace *t = w->t;
   if (t->nconsts == t->capconsts) {
     uint32_t cap = t->capconsts * 2;
     ir_const *n = ajx_realloc(w->c->ctx, t->consts, cap * sizeof *n);
-    if (!n) { w->nomem = true; return IR_NONE; }
+    if (!n) { w->nomem = true; return NULL; }
     t->consts = w->c->known_consts = n;
     t->capconsts = cap;
   }
   ir_const *k = &t->consts[t->nconsts];
   memset(k, 0, sizeof *k);
-  k->type = ARMJIT_INT;
+  k->type = type;
+  *r = IR_CONST(t->nconsts++);
+  return k;
+}
+
+/* The int constant v (0 and 1 once: int_const looks those up first). */
+static ir_ref new_int_const(kw *w, int32_t v) {
+  ir_ref r = IR_NONE;
+  ir_const *k = new_const(w, ARMJIT_INT, &r);
+  if (!k) return IR_NONE;
   k->v.i = v;
-  ir_ref r = IR_CONST(t->nconsts++);
   if (v == 0 || v == 1) w->k[v] = r;
   return r;
 }
@@ -129,6 +143,13 @@ static inline void rewrite(kw *w, uint32_t at, uint32_t n, ir_ref except, ir_ref
   }
 }
 
+/* The float ops of one argument fold_float folds. */
+static bool is_float_unary(unsigned opc) {
+  return opc == ARMJIT_OP_FLOAT_NEG || opc == ARMJIT_OP_FLOAT_ABS ||
+         opc == ARMJIT_OP_FLOAT_SQRT || opc == ARMJIT_OP_CAST_FLOAT_TO_INT ||
+         opc == ARMJIT_OP_CAST_INT_TO_FLOAT;
+}
+
 /* v is 0 or 1: the result of a compare since the last label.  (A value
  * from before it is a label argument here: what its compare made holds
  * in the first iteration only.) */
@@ -136,6 +157,38 @@ static bool is_cmp(const kw *w, ir_ref v) {
   const armjit_trace *t = w->orig;
   return v >= 0 && t->vdef[v] > w->label &&
          (ir_info(t->ops[t->vdef[v]].opc)->flags & ARMJIT_OPF_CMP) != 0;
+}
+
+/* The float constant d. */
+static ir_ref float_const(kw *w, double d) {
+  ir_ref r = IR_NONE;
+  ir_const *k = new_const(w, ARMJIT_FLOAT, &r);
+  if (k) k->v.f = d;
+  return r;
+}
+
+/* What float op `op` (arguments a, after replacement) is known to be: a
+ * constant when its arguments are (ir/sem.h computes it); IR_NONE. */
+static ir_ref fold_float(kw *w, const ir_op *op, const ir_ref *a) {
+  const armjit_trace *t = w->t;
+  for (uint32_t k = 0; k < op->nargs; k++)
+    if (!IR_IS_CONST(a[k])) return IR_NONE;
+  double x = 0, y = 0, d;
+  int32_t i;
+  if (ir_const_of(t, a[0])->type == ARMJIT_FLOAT) x = ir_const_of(t, a[0])->v.f;
+  if (op->nargs == 2) y = ir_const_of(t, a[1])->v.f;
+  switch (op->opc) {
+  case ARMJIT_OP_FLOAT_NEG: return float_const(w, ir_sem_fneg(x));
+  case ARMJIT_OP_FLOAT_ABS: return float_const(w, ir_sem_fabs(x));
+  case ARMJIT_OP_FLOAT_SQRT: return float_const(w, ir_sem_fsqrt(x));
+  case ARMJIT_OP_CAST_FLOAT_TO_INT: return int_const(w, ir_sem_f2i(x));
+  case ARMJIT_OP_CAST_INT_TO_FLOAT:
+    return float_const(w, (double)ir_const_of(t, a[0])->v.i);
+  default:
+    if (ir_sem_float2(op->opc, x, y, &d)) return float_const(w, d);
+    if (ir_sem_fcmp(op->opc, x, y, &i)) return int_const(w, i);
+    return IR_NONE;
+  }
 }
 
 /* What int op `op` of a and b (after replacement) is known to be. */
@@ -202,11 +255,16 @@ armjit_status cg_known_values(cg *c) {
       continue;
     }
     bool int2 = ir_sem_int2(op->opc, 0, 1, &(int32_t){0});
-    if (takes_consts(op->opc, flags, int2)) rewrite(&w, op->args, op->nargs, IR_NONE, IR_NONE);
-    if (int2 && op->nargs == 2 && op->res >= 0 && op->type == ARMJIT_INT) {
-      const ir_ref *a = ir_refs_at(w.t, op->args);
+    bool float2 = !int2 && (ir_sem_float2(op->opc, 0, 0, &(double){0}) ||
+                            ir_sem_fcmp(op->opc, 0, 0, &(int32_t){0}));
+    if (takes_consts(op->opc, flags, int2 || float2))
+      rewrite(&w, op->args, op->nargs, IR_NONE, IR_NONE);
+    if (op->res < 0) continue;
+    const ir_ref *a = ir_refs_at(w.t, op->args);
+    if (int2 && op->nargs == 2 && op->type == ARMJIT_INT)
       know(&w, op->res, fold(&w, op, a[0], a[1]));
-    }
+    else if (float2 || is_float_unary(op->opc))
+      know(&w, op->res, fold_float(&w, op, a));
   }
   ajx_free(c->ctx, w.known);
   ajx_free(c->ctx, w.set);

@@ -6,7 +6,6 @@
  * are real pointers.  Memory is accessed through memcpy (no alignment or
  * aliasing assumptions); calls go through libffi, which knows both ARM
  * calling conventions and any argument count. */
-#include "arm/fpnan.h"
 #include "ir/gc.h"
 #include "ir/ir_impl.h"
 #include "ir/sem.h"
@@ -138,19 +137,19 @@ static armjit_value eval(const interp *in, const ir_op *op, const ir_ref *a, boo
   case ARMJIT_OP_INT_ADD_OVF: return mki(ir_sem_add_ovf(I(0), I(1), ovf));
   case ARMJIT_OP_INT_SUB_OVF: return mki(ir_sem_sub_ovf(I(0), I(1), ovf));
   case ARMJIT_OP_INT_MUL_OVF: return mki(ir_sem_mul_ovf(I(0), I(1), ovf));
-  case ARMJIT_OP_FLOAT_ADD: return mkf(arm_fp_nan2(F(0) + F(1), F(0), F(1)));
-  case ARMJIT_OP_FLOAT_SUB: return mkf(arm_fp_nan2(F(0) - F(1), F(0), F(1)));
-  case ARMJIT_OP_FLOAT_MUL: return mkf(arm_fp_nan2(F(0) * F(1), F(0), F(1)));
-  case ARMJIT_OP_FLOAT_TRUEDIV: return mkf(arm_fp_nan2(F(0) / F(1), F(0), F(1)));
+  case ARMJIT_OP_FLOAT_ADD: case ARMJIT_OP_FLOAT_SUB: case ARMJIT_OP_FLOAT_MUL:
+  case ARMJIT_OP_FLOAT_TRUEDIV: {
+    double d = 0;
+    ir_sem_float2(op->opc, F(0), F(1), &d);
+    return mkf(d);
+  }
   case ARMJIT_OP_FLOAT_NEG: return mkf(ir_sem_fneg(F(0)));
   case ARMJIT_OP_FLOAT_ABS: return mkf(ir_sem_fabs(F(0)));
-  case ARMJIT_OP_FLOAT_SQRT: return mkf(arm_fp_nan1(sqrt(F(0)), F(0)));
-  case ARMJIT_OP_FLOAT_LT: return mki(F(0) < F(1));
-  case ARMJIT_OP_FLOAT_LE: return mki(F(0) <= F(1));
-  case ARMJIT_OP_FLOAT_EQ: return mki(F(0) == F(1));
-  case ARMJIT_OP_FLOAT_NE: return mki(F(0) != F(1));
-  case ARMJIT_OP_FLOAT_GT: return mki(F(0) > F(1));
-  case ARMJIT_OP_FLOAT_GE: return mki(F(0) >= F(1));
+  case ARMJIT_OP_FLOAT_SQRT: return mkf(ir_sem_fsqrt(F(0)));
+  case ARMJIT_OP_FLOAT_LT: case ARMJIT_OP_FLOAT_LE: case ARMJIT_OP_FLOAT_EQ:
+  case ARMJIT_OP_FLOAT_NE: case ARMJIT_OP_FLOAT_GT: case ARMJIT_OP_FLOAT_GE:
+    ir_sem_fcmp(op->opc, F(0), F(1), &r);
+    return mki(r);
   case ARMJIT_OP_CAST_FLOAT_TO_INT: return mki(ir_sem_f2i(F(0)));
   case ARMJIT_OP_CAST_INT_TO_FLOAT: return mkf((double)I(0));
   case ARMJIT_OP_SAME_AS: return get(in, a[0]);

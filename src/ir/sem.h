@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "arm/fpnan.h"
 #include "armjit/opcodes.h"
 
 /* uint32 -> int32 two's complement without an implementation-defined cast. */
@@ -134,6 +135,37 @@ static inline double ir_sem_fabs(double d) {
   memcpy(&d, &b, 8);
   return d;
 }
+
+/* The float ops of two float operands: *out = x op y, rounded to nearest
+ * as the VFP does, with the VFP's NaN (arm/fpnan.h), true; false for any
+ * other opcode.  The interpreter evaluates these through it, and lowering
+ * folds them when both operands are constants (src/cg/cg_known.c). */
+static inline bool ir_sem_float2(unsigned opc, double x, double y, double *out) {
+  switch (opc) {
+  case ARMJIT_OP_FLOAT_ADD: *out = arm_fp_nan2(x + y, x, y); return true;
+  case ARMJIT_OP_FLOAT_SUB: *out = arm_fp_nan2(x - y, x, y); return true;
+  case ARMJIT_OP_FLOAT_MUL: *out = arm_fp_nan2(x * y, x, y); return true;
+  case ARMJIT_OP_FLOAT_TRUEDIV: *out = arm_fp_nan2(x / y, x, y); return true;
+  default: return false;
+  }
+}
+
+/* The float compares: *out = 0 or 1 (false on NaN but for float_ne), true;
+ * false for any other opcode. */
+static inline bool ir_sem_fcmp(unsigned opc, double x, double y, int32_t *out) {
+  switch (opc) {
+  case ARMJIT_OP_FLOAT_LT: *out = x < y; return true;
+  case ARMJIT_OP_FLOAT_LE: *out = x <= y; return true;
+  case ARMJIT_OP_FLOAT_EQ: *out = x == y; return true;
+  case ARMJIT_OP_FLOAT_NE: *out = x != y; return true;
+  case ARMJIT_OP_FLOAT_GT: *out = x > y; return true;
+  case ARMJIT_OP_FLOAT_GE: *out = x >= y; return true;
+  default: return false;
+  }
+}
+
+/* VSQRT.F64 (its NaN: the default NaN for a negative operand). */
+static inline double ir_sem_fsqrt(double d) { return arm_fp_nan1(sqrt(d), d); }
 
 /* VCVT.S32.F64: truncate toward zero, saturate, NaN -> 0. */
 static inline int32_t ir_sem_f2i(double d) {
