@@ -155,6 +155,38 @@ static void test_float_folding(void **state) {
   jc_free(&c);
 }
 
+/* i64 ops of constants fold the same way (wrap-around, x/0 = 0). */
+static void test_llong_folding(void **state) {
+  (void)state;
+  jc_case c;
+  jc_init_text(&c,
+               "[l0]\n"
+               "l1 = llong_add(i64(0x7fffffffffffffff), i64(1))\n"  /* INT64_MIN */
+               "l2 = llong_mul(l1, i64(-1))\n"                      /* INT64_MIN */
+               "l3 = llong_floordiv(i64(7), i64(0))\n"              /* 0 */
+               "l4 = llong_invert(l3)\n"                            /* -1 */
+               "l5 = llong_neg(l4)\n"                               /* 1 */
+               "i1 = ullong_lt(l4, l5)\n"                           /* 0 */
+               "i2 = llong_lt(l4, l5)\n"                            /* 1 */
+               "l6 = llong_xor(l0, l2)\n"
+               "finish(l6, l3, l4, l5, i1, i2, descr=out)\n",
+               ARMJIT_RANDOM_SEED);
+  const int64_t xs[] = {0, -1, INT64_MAX, 12345678901234};
+  for (unsigned k = 0; k < 4; k++) {
+    armjit_value in[1] = {{.l = xs[k]}};
+    assert_int_equal(jc_run(&c, in), 0);
+    const armjit_value *v = c.fc->values;
+    assert_true(v[0].l == (int64_t)((uint64_t)xs[k] ^ (UINT64_C(1) << 63)));
+    assert_true(v[1].l == 0 && v[2].l == -1 && v[3].l == 1);
+    assert_int_equal(v[4].i, 0);
+    assert_int_equal(v[5].i, 1);
+  }
+  for (unsigned op = 0; op < 7; op++)  /* folded: no code */
+    assert_int_equal(armjit_loop_op_offset(c.loop[JC_DEFAULT], op), -1);
+  assert_true(armjit_loop_op_offset(c.loop[JC_DEFAULT], 7) >= 0);
+  jc_free(&c);
+}
+
 /* Every float compare fused with guard_true and guard_false, on ordered
  * and unordered inputs: a NaN operand must take the NaN-correct path. */
 static void test_float_compare_fusion(void **state) {
@@ -547,6 +579,7 @@ int main(void) {
       cmocka_unit_test(test_random_ra_seeds),
       cmocka_unit_test(test_shift_folding),
       cmocka_unit_test(test_float_folding),
+      cmocka_unit_test(test_llong_folding),
       cmocka_unit_test(test_constant_ladder),
       cmocka_unit_test(test_run_errors),
   };

@@ -10,14 +10,15 @@
  *     (a compare: made by a compare op since the last label; a label's
  *     argument is whatever the jump passes, 0/1 or not)
  *   an int op of two constants (ir_sem_int2): the constant it computes
- *   a float op of constants (ir_sem_float2, ir_sem_fcmp, float_neg,
- *   float_abs, float_sqrt, cast_float_to_int, cast_int_to_float): the
+ *   a float or i64 op of constants (ir_sem_float2, ir_sem_fcmp,
+ *   ir_sem_llong2, ir_sem_lcmp, float_neg, float_abs, float_sqrt,
+ *   cast_float_to_int, cast_int_to_float, llong_neg, llong_invert): the
  *   constant it computes, with the bits the VFP would give (ir/sem.h)
  *   x + 0, x - 0, x | 0, x ^ 0, x << 0, x >> 0, x & -1, x * 1, x | x, x & x:
  *                                             x
  *
  * and the uses replaced are the arguments of the ops that take a constant
- * wherever they take an int or a float (int and float arithmetic,
+ * wherever they take an int, a float or an i64 (their arithmetic,
  * compares and casts, memory ops, calls: takes_consts), the fail args of
  * guards and the arguments
  * of jump and finish.  A compare whose other uses all go is then fused into its guard
@@ -35,17 +36,16 @@
 
 #include <string.h>
 
-/* Ops whose int arguments may be constants or values alike; int2: the op
- * is one of ir_sem_int2's (the caller has asked already). */
-static bool takes_consts(unsigned opc, unsigned flags, bool int2) {
-  if (int2) return true;
+/* Ops whose arguments may be constants or values alike; folds: the op
+ * is one the walk folds (ir_sem_int2's, is_const_binary's or
+ * is_const_unary's: the caller has asked already). */
+static bool takes_consts(unsigned opc, unsigned flags, bool folds) {
+  if (folds) return true;
   if ((flags & (ARMJIT_OPF_LOAD | ARMJIT_OPF_STORE)) && !(flags & ARMJIT_OPF_GC)) return true;
   switch (opc) {
   case ARMJIT_OP_INT_ADD_OVF: case ARMJIT_OP_INT_SUB_OVF: case ARMJIT_OP_INT_MUL_OVF:
   case ARMJIT_OP_INT_NEG: case ARMJIT_OP_INT_INVERT: case ARMJIT_OP_INT_FORCE_GE_ZERO:
   case ARMJIT_OP_INT_IS_TRUE: case ARMJIT_OP_INT_IS_ZERO: case ARMJIT_OP_CAST_INT_TO_FLOAT:
-  case ARMJIT_OP_CAST_FLOAT_TO_INT: case ARMJIT_OP_FLOAT_NEG: case ARMJIT_OP_FLOAT_ABS:
-  case ARMJIT_OP_FLOAT_SQRT:
   case ARMJIT_OP_CALL: case ARMJIT_OP_CALL_MAY_FORCE:
   case ARMJIT_OP_JUMP: case ARMJIT_OP_FINISH:  /* not constant-taking: replaced all the same */
     return true;
@@ -143,11 +143,21 @@ static inline void rewrite(kw *w, uint32_t at, uint32_t n, ir_ref except, ir_ref
   }
 }
 
-/* The float ops of one argument fold_float folds. */
-static bool is_float_unary(unsigned opc) {
+/* The ops of one argument fold_consts folds. */
+static bool is_const_unary(unsigned opc) {
   return opc == ARMJIT_OP_FLOAT_NEG || opc == ARMJIT_OP_FLOAT_ABS ||
          opc == ARMJIT_OP_FLOAT_SQRT || opc == ARMJIT_OP_CAST_FLOAT_TO_INT ||
-         opc == ARMJIT_OP_CAST_INT_TO_FLOAT;
+         opc == ARMJIT_OP_CAST_INT_TO_FLOAT || opc == ARMJIT_OP_LLONG_NEG ||
+         opc == ARMJIT_OP_LLONG_INVERT;
+}
+
+/* The float and i64 ops of two arguments fold_consts folds. */
+static bool is_const_binary(unsigned opc) {
+  int32_t i;
+  double d;
+  int64_t l;
+  return ir_sem_float2(opc, 0, 0, &d) || ir_sem_fcmp(opc, 0, 0, &i) ||
+         ir_sem_llong2(opc, 0, 0, &l) || ir_sem_lcmp(opc, 0, 0, &i);
 }
 
 /* v is 0 or 1: the result of a compare since the last label.  (A value
@@ -159,34 +169,40 @@ static bool is_cmp(const kw *w, ir_ref v) {
          (ir_info(t->ops[t->vdef[v]].opc)->flags & ARMJIT_OPF_CMP) != 0;
 }
 
-/* The float constant d. */
-static ir_ref float_const(kw *w, double d) {
+/* A constant of the float or i64 value of x's bits. */
+static ir_ref wide_const(kw *w, armjit_type type, armjit_value x) {
   ir_ref r = IR_NONE;
-  ir_const *k = new_const(w, ARMJIT_FLOAT, &r);
-  if (k) k->v.f = d;
+  ir_const *k = new_const(w, type, &r);
+  if (k) k->v = x;
   return r;
 }
+static ir_ref float_const(kw *w, double d) { return wide_const(w, ARMJIT_FLOAT, (armjit_value){.f = d}); }
+static ir_ref llong_const(kw *w, int64_t l) { return wide_const(w, ARMJIT_I64, (armjit_value){.l = l}); }
 
-/* What float op `op` (arguments a, after replacement) is known to be: a
- * constant when its arguments are (ir/sem.h computes it); IR_NONE. */
-static ir_ref fold_float(kw *w, const ir_op *op, const ir_ref *a) {
+/* What float or i64 op `op` (arguments a, after replacement) is known to
+ * be: a constant when its arguments are (ir/sem.h computes it); IR_NONE. */
+static ir_ref fold_consts(kw *w, const ir_op *op, const ir_ref *a) {
   const armjit_trace *t = w->t;
   for (uint32_t k = 0; k < op->nargs; k++)
     if (!IR_IS_CONST(a[k])) return IR_NONE;
-  double x = 0, y = 0, d;
+  armjit_value x = ir_const_of(t, a[0])->v, y = {.bits = 0};
+  if (op->nargs == 2) y = ir_const_of(t, a[1])->v;
+  double d;
+  int64_t l;
   int32_t i;
-  if (ir_const_of(t, a[0])->type == ARMJIT_FLOAT) x = ir_const_of(t, a[0])->v.f;
-  if (op->nargs == 2) y = ir_const_of(t, a[1])->v.f;
   switch (op->opc) {
-  case ARMJIT_OP_FLOAT_NEG: return float_const(w, ir_sem_fneg(x));
-  case ARMJIT_OP_FLOAT_ABS: return float_const(w, ir_sem_fabs(x));
-  case ARMJIT_OP_FLOAT_SQRT: return float_const(w, ir_sem_fsqrt(x));
-  case ARMJIT_OP_CAST_FLOAT_TO_INT: return int_const(w, ir_sem_f2i(x));
-  case ARMJIT_OP_CAST_INT_TO_FLOAT:
-    return float_const(w, (double)ir_const_of(t, a[0])->v.i);
+  case ARMJIT_OP_FLOAT_NEG: return float_const(w, ir_sem_fneg(x.f));
+  case ARMJIT_OP_FLOAT_ABS: return float_const(w, ir_sem_fabs(x.f));
+  case ARMJIT_OP_FLOAT_SQRT: return float_const(w, ir_sem_fsqrt(x.f));
+  case ARMJIT_OP_CAST_FLOAT_TO_INT: return int_const(w, ir_sem_f2i(x.f));
+  case ARMJIT_OP_CAST_INT_TO_FLOAT: return float_const(w, (double)x.i);
+  case ARMJIT_OP_LLONG_NEG: return llong_const(w, ir_sem_lneg(x.l));
+  case ARMJIT_OP_LLONG_INVERT: return llong_const(w, ~x.l);
   default:
-    if (ir_sem_float2(op->opc, x, y, &d)) return float_const(w, d);
-    if (ir_sem_fcmp(op->opc, x, y, &i)) return int_const(w, i);
+    if (ir_sem_float2(op->opc, x.f, y.f, &d)) return float_const(w, d);
+    if (ir_sem_fcmp(op->opc, x.f, y.f, &i)) return int_const(w, i);
+    if (ir_sem_llong2(op->opc, x.l, y.l, &l)) return llong_const(w, l);
+    if (ir_sem_lcmp(op->opc, x.l, y.l, &i)) return int_const(w, i);
     return IR_NONE;
   }
 }
@@ -255,16 +271,15 @@ armjit_status cg_known_values(cg *c) {
       continue;
     }
     bool int2 = ir_sem_int2(op->opc, 0, 1, &(int32_t){0});
-    bool float2 = !int2 && (ir_sem_float2(op->opc, 0, 0, &(double){0}) ||
-                            ir_sem_fcmp(op->opc, 0, 0, &(int32_t){0}));
-    if (takes_consts(op->opc, flags, int2 || float2))
+    bool wide = !int2 && (is_const_binary(op->opc) || is_const_unary(op->opc));
+    if (takes_consts(op->opc, flags, int2 || wide))
       rewrite(&w, op->args, op->nargs, IR_NONE, IR_NONE);
     if (op->res < 0) continue;
     const ir_ref *a = ir_refs_at(w.t, op->args);
     if (int2 && op->nargs == 2 && op->type == ARMJIT_INT)
       know(&w, op->res, fold(&w, op, a[0], a[1]));
-    else if (float2 || is_float_unary(op->opc))
-      know(&w, op->res, fold_float(&w, op, a));
+    else if (wide)
+      know(&w, op->res, fold_consts(&w, op, a));
   }
   ajx_free(c->ctx, w.known);
   ajx_free(c->ctx, w.set);

@@ -153,29 +153,24 @@ static armjit_value eval(const interp *in, const ir_op *op, const ir_ref *a, boo
   case ARMJIT_OP_CAST_FLOAT_TO_INT: return mki(ir_sem_f2i(F(0)));
   case ARMJIT_OP_CAST_INT_TO_FLOAT: return mkf((double)I(0));
   case ARMJIT_OP_SAME_AS: return get(in, a[0]);
-  case ARMJIT_OP_LLONG_ADD: return mkl(ir_sem_ladd(L(0), L(1)));
-  case ARMJIT_OP_LLONG_SUB: return mkl(ir_sem_lsub(L(0), L(1)));
-  case ARMJIT_OP_LLONG_MUL: return mkl(ir_sem_lmul(L(0), L(1)));
-  case ARMJIT_OP_LLONG_FLOORDIV: return mkl(ir_sem_ldiv(L(0), L(1)));
-  case ARMJIT_OP_LLONG_MOD: return mkl(ir_sem_lmod(L(0), L(1)));
-  case ARMJIT_OP_LLONG_AND: return mkl(L(0) & L(1));
-  case ARMJIT_OP_LLONG_OR: return mkl(L(0) | L(1));
-  case ARMJIT_OP_LLONG_XOR: return mkl(L(0) ^ L(1));
+  case ARMJIT_OP_LLONG_ADD: case ARMJIT_OP_LLONG_SUB: case ARMJIT_OP_LLONG_MUL:
+  case ARMJIT_OP_LLONG_FLOORDIV: case ARMJIT_OP_LLONG_MOD: case ARMJIT_OP_LLONG_AND:
+  case ARMJIT_OP_LLONG_OR: case ARMJIT_OP_LLONG_XOR: {
+    int64_t l = 0;
+    ir_sem_llong2(op->opc, L(0), L(1), &l);
+    return mkl(l);
+  }
   case ARMJIT_OP_LLONG_LSHIFT: return mkl(ir_sem_llshift(L(0), I(1)));
   case ARMJIT_OP_LLONG_RSHIFT: return mkl(ir_sem_lrshift(L(0), I(1)));
   case ARMJIT_OP_ULLONG_RSHIFT: return mkl(ir_sem_lurshift(L(0), I(1)));
   case ARMJIT_OP_LLONG_NEG: return mkl(ir_sem_lneg(L(0)));
   case ARMJIT_OP_LLONG_INVERT: return mkl(~L(0));
-  case ARMJIT_OP_LLONG_LT: return mki(L(0) < L(1));
-  case ARMJIT_OP_LLONG_LE: return mki(L(0) <= L(1));
-  case ARMJIT_OP_LLONG_EQ: return mki(L(0) == L(1));
-  case ARMJIT_OP_LLONG_NE: return mki(L(0) != L(1));
-  case ARMJIT_OP_LLONG_GT: return mki(L(0) > L(1));
-  case ARMJIT_OP_LLONG_GE: return mki(L(0) >= L(1));
-  case ARMJIT_OP_ULLONG_LT: return mki((uint64_t)L(0) < (uint64_t)L(1));
-  case ARMJIT_OP_ULLONG_LE: return mki((uint64_t)L(0) <= (uint64_t)L(1));
-  case ARMJIT_OP_ULLONG_GT: return mki((uint64_t)L(0) > (uint64_t)L(1));
-  case ARMJIT_OP_ULLONG_GE: return mki((uint64_t)L(0) >= (uint64_t)L(1));
+  case ARMJIT_OP_LLONG_LT: case ARMJIT_OP_LLONG_LE: case ARMJIT_OP_LLONG_EQ:
+  case ARMJIT_OP_LLONG_NE: case ARMJIT_OP_LLONG_GT: case ARMJIT_OP_LLONG_GE:
+  case ARMJIT_OP_ULLONG_LT: case ARMJIT_OP_ULLONG_LE: case ARMJIT_OP_ULLONG_GT:
+  case ARMJIT_OP_ULLONG_GE:
+    ir_sem_lcmp(op->opc, L(0), L(1), &r);
+    return mki(r);
   case ARMJIT_OP_LLONG_FROM_INT: return mkl(I(0));
   case ARMJIT_OP_LLONG_FROM_UINT: return mkl((int64_t)(uint32_t)I(0));
   case ARMJIT_OP_LLONG_TO_INT: return mki(ir_sem_l2i(L(0)));

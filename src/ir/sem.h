@@ -196,6 +196,41 @@ static inline int64_t ir_sem_lmod(int64_t x, int64_t y) {
   if (y == -1) return 0;
   return x % y;
 }
+/* The i64 ops of two i64 operands: *out = x op y, true; false for any
+ * other opcode (the interpreter evaluates through it; lowering folds
+ * constants with it, src/cg/cg_known.c). */
+static inline bool ir_sem_llong2(unsigned opc, int64_t x, int64_t y, int64_t *out) {
+  switch (opc) {
+  case ARMJIT_OP_LLONG_ADD: *out = ir_sem_ladd(x, y); return true;
+  case ARMJIT_OP_LLONG_SUB: *out = ir_sem_lsub(x, y); return true;
+  case ARMJIT_OP_LLONG_MUL: *out = ir_sem_lmul(x, y); return true;
+  case ARMJIT_OP_LLONG_FLOORDIV: *out = ir_sem_ldiv(x, y); return true;
+  case ARMJIT_OP_LLONG_MOD: *out = ir_sem_lmod(x, y); return true;
+  case ARMJIT_OP_LLONG_AND: *out = x & y; return true;
+  case ARMJIT_OP_LLONG_OR: *out = x | y; return true;
+  case ARMJIT_OP_LLONG_XOR: *out = x ^ y; return true;
+  default: return false;
+  }
+}
+
+/* The i64 compares: *out = 0 or 1, true; false for any other opcode. */
+static inline bool ir_sem_lcmp(unsigned opc, int64_t x, int64_t y, int32_t *out) {
+  uint64_t ux = (uint64_t)x, uy = (uint64_t)y;
+  switch (opc) {
+  case ARMJIT_OP_LLONG_LT: *out = x < y; return true;
+  case ARMJIT_OP_LLONG_LE: *out = x <= y; return true;
+  case ARMJIT_OP_LLONG_EQ: *out = x == y; return true;
+  case ARMJIT_OP_LLONG_NE: *out = x != y; return true;
+  case ARMJIT_OP_LLONG_GT: *out = x > y; return true;
+  case ARMJIT_OP_LLONG_GE: *out = x >= y; return true;
+  case ARMJIT_OP_ULLONG_LT: *out = ux < uy; return true;
+  case ARMJIT_OP_ULLONG_LE: *out = ux <= uy; return true;
+  case ARMJIT_OP_ULLONG_GT: *out = ux > uy; return true;
+  case ARMJIT_OP_ULLONG_GE: *out = ux >= uy; return true;
+  default: return false;
+  }
+}
+
 /* The count is the low byte of the int, as for the 32-bit shifts: 64 and
  * more shift everything out. */
 static inline int64_t ir_sem_llshift(int64_t x, int32_t n) {
