@@ -213,7 +213,8 @@ armjit_loop *armjit_compile_loop(armjit_ctx *ctx, armjit_trace *t, armjit_error 
   }
   /* Validated once per change: every builder call clears the flag. */
   if (!t->validated && armjit_trace_validate(t, err) != ARMJIT_OK) return NULL;
-  for (uint32_t i = 0; i < t->nops; i++)
+  /* (a jump is final: the validator let none be anywhere but last) */
+  for (uint32_t i = t->nops ? t->nops - 1 : 0; i < t->nops; i++)
     if (t->ops[i].opc == ARMJIT_OP_JUMP && ir_jump_is_external(&t->ops[i])) {
       ajx_err_at(err, ARMJIT_E_INVALID, (int)ir_op_line(t, i), (int)ir_op_col(t, i),
                  "jump to label %s, which is not in this trace: only a bridge "

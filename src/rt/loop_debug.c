@@ -69,6 +69,7 @@ armjit_status ajx_loop_debug_object(const armjit_loop *l, const ajx_dbg_frame *f
 
 /* The trace's debug_merge_points, kept for the lookup and the listing. */
 static bool keep_merge_points(armjit_loop *l, const armjit_trace *t) {
+  if (!t->ntexts) return true;  /* (no text op was ever added: no walk) */
   uint32_t n = 0;
   for (uint32_t i = 0; i < t->nops; i++) n += (ir_info(t->ops[i].opc)->flags & ARMJIT_OPF_TEXT) != 0;
   if (!n) return true;
