@@ -65,6 +65,8 @@ typedef struct {
   unsigned long pypy_ops[M_COUNT]; /* how many such ops they have */
   unsigned known_done;         /* traces with values known before lowering */
   unsigned long known;         /* how many (rt_count_known) */
+  unsigned wide_known_done;    /* traces with float or i64 ops of constants */
+  unsigned long wide_known;    /* how many (rt_count_const_wide) */
   unsigned mla_done;           /* traces with float_add(acc, float_mul) */
   unsigned long mla;           /* how many (rt_count_mla) */
   unsigned island_done[M_COUNT]; /* ... whose code has float constant islands */
@@ -316,6 +318,9 @@ static void test_random_diff(void **state) {
     uint32_t npypy = rt_count_pypy_ops(&g), nknown = rt_count_known(&g);
     p->known_done += nknown != 0;
     p->known += nknown;
+    uint32_t nwk = rt_count_const_wide(&g);
+    p->wide_known_done += nwk != 0;
+    p->wide_known += nwk;
     uint32_t nmla = rt_count_mla(&g);
     p->mla_done += nmla != 0;
     p->mla += nmla;
@@ -599,6 +604,8 @@ int main(void) {
          p.pypy_ops[M_NORMAL] + p.pypy_ops[M_RANDOM_RA] + p.pypy_ops[M_NO_IDIV]);
   printf("random traces with values known before lowering (guarded ints used again, int ops "
          "of constants or identities): %u; %lu such values\n", p.known_done, p.known);
+  printf("random traces with float or i64 ops of constants (computed by the compiler): %u; "
+         "%lu such ops\n", p.wide_known_done, p.wide_known);
   printf("random traces with float_add(acc, float_mul(x, y)), acc and the product dying there: %u; "
          "%lu such pairs\n", p.mla_done, p.mla);
   printf("random traces with float constant islands: %u (%s), %u (%s), %u (%s); %lu islands\n",

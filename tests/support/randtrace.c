@@ -203,6 +203,40 @@ uint32_t rt_count_known(const rt_trace *g) {
   return n;
 }
 
+/* The float and i64 ops the compiler folds when their arguments are all
+ * constants. */
+static bool rt_folds_wide(unsigned opc) {
+  switch (opc) {
+  case ARMJIT_OP_FLOAT_ADD: case ARMJIT_OP_FLOAT_SUB: case ARMJIT_OP_FLOAT_MUL:
+  case ARMJIT_OP_FLOAT_TRUEDIV: case ARMJIT_OP_FLOAT_NEG: case ARMJIT_OP_FLOAT_ABS:
+  case ARMJIT_OP_FLOAT_SQRT: case ARMJIT_OP_FLOAT_LT: case ARMJIT_OP_FLOAT_LE:
+  case ARMJIT_OP_FLOAT_EQ: case ARMJIT_OP_FLOAT_NE: case ARMJIT_OP_FLOAT_GT:
+  case ARMJIT_OP_FLOAT_GE: case ARMJIT_OP_CAST_FLOAT_TO_INT: case ARMJIT_OP_CAST_INT_TO_FLOAT:
+  case ARMJIT_OP_LLONG_ADD: case ARMJIT_OP_LLONG_SUB: case ARMJIT_OP_LLONG_MUL:
+  case ARMJIT_OP_LLONG_FLOORDIV: case ARMJIT_OP_LLONG_MOD: case ARMJIT_OP_LLONG_AND:
+  case ARMJIT_OP_LLONG_OR: case ARMJIT_OP_LLONG_XOR: case ARMJIT_OP_LLONG_NEG:
+  case ARMJIT_OP_LLONG_INVERT: case ARMJIT_OP_LLONG_LT: case ARMJIT_OP_LLONG_LE:
+  case ARMJIT_OP_LLONG_EQ: case ARMJIT_OP_LLONG_NE: case ARMJIT_OP_LLONG_GT:
+  case ARMJIT_OP_LLONG_GE: case ARMJIT_OP_ULLONG_LT: case ARMJIT_OP_ULLONG_LE:
+  case ARMJIT_OP_ULLONG_GT: case ARMJIT_OP_ULLONG_GE:
+    return true;
+  default:
+    return false;
+  }
+}
+
+uint32_t rt_count_const_wide(const rt_trace *g) {
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < g->nops; i++) {
+    const rt_op *op = &g->ops[i];
+    if (op->dead || !op->na || !rt_folds_wide(op->opc)) continue;
+    bool all = true;
+    for (uint32_t k = 0; k < op->na; k++) all = all && RT_IS_CONST(op->a[k]);
+    n += all;
+  }
+  return n;
+}
+
 uint32_t rt_count_mla(const rt_trace *g) {
   uint32_t n = 0;
   for (uint32_t i = 0; i + 1 < g->nops; i++) {

@@ -228,6 +228,9 @@ uint32_t rt_count_pypy_ops(const rt_trace *g);
  * (after the guard or in its own fail args), and int ops of two constants
  * or with an identity constant (x + 0, x & -1, ...). */
 uint32_t rt_count_known(const rt_trace *g);
+/* Live float and i64 ops every argument of which is a constant: the ones
+ * the compiler computes itself (src/cg/cg_known.c). */
+uint32_t rt_count_const_wide(const rt_trace *g);
 /* float_add(acc, float_mul(x, y)) right after the multiply, the product
  * and acc (a variable) used there for the last time: the compiler's vmla
  * (src/cg/cg_fold.c). */
