@@ -155,6 +155,33 @@ static void test_float_folding(void **state) {
   jc_free(&c);
 }
 
+/* So do the int ops of one constant. */
+static void test_int_unary_folding(void **state) {
+  (void)state;
+  jc_case c;
+  jc_init_text(&c,
+               "[i0]\n"
+               "i1 = int_neg(-2147483648)\n"  /* wraps: INT32_MIN */
+               "i2 = int_invert(i1)\n"        /* INT32_MAX */
+               "i3 = int_force_ge_zero(-5)\n" /* 0 */
+               "i4 = int_is_zero(i3)\n"       /* 1 */
+               "i5 = int_is_true(i2)\n"       /* 1 */
+               "i6 = int_add(i0, i5)\n"
+               "finish(i6, i1, i2, i3, i4, descr=out)\n",
+               ARMJIT_RANDOM_SEED);
+  armjit_value in[1] = {irs_i(41)};
+  assert_int_equal(jc_run(&c, in), 0);
+  const armjit_value *v = c.fc->values;
+  assert_int_equal(v[0].i, 42);
+  assert_int_equal(v[1].i, INT32_MIN);
+  assert_int_equal(v[2].i, INT32_MAX);
+  assert_int_equal(v[3].i, 0);
+  assert_int_equal(v[4].i, 1);
+  for (unsigned op = 0; op < 5; op++)  /* folded: no code */
+    assert_int_equal(armjit_loop_op_offset(c.loop[JC_DEFAULT], op), -1);
+  jc_free(&c);
+}
+
 /* i64 ops of constants fold the same way (wrap-around, x/0 = 0). */
 static void test_llong_folding(void **state) {
   (void)state;
@@ -580,6 +607,7 @@ int main(void) {
       cmocka_unit_test(test_shift_folding),
       cmocka_unit_test(test_float_folding),
       cmocka_unit_test(test_llong_folding),
+      cmocka_unit_test(test_int_unary_folding),
       cmocka_unit_test(test_constant_ladder),
       cmocka_unit_test(test_run_errors),
   };

@@ -9,7 +9,8 @@
  *   at guard_false(c)'s own exit, c a compare: c is 1
  *     (a compare: made by a compare op since the last label; a label's
  *     argument is whatever the jump passes, 0/1 or not)
- *   an int op of two constants (ir_sem_int2): the constant it computes
+ *   an int op of constants (ir_sem_int2, ir_sem_int1): the constant it
+ *   computes
  *   a float or i64 op of constants (ir_sem_float2, ir_sem_fcmp,
  *   ir_sem_llong2, ir_sem_lcmp, float_neg, float_abs, float_sqrt,
  *   cast_float_to_int, cast_int_to_float, llong_neg, llong_invert): the
@@ -145,10 +146,11 @@ static inline void rewrite(kw *w, uint32_t at, uint32_t n, ir_ref except, ir_ref
 
 /* The ops of one argument fold_consts folds. */
 static bool is_const_unary(unsigned opc) {
-  return opc == ARMJIT_OP_FLOAT_NEG || opc == ARMJIT_OP_FLOAT_ABS ||
-         opc == ARMJIT_OP_FLOAT_SQRT || opc == ARMJIT_OP_CAST_FLOAT_TO_INT ||
-         opc == ARMJIT_OP_CAST_INT_TO_FLOAT || opc == ARMJIT_OP_LLONG_NEG ||
-         opc == ARMJIT_OP_LLONG_INVERT;
+  int32_t i;
+  return ir_sem_int1(opc, 0, &i) || opc == ARMJIT_OP_FLOAT_NEG ||
+         opc == ARMJIT_OP_FLOAT_ABS || opc == ARMJIT_OP_FLOAT_SQRT ||
+         opc == ARMJIT_OP_CAST_FLOAT_TO_INT || opc == ARMJIT_OP_CAST_INT_TO_FLOAT ||
+         opc == ARMJIT_OP_LLONG_NEG || opc == ARMJIT_OP_LLONG_INVERT;
 }
 
 /* The float and i64 ops of two arguments fold_consts folds. */
@@ -169,18 +171,23 @@ static bool is_cmp(const kw *w, ir_ref v) {
          (ir_info(t->ops[t->vdef[v]].opc)->flags & ARMJIT_OPF_CMP) != 0;
 }
 
-/* A constant of the float or i64 value of x's bits. */
-static ir_ref wide_const(kw *w, armjit_type type, armjit_value x) {
+/* A new constant of type `type` and value x (a float or an i64). */
+static ir_ref value_const(kw *w, armjit_type type, armjit_value x) {
   ir_ref r = IR_NONE;
   ir_const *k = new_const(w, type, &r);
   if (k) k->v = x;
   return r;
 }
-static ir_ref float_const(kw *w, double d) { return wide_const(w, ARMJIT_FLOAT, (armjit_value){.f = d}); }
-static ir_ref llong_const(kw *w, int64_t l) { return wide_const(w, ARMJIT_I64, (armjit_value){.l = l}); }
+static ir_ref float_const(kw *w, double d) {
+  return value_const(w, ARMJIT_FLOAT, (armjit_value){.f = d});
+}
+static ir_ref llong_const(kw *w, int64_t l) {
+  return value_const(w, ARMJIT_I64, (armjit_value){.l = l});
+}
 
-/* What float or i64 op `op` (arguments a, after replacement) is known to
- * be: a constant when its arguments are (ir/sem.h computes it); IR_NONE. */
+/* What op `op` of is_const_unary's or is_const_binary's (arguments a,
+ * after replacement) is known to be: a constant when its arguments are
+ * (ir/sem.h computes it); IR_NONE. */
 static ir_ref fold_consts(kw *w, const ir_op *op, const ir_ref *a) {
   const armjit_trace *t = w->t;
   for (uint32_t k = 0; k < op->nargs; k++)
@@ -199,6 +206,7 @@ static ir_ref fold_consts(kw *w, const ir_op *op, const ir_ref *a) {
   case ARMJIT_OP_LLONG_NEG: return llong_const(w, ir_sem_lneg(x.l));
   case ARMJIT_OP_LLONG_INVERT: return llong_const(w, ~x.l);
   default:
+    if (ir_sem_int1(op->opc, x.i, &i)) return int_const(w, i);
     if (ir_sem_float2(op->opc, x.f, y.f, &d)) return float_const(w, d);
     if (ir_sem_fcmp(op->opc, x.f, y.f, &i)) return int_const(w, i);
     if (ir_sem_llong2(op->opc, x.l, y.l, &l)) return llong_const(w, l);
@@ -271,14 +279,14 @@ armjit_status cg_known_values(cg *c) {
       continue;
     }
     bool int2 = ir_sem_int2(op->opc, 0, 1, &(int32_t){0});
-    bool wide = !int2 && (is_const_binary(op->opc) || is_const_unary(op->opc));
-    if (takes_consts(op->opc, flags, int2 || wide))
+    bool other = !int2 && (is_const_binary(op->opc) || is_const_unary(op->opc));
+    if (takes_consts(op->opc, flags, int2 || other))
       rewrite(&w, op->args, op->nargs, IR_NONE, IR_NONE);
     if (op->res < 0) continue;
     const ir_ref *a = ir_refs_at(w.t, op->args);
     if (int2 && op->nargs == 2 && op->type == ARMJIT_INT)
       know(&w, op->res, fold(&w, op, a[0], a[1]));
-    else if (wide)
+    else if (other)
       know(&w, op->res, fold_consts(&w, op, a));
   }
   ajx_free(c->ctx, w.known);

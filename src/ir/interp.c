@@ -123,17 +123,16 @@ static armjit_value eval(const interp *in, const ir_op *op, const ir_ref *a, boo
 #define F(k) getf(in, a[k])
 #define L(k) getl(in, a[k])
 #define S(k) gets(in, a[k])
-  int32_t r;
+  int32_t r = 0;
   switch ((armjit_opcode)op->opc) {
   case ARMJIT_OP_INT_FLOORDIV: return mki(ir_sem_floordiv(I(0), I(1)));
   case ARMJIT_OP_INT_MOD: return mki(ir_sem_mod(I(0), I(1)));
-  case ARMJIT_OP_INT_NEG: return mki(ir_sem_neg(I(0)));
-  case ARMJIT_OP_INT_INVERT: return mki(~I(0));
+  case ARMJIT_OP_INT_NEG: case ARMJIT_OP_INT_INVERT: case ARMJIT_OP_INT_IS_TRUE:
+  case ARMJIT_OP_INT_IS_ZERO: case ARMJIT_OP_INT_FORCE_GE_ZERO:
+    ir_sem_int1(op->opc, I(0), &r);
+    return mki(r);
   case ARMJIT_OP_PTR_EQ: return mki(getr(in, a[0]) == getr(in, a[1]));
   case ARMJIT_OP_PTR_NE: return mki(getr(in, a[0]) != getr(in, a[1]));
-  case ARMJIT_OP_INT_IS_TRUE: return mki(I(0) != 0);
-  case ARMJIT_OP_INT_IS_ZERO: return mki(I(0) == 0);
-  case ARMJIT_OP_INT_FORCE_GE_ZERO: return mki(I(0) < 0 ? 0 : I(0));
   case ARMJIT_OP_INT_ADD_OVF: return mki(ir_sem_add_ovf(I(0), I(1), ovf));
   case ARMJIT_OP_INT_SUB_OVF: return mki(ir_sem_sub_ovf(I(0), I(1), ovf));
   case ARMJIT_OP_INT_MUL_OVF: return mki(ir_sem_mul_ovf(I(0), I(1), ovf));

@@ -136,6 +136,20 @@ static inline double ir_sem_fabs(double d) {
   return d;
 }
 
+/* The int ops of one int operand: *out = op x, true; false for any other
+ * opcode (the interpreter evaluates through it; lowering folds constants
+ * with it, src/cg/cg_known.c). */
+static inline bool ir_sem_int1(unsigned opc, int32_t x, int32_t *out) {
+  switch (opc) {
+  case ARMJIT_OP_INT_NEG: *out = ir_sem_neg(x); return true;
+  case ARMJIT_OP_INT_INVERT: *out = ~x; return true;
+  case ARMJIT_OP_INT_IS_TRUE: *out = x != 0; return true;
+  case ARMJIT_OP_INT_IS_ZERO: *out = x == 0; return true;
+  case ARMJIT_OP_INT_FORCE_GE_ZERO: *out = x < 0 ? 0 : x; return true;
+  default: return false;
+  }
+}
+
 /* The float ops of two float operands: *out = x op y, rounded to nearest
  * as the VFP does, with the VFP's NaN (arm/fpnan.h), true; false for any
  * other opcode.  The interpreter evaluates these through it, and lowering
