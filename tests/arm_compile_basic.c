@@ -182,6 +182,50 @@ static void test_int_unary_folding(void **state) {
   jc_free(&c);
 }
 
+/* After guard_value(x, k) x is k; a guard on a constant emits nothing
+ * when it never fails (its exit stays: a bridge on it compiles and never
+ * runs) and a plain branch when it always does. */
+static void test_static_guards(void **state) {
+  (void)state;
+  jc_case c;
+  jc_init_text(&c,
+               "[i0, i1]\n"
+               "guard_value(i0, 7, descr=seven) [i0, i1]\n"
+               "i2 = int_add(i0, 1)\n"                      /* 8 */
+               "i3 = int_lt(i2, 9)\n"                       /* 1 */
+               "guard_true(i3, descr=never) [i1]\n"
+               "guard_value(i2, 8, descr=never2) [i1]\n"
+               "i4 = int_add(i1, i2)\n"
+               "guard_false(i3, descr=always) [i4, i2]\n"
+               "finish(i4, descr=out)\n",
+               ARMJIT_RANDOM_SEED);
+  for (int32_t x = 5; x < 10; x++) {
+    armjit_value in[2] = {irs_i(x), irs_i(100)};
+    int id = jc_run(&c, in);
+    assert_int_equal(id, x == 7 ? 3 : 0);
+    if (x == 7) {
+      assert_int_equal(c.fc->values[0].i, 108);
+      assert_int_equal(c.fc->values[1].i, 8);
+    }
+  }
+  armjit_loop *l = c.loop[JC_DEFAULT];
+  assert_true(armjit_loop_op_offset(l, 0) >= 0);   /* guard_value(i0, 7) */
+  for (unsigned op = 1; op < 5; op++)              /* known, folded, never fail */
+    assert_int_equal(armjit_loop_op_offset(l, op), -1);
+  long add = armjit_loop_op_offset(l, 5), always = armjit_loop_op_offset(l, 6);
+  assert_int_equal(always - add, 4);               /* one add, then a b */
+  /* a bridge on a guard that never fails: compiled, never entered */
+  armjit_error err;
+  armjit_trace *bt = armjit_trace_parse(c.ctx[JC_DEFAULT], "[i0]\nfinish(i0)\n", &err);
+  assert_non_null(bt);
+  armjit_loop *b = armjit_compile_bridge(c.ctx[JC_DEFAULT], l, 1, bt, &err);
+  assert_non_null(b);
+  armjit_trace_free(bt);
+  armjit_value in[2] = {irs_i(7), irs_i(1)};
+  assert_int_equal(jc_run(&c, in), 3);
+  jc_free(&c);
+}
+
 /* i64 ops of constants fold the same way (wrap-around, x/0 = 0). */
 static void test_llong_folding(void **state) {
   (void)state;
@@ -608,6 +652,7 @@ int main(void) {
       cmocka_unit_test(test_float_folding),
       cmocka_unit_test(test_llong_folding),
       cmocka_unit_test(test_int_unary_folding),
+      cmocka_unit_test(test_static_guards),
       cmocka_unit_test(test_constant_ladder),
       cmocka_unit_test(test_run_errors),
   };

@@ -228,7 +228,9 @@ void cg_emit_stubs(cg *c) {
   uint32_t common = o->body_end + 4 * o->nexits;
   for (uint32_t id = 0; id < o->nexits; id++) {
     uint32_t at = o->body_end + 4 * id;
-    if (o->exits[id].branch >= 0) o->exits[id].stub = at;
+    /* (a finish's stub is its b in the body; a guard that never fails,
+     * with no branch, keeps this word all the same) */
+    if (o->exits[id].branch >= 0 || !o->exits[id].stub) o->exits[id].stub = at;
     a32_b_rel(c->b, A32_AL, true, (int32_t)(common - at));
   }
   o->common = (uint32_t)a32_buf_size(c->b);

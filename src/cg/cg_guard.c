@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Guards on values (docs/ir.md §3): guard_true / guard_false (on a
- * compare fused into the flags, else on the value), guard_value,
+ * compare fused into the flags, else on the value; on a constant, no code
+ * or a plain branch), guard_value,
  * guard_nonnull / guard_isnull, guard_no_overflow / guard_overflow, and
  * the class guards.  Each ends in the one exit branch (cg_exit_branch):
  * a single b<cc> to its stub, the exit's one patch site.
@@ -15,8 +16,41 @@
  *   bne    exit */
 #include "cg/cg_internal.h"
 
+/* A guard on constants only (the known values made it one: cg_known.c):
+ * 1 when it never fails, 0 when it always does, -1 when it is not one
+ * (or compares floats, left to the VFP). */
+static int static_outcome(cg *c, const ir_op *op, const ir_ref *a) {
+  if (op->opc != ARMJIT_OP_GUARD_TRUE && op->opc != ARMJIT_OP_GUARD_FALSE &&
+      op->opc != ARMJIT_OP_GUARD_VALUE)
+    return -1;
+  for (uint32_t k = 0; k < op->nargs; k++)
+    if (!cg_is_const(a[k])) return -1;
+  uint64_t x = cg_const_bits(ir_const_of(c->t, a[0]));
+  switch (op->opc) {
+  case ARMJIT_OP_GUARD_TRUE: return x != 0;
+  case ARMJIT_OP_GUARD_FALSE: return x == 0;
+  case ARMJIT_OP_GUARD_VALUE: {
+    armjit_type ty = ir_ref_type(c->t, a[0]);
+    if (ty == ARMJIT_FLOAT || ty == ARMJIT_F32) return -1;
+    return x == cg_const_bits(ir_const_of(c->t, a[1]));
+  }
+  default:
+    return -1;
+  }
+}
+
 void cg_lower_guard(cg *c, const ir_op *op) {
   const ir_ref *a = ir_args(c->t, op);
+  int outcome = static_outcome(c, op, a);
+  if (outcome == 1) {  /* no code; the exit stays, with no branch to it */
+    c->fused = IR_NONE;
+    cg_record_exit(c, op, -1);
+    return;
+  }
+  if (outcome == 0) {
+    cg_exit_branch(c, op, A32_AL);
+    return;
+  }
   a32_cond fail_cc = A32_AL;
   bool rotated = false;  /* the loop header's guard, copied to the back edge */
   switch (op->opc) {

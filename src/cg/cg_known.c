@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Values known before lowering: a forward walk over the trace, before the
- * longevity pre-pass, that replaces uses of an int value whose value is
- * known by that value.  Known are
+ * longevity pre-pass, that replaces uses of a value whose value is known
+ * by that value.  Known are
  *
  *   after guard_true(c), c a compare (0/1):   c is 1
  *   after guard_false(x), any int x:          x is 0
+ *   after guard_value(x, k), x an int or i64, k a constant: x is k
  *   at guard_true(x)'s own exit, any int x:   x is 0
  *   at guard_false(c)'s own exit, c a compare: c is 1
  *     (a compare: made by a compare op since the last label; a label's
@@ -21,10 +22,12 @@
  * and the uses replaced are the arguments of the ops that take a constant
  * wherever they take an int, a float or an i64 (their arithmetic,
  * compares and casts, memory ops, calls: takes_consts), the fail args of
- * guards and the arguments
- * of jump and finish.  A compare whose other uses all go is then fused into its guard
- * (one `cmp; b<cc>` instead of `cmp; mov; mov<cc>; cmp #0; b<cc>`), and an
- * op whose uses all go is dead for the pre-pass (ra_live_build).  A label
+ * guards, the arguments of jump and finish, and those of guard_true,
+ * guard_false and guard_value: such a guard on constants only never fails
+ * (it emits nothing) or always does (a plain branch to its exit;
+ * cg_guard.c).  A compare whose other uses all go is then fused into its
+ * guard (one `cmp; b<cc>` instead of `cmp; mov; mov<cc>; cmp #0; b<cc>`),
+ * and an op whose uses all go is dead for the pre-pass (ra_live_build).  A label
  * forgets everything: after it, its arguments are the loop's variables.
  * Labels' own arguments are never replaced.
  *
@@ -263,9 +266,19 @@ armjit_status cg_known_values(cg *c) {
     }
     unsigned flags = ir_info(op->opc)->flags;
     if (flags & ARMJIT_OPF_GUARD) {  /* none is an ir_sem_int2 op */
-      if (takes_consts(op->opc, flags, false))  /* guard_class */
+      bool value_guard = op->opc == ARMJIT_OP_GUARD_TRUE || op->opc == ARMJIT_OP_GUARD_FALSE ||
+                         op->opc == ARMJIT_OP_GUARD_VALUE;
+      if (value_guard || takes_consts(op->opc, flags, false))  /* (guard_class) */
         rewrite(&w, op->args, op->nargs, IR_NONE, IR_NONE);
       ir_ref g = IR_NONE, at_exit = IR_NONE, after = IR_NONE;
+      if (op->opc == ARMJIT_OP_GUARD_VALUE) {  /* x == k after it, k a constant */
+        const ir_ref *x = ir_args(o, op), *k = ir_refs_at(w.t, op->args);
+        int u = x[0] >= 0 && IR_IS_CONST(k[1]) ? 0 : x[1] >= 0 && IR_IS_CONST(k[0]) ? 1 : -1;
+        if (u >= 0 && (o->vtype[x[u]] == ARMJIT_INT || o->vtype[x[u]] == ARMJIT_I64)) {
+          g = x[u];
+          after = k[1 - u];
+        }
+      }
       if (op->opc == ARMJIT_OP_GUARD_TRUE || op->opc == ARMJIT_OP_GUARD_FALSE) {
         g = ir_args(o, op)[0];
         bool cmp = is_cmp(&w, g), want = op->opc == ARMJIT_OP_GUARD_TRUE;

@@ -72,6 +72,7 @@ static void print_annot(const dis_state *s, const annot *a) {
   case ANN_EXIT: {
     const ajx_loop_exit *e = &l->exits[a->index];
     const char *what = e->kind == ARMJIT_EXIT_FINISH ? "finish" : "guard";
+    bool never = e->kind == ARMJIT_EXIT_GUARD && e->branch < 0;
     if (s->text) {
       /* the op name: the text up to its '(' after an optional "x = " */
       const char *t = s->text + s->op_text[e->op];
@@ -82,10 +83,11 @@ static void print_annot(const dis_state *s, const annot *a) {
       int len = paren ? (int)(paren - t) : (int)strlen(t);
       fprintf(s->out, "# exit %u (%.*s%s%s)%s\n", (unsigned)a->index, len, t,
               e->name ? " " : "", e->name ? e->name : "",
-              e->bridge ? ": off the path, its guard enters the bridge" : "");
+              never ? ": never taken, its guard is on constants"
+              : e->bridge ? ": off the path, its guard enters the bridge" : "");
     } else {
-      fprintf(s->out, "# exit %u (%s%s%s)\n", (unsigned)a->index, what, e->name ? " " : "",
-              e->name ? e->name : "");
+      fprintf(s->out, "# exit %u (%s%s%s)%s\n", (unsigned)a->index, what, e->name ? " " : "",
+              e->name ? e->name : "", never ? ": never taken" : "");
     }
     break;
   }
@@ -163,7 +165,8 @@ armjit_status armjit_loop_dis(const armjit_loop *loop, FILE *out) {
     a[n++] = (annot){at, ANN_OP, loop->mps[k].op};
   }
   for (uint32_t i = 0; i < loop->nexits; i++) /* not an interrupt exit no jump takes */
-    if (loop->exits[i].branch >= 0 || loop->exits[i].kind == ARMJIT_EXIT_FINISH) {
+    if (loop->exits[i].branch >= 0 || loop->exits[i].kind == ARMJIT_EXIT_FINISH ||
+        loop->exits[i].kind == ARMJIT_EXIT_GUARD) {
       const ajx_loop_exit *e = &loop->exits[i];
       a[n++] = (annot){e->stub, ANN_EXIT, i};
       if (e->branch >= 0 && (e->bridge || e->nop))
