@@ -196,13 +196,15 @@ static void test_static_guards(void **state) {
                "guard_true(i3, descr=never) [i1]\n"
                "guard_value(i2, 8, descr=never2) [i1]\n"
                "i4 = int_add(i1, i2)\n"
+               "guard_nonnull(ref(0x1000), descr=never3) [i4]\n"
+               "guard_isnull(null, descr=never4) [i4]\n"
                "guard_false(i3, descr=always) [i4, i2]\n"
                "finish(i4, descr=out)\n",
                ARMJIT_RANDOM_SEED);
   for (int32_t x = 5; x < 10; x++) {
     armjit_value in[2] = {irs_i(x), irs_i(100)};
     int id = jc_run(&c, in);
-    assert_int_equal(id, x == 7 ? 3 : 0);
+    assert_int_equal(id, x == 7 ? 5 : 0);
     if (x == 7) {
       assert_int_equal(c.fc->values[0].i, 108);
       assert_int_equal(c.fc->values[1].i, 8);
@@ -212,7 +214,9 @@ static void test_static_guards(void **state) {
   assert_true(armjit_loop_op_offset(l, 0) >= 0);   /* guard_value(i0, 7) */
   for (unsigned op = 1; op < 5; op++)              /* known, folded, never fail */
     assert_int_equal(armjit_loop_op_offset(l, op), -1);
-  long add = armjit_loop_op_offset(l, 5), always = armjit_loop_op_offset(l, 6);
+  long add = armjit_loop_op_offset(l, 5), always = armjit_loop_op_offset(l, 8);
+  assert_int_equal(armjit_loop_op_offset(l, 6), -1);  /* nonnull, isnull on constants */
+  assert_int_equal(armjit_loop_op_offset(l, 7), -1);
   assert_int_equal(always - add, 4);               /* one add, then a b */
   /* a bridge on a guard that never fails: compiled, never entered */
   armjit_error err;
@@ -222,7 +226,7 @@ static void test_static_guards(void **state) {
   assert_non_null(b);
   armjit_trace_free(bt);
   armjit_value in[2] = {irs_i(7), irs_i(1)};
-  assert_int_equal(jc_run(&c, in), 3);
+  assert_int_equal(jc_run(&c, in), 5);
   jc_free(&c);
 }
 

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* Guards on values (docs/ir.md §3): guard_true / guard_false (on a
- * compare fused into the flags, else on the value; on a constant, no code
- * or a plain branch), guard_value,
+ * compare fused into the flags, else on the value), guard_value,
  * guard_nonnull / guard_isnull, guard_no_overflow / guard_overflow, and
  * the class guards.  Each ends in the one exit branch (cg_exit_branch):
- * a single b<cc> to its stub, the exit's one patch site.
+ * a single b<cc> to its stub, the exit's one patch site; but one of the
+ * first five on constants only (static_outcome) is no code when it never
+ * fails (the exit stays, with no patch site) and a plain b when it always
+ * does.
  *
  * guard_class(p, c) and guard_nonnull_class(p, c) (docs/ir.md §11.4,
  * §12): the pointer-sized word at p + class_offset must equal c.
@@ -21,14 +23,15 @@
  * (or compares floats, left to the VFP). */
 static int static_outcome(cg *c, const ir_op *op, const ir_ref *a) {
   if (op->opc != ARMJIT_OP_GUARD_TRUE && op->opc != ARMJIT_OP_GUARD_FALSE &&
-      op->opc != ARMJIT_OP_GUARD_VALUE)
+      op->opc != ARMJIT_OP_GUARD_VALUE && op->opc != ARMJIT_OP_GUARD_NONNULL &&
+      op->opc != ARMJIT_OP_GUARD_ISNULL)
     return -1;
   for (uint32_t k = 0; k < op->nargs; k++)
     if (!cg_is_const(a[k])) return -1;
   uint64_t x = cg_const_bits(ir_const_of(c->t, a[0]));
   switch (op->opc) {
-  case ARMJIT_OP_GUARD_TRUE: return x != 0;
-  case ARMJIT_OP_GUARD_FALSE: return x == 0;
+  case ARMJIT_OP_GUARD_TRUE: case ARMJIT_OP_GUARD_NONNULL: return x != 0;
+  case ARMJIT_OP_GUARD_FALSE: case ARMJIT_OP_GUARD_ISNULL: return x == 0;
   case ARMJIT_OP_GUARD_VALUE: {
     armjit_type ty = ir_ref_type(c->t, a[0]);
     if (ty == ARMJIT_FLOAT || ty == ARMJIT_F32) return -1;
