@@ -602,7 +602,7 @@ int main(void) {
          p.pypy_done[M_NORMAL], mode_name[M_NORMAL], p.pypy_done[M_RANDOM_RA],
          mode_name[M_RANDOM_RA], p.pypy_done[M_NO_IDIV], mode_name[M_NO_IDIV],
          p.pypy_ops[M_NORMAL] + p.pypy_ops[M_RANDOM_RA] + p.pypy_ops[M_NO_IDIV]);
-  printf("random traces with values known before lowering (guarded ints used again, int ops "
+  printf("random traces with values known before lowering (guarded ints and i64s used again, int ops "
          "of constants or identities): %u; %lu such values\n", p.known_done, p.known);
   printf("random traces with float or i64 ops of constants (computed by the compiler): %u; "
          "%lu such ops\n", p.wide_known_done, p.wide_known);

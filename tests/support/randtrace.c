@@ -185,10 +185,11 @@ uint32_t rt_count_known(const rt_trace *g) {
   for (uint32_t i = 0; i < g->nops; i++) {
     const rt_op *op = &g->ops[i];
     if (op->dead) continue;
-    if (op->opc == ARMJIT_OP_GUARD_TRUE || op->opc == ARMJIT_OP_GUARD_FALSE) {
+    bool gv = op->opc == ARMJIT_OP_GUARD_VALUE && op->na == 2 && RT_IS_CONST(op->a[1]);
+    if (op->opc == ARMJIT_OP_GUARD_TRUE || op->opc == ARMJIT_OP_GUARD_FALSE || gv) {
       int32_t v = op->a[0];
-      if (v < 0 || g->vtype[v] != ARMJIT_INT) continue;
-      bool used = rt_in_list(g, op, v);
+      if (v < 0 || (g->vtype[v] != ARMJIT_INT && !(gv && g->vtype[v] == ARMJIT_I64))) continue;
+      bool used = !gv && rt_in_list(g, op, v);  /* (x is not k at its own exit) */
       for (uint32_t j = i + 1; j < g->nops && !used && g->ops[j].opc != ARMJIT_OP_LABEL; j++)
         used = !g->ops[j].dead && rt_uses(g, &g->ops[j], v);
       n += used;

@@ -224,7 +224,8 @@ bool rt_uses_wide(const rt_trace *g);
 /* How many ops of g are of the ARMJIT_OPS_PYPY group (docs/ir.md §2.8). */
 uint32_t rt_count_pypy_ops(const rt_trace *g);
 /* The values the compiler knows before lowering (src/cg/cg_known.c) that
- * the trace gives it: guard_true/guard_false on an int value used again
+ * the trace gives it: guard_true/guard_false on an int value and
+ * guard_value(x, constant) on an int or i64 x, the value used again
  * (after the guard or in its own fail args), and int ops of two constants
  * or with an identity constant (x + 0, x & -1, ...). */
 uint32_t rt_count_known(const rt_trace *g);
