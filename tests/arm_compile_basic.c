@@ -230,6 +230,42 @@ static void test_static_guards(void **state) {
   jc_free(&c);
 }
 
+/* After guard_true(int_eq(x, k)) or guard_false(int_ne(x, k)) x is k. */
+static void test_equal_guards(void **state) {
+  (void)state;
+  jc_case c;
+  jc_init_text(&c,
+               "[i0, i1, l0]\n"
+               "i2 = int_eq(i0, 3)\n"
+               "guard_true(i2, descr=not3) [i0]\n"
+               "i4 = int_ne(100, i1)\n"
+               "guard_false(i4, descr=not100) [i1, i0]\n"
+               "i3 = int_mul(i0, i1)\n"                  /* 300 */
+               "i5 = int_add(i3, i1)\n"                  /* 400 */
+               "i6 = llong_eq(l0, i64(-7))\n"
+               "guard_true(i6, descr=notm7) [i5]\n"
+               "l1 = llong_add(l0, i64(10))\n"           /* 3 */
+               "finish(i5, l1, i0, descr=out)\n",
+               ARMJIT_RANDOM_SEED);
+  const int32_t xs[] = {3, 4}, ys[] = {100, 99};
+  const int64_t ls[] = {-7, 7};
+  for (unsigned k = 0; k < 8; k++) {
+    armjit_value in[3] = {irs_i(xs[k & 1]), irs_i(ys[k >> 1 & 1]), {.l = ls[k >> 2]}};
+    int id = jc_run(&c, in);
+    assert_int_equal(id, k == 0 ? 3 : k & 1 ? 0 : k & 2 ? 1 : 2);
+    if (k == 0) {
+      assert_int_equal(c.fc->values[0].i, 400);
+      assert_true(c.fc->values[1].l == 3);
+      assert_int_equal(c.fc->values[2].i, 3);
+    }
+  }
+  armjit_loop *l = c.loop[JC_DEFAULT];
+  assert_int_equal(armjit_loop_op_offset(l, 4), -1);  /* i3, i5 and l1 folded */
+  assert_int_equal(armjit_loop_op_offset(l, 5), -1);
+  assert_int_equal(armjit_loop_op_offset(l, 8), -1);
+  jc_free(&c);
+}
+
 /* i64 ops of constants fold the same way (wrap-around, x/0 = 0). */
 static void test_llong_folding(void **state) {
   (void)state;
@@ -657,6 +693,7 @@ int main(void) {
       cmocka_unit_test(test_llong_folding),
       cmocka_unit_test(test_int_unary_folding),
       cmocka_unit_test(test_static_guards),
+      cmocka_unit_test(test_equal_guards),
       cmocka_unit_test(test_constant_ladder),
       cmocka_unit_test(test_run_errors),
   };

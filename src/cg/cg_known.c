@@ -6,6 +6,9 @@
  *   after guard_true(c), c a compare (0/1):   c is 1
  *   after guard_false(x), any int x:          x is 0
  *   after guard_value(x, k), x an int or i64, k a constant: x is k
+ *   after guard_true(int_eq(x, k)) or guard_false(int_ne(x, k)) (and the
+ *   llong ones), k a constant, the compare made since the last label:
+ *                                             x is k
  *   at guard_true(x)'s own exit, any int x:   x is 0
  *   at guard_false(c)'s own exit, c a compare: c is 1
  *     (a compare: made by a compare op since the last label; a label's
@@ -174,6 +177,20 @@ static bool is_cmp(const kw *w, ir_ref v) {
          (ir_info(t->ops[t->vdef[v]].opc)->flags & ARMJIT_OPF_CMP) != 0;
 }
 
+/* After guard_true(c), c = int_eq(x, k) or llong_eq(x, k) made since the
+ * last label, k a constant (either side): x is k; so after guard_false
+ * of int_ne or llong_ne. */
+static void equal_after(kw *w, const ir_op *op, ir_ref c) {
+  if (c < 0 || !is_cmp(w, c)) return;
+  const ir_op *cmp = &w->orig->ops[w->orig->vdef[c]];
+  bool eq = cmp->opc == ARMJIT_OP_INT_EQ || cmp->opc == ARMJIT_OP_LLONG_EQ;
+  bool ne = cmp->opc == ARMJIT_OP_INT_NE || cmp->opc == ARMJIT_OP_LLONG_NE;
+  if (!(op->opc == ARMJIT_OP_GUARD_TRUE ? eq : ne)) return;
+  const ir_ref *a = ir_refs_at(w->t, cmp->args);  /* (after replacement) */
+  if (a[0] >= 0 && IR_IS_CONST(a[1])) know(w, a[0], a[1]);
+  else if (a[1] >= 0 && IR_IS_CONST(a[0])) know(w, a[1], a[0]);
+}
+
 /* A new constant of type `type` and value x (a float or an i64). */
 static ir_ref value_const(kw *w, armjit_type type, armjit_value x) {
   ir_ref r = IR_NONE;
@@ -289,6 +306,7 @@ armjit_status cg_known_values(cg *c) {
       }
       rewrite(&w, ir_fail_at(op), op->nfail, at_exit == IR_NONE ? IR_NONE : g, at_exit);
       if (after != IR_NONE) know(&w, g, after);
+      equal_after(&w, op, g);
       continue;
     }
     bool int2 = ir_sem_int2(op->opc, 0, 1, &(int32_t){0});
