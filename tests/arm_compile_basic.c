@@ -266,6 +266,32 @@ static void test_equal_guards(void **state) {
   jc_free(&c);
 }
 
+/* After guard_true(int_is_zero(x)) or guard_false(int_is_true(x)) x is 0. */
+static void test_zero_guards(void **state) {
+  (void)state;
+  jc_case c;
+  jc_init_text(&c,
+               "[i0, i1]\n"
+               "i2 = int_is_zero(i0)\n"
+               "guard_true(i2, descr=nonzero) [i0]\n"
+               "i3 = int_add(i0, i1)\n"     /* i1 */
+               "i4 = int_is_true(i1)\n"
+               "guard_false(i4, descr=true) [i1, i3]\n"
+               "i5 = int_mul(i1, 7)\n"      /* 0 */
+               "finish(i3, i5, i0, descr=out)\n",
+               ARMJIT_RANDOM_SEED);
+  const int32_t xs[] = {0, 1, -1}, ys[] = {0, 5, INT32_MIN};
+  for (unsigned x = 0; x < 3; x++)
+    for (unsigned y = 0; y < 3; y++) {
+      armjit_value in[2] = {irs_i(xs[x]), irs_i(ys[y])};
+      assert_int_equal(jc_run(&c, in), x ? 0 : y ? 1 : 2);
+    }
+  armjit_loop *l = c.loop[JC_DEFAULT];
+  assert_int_equal(armjit_loop_op_offset(l, 2), -1);  /* i0 + i1 is i1 */
+  assert_int_equal(armjit_loop_op_offset(l, 5), -1);  /* 0 * 7 */
+  jc_free(&c);
+}
+
 /* i64 ops of constants fold the same way (wrap-around, x/0 = 0). */
 static void test_llong_folding(void **state) {
   (void)state;
@@ -694,6 +720,7 @@ int main(void) {
       cmocka_unit_test(test_int_unary_folding),
       cmocka_unit_test(test_static_guards),
       cmocka_unit_test(test_equal_guards),
+      cmocka_unit_test(test_zero_guards),
       cmocka_unit_test(test_constant_ladder),
       cmocka_unit_test(test_run_errors),
   };

@@ -9,6 +9,8 @@
  *   after guard_true(int_eq(x, k)) or guard_false(int_ne(x, k)) (and the
  *   llong ones), k a constant, the compare made since the last label:
  *                                             x is k
+ *   after guard_true(int_is_zero(x)) or guard_false(int_is_true(x)), the
+ *   same:                                     x is 0
  *   at guard_true(x)'s own exit, any int x:   x is 0
  *   at guard_false(c)'s own exit, c a compare: c is 1
  *     (a compare: made by a compare op since the last label; a label's
@@ -179,10 +181,17 @@ static bool is_cmp(const kw *w, ir_ref v) {
 
 /* After guard_true(c), c = int_eq(x, k) or llong_eq(x, k) made since the
  * last label, k a constant (either side): x is k; so after guard_false
- * of int_ne or llong_ne. */
+ * of int_ne or llong_ne; and x is 0 after guard_true(int_is_zero(x)) or
+ * guard_false(int_is_true(x)). */
 static void equal_after(kw *w, const ir_op *op, ir_ref c) {
   if (c < 0 || !is_cmp(w, c)) return;
   const ir_op *cmp = &w->orig->ops[w->orig->vdef[c]];
+  if (cmp->opc == (op->opc == ARMJIT_OP_GUARD_TRUE ? ARMJIT_OP_INT_IS_ZERO
+                                                   : ARMJIT_OP_INT_IS_TRUE)) {
+    ir_ref x = ir_refs_at(w->t, cmp->args)[0];
+    if (x >= 0) know(w, x, int_const(w, 0));
+    return;
+  }
   bool eq = cmp->opc == ARMJIT_OP_INT_EQ || cmp->opc == ARMJIT_OP_LLONG_EQ;
   bool ne = cmp->opc == ARMJIT_OP_INT_NE || cmp->opc == ARMJIT_OP_LLONG_NE;
   if (!(op->opc == ARMJIT_OP_GUARD_TRUE ? eq : ne)) return;
