@@ -184,7 +184,9 @@ static bool is_cmp(const kw *w, ir_ref v) {
  * of int_ne or llong_ne; and x is 0 after guard_true(int_is_zero(x)) or
  * guard_false(int_is_true(x)). */
 static void equal_after(kw *w, const ir_op *op, ir_ref c) {
-  if (c < 0 || !is_cmp(w, c)) return;
+  if ((op->opc != ARMJIT_OP_GUARD_TRUE && op->opc != ARMJIT_OP_GUARD_FALSE) || c < 0 ||
+      !is_cmp(w, c))
+    return;
   const ir_op *cmp = &w->orig->ops[w->orig->vdef[c]];
   if (cmp->opc == (op->opc == ARMJIT_OP_GUARD_TRUE ? ARMJIT_OP_INT_IS_ZERO
                                                    : ARMJIT_OP_INT_IS_TRUE)) {
