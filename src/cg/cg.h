@@ -79,7 +79,7 @@ typedef struct {
   uint32_t op;           /* index of the guard / finish op */
   int32_t branch;        /* guard: offset of its b<cc> (the patch site);
                             finish: -1 */
-  uint32_t stub;         /* offset of the exit stub (movw ip, #id; b common) */
+  uint32_t stub;         /* offset of the exit stub (bl exit_common) */
   uint32_t rec;          /* recovery string: rec[rec .. rec+rec_len) */
   uint32_t rec_len;
   bool nop;              /* the patch site is a NOP, not a b<cc>

@@ -12,7 +12,7 @@
  *   cold_k:   ...                   k->emit(c, k), in cg_emit_cold
  *             b      resume_k
  *   cold_k+1: ...
- *   stubs:    movw ip, #id; b common ...
+ *   stubs:    bl exit_common ...  (one word per exit)
  *
  * A cold path is emitted after the body, when the allocator has moved on:
  * it may use only what its record captured at the branch (registers,
