@@ -78,8 +78,10 @@ typedef struct {
 typedef struct {
   uint32_t op;           /* index of the guard / finish op */
   int32_t branch;        /* guard: offset of its b<cc> (the patch site);
-                            finish: -1 */
-  uint32_t stub;         /* offset of the exit stub (bl exit_common) */
+                            finish, and a guard that never fails (on
+                            constants, cg_guard.c): -1 */
+  uint32_t stub;         /* offset of the exit stub (bl exit_common);
+                            finish: its b in the body */
   uint32_t rec;          /* recovery string: rec[rec .. rec+rec_len) */
   uint32_t rec_len;
   bool nop;              /* the patch site is a NOP, not a b<cc>
