@@ -17,8 +17,8 @@ typedef struct {
   armjit_type *types;
   uint32_t op;            /* guard / finish op index */
   int32_t branch;         /* guard: offset of its conditional branch (patch site);
-                             -1 for a guard that never fails (no site: a bridge
-                             on it never runs), a finish, interrupt and jump exits */
+                             -1: none (a finish; a guard that never fails, on
+                             constants: a bridge on it never runs) */
   uint32_t stub;          /* offset of its exit stub */
   bool nop;               /* the patch site is a NOP (guard_not_invalidated) */
   armjit_loop *bridge;    /* the bridge attached to this guard, or NULL */
