@@ -213,15 +213,15 @@ armjit_loop *armjit_compile_loop(armjit_ctx *ctx, armjit_trace *t, armjit_error 
   }
   /* Validated once per change: every builder call clears the flag. */
   if (!t->validated && armjit_trace_validate(t, err) != ARMJIT_OK) return NULL;
-  /* (a jump is final: the validator let none be anywhere but last) */
-  for (uint32_t i = t->nops ? t->nops - 1 : 0; i < t->nops; i++)
-    if (t->ops[i].opc == ARMJIT_OP_JUMP && ir_jump_is_external(&t->ops[i])) {
-      ajx_err_at(err, ARMJIT_E_INVALID, (int)ir_op_line(t, i), (int)ir_op_col(t, i),
-                 "jump to label %s, which is not in this trace: only a bridge "
-                 "(armjit_compile_bridge) may jump to another trace",
-                 t->xlabels[IR_XLABEL_INDEX(t->ops[i].id)]);
-      return NULL;
-    }
+  /* A jump is final (the validator let none be anywhere but last). */
+  uint32_t last = t->nops - 1;  /* (a valid trace has ops) */
+  if (t->ops[last].opc == ARMJIT_OP_JUMP && ir_jump_is_external(&t->ops[last])) {
+    ajx_err_at(err, ARMJIT_E_INVALID, (int)ir_op_line(t, last), (int)ir_op_col(t, last),
+               "jump to label %s, which is not in this trace: only a bridge "
+               "(armjit_compile_bridge) may jump to another trace",
+               t->xlabels[IR_XLABEL_INDEX(t->ops[last].id)]);
+    return NULL;
+  }
   armjit_loop *l = ajx_loop_alloc(ctx, t, err);
   if (!l) return NULL;
   if (ajx_loop_build(l, t, t, NULL, err) != ARMJIT_OK) {
