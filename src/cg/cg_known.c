@@ -67,13 +67,26 @@ typedef struct {
   cg *c;
   armjit_trace *t;      /* the copy (c->known_t) */
   const armjit_trace *orig;
-  ir_ref *known;        /* per value: its replacement, IR_NONE */
+  ir_ref *known;        /* per value: its replacement, IR_NONE (+ 1: IR_NONE) */
   uint32_t *set;        /* values with a replacement (to forget at labels) */
   uint32_t nset;
   ir_ref k[2];          /* the constants 0 and 1, once made */
   int32_t label;        /* index of the last label passed, -1 none */
   bool nomem;
+  uint8_t cls[ARMJIT_OP__COUNT];  /* per opcode: what the walk does (op_class) */
 } kw;
+
+/* What the walk does with an op, by opcode (made once per walk from the
+ * predicates above, so the walk does not ask them again per op). */
+enum {
+  K_LABEL = 1,    /* forget everything */
+  K_GUARD,        /* rewrite its fail args; K_REWRITE too: its args */
+  K_INT2,         /* an ir_sem_int2 op: args rewritten, result folded (fold) */
+  K_OTHER,        /* is_const_binary's or is_const_unary's: args rewritten,
+                     result folded (fold_consts) */
+  K_REWRITE = 8,  /* flag: the args are rewritten (takes_consts) */
+};
+static uint8_t op_class(unsigned opc);
 
 /* The copy's own refs and consts. */
 static bool copy_arrays(kw *w) {
@@ -144,11 +157,14 @@ static void know(kw *w, ir_ref v, ir_ref to) {
 static inline void rewrite(kw *w, uint32_t at, uint32_t n, ir_ref except, ir_ref as) {
   ir_ref *refs = w->t->refs + at;
   const ir_ref *known = w->known;
+  /* what is constant and what is known follow no pattern: no branch on
+   * either (a constant reads the slot past the values, IR_NONE) */
   for (uint32_t k = 0; k < n; k++) {
     ir_ref r = refs[k];
-    if (r < 0) continue;
-    ir_ref to = r == except ? as : known[r];
-    if (to != IR_NONE) refs[k] = to;
+    ir_ref to = known[ir_value_or(r, w->orig->nvals)];
+    to = r == except ? as : to;
+    uint32_t keep = (uint32_t)-(int32_t)(to == IR_NONE);  /* (a select, not a branch) */
+    refs[k] = (ir_ref)(((uint32_t)r & keep) | ((uint32_t)to & ~keep));
   }
 }
 
@@ -273,62 +289,78 @@ static ir_ref fold(kw *w, const ir_op *op, ir_ref a, ir_ref b) {
   }
 }
 
+/* Guard op: its fail args rewritten (at its own exit, what failing it
+ * says), then what passing it teaches. */
+static void guard(kw *w, const ir_op *op) {
+  const armjit_trace *o = w->orig;
+  ir_ref g = IR_NONE, at_exit = IR_NONE, after = IR_NONE;
+  if (op->opc == ARMJIT_OP_GUARD_VALUE) {  /* x == k after it, k a constant */
+    const ir_ref *x = ir_args(o, op), *k = ir_refs_at(w->t, op->args);
+    int u = x[0] >= 0 && IR_IS_CONST(k[1]) ? 0 : x[1] >= 0 && IR_IS_CONST(k[0]) ? 1 : -1;
+    if (u >= 0 && (o->vtype[x[u]] == ARMJIT_INT || o->vtype[x[u]] == ARMJIT_I64)) {
+      g = x[u];
+      after = k[1 - u];
+    }
+  }
+  if (op->opc == ARMJIT_OP_GUARD_TRUE || op->opc == ARMJIT_OP_GUARD_FALSE) {
+    g = ir_args(o, op)[0];
+    bool cmp = is_cmp(w, g), want = op->opc == ARMJIT_OP_GUARD_TRUE;
+    if (g >= 0 && o->vtype[g] == ARMJIT_INT) {
+      if (want || cmp) at_exit = int_const(w, want ? 0 : 1);
+      if (!want || cmp) after = int_const(w, want ? 1 : 0);
+    }
+  }
+  rewrite(w, ir_fail_at(op), op->nfail, at_exit == IR_NONE ? IR_NONE : g, at_exit);
+  if (after != IR_NONE) know(w, g, after);
+  equal_after(w, op, g);
+}
+
+static uint8_t op_class(unsigned opc) {
+  unsigned flags = ir_info(opc)->flags;
+  if (opc == ARMJIT_OP_LABEL) return K_LABEL;
+  if (flags & ARMJIT_OPF_GUARD) {  /* none is an ir_sem_int2 op */
+    bool value_guard = opc == ARMJIT_OP_GUARD_TRUE || opc == ARMJIT_OP_GUARD_FALSE ||
+                       opc == ARMJIT_OP_GUARD_VALUE;
+    return K_GUARD | (value_guard || takes_consts(opc, flags, false) ? K_REWRITE : 0);
+  }
+  bool int2 = ir_sem_int2(opc, 0, 1, &(int32_t){0});
+  bool other = !int2 && (is_const_binary(opc) || is_const_unary(opc));
+  return (int2 ? K_INT2 : other ? K_OTHER : 0) |
+         (takes_consts(opc, flags, int2 || other) ? K_REWRITE : 0);
+}
+
 armjit_status cg_known_values(cg *c) {
   const armjit_trace *o = c->t;
-  kw w = {c, &c->known_t, o, NULL, NULL, 0, {IR_NONE, IR_NONE}, -1, false};
+  kw w = {c, &c->known_t, o, NULL, NULL, 0, {IR_NONE, IR_NONE}, -1, false, {0}};
   c->known_t = *o;
-  w.known = ajx_alloc(c->ctx, (o->nvals ? o->nvals : 1) * sizeof *w.known);
+  w.known = ajx_alloc(c->ctx, ((size_t)o->nvals + 1) * sizeof *w.known);
   w.set = ajx_alloc(c->ctx, (o->nvals ? o->nvals : 1) * sizeof *w.set);
   if (!w.known || !w.set || !copy_arrays(&w)) {
     ajx_free(c->ctx, w.known);
     ajx_free(c->ctx, w.set);
     return ARMJIT_E_NOMEM;
   }
-  for (uint32_t v = 0; v < o->nvals; v++) w.known[v] = IR_NONE;
+  for (uint32_t v = 0; v <= o->nvals; v++) w.known[v] = IR_NONE;
+  for (unsigned opc = 0; opc < ARMJIT_OP__COUNT; opc++) w.cls[opc] = op_class(opc);
   for (uint32_t i = 0; i < o->nops && !w.nomem; i++) {
     const ir_op *op = &o->ops[i];
-    if (op->opc == ARMJIT_OP_LABEL) {
+    unsigned cls = w.cls[op->opc];
+    if (!cls) continue;
+    if (cls == K_LABEL) {
       while (w.nset) w.known[w.set[--w.nset]] = IR_NONE;
       w.label = (int32_t)i;
       continue;
     }
-    unsigned flags = ir_info(op->opc)->flags;
-    if (flags & ARMJIT_OPF_GUARD) {  /* none is an ir_sem_int2 op */
-      bool value_guard = op->opc == ARMJIT_OP_GUARD_TRUE || op->opc == ARMJIT_OP_GUARD_FALSE ||
-                         op->opc == ARMJIT_OP_GUARD_VALUE;
-      if (value_guard || takes_consts(op->opc, flags, false))  /* (guard_class) */
-        rewrite(&w, op->args, op->nargs, IR_NONE, IR_NONE);
-      ir_ref g = IR_NONE, at_exit = IR_NONE, after = IR_NONE;
-      if (op->opc == ARMJIT_OP_GUARD_VALUE) {  /* x == k after it, k a constant */
-        const ir_ref *x = ir_args(o, op), *k = ir_refs_at(w.t, op->args);
-        int u = x[0] >= 0 && IR_IS_CONST(k[1]) ? 0 : x[1] >= 0 && IR_IS_CONST(k[0]) ? 1 : -1;
-        if (u >= 0 && (o->vtype[x[u]] == ARMJIT_INT || o->vtype[x[u]] == ARMJIT_I64)) {
-          g = x[u];
-          after = k[1 - u];
-        }
-      }
-      if (op->opc == ARMJIT_OP_GUARD_TRUE || op->opc == ARMJIT_OP_GUARD_FALSE) {
-        g = ir_args(o, op)[0];
-        bool cmp = is_cmp(&w, g), want = op->opc == ARMJIT_OP_GUARD_TRUE;
-        if (g >= 0 && o->vtype[g] == ARMJIT_INT) {
-          if (want || cmp) at_exit = int_const(&w, want ? 0 : 1);
-          if (!want || cmp) after = int_const(&w, want ? 1 : 0);
-        }
-      }
-      rewrite(&w, ir_fail_at(op), op->nfail, at_exit == IR_NONE ? IR_NONE : g, at_exit);
-      if (after != IR_NONE) know(&w, g, after);
-      equal_after(&w, op, g);
+    if (cls & K_REWRITE) rewrite(&w, op->args, op->nargs, IR_NONE, IR_NONE);
+    if ((cls & 7) == K_GUARD) {
+      guard(&w, op);
       continue;
     }
-    bool int2 = ir_sem_int2(op->opc, 0, 1, &(int32_t){0});
-    bool other = !int2 && (is_const_binary(op->opc) || is_const_unary(op->opc));
-    if (takes_consts(op->opc, flags, int2 || other))
-      rewrite(&w, op->args, op->nargs, IR_NONE, IR_NONE);
-    if (op->res < 0) continue;
+    if (op->res < 0 || (cls & 7) == 0) continue;
     const ir_ref *a = ir_refs_at(w.t, op->args);
-    if (int2 && op->nargs == 2 && op->type == ARMJIT_INT)
+    if ((cls & 7) == K_INT2 && op->nargs == 2 && op->type == ARMJIT_INT)
       know(&w, op->res, fold(&w, op, a[0], a[1]));
-    else if (other)
+    else if ((cls & 7) == K_OTHER)
       know(&w, op->res, fold_consts(&w, op, a));
   }
   ajx_free(c->ctx, w.known);
