@@ -24,6 +24,14 @@ typedef armjit_val ir_ref;
 #define IR_CONST(k) ((ir_ref)(-1 - (int32_t)(k)))
 #define IR_IS_CONST(r) ((r) < 0 && (r) != IR_NONE)
 #define IR_CONST_INDEX(r) ((uint32_t)(-1 - (r)))
+/* r when it is a value, `other` when it is not (a constant, IR_NONE),
+ * without a branch: for the passes over arguments, where which is which
+ * follows no pattern a branch predictor learns (they index a per-value
+ * array with one slot more, `other`). */
+static inline uint32_t ir_value_or(ir_ref r, uint32_t other) {
+  uint32_t m = (uint32_t)-(int32_t)(r < 0);  /* all ones when not a value */
+  return ((uint32_t)r & ~m) | (other & m);
+}
 
 typedef struct {
   uint8_t type;           /* armjit_type */

@@ -30,13 +30,16 @@ armjit_status ra_live_build(armjit_ctx *ctx, const armjit_trace *t, ra_live *lv,
   lv->nvals = nv;
   lv->nops = nops;
   lv->jump_op = -1;
-  lv->last_use = ajx_alloc(ctx, (size_t)(nv ? nv : 1) * sizeof *lv->last_use);
-  lv->nuses = ajx_calloc(ctx, nv ? nv : 1, sizeof *lv->nuses);
+  /* last_use, nuses, real_start and die have one slot more than values:
+   * the sweep sends a constant argument to slot nv (a scratch slot, see
+   * below) */
+  lv->last_use = ajx_alloc(ctx, ((size_t)nv + 1) * sizeof *lv->last_use);
+  lv->nuses = ajx_calloc(ctx, (size_t)nv + 1, sizeof *lv->nuses);
   lv->real_start = ajx_calloc(ctx, (size_t)nv + 1, sizeof *lv->real_start);
   lv->jump_pos = ajx_alloc(ctx, (size_t)(nv ? nv : 1) * sizeof *lv->jump_pos);
   lv->dead = ajx_calloc(ctx, nops ? nops : 1, sizeof *lv->dead);
   lv->die_start = ajx_alloc(ctx, ((size_t)nops + 1) * sizeof *lv->die_start);
-  lv->die = ajx_alloc(ctx, (size_t)(nv ? nv : 1) * sizeof *lv->die);
+  lv->die = ajx_alloc(ctx, ((size_t)nv + 1) * sizeof *lv->die);
   lv->rescan = ajx_calloc(ctx, nops ? nops : 1, sizeof *lv->rescan);
   /* every argument slot can be a real use: t->nrefs covers them unless
    * ops share slots, which the sweep grows for */
@@ -48,20 +51,29 @@ armjit_status ra_live_build(armjit_ctx *ctx, const armjit_trace *t, ra_live *lv,
     return nomem(ctx, lv, err);
   }
   memset(lv->last_use, -1, (size_t)nv * sizeof *lv->last_use);
+  lv->last_use[nv] = 0;  /* the scratch slot: never "not used yet" */
   memset(lv->jump_pos, -1, (size_t)nv * sizeof *lv->jump_pos);
 
   /* Backward: dead ops, use counts, last uses and the die lists (filled
    * from the top down, each value as it is met: op i's list ends where op
    * i+1's starts and reads in the op's order from its end), real uses
-   * (counted in real_start[v] for now). */
+   * (counted in real_start[v] for now).  Whether an argument is a
+   * constant, and whether the sweep has met a value before, follow no
+   * pattern a branch predictor learns, so neither is a branch: a constant
+   * goes to the scratch slot nv (whose last use is 0: met already), a
+   * value met for the first time is written at die[w - 1] always and w
+   * moves only when it was new (the lists fill die[1 .. nv], so
+   * die[w - 1] is in the array), and a use is written at uses[nreal]
+   * always and counted only when real. */
   int32_t *last = lv->last_use;
   uint32_t *nuses = lv->nuses, *count = lv->real_start, *die = lv->die, *dstart = lv->die_start;
-  uint32_t w = nv;
-  dstart[nops] = nv;
+  uint32_t w = nv + 1;
+  dstart[nops] = w;
   for (uint32_t i = nops; i-- > 0;) {
     const ir_op *op = &t->ops[i];
     const ir_opinfo *info = ir_info(op->opc);
-    if ((info->flags & ARMJIT_OPF_PURE) && op->res >= 0 && nuses[op->res] == 0) {
+    bool dead = (info->flags & ARMJIT_OPF_PURE) != 0 && op->res >= 0;
+    if (dead && nuses[op->res] == 0) {
       lv->dead[i] = true;
       dstart[i] = w;
       continue;
@@ -76,27 +88,27 @@ armjit_status ra_live_build(armjit_ctx *ctx, const armjit_trace *t, ra_live *lv,
       }
     }
     for (uint32_t k = 0, n = op->nargs; k < n; k++) {
-      ir_ref r = a[k];
-      if (r < 0) continue;
-      nuses[r]++;
-      if (last[r] < 0) {
-        last[r] = (int32_t)i;
-        die[--w] = (uint32_t)r;
-      }
+      uint32_t v = ir_value_or(a[k], nv);
+      nuses[v]++;
+      uint32_t is_new = last[v] < 0;
+      last[v] = is_new ? (int32_t)i : last[v];
+      die[w - 1] = v;
+      w -= is_new;
       if (!weak) {
-        count[r]++;
-        uses[nreal++] = (real_use){(uint32_t)r, i};
+        uint32_t real = v != nv;
+        count[v] += real;
+        uses[nreal] = (real_use){v, i};
+        nreal += real;
       }
     }
     const ir_ref *f = ir_fails(t, op);
     for (uint32_t k = 0, n = op->nfail; k < n; k++) {
-      ir_ref r = f[k];
-      if (r < 0) continue;
-      nuses[r]++;
-      if (last[r] < 0) {
-        last[r] = (int32_t)i;
-        die[--w] = (uint32_t)r;
-      }
+      uint32_t v = ir_value_or(f[k], nv);
+      nuses[v]++;
+      uint32_t is_new = last[v] < 0;
+      last[v] = is_new ? (int32_t)i : last[v];
+      die[w - 1] = v;
+      w -= is_new;
     }
     dstart[i] = w;
     if (op->opc == ARMJIT_OP_JUMP) {

@@ -16,7 +16,8 @@
 typedef struct {
   uint32_t nvals, nops;
   int32_t *last_use;     /* per value: last op using it (any use), -1 none */
-  uint32_t *nuses;       /* per value: uses of any kind (counted per slot) */
+  uint32_t *nuses;       /* per value: uses of any kind (counted per slot)
+                          * (both have a scratch entry [nvals]: ignore it) */
   uint32_t *real_start;  /* per value + 1: real uses of v are */
   uint32_t *real;        /*   real[real_start[v] .. real_start[v+1]), ascending */
   int32_t *jump_pos;     /* per value: first position in the final jump, -1 */
@@ -27,7 +28,8 @@ typedef struct {
    * end down, they come in the order op i names them: arguments, then
    * fail args; each once).  A value ra_live_extend moved away stays
    * listed (check last_use); one it moved to op i is not listed there:
-   * rescan[i] says op i has such values. */
+   * rescan[i] says op i has such values.  The lists fill the end of die
+   * (nvals + 1 entries): die_start[nops] is nvals + 1. */
   uint32_t *die_start;
   uint32_t *die;
   bool *rescan;
