@@ -112,19 +112,47 @@ enum {
   OP_BYTES_GUESS = 8,  /* code bytes per op before any is lowered */
 };
 
-/* The offset from the VLDR about to be emitted to a copy of bits within
- * reach behind it; false when none.  c->pooled is in code order. */
-static bool pool_find(const cg *c, uint64_t bits, int32_t *delta) {
-  int64_t pc = (int64_t)a32_buf_size(c->b) + 8;
-  for (uint32_t i = c->npooled; i-- > 0;) {
-    int64_t d = (int64_t)c->pooled[i].off - pc;
-    if (d < -POOL_REACH) break;
-    if (c->pooled[i].bits == bits) {
-      *delta = (int32_t)d;
-      return true;
+/* The placed copies by value: c->pool_hash maps a double's bits to the
+ * index + 1 in c->pooled of its last placed copy (0: empty bucket; open
+ * addressing, at most half full).  The last copy is the nearest behind
+ * the code: if it is out of reach, all are. */
+static uint32_t pool_bucket(const cg *c, uint64_t bits) {
+  uint32_t mask = c->pool_hash_cap - 1, j = (uint32_t)((bits * 0x9e3779b97f4a7c15u) >> 32) & mask;
+  while (c->pool_hash[j] && c->pooled[c->pool_hash[j] - 1].bits != bits) j = (j + 1) & mask;
+  return j;
+}
+
+/* Record c->pooled[i] as its value's last placed copy. */
+static bool pool_hash_put(cg *c, uint32_t i) {
+  if ((c->pool_hash_n + 1) * 2 > c->pool_hash_cap) {
+    uint32_t ncap = c->pool_hash_cap ? c->pool_hash_cap * 2 : 256, *old = c->pool_hash;
+    uint32_t oldcap = c->pool_hash_cap;
+    if (!(c->pool_hash = ajx_calloc(c->ctx, ncap, sizeof *c->pool_hash))) {
+      c->pool_hash = old;
+      cg_fail(c, ARMJIT_E_NOMEM, "out of memory for the float constant pool");
+      return false;
     }
+    c->pool_hash_cap = ncap;
+    for (uint32_t k = 0; k < oldcap; k++)
+      if (old[k]) c->pool_hash[pool_bucket(c, c->pooled[old[k] - 1].bits)] = old[k];
+    ajx_free(c->ctx, old);
   }
-  return false;
+  uint32_t j = pool_bucket(c, c->pooled[i].bits);
+  c->pool_hash_n += !c->pool_hash[j];
+  c->pool_hash[j] = i + 1;
+  return true;
+}
+
+/* The offset from a VLDR `ahead` bytes after the code's end to a copy of
+ * bits within reach behind it; false when none. */
+static bool pool_find(const cg *c, uint64_t bits, uint32_t ahead, int32_t *delta) {
+  if (!c->pool_hash_cap) return false;
+  uint32_t at = c->pool_hash[pool_bucket(c, bits)];
+  if (!at) return false;
+  int64_t d = (int64_t)c->pooled[at - 1].off - ((int64_t)a32_buf_size(c->b) + ahead + 8);
+  if (d < -POOL_REACH) return false;
+  *delta = (int32_t)d;
+  return true;
 }
 
 static bool pool_add(cg *c, uint64_t bits, uint32_t first) {
@@ -140,7 +168,8 @@ static bool pool_add(cg *c, uint64_t bits, uint32_t first) {
 
 /* Add to the run being gathered (c->pooled from `first`) the float
  * constants ops from op `from` on take that are no VFP immediate and have
- * no copy within reach now, while the run has fewer than `max` and those
+ * no placed copy in reach of where the op's load will be (estimated at
+ * `per_op` bytes an op), while the run has fewer than `max` and those
  * ops' code (at `per_op` bytes each) plus the run stays within reach. */
 static void pool_gather(cg *c, uint32_t from, uint32_t first, uint32_t max, uint32_t per_op) {
   const armjit_trace *t = c->t;
@@ -154,7 +183,10 @@ static void pool_gather(cg *c, uint32_t from, uint32_t first, uint32_t max, uint
       if (!IR_IS_CONST(a[k]) || ra_storage_of(ir_ref_type(t, a[k])) != ARMJIT_FLOAT) continue;
       uint64_t bits = cg_const_bits(ir_const_of(t, a[k]));
       int32_t d;
-      if (a32_vfp_imm8(true, bits) >= 0 || pool_find(c, bits, &d)) continue;
+      /* (the op's load: after the island's B and words, and the code
+       * of the ops before it) */
+      uint32_t ahead = 4 + 8 * (c->npooled - first) + span;
+      if (a32_vfp_imm8(true, bits) >= 0 || pool_find(c, bits, ahead, &d)) continue;
       if (!pool_add(c, bits, first)) return;
     }
   }
@@ -172,6 +204,7 @@ static void pool_place(cg *c, uint32_t first) {
     c->pooled[i].off = (uint32_t)a32_buf_size(c->b);
     a32_word(c->b, (uint32_t)c->pooled[i].bits);
     a32_word(c->b, (uint32_t)(c->pooled[i].bits >> 32));
+    if (!pool_hash_put(c, i)) return;
   }
   o->pools[o->npools++] = (cg_span){at, (uint32_t)a32_buf_size(c->b) - at};
 }
@@ -219,10 +252,10 @@ void cg_load_float(cg *c, unsigned dd, uint64_t bits) {
     return;
   }
   int32_t delta;
-  if (!pool_find(c, bits, &delta)) {
+  if (!pool_find(c, bits, 0, &delta)) {
     pool_island(c, bits);
     if (c->st != ARMJIT_OK) return;
-    if (!pool_find(c, bits, &delta)) {
+    if (!pool_find(c, bits, 0, &delta)) {
       cg_fail(c, ARMJIT_E_INVALID, "float constant out of reach of its island (internal)");
       return;
     }

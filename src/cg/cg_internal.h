@@ -71,6 +71,8 @@ typedef struct cg {
    * code order (its runs: out->pools). */
   struct cg_pooled { uint64_t bits; uint32_t off; } *pooled;
   uint32_t npooled, pooled_cap, pools_cap;
+  uint32_t *pool_hash;       /* per bucket: pooled index + 1 of a value's last copy */
+  uint32_t pool_hash_cap, pool_hash_n;
   cg_cold *cold;             /* cold paths to emit after the body (cg_cold.c) */
   uint32_t ncold, cold_cap;
   cg_cold_arg *cold_args;    /* cold calls' function and arguments (cg_condcall.c) */

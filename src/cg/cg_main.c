@@ -194,6 +194,7 @@ static void cg_cleanup(cg *c) {
   ajx_free(c->ctx, c->known_refs);
   ajx_free(c->ctx, c->known_consts);
   ajx_free(c->ctx, c->pooled);
+  ajx_free(c->ctx, c->pool_hash);
   ajx_free(c->ctx, c->hash);
   ajx_free(c->ctx, c->tmp);
   ajx_free(c->ctx, c->rc_of);
