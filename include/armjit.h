@@ -748,14 +748,16 @@ const void *armjit_loop_code(const armjit_loop *loop, size_t *size);
 long armjit_loop_op_offset(const armjit_loop *loop, unsigned op_index);
 /* The recovery data of a loop: for every exit, where each of its values
  * is when the exit is taken (about one byte per value: a register, one of
- * the first 31 stack words or constants, or a small int), stored once per
- * distinct map, so exits with the same map share it. */
+ * the first 96 int stack words, 32 float slots or 32 constants, or a small
+ * int); an exit whose map an earlier exit has shares that exit's copy
+ * (looked up in a table of up to 4,096 recent maps, so in a very long
+ * trace a map last seen thousands of exits back may be stored again). */
 typedef struct {
   size_t bytes;           /* recovery data the loop keeps */
   size_t fail_args;       /* values of all its exits (guards and finishes) */
   size_t maps;            /* exits with at least one value */
-  size_t shared;          /* of those, exits whose map another exit has:
-                             stored once (shared / maps: the share ratio) */
+  size_t shared;          /* of those, exits sharing an earlier exit's map
+                             (shared / maps: the share ratio) */
   size_t unshared_bytes;  /* what the maps of those exits take unshared */
 } armjit_recovery_stats;
 /* Fill *out (all zero for a NULL loop). */

@@ -84,44 +84,29 @@ static unsigned rec_code(cg *c, ir_ref r, uint8_t *p) {
   }
 }
 
-/* Entries of the dedupe table: offset + 1 (0 = empty) and length.  The
- * first table has room for every exit's string (at most one new string per
- * exit, the table at most half full), so a trace seldom rehashes. */
-static bool rec_table_grow(cg *c) {
-  uint32_t ncap = c->hash_cap * 2;
-  if (!c->hash_cap) {
-    uint32_t want = c->out->nexits < UINT32_MAX / 4 ? 2 * c->out->nexits + 2 : UINT32_MAX / 2;
-    for (ncap = 64; ncap < want && ncap < (1u << 30); ncap *= 2) {}
-  }
-  uint32_t *nh = ajx_calloc(c->ctx, (size_t)ncap * 2, sizeof *nh);
-  if (!nh) return false;
-  for (uint32_t i = 0; i < c->hash_cap; i++) {
-    uint32_t off1 = c->hash[2 * i], len = c->hash[2 * i + 1];
-    if (!off1) continue;
-    uint32_t j = rec_hash(c->out->rec + off1 - 1, len) & (ncap - 1);
-    while (nh[2 * j]) j = (j + 1) & (ncap - 1);
-    nh[2 * j] = off1;
-    nh[2 * j + 1] = len;
-  }
-  ajx_free(c->ctx, c->hash);
-  c->hash = nh;
-  c->hash_cap = ncap;
-  return true;
-}
+/* The dedupe table: direct-mapped, a string's hash picks its one entry
+ * (offset + 1, 0 = empty, and length), which a new string takes over.
+ * Sized for the exits (twice their number, a power of two, 64 at least)
+ * up to REC_TABLE_MAX entries: a long trace's table stays in the cache
+ * (what a guard shares is nearly always a recent guard's string), and no
+ * string is ever looked for twice. */
+enum { REC_TABLE_MAX = 4096 };
 
-/* Offset of string p[0..n) in the pool, appending it when new; *shared
- * says whether it was there already. */
 static uint32_t rec_intern(cg *c, const uint8_t *p, uint32_t n, bool *shared) {
   cg_result *o = c->out;
   *shared = false;
-  if ((c->hash_n + 1) * 2 > c->hash_cap && !rec_table_grow(c)) goto nomem;
-  uint32_t j = rec_hash(p, n) & (c->hash_cap - 1);
-  for (; c->hash[2 * j]; j = (j + 1) & (c->hash_cap - 1)) {
-    uint32_t off = c->hash[2 * j] - 1;
-    if (c->hash[2 * j + 1] == n && memcmp(o->rec + off, p, n) == 0) {
-      *shared = true;
-      return off;
-    }
+  if (!c->hash_cap) {
+    uint32_t want = c->out->nexits < REC_TABLE_MAX / 2 ? 2 * c->out->nexits : REC_TABLE_MAX, cap;
+    for (cap = 64; cap < want; cap *= 2) {}
+    if (!(c->hash = ajx_calloc(c->ctx, (size_t)cap * 2, sizeof *c->hash))) goto nomem;
+    c->hash_cap = cap;
+  }
+  /* (the string of an exit with no values, the lone END, has an entry of
+   * its own: one copy whatever the table evicts) */
+  uint32_t *e = n == 1 ? c->rec_end : &c->hash[2 * (rec_hash(p, n) & (c->hash_cap - 1))];
+  if (e[0] && e[1] == n && memcmp(o->rec + e[0] - 1, p, n) == 0) {
+    *shared = true;
+    return e[0] - 1;
   }
   if (o->rec_bytes > UINT32_MAX - n - 1) {
     cg_fail(c, ARMJIT_E_LIMIT, "recovery data exceeds 4 GiB");
@@ -131,9 +116,8 @@ static uint32_t rec_intern(cg *c, const uint8_t *p, uint32_t n, bool *shared) {
   uint32_t off = o->rec_bytes;
   memcpy(o->rec + off, p, n);
   o->rec_bytes += n;
-  c->hash[2 * j] = off + 1;
-  c->hash[2 * j + 1] = n;
-  c->hash_n++;
+  e[0] = off + 1;
+  e[1] = n;
   return off;
 nomem:
   cg_fail(c, ARMJIT_E_NOMEM, "out of memory for recovery data");

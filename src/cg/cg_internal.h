@@ -47,10 +47,11 @@ typedef struct cg {
   a32_label oom_at;          /* ... with ARMJIT_EXIT_OUT_OF_MEMORY */
   bool abort_used, stack_used, oom_used;
 
-  /* recovery strings, deduplicated through an open-addressing table */
+  /* recovery strings, deduplicated through a direct-mapped table */
   uint32_t rec_cap;
-  uint32_t *hash;            /* rec offset + 1 per bucket, 0 empty */
-  uint32_t hash_cap, hash_n;
+  uint32_t *hash;            /* per entry: rec offset + 1 (0 empty), length */
+  uint32_t hash_cap;
+  uint32_t rec_end[2];       /* the entry of the string of no values */
   uint8_t *tmp;              /* one exit's string being built */
   uint32_t tmp_cap;
   /* the exits' constant pool (cg_result.consts): each value once */

@@ -6,8 +6,9 @@
  * reader).
  *
  * One code per value, then REC_B_END.  The string carries no types and
- * no count (the exit's type list has both); strings are interned per
- * loop, so guards with the same map share one.  Codes, by first byte:
+ * no count (the exit's type list has both); a guard whose string a
+ * recent guard has shares that copy (cg_exit.c, rec_intern).  Codes, by
+ * first byte:
  *   0x00-0x0f  CORE   core register rN (int, ref), N = b & 15
  *   0x10-0x1f  VFP    VFP register dN (float), N = b & 15
  *   0x20-0x7f  ISLOT  4-byte slot [fp - 4 * s] (int, ref), s = b - 0x20
