@@ -137,7 +137,19 @@ void cg_record_values(cg *c, uint32_t id, const ir_ref *refs, uint32_t n, int32_
     return;
   }
   uint32_t len = 0;
-  for (uint32_t k = 0; k < n; k++) len += rec_code(c, refs[k], c->tmp + len);
+  const struct ra_val *val = c->ra.core.val;
+  for (uint32_t k = 0; k < n; k++) {
+    ir_ref r = refs[k];
+    /* (most values are in an int or float register: their code is the
+     * register's number, as rec_put writes it, without a location) */
+    if (r >= 0 && (uint32_t)r < c->ra.core.nvals && val[r].reg >= 0 &&
+        val[r].type <= ARMJIT_FLOAT) {
+      c->tmp[len++] = (uint8_t)((val[r].type == ARMJIT_FLOAT ? REC_B_VFP : REC_B_CORE) +
+                                (unsigned)val[r].reg);
+      continue;
+    }
+    len += rec_code(c, r, c->tmp + len);
+  }
   c->tmp[len++] = REC_B_END;
   cg_exit *e = &c->out->exits[id];
   e->op = c->pos;
