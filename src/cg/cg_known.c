@@ -67,7 +67,10 @@ typedef struct {
   cg *c;
   armjit_trace *t;      /* the copy (c->known_t) */
   const armjit_trace *orig;
-  ir_ref *known;        /* per value: its replacement, IR_NONE (+ 1: IR_NONE) */
+  ir_ref *map;          /* per ref, value or constant: what it is replaced by,
+                           itself when nothing (indexed by the ref: room
+                           constants below 0) */
+  ir_ref *map_base;     /* (the allocation: map - room) */
   uint32_t *set;        /* values with a replacement (to forget at labels) */
   uint32_t nset;
   ir_ref k[2];          /* the constants 0 and 1, once made */
@@ -147,25 +150,24 @@ static inline ir_ref int_const(kw *w, int32_t v) {
 }
 
 static void know(kw *w, ir_ref v, ir_ref to) {
-  if (to == IR_NONE) return;
-  if (w->known[v] == IR_NONE) w->set[w->nset++] = (uint32_t)v;
-  w->known[v] = to;
+  if (to == IR_NONE || to == v) return;
+  if (w->map[v] == v) w->set[w->nset++] = (uint32_t)v;
+  w->map[v] = to;
 }
 
-/* Replace known values in refs [at, at+n) of the copy; `except` (a value)
- * becomes `as` instead. */
-static inline void rewrite(kw *w, uint32_t at, uint32_t n, ir_ref except, ir_ref as) {
+/* Replace known values in refs [at, at+n) of the copy: one load each, no
+ * test (a ref nothing is known of maps to itself). */
+static inline void rewrite(kw *w, uint32_t at, uint32_t n) {
   ir_ref *refs = w->t->refs + at;
-  const ir_ref *known = w->known;
-  /* what is constant and what is known follow no pattern: no branch on
-   * either (a constant reads the slot past the values, IR_NONE) */
-  for (uint32_t k = 0; k < n; k++) {
-    ir_ref r = refs[k];
-    ir_ref to = known[ir_value_or(r, w->orig->nvals)];
-    to = r == except ? as : to;
-    uint32_t keep = (uint32_t)-(int32_t)(to == IR_NONE);  /* (a select, not a branch) */
-    refs[k] = (ir_ref)(((uint32_t)r & keep) | ((uint32_t)to & ~keep));
-  }
+  const ir_ref *map = w->map;
+  for (uint32_t k = 0; k < n; k++) refs[k] = map[refs[k]];
+}
+
+/* rewrite, with `except` (a value) replaced by `as` instead. */
+static void rewrite_except(kw *w, uint32_t at, uint32_t n, ir_ref except, ir_ref as) {
+  ir_ref *refs = w->t->refs + at;
+  const ir_ref *map = w->map;
+  for (uint32_t k = 0; k < n; k++) refs[k] = refs[k] == except ? as : map[refs[k]];
 }
 
 /* The ops of one argument fold_consts folds. */
@@ -310,7 +312,8 @@ static void guard(kw *w, const ir_op *op) {
       if (!want || cmp) after = int_const(w, want ? 1 : 0);
     }
   }
-  rewrite(w, ir_fail_at(op), op->nfail, at_exit == IR_NONE ? IR_NONE : g, at_exit);
+  if (at_exit == IR_NONE) rewrite(w, ir_fail_at(op), op->nfail);
+  else rewrite_except(w, ir_fail_at(op), op->nfail, g, at_exit);
   if (after != IR_NONE) know(w, g, after);
   equal_after(w, op, g);
 }
@@ -331,27 +334,33 @@ static uint8_t op_class(unsigned opc) {
 
 armjit_status cg_known_values(cg *c) {
   const armjit_trace *o = c->t;
-  kw w = {c, &c->known_t, o, NULL, NULL, 0, {IR_NONE, IR_NONE}, -1, false, {0}};
+  kw w = {c, &c->known_t, o, NULL, NULL, NULL, 0, {IR_NONE, IR_NONE}, -1, false, {0}};
   c->known_t = *o;
-  w.known = ajx_alloc(c->ctx, ((size_t)o->nvals + 1) * sizeof *w.known);
+  /* the map covers every constant the walk can make (copy_arrays) */
+  size_t room = (size_t)o->nconsts + o->nvals + 2, nmap = room + o->nvals;
+  w.map_base = ajx_alloc(c->ctx, nmap * sizeof *w.map_base);
   w.set = ajx_alloc(c->ctx, (o->nvals ? o->nvals : 1) * sizeof *w.set);
-  if (!w.known || !w.set || !copy_arrays(&w)) {
-    ajx_free(c->ctx, w.known);
+  if (!w.map_base || !w.set || !copy_arrays(&w)) {
+    ajx_free(c->ctx, w.map_base);
     ajx_free(c->ctx, w.set);
     return ARMJIT_E_NOMEM;
   }
-  for (uint32_t v = 0; v <= o->nvals; v++) w.known[v] = IR_NONE;
+  w.map = w.map_base + room;
+  for (size_t k = 0; k < nmap; k++) w.map_base[k] = (ir_ref)((int64_t)k - (int64_t)room);
   for (unsigned opc = 0; opc < ARMJIT_OP__COUNT; opc++) w.cls[opc] = op_class(opc);
   for (uint32_t i = 0; i < o->nops && !w.nomem; i++) {
     const ir_op *op = &o->ops[i];
     unsigned cls = w.cls[op->opc];
     if (!cls) continue;
     if (cls == K_LABEL) {
-      while (w.nset) w.known[w.set[--w.nset]] = IR_NONE;
+      while (w.nset) {
+        uint32_t v = w.set[--w.nset];
+        w.map[v] = (ir_ref)v;
+      }
       w.label = (int32_t)i;
       continue;
     }
-    if (cls & K_REWRITE) rewrite(&w, op->args, op->nargs, IR_NONE, IR_NONE);
+    if (cls & K_REWRITE) rewrite(&w, op->args, op->nargs);
     if ((cls & 7) == K_GUARD) {
       guard(&w, op);
       continue;
@@ -363,7 +372,7 @@ armjit_status cg_known_values(cg *c) {
     else if ((cls & 7) == K_OTHER)
       know(&w, op->res, fold_consts(&w, op, a));
   }
-  ajx_free(c->ctx, w.known);
+  ajx_free(c->ctx, w.map_base);
   ajx_free(c->ctx, w.set);
   if (w.nomem) return ARMJIT_E_NOMEM;
   c->t = &c->known_t;
