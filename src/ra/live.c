@@ -18,6 +18,27 @@ static armjit_status nomem(armjit_ctx *ctx, ra_live *lv, armjit_error *err) {
   return ajx_err(err, ARMJIT_E_NOMEM, "out of memory in the liveness pass");
 }
 
+/* The backward sweep's state: per value (+ the scratch slot nv) the last
+ * use and the use count, the die lists and where the next one goes. */
+typedef struct {
+  int32_t *last;
+  uint32_t *nuses, *die;
+  uint32_t nv, w;
+} sweep;
+
+/* Argument or fail arg r of op i, met by the sweep (see there): counted,
+ * and when it is new, its last use is op i and it goes on i's die list.
+ * Returns the slot counted (nv for a constant). */
+static inline uint32_t meet(sweep *s, ir_ref r, uint32_t i) {
+  uint32_t v = ir_value_or(r, s->nv);
+  s->nuses[v]++;
+  uint32_t is_new = s->last[v] < 0;
+  s->last[v] = is_new ? (int32_t)i : s->last[v];
+  s->die[s->w - 1] = v;
+  s->w -= is_new;
+  return v;
+}
+
 /* A real use met by the sweep: value v read at op pos. */
 typedef struct {
   uint32_t v, pos;
@@ -65,17 +86,16 @@ armjit_status ra_live_build(armjit_ctx *ctx, const armjit_trace *t, ra_live *lv,
    * moves only when it was new (the lists fill die[1 .. nv], so
    * die[w - 1] is in the array), and a use is written at uses[nreal]
    * always and counted only when real. */
-  int32_t *last = lv->last_use;
-  uint32_t *nuses = lv->nuses, *count = lv->real_start, *die = lv->die, *dstart = lv->die_start;
-  uint32_t w = nv + 1;
-  dstart[nops] = w;
+  sweep sw = {lv->last_use, lv->nuses, lv->die, nv, nv + 1};
+  uint32_t *count = lv->real_start, *dstart = lv->die_start;
+  dstart[nops] = sw.w;
   for (uint32_t i = nops; i-- > 0;) {
     const ir_op *op = &t->ops[i];
     const ir_opinfo *info = ir_info(op->opc);
     bool dead = (info->flags & ARMJIT_OPF_PURE) != 0 && op->res >= 0;
-    if (dead && nuses[op->res] == 0) {
+    if (dead && sw.nuses[op->res] == 0) {
       lv->dead[i] = true;
-      dstart[i] = w;
+      dstart[i] = sw.w;
       continue;
     }
     const ir_ref *a = ir_args(t, op);
@@ -88,12 +108,7 @@ armjit_status ra_live_build(armjit_ctx *ctx, const armjit_trace *t, ra_live *lv,
       }
     }
     for (uint32_t k = 0, n = op->nargs; k < n; k++) {
-      uint32_t v = ir_value_or(a[k], nv);
-      nuses[v]++;
-      uint32_t is_new = last[v] < 0;
-      last[v] = is_new ? (int32_t)i : last[v];
-      die[w - 1] = v;
-      w -= is_new;
+      uint32_t v = meet(&sw, a[k], i);
       if (!weak) {
         uint32_t real = v != nv;
         count[v] += real;
@@ -102,15 +117,8 @@ armjit_status ra_live_build(armjit_ctx *ctx, const armjit_trace *t, ra_live *lv,
       }
     }
     const ir_ref *f = ir_fails(t, op);
-    for (uint32_t k = 0, n = op->nfail; k < n; k++) {
-      uint32_t v = ir_value_or(f[k], nv);
-      nuses[v]++;
-      uint32_t is_new = last[v] < 0;
-      last[v] = is_new ? (int32_t)i : last[v];
-      die[w - 1] = v;
-      w -= is_new;
-    }
-    dstart[i] = w;
+    for (uint32_t k = 0, n = op->nfail; k < n; k++) meet(&sw, f[k], i);
+    dstart[i] = sw.w;
     if (op->opc == ARMJIT_OP_JUMP) {
       lv->jump_op = (int32_t)i;
       for (uint32_t k = op->nargs; k-- > 0;)
