@@ -67,10 +67,10 @@ typedef struct {
   cg *c;
   armjit_trace *t;      /* the copy (c->known_t) */
   const armjit_trace *orig;
-  ir_ref *map;          /* per ref, value or constant: what it is replaced by,
-                           itself when nothing (indexed by the ref: room
-                           constants below 0) */
-  ir_ref *map_base;     /* (the allocation: map - room) */
+  ir_ref *map;          /* per ref of the trace as given, value or constant:
+                           what it is replaced by, itself when nothing
+                           (indexed by the ref: the constants below 0) */
+  ir_ref *map_base;     /* (the allocation: map - nconsts) */
   uint32_t *set;        /* values with a replacement (to forget at labels) */
   uint32_t nset;
   ir_ref k[2];          /* the constants 0 and 1, once made */
@@ -156,18 +156,19 @@ static void know(kw *w, ir_ref v, ir_ref to) {
 }
 
 /* Replace known values in refs [at, at+n) of the copy: one load each, no
- * test (a ref nothing is known of maps to itself). */
+ * test (a ref nothing is known of maps to itself); what is looked up is
+ * the trace's own ref there, never one the walk made. */
 static inline void rewrite(kw *w, uint32_t at, uint32_t n) {
   ir_ref *refs = w->t->refs + at;
-  const ir_ref *map = w->map;
-  for (uint32_t k = 0; k < n; k++) refs[k] = map[refs[k]];
+  const ir_ref *orig = ir_refs_at(w->orig, at), *map = w->map;
+  for (uint32_t k = 0; k < n; k++) refs[k] = map[orig[k]];
 }
 
 /* rewrite, with `except` (a value) replaced by `as` instead. */
 static void rewrite_except(kw *w, uint32_t at, uint32_t n, ir_ref except, ir_ref as) {
   ir_ref *refs = w->t->refs + at;
-  const ir_ref *map = w->map;
-  for (uint32_t k = 0; k < n; k++) refs[k] = refs[k] == except ? as : map[refs[k]];
+  const ir_ref *orig = ir_refs_at(w->orig, at), *map = w->map;
+  for (uint32_t k = 0; k < n; k++) refs[k] = orig[k] == except ? as : map[orig[k]];
 }
 
 /* The ops of one argument fold_consts folds. */
@@ -336,17 +337,16 @@ armjit_status cg_known_values(cg *c) {
   const armjit_trace *o = c->t;
   kw w = {c, &c->known_t, o, NULL, NULL, NULL, 0, {IR_NONE, IR_NONE}, -1, false, {0}};
   c->known_t = *o;
-  /* the map covers every constant the walk can make (copy_arrays) */
-  size_t room = (size_t)o->nconsts + o->nvals + 2, nmap = room + o->nvals;
-  w.map_base = ajx_alloc(c->ctx, nmap * sizeof *w.map_base);
+  size_t below = o->nconsts, nmap = below + o->nvals;
+  w.map_base = ajx_alloc(c->ctx, (nmap ? nmap : 1) * sizeof *w.map_base);
   w.set = ajx_alloc(c->ctx, (o->nvals ? o->nvals : 1) * sizeof *w.set);
   if (!w.map_base || !w.set || !copy_arrays(&w)) {
     ajx_free(c->ctx, w.map_base);
     ajx_free(c->ctx, w.set);
     return ARMJIT_E_NOMEM;
   }
-  w.map = w.map_base + room;
-  for (size_t k = 0; k < nmap; k++) w.map_base[k] = (ir_ref)((int64_t)k - (int64_t)room);
+  w.map = w.map_base + below;
+  for (size_t k = 0; k < nmap; k++) w.map_base[k] = (ir_ref)((int64_t)k - (int64_t)below);
   for (unsigned opc = 0; opc < ARMJIT_OP__COUNT; opc++) w.cls[opc] = op_class(opc);
   for (uint32_t i = 0; i < o->nops && !w.nomem; i++) {
     const ir_op *op = &o->ops[i];
