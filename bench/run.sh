@@ -99,8 +99,8 @@ echo
 echo "## Recovery data (the mixed trace, compiled)"
 echo
 echo "Where each exit's values are when it is taken: bytes the loop keeps per"
-echo "fail arg, and the exits (with values) whose map another exit already has,"
-echo "stored once (armjit_loop_recovery_stats)."
+echo "fail arg, and the exits (with values) that share an earlier exit's map"
+echo "(found among the 4,096 most recent; armjit_loop_recovery_stats)."
 echo
 echo "| trace ops | bytes | fail args | bytes/fail arg | maps | shared |"
 echo "|---:|---:|---:|---:|---:|---:|"
