@@ -100,7 +100,7 @@ echo "## Recovery data (the mixed trace, compiled)"
 echo
 echo "Where each exit's values are when it is taken: bytes the loop keeps per"
 echo "fail arg, and the exits (with values) that share an earlier exit's map"
-echo "(found among the 4,096 most recent; armjit_loop_recovery_stats)."
+echo "(looked up in a table of up to 4,096 recent maps; armjit_loop_recovery_stats)."
 echo
 echo "| trace ops | bytes | fail args | bytes/fail arg | maps | shared |"
 echo "|---:|---:|---:|---:|---:|---:|"
