@@ -88,8 +88,8 @@ static unsigned rec_code(cg *c, ir_ref r, uint8_t *p) {
  * (offset + 1, 0 = empty, and length), which a new string takes over.
  * Sized for the exits (twice their number, a power of two, 64 at least)
  * up to REC_TABLE_MAX entries: a long trace's table stays in the cache
- * (what a guard shares is nearly always a recent guard's string), and no
- * string is ever looked for twice. */
+ * (what a guard shares is nearly always a recent guard's string), and a
+ * lookup reads one entry. */
 enum { REC_TABLE_MAX = 4096 };
 
 static uint32_t rec_intern(cg *c, const uint8_t *p, uint32_t n, bool *shared) {

@@ -87,9 +87,9 @@ enum {
   K_INT2,         /* an ir_sem_int2 op: args rewritten, result folded (fold) */
   K_OTHER,        /* is_const_binary's or is_const_unary's: args rewritten,
                      result folded (fold_consts) */
+  K_KIND = 7,     /* (mask: the kind above, 0 none) */
   K_REWRITE = 8,  /* flag: the args are rewritten (takes_consts) */
 };
-static uint8_t op_class(unsigned opc);
 
 /* The copy's own refs and consts. */
 static bool copy_arrays(kw *w) {
@@ -361,15 +361,15 @@ armjit_status cg_known_values(cg *c) {
       continue;
     }
     if (cls & K_REWRITE) rewrite(&w, op->args, op->nargs);
-    if ((cls & 7) == K_GUARD) {
+    if ((cls & K_KIND) == K_GUARD) {
       guard(&w, op);
       continue;
     }
-    if (op->res < 0 || (cls & 7) == 0) continue;
+    if (op->res < 0 || (cls & K_KIND) == 0) continue;
     const ir_ref *a = ir_refs_at(w.t, op->args);
-    if ((cls & 7) == K_INT2 && op->nargs == 2 && op->type == ARMJIT_INT)
+    if ((cls & K_KIND) == K_INT2 && op->nargs == 2 && op->type == ARMJIT_INT)
       know(&w, op->res, fold(&w, op, a[0], a[1]));
-    else if ((cls & 7) == K_OTHER)
+    else if ((cls & K_KIND) == K_OTHER)
       know(&w, op->res, fold_consts(&w, op, a));
   }
   ajx_free(c->ctx, w.map_base);
