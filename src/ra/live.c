@@ -92,8 +92,8 @@ armjit_status ra_live_build(armjit_ctx *ctx, const armjit_trace *t, ra_live *lv,
   for (uint32_t i = nops; i-- > 0;) {
     const ir_op *op = &t->ops[i];
     const ir_opinfo *info = ir_info(op->opc);
-    bool dead = (info->flags & ARMJIT_OPF_PURE) != 0 && op->res >= 0;
-    if (dead && sw.nuses[op->res] == 0) {
+    bool pure_result = (info->flags & ARMJIT_OPF_PURE) != 0 && op->res >= 0;
+    if (pure_result && sw.nuses[op->res] == 0) {
       lv->dead[i] = true;
       dstart[i] = sw.w;
       continue;
