@@ -117,7 +117,7 @@ enum {
  * addressing, at most half full).  The last copy is the nearest behind
  * the code: if it is out of reach, all are. */
 static uint32_t pool_bucket(const cg *c, uint64_t bits) {
-  uint32_t mask = c->pool_hash_cap - 1, j = (uint32_t)((bits * 0x9e3779b97f4a7c15u) >> 32) & mask;
+  uint32_t mask = c->pool_hash_cap - 1, j = cg_bits_hash(bits) & mask;
   while (c->pool_hash[j] && c->pooled[c->pool_hash[j] - 1].bits != bits) j = (j + 1) & mask;
   return j;
 }

@@ -9,14 +9,11 @@
 #include <string.h>
 
 /* ---- recovery strings ---------------------------------------------------- */
-/* The dedupe tables' hashes.  Only where an entry sits depends on them, not
- * which string or constant an exit gets: lookups compare the bytes. */
-static uint32_t bits_hash(uint64_t bits) {
-  return (uint32_t)((bits * 0x9e3779b97f4a7c15u) >> 32);
-}
-
-/* A string of n bytes, four at a time (the strings are a few bytes to a
- * few dozen: one byte per value, most of them). */
+/* The dedupe tables' hashes: cg_bits_hash for constants, this one for a
+ * string of n bytes, four at a time (the strings are a few bytes to a few
+ * dozen: one byte per value, most of them).  Only where an entry sits
+ * depends on them, not which string or constant an exit gets: lookups
+ * compare the bytes. */
 static uint32_t rec_hash(const uint8_t *p, uint32_t n) {
   uint32_t h = n * 0x9e3779b1u;
   for (; n >= 4; p += 4, n -= 4) {
@@ -41,7 +38,7 @@ static uint32_t rec_const(cg *c, int32_t k) {
     uint32_t *nh = ajx_calloc(c->ctx, ncap, sizeof *nh);
     if (!nh) goto nomem;
     for (uint32_t i = 0; i < o->nconsts; i++) {
-      uint32_t j = bits_hash(o->consts[i]) & (ncap - 1);
+      uint32_t j = cg_bits_hash(o->consts[i]) & (ncap - 1);
       while (nh[j]) j = (j + 1) & (ncap - 1);
       nh[j] = i + 1;
     }
@@ -49,7 +46,7 @@ static uint32_t rec_const(cg *c, int32_t k) {
     c->rc_hash = nh;
     c->rc_hash_cap = ncap;
   }
-  uint32_t j = bits_hash(bits) & (c->rc_hash_cap - 1);
+  uint32_t j = cg_bits_hash(bits) & (c->rc_hash_cap - 1);
   for (; c->rc_hash[j]; j = (j + 1) & (c->rc_hash_cap - 1))
     if (o->consts[c->rc_hash[j] - 1] == bits) return (c->rc_of[k] = c->rc_hash[j]) - 1;
   if (!ajx_grow(c->ctx, (void **)&o->consts, &c->consts_cap, o->nconsts + 1, sizeof *o->consts))

@@ -156,6 +156,11 @@ void cg_tmp_put(cg *c, cg_tmp t);
 /* ---- the constant ladder (cg_const.c) ---- */
 /* (inline: asked for nearly every operand) */
 static inline bool cg_is_const(ir_ref r) { return IR_IS_CONST(r); }
+/* A hash of a constant's bits, for the tables that find constants by
+ * value (the exits' pool, cg_exit.c; the placed doubles, cg_const.c). */
+static inline uint32_t cg_bits_hash(uint64_t bits) {
+  return (uint32_t)((bits * 0x9e3779b97f4a7c15u) >> 32);
+}
 /* The low 32 bits of constant k's frame bits (an int's or ref's word). */
 static inline uint32_t cg_const_word(const armjit_trace *t, ir_ref k) {
   return (uint32_t)cg_const_bits(ir_const_of(t, k));
