@@ -3,8 +3,11 @@
  * the frame that the test keeps itself.  Every slot handed out must be
  * aligned, inside the frame, below the fixed area and disjoint from every
  * live slot; the frame may grow only when the oracle sees no free space of
- * the needed size inside it, and then by at most 8 bytes.  A word taken
- * out of circulation (ra_frame_keep) stays used in the oracle for good. */
+ * the needed size inside it that the allocator may hand out, and then by
+ * at most 8 bytes; a float slot is within RA_FRAME_NEAR bytes of fp
+ * whenever a free one is.  A word may not split a free pair within that
+ * reach once the frame ends beyond it (frame.h).  A word taken out of
+ * circulation (ra_frame_keep) stays used in the oracle for good. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -42,12 +45,27 @@ static int slot_bytes(int type) { return type == ARMJIT_FLOAT ? 8 : 4; }
 /* oracle word of the byte at fp offset off (off < -base) */
 static int word_of(const fixture *x, int32_t off) { return (-off - x->base - 1) / 4; }
 
-/* Does the oracle see room for a slot of `type` inside the current frame? */
-static bool room(const fixture *x, int type) {
+/* Is the 8-byte slot of words 2k, 2k+1 within VLDR's reach of fp? */
+static bool pair_near(const fixture *x, int k) {
+  return x->base + 8 * k + 8 <= RA_FRAME_NEAR;
+}
+
+/* Is pair k (words 2k, 2k+1) inside the frame of nw words and free? */
+static bool pair_free(const fixture *x, int k, int nw) {
+  return 2 * k + 1 < nw && !x->used[2 * k] && !x->used[2 * k + 1];
+}
+
+/* Does the oracle see room for a slot of `type` inside the current frame
+ * that the allocator may hand out (`near`: within VLDR's reach)? */
+static bool room(const fixture *x, int type, bool near) {
   int nw = (ra_frame_size(&x->f) - x->base) / 4;
+  bool frame_near = ra_frame_size(&x->f) <= RA_FRAME_NEAR;
   for (int w = 0; w < nw; w++) {
-    if (type != ARMJIT_FLOAT && !x->used[w]) return true;
-    if (type == ARMJIT_FLOAT && w % 2 == 0 && w + 1 < nw && !x->used[w] && !x->used[w + 1])
+    if (type != ARMJIT_FLOAT && !x->used[w] &&
+        (frame_near || !pair_near(x, w / 2) || !pair_free(x, w / 2, nw)))
+      return true;
+    if (type == ARMJIT_FLOAT && w % 2 == 0 && pair_free(x, w / 2, nw) &&
+        (!near || pair_near(x, w / 2)))
       return true;
   }
   return false;
@@ -70,7 +88,7 @@ static void check_slot(fixture *x, int32_t off, int type) {
 }
 
 static int32_t fx_alloc(fixture *x, int type) {
-  bool had_room = room(x, type);
+  bool had_room = room(x, type, false), near_room = room(x, type, true);
   int32_t before = ra_frame_size(&x->f), off = 1;
   assert_int_equal(ra_frame_alloc(&x->f, type, &off, NULL), ARMJIT_OK);
   int32_t after = ra_frame_size(&x->f);
@@ -78,6 +96,7 @@ static int32_t fx_alloc(fixture *x, int type) {
   if (had_room) assert_int_equal(after, before);
   else assert_true(after > before && after <= before + 8);
   check_slot(x, off, type);
+  if (type == ARMJIT_FLOAT && near_room) assert_true(-off <= RA_FRAME_NEAR);
   mark(x, off, type, 1);
   x->live_off[x->nlive] = off;
   x->live_type[x->nlive++] = type;

@@ -166,6 +166,22 @@ static bool pool_add(cg *c, uint64_t bits, uint32_t first) {
   return true;
 }
 
+/* Per opcode: may an argument be a float ('f', or a '*', 'd' or "."
+ * letter standing for any type)?  The gatherer skips the other ops
+ * without looking at their arguments. */
+#define MAY_FLOAT_AT(s, k)                                                       \
+  ((k) + 1 < sizeof(s) && ((s)[(k) + 1 < sizeof(s) ? (k) : 0] == 'f' ||          \
+                           (s)[(k) + 1 < sizeof(s) ? (k) : 0] == '*' ||          \
+                           (s)[(k) + 1 < sizeof(s) ? (k) : 0] == 'd' ||          \
+                           (s)[(k) + 1 < sizeof(s) ? (k) : 0] == '.'))
+#define MAY_FLOAT(name, text, args, res, flags)                                  \
+  [ARMJIT_OP_##name] = MAY_FLOAT_AT(args, 0) || MAY_FLOAT_AT(args, 1) ||        \
+                       MAY_FLOAT_AT(args, 2) || MAY_FLOAT_AT(args, 3) ||        \
+                       MAY_FLOAT_AT(args, 4),
+static const bool may_take_float[ARMJIT_OP__COUNT] = {ARMJIT_OPS(MAY_FLOAT)};
+#undef MAY_FLOAT
+#undef MAY_FLOAT_AT
+
 /* Add to the run being gathered (c->pooled from `first`) the float
  * constants ops from op `from` on take that are no VFP immediate and have
  * no placed copy in reach of where the op's load will be (estimated at
@@ -176,8 +192,8 @@ static void pool_gather(cg *c, uint32_t from, uint32_t first, uint32_t max, uint
   uint32_t span = 0;
   for (uint32_t i = from; i < t->nops && c->npooled - first < max; i++, span += per_op) {
     if (span + 8 * (c->npooled - first) > POOL_REACH - 64) break;
-    if (c->lv.dead[i]) continue;
     const ir_op *op = &t->ops[i];
+    if (!may_take_float[op->opc] || c->lv.dead[i]) continue;
     const ir_ref *a = ir_args(t, op);
     for (uint32_t k = 0; k < op->nargs && c->npooled - first < max; k++) {
       if (!IR_IS_CONST(a[k]) || ra_storage_of(ir_ref_type(t, a[k])) != ARMJIT_FLOAT) continue;

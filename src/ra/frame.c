@@ -8,7 +8,7 @@
  * circulation (a free kept word is W_KEEP alone, which no test for
  * W_FREE accepts).  The free lists are stacks of candidates, validated
  * when popped: free4 holds words whose buddy is in use, free8 whole free
- * pairs. */
+ * pairs within VLDR's reach of fp, far8 the whole free pairs beyond it. */
 #include "ra/frame.h"
 
 enum { W_FREE = 0, W_INT = 4, W_FLOAT = 8, W_KEEP = 0x80 };
@@ -23,13 +23,24 @@ static bool push(ra_frame *f, uint32_t **list, uint32_t *n, uint32_t *cap, uint3
   return true;
 }
 
+/* Is pair k's slot within RA_FRAME_NEAR bytes of fp? */
+static bool pair_near(const ra_frame *f, uint32_t k) {
+  return (int64_t)f->base + 8 * (int64_t)k + 8 <= RA_FRAME_NEAR;
+}
+
+/* Pair k just became wholly free (or appeared). */
+static bool push_pair(ra_frame *f, uint32_t k) {
+  if (pair_near(f, k)) return push(f, &f->free8, &f->nfree8, &f->cap8, k);
+  return push(f, &f->far8, &f->nfar8, &f->capfar8, k);
+}
+
 static bool word_free(const ra_frame *f, uint32_t w) {
   return w < f->nwords && f->used[w] == W_FREE;
 }
 
 /* Word w just became free (or appeared): file it under the right list. */
 static bool file_free_word(ra_frame *f, uint32_t w) {
-  if (word_free(f, w ^ 1u)) return push(f, &f->free8, &f->nfree8, &f->cap8, w >> 1);
+  if (word_free(f, w ^ 1u)) return push_pair(f, w >> 1);
   return push(f, &f->free4, &f->nfree4, &f->cap4, w);
 }
 
@@ -51,7 +62,7 @@ static armjit_status grow(ra_frame *f, uint32_t nwords, armjit_error *err) {
   while (w < nwords) {
     bool ok;
     if ((w & 1u) == 0 && w + 1 < nwords) { /* a whole new pair */
-      ok = push(f, &f->free8, &f->nfree8, &f->cap8, w >> 1);
+      ok = push_pair(f, w >> 1);
       w += 2;
     } else {
       ok = file_free_word(f, w);
@@ -76,20 +87,32 @@ void ra_frame_fini(ra_frame *f) {
   ajx_free(f->ctx, f->used);
   ajx_free(f->ctx, f->free4);
   ajx_free(f->ctx, f->free8);
+  ajx_free(f->ctx, f->far8);
   f->used = NULL;
-  f->free4 = f->free8 = NULL;
+  f->free4 = f->free8 = f->far8 = NULL;
   f->nwords = f->capwords = f->nfree4 = f->cap4 = f->nfree8 = f->cap8 = 0;
+  f->nfar8 = f->capfar8 = 0;
 }
 
-static bool pop_pair(ra_frame *f, uint32_t *k) {
-  while (f->nfree8) {
-    uint32_t c = f->free8[--f->nfree8];
+static bool pop_from(ra_frame *f, uint32_t *list, uint32_t *n, uint32_t *k) {
+  while (*n) {
+    uint32_t c = list[--*n];
     if (word_free(f, 2 * c) && word_free(f, 2 * c + 1)) {
       *k = c;
       return true;
     }
   }
   return false;
+}
+
+/* A whole free pair: for a FLOAT (`dbl`) a near one first, then a far
+ * one; for a word (LDR/STR reach 4095 bytes) a far one, and a near one
+ * only while the frame ends within reach (after that, the frame grows
+ * rather than split a pair a FLOAT could have). */
+static bool pop_pair(ra_frame *f, bool dbl, uint32_t *k) {
+  if (dbl) return pop_from(f, f->free8, &f->nfree8, k) || pop_from(f, f->far8, &f->nfar8, k);
+  return pop_from(f, f->far8, &f->nfar8, k) ||
+         (ra_frame_size(f) <= RA_FRAME_NEAR && pop_from(f, f->free8, &f->nfree8, k));
 }
 
 static bool pop_word(ra_frame *f, uint32_t *w) {
@@ -108,7 +131,7 @@ armjit_status ra_frame_alloc(ra_frame *f, int type, int32_t *off, armjit_error *
   *off = 0;
   if (type == ARMJIT_FLOAT) {
     uint32_t k;
-    while (!pop_pair(f, &k)) {
+    while (!pop_pair(f, true, &k)) {
       /* round up to whole pairs (a free last word joins the new one),
        * then add a pair if that did not free one */
       uint32_t even = (f->nwords + 1) & ~1u;
@@ -123,7 +146,7 @@ armjit_status ra_frame_alloc(ra_frame *f, int type, int32_t *off, armjit_error *
   uint32_t w, k;
   for (;;) {
     if (pop_word(f, &w)) break;
-    if (pop_pair(f, &k)) { /* split: the other half stays free */
+    if (pop_pair(f, false, &k)) { /* split: the other half stays free */
       w = 2 * k;
       if (!push(f, &f->free4, &f->nfree4, &f->cap4, w + 1)) return nomem(err);
       break;
@@ -156,7 +179,7 @@ armjit_status ra_frame_release(ra_frame *f, int32_t off, int type, armjit_error 
   uint32_t lo = dbl ? w - 1 : w;
   for (uint32_t v = lo; v <= w; v++) f->used[v] &= W_KEEP; /* free, or kept */
   if (dbl && word_free(f, lo) && word_free(f, w))
-    return push(f, &f->free8, &f->nfree8, &f->cap8, w >> 1) ? ARMJIT_OK : nomem(err);
+    return push_pair(f, w >> 1) ? ARMJIT_OK : nomem(err);
   for (uint32_t v = lo; v <= w; v++)
     if (word_free(f, v) && !file_free_word(f, v)) return nomem(err);
   return ARMJIT_OK;

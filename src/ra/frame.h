@@ -4,9 +4,14 @@
  * INT/REF values get 4-byte slots, FLOAT values 8-byte slots whose fp
  * offset is a multiple of 8.  Released slots are reused: a word is taken
  * from a half-used pair before a whole free pair is split, and two free
- * halves of a pair merge back into an 8-byte slot.  The frame grows only
- * when no free slot of the needed size exists; ra_frame_size is the byte
- * count (multiple of 8) to patch into the prologue.
+ * halves of a pair merge back into an 8-byte slot.  FLOAT values get a
+ * free 8-byte slot within RA_FRAME_NEAR bytes of fp (VLDR/VSTR's reach:
+ * one instruction) before one beyond it; a word (LDR/STR reach 4095
+ * bytes) splits a free 8-byte slot beyond that reach first, and one within
+ * it only while the whole frame is (later the frame grows instead).  The
+ * frame grows only when no free slot of the needed size may be handed
+ * out; ra_frame_size is the byte count (multiple of 8) to patch into the
+ * prologue.
  *
  * The allocator core (core.c) takes its slots from here: i64 values get
  * the 8-byte slots of FLOAT, f32 values the 4-byte slots of INT. */
@@ -17,6 +22,8 @@
 
 /* Largest frame handed out (bytes below fp). */
 #define RA_FRAME_LIMIT (64 * 1024 * 1024)
+/* Bytes below fp a VLDR/VSTR reaches. */
+#define RA_FRAME_NEAR 1020
 
 typedef struct {
   armjit_ctx *ctx;
@@ -26,8 +33,8 @@ typedef struct {
   uint8_t *used;         /* per word: 1 used, 0 free */
   /* candidates, checked against `used` when popped (entries go stale when
    * a half is merged or split): word indices / even word indices */
-  uint32_t *free4, *free8;
-  uint32_t nfree4, cap4, nfree8, cap8;
+  uint32_t *free4, *free8, *far8;
+  uint32_t nfree4, cap4, nfree8, cap8, nfar8, capfar8;
 } ra_frame;
 
 /* fixed_bytes (>= 0) below fp are not handed out (saved registers, ...);
