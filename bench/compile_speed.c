@@ -18,7 +18,7 @@
  *          (+ freeing both)
  *   parse  armjit_trace_parse of its text (armjit_trace_to_string)
  *   text   parse + validate + compile
- *   nolist api in a context with ARMJIT_NO_LISTING (no copy of the trace kept)
+ *   nolist api in a context with ARMJIT_NO_LISTING (no listing kept)
  *   gen    (--once only) api with the trace made by mix_build inside the
  *          run: the generator's own work counted too
  * What is timed is exactly bench_once(); the trace's text and plan are made

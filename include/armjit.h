@@ -74,9 +74,10 @@ enum {
   ARMJIT_STACK_CHECK = 1u << 6,   /* loops check sp at entry (armjit_ctx_set_stack_limit) */
   ARMJIT_INTERRUPTIBLE = 1u << 7, /* jumps check the interrupt word (armjit_ctx_interrupt_word) */
   ARMJIT_COUNTERS = 1u << 8,      /* loops count their entries and labels (armjit_loop_count) */
-  ARMJIT_NO_LISTING = 1u << 9,    /* loops keep no copy of their trace: armjit_loop_dis
-                                     names ops by number instead of their text (compiling
-                                     skips the copy, a few percent of its time) */
+  ARMJIT_NO_LISTING = 1u << 9,    /* loops keep no hold on their trace: armjit_loop_dis
+                                     names ops by number instead of their text (a trace
+                                     changed or freed after compiling is then neither
+                                     copied nor kept for the listing) */
   ARMJIT_AEABI_HELPERS = 1u << 10 /* method-compiled code calls libgcc's run-time ABI
                                      functions (__aeabi_ldivmod, ...) for the operations
                                      it does not inline, instead of carrying its own
@@ -544,7 +545,8 @@ void armjit_set_free(armjit_ctx *ctx, armjit_set_entry *set, unsigned n);
 
 /* Compile a trace, validating it first unless it was validated since its
  * last change (armjit_trace_validate; parsing validates too).  The trace
- * may be freed afterwards. */
+ * may be changed or freed afterwards: the loop's listing (armjit_loop_dis)
+ * stays the trace as compiled. */
 armjit_loop *armjit_compile_loop(armjit_ctx *ctx, armjit_trace *t,
                                  armjit_error *err);
 void armjit_loop_free(armjit_loop *loop);
@@ -782,7 +784,7 @@ typedef struct {
 } armjit_gc_map_stats;
 void armjit_loop_gc_stats(const armjit_loop *loop, armjit_gc_map_stats *out);
 /* Disassembly annotated with the IR op each instruction belongs to (the
- * loop's copy of its trace, printed now) and the exit stubs marked; a guard whose branch enters a bridge says so at the
+ * trace as it was compiled, printed now) and the exit stubs marked; a guard whose branch enters a bridge says so at the
  * branch, and a bridge's listing starts with its entry. */
 armjit_status armjit_loop_dis(const armjit_loop *loop, FILE *out);
 

@@ -7,7 +7,7 @@
  * the library's objects and from this file goes through the __wrap_*
  * counters below.  The context's hooks call __real_* directly and count on
  * their own.  For several traces (guards, floats, memory and call
- * descriptors, a call; the loop keeps the printed trace for its listing)
+ * descriptors, a call; the loop lists its trace)
  * the window parse + compile + free must show hook traffic and no wrapped
  * call at all.  A plain a32_buf_new outside the window is the
  * positive control: it must reach __wrap_malloc, or the wrapping would prove

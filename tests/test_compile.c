@@ -140,8 +140,8 @@ static void test_listing_is_annotated(void **state) {
                               "setfield_gc(p2, i3, descr=F)\n"
                               "jump(i3, i1, p2, descr=L)\n");
   armjit_loop *l = compile_or_fail(ctx, t);
-  /* The loop keeps its own copy of the trace for the listing, printed
-   * only now: the trace may be gone. */
+  /* The loop's listing is the trace as it was compiled, printed only
+   * now: the trace may be gone. */
   armjit_trace_free(t);
   t = NULL;
   char *text = NULL;
@@ -183,6 +183,92 @@ static void test_listing_is_annotated(void **state) {
   free(text);
   armjit_loop_free(l);
   armjit_trace_free(t);
+  armjit_ctx_free(ctx);
+}
+
+/* armjit_loop_dis's text, malloc'd. */
+static char *dis_text(const armjit_loop *l) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream(&text, &len);
+  assert_non_null(out);
+  assert_int_equal(armjit_loop_dis(l, out), ARMJIT_OK);
+  fclose(out);
+  return text;
+}
+
+static const char listed_trace[] = "descr F = field(offset=4, size=4, int)\n"
+                                   "[i0, i1, p2]\n"
+                                   "label(i0, i1, p2, descr=L)\n"
+                                   "i3 = int_add(i0, 1)\n"
+                                   "i4 = int_lt(i3, i1)\n"
+                                   "guard_true(i4, descr=done) [i3, i1]\n"
+                                   "setfield_gc(p2, i3, descr=F)\n"
+                                   "jump(i3, i1, p2, descr=L)\n";
+
+/* A loop lists the trace as it was when compiled, whatever happens to
+ * the trace later (the trace is lent, not copied: it changes, every loop
+ * it is lent to gets a copy first; freed, it lives on for them), and
+ * with several loops and either order of freeing. */
+static void test_listing_is_the_trace_compiled(void **state) {
+  (void)state;
+  armjit_ctx *ctx = ctx_with(0, 0);
+  armjit_trace *t = irs_parse(ctx, listed_trace);
+  armjit_loop *a = compile_or_fail(ctx, t), *a2 = compile_or_fail(ctx, t);
+  char *ta = dis_text(a), *ta2 = dis_text(a2);
+  assert_non_null(strstr(ta, "# setfield_gc(p2, i3, descr=F)\n"));
+  /* a change: both loops keep listing the trace as it was */
+  assert_int_equal(armjit_descr_set_name(t, 0, "G"), ARMJIT_OK);
+  char *now = dis_text(a);
+  assert_string_equal(now, ta);
+  free(now);
+  now = dis_text(a2);
+  assert_string_equal(now, ta2);
+  free(now);
+  /* a loop compiled after it lists it; changes of other kinds (a
+   * descriptor, a constant, an op) leave that listing alone too */
+  armjit_loop *b = compile_or_fail(ctx, t);
+  char *tb = dis_text(b);
+  assert_non_null(strstr(tb, "# setfield_gc(p2, i3, descr=G)\n"));
+  armjit_field_descr fd = {8, 4, false, ARMJIT_INT};
+  assert_true(armjit_descr_field(t, &fd) >= 0);
+  assert_true(armjit_const_int(t, 7) != ARMJIT_NOVAL);
+  armjit_val args[2] = {0, 1};
+  assert_true(armjit_op(t, ARMJIT_OP_INT_ADD, args, 2) != ARMJIT_NOVAL);
+  now = dis_text(b);
+  assert_string_equal(now, tb);
+  free(now);
+  /* the trace freed first, then the loops one by one */
+  armjit_trace_free(t);
+  now = dis_text(a);
+  assert_string_equal(now, ta);
+  free(now);
+  armjit_loop_free(a);
+  now = dis_text(a2);
+  assert_string_equal(now, ta2);
+  free(now);
+  armjit_loop_free(a2);
+  now = dis_text(b);
+  assert_string_equal(now, tb);
+  free(now);
+  armjit_loop_free(b);
+  /* a loop freed first, its trace changed and freed after; a trace freed
+   * with its loop still listing it, unchanged */
+  t = irs_parse(ctx, listed_trace);
+  a = compile_or_fail(ctx, t);
+  armjit_loop_free(a);
+  assert_int_equal(armjit_descr_set_name(t, 0, "H"), ARMJIT_OK);
+  armjit_trace_free(t);
+  t = irs_parse(ctx, listed_trace);
+  a = compile_or_fail(ctx, t);
+  armjit_trace_free(t);
+  now = dis_text(a);
+  assert_non_null(strstr(now, "# setfield_gc(p2, i3, descr=F)\n"));
+  free(now);
+  armjit_loop_free(a);
+  free(ta);
+  free(ta2);
+  free(tb);
   armjit_ctx_free(ctx);
 }
 
@@ -340,6 +426,33 @@ static void test_out_of_memory(void **state) {
   }
   assert_true(n > 10);
   armjit_trace_free(t);
+
+  /* The copy a change makes for the loops a trace is lent to: out of
+   * memory, the change is made all the same (or fails as it would) and
+   * the loop lists no ops; nothing leaks. */
+  for (n = 0;; n++) {
+    t = armjit_trace_parse(ctx, listed_trace, &err);
+    assert_non_null(t);
+    armjit_loop *l = armjit_compile_loop(ctx, t, &err);
+    assert_non_null(l);
+    budget.left = n;
+    budget.failed = 0;
+    armjit_status st = armjit_descr_set_name(t, 0, "G");
+    budget.left = -1;
+    assert_true(st == ARMJIT_OK || st == ARMJIT_E_NOMEM);
+    char *text = dis_text(l);
+    bool listed = strstr(text, "# setfield_gc(p2, i3, descr=F)\n") != NULL;
+    free(text);
+    armjit_trace_free(t);
+    armjit_loop_free(l);
+    if (!budget.failed) {
+      assert_true(listed);
+      break;
+    }
+    if (!listed) assert_true(n < 100);
+    assert_true(n < 1000);
+  }
+  assert_true(n > 0);
   armjit_ctx_free(ctx);
 }
 
@@ -348,6 +461,7 @@ int main(void) {
       cmocka_unit_test(test_big_traces_all_modes),
       cmocka_unit_test(test_random_ra_is_deterministic),
       cmocka_unit_test(test_listing_is_annotated),
+      cmocka_unit_test(test_listing_is_the_trace_compiled),
       cmocka_unit_test(test_recovery_decode),
       cmocka_unit_test(test_run_refusals),
       cmocka_unit_test(test_out_of_memory),

@@ -167,6 +167,7 @@ bool ir_descr_check(const ir_descr *d, ir_descr_key *bad, char *msg, size_t n) {
 armjit_status ir_descr_add(armjit_trace *t, const ir_descr *d, int32_t *id) {
   armjit_ctx *ctx = t->ctx;
   if (t->ndescrs >= IR_MAX_VALUES) return ARMJIT_E_LIMIT;
+  ir_trace_will_change(t);
   if (!ajx_grow(ctx, (void **)&t->descrs, &t->capdescrs, t->ndescrs + 1, sizeof *t->descrs))
     return ARMJIT_E_NOMEM;
   ir_descr c = *d;
@@ -189,6 +190,7 @@ armjit_status ir_descr_add(armjit_trace *t, const ir_descr *d, int32_t *id) {
 
 armjit_status ir_descr_rename(armjit_trace *t, int32_t id, const char *name) {
   armjit_ctx *ctx = t->ctx;
+  ir_trace_will_change(t);
   char *copy = ajx_strdup(ctx, name);
   if (!copy) return ARMJIT_E_NOMEM;
   ir_descr *d = &t->descrs[id];

@@ -149,6 +149,15 @@ struct armjit_trace {
    * bridge (or interpreted in a set, armjit_interpret_set). */
   uint32_t nxlabels, capxlabels;
   char **xlabels;
+
+  /* Loops whose listing is this trace, lent to them rather than copied
+   * (ir_trace_lend): the address of each one's pointer to it.  Before the
+   * trace changes, they get a copy of it as it was (ir_trace_will_change);
+   * freed by its user while lent (an orphan now), it stays until the last
+   * of them lets go. */
+  struct armjit_trace ***lent;
+  uint32_t nlent, caplent;
+  bool orphan;
 };
 
 /* The id of a jump to external label k, and back. */
@@ -238,7 +247,7 @@ static inline uint32_t ir_op_col(const armjit_trace *t, uint32_t i) {
 /* Record op i's source position (the parser); false when out of memory. */
 bool ir_set_pos_slow(armjit_trace *t, uint32_t i, uint32_t line, uint32_t col);
 static inline bool ir_set_pos(armjit_trace *t, uint32_t i, uint32_t line, uint32_t col) {
-  if (i != t->npos || i >= t->cappos) return ir_set_pos_slow(t, i, line, col);
+  if (i != t->npos || i >= t->cappos || t->nlent) return ir_set_pos_slow(t, i, line, col);
   t->pos[t->npos++] = (ir_pos){line, col};
   return true;
 }
@@ -252,8 +261,24 @@ static inline const ir_const *ir_const_of(const armjit_trace *t, ir_ref r) {
 
 /* A copy of t with its own arrays, names and descriptors (trace.c),
  * allocated through t->ctx (free with armjit_trace_free); NULL when out of
- * memory.  A loop keeps one for its listing, printed only when asked. */
+ * memory. */
 armjit_trace *ir_trace_copy(const armjit_trace *t);
+
+/* A loop's listing, the trace it was compiled from, printed only when
+ * asked: *holder = t, lent rather than copied (a compile costs no copy;
+ * the trace is copied if it changes while lent, and outlives its user's
+ * armjit_trace_free while lent).  False when out of memory (*holder is
+ * NULL: no listing). */
+bool ir_trace_lend(armjit_trace *t, armjit_trace **holder);
+/* *holder lets go of the trace ir_trace_lend gave it (NULL: none) and
+ * becomes NULL; an orphan nobody holds any more is freed. */
+void ir_trace_unlend(armjit_trace **holder);
+/* Every change to a trace calls this first: its borrowers get a copy of
+ * it as it is (out of memory: no listing), and it is lent no more. */
+void ir_trace_unshare(armjit_trace *t);
+static inline void ir_trace_will_change(armjit_trace *t) {
+  if (t->nlent) ir_trace_unshare(t);
+}
 
 /* The trace in text form (print.c), allocated through t->ctx (free with
  * ajx_free); *len gets its length.  NULL when out of memory. */

@@ -74,8 +74,9 @@ armjit_status ir_emit(armjit_trace *t, unsigned opc, armjit_type rtype,
 /* ir_emit of an op that is no exit, label or jump and has no fail args
  * (the builder's armjit_op and armjit_op_descr), with descriptor `descr`
  * (-1: none); *res gets its result (IR_NONE: none).  The same effect and
- * errors, with less to decide while the arrays have room (inline; the
- * rest is ir_emit's, through ir_emit_plain_slow). */
+ * errors, with less to decide while the arrays have room and the trace
+ * is lent to no loop (inline; the rest is ir_emit's, through
+ * ir_emit_plain_slow). */
 armjit_status ir_emit_plain_slow(armjit_trace *t, unsigned opc, armjit_type rtype,
                                  const ir_ref *args, uint32_t nargs, int32_t descr,
                                  ir_ref *res);
@@ -84,7 +85,7 @@ static inline armjit_status ir_emit_plain(armjit_trace *t, unsigned opc, armjit_
                                           ir_ref *res) {
   uint32_t idx = t->nops, at = t->nrefs, v = t->nvals;
   bool has_res = rtype != ARMJIT_VOID;
-  if (idx >= t->capops || idx >= IR_MAX_VALUES || nargs > IR_MAX_ARGS ||
+  if (t->nlent || idx >= t->capops || idx >= IR_MAX_VALUES || nargs > IR_MAX_ARGS ||
       nargs > t->caprefs - at || at + nargs > UINT32_MAX / 2 ||
       (has_res && (v >= t->capvals || v >= IR_MAX_VALUES))) /* growing, or a limit */
     return ir_emit_plain_slow(t, opc, rtype, args, nargs, descr, res);

@@ -46,10 +46,8 @@ armjit_trace *armjit_trace_new(armjit_ctx *ctx) {
   return t;
 }
 
-void armjit_trace_free(armjit_trace *t) {
-  if (!t) return;
+static void trace_destroy(armjit_trace *t) {
   armjit_ctx *ctx = t->ctx;
-  ir_tokens_forget_trace(t);
   for (uint32_t i = 0; i < t->nexits; i++) ajx_free(ctx, t->exits[i].name);
   for (ir_types_block *b = t->tblocks, *next; b; b = next) {
     next = b->next;
@@ -70,7 +68,81 @@ void armjit_trace_free(armjit_trace *t) {
   ajx_free(ctx, t->consts);
   ajx_free(ctx, t->exits);
   ajx_free(ctx, t->labels);
+  ajx_free(ctx, t->lent);
   ajx_free(ctx, t);
+}
+
+/* *arr (n items of esz bytes, room for *cap) at its exact size, when
+ * the allocator can (shrinking in place, nothing is copied). */
+static void shrink(armjit_ctx *ctx, void **arr, uint32_t n, uint32_t *cap, size_t esz) {
+  if (!*arr || n == 0 || n >= *cap) return;
+  void *p = ajx_realloc(ctx, *arr, (size_t)n * esz);
+  if (!p) return;
+  *arr = p;
+  *cap = n;
+}
+
+void armjit_trace_free(armjit_trace *t) {
+  if (!t) return;
+  ir_tokens_forget_trace(t);
+  if (!t->nlent) {
+    trace_destroy(t);
+    return;
+  }
+  /* Its borrowers free it; they keep it at its exact size meanwhile. */
+  armjit_ctx *ctx = t->ctx;
+  uint32_t cap_type = t->capvals, cap_def = t->capvals;
+  shrink(ctx, (void **)&t->vtype, t->nvals, &cap_type, sizeof *t->vtype);
+  shrink(ctx, (void **)&t->vdef, t->nvals, &cap_def, sizeof *t->vdef);
+  t->capvals = cap_type < cap_def ? cap_type : cap_def;
+  shrink(ctx, (void **)&t->ops, t->nops, &t->capops, sizeof *t->ops);
+  shrink(ctx, (void **)&t->refs, t->nrefs, &t->caprefs, sizeof *t->refs);
+  shrink(ctx, (void **)&t->consts, t->nconsts, &t->capconsts, sizeof *t->consts);
+  shrink(ctx, (void **)&t->exits, t->nexits, &t->capexits, sizeof *t->exits);
+  shrink(ctx, (void **)&t->pos, t->npos, &t->cappos, sizeof *t->pos);
+  t->orphan = true;
+}
+
+bool ir_trace_lend(armjit_trace *t, armjit_trace **holder) {
+  *holder = NULL;
+  if (t->nlent == t->caplent &&
+      !ajx_grow(t->ctx, (void **)&t->lent, &t->caplent, t->nlent + 1, sizeof *t->lent))
+    return false;
+  t->lent[t->nlent++] = holder;
+  *holder = t;
+  return true;
+}
+
+void ir_trace_unlend(armjit_trace **holder) {
+  armjit_trace *t = *holder;
+  *holder = NULL;
+  if (!t) return;
+  for (uint32_t k = 0; k < t->nlent; k++)
+    if (t->lent[k] == holder) {
+      t->lent[k] = t->lent[--t->nlent];
+      break;
+    }
+  if (t->nlent) return;
+  ajx_free(t->ctx, t->lent);  /* (a trace lent to nobody holds nothing for it) */
+  t->lent = NULL;
+  t->caplent = 0;
+  if (t->orphan) trace_destroy(t);
+}
+
+void ir_trace_unshare(armjit_trace *t) {
+  armjit_trace *c = ir_trace_copy(t);
+  /* (the copy belongs to the borrowers alone: an orphan from the start) */
+  for (uint32_t k = 0; k < t->nlent; k++) *t->lent[k] = c;
+  if (c) {
+    c->lent = t->lent;
+    c->nlent = t->nlent;
+    c->caplent = t->caplent;
+    c->orphan = true;
+  } else {
+    ajx_free(t->ctx, t->lent);
+  }
+  t->lent = NULL;
+  t->nlent = t->caplent = 0;
 }
 
 /* n items of size bytes from src in a fresh block (NULL for none). */
@@ -155,6 +227,7 @@ armjit_trace *ir_trace_copy(const armjit_trace *t) {
 }
 
 bool ir_set_pos_slow(armjit_trace *t, uint32_t i, uint32_t line, uint32_t col) {
+  ir_trace_will_change(t);
   if (!ajx_grow(t->ctx, (void **)&t->pos, &t->cappos, i + 1, sizeof *t->pos)) return false;
   for (; t->npos < i; t->npos++) t->pos[t->npos] = (ir_pos){0, 0};
   t->pos[i] = (ir_pos){line, col};
@@ -189,6 +262,7 @@ bool ir_trace_reserve(armjit_trace *t, uint32_t nops, uint32_t nrefs) {
 
 armjit_status ir_add_input(armjit_trace *t, armjit_type type, ir_ref *out) {
   if (t->nops != 0) return ARMJIT_E_ARG;
+  ir_trace_will_change(t);
   if (t->ninputs >= IR_MAX_INPUTS) return ARMJIT_E_LIMIT;
   armjit_status st = grow_vals(t);
   if (st != ARMJIT_OK) return st;
@@ -204,6 +278,7 @@ armjit_status ir_add_input(armjit_trace *t, armjit_type type, ir_ref *out) {
 armjit_status ir_add_const(armjit_trace *t, armjit_type type, armjit_value v,
                            ir_ref *out) {
   if (t->nconsts >= IR_MAX_VALUES) return ARMJIT_E_LIMIT;
+  ir_trace_will_change(t);
   if (!ajx_grow(t->ctx, (void **)&t->consts, &t->capconsts, t->nconsts + 1,
                 sizeof *t->consts))
     return ARMJIT_E_NOMEM;
@@ -273,6 +348,7 @@ armjit_status ir_emit(armjit_trace *t, unsigned opc, armjit_type rtype,
   if (nrefs > UINT32_MAX / 2) return ARMJIT_E_LIMIT;
   bool has_res = rtype != ARMJIT_VOID;
   if (has_res && t->nvals >= IR_MAX_VALUES) return ARMJIT_E_LIMIT;
+  ir_trace_will_change(t);
   unsigned fl = ir_info(opc)->flags;
   bool is_exit = (fl & ARMJIT_OPF_GUARD) || opc == ARMJIT_OP_FINISH;
   uint32_t nval = opc == ARMJIT_OP_FINISH ? nargs : nfail;
@@ -335,6 +411,7 @@ armjit_status ir_emit_plain_slow(armjit_trace *t, unsigned opc, armjit_type rtyp
 armjit_status ir_emit_text(armjit_trace *t, unsigned opc, const char *text, size_t n,
                            uint32_t *op_index) {
   if (n > IR_MAX_TEXT || t->ntexts >= IR_MAX_VALUES) return ARMJIT_E_LIMIT;
+  ir_trace_will_change(t);
   if (!ajx_grow(t->ctx, (void **)&t->texts, &t->captexts, t->ntexts + 1, sizeof *t->texts))
     return ARMJIT_E_NOMEM;
   char *s = ajx_alloc(t->ctx, n + 1);
@@ -437,6 +514,7 @@ static bool index_all(const armjit_trace *t, ir_namemap *m) {
 
 armjit_status ir_set_name(armjit_trace *t, uint32_t op_index, const char *name,
                           size_t len) {
+  ir_trace_will_change(t);
   const ir_op *op = &t->ops[op_index];
   bool label = op->opc == ARMJIT_OP_LABEL;
   char **slot = label ? &t->labels[op->id].name : &t->exits[op->id].name;
@@ -473,6 +551,7 @@ int32_t ir_xlabel(armjit_trace *t, const char *name, size_t len) {
   for (uint32_t k = 0; k < t->nxlabels; k++)
     if (strlen(t->xlabels[k]) == len && memcmp(t->xlabels[k], name, len) == 0)
       return IR_XLABEL(k);
+  ir_trace_will_change(t);
   if (t->nxlabels >= IR_MAX_VALUES ||
       !ajx_grow(t->ctx, (void **)&t->xlabels, &t->capxlabels, t->nxlabels + 1,
                 sizeof *t->xlabels))

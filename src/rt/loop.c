@@ -40,7 +40,7 @@ void ajx_loop_destroy(armjit_loop *loop) {
   ajx_free(ctx, loop->rec);
   ajx_free(ctx, loop->consts);
   ajx_free(ctx, loop->pools);
-  armjit_trace_free(loop->listing);
+  ir_trace_unlend(&loop->listing);
   ajx_free(ctx, loop);
 }
 
@@ -122,7 +122,7 @@ static bool keep_labels(armjit_loop *l, const armjit_trace *t, cg_result *r) {
   return true;
 }
 
-armjit_status ajx_loop_build(armjit_loop *l, const armjit_trace *t, const armjit_trace *text,
+armjit_status ajx_loop_build(armjit_loop *l, const armjit_trace *t, armjit_trace *text,
                              const cg_bridge *bridge, armjit_error *err) {
   armjit_ctx *ctx = l->ctx;
   cg_env env;
@@ -198,10 +198,10 @@ armjit_status ajx_loop_build(armjit_loop *l, const armjit_trace *t, const armjit
   bool labels_ok = keep_labels(l, t, &r);
   cg_result_free(ctx, &r);
   if (!labels_ok) return ajx_err(err, ARMJIT_E_NOMEM, "out of memory keeping the labels");
-  /* The annotated listing prints this copy when it is asked for (a copy
-   * costs a small part of printing the trace; out of memory, the listing
-   * names ops by number). */
-  if (!(ctx->opts.flags & ARMJIT_NO_LISTING)) l->listing = ir_trace_copy(text);
+  /* The annotated listing prints the trace when it is asked for: lent,
+   * copied only if it changes while the loop lives (out of memory, the
+   * listing names ops by number). */
+  if (!(ctx->opts.flags & ARMJIT_NO_LISTING)) ir_trace_lend(text, &l->listing);
   /* The code is final and executable: make it visible to debuggers. */
   return ajx_loop_debug_init(l, text, &frame, err);
 }

@@ -83,8 +83,9 @@ struct armjit_loop {
   uint32_t npools;
   bool head_pool;         /* pools[0] is the pool after the prologue */
   int32_t frame_bytes;
-  armjit_trace *listing;  /* a copy of the trace, printed by armjit_loop_dis
-                             (NULL: ARMJIT_NO_LISTING or out of memory) */
+  armjit_trace *listing;  /* the trace, lent (ir_trace_lend), printed by
+                             armjit_loop_dis (NULL: ARMJIT_NO_LISTING or
+                             out of memory) */
   /* Debugging and profiling (loop_debug.c). */
   char *name;             /* symbol: loop<N>[_<label>] */
   ajx_merge_point *mps;   /* debug_merge_points in op order */
@@ -113,9 +114,11 @@ struct armjit_loop {
 };
 
 /* Compile t as a loop (env.bridge NULL) or a bridge into l (set up by
- * ajx_loop_alloc): code generation, the code object, the tables. */
+ * ajx_loop_alloc): code generation, the code object, the tables; `text`
+ * is the trace as its user gave it (for a bridge, t is a view of it),
+ * lent to l as its listing. */
 armjit_loop *ajx_loop_alloc(armjit_ctx *ctx, const armjit_trace *t, armjit_error *err);
-armjit_status ajx_loop_build(armjit_loop *l, const armjit_trace *t, const armjit_trace *text,
+armjit_status ajx_loop_build(armjit_loop *l, const armjit_trace *t, armjit_trace *text,
                              const cg_bridge *bridge, armjit_error *err);
 /* Free l's own memory and code (not its bridges). */
 void ajx_loop_destroy(armjit_loop *l);
