@@ -6,7 +6,8 @@
  * the needed size inside it that the allocator may hand out, and then by
  * at most 8 bytes; a float slot is within RA_FRAME_NEAR bytes of fp
  * whenever a free one is.  A word may not split a free pair within that
- * reach once the frame ends beyond it (frame.h).  A word taken out of
+ * reach once the frame ends beyond it, unless the frame has grown beyond
+ * LDR's reach (frame.h).  A word taken out of
  * circulation (ra_frame_keep) stays used in the oracle for good. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -59,7 +60,8 @@ static bool pair_free(const fixture *x, int k, int nw) {
  * that the allocator may hand out (`near`: within VLDR's reach)? */
 static bool room(const fixture *x, int type, bool near) {
   int nw = (ra_frame_size(&x->f) - x->base) / 4;
-  bool frame_near = ra_frame_size(&x->f) <= RA_FRAME_NEAR;
+  bool frame_near = ra_frame_size(&x->f) <= RA_FRAME_NEAR ||
+                    ra_frame_size(&x->f) + 4 > RA_FRAME_WORD_NEAR;
   for (int w = 0; w < nw; w++) {
     if (type != ARMJIT_FLOAT && !x->used[w] &&
         (frame_near || !pair_near(x, w / 2) || !pair_free(x, w / 2, nw)))
@@ -167,6 +169,36 @@ static void test_basic(void **state) {
   assert_int_equal(ra_frame_size(&x.f), 64);
   assert_int_equal(ra_frame_keep(&x.f, -62, NULL), ARMJIT_E_ARG);
   ra_frame_fini(&x.f);
+  armjit_ctx_free(ctx);
+}
+
+/* Reach: a double takes a free pair within VLDR's reach; a word splits
+ * such a pair only while the frame is within that reach or has grown
+ * beyond LDR's (else the frame grows). */
+static void test_reach(void **state) {
+  (void)state;
+  armjit_ctx *ctx = new_ctx();
+  static fixture x;
+  for (int big = 0; big < 2; big++) {
+    fx_init(&x, ctx, 0);
+    int words = big ? 1040 : 300;  /* 4,160 or 1,200 bytes */
+    for (int i = 0; i < words; i++) fx_alloc(&x, ARMJIT_INT);
+    fx_release_off(&x, -4);
+    fx_release_off(&x, -8);
+    int32_t size = ra_frame_size(&x.f);
+    int32_t d = fx_alloc(&x, ARMJIT_FLOAT);
+    assert_int_equal(d, -8);
+    fx_release_off(&x, d);
+    int32_t w = fx_alloc(&x, ARMJIT_INT);
+    if (big) {
+      assert_true(w == -4 || w == -8);
+      assert_int_equal(ra_frame_size(&x.f), size);
+    } else {
+      assert_true(-w > RA_FRAME_NEAR);
+      assert_true(ra_frame_size(&x.f) > size);
+    }
+    ra_frame_fini(&x.f);
+  }
   armjit_ctx_free(ctx);
 }
 
@@ -297,6 +329,7 @@ static void test_nomem(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_basic),
+      cmocka_unit_test(test_reach),
       cmocka_unit_test(test_misuse),
       cmocka_unit_test(test_random),
       cmocka_unit_test(test_nomem),

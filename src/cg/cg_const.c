@@ -166,14 +166,14 @@ static bool pool_add(cg *c, uint64_t bits, uint32_t first) {
   return true;
 }
 
-/* Per opcode: may an argument be a float ('f', or a '*', 'd' or "."
- * letter standing for any type)?  The gatherer skips the other ops
- * without looking at their arguments. */
+/* Per opcode: may an argument live in the VFP bank (ra_storage_of: a
+ * float 'f', an i64 'l' or an f32 's', or a '*', 'd' or "." letter
+ * standing for any type)?  The gatherer skips the other ops without
+ * looking at their arguments. */
+#define MAY_FLOAT_LETTER(c)                                                      \
+  ((c) == 'f' || (c) == 'l' || (c) == 's' || (c) == '*' || (c) == 'd' || (c) == '.')
 #define MAY_FLOAT_AT(s, k)                                                       \
-  ((k) + 1 < sizeof(s) && ((s)[(k) + 1 < sizeof(s) ? (k) : 0] == 'f' ||          \
-                           (s)[(k) + 1 < sizeof(s) ? (k) : 0] == '*' ||          \
-                           (s)[(k) + 1 < sizeof(s) ? (k) : 0] == 'd' ||          \
-                           (s)[(k) + 1 < sizeof(s) ? (k) : 0] == '.'))
+  ((k) + 1 < sizeof(s) && MAY_FLOAT_LETTER((s)[(k) + 1 < sizeof(s) ? (k) : 0]))
 #define MAY_FLOAT(name, text, args, res, flags)                                  \
   [ARMJIT_OP_##name] = MAY_FLOAT_AT(args, 0) || MAY_FLOAT_AT(args, 1) ||        \
                        MAY_FLOAT_AT(args, 2) || MAY_FLOAT_AT(args, 3) ||        \
@@ -181,6 +181,7 @@ static bool pool_add(cg *c, uint64_t bits, uint32_t first) {
 static const bool may_take_float[ARMJIT_OP__COUNT] = {ARMJIT_OPS(MAY_FLOAT)};
 #undef MAY_FLOAT
 #undef MAY_FLOAT_AT
+#undef MAY_FLOAT_LETTER
 
 /* Add to the run being gathered (c->pooled from `first`) the float
  * constants ops from op `from` on take that are no VFP immediate and have

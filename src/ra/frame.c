@@ -106,13 +106,16 @@ static bool pop_from(ra_frame *f, uint32_t *list, uint32_t *n, uint32_t *k) {
 }
 
 /* A whole free pair: for a FLOAT (`dbl`) a near one first, then a far
- * one; for a word (LDR/STR reach 4095 bytes) a far one, and a near one
- * only while the frame ends within reach (after that, the frame grows
- * rather than split a pair a FLOAT could have). */
+ * one; for a word a far one, and a near one only while the whole frame
+ * is near or when a word the frame grew by would be beyond LDR/STR's
+ * reach (otherwise the frame grows rather than split a pair a FLOAT
+ * could have). */
 static bool pop_pair(ra_frame *f, bool dbl, uint32_t *k) {
   if (dbl) return pop_from(f, f->free8, &f->nfree8, k) || pop_from(f, f->far8, &f->nfar8, k);
   return pop_from(f, f->far8, &f->nfar8, k) ||
-         (ra_frame_size(f) <= RA_FRAME_NEAR && pop_from(f, f->free8, &f->nfree8, k));
+         ((ra_frame_size(f) <= RA_FRAME_NEAR ||
+           ra_frame_size(f) + 4 > RA_FRAME_WORD_NEAR) &&
+          pop_from(f, f->free8, &f->nfree8, k));
 }
 
 static bool pop_word(ra_frame *f, uint32_t *w) {

@@ -8,7 +8,8 @@
  * free 8-byte slot within RA_FRAME_NEAR bytes of fp (VLDR/VSTR's reach:
  * one instruction) before one beyond it; a word (LDR/STR reach 4095
  * bytes) splits a free 8-byte slot beyond that reach first, and one within
- * it only while the whole frame is (later the frame grows instead).  The
+ * it only while the whole frame is, or when a word the frame grew by would
+ * be beyond LDR/STR's reach (else the frame grows instead).  The
  * frame grows only when no free slot of the needed size may be handed
  * out; ra_frame_size is the byte count (multiple of 8) to patch into the
  * prologue.
@@ -22,8 +23,9 @@
 
 /* Largest frame handed out (bytes below fp). */
 #define RA_FRAME_LIMIT (64 * 1024 * 1024)
-/* Bytes below fp a VLDR/VSTR reaches. */
+/* Bytes below fp a VLDR/VSTR reaches, and an LDR/STR. */
 #define RA_FRAME_NEAR 1020
+#define RA_FRAME_WORD_NEAR 4095
 
 typedef struct {
   armjit_ctx *ctx;
