@@ -86,19 +86,9 @@ static unsigned check_loads(armjit_ctx *ctx, const armjit_loop *l) {
   return vldrs;
 }
 
-static char *listing(const armjit_loop *l) {
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream(&buf, &len);
-  assert_non_null(f);
-  assert_int_equal(armjit_loop_dis(l, f), ARMJIT_OK);
-  fclose(f);
-  return buf;
-}
-
 /* The listing names each island and prints its words as data. */
 static void check_listing(const armjit_loop *l, size_t islands) {
-  char *s = listing(l);
+  char *s = irs_listing(l);
   size_t n = 0;
   for (const char *p = s; (p = strstr(p, "# float constant island")); p++) {
     n++;

@@ -144,12 +144,7 @@ static void test_listing_is_annotated(void **state) {
    * now: the trace may be gone. */
   armjit_trace_free(t);
   t = NULL;
-  char *text = NULL;
-  size_t len = 0;
-  FILE *out = open_memstream(&text, &len);
-  assert_non_null(out);
-  assert_int_equal(armjit_loop_dis(l, out), ARMJIT_OK);
-  fclose(out);
+  char *text = irs_listing(l);
   assert_non_null(strstr(text, "# prologue"));
   assert_non_null(strstr(text, "# i3 = int_add(i0, 1)\n"));
   assert_non_null(strstr(text, "add r"));
@@ -173,10 +168,7 @@ static void test_listing_is_annotated(void **state) {
                      "i3 = int_lt(i2, i1)\nguard_true(i3, descr=done) [i2, i1]\n"
                      "jump(i2, i1, descr=L)\n");
   l = compile_or_fail(ctx, t);
-  out = open_memstream(&text, &len);
-  assert_non_null(out);
-  assert_int_equal(armjit_loop_dis(l, out), ARMJIT_OK);
-  fclose(out);
+  text = irs_listing(l);
   assert_null(strstr(text, "# i2 = int_add(i0, 1)\n"));
   assert_non_null(strstr(text, "add r"));
   assert_non_null(strstr(text, "# exit path"));
@@ -186,15 +178,11 @@ static void test_listing_is_annotated(void **state) {
   armjit_ctx_free(ctx);
 }
 
-/* armjit_loop_dis's text, malloc'd. */
-static char *dis_text(const armjit_loop *l) {
-  char *text = NULL;
-  size_t len = 0;
-  FILE *out = open_memstream(&text, &len);
-  assert_non_null(out);
-  assert_int_equal(armjit_loop_dis(l, out), ARMJIT_OK);
-  fclose(out);
-  return text;
+/* Loop l lists exactly `want` (irs_listing). */
+static void expect_listing(const armjit_loop *l, const char *want) {
+  char *now = irs_listing(l);
+  assert_string_equal(now, want);
+  free(now);
 }
 
 static const char listed_trace[] = "descr F = field(offset=4, size=4, int)\n"
@@ -215,42 +203,30 @@ static void test_listing_is_the_trace_compiled(void **state) {
   armjit_ctx *ctx = ctx_with(0, 0);
   armjit_trace *t = irs_parse(ctx, listed_trace);
   armjit_loop *a = compile_or_fail(ctx, t), *a2 = compile_or_fail(ctx, t);
-  char *ta = dis_text(a), *ta2 = dis_text(a2);
+  char *ta = irs_listing(a), *ta2 = irs_listing(a2);
   assert_non_null(strstr(ta, "# setfield_gc(p2, i3, descr=F)\n"));
   /* a change: both loops keep listing the trace as it was */
   assert_int_equal(armjit_descr_set_name(t, 0, "G"), ARMJIT_OK);
-  char *now = dis_text(a);
-  assert_string_equal(now, ta);
-  free(now);
-  now = dis_text(a2);
-  assert_string_equal(now, ta2);
-  free(now);
+  expect_listing(a, ta);
+  expect_listing(a2, ta2);
   /* a loop compiled after it lists it; changes of other kinds (a
    * descriptor, a constant, an op) leave that listing alone too */
   armjit_loop *b = compile_or_fail(ctx, t);
-  char *tb = dis_text(b);
+  char *tb = irs_listing(b);
   assert_non_null(strstr(tb, "# setfield_gc(p2, i3, descr=G)\n"));
   armjit_field_descr fd = {8, 4, false, ARMJIT_INT};
   assert_true(armjit_descr_field(t, &fd) >= 0);
   assert_true(armjit_const_int(t, 7) != ARMJIT_NOVAL);
   armjit_val args[2] = {0, 1};
   assert_true(armjit_op(t, ARMJIT_OP_INT_ADD, args, 2) != ARMJIT_NOVAL);
-  now = dis_text(b);
-  assert_string_equal(now, tb);
-  free(now);
+  expect_listing(b, tb);
   /* the trace freed first, then the loops one by one */
   armjit_trace_free(t);
-  now = dis_text(a);
-  assert_string_equal(now, ta);
-  free(now);
+  expect_listing(a, ta);
   armjit_loop_free(a);
-  now = dis_text(a2);
-  assert_string_equal(now, ta2);
-  free(now);
+  expect_listing(a2, ta2);
   armjit_loop_free(a2);
-  now = dis_text(b);
-  assert_string_equal(now, tb);
-  free(now);
+  expect_listing(b, tb);
   armjit_loop_free(b);
   /* a loop freed first, its trace changed and freed after; a trace freed
    * with its loop still listing it, unchanged */
@@ -262,7 +238,7 @@ static void test_listing_is_the_trace_compiled(void **state) {
   t = irs_parse(ctx, listed_trace);
   a = compile_or_fail(ctx, t);
   armjit_trace_free(t);
-  now = dis_text(a);
+  char *now = irs_listing(a);
   assert_non_null(strstr(now, "# setfield_gc(p2, i3, descr=F)\n"));
   free(now);
   armjit_loop_free(a);
@@ -440,7 +416,7 @@ static void test_out_of_memory(void **state) {
     armjit_status st = armjit_descr_set_name(t, 0, "G");
     budget.left = -1;
     assert_true(st == ARMJIT_OK || st == ARMJIT_E_NOMEM);
-    char *text = dis_text(l);
+    char *text = irs_listing(l);
     bool listed = strstr(text, "# setfield_gc(p2, i3, descr=F)\n") != NULL;
     free(text);
     armjit_trace_free(t);

@@ -66,6 +66,17 @@ char *irs_print(const armjit_trace *t) {
   return s;
 }
 
+char *irs_listing(const armjit_loop *l) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream(&text, &len);
+  if (!out) fail_msg("open_memstream failed");
+  armjit_status st = armjit_loop_dis(l, out);
+  fclose(out);
+  if (st != ARMJIT_OK) fail_msg("armjit_loop_dis: %s", armjit_status_name(st));
+  return text;
+}
+
 static bool const_same(const armjit_trace *a, ir_ref ra, const armjit_trace *b, ir_ref rb) {
   const ir_const *ca = ir_const_of(a, ra), *cb = ir_const_of(b, rb);
   if (ca->type != cb->type) return false;

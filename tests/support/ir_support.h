@@ -31,6 +31,8 @@ armjit_trace *irs_parse(armjit_ctx *ctx, const char *text);
 armjit_loop *irs_compile(armjit_ctx *ctx, armjit_trace *t);
 /* The printed trace (malloc'd; free()). */
 char *irs_print(const armjit_trace *t);
+/* The loop's annotated listing, armjit_loop_dis (malloc'd; free()). */
+char *irs_listing(const armjit_loop *l);
 
 /* parse(text) -> print -> parse -> print: both prints are equal, and both
  * traces agree on exits (ids, kinds, names, types), value types and
