@@ -67,11 +67,14 @@ armjit_status ra_init(ra_state *ra, armjit_ctx *ctx, const armjit_trace *t,
   uint32_t *cursor = ra->cursor;
   int32_t *next = ra->next_use;
   const uint32_t *start = lv->real_start, *real = lv->real;
+  const uint8_t *vtype = t->vtype;
   for (uint32_t v = 0, n = t->nvals; v < n; v++) {
-    types[v] = (uint8_t)ra_storage_of(ir_ref_type(t, (ir_ref)v));
-    uint32_t c = start[v];
+    types[v] = (uint8_t)ra_storage_of(vtype[v]);
+    /* (whether v has a real use follows no pattern: a mask, not a
+     * branch; real[0] is there even when no value has one) */
+    uint32_t c = start[v], has = 0u - (c < start[v + 1]);
     cursor[v] = c;
-    next[v] = c < start[v + 1] ? (int32_t)real[c] : INT32_MAX;
+    next[v] = (int32_t)((real[c & has] & has) | (INT32_MAX & ~has));
   }
   ra_client cl = {move, victim_cost, spill_slot, ud, ra};
   armjit_status st = ra_core_init(&ra->core, ctx, t->nvals, ra->types, fixed_bytes, &cl, err);

@@ -133,6 +133,7 @@ armjit_status ra_live_build(armjit_ctx *ctx, const armjit_trace *t, ra_live *lv,
     ajx_free(ctx, uses);
     return nomem(ctx, lv, err);
   }
+  lv->real[0] = 0;  /* (a defined word even when there is no real use) */
   for (uint32_t v = 1; v < nv; v++) count[v] += count[v - 1];
   count[nv] = nreal;
   uint32_t *real = lv->real;
