@@ -65,8 +65,8 @@ echo "again and again.  Code bytes: the first trace's.  Host instructions: one r
 echo "of the first trace.  api: build it through the API (its"
 echo "random choices made before the clock starts: of the building, only the"
 echo "builder calls are timed), validate, compile.  parse: armjit_trace_parse of its text.  text: parse,"
-echo "validate, compile.  nolist: api with ARMJIT_NO_LISTING (no copy of the trace"
-echo "kept for armjit_loop_dis).  Page faults: minor faults per op over the"
+echo "validate, compile.  nolist: api with ARMJIT_NO_LISTING (the loop keeps no"
+echo "hold on its trace for armjit_loop_dis).  Page faults: minor faults per op over the"
 echo "timed runs (memory the C library took from the kernel again after giving"
 echo "it back between runs; their time is in ns/op, not in the instruction count)."
 echo
