@@ -172,8 +172,7 @@ static bool pool_add(cg *c, uint64_t bits, uint32_t first) {
  * looking at their arguments. */
 #define MAY_FLOAT_LETTER(c)                                                      \
   ((c) == 'f' || (c) == 'l' || (c) == 's' || (c) == '*' || (c) == 'd' || (c) == '.')
-#define MAY_FLOAT_AT(s, k)                                                       \
-  ((k) + 1 < sizeof(s) && MAY_FLOAT_LETTER((s)[(k) + 1 < sizeof(s) ? (k) : 0]))
+#define MAY_FLOAT_AT(s, k) MAY_FLOAT_LETTER(IR_SIG_LETTER(s, k))
 #define MAY_FLOAT(name, text, args, res, flags)                                  \
   [ARMJIT_OP_##name] = MAY_FLOAT_AT(args, 0) || MAY_FLOAT_AT(args, 1) ||        \
                        MAY_FLOAT_AT(args, 2) || MAY_FLOAT_AT(args, 3) ||        \

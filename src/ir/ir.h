@@ -182,6 +182,10 @@ typedef struct {
   unsigned flags;         /* ARMJIT_OPF_* */
 } ir_opinfo;
 extern const ir_opinfo ir_opinfo_table[ARMJIT_OP__COUNT];
+/* Letter k of a signature string literal of ARMJIT_OPS (0 past its end),
+ * as a constant expression: for tables made from the op table at compile
+ * time.  No signature has more than 5 letters (sig.c checks). */
+#define IR_SIG_LETTER(s, k) ((k) + 1 < sizeof(s) ? (s)[(k) + 1 < sizeof(s) ? (k) : 0] : 0)
 static inline const ir_opinfo *ir_info(unsigned opc) { return &ir_opinfo_table[opc]; }
 /* Opcode by text name, or -1. */
 int ir_opcode_by_name(const char *name, size_t len);

@@ -156,7 +156,7 @@ typedef struct {
    : (c) == '*' ? SIG_STAR                                                           \
    : (c) == 'd' ? SIG_DESCR                                                          \
                 : 0)
-#define SIG_AT(s, k) ((k) + 1 < sizeof(s) ? SIG_CODE((s)[(k) + 1 < sizeof(s) ? (k) : 0]) : 0)
+#define SIG_AT(s, k) SIG_CODE(IR_SIG_LETTER(s, k))
 /* Does letter k, or the result, stand for '*' or 'd'? */
 #define SIG_VAR(s, k) (SIG_AT(s, k) >= SIG_DESCR)
 #define SIG_FORM(args, res, flags)                                                   \
