@@ -4,7 +4,7 @@
  * aligned, inside the frame, below the fixed area and disjoint from every
  * live slot; the frame may grow only when the oracle sees no free space of
  * the needed size inside it that the allocator may hand out, and then by
- * at most 8 bytes; a float slot is within RA_FRAME_NEAR bytes of fp
+ * at most 8 bytes; a float slot is within ARM_VFP_REACH bytes of fp
  * whenever a free one is.  A word may not split a free pair within that
  * reach once the frame ends beyond it, unless the frame has grown beyond
  * LDR's reach (frame.h).  A word taken out of
@@ -48,7 +48,7 @@ static int word_of(const fixture *x, int32_t off) { return (-off - x->base - 1) 
 
 /* Is the 8-byte slot of words 2k, 2k+1 within VLDR's reach of fp? */
 static bool pair_near(const fixture *x, int k) {
-  return x->base + 8 * k + 8 <= RA_FRAME_NEAR;
+  return x->base + 8 * k + 8 <= ARM_VFP_REACH;
 }
 
 /* Is pair k (words 2k, 2k+1) inside the frame of nw words and free? */
@@ -60,8 +60,8 @@ static bool pair_free(const fixture *x, int k, int nw) {
  * that the allocator may hand out (`near`: within VLDR's reach)? */
 static bool room(const fixture *x, int type, bool near) {
   int nw = (ra_frame_size(&x->f) - x->base) / 4;
-  bool frame_near = ra_frame_size(&x->f) <= RA_FRAME_NEAR ||
-                    ra_frame_size(&x->f) + 4 > RA_FRAME_WORD_NEAR;
+  bool frame_near = ra_frame_size(&x->f) <= ARM_VFP_REACH ||
+                    ra_frame_size(&x->f) + 4 > ARM_WORD_REACH;
   for (int w = 0; w < nw; w++) {
     if (type != ARMJIT_FLOAT && !x->used[w] &&
         (frame_near || !pair_near(x, w / 2) || !pair_free(x, w / 2, nw)))
@@ -98,7 +98,7 @@ static int32_t fx_alloc(fixture *x, int type) {
   if (had_room) assert_int_equal(after, before);
   else assert_true(after > before && after <= before + 8);
   check_slot(x, off, type);
-  if (type == ARMJIT_FLOAT && near_room) assert_true(-off <= RA_FRAME_NEAR);
+  if (type == ARMJIT_FLOAT && near_room) assert_true(-off <= ARM_VFP_REACH);
   mark(x, off, type, 1);
   x->live_off[x->nlive] = off;
   x->live_type[x->nlive++] = type;
@@ -194,7 +194,7 @@ static void test_reach(void **state) {
       assert_true(w == -4 || w == -8);
       assert_int_equal(ra_frame_size(&x.f), size);
     } else {
-      assert_true(-w > RA_FRAME_NEAR);
+      assert_true(-w > ARM_VFP_REACH);
       assert_true(ra_frame_size(&x.f) > size);
     }
     ra_frame_fini(&x.f);

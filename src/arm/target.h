@@ -41,6 +41,10 @@ enum {
   ARM_TY_F32 = 17  /* float: an s register, one word */
 };
 
+/* Reach of a load/store's immediate offset, in bytes either way: LDR/STR
+ * (imm12, A8.8.63) and VLDR/VSTR (imm8 * 4, A8.8.333). */
+enum { ARM_WORD_REACH = 4095, ARM_VFP_REACH = 1020 };
+
 /* ---- registers and roles ----------------------------------------------- */
 enum {
   ARM_NCORE = 11,        /* allocatable core registers r0..r10 */

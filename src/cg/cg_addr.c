@@ -16,9 +16,9 @@ bool cg_pow2(uint32_t v, unsigned *k) {
 
 bool cg_form_fits(cg_form f, int32_t off) {
   switch (f) {
-  case CG_FORM_WORD: return off >= -4095 && off <= 4095;
+  case CG_FORM_WORD: return off >= -ARM_WORD_REACH && off <= ARM_WORD_REACH;
   case CG_FORM_HALF: return off >= -255 && off <= 255;
-  default: return off >= -1020 && off <= 1020 && off % 4 == 0;
+  default: return off >= -ARM_VFP_REACH && off <= ARM_VFP_REACH && off % 4 == 0;
   }
 }
 

@@ -106,7 +106,7 @@ a32_reg cg_const_reg(cg *c, ir_ref k) {
  * constant at hand. */
 
 enum {
-  POOL_REACH = 1020,   /* VLDR's offset range */
+  POOL_REACH = ARM_VFP_REACH,  /* VLDR's offset range */
   POOL_HEAD_MAX = 96,  /* doubles in the pool after the prologue */
   ISLAND_MAX = 32,     /* doubles in one island: its far end stays in reach */
   OP_BYTES_GUESS = 8,  /* code bytes per op before any is lowered */

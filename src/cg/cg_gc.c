@@ -368,7 +368,7 @@ static void cold_wb(cg *c, const cg_cold *k) {
 /* str/strh/strb `val` at [base, #off], for any offset (lr forms far
  * addresses; val is not lr). */
 static void store_at(cg *c, a32_ldst_op op, a32_reg val, a32_reg base, int32_t off) {
-  int32_t lim = op == A32_STRH ? 255 : 4095;
+  int32_t lim = op == A32_STRH ? 255 : ARM_WORD_REACH;
   if (off >= -lim && off <= lim) {
     a32_ldst(c->b, A32_AL, op, val, a32_mem_imm(base, off));
     return;
@@ -457,7 +457,7 @@ void cg_lower_gc_alloc(cg *c, const ir_op *op) {
   }
   a32_ldst(c->b, A32_AL, A32_STR, CG_LR, a32_mem_imm(CG_IP, 0));
   int64_t delta = (int64_t)g->nursery_top - (int64_t)g->nursery_free;
-  if (delta >= -4095 && delta <= 4095) {
+  if (delta >= -ARM_WORD_REACH && delta <= ARM_WORD_REACH) {
     a32_ldst(c->b, A32_AL, A32_LDR, CG_IP, a32_mem_imm(CG_IP, (int32_t)delta));
   } else {
     cg_load_addr(c, CG_IP, (uint32_t)g->nursery_top);

@@ -118,7 +118,7 @@ void cg_lower_guard_class(cg *c, const ir_op *op) {
   a32_dp_op dop = A32_CMP;  /* CMN with the negated constant: same Z */
   a32_operand cls = cg_op2(c, a[1], &dop);
   a32_mem m = a32_mem_imm(rp, off);
-  if (off < -4095 || off > 4095) {
+  if (off < -ARM_WORD_REACH || off > ARM_WORD_REACH) {
     uint32_t mag = off < 0 ? 0u - (uint32_t)off : (uint32_t)off;
     a32_mov_imm32(c->b, A32_AL, CG_IP, mag);
     m = a32_mem_reg(rp, CG_IP, off < 0, A32_LSL, 0, A32_IDX_OFFSET);

@@ -51,11 +51,11 @@ void cg_mem(cg *c, cg_mem_kind k, unsigned reg, a32_reg base, int32_t off) {
   switch (k) {
   case CG_LDR:
   case CG_STR:
-    if (off < -4095 || off > 4095) break;
+    if (off < -ARM_WORD_REACH || off > ARM_WORD_REACH) break;
     a32_ldst(c->b, A32_AL, k == CG_LDR ? A32_LDR : A32_STR, (a32_reg)reg, a32_mem_imm(base, off));
     return;
   default:
-    if (off % 4 != 0 || off < -1020 || off > 1020) break;
+    if (off % 4 != 0 || off < -ARM_VFP_REACH || off > ARM_VFP_REACH) break;
     if (k == CG_VLDR || k == CG_VLDRS) a32_vldr(c->b, A32_AL, k == CG_VLDR, reg, base, off);
     else a32_vstr(c->b, A32_AL, k == CG_VSTR, reg, base, off);
     return;

@@ -95,7 +95,7 @@ static void exception(cg *c, const ir_op *op) {
   cg_load_addr(c, (a32_reg)ip, c->env->exc_slot);
   a32_ldst(c->b, A32_AL, A32_LDR, rd, a32_mem_imm((a32_reg)ip, 0));
   a32_mem m = a32_mem_imm(rd, off);
-  if (off < -4095 || off > 4095) {
+  if (off < -ARM_WORD_REACH || off > ARM_WORD_REACH) {
     uint32_t mag = off < 0 ? 0u - (uint32_t)off : (uint32_t)off;
     a32_mov_imm32(c->b, A32_AL, (a32_reg)lr, mag);
     m = a32_mem_reg(rd, (a32_reg)lr, off < 0, A32_LSL, 0, A32_IDX_OFFSET);

@@ -23,9 +23,9 @@ static bool push(ra_frame *f, uint32_t **list, uint32_t *n, uint32_t *cap, uint3
   return true;
 }
 
-/* Is pair k's slot within RA_FRAME_NEAR bytes of fp? */
+/* Is pair k's slot within ARM_VFP_REACH bytes of fp? */
 static bool pair_near(const ra_frame *f, uint32_t k) {
-  return (int64_t)f->base + 8 * (int64_t)k + 8 <= RA_FRAME_NEAR;
+  return (int64_t)f->base + 8 * (int64_t)k + 8 <= ARM_VFP_REACH;
 }
 
 /* Pair k just became wholly free (or appeared). */
@@ -113,8 +113,8 @@ static bool pop_from(ra_frame *f, uint32_t *list, uint32_t *n, uint32_t *k) {
 static bool pop_pair(ra_frame *f, bool dbl, uint32_t *k) {
   if (dbl) return pop_from(f, f->free8, &f->nfree8, k) || pop_from(f, f->far8, &f->nfar8, k);
   return pop_from(f, f->far8, &f->nfar8, k) ||
-         ((ra_frame_size(f) <= RA_FRAME_NEAR ||
-           ra_frame_size(f) + 4 > RA_FRAME_WORD_NEAR) &&
+         ((ra_frame_size(f) <= ARM_VFP_REACH ||
+           ra_frame_size(f) + 4 > ARM_WORD_REACH) &&
           pop_from(f, f->free8, &f->nfree8, k));
 }
 

@@ -5,7 +5,7 @@
  * offset is a multiple of 8.  Released slots are reused: a word is taken
  * from a half-used pair before a whole free pair is split, and two free
  * halves of a pair merge back into an 8-byte slot.  FLOAT values get a
- * free 8-byte slot within RA_FRAME_NEAR bytes of fp (VLDR/VSTR's reach:
+ * free 8-byte slot within ARM_VFP_REACH bytes of fp (VLDR/VSTR's reach:
  * one instruction) before one beyond it; a word (LDR/STR reach 4095
  * bytes) splits a free 8-byte slot beyond that reach first, and one within
  * it only while the whole frame is, or when a word the frame grew by would
@@ -19,13 +19,11 @@
 #ifndef ARMJIT_RA_FRAME_H
 #define ARMJIT_RA_FRAME_H
 
+#include "arm/target.h"
 #include "util/ctx.h"
 
 /* Largest frame handed out (bytes below fp). */
 #define RA_FRAME_LIMIT (64 * 1024 * 1024)
-/* Bytes below fp a VLDR/VSTR reaches, and an LDR/STR. */
-#define RA_FRAME_NEAR 1020
-#define RA_FRAME_WORD_NEAR 4095
 
 typedef struct {
   armjit_ctx *ctx;
