@@ -26,12 +26,16 @@ static armjit_status emit_err(armjit_trace *t, const char *fn, armjit_status st)
 }
 
 /* Op idx (just appended) had its signature checked, as had every op
- * before it: the validator skips the check (t->sig_checked); and its
+ * before it: the validator skips the check (t->sig_checked); its
  * handles name values defined before it, live if no value has died (the
- * validator skips its uses: t->uses_checked). */
+ * validator skips its uses: t->uses_checked); and the op before it, its
+ * next op there now, has its own rules checked (t->rules_checked). */
 static void mark_checked(armjit_trace *t, uint32_t idx) {
   if (t->sig_checked == idx) t->sig_checked = idx + 1;
   if (t->uses_checked == idx && !t->some_died) t->uses_checked = idx + 1;
+  if (idx && t->rules_checked == idx - 1 && t->ops[idx - 1].opc < ARMJIT_OP__COUNT &&
+      (!ir_has_rules(t, idx - 1) || ir_rules_hold(t, idx - 1)))
+    t->rules_checked = idx;
 }
 
 /* Every handle in refs[0..n) names an existing variable or constant. */

@@ -140,6 +140,13 @@ struct armjit_trace {
    * check those uses again. */
   uint32_t uses_checked;
   bool some_died;
+  /* Ops [0, rules_checked) keep every rule of their own the validator
+   * checks (validate.c: descriptors, forcing and exception order,
+   * overflow guards, labels, jumps, nothing after the final op), as the
+   * builder saw when it appended the op after each (a rule may look at
+   * the next op; ops are only ever appended).  With uses_checked and
+   * sig_checked at the end too, validating is checking the last op. */
+  uint32_t rules_checked;
 
   ir_namemap name_index;     /* exit/label name -> 2*label id, or 2*exit id + 1 */
 

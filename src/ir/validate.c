@@ -308,12 +308,28 @@ enum {
    (ARMJIT_OP_##name == ARMJIT_OP_LABEL ? R_LABEL : 0u) |                             \
    (ARMJIT_OP_##name == ARMJIT_OP_JUMP ? R_JUMP : 0u) |                               \
    ((flags) & ARMJIT_OPF_FINAL ? R_FINAL : 0u) | ((flags) & ARMJIT_OPF_GUARD ? R_GUARD : 0u)),
-static const uint16_t op_rules[ARMJIT_OP__COUNT] = {ARMJIT_OPS(OP_RULES)};
+const uint16_t ir_op_rules[ARMJIT_OP__COUNT] = {ARMJIT_OPS(OP_RULES)};
+#define op_rules ir_op_rules
 #undef OP_RULES
+
+/* check_label's verdict, without its liveness or a message, for the
+ * builder (ir_rules_hold: the label's arguments are handles of this trace):
+ * distinct variables, looked for pairwise up to 64 of them (a longer label
+ * is left to the validator's walk). */
+static armjit_status label_args_ok(const armjit_trace *t, const ir_op *op) {
+  const ir_ref *a = ir_args(t, op);
+  if (op->nargs > 64) return ARMJIT_E_INVALID;
+  for (uint32_t k = 0; k < op->nargs; k++) {
+    if (IR_IS_CONST(a[k])) return ARMJIT_E_INVALID;
+    for (uint32_t j = 0; j < k; j++)
+      if (a[j] == a[k]) return ARMJIT_E_INVALID;
+  }
+  return ARMJIT_OK;
+}
 
 /* The rules of op i after its uses, in this order (the first broken one
  * is reported; an op after a final op is reported right after the final
- * op's rules). */
+ * op's rules).  lv NULL: for ir_rules_hold, no message made (c->err NULL). */
 static armjit_status check_rules(const vctx *c, liveness *lv, uint32_t i) {
   const armjit_trace *t = c->t;
   const ir_op *op = &t->ops[i];
@@ -359,7 +375,9 @@ static armjit_status check_rules(const vctx *c, liveness *lv, uint32_t i) {
       (i == 0 || !(ir_info(t->ops[i - 1].opc)->flags & ARMJIT_OPF_OVF)))
     return verr(c, ARMJIT_E_INVALID, i, IR_AT_OP, 0,
                 "%s may only directly follow an overflow-checked op (int_*_ovf)", in->name);
-  if ((rules & R_LABEL) && (st = check_label(c, lv, i, op)) != ARMJIT_OK) return st;
+  if ((rules & R_LABEL) &&
+      (st = lv ? check_label(c, lv, i, op) : label_args_ok(t, op)) != ARMJIT_OK)
+    return st;
   if ((rules & R_JUMP) && (st = check_jump(c, i, op)) != ARMJIT_OK) return st;
   /* (an unknown op next is reported as that) */
   if ((rules & R_FINAL) && i + 1 < t->nops && t->ops[i + 1].opc < ARMJIT_OP__COUNT)
@@ -368,16 +386,24 @@ static armjit_status check_rules(const vctx *c, liveness *lv, uint32_t i) {
   return ARMJIT_OK;
 }
 
+_Static_assert(R_GUARD == IR_RULE_GUARD, "ir_impl.h spells R_GUARD");
+
+static inline bool has_rules(const armjit_trace *t, uint32_t i) {
+  return IR_CHECK_AGAIN || ir_has_rules(t, i);
+}
+
+bool ir_rules_hold(const armjit_trace *t, uint32_t i) {
+  vctx c = {t, NULL, NULL};
+  return check_rules(&c, NULL, i) == ARMJIT_OK;
+}
+
 /* Every rule of op i: the checks every op has (its opcode, its counts, its
- * uses), then check_rules, unless the op has nothing more to check: no
- * rule of its own, no descriptor, its signature checked on the way in,
- * fail args only if a guard (most ops of a built or parsed trace). */
+ * uses), then check_rules when the op has rules (has_rules). */
 static inline armjit_status check_op(const vctx *c, liveness *lv, uint32_t i) {
   const armjit_trace *t = c->t;
   const ir_op *op = &t->ops[i];
   if (op->opc >= ARMJIT_OP__COUNT)
     return verr(c, ARMJIT_E_INVALID, i, IR_AT_OP, 0, "unknown op %u", op->opc);
-  unsigned rules = op_rules[op->opc];
   armjit_status st;
   /* The builder saw that the uses of its ops are live (debug builds
    * check again, as a test that it did). */
@@ -388,9 +414,7 @@ static inline armjit_status check_op(const vctx *c, liveness *lv, uint32_t i) {
         (st = check_uses(c, lv, i, IR_AT_FAIL, ir_fails(t, op), op->nfail)) != ARMJIT_OK)
       return st;
   }
-  if ((rules & ~(unsigned)R_GUARD) || op->descr >= 0 || i >= t->sig_checked ||
-      IR_CHECK_AGAIN || (op->nfail && !(rules & R_GUARD)))
-    if ((st = check_rules(c, lv, i)) != ARMJIT_OK) return st;
+  if (has_rules(t, i) && (st = check_rules(c, lv, i)) != ARMJIT_OK) return st;
   if (op->res != IR_NONE) lv->live[op->res] = lv->cur;
   return ARMJIT_OK;
 }
@@ -401,16 +425,35 @@ armjit_status ir_validate(armjit_trace *t, armjit_error *err, const ir_srcmap *s
     if (err) *err = t->builder_err;
     return t->builder_err.code;
   }
-  liveness lv;
-  lv.cur = 0;
-  lv.live = ajx_alloc(t->ctx, (t->nvals ? t->nvals : 1) * sizeof *lv.live);
+  liveness lv = {NULL, 0};
   armjit_status st = ARMJIT_OK;
+  /* Built op by op with every check passed on the way in (ir.h: all but
+   * the last op's own rules, which look at the next op): the last op's
+   * rules and the end are all that is left.  (A label there, or a check
+   * short of the end, takes the walk.  Debug builds walk always, and
+   * report a trace the builder passed that the walk does not: a test of
+   * the builder's marks.) */
+  uint32_t n = t->nops;
+  armjit_status built = ARMJIT_E_ARG;  /* (not built so) */
+  if (n && t->uses_checked == n && t->rules_checked >= n - 1 &&
+      t->ops[n - 1].opc != ARMJIT_OP_LABEL) {
+    built = t->rules_checked == n - 1 && has_rules(t, n - 1) ? check_rules(&c, NULL, n - 1)
+                                                             : ARMJIT_OK;
+    st = built;
+    if (!IR_CHECK_AGAIN) goto end;
+  }
+  lv.live = ajx_alloc(t->ctx, (t->nvals ? t->nvals : 1) * sizeof *lv.live);
   if (!lv.live) {
     st = ajx_err(err, ARMJIT_E_NOMEM, "out of memory validating the trace");
     goto out;
   }
   for (uint32_t v = 0; v < t->nvals; v++) lv.live[v] = v < t->ninputs ? 0 : -1;
+  st = ARMJIT_OK;
   for (uint32_t i = 0; i < t->nops && st == ARMJIT_OK; i++) st = check_op(&c, &lv, i);
+  if (built == ARMJIT_OK && st != ARMJIT_OK)
+    st = verr(&c, ARMJIT_E_INVALID, 0, IR_AT_END, 0,
+              "the builder passed ops the validator does not (internal)");
+end:
   if (st == ARMJIT_OK &&
       (t->nops == 0 || !(ir_info(t->ops[t->nops - 1].opc)->flags & ARMJIT_OPF_FINAL)))
     st = verr(&c, ARMJIT_E_INVALID, 0, IR_AT_END, 0,
