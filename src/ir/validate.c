@@ -309,7 +309,6 @@ enum {
    (ARMJIT_OP_##name == ARMJIT_OP_JUMP ? R_JUMP : 0u) |                               \
    ((flags) & ARMJIT_OPF_FINAL ? R_FINAL : 0u) | ((flags) & ARMJIT_OPF_GUARD ? R_GUARD : 0u)),
 const uint16_t ir_op_rules[ARMJIT_OP__COUNT] = {ARMJIT_OPS(OP_RULES)};
-#define op_rules ir_op_rules
 #undef OP_RULES
 
 /* check_label's verdict, without its liveness or a message, for the
@@ -334,7 +333,7 @@ static armjit_status check_rules(const vctx *c, liveness *lv, uint32_t i) {
   const armjit_trace *t = c->t;
   const ir_op *op = &t->ops[i];
   const ir_opinfo *in = ir_info(op->opc);
-  unsigned rules = op_rules[op->opc];
+  unsigned rules = ir_op_rules[op->opc];
   armjit_status st;
   if (rules & R_DESCR) {
     if ((st = check_descr(c, i)) != ARMJIT_OK) return st;
