@@ -98,6 +98,14 @@ static void test_next_op(void **state) {
   expect(t, ARMJIT_E_INVALID, "nothing may follow finish");
   armjit_trace_free(t);
 
+  /* parsed, then built on: the parsed op is checked like any other */
+  t = irs_parse(ctx, "[i0]\nfinish(i0)\n");
+  i0 = 0;
+  i1 = op2(t, ARMJIT_OP_INT_ADD, i0, i0);
+  armjit_finish(t, &i1, 1);
+  expect(t, ARMJIT_E_INVALID, "nothing may follow finish");
+  armjit_trace_free(t);
+
   /* call_may_force without its guard, last and in the middle */
   for (int last = 0; last < 2; last++) {
     t = armjit_trace_new(ctx);

@@ -29,13 +29,21 @@ static armjit_status emit_err(armjit_trace *t, const char *fn, armjit_status st)
  * before it: the validator skips the check (t->sig_checked); its
  * handles name values defined before it, live if no value has died (the
  * validator skips its uses: t->uses_checked); and the op before it, its
- * next op there now, has its own rules checked (t->rules_checked). */
-static void mark_checked(armjit_trace *t, uint32_t idx) {
+ * next op there now, has its own rules checked (t->rules_checked), unless
+ * it has none, as this call knew when it was appended (t->ruleless).
+ * `rules`: op idx has rules of its own or a descriptor, as its builder
+ * call knows (validate.c's has_rules). */
+static inline void mark_checked(armjit_trace *t, uint32_t idx, bool rules) {
   if (t->sig_checked == idx) t->sig_checked = idx + 1;
   if (t->uses_checked == idx && !t->some_died) t->uses_checked = idx + 1;
-  if (idx && t->rules_checked == idx - 1 && t->ops[idx - 1].opc < ARMJIT_OP__COUNT &&
-      (!ir_has_rules(t, idx - 1) || ir_rules_hold(t, idx - 1)))
+  if (t->rules_checked + 1 == idx && (t->ruleless == idx || ir_rules_hold(t, idx - 1)))
     t->rules_checked = idx;
+  t->ruleless = rules || idx >= t->sig_checked ? 0 : idx + 1;
+}
+
+/* The rules of a plain op or guard of opcode op (no descriptor). */
+static inline bool own_rules(armjit_opcode op) {
+  return (ir_op_rules[op] & ~IR_RULE_GUARD) != 0;
 }
 
 /* Every handle in refs[0..n) names an existing variable or constant. */
@@ -197,7 +205,7 @@ armjit_val armjit_op(armjit_trace *t, armjit_opcode op, const armjit_val *args,
   armjit_val v;
   armjit_status st = ir_emit_plain(t, op, res, args, nargs, -1, &v);
   if (st != ARMJIT_OK) { emit_err(t, fn, st); return ARMJIT_NOVAL; }
-  mark_checked(t, t->nops - 1);
+  mark_checked(t, t->nops - 1, own_rules(op));
   return v;
 }
 
@@ -220,7 +228,7 @@ int armjit_guard(armjit_trace *t, armjit_opcode op, const armjit_val *args,
   uint32_t idx;
   armjit_status st = ir_emit(t, op, ARMJIT_VOID, args, nargs, fail, nfail, -1, &idx);
   if (st != ARMJIT_OK) { emit_err(t, fn, st); return -1; }
-  mark_checked(t, idx);
+  mark_checked(t, idx, own_rules(op));
   return t->ops[idx].id;
 }
 
@@ -233,7 +241,7 @@ int armjit_label(armjit_trace *t, const armjit_val *args, unsigned nargs) {
   armjit_status st = ir_emit(t, ARMJIT_OP_LABEL, ARMJIT_VOID, args, nargs, NULL, 0,
                              -1, &idx);
   if (st != ARMJIT_OK) { emit_err(t, fn, st); return -1; }
-  mark_checked(t, idx); /* variadic, no result: nothing to check */
+  mark_checked(t, idx, true); /* variadic, no result */
   if (!lists_all) t->some_died = true;
   return t->ops[idx].id;
 }
@@ -249,7 +257,7 @@ armjit_status armjit_jump(armjit_trace *t, int label, const armjit_val *args,
   uint32_t idx;
   st = ir_emit(t, ARMJIT_OP_JUMP, ARMJIT_VOID, args, nargs, NULL, 0, label, &idx);
   if (st != ARMJIT_OK) return emit_err(t, fn, st);
-  mark_checked(t, idx); /* variadic, no result */
+  mark_checked(t, idx, true); /* variadic, no result */
   return ARMJIT_OK;
 }
 
@@ -266,7 +274,7 @@ armjit_status armjit_jump_to(armjit_trace *t, const char *label, const armjit_va
   uint32_t idx;
   st = ir_emit(t, ARMJIT_OP_JUMP, ARMJIT_VOID, args, nargs, NULL, 0, id, &idx);
   if (st != ARMJIT_OK) return emit_err(t, fn, st);
-  mark_checked(t, idx);
+  mark_checked(t, idx, true);
   return ARMJIT_OK;
 }
 
@@ -278,7 +286,7 @@ int armjit_finish(armjit_trace *t, const armjit_val *args, unsigned nargs) {
   armjit_status st = ir_emit(t, ARMJIT_OP_FINISH, ARMJIT_VOID, args, nargs, NULL, 0,
                              -1, &idx);
   if (st != ARMJIT_OK) { emit_err(t, fn, st); return -1; }
-  mark_checked(t, idx); /* variadic, no result */
+  mark_checked(t, idx, true); /* variadic, no result */
   return t->ops[idx].id;
 }
 
@@ -293,7 +301,7 @@ armjit_status armjit_debug_merge_point(armjit_trace *t, const char *text) {
   uint32_t idx;
   armjit_status st = ir_emit_text(t, ARMJIT_OP_DEBUG_MERGE_POINT, text, n, &idx);
   if (st != ARMJIT_OK) return emit_err(t, fn, st);
-  mark_checked(t, idx); /* no arguments, no result */
+  mark_checked(t, idx, own_rules(ARMJIT_OP_DEBUG_MERGE_POINT)); /* no arguments, no result */
   return ARMJIT_OK;
 }
 
@@ -349,7 +357,7 @@ armjit_val armjit_op_descr(armjit_trace *t, armjit_opcode op, const armjit_val *
   armjit_val v;
   armjit_status st = ir_emit_plain(t, op, res, args, nargs, descr, &v);
   if (st != ARMJIT_OK) { emit_err(t, fn, st); return ARMJIT_NOVAL; }
-  mark_checked(t, t->nops - 1);
+  mark_checked(t, t->nops - 1, true); /* (a descriptor) */
   return v;
 }
 
@@ -365,7 +373,7 @@ armjit_val armjit_guard_exception(armjit_trace *t, armjit_val cls, const armjit_
   armjit_status st = ir_emit(t, ARMJIT_OP_GUARD_EXCEPTION, ARMJIT_REF, &cls, 1, fail, nfail,
                              -1, &idx);
   if (st != ARMJIT_OK) { emit_err(t, fn, st); return ARMJIT_NOVAL; }
-  mark_checked(t, idx);
+  mark_checked(t, idx, own_rules(ARMJIT_OP_GUARD_EXCEPTION));
   if (exit_id) *exit_id = t->ops[idx].id;
   return t->ops[idx].res;
 }

@@ -147,6 +147,8 @@ struct armjit_trace {
    * the next op; ops are only ever appended).  With uses_checked and
    * sig_checked at the end too, validating is checking the last op. */
   uint32_t rules_checked;
+  uint32_t ruleless;   /* k + 1: the builder appended op k, which has no
+                          rules of its own (0: none such last) */
 
   ir_namemap name_index;     /* exit/label name -> 2*label id, or 2*exit id + 1 */
 

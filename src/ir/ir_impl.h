@@ -177,19 +177,8 @@ armjit_status ir_validate(armjit_trace *t, armjit_error *err, const ir_srcmap *s
 extern const uint16_t ir_op_rules[ARMJIT_OP__COUNT];
 #define IR_RULE_GUARD (1u << 9)
 
-/* Has op i (of a known opcode) anything for the validator's per-op rules
- * to check: a rule of its own, a descriptor, its signature not checked on
- * the way in, or fail args while not a guard?  Most ops of a built or
- * parsed trace have not. */
-static inline bool ir_has_rules(const armjit_trace *t, uint32_t i) {
-  const ir_op *op = &t->ops[i];
-  unsigned rules = ir_op_rules[op->opc];
-  return (rules & ~IR_RULE_GUARD) || op->descr >= 0 || i >= t->sig_checked ||
-         (op->nfail && !(rules & IR_RULE_GUARD));
-}
-
-/* Does op i of t (ir_has_rules), not the last (its rules may look at the
- * next op), keep its own rules (t->rules_checked)?  No message is made. */
+/* Does op i of t, not the last (its rules may look at the next op), keep
+ * its own rules (t->rules_checked)?  No message is made. */
 bool ir_rules_hold(const armjit_trace *t, uint32_t i);
 
 /* ---- text (print.c, numtext.c, namemap.c) ------------------------------------------- */

@@ -170,6 +170,7 @@ armjit_trace *ir_trace_copy(const armjit_trace *t) {
   c->uses_checked = t->uses_checked;
   c->some_died = t->some_died;
   c->rules_checked = t->rules_checked;
+  c->ruleless = t->ruleless;
   /* The flat arrays, each at its exact size.  A count is set as soon as
    * its array is there, so a failure half way frees what was copied. */
   bool ok = dup_array(ctx, (void **)&c->vtype, t->vtype, t->nvals, sizeof *t->vtype) &&

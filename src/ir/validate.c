@@ -387,13 +387,20 @@ static armjit_status check_rules(const vctx *c, liveness *lv, uint32_t i) {
 
 _Static_assert(R_GUARD == IR_RULE_GUARD, "ir_impl.h spells R_GUARD");
 
+/* Has op i (of a known opcode) anything for check_rules to check: a rule
+ * of its own, a descriptor, its signature not checked on the way in, or
+ * fail args while not a guard?  Most ops of a built or parsed trace have
+ * not.  (The builder knows it of each op it appends: ruleless.) */
 static inline bool has_rules(const armjit_trace *t, uint32_t i) {
-  return IR_CHECK_AGAIN || ir_has_rules(t, i);
+  const ir_op *op = &t->ops[i];
+  unsigned rules = ir_op_rules[op->opc];
+  return IR_CHECK_AGAIN || (rules & ~(unsigned)R_GUARD) || op->descr >= 0 ||
+         i >= t->sig_checked || (op->nfail && !(rules & R_GUARD));
 }
 
 bool ir_rules_hold(const armjit_trace *t, uint32_t i) {
   vctx c = {t, NULL, NULL};
-  return check_rules(&c, NULL, i) == ARMJIT_OK;
+  return t->ops[i].opc < ARMJIT_OP__COUNT && check_rules(&c, NULL, i) == ARMJIT_OK;
 }
 
 /* Every rule of op i: the checks every op has (its opcode, its counts, its
