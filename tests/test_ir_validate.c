@@ -34,6 +34,13 @@ static void expect(armjit_trace *t, armjit_status code, const char *frag) {
   if (code != ARMJIT_OK) assert_string_equal(e2.msg, e1.msg);
 }
 
+/* A new trace of one int input, *i0. */
+static armjit_trace *int_input(armjit_ctx *ctx, armjit_val *i0) {
+  armjit_trace *t = armjit_trace_new(ctx);
+  *i0 = armjit_input(t, ARMJIT_INT);
+  return t;
+}
+
 static armjit_val op2(armjit_trace *t, armjit_opcode op, armjit_val a, armjit_val b) {
   armjit_val v[2] = {a, b};
   return armjit_op(t, op, v, 2);
@@ -41,22 +48,19 @@ static armjit_val op2(armjit_trace *t, armjit_opcode op, armjit_val a, armjit_va
 
 /* The last op: i0 + 1 with overflow check, nothing after it. */
 static void test_last_op(void **state) {
-  (void)state;
-  armjit_ctx *ctx = irs_ctx();
-  armjit_trace *t = armjit_trace_new(ctx);
-  armjit_val i0 = armjit_input(t, ARMJIT_INT);
+  armjit_ctx *ctx = *state;
+  armjit_val i0;
+  armjit_trace *t = int_input(ctx, &i0);
   op2(t, ARMJIT_OP_INT_ADD_OVF, i0, armjit_const_int(t, 1));
   expect(t, ARMJIT_E_INVALID, "must be followed by guard_no_overflow or guard_overflow");
   armjit_trace_free(t);
 
   /* ends with a label, or with an op that is not final */
-  t = armjit_trace_new(ctx);
-  i0 = armjit_input(t, ARMJIT_INT);
+  t = int_input(ctx, &i0);
   armjit_label(t, &i0, 1);
   expect(t, ARMJIT_E_INVALID, "the trace must end with jump or finish");
   armjit_trace_free(t);
-  t = armjit_trace_new(ctx);
-  i0 = armjit_input(t, ARMJIT_INT);
+  t = int_input(ctx, &i0);
   op2(t, ARMJIT_OP_INT_ADD, i0, i0);
   expect(t, ARMJIT_E_INVALID, "the trace must end with jump or finish");
   armjit_trace_free(t);
@@ -65,15 +69,13 @@ static void test_last_op(void **state) {
   t = armjit_trace_new(ctx);
   expect(t, ARMJIT_E_INVALID, "the trace must end with jump or finish");
   armjit_trace_free(t);
-  armjit_ctx_free(ctx);
 }
 
 /* Rules that look at the next op, broken in the middle of the trace. */
 static void test_next_op(void **state) {
-  (void)state;
-  armjit_ctx *ctx = irs_ctx();
-  armjit_trace *t = armjit_trace_new(ctx);
-  armjit_val i0 = armjit_input(t, ARMJIT_INT);
+  armjit_ctx *ctx = *state;
+  armjit_val i0;
+  armjit_trace *t = int_input(ctx, &i0);
   armjit_val i1 = op2(t, ARMJIT_OP_INT_MUL_OVF, i0, i0);
   armjit_val i2 = op2(t, ARMJIT_OP_INT_ADD, i1, i0);
   armjit_finish(t, &i2, 1);
@@ -81,8 +83,7 @@ static void test_next_op(void **state) {
   armjit_trace_free(t);
 
   /* finish, then more */
-  t = armjit_trace_new(ctx);
-  i0 = armjit_input(t, ARMJIT_INT);
+  t = int_input(ctx, &i0);
   armjit_finish(t, &i0, 1);
   i1 = op2(t, ARMJIT_OP_INT_ADD, i0, i0);
   armjit_finish(t, &i1, 1);
@@ -90,8 +91,7 @@ static void test_next_op(void **state) {
   armjit_trace_free(t);
 
   /* valid, validated, then appended to: validated again */
-  t = armjit_trace_new(ctx);
-  i0 = armjit_input(t, ARMJIT_INT);
+  t = int_input(ctx, &i0);
   armjit_finish(t, &i0, 1);
   expect(t, ARMJIT_OK, NULL);
   armjit_finish(t, &i0, 1);
@@ -108,8 +108,7 @@ static void test_next_op(void **state) {
 
   /* call_may_force without its guard, last and in the middle */
   for (int last = 0; last < 2; last++) {
-    t = armjit_trace_new(ctx);
-    i0 = armjit_input(t, ARMJIT_INT);
+    t = int_input(ctx, &i0);
     armjit_type at = ARMJIT_INT;
     armjit_call_descr cd = {&at, 1, ARMJIT_INT, ARMJIT_CALL_MAY_FORCE};
     int d = armjit_descr_call(t, &cd);
@@ -119,15 +118,13 @@ static void test_next_op(void **state) {
     expect(t, ARMJIT_E_INVALID, "call_may_force must be followed by guard_not_forced");
     armjit_trace_free(t);
   }
-  armjit_ctx_free(ctx);
 }
 
 /* Rules that look at the op before, and at descriptors. */
 static void test_op_before(void **state) {
-  (void)state;
-  armjit_ctx *ctx = irs_ctx();
-  armjit_trace *t = armjit_trace_new(ctx);
-  armjit_val i0 = armjit_input(t, ARMJIT_INT);
+  armjit_ctx *ctx = *state;
+  armjit_val i0;
+  armjit_trace *t = int_input(ctx, &i0);
   armjit_val i1 = op2(t, ARMJIT_OP_INT_ADD, i0, i0);
   armjit_guard(t, ARMJIT_OP_GUARD_NO_OVERFLOW, NULL, 0, &i0, 1);
   armjit_finish(t, &i1, 1);
@@ -135,8 +132,7 @@ static void test_op_before(void **state) {
   armjit_trace_free(t);
 
   /* an exception guard after a call that does not raise */
-  t = armjit_trace_new(ctx);
-  i0 = armjit_input(t, ARMJIT_INT);
+  t = int_input(ctx, &i0);
   armjit_type at = ARMJIT_INT;
   armjit_call_descr cd = {&at, 1, ARMJIT_INT, 0};
   int d = armjit_descr_call(t, &cd);
@@ -148,8 +144,7 @@ static void test_op_before(void **state) {
   armjit_trace_free(t);
 
   /* a may_force descriptor on a plain call, in the middle */
-  t = armjit_trace_new(ctx);
-  i0 = armjit_input(t, ARMJIT_INT);
+  t = int_input(ctx, &i0);
   cd.flags = ARMJIT_CALL_MAY_FORCE;
   d = armjit_descr_call(t, &cd);
   a[0] = armjit_const_ref(t, 0x1000);
@@ -158,14 +153,12 @@ static void test_op_before(void **state) {
   armjit_finish(t, &i1, 1);
   expect(t, ARMJIT_E_INVALID, "call it with call_may_force followed by guard_not_forced");
   armjit_trace_free(t);
-  armjit_ctx_free(ctx);
 }
 
 /* Labels and jumps: distinct variables, matching types; labels of more
  * arguments than the builder compares pairwise. */
 static void test_labels(void **state) {
-  (void)state;
-  armjit_ctx *ctx = irs_ctx();
+  armjit_ctx *ctx = *state;
   armjit_trace *t = armjit_trace_new(ctx);
   armjit_val in[2] = {armjit_input(t, ARMJIT_INT), armjit_input(t, ARMJIT_INT)};
   armjit_val twice[2] = {in[0], in[0]};
@@ -218,7 +211,16 @@ static void test_labels(void **state) {
   assert_int_equal(t->rules_checked, armjit_trace_nops(t) - 1);
   expect(t, ARMJIT_OK, NULL);
   armjit_trace_free(t);
-  armjit_ctx_free(ctx);
+}
+
+static int setup(void **state) {
+  *state = irs_ctx();
+  return 0;
+}
+
+static int teardown(void **state) {
+  armjit_ctx_free(*state);
+  return 0;
 }
 
 int main(void) {
@@ -228,5 +230,5 @@ int main(void) {
       cmocka_unit_test(test_op_before),
       cmocka_unit_test(test_labels),
   };
-  return cmocka_run_group_tests(tests, NULL, NULL);
+  return cmocka_run_group_tests(tests, setup, teardown);
 }
