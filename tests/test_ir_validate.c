@@ -5,8 +5,10 @@
  * op; a rule broken anywhere stops those marks, and the validator walks
  * the trace then.  Every case here is validated twice: as built, and with
  * the builder's marks cleared (the validator's walk over every op): both
- * must give the same status and message.  (Debug builds walk always, and
- * report a trace the builder passed that the walk does not.) */
+ * must give the same status and message: every rule broken at the end and
+ * in the middle, and 3,000 traces of random builder calls (about half of
+ * them valid, half spared the walk as built).  (Debug builds walk always,
+ * and report a trace the builder passed that the walk does not.) */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -213,6 +215,134 @@ static void test_labels(void **state) {
   armjit_trace_free(t);
 }
 
+/* ---- random builder calls: as built and walked, the same verdict ---- */
+static uint32_t rnd(uint64_t *s) {
+  *s ^= *s << 13;
+  *s ^= *s >> 7;
+  *s ^= *s << 17;
+  return (uint32_t)(*s >> 16);
+}
+
+/* A handle of type ty from vals (or a constant), at random. */
+static armjit_val pick(armjit_trace *t, uint64_t *s, const armjit_val *vals,
+                       const armjit_type *types, unsigned n, armjit_type ty) {
+  for (unsigned tries = 0; tries < 8 && n; tries++) {
+    unsigned k = rnd(s) % n;
+    if (types[k] == ty) return vals[k];
+  }
+  return ty == ARMJIT_FLOAT ? armjit_const_float(t, 1.5) : armjit_const_int(t, (int32_t)(rnd(s) % 5));
+}
+
+/* Up to 14 builder calls drawn from the ops with rules that span ops (and
+ * plain ones between): overflow ops and guards, compares and guards,
+ * calls of each kind and their guards, labels (some listing a value twice
+ * or a constant), jumps, finishes, merge points; each trace validated as
+ * built and walked (expect's second half).  Both kinds of verdict must
+ * come up, and traces the walk is spared. */
+static void test_random_calls(void **state) {
+  armjit_ctx *ctx = *state;
+  uint64_t seed = 0x9e3779b97f4a7c15u;
+  unsigned ok = 0, bad = 0, spared = 0;
+  for (unsigned n = 0; n < 3000; n++) {
+    armjit_trace *t = armjit_trace_new(ctx);
+    armjit_val vals[64];
+    armjit_type types[64];
+    unsigned nv = 0;
+    for (unsigned k = 0; k < 3; k++) types[nv] = ARMJIT_INT, vals[nv++] = armjit_input(t, ARMJIT_INT);
+    types[nv] = ARMJIT_FLOAT, vals[nv++] = armjit_input(t, ARMJIT_FLOAT);
+    armjit_type at = ARMJIT_INT;
+    static const unsigned flags[3] = {0, ARMJIT_CALL_MAY_RAISE, ARMJIT_CALL_MAY_FORCE};
+    int label = -1;
+    unsigned len = 1 + rnd(&seed) % 14;
+    for (unsigned i = 0; i < len && nv < 60; i++) {
+      armjit_val a = pick(t, &seed, vals, types, nv, ARMJIT_INT);
+      armjit_val b = pick(t, &seed, vals, types, nv, ARMJIT_INT);
+      armjit_val f[3] = {vals[rnd(&seed) % nv], vals[rnd(&seed) % nv], a};
+      unsigned nf = rnd(&seed) % 4;
+      armjit_val r = ARMJIT_NOVAL;
+      armjit_type rt = ARMJIT_INT;
+      switch (rnd(&seed) % 15) {
+      case 0: r = op2(t, ARMJIT_OP_INT_ADD, a, b); break;
+      case 1: /* mostly with its guard */
+        r = op2(t, ARMJIT_OP_INT_ADD_OVF, a, b);
+        if (rnd(&seed) % 4) armjit_guard(t, ARMJIT_OP_GUARD_NO_OVERFLOW, NULL, 0, f, nf);
+        break;
+      case 2:
+        if (rnd(&seed) % 4 == 0) armjit_guard(t, ARMJIT_OP_GUARD_NO_OVERFLOW, NULL, 0, f, nf);
+        break;
+      case 3: r = op2(t, ARMJIT_OP_INT_LT, a, b); break;
+      case 4: armjit_guard(t, ARMJIT_OP_GUARD_TRUE, &a, 1, f, nf); break;
+      case 5: case 6: { /* mostly with the guards its descriptor asks for */
+        unsigned fl = flags[rnd(&seed) % 3];
+        armjit_call_descr cd = {&at, 1, ARMJIT_INT, fl};
+        int d = armjit_descr_call(t, &cd);
+        armjit_val ca[2] = {armjit_const_ref(t, 0x1000), a};
+        bool forcing = (fl & ARMJIT_CALL_MAY_FORCE) ? rnd(&seed) % 4 != 0 : rnd(&seed) % 4 == 0;
+        r = armjit_op_descr(t, forcing ? ARMJIT_OP_CALL_MAY_FORCE : ARMJIT_OP_CALL, ca, 2, d);
+        if (forcing && rnd(&seed) % 4) armjit_guard(t, ARMJIT_OP_GUARD_NOT_FORCED, NULL, 0, f, nf);
+        if ((fl & ARMJIT_CALL_MAY_RAISE) && rnd(&seed) % 4)
+          armjit_guard(t, ARMJIT_OP_GUARD_NO_EXCEPTION, NULL, 0, f, nf);
+        break;
+      }
+      case 7:
+        if (rnd(&seed) % 4 == 0) armjit_guard(t, ARMJIT_OP_GUARD_NOT_FORCED, NULL, 0, f, nf);
+        break;
+      case 8:
+        if (rnd(&seed) % 4 == 0) armjit_guard(t, ARMJIT_OP_GUARD_NO_EXCEPTION, NULL, 0, f, nf);
+        break;
+      case 9: { /* every value, or some, maybe one twice, maybe a constant */
+        armjit_val la[64];
+        unsigned m = rnd(&seed) % 4 ? nv : 1 + rnd(&seed) % nv;
+        for (unsigned k = 0; k < m; k++) la[k] = vals[k];
+        if (m > 1 && rnd(&seed) % 5 == 0) la[m - 1] = la[0];
+        if (rnd(&seed) % 7 == 0) la[0] = armjit_const_int(t, 3);
+        label = armjit_label(t, la, m);
+        break;
+      }
+      case 10: case 11: /* mostly the end */
+        if (label >= 0 && rnd(&seed) % 2) {
+          armjit_val ja[64];
+          for (unsigned k = 0; k < nv; k++) ja[k] = vals[rnd(&seed) % 3 ? k : rnd(&seed) % nv];
+          armjit_jump(t, label, ja, nv - (rnd(&seed) % 4 == 0));
+        } else {
+          armjit_finish(t, f, nf);
+        }
+        if (rnd(&seed) % 4) i = len;
+        break;
+      case 12: armjit_debug_merge_point(t, "here"); break;
+      case 13: {
+        armjit_val x = pick(t, &seed, vals, types, nv, ARMJIT_FLOAT);
+        r = op2(t, ARMJIT_OP_FLOAT_ADD, x, x);
+        rt = ARMJIT_FLOAT;
+        break;
+      }
+      default: r = op2(t, ARMJIT_OP_INT_SUB, a, armjit_const_int(t, 1)); break;
+      }
+      if (r >= 0) types[nv] = rt, vals[nv++] = r;
+    }
+    /* the end, mostly; now and then an op after it */
+    uint32_t m = armjit_trace_nops(t);
+    bool ended = m && (t->ops[m - 1].opc == ARMJIT_OP_FINISH || t->ops[m - 1].opc == ARMJIT_OP_JUMP);
+    if (ended ? rnd(&seed) % 8 == 0 : rnd(&seed) % 4 != 0) armjit_finish(t, vals, 1);
+    uint32_t nops = armjit_trace_nops(t);
+    spared += nops && t->uses_checked == nops && t->rules_checked + 1 >= nops;
+    armjit_error e1, e2;
+    armjit_status s1 = armjit_trace_validate(t, &e1);
+    t->rules_checked = 0;
+    t->validated = false;
+    armjit_status s2 = armjit_trace_validate(t, &e2);
+    if (s1 != s2 || (s1 != ARMJIT_OK && strcmp(e1.msg, e2.msg) != 0))
+      fail_msg("trace %u: as built %d \"%s\", walked %d \"%s\"", n, s1,
+               s1 ? e1.msg : "", s2, s2 ? e2.msg : "");
+    if (s1 == ARMJIT_OK) ok++;
+    else bad++;
+    armjit_trace_free(t);
+  }
+  print_message("random builder calls: %u valid, %u invalid, %u spared the walk\n", ok, bad,
+                spared);
+  assert_true(ok > 300 && bad > 300 && spared > 300);
+}
+
 static int setup(void **state) {
   *state = irs_ctx();
   return 0;
@@ -229,6 +359,7 @@ int main(void) {
       cmocka_unit_test(test_next_op),
       cmocka_unit_test(test_op_before),
       cmocka_unit_test(test_labels),
+      cmocka_unit_test(test_random_calls),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
