@@ -20,6 +20,7 @@
 #include "armjit.h"
 #include "ir/ir.h"
 #include "ir_support.h"
+#include "randtrace.h"
 
 /* Validate t as built, then again with the builder's marks cleared; both
  * must give `code` and, when not OK, a message containing `frag`. */
@@ -216,21 +217,14 @@ static void test_labels(void **state) {
 }
 
 /* ---- random builder calls: as built and walked, the same verdict ---- */
-static uint32_t rnd(uint64_t *s) {
-  *s ^= *s << 13;
-  *s ^= *s >> 7;
-  *s ^= *s << 17;
-  return (uint32_t)(*s >> 16);
-}
-
 /* A handle of type ty from vals (or a constant), at random. */
-static armjit_val pick(armjit_trace *t, uint64_t *s, const armjit_val *vals,
+static armjit_val pick(armjit_trace *t, rt_rng *s, const armjit_val *vals,
                        const armjit_type *types, unsigned n, armjit_type ty) {
   for (unsigned tries = 0; tries < 8 && n; tries++) {
-    unsigned k = rnd(s) % n;
+    unsigned k = rt_below(s, n);
     if (types[k] == ty) return vals[k];
   }
-  return ty == ARMJIT_FLOAT ? armjit_const_float(t, 1.5) : armjit_const_int(t, (int32_t)(rnd(s) % 5));
+  return ty == ARMJIT_FLOAT ? armjit_const_float(t, 1.5) : armjit_const_int(t, (int32_t)(rt_below(s, 5)));
 }
 
 /* Up to 14 builder calls drawn from the ops with rules that span ops (and
@@ -241,7 +235,8 @@ static armjit_val pick(armjit_trace *t, uint64_t *s, const armjit_val *vals,
  * come up, and traces the walk is spared. */
 static void test_random_calls(void **state) {
   armjit_ctx *ctx = *state;
-  uint64_t seed = 0x9e3779b97f4a7c15u;
+  rt_rng rng;
+  rt_rng_seed(&rng, 20261204);
   unsigned ok = 0, bad = 0, spared = 0;
   for (unsigned n = 0; n < 3000; n++) {
     armjit_trace *t = armjit_trace_new(ctx);
@@ -253,65 +248,65 @@ static void test_random_calls(void **state) {
     armjit_type at = ARMJIT_INT;
     static const unsigned flags[3] = {0, ARMJIT_CALL_MAY_RAISE, ARMJIT_CALL_MAY_FORCE};
     int label = -1;
-    unsigned len = 1 + rnd(&seed) % 14;
+    unsigned len = 1 + rt_below(&rng, 14);
     for (unsigned i = 0; i < len && nv < 60; i++) {
-      armjit_val a = pick(t, &seed, vals, types, nv, ARMJIT_INT);
-      armjit_val b = pick(t, &seed, vals, types, nv, ARMJIT_INT);
-      armjit_val f[3] = {vals[rnd(&seed) % nv], vals[rnd(&seed) % nv], a};
-      unsigned nf = rnd(&seed) % 4;
+      armjit_val a = pick(t, &rng, vals, types, nv, ARMJIT_INT);
+      armjit_val b = pick(t, &rng, vals, types, nv, ARMJIT_INT);
+      armjit_val f[3] = {vals[rt_below(&rng, nv)], vals[rt_below(&rng, nv)], a};
+      unsigned nf = rt_below(&rng, 4);
       armjit_val r = ARMJIT_NOVAL;
       armjit_type rt = ARMJIT_INT;
-      switch (rnd(&seed) % 15) {
+      switch (rt_below(&rng, 15)) {
       case 0: r = op2(t, ARMJIT_OP_INT_ADD, a, b); break;
       case 1: /* mostly with its guard */
         r = op2(t, ARMJIT_OP_INT_ADD_OVF, a, b);
-        if (rnd(&seed) % 4) armjit_guard(t, ARMJIT_OP_GUARD_NO_OVERFLOW, NULL, 0, f, nf);
+        if (rt_below(&rng, 4)) armjit_guard(t, ARMJIT_OP_GUARD_NO_OVERFLOW, NULL, 0, f, nf);
         break;
       case 2:
-        if (rnd(&seed) % 4 == 0) armjit_guard(t, ARMJIT_OP_GUARD_NO_OVERFLOW, NULL, 0, f, nf);
+        if (rt_below(&rng, 4) == 0) armjit_guard(t, ARMJIT_OP_GUARD_NO_OVERFLOW, NULL, 0, f, nf);
         break;
       case 3: r = op2(t, ARMJIT_OP_INT_LT, a, b); break;
       case 4: armjit_guard(t, ARMJIT_OP_GUARD_TRUE, &a, 1, f, nf); break;
       case 5: case 6: { /* mostly with the guards its descriptor asks for */
-        unsigned fl = flags[rnd(&seed) % 3];
+        unsigned fl = flags[rt_below(&rng, 3)];
         armjit_call_descr cd = {&at, 1, ARMJIT_INT, fl};
         int d = armjit_descr_call(t, &cd);
         armjit_val ca[2] = {armjit_const_ref(t, 0x1000), a};
-        bool forcing = (fl & ARMJIT_CALL_MAY_FORCE) ? rnd(&seed) % 4 != 0 : rnd(&seed) % 4 == 0;
+        bool forcing = (fl & ARMJIT_CALL_MAY_FORCE) ? rt_below(&rng, 4) != 0 : rt_below(&rng, 4) == 0;
         r = armjit_op_descr(t, forcing ? ARMJIT_OP_CALL_MAY_FORCE : ARMJIT_OP_CALL, ca, 2, d);
-        if (forcing && rnd(&seed) % 4) armjit_guard(t, ARMJIT_OP_GUARD_NOT_FORCED, NULL, 0, f, nf);
-        if ((fl & ARMJIT_CALL_MAY_RAISE) && rnd(&seed) % 4)
+        if (forcing && rt_below(&rng, 4)) armjit_guard(t, ARMJIT_OP_GUARD_NOT_FORCED, NULL, 0, f, nf);
+        if ((fl & ARMJIT_CALL_MAY_RAISE) && rt_below(&rng, 4))
           armjit_guard(t, ARMJIT_OP_GUARD_NO_EXCEPTION, NULL, 0, f, nf);
         break;
       }
       case 7:
-        if (rnd(&seed) % 4 == 0) armjit_guard(t, ARMJIT_OP_GUARD_NOT_FORCED, NULL, 0, f, nf);
+        if (rt_below(&rng, 4) == 0) armjit_guard(t, ARMJIT_OP_GUARD_NOT_FORCED, NULL, 0, f, nf);
         break;
       case 8:
-        if (rnd(&seed) % 4 == 0) armjit_guard(t, ARMJIT_OP_GUARD_NO_EXCEPTION, NULL, 0, f, nf);
+        if (rt_below(&rng, 4) == 0) armjit_guard(t, ARMJIT_OP_GUARD_NO_EXCEPTION, NULL, 0, f, nf);
         break;
       case 9: { /* every value, or some, maybe one twice, maybe a constant */
         armjit_val la[64];
-        unsigned m = rnd(&seed) % 4 ? nv : 1 + rnd(&seed) % nv;
+        unsigned m = rt_below(&rng, 4) ? nv : 1 + rt_below(&rng, nv);
         for (unsigned k = 0; k < m; k++) la[k] = vals[k];
-        if (m > 1 && rnd(&seed) % 5 == 0) la[m - 1] = la[0];
-        if (rnd(&seed) % 7 == 0) la[0] = armjit_const_int(t, 3);
+        if (m > 1 && rt_below(&rng, 5) == 0) la[m - 1] = la[0];
+        if (rt_below(&rng, 7) == 0) la[0] = armjit_const_int(t, 3);
         label = armjit_label(t, la, m);
         break;
       }
       case 10: case 11: /* mostly the end */
-        if (label >= 0 && rnd(&seed) % 2) {
+        if (label >= 0 && rt_below(&rng, 2)) {
           armjit_val ja[64];
-          for (unsigned k = 0; k < nv; k++) ja[k] = vals[rnd(&seed) % 3 ? k : rnd(&seed) % nv];
-          armjit_jump(t, label, ja, nv - (rnd(&seed) % 4 == 0));
+          for (unsigned k = 0; k < nv; k++) ja[k] = vals[rt_below(&rng, 3) ? k : rt_below(&rng, nv)];
+          armjit_jump(t, label, ja, nv - (rt_below(&rng, 4) == 0));
         } else {
           armjit_finish(t, f, nf);
         }
-        if (rnd(&seed) % 4) i = len;
+        if (rt_below(&rng, 4)) i = len;
         break;
       case 12: armjit_debug_merge_point(t, "here"); break;
       case 13: {
-        armjit_val x = pick(t, &seed, vals, types, nv, ARMJIT_FLOAT);
+        armjit_val x = pick(t, &rng, vals, types, nv, ARMJIT_FLOAT);
         r = op2(t, ARMJIT_OP_FLOAT_ADD, x, x);
         rt = ARMJIT_FLOAT;
         break;
@@ -323,7 +318,7 @@ static void test_random_calls(void **state) {
     /* the end, mostly; now and then an op after it */
     uint32_t m = armjit_trace_nops(t);
     bool ended = m && (t->ops[m - 1].opc == ARMJIT_OP_FINISH || t->ops[m - 1].opc == ARMJIT_OP_JUMP);
-    if (ended ? rnd(&seed) % 8 == 0 : rnd(&seed) % 4 != 0) armjit_finish(t, vals, 1);
+    if (ended ? rt_below(&rng, 8) == 0 : rt_below(&rng, 4) != 0) armjit_finish(t, vals, 1);
     uint32_t nops = armjit_trace_nops(t);
     spared += nops && t->uses_checked == nops && t->rules_checked + 1 >= nops;
     armjit_error e1, e2;
